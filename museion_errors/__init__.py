@@ -1,0 +1,87 @@
+"""The one exception tree every Museion stage raises from.
+
+It lives in its own tiny package because the stage packages (harvesters, mappings, store,
+sparql) must not import the ``museion`` application shell, yet all of them need a common root
+so that the CLI and the endpoint can report any failure the same way: which source, which
+record, what went wrong, and (where it reaches HTTP) which status.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "HarvestError",
+    "MappingError",
+    "MuseionError",
+    "QueryError",
+    "StoreError",
+]
+
+
+class MuseionError(Exception):
+    """Root of every error Museion raises on purpose.
+
+    ``str(error)`` is one line that names the source, the record and the cause, which is what
+    the CLI prints and what a partner report lists.
+    """
+
+    http_status: int = 500
+
+    def __init__(
+        self,
+        cause: str,
+        *,
+        source: str | None = None,
+        record: str | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        self.cause = cause
+        self.source = source
+        self.record = record
+        if http_status is not None:
+            self.http_status = http_status
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = []
+        if self.source:
+            where.append(f"source {self.source!r}")
+        if self.record:
+            where.append(f"record {self.record!r}")
+        prefix = ", ".join(where)
+        text = " ".join(self.cause.split())
+        return f"{prefix}: {text}" if prefix else text
+
+
+class ConfigError(MuseionError):
+    """A configuration or mapping file is wrong; the message names the file and the key."""
+
+    def __init__(self, cause: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        location = ""
+        if file and key:
+            location = f"{file}: {key}: "
+        elif file:
+            location = f"{file}: "
+        elif key:
+            location = f"{key}: "
+        super().__init__(location + cause)
+
+
+class HarvestError(MuseionError):
+    """A feed could not be read: a file, a server, or a protocol error."""
+
+
+class MappingError(MuseionError):
+    """A record could not be turned into RDF; the record is quarantined with this reason."""
+
+
+class StoreError(MuseionError):
+    """The triple store refused an operation or is in a state Museion cannot use."""
+
+
+class QueryError(MuseionError):
+    """A SPARQL query or update was rejected, failed or ran over its limits."""
+
+    http_status = 400
