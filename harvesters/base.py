@@ -1,0 +1,94 @@
+"""The harvester interface and the registry that finds harvesters by their ``kind``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from .records import HarvestItem
+
+__all__ = [
+    "Harvester",
+    "HarvesterOptions",
+    "Identify",
+    "SourceSpec",
+    "available_kinds",
+    "create_harvester",
+    "options_model",
+    "register",
+]
+
+Identify = Callable[[Mapping[str, Any]], str]
+"""Finds a record's local identifier in a parsed record; raises ``ValueError`` with the reason
+when it cannot. Supplied by the mapping, because the mapping knows which field holds the id."""
+
+
+class HarvesterOptions(BaseModel):
+    """Options a kind of harvester accepts in its ``[[sources]]`` table (unknown keys fail)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What a harvester needs to know about its source, already validated."""
+
+    name: str
+    location: str
+    options: HarvesterOptions
+    identify: Identify | None = None
+    checkpoint: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Harvester(Protocol):
+    """An iterator of raw records with a checkpoint it can be resumed from.
+
+    Implementations must be lazy: memory may not grow with the number of records.
+    """
+
+    kind: ClassVar[str]
+
+    def __iter__(self) -> Iterator[HarvestItem]: ...
+
+    @property
+    def checkpoint(self) -> Mapping[str, Any]:
+        """State after the last yielded item; passing it back in a SourceSpec resumes there."""
+        ...
+
+    @property
+    def complete_snapshot(self) -> bool:
+        """True when a finished harvest has seen every record the source holds, so records not
+        seen were withdrawn (a file export); False for incremental protocols."""
+        ...
+
+
+HarvesterFactory = Callable[[SourceSpec], Harvester]
+
+_REGISTRY: dict[str, tuple[HarvesterFactory, type[HarvesterOptions]]] = {}
+
+
+def register(
+    kind: str, options: type[HarvesterOptions]
+) -> Callable[[HarvesterFactory], HarvesterFactory]:
+    """Class decorator: make a harvester available under ``kind`` in config files."""
+
+    def wrap(factory: HarvesterFactory) -> HarvesterFactory:
+        _REGISTRY[kind] = (factory, options)
+        return factory
+
+    return wrap
+
+
+def available_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def options_model(kind: str) -> type[HarvesterOptions]:
+    return _REGISTRY[kind][1]
+
+
+def create_harvester(kind: str, spec: SourceSpec) -> Harvester:
+    return _REGISTRY[kind][0](spec)

@@ -1,0 +1,215 @@
+"""``kind = "files"``: partner exports as files — a directory, a glob, one file or an http(s) URL.
+
+JSON (one object per file, an array, or JSON Lines) and CSV/TSV with a header row. A file that
+is one JSON object keeps its exact bytes as the payload; array items and CSV rows are kept as
+the JSON object they parse to.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import io
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, ClassVar, Literal, cast
+
+import requests
+import urllib3
+from pydantic import Field, field_validator
+
+from museion_errors import HarvestError
+
+from .base import HarvesterOptions, SourceSpec, register
+from .http import make_session
+from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
+from .records import HarvestItem, RejectedRecord, SourceRecord
+
+__all__ = ["FilesHarvester", "FilesOptions"]
+
+EXTENSIONS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+}
+Format = Literal["auto", "json", "jsonl", "csv", "tsv"]
+
+
+class FilesOptions(HarvesterOptions):
+    format: Format = "auto"
+    """``auto`` goes by the file extension, then by the first bytes."""
+    encoding: str = "utf-8"
+    """Text encoding of CSV/TSV files (and of JSON files that are not UTF-8)."""
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    """CSV delimiter; guessed from the first lines when not given (``,`` ``;`` tab ``|``)."""
+    timeout: float = Field(default=60.0, gt=0)
+    """Seconds to wait for an http(s) server before retrying."""
+    max_retries: int = Field(default=3, ge=0)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown text encoding {value!r}") from None
+        return value
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+@register("files", FilesOptions)
+class FilesHarvester:
+    kind: ClassVar[str] = "files"
+
+    def __init__(self, spec: SourceSpec) -> None:
+        assert isinstance(spec.options, FilesOptions)
+        self.spec = spec
+        self.options: FilesOptions = spec.options
+        self._file_index = int(spec.checkpoint.get("file_index", 0))
+        self._record_index = int(spec.checkpoint.get("record_index", 0))
+        self._session: requests.Session | None = None
+
+    @property
+    def checkpoint(self) -> Mapping[str, Any]:
+        return {"file_index": self._file_index, "record_index": self._record_index}
+
+    @property
+    def complete_snapshot(self) -> bool:
+        return True
+
+    def locations(self) -> list[str]:
+        """Every file this source reads, in a stable order; fails if there is none."""
+        location = self.spec.location
+        if is_url(location):
+            return [location]
+        if glob.has_magic(location):
+            found = sorted(p for p in glob.glob(location, recursive=True) if os.path.isfile(p))
+            if not found:
+                raise HarvestError(f"no file matches {location}", source=self.spec.name)
+            return found
+        path = Path(location)
+        if path.is_file():
+            return [str(path)]
+        if path.is_dir():
+            found = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise HarvestError(
+                    f"the directory {location} holds no .json, .jsonl, .csv or .tsv file",
+                    source=self.spec.name,
+                )
+            return found
+        raise HarvestError(f"{location} does not exist", source=self.spec.name)
+
+    def __iter__(self) -> Iterator[HarvestItem]:
+        files = self.locations()
+        start_file, start_record = self._file_index, self._record_index
+        for index in range(start_file, len(files)):
+            self._file_index, self._record_index = index, 0
+            skip = start_record if index == start_file else 0
+            for position, item in enumerate(self._read_file(files[index])):
+                if position < skip:
+                    continue
+                self._record_index = position + 1
+                yield item
+        self._file_index, self._record_index = len(files), 0
+
+    def _read_file(self, location: str) -> Iterator[HarvestItem]:
+        name = location.rsplit("/", 1)[-1]
+        try:
+            with self._open(location) as (stream, datestamp):
+                fmt = self._format(location, stream)
+                if fmt in ("csv", "tsv"):
+                    delimiter = self.options.delimiter or ("\t" if fmt == "tsv" else None)
+                    items = read_csv(stream, encoding=self.options.encoding, delimiter=delimiter)
+                else:
+                    items = read_json(stream, lines=fmt == "jsonl", encoding=self.options.encoding)
+                for item in items:
+                    yield self._item(item, location, name, datestamp)
+        except OSError as exc:
+            yield RejectedRecord(self.spec.name, location, f"cannot read the file: {exc}")
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
+
+    def _format(self, location: str, stream: io.BufferedReader) -> str:
+        if self.options.format != "auto":
+            return self.options.format
+        suffix = os.path.splitext(location.split("?", 1)[0])[1].lower()
+        return EXTENSIONS.get(suffix) or sniff_format(stream.peek(64))
+
+    def _item(
+        self, item: Parsed | Unreadable, location: str, name: str, datestamp: str | None
+    ) -> HarvestItem:
+        # A file holding exactly one object is named by the file alone.
+        origin = location if item.position == "object" else f"{location}, {item.position}"
+        if isinstance(item, Unreadable):
+            return RejectedRecord(self.spec.name, origin, item.reason, item.raw)
+        if not isinstance(item.value, dict):
+            return RejectedRecord(
+                self.spec.name,
+                origin,
+                f"expected a JSON object, found {type(item.value).__name__}",
+                item.raw,
+            )
+        if self.spec.identify is None:
+            stem = name.rsplit(".", 1)[0]
+            local_id = stem if item.position == "object" else f"{stem}-{item.position.split()[-1]}"
+        else:
+            try:
+                local_id = self.spec.identify(item.value)
+            except ValueError as exc:
+                return RejectedRecord(self.spec.name, origin, str(exc), item.raw)
+        return SourceRecord(
+            source=self.spec.name,
+            local_id=local_id,
+            payload=item.raw,
+            media_type="application/json",
+            datestamp=datestamp,
+            origin=origin,
+        )
+
+    def _open(self, location: str) -> AbstractContextManager[tuple[io.BufferedReader, str | None]]:
+        return self._open_url(location) if is_url(location) else self._open_path(location)
+
+    @contextmanager
+    def _open_path(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
+        with open(location, "rb") as handle:
+            mtime = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, UTC)
+            yield handle, mtime.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    @contextmanager
+    def _open_url(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
+        if self._session is None:
+            self._session = make_session(self.options.max_retries)
+        response = self._session.get(location, stream=True, timeout=self.options.timeout)
+        with response:
+            if response.status_code >= 400:
+                raise HarvestError(
+                    f"{location} answered HTTP {response.status_code} {response.reason}",
+                    source=self.spec.name,
+                )
+            response.raw.decode_content = True
+            stamp = None
+            if "Last-Modified" in response.headers:
+                try:
+                    when = parsedate_to_datetime(response.headers["Last-Modified"])
+                    stamp = when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+                except (TypeError, ValueError):
+                    stamp = None
+            raw = cast(io.RawIOBase, response.raw)  # urllib3's response is a raw binary stream
+            yield io.BufferedReader(raw, buffer_size=1 << 16), stamp
