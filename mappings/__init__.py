@@ -1,0 +1,23 @@
+"""Mappings: pure functions from a SourceRecord to the quads of its named graph (Linked Art).
+
+Tabular and JSON feeds use declarative TOML mapping files (``mappings/data/*.toml`` ship with
+Museion; a partner's own file can be named by path). Formats with real structure are code.
+"""
+
+from museion_errors import MappingError
+
+from .base import Mapping, MappingContext, MappingResult
+from .iris import RESERVED_SOURCE_NAMES, Minter
+from .registry import available_mappings, get_mapping, register_mapping
+
+__all__ = [
+    "RESERVED_SOURCE_NAMES",
+    "Mapping",
+    "MappingContext",
+    "MappingError",
+    "MappingResult",
+    "Minter",
+    "available_mappings",
+    "get_mapping",
+    "register_mapping",
+]

@@ -1,0 +1,54 @@
+"""What a mapping is: a pure function from a SourceRecord to the quads of its named graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pyoxigraph import NamedNode, Quad
+
+from harvesters import SourceRecord
+
+from .iris import Minter
+
+__all__ = ["Mapping", "MappingContext", "MappingResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class MappingContext:
+    """Everything a mapping may know beyond the record itself. No network, no store."""
+
+    base_iri: str
+    source: str
+    language: str | None = None
+    """The source's default language, overriding the mapping's."""
+
+    @property
+    def minter(self) -> Minter:
+        return Minter(self.base_iri, self.source)
+
+
+@dataclass(slots=True)
+class MappingResult:
+    graph: NamedNode
+    subject: NamedNode
+    kind: str
+    """``object`` or ``person``: what the record describes."""
+    quads: list[Quad]
+    warnings: list[str] = field(default_factory=list)
+    local_terms: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Mapping(Protocol):
+    name: str
+    version: str
+
+    def identify(self, record: MappingABC[str, Any]) -> str:
+        """The local id of a parsed record (for harvesters that cannot know it); raises
+        ``ValueError`` with the reason when there is none."""
+        ...
+
+    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
+        """Raises ``MappingError`` when the record cannot be mapped; it is then quarantined."""
+        ...

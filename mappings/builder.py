@@ -1,0 +1,265 @@
+"""The Linked Art patterns of ARCHITECTURE §6, as small building blocks every mapping shares.
+
+A ``RecordBuilder`` collects the quads of one record's named graph. Its methods each emit one
+pattern (a name, an identifier, a statement, a time-span, a dimension, a web page, an image)
+so that the tabular/JSON engine and the LIDO mapping say the same thing the same way.
+Bad values (an IRI that is not one, a language tag that is not BCP 47) become warnings on the
+record rather than exceptions: the record still maps, and the report says what was left out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from .iris import Minter
+from .vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "Concept",
+    "Dimension",
+    "Lang",
+    "RecordBuilder",
+    "TimeSpan",
+    "clean_text",
+    "decimal_literal",
+    "to_decimal",
+]
+
+
+class _Default(Enum):
+    LANGUAGE = "the record's default language"
+
+
+DEFAULT_LANGUAGE = _Default.LANGUAGE
+Lang = str | None | _Default
+"""A language tag, None for no tag, or DEFAULT_LANGUAGE for the record's default."""
+
+_SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]{1,200}>")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise and collapse whitespace; right-to-left and non-Latin text pass intact."""
+    text = unicodedata.normalize("NFC", value)
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A type, material or role: an AAT (or other authority) IRI, or a local term with a label."""
+
+    iri: NamedNode
+    label: str | None = None
+    language: str | None = None
+    meta: NamedNode | None = None
+    """What kind of type it is (e.g. AAT 'type of work'), emitted as the concept's own type."""
+    local_scheme: str | None = None
+    """Set when the term matched no vocabulary and was minted locally: the scheme it belongs to."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    """Begin of the begin and end of the end as xsd:dateTime lexical forms, plus the source text."""
+
+    begin: str | None = None
+    end: str | None = None
+    text: str | None = None
+    language: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.begin or self.end or self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    type: NamedNode
+    value: Decimal
+    unit: NamedNode | None
+
+
+@dataclass(slots=True)
+class RecordBuilder:
+    graph: NamedNode
+    minter: Minter
+    """Mints the IRIs of the record's source (objects, actors, places, local terms)."""
+    language: str | None = None
+    quads: list[Quad] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    local_terms: list[tuple[str, str]] = field(default_factory=list)
+    """(scheme, label) of every term that matched no vocabulary; listed in partner reports."""
+
+    # -- terms -----------------------------------------------------------------------------
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def a(self, s: NamedNode, cls: NamedNode) -> None:
+        self.quads.append(Quad(s, RDF.type, cls, self.graph))
+
+    def text(self, value: str, language: Lang = DEFAULT_LANGUAGE) -> Literal:
+        """A string literal in the given (or the record's default) language."""
+        lang = self.language if language is DEFAULT_LANGUAGE else language
+        if lang:
+            try:
+                return Literal(value, language=lang)
+            except ValueError:
+                self.warnings.append(
+                    f"language tag {lang!r} is not BCP 47; kept the text without it"
+                )
+        return Literal(value)
+
+    def iri(self, value: str, what: str) -> NamedNode | None:
+        """An external IRI (web page, image, authority), or None and a warning if it is not one."""
+        value = value.strip()
+        try:
+            return NamedNode(value)
+        except ValueError:
+            pass
+        try:
+            parts = urlsplit(value)
+            fixed = urlunsplit(
+                parts._replace(
+                    path=quote(parts.path, safe="/%:@!$&'()*+,;=-._~"),
+                    query=quote(parts.query, safe="=&%:@/?!$'()*+,;-._~"),
+                    fragment=quote(parts.fragment, safe="%:@/?!$&'()*+,;=-._~"),
+                )
+            )
+            if parts.scheme and parts.netloc:
+                return NamedNode(fixed)
+        except ValueError:
+            pass
+        self.warnings.append(f"{what} {value!r} is not a valid IRI; left out")
+        return None
+
+    # -- patterns --------------------------------------------------------------------------
+    def label(self, s: NamedNode, value: str, language: Lang = DEFAULT_LANGUAGE) -> None:
+        self.add(s, RDFS.label, self.text(value, language))
+
+    def classify(self, s: NamedNode, concept: Concept) -> None:
+        """``s crm:P2_has_type concept``, describing the concept once in this graph."""
+        self.add(s, CRM.P2_has_type, concept.iri)
+        self.describe_concept(concept)
+
+    def describe_concept(self, concept: Concept, cls: NamedNode = CRM.E55_Type) -> None:
+        if concept.label:
+            self.a(concept.iri, cls)
+            self.add(concept.iri, RDFS.label, self.text(concept.label, concept.language))
+        if concept.meta is not None:
+            self.add(concept.iri, CRM.P2_has_type, concept.meta)
+        if concept.local_scheme and concept.label:
+            self.local_terms.append((concept.local_scheme, concept.label))
+
+    def name(
+        self,
+        owner: NamedNode,
+        node: NamedNode,
+        value: str,
+        language: Lang = DEFAULT_LANGUAGE,
+        kind: NamedNode | None = AAT.PRIMARY_NAME,
+    ) -> None:
+        self.add(owner, CRM.P1_is_identified_by, node)
+        self.a(node, CRM.E33_E41_Linguistic_Appellation)
+        if kind is not None:
+            self.add(node, CRM.P2_has_type, kind)
+        self.add(node, CRM.P190_has_symbolic_content, self.text(value, language))
+
+    def identifier(
+        self, owner: NamedNode, node: NamedNode, value: str, kind: NamedNode | None
+    ) -> None:
+        self.add(owner, CRM.P1_is_identified_by, node)
+        self.a(node, CRM.E42_Identifier)
+        if kind is not None:
+            self.add(node, CRM.P2_has_type, kind)
+        self.add(node, CRM.P190_has_symbolic_content, Literal(value))
+
+    def statement(
+        self,
+        owner: NamedNode,
+        node: NamedNode,
+        value: str,
+        kind: NamedNode,
+        language: Lang = DEFAULT_LANGUAGE,
+    ) -> None:
+        """A Linked Art statement: ``referred_to_by`` a typed brief text."""
+        self.add(owner, CRM.P67i_is_referred_to_by, node)
+        self.a(node, CRM.E33_Linguistic_Object)
+        self.add(node, CRM.P2_has_type, kind)
+        self.add(kind, CRM.P2_has_type, AAT.BRIEF_TEXT)
+        self.add(node, CRM.P190_has_symbolic_content, self.text(value, language))
+
+    def timespan(self, event: NamedNode, node: NamedNode, span: TimeSpan) -> None:
+        self.add(event, CRM.P4_has_time_span, node)
+        self.a(node, CRM.E52_Time_Span)
+        if span.begin:
+            self.add(node, CRM.P82a_begin_of_the_begin, Literal(span.begin, datatype=XSD.dateTime))
+        if span.end:
+            self.add(node, CRM.P82b_end_of_the_end, Literal(span.end, datatype=XSD.dateTime))
+        if span.text:
+            self.name(node, NamedNode(node.value + "/name"), span.text, span.language, None)
+
+    def dimension(self, owner: NamedNode, node: NamedNode, dim: Dimension) -> None:
+        self.add(owner, CRM.P43_has_dimension, node)
+        self.a(node, CRM.E54_Dimension)
+        self.add(node, CRM.P2_has_type, dim.type)
+        self.add(node, CRM.P90_has_value, decimal_literal(dim.value))
+        if dim.unit is not None:
+            self.add(node, CRM.P91_has_unit, dim.unit)
+
+    def web_page(self, owner: NamedNode, node: NamedNode, url: str) -> None:
+        target = self.iri(url, "web page")
+        if target is None:
+            return
+        digital = NamedNode(node.value + "/digital")
+        self.add(owner, CRM.P129i_is_subject_of, node)
+        self.a(node, CRM.E33_Linguistic_Object)
+        self.add(node, LA.digitally_carried_by, digital)
+        self.a(digital, DIG.D1_Digital_Object)
+        self.add(digital, CRM.P2_has_type, AAT.WEB_PAGE)
+        self.add(digital, LA.access_point, target)
+
+    def image(self, owner: NamedNode, node: NamedNode, url: str) -> NamedNode | None:
+        """``owner`` is shown by a digital image at ``url``; returns the visual item."""
+        target = self.iri(url, "image URL")
+        if target is None:
+            return None
+        digital = NamedNode(node.value + "/digital")
+        self.add(owner, CRM.P138i_has_representation, node)
+        self.a(node, CRM.E36_Visual_Item)
+        self.add(node, LA.digitally_shown_by, digital)
+        self.a(digital, DIG.D1_Digital_Object)
+        self.add(digital, CRM.P2_has_type, AAT.DIGITAL_IMAGE)
+        self.add(digital, LA.access_point, target)
+        return node
+
+    def equivalent(self, s: NamedNode, value: str) -> None:
+        target = self.iri(value, "authority link")
+        if target is not None:
+            self.add(s, LA.equivalent, target)
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") or "0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """A number from a JSON number or a text like ``"13.5"`` / ``"13,5"``; None if it is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            return None
+    return None

@@ -1,0 +1,572 @@
+"""The declarative mapping: a validated TOML file compiled once, then applied to each record."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import tomllib
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from pyoxigraph import NamedNode
+
+from harvesters import SourceRecord
+from museion_errors import ConfigError, MappingError
+
+from ..base import MappingContext, MappingResult
+from ..builder import Concept, Dimension, RecordBuilder, TimeSpan, to_decimal
+from ..iris import Minter, label_key, slug
+from ..normalise.dates import bounds
+from ..normalise.dimensions import parse_dimensions
+from ..normalise.units import unit_for
+from ..terms import SCHEME_CLASS, Vocabularies, aat_label, expand_curie
+from ..vocab import AAT, CRM, LA
+from .fields import FieldList, Path, compile_fields
+from .schema import (
+    ActorModel,
+    CreatorModel,
+    DateLike,
+    DateModel,
+    DimensionsModel,
+    MappingFile,
+    RoleModel,
+)
+
+__all__ = ["DeclarativeMapping", "load_mapping_file"]
+
+_DIMENSION_TYPES = {
+    "height": AAT.HEIGHT,
+    "width": AAT.WIDTH,
+    "depth": AAT.DEPTH,
+    "diameter": AAT.DIAMETER,
+    "weight": AAT.WEIGHT,
+    "length": AAT.LENGTH,
+}
+_STATEMENTS = (
+    ("description", AAT.DESCRIPTION),
+    ("medium", AAT.MATERIAL_STATEMENT),
+    ("credit_line", AAT.CREDIT_LINE),
+    ("provenance", AAT.PROVENANCE_STATEMENT),
+    ("rights", AAT.RIGHTS_STATEMENT),
+    ("inscription", AAT.INSCRIPTION),
+)
+
+
+def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
+    """Read, validate and compile a mapping file; errors name the file and the key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the mapping file: {exc.strerror}", file=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from exc
+    try:
+        spec = MappingFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("str", "list[")))
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ConfigError(_explain(error) + more, file=str(path), key=key or None) from exc
+    try:
+        return DeclarativeMapping(spec, path)
+    except ValueError as exc:
+        raise ConfigError(str(exc), file=str(path)) from exc
+
+
+def _explain(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Date:
+    text: FieldList | None
+    begin: FieldList | None
+    end: FieldList | None
+    on: FieldList | None
+    precision: str | None
+
+    @classmethod
+    def compile(cls, spec: DateLike | None) -> _Date | None:
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            spec = DateModel(on=spec)
+        return cls(
+            compile_fields(spec.text),
+            compile_fields(spec.begin),
+            compile_fields(spec.end),
+            compile_fields(spec.on),
+            spec.precision,
+        )
+
+    def span(self, obj: Any, language: str | None) -> TimeSpan:
+        begin = end = None
+        if self.on is not None:
+            found = self._bounds(self.on, obj)
+            if found:
+                begin, end = found
+        if self.begin is not None:
+            found = self._bounds(self.begin, obj)
+            if found:
+                begin = found[0]
+        if self.end is not None:
+            found = self._bounds(self.end, obj)
+            if found:
+                end = found[1]
+        text = self.text.first(obj) if self.text is not None else None
+        return TimeSpan(begin, end, str(text) if text is not None else None, language)
+
+    def _bounds(self, fields: FieldList, obj: Any) -> tuple[str, str] | None:
+        for value, field in fields.items(obj):
+            found = bounds(value, field.precision or self.precision)
+            if found:
+                return found
+        return None
+
+
+class _Actor:
+    """An actor spec compiled: used for creators inside objects and for person records."""
+
+    def __init__(self, spec: ActorModel) -> None:
+        self.id = compile_fields(spec.id)
+        self.kind = compile_fields(spec.kind)
+        self.name = compile_fields(spec.name)
+        self.sort_name = compile_fields(spec.sort_name)
+        self.birth = _Date.compile(spec.birth)
+        self.birth_place = compile_fields(spec.birth_place)
+        self.death = _Date.compile(spec.death)
+        self.death_place = compile_fields(spec.death_place)
+        self.nationality = compile_fields(spec.nationality)
+        self.gender = compile_fields(spec.gender)
+        self.equivalent = compile_fields(spec.equivalent)
+        self.web_pages = compile_fields(spec.web_pages)
+        self.description = compile_fields(spec.description)
+
+
+class _Creators(_Actor):
+    def __init__(self, spec: CreatorModel) -> None:
+        super().__init__(spec)
+        self.each = Path(spec.each)
+        self.role = compile_fields(spec.role)
+        self.direct_roles = frozenset(r.casefold() for r in spec.direct_roles)
+
+
+class DeclarativeMapping:
+    """A mapping for tabular and JSON feeds, described by a TOML file (see ``schema``)."""
+
+    def __init__(self, spec: MappingFile, path: pathlib.Path | None = None) -> None:
+        self.spec = spec
+        self.path = path
+        self.name = spec.mapping.name
+        self.version = spec.mapping.version
+        self.language = spec.mapping.language
+        self.vocabularies = Vocabularies(spec.vocab)
+        self.roles: dict[str, RoleModel] = {
+            role.casefold(): RoleModel(type=value) if isinstance(value, str) else value
+            for role, value in spec.roles.items()
+        }
+        obj = spec.object
+        self.object_match = compile_fields(obj.match)
+        self.object_id = _required(compile_fields(obj.id))
+        self.f: dict[str, FieldList | None] = {
+            name: compile_fields(getattr(obj, name))
+            for name in (
+                "accession_number",
+                "titles",
+                "classification",
+                "materials",
+                "web_pages",
+                "images",
+                "collections",
+                "equivalent",
+                *(s for s, _ in _STATEMENTS),
+            )
+        }
+        self.dimensions = obj.dimensions or DimensionsModel()
+        self.dim_statement = compile_fields(self.dimensions.statement)
+        self.dim_values = {
+            kind: compile_fields(getattr(self.dimensions, kind))
+            for kind in _DIMENSION_TYPES
+            if kind != "length"
+        }
+        self.dim_unit = compile_fields(self.dimensions.unit)
+        subjects = obj.subjects
+        self.subjects = subjects
+        self.subjects_each = Path(subjects.each) if subjects and subjects.each else None
+        self.subjects_id = compile_fields(subjects.id) if subjects else None
+        self.subjects_label = compile_fields(subjects.label) if subjects else None
+        production = obj.production
+        self.production_date = _Date.compile(production.date) if production else None
+        self.production_places = compile_fields(production.places) if production else None
+        self.production_techniques = compile_fields(production.techniques) if production else None
+        creators = production.creators if production else None
+        if creators is None:
+            creators = []
+        self.creators = [
+            _Creators(c) for c in (creators if isinstance(creators, list) else [creators])
+        ]
+        self.acquisition_date = _Date.compile(obj.acquisition.date) if obj.acquisition else None
+        person = spec.person
+        self.person = _Actor(person) if person else None
+        self.person_match = compile_fields(person.match) if person else None
+        self.person_id = _required(compile_fields(person.id)) if person and person.id else None
+        if person is not None and self.person_id is None:
+            raise ValueError("[person] needs an `id`")
+
+    # -- identity ----------------------------------------------------------------------
+    def _kind(self, obj: MappingABC[str, Any]) -> str:
+        if self.person is None:
+            return "object"
+        if self.object_match is not None and self.object_match.values(obj):
+            return "object"
+        if self.person_match is not None and self.person_match.values(obj):
+            return "person"
+        if self.object_match is None:
+            return "object"
+        if self.person_match is None:
+            return "person"
+        raise ValueError(
+            f"the record is neither an object (no {self.object_match.paths()[0]!r}) nor a "
+            f"person (no {self.person_match.paths()[0]!r})"
+        )
+
+    def identify(self, record: MappingABC[str, Any]) -> str:
+        kind = self._kind(record)
+        fields = self.object_id if kind == "object" else self.person_id
+        assert fields is not None
+        value = fields.first(record)
+        if value is None or str(value).strip() == "":
+            where = " or ".join(repr(p) for p in fields.paths()) or "its id"
+            raise ValueError(f"the record has no identifier: {where} is missing or empty")
+        local = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        return local if kind == "object" else f"{kind}:{local}"
+
+    # -- mapping -------------------------------------------------------------------------
+    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
+        try:
+            obj = json.loads(record.payload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise MappingError(
+                f"the payload is not JSON: {exc}", source=record.source, record=record.local_id
+            ) from exc
+        if not isinstance(obj, dict):
+            raise MappingError(
+                "the payload is not a JSON object", source=record.source, record=record.local_id
+            )
+        try:
+            local_id = self.identify(obj)
+        except ValueError as exc:
+            raise MappingError(str(exc), source=record.source, record=record.local_id) from exc
+        minter = Minter(context.base_iri, context.source)
+        language = context.language or self.language
+        builder = RecordBuilder(minter.record_graph(record.local_id), minter, language)
+        if local_id.startswith("person:") and self.person is not None:
+            subject = self._actor(self.person, obj, builder, local_id.removeprefix("person:"))
+            if subject is None:
+                raise MappingError(
+                    "the person record has no name", source=record.source, record=record.local_id
+                )
+            kind = "person"
+        else:
+            subject = minter.object(local_id)
+            self._object(obj, subject, builder)
+            kind = "object"
+        return MappingResult(
+            builder.graph, subject, kind, builder.quads, builder.warnings, builder.local_terms
+        )
+
+    def _concept(self, scheme: str, term: object, b: RecordBuilder) -> Concept:
+        return self.vocabularies.concept(scheme, term, b.minter, b.language)
+
+    def _classify_all(
+        self,
+        subject: NamedNode,
+        fields: FieldList | None,
+        scheme: str,
+        obj: Any,
+        b: RecordBuilder,
+        *,
+        prop: NamedNode = CRM.P2_has_type,
+    ) -> None:
+        if fields is None:
+            return
+        cls = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[0]
+        for value, field in fields.items(obj):
+            concept = self._concept(field.vocab or scheme, value, b)
+            if field.skip_unmatched and concept.local_scheme:
+                continue
+            b.add(subject, prop, concept.iri)
+            b.describe_concept(concept, cls)
+
+    def _object(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+        f = self.f
+        b.a(o, CRM.E22_Human_Made_Object)
+        base = o.value
+        titles = f["titles"].items(obj) if f["titles"] else []
+        for n, (title, field) in enumerate(titles, start=1):
+            text = str(title)
+            if n == 1:
+                b.label(o, text, field.language)
+            b.name(
+                o,
+                NamedNode(f"{base}/title/{n}"),
+                text,
+                field.language,
+                AAT.PRIMARY_NAME if n == 1 else None,
+            )
+        if f["accession_number"]:
+            for n, number in enumerate(f["accession_number"].values(obj), start=1):
+                node = NamedNode(f"{base}/accession-number" + ("" if n == 1 else f"/{n}"))
+                b.identifier(o, node, str(number), AAT.ACCESSION_NUMBER)
+        self._classify_all(o, f["classification"], "object_type", obj, b)
+        self._classify_all(o, f["materials"], "material", obj, b, prop=CRM.P45_consists_of)
+        for name, kind in _STATEMENTS:
+            fields = f[name]
+            if fields is None:
+                continue
+            for n, (text, field) in enumerate(fields.items(obj), start=1):
+                node = NamedNode(
+                    f"{base}/statement/{name.replace('_', '-')}" + ("" if n == 1 else f"/{n}")
+                )
+                b.statement(o, node, str(text), kind, field.language)
+        self._dimensions(obj, o, b)
+        if f["web_pages"]:
+            for n, url in enumerate(f["web_pages"].values(obj), start=1):
+                b.web_page(o, NamedNode(f"{base}/page/{n}"), str(url))
+        if f["images"]:
+            for n, url in enumerate(f["images"].values(obj), start=1):
+                b.image(o, NamedNode(f"{base}/image/{n}"), str(url))
+        if f["collections"]:
+            for name in f["collections"].values(obj):
+                collection = b.minter.set(label_key(str(name)))
+                b.add(o, LA.member_of, collection)
+                b.a(collection, LA.Set)
+                b.label(collection, str(name))
+                b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
+        if f["equivalent"]:
+            for target in f["equivalent"].values(obj):
+                b.equivalent(o, expand_curie(str(target)))
+        self._subjects(obj, o, b)
+        self._production(obj, o, b)
+        self._acquisition(obj, o, b)
+        partner = b.minter.partner()
+        b.add(o, CRM.P52_has_current_owner, partner)
+        b.add(o, CRM.P50_has_current_keeper, partner)
+
+    def _dimensions(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+        statements = self.dim_statement.values(obj) if self.dim_statement else []
+        for n, text in enumerate(statements, start=1):
+            node = NamedNode(f"{o.value}/statement/dimensions" + ("" if n == 1 else f"/{n}"))
+            b.statement(o, node, str(text), AAT.DIMENSION_STATEMENT)
+        dims: list[Dimension] = []
+        if self.dimensions.parse:
+            for text in statements:
+                parsed = parse_dimensions(str(text))
+                dims.extend(
+                    Dimension(_DIMENSION_TYPES[d.kind], d.value, d.unit.concept) for d in parsed
+                )
+                if not parsed:
+                    b.warnings.append(f"no dimension could be read from {text!r}")
+        if not dims:
+            unit_text = self.dim_unit.first(obj) if self.dim_unit else None
+            unit = unit_for(str(unit_text)) if unit_text is not None else None
+            if unit_text is not None and unit is None:
+                b.warnings.append(f"unknown unit {unit_text!r}; dimensions kept without a unit")
+            for kind, fields in self.dim_values.items():
+                if fields is None:
+                    continue
+                for raw in fields.values(obj):
+                    value = to_decimal(raw)
+                    if value is None or (value == 0 and self.dimensions.zero_is_missing):
+                        continue
+                    dims.append(
+                        Dimension(_DIMENSION_TYPES[kind], value, unit.concept if unit else None)
+                    )
+        for n, dim in enumerate(dims, start=1):
+            b.dimension(o, NamedNode(f"{o.value}/dimension/{n}"), dim)
+
+    def _subjects(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+        if self.subjects is None or self.subjects_label is None:
+            return
+        entries = self.subjects_each.evaluate(obj) if self.subjects_each else [obj]
+        concepts: list[Concept] = []
+        for entry in entries:
+            label = self.subjects_label.first(entry)
+            if label is None:
+                continue
+            ident = self.subjects_id.first(entry) if self.subjects_id else None
+            if ident is not None:
+                scheme = self.subjects.vocab
+                iri = NamedNode(f"{b.minter.prefix}concept/{scheme}/{slug(str(ident))}")
+                concepts.append(Concept(iri, str(label), b.language))
+            else:
+                concepts.append(self._concept(self.subjects.vocab, label, b))
+        if not concepts:
+            return
+        visual = NamedNode(f"{o.value}/visual-content")
+        b.add(o, CRM.P65_shows_visual_item, visual)
+        b.a(visual, CRM.E36_Visual_Item)
+        for concept in concepts:
+            b.add(visual, CRM.P129_is_about, concept.iri)
+            b.describe_concept(concept)
+
+    def _production(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+        span = self.production_date.span(obj, b.language) if self.production_date else None
+        places = self.production_places.values(obj) if self.production_places else []
+        techniques = self.production_techniques
+        entries = [(c, e) for c in self.creators for e in c.each.evaluate(obj)]
+        if not (span or places or entries or (techniques and techniques.values(obj))):
+            return
+        production = NamedNode(f"{o.value}/production")
+        b.add(o, CRM.P108i_was_produced_by, production)
+        b.a(production, CRM.E12_Production)
+        if span:
+            b.timespan(production, NamedNode(f"{production.value}/timespan"), span)
+        for place in places:
+            b.add(production, CRM.P7_took_place_at, self._place(str(place), b))
+        self._classify_all(
+            production, techniques, "technique", obj, b, prop=CRM.P32_used_general_technique
+        )
+        part_number = 0
+        for creators, found in entries:
+            entry = found if isinstance(found, dict) else {"name": found}
+            actor = self._actor(creators, entry, b)
+            if actor is None:
+                continue
+            role_text = str(creators.role.first(entry) or "") if creators.role else ""
+            role = self.roles.get(role_text.casefold())
+            if role is not None and role.relation == "influenced_by":
+                b.add(production, CRM.P15_was_influenced_by, actor)
+            elif role_text.casefold() in creators.direct_roles:
+                b.add(production, CRM.P14_carried_out_by, actor)
+            else:
+                part_number += 1
+                part = NamedNode(f"{production.value}/part/{part_number}")
+                b.add(production, CRM.P9_consists_of, part)
+                b.a(part, CRM.E12_Production)
+                b.add(part, CRM.P14_carried_out_by, actor)
+                if role is not None and role.type:
+                    target = expand_curie(role.type)
+                    label = aat_label(target)
+                    concept = Concept(NamedNode(target), label, "en" if label else None)
+                else:
+                    concept = self._concept("role", role_text, b)
+                b.classify(part, concept)
+
+    def _acquisition(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+        if self.acquisition_date is None:
+            return
+        span = self.acquisition_date.span(obj, b.language)
+        if not span:
+            return
+        acquisition = NamedNode(f"{o.value}/acquisition")
+        b.add(o, CRM.P24i_changed_ownership_through, acquisition)
+        b.a(acquisition, CRM.E8_Acquisition)
+        b.add(acquisition, CRM.P24_transferred_title_of, o)
+        b.add(acquisition, CRM.P22_transferred_title_to, b.minter.partner())
+        b.timespan(acquisition, NamedNode(f"{acquisition.value}/timespan"), span)
+
+    def _place(self, name: str, b: RecordBuilder) -> NamedNode:
+        place = b.minter.place(label_key(name))
+        b.a(place, CRM.E53_Place)
+        b.label(place, name, None)
+        b.name(place, NamedNode(f"{place.value}/name/1"), name, None)
+        return place
+
+    def _actor(
+        self, spec: _Actor, obj: Any, b: RecordBuilder, local_id: str | None = None
+    ) -> NamedNode | None:
+        name = spec.name.first(obj) if spec.name else None
+        ident = local_id
+        if ident is None and spec.id is not None:
+            found = spec.id.first(obj)
+            ident = (
+                None
+                if found is None
+                else str(int(found) if isinstance(found, float) and found.is_integer() else found)
+            )
+        if ident is None:
+            if name is None:
+                b.warnings.append("a creator has neither an id nor a name; left out")
+                return None
+            ident = "name-" + label_key(str(name))
+        kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"
+        group = kind_value in ("group", "organization", "organisation", "corporate body")
+        actor = b.minter.actor("group" if group else "person", ident)
+        b.a(actor, CRM.E74_Group if group else CRM.E21_Person)
+        if name is not None:
+            b.label(actor, str(name), None)
+            b.name(actor, NamedNode(f"{actor.value}/name/1"), str(name), None)
+        if spec.sort_name:
+            for sort_name in spec.sort_name.values(obj)[:1]:
+                b.name(
+                    actor,
+                    NamedNode(f"{actor.value}/name/sort"),
+                    str(sort_name),
+                    None,
+                    AAT.SORT_NAME,
+                )
+        self._life_events(spec, obj, actor, group, b)
+        self._classify_all(actor, spec.nationality, "nationality", obj, b)
+        self._classify_all(actor, spec.gender, "gender", obj, b)
+        if spec.equivalent:
+            for target in spec.equivalent.values(obj):
+                b.equivalent(actor, expand_curie(str(target)))
+        if spec.web_pages:
+            for n, url in enumerate(spec.web_pages.values(obj), start=1):
+                b.web_page(actor, NamedNode(f"{actor.value}/page/{n}"), str(url))
+        if spec.description:
+            for n, text in enumerate(spec.description.values(obj), start=1):
+                b.statement(
+                    actor,
+                    NamedNode(f"{actor.value}/statement/description/{n}"),
+                    str(text),
+                    AAT.DESCRIPTION,
+                )
+        return actor
+
+    def _life_events(
+        self, spec: _Actor, obj: Any, actor: NamedNode, group: bool, b: RecordBuilder
+    ) -> None:
+        """Birth and death (formation and dissolution for a group), with date and place."""
+        events = (
+            (
+                "birth",
+                spec.birth,
+                spec.birth_place,
+                (CRM.P95i_was_formed_by, CRM.E66_Formation)
+                if group
+                else (CRM.P98i_was_born, CRM.E67_Birth),
+            ),
+            (
+                "death",
+                spec.death,
+                spec.death_place,
+                (CRM.P99i_was_dissolved_by, CRM.E68_Dissolution)
+                if group
+                else (CRM.P100i_died_in, CRM.E69_Death),
+            ),
+        )
+        for which, date, places, (prop, cls) in events:
+            span = date.span(obj, b.language) if date else None
+            place_names = places.values(obj) if places else []
+            if not span and not place_names:
+                continue
+            event = NamedNode(f"{actor.value}/{which}")
+            b.add(actor, prop, event)
+            b.a(event, cls)
+            if span:
+                b.timespan(event, NamedNode(f"{event.value}/timespan"), span)
+            for place in place_names:
+                b.add(event, CRM.P7_took_place_at, self._place(str(place), b))
+
+
+def _required(fields: FieldList | None) -> FieldList:
+    assert fields is not None
+    return fields

@@ -1,0 +1,193 @@
+"""Compiled field specifications: a path plus its options, evaluated against a parsed record.
+
+Paths: keys joined by ``.``; ``[]`` goes into every item of a list and ``[N]`` takes one item.
+A list met where a key is expected is walked implicitly, so ``creator.full_name`` and
+``creator[].full_name`` mean the same. A key that contains dots (a CSV column ``"Dim. (cm)"``)
+is found as it is before the path is split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..builder import DEFAULT_LANGUAGE, Lang, clean_text
+from .schema import FieldLike, FieldModel
+
+__all__ = ["Field", "FieldList", "Path", "compile_fields"]
+
+Step = str | int | None  # key, list index, or None for "every item"
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d*)\]")
+
+
+class Path:
+    __slots__ = ("steps", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        steps: list[Step] = []
+        position = 0
+        for found in _STEP.finditer(text):
+            between = text[position : found.start()].strip(".")
+            if between:
+                raise ValueError(f"cannot read path {text!r} near {between!r}")
+            key, index = found.groups()
+            if key is not None:
+                steps.append(key.strip())
+            else:
+                steps.append(int(index) if index else None)
+            position = found.end()
+        if not steps or text[position:].strip("."):
+            raise ValueError(f"cannot read path {text!r}")
+        self.steps = tuple(steps)
+
+    def evaluate(self, obj: Any) -> list[Any]:
+        if isinstance(obj, dict) and self.text in obj:
+            return _flatten([obj[self.text]])
+        current = [obj]
+        for step in self.steps:
+            found: list[Any] = []
+            for value in current:
+                _step(value, step, found)
+            if not found:
+                return found
+            current = found
+        return _flatten(current)
+
+
+def _step(value: Any, step: Step, out: list[Any]) -> None:
+    if step is None:
+        if isinstance(value, list):
+            out.extend(v for v in value if v is not None)
+        elif value is not None:
+            out.append(value)
+    elif isinstance(step, int):
+        if isinstance(value, list) and step < len(value):
+            out.append(value[step])
+    elif isinstance(value, dict):
+        found = value.get(step)
+        if found is not None:
+            out.append(found)
+    elif isinstance(value, list):
+        for item in value:
+            _step(item, step, out)
+
+
+def _flatten(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, list):
+            out.extend(v for v in value if v is not None)
+        elif value is not None:
+            out.append(value)
+    return out
+
+
+def _folded(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field spec, compiled. ``values`` gives cleaned strings and numbers, never empties."""
+
+    path: Path | None
+    constant: Any
+    pattern: re.Pattern[str] | None
+    split: re.Pattern[str] | None
+    ignore: frozenset[Any]
+    replace: dict[Any, Any]
+    default: Any
+    language: Lang
+    vocab: str | None
+    precision: str | None
+    skip_unmatched: bool
+
+    @classmethod
+    def compile(cls, spec: str | FieldModel) -> Field:
+        if isinstance(spec, str):
+            spec = FieldModel(path=spec)
+        return cls(
+            path=Path(spec.path) if spec.path is not None else None,
+            constant=spec.value,
+            pattern=re.compile(spec.pattern) if spec.pattern else None,
+            split=re.compile(spec.split) if spec.split else None,
+            ignore=frozenset(_folded(v) for v in spec.ignore),
+            replace={_folded(k): v for k, v in spec.map.items()},
+            default=spec.default,
+            language=DEFAULT_LANGUAGE if spec.language is None else (spec.language or None),
+            vocab=spec.vocab,
+            precision=spec.precision,
+            skip_unmatched=spec.unmatched == "skip",
+        )
+
+    def values(self, obj: Any) -> list[Any]:
+        raw = [self.constant] if self.path is None else self.path.evaluate(obj)
+        out: list[Any] = []
+        for value in raw:
+            if isinstance(value, dict | bool):
+                continue
+            if isinstance(value, str):
+                parts = self.split.split(value) if self.split else [value]
+                for part in parts:
+                    self._add(clean_text(part), out)
+            else:
+                self._add(value, out)
+        if not out and self.default is not None:
+            out.append(self.default)
+        return out
+
+    def _add(self, value: Any, out: list[Any]) -> None:
+        if value == "" or _folded(value) in self.ignore:
+            return
+        if self.replace:
+            value = self.replace.get(_folded(value), value)
+        if self.pattern is not None:
+            if not isinstance(value, str):
+                value = str(value)
+            found = self.pattern.search(value)
+            if not found:
+                return
+            groups = found.groupdict()
+            value = groups.get("value") or (found.group(1) if found.re.groups else found.group())
+            if not value:
+                return
+            value = value.strip()
+        out.append(value)
+
+
+class FieldList:
+    """Several field specs read one after another (``titles = ["title", "foreignTitle"]``)."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: Iterable[Field]) -> None:
+        self.fields = tuple(fields)
+
+    def values(self, obj: Any) -> list[Any]:
+        if len(self.fields) == 1:
+            return self.fields[0].values(obj)
+        return [v for f in self.fields for v in f.values(obj)]
+
+    def items(self, obj: Any) -> list[tuple[Any, Field]]:
+        """Each value with the field it came from, for per-field languages and vocabularies."""
+        return [(v, f) for f in self.fields for v in f.values(obj)]
+
+    def first(self, obj: Any) -> Any:
+        for f in self.fields:
+            found = f.values(obj)
+            if found:
+                return found[0]
+        return None
+
+    def paths(self) -> list[str]:
+        return [f.path.text for f in self.fields if f.path is not None]
+
+
+def compile_fields(spec: FieldLike | None) -> FieldList | None:
+    if spec is None:
+        return None
+    specs = spec if isinstance(spec, list) else [spec]
+    return FieldList(Field.compile(s) for s in specs)

@@ -1,0 +1,229 @@
+"""The shape of a declarative mapping file (TOML), validated before any record is mapped.
+
+Every part of the Linked Art object pattern names the source field(s) it comes from. A field is
+given as a path (``"title"``, ``"dateRange.startYear"``, ``"creator[].full_name"``), as a table
+with options (``{ path = "medium", split = ",", vocab = "material" }``), or as a list of those.
+See ``docs``-style comments in ``mappings/data/tate.toml`` for a worked example.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "ActorModel",
+    "CreatorModel",
+    "DateLike",
+    "DateModel",
+    "DimensionsModel",
+    "FieldLike",
+    "FieldModel",
+    "MappingFile",
+    "ObjectModel",
+    "PersonModel",
+    "RoleModel",
+]
+
+Scalar = str | int | float
+Precision = Literal["year", "month", "day", "january-1"]
+
+_CURIE = re.compile(r"^(aat|tgn|ulan|wd|wikidata|viaf|gnd):[\w.-]+$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldModel(Strict):
+    path: str | None = None
+    """Where the value is: keys joined by dots, ``[]`` to go into every item of a list."""
+    value: Scalar | None = None
+    """A constant instead of a path."""
+    pattern: str | None = None
+    """A regular expression; the value is its group ``value`` (or group 1, or the whole match).
+    Values that do not match are left out."""
+    split: str | None = None
+    """A regular expression to split one text into several values."""
+    ignore: list[Scalar] = Field(default_factory=list)
+    """Values that mean "nothing" (``"date not known"``, ``0``); compared without case."""
+    map: dict[str, Scalar] = Field(default_factory=dict)
+    """Replace values (compared without case) before anything else uses them."""
+    default: Scalar | None = None
+    """Used when the field yields nothing."""
+    language: str | None = None
+    """BCP 47 tag of a text; ``""`` for none. Defaults to the mapping's language."""
+    vocab: str | None = None
+    """Which vocabulary table turns the values into concepts."""
+    unmatched: Literal["keep", "skip"] = "keep"
+    """For terms: ``skip`` leaves out values no vocabulary knows, where the text is kept
+    anyway (materials read out of a medium statement); ``keep`` mints a local term."""
+    precision: Precision | None = None
+    """For dates: widen a full date to its year or month; ``january-1`` reads a 1 January date
+    as its year (collection systems that store "1915" as 1915-01-01)."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.path is None) == (self.value is None):
+            raise ValueError("give exactly one of `path` or `value`")
+        for name in ("pattern", "split"):
+            expression = getattr(self, name)
+            if expression is not None:
+                try:
+                    re.compile(expression)
+                except re.error as exc:
+                    raise ValueError(f"`{name}` is not a valid regular expression: {exc}") from None
+        return self
+
+
+FieldLike = str | FieldModel | list[str | FieldModel]
+
+
+class DateModel(Strict):
+    text: FieldLike | None = None
+    """The date as the partner wrote it; kept as the time-span's name."""
+    begin: FieldLike | None = None
+    """A year or ISO date: the earliest the event can have begun."""
+    end: FieldLike | None = None
+    """A year or ISO date: the latest the event can have ended."""
+    on: FieldLike | None = None
+    """One year or ISO date that is both begin and end (a birth year)."""
+    precision: Precision | None = None
+
+
+DateLike = str | DateModel
+
+
+class ActorModel(Strict):
+    id: FieldLike | None = None
+    kind: FieldLike | None = None
+    """``person`` or ``group`` (use ``map`` to translate the partner's words); default person."""
+    name: FieldLike | None = None
+    sort_name: FieldLike | None = None
+    birth: DateLike | None = None
+    birth_place: FieldLike | None = None
+    death: DateLike | None = None
+    death_place: FieldLike | None = None
+    nationality: FieldLike | None = None
+    gender: FieldLike | None = None
+    equivalent: FieldLike | None = None
+    """Authority IRIs (ULAN, Wikidata, VIAF, GND) for the actor."""
+    web_pages: FieldLike | None = None
+    description: FieldLike | None = None
+
+
+class CreatorModel(ActorModel):
+    each: str
+    """Path to the list of creator entries; the other fields are read inside each entry."""
+    role: FieldLike | None = None
+    direct_roles: list[str] = Field(default_factory=lambda: ["", "artist"])
+    """Roles that make the actor the production's own ``carried_out_by``; any other role gets a
+    part of the production classified by the role."""
+
+
+class PersonModel(ActorModel):
+    match: str | None = None
+    """Records with a value at this path are person records."""
+
+
+class RoleModel(Strict):
+    type: str | None = None
+    """The role concept: ``aat:NNN`` or an IRI; left out, the role becomes a local term."""
+    relation: Literal["carried_out_by", "influenced_by"] = "carried_out_by"
+    """``influenced_by`` for "after X", "copy after": X did not make the object."""
+
+
+class DimensionsModel(Strict):
+    statement: FieldLike | None = None
+    parse: bool = False
+    """Read typed values out of the statement text (when the numeric fields are unreliable)."""
+    height: FieldLike | None = None
+    width: FieldLike | None = None
+    depth: FieldLike | None = None
+    diameter: FieldLike | None = None
+    weight: FieldLike | None = None
+    unit: FieldLike | None = None
+    """Unit of the numeric fields: a path or a constant (``{ value = "in" }``)."""
+    zero_is_missing: bool = True
+
+
+class ProductionModel(Strict):
+    date: DateLike | None = None
+    places: FieldLike | None = None
+    techniques: FieldLike | None = None
+    creators: CreatorModel | list[CreatorModel] | None = None
+
+
+class AcquisitionModel(Strict):
+    date: DateLike | None = None
+
+
+class SubjectsModel(Strict):
+    each: str | None = None
+    """Path to a list of subject entries; ``id`` and ``label`` are read inside each."""
+    id: FieldLike | None = None
+    label: FieldLike
+    vocab: str = "subject"
+
+
+class ObjectModel(Strict):
+    match: str | None = None
+    """Records with a value at this path are object records (needed when there is a [person])."""
+    id: FieldLike
+    accession_number: FieldLike | None = None
+    titles: FieldLike | None = None
+    classification: FieldLike | None = None
+    description: FieldLike | None = None
+    medium: FieldLike | None = None
+    materials: FieldLike | None = None
+    dimensions: DimensionsModel | None = None
+    credit_line: FieldLike | None = None
+    provenance: FieldLike | None = None
+    rights: FieldLike | None = None
+    inscription: FieldLike | None = None
+    web_pages: FieldLike | None = None
+    images: FieldLike | None = None
+    collections: FieldLike | None = None
+    subjects: SubjectsModel | None = None
+    equivalent: FieldLike | None = None
+    production: ProductionModel | None = None
+    acquisition: AcquisitionModel | None = None
+
+
+class MappingInfo(Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = ""
+    description: str = ""
+    language: str | None = None
+    """Default BCP 47 tag of the feed's texts (a source's ``language`` overrides it)."""
+    version: str = "1"
+
+
+class MappingFile(Strict):
+    mapping: MappingInfo
+    object: ObjectModel
+    person: PersonModel | None = None
+    vocab: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Per vocabulary, partner term → concept (``aat:NNN`` or an IRI)."""
+    roles: dict[str, RoleModel | str] = Field(default_factory=dict)
+    """Creator role (as the partner writes it) → how it attaches to the production."""
+
+    @field_validator("vocab")
+    @classmethod
+    def _concepts(cls, tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for scheme, table in tables.items():
+            for term, target in table.items():
+                if not (_CURIE.match(target) or target.startswith(("http://", "https://"))):
+                    raise ValueError(
+                        f"vocab.{scheme}.{term!r}: {target!r} is neither aat:NNN (or tgn:, ulan:, "
+                        "wd:, viaf:, gnd:) nor an http(s) IRI"
+                    )
+        return tables
+
+    @model_validator(mode="after")
+    def _kinds_distinguishable(self) -> Self:
+        if self.person is not None and not (self.object.match or self.person.match):
+            raise ValueError("with a [person] section, [object] or [person] needs `match`")
+        return self

@@ -1,0 +1,77 @@
+"""Dates as instants: the begin of the begin and end of the end of a year, month or day.
+
+Structured date fields (a year number, an ISO date) become ``xsd:dateTime`` bounds here; free
+date texts ("c.1805", "1850–60") are parsed by ``parse_date_text``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+__all__ = ["Bounds", "bounds", "format_instant"]
+
+Bounds = tuple[str, str]
+"""(begin of the begin, end of the end) as xsd:dateTime lexical forms in UTC."""
+
+_ISO = re.compile(
+    r"^\s*(?P<year>[+-]?\d{1,6})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
+
+
+def format_instant(year: int, month: int, day: int, end: bool = False) -> str:
+    """``-0044-03-15T00:00:00Z``: astronomical years, at least four digits, as in XSD 1.1."""
+    sign = "-" if year < 0 else ""
+    clock = "23:59:59" if end else "00:00:00"
+    return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}T{clock}Z"
+
+
+def _last_day(year: int, month: int) -> int:
+    # calendar handles the proleptic Gregorian calendar for years 1..9999 only.
+    if 1 <= year <= 9999:
+        return calendar.monthrange(year, month)[1]
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def year_bounds(first: int, last: int | None = None) -> Bounds:
+    last = first if last is None else last
+    return format_instant(first, 1, 1), format_instant(last, 12, 31, end=True)
+
+
+def bounds(value: object, precision: str | None = None) -> Bounds | None:
+    """Bounds of a year number or an ISO 8601 date/date-time; None when it is neither.
+
+    ``precision="year"`` widens a full date to its year; ``"january-1"`` does so only for
+    1 January, for collection systems (like CMOA's) that store the year 1915 as "1915-01-01".
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return year_bounds(value)
+    if isinstance(value, float):
+        return year_bounds(int(value)) if value.is_integer() else None
+    if not isinstance(value, str):
+        return None
+    found = _ISO.match(value)
+    if not found:
+        return None
+    year = int(found["year"])
+    month = int(found["month"]) if found["month"] else None
+    day = int(found["day"]) if found["day"] else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if (
+        month is None
+        or precision == "year"
+        or (precision == "january-1" and month == 1 and day == 1)
+    ):
+        return year_bounds(year)
+    if day is None or precision == "month":
+        return format_instant(year, month, 1), format_instant(
+            year, month, _last_day(year, month), True
+        )
+    if not 1 <= day <= _last_day(year, month):
+        return None
+    return format_instant(year, month, day), format_instant(year, month, day, end=True)

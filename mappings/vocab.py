@@ -1,0 +1,227 @@
+"""Closed vocabularies: every class, property and AAT concept Museion emits, as constants.
+
+A typo here fails at import (``AttributeError``) or in the type checker, never mints a wrong IRI;
+``tests/unit/test_vocab.py`` proves each CRM/Linked Art term exists in the official CIDOC-CRM
+7.1.3 RDFS or the Linked Art context, and each AAT term in the Linked Art vocabulary tables.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+__all__ = [
+    "AAT",
+    "CRM",
+    "DCTERMS",
+    "DIG",
+    "FOAF",
+    "LA",
+    "MUSEION",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "VOID",
+    "XSD",
+    "aat",
+]
+
+CRM_NS = "http://www.cidoc-crm.org/cidoc-crm/"
+LA_NS = "https://linked.art/ns/terms/"
+DIG_NS = "http://www.ics.forth.gr/isl/CRMdig/"
+AAT_NS = "http://vocab.getty.edu/aat/"
+MUSEION_NS = "https://w3id.org/museion/ns#"
+
+
+def _crm(local: str) -> NamedNode:
+    return NamedNode(CRM_NS + local)
+
+
+def aat(number: str) -> NamedNode:
+    """An AAT concept by its number; for numbers that come from data (LIDO, mapping tables)."""
+    return NamedNode(AAT_NS + number)
+
+
+class RDF:
+    type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    value = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+
+
+class RDFS:
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    comment = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    seeAlso = NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")  # noqa: N815
+
+
+class XSD:
+    string = NamedNode("http://www.w3.org/2001/XMLSchema#string")
+    dateTime = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")  # noqa: N815
+    decimal = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    integer = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    base64Binary = NamedNode("http://www.w3.org/2001/XMLSchema#base64Binary")  # noqa: N815
+
+
+class SKOS:
+    prefLabel = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")  # noqa: N815
+
+
+class DCTERMS:
+    identifier = NamedNode("http://purl.org/dc/terms/identifier")
+    source = NamedNode("http://purl.org/dc/terms/source")
+    title = NamedNode("http://purl.org/dc/terms/title")
+    modified = NamedNode("http://purl.org/dc/terms/modified")
+    created = NamedNode("http://purl.org/dc/terms/created")
+    format = NamedNode("http://purl.org/dc/terms/format")
+    publisher = NamedNode("http://purl.org/dc/terms/publisher")
+
+
+class FOAF:
+    primaryTopic = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")  # noqa: N815
+
+
+class PROV:
+    Activity = NamedNode("http://www.w3.org/ns/prov#Activity")
+    Entity = NamedNode("http://www.w3.org/ns/prov#Entity")
+    wasGeneratedBy = NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")  # noqa: N815
+    startedAtTime = NamedNode("http://www.w3.org/ns/prov#startedAtTime")  # noqa: N815
+    endedAtTime = NamedNode("http://www.w3.org/ns/prov#endedAtTime")  # noqa: N815
+
+
+class VOID:
+    Dataset = NamedNode("http://rdfs.org/ns/void#Dataset")
+    inDataset = NamedNode("http://rdfs.org/ns/void#inDataset")  # noqa: N815
+
+
+class MUSEION:
+    """Museion's own terms, for bookkeeping the standard vocabularies do not cover."""
+
+    RecordGraph = NamedNode(MUSEION_NS + "RecordGraph")
+    QuarantinedRecord = NamedNode(MUSEION_NS + "QuarantinedRecord")
+    Source = NamedNode(MUSEION_NS + "Source")
+    reason = NamedNode(MUSEION_NS + "reason")
+    origin = NamedNode(MUSEION_NS + "origin")
+    payload = NamedNode(MUSEION_NS + "payload")
+    checksum = NamedNode(MUSEION_NS + "checksum")
+    partner = NamedNode(MUSEION_NS + "partner")
+    mapping = NamedNode(MUSEION_NS + "mapping")
+    recordKind = NamedNode(MUSEION_NS + "recordKind")  # noqa: N815
+
+
+class CRM:
+    """CIDOC-CRM 7.1.3 terms (plus the Linked Art ``E33_E41`` class) that mappings emit."""
+
+    E7_Activity = _crm("E7_Activity")
+    E8_Acquisition = _crm("E8_Acquisition")
+    E12_Production = _crm("E12_Production")
+    E21_Person = _crm("E21_Person")
+    E22_Human_Made_Object = _crm("E22_Human-Made_Object")
+    E33_Linguistic_Object = _crm("E33_Linguistic_Object")
+    E33_E41_Linguistic_Appellation = _crm("E33_E41_Linguistic_Appellation")
+    E36_Visual_Item = _crm("E36_Visual_Item")
+    E42_Identifier = _crm("E42_Identifier")
+    E52_Time_Span = _crm("E52_Time-Span")
+    E53_Place = _crm("E53_Place")
+    E54_Dimension = _crm("E54_Dimension")
+    E55_Type = _crm("E55_Type")
+    E57_Material = _crm("E57_Material")
+    E58_Measurement_Unit = _crm("E58_Measurement_Unit")
+    E66_Formation = _crm("E66_Formation")
+    E67_Birth = _crm("E67_Birth")
+    E68_Dissolution = _crm("E68_Dissolution")
+    E69_Death = _crm("E69_Death")
+    E74_Group = _crm("E74_Group")
+
+    P1_is_identified_by = _crm("P1_is_identified_by")
+    P2_has_type = _crm("P2_has_type")
+    P4_has_time_span = _crm("P4_has_time-span")
+    P7_took_place_at = _crm("P7_took_place_at")
+    P9_consists_of = _crm("P9_consists_of")
+    P14_carried_out_by = _crm("P14_carried_out_by")
+    P15_was_influenced_by = _crm("P15_was_influenced_by")
+    P22_transferred_title_to = _crm("P22_transferred_title_to")
+    P24_transferred_title_of = _crm("P24_transferred_title_of")
+    P24i_changed_ownership_through = _crm("P24i_changed_ownership_through")
+    P32_used_general_technique = _crm("P32_used_general_technique")
+    P43_has_dimension = _crm("P43_has_dimension")
+    P45_consists_of = _crm("P45_consists_of")
+    P50_has_current_keeper = _crm("P50_has_current_keeper")
+    P52_has_current_owner = _crm("P52_has_current_owner")
+    P65_shows_visual_item = _crm("P65_shows_visual_item")
+    P67i_is_referred_to_by = _crm("P67i_is_referred_to_by")
+    P82a_begin_of_the_begin = _crm("P82a_begin_of_the_begin")
+    P82b_end_of_the_end = _crm("P82b_end_of_the_end")
+    P90_has_value = _crm("P90_has_value")
+    P91_has_unit = _crm("P91_has_unit")
+    P95i_was_formed_by = _crm("P95i_was_formed_by")
+    P98i_was_born = _crm("P98i_was_born")
+    P99i_was_dissolved_by = _crm("P99i_was_dissolved_by")
+    P100i_died_in = _crm("P100i_died_in")
+    P108i_was_produced_by = _crm("P108i_was_produced_by")
+    P129_is_about = _crm("P129_is_about")
+    P129i_is_subject_of = _crm("P129i_is_subject_of")
+    P138i_has_representation = _crm("P138i_has_representation")
+    P190_has_symbolic_content = _crm("P190_has_symbolic_content")
+
+
+class LA:
+    """Linked Art extension terms (``https://linked.art/ns/terms/``)."""
+
+    Set = NamedNode(LA_NS + "Set")
+    equivalent = NamedNode(LA_NS + "equivalent")
+    access_point = NamedNode(LA_NS + "access_point")
+    digitally_shown_by = NamedNode(LA_NS + "digitally_shown_by")
+    digitally_carried_by = NamedNode(LA_NS + "digitally_carried_by")
+    member_of = NamedNode(LA_NS + "member_of")
+
+
+class DIG:
+    D1_Digital_Object = NamedNode(DIG_NS + "D1_Digital_Object")
+
+
+class AAT:
+    """The Getty AAT concepts Museion's own code refers to by meaning."""
+
+    # names and identifiers
+    PRIMARY_NAME = aat("300404670")
+    SORT_NAME = aat("300451544")
+    ACCESSION_NUMBER = aat("300312355")
+    LOCAL_NUMBER = aat("300404621")
+    SYSTEM_NUMBER = aat("300435704")
+    # classification meta-types
+    TYPE_OF_WORK = aat("300435443")
+    BRIEF_TEXT = aat("300418049")
+    NATIONALITY = aat("300379842")
+    GENDER = aat("300055147")
+    # statements
+    MATERIAL_STATEMENT = aat("300435429")
+    DIMENSION_STATEMENT = aat("300435430")
+    DESCRIPTION = aat("300435416")
+    CREDIT_LINE = aat("300026687")
+    RIGHTS_STATEMENT = aat("300435434")
+    PROVENANCE_STATEMENT = aat("300435438")
+    INSCRIPTION = aat("300435414")
+    # digital things
+    WEB_PAGE = aat("300264578")
+    DIGITAL_IMAGE = aat("300215302")
+    # dimensions and units
+    HEIGHT = aat("300055644")
+    WIDTH = aat("300055647")
+    DEPTH = aat("300072633")
+    DIAMETER = aat("300055624")
+    WEIGHT = aat("300056240")
+    LENGTH = aat("300055645")
+    THICKNESS = aat("300055646")
+    MILLIMETRES = aat("300379097")
+    CENTIMETRES = aat("300379098")
+    METRES = aat("300379099")
+    INCHES = aat("300379100")
+    FEET = aat("300379101")
+    GRAMS = aat("300379225")
+    KILOGRAMS = aat("300379226")
+    POUNDS = aat("300379254")
+    # sets, activities, roles
+    COLLECTION = aat("300025976")
+    EXHIBITION = aat("300054766")
+    ARTIST = aat("300025103")
+    POSSIBLY = aat("300435722")
+    PROBABLY = aat("300435721")
