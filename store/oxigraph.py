@@ -1,0 +1,202 @@
+"""The embedded Oxigraph store, with the default graph kept as the merge of all named graphs.
+
+Each record lives in its own named graph so it can be replaced exactly. Queries should see the
+union of all graphs, but Oxigraph's "default graph as union" repeats a triple once per graph
+that holds it (a person described by forty records would have forty names), which breaks
+``COUNT`` and ``DISTINCT``-less queries. So Museion materialises the default graph as the RDF
+merge — a set — of every named graph, and maintains it on every write: a triple leaves the
+default graph only when no named graph holds it any more. Queries then read the plain default
+graph, which is also the fastest thing Oxigraph can read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+)
+from pyoxigraph import (
+    Store as OxStore,
+)
+
+from museion_errors import QueryError, StoreError
+
+__all__ = ["QueryResult", "Store"]
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+_DEFAULT = DefaultGraph()
+
+
+def _values(graphs: Iterable[NamedNode]) -> str:
+    return " ".join(str(g) for g in graphs)
+
+
+class Store:
+    """One Oxigraph store: read-write in the one process that writes, read-only elsewhere."""
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._store = OxStore()
+            elif read_only:
+                if not Path(path).is_dir():
+                    raise StoreError(f"there is no store at {path}; run `museion harvest` first")
+                self._store = OxStore.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = OxStore(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    @property
+    def oxigraph(self) -> OxStore:
+        """The underlying pyoxigraph store, for the endpoint's streaming serialisers."""
+        return self._store
+
+    # -- reading -------------------------------------------------------------------------
+    def query(self, sparql: str, *, base_iri: str | None = None, **options: Any) -> QueryResult:
+        """Run a query against the merged default graph (or the dataset ``options`` name)."""
+        try:
+            return self._store.query(sparql, base_iri=base_iri, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"the query is not valid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise QueryError(f"the query failed: {exc}", http_status=500) from exc
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """A SELECT query's rows as dicts of plain Python values, for Museion's own bookkeeping."""
+        results = self.query(sparql)
+        if not isinstance(results, QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in results.variables]
+        rows = []
+        for solution in results:
+            row: dict[str, Any] = {}
+            for name in names:
+                term = solution[name]
+                row[name] = None if term is None else term.value
+            rows.append(row)
+        return rows
+
+    def graph_quads(self, graph: NamedNode) -> Iterator[Quad]:
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def named_graphs(self) -> Iterator[NamedNode]:
+        for graph in self._store.named_graphs():
+            if isinstance(graph, NamedNode):
+                yield graph
+
+    def has_graph(self, graph: NamedNode) -> bool:
+        return self._store.contains_named_graph(graph)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # -- writing -------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+    def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
+        """Make each named graph hold exactly the given quads, and the default graph follow."""
+        self._writable()
+        if not graphs:
+            return
+        self._drop(list(graphs))
+        quads = [q for qs in graphs.values() for q in qs]
+        try:
+            self._store.extend(quads)
+            self._store.update(
+                "INSERT { ?s ?p ?o } WHERE { VALUES ?g { " + _values(graphs) + " } "
+                "GRAPH ?g { ?s ?p ?o } }"
+            )
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
+
+    def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
+        self._writable()
+        if graphs:
+            self._drop(graphs)
+
+    def _drop(self, graphs: Sequence[NamedNode]) -> None:
+        existing = [g for g in graphs if self._store.contains_named_graph(g)]
+        if not existing:
+            return
+        values = _values(existing)
+        try:
+            # Leave the default graph only where no other named graph still holds the triple.
+            self._store.update(
+                "DELETE { ?s ?p ?o } WHERE { VALUES ?g { " + values + " } GRAPH ?g { ?s ?p ?o } "
+                "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER (?h NOT IN ("
+                + ", ".join(str(g) for g in existing)
+                + ")) } }"
+            )
+            for graph in existing:
+                self._store.remove_graph(graph)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"removing {len(existing)} graphs failed: {exc}") from exc
+
+    def replace_subjects(
+        self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
+    ) -> None:
+        """In a shared graph (Museion's metadata), replace everything said about ``subjects``."""
+        self._writable()
+        try:
+            if subjects:
+                values = _values(subjects)
+                self._store.update(
+                    "DELETE { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } "
+                    f"GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
+                    f"FILTER (?h != {graph}) }} }};\n"
+                    f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                    f"GRAPH {graph} {{ ?s ?p ?o }} }}"
+                )
+            self._store.extend(quads)
+            self._store.extend(Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"updating {graph} failed: {exc}") from exc
+
+    def rebuild_default_graph(self) -> None:
+        """Recompute the default graph from the named graphs (after an interrupted write)."""
+        self._writable()
+        self._store.update(
+            "DROP SILENT DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        )
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"the update is not valid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}") from exc
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the store (hard links where it can), for published snapshots."""
+        try:
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot back up the store to {target}: {exc}") from exc
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+
+    def optimize(self) -> None:
+        if not self.read_only:
+            self._store.optimize()
