@@ -141,10 +141,12 @@ class FilesHarvester:
                     items = read_json(stream, lines=fmt == "jsonl", encoding=self.options.encoding)
                 for item in items:
                     yield self._item(item, location, name, datestamp)
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            # Before OSError: requests' errors are OSErrors, but a feed that cannot be fetched
+            # fails the source rather than one record.
+            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
         except OSError as exc:
             yield RejectedRecord(self.spec.name, location, f"cannot read the file: {exc}")
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
 
     def _format(self, location: str, stream: io.BufferedReader) -> str:
         if self.options.format != "auto":
@@ -204,6 +206,9 @@ class FilesHarvester:
                     source=self.spec.name,
                 )
             response.raw.decode_content = True
+            # Let io.BufferedReader decide when the stream ends: with auto_close, urllib3
+            # reports "closed" as soon as the body is read, before the buffer is consumed.
+            response.raw.auto_close = False
             stamp = None
             if "Last-Modified" in response.headers:
                 try:

@@ -71,8 +71,8 @@ def read_json(
     elif head[:1] == b"{":
         yield from _json_object_or_lines(stream, encoding)
     else:
-        raw = stream.read(200)
-        yield Unreadable(raw, "byte 0", f"not JSON: the file starts with {head[:20]!r}")
+        raw = stream.read(1 << 20)  # enough for a person to see what came instead of JSON
+        yield Unreadable(raw, "object", f"not JSON: the file starts with {head[:20]!r}")
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -96,7 +96,7 @@ def _loads(raw: bytes, encoding: str, position: str) -> Item:
         )
     except json.JSONDecodeError as exc:
         return Unreadable(
-            raw, position, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            raw, position, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         )
     return Parsed(value, raw, position)
 
@@ -138,6 +138,9 @@ def _json_array(stream: io.BufferedReader, encoding: str) -> Iterator[Item]:
             f"item {index + 1}",
             f"the JSON array breaks after item {index}: {exc}; the rest of the file was not read",
         )
+    finally:
+        if isinstance(source, io.TextIOWrapper):
+            source.detach()  # the caller owns (and closes) the byte stream
 
 
 class _Chain(io.RawIOBase):
@@ -172,6 +175,13 @@ def read_csv(
     if _is_utf8(encoding):
         encoding = "utf-8-sig"  # spreadsheet exports often start with a byte-order mark
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+    try:
+        yield from _csv_rows(text, encoding, delimiter)
+    finally:
+        text.detach()  # the caller owns (and closes) the byte stream
+
+
+def _csv_rows(text: io.TextIOWrapper, encoding: str, delimiter: str | None) -> Iterator[Item]:
     sample = text.read(65536)
     if not sample.strip():
         return
