@@ -226,29 +226,7 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        path = [str(p) for p in error["loc"]]
-        if path and path[0] == "sources" and len(path) > 1 and path[1].isdigit():
-            path = [f"sources[{int(path[1]) + 1}]", *path[2:]]
-        key = ".".join(filter(None, [where, *path]))
-        if error["type"] == "extra_forbidden":
-            names = known if known is not None else list(_fields_at(model, error["loc"][:-1]))
-            message = f"unknown key{_suggest(path[-1], names)}"
-        elif error["type"] == "missing":
-            message = "required key is missing"
-        else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigError(message, file=file, key=key) from None
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    current: Any = model
-    for part in loc:
-        field_info = getattr(current, "model_fields", {}).get(part)
-        if field_info is None:
-            return []
-        current = field_info.annotation
-    return list(getattr(current, "model_fields", {}))
+        raise ConfigError.from_validation(exc, model, file=file, where=where, known=known) from None
 
 
 def _suggest(word: str, choices: list[str]) -> str:

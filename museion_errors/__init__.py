@@ -8,6 +8,12 @@ record, what went wrong, and (where it reaches HTTP) which status.
 
 from __future__ import annotations
 
+import difflib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
 __all__ = [
     "ConfigError",
     "HarvestError",
@@ -67,6 +73,45 @@ class ConfigError(MuseionError):
         elif key:
             location = f"{key}: "
         super().__init__(location + cause)
+
+    @classmethod
+    def from_validation(
+        cls,
+        error: ValidationError,
+        model: type[BaseModel],
+        *,
+        file: str | None,
+        where: str = "",
+        known: list[str] | None = None,
+    ) -> ConfigError:
+        """One line for a pydantic error: an unknown key (with a suggestion) before anything
+        else, because a misspelt key is usually why a required one seems missing."""
+        errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = [p for p in first["loc"] if not str(p).startswith(("str", "list["))]
+        path = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in loc]
+        key = ".".join(filter(None, [where, *path])).replace(".[", "[")
+        if first["type"] == "extra_forbidden":
+            names = known if known is not None else _fields_at(model, tuple(loc[:-1]))
+            close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+            message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif first["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = str(first["msg"]).removeprefix("Value error, ")
+        if len(errors) > 1:
+            message += f" (and {len(errors) - 1} more)"
+        return cls(message, file=file, key=key or None)
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    current = model
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return []
+        current = fields[part].annotation
+    return list(getattr(current, "model_fields", {}))
 
 
 class HarvestError(MuseionError):

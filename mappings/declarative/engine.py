@@ -21,7 +21,7 @@ from ..iris import Minter, label_key, slug
 from ..normalise.dates import bounds
 from ..normalise.dimensions import parse_dimensions
 from ..normalise.units import unit_for
-from ..terms import SCHEME_CLASS, Vocabularies, aat_label, expand_curie
+from ..terms import SCHEME_CLASS, Vocabularies, expand_curie
 from ..vocab import AAT, CRM, LA
 from .fields import FieldList, Path, compile_fields
 from .schema import (
@@ -65,22 +65,11 @@ def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
     try:
         spec = MappingFile.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("str", "list[")))
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(_explain(error) + more, file=str(path), key=key or None) from exc
+        raise ConfigError.from_validation(exc, MappingFile, file=str(path)) from None
     try:
         return DeclarativeMapping(spec, path)
     except ValueError as exc:
         raise ConfigError(str(exc), file=str(path)) from exc
-
-
-def _explain(error: Any) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key"
-    if error["type"] == "missing":
-        return "required key is missing"
-    return str(error["msg"]).removeprefix("Value error, ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +141,7 @@ class _Actor:
 class _Creators(_Actor):
     def __init__(self, spec: CreatorModel) -> None:
         super().__init__(spec)
-        self.each = Path(spec.each)
+        self.each = Path(spec.each) if spec.each is not None else None
         self.role = compile_fields(spec.role)
         self.direct_roles = frozenset(r.casefold() for r in spec.direct_roles)
 
@@ -244,7 +233,7 @@ class DeclarativeMapping:
         if value is None or str(value).strip() == "":
             where = " or ".join(repr(p) for p in fields.paths()) or "its id"
             raise ValueError(f"the record has no identifier: {where} is missing or empty")
-        local = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        local = _id_text(value)
         return local if kind == "object" else f"{kind}:{local}"
 
     # -- mapping -------------------------------------------------------------------------
@@ -267,7 +256,9 @@ class DeclarativeMapping:
         language = context.language or self.language
         builder = RecordBuilder(minter.record_graph(record.local_id), minter, language)
         if local_id.startswith("person:") and self.person is not None:
-            subject = self._actor(self.person, obj, builder, local_id.removeprefix("person:"))
+            subject = self._actor(
+                self.person, obj, builder, local_id=local_id.removeprefix("person:")
+            )
             if subject is None:
                 raise MappingError(
                     "the person record has no name", source=record.source, record=record.local_id
@@ -420,7 +411,9 @@ class DeclarativeMapping:
         span = self.production_date.span(obj, b.language) if self.production_date else None
         places = self.production_places.values(obj) if self.production_places else []
         techniques = self.production_techniques
-        entries = [(c, e) for c in self.creators for e in c.each.evaluate(obj)]
+        entries = [
+            (c, e) for c in self.creators for e in (c.each.evaluate(obj) if c.each else [obj])
+        ]
         if not (span or places or entries or (techniques and techniques.values(obj))):
             return
         production = NamedNode(f"{o.value}/production")
@@ -434,9 +427,8 @@ class DeclarativeMapping:
             production, techniques, "technique", obj, b, prop=CRM.P32_used_general_technique
         )
         part_number = 0
-        for creators, found in entries:
-            entry = found if isinstance(found, dict) else {"name": found}
-            actor = self._actor(creators, entry, b)
+        for creators, entry in entries:
+            actor = self._actor(creators, entry, b, warn=creators.each is not None)
             if actor is None:
                 continue
             role_text = str(creators.role.first(entry) or "") if creators.role else ""
@@ -452,9 +444,7 @@ class DeclarativeMapping:
                 b.a(part, CRM.E12_Production)
                 b.add(part, CRM.P14_carried_out_by, actor)
                 if role is not None and role.type:
-                    target = expand_curie(role.type)
-                    label = aat_label(target)
-                    concept = Concept(NamedNode(target), label, "en" if label else None)
+                    concept = Concept(NamedNode(expand_curie(role.type)))
                 else:
                     concept = self._concept("role", role_text, b)
                 b.classify(part, concept)
@@ -480,20 +470,23 @@ class DeclarativeMapping:
         return place
 
     def _actor(
-        self, spec: _Actor, obj: Any, b: RecordBuilder, local_id: str | None = None
+        self,
+        spec: _Actor,
+        obj: Any,
+        b: RecordBuilder,
+        *,
+        local_id: str | None = None,
+        warn: bool = True,
     ) -> NamedNode | None:
         name = spec.name.first(obj) if spec.name else None
         ident = local_id
         if ident is None and spec.id is not None:
             found = spec.id.first(obj)
-            ident = (
-                None
-                if found is None
-                else str(int(found) if isinstance(found, float) and found.is_integer() else found)
-            )
+            ident = None if found is None else _id_text(found)
         if ident is None:
             if name is None:
-                b.warnings.append("a creator has neither an id nor a name; left out")
+                if warn:
+                    b.warnings.append("a creator has neither an id nor a name; left out")
                 return None
             ident = "name-" + label_key(str(name))
         kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"
@@ -565,6 +558,13 @@ class DeclarativeMapping:
                 b.timespan(event, NamedNode(f"{event.value}/timespan"), span)
             for place in place_names:
                 b.add(event, CRM.P7_took_place_at, self._place(str(place), b))
+
+
+def _id_text(value: object) -> str:
+    """An identifier as text; JSON numbers that are whole (``38.0``) lose their ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _required(fields: FieldList | None) -> FieldList:

@@ -28,6 +28,9 @@ class Path:
     def __init__(self, text: str) -> None:
         self.text = text
         steps: list[Step] = []
+        if text.strip() == ".":
+            self.steps: tuple[Step, ...] = ()  # the value itself
+            return
         position = 0
         for found in _STEP.finditer(text):
             between = text[position : found.start()].strip(".")
@@ -46,6 +49,8 @@ class Path:
     def evaluate(self, obj: Any) -> list[Any]:
         if isinstance(obj, dict) and self.text in obj:
             return _flatten([obj[self.text]])
+        if not self.steps:
+            return _flatten([obj])
         current = [obj]
         for step in self.steps:
             found: list[Any] = []

@@ -115,8 +115,10 @@ class ActorModel(Strict):
 
 
 class CreatorModel(ActorModel):
-    each: str
-    """Path to the list of creator entries; the other fields are read inside each entry."""
+    each: str | None = None
+    """Path to the list of creator entries; the other fields are read inside each entry (``.``
+    is the entry itself, for a plain list of names). Left out, there is at most one creator,
+    read from the record's own fields (a spreadsheet's "artist" column)."""
     role: FieldLike | None = None
     direct_roles: list[str] = Field(default_factory=lambda: ["", "artist"])
     """Roles that make the actor the production's own ``carried_out_by``; any other role gets a
