@@ -9,6 +9,7 @@ from museion_errors import MappingError
 from .base import Mapping, MappingContext, MappingResult
 from .iris import RESERVED_SOURCE_NAMES, Minter
 from .registry import available_mappings, get_mapping, register_mapping
+from .terms import vocabulary_quads
 
 __all__ = [
     "RESERVED_SOURCE_NAMES",
@@ -20,4 +21,5 @@ __all__ = [
     "available_mappings",
     "get_mapping",
     "register_mapping",
+    "vocabulary_quads",
 ]

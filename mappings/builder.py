@@ -143,18 +143,21 @@ class RecordBuilder:
         self.add(s, RDFS.label, self.text(value, language))
 
     def classify(self, s: NamedNode, concept: Concept) -> None:
-        """``s crm:P2_has_type concept``, describing the concept once in this graph."""
+        """``s crm:P2_has_type concept``, describing a local concept in this graph."""
         self.add(s, CRM.P2_has_type, concept.iri)
         self.describe_concept(concept)
 
     def describe_concept(self, concept: Concept, cls: NamedNode = CRM.E55_Type) -> None:
-        if concept.label:
-            self.a(concept.iri, cls)
-            self.add(concept.iri, RDFS.label, self.text(concept.label, concept.language))
+        """A local term is described where the partner used it; AAT and other authority
+        concepts are described once, in the vocabulary graph (``mappings.vocabulary_quads``),
+        because what they are is not something a partner's record says."""
+        if not concept.local_scheme or not concept.label:
+            return
+        self.a(concept.iri, cls)
+        self.add(concept.iri, RDFS.label, self.text(concept.label, concept.language))
         if concept.meta is not None:
             self.add(concept.iri, CRM.P2_has_type, concept.meta)
-        if concept.local_scheme and concept.label:
-            self.local_terms.append((concept.local_scheme, concept.label))
+        self.local_terms.append((concept.local_scheme, concept.label))
 
     def name(
         self,
@@ -191,7 +194,6 @@ class RecordBuilder:
         self.add(owner, CRM.P67i_is_referred_to_by, node)
         self.a(node, CRM.E33_Linguistic_Object)
         self.add(node, CRM.P2_has_type, kind)
-        self.add(kind, CRM.P2_has_type, AAT.BRIEF_TEXT)
         self.add(node, CRM.P190_has_symbolic_content, self.text(value, language))
 
     def timespan(self, event: NamedNode, node: NamedNode, span: TimeSpan) -> None:

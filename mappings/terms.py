@@ -9,13 +9,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from .builder import Concept, clean_text
 from .iris import Minter
-from .vocab import AAT, AAT_NS, CRM
+from .vocab import AAT, AAT_NS, CRM, RDF, RDFS
 
-__all__ = ["SCHEME_CLASS", "Vocabularies", "aat_label", "expand_curie"]
+__all__ = ["SCHEME_CLASS", "Vocabularies", "aat_label", "expand_curie", "vocabulary_quads"]
 
 _PREFIXES = {
     "aat": AAT_NS,
@@ -90,8 +90,7 @@ class Vocabularies:
             if number is not None:
                 target = AAT_NS + number
         if target is not None:
-            label = aat_label(target)
-            return Concept(NamedNode(target), label, "en" if label else None, meta)
+            return Concept(NamedNode(target), meta=meta)
         return Concept(
             minter.concept(scheme.replace("_", "-"), text),
             text,
@@ -99,3 +98,40 @@ class Vocabularies:
             meta,
             local_scheme=scheme,
         )
+
+
+STATEMENT_TYPES = (
+    AAT.MATERIAL_STATEMENT,
+    AAT.DIMENSION_STATEMENT,
+    AAT.DESCRIPTION,
+    AAT.CREDIT_LINE,
+    AAT.RIGHTS_STATEMENT,
+    AAT.PROVENANCE_STATEMENT,
+    AAT.INSCRIPTION,
+)
+_SCHEME_CLASSES = {"material": CRM.E57_Material, "unit": CRM.E58_Measurement_Unit}
+
+
+def vocabulary_quads(graph: NamedNode) -> list[Quad]:
+    """What Museion knows of the AAT concepts it uses: class, English label, and what kind of
+    type each is (a statement type is a "brief text", an object type a "type of work")."""
+    table = _aat_table()
+    quads: list[Quad] = []
+    classes: dict[str, NamedNode] = {}
+    metas: dict[str, NamedNode] = {}
+    for scheme, terms in table["terms"].items():
+        for number in terms.values():
+            if scheme in _SCHEME_CLASSES:
+                classes[number] = _SCHEME_CLASSES[scheme]
+            meta = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[1]
+            if meta is not None:
+                metas[number] = meta
+    for kind in STATEMENT_TYPES:
+        metas[kind.value[len(AAT_NS) :]] = AAT.BRIEF_TEXT
+    for number, label in table["labels"].items():
+        concept = NamedNode(AAT_NS + number)
+        quads.append(Quad(concept, RDF.type, classes.get(number, CRM.E55_Type), graph))
+        quads.append(Quad(concept, RDFS.label, Literal(label, language="en"), graph))
+        if number in metas:
+            quads.append(Quad(concept, CRM.P2_has_type, metas[number], graph))
+    return quads

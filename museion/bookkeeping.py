@@ -25,6 +25,7 @@ __all__ = [
     "quarantine_quads",
     "record_meta_quads",
     "source_quads",
+    "vocabulary_graph",
 ]
 
 QUARANTINE_PAYLOAD_LIMIT = 256 * 1024
@@ -33,6 +34,11 @@ QUARANTINE_PAYLOAD_LIMIT = 256 * 1024
 
 def meta_graph(base_iri: str) -> NamedNode:
     return NamedNode(f"{base_iri}meta")
+
+
+def vocabulary_graph(base_iri: str) -> NamedNode:
+    """Museion's own knowledge of AAT concepts (labels, classes), shared by all sources."""
+    return NamedNode(f"{base_iri}vocabulary")
 
 
 def source_quads(minter: Minter, source: SourceConfig) -> list[Quad]:

@@ -145,6 +145,9 @@ def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSumm
             summary = harvest_source(config, source, store, update)
         _print_summary(summary)
         summaries.append(summary)
+    snapshot = workspace.publish(store)
+    store.close()
+    err.print(f"published {snapshot.name}")
     return summaries
 
 
@@ -206,7 +209,7 @@ def query(state: State, query: str, fmt: str) -> None:
     Common prefixes (crm:, la:, aat:, rdfs:, ...) may be used without declaring them.
     """
     config = state.config()
-    store = Workspace(config.data_dir).open_reader()
+    store = Workspace(config.data_dir).open_published()
     results = store.query(_with_prefixes(_query_text(query)))
     print_results(results, fmt)
 
@@ -218,7 +221,7 @@ def query(state: State, query: str, fmt: str) -> None:
 def stats(state: State, as_json: bool) -> None:
     """Records, objects, persons, triples and quarantined records per source."""
     config = state.config()
-    store = Workspace(config.data_dir).open_reader()
+    store = Workspace(config.data_dir).open_published()
     counts = source_counts(store, config)
     if as_json:
         click.echo(json.dumps({"sources": counts, "quads": len(store)}, indent=2))
@@ -266,7 +269,7 @@ def demo(data_dir: Path) -> None:
     config = demo_config(data_dir)
     err.print(f"Harvesting the bundled Tate and Carnegie Museum of Art samples into {data_dir}")
     run_harvest(config)
-    store = Workspace(config.data_dir).open_reader()
+    store = Workspace(config.data_dir).open_published()
     for question, name in DEMO_QUESTIONS:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")

@@ -11,12 +11,19 @@ from itertools import islice
 from pyoxigraph import NamedNode, Quad
 
 import harvesters
+import mappings
 from harvesters import RejectedRecord
 from mappings import MappingContext, MappingError, Minter
 from mappings.vocab import MUSEION, RDF, VOID
 from store import Store
 
-from .bookkeeping import meta_graph, quarantine_quads, record_meta_quads, source_quads
+from .bookkeeping import (
+    meta_graph,
+    quarantine_quads,
+    record_meta_quads,
+    source_quads,
+    vocabulary_graph,
+)
 from .config import Config, SourceConfig
 
 __all__ = ["BATCH_SIZE", "HarvestSummary", "Rejection", "harvest_source", "source_counts"]
@@ -85,7 +92,13 @@ def harvest_source(
             identify=source.mapping.identify,
         ),
     )
-    store.replace_graphs({minter.dataset(): source_quads(minter, source)})
+    vocabulary = vocabulary_graph(config.base_iri)
+    store.replace_graphs(
+        {
+            minter.dataset(): source_quads(minter, source),
+            vocabulary: mappings.vocabulary_quads(vocabulary),
+        }
+    )
     quarantine: list[Quad] = []
     for batch in _batches(harvester, batch_size):
         graphs: dict[NamedNode, list[Quad]] = {}

@@ -1,35 +1,46 @@
-"""Museion's data directory: the working Oxigraph store and the state Museion keeps beside it.
+"""Museion's data directory: the working store, published snapshots, and Museion's own state.
 
 ```
 museion-data/
-  working/      the Oxigraph store the harvester writes (one writer process at a time)
-  state.json    whether a write was interrupted (then the default graph is rebuilt on open)
+  working/                the Oxigraph store harvests write (one writer process at a time)
+  published/<run-id>/     immutable snapshots (Oxigraph backups: hard links, cheap)
+  published/CURRENT       the name of the snapshot queries read
+  state.json              whether a write was interrupted (then the default graph is rebuilt)
 ```
+
+A harvest writes into ``working``; only a finished run is published, so queries never see a
+half-written harvest (ARCHITECTURE §5). Readers open the newest snapshot read-only.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from museion_errors import StoreError
 from store import Store
 
-__all__ = ["Workspace"]
+__all__ = ["KEEP_SNAPSHOTS", "Workspace"]
+
+KEEP_SNAPSHOTS = 3
+"""Published snapshots kept: the current one and the ones before it (for diffs and rollback)."""
 
 
 class Workspace:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.working_path = data_dir / "working"
+        self.published_dir = data_dir / "published"
         self.state_path = data_dir / "state.json"
 
-    def exists(self) -> bool:
-        return self.working_path.is_dir()
-
+    # -- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         try:
             state: dict[str, Any] = json.loads(self.state_path.read_text(encoding="utf-8"))
@@ -40,10 +51,9 @@ class Workspace:
     def _write_state(self, **changes: Any) -> None:
         state = {**self.state(), **changes}
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        _atomic_write(self.state_path, json.dumps(state, indent=2))
 
+    # -- the working store ----------------------------------------------------------------
     def open_writer(self) -> Store:
         """The working store, read-write; repairs the default graph after an interrupted write."""
         store = Store(self.working_path)
@@ -52,12 +62,52 @@ class Workspace:
             self._write_state(dirty=False)
         return store
 
-    def open_reader(self) -> Store:
-        return Store(self.working_path, read_only=True)
-
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """Mark the store dirty while a multi-step write is under way."""
+        """Mark the working store dirty while a multi-step write is under way."""
         self._write_state(dirty=True)
         yield
         self._write_state(dirty=False)
+
+    # -- published snapshots --------------------------------------------------------------
+    def published_path(self) -> Path | None:
+        """The snapshot queries should read, or None before the first publish."""
+        try:
+            name = (self.published_dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.published_dir / name
+        return path if path.is_dir() else None
+
+    def snapshots(self) -> list[Path]:
+        """Published snapshots, oldest first."""
+        if not self.published_dir.is_dir():
+            return []
+        return sorted(p for p in self.published_dir.iterdir() if p.is_dir())
+
+    def publish(self, store: Store) -> Path:
+        """Snapshot the working store and make it what queries read, atomically."""
+        name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
+        self.published_dir.mkdir(parents=True, exist_ok=True)
+        target = self.published_dir / name
+        store.flush()
+        store.backup(target)
+        _atomic_write(self.published_dir / "CURRENT", name + "\n")
+        for old in self.snapshots()[:-KEEP_SNAPSHOTS]:
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+        return target
+
+    def open_published(self) -> Store:
+        path = self.published_path()
+        if path is None:
+            raise StoreError(
+                f"nothing is published in {self.data_dir} yet; run `museion harvest` first"
+            )
+        return Store(path, read_only=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -193,6 +193,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot back up the store to {target}: {exc}") from exc
 
+    def close(self) -> None:
+        """Flush and release the store (and its lock); the object is unusable afterwards."""
+        self.flush()
+        del self._store
+
     def flush(self) -> None:
         if not self.read_only:
             self._store.flush()
