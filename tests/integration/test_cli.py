@@ -1,0 +1,129 @@
+"""The command line as a user meets it: a real ``museion`` process, its output and exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ConfigWriter, files_source
+
+FEEDS = DATA / "feeds"
+
+
+def museion(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "museion", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def config(write_config: ConfigWriter) -> Path:
+    return write_config(
+        files_source("tate", FEEDS / "tate", "tate", label="Tate"),
+        files_source("cmoa", FEEDS / "cmoa", "cmoa", label="Carnegie Museum of Art"),
+    )
+
+
+def test_harvest_query_and_stats(config: Path) -> None:
+    done = museion("--config", str(config), "harvest")
+    assert done.returncode == 0, done.stderr
+    assert "tate: 36 records read, 36 mapped, 0 rejected" in done.stderr
+    assert "cmoa: 24 records read, 24 mapped, 0 rejected" in done.stderr
+
+    query = (
+        "SELECT ?title WHERE { ?o crm:P108i_was_produced_by/crm:P14_carried_out_by"
+        '/rdfs:label "Pablo Picasso" ; rdfs:label ?title } ORDER BY ?title'
+    )
+    as_csv = museion("--config", str(config), "query", query, "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == [
+        ["title"],
+        ["Bullfight Scene"],
+        ["L'Homme a la Guitare (Man with the Guitar)"],
+    ]
+    as_json = museion("--config", str(config), "query", query, "--format", "json")
+    bindings = json.loads(as_json.stdout)["results"]["bindings"]
+    assert bindings[0]["title"] == {"type": "literal", "value": "Bullfight Scene", "xml:lang": "en"}
+    table = museion("--config", str(config), "query", query)
+    assert "Bullfight Scene @en" in table.stdout
+
+    stats = museion("--config", str(config), "stats", "--json")
+    counts = {s["source"]: s for s in json.loads(stats.stdout)["sources"]}
+    assert counts["tate"]["objects"] == 21
+    assert counts["cmoa"]["objects"] == 24
+
+
+def test_one_source_by_name(config: Path) -> None:
+    done = museion("--config", str(config), "harvest", "cmoa")
+    assert done.returncode == 0
+    assert "tate:" not in done.stderr
+    unknown = museion("--config", str(config), "harvest", "tat")
+    assert unknown.returncode == 2
+    assert "no source named 'tat'" in unknown.stderr
+
+
+def test_quarantined_records_exit_3_with_one_line_each(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.json").write_text('{"title": "no id here"}')
+    (feed / "b.json").write_text("not json")
+    done = museion("--config", str(write_config(files_source("cmoa", feed, "cmoa"))), "harvest")
+    assert done.returncode == 3
+    rejected = [line for line in done.stderr.splitlines() if "rejected " in line]
+    assert len(rejected) == 2
+    assert any("a.json: the record has no identifier" in line for line in rejected)
+
+
+def test_a_bad_config_is_one_line_and_exit_2(write_config: ConfigWriter) -> None:
+    path = write_config(files_source("cmoa", FEEDS / "cmoa", "cmoa").replace('"files"', '"ftp"'))
+    done = museion("--config", str(path), "harvest")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "sources[1] (cmoa).kind: unknown kind 'ftp'" in done.stderr
+
+
+def test_a_bad_query_is_one_line_and_exit_1(config: Path) -> None:
+    museion("--config", str(config), "harvest", "cmoa")
+    done = museion("--config", str(config), "query", "SELECT ?x WHERE {")
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: the query is not valid SPARQL")
+
+
+def test_query_before_any_harvest(config: Path) -> None:
+    done = museion("--config", str(config), "query", "ASK {}")
+    assert done.returncode == 1
+    assert "nothing is published" in done.stderr
+    assert "run `museion harvest` first" in done.stderr
+
+
+def test_demo_needs_no_config(tmp_path: Path) -> None:
+    done = museion("demo", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Every work by Pablo Picasso held by either partner" in done.stdout
+    assert "Carnegie Museum of Art" in done.stdout
+    assert "Bullfight Scene" in done.stdout
+    assert (tmp_path / "museion-demo" / "museion.toml").exists()
+    again = museion(
+        "--config",
+        str(tmp_path / "museion-demo" / "museion.toml"),
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?o a crm:E22_Human-Made_Object }",
+        "--format",
+        "csv",
+    )
+    assert again.stdout.splitlines() == ["n", "812"]

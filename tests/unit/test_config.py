@@ -1,0 +1,128 @@
+"""A wrong config fails at start with one line naming the file, the key and what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from museion.config import load_config
+from museion_errors import ConfigError
+from tests.conftest import DATA, ConfigWriter, files_source
+
+FEED = DATA / "feeds" / "cmoa"
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = caught.value.one_line()
+    assert "\n" not in message
+    return message
+
+
+def test_a_good_config(write_config: ConfigWriter) -> None:
+    config = load_config(write_config(files_source("cmoa", FEED, "cmoa", label="CMOA")))
+    [source] = config.sources
+    assert source.name == "cmoa"
+    assert source.mapping.name == "cmoa"
+    assert source.partner.label == "CMOA"
+    assert config.data_dir.name == "store"
+    assert config.data_dir.is_absolute()
+
+
+def test_relative_locations_are_relative_to_the_config_file(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    (tmp_path / "feed").mkdir()
+    config = load_config(write_config(files_source("a", "feed", "cmoa")))
+    assert config.sources[0].location == str(tmp_path / "feed")
+
+
+@pytest.mark.parametrize(
+    ("source", "key", "message"),
+    [
+        (
+            files_source("tate", FEED, "cmoa").replace('"files"', '"oai"'),
+            "sources[1] (tate).kind",
+            "unknown kind 'oai'",
+        ),
+        (
+            files_source("tate", FEED, "tatte"),
+            "sources[1] (tate).mapping",
+            "unknown mapping 'tatte'",
+        ),
+        (
+            files_source("tate", FEED, "cmoa").replace(f'location = "{FEED.as_posix()}"\n', ""),
+            "sources[1] (tate).location",
+            "required key is missing",
+        ),
+        (
+            files_source("tate", "/nowhere/at/all", "cmoa"),
+            "sources[1] (tate).location",
+            "does not exist",
+        ),
+        (
+            files_source("Tate Gallery", FEED, "cmoa"),
+            "sources[1] (Tate Gallery).name",
+            "not a valid source name",
+        ),
+        (files_source("sparql", FEED, "cmoa"), "sources[1] (sparql).name", "reserved"),
+        (
+            files_source("tate", FEED, "cmoa").replace("label", "lable"),
+            "sources[1] (tate).partner.lable",
+            "unknown key (did you mean 'label'?)",
+        ),
+        (
+            files_source("tate", FEED, "cmoa", encodng='"latin-1"'),
+            "sources[1] (tate).encodng",
+            "unknown key (did you mean 'encoding'?)",
+        ),
+        (
+            files_source("tate", FEED, "cmoa", encoding='"klingon"'),
+            "sources[1] (tate).encoding",
+            "unknown text encoding 'klingon'",
+        ),
+    ],
+)
+def test_source_errors_name_the_key(
+    write_config: ConfigWriter, source: str, key: str, message: str
+) -> None:
+    path = write_config(source)
+    line = error_of(path)
+    assert line.startswith(f"{path}: {key}: "), line
+    assert message in line
+
+
+def test_duplicate_source_names(write_config: ConfigWriter) -> None:
+    path = write_config(files_source("a", FEED, "cmoa"), files_source("a", FEED, "cmoa"))
+    assert "sources[2] (a).name: source name 'a' is used twice" in error_of(path)
+
+
+def test_missing_and_malformed_base_iri(write_config: ConfigWriter, tmp_path: Path) -> None:
+    path = tmp_path / "museion.toml"
+    path.write_text("[store]\npath = 'x'\n")
+    assert error_of(path) == f"{path}: publish: required key is missing"
+    bad = write_config(base_iri="data.example.org")
+    assert "publish.base_iri: 'data.example.org' is not an absolute http(s) IRI" in error_of(bad)
+    no_slash = write_config(base_iri="https://data.example.org/x")
+    assert "must end with '/'" in error_of(no_slash)
+
+
+def test_not_toml_and_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "museion.toml"
+    path.write_text("[store\n")
+    assert "not valid TOML" in error_of(path)
+    assert "does not exist" in error_of(tmp_path / "missing.toml")
+
+
+def test_unknown_top_level_section(write_config: ConfigWriter) -> None:
+    path = write_config(extra="[publsh]\nx = 1\n")
+    assert "publsh: unknown key" in error_of(path)
+
+
+def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Path) -> None:
+    mapping = tmp_path / "mine.toml"
+    mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\ntitel = "title"\n')
+    line = error_of(write_config(files_source("mine", FEED, "mine.toml")))
+    assert line == f"{mapping}: object.titel: unknown key (did you mean 'titles'?)"

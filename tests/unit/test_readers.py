@@ -1,0 +1,119 @@
+"""Splitting files into records: every shape of JSON and CSV, and every kind of broken input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from harvesters.readers import Parsed, Unreadable, read_csv, read_json
+
+
+def stream(data: bytes) -> io.BufferedReader:
+    return io.BufferedReader(io.BytesIO(data))
+
+
+def values(items: list[Parsed | Unreadable]) -> list[object]:
+    return [i.value if isinstance(i, Parsed) else i.reason for i in items]
+
+
+def test_a_single_object_keeps_its_exact_bytes() -> None:
+    raw = b'{ "id": 1,\n  "title": "Caf\xc3\xa9" }\n'
+    [item] = list(read_json(stream(raw)))
+    assert isinstance(item, Parsed)
+    assert item.value == {"id": 1, "title": "Café"}
+    assert item.raw == raw
+
+
+def test_an_array_is_streamed_item_by_item() -> None:
+    items = list(read_json(stream(b'[{"id": 1}, {"id": 2.5}, {"id": 3}]')))
+    assert values(items) == [{"id": 1}, {"id": 2.5}, {"id": 3}]
+    assert [i.position for i in items] == ["item 1", "item 2", "item 3"]
+
+
+def test_json_lines_and_concatenated_objects() -> None:
+    data = b'{"id": 1}\n\n{"id": 2}\n'
+    assert values(list(read_json(stream(data), lines=True))) == [{"id": 1}, {"id": 2}]
+    assert values(list(read_json(stream(data)))) == [{"id": 1}, {"id": 2}]
+
+
+def test_a_bad_line_is_unreadable_and_the_rest_goes_on() -> None:
+    items = list(read_json(stream(b'{"id": 1}\n{"id": \n{"id": 3}\n'), lines=True))
+    assert isinstance(items[1], Unreadable)
+    assert "not valid JSON" in items[1].reason
+    assert items[1].position == "line 2"
+    assert values(items)[::2] == [{"id": 1}, {"id": 3}]
+
+
+def test_a_broken_array_says_where_it_broke() -> None:
+    items = list(read_json(stream(b'[{"id": 1}, {"id": 2}, {"id": ')))
+    assert values(items)[:2] == [{"id": 1}, {"id": 2}]
+    assert isinstance(items[2], Unreadable)
+    assert "breaks after item 2" in items[2].reason
+
+
+def test_not_json_at_all() -> None:
+    [item] = list(read_json(stream(b"<html>oops</html>")))
+    assert isinstance(item, Unreadable)
+    assert "not JSON" in item.reason
+
+
+def test_invalid_utf8_in_json_is_unreadable() -> None:
+    [item] = list(read_json(stream(b'{"title": "Caf\xe9"}')))
+    assert isinstance(item, Unreadable)
+    assert "0xE9" in item.reason
+
+
+def test_declared_encoding_for_json() -> None:
+    [item] = list(read_json(stream('{"title": "Café"}'.encode("latin-1")), encoding="latin-1"))
+    assert isinstance(item, Parsed)
+    assert item.value == {"title": "Café"}
+
+
+def test_csv_with_bom_semicolons_and_quoted_newlines() -> None:
+    data = '\ufeffid;title;note\n1;"Vue; de Bakou";"two\nlines"\n2;Tapis;\n'.encode()
+    items = list(read_csv(stream(data)))
+    assert values(items) == [
+        {"id": "1", "title": "Vue; de Bakou", "note": "two\nlines"},
+        {"id": "2", "title": "Tapis", "note": ""},
+    ]
+    assert isinstance(items[0], Parsed)
+    assert json.loads(items[0].raw) == items[0].value
+
+
+def test_tsv_and_explicit_delimiter() -> None:
+    data = b"id\ttitle\n1\tA, B\n"
+    assert values(list(read_csv(stream(data), delimiter="\t"))) == [{"id": "1", "title": "A, B"}]
+
+
+def test_an_undecodable_byte_rejects_its_row_only() -> None:
+    data = b"id,title\n1,Caf\xe9\n2,Tea\n"
+    items = list(read_csv(stream(data)))
+    assert isinstance(items[0], Unreadable)
+    assert "undecodable byte 0xE9 in column 'title'" in items[0].reason
+    assert "encoding" in items[0].reason
+    assert items[0].position == "line 2"
+    assert values(items)[1] == {"id": "2", "title": "Tea"}
+
+
+def test_the_right_encoding_reads_the_same_row() -> None:
+    items = list(read_csv(stream(b"id,title\n1,Caf\xe9\n"), encoding="cp1252"))
+    assert values(items) == [{"id": "1", "title": "Café"}]
+
+
+def test_a_row_with_too_many_fields() -> None:
+    items = list(read_csv(stream(b"id,title\n1,a,b\n")))
+    assert isinstance(items[0], Unreadable)
+    assert "3 fields" in items[0].reason
+
+
+def test_a_repeated_header_column() -> None:
+    items = list(read_csv(stream(b"id,title,title\n1,a,b\n")))
+    assert isinstance(items[0], Unreadable)
+    assert "repeats column(s) title" in items[0].reason
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n", b"id,title\n"])
+def test_empty_files_have_no_records(data: bytes) -> None:
+    assert list(read_csv(stream(data))) == []
