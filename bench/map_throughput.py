@@ -1,0 +1,284 @@
+"""Mapping throughput against two baselines in the same run, and harvest memory at two sizes.
+
+    python bench/map_throughput.py [--rounds N] [--skip-memory]
+
+1. Records/s of Museion's mapping stage (SourceRecord → quads) on the bundled Tate and CMOA
+   samples, next to
+   - the same records built as Linked Art with ``cromulent`` (the reference implementation)
+     and serialised to RDF (JSON-LD → N-Triples with rdflib, the context loaded locally), and
+   - ``json.loads`` of the same payloads alone: the floor no mapping can beat.
+   Aims: ≥ 20× the cromulent path, ≥ 0.2× the floor.
+2. Peak memory of a whole harvest (files → map → Oxigraph) of 400 and of 4,000 records (the
+   samples repeated with fresh ids), each in its own process: it must not grow with the count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import harvesters
+from harvesters.files import FilesOptions
+from mappings import MappingContext, get_mapping
+from museion.demo import examples_dir
+
+BASE = "https://data.example.org/"
+
+
+def load_records() -> list[tuple[str, harvesters.SourceRecord]]:
+    records = []
+    for source in ("tate", "cmoa"):
+        mapping = get_mapping(source)
+        spec = harvesters.SourceSpec(
+            name=source,
+            location=str(examples_dir() / source),
+            options=FilesOptions(),
+            identify=mapping.identify,
+        )
+        for item in harvesters.create_harvester("files", spec):
+            assert isinstance(item, harvesters.SourceRecord)
+            records.append((source, item))
+    return records
+
+
+# -- the cromulent path ---------------------------------------------------------------------
+
+
+def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
+    import rdflib
+    from cromulent import model, vocab
+    from cromulent.model import factory
+
+    factory.auto_assign_id = True
+    context = factory.context_json["@context"]
+
+    def span(begin: Any, end: Any, text: Any) -> Any:
+        ts = model.TimeSpan()
+        if begin:
+            ts.begin_of_the_begin = f"{str(begin)[:4]}-01-01T00:00:00Z"
+        if end:
+            ts.end_of_the_end = f"{str(end)[:4]}-12-31T23:59:59Z"
+        if text:
+            ts.identified_by = model.Name(content=str(text))
+        return ts
+
+    def person(ident: Any, name: Any, born: Any = None, died: Any = None) -> Any:
+        who = model.Person(ident=f"{BASE}person/{ident}", label=str(name))
+        who.identified_by = vocab.PrimaryName(content=str(name))
+        if born:
+            birth = model.Birth()
+            birth.timespan = span(born, born, None)
+            who.born = birth
+        if died:
+            death = model.Death()
+            death.timespan = span(died, died, None)
+            who.died = death
+        return who
+
+    def tate(record: dict[str, Any]) -> Any:
+        if "acno" not in record:
+            return person(record["id"], record["fc"], record.get("birthYear"))
+        obj = vocab.Painting(ident=f"{BASE}tate/object/{record['acno']}", label=record["title"])
+        obj.identified_by = vocab.PrimaryName(content=record["title"])
+        obj.identified_by = vocab.AccessionNumber(content=record["acno"])
+        if record.get("medium"):
+            obj.referred_to_by = vocab.MaterialStatement(content=record["medium"])
+        if record.get("dimensions"):
+            obj.referred_to_by = vocab.DimensionStatement(content=record["dimensions"])
+        obj.referred_to_by = vocab.CreditStatement(content=record["creditLine"])
+        production = model.Production()
+        dates = record.get("dateRange") or {}
+        production.timespan = span(
+            dates.get("startYear"), dates.get("endYear"), record.get("dateText")
+        )
+        for c in record["contributors"]:
+            production.carried_out_by = person(c["id"], c["fc"], c.get("birthYear"))
+        obj.produced_by = production
+        if record.get("thumbnailUrl"):
+            image = model.VisualItem()
+            digital = vocab.DigitalImage()
+            digital.access_point = model.DigitalObject(ident=record["thumbnailUrl"])
+            image.digitally_shown_by = digital
+            obj.representation = image
+        page = model.LinguisticObject()
+        web = vocab.WebPage()
+        web.access_point = model.DigitalObject(ident=record["url"])
+        page.digitally_carried_by = web
+        obj.subject_of = page
+        obj.current_owner = model.Group(ident=f"{BASE}partner/tate", label="Tate")
+        return obj
+
+    def cmoa(record: dict[str, Any]) -> Any:
+        obj = vocab.HumanMadeObject(
+            ident=f"{BASE}cmoa/object/{record['id'][12:]}", label=record["title"]
+        )
+        obj.identified_by = vocab.PrimaryName(content=record["title"])
+        obj.identified_by = vocab.AccessionNumber(content=record["accession_number"])
+        if record.get("medium"):
+            obj.referred_to_by = vocab.MaterialStatement(content=record["medium"])
+        obj.referred_to_by = vocab.CreditStatement(content=record["credit_line"])
+        for kind, key in (
+            (vocab.Height, "item_height"),
+            (vocab.Width, "item_width"),
+            (vocab.Depth, "item_depth"),
+        ):
+            if record.get(key):
+                dim = kind(value=record[key])
+                dim.unit = vocab.instances["inches"]
+                obj.dimension = dim
+        production = model.Production()
+        production.timespan = span(
+            record.get("creation_date_earliest"),
+            record.get("creation_date_latest"),
+            record.get("creation_date"),
+        )
+        for c in record["creator"]:
+            production.carried_out_by = person(
+                c["artist_id"][13:], c["full_name"], c.get("birth_date"), c.get("death_date")
+            )
+        obj.produced_by = production
+        for found in record.get("images") or []:
+            image = model.VisualItem()
+            digital = vocab.DigitalImage()
+            digital.access_point = model.DigitalObject(ident=found["image_url"])
+            image.digitally_shown_by = digital
+            obj.representation = image
+        obj.current_owner = model.Group(ident=f"{BASE}partner/cmoa", label="CMOA")
+        return obj
+
+    def build(source: str, record: dict[str, Any]) -> str:
+        obj = tate(record) if source == "tate" else cmoa(record)
+        data = factory.toJSON(obj)
+        data["@context"] = context
+        graph = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
+        return graph.serialize(format="nt")
+
+    return build
+
+
+# -- timing ---------------------------------------------------------------------------------
+
+
+def rate(run: Callable[[], None], count: int, rounds: int) -> float:
+    """Records per second: the median of ``rounds`` timed runs."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return count / statistics.median(times)
+
+
+def throughput(rounds: int) -> None:
+    records = load_records()
+    mappings = {s: get_mapping(s) for s in ("tate", "cmoa")}
+    contexts = {s: MappingContext(BASE, s) for s in ("tate", "cmoa")}
+    payloads = [r.payload for _, r in records]
+
+    def floor() -> None:
+        for payload in payloads:
+            json.loads(payload)
+
+    def museion() -> None:
+        for source, record in records:
+            mappings[source].map(record, contexts[source])
+
+    build = cromulent_builder()
+
+    def cromulent() -> None:
+        for source, record in records:
+            build(source, json.loads(record.payload))
+
+    museion()  # warm caches (vocabulary lookups) as a long harvest would have them
+    n = len(records)
+    museion_rate = rate(museion, n, rounds)
+    floor_rate = rate(floor, n, rounds)
+    cromulent_rate = rate(cromulent, n, max(1, rounds // 3))
+    quads = sum(len(mappings[s].map(r, contexts[s]).quads) for s, r in records)
+    print(f"records: {n} (Tate artworks and artists, CMOA objects), {quads} quads mapped")
+    print(f"{'path':<34}{'records/s':>12}")
+    print(f"{'json.loads only (floor)':<34}{floor_rate:>12,.0f}")
+    print(f"{'Museion mapping (→ quads)':<34}{museion_rate:>12,.0f}")
+    print(f"{'cromulent → JSON-LD → N-Triples':<34}{cromulent_rate:>12,.0f}")
+    print(f"Museion / cromulent = {museion_rate / cromulent_rate:.1f}×  (aim ≥ 20×)")
+    print(f"Museion / floor     = {museion_rate / floor_rate:.3f}×  (aim ≥ 0.2×)")
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+CHILD = """
+import json, resource, sys, tracemalloc
+from pathlib import Path
+tracemalloc.start()
+from museion.config import load_config
+from museion.pipeline import harvest_source
+from museion.workspace import Workspace
+config = load_config(Path(sys.argv[1]))
+workspace = Workspace(config.data_dir)
+store = workspace.open_writer()
+summary = harvest_source(config, config.sources[0], store)
+peak = tracemalloc.get_traced_memory()[1]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"mapped": summary.mapped, "python_peak": peak, "rss": rss * 1024}))
+"""
+
+
+def memory() -> None:
+    samples = [json.loads(p.read_bytes()) for p in sorted((examples_dir() / "cmoa").glob("*.json"))]
+    results = {}
+    for count in (400, 4000):
+        with tempfile.TemporaryDirectory() as tmp:
+            feed = Path(tmp) / "feed.jsonl"
+            with feed.open("w", encoding="utf-8") as out:
+                for n in range(count):
+                    record = dict(samples[n % len(samples)])
+                    record["id"] = f"cmoa:things/copy-{n}"
+                    out.write(json.dumps(record) + "\n")
+            config = Path(tmp) / "museion.toml"
+            config.write_text(
+                f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\n'
+                f'name = "cmoa"\nkind = "files"\nlocation = "{feed}"\nmapping = "cmoa"\n'
+                '[sources.partner]\nlabel = "CMOA"\n'
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD, str(config)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[count] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{'records':>8}{'mapped':>8}{'Python heap peak':>18}{'process peak RSS':>18}")
+    for count, found in results.items():
+        print(
+            f"{count:>8}{found['mapped']:>8}{found['python_peak'] / 2**20:>15.1f} MiB"
+            f"{found['rss'] / 2**20:>15.1f} MiB"
+        )
+    small, large = results[400], results[4000]
+    print(
+        f"4,000 / 400: Python heap {large['python_peak'] / small['python_peak']:.2f}×, "
+        f"RSS {large['rss'] / small['rss']:.2f}× (flat means ≈ 1×; Oxigraph's own caches "
+        "are in the RSS)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    throughput(args.rounds)
+    if not args.skip_memory:
+        print()
+        memory()
+
+
+if __name__ == "__main__":
+    main()
