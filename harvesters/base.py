@@ -21,9 +21,10 @@ __all__ = [
     "register",
 ]
 
-Identify = Callable[[Mapping[str, Any]], str]
-"""Finds a record's local identifier in a parsed record; raises ``ValueError`` with the reason
-when it cannot. Supplied by the mapping, because the mapping knows which field holds the id."""
+Identify = Callable[[Any], str]
+"""Finds a record's local identifier in a parsed record (a dict for JSON and CSV, an lxml
+element for XML); raises ``ValueError`` with the reason when it cannot. Supplied by the mapping,
+because the mapping knows which field holds the id."""
 
 
 class HarvesterOptions(BaseModel):

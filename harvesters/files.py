@@ -81,6 +81,8 @@ class FilesHarvester:
 
     @property
     def checkpoint(self) -> Mapping[str, Any]:
+        if not (self._file_index or self._record_index):
+            return {}
         return {"file_index": self._file_index, "record_index": self._record_index}
 
     @property
@@ -127,7 +129,8 @@ class FilesHarvester:
                     continue
                 self._record_index = position + 1
                 yield item
-        self._file_index, self._record_index = len(files), 0
+        # A complete pass: the next harvest starts from the beginning again.
+        self._file_index, self._record_index = 0, 0
 
     def _read_file(self, location: str) -> Iterator[HarvestItem]:
         name = location.rsplit("/", 1)[-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,7 +43,7 @@ class Mapping(Protocol):
     name: str
     version: str
 
-    def identify(self, record: MappingABC[str, Any]) -> str:
+    def identify(self, record: Any) -> str:
         """The local id of a parsed record (for harvesters that cannot know it); raises
         ``ValueError`` with the reason when there is none."""
         ...

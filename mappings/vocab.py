@@ -105,6 +105,10 @@ class MUSEION:
     partner = NamedNode(MUSEION_NS + "partner")
     mapping = NamedNode(MUSEION_NS + "mapping")
     recordKind = NamedNode(MUSEION_NS + "recordKind")  # noqa: N815
+    Tombstone = NamedNode(MUSEION_NS + "Tombstone")
+    """An entity whose record was withdrawn: its IRI answers 410 Gone. The tombstone's subject
+    is the withdrawn entity's IRI; it lives in the metadata graph."""
+    deletedAt = NamedNode(MUSEION_NS + "deletedAt")  # noqa: N815
 
 
 class CRM:

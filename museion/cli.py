@@ -142,7 +142,9 @@ def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSumm
     store = workspace.open_writer()
     for source in sources:
         with workspace.writing(), _progress(f"harvesting {source.name}") as update:
-            summary = harvest_source(config, source, store, update)
+            checkpoint = workspace.source_state(source.name).get("checkpoint")
+            summary = harvest_source(config, source, store, update, checkpoint=checkpoint)
+        workspace.save_source_state(source.name, checkpoint=summary.checkpoint)
         _print_summary(summary)
         summaries.append(summary)
     snapshot = workspace.publish(store)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from pyoxigraph import NamedNode, Quad
 
@@ -51,6 +52,8 @@ class HarvestSummary:
     local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
     quads: int = 0
     seconds: float = 0.0
+    checkpoint: Mapping[str, Any] = field(default_factory=dict)
+    """Where the harvester stands: after a complete harvest, what the next one continues from."""
 
     @property
     def rejected(self) -> int:
@@ -73,7 +76,9 @@ def harvest_source(
     source: SourceConfig,
     store: Store,
     progress: Progress | None = None,
+    *,
     batch_size: int = BATCH_SIZE,
+    checkpoint: Mapping[str, Any] | None = None,
 ) -> HarvestSummary:
     """Harvest one source into ``store``. Bad records are quarantined, never fatal; a feed that
     cannot be read at all raises ``HarvestError``."""
@@ -90,6 +95,7 @@ def harvest_source(
             location=source.location,
             options=source.options,
             identify=source.mapping.identify,
+            checkpoint=checkpoint or {},
         ),
     )
     vocabulary = vocabulary_graph(config.base_iri)
@@ -139,6 +145,7 @@ def harvest_source(
         store.replace_graphs(graphs)
         store.remove_graphs(removed)
         store.replace_subjects(meta, [*graphs, *removed], metadata)
+        summary.checkpoint = dict(harvester.checkpoint)
         if progress is not None:
             progress(summary)
     old = [
@@ -151,6 +158,7 @@ def harvest_source(
     new = [q.subject for q in quarantine if q.predicate == RDF.type]
     store.replace_subjects(meta, old + [s for s in new if isinstance(s, NamedNode)], quarantine)
     store.flush()
+    summary.checkpoint = dict(harvester.checkpoint)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -53,6 +53,16 @@ class Workspace:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.state_path, json.dumps(state, indent=2))
 
+    def source_state(self, source: str) -> dict[str, Any]:
+        """What a source's harvester left to resume or continue from (its checkpoint)."""
+        state: dict[str, Any] = self.state().get("sources", {}).get(source, {})
+        return state
+
+    def save_source_state(self, source: str, **changes: Any) -> None:
+        sources = dict(self.state().get("sources", {}))
+        sources[source] = {**sources.get(source, {}), **changes}
+        self._write_state(sources=sources)
+
     # -- the working store ----------------------------------------------------------------
     def open_writer(self) -> Store:
         """The working store, read-write; repairs the default graph after an interrupted write."""
