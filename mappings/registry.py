@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -62,6 +61,6 @@ def get_mapping(name: str, relative_to: Path | None = None) -> Mapping:
     )
 
 
-@cache
 def _load_file(path: Path) -> Mapping:
+    # Not cached: a partner edits its mapping file and the next run must see the change.
     return load_mapping_file(path)

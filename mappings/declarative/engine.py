@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import pathlib
+import re
 import tomllib
+from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord
@@ -30,6 +34,7 @@ from .schema import (
     DateLike,
     DateModel,
     DimensionsModel,
+    FieldModel,
     MappingFile,
     RoleModel,
 )
@@ -57,7 +62,8 @@ _STATEMENTS = (
 def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
     """Read, validate and compile a mapping file; errors name the file and the key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"cannot read the mapping file: {exc.strerror}", file=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -67,7 +73,7 @@ def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
     except ValidationError as exc:
         raise ConfigError.from_validation(exc, MappingFile, file=str(path)) from None
     try:
-        return DeclarativeMapping(spec, path)
+        return DeclarativeMapping(spec, path, fingerprint=_fingerprint(text))
     except ValueError as exc:
         raise ConfigError(str(exc), file=str(path)) from exc
 
@@ -149,11 +155,16 @@ class _Creators(_Actor):
 class DeclarativeMapping:
     """A mapping for tabular and JSON feeds, described by a TOML file (see ``schema``)."""
 
-    def __init__(self, spec: MappingFile, path: pathlib.Path | None = None) -> None:
+    def __init__(
+        self, spec: MappingFile, path: pathlib.Path | None = None, fingerprint: str = ""
+    ) -> None:
         self.spec = spec
         self.path = path
         self.name = spec.mapping.name
-        self.version = spec.mapping.version
+        # The declared version, plus what actually decides the output: the file's content and
+        # the Museion release whose engine reads it. Records mapped by another version are
+        # mapped again on the next harvest.
+        self.version = "+".join(filter(None, [spec.mapping.version, fingerprint]))
         self.language = spec.mapping.language
         self.vocabularies = Vocabularies(spec.vocab)
         self.roles: dict[str, RoleModel] = {
@@ -207,6 +218,11 @@ class DeclarativeMapping:
         self.person_id = _required(compile_fields(person.id)) if person and person.id else None
         if person is not None and self.person_id is None:
             raise ValueError("[person] needs an `id`")
+
+    def fields_read(self) -> set[str]:
+        """The source field paths this mapping reads (lists walked through, no ``[]``), for the
+        partner report's list of fields the mapping never uses."""
+        return {p for p in _paths_in([self.spec.object, self.spec.person]) if p}
 
     # -- identity ----------------------------------------------------------------------
     def _kind(self, obj: MappingABC[str, Any]) -> str:
@@ -558,6 +574,44 @@ class DeclarativeMapping:
                 b.timespan(event, NamedNode(f"{event.value}/timespan"), span)
             for place in place_names:
                 b.add(event, CRM.P7_took_place_at, self._place(str(place), b))
+
+
+def _fingerprint(text: str) -> str:
+    try:
+        release = importlib.metadata.version("museion")
+    except importlib.metadata.PackageNotFoundError:
+        release = "dev"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] + "." + release
+
+
+_NOT_PATHS = frozenset(
+    {"each", "match", "direct_roles", "vocab", "parse", "zero_is_missing", "precision"}
+)
+
+
+def _paths_in(spec: object, prefix: str = "") -> Iterator[str]:
+    """Every source path a mapping section reads, with ``each`` prefixes applied."""
+    if isinstance(spec, str):
+        yield _join(prefix, spec)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _paths_in(item, prefix)
+    elif isinstance(spec, FieldModel):
+        if spec.path is not None:
+            yield _join(prefix, spec.path)
+    elif isinstance(spec, BaseModel):
+        each = getattr(spec, "each", None)
+        inner = _join(prefix, each) if isinstance(each, str) else prefix
+        for name in type(spec).model_fields:
+            if name not in _NOT_PATHS:
+                yield from _paths_in(getattr(spec, name), inner)
+
+
+def _join(prefix: str, path: str) -> str:
+    path = re.sub(r"\[\d*\]", "", path).strip()
+    if path == ".":
+        return prefix
+    return f"{prefix}.{path}" if prefix else path
 
 
 def _id_text(value: object) -> str:
