@@ -82,7 +82,9 @@ class FOAF:
 class PROV:
     Activity = NamedNode("http://www.w3.org/ns/prov#Activity")
     Entity = NamedNode("http://www.w3.org/ns/prov#Entity")
+    used = NamedNode("http://www.w3.org/ns/prov#used")
     wasGeneratedBy = NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")  # noqa: N815
+    wasInvalidatedBy = NamedNode("http://www.w3.org/ns/prov#wasInvalidatedBy")  # noqa: N815
     startedAtTime = NamedNode("http://www.w3.org/ns/prov#startedAtTime")  # noqa: N815
     endedAtTime = NamedNode("http://www.w3.org/ns/prov#endedAtTime")  # noqa: N815
 
@@ -109,6 +111,18 @@ class MUSEION:
     """An entity whose record was withdrawn: its IRI answers 410 Gone. The tombstone's subject
     is the withdrawn entity's IRI; it lives in the metadata graph."""
     deletedAt = NamedNode(MUSEION_NS + "deletedAt")  # noqa: N815
+    recordGraph = NamedNode(MUSEION_NS + "recordGraph")  # noqa: N815
+    datestamp = NamedNode(MUSEION_NS + "datestamp")
+    """The partner's own datestamp of a record (OAI-PMH header, file time)."""
+    HarvestRun = NamedNode(MUSEION_NS + "HarvestRun")
+    outcome = NamedNode(MUSEION_NS + "outcome")
+    lastRun = NamedNode(MUSEION_NS + "lastRun")  # noqa: N815
+    recordsRead = NamedNode(MUSEION_NS + "recordsRead")  # noqa: N815
+    recordsNew = NamedNode(MUSEION_NS + "recordsNew")  # noqa: N815
+    recordsChanged = NamedNode(MUSEION_NS + "recordsChanged")  # noqa: N815
+    recordsUnchanged = NamedNode(MUSEION_NS + "recordsUnchanged")  # noqa: N815
+    recordsDeleted = NamedNode(MUSEION_NS + "recordsDeleted")  # noqa: N815
+    recordsQuarantined = NamedNode(MUSEION_NS + "recordsQuarantined")  # noqa: N815
 
 
 class CRM:

@@ -3,16 +3,19 @@
 from museion_errors import MuseionError
 
 from .config import Config, SourceConfig, load_config
-from .pipeline import HarvestSummary, harvest_source, source_counts
+from .pipeline import HarvestSummary, Pipeline
+from .report import build_report, render_html, source_counts
 from .workspace import Workspace
 
 __all__ = [
     "Config",
     "HarvestSummary",
     "MuseionError",
+    "Pipeline",
     "SourceConfig",
     "Workspace",
-    "harvest_source",
+    "build_report",
     "load_config",
+    "render_html",
     "source_counts",
 ]

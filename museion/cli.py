@@ -1,7 +1,8 @@
 """``museion``: the command line. Every failure is one line on stderr and a non-zero exit code.
 
 Exit codes: 0 done; 1 a source or the store failed; 2 bad usage or configuration;
-3 the harvest finished but records were quarantined (each is listed with its reason).
+3 published, but records were quarantined (each is listed with its reason);
+4 a run was held by its quality gates and not published (the reason is printed).
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from museion_errors import ConfigError, MuseionError
 
 from .config import Config, load_config
 from .demo import DEMO_QUESTIONS, demo_config
-from .pipeline import HarvestSummary, harvest_source, source_counts
+from .index import RecordIndex
+from .pipeline import HarvestSummary, Pipeline
+from .report import build_report, latest_run, render_html, source_counts
+from .runs import RunStatus
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -34,6 +38,7 @@ __all__ = ["main"]
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_QUARANTINED = 3
+EXIT_HELD = 4
 SHOWN_REJECTIONS = 20
 
 P = ParamSpec("P")
@@ -65,7 +70,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             err.print(f"[bold red]error:[/] {escape(exc.one_line())}")
             raise SystemExit(EXIT_FAILED) from None
         except KeyboardInterrupt:
-            err.print("[bold red]interrupted[/]")
+            err.print("[bold red]interrupted[/] (the next harvest resumes where this one stopped)")
             raise SystemExit(130) from None
 
     return run
@@ -90,7 +95,7 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[HarvestSummary], None]]:
+def _progress() -> Iterator[Callable[[HarvestSummary], None]]:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -99,14 +104,14 @@ def _progress(label: str) -> Iterator[Callable[[HarvestSummary], None]]:
         transient=True,
         disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task(label)
+        task = progress.add_task("harvesting")
 
         def update(summary: HarvestSummary) -> None:
             progress.update(
                 task,
                 description=(
-                    f"{label}: {summary.read} read, {summary.mapped} mapped, "
-                    f"{summary.rejected} rejected"
+                    f"{summary.source}: {summary.read} read, {summary.mapped} mapped, "
+                    f"{summary.unchanged} unchanged, {summary.rejected} rejected"
                 ),
             )
 
@@ -115,42 +120,47 @@ def _progress(label: str) -> Iterator[Callable[[HarvestSummary], None]]:
 
 def _print_summary(summary: HarvestSummary) -> None:
     err.print(
-        f"[bold]{summary.source}[/]: {summary.read} records read, {summary.mapped} mapped, "
-        f"{summary.rejected} rejected, {summary.deleted} deleted "
-        f"({summary.quads} triples, {summary.seconds:.1f} s)"
+        f"[bold]{summary.source}[/]: {summary.read} records read: {summary.new} new, "
+        f"{summary.changed} changed, {summary.unchanged} unchanged, {summary.deleted} withdrawn, "
+        f"{summary.rejected} rejected ({summary.quads} triples written, {summary.seconds:.1f} s)"
     )
     for rejection in summary.rejections[:SHOWN_REJECTIONS]:
         err.print(f"  [red]rejected[/] {escape(rejection.line(summary.source))}")
     if summary.rejected > SHOWN_REJECTIONS:
         err.print(
             f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
-            "(all are kept in the store's quarantine with their reasons)"
+            f"(museion report {summary.source} lists them all)"
         )
     if summary.warnings:
-        total = sum(summary.warnings.values())
-        err.print(f"  {total} warnings, most common:")
+        err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
         for warning, count in summary.warnings.most_common(5):
             err.print(f"    {count} × {escape(warning)}")
+    if summary.local_terms:
+        err.print(
+            f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
+            "terms; see the report)"
+        )
+    if summary.status == RunStatus.HELD:
+        err.print(f"  [bold red]held, not published:[/] {escape(summary.reason or '')}")
+        err.print(f"  (museion publish {summary.source} --force publishes it anyway)")
+    else:
+        err.print(f"  {summary.status}: {summary.records_after} records")
 
 
 def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSummary]:
-    sources = [config.source(n) for n in names] if names else config.sources
-    if not sources:
-        raise ConfigError("no [[sources]] to harvest", file=str(config.path))
-    workspace = Workspace(config.data_dir)
-    summaries = []
-    store = workspace.open_writer()
-    for source in sources:
-        with workspace.writing(), _progress(f"harvesting {source.name}") as update:
-            checkpoint = workspace.source_state(source.name).get("checkpoint")
-            summary = harvest_source(config, source, store, update, checkpoint=checkpoint)
-        workspace.save_source_state(source.name, checkpoint=summary.checkpoint)
+    with _progress() as update:
+        summaries = Pipeline(config, progress=update).harvest(names)
+    for summary in summaries:
         _print_summary(summary)
-        summaries.append(summary)
-    snapshot = workspace.publish(store)
-    store.close()
-    err.print(f"published {snapshot.name}")
     return summaries
+
+
+def _exit_code(summaries: list[HarvestSummary]) -> int:
+    if any(s.status == RunStatus.HELD for s in summaries):
+        return EXIT_HELD
+    if any(s.rejected for s in summaries):
+        return EXIT_QUARANTINED
+    return 0
 
 
 @main.command()
@@ -158,10 +168,136 @@ def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSumm
 @click.pass_obj
 @reports_errors
 def harvest(state: State, sources: tuple[str, ...]) -> None:
-    """Harvest, map and load SOURCES (all configured sources by default)."""
-    summaries = run_harvest(state.config(), sources)
-    if any(s.rejected for s in summaries):
-        raise SystemExit(EXIT_QUARANTINED)
+    """Harvest, map and load SOURCES (all by default); publish what passes its gates."""
+    code = _exit_code(run_harvest(state.config(), sources))
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--force", is_flag=True, help="Publish the held run although it failed a gate.")
+@click.pass_obj
+@reports_errors
+def publish(state: State, source: str, force: bool) -> None:
+    """Publish SOURCE's held run (a person decided the gate was wrong)."""
+    summary = Pipeline(state.config()).publish_held(source, force=force)
+    _print_summary(summary)
+
+
+@main.command()
+@click.argument("source")
+@click.pass_obj
+@reports_errors
+def remap(state: State, source: str) -> None:
+    """Rebuild SOURCE's graphs from the stored payloads (after a mapping change)."""
+    with _progress() as update:
+        summary = Pipeline(state.config(), progress=update).remap(source)
+    _print_summary(summary)
+    code = _exit_code([summary])
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report as an HTML page to this file.",
+)
+@click.option("--run", "run_id", help="Report this run instead of the latest.")
+@click.pass_obj
+@reports_errors
+def report(
+    state: State, source: str, as_json: bool, html_file: Path | None, run_id: str | None
+) -> None:
+    """What became of SOURCE's records in its latest run (or --run RUN)."""
+    config = state.config()
+    chosen = config.source(source)
+    workspace = Workspace(config.data_dir)
+    index = RecordIndex(workspace.index_path)
+    run = latest_run(workspace.run_dirs(source), run_id, source)
+    try:
+        data = build_report(chosen, index, run)
+    finally:
+        run.close()
+        index.close()
+    _emit_report(data, as_json, html_file)
+
+
+def _emit_report(data: dict[str, Any], as_json: bool, html_file: Path | None) -> None:
+    if html_file is not None:
+        html_file.write_text(render_html(data), encoding="utf-8")
+        err.print(f"wrote {html_file}")
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif html_file is None:
+        _print_report(data)
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    run, counts = data["run"], data["counts"]
+    out.print(
+        f"[bold]{escape(data['partner'])}[/] ({data['source']}), run {run['id']}: {run['status']}"
+    )
+    if run["reason"]:
+        out.print(f"  [red]{escape(run['reason'])}[/]")
+    out.print(
+        "  "
+        + ", ".join(
+            f"{counts[k]} {k}"
+            for k in ("read", "new", "changed", "unchanged", "deleted", "quarantined")
+        )
+    )
+    out.print(f"  records: {counts['records_before']} → {counts['records_after']}")
+    table = Table("coverage", "objects", "share", header_style="bold")
+    for row in data["coverage"]["fields"]:
+        table.add_row(row["field"], str(row["records"]), f"{row['share']:.1%}")
+    out.print(table)
+    for q in data["quarantined"]:
+        out.print(
+            f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
+        )
+    if data["unused_fields"]:
+        out.print(
+            "  fields the mapping never reads: "
+            + ", ".join(f["field"] for f in data["unused_fields"])
+        )
+    diff = data["diff"]
+    out.print(
+        f"  since the previous published run: {diff['added_count']} added, "
+        f"{diff['changed_count']} changed, {diff['removed_count']} removed"
+    )
+
+
+@main.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report as an HTML page to this file.",
+)
+@click.pass_obj
+@reports_errors
+def check(state: State, source: str, as_json: bool, html_file: Path | None) -> None:
+    """Dry run: harvest, map and validate SOURCE, and report the diff against what is
+    published — changing nothing."""
+    config = state.config()
+    pipeline = Pipeline(config)
+    with _progress() as update:
+        pipeline.progress = update
+        with pipeline.check(source) as (_, run):
+            index = RecordIndex(pipeline.workspace.index_path)
+            try:
+                data = build_report(config.source(source), index, run)
+            finally:
+                index.close()
+    _emit_report(data, as_json, html_file)
 
 
 def _query_text(text: str) -> str:
@@ -212,8 +348,7 @@ def query(state: State, query: str, fmt: str) -> None:
     """
     config = state.config()
     store = Workspace(config.data_dir).open_published()
-    results = store.query(_with_prefixes(_query_text(query)))
-    print_results(results, fmt)
+    print_results(store.query(_with_prefixes(_query_text(query))), fmt)
 
 
 @main.command()

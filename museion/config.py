@@ -33,6 +33,8 @@ class _Strict(BaseModel):
 class StoreSection(_Strict):
     path: str = "museion-data"
     """Museion's data directory: the Oxigraph store and what Museion keeps beside it."""
+    batch_size: int = Field(default=500, ge=1, le=100_000)
+    """Records mapped and written per transaction: larger is faster, smaller uses less memory."""
 
 
 class PublishSection(_Strict):
@@ -59,6 +61,15 @@ class PartnerConfig(_Strict):
     """Language of ``label``."""
 
 
+class GatesConfig(_Strict):
+    """When a finished run is held back instead of published (``[sources.gates]``)."""
+
+    max_record_drop: float = Field(default=0.10, ge=0, le=1)
+    """Hold a run that would shrink the source by more than this share of its records."""
+    max_quarantined: float = Field(default=0.05, ge=0, le=1)
+    """Hold a run in which more than this share of the records read was quarantined."""
+
+
 class _SourceCommon(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -69,6 +80,7 @@ class _SourceCommon(BaseModel):
     partner: PartnerConfig
     language: str | None = None
     """Default BCP 47 language of the feed's texts (overrides the mapping's)."""
+    gates: GatesConfig = Field(default_factory=GatesConfig)
 
     @field_validator("name")
     @classmethod
@@ -108,6 +120,7 @@ class SourceConfig:
     partner: PartnerConfig
     options: harvesters.HarvesterOptions
     language: str | None = None
+    gates: GatesConfig = field(default_factory=GatesConfig)
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,7 @@ class Config:
     data_dir: Path
     base_iri: str
     sources: list[SourceConfig] = field(default_factory=list)
+    batch_size: int = 500
     endpoint: dict[str, Any] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceConfig:
@@ -168,6 +182,7 @@ def parse_config(text: str, path: Path) -> Config:
         path=path,
         data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
         base_iri=top.publish.base_iri,
+        batch_size=top.store.batch_size,
         sources=sources,
         endpoint=top.endpoint,
     )
@@ -195,10 +210,9 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
     if not location:
         raise ConfigError("is empty", file=file, key=f"{where}.location")
     if not location.startswith(("http://", "https://")):
-        resolved = Path(location) if Path(location).is_absolute() else base / location
-        if not any(ch in location for ch in "*?[") and not resolved.exists():
-            raise ConfigError(f"{resolved} does not exist", file=file, key=f"{where}.location")
-        location = str(resolved)
+        # Relative to the config file. Whether it exists is checked when it is harvested, so
+        # that a source whose feed is away can still be remapped and reported.
+        location = str(Path(location) if Path(location).is_absolute() else base / location)
     try:
         mapping = mappings.get_mapping(common.mapping, relative_to=base)
     except ConfigError as exc:
@@ -214,6 +228,7 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
         partner=common.partner,
         options=options,
         language=common.language,
+        gates=common.gates,
     )
 
 

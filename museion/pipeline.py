@@ -1,210 +1,334 @@
-"""harvest → map → load: one source at a time, in batches, with every rejection kept."""
+"""harvest → map → stage → gates → apply → publish, one writer at a time, crash-safe.
+
+A run is staged first (``stage``), then judged by its source's quality gates, then applied to
+the working store (``apply``) and published as an immutable snapshot. A process killed at any
+point leaves a state ``recover`` completes or rolls back: a staging run resumes from its last
+batch, an interrupted apply is applied again, an interrupted publish is published again, and a
+half-copied snapshot is removed. Queries read published snapshots only.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from itertools import islice
-from typing import Any
-
-from pyoxigraph import NamedNode, Quad
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import harvesters
-import mappings
-from harvesters import RejectedRecord
-from mappings import MappingContext, MappingError, Minter
-from mappings.vocab import MUSEION, RDF, VOID
+from harvesters import SourceRecord
+from museion_errors import ConfigError, HarvestError
 from store import Store
 
-from .bookkeeping import (
-    meta_graph,
-    quarantine_quads,
-    record_meta_quads,
-    source_quads,
-    vocabulary_graph,
-)
+from .apply import apply_run, now, run_row
 from .config import Config, SourceConfig
+from .index import RecordIndex
+from .runs import Run, RunStatus
+from .stage import HarvestSummary, Progress, mapping_id, stage
+from .workspace import Workspace, new_id
 
-__all__ = ["BATCH_SIZE", "HarvestSummary", "Rejection", "harvest_source", "source_counts"]
+__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "gate"]
 
-BATCH_SIZE = 500
+KEEP_RUNS = 3
+"""Finished run directories kept per source (held and resumable runs are always kept)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    record: str
-    reason: str
-
-    def line(self, source: str) -> str:
-        return f"{source}: {self.record}: {self.reason}"
+def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
+    """Why a staged run may not be published, or None when it passes its source's gates."""
+    before, after = summary.records_before, summary.records_after
+    limit = source.gates.max_record_drop
+    if before and (before - after) / before > limit:
+        return (
+            f"the run would shrink {source.name} from {before} to {after} records "
+            f"(-{(before - after) / before:.0%}), more than the {limit:.0%} allowed "
+            "(gates.max_record_drop)"
+        )
+    limit = source.gates.max_quarantined
+    if summary.read and summary.rejected / summary.read > limit:
+        return (
+            f"{summary.rejected} of {summary.read} records read "
+            f"({summary.rejected / summary.read:.0%}) were quarantined, more than the "
+            f"{limit:.0%} allowed (gates.max_quarantined)"
+        )
+    return None
 
 
 @dataclass
-class HarvestSummary:
-    source: str
-    read: int = 0
-    mapped: int = 0
-    deleted: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    warnings: Counter[str] = field(default_factory=Counter)
-    local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    quads: int = 0
-    seconds: float = 0.0
-    checkpoint: Mapping[str, Any] = field(default_factory=dict)
-    """Where the harvester stands: after a complete harvest, what the next one continues from."""
-
-    @property
-    def rejected(self) -> int:
-        return len(self.rejections)
+class Writer:
+    store: Store
+    index: RecordIndex
 
 
-Progress = Callable[[HarvestSummary], None]
+class Pipeline:
+    """Everything that changes a data directory. Open one ``writer()`` at a time."""
 
+    def __init__(self, config: Config, progress: Progress | None = None) -> None:
+        self.config = config
+        self.workspace = Workspace(config.data_dir)
+        self.progress = progress
 
-def _batches(
-    items: Iterable[harvesters.HarvestItem], size: int
-) -> Iterator[list[harvesters.HarvestItem]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def harvest_source(
-    config: Config,
-    source: SourceConfig,
-    store: Store,
-    progress: Progress | None = None,
-    *,
-    batch_size: int = BATCH_SIZE,
-    checkpoint: Mapping[str, Any] | None = None,
-) -> HarvestSummary:
-    """Harvest one source into ``store``. Bad records are quarantined, never fatal; a feed that
-    cannot be read at all raises ``HarvestError``."""
-    started = time.monotonic()
-    summary = HarvestSummary(source.name)
-    minter = Minter(config.base_iri, source.name)
-    meta = meta_graph(config.base_iri)
-    context = MappingContext(config.base_iri, source.name, source.language)
-    mapping_label = f"{source.mapping.name}@{source.mapping.version}"
-    harvester = harvesters.create_harvester(
-        source.kind,
-        harvesters.SourceSpec(
-            name=source.name,
-            location=source.location,
-            options=source.options,
-            identify=source.mapping.identify,
-            checkpoint=checkpoint or {},
-        ),
-    )
-    vocabulary = vocabulary_graph(config.base_iri)
-    store.replace_graphs(
-        {
-            minter.dataset(): source_quads(minter, source),
-            vocabulary: mappings.vocabulary_quads(vocabulary),
-        }
-    )
-    quarantine: list[Quad] = []
-    for batch in _batches(harvester, batch_size):
-        graphs: dict[NamedNode, list[Quad]] = {}
-        metadata: list[Quad] = []
-        removed: list[NamedNode] = []
-        for item in batch:
-            summary.read += 1
-            if isinstance(item, RejectedRecord):
-                _reject(summary, quarantine, meta, minter, item)
-                continue
-            if item.deleted:
-                removed.append(minter.record_graph(item.local_id))
-                summary.deleted += 1
-                continue
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        """Lock the data directory, open store and index, and repair an interrupted run."""
+        with self.workspace.lock():
+            store = self.workspace.open_writer()
+            index = RecordIndex(self.workspace.index_path)
             try:
-                result = source.mapping.map(item, context)
-            except MappingError as exc:
-                _reject(
-                    summary,
-                    quarantine,
-                    meta,
-                    minter,
-                    RejectedRecord(
-                        source.name,
-                        item.origin or item.local_id,
-                        exc.cause,
-                        item.payload,
-                        item.local_id,
+                writer = Writer(store, index)
+                self.recover(writer)
+                yield writer
+            finally:
+                index.close()
+                store.close()
+
+    # -- recovery ------------------------------------------------------------------------
+    def recover(self, writer: Writer) -> None:
+        self.workspace.discard_unfinished_snapshots()
+        pending: list[tuple[SourceConfig, Run]] = []
+        for source in self.config.sources:
+            for directory in self.workspace.run_dirs(source.name):
+                run = Run.open(directory)
+                status = run.status
+                if status == RunStatus.APPLYING:
+                    apply_run(self.config, source, run, writer.store, writer.index)
+                    pending.append((source, run))
+                elif status == RunStatus.APPLIED:
+                    pending.append((source, run))
+                elif status == RunStatus.STAGED:
+                    run.discard()  # staged but not judged: the next harvest redoes it
+                else:
+                    run.close()
+        if pending:
+            self._publish(writer, pending)
+
+    # -- harvesting ----------------------------------------------------------------------
+    def harvest(self, names: tuple[str, ...] = ()) -> list[HarvestSummary]:
+        sources = [self.config.source(n) for n in names] if names else self.config.sources
+        if not sources:
+            raise ConfigError("no [[sources]] to harvest", file=str(self.config.path))
+        summaries = []
+        with self.writer() as writer:
+            done: list[tuple[SourceConfig, Run]] = []
+            for source in sources:
+                summary, run = self._harvest_source(writer, source)
+                summaries.append(summary)
+                if summary.status == RunStatus.APPLIED:
+                    done.append((source, run))
+                else:
+                    run.close()
+            if done:
+                self._publish(writer, done)
+                for summary in summaries:
+                    if summary.status == RunStatus.APPLIED:
+                        summary.status = RunStatus.PUBLISHED
+        return summaries
+
+    def _harvest_source(self, writer: Writer, source: SourceConfig) -> tuple[HarvestSummary, Run]:
+        run = self._resumable_run(source) or self._new_run(source)
+        resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
+            "checkpoint", {}
+        )
+        harvester = harvesters.create_harvester(
+            source.kind,
+            harvesters.SourceSpec(
+                name=source.name,
+                location=source.location,
+                options=source.options,
+                identify=source.mapping.identify,
+                checkpoint=resume,
+            ),
+        )
+        try:
+            summary = stage(
+                self.config,
+                source,
+                writer.index,
+                run,
+                harvester,
+                checkpoint=lambda: dict(harvester.checkpoint),
+                complete=harvester.complete_snapshot,
+                progress=self.progress,
+                batch_size=self.config.batch_size,
+            )
+        except HarvestError:
+            run.close()  # kept as "staging": the next harvest resumes it
+            raise
+        summary = self._judge(writer, source, run, summary)
+        if summary.status == RunStatus.APPLIED:
+            self.workspace.save_source_state(source.name, checkpoint=dict(harvester.checkpoint))
+        return summary, run
+
+    def _resumable_run(self, source: SourceConfig) -> Run | None:
+        for directory in reversed(self.workspace.run_dirs(source.name)):
+            run = Run.open(directory)
+            if run.status == RunStatus.STAGING and run.info().get("mapping") == mapping_id(source):
+                return run
+            run.close()
+        return None
+
+    def _new_run(self, source: SourceConfig, directory: Path | None = None) -> Run:
+        run_id = new_id()
+        return Run.create(
+            directory or self.workspace.runs_dir / source.name / run_id,
+            source=source.name,
+            mapping=mapping_id(source),
+            started=now(),
+        )
+
+    def _judge(
+        self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
+    ) -> HarvestSummary:
+        """Finish staging, apply the gates, and apply the run if it passes."""
+        summary.records_before = writer.index.count(source.name)
+        summary.records_after = summary.records_before + summary.new - summary.deleted
+        reason = gate(summary, source)
+        run.set_info(
+            status=RunStatus.STAGED,
+            ended=now(),
+            counts=summary.counts(),
+            seconds=summary.seconds,
+            reason=reason,
+        )
+        self._supersede_held(source, keep=run)  # a newer run replaces any held one
+        if reason is not None:
+            run.set_info(status=RunStatus.HELD)
+            writer.index.record_run(run_row(source, run, RunStatus.HELD))
+            summary.status, summary.reason = RunStatus.HELD, reason
+            return summary
+        apply_run(self.config, source, run, writer.store, writer.index)
+        summary.status = RunStatus.APPLIED
+        return summary
+
+    def _supersede_held(self, source: SourceConfig, keep: Run) -> None:
+        for directory in self.workspace.run_dirs(source.name):
+            if directory == keep.directory:
+                continue
+            run = Run.open(directory)
+            if run.status == RunStatus.HELD:
+                run.set_info(status=RunStatus.SUPERSEDED)
+            run.close()
+
+    def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        snapshot = self.workspace.publish(writer.store)
+        for source, run in runs:
+            run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
+            writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
+            run.close()
+            self._prune_runs(source)
+        return snapshot
+
+    def _prune_runs(self, source: SourceConfig) -> None:
+        finished = []
+        for directory in self.workspace.run_dirs(source.name):
+            run = Run.open(directory)
+            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED):
+                finished.append(directory)
+            run.close()
+        for directory in finished[:-KEEP_RUNS]:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    # -- held runs, remapping, dry runs ---------------------------------------------------
+    def publish_held(self, name: str, *, force: bool) -> HarvestSummary:
+        """Apply and publish the source's held run; only with ``force`` (a person decided)."""
+        source = self.config.source(name)
+        with self.writer() as writer:
+            for directory in reversed(self.workspace.run_dirs(source.name)):
+                run = Run.open(directory)
+                if run.status != RunStatus.HELD:
+                    run.close()
+                    continue
+                summary = HarvestSummary.of_run(source.name, run)
+                if not force:
+                    run.close()
+                    raise HarvestError(
+                        f"run {run.run_id} is held: {summary.reason}; publish it "
+                        "anyway with --force",
+                        source=source.name,
+                    )
+                run.set_info(reason=f"published with --force although: {summary.reason}")
+                apply_run(self.config, source, run, writer.store, writer.index)
+                self._publish(writer, [(source, run)])
+                summary.status = RunStatus.PUBLISHED
+                return summary
+        raise HarvestError("has no held run to publish", source=source.name)
+
+    def remap(self, name: str) -> HarvestSummary:
+        """Rebuild a source's graphs from the stored payloads, without harvesting."""
+        source = self.config.source(name)
+        with self.writer() as writer:
+            run = self._new_run(source)
+            run.set_info(remap=True)
+            records = (
+                SourceRecord(
+                    source=source.name,
+                    local_id=r.local_id,
+                    payload=payload,
+                    media_type=r.media_type,
+                    datestamp=r.datestamp,
+                    origin=r.origin or "",
+                )
+                for r, payload in writer.index.payloads(source.name)
+            )
+            summary = stage(
+                self.config,
+                source,
+                writer.index,
+                run,
+                records,
+                force=True,
+                progress=self.progress,
+                batch_size=self.config.batch_size,
+            )
+            summary = self._judge(writer, source, run, summary)
+            if summary.status == RunStatus.APPLIED:
+                self._publish(writer, [(source, run)])
+                summary.status = RunStatus.PUBLISHED
+            else:
+                run.close()
+            return summary
+
+    @contextmanager
+    def check(self, name: str) -> Iterator[tuple[HarvestSummary, Run]]:
+        """A dry run: harvest and map into a scratch run, judge it, change nothing."""
+        source = self.config.source(name)
+        self.workspace.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.workspace.data_dir, prefix="check-") as tmp:
+            run = self._new_run(source, Path(tmp) / new_id())
+            index = RecordIndex(self.workspace.index_path)
+            try:
+                harvester = harvesters.create_harvester(
+                    source.kind,
+                    harvesters.SourceSpec(
+                        name=source.name,
+                        location=source.location,
+                        options=source.options,
+                        identify=source.mapping.identify,
+                        checkpoint=self.workspace.source_state(source.name).get("checkpoint", {}),
                     ),
                 )
-                continue
-            graphs[result.graph] = result.quads
-            metadata.extend(record_meta_quads(meta, minter, item, result, mapping_label))
-            summary.mapped += 1
-            summary.quads += len(result.quads)
-            summary.warnings.update(result.warnings)
-            summary.local_terms.update(result.local_terms)
-        store.replace_graphs(graphs)
-        store.remove_graphs(removed)
-        store.replace_subjects(meta, [*graphs, *removed], metadata)
-        summary.checkpoint = dict(harvester.checkpoint)
-        if progress is not None:
-            progress(summary)
-    old = [
-        NamedNode(row["q"])
-        for row in store.select(
-            f"SELECT ?q WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-            f"{VOID.inDataset} {minter.dataset()} }} }}"
-        )
-    ]
-    new = [q.subject for q in quarantine if q.predicate == RDF.type]
-    store.replace_subjects(meta, old + [s for s in new if isinstance(s, NamedNode)], quarantine)
-    store.flush()
-    summary.checkpoint = dict(harvester.checkpoint)
-    summary.seconds = time.monotonic() - started
-    return summary
-
-
-def _reject(
-    summary: HarvestSummary,
-    quarantine: list[Quad],
-    meta: NamedNode,
-    minter: Minter,
-    rejected: RejectedRecord,
-) -> None:
-    summary.rejections.append(Rejection(rejected.local_id or rejected.origin, rejected.reason))
-    quarantine.extend(quarantine_quads(meta, minter, rejected))
-
-
-def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
-    """Per source: records, objects, persons, triples and quarantined records in the store."""
-    meta = meta_graph(config.base_iri)
-    rows = store.select(f"""
-        SELECT ?dataset ?kind (COUNT(?g) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset ;
-                            {MUSEION.recordKind} ?kind }}
-        }} GROUP BY ?dataset ?kind""")
-    triples = store.select(f"""
-        SELECT ?dataset (COUNT(*) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g {VOID.inDataset} ?dataset }} GRAPH ?g {{ ?s ?p ?o }}
-        }} GROUP BY ?dataset""")
-    quarantined = store.select(f"""
-        SELECT ?dataset (COUNT(?q) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; {VOID.inDataset} ?dataset }}
-        }} GROUP BY ?dataset""")
-    out = []
-    for source in config.sources:
-        dataset = Minter(config.base_iri, source.name).dataset().value
-        kinds = {r["kind"]: int(r["n"]) for r in rows if r["dataset"] == dataset}
-        out.append(
-            {
-                "source": source.name,
-                "partner": source.partner.label,
-                "records": sum(kinds.values()),
-                "objects": kinds.get("object", 0),
-                "persons": kinds.get("person", 0),
-                "triples": next((int(r["n"]) for r in triples if r["dataset"] == dataset), 0),
-                "quarantined": next(
-                    (int(r["n"]) for r in quarantined if r["dataset"] == dataset), 0
-                ),
-            }
-        )
-    return out
+                summary = stage(
+                    self.config,
+                    source,
+                    index,
+                    run,
+                    harvester,
+                    checkpoint=lambda: dict(harvester.checkpoint),
+                    complete=harvester.complete_snapshot,
+                    progress=self.progress,
+                    batch_size=self.config.batch_size,
+                )
+                summary.records_before = index.count(source.name)
+                summary.records_after = summary.records_before + summary.new - summary.deleted
+                summary.reason = gate(summary, source)
+                summary.status = RunStatus.CHECKED
+                run.set_info(
+                    status=RunStatus.CHECKED,
+                    ended=now(),
+                    counts=summary.counts(),
+                    reason=summary.reason,
+                )
+                yield summary, run
+            finally:
+                run.close()
+                index.close()

@@ -3,9 +3,12 @@
 ```
 museion-data/
   working/                the Oxigraph store harvests write (one writer process at a time)
-  published/<run-id>/     immutable snapshots (Oxigraph backups: hard links, cheap)
+  published/<snapshot>/   immutable snapshots (Oxigraph backups: hard links, cheap)
   published/CURRENT       the name of the snapshot queries read
-  state.json              whether a write was interrupted (then the default graph is rebuilt)
+  records.sqlite          the record index: payloads, checksums, history, runs
+  runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
+  state.json              per-source harvester state; whether a write was interrupted
+  writer.lock             held by the one process that writes
 ```
 
 A harvest writes into ``working``; only a finished run is published, so queries never see a
@@ -14,6 +17,7 @@ half-written harvest (ARCHITECTURE §5). Readers open the newest snapshot read-o
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -27,7 +31,9 @@ from typing import Any
 from museion_errors import StoreError
 from store import Store
 
-__all__ = ["KEEP_SNAPSHOTS", "Workspace"]
+from .failpoints import failpoint
+
+__all__ = ["KEEP_SNAPSHOTS", "Workspace", "new_id"]
 
 KEEP_SNAPSHOTS = 3
 """Published snapshots kept: the current one and the ones before it (for diffs and rollback)."""
@@ -39,6 +45,31 @@ class Workspace:
         self.working_path = data_dir / "working"
         self.published_dir = data_dir / "published"
         self.state_path = data_dir / "state.json"
+        self.index_path = data_dir / "records.sqlite"
+        self.runs_dir = data_dir / "runs"
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Be the one process that writes to this data directory, or fail at once."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / "writer.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    f"another museion process is writing to {self.data_dir}; wait for it to end"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def run_dirs(self, source: str) -> list[Path]:
+        """A source's run directories, oldest first (run ids sort by time)."""
+        folder = self.runs_dir / source
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if (p / "run.sqlite").is_file())
 
     # -- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -95,13 +126,21 @@ class Workspace:
             return []
         return sorted(p for p in self.published_dir.iterdir() if p.is_dir())
 
+    def discard_unfinished_snapshots(self) -> None:
+        """Remove snapshots newer than CURRENT: a publish that was interrupted mid-copy."""
+        current = self.published_path()
+        for path in self.snapshots():
+            if current is None or path.name > current.name:
+                shutil.rmtree(path, ignore_errors=True)
+
     def publish(self, store: Store) -> Path:
         """Snapshot the working store and make it what queries read, atomically."""
-        name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
+        name = new_id()
         self.published_dir.mkdir(parents=True, exist_ok=True)
         target = self.published_dir / name
         store.flush()
         store.backup(target)
+        failpoint("publish")
         _atomic_write(self.published_dir / "CURRENT", name + "\n")
         for old in self.snapshots()[:-KEEP_SNAPSHOTS]:
             if old != target:
@@ -115,6 +154,11 @@ class Workspace:
                 f"nothing is published in {self.data_dir} yet; run `museion harvest` first"
             )
         return Store(path, read_only=True)
+
+
+def new_id() -> str:
+    """A sortable, unique id for runs and snapshots: UTC time to the microsecond, then noise."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -23,11 +23,13 @@ ConfigWriter = Callable[..., Path]
 def write_config(tmp_path: Path) -> ConfigWriter:
     """Write a museion.toml into tmp_path; ``sources`` are TOML fragments of [[sources]]."""
 
-    def write(*sources: str, base_iri: str = BASE, extra: str = "") -> Path:
+    def write(
+        *sources: str, base_iri: str = BASE, extra: str = "", directory: Path | None = None
+    ) -> Path:
         text = f'[store]\npath = "store"\n\n[publish]\nbase_iri = "{base_iri}"\n\n{extra}\n'
         for source in sources:
             text += "\n[[sources]]\n" + source.strip() + "\n"
-        path = tmp_path / "museion.toml"
+        path = (directory or tmp_path) / "museion.toml"
         path.write_text(text, encoding="utf-8")
         return path
 

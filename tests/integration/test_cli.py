@@ -40,8 +40,12 @@ def config(write_config: ConfigWriter) -> Path:
 def test_harvest_query_and_stats(config: Path) -> None:
     done = museion("--config", str(config), "harvest")
     assert done.returncode == 0, done.stderr
-    assert "tate: 36 records read, 36 mapped, 0 rejected" in done.stderr
-    assert "cmoa: 24 records read, 24 mapped, 0 rejected" in done.stderr
+    assert "tate: 36 records read: 36 new, 0 changed, 0 unchanged, 0 withdrawn, 0 rejected" in (
+        done.stderr
+    )
+    assert "cmoa: 24 records read: 24 new" in done.stderr
+    again = museion("--config", str(config), "harvest")
+    assert "tate: 36 records read: 0 new, 0 changed, 36 unchanged" in again.stderr
 
     query = (
         "SELECT ?title WHERE { ?o crm:P108i_was_produced_by/crm:P14_carried_out_by"
@@ -82,11 +86,25 @@ def test_quarantined_records_exit_3_with_one_line_each(
     feed.mkdir()
     (feed / "a.json").write_text('{"title": "no id here"}')
     (feed / "b.json").write_text("not json")
-    done = museion("--config", str(write_config(files_source("cmoa", feed, "cmoa"))), "harvest")
+    (feed / "c.json").write_text(
+        (FEEDS / "cmoa" / "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json").read_text()
+    )
+    source = files_source("cmoa", feed, "cmoa", gates="{ max_quarantined = 0.9 }")
+    done = museion("--config", str(write_config(source)), "harvest")
     assert done.returncode == 3
-    rejected = [line for line in done.stderr.splitlines() if "rejected " in line]
+    rejected = [line for line in done.stderr.splitlines() if line.startswith("  rejected ")]
     assert len(rejected) == 2
     assert any("a.json: the record has no identifier" in line for line in rejected)
+
+
+def test_a_held_run_exits_4_with_its_reason(write_config: ConfigWriter, tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.json").write_text('{"title": "no id here"}')
+    done = museion("--config", str(write_config(files_source("cmoa", feed, "cmoa"))), "harvest")
+    assert done.returncode == 4
+    assert "held, not published: 1 of 1 records read (100%) were quarantined" in done.stderr
+    assert "museion publish cmoa --force" in done.stderr
 
 
 def test_a_bad_config_is_one_line_and_exit_2(write_config: ConfigWriter) -> None:

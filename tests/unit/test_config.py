@@ -58,11 +58,6 @@ def test_relative_locations_are_relative_to_the_config_file(
             "required key is missing",
         ),
         (
-            files_source("tate", "/nowhere/at/all", "cmoa"),
-            "sources[1] (tate).location",
-            "does not exist",
-        ),
-        (
             files_source("Tate Gallery", FEED, "cmoa"),
             "sources[1] (Tate Gallery).name",
             "not a valid source name",

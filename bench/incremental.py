@@ -1,0 +1,131 @@
+"""Incremental sync and bulk load, each against a baseline measured in the same run.
+
+    python bench/incremental.py [--records N] [--load-records M]
+
+1. A re-harvest in which 1% of the records changed, as a share of a full harvest of the same
+   feed (aim: under 10%). The feed is the bundled CMOA and Tate samples repeated with fresh ids
+   into one JSON Lines file per partner.
+2. Harvest + map + load of M records (default 50,000), next to ``oxigraph load`` (the
+   ``oxigraph`` command from PyPI) of the N-Quads those records produce: the floor for putting
+   the same quads into Oxigraph (aim: at most 2×).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+from museion import Pipeline, Workspace, load_config
+from museion.demo import examples_dir
+
+BASE = "https://data.example.org/"
+
+
+def write_feed(folder: Path, count: int, changed: frozenset[int] = frozenset()) -> None:
+    """``count`` records per the samples' shares, CMOA and Tate artworks, with fresh ids."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cmoa = [json.loads(p.read_bytes()) for p in sorted((examples_dir() / "cmoa").glob("*.json"))]
+    tate = [
+        json.loads(p.read_bytes())
+        for p in sorted((examples_dir() / "tate" / "artworks").glob("*.json"))
+    ]
+    with (folder / "cmoa.jsonl").open("w") as a, (folder / "tate.jsonl").open("w") as b:
+        for n in range(count):
+            if n % 2:
+                record = dict(cmoa[n % len(cmoa)], id=f"cmoa:things/copy-{n}")
+                if n in changed:
+                    record["title"] += " (revised)"
+                a.write(json.dumps(record) + "\n")
+            else:
+                record = dict(tate[n % len(tate)], acno=f"X{n:07d}")
+                if n in changed:
+                    record["title"] += " (revised)"
+                b.write(json.dumps(record) + "\n")
+
+
+def write_config(folder: Path, feed: Path) -> Path:
+    path = folder / "museion.toml"
+    sources = "".join(
+        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{feed / (name + ".jsonl")}"\n'
+        f'mapping = "{name}"\n[sources.partner]\nlabel = "{name}"\n'
+        for name in ("cmoa", "tate")
+    )
+    path.write_text(f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}')
+    return path
+
+
+def timed_harvest(config_path: Path) -> float:
+    config = load_config(config_path)
+    started = time.perf_counter()
+    Pipeline(config).harvest()
+    return time.perf_counter() - started
+
+
+def incremental(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_feed(root / "feed", count)
+        config = write_config(root, root / "feed")
+        full = timed_harvest(config)
+        changed = frozenset(range(0, count, 100))  # 1%
+        write_feed(root / "feed", count, changed)
+        again = timed_harvest(config)
+    print(f"records: {count}; changed in the second harvest: {len(changed)} (1%)")
+    print(f"full harvest           {full:8.2f} s")
+    print(f"re-harvest, 1% changed {again:8.2f} s")
+    print(f"re-harvest / full = {again / full:.1%}  (aim < 10%)")
+
+
+def bulk(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_feed(root / "feed", count)
+        config_path = write_config(root, root / "feed")
+        seconds = timed_harvest(config_path)
+        config = load_config(config_path)
+        store = Workspace(config.data_dir).open_published()
+        dump = root / "records.nq"
+        with dump.open("wb") as out:
+            quads = [
+                q
+                for q in store.oxigraph
+                if isinstance(q.graph_name, NamedNode) and "/record/" in q.graph_name.value
+            ]
+            serialize(quads, out, format=RdfFormat.N_QUADS)
+        count_quads = len(quads)
+        store.close()
+        oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        location = root / "floor"
+        started = time.perf_counter()
+        subprocess.run(
+            [oxigraph, "load", "--location", str(location), "--file", str(dump)],
+            check=True,
+            capture_output=True,
+        )
+        floor = time.perf_counter() - started
+    print(f"records: {count}; quads in their record graphs: {count_quads:,}")
+    print(f"museion harvest + map + load + publish {seconds:8.2f} s")
+    print(f"oxigraph load of the same N-Quads      {floor:8.2f} s")
+    print(f"museion / oxigraph load = {seconds / floor:.2f}×  (aim ≤ 2×)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--load-records", type=int, default=50_000)
+    args = parser.parse_args()
+    incremental(args.records)
+    print()
+    bulk(args.load_records)
+
+
+if __name__ == "__main__":
+    main()

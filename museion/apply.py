@@ -1,0 +1,150 @@
+"""Phase 2 of a run: write a staged run into the working store and the record index.
+
+Every step is idempotent — replacing a graph with the same quads, removing a graph that is
+gone, upserting the same row — so a run interrupted while applying is repaired by applying it
+again from the start (``pipeline.recover``). Per batch the store is written before the index,
+so the index never claims a record the store does not hold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+
+import mappings
+from mappings import Minter
+from mappings.vocab import MUSEION, RDF, VOID
+from store import Store
+
+from .config import Config, SourceConfig
+from .failpoints import failpoint
+from .index import RecordIndex, RunRow
+from .provenance import (
+    dataset_state_quads,
+    meta_graph,
+    quarantine_quads,
+    record_meta_quads,
+    run_iri,
+    run_quads,
+    source_quads,
+    tombstone_quads,
+    vocabulary_graph,
+)
+from .runs import Run, RunStatus
+
+__all__ = ["apply_run", "now", "run_row"]
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def run_row(source: SourceConfig, run: Run, status: RunStatus) -> RunRow:
+    info = run.info()
+    return RunRow(
+        run.run_id,
+        source.name,
+        info["started"],
+        info.get("ended"),
+        status,
+        info["mapping"],
+        info.get("counts", {}),
+        info.get("reason"),
+    )
+
+
+def apply_run(
+    config: Config, source: SourceConfig, run: Run, store: Store, index: RecordIndex
+) -> None:
+    """Write ``run`` into the working store and the index (again, if it was interrupted)."""
+    run.set_info(status=RunStatus.APPLYING)
+    index.record_run(run_row(source, run, RunStatus.APPLYING))
+    info = run.info()
+    when = info["ended"]
+    minter = Minter(config.base_iri, source.name)
+    meta = meta_graph(config.base_iri)
+    vocabulary = vocabulary_graph(config.base_iri)
+    store.ensure_graphs(
+        {
+            minter.dataset(): source_quads(minter, source),
+            vocabulary: mappings.vocabulary_quads(vocabulary),
+        }
+    )
+    for batch in run.staged(config.batch_size):
+        graphs: dict[NamedNode, list[Quad]] = {}
+        for record in batch:
+            graphs[NamedNode(record.graph)] = [
+                q for q in parse(record.quads, format=RdfFormat.N_QUADS) if isinstance(q, Quad)
+            ]
+        store.replace_graphs(graphs)
+        failpoint("apply")
+        index.upsert(
+            [
+                {
+                    "source": source.name,
+                    "local_id": r.local_id,
+                    "graph": r.graph,
+                    "subject": r.subject,
+                    "kind": r.kind,
+                    "checksum": r.checksum,
+                    "mapping": info["mapping"],
+                    "media_type": r.media_type,
+                    "datestamp": r.datestamp,
+                    "origin": r.origin,
+                    "payload": r.payload,
+                    "flags": r.flags,
+                    "now": when,
+                    "run": run.run_id,
+                }
+                for r in batch
+            ]
+        )
+        rows = [index.get(source.name, r.local_id) for r in batch]
+        metadata = [
+            q for row in rows if row is not None for q in record_meta_quads(meta, minter, row)
+        ]
+        # The graph and the entity: a record that comes back loses its tombstone.
+        subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
+        store.replace_subjects(meta, subjects, metadata)
+    removed = run.removed()
+    for start in range(0, len(removed), config.batch_size):
+        chunk = [
+            index.get(source.name, local_id)
+            for local_id, _ in removed[start : start + config.batch_size]
+        ]
+        records = [r for r in chunk if r is not None]
+        store.remove_graphs([NamedNode(r.graph) for r in records])
+        stones = [q for r in records for q in tombstone_quads(meta, minter, r, when, run.run_id)]
+        subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
+        store.replace_subjects(meta, subjects, stones)
+        index.mark_deleted(source.name, [r.local_id for r in records], when, run.run_id)
+    _replace_quarantine(store, meta, minter, run)
+    row = run_row(source, run, RunStatus.APPLIED)
+    # The store is published right after (or by recovery), so the RDF says so already.
+    published = dataclasses.replace(row, status=RunStatus.PUBLISHED)
+    store.replace_subjects(
+        meta,
+        [run_iri(minter, run.run_id), minter.dataset()],
+        run_quads(meta, minter, published) + dataset_state_quads(meta, minter, published),
+    )
+    store.flush()
+    run.set_info(status=RunStatus.APPLIED)
+    index.record_run(row)
+
+
+def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
+    """The source's quarantine is what its latest applied run could not map."""
+    old = [
+        NamedNode(row["q"])
+        for row in store.select(
+            f"SELECT ?q WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
+            f"{VOID.inDataset} {minter.dataset()} }} }}"
+        )
+    ]
+    quads = [
+        q for entry in run.quarantined() for q in quarantine_quads(meta, minter, entry, run.run_id)
+    ]
+    new = [q.subject for q in quads if q.predicate == RDF.type and isinstance(q.subject, NamedNode)]
+    store.replace_subjects(meta, [*old, *new], quads)

@@ -1,0 +1,139 @@
+"""What a mapped record contains, for the partner report: coverage flags and source fields.
+
+Flags are read off the quads a mapping made (the Linked Art patterns of ARCHITECTURE §6), so
+they mean the same for every mapping, tabular, JSON or LIDO.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import IntFlag
+
+from lxml import etree
+from pyoxigraph import NamedNode, Quad
+
+from mappings.vocab import AAT, CRM, LA, RDF
+
+__all__ = ["Coverage", "coverage_flags", "fields_used", "payload_fields"]
+
+
+class Coverage(IntFlag):
+    TITLE = 1
+    DATE = 2
+    """The production has a time-span with a begin or an end."""
+    DATE_TEXT_ONLY = 4
+    """A date text that could not be read as begin/end ("date not known")."""
+    CREATOR = 8
+    CREATOR_AUTHORITY = 16
+    """A creator linked to an authority (ULAN, Wikidata, GND, ...)."""
+    DIMENSIONS = 32
+    IMAGE = 64
+    RIGHTS = 128
+
+
+REPORTED = (
+    (Coverage.TITLE, "title"),
+    (Coverage.DATE, "date"),
+    (Coverage.CREATOR, "creator"),
+    (Coverage.CREATOR_AUTHORITY, "creator linked to an authority"),
+    (Coverage.DIMENSIONS, "dimensions"),
+    (Coverage.IMAGE, "image"),
+    (Coverage.RIGHTS, "rights"),
+)
+
+
+def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
+    links: dict[tuple[object, NamedNode], list[object]] = defaultdict(list)
+    for quad in quads:
+        links[(quad.subject, quad.predicate)].append(quad.object)
+
+    def objects(node: object, predicate: NamedNode) -> list[object]:
+        return links.get((node, predicate), [])
+
+    flags = Coverage(0)
+    if any(
+        CRM.E33_E41_Linguistic_Appellation in objects(name, RDF.type)
+        for name in objects(subject, CRM.P1_is_identified_by)
+    ):
+        flags |= Coverage.TITLE
+    actors: list[object] = []
+    for production in objects(subject, CRM.P108i_was_produced_by):
+        for span in objects(production, CRM.P4_has_time_span):
+            if objects(span, CRM.P82a_begin_of_the_begin) or objects(span, CRM.P82b_end_of_the_end):
+                flags |= Coverage.DATE
+            elif objects(span, CRM.P1_is_identified_by):
+                flags |= Coverage.DATE_TEXT_ONLY
+        actors += objects(production, CRM.P14_carried_out_by)
+        actors += objects(production, CRM.P15_was_influenced_by)
+        for part in objects(production, CRM.P9_consists_of):
+            actors += objects(part, CRM.P14_carried_out_by)
+    if actors:
+        flags |= Coverage.CREATOR
+        if any(objects(actor, LA.equivalent) for actor in actors):
+            flags |= Coverage.CREATOR_AUTHORITY
+    if objects(subject, CRM.P43_has_dimension):
+        flags |= Coverage.DIMENSIONS
+    if objects(subject, CRM.P138i_has_representation):
+        flags |= Coverage.IMAGE
+    if any(
+        AAT.RIGHTS_STATEMENT in objects(statement, CRM.P2_has_type)
+        for statement in objects(subject, CRM.P67i_is_referred_to_by)
+    ):
+        flags |= Coverage.RIGHTS
+    return int(flags)
+
+
+def payload_fields(media_type: str, payload: bytes) -> set[str]:
+    """The field paths a record fills: ``a.b`` for JSON keys (lists walked through), element
+    paths such as ``lido/descriptiveMetadata/objectIdentificationWrap`` for XML."""
+    found: set[str] = set()
+    if "json" in media_type:
+        try:
+            _json_paths(json.loads(payload), "", found)
+        except (ValueError, UnicodeDecodeError):
+            return found
+    elif "xml" in media_type:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        try:
+            root = etree.fromstring(payload, parser)
+        except etree.XMLSyntaxError:
+            return found
+        _xml_paths(root, "", found)
+    return found
+
+
+def _json_paths(value: object, prefix: str, found: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _json_paths(item, f"{prefix}.{key}" if prefix else str(key), found)
+    elif isinstance(value, list):
+        for item in value:
+            _json_paths(item, prefix, found)
+    elif value not in (None, "") and prefix:
+        found.add(prefix)
+
+
+def _xml_paths(element: etree._Element, prefix: str, found: set[str]) -> None:
+    name = etree.QName(element).localname if isinstance(element.tag, str) else ""
+    if not name:
+        return
+    path = f"{prefix}/{name}" if prefix else name
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children and (element.text or "").strip():
+        found.add(path)
+    for child in children:
+        _xml_paths(child, path, found)
+
+
+def fields_used(present: Iterable[str], read: Iterable[str]) -> set[str]:
+    """Which of the ``present`` field paths a mapping reads: the path itself, or a whole
+    subtree above it (a mapping that reads ``subjects`` reads ``subjects.name`` too)."""
+    reads = {r.replace("[]", "") for r in read}
+    used = set()
+    for path in present:
+        parts = path.split(".")
+        if any(".".join(parts[:n]) in reads for n in range(1, len(parts) + 1)):
+            used.add(path)
+    return used

@@ -1,0 +1,262 @@
+"""The record index: what Museion holds of each partner record, beside the triple store.
+
+One SQLite database (``museion-data/records.sqlite``) with a row per (source, local id): the
+raw payload as the partner sent it (compressed), its checksum, the mapping that made its graph,
+when it was first seen and last changed, the run that last wrote it, coverage flags for the
+partner report, and — once withdrawn — when it was deleted. It answers the questions a harvest
+asks at every batch ("is this record unchanged?") without a SPARQL round trip, keeps payloads
+for ``museion remap``, and keeps run history for reports.
+
+The triple store stays the truth for what is published; the index is updated after the store
+in every batch, so a crash between the two only makes the next run rewrite a few records.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["IndexedRecord", "RecordIndex", "RunRow"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    source TEXT NOT NULL,
+    local_id TEXT NOT NULL,
+    graph TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    datestamp TEXT,
+    origin TEXT,
+    payload BLOB NOT NULL,
+    flags INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    last_run TEXT NOT NULL,
+    deleted_at TEXT,
+    deleted_run TEXT,
+    PRIMARY KEY (source, local_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    counts TEXT NOT NULL DEFAULT '{}',
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_source ON runs (source, started);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedRecord:
+    source: str
+    local_id: str
+    graph: str
+    subject: str
+    kind: str
+    checksum: str
+    mapping: str
+    media_type: str
+    datestamp: str | None
+    origin: str | None
+    flags: int
+    first_seen: str
+    last_changed: str
+    last_run: str
+    deleted_at: str | None
+
+    @property
+    def live(self) -> bool:
+        return self.deleted_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    run_id: str
+    source: str
+    started: str
+    ended: str | None
+    status: str
+    mapping: str
+    counts: dict[str, Any]
+    reason: str | None
+
+
+_RECORD_COLUMNS = (
+    "source, local_id, graph, subject, kind, checksum, mapping, media_type, datestamp, origin, "
+    "flags, first_seen, last_changed, last_run, deleted_at"
+)
+
+
+class RecordIndex:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- records -------------------------------------------------------------------------
+    def known(self, source: str, local_ids: Sequence[str]) -> dict[str, tuple[str, str, bool]]:
+        """{local id: (checksum, mapping, live)} for those of ``local_ids`` the index has."""
+        found: dict[str, tuple[str, str, bool]] = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT local_id, checksum, mapping, deleted_at IS NULL FROM records "
+                f"WHERE source = ? AND local_id IN ({marks})",
+                (source, *chunk),
+            )
+            for local_id, checksum, mapping, live in rows:
+                found[local_id] = (checksum, mapping, bool(live))
+        return found
+
+    def get(self, source: str, local_id: str) -> IndexedRecord | None:
+        row = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM records WHERE source = ? AND local_id = ?",
+            (source, local_id),
+        ).fetchone()
+        return IndexedRecord(*row) if row else None
+
+    def live_records(self, source: str) -> Iterator[IndexedRecord]:
+        rows = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM records WHERE source = ? AND deleted_at IS NULL "
+            "ORDER BY local_id",
+            (source,),
+        )
+        for row in rows:
+            yield IndexedRecord(*row)
+
+    def live_ids(self, source: str) -> Iterator[str]:
+        rows = self._db.execute(
+            "SELECT local_id FROM records WHERE source = ? AND deleted_at IS NULL "
+            "ORDER BY local_id",
+            (source,),
+        )
+        for (local_id,) in rows:
+            yield local_id
+
+    def count(self, source: str) -> int:
+        (n,) = self._db.execute(
+            "SELECT COUNT(*) FROM records WHERE source = ? AND deleted_at IS NULL", (source,)
+        ).fetchone()
+        return int(n)
+
+    def payload(self, source: str, local_id: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT payload FROM records WHERE source = ? AND local_id = ?", (source, local_id)
+        ).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def payloads(self, source: str) -> Iterator[tuple[IndexedRecord, bytes]]:
+        """Every live record of a source with its raw payload (for remap and reports)."""
+        rows = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS}, payload FROM records "
+            "WHERE source = ? AND deleted_at IS NULL ORDER BY local_id",
+            (source,),
+        )
+        for row in rows:
+            yield IndexedRecord(*row[:-1]), zlib.decompress(row[-1])
+
+    def flag_counts(self, source: str, bits: Iterable[int]) -> dict[int, int]:
+        """How many live records of a source have each coverage bit set."""
+        out = {}
+        for bit in bits:
+            (n,) = self._db.execute(
+                "SELECT COUNT(*) FROM records WHERE source = ? AND deleted_at IS NULL "
+                "AND (flags & ?) != 0",
+                (source, bit),
+            ).fetchone()
+            out[bit] = int(n)
+        return out
+
+    def upsert(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Write records a run changed; first_seen is kept from an earlier row."""
+        with self._transaction():
+            self._db.executemany(
+                """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
+                       mapping, media_type, datestamp, origin, payload, flags, first_seen,
+                       last_changed, last_run, deleted_at, deleted_run)
+                   VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
+                       :media_type, :datestamp, :origin, :payload, :flags, :now, :now, :run,
+                       NULL, NULL)
+                   ON CONFLICT (source, local_id) DO UPDATE SET
+                       graph = excluded.graph, subject = excluded.subject,
+                       kind = excluded.kind, checksum = excluded.checksum,
+                       mapping = excluded.mapping, media_type = excluded.media_type,
+                       datestamp = excluded.datestamp, origin = excluded.origin,
+                       payload = excluded.payload, flags = excluded.flags,
+                       last_changed = CASE WHEN records.checksum = excluded.checksum
+                           AND records.deleted_at IS NULL
+                           THEN records.last_changed ELSE excluded.last_changed END,
+                       last_run = excluded.last_run,
+                       deleted_at = NULL, deleted_run = NULL""",
+                [{**row, "payload": zlib.compress(row["payload"], 6)} for row in rows],
+            )
+
+    def mark_deleted(self, source: str, local_ids: Iterable[str], when: str, run: str) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE records SET deleted_at = ?, deleted_run = ? "
+                "WHERE source = ? AND local_id = ? AND deleted_at IS NULL",
+                [(when, run, source, local_id) for local_id in local_ids],
+            )
+
+    # -- runs ----------------------------------------------------------------------------
+    def record_run(self, row: RunRow) -> None:
+        with self._transaction():
+            self._db.execute(
+                """INSERT INTO runs (run_id, source, started, ended, status, mapping, counts,
+                       reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (run_id) DO UPDATE SET ended = excluded.ended,
+                       status = excluded.status, counts = excluded.counts,
+                       reason = excluded.reason""",
+                (
+                    row.run_id,
+                    row.source,
+                    row.started,
+                    row.ended,
+                    row.status,
+                    row.mapping,
+                    json.dumps(row.counts, sort_keys=True),
+                    row.reason,
+                ),
+            )
+
+    def runs(self, source: str) -> list[RunRow]:
+        rows = self._db.execute(
+            "SELECT run_id, source, started, ended, status, mapping, counts, reason FROM runs "
+            "WHERE source = ? ORDER BY started, run_id",
+            (source,),
+        )
+        return [RunRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows]
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -1,0 +1,263 @@
+"""A harvest run's staged changes, kept on disk until the run passes its gates.
+
+A run first harvests and maps into ``museion-data/runs/<source>/<run-id>/run.sqlite``: every
+new or changed record with its quads (N-Quads) and payload, every withdrawn record, every
+quarantined record, the ids seen. Nothing in the working store changes yet. If the run passes
+its quality gates it is *applied* to the working store (idempotently, so an interrupted apply
+is simply applied again) and published; if not, it is *held* with its reason until
+``museion publish SOURCE --force``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Run", "RunStatus", "StagedRecord"]
+
+
+class RunStatus(StrEnum):
+    STAGING = "staging"
+    """Harvesting and mapping; the working store is untouched."""
+    STAGED = "staged"
+    """Harvested and mapped completely; gates not yet decided."""
+    HELD = "held"
+    """Failed a gate; waits for ``museion publish --force`` or a newer run."""
+    APPLYING = "applying"
+    """Being written to the working store; an interruption is repaired by applying again."""
+    APPLIED = "applied"
+    """In the working store; not yet published."""
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    """A held run that a newer run of the same source replaced."""
+    CHECKED = "checked"
+    """A dry run (``museion check``): never applied."""
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staged (
+    local_id TEXT PRIMARY KEY,
+    change TEXT NOT NULL,
+    graph TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    datestamp TEXT,
+    origin TEXT,
+    payload BLOB NOT NULL,
+    quads BLOB NOT NULL,
+    flags INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen (local_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quarantined (
+    origin TEXT NOT NULL, local_id TEXT, reason TEXT NOT NULL, payload BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS local_terms (
+    scheme TEXT NOT NULL, label TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (scheme, label)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StagedRecord:
+    local_id: str
+    change: str
+    """``new`` or ``changed``."""
+    graph: str
+    subject: str
+    kind: str
+    checksum: str
+    media_type: str
+    datestamp: str | None
+    origin: str | None
+    payload: bytes
+    quads: bytes
+    """The record graph as N-Quads."""
+    flags: int
+
+
+class Run:
+    """One run's staging database. Created by ``Run.create``, reopened by ``Run.open``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._db = sqlite3.connect(directory / "run.sqlite", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def create(cls, directory: Path, **info: Any) -> Run:
+        directory.mkdir(parents=True, exist_ok=False)
+        run = cls(directory)
+        run.set_info(status=RunStatus.STAGING, **info)
+        return run
+
+    @classmethod
+    def open(cls, directory: Path) -> Run:
+        if not (directory / "run.sqlite").is_file():
+            raise FileNotFoundError(directory / "run.sqlite")
+        return cls(directory)
+
+    @property
+    def run_id(self) -> str:
+        return self.directory.name
+
+    def close(self) -> None:
+        self._db.close()
+
+    def discard(self) -> None:
+        self.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    # -- info ----------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM info")}
+
+    def set_info(self, **values: Any) -> None:
+        self._db.executemany(
+            "INSERT INTO info (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, json.dumps(v)) for k, v in values.items()],
+        )
+
+    @property
+    def status(self) -> RunStatus:
+        return RunStatus(self.info()["status"])
+
+    # -- staging -------------------------------------------------------------------------
+    def stage(
+        self,
+        records: Iterable[StagedRecord],
+        seen: Iterable[str],
+        removed: Iterable[tuple[str, str]],
+        quarantined: Iterable[tuple[str, str | None, str, bytes]],
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        """Add one batch, with the harvester's checkpoint after it, in one transaction: a run
+        resumed after a crash continues exactly after its last staged batch."""
+        self._db.execute("BEGIN")
+        try:
+            if info:
+                self.set_info(**info)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.local_id,
+                        r.change,
+                        r.graph,
+                        r.subject,
+                        r.kind,
+                        r.checksum,
+                        r.media_type,
+                        r.datestamp,
+                        r.origin,
+                        zlib.compress(r.payload, 6),
+                        zlib.compress(r.quads, 3),
+                        r.flags,
+                    )
+                    for r in records
+                ],
+            )
+            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(s,) for s in seen])
+            self._db.executemany("INSERT OR REPLACE INTO removed VALUES (?, ?)", list(removed))
+            self._db.executemany(
+                "INSERT INTO quarantined VALUES (?, ?, ?, ?)",
+                [(o, i, r, zlib.compress(p, 6)) for o, i, r, p in quarantined],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def count_terms(self, warnings: dict[str, int], terms: dict[tuple[str, str], int]) -> None:
+        self._db.executemany(
+            "INSERT INTO warnings VALUES (?, ?) "
+            "ON CONFLICT (text) DO UPDATE SET n = n + excluded.n",
+            list(warnings.items()),
+        )
+        self._db.executemany(
+            "INSERT INTO local_terms VALUES (?, ?, ?) "
+            "ON CONFLICT (scheme, label) DO UPDATE SET n = n + excluded.n",
+            [(s, label, n) for (s, label), n in terms.items()],
+        )
+
+    def already_seen(self, local_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT local_id FROM seen WHERE local_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def seen_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT local_id FROM seen")}
+
+    # -- reading -------------------------------------------------------------------------
+    def staged(self, batch: int = 500) -> Iterator[list[StagedRecord]]:
+        cursor = self._db.execute("SELECT * FROM staged ORDER BY local_id")
+        while rows := cursor.fetchmany(batch):
+            yield [
+                StagedRecord(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    zlib.decompress(r[9]),
+                    zlib.decompress(r[10]),
+                    r[11],
+                )
+                for r in rows
+            ]
+
+    def staged_ids(self, change: str) -> list[str]:
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT local_id FROM staged WHERE change = ? ORDER BY local_id", (change,)
+            )
+        ]
+
+    def removed(self) -> list[tuple[str, str]]:
+        return list(self._db.execute("SELECT local_id, reason FROM removed ORDER BY local_id"))
+
+    def quarantined(self) -> list[tuple[str, str | None, str, bytes]]:
+        return [
+            (o, i, r, zlib.decompress(p))
+            for o, i, r, p in self._db.execute(
+                "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY rowid"
+            )
+        ]
+
+    def warnings(self) -> list[tuple[str, int]]:
+        return list(self._db.execute("SELECT text, n FROM warnings ORDER BY n DESC, text"))
+
+    def local_terms(self) -> list[tuple[str, str, int]]:
+        return list(
+            self._db.execute(
+                "SELECT scheme, label, n FROM local_terms ORDER BY scheme, n DESC, label"
+            )
+        )

@@ -1,0 +1,245 @@
+"""Phase 1 of a run: harvest and map into the run's staging database; the store is untouched.
+
+Unchanged records (same checksum, same mapping version) are counted and skipped: they are not
+even mapped. Every record the feed no longer holds (for a complete feed) or withdraws is staged
+for removal. Every record that cannot be read or mapped is staged as quarantined, with reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from pyoxigraph import RdfFormat, serialize
+
+from harvesters import HarvestItem, RejectedRecord, SourceRecord
+from mappings import MappingContext, MappingError
+
+from .config import Config, SourceConfig
+from .coverage import coverage_flags
+from .failpoints import failpoint
+from .index import RecordIndex
+from .runs import Run, StagedRecord
+
+__all__ = ["BATCH_SIZE", "HarvestSummary", "Rejection", "mapping_id", "stage"]
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    record: str
+    reason: str
+
+    def line(self, source: str) -> str:
+        return f"{source}: {self.record}: {self.reason}"
+
+
+@dataclass
+class HarvestSummary:
+    """What a run did; rebuilt from the run's database, so a resumed run reports all of it."""
+
+    source: str
+    run_id: str = ""
+    read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    quads: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: Counter[str] = field(default_factory=Counter)
+    local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seconds: float = 0.0
+    checkpoint: dict[str, Any] = field(default_factory=dict)
+    status: str = ""
+    reason: str | None = None
+    """Why the run was held, when it was."""
+    records_before: int = 0
+    records_after: int = 0
+
+    @property
+    def mapped(self) -> int:
+        return self.new + self.changed
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "quarantined": self.rejected,
+            "quads": self.quads,
+            "records_before": self.records_before,
+            "records_after": self.records_after,
+        }
+
+    @classmethod
+    def of_run(cls, source: str, run: Run) -> HarvestSummary:
+        info = run.info()
+        counts = info.get("counts", {})
+        summary = cls(
+            source,
+            run.run_id,
+            status=info["status"],
+            reason=info.get("reason"),
+            checkpoint=info.get("checkpoint", {}),
+            seconds=info.get("seconds", 0.0),
+        )
+        for name in (
+            "read",
+            "new",
+            "changed",
+            "unchanged",
+            "deleted",
+            "quads",
+            "records_before",
+            "records_after",
+        ):
+            setattr(summary, name, int(counts.get(name, 0)))
+        summary.rejections = [
+            Rejection(local_id or origin, reason)
+            for origin, local_id, reason, _ in run.quarantined()
+        ]
+        summary.warnings = Counter(dict(run.warnings()))
+        summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})
+        return summary
+
+
+Progress = Callable[[HarvestSummary], None]
+
+
+def mapping_id(source: SourceConfig) -> str:
+    """Which mapping, in which version, made a record's graph (changes force a re-map)."""
+    return f"{source.mapping.name}@{source.mapping.version}"
+
+
+def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestItem]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def stage(
+    config: Config,
+    source: SourceConfig,
+    index: RecordIndex,
+    run: Run,
+    items: Iterable[HarvestItem],
+    *,
+    checkpoint: Callable[[], dict[str, Any]] = dict,
+    complete: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> HarvestSummary:
+    """Harvest ``items`` into ``run``. ``complete``: the items are the whole feed, so known
+    records not among them were withdrawn. ``force``: map even unchanged records (remap)."""
+    started = time.monotonic()
+    summary = HarvestSummary.of_run(source.name, run)
+    context = MappingContext(config.base_iri, source.name, source.language)
+    mapping = mapping_id(source)
+    for batch in _batches(items, batch_size):
+        ids = [item.local_id for item in batch if isinstance(item, SourceRecord)]
+        known = index.known(source.name, ids)
+        repeated = run.already_seen(ids)
+        staged: list[StagedRecord] = []
+        seen: list[str] = []
+        removed: list[tuple[str, str]] = []
+        quarantined: list[tuple[str, str | None, str, bytes]] = []
+        warnings: Counter[str] = Counter()
+        terms: Counter[tuple[str, str]] = Counter()
+        for item in batch:
+            summary.read += 1
+            if isinstance(item, RejectedRecord):
+                quarantined.append((item.origin, item.local_id, item.reason, item.payload))
+                continue
+            before = known.get(item.local_id)
+            if item.deleted:
+                if before is not None and before[2]:
+                    removed.append((item.local_id, "deleted by the partner"))
+                    summary.deleted += 1
+                continue
+            if item.local_id in repeated or item.local_id in seen:
+                quarantined.append(
+                    (
+                        item.origin or item.local_id,
+                        item.local_id,
+                        f"the identifier {item.local_id!r} occurs twice in the feed; "
+                        "only its first record was kept",
+                        item.payload,
+                    )
+                )
+                continue
+            seen.append(item.local_id)
+            if (
+                not force
+                and before is not None
+                and before[2]
+                and before[0] == item.checksum
+                and before[1] == mapping
+            ):
+                summary.unchanged += 1
+                continue
+            try:
+                result = source.mapping.map(item, context)
+            except MappingError as exc:
+                quarantined.append(
+                    (item.origin or item.local_id, item.local_id, exc.cause, item.payload)
+                )
+                continue
+            flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
+            staged.append(
+                StagedRecord(
+                    local_id=item.local_id,
+                    change="changed" if before is not None and before[2] else "new",
+                    graph=result.graph.value,
+                    subject=result.subject.value,
+                    kind=result.kind,
+                    checksum=item.checksum,
+                    media_type=item.media_type,
+                    datestamp=item.datestamp,
+                    origin=item.origin or None,
+                    payload=item.payload,
+                    quads=serialize(result.quads, format=RdfFormat.N_QUADS) or b"",
+                    flags=flags,
+                )
+            )
+            summary.quads += len(result.quads)
+            warnings.update(result.warnings)
+            terms.update(result.local_terms)
+        summary.new += sum(1 for s in staged if s.change == "new")
+        summary.changed += sum(1 for s in staged if s.change == "changed")
+        summary.rejections += [Rejection(i or o, r) for o, i, r, _ in quarantined]
+        summary.warnings.update(warnings)
+        summary.local_terms.update(terms)
+        summary.checkpoint = checkpoint()
+        run.stage(
+            staged,
+            seen,
+            removed,
+            quarantined,
+            info={"checkpoint": summary.checkpoint, "counts": summary.counts()},
+        )
+        run.count_terms(warnings, terms)
+        failpoint("stage")
+        if progress is not None:
+            progress(summary)
+    if complete:
+        seen_ids = run.seen_ids()
+        withdrawn = [
+            (i, "no longer in the feed") for i in index.live_ids(source.name) if i not in seen_ids
+        ]
+        summary.deleted += len(withdrawn)
+        run.stage([], [], withdrawn, [], info={"counts": summary.counts()})
+    summary.seconds += time.monotonic() - started
+    return summary
