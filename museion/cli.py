@@ -199,15 +199,21 @@ def remap(state: State, source: str) -> None:
         raise SystemExit(code)
 
 
+def report_options(command: Callable[P, R]) -> Callable[P, R]:
+    """``--json`` and ``--html FILE``, for report and check."""
+    html = click.option(
+        "--html",
+        "html_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the report as an HTML page to this file.",
+    )
+    as_json = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+    return as_json(html(command))
+
+
 @main.command()
 @click.argument("source")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report as an HTML page to this file.",
-)
+@report_options
 @click.option("--run", "run_id", help="Report this run instead of the latest.")
 @click.pass_obj
 @reports_errors
@@ -275,13 +281,7 @@ def _print_report(data: dict[str, Any]) -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report as an HTML page to this file.",
-)
+@report_options
 @click.pass_obj
 @reports_errors
 def check(state: State, source: str, as_json: bool, html_file: Path | None) -> None:

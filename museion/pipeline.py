@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
@@ -129,28 +130,9 @@ class Pipeline:
         resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
             "checkpoint", {}
         )
-        harvester = harvesters.create_harvester(
-            source.kind,
-            harvesters.SourceSpec(
-                name=source.name,
-                location=source.location,
-                options=source.options,
-                identify=source.mapping.identify,
-                checkpoint=resume,
-            ),
-        )
+        harvester = self._harvester(source, resume)
         try:
-            summary = stage(
-                self.config,
-                source,
-                writer.index,
-                run,
-                harvester,
-                checkpoint=lambda: dict(harvester.checkpoint),
-                complete=harvester.complete_snapshot,
-                progress=self.progress,
-                batch_size=self.config.batch_size,
-            )
+            summary = self._stage_feed(source, writer.index, run, harvester)
         except HarvestError:
             run.close()  # kept as "staging": the next harvest resumes it
             raise
@@ -158,6 +140,35 @@ class Pipeline:
         if summary.status == RunStatus.APPLIED:
             self.workspace.save_source_state(source.name, checkpoint=dict(harvester.checkpoint))
         return summary, run
+
+    def _harvester(
+        self, source: SourceConfig, checkpoint: Mapping[str, Any]
+    ) -> harvesters.Harvester:
+        return harvesters.create_harvester(
+            source.kind,
+            harvesters.SourceSpec(
+                name=source.name,
+                location=source.location,
+                options=source.options,
+                identify=source.mapping.identify,
+                checkpoint=checkpoint,
+            ),
+        )
+
+    def _stage_feed(
+        self, source: SourceConfig, index: RecordIndex, run: Run, harvester: harvesters.Harvester
+    ) -> HarvestSummary:
+        return stage(
+            self.config,
+            source,
+            index,
+            run,
+            harvester,
+            checkpoint=lambda: dict(harvester.checkpoint),
+            complete=harvester.complete_snapshot,
+            progress=self.progress,
+            batch_size=self.config.batch_size,
+        )
 
     def _resumable_run(self, source: SourceConfig) -> Run | None:
         for directory in reversed(self.workspace.run_dirs(source.name)):
@@ -297,27 +308,9 @@ class Pipeline:
             run = self._new_run(source, Path(tmp) / new_id())
             index = RecordIndex(self.workspace.index_path)
             try:
-                harvester = harvesters.create_harvester(
-                    source.kind,
-                    harvesters.SourceSpec(
-                        name=source.name,
-                        location=source.location,
-                        options=source.options,
-                        identify=source.mapping.identify,
-                        checkpoint=self.workspace.source_state(source.name).get("checkpoint", {}),
-                    ),
-                )
-                summary = stage(
-                    self.config,
-                    source,
-                    index,
-                    run,
-                    harvester,
-                    checkpoint=lambda: dict(harvester.checkpoint),
-                    complete=harvester.complete_snapshot,
-                    progress=self.progress,
-                    batch_size=self.config.batch_size,
-                )
+                checkpoint = self.workspace.source_state(source.name).get("checkpoint", {})
+                harvester = self._harvester(source, checkpoint)
+                summary = self._stage_feed(source, index, run, harvester)
                 summary.records_before = index.count(source.name)
                 summary.records_after = summary.records_before + summary.new - summary.deleted
                 summary.reason = gate(summary, source)
