@@ -22,6 +22,7 @@ from .config import SourceConfig
 __all__ = [
     "QUARANTINE_PAYLOAD_LIMIT",
     "meta_graph",
+    "quarantine_iri",
     "quarantine_quads",
     "record_meta_quads",
     "source_quads",
@@ -101,16 +102,19 @@ def record_meta_quads(
         quads.append(Quad(g, MUSEION.origin, Literal(record.origin), meta))
     if record.datestamp:
         quads.append(Quad(g, DCTERMS.modified, Literal(record.datestamp), meta))
+    if record.provider_id:
+        quads.append(Quad(g, MUSEION.providerId, Literal(record.provider_id), meta))
     return quads
 
 
-def quarantine_iri(minter: Minter, rejected: RejectedRecord) -> NamedNode:
-    key = hashlib.sha256(rejected.origin.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+def quarantine_iri(minter: Minter, origin: str) -> NamedNode:
+    """The quarantine entry of whatever was read at ``origin`` (one per record, over harvests)."""
+    key = hashlib.sha256(origin.encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return NamedNode(f"{minter.prefix}quarantine/{key}")
 
 
 def quarantine_quads(meta: NamedNode, minter: Minter, rejected: RejectedRecord) -> list[Quad]:
-    node = quarantine_iri(minter, rejected)
+    node = quarantine_iri(minter, rejected.origin)
     quads = [
         Quad(node, RDF.type, MUSEION.QuarantinedRecord, meta),
         Quad(node, VOID.inDataset, minter.dataset(), meta),

@@ -133,17 +133,32 @@ def _print_summary(summary: HarvestSummary) -> None:
             err.print(f"    {count} × {escape(warning)}")
 
 
-def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSummary]:
+def run_harvest(
+    config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
+) -> list[HarvestSummary]:
     sources = [config.source(n) for n in names] if names else config.sources
     if not sources:
         raise ConfigError("no [[sources]] to harvest", file=str(config.path))
+    if records and (len(sources) != 1 or sources[0].kind != "oaipmh"):
+        raise ConfigError(
+            "--record fetches single records from one source of kind oaipmh"
+            + (f"; {sources[0].name!r} is of kind {sources[0].kind}" if len(sources) == 1 else "")
+        )
     workspace = Workspace(config.data_dir)
     summaries = []
     store = workspace.open_writer()
     for source in sources:
         with workspace.writing(), _progress(f"harvesting {source.name}") as update:
             checkpoint = workspace.source_state(source.name).get("checkpoint")
-            summary = harvest_source(config, source, store, update, checkpoint=checkpoint)
+
+            def save(summary: HarvestSummary, name: str = source.name) -> None:
+                # After every batch, so a harvest that fails resumes where it stopped.
+                update(summary)
+                workspace.save_source_state(name, checkpoint=summary.checkpoint)
+
+            summary = harvest_source(
+                config, source, store, save, checkpoint=checkpoint, records=records
+            )
         workspace.save_source_state(source.name, checkpoint=summary.checkpoint)
         _print_summary(summary)
         summaries.append(summary)
@@ -155,11 +170,18 @@ def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSumm
 
 @main.command()
 @click.argument("sources", nargs=-1)
+@click.option(
+    "--record",
+    "records",
+    multiple=True,
+    metavar="ID",
+    help="Fetch only this record (its OAI-PMH identifier; repeatable) from SOURCE.",
+)
 @click.pass_obj
 @reports_errors
-def harvest(state: State, sources: tuple[str, ...]) -> None:
+def harvest(state: State, sources: tuple[str, ...], records: tuple[str, ...]) -> None:
     """Harvest, map and load SOURCES (all configured sources by default)."""
-    summaries = run_harvest(state.config(), sources)
+    summaries = run_harvest(state.config(), sources, records)
     if any(s.rejected for s in summaries):
         raise SystemExit(EXIT_QUARANTINED)
 

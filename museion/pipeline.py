@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 import harvesters
 import mappings
@@ -20,6 +20,7 @@ from store import Store
 
 from .bookkeeping import (
     meta_graph,
+    quarantine_iri,
     quarantine_quads,
     record_meta_quads,
     source_quads,
@@ -79,9 +80,15 @@ def harvest_source(
     *,
     batch_size: int = BATCH_SIZE,
     checkpoint: Mapping[str, Any] | None = None,
+    records: tuple[str, ...] = (),
 ) -> HarvestSummary:
     """Harvest one source into ``store``. Bad records are quarantined, never fatal; a feed that
-    cannot be read at all raises ``HarvestError``."""
+    cannot be read at all raises ``HarvestError``.
+
+    Each batch is written completely (graphs, metadata, quarantine) before the checkpoint moves
+    past it, so a harvest that fails can resume from the last checkpoint without losing what
+    it had quarantined. ``records`` harvests only those records (by the identifier the source's
+    protocol knows them by), leaving everything else as it is."""
     started = time.monotonic()
     summary = HarvestSummary(source.name)
     minter = Minter(config.base_iri, source.name)
@@ -96,6 +103,7 @@ def harvest_source(
             options=source.options,
             identify=source.mapping.identify,
             checkpoint=checkpoint or {},
+            records=records,
         ),
     )
     vocabulary = vocabulary_graph(config.base_iri)
@@ -105,18 +113,26 @@ def harvest_source(
             vocabulary: mappings.vocabulary_quads(vocabulary),
         }
     )
-    quarantine: list[Quad] = []
+    quarantined: list[NamedNode] = []
     for batch in _batches(harvester, batch_size):
         graphs: dict[NamedNode, list[Quad]] = {}
         metadata: list[Quad] = []
         removed: list[NamedNode] = []
+        quarantine: list[Quad] = []
+        # Every record read replaces what the quarantine held for it: a record that maps now
+        # leaves the quarantine, one that fails again gets its new reason.
+        seen: list[NamedNode] = []
+        deleted_ids: list[str] = []
         for item in batch:
             summary.read += 1
+            seen.append(quarantine_iri(minter, item.origin or item.local_id or ""))
             if isinstance(item, RejectedRecord):
                 _reject(summary, quarantine, meta, minter, item)
                 continue
             if item.deleted:
                 removed.append(minter.record_graph(item.local_id))
+                if item.provider_id:
+                    deleted_ids.append(item.provider_id)
                 summary.deleted += 1
                 continue
             try:
@@ -142,25 +158,49 @@ def harvest_source(
             summary.quads += len(result.quads)
             summary.warnings.update(result.warnings)
             summary.local_terms.update(result.local_terms)
+        removed += _graphs_of(store, meta, minter, deleted_ids)
         store.replace_graphs(graphs)
         store.remove_graphs(removed)
         store.replace_subjects(meta, [*graphs, *removed], metadata)
+        store.replace_subjects(meta, seen, quarantine)
+        quarantined += [
+            q.subject
+            for q in quarantine
+            if q.predicate == RDF.type and isinstance(q.subject, NamedNode)
+        ]
         summary.checkpoint = dict(harvester.checkpoint)
         if progress is not None:
             progress(summary)
-    old = [
-        NamedNode(row["q"])
-        for row in store.select(
-            f"SELECT ?q WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-            f"{VOID.inDataset} {minter.dataset()} }} }}"
-        )
-    ]
-    new = [q.subject for q in quarantine if q.predicate == RDF.type]
-    store.replace_subjects(meta, old + [s for s in new if isinstance(s, NamedNode)], quarantine)
+    if harvester.complete_snapshot and not checkpoint and not records:
+        # A complete pass over a source that exports everything: quarantined records that
+        # were not seen again are gone from the source.
+        old = [
+            NamedNode(row["q"])
+            for row in store.select(
+                f"SELECT ?q WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
+                f"{VOID.inDataset} {minter.dataset()} }} }}"
+            )
+        ]
+        keep = set(quarantined)
+        store.replace_subjects(meta, [q for q in old if q not in keep], [])
     store.flush()
     summary.checkpoint = dict(harvester.checkpoint)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _graphs_of(
+    store: Store, meta: NamedNode, minter: Minter, provider_ids: list[str]
+) -> list[NamedNode]:
+    """The record graphs of records named by their provider id (a deletion knows no more)."""
+    if not provider_ids:
+        return []
+    values = " ".join(str(Literal(i)) for i in provider_ids)
+    rows = store.select(
+        f"SELECT ?g WHERE {{ VALUES ?id {{ {values} }} GRAPH {meta} {{ "
+        f"?g {MUSEION.providerId} ?id ; {VOID.inDataset} {minter.dataset()} }} }}"
+    )
+    return [NamedNode(row["g"]) for row in rows]
 
 
 def _reject(

@@ -67,6 +67,13 @@ _AUTHORITIES = (
         "https://sws.geonames.org/{id}/",
     ),
     Authority(
+        "isil",
+        re.compile(
+            r"^(?:https?://ld\.zdb-services\.de/resource/organisations/|info:isil/)([\w-]+)/?$"
+        ),
+        "https://ld.zdb-services.de/resource/organisations/{id}",
+    ),
+    Authority(
         "iconclass",
         re.compile(r"^https?://(?:www\.)?iconclass\.org/(?:rkd/)?([^/?#]+)/?$"),
         "http://iconclass.org/{id}",
@@ -76,10 +83,17 @@ _AUTHORITIES = (
 _HTTP = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
+_CREATIVE_COMMONS = re.compile(
+    r"^https?://creativecommons\.org/(licenses|publicdomain)/([^/]+)/([^/]+)/?"
+    r"(?:(?:deed|legalcode)(?:\.[\w-]+)?)?$",
+    re.IGNORECASE,
+)
+
+
 def is_uri(value: str) -> bool:
-    """An http(s) IRI (``info:isil/...`` and other non-dereferenceable schemes are ids, not
-    IRIs, for this purpose: they name nothing Linked Art can link to)."""
-    return bool(_HTTP.match(value.strip()))
+    """An http(s) IRI, or an ``info:isil/`` id (which has one); other schemes are ids."""
+    value = value.strip()
+    return bool(_HTTP.match(value)) or value.startswith("info:isil/")
 
 
 def _match(value: str) -> tuple[Authority, str] | None:
@@ -93,6 +107,10 @@ def _match(value: str) -> tuple[Authority, str] | None:
 def normalise(value: str) -> str:
     """The entity IRI for a known authority's URL; any other IRI unchanged (trimmed)."""
     value = value.strip()
+    licence = _CREATIVE_COMMONS.match(value)
+    if licence:  # a licence's page in one language is the licence
+        kind, name, version = licence.groups()
+        return f"https://creativecommons.org/{kind.lower()}/{name.lower()}/{version}/"
     found = _match(value)
     if found is None:
         return value
@@ -119,7 +137,7 @@ def key(value: str) -> str | None:
 def priority(value: str) -> int:
     """Which authority an entity's own IRI is minted from when a record gives several."""
     found = key(value)
-    order = ("ulan", "gnd", "wikidata", "viaf", "tgn", "geonames", "aat", "iconclass")
+    order = ("ulan", "gnd", "wikidata", "viaf", "isil", "tgn", "geonames", "aat", "iconclass")
     if found is None:
         return len(order)
     return order.index(found.split(":", 1)[0])
