@@ -259,7 +259,13 @@ class OaiClient:
         try:
             root = parse_xml(data)
         except XmlError as exc:
-            raise HarvestError(f"{url}: {exc}", source=self.source) from exc
+            hint = ""
+            if "encoding" in str(exc).lower() or "utf-8" in str(exc).lower():
+                hint = (
+                    " (the bytes are not valid in the page's encoding: UTF-8, as OAI-PMH "
+                    "requires, unless the XML declaration names another)"
+                )
+            raise HarvestError(f"{url}: {exc}{hint}", source=self.source) from exc
         if root.tag != _O + "OAI-PMH":
             raise HarvestError(
                 f"{url}: not an OAI-PMH response (its root element is <{_local(root.tag)}>)",
@@ -316,13 +322,10 @@ class OaiClient:
             ) from exc
         with response:
             if response.status_code >= 400:
+                retried = response.status_code in (429, 500, 502, 503, 504)
                 raise HarvestError(
                     f"{url} answered HTTP {response.status_code} {response.reason}"
-                    + (
-                        " (after retries)"
-                        if response.status_code in (429, 500, 502, 503, 504)
-                        else ""
-                    ),
+                    + (f" (after {self.max_retries} retries)" if retried else ""),
                     source=self.source,
                 )
             limit = self.max_response_bytes

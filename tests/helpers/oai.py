@@ -103,7 +103,7 @@ class Repository:
             raise error.IdDoesNotExistError(identifier)
         return [("lido", LIDO_SCHEMA, LIDO_NS)]
 
-    def listSets(self, **kw: Any) -> list[tuple[str, str, None]]:  # noqa: N802
+    def listSets(self, cursor: int = 0, batch_size: int = 0) -> list[tuple[str, str, None]]:  # noqa: N802, ARG002
         specs = sorted({s for r in self.records.values() for s in r.sets})
         if not specs:
             raise error.NoSetHierarchyError("this repository has no sets")
@@ -234,5 +234,6 @@ def lido_records(root: etree._Element) -> list[etree._Element]:
 
 def record_id(lido: etree._Element) -> str:
     found = lido.find(f"{{{LIDO_NS}}}lidoRecID")
-    assert found is not None and found.text
+    assert found is not None
+    assert found.text
     return found.text.strip()

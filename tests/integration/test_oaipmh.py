@@ -100,7 +100,8 @@ def test_a_full_harvest_follows_every_resumption_token(
     assert (summary.read, summary.mapped, summary.rejected) == (len(ids), len(ids), 0)
     pages = [r for r in server.requests if r.get("verb") == "ListRecords"]
     assert len(pages) == -(-len(ids) // 3) >= 6  # several resumption tokens were followed
-    assert "resumptionToken" not in pages[0] and all("resumptionToken" in p for p in pages[1:])
+    assert "resumptionToken" not in pages[0]
+    assert all("resumptionToken" in p for p in pages[1:])
     assert server.verbs()[:2] == ["Identify", "ListMetadataFormats"]
     assert len(objects(store)) == len(ids)
     # The object IRI comes from lidoRecID, the same as when the record is read from a dump.
@@ -110,9 +111,10 @@ def test_a_full_harvest_follows_every_resumption_token(
     assert summary.checkpoint["next_from"].endswith("Z")
     # Provenance: the OAI identifier and datestamp of each record graph.
     [row] = store.select(
-        f"""SELECT ?id ?stamp ?origin WHERE {{ GRAPH <{BASE}meta> {{
-          <{BASE}ddb/record/DE-MUS-028013%2F289821> <https://w3id.org/museion/ns#providerId> ?id ;
-            <http://purl.org/dc/terms/modified> ?stamp ; <https://w3id.org/museion/ns#origin> ?origin
+        f"""PREFIX museion: <https://w3id.org/museion/ns#>
+        SELECT ?id ?stamp ?origin WHERE {{ GRAPH <{BASE}meta> {{
+          <{BASE}ddb/record/DE-MUS-028013%2F289821> museion:providerId ?id ;
+            <http://purl.org/dc/terms/modified> ?stamp ; museion:origin ?origin
         }} }}"""
     )
     assert str(row["id"]) == "oai:museion.test:DE-MUS-028013/289821"
@@ -150,7 +152,8 @@ def test_the_second_harvest_is_incremental_and_deletes_deleted_records(
     assert [str(r["t"]) for r in titles] == ["Suppenterrine, Norddeutscher Lloyd"]
     # The deleted record's provenance is gone too.
     assert not store.select(
-        f"SELECT ?p WHERE {{ GRAPH <{BASE}meta> {{ <{BASE}ddb/record/DE-MUS-019118%2F794675> ?p ?o }} }}"
+        f"SELECT ?p WHERE {{ GRAPH <{BASE}meta> {{ "
+        f"<{BASE}ddb/record/DE-MUS-019118%2F794675> ?p ?o }} }}"
     )
 
 
@@ -167,7 +170,7 @@ def test_no_records_match_is_an_empty_harvest(
 def test_a_set_and_a_window_limit_the_harvest(
     repository: tuple[OaiServer, list[str]], write_config: ConfigWriter
 ) -> None:
-    server, ids = repository
+    server, _ = repository
     config = load_config(write_config(oai_source(server.url, set="ddb", until="2024-06-30")))
     _, summary = harvest(config)
     assert summary.read == sum(1 for p in SERVED if p.name.startswith("ddb_"))
