@@ -79,7 +79,8 @@ def test_a_persistent_5xx_fails_with_the_url_and_status(server: OaiServer) -> No
         harvest_items(server, max_retries=1)
     message = str(failed.value)
     assert "answered HTTP 500 Internal Server Error (after 1 retries)" in message
-    assert "resumptionToken=" in message and server.url in message
+    assert "resumptionToken=" in message
+    assert server.url in message
 
 
 def test_a_timeout_is_retried(server: OaiServer) -> None:
@@ -134,7 +135,8 @@ def test_a_truncated_page_fails_with_the_url_and_the_parsers_message(server: Oai
     with pytest.raises(harvesters.HarvestError) as failed:
         harvest_items(server)
     message = str(failed.value)
-    assert server.url in message and "resumptionToken=" in message
+    assert server.url in message
+    assert "resumptionToken=" in message
     assert re.search(r"not well-formed XML: .*line \d+, column \d+", message), message
 
 
@@ -149,7 +151,8 @@ def test_non_utf8_bytes_fail_the_page_with_the_parsers_message(server: OaiServer
         harvest_items(server)
     message = str(failed.value)
     assert server.url in message
-    assert "not well-formed XML" in message and "UTF-8" in message
+    assert "not well-formed XML" in message
+    assert "UTF-8" in message
 
 
 def test_a_page_in_a_declared_legacy_encoding_is_read_correctly(server: OaiServer) -> None:
