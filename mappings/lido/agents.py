@@ -52,7 +52,9 @@ def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
 def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
     """``lido:actor`` as a ``crm:E21_Person`` or ``crm:E74_Group``."""
     ids = _ids(element, "actorID")
-    names = [v for s in element.iterfind(L + "nameActorSet") for v in appellations(s, default)]
+    names = [
+        v for s in element.iterfind(L + "nameActorSet") for v in appellations(s, inherit=False)
+    ]
     preferred = next((t.value for t, p in names if p), None)
     ident = _minting_key(ids, preferred)
     if ident is None:
@@ -107,10 +109,13 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
         r.b.timespan(event, NamedNode(f"{event.value}/timespan"), TimeSpan(*found, value))
 
 
-def legal_body(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
-    """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group."""
+def legal_body(r: Record, element: etree._Element) -> NamedNode | None:
+    """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group;
+    its names carry a language only where the record marks one on them."""
     ids = _ids(element, "legalBodyID")
-    names = [v for n in element.iterfind(L + "legalBodyName") for v in appellations(n, default)]
+    names = [
+        v for n in element.iterfind(L + "legalBodyName") for v in appellations(n, inherit=False)
+    ]
     preferred = next((t.value for t, p in names if p), None)
     ident = _minting_key(ids, preferred)
     if ident is None:
@@ -134,7 +139,9 @@ def place(
     coordinates, type and the places it falls within. ``fallback`` names a place that has
     only coordinates."""
     ids = _ids(element, "placeID")
-    names = [v for s in element.iterfind(L + "namePlaceSet") for v in appellations(s, default)]
+    names = [
+        v for s in element.iterfind(L + "namePlaceSet") for v in appellations(s, inherit=False)
+    ]
     preferred = next((t.value for t, p in names if p), None)
     local = [i for i in ids if not is_uri(i)]
     uris = sorted((normalise(i) for i in ids if is_uri(i)), key=priority)

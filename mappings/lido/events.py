@@ -120,7 +120,7 @@ def _details(
                 if found.value not in r._described:
                     r._described.add(found.value)
                     r.b.a(found, CRM.E53_Place)
-                    r.names(found, [(display, True)])
+                    r.names(found, [(Text(display.value, None), True)])
         if found is not None:
             r.b.add(node, CRM.P7_took_place_at, found)
     for method in concepts(event, L + "eventMethod", lang):

@@ -216,7 +216,7 @@ def _repositories(r: Record, ident: etree._Element) -> None:
         lang = language(repo, r.language)
         name = repo.find(L + "repositoryName")
         if name is not None and current and not former:
-            keeper = legal_body(r, name, lang)
+            keeper = legal_body(r, name)
             if keeper is not None:
                 r.b.add(r.obj, CRM.P50_has_current_keeper, keeper)
                 kept = True

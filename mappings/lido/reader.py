@@ -119,9 +119,15 @@ def is_preferred(element: etree._Element) -> bool | None:
     return pref in ("preferred", "http://terminology.lido-schema.org/lido00169")
 
 
-def appellations(parent: etree._Element, default: str | None = None) -> list[tuple[Text, bool]]:
+def appellations(
+    parent: etree._Element, default: str | None = None, *, inherit: bool = True
+) -> list[tuple[Text, bool]]:
     """``appellationValue`` texts under ``parent`` with whether each is preferred (the first one
-    counts as preferred when none is marked)."""
+    counts as preferred when none is marked).
+
+    ``inherit=False`` is for names of people, bodies and places: a record's ``xml:lang`` says
+    what language its texts are in, but "Botticelli, Sandro" is no more English than German,
+    so such a name gets a language only where the record marks the name itself."""
     values = []
     marked = False
     for element in parent.iterfind(L + "appellationValue"):
@@ -130,7 +136,11 @@ def appellations(parent: etree._Element, default: str | None = None) -> list[tup
             continue
         preferred = is_preferred(element)
         marked = marked or preferred is not None
-        values.append((Text(value, language(element, default)), preferred is not False))
+        if inherit:
+            lang = language(element, default)
+        else:
+            lang = (element.get(XML_LANG) or parent.get(XML_LANG) or "").strip() or None
+        values.append((Text(value, lang), preferred is not False))
     if values and not marked:
         values = [(t, i == 0) for i, (t, _) in enumerate(values)]
     return values

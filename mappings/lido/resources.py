@@ -110,29 +110,40 @@ def related_works(r: Record, descriptive: etree._Element) -> None:
             r.b.web_page(node, NamedNode(f"{node.value}/page/{k}"), url)
 
 
-def rights(r: Record, element: etree._Element, subject: NamedNode, node: NamedNode) -> None:
-    """A ``rightsComplexType`` as a ``crm:E30_Right`` the subject is subject to: typed by the
+def rights(
+    r: Record,
+    element: etree._Element,
+    subjects: list[NamedNode],
+    node: NamedNode,
+    credit_to: NamedNode | None = None,
+) -> None:
+    """A ``rightsComplexType`` as a ``crm:E30_Right`` the subjects are subject to: typed by the
     licence or rights statement (its IRI, e.g. a Creative Commons licence), possessed by the
-    holder; its credit line a statement about the subject."""
+    holder. Its credit line is a statement about ``credit_to`` (the first subject if not
+    given)."""
     lang = language(element, r.admin_language)
     types = concepts(element, L + "rightsType", lang)
     holders = [
-        h
-        for h in (legal_body(r, e, lang) for e in element.iterfind(L + "rightsHolder"))
-        if h is not None
+        h for h in (legal_body(r, e) for e in element.iterfind(L + "rightsHolder")) if h is not None
     ]
-    if types or holders:
-        r.b.add(subject, CRM.P104_is_subject_to, node)
+    if (types or holders) and subjects:
+        for subject in subjects:
+            r.b.add(subject, CRM.P104_is_subject_to, node)
         r.b.a(node, CRM.E30_Right)
         for item in types:
             r.classify(node, item, "rights")
         for holder in holders:
             r.b.add(node, CRM.P75i_is_possessed_by, holder)
+    target = credit_to or (subjects[0] if subjects else None)
+    if target is None:
+        return
     for k, credit in enumerate(texts(element, L + "creditLine", lang), start=1):
-        key = node.value.rsplit("/", 2)
+        suffix = node.value.rsplit("/", 1)[-1]
         r.statement(
-            subject,
-            NamedNode(f"{subject.value}/statement/credit-line/{key[-2]}-{key[-1]}-{k}"),
+            target,
+            NamedNode(
+                f"{target.value}/statement/credit-line/{suffix}" + ("" if k == 1 else f"-{k}")
+            ),
             credit,
             AAT.CREDIT_LINE,
         )
@@ -140,7 +151,7 @@ def rights(r: Record, element: etree._Element, subject: NamedNode, node: NamedNo
 
 def rights_work(r: Record, admin: etree._Element) -> None:
     for n, item in enumerate(admin.iterfind(f"{L}rightsWorkWrap/{L}rightsWorkSet"), start=1):
-        rights(r, item, r.obj, r.node("right", n))
+        rights(r, item, [r.obj], r.node("right", n))
 
 
 def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None) -> None:
@@ -163,9 +174,7 @@ def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None)
     for record_type in concepts(wrap, L + "recordType", lang):
         r.classify(node, record_type, "record-type")
     sources = [
-        s
-        for s in (legal_body(r, e, lang) for e in wrap.iterfind(L + "recordSource"))
-        if s is not None
+        s for s in (legal_body(r, e) for e in wrap.iterfind(L + "recordSource")) if s is not None
     ]
     if sources:
         creation = NamedNode(node.value + "/creation")
@@ -174,7 +183,7 @@ def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None)
         for source in sources:
             r.b.add(creation, CRM.P14_carried_out_by, source)
     for n, item in enumerate(wrap.iterfind(L + "recordRights"), start=1):
-        rights(r, item, node, NamedNode(f"{node.value}/right/{n}"))
+        rights(r, item, [node], NamedNode(f"{node.value}/right/{n}"))
     links = values(wrap, f"{L}recordInfoSet/{L}recordInfoLink")
     for n, link in enumerate(dict.fromkeys(links), start=1):
         r.b.web_page(r.obj, r.node("page", n), link)
@@ -234,6 +243,5 @@ def resources(r: Record, admin: etree._Element) -> None:
                 node, NamedNode(f"{node.value}/statement/description/{k}"), text, AAT.DESCRIPTION
             )
         for k, item in enumerate(resource.iterfind(L + "rightsResource"), start=1):
-            right = NamedNode(f"{node.value}/right/{k}")
-            for digital in digitals:
-                rights(r, item, digital, right)
+            # The rights are those of the digital files; the credit line goes with the image.
+            rights(r, item, digitals, NamedNode(f"{node.value}/right/{k}"), credit_to=node)
