@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import deque
 from collections.abc import Iterator
 from typing import IO
 
@@ -89,8 +90,9 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
     not well-formed yields the records before the fault and then one unreadable item with the
     parser's message, saying that the rest of the file was not read.
     """
+    tail = _Tail(stream)
     events = etree.iterparse(
-        stream,
+        tail,
         events=("start", "end"),
         remove_blank_text=False,
         **_SAFE,
@@ -118,7 +120,7 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             _release(element)
     except etree.XMLSyntaxError as exc:
         yield Unreadable(
-            _rest(stream),
+            tail.last() + _rest(stream),
             f"record {count + 1}",
             f"not well-formed XML after {count} record(s): {syntax_message(exc)}; "
             "the rest of the file was not read",
@@ -135,6 +137,29 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             f"the file holds no <{_short(record_tag)}> record element (its root is {found}); "
             "set `record_element` if the records are called something else",
         )
+
+
+class _Tail:
+    """A stream that remembers the last bytes read: when a file breaks, they are the broken
+    record, and they are kept in quarantine with the reason."""
+
+    def __init__(self, stream: IO[bytes], keep: int = 1 << 18) -> None:
+        self._stream = stream
+        self._keep = keep
+        self._chunks: deque[bytes] = deque()
+        self._size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if data:
+            self._chunks.append(data)
+            self._size += len(data)
+            while self._size - len(self._chunks[0]) >= self._keep:
+                self._size -= len(self._chunks.popleft())
+        return data
+
+    def last(self) -> bytes:
+        return b"".join(self._chunks)[-self._keep :]
 
 
 def _release(element: etree._Element) -> None:
