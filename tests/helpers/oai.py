@@ -12,7 +12,6 @@ so everything else about those answers stays real.
 
 from __future__ import annotations
 
-import copy
 import threading
 import types
 import urllib.parse
@@ -134,8 +133,7 @@ class Repository:
         )
         if stored.deleted:
             return header, None, None
-        element = etree.fromstring(stored.lido)
-        return header, common.Metadata(element, {}), None
+        return header, _Metadata(stored.lido), None
 
     def listRecords(self, **kw: Any) -> list[tuple[Any, Any, None]]:  # noqa: N802
         return [self._entry(r) for r in self._select(**kw)]
@@ -156,8 +154,19 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _write_lido(element: etree._Element, meta: Any) -> None:
-    element.append(copy.deepcopy(meta.element()))
+class _Metadata:
+    """A record's metadata for pyoai, parsed only when written: pyoai lists every matching
+    record for each page and then keeps one page of them."""
+
+    def __init__(self, lido: bytes) -> None:
+        self.lido = lido
+
+    def element(self) -> etree._Element:
+        return etree.fromstring(self.lido)
+
+
+def _write_lido(element: etree._Element, meta: _Metadata) -> None:
+    element.append(meta.element())
 
 
 class _Quiet(WSGIRequestHandler):
