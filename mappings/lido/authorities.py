@@ -5,13 +5,14 @@ Partners write the same authority record many ways: ``https://www.wikidata.org/w
 or ``geonames.org/3172394/neapel.html``. ``normalise`` turns the obvious page forms into the
 authority's entity IRI, so that two partners naming the same person link to the same IRI;
 ``key`` gives a short, stable local id (``gnd:118514008``) for minting Museion's own IRI of the
-thing.
+thing. Both are cached: a feed names the same few thousand authorities over and over.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 __all__ = ["Authority", "is_uri", "key", "normalise"]
@@ -90,12 +91,14 @@ _CREATIVE_COMMONS = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_uri(value: str) -> bool:
     """An http(s) IRI, or an ``info:isil/`` id (which has one); other schemes are ids."""
     value = value.strip()
     return bool(_HTTP.match(value)) or value.startswith("info:isil/")
 
 
+@lru_cache(maxsize=8192)
 def _match(value: str) -> tuple[Authority, str] | None:
     for authority in _AUTHORITIES:
         found = authority.pattern.match(value)
@@ -104,6 +107,7 @@ def _match(value: str) -> tuple[Authority, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def normalise(value: str) -> str:
     """The entity IRI for a known authority's URL; any other IRI unchanged (trimmed)."""
     value = value.strip()
@@ -120,11 +124,13 @@ def normalise(value: str) -> str:
     return authority.entity.format(id=ident)
 
 
+@lru_cache(maxsize=8192)
 def iconclass(notation: str) -> str:
     """An Iconclass notation (``23 D 42``, ``92B58(Caduceus)``) as its IRI."""
     return "http://iconclass.org/" + quote(notation.replace(" ", ""), safe="()+")
 
 
+@lru_cache(maxsize=8192)
 def key(value: str) -> str | None:
     """``gnd:118514008`` for a known authority's IRI (any form); None for anything else."""
     found = _match(value.strip())
@@ -134,6 +140,7 @@ def key(value: str) -> str | None:
     return f"{authority.scheme}:{ident.upper() if authority.scheme == 'gnd' else ident}"
 
 
+@lru_cache(maxsize=8192)
 def priority(value: str) -> int:
     """Which authority an entity's own IRI is minted from when a record gives several."""
     found = key(value)

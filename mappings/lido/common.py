@@ -10,7 +10,9 @@ whichever record, version or partner it comes from:
 4. otherwise a local concept of the source, ``{base}{source}/concept/{scheme}/{term}``.
 
 Further identifiers are kept as ``la:equivalent`` of the chosen IRI, and the record's terms as
-its labels, in their languages.
+its labels, in their languages — except for AAT concepts Museion already describes in its
+vocabulary graph (``mappings.vocabulary_quads``), which, as the builder's convention has it, are
+not described again in every record that uses them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pyoxigraph import NamedNode
 
 from ..builder import RecordBuilder
 from ..iris import Minter, label_key, slug
-from ..terms import Vocabularies
+from ..terms import Vocabularies, aat_label
 from ..vocab import AAT, AAT_NS, CRM, LA, RDFS
 from .authorities import iconclass, is_uri, normalise, priority
 from .reader import LidoConcept, Text
@@ -98,7 +100,7 @@ class Record:
             return self._local(scheme, label.value if label else iri, concept, cls, meta)
         node = checked
         iri = node.value
-        if iri not in self._described:
+        if iri not in self._described and aat_label(iri) is None:
             self._described.add(iri)
             self.b.a(node, cls)
             if meta is not None:

@@ -75,13 +75,21 @@ def clean(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
 
 
-def language(element: etree._Element, default: str | None = None) -> str | None:
-    """``xml:lang`` of the element or its nearest ancestor (XML inherits it), else ``default``."""
+def language(
+    element: etree._Element, default: str | None = None, stop: etree._Element | None = None
+) -> str | None:
+    """``xml:lang`` of the element or its nearest ancestor (XML inherits it), else ``default``.
+
+    With ``stop``, the search ends at that ancestor (included): the caller already knows the
+    language in force there, and passes it as ``default`` — which saves walking to the root
+    for every text of a record."""
     node: etree._Element | None = element
     while node is not None:
         found = node.get(XML_LANG)
         if found:
             return found.strip() or default
+        if node is stop:
+            break
         node = node.getparent()
     return default
 
@@ -98,7 +106,7 @@ def texts(parent: etree._Element, path: str, default: str | None = None) -> list
             continue
         value = clean(element.text)
         if value:
-            found.append(Text(value, language(element, default)))
+            found.append(Text(value, language(element, default, parent)))
     return found
 
 
@@ -137,7 +145,7 @@ def appellations(
         preferred = is_preferred(element)
         marked = marked or preferred is not None
         if inherit:
-            lang = language(element, default)
+            lang = language(element, default, parent)
         else:
             lang = (element.get(XML_LANG) or parent.get(XML_LANG) or "").strip() or None
         values.append((Text(value, lang), preferred is not False))
@@ -171,10 +179,14 @@ class LidoConcept:
 
 
 def concept(element: etree._Element | None, default: str | None = None) -> LidoConcept:
-    """The concept an element such as ``lido:objectWorkType`` or ``lido:eventType`` holds."""
+    """The concept an element such as ``lido:objectWorkType`` or ``lido:eventType`` holds.
+
+    ``default`` is the language in force at the element's parent; the element's own
+    ``xml:lang`` overrides it for its terms."""
     found = LidoConcept()
     if element is None:
         return found
+    default = element.get(XML_LANG) or default
     for child in element:
         tag = child.tag
         if tag == L + "conceptID":
@@ -186,13 +198,13 @@ def concept(element: etree._Element | None, default: str | None = None) -> LidoC
                 continue
             value = clean(child.text)
             if value:
-                found.labels.append(Text(value, language(child, default)))
+                found.labels.append(Text(value, child.get(XML_LANG) or default))
         elif tag == SKOS + "Concept":
             _skos(child, found, default)
     if not found and len(element) == 0:
         value = clean(element.text)  # LIDO 1.0 allows a bare text, e.g. <lido:genderActor>
         if value:
-            found.labels.append(Text(value, language(element, default)))
+            found.labels.append(Text(value, element.get(XML_LANG) or default))
     return found
 
 
@@ -205,7 +217,7 @@ def _skos(element: etree._Element, found: LidoConcept, default: str | None) -> N
         if tag == SKOS + "prefLabel":
             value = clean(child.text)
             if value:
-                found.labels.append(Text(value, language(child, default)))
+                found.labels.append(Text(value, child.get(XML_LANG) or default))
         elif tag == SKOS + "exactMatch":
             target = clean(child.text) or clean(child.get(_RESOURCE))
             if target:
