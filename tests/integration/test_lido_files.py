@@ -67,12 +67,18 @@ def test_broken_records_are_quarantined_with_their_reason(
         shutil.copy(path, dumps / path.name)
     shutil.copy(LIDO / "ddb_DSM.xml", dumps / "ddb_DSM.xml")
     (dumps / "truncated.xml").write_bytes((LIDO / "ddb_KHB.xml").read_bytes()[:3000])
+    (dumps / "empty.xml").write_bytes(
+        b'<lido:lido xmlns:lido="http://www.lido-schema.org">'
+        b"<lido:lidoRecID>DE-X/empty</lido:lidoRecID></lido:lido>"
+    )
     config = load_config(write_config(files_source("ddb", dumps, "lido")))
     workspace = Workspace(config.data_dir)
     store = workspace.open_writer()
     summary = harvest_source(config, config.sources[0], store)
-    assert (summary.read, summary.mapped, summary.rejected) == (4, 1, 3)
+    assert (summary.read, summary.mapped, summary.rejected) == (5, 1, 4)
     reasons = {r.record.rsplit("/", 1)[-1]: r.reason for r in summary.rejections}
+    # A record that is read but cannot be mapped is quarantined under its identifier.
+    assert "no descriptiveMetadata" in reasons["empty"]
     assert "2 different lidoRecIDs" in reasons["DDB_LIDO_record_1.xml, record 1"]
     assert "no lidoRecID" in reasons["DDB_LIDO_record_2.xml"]
     truncated = reasons["truncated.xml, record 1"]
@@ -84,7 +90,7 @@ def test_broken_records_are_quarantined_with_their_reason(
                  <https://w3id.org/museion/ns#reason> ?reason .
               OPTIONAL {{ ?q <https://w3id.org/museion/ns#payload> ?payload }} }} }}"""
     )
-    assert len(quarantined) == 3
+    assert len(quarantined) == 4
     assert all(row["payload"] is not None for row in quarantined)
     assert objects(store) == {f"{BASE}ddb/object/DE-MUS-028013%2F289821"}
 
