@@ -31,6 +31,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_throughput.py
+	$(BIN)/python bench/lido_throughput.py
 	$(BIN)/python bench/incremental.py
 
 clean:

@@ -218,13 +218,9 @@ CHILD = """
 import json, resource, sys, tracemalloc
 from pathlib import Path
 tracemalloc.start()
-from museion.config import load_config
-from museion.pipeline import harvest_source
-from museion.workspace import Workspace
+from museion import Pipeline, load_config
 config = load_config(Path(sys.argv[1]))
-workspace = Workspace(config.data_dir)
-store = workspace.open_writer()
-summary = harvest_source(config, config.sources[0], store)
+[summary] = Pipeline(config).harvest()
 peak = tracemalloc.get_traced_memory()[1]
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"mapped": summary.mapped, "python_peak": peak, "rss": rss * 1024}))

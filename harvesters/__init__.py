@@ -6,6 +6,7 @@ A harvester is found by the ``kind`` of its source in config (``files``, ``oaipm
 from museion_errors import HarvestError
 
 from . import files as _files  # noqa: F401  (registers kind "files")
+from . import oaipmh as _oaipmh  # noqa: F401  (registers kind "oaipmh")
 from .base import (
     Harvester,
     HarvesterOptions,
@@ -16,8 +17,11 @@ from .base import (
     options_model,
 )
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 
 __all__ = [
+    "LIDO_NS",
+    "LIDO_RECORD",
     "HarvestError",
     "HarvestItem",
     "Harvester",
@@ -26,7 +30,10 @@ __all__ = [
     "RejectedRecord",
     "SourceRecord",
     "SourceSpec",
+    "XmlError",
     "available_kinds",
     "create_harvester",
     "options_model",
+    "parse_xml",
+    "safe_parser",
 ]

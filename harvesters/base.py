@@ -42,6 +42,9 @@ class SourceSpec:
     options: HarvesterOptions
     identify: Identify | None = None
     checkpoint: Mapping[str, Any] = field(default_factory=dict)
+    records: tuple[str, ...] = ()
+    """Fetch only these records, by the identifier the source's protocol knows them by (OAI-PMH
+    ``GetRecord``); empty for a normal harvest. Such a harvest leaves the checkpoint as it was."""
 
 
 class Harvester(Protocol):

@@ -1,8 +1,9 @@
 """``kind = "files"``: partner exports as files — a directory, a glob, one file or an http(s) URL.
 
-JSON (one object per file, an array, or JSON Lines) and CSV/TSV with a header row. A file that
-is one JSON object keeps its exact bytes as the payload; array items and CSV rows are kept as
-the JSON object they parse to.
+JSON (one object per file, an array, or JSON Lines), CSV/TSV with a header row, and XML dumps
+(a LIDO ``lidoWrap`` or a single ``lido:lido``; any record element with ``record_element``).
+A file that is one JSON object keeps its exact bytes as the payload; array items and CSV rows are
+kept as the JSON object they parse to; an XML record keeps the bytes of its element.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .xml import LIDO_NS, LIDO_RECORD, read_xml
 
 __all__ = ["FilesHarvester", "FilesOptions"]
 
@@ -38,8 +40,9 @@ EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".tab": "tsv",
+    ".xml": "xml",
 }
-Format = Literal["auto", "json", "jsonl", "csv", "tsv"]
+Format = Literal["auto", "json", "jsonl", "csv", "tsv", "xml"]
 
 
 class FilesOptions(HarvesterOptions):
@@ -52,6 +55,13 @@ class FilesOptions(HarvesterOptions):
     timeout: float = Field(default=60.0, gt=0)
     """Seconds to wait for an http(s) server before retrying."""
     max_retries: int = Field(default=3, ge=0)
+    record_element: str = LIDO_RECORD
+    """XML only: the element that is one record, as ``{namespace}name`` or ``lido:name``."""
+
+    @field_validator("record_element")
+    @classmethod
+    def _clark(cls, value: str) -> str:
+        return clark_name(value)
 
     @field_validator("encoding")
     @classmethod
@@ -61,6 +71,22 @@ class FilesOptions(HarvesterOptions):
         except LookupError:
             raise ValueError(f"unknown text encoding {value!r}") from None
         return value
+
+
+def clark_name(value: str) -> str:
+    """``lido:lido`` → ``{http://www.lido-schema.org}lido``; Clark names and plain names pass."""
+    value = value.strip()
+    if value.startswith("{") or ":" not in value:
+        if not value:
+            raise ValueError("is empty")
+        return value
+    prefix, _, local = value.partition(":")
+    if prefix != "lido":
+        raise ValueError(
+            f"unknown prefix {prefix!r}; write the element as {{namespace}}{local} "
+            "(only lido: is known)"
+        )
+    return f"{{{LIDO_NS}}}{local}"
 
 
 def is_url(location: str) -> bool:
@@ -112,7 +138,7 @@ class FilesHarvester:
             )
             if not found:
                 raise HarvestError(
-                    f"the directory {location} holds no .json, .jsonl, .csv or .tsv file",
+                    f"the directory {location} holds no .json, .jsonl, .csv, .tsv or .xml file",
                     source=self.spec.name,
                 )
             return found
@@ -137,13 +163,16 @@ class FilesHarvester:
         try:
             with self._open(location) as (stream, datestamp):
                 fmt = self._format(location, stream)
-                if fmt in ("csv", "tsv"):
+                items: Iterator[Parsed | Unreadable]
+                if fmt == "xml":
+                    items = read_xml(stream, self.options.record_element)
+                elif fmt in ("csv", "tsv"):
                     delimiter = self.options.delimiter or ("\t" if fmt == "tsv" else None)
                     items = read_csv(stream, encoding=self.options.encoding, delimiter=delimiter)
                 else:
                     items = read_json(stream, lines=fmt == "jsonl", encoding=self.options.encoding)
                 for item in items:
-                    yield self._item(item, location, name, datestamp)
+                    yield self._item(item, location, name, datestamp, fmt == "xml")
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # Before OSError: requests' errors are OSErrors, but a feed that cannot be fetched
             # fails the source rather than one record.
@@ -158,13 +187,18 @@ class FilesHarvester:
         return EXTENSIONS.get(suffix) or sniff_format(stream.peek(64))
 
     def _item(
-        self, item: Parsed | Unreadable, location: str, name: str, datestamp: str | None
+        self,
+        item: Parsed | Unreadable,
+        location: str,
+        name: str,
+        datestamp: str | None,
+        xml: bool = False,
     ) -> HarvestItem:
         # A file holding exactly one object is named by the file alone.
         origin = location if item.position == "object" else f"{location}, {item.position}"
         if isinstance(item, Unreadable):
             return RejectedRecord(self.spec.name, origin, item.reason, item.raw)
-        if not isinstance(item.value, dict):
+        if not xml and not isinstance(item.value, dict):
             return RejectedRecord(
                 self.spec.name,
                 origin,
@@ -183,7 +217,7 @@ class FilesHarvester:
             source=self.spec.name,
             local_id=local_id,
             payload=item.raw,
-            media_type="application/json",
+            media_type="application/xml" if xml else "application/json",
             datestamp=datestamp,
             origin=origin,
         )

@@ -9,19 +9,31 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-__all__ = ["USER_AGENT", "make_session"]
+__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "make_session"]
 
 USER_AGENT = "Museion/0.1 (+https://github.com/museion/museion) linked-data aggregator"
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
+MAX_RETRY_AFTER = 300.0
+"""Longest wait, in seconds, a server's ``Retry-After`` can impose before a retry."""
+
+
+class _CappedRetry(Retry):
+    """urllib3's Retry honours any ``Retry-After``; a server answering "86400" would stall a
+    harvest for a day. Wait as asked, but at most MAX_RETRY_AFTER seconds."""
+
+    def get_retry_after(self, response: object) -> float | None:
+        wait = super().get_retry_after(response)  # type: ignore[arg-type]
+        return None if wait is None else min(wait, MAX_RETRY_AFTER)
+
 
 def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session:
     """A session that retries connection errors, timeouts and 429/5xx answers with backoff.
 
-    A 503 with ``Retry-After`` waits as long as the server asks (urllib3 caps it sensibly).
+    A 503 with ``Retry-After`` waits as long as the server asks, up to MAX_RETRY_AFTER.
     """
-    retry = Retry(
+    retry = _CappedRetry(
         total=max_retries,
         connect=max_retries,
         read=max_retries,

@@ -49,9 +49,12 @@ Item = Parsed | Unreadable
 
 
 def sniff_format(head: bytes) -> str:
-    """Guess ``json`` or ``csv`` from the first bytes of a file with an unknown extension."""
+    """Guess ``json``, ``xml`` or ``csv`` from the first bytes of a file with an unknown
+    extension."""
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
-    return "json" if text[:1] in (b"{", b"[") else "csv"
+    if text[:1] in (b"{", b"["):
+        return "json"
+    return "xml" if text[:1] == b"<" else "csv"
 
 
 def read_json(

@@ -24,6 +24,10 @@ class SourceRecord:
     deleted: bool = False
     origin: str = ""
     """Where the record was read: a file and position, or a URL; for messages and reports."""
+    provider_id: str | None = None
+    """The identifier the source's protocol gives the record when that is not ``local_id`` (the
+    OAI-PMH header identifier). A deletion may carry only this, because a deleted record comes
+    without the metadata that held its local id; the pipeline finds the record's graph by it."""
 
     @property
     def checksum(self) -> str:

@@ -123,16 +123,25 @@ class MUSEION:
     recordsUnchanged = NamedNode(MUSEION_NS + "recordsUnchanged")  # noqa: N815
     recordsDeleted = NamedNode(MUSEION_NS + "recordsDeleted")  # noqa: N815
     recordsQuarantined = NamedNode(MUSEION_NS + "recordsQuarantined")  # noqa: N815
+    providerId = NamedNode(MUSEION_NS + "providerId")  # noqa: N815
+    """The identifier the source's protocol knows a record graph's record by (the OAI-PMH
+    header identifier); a deletion names the record by it."""
 
 
 class CRM:
     """CIDOC-CRM 7.1.3 terms (plus the Linked Art ``E33_E41`` class) that mappings emit."""
 
+    E6_Destruction = _crm("E6_Destruction")
     E7_Activity = _crm("E7_Activity")
     E8_Acquisition = _crm("E8_Acquisition")
+    E9_Move = _crm("E9_Move")
+    E10_Transfer_of_Custody = _crm("E10_Transfer_of_Custody")
+    E11_Modification = _crm("E11_Modification")
     E12_Production = _crm("E12_Production")
     E21_Person = _crm("E21_Person")
     E22_Human_Made_Object = _crm("E22_Human-Made_Object")
+    E30_Right = _crm("E30_Right")
+    E31_Document = _crm("E31_Document")
     E33_Linguistic_Object = _crm("E33_Linguistic_Object")
     E33_E41_Linguistic_Appellation = _crm("E33_E41_Linguistic_Appellation")
     E36_Visual_Item = _crm("E36_Visual_Item")
@@ -143,6 +152,7 @@ class CRM:
     E55_Type = _crm("E55_Type")
     E57_Material = _crm("E57_Material")
     E58_Measurement_Unit = _crm("E58_Measurement_Unit")
+    E65_Creation = _crm("E65_Creation")
     E66_Formation = _crm("E66_Formation")
     E67_Birth = _crm("E67_Birth")
     E68_Dissolution = _crm("E68_Dissolution")
@@ -154,30 +164,50 @@ class CRM:
     P4_has_time_span = _crm("P4_has_time-span")
     P7_took_place_at = _crm("P7_took_place_at")
     P9_consists_of = _crm("P9_consists_of")
+    P12i_was_present_at = _crm("P12i_was_present_at")
+    P13i_was_destroyed_by = _crm("P13i_was_destroyed_by")
     P14_carried_out_by = _crm("P14_carried_out_by")
     P15_was_influenced_by = _crm("P15_was_influenced_by")
+    P16_used_specific_object = _crm("P16_used_specific_object")
+    P16i_was_used_for = _crm("P16i_was_used_for")
     P22_transferred_title_to = _crm("P22_transferred_title_to")
     P24_transferred_title_of = _crm("P24_transferred_title_of")
     P24i_changed_ownership_through = _crm("P24i_changed_ownership_through")
+    P25i_moved_by = _crm("P25i_moved_by")
+    P30i_custody_transferred_through = _crm("P30i_custody_transferred_through")
+    P31i_was_modified_by = _crm("P31i_was_modified_by")
     P32_used_general_technique = _crm("P32_used_general_technique")
     P43_has_dimension = _crm("P43_has_dimension")
     P45_consists_of = _crm("P45_consists_of")
+    P46_is_composed_of = _crm("P46_is_composed_of")
+    P46i_forms_part_of = _crm("P46i_forms_part_of")
     P50_has_current_keeper = _crm("P50_has_current_keeper")
     P52_has_current_owner = _crm("P52_has_current_owner")
+    P55_has_current_location = _crm("P55_has_current_location")
     P65_shows_visual_item = _crm("P65_shows_visual_item")
     P67i_is_referred_to_by = _crm("P67i_is_referred_to_by")
+    P70i_is_documented_in = _crm("P70i_is_documented_in")
+    P75i_is_possessed_by = _crm("P75i_is_possessed_by")
     P82a_begin_of_the_begin = _crm("P82a_begin_of_the_begin")
     P82b_end_of_the_end = _crm("P82b_end_of_the_end")
+    P89_falls_within = _crm("P89_falls_within")
     P90_has_value = _crm("P90_has_value")
     P91_has_unit = _crm("P91_has_unit")
+    P94i_was_created_by = _crm("P94i_was_created_by")
     P95i_was_formed_by = _crm("P95i_was_formed_by")
     P98i_was_born = _crm("P98i_was_born")
     P99i_was_dissolved_by = _crm("P99i_was_dissolved_by")
     P100i_died_in = _crm("P100i_died_in")
+    P104_is_subject_to = _crm("P104_is_subject_to")
     P108i_was_produced_by = _crm("P108i_was_produced_by")
+    P126_employed = _crm("P126_employed")
+    P128_carries = _crm("P128_carries")
     P129_is_about = _crm("P129_is_about")
     P129i_is_subject_of = _crm("P129i_is_subject_of")
+    P130_shows_features_of = _crm("P130_shows_features_of")
+    P138_represents = _crm("P138_represents")
     P138i_has_representation = _crm("P138i_has_representation")
+    P168_place_is_defined_by = _crm("P168_place_is_defined_by")
     P190_has_symbolic_content = _crm("P190_has_symbolic_content")
 
 
@@ -201,6 +231,8 @@ class AAT:
 
     # names and identifiers
     PRIMARY_NAME = aat("300404670")
+    ALTERNATE_NAME = aat("300264273")
+    TRANSLATED_TITLE = aat("300417194")
     SORT_NAME = aat("300451544")
     ACCESSION_NUMBER = aat("300312355")
     LOCAL_NUMBER = aat("300404621")
@@ -218,6 +250,13 @@ class AAT:
     RIGHTS_STATEMENT = aat("300435434")
     PROVENANCE_STATEMENT = aat("300435438")
     INSCRIPTION = aat("300435414")
+    INSCRIPTIONS = aat("300028702")
+    """The inscription itself (a text an object carries), as opposed to INSCRIPTION, a
+    statement describing one."""
+    PRODUCTION_STATEMENT = aat("300435436")
+    ACQUISITION_STATEMENT = aat("300435439")
+    RECORD = aat("300438434")
+    """A catalogue record (AAT "Entry or Record"): the partner's record about an object."""
     # digital things
     WEB_PAGE = aat("300264578")
     DIGITAL_IMAGE = aat("300215302")

@@ -24,6 +24,7 @@ from .index import RecordIndex, RunRow
 from .provenance import (
     dataset_state_quads,
     meta_graph,
+    quarantine_iri,
     quarantine_quads,
     record_meta_quads,
     run_iri,
@@ -93,6 +94,7 @@ def apply_run(
                     "media_type": r.media_type,
                     "datestamp": r.datestamp,
                     "origin": r.origin,
+                    "provider_id": r.provider_id,
                     "payload": r.payload,
                     "flags": r.flags,
                     "now": when,
@@ -135,7 +137,17 @@ def apply_run(
 
 
 def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
-    """The source's quarantine is what its latest applied run could not map."""
+    """After a complete run, the source's quarantine is what that run could not map. After a
+    partial one (an incremental OAI-PMH harvest, a single record), entries of records the run
+    did not see stay; those it mapped this time leave the quarantine."""
+    if not run.info().get("complete"):
+        entries = run.quarantined()
+        quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
+        seen = [
+            quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e[0] for e in entries)]
+        ]
+        store.replace_subjects(meta, seen, quads)
+        return
     old = [
         NamedNode(row["q"])
         for row in store.select(

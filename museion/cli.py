@@ -147,9 +147,11 @@ def _print_summary(summary: HarvestSummary) -> None:
         err.print(f"  {summary.status}: {summary.records_after} records")
 
 
-def run_harvest(config: Config, names: tuple[str, ...] = ()) -> list[HarvestSummary]:
+def run_harvest(
+    config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
+) -> list[HarvestSummary]:
     with _progress() as update:
-        summaries = Pipeline(config, progress=update).harvest(names)
+        summaries = Pipeline(config, progress=update).harvest(names, records)
     for summary in summaries:
         _print_summary(summary)
     return summaries
@@ -165,11 +167,18 @@ def _exit_code(summaries: list[HarvestSummary]) -> int:
 
 @main.command()
 @click.argument("sources", nargs=-1)
+@click.option(
+    "--record",
+    "records",
+    multiple=True,
+    metavar="ID",
+    help="Fetch only this record (its OAI-PMH identifier; repeatable) from SOURCE.",
+)
 @click.pass_obj
 @reports_errors
-def harvest(state: State, sources: tuple[str, ...]) -> None:
+def harvest(state: State, sources: tuple[str, ...], records: tuple[str, ...]) -> None:
     """Harvest, map and load SOURCES (all by default); publish what passes its gates."""
-    code = _exit_code(run_harvest(state.config(), sources))
+    code = _exit_code(run_harvest(state.config(), sources, records))
     if code:
         raise SystemExit(code)
 

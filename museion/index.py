@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS records (
     media_type TEXT NOT NULL,
     datestamp TEXT,
     origin TEXT,
+    provider_id TEXT,
     payload BLOB NOT NULL,
     flags INTEGER NOT NULL DEFAULT 0,
     first_seen TEXT NOT NULL,
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS records (
     deleted_run TEXT,
     PRIMARY KEY (source, local_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_provider_id ON records (source, provider_id);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -70,6 +72,7 @@ class IndexedRecord:
     media_type: str
     datestamp: str | None
     origin: str | None
+    provider_id: str | None
     flags: int
     first_seen: str
     last_changed: str
@@ -95,7 +98,7 @@ class RunRow:
 
 _RECORD_COLUMNS = (
     "source, local_id, graph, subject, kind, checksum, mapping, media_type, datestamp, origin, "
-    "flags, first_seen, last_changed, last_run, deleted_at"
+    "provider_id, flags, first_seen, last_changed, last_run, deleted_at"
 )
 
 
@@ -126,6 +129,15 @@ class RecordIndex:
             for local_id, checksum, mapping, live in rows:
                 found[local_id] = (checksum, mapping, bool(live))
         return found
+
+    def local_id_of(self, source: str, provider_id: str) -> str | None:
+        """The local id of the record the source's protocol calls ``provider_id``."""
+        row = self._db.execute(
+            "SELECT local_id FROM records WHERE source = ? AND provider_id = ? "
+            "ORDER BY deleted_at IS NOT NULL LIMIT 1",
+            (source, provider_id),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def get(self, source: str, local_id: str) -> IndexedRecord | None:
         row = self._db.execute(
@@ -191,16 +203,17 @@ class RecordIndex:
         with self._transaction():
             self._db.executemany(
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
-                       mapping, media_type, datestamp, origin, payload, flags, first_seen,
-                       last_changed, last_run, deleted_at, deleted_run)
+                       mapping, media_type, datestamp, origin, provider_id, payload, flags,
+                       first_seen, last_changed, last_run, deleted_at, deleted_run)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
-                       :media_type, :datestamp, :origin, :payload, :flags, :now, :now, :run,
-                       NULL, NULL)
+                       :media_type, :datestamp, :origin, :provider_id, :payload, :flags, :now,
+                       :now, :run, NULL, NULL)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
                        mapping = excluded.mapping, media_type = excluded.media_type,
                        datestamp = excluded.datestamp, origin = excluded.origin,
+                       provider_id = excluded.provider_id,
                        payload = excluded.payload, flags = excluded.flags,
                        last_changed = CASE WHEN records.checksum = excluded.checksum
                            AND records.deleted_at IS NULL

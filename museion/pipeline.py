@@ -104,15 +104,26 @@ class Pipeline:
             self._publish(writer, pending)
 
     # -- harvesting ----------------------------------------------------------------------
-    def harvest(self, names: tuple[str, ...] = ()) -> list[HarvestSummary]:
+    def harvest(
+        self, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
+    ) -> list[HarvestSummary]:
+        """Harvest the named sources (all by default). ``records``: fetch only these records,
+        by the identifier the source's protocol knows them by (OAI-PMH ``GetRecord``)."""
         sources = [self.config.source(n) for n in names] if names else self.config.sources
         if not sources:
             raise ConfigError("no [[sources]] to harvest", file=str(self.config.path))
+        if records and (len(sources) != 1 or sources[0].kind != "oaipmh"):
+            kind = (
+                f"; {sources[0].name!r} is of kind {sources[0].kind}" if len(sources) == 1 else ""
+            )
+            raise ConfigError(
+                f"--record fetches single records from one source of kind oaipmh{kind}"
+            )
         summaries = []
         with self.writer() as writer:
             done: list[tuple[SourceConfig, Run]] = []
             for source in sources:
-                summary, run = self._harvest_source(writer, source)
+                summary, run = self._harvest_source(writer, source, records)
                 summaries.append(summary)
                 if summary.status == RunStatus.APPLIED:
                     done.append((source, run))
@@ -125,24 +136,26 @@ class Pipeline:
                         summary.status = RunStatus.PUBLISHED
         return summaries
 
-    def _harvest_source(self, writer: Writer, source: SourceConfig) -> tuple[HarvestSummary, Run]:
+    def _harvest_source(
+        self, writer: Writer, source: SourceConfig, records: tuple[str, ...] = ()
+    ) -> tuple[HarvestSummary, Run]:
         run = self._resumable_run(source) or self._new_run(source)
         resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
             "checkpoint", {}
         )
-        harvester = self._harvester(source, resume)
+        harvester = self._harvester(source, resume, records)
         try:
-            summary = self._stage_feed(source, writer.index, run, harvester)
+            summary = self._stage_feed(source, writer.index, run, harvester, complete=not records)
         except HarvestError:
             run.close()  # kept as "staging": the next harvest resumes it
             raise
         summary = self._judge(writer, source, run, summary)
-        if summary.status == RunStatus.APPLIED:
+        if summary.status == RunStatus.APPLIED and not records:
             self.workspace.save_source_state(source.name, checkpoint=dict(harvester.checkpoint))
         return summary, run
 
     def _harvester(
-        self, source: SourceConfig, checkpoint: Mapping[str, Any]
+        self, source: SourceConfig, checkpoint: Mapping[str, Any], records: tuple[str, ...] = ()
     ) -> harvesters.Harvester:
         return harvesters.create_harvester(
             source.kind,
@@ -152,11 +165,18 @@ class Pipeline:
                 options=source.options,
                 identify=source.mapping.identify,
                 checkpoint=checkpoint,
+                records=records,
             ),
         )
 
     def _stage_feed(
-        self, source: SourceConfig, index: RecordIndex, run: Run, harvester: harvesters.Harvester
+        self,
+        source: SourceConfig,
+        index: RecordIndex,
+        run: Run,
+        harvester: harvesters.Harvester,
+        *,
+        complete: bool = True,
     ) -> HarvestSummary:
         return stage(
             self.config,
@@ -165,7 +185,7 @@ class Pipeline:
             run,
             harvester,
             checkpoint=lambda: dict(harvester.checkpoint),
-            complete=harvester.complete_snapshot,
+            complete=complete and harvester.complete_snapshot,
             progress=self.progress,
             batch_size=self.config.batch_size,
         )

@@ -141,6 +141,8 @@ def record_meta_quads(meta: NamedNode, minter: Minter, record: IndexedRecord) ->
         quads.append(Quad(g, MUSEION.origin, Literal(record.origin), meta))
     if record.datestamp:
         quads.append(Quad(g, MUSEION.datestamp, Literal(record.datestamp), meta))
+    if record.provider_id:
+        quads.append(Quad(g, MUSEION.providerId, Literal(record.provider_id), meta))
     return quads
 
 

@@ -53,15 +53,17 @@ CREATE TABLE IF NOT EXISTS staged (
     media_type TEXT NOT NULL,
     datestamp TEXT,
     origin TEXT,
+    provider_id TEXT,
     payload BLOB NOT NULL,
     quads BLOB NOT NULL,
     flags INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
     WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS seen (local_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen (local_id TEXT PRIMARY KEY, checksum TEXT NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quarantined (
-    origin TEXT NOT NULL, local_id TEXT, reason TEXT NOT NULL, payload BLOB NOT NULL
+    origin TEXT PRIMARY KEY, local_id TEXT, reason TEXT NOT NULL, payload BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS local_terms (
@@ -82,6 +84,7 @@ class StagedRecord:
     media_type: str
     datestamp: str | None
     origin: str | None
+    provider_id: str | None
     payload: bytes
     quads: bytes
     """The record graph as N-Quads."""
@@ -141,7 +144,7 @@ class Run:
     def stage(
         self,
         records: Iterable[StagedRecord],
-        seen: Iterable[str],
+        seen: Iterable[tuple[str, str]],
         removed: Iterable[tuple[str, str]],
         quarantined: Iterable[tuple[str, str | None, str, bytes]],
         info: dict[str, Any] | None = None,
@@ -153,7 +156,7 @@ class Run:
             if info:
                 self.set_info(**info)
             self._db.executemany(
-                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.local_id,
@@ -165,6 +168,7 @@ class Run:
                         r.media_type,
                         r.datestamp,
                         r.origin,
+                        r.provider_id,
                         zlib.compress(r.payload, 6),
                         zlib.compress(r.quads, 3),
                         r.flags,
@@ -172,10 +176,10 @@ class Run:
                     for r in records
                 ],
             )
-            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(s,) for s in seen])
+            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", list(seen))
             self._db.executemany("INSERT OR REPLACE INTO removed VALUES (?, ?)", list(removed))
             self._db.executemany(
-                "INSERT INTO quarantined VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",
                 [(o, i, r, zlib.compress(p, 6)) for o, i, r, p in quarantined],
             )
             self._db.execute("COMMIT")
@@ -195,15 +199,28 @@ class Run:
             [(s, label, n) for (s, label), n in terms.items()],
         )
 
-    def already_seen(self, local_ids: list[str]) -> set[str]:
-        found: set[str] = set()
+    def seen_checksums(self, local_ids: list[str]) -> dict[str, str]:
+        """{local id: payload checksum} of those ``local_ids`` this run has already read."""
+        found: dict[str, str] = {}
         for start in range(0, len(local_ids), 500):
             chunk = local_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
+                self._db.execute(
+                    f"SELECT local_id, checksum FROM seen WHERE local_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def quarantined_origins(self, origins: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(origins), 500):
+            chunk = origins[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
                 r[0]
                 for r in self._db.execute(
-                    f"SELECT local_id FROM seen WHERE local_id IN ({marks})", chunk
+                    f"SELECT origin FROM quarantined WHERE origin IN ({marks})", chunk
                 )
             )
         return found
@@ -226,12 +243,16 @@ class Run:
                     r[6],
                     r[7],
                     r[8],
-                    zlib.decompress(r[9]),
+                    r[9],
                     zlib.decompress(r[10]),
-                    r[11],
+                    zlib.decompress(r[11]),
+                    r[12],
                 )
                 for r in rows
             ]
+
+    def staged_origins(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT origin FROM staged WHERE origin != ''")]
 
     def staged_ids(self, change: str) -> list[str]:
         return [
@@ -248,7 +269,7 @@ class Run:
         return [
             (o, i, r, zlib.decompress(p))
             for o, i, r, p in self._db.execute(
-                "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY rowid"
+                "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY origin"
             )
         ]
 

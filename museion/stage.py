@@ -7,6 +7,7 @@ for removal. Every record that cannot be read or mapped is staged as quarantined
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -123,6 +124,16 @@ def mapping_id(source: SourceConfig) -> str:
     return f"{source.mapping.name}@{source.mapping.version}"
 
 
+def _resolve_deletion(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
+    """A deletion may name its record only by the protocol's identifier (OAI-PMH sends no
+    metadata, so no local id, for a deleted record): find the local id it had."""
+    if isinstance(item, SourceRecord) and item.deleted and item.provider_id:
+        local_id = index.local_id_of(source, item.provider_id)
+        if local_id is not None and local_id != item.local_id:
+            return dataclasses.replace(item, local_id=local_id)
+    return item
+
+
 def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestItem]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -145,42 +156,56 @@ def stage(
     """Harvest ``items`` into ``run``. ``complete``: the items are the whole feed, so known
     records not among them were withdrawn. ``force``: map even unchanged records (remap)."""
     started = time.monotonic()
+    run.set_info(complete=complete)
     summary = HarvestSummary.of_run(source.name, run)
     context = MappingContext(config.base_iri, source.name, source.language)
     mapping = mapping_id(source)
-    for batch in _batches(items, batch_size):
+    for read in _batches(items, batch_size):
+        batch = [_resolve_deletion(item, index, source.name) for item in read]
         ids = [item.local_id for item in batch if isinstance(item, SourceRecord)]
         known = index.known(source.name, ids)
-        repeated = run.already_seen(ids)
+        # A resumed run may be given records it staged before it stopped (a harvester resumes
+        # at a page, not a record): the same record again is skipped, not counted twice.
+        prior = run.seen_checksums(ids)
+        prior_rejects = run.quarantined_origins(
+            [item.origin for item in batch if isinstance(item, RejectedRecord)]
+        )
         staged: list[StagedRecord] = []
-        seen: list[str] = []
+        seen: dict[str, str] = {}
         removed: list[tuple[str, str]] = []
         quarantined: list[tuple[str, str | None, str, bytes]] = []
         warnings: Counter[str] = Counter()
         terms: Counter[tuple[str, str]] = Counter()
         for item in batch:
-            summary.read += 1
             if isinstance(item, RejectedRecord):
-                quarantined.append((item.origin, item.local_id, item.reason, item.payload))
+                if item.origin not in prior_rejects:
+                    summary.read += 1
+                    quarantined.append((item.origin, item.local_id, item.reason, item.payload))
                 continue
+            earlier = (
+                None if item.deleted else (seen.get(item.local_id) or prior.get(item.local_id))
+            )
+            if earlier == item.checksum:
+                continue
+            summary.read += 1
             before = known.get(item.local_id)
             if item.deleted:
                 if before is not None and before[2]:
                     removed.append((item.local_id, "deleted by the partner"))
                     summary.deleted += 1
                 continue
-            if item.local_id in repeated or item.local_id in seen:
+            if earlier is not None:
                 quarantined.append(
                     (
                         item.origin or item.local_id,
                         item.local_id,
-                        f"the identifier {item.local_id!r} occurs twice in the feed; "
-                        "only its first record was kept",
+                        f"the identifier {item.local_id!r} occurs twice in the feed, with "
+                        "different content; only its first record was kept",
                         item.payload,
                     )
                 )
                 continue
-            seen.append(item.local_id)
+            seen[item.local_id] = item.checksum
             if (
                 not force
                 and before is not None
@@ -209,6 +234,7 @@ def stage(
                     media_type=item.media_type,
                     datestamp=item.datestamp,
                     origin=item.origin or None,
+                    provider_id=item.provider_id,
                     payload=item.payload,
                     quads=serialize(result.quads, format=RdfFormat.N_QUADS) or b"",
                     flags=flags,
@@ -225,7 +251,7 @@ def stage(
         summary.checkpoint = checkpoint()
         run.stage(
             staged,
-            seen,
+            list(seen.items()),
             removed,
             quarantined,
             info={"checkpoint": summary.checkpoint, "counts": summary.counts()},
@@ -241,5 +267,7 @@ def stage(
         ]
         summary.deleted += len(withdrawn)
         run.stage([], [], withdrawn, [], info={"counts": summary.counts()})
+    summary.checkpoint = checkpoint()  # also after a harvest that read nothing
+    run.set_info(checkpoint=summary.checkpoint)
     summary.seconds += time.monotonic() - started
     return summary

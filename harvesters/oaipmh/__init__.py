@@ -1,0 +1,29 @@
+"""OAI-PMH 2.0 harvesting (``kind = "oaipmh"``): a client for the six verbs and the harvester."""
+
+from .client import (
+    Header,
+    Identity,
+    MetadataFormat,
+    OaiClient,
+    OaiProtocolError,
+    OaiRecord,
+    OaiSet,
+    Page,
+    ResumptionToken,
+)
+from .harvester import OaiHarvester, OaiOptions, at_granularity
+
+__all__ = [
+    "Header",
+    "Identity",
+    "MetadataFormat",
+    "OaiClient",
+    "OaiHarvester",
+    "OaiOptions",
+    "OaiProtocolError",
+    "OaiRecord",
+    "OaiSet",
+    "Page",
+    "ResumptionToken",
+    "at_granularity",
+]

@@ -1,0 +1,416 @@
+"""An OAI-PMH 2.0 client: the six verbs, one page at a time, over a session that retries.
+
+Each request is one HTTP GET whose whole body is read (up to a size limit) and parsed safely;
+a page is a small object holding its records' elements and the resumption token, and nothing
+of it is kept once the caller moves to the next page, so memory does not grow with a harvest.
+
+Transport faults: urllib3's ``Retry`` (``harvesters.http``) retries refused connections,
+timeouts before the answer's headers, 429 and 5xx — honouring ``Retry-After``. A fault while the
+body is being read (a timeout or a dropped connection mid-page) happens after urllib3 has handed
+the response over, so this module retries those itself, with the same backoff and count. When
+the retries are spent the error names the URL and the cause.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import requests
+import urllib3
+from lxml import etree
+
+from museion_errors import HarvestError
+
+from ..http import make_session
+from ..xml import XmlError, parse_xml
+
+__all__ = [
+    "OAI_NS",
+    "Header",
+    "Identity",
+    "MetadataFormat",
+    "OaiClient",
+    "OaiProtocolError",
+    "OaiRecord",
+    "OaiSet",
+    "Page",
+    "ResumptionToken",
+]
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+_O = f"{{{OAI_NS}}}"
+DAY_GRANULARITY = "YYYY-MM-DD"
+SECOND_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+
+
+class OaiProtocolError(HarvestError):
+    """The repository answered with an OAI-PMH ``<error>``; ``code`` is its error code."""
+
+    def __init__(self, code: str, message: str, url: str, *, source: str | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.url = url
+        detail = f": {message}" if message else ""
+        super().__init__(
+            f"the repository answered OAI-PMH error {code}{detail} ({url})", source=source
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What ``Identify`` says about a repository."""
+
+    repository_name: str
+    base_url: str
+    granularity: str
+    earliest_datestamp: str
+    deleted_record: str
+    """``no``, ``transient`` or ``persistent``: whether the repository reports deletions."""
+    response_date: str
+    """The repository's clock when it answered (UTC): where the next incremental harvest starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataFormat:
+    prefix: str
+    schema: str
+    namespace: str
+
+
+@dataclass(frozen=True, slots=True)
+class OaiSet:
+    spec: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    identifier: str
+    datestamp: str
+    deleted: bool
+    sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OaiRecord:
+    header: Header
+    metadata: etree._Element | None
+    """The first element inside ``<metadata>``; None for a deleted record (or an empty one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResumptionToken:
+    value: str
+    expiration: str | None = None
+    cursor: int | None = None
+    complete_list_size: int | None = None
+
+
+@dataclass(slots=True)
+class Page:
+    url: str
+    response_date: str
+    records: list[OaiRecord] = field(default_factory=list)
+    token: ResumptionToken | None = None
+
+
+_TRANSPORT_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError)
+
+
+class _BodyReadError(Exception):
+    """The connection failed while the body was being read (urllib3 does not retry that)."""
+
+
+class OaiClient:
+    """Talks to one repository. Not thread-safe (one session, one parser per request)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        source: str | None = None,
+        timeout: float = 60.0,
+        delay: float = 0.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        max_response_bytes: int = 64 * 1024 * 1024,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url
+        self.source = source
+        self.timeout = timeout
+        self.delay = delay
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_response_bytes = max_response_bytes
+        self.session = make_session(max_retries, backoff)
+        self._sleep = sleep
+        self._last_request: float | None = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the verbs ------------------------------------------------------------------------
+    def identify(self) -> Identity:
+        url, root = self._call({"verb": "Identify"})
+        body = self._body(root, "Identify", url)
+        return Identity(
+            repository_name=_text(body, "repositoryName"),
+            base_url=_text(body, "baseURL"),
+            granularity=_text(body, "granularity") or DAY_GRANULARITY,
+            earliest_datestamp=_text(body, "earliestDatestamp"),
+            deleted_record=_text(body, "deletedRecord") or "no",
+            response_date=_text(root, "responseDate"),
+        )
+
+    def list_metadata_formats(self, identifier: str | None = None) -> list[MetadataFormat]:
+        params = {"verb": "ListMetadataFormats"}
+        if identifier:
+            params["identifier"] = identifier
+        url, root = self._call(params)
+        body = self._body(root, "ListMetadataFormats", url)
+        return [
+            MetadataFormat(
+                _text(fmt, "metadataPrefix"),
+                _text(fmt, "schema"),
+                _text(fmt, "metadataNamespace"),
+            )
+            for fmt in body.iterfind(_O + "metadataFormat")
+        ]
+
+    def list_sets(self) -> Iterator[OaiSet]:
+        """Every set, following resumption tokens. ``noSetHierarchy`` ends it empty."""
+        params: dict[str, str] = {"verb": "ListSets"}
+        while True:
+            try:
+                url, root = self._call(params)
+            except OaiProtocolError as exc:
+                if exc.code == "noSetHierarchy":
+                    return
+                raise
+            body = self._body(root, "ListSets", url)
+            for entry in body.iterfind(_O + "set"):
+                yield OaiSet(_text(entry, "setSpec"), _text(entry, "setName"))
+            token = _token(body)
+            if token is None:
+                return
+            params = {"verb": "ListSets", "resumptionToken": token.value}
+
+    def list_records(
+        self,
+        metadata_prefix: str,
+        *,
+        from_: str | None = None,
+        until: str | None = None,
+        set_spec: str | None = None,
+        token: str | None = None,
+    ) -> Page:
+        """One page of ``ListRecords``: the first (by arguments) or the next (by token).
+
+        ``noRecordsMatch`` is raised as an ``OaiProtocolError`` like any other error; an empty
+        list is the caller's decision, not the protocol's.
+        """
+        if token is not None:
+            params = {"verb": "ListRecords", "resumptionToken": token}
+        else:
+            params = {"verb": "ListRecords", "metadataPrefix": metadata_prefix}
+            if from_:
+                params["from"] = from_
+            if until:
+                params["until"] = until
+            if set_spec:
+                params["set"] = set_spec
+        url, root = self._call(params)
+        body = self._body(root, "ListRecords", url)
+        return Page(
+            url=url,
+            response_date=_text(root, "responseDate"),
+            records=[_record(r, url) for r in body.iterfind(_O + "record")],
+            token=_token(body),
+        )
+
+    def get_record(self, identifier: str, metadata_prefix: str) -> OaiRecord:
+        url, root = self._call(
+            {"verb": "GetRecord", "identifier": identifier, "metadataPrefix": metadata_prefix}
+        )
+        body = self._body(root, "GetRecord", url)
+        record = body.find(_O + "record")
+        if record is None:
+            raise HarvestError(f"GetRecord answered without a <record> ({url})", source=self.source)
+        return _record(record, url)
+
+    def record_url(self, identifier: str, metadata_prefix: str) -> str:
+        """The GetRecord URL of one record: where a person (or ``harvest --record``) finds it."""
+        return self.url(
+            {"verb": "GetRecord", "metadataPrefix": metadata_prefix, "identifier": identifier}
+        )
+
+    def url(self, params: dict[str, str]) -> str:
+        separator = "&" if "?" in self.base_url else "?"
+        return f"{self.base_url}{separator}{urlencode(params)}"
+
+    # -- transport ------------------------------------------------------------------------
+    def _call(self, params: dict[str, str]) -> tuple[str, etree._Element]:
+        url = self.url(params)
+        data = self._fetch(url)
+        try:
+            root = parse_xml(data)
+        except XmlError as exc:
+            hint = ""
+            if "encoding" in str(exc).lower() or "utf-8" in str(exc).lower():
+                hint = (
+                    " (the bytes are not valid in the page's encoding: UTF-8, as OAI-PMH "
+                    "requires, unless the XML declaration names another)"
+                )
+            raise HarvestError(f"{url}: {exc}{hint}", source=self.source) from exc
+        if root.tag != _O + "OAI-PMH":
+            raise HarvestError(
+                f"{url}: not an OAI-PMH response (its root element is <{_local(root.tag)}>)",
+                source=self.source,
+            )
+        errors = root.findall(_O + "error")
+        if errors:
+            # Several errors may come at once; the first decides, the others are in the message.
+            first = errors[0]
+            message = "; ".join(
+                f"{e.get('code', '?')}: {' '.join((e.text or '').split())}" for e in errors[1:]
+            )
+            text = " ".join((first.text or "").split())
+            raise OaiProtocolError(
+                first.get("code", "unknown"),
+                f"{text}; {message}" if message else text,
+                url,
+                source=self.source,
+            )
+        return url, root
+
+    def _fetch(self, url: str) -> bytes:
+        attempt = 0
+        while True:
+            self._pace()
+            try:
+                return self._get(url)
+            except _BodyReadError as fault:
+                exc = fault.__cause__ or fault
+                if attempt >= self.max_retries:
+                    raise HarvestError(
+                        f"cannot fetch {url}: the connection failed while reading the answer, "
+                        f"{attempt + 1} time(s): {_cause(exc)}",
+                        source=self.source,
+                    ) from exc
+                self._sleep(self.backoff * (2**attempt))
+                attempt += 1
+
+    def _pace(self) -> None:
+        """Wait ``delay`` seconds between requests: a partner's server is not ours to hammer."""
+        if self.delay and self._last_request is not None:
+            wait = self._last_request + self.delay - time.monotonic()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_request = time.monotonic()
+
+    def _get(self, url: str) -> bytes:
+        try:
+            response = self.session.get(url, timeout=self.timeout, stream=True)
+        except _TRANSPORT_ERRORS as exc:  # urllib3 has already retried these
+            raise HarvestError(
+                f"cannot fetch {url} (after {self.max_retries} retries): {_cause(exc)}",
+                source=self.source,
+            ) from exc
+        with response:
+            if response.status_code >= 400:
+                retried = response.status_code in (429, 500, 502, 503, 504)
+                raise HarvestError(
+                    f"{url} answered HTTP {response.status_code} {response.reason}"
+                    + (f" (after {self.max_retries} retries)" if retried else ""),
+                    source=self.source,
+                )
+            limit = self.max_response_bytes
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise HarvestError(
+                    f"{url}: the response is {int(declared)} bytes, more than the limit of "
+                    f"{limit} (max_response_bytes); refused",
+                    source=self.source,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                for chunk in response.iter_content(chunk_size=1 << 16):
+                    size += len(chunk)
+                    if size > limit:
+                        raise HarvestError(
+                            f"{url}: the response is more than the limit of {limit} bytes "
+                            "(max_response_bytes); refused",
+                            source=self.source,
+                        )
+                    chunks.append(chunk)
+            except _TRANSPORT_ERRORS as exc:
+                raise _BodyReadError() from exc
+            return b"".join(chunks)
+
+    def _body(self, root: etree._Element, verb: str, url: str) -> etree._Element:
+        body = root.find(_O + verb)
+        if body is None:
+            raise HarvestError(f"{url}: the OAI-PMH response has no <{verb}>", source=self.source)
+        return body
+
+
+def _text(parent: etree._Element, name: str) -> str:
+    found = parent.find(_O + name)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+def _token(body: etree._Element) -> ResumptionToken | None:
+    element = body.find(_O + "resumptionToken")
+    if element is None or not (element.text or "").strip():
+        return None  # no token, or the empty token that ends a list
+    return ResumptionToken(
+        value=(element.text or "").strip(),
+        expiration=element.get("expirationDate"),
+        cursor=_int(element.get("cursor")),
+        complete_list_size=_int(element.get("completeListSize")),
+    )
+
+
+def _record(element: etree._Element, url: str) -> OaiRecord:
+    header = element.find(_O + "header")
+    if header is None:
+        raise HarvestError(f"{url}: a <record> has no <header>")
+    identifier = _text(header, "identifier")
+    if not identifier:
+        raise HarvestError(f"{url}: a record header has no <identifier>")
+    metadata = element.find(_O + "metadata")
+    content = None
+    if metadata is not None:
+        content = next((c for c in metadata if isinstance(c.tag, str)), None)
+    return OaiRecord(
+        Header(
+            identifier=identifier,
+            datestamp=_text(header, "datestamp"),
+            deleted=header.get("status") == "deleted",
+            sets=tuple((s.text or "").strip() for s in header.iterfind(_O + "setSpec")),
+        ),
+        content,
+    )
+
+
+def _cause(exc: BaseException) -> str:
+    """The innermost useful message of a requests/urllib3 error ("Read timed out", ...)."""
+    text = str(exc)
+    inner = exc.__context__ or exc.__cause__
+    while inner is not None and not text:
+        text = str(inner)
+        inner = inner.__context__ or inner.__cause__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,242 @@
+"""Actors, legal bodies and places of a LIDO record.
+
+Their IRIs are minted under the source and are the same in every record that names the same
+actor or place, so the default graph merges them: from the partner's own (local) identifier if
+the record gives one, else from the first authority by a fixed order (ULAN, GND, Wikidata,
+VIAF, TGN, GeoNames: ``person/gnd%3A118514008``), else from the name. Every authority IRI the
+record gives is kept as ``la:equivalent`` (an entity IRI, never a web page).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+from pyoxigraph import Literal, NamedNode
+
+from ..builder import TimeSpan
+from ..iris import label_key
+from ..normalise.dates import bounds
+from ..vocab import AAT, CRM
+from .authorities import is_uri, key, normalise, priority
+from .common import Record
+from .reader import GML, L, appellations, attr, clean, concept, language, text
+
+__all__ = ["actor", "legal_body", "place", "timespan"]
+
+_GROUP_TYPES = ("organization", "organisation", "corporation", "corporate", "group", "family")
+_GROUP_IDS = ("lido00413", "lido00164", "lido00165", "actor_type/organization")
+
+
+def _minting_key(ids: list[str], name: str | None) -> str | None:
+    """Local id first (the partner's own authority file is consistent across its records),
+    then an authority, then the name."""
+    local = [i for i in ids if not is_uri(i)]
+    if local:
+        return local[0]
+    uris = sorted((normalise(i) for i in ids), key=priority)
+    if uris:
+        return key(uris[0]) or uris[0]
+    return "name-" + label_key(name) if name else None
+
+
+def _ids(parent: etree._Element, tag: str) -> list[str]:
+    return [v for v in (clean(e.text) for e in parent.iterfind(L + tag)) if v]
+
+
+def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
+    for value in dict.fromkeys(normalise(i) for i in ids if is_uri(i)):
+        r.b.equivalent(subject, value)
+
+
+def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
+    """``lido:actor`` as a ``crm:E21_Person`` or ``crm:E74_Group``."""
+    ids = _ids(element, "actorID")
+    names = [
+        v for s in element.iterfind(L + "nameActorSet") for v in appellations(s, inherit=False)
+    ]
+    preferred = next((t.value for t, p in names if p), None)
+    ident = _minting_key(ids, preferred)
+    if ident is None:
+        r.b.warnings.append("an actor has neither an identifier nor a name; left out")
+        return None
+    kind = attr(element, "type").lower()
+    group = any(t in kind for t in _GROUP_TYPES) or any(t in kind for t in _GROUP_IDS)
+    node = r.minter.actor("group" if group else "person", ident)
+    if node.value in r._described:
+        return node
+    r._described.add(node.value)
+    r.b.a(node, CRM.E74_Group if group else CRM.E21_Person)
+    r.names(node, names)
+    _equivalents(r, node, ids)
+    for nationality in element.iterfind(L + "nationalityActor"):
+        r.classify(node, concept(nationality, default), "nationality", AAT.NATIONALITY)
+    for gender in element.iterfind(L + "genderActor"):
+        r.classify(node, concept(gender, default), "gender", AAT.GENDER)
+    vital = element.find(L + "vitalDatesActor")
+    if vital is not None:
+        _life(r, node, vital, group)
+    return node
+
+
+def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> None:
+    """Earliest and latest vital dates as birth and death (formation/dissolution of a group),
+    unless the record says they are dates of activity."""
+    for which, tag in (("birth", "earliestDate"), ("death", "latestDate")):
+        element = vital.find(L + tag)
+        value = text(element)
+        if element is None or not value or "activ" in attr(element, "type").lower():
+            continue
+        found = bounds(value)
+        if found is None:
+            r.b.warnings.append(f"the {which} date {value!r} of an actor is not a date; left out")
+            continue
+        if which == "birth":
+            prop, cls = (
+                (CRM.P95i_was_formed_by, CRM.E66_Formation)
+                if group
+                else (CRM.P98i_was_born, CRM.E67_Birth)
+            )
+        else:
+            prop, cls = (
+                (CRM.P99i_was_dissolved_by, CRM.E68_Dissolution)
+                if group
+                else (CRM.P100i_died_in, CRM.E69_Death)
+            )
+        event = NamedNode(f"{node.value}/{which}")
+        r.b.add(node, prop, event)
+        r.b.a(event, cls)
+        r.b.timespan(event, NamedNode(f"{event.value}/timespan"), TimeSpan(*found, value))
+
+
+def legal_body(r: Record, element: etree._Element) -> NamedNode | None:
+    """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group;
+    its names carry a language only where the record marks one on them."""
+    ids = _ids(element, "legalBodyID")
+    names = [
+        v for n in element.iterfind(L + "legalBodyName") for v in appellations(n, inherit=False)
+    ]
+    preferred = next((t.value for t, p in names if p), None)
+    ident = _minting_key(ids, preferred)
+    if ident is None:
+        return None
+    node = r.minter.actor("group", ident)
+    if node.value in r._described:
+        return node
+    r._described.add(node.value)
+    r.b.a(node, CRM.E74_Group)
+    r.names(node, names)
+    _equivalents(r, node, ids)
+    for n, link in enumerate(_ids(element, "legalBodyWeblink"), start=1):
+        r.b.web_page(node, NamedNode(f"{node.value}/page/{n}"), link)
+    return node
+
+
+def place(
+    r: Record, element: etree._Element, default: str | None, fallback: NamedNode | None = None
+) -> NamedNode | None:
+    """``lido:place`` (or ``repositoryLocation``) as a ``crm:E53_Place``, with its names,
+    coordinates, type and the places it falls within. ``fallback`` names a place that has
+    only coordinates."""
+    ids = _ids(element, "placeID")
+    names = [
+        v for s in element.iterfind(L + "namePlaceSet") for v in appellations(s, inherit=False)
+    ]
+    preferred = next((t.value for t, p in names if p), None)
+    local = [i for i in ids if not is_uri(i)]
+    uris = sorted((normalise(i) for i in ids if is_uri(i)), key=priority)
+    if uris:
+        node = r.minter.place(key(uris[0]) or uris[0])
+    elif local:
+        node = r.minter.place(local[0])
+    elif preferred:
+        node = r.minter.place(label_key(preferred))
+    elif fallback is not None:
+        node = fallback
+    else:
+        return None
+    if node.value in r._described:
+        return node
+    r._described.add(node.value)
+    r.b.a(node, CRM.E53_Place)
+    r.names(node, names)
+    _equivalents(r, node, ids)
+    for wkt in _geometries(element, r):
+        r.b.add(node, CRM.P168_place_is_defined_by, Literal(wkt))
+    for classification in element.iterfind(L + "placeClassification"):
+        r.classify(node, concept(classification, default), "place-type")
+    for parent in element.iterfind(L + "partOfPlace"):
+        broader = place(r, parent, language(parent, default))
+        if broader is not None and broader != node:
+            r.b.add(node, CRM.P89_falls_within, broader)
+    return node
+
+
+def _geometries(element: etree._Element, r: Record) -> list[str]:
+    """GML points and polygons as WKT (``POINT(lon lat)``: WKT puts longitude first, LIDO's
+    ``gml:pos`` latitude first)."""
+    found = []
+    for gml in element.iterfind(L + "gml"):
+        for point in gml.iterfind(GML + "Point"):
+            pos = _positions(point)
+            if pos:
+                found.append(f"POINT({pos[0]})")
+        for polygon in gml.iterfind(GML + "Polygon"):
+            ring = _positions(polygon)
+            if len(ring) >= 4:
+                found.append(f"POLYGON(({', '.join(ring)}))")
+        if len(gml) and not found:
+            r.b.warnings.append("coordinates in a form other than gml:Point/gml:Polygon; left out")
+    return found
+
+
+def _positions(element: etree._Element) -> list[str]:
+    """Every ``gml:pos`` (``lat lon``) and ``gml:posList``/``gml:coordinates`` under the
+    element, as WKT ``lon lat`` pairs."""
+    pairs: list[tuple[str, str]] = []
+    for pos in element.iter(GML + "pos"):
+        parts = clean(pos.text).split()
+        if len(parts) >= 2:
+            pairs.append((parts[0], parts[1]))
+    for pos_list in element.iter(GML + "posList"):
+        parts = clean(pos_list.text).split()
+        pairs.extend(zip(parts[0::2], parts[1::2], strict=False))
+    for coordinates in element.iter(GML + "coordinates"):
+        for pair in clean(coordinates.text).split():
+            lat, _, lon = pair.partition(",")
+            if lon:
+                pairs.append((lat, lon))
+    out = []
+    for lat, lon in pairs:
+        try:
+            if not (-90 <= Decimal(lat) <= 90 and -180 <= Decimal(lon) <= 180):
+                return []
+        except InvalidOperation:
+            return []
+        out.append(f"{lon} {lat}")
+    return out
+
+
+def timespan(date: etree._Element | None, default: str | None) -> TimeSpan:
+    """``eventDate``-like element: ``displayDate`` as the text, ``date/earliestDate`` and
+    ``date/latestDate`` as the bounds (one alone bounds both ends)."""
+    if date is None:
+        return TimeSpan()
+    display = next((clean(d.text) for d in date.iterfind(L + "displayDate") if clean(d.text)), None)
+    display_lang = None
+    if display is not None:
+        first = date.find(L + "displayDate")
+        display_lang = language(first, default) if first is not None else default
+    earliest = latest = None
+    inner = date.find(L + "date")
+    if inner is not None:
+        earliest = text(inner.find(L + "earliestDate")) or None
+        latest = text(inner.find(L + "latestDate")) or None
+    begin = bounds(earliest or latest) if (earliest or latest) else None
+    end = bounds(latest or earliest) if (earliest or latest) else None
+    return TimeSpan(
+        begin[0] if begin else None,
+        end[1] if end else None,
+        display,
+        display_lang,
+    )

@@ -1,0 +1,360 @@
+"""The object itself: identity, category, types, titles, inscriptions, repository, description,
+measurements and object-level materials (``objectClassificationWrap`` and
+``objectIdentificationWrap``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lxml import etree
+from pyoxigraph import NamedNode
+
+from ..builder import Dimension, to_decimal
+from ..normalise.dimensions import parse_dimensions
+from ..normalise.units import unit_for
+from ..vocab import AAT, AAT_NS, CRM
+from .agents import legal_body, place
+from .authorities import is_uri, normalise
+from .common import Record
+from .reader import L, LidoConcept, Text, appellations, attr, clean, concept, language, texts
+
+__all__ = ["identify", "object_core"]
+
+_HUMAN_MADE = (
+    "E22",
+    "human-made",
+    "man-made",
+    "lido00096",
+    "300386957",
+)
+_DIMENSIONS = {
+    "height": AAT.HEIGHT,
+    "höhe": AAT.HEIGHT,
+    "hoehe": AAT.HEIGHT,
+    "width": AAT.WIDTH,
+    "breite": AAT.WIDTH,
+    "depth": AAT.DEPTH,
+    "tiefe": AAT.DEPTH,
+    "diameter": AAT.DIAMETER,
+    "durchmesser": AAT.DIAMETER,
+    "weight": AAT.WEIGHT,
+    "gewicht": AAT.WEIGHT,
+    "length": AAT.LENGTH,
+    "länge": AAT.LENGTH,
+    "laenge": AAT.LENGTH,
+    "thickness": AAT.THICKNESS,
+    "stärke": AAT.THICKNESS,
+    "dicke": AAT.THICKNESS,
+}
+_DIMENSION_IRIS = {
+    **{t.value: t for t in _DIMENSIONS.values()},
+    "http://www.wikidata.org/entity/Q208826": AAT.HEIGHT,
+    "http://www.wikidata.org/entity/Q35059": AAT.WIDTH,
+    "http://www.wikidata.org/entity/Q3250078": AAT.DEPTH,
+    "http://www.wikidata.org/entity/Q37221": AAT.DIAMETER,
+    "http://www.wikidata.org/entity/Q25288": AAT.WEIGHT,
+    "http://www.wikidata.org/entity/Q36253": AAT.LENGTH,
+}
+_UNIT_IRIS = {
+    "http://www.wikidata.org/entity/Q174728": "cm",
+    "http://www.wikidata.org/entity/Q174789": "mm",
+    "http://www.wikidata.org/entity/Q11573": "m",
+    "http://www.wikidata.org/entity/Q218593": "in",
+    "http://www.wikidata.org/entity/Q3710": "ft",
+    "http://www.wikidata.org/entity/Q41803": "g",
+    "http://www.wikidata.org/entity/Q11570": "kg",
+}
+
+
+def identify(record: etree._Element) -> str:
+    """The record's ``lidoRecID`` — what Museion calls the record, from OAI-PMH or a dump.
+
+    Several ``lidoRecID``s are allowed by LIDO; they must agree, or one must be marked
+    preferred, else the record's identity is ambiguous and it cannot be mapped.
+    """
+    ids = [(value, e) for e in record.iterfind(L + "lidoRecID") if (value := clean(e.text))]
+    if not ids:
+        raise ValueError("the LIDO record has no lidoRecID (its identifier is required)")
+    distinct = list(dict.fromkeys(v for v, _ in ids))
+    if len(distinct) == 1:
+        return distinct[0]
+    preferred = [v for v, e in ids if attr(e, "pref").lower().endswith(("preferred", "lido00169"))]
+    if len(set(preferred)) == 1:
+        return preferred[0]
+    return _ambiguous(distinct)
+
+
+def _ambiguous(values: list[str]) -> str:
+    shown = ", ".join(repr(v) for v in values)
+    raise ValueError(
+        f"the LIDO record has {len(values)} different lidoRecIDs ({shown}) and none is marked "
+        "preferred, so which record it is cannot be decided"
+    )
+
+
+def object_core(r: Record, record: etree._Element, descriptive: etree._Element | None) -> None:
+    o = r.obj
+    r.b.a(o, CRM.E22_Human_Made_Object)
+    _published_ids(r, record)
+    _category(r, record.find(L + "category"))
+    if descriptive is None:
+        return
+    lang = r.language
+    classification = descriptive.find(L + "objectClassificationWrap")
+    if classification is not None:
+        for work_type in classification.iterfind(f"{L}objectWorkTypeWrap/{L}objectWorkType"):
+            r.classify(o, concept(work_type, lang), "object-type", AAT.TYPE_OF_WORK)
+        for item in classification.iterfind(f"{L}classificationWrap/{L}classification"):
+            r.classify(o, concept(item, lang), "classification")
+    ident = descriptive.find(L + "objectIdentificationWrap")
+    if ident is None:
+        return
+    _titles(r, ident)
+    _inscriptions(r, ident)
+    _repositories(r, ident)
+    for n, text in enumerate(
+        texts(
+            ident, f"{L}objectDescriptionWrap/{L}objectDescriptionSet/{L}descriptiveNoteValue", lang
+        ),
+        start=1,
+    ):
+        r.statement(o, r.node("statement", "description", n), text, AAT.DESCRIPTION)
+    _measurements(r, ident)
+    for n, tech in enumerate(
+        ident.iterfind(f"{L}objectMaterialsTechWrap/{L}objectMaterialsTechSet")
+    ):
+        materials(r, tech, o, None, f"object-{n + 1}")
+
+
+def _published_ids(r: Record, record: etree._Element) -> None:
+    """``objectPublishedID``: an IRI is the object elsewhere (``la:equivalent``); anything
+    else is an identifier the object carries."""
+    n = 0
+    for element in record.iterfind(L + "objectPublishedID"):
+        value = clean(element.text)
+        if not value:
+            continue
+        if is_uri(value):
+            r.b.equivalent(r.obj, normalise(value))
+        else:
+            n += 1
+            r.b.identifier(r.obj, r.node("identifier", "published", n), value, None)
+
+
+def _category(r: Record, element: etree._Element | None) -> None:
+    """``category`` says what class of thing the record describes. "Human-made object" is what
+    ``crm:E22_Human-Made_Object`` already says; any other category is kept as a type."""
+    if element is None:
+        return
+    found = concept(element, r.language)
+    if not found:
+        return
+    words = " ".join([*found.all_ids(), *(t.value for t in found.labels)])
+    if any(marker.lower() in words.lower() for marker in _HUMAN_MADE):
+        return
+    r.classify(r.obj, found, "category")
+
+
+def _titles(r: Record, ident: etree._Element) -> None:
+    """Every title in every language: preferred titles are primary names, the rest alternate;
+    the first preferred title per language is also the object's ``rdfs:label``."""
+    values: list[tuple[Text, bool]] = []
+    for title_set in ident.iterfind(f"{L}titleWrap/{L}titleSet"):
+        values.extend(appellations(title_set, r.language))
+    if not values:
+        # LIDO requires a title or an objectName; a record without one still maps, namelessly.
+        r.b.warnings.append("the record has no title")
+        return
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for value, preferred in values:
+        if (value.value, value.language) not in seen:
+            seen.add((value.value, value.language))
+            unique.append((value, preferred))
+    labelled: set[str | None] = set()
+    for n, (value, preferred) in enumerate(unique, start=1):
+        kind = AAT.PRIMARY_NAME if preferred else AAT.ALTERNATE_NAME
+        r.b.name(r.obj, r.node("title", n), value.value, value.language, kind)
+        if preferred and value.language not in labelled:
+            labelled.add(value.language)
+            r.label(r.obj, value)
+
+
+def _inscriptions(r: Record, ident: etree._Element) -> None:
+    """A transcription is the text the object carries (``crm:P128_carries``); a description
+    of an inscription is a statement about the object."""
+    for n, item in enumerate(ident.iterfind(f"{L}inscriptionsWrap/{L}inscriptions"), start=1):
+        lang = language(item, r.language)
+        for k, text in enumerate(texts(item, L + "inscriptionTranscription", lang), start=1):
+            node = r.node("inscription", n if k == 1 else f"{n}-{k}")
+            r.b.add(r.obj, CRM.P128_carries, node)
+            r.b.a(node, CRM.E33_Linguistic_Object)
+            r.b.add(node, CRM.P2_has_type, AAT.INSCRIPTIONS)
+            r.b.add(node, CRM.P190_has_symbolic_content, r.b.text(text.value, text.language))
+        descriptions = item.iterfind(f"{L}inscriptionDescription/{L}descriptiveNoteValue")
+        for k, element in enumerate(descriptions, start=1):
+            value = clean(element.text)
+            if value:
+                r.statement(
+                    r.obj,
+                    r.node("statement", "inscription", f"{n}-{k}"),
+                    Text(value, language(element, lang)),
+                    AAT.INSCRIPTION,
+                )
+
+
+def _repositories(r: Record, ident: etree._Element) -> None:
+    """The current repository keeps the object; its work ID is the accession number; its
+    location is where the object is. Former repositories keep only their numbers."""
+    kept = False
+    numbers = 0
+    for repo in ident.iterfind(f"{L}repositoryWrap/{L}repositorySet"):
+        kind = attr(repo, "type").lower()
+        current = not kind or "current" in kind or kind.endswith(("lido00475", "lido01017"))
+        former = "former" in kind or kind.endswith("lido00476")
+        lang = language(repo, r.language)
+        name = repo.find(L + "repositoryName")
+        if name is not None and current and not former:
+            keeper = legal_body(r, name)
+            if keeper is not None:
+                r.b.add(r.obj, CRM.P50_has_current_keeper, keeper)
+                kept = True
+        for work_id in repo.iterfind(L + "workID"):
+            value = clean(work_id.text)
+            if not value:
+                continue
+            numbers += 1
+            node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
+            number_type = AAT.ACCESSION_NUMBER if current and not former else AAT.LOCAL_NUMBER
+            r.b.identifier(r.obj, node, value, number_type)
+        location = repo.find(L + "repositoryLocation")
+        if location is not None and current and not former:
+            where = place(r, location, lang, fallback=r.node("location"))
+            if where is not None:
+                r.b.add(r.obj, CRM.P55_has_current_location, where)
+    if not kept:
+        # LIDO names no repository: the partner who sends the record keeps it, as far as
+        # Museion can tell (the declarative mappings say the same).
+        r.b.add(r.obj, CRM.P50_has_current_keeper, r.minter.partner())
+
+
+def _measurements(r: Record, ident: etree._Element) -> None:
+    """Each ``objectMeasurementsSet``: its display text as a dimension statement, and each
+    measurement with its type, unit and value. A set with only a display text is read as the
+    declarative mappings read one ("203 x 314 cm": height × width)."""
+    dims: list[Dimension] = []
+    statements = 0
+    for mset in ident.iterfind(f"{L}objectMeasurementsWrap/{L}objectMeasurementsSet"):
+        lang = language(mset, r.language)
+        displays = texts(mset, L + "displayObjectMeasurements", lang)
+        for display in displays:
+            statements += 1
+            node = r.node(
+                "statement", "dimensions" if statements == 1 else f"dimensions/{statements}"
+            )
+            r.statement(r.obj, node, display, AAT.DIMENSION_STATEMENT)
+        measured = list(mset.iterfind(f"{L}objectMeasurements/{L}measurementsSet"))
+        for item in measured:
+            dim = _measurement(r, item, lang)
+            if dim is not None:
+                dims.append(dim)
+        if not measured:
+            for display in displays[:1]:
+                parsed = parse_dimensions(display.value)
+                dims.extend(
+                    Dimension(_DIMENSIONS[d.kind], d.value, d.unit.concept)
+                    for d in parsed
+                    if d.kind in _DIMENSIONS
+                )
+    for n, dim in enumerate(dims, start=1):
+        r.b.dimension(r.obj, r.node("dimension", n), dim)
+
+
+def _measurement(r: Record, item: etree._Element, lang: str | None) -> Dimension | None:
+    type_ = concept(item.find(L + "measurementType"), lang)
+    unit_ = concept(item.find(L + "measurementUnit"), lang)
+    raw = clean(item.findtext(L + "measurementValue"))
+    value: Decimal | None = to_decimal(raw)
+    if value is None:
+        if raw:
+            r.b.warnings.append(f"measurement value {raw!r} is not a number; left out")
+        return None
+    kind = _dimension_type(type_)
+    if kind is None:
+        kind_node = r.concept(type_, "dimension")
+        if kind_node is None:
+            r.b.warnings.append("a measurement has no type; left out")
+            return None
+        kind = kind_node
+    unit = _unit(r, unit_)
+    return Dimension(kind, value, unit)
+
+
+def _dimension_type(found: LidoConcept) -> NamedNode | None:
+    for value in found.all_ids():
+        hit = _DIMENSION_IRIS.get(normalise(value))
+        if hit is not None:
+            return hit
+    for label in found.labels:
+        hit = _DIMENSIONS.get(label.value.lower())
+        if hit is not None:
+            return hit
+    return None
+
+
+def _unit(r: Record, found: LidoConcept) -> NamedNode | None:
+    for value in found.all_ids():
+        iri = normalise(value)
+        if iri.startswith(AAT_NS):
+            return NamedNode(iri)
+        code = _UNIT_IRIS.get(iri)
+        if code is not None:
+            unit = unit_for(code)
+            if unit is not None:
+                return unit.concept
+    for label in found.labels:
+        unit = unit_for(label.value)
+        if unit is not None:
+            return unit.concept
+    if found:
+        return r.concept(found, "unit", CRM.E58_Measurement_Unit)
+    return None
+
+
+def materials(
+    r: Record,
+    element: etree._Element,
+    obj: NamedNode,
+    event: NamedNode | None,
+    statement_key: str,
+    *,
+    production: bool = True,
+    employ: bool = False,
+) -> None:
+    """``objectMaterialsTechSet`` / ``eventMaterialsTech``: the display text as a materials
+    statement; materials the object consists of (those of its production or the object
+    itself), or that a modification employed; techniques the event used. A material another
+    kind of event used has no CRM property; its display text is kept."""
+    lang = language(element, r.language)
+    for n, display in enumerate(texts(element, L + "displayMaterialsTech", lang), start=1):
+        node = r.node("statement", "materials", statement_key if n == 1 else f"{statement_key}-{n}")
+        r.statement(obj, node, display, AAT.MATERIAL_STATEMENT)
+    for term in element.iterfind(f"{L}materialsTech/{L}termMaterialsTech"):
+        kind = attr(term, "type").lower()
+        found = concept(term, lang)
+        if not found:
+            continue
+        technique = "technique" in kind or kind.endswith(("lido00131", "lido00129"))
+        if technique:
+            used = r.concept(found, "technique")
+            if event is not None and used is not None:
+                r.b.add(event, CRM.P32_used_general_technique, used)
+            continue
+        material = r.concept(found, "material", CRM.E57_Material)
+        if material is None:
+            continue
+        if production or event is None:
+            r.b.add(obj, CRM.P45_consists_of, material)
+        elif employ:
+            r.b.add(event, CRM.P126_employed, material)

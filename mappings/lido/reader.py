@@ -1,0 +1,232 @@
+"""Reading LIDO elements: texts with their languages, concepts in both LIDO forms, dates.
+
+LIDO 1.0 names a concept with ``lido:conceptID`` and ``lido:term``; LIDO 1.1 may instead embed
+a ``skos:Concept`` (``rdf:about``, ``skos:prefLabel``, ``skos:exactMatch`` ...). Both come out of
+``concept()`` as one ``LidoConcept``, so the rest of the mapping does not care which version a
+record is in. Terms marked ``lido:addedSearchTerm="yes"`` are search aids, not labels, and are
+left out.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Final
+
+from lxml import etree
+
+from harvesters import parse_xml, safe_parser
+
+__all__ = [
+    "GML",
+    "SKOS",
+    "L",
+    "LidoConcept",
+    "Text",
+    "appellations",
+    "attr",
+    "concept",
+    "concepts",
+    "language",
+    "parse_record",
+    "text",
+    "texts",
+    "values",
+]
+
+LIDO_NS: Final = "http://www.lido-schema.org"
+L: Final = f"{{{LIDO_NS}}}"
+SKOS: Final = "{http://www.w3.org/2004/02/skos/core#}"
+RDF_NS: Final = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+GML: Final = "{http://www.opengis.net/gml}"
+XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
+_ABOUT: Final = RDF_NS + "about"
+_RESOURCE: Final = RDF_NS + "resource"
+_ADDED: Final = L + "addedSearchTerm"
+_PREF: Final = L + "pref"
+
+_local = threading.local()
+
+
+def parse_record(payload: bytes) -> etree._Element:
+    """The record's element, parsed as safely as the harvester parsed it.
+
+    A parser is kept per thread: creating one per record costs more than parsing a small record.
+    """
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = safe_parser()
+    try:
+        root = etree.fromstring(payload, parser)
+    except etree.XMLSyntaxError:
+        root = parse_xml(payload)  # raises XmlError with the parser's message
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr,unused-ignore]
+        parse_xml(payload)  # raises: the payload declares a DTD
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+    language: str | None
+
+
+def clean(value: str | None) -> str:
+    return " ".join(value.split()) if value else ""
+
+
+def language(
+    element: etree._Element, default: str | None = None, stop: etree._Element | None = None
+) -> str | None:
+    """``xml:lang`` of the element or its nearest ancestor (XML inherits it), else ``default``.
+
+    With ``stop``, the search ends at that ancestor (included): the caller already knows the
+    language in force there, and passes it as ``default`` — which saves walking to the root
+    for every text of a record."""
+    node: etree._Element | None = element
+    while node is not None:
+        found = node.get(XML_LANG)
+        if found:
+            return found.strip() or default
+        if node is stop:
+            break
+        node = node.getparent()
+    return default
+
+
+def text(element: etree._Element | None) -> str:
+    return clean(element.text) if element is not None else ""
+
+
+def texts(parent: etree._Element, path: str, default: str | None = None) -> list[Text]:
+    """Every non-empty text at ``path`` with its language; added search terms left out."""
+    found = []
+    for element in parent.iterfind(path):
+        if element.get(_ADDED) == "yes":
+            continue
+        value = clean(element.text)
+        if value:
+            found.append(Text(value, language(element, default, parent)))
+    return found
+
+
+def values(parent: etree._Element, path: str) -> list[str]:
+    """The non-empty texts at ``path`` (identifiers, links), whitespace collapsed."""
+    return [v for v in (clean(e.text) for e in parent.iterfind(path)) if v]
+
+
+def attr(element: etree._Element, name: str) -> str:
+    return clean(element.get(L + name))
+
+
+def is_preferred(element: etree._Element) -> bool | None:
+    """True for preferred, False for alternate, None when the record does not say."""
+    pref = (element.get(_PREF) or "").strip().lower()
+    if not pref:
+        return None
+    return pref in ("preferred", "http://terminology.lido-schema.org/lido00169")
+
+
+def appellations(
+    parent: etree._Element, default: str | None = None, *, inherit: bool = True
+) -> list[tuple[Text, bool]]:
+    """``appellationValue`` texts under ``parent`` with whether each is preferred (the first one
+    counts as preferred when none is marked).
+
+    ``inherit=False`` is for names of people, bodies and places: a record's ``xml:lang`` says
+    what language its texts are in, but "Botticelli, Sandro" is no more English than German,
+    so such a name gets a language only where the record marks the name itself."""
+    values = []
+    marked = False
+    for element in parent.iterfind(L + "appellationValue"):
+        value = clean(element.text)
+        if not value:
+            continue
+        preferred = is_preferred(element)
+        marked = marked or preferred is not None
+        if inherit:
+            lang = language(element, default, parent)
+        else:
+            lang = (element.get(XML_LANG) or parent.get(XML_LANG) or "").strip() or None
+        values.append((Text(value, lang), preferred is not False))
+    if values and not marked:
+        values = [(t, i == 0) for i, (t, _) in enumerate(values)]
+    return values
+
+
+@dataclass(slots=True)
+class LidoConcept:
+    """A concept as a LIDO record gives it: identifiers, labels and SKOS mappings."""
+
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    """(identifier, source attribute) in document order."""
+    labels: list[Text] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)
+    """skos:exactMatch targets: the same concept in another vocabulary."""
+    related: list[str] = field(default_factory=list)
+    """skos:closeMatch / mappingRelation targets: a similar concept (used only to recognise
+    well-known types such as height or centimetre)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.labels)
+
+    @property
+    def label(self) -> Text | None:
+        return self.labels[0] if self.labels else None
+
+    def all_ids(self) -> list[str]:
+        return [i for i, _ in self.ids] + self.matches + self.related
+
+
+def concept(element: etree._Element | None, default: str | None = None) -> LidoConcept:
+    """The concept an element such as ``lido:objectWorkType`` or ``lido:eventType`` holds.
+
+    ``default`` is the language in force at the element's parent; the element's own
+    ``xml:lang`` overrides it for its terms."""
+    found = LidoConcept()
+    if element is None:
+        return found
+    default = element.get(XML_LANG) or default
+    for child in element:
+        tag = child.tag
+        if tag == L + "conceptID":
+            value = clean(child.text)
+            if value:
+                found.ids.append((value, attr(child, "source")))
+        elif tag == L + "term":
+            if child.get(_ADDED) == "yes":
+                continue
+            value = clean(child.text)
+            if value:
+                found.labels.append(Text(value, child.get(XML_LANG) or default))
+        elif tag == SKOS + "Concept":
+            _skos(child, found, default)
+    if not found and len(element) == 0:
+        value = clean(element.text)  # LIDO 1.0 allows a bare text, e.g. <lido:genderActor>
+        if value:
+            found.labels.append(Text(value, element.get(XML_LANG) or default))
+    return found
+
+
+def _skos(element: etree._Element, found: LidoConcept, default: str | None) -> None:
+    about = clean(element.get(_ABOUT))
+    if about:
+        found.ids.append((about, ""))
+    for child in element:
+        tag = child.tag
+        if tag == SKOS + "prefLabel":
+            value = clean(child.text)
+            if value:
+                found.labels.append(Text(value, child.get(XML_LANG) or default))
+        elif tag == SKOS + "exactMatch":
+            target = clean(child.text) or clean(child.get(_RESOURCE))
+            if target:
+                found.matches.append(target)
+        elif tag in (SKOS + "closeMatch", SKOS + "mappingRelation", SKOS + "broadMatch"):
+            target = clean(child.text) or clean(child.get(_RESOURCE))
+            if target:
+                found.related.append(target)
+
+
+def concepts(parent: etree._Element, path: str, default: str | None = None) -> list[LidoConcept]:
+    return [c for c in (concept(e, default) for e in parent.iterfind(path)) if c]
