@@ -117,6 +117,7 @@ class CRM:
     E7_Activity = _crm("E7_Activity")
     E8_Acquisition = _crm("E8_Acquisition")
     E12_Production = _crm("E12_Production")
+    E13_Attribute_Assignment = _crm("E13_Attribute_Assignment")
     E21_Person = _crm("E21_Person")
     E22_Human_Made_Object = _crm("E22_Human-Made_Object")
     E33_Linguistic_Object = _crm("E33_Linguistic_Object")
@@ -148,6 +149,8 @@ class CRM:
     P32_used_general_technique = _crm("P32_used_general_technique")
     P43_has_dimension = _crm("P43_has_dimension")
     P45_consists_of = _crm("P45_consists_of")
+    P46_is_composed_of = _crm("P46_is_composed_of")
+    P46i_forms_part_of = _crm("P46i_forms_part_of")
     P50_has_current_keeper = _crm("P50_has_current_keeper")
     P52_has_current_owner = _crm("P52_has_current_owner")
     P65_shows_visual_item = _crm("P65_shows_visual_item")
@@ -164,6 +167,7 @@ class CRM:
     P129_is_about = _crm("P129_is_about")
     P129i_is_subject_of = _crm("P129i_is_subject_of")
     P138i_has_representation = _crm("P138i_has_representation")
+    P141i_was_assigned_by = _crm("P141i_was_assigned_by")
     P190_has_symbolic_content = _crm("P190_has_symbolic_content")
 
 
@@ -223,6 +227,15 @@ class AAT:
     GRAMS = aat("300379225")
     KILOGRAMS = aat("300379226")
     POUNDS = aat("300379254")
+    OUNCES = aat("300379229")
+    COMPUTER_GENERATED = aat("300202389")
+    """Marks what Museion computed rather than a partner stated (a dimension in centimetres)."""
+    # parts of objects
+    PART_TYPE = aat("300241583")
+    FRAME = aat("300404391")
+    MOUNT = aat("300131087")
+    BASE = aat("300001656")
+    SUPPORT = aat("300014844")
     # sets, activities, roles
     COLLECTION = aat("300025976")
     EXHIBITION = aat("300054766")
