@@ -149,7 +149,6 @@ class CRM:
     P32_used_general_technique = _crm("P32_used_general_technique")
     P43_has_dimension = _crm("P43_has_dimension")
     P45_consists_of = _crm("P45_consists_of")
-    P46_is_composed_of = _crm("P46_is_composed_of")
     P46i_forms_part_of = _crm("P46i_forms_part_of")
     P50_has_current_keeper = _crm("P50_has_current_keeper")
     P52_has_current_owner = _crm("P52_has_current_owner")

@@ -126,6 +126,12 @@ def _print_summary(summary: HarvestSummary) -> None:
             f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
             "(all are kept in the store's quarantine with their reasons)"
         )
+    for kind in ("date", "dimensions"):
+        texts = [text for (what, text) in summary.unparsed if what == kind]
+        if texts:
+            count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
+            shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
+            err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
     if summary.warnings:
         total = sum(summary.warnings.values())
         err.print(f"  {total} warnings, most common:")

@@ -50,6 +50,8 @@ class HarvestSummary:
     rejections: list[Rejection] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
     local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(``date`` or ``dimensions``, text) of texts kept without values, for the partner report."""
     quads: int = 0
     seconds: float = 0.0
     checkpoint: Mapping[str, Any] = field(default_factory=dict)
@@ -142,6 +144,7 @@ def harvest_source(
             summary.quads += len(result.quads)
             summary.warnings.update(result.warnings)
             summary.local_terms.update(result.local_terms)
+            summary.unparsed.update(result.unparsed)
         store.replace_graphs(graphs)
         store.remove_graphs(removed)
         store.replace_subjects(meta, [*graphs, *removed], metadata)

@@ -141,9 +141,10 @@ class DimensionGroup:
     """One segment of a statement: what it measures and the dimensions it gives."""
 
     label: str
-    """The segment's label, lower case ("support", "frame", "support, each"); "" for none."""
+    """The segment's label as written ("support", "Rahmen", "support, each"); "" for none."""
     part: str | None
-    """``frame``, ``mount``, ``base``, ``case`` for parts; else the label's own word."""
+    """``frame``, ``mount``, ``base``, ``case`` for parts; else the label in lower case,
+    without "each" or "x 3"."""
     each: bool
     """The values measure each of several pieces ("support, each", "support x 3")."""
     dimensions: tuple[MeasuredDimension, ...]
@@ -203,7 +204,7 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
     groups: list[DimensionGroup] = []
     unlabelled: list[MeasuredDimension] = []
-    for segment in re.split(r"[;\n\r]+", statement):
+    for segment in _SEGMENT.split(statement):
         if not segment.strip():
             continue
         label, rest = _label(segment)
@@ -220,6 +221,12 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
     return DimensionStatement(statement, tuple(groups), _whole(groups))
 
 
+_SEGMENT = re.compile(
+    # new lines and semicolons; and, for statements whose lines were joined into one, a space
+    # before the next label ("… 419 mm frame: …", "… mm support x 3: …")
+    r"[;\n\r]+|(?<![,\s])\s+(?=(?!(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b)(?:[^\W\d_]+[ ,]*){1,4}"
+    r"(?:[x×]\s*\d+\s*)?:)"
+)
 _FEET_INCHES = re.compile(
     r"(?P<feet>\d+)\s*(?:['′]|ft\.?|feet|foot)\s*(?P<inches>\d+(?:[.,]\d+)?(?:\s+\d+/\d+)?)\s*"
     r"(?:[\"″]|''|in\.?|inch(?:es)?)(?![^\W\d_])",
@@ -239,16 +246,17 @@ def _label(segment: str) -> tuple[str, str]:
     found = re.match(r"\s*(?P<label>[^\W\d_][^:]{0,40}?)\s*:(?P<rest>.*)$", segment, re.S)
     if found is None:
         return "", segment
-    label = re.sub(r"\s+", " ", found["label"]).strip().casefold()
-    if _LABEL_KIND.get(label.rstrip(".")) is not None:  # "H: 12 cm" labels a value, not a part
+    label = re.sub(r"\s+", " ", found["label"]).strip()
+    if _LABEL_KIND.get(label.casefold().rstrip(".")) is not None:  # "H: 12 cm" labels a value
         return "", segment
     return label, found["rest"]
 
 
 def _base_label(label: str) -> tuple[str, bool]:
     """ "support, each" → ("support", True); "support x 3" → ("support", True)."""
-    base = re.sub(r"\s*(?:,?\s*\(?each\)?|x\s*\d+|×\s*\d+)\s*$", "", label).strip(" ,")
-    return base, base != label
+    folded = label.casefold()
+    base = re.sub(r"\s*(?:,?\s*\(?each\)?|x\s*\d+|×\s*\d+)\s*$", "", folded).strip(" ,")
+    return base, base != folded
 
 
 def _whole(groups: list[DimensionGroup]) -> DimensionGroup | None:
@@ -267,7 +275,7 @@ def _whole(groups: list[DimensionGroup]) -> DimensionGroup | None:
         return None
 
     def rank(group: DimensionGroup) -> int:
-        label = group.label
+        label = group.label.casefold()
         return _WHOLE_LABELS.index(label) if label in _WHOLE_LABELS else _WHOLE_LABELS.index("")
 
     return min(candidates, key=rank)
