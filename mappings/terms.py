@@ -142,7 +142,8 @@ class _Phrases:
 
 
 class Vocabularies:
-    """Resolves (scheme, term) to a Concept for one mapping; results are cached per source.
+    """Resolves (scheme, term) to a Concept for one mapping; results are cached per source and
+    base IRI (a shipped mapping is loaded once and may serve several configurations).
 
     The mapping's own tables win over the AAT table, term by term."""
 
@@ -176,7 +177,7 @@ class Vocabularies:
         self, scheme: str, term: object, minter: Minter, language: str | None = None
     ) -> Concept:
         text = clean_text(str(term))
-        key = (minter.source, scheme, text)
+        key = (minter.prefix, scheme, text)  # a base IRI and a source: one mapping serves many
         found = self._cache.get(key)
         if found is None:
             found = self._resolve(scheme, text, minter, language)
