@@ -45,12 +45,15 @@ _UNIT = (
 )
 _SEP = r"\s*[x×X*]\s*"
 _LETTER = r"(?:(?P<{}>[hwdlbt])\.?\s*)?"  # "H. 12 x W. 8 cm"
-_INNER_UNIT = rf"(?:\s*(?:{_UNIT})(?={_SEP}))?"  # "12 cm x 8 cm": a unit after each number
+_INNER_UNIT = rf"(?:\s*(?P<{{}}>{_UNIT})(?={_SEP}))?"  # "2 m x 150 cm": a unit per number
 _PRODUCT = re.compile(
     _LETTER.format("la")
-    + rf"(?P<a>{_NUMBER}){_INNER_UNIT}{_SEP}"
+    + rf"(?P<a>{_NUMBER})"
+    + _INNER_UNIT.format("ua")
+    + _SEP
     + _LETTER.format("lb")
-    + rf"(?P<b>{_NUMBER}){_INNER_UNIT}"
+    + rf"(?P<b>{_NUMBER})"
+    + _INNER_UNIT.format("ub")
     + rf"(?:{_SEP}"
     + _LETTER.format("lc")
     + rf"(?P<c>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![^\W\d_])",
@@ -286,8 +289,8 @@ def _parse_segment(text: str, part: str | None, letters: dict[str, str]) -> list
     taken: list[tuple[int, int]] = []
     product = _PRODUCT.search(text)
     if product:
-        unit = unit_for(product["unit"])
-        if unit is not None and not unit.weight:
+        final = unit_for(product["unit"])
+        if final is not None and not final.weight:
             taken.append(product.span())
             for index, (default, raw) in enumerate(
                 zip(_ORDER, (product["a"], product["b"], product["c"]), strict=True)
@@ -295,7 +298,9 @@ def _parse_segment(text: str, part: str | None, letters: dict[str, str]) -> list
                 number = parse_number(raw) if raw else None
                 letter = product[("la", "lb", "lc")[index]]
                 kind = _kind(letter, letters) if letter else default
-                if number is not None and number > 0 and kind is not None:
+                own = product.groupdict().get(("ua", "ub", "")[index])
+                unit = (unit_for(own) if own else None) or final
+                if number is not None and number > 0 and kind is not None and not unit.weight:
                     dims.append(MeasuredDimension(kind, number, unit, part))
     for pattern in (_LABELLED, _SUFFIXED, _BARE):
         for found in pattern.finditer(text):
