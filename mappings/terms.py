@@ -67,6 +67,7 @@ _BRITISH = {
 _QUALIFIER = re.compile(r"\s*\([^()]*\)")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _KEEP_S = ("ss", "us", "is", "as", "os", "ys")
+_FOUND_CACHE = 20000  # statements remembered per mapping ("Graphite on paper" is common)
 
 
 def _singular(word: str) -> str:
@@ -159,6 +160,7 @@ class Vocabularies:
             for scheme, table in tables.items()
         }
         self._cache: dict[tuple[str, str, str], Concept] = {}
+        self._found: dict[tuple[str, str], tuple[Concept, ...]] = {}
         self._phrases: _Phrases | None = None
 
     def target(self, scheme: str, term: str) -> str | None:
@@ -202,6 +204,10 @@ class Vocabularies:
 
         The longest known phrase of any scheme is taken at each word, so a phrase that names
         something else ("gelatin silver print", "wood engraving") hides the words inside it."""
+        key = (scheme, text)
+        cached = self._found.get(key)
+        if cached is not None:
+            return list(cached)
         phrases = self._phrase_index()
         words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
         meta = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[1]
@@ -221,6 +227,8 @@ class Vocabularies:
                 break
             else:
                 position += 1
+        if len(self._found) < _FOUND_CACHE:
+            self._found[key] = tuple(found)
         return found
 
     def _phrase_index(self) -> _Phrases:

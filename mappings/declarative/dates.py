@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..builder import RecordBuilder, TimeSpan
@@ -97,6 +98,7 @@ class DateSpec:
 _INSTANT = re.compile(r"^(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
 
 
+@lru_cache(maxsize=8192)
 def _instant(lexical: str) -> tuple[int, ...]:
     """An xsd:dateTime lexical form as a tuple that orders like the instant (BCE included)."""
     found = _INSTANT.match(lexical)

@@ -14,6 +14,7 @@ year they name) is set out in ``model`` and the README, and tested in tests/unit
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .instants import Day
 from .model import CIRCA_YEARS, CIRCA_YEARS_CENTURY, ParsedDate
@@ -42,13 +43,19 @@ def parse_date_text(text: str, language: str | None = None) -> ParsedDate | None
     A text that says there is no date ("date not known", "o. J.") gives a ParsedDate with
     neither begin nor end.
     """
-    if not isinstance(text, str) or not text.strip() or len(text) > 500:
+    return _parse(text, (language or "").casefold())
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, language: str) -> ParsedDate | None:
+    """``parse_date_text``, remembered: feeds repeat their date texts ("c.1830", "1972")."""
+    if not text.strip() or len(text) > 500:
         return None
     normalised = normalise(text)
     tokens = tokenise(normalised)
     if not tokens:
         return None
-    parser = _Parser(tokens, (language or "").casefold())
+    parser = _Parser(tokens, language)
     try:
         begin, end = parser.parse()
     except NoParseError:
