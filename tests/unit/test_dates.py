@@ -4,7 +4,7 @@ hold for every text (begin ≤ end; a year range contains its years; circa conta
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mappings.normalise import (
@@ -14,6 +14,8 @@ from mappings.normalise import (
     format_instant,
     parse_date_text,
 )
+
+untimed = settings(deadline=None)  # a first example may compile the grammar's patterns
 
 Y = tuple[int, int, int]
 
@@ -265,6 +267,7 @@ PIECES = [
 ]  # fmt: skip
 
 
+@untimed
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8), st.sampled_from(["", " "]))
 @example(["c.", "1650", "–", "25"], "")
 def test_begin_is_never_after_end(pieces: list[str], glue: str) -> None:
@@ -273,6 +276,7 @@ def test_begin_is_never_after_end(pieces: list[str], glue: str) -> None:
         assert parsed.begin <= parsed.end
 
 
+@untimed
 @given(st.text(max_size=60))
 def test_any_text_parses_or_is_refused_without_error(text: str) -> None:
     parsed = parse_date_text(text)
@@ -280,6 +284,7 @@ def test_any_text_parses_or_is_refused_without_error(text: str) -> None:
         assert parsed.begin <= parsed.end
 
 
+@untimed
 @given(
     st.integers(min_value=100, max_value=2100),
     st.integers(min_value=0, max_value=99),
@@ -293,6 +298,7 @@ def test_a_year_range_contains_its_years(first: int, length: int, separator: str
     assert parsed.end == (last, 12, 31)
 
 
+@untimed
 @given(st.integers(min_value=1000, max_value=2099), st.integers(min_value=1, max_value=9))
 def test_an_abbreviated_range_contains_its_years(first: int, add: int) -> None:
     last = first + add
@@ -306,6 +312,7 @@ def test_an_abbreviated_range_contains_its_years(first: int, add: int) -> None:
     assert parsed.end[0] >= last
 
 
+@untimed
 @given(st.integers(min_value=100, max_value=2100), st.sampled_from(["c.", "ca.", "um", "vers"]))
 def test_circa_contains_its_year_and_the_margin(year: int, circa: str) -> None:
     parsed = parse_date_text(f"{circa} {year}")
@@ -315,6 +322,7 @@ def test_circa_contains_its_year_and_the_margin(year: int, circa: str) -> None:
     assert parsed.end == (year + CIRCA_YEARS, 12, 31)
 
 
+@untimed
 @given(st.integers(min_value=1, max_value=5000))
 def test_bce_years_are_astronomical(year: int) -> None:
     parsed = parse_date_text(f"{year} BCE")
@@ -322,6 +330,7 @@ def test_bce_years_are_astronomical(year: int) -> None:
     assert parsed.begin == (1 - year, 1, 1)
 
 
+@untimed
 @given(st.integers(min_value=1, max_value=21), st.sampled_from(["early", "mid-", "late"]))
 def test_a_part_of_a_century_lies_inside_it(century: int, part: str) -> None:
     whole = parse_date_text(f"{century}th century")
@@ -335,6 +344,7 @@ def test_a_part_of_a_century_lies_inside_it(century: int, part: str) -> None:
     assert whole.begin <= piece.begin <= piece.end <= whole.end
 
 
+@untimed
 @given(st.integers(min_value=1, max_value=1500))
 def test_a_hijri_year_is_about_354_days(year: int) -> None:
     parsed = parse_date_text(f"{year} AH")

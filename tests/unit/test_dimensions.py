@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mappings.normalise import (
@@ -18,6 +18,8 @@ from mappings.normalise import (
     to_base,
     unit_for,
 )
+
+untimed = settings(deadline=None)  # a first example may compile the grammar's patterns
 
 D = Decimal
 
@@ -161,6 +163,7 @@ def test_unit_aliases() -> None:
     assert unit_for("furlong") is None
 
 
+@untimed
 @given(
     st.decimals(min_value=D("0.001"), max_value=D(100000), places=3, allow_nan=False),
     st.sampled_from(sorted(UNITS)),
@@ -170,6 +173,7 @@ def test_unit_conversions_round_trip(value: Decimal, code: str) -> None:
     assert from_base(to_base(value, unit), unit) == value
 
 
+@untimed
 @given(
     st.integers(min_value=1, max_value=99999),
     st.integers(min_value=1, max_value=99999),
@@ -183,6 +187,7 @@ def test_a_written_product_parses_back(height: int, width: int, unit: str, sep: 
     assert h.normalised == to_base(D(height), h.unit)
 
 
+@untimed
 @given(st.text(max_size=80))
 def test_any_statement_parses_without_error(text: str) -> None:
     statement = parse_dimension_statement(text)
