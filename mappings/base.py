@@ -37,6 +37,9 @@ class MappingResult:
     quads: list[Quad]
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
+    """(scheme, label) of terms no vocabulary knows, minted as local concepts."""
+    unparsed: list[tuple[str, str]] = field(default_factory=list)
+    """(``date`` or ``dimensions``, text) of texts kept but read into no value."""
 
 
 class Mapping(Protocol):

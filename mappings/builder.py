@@ -9,8 +9,6 @@ record rather than exceptions: the record still maps, and the report says what w
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -19,6 +17,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .iris import Minter
+from .normalise.language import language_tag
+from .normalise.text import clean_text
+from .normalise.units import Unit, to_base
 from .vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
 
 __all__ = [
@@ -41,15 +42,6 @@ class _Default(Enum):
 DEFAULT_LANGUAGE = _Default.LANGUAGE
 Lang = str | None | _Default
 """A language tag, None for no tag, or DEFAULT_LANGUAGE for the record's default."""
-
-_SPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]{1,200}>")
-
-
-def clean_text(value: str) -> str:
-    """NFC-normalise and collapse whitespace; right-to-left and non-Latin text pass intact."""
-    text = unicodedata.normalize("NFC", value)
-    return _SPACE.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +75,9 @@ class Dimension:
     type: NamedNode
     value: Decimal
     unit: NamedNode | None
+    measured: Unit | None = None
+    """The unit as Museion knows it; when it is not centimetres or grams, the dimension is
+    also given in those, so that one triple pattern compares every partner's widths."""
 
 
 @dataclass(slots=True)
@@ -95,6 +90,9 @@ class RecordBuilder:
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
     """(scheme, label) of every term that matched no vocabulary; listed in partner reports."""
+    unparsed: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, text) of every date or dimension text that gave no value (``date``,
+    ``dimensions``): the text is kept, and the partner report counts and lists them."""
 
     # -- terms -----------------------------------------------------------------------------
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -104,15 +102,14 @@ class RecordBuilder:
         self.quads.append(Quad(s, RDF.type, cls, self.graph))
 
     def text(self, value: str, language: Lang = DEFAULT_LANGUAGE) -> Literal:
-        """A string literal in the given (or the record's default) language."""
+        """A string literal in the given (or the record's default) language; a tag that is not
+        valid BCP 47 is left off (with a warning), never emitted."""
         lang = self.language if language is DEFAULT_LANGUAGE else language
         if lang:
-            try:
-                return Literal(value, language=lang)
-            except ValueError:
-                self.warnings.append(
-                    f"language tag {lang!r} is not BCP 47; kept the text without it"
-                )
+            tag = language_tag(lang)
+            if tag is not None:
+                return Literal(value, language=tag)
+            self.warnings.append(f"language tag {lang!r} is not BCP 47; kept the text without it")
         return Literal(value)
 
     def iri(self, value: str, what: str) -> NamedNode | None:
@@ -207,12 +204,45 @@ class RecordBuilder:
             self.name(node, NamedNode(node.value + "/name"), span.text, span.language, None)
 
     def dimension(self, owner: NamedNode, node: NamedNode, dim: Dimension) -> None:
+        """A dimension as stated; one in inches, millimetres, pounds... is also given in
+        centimetres or grams (``{node}/normalised``), with the same type, marked as assigned
+        by Museion's computation (``P141i_was_assigned_by`` an attribute assignment typed
+        "computer-generated"), so ``?d crm:P91_has_unit aat:300379098`` finds every width."""
+        self._dimension(owner, node, dim.type, dim.value, dim.unit)
+        measured = dim.measured
+        if measured is None or measured.factor == 1:
+            return
+        derived = NamedNode(node.value + "/normalised")
+        base = measured.base
+        self._dimension(owner, derived, dim.type, to_base(dim.value, measured), base.concept)
+        assignment = NamedNode(derived.value + "/assignment")
+        self.add(derived, CRM.P141i_was_assigned_by, assignment)
+        self.a(assignment, CRM.E13_Attribute_Assignment)
+        self.add(assignment, CRM.P2_has_type, AAT.COMPUTER_GENERATED)
+
+    def _dimension(
+        self,
+        owner: NamedNode,
+        node: NamedNode,
+        kind: NamedNode,
+        value: Decimal,
+        unit: NamedNode | None,
+    ) -> None:
         self.add(owner, CRM.P43_has_dimension, node)
         self.a(node, CRM.E54_Dimension)
-        self.add(node, CRM.P2_has_type, dim.type)
-        self.add(node, CRM.P90_has_value, decimal_literal(dim.value))
-        if dim.unit is not None:
-            self.add(node, CRM.P91_has_unit, dim.unit)
+        self.add(node, CRM.P2_has_type, kind)
+        self.add(node, CRM.P90_has_value, decimal_literal(value))
+        if unit is not None:
+            self.add(node, CRM.P91_has_unit, unit)
+
+    def part(self, whole: NamedNode, node: NamedNode, kind: Concept, label: str) -> None:
+        """A physical part of an object (its frame, mount, base, one of its sheets), described
+        as Linked Art does: an object that ``P46i_forms_part_of`` the whole, typed by a part
+        type; it carries the dimensions measured of it."""
+        self.add(node, CRM.P46i_forms_part_of, whole)
+        self.a(node, CRM.E22_Human_Made_Object)
+        self.label(node, label)
+        self.classify(node, kind)
 
     def web_page(self, owner: NamedNode, node: NamedNode, url: str) -> None:
         target = self.iri(url, "web page")

@@ -1,10 +1,20 @@
 """Turning partner terms into concepts: mapping tables first, then Museion's AAT table, else a
-local term that keeps its label (never dropped) and is listed in the partner report."""
+local term that keeps its label (never dropped) and is listed in the partner report.
+
+Terms match whatever their case, number, spelling or qualifier: "Watercolours",
+"watercolor" and "watercolor (paint)" are one key (``match_key``), in any language the AAT
+table has labels for (English, German, French). ``Vocabularies.find`` reads known terms out of
+a free-text statement ("Watercolour, ink and graphite on paper"), longest phrase first, so that
+"gelatin silver print" is a photograph and not silver.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,7 +25,15 @@ from .builder import Concept, clean_text
 from .iris import Minter
 from .vocab import AAT, AAT_NS, CRM, RDF, RDFS
 
-__all__ = ["SCHEME_CLASS", "Vocabularies", "aat_label", "expand_curie", "vocabulary_quads"]
+__all__ = [
+    "SCHEME_CLASS",
+    "Vocabularies",
+    "aat_label",
+    "aat_labels",
+    "expand_curie",
+    "match_key",
+    "vocabulary_quads",
+]
 
 _PREFIXES = {
     "aat": AAT_NS,
@@ -31,9 +49,50 @@ SCHEME_CLASS: dict[str, tuple[NamedNode, NamedNode | None]] = {
     # scheme: (class of its concepts, what kind of type a concept of it is)
     "object_type": (CRM.E55_Type, AAT.TYPE_OF_WORK),
     "material": (CRM.E57_Material, None),
+    "technique": (CRM.E55_Type, None),
+    "part_type": (CRM.E55_Type, AAT.PART_TYPE),
     "nationality": (CRM.E55_Type, AAT.NATIONALITY),
     "gender": (CRM.E55_Type, AAT.GENDER),
 }
+
+_BRITISH = {
+    "colour": "color", "colours": "colors", "watercolour": "watercolor",
+    "watercolours": "watercolors", "coloured": "colored", "grey": "gray", "fibre": "fiber",
+    "fibres": "fibers", "aluminium": "aluminum", "jewellery": "jewelry", "mould": "mold",
+    "moulded": "molded", "moulding": "molding", "centre": "center", "metre": "meter",
+    "gelatine": "gelatin", "catalogue": "catalog", "armour": "armor", "sulphur": "sulfur",
+    "enamelled": "enameled", "modelled": "modeled", "travelling": "traveling",
+    "photogravure": "photogravure", "programme": "program", "lacquerware": "lacquerware",
+}  # fmt: skip
+_QUALIFIER = re.compile(r"\s*\([^()]*\)")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_KEEP_S = ("ss", "us", "is", "as", "os", "ys")
+_FOUND_CACHE = 20000  # statements remembered per mapping ("Graphite on paper" is common)
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(_KEEP_S):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _key_words(words: list[str]) -> str:
+    words = [_BRITISH.get(w, w) for w in words]
+    if words:
+        words[-1] = _singular(words[-1])
+    return " ".join(words)
+
+
+def match_key(term: str) -> str:
+    """What a term is matched by: case, qualifiers ("paper (fiber product)"), British spelling,
+    the plural of its last word, hyphens and punctuation do not count."""
+    text = unicodedata.normalize("NFKC", term).casefold()
+    text = _QUALIFIER.sub(" ", text)
+    return _key_words(_WORD.findall(text))
 
 
 def expand_curie(value: str) -> str:
@@ -44,37 +103,83 @@ def expand_curie(value: str) -> str:
 
 @cache
 def _aat_table() -> dict[str, Any]:
-    """``{"labels": {number: label}, "terms": {scheme: {term: number}}}``."""
+    """``{"labels": {number: {lang: label}}, "terms": {scheme: {term: number}}, "stop": [...]}``."""
     with resources.files("mappings").joinpath("data/aat.json").open("rb") as handle:
         table: dict[str, Any] = json.load(handle)
     return table
 
 
-def aat_label(iri: str) -> str | None:
-    """AAT's English label for a concept Museion knows, or None."""
+@cache
+def _aat_index() -> dict[str, dict[str, str]]:
+    """scheme → match key → AAT number."""
+    index: dict[str, dict[str, str]] = {}
+    for scheme, terms in _aat_table()["terms"].items():
+        keys = index.setdefault(scheme, {})
+        for term, number in terms.items():
+            keys.setdefault(match_key(term), number)
+    return index
+
+
+def aat_labels(iri: str) -> dict[str, str]:
+    """The labels Museion knows for an AAT concept, by language (English, German, French)."""
     if not iri.startswith(AAT_NS):
-        return None
-    label: str | None = _aat_table()["labels"].get(iri[len(AAT_NS) :])
-    return label
+        return {}
+    labels: dict[str, str] = _aat_table()["labels"].get(iri[len(AAT_NS) :], {})
+    return labels
+
+
+def aat_label(iri: str, language: str = "en") -> str | None:
+    """AAT's label for a concept Museion knows, in ``language`` if it has one, or None."""
+    labels = aat_labels(iri)
+    return labels.get(language) or labels.get("en")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """Every known phrase (mapping table and AAT, all schemes) → scheme → target IRI."""
+
+    targets: dict[str, dict[str, str]]
+    longest: int
 
 
 class Vocabularies:
-    """Resolves (scheme, term) to a Concept for one mapping; results are cached per source."""
+    """Resolves (scheme, term) to a Concept for one mapping; results are cached per source and
+    base IRI (a shipped mapping is loaded once and may serve several configurations).
+
+    The mapping's own tables win over the AAT table, term by term."""
 
     def __init__(self, tables: Mapping[str, Mapping[str, str]]) -> None:
         self._tables = {
+            scheme: {match_key(term): expand_curie(target) for term, target in table.items()}
+            for scheme, table in tables.items()
+        }
+        self._exact = {
             scheme: {
                 clean_text(term).casefold(): expand_curie(target) for term, target in table.items()
             }
             for scheme, table in tables.items()
         }
         self._cache: dict[tuple[str, str, str], Concept] = {}
+        self._found: dict[tuple[str, str], tuple[Concept, ...]] = {}
+        self._phrases: _Phrases | None = None
+
+    def target(self, scheme: str, term: str) -> str | None:
+        """The IRI a term means in a scheme, or None when neither table knows it."""
+        found = self._exact.get(scheme, {}).get(clean_text(term).casefold())
+        if found is not None:
+            return found
+        key = match_key(term)
+        found = self._tables.get(scheme, {}).get(key)
+        if found is None:
+            number = _aat_index().get(scheme, {}).get(key)
+            found = AAT_NS + number if number is not None else None
+        return found
 
     def concept(
         self, scheme: str, term: object, minter: Minter, language: str | None = None
     ) -> Concept:
         text = clean_text(str(term))
-        key = (minter.source, scheme, text)
+        key = (minter.prefix, scheme, text)  # a base IRI and a source: one mapping serves many
         found = self._cache.get(key)
         if found is None:
             found = self._resolve(scheme, text, minter, language)
@@ -83,12 +188,7 @@ class Vocabularies:
 
     def _resolve(self, scheme: str, text: str, minter: Minter, language: str | None) -> Concept:
         meta = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[1]
-        folded = text.casefold()
-        target = self._tables.get(scheme, {}).get(folded)
-        if target is None:
-            number = _aat_table()["terms"].get(scheme, {}).get(folded)
-            if number is not None:
-                target = AAT_NS + number
+        target = self.target(scheme, text)
         if target is not None:
             return Concept(NamedNode(target), meta=meta)
         return Concept(
@@ -98,6 +198,53 @@ class Vocabularies:
             meta,
             local_scheme=scheme,
         )
+
+    def find(self, scheme: str, text: str) -> list[Concept]:
+        """The concepts of ``scheme`` named in a free text, in order, each once.
+
+        The longest known phrase of any scheme is taken at each word, so a phrase that names
+        something else ("gelatin silver print", "wood engraving") hides the words inside it."""
+        key = (scheme, text)
+        cached = self._found.get(key)
+        if cached is not None:
+            return list(cached)
+        phrases = self._phrase_index()
+        words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+        meta = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[1]
+        found: list[Concept] = []
+        seen: set[str] = set()
+        position = 0
+        while position < len(words):
+            for size in range(min(phrases.longest, len(words) - position), 0, -1):
+                targets = phrases.targets.get(_key_words(words[position : position + size]))
+                if targets is None:
+                    continue
+                target = targets.get(scheme)
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    found.append(Concept(NamedNode(target), meta=meta))
+                position += size
+                break
+            else:
+                position += 1
+        if len(self._found) < _FOUND_CACHE:
+            self._found[key] = tuple(found)
+        return found
+
+    def _phrase_index(self) -> _Phrases:
+        if self._phrases is None:
+            targets: dict[str, dict[str, str]] = {}
+            for scheme, keys in _aat_index().items():
+                for key, number in keys.items():
+                    targets.setdefault(key, {})[scheme] = AAT_NS + number
+            for phrase in _aat_table().get("stop", []):
+                targets.setdefault(match_key(phrase), {})
+            for scheme, keys in self._tables.items():
+                for key, target in keys.items():
+                    targets.setdefault(key, {})[scheme] = target
+            longest = max((len(k.split()) for k in targets), default=1)
+            self._phrases = _Phrases(targets, longest)
+        return self._phrases
 
 
 STATEMENT_TYPES = (
@@ -113,8 +260,9 @@ _SCHEME_CLASSES = {"material": CRM.E57_Material, "unit": CRM.E58_Measurement_Uni
 
 
 def vocabulary_quads(graph: NamedNode) -> list[Quad]:
-    """What Museion knows of the AAT concepts it uses: class, English label, and what kind of
-    type each is (a statement type is a "brief text", an object type a "type of work")."""
+    """What Museion knows of the AAT concepts it uses: class, labels (English, and German and
+    French where known), and what kind of type each is (a statement type is a "brief text", an
+    object type a "type of work", a frame a "part type")."""
     table = _aat_table()
     quads: list[Quad] = []
     classes: dict[str, NamedNode] = {}
@@ -125,13 +273,14 @@ def vocabulary_quads(graph: NamedNode) -> list[Quad]:
                 classes[number] = _SCHEME_CLASSES[scheme]
             meta = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[1]
             if meta is not None:
-                metas[number] = meta
+                metas.setdefault(number, meta)
     for kind in STATEMENT_TYPES:
         metas[kind.value[len(AAT_NS) :]] = AAT.BRIEF_TEXT
-    for number, label in table["labels"].items():
+    for number, labels in table["labels"].items():
         concept = NamedNode(AAT_NS + number)
         quads.append(Quad(concept, RDF.type, classes.get(number, CRM.E55_Type), graph))
-        quads.append(Quad(concept, RDFS.label, Literal(label, language="en"), graph))
+        for language, label in labels.items():
+            quads.append(Quad(concept, RDFS.label, Literal(label, language=language), graph))
         if number in metas:
             quads.append(Quad(concept, CRM.P2_has_type, metas[number], graph))
     return quads

@@ -138,6 +138,7 @@ class CRM:
     E10_Transfer_of_Custody = _crm("E10_Transfer_of_Custody")
     E11_Modification = _crm("E11_Modification")
     E12_Production = _crm("E12_Production")
+    E13_Attribute_Assignment = _crm("E13_Attribute_Assignment")
     E21_Person = _crm("E21_Person")
     E22_Human_Made_Object = _crm("E22_Human-Made_Object")
     E30_Right = _crm("E30_Right")
@@ -208,6 +209,7 @@ class CRM:
     P138_represents = _crm("P138_represents")
     P138i_has_representation = _crm("P138i_has_representation")
     P168_place_is_defined_by = _crm("P168_place_is_defined_by")
+    P141i_was_assigned_by = _crm("P141i_was_assigned_by")
     P190_has_symbolic_content = _crm("P190_has_symbolic_content")
 
 
@@ -276,6 +278,15 @@ class AAT:
     GRAMS = aat("300379225")
     KILOGRAMS = aat("300379226")
     POUNDS = aat("300379254")
+    OUNCES = aat("300379229")
+    COMPUTER_GENERATED = aat("300202389")
+    """Marks what Museion computed rather than a partner stated (a dimension in centimetres)."""
+    # parts of objects
+    PART_TYPE = aat("300241583")
+    FRAME = aat("300404391")
+    MOUNT = aat("300131087")
+    BASE = aat("300001656")
+    SUPPORT = aat("300014844")
     # sets, activities, roles
     COLLECTION = aat("300025976")
     EXHIBITION = aat("300054766")

@@ -131,6 +131,12 @@ def _print_summary(summary: HarvestSummary) -> None:
             f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
             f"(museion report {summary.source} lists them all)"
         )
+    for kind in ("date", "dimensions"):
+        texts = [text for (what, text) in summary.unparsed if what == kind]
+        if texts:
+            count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
+            shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
+            err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
     if summary.warnings:
         err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
         for warning, count in summary.warnings.most_common(5):

@@ -18,12 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import harvesters
 import mappings
+from mappings.normalise import language_tag
 from museion_errors import ConfigError
 
 __all__ = ["Config", "PartnerConfig", "SourceConfig", "load_config", "parse_config"]
 
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 class _Strict(BaseModel):
@@ -97,9 +97,12 @@ class _SourceCommon(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        if value is not None and not _LANGUAGE.match(value):
-            raise ValueError(f"{value!r} is not a BCP 47 language tag")
-        return value
+        if value is None:
+            return None
+        tag = language_tag(value)
+        if tag is None:
+            raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
+        return tag
 
 
 class _File(_Strict):

@@ -15,6 +15,10 @@ DEMO_QUESTIONS = (
     ("Artists held by more than one partner", "03-artists-in-several-collections"),
     ("Objects per partner", "01-objects-per-partner"),
     ("Works made 1900–1950, with images (the first 25)", "04-works-by-period"),
+    (
+        "Works made 1900–1950 and wider than 1 m, in either collection",
+        "05-wide-works-made-1900-1950",
+    ),
 )
 
 

@@ -84,6 +84,9 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         "local_terms": [
             {"scheme": s, "label": label, "records": n} for s, label, n in run.local_terms()
         ],
+        "unparsed": [
+            {"kind": kind, "text": text, "records": n} for kind, text, n in run.unparsed()
+        ],
         "warnings": [{"text": text, "count": n} for text, n in run.warnings()[:50]],
         "unused_fields": _unused_fields(source, payloads),
         "diff": {

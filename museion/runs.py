@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS quarantined (
     origin TEXT PRIMARY KEY, local_id TEXT, reason TEXT NOT NULL, payload BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS unparsed (
+    kind TEXT NOT NULL, text TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, text)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS local_terms (
     scheme TEXT NOT NULL, label TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (scheme, label)
 ) WITHOUT ROWID;
@@ -187,7 +190,18 @@ class Run:
             self._db.execute("ROLLBACK")
             raise
 
-    def count_terms(self, warnings: dict[str, int], terms: dict[tuple[str, str], int]) -> None:
+    def count_terms(
+        self,
+        warnings: dict[str, int],
+        terms: dict[tuple[str, str], int],
+        unparsed: dict[tuple[str, str], int] | None = None,
+    ) -> None:
+        """Add a batch's warnings, unmatched terms and unreadable date/dimension texts."""
+        self._db.executemany(
+            "INSERT INTO unparsed VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, text) DO UPDATE SET n = n + excluded.n",
+            [(kind, text, n) for (kind, text), n in (unparsed or {}).items()],
+        )
         self._db.executemany(
             "INSERT INTO warnings VALUES (?, ?) "
             "ON CONFLICT (text) DO UPDATE SET n = n + excluded.n",
@@ -275,6 +289,11 @@ class Run:
 
     def warnings(self) -> list[tuple[str, int]]:
         return list(self._db.execute("SELECT text, n FROM warnings ORDER BY n DESC, text"))
+
+    def unparsed(self) -> list[tuple[str, str, int]]:
+        return list(
+            self._db.execute("SELECT kind, text, n FROM unparsed ORDER BY kind, n DESC, text")
+        )
 
     def local_terms(self) -> list[tuple[str, str, int]]:
         return list(

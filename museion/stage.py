@@ -55,6 +55,8 @@ class HarvestSummary:
     rejections: list[Rejection] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
     local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(``date`` or ``dimensions``, text) of texts kept without values, for the partner report."""
     seconds: float = 0.0
     checkpoint: dict[str, Any] = field(default_factory=dict)
     status: str = ""
@@ -113,6 +115,7 @@ class HarvestSummary:
         ]
         summary.warnings = Counter(dict(run.warnings()))
         summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})
+        summary.unparsed = Counter({(kind, text): n for kind, text, n in run.unparsed()})
         return summary
 
 
@@ -176,6 +179,7 @@ def stage(
         quarantined: list[tuple[str, str | None, str, bytes]] = []
         warnings: Counter[str] = Counter()
         terms: Counter[tuple[str, str]] = Counter()
+        unparsed: Counter[tuple[str, str]] = Counter()
         for item in batch:
             if isinstance(item, RejectedRecord):
                 if item.origin not in prior_rejects:
@@ -243,11 +247,13 @@ def stage(
             summary.quads += len(result.quads)
             warnings.update(result.warnings)
             terms.update(result.local_terms)
+            unparsed.update(result.unparsed)
         summary.new += sum(1 for s in staged if s.change == "new")
         summary.changed += sum(1 for s in staged if s.change == "changed")
         summary.rejections += [Rejection(i or o, r) for o, i, r, _ in quarantined]
         summary.warnings.update(warnings)
         summary.local_terms.update(terms)
+        summary.unparsed.update(unparsed)
         summary.checkpoint = checkpoint()
         run.stage(
             staged,
@@ -256,7 +262,7 @@ def stage(
             quarantined,
             info={"checkpoint": summary.checkpoint, "counts": summary.counts()},
         )
-        run.count_terms(warnings, terms)
+        run.count_terms(warnings, terms, unparsed)
         failpoint("stage")
         if progress is not None:
             progress(summary)

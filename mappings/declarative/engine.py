@@ -10,7 +10,6 @@ import re
 import tomllib
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,19 +19,17 @@ from harvesters import SourceRecord
 from museion_errors import ConfigError, MappingError
 
 from ..base import MappingContext, MappingResult
-from ..builder import Concept, Dimension, RecordBuilder, TimeSpan, to_decimal
+from ..builder import Concept, RecordBuilder
 from ..iris import Minter, label_key, slug
-from ..normalise.dates import bounds
-from ..normalise.dimensions import parse_dimensions
-from ..normalise.units import unit_for
+from ..normalise.text import clean_text, has_markup
 from ..terms import SCHEME_CLASS, Vocabularies, expand_curie
 from ..vocab import AAT, CRM, LA
+from .dates import DateSpec
+from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields
 from .schema import (
     ActorModel,
     CreatorModel,
-    DateLike,
-    DateModel,
     DimensionsModel,
     FieldModel,
     MappingFile,
@@ -41,14 +38,6 @@ from .schema import (
 
 __all__ = ["DeclarativeMapping", "load_mapping_file"]
 
-_DIMENSION_TYPES = {
-    "height": AAT.HEIGHT,
-    "width": AAT.WIDTH,
-    "depth": AAT.DEPTH,
-    "diameter": AAT.DIAMETER,
-    "weight": AAT.WEIGHT,
-    "length": AAT.LENGTH,
-}
 _STATEMENTS = (
     ("description", AAT.DESCRIPTION),
     ("medium", AAT.MATERIAL_STATEMENT),
@@ -78,53 +67,6 @@ def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
         raise ConfigError(str(exc), file=str(path)) from exc
 
 
-@dataclass(frozen=True, slots=True)
-class _Date:
-    text: FieldList | None
-    begin: FieldList | None
-    end: FieldList | None
-    on: FieldList | None
-    precision: str | None
-
-    @classmethod
-    def compile(cls, spec: DateLike | None) -> _Date | None:
-        if spec is None:
-            return None
-        if isinstance(spec, str):
-            spec = DateModel(on=spec)
-        return cls(
-            compile_fields(spec.text),
-            compile_fields(spec.begin),
-            compile_fields(spec.end),
-            compile_fields(spec.on),
-            spec.precision,
-        )
-
-    def span(self, obj: Any, language: str | None) -> TimeSpan:
-        begin = end = None
-        if self.on is not None:
-            found = self._bounds(self.on, obj)
-            if found:
-                begin, end = found
-        if self.begin is not None:
-            found = self._bounds(self.begin, obj)
-            if found:
-                begin = found[0]
-        if self.end is not None:
-            found = self._bounds(self.end, obj)
-            if found:
-                end = found[1]
-        text = self.text.first(obj) if self.text is not None else None
-        return TimeSpan(begin, end, str(text) if text is not None else None, language)
-
-    def _bounds(self, fields: FieldList, obj: Any) -> tuple[str, str] | None:
-        for value, field in fields.items(obj):
-            found = bounds(value, field.precision or self.precision)
-            if found:
-                return found
-        return None
-
-
 class _Actor:
     """An actor spec compiled: used for creators inside objects and for person records."""
 
@@ -133,9 +75,9 @@ class _Actor:
         self.kind = compile_fields(spec.kind)
         self.name = compile_fields(spec.name)
         self.sort_name = compile_fields(spec.sort_name)
-        self.birth = _Date.compile(spec.birth)
+        self.birth = DateSpec.compile(spec.birth)
         self.birth_place = compile_fields(spec.birth_place)
-        self.death = _Date.compile(spec.death)
+        self.death = DateSpec.compile(spec.death)
         self.death_place = compile_fields(spec.death_place)
         self.nationality = compile_fields(spec.nationality)
         self.gender = compile_fields(spec.gender)
@@ -166,6 +108,7 @@ class DeclarativeMapping:
         # mapped again on the next harvest.
         self.version = "+".join(filter(None, [spec.mapping.version, fingerprint]))
         self.language = spec.mapping.language
+        self.html = spec.mapping.html
         self.vocabularies = Vocabularies(spec.vocab)
         self.roles: dict[str, RoleModel] = {
             role.casefold(): RoleModel(type=value) if isinstance(value, str) else value
@@ -188,21 +131,14 @@ class DeclarativeMapping:
                 *(s for s, _ in _STATEMENTS),
             )
         }
-        self.dimensions = obj.dimensions or DimensionsModel()
-        self.dim_statement = compile_fields(self.dimensions.statement)
-        self.dim_values = {
-            kind: compile_fields(getattr(self.dimensions, kind))
-            for kind in _DIMENSION_TYPES
-            if kind != "length"
-        }
-        self.dim_unit = compile_fields(self.dimensions.unit)
+        self.dimensions = DimensionSpec(obj.dimensions or DimensionsModel())
         subjects = obj.subjects
         self.subjects = subjects
         self.subjects_each = Path(subjects.each) if subjects and subjects.each else None
         self.subjects_id = compile_fields(subjects.id) if subjects else None
         self.subjects_label = compile_fields(subjects.label) if subjects else None
         production = obj.production
-        self.production_date = _Date.compile(production.date) if production else None
+        self.production_date = DateSpec.compile(production.date) if production else None
         self.production_places = compile_fields(production.places) if production else None
         self.production_techniques = compile_fields(production.techniques) if production else None
         creators = production.creators if production else None
@@ -211,7 +147,7 @@ class DeclarativeMapping:
         self.creators = [
             _Creators(c) for c in (creators if isinstance(creators, list) else [creators])
         ]
-        self.acquisition_date = _Date.compile(obj.acquisition.date) if obj.acquisition else None
+        self.acquisition_date = DateSpec.compile(obj.acquisition.date) if obj.acquisition else None
         person = spec.person
         self.person = _Actor(person) if person else None
         self.person_match = compile_fields(person.match) if person else None
@@ -264,6 +200,8 @@ class DeclarativeMapping:
             raise MappingError(
                 "the payload is not a JSON object", source=record.source, record=record.local_id
             )
+        if self.html:
+            obj = _without_markup(obj)
         try:
             local_id = self.identify(obj)
         except ValueError as exc:
@@ -285,7 +223,13 @@ class DeclarativeMapping:
             self._object(obj, subject, builder)
             kind = "object"
         return MappingResult(
-            builder.graph, subject, kind, builder.quads, builder.warnings, builder.local_terms
+            builder.graph,
+            subject,
+            kind,
+            builder.quads,
+            builder.warnings,
+            builder.local_terms,
+            builder.unparsed,
         )
 
     def _concept(self, scheme: str, term: object, b: RecordBuilder) -> Concept:
@@ -303,13 +247,25 @@ class DeclarativeMapping:
     ) -> None:
         if fields is None:
             return
-        cls = SCHEME_CLASS.get(scheme, (CRM.E55_Type, None))[0]
+        seen: set[str] = set()
         for value, field in fields.items(obj):
-            concept = self._concept(field.vocab or scheme, value, b)
-            if field.skip_unmatched and concept.local_scheme:
-                continue
-            b.add(subject, prop, concept.iri)
-            b.describe_concept(concept, cls)
+            vocab = field.vocab or scheme
+            cls = SCHEME_CLASS.get(vocab, (CRM.E55_Type, None))[0]
+            if field.scan:
+                concepts = self.vocabularies.find(vocab, str(value))
+                if not concepts and not field.skip_unmatched:
+                    concepts = [self._concept(vocab, value, b)]
+            else:
+                concept = self._concept(vocab, value, b)
+                if field.skip_unmatched and concept.local_scheme:
+                    continue
+                concepts = [concept]
+            for concept in concepts:
+                if concept.iri.value in seen:
+                    continue
+                seen.add(concept.iri.value)
+                b.add(subject, prop, concept.iri)
+                b.describe_concept(concept, cls)
 
     def _object(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
         f = self.f
@@ -342,7 +298,7 @@ class DeclarativeMapping:
                     f"{base}/statement/{name.replace('_', '-')}" + ("" if n == 1 else f"/{n}")
                 )
                 b.statement(o, node, str(text), kind, field.language)
-        self._dimensions(obj, o, b)
+        self.dimensions.emit(obj, o, b, self.vocabularies)
         if f["web_pages"]:
             for n, url in enumerate(f["web_pages"].values(obj), start=1):
                 b.web_page(o, NamedNode(f"{base}/page/{n}"), str(url))
@@ -365,38 +321,6 @@ class DeclarativeMapping:
         partner = b.minter.partner()
         b.add(o, CRM.P52_has_current_owner, partner)
         b.add(o, CRM.P50_has_current_keeper, partner)
-
-    def _dimensions(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
-        statements = self.dim_statement.values(obj) if self.dim_statement else []
-        for n, text in enumerate(statements, start=1):
-            node = NamedNode(f"{o.value}/statement/dimensions" + ("" if n == 1 else f"/{n}"))
-            b.statement(o, node, str(text), AAT.DIMENSION_STATEMENT)
-        dims: list[Dimension] = []
-        if self.dimensions.parse:
-            for text in statements:
-                parsed = parse_dimensions(str(text))
-                dims.extend(
-                    Dimension(_DIMENSION_TYPES[d.kind], d.value, d.unit.concept) for d in parsed
-                )
-                if not parsed:
-                    b.warnings.append(f"no dimension could be read from {text!r}")
-        if not dims:
-            unit_text = self.dim_unit.first(obj) if self.dim_unit else None
-            unit = unit_for(str(unit_text)) if unit_text is not None else None
-            if unit_text is not None and unit is None:
-                b.warnings.append(f"unknown unit {unit_text!r}; dimensions kept without a unit")
-            for kind, fields in self.dim_values.items():
-                if fields is None:
-                    continue
-                for raw in fields.values(obj):
-                    value = to_decimal(raw)
-                    if value is None or (value == 0 and self.dimensions.zero_is_missing):
-                        continue
-                    dims.append(
-                        Dimension(_DIMENSION_TYPES[kind], value, unit.concept if unit else None)
-                    )
-        for n, dim in enumerate(dims, start=1):
-            b.dimension(o, NamedNode(f"{o.value}/dimension/{n}"), dim)
 
     def _subjects(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
         if self.subjects is None or self.subjects_label is None:
@@ -424,7 +348,7 @@ class DeclarativeMapping:
             b.describe_concept(concept)
 
     def _production(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
-        span = self.production_date.span(obj, b.language) if self.production_date else None
+        span = self.production_date.span(obj, b) if self.production_date else None
         places = self.production_places.values(obj) if self.production_places else []
         techniques = self.production_techniques
         entries = [
@@ -468,7 +392,7 @@ class DeclarativeMapping:
     def _acquisition(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
         if self.acquisition_date is None:
             return
-        span = self.acquisition_date.span(obj, b.language)
+        span = self.acquisition_date.span(obj, b)
         if not span:
             return
         acquisition = NamedNode(f"{o.value}/acquisition")
@@ -563,7 +487,7 @@ class DeclarativeMapping:
             ),
         )
         for which, date, places, (prop, cls) in events:
-            span = date.span(obj, b.language) if date else None
+            span = date.span(obj, b) if date else None
             place_names = places.values(obj) if places else []
             if not span and not place_names:
                 continue
@@ -585,8 +509,9 @@ def _fingerprint(text: str) -> str:
 
 
 _NOT_PATHS = frozenset(
-    {"each", "match", "direct_roles", "vocab", "parse", "zero_is_missing", "precision"}
+    {"each", "match", "direct_roles", "vocab", "parse", "zero_is_missing", "precision", "prefer"}
 )
+"""Mapping-file keys whose values are settings, not source paths."""
 
 
 def _paths_in(spec: object, prefix: str = "") -> Iterator[str]:
@@ -612,6 +537,17 @@ def _join(prefix: str, path: str) -> str:
     if path == ".":
         return prefix
     return f"{prefix}.{path}" if prefix else path
+
+
+def _without_markup(value: Any) -> Any:
+    """A parsed record with HTML stripped from every text in it (``[mapping] html = true``)."""
+    if isinstance(value, str):
+        return clean_text(value, html_markup=True) if has_markup(value) else value
+    if isinstance(value, list):
+        return [_without_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_markup(v) for k, v in value.items()}
+    return value
 
 
 def _id_text(value: object) -> str:

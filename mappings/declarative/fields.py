@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..builder import DEFAULT_LANGUAGE, Lang, clean_text
+from ..builder import DEFAULT_LANGUAGE, Lang
+from ..normalise.text import clean_text
 from .schema import FieldLike, FieldModel
 
 __all__ = ["Field", "FieldList", "Path", "compile_fields"]
@@ -109,6 +110,8 @@ class Field:
     vocab: str | None
     precision: str | None
     skip_unmatched: bool
+    scan: bool = False
+    html: bool = False
 
     @classmethod
     def compile(cls, spec: str | FieldModel) -> Field:
@@ -126,6 +129,8 @@ class Field:
             vocab=spec.vocab,
             precision=spec.precision,
             skip_unmatched=spec.unmatched == "skip",
+            scan=spec.scan,
+            html=bool(spec.html),
         )
 
     def values(self, obj: Any) -> list[Any]:
@@ -137,7 +142,7 @@ class Field:
             if isinstance(value, str):
                 parts = self.split.split(value) if self.split else [value]
                 for part in parts:
-                    self._add(clean_text(part), out)
+                    self._add(clean_text(part, html_markup=self.html), out)
             else:
                 self._add(value, out)
         if not out and self.default is not None:

@@ -13,6 +13,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..normalise.language import language_tag
+
 __all__ = [
     "ActorModel",
     "CreatorModel",
@@ -31,6 +33,16 @@ Scalar = str | int | float
 Precision = Literal["year", "month", "day", "january-1"]
 
 _CURIE = re.compile(r"^(aat|tgn|ulan|wd|wikidata|viaf|gnd):[\w.-]+$")
+
+
+def _valid_language(value: str | None, *, empty_ok: bool = False) -> str | None:
+    """A BCP 47 tag in standard form; ``""`` (no language) where allowed."""
+    if value is None or (empty_ok and value == ""):
+        return value
+    tag = language_tag(value)
+    if tag is None:
+        raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
+    return tag
 
 
 class Strict(BaseModel):
@@ -63,6 +75,17 @@ class FieldModel(Strict):
     precision: Precision | None = None
     """For dates: widen a full date to its year or month; ``january-1`` reads a 1 January date
     as its year (collection systems that store "1915" as 1915-01-01)."""
+    scan: bool = False
+    """For terms: find the vocabulary's known terms inside a free text ("Oil paint on canvas"
+    gives oil paint and canvas) instead of reading the whole value as one term."""
+    html: bool | None = None
+    """The value may embed HTML: strip tags and decode entities. Defaults to the mapping's
+    ``html``."""
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return _valid_language(value, empty_ok=True)
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
@@ -91,6 +114,10 @@ class DateModel(Strict):
     on: FieldLike | None = None
     """One year or ISO date that is both begin and end (a birth year)."""
     precision: Precision | None = None
+    prefer: Literal["fields", "text"] = "fields"
+    """Which wins where both give a bound: the structured ``begin``/``end``/``on`` fields
+    (default), or what Museion reads out of ``text``. Either way, a bound only one of them
+    gives is taken from it, and fields whose begin is after their end are not used."""
 
 
 DateLike = str | DateModel
@@ -140,7 +167,8 @@ class RoleModel(Strict):
 class DimensionsModel(Strict):
     statement: FieldLike | None = None
     parse: bool = False
-    """Read typed values out of the statement text (when the numeric fields are unreliable)."""
+    """Read typed values out of the statement text; the numeric fields are then used only
+    for records whose statement gives none."""
     height: FieldLike | None = None
     width: FieldLike | None = None
     depth: FieldLike | None = None
@@ -201,6 +229,14 @@ class MappingInfo(Strict):
     language: str | None = None
     """Default BCP 47 tag of the feed's texts (a source's ``language`` overrides it)."""
     version: str = "1"
+    html: bool = False
+    """The feed embeds HTML in its texts: every text value has tags stripped and entities
+    decoded (values without markup are left as they are)."""
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return _valid_language(value)
 
 
 class MappingFile(Strict):

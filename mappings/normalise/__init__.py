@@ -1,0 +1,71 @@
+"""Normalisation: partners' free text made into values that compare across partners.
+
+Pure functions, no I/O, shared by the declarative engine and the code mappings (LIDO):
+
+- dates: ``bounds`` (structured years and ISO dates), ``parse_date_text`` (museum date texts
+  in English, German and French, BCE and AH) → ``ParsedDate``; ``format_instant`` writes an
+  astronomical (XSD 1.1) year, month and day as an ``xsd:dateTime``.
+- dimensions: ``parse_dimension_statement`` → ``DimensionStatement`` (groups per measured
+  part, the object's own group), ``parse_dimensions`` (flat), ``parse_number``; units and exact
+  conversions to centimetres or grams (``to_base``/``from_base``).
+- text: ``clean_text`` (NFC, whitespace, optional HTML), ``strip_html``; ``language_tag``
+  (valid BCP 47 in standard form, or None).
+"""
+
+from .dates import (
+    CENTURY_PARTS,
+    CIRCA_YEARS,
+    CIRCA_YEARS_CENTURY,
+    Bounds,
+    Day,
+    ParsedDate,
+    bounds,
+    day_instant,
+    format_instant,
+    parse_date_text,
+    year_bounds,
+)
+from .dimensions import (
+    DIMENSION_KINDS,
+    DimensionGroup,
+    DimensionStatement,
+    MeasuredDimension,
+    parse_dimension_statement,
+    parse_dimensions,
+    parse_number,
+)
+from .language import language_tag
+from .text import clean_text, has_markup, strip_html
+from .units import CENTIMETRES, GRAMS, UNITS, Unit, from_base, to_base, unit_for
+
+__all__ = [
+    "CENTIMETRES",
+    "CENTURY_PARTS",
+    "CIRCA_YEARS",
+    "CIRCA_YEARS_CENTURY",
+    "DIMENSION_KINDS",
+    "GRAMS",
+    "UNITS",
+    "Bounds",
+    "Day",
+    "DimensionGroup",
+    "DimensionStatement",
+    "MeasuredDimension",
+    "ParsedDate",
+    "Unit",
+    "bounds",
+    "clean_text",
+    "day_instant",
+    "format_instant",
+    "from_base",
+    "has_markup",
+    "language_tag",
+    "parse_date_text",
+    "parse_dimension_statement",
+    "parse_dimensions",
+    "parse_number",
+    "strip_html",
+    "to_base",
+    "unit_for",
+    "year_bounds",
+]

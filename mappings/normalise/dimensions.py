@@ -1,8 +1,20 @@
-"""Dimension statements ("support: 394 x 419 mm", "H. 12 cm") as typed values with units.
+"""Dimension statements ("support: 394 x 419 mm", "H. 12 cm", "20 7/8 x 15 3/4 in.") as typed
+values with units, grouped by what they measure.
 
-Museum convention writes height × width × depth; a labelled value ("H.", "Ø", "weight") says
-its own type. Only the first unit system of a statement is taken ("24.1 × 30.5 cm (9 1/2 × 12
-in.)" gives the centimetres), so a statement never yields the same measure twice.
+Conventions, the same for every partner:
+
+- A product is height × width (× depth): "394 x 419 mm" is 394 mm high and 419 mm wide.
+- A labelled value says its own type: "H. 12 cm", "Ø 3,5 cm", "diam. 4 in.", "12 cm high",
+  "Gewicht 3 kg"; a mass ("167 kg") is a weight whatever its label.
+- Only the first unit system of a segment is read: "24.1 × 30.5 cm (9 1/2 × 12 in.)" gives the
+  centimetres, so a statement never yields the same measure twice.
+- A statement may measure several things, one per line or ``;`` ("support: …", "frame: …").
+  The object itself is measured by the segment labelled ``overall``, ``object``, ``displayed``,
+  ``support`` or ``sheet`` (in that order of preference), else by an unlabelled one, else by
+  ``image`` or ``plate``. Frames, mounts and bases, and pieces measured "each" or "x 3", are
+  parts; so is every segment whose label repeats (six "support:" lines are six sheets).
+- Decimal commas are read as decimal points ("3,5 cm"), except a comma before exactly three
+  digits, which separates thousands ("1,200 lb").
 """
 
 from __future__ import annotations
@@ -11,84 +23,167 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .units import Unit, unit_for
+from .units import Unit, to_base, unit_for
 
-__all__ = ["MeasuredDimension", "parse_dimensions", "parse_number"]
+__all__ = [
+    "DIMENSION_KINDS",
+    "DimensionGroup",
+    "DimensionStatement",
+    "MeasuredDimension",
+    "parse_dimension_statement",
+    "parse_dimensions",
+    "parse_number",
+]
 
-_NUMBER = r"\d+(?:[.,]\d+)?(?:[ -]\d+/\d+)?|\d+/\d+"
+DIMENSION_KINDS = ("height", "width", "depth", "diameter", "length", "thickness", "weight")
+
+_NUMBER = r"\d+(?:[.,]\d+)?(?:(?:\s+|-)\d+/\d+)?|\d+/\d+"
 _UNIT = (
-    r"mm|cm|m|in\.?|inch(?:es)?|ft\.?|feet|foot|kg|g|gr|lbs?\.?|pounds?|grams?|kilograms?"
-    r"|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|[\"″'′]"
+    r"mm|cm|m|in\.?|ins\.?|inch(?:es)?|ft\.?|feet|foot|kgs?\.?|g|gr\.?|lbs?\.?|pounds?|oz\.?"
+    r"|ounces?|grams?|gramm|grammes?|kilograms?|kilogramm|kilogrammes?|zoll|pouces"
+    r"|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|''|[\"″'′]"
 )
 _SEP = r"\s*[x×X*]\s*"
-
-_INNER_UNIT = rf"(?:\s*(?:{_UNIT})(?={_SEP}))?"  # "12 cm x 8 cm": a unit after each number
+_LETTER = r"(?:(?P<{}>[hwdlbt])\.?\s*)?"  # "H. 12 x W. 8 cm"
+_INNER_UNIT = rf"(?:\s*(?P<{{}}>{_UNIT})(?={_SEP}))?"  # "2 m x 150 cm": a unit per number
 _PRODUCT = re.compile(
-    rf"(?P<a>{_NUMBER}){_INNER_UNIT}{_SEP}(?P<b>{_NUMBER}){_INNER_UNIT}"
-    rf"(?:{_SEP}(?P<c>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![a-z])",
+    _LETTER.format("la")
+    + rf"(?P<a>{_NUMBER})"
+    + _INNER_UNIT.format("ua")
+    + _SEP
+    + _LETTER.format("lb")
+    + rf"(?P<b>{_NUMBER})"
+    + _INNER_UNIT.format("ub")
+    + rf"(?:{_SEP}"
+    + _LETTER.format("lc")
+    + rf"(?P<c>{_NUMBER}))?\s*(?P<unit>{_UNIT})(?![^\W\d_])",
     re.IGNORECASE,
+)
+_KIND_WORD = (
+    r"h(?:eight|öhe|ohe|auteur|t)?|w(?:idth|t)?|b(?:reite)?|l(?:ength|argeur|änge|ange)?"
+    r"|d(?:epth|iam(?:eter)?|ia|urchmesser|m)?|t(?:iefe|hickness|h)?|p(?:rofondeur|r)?"
+    r"|ép(?:aisseur)?|dicke|ø|⌀|weight|gewicht|poids|wt|thick(?:ness)?"
+)
+_QUANTITY = (
+    rf"(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?:\s*(?P<value2>{_NUMBER})\s*(?P<unit2>{_UNIT}))?"
 )
 _LABELLED = re.compile(
-    rf"(?P<label>h(?:eight|öhe|ohe|auteur)?|w(?:idth)?|b(?:reite)?|l(?:ength|argeur|änge)?|"
-    rf"d(?:epth|iam(?:eter)?|urchmesser)?|t(?:iefe)?|ø|⌀|weight|gewicht|poids|wt)\.?\s*:?\s*"
-    rf"(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?![a-z])",
+    rf"(?<![^\W\d_])(?P<label>{_KIND_WORD})\.?\s*[:=]?\s*{_QUANTITY}(?![^\W\d_])",
     re.IGNORECASE,
 )
+_SUFFIXED = re.compile(  # "12 cm high", "3 in. diameter", "4 cm hoch"
+    rf"{_QUANTITY}\s*(?P<label>high|tall|hoch|haut|wide|breit|large|deep|tief|profond|long|lang"
+    r"|thick|dick|épais|in diameter|diameter|diam\.?)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_BARE = re.compile(rf"(?<![\d/.,])(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?![^\W\d_])", re.I)
 
 _LABEL_KIND = {
-    "h": "height",
-    "height": "height",
-    "höhe": "height",
-    "hohe": "height",
-    "hauteur": "height",
-    "w": "width",
-    "width": "width",
-    "b": "width",
-    "breite": "width",
-    "largeur": "width",
-    "l": "length",
-    "length": "length",
-    "länge": "length",
-    "d": "depth",
-    "depth": "depth",
-    "t": "depth",
-    "tiefe": "depth",
-    "diam": "diameter",
-    "diameter": "diameter",
-    "durchmesser": "diameter",
-    "ø": "diameter",
-    "⌀": "diameter",
-    "weight": "weight",
-    "gewicht": "weight",
-    "poids": "weight",
-    "wt": "weight",
+    "h": "height", "height": "height", "höhe": "height", "hohe": "height", "hauteur": "height",
+    "ht": "height", "high": "height", "tall": "height", "hoch": "height", "haut": "height",
+    "w": "width", "width": "width", "b": "width", "breite": "width", "largeur": "width",
+    "wide": "width", "breit": "width", "large": "width",
+    "l": "length", "length": "length", "länge": "length", "lange": "length", "long": "length",
+    "lang": "length",
+    "d": "depth", "depth": "depth", "t": "depth", "tiefe": "depth", "deep": "depth",
+    "tief": "depth", "p": "depth", "pr": "depth", "profondeur": "depth", "profond": "depth",
+    "diam": "diameter", "dia": "diameter", "dm": "diameter", "diameter": "diameter",
+    "in diameter": "diameter", "durchmesser": "diameter", "ø": "diameter", "⌀": "diameter",
+    "th": "thickness", "thickness": "thickness", "thick": "thickness", "dicke": "thickness",
+    "dick": "thickness", "ép": "thickness", "épaisseur": "thickness", "épais": "thickness",
+    "weight": "weight", "gewicht": "weight", "poids": "weight", "wt": "weight",
+}  # fmt: skip
+_LANGUAGE_KIND = {
+    # letters that mean another thing in another language
+    "fr": {"l": "width", "p": "depth"},
+    "de": {"d": "diameter", "b": "width", "t": "depth"},
 }
 _ORDER = ("height", "width", "depth")
+_FRACTIONS = {
+    "½": " 1/2", "⅓": " 1/3", "⅔": " 2/3", "¼": " 1/4", "¾": " 3/4", "⅛": " 1/8",
+    "⅜": " 3/8", "⅝": " 5/8", "⅞": " 7/8", "⅙": " 1/6", "⅚": " 5/6", "⅕": " 1/5",
+    "⁄": "/",
+}  # fmt: skip
+
+_PART_LABELS = {
+    "frame": "frame", "framed": "frame", "rahmen": "frame", "cadre": "frame",
+    "mount": "mount", "mat": "mount", "passepartout": "mount", "montage": "mount",
+    "base": "base", "plinth": "base", "pedestal": "base", "stand": "base", "sockel": "base",
+    "socle": "base", "case": "case", "box": "case", "vitrine": "case",
+}  # fmt: skip
+"""Labels of segments that measure a part of the object, not the object."""
+_WHOLE_LABELS = (
+    "overall", "object", "objekt", "objet", "displayed", "installed", "support", "sheet",
+    "blatt", "feuille", "", "unconfirmed", "image", "bild", "composition", "sight", "plate",
+    "platemark", "plate mark", "plattenrand",
+)  # fmt: skip
+"""Preference among segments that may measure the object itself ("" is an unlabelled one)."""
 
 
 @dataclass(frozen=True, slots=True)
 class MeasuredDimension:
     kind: str
-    """height, width, depth, diameter, length or weight."""
+    """height, width, depth, diameter, length, thickness or weight."""
     value: Decimal
     unit: Unit
     part: str | None = None
-    """What was measured when the statement says so ("support", "image", "frame")."""
+    """The label of what was measured, as the statement gives it ("support", "frame")."""
 
     @property
     def normalised(self) -> Decimal:
         """The value in centimetres (lengths) or grams (weights)."""
-        return self.value * self.unit.factor
+        return to_base(self.value, self.unit)
+
+    @property
+    def normalised_unit(self) -> Unit:
+        return self.unit.base
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionGroup:
+    """One segment of a statement: what it measures and the dimensions it gives."""
+
+    label: str
+    """The segment's label as written ("support", "Rahmen", "support, each"); "" for none."""
+    part: str | None
+    """``frame``, ``mount``, ``base``, ``case`` for parts; else the label in lower case,
+    without "each" or "x 3"."""
+    each: bool
+    """The values measure each of several pieces ("support, each", "support x 3")."""
+    dimensions: tuple[MeasuredDimension, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionStatement:
+    text: str
+    groups: tuple[DimensionGroup, ...]
+    whole: DimensionGroup | None
+    """The group that measures the object itself, when one does."""
+
+    @property
+    def parts(self) -> tuple[DimensionGroup, ...]:
+        return tuple(g for g in self.groups if g is not self.whole)
+
+    @property
+    def dimensions(self) -> list[MeasuredDimension]:
+        return [d for g in self.groups for d in g.dimensions]
+
+    @property
+    def parsed(self) -> bool:
+        """At least one dimension was read."""
+        return any(g.dimensions for g in self.groups)
 
 
 def parse_number(text: str) -> Decimal | None:
-    """``"20 7/8"`` → 20.875, ``"3,5"`` → 3.5, ``"1/2"`` → 0.5."""
+    """``"20 7/8"`` → 20.875, ``"3,5"`` → 3.5, ``"1/2"`` → 0.5, ``"1,200"`` → 1200."""
     text = text.strip()
-    whole, _, fraction = text.replace("-", " ").partition(" ")
+    whole, _, fraction = re.sub(r"\s+|-", " ", text).partition(" ")
     try:
         if "/" in whole and not fraction:
             top, bottom = whole.split("/")
             return Decimal(top) / Decimal(bottom)
+        if re.fullmatch(r"\d{1,3},\d{3}", whole):
+            whole = whole.replace(",", "")
         value = Decimal(whole.replace(",", "."))
         if fraction:
             top, bottom = fraction.split("/")
@@ -98,41 +193,150 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
-def parse_dimensions(statement: str) -> list[MeasuredDimension]:
-    """Every measure a statement gives, in the first unit system it uses per segment."""
-    found: list[MeasuredDimension] = []
-    for segment in re.split(r"[;\n]+", statement):
-        part: str | None = None
-        label = re.match(r"\s*([A-Za-zÀ-ÿ ]{2,30}):", segment)
-        if label and not _LABELLED.match(segment.strip()):
-            part = label.group(1).strip().lower()
-        primary = re.split(r"\(", segment, maxsplit=1)[0]
-        text = primary if re.search(r"\d", primary) else segment
-        found.extend(_parse_segment(text, part))
-    return found
+def parse_dimensions(statement: str, language: str | None = None) -> list[MeasuredDimension]:
+    """Every measure a statement gives, in the first unit system of each segment."""
+    return parse_dimension_statement(statement, language).dimensions
 
 
-def _parse_segment(text: str, part: str | None) -> list[MeasuredDimension]:
+def parse_dimension_statement(statement: str, language: str | None = None) -> DimensionStatement:
+    """A statement's segments, each with its label and dimensions, and the one that measures
+    the object itself. ``language`` settles letters that differ ("L." is largeur in French)."""
+    for symbol, replacement in _FRACTIONS.items():
+        statement = statement.replace(symbol, replacement)
+    statement = _FEET_INCHES.sub(_in_inches, statement)
+    letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
+    groups: list[DimensionGroup] = []
+    unlabelled: list[MeasuredDimension] = []
+    for segment in _SEGMENT.split(statement):
+        if not segment.strip():
+            continue
+        label, rest = _label(segment)
+        base, each = _base_label(label)
+        primary = re.split(r"\(", rest, maxsplit=1)[0]
+        text = primary if re.search(r"\d", primary) else rest
+        dims = _parse_segment(text, label or None, letters)
+        if not label:  # "H 30 cm; B 20 cm": unlabelled segments measure one thing together
+            unlabelled.extend(dims)
+            continue
+        groups.append(DimensionGroup(label, _PART_LABELS.get(base, base), each, tuple(dims)))
+    if unlabelled or not groups:
+        groups.insert(0, DimensionGroup("", None, False, tuple(unlabelled)))
+    return DimensionStatement(statement, tuple(groups), _whole(groups))
+
+
+_SEGMENT = re.compile(
+    # new lines and semicolons; and, for statements whose lines were joined into one, a space
+    # before the next label ("… 419 mm frame: …", "… mm support x 3: …")
+    r"[;\n\r]+|(?<![,\s])\s+(?=(?!(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b)(?:[^\W\d_]+[ ,]*){1,4}"
+    r"(?:[x×]\s*\d+\s*)?:)"
+)
+_FEET_INCHES = re.compile(
+    r"(?P<feet>\d+)\s*(?:['′]|ft\.?|feet|foot)\s*(?P<inches>\d+(?:[.,]\d+)?(?:\s+\d+/\d+)?)\s*"
+    r"(?:[\"″]|''|in\.?|inch(?:es)?)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _in_inches(found: re.Match[str]) -> str:
+    """ "3' 4\"" and "3 ft 4 in" as one value in inches ("40 in"), so a product can read it."""
+    inches = parse_number(found["inches"])
+    if inches is None:
+        return found.group()
+    return f"{Decimal(found['feet']) * 12 + inches} in"
+
+
+def _label(segment: str) -> tuple[str, str]:
+    found = re.match(r"\s*(?P<label>[^\W\d_][^:]{0,40}?)\s*:(?P<rest>.*)$", segment, re.S)
+    if found is None:
+        return "", segment
+    label = re.sub(r"\s+", " ", found["label"]).strip()
+    if _LABEL_KIND.get(label.casefold().rstrip(".")) is not None:  # "H: 12 cm" labels a value
+        return "", segment
+    return label, found["rest"]
+
+
+def _base_label(label: str) -> tuple[str, bool]:
+    """ "support, each" → ("support", True); "support x 3" → ("support", True)."""
+    folded = label.casefold()
+    base = re.sub(r"\s*(?:,?\s*\(?each\)?|x\s*\d+|×\s*\d+)\s*$", "", folded).strip(" ,")
+    return base, base != folded
+
+
+def _whole(groups: list[DimensionGroup]) -> DimensionGroup | None:
+    counts: dict[str, int] = {}
+    for group in groups:
+        counts[group.label] = counts.get(group.label, 0) + 1
+    candidates = [
+        g
+        for g in groups
+        if g.dimensions
+        and not g.each
+        and counts[g.label] == 1
+        and _base_label(g.label)[0] not in _PART_LABELS
+    ]
+    if not candidates:
+        return None
+
+    def rank(group: DimensionGroup) -> int:
+        label = group.label.casefold()
+        return _WHOLE_LABELS.index(label) if label in _WHOLE_LABELS else _WHOLE_LABELS.index("")
+
+    return min(candidates, key=rank)
+
+
+def _parse_segment(text: str, part: str | None, letters: dict[str, str]) -> list[MeasuredDimension]:
+    dims: list[MeasuredDimension] = []
+    taken: list[tuple[int, int]] = []
     product = _PRODUCT.search(text)
     if product:
-        unit = unit_for(product["unit"])
-        if unit is None:
-            return []
-        values = [product["a"], product["b"], product["c"]]
-        dims = []
-        for kind, raw in zip(_ORDER, values, strict=True):
-            number = parse_number(raw) if raw else None
-            if number is not None:
-                dims.append(MeasuredDimension(kind, number, unit, part))
-        return dims
-    dims = []
-    for labelled in _LABELLED.finditer(text):
-        unit = unit_for(labelled["unit"])
-        number = parse_number(labelled["value"])
-        named = _LABEL_KIND.get(labelled["label"].lower().rstrip("."))
-        if unit is None or number is None or named is None:
-            continue
-        if unit.weight:
-            named = "weight"  # "Gewicht 3 kg" or a mislabelled "H. 3 kg": a mass is a weight
-        dims.append(MeasuredDimension(named, number, unit, part))
+        final = unit_for(product["unit"])
+        if final is not None and not final.weight:
+            taken.append(product.span())
+            for index, (default, raw) in enumerate(
+                zip(_ORDER, (product["a"], product["b"], product["c"]), strict=True)
+            ):
+                number = parse_number(raw) if raw else None
+                letter = product[("la", "lb", "lc")[index]]
+                kind = _kind(letter, letters) if letter else default
+                own = product.groupdict().get(("ua", "ub", "")[index])
+                unit = (unit_for(own) if own else None) or final
+                if number is not None and number > 0 and kind is not None and not unit.weight:
+                    dims.append(MeasuredDimension(kind, number, unit, part))
+    for pattern in (_LABELLED, _SUFFIXED, _BARE):
+        for found in pattern.finditer(text):
+            if any(start < found.end() and found.start() < end for start, end in taken):
+                continue
+            measured = _quantity(found)
+            if measured is None:
+                continue
+            number, unit = measured
+            label = found.groupdict().get("label")
+            kind = _kind(label, letters) if label else None
+            if unit.weight:
+                kind = "weight"  # "Gewicht 3 kg" or a mislabelled "H. 3 kg": a mass is a weight
+            if kind is None or number <= 0:
+                continue
+            taken.append(found.span())
+            dims.append(MeasuredDimension(kind, number, unit, part))
     return dims
+
+
+def _kind(label: str, letters: dict[str, str]) -> str | None:
+    key = re.sub(r"\s+", " ", label.casefold().rstrip("."))
+    return letters.get(key) or _LABEL_KIND.get(key)
+
+
+def _quantity(found: re.Match[str]) -> tuple[Decimal, Unit] | None:
+    """A number with its unit, or two ("3 ft 4 in", "2 lb 3 oz") summed in the smaller."""
+    unit = unit_for(found["unit"])
+    number = parse_number(found["value"])
+    if unit is None or number is None:
+        return None
+    if found.groupdict().get("value2"):
+        unit2 = unit_for(found["unit2"])
+        number2 = parse_number(found["value2"])
+        if unit2 is None or number2 is None or unit2.weight != unit.weight:
+            return number, unit
+        if unit2.factor < unit.factor:
+            return number * unit.factor / unit2.factor + number2, unit2
+    return number, unit

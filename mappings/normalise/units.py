@@ -1,4 +1,8 @@
-"""Units of measurement: their AAT concepts and factors to centimetres or grams."""
+"""Units of measurement: their AAT concepts and exact factors to centimetres or grams.
+
+Factors are exact decimals (an inch is 2.54 cm by definition, a pound 453.59237 g), so a value
+converted to centimetres and back is the value it was.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pyoxigraph import NamedNode
 
 from ..vocab import AAT
 
-__all__ = ["UNITS", "Unit", "unit_for"]
+__all__ = ["CENTIMETRES", "GRAMS", "UNITS", "Unit", "from_base", "to_base", "unit_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +24,25 @@ class Unit:
     """Multiply by this to get centimetres (lengths) or grams (weights)."""
     weight: bool = False
 
+    @property
+    def base(self) -> Unit:
+        """The unit values are compared in: centimetres, or grams for weights."""
+        return GRAMS if self.weight else CENTIMETRES
+
+
+CENTIMETRES = Unit("cm", AAT.CENTIMETRES, Decimal(1))
+GRAMS = Unit("g", AAT.GRAMS, Decimal(1), weight=True)
 
 UNITS: dict[str, Unit] = {
     "mm": Unit("mm", AAT.MILLIMETRES, Decimal("0.1")),
-    "cm": Unit("cm", AAT.CENTIMETRES, Decimal(1)),
+    "cm": CENTIMETRES,
     "m": Unit("m", AAT.METRES, Decimal(100)),
     "in": Unit("in", AAT.INCHES, Decimal("2.54")),
     "ft": Unit("ft", AAT.FEET, Decimal("30.48")),
-    "g": Unit("g", AAT.GRAMS, Decimal(1), weight=True),
+    "g": GRAMS,
     "kg": Unit("kg", AAT.KILOGRAMS, Decimal(1000), weight=True),
     "lb": Unit("lb", AAT.POUNDS, Decimal("453.59237"), weight=True),
+    "oz": Unit("oz", AAT.OUNCES, Decimal("28.349523125"), weight=True),
 }
 
 _ALIASES = {
@@ -46,10 +59,15 @@ _ALIASES = {
     "metres": "m",
     "meters": "m",
     "in.": "in",
+    "ins": "in",
+    "ins.": "in",
     "inch": "in",
     "inches": "in",
     '"': "in",
     "″": "in",
+    "''": "in",
+    "zoll": "in",
+    "pouces": "in",
     "feet": "ft",
     "foot": "ft",
     "ft.": "ft",
@@ -57,17 +75,39 @@ _ALIASES = {
     "′": "ft",
     "gram": "g",
     "grams": "g",
+    "gramm": "g",
+    "gramme": "g",
+    "grammes": "g",
     "gr": "g",
+    "gr.": "g",
     "kilogram": "kg",
     "kilograms": "kg",
+    "kilogramm": "kg",
+    "kilogramme": "kg",
+    "kilogrammes": "kg",
     "kgs": "kg",
+    "kg.": "kg",
     "lbs": "lb",
+    "lbs.": "lb",
     "lb.": "lb",
     "pound": "lb",
     "pounds": "lb",
+    "oz.": "oz",
+    "ounce": "oz",
+    "ounces": "oz",
 }
 
 
 def unit_for(text: str) -> Unit | None:
     key = text.strip().casefold()
     return UNITS.get(_ALIASES.get(key, key))
+
+
+def to_base(value: Decimal, unit: Unit) -> Decimal:
+    """The value in centimetres, or grams for a weight."""
+    return value * unit.factor
+
+
+def from_base(value: Decimal, unit: Unit) -> Decimal:
+    """The inverse of ``to_base``: a value in centimetres (or grams) in ``unit``."""
+    return value / unit.factor

@@ -1,7 +1,11 @@
 """Dates as instants: the begin of the begin and end of the end of a year, month or day.
 
 Structured date fields (a year number, an ISO date) become ``xsd:dateTime`` bounds here; free
-date texts ("c.1805", "1850–60") are parsed by ``parse_date_text``.
+date texts ("c.1805", "1850–60") are parsed by ``parse_date_text`` (``grammar``).
+
+Years are astronomical and proleptic Gregorian, as in XSD 1.1 and ISO 8601: year 0 is 1 BCE,
+-1 is 2 BCE, and 44 BCE is -43. A ``Day`` is ``(year, month, day)``; tuples order days
+chronologically, BCE included.
 """
 
 from __future__ import annotations
@@ -9,10 +13,23 @@ from __future__ import annotations
 import calendar
 import re
 
-__all__ = ["Bounds", "bounds", "format_instant"]
+__all__ = [
+    "Bounds",
+    "Day",
+    "bounds",
+    "day_instant",
+    "first_day",
+    "format_instant",
+    "last_day",
+    "last_day_of_month",
+    "year_bounds",
+]
 
 Bounds = tuple[str, str]
 """(begin of the begin, end of the end) as xsd:dateTime lexical forms in UTC."""
+
+Day = tuple[int, int, int]
+"""(astronomical year, month, day) in the proleptic Gregorian calendar."""
 
 _ISO = re.compile(
     r"^\s*(?P<year>[+-]?\d{1,6})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"
@@ -27,12 +44,26 @@ def format_instant(year: int, month: int, day: int, end: bool = False) -> str:
     return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}T{clock}Z"
 
 
-def _last_day(year: int, month: int) -> int:
+def day_instant(day: Day, end: bool = False) -> str:
+    """``format_instant`` of a Day: its first second, or with ``end`` its last."""
+    return format_instant(day[0], day[1], day[2], end)
+
+
+def last_day_of_month(year: int, month: int) -> int:
     # calendar handles the proleptic Gregorian calendar for years 1..9999 only.
     if 1 <= year <= 9999:
         return calendar.monthrange(year, month)[1]
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def first_day(year: int, month: int | None = None) -> Day:
+    return (year, month or 1, 1)
+
+
+def last_day(year: int, month: int | None = None) -> Day:
+    month = month or 12
+    return (year, month, last_day_of_month(year, month))
 
 
 def year_bounds(first: int, last: int | None = None) -> Bounds:
@@ -70,8 +101,8 @@ def bounds(value: object, precision: str | None = None) -> Bounds | None:
         return year_bounds(year)
     if day is None or precision == "month":
         return format_instant(year, month, 1), format_instant(
-            year, month, _last_day(year, month), True
+            year, month, last_day_of_month(year, month), True
         )
-    if not 1 <= day <= _last_day(year, month):
+    if not 1 <= day <= last_day_of_month(year, month):
         return None
     return format_instant(year, month, day), format_instant(year, month, day, end=True)

@@ -1,0 +1,115 @@
+"""Dates in declarative mappings: structured fields and the partner's date text, combined."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..builder import RecordBuilder, TimeSpan
+from ..normalise.dates import bounds, parse_date_text
+from .fields import FieldList, compile_fields
+from .schema import DateLike, DateModel
+
+__all__ = ["DateSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpec:
+    text: FieldList | None
+    begin: FieldList | None
+    end: FieldList | None
+    on: FieldList | None
+    precision: str | None
+    prefer: str = "fields"
+
+    @classmethod
+    def compile(cls, spec: DateLike | None) -> DateSpec | None:
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            spec = DateModel(on=spec)
+        return cls(
+            compile_fields(spec.text),
+            compile_fields(spec.begin),
+            compile_fields(spec.end),
+            compile_fields(spec.on),
+            spec.precision,
+            spec.prefer,
+        )
+
+    def span(self, obj: Any, b: RecordBuilder) -> TimeSpan:
+        """The time-span of the date fields and the date text: each bound from the preferred
+        one where it gives it, else from the other. The text is kept as the span's name."""
+        begin = end = None
+        if self.on is not None:
+            found = self._bounds(self.on, obj)
+            if found:
+                begin, end = found
+        if self.begin is not None:
+            found = self._bounds(self.begin, obj)
+            if found:
+                begin = found[0]
+        if self.end is not None:
+            found = self._bounds(self.end, obj)
+            if found:
+                end = found[1]
+        raw = self.text.first(obj) if self.text is not None else None
+        text = str(raw) if raw is not None else None
+        if begin is not None and end is not None and _instant(begin) > _instant(end):
+            b.warnings.append(
+                f"date fields run backwards ({begin[:10]} to {end[:10]}); not used"
+                + (f", read {text!r} instead" if text else "")
+            )
+            begin = end = None
+        fields: tuple[str | None, str | None] = (begin, end)
+        read: tuple[str | None, str | None] = (None, None)
+        if text is not None:
+            parsed = parse_date_text(text, b.language)
+            if parsed is not None:
+                read = (parsed.begin_instant, parsed.end_instant)
+            elif fields == (None, None):
+                b.warnings.append(f"date text {text!r} not understood; kept as text only")
+            else:
+                b.warnings.append(f"date text {text!r} not understood; used the date fields")
+        if _disjoint(fields, read):
+            b.warnings.append(
+                f"date fields ({str(fields[0])[:10]} to {str(fields[1])[:10]}) and text "
+                f"{text!r} disagree; used the {self.prefer}"
+            )
+        first, second = (read, fields) if self.prefer == "text" else (fields, read)
+        begin = first[0] if first[0] is not None else second[0]
+        end = first[1] if first[1] is not None else second[1]
+        if begin is not None and end is not None and _instant(begin) > _instant(end):
+            begin, end = first
+        if text is not None and begin is None and end is None:
+            b.unparsed.append(("date", text))
+        return TimeSpan(begin, end, text, b.language)
+
+    def _bounds(self, fields: FieldList, obj: Any) -> tuple[str, str] | None:
+        for value, field in fields.items(obj):
+            found = bounds(value, field.precision or self.precision)
+            if found:
+                return found
+        return None
+
+
+_INSTANT = re.compile(r"^(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
+
+
+@lru_cache(maxsize=8192)
+def _instant(lexical: str) -> tuple[int, ...]:
+    """An xsd:dateTime lexical form as a tuple that orders like the instant (BCE included)."""
+    found = _INSTANT.match(lexical)
+    assert found is not None, lexical
+    return tuple(int(part) for part in found.groups())
+
+
+def _disjoint(one: tuple[str | None, str | None], other: tuple[str | None, str | None]) -> bool:
+    """Both spans are closed and share no instant."""
+    a, b = one
+    c, d = other
+    if a is None or b is None or c is None or d is None:
+        return False
+    return _instant(b) < _instant(c) or _instant(d) < _instant(a)

@@ -1,0 +1,114 @@
+"""Dimensions in declarative mappings: statements read into the object's dimensions and its
+measured parts, or numeric fields in a unit the mapping names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from ..builder import Dimension, RecordBuilder, to_decimal
+from ..iris import label_key, slug
+from ..normalise.dimensions import DimensionGroup, MeasuredDimension, parse_dimension_statement
+from ..normalise.units import unit_for
+from ..terms import Vocabularies
+from ..vocab import AAT
+from .fields import compile_fields
+from .schema import DimensionsModel
+
+__all__ = ["DIMENSION_TYPES", "DimensionSpec"]
+
+DIMENSION_TYPES = {
+    "height": AAT.HEIGHT,
+    "width": AAT.WIDTH,
+    "depth": AAT.DEPTH,
+    "diameter": AAT.DIAMETER,
+    "weight": AAT.WEIGHT,
+    "length": AAT.LENGTH,
+    "thickness": AAT.THICKNESS,
+}
+
+
+class DimensionSpec:
+    """``[object.dimensions]`` compiled."""
+
+    def __init__(self, spec: DimensionsModel) -> None:
+        self.spec = spec
+        self.statement = compile_fields(spec.statement)
+        self.values = {
+            kind: compile_fields(getattr(spec, kind))
+            for kind in DIMENSION_TYPES
+            if kind not in ("length", "thickness")
+        }
+        self.unit = compile_fields(spec.unit)
+
+    def emit(self, obj: Any, o: NamedNode, b: RecordBuilder, vocabularies: Vocabularies) -> None:
+        """The dimension statements of a record, its dimensions, and its measured parts."""
+        statements = self.statement.values(obj) if self.statement else []
+        for n, text in enumerate(statements, start=1):
+            node = NamedNode(f"{o.value}/statement/dimensions" + ("" if n == 1 else f"/{n}"))
+            b.statement(o, node, str(text), AAT.DIMENSION_STATEMENT)
+        dims: list[Dimension] = []
+        parts: list[DimensionGroup] = []
+        if self.spec.parse:
+            for text in statements:
+                parsed = parse_dimension_statement(str(text), b.language)
+                if not parsed.parsed:
+                    b.warnings.append(f"no dimension could be read from {text!r}")
+                    b.unparsed.append(("dimensions", str(text)))
+                    continue
+                if parsed.whole is not None:
+                    dims.extend(_dimension(d) for d in parsed.whole.dimensions)
+                parts.extend(g for g in parsed.parts if g.dimensions)
+        if not dims:
+            dims = self._numeric_dimensions(obj, b)
+        for n, dim in enumerate(dims, start=1):
+            b.dimension(o, NamedNode(f"{o.value}/dimension/{n}"), dim)
+        self._parts(o, parts, b, vocabularies)
+
+    def _numeric_dimensions(self, obj: Any, b: RecordBuilder) -> list[Dimension]:
+        unit_text = self.unit.first(obj) if self.unit else None
+        unit = unit_for(str(unit_text)) if unit_text is not None else None
+        if unit_text is not None and unit is None:
+            b.warnings.append(f"unknown unit {unit_text!r}; dimensions kept without a unit")
+        dims = []
+        for kind, fields in self.values.items():
+            if fields is None:
+                continue
+            for raw in fields.values(obj):
+                value = to_decimal(raw)
+                if value is None or (value == 0 and self.spec.zero_is_missing):
+                    continue
+                dims.append(
+                    Dimension(DIMENSION_TYPES[kind], value, unit.concept if unit else None, unit)
+                )
+        return dims
+
+    def _parts(
+        self, o: NamedNode, groups: list[DimensionGroup], b: RecordBuilder, vocab: Vocabularies
+    ) -> None:
+        """Frames, mounts, bases and the pieces of a work in several, as parts of the object
+        that carry their own dimensions ("frame: 1500 x 1840 x 108 mm")."""
+        totals: dict[str, int] = {}
+        for group in groups:
+            key = label_key(group.part or group.label or "part")
+            totals[key] = totals.get(key, 0) + 1
+        numbers: dict[str, int] = {}
+        for group in groups:
+            name = group.part or group.label or "part"
+            key = label_key(name)
+            numbers[key] = numbers.get(key, 0) + 1
+            node = NamedNode(
+                f"{o.value}/part/{slug(name)}" + (f"/{numbers[key]}" if totals[key] > 1 else "")
+            )
+            b.part(
+                o, node, vocab.concept("part_type", name, b.minter, b.language), group.label or name
+            )
+            for n, dim in enumerate(group.dimensions, start=1):
+                b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), _dimension(dim))
+
+
+def _dimension(measured: MeasuredDimension) -> Dimension:
+    return Dimension(
+        DIMENSION_TYPES[measured.kind], measured.value, measured.unit.concept, measured.unit
+    )

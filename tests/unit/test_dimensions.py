@@ -1,0 +1,195 @@
+"""Dimension statements and units: a table of statements, which group measures the object, and
+properties (unit conversions round-trip exactly; a written product parses back)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mappings.normalise import (
+    UNITS,
+    from_base,
+    parse_dimension_statement,
+    parse_dimensions,
+    parse_number,
+    to_base,
+    unit_for,
+)
+
+untimed = settings(deadline=None)  # a first example may compile the grammar's patterns
+
+D = Decimal
+
+TABLE: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("support: 394 x 419 mm", [("height", "394", "mm"), ("width", "419", "mm")]),
+    ("20 7/8 x 15 3/4 in.", [("height", "20.875", "in"), ("width", "15.75", "in")]),
+    ("20-7/8 x 15 ¾ in", [("height", "20.875", "in"), ("width", "15.75", "in")]),
+    ("H. 12 cm", [("height", "12", "cm")]),
+    ("Ø 3,5 cm", [("diameter", "3.5", "cm")]),
+    ("diam. 4 in.", [("diameter", "4", "in")]),
+    ("12 cm high", [("height", "12", "cm")]),
+    (
+        "image: 24.1 × 30.5 cm (9 1/2 × 12 in.)",
+        [("height", "24.1", "cm"), ("width", "30.5", "cm")],
+    ),
+    (
+        "object: 820 x 530 x 433 mm, 167 kg",
+        [
+            ("height", "820", "mm"),
+            ("width", "530", "mm"),
+            ("depth", "433", "mm"),
+            ("weight", "167", "kg"),
+        ],
+    ),
+    ("Weight: 3 lb 4 oz", [("weight", "52", "oz")]),
+    ("1,200 lb", [("weight", "1200", "lb")]),
+    ("3' 4\" x 2' 1\"", [("height", "40", "in"), ("width", "25", "in")]),
+    ("3 ft 4 in x 2 ft 1 1/2 in", [("height", "40", "in"), ("width", "25.5", "in")]),
+    (
+        "H. 12 x W. 8 x D. 3 cm",
+        [("height", "12", "cm"), ("width", "8", "cm"), ("depth", "3", "cm")],
+    ),
+    (
+        "H 30 cm; B 20 cm; T 10 cm",
+        [("height", "30", "cm"), ("width", "20", "cm"), ("depth", "10", "cm")],
+    ),
+    ("Höhe: 45 cm, Durchmesser: 12 cm", [("height", "45", "cm"), ("diameter", "12", "cm")]),
+    ("2 m x 150 cm", [("height", "2", "m"), ("width", "150", "cm")]),
+    ("Overall display dimensions variable", []),
+    ("Maße nicht ermittelt", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLE, ids=[t for t, _ in TABLE])
+def test_statements(text: str, expected: list[tuple[str, str, str]]) -> None:
+    statement = parse_dimension_statement(text)
+    whole = statement.whole.dimensions if statement.whole else ()
+    assert [(d.kind, str(d.value.normalize()), d.unit.code) for d in whole] == [
+        (kind, str(D(value).normalize()), unit) for kind, value, unit in expected
+    ]
+    assert statement.parsed == bool(expected)
+
+
+def test_french_letters() -> None:
+    dims = parse_dimensions("H. 10 cm, L. 20 cm, P. 5 cm", "fr")
+    assert [(d.kind, d.value) for d in dims] == [
+        ("height", D(10)),
+        ("width", D(20)),
+        ("depth", D(5)),
+    ]
+    assert [d.kind for d in parse_dimensions("L. 20 cm")] == ["length"]
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "parts"),
+    [
+        ("support: 1067 x 1410 mm\r\nframe: 1500 x 1840 x 108 mm", "support", [("frame", False)]),
+        ("support: 1067 x 1410 mm frame: 1500 x 1840 x 108 mm", "support", [("frame", False)]),
+        (
+            "image: 598 x 803 mm\r\nsupport: 792 x 997 mm\r\nplate: 605 x 807 mm",
+            "support",
+            [("image", False), ("plate", False)],
+        ),
+        ("image: 756 x 951 mm\r\nframe:  795 x 991 x 23mm", "image", [("frame", False)]),
+        (
+            "displayed: 866 x 669 x 29 mm\r\nsupport x 3: 210 x 296 mm\r\nframe: 870 x 408 x 30 mm",
+            "displayed",
+            [("support", True), ("frame", False)],
+        ),
+        (
+            "frame: 795 x 1660 x 112 mm\r\nsupport, each: 241 x 203 mm",
+            None,
+            [("frame", False), ("support", True)],
+        ),
+        (
+            "support: 858 x 959 mm\r\nsupport: 351 x 876 mm",
+            None,
+            [("support", False), ("support", False)],
+        ),
+        ("Blatt: 30 x 20 cm; Rahmen: 40 x 30 x 3 cm", "Blatt", [("frame", False)]),
+    ],
+)
+def test_what_each_group_measures(
+    text: str, whole: str | None, parts: list[tuple[str, bool]]
+) -> None:
+    statement = parse_dimension_statement(text)
+    assert (statement.whole.label if statement.whole else None) == whole
+    assert [(g.part, g.each) for g in statement.parts if g.dimensions] == parts
+
+
+def test_values_in_centimetres_and_grams() -> None:
+    [height, width] = parse_dimensions("20 7/8 x 15 3/4 in.")
+    assert height.normalised == D("53.0225")
+    assert height.normalised_unit.code == "cm"
+    assert width.normalised == D("40.005")
+    [weight] = parse_dimensions("167 kg")
+    assert weight.normalised == 167000
+    assert weight.normalised_unit.code == "g"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("20 7/8", D("20.875")),
+        ("3,5", D("3.5")),
+        ("1/2", D("0.5")),
+        ("1,200", D(1200)),
+        ("20-7/8", D("20.875")),
+        ("x", None),
+        ("1/0", None),
+    ],
+)
+def test_numbers(text: str, value: Decimal | None) -> None:
+    assert parse_number(text) == value
+
+
+def test_unit_aliases() -> None:
+    for text, code in [
+        ("in.", "in"),
+        ('"', "in"),
+        ("Zoll", "in"),
+        ("lbs.", "lb"),
+        ("oz", "oz"),
+        ("Millimeter", "mm"),
+        ("kilogrammes", "kg"),
+        ("'", "ft"),
+    ]:
+        unit = unit_for(text)
+        assert unit is not None
+        assert unit.code == code
+    assert unit_for("furlong") is None
+
+
+@untimed
+@given(
+    st.decimals(min_value=D("0.001"), max_value=D(100000), places=3, allow_nan=False),
+    st.sampled_from(sorted(UNITS)),
+)
+def test_unit_conversions_round_trip(value: Decimal, code: str) -> None:
+    unit = UNITS[code]
+    assert from_base(to_base(value, unit), unit) == value
+
+
+@untimed
+@given(
+    st.integers(min_value=1, max_value=99999),
+    st.integers(min_value=1, max_value=99999),
+    st.sampled_from(["mm", "cm", "in.", "m"]),
+    st.sampled_from([" x ", "×", " × ", "x"]),
+)
+def test_a_written_product_parses_back(height: int, width: int, unit: str, sep: str) -> None:
+    [h, w] = parse_dimensions(f"support: {height}{sep}{width} {unit}")
+    assert (h.kind, h.value, w.kind, w.value) == ("height", D(height), "width", D(width))
+    assert h.unit is unit_for(unit)
+    assert h.normalised == to_base(D(height), h.unit)
+
+
+@untimed
+@given(st.text(max_size=80))
+def test_any_statement_parses_without_error(text: str) -> None:
+    statement = parse_dimension_statement(text)
+    for dim in statement.dimensions:
+        assert dim.value > 0
