@@ -143,7 +143,8 @@ def _json_array(stream: io.BufferedReader, encoding: str) -> Iterator[Item]:
         )
     finally:
         if isinstance(source, io.TextIOWrapper):
-            source.detach()  # the caller owns (and closes) the byte stream
+            with contextlib.suppress(ValueError):  # already closed by a caller that stopped early
+                source.detach()  # the caller owns (and closes) the byte stream
 
 
 class _Chain(io.RawIOBase):
@@ -181,7 +182,8 @@ def read_csv(
     try:
         yield from _csv_rows(text, encoding, delimiter)
     finally:
-        text.detach()  # the caller owns (and closes) the byte stream
+        with contextlib.suppress(ValueError):  # already closed by a caller that stopped early
+            text.detach()  # the caller owns (and closes) the byte stream
 
 
 def _csv_rows(text: io.TextIOWrapper, encoding: str, delimiter: str | None) -> Iterator[Item]:

@@ -60,6 +60,19 @@ class PartnerConfig(_Strict):
     language: str | None = None
     """Language of ``label``."""
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return _bcp47(value)
+
+    @field_validator("homepage", "equivalent")
+    @classmethod
+    def _iris(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for iri in [value] if isinstance(value, str) else value or []:
+            if not iri.startswith(("http://", "https://")) or any(c in iri for c in ' <>"{}'):
+                raise ValueError(f"{iri!r} is not an http(s) IRI")
+        return value
+
 
 class GatesConfig(_Strict):
     """When a finished run is held back instead of published (``[sources.gates]``)."""
@@ -97,12 +110,16 @@ class _SourceCommon(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        tag = language_tag(value)
-        if tag is None:
-            raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
-        return tag
+        return _bcp47(value)
+
+
+def _bcp47(value: str | None) -> str | None:
+    if value is None:
+        return None
+    tag = language_tag(value)
+    if tag is None:
+        raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
+    return tag
 
 
 class _File(_Strict):

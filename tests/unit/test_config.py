@@ -89,6 +89,17 @@ def test_source_errors_name_the_key(
     assert message in line
 
 
+def test_partner_language_and_links_are_checked(write_config: ConfigWriter) -> None:
+    source = files_source("tate", FEED, "cmoa") + '\nlanguage = "english!"'
+    assert "partner.language: 'english!' is not a valid BCP 47 language tag" in error_of(
+        write_config(source)
+    )
+    source = files_source("tate", FEED, "cmoa") + '\nhomepage = "www.tate.org.uk"'
+    assert "partner.homepage: 'www.tate.org.uk' is not an http(s) IRI" in error_of(
+        write_config(source)
+    )
+
+
 def test_duplicate_source_names(write_config: ConfigWriter) -> None:
     path = write_config(files_source("a", FEED, "cmoa"), files_source("a", FEED, "cmoa"))
     assert "sources[2] (a).name: source name 'a' is used twice" in error_of(path)

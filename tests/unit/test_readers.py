@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import types
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +119,13 @@ def test_a_repeated_header_column() -> None:
 @pytest.mark.parametrize("data", [b"", b"   \n", b"id,title\n"])
 def test_empty_files_have_no_records(data: bytes) -> None:
     assert list(read_csv(stream(data))) == []
+
+
+def test_a_consumer_may_stop_reading_early(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("id,title\n1,a\n2,b\n3,c\n")
+    with path.open("rb") as handle:
+        rows = read_csv(handle)
+        next(rows)
+    assert isinstance(rows, types.GeneratorType)
+    rows.close()  # the file was closed first: stopping must not raise
