@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .authorities import normalise_authority
 from .iris import Minter
 from .vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
 
@@ -240,8 +241,10 @@ class RecordBuilder:
         self.add(digital, LA.access_point, target)
         return node
 
-    def equivalent(self, s: NamedNode, value: str) -> None:
-        target = self.iri(value, "authority link")
+    def equivalent(self, s: NamedNode, value: str, scheme: str | None = None) -> None:
+        """``s la:equivalent`` the authority's entity IRI, whatever form ``value`` cites it in
+        (a web page, a CURIE, or a bare identifier of the authority ``scheme`` names)."""
+        target = self.iri(normalise_authority(value, scheme), "authority link")
         if target is not None:
             self.add(s, LA.equivalent, target)
 

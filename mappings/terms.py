@@ -11,6 +11,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .authorities import normalise_authority
 from .builder import Concept, clean_text
 from .iris import Minter
 from .vocab import AAT, AAT_NS, CRM, RDF, RDFS
@@ -37,9 +38,11 @@ SCHEME_CLASS: dict[str, tuple[NamedNode, NamedNode | None]] = {
 
 
 def expand_curie(value: str) -> str:
+    """``aat:300033618`` → the AAT IRI; authority references in any other form (a Getty or
+    Wikidata web page, ``http`` for ``https``) → the authority's entity IRI."""
     prefix, _, rest = value.partition(":")
     base = _PREFIXES.get(prefix)
-    return base + rest if base and not rest.startswith("//") else value
+    return normalise_authority(base + rest if base and not rest.startswith("//") else value)
 
 
 @cache
