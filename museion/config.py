@@ -119,7 +119,7 @@ class ReconciliationSection(_Strict):
     """Reconcile on every publish (``museion reconcile`` works either way)."""
     threshold: float = 0.9
     """Matcher pairs scoring at least this are merged."""
-    review_margin: float = 0.1
+    review_margin: float = 0.05
     """``museion reconcile --review`` lists pairs within this of the threshold."""
     overrides: str | None = None
     """Reviewed same/different pairs (default: the file shipped as mappings/reconciliation.toml)."""

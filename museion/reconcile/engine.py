@@ -45,7 +45,7 @@ __all__ = ["Candidate", "Matching", "ReconcileReport", "Settings", "match", "rec
 class Settings:
     threshold: float = 0.9
     """Matcher pairs scoring at least this are merged."""
-    review_margin: float = 0.1
+    review_margin: float = 0.05
     """``--review`` lists pairs scoring within this of the threshold, on either side."""
 
 
