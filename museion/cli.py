@@ -29,6 +29,8 @@ from .config import Config, load_config
 from .demo import DEMO_QUESTIONS, demo_config
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline
+from .reconcile import match, read_entities
+from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, render_html, source_counts
 from .runs import RunStatus
 from .workspace import Workspace
@@ -408,9 +410,6 @@ def reconcile(state: State, review: bool, as_json: bool) -> None:
     """
     config = state.config()
     if review:
-        from .reconcile import match, read_entities
-        from .reconcile.review import review_json, review_toml
-
         store = Workspace(config.data_dir).open_published()
         settings = config.reconciliation
         entities = read_entities(store, config.base_iri, [s.name for s in config.sources])

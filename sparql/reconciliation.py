@@ -16,7 +16,7 @@ Endpoints (relative to the service URL, e.g. ``{base}reconcile``):
 | request | answer |
 |---|---|
 | ``GET`` (no parameters) | the service manifest |
-| ``GET ?queries={...}`` or ``POST queries={...}`` (form) | v0.2 result batch, keyed like the queries |
+| ``GET ?queries={...}``, ``POST queries={...}`` (form) | v0.2 result batch, keyed as asked |
 | ``POST`` JSON ``{"queries": [...]}`` | 1.0-draft result batch ``{"results": [...]}`` |
 | ``GET /suggest/entity?prefix=`` (``/suggest/type``, ``/suggest/property``) | suggest results |
 | ``GET /preview?id=IRI`` | an HTML preview of a candidate |
@@ -159,9 +159,10 @@ class ReconciliationService:
             f"OPTIONAL {{ ?x <{CRM}P100i_died_in>|<{CRM}P99i_was_dissolved_by> ?d . "
             f"?d <{CRM}P4_has_time-span>/<{CRM}P82a_begin_of_the_begin> ?died }} }}"
         ):
-            entry = entries.get(row["a"])
-            if entry is None:
+            member_of = entries.get(row["a"])
+            if member_of is None:
                 continue
+            entry = member_of
             target = row["x"]
             if target.startswith(self.base_iri):
                 entry.members.add(target)
@@ -398,7 +399,7 @@ def _json(data: Any, status: int = 200) -> Response:
     return status, {"Content-Type": "application/json; charset=utf-8"}, body
 
 
-def handle(
+def handle(  # noqa: PLR0917
     service: ReconciliationService,
     method: str,
     path: str,
@@ -409,7 +410,7 @@ def handle(
     """One HTTP request to the service (``path`` relative to the service URL: ``""``,
     ``/suggest/entity``, ``/preview``) → (status, headers, body)."""
     params = {k: v[-1] for k, v in parse_qs(query_string, keep_blank_values=True).items()}
-    media = content_type.split(";")[0].strip().casefold()
+    media = content_type.split(";", maxsplit=1)[0].strip().casefold()
     json_body: Any = None
     if method == "POST":
         if media == "application/x-www-form-urlencoded":

@@ -7,8 +7,9 @@ ever minted: its kind, its members at the last run, the member it was first mint
 - An id stays with the new cluster that holds more than half of its previous members, or
   exactly half including its anchor. So adding members, losing a few, or splitting one off
   never renames it.
-- When one cluster holds the majority of several old aggregates (a merge), the largest one
-  (then the oldest) keeps its id; the others are retired with a redirect to it.
+- When one cluster holds the majority of several old aggregates (a merge), the one that
+  keeps most of its members (then the largest, then the oldest) keeps its id; the others
+  are retired with a redirect to it.
 - When no cluster holds such a share (a split into small parts), the id is retired with a
   redirect to every cluster that holds any of its members (300 Multiple Choices).
 - When none of its members exist any more, the id is retired as gone (410).
@@ -60,7 +61,8 @@ CREATE TABLE IF NOT EXISTS lineage (
 class Previous:
     kind: str
     anchor: str
-    created: str
+    order: int
+    """When it was minted, relative to the others (the oldest is kept in a merge)."""
     members: frozenset[str]
 
 
@@ -124,7 +126,7 @@ def assign(
             key=lambda o: (
                 -len(set(clusters[index][1]) & previous[o].members),
                 -len(previous[o].members),
-                previous[o].created,
+                previous[o].order,
                 o,
             )
         )
@@ -179,9 +181,9 @@ class Registry:
         for member, aggregate in self._db.execute("SELECT member, aggregate FROM members"):
             members.setdefault(aggregate, set()).add(member)
         return {
-            agg: Previous(kind, anchor, created, frozenset(members.get(agg, ())))
-            for agg, kind, anchor, created in self._db.execute(
-                "SELECT id, kind, anchor, created FROM aggregates WHERE status = 'live'"
+            agg: Previous(kind, anchor, order, frozenset(members.get(agg, ())))
+            for agg, kind, anchor, order in self._db.execute(
+                "SELECT id, kind, anchor, rowid FROM aggregates WHERE status = 'live'"
             )
         }
 
