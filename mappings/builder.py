@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .authorities import normalise_authority
 from .iris import Minter
 from .normalise.language import language_tag
 from .normalise.text import clean_text
@@ -270,8 +271,10 @@ class RecordBuilder:
         self.add(digital, LA.access_point, target)
         return node
 
-    def equivalent(self, s: NamedNode, value: str) -> None:
-        target = self.iri(value, "authority link")
+    def equivalent(self, s: NamedNode, value: str, scheme: str | None = None) -> None:
+        """``s la:equivalent`` the authority's entity IRI, whatever form ``value`` cites it in
+        (a web page, a CURIE, or a bare identifier of the authority ``scheme`` names)."""
+        target = self.iri(normalise_authority(value, scheme), "authority link")
         if target is not None:
             self.add(s, LA.equivalent, target)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .authorities import normalise_authority
 from .builder import Concept, clean_text
 from .iris import Minter
 from .vocab import AAT, AAT_NS, CRM, RDF, RDFS
@@ -96,9 +97,11 @@ def match_key(term: str) -> str:
 
 
 def expand_curie(value: str) -> str:
+    """``aat:300033618`` → the AAT IRI; authority references in any other form (a Getty or
+    Wikidata web page, ``http`` for ``https``) → the authority's entity IRI."""
     prefix, _, rest = value.partition(":")
     base = _PREFIXES.get(prefix)
-    return base + rest if base and not rest.startswith("//") else value
+    return normalise_authority(base + rest if base and not rest.startswith("//") else value)
 
 
 @cache

@@ -17,6 +17,7 @@ __all__ = [
     "FOAF",
     "LA",
     "MUSEION",
+    "OWL",
     "PROV",
     "RDF",
     "RDFS",
@@ -73,6 +74,8 @@ class DCTERMS:
     created = NamedNode("http://purl.org/dc/terms/created")
     format = NamedNode("http://purl.org/dc/terms/format")
     publisher = NamedNode("http://purl.org/dc/terms/publisher")
+    isReplacedBy = NamedNode("http://purl.org/dc/terms/isReplacedBy")  # noqa: N815
+    replaces = NamedNode("http://purl.org/dc/terms/replaces")
 
 
 class FOAF:
@@ -87,6 +90,16 @@ class PROV:
     wasInvalidatedBy = NamedNode("http://www.w3.org/ns/prov#wasInvalidatedBy")  # noqa: N815
     startedAtTime = NamedNode("http://www.w3.org/ns/prov#startedAtTime")  # noqa: N815
     endedAtTime = NamedNode("http://www.w3.org/ns/prov#endedAtTime")  # noqa: N815
+    wasDerivedFrom = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")  # noqa: N815
+
+
+class OWL:
+    """OWL's axiom annotation: the standard way to say things about one triple."""
+
+    Axiom = NamedNode("http://www.w3.org/2002/07/owl#Axiom")
+    annotatedSource = NamedNode("http://www.w3.org/2002/07/owl#annotatedSource")  # noqa: N815
+    annotatedProperty = NamedNode("http://www.w3.org/2002/07/owl#annotatedProperty")  # noqa: N815
+    annotatedTarget = NamedNode("http://www.w3.org/2002/07/owl#annotatedTarget")  # noqa: N815
 
 
 class VOID:
@@ -126,6 +139,24 @@ class MUSEION:
     providerId = NamedNode(MUSEION_NS + "providerId")  # noqa: N815
     """The identifier the source's protocol knows a record graph's record by (the OAI-PMH
     header identifier); a deletion names the record by it."""
+    # reconciliation
+    Aggregate = NamedNode(MUSEION_NS + "Aggregate")
+    """An entity Museion made by reconciling partners' entities (``{base}person/{id}``);
+    ``la:equivalent`` links it to each partner entity and authority record it stands for."""
+    ReconciliationLink = NamedNode(MUSEION_NS + "ReconciliationLink")
+    """Why an aggregate is ``la:equivalent`` to a partner entity: an ``owl:Axiom`` annotating
+    that triple with the method, score and evidence."""
+    method = NamedNode(MUSEION_NS + "method")
+    """``authority``, ``override``, ``matcher`` or ``single`` (the entity matched nothing)."""
+    score = NamedNode(MUSEION_NS + "score")
+    evidence = NamedNode(MUSEION_NS + "evidence")
+    authority = NamedNode(MUSEION_NS + "authority")
+    """The authority record a link was made by (method ``authority``)."""
+    matchedWith = NamedNode(MUSEION_NS + "matchedWith")  # noqa: N815
+    """The partner entity a matcher or override link was made with."""
+    Redirect = NamedNode(MUSEION_NS + "Redirect")
+    """A retired aggregate IRI (merged into another, or split): ``dcterms:isReplacedBy`` says
+    where it went; the endpoint answers 308 (one replacement) or 300 (several)."""
 
 
 class CRM:

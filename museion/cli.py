@@ -29,6 +29,8 @@ from .config import Config, load_config
 from .demo import DEMO_QUESTIONS, demo_config
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline
+from .reconcile import match, read_entities
+from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, render_html, source_counts
 from .runs import RunStatus
 from .workspace import Workspace
@@ -404,6 +406,49 @@ def stats(state: State, as_json: bool) -> None:
             )
         )
     out.print(table)
+
+
+@main.command()
+@click.option(
+    "--review",
+    is_flag=True,
+    help="List the uncertain pairs with their evidence (changes nothing).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --review: print JSON.")
+@click.pass_obj
+@reports_errors
+def reconcile(state: State, review: bool, as_json: bool) -> None:
+    """Reconcile persons, groups and places across partners, and publish.
+
+    With --review, print the pairs scored just below and above the threshold as blocks to
+    paste into the overrides file ([reconciliation] overrides).
+    """
+    config = state.config()
+    if review:
+        store = Workspace(config.data_dir).open_published()
+        settings = config.reconciliation
+        entities = read_entities(store, config.base_iri, [s.name for s in config.sources])
+        matching = match(entities, settings.settings, settings.overrides, config.base_iri)
+        same, different = settings.overrides.resolve(config.base_iri)
+        decided = {frozenset((a, b)) for a, b, _ in same} | {frozenset(p) for p in different}
+        render = review_json if as_json else review_toml
+        click.echo(render(matching, settings.settings, config.base_iri, decided), nl=False)
+        return
+    report = Pipeline(config).reconcile()
+    aggregates = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.aggregates.items()))
+    links = ", ".join(f"{n} by {method}" for method, n in sorted(report.links.items()))
+    err.print(
+        f"reconciled {report.entities} partner entities into {aggregates or 'no aggregates'} "
+        f"({report.merged_clusters} joining several; links: {links or 'none'}; "
+        f"{report.uncertain} uncertain pairs: museion reconcile --review)"
+    )
+    if report.retired:
+        err.print(
+            "  retired ids: "
+            + ", ".join(f"{n} {status}" for status, n in sorted(report.retired.items()))
+        )
+    for iri in report.unknown_overrides:
+        err.print(f"  [yellow]overrides name an entity the store does not hold:[/] {escape(iri)}")
 
 
 @main.command()

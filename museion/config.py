@@ -21,7 +21,17 @@ import mappings
 from mappings.normalise import language_tag
 from museion_errors import ConfigError
 
-__all__ = ["Config", "PartnerConfig", "SourceConfig", "load_config", "parse_config"]
+from .reconcile.engine import Settings
+from .reconcile.overrides import Overrides, default_overrides_path, load_overrides
+
+__all__ = [
+    "Config",
+    "PartnerConfig",
+    "ReconciliationConfig",
+    "SourceConfig",
+    "load_config",
+    "parse_config",
+]
 
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -122,11 +132,49 @@ def _bcp47(value: str | None) -> str | None:
     return tag
 
 
+class ReconciliationSection(_Strict):
+    """``[reconciliation]``: the same artist, group or place across partners."""
+
+    enabled: bool = True
+    """Reconcile on every publish (``museion reconcile`` works either way)."""
+    threshold: float = 0.9
+    """Matcher pairs scoring at least this are merged."""
+    review_margin: float = 0.05
+    """``museion reconcile --review`` lists pairs within this of the threshold."""
+    overrides: str | None = None
+    """Reviewed same/different pairs (default: the file shipped as mappings/reconciliation.toml)."""
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold(cls, value: float) -> float:
+        if not 0 < value <= 1:
+            raise ValueError(
+                f"{value} is not a score threshold: use a number above 0 and at most 1 "
+                "(0.9 merges only pairs the matcher is sure of)"
+            )
+        return value
+
+    @field_validator("review_margin")
+    @classmethod
+    def _margin(cls, value: float) -> float:
+        if not 0 <= value < 1:
+            raise ValueError(f"{value} is not a margin: use a number from 0 up to (not) 1")
+        return value
+
+
+@dataclass(frozen=True)
+class ReconciliationConfig:
+    enabled: bool = True
+    settings: Settings = field(default_factory=Settings)
+    overrides: Overrides = field(default_factory=lambda: Overrides(None))
+
+
 class _File(_Strict):
     store: StoreSection = Field(default_factory=StoreSection)
     publish: PublishSection
     sources: list[dict[str, Any]] = Field(default_factory=list)
     endpoint: dict[str, Any] = Field(default_factory=dict)
+    reconciliation: ReconciliationSection = Field(default_factory=ReconciliationSection)
 
 
 @dataclass(frozen=True)
@@ -151,6 +199,7 @@ class Config:
     sources: list[SourceConfig] = field(default_factory=list)
     batch_size: int = 500
     endpoint: dict[str, Any] = field(default_factory=dict)
+    reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -205,6 +254,20 @@ def parse_config(text: str, path: Path) -> Config:
         batch_size=top.store.batch_size,
         sources=sources,
         endpoint=top.endpoint,
+        reconciliation=_reconciliation(top.reconciliation, base),
+    )
+
+
+def _reconciliation(section: ReconciliationSection, base: Path) -> ReconciliationConfig:
+    if section.overrides is None:
+        path = default_overrides_path()
+    else:
+        path = Path(section.overrides)
+        path = path if path.is_absolute() else base / path
+    return ReconciliationConfig(
+        enabled=section.enabled,
+        settings=Settings(threshold=section.threshold, review_margin=section.review_margin),
+        overrides=load_overrides(path),
     )
 
 

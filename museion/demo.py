@@ -11,7 +11,7 @@ from .config import Config, load_config
 __all__ = ["DEMO_QUESTIONS", "demo_config", "examples_dir"]
 
 DEMO_QUESTIONS = (
-    ("Every work by Pablo Picasso held by either partner", "02-works-by-artist"),
+    ("Every work by Pablo Picasso held by either partner", "07-works-by-artist-across-partners"),
     ("Artists held by more than one partner", "03-artists-in-several-collections"),
     ("Objects per partner", "01-objects-per-partner"),
     ("Works made 1900–1950, with images (the first 25)", "04-works-by-period"),

@@ -25,6 +25,8 @@ from store import Store
 from .apply import apply_run, now, run_row
 from .config import Config, SourceConfig
 from .index import RecordIndex
+from .provenance import meta_graph
+from .reconcile import ReconcileReport, reconcile
 from .runs import Run, RunStatus
 from .stage import HarvestSummary, Progress, mapping_id, stage
 from .workspace import Workspace, new_id
@@ -33,6 +35,9 @@ __all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "gate"]
 
 KEEP_RUNS = 3
 """Finished run directories kept per source (held and resumable runs are always kept)."""
+
+RECONCILIATION_REGISTRY = "reconciliation.sqlite"
+"""The aggregate id registry, in the data directory (museion.reconcile.registry)."""
 
 
 def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
@@ -68,6 +73,8 @@ class Pipeline:
         self.config = config
         self.workspace = Workspace(config.data_dir)
         self.progress = progress
+        self.reconciliation: ReconcileReport | None = None
+        """What the last reconciliation of this pipeline did."""
 
     @contextmanager
     def writer(self) -> Iterator[Writer]:
@@ -241,6 +248,7 @@ class Pipeline:
             run.close()
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        self._reconcile(writer.store)
         snapshot = self.workspace.publish(writer.store)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
@@ -258,6 +266,32 @@ class Pipeline:
             run.close()
         for directory in finished[:-KEEP_RUNS]:
             shutil.rmtree(directory, ignore_errors=True)
+
+    # -- reconciliation -------------------------------------------------------------------
+    def _reconcile(self, store: Store, *, force: bool = False) -> ReconcileReport | None:
+        """Aggregate entities for the same person, group or place across partners; part of
+        every publish, after the runs are applied and before the snapshot is taken."""
+        settings = self.config.reconciliation
+        if not (settings.enabled or force):
+            return None
+        self.reconciliation = reconcile(
+            store,
+            self.config.base_iri,
+            [source.name for source in self.config.sources],
+            self.workspace.data_dir / RECONCILIATION_REGISTRY,
+            settings.settings,
+            settings.overrides,
+            meta_graph(self.config.base_iri).value,
+        )
+        return self.reconciliation
+
+    def reconcile(self) -> ReconcileReport:
+        """``museion reconcile``: reconcile the working store now and publish it."""
+        with self.writer() as writer:
+            report = self._reconcile(writer.store, force=True)
+            assert report is not None
+            self.workspace.publish(writer.store)
+            return report
 
     # -- held runs, remapping, dry runs ---------------------------------------------------
     def publish_held(self, name: str, *, force: bool) -> HarvestSummary:

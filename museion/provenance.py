@@ -16,6 +16,7 @@ import hashlib
 from pyoxigraph import Literal, NamedNode, Quad
 
 from mappings import Minter
+from mappings.authorities import normalise_authority
 from mappings.vocab import (
     AAT,
     CRM,
@@ -97,7 +98,7 @@ def source_quads(minter: Minter, source: SourceConfig) -> list[Quad]:
         Quad(name, CRM.P190_has_symbolic_content, label, graph),
     ]
     for target in source.partner.equivalent:
-        quads.append(Quad(partner, LA.equivalent, NamedNode(target), graph))
+        quads.append(Quad(partner, LA.equivalent, NamedNode(normalise_authority(target)), graph))
     if source.partner.homepage:
         page = NamedNode(f"{partner.value}/page/1")
         digital = NamedNode(f"{page.value}/digital")

@@ -6,6 +6,7 @@ museion-data/
   published/<snapshot>/   immutable snapshots (Oxigraph backups: hard links, cheap)
   published/CURRENT       the name of the snapshot queries read
   records.sqlite          the record index: payloads, checksums, history, runs
+  reconciliation.sqlite   aggregate ids ever minted, their members, redirects (museion.reconcile)
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
   state.json              per-source harvester state; whether a write was interrupted
   writer.lock             held by the one process that writes

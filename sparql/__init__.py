@@ -2,13 +2,17 @@
 
 from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
+from .reconciliation import ReconciliationService
+from .reconciliation_wsgi import make_wsgi_app
 from .render import render_results
 
 __all__ = [
     "PREFIXES",
     "ExampleQuery",
+    "ReconciliationService",
     "example_queries",
     "example_query",
+    "make_wsgi_app",
     "prologue",
     "render_results",
 ]

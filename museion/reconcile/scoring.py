@@ -1,0 +1,341 @@
+"""Scoring a candidate pair: how likely two partner entities are one, and the evidence.
+
+The score is a log-odds sum in the manner of Fellegi and Sunter: a prior for a pair that
+blocking put together, plus a weight for each piece of evidence (names, life dates, places,
+gender, nationality, roles), squashed to 0..1 by the logistic function. Evidence that two
+entities cannot be one — given names that differ, lives that do not overlap, another
+generation, different authority records of one scheme, an anonymous "unknown American" — is a
+*veto*: the pair scores 0 and no chain of other links may join them either.
+
+The weights are set so that a name alone never reaches the default threshold (0.9): "John
+Smith" and "John Smith" with no dates are sent for review, not merged. A full name with one
+agreeing life date does reach it, and so does an exactly equal multi-word group name.
+Precision matters more than recall: a wrong merge damages every query that touches it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from mappings.authorities import authority_scheme
+
+from .entities import Entity
+from .names import (
+    NameMatch,
+    compare_group_names,
+    compare_person_names,
+    fold,
+    is_anonymous,
+    parse_person_name,
+)
+from .places import compare_places, parse_place
+
+__all__ = [
+    "WEIGHTS",
+    "Score",
+    "ambiguous_place_names",
+    "group_like",
+    "score_pair",
+    "score_places",
+]
+
+WEIGHTS: dict[str, float] = {
+    "prior": -3.0,
+    "name exact": 5.0,
+    "name compatible": 4.0,
+    "name reordered": 3.5,
+    "initials equal": 3.5,
+    "first initial": 2.0,
+    "surname only": 1.5,
+    "surname spelling": -1.0,
+    "group name": 5.5,
+    "group name, one word": 2.5,
+    "year equal": 2.5,
+    "year within 1": 1.0,
+    "year off by 2-5": -2.5,
+    "place equal": 1.0,
+    "place differs": -0.5,
+    "gender differs": -3.0,
+    "nationality equal": 0.3,
+    "nationality differs": -0.3,
+    "role shared": 0.3,
+    "works decades apart": -3.0,
+    "place name": 3.0,
+    "place in one country": 2.0,
+    "place in one region": 2.0,
+    "place in one named place": 0.5,
+    "place name ambiguous": -2.5,
+}
+"""Log-odds weights of each kind of evidence (README: Reconciliation)."""
+
+YEAR_VETO = 5
+"""Life years further apart than this mean two people."""
+
+
+@dataclass(slots=True)
+class Score:
+    """The result of comparing two entities."""
+
+    value: float
+    """0..1; 0 with a veto."""
+    evidence: list[str] = field(default_factory=list)
+    veto: str | None = None
+
+    @property
+    def vetoed(self) -> bool:
+        return self.veto is not None
+
+
+def _vetoed(reason: str) -> Score:
+    return Score(0.0, [reason], reason)
+
+
+def group_like(entity: Entity) -> bool:
+    """A group, or a "person" whose name is no personal name: none of its sort names is
+    inverted although they have several words ("Guerrilla Girls", not "Girls, Guerrilla").
+    Only consulted when a person is compared with a group."""
+    if entity.kind == "group":
+        return True
+    if entity.kind != "person" or not entity.sort_names:
+        return False
+    return all("," not in s and len(fold(s).split()) > 1 for s in entity.sort_names)
+
+
+def _authority_conflict(a: Entity, b: Entity) -> str | None:
+    schemes_a: dict[str, set[str]] = {}
+    for iri in a.equivalents:
+        scheme = authority_scheme(iri)
+        if scheme:
+            schemes_a.setdefault(scheme, set()).add(iri)
+    for iri in b.equivalents:
+        scheme = authority_scheme(iri)
+        shared = a.equivalents & b.equivalents
+        if scheme and scheme in schemes_a and iri not in schemes_a[scheme] and not shared:
+            first = sorted(schemes_a[scheme])[0]
+            return f"different {scheme.upper()} records ({first} / {iri})"
+    return None
+
+
+def score_pair(a: Entity, b: Entity) -> Score:
+    """Score two partner entities of the same kind (persons and groups count as one kind)."""
+    conflict = _authority_conflict(a, b)
+    if conflict:
+        return _vetoed(conflict)
+    if a.kind == "place" or b.kind == "place":
+        return _score_places(a, b)
+    for entity in (a, b):
+        if entity.names and all(is_anonymous(n) for n in entity.names):
+            return _vetoed(f"{entity.label()!r} is anonymous")
+    weights = [WEIGHTS["prior"]]
+    evidence: list[str] = []
+    name_weight, name_evidence, veto = _compare_names(a, b)
+    if veto:
+        return _vetoed(veto)
+    weights.append(name_weight)
+    evidence.append(name_evidence)
+    for which, first, second in (("birth", a.birth, b.birth), ("death", a.death, b.death)):
+        weight, said, veto = _compare_years(which, first, second)
+        if veto:
+            return _vetoed(veto)
+        if said:
+            weights.append(weight)
+            evidence.append(said)
+    veto = _lives_overlap(a, b)
+    if veto:
+        return _vetoed(veto)
+    for label, first_places, second_places in (
+        ("birth place", a.birth_places, b.birth_places),
+        ("death place", a.death_places, b.death_places),
+    ):
+        if first_places and second_places:
+            if _same_place(first_places, second_places):
+                weights.append(WEIGHTS["place equal"])
+                evidence.append(f"{label} agrees ({first_places[0]} / {second_places[0]})")
+            else:
+                weights.append(WEIGHTS["place differs"])
+                evidence.append(f"{label} differs ({first_places[0]} / {second_places[0]})")
+    if a.gender and b.gender and not a.gender & b.gender and a.kind == b.kind == "person":
+        weights.append(WEIGHTS["gender differs"])
+        evidence.append(f"gender differs ({_one(a.gender)} / {_one(b.gender)})")
+    if a.nationality and b.nationality:
+        if a.nationality & b.nationality:
+            weights.append(WEIGHTS["nationality equal"])
+            evidence.append(f"nationality {_one(a.nationality & b.nationality)}")
+        else:
+            weights.append(WEIGHTS["nationality differs"])
+            evidence.append(f"nationality differs ({_one(a.nationality)} / {_one(b.nationality)})")
+    shared_roles = a.roles & b.roles
+    if shared_roles:
+        weights.append(WEIGHTS["role shared"])
+        evidence.append(f"both {_one(shared_roles)}")
+    elif a.roles and b.roles:
+        evidence.append(f"roles {_one(a.roles)} / {_one(b.roles)}")
+    if a.floruit and b.floruit:
+        gap = max(a.floruit[0], b.floruit[0]) - min(a.floruit[1], b.floruit[1])
+        if gap > 60:
+            weights.append(WEIGHTS["works decades apart"])
+            evidence.append(f"works dated {_span(a.floruit)} / {_span(b.floruit)}")
+    if a.kind != b.kind:
+        # Allowed only for a "person" whose name is no personal name (group_like): the
+        # partner's mapping had no way to say it is a group.
+        evidence.append(f"a {a.kind} in {a.source}, a {b.kind} in {b.source}")
+    return Score(_logistic(sum(weights)), evidence)
+
+
+def _compare_names(a: Entity, b: Entity) -> tuple[float, str, str | None]:
+    """The best agreement between any name of ``a`` and any name of ``b``."""
+    if a.kind != b.kind or a.kind == "group":
+        if not (group_like(a) and group_like(b)):
+            return 0.0, "", f"a group and a person ({a.label()!r} / {b.label()!r})"
+        best: tuple[float, str] | None = None
+        for x in a.names:
+            for y in b.names:
+                same, words, said = compare_group_names(x, y)
+                if same:
+                    weight = {0: 0.0, 1: WEIGHTS["group name, one word"]}.get(
+                        words, WEIGHTS["group name"]
+                    )
+                    if best is None or weight > best[0]:
+                        best = (weight, said)
+        if best is None:
+            return 0.0, "", f"names differ ({a.label()!r} / {b.label()!r})"
+        return best[0], best[1], None
+    best_level: tuple[int, float, str] | None = None
+    conflict = f"names differ ({a.label()!r} / {b.label()!r})"
+    for x in a.names:
+        px = parse_person_name(x)
+        if px is None:
+            continue
+        for y in b.names:
+            py = parse_person_name(y)
+            if py is None:
+                continue
+            level, surname, said = compare_person_names(px, py)
+            if level == NameMatch.CONFLICT:
+                conflict = said
+                continue
+            key = (int(level), surname, said)
+            if best_level is None or key[:2] > best_level[:2]:
+                best_level = key
+    if best_level is None:
+        return 0.0, "", conflict
+    rank, surname, said = best_level
+    weight = {
+        NameMatch.EXACT: WEIGHTS["name exact"],
+        NameMatch.COMPATIBLE: WEIGHTS["name compatible"],
+        NameMatch.REORDERED: WEIGHTS["name reordered"],
+        NameMatch.INITIALS: WEIGHTS["initials equal"],
+        NameMatch.INITIAL: WEIGHTS["first initial"],
+        NameMatch.SURNAME_ONLY: WEIGHTS["surname only"],
+    }[NameMatch(rank)]
+    if surname < 1.0:
+        weight += WEIGHTS["surname spelling"]
+    return weight, said, None
+
+
+def _compare_years(
+    which: str, a: tuple[int | None, int | None] | None, b: tuple[int | None, int | None] | None
+) -> tuple[float, str, str | None]:
+    if a is None or b is None:
+        return 0.0, "", None
+    ya, yb = a[0] if a[0] is not None else a[1], b[0] if b[0] is not None else b[1]
+    if ya is None or yb is None:
+        return 0.0, "", None
+    diff = abs(ya - yb)
+    if diff == 0:
+        return WEIGHTS["year equal"], f"{which} {ya} = {yb}", None
+    if diff == 1:
+        return WEIGHTS["year within 1"], f"{which} {ya} ≈ {yb}", None
+    if diff <= YEAR_VETO:
+        return WEIGHTS["year off by 2-5"], f"{which} {ya} ≠ {yb}", None
+    return 0.0, "", f"{which} years differ ({ya} / {yb})"
+
+
+def _lives_overlap(a: Entity, b: Entity) -> str | None:
+    """One lived (or worked) before the other was born."""
+    for first, second in ((a, b), (b, a)):
+        born = second.birth[0] if second.birth and second.birth[0] is not None else None
+        died = first.death[1] if first.death and first.death[1] is not None else None
+        if born is not None and died is not None and died < born - YEAR_VETO:
+            return f"{first.label()!r} died {died}, before {second.label()!r} was born {born}"
+        if born is not None and first.floruit and first.floruit[1] < born:
+            return (
+                f"{first.label()!r} made works by {first.floruit[1]}, before "
+                f"{second.label()!r} was born ({born})"
+            )
+    return None
+
+
+def _same_place(a: list[str], b: list[str]) -> bool:
+    for x in a:
+        for y in b:
+            px, py = parse_place(x), parse_place(y)
+            if px is not None and py is not None and px.name == py.name:
+                return True
+    return False
+
+
+def _score_places(a: Entity, b: Entity, ambiguous: frozenset[str] = frozenset()) -> Score:
+    if a.kind != b.kind:
+        return _vetoed("a place and an actor")
+    best: tuple[float, list[str]] | None = None
+    reason = f"names differ ({a.label()!r} / {b.label()!r})"
+    for x in a.names or [a.label()]:
+        px = parse_place(x, tuple(a.within))
+        for y in b.names or [b.label()]:
+            py = parse_place(y, tuple(b.within))
+            if px is None or py is None:
+                continue
+            same, said = compare_places(px, py)
+            if not same:
+                reason = said
+                continue
+            shared = px.containers & py.containers
+            weight = WEIGHTS["prior"] + WEIGHTS["place name"]
+            evidence = [said]
+            if any(k.startswith("country:") for k in shared):
+                weight += WEIGHTS["place in one country"]
+            if any(k.startswith("sub:") for k in shared):
+                weight += WEIGHTS["place in one region"]
+            elif px.name in ambiguous:
+                weight += WEIGHTS["place name ambiguous"]
+                evidence.append(f"{px.name!r} names places in different regions here")
+            if any(k.startswith("name:") for k in shared):
+                weight += WEIGHTS["place in one named place"]
+            if best is None or weight > best[0]:
+                best = (weight, evidence)
+    if best is None:
+        return _vetoed(reason)
+    return Score(_logistic(best[0]), best[1])
+
+
+def ambiguous_place_names(scored: list[tuple[Entity, Entity, Score]]) -> frozenset[str]:
+    """Place names this data uses for places in different countries or regions
+    ("Woodstock" in New York and in Vermont): for them one shared country is not enough."""
+    found = set()
+    for a, _b, result in scored:
+        if a.kind == "place" and result.veto and result.veto.startswith("in different"):
+            for name in a.names:
+                parsed = parse_place(name)
+                if parsed is not None:
+                    found.add(parsed.name)
+    return frozenset(found)
+
+
+def score_places(a: Entity, b: Entity, ambiguous: frozenset[str]) -> Score:
+    """``score_pair`` for two places, knowing which names are ambiguous in this data."""
+    conflict = _authority_conflict(a, b)
+    return _vetoed(conflict) if conflict else _score_places(a, b, ambiguous)
+
+
+def _logistic(x: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-x)), 4)
+
+
+def _one(values: set[str]) -> str:
+    return ", ".join(sorted(values))
+
+
+def _span(years: tuple[int, int]) -> str:
+    return f"{years[0]}–{years[1]}" if years[0] != years[1] else str(years[0])
