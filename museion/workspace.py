@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from museion_errors import StoreError
 from store import Store
+from store.snapshots import current_snapshot, publish_snapshot, snapshots
 
 __all__ = ["KEEP_SNAPSHOTS", "Workspace"]
 
@@ -82,31 +80,15 @@ class Workspace:
     # -- published snapshots --------------------------------------------------------------
     def published_path(self) -> Path | None:
         """The snapshot queries should read, or None before the first publish."""
-        try:
-            name = (self.published_dir / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        path = self.published_dir / name
-        return path if path.is_dir() else None
+        return current_snapshot(self.published_dir)
 
     def snapshots(self) -> list[Path]:
         """Published snapshots, oldest first."""
-        if not self.published_dir.is_dir():
-            return []
-        return sorted(p for p in self.published_dir.iterdir() if p.is_dir())
+        return snapshots(self.published_dir)
 
     def publish(self, store: Store) -> Path:
         """Snapshot the working store and make it what queries read, atomically."""
-        name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
-        self.published_dir.mkdir(parents=True, exist_ok=True)
-        target = self.published_dir / name
-        store.flush()
-        store.backup(target)
-        _atomic_write(self.published_dir / "CURRENT", name + "\n")
-        for old in self.snapshots()[:-KEEP_SNAPSHOTS]:
-            if old != target:
-                shutil.rmtree(old, ignore_errors=True)
-        return target
+        return publish_snapshot(store, self.published_dir, keep=KEEP_SNAPSHOTS)
 
     def open_published(self) -> Store:
         path = self.published_path()

@@ -18,6 +18,7 @@ from typing import Any
 
 from pyoxigraph import (
     DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -39,6 +40,13 @@ _DEFAULT = DefaultGraph()
 
 def _values(graphs: Iterable[NamedNode]) -> str:
     return " ".join(str(g) for g in graphs)
+
+
+_REDERIVE_DEFAULT = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
+"""Make the default graph the merge of the named graphs again, touching only what differs."""
 
 
 class Store:
@@ -76,6 +84,15 @@ class Store:
             raise QueryError(f"the query is not valid SPARQL: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
+
+    def triples(
+        self,
+        subject: NamedNode | None = None,
+        predicate: NamedNode | None = None,
+        obj: NamedNode | Literal | None = None,
+    ) -> Iterator[Quad]:
+        """Statements of the merged default graph matching a pattern (None matches anything)."""
+        return self._store.quads_for_pattern(subject, predicate, obj, _DEFAULT)
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT query's rows as dicts of plain Python values, for Museion's own bookkeeping."""
@@ -176,6 +193,24 @@ class Store:
         self._store.update(
             "DROP SILENT DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
         )
+
+    def update_named_graphs(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update that changes named graphs, and let the default graph follow it.
+
+        The update and the re-derivation of the default graph run as one transaction: a reader
+        of the store sees both or neither. The re-derivation reads the whole store (it cannot
+        know which triples the update's patterns touched), which suits corrections, not bulk
+        loads. ``sparql`` must hold at least one operation and no trailing ``;``. Writes
+        aimed at the default graph itself must be refused by the caller: the default graph is
+        derived, and they would be undone here.
+        """
+        self._writable()
+        try:
+            self._store.update(sparql + "\n;\n" + _REDERIVE_DEFAULT, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QueryError(f"the update is not valid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
         self._writable()
