@@ -88,7 +88,14 @@ class Workspace:
 
     def publish(self, store: Store) -> Path:
         """Snapshot the working store and make it what queries read, atomically."""
-        return publish_snapshot(store, self.published_dir, keep=KEEP_SNAPSHOTS)
+        sources = {
+            name: {"harvested": state["harvested"]}
+            for name, state in self.state().get("sources", {}).items()
+            if state.get("harvested")
+        }
+        return publish_snapshot(
+            store, self.published_dir, keep=KEEP_SNAPSHOTS, about={"sources": sources}
+        )
 
     def open_published(self) -> Store:
         path = self.published_path()

@@ -3,12 +3,16 @@
 from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .render import render_results
+from .server import serve
+from .settings import EndpointSettings
 
 __all__ = [
     "PREFIXES",
+    "EndpointSettings",
     "ExampleQuery",
     "example_queries",
     "example_query",
     "prologue",
     "render_results",
+    "serve",
 ]

@@ -13,18 +13,26 @@ restart, and no reader ever sees a half-written store (ARCHITECTURE §5).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .oxigraph import Store
 
-__all__ = ["CURRENT", "Pointer", "current_snapshot", "publish_snapshot", "snapshots"]
+__all__ = [
+    "CURRENT",
+    "Pointer",
+    "current_snapshot",
+    "manifest",
+    "publish_snapshot",
+    "snapshots",
+]
 
 CURRENT = "CURRENT"
 
@@ -46,19 +54,36 @@ def snapshots(published_dir: Path) -> list[Path]:
     return sorted(p for p in published_dir.iterdir() if p.is_dir())
 
 
-def publish_snapshot(store: Store, published_dir: Path, *, keep: int) -> Path:
-    """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``."""
+def manifest(snapshot: Path) -> dict[str, Any]:
+    """What the publisher said about a snapshot (``<name>.json`` beside it), or {}."""
+    try:
+        data = json.loads(snapshot.with_name(snapshot.name + ".json").read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def publish_snapshot(
+    store: Store, published_dir: Path, *, keep: int, about: dict[str, Any] | None = None
+) -> Path:
+    """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
+
+    ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
+    harvested, which the endpoint's VoID description reports."""
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / name
     store.flush()
     store.backup(target)
+    if about is not None:
+        target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
     tmp = published_dir / (CURRENT + ".tmp")
     tmp.write_text(name + "\n", encoding="utf-8")
     os.replace(tmp, published_dir / CURRENT)
     for old in snapshots(published_dir)[:-keep]:
         if old != target:
             shutil.rmtree(old, ignore_errors=True)
+            old.with_name(old.name + ".json").unlink(missing_ok=True)
     return target
 
 
