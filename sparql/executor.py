@@ -190,7 +190,7 @@ class Worker:
                     http_status=503,
                 ) from exc
             try:
-                store.update_named_graphs(job.update, base_iri=job.base_iri)
+                store.update_named_graphs(job.update, base_iri=job.base_iri, prefixes=PREFIXES)
                 about = manifest(self._path) if self._path is not None else {}
                 about["updated"] = datetime.now(UTC).isoformat()
                 publish_snapshot(store, published, keep=self.settings.keep_snapshots, about=about)

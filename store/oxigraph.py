@@ -194,7 +194,13 @@ class Store:
             "DROP SILENT DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
         )
 
-    def update_named_graphs(self, sparql: str, *, base_iri: str | None = None) -> None:
+    def update_named_graphs(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         """Run a SPARQL update that changes named graphs, and let the default graph follow it.
 
         The update and the re-derivation of the default graph run as one transaction: a reader
@@ -206,7 +212,11 @@ class Store:
         """
         self._writable()
         try:
-            self._store.update(sparql + "\n;\n" + _REDERIVE_DEFAULT, base_iri=base_iri)
+            self._store.update(
+                sparql + "\n;\n" + _REDERIVE_DEFAULT,
+                base_iri=base_iri,
+                prefixes=dict(prefixes) if prefixes else None,
+            )
         except SyntaxError as exc:
             raise QueryError(f"the update is not valid SPARQL: {exc}") from exc
         except OSError as exc:
