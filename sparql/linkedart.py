@@ -60,14 +60,27 @@ def linked_art_document(iri: str, triples: Iterable[Triple]) -> dict[str, Any]:
     return stripped
 
 
+_NUMBERS = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:int", "xsd:long"}
+_FIRST = ("@context", "id", "type", "_label")
+
+
 def _strip_ids(node: Any, iri: str, *, top: bool = False) -> Any:
+    """Drop the ``id`` of nodes minted under the entity, write numbers as JSON numbers and
+    labels as plain strings, and put ``id``, ``type`` and ``_label`` first, as Linked Art
+    documents do."""
     if isinstance(node, list):
         return [_strip_ids(item, iri) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {}
-    for key, value in node.items():
+    if set(node) == {"type", "@value"} and node["type"] in _NUMBERS:
+        number = float(node["@value"])
+        return int(number) if number.is_integer() and "." not in node["@value"] else number
+    out: dict[str, Any] = {}
+    for key in sorted(node, key=lambda k: _FIRST.index(k) if k in _FIRST else len(_FIRST)):
+        value = node[key]
         if key == "id" and not top and isinstance(value, str) and value.startswith(iri + "/"):
             continue
+        if key == "_label" and isinstance(value, dict) and "@value" in value:
+            value = value["@value"]
         out[key] = _strip_ids(value, iri)
     return out

@@ -123,6 +123,9 @@ class Description:
     label: str
     triples: list[Triple]
     root: Node
+    references: list[Triple] = field(default_factory=list)
+    """Type and label of each entity the description links to: Linked Art documents show
+    references as ``{"id", "type", "_label"}``."""
     images: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     partners: list[Value] = field(default_factory=list)
@@ -168,7 +171,9 @@ def describe(worker: Worker, iri: str) -> Description | Gone | None:
             if isinstance(obj, NamedNode):
                 inner = obj.value.startswith(iri + "/") or obj.value.startswith(node.value + "/")
                 if inner and obj.value not in seen and depth < MAX_DEPTH:
-                    value = Value(labels.get(obj.value), node=walk(obj, depth + 1))
+                    short = obj.value[len(iri) + 1 :] if obj.value.startswith(iri + "/") else ""
+                    text = labels.own_label(obj.value) or short or labels.get(obj.value)
+                    value = Value(text, node=walk(obj, depth + 1))
                 else:
                     value = Value(labels.get(obj.value), local_href(obj.value, base))
             elif isinstance(obj, Literal):
@@ -193,7 +198,29 @@ def describe(worker: Worker, iri: str) -> Description | Gone | None:
     )
     description.is_object = any(v.href == CRM + "E22_Human-Made_Object" for v in root.types)
     _highlights(worker, description, labels)
+    description.references = _references(worker, iri, triples)
     return description
+
+
+def _references(worker: Worker, iri: str, triples: list[Triple]) -> list[Triple]:
+    store = worker.store()
+    out: list[Triple] = []
+    targets = {
+        t.object.value
+        for t in triples
+        if isinstance(t.object, NamedNode)
+        and not t.object.value.startswith(iri + "/")
+        and t.predicate != RDF_TYPE
+        and t.object.value != iri
+    }
+    for target in sorted(targets)[:MAX_INCOMING]:
+        node = NamedNode(target)
+        out += [q.triple for q in store.triples(node, RDF_TYPE)]
+        labels = [q.object for q in store.triples(node, RDFS_LABEL)]
+        english = [t for t in labels if isinstance(t, Literal) and t.language == "en"]
+        if labels:
+            out.append(Triple(node, RDFS_LABEL, Literal(_text((english or labels)[0]))))
+    return out
 
 
 class _Labels:
@@ -349,7 +376,7 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     if job.representation == "linked-art":
-        document = linked_art_document(found.iri, found.triples)
+        document = linked_art_document(found.iri, [*found.triples, *found.references])
         return Reply(
             content_type=f'application/ld+json;profile="{LINKED_ART_PROFILE}"',
             body=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),
