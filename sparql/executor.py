@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import time
 import traceback
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -45,7 +46,7 @@ from .settings import EndpointSettings
 
 __all__ = ["INLINE_LIMIT", "Worker", "serve_forever"]
 
-INLINE_LIMIT = 4 * 1024 * 1024
+INLINE_LIMIT = 256 * 1024
 """Answers up to this size travel back through the pipe; bigger ones through a spool file."""
 
 
@@ -230,8 +231,12 @@ def serve_forever(conn: Connection, settings_json: str) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.perf_counter()
         try:
             reply = worker.handle(job)
+            reply.headers["Server-Timing"] = (
+                f"query;dur={(time.perf_counter() - started) * 1000:.1f}"
+            )
         except Exception as exc:  # an endpoint bug must not take the process down silently
             traceback.print_exc()
             reply = Reply.error(500, f"internal error while answering: {exc}")

@@ -53,9 +53,8 @@ class QueryPool:
         self.settings = settings
         self.size = settings.query_processes
         self._idle: asyncio.Queue[_Process] | None = None
-        self._threads = ThreadPoolExecutor(
-            max_workers=self.size + 1, thread_name_prefix="museion-query"
-        )
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="museion-spawn")
+        """Only for starting processes (slow); jobs never wait on a thread."""
         self._all: set[_Process] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -119,9 +118,7 @@ class QueryPool:
             ) from None
         loop = asyncio.get_running_loop()
         try:
-            reply, healthy = await loop.run_in_executor(
-                self._threads, self._roundtrip, proc, job, timeout
-            )
+            reply, healthy = await self._roundtrip(loop, proc, job, timeout)
         except BaseException:
             # Cancelled (the client went away) or broken: the process may still be busy.
             self._replace(proc, loop)
@@ -134,13 +131,25 @@ class QueryPool:
             raise reply
         return reply
 
-    def _roundtrip(
-        self, proc: _Process, job: Job, timeout: float
+    async def _roundtrip(
+        self, loop: asyncio.AbstractEventLoop, proc: _Process, job: Job, timeout: float
     ) -> tuple[Reply | QueryError, bool]:
+        """Send the job, and wait for the reply on the event loop itself (no thread: a thread
+        would wait for the GIL behind the loop, which costs milliseconds under load)."""
         started = time.monotonic()
+        readable = loop.create_future()
+        fd = proc.conn.fileno()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
         try:
             proc.conn.send(job)
-            if not proc.conn.poll(timeout):
+            loop.add_reader(fd, ready)
+            try:
+                await asyncio.wait_for(readable, timeout)
+            except TimeoutError:
                 self.killed += 1
                 log.warning("a query ran over %.3g s and was stopped", timeout)
                 return (
@@ -150,8 +159,12 @@ class QueryPool:
                     ),
                     False,
                 )
+            finally:
+                loop.remove_reader(fd)
+            # The process writes a whole reply at once (big answers go through a spool file),
+            # so this read does not hold up the loop for long.
             reply: Reply = proc.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except (EOFError, OSError) as exc:
             log.error("a query process died: %s", exc)
             return (
                 QueryError(
