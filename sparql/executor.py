@@ -177,14 +177,18 @@ class Worker:
 
     def update(self, job: UpdateJob) -> Reply:
         """Apply an authorised update to the working store and publish it, one at a time."""
-        if self.settings.working_path is None:
-            raise QueryError("this endpoint has no working store to update", http_status=403)
+        working = self.settings.working_path
+        if working is None or not working.is_dir():
+            # Never create an empty working store: publishing it would withdraw everything.
+            raise QueryError(
+                f"there is no working store to update (looked in {working})", http_status=503
+            )
         published = self.settings.published_dir
         published.mkdir(parents=True, exist_ok=True)
         with open(published / ".update.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                store = Store(self.settings.working_path)
+                store = Store(working)
             except StoreError as exc:
                 raise QueryError(
                     f"the working store is busy (a harvest may be writing it): {exc.cause}",

@@ -291,11 +291,7 @@ def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
         partners[_text(keeper.object)] = Value(
             labels.get(_text(keeper.object)), local_href(_text(keeper.object), base)
         )
-    graphs = {
-        q.graph_name.value
-        for q in store.oxigraph.quads_for_pattern(subject, None, None, None)
-        if isinstance(q.graph_name, NamedNode)
-    }
+    graphs = {graph.value for graph in store.graphs_with_subject(subject)}
     for graph in sorted(graphs):
         if graph.startswith(base) and "/record/" in graph:
             d.records.append(Value(graph[len(base) :], local_href(graph, base)))

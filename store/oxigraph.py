@@ -112,6 +112,14 @@ class Store:
     def graph_quads(self, graph: NamedNode) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)
 
+    def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
+        """The named graphs that say something about ``subject`` (its records, provenance)."""
+        return {
+            q.graph_name
+            for q in self._store.quads_for_pattern(subject, None, None, None)
+            if isinstance(q.graph_name, NamedNode)
+        }
+
     def named_graphs(self) -> Iterator[NamedNode]:
         for graph in self._store.named_graphs():
             if isinstance(graph, NamedNode):
