@@ -112,9 +112,14 @@ def mix(path: str, objects: list[str]) -> list[Request]:
     return requests
 
 
-def run_load(
-    port: int, requests: list[Request], concurrency: int, seconds: float
-) -> dict[str, float]:
+@dataclass
+class Load:
+    rps: float
+    errors: int
+    latencies: list[float]
+
+
+def run_load(port: int, requests: list[Request], concurrency: int, seconds: float) -> Load:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -152,13 +157,19 @@ def run_load(
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
-    latencies.sort()
+    return Load(len(latencies) / elapsed, errors, latencies)
+
+
+def combine(rounds: list[Load]) -> dict[str, float]:
+    """Median throughput over the rounds; latency percentiles over all requests."""
+    latencies = sorted(x for r in rounds for x in r.latencies)
     return {
-        "rps": len(latencies) / elapsed,
+        "rps": statistics.median(r.rps for r in rounds),
         "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan"),
-        "errors": errors,
-        "n": len(latencies),
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000
+        if latencies
+        else float("nan"),
+        "errors": sum(r.errors for r in rounds),
     }
 
 
@@ -166,6 +177,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     parser.add_argument("--warmup", type=float, default=4.0, help="unmeasured load first")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per server")
     parser.add_argument("--workers", type=int, default=1, help="museion serve --workers")
     parser.add_argument(
         "--query-processes", type=int, help="museion serve --query-processes (default: its own)"
@@ -214,24 +226,33 @@ def main() -> None:
             for iri in objects
         ]
         rows: list[tuple[str, int, dict[str, float], dict[str, float] | None]] = []
-        for concurrency in (1, 8):
-            # Each server is warmed up with the same load first (caches, and every one of
-            # Museion's query processes), as a long-running endpoint would be.
-            with server(oxigraph_cmd, oxigraph_port, "/query?query=ASK%7B%7D"):
-                run_load(oxigraph_port, mix("/query", objects), concurrency, args.warmup)
-                baseline = run_load(
-                    oxigraph_port, mix("/query", objects), concurrency, args.seconds
-                )
-            with server(museion_cmd, museion_port, "/sparql"):
-                run_load(museion_port, mix("/sparql", objects), concurrency, args.warmup)
-                ours = run_load(museion_port, mix("/sparql", objects), concurrency, args.seconds)
-                run_load(museion_port, pages, concurrency, args.warmup)
-                page = run_load(museion_port, pages, concurrency, args.seconds)
-            rows.append(("mix", concurrency, ours, baseline))
-            rows.append(("pages", concurrency, page, None))
+        ox_mix, our_mix = mix("/query", objects), mix("/sparql", objects)
+        with (
+            server(oxigraph_cmd, oxigraph_port, "/query?query=ASK%7B%7D"),
+            server(museion_cmd, museion_port, "/sparql"),
+        ):
+            for concurrency in (1, 8):
+                # Warm both up with the same load (caches, every one of Museion's query
+                # processes), as long-running endpoints are; then measure in alternating
+                # rounds, so that a change in the machine's load hits both alike.
+                run_load(oxigraph_port, ox_mix, concurrency, args.warmup)
+                run_load(museion_port, our_mix, concurrency, args.warmup)
+                run_load(museion_port, pages, concurrency, args.warmup / 2)
+                base_rounds: list[Load] = []
+                our_rounds: list[Load] = []
+                page_rounds: list[Load] = []
+                for round_ in range(args.rounds):
+                    share = args.seconds / args.rounds
+                    pair = [("oxigraph", oxigraph_port, ox_mix), ("museion", museion_port, our_mix)]
+                    for who, port, requests in pair if round_ % 2 == 0 else pair[::-1]:
+                        result = run_load(port, requests, concurrency, share)
+                        (base_rounds if who == "oxigraph" else our_rounds).append(result)
+                    page_rounds.append(run_load(museion_port, pages, concurrency, share))
+                rows.append(("mix", concurrency, combine(our_rounds), combine(base_rounds)))
+                rows.append(("pages", concurrency, combine(page_rounds), None))
         print(
             f"\nendpoint benchmark: {len(mix('/q', objects))} request kinds, "
-            f"{args.seconds:g} s each, "
+            f"{args.seconds:g} s per server in {args.rounds} alternating rounds, "
             f"{os.cpu_count()} CPUs, museion --workers {args.workers}\n"
         )
         header = (

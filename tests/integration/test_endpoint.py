@@ -451,3 +451,33 @@ def test_query_over_the_time_limit_is_stopped_while_others_are_answered(config_p
         # the stopped process was replaced: the endpoint goes on answering
         for _ in range(3):
             assert select(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def _processes_serving(folder: Path) -> list[int]:
+    """Processes whose environment names ``folder`` (HTTP workers and query processes carry
+    the endpoint settings, with the data directory, in theirs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if str(folder).encode() in environ and b"MUSEION_ENDPOINT_SETTINGS" in environ:
+            found.append(int(entry.name))
+    return found
+
+
+def test_several_http_workers_and_a_clean_shutdown(tmp_path: Path) -> None:
+    config_path = write_two_partner_config(tmp_path / "workers")
+    harvest_and_publish(load_config(config_path))
+    with live_endpoint(config_path, "--workers", "2", "--query-processes", "1") as server:
+        answers = {select(server, "ASK { ?s ?p ?o }").status_code for _ in range(12)}
+        assert answers == {200}
+        assert len(_processes_serving(config_path.parent)) >= 4  # 2 HTTP workers, 2 queriers
+    for _ in range(50):
+        if not _processes_serving(config_path.parent):
+            break
+        threading.Event().wait(0.1)
+    assert _processes_serving(config_path.parent) == []
