@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -99,6 +99,9 @@ class Endpoint:
         try:
             operation = await read_operation(request)
             if isinstance(operation, ServiceDescriptionRequest):
+                if accepts_html(request.headers.get("accept")) and not request.query_params:
+                    # A person opened the endpoint in a browser: the query UI is for them.
+                    return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
                 return self._service_description(request)
             if isinstance(operation, UpdateRequest):
                 return await self._update(request, operation)
@@ -126,8 +129,7 @@ class Endpoint:
         accept = request.headers.get("accept")
         format_param = request.query_params.get("format")
         if info.form in ("SELECT", "ASK"):
-            offered = RESULTS_FORMATS if info.form == "SELECT" else RESULTS_FORMATS[:2]
-            results = negotiate(accept, offered, format_param)
+            results = negotiate(accept, RESULTS_FORMATS, format_param)
             graph = GRAPH_FORMATS[0]
         elif info.form in ("CONSTRUCT", "DESCRIBE"):
             graph = negotiate(accept, GRAPH_FORMATS, format_param)

@@ -117,9 +117,7 @@ class Worker:
     def _serialise(self, job: QueryJob, results: object) -> Reply:
         headers: dict[str, str] = {}
         if isinstance(results, QueryBoolean):
-            fmt = _RESULTS[job.results_format]
-            if fmt.name not in ("json", "xml"):
-                fmt = _RESULTS["json"]
+            fmt = _RESULTS[job.results_format]  # CSV and TSV write the bare "true"/"false"
             return Reply(
                 content_type=fmt.content_type,
                 body=_bytes(results.serialize(format=fmt.results_format())),

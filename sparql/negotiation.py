@@ -53,7 +53,7 @@ RESULTS_FORMATS = (
     Format("text/csv", "csv"),
     Format("text/tab-separated-values", "tsv"),
 )
-"""For SELECT and ASK (CSV and TSV say nothing for ASK, so ASK does not offer them)."""
+"""For SELECT and ASK (an ASK in CSV or TSV is the bare word ``true`` or ``false``)."""
 
 GRAPH_FORMATS = (
     Format("text/turtle", "ttl", ("application/x-turtle", "turtle")),

@@ -173,7 +173,16 @@ def test_unacceptable_format_is_406(live: Live) -> None:
     assert response.status_code == 406
     assert "application/sparql-results+json" in response.text
     response = select(live, "ASK {}", Accept="text/csv")
-    assert response.status_code == 406  # CSV says nothing for a boolean
+    assert response.status_code == 200
+    assert response.text == "true"
+
+
+def test_a_browser_on_the_endpoint_is_sent_to_the_query_ui(live: Live) -> None:
+    response = requests.get(
+        live.sparql, headers={"Accept": "text/html,*/*;q=0.8"}, allow_redirects=False, timeout=30
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
 
 
 @pytest.mark.parametrize(
