@@ -13,13 +13,15 @@ publish sees it, without a restart.
 from __future__ import annotations
 
 import fcntl
-import os
+import io
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO, cast
 
 from pyoxigraph import (
     NamedNode,
@@ -150,28 +152,22 @@ class Worker:
         return self._reply(gfmt, lambda out: _write_graph(triples, out, gfmt.rdf_format()), headers)
 
     def _reply(
-        self, fmt: Format, body: bytes | object, headers: dict[str, str] | None = None
+        self,
+        fmt: Format,
+        body: bytes | Callable[[IO[bytes]], object],
+        headers: dict[str, str] | None = None,
     ) -> Reply:
-        """Write the answer to memory, or to a spool file when it turns out big."""
+        """The answer in memory, or in a spool file once it turns out big."""
         if isinstance(body, bytes):
             return Reply(content_type=fmt.content_type, body=body, headers=headers or {})
-        spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - handed over to the receiver
-            prefix="museion-answer-",
-            dir=self.settings.spool_dir,
-            delete=False,
-        )
+        spool = _Spool(INLINE_LIMIT, self.settings.spool_dir)
         try:
-            with spool:
-                body(spool)  # type: ignore[operator]
-                size = spool.tell()
-            if size <= INLINE_LIMIT:
-                data = Path(spool.name).read_bytes()
-                os.unlink(spool.name)
-                return Reply(content_type=fmt.content_type, body=data, headers=headers or {})
-            return Reply(content_type=fmt.content_type, file=spool.name, headers=headers or {})
+            body(cast(IO[bytes], spool))  # it has what the serialisers call: write, flush
+            data, path = spool.finish()
         except BaseException:
-            Path(spool.name).unlink(missing_ok=True)
+            spool.discard()
             raise
+        return Reply(content_type=fmt.content_type, body=data, file=path, headers=headers or {})
 
     def update(self, job: UpdateJob) -> Reply:
         """Apply an authorised update to the working store and publish it, one at a time."""
@@ -200,6 +196,42 @@ class Worker:
             finally:
                 store.close()
         return Reply(status=204)
+
+
+class _Spool:
+    """A binary sink for pyoxigraph's serialisers: memory first, a named file past ``limit``
+    bytes (which the HTTP worker then sends and deletes) — small answers never touch disk."""
+
+    def __init__(self, limit: int, folder: Path | None) -> None:
+        self.limit = limit
+        self.folder = folder
+        self.memory = io.BytesIO()
+        self.file: IO[bytes] | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.file is None and self.memory.tell() + len(data) > self.limit:
+            self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - handed to the receiver
+                prefix="museion-answer-", dir=self.folder, delete=False
+            )
+            self.file.write(self.memory.getbuffer())
+            self.memory = io.BytesIO()
+        target = self.file if self.file is not None else self.memory
+        return target.write(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def finish(self) -> tuple[bytes, str | None]:
+        if self.file is None:
+            return self.memory.getvalue(), None
+        self.file.close()
+        return b"", self.file.name
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            Path(self.file.name).unlink(missing_ok=True)
 
 
 def _bytes(data: bytes | None) -> bytes:
