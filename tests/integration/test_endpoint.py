@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -490,3 +491,22 @@ def test_several_http_workers_and_a_clean_shutdown(tmp_path: Path) -> None:
             break
         threading.Event().wait(0.1)
     assert _processes_serving(config_path.parent) == []
+
+
+def test_big_answers_stream_from_a_spool_file_that_is_then_deleted(config_path: Path) -> None:
+    spool = Path(tempfile.gettempdir())
+    before = set(spool.glob("museion-answer-*"))
+    with live_endpoint(config_path, "--max-rows", "0", "--query-processes", "1") as server:
+        [count] = select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()["results"][
+            "bindings"
+        ]
+        response = requests.get(
+            server.sparql,
+            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert len(response.content) > 256 * 1024  # over the in-memory limit
+        assert len(response.text.splitlines()) == int(count["n"]["value"])
+        assert "x-sparql-maxrows" not in response.headers
+    assert set(spool.glob("museion-answer-*")) <= before
