@@ -195,3 +195,17 @@ def test_identifiers_with_reserved_characters_round_trip(live: Live) -> None:
         pytest.skip("the test feeds mint no IRI with a percent-encoded identifier")
     iri = rows[0]["s"]["value"]
     assert get(live, iri, "text/turtle").status_code == 200
+
+
+def test_a_base_iri_with_a_path_is_served_under_that_path(tmp_path: Path) -> None:
+    base = "https://data.example.org/museion/"
+    path = write_two_partner_config(tmp_path / "with-path", base_iri=base)
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "1") as server:
+        page = requests.get(
+            server.url + "/museion/tate/object/T06803", headers={"Accept": "text/html"}, timeout=30
+        )
+        assert page.status_code == 200
+        assert 'href="/museion/partner/tate"' in page.text  # links stay on this host
+        outside = requests.get(server.url + "/tate/object/T06803", timeout=30)
+        assert outside.status_code == 404
