@@ -120,6 +120,8 @@ class _Prologue:
 
 @dataclass(frozen=True)
 class QueryInfo:
+    text: str
+    """The query with codepoint escapes applied: what the positions below index."""
     form: str | None
     """SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text does not say (pyoxigraph will
     then answer with a syntax error)."""
@@ -133,7 +135,10 @@ class QueryInfo:
 
 
 def analyse_query(text: str, base_iri: str = "") -> QueryInfo:
-    toks = list(tokens(_unescape(text)))
+    """Facts about ``text``; token positions index ``QueryInfo.text``, which is ``text`` with
+    SPARQL's codepoint escapes applied (as the grammar says they are, before parsing)."""
+    text = _unescape(text)
+    toks = list(tokens(text))
     prologue = _Prologue(base_iri)
     i = prologue.read(toks, 0)
     form = toks[i].word() if i < len(toks) else ""
@@ -141,21 +146,21 @@ def analyse_query(text: str, base_iri: str = "") -> QueryInfo:
     limit: int | None = None
     limit_token: Token | None = None
     values_start: int | None = None
-    if text == _unescape(text):  # positions below index the original text
-        started = False
-        for j, tok in enumerate(toks):
-            if tok.depth == 0 and tok.text == "{":
-                started = True
-            if tok.depth != 0 or not started:
-                continue
-            word = tok.word()
-            if word == "LIMIT" and j + 1 < len(toks) and toks[j + 1].kind == "number":
-                limit_token = toks[j + 1]
-                limit = int(float(limit_token.text))
-            elif word == "VALUES":
-                values_start = tok.start
-                break
+    started = False
+    for j, tok in enumerate(toks):
+        if tok.depth == 0 and tok.text == "{":
+            started = True
+        if tok.depth != 0 or not started:
+            continue
+        word = tok.word()
+        if word == "LIMIT" and j + 1 < len(toks) and toks[j + 1].kind == "number":
+            limit_token = toks[j + 1]
+            limit = int(float(limit_token.text))
+        elif word == "VALUES":
+            values_start = tok.start
+            break
     return QueryInfo(
+        text=text,
         form=form if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None,
         services=services,
         limit=limit,
@@ -174,8 +179,9 @@ def _services(toks: Sequence[Token], prologue: _Prologue) -> Iterator[str]:
         yield prologue.resolve(toks[k]) if k < len(toks) else ""
 
 
-def with_limit(text: str, info: QueryInfo, limit: int) -> str:
+def with_limit(info: QueryInfo, limit: int) -> str:
     """The query with its outermost ``LIMIT`` lowered to ``limit`` (or added)."""
+    text = info.text
     if info.limit_token is not None:
         tok = info.limit_token
         if info.limit is not None and info.limit <= limit:

@@ -141,7 +141,7 @@ class Endpoint:
         max_rows = 0
         if cap and info.form in ("SELECT", "CONSTRUCT"):
             if info.limit is None or info.limit > cap:
-                query = with_limit(query, info, cap + 1)
+                query = with_limit(info, cap + 1)
                 max_rows = cap
         elif cap and info.form == "DESCRIBE":
             max_rows = cap

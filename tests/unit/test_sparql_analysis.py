@@ -66,9 +66,15 @@ def test_service_clauses_are_found_by_tokens_not_text(
     ],
 )
 def test_outer_limit(query: str, limited: str) -> None:
-    rewritten = with_limit(query, analyse_query(query), 11)
+    rewritten = with_limit(analyse_query(query), 11)
     assert rewritten == limited
     Store().query(rewritten)  # still valid SPARQL
+
+
+def test_codepoint_escapes_apply_before_the_limit_is_placed() -> None:
+    query = "SELECT * { ?s ?p ?o } \\u004CIMIT 500 VALUES ?s { <http://a> }"
+    rewritten = with_limit(analyse_query(query), 11)
+    assert rewritten == "SELECT * { ?s ?p ?o } LIMIT 11 VALUES ?s { <http://a> }"
 
 
 def test_updates_writing_the_default_graph_are_found() -> None:
