@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo serve test lint typecheck unit bench clean
+.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/museion demo
 
+serve: $(STAMP)
+	$(BIN)/museion demo --serve
+
 test: lint typecheck unit
 
 lint: $(STAMP)
@@ -26,13 +29,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest
+
+# Debian's chromium, for the browser tests of the query UI and entity pages.
+browser:
+	sh scripts/ensure-chromium.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_throughput.py
 	$(BIN)/python bench/lido_throughput.py
 	$(BIN)/python bench/incremental.py
+
+bench-endpoint: $(STAMP)
+	$(BIN)/python bench/endpoint.py
 
 clean:
 	rm -rf $(VENV) museion-demo .mypy_cache .pytest_cache .ruff_cache

@@ -33,6 +33,7 @@ from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, render_html, source_counts
 from .runs import RunStatus
+from .serving import endpoint_settings
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -460,8 +461,14 @@ def reconcile(state: State, review: bool, as_json: bool) -> None:
     show_default=True,
     help="Where the demo's store is written.",
 )
+@click.option(
+    "--serve",
+    "then_serve",
+    is_flag=True,
+    help="Then serve the demo's data: the query UI at http://localhost:8000/.",
+)
 @reports_errors
-def demo(data_dir: Path) -> None:
+def demo(data_dir: Path, then_serve: bool) -> None:
     """Harvest the bundled Tate and CMOA samples and answer cross-institution questions."""
     config = demo_config(data_dir)
     err.print(f"Harvesting the bundled Tate and Carnegie Museum of Art samples into {data_dir}")
@@ -471,3 +478,76 @@ def demo(data_dir: Path) -> None:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")
     out.print(f"\nAsk your own questions: museion --config {config.path} query 'SELECT ...'")
+    if then_serve:
+        _serve(config, host="127.0.0.1", port=8000)
+    else:
+        out.print(
+            f"or in the browser: museion --config {config.path} serve  (or: museion demo --serve)"
+        )
+
+
+def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
+    settings = endpoint_settings(config, **options)
+    if Workspace(config.data_dir).published_path() is None:
+        err.print(
+            "[yellow]warning:[/] nothing is published yet; queries are answered 503 "
+            "until `museion harvest` publishes a snapshot"
+        )
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    err.print(
+        f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
+    )
+    sparql.serve(settings, host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default: [endpoint] host, 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help="Port (default: [endpoint] port, 8000)."
+)
+@click.option("--workers", type=click.IntRange(1), help="HTTP worker processes (default 1).")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop a query after this long and answer 503 (default 30).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(0),
+    metavar="N",
+    help="Most rows (or triples) in one answer, 0 for no cap (default 10000).",
+)
+@click.option(
+    "--query-processes",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Query processes per HTTP worker (default: CPUs, at least 2).",
+)
+@click.pass_obj
+@reports_errors
+def serve(
+    state: State,
+    *,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    max_rows: int | None,
+    query_processes: int | None,
+) -> None:
+    """Serve the published data: SPARQL at /sparql, the query UI at /, entity pages.
+
+    The admin token for SPARQL Update comes from [endpoint] admin_token or MUSEION_ADMIN_TOKEN.
+    """
+    config = state.config()
+    section = config.endpoint
+    _serve(
+        config,
+        host=host or section.host,
+        port=section.port if port is None else port,
+        workers=workers or section.workers,
+        query_timeout=query_timeout,
+        max_rows=max_rows,
+        query_processes=query_processes,
+    )

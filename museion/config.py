@@ -26,6 +26,7 @@ from .reconcile.overrides import Overrides, default_overrides_path, load_overrid
 
 __all__ = [
     "Config",
+    "EndpointSection",
     "PartnerConfig",
     "ReconciliationConfig",
     "SourceConfig",
@@ -58,6 +59,34 @@ class PublishSection(_Strict):
             raise ValueError(f"{value!r} is not an absolute http(s) IRI")
         if not value.endswith(("/", "#")):
             raise ValueError(f"{value!r} must end with '/' so that minted IRIs extend it")
+        return value
+
+
+class EndpointSection(_Strict):
+    """``[endpoint]``: how ``museion serve`` answers (command-line options override these)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    """HTTP worker processes."""
+    query_processes: int | None = Field(default=None, ge=1)
+    """Query processes per HTTP worker (default: the number of CPUs, at least 2)."""
+    query_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a query may run; one over it is stopped and answered 503."""
+    update_timeout: float = Field(default=300.0, gt=0)
+    max_rows: int = Field(default=10_000, ge=0)
+    """Most rows (or triples) in one answer; 0 for no cap."""
+    admin_token: str | None = Field(default=None, min_length=16)
+    """Authorises SPARQL Update (also MUSEION_ADMIN_TOKEN); without one updates are refused."""
+    service_allowlist: list[str] = Field(default_factory=list)
+    """Remote SPARQL endpoints a query's SERVICE clause may call."""
+
+    @field_validator("service_allowlist")
+    @classmethod
+    def _absolute_iris(cls, value: list[str]) -> list[str]:
+        for iri in value:
+            if not re.match(r"^https?://[^/\s]+", iri):
+                raise ValueError(f"{iri!r} is not an absolute http(s) IRI")
         return value
 
 
@@ -173,7 +202,7 @@ class _File(_Strict):
     store: StoreSection = Field(default_factory=StoreSection)
     publish: PublishSection
     sources: list[dict[str, Any]] = Field(default_factory=list)
-    endpoint: dict[str, Any] = Field(default_factory=dict)
+    endpoint: EndpointSection = Field(default_factory=EndpointSection)
     reconciliation: ReconciliationSection = Field(default_factory=ReconciliationSection)
 
 
@@ -198,7 +227,7 @@ class Config:
     base_iri: str
     sources: list[SourceConfig] = field(default_factory=list)
     batch_size: int = 500
-    endpoint: dict[str, Any] = field(default_factory=dict)
+    endpoint: EndpointSection = field(default_factory=EndpointSection)
     reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
 
     def source(self, name: str) -> SourceConfig:

@@ -248,6 +248,8 @@ class Pipeline:
             run.close()
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
+            self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
         self._reconcile(writer.store)
         snapshot = self.workspace.publish(writer.store)
         for source, run in runs:

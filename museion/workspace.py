@@ -31,6 +31,7 @@ from typing import Any
 
 from museion_errors import StoreError
 from store import Store
+from store.snapshots import current_snapshot, publish_snapshot, snapshots
 
 from .failpoints import failpoint
 
@@ -114,18 +115,11 @@ class Workspace:
     # -- published snapshots --------------------------------------------------------------
     def published_path(self) -> Path | None:
         """The snapshot queries should read, or None before the first publish."""
-        try:
-            name = (self.published_dir / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        path = self.published_dir / name
-        return path if path.is_dir() else None
+        return current_snapshot(self.published_dir)
 
     def snapshots(self) -> list[Path]:
         """Published snapshots, oldest first."""
-        if not self.published_dir.is_dir():
-            return []
-        return sorted(p for p in self.published_dir.iterdir() if p.is_dir())
+        return snapshots(self.published_dir)
 
     def discard_unfinished_snapshots(self) -> None:
         """Remove snapshots newer than CURRENT: a publish that was interrupted mid-copy."""
@@ -133,20 +127,22 @@ class Workspace:
         for path in self.snapshots():
             if current is None or path.name > current.name:
                 shutil.rmtree(path, ignore_errors=True)
+                path.with_name(path.name + ".json").unlink(missing_ok=True)
 
     def publish(self, store: Store) -> Path:
         """Snapshot the working store and make it what queries read, atomically."""
-        name = new_id()
-        self.published_dir.mkdir(parents=True, exist_ok=True)
-        target = self.published_dir / name
-        store.flush()
-        store.backup(target)
-        failpoint("publish")
-        _atomic_write(self.published_dir / "CURRENT", name + "\n")
-        for old in self.snapshots()[:-KEEP_SNAPSHOTS]:
-            if old != target:
-                shutil.rmtree(old, ignore_errors=True)
-        return target
+        sources = {
+            name: {"harvested": state["harvested"]}
+            for name, state in self.state().get("sources", {}).items()
+            if state.get("harvested")
+        }
+        return publish_snapshot(
+            store,
+            self.published_dir,
+            keep=KEEP_SNAPSHOTS,
+            about={"sources": sources},
+            before_switch=lambda: failpoint("publish"),
+        )
 
     def open_published(self) -> Store:
         path = self.published_path()

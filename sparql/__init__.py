@@ -5,9 +5,12 @@ from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .reconciliation_wsgi import make_wsgi_app
 from .render import render_results
+from .server import serve
+from .settings import EndpointSettings
 
 __all__ = [
     "PREFIXES",
+    "EndpointSettings",
     "ExampleQuery",
     "ReconciliationService",
     "example_queries",
@@ -15,4 +18,5 @@ __all__ = [
     "make_wsgi_app",
     "prologue",
     "render_results",
+    "serve",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 
 from pyoxigraph import (
     DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -48,6 +49,13 @@ def _with_default_copies(quads: Iterable[Quad]) -> Iterator[Quad]:
 
 def _values(graphs: Iterable[NamedNode]) -> str:
     return " ".join(str(g) for g in graphs)
+
+
+_REDERIVE_DEFAULT = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
+"""Make the default graph the merge of the named graphs again, touching only what differs."""
 
 
 class Store:
@@ -86,6 +94,15 @@ class Store:
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
 
+    def triples(
+        self,
+        subject: NamedNode | None = None,
+        predicate: NamedNode | None = None,
+        obj: NamedNode | Literal | None = None,
+    ) -> Iterator[Quad]:
+        """Statements of the merged default graph matching a pattern (None matches anything)."""
+        return self._store.quads_for_pattern(subject, predicate, obj, _DEFAULT)
+
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT query's rows as dicts of plain Python values, for Museion's own bookkeeping."""
         results = self.query(sparql)
@@ -103,6 +120,14 @@ class Store:
 
     def graph_quads(self, graph: NamedNode) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)
+
+    def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
+        """The named graphs that say something about ``subject`` (its records, provenance)."""
+        return {
+            q.graph_name
+            for q in self._store.quads_for_pattern(subject, None, None, None)
+            if isinstance(q.graph_name, NamedNode)
+        }
 
     def named_graphs(self) -> Iterator[NamedNode]:
         for graph in self._store.named_graphs():
@@ -203,6 +228,34 @@ class Store:
         self._store.update(
             "DROP SILENT DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
         )
+
+    def update_named_graphs(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Run a SPARQL update that changes named graphs, and let the default graph follow it.
+
+        The update and the re-derivation of the default graph run as one transaction: a reader
+        of the store sees both or neither. The re-derivation reads the whole store (it cannot
+        know which triples the update's patterns touched), which suits corrections, not bulk
+        loads. ``sparql`` must hold at least one operation and no trailing ``;``. Writes
+        aimed at the default graph itself must be refused by the caller: the default graph is
+        derived, and they would be undone here.
+        """
+        self._writable()
+        try:
+            self._store.update(
+                sparql + "\n;\n" + _REDERIVE_DEFAULT,
+                base_iri=base_iri,
+                prefixes=dict(prefixes) if prefixes else None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"the update is not valid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
         self._writable()

@@ -132,3 +132,46 @@ def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Pa
     mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\ntitel = "title"\n')
     line = error_of(write_config(files_source("mine", FEED, "mine.toml")))
     assert line == f"{mapping}: object.titel: unknown key (did you mean 'titles'?)"
+
+
+def test_endpoint_section_is_validated(write_config: ConfigWriter) -> None:
+    config = load_config(
+        write_config(
+            extra="[endpoint]\nquery_timeout = 5\nmax_rows = 100\n"
+            'service_allowlist = ["https://query.wikidata.org/sparql"]\n'
+            'admin_token = "0123456789abcdef0123"\n'
+        )
+    )
+    assert config.endpoint.query_timeout == 5
+    assert config.endpoint.max_rows == 100
+    assert config.endpoint.service_allowlist == ["https://query.wikidata.org/sparql"]
+    assert config.endpoint.port == 8000
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("query_timout = 5", "endpoint.query_timout: unknown key (did you mean 'query_timeout'?)"),
+        ("query_timeout = 0", "endpoint.query_timeout"),
+        ("max_rows = -1", "endpoint.max_rows"),
+        ('admin_token = "short"', "endpoint.admin_token"),
+        ('service_allowlist = ["wikidata"]', "endpoint.service_allowlist"),
+    ],
+)
+def test_endpoint_section_errors(write_config: ConfigWriter, section: str, expected: str) -> None:
+    assert expected in error_of(write_config(extra=f"[endpoint]\n{section}\n"))
+
+
+def test_endpoint_settings_take_the_admin_token_from_the_environment(
+    write_config: ConfigWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from museion.serving import endpoint_settings
+
+    config = load_config(write_config(extra='[endpoint]\nadmin_token = "from-the-config-file"\n'))
+    assert endpoint_settings(config).admin_token == "from-the-config-file"
+    monkeypatch.setenv("MUSEION_ADMIN_TOKEN", "from-the-environment")
+    settings = endpoint_settings(config, max_rows=7, query_timeout=None)
+    assert settings.admin_token == "from-the-environment"
+    assert settings.max_rows == 7
+    assert settings.query_timeout == 30
+    assert settings.published_dir == config.data_dir / "published"

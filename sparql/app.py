@@ -1,0 +1,348 @@
+"""The endpoint as an ASGI application: routes, limits, content negotiation, middleware.
+
+Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the service
+description), ``/`` (the query UI), ``/static/`` (its assets, shipped with the package),
+``/.well-known/void`` (VoID), and every other path under the base IRI's path: the minted IRI
+``{base_iri}{path}`` as a linked-data page (HTML, Turtle, N-Triples, JSON-LD).
+
+Statuses: 400 malformed query or request, 403 update without the admin token or a SERVICE
+not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
+entity, 413 body too large, 415 wrong media type or charset, 500 the query failed,
+503 the query ran over its time limit (or no query process became free in time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+from collections.abc import AsyncIterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Quad, Triple, serialize
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from museion_errors import QueryError
+
+from .analysis import analyse_query, analyse_update, with_limit, with_using
+from .describe import service_description
+from .examples import example_queries
+from .jobs import TRUNCATED_HEADER, EntityJob, QueryJob, Reply, UpdateJob, VoidJob
+from .negotiation import (
+    GRAPH_FORMATS,
+    LINKED_ART_PROFILE,
+    RESULTS_FORMATS,
+    NotAcceptable,
+    accepts_html,
+    negotiate,
+    profile_requested,
+)
+from .pages import templates
+from .pool import QueryPool
+from .prefixes import PREFIXES
+from .protocol import (
+    QueryRequest,
+    ServiceDescriptionRequest,
+    UpdateRequest,
+    read_operation,
+)
+from .settings import EndpointSettings
+
+__all__ = ["create_app", "create_app_from_env"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        message.rstrip() + "\n",
+        status_code=status,
+        media_type="text/plain; charset=utf-8",
+        headers=headers,
+    )
+
+
+def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
+    headers = {**reply.headers, **(extra or {})}
+    if reply.file is not None:
+        path = reply.file
+        return FileResponse(
+            path,
+            status_code=reply.status,
+            media_type=reply.content_type,
+            headers=headers,
+            background=BackgroundTask(lambda: Path(path).unlink(missing_ok=True)),
+        )
+    if reply.status == 204:
+        return Response(status_code=204, headers=headers)
+    return Response(
+        reply.body, status_code=reply.status, media_type=reply.content_type, headers=headers
+    )
+
+
+class Endpoint:
+    def __init__(self, settings: EndpointSettings, pool: QueryPool) -> None:
+        self.settings = settings
+        self.pool = pool
+
+    # -- /sparql ----------------------------------------------------------------------------
+    async def sparql(self, request: Request) -> Response:
+        try:
+            operation = await read_operation(request)
+            if isinstance(operation, ServiceDescriptionRequest):
+                if accepts_html(request.headers.get("accept")) and not request.query_params:
+                    # A person opened the endpoint in a browser: the query UI is for them.
+                    return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
+                return self._service_description(request)
+            if isinstance(operation, UpdateRequest):
+                return await self._update(request, operation)
+            return await self._query(request, operation)
+        except NotAcceptable as exc:
+            return _error(406, str(exc))
+        except QueryError as exc:
+            headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
+            return _error(exc.http_status, exc.one_line(), headers)
+
+    def endpoint_url(self, request: Request) -> str:
+        return str(request.url.replace(query="", fragment=""))
+
+    async def _query(self, request: Request, operation: QueryRequest) -> Response:
+        endpoint = self.endpoint_url(request)
+        info = analyse_query(operation.query, endpoint)
+        for service in info.services:
+            if service not in self.settings.service_allowlist:
+                shown = f"<{service}>" if service else "a variable endpoint"
+                allowed = ", ".join(self.settings.service_allowlist) or "none"
+                raise QueryError(
+                    f"SERVICE {shown} is not allowed on this endpoint (allowed: {allowed})",
+                    http_status=403,
+                )
+        accept = request.headers.get("accept")
+        format_param = request.query_params.get("format")
+        if info.form in ("SELECT", "ASK"):
+            results = negotiate(accept, RESULTS_FORMATS, format_param)
+            graph = GRAPH_FORMATS[0]
+        elif info.form in ("CONSTRUCT", "DESCRIBE"):
+            graph = negotiate(accept, GRAPH_FORMATS, format_param)
+            results = RESULTS_FORMATS[0]
+        else:  # not a query pyoxigraph will accept: it answers with the syntax error
+            results, graph = RESULTS_FORMATS[0], GRAPH_FORMATS[0]
+        query = operation.query
+        cap = self.settings.max_rows
+        max_rows = 0
+        if cap and info.form in ("SELECT", "CONSTRUCT"):
+            if info.limit is None or info.limit > cap:
+                query = with_limit(info, cap + 1)
+                max_rows = cap
+        elif cap and info.form == "DESCRIBE":
+            max_rows = cap
+        job = QueryJob(
+            query=query,
+            base_iri=endpoint,
+            results_format=results.name,
+            graph_format=graph.name,
+            default_graphs=operation.default_graphs if operation.names_dataset else None,
+            named_graphs=operation.named_graphs if operation.names_dataset else None,
+            max_rows=max_rows,
+        )
+        reply = await self.pool.run(job, self.settings.query_timeout)
+        if reply.status >= 400:
+            return _reply(reply)
+        return _reply(reply, {"Vary": "Accept"})
+
+    async def _update(self, request: Request, operation: UpdateRequest) -> Response:
+        token = self.settings.admin_token
+        if not token:
+            raise QueryError(
+                "SPARQL Update is disabled: this endpoint has no admin token configured",
+                http_status=403,
+            )
+        sent = request.headers.get("authorization", "")
+        scheme, _, credentials = sent.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            credentials.strip().encode(), token.encode()
+        ):
+            raise QueryError(
+                "SPARQL Update needs the admin token (Authorization: Bearer TOKEN)",
+                http_status=403,
+            )
+        info = analyse_update(operation.update)
+        if not info.operations:
+            return Response(status_code=204)
+        wrong = info.writes_default_graph
+        if wrong:
+            raise QueryError(
+                f"{wrong[0].kind} writes to the default graph, which Museion derives as the "
+                "merge of all named graphs; write into a named graph instead "
+                "(GRAPH <...> { ... }, INTO GRAPH <...>, WITH <...>)",
+                http_status=400,
+            )
+        text = operation.update[: info.end]
+        if operation.using_graphs or operation.using_named_graphs:
+            if any(op.has_dataset_clause for op in info.operations):
+                raise QueryError(
+                    "the request gives using-graph-uri/using-named-graph-uri and the update "
+                    "has USING or WITH; give the dataset one way only",
+                    http_status=400,
+                )
+            text = with_using(text, info, operation.using_graphs, operation.using_named_graphs)
+        reply = await self.pool.run(
+            UpdateJob(text, self.endpoint_url(request)), self.settings.update_timeout
+        )
+        return _reply(reply)
+
+    def _service_description(self, request: Request) -> Response:
+        fmt = negotiate(
+            request.headers.get("accept"), GRAPH_FORMATS, request.query_params.get("format")
+        )
+        triples = service_description(
+            self.endpoint_url(request),
+            updates=bool(self.settings.admin_token),
+            void_url=str(request.url_for("void")),
+        )
+        body = serialize(
+            _for_format(triples, fmt.rdf_format().supports_datasets),
+            format=fmt.rdf_format(),
+            prefixes={**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"},
+        )
+        return Response(body or b"", media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+    # -- VoID ---------------------------------------------------------------------------------
+    async def void(self, request: Request) -> Response:
+        try:
+            fmt = negotiate(
+                request.headers.get("accept"), GRAPH_FORMATS, request.query_params.get("format")
+            )
+            job = VoidJob(
+                fmt.name,
+                str(request.url_for("sparql")),
+                str(request.url.replace(query="", fragment="")),
+            )
+            return _reply(await self.pool.run(job, self.settings.query_timeout), {"Vary": "Accept"})
+        except NotAcceptable as exc:
+            return _error(406, str(exc))
+        except QueryError as exc:
+            return _error(exc.http_status, exc.one_line())
+
+    # -- the query UI -------------------------------------------------------------------------
+    async def ui(self, request: Request) -> Response:
+        examples = [
+            {"name": q.name, "title": q.title, "description": q.description, "query": q.query}
+            for q in example_queries()
+        ]
+        html = (
+            templates()
+            .get_template("ui.html")
+            .render(
+                title=self.settings.title,
+                static="/static",
+                endpoint="/sparql",
+                endpoint_url=str(request.url_for("sparql")),
+                examples=examples,
+                examples_json=json.dumps(examples).replace("</", "<\\/"),
+                timeout=f"{self.settings.query_timeout:g}",
+                max_rows=self.settings.max_rows,
+            )
+        )
+        return HTMLResponse(html)
+
+    # -- linked-data pages ------------------------------------------------------------------
+    async def entity(self, request: Request) -> Response:
+        path = request.url.path
+        base_path = self.settings.base_path
+        if not path.startswith(base_path):
+            return _error(404, f"nothing is served at {path}")
+        iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
+        accept = request.headers.get("accept")
+        format_param = request.query_params.get("format")
+        try:
+            if format_param in (None, "html") and (format_param == "html" or accepts_html(accept)):
+                representation = "html"
+            else:
+                fmt = negotiate(accept, GRAPH_FORMATS[:4], format_param)
+                representation = fmt.name
+                if fmt.name == "jsonld" and (
+                    format_param in ("jsonld", "json-ld", "linked-art")
+                    or profile_requested(accept, "application/ld+json") == LINKED_ART_PROFILE
+                    or format_param is None
+                ):
+                    representation = "linked-art"
+        except NotAcceptable as exc:
+            return _error(406, str(exc))
+        job = EntityJob(iri, representation, "/sparql")
+        try:
+            reply = await self.pool.run(job, self.settings.query_timeout)
+        except QueryError as exc:
+            return _error(exc.http_status, exc.one_line())
+        return _reply(reply, {"Vary": "Accept"})
+
+
+def _iri_path(scope: MutableMapping[str, Any]) -> str:
+    """The request path as it was sent (still percent-encoded), so that a minted IRI's
+    encoded identifier (``T%2F1``) maps back to itself."""
+    raw = scope.get("raw_path")
+    if isinstance(raw, bytes):
+        return raw.decode("latin-1").split("?", 1)[0]
+    return str(scope.get("path", "/"))
+
+
+def _for_format(triples: list[Triple], datasets: bool) -> list[Triple] | list[Quad]:
+    if datasets:
+        return [Quad(t.subject, t.predicate, t.object) for t in triples]
+    return triples
+
+
+def create_app(settings: EndpointSettings) -> Starlette:
+    pool = QueryPool(settings)
+    endpoint = Endpoint(settings, pool)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    routes = [
+        Route(
+            "/sparql",
+            endpoint.sparql,
+            methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+            name="sparql",
+        ),
+        Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/", endpoint.ui, methods=["GET"], name="ui"),
+        Route("/.well-known/void", endpoint.void, methods=["GET"], name="void"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=[TRUNCATED_HEADER, "Content-Type", "Vary"],
+            max_age=86400,
+        ),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.settings = settings
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """The app factory uvicorn's worker processes call (settings travel as JSON in the env)."""
+    return create_app(EndpointSettings.from_env())

@@ -1,0 +1,209 @@
+"""Content negotiation: which serialisation answers a request, from ``Accept`` or ``format=``.
+
+Results are written by pyoxigraph's own serialisers, so every format here is one pyoxigraph
+writes; the first of each list is the default for ``*/*`` and for a missing ``Accept``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "LINKED_ART_PROFILE",
+    "RESULTS_FORMATS",
+    "Format",
+    "NotAcceptable",
+    "negotiate",
+    "parse_accept",
+]
+
+LINKED_ART_PROFILE = "https://linked.art/ns/v1/linked-art.json"
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    """What the response's ``Content-Type`` says."""
+    name: str
+    """The short name accepted by ``format=`` (``json``, ``ttl``, ...)."""
+    aliases: tuple[str, ...] = ()
+    """Other media types a client may ask for it by."""
+
+    @property
+    def content_type(self) -> str:
+        if self.media_type.startswith(("text/", "application/sparql-results+xml")) or (
+            self.media_type in ("application/rdf+xml", "application/n-triples")
+        ):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+    def results_format(self) -> QueryResultsFormat:
+        return _RESULTS_OX[self.name]
+
+    def rdf_format(self) -> RdfFormat:
+        return _RDF_OX[self.name]
+
+
+RESULTS_FORMATS = (
+    Format("application/sparql-results+json", "json", ("application/json",)),
+    Format("application/sparql-results+xml", "xml", ("application/xml", "text/xml")),
+    Format("text/csv", "csv"),
+    Format("text/tab-separated-values", "tsv"),
+)
+"""For SELECT and ASK (an ASK in CSV or TSV is the bare word ``true`` or ``false``)."""
+
+GRAPH_FORMATS = (
+    Format("text/turtle", "ttl", ("application/x-turtle", "turtle")),
+    Format("application/n-triples", "nt", ("text/plain",)),
+    Format("application/ld+json", "jsonld", ("application/json",)),
+    Format("application/rdf+xml", "rdfxml", ("application/xml", "text/xml")),
+    Format("application/n-quads", "nq"),
+    Format("application/trig", "trig"),
+)
+"""For CONSTRUCT, DESCRIBE, entity descriptions and the service's own descriptions."""
+
+_RESULTS_OX = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+}
+_RDF_OX = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+    "nq": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+}
+_SHORT_NAMES = {
+    "srj": "json",
+    "srx": "xml",
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "json-ld": "jsonld",
+    "rdf": "rdfxml",
+    "xml-rdf": "rdfxml",
+    "nquads": "nq",
+    "n-quads": "nq",
+}
+
+
+class NotAcceptable(Exception):  # noqa: N818 - the HTTP status's name
+    """No offered format is acceptable: the answer is 406, naming what is on offer."""
+
+    def __init__(self, offered: tuple[Format, ...]) -> None:
+        self.offered = offered
+        super().__init__(
+            "none of the formats this answer comes in is acceptable; ask for one of: "
+            + ", ".join(f.media_type for f in offered)
+        )
+
+
+@dataclass(frozen=True)
+class _Range:
+    type: str
+    subtype: str
+    q: float
+    params: tuple[tuple[str, str], ...]
+    order: int
+
+    def matches(self, media_type: str) -> int:
+        """Specificity of the match (3 exact, 2 type/*, 1 */*), or 0."""
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 1
+        if self.type == kind and self.subtype == "*":
+            return 2
+        if self.type == kind and self.subtype == sub:
+            return 3
+        return 0
+
+
+def parse_accept(header: str | None) -> list[_Range]:
+    if not header or not header.strip():
+        return [_Range("*", "*", 1.0, (), 0)]
+    ranges = []
+    for order, part in enumerate(header.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if "/" not in media:
+            if media == "*":
+                media = "*/*"
+            else:
+                continue
+        kind, _, sub = media.partition("/")
+        q = 1.0
+        params = []
+        for piece in pieces[1:]:
+            key, _, value = piece.partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"')
+            if key == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+            elif key:
+                params.append((key, value))
+        ranges.append(_Range(kind, sub, q, tuple(params), order))
+    return ranges
+
+
+def negotiate(
+    accept: str | None,
+    offered: tuple[Format, ...],
+    format_param: str | None = None,
+) -> Format:
+    """The offered format the client prefers most; ties go to the server's order."""
+    if format_param:
+        wanted = format_param.strip().lower()
+        wanted = _SHORT_NAMES.get(wanted, wanted)
+        for fmt in offered:
+            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+                return fmt
+        raise NotAcceptable(offered)
+    ranges = parse_accept(accept)
+    best: tuple[float, int, int, int] | None = None
+    chosen: Format | None = None
+    for index, fmt in enumerate(offered):
+        for media in (fmt.media_type, *fmt.aliases):
+            q, specificity = 0.0, 0
+            for rng in ranges:
+                s = rng.matches(media)
+                if s > specificity:
+                    q, specificity = rng.q, s
+            if q <= 0:
+                continue
+            # Prefer higher q, then the format's own media type over an alias, then our order.
+            key = (q, 1 if media == fmt.media_type else 0, specificity, -index)
+            if best is None or key > best:
+                best, chosen = key, fmt
+    if chosen is None:
+        raise NotAcceptable(offered)
+    return chosen
+
+
+def accepts_html(accept: str | None) -> bool:
+    """Whether a browser-like client prefers HTML to the RDF formats (a page for people)."""
+    if not accept:
+        return False
+    ranges = parse_accept(accept)
+    html = max((r.q for r in ranges if r.matches("text/html") >= 2), default=0.0)
+    rdf = max(
+        (r.q for r in ranges for f in GRAPH_FORMATS if r.matches(f.media_type) == 3), default=0.0
+    )
+    return html > 0 and html >= rdf
+
+
+def profile_requested(accept: str | None, media_type: str) -> str | None:
+    """The ``profile`` parameter the client gave with ``media_type``, if any."""
+    for rng in parse_accept(accept):
+        if rng.matches(media_type) == 3:
+            for key, value in rng.params:
+                if key == "profile":
+                    return value
+    return None

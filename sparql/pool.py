@@ -1,0 +1,204 @@
+"""Query processes as seen from an HTTP worker: hand out, time, kill and replace.
+
+Each HTTP worker owns ``query_processes`` query processes (``executor.serve_forever``). A job
+waits for an idle process (at most ``queue_timeout``), is sent down its pipe, and its reply is
+awaited for at most the job's time limit. A process that does not answer in time is killed —
+the only way to stop a pyoxigraph query — and a fresh one takes its place in the background,
+while the other processes go on serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from museion_errors import QueryError
+
+from .executor import serve_forever
+from .jobs import Job, Reply
+from .settings import EndpointSettings
+
+__all__ = ["QueryPool", "QueryTimeout"]
+
+log = logging.getLogger("museion.endpoint")
+
+_CONTEXT = multiprocessing.get_context("spawn")
+"""Spawned, not forked: the HTTP worker runs threads and an event loop, which fork breaks."""
+
+
+class QueryTimeout(QueryError):  # noqa: N818 - reads as what happened
+    """A job ran over its time limit and its process was stopped (HTTP 503)."""
+
+    http_status = 503
+
+
+@dataclass(eq=False)
+class _Process:
+    process: BaseProcess
+    conn: Connection
+    jobs: int = 0
+
+
+class QueryPool:
+    def __init__(self, settings: EndpointSettings) -> None:
+        self.settings = settings
+        self.size = settings.query_processes
+        self._idle: asyncio.Queue[_Process] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="museion-spawn")
+        """Only for starting processes (slow); jobs never wait on a thread."""
+        self._all: set[_Process] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.killed = 0
+        """How many processes were stopped over a time limit (for the tests and the log)."""
+
+    # -- life cycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        started = await asyncio.gather(
+            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
+        )
+        for proc in started:
+            self._idle.put_nowait(proc)
+
+    def _spawn(self) -> _Process:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(
+            target=serve_forever,
+            args=(child, self.settings.to_env()),
+            name="museion-query",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        proc = _Process(process, parent)
+        with self._lock:
+            self._all.add(proc)
+        return proc
+
+    def _retire(self, proc: _Process) -> None:
+        with self._lock:
+            self._all.discard(proc)
+        with contextlib.suppress(OSError):
+            proc.conn.close()
+        if proc.process.is_alive():
+            proc.process.kill()
+        proc.process.join(timeout=5)
+
+    async def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            procs = list(self._all)
+        for proc in procs:
+            self._retire(proc)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    # -- running jobs -----------------------------------------------------------------------
+    async def run(self, job: Job, timeout: float) -> Reply:
+        """The job's reply; ``QueryTimeout`` when it ran over ``timeout`` seconds."""
+        assert self._idle is not None, "QueryPool.start() was not awaited"
+        wait = self.settings.queue_timeout or self.settings.query_timeout
+        try:
+            proc = await asyncio.wait_for(self._idle.get(), timeout=wait)
+        except TimeoutError:
+            raise QueryError(
+                f"the endpoint is busy: no query process became free within {wait:g} s; "
+                "try again later",
+                http_status=503,
+            ) from None
+        loop = asyncio.get_running_loop()
+        try:
+            reply, healthy = await self._roundtrip(loop, proc, job, timeout)
+        except BaseException:
+            # Cancelled (the client went away) or broken: the process may still be busy.
+            self._replace(proc, loop)
+            raise
+        if healthy:
+            self._idle.put_nowait(proc)
+        else:
+            self._replace(proc, loop)
+        if isinstance(reply, QueryError):
+            raise reply
+        return reply
+
+    async def _roundtrip(
+        self, loop: asyncio.AbstractEventLoop, proc: _Process, job: Job, timeout: float
+    ) -> tuple[Reply | QueryError, bool]:
+        """Send the job, and wait for the reply on the event loop itself (no thread: a thread
+        would wait for the GIL behind the loop, which costs milliseconds under load)."""
+        started = time.monotonic()
+        readable = loop.create_future()
+        fd = proc.conn.fileno()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        try:
+            proc.conn.send(job)
+            loop.add_reader(fd, ready)
+            try:
+                await asyncio.wait_for(readable, timeout)
+            except TimeoutError:
+                self.killed += 1
+                log.warning("a query ran over %.3g s and was stopped", timeout)
+                return (
+                    QueryTimeout(
+                        f"the query ran over this endpoint's time limit of {timeout:g} s and "
+                        "was stopped; narrow it (a LIMIT, more specific patterns) and try again"
+                    ),
+                    False,
+                )
+            finally:
+                loop.remove_reader(fd)
+            # The process writes a whole reply at once (big answers go through a spool file),
+            # so this read does not hold up the loop for long. The event loop (uvloop) may have
+            # made the pipe non-blocking: a reply larger than the pipe's buffer would then fail
+            # half-read with EAGAIN, so read it blocking.
+            os.set_blocking(fd, True)
+            reply: Reply = proc.conn.recv()
+        except (EOFError, OSError) as exc:
+            log.error("a query process died: %s", exc)
+            return (
+                QueryError(
+                    "the query process stopped unexpectedly (out of memory?); "
+                    "the query was not answered",
+                    http_status=500,
+                ),
+                False,
+            )
+        proc.jobs += 1
+        log.debug("job answered in %.3f s", time.monotonic() - started)
+        return reply, True
+
+    def _replace(self, proc: _Process, loop: asyncio.AbstractEventLoop) -> None:
+        """Kill ``proc`` and put a fresh process in the pool, without holding up the caller."""
+        idle = self._idle
+        assert idle is not None
+
+        def replace() -> None:
+            self._retire(proc)
+            if self._closed:
+                return
+            fresh = self._spawn()
+            loop.call_soon_threadsafe(idle.put_nowait, fresh)
+
+        threading.Thread(target=replace, name="museion-respawn", daemon=True).start()
+
+    def alive(self) -> int:
+        with self._lock:
+            return sum(1 for p in self._all if p.process.is_alive())
+
+
+Factory = Callable[[EndpointSettings], QueryPool]

@@ -1,0 +1,62 @@
+"""What the endpoint is told by whoever starts it (``museion serve``): data, limits, secrets.
+
+Settings travel to every HTTP worker and every query process as JSON, so they hold only
+plain values and paths — no open stores, no callables.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["SETTINGS_ENV", "EndpointSettings"]
+
+SETTINGS_ENV = "MUSEION_ENDPOINT_SETTINGS"
+"""How settings reach worker processes started by the server (JSON)."""
+
+
+class EndpointSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_iri: str
+    """The IRIs Museion mints start with this; their paths are served on the endpoint's host."""
+    published_dir: Path
+    """Holds the published snapshots and the ``CURRENT`` pointer; queries read the snapshot it
+    names and follow it when it changes."""
+    working_path: Path | None = None
+    """The working store, which an authorised SPARQL update changes before publishing it."""
+    keep_snapshots: int = 3
+    query_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a query may run (evaluation and serialisation) before it is stopped."""
+    update_timeout: float = Field(default=300.0, gt=0)
+    max_rows: int = Field(default=10_000, ge=0)
+    """Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; 0 means no cap."""
+    admin_token: str | None = None
+    """Bearer token that authorises SPARQL Update; without one, updates are refused."""
+    service_allowlist: tuple[str, ...] = ()
+    """Remote endpoints a query's SERVICE clause may call; every other SERVICE is refused."""
+    query_processes: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
+    """Query processes per HTTP worker: how many queries one worker evaluates at once."""
+    queue_timeout: float | None = None
+    """Seconds a request may wait for a free query process (default: the query timeout)."""
+    spool_dir: Path | None = None
+    """Where answers too big to pass in memory are written for the HTTP worker to send."""
+    title: str = "Museion"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base IRI: request paths under it name minted IRIs."""
+        return urlsplit(self.base_iri).path or "/"
+
+    def to_env(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_env(cls) -> EndpointSettings:
+        text = os.environ.get(SETTINGS_ENV)
+        if not text:
+            raise RuntimeError(f"{SETTINGS_ENV} is not set: start the endpoint with museion serve")
+        return cls.model_validate_json(text)

@@ -1,0 +1,33 @@
+// The query UI: YASGUI pointed at this endpoint, with Museion's example queries.
+(function () {
+  "use strict";
+  const examples = JSON.parse(document.getElementById("example-queries").textContent);
+  const endpoint = new URL("/sparql", window.location.href).toString();
+  const params = new URLSearchParams(window.location.search);
+  const first = params.get("query") || (examples.length ? examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10");
+  Yasgui.Yasqe.defaults.value = first;
+  // No network but this endpoint: prefixes come from the query, not from prefix.cc.
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }] },
+    persistenceId: null,
+    autoAddOnInit: true,
+    yasqe: { value: first },
+  });
+  window.museionYasgui = yasgui;
+  const select = document.getElementById("examples");
+  const about = document.getElementById("example-description");
+  select.addEventListener("change", function () {
+    if (select.value === "") { return; }
+    const example = examples[Number(select.value)];
+    const tab = yasgui.getTab();
+    tab.setQuery(example.query);
+    tab.setName ? tab.setName(example.title) : null;
+    about.textContent = example.description;
+    if (params.get("run") !== "no") { tab.query(); }
+  });
+  if (params.get("query") && params.get("run") !== "no") {
+    yasgui.getTab().query();
+  }
+}());

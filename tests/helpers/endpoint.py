@@ -1,0 +1,123 @@
+"""A live ``museion serve`` on 127.0.0.1 for integration tests: a real process, a real port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from museion import load_config
+from museion.cli import run_harvest
+from museion.config import Config
+from tests.conftest import DATA, files_source
+
+FEEDS = DATA / "feeds"
+ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+@dataclass
+class Live:
+    url: str
+    """``http://127.0.0.1:PORT`` (no trailing slash)."""
+    config: Config
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def iri_url(self, iri: str) -> str:
+        """Where a minted IRI is dereferenced on this server."""
+        assert iri.startswith(self.config.base_iri)
+        return self.url + "/" + iri[len(self.config.base_iri) :]
+
+    def read_log(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def write_two_partner_config(folder: Path, base_iri: str = "https://data.example.org/") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = f'[store]\npath = "store"\n\n[publish]\nbase_iri = "{base_iri}"\n'
+    for source in (
+        files_source("tate", FEEDS / "tate", "tate", label="Tate"),
+        files_source("cmoa", FEEDS / "cmoa", "cmoa", label="Carnegie Museum of Art"),
+    ):
+        text += "\n[[sources]]\n" + source + "\n"
+    path = folder / "museion.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def harvest_and_publish(config: Config) -> None:
+    """What ``museion harvest`` does: harvest every source, then publish a snapshot."""
+    run_harvest(config)
+
+
+@contextmanager
+def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None) -> Iterator[Live]:
+    """``museion serve`` on a free port until the block ends; ``args`` are serve options."""
+    config = load_config(config_path)
+    port = free_port()
+    log = config_path.parent / f"serve-{port}.log"
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("MUSEION_ADMIN_TOKEN", None)
+    if admin_token:
+        env["MUSEION_ADMIN_TOKEN"] = admin_token
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "museion",
+                "--config",
+                str(config_path),
+                "serve",
+                "--port",
+                str(port),
+                *args,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    live = Live(f"http://127.0.0.1:{port}", config, process, log)
+    try:
+        _wait_until_up(live)
+        yield live
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _wait_until_up(live: Live, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if live.process.poll() is not None:
+            raise RuntimeError(f"museion serve exited early:\n{live.read_log()}")
+        try:
+            if requests.get(live.sparql, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"museion serve did not come up in {timeout} s:\n{live.read_log()}")

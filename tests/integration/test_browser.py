@@ -1,0 +1,123 @@
+"""The query UI and an entity page in a real headless Chromium (Debian's ``chromium``), driven
+by Playwright with ``executable_path`` — Playwright's own browser download is never used.
+
+The checks read the DOM: YASGUI is on the page, an example query runs against the endpoint
+and its result rows are in the table; an entity page shows its title, image, partner and
+links that lead to other entity pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+
+from museion import load_config
+from tests.helpers.endpoint import (
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_two_partner_config(tmp_path_factory.mktemp("browser"))
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is not installed; `make test` installs it "
+            "(scripts/ensure-chromium.sh)"
+        )
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=FLAGS, headless=True
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser: BrowserContext) -> Iterator[Page]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    page.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_query_ui_runs_an_example_query(page: Page, live: Live) -> None:
+    page.goto(live.url + "/")
+    expect(page.locator(".yasgui .yasqe")).to_be_visible()  # YASGUI loaded, from /static
+    expect(page.locator(".yasgui input.autocomplete").first).to_have_value(live.sparql)
+    page.select_option("#examples", label="Objects per partner")
+    table = page.locator(".yasr table tbody tr")
+    expect(table.first).to_be_visible(timeout=30_000)
+    text = page.locator(".yasr table").inner_text()
+    assert "Tate" in text
+    assert "Carnegie Museum of Art" in text
+    assert table.count() == 2
+    assert "How many objects each partner contributes" in page.inner_text("#example-description")
+
+
+def test_query_link_opens_and_runs_in_the_ui(page: Page, live: Live) -> None:
+    page.goto(
+        live.url
+        + "/?query="
+        + "SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20crm%3AE21_Person%20%7D%20LIMIT%203"
+    )
+    rows = page.locator(".yasr table tbody tr")
+    expect(rows.first).to_be_visible(timeout=30_000)
+    assert rows.count() == 3
+
+
+def test_entity_page_shows_title_image_partner_and_links(page: Page, live: Live) -> None:
+    iri = "https://data.example.org/tate/object/T06803"
+    response = page.goto(live.iri_url(iri))
+    assert response is not None
+    assert response.status == 200
+    expect(page.locator("h1#label")).to_have_text("Bullfight Scene")
+    assert page.title().startswith("Bullfight Scene")
+    image = page.locator(".images img").first
+    assert image.get_attribute("src") == "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
+    partner = page.locator("#partners a")
+    expect(partner).to_have_text("Tate")
+    assert partner.get_attribute("href") == "/partner/tate"
+    expect(page.locator("#dates")).to_contain_text("1960")
+    query_link = page.locator("#query-this")
+    assert "T06803" in (query_link.get_attribute("href") or "")
+    # a link to the artist leads to the artist's page, which lists the work
+    page.locator("a", has_text="Pablo Picasso").first.click()
+    expect(page.locator("h1#label")).to_have_text("Pablo Picasso")
+    expect(page.locator("#incoming")).to_contain_text("Bullfight Scene")
+
+
+def test_unknown_entity_page_is_404(page: Page, live: Live) -> None:
+    response = page.goto(live.url + "/tate/object/no-such-thing")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("#message")).to_contain_text("no description")
