@@ -9,6 +9,8 @@ half-copied snapshot is removed. Queries read published snapshots only.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -27,6 +29,7 @@ from .config import Config, SourceConfig
 from .index import RecordIndex
 from .provenance import meta_graph
 from .reconcile import ReconcileReport, reconcile
+from .report import build_report, render_html
 from .runs import Run, RunStatus
 from .stage import HarvestSummary, Progress, mapping_id, stage
 from .workspace import Workspace, new_id
@@ -233,6 +236,7 @@ class Pipeline:
             run.set_info(status=RunStatus.HELD)
             writer.index.record_run(run_row(source, run, RunStatus.HELD))
             summary.status, summary.reason = RunStatus.HELD, reason
+            self._write_report(writer, source, run)
             return summary
         apply_run(self.config, source, run, writer.store, writer.index)
         summary.status = RunStatus.APPLIED
@@ -255,9 +259,24 @@ class Pipeline:
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
             writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
+            self._write_report(writer, source, run)
             run.close()
             self._prune_runs(source)
         return snapshot
+
+    def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
+        """The partner report of the source's latest run, as JSON and HTML, for the endpoint
+        (``/sources/NAME``) and for anyone with the data directory."""
+        report = build_report(source, writer.index, run)
+        folder = self.workspace.reports_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, text in (
+            ("json", json.dumps(report, indent=2, ensure_ascii=False)),
+            ("html", render_html(report)),
+        ):
+            tmp = folder / f".{source.name}.{suffix}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, folder / f"{source.name}.{suffix}")
 
     def _prune_runs(self, source: SourceConfig) -> None:
         finished = []

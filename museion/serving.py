@@ -34,6 +34,7 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         base_iri=config.base_iri,
         published_dir=workspace.published_dir,
         working_path=workspace.working_path,
+        reports_dir=workspace.reports_dir,
         keep_snapshots=KEEP_SNAPSHOTS,
         **values,
     )

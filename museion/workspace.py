@@ -8,6 +8,7 @@ museion-data/
   records.sqlite          the record index: payloads, checksums, history, runs
   reconciliation.sqlite   aggregate ids ever minted, their members, redirects (museion.reconcile)
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
+  reports/<source>.html   the partner report of each source's latest run (and .json)
   state.json              per-source harvester state; whether a write was interrupted
   writer.lock             held by the one process that writes
 ```
@@ -49,6 +50,7 @@ class Workspace:
         self.state_path = data_dir / "state.json"
         self.index_path = data_dir / "records.sqlite"
         self.runs_dir = data_dir / "runs"
+        self.reports_dir = data_dir / "reports"
 
     @contextmanager
     def lock(self) -> Iterator[None]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import re
 from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,15 @@ from museion_errors import QueryError
 from .analysis import analyse_query, analyse_update, with_limit, with_using
 from .describe import service_description
 from .examples import example_queries
-from .jobs import TRUNCATED_HEADER, EntityJob, QueryJob, Reply, UpdateJob, VoidJob
+from .jobs import (
+    TRUNCATED_HEADER,
+    EntityJob,
+    QueryJob,
+    ReconcileJob,
+    Reply,
+    UpdateJob,
+    VoidJob,
+)
 from .negotiation import (
     GRAPH_FORMATS,
     LINKED_ART_PROFILE,
@@ -60,6 +69,11 @@ from .settings import EndpointSettings
 __all__ = ["create_app", "create_app_from_env"]
 
 STATIC = Path(__file__).parent / "static"
+
+
+MAX_RECONCILE_BODY = 10 * 1024 * 1024
+RECONCILE_METHODS = ["GET", "POST", "OPTIONS"]
+SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -255,6 +269,54 @@ class Endpoint:
         )
         return HTMLResponse(html)
 
+    # -- reconciliation service, partner reports ---------------------------------------------
+    async def reconcile(self, request: Request) -> Response:
+        """The W3C Reconciliation API (OpenRefine) over the reconciled persons, groups, places
+        and the types, evaluated in a query process like every other read."""
+        if request.method == "OPTIONS":
+            return Response(status_code=204)
+        body = await request.body()
+        if len(body) > MAX_RECONCILE_BODY:
+            return _error(413, "the reconciliation request is larger than 10 MiB")
+        job = ReconcileJob(
+            method=request.method,
+            path=request.path_params.get("rest", ""),
+            query_string=request.url.query,
+            body=body,
+            content_type=request.headers.get("content-type", ""),
+            service_url=str(request.url_for("reconcile")),
+        )
+        try:
+            reply = await self.pool.run(job, self.settings.query_timeout)
+        except QueryError as exc:
+            return _error(exc.http_status, exc.one_line())
+        return _reply(reply)
+
+    async def sources(self, request: Request) -> Response:
+        """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
+        folder = self.settings.reports_dir
+        name = request.path_params.get("name", "")
+        if folder is None or not folder.is_dir():
+            return _error(404, "no partner reports are published here")
+        if not name:
+            names = sorted(p.stem for p in folder.glob("*.json"))
+            links = "".join(f'<li><a href="{n}">{n}</a></li>' for n in names)
+            return HTMLResponse(
+                f"<!doctype html><title>Partner reports</title><h1>Partner reports</h1>"
+                f"<ul>{links}</ul>"
+            )
+        if not SOURCE_NAME.match(name):
+            return _error(404, f"there is no source named {name!r}")
+        wants_json = request.query_params.get("format") == "json" or (
+            "application/json" in request.headers.get("accept", "")
+            and not accepts_html(request.headers.get("accept"))
+        )
+        path = folder / f"{name}.{'json' if wants_json else 'html'}"
+        if not path.is_file():
+            return _error(404, f"there is no report for a source named {name!r}")
+        media = "application/json" if wants_json else "text/html; charset=utf-8"
+        return Response(path.read_bytes(), media_type=media, headers={"Vary": "Accept"})
+
     # -- linked-data pages ------------------------------------------------------------------
     async def entity(self, request: Request) -> Response:
         path = request.url.path
@@ -323,6 +385,10 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/", endpoint.ui, methods=["GET"], name="ui"),
         Route("/.well-known/void", endpoint.void, methods=["GET"], name="void"),
+        Route("/reconcile", endpoint.reconcile, methods=RECONCILE_METHODS, name="reconcile"),
+        Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
+        Route("/sources/", endpoint.sources, methods=["GET"]),
+        Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]

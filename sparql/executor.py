@@ -40,10 +40,20 @@ from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
 from .describe import void_reply
-from .jobs import TRUNCATED_HEADER, EntityJob, Job, QueryJob, Reply, UpdateJob
+from .jobs import (
+    TRUNCATED_HEADER,
+    EntityJob,
+    Job,
+    QueryJob,
+    ReconcileJob,
+    Reply,
+    UpdateJob,
+)
 from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, Format
 from .pages import entity_reply
 from .prefixes import PREFIXES
+from .reconciliation import ReconciliationService
+from .reconciliation import handle as reconciliation_handle
 from .settings import EndpointSettings
 
 __all__ = ["INLINE_LIMIT", "Worker", "serve_forever"]
@@ -100,9 +110,27 @@ class Worker:
                 return self.update(job)
             if isinstance(job, EntityJob):
                 return entity_reply(self, job)
+            if isinstance(job, ReconcileJob):
+                return self.reconcile(job)
             return void_reply(self, job)
         except MuseionError as exc:
             return Reply.error(exc.http_status, exc.one_line())
+
+    def reconcile(self, job: ReconcileJob) -> Reply:
+        """The reconciliation service over the current snapshot; its name index is built once
+        per snapshot (the per-snapshot cache is emptied when a new one is published)."""
+        store = self.store()
+        service = self.cache.get("reconciliation")
+        if not isinstance(service, ReconciliationService):
+            service = ReconciliationService(
+                store, self.settings.base_iri, service_url=job.service_url
+            )
+            self.cache["reconciliation"] = service
+        status, headers, body = reconciliation_handle(
+            service, job.method, job.path, job.query_string, job.body, job.content_type
+        )
+        content_type = headers.pop("Content-Type", "text/plain; charset=utf-8")
+        return Reply(status=status, content_type=content_type, body=body, headers=headers)
 
     def query(self, job: QueryJob) -> Reply:
         options: dict[str, object] = {}

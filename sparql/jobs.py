@@ -46,7 +46,20 @@ class VoidJob:
     void_url: str
 
 
-Job = QueryJob | UpdateJob | EntityJob | VoidJob
+@dataclass(frozen=True)
+class ReconcileJob:
+    """One request to the W3C Reconciliation API service (``/reconcile``)."""
+
+    method: str
+    path: str
+    """Below the service URL: ``""``, ``/suggest/entity``, ``/preview``..."""
+    query_string: str
+    body: bytes
+    content_type: str
+    service_url: str
+
+
+Job = QueryJob | UpdateJob | EntityJob | VoidJob | ReconcileJob
 
 
 @dataclass

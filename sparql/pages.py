@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -43,6 +44,8 @@ LA = "https://linked.art/ns/terms/"
 MUSEION = "https://w3id.org/museion/ns#"
 TOMBSTONE = NamedNode(MUSEION + "Tombstone")
 DELETED_AT = NamedNode(MUSEION + "deletedAt")
+REDIRECT = NamedNode(MUSEION + "Redirect")
+REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
 IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
 PARTNER = NamedNode(MUSEION + "partner")
 DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
@@ -141,10 +144,22 @@ class Gone:
     deleted_at: str | None
 
 
-def describe(worker: Worker, iri: str) -> Description | Gone | None:
+@dataclass
+class Moved:
+    """A retired aggregate IRI (two aggregates merged, or one split): where it went."""
+
+    iri: str
+    targets: list[str]
+
+
+def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     store = worker.store()
     subject = NamedNode(iri)
     base = worker.settings.base_iri
+    if next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None:
+        targets = sorted({_text(t.object) for t in store.triples(subject, REPLACED_BY)})
+        if targets:
+            return Moved(iri, targets)
     tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None)
     if tomb is not None:
         when = next(store.triples(subject, DELETED_AT), None)
@@ -349,6 +364,8 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     found = describe(worker, job.iri)
     if found is None:
         return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
+    if isinstance(found, Moved):
+        return _moved(job, found, worker.settings.base_iri)
     if isinstance(found, Gone):
         when = f" on {found.deleted_at}" if found.deleted_at else ""
         return _page_error(
@@ -385,6 +402,32 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         _as_graph(found.triples, fmt.rdf_format()), format=fmt.rdf_format(), prefixes=PREFIXES
     )
     return Reply(content_type=fmt.content_type, body=body or b"")
+
+
+def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:
+    """308 to the one entity a retired IRI became; 300 listing them when it was split."""
+    hrefs = [local_href(target, base) for target in moved.targets]
+    if len(hrefs) == 1:
+        return Reply(
+            status=308,
+            headers={"Location": hrefs[0]},
+            body=f"<{moved.iri}> is now <{moved.targets[0]}>\n".encode(),
+        )
+    links = ", ".join(f'<{href}>; rel="alternate"' for href in hrefs)
+    if job.representation == "html":
+        items = "".join(
+            f'<li><a href="{escape(h)}">{escape(t)}</a></li>'
+            for h, t in zip(hrefs, moved.targets, strict=True)
+        )
+        body = (
+            f"<!doctype html><title>Multiple choices</title><h1>{escape(moved.iri)} was split"
+            f"</h1><p>It now stands for several entities:</p><ul>{items}</ul>"
+        ).encode()
+        return Reply(
+            status=300, content_type="text/html; charset=utf-8", body=body, headers={"Link": links}
+        )
+    text = "".join(f"{t}\n" for t in moved.targets)
+    return Reply(status=300, body=text.encode(), headers={"Link": links})
 
 
 def _as_graph(triples: Iterable[Triple], fmt: RdfFormat) -> list[Triple] | list[Quad]:

@@ -42,6 +42,8 @@ class EndpointSettings(BaseModel):
     """Query processes per HTTP worker: how many queries one worker evaluates at once."""
     queue_timeout: float | None = None
     """Seconds a request may wait for a free query process (default: the query timeout)."""
+    reports_dir: Path | None = None
+    """Partner reports (``NAME.html``, ``NAME.json``) served at ``/sources/NAME``."""
     spool_dir: Path | None = None
     """Where answers too big to pass in memory are written for the HTTP worker to send."""
     title: str = "Museion"
