@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import NamedNode
 
 import mappings
 from mappings import Minter
@@ -74,12 +74,8 @@ def apply_run(
         }
     )
     for batch in run.staged(config.batch_size):
-        graphs: dict[NamedNode, list[Quad]] = {}
-        for record in batch:
-            graphs[NamedNode(record.graph)] = [
-                q for q in parse(record.quads, format=RdfFormat.N_QUADS) if isinstance(q, Quad)
-            ]
-        store.replace_graphs(graphs)
+        graphs = {NamedNode(record.graph): record.quads for record in batch}
+        store.replace_serialized_graphs(graphs)
         failpoint("apply")
         index.upsert(
             [

@@ -24,6 +24,7 @@ from pyoxigraph import (
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
+    RdfFormat,
 )
 from pyoxigraph import (
     Store as OxStore,
@@ -152,6 +153,38 @@ class Store:
             return
         self._drop(list(graphs))
         self._load(q for qs in graphs.values() for q in qs)
+
+    def replace_serialized_graphs(self, graphs: Mapping[NamedNode, bytes]) -> None:
+        """``replace_graphs`` for graphs given as N-Quads (as pyoxigraph wrote them, each
+        line in that graph): parsed and loaded in Oxigraph itself, no Python term per quad.
+
+        The default-graph copy is the same text with each line's graph name taken off — the
+        N-Quads serialiser ends every line with `` <graph> .``, and a literal cannot hold a
+        raw line break — so it is loaded as N-Triples into the default graph.
+        """
+        self._writable()
+        if not graphs:
+            return
+        self._drop(list(graphs))
+        triples = []
+        for graph, nquads in graphs.items():
+            ending = f" {graph} .\n".encode()
+            lines = nquads.count(b"\n")
+            stripped = nquads.replace(ending, b" .\n")
+            if len(nquads) - len(stripped) != lines * (len(ending) - 3):
+                raise StoreError(f"the N-Quads of {graph} hold quads of other graphs")
+            triples.append(stripped)
+        quads_text, triples_text = b"".join(graphs.values()), b"".join(triples)
+        load = (
+            self._store.load
+            if quads_text.count(b"\n") * 2 < BULK_THRESHOLD
+            else self._store.bulk_load
+        )
+        try:
+            load(quads_text, format=RdfFormat.N_QUADS)
+            load(triples_text, format=RdfFormat.N_TRIPLES)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
 
     def _load(self, quads: Iterable[Quad]) -> None:
         """Add quads and their default-graph copies with Oxigraph's bulk loader.
