@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode
 
 from ..builder import TimeSpan
 from ..iris import label_key
-from ..normalise.dates import bounds
+from ..normalise.dates import bounds, parse_date_text
 from ..vocab import AAT, CRM
 from .authorities import is_uri, key, normalise, priority
 from .common import Record
@@ -234,6 +234,11 @@ def timespan(date: etree._Element | None, default: str | None) -> TimeSpan:
         latest = text(inner.find(L + "latestDate")) or None
     begin = bounds(earliest or latest) if (earliest or latest) else None
     end = bounds(latest or earliest) if (earliest or latest) else None
+    if begin is None and end is None and display is not None:
+        # No structured dates: read the display text ("um 1650", "18. Jh.", "1620-25").
+        parsed = parse_date_text(display, display_lang)
+        if parsed is not None:
+            return TimeSpan(parsed.begin_instant, parsed.end_instant, display, display_lang)
     return TimeSpan(
         begin[0] if begin else None,
         end[1] if end else None,

@@ -269,6 +269,18 @@ def test_a_record_that_cannot_be_mapped_says_why() -> None:
         )
 
 
+def test_a_date_only_a_person_can_read_is_kept_with_a_warning() -> None:
+    record = (
+        b'<lido:lido xmlns:lido="http://www.lido-schema.org"><lido:lidoRecID>test/2</lido:lidoRecID>'
+        b"<lido:descriptiveMetadata><lido:eventWrap><lido:eventSet><lido:event><lido:eventType>"
+        b"<lido:term>production</lido:term></lido:eventType><lido:eventDate><lido:displayDate>"
+        b"zur Zeit Rudolfs II.</lido:displayDate></lido:eventDate></lido:event></lido:eventSet>"
+        b"</lido:eventWrap></lido:descriptiveMetadata></lido:lido>"
+    )
+    result = LIDO.map(SourceRecord("ddb", "test/2", record, "application/xml"), CONTEXT)
+    assert "the date 'zur Zeit Rudolfs II.' has no machine-readable bounds" in result.warnings
+
+
 def test_unparseable_values_are_warnings_not_failures() -> None:
     result = LIDO.map(
         SourceRecord(
@@ -290,7 +302,13 @@ def test_unparseable_values_are_warnings_not_failures() -> None:
         CONTEXT,
     )
     assert "measurement value 'about ten' is not a number; left out" in result.warnings
-    assert "the date 'um 1600' has no machine-readable bounds" in result.warnings
+    # earliestDate is not a date, but the display text reads as 1595-1605 (circa 1600).
+    begins = {
+        str(q.object.value)
+        for q in result.quads
+        if q.predicate.value.endswith("P82a_begin_of_the_begin") and isinstance(q.object, Literal)
+    }
+    assert begins == {"1595-01-01T00:00:00Z"}
     assert "the record has no title" in result.warnings
     span = NamedNode(f"{BASE}ddb/object/test%2F1/production/timespan")
     assert any(q.subject == span for q in result.quads)  # the text is kept
