@@ -249,27 +249,29 @@ class RecordBuilder:
         target = self.iri(url, "web page")
         if target is None:
             return
-        digital = NamedNode(node.value + "/digital")
         self.add(owner, CRM.P129i_is_subject_of, node)
         self.a(node, CRM.E33_Linguistic_Object)
-        self.add(node, LA.digitally_carried_by, digital)
-        self.a(digital, DIG.D1_Digital_Object)
-        self.add(digital, CRM.P2_has_type, AAT.WEB_PAGE)
-        self.add(digital, LA.access_point, target)
+        self._digital(node, LA.digitally_carried_by, AAT.WEB_PAGE, target)
 
     def image(self, owner: NamedNode, node: NamedNode, url: str) -> NamedNode | None:
         """``owner`` is shown by a digital image at ``url``; returns the visual item."""
         target = self.iri(url, "image URL")
         if target is None:
             return None
-        digital = NamedNode(node.value + "/digital")
         self.add(owner, CRM.P138i_has_representation, node)
         self.a(node, CRM.E36_Visual_Item)
-        self.add(node, LA.digitally_shown_by, digital)
-        self.a(digital, DIG.D1_Digital_Object)
-        self.add(digital, CRM.P2_has_type, AAT.DIGITAL_IMAGE)
-        self.add(digital, LA.access_point, target)
+        self._digital(node, LA.digitally_shown_by, AAT.DIGITAL_IMAGE, target)
         return node
+
+    def _digital(
+        self, node: NamedNode, link: NamedNode, kind: NamedNode, target: NamedNode
+    ) -> None:
+        """The digital object at ``target`` that carries or shows ``node`` (``{node}/digital``)."""
+        digital = NamedNode(node.value + "/digital")
+        self.add(node, link, digital)
+        self.a(digital, DIG.D1_Digital_Object)
+        self.add(digital, CRM.P2_has_type, kind)
+        self.add(digital, LA.access_point, target)
 
     def equivalent(self, s: NamedNode, value: str, scheme: str | None = None) -> None:
         """``s la:equivalent`` the authority's entity IRI, whatever form ``value`` cites it in

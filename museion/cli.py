@@ -9,29 +9,27 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import sparql
 from museion_errors import ConfigError, MuseionError
 
 from .config import Config, load_config
+from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline
 from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
-from .report import build_report, latest_run, render_html, source_counts
+from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
 from .serving import endpoint_settings
 from .workspace import Workspace
@@ -42,13 +40,9 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_QUARANTINED = 3
 EXIT_HELD = 4
-SHOWN_REJECTIONS = 20
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -97,72 +91,13 @@ def main(ctx: click.Context, config_path: Path) -> None:
     ctx.obj = State(config_path)
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[HarvestSummary], None]]:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("harvesting")
-
-        def update(summary: HarvestSummary) -> None:
-            progress.update(
-                task,
-                description=(
-                    f"{summary.source}: {summary.read} read, {summary.mapped} mapped, "
-                    f"{summary.unchanged} unchanged, {summary.rejected} rejected"
-                ),
-            )
-
-        yield update
-
-
-def _print_summary(summary: HarvestSummary) -> None:
-    err.print(
-        f"[bold]{summary.source}[/]: {summary.read} records read: {summary.new} new, "
-        f"{summary.changed} changed, {summary.unchanged} unchanged, {summary.deleted} withdrawn, "
-        f"{summary.rejected} rejected ({summary.quads} triples written, {summary.seconds:.1f} s)"
-    )
-    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
-        err.print(f"  [red]rejected[/] {escape(rejection.line(summary.source))}")
-    if summary.rejected > SHOWN_REJECTIONS:
-        err.print(
-            f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
-            f"(museion report {summary.source} lists them all)"
-        )
-    for kind in ("date", "dimensions"):
-        texts = [text for (what, text) in summary.unparsed if what == kind]
-        if texts:
-            count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
-            shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
-            err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
-    if summary.warnings:
-        err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
-        for warning, count in summary.warnings.most_common(5):
-            err.print(f"    {count} × {escape(warning)}")
-    if summary.local_terms:
-        err.print(
-            f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
-            "terms; see the report)"
-        )
-    if summary.status == RunStatus.HELD:
-        err.print(f"  [bold red]held, not published:[/] {escape(summary.reason or '')}")
-        err.print(f"  (museion publish {summary.source} --force publishes it anyway)")
-    else:
-        err.print(f"  {summary.status}: {summary.records_after} records")
-
-
 def run_harvest(
     config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
 ) -> list[HarvestSummary]:
-    with _progress() as update:
+    with progress() as update:
         summaries = Pipeline(config, progress=update).harvest(names, records)
     for summary in summaries:
-        _print_summary(summary)
+        print_summary(summary)
     return summaries
 
 
@@ -200,7 +135,7 @@ def harvest(state: State, sources: tuple[str, ...], records: tuple[str, ...]) ->
 def publish(state: State, source: str, force: bool) -> None:
     """Publish SOURCE's held run (a person decided the gate was wrong)."""
     summary = Pipeline(state.config()).publish_held(source, force=force)
-    _print_summary(summary)
+    print_summary(summary)
 
 
 @main.command()
@@ -209,9 +144,9 @@ def publish(state: State, source: str, force: bool) -> None:
 @reports_errors
 def remap(state: State, source: str) -> None:
     """Rebuild SOURCE's graphs from the stored payloads (after a mapping change)."""
-    with _progress() as update:
+    with progress() as update:
         summary = Pipeline(state.config(), progress=update).remap(source)
-    _print_summary(summary)
+    print_summary(summary)
     code = _exit_code([summary])
     if code:
         raise SystemExit(code)
@@ -249,52 +184,7 @@ def report(
     finally:
         run.close()
         index.close()
-    _emit_report(data, as_json, html_file)
-
-
-def _emit_report(data: dict[str, Any], as_json: bool, html_file: Path | None) -> None:
-    if html_file is not None:
-        html_file.write_text(render_html(data), encoding="utf-8")
-        err.print(f"wrote {html_file}")
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    elif html_file is None:
-        _print_report(data)
-
-
-def _print_report(data: dict[str, Any]) -> None:
-    run, counts = data["run"], data["counts"]
-    out.print(
-        f"[bold]{escape(data['partner'])}[/] ({data['source']}), run {run['id']}: {run['status']}"
-    )
-    if run["reason"]:
-        out.print(f"  [red]{escape(run['reason'])}[/]")
-    out.print(
-        "  "
-        + ", ".join(
-            f"{counts[k]} {k}"
-            for k in ("read", "new", "changed", "unchanged", "deleted", "quarantined")
-        )
-    )
-    out.print(f"  records: {counts['records_before']} → {counts['records_after']}")
-    table = Table("coverage", "objects", "share", header_style="bold")
-    for row in data["coverage"]["fields"]:
-        table.add_row(row["field"], str(row["records"]), f"{row['share']:.1%}")
-    out.print(table)
-    for q in data["quarantined"]:
-        out.print(
-            f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
-        )
-    if data["unused_fields"]:
-        out.print(
-            "  fields the mapping never reads: "
-            + ", ".join(f["field"] for f in data["unused_fields"])
-        )
-    diff = data["diff"]
-    out.print(
-        f"  since the previous published run: {diff['added_count']} added, "
-        f"{diff['changed_count']} changed, {diff['removed_count']} removed"
-    )
+    emit_report(data, as_json, html_file)
 
 
 @main.command()
@@ -307,7 +197,7 @@ def check(state: State, source: str, as_json: bool, html_file: Path | None) -> N
     published — changing nothing."""
     config = state.config()
     pipeline = Pipeline(config)
-    with _progress() as update:
+    with progress() as update:
         pipeline.progress = update
         with pipeline.check(source) as (_, run):
             index = RecordIndex(pipeline.workspace.index_path)
@@ -315,7 +205,7 @@ def check(state: State, source: str, as_json: bool, html_file: Path | None) -> N
                 data = build_report(config.source(source), index, run)
             finally:
                 index.close()
-    _emit_report(data, as_json, html_file)
+    emit_report(data, as_json, html_file)
 
 
 def _query_text(text: str) -> str:
@@ -324,27 +214,6 @@ def _query_text(text: str) -> str:
     if text.startswith("@"):
         return Path(text[1:]).read_text(encoding="utf-8")
     return text
-
-
-def _with_prefixes(query: str) -> str:
-    missing = [
-        p for p in sparql.PREFIXES if f"{p}:" in query and f"prefix {p}:" not in query.lower()
-    ]
-    return "".join(f"PREFIX {p}: <{sparql.PREFIXES[p]}>\n" for p in missing) + query
-
-
-def print_results(results: Any, fmt: str) -> None:
-    rendered = sparql.render_results(results, fmt)
-    if isinstance(rendered, bytes):
-        sys.stdout.buffer.write(rendered)
-        sys.stdout.buffer.flush()
-        return
-    names, rows = rendered
-    table = Table(*names, show_lines=False, header_style="bold")
-    for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-    out.print(table)
-    err.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
 
 
 @main.command()
@@ -366,7 +235,7 @@ def query(state: State, query: str, fmt: str) -> None:
     """
     config = state.config()
     store = Workspace(config.data_dir).open_published()
-    print_results(store.query(_with_prefixes(_query_text(query))), fmt)
+    print_results(store.query(_query_text(query), prefixes=sparql.PREFIXES), fmt)
 
 
 @main.command()

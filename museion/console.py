@@ -1,0 +1,150 @@
+"""What the command line prints: progress, run summaries, reports and query results.
+
+Data goes to stdout; progress, summaries and messages to stderr, so output can be piped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import sparql
+
+from .report import render_html
+from .runs import RunStatus
+from .stage import HarvestSummary
+
+__all__ = ["emit_report", "err", "out", "print_results", "print_summary", "progress"]
+
+SHOWN_REJECTIONS = 20
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def progress() -> Iterator[Callable[[HarvestSummary], None]]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("harvesting")
+
+        def update(summary: HarvestSummary) -> None:
+            progress.update(
+                task,
+                description=(
+                    f"{summary.source}: {summary.read} read, {summary.mapped} mapped, "
+                    f"{summary.unchanged} unchanged, {summary.rejected} rejected"
+                ),
+            )
+
+        yield update
+
+
+def print_summary(summary: HarvestSummary) -> None:
+    err.print(
+        f"[bold]{summary.source}[/]: {summary.read} records read: {summary.new} new, "
+        f"{summary.changed} changed, {summary.unchanged} unchanged, {summary.deleted} withdrawn, "
+        f"{summary.rejected} rejected ({summary.quads} triples written, {summary.seconds:.1f} s)"
+    )
+    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
+        err.print(f"  [red]rejected[/] {escape(rejection.line(summary.source))}")
+    if summary.rejected > SHOWN_REJECTIONS:
+        err.print(
+            f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
+            f"(museion report {summary.source} lists them all)"
+        )
+    for kind in ("date", "dimensions"):
+        texts = [text for (what, text) in summary.unparsed if what == kind]
+        if texts:
+            count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
+            shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
+            err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
+    if summary.warnings:
+        err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
+        for warning, count in summary.warnings.most_common(5):
+            err.print(f"    {count} × {escape(warning)}")
+    if summary.local_terms:
+        err.print(
+            f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
+            "terms; see the report)"
+        )
+    if summary.status == RunStatus.HELD:
+        err.print(f"  [bold red]held, not published:[/] {escape(summary.reason or '')}")
+        err.print(f"  (museion publish {summary.source} --force publishes it anyway)")
+    else:
+        err.print(f"  {summary.status}: {summary.records_after} records")
+
+
+def emit_report(data: dict[str, Any], as_json: bool, html_file: Path | None) -> None:
+    if html_file is not None:
+        html_file.write_text(render_html(data), encoding="utf-8")
+        err.print(f"wrote {html_file}")
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif html_file is None:
+        print_report(data)
+
+
+def print_report(data: dict[str, Any]) -> None:
+    run, counts = data["run"], data["counts"]
+    out.print(
+        f"[bold]{escape(data['partner'])}[/] ({data['source']}), run {run['id']}: {run['status']}"
+    )
+    if run["reason"]:
+        out.print(f"  [red]{escape(run['reason'])}[/]")
+    out.print(
+        "  "
+        + ", ".join(
+            f"{counts[k]} {k}"
+            for k in ("read", "new", "changed", "unchanged", "deleted", "quarantined")
+        )
+    )
+    out.print(f"  records: {counts['records_before']} → {counts['records_after']}")
+    table = Table("coverage", "objects", "share", header_style="bold")
+    for row in data["coverage"]["fields"]:
+        table.add_row(row["field"], str(row["records"]), f"{row['share']:.1%}")
+    out.print(table)
+    for q in data["quarantined"]:
+        out.print(
+            f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
+        )
+    if data["unused_fields"]:
+        out.print(
+            "  fields the mapping never reads: "
+            + ", ".join(f["field"] for f in data["unused_fields"])
+        )
+    diff = data["diff"]
+    out.print(
+        f"  since the previous published run: {diff['added_count']} added, "
+        f"{diff['changed_count']} changed, {diff['removed_count']} removed"
+    )
+
+
+def print_results(results: Any, fmt: str) -> None:
+    rendered = sparql.render_results(results, fmt)
+    if isinstance(rendered, bytes):
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
+        return
+    names, rows = rendered
+    table = Table(*names, show_lines=False, header_style="bold")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    out.print(table)
+    err.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
