@@ -20,7 +20,7 @@ from store import Store
 
 from .config import Config, SourceConfig
 from .failpoints import failpoint
-from .index import RecordIndex, RunRow
+from .index import IndexedRecord, RecordIndex, RunRow
 from .provenance import (
     dataset_state_quads,
     meta_graph,
@@ -33,7 +33,7 @@ from .provenance import (
     tombstone_quads,
     vocabulary_graph,
 )
-from .runs import Run, RunStatus
+from .runs import Run, RunStatus, StagedRecord
 
 __all__ = ["apply_run", "now", "run_row"]
 
@@ -74,8 +74,24 @@ def apply_run(
         }
     )
     for batch in run.staged(config.batch_size):
-        graphs = {NamedNode(record.graph): record.quads for record in batch}
-        store.replace_serialized_graphs(graphs)
+        # What the index will say once the batch is in: its metadata goes into the store in
+        # the same write as the graphs, and the index follows (store first, index second).
+        rows = [
+            _after(
+                index.get(source.name, r.local_id),
+                r,
+                source=source.name,
+                mapping=info["mapping"],
+                when=when,
+                run_id=run.run_id,
+            )
+            for r in batch
+        ]
+        graphs = {NamedNode(r.graph): r.quads for r in batch}
+        # The graph and the entity: a record that comes back loses its tombstone.
+        subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
+        metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
+        store.replace_serialized_graphs(graphs, meta, subjects, metadata)
         failpoint("apply")
         index.upsert(
             [
@@ -93,19 +109,13 @@ def apply_run(
                     "provider_id": r.provider_id,
                     "payload": r.payload,
                     "flags": r.flags,
+                    "fields": r.fields,
                     "now": when,
                     "run": run.run_id,
                 }
                 for r in batch
             ]
         )
-        rows = [index.get(source.name, r.local_id) for r in batch]
-        metadata = [
-            q for row in rows if row is not None for q in record_meta_quads(meta, minter, row)
-        ]
-        # The graph and the entity: a record that comes back loses its tombstone.
-        subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
-        store.replace_subjects(meta, subjects, metadata)
     removed = run.removed()
     for start in range(0, len(removed), config.batch_size):
         chunk = [
@@ -130,6 +140,38 @@ def apply_run(
     store.flush()
     run.set_info(status=RunStatus.APPLIED)
     index.record_run(row)
+
+
+def _after(
+    before: IndexedRecord | None,
+    staged: StagedRecord,
+    *,
+    source: str,
+    mapping: str,
+    when: str,
+    run_id: str,
+) -> IndexedRecord:
+    """The index row a staged record will have (``RecordIndex.upsert`` keeps first_seen, and
+    last_changed unless the payload changed or the record had been withdrawn)."""
+    unchanged = before is not None and before.live and before.checksum == staged.checksum
+    return IndexedRecord(
+        source=source,
+        local_id=staged.local_id,
+        graph=staged.graph,
+        subject=staged.subject,
+        kind=staged.kind,
+        checksum=staged.checksum,
+        mapping=mapping,
+        media_type=staged.media_type,
+        datestamp=staged.datestamp,
+        origin=staged.origin,
+        provider_id=staged.provider_id,
+        flags=staged.flags,
+        first_seen=before.first_seen if before is not None else when,
+        last_changed=before.last_changed if unchanged and before is not None else when,
+        last_run=run_id,
+        deleted_at=None,
+    )
 
 
 def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:

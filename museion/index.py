@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS records (
     provider_id TEXT,
     payload BLOB NOT NULL,
     flags INTEGER NOT NULL DEFAULT 0,
+    fields TEXT NOT NULL DEFAULT '',
     first_seen TEXT NOT NULL,
     last_changed TEXT NOT NULL,
     last_run TEXT NOT NULL,
@@ -186,6 +187,14 @@ class RecordIndex:
         for row in rows:
             yield IndexedRecord(*row[:-1]), zlib.decompress(row[-1])
 
+    def kinds_flags_fields(self, source: str) -> Iterator[tuple[str, str, int, str]]:
+        """(local id, kind, coverage flags, source fields) of every live record of a source."""
+        yield from self._db.execute(
+            "SELECT local_id, kind, flags, fields FROM records "
+            "WHERE source = ? AND deleted_at IS NULL",
+            (source,),
+        )
+
     def flag_counts(self, source: str, bits: Iterable[int]) -> dict[int, int]:
         """How many live records of a source have each coverage bit set."""
         out = {}
@@ -204,10 +213,10 @@ class RecordIndex:
             self._db.executemany(
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
                        mapping, media_type, datestamp, origin, provider_id, payload, flags,
-                       first_seen, last_changed, last_run, deleted_at, deleted_run)
+                       fields, first_seen, last_changed, last_run, deleted_at, deleted_run)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
-                       :media_type, :datestamp, :origin, :provider_id, :payload, :flags, :now,
-                       :now, :run, NULL, NULL)
+                       :media_type, :datestamp, :origin, :provider_id, :payload, :flags,
+                       :fields, :now, :now, :run, NULL, NULL)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
@@ -215,6 +224,7 @@ class RecordIndex:
                        datestamp = excluded.datestamp, origin = excluded.origin,
                        provider_id = excluded.provider_id,
                        payload = excluded.payload, flags = excluded.flags,
+                       fields = excluded.fields,
                        last_changed = CASE WHEN records.checksum = excluded.checksum
                            AND records.deleted_at IS NULL
                            THEN records.last_changed ELSE excluded.last_changed END,

@@ -20,7 +20,7 @@ from store import Store
 
 from .apply import now
 from .config import Config, SourceConfig
-from .coverage import REPORTED, Coverage, fields_used, payload_fields
+from .coverage import REPORTED, Coverage, fields_used
 from .index import RecordIndex
 from .provenance import meta_graph
 from .runs import Run, RunStatus
@@ -38,7 +38,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
     summary = HarvestSummary.of_run(source.name, run)
     info = run.info()
     applied = summary.status in _APPLIED
-    kinds, flags, payloads = _source_as_left(source, index, run, applied)
+    kinds, flags, fields = _source_as_left(source, index, run, applied)
     objects = [local_id for local_id, kind in kinds.items() if kind == "object"]
     coverage = [
         {"field": label, "records": n, "share": round(n / len(objects), 4) if objects else 0.0}
@@ -88,7 +88,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             {"kind": kind, "text": text, "records": n} for kind, text, n in run.unparsed()
         ],
         "warnings": [{"text": text, "count": n} for text, n in run.warnings()[:50]],
-        "unused_fields": _unused_fields(source, payloads),
+        "unused_fields": _unused_fields(source, fields),
         "diff": {
             "against": previous[-1].run_id if previous else None,
             "added": added[:LISTED],
@@ -116,34 +116,32 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
 
 def _source_as_left(
     source: SourceConfig, index: RecordIndex, run: Run, applied: bool
-) -> tuple[dict[str, str], dict[str, int], dict[str, tuple[str, bytes]]]:
-    """Kind, coverage flags and payload of every record the source holds after ``run``."""
+) -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
+    """Kind, coverage flags and filled source fields of every record the source holds after
+    ``run`` (for a held or dry run: as it would hold them)."""
     kinds: dict[str, str] = {}
     flags: dict[str, int] = {}
-    payloads: dict[str, tuple[str, bytes]] = {}
-    for record, payload in index.payloads(source.name):
-        kinds[record.local_id], flags[record.local_id] = record.kind, record.flags
-        payloads[record.local_id] = (record.media_type, payload)
+    fields: dict[str, str] = {}
+    for local_id, kind, bits, filled in index.kinds_flags_fields(source.name):
+        kinds[local_id], flags[local_id], fields[local_id] = kind, bits, filled
     if not applied:
         for batch in run.staged():
             for staged in batch:
                 kinds[staged.local_id], flags[staged.local_id] = staged.kind, staged.flags
-                payloads[staged.local_id] = (staged.media_type, staged.payload)
+                fields[staged.local_id] = staged.fields
         for local_id, _ in run.removed():
             kinds.pop(local_id, None)
-            payloads.pop(local_id, None)
-    return kinds, flags, payloads
+            fields.pop(local_id, None)
+    return kinds, flags, fields
 
 
-def _unused_fields(
-    source: SourceConfig, payloads: dict[str, tuple[str, bytes]]
-) -> list[dict[str, Any]] | None:
+def _unused_fields(source: SourceConfig, fields: dict[str, str]) -> list[dict[str, Any]] | None:
     reader = getattr(source.mapping, "fields_read", None)
     if reader is None:
         return None
     present: Counter[str] = Counter()
-    for media_type, payload in payloads.values():
-        present.update(payload_fields(media_type, payload))
+    for filled in fields.values():
+        present.update(filled.split("\n") if filled else ())
     used = fields_used(present, reader())
     return [{"field": f, "records": n} for f, n in sorted(present.items()) if f not in used]
 

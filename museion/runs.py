@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS staged (
     provider_id TEXT,
     payload BLOB NOT NULL,
     quads BLOB NOT NULL,
-    flags INTEGER NOT NULL
+    flags INTEGER NOT NULL,
+    fields TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
     WITHOUT ROWID;
@@ -92,6 +93,8 @@ class StagedRecord:
     quads: bytes
     """The record graph as N-Quads."""
     flags: int
+    fields: str = ""
+    """The source field paths the payload fills, one per line (for the partner report)."""
 
 
 class Run:
@@ -159,7 +162,7 @@ class Run:
             if info:
                 self.set_info(**info)
             self._db.executemany(
-                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.local_id,
@@ -172,9 +175,10 @@ class Run:
                         r.datestamp,
                         r.origin,
                         r.provider_id,
-                        zlib.compress(r.payload, 6),
-                        zlib.compress(r.quads, 3),
+                        zlib.compress(r.payload, 1),
+                        zlib.compress(r.quads, 1),
                         r.flags,
+                        r.fields,
                     )
                     for r in records
                 ],
@@ -261,6 +265,7 @@ class Run:
                     zlib.decompress(r[10]),
                     zlib.decompress(r[11]),
                     r[12],
+                    r[13],
                 )
                 for r in rows
             ]

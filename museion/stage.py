@@ -21,7 +21,7 @@ from harvesters import HarvestItem, RejectedRecord, SourceRecord
 from mappings import MappingContext, MappingError
 
 from .config import Config, SourceConfig
-from .coverage import coverage_flags
+from .coverage import coverage_flags, payload_fields
 from .failpoints import failpoint
 from .index import RecordIndex
 from .runs import Run, StagedRecord
@@ -242,6 +242,7 @@ def stage(
                     payload=item.payload,
                     quads=serialize(result.quads, format=RdfFormat.N_QUADS) or b"",
                     flags=flags,
+                    fields="\n".join(sorted(payload_fields(item.media_type, item.payload))),
                 )
             )
             summary.quads += len(result.quads)

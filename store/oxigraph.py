@@ -25,6 +25,7 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
+    serialize,
 )
 from pyoxigraph import (
     Store as OxStore,
@@ -154,35 +155,40 @@ class Store:
         self._drop(list(graphs))
         self._load(q for qs in graphs.values() for q in qs)
 
-    def replace_serialized_graphs(self, graphs: Mapping[NamedNode, bytes]) -> None:
+    def replace_serialized_graphs(
+        self,
+        graphs: Mapping[NamedNode, bytes],
+        shared: NamedNode | None = None,
+        subjects: Sequence[NamedNode] = (),
+        quads: Sequence[Quad] = (),
+    ) -> None:
         """``replace_graphs`` for graphs given as N-Quads (as pyoxigraph wrote them, each
-        line in that graph): parsed and loaded in Oxigraph itself, no Python term per quad.
+        line in that graph), and, in the same write, ``replace_subjects(shared, subjects,
+        quads)`` (the metadata of those graphs): parsed and loaded by Oxigraph in one call.
 
         The default-graph copy is the same text with each line's graph name taken off — the
         N-Quads serialiser ends every line with `` <graph> .``, and a literal cannot hold a
-        raw line break — so it is loaded as N-Triples into the default graph.
+        raw line break — which N-Quads reads as a triple of the default graph.
         """
         self._writable()
-        if not graphs:
+        if not graphs and not subjects and not quads:
             return
         self._drop(list(graphs))
-        triples = []
+        if shared is not None:
+            self._delete_subjects(shared, subjects)
+        parts = []
         for graph, nquads in graphs.items():
             ending = f" {graph} .\n".encode()
-            lines = nquads.count(b"\n")
             stripped = nquads.replace(ending, b" .\n")
-            if len(nquads) - len(stripped) != lines * (len(ending) - 3):
+            if len(nquads) - len(stripped) != nquads.count(b"\n") * (len(ending) - 3):
                 raise StoreError(f"the N-Quads of {graph} hold quads of other graphs")
-            triples.append(stripped)
-        quads_text, triples_text = b"".join(graphs.values()), b"".join(triples)
-        load = (
-            self._store.load
-            if quads_text.count(b"\n") * 2 < BULK_THRESHOLD
-            else self._store.bulk_load
-        )
+            parts += [nquads, stripped]
+        if quads:
+            parts.append(serialize(_with_default_copies(quads), format=RdfFormat.N_QUADS) or b"")
+        text = b"".join(parts)
+        load = self._store.load if text.count(b"\n") < BULK_THRESHOLD else self._store.bulk_load
         try:
-            load(quads_text, format=RdfFormat.N_QUADS)
-            load(triples_text, format=RdfFormat.N_TRIPLES)
+            load(text, format=RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
 
@@ -241,19 +247,30 @@ class Store:
     ) -> None:
         """In a shared graph (Museion's metadata), replace everything said about ``subjects``."""
         self._writable()
+        self._delete_subjects(graph, subjects)
+        self._load(quads)
+
+    def _delete_subjects(self, graph: NamedNode, subjects: Sequence[NamedNode]) -> None:
+        """Remove what ``graph`` says about ``subjects`` (and the default graph's copy, unless
+        another graph says it too)."""
+        present = [
+            s
+            for s in subjects
+            if next(self._store.quads_for_pattern(s, None, None, graph), None) is not None
+        ]
+        if not present:
+            return  # nothing to delete: spare a query over the whole store
+        values = _values(present)
         try:
-            if subjects:
-                values = _values(subjects)
-                self._store.update(
-                    "DELETE { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } "
-                    f"GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
-                    f"FILTER (?h != {graph}) }} }};\n"
-                    f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
-                    f"GRAPH {graph} {{ ?s ?p ?o }} }}"
-                )
+            self._store.update(
+                "DELETE { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } "
+                f"GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
+                f"FILTER (?h != {graph}) }} }};\n"
+                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH {graph} {{ ?s ?p ?o }} }}"
+            )
         except (OSError, ValueError) as exc:
             raise StoreError(f"updating {graph} failed: {exc}") from exc
-        self._load(quads)
 
     def rebuild_default_graph(self) -> None:
         """Recompute the default graph from the named graphs (after an interrupted write)."""
