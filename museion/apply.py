@@ -73,7 +73,12 @@ def apply_run(
             vocabulary: mappings.vocabulary_quads(vocabulary),
         }
     )
+    entities_changed = False
     for batch in run.staged(config.batch_size):
+        before = index.entities_of(source.name, [r.local_id for r in batch])
+        entities_changed = entities_changed or any(
+            r.entities != before.get(r.local_id, "") for r in batch
+        )
         # What the index will say once the batch is in: its metadata goes into the store in
         # the same write as the graphs, and the index follows (store first, index second).
         rows = [
@@ -110,6 +115,7 @@ def apply_run(
                     "payload": r.payload,
                     "flags": r.flags,
                     "fields": r.fields,
+                    "entities": r.entities,
                     "now": when,
                     "run": run.run_id,
                 }
@@ -123,11 +129,16 @@ def apply_run(
             for local_id, _ in removed[start : start + config.batch_size]
         ]
         records = [r for r in chunk if r is not None]
+        gone = index.entities_of(source.name, [r.local_id for r in records])
+        entities_changed = entities_changed or any(gone.values())
         store.remove_graphs([NamedNode(r.graph) for r in records])
         stones = [q for r in records for q in tombstone_quads(meta, minter, r, when, run.run_id)]
         subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
         store.replace_subjects(meta, subjects, stones)
         index.mark_deleted(source.name, [r.local_id for r in records], when, run.run_id)
+    # Whether the persons, groups, places or terms the source names changed: if not, the next
+    # publish need not reconcile again.
+    run.set_info(entities_changed=entities_changed)
     _replace_quarantine(store, meta, minter, run)
     row = run_row(source, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.

@@ -6,6 +6,7 @@ they mean the same for every mapping, tabular, JSON or LIDO.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from pyoxigraph import NamedNode, Quad
 
 from mappings.vocab import AAT, CRM, LA, RDF
 
-__all__ = ["Coverage", "coverage_flags", "fields_used", "payload_fields"]
+__all__ = ["Coverage", "coverage_flags", "entity_signature", "fields_used", "payload_fields"]
 
 
 class Coverage(IntFlag):
@@ -137,3 +138,12 @@ def fields_used(present: Iterable[str], read: Iterable[str]) -> set[str]:
         if any(".".join(parts[:n]) in reads for n in range(1, len(parts) + 1)):
             used.add(path)
     return used
+
+
+def entity_signature(subject: str, nquads: bytes) -> str:
+    """A fingerprint of what a record says about anything but its own entity (the persons,
+    groups, places and terms it names): equal fingerprints mean reconciliation has nothing new
+    to see in this record."""
+    own = (f"<{subject}>".encode(), f"<{subject}/".encode())
+    lines = sorted(line for line in nquads.splitlines() if not line.startswith(own))
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:24] if lines else ""

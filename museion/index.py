@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS records (
     payload BLOB NOT NULL,
     flags INTEGER NOT NULL DEFAULT 0,
     fields TEXT NOT NULL DEFAULT '',
+    entities TEXT NOT NULL DEFAULT '',
     first_seen TEXT NOT NULL,
     last_changed TEXT NOT NULL,
     last_run TEXT NOT NULL,
@@ -187,6 +188,21 @@ class RecordIndex:
         for row in rows:
             yield IndexedRecord(*row[:-1]), zlib.decompress(row[-1])
 
+    def entities_of(self, source: str, local_ids: Sequence[str]) -> dict[str, str]:
+        """{local id: entity signature} of live records (``coverage.entity_signature``)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT local_id, entities FROM records WHERE source = ? "
+                    f"AND deleted_at IS NULL AND local_id IN ({marks})",
+                    (source, *chunk),
+                )
+            )
+        return found
+
     def kinds_flags_fields(self, source: str) -> Iterator[tuple[str, str, int, str]]:
         """(local id, kind, coverage flags, source fields) of every live record of a source."""
         yield from self._db.execute(
@@ -213,10 +229,11 @@ class RecordIndex:
             self._db.executemany(
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
                        mapping, media_type, datestamp, origin, provider_id, payload, flags,
-                       fields, first_seen, last_changed, last_run, deleted_at, deleted_run)
+                       fields, entities, first_seen, last_changed, last_run, deleted_at,
+                       deleted_run)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
                        :media_type, :datestamp, :origin, :provider_id, :payload, :flags,
-                       :fields, :now, :now, :run, NULL, NULL)
+                       :fields, :entities, :now, :now, :run, NULL, NULL)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
@@ -224,7 +241,7 @@ class RecordIndex:
                        datestamp = excluded.datestamp, origin = excluded.origin,
                        provider_id = excluded.provider_id,
                        payload = excluded.payload, flags = excluded.flags,
-                       fields = excluded.fields,
+                       fields = excluded.fields, entities = excluded.entities,
                        last_changed = CASE WHEN records.checksum = excluded.checksum
                            AND records.deleted_at IS NULL
                            THEN records.last_changed ELSE excluded.last_changed END,

@@ -9,6 +9,7 @@ half-copied snapshot is removed. Queries read published snapshots only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -254,7 +255,10 @@ class Pipeline:
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
             self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
-        self._reconcile(writer.store)
+        if any(run.info().get("entities_changed", True) for _, run in runs):
+            self._reconcile(writer.store)
+        else:
+            self._reconcile(writer.store, only_if_settings_changed=True)
         snapshot = self.workspace.publish(writer.store)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
@@ -289,11 +293,27 @@ class Pipeline:
             shutil.rmtree(directory, ignore_errors=True)
 
     # -- reconciliation -------------------------------------------------------------------
-    def _reconcile(self, store: Store, *, force: bool = False) -> ReconcileReport | None:
+    def _reconcile(
+        self, store: Store, *, force: bool = False, only_if_settings_changed: bool = False
+    ) -> ReconcileReport | None:
         """Aggregate entities for the same person, group or place across partners; part of
-        every publish, after the runs are applied and before the snapshot is taken."""
+        every publish whose runs changed what the partners say about persons, groups, places
+        or terms (or when the reconciliation settings or overrides changed), after the runs
+        are applied and before the snapshot is taken."""
         settings = self.config.reconciliation
         if not (settings.enabled or force):
+            return None
+        key = hashlib.sha256(
+            repr(
+                (
+                    settings.settings,
+                    settings.overrides,
+                    sorted(s.name for s in self.config.sources),
+                    self.config.base_iri,
+                )
+            ).encode()
+        ).hexdigest()
+        if only_if_settings_changed and self.workspace.state().get("reconciled") == key:
             return None
         self.reconciliation = reconcile(
             store,
@@ -304,6 +324,7 @@ class Pipeline:
             settings.overrides,
             meta_graph(self.config.base_iri).value,
         )
+        self.workspace.save_state(reconciled=key)
         return self.reconciliation
 
     def reconcile(self) -> ReconcileReport:

@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS staged (
     payload BLOB NOT NULL,
     quads BLOB NOT NULL,
     flags INTEGER NOT NULL,
-    fields TEXT NOT NULL
+    fields TEXT NOT NULL,
+    entities TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
     WITHOUT ROWID;
@@ -95,6 +96,8 @@ class StagedRecord:
     flags: int
     fields: str = ""
     """The source field paths the payload fills, one per line (for the partner report)."""
+    entities: str = ""
+    """``coverage.entity_signature`` of the record graph."""
 
 
 class Run:
@@ -162,7 +165,7 @@ class Run:
             if info:
                 self.set_info(**info)
             self._db.executemany(
-                "INSERT OR REPLACE INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO staged VALUES ({', '.join('?' * 15)})",
                 [
                     (
                         r.local_id,
@@ -179,6 +182,7 @@ class Run:
                         zlib.compress(r.quads, 1),
                         r.flags,
                         r.fields,
+                        r.entities,
                     )
                     for r in records
                 ],
@@ -266,6 +270,7 @@ class Run:
                     zlib.decompress(r[11]),
                     r[12],
                     r[13],
+                    r[14],
                 )
                 for r in rows
             ]

@@ -21,7 +21,7 @@ from harvesters import HarvestItem, RejectedRecord, SourceRecord
 from mappings import MappingContext, MappingError
 
 from .config import Config, SourceConfig
-from .coverage import coverage_flags, payload_fields
+from .coverage import coverage_flags, entity_signature, payload_fields
 from .failpoints import failpoint
 from .index import RecordIndex
 from .runs import Run, StagedRecord
@@ -227,6 +227,7 @@ def stage(
                 )
                 continue
             flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
+            nquads = serialize(result.quads, format=RdfFormat.N_QUADS) or b""
             staged.append(
                 StagedRecord(
                     local_id=item.local_id,
@@ -240,9 +241,10 @@ def stage(
                     origin=item.origin or None,
                     provider_id=item.provider_id,
                     payload=item.payload,
-                    quads=serialize(result.quads, format=RdfFormat.N_QUADS) or b"",
+                    quads=nquads,
                     flags=flags,
                     fields="\n".join(sorted(payload_fields(item.media_type, item.payload))),
+                    entities=entity_signature(result.subject.value, nquads),
                 )
             )
             summary.quads += len(result.quads)

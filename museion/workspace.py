@@ -88,6 +88,9 @@ class Workspace:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.state_path, json.dumps(state, indent=2))
 
+    def save_state(self, **changes: Any) -> None:
+        self._write_state(**changes)
+
     def source_state(self, source: str) -> dict[str, Any]:
         """What a source's harvester left to resume or continue from (its checkpoint)."""
         state: dict[str, Any] = self.state().get("sources", {}).get(source, {})

@@ -301,3 +301,20 @@ def test_only_one_writer(config: Config) -> None:
     workspace = Workspace(config.data_dir)
     with workspace.lock(), pytest.raises(Exception, match="another museion process"):
         Pipeline(config).harvest()
+
+
+def test_reconciliation_reruns_only_when_the_named_entities_change(
+    config: Config, feed: Path
+) -> None:
+    Pipeline(config).harvest()
+    edit(feed, names(feed)[0], title="Only the title changed")
+    pipeline = Pipeline(config)
+    pipeline.harvest()
+    assert pipeline.reconciliation is None  # nothing about persons, groups or places changed
+    path = feed / names(feed)[0]
+    record = json.loads(path.read_text())
+    record["creator"][0]["full_name"] = "Somebody Else"
+    path.write_text(json.dumps(record))
+    pipeline = Pipeline(config)
+    pipeline.harvest()
+    assert pipeline.reconciliation is not None
