@@ -1,11 +1,11 @@
-"""Authority identifiers as entity IRIs (ARCHITECTURE §4), never as web-page URLs.
+"""Authority identifiers in LIDO as entity IRIs (ARCHITECTURE §4), never web-page URLs.
 
-Partners write the same authority record many ways: ``https://www.wikidata.org/wiki/Q2044``
-(a page), ``http://d-nb.info/gnd/118514008/about/html``, ``https://sws.geonames.org/3172394/``
-or ``geonames.org/3172394/neapel.html``. ``normalise`` turns the obvious page forms into the
-authority's entity IRI, so that two partners naming the same person link to the same IRI;
-``key`` gives a short, stable local id (``gnd:118514008``) for minting Museion's own IRI of the
-thing. Both are cached: a feed names the same few thousand authorities over and over.
+The authorities every mapping knows (ULAN, AAT, TGN, GND, Wikidata, VIAF, GeoNames) are read
+by ``mappings.authorities``; this module adds what LIDO feeds also cite — ISIL for
+institutions, Iconclass for subjects, Creative Commons licences — and ``key``, a short, stable
+local id (``gnd:118514008``) for minting Museion's own IRI of the thing, and ``priority``, which
+of several authorities that IRI is minted from. All are cached: a feed names the same few
+thousand authorities over and over.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
+
+from ..authorities import parse_authority
 
 __all__ = ["Authority", "is_uri", "key", "normalise"]
 
@@ -26,47 +28,8 @@ class Authority:
     """The entity IRI, with ``{id}`` for the identifier the pattern's group captured."""
 
 
-_AUTHORITIES = (
-    Authority(
-        "wikidata",
-        re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(Q\d+)(?:[/#?].*)?$"),
-        "http://www.wikidata.org/entity/{id}",
-    ),
-    Authority(
-        "gnd",
-        re.compile(r"^https?://d-nb\.info/gnd/([0-9X-]+[0-9X])(?:/.*)?$", re.IGNORECASE),
-        "https://d-nb.info/gnd/{id}",
-    ),
-    Authority(
-        "gnd",
-        re.compile(r"^https?://lobid\.org/gnd/([0-9X-]+[0-9X])(?:[./].*)?$", re.IGNORECASE),
-        "https://d-nb.info/gnd/{id}",
-    ),
-    Authority(
-        "ulan",
-        re.compile(r"^https?://vocab\.getty\.edu/(?:page/)?ulan/(\d+)(?:[./].*)?$"),
-        "http://vocab.getty.edu/ulan/{id}",
-    ),
-    Authority(
-        "tgn",
-        re.compile(r"^https?://vocab\.getty\.edu/(?:page/)?tgn/(\d+)(?:[./].*)?$"),
-        "http://vocab.getty.edu/tgn/{id}",
-    ),
-    Authority(
-        "aat",
-        re.compile(r"^https?://vocab\.getty\.edu/(?:page/)?aat/(\d+)(?:[./].*)?$"),
-        "http://vocab.getty.edu/aat/{id}",
-    ),
-    Authority(
-        "viaf",
-        re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/(\d+)(?:/.*)?$"),
-        "http://viaf.org/viaf/{id}",
-    ),
-    Authority(
-        "geonames",
-        re.compile(r"^https?://(?:sws\.|www\.)?geonames\.org/(\d+)(?:/.*)?$"),
-        "https://sws.geonames.org/{id}/",
-    ),
+_LOCAL = (
+    # Authorities LIDO feeds cite that the shared table (mappings.authorities) does not hold.
     Authority(
         "isil",
         re.compile(
@@ -99,11 +62,17 @@ def is_uri(value: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _match(value: str) -> tuple[Authority, str] | None:
-    for authority in _AUTHORITIES:
+def _match(value: str) -> tuple[str, str, str] | None:
+    """(scheme, identifier, entity IRI) of the authority record ``value`` cites."""
+    if "://" in value:
+        shared = parse_authority(value)
+        if shared is not None:
+            return shared.scheme, shared.id, shared.iri
+    for authority in _LOCAL:
         found = authority.pattern.match(value)
         if found:
-            return authority, found.group(1)
+            ident = found.group(1)
+            return authority.scheme, ident, authority.entity.format(id=ident)
     return None
 
 
@@ -116,12 +85,7 @@ def normalise(value: str) -> str:
         kind, name, version = licence.groups()
         return f"https://creativecommons.org/{kind.lower()}/{name.lower()}/{version}/"
     found = _match(value)
-    if found is None:
-        return value
-    authority, ident = found
-    if authority.scheme == "gnd":
-        ident = ident.upper()
-    return authority.entity.format(id=ident)
+    return value if found is None else found[2]
 
 
 @lru_cache(maxsize=8192)
@@ -134,10 +98,7 @@ def iconclass(notation: str) -> str:
 def key(value: str) -> str | None:
     """``gnd:118514008`` for a known authority's IRI (any form); None for anything else."""
     found = _match(value.strip())
-    if found is None:
-        return None
-    authority, ident = found
-    return f"{authority.scheme}:{ident.upper() if authority.scheme == 'gnd' else ident}"
+    return None if found is None else f"{found[0]}:{found[1]}"
 
 
 @lru_cache(maxsize=8192)
