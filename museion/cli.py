@@ -40,6 +40,7 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_QUARANTINED = 3
 EXIT_HELD = 4
+STATS_COLUMNS = ("source", "partner", "records", "objects", "persons", "triples", "quarantined")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -250,31 +251,9 @@ def stats(state: State, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"sources": counts, "quads": len(store)}, indent=2))
         return
-    table = Table(
-        "source",
-        "partner",
-        "records",
-        "objects",
-        "persons",
-        "triples",
-        "quarantined",
-        header_style="bold",
-    )
+    table = Table(*STATS_COLUMNS, header_style="bold")
     for row in counts:
-        table.add_row(
-            *(
-                str(row[k])
-                for k in (
-                    "source",
-                    "partner",
-                    "records",
-                    "objects",
-                    "persons",
-                    "triples",
-                    "quarantined",
-                )
-            )
-        )
+        table.add_row(*(str(row[k]) for k in STATS_COLUMNS))
     out.print(table)
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .sqlite import rows_in
+
 __all__ = ["IndexedRecord", "RecordIndex", "RunRow"]
 
 _SCHEMA = """
@@ -119,18 +121,16 @@ class RecordIndex:
     # -- records -------------------------------------------------------------------------
     def known(self, source: str, local_ids: Sequence[str]) -> dict[str, tuple[str, str, bool]]:
         """{local id: (checksum, mapping, live)} for those of ``local_ids`` the index has."""
-        found: dict[str, tuple[str, str, bool]] = {}
-        for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT local_id, checksum, mapping, deleted_at IS NULL FROM records "
-                f"WHERE source = ? AND local_id IN ({marks})",
-                (source, *chunk),
-            )
-            for local_id, checksum, mapping, live in rows:
-                found[local_id] = (checksum, mapping, bool(live))
-        return found
+        rows = rows_in(
+            self._db,
+            "SELECT local_id, checksum, mapping, deleted_at IS NULL FROM records "
+            "WHERE source = ? AND local_id IN ({marks})",
+            local_ids,
+            source,
+        )
+        return {
+            local_id: (checksum, mapping, bool(live)) for local_id, checksum, mapping, live in rows
+        }
 
     def local_id_of(self, source: str, provider_id: str) -> str | None:
         """The local id of the record the source's protocol calls ``provider_id``."""
@@ -190,18 +190,14 @@ class RecordIndex:
 
     def entities_of(self, source: str, local_ids: Sequence[str]) -> dict[str, str]:
         """{local id: entity signature} of live records (``coverage.entity_signature``)."""
-        found: dict[str, str] = {}
-        for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._db.execute(
-                    f"SELECT local_id, entities FROM records WHERE source = ? "
-                    f"AND deleted_at IS NULL AND local_id IN ({marks})",
-                    (source, *chunk),
-                )
-            )
-        return found
+        rows = rows_in(
+            self._db,
+            "SELECT local_id, entities FROM records WHERE source = ? "
+            "AND deleted_at IS NULL AND local_id IN ({marks})",
+            local_ids,
+            source,
+        )
+        return dict(rows)
 
     def kinds_flags_fields(self, source: str) -> Iterator[tuple[str, str, int, str]]:
         """(local id, kind, coverage flags, source fields) of every live record of a source."""

@@ -20,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .sqlite import rows_in
+
 __all__ = ["Run", "RunStatus", "StagedRecord"]
 
 
@@ -223,29 +225,16 @@ class Run:
 
     def seen_checksums(self, local_ids: list[str]) -> dict[str, str]:
         """{local id: payload checksum} of those ``local_ids`` this run has already read."""
-        found: dict[str, str] = {}
-        for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._db.execute(
-                    f"SELECT local_id, checksum FROM seen WHERE local_id IN ({marks})", chunk
-                )
-            )
-        return found
+        rows = rows_in(
+            self._db, "SELECT local_id, checksum FROM seen WHERE local_id IN ({marks})", local_ids
+        )
+        return dict(rows)
 
     def quarantined_origins(self, origins: list[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(origins), 500):
-            chunk = origins[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0]
-                for r in self._db.execute(
-                    f"SELECT origin FROM quarantined WHERE origin IN ({marks})", chunk
-                )
-            )
-        return found
+        rows = rows_in(
+            self._db, "SELECT origin FROM quarantined WHERE origin IN ({marks})", origins
+        )
+        return {origin for (origin,) in rows}
 
     def seen_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT local_id FROM seen")}

@@ -1,0 +1,22 @@
+"""SQLite helpers shared by the record index and the runs' staging databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+__all__ = ["rows_in"]
+
+CHUNK = 500
+"""Values per ``IN (...)`` list: below SQLite's limit on bound parameters."""
+
+
+def rows_in(
+    db: sqlite3.Connection, sql: str, values: Sequence[str], *params: Any
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``sql`` for every value, asked in chunks: ``sql`` holds ``{marks}`` where the
+    ``IN`` list goes, and ``params`` are bound before the values."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
