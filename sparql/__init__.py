@@ -3,7 +3,6 @@
 from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
-from .reconciliation_wsgi import make_wsgi_app
 from .render import render_results
 from .server import serve
 from .settings import EndpointSettings
@@ -15,7 +14,6 @@ __all__ = [
     "ReconciliationService",
     "example_queries",
     "example_query",
-    "make_wsgi_app",
     "prologue",
     "render_results",
     "serve",

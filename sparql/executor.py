@@ -53,7 +53,7 @@ from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, Format
 from .pages import entity_reply
 from .prefixes import PREFIXES
 from .reconciliation import ReconciliationService
-from .reconciliation import handle as reconciliation_handle
+from .reconciliation_api import handle as reconciliation_handle
 from .settings import EndpointSettings
 
 __all__ = ["INLINE_LIMIT", "Worker", "serve_forever"]

@@ -1,43 +1,29 @@
-"""The W3C Entity Reconciliation API (the OpenRefine reconciliation protocol, v0.2, and the
-1.0 draft's JSON batches) over Museion's aggregated persons, groups, places and types.
+"""The reconciliation service's knowledge: Museion's aggregated persons, groups, places and
+types, how a name query is scored against them, and which of their facts a partner can pull
+back into a spreadsheet (data extension).
 
-Partners align their own spreadsheets before they contribute: OpenRefine sends a batch of
-names ("Picasso, Pablo", "Kitaj R B") with a type and optional properties (birth year), and
-gets back scored candidates whose ids are Museion's aggregate IRIs — the IRIs the partner's
-records will then be reconciled to.
+Partners align their own spreadsheets before they contribute: OpenRefine sends a batch of names
+("Picasso, Pablo", "Kitaj R B") with a type and optional properties (birth year), and gets back
+scored candidates whose ids are Museion's aggregate IRIs — the IRIs the partner's records will
+then be reconciled to; data extension then fetches dates, places and authority IRIs for them.
 
-This module is framework-agnostic: ``ReconciliationService`` answers with JSON-able dicts
-(``manifest``, ``reconcile``, ``suggest``, ``preview``), and ``handle`` maps one HTTP request
-(method, query parameters, body, content type) to (status, headers, body), so any server can
-mount it; ``sparql.reconciliation_wsgi`` is a minimal WSGI app around it.
-
-Endpoints (relative to the service URL, e.g. ``{base}reconcile``):
-
-| request | answer |
-|---|---|
-| ``GET`` (no parameters) | the service manifest |
-| ``GET ?queries={...}``, ``POST queries={...}`` (form) | v0.2 result batch, keyed as asked |
-| ``POST`` JSON ``{"queries": [...]}`` | 1.0-draft result batch ``{"results": [...]}`` |
-| ``GET /suggest/entity?prefix=`` (``/suggest/type``, ``/suggest/property``) | suggest results |
-| ``GET /preview?id=IRI`` | an HTML preview of a candidate |
+Both protocol versions (0.2 and the 1.0 draft, in ``sparql.reconciliation_api``) speak to this
+one service through ``Query`` and ``Condition``, so matching and scoring exist once.
 
 Candidate ids are aggregate IRIs (``{base}person/k3v9x2m4p7``); the types are CIDOC-CRM
 classes (``crm:E21_Person``, ``crm:E74_Group``, ``crm:E53_Place``, ``crm:E55_Type``), also
-accepted as ``person``, ``group``, ``place``, ``type``. Properties: ``birth_year``,
-``death_year``, ``authority`` (an authority IRI such as ULAN), ``partner`` (a partner name).
+accepted as ``person``, ``group``, ``place``, ``type``.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -45,36 +31,66 @@ from rapidfuzz import fuzz
 from museion_errors import QueryError
 from store import Store
 
-__all__ = ["TYPES", "ReconciliationService", "handle"]
+__all__ = [
+    "EXTEND_PROPERTIES",
+    "MATCH_PROPERTIES",
+    "TYPES",
+    "Condition",
+    "Query",
+    "ReconciliationService",
+    "date_value",
+    "fold",
+]
 
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 LA_EQUIVALENT = "https://linked.art/ns/terms/equivalent"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 MUSEION = "https://w3id.org/museion/ns#"
+PERSON, GROUP, PLACE, TYPE = (CRM + c for c in ("E21_Person", "E74_Group", "E53_Place", "E55_Type"))
 
-TYPES: dict[str, str] = {
-    CRM + "E21_Person": "Person",
-    CRM + "E74_Group": "Group",
-    CRM + "E53_Place": "Place",
-    CRM + "E55_Type": "Type",
-}
+TYPES: dict[str, str] = {PERSON: "Person", GROUP: "Group", PLACE: "Place", TYPE: "Type"}
 _ALIASES = {
-    "person": CRM + "E21_Person",
-    "group": CRM + "E74_Group",
-    "place": CRM + "E53_Place",
-    "type": CRM + "E55_Type",
-    "concept": CRM + "E55_Type",
+    "person": PERSON,
+    "group": GROUP,
+    "place": PLACE,
+    "type": TYPE,
+    "concept": TYPE,
 }
-PROPERTIES = {
+MATCH_PROPERTIES = {
     "birth_year": "Year of birth (formation, for a group)",
     "death_year": "Year of death (dissolution, for a group)",
     "authority": "Authority IRI (ULAN, GND, Wikidata, VIAF, TGN, GeoNames)",
     "partner": "Partner holding a record of it",
 }
+"""Properties a query may give to sharpen a match."""
+
+_ACTORS = (PERSON, GROUP)
+_AGGREGATES = (PERSON, GROUP, PLACE)
+EXTEND_PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "birth_date": ("Date of birth (formation, for a group)", _ACTORS),
+    "death_date": ("Date of death (dissolution, for a group)", _ACTORS),
+    "birth_year": ("Year of birth (formation, for a group)", _ACTORS),
+    "death_year": ("Year of death (dissolution, for a group)", _ACTORS),
+    "birth_place": ("Place of birth (formation, for a group)", _ACTORS),
+    "death_place": ("Place of death (dissolution, for a group)", _ACTORS),
+    "authority": ("Authority IRIs (ULAN, GND, Wikidata, VIAF, TGN, GeoNames)", _AGGREGATES),
+    "alternative_name": ("Other names the partners give", (*_AGGREGATES, TYPE)),
+    "partner": ("Partners holding a record of it", _AGGREGATES),
+    "partner_record": ("The partners' own records of it", _AGGREGATES),
+}
+"""Properties data extension can return: id → (name, the types that have it)."""
+
 DEFAULT_LIMIT = 5
+MAX_LIMIT = 100
 MAX_QUERIES = 1000
+MAX_EXTEND_IDS = 1000
 MAX_CANDIDATES = 3000
+SUGGEST_LIMIT = 20
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+QUANTIFIERS = ("any", "all", "none")
+
+Value = dict[str, Any]
+"""One data-extension value: ``{"id", "name"}``, ``{"str"}``, ``{"int"}`` or ``{"date"}``."""
 
 
 def fold(text: str) -> str:
@@ -83,13 +99,36 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
-def _type_id(value: str) -> str:
+def type_id(value: str) -> str:
+    """A type as clients name it (``crm:E21_Person``, ``E21_Person``, ``person``) → its IRI."""
     value = value.strip()
     if value.startswith("crm:"):
         value = CRM + value[4:]
     elif value in (t.removeprefix(CRM) for t in TYPES):
         value = CRM + value
     return _ALIASES.get(value.casefold(), value)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A property a query gives: the values it expects, and how a candidate must meet them."""
+
+    pid: str
+    values: tuple[str, ...]
+    required: bool = False
+    quantifier: str = "any"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One reconciliation query, whichever protocol version it came in."""
+
+    names: tuple[str, ...]
+    types: frozenset[str] = frozenset()
+    limit: int = DEFAULT_LIMIT
+    conditions: tuple[Condition, ...] = ()
+    ids: frozenset[str] = frozenset()
+    """Candidates restricted to these ids (a 1.0 ``matchType: id`` condition)."""
 
 
 @dataclass
@@ -99,11 +138,22 @@ class _Entry:
     name: str
     names: set[str] = field(default_factory=set)
     folded: set[str] = field(default_factory=set)
-    birth: set[int] = field(default_factory=set)
-    death: set[int] = field(default_factory=set)
+    born: set[tuple[str, str]] = field(default_factory=set)
+    died: set[tuple[str, str]] = field(default_factory=set)
+    """Time-spans of birth (formation) and death (dissolution): (begin, end) as xsd:dateTime."""
+    birth_places: set[str] = field(default_factory=set)
+    death_places: set[str] = field(default_factory=set)
     authorities: set[str] = field(default_factory=set)
     partners: set[str] = field(default_factory=set)
     members: set[str] = field(default_factory=set)
+
+    @property
+    def birth(self) -> set[int]:
+        return {y for y in (year(b) for b, _ in self.born) if y is not None}
+
+    @property
+    def death(self) -> set[int]:
+        return {y for y in (year(b) for b, _ in self.died) if y is not None}
 
     def description(self) -> str:
         parts = []
@@ -125,6 +175,8 @@ class ReconciliationService:
         self.service_url = service_url or f"{base_iri}reconcile"
         self._entries: dict[str, _Entry] | None = None
         self._tokens: dict[str, set[str]] = defaultdict(set)
+        self._place_of: dict[str, str] = {}
+        """A partner's place IRI → the aggregate place it belongs to."""
 
     # -- the index -----------------------------------------------------------------------
     def _rows(self, query: str) -> list[dict[str, Any]]:
@@ -143,7 +195,7 @@ class ReconciliationService:
             )
             if row["d"].startswith(f"{self.base_iri}dataset/")
         }
-        classes = " ".join(f"<{t}>" for t in list(TYPES)[:3])
+        classes = " ".join(f"<{t}>" for t in _AGGREGATES)
         for row in self._rows(
             f"SELECT ?a ?class ?label WHERE {{ ?a a <{MUSEION}Aggregate> ; a ?class . "
             f"VALUES ?class {{ {classes} }} OPTIONAL {{ ?a <{RDFS_LABEL}> ?label }} }}"
@@ -152,37 +204,30 @@ class ReconciliationService:
             if row["label"]:
                 entry.names.add(row["label"])
         for row in self._rows(
-            f"SELECT ?a ?x ?name ?born ?died WHERE {{ ?a a <{MUSEION}Aggregate> ; "
-            f"<{LA_EQUIVALENT}> ?x . OPTIONAL {{ ?x <{RDFS_LABEL}> ?name }} "
+            f"SELECT ?a ?x ?name ?born ?born_end ?died ?died_end ?bp ?dp WHERE {{ "
+            f"?a a <{MUSEION}Aggregate> ; <{LA_EQUIVALENT}> ?x . "
+            f"OPTIONAL {{ ?x <{RDFS_LABEL}> ?name }} "
             f"OPTIONAL {{ ?x <{CRM}P98i_was_born>|<{CRM}P95i_was_formed_by> ?b . "
-            f"?b <{CRM}P4_has_time-span>/<{CRM}P82a_begin_of_the_begin> ?born }} "
+            f"OPTIONAL {{ ?b <{CRM}P4_has_time-span> ?bt . "
+            f"?bt <{CRM}P82a_begin_of_the_begin> ?born ; <{CRM}P82b_end_of_the_end> ?born_end }} "
+            f"OPTIONAL {{ ?b <{CRM}P7_took_place_at> ?bp }} }} "
             f"OPTIONAL {{ ?x <{CRM}P100i_died_in>|<{CRM}P99i_was_dissolved_by> ?d . "
-            f"?d <{CRM}P4_has_time-span>/<{CRM}P82a_begin_of_the_begin> ?died }} }}"
+            f"OPTIONAL {{ ?d <{CRM}P4_has_time-span> ?dt . "
+            f"?dt <{CRM}P82a_begin_of_the_begin> ?died ; <{CRM}P82b_end_of_the_end> ?died_end }} "
+            f"OPTIONAL {{ ?d <{CRM}P7_took_place_at> ?dp }} }} }}"
         ):
             member_of = entries.get(row["a"])
-            if member_of is None:
-                continue
-            entry = member_of
-            target = row["x"]
-            if target.startswith(self.base_iri):
-                entry.members.add(target)
-                source = target[len(self.base_iri) :].split("/", 1)[0]
-                if source in partners:
-                    entry.partners.add(partners[source])
-            else:
-                entry.authorities.add(target)
-            if row["name"]:
-                entry.names.add(row["name"])
-            for key, attr in (("born", entry.birth), ("died", entry.death)):
-                year = _year(row[key])
-                if year is not None:
-                    attr.add(year)
+            if member_of is not None:
+                self._add_member(member_of, row, partners)
         for row in self._rows(
-            f"SELECT ?t ?label WHERE {{ ?t a <{CRM}E55_Type> ; <{RDFS_LABEL}> ?label }}"
+            f"SELECT ?t ?label WHERE {{ ?t a <{TYPE}> ; <{RDFS_LABEL}> ?label }}"
         ):
-            entry = entries.setdefault(row["t"], _Entry(row["t"], CRM + "E55_Type", row["label"]))
+            entry = entries.setdefault(row["t"], _Entry(row["t"], TYPE, row["label"]))
             entry.names.add(row["label"])
         for entry in entries.values():
+            if entry.type == PLACE:
+                for member in entry.members:
+                    self._place_of[member] = entry.id
             entry.folded = {fold(n) for n in entry.names if fold(n)}
             for name in entry.folded:
                 for token in name.split():
@@ -192,93 +237,53 @@ class ReconciliationService:
         self._entries = entries
         return entries
 
-    # -- the protocol --------------------------------------------------------------------
-    def manifest(self) -> dict[str, Any]:
-        url = self.service_url
-        return {
-            "versions": ["0.2", "1.0-draft"],
-            "name": "Museion: persons, groups, places and types across partners",
-            "identifierSpace": self.base_iri,
-            "schemaSpace": CRM,
-            "documentation": "https://w3id.org/museion/reconciliation",
-            "view": {"url": "{{id}}"},
-            "defaultTypes": [{"id": t, "name": n} for t, n in TYPES.items()],
-            "preview": {"url": f"{url}/preview?id={{{{id}}}}", "width": 400, "height": 120},
-            "suggest": {
-                "entity": {"service_url": url, "service_path": "/suggest/entity"},
-                "type": {"service_url": url, "service_path": "/suggest/type"},
-                "property": {"service_url": url, "service_path": "/suggest/property"},
-            },
-        }
+    def _add_member(self, entry: _Entry, row: Mapping[str, Any], partners: dict[str, str]) -> None:
+        target = row["x"]
+        if target.startswith(self.base_iri):
+            entry.members.add(target)
+            source = target[len(self.base_iri) :].split("/", 1)[0]
+            if source in partners:
+                entry.partners.add(partners[source])
+        else:
+            entry.authorities.add(target)
+        if row["name"]:
+            entry.names.add(row["name"])
+        for key, spans in (("born", entry.born), ("died", entry.died)):
+            if row[key] and row[f"{key}_end"]:
+                spans.add((row[key], row[f"{key}_end"]))
+        for key, places in (("bp", entry.birth_places), ("dp", entry.death_places)):
+            if row[key]:
+                places.add(row[key])
 
-    def reconcile(self, queries: Mapping[str, Any]) -> dict[str, Any]:
-        """A v0.2 batch (``{"q0": {"query": ..., "type": ...}}``) → ``{"q0": {"result": []}}``."""
-        if not isinstance(queries, Mapping):
-            raise QueryError("queries must be a JSON object of queries", http_status=400)
-        if len(queries) > MAX_QUERIES:
-            raise QueryError(f"at most {MAX_QUERIES} queries per batch", http_status=400)
-        return {key: {"result": self.candidates(query)} for key, query in queries.items()}
-
-    def reconcile_batch(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """A 1.0-draft batch (``{"queries": [...]}``) → ``{"results": [{"candidates": []}]}``."""
-        queries = body.get("queries")
-        if not isinstance(queries, list):
-            raise QueryError('the body must be {"queries": [...]}', http_status=400)
-        if len(queries) > MAX_QUERIES:
-            raise QueryError(f"at most {MAX_QUERIES} queries per batch", http_status=400)
-        results = []
-        for query in queries:
-            found = self.candidates(query)
-            for candidate in found:
-                candidate["name"] = [{"str": candidate["name"]}]
-            results.append({"candidates": found})
-        return {"results": results}
-
-    def candidates(self, query: Any) -> list[dict[str, Any]]:
-        """Scored candidates for one query (``query``, ``type``, ``limit``, ``properties``)."""
-        if not isinstance(query, Mapping):
-            raise QueryError("each query must be a JSON object", http_status=400)
-        text = query.get("query")
-        properties = query.get("properties") or []
-        if not isinstance(properties, list):
-            raise QueryError("properties must be a list", http_status=400)
-        if not isinstance(text, str) or not text.strip():
-            names = [p.get("v") for p in properties if isinstance(p, Mapping) and not p.get("pid")]
-            text = next((n for n in names if isinstance(n, str)), "")
-        types = query.get("type")
-        wanted = (
-            {_type_id(t) for t in ([types] if isinstance(types, str) else types)}
-            if types
-            else set()
-        )
-        limit = query.get("limit", DEFAULT_LIMIT)
-        if not isinstance(limit, int | float) or limit < 1:
-            raise QueryError("limit must be a positive number", http_status=400)
-        folded = fold(text)
+    # -- matching ------------------------------------------------------------------------
+    def candidates(self, query: Query) -> list[dict[str, Any]]:
+        """Scored candidates for one query, best first, at most ``query.limit``."""
         entries = self.entries()
-        pool: dict[str, int] = defaultdict(int)
-        for token in folded.split():
-            for ident in self._tokens.get(token, ()):
-                pool[ident] += 2
-            for ident in self._tokens.get(token[:4] + "*", ()) if len(token) > 4 else ():
-                pool[ident] += 1
-        ranked = sorted(pool, key=lambda i: -pool[i])[:MAX_CANDIDATES]
         scored = []
-        for ident in ranked:
-            entry = entries[ident]
-            if wanted and entry.type not in wanted:
-                continue
-            name_score = max(
-                max(fuzz.token_sort_ratio(folded, n), 0.9 * fuzz.token_set_ratio(folded, n))
-                for n in entry.folded
-            )
-            score, features = _with_properties(float(name_score), entry, properties)
-            scored.append((round(score, 2), entry, features))
-        scored.sort(key=lambda t: (-t[0], t[1].name, t[1].id))
-        best = scored[: int(limit)]
+        for name in query.names or ("",):
+            folded = fold(name)
+            for ident in self._pool(folded, query):
+                entry = entries[ident]
+                if query.types and entry.type not in query.types:
+                    continue
+                name_score = max(
+                    (
+                        max(fuzz.token_sort_ratio(folded, n), 0.9 * fuzz.token_set_ratio(folded, n))
+                        for n in entry.folded
+                    ),
+                    default=0.0,
+                )
+                result = _with_conditions(float(name_score), entry, query.conditions)
+                if result is not None:
+                    scored.append((round(result[0], 2), entry, result[1]))
+        best_of: dict[str, tuple[float, _Entry, list[dict[str, Any]]]] = {}
+        for item in scored:
+            if item[1].id not in best_of or item[0] > best_of[item[1].id][0]:
+                best_of[item[1].id] = item
+        ranked = sorted(best_of.values(), key=lambda t: (-t[0], t[1].name, t[1].id))
         results = []
-        for n, (score, entry, features) in enumerate(best):
-            runner_up = scored[n + 1][0] if n + 1 < len(scored) else 0.0
+        for n, (score, entry, features) in enumerate(ranked[: query.limit]):
+            runner_up = ranked[n + 1][0] if n + 1 < len(ranked) else 0.0
             results.append(
                 {
                     "id": entry.id,
@@ -292,39 +297,57 @@ class ReconciliationService:
             )
         return results
 
-    def suggest(self, kind: str, prefix: str, cursor: int = 0) -> dict[str, Any]:
-        """The suggest services: entities, types or properties whose name starts with
-        ``prefix`` (any word of it)."""
+    def _pool(self, folded: str, query: Query) -> list[str]:
+        """The entries sharing a word (or a word's first four letters) with the name."""
+        if query.ids:
+            return [i for i in query.ids if i in self.entries()]
+        pool: dict[str, int] = defaultdict(int)
+        for token in folded.split():
+            for ident in self._tokens.get(token, ()):
+                pool[ident] += 2
+            for ident in self._tokens.get(token[:4] + "*", ()) if len(token) > 4 else ():
+                pool[ident] += 1
+        return sorted(pool, key=lambda i: -pool[i])[:MAX_CANDIDATES]
+
+    # -- suggest and preview -------------------------------------------------------------
+    def suggest(
+        self,
+        kind: str,
+        prefix: str,
+        *,
+        cursor: int = 0,
+        limit: int = SUGGEST_LIMIT,
+        types: Iterable[str] = (),
+    ) -> list[dict[str, Any]]:
+        """Entities, types or properties whose name starts with ``prefix`` (any word of it),
+        from ``cursor`` on, at most ``limit``."""
         folded = fold(prefix)
         if kind == "type":
             items = [{"id": t, "name": n} for t, n in TYPES.items() if fold(n).startswith(folded)]
-            return {"result": items[cursor:]}
+            return items[cursor : cursor + limit]
         if kind == "property":
-            items = [
-                {"id": pid, "name": pid.replace("_", " "), "description": text}
-                for pid, text in PROPERTIES.items()
+            return [
+                {"id": pid, "name": text}
+                for pid, (text, _) in EXTEND_PROPERTIES.items()
                 if folded in fold(pid) or folded in fold(text)
-            ]
-            return {"result": items[cursor:]}
-        entries = self.entries()
+            ][cursor : cursor + limit]
+        wanted = {type_id(t) for t in types}
         found = [
             e
-            for e in entries.values()
-            if e.type != CRM + "E55_Type"
+            for e in self.entries().values()
+            if (e.type in wanted if wanted else e.type != TYPE)
             and any(n.startswith(folded) or f" {folded}" in n for n in e.folded)
         ]
         found.sort(key=lambda e: (e.name.casefold(), e.id))
-        return {
-            "result": [
-                {
-                    "id": e.id,
-                    "name": e.name,
-                    "description": e.description(),
-                    "notable": [{"id": e.type, "name": TYPES[e.type]}],
-                }
-                for e in found[cursor : cursor + 20]
-            ]
-        }
+        return [
+            {
+                "id": e.id,
+                "name": e.name,
+                "description": e.description(),
+                "notable": [{"id": e.type, "name": TYPES[e.type]}],
+            }
+            for e in found[cursor : cursor + limit]
+        ]
 
     def preview(self, ident: str) -> str | None:
         entry = self.entries().get(ident)
@@ -350,104 +373,132 @@ class ReconciliationService:
         lines.append("</body></html>")
         return "\n".join(lines)
 
+    # -- data extension ------------------------------------------------------------------
+    def propose(self, type_: str | None) -> list[dict[str, str]]:
+        """The properties data extension offers for entities of ``type_`` (all when None)."""
+        wanted = type_id(type_) if type_ else None
+        return [
+            {"id": pid, "name": text}
+            for pid, (text, types) in EXTEND_PROPERTIES.items()
+            if wanted is None or wanted in types
+        ]
 
-def _year(value: object) -> int | None:
+    def extend(self, ids: list[str], pids: list[str]) -> dict[str, dict[str, list[Value]]]:
+        """For each id, each asked property's values (an unknown id gets empty lists)."""
+        if len(ids) > MAX_EXTEND_IDS:
+            raise QueryError(f"at most {MAX_EXTEND_IDS} ids per request", http_status=400)
+        unknown = [p for p in pids if p not in EXTEND_PROPERTIES]
+        if unknown:
+            known = ", ".join(EXTEND_PROPERTIES)
+            raise QueryError(f"unknown property {unknown[0]!r}; known: {known}", http_status=400)
+        entries = self.entries()
+        rows: dict[str, dict[str, list[Value]]] = {}
+        for ident in ids:
+            entry = entries.get(ident)
+            rows[ident] = {pid: self._values(entry, pid) if entry else [] for pid in pids}
+        return rows
+
+    def _values(self, entry: _Entry, pid: str) -> list[Value]:
+        if pid in ("birth_date", "death_date"):
+            spans = entry.born if pid == "birth_date" else entry.died
+            return [date_value(begin, end) for begin, end in sorted(spans)]
+        if pid in ("birth_year", "death_year"):
+            years = entry.birth if pid == "birth_year" else entry.death
+            return [{"int": y} for y in sorted(years)]
+        if pid in ("birth_place", "death_place"):
+            places = entry.birth_places if pid == "birth_place" else entry.death_places
+            return self._places(places)
+        if pid == "authority":
+            return [{"id": a, "name": a} for a in sorted(entry.authorities)]
+        if pid == "alternative_name":
+            return [{"str": n} for n in sorted(entry.names - {entry.name})]
+        if pid == "partner":
+            return [{"str": p} for p in sorted(entry.partners)]
+        entries = self.entries()
+        return [{"id": m, "name": _label(entries, m, m)} for m in sorted(entry.members)]
+
+    def _places(self, places: set[str]) -> list[Value]:
+        """Partners' place IRIs as the aggregate places they belong to, named."""
+        entries = self.entries()
+        found = {self._place_of.get(p, p) for p in places}
+        return [{"id": p, "name": _label(entries, p, p)} for p in sorted(found)]
+
+
+def _label(entries: Mapping[str, _Entry], ident: str, default: str) -> str:
+    entry = entries.get(ident)
+    return entry.name if entry is not None and entry.name else default
+
+
+_DAY = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})")
+
+
+def date_value(begin: str, end: str) -> Value:
+    """A time-span as data extension gives it: a ``date`` only when the partner knew the day
+    (the span lies within one day); otherwise the year or month as text ("1881", "1947-08"),
+    since midnight on 1 January would claim a precision nobody gave."""
+    first, last = _DAY.match(begin), _DAY.match(end)
+    if first is None or last is None:
+        return {"str": begin if begin == end else f"{begin}/{end}"}
+    if first.groups() == last.groups():
+        return {"date": f"{first.group(0)}T00:00:00Z"}
+    if first.group(1, 2) == last.group(1, 2):
+        return {"str": f"{first.group(1)}-{first.group(2)}"}
+    if first.group(1) == last.group(1):
+        return {"str": first.group(1)}
+    return {"str": f"{first.group(1)}/{last.group(1)}"}
+
+
+def year(value: object) -> int | None:
     if isinstance(value, str) and re.match(r"^-?\d{4}", value):
         return int(value[: 5 if value.startswith("-") else 4])
     return None
 
 
-def _with_properties(
-    score: float, entry: _Entry, properties: list[Any]
-) -> tuple[float, list[dict[str, Any]]]:
+def _agrees(condition: Condition, entry: _Entry) -> bool | None:
+    """Whether the entry meets each of the condition's values (None: it cannot say)."""
+    texts = condition.values
+    if condition.pid in ("birth_year", "death_year"):
+        have = entry.birth if condition.pid == "birth_year" else entry.death
+        years = [y for y in (year(t) for t in texts) if y is not None]
+        if not (have and years):
+            return None
+        hits = [any(abs(y - h) <= 1 for h in have) for y in years]
+    elif condition.pid == "authority":
+        if not entry.authorities:
+            return None
+        hits = [t in entry.authorities for t in texts]
+    elif condition.pid == "partner":
+        if not entry.partners:
+            return None
+        partners = {fold(p) for p in entry.partners}
+        hits = [fold(t) in partners for t in texts]
+    else:
+        return None
+    if condition.quantifier == "all":
+        return all(hits)
+    if condition.quantifier == "none":
+        return not any(hits)
+    return any(hits)
+
+
+def _with_conditions(
+    score: float, entry: _Entry, conditions: tuple[Condition, ...]
+) -> tuple[float, list[dict[str, Any]]] | None:
     """Adjust a name score by the query's properties: +10 for each that agrees, -30 for each
-    that contradicts (a different birth year is another person)."""
+    that contradicts (a different birth year is another person). None: a required condition is
+    not met, so the entry is no candidate."""
     features: list[dict[str, Any]] = [
         {"id": "name", "name": "name similarity", "value": round(score, 2)}
     ]
-    for prop in properties:
-        if not isinstance(prop, Mapping) or not prop.get("pid"):
-            continue
-        pid, values = prop["pid"], prop.get("v")
-        wanted = values if isinstance(values, list) else [values]
-        texts = [str(v.get("id") if isinstance(v, Mapping) else v).strip() for v in wanted]
-        agree: bool | None = None
-        if pid in ("birth_year", "death_year"):
-            have = entry.birth if pid == "birth_year" else entry.death
-            years = [y for y in (_year(t) for t in texts) if y is not None]
-            if have and years:
-                agree = any(abs(y - h) <= 1 for y in years for h in have)
-        elif pid == "authority":
-            if entry.authorities:
-                agree = any(t in entry.authorities for t in texts)
-        elif pid == "partner" and entry.partners:
-            agree = any(fold(t) in {fold(p) for p in entry.partners} for t in texts)
+    for condition in conditions:
+        agree = _agrees(condition, entry)
+        if condition.required and agree is not True:
+            return None
         if agree is True:
             score = min(100.0, score + 10)
         elif agree is False:
             score = max(0.0, score - 30)
         if agree is not None:
-            features.append({"id": pid, "name": pid.replace("_", " "), "value": agree})
+            name = condition.pid.replace("_", " ")
+            features.append({"id": condition.pid, "name": name, "value": agree})
     return score, features
-
-
-Response = tuple[int, dict[str, str], bytes]
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    return status, {"Content-Type": "application/json; charset=utf-8"}, body
-
-
-def handle(  # noqa: PLR0917
-    service: ReconciliationService,
-    method: str,
-    path: str,
-    query_string: str,
-    body: bytes = b"",
-    content_type: str = "",
-) -> Response:
-    """One HTTP request to the service (``path`` relative to the service URL: ``""``,
-    ``/suggest/entity``, ``/preview``) → (status, headers, body)."""
-    params = {k: v[-1] for k, v in parse_qs(query_string, keep_blank_values=True).items()}
-    media = content_type.split(";", maxsplit=1)[0].strip().casefold()
-    json_body: Any = None
-    if method == "POST":
-        if media == "application/x-www-form-urlencoded":
-            params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
-        elif media == "application/json":
-            try:
-                json_body = json.loads(body or b"null")
-            except ValueError:
-                return _json({"error": "the body is not JSON"}, 400)
-        else:
-            return _json({"error": f"unsupported content type {media!r}"}, 415)
-    elif method not in ("GET", "HEAD"):
-        return _json({"error": f"method {method} not allowed"}, 405)
-    path = "/" + path.strip("/") if path.strip("/") else ""
-    try:
-        if path == "":
-            if json_body is not None:
-                if isinstance(json_body, Mapping) and isinstance(json_body.get("queries"), list):
-                    return _json(service.reconcile_batch(json_body))
-                return _json(service.reconcile(json_body))
-            if "queries" in params:
-                try:
-                    queries = json.loads(params["queries"])
-                except ValueError:
-                    return _json({"error": "queries is not JSON"}, 400)
-                return _json(service.reconcile(queries))
-            return _json(service.manifest())
-        if path in ("/suggest/entity", "/suggest/type", "/suggest/property"):
-            cursor = int(params.get("cursor", "0") or 0)
-            return _json(service.suggest(path.rsplit("/", 1)[1], params.get("prefix", ""), cursor))
-        if path == "/preview":
-            page = service.preview(params.get("id", ""))
-            if page is None:
-                return 404, {"Content-Type": "text/plain; charset=utf-8"}, b"unknown id\n"
-            return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode("utf-8")
-    except QueryError as exc:
-        return _json({"error": str(exc)}, exc.http_status or 400)
-    except ValueError as exc:
-        return _json({"error": str(exc)}, 400)
-    return 404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found\n"

@@ -1,74 +1,82 @@
-"""The reconciliation service over HTTP, as OpenRefine calls it.
-
-A real WSGI server (``sparql.reconciliation_wsgi`` under the standard library's wsgiref) on
-127.0.0.1 serves a published store; requests go through ``requests`` the way OpenRefine sends
-them: the manifest by GET, then form-encoded ``queries={...}`` batches with a type filter.
-"""
+"""The reconciliation service over HTTP, as OpenRefine and other clients call it: the real
+``/reconcile`` route of a live ``museion serve``, every answer validated against the published
+JSON Schemas of the version it claims (0.2 at ``/reconcile``, the 1.0 draft at
+``/reconcile/v1``)."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import requests
 
-from museion import Pipeline, Workspace, load_config
-from sparql import ReconciliationService, make_wsgi_app
-from tests.conftest import BASE, DATA, files_source
+from museion import load_config
+from tests.helpers.endpoint import (
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
+from tests.helpers.schemas import validate
 
-FEEDS = DATA / "feeds"
-PERSON = "http://www.cidoc-crm.org/cidoc-crm/E21_Person"
-PLACE = "http://www.cidoc-crm.org/cidoc-crm/E53_Place"
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+BASE = "https://data.example.org/"
+CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+PERSON = CRM + "E21_Person"
+PLACE = CRM + "E53_Place"
+V02 = "reconciliation/0.2"
+V1 = "reconciliation/1.0-draft"
+OPENREFINE = {"Origin": "http://127.0.0.1:3333"}
+"""OpenRefine runs on the partner's machine and calls the service from its browser page."""
 
 
 @pytest.fixture(scope="module")
-def service_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    directory: Path = tmp_path_factory.mktemp("service")
-    text = f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n'
-    for source in (
-        files_source("tate", FEEDS / "tate", "tate", label="Tate"),
-        files_source("cmoa", FEEDS / "cmoa", "cmoa", label="Carnegie Museum of Art"),
-    ):
-        text += "\n[[sources]]\n" + source + "\n"
-    (directory / "museion.toml").write_text(text, encoding="utf-8")
-    config = load_config(directory / "museion.toml")
-    Pipeline(config).harvest()
-    store = Workspace(config.data_dir).open_published()
-    service = ReconciliationService(store, BASE)
-    server: WSGIServer = make_server("127.0.0.1", 0, make_wsgi_app(service), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/reconcile"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-        store.close()
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_two_partner_config(tmp_path_factory.mktemp("reconcile"), BASE)
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
 
 
-def test_manifest(service_url: str) -> None:
-    response = requests.get(service_url, timeout=10)
-    assert response.status_code == 200
+def _valid(folder: str, schema: str, answer: object) -> Any:
+    errors = validate(folder, schema, answer)
+    assert not errors, "\n".join(errors)
+    return answer
+
+
+def _get(live: Live, path: str, **params: str) -> Any:
+    response = requests.get(
+        f"{live.url}/reconcile{path}", params=params, headers=OPENREFINE, timeout=30
+    )
+    assert response.status_code == 200, response.text
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    manifest = response.json()
-    assert "0.2" in manifest["versions"]
-    assert manifest["identifierSpace"] == BASE
-    assert {t["id"] for t in manifest["defaultTypes"]} >= {PERSON, PLACE}
-    assert "{{id}}" in manifest["preview"]["url"]
+    return response.json()
 
 
-def test_an_openrefine_query_batch_with_a_type_filter(service_url: str) -> None:
+def _post(live: Live, path: str, **kwargs: Any) -> Any:
+    response = requests.post(f"{live.url}/reconcile{path}", timeout=30, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_each_version_has_a_manifest_valid_for_it(live: Live) -> None:
+    v02 = _valid(V02, "manifest.json", _get(live, ""))
+    assert v02["versions"] == ["0.2"]
+    assert v02["identifierSpace"] == BASE
+    assert {t["id"] for t in v02["defaultTypes"]} >= {PERSON, PLACE}
+    assert "{{id}}" in v02["preview"]["url"]
+    assert v02["extend"]["propose_properties"]["service_path"] == "/propose_properties"
+    v1 = _valid(V1, "manifest.json", _get(live, "/v1"))
+    assert v1["versions"] == ["1.0-draft"]
+    assert v1["suggest"] == {"entity": True, "type": True, "property": True}
+    assert v1["extend"]["proposeProperties"] is True
+    # neither manifest passes the other version's schema: each declares only what it serves
+    assert validate(V1, "manifest.json", v02)
+    assert validate(V02, "manifest.json", v1)
+
+
+def test_an_openrefine_0_2_batch_with_a_type_filter(live: Live) -> None:
     queries = {
         "q0": {"query": "Picasso, Pablo", "type": PERSON, "limit": 3, "type_strict": "should"},
         "q1": {
@@ -79,11 +87,12 @@ def test_an_openrefine_query_batch_with_a_type_filter(service_url: str) -> None:
         "q2": {"query": "Guerrilla Girls", "type": PERSON},
         "q3": {"query": "Pittsburgh, Pennsylvania", "type": "place"},
     }
-    response = requests.post(service_url, data={"queries": json.dumps(queries)}, timeout=10)
-    assert response.status_code == 200, response.text
-    results = response.json()
+    _valid(V02, "reconciliation-query-batch.json", queries)
+    results = _post(live, "", data={"queries": json.dumps(queries)})
+    _valid(V02, "reconciliation-result-batch.json", results)
     assert set(results) == {"q0", "q1", "q2", "q3"}
-    [picasso, *_] = results["q0"]["result"]
+    [picasso, *others] = results["q0"]["result"]
+    assert len(others) <= 2
     assert picasso["id"].startswith(f"{BASE}person/")
     assert picasso["name"] == "Pablo Picasso"
     assert picasso["match"] is True
@@ -99,46 +108,192 @@ def test_an_openrefine_query_batch_with_a_type_filter(service_url: str) -> None:
     assert not any(c["name"] == "Guerrilla Girls" for c in results["q2"]["result"])
     assert all(c["type"][0]["id"] == PLACE for c in results["q3"]["result"])
     # the same batch by GET, as older clients send it
-    again = requests.get(service_url, params={"queries": json.dumps(queries)}, timeout=10)
-    assert again.json() == results
+    assert _get(live, "", queries=json.dumps(queries)) == results
 
 
-def test_a_contradicting_property_lowers_the_score(service_url: str) -> None:
+def test_a_contradicting_property_lowers_the_score(live: Live) -> None:
     queries = {"q0": {"query": "Pablo Picasso", "properties": [{"pid": "birth_year", "v": 1901}]}}
-    [best, *_] = requests.post(
-        service_url, data={"queries": json.dumps(queries)}, timeout=10
-    ).json()["q0"]["result"]
+    [best, *_] = _post(live, "", data={"queries": json.dumps(queries)})["q0"]["result"]
     assert best["score"] == 70
     assert best["match"] is False
 
 
-def test_a_json_batch_of_the_1_0_draft(service_url: str) -> None:
-    body = {"queries": [{"query": "Frank Stella", "type": "person", "limit": 1}]}
-    response = requests.post(service_url, json=body, timeout=10)
-    [result] = response.json()["results"]
-    [candidate] = result["candidates"]
-    assert candidate["name"] == [{"str": "Frank Stella"}]
+def test_a_1_0_draft_batch_with_conditions(live: Live) -> None:
+    body = {
+        "queries": [
+            {
+                "type": PERSON,
+                "limit": 1,
+                "conditions": [{"matchType": "name", "propertyValue": "Frank Stella"}],
+            },
+            {
+                "conditions": [
+                    {"matchType": "name", "propertyValue": "Pablo Picasso"},
+                    {
+                        "matchType": "property",
+                        "propertyId": "birth_year",
+                        "propertyValue": 1901,
+                        "required": True,
+                    },
+                ]
+            },
+            {
+                "conditions": [
+                    {"matchType": "name", "propertyValue": "Picasso"},
+                    {"matchType": "property", "propertyId": "birth_year", "propertyValue": 1881},
+                ]
+            },
+        ]
+    }
+    _valid(V1, "reconciliation-query-batch.json", body)
+    answer = _valid(V1, "reconciliation-result-batch.json", _post(live, "/v1/match", json=body))
+    stella, required, picasso = answer["results"]
+    [candidate] = stella["candidates"]
+    assert candidate["name"] == "Frank Stella"
+    assert candidate["type"] == [{"id": PERSON, "name": "Person"}]
+    # a required condition that no Picasso meets leaves no candidate
+    assert required["candidates"] == []
+    best = picasso["candidates"][0]
+    assert best["name"] == "Pablo Picasso"
+    assert {"id": "birth_year", "name": "birth year", "value": True} in best["features"]
+    # an id condition restricts the candidates to that entity
+    by_id = {"queries": [{"conditions": [{"matchType": "id", "propertyValue": best["id"]}]}]}
+    [only] = _post(live, "/v1/match", json=by_id)["results"][0]["candidates"]
+    assert only["id"] == best["id"]
 
 
-def test_suggest_and_preview(service_url: str) -> None:
-    found = requests.get(f"{service_url}/suggest/entity", params={"prefix": "gue"}, timeout=10)
-    names = [r["name"] for r in found.json()["result"]]
+@pytest.mark.parametrize(("version", "folder"), [("", V02), ("/v1", V1)])
+def test_suggest_honours_prefix_type_cursor_and_limit(
+    live: Live, version: str, folder: str
+) -> None:
+    found = _valid(
+        folder,
+        "suggest-entities-response.json",
+        _get(live, f"{version}/suggest/entity", prefix="gue"),
+    )
+    names = [r["name"] for r in found["result"]]
     assert "Guerrilla Girls" in names
     assert "Philip Guston" not in names
-    props = requests.get(f"{service_url}/suggest/property", params={"prefix": "birth"}, timeout=10)
-    assert [p["id"] for p in props.json()["result"]] == ["birth_year"]
-    [first] = [r for r in found.json()["result"] if r["name"] == "Guerrilla Girls"]
-    page = requests.get(f"{service_url}/preview", params={"id": first["id"]}, timeout=10)
+    every = _get(live, f"{version}/suggest/entity", prefix="", limit="100")["result"]
+    assert len(every) > 20
+    assert _get(live, f"{version}/suggest/entity", prefix="")["result"] == every[:20]
+    two = _get(live, f"{version}/suggest/entity", prefix="", limit="2")["result"]
+    assert two == every[:2]
+    page = _get(live, f"{version}/suggest/entity", prefix="", cursor="2", limit="2")
+    assert page["result"] == every[2:4]
+    places = _get(live, f"{version}/suggest/entity", prefix="p", type="place")["result"]
+    assert places
+    assert all(p["notable"] == [{"id": PLACE, "name": "Place"}] for p in places)
+    props = _valid(
+        folder,
+        "suggest-properties-response.json",
+        _get(live, f"{version}/suggest/property", prefix="birth"),
+    )
+    assert {p["id"] for p in props["result"]} == {
+        "birth_date",
+        "birth_year",
+        "birth_place",
+    }
+    types = _valid(
+        folder, "suggest-types-response.json", _get(live, f"{version}/suggest/type", prefix="pe")
+    )
+    assert types["result"] == [{"id": PERSON, "name": "Person"}]
+
+
+def test_preview(live: Live) -> None:
+    [first] = [
+        r
+        for r in _get(live, "/suggest/entity", prefix="guerrilla")["result"]
+        if r["name"] == "Guerrilla Girls"
+    ]
+    page = requests.get(f"{live.url}/reconcile/preview", params={"id": first["id"]}, timeout=30)
     assert page.status_code == 200
     assert "Guerrilla Girls" in page.text
-    assert requests.get(f"{service_url}/preview", params={"id": "x"}, timeout=10).status_code == 404
+    missing = requests.get(f"{live.url}/reconcile/v1/preview", params={"id": "x"}, timeout=30)
+    assert missing.status_code == 404
 
 
-def test_bad_requests_are_400_with_a_reason(service_url: str) -> None:
-    bad = requests.post(service_url, data={"queries": "{not json"}, timeout=10)
-    assert bad.status_code == 400
-    assert "error" in bad.json()
-    wrong = requests.post(service_url, data={"queries": json.dumps({"q0": "text"})}, timeout=10)
-    assert wrong.status_code == 400
-    odd = requests.post(service_url, data=b"x", headers={"Content-Type": "text/plain"}, timeout=10)
-    assert odd.status_code == 415
+def _picasso(live: Live) -> str:
+    [hit] = _get(live, "/suggest/entity", prefix="pablo picasso")["result"]
+    return str(hit["id"])
+
+
+def test_data_extension_in_0_2(live: Live) -> None:
+    proposal = _valid(
+        V02,
+        "data-extension-property-proposal.json",
+        _get(live, "/propose_properties", type=PERSON),
+    )
+    offered = {p["id"] for p in proposal["properties"]}
+    assert {"birth_date", "death_date", "birth_place", "authority"} <= offered
+    place_props = {p["id"] for p in _get(live, "/propose_properties", type="place")["properties"]}
+    assert "birth_date" not in place_props
+    assert "authority" in place_props
+    picasso = _picasso(live)
+    request = {
+        "ids": [picasso, f"{BASE}person/nobody"],
+        "properties": [{"id": p} for p in ("birth_date", "birth_year", "birth_place", "partner")],
+    }
+    _valid(V02, "data-extension-query.json", request)
+    answer = _valid(
+        V02, "data-extension-response.json", _post(live, "", data={"extend": json.dumps(request)})
+    )
+    assert [m["id"] for m in answer["meta"]] == [
+        "birth_date",
+        "birth_year",
+        "birth_place",
+        "partner",
+    ]
+    row = answer["rows"][picasso]
+    assert row["birth_date"] == [{"str": "1881"}]  # the partners give the year only
+    assert row["birth_year"] == [{"int": 1881}]
+    # each partner's Málaga, as the aggregate place it belongs to
+    places = row["birth_place"]
+    assert places
+    assert all(p["id"].startswith(f"{BASE}place/") for p in places)
+    assert all("Málaga" in p["name"] for p in places)
+    assert {v["str"] for v in row["partner"]} == {"Tate", "Carnegie Museum of Art"}
+    assert answer["rows"][f"{BASE}person/nobody"]["birth_date"] == []
+
+
+def test_data_extension_in_the_1_0_draft(live: Live) -> None:
+    proposal = _valid(
+        V1,
+        "data-extension-property-proposal.json",
+        _get(live, "/v1/extend/propose", type=PERSON, limit="3"),
+    )
+    assert len(proposal["properties"]) == 3
+    picasso = _picasso(live)
+    request = {"ids": [picasso], "properties": [{"id": "death_date"}, {"id": "partner_record"}]}
+    answer = _valid(V1, "data-extension-response.json", _post(live, "/v1/extend", json=request))
+    [row] = answer["rows"]
+    assert row["id"] == picasso
+    values = {p["id"]: p["values"] for p in row["properties"]}
+    assert values["death_date"] == [{"str": "1973"}]
+    records = {v["id"] for v in values["partner_record"]}
+    assert any(r.startswith(f"{BASE}tate/person/") for r in records)
+    assert any(r.startswith(f"{BASE}cmoa/person/") for r in records)
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("", {"data": {"queries": "{not json"}}),
+        ("", {"data": {"queries": json.dumps({"q0": {"query": "x", "limit": -1}})}}),
+        ("", {"data": {"extend": json.dumps({"ids": ["x"], "properties": [{"id": "nope"}]})}}),
+        ("/v1/match", {"json": {"queries": [{"conditions": []}]}}),
+        ("/v1/match", {"json": {"queries": [{"conditions": [{"matchType": "x"}]}]}}),
+        (
+            "/v1/match",
+            {
+                "data": "[" * 100_000 + "]" * 100_000,
+                "headers": {"Content-Type": "application/json"},
+            },
+        ),
+        ("/v1/extend", {"json": {"ids": "x"}}),
+    ],
+)
+def test_bad_requests_are_400_with_a_reason(live: Live, path: str, kwargs: dict[str, Any]) -> None:
+    bad = requests.post(f"{live.url}/reconcile{path}", timeout=30, **kwargs)
+    assert bad.status_code == 400, bad.text
+    assert bad.json()["error"]

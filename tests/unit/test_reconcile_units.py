@@ -182,3 +182,21 @@ def test_gone_and_new_ids_are_never_reused() -> None:
     assert [r.status for r in result.retired] == ["gone"]
     assert result.ids[0] not in {"p1"}
     assert assign([("person", ["z"])], {}, set(), "t").ids == result.ids  # derived from anchor
+
+
+@pytest.mark.parametrize(
+    ("begin", "end", "value"),
+    [
+        ("1881-10-25T00:00:00Z", "1881-10-25T23:59:59Z", {"date": "1881-10-25T00:00:00Z"}),
+        ("1947-08-01T00:00:00Z", "1947-08-31T23:59:59Z", {"str": "1947-08"}),
+        ("1881-01-01T00:00:00Z", "1881-12-31T23:59:59Z", {"str": "1881"}),
+        ("1495-01-01T00:00:00Z", "1505-12-31T23:59:59Z", {"str": "1495/1505"}),
+        ("-0499-01-01T00:00:00Z", "-0499-12-31T23:59:59Z", {"str": "-0499"}),
+    ],
+)
+def test_data_extension_dates_claim_no_more_precision_than_given(
+    begin: str, end: str, value: dict[str, str]
+) -> None:
+    from sparql.reconciliation import date_value
+
+    assert date_value(begin, end) == value
