@@ -64,6 +64,7 @@ from .protocol import (
     UpdateRequest,
     read_operation,
 )
+from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
 
 __all__ = ["create_app", "create_app_from_env"]
@@ -275,9 +276,10 @@ class Endpoint:
         and the types, evaluated in a query process like every other read."""
         if request.method == "OPTIONS":
             return Response(status_code=204)
-        body = await request.body()
-        if len(body) > MAX_RECONCILE_BODY:
-            return _error(413, "the reconciliation request is larger than 10 MiB")
+        try:
+            body = await read_body(request, MAX_RECONCILE_BODY, "the reconciliation request")
+        except QueryError as exc:
+            return _error(exc.http_status, exc.one_line())
         job = ReconcileJob(
             method=request.method,
             path=request.path_params.get("rest", ""),
@@ -402,6 +404,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
             max_age=86400,
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(SecurityHeaders),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool

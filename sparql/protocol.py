@@ -14,6 +14,8 @@ from starlette.requests import Request
 
 from museion_errors import QueryError
 
+from .security import read_body
+
 __all__ = [
     "ProtocolError",
     "QueryRequest",
@@ -100,15 +102,7 @@ def _media_type(request: Request) -> tuple[str, dict[str, str]]:
 
 
 async def _body(request: Request) -> bytes:
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
-        raise ProtocolError(f"the request body is over {MAX_BODY} bytes", http_status=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise ProtocolError(f"the request body is over {MAX_BODY} bytes", http_status=413)
-    return body
+    return await read_body(request, MAX_BODY)
 
 
 def _utf8(body: bytes, charset: str | None) -> str:

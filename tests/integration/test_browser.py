@@ -60,14 +60,33 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
         context.close()
 
 
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+"""Every Content-Security-Policy violation is logged to the console, where the fixture sees it."""
+
+
 @pytest.fixture
 def page(browser: BrowserContext) -> Iterator[Page]:
     page = browser.new_page()
+    page.add_init_script(REPORT_VIOLATIONS)
     errors: list[str] = []
+    violations: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "CSP violation" in msg.text or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     yield page
     page.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def test_query_ui_runs_an_example_query(page: Page, live: Live) -> None:
