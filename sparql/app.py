@@ -18,10 +18,11 @@ import hmac
 import json
 import re
 from collections.abc import AsyncIterator, MutableMapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Quad, Triple, serialize
+from pyoxigraph import NamedNode, Quad, Triple, serialize
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
@@ -302,7 +303,7 @@ class Endpoint:
             return _error(404, "no partner reports are published here")
         if not name:
             names = sorted(p.stem for p in folder.glob("*.json"))
-            links = "".join(f'<li><a href="{n}">{n}</a></li>' for n in names)
+            links = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a></li>' for n in names)
             return HTMLResponse(
                 f"<!doctype html><title>Partner reports</title><h1>Partner reports</h1>"
                 f"<ul>{links}</ul>"
@@ -326,6 +327,10 @@ class Endpoint:
         if not path.startswith(base_path):
             return _error(404, f"nothing is served at {path}")
         iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
+        try:
+            NamedNode(iri)
+        except ValueError:  # "%ZZ", a raw ">" or space: no IRI Museion mints looks like that
+            return _error(404, f"nothing is served at {path}: <{iri}> is not a valid IRI")
         accept = request.headers.get("accept")
         format_param = request.query_params.get("format")
         try:

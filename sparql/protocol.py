@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 
 from museion_errors import QueryError
@@ -176,7 +177,7 @@ def _query(params: _Params, text: str) -> QueryRequest:
             )
     if not text.strip():
         raise ProtocolError("the query is empty", http_status=400)
-    return QueryRequest(text, params.many("default-graph-uri"), params.many("named-graph-uri"))
+    return QueryRequest(text, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
 
 
 def _update(params: _Params, text: str) -> UpdateRequest:
@@ -187,4 +188,21 @@ def _update(params: _Params, text: str) -> UpdateRequest:
                 "'using-graph-uri' and 'using-named-graph-uri'",
                 http_status=400,
             )
-    return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
+    return UpdateRequest(
+        text, _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    )
+
+
+def _iris(params: _Params, name: str) -> tuple[str, ...]:
+    """The values of a graph parameter, each checked to be an absolute IRI: the query
+    process would otherwise fail on it (a 500) instead of the client being told (a 400)."""
+    values = params.many(name)
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError:
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            raise ProtocolError(
+                f"'{name}' must be an absolute IRI; {shown!r} is not one", http_status=400
+            ) from None
+    return values

@@ -422,6 +422,8 @@ def handle(  # noqa: PLR0917
                 json_body = json.loads(body or b"null")
             except ValueError:
                 return _json({"error": "the body is not JSON"}, 400)
+            except RecursionError:
+                return _json({"error": "the body's JSON is nested too deeply"}, 400)
         else:
             return _json({"error": f"unsupported content type {media!r}"}, 415)
     elif method not in ("GET", "HEAD"):
@@ -438,6 +440,8 @@ def handle(  # noqa: PLR0917
                     queries = json.loads(params["queries"])
                 except ValueError:
                     return _json({"error": "queries is not JSON"}, 400)
+                except RecursionError:
+                    return _json({"error": "queries is nested too deeply"}, 400)
                 return _json(service.reconcile(queries))
             return _json(service.manifest())
         if path in ("/suggest/entity", "/suggest/type", "/suggest/property"):
