@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from .authorities import normalise_authority
 from .iris import Minter
+from .links import REFUSED_SCHEMES, Link, LinkKind, classify_link, scheme_of
 from .normalise.language import language_tag
 from .normalise.text import clean_text
 from .normalise.units import Unit, to_base
@@ -114,8 +115,13 @@ class RecordBuilder:
         return Literal(value)
 
     def iri(self, value: str, what: str) -> NamedNode | None:
-        """An external IRI (web page, image, authority), or None and a warning if it is not one."""
+        """An external IRI (web page, image, authority), or None and a warning if it is not one
+        — or if it is a ``javascript:``, ``data:`` or ``file:`` IRI, which a page would run."""
         value = value.strip()
+        scheme = scheme_of(value)
+        if scheme in REFUSED_SCHEMES:
+            self.warnings.append(f"{what} {value!r} uses the {scheme}: scheme; refused")
+            return None
         try:
             return NamedNode(value)
         except ValueError:
@@ -245,22 +251,57 @@ class RecordBuilder:
         self.label(node, label)
         self.classify(node, kind)
 
+    def link(self, value: str, what: str) -> NamedNode | Link | None:
+        """What a link field's value becomes (``mappings.links``): an http(s) URL its IRI; an
+        identifier (``urn:``, ``doi:``) or free text a ``Link`` to keep as text (``keep``);
+        any other scheme (``javascript:``, ``data:`` ...) nothing. Each but the first is
+        reported as a warning on the record."""
+        found = classify_link(value)
+        if found.kind is LinkKind.WEB:
+            return self.iri(found.value, what)
+        if found.kind is LinkKind.REFUSED:
+            self.warnings.append(
+                f"{what} {found.value!r} is not an http(s) URL ({found.scheme}:); refused"
+            )
+            return None
+        if not found.value:
+            return None
+        kept = "an identifier" if found.kind is LinkKind.IDENTIFIER else "text"
+        self.warnings.append(f"{what} {found.value!r} is not an http(s) URL; kept as {kept}")
+        return found
+
+    def keep(self, node: NamedNode, link: Link, at: NamedNode | None = None) -> None:
+        """A link field's value that is not a URL, kept on ``node`` (the page, image or
+        resource it stood for) as ``at``: an identifier as an identifier, free text as a
+        statement."""
+        if link.kind is LinkKind.IDENTIFIER:
+            self.identifier(node, at or NamedNode(node.value + "/id"), link.value, None)
+        else:
+            at = at or NamedNode(node.value + "/note")
+            self.statement(node, at, link.value, AAT.BRIEF_TEXT, None)
+
     def web_page(self, owner: NamedNode, node: NamedNode, url: str) -> None:
-        target = self.iri(url, "web page")
+        target = self.link(url, "web page")
         if target is None:
             return
         self.add(owner, CRM.P129i_is_subject_of, node)
         self.a(node, CRM.E33_Linguistic_Object)
-        self._digital(node, LA.digitally_carried_by, AAT.WEB_PAGE, target)
+        if isinstance(target, Link):
+            self.keep(node, target)
+        else:
+            self._digital(node, LA.digitally_carried_by, AAT.WEB_PAGE, target)
 
     def image(self, owner: NamedNode, node: NamedNode, url: str) -> NamedNode | None:
         """``owner`` is shown by a digital image at ``url``; returns the visual item."""
-        target = self.iri(url, "image URL")
+        target = self.link(url, "image URL")
         if target is None:
             return None
         self.add(owner, CRM.P138i_has_representation, node)
         self.a(node, CRM.E36_Visual_Item)
-        self._digital(node, LA.digitally_shown_by, AAT.DIGITAL_IMAGE, target)
+        if isinstance(target, Link):
+            self.keep(node, target)
+        else:
+            self._digital(node, LA.digitally_shown_by, AAT.DIGITAL_IMAGE, target)
         return node
 
     def _digital(

@@ -18,10 +18,11 @@ import hmac
 import json
 import re
 from collections.abc import AsyncIterator, MutableMapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Quad, Triple, serialize
+from pyoxigraph import NamedNode, Quad, Triple, serialize
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
@@ -64,6 +65,7 @@ from .protocol import (
     UpdateRequest,
     read_operation,
 )
+from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
 
 __all__ = ["create_app", "create_app_from_env"]
@@ -275,9 +277,10 @@ class Endpoint:
         and the types, evaluated in a query process like every other read."""
         if request.method == "OPTIONS":
             return Response(status_code=204)
-        body = await request.body()
-        if len(body) > MAX_RECONCILE_BODY:
-            return _error(413, "the reconciliation request is larger than 10 MiB")
+        try:
+            body = await read_body(request, MAX_RECONCILE_BODY, "the reconciliation request")
+        except QueryError as exc:
+            return _error(exc.http_status, exc.one_line())
         job = ReconcileJob(
             method=request.method,
             path=request.path_params.get("rest", ""),
@@ -300,7 +303,7 @@ class Endpoint:
             return _error(404, "no partner reports are published here")
         if not name:
             names = sorted(p.stem for p in folder.glob("*.json"))
-            links = "".join(f'<li><a href="{n}">{n}</a></li>' for n in names)
+            links = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a></li>' for n in names)
             return HTMLResponse(
                 f"<!doctype html><title>Partner reports</title><h1>Partner reports</h1>"
                 f"<ul>{links}</ul>"
@@ -324,6 +327,10 @@ class Endpoint:
         if not path.startswith(base_path):
             return _error(404, f"nothing is served at {path}")
         iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
+        try:
+            NamedNode(iri)
+        except ValueError:  # "%ZZ", a raw ">" or space: no IRI Museion mints looks like that
+            return _error(404, f"nothing is served at {path}: <{iri}> is not a valid IRI")
         accept = request.headers.get("accept")
         format_param = request.query_params.get("format")
         try:
@@ -402,6 +409,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
             max_age=86400,
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(SecurityHeaders),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool

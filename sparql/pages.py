@@ -35,7 +35,7 @@ from .render import short_term
 if TYPE_CHECKING:
     from .executor import Worker
 
-__all__ = ["Description", "describe", "entity_reply", "templates"]
+__all__ = ["Description", "describe", "entity_reply", "safe_href", "templates"]
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -181,7 +181,7 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
             triples.append(quad.triple)
             pred, obj = quad.predicate, quad.object
             if pred == RDF_TYPE and isinstance(obj, NamedNode):
-                out.types.append(Value(_class_label(obj.value), obj.value))
+                out.types.append(Value(_class_label(obj.value), safe_href(obj.value)))
                 continue
             if isinstance(obj, NamedNode):
                 inner = obj.value.startswith(iri + "/") or obj.value.startswith(node.value + "/")
@@ -263,12 +263,19 @@ class _Labels:
         return self.memo[iri]
 
 
-def local_href(iri: str, base: str) -> str:
+def local_href(iri: str, base: str) -> str | None:
     """Where a link to ``iri`` goes: a minted IRI to its page on the endpoint's own host (the
-    path after the base IRI's host), any other IRI to itself."""
+    path after the base IRI's host), an http(s) IRI to itself, anything else nowhere (None:
+    the page shows it as text). A partner's ``javascript:``, ``data:`` or ``file:`` IRI is a
+    valid IRI, and a link to it would run in this site's origin."""
     if iri.startswith(base):
         return urlsplit(base).path + iri[len(base) :]
-    return iri
+    return safe_href(iri)
+
+
+def safe_href(iri: str) -> str | None:
+    """``iri`` if a browser may follow it from a page of this site (http or https), else None."""
+    return iri if iri[:8].lower().startswith(("http://", "https://")) else None
 
 
 def _class_label(iri: str) -> str:
@@ -290,7 +297,9 @@ def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
     for rep in store.triples(subject, REPRESENTATION):
         for shown in store.triples(_named(rep.object), SHOWN_BY):
             for point in store.triples(_named(shown.object), ACCESS_POINT):
-                d.images.append(_text(point.object))
+                image = safe_href(_text(point.object))
+                if image is not None:
+                    d.images.append(image)
     for production in store.triples(subject, PRODUCED_BY):
         for span in store.triples(_named(production.object), TIMESPAN):
             for name in store.triples(_named(span.object), IDENTIFIED_BY):
@@ -406,19 +415,19 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
 
 def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:
     """308 to the one entity a retired IRI became; 300 listing them when it was split."""
-    hrefs = [local_href(target, base) for target in moved.targets]
-    if len(hrefs) == 1:
+    pairs = [(h, t) for t in moved.targets if (h := local_href(t, base)) is not None]
+    if not pairs:
+        return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
+    hrefs = [h for h, _ in pairs]
+    if len(pairs) == 1:
         return Reply(
             status=308,
             headers={"Location": hrefs[0]},
-            body=f"<{moved.iri}> is now <{moved.targets[0]}>\n".encode(),
+            body=f"<{moved.iri}> is now <{pairs[0][1]}>\n".encode(),
         )
     links = ", ".join(f'<{href}>; rel="alternate"' for href in hrefs)
     if job.representation == "html":
-        items = "".join(
-            f'<li><a href="{escape(h)}">{escape(t)}</a></li>'
-            for h, t in zip(hrefs, moved.targets, strict=True)
-        )
+        items = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in pairs)
         body = (
             f"<!doctype html><title>Multiple choices</title><h1>{escape(moved.iri)} was split"
             f"</h1><p>It now stands for several entities:</p><ul>{items}</ul>"

@@ -118,6 +118,8 @@ class QueryPool:
                 http_status=503,
             ) from None
         loop = asyncio.get_running_loop()
+        if not proc.process.is_alive():
+            proc = await self._fresh(loop, proc)
         try:
             reply, healthy = await self._roundtrip(loop, proc, job, timeout)
         except BaseException:
@@ -181,6 +183,34 @@ class QueryPool:
         proc.jobs += 1
         log.debug("job answered in %.3f s", time.monotonic() - started)
         return reply, True
+
+    async def _fresh(self, loop: asyncio.AbstractEventLoop, dead: _Process) -> _Process:
+        """A process in place of one that died while idle (killed by the OOM killer or an
+        operator): the job waits for it to start rather than failing with a 500."""
+        log.warning(
+            "an idle query process had died (exit code %s); starting another",
+            dead.process.exitcode,
+        )
+        await loop.run_in_executor(self._threads, self._retire, dead)
+        spawned = loop.run_in_executor(self._threads, self._spawn)
+        try:
+            return await asyncio.shield(spawned)
+        except asyncio.CancelledError:  # the client went away: the process joins the pool
+            idle = self._idle
+            assert idle is not None
+            spawned.add_done_callback(
+                lambda done: (
+                    idle.put_nowait(done.result())
+                    if not done.cancelled() and done.exception() is None
+                    else None
+                )
+            )
+            raise
+        except Exception as exc:
+            self._replace(dead, loop)  # try again in the background: the pool must not shrink
+            raise QueryError(
+                f"no query process could be started ({exc}); try again later", http_status=503
+            ) from exc
 
     def _replace(self, proc: _Process, loop: asyncio.AbstractEventLoop) -> None:
         """Kill ``proc`` and put a fresh process in the pool, without holding up the caller."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 
 from museion_errors import QueryError
+
+from .security import read_body
 
 __all__ = [
     "ProtocolError",
@@ -100,15 +103,7 @@ def _media_type(request: Request) -> tuple[str, dict[str, str]]:
 
 
 async def _body(request: Request) -> bytes:
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY:
-        raise ProtocolError(f"the request body is over {MAX_BODY} bytes", http_status=413)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise ProtocolError(f"the request body is over {MAX_BODY} bytes", http_status=413)
-    return body
+    return await read_body(request, MAX_BODY)
 
 
 def _utf8(body: bytes, charset: str | None) -> str:
@@ -182,7 +177,7 @@ def _query(params: _Params, text: str) -> QueryRequest:
             )
     if not text.strip():
         raise ProtocolError("the query is empty", http_status=400)
-    return QueryRequest(text, params.many("default-graph-uri"), params.many("named-graph-uri"))
+    return QueryRequest(text, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
 
 
 def _update(params: _Params, text: str) -> UpdateRequest:
@@ -193,4 +188,21 @@ def _update(params: _Params, text: str) -> UpdateRequest:
                 "'using-graph-uri' and 'using-named-graph-uri'",
                 http_status=400,
             )
-    return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
+    return UpdateRequest(
+        text, _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    )
+
+
+def _iris(params: _Params, name: str) -> tuple[str, ...]:
+    """The values of a graph parameter, each checked to be an absolute IRI: the query
+    process would otherwise fail on it (a 500) instead of the client being told (a 400)."""
+    values = params.many(name)
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError:
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            raise ProtocolError(
+                f"'{name}' must be an absolute IRI; {shown!r} is not one", http_status=400
+            ) from None
+    return values

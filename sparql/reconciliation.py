@@ -366,7 +366,9 @@ class ReconciliationService:
             lines.append(f"<div>also: {html.escape('; '.join(other[:6]))}</div>")
         if entry.authorities:
             links = ", ".join(
-                f"<a href='{html.escape(a)}' target='_blank'>{html.escape(a)}</a>"
+                f"<a href='{html.escape(a)}' target='_blank' rel='noopener'>{html.escape(a)}</a>"
+                if a[:8].lower().startswith(("http://", "https://"))
+                else html.escape(a)  # a javascript: or data: IRI is shown, never followed
                 for a in sorted(entry.authorities)
             )
             lines.append(f"<div>{links}</div>")

@@ -13,6 +13,7 @@ import re
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from ..links import Link
 from ..vocab import AAT, CRM, DIG, LA
 from .agents import actor, legal_body, place
 from .authorities import is_uri, normalise
@@ -226,8 +227,11 @@ def resources(r: Record, admin: etree._Element) -> None:
             r.b.a(node, CRM.E33_Linguistic_Object)
         digitals = []
         for k, (url, _fmt, _kind) in enumerate(dict.fromkeys(links), start=1):
-            target = r.b.iri(url, "resource link")
+            target = r.b.link(url, "resource link")
             if target is None:
+                continue
+            if isinstance(target, Link):  # a urn:, a doi: or text: kept, never a link
+                r.b.keep(node, target, NamedNode(f"{node.value}/link/{k}"))
                 continue
             digital = NamedNode(f"{node.value}/digital" + ("" if k == 1 else f"/{k}"))
             r.b.add(node, LA.digitally_shown_by if image else LA.digitally_carried_by, digital)

@@ -3,7 +3,8 @@ by Playwright with ``executable_path`` — Playwright's own browser download is 
 
 The checks read the DOM: YASGUI is on the page, an example query runs against the endpoint
 and its result rows are in the table; an entity page shows its title, image, partner and
-links that lead to other entity pages.
+links that lead to other entity pages. All of it under the Content-Security-Policy the
+endpoint sends: any violation the browser reports fails the test.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from museion import load_config
+from sparql.security import CONTENT_SECURITY_POLICY
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
@@ -60,18 +62,39 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
         context.close()
 
 
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+"""Every Content-Security-Policy violation is logged to the console, where the fixture sees it."""
+
+
 @pytest.fixture
 def page(browser: BrowserContext) -> Iterator[Page]:
     page = browser.new_page()
+    page.add_init_script(REPORT_VIOLATIONS)
     errors: list[str] = []
+    violations: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "CSP violation" in msg.text or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     yield page
     page.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def test_query_ui_runs_an_example_query(page: Page, live: Live) -> None:
-    page.goto(live.url + "/")
+    response = page.goto(live.url + "/")
+    assert response is not None
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY  # and it works
     expect(page.locator(".yasgui .yasqe")).to_be_visible()  # YASGUI loaded, from /static
     expect(page.locator(".yasgui input.autocomplete").first).to_have_value(live.sparql)
     page.select_option("#examples", label="Objects per partner")
@@ -100,6 +123,7 @@ def test_entity_page_shows_title_image_partner_and_links(page: Page, live: Live)
     response = page.goto(live.iri_url(iri))
     assert response is not None
     assert response.status == 200
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     expect(page.locator("h1#label")).to_have_text("Bullfight Scene")
     assert page.title().startswith("Bullfight Scene")
     image = page.locator(".images img").first

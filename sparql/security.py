@@ -1,0 +1,118 @@
+"""What every answer the endpoint sends is allowed to do in a browser, and how big a request
+body it will read.
+
+The endpoint shows text written by partners whose exports nobody controls, on its own origin.
+Escaping (Jinja's autoescape) keeps that text from becoming markup, ``pages.safe_href`` keeps
+it from becoming a ``javascript:`` link; the Content-Security-Policy below is the third wall:
+even if markup slipped through, the browser runs no script but the site's own files.
+
+**The policy every HTML page gets** (``CONTENT_SECURITY_POLICY``; new pages get it for free,
+through ``SecurityHeaders``, as long as their media type is ``text/html``)::
+
+    default-src 'self';            anything not named below: this origin only
+    script-src 'self';             scripts only from /static/ files: no inline <script>,
+                                   no on*= attributes, no eval, no javascript: URLs
+    img-src 'self' https: http: data:;   partners' images live on their own hosts
+    style-src 'self' 'unsafe-inline';    see below
+    object-src 'none'; base-uri 'none';
+    frame-ancestors 'self';        no other site may frame a page (click-jacking)
+    form-action 'self'
+
+Rules for new pages: put scripts in ``sparql/static/*.js`` and load them with
+``<script src>``; pass data to them in a ``<script type="application/json">`` block (a data
+block, which the policy allows because it is never run); never build ``href`` or ``src`` from
+data without ``pages.safe_href``.
+
+``'unsafe-inline'`` is allowed for styles only, because YASGUI (the query UI, a bundled
+third-party build) truly needs it: its result table's column resizer writes ``<style>``
+elements at run time whose text depends on the table, so neither a hash nor a nonce can
+allow them (with ``style-src 'self'`` Chromium blocks them and the columns cannot be sized).
+Partner reports (``/sources/``) are self-contained files with an inline ``<style>`` too.
+Inline styles cannot run script; the script policy stays strict.
+
+The reconciliation preview (``/reconcile/preview``) is shown by OpenRefine inside an iframe
+of another origin, so it alone allows any frame ancestor (``PREVIEW_POLICY``).
+
+Every answer, HTML or not, is sent with ``X-Content-Type-Options: nosniff``: a partner's
+text served as ``text/plain`` or JSON is never guessed to be HTML.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from museion_errors import QueryError
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "PREVIEW_POLICY",
+    "BodyTooLarge",
+    "SecurityHeaders",
+    "read_body",
+]
+
+_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "img-src": "'self' https: http: data:",
+    "style-src": "'self' 'unsafe-inline'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'self'",
+    "form-action": "'self'",
+}
+CONTENT_SECURITY_POLICY = "; ".join(f"{k} {v}" for k, v in _DIRECTIVES.items())
+"""The Content-Security-Policy of every HTML page (see the module's docstring for why)."""
+PREVIEW_POLICY = "; ".join(
+    f"{k} {'*' if k == 'frame-ancestors' else v}" for k, v in _DIRECTIVES.items()
+)
+"""The same policy, framable by any site: for the reconciliation preview OpenRefine embeds."""
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``nosniff`` on every answer, the policy on every HTML answer (unless
+    the route set its own)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        policy = PREVIEW_POLICY if path.startswith("/reconcile/preview") else None
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+                if media in ("text/html", "application/xhtml+xml", "image/svg+xml"):
+                    headers.setdefault("Content-Security-Policy", policy or CONTENT_SECURITY_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodyTooLarge(QueryError):  # noqa: N818 - reads as what happened
+    """A request body over the endpoint's limit (HTTP 413)."""
+
+    http_status = 413
+
+
+async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
+    """The request's body, read chunk by chunk; ``BodyTooLarge`` as soon as it passes
+    ``limit`` bytes — so a huge (or endless, chunked) body costs at most ``limit`` bytes of
+    memory, never its own size. The one place every endpoint that takes a body reads it."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(f"{what} is over {limit} bytes ({int(length)} sent)")
+    body = bytearray()
+    async for chunk in request.stream():
+        if len(body) + len(chunk) > limit:
+            raise BodyTooLarge(f"{what} is over {limit} bytes")
+        body += chunk
+    return bytes(body)
