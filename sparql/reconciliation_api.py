@@ -252,10 +252,14 @@ def _depth(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
 def _loads(text: str | bytes, what: str) -> Any:
     try:
         value = json.loads(text or b"null")
-    except (ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise QueryError(f"{what} is nested too deeply", http_status=400) from exc
+    except ValueError as exc:
         raise QueryError(f"{what} is not JSON", http_status=400) from exc
     if not _depth(value):
-        raise QueryError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels", http_status=400)
+        raise QueryError(
+            f"{what} is nested too deeply (more than {MAX_JSON_DEPTH} levels)", http_status=400
+        )
     return value
 
 

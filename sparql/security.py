@@ -83,7 +83,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        policy = PREVIEW_POLICY if path.startswith("/reconcile/preview") else None
+        policy = PREVIEW_POLICY if path in ("/reconcile/preview", "/reconcile/v1/preview") else None
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
