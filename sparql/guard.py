@@ -24,10 +24,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
-from rdflib.plugins.sparql.parser import Query
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
 
 from museion_errors import QueryError
 
@@ -87,6 +83,15 @@ def check_services(
 
 def service_endpoints(text: str, base_iri: str, prefixes: Mapping[str, str]) -> list[str]:
     """Every SERVICE endpoint of the query ``text``, resolved; "" for a variable one."""
+    # Imported on first use: rdflib's grammar takes about 0.5 s to build, which would delay
+    # every query process's start, and most queries never need it.
+    from rdflib.plugins.sparql.algebra import (  # noqa: PLC0415
+        translatePName,
+        translatePrologue,
+        traverse,
+    )
+    from rdflib.plugins.sparql.parser import Query  # noqa: PLC0415
+
     try:
         # Query.parse_string, not parseQuery: parseQuery would replace codepoint escapes a
         # second time, and read another query than the one Oxigraph is given.
@@ -111,6 +116,8 @@ def service_endpoints(text: str, base_iri: str, prefixes: Mapping[str, str]) -> 
 def _services(node: Any) -> Iterator[Any]:
     """Every ``ServiceGraphPattern`` in the tree, however deep (an explicit stack: a query
     nested thousands deep must not overflow Python's)."""
+    from rdflib.plugins.sparql.parserutils import CompValue  # noqa: PLC0415
+
     stack = [node]
     while stack:
         item = stack.pop()
@@ -123,6 +130,8 @@ def _services(node: Any) -> Iterator[Any]:
 
 
 def _endpoint(node: Any) -> str:
+    from rdflib.term import URIRef  # noqa: PLC0415
+
     term = node.get("term")
     if isinstance(term, URIRef) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", term):
         return str(term)
