@@ -76,6 +76,8 @@ class EndpointSection(_Strict):
     update_timeout: float = Field(default=300.0, gt=0)
     max_rows: int = Field(default=10_000, ge=0)
     """Most rows (or triples) in one answer; 0 for no cap."""
+    max_query_bytes: int = Field(default=1024 * 1024, gt=0)
+    """Largest query or update in bytes; a bigger one is answered 413."""
     admin_token: str | None = Field(default=None, min_length=16)
     """Authorises SPARQL Update (also MUSEION_ADMIN_TOKEN); without one updates are refused."""
     service_allowlist: list[str] = Field(default_factory=list)

@@ -23,6 +23,7 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         "query_timeout": section.query_timeout,
         "update_timeout": section.update_timeout,
         "max_rows": section.max_rows,
+        "max_query_bytes": section.max_query_bytes,
         "admin_token": os.environ.get(ADMIN_TOKEN_ENV) or section.admin_token,
         "service_allowlist": tuple(section.service_allowlist),
     }

@@ -1,11 +1,11 @@
-"""What the endpoint must know about a query or update before it runs it, read off its tokens.
+"""What the endpoint must know about an update before it runs it, read off its tokens.
 
-The endpoint needs a few facts that pyoxigraph does not expose: the query form (to negotiate
-a format before running), the ``SERVICE`` endpoints it would call, its outermost ``LIMIT`` (to
-enforce the row cap inside the engine), and for updates, which operations write to the
-default graph and where their ``WHERE`` clauses begin (for ``using-graph-uri``). A real lexer
-— strings, IRIs, comments and nesting are tokens, not text — gives them exactly and in
-microseconds; pyoxigraph still parses and answers every syntax error itself.
+Updates come only from holders of the admin token, who are trusted: the lexer here serves
+their convenience (which operations would write the default graph Museion derives, and where
+``using-graph-uri`` goes), not a security decision. Limits on untrusted queries are never
+read off tokens: the SERVICE allow-list is checked on a real parse (``guard``) and the row
+cap is counted on the rows written (``executor``). This runs in the query process, where the
+time limit applies, never on the HTTP worker's event loop.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from museion_errors import QueryError
+
 from .prefixes import PREFIXES
 
 __all__ = [
-    "QueryInfo",
     "Token",
     "UpdateInfo",
     "UpdateOperation",
-    "analyse_query",
     "analyse_update",
+    "prepare_update",
     "tokens",
-    "with_limit",
     "with_using",
 ]
 
@@ -47,8 +47,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +78,6 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
-def _unescape(text: str) -> str:
-    """SPARQL's codepoint escapes (``\\u0053ERVICE``), which apply before parsing."""
-    if "\\u" not in text and "\\U" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
 class _Prologue:
     """``BASE`` and ``PREFIX`` declarations, to resolve the IRIs of SERVICE clauses."""
 
@@ -116,81 +107,6 @@ class _Prologue:
             if prefix in self.prefixes:
                 return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
         return ""
-
-
-@dataclass(frozen=True)
-class QueryInfo:
-    text: str
-    """The query with codepoint escapes applied: what the positions below index."""
-    form: str | None
-    """SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text does not say (pyoxigraph will
-    then answer with a syntax error)."""
-    services: tuple[str, ...] = ()
-    """The IRIs of SERVICE clauses, resolved; "" for a variable or unresolvable endpoint."""
-    limit: int | None = None
-    """The outermost ``LIMIT``, if any."""
-    limit_token: Token | None = None
-    values_start: int | None = None
-    """Where a trailing ``VALUES`` clause begins (a ``LIMIT`` must come before it)."""
-
-
-def analyse_query(text: str, base_iri: str = "") -> QueryInfo:
-    """Facts about ``text``; token positions index ``QueryInfo.text``, which is ``text`` with
-    SPARQL's codepoint escapes applied (as the grammar says they are, before parsing)."""
-    text = _unescape(text)
-    toks = list(tokens(text))
-    prologue = _Prologue(base_iri)
-    i = prologue.read(toks, 0)
-    form = toks[i].word() if i < len(toks) else ""
-    services = tuple(_services(toks, prologue))
-    limit: int | None = None
-    limit_token: Token | None = None
-    values_start: int | None = None
-    started = False
-    for j, tok in enumerate(toks):
-        if tok.depth == 0 and tok.text == "{":
-            started = True
-        if tok.depth != 0 or not started:
-            continue
-        word = tok.word()
-        if word == "LIMIT" and j + 1 < len(toks) and toks[j + 1].kind == "number":
-            limit_token = toks[j + 1]
-            limit = int(float(limit_token.text))
-        elif word == "VALUES":
-            values_start = tok.start
-            break
-    return QueryInfo(
-        text=text,
-        form=form if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None,
-        services=services,
-        limit=limit,
-        limit_token=limit_token,
-        values_start=values_start,
-    )
-
-
-def _services(toks: Sequence[Token], prologue: _Prologue) -> Iterator[str]:
-    for j, tok in enumerate(toks):
-        if tok.word() != "SERVICE":
-            continue
-        k = j + 1
-        if k < len(toks) and toks[k].word() == "SILENT":
-            k += 1
-        yield prologue.resolve(toks[k]) if k < len(toks) else ""
-
-
-def with_limit(info: QueryInfo, limit: int) -> str:
-    """The query with its outermost ``LIMIT`` lowered to ``limit`` (or added)."""
-    text = info.text
-    if info.limit_token is not None:
-        tok = info.limit_token
-        if info.limit is not None and info.limit <= limit:
-            return text
-        return text[: tok.start] + str(limit) + text[tok.end :]
-    if info.values_start is not None:
-        at = info.values_start
-        return text[:at] + f"LIMIT {limit}\n" + text[at:]
-    return f"{text}\nLIMIT {limit}\n"
 
 
 # -- updates ------------------------------------------------------------------------------
@@ -318,6 +234,34 @@ def _block_has_default_triples(toks: Sequence[Token], open_index: int) -> bool:
             continue
         return True
     return False
+
+
+def prepare_update(
+    update: str, using_graphs: Sequence[str], using_named_graphs: Sequence[str]
+) -> str | None:
+    """The update to run (with the protocol's ``using-graph-uri`` as ``USING`` clauses), or
+    None when it has no operation; ``QueryError`` (400) for what Museion refuses."""
+    info = analyse_update(update)
+    if not info.operations:
+        return None
+    wrong = info.writes_default_graph
+    if wrong:
+        raise QueryError(
+            f"{wrong[0].kind} writes to the default graph, which Museion derives as the "
+            "merge of all named graphs; write into a named graph instead "
+            "(GRAPH <...> { ... }, INTO GRAPH <...>, WITH <...>)",
+            http_status=400,
+        )
+    text = update[: info.end]
+    if using_graphs or using_named_graphs:
+        if any(op.has_dataset_clause for op in info.operations):
+            raise QueryError(
+                "the request gives using-graph-uri/using-named-graph-uri and the update "
+                "has USING or WITH; give the dataset one way only",
+                http_status=400,
+            )
+        text = with_using(text, info, using_graphs, using_named_graphs)
+    return text
 
 
 def with_using(text: str, info: UpdateInfo, default: Sequence[str], named: Sequence[str]) -> str:

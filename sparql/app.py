@@ -35,7 +35,6 @@ from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
 
-from .analysis import analyse_query, analyse_update, with_limit, with_using
 from .describe import service_description
 from .examples import example_queries
 from .jobs import (
@@ -50,7 +49,6 @@ from .jobs import (
 from .negotiation import (
     GRAPH_FORMATS,
     LINKED_ART_PROFILE,
-    RESULTS_FORMATS,
     NotAcceptable,
     accepts_html,
     negotiate,
@@ -113,7 +111,7 @@ class Endpoint:
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
         try:
-            operation = await read_operation(request)
+            operation = await read_operation(request, self.settings.max_query_bytes)
             if isinstance(operation, ServiceDescriptionRequest):
                 if accepts_html(request.headers.get("accept")) and not request.query_params:
                     # A person opened the endpoint in a browser: the query UI is for them.
@@ -132,43 +130,18 @@ class Endpoint:
         return str(request.url.replace(query="", fragment=""))
 
     async def _query(self, request: Request, operation: QueryRequest) -> Response:
+        """Hand the query to a query process as sent: it is read there (the SERVICE check
+        parses it, which takes time on a big query), where the time limit applies and the
+        event loop is not held up."""
         endpoint = self.endpoint_url(request)
-        info = analyse_query(operation.query, endpoint)
-        for service in info.services:
-            if service not in self.settings.service_allowlist:
-                shown = f"<{service}>" if service else "a variable endpoint"
-                allowed = ", ".join(self.settings.service_allowlist) or "none"
-                raise QueryError(
-                    f"SERVICE {shown} is not allowed on this endpoint (allowed: {allowed})",
-                    http_status=403,
-                )
-        accept = request.headers.get("accept")
-        format_param = request.query_params.get("format")
-        if info.form in ("SELECT", "ASK"):
-            results = negotiate(accept, RESULTS_FORMATS, format_param)
-            graph = GRAPH_FORMATS[0]
-        elif info.form in ("CONSTRUCT", "DESCRIBE"):
-            graph = negotiate(accept, GRAPH_FORMATS, format_param)
-            results = RESULTS_FORMATS[0]
-        else:  # not a query pyoxigraph will accept: it answers with the syntax error
-            results, graph = RESULTS_FORMATS[0], GRAPH_FORMATS[0]
-        query = operation.query
-        cap = self.settings.max_rows
-        max_rows = 0
-        if cap and info.form in ("SELECT", "CONSTRUCT"):
-            if info.limit is None or info.limit > cap:
-                query = with_limit(info, cap + 1)
-                max_rows = cap
-        elif cap and info.form == "DESCRIBE":
-            max_rows = cap
         job = QueryJob(
-            query=query,
+            query=operation.query,
             base_iri=endpoint,
-            results_format=results.name,
-            graph_format=graph.name,
+            accept=request.headers.get("accept"),
+            format=request.query_params.get("format"),
             default_graphs=operation.default_graphs if operation.names_dataset else None,
             named_graphs=operation.named_graphs if operation.names_dataset else None,
-            max_rows=max_rows,
+            max_rows=self.settings.max_rows,
         )
         reply = await self.pool.run(job, self.settings.query_timeout)
         if reply.status >= 400:
@@ -191,30 +164,13 @@ class Endpoint:
                 "SPARQL Update needs the admin token (Authorization: Bearer TOKEN)",
                 http_status=403,
             )
-        info = analyse_update(operation.update)
-        if not info.operations:
-            return Response(status_code=204)
-        wrong = info.writes_default_graph
-        if wrong:
-            raise QueryError(
-                f"{wrong[0].kind} writes to the default graph, which Museion derives as the "
-                "merge of all named graphs; write into a named graph instead "
-                "(GRAPH <...> { ... }, INTO GRAPH <...>, WITH <...>)",
-                http_status=400,
-            )
-        text = operation.update[: info.end]
-        if operation.using_graphs or operation.using_named_graphs:
-            if any(op.has_dataset_clause for op in info.operations):
-                raise QueryError(
-                    "the request gives using-graph-uri/using-named-graph-uri and the update "
-                    "has USING or WITH; give the dataset one way only",
-                    http_status=400,
-                )
-            text = with_using(text, info, operation.using_graphs, operation.using_named_graphs)
-        reply = await self.pool.run(
-            UpdateJob(text, self.endpoint_url(request)), self.settings.update_timeout
+        job = UpdateJob(
+            operation.update,
+            self.endpoint_url(request),
+            operation.using_graphs,
+            operation.using_named_graphs,
         )
-        return _reply(reply)
+        return _reply(await self.pool.run(job, self.settings.update_timeout))
 
     def _service_description(self, request: Request) -> Response:
         fmt = negotiate(

@@ -18,6 +18,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -39,7 +40,9 @@ from museion_errors import MuseionError, QueryError, StoreError
 from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
+from .analysis import prepare_update
 from .describe import void_reply
+from .guard import check_services, unescape_codepoints
 from .jobs import (
     TRUNCATED_HEADER,
     EntityJob,
@@ -49,11 +52,12 @@ from .jobs import (
     Reply,
     UpdateJob,
 )
-from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, Format
+from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, Format, NotAcceptable, negotiate
 from .pages import entity_reply
 from .prefixes import PREFIXES
 from .reconciliation import ReconciliationService
 from .reconciliation_api import handle as reconciliation_handle
+from .sandbox import isolate_network
 from .settings import EndpointSettings
 
 __all__ = ["INLINE_LIMIT", "Worker", "serve_forever"]
@@ -133,51 +137,78 @@ class Worker:
         return Reply(status=status, content_type=content_type, body=body, headers=headers)
 
     def query(self, job: QueryJob) -> Reply:
+        # The engine reads the text the SERVICE check read: escapes replaced once, here.
+        text = unescape_codepoints(job.query)
+        check_services(text, self.settings.service_allowlist, job.base_iri, PREFIXES)
         options: dict[str, object] = {}
         if job.default_graphs is not None or job.named_graphs is not None:
             options["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
             options["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
-        results = self.store().query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **options)
+        results = self.store().query(text, base_iri=job.base_iri, prefixes=PREFIXES, **options)
         try:
             return self._serialise(job, results)
+        except NotAcceptable as exc:
+            return Reply.error(406, str(exc))
         except (OSError, ValueError, SyntaxError) as exc:
             # pyoxigraph evaluates lazily: most evaluation errors surface while serialising.
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
 
     def _serialise(self, job: QueryJob, results: object) -> Reply:
-        headers: dict[str, str] = {}
+        """The answer in the negotiated format, cut at ``max_rows`` while it is written.
+
+        The cap is counted on the rows pyoxigraph writes (TSV and N-Triples: one row or
+        triple a line), not read off the query's text, so no way of writing a query gets
+        more; evaluation stops at the first row over the cap."""
         if isinstance(results, QueryBoolean):
-            fmt = _RESULTS[job.results_format]  # CSV and TSV write the bare "true"/"false"
+            fmt = negotiate(job.accept, RESULTS_FORMATS, job.format)
+            # CSV and TSV write the bare "true"/"false"
             return Reply(
                 content_type=fmt.content_type,
                 body=_bytes(results.serialize(format=fmt.results_format())),
             )
         if isinstance(results, QuerySolutions):
-            fmt = _RESULTS[job.results_format]
+            fmt = negotiate(job.accept, RESULTS_FORMATS, job.format)
             if not job.max_rows:
                 return self._reply(fmt, lambda out: results.serialize(out, fmt.results_format()))
-            tsv = _bytes(results.serialize(format=QueryResultsFormat.TSV))
-            tsv, cut = _cut_lines(tsv, job.max_rows, header=True)
-            if cut:
-                headers[TRUNCATED_HEADER] = str(job.max_rows)
-            if fmt.name == "tsv":
-                return self._reply(fmt, tsv, headers)
-            parsed = parse_query_results(tsv, QueryResultsFormat.TSV)
-            return self._reply(
-                fmt, lambda out: parsed.serialize(out, fmt.results_format()), headers
+            tsv = self._capped(
+                job.max_rows,
+                lambda out: results.serialize(out, QueryResultsFormat.TSV),
+                header=True,
             )
+            if fmt.name == "tsv":
+                return tsv.reply(fmt)
+            with tsv:
+                parsed = parse_query_results(tsv.data, QueryResultsFormat.TSV, path=tsv.path)
+                return self._reply(
+                    fmt, lambda out: parsed.serialize(out, fmt.results_format()), tsv.headers
+                )
         assert isinstance(results, QueryTriples)
-        gfmt = _GRAPHS[job.graph_format]
+        gfmt = negotiate(job.accept, GRAPH_FORMATS, job.format)
         if not job.max_rows:
             return self._reply(gfmt, lambda out: _write_graph(results, out, gfmt.rdf_format()))
-        nt = _bytes(results.serialize(format=RdfFormat.N_TRIPLES))
-        nt, cut = _cut_lines(nt, job.max_rows, header=False)
-        if cut:
-            headers[TRUNCATED_HEADER] = str(job.max_rows)
+        nt = self._capped(job.max_rows, lambda out: _write_graph(results, out, RdfFormat.N_TRIPLES))
         if gfmt.name == "nt":
-            return self._reply(gfmt, nt, headers)
-        triples = parse(nt, format=RdfFormat.N_TRIPLES)
-        return self._reply(gfmt, lambda out: _write_graph(triples, out, gfmt.rdf_format()), headers)
+            return nt.reply(gfmt)
+        with nt:
+            triples = parse(nt.data, RdfFormat.N_TRIPLES, path=nt.path)
+            return self._reply(
+                gfmt, lambda out: _write_graph(triples, out, gfmt.rdf_format()), nt.headers
+            )
+
+    def _capped(
+        self, cap: int, write: Callable[[IO[bytes]], object], *, header: bool = False
+    ) -> _Capped:
+        spool = _CappedSpool(INLINE_LIMIT, self.settings.spool_dir, cap + (1 if header else 0))
+        try:
+            write(cast(IO[bytes], spool))
+        except _Enough:
+            pass
+        except BaseException:
+            spool.discard()
+            raise
+        data, path = spool.finish()
+        headers = {TRUNCATED_HEADER: str(cap)} if spool.cut else {}
+        return _Capped(data if path is None else None, path, headers)
 
     def _reply(
         self,
@@ -205,6 +236,12 @@ class Worker:
             raise QueryError(
                 f"there is no working store to update (looked in {working})", http_status=503
             )
+        text = prepare_update(job.update, job.using_graphs, job.using_named_graphs)
+        if text is None:
+            return Reply(status=204)  # nothing but a prologue, separators and comments
+        check_services(
+            unescape_codepoints(text), self.settings.service_allowlist, job.base_iri, PREFIXES
+        )
         published = self.settings.published_dir
         published.mkdir(parents=True, exist_ok=True)
         with open(published / ".update.lock", "w") as lock:
@@ -217,7 +254,7 @@ class Worker:
                     http_status=503,
                 ) from exc
             try:
-                store.update_named_graphs(job.update, base_iri=job.base_iri, prefixes=PREFIXES)
+                store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES)
                 about = manifest(self._path) if self._path is not None else {}
                 about["updated"] = datetime.now(UTC).isoformat()
                 publish_snapshot(store, published, keep=self.settings.keep_snapshots, about=about)
@@ -262,6 +299,59 @@ class _Spool:
             Path(self.file.name).unlink(missing_ok=True)
 
 
+class _Enough(Exception):  # noqa: N818 - a signal, not an error
+    """The answer has a row more than the cap: stop writing (and evaluating)."""
+
+
+class _CappedSpool(_Spool):
+    """A spool that keeps the first ``lines`` lines and raises ``_Enough`` at the first byte
+    after them (rows and triples end with a newline: any byte after the last kept one is
+    another row). Counting newlines in each chunk is done in C."""
+
+    def __init__(self, limit: int, folder: Path | None, lines: int) -> None:
+        super().__init__(limit, folder)
+        self.left = lines
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        newlines = data.count(b"\n")
+        if newlines < self.left or (newlines == self.left and data.endswith(b"\n")):
+            self.left -= newlines
+            return super().write(data)
+        at = -1
+        for _ in range(self.left):
+            at = data.index(b"\n", at + 1)
+        super().write(data[: at + 1])
+        self.left = 0
+        self.cut = True
+        raise _Enough
+
+
+@dataclass
+class _Capped:
+    """A capped answer in TSV or N-Triples: in memory or in a spool file."""
+
+    data: bytes | None
+    path: str | None
+    headers: dict[str, str]
+
+    def reply(self, fmt: Format) -> Reply:
+        return Reply(
+            content_type=fmt.content_type,
+            body=self.data or b"",
+            file=self.path,
+            headers=self.headers,
+        )
+
+    def __enter__(self) -> _Capped:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is not None:
+            Path(self.path).unlink(missing_ok=True)
+
+
 def _bytes(data: bytes | None) -> bytes:
     return data or b""
 
@@ -270,23 +360,11 @@ def _write_graph(triples: object, out: object, fmt: RdfFormat) -> None:
     serialize(triples, out, fmt, prefixes=PREFIXES)  # type: ignore[arg-type]
 
 
-def _cut_lines(data: bytes, limit: int, *, header: bool) -> tuple[bytes, bool]:
-    """Keep ``limit`` lines (after the header line, for TSV); say whether any were dropped.
-
-    TSV results and N-Triples write one row or triple per line (newlines inside literals are
-    escaped), so counting newlines counts rows, in C, without looking at a row in Python."""
-    keep = limit + (1 if header else 0)
-    if data.count(b"\n") <= keep:
-        return data, False
-    at = -1
-    for _ in range(keep):
-        at = data.index(b"\n", at + 1)
-    return data[: at + 1], True
-
-
 def serve_forever(conn: Connection, settings_json: str) -> None:
     """The query process's main loop: one job in, one reply out, until the pipe closes."""
     settings = EndpointSettings.model_validate_json(settings_json)
+    if not settings.service_allowlist:
+        isolate_network()  # before any store or thread is opened: unshare needs one thread
     worker = Worker(settings)
     while True:
         try:

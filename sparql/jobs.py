@@ -12,23 +12,29 @@ TRUNCATED_HEADER = "X-SPARQL-MaxRows"
 
 @dataclass(frozen=True)
 class QueryJob:
+    """A query as the client sent it: the query process checks it (SERVICE endpoints), runs
+    it, and negotiates the format once the answer's kind is known."""
+
     query: str
     base_iri: str
-    results_format: str
-    """The negotiated ``Format.name`` for SELECT/ASK answers."""
-    graph_format: str
-    """The negotiated ``Format.name`` for CONSTRUCT/DESCRIBE answers."""
+    accept: str | None = None
+    """The request's ``Accept`` header."""
+    format: str | None = None
+    """The request's ``format=`` parameter, which wins over ``Accept``."""
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     max_rows: int = 0
-    """When not 0, the query was given ``LIMIT max_rows + 1`` and the answer is cut to
-    ``max_rows``, with a header saying so."""
+    """When not 0, the answer is cut to ``max_rows`` rows (or triples) while it is written,
+    with a header saying so."""
 
 
 @dataclass(frozen=True)
 class UpdateJob:
     update: str
     base_iri: str
+    using_graphs: tuple[str, ...] = ()
+    """The protocol's ``using-graph-uri``, given to every DELETE/INSERT as ``USING``."""
+    using_named_graphs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

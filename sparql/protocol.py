@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from museion_errors import QueryError
 
-from .security import read_body
+from .security import BodyTooLarge, read_body
 
 __all__ = [
     "ProtocolError",
@@ -28,8 +28,8 @@ __all__ = [
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-MAX_BODY = 16 * 1024 * 1024
-"""Bytes a request body may have; a bigger one is answered 413."""
+FORM_OVERHEAD = 3
+"""A form-encoded body may be this many times the query's size (percent-encoding)."""
 
 
 class ProtocolError(QueryError):
@@ -102,8 +102,27 @@ def _media_type(request: Request) -> tuple[str, dict[str, str]]:
     return parts[0].lower(), params
 
 
-async def _body(request: Request) -> bytes:
-    return await read_body(request, MAX_BODY)
+def _too_large(limit: int) -> ProtocolError:
+    return ProtocolError(
+        f"the query or update is larger than this endpoint's max_query_bytes ({limit} bytes)",
+        http_status=413,
+    )
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The body, read chunk by chunk and refused (413) as soon as it passes ``limit``: a
+    client cannot make the server buffer more than that, whatever ``Content-Length`` says."""
+    try:
+        return await read_body(request, limit, "the query or update")
+    except BodyTooLarge as exc:
+        raise _too_large(limit) from exc
+
+
+def _check_size(text: str, limit: int) -> str:
+    # Characters first: a str of n characters has at least n UTF-8 bytes.
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise _too_large(limit)
+    return text
 
 
 def _utf8(body: bytes, charset: str | None) -> str:
@@ -117,9 +136,18 @@ def _utf8(body: bytes, charset: str | None) -> str:
         raise ProtocolError("the request body is not valid UTF-8", http_status=400) from None
 
 
-async def read_operation(request: Request) -> Operation:
+async def read_operation(request: Request, max_bytes: int) -> Operation:
     """The operation a request to the endpoint asks for (a query, an update, or the service
-    description), or ``ProtocolError``."""
+    description), or ``ProtocolError``; a query or update over ``max_bytes`` is 413."""
+    operation = await _read_operation(request, max_bytes)
+    if isinstance(operation, QueryRequest):
+        _check_size(operation.query, max_bytes)
+    elif isinstance(operation, UpdateRequest):
+        _check_size(operation.update, max_bytes)
+    return operation
+
+
+async def _read_operation(request: Request, max_bytes: int) -> Operation:
     method = request.method
     params = _Params()
     params.add(_parse_qs(request.url.query))
@@ -134,7 +162,7 @@ async def read_operation(request: Request) -> Operation:
             f"the SPARQL endpoint answers GET and POST, not {method}", http_status=405
         )
     media, media_params = _media_type(request)
-    body = await _body(request)
+    body = await _body(request, max_bytes * (FORM_OVERHEAD if media == FORM else 1))
     if media == FORM:
         params.add(_parse_qs(_utf8(body, media_params.get("charset"))))
         has_query, has_update = "query" in params.values, "update" in params.values

@@ -34,6 +34,9 @@ class EndpointSettings(BaseModel):
     update_timeout: float = Field(default=300.0, gt=0)
     max_rows: int = Field(default=10_000, ge=0)
     """Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer; 0 means no cap."""
+    max_query_bytes: int = Field(default=1024 * 1024, gt=0)
+    """Largest query or update (UTF-8 bytes) the endpoint reads; a bigger one is answered 413
+    as soon as the body passes it."""
     admin_token: str | None = None
     """Bearer token that authorises SPARQL Update; without one, updates are refused."""
     service_allowlist: tuple[str, ...] = ()

@@ -1,11 +1,11 @@
-"""The lexer-based facts the endpoint reads off queries and updates before running them."""
+"""The lexer-based facts the endpoint reads off updates, and content negotiation."""
 
 from __future__ import annotations
 
 import pytest
 from pyoxigraph import Store
 
-from sparql.analysis import analyse_query, analyse_update, with_limit, with_using
+from sparql.analysis import analyse_update, with_using
 from sparql.negotiation import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
@@ -13,68 +13,6 @@ from sparql.negotiation import (
     accepts_html,
     negotiate,
 )
-
-
-@pytest.mark.parametrize(
-    ("query", "form"),
-    [
-        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
-        ("PREFIX a: <http://a/>\nBASE <http://b/>\nask { ?s a:p ?o }", "ASK"),
-        ("# comment\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-        ("DESCRIBE <http://x>", "DESCRIBE"),
-        ("INSERT DATA { <a> <b> <c> }", None),
-        ("", None),
-    ],
-)
-def test_query_form(query: str, form: str | None) -> None:
-    assert analyse_query(query).form == form
-
-
-@pytest.mark.parametrize(
-    ("query", "services"),
-    [
-        ("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }", ("http://e/sparql",)),
-        ("PREFIX e: <http://e/>\nSELECT * { SERVICE SILENT e:q { ?s ?p ?o } }", ("http://e/q",)),
-        ("SELECT * { SERVICE ?x { ?s ?p ?o } }", ("",)),
-        ("BASE <http://e/a/>\nSELECT * { SERVICE <../q> { } }", ("http://e/q",)),
-        ('SELECT * { ?s ?p "SERVICE <http://e/>" } # SERVICE <http://f/>', ()),
-        ("SELECT * { ?s <http://e/SERVICE> ?o . ?s ex:SERVICE ?o }", ()),
-        ("SELECT * { \\u0053ERVICE <http://e/> {} }", ("http://e/",)),
-        ("SELECT * { ?s ?p '''SERVICE <http://x/>\n''' }", ()),
-    ],
-)
-def test_service_clauses_are_found_by_tokens_not_text(
-    query: str, services: tuple[str, ...]
-) -> None:
-    assert analyse_query(query).services == services
-
-
-@pytest.mark.parametrize(
-    ("query", "limited"),
-    [
-        ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }\nLIMIT 11\n"),
-        ("SELECT * { ?s ?p ?o } LIMIT 500", "SELECT * { ?s ?p ?o } LIMIT 11"),
-        ("SELECT * { ?s ?p ?o } LIMIT 5", "SELECT * { ?s ?p ?o } LIMIT 5"),
-        (
-            "SELECT * { ?s ?p ?o } OFFSET 3 # end",
-            "SELECT * { ?s ?p ?o } OFFSET 3 # end\nLIMIT 11\n",
-        ),
-        (
-            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } } VALUES ?s { <http://a> }",
-            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } } LIMIT 11\nVALUES ?s { <http://a> }",
-        ),
-    ],
-)
-def test_outer_limit(query: str, limited: str) -> None:
-    rewritten = with_limit(analyse_query(query), 11)
-    assert rewritten == limited
-    Store().query(rewritten)  # still valid SPARQL
-
-
-def test_codepoint_escapes_apply_before_the_limit_is_placed() -> None:
-    query = "SELECT * { ?s ?p ?o } \\u004CIMIT 500 VALUES ?s { <http://a> }"
-    rewritten = with_limit(analyse_query(query), 11)
-    assert rewritten == "SELECT * { ?s ?p ?o } LIMIT 11 VALUES ?s { <http://a> }"
 
 
 def test_updates_writing_the_default_graph_are_found() -> None:
