@@ -31,7 +31,7 @@ from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
-from .serving import endpoint_settings
+from .serving import endpoint_settings, is_public_host
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -335,7 +335,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
 
 
 def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
-    settings = endpoint_settings(config, **options)
+    settings = endpoint_settings(config, public=is_public_host(host), **options)
     if Workspace(config.data_dir).published_path() is None:
         err.print(
             "[yellow]warning:[/] nothing is published yet; queries are answered 503 "

@@ -30,6 +30,7 @@ __all__ = [
     "PartnerConfig",
     "ReconciliationConfig",
     "SourceConfig",
+    "WorkspaceSection",
     "load_config",
     "parse_config",
 ]
@@ -88,6 +89,14 @@ class EndpointSection(_Strict):
             if not re.match(r"^https?://[^/\s]+", iri):
                 raise ValueError(f"{iri!r} is not an absolute http(s) IRI")
         return value
+
+
+class WorkspaceSection(_Strict):
+    """``[workspace]``: the curators' workspace (checklists)."""
+
+    token: str | None = Field(default=None, min_length=16)
+    """The curator token: writing checklists needs it when the server is public (also
+    MUSEION_CURATOR_TOKEN). Distinct from the admin token, which may rewrite the data."""
 
 
 class PartnerConfig(_Strict):
@@ -203,6 +212,7 @@ class _File(_Strict):
     publish: PublishSection
     sources: list[dict[str, Any]] = Field(default_factory=list)
     endpoint: EndpointSection = Field(default_factory=EndpointSection)
+    workspace: WorkspaceSection = Field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationSection = Field(default_factory=ReconciliationSection)
 
 
@@ -228,6 +238,7 @@ class Config:
     sources: list[SourceConfig] = field(default_factory=list)
     batch_size: int = 500
     endpoint: EndpointSection = field(default_factory=EndpointSection)
+    workspace: WorkspaceSection = field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
 
     def source(self, name: str) -> SourceConfig:
@@ -283,6 +294,7 @@ def parse_config(text: str, path: Path) -> Config:
         batch_size=top.store.batch_size,
         sources=sources,
         endpoint=top.endpoint,
+        workspace=top.workspace,
         reconciliation=_reconciliation(top.reconciliation, base),
     )
 

@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
 
+from .checklists.web import ChecklistViews
 from .analysis import analyse_query, analyse_update, with_limit, with_using
 from .describe import service_description
 from .examples import example_queries
@@ -389,6 +390,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
+        *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]

@@ -40,8 +40,10 @@ from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
 from .describe import void_reply
+from .checklists.rows import rows_reply
 from .jobs import (
     TRUNCATED_HEADER,
+    ChecklistRowsJob,
     EntityJob,
     Job,
     QueryJob,
@@ -112,6 +114,8 @@ class Worker:
                 return entity_reply(self, job)
             if isinstance(job, ReconcileJob):
                 return self.reconcile(job)
+            if isinstance(job, ChecklistRowsJob):
+                return rows_reply(self, job)
             return void_reply(self, job)
         except MuseionError as exc:
             return Reply.error(exc.http_status, exc.one_line())
