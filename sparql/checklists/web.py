@@ -32,6 +32,7 @@ from ..pool import QueryPool
 from ..settings import EndpointSettings
 from .auth import COOKIE, Forbidden, check_origin, cookie_value, may_write, signed_in
 from .auth import token_matches, token_required
+from .i18n_stub import UI_LANGUAGES, ui
 from .exports import COLUMNS, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .planning import light_concepts_of, plan
 from .rows import CURRENT, Fields
@@ -41,20 +42,6 @@ __all__ = ["ChecklistViews"]
 
 MAX_BODY = 1024 * 1024
 
-# -- i18n stand-in: until sparql/i18n.py (branch `pages`) is merged -------------------------
-# The `pages` branch installs `_`, `ui_lang` and `ui_dir` as Jinja globals per request; this
-# identity `_` and the small language choice below stand in for it and go when it lands.
-UI_LANGUAGES = {"en": "ltr", "fr": "ltr", "ar": "rtl"}
-templates().globals.setdefault("_", lambda text: text)
-
-
-def _ui(request: Request) -> dict[str, str]:
-    lang = request.query_params.get("lang") or request.cookies.get("lang") or "en"
-    lang = lang if lang in UI_LANGUAGES else "en"
-    return {"ui_lang": lang, "ui_dir": UI_LANGUAGES[lang]}
-
-
-# -------------------------------------------------------------------------------------------
 
 
 class ChecklistViews:
@@ -297,7 +284,7 @@ class ChecklistViews:
 
     # -- answers ----------------------------------------------------------------------------
     def _page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
-        ui = _ui(request)
+        lang = ui(request)
         html = templates().get_template(name).render(
             static="/static",
             endpoint="/sparql",
@@ -309,12 +296,12 @@ class ChecklistViews:
             row_values=row_values,
             request_path=request.url.path,
             href=lambda iri: local_href(iri, self.settings.base_iri),
-            **ui,
+            **lang,
             **context,
         )
         response = HTMLResponse(html)
         if request.query_params.get("lang") in UI_LANGUAGES:
-            response.set_cookie("lang", ui["ui_lang"], samesite="lax", path="/")
+            response.set_cookie("lang", lang["ui_lang"], samesite="lax", path="/")
         return response
 
     def _error(self, request: Request, exc: QueryError) -> Response:
