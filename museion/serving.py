@@ -7,7 +7,6 @@ import os
 from typing import Any
 
 from museion_errors import ConfigError
-
 from sparql import EndpointSettings
 
 from .config import Config

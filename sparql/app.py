@@ -34,8 +34,8 @@ from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
 
-from .checklists.web import ChecklistViews
 from .analysis import analyse_query, analyse_update, with_limit, with_using
+from .checklists.web import ChecklistViews
 from .describe import service_description
 from .examples import example_queries
 from .jobs import (

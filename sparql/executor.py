@@ -39,8 +39,8 @@ from museion_errors import MuseionError, QueryError, StoreError
 from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
-from .describe import void_reply
 from .checklists.rows import rows_reply
+from .describe import void_reply
 from .jobs import (
     TRUNCATED_HEADER,
     ChecklistRowsJob,

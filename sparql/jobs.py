@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 __all__ = [
     "TRUNCATED_HEADER",
     "ChecklistRowsJob",
-    "EntityJob", "Job", "QueryJob", "Reply", "UpdateJob", "VoidJob"]
+    "EntityJob",
+    "Job",
+    "QueryJob",
+    "Reply",
+    "UpdateJob",
+    "VoidJob",
+]
 
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"
 """Sent (with the cap) when an answer was cut at ``max_rows``: the convention Virtuoso set."""

@@ -25,12 +25,12 @@ from museion_errors import QueryError
 
 from ..settings import EndpointSettings
 
-__all__ = ["COOKIE", "Forbidden", "check_origin", "cookie_value", "may_write", "signed_in"]
+__all__ = ["COOKIE", "ForbiddenError", "check_origin", "cookie_value", "may_write", "signed_in"]
 
 COOKIE = "museion_curator"
 
 
-class Forbidden(QueryError):
+class ForbiddenError(QueryError):
     http_status = 403
 
 
@@ -66,11 +66,11 @@ def may_write(request: Request, settings: EndpointSettings) -> None:
     if signed_in(request, settings):
         return
     if not settings.curator_token:
-        raise Forbidden(
+        raise ForbiddenError(
             "this server is public and has no curator token, so checklists are read-only; "
             "set [workspace] token or MUSEION_CURATOR_TOKEN"
         )
-    raise Forbidden(
+    raise ForbiddenError(
         "writing checklists needs the curator token: sign in at /checklists/sign-in, "
         "or send Authorization: Bearer TOKEN"
     )
@@ -81,7 +81,7 @@ def check_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
         if origin.rstrip("/") != own:
-            raise Forbidden(f"a form from {origin} may not change checklists on {own}")
+            raise ForbiddenError(f"a form from {origin} may not change checklists on {own}")
         return
     if origin == "null" or request.headers.get("sec-fetch-site") == "cross-site":
-        raise Forbidden("a form from another site may not change checklists here")
+        raise ForbiddenError("a form from another site may not change checklists here")

@@ -22,9 +22,9 @@ from ..negotiation import LINKED_ART_PROFILE
 from .rows import WITHDRAWN
 from .store import Checklist, Item
 
-__all__ = ["COLUMNS", "csv_bytes", "linked_art_set", "row_values", "xlsx_bytes"]
+__all__ = ["COLUMNS", "HEADER", "csv_bytes", "linked_art_set", "row_values", "xlsx_bytes"]
 
-Getter = Callable[[Item, int], object]
+Getter = Callable[[Item], object]
 
 
 def _join(values: list[str]) -> str:
@@ -32,38 +32,37 @@ def _join(values: list[str]) -> str:
 
 
 COLUMNS: list[tuple[str, Getter]] = [
-    ("No.", lambda item, n: n),
-    ("Lender", lambda item, n: item.fields.lender),
-    ("Accession number", lambda item, n: item.fields.accession_number),
-    ("Title", lambda item, n: item.fields.title),
-    ("Maker", lambda item, n: _join(item.fields.makers)),
-    ("Date", lambda item, n: item.fields.date),
-    ("Materials", lambda item, n: item.fields.medium or _join(item.fields.materials)),
-    ("Height (cm)", lambda item, n: item.fields.height_cm),
-    ("Width (cm)", lambda item, n: item.fields.width_cm),
-    ("Depth (cm)", lambda item, n: item.fields.depth_cm),
-    ("Dimensions (as given)", lambda item, n: item.fields.dimensions),
-    ("Credit line", lambda item, n: item.fields.credit_line),
-    ("Rights", lambda item, n: item.fields.rights),
-    ("Image", lambda item, n: item.fields.image),
-    ("Web page", lambda item, n: item.fields.web_page),
-    ("Museion IRI", lambda item, n: item.iri),
-    ("Status", lambda item, n: "withdrawn by lender" if item.status == WITHDRAWN else ""),
-    ("Note", lambda item, n: item.note),
+    ("Lender", lambda item: item.fields.lender),
+    ("Accession number", lambda item: item.fields.accession_number),
+    ("Title", lambda item: item.fields.title),
+    ("Maker", lambda item: _join(item.fields.makers)),
+    ("Date", lambda item: item.fields.date),
+    ("Materials", lambda item: item.fields.medium or _join(item.fields.materials)),
+    ("Height (cm)", lambda item: item.fields.height_cm),
+    ("Width (cm)", lambda item: item.fields.width_cm),
+    ("Depth (cm)", lambda item: item.fields.depth_cm),
+    ("Dimensions (as given)", lambda item: item.fields.dimensions),
+    ("Credit line", lambda item: item.fields.credit_line),
+    ("Rights", lambda item: item.fields.rights),
+    ("Image", lambda item: item.fields.image),
+    ("Web page", lambda item: item.fields.web_page),
+    ("Museion IRI", lambda item: item.iri),
+    ("Status", lambda item: "withdrawn by lender" if item.status == WITHDRAWN else ""),
+    ("Note", lambda item: item.note),
 ]
+
+HEADER = ["No.", *(name for name, _ in COLUMNS)]
 
 
 def row_values(checklist: Checklist) -> list[list[object]]:
-    return [
-        [get(item, n) for _, get in COLUMNS] for n, item in enumerate(checklist.items, start=1)
-    ]
+    return [[n, *(get(item) for _, get in COLUMNS)] for n, item in enumerate(checklist.items, 1)]
 
 
 def csv_bytes(checklist: Checklist) -> bytes:
     """UTF-8 with a byte-order mark: Excel then reads accents and Arabic right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow(HEADER)
     for values in row_values(checklist):
         writer.writerow(["" if v is None else _safe_cell(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -74,13 +73,13 @@ def xlsx_bytes(checklist: Checklist) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Checklist"
-    sheet.append([name for name, _ in COLUMNS])
+    sheet.append(HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in row_values(checklist):
         sheet.append([_safe_cell(v) for v in values])
     sheet.freeze_panes = "A2"
-    for index, (name, _) in enumerate(COLUMNS, start=1):
+    for index, name in enumerate(HEADER, start=1):
         width = 40 if name in ("Title", "Credit line", "Materials", "Note") else 16
         sheet.column_dimensions[get_column_letter(index)].width = width
     out = io.BytesIO()

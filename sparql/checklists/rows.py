@@ -81,8 +81,10 @@ class Fields:
 def rows_reply(worker: Worker, job: ChecklistRowsJob) -> Reply:
     answers = read_rows(worker.store(), job.iris)
     body = json.dumps(
-        {iri: {"status": status, "fields": f.to_json() if f else None, "deleted_at": when}
-         for iri, (status, f, when) in answers.items()},
+        {
+            iri: {"status": status, "fields": f.to_json() if f else None, "deleted_at": when}
+            for iri, (status, f, when) in answers.items()
+        },
         ensure_ascii=False,
     )
     return Reply(content_type="application/json", body=body.encode("utf-8"))
@@ -99,7 +101,7 @@ def read_rows(store: Any, iris: Iterable[str]) -> dict[str, tuple[str, Fields | 
 
 def _read_chunk(store: Any, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
     values = "VALUES ?o { " + " ".join(_iri(i) for i in iris) + " }"
-    out: dict[str, tuple[str, Fields | None, str]] = {i: (UNKNOWN, None, "") for i in iris}
+    out: dict[str, tuple[str, Fields | None, str]] = dict.fromkeys(iris, (UNKNOWN, None, ""))
     for row in _select(
         store,
         f"SELECT ?o ?when WHERE {{ {values} ?o a {_n(MUSEION.Tombstone)} . "
@@ -146,9 +148,7 @@ def _names(store: Any, values: str, found: dict[str, Fields]) -> None:
         fields = found[row["o"]]
         fields.lender_iri = fields.lender_iri or row["keeper"]
         fields.lender = fields.lender or row.get("label", "")
-    for row in _select(
-        store, f"SELECT ?o ?label WHERE {{ {values} ?o {_n(RDFS.label)} ?label }}"
-    ):
+    for row in _select(store, f"SELECT ?o ?label WHERE {{ {values} ?o {_n(RDFS.label)} ?label }}"):
         found[row["o"]].titles.setdefault(row.get("label@", ""), row["label"])
     for fields in found.values():
         fields.title = _preferred(fields.titles)
@@ -316,4 +316,3 @@ def _preferred(by_language: dict[str, str]) -> str:
         if language in by_language:
             return by_language[language]
     return next(iter(by_language.values()), "")
-

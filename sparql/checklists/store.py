@@ -64,11 +64,11 @@ CREATE TABLE IF NOT EXISTS item (
 """
 
 
-class NotFound(QueryError):
+class NotFoundError(QueryError):
     http_status = 404
 
 
-class BadRequest(QueryError):
+class BadRequestError(QueryError):
     http_status = 400
 
 
@@ -125,7 +125,9 @@ class ChecklistStore:
         with self._db() as db:
             (count,) = db.execute("SELECT COUNT(*) FROM checklist").fetchone()
             if count >= MAX_CHECKLISTS:
-                raise BadRequest(f"this server holds {MAX_CHECKLISTS} checklists, the most it may")
+                raise BadRequestError(
+                    f"this server holds {MAX_CHECKLISTS} checklists, the most it may"
+                )
             ident = secrets.token_urlsafe(9)
             db.execute(
                 "INSERT INTO checklist (id, name, spacing_cm, created, updated) "
@@ -153,7 +155,7 @@ class ChecklistStore:
             "SELECT id, name, spacing_cm, created, updated FROM checklist WHERE id = ?", (ident,)
         ).fetchone()
         if row is None:
-            raise NotFound(f"there is no checklist {ident!r}")
+            raise NotFoundError(f"there is no checklist {ident!r}")
         checklist = Checklist(*row)
         for iri, position, note, added, status, fields, checked, gone in db.execute(
             "SELECT iri, position, note, added, status, fields, checked, withdrawn_at "
@@ -162,8 +164,14 @@ class ChecklistStore:
         ):
             checklist.items.append(
                 Item(
-                    iri, position, note, added, status, Fields.from_json(json.loads(fields)),
-                    checked, gone,
+                    iri,
+                    position,
+                    note,
+                    added,
+                    status,
+                    Fields.from_json(json.loads(fields)),
+                    checked,
+                    gone,
                 )
             )
         return checklist
@@ -173,7 +181,7 @@ class ChecklistStore:
 
     def set_spacing(self, ident: str, spacing_cm: float) -> None:
         if not 0 <= spacing_cm <= 1000:
-            raise BadRequest("the spacing between works must be between 0 and 1000 cm")
+            raise BadRequestError("the spacing between works must be between 0 and 1000 cm")
         self._touch(ident, "UPDATE checklist SET spacing_cm = ? WHERE id = ?", (spacing_cm, ident))
 
     def delete(self, ident: str) -> None:
@@ -190,13 +198,21 @@ class ChecklistStore:
             if any(item.iri == fields.iri for item in checklist.items):
                 return False
             if len(checklist.items) >= MAX_ITEMS:
-                raise BadRequest(f"a checklist holds at most {MAX_ITEMS} objects")
+                raise BadRequestError(f"a checklist holds at most {MAX_ITEMS} objects")
             position = max((i.position for i in checklist.items), default=0) + 1
             db.execute(
                 "INSERT INTO item (checklist, iri, position, note, added, status, fields, "
                 "checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (ident, fields.iri, position, _note(note), now, CURRENT,
-                 json.dumps(fields.to_json(), ensure_ascii=False), now),
+                (
+                    ident,
+                    fields.iri,
+                    position,
+                    _note(note),
+                    now,
+                    CURRENT,
+                    json.dumps(fields.to_json(), ensure_ascii=False),
+                    now,
+                ),
             )
             db.execute("UPDATE checklist SET updated = ? WHERE id = ?", (now, ident))
         return True
@@ -214,7 +230,7 @@ class ChecklistStore:
         with self._db() as db:
             order = [item.iri for item in self._get(db, ident).items]
             if iri not in order:
-                raise NotFound(f"{iri} is not on this checklist")
+                raise NotFoundError(f"{iri} is not on this checklist")
             order.remove(iri)
             order.insert(max(0, min(to - 1, len(order))), iri)
             self._write_order(db, ident, order)
@@ -224,7 +240,7 @@ class ChecklistStore:
         with self._db() as db:
             current = [item.iri for item in self._get(db, ident).items]
             if sorted(current) != sorted(iris):
-                raise BadRequest("a new order must list every object of the checklist once")
+                raise BadRequestError("a new order must list every object of the checklist once")
             self._write_order(db, ident, iris)
 
     def _write_order(self, db: sqlite3.Connection, ident: str, order: list[str]) -> None:
@@ -245,8 +261,13 @@ class ChecklistStore:
                     db.execute(
                         "UPDATE item SET status = ?, fields = ?, checked = ?, withdrawn_at = '' "
                         "WHERE checklist = ? AND iri = ?",
-                        (CURRENT, json.dumps(fields.to_json(), ensure_ascii=False), now,
-                         ident, iri),
+                        (
+                            CURRENT,
+                            json.dumps(fields.to_json(), ensure_ascii=False),
+                            now,
+                            ident,
+                            iri,
+                        ),
                     )
                 else:
                     db.execute(
@@ -267,23 +288,23 @@ class ChecklistStore:
             self._get(db, ident)
             changed = db.execute(sql, (*args, ident, iri)).rowcount
             if not changed:
-                raise NotFound(f"{iri} is not on this checklist")
+                raise NotFoundError(f"{iri} is not on this checklist")
             db.execute("UPDATE checklist SET updated = ? WHERE id = ?", (_now(), ident))
 
 
 def _name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise BadRequest("a checklist needs a name")
+        raise BadRequestError("a checklist needs a name")
     if len(name) > MAX_NAME:
-        raise BadRequest(f"a checklist's name has at most {MAX_NAME} characters")
+        raise BadRequestError(f"a checklist's name has at most {MAX_NAME} characters")
     return name
 
 
 def _note(note: str) -> str:
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise BadRequest(f"a note has at most {MAX_NOTE} characters")
+        raise BadRequestError(f"a note has at most {MAX_NOTE} characters")
     return note
 
 

@@ -30,18 +30,25 @@ from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
-from .auth import COOKIE, Forbidden, check_origin, cookie_value, may_write, signed_in
-from .auth import token_matches, token_required
+from .auth import (
+    COOKIE,
+    ForbiddenError,
+    check_origin,
+    cookie_value,
+    may_write,
+    signed_in,
+    token_matches,
+    token_required,
+)
+from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .i18n_stub import UI_LANGUAGES, ui
-from .exports import COLUMNS, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .planning import light_concepts_of, plan
 from .rows import CURRENT, Fields
-from .store import BadRequest, Checklist, ChecklistStore, NotFound
+from .store import BadRequestError, Checklist, ChecklistStore, NotFoundError
 
 __all__ = ["ChecklistViews"]
 
 MAX_BODY = 1024 * 1024
-
 
 
 class ChecklistViews:
@@ -53,7 +60,7 @@ class ChecklistViews:
 
     def routes(self) -> list[Route]:
         return [
-            Route("/checklists", lambda r: RedirectResponse("/checklists/", 308)),
+            Route("/checklists", _to_index),
             Route("/checklists/", self.index, methods=["GET", "POST"], name="checklists"),
             Route("/checklists/add", self.add, methods=["GET", "POST"]),
             Route("/checklists/sign-in", self.sign_in, methods=["GET", "POST"]),
@@ -81,8 +88,13 @@ class ChecklistViews:
             if _wants_json(request):
                 return JSONResponse(
                     [
-                        {"id": c.id, "name": c.name, "objects": n, "updated": c.updated,
-                         "url": f"/checklists/{c.id}"}
+                        {
+                            "id": c.id,
+                            "name": c.name,
+                            "objects": n,
+                            "updated": c.updated,
+                            "url": f"/checklists/{c.id}",
+                        }
                         for c, n in listed
                     ]
                 )
@@ -98,9 +110,11 @@ class ChecklistViews:
                 answers = await self._rows([iri]) if iri else {}
                 status, fields, _ = answers.get(iri, ("unknown", None, ""))
                 if status != CURRENT or fields is None:
-                    raise NotFound(f"Museion describes no object {iri!r}")
+                    raise NotFoundError(f"Museion describes no object {iri!r}")
                 return self._page(
-                    request, "checklist_add.html", fields=fields,
+                    request,
+                    "checklist_add.html",
+                    fields=fields,
                     checklists=self.store.all(),
                 )
             may_write(request, self.settings)
@@ -133,7 +147,10 @@ class ChecklistViews:
             if _wants_json(request):
                 return JSONResponse(_as_json(checklist))
             return self._page(
-                request, "checklist.html", c=checklist, plan=plan(checklist),
+                request,
+                "checklist.html",
+                c=checklist,
+                plan=plan(checklist),
                 light={item.iri: light_concepts_of(item) for item in checklist.items},
             )
         except QueryError as exc:
@@ -143,7 +160,7 @@ class ChecklistViews:
         ident, fmt = request.path_params["cid"], request.path_params["fmt"]
         try:
             if fmt not in ("csv", "xlsx", "jsonld"):
-                raise NotFound(f"no export as {fmt!r} (csv, xlsx, jsonld)")
+                raise NotFoundError(f"no export as {fmt!r} (csv, xlsx, jsonld)")
             checklist = await self._fresh(ident)
             filename = _filename(checklist.name)
             if fmt == "csv":
@@ -181,7 +198,7 @@ class ChecklistViews:
             return self._page(request, "checklist_signin.html", next=target, failed=False)
         try:
             check_origin(request)
-        except Forbidden as exc:
+        except ForbiddenError as exc:
             return self._error(request, exc)
         data = await _body(request)
         target = _local(str(data.get("next", target)))
@@ -203,7 +220,7 @@ class ChecklistViews:
     async def sign_out(self, request: Request) -> Response:
         try:
             check_origin(request)
-        except Forbidden as exc:
+        except ForbiddenError as exc:
             return self._error(request, exc)
         response = RedirectResponse("/checklists/", status_code=303)
         response.delete_cookie(COOKIE, path="/")
@@ -213,14 +230,17 @@ class ChecklistViews:
     async def _rows(self, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
         for iri in iris:
             if not iri.startswith(self.settings.base_iri) or any(c in iri for c in ' <>"{}|\\^`'):
-                raise BadRequest(f"{iri!r} is not an object Museion describes")
+                raise BadRequestError(f"{iri!r} is not an object Museion describes")
         reply = await self.pool.run(ChecklistRowsJob(tuple(iris)), self.settings.query_timeout)
         if reply.status >= 400:
             raise QueryError(reply.body.decode("utf-8", "replace").strip(), http_status=503)
         answers = json.loads(reply.body)
         return {
-            iri: (a["status"], Fields.from_json(a["fields"]) if a["fields"] else None,
-                  a["deleted_at"] or "")
+            iri: (
+                a["status"],
+                Fields.from_json(a["fields"]) if a["fields"] else None,
+                a["deleted_at"] or "",
+            )
             for iri, a in answers.items()
         }
 
@@ -228,7 +248,7 @@ class ChecklistViews:
         self.store.get(ident)  # 404 before any query
         status, fields, _ = (await self._rows([iri]))[iri]
         if status != CURRENT or fields is None:
-            raise BadRequest(f"Museion describes no current object {iri!r}")
+            raise BadRequestError(f"Museion describes no current object {iri!r}")
         return self.store.add(ident, fields, note)
 
     async def _fresh(self, ident: str) -> Checklist:
@@ -259,7 +279,7 @@ class ChecklistViews:
             checklist = self.store.get(ident)
             order = [item.iri for item in checklist.items]
             if iri not in order:
-                raise NotFound(f"{iri} is not on this checklist")
+                raise NotFoundError(f"{iri} is not on this checklist")
             direction = data.get("direction")
             to = order.index(iri) + (0 if direction == "up" else 2) if direction else None
             if to is None:
@@ -268,7 +288,7 @@ class ChecklistViews:
         elif action == "order":
             iris = data.get("iris")
             if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
-                raise BadRequest("order needs `iris`: the checklist's object IRIs in order")
+                raise BadRequestError("order needs `iris`: the checklist's object IRIs in order")
             self.store.reorder(ident, iris)
         elif action == "spacing":
             self.store.set_spacing(ident, float(_int(data.get("spacing_cm"), "spacing_cm")))
@@ -276,7 +296,7 @@ class ChecklistViews:
             self.store.delete(ident)
             return True
         else:
-            raise BadRequest(
+            raise BadRequestError(
                 f"unknown action {action!r}: rename, add, remove, note, move, order, spacing, "
                 "delete"
             )
@@ -285,19 +305,23 @@ class ChecklistViews:
     # -- answers ----------------------------------------------------------------------------
     def _page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
         lang = ui(request)
-        html = templates().get_template(name).render(
-            static="/static",
-            endpoint="/sparql",
-            title=self.settings.title,
-            can_write=signed_in(request, self.settings),
-            token_required=token_required(self.settings),
-            has_token=bool(self.settings.curator_token),
-            columns=[n for n, _ in COLUMNS],
-            row_values=row_values,
-            request_path=request.url.path,
-            href=lambda iri: local_href(iri, self.settings.base_iri),
-            **lang,
-            **context,
+        html = (
+            templates()
+            .get_template(name)
+            .render(
+                static="/static",
+                endpoint="/sparql",
+                title=self.settings.title,
+                can_write=signed_in(request, self.settings),
+                token_required=token_required(self.settings),
+                has_token=bool(self.settings.curator_token),
+                columns=HEADER,
+                row_values=row_values,
+                request_path=request.url.path,
+                href=lambda iri: local_href(iri, self.settings.base_iri),
+                **lang,
+                **context,
+            )
         )
         response = HTMLResponse(html)
         if request.query_params.get("lang") in UI_LANGUAGES:
@@ -314,6 +338,10 @@ class ChecklistViews:
         return page
 
 
+async def _to_index(_: Request) -> Response:
+    return RedirectResponse("/checklists/", status_code=308)
+
+
 def _as_json(checklist: Checklist) -> dict[str, Any]:
     p = plan(checklist)
     return {
@@ -322,13 +350,22 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
         "spacing_cm": checklist.spacing_cm,
         "updated": checklist.updated,
         "items": [
-            {"iri": i.iri, "position": n, "note": i.note, "status": i.status,
-             "withdrawn_at": i.withdrawn_at, "fields": i.fields.to_json()}
+            {
+                "iri": i.iri,
+                "position": n,
+                "note": i.note,
+                "status": i.status,
+                "withdrawn_at": i.withdrawn_at,
+                "fields": i.fields.to_json(),
+            }
             for n, i in enumerate(checklist.items, start=1)
         ],
         "totals": {
-            "objects": p.objects, "withdrawn": p.withdrawn, "lenders": p.lenders,
-            "wall_length_cm": p.wall_cm, "widths_counted": p.widths_counted,
+            "objects": p.objects,
+            "withdrawn": p.withdrawn,
+            "lenders": p.lenders,
+            "wall_length_cm": p.wall_cm,
+            "widths_counted": p.widths_counted,
         },
         "warnings": [{"iri": w.iri, "kind": w.kind, "detail": w.detail} for w in p.warnings],
     }
@@ -337,19 +374,19 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
 async def _body(request: Request) -> dict[str, Any]:
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise BadRequest("the request body is larger than 1 MiB")
+        raise BadRequestError("the request body is larger than 1 MiB")
     if _is_json(request):
         try:
             data = json.loads(body or b"{}")
         except ValueError as exc:
-            raise BadRequest(f"the body is not JSON: {exc}") from None
+            raise BadRequestError(f"the body is not JSON: {exc}") from None
         if not isinstance(data, dict):
-            raise BadRequest("the body must be a JSON object")
+            raise BadRequestError("the body must be a JSON object")
         return data
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest(f"the form is not readable: {exc}") from None
+        raise BadRequestError(f"the form is not readable: {exc}") from None
     return {key: values[-1] for key, values in fields.items()}
 
 
@@ -368,7 +405,7 @@ def _int(value: object, name: str) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
+        raise BadRequestError(f"{name} must be a whole number") from None
 
 
 def _local(target: str) -> str:

@@ -91,7 +91,9 @@ def item(page: Page, iri: str) -> object:
 
 
 def order(page: Page) -> list[str]:
-    return [str(i) for i in page.locator("li.item").evaluate_all("els => els.map(e => e.dataset.iri)")]
+    return [
+        str(i) for i in page.locator("li.item").evaluate_all("els => els.map(e => e.dataset.iri)")
+    ]
 
 
 def move_up(page: Page, iri: str) -> None:

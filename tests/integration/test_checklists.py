@@ -95,15 +95,23 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
     # adding twice changes nothing
     assert len(_act(open_live, ident, action="add", object_iri=TATE).json()["items"]) == 2
     # reorder, note, rename, remove
-    assert [i["iri"] for i in _act(open_live, ident, action="order", iris=[CMOA, TATE]).json()
-            ["items"]] == [CMOA, TATE]
-    assert [i["iri"] for i in _act(open_live, ident, action="move", object_iri=TATE, to=1)
-            .json()["items"]] == [TATE, CMOA]
-    assert _act(open_live, ident, action="note", object_iri=TATE, note="frame?").json()[
-        "items"][0]["note"] == "frame?"
+    assert [
+        i["iri"] for i in _act(open_live, ident, action="order", iris=[CMOA, TATE]).json()["items"]
+    ] == [CMOA, TATE]
+    assert [
+        i["iri"]
+        for i in _act(open_live, ident, action="move", object_iri=TATE, to=1).json()["items"]
+    ] == [TATE, CMOA]
+    assert (
+        _act(open_live, ident, action="note", object_iri=TATE, note="frame?").json()["items"][0][
+            "note"
+        ]
+        == "frame?"
+    )
     assert _act(open_live, ident, action="rename", name="Picasso").json()["name"] == "Picasso"
-    assert [i["iri"] for i in _act(open_live, ident, action="remove", object_iri=CMOA).json()
-            ["items"]] == [TATE]
+    assert [
+        i["iri"] for i in _act(open_live, ident, action="remove", object_iri=CMOA).json()["items"]
+    ] == [TATE]
     # the list, and the shareable URL as JSON
     listed = requests.get(open_live.url + "/checklists/?format=json", timeout=30).json()
     assert {"id": ident, "name": "Picasso"}.items() <= next(
@@ -114,10 +122,16 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "words"),
     [
-        ({"action": "add", "object_iri": "https://data.example.org/tate/object/NOPE"}, 400,
-         "describes no current object"),
-        ({"action": "add", "object_iri": "https://data.example.org/tate/person/38"}, 400,
-         "describes no current object"),
+        (
+            {"action": "add", "object_iri": "https://data.example.org/tate/object/NOPE"},
+            400,
+            "describes no current object",
+        ),
+        (
+            {"action": "add", "object_iri": "https://data.example.org/tate/person/38"},
+            400,
+            "describes no current object",
+        ),
         ({"action": "add", "object_iri": "http://elsewhere.example/x"}, 400, "not an object"),
         ({"action": "order", "iris": ["x"]}, 400, "every object"),
         ({"action": "explode"}, 400, "unknown action"),
@@ -143,18 +157,27 @@ def test_a_form_from_another_site_is_refused(open_live: Live) -> None:
     """Even on loopback without a token, a page on the web may not post to the server."""
     form = {"name": "From elsewhere"}
     evil = requests.post(
-        open_live.url + "/checklists/", data=form, headers={"Origin": "https://evil.example"},
-        allow_redirects=False, timeout=30,
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+        timeout=30,
     )
     assert evil.status_code == 403
     cross = requests.post(
-        open_live.url + "/checklists/", data=form, headers={"Sec-Fetch-Site": "cross-site"},
-        allow_redirects=False, timeout=30,
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Sec-Fetch-Site": "cross-site"},
+        allow_redirects=False,
+        timeout=30,
     )
     assert cross.status_code == 403
     own = requests.post(
-        open_live.url + "/checklists/", data=form, headers={"Origin": open_live.url},
-        allow_redirects=False, timeout=30,
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Origin": open_live.url},
+        allow_redirects=False,
+        timeout=30,
     )
     assert own.status_code == 303
     assert own.headers["location"].startswith("/checklists/")
@@ -176,8 +199,10 @@ def test_writing_needs_the_curator_token_and_reading_does_not(guarded_live: Live
     bad = session.post(url + "sign-in", data={"token": "nope"}, allow_redirects=False, timeout=30)
     assert bad.status_code == 403
     ok = session.post(
-        url + "sign-in", data={"token": TOKEN, "next": f"/checklists/{ident}"},
-        allow_redirects=False, timeout=30,
+        url + "sign-in",
+        data={"token": TOKEN, "next": f"/checklists/{ident}"},
+        allow_redirects=False,
+        timeout=30,
     )
     assert ok.status_code == 303
     assert ok.headers["location"] == f"/checklists/{ident}"
@@ -186,13 +211,18 @@ def test_writing_needs_the_curator_token_and_reading_does_not(guarded_live: Live
     assert "SameSite=strict" in cookie
     assert TOKEN not in cookie
     r = session.post(
-        f"{url}{ident}", data={"action": "add", "object_iri": TATE}, allow_redirects=False,
+        f"{url}{ident}",
+        data={"action": "add", "object_iri": TATE},
+        allow_redirects=False,
         timeout=30,
     )
     assert r.status_code == 303
     r = session.post(
-        f"{url}{ident}", data={"action": "rename", "name": "hijacked"},
-        headers={"Origin": "https://evil.example"}, allow_redirects=False, timeout=30,
+        f"{url}{ident}",
+        data={"action": "rename", "name": "hijacked"},
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+        timeout=30,
     )
     assert r.status_code == 403
     data = requests.get(f"{url}{ident}?format=json", timeout=30).json()
@@ -237,8 +267,12 @@ def _validator(name: str) -> Draft202012Validator:
 def _loader(url: str, _options: object = None) -> dict[str, Any]:
     assert url.rstrip("/") == "https://linked.art/ns/v1/linked-art.json", url
     context = json.loads((DATA / "vocab" / "linked-art-context.json").read_text("utf-8"))
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-            "document": context}
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": context,
+    }
 
 
 def test_linked_art_export_is_a_set_used_by_an_exhibition(open_live: Live) -> None:

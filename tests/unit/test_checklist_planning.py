@@ -69,7 +69,7 @@ def test_light_sensitive_concepts_are_aat_concepts_with_their_labels() -> None:
 
 def test_csv_quotes_cells_a_spreadsheet_would_run_as_formulas() -> None:
     checklist = Checklist("c", "Test", 60.0, "", "")
-    checklist.items = [_item("o/1", title="=HYPERLINK(\"http://evil\")", lender="Tate")]
+    checklist.items = [_item("o/1", title='=HYPERLINK("http://evil")', lender="Tate")]
     rows = list(csv.DictReader(io.StringIO(csv_bytes(checklist).decode("utf-8-sig"))))
     assert rows[0]["Title"].startswith("'=")
     assert rows[0]["Lender"] == "Tate"
