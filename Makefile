@@ -32,9 +32,11 @@ typecheck: $(STAMP)
 unit: $(STAMP) browser
 	$(BIN)/pytest
 
-# Debian's chromium, for the browser tests of the query UI and entity pages.
+# Debian's chromium, for the browser tests of the query UI, entity and checklist pages, and
+# axe-core from npm (tests/browser/package-lock.json) for their accessibility checks.
 browser:
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-axe.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_throughput.py

@@ -21,17 +21,18 @@ from rich.table import Table
 
 import sparql
 from museion_errors import ConfigError, MuseionError
+from sparql.checklists import plan
 
 from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
-from .demo import DEMO_QUESTIONS, demo_config
+from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline
 from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
-from .serving import endpoint_settings
+from .serving import endpoint_settings, is_public_host
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -326,6 +327,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")
     out.print(f"\nAsk your own questions: museion --config {config.path} query 'SELECT ...'")
+    _print_sample_checklist(config)
     if then_serve:
         _serve(config, host="127.0.0.1", port=8000)
     else:
@@ -334,8 +336,37 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         )
 
 
+def _print_sample_checklist(config: Config) -> None:
+    checklist = sample_checklist(config)
+    summary = plan(checklist)
+    out.print(
+        f"\n[bold]{checklist.name}[/]: a checklist built from both partners, at "
+        f"http://localhost:8000/checklists/{checklist.id} (while `museion demo --serve` runs)"
+    )
+    table = Table("No.", "Lender", "Accession no.", "Title", "Maker", "Date", "cm (h × w)")
+    for number, item in enumerate(checklist.items, start=1):
+        f = item.fields
+        size = " × ".join(f"{round(v, 1):g}" for v in (f.height_cm, f.width_cm) if v is not None)
+        table.add_row(
+            str(number),
+            escape(f.lender),
+            escape(f.accession_number),
+            escape(f.title),
+            escape("; ".join(f.makers)),
+            escape(f.date),
+            size,
+        )
+    out.print(table)
+    light = sum(1 for w in summary.warnings if w.kind == "light")
+    out.print(
+        f"{summary.objects} objects from {len(summary.lenders)} lenders; wall length "
+        f"{summary.wall_m:.2f} m; {light} light-sensitive; exports: "
+        f"/checklists/{checklist.id}.xlsx, .csv, .jsonld, /checklists/{checklist.id}/loans"
+    )
+
+
 def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
-    settings = endpoint_settings(config, **options)
+    settings = endpoint_settings(config, public=is_public_host(host), **options)
     if Workspace(config.data_dir).published_path() is None:
         err.print(
             "[yellow]warning:[/] nothing is published yet; queries are answered 503 "

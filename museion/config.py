@@ -30,6 +30,7 @@ __all__ = [
     "PartnerConfig",
     "ReconciliationConfig",
     "SourceConfig",
+    "WorkspaceSection",
     "load_config",
     "parse_config",
 ]
@@ -90,6 +91,14 @@ class EndpointSection(_Strict):
             if not re.match(r"^https?://[^/\s]+", iri):
                 raise ValueError(f"{iri!r} is not an absolute http(s) IRI")
         return value
+
+
+class WorkspaceSection(_Strict):
+    """``[workspace]``: the curators' workspace (checklists)."""
+
+    token: str | None = Field(default=None, min_length=16)
+    """The curator token: writing checklists needs it when the server is public (also
+    MUSEION_CURATOR_TOKEN). Distinct from the admin token, which may rewrite the data."""
 
 
 class PartnerConfig(_Strict):
@@ -205,6 +214,7 @@ class _File(_Strict):
     publish: PublishSection
     sources: list[dict[str, Any]] = Field(default_factory=list)
     endpoint: EndpointSection = Field(default_factory=EndpointSection)
+    workspace: WorkspaceSection = Field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationSection = Field(default_factory=ReconciliationSection)
 
 
@@ -230,6 +240,7 @@ class Config:
     sources: list[SourceConfig] = field(default_factory=list)
     batch_size: int = 500
     endpoint: EndpointSection = field(default_factory=EndpointSection)
+    workspace: WorkspaceSection = field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
 
     def source(self, name: str) -> SourceConfig:
@@ -285,6 +296,7 @@ def parse_config(text: str, path: Path) -> Config:
         batch_size=top.store.batch_size,
         sources=sources,
         endpoint=top.endpoint,
+        workspace=top.workspace,
         reconciliation=_reconciliation(top.reconciliation, base),
     )
 

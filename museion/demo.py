@@ -6,9 +6,29 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from .config import Config, load_config
+from sparql import PREFIXES
+from sparql.checklists import Checklist, ChecklistStore, read_rows
 
-__all__ = ["DEMO_QUESTIONS", "demo_config", "examples_dir"]
+from .config import Config, load_config
+from .workspace import Workspace
+
+__all__ = [
+    "DEMO_QUESTIONS",
+    "SAMPLE_CHECKLIST",
+    "demo_config",
+    "examples_dir",
+    "sample_checklist",
+]
+
+SAMPLE_CHECKLIST = "Sample: artists shared by Tate and Carnegie"
+SAMPLE_QUERY = """
+SELECT DISTINCT ?o ?keeper WHERE {
+  ?o a crm:E22_Human-Made_Object ; crm:P50_has_current_keeper ?keeper ;
+     crm:P108i_was_produced_by/crm:P9_consists_of?/crm:P14_carried_out_by/rdfs:label ?name .
+  FILTER (REGEX(STR(?name), "Picasso|Stella|Guston|Turnbull"))
+} ORDER BY ?keeper ?o
+"""
+PER_PARTNER = 4
 
 DEMO_QUESTIONS = (
     ("Every work by Pablo Picasso held by either partner", "07-works-by-artist-across-partners"),
@@ -41,3 +61,27 @@ def demo_config(data_dir: Path) -> Config:
     path = data_dir / "museion.toml"
     path.write_text(text, encoding="utf-8")
     return load_config(path)
+
+
+def sample_checklist(config: Config) -> Checklist:
+    """A checklist of works by artists both partners hold (Picasso, Stella, Guston,
+    Turnbull; four from each partner), kept in
+    the demo's data directory like any curator's; running the demo again refreshes it."""
+    workspace = Workspace(config.data_dir)
+    store = workspace.open_published()
+    per_partner: dict[str, list[str]] = {}
+    for solution in store.query(SAMPLE_QUERY, prefixes=PREFIXES):  # type: ignore[union-attr]
+        chosen = per_partner.setdefault(solution["keeper"].value, [])
+        if len(chosen) < PER_PARTNER:
+            chosen.append(solution["o"].value)
+    iris = [iri for chosen in per_partner.values() for iri in chosen]
+    answers = read_rows(store, iris)
+    checklists = ChecklistStore(workspace.checklists_path)
+    existing = [c for c, _ in checklists.all() if c.name == SAMPLE_CHECKLIST]
+    ident = existing[0].id if existing else checklists.create(SAMPLE_CHECKLIST).id
+    for iri in iris:
+        _, fields, _ = answers[iri]
+        if fields is not None:
+            checklists.add(ident, fields)
+    checklists.refresh(ident, answers)
+    return checklists.get(ident)

@@ -7,6 +7,7 @@ museion-data/
   published/CURRENT       the name of the snapshot queries read
   records.sqlite          the record index: payloads, checksums, history, runs
   reconciliation.sqlite   aggregate ids ever minted, their members, redirects (museion.reconcile)
+  checklists.sqlite       curators' checklists (sparql.checklists): never touched by harvests
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
   reports/<source>.html   the partner report of each source's latest run (and .json)
   state.json              per-source harvester state; whether a write was interrupted
@@ -51,6 +52,7 @@ class Workspace:
         self.index_path = data_dir / "records.sqlite"
         self.runs_dir = data_dir / "runs"
         self.reports_dir = data_dir / "reports"
+        self.checklists_path = data_dir / "checklists.sqlite"
 
     @contextmanager
     def lock(self) -> Iterator[None]:

@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
 
+from .checklists.web import ChecklistViews
 from .describe import service_description
 from .examples import example_queries
 from .jobs import (
@@ -352,6 +353,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
+        *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]

@@ -41,10 +41,12 @@ from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
 from .analysis import prepare_update
+from .checklists.rows import rows_reply
 from .describe import void_reply
 from .guard import check_services, unescape_codepoints
 from .jobs import (
     TRUNCATED_HEADER,
+    ChecklistRowsJob,
     EntityJob,
     Job,
     QueryJob,
@@ -116,6 +118,8 @@ class Worker:
                 return entity_reply(self, job)
             if isinstance(job, ReconcileJob):
                 return self.reconcile(job)
+            if isinstance(job, ChecklistRowsJob):
+                return rows_reply(self, job)
             return void_reply(self, job)
         except MuseionError as exc:
             return Reply.error(exc.http_status, exc.one_line())

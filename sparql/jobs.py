@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["TRUNCATED_HEADER", "EntityJob", "Job", "QueryJob", "Reply", "UpdateJob", "VoidJob"]
+__all__ = [
+    "TRUNCATED_HEADER",
+    "ChecklistRowsJob",
+    "EntityJob",
+    "Job",
+    "QueryJob",
+    "Reply",
+    "UpdateJob",
+    "VoidJob",
+]
 
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"
 """Sent (with the cap) when an answer was cut at ``max_rows``: the convention Virtuoso set."""
@@ -65,7 +74,14 @@ class ReconcileJob:
     service_url: str
 
 
-Job = QueryJob | UpdateJob | EntityJob | VoidJob | ReconcileJob
+@dataclass(frozen=True)
+class ChecklistRowsJob:
+    """The registrar's fields of a checklist's objects, read from the current snapshot."""
+
+    iris: tuple[str, ...]
+
+
+Job = QueryJob | UpdateJob | EntityJob | VoidJob | ReconcileJob | ChecklistRowsJob
 
 
 @dataclass

@@ -50,6 +50,14 @@ class EndpointSettings(BaseModel):
     spool_dir: Path | None = None
     """Where answers too big to pass in memory are written for the HTTP worker to send."""
     title: str = "Museion"
+    checklists_path: Path | None = None
+    """The curators' checklists (SQLite, in Museion's data directory, apart from harvested
+    data); without one, ``/checklists/`` is not served."""
+    curator_token: str | None = None
+    """Authorises writing checklists when the server is public (see ``public``)."""
+    public: bool = False
+    """The server listens on a non-loopback address: writing checklists then needs the
+    curator token (so it does whenever one is configured)."""
 
     @property
     def base_path(self) -> str:

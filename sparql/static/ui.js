@@ -16,6 +16,32 @@
     yasqe: { value: first },
   });
   window.museionYasgui = yasgui;
+  // Accessibility repairs of YASGUI's markup (axe-core: no serious or critical violations):
+  // the add-tab button sits outside the tab list, the endpoint box and editor are reachable
+  // and named.
+  function repair() {
+    document.querySelectorAll(".tabsList .addTab").forEach(function (button) {
+      const holder = button.parentElement;
+      const list = holder && holder.parentElement;
+      if (list && list.classList.contains("tabsList")) { list.after(holder); }
+    });
+    document.querySelectorAll("input.autocomplete").forEach(function (input) {
+      input.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    document.querySelectorAll(".tabsList input[type=text]").forEach(function (input) {
+      input.setAttribute("aria-label", "Tab name");
+    });
+    document.querySelectorAll(".CodeMirror textarea").forEach(function (area) {
+      area.setAttribute("aria-label", "SPARQL query");
+    });
+    document.querySelectorAll(".CodeMirror-scroll").forEach(function (area) {
+      area.setAttribute("tabindex", "0");
+      area.setAttribute("aria-label", "SPARQL query editor");
+    });
+  }
+  repair();
+  yasgui.on("tabChange", repair);
+  yasgui.on("tabAdd", function () { window.setTimeout(repair, 0); });
   const select = document.getElementById("examples");
   const about = document.getElementById("example-description");
   select.addEventListener("change", function () {

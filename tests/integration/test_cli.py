@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -135,6 +136,14 @@ def test_demo_needs_no_config(tmp_path: Path) -> None:
     assert "Every work by Pablo Picasso held by either partner" in done.stdout
     assert "Carnegie Museum of Art" in done.stdout
     assert "Bullfight Scene" in done.stdout
+    # it ends with a sample checklist built from both partners: its URL and its rows
+    tail = done.stdout[done.stdout.index("Sample: artists shared by Tate and Carnegie") :]
+    assert re.search(r"http://localhost:8000/checklists/[\w-]+", tail)
+    assert "Tate" in tail
+    assert "Carnegie" in tail
+    assert "T06803" in tail
+    assert "8 objects from 2 lenders" in tail
+    assert (tmp_path / "museion-demo" / "checklists.sqlite").exists()
     assert (tmp_path / "museion-demo" / "museion.toml").exists()
     again = museion(
         "--config",

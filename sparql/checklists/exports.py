@@ -1,0 +1,132 @@
+"""A checklist as files for registrars and machines: CSV, XLSX, Linked Art JSON-LD.
+
+CSV and XLSX carry the same columns (``COLUMNS``); dimensions are in centimetres as numbers,
+so a spreadsheet can add them up. The JSON-LD is the checklist as a Linked Art ``Set`` that an
+exhibition ``Activity`` (AAT exhibitions) used, and each object ``member_of`` that set.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from mappings.vocab import AAT
+
+from ..negotiation import LINKED_ART_PROFILE
+from .rows import WITHDRAWN
+from .store import Checklist, Item
+
+__all__ = ["COLUMNS", "HEADER", "csv_bytes", "linked_art_set", "row_values", "xlsx_bytes"]
+
+Getter = Callable[[Item], object]
+
+
+def _join(values: list[str]) -> str:
+    return "; ".join(v for v in values if v)
+
+
+COLUMNS: list[tuple[str, Getter]] = [
+    ("Lender", lambda item: item.fields.lender),
+    ("Accession number", lambda item: item.fields.accession_number),
+    ("Title", lambda item: item.fields.title),
+    ("Maker", lambda item: _join(item.fields.makers)),
+    ("Date", lambda item: item.fields.date),
+    ("Materials", lambda item: item.fields.medium or _join(item.fields.materials)),
+    ("Height (cm)", lambda item: item.fields.height_cm),
+    ("Width (cm)", lambda item: item.fields.width_cm),
+    ("Depth (cm)", lambda item: item.fields.depth_cm),
+    ("Dimensions (as given)", lambda item: item.fields.dimensions),
+    ("Credit line", lambda item: item.fields.credit_line),
+    ("Rights", lambda item: item.fields.rights),
+    ("Image", lambda item: item.fields.image),
+    ("Web page", lambda item: item.fields.web_page),
+    ("Museion IRI", lambda item: item.iri),
+    ("Status", lambda item: "withdrawn by lender" if item.status == WITHDRAWN else ""),
+    ("Note", lambda item: item.note),
+]
+
+HEADER = ["No.", *(name for name, _ in COLUMNS)]
+
+
+def row_values(checklist: Checklist) -> list[list[object]]:
+    return [[n, *(get(item) for _, get in COLUMNS)] for n, item in enumerate(checklist.items, 1)]
+
+
+def csv_bytes(checklist: Checklist) -> bytes:
+    """UTF-8 with a byte-order mark: Excel then reads accents and Arabic right."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for values in row_values(checklist):
+        writer.writerow(["" if v is None else _safe_cell(v) for v in values])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(checklist: Checklist) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Checklist"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in row_values(checklist):
+        sheet.append([_safe_cell(v) for v in values])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(HEADER, start=1):
+        width = 40 if name in ("Title", "Credit line", "Materials", "Note") else 16
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
+    quoted: partner data is untrusted (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def linked_art_set(checklist: Checklist, set_iri: str) -> dict[str, Any]:
+    """The checklist as a Linked Art JSON-LD document: the ``Set`` (with the exhibition
+    ``Activity`` it is used for) and, in the same ``@graph``, each object ``member_of`` it."""
+    set_ref = {"id": set_iri, "type": "Set", "_label": checklist.name}
+    exhibition = {
+        "type": "Activity",
+        "_label": f"Exhibition: {checklist.name}",
+        "classified_as": [
+            {"id": AAT.EXHIBITION.value, "type": "Type", "_label": "exhibitions (events)"}
+        ],
+        "used_specific_object": [set_ref],
+    }
+    the_set: dict[str, Any] = {
+        **set_ref,
+        "identified_by": [
+            {
+                "type": "Name",
+                "content": checklist.name,
+                "classified_as": [
+                    {"id": AAT.PRIMARY_NAME.value, "type": "Type", "_label": "Primary Name"}
+                ],
+            }
+        ],
+        "used_for": [exhibition],
+    }
+    members = [
+        {
+            "id": item.iri,
+            "type": "HumanMadeObject",
+            "_label": item.fields.title or item.iri,
+            "member_of": [set_ref],
+        }
+        for item in checklist.items
+    ]
+    return {"@context": LINKED_ART_PROFILE, "@graph": [the_set, *members]}

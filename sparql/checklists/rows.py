@@ -1,0 +1,318 @@
+"""A checklist row: what a registrar needs to know about one object, read from the snapshot.
+
+Rows are read in a query process (``ChecklistRowsJob``), like every other read, with a few
+SPARQL queries over all the checklist's objects at once (``VALUES ?o { ... }``), so a checklist
+of 200 objects costs a dozen queries, not 2,000. Every IRI in the queries comes from the closed
+vocabulary (``mappings.vocab``).
+
+An IRI answers one of three ways: ``current`` (an object the snapshot describes, with its
+fields), ``withdrawn`` (its partner withdrew it: a ``museion:Tombstone``), or ``unknown``
+(nothing in the snapshot says it is an object).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions
+
+from mappings.vocab import AAT, CRM, LA, MUSEION, RDFS
+
+from ..jobs import ChecklistRowsJob, Reply
+
+if TYPE_CHECKING:
+    from ..executor import Worker
+
+__all__ = ["CURRENT", "UNKNOWN", "WITHDRAWN", "Fields", "read_rows", "rows_reply"]
+
+CURRENT = "current"
+WITHDRAWN = "withdrawn"
+UNKNOWN = "unknown"
+CHUNK = 200
+"""IRIs per VALUES block: keeps each query small whatever the checklist's length."""
+
+PREFERRED_LANGUAGES = ("en", "")
+
+
+@dataclass
+class Fields:
+    """The registrar's fields of one object (JSON-able: stored with the checklist item so a
+    withdrawn object keeps what was known of it)."""
+
+    iri: str
+    title: str = ""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Every title by language tag ("" for none)."""
+    lender: str = ""
+    lender_iri: str = ""
+    accession_number: str = ""
+    makers: list[str] = field(default_factory=list)
+    date: str = ""
+    begin: str = ""
+    end: str = ""
+    materials: list[str] = field(default_factory=list)
+    material_iris: list[str] = field(default_factory=list)
+    type_iris: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    medium: str = ""
+    dimensions: str = ""
+    """The partner's own dimension statement, in its own units."""
+    height_cm: float | None = None
+    width_cm: float | None = None
+    depth_cm: float | None = None
+    credit_line: str = ""
+    rights: str = ""
+    image: str = ""
+    web_page: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fields:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def rows_reply(worker: Worker, job: ChecklistRowsJob) -> Reply:
+    answers = read_rows(worker.store(), job.iris)
+    body = json.dumps(
+        {
+            iri: {"status": status, "fields": f.to_json() if f else None, "deleted_at": when}
+            for iri, (status, f, when) in answers.items()
+        },
+        ensure_ascii=False,
+    )
+    return Reply(content_type="application/json", body=body.encode("utf-8"))
+
+
+def read_rows(store: Any, iris: Iterable[str]) -> dict[str, tuple[str, Fields | None, str]]:
+    """``{iri: (status, fields or None, deleted_at)}`` for every IRI asked about."""
+    wanted = list(dict.fromkeys(iris))
+    out: dict[str, tuple[str, Fields | None, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        out.update(_read_chunk(store, wanted[start : start + CHUNK]))
+    return out
+
+
+def _read_chunk(store: Any, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
+    values = "VALUES ?o { " + " ".join(_iri(i) for i in iris) + " }"
+    out: dict[str, tuple[str, Fields | None, str]] = dict.fromkeys(iris, (UNKNOWN, None, ""))
+    for row in _select(
+        store,
+        f"SELECT ?o ?when WHERE {{ {values} ?o a {_n(MUSEION.Tombstone)} . "
+        f"OPTIONAL {{ ?o {_n(MUSEION.deletedAt)} ?when }} }}",
+    ):
+        out[row["o"]] = (WITHDRAWN, None, row.get("when", ""))
+    found: dict[str, Fields] = {}
+    for row in _select(
+        store, f"SELECT ?o WHERE {{ {values} ?o a {_n(CRM.E22_Human_Made_Object)} }}"
+    ):
+        if out[row["o"]][0] != WITHDRAWN:
+            found[row["o"]] = Fields(iri=row["o"])
+    if not found:
+        return out
+    values = "VALUES ?o { " + " ".join(_iri(i) for i in found) + " }"
+    _names(store, values, found)
+    _production(store, values, found)
+    _materials_and_types(store, values, found)
+    _dimensions(store, values, found)
+    _statements(store, values, found)
+    _links(store, values, found)
+    for iri, fields in found.items():
+        out[iri] = (CURRENT, fields, "")
+    return out
+
+
+def _names(store: Any, values: str, found: dict[str, Fields]) -> None:
+    for row in _select(
+        store,
+        f"SELECT ?o ?kind ?text WHERE {{ {values} ?o {_n(CRM.P1_is_identified_by)} ?n . "
+        f"?n {_n(CRM.P2_has_type)} ?kind ; {_n(CRM.P190_has_symbolic_content)} ?text . "
+        f"FILTER (?kind IN ({_n(AAT.PRIMARY_NAME)}, {_n(AAT.ACCESSION_NUMBER)})) }}",
+    ):
+        fields = found[row["o"]]
+        if row["kind"] == AAT.ACCESSION_NUMBER.value:
+            fields.accession_number = fields.accession_number or row["text"]
+        else:
+            fields.titles.setdefault(row.get("text@", ""), row["text"])
+    for row in _select(
+        store,
+        f"SELECT ?o ?keeper ?label WHERE {{ {values} ?o {_n(CRM.P50_has_current_keeper)} ?keeper"
+        f" . OPTIONAL {{ ?keeper {_n(RDFS.label)} ?label }} }}",
+    ):
+        fields = found[row["o"]]
+        fields.lender_iri = fields.lender_iri or row["keeper"]
+        fields.lender = fields.lender or row.get("label", "")
+    for row in _select(store, f"SELECT ?o ?label WHERE {{ {values} ?o {_n(RDFS.label)} ?label }}"):
+        found[row["o"]].titles.setdefault(row.get("label@", ""), row["label"])
+    for fields in found.values():
+        fields.title = _preferred(fields.titles)
+
+
+def _production(store: Any, values: str, found: dict[str, Fields]) -> None:
+    makers: dict[str, dict[str, str]] = {}
+    for row in _select(
+        store,
+        f"SELECT ?o ?actor ?name ?qualifier WHERE {{ {values} "
+        f"?o {_n(CRM.P108i_was_produced_by)}/{_n(CRM.P9_consists_of)}? ?part . "
+        f"?part {_n(CRM.P14_carried_out_by)} ?actor . "
+        f"OPTIONAL {{ ?actor {_n(RDFS.label)} ?name }} "
+        f"OPTIONAL {{ ?part {_n(CRM.P2_has_type)} ?q . ?q {_n(RDFS.label)} ?qualifier . "
+        f"FILTER (?q IN ({_n(AAT.POSSIBLY)}, {_n(AAT.PROBABLY)})) FILTER (LANG(?qualifier) = 'en')"
+        " } } ORDER BY ?o ?part",
+    ):
+        name = row.get("name") or row["actor"].rsplit("/", 1)[-1]
+        if row.get("qualifier"):
+            name += f" ({row['qualifier']})"
+        makers.setdefault(row["o"], {}).setdefault(row["actor"], name)
+    for iri, names in makers.items():
+        found[iri].makers = list(names.values())
+    for row in _select(
+        store,
+        f"SELECT ?o ?text ?begin ?end WHERE {{ {values} "
+        f"?o {_n(CRM.P108i_was_produced_by)}/{_n(CRM.P4_has_time_span)} ?span . "
+        f"OPTIONAL {{ ?span {_n(CRM.P1_is_identified_by)}/{_n(CRM.P190_has_symbolic_content)} "
+        f"?text }} OPTIONAL {{ ?span {_n(CRM.P82a_begin_of_the_begin)} ?begin }} "
+        f"OPTIONAL {{ ?span {_n(CRM.P82b_end_of_the_end)} ?end }} }}",
+    ):
+        fields = found[row["o"]]
+        fields.date = fields.date or row.get("text", "")
+        fields.begin = fields.begin or row.get("begin", "")
+        fields.end = fields.end or row.get("end", "")
+    for fields in found.values():
+        if not fields.date and fields.begin:
+            fields.date = fields.begin[:4] + (
+                f"–{fields.end[:4]}" if fields.end[:4] not in ("", fields.begin[:4]) else ""
+            )
+
+
+def _materials_and_types(store: Any, values: str, found: dict[str, Fields]) -> None:
+    for prop, iris_attr, labels_attr in (
+        (CRM.P45_consists_of, "material_iris", "materials"),
+        (CRM.P2_has_type, "type_iris", "types"),
+    ):
+        labels: dict[tuple[str, str], dict[str, str]] = {}
+        for row in _select(
+            store,
+            f"SELECT ?o ?m ?label WHERE {{ {values} ?o {_n(prop)} ?m . "
+            f"OPTIONAL {{ ?m {_n(RDFS.label)} ?label }} }} ORDER BY ?o ?m",
+        ):
+            key = (row["o"], row["m"])
+            by_language = labels.setdefault(key, {})
+            if "label" in row:
+                by_language.setdefault(row.get("label@", ""), row["label"])
+        for (iri, concept), by_language in labels.items():
+            fields = found[iri]
+            getattr(fields, iris_attr).append(concept)
+            getattr(fields, labels_attr).append(
+                _preferred(by_language) or concept.rsplit("/", 1)[-1]
+            )
+
+
+def _dimensions(store: Any, values: str, found: dict[str, Fields]) -> None:
+    """Centimetre values only (Museion adds them for every other unit); the largest value
+    of a type wins where a record measures an object more than once."""
+    attrs = {
+        AAT.HEIGHT.value: "height_cm",
+        AAT.WIDTH.value: "width_cm",
+        AAT.DEPTH.value: "depth_cm",
+        AAT.DIAMETER.value: "width_cm",
+    }
+    for row in _select(
+        store,
+        f"SELECT ?o ?type ?value WHERE {{ {values} ?o {_n(CRM.P43_has_dimension)} ?d . "
+        f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P91_has_unit)} {_n(AAT.CENTIMETRES)} ; "
+        f"{_n(CRM.P90_has_value)} ?value }}",
+    ):
+        attr = attrs.get(row["type"])
+        number = _number(row["value"])
+        if attr is None or number is None:
+            continue
+        fields = found[row["o"]]
+        current = getattr(fields, attr)
+        if current is None or number > current:
+            setattr(fields, attr, number)
+
+
+def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
+    attrs = {
+        AAT.CREDIT_LINE.value: "credit_line",
+        AAT.RIGHTS_STATEMENT.value: "rights",
+        AAT.MATERIAL_STATEMENT.value: "medium",
+        AAT.DIMENSION_STATEMENT.value: "dimensions",
+    }
+    kinds = ", ".join(_iri(k) for k in attrs)
+    for row in _select(
+        store,
+        f"SELECT ?o ?type ?text WHERE {{ {values} ?o {_n(CRM.P67i_is_referred_to_by)} ?s . "
+        f"?s {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P190_has_symbolic_content)} ?text . "
+        f"FILTER (?type IN ({kinds})) }} ORDER BY ?o ?s",
+    ):
+        fields = found[row["o"]]
+        attr = attrs[row["type"]]
+        if not getattr(fields, attr):
+            setattr(fields, attr, row["text"])
+
+
+def _links(store: Any, values: str, found: dict[str, Fields]) -> None:
+    for row in _select(
+        store,
+        f"SELECT ?o ?url WHERE {{ {values} ?o {_n(CRM.P138i_has_representation)}/"
+        f"{_n(LA.digitally_shown_by)}/{_n(LA.access_point)} ?url }} ORDER BY ?o ?url",
+    ):
+        fields = found[row["o"]]
+        fields.image = fields.image or row["url"]
+    for row in _select(
+        store,
+        f"SELECT ?o ?url WHERE {{ {values} ?o {_n(CRM.P129i_is_subject_of)}/"
+        f"{_n(LA.digitally_carried_by)}/{_n(LA.access_point)} ?url }} ORDER BY ?o ?url",
+    ):
+        fields = found[row["o"]]
+        fields.web_page = fields.web_page or row["url"]
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _select(store: Any, query: str) -> Iterator[dict[str, str]]:
+    """Solutions as plain strings; a literal's language tag under ``name@``."""
+    results = store.query(query)
+    assert isinstance(results, QuerySolutions)
+    names = [v.value for v in results.variables]
+    for solution in results:
+        row: dict[str, str] = {}
+        for name in names:
+            term = solution[name]
+            if term is None:
+                continue
+            row[name] = term.value
+            if isinstance(term, Literal) and term.language:
+                row[name + "@"] = term.language
+        yield row
+
+
+def _n(node: NamedNode) -> str:
+    return f"<{node.value}>"
+
+
+def _iri(value: str) -> str:
+    return str(NamedNode(value))  # NamedNode refuses what is not an IRI; str() is <...>
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(Decimal(text))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _preferred(by_language: dict[str, str]) -> str:
+    for language in PREFERRED_LANGUAGES:
+        if language in by_language:
+            return by_language[language]
+    return next(iter(by_language.values()), "")

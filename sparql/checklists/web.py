@@ -1,0 +1,418 @@
+"""``/checklists/``: the curator's checklists in the browser, and a JSON API for scripts.
+
+Routes (added to ``sparql.app`` before the catch-all entity route):
+
+- ``GET /checklists/`` every checklist; ``POST`` creates one (form ``name``, optional
+  ``object_iri`` to add at once; or JSON ``{"name": ...}``).
+- ``GET /checklists/add?object_iri=IRI`` picks the checklist to add an object to (what the
+  ``_add_to_checklist.html`` form on search results and object pages opens); ``POST`` adds it.
+- ``GET /checklists/ID`` the checklist (``?format=json``); ``POST`` changes it: ``action`` is
+  ``rename``, ``add``, ``remove``, ``note``, ``move`` (``to``, or ``direction`` up/down),
+  ``order`` (JSON ``iris``), ``spacing`` or ``delete`` — as a form or as a JSON body.
+- ``GET /checklists/ID.csv``, ``.xlsx``, ``.jsonld``; ``/checklists/ID/loans`` one loan-request
+  summary per lender (printable).
+- ``GET|POST /checklists/sign-in``, ``POST /checklists/sign-out``: the curator token (auth.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from museion_errors import QueryError
+
+from ..jobs import ChecklistRowsJob
+from ..pages import local_href, templates
+from ..pool import QueryPool
+from ..settings import EndpointSettings
+from .auth import (
+    COOKIE,
+    ForbiddenError,
+    check_origin,
+    cookie_value,
+    may_write,
+    signed_in,
+    token_matches,
+    token_required,
+)
+from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
+from .i18n_stub import UI_LANGUAGES, ui
+from .planning import light_concepts_of, plan
+from .rows import CURRENT, Fields
+from .store import BadRequestError, Checklist, ChecklistStore, NotFoundError
+
+__all__ = ["ChecklistViews"]
+
+MAX_BODY = 1024 * 1024
+
+
+class ChecklistViews:
+    def __init__(self, settings: EndpointSettings, pool: QueryPool) -> None:
+        assert settings.checklists_path is not None
+        self.settings = settings
+        self.pool = pool
+        self.store = ChecklistStore(settings.checklists_path)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/checklists", _to_index),
+            Route("/checklists/", self.index, methods=["GET", "POST"], name="checklists"),
+            Route("/checklists/add", self.add, methods=["GET", "POST"]),
+            Route("/checklists/sign-in", self.sign_in, methods=["GET", "POST"]),
+            Route("/checklists/sign-out", self.sign_out, methods=["POST"]),
+            Route("/checklists/{cid}.{fmt}", self.export, methods=["GET"]),
+            Route("/checklists/{cid}/loans", self.loans, methods=["GET"]),
+            Route("/checklists/{cid}", self.checklist, methods=["GET", "POST"]),
+        ]
+
+    # -- pages ------------------------------------------------------------------------------
+    async def index(self, request: Request) -> Response:
+        try:
+            if request.method == "POST":
+                may_write(request, self.settings)
+                data = await _body(request)
+                checklist = self.store.create(str(data.get("name", "")))
+                iri = str(data.get("object_iri", "")).strip()
+                if iri:
+                    await self._add(checklist.id, iri, str(data.get("note", "")))
+                url = f"/checklists/{checklist.id}"
+                if _is_json(request):
+                    return JSONResponse({"id": checklist.id, "url": url}, status_code=201)
+                return RedirectResponse(url, status_code=303)
+            listed = self.store.all()
+            if _wants_json(request):
+                return JSONResponse(
+                    [
+                        {
+                            "id": c.id,
+                            "name": c.name,
+                            "objects": n,
+                            "updated": c.updated,
+                            "url": f"/checklists/{c.id}",
+                        }
+                        for c, n in listed
+                    ]
+                )
+            return self._page(request, "checklists.html", checklists=listed)
+        except QueryError as exc:
+            return self._error(request, exc)
+
+    async def add(self, request: Request) -> Response:
+        """The chooser the add-to-checklist form opens, and the add itself."""
+        try:
+            if request.method == "GET":
+                iri = request.query_params.get("object_iri", "").strip()
+                answers = await self._rows([iri]) if iri else {}
+                status, fields, _ = answers.get(iri, ("unknown", None, ""))
+                if status != CURRENT or fields is None:
+                    raise NotFoundError(f"Museion describes no object {iri!r}")
+                return self._page(
+                    request,
+                    "checklist_add.html",
+                    fields=fields,
+                    checklists=self.store.all(),
+                )
+            may_write(request, self.settings)
+            data = await _body(request)
+            iri = str(data.get("object_iri", "")).strip()
+            ident = str(data.get("checklist", "")).strip()
+            if not ident or ident == "new":
+                ident = self.store.create(str(data.get("name", ""))).id
+            added = await self._add(ident, iri, str(data.get("note", "")))
+            if _is_json(request):
+                return JSONResponse({"id": ident, "added": added})
+            return RedirectResponse(f"/checklists/{ident}", status_code=303)
+        except QueryError as exc:
+            return self._error(request, exc)
+
+    async def checklist(self, request: Request) -> Response:
+        ident = request.path_params["cid"]
+        try:
+            if request.method == "POST":
+                may_write(request, self.settings)
+                data = await _body(request)
+                gone = await self._change(ident, data)
+                if _is_json(request):
+                    if gone:
+                        return JSONResponse({"deleted": ident})
+                    return JSONResponse(_as_json(await self._fresh(ident)))
+                target = "/checklists/" if gone else f"/checklists/{ident}"
+                return RedirectResponse(target, status_code=303)
+            checklist = await self._fresh(ident)
+            if _wants_json(request):
+                return JSONResponse(_as_json(checklist))
+            return self._page(
+                request,
+                "checklist.html",
+                c=checklist,
+                plan=plan(checklist),
+                light={item.iri: light_concepts_of(item) for item in checklist.items},
+            )
+        except QueryError as exc:
+            return self._error(request, exc)
+
+    async def export(self, request: Request) -> Response:
+        ident, fmt = request.path_params["cid"], request.path_params["fmt"]
+        try:
+            if fmt not in ("csv", "xlsx", "jsonld"):
+                raise NotFoundError(f"no export as {fmt!r} (csv, xlsx, jsonld)")
+            checklist = await self._fresh(ident)
+            filename = _filename(checklist.name)
+            if fmt == "csv":
+                return Response(
+                    csv_bytes(checklist),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+                )
+            if fmt == "xlsx":
+                return Response(
+                    xlsx_bytes(checklist),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+                )
+            set_iri = str(request.url_for("checklists")) + ident
+            body = json.dumps(linked_art_set(checklist, set_iri), ensure_ascii=False, indent=2)
+            return Response(body.encode("utf-8"), media_type="application/ld+json")
+        except QueryError as exc:
+            return self._error(request, exc)
+
+    async def loans(self, request: Request) -> Response:
+        ident = request.path_params["cid"]
+        try:
+            checklist = await self._fresh(ident)
+            lenders: dict[str, list[tuple[int, Any]]] = {}
+            for number, item in enumerate(checklist.items, start=1):
+                lenders.setdefault(item.fields.lender or "—", []).append((number, item))
+            return self._page(request, "checklist_loans.html", c=checklist, lenders=lenders)
+        except QueryError as exc:
+            return self._error(request, exc)
+
+    async def sign_in(self, request: Request) -> Response:
+        target = _local(request.query_params.get("next", "/checklists/"))
+        if request.method == "GET":
+            return self._page(request, "checklist_signin.html", next=target, failed=False)
+        try:
+            check_origin(request)
+        except ForbiddenError as exc:
+            return self._error(request, exc)
+        data = await _body(request)
+        target = _local(str(data.get("next", target)))
+        if not token_matches(str(data.get("token", "")), self.settings):
+            page = self._page(request, "checklist_signin.html", next=target, failed=True)
+            page.status_code = 403
+            return page
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            COOKIE,
+            cookie_value(self.settings.curator_token or ""),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return response
+
+    async def sign_out(self, request: Request) -> Response:
+        try:
+            check_origin(request)
+        except ForbiddenError as exc:
+            return self._error(request, exc)
+        response = RedirectResponse("/checklists/", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    # -- work -------------------------------------------------------------------------------
+    async def _rows(self, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
+        for iri in iris:
+            if not iri.startswith(self.settings.base_iri) or any(c in iri for c in ' <>"{}|\\^`'):
+                raise BadRequestError(f"{iri!r} is not an object Museion describes")
+        reply = await self.pool.run(ChecklistRowsJob(tuple(iris)), self.settings.query_timeout)
+        if reply.status >= 400:
+            raise QueryError(reply.body.decode("utf-8", "replace").strip(), http_status=503)
+        answers = json.loads(reply.body)
+        return {
+            iri: (
+                a["status"],
+                Fields.from_json(a["fields"]) if a["fields"] else None,
+                a["deleted_at"] or "",
+            )
+            for iri, a in answers.items()
+        }
+
+    async def _add(self, ident: str, iri: str, note: str) -> bool:
+        self.store.get(ident)  # 404 before any query
+        status, fields, _ = (await self._rows([iri]))[iri]
+        if status != CURRENT or fields is None:
+            raise BadRequestError(f"Museion describes no current object {iri!r}")
+        return self.store.add(ident, fields, note)
+
+    async def _fresh(self, ident: str) -> Checklist:
+        """The checklist with every object's fields read again from the current snapshot;
+        its stored copies when no snapshot can be read (marked in the page)."""
+        checklist = self.store.get(ident)
+        if checklist.items:
+            try:
+                answers = await self._rows([item.iri for item in checklist.items])
+            except QueryError:
+                return checklist
+            self.store.refresh(ident, answers)
+            checklist = self.store.get(ident)
+        return checklist
+
+    async def _change(self, ident: str, data: dict[str, Any]) -> bool:
+        action = str(data.get("action", ""))
+        iri = str(data.get("object_iri", "")).strip()
+        if action == "rename":
+            self.store.rename(ident, str(data.get("name", "")))
+        elif action == "add":
+            await self._add(ident, iri, str(data.get("note", "")))
+        elif action == "remove":
+            self.store.remove(ident, iri)
+        elif action == "note":
+            self.store.set_note(ident, iri, str(data.get("note", "")))
+        elif action == "move":
+            checklist = self.store.get(ident)
+            order = [item.iri for item in checklist.items]
+            if iri not in order:
+                raise NotFoundError(f"{iri} is not on this checklist")
+            direction = data.get("direction")
+            to = order.index(iri) + (0 if direction == "up" else 2) if direction else None
+            if to is None:
+                to = _int(data.get("to"), "to")
+            self.store.move(ident, iri, to)
+        elif action == "order":
+            iris = data.get("iris")
+            if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+                raise BadRequestError("order needs `iris`: the checklist's object IRIs in order")
+            self.store.reorder(ident, iris)
+        elif action == "spacing":
+            self.store.set_spacing(ident, float(_int(data.get("spacing_cm"), "spacing_cm")))
+        elif action == "delete":
+            self.store.delete(ident)
+            return True
+        else:
+            raise BadRequestError(
+                f"unknown action {action!r}: rename, add, remove, note, move, order, spacing, "
+                "delete"
+            )
+        return False
+
+    # -- answers ----------------------------------------------------------------------------
+    def _page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
+        lang = ui(request)
+        html = (
+            templates()
+            .get_template(name)
+            .render(
+                static="/static",
+                endpoint="/sparql",
+                title=self.settings.title,
+                can_write=signed_in(request, self.settings),
+                token_required=token_required(self.settings),
+                has_token=bool(self.settings.curator_token),
+                columns=HEADER,
+                row_values=row_values,
+                request_path=request.url.path,
+                href=lambda iri: local_href(iri, self.settings.base_iri),
+                **lang,
+                **context,
+            )
+        )
+        response = HTMLResponse(html)
+        if request.query_params.get("lang") in UI_LANGUAGES:
+            response.set_cookie("lang", lang["ui_lang"], samesite="lax", path="/")
+        return response
+
+    def _error(self, request: Request, exc: QueryError) -> Response:
+        if _is_json(request) or _wants_json(request):
+            return JSONResponse({"error": exc.one_line()}, status_code=exc.http_status)
+        page = self._page(
+            request, "checklist_error.html", status=exc.http_status, message=exc.one_line()
+        )
+        page.status_code = exc.http_status
+        return page
+
+
+async def _to_index(_: Request) -> Response:
+    return RedirectResponse("/checklists/", status_code=308)
+
+
+def _as_json(checklist: Checklist) -> dict[str, Any]:
+    p = plan(checklist)
+    return {
+        "id": checklist.id,
+        "name": checklist.name,
+        "spacing_cm": checklist.spacing_cm,
+        "updated": checklist.updated,
+        "items": [
+            {
+                "iri": i.iri,
+                "position": n,
+                "note": i.note,
+                "status": i.status,
+                "withdrawn_at": i.withdrawn_at,
+                "fields": i.fields.to_json(),
+            }
+            for n, i in enumerate(checklist.items, start=1)
+        ],
+        "totals": {
+            "objects": p.objects,
+            "withdrawn": p.withdrawn,
+            "lenders": p.lenders,
+            "wall_length_cm": p.wall_cm,
+            "widths_counted": p.widths_counted,
+        },
+        "warnings": [{"iri": w.iri, "kind": w.kind, "detail": w.detail} for w in p.warnings],
+    }
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise BadRequestError("the request body is larger than 1 MiB")
+    if _is_json(request):
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError as exc:
+            raise BadRequestError(f"the body is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise BadRequestError("the body must be a JSON object")
+        return data
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequestError(f"the form is not readable: {exc}") from None
+    return {key: values[-1] for key, values in fields.items()}
+
+
+def _is_json(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip() == "application/json"
+
+
+def _wants_json(request: Request) -> bool:
+    if request.query_params.get("format") == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _int(value: object, name: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise BadRequestError(f"{name} must be a whole number") from None
+
+
+def _local(target: str) -> str:
+    """Only a path on this server (no open redirect to another site)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/checklists/"
+
+
+def _filename(name: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
+    return quote(safe[:60] or "checklist")
