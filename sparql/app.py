@@ -46,6 +46,7 @@ from .jobs import (
     UpdateJob,
     VoidJob,
 )
+from .linkedart import EXTENSION_PATH, extension_context
 from .negotiation import (
     GRAPH_FORMATS,
     LINKED_ART_PROFILE,
@@ -323,6 +324,12 @@ class Endpoint:
         base_path = self.settings.base_path
         if not path.startswith(base_path):
             return _error(404, f"nothing is served at {path}")
+        if path == base_path + EXTENSION_PATH:
+            return Response(
+                json.dumps(extension_context(), indent=2),
+                media_type="application/ld+json",
+                headers={"Cache-Control": "public, max-age=86400"},
+            )
         iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
         accept = request.headers.get("accept")
         format_param = request.query_params.get("format")

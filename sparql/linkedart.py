@@ -34,7 +34,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from museion_errors import QueryError
 
@@ -45,6 +45,7 @@ __all__ = [
     "EXTENSION_PATH",
     "LinkedArtDocument",
     "extension_context",
+    "linked_art_context",
     "linked_art_document",
     "linked_art_view",
     "loader",
@@ -88,7 +89,8 @@ _RANGE = {
 
 
 @cache
-def _context() -> dict[str, Any]:
+def linked_art_context() -> dict[str, Any]:
+    """The Linked Art context, as bundled."""
     text = resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
     context: dict[str, Any] = json.loads(text)
     return context
@@ -110,13 +112,19 @@ def loader(base_iri: str) -> Any:
 
     def load(url: str, _options: dict[str, Any] | None = None) -> dict[str, Any]:
         if url.rstrip("/") == CONTEXT_URL:
-            document = _context()
+            document = linked_art_context()
         elif url == base_iri + EXTENSION_PATH:
             document = extension_context()
         else:
-            raise QueryError(f"refusing to fetch the JSON-LD document {url} (Museion works offline)")
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": document}
+            raise QueryError(
+                f"refusing to fetch the JSON-LD document {url} (Museion works offline)"
+            )
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": document,
+        }
 
     return load
 
@@ -161,7 +169,7 @@ def _terms(definitions: dict[str, Any], prefixes: dict[str, str]) -> dict[str, _
 
 @cache
 def _vocab() -> _Vocab:
-    context = _context()["@context"]
+    context = linked_art_context()["@context"]
     prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.startswith("http")}
     vocab = _Vocab(terms=_terms(context, prefixes))
     for name, value in context.items():
@@ -184,12 +192,17 @@ def _languages() -> dict[str, tuple[str, str]]:
 def language_iri(tag: str) -> tuple[str, str]:
     """The Linked Art ``Language`` of a BCP 47 tag: AAT for the languages Linked Art lists,
     else the Library of Congress ISO 639 IRI of its primary subtag."""
-    code = tag.split("-")[0].lower()
+    code = tag.split("-", maxsplit=1)[0].lower()
     known = _languages().get(code)
     if known:
         return known
     scheme = "iso639-1" if len(code) == 2 else "iso639-2"
     return f"http://id.loc.gov/vocabulary/{scheme}/{code}", code
+
+
+def _subject(triple: Triple) -> str:
+    subject = triple.subject
+    return subject.value if isinstance(subject, NamedNode | BlankNode) else str(subject)
 
 
 def _is_bookkeeping(triple: Triple) -> bool:
@@ -210,7 +223,7 @@ def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
     separate record (``shows``, ``carries``) says about itself is in its own document."""
     by_subject: dict[str, list[Triple]] = defaultdict(list)
     for triple in triples:
-        by_subject[triple.subject.value].append(triple)
+        by_subject[_subject(triple)].append(triple)
     out: list[Triple] = []
     kept = _kept_subjects(iri, by_subject)
     for subject in kept:
@@ -227,8 +240,13 @@ def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
             if isinstance(obj, Literal) and obj.language:
                 out.append(Triple(triple.subject, triple.predicate, Literal(obj.value)))
                 if triple.predicate.value == CONTENT:
-                    out.append(Triple(triple.subject, NamedNode(LANGUAGE),
-                                      NamedNode(language_iri(obj.language)[0])))
+                    out.append(
+                        Triple(
+                            triple.subject,
+                            NamedNode(LANGUAGE),
+                            NamedNode(language_iri(obj.language)[0]),
+                        )
+                    )
                 continue
             out.append(triple)
     return list(dict.fromkeys(out))
@@ -258,10 +276,14 @@ def _kept_subjects(iri: str, by_subject: dict[str, list[Triple]]) -> list[str]:
 
 def _pick_label(labels: list[Any]) -> str | None:
     """One label: the English one, else the untagged one, else the first (in sort order)."""
-    texts = sorted((t for t in labels if isinstance(t, Literal)), key=lambda t: (t.value, t.language or ""))
+    texts = sorted(
+        (t for t in labels if isinstance(t, Literal)), key=lambda t: (t.value, t.language or "")
+    )
     for wanted in ("en", None):
         for text in texts:
-            if (text.language or None) == wanted or (wanted and (text.language or "").startswith(wanted + "-")):
+            if (text.language or None) == wanted or (
+                wanted and (text.language or "").startswith(wanted + "-")
+            ):
                 return text.value
     return texts[0].value if texts else None
 
@@ -303,14 +325,14 @@ class _Writer:
         self.vocab = _vocab()
         self.by_subject: dict[str, list[Triple]] = defaultdict(list)
         for triple in triples:
-            self.by_subject[triple.subject.value].append(triple)
+            self.by_subject[_subject(triple)].append(triple)
         self.ref_types: dict[str, list[str]] = defaultdict(list)
         self.ref_labels: dict[str, list[Any]] = defaultdict(list)
         for triple in [*references, *triples]:
             if triple.predicate.value == RDF_TYPE and isinstance(triple.object, NamedNode):
-                self.ref_types[triple.subject.value].append(triple.object.value)
+                self.ref_types[_subject(triple)].append(triple.object.value)
             elif triple.predicate.value == RDFS_LABEL:
-                self.ref_labels[triple.subject.value].append(triple.object)
+                self.ref_labels[_subject(triple)].append(triple.object)
         self.kept = set(_kept_subjects(iri, self.by_subject))
         self.done: set[str] = set()
         self.separate: list[str] = []
