@@ -142,7 +142,7 @@ class Endpoint:
                     http_status=403,
                 )
         accept = request.headers.get("accept")
-        format_param = request.query_params.get("format")
+        format_param = operation.formats
         if info.form in ("SELECT", "ASK"):
             results = negotiate(accept, RESULTS_FORMATS, format_param)
             graph = GRAPH_FORMATS[0]

@@ -38,6 +38,8 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    """``format`` parameters (query string or form): a hint at the answer's format."""
 
     @property
     def names_dataset(self) -> bool:
@@ -182,7 +184,12 @@ def _query(params: _Params, text: str) -> QueryRequest:
             )
     if not text.strip():
         raise ProtocolError("the query is empty", http_status=400)
-    return QueryRequest(text, params.many("default-graph-uri"), params.many("named-graph-uri"))
+    return QueryRequest(
+        text,
+        params.many("default-graph-uri"),
+        params.many("named-graph-uri"),
+        params.many("format") + params.many("output"),
+    )
 
 
 def _update(params: _Params, text: str) -> UpdateRequest:
