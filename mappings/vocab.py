@@ -143,6 +143,9 @@ class MUSEION:
     Aggregate = NamedNode(MUSEION_NS + "Aggregate")
     """An entity Museion made by reconciling partners' entities (``{base}person/{id}``);
     ``la:equivalent`` links it to each partner entity and authority record it stands for."""
+    aggregate = NamedNode(MUSEION_NS + "aggregate")
+    """The concept an aggregate is ``crm:P2_has_type`` (Linked Art ``classified_as``): how its
+    own description says it is an aggregate, since a Linked Art node has one ``type``."""
     ReconciliationLink = NamedNode(MUSEION_NS + "ReconciliationLink")
     """Why an aggregate is ``la:equivalent`` to a partner entity: an ``owl:Axiom`` annotating
     that triple with the method, score and evidence."""

@@ -47,6 +47,7 @@ from .jobs import (
     UpdateJob,
     VoidJob,
 )
+from .linkedart import EXTENSION_PATH, extension_context
 from .negotiation import (
     GRAPH_FORMATS,
     LINKED_ART_PROFILE,
@@ -139,7 +140,7 @@ class Endpoint:
             query=operation.query,
             base_iri=endpoint,
             accept=request.headers.get("accept"),
-            format=request.query_params.get("format"),
+            format=operation.formats,
             default_graphs=operation.default_graphs if operation.names_dataset else None,
             named_graphs=operation.named_graphs if operation.names_dataset else None,
             max_rows=self.settings.max_rows,
@@ -283,6 +284,12 @@ class Endpoint:
         base_path = self.settings.base_path
         if not path.startswith(base_path):
             return _error(404, f"nothing is served at {path}")
+        if path == base_path + EXTENSION_PATH:
+            return Response(
+                json.dumps(extension_context(), indent=2),
+                media_type="application/ld+json",
+                headers={"Cache-Control": "public, max-age=86400"},
+            )
         iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
         try:
             NamedNode(iri)

@@ -28,8 +28,9 @@ class QueryJob:
     base_iri: str
     accept: str | None = None
     """The request's ``Accept`` header."""
-    format: str | None = None
-    """The request's ``format=`` parameter, which wins over ``Accept``."""
+    format: tuple[str, ...] = ()
+    """The request's ``format=`` (and ``output=``) parameters: a hint that wins over
+    ``Accept`` when it names a format that can be served."""
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     max_rows: int = 0

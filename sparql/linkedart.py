@@ -1,86 +1,415 @@
-"""An entity as a Linked Art JSON-LD document, compacted with the bundled context, offline.
+"""An entity as a Linked Art JSON-LD document: valid against the Linked Art API 1.0 schemas,
+and the same graph as the entity's Turtle.
 
-The Linked Art context ships with the package (``sparql/data/linked-art-context.json``, CC BY
-4.0); the JSON-LD processor's document loader serves it and refuses every other URL, so no
-context is ever fetched over the network. Nodes Museion minted under the entity's IRI
-(``{object}/production``, ``{object}/title/1``) are embedded without ``id``, as the Linked
-Art API schemas require (ARCHITECTURE §4).
+The document is written directly from the entity's triples with the bundled Linked Art context
+(``sparql/data/linked-art-context.json``, CC BY 4.0) — no network, no JSON-LD framing. The
+rules, each there because a Linked Art consumer or an RDF tool needs it:
+
+- **Embedded nodes keep their IRIs.** Nodes Museion minted under the entity
+  (``{object}/production``, ``{object}/title/1``) are embedded with their ``id``, so what a
+  JSON-LD processor reads can still be joined with SPARQL. (This supersedes ARCHITECTURE §4's
+  "embedded without id": the Linked Art model gives every node an IRI if it has one.)
+- **One ``type``.** A node's class is its Linked Art class; Museion's own extra classes are not
+  written (an aggregate's aggregate-ness is a ``classified_as`` in the data itself, see
+  ``museion.reconcile.output``), nor is Museion's bookkeeping from the ``{base}meta`` graph.
+- **Texts are strings with a ``language``.** ``content`` is a plain string and its language tag
+  becomes ``language: [{id, type: Language}]`` (AAT languages, as Linked Art does); ``_label``
+  is one string. ``linked_art_view`` states exactly what this changes in the graph.
+- **Decimals stay ``xsd:decimal``.** ``value`` is a JSON number, as the schema requires; the
+  extension context (:data:`EXTENSION_PATH`, served by the endpoint) types it ``xsd:decimal``.
+- **References** to other entities are ``{id, type, _label}``; a reference whose class Museion
+  does not know gets the class the property implies (``access_point`` → ``DigitalObject``).
+- **Separate records.** What ``shows`` or ``carries`` points to is, in Linked Art, a record of
+  its own (``VisualItem``, ``LinguisticObject``): the document references it, and its own
+  document (its IRI dereferences) carries its statements.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyld import jsonld
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from museion_errors import QueryError
 
 from .negotiation import LINKED_ART_PROFILE
 
-__all__ = ["CONTEXT_URL", "linked_art_document"]
+__all__ = [
+    "CONTEXT_URL",
+    "EXTENSION_PATH",
+    "LinkedArtDocument",
+    "extension_context",
+    "linked_art_context",
+    "linked_art_document",
+    "linked_art_view",
+    "loader",
+]
 
 CONTEXT_URL = LINKED_ART_PROFILE
+EXTENSION_PATH = "ns/linked-art-extension.json"
+"""Below the base IRI: Museion's extension of the Linked Art context."""
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+CONTENT = CRM + "P190_has_symbolic_content"
+LANGUAGE = CRM + "P72_has_language"
+LANGUAGE_CLASS = CRM + "E56_Language"
+MUSEION = "https://w3id.org/museion/ns#"
+SEPARATE = {CRM + "P65_shows_visual_item", CRM + "P128_carries"}
+_NUMBERS = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"}
+
+_LABELS = {MUSEION + "aggregate": "aggregate (one entity across partners, made by Museion)"}
+"""Labels of Museion's own concepts, which no graph labels."""
+
+# The class a reference gets when the store does not say, by the property that points to it
+# (the class the Linked Art schema requires there).
+_RANGE = {
+    "access_point": "DigitalObject",
+    "about": "Type",
+    "represents_instance_of_type": "Type",
+    "classified_as": "Type",
+    "technique": "Type",
+    "made_of": "Material",
+    "unit": "MeasurementUnit",
+    "language": "Language",
+    "shows": "VisualItem",
+    "carries": "LinguisticObject",
+    "took_place_at": "Place",
+    "residence": "Place",
+    "member_of": "Set",
+}
 
 
 @cache
-def _context() -> dict[str, Any]:
+def linked_art_context() -> dict[str, Any]:
+    """The Linked Art context, as bundled."""
     text = resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
     context: dict[str, Any] = json.loads(text)
     return context
 
 
-def _loader(url: str, _options: dict[str, Any] | None = None) -> dict[str, Any]:
-    if url.rstrip("/") == CONTEXT_URL:
+def extension_context() -> dict[str, Any]:
+    """Museion's extension of the Linked Art context: ``value`` is an ``xsd:decimal``."""
+    return {
+        "@context": {
+            "@version": 1.1,
+            "value": {"@id": "crm:P90_has_value", "@type": "xsd:decimal"},
+        }
+    }
+
+
+def loader(base_iri: str) -> Any:
+    """A JSON-LD document loader that serves the two contexts from the package and refuses
+    every other URL: no context is ever fetched over the network."""
+
+    def load(url: str, _options: dict[str, Any] | None = None) -> dict[str, Any]:
+        if url.rstrip("/") == CONTEXT_URL:
+            document = linked_art_context()
+        elif url == base_iri + EXTENSION_PATH:
+            document = extension_context()
+        else:
+            raise QueryError(
+                f"refusing to fetch the JSON-LD document {url} (Museion works offline)"
+            )
         return {
             "contentType": "application/ld+json",
             "contextUrl": None,
             "documentUrl": url,
-            "document": _context(),
+            "document": document,
         }
-    raise QueryError(f"refusing to fetch the JSON-LD document {url} (Museion works offline)")
+
+    return load
 
 
-def linked_art_document(iri: str, triples: Iterable[Triple]) -> dict[str, Any]:
-    """The entity, its embedded nodes inline, in the Linked Art context."""
-    data = serialize(list(triples), format=RdfFormat.N_TRIPLES) or b""
-    options = {"documentLoader": _loader}
-    expanded = jsonld.from_rdf(data.decode("utf-8"), {"format": "application/n-quads"})
-    framed = jsonld.frame(
-        expanded,
-        {"@context": CONTEXT_URL, "@id": iri, "@embed": "@always"},
-        {**options, "omitGraph": True},
-    )
-    document = {"@context": CONTEXT_URL, **{k: v for k, v in framed.items() if k != "@context"}}
-    stripped: dict[str, Any] = _strip_ids(document, iri, top=True)
-    return stripped
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    is_set: bool
+    coerce: str | None
+    """``@id``, a datatype IRI, or None."""
 
 
-_NUMBERS = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:int", "xsd:long"}
-_FIRST = ("@context", "id", "type", "_label")
+@dataclass
+class _Vocab:
+    classes: dict[str, str] = field(default_factory=dict)
+    """Class IRI → Linked Art type name."""
+    terms: dict[str, _Term] = field(default_factory=dict)
+    """Property IRI → term, for every type."""
+    scoped: dict[str, dict[str, _Term]] = field(default_factory=dict)
+    """Type name → property IRI → term, from the type's scoped context."""
 
 
-def _strip_ids(node: Any, iri: str, *, top: bool = False) -> Any:
-    """Drop the ``id`` of nodes minted under the entity, write numbers as JSON numbers and
-    labels as plain strings, and put ``id``, ``type`` and ``_label`` first, as Linked Art
-    documents do."""
-    if isinstance(node, list):
-        return [_strip_ids(item, iri) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if set(node) == {"type", "@value"} and node["type"] in _NUMBERS:
-        number = float(node["@value"])
-        return int(number) if number.is_integer() and "." not in node["@value"] else number
-    out: dict[str, Any] = {}
-    for key in sorted(node, key=lambda k: _FIRST.index(k) if k in _FIRST else len(_FIRST)):
-        value = node[key]
-        if key == "id" and not top and isinstance(value, str) and value.startswith(iri + "/"):
+def _expand(curie: str, prefixes: dict[str, str]) -> str:
+    prefix, _, rest = curie.partition(":")
+    return prefixes[prefix] + rest if prefix in prefixes and not rest.startswith("//") else curie
+
+
+def _terms(definitions: dict[str, Any], prefixes: dict[str, str]) -> dict[str, _Term]:
+    out: dict[str, _Term] = {}
+    for name, value in definitions.items():
+        if not isinstance(value, dict) or "@id" not in value or name[:1].isupper():
             continue
-        if key == "_label" and isinstance(value, dict) and "@value" in value:
-            value = value["@value"]
-        out[key] = _strip_ids(value, iri)
+        coerce = value.get("@type")
+        if coerce and coerce not in ("@id", "@vocab"):
+            coerce = _expand(coerce, prefixes)
+        out.setdefault(
+            _expand(value["@id"], prefixes),
+            _Term(name, value.get("@container") == "@set", "@id" if coerce == "@vocab" else coerce),
+        )
     return out
+
+
+@cache
+def _vocab() -> _Vocab:
+    context = linked_art_context()["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.startswith("http")}
+    vocab = _Vocab(terms=_terms(context, prefixes))
+    for name, value in context.items():
+        if name[:1].isupper() and isinstance(value, dict) and "@id" in value:
+            vocab.classes.setdefault(_expand(value["@id"], prefixes), name)
+            vocab.scoped[name] = _terms(value.get("@context", {}), prefixes)
+        elif name[:1].isupper() and isinstance(value, str):
+            vocab.classes.setdefault(_expand(value, prefixes), name)
+    return vocab
+
+
+@cache
+def _languages() -> dict[str, tuple[str, str]]:
+    """ISO 639-1 code → (AAT language IRI, English label), from the Linked Art tables."""
+    text = resources.files("sparql").joinpath("data/languages.json").read_text("utf-8")
+    table: dict[str, list[str]] = json.loads(text)
+    return {code: (iri, label) for code, (iri, label) in table.items()}
+
+
+def language_iri(tag: str) -> tuple[str, str]:
+    """The Linked Art ``Language`` of a BCP 47 tag: AAT for the languages Linked Art lists,
+    else the Library of Congress ISO 639 IRI of its primary subtag."""
+    code = tag.split("-", maxsplit=1)[0].lower()
+    known = _languages().get(code)
+    if known:
+        return known
+    scheme = "iso639-1" if len(code) == 2 else "iso639-2"
+    return f"http://id.loc.gov/vocabulary/{scheme}/{code}", code
+
+
+def _subject(triple: Triple) -> str:
+    subject = triple.subject
+    return subject.value if isinstance(subject, NamedNode | BlankNode) else str(subject)
+
+
+def _is_bookkeeping(triple: Triple) -> bool:
+    """Museion's own statements about an entity (the metadata graph's), not the record's."""
+    pred, obj = triple.predicate.value, triple.object
+    if pred.startswith(MUSEION):
+        return True
+    return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION)
+
+
+def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
+    """The entity's statements as Linked Art states them, triple by triple: what its JSON-LD
+    document parses to (references' ``type`` and ``_label`` stubs aside).
+
+    It differs from the Turtle in exactly these ways: Museion's bookkeeping is left out; the
+    language of a ``content`` is a ``language`` link instead of a tag on the text (the text is
+    plain); of a node's ``rdfs:label``s, the one ``_label`` is kept, plain; and what a
+    separate record (``shows``, ``carries``) says about itself is in its own document."""
+    by_subject: dict[str, list[Triple]] = defaultdict(list)
+    for triple in triples:
+        by_subject[_subject(triple)].append(triple)
+    out: list[Triple] = []
+    kept = _kept_subjects(iri, by_subject)
+    for subject in kept:
+        labels = [t for t in by_subject[subject] if t.predicate.value == RDFS_LABEL]
+        label = _pick_label([t.object for t in labels])
+        if label is None and subject == iri:
+            label = iri  # a top-level document needs a _label; the page shows the IRI too
+        if label is not None:
+            out.append(Triple(NamedNode(subject), NamedNode(RDFS_LABEL), Literal(label)))
+        for triple in by_subject[subject]:
+            if _is_bookkeeping(triple) or triple.predicate.value == RDFS_LABEL:
+                continue
+            obj = triple.object
+            if isinstance(obj, Literal) and obj.language:
+                out.append(Triple(triple.subject, triple.predicate, Literal(obj.value)))
+                if triple.predicate.value == CONTENT:
+                    out.append(
+                        Triple(
+                            triple.subject,
+                            NamedNode(LANGUAGE),
+                            NamedNode(language_iri(obj.language)[0]),
+                        )
+                    )
+                continue
+            out.append(triple)
+    return list(dict.fromkeys(out))
+
+
+def _kept_subjects(iri: str, by_subject: dict[str, list[Triple]]) -> list[str]:
+    """The entity and the nodes embedded in its document, in the order they are reached."""
+    order: list[str] = []
+    todo = [iri]
+    while todo:
+        subject = todo.pop(0)
+        if subject in order:
+            continue
+        order.append(subject)
+        for triple in by_subject.get(subject, []):
+            obj = triple.object
+            if (
+                isinstance(obj, NamedNode)
+                and obj.value.startswith(iri + "/")
+                and obj.value in by_subject
+                and triple.predicate.value not in SEPARATE
+                and triple.predicate.value != RDF_TYPE
+            ):
+                todo.append(obj.value)
+    return order
+
+
+def _pick_label(labels: list[Any]) -> str | None:
+    """One label: the English one, else the untagged one, else the first (in sort order)."""
+    texts = sorted(
+        (t for t in labels if isinstance(t, Literal)), key=lambda t: (t.value, t.language or "")
+    )
+    for wanted in ("en", None):
+        for text in texts:
+            if (text.language or None) == wanted or (
+                wanted and (text.language or "").startswith(wanted + "-")
+            ):
+                return text.value
+    return texts[0].value if texts else None
+
+
+@dataclass
+class LinkedArtDocument:
+    document: dict[str, Any]
+    separate: list[str]
+    """IRIs of the separate records the document references (``shows``, ``carries``)."""
+
+
+def linked_art_document(
+    iri: str, triples: Iterable[Triple], references: Iterable[Triple] = (), *, base_iri: str = ""
+) -> dict[str, Any]:
+    """The entity, its embedded nodes inline, in the Linked Art context."""
+    return build(iri, triples, references, base_iri=base_iri).document
+
+
+def build(
+    iri: str, triples: Iterable[Triple], references: Iterable[Triple] = (), *, base_iri: str = ""
+) -> LinkedArtDocument:
+    triples = list(triples)
+    extension = bool(base_iri) and any(t.predicate.value == CRM + "P90_has_value" for t in triples)
+    writer = _Writer(iri, triples, list(references), extension=extension)
+    root = writer.node(iri)
+    root.setdefault("_label", iri)
+    root = {k: root[k] for k in ("id", "type", "_label") if k in root} | root
+    context: str | list[str] = CONTEXT_URL
+    if extension:
+        context = [CONTEXT_URL, base_iri + EXTENSION_PATH]
+    return LinkedArtDocument({"@context": context, **root}, writer.separate)
+
+
+class _Writer:
+    def __init__(
+        self, iri: str, triples: list[Triple], references: list[Triple], *, extension: bool
+    ) -> None:
+        self.iri = iri
+        self.vocab = _vocab()
+        self.by_subject: dict[str, list[Triple]] = defaultdict(list)
+        for triple in triples:
+            self.by_subject[_subject(triple)].append(triple)
+        self.ref_types: dict[str, list[str]] = defaultdict(list)
+        self.ref_labels: dict[str, list[Any]] = defaultdict(list)
+        for triple in [*references, *triples]:
+            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, NamedNode):
+                self.ref_types[_subject(triple)].append(triple.object.value)
+            elif triple.predicate.value == RDFS_LABEL:
+                self.ref_labels[_subject(triple)].append(triple.object)
+        self.kept = set(_kept_subjects(iri, self.by_subject))
+        self.done: set[str] = set()
+        self.separate: list[str] = []
+        self.extension = extension
+
+    def type_name(self, iri: str, default: str | None = None) -> str | None:
+        for cls in self.ref_types.get(iri, []):
+            name = self.vocab.classes.get(cls)
+            if name:
+                return name
+        return default
+
+    def node(self, subject: str) -> dict[str, Any]:
+        self.done.add(subject)
+        triples = self.by_subject[subject]
+        kind = self.type_name(subject)
+        out: dict[str, Any] = {"id": subject}
+        if kind:
+            out["type"] = kind
+        label = _pick_label(self.ref_labels.get(subject, []))
+        if label is not None:
+            out["_label"] = label
+        scoped = self.vocab.scoped.get(kind or "", {})
+        values: dict[str, list[Any]] = defaultdict(list)
+        terms: dict[str, _Term] = {}
+        languages: list[str] = []
+        for triple in triples:
+            pred = triple.predicate.value
+            if _is_bookkeeping(triple) or pred in (RDF_TYPE, RDFS_LABEL):
+                continue
+            term = scoped.get(pred) or self.vocab.terms.get(pred) or _Term(pred, True, None)
+            terms[term.name] = term
+            obj = triple.object
+            if isinstance(obj, Literal) and obj.language and pred == CONTENT:
+                languages.append(obj.language)
+            values[term.name].append(self.value(term, pred, obj, kind))
+        for tag in dict.fromkeys(languages):
+            lang, name = language_iri(tag)
+            values["language"].append({"id": lang, "type": "Language", "_label": name})
+            terms["language"] = _Term("language", True, "@id")
+        for name in sorted(values, key=lambda n: (n != "identified_by", n)):
+            items = values[name]
+            out[name] = items if terms[name].is_set or len(items) > 1 else items[0]
+        return out
+
+    def value(self, term: _Term, pred: str, obj: Any, subject_kind: str | None) -> Any:
+        if isinstance(obj, Literal):
+            return self.literal(term, obj)
+        if not isinstance(obj, NamedNode):  # a blank node: Museion mints none
+            return {"id": f"_:{obj.value}"}
+        target = obj.value
+        if target in self.kept and target not in self.done and pred not in SEPARATE:
+            return self.node(target)
+        if pred in SEPARATE and target.startswith(self.iri + "/"):
+            self.separate.append(target)
+        ref: dict[str, Any] = {"id": target}
+        if term.name == "equivalent":  # the same entity elsewhere: of the same class
+            kind = subject_kind
+        else:
+            kind = self.type_name(target, _RANGE.get(term.name, "Type"))
+        if kind:
+            ref["type"] = kind
+        label = _pick_label(self.ref_labels.get(target, [])) or _LABELS.get(target)
+        if label is not None:
+            ref["_label"] = label
+        return ref
+
+    def literal(self, term: _Term, obj: Literal) -> Any:
+        datatype = obj.datatype.value
+        if obj.language:
+            return obj.value
+        if term.name == "value" and datatype == XSD + "decimal" and self.extension:
+            # a JSON number, typed xsd:decimal again by the extension context
+            number = float(obj.value)
+            return int(number) if number.is_integer() and "." not in obj.value else number
+        if datatype == XSD + "string" and term.coerce is None:
+            return obj.value
+        if term.coerce == datatype:
+            return obj.value
+        return {"@value": obj.value, "@type": datatype}

@@ -6,6 +6,7 @@ writes; the first of each list is the default for ``*/*`` and for a missing ``Ac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -153,19 +154,49 @@ def parse_accept(header: str | None) -> list[_Range]:
     return ranges
 
 
+_GRAPH_HINTS = {
+    "xml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "n3": "ttl",
+    "text/n3": "ttl",
+    "text/rdf+n3": "ttl",
+    "json": "jsonld",
+    "application/x-json+ld": "jsonld",
+}
+"""What clients mean by a ``format`` value when the answer is a graph (SPARQLWrapper sends
+``format=xml`` for RDF/XML and ``format=n3`` for Turtle's superset)."""
+
+
+def _hinted(hints: Iterable[str], offered: tuple[Format, ...]) -> Format | None:
+    """The first offered format a ``format`` value names (a short name or a media type; one
+    parameter may list several, comma-separated)."""
+    graphs = offered and offered[0] in GRAPH_FORMATS
+    for hint in hints:
+        for part in hint.split(","):
+            wanted = part.split(";")[0].strip().lower()
+            if graphs:
+                wanted = _GRAPH_HINTS.get(wanted, wanted)
+            wanted = _SHORT_NAMES.get(wanted, wanted)
+            for fmt in offered:
+                if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+                    return fmt
+    return None
+
+
 def negotiate(
     accept: str | None,
     offered: tuple[Format, ...],
-    format_param: str | None = None,
+    format_param: str | Iterable[str] | None = None,
 ) -> Format:
-    """The offered format the client prefers most; ties go to the server's order."""
-    if format_param:
-        wanted = format_param.strip().lower()
-        wanted = _SHORT_NAMES.get(wanted, wanted)
-        for fmt in offered:
-            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
-        raise NotAcceptable(offered)
+    """The offered format the client prefers most; ties go to the server's order.
+
+    ``format`` (what SPARQLWrapper, YASGUI and browsers' links send) is a hint: a value that
+    names an offered format wins; one that names none yields to ``Accept``, so a request is
+    406 only when neither can be served."""
+    hints = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    hinted = _hinted([h for h in hints if h.strip()], offered)
+    if hinted is not None:
+        return hinted
     ranges = parse_accept(accept)
     best: tuple[float, int, int, int] | None = None
     chosen: Format | None = None

@@ -398,7 +398,9 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     if job.representation == "linked-art":
-        document = linked_art_document(found.iri, [*found.triples, *found.references])
+        document = linked_art_document(
+            found.iri, found.triples, found.references, base_iri=worker.settings.base_iri
+        )
         return Reply(
             content_type=f'application/ld+json;profile="{LINKED_ART_PROFILE}"',
             body=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),

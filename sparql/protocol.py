@@ -41,6 +41,8 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    """``format`` parameters (query string or form): a hint at the answer's format."""
 
     @property
     def names_dataset(self) -> bool:
@@ -205,7 +207,12 @@ def _query(params: _Params, text: str) -> QueryRequest:
             )
     if not text.strip():
         raise ProtocolError("the query is empty", http_status=400)
-    return QueryRequest(text, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
+    return QueryRequest(
+        text,
+        _iris(params, "default-graph-uri"),
+        _iris(params, "named-graph-uri"),
+        params.many("format") + params.many("output"),
+    )
 
 
 def _update(params: _Params, text: str) -> UpdateRequest:

@@ -3,6 +3,7 @@
 Aggregates live in their own named graph, ``{base}graph/reconciliation``:
 
     <{base}person/{id}> a crm:E21_Person ;            # E74_Group, E53_Place
+        crm:P2_has_type museion:aggregate ;               # Linked Art: classified_as
         rdfs:label "Pablo Picasso" ;                     # the best label per language
         crm:P1_is_identified_by <{base}person/{id}/name/1> ;
         la:equivalent <{base}tate/person/1767>, <{base}cmoa/person/...>,   # each member
@@ -83,7 +84,10 @@ def aggregate_quads(
     graph: NamedNode, iri: NamedNode, cluster: Cluster, entities: dict[str, Entity]
 ) -> list[Quad]:
     members = [entities[m] for m in cluster.members]
-    quads = [Quad(iri, RDF.type, AGGREGATE_KINDS[cluster.kind], graph)]
+    quads = [
+        Quad(iri, RDF.type, AGGREGATE_KINDS[cluster.kind], graph),
+        Quad(iri, CRM.P2_has_type, MUSEION.aggregate, graph),
+    ]
     for n, (text, language) in enumerate(best_labels(members), start=1):
         name = NamedNode(f"{iri.value}/name/{n}")
         quads += [

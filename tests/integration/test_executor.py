@@ -23,6 +23,8 @@ def test_an_update_never_creates_an_empty_working_store(tmp_path: Path) -> None:
 
 def test_nothing_published_yet_is_503(tmp_path: Path) -> None:
     settings = EndpointSettings(base_iri="https://data.example.org/", published_dir=tmp_path)
-    reply = Worker(settings).handle(QueryJob("ASK {}", "http://localhost/sparql", "json", "ttl"))
+    reply = Worker(settings).handle(
+        QueryJob("ASK {}", "http://localhost/sparql", "application/json")
+    )
     assert reply.status == 503
     assert b"museion harvest" in reply.body
