@@ -105,7 +105,9 @@ def object_core(r: Record, record: etree._Element, descriptive: etree._Element |
         for work_type in classification.iterfind(f"{L}objectWorkTypeWrap/{L}objectWorkType"):
             r.classify(o, concept(work_type, lang), "object-type", AAT.TYPE_OF_WORK)
         for item in classification.iterfind(f"{L}classificationWrap/{L}classification"):
-            r.classify(o, concept(item, lang), "classification")
+            r.classify(
+                o, concept(item, lang), "classification", _kind_of(r, item, "classification-type")
+            )
     ident = descriptive.find(L + "objectIdentificationWrap")
     if ident is None:
         return
@@ -159,8 +161,14 @@ def _titles(r: Record, ident: etree._Element) -> None:
     """Every title in every language: preferred titles are primary names, the rest alternate;
     the first preferred title per language is also the object's ``rdfs:label``."""
     values: list[tuple[Text, bool]] = []
+    title_types: dict[tuple[str, str | None], NamedNode] = {}
     for title_set in ident.iterfind(f"{L}titleWrap/{L}titleSet"):
-        values.extend(appellations(title_set, r.language))
+        found = appellations(title_set, r.language)
+        values.extend(found)
+        kind = _kind_of(r, title_set, "title-type")
+        if kind is not None:
+            for value, _ in found:
+                title_types.setdefault((value.value, value.language), kind)
     if not values:
         # LIDO requires a title or an objectName; a record without one still maps, namelessly.
         r.b.warnings.append("the record has no title")
@@ -175,6 +183,9 @@ def _titles(r: Record, ident: etree._Element) -> None:
     for n, (value, preferred) in enumerate(unique, start=1):
         kind = AAT.PRIMARY_NAME if preferred else AAT.ALTERNATE_NAME
         r.b.name(r.obj, r.node("title", n), value.value, value.language, kind)
+        title_type = title_types.get((value.value, value.language))
+        if title_type is not None:
+            r.b.add(r.node("title", n), CRM.P2_has_type, title_type)
         if preferred and value.language not in labelled:
             labelled.add(value.language)
             r.label(r.obj, value)
@@ -185,11 +196,15 @@ def _inscriptions(r: Record, ident: etree._Element) -> None:
     of an inscription is a statement about the object."""
     for n, item in enumerate(ident.iterfind(f"{L}inscriptionsWrap/{L}inscriptions"), start=1):
         lang = language(item, r.language)
+        side = _side(attr(item, "type"))
+        kind = side or _kind_of(r, item, "inscription-type")
         for k, text in enumerate(texts(item, L + "inscriptionTranscription", lang), start=1):
             node = r.node("inscription", n if k == 1 else f"{n}-{k}")
             r.b.add(r.obj, CRM.P128_carries, node)
             r.b.a(node, CRM.E33_Linguistic_Object)
             r.b.add(node, CRM.P2_has_type, AAT.INSCRIPTIONS)
+            if kind is not None:
+                r.b.add(node, CRM.P2_has_type, kind)
             r.b.add(node, CRM.P190_has_symbolic_content, r.b.text(text.value, text.language))
         descriptions = item.iterfind(f"{L}inscriptionDescription/{L}descriptiveNoteValue")
         for k, element in enumerate(descriptions, start=1):
@@ -203,11 +218,48 @@ def _inscriptions(r: Record, ident: etree._Element) -> None:
                 )
 
 
+_SIDES = {
+    "front": AAT.OBVERSE,
+    "obverse": AAT.OBVERSE,
+    "vorderseite": AAT.OBVERSE,
+    "avers": AAT.OBVERSE,
+    "recto": AAT.OBVERSE,
+    "back": AAT.REVERSE,
+    "reverse": AAT.REVERSE,
+    "rückseite": AAT.REVERSE,
+    "rueckseite": AAT.REVERSE,
+    "revers": AAT.REVERSE,
+    "verso": AAT.REVERSE,
+}
+"""The side of a coin or sheet an inscription is on, as numismatic feeds name it."""
+
+
+def _side(value: str) -> NamedNode | None:
+    key = value.rstrip("/").rsplit("/", 1)[-1].strip().lower()
+    return _SIDES.get(key)
+
+
+def _kind_of(r: Record, element: etree._Element, scheme: str) -> NamedNode | None:
+    """The ``lido:type`` of a title set, classification or inscription as a concept: an IRI
+    (AAT, LIDO terminology) as itself, a word as a local concept of the source."""
+    value = attr(element, "type")
+    if not value:
+        return None
+    return r.concept(
+        LidoConcept(
+            ids=[(value, "")] if is_uri(value) else [],
+            labels=[] if is_uri(value) else [Text(value, None)],
+        ),
+        scheme,
+    )
+
+
 def _repositories(r: Record, ident: etree._Element) -> None:
     """The current repository keeps the object; its work ID is the accession number; its
     location is where the object is. Former repositories keep only their numbers."""
     kept = False
     numbers = 0
+    pages = 0
     for repo in ident.iterfind(f"{L}repositoryWrap/{L}repositorySet"):
         kind = attr(repo, "type").lower()
         current = not kind or "current" in kind or kind.endswith(("lido00475", "lido01017"))
@@ -222,6 +274,12 @@ def _repositories(r: Record, ident: etree._Element) -> None:
         for work_id in repo.iterfind(L + "workID"):
             value = clean(work_id.text)
             if not value:
+                continue
+            if value.lower().startswith(("http://", "https://")):
+                # A web address in the number slot is the object's page, not its number: the
+                # inventory number that follows it is the accession number.
+                pages += 1
+                r.b.web_page(r.obj, r.node("page", "repository", pages), value)
                 continue
             numbers += 1
             node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
