@@ -335,8 +335,9 @@ def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension
         r.b.warnings.append(f"no dimension could be read from {display.value!r}")
         r.b.unparsed.append(("dimensions", display.value))
         return []
-    whole = parsed.whole.dimensions if parsed.whole is not None else parsed.dimensions
-    return [Dimension.of(d) for d in whole]
+    if parsed.whole is None:  # only a frame, a base ...: not the object's own dimensions
+        return []
+    return [Dimension.of(d) for d in parsed.whole.dimensions]
 
 
 def _measurement(
