@@ -202,8 +202,8 @@ def test_a_key_after_a_product_says_what_it_measures_and_d_beside_a_height_is_a_
     assert found == [("height", "36"), ("diameter", "24")]
     found = [(d.kind, str(d.value)) for d in parse_dimensions("H x D: 12 x 8 cm", "de")]
     assert found == [("height", "12"), ("diameter", "8")]
-    found = [d.kind for d in parse_dimensions("30 x 20 x 10 cm (H x B x T)", "de")]
-    assert found == ["height", "width", "depth"]
+    kinds = [d.kind for d in parse_dimensions("30 x 20 x 10 cm (H x B x T)", "de")]
+    assert kinds == ["height", "width", "depth"]
 
 
 def test_measured_values_as_partners_fill_them() -> None:
