@@ -19,6 +19,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .authorities import normalise_authority
 from .iris import Minter
 from .links import REFUSED_SCHEMES, Link, LinkKind, classify_link, scheme_of
+from .normalise.dimensions import MeasuredDimension
 from .normalise.language import language_tag
 from .normalise.text import clean_text
 from .normalise.units import Unit, to_base
@@ -26,6 +27,7 @@ from .vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "DIMENSION_TYPES",
     "Concept",
     "Dimension",
     "Lang",
@@ -80,6 +82,25 @@ class Dimension:
     measured: Unit | None = None
     """The unit as Museion knows it; when it is not centimetres or grams, the dimension is
     also given in those, so that one triple pattern compares every partner's widths."""
+
+    @classmethod
+    def of(cls, measured: MeasuredDimension) -> Dimension:
+        """A dimension read by ``mappings.normalise`` (a statement, a LIDO measurement), with
+        its unit kept so that ``RecordBuilder.dimension`` adds the centimetre (gram) copy."""
+        unit = measured.unit
+        return cls(DIMENSION_TYPES[measured.kind], measured.value, unit.concept, unit)
+
+
+DIMENSION_TYPES = {
+    "height": AAT.HEIGHT,
+    "width": AAT.WIDTH,
+    "depth": AAT.DEPTH,
+    "diameter": AAT.DIAMETER,
+    "weight": AAT.WEIGHT,
+    "length": AAT.LENGTH,
+    "thickness": AAT.THICKNESS,
+}
+"""``normalise.DIMENSION_KINDS`` → the AAT type of each kind of dimension."""
 
 
 @dataclass(slots=True)

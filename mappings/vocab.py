@@ -243,7 +243,10 @@ class CRM:
     P138_represents = _crm("P138_represents")
     P138i_has_representation = _crm("P138i_has_representation")
     P168_place_is_defined_by = _crm("P168_place_is_defined_by")
+    P140i_was_attributed_by = _crm("P140i_was_attributed_by")
+    P141_assigned = _crm("P141_assigned")
     P141i_was_assigned_by = _crm("P141i_was_assigned_by")
+    P177_assigned_property_of_type = _crm("P177_assigned_property_of_type")
     P190_has_symbolic_content = _crm("P190_has_symbolic_content")
 
 
@@ -285,6 +288,8 @@ class AAT:
     CREDIT_LINE = aat("300026687")
     RIGHTS_STATEMENT = aat("300435434")
     PROVENANCE_STATEMENT = aat("300435438")
+    BIBLIOGRAPHY = aat("300026497")
+    """A bibliography statement: literature about the object (Linked Art's citation text)."""
     INSCRIPTION = aat("300435414")
     INSCRIPTIONS = aat("300028702")
     """The inscription itself (a text an object carries), as opposed to INSCRIPTION, a
@@ -321,6 +326,8 @@ class AAT:
     MOUNT = aat("300131087")
     BASE = aat("300001656")
     SUPPORT = aat("300014844")
+    OBVERSE = aat("300078814")
+    REVERSE = aat("300078820")
     # sets, activities, roles
     COLLECTION = aat("300025976")
     EXHIBITION = aat("300054766")

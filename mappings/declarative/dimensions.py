@@ -7,9 +7,9 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from ..builder import Dimension, RecordBuilder, to_decimal
+from ..builder import DIMENSION_TYPES, Dimension, RecordBuilder, to_decimal
 from ..iris import label_key, slug
-from ..normalise.dimensions import DimensionGroup, MeasuredDimension, parse_dimension_statement
+from ..normalise.dimensions import DimensionGroup, parse_dimension_statement
 from ..normalise.units import unit_for
 from ..terms import Vocabularies
 from ..vocab import AAT
@@ -17,16 +17,6 @@ from .fields import compile_fields
 from .schema import DimensionsModel
 
 __all__ = ["DIMENSION_TYPES", "DimensionSpec"]
-
-DIMENSION_TYPES = {
-    "height": AAT.HEIGHT,
-    "width": AAT.WIDTH,
-    "depth": AAT.DEPTH,
-    "diameter": AAT.DIAMETER,
-    "weight": AAT.WEIGHT,
-    "length": AAT.LENGTH,
-    "thickness": AAT.THICKNESS,
-}
 
 
 class DimensionSpec:
@@ -58,7 +48,7 @@ class DimensionSpec:
                     b.unparsed.append(("dimensions", str(text)))
                     continue
                 if parsed.whole is not None:
-                    dims.extend(_dimension(d) for d in parsed.whole.dimensions)
+                    dims.extend(Dimension.of(d) for d in parsed.whole.dimensions)
                 parts.extend(g for g in parsed.parts if g.dimensions)
         if not dims:
             dims = self._numeric_dimensions(obj, b)
@@ -105,10 +95,4 @@ class DimensionSpec:
                 o, node, vocab.concept("part_type", name, b.minter, b.language), group.label or name
             )
             for n, dim in enumerate(group.dimensions, start=1):
-                b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), _dimension(dim))
-
-
-def _dimension(measured: MeasuredDimension) -> Dimension:
-    return Dimension(
-        DIMENSION_TYPES[measured.kind], measured.value, measured.unit.concept, measured.unit
-    )
+                b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), Dimension.of(dim))

@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode
 
 from ..builder import RecordBuilder
 from ..iris import Minter, label_key, slug
+from ..normalise.text import clean_text
 from ..terms import Vocabularies, aat_label
 from ..vocab import AAT, AAT_NS, CRM, LA, RDFS
 from .authorities import iconclass, is_uri, normalise, priority
@@ -173,7 +174,11 @@ class Record:
                 self.label(subject, value)
 
     def statement(self, subject: NamedNode, node: NamedNode, value: Text, kind: NamedNode) -> None:
-        self.b.statement(subject, node, value.value, kind, value.language)
+        """A statement's text without the HTML some partners put in LIDO's plain-text fields
+        (``&lt;br/&gt;``, ``&lt;i&gt;``): markup is how a page showed it, not what it says."""
+        text = clean_text(value.value, html_markup=True)
+        if text:
+            self.b.statement(subject, node, text, kind, value.language)
 
     def member(self, subject: NamedNode, collection: NamedNode) -> None:
         self.b.add(subject, LA.member_of, collection)

@@ -21,8 +21,47 @@ __all__ = ["EventKind", "event_kind", "event_type_iri", "event_types"]
 
 TERMS = "http://terminology.lido-schema.org/"
 
+# museum-digital's own event types (https://event-types.museum-digital.org/N, with German
+# terms), by their meaning in museum-digital's handbook ("Ereignistypen"); the others — written,
+# depicted, mentioned, signed ... — stay typed activities.
+_MUSEUM_DIGITAL = {
+    "1": "lido00007",  # Hergestellt: produced
+    "2": "lido00002",  # Gefunden: found
+    "3": "lido00228",  # Veröffentlicht: published
+    "6": "lido00011",  # Wurde genutzt: used
+    "8": "lido00010",  # Gesammelt: collected
+    "9": "lido00007",  # Gemalt: painted
+    "19": "lido00007",  # Gezeichnet: drawn
+    "25": "lido00226",  # Beauftragt: commissioned
+    "26": "lido00007",  # Gedruckt: printed
+    "39": "lido00007",  # Zusammengefügt: assembled
+    "41": "lido00001",  # Gekauft: bought
+    "44": "lido00034",  # Restauriert: restored
+    "46": "lido00026",  # Zerstört: destroyed
+    "47": "lido00009",  # Verschollen: lost
+}
+_MUSEUM_DIGITAL_TERMS = {
+    "hergestellt": "lido00007",
+    "gefunden": "lido00002",
+    "veröffentlicht": "lido00228",
+    "wurde genutzt": "lido00011",
+    "gesammelt": "lido00010",
+    "gemalt": "lido00007",
+    "gezeichnet": "lido00007",
+    "beauftragt": "lido00226",
+    "gedruckt": "lido00007",
+    "zusammengefügt": "lido00007",
+    "gekauft": "lido00001",
+    "restauriert": "lido00034",
+    "zerstört": "lido00026",
+    "verschollen": "lido00009",
+}
+_MUSEUM_DIGITAL_ID = re.compile(
+    r"^https?://event-types\.museum-digital\.org/(?:[a-z]{2}/)?(\d+)/?$"
+)
 # LIDO 1.0's event type vocabulary (and common German terms of DDB feeds) → the 1.1 term.
 _ALIASES = {
+    **_MUSEUM_DIGITAL_TERMS,
     "acquisition": "lido00001",
     "erwerb": "lido00001",
     "erwerbung": "lido00001",
@@ -119,6 +158,9 @@ def _term_id(value: str) -> str | None:
     found = _LIDO_ID.match(value)
     if found:
         return found.group(1)
+    found = _MUSEUM_DIGITAL_ID.match(value)
+    if found:
+        return _MUSEUM_DIGITAL.get(found.group(1))
     found = _LIDO_10.match(value)
     if found:
         return _ALIASES.get(found.group(1).replace("_", " ").replace("%20", " ").lower())

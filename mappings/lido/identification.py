@@ -5,14 +5,13 @@ measurements and object-level materials (``objectClassificationWrap`` and
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from lxml import etree
 from pyoxigraph import NamedNode
 
-from ..builder import Dimension, to_decimal
-from ..normalise.dimensions import parse_dimensions
-from ..normalise.units import unit_for
+from ..builder import DIMENSION_TYPES, Dimension
+from ..normalise.dimensions import legend_kinds, parse_dimension_statement, parse_measured_values
+from ..normalise.text import clean_text
+from ..normalise.units import UNITS, Unit, unit_for
 from ..vocab import AAT, AAT_NS, CRM
 from .agents import legal_body, place
 from .authorities import is_uri, normalise
@@ -106,7 +105,9 @@ def object_core(r: Record, record: etree._Element, descriptive: etree._Element |
         for work_type in classification.iterfind(f"{L}objectWorkTypeWrap/{L}objectWorkType"):
             r.classify(o, concept(work_type, lang), "object-type", AAT.TYPE_OF_WORK)
         for item in classification.iterfind(f"{L}classificationWrap/{L}classification"):
-            r.classify(o, concept(item, lang), "classification")
+            r.classify(
+                o, concept(item, lang), "classification", _kind_of(r, item, "classification-type")
+            )
     ident = descriptive.find(L + "objectIdentificationWrap")
     if ident is None:
         return
@@ -160,8 +161,14 @@ def _titles(r: Record, ident: etree._Element) -> None:
     """Every title in every language: preferred titles are primary names, the rest alternate;
     the first preferred title per language is also the object's ``rdfs:label``."""
     values: list[tuple[Text, bool]] = []
+    title_types: dict[tuple[str, str | None], NamedNode] = {}
     for title_set in ident.iterfind(f"{L}titleWrap/{L}titleSet"):
-        values.extend(appellations(title_set, r.language))
+        found = appellations(title_set, r.language)
+        values.extend(found)
+        kind = _kind_of(r, title_set, "title-type")
+        if kind is not None:
+            for value, _ in found:
+                title_types.setdefault((value.value, value.language), kind)
     if not values:
         # LIDO requires a title or an objectName; a record without one still maps, namelessly.
         r.b.warnings.append("the record has no title")
@@ -176,6 +183,9 @@ def _titles(r: Record, ident: etree._Element) -> None:
     for n, (value, preferred) in enumerate(unique, start=1):
         kind = AAT.PRIMARY_NAME if preferred else AAT.ALTERNATE_NAME
         r.b.name(r.obj, r.node("title", n), value.value, value.language, kind)
+        title_type = title_types.get((value.value, value.language))
+        if title_type is not None:
+            r.b.add(r.node("title", n), CRM.P2_has_type, title_type)
         if preferred and value.language not in labelled:
             labelled.add(value.language)
             r.label(r.obj, value)
@@ -186,11 +196,15 @@ def _inscriptions(r: Record, ident: etree._Element) -> None:
     of an inscription is a statement about the object."""
     for n, item in enumerate(ident.iterfind(f"{L}inscriptionsWrap/{L}inscriptions"), start=1):
         lang = language(item, r.language)
+        side = _side(attr(item, "type"))
+        kind = side or _kind_of(r, item, "inscription-type")
         for k, text in enumerate(texts(item, L + "inscriptionTranscription", lang), start=1):
             node = r.node("inscription", n if k == 1 else f"{n}-{k}")
             r.b.add(r.obj, CRM.P128_carries, node)
             r.b.a(node, CRM.E33_Linguistic_Object)
             r.b.add(node, CRM.P2_has_type, AAT.INSCRIPTIONS)
+            if kind is not None:
+                r.b.add(node, CRM.P2_has_type, kind)
             r.b.add(node, CRM.P190_has_symbolic_content, r.b.text(text.value, text.language))
         descriptions = item.iterfind(f"{L}inscriptionDescription/{L}descriptiveNoteValue")
         for k, element in enumerate(descriptions, start=1):
@@ -204,11 +218,48 @@ def _inscriptions(r: Record, ident: etree._Element) -> None:
                 )
 
 
+_SIDES = {
+    "front": AAT.OBVERSE,
+    "obverse": AAT.OBVERSE,
+    "vorderseite": AAT.OBVERSE,
+    "avers": AAT.OBVERSE,
+    "recto": AAT.OBVERSE,
+    "back": AAT.REVERSE,
+    "reverse": AAT.REVERSE,
+    "rückseite": AAT.REVERSE,
+    "rueckseite": AAT.REVERSE,
+    "revers": AAT.REVERSE,
+    "verso": AAT.REVERSE,
+}
+"""The side of a coin or sheet an inscription is on, as numismatic feeds name it."""
+
+
+def _side(value: str) -> NamedNode | None:
+    key = value.rstrip("/").rsplit("/", 1)[-1].strip().lower()
+    return _SIDES.get(key)
+
+
+def _kind_of(r: Record, element: etree._Element, scheme: str) -> NamedNode | None:
+    """The ``lido:type`` of a title set, classification or inscription as a concept: an IRI
+    (AAT, LIDO terminology) as itself, a word as a local concept of the source."""
+    value = attr(element, "type")
+    if not value:
+        return None
+    return r.concept(
+        LidoConcept(
+            ids=[(value, "")] if is_uri(value) else [],
+            labels=[] if is_uri(value) else [Text(value, None)],
+        ),
+        scheme,
+    )
+
+
 def _repositories(r: Record, ident: etree._Element) -> None:
     """The current repository keeps the object; its work ID is the accession number; its
     location is where the object is. Former repositories keep only their numbers."""
     kept = False
     numbers = 0
+    pages = 0
     for repo in ident.iterfind(f"{L}repositoryWrap/{L}repositorySet"):
         kind = attr(repo, "type").lower()
         current = not kind or "current" in kind or kind.endswith(("lido00475", "lido01017"))
@@ -223,6 +274,12 @@ def _repositories(r: Record, ident: etree._Element) -> None:
         for work_id in repo.iterfind(L + "workID"):
             value = clean(work_id.text)
             if not value:
+                continue
+            if value.lower().startswith(("http://", "https://")):
+                # A web address in the number slot is the object's page, not its number: the
+                # inventory number that follows it is the accession number.
+                pages += 1
+                r.b.web_page(r.obj, r.node("page", "repository", pages), value)
                 continue
             numbers += 1
             node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
@@ -241,8 +298,11 @@ def _repositories(r: Record, ident: etree._Element) -> None:
 
 def _measurements(r: Record, ident: etree._Element) -> None:
     """Each ``objectMeasurementsSet``: its display text as a dimension statement, and each
-    measurement with its type, unit and value. A set with only a display text is read as the
-    declarative mappings read one ("203 x 314 cm": height × width)."""
+    measurement with its type, unit and value ("12,5", "ca. 30", "216 x 164" for a type
+    "Höhe x Breite"). A set whose measurements give no value is read from its display text
+    as the declarative mappings read one ("203 x 314 cm": height × width; "(H x D)": height
+    and diameter). A dimension in millimetres, metres or inches also gets its centimetres
+    (``RecordBuilder.dimension``), so one query compares every partner's widths."""
     dims: list[Dimension] = []
     statements = 0
     for mset in ident.iterfind(f"{L}objectMeasurementsWrap/{L}objectMeasurementsSet"):
@@ -254,41 +314,63 @@ def _measurements(r: Record, ident: etree._Element) -> None:
                 "statement", "dimensions" if statements == 1 else f"dimensions/{statements}"
             )
             r.statement(r.obj, node, display, AAT.DIMENSION_STATEMENT)
-        measured = list(mset.iterfind(f"{L}objectMeasurements/{L}measurementsSet"))
-        for item in measured:
-            dim = _measurement(r, item, lang)
-            if dim is not None:
-                dims.append(dim)
-        if not measured:
+        found: list[Dimension] = []
+        units: list[Unit] = []
+        for item in mset.iterfind(f"{L}objectMeasurements/{L}measurementsSet"):
+            found.extend(_measurement(r, item, lang, units))
+        if not found:
             for display in displays[:1]:
-                parsed = parse_dimensions(display.value)
-                dims.extend(
-                    Dimension(_DIMENSIONS[d.kind], d.value, d.unit.concept)
-                    for d in parsed
-                    if d.kind in _DIMENSIONS
-                )
+                found.extend(_from_display(r, display, units[0] if units else None))
+        dims.extend(found)
     for n, dim in enumerate(dims, start=1):
         r.b.dimension(r.obj, r.node("dimension", n), dim)
 
 
-def _measurement(r: Record, item: etree._Element, lang: str | None) -> Dimension | None:
+def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension]:
+    text = clean_text(display.value, html_markup=True)
+    parsed = parse_dimension_statement(text, display.language)
+    if not parsed.parsed and unit is not None:  # "36 x 24 x 4.5" with the unit given apart
+        parsed = parse_dimension_statement(f"{text} {unit.code}", display.language)
+    if not parsed.parsed:
+        r.b.warnings.append(f"no dimension could be read from {display.value!r}")
+        r.b.unparsed.append(("dimensions", display.value))
+        return []
+    if parsed.whole is None:  # only a frame, a base ...: not the object's own dimensions
+        return []
+    return [Dimension.of(d) for d in parsed.whole.dimensions]
+
+
+def _measurement(
+    r: Record, item: etree._Element, lang: str | None, units: list[Unit]
+) -> list[Dimension]:
     type_ = concept(item.find(L + "measurementType"), lang)
     unit_ = concept(item.find(L + "measurementUnit"), lang)
     raw = clean(item.findtext(L + "measurementValue"))
-    value: Decimal | None = to_decimal(raw)
-    if value is None:
+    found = parse_measured_values(raw) if raw else []
+    if not found:
         if raw:
             r.b.warnings.append(f"measurement value {raw!r} is not a number; left out")
-        return None
+        return []
+    unit_node, unit = _unit(r, unit_)
+    if unit is not None:
+        units.append(unit)
+    if len(found) > 1:  # "216 x 164" measured as "Höhe x Breite"
+        label = type_.label
+        kinds = legend_kinds(label.value, label.language) if label is not None else None
+        if kinds is None or len(kinds) != len(found):
+            kinds = ["height", "width", "depth"][: len(found)]
+        return [
+            Dimension(DIMENSION_TYPES[kind], value, unit_node, unit)
+            for kind, value in zip(kinds, found, strict=False)
+        ]
     kind = _dimension_type(type_)
     if kind is None:
         kind_node = r.concept(type_, "dimension")
         if kind_node is None:
             r.b.warnings.append("a measurement has no type; left out")
-            return None
+            return []
         kind = kind_node
-    unit = _unit(r, unit_)
-    return Dimension(kind, value, unit)
+    return [Dimension(kind, found[0], unit_node, unit)]
 
 
 def _dimension_type(found: LidoConcept) -> NamedNode | None:
@@ -303,23 +385,28 @@ def _dimension_type(found: LidoConcept) -> NamedNode | None:
     return None
 
 
-def _unit(r: Record, found: LidoConcept) -> NamedNode | None:
+_UNIT_OF_CONCEPT = {u.concept.value: u for u in UNITS.values()}
+
+
+def _unit(r: Record, found: LidoConcept) -> tuple[NamedNode | None, Unit | None]:
+    """The unit's IRI, and the unit as Museion knows it (None for pixels and other units it
+    cannot convert)."""
     for value in found.all_ids():
         iri = normalise(value)
         if iri.startswith(AAT_NS):
-            return NamedNode(iri)
+            return NamedNode(iri), _UNIT_OF_CONCEPT.get(iri)
         code = _UNIT_IRIS.get(iri)
         if code is not None:
             unit = unit_for(code)
             if unit is not None:
-                return unit.concept
+                return unit.concept, unit
     for label in found.labels:
         unit = unit_for(label.value)
         if unit is not None:
-            return unit.concept
+            return unit.concept, unit
     if found:
-        return r.concept(found, "unit", CRM.E58_Measurement_Unit)
-    return None
+        return r.concept(found, "unit", CRM.E58_Measurement_Unit), None
+    return None, None
 
 
 def materials(

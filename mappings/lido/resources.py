@@ -18,7 +18,7 @@ from ..vocab import AAT, CRM, DIG, LA
 from .agents import actor, legal_body, place
 from .authorities import is_uri, normalise
 from .common import Record
-from .reader import L, LidoConcept, attr, clean, concept, concepts, language, texts, values
+from .reader import L, LidoConcept, Text, attr, clean, concept, concepts, language, texts, values
 
 __all__ = ["record_wrap", "related_works", "resources", "rights", "subjects"]
 
@@ -65,43 +65,95 @@ def subjects(r: Record, descriptive: etree._Element) -> None:
         r.b.a(visual, CRM.E36_Visual_Item)
 
 
+_CITATION_WORDS = (
+    "lido00617",  # is documented in
+    "document",
+    "dokumentiert",
+    "literatur",
+    "literature",
+    "bibliograph",
+    "citation",
+    "zitat",
+    "p70i",
+    "p67i",
+    "p129i",
+    "is subject of",
+    "ist thema von",
+)
+
+
 def _relation(found: LidoConcept) -> tuple[NamedNode, NamedNode]:
-    words = " ".join([*found.all_ids(), *(t.value.lower() for t in found.labels)])
-    if "lido00617" in words or "document" in words:
-        return CRM.P70i_is_documented_in, CRM.E31_Document
-    if "has part" in words or "consists of" in words:
+    words = " ".join([*found.all_ids(), *(t.value for t in found.labels)]).lower()
+    if "has part" in words or "consists of" in words or "composed of" in words:
         return CRM.P46_is_composed_of, CRM.E22_Human_Made_Object
-    if "part of" in words:
+    if "hat teil" in words or "lido00573" in words or "p46_" in words:
+        return CRM.P46_is_composed_of, CRM.E22_Human_Made_Object
+    if "part of" in words or "teil von" in words or "lido00574" in words or "p46i" in words:
         return CRM.P46i_forms_part_of, CRM.E22_Human_Made_Object
     return CRM.P130_shows_features_of, CRM.E22_Human_Made_Object
 
 
+def _is_citation(work_set: etree._Element, relation: LidoConcept) -> bool:
+    """A related "work" that is a text about the object — literature, a catalogue, a patent
+    the record cites — is a bibliography statement, not another object."""
+    words = " ".join([*relation.all_ids(), *(t.value for t in relation.labels)]).lower()
+    if any(word in words for word in _CITATION_WORDS):
+        return True
+    notes = work_set.iterfind(f"{L}relatedWork/{L}object/{L}objectNote")
+    return any(
+        attr(note, "type").lower() in ("citation", "literature", "literatur") for note in notes
+    )
+
+
 def related_works(r: Record, descriptive: etree._Element) -> None:
-    """A related work documents the object (``P70i_is_documented_in``), is a part or whole of
-    it (``P46``), or is otherwise related (``P130_shows_features_of``, CRM's "similar to")."""
+    """A related work is a part or whole of the object (``P46``) or otherwise related
+    (``P130_shows_features_of``, CRM's "similar to"); the relation type the record gives is
+    kept, as Linked Art keeps it, on an attribute assignment (``attributed_by``) that assigned
+    the related work with that property. Literature and other texts about the object become
+    bibliography statements the object is referred to by, with the cited work's identifiers
+    and web pages."""
     wrap = descriptive.find(f"{L}objectRelationWrap/{L}relatedWorksWrap")
     if wrap is None:
         return
     for n, work_set in enumerate(wrap.iterfind(L + "relatedWorkSet"), start=1):
         lang = language(work_set, r.language)
-        prop, cls = _relation(concept(work_set.find(L + "relatedWorkRelType"), lang))
+        relation = concept(work_set.find(L + "relatedWorkRelType"), lang)
         node = r.node("related", n)
         labels = texts(work_set, L + "displayRelatedWork", lang)
         work = work_set.find(f"{L}relatedWork/{L}object")
+        display = work_set.find(f"{L}relatedWork/{L}displayObject")
+        if display is not None:
+            labels += texts(work_set, f"{L}relatedWork/{L}displayObject", lang)
         ids: list[str] = []
         pages: list[str] = []
+        notes = []
         if work is not None:
             labels += texts(work, L + "displayObject", lang)
             ids = values(work, L + "objectID")
             pages = values(work, L + "objectWebResource")
-            if not labels:
-                labels = texts(work, L + "objectNote", lang)
+            notes = texts(work, L + "objectNote", lang)
+        if not labels:
+            labels = notes[:1]
         if not (labels or ids or pages):
             continue
-        r.b.add(r.obj, prop, node)
-        r.b.a(node, cls)
-        for label in labels[:1]:
-            r.label(node, label)
+        if _is_citation(work_set, relation):
+            texts_ = labels[:1] + [t for t in notes if t not in labels[:1]]
+            text = "; ".join(t.value for t in texts_) or (pages or ids)[0]
+            lang_of = texts_[0].language if texts_ else None
+            r.statement(r.obj, node, Text(text, lang_of), AAT.BIBLIOGRAPHY)
+        else:
+            prop, cls = _relation(relation)
+            r.b.add(r.obj, prop, node)
+            r.b.a(node, cls)
+            for label in labels[:1]:
+                r.label(node, label)
+            if relation:
+                assignment = NamedNode(f"{node.value}/relation")
+                r.b.add(r.obj, CRM.P140i_was_attributed_by, assignment)
+                r.b.a(assignment, CRM.E13_Attribute_Assignment)
+                r.b.add(assignment, CRM.P141_assigned, node)
+                r.b.add(assignment, CRM.P177_assigned_property_of_type, prop)
+                r.classify(assignment, relation, "relation-type")
         for k, value in enumerate(ids, start=1):
             if is_uri(value):
                 r.b.equivalent(node, normalise(value))
@@ -240,6 +292,8 @@ def resources(r: Record, admin: etree._Element) -> None:
                 r.b.add(digital, CRM.P2_has_type, AAT.DIGITAL_IMAGE)
             r.b.add(digital, LA.access_point, target)
             digitals.append(digital)
+        for perspective in concepts(resource, L + "resourcePerspective", lang):
+            r.classify(node, perspective, "perspective")
         for k, value in enumerate(values(resource, L + "resourceID"), start=1):
             r.b.identifier(node, NamedNode(f"{node.value}/id/{k}"), value, None)
         for k, text in enumerate(texts(resource, L + "resourceDescription", lang), start=1):

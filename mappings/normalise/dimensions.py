@@ -15,6 +15,9 @@ Conventions, the same for every partner:
   parts; so is every segment whose label repeats (six "support:" lines are six sheets).
 - Decimal commas are read as decimal points ("3,5 cm"), except a comma before exactly three
   digits, which separates thousands ("1,200 lb").
+- A key says what a product measures: "36 x 24 cm (H x D)", "Höhe x Breite: 216 x 164 mm".
+  A "D" beside a height and no width is a diameter (German "Durchmesser": a round thing is
+  measured by its height and diameter); beside a width it is a depth.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ __all__ = [
     "DimensionGroup",
     "DimensionStatement",
     "MeasuredDimension",
+    "legend_kinds",
     "parse_dimension_statement",
     "parse_dimensions",
+    "parse_measured_values",
     "parse_number",
 ]
 
@@ -193,6 +198,48 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
+_APPROXIMATE = re.compile(
+    r"^\s*(?:ca\.?|circa|c\.|approx\.?|approximately|about|etwa|um|env\.?|environ|~|≈)\s*",
+    re.IGNORECASE,
+)
+
+
+def parse_measured_values(text: str) -> list[Decimal]:
+    """The numbers of a value field as partners fill it: ``"12,5"``, ``"ca. 30"``,
+    ``"216 x 164"`` (one per measured dimension, in order); [] if any part is not a number."""
+    parts = re.split(_SEP, text.strip())
+    found = []
+    for part in parts:
+        number = parse_number(_APPROXIMATE.sub("", part).strip().rstrip("."))
+        if number is None:
+            return []
+        found.append(number)
+    return found
+
+
+def legend_kinds(text: str, language: str | None = None) -> list[str] | None:
+    """The kinds a key such as ``"H x D"`` or ``"Höhe x Breite x Tiefe"`` names, in order;
+    None if the text is not such a key."""
+    tokens = [t.strip().casefold().rstrip(".") for t in re.split(_SEP, text.strip())]
+    if len(tokens) < 2 or len(tokens) > 3:
+        return None
+    letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
+    widths = {"w", "b", "br", "l", "width", "breite", "largeur"}
+    kinds = []
+    for token in tokens:
+        if token == "d":
+            kind: str | None = "depth" if widths & set(tokens) else "diameter"
+        else:
+            kind = _kind(token, letters) if token else None
+        if kind is None or kind == "weight":
+            return None
+        kinds.append(kind)
+    return kinds
+
+
+_LEGEND = re.compile(r"\((?P<keys>[^\W\d_]{1,12}\.?(?:\s*[x×X]\s*[^\W\d_]{1,12}\.?){1,2})\)")
+
+
 def parse_dimensions(statement: str, language: str | None = None) -> list[MeasuredDimension]:
     """Every measure a statement gives, in the first unit system of each segment."""
     return parse_dimension_statement(statement, language).dimensions
@@ -211,10 +258,18 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
         if not segment.strip():
             continue
         label, rest = _label(segment)
+        legend = legend_kinds(label, language) if label else None
+        if legend is not None:  # "Höhe x Breite: 216 x 164 mm" is a key, not a part
+            label = ""
+        else:
+            key = _LEGEND.search(rest)
+            legend = legend_kinds(key["keys"], language) if key else None
+            if key is not None and legend is not None:
+                rest = rest[: key.start()] + rest[key.end() :]
         base, each = _base_label(label)
         primary = re.split(r"\(", rest, maxsplit=1)[0]
         text = primary if re.search(r"\d", primary) else rest
-        dims = _parse_segment(text, label or None, letters)
+        dims = _parse_segment(text, label or None, letters, legend)
         if not label:  # "H 30 cm; B 20 cm": unlabelled segments measure one thing together
             unlabelled.extend(dims)
             continue
@@ -227,7 +282,9 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
 _SEGMENT = re.compile(
     # new lines and semicolons; and, for statements whose lines were joined into one, a space
     # before the next label ("… 419 mm frame: …", "… mm support x 3: …")
-    r"[;\n\r]+|(?<![,\s])\s+(?=(?!(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b)(?:[^\W\d_]+[ ,]*){1,4}"
+    # (not inside a key such as "H x D:")
+    r"[;\n\r]+|(?<![,\s])(?<!\s[x×X])\s+(?=(?![x×X]\s)(?!(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b)"
+    r"(?:[^\W\d_]+[ ,]*){1,4}"
     r"(?:[x×]\s*\d+\s*)?:)"
 )
 _FEET_INCHES = re.compile(
@@ -284,7 +341,9 @@ def _whole(groups: list[DimensionGroup]) -> DimensionGroup | None:
     return min(candidates, key=rank)
 
 
-def _parse_segment(text: str, part: str | None, letters: dict[str, str]) -> list[MeasuredDimension]:
+def _parse_segment(
+    text: str, part: str | None, letters: dict[str, str], legend: list[str] | None = None
+) -> list[MeasuredDimension]:
     dims: list[MeasuredDimension] = []
     taken: list[tuple[int, int]] = []
     product = _PRODUCT.search(text)
@@ -292,8 +351,10 @@ def _parse_segment(text: str, part: str | None, letters: dict[str, str]) -> list
         final = unit_for(product["unit"])
         if final is not None and not final.weight:
             taken.append(product.span())
+            count = 3 if product["c"] else 2
+            order = legend if legend is not None and len(legend) == count else _ORDER
             for index, (default, raw) in enumerate(
-                zip(_ORDER, (product["a"], product["b"], product["c"]), strict=True)
+                zip(order, (product["a"], product["b"], product["c"]), strict=False)
             ):
                 number = parse_number(raw) if raw else None
                 letter = product[("la", "lb", "lc")[index]]

@@ -193,3 +193,25 @@ def test_any_statement_parses_without_error(text: str) -> None:
     statement = parse_dimension_statement(text)
     for dim in statement.dimensions:
         assert dim.value > 0
+
+
+def test_a_key_after_a_product_says_what_it_measures_and_d_beside_a_height_is_a_diameter() -> None:
+    from mappings.normalise.dimensions import parse_dimensions
+
+    found = [(d.kind, str(d.value)) for d in parse_dimensions("36 x 24 cm (H x D)")]
+    assert found == [("height", "36"), ("diameter", "24")]
+    found = [(d.kind, str(d.value)) for d in parse_dimensions("H x D: 12 x 8 cm", "de")]
+    assert found == [("height", "12"), ("diameter", "8")]
+    kinds = [d.kind for d in parse_dimensions("30 x 20 x 10 cm (H x B x T)", "de")]
+    assert kinds == ["height", "width", "depth"]
+
+
+def test_measured_values_as_partners_fill_them() -> None:
+    from decimal import Decimal
+
+    from mappings.normalise.dimensions import parse_measured_values
+
+    assert parse_measured_values("12,5") == [Decimal("12.5")]
+    assert parse_measured_values("ca. 30") == [Decimal(30)]
+    assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
+    assert parse_measured_values("unbekannt") == []
