@@ -72,12 +72,14 @@ def test_negotiation(accept: str | None, name: str) -> None:
     assert negotiate(accept, RESULTS_FORMATS).name == name
 
 
-def test_negotiation_refuses_and_format_parameter_wins() -> None:
+def test_negotiation_refuses_and_a_servable_format_parameter_wins() -> None:
     with pytest.raises(NotAcceptable):
         negotiate("image/png", RESULTS_FORMATS)
     assert negotiate("text/csv", GRAPH_FORMATS, "turtle").name == "ttl"
+    # a format that names nothing servable is a hint that yields to Accept
+    assert negotiate(None, GRAPH_FORMATS, "csv") == GRAPH_FORMATS[0]
     with pytest.raises(NotAcceptable):
-        negotiate(None, GRAPH_FORMATS, "csv")
+        negotiate("image/png", GRAPH_FORMATS, "csv")
 
 
 def test_browsers_get_html_and_rdf_clients_do_not() -> None:
