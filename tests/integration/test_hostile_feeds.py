@@ -65,12 +65,25 @@ NUMBERS: dict[str, bytes] = {
 }
 
 
+def harvest_args(config: Path) -> list[str]:
+    return ["--config", str(config), "harvest"]
+
+
+CSV = ("--format", "csv")
+
+
 def harvest_capped(config: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], int]:
     """``museion --config CONFIG harvest`` under the cap; its result and peak RSS in MB."""
     rss = tmp_path / "peak-rss"
     done = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.capped", str(CAP_MB), str(rss)]
-        + ["--config", str(config), "harvest"],
+        [
+            sys.executable,
+            "-m",
+            "tests.helpers.capped",
+            str(CAP_MB),
+            str(rss),
+            *harvest_args(config),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "COLUMNS": "400", "NO_COLOR": "1"},
@@ -86,8 +99,7 @@ def harvest_capped(config: Path, tmp_path: Path) -> tuple[subprocess.CompletedPr
 def mapping(tmp_path: Path) -> Path:
     path = tmp_path / "m.toml"
     path.write_text(
-        '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n'
-        'accession_number = "n"\n',
+        '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\naccession_number = "n"\n',
         encoding="utf-8",
     )
     return path
@@ -136,8 +148,7 @@ def test_numbers_of_any_size_are_kept(
         "?i crm:P190_has_symbolic_content ?n FILTER(STRLEN(?n) > 19) }"
     )
     query = subprocess.run(
-        [sys.executable, "-m", "museion", "--config", str(config), "query", sparql]
-        + ["--format", "csv"],
+        [sys.executable, "-m", "museion", "--config", str(config), "query", sparql, *CSV],
         capture_output=True,
         text=True,
         timeout=300,

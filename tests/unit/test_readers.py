@@ -142,9 +142,11 @@ def test_array_items_keep_their_bytes_across_any_read_size() -> None:
     expected.append(b'{"deep": [[[]]]}')
     for size in (1, 2, 3, 7, 64):
         view = io.BytesIO(data)
-        pieces = list(
-            split_array(lambda _, v=view, s=size: v.read(s), max_record_bytes=99, max_depth=4)
-        )
+
+        def read(_: int, view: io.BytesIO = view, size: int = size) -> bytes:
+            return view.read(size)
+
+        pieces = list(split_array(read, max_record_bytes=99, max_depth=4))
         assert [p.raw for p in pieces] == expected, size
         assert all(p.fault is None for p in pieces)
     view = io.BytesIO(data)
