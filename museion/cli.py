@@ -103,6 +103,8 @@ def run_harvest(
 
 
 def _exit_code(summaries: list[HarvestSummary]) -> int:
+    if any(s.status == RunStatus.FAILED for s in summaries):
+        return EXIT_FAILED
     if any(s.status == RunStatus.HELD for s in summaries):
         return EXIT_HELD
     if any(s.rejected for s in summaries):
