@@ -67,6 +67,12 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except MuseionError as exc:
             err.print(f"[bold red]error:[/] {escape(exc.one_line())}")
             raise SystemExit(EXIT_FAILED) from None
+        except OSError as exc:
+            # A file or directory the system refuses (permissions, a full disk, a path that
+            # is a file): one line, not a traceback.
+            where = f": {exc.filename}" if exc.filename else ""
+            err.print(f"[bold red]error:[/] {escape((exc.strerror or str(exc)) + where)}")
+            raise SystemExit(EXIT_FAILED) from None
         except KeyboardInterrupt:
             err.print("[bold red]interrupted[/] (the next harvest resumes where this one stopped)")
             raise SystemExit(130) from None
