@@ -60,9 +60,40 @@ def load_json(raw: bytes | str) -> Any:
     any size or a nesting Python cannot recurse into is a reason, never a traceback.
     """
     try:
-        return json.loads(raw, parse_int=_int)
+        value = json.loads(raw, parse_int=_int)
     except RecursionError:
         raise ValueError("nested too deeply to be read") from None
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    if _MAY_HOLD_SURROGATE.search(data):
+        lone = _lone_surrogate(value)
+        if lone is not None:
+            # "\ud800" alone is no character: no text (nor RDF literal) can hold it.
+            raise ValueError(
+                f"the text {lone!r} holds a lone surrogate (an escape such as \\ud800 "
+                "without its pair), which is not a character"
+            )
+    return value
+
+
+_MAY_HOLD_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first string (or key) in ``value`` holding a surrogate code point: json.loads joins
+    escaped pairs into one character, so one left over had no partner."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return item[:40].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def nesting_depth(raw: bytes, limit: int) -> int:

@@ -190,3 +190,10 @@ def test_a_csv_row_over_the_bound_is_skipped_unbuilt() -> None:
     assert isinstance(items[1], Unreadable)
     assert "more than max_record_bytes (1024)" in items[1].reason
     assert len(items[1].raw) <= 64 * 1024
+
+
+def test_a_lone_surrogate_escape_is_unreadable() -> None:
+    items = list(read_json(stream(b'[{"t": "x\\ud800"}, {"t": "\\ud83d\\ude00"}]')))
+    assert isinstance(items[0], Unreadable)
+    assert "lone surrogate" in items[0].reason
+    assert values(items)[1] == {"t": "\N{GRINNING FACE}"}
