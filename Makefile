@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint clean
+.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ unit: $(STAMP) browser
 browser:
 	sh scripts/ensure-chromium.sh
 	sh scripts/ensure-axe.sh
+
+# The fuzz suite at length: many random examples per target (make test runs a short,
+# derandomised pass); failures are kept in .hypothesis/ and replay on the next run.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	MUSEION_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_throughput.py

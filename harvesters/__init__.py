@@ -16,6 +16,7 @@ from .base import (
     create_harvester,
     options_model,
 )
+from .jsonscan import load_json
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 
@@ -33,6 +34,7 @@ __all__ = [
     "XmlError",
     "available_kinds",
     "create_harvester",
+    "load_json",
     "options_model",
     "parse_xml",
     "safe_parser",

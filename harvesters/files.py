@@ -27,6 +27,7 @@ from museion_errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
+from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xml import LIDO_NS, LIDO_RECORD, read_xml
@@ -55,6 +56,12 @@ class FilesOptions(HarvesterOptions):
     timeout: float = Field(default=60.0, gt=0)
     """Seconds to wait for an http(s) server before retrying."""
     max_retries: int = Field(default=3, ge=0)
+    max_record_bytes: int = Field(default=MAX_RECORD_BYTES, ge=1024, le=1 << 30)
+    """JSON and CSV: a record (an array item, a line, a row, a one-object file) larger than this
+    is quarantined without being read, so one hostile record cannot exhaust memory."""
+    max_depth: int = Field(default=MAX_DEPTH, ge=1, le=500)
+    """JSON: a record whose objects and arrays nest deeper than this is quarantined unread (the
+    upper bound keeps parsing within Python's recursion limit)."""
     record_element: str = LIDO_RECORD
     """XML only: the element that is one record, as ``{namespace}name`` or ``lido:name``."""
 
@@ -168,9 +175,20 @@ class FilesHarvester:
                     items = read_xml(stream, self.options.record_element)
                 elif fmt in ("csv", "tsv"):
                     delimiter = self.options.delimiter or ("\t" if fmt == "tsv" else None)
-                    items = read_csv(stream, encoding=self.options.encoding, delimiter=delimiter)
+                    items = read_csv(
+                        stream,
+                        encoding=self.options.encoding,
+                        delimiter=delimiter,
+                        max_record_bytes=self.options.max_record_bytes,
+                    )
                 else:
-                    items = read_json(stream, lines=fmt == "jsonl", encoding=self.options.encoding)
+                    items = read_json(
+                        stream,
+                        lines=fmt == "jsonl",
+                        encoding=self.options.encoding,
+                        max_record_bytes=self.options.max_record_bytes,
+                        max_depth=self.options.max_depth,
+                    )
                 for item in items:
                     yield self._item(item, location, name, datestamp, fmt == "xml")
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:

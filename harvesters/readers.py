@@ -15,14 +15,19 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-import ijson
+from .jsonscan import (
+    CHUNK,
+    MAX_DEPTH,
+    MAX_RECORD_BYTES,
+    PREVIEW_BYTES,
+    load_json,
+    nesting_depth,
+    split_array,
+)
 
 __all__ = ["Parsed", "Unreadable", "read_csv", "read_json", "sniff_format"]
-
-JSON_SINGLE_LIMIT = 64 * 1024 * 1024
-"""A ``{``-file up to this size is read whole (one object, raw bytes kept); beyond it, as lines."""
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -58,24 +63,47 @@ def sniff_format(head: bytes) -> str:
 
 
 def read_json(
-    stream: io.BufferedReader, *, lines: bool = False, encoding: str = "utf-8"
+    stream: io.BufferedReader,
+    *,
+    lines: bool = False,
+    encoding: str = "utf-8",
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    max_depth: int = MAX_DEPTH,
 ) -> Iterator[Item]:
     """Yield each JSON object in ``stream``: a single object, an array, or JSON Lines.
 
-    Arrays are streamed with ijson, so a feed of any size is read in constant memory.
+    Memory stays within about one record whatever the file holds: a record over
+    ``max_record_bytes`` or nested deeper than ``max_depth`` is unreadable (with a preview of
+    its bytes) and never parsed, and the rest of the file is read.
     """
-    head = stream.peek(4096)[:4096].lstrip(codecs.BOM_UTF8).lstrip()
+    head = stream.peek(4096)[:4096]
+    if not _is_utf8(encoding):
+        head = head.decode(encoding, errors="ignore").encode("utf-8")
+    head = head.lstrip(codecs.BOM_UTF8).lstrip()
     if not head:
         return
+    limits = _Limits(max_record_bytes, max_depth)
     if lines:
-        yield from _json_lines(stream, encoding)
+        yield from _json_lines(stream, encoding, limits)
     elif head[:1] == b"[":
-        yield from _json_array(stream, encoding)
+        yield from _json_array(stream, encoding, limits)
     elif head[:1] == b"{":
-        yield from _json_object_or_lines(stream, encoding)
+        yield from _json_object_or_lines(stream, encoding, limits)
     else:
-        raw = stream.read(1 << 20)  # enough for a person to see what came instead of JSON
+        raw = stream.read(PREVIEW_BYTES)  # enough for a person to see what came instead of JSON
         yield Unreadable(raw, "object", f"not JSON: the file starts with {head[:20]!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_record_bytes: int
+    max_depth: int
+
+    def too_large(self, size: int) -> str:
+        return (
+            f"the record is {size} bytes or more, more than max_record_bytes "
+            f"({self.max_record_bytes}); it was not read"
+        )
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -87,9 +115,18 @@ def _decode(raw: bytes, encoding: str) -> str | bytes:
     return raw if _is_utf8(encoding) else raw.decode(encoding)
 
 
-def _loads(raw: bytes, encoding: str, position: str) -> Item:
+def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
+    if len(raw) > limits.max_record_bytes:
+        return Unreadable(raw[:PREVIEW_BYTES], position, limits.too_large(len(raw)))
+    if nesting_depth(raw, limits.max_depth) > limits.max_depth:
+        return Unreadable(
+            raw[:PREVIEW_BYTES],
+            position,
+            f"the record nests more than max_depth ({limits.max_depth}) levels deep; "
+            "it was not read",
+        )
     try:
-        value = json.loads(_decode(raw, encoding))
+        value = load_json(_decode(raw, encoding))
     except UnicodeDecodeError as exc:
         return Unreadable(
             raw,
@@ -101,50 +138,99 @@ def _loads(raw: bytes, encoding: str, position: str) -> Item:
         return Unreadable(
             raw, position, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         )
+    except ValueError as exc:
+        return Unreadable(raw, position, f"not valid JSON: {exc}")
     return Parsed(value, raw, position)
 
 
-def _json_object_or_lines(stream: io.BufferedReader, encoding: str) -> Iterator[Item]:
-    data = stream.read(JSON_SINGLE_LIMIT + 1)
-    if len(data) <= JSON_SINGLE_LIMIT:
-        item = _loads(data.removeprefix(codecs.BOM_UTF8), encoding, "object")
+def _json_object_or_lines(
+    stream: io.BufferedReader, encoding: str, limits: _Limits
+) -> Iterator[Item]:
+    data = stream.read(limits.max_record_bytes + 1)
+    if len(data) <= limits.max_record_bytes:
+        item = _loads(data.removeprefix(codecs.BOM_UTF8), encoding, "object", limits)
         if isinstance(item, Parsed) or "Extra data" not in item.reason:
             yield item
             return
+    elif b"\n" in data:
+        first = data.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].strip()
+        if not isinstance(_loads(first, encoding, "line 1", limits), Parsed):
+            # One object over the bound, spread over lines: one record, not read.
+            yield Unreadable(data[:PREVIEW_BYTES], "object", limits.too_large(len(data)))
+            return
     # Several objects one after another: JSON Lines in a .json file.
-    yield from _json_lines(io.BufferedReader(_Chain(data, stream)), encoding)
+    yield from _json_lines(io.BufferedReader(_Chain(data, stream)), encoding, limits)
 
 
-def _json_lines(stream: io.BufferedReader, encoding: str) -> Iterator[Item]:
-    for number, line in enumerate(stream, start=1):
+def _json_lines(stream: io.BufferedReader, encoding: str, limits: _Limits) -> Iterator[Item]:
+    number = 0
+    while line := stream.readline(limits.max_record_bytes + 1):
+        number += 1
         raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+        if len(line) > limits.max_record_bytes and not line.endswith(b"\n"):
+            size = len(line) + _skip_line(stream)
+            yield Unreadable(raw[:PREVIEW_BYTES], f"line {number}", limits.too_large(size))
+            continue
         if not raw.strip():
             continue
-        yield _loads(raw.rstrip(b"\r\n"), encoding, f"line {number}")
+        yield _loads(raw.rstrip(b"\r\n"), encoding, f"line {number}", limits)
 
 
-def _json_array(stream: io.BufferedReader, encoding: str) -> Iterator[Item]:
-    source: io.BufferedReader | io.TextIOWrapper = (
-        stream if _is_utf8(encoding) else io.TextIOWrapper(stream, encoding=encoding)
+def _skip_line(stream: io.BufferedReader) -> int:
+    """Read past the rest of an overlong line in bounded pieces; how many bytes it had."""
+    skipped = 0
+    while piece := stream.readline(CHUNK):
+        skipped += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return skipped
+
+
+def _json_array(stream: io.BufferedReader, encoding: str, limits: _Limits) -> Iterator[Item]:
+    source: io.BufferedReader = (
+        stream if _is_utf8(encoding) else io.BufferedReader(_Recoded(stream, encoding))
     )
-    index = 0
+    pieces = split_array(
+        source.read, max_record_bytes=limits.max_record_bytes, max_depth=limits.max_depth
+    )
+    number = 0
     try:
-        for index, value in enumerate(ijson.items(source, "item", use_float=True), start=1):
-            raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
-            yield Parsed(value, raw, f"item {index}")
-    except (ijson.JSONError, UnicodeDecodeError) as exc:
-        rest = b""
-        with contextlib.suppress(OSError, ValueError):
-            rest = stream.read(1 << 20)
+        for piece in pieces:
+            number = piece.number
+            position = f"item {piece.number}"
+            if piece.fault is not None:
+                yield Unreadable(piece.raw, position, piece.fault)
+            else:
+                yield _loads(piece.raw, "utf-8", position, limits)
+    except UnicodeDecodeError as exc:
         yield Unreadable(
-            rest,
-            f"item {index + 1}",
-            f"the JSON array breaks after item {index}: {exc}; the rest of the file was not read",
+            b"",
+            f"item {number + 1}",
+            f"the JSON array breaks after item {number}: {exc}; the rest of the file was not read",
         )
-    finally:
-        if isinstance(source, io.TextIOWrapper):
-            with contextlib.suppress(ValueError):  # already closed by a caller that stopped early
-                source.detach()  # the caller owns (and closes) the byte stream
+
+
+class _Recoded(io.RawIOBase):
+    """A byte stream in another encoding, as UTF-8 bytes (so one scanner serves all)."""
+
+    def __init__(self, raw: io.BufferedReader, encoding: str) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            data = self._raw.read(CHUNK)
+            self._pending = self._decoder.decode(data, final=not data).encode("utf-8")
+            if not data:
+                break
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 class _Chain(io.RawIOBase):
@@ -169,37 +255,95 @@ class _Chain(io.RawIOBase):
 
 
 def read_csv(
-    stream: io.BufferedReader, *, encoding: str = "utf-8", delimiter: str | None = None
+    stream: io.BufferedReader,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Item]:
     """Yield each row of a CSV/TSV file with a header row as a ``{column: value}`` object.
 
     Bytes the declared encoding cannot decode do not stop the file: the row that holds them is
-    unreadable, with the byte, the column and the encoding in its reason.
+    unreadable, with the byte, the column and the encoding in its reason. So is a row over
+    ``max_record_bytes`` (characters; it is skipped unbuilt) and a cell over the ``csv`` module's
+    field limit (131,072 characters).
     """
     if _is_utf8(encoding):
         encoding = "utf-8-sig"  # spreadsheet exports often start with a byte-order mark
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        yield from _csv_rows(text, encoding, delimiter)
+        yield from _csv_rows(text, encoding, delimiter, max_record_bytes)
     finally:
         with contextlib.suppress(ValueError):  # already closed by a caller that stopped early
             text.detach()  # the caller owns (and closes) the byte stream
 
 
-def _csv_rows(text: io.TextIOWrapper, encoding: str, delimiter: str | None) -> Iterator[Item]:
+class _OversizedError(Exception):
+    """Raised through ``csv.reader`` by ``_Lines`` when a row outgrows its bound."""
+
+
+class _Lines:
+    """The physical lines ``csv.reader`` reads, each read with a bound, counting the characters
+    of the row being read: a row over ``limit`` is skipped, not built (``_OversizedError``)."""
+
+    def __init__(self, sample: str, rest: io.TextIOWrapper, limit: int) -> None:
+        self._rest = rest
+        self._limit = limit
+        self._head = io.StringIO(sample + rest.readline(limit + 1))
+        self.number = 0
+        self.row_size = 0
+        self.row_lines: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def new_row(self) -> None:
+        self.row_size, self.row_lines = 0, []
+
+    def preview(self) -> bytes:
+        text = "".join(self.row_lines)[:PREVIEW_BYTES]
+        return text.encode("utf-8", "surrogateescape")
+
+    def __next__(self) -> str:
+        line = self._head.readline() or self._rest.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self.row_size += len(line)
+        if sum(map(len, self.row_lines)) < PREVIEW_BYTES:
+            self.row_lines.append(line[:PREVIEW_BYTES])
+        if len(line) > self._limit and not line.endswith(("\n", "\r")):
+            while piece := self._rest.readline(CHUNK):  # the rest of the line, unkept
+                self.row_size += len(piece)
+                if piece.endswith(("\n", "\r")):
+                    break
+        if self.row_size > self._limit:
+            raise _OversizedError(self.row_size)
+        return line
+
+
+def _csv_rows(
+    text: io.TextIOWrapper, encoding: str, delimiter: str | None, limit: int
+) -> Iterator[Item]:
     sample = text.read(65536)
     if not sample.strip():
         return
     if delimiter is None:
         try:
-            head = "\n".join(sample.splitlines()[:20])
+            # A bounded head: the sniffer's regular expressions are slow on long hostile lines.
+            head = "\n".join(sample.splitlines()[:20])[:8192]
             delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(_prepend(sample, text), delimiter=delimiter)
+    lines = _Lines(sample, text, limit)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
+        return
+    except (csv.Error, _OversizedError) as exc:
+        reason = f"the header row cannot be read: {_csv_fault(exc, limit)}"
+        yield Unreadable(lines.preview(), "line 1", reason)
         return
     header = [h.strip() for h in header]
     bad_header = [h for h in header if _SURROGATE.search(h)]
@@ -212,14 +356,25 @@ def _csv_rows(text: io.TextIOWrapper, encoding: str, delimiter: str | None) -> I
         )
         yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), "line 1", reason)
         return
-    for row in reader:
-        position = f"line {reader.line_num}"
+    while True:
+        lines.new_row()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _OversizedError) as exc:
+            # csv.reader starts a new row on the next call; the rest of the file goes on.
+            yield Unreadable(lines.preview(), f"line {lines.number}", _csv_fault(exc, limit))
+            continue
+        position = f"line {lines.number}"
         if not any(cell.strip() for cell in row):
             continue
         raw = delimiter.join(row).encode("utf-8", "surrogateescape")
         if len(row) > len(header):
             yield Unreadable(
-                raw, position, f"the row has {len(row)} fields but the header has {len(header)}"
+                raw[:PREVIEW_BYTES],
+                position,
+                f"the row has {len(row)} fields but the header has {len(header)}",
             )
             continue
         record = {name: cell for name, cell in zip(header, row, strict=False) if name}
@@ -230,9 +385,16 @@ def _csv_rows(text: io.TextIOWrapper, encoding: str, delimiter: str | None) -> I
         yield Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
 
 
-def _prepend(sample: str, rest: IO[str]) -> Iterator[str]:
-    yield from io.StringIO(sample + rest.readline())
-    yield from rest
+def _csv_fault(exc: Exception, limit: int) -> str:
+    if isinstance(exc, _OversizedError):
+        return (
+            f"the row is {exc.args[0]} characters or more, more than max_record_bytes ({limit}); "
+            "it was not read"
+        )
+    text = str(exc)
+    if "field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit()} characters; the row was not read"
+    return f"not valid CSV: {text}"
 
 
 def _undecodable(record: dict[str, str], encoding: str) -> str | None:

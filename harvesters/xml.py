@@ -15,7 +15,7 @@ import contextlib
 import re
 from collections import deque
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -58,8 +58,17 @@ def safe_parser() -> etree.XMLParser:
 
 
 def syntax_message(exc: etree.XMLSyntaxError) -> str:
-    """The parser's message with its line and column, without lxml's ``(<string>, line 1)``."""
+    """The parser's message with its line and column, without lxml's ``(<string>, line 1)``.
+
+    ``iterparse`` reports some faults (an undeclared entity) only as "no element found (line
+    0)"; libxml2's own message and position are in the error log, and are what a person needs.
+    """
     text = _WHERE.sub("", str(exc)).strip()
+    if not exc.lineno or not text:
+        log: Any = exc.error_log  # lxml-stubs do not know the log is iterable
+        logged = [e for e in log if e.level >= etree.ErrorLevels.ERROR]
+        if logged:
+            return f"{logged[0].message} (line {logged[0].line}, column {logged[0].column})"
     return text or "not well-formed XML"
 
 

@@ -9,6 +9,7 @@ so the index never claims a record the store does not hold.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pyoxigraph import NamedNode
@@ -16,7 +17,7 @@ from pyoxigraph import NamedNode
 import mappings
 from mappings import Minter
 from mappings.vocab import MUSEION, RDF, VOID
-from store import Store
+from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
 
 from .config import Config, SourceConfig
 from .failpoints import failpoint
@@ -74,6 +75,7 @@ def apply_run(
         }
     )
     entities_changed = False
+    refused: list[tuple[StagedRecord, str]] = []
     for batch in run.staged(config.batch_size):
         before = index.entities_of(source.name, [r.local_id for r in batch])
         entities_changed = entities_changed or any(
@@ -92,11 +94,14 @@ def apply_run(
             )
             for r in batch
         ]
-        graphs = {NamedNode(r.graph): r.quads for r in batch}
-        # The graph and the entity: a record that comes back loses its tombstone.
-        subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
-        metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
-        store.replace_serialized_graphs(graphs, meta, subjects, metadata)
+        kept = batch
+        try:
+            _write(store, meta, minter, batch, rows)
+        except StoreError:
+            # One record the store refuses (a value too long for its parser) must not fail
+            # the run, nor every run after it (recovery applies it again): write the batch
+            # record by record and quarantine the ones refused.
+            kept = _write_one_by_one(store, meta, minter, zip(batch, rows, strict=True), refused)
         failpoint("apply")
         index.upsert(
             [
@@ -119,9 +124,11 @@ def apply_run(
                     "now": when,
                     "run": run.run_id,
                 }
-                for r in batch
+                for r in kept
             ]
         )
+    for record, reason in refused:  # after the staged cursor is done with
+        run.quarantine_staged(record, reason)
     removed = run.removed()
     for start in range(0, len(removed), config.batch_size):
         chunk = [
@@ -151,6 +158,54 @@ def apply_run(
     store.flush()
     run.set_info(status=RunStatus.APPLIED)
     index.record_run(row)
+
+
+def _write(
+    store: Store,
+    meta: NamedNode,
+    minter: Minter,
+    batch: list[StagedRecord],
+    rows: list[IndexedRecord],
+) -> None:
+    graphs = {NamedNode(r.graph): r.quads for r in batch}
+    # The graph and the entity: a record that comes back loses its tombstone.
+    subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
+    metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
+    store.replace_serialized_graphs(graphs, meta, subjects, metadata)
+
+
+def _write_one_by_one(
+    store: Store,
+    meta: NamedNode,
+    minter: Minter,
+    records: Iterable[tuple[StagedRecord, IndexedRecord]],
+    refused: list[tuple[StagedRecord, str]],
+) -> list[StagedRecord]:
+    """Write each record alone; those the store refuses are added to ``refused`` (for the
+    run's quarantine) and the records written are returned, for the index.
+
+    A record is blamed only when it is plainly its own fault (a statement too long for the
+    store) or when others of its batch were written: a store that refuses every record is
+    failing itself, and the error goes up, failing the run rather than quarantining it all."""
+    written: list[StagedRecord] = []
+    doubtful: list[tuple[StagedRecord, str]] = []
+    error: StoreError | None = None
+    for record, row in records:
+        try:
+            _write(store, meta, minter, [record], [row])
+        except StoreError as exc:
+            reason = f"the store refused the record: {exc.cause}"
+            if longest_statement(record.quads) > MAX_STATEMENT_BYTES:
+                refused.append((record, reason))
+            else:
+                doubtful.append((record, reason))
+                error = exc
+            continue
+        written.append(record)
+    if error is not None and not written:
+        raise error
+    refused += doubtful
+    return written
 
 
 def _after(

@@ -68,6 +68,12 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except MuseionError as exc:
             err.print(f"[bold red]error:[/] {escape(exc.one_line())}")
             raise SystemExit(EXIT_FAILED) from None
+        except OSError as exc:
+            # A file or directory the system refuses (permissions, a full disk, a path that
+            # is a file): one line, not a traceback.
+            where = f": {exc.filename}" if exc.filename else ""
+            err.print(f"[bold red]error:[/] {escape((exc.strerror or str(exc)) + where)}")
+            raise SystemExit(EXIT_FAILED) from None
         except KeyboardInterrupt:
             err.print("[bold red]interrupted[/] (the next harvest resumes where this one stopped)")
             raise SystemExit(130) from None
@@ -104,6 +110,8 @@ def run_harvest(
 
 
 def _exit_code(summaries: list[HarvestSummary]) -> int:
+    if any(s.status == RunStatus.FAILED for s in summaries):
+        return EXIT_FAILED
     if any(s.status == RunStatus.HELD for s in summaries):
         return EXIT_HELD
     if any(s.rejected for s in summaries):

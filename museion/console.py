@@ -84,6 +84,8 @@ def print_summary(summary: HarvestSummary) -> None:
             f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
             "terms; see the report)"
         )
+    if summary.status == RunStatus.FAILED:
+        err.print(f"  [bold red]failed, not published:[/] {escape(summary.reason or '')}")
     if summary.status == RunStatus.HELD:
         err.print(f"  [bold red]held, not published:[/] {escape(summary.reason or '')}")
         err.print(f"  (museion publish {summary.source} --force publishes it anyway)")

@@ -7,7 +7,6 @@ they mean the same for every mapping, tabular, JSON or LIDO.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from enum import IntFlag
@@ -15,6 +14,7 @@ from enum import IntFlag
 from lxml import etree
 from pyoxigraph import NamedNode, Quad
 
+from harvesters import load_json
 from mappings.vocab import AAT, CRM, LA, RDF
 
 __all__ = ["Coverage", "coverage_flags", "entity_signature", "fields_used", "payload_fields"]
@@ -92,7 +92,7 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
     found: set[str] = set()
     if "json" in media_type:
         try:
-            _json_paths(json.loads(payload), "", found)
+            _json_paths(load_json(payload), "", found)
         except (ValueError, UnicodeDecodeError):
             return found
     elif "xml" in media_type:

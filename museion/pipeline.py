@@ -9,10 +9,12 @@ half-copied snapshot is removed. Queries read published snapshots only.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +24,7 @@ from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
-from museion_errors import ConfigError, HarvestError
+from museion_errors import ConfigError, HarvestError, MuseionError
 from store import Store
 
 from .apply import apply_run, now, run_row
@@ -103,8 +105,12 @@ class Pipeline:
                 run = Run.open(directory)
                 status = run.status
                 if status == RunStatus.APPLYING:
-                    apply_run(self.config, source, run, writer.store, writer.index)
-                    pending.append((source, run))
+                    # A run that cannot be applied again is failed, not retried forever: it
+                    # would otherwise block every later harvest, remap and publish.
+                    if self._apply(writer, source, run, again=True) is None:
+                        pending.append((source, run))
+                    else:
+                        run.close()
                 elif status == RunStatus.APPLIED:
                     pending.append((source, run))
                 elif status == RunStatus.STAGED:
@@ -239,9 +245,39 @@ class Pipeline:
             summary.status, summary.reason = RunStatus.HELD, reason
             self._write_report(writer, source, run)
             return summary
-        apply_run(self.config, source, run, writer.store, writer.index)
+        failure = self._apply(writer, source, run)
+        if failure is not None:
+            summary.status, summary.reason = RunStatus.FAILED, failure
+            return summary
+        # Records the store refused while applying are in the run's quarantine now.
+        summary = dataclasses.replace(
+            HarvestSummary.of_run(source.name, run),
+            warnings=summary.warnings,
+            local_terms=summary.local_terms,
+            unparsed=summary.unparsed,
+            seconds=summary.seconds,
+            checkpoint=summary.checkpoint,
+        )
         summary.status = RunStatus.APPLIED
         return summary
+
+    def _apply(
+        self, writer: Writer, source: SourceConfig, run: Run, *, again: bool = False
+    ) -> str | None:
+        """Apply ``run``; if it cannot be applied, mark it failed and say why (None: applied).
+
+        The batches written before the fault stay in the working store, consistent with the
+        index, so the store and the runs after this one remain usable."""
+        try:
+            apply_run(self.config, source, run, writer.store, writer.index)
+        except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
+            cause = exc.cause if isinstance(exc, MuseionError) else f"{type(exc).__name__}: {exc}"
+            when = "applying it again after an interruption" if again else "applying it"
+            reason = f"the run could not be applied ({when}): {cause}"
+            run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
+            writer.index.record_run(run_row(source, run, RunStatus.FAILED))
+            return reason
+        return None
 
     def _supersede_held(self, source: SourceConfig, keep: Run) -> None:
         for directory in self.workspace.run_dirs(source.name):
@@ -286,7 +322,7 @@ class Pipeline:
         finished = []
         for directory in self.workspace.run_dirs(source.name):
             run = Run.open(directory)
-            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED):
+            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED, RunStatus.FAILED):
                 finished.append(directory)
             run.close()
         for directory in finished[:-KEEP_RUNS]:
@@ -354,7 +390,10 @@ class Pipeline:
                         source=source.name,
                     )
                 run.set_info(reason=f"published with --force although: {summary.reason}")
-                apply_run(self.config, source, run, writer.store, writer.index)
+                failure = self._apply(writer, source, run)
+                if failure is not None:
+                    run.close()
+                    raise HarvestError(failure, source=source.name)
                 self._publish(writer, [(source, run)])
                 summary.status = RunStatus.PUBLISHED
                 return summary

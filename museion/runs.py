@@ -41,6 +41,9 @@ class RunStatus(StrEnum):
     """A held run that a newer run of the same source replaced."""
     CHECKED = "checked"
     """A dry run (``museion check``): never applied."""
+    FAILED = "failed"
+    """Could not be applied (the reason says why); never re-applied, so it cannot block the
+    runs after it. Batches written before the fault stay, consistent with the index."""
 
 
 _SCHEMA = """
@@ -195,6 +198,34 @@ class Run:
                 "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",
                 [(o, i, r, zlib.compress(p, 6)) for o, i, r, p in quarantined],
             )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def quarantine_staged(self, record: StagedRecord, reason: str) -> None:
+        """Move a staged record the store refused to the quarantine, and correct the counts:
+        applying the run again (recovery) then no longer tries it."""
+        info = self.info()
+        counts = dict(info.get("counts", {}))
+        if counts.get(record.change):
+            counts[record.change] -= 1
+        counts["quarantined"] = counts.get("quarantined", 0) + 1
+        if record.change == "new" and counts.get("records_after"):
+            counts["records_after"] -= 1
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute("DELETE FROM staged WHERE local_id = ?", (record.local_id,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",
+                (
+                    record.origin or record.local_id,
+                    record.local_id,
+                    reason,
+                    zlib.compress(record.payload, 6),
+                ),
+            )
+            self.set_info(counts=counts)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")

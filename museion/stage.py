@@ -19,6 +19,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from harvesters import HarvestItem, RejectedRecord, SourceRecord
 from mappings import MappingContext, MappingError
+from store import MAX_STATEMENT_BYTES, longest_statement
 
 from .config import Config, SourceConfig
 from .coverage import coverage_flags, entity_signature, payload_fields
@@ -143,6 +144,20 @@ def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestIt
         yield batch
 
 
+def _oversized(nquads: bytes) -> str | None:
+    """Why a mapped record cannot go into the store: a value so long that its statement is
+    over what the store's parser takes. Caught here, a run never fails in apply for it."""
+    if len(nquads) <= MAX_STATEMENT_BYTES:
+        return None
+    size = longest_statement(nquads)
+    if size <= MAX_STATEMENT_BYTES:
+        return None
+    return (
+        f"a value of the record is too long for the store: one statement is {size} bytes, "
+        f"more than {MAX_STATEMENT_BYTES}"
+    )
+
+
 def stage(
     config: Config,
     source: SourceConfig,
@@ -226,8 +241,14 @@ def stage(
                     (item.origin or item.local_id, item.local_id, exc.cause, item.payload)
                 )
                 continue
-            flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
             nquads = serialize(result.quads, format=RdfFormat.N_QUADS) or b""
+            oversized = _oversized(nquads)
+            if oversized:
+                quarantined.append(
+                    (item.origin or item.local_id, item.local_id, oversized, item.payload)
+                )
+                continue
+            flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
             staged.append(
                 StagedRecord(
                     local_id=item.local_id,

@@ -43,6 +43,17 @@ KEEP_SNAPSHOTS = 3
 """Published snapshots kept: the current one and the ones before it (for diffs and rollback)."""
 
 
+def unusable(data_dir: Path, exc: OSError) -> str:
+    """One line for a data directory that cannot be created or written (``[store] path``)."""
+    if isinstance(exc, FileExistsError) or data_dir.is_file():
+        why = "it is a file, not a directory"
+    elif isinstance(exc, NotADirectoryError):
+        why = "a part of the path is a file, not a directory"
+    else:
+        why = exc.strerror or str(exc)
+    return f"cannot use {data_dir} as the data directory ([store] path): {why}"
+
+
 class Workspace:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -57,8 +68,12 @@ class Workspace:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Be the one process that writes to this data directory, or fail at once."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / "writer.lock", "a+") as handle:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            handle = open(self.data_dir / "writer.lock", "a+")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            raise StoreError(unusable(self.data_dir, exc)) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -86,9 +86,23 @@ class ConfigError(MuseionError):
     ) -> ConfigError:
         """One line for a pydantic error: an unknown key (with a suggestion) before anything
         else, because a misspelt key is usually why a required one seems missing."""
-        errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        # An unknown key first; then, of a value that fits no branch of a union, the branch's
+        # own complaint ("'en_US!' is not a valid BCP 47 language tag") rather than "Input
+        # should be a valid string" from a branch it was never meant for.
+        errors = sorted(
+            error.errors(),
+            key=lambda e: (
+                e["type"] != "extra_forbidden",
+                e["type"].endswith("_type"),
+                -len(e["loc"]),
+            ),
+        )
         first = errors[0]
-        loc = [p for p in first["loc"] if not str(p).startswith(("str", "list["))]
+        loc = [
+            p
+            for p in first["loc"]
+            if not str(p).startswith(("str", "list[", "function-", "union[", "tagged-union["))
+        ]
         path = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in loc]
         key = ".".join(filter(None, [where, *path])).replace(".[", "[")
         if first["type"] == "extra_forbidden":

@@ -2,6 +2,12 @@
 
 from museion_errors import StoreError
 
-from .oxigraph import QueryResult, Store
+from .oxigraph import MAX_STATEMENT_BYTES, QueryResult, Store, longest_statement
 
-__all__ = ["QueryResult", "Store", "StoreError"]
+__all__ = [
+    "MAX_STATEMENT_BYTES",
+    "QueryResult",
+    "Store",
+    "StoreError",
+    "longest_statement",
+]

@@ -40,6 +40,25 @@ QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 _DEFAULT = DefaultGraph()
 
 BULK_THRESHOLD = 20_000
+
+MAX_STATEMENT_BYTES = 8 * 1024 * 1024
+"""The longest N-Quads line Museion hands to Oxigraph: half of its parser's buffer (16 MiB,
+"Reached the buffer maximal size"), so escaping and the graph name never reach the limit."""
+
+
+def longest_statement(nquads: bytes) -> int:
+    """The length of the longest line of ``nquads`` (cheap for the usual small graph)."""
+    if len(nquads) <= MAX_STATEMENT_BYTES:
+        return max((len(line) for line in nquads.split(b"\n")), default=0)
+    longest = start = 0
+    while start < len(nquads):
+        end = nquads.find(b"\n", start)
+        end = len(nquads) if end < 0 else end
+        longest = max(longest, end - start)
+        start = end + 1
+    return longest
+
+
 """Quads from which the bulk loader beats a transaction (it costs ~0.1 s per call)."""
 
 
@@ -173,6 +192,15 @@ class Store:
         self._writable()
         if not graphs and not subjects and not quads:
             return
+        for graph, nquads in graphs.items():  # refused before anything is dropped
+            if (
+                len(nquads) > MAX_STATEMENT_BYTES
+                and (size := longest_statement(nquads)) > MAX_STATEMENT_BYTES
+            ):
+                raise StoreError(
+                    f"{graph} holds a statement of {size} bytes, more than the store takes "
+                    f"({MAX_STATEMENT_BYTES})"
+                )
         self._drop(list(graphs))
         if shared is not None:
             self._delete_subjects(shared, subjects)
@@ -189,7 +217,8 @@ class Store:
         load = self._store.load if text.count(b"\n") < BULK_THRESHOLD else self._store.bulk_load
         try:
             load(text, format=RdfFormat.N_QUADS)
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, MemoryError) as exc:
+            # MemoryError: Oxigraph's "Reached the buffer maximal size" for an overlong token.
             raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
 
     def _load(self, quads: Iterable[Quad]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 import pathlib
 import re
 import tomllib
@@ -15,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pyoxigraph import NamedNode
 
-from harvesters import SourceRecord
+from harvesters import SourceRecord, load_json
 from museion_errors import ConfigError, MappingError
 
 from ..base import MappingContext, MappingResult
@@ -191,8 +190,8 @@ class DeclarativeMapping:
     # -- mapping -------------------------------------------------------------------------
     def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
         try:
-            obj = json.loads(record.payload)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            obj = load_json(record.payload)
+        except ValueError as exc:
             raise MappingError(
                 f"the payload is not JSON: {exc}", source=record.source, record=record.local_id
             ) from exc

@@ -9,7 +9,7 @@ is found as it is before the path is split.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +136,7 @@ class Field:
     def values(self, obj: Any) -> list[Any]:
         raw = [self.constant] if self.path is None else self.path.evaluate(obj)
         out: list[Any] = []
-        for value in raw:
+        for value in _flat(raw):
             if isinstance(value, dict | bool):
                 continue
             if isinstance(value, str):
@@ -166,6 +166,16 @@ class Field:
                 return
             value = value.strip()
         out.append(value)
+
+
+def _flat(values: Iterable[Any]) -> Iterator[Any]:
+    """The values of lists within lists (``"title": [["a", "b"]]``): each one is a value, and
+    a list is never handed on as if it were one."""
+    for value in values:
+        if isinstance(value, list):
+            yield from _flat(value)
+        else:
+            yield value
 
 
 class FieldList:

@@ -94,3 +94,10 @@ def test_path_and_value_are_exclusive() -> None:
         FieldModel(path="a", value="b")
     with pytest.raises(ValueError, match="regular expression"):
         FieldModel(path="a", pattern="(")
+
+
+def test_lists_within_lists_are_values_not_a_crash() -> None:
+    # Found by the fuzz suite: "title": [[]] raised TypeError (unhashable list).
+    field = Field.compile("title")
+    assert field.values({"title": [[]]}) == []
+    assert field.values({"title": [["A", ["B"]], "C"]}) == ["A", "B", "C"]

@@ -129,3 +129,71 @@ def test_a_consumer_may_stop_reading_early(tmp_path: Path) -> None:
         next(rows)
     assert isinstance(rows, types.GeneratorType)
     rows.close()  # the file was closed first: stopping must not raise
+
+
+def test_array_items_keep_their_bytes_across_any_read_size() -> None:
+    from harvesters.jsonscan import split_array
+
+    data = (
+        b'\xef\xbb\xbf [ {"a": "x,]}\\"[{", "b": [1, {"c": "\\\\"}]} ,\n 2.5, "s\\"]", null,'
+        b' {"deep": [[[]]]} ]  \n'
+    )
+    expected = [b'{"a": "x,]}\\"[{", "b": [1, {"c": "\\\\"}]}', b"2.5", b'"s\\"]"', b"null"]
+    expected.append(b'{"deep": [[[]]]}')
+    for size in (1, 2, 3, 7, 64):
+        view = io.BytesIO(data)
+
+        def read(_: int, view: io.BytesIO = view, size: int = size) -> bytes:
+            return view.read(size)
+
+        pieces = list(split_array(read, max_record_bytes=99, max_depth=4))
+        assert [p.raw for p in pieces] == expected, size
+        assert all(p.fault is None for p in pieces)
+    view = io.BytesIO(data)
+    pieces = list(split_array(view.read, max_record_bytes=99, max_depth=3))
+    assert "max_depth (3)" in str(pieces[-1].fault)
+
+
+def test_integers_of_any_size_are_kept_exactly() -> None:
+    items = list(read_json(stream(b'[{"n": 12345678901234567890}, {"n": -' + b"9" * 5000 + b"}]")))
+    assert values(items) == [{"n": 12345678901234567890}, {"n": "-" + "9" * 5000}]
+
+
+def test_an_item_that_is_not_json_costs_only_itself() -> None:
+    items = list(read_json(stream(b'[{"id": 1}, {"id": nope}, {"id": 3}]')))
+    assert values(items)[::2] == [{"id": 1}, {"id": 3}]
+    assert isinstance(items[1], Unreadable)
+    assert "not valid JSON" in items[1].reason
+
+
+def test_an_array_in_another_encoding() -> None:
+    data = '[{"title": "Café"}, {"title": "Straße"}]'.encode("utf-16")
+    items = list(read_json(stream(data), encoding="utf-16"))
+    assert values(items) == [{"title": "Café"}, {"title": "Straße"}]
+
+
+def test_one_object_over_the_bound_is_one_unreadable_record() -> None:
+    data = b'{\n  "id": 1,\n  "title": "' + b"x" * 5000 + b'"\n}\n'
+    [item] = list(read_json(stream(data), max_record_bytes=1024))
+    assert isinstance(item, Unreadable)
+    assert "more than max_record_bytes (1024)" in item.reason
+    lines = b'{"id": 1}\n{"id": 2, "t": "' + b"x" * 5000 + b'"}\n{"id": 3}\n'
+    items = list(read_json(stream(lines), max_record_bytes=1024))
+    assert values(items)[::2] == [{"id": 1}, {"id": 3}]
+    assert [i.position for i in items] == ["line 1", "line 2", "line 3"]
+
+
+def test_a_csv_row_over_the_bound_is_skipped_unbuilt() -> None:
+    data = b'id,title\n1,a\n2,"' + b"x\n" * 3000 + b'"\n3,c\n'
+    items = list(read_csv(stream(data), max_record_bytes=1024))
+    assert values(items)[0] == {"id": "1", "title": "a"}
+    assert isinstance(items[1], Unreadable)
+    assert "more than max_record_bytes (1024)" in items[1].reason
+    assert len(items[1].raw) <= 64 * 1024
+
+
+def test_a_lone_surrogate_escape_is_unreadable() -> None:
+    items = list(read_json(stream(b'[{"t": "x\\ud800"}, {"t": "\\ud83d\\ude00"}]')))
+    assert isinstance(items[0], Unreadable)
+    assert "lone surrogate" in items[0].reason
+    assert values(items)[1] == {"t": "\N{GRINNING FACE}"}

@@ -1,0 +1,274 @@
+"""Bounded JSON: split an array into items and measure nesting without building anything.
+
+A partner's JSON is untrusted. Streaming parsers (ijson) build a path string per event, which
+grows quadratically with nesting (a 200 KB file nested 100,000 levels deep took 24 GB), keep a
+whole token in memory however long it is, and stop at the first number that does not fit 64
+bits. So item boundaries are found here by a byte scanner that only tracks strings and
+brackets: memory stays at one record (at most ``max_record_bytes``) whatever the file holds, an
+item nested deeper than ``max_depth`` or larger than ``max_record_bytes`` is reported with a
+short preview and never parsed, and only items within both bounds reach ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
+    "PREVIEW_BYTES",
+    "Piece",
+    "load_json",
+    "nesting_depth",
+    "split_array",
+]
+
+MAX_RECORD_BYTES = 8 * 1024 * 1024
+"""Default bound of one record's bytes; a larger record is quarantined unread."""
+MAX_DEPTH = 128
+"""Default bound of a record's nesting (objects and arrays inside one another)."""
+PREVIEW_BYTES = 64 * 1024
+"""How much of a record that is not read is kept with its quarantine entry."""
+CHUNK = 1 << 16
+
+_OUTSIDE = re.compile(rb'["\[\]{},]')
+# A whole string in one search where it ends in the same chunk (the common case), else a quote.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|["\[\]{},]', re.DOTALL)
+_INSIDE = re.compile(rb'["\\]')
+_ITEM_START = re.compile(rb"[^ \t\r\n,]")
+_NON_SPACE = re.compile(b"[^ \t\r\n\xef\xbb\xbf]")  # a byte-order mark counts as space
+_QUOTE, _BACKSLASH, _COMMA = ord('"'), ord("\\"), ord(",")
+_OPEN = frozenset(b"[{")
+
+
+def _int(text: str) -> int | str:
+    """An integer too long for ``int()`` (Python refuses over 4,300 digits) is kept as its exact
+    digits rather than refused: a record is not lost for one absurd number."""
+    limit = sys.get_int_max_str_digits()
+    return int(text) if not limit or len(text.lstrip("-")) <= limit else text
+
+
+def load_json(raw: bytes | str) -> Any:
+    """``json.loads`` that keeps every integer exactly and raises only ``ValueError``.
+
+    Used for every JSON payload a partner sends (the readers and the mappings), so a number of
+    any size or a nesting Python cannot recurse into is a reason, never a traceback.
+    """
+    try:
+        value = json.loads(raw, parse_int=_int)
+    except RecursionError:
+        raise ValueError("nested too deeply to be read") from None
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    if _MAY_HOLD_SURROGATE.search(data):
+        lone = _lone_surrogate(value)
+        if lone is not None:
+            # "\ud800" alone is no character: no text (nor RDF literal) can hold it.
+            raise ValueError(
+                f"the text {lone!r} holds a lone surrogate (an escape such as \\ud800 "
+                "without its pair), which is not a character"
+            )
+    return value
+
+
+_MAY_HOLD_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first string (or key) in ``value`` holding a surrogate code point: json.loads joins
+    escaped pairs into one character, so one left over had no partner."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return item[:40].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def nesting_depth(raw: bytes, limit: int) -> int:
+    """How deeply ``raw`` nests, counting up to ``limit + 1`` (enough to know it is too deep).
+
+    Brackets inside strings do not count. Linear in ``len(raw)``; most records have fewer
+    brackets than ``limit`` and are answered by two counts.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return min(raw.count(b"[") + raw.count(b"{"), limit)
+    depth = deepest = 0
+    i, n = 0, len(raw)
+    while i < n:
+        found = _OUTSIDE.search(raw, i)
+        if found is None:
+            break
+        byte = raw[found.start()]
+        i = found.end()
+        if byte == _QUOTE:
+            while True:  # skip the string, escapes included
+                end = _INSIDE.search(raw, i)
+                if end is None:
+                    return deepest
+                i = end.end()
+                if raw[end.start()] == _BACKSLASH:
+                    i += 1
+                    continue
+                break
+        elif byte in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif byte != _COMMA:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+@dataclass(slots=True)
+class Piece:
+    """One item of a top-level array, as bytes, or why it was not kept whole.
+
+    ``fault`` is None for an item within the bounds (``raw`` is all of it); otherwise ``raw``
+    is at most ``PREVIEW_BYTES`` of it and ``fault`` says why.
+    """
+
+    number: int
+    raw: bytes
+    fault: str | None = None
+
+
+class _Item:
+    __slots__ = ("buffer", "deepest", "size")
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.size = 0
+        self.deepest = 0
+
+
+def split_array(
+    read: Callable[[int], bytes], *, max_record_bytes: int, max_depth: int
+) -> Iterator[Piece]:
+    """Yield the items of the JSON array that ``read`` returns (UTF-8 bytes, whitespace and a
+    byte-order mark allowed before it).
+
+    Item boundaries are the commas and the closing bracket at the array's own level, so an item
+    that is not valid JSON costs only itself: the caller's ``json.loads`` reports it and the next
+    item is read. A file that ends inside the array ends with a faulty piece.
+    """
+    depth = 0  # 0: before or after the array; 1: in the array; more: inside an item
+    in_string = escape = started = ended = False
+    number = 0
+    item: _Item | None = None
+    while chunk := read(CHUNK):
+        i, n = 0, len(chunk)
+        mark = 0  # where the open item's bytes in this chunk begin
+        while i < n:
+            if in_string:
+                if escape:
+                    escape, i = False, i + 1
+                    continue
+                found = _INSIDE.search(chunk, i)
+                if found is None:
+                    i = n
+                    break
+                i = found.end()
+                if chunk[found.start()] == _BACKSLASH:
+                    escape = True
+                else:
+                    in_string = False
+                continue
+            if depth == 0:
+                found = _NON_SPACE.search(chunk, i)
+                if found is None:
+                    i = n
+                    break
+                if ended or started or chunk[found.start()] != ord("["):
+                    tail = chunk[found.start() : found.start() + 200]
+                    yield Piece(number + 1, tail, f"unexpected text after the array: {tail[:40]!r}")
+                    return
+                started, depth, i = True, 1, found.end()
+                continue
+            if item is None:
+                found = _ITEM_START.search(chunk, i)
+                if found is None:
+                    i = n
+                    break
+                if chunk[found.start()] in b"]}":
+                    depth, ended, i = 0, True, found.end()
+                    continue
+                item, mark, i = _Item(), found.start(), found.start()
+                number += 1
+            found = _TOKEN.search(chunk, i)
+            if found is None:
+                i = n
+                break
+            byte, at = chunk[found.start()], found.start()
+            i = found.end()
+            if byte == _QUOTE:
+                in_string = i - at == 1
+            elif byte in _OPEN:
+                depth += 1
+                item.deepest = max(item.deepest, depth - 1)
+            elif byte == _COMMA and depth > 1:
+                continue
+            elif byte != _COMMA and depth > 1:
+                depth -= 1
+            else:  # a comma or the closing bracket at the array's level ends the item
+                _take(item, chunk[mark:at], max_record_bytes, max_depth)
+                yield _piece(number, item, max_record_bytes, max_depth)
+                item = None
+                if byte != _COMMA:
+                    depth, ended = 0, True
+                continue
+        if item is not None:
+            _take(item, chunk[mark:n], max_record_bytes, max_depth)
+    if item is not None:
+        preview = bytes(item.buffer[:PREVIEW_BYTES])
+        yield Piece(
+            number,
+            preview,
+            f"the JSON array breaks after item {number - 1}: the file ends inside item {number}",
+        )
+    elif started and not ended:
+        yield Piece(
+            number + 1, b"", f"the JSON array breaks after item {number}: it is never closed"
+        )
+
+
+def _take(item: _Item, data: bytes, max_record_bytes: int, max_depth: int) -> None:
+    """Add ``data`` to the item, keeping only a preview once the item is out of bounds."""
+    item.size += len(data)
+    if item.size <= max_record_bytes and item.deepest <= max_depth:
+        item.buffer += data
+    elif len(item.buffer) < PREVIEW_BYTES:
+        item.buffer += data[: PREVIEW_BYTES - len(item.buffer)]
+        del item.buffer[PREVIEW_BYTES:]
+    else:
+        del item.buffer[PREVIEW_BYTES:]
+
+
+def _piece(number: int, item: _Item, max_record_bytes: int, max_depth: int) -> Piece:
+    if item.deepest > max_depth:
+        return Piece(
+            number,
+            bytes(item.buffer[:PREVIEW_BYTES]),
+            f"the record nests more than max_depth ({max_depth}) levels deep; it was not read",
+        )
+    if item.size > max_record_bytes:
+        return Piece(
+            number,
+            bytes(item.buffer[:PREVIEW_BYTES]),
+            f"the record is {item.size} bytes, more than max_record_bytes ({max_record_bytes}); "
+            "it was not read",
+        )
+    return Piece(number, bytes(item.buffer).strip())
