@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_errors import QueryError
 
+from . import i18n
 from .jobs import EntityJob, Reply
 from .linkedart import linked_art_document
 from .negotiation import GRAPH_FORMATS, LINKED_ART_PROFILE
@@ -357,7 +358,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
-    return env
+    return i18n.install(env)
 
 
 def entity_reply(worker: Worker, job: EntityJob) -> Reply:
