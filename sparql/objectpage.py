@@ -369,7 +369,7 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         is_computed = any(AAT.COMPUTER_GENERATED.value in _types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
 
-    def line(dims: list[str]) -> tuple[str, str]:
+    def line(dims: list[str], named: bool = True) -> tuple[str, str]:
         sizes: dict[str, tuple[float, str]] = {}
         weight = ""
         for dim in dims:
@@ -396,12 +396,12 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         figures = " × ".join(_number(sizes[k][0], lang) for k in shown)
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
         text = f"{figures} {unit_set.pop() if len(unit_set) == 1 else ''}".strip()
-        text += f" ({names})"
+        text += f" ({names})" if named else ""
         return (f"{text}; {weight}" if weight else text), ""
 
     if computed:
         cm, _w = line(computed)
-        theirs, _w = line(original)
+        theirs, _w = line(original, named=False)
         return [Dimensions(part, cm, theirs)] if cm else []
     cm, _w = line(original)
     return [Dimensions(part, cm)] if cm else []

@@ -30,6 +30,11 @@ __all__ = ["people_html"]
 def people_html(worker: Worker, job: EntityJob, env: Environment) -> str | None:
     """The page for people for ``job.iri``, or None when it has none (then the caller shows
     the statement tree)."""
+    with i18n.using(job.lang):  # the pages' Python code words some texts too
+        return _page(worker, job, env)
+
+
+def _page(worker: Worker, job: EntityJob, env: Environment) -> str | None:
     base = worker.settings.base_iri
     types = {
         text_of(row["type"]).value
