@@ -127,6 +127,7 @@ class ObjectPage:
     rights_links: list[tuple[str, str]] = field(default_factory=list)
     web_pages: list[str] = field(default_factory=list)
     places: list[tuple[Text, str]] = field(default_factory=list)
+    techniques: list[Text] = field(default_factory=list)
     other_works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
     other_maker: str = ""
 
@@ -322,6 +323,9 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
                 begin = [year(v) for v in _out(graph, span, CRM.P82a_begin_of_the_begin)]
                 end = [year(v) for v in _out(graph, span, CRM.P82b_end_of_the_end)]
                 page.date = "–".join(dict.fromkeys(begin[:1] + end[:1]))
+        page.techniques += [
+            label(t) for t in _nodes(graph, production, CRM.P32_used_general_technique)
+        ]
         for place in _nodes(graph, production, CRM.P7_took_place_at):
             page.places.append((label(place), local_href(place, base)))
         parts = [(production, set[str]())] + [

@@ -189,10 +189,17 @@ def works_by_partner(works: list[Work], first: str = "") -> list[tuple[str, str,
     for work in works:
         groups.setdefault((work.partner, work.partner_href), []).append(work)
     ordered = sorted(groups, key=lambda g: (g[0] != first if first else False, g[0].casefold()))
-    return [
-        (name, href, sorted(groups[(name, href)], key=lambda w: w.title.value.casefold()))
-        for name, href in ordered
-    ]
+    return [(name, href, sorted(groups[(name, href)], key=_title_order)) for name, href in ordered]
+
+
+def _title_order(work: Work) -> tuple[bool, str]:
+    """By title as a reader alphabetises: "?View within…" under V, and the cataloguers'
+    placeholders ("[title not known]", "[blank]") after the real titles."""
+    title = work.title.value
+    return title.startswith("["), _LEADING.sub("", title).casefold()
+
+
+_LEADING = re.compile(r"^[\W_]+")
 
 
 _IIIF = re.compile(
