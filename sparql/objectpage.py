@@ -102,6 +102,9 @@ class Dimensions:
     part: str
     """``""`` for the object itself, else the part's label (``frame``)."""
     cm: str
+    """The figures, ``48 × 62.3 cm`` (and a weight)."""
+    names: str = ""
+    """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
     """The partner's own figures when they were not in centimetres."""
 
@@ -373,7 +376,8 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         is_computed = any(AAT.COMPUTER_GENERATED.value in _types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
 
-    def line(dims: list[str], named: bool = True) -> tuple[str, str]:
+    def line(dims: list[str]) -> tuple[str, str]:
+        """The figures and what they measure."""
         sizes: dict[str, tuple[float, str]] = {}
         weight = ""
         for dim in dims:
@@ -400,15 +404,14 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         figures = " × ".join(_number(sizes[k][0], lang) for k in shown)
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
         text = f"{figures} {unit_set.pop() if len(unit_set) == 1 else ''}".strip()
-        text += f" ({names})" if named else ""
-        return (f"{text}; {weight}" if weight else text), ""
+        return (f"{text}; {weight}" if weight else text), names
 
     if computed:
-        cm, _w = line(computed)
-        theirs, _w = line(original, named=False)
-        return [Dimensions(part, cm, theirs)] if cm else []
-    cm, _w = line(original)
-    return [Dimensions(part, cm)] if cm else []
+        cm, names = line(computed)
+        theirs, _names = line(original)
+        return [Dimensions(part, cm, names, theirs)] if cm else []
+    cm, names = line(original)
+    return [Dimensions(part, cm, names)] if cm else []
 
 
 def _number(value: float, lang: str) -> str:
