@@ -9,6 +9,7 @@ partner, types, materials), then the makers' other works through the reconciled 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -62,6 +63,11 @@ _UNITS = {
     AAT.OUNCES.value: "oz",
 }
 _ATTRIBUTIONS = {AAT.POSSIBLY.value: "possibly by", AAT.PROBABLY.value: "probably by"}
+_QUALIFIER = re.compile(
+    r"^(attributed to|possibly|probably|workshop of|studio of|circle of|school of|"
+    r"follower of|manner of|style of|copy after|formerly attributed)\b",
+    re.IGNORECASE,
+)
 _STATEMENTS = {
     AAT.MATERIAL_STATEMENT.value: "medium",
     AAT.DIMENSION_STATEMENT.value: "dimensions",
@@ -339,6 +345,12 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
             roles = [
                 label(k).value for k in kinds if k not in _ATTRIBUTIONS and k != AAT.ARTIST.value
             ]
+            # A partner's role that qualifies the attribution ("attributed to", "workshop
+            # of") reads before the name, as a catalogue writes it, not as a role after it.
+            qualifiers = [r for r in roles if _QUALIFIER.match(r)]
+            if qualifiers and not attribution:
+                attribution = qualifiers[0]
+            roles = [r for r in roles if r not in qualifiers]
             for actor in _nodes(graph, node, CRM.P14_carried_out_by):
                 page.makers.append(_maker(actor, ctx, ", ".join(roles), attribution))
         for actor in _nodes(graph, production, CRM.P15_was_influenced_by):

@@ -228,3 +228,13 @@ def test_the_statement_tree_and_rdf_stay_one_click_away(live: Live) -> None:
     turtle = requests.get(live.iri_url(BULLFIGHT), headers={"Accept": "text/turtle"}, timeout=30)
     assert turtle.headers["content-type"].startswith("text/turtle")
     assert "Bullfight Scene" in turtle.text
+
+
+def test_attributions_read_as_a_catalogue_writes_them(live: Live) -> None:
+    _, possibly = page(live, f"{BASE}cmoa/object/194a0d08-977e-46fb-85ac-f0e173bcd185")
+    assert text(possibly, "#makers .maker .attribution").startswith("possibly by")
+    assert "possibly by unknown French" in text(possibly, "#makers")
+    _, after = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2")
+    assert text(after, "#makers") == "after Joseph Nash (1808–1878)"
+    _, french = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2?lang=fr")
+    assert text(french, "#makers") == "d'après Joseph Nash (1808–1878)"
