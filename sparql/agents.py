@@ -19,8 +19,6 @@ from pyoxigraph import Literal, NamedNode
 from mappings.vocab import AAT, CRM, MUSEION
 
 from .readers import (
-    WORK_COLUMNS,
-    WORK_PATTERN,
     Text,
     Work,
     iri_ref,
@@ -28,8 +26,9 @@ from .readers import (
     pick,
     select,
     text_of,
+    union_over,
     works_by_partner,
-    works_from,
+    works_of,
     year,
 )
 
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["AgentPage", "PartnerPage", "agent_page", "partner_page"]
 
 MAX_WORKS = 300
+MAX_PARTNER_WORKS = 60
 
 
 @dataclass
@@ -168,8 +168,10 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
     died = sorted({s.died for s in page.sources if s.died})
     if born or died:
         page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
-    members = [iri_ref(m) for m in sources] or [ref]
-    page.works, page.work_count = _works(worker, kind, members, lang)
+    members = list(sources) or [iri]
+    relation = "place" if kind == "place" else "maker"
+    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
+    page.works = works_by_partner(works)
     if kind == "place":
         page.people = _people_of_place(worker, members)
     return page
@@ -189,27 +191,27 @@ Facts = dict[str, dict[str, list[Text]]]
 
 
 def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
-    values = " ".join(iri_ref(m) for m in dict.fromkeys([*members, *partners]))
+    base = _string(worker.settings.base_iri)
+    branches = [
+        """?m crm:P1_is_identified_by ?n . ?n crm:P190_has_symbolic_content ?v .
+     OPTIONAL { ?n crm:P2_has_type ?k } BIND("name" AS ?what)""",
+        '?m rdfs:label ?v BIND("label" AS ?what)',
+        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
+              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
+        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
+              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
+        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P7_took_place_at/rdfs:label ?v
+           BIND("born_at" AS ?what)""",
+        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P7_took_place_at/rdfs:label ?v
+           BIND("died_at" AS ?what)""",
+        """?m crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+           BIND("page" AS ?what)""",
+        f"""?m la:equivalent ?v FILTER(!STRSTARTS(STR(?v), {base}))
+           BIND("authority" AS ?what)""",
+    ]
+    iris = list(dict.fromkeys([*members, *partners]))
     rows = select(
-        worker,
-        f"""SELECT ?m ?what ?v ?k WHERE {{
-  VALUES ?m {{ {values} }}
-  {{ ?m crm:P1_is_identified_by ?n . ?n crm:P190_has_symbolic_content ?v .
-     OPTIONAL {{ ?n crm:P2_has_type ?k }} BIND("name" AS ?what) }}
-  UNION {{ ?m rdfs:label ?v BIND("label" AS ?what) }}
-  UNION {{ ?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
-              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what) }}
-  UNION {{ ?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
-              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what) }}
-  UNION {{ ?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("born_at" AS ?what) }}
-  UNION {{ ?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("died_at" AS ?what) }}
-  UNION {{ ?m crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
-           BIND("page" AS ?what) }}
-  UNION {{ ?m la:equivalent ?v FILTER(!STRSTARTS(STR(?v), {_string(worker.settings.base_iri)}))
-           BIND("authority" AS ?what) }}
-}}""",
+        worker, f"SELECT ?m ?what ?v ?k WHERE {{\n  {union_over('m', iris, branches)}\n}}"
     )
     facts: Facts = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -227,32 +229,16 @@ def _string(text: str) -> str:
     return str(Literal(text))
 
 
-def _works(
-    worker: Worker, kind: str, members: list[str], lang: str
-) -> tuple[list[tuple[str, str, list[Work]]], int]:
-    if kind == "place":
-        path = "crm:P108i_was_produced_by/crm:P9_consists_of?/crm:P7_took_place_at"
-    else:
-        path = "crm:P108i_was_produced_by/crm:P9_consists_of?/crm:P14_carried_out_by"
-    rows = select(
-        worker,
-        f"""SELECT ?work {WORK_COLUMNS} WHERE {{
-  VALUES ?m {{ {" ".join(members)} }}
-  ?work {path} ?m .
-  {WORK_PATTERN}
-}} GROUP BY ?work LIMIT {MAX_WORKS}""",
-    )
-    works = works_from(rows, lang, worker.settings.base_iri)
-    return works_by_partner(works), len(works)
-
-
 def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str, str]]:
+    born_or_died = [
+        '?p crm:P98i_was_born/crm:P7_took_place_at ?m BIND("born" AS ?what)',
+        '?p crm:P100i_died_in/crm:P7_took_place_at ?m BIND("died" AS ?what)',
+    ]
+    # The subquery is evaluated first: joined directly, the labels would be read first.
     rows = select(
         worker,
         f"""SELECT ?p ?what (SAMPLE(?label) AS ?name) (SAMPLE(?agg) AS ?across) WHERE {{
-  VALUES ?m {{ {" ".join(members)} }}
-  {{ ?p crm:P98i_was_born/crm:P7_took_place_at ?m BIND("born" AS ?what) }}
-  UNION {{ ?p crm:P100i_died_in/crm:P7_took_place_at ?m BIND("died" AS ?what) }}
+  {{ SELECT DISTINCT ?p ?what WHERE {{ {union_over("m", members, born_or_died)} }} }}
   ?p rdfs:label ?label .
   OPTIONAL {{ ?agg la:equivalent ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }} GROUP BY ?p ?what LIMIT 200""",
@@ -275,7 +261,6 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
     base = worker.settings.base_iri
     source = iri[len(base) :].split("/", 1)[-1]
     ref = iri_ref(iri)
-    E22 = iri_ref(CRM.E22_Human_Made_Object.value)  # noqa: N806
     rows = select(
         worker,
         f"""SELECT ?what ?v WHERE {{
@@ -283,8 +268,6 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
   UNION {{ {ref} crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
            BIND("page" AS ?what) }}
   UNION {{ {ref} la:equivalent ?v BIND("authority" AS ?what) }}
-  UNION {{ SELECT ("count" AS ?what) (COUNT(DISTINCT ?w) AS ?v) WHERE {{
-             ?w crm:P50_has_current_keeper {ref} ; a {E22} }} }}
 }}""",
     )
     facts: dict[str, list[Text]] = defaultdict(list)
@@ -296,14 +279,6 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
     page = PartnerPage(iri=iri, name=pick(facts["label"], lang) or Text(source), source=source)
     page.homepage = _first(facts.get("page"))
     page.authorities = [t.value for t in facts.get("authority", [])]
-    count = _first(facts.get("count"))
-    page.work_count = int(count) if count.isdigit() else 0
-    works = select(
-        worker,
-        f"""SELECT ?work {WORK_COLUMNS} WHERE {{
-  ?work crm:P50_has_current_keeper {ref} .
-  {WORK_PATTERN}
-}} GROUP BY ?work LIMIT 60""",
-    )
-    page.works = works_by_partner(works_from(works, lang, base))
+    works, page.work_count = works_of(worker, "keeper", [iri], MAX_PARTNER_WORKS, lang)
+    page.works = works_by_partner(works)
     return page

@@ -20,8 +20,6 @@ from mappings.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
 from .readers import (
-    WORK_COLUMNS,
-    WORK_PATTERN,
     Text,
     Work,
     iiif_id,
@@ -31,8 +29,9 @@ from .readers import (
     select,
     text_of,
     thumbnail,
+    union_over,
     works_by_partner,
-    works_from,
+    works_of,
     year,
 )
 
@@ -40,6 +39,8 @@ if TYPE_CHECKING:
     from .executor import Worker
 
 __all__ = ["ObjectPage", "object_page"]
+
+MAX_OTHER_WORKS = 120
 
 _DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
 _DIMENSION_NAMES = {
@@ -242,7 +243,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     for subject_of in _nodes(graph, iri, CRM.P129i_is_subject_of):
         for carrier in _nodes(graph, subject_of, LA.digitally_carried_by):
             page.web_pages += [text_of(p).value for p in _out(graph, carrier, LA.access_point)]
-    _other_works(worker, page, lang)
+    _other_works(worker, page, about, lang)
     return page
 
 
@@ -270,20 +271,20 @@ def _about(worker: Worker, iris: set[str]) -> About:
     """Labels of linked things; life dates and aggregates of makers; partners' home pages."""
     if not iris:
         return {}
-    values = " ".join(iri_ref(i) for i in sorted(iris))
+    aggregate = iri_ref(MUSEION.Aggregate.value)
+    branches = [
+        '?x rdfs:label ?v BIND("label" AS ?what)',
+        """?x (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
+              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
+        """?x (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
+              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
+        f'?v la:equivalent ?x ; a {aggregate} BIND("aggregate" AS ?what)',
+        f'?a la:equivalent ?x ; a {aggregate} ; la:equivalent ?v BIND("member" AS ?what)',
+        """?x crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+           BIND("page" AS ?what)""",
+    ]
     rows = select(
-        worker,
-        f"""SELECT ?x ?what ?v WHERE {{
-  VALUES ?x {{ {values} }}
-  {{ ?x rdfs:label ?v BIND("label" AS ?what) }}
-  UNION {{ ?x (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
-              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what) }}
-  UNION {{ ?x (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
-              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what) }}
-  UNION {{ ?v la:equivalent ?x ; a {iri_ref(MUSEION.Aggregate.value)} BIND("aggregate" AS ?what) }}
-  UNION {{ ?x crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
-           BIND("page" AS ?what) }}
-}}""",
+        worker, f"SELECT ?x ?what ?v WHERE {{\n  {union_over('x', sorted(iris), branches)}\n}}"
     )
     about: About = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -431,26 +432,15 @@ def _number(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def _other_works(worker: Worker, page: ObjectPage, lang: str) -> None:
+def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:
     """Other works by the first maker, through the maker's reconciled aggregate: at every
     partner that has the same person (the object's own partner last)."""
-    base = worker.settings.base_iri
     maker = next((m for m in page.makers if not m.influence), None)
     if maker is None:
         return
-    actor = maker.iri
-    rows = select(
-        worker,
-        f"""SELECT ?work {WORK_COLUMNS} WHERE {{
-  {{ ?agg la:equivalent {iri_ref(actor)} ; a {iri_ref(MUSEION.Aggregate.value)} ;
-          la:equivalent ?other }}
-  UNION {{ BIND({iri_ref(actor)} AS ?other) }}
-  ?work crm:P108i_was_produced_by/crm:P9_consists_of?/crm:P14_carried_out_by ?other .
-  FILTER(?work != {iri_ref(page.iri)})
-  {WORK_PATTERN}
-}} GROUP BY ?work LIMIT 120""",
-    )
-    works = works_from(rows, lang, base)
+    members = [maker.iri, *(t.value for t in about.get(maker.iri, {}).get("member", []))]
+    works, _count = works_of(worker, "maker", members, MAX_OTHER_WORKS + 1, lang)
+    works = [w for w in works if w.iri != page.iri][:MAX_OTHER_WORKS]
     lender = page.lender.value if page.lender else ""
     groups = works_by_partner(works)
     page.other_works = [g for g in groups if g[0] != lender] + [g for g in groups if g[0] == lender]

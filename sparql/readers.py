@@ -9,6 +9,7 @@ fails at import, never silently matches nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -97,6 +98,16 @@ def select(worker: Worker, query: str) -> list[dict[str, Term]]:
     return rows
 
 
+def union_over(var: str, values: Iterable[str], branches: Iterable[str]) -> str:
+    """``{ VALUES ?var {…} branch } UNION { VALUES ?var {…} branch } …``.
+
+    Oxigraph evaluates each branch of a UNION by itself and joins the VALUES afterwards, so
+    with the VALUES outside, every branch would scan the store for all its matches (seconds,
+    not milliseconds); inside, each branch starts from the given IRIs."""
+    block = f"VALUES ?{var} {{ {' '.join(iri_ref(v) for v in values)} }}"
+    return "\n  UNION ".join(f"{{ {block}\n    {branch} }}" for branch in branches)
+
+
 def text_of(term: object) -> Text:
     if isinstance(term, Literal):
         return Text(term.value, term.language or "")
@@ -134,49 +145,80 @@ def local_href(iri: str, base: str) -> str:
     return iri
 
 
-def titles_from(concat: str) -> list[Text]:
-    """Titles packed by ``GROUP_CONCAT(CONCAT(LANG(?t), "\\t", STR(?t)); SEPARATOR="\\n")``."""
-    out = []
-    for line in concat.split("\n"):
-        lang, _, value = line.partition("\t")
-        if value:
-            out.append(Text(value, lang))
-    return out
+_MADE_BY = [
+    "?prod crm:P14_carried_out_by ?m . ?work crm:P108i_was_produced_by ?prod",
+    """?part crm:P14_carried_out_by ?m . ?prod crm:P9_consists_of ?part .
+    ?work crm:P108i_was_produced_by ?prod""",
+]
+_MADE_AT = [
+    "?prod crm:P7_took_place_at ?m . ?work crm:P108i_was_produced_by ?prod",
+    """?part crm:P7_took_place_at ?m . ?prod crm:P9_consists_of ?part .
+    ?work crm:P108i_was_produced_by ?prod""",
+]
+_KEPT_BY = ["?work crm:P50_has_current_keeper ?m"]
+WORKS_BY = {"maker": _MADE_BY, "place": _MADE_AT, "keeper": _KEPT_BY}
+"""How works relate to the entities a list of works is about: made by (directly, or by a
+part of the production), made at, kept by."""
 
 
-WORK_COLUMNS = """
-  (GROUP_CONCAT(DISTINCT CONCAT(LANG(?t), "\\t", STR(?t)); SEPARATOR="\\n") AS ?titles)
-  (SAMPLE(?k) AS ?keeper) (SAMPLE(?kl) AS ?keeperLabel) (SAMPLE(?img) AS ?image)
-  (SAMPLE(?dn) AS ?date)"""
-"""The columns of a list of works; the query's pattern binds ``?work`` and these."""
+def works_of(
+    worker: Worker, relation: str, members: Iterable[str], limit: int, lang: str
+) -> tuple[list[Work], int]:
+    """The works ``relation`` (``maker``, ``place``, ``keeper``) to any of ``members``, as
+    cards, and how many there are (the cards stop at ``limit``).
 
-WORK_PATTERN = f"""
-  ?work a <{CRM.E22_Human_Made_Object.value}> ; rdfs:label ?t .
-  OPTIONAL {{ ?work crm:P50_has_current_keeper ?k . OPTIONAL {{ ?k rdfs:label ?kl }} }}
-  OPTIONAL {{ ?work crm:P138i_has_representation/la:digitally_shown_by/la:access_point ?img }}
-  OPTIONAL {{ ?work crm:P108i_was_produced_by/crm:P4_has_time-span/crm:P1_is_identified_by
-                    /crm:P190_has_symbolic_content ?dn }}"""
+    Two queries, each starting from the IRIs it is given (see :func:`union_over`): the works,
+    then what a card shows of each — a join of both would make Oxigraph read every object's
+    title, image and date first."""
+    members = list(dict.fromkeys(members))
+    if not members:
+        return [], 0
+    found = select(
+        worker,
+        f"SELECT DISTINCT ?work WHERE {{\n  {union_over('m', members, WORKS_BY[relation])}\n}}",
+    )
+    iris = sorted({text_of(row["work"]).value for row in found if "work" in row})
+    return cards(worker, iris[:limit], lang), len(iris)
 
 
-def works_from(rows: list[dict[str, Term]], lang: str, base: str) -> list[Work]:
-    """Rows of a works query (``?work`` and :data:`WORK_COLUMNS`) as cards."""
-    works = []
+def cards(worker: Worker, iris: list[str], lang: str) -> list[Work]:
+    """What a card shows of each work: titles, keeper and its label, an image, the date."""
+    if not iris:
+        return []
+    branches = [
+        '?work rdfs:label ?v BIND("title" AS ?what)',
+        '?work crm:P50_has_current_keeper ?v BIND("keeper" AS ?what)',
+        '?work crm:P50_has_current_keeper/rdfs:label ?v BIND("keeperLabel" AS ?what)',
+        """?work crm:P138i_has_representation/la:digitally_shown_by/la:access_point ?v
+    BIND("image" AS ?what)""",
+        """?work crm:P108i_was_produced_by/crm:P4_has_time-span/crm:P1_is_identified_by
+      /crm:P190_has_symbolic_content ?v BIND("date" AS ?what)""",
+        f"?work a ?v FILTER(?v = {iri_ref(CRM.E22_Human_Made_Object.value)}) "
+        'BIND("object" AS ?what)',
+    ]
+    query = f"SELECT ?work ?what ?v WHERE {{\n  {union_over('work', iris, branches)}\n}}"
+    rows = select(worker, query)
+    facts: dict[str, dict[str, list[Text]]] = {}
     for row in rows:
-        work = row.get("work")
-        if not isinstance(work, NamedNode):
-            continue
-        title = pick(titles_from(text_of(row.get("titles", Literal(""))).value), lang)
-        keeper = row.get("keeper")
-        keeper_iri = keeper.value if isinstance(keeper, NamedNode) else ""
+        work, what, value = row.get("work"), row.get("what"), row.get("v")
+        if isinstance(work, NamedNode) and isinstance(what, Literal) and value is not None:
+            facts.setdefault(work.value, {}).setdefault(what.value, []).append(text_of(value))
+    base = worker.settings.base_iri
+    works = []
+    for iri in iris:
+        f = facts.get(iri, {})
+        if "object" not in f:
+            continue  # a part (a frame) or something else the relation reached
+        keeper = f.get("keeper", [Text("")])[0].value
         works.append(
             Work(
-                iri=work.value,
-                href=local_href(work.value, base),
-                title=title or Text(work.value),
-                partner=text_of(row["keeperLabel"]).value if "keeperLabel" in row else "",
-                partner_href=local_href(keeper_iri, base) if keeper_iri else "",
-                date=text_of(row["date"]).value if "date" in row else "",
-                image=thumbnail(text_of(row["image"]).value) if "image" in row else "",
+                iri=iri,
+                href=local_href(iri, base),
+                title=pick(f.get("title", []), lang) or Text(iri.rsplit("/", 1)[-1]),
+                partner=(pick(f.get("keeperLabel", []), lang) or Text("")).value,
+                partner_href=local_href(keeper, base) if keeper else "",
+                date=f.get("date", [Text("")])[0].value,
+                image=thumbnail(min(t.value for t in f["image"])) if f.get("image") else "",
             )
         )
     return works
