@@ -128,7 +128,7 @@ def test_entity_page_shows_title_image_partner_and_links(page: Page, live: Live)
     assert page.title().startswith("Bullfight Scene")
     image = page.locator(".images img").first
     assert image.get_attribute("src") == "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
-    partner = page.locator("#partners a")
+    partner = page.locator("#lender a").first
     expect(partner).to_have_text("Tate")
     assert partner.get_attribute("href") == "/partner/tate"
     expect(page.locator("#dates")).to_contain_text("1960")
@@ -137,7 +137,7 @@ def test_entity_page_shows_title_image_partner_and_links(page: Page, live: Live)
     # a link to the artist leads to the artist's page, which lists the work
     page.locator("a", has_text="Pablo Picasso").first.click()
     expect(page.locator("h1#label")).to_have_text("Pablo Picasso")
-    expect(page.locator("#incoming")).to_contain_text("Bullfight Scene")
+    expect(page.locator("#works")).to_contain_text("Bullfight Scene")
 
 
 def test_unknown_entity_page_is_404(page: Page, live: Live) -> None:
