@@ -25,7 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
 
-__all__ = ["Deadline", "DeadlineExceeded", "WatchedAdapter"]
+__all__ = ["Deadline", "DeadlineExceededError", "WatchedAdapter"]
 
 _POLL = 0.05
 """After the deadline, how often a connection still being opened is looked at again."""
@@ -33,7 +33,7 @@ _POLL = 0.05
 _active = threading.local()
 
 
-class DeadlineExceeded(Exception):  # noqa: N818 - reads as what happened
+class DeadlineExceededError(Exception):
     """Raised in the requesting thread when it asks for a connection after its deadline.
 
     Deliberately not an ``OSError``: urllib3 retries those, and a passed deadline must not be
@@ -80,7 +80,7 @@ class Deadline:
         """A connection is about to carry a request of this block."""
         with self._lock:
             if self.expired:
-                raise DeadlineExceeded(f"over the deadline of {self.seconds:g} s")
+                raise DeadlineExceededError(f"over the deadline of {self.seconds:g} s")
             self._connections.append(connection)
 
     def _watch(self) -> None:

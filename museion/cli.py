@@ -26,7 +26,7 @@ from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config
 from .index import RecordIndex
-from .pipeline import HarvestFailed, HarvestSummary, Pipeline
+from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
 from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
@@ -98,7 +98,7 @@ def run_harvest(
     try:
         with progress() as update:
             summaries = Pipeline(config, progress=update).harvest(names, records)
-    except HarvestFailed as failed:
+    except SourcesFailedError as failed:
         for summary in failed.summaries:  # the sources that did not fail, then one line each
             print_summary(summary)
         for failure in failed.failures[:-1]:

@@ -35,7 +35,7 @@ from .runs import Run, RunStatus
 from .stage import HarvestSummary, Progress, mapping_id, stage
 from .workspace import Workspace, new_id
 
-__all__ = ["KEEP_RUNS", "HarvestFailed", "HarvestSummary", "Pipeline", "gate"]
+__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
 
 KEEP_RUNS = 3
 """Finished run directories kept per source (held and resumable runs are always kept)."""
@@ -64,7 +64,7 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     return None
 
 
-class HarvestFailed(HarvestError):
+class SourcesFailedError(HarvestError):
     """Sources whose harvest failed; the others were harvested and published all the same.
 
     One failing partner (a repository that never ends, a server that is down) must not keep
@@ -170,7 +170,7 @@ class Pipeline:
                     if summary.status == RunStatus.APPLIED:
                         summary.status = RunStatus.PUBLISHED
         if failures:
-            raise HarvestFailed(failures, summaries)
+            raise SourcesFailedError(failures, summaries)
         return summaries
 
     def _harvest_source(

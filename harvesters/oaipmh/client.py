@@ -29,7 +29,7 @@ from lxml import etree
 
 from museion_errors import HarvestError
 
-from ..deadline import Deadline, DeadlineExceeded
+from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session
 from ..xml import XmlError, parse_xml
 
@@ -354,8 +354,8 @@ class OaiClient:
         with Deadline(seconds) as deadline:
             try:
                 return self._get(url)
-            except (DeadlineExceeded, HarvestError, _BodyReadError) as exc:
-                if not deadline.expired and not isinstance(exc, DeadlineExceeded):
+            except (DeadlineExceededError, HarvestError, _BodyReadError) as exc:
+                if not deadline.expired and not isinstance(exc, DeadlineExceededError):
                     raise
                 if which == "harvest":
                     raise self._harvest_over(url) from None
