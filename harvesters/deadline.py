@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
 
@@ -51,6 +52,7 @@ class Deadline:
         self.seconds = seconds
         self.expired = False
         self._connections: list[Any] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="museion-deadline", daemon=True)
@@ -82,6 +84,17 @@ class Deadline:
             if self.expired:
                 raise DeadlineExceededError(f"over the deadline of {self.seconds:g} s")
             self._connections.append(connection)
+            if connection.sock is not None:
+                self._sockets.append(connection.sock)
+
+    def attach_socket(self, sock: socket.socket) -> None:
+        """A socket was opened for this block. Kept apart from its connection: once an answer
+        that closes the connection has begun, the connection forgets its socket, but the
+        answer's body is still read from it."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _cut(sock)
 
     def _watch(self) -> None:
         if self._done.wait(self.seconds):
@@ -92,7 +105,9 @@ class Deadline:
         while True:
             with self._lock:
                 for connection in self._connections:
-                    _cut(getattr(connection, "sock", None))
+                    _cut(connection.sock)
+                for sock in self._sockets:
+                    _cut(sock)
             if self._done.wait(_POLL):
                 return
 
@@ -106,19 +121,55 @@ def _cut(sock: socket.socket | None) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-def _report(connection: Any) -> Any:
+def _current() -> Deadline | None:
     deadline: Deadline | None = getattr(_active, "deadline", None)
+    return deadline
+
+
+def _report(connection: Any) -> Any:
+    deadline = _current()
     if deadline is not None:
         deadline.attach(connection)
     return connection
 
 
+def _opened(sock: socket.socket) -> socket.socket:
+    deadline = _current()
+    if deadline is not None:
+        deadline.attach_socket(sock)
+    return sock
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _opened(super()._new_conn())
+
+    def connect(self) -> None:
+        super().connect()
+        _opened(self.sock)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    # The TCP socket is cut-able from the start; the TLS socket that takes over its file
+    # descriptor once the handshake begins is reported when connect() returns.
+    def _new_conn(self) -> socket.socket:
+        return _opened(super()._new_conn())
+
+    def connect(self) -> None:
+        super().connect()
+        _opened(self.sock)
+
+
 class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
     def _get_conn(self, timeout: float | None = None) -> Any:
         return _report(super()._get_conn(timeout))
 
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
     def _get_conn(self, timeout: float | None = None) -> Any:
         return _report(super()._get_conn(timeout))
 

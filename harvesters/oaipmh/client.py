@@ -351,19 +351,24 @@ class OaiClient:
         if seconds <= 0:
             raise self._harvest_over(url)
         self.requests += 1
+        data: bytes | None = None
         with Deadline(seconds) as deadline:
             try:
-                return self._get(url)
-            except (DeadlineExceededError, HarvestError, _BodyReadError) as exc:
-                if not deadline.expired and not isinstance(exc, DeadlineExceededError):
+                data = self._get(url)
+            except (DeadlineExceededError, HarvestError, _BodyReadError):
+                if not deadline.expired:
                     raise
-                if which == "harvest":
-                    raise self._harvest_over(url) from None
-                raise HarvestError(
-                    f"{url}: the answer took more than {self.request_deadline:g} s in all "
-                    "(request_deadline), however slowly its bytes came; stopped",
-                    source=self.source,
-                ) from None
+        # A cut connection may also look like an answer that simply ended: whatever was read
+        # after the deadline is not trusted.
+        if data is not None and not deadline.expired:
+            return data
+        if which == "harvest":
+            raise self._harvest_over(url)
+        raise HarvestError(
+            f"{url}: the answer took more than {self.request_deadline:g} s in all "
+            "(request_deadline), however slowly its bytes came; stopped",
+            source=self.source,
+        )
 
     def _harvest_over(self, url: str) -> HarvestError:
         return HarvestError(
