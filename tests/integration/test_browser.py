@@ -4,16 +4,23 @@ by Playwright with ``executable_path`` — Playwright's own browser download is 
 The checks read the DOM: YASGUI is on the page, an example query runs against the endpoint
 and its result rows are in the table; an entity page shows its title, image, partner and
 links that lead to other entity pages.
+
+Nothing leaves this machine: every request the page makes to a host other than 127.0.0.1 or
+localhost is aborted, and a test during which one was attempted fails — unless the test
+expects exactly that request (an entity page shows its partner's image from the partner's
+own server; the request is aborted all the same).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Route, expect, sync_playwright
 
 from museion import load_config
 from tests.helpers.endpoint import (
@@ -60,14 +67,42 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
         context.close()
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+@dataclass
+class Outside:
+    """Requests the page tried to send beyond this machine (all aborted)."""
+
+    attempted: list[str] = field(default_factory=list)
+    expected: set[str] = field(default_factory=set)
+
+    def route(self, route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+            return
+        self.attempted.append(url)
+        route.abort("blockedbyclient")
+
+
 @pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
+def outside() -> Outside:
+    return Outside()
+
+
+@pytest.fixture
+def page(browser: BrowserContext, outside: Outside) -> Iterator[Page]:
     page = browser.new_page()
+    page.route("**/*", outside.route)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     page.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    unexpected = [url for url in outside.attempted if url not in outside.expected]
+    assert unexpected == [], f"the page tried to reach beyond this machine: {unexpected}"
 
 
 def test_query_ui_runs_an_example_query(page: Page, live: Live) -> None:
@@ -95,15 +130,19 @@ def test_query_link_opens_and_runs_in_the_ui(page: Page, live: Live) -> None:
     assert rows.count() == 3
 
 
-def test_entity_page_shows_title_image_partner_and_links(page: Page, live: Live) -> None:
+def test_entity_page_shows_title_image_partner_and_links(
+    page: Page, live: Live, outside: Outside
+) -> None:
     iri = "https://data.example.org/tate/object/T06803"
+    picture = "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
+    outside.expected.add(picture)  # the partner's image, from the partner (aborted here)
     response = page.goto(live.iri_url(iri))
     assert response is not None
     assert response.status == 200
     expect(page.locator("h1#label")).to_have_text("Bullfight Scene")
     assert page.title().startswith("Bullfight Scene")
     image = page.locator(".images img").first
-    assert image.get_attribute("src") == "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
+    assert image.get_attribute("src") == picture
     partner = page.locator("#partners a")
     expect(partner).to_have_text("Tate")
     assert partner.get_attribute("href") == "/partner/tate"
