@@ -27,7 +27,7 @@ from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from .index import RecordIndex
-from .pipeline import HarvestSummary, Pipeline
+from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
 from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
@@ -102,8 +102,15 @@ def main(ctx: click.Context, config_path: Path) -> None:
 def run_harvest(
     config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
 ) -> list[HarvestSummary]:
-    with progress() as update:
-        summaries = Pipeline(config, progress=update).harvest(names, records)
+    try:
+        with progress() as update:
+            summaries = Pipeline(config, progress=update).harvest(names, records)
+    except SourcesFailedError as failed:
+        for summary in failed.summaries:  # the sources that did not fail, then one line each
+            print_summary(summary)
+        for failure in failed.failures[:-1]:
+            err.print(f"[bold red]error:[/] {escape(failure.one_line())}")
+        raise failed.failures[-1] from None
     for summary in summaries:
         print_summary(summary)
     return summaries
