@@ -199,6 +199,7 @@ class CRM:
     P4_has_time_span = _crm("P4_has_time-span")
     P7_took_place_at = _crm("P7_took_place_at")
     P9_consists_of = _crm("P9_consists_of")
+    P9i_forms_part_of = _crm("P9i_forms_part_of")
     P12i_was_present_at = _crm("P12i_was_present_at")
     P13i_was_destroyed_by = _crm("P13i_was_destroyed_by")
     P14_carried_out_by = _crm("P14_carried_out_by")

@@ -73,6 +73,7 @@ class ProvenanceSpec:
             return  # the text alone: no acquisition is known
         acquisition = NamedNode(f"{o.value}/acquisition")
         b.add(activity, CRM.P9_consists_of, acquisition)
+        b.add(acquisition, CRM.P9i_forms_part_of, activity)  # the object's page reaches it
         b.add(o, CRM.P24i_changed_ownership_through, acquisition)
         b.a(acquisition, CRM.E8_Acquisition)
         b.add(acquisition, CRM.P24_transferred_title_of, o)
