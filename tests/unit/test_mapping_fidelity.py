@@ -89,7 +89,11 @@ def _filled(name: str) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
         counts = Counter(f for found in fields for f in found)
         for path, n in sorted(counts.items()):
             if n >= SHARE * len(records):
-                yield kind, path, [r for r, found in zip(records, fields) if path in found]
+                yield (
+                    kind,
+                    path,
+                    [r for r, found in zip(records, fields, strict=True) if path in found],
+                )
 
 
 def _carried(name: str, path: str, records: list[dict[str, Any]]) -> bool:
