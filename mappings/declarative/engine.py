@@ -6,13 +6,11 @@ import hashlib
 import importlib.metadata
 import json
 import pathlib
-import re
 import tomllib
-from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord
@@ -27,12 +25,12 @@ from ..vocab import AAT, CRM, LA
 from .dates import DateSpec
 from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields
+from .paths import join_path, paths_in
 from .provenance import ProvenanceSpec
 from .schema import (
     ActorModel,
     CreatorModel,
     DimensionsModel,
-    FieldModel,
     MappingFile,
     RoleModel,
 )
@@ -161,11 +159,11 @@ class DeclarativeMapping:
     def fields_read(self) -> set[str]:
         """The source field paths this mapping reads (lists walked through, no ``[]``), for the
         partner report's list of fields the mapping never uses."""
-        read = {p for p in _paths_in([self.spec.object, self.spec.person]) if p}
+        read = {p for p in paths_in([self.spec.object, self.spec.person]) if p}
         subjects = self.spec.object.subjects
         for tree in subjects if isinstance(subjects, list) else [subjects] if subjects else []:
             if tree.children and tree.each:
-                read.add(_join("", tree.each))  # every level of the tree is read
+                read.add(join_path("", tree.each))  # every level of the tree is read
         return read
 
     def fields_unmapped(self) -> dict[str, str]:
@@ -538,48 +536,6 @@ def _fingerprint(text: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         release = "dev"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] + "." + release
-
-
-_NOT_PATHS = frozenset(
-    {
-        "each",
-        "match",
-        "direct_roles",
-        "vocab",
-        "parse",
-        "zero_is_missing",
-        "precision",
-        "prefer",
-        "children",
-        "relation",
-    }
-)
-"""Mapping-file keys whose values are settings, not source paths."""
-
-
-def _paths_in(spec: object, prefix: str = "") -> Iterator[str]:
-    """Every source path a mapping section reads, with ``each`` prefixes applied."""
-    if isinstance(spec, str):
-        yield _join(prefix, spec)
-    elif isinstance(spec, list):
-        for item in spec:
-            yield from _paths_in(item, prefix)
-    elif isinstance(spec, FieldModel):
-        if spec.path is not None:
-            yield _join(prefix, spec.path)
-    elif isinstance(spec, BaseModel):
-        each = getattr(spec, "each", None)
-        inner = _join(prefix, each) if isinstance(each, str) else prefix
-        for name in type(spec).model_fields:
-            if name not in _NOT_PATHS:
-                yield from _paths_in(getattr(spec, name), inner)
-
-
-def _join(prefix: str, path: str) -> str:
-    path = re.sub(r"\[\d*\]", "", path).strip()
-    if path == ".":
-        return prefix
-    return f"{prefix}.{path}" if prefix else path
 
 
 def _without_markup(value: Any) -> Any:
