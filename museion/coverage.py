@@ -70,6 +70,8 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         actors += objects(production, CRM.P15_was_influenced_by)
         for part in objects(production, CRM.P9_consists_of):
             actors += objects(part, CRM.P14_carried_out_by)
+        for attribution in objects(production, CRM.P140i_was_attributed_by):
+            actors += objects(attribution, CRM.P141_assigned)  # "attributed to", "possibly by"
     if actors:
         flags |= Coverage.CREATOR
         if any(objects(actor, LA.equivalent) for actor in actors):
