@@ -74,7 +74,7 @@ def publish_snapshot(
     keep: int,
     about: dict[str, Any] | None = None,
     before_switch: Callable[[], None] | None = None,
-    derive: Callable[[Path], None] | None = None,
+    derive: Callable[[Path], object] | None = None,
 ) -> Path:
     """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
 
