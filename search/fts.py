@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections import Counter
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FtsEngine"]
 
+_LEADING = re.compile(r"^[\W\d_]+")
 FACET_TOP = 25
 """Values listed per facet (the most frequent, and any the request selected)."""
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
@@ -97,7 +99,7 @@ class FtsEngine:
                         doc.end,
                         doc.image,
                         doc.longest_cm,
-                        fold_script(doc.title or "\uffff"),
+                        _sort_key(doc.title),
                     )
                 )
                 texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
@@ -270,3 +272,9 @@ def _facets(
         f"<={size}": n or 0 for size, n in zip(SIZE_BUCKETS, summary[2:], strict=True) if n
     }
     return facets
+
+
+def _sort_key(title: str) -> str:
+    """Titles sort by their first word: "[blank]" and "(1) Bamberg" do not lead the list."""
+    key = _LEADING.sub("", fold_script(title))
+    return key or "\uffff"
