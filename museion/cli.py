@@ -379,12 +379,14 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")
     out.print(f"\nAsk your own questions: museion --config {config.path} query 'SELECT ...'")
+    out.print(f"Search across both partners: museion --config {config.path} search Durer")
     if then_serve:
         _serve(config, host="127.0.0.1", port=8000)
     else:
         out.print(
             f"or in the browser: museion --config {config.path} serve  (or: museion demo --serve)"
         )
+        out.print("Search: [bold]http://localhost:8000/search[/] (while it serves)")
 
 
 def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
@@ -398,6 +400,7 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
     err.print(
         f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
     )
+    err.print(f"Search: [bold]http://{shown}:{port}/search[/]")
     sparql.serve(settings, host=host, port=port, workers=workers)
 
 

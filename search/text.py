@@ -87,7 +87,7 @@ def match_expression(query: str) -> str | None:
             alternatives.append(f'body:"{translit}"{star}')
         if word.isascii() and word.isalpha():
             skel = skeleton(word)
-            if len(skel) >= 2:
-                alternatives.append(f'abjad:"{skel}"*')
+            if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
+                alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))
         parts.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts) or None
