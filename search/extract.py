@@ -32,6 +32,8 @@ class ObjectDoc:
     accession: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     makers: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    """Whom the production followed ("after Turner": ``P15_was_influenced_by``), not makers."""
     types: list[str] = field(default_factory=list)
     materials: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -187,10 +189,11 @@ def _makers(store: Store, docs: dict[str, ObjectDoc]) -> None:
     seen: set[tuple[str, str]] = set()
     for row in _rows(
         store,
-        f"SELECT ?o ?actor ?label ?agg ?aggLabel WHERE {{ {_OBJECTS} "
+        f"SELECT ?o ?actor ?after ?label ?agg ?aggLabel WHERE {{ {_OBJECTS} "
         f"?o {_v(CRM.P108i_was_produced_by)} ?p . "
         f"{{ ?p {_v(CRM.P14_carried_out_by)} ?actor }} UNION "
-        f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P14_carried_out_by)} ?actor }} "
+        f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P14_carried_out_by)} ?actor }} UNION "
+        f"{{ ?p {_v(CRM.P15_was_influenced_by)} ?actor BIND(true AS ?after) }} "
         f"OPTIONAL {{ ?actor {_v(RDFS.label)} ?label }} "
         f"OPTIONAL {{ ?agg {_v(LA.equivalent)} ?actor ; a {_v(MUSEION.Aggregate)} ; "
         f"{_v(RDFS.label)} ?aggLabel }} }}",
@@ -201,8 +204,9 @@ def _makers(store: Store, docs: dict[str, ObjectDoc]) -> None:
         seen.add((iri, actor))
         doc = docs[iri]
         name = _text(row["aggLabel"]) or _text(row["label"])
-        if name and name not in doc.makers:
-            doc.makers.append(name)
+        listed = doc.after if row["after"] is not None else doc.makers
+        if name and name not in listed:
+            listed.append(name)
         doc.texts.append(_text(row["label"]))
         doc.texts.extend(sorted(aggregate_names.get(_text(row["agg"]), ())))
 

@@ -93,7 +93,10 @@ class FtsEngine:
                         doc.title_language,
                         doc.partner,
                         doc.source,
-                        json.dumps(doc.makers, ensure_ascii=False),
+                        json.dumps(
+                            doc.makers + [f"after {name}" for name in doc.after],
+                            ensure_ascii=False,
+                        ),
                         doc.date,
                         doc.begin,
                         doc.end,

@@ -92,6 +92,14 @@ def test_reconciled_makers_are_one_facet_value_across_partners(config: Config) -
     assert set(picasso.facets["partner"]) == {"Tate", "Carnegie Museum of Art"}
 
 
+def test_works_after_an_artist_name_him_but_not_as_maker(config: Config) -> None:
+    (hythe,) = ask(config, "Hythe").hits  # Tate T05262: a print "after Turner"
+    assert hythe.makers == ["after Joseph Mallord William Turner"]
+    after = ask(config, "hythe turner")
+    assert after.total == 1
+    assert "Joseph Mallord William Turner" not in after.facets["maker"]
+
+
 def test_partner_facet_counts_agree_with_sparql(config: Config) -> None:
     everything = ask(config, limit=0)
     store = Workspace(config.data_dir).open_published()
