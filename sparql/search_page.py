@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
@@ -38,8 +39,14 @@ FACET_LABELS = {
 
 
 def _(text: str) -> str:
-    """UI strings: identity until the i18n module (sparql/i18n.py) is merged. (search branch)"""
     return text
+
+
+def _ui(request: Request) -> dict[str, Any]:  # noqa: ARG001 (the request picks the language)
+    """UI language globals for the templates. SEARCH BRANCH PLACEHOLDER: English only (``_`` is
+    the identity) until sparql/i18n.py is merged; then this returns its ``_``, ``ui_lang`` and
+    ``ui_dir`` for the request (translations: sparql/data/i18n/search.toml)."""
+    return {"_": _, "ui_lang": "en", "ui_dir": "ltr"}
 
 
 def _int(request: Request, name: str, default: int) -> int:
@@ -86,24 +93,31 @@ async def search_endpoint(request: Request, searcher: Searcher) -> Response:
         query = read_request(request)
         result = await run_in_threadpool(searcher.search, query)
     except QueryError as exc:
-        return _fail(400, exc.one_line(), wants_json)
+        return _fail(request, 400, exc.one_line(), wants_json)
     except StoreError as exc:
-        return _fail(503, exc.one_line(), wants_json)
+        return _fail(request, 503, exc.one_line(), wants_json)
     except MuseionError as exc:
-        return _fail(exc.http_status, exc.one_line(), wants_json)
+        return _fail(request, exc.http_status, exc.one_line(), wants_json)
     if wants_json:
         body = json.dumps(result.to_json(), ensure_ascii=False)
         return Response(body, media_type="application/json")
     return HTMLResponse(render_page(request, query, result))
 
 
-def _fail(status: int, message: str, wants_json: bool) -> Response:
+def _fail(request: Request, status: int, message: str, wants_json: bool) -> Response:
     if wants_json:
         return Response(json.dumps({"error": message}), status, media_type="application/json")
     html = (
         templates()
         .get_template("search.html")
-        .render(_=_, static="/static", endpoint="/sparql", error=message, query=None, result=None)
+        .render(
+            **_ui(request),
+            static="/static",
+            endpoint="/sparql",
+            error=message,
+            query=None,
+            result=None,
+        )
     )
     return HTMLResponse(html, status_code=status)
 
@@ -156,7 +170,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult) ->
         templates()
         .get_template("search.html")
         .render(
-            _=_,
+            **_ui(request),
             static="/static",
             endpoint="/sparql",
             query=query,
