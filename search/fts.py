@@ -37,13 +37,19 @@ _LEADING = re.compile(r"^[\W\d_]+")
 FACET_TOP = 25
 """Values listed per facet (the most frequent, and any the request selected)."""
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 1
+RANK_LIMIT = 5000
+"""Matches are ranked by relevance (BM25) up to this many; more are listed by title, since
+ranking every one of a very broad match costs more than it tells."""
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT, title_lang TEXT,
     partner TEXT, source TEXT, makers TEXT, date TEXT, begin INTEGER, "end" INTEGER, image TEXT,
     longest REAL, sort TEXT);
+CREATE TABLE nums(
+    id INTEGER PRIMARY KEY, source TEXT, begin INTEGER, "end" INTEGER, image INTEGER,
+    longest REAL, century INTEGER, size INTEGER);
 CREATE VIRTUAL TABLE fts USING fts5(
     body, abjad, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3');
 CREATE TABLE facet_values(
@@ -76,7 +82,10 @@ class FtsEngine:
 
     # -- building -------------------------------------------------------------------------
     def build(self, store: Store, target: Path, base_iri: str = "") -> int:
-        docs = extract_objects(store)
+        return self.write(extract_objects(store), target, base_iri)
+
+    def write(self, docs: list[ObjectDoc], target: Path, base_iri: str = "") -> int:
+        """Write the index of ``docs`` to ``target`` (a temporary file, then renamed)."""
         tmp = target.with_name(target.name + ".tmp")
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
@@ -112,6 +121,12 @@ class FtsEngine:
                         fid = fids.setdefault((key, value), len(fids) + 1)
                         links.append((number, fid))
             db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+            db.execute(  # the columns filters and counts read, in rows a tenth as wide
+                'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'
+                " begin / 100 - (begin < 0), CASE"
+                + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
+                + " END FROM docs"
+            )
             db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
             db.executemany(
                 "INSERT INTO facet_values VALUES (?,?,?,?)",
@@ -120,6 +135,11 @@ class FtsEngine:
             db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
             db.executescript(_INDEXES)
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            db.execute("CREATE TEMP VIEW everything AS SELECT id FROM docs")
+            db.execute(
+                "INSERT INTO meta VALUES ('everything', ?)",
+                [json.dumps(_counts(db, "temp.everything"))],
+            )
             db.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [
@@ -149,6 +169,8 @@ class FtsEngine:
                     "run `museion reindex` to build it"
                 )
             db = sqlite3.connect(f"{target.as_uri()}?mode=ro&immutable=1", uri=True)
+            db.execute("PRAGMA temp_store = MEMORY")
+            db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # this search's matches
             values = {
                 fid: (key, value)
                 for fid, key, value in db.execute("SELECT fid, key, value FROM facet_values")
@@ -157,14 +179,20 @@ class FtsEngine:
         db, values = cache[target]
         return db, values
 
+    def _everything(self, db: sqlite3.Connection) -> _Counts:
+        """The counts over every object, stored at build time (the empty search page)."""
+        (text,) = db.execute("SELECT value FROM meta WHERE key = 'everything'").fetchone()
+        summary, counts, centuries = json.loads(text)
+        return tuple(summary), [tuple(c) for c in counts], [tuple(c) for c in centuries]
+
     def search(self, target: Path, request: SearchRequest) -> SearchResult:
         db, values = self._connection(target)
         where: list[str] = ["1"]
         params: list[str | float] = []
         match = match_expression(request.text)
-        source = "docs d"
+        source = "nums d"
         if match:
-            source = "fts f JOIN docs d ON d.id = f.rowid"
+            source = "fts f JOIN nums d ON d.id = f.rowid"
             where.append("fts MATCH ?")
             params.append(match)
         for key in VALUE_FACETS:
@@ -196,37 +224,36 @@ class FtsEngine:
                 where.append("d.longest >= ?")
                 params.append(request.longest_side_cm.low)
         if request.has_image is not None:
-            where.append("d.image IS NOT NULL" if request.has_image else "d.image IS NULL")
-        matched = f"SELECT d.id AS id{', f.rank AS rank' if match else ''} FROM {source} WHERE " + (
-            " AND ".join(where)
-        )
+            where.append(f"d.image = {int(request.has_image)}")
+        if match and len(where) == 2:  # words only: the full-text index alone
+            matched, params = "SELECT rowid FROM fts WHERE fts MATCH ?", [match]
+        else:
+            matched = f"SELECT d.id FROM {source} WHERE " + " AND ".join(where)
         try:
-            order = "m.rank, d.sort" if match else "d.sort"
-            rows = db.execute(
-                f"WITH m AS ({matched}) SELECT d.iri, d.title, d.title_lang, d.partner, d.makers,"
-                f" d.date, d.image FROM m JOIN docs d ON d.id = m.id ORDER BY {order}"
-                " LIMIT ? OFFSET ?",
-                [*params, request.limit, request.offset],
-            ).fetchall()
-            summary = db.execute(
-                f"WITH m AS ({matched}) SELECT count(*), sum(d.image IS NOT NULL)"
-                + "".join(f", sum(d.longest <= {n})" for n in SIZE_BUCKETS)
-                + " FROM m JOIN docs d ON d.id = m.id",
-                params,
-            ).fetchone()
-            counts = db.execute(
-                f"WITH m AS ({matched}) SELECT fid, count(*) FROM doc_facets "
-                "WHERE doc IN (SELECT id FROM m) GROUP BY fid",
-                params,
-            ).fetchall()
-            centuries = db.execute(
-                f"WITH m AS ({matched}) SELECT d.begin / 100 - (d.begin < 0) AS c, count(*)"
-                " FROM m JOIN docs d ON d.id = m.id WHERE d.begin IS NOT NULL GROUP BY c",
-                params,
-            ).fetchall()
+            if not match and len(where) == 1:  # everything: counted when the index was built
+                summary, counts, centuries = self._everything(db)
+            else:
+                db.execute("DELETE FROM temp.m")
+                db.execute(f"INSERT INTO temp.m {matched}", params)
+                summary, counts, centuries = _counts(db, "temp.m")
+            total = summary[0] or 0
+            if match and total <= RANK_LIMIT:
+                rows = db.execute(
+                    "SELECT d.iri, d.title, d.title_lang, d.partner, d.makers, d.date, d.image"
+                    " FROM (SELECT rowid AS id, rank FROM fts WHERE fts MATCH ?) r"
+                    " CROSS JOIN temp.m m ON m.id = r.id JOIN docs d ON d.id = r.id"
+                    " ORDER BY r.rank, d.sort LIMIT ? OFFSET ?",
+                    [match, request.limit, request.offset],
+                ).fetchall()
+            else:
+                within = "" if not match and len(where) == 1 else "WHERE id IN temp.m "
+                rows = db.execute(
+                    "SELECT iri, title, title_lang, partner, makers, date, image FROM docs "
+                    f"{within}ORDER BY sort LIMIT ? OFFSET ?",
+                    [request.limit, request.offset],
+                ).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"the search could not be run: {exc}", http_status=400) from exc
-        total = summary[0] or 0
         hits = [
             Hit(
                 iri=iri,
@@ -275,6 +302,45 @@ def _facets(
         f"<={size}": n or 0 for size, n in zip(SIZE_BUCKETS, summary[2:], strict=True) if n
     }
     return facets
+
+
+_Counts = tuple[tuple[Any, ...], list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def _counts(db: sqlite3.Connection, table: str) -> _Counts:
+    """Total, images, sizes, facet values and centuries of the objects listed in ``table``.
+
+    A small match is joined to the facet table; a broad one (an eighth of the objects or
+    more) is counted by one pass over the facet index in value order, which needs no sort."""
+    (total,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+    (everything,) = db.execute("SELECT count(*) FROM docs").fetchone()
+    if total * 8 >= everything:
+        counts = db.execute(
+            "SELECT fid, count(*) FROM doc_facets INDEXED BY doc_facets_fid"
+            f" WHERE doc IN {table} GROUP BY fid"
+        ).fetchall()
+    else:
+        counts = db.execute(
+            f"SELECT f.fid, count(*) FROM {table} m CROSS JOIN doc_facets f ON f.doc = m.id"
+            " GROUP BY f.fid"
+        ).fetchall()
+    groups = db.execute(
+        "SELECT d.century, d.size, d.image, count(*)"
+        f" FROM {table} m CROSS JOIN nums d ON d.id = m.id GROUP BY 1, 2, 3"
+    ).fetchall()
+    sizes = [0] * len(SIZE_BUCKETS)  # objects in each size class, then at most each size
+    per_century: dict[int, int] = {}
+    with_image = 0
+    for century, size, image, count in groups:
+        if century is not None:
+            per_century[century] = per_century.get(century, 0) + count
+        if size is not None:
+            sizes[size] += count
+        with_image += count if image else 0
+    at_most = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+    summary = (total, with_image, *at_most)
+    centuries = list(per_century.items())
+    return summary, counts, centuries
 
 
 def _sort_key(title: str) -> str:
