@@ -147,20 +147,22 @@ def extract_objects(store: Store) -> list[ObjectDoc]:
     # object types, materials and subjects, with their labels in every language
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     kinds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for row in _rows(
-        store,
-        f"SELECT ?o ?kind ?c ?label WHERE {{ {_OBJECTS} "
+    concepts = (
         f"{{ ?o {_v(CRM.P2_has_type)} ?c BIND('type' AS ?kind) }} UNION "
         f"{{ ?o {_v(CRM.P45_consists_of)} ?c BIND('material' AS ?kind) }} UNION "
         f"{{ ?o {_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|"
-        f"{_v(CRM.P138_represents)}) ?c BIND('subject' AS ?kind) }} "
+        f"{_v(CRM.P138_represents)}) ?c BIND('subject' AS ?kind) }}"
+    )
+    for row in _rows(store, f"SELECT ?o ?kind ?c WHERE {{ {_OBJECTS} {concepts} }}"):
+        kinds[_text(row["o"])].add((_text(row["kind"]), _text(row["c"])))
+    for row in _rows(  # the labels of the few distinct concepts, once each
+        store,
+        f"SELECT ?c ?label WHERE {{ {{ SELECT DISTINCT ?c WHERE {{ {_OBJECTS} {concepts} }} }} "
         f"?c {_LABEL} ?label }}",
     ):
-        concept = _text(row["c"])
         label = (_text(row["label"]), _lang(row["label"]))
-        if label not in labels[concept]:
-            labels[concept].append(label)
-        kinds[_text(row["o"])].add((_text(row["kind"]), concept))
+        if label not in labels[_text(row["c"])]:
+            labels[_text(row["c"])].append(label)
     for iri, pairs in kinds.items():
         doc = docs[iri]
         for kind, concept in sorted(pairs):
