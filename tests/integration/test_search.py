@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -286,3 +287,16 @@ def test_http_html_page(live: Live) -> None:
     )
     assert form.status_code == 200
     assert "Date: 1900..1950" in form.text
+
+
+def test_demo_ends_by_printing_the_search_url(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "museion", "demo", "--data", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1].startswith("Search: http://localhost:8000/search")
