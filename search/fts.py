@@ -169,6 +169,13 @@ class FtsEngine:
                     "run `museion reindex` to build it"
                 )
             db = sqlite3.connect(f"{target.as_uri()}?mode=ro&immutable=1", uri=True)
+            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version is None or version[0] != str(SCHEMA_VERSION):
+                db.close()
+                raise StoreError(
+                    f"the search index {target.name} was built by another version of Museion; "
+                    "run `museion reindex` to rebuild it"
+                )
             db.execute("PRAGMA temp_store = MEMORY")
             db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # this search's matches
             values = {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from mappings.normalise import fold, fold_script, normalise_arabic
-from museion_errors import QueryError
-from search import Range, index_forms, match_expression, parse_facets
+from museion_errors import QueryError, StoreError
+from search import FtsEngine, Range, index_forms, match_expression, parse_facets
 from search.text import skeleton, tokens
 
 
@@ -128,3 +129,16 @@ def test_requests_are_bounded() -> None:
         parse_facets([], limit=101)
     with pytest.raises(QueryError, match="offset"):
         parse_facets([], offset=-1)
+
+
+def test_an_index_of_another_version_asks_for_reindex(tmp_path: Path) -> None:
+    old = tmp_path / "snapshot.search.sqlite"
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('schema', '0')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="museion reindex"):
+        FtsEngine().search(old, parse_facets([]))
+    with pytest.raises(StoreError, match="museion reindex"):
+        FtsEngine().search(tmp_path / "missing.search.sqlite", parse_facets([]))
