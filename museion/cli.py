@@ -19,6 +19,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import search
 import sparql
 from museion_errors import ConfigError, MuseionError
 from sparql.checklists import plan
@@ -32,6 +33,7 @@ from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
+from .search_output import print_search
 from .serving import endpoint_settings, is_public_host
 from .workspace import Workspace
 
@@ -255,6 +257,57 @@ def query(state: State, query: str, fmt: str) -> None:
     print_results(store.query(_query_text(query), prefixes=sparql.PREFIXES), fmt)
 
 
+@main.command("search")
+@click.argument("text", metavar="QUERY", default="")
+@click.option("--partner", help="Only objects this partner lends (its label or source name).")
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Filter: partner, maker, type, material, place, date=1900..1950, has_image=yes, "
+    "longest_side_cm<=100 (repeatable; values of one key are alternatives).",
+)
+@click.option("--limit", type=click.IntRange(0, search.MAX_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0, search.MAX_OFFSET), default=0, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_obj
+@reports_errors
+def search_command(  # noqa: PLR0917
+    state: State,
+    text: str,
+    partner: str | None,
+    facets: tuple[str, ...],
+    limit: int,
+    offset: int,
+    fmt: str,
+) -> None:
+    """Full-text and faceted search over the published objects (every word must match)."""
+    config = state.config()
+    request = search.parse_facets(
+        list(facets), partner=partner, text=text, limit=limit, offset=offset
+    )
+    result = search.Searcher(Workspace(config.data_dir).published_dir).search(request)
+    print_search(result, fmt)
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def reindex(state: State) -> None:
+    """Rebuild the search index of the published snapshot (normally built at every publish)."""
+    config = state.config()
+    workspace = Workspace(config.data_dir)
+    with workspace.lock():
+        snapshot = workspace.published_path()
+        if snapshot is None:
+            raise MuseionError("nothing is published yet; run `museion harvest` first")
+        count = search.build_snapshot_index(snapshot, config.base_iri)
+    err.print(f"indexed {count} objects of snapshot {snapshot.name}")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
@@ -342,6 +395,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")
     out.print(f"\nAsk your own questions: museion --config {config.path} query 'SELECT ...'")
+    out.print(f"Search across both partners: museion --config {config.path} search Durer")
     _print_sample_checklist(config)
     if then_serve:
         _serve(config, host="127.0.0.1", port=8000)
@@ -349,6 +403,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(
             f"or in the browser: museion --config {config.path} serve  (or: museion demo --serve)"
         )
+        out.print("Search: [bold]http://localhost:8000/search[/] (while it serves)")
 
 
 def _print_sample_checklist(config: Config) -> None:
@@ -391,6 +446,7 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
     err.print(
         f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
     )
+    err.print(f"Search: [bold]http://{shown}:{port}/search[/]")
     sparql.serve(settings, host=host, port=port, workers=workers)
 
 

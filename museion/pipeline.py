@@ -321,7 +321,7 @@ class Pipeline:
             self._reconcile(writer.store)
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
-        snapshot = self.workspace.publish(writer.store)
+        snapshot = self.workspace.publish(writer.store, self.config.base_iri)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
             writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
@@ -394,7 +394,7 @@ class Pipeline:
         with self.writer() as writer:
             report = self._reconcile(writer.store, force=True)
             assert report is not None
-            self.workspace.publish(writer.store)
+            self.workspace.publish(writer.store, self.config.base_iri)
             return report
 
     # -- held runs, remapping, dry runs ---------------------------------------------------

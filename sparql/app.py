@@ -1,7 +1,8 @@
 """The endpoint as an ASGI application: routes, limits, content negotiation, middleware.
 
 Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the service
-description), ``/`` (the query UI), ``/static/`` (its assets, shipped with the package),
+description), ``/`` (the query UI), ``/search`` (full-text and faceted search), ``/static/``
+(its assets, shipped with the package),
 ``/.well-known/void`` (VoID), and every other path under the base IRI's path: the minted IRI
 ``{base_iri}{path}`` as a linked-data page (HTML, Turtle, N-Triples, JSON-LD).
 
@@ -33,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
+from search import Searcher
 
 from . import i18n
 from .checklists.web import ChecklistViews
@@ -65,6 +67,7 @@ from .protocol import (
     UpdateRequest,
     read_operation,
 )
+from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
 
@@ -109,6 +112,12 @@ class Endpoint:
     def __init__(self, settings: EndpointSettings, pool: QueryPool) -> None:
         self.settings = settings
         self.pool = pool
+        self.searcher = Searcher(settings.published_dir)
+
+    # -- /search ------------------------------------------------------------------------------
+    async def search(self, request: Request) -> Response:
+        """Full-text and faceted search (HTML, or JSON with ``format=json``)."""
+        return await search_endpoint(request, self.searcher)
 
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
@@ -430,6 +439,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/.well-known/void", endpoint.void, methods=["GET"], name="void"),
         Route("/reconcile", endpoint.reconcile, methods=RECONCILE_METHODS, name="reconcile"),
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
+        Route("/search", endpoint.search, methods=["GET"], name="search"),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),

@@ -38,6 +38,7 @@ from pyoxigraph import (
 )
 
 from museion_errors import MuseionError, QueryError, StoreError
+from search import build_snapshot_index
 from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
@@ -265,7 +266,13 @@ class Worker:
                 store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES)
                 about = manifest(self._path) if self._path is not None else {}
                 about["updated"] = datetime.now(UTC).isoformat()
-                publish_snapshot(store, published, keep=self.settings.keep_snapshots, about=about)
+                publish_snapshot(
+                    store,
+                    published,
+                    keep=self.settings.keep_snapshots,
+                    about=about,
+                    derive=lambda snapshot: build_snapshot_index(snapshot, self.settings.base_iri),
+                )
             finally:
                 store.close()
         return Reply(status=204)
