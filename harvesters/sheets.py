@@ -67,12 +67,15 @@ def _pick_sheet(book: CalamineWorkbook, sheet: str | int | None) -> CalamineShee
     return book.get_sheet_by_name(sheet)
 
 
+Ranges = list[tuple[tuple[int, int], tuple[int, int]]] | None
+
+
 def sheet_rows(
     data: bytes | io.BufferedIOBase, sheet: str | int | None = None
-) -> tuple[list[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+) -> tuple[list[list[Any]], Ranges]:
     """Every row of the chosen sheet (1-based ``sheet`` index or name; default the first
     visible one), padded to the sheet's width and indexed from the sheet's row 1, with the
-    merged ranges. Raises ``LookupError`` (no such sheet) or ``ValueError`` (not a workbook)."""
+    merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError`` (no such sheet) or ``ValueError`` (not a workbook)."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
         book = CalamineWorkbook.from_filelike(stream)
@@ -81,22 +84,33 @@ def sheet_rows(
     try:
         chosen = _pick_sheet(book, sheet)
         rows = chosen.to_python(skip_empty_area=False)
-        merged = chosen.merged_cell_ranges or []
+        merged = chosen.merged_cell_ranges
     except CalamineError as exc:
         raise ValueError(f"cannot read the sheet: {exc}") from exc
     finally:
         book.close()
-    return [[cell_value(c) for c in row] for row in rows], list(merged)
+    return [[cell_value(c) for c in row] for row in rows], merged
 
 
-def _header(
-    rows: list[list[Any]], header_row: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> list[str]:
+def _header(rows: list[list[Any]], header_row: int, merged: Ranges) -> list[str]:
     """Column names from ``header_row`` (1-based). A cell inside a merged range takes the
-    range's text, numbered from the second column on ("Dimensions", "Dimensions 2")."""
+    range's text, numbered from the second column on ("Dimensions", "Dimensions 2"). Where the
+    format does not say which cells are merged (ods), an empty header cell right of a named one,
+    over a column that holds values, is taken as merged with it."""
     raw = rows[header_row - 1] if header_row <= len(rows) else []
     header = ["" if v is None else str(v).strip() for v in raw]
     row0 = header_row - 1
+    if merged is None:
+        named, number = "", 1
+        for column, text in enumerate(header):
+            if text:
+                named, number = text, 1
+            elif named and any(r[column] is not None for r in rows[header_row:]):
+                number += 1
+                header[column] = f"{named} {number}"
+            else:
+                named = ""
+        return header
     for (top, left), (bottom, right) in merged:
         if top <= row0 <= bottom and left < len(header):
             text = header[left] or next(
