@@ -75,7 +75,8 @@ def sheet_rows(
 ) -> tuple[list[list[Any]], Ranges]:
     """Every row of the chosen sheet (1-based ``sheet`` index or name; default the first
     visible one), padded to the sheet's width and indexed from the sheet's row 1, with the
-    merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError`` (no such sheet) or ``ValueError`` (not a workbook)."""
+    merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError``
+    (no such sheet) or ``ValueError`` (not a workbook)."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
         book = CalamineWorkbook.from_filelike(stream)

@@ -171,12 +171,14 @@ def _is_dimensions(text: str) -> bool:
     return bool(_DIMENSION_HINT.search(text)) and parse_dimension_statement(text).parsed
 
 
-def _values_fit(kind: str | None, column: Column) -> bool:
+def _values_fit(kind: str | None, column: Column, exact: bool = False) -> bool:
+    """Do the column's values look like ``kind``? A header that names the field exactly needs
+    fewer dates to stand (Museion does not read every way of writing a date)."""
     texts = column.texts
     if kind is None or not texts:
         return True
     if kind == "date":
-        return _share(texts, _is_date) >= 0.6
+        return _share(texts, _is_date) >= (0.3 if exact else 0.6)
     if kind == "number":
         return _share(texts, _is_number) >= 0.8
     if kind == "dimensions":
@@ -211,7 +213,7 @@ def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[C
             continue
         for name, (words, kind) in fields.items():
             score = _header_score(column.name, words)
-            if score and _values_fit(kind, column):
+            if score and _values_fit(kind, column, exact=score == 3):
                 candidates.append((-score, order, name, column))
     placed: dict[str, Column] = {}
     used: set[str] = set()

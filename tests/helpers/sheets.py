@@ -85,9 +85,7 @@ def _with_cached_values(data: bytes, cached: dict[str, Any]) -> bytes:
                     kind = ' t="str"' if isinstance(value, str) else ""
                     text = re.sub(
                         rf'<c r="{coordinate}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
-                        lambda m, v=value, k=kind: (
-                            f'<c r="{coordinate}"{m.group(1)}{k}><f>{m.group(2)}</f><v>{v}</v>'
-                        ),
+                        rf'<c r="{coordinate}"\1{kind}><f>\2</f><v>{value}</v>',
                         text,
                     )
                 content = text.encode("utf-8")

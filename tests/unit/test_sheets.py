@@ -70,11 +70,14 @@ def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     assert _parsed(list(read_sheet(data))) == [{"id": 1, "title": "x"}]
     assert _parsed(list(read_sheet(data, sheet=2))) == []  # "Notes": a header row alone
     missing = list(read_sheet(data, sheet="Objets"))
-    assert len(missing) == 1 and isinstance(missing[0], Unreadable)
+    assert len(missing) == 1
+    assert isinstance(missing[0], Unreadable)
     assert missing[0].reason == (
         "the workbook has no sheet 'Objets'; its sheets are 'Inventory', 'Notes'"
     )
-    assert "there is no sheet 3" in list(read_sheet(data, sheet=3))[0].reason  # type: ignore[union-attr]
+    beyond = next(iter(read_sheet(data, sheet=3)))
+    assert isinstance(beyond, Unreadable)
+    assert "there is no sheet 3" in beyond.reason
 
 
 def test_bad_rows_and_files_are_reasons(tmp_path: Path) -> None:
