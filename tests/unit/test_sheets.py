@@ -20,6 +20,7 @@ ROWS: list[list[Any]] = [
     ["رقم الجرد", "Title", None, "Acquired", "Height (cm)", "Area"],
     ["M-1", "Vase", "إناء", dt.date(1985, 3, 1), 12.5, Formula("=E4*2", 25)],
     ["M-2", "Coin", None, dt.datetime(2001, 6, 2, 14, 30), 3, Formula("=E5*2", 6)],
+    [" ", None, "  "],  # cells holding only spaces, as often below the last row
 ]
 EXPECTED = [
     {
