@@ -304,6 +304,9 @@ class AAT:
     """The inscription itself (a text an object carries), as opposed to INSCRIPTION, a
     statement describing one."""
     PRODUCTION_STATEMENT = aat("300435436")
+    PHYSICAL_STATEMENT = aat("300435452")
+    """Linked Art's physical description: marks, damage, repairs (Object ID's distinguishing
+    features)."""
     ACQUISITION_STATEMENT = aat("300435439")
     RECORD = aat("300438434")
     """A catalogue record (AAT "Entry or Record"): the partner's record about an object."""

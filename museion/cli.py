@@ -27,6 +27,7 @@ from sparql.checklists import plan
 from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
+from .drafting import draft_mapping
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
 from .reconcile import match, read_entities
@@ -35,6 +36,7 @@ from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
 from .search_output import print_search
 from .serving import endpoint_settings, is_public_host
+from .sheet_template import template_bytes
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -225,6 +227,55 @@ def check(state: State, source: str, as_json: bool, html_file: Path | None) -> N
             finally:
                 index.close()
     emit_report(data, as_json, html_file)
+
+
+@main.group()
+def mapping() -> None:
+    """Draft a mapping for a partner's file, or write the spreadsheet template."""
+
+
+def _sheet(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+@mapping.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--sheet", help="The sheet to read: its name or number (default: the first).")
+@click.option("--header-row", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--name", help="The mapping's name (default: from the file's name).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the mapping to this file (default: print it).",
+)
+@reports_errors
+def draft(
+    file: Path, sheet: str | None, header_row: int, name: str | None, output: Path | None
+) -> None:
+    """Draft a commented TOML mapping for FILE (xlsx, xls, ods, csv, tsv, json) from its
+    headers and values; columns it cannot place are listed as comments."""
+    drafted = draft_mapping(file, name=name, sheet=_sheet(sheet), header_row=header_row)
+    if output is None:
+        click.echo(drafted.text, nl=False)
+    else:
+        output.write_text(drafted.text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    err.print(
+        f"{drafted.rows} records profiled: {len(drafted.placed)} columns placed, "
+        f"{len(drafted.unplaced)} not placed"
+        + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
+    )
+
+
+@mapping.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def template(out: Path) -> None:
+    """Write the spreadsheet template (xlsx, header notes in English, French and Arabic) that
+    the shipped `template` mapping reads without any editing."""
+    out.write_bytes(template_bytes())
+    err.print(f'wrote {out}: fill one row per object, then use mapping = "template"')
 
 
 def _query_text(text: str) -> str:

@@ -44,6 +44,7 @@ _STATEMENTS = (
     ("provenance", AAT.PROVENANCE_STATEMENT),
     ("rights", AAT.RIGHTS_STATEMENT),
     ("inscription", AAT.INSCRIPTION),
+    ("distinguishing_features", AAT.PHYSICAL_STATEMENT),
 )
 
 

@@ -243,6 +243,9 @@ class ObjectModel(Strict):
     provenance: FieldLike | None = None
     rights: FieldLike | None = None
     inscription: FieldLike | None = None
+    distinguishing_features: FieldLike | None = None
+    """Marks, damage, repairs: what tells this object from others like it (ICOM Object ID);
+    a physical statement."""
     web_pages: FieldLike | None = None
     images: FieldLike | None = None
     collections: FieldLike | None = None

@@ -104,9 +104,10 @@ def test_partner_reports_are_served(live: Live) -> None:
     assert page.status_code == 200
     document = html.fromstring(page.text)
     assert document.findtext(".//h1") == "Tate"
-    assert len(document.findall(".//svg")) == 2
+    assert len(document.findall(".//svg")) == 3  # field coverage, Object ID, runs
     data = requests.get(live.url + "/sources/tate", params={"format": "json"}, timeout=30)
     assert data.json()["counts"]["new"] == 36
+    assert data.json()["object_id"]["elements_total"] == 10
     assert requests.get(live.url + "/sources/nowhere", timeout=30).status_code == 404
 
 
