@@ -51,13 +51,15 @@ class UpdateJob:
 class EntityJob:
     iri: str
     representation: str
-    """``html``, or a graph ``Format.name``, or ``linked-art`` (JSON-LD, Linked Art context)."""
+    """``html``, or a graph ``Format.name``, or ``linked-art`` (the Linked Art API document) or
+    ``linked-art-graph`` (the same with every embedded node's ``id``)."""
     endpoint_path: str = "/sparql"
 
 
 @dataclass(frozen=True)
 class VoidJob:
     format: str
+    """A graph ``Format.name``, or ``html`` (the page)."""
     endpoint_url: str
     void_url: str
 
@@ -93,6 +95,8 @@ class Reply:
     file: str | None = None
     """A spool file holding the body, which the receiver sends and deletes."""
     headers: dict[str, str] = field(default_factory=dict)
+    snapshot: str | None = None
+    """The name of the published snapshot the answer was read from: its ``ETag``."""
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
