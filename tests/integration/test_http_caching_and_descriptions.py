@@ -217,7 +217,7 @@ def test_void_counts_are_what_sparql_counts(live: Live) -> None:
             )
         }
         [count] = list(void.objects(dataset, URIRef(VOID + "triples")))
-        assert int(count) == len(triples), source
+        assert int(str(count)) == len(triples), source
         assert len(triples) < quads  # records share triples: a quad count would be wrong
         entities = {
             r["s"]
@@ -227,7 +227,7 @@ def test_void_counts_are_what_sparql_counts(live: Live) -> None:
             if _is_entity(r["s"])
         }
         [count] = list(void.objects(dataset, URIRef(VOID + "entities")))
-        assert int(count) == len(entities), source
+        assert int(str(count)) == len(entities), source
         [row] = _query(live, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {records} }}")
         assert len(entities) > int(row["n"])  # persons and concepts too, not one per record
 
