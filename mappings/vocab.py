@@ -159,6 +159,10 @@ class MUSEION:
     """The authority record a link was made by (method ``authority``)."""
     matchedWith = NamedNode(MUSEION_NS + "matchedWith")  # noqa: N815
     """The partner entity a matcher or override link was made with."""
+    graph = NamedNode(MUSEION_NS + "graph")
+    """The JSON-LD profile of an entity's Linked Art document that keeps every embedded node's
+    ``id`` (``{object}/production``), so it parses to exactly the entity's triples; the default
+    Linked Art profile writes embedded nodes without ``id``, as the API schemas require."""
     Redirect = NamedNode(MUSEION_NS + "Redirect")
     """A retired aggregate IRI (merged into another, or split): ``dcterms:isReplacedBy`` says
     where it went; the endpoint answers 308 (one replacement) or 300 (several)."""

@@ -27,7 +27,6 @@ from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -37,12 +36,15 @@ from museion_errors import QueryError
 from search import Searcher
 
 from . import i18n
+from .caching import current_validators, validators_for
 from .checklists.web import ChecklistViews
+from .compression import NegotiatedGZip
 from .describe import service_description
 from .examples import example_queries
 from .jobs import (
     TRUNCATED_HEADER,
     EntityJob,
+    Job,
     QueryJob,
     ReconcileJob,
     Reply,
@@ -52,11 +54,12 @@ from .jobs import (
 from .linkedart import EXTENSION_PATH, extension_context
 from .negotiation import (
     GRAPH_FORMATS,
+    GRAPH_PROFILE,
     LINKED_ART_PROFILE,
     NotAcceptable,
     accepts_html,
     negotiate,
-    profile_requested,
+    preferred_profile,
 )
 from .pages import templates
 from .pool import QueryPool
@@ -119,6 +122,36 @@ class Endpoint:
         """Full-text and faceted search (HTML, or JSON with ``format=json``)."""
         return await search_endpoint(request, self.searcher)
 
+    async def _answer(
+        self,
+        request: Request,
+        job: Job,
+        variant: str,
+        *,
+        headers: dict[str, str] | None = None,
+        ok_headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Run a read job in a query process, with the snapshot's validators on a GET's 200
+        (``ETag``, ``Last-Modified``, ``Cache-Control``), or answer 304 without running it when
+        the client's copy is of the current snapshot. ``variant`` names the representation."""
+        headers = dict(headers or {})
+        conditional = request.method in ("GET", "HEAD")
+        if conditional:
+            current = current_validators(self.settings.published_dir)
+            if current is not None and current.not_modified(request.headers, variant):
+                return Response(
+                    status_code=304,
+                    headers={**headers, **(ok_headers or {}), **current.headers(variant)},
+                )
+        reply = await self.pool.run(job, timeout or self.settings.query_timeout)
+        if reply.status < 400:
+            headers |= ok_headers or {}
+        if conditional and reply.status == 200 and reply.snapshot:
+            found = validators_for(self.settings.published_dir, reply.snapshot)
+            headers |= found.headers(variant)
+        return _reply(reply, headers)
+
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
         try:
@@ -154,10 +187,10 @@ class Endpoint:
             named_graphs=operation.named_graphs if operation.names_dataset else None,
             max_rows=self.settings.max_rows,
         )
-        reply = await self.pool.run(job, self.settings.query_timeout)
-        if reply.status >= 400:
-            return _reply(reply)
-        return _reply(reply, {"Vary": "Accept"})
+        variant = json.dumps(
+            ["query", operation.query, job.default_graphs, job.named_graphs, job.accept, job.format]
+        )
+        return await self._answer(request, job, variant, ok_headers={"Vary": "Accept"})
 
     async def _update(self, request: Request, operation: UpdateRequest) -> Response:
         token = self.settings.admin_token
@@ -191,6 +224,7 @@ class Endpoint:
             self.endpoint_url(request),
             updates=bool(self.settings.admin_token),
             void_url=str(request.url_for("void")),
+            federated=bool(self.settings.service_allowlist),
         )
         body = serialize(
             _for_format(triples, fmt.rdf_format().supports_datasets),
@@ -202,15 +236,18 @@ class Endpoint:
     # -- VoID ---------------------------------------------------------------------------------
     async def void(self, request: Request) -> Response:
         try:
-            fmt = negotiate(
-                request.headers.get("accept"), GRAPH_FORMATS, request.query_params.get("format")
-            )
+            accept = request.headers.get("accept")
+            format_param = request.query_params.get("format")
+            if format_param == "html" or (format_param is None and accepts_html(accept)):
+                name = "html"  # the header's "Datasets" link opens a page, not a download
+            else:
+                name = negotiate(accept, GRAPH_FORMATS, format_param).name
             job = VoidJob(
-                fmt.name,
+                name,
                 str(request.url_for("sparql")),
                 str(request.url.replace(query="", fragment="")),
             )
-            return _reply(await self.pool.run(job, self.settings.query_timeout), {"Vary": "Accept"})
+            return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
         except NotAcceptable as exc:
             return _error(406, str(exc))
         except QueryError as exc:
@@ -257,10 +294,9 @@ class Endpoint:
             service_url=str(request.url_for("reconcile")),
         )
         try:
-            reply = await self.pool.run(job, self.settings.query_timeout)
+            return await self._answer(request, job, f"reconcile {job.path}?{job.query_string}")
         except QueryError as exc:
             return _error(exc.http_status, exc.one_line())
-        return _reply(reply)
 
     async def sources(self, request: Request) -> Response:
         """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
@@ -330,12 +366,8 @@ class Endpoint:
             else:
                 fmt = negotiate(accept, GRAPH_FORMATS[:4], format_param)
                 representation = fmt.name
-                if fmt.name == "jsonld" and (
-                    format_param in ("jsonld", "json-ld", "linked-art")
-                    or profile_requested(accept, "application/ld+json") == LINKED_ART_PROFILE
-                    or format_param is None
-                ):
-                    representation = "linked-art"
+                if fmt.name == "jsonld":
+                    representation = _linked_art_profile(request)
         except NotAcceptable as exc:
             return _error(406, str(exc))
         job = EntityJob(
@@ -347,10 +379,47 @@ class Endpoint:
             view=request.query_params.get("view", ""),
         )
         try:
-            reply = await self.pool.run(job, self.settings.query_timeout)
+            variant = f"entity {representation}"
+            if representation == "html":  # each language is its own page
+                variant += f" {_ui_lang(request)} {job.view}"
+            return await self._answer(
+                request,
+                job,
+                variant,
+                headers={"Vary": "Accept", "Link": _alternates(path)},
+            )
         except QueryError as exc:
             return _error(exc.http_status, exc.one_line())
-        return _reply(reply, {"Vary": "Accept"})
+
+
+def _linked_art_profile(request: Request) -> str:
+    """Which JSON-LD document an entity's IRI answers: the Linked Art API document (the
+    default), or the graph profile — asked for by ``Accept``'s ``profile`` or by ``?profile=graph``
+    (a link can carry no header)."""
+    wanted = request.query_params.get("profile")
+    if wanted in ("graph", GRAPH_PROFILE):
+        return "linked-art-graph"
+    if wanted in ("linked-art", LINKED_ART_PROFILE):
+        return "linked-art"
+    offered = (LINKED_ART_PROFILE, GRAPH_PROFILE)
+    chosen = preferred_profile(request.headers.get("accept"), "application/ld+json", offered)
+    return "linked-art-graph" if chosen == GRAPH_PROFILE else "linked-art"
+
+
+def _alternates(path: str) -> str:
+    """The ``Link`` header of an entity's answers: every representation, both JSON-LD
+    profiles named (RFC 8288 ``profile`` and ``type`` target attributes)."""
+    links = [
+        f'<{path}>; rel="alternate"; type="text/html"',
+        f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
+        f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
+    ]
+    for query, profile in (("", LINKED_ART_PROFILE), ("&profile=graph", GRAPH_PROFILE)):
+        links.append(
+            f'<{path}?format=jsonld{query}>; rel="alternate"; type="application/ld+json"; '
+            f'profile="{profile}"'
+        )
+    return ", ".join(links)
 
 
 def _partner_reports(folder: Path) -> list[dict[str, str]]:
@@ -453,10 +522,17 @@ def create_app(settings: EndpointSettings) -> Starlette:
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
-            expose_headers=[TRUNCATED_HEADER, "Content-Type", "Vary"],
+            expose_headers=[
+                TRUNCATED_HEADER,
+                "Content-Type",
+                "Vary",
+                "ETag",
+                "Last-Modified",
+                "Link",
+            ],
             max_age=86400,
         ),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(NegotiatedGZip, minimum_size=1024),
         Middleware(SecurityHeaders),
         Middleware(i18n.LanguageMiddleware),
     ]

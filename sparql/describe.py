@@ -8,6 +8,7 @@ and when it was last harvested.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
@@ -16,12 +17,13 @@ from store.snapshots import manifest
 
 from .jobs import Reply, VoidJob
 from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS
+from .pages import local_href, templates
 from .prefixes import PREFIXES
 
 if TYPE_CHECKING:
     from .executor import Worker
 
-__all__ = ["service_description", "void_reply"]
+__all__ = ["entity_pattern", "service_description", "void_dataset", "void_reply"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -53,8 +55,19 @@ def v(local: str) -> NamedNode:
     return NamedNode(VOID + local)
 
 
-def service_description(endpoint_url: str, *, updates: bool, void_url: str) -> list[Triple]:
-    """What the endpoint supports, as SPARQL 1.1 Service Description triples."""
+def void_dataset(void_url: str) -> NamedNode:
+    """The ``void:Dataset`` of the whole collection, as the VoID document names it."""
+    return NamedNode(void_url.split("#", maxsplit=1)[0] + "#museion")
+
+
+def service_description(
+    endpoint_url: str, *, updates: bool, void_url: str, federated: bool
+) -> list[Triple]:
+    """What the endpoint supports, as SPARQL 1.1 Service Description triples.
+
+    ``sd:BasicFederatedQuery`` only when ``SERVICE`` may call something (a non-empty
+    allow-list): a client that reads the description must not plan a federated query that
+    every call would refuse."""
     service = BlankNode("service")
     dataset = BlankNode("dataset")
     graph = BlankNode("defaultGraph")
@@ -63,13 +76,14 @@ def service_description(endpoint_url: str, *, updates: bool, void_url: str) -> l
         Triple(service, sd("endpoint"), NamedNode(endpoint_url)),
         Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        Triple(service, sd("feature"), sd("BasicFederatedQuery")),
         Triple(service, sd("defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, sd("Dataset")),
         Triple(dataset, sd("defaultGraph"), graph),
         Triple(graph, RDF_TYPE, sd("Graph")),
-        Triple(dataset, NamedNode(VOID + "inDataset"), NamedNode(void_url)),
+        Triple(dataset, NamedNode(VOID + "inDataset"), void_dataset(void_url)),
     ]
+    if federated:
+        triples.append(Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     if updates:
         triples.append(Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     for fmt in (*RESULTS_FORMATS, *GRAPH_FORMATS):
@@ -89,7 +103,7 @@ def _void_triples(worker: Worker, job: VoidJob) -> list[Triple]:
         worker.cache["void-counts"] = cached
     counts: dict[str, dict[str, Any]] = cached  # type: ignore[assignment]
     harvests = manifest(worker.snapshot).get("sources", {}) if worker.snapshot else {}
-    root = NamedNode(job.void_url.split("#")[0] + "#museion")
+    root = void_dataset(job.void_url)
     triples = [
         Triple(root, RDF_TYPE, v("Dataset")),
         Triple(root, NamedNode(DCTERMS + "title"), Literal(worker.settings.title)),
@@ -140,8 +154,12 @@ def _integer(value: int) -> Literal:
 
 
 def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
-    """Per source dataset: triples in its record graphs, entities they describe, its title."""
+    """Per source dataset: its title and partner, the distinct triples of its record graphs (a
+    triple two records state counts once: triples, not quads), and the entities they
+    describe (minted objects, persons, groups, places, sets and concepts typed there; not the
+    nodes under them such as ``{object}/production``, and not one per record)."""
     store = worker.store()
+    base = worker.settings.base_iri
     out: dict[str, dict[str, Any]] = {}
     for row in store.select(
         f"""SELECT ?dataset ?title ?partner ?source WHERE {{
@@ -149,7 +167,7 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
           OPTIONAL {{ ?dataset <{DCTERMS}title> ?title }}
           OPTIONAL {{ ?dataset <{MUSEION}partner> ?partner }}
           OPTIONAL {{ ?dataset <{DCTERMS}identifier> ?source }}
-          FILTER (STRSTARTS(STR(?dataset), "{worker.settings.base_iri}dataset/"))
+          FILTER (STRSTARTS(STR(?dataset), "{base}dataset/"))
         }}"""
     ):
         out[row["dataset"]] = {
@@ -159,24 +177,77 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
             "triples": 0,
             "entities": 0,
         }
+    records = f"""GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a <{MUSEION}RecordGraph> }}"""
     for row in store.select(
-        f"""SELECT ?dataset (COUNT(DISTINCT ?topic) AS ?entities) WHERE {{
-          GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ;
-                              <http://xmlns.com/foaf/0.1/primaryTopic> ?topic }}
+        f"""SELECT ?dataset (COUNT(*) AS ?entities) WHERE {{
+          SELECT DISTINCT ?dataset ?s WHERE {{
+            {records}
+            GRAPH ?g {{ ?s a ?class }}
+            FILTER (isIRI(?s) && REGEX(STR(?s), "{entity_pattern(base)}"))
+          }}
         }} GROUP BY ?dataset"""
     ):
         out.setdefault(row["dataset"], {"triples": 0}).update(entities=int(row["entities"]))
     for row in store.select(
         f"""SELECT ?dataset (COUNT(*) AS ?triples) WHERE {{
-          GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a <{MUSEION}RecordGraph> }}
-          GRAPH ?g {{ ?s ?p ?o }}
+          SELECT DISTINCT ?dataset ?s ?p ?o WHERE {{ {records} GRAPH ?g {{ ?s ?p ?o }} }}
         }} GROUP BY ?dataset"""
     ):
         out.setdefault(row["dataset"], {"entities": 0}).update(triples=int(row["triples"]))
     return out
 
 
+def entity_pattern(base: str) -> str:
+    """A SPARQL regex (escaped for a string literal) matching the IRIs of Museion's entities:
+    ``{base}{source}/{object,person,group,place,set}/{id}``, ``{base}{source}/concept/{scheme}/
+    {term}``, the partners ``{base}partner/{source}`` and the aggregates
+    ``{base}{person,group,place}/{id}``."""
+    escaped = re.sub(r"([.*+?^${}()|\[\]\\])", r"\\\1", base).replace("\\", "\\\\")
+    return (
+        f"^{escaped}(?:[a-z0-9-]+/(?:object|person|group|place|set)/[^/]+"
+        f"|(?:[a-z0-9-]+/)?concept/[^/]+/[^/]+|(?:person|group|place)/[^/]+"
+        f"|partner/[a-z0-9-]+)$"
+    )
+
+
+def _void_page(worker: Worker, job: VoidJob) -> Reply:
+    """The VoID description as a page, for a person who follows the link in the page header
+    (a browser would otherwise download a Turtle file)."""
+    values: dict[str, dict[str, str]] = {}
+    for t in _void_triples(worker, job):
+        if t.predicate != RDF_TYPE and t.predicate != v("subset"):
+            local = t.predicate.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            if isinstance(t.subject, NamedNode) and isinstance(t.object, NamedNode | Literal):
+                values.setdefault(t.subject.value, {})[local] = t.object.value
+    root = void_dataset(job.void_url).value
+    base = worker.settings.base_iri
+    rows = [
+        {
+            "iri": iri,
+            "href": local_href(iri, base),
+            "publisher_href": local_href(row["publisher"], base) if "publisher" in row else None,
+            **row,
+        }
+        for iri, row in sorted(values.items())
+        if iri != root
+    ]
+    html = (
+        templates()
+        .get_template("void.html")
+        .render(
+            title=worker.settings.title,
+            endpoint=job.endpoint_url,
+            total=values.get(root, {}).get("triples", "0"),
+            rows=rows,
+            formats=[(f.name, f.media_type) for f in GRAPH_FORMATS[:4]],
+        )
+    )
+    return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+
+
 def void_reply(worker: Worker, job: VoidJob) -> Reply:
+    if job.format == "html":
+        return _void_page(worker, job)
     fmt = next(f for f in GRAPH_FORMATS if f.name == job.format)
     triples: list[Triple] | list[Quad] = _void_triples(worker, job)
     if fmt.rdf_format().supports_datasets:

@@ -114,6 +114,12 @@ class Worker:
 
     # -- jobs -------------------------------------------------------------------------------
     def handle(self, job: Job) -> Reply:
+        reply = self._handle(job)
+        if reply.status == 200 and self._path is not None and not isinstance(job, UpdateJob):
+            reply.snapshot = self._path.name
+        return reply
+
+    def _handle(self, job: Job) -> Reply:
         try:
             if isinstance(job, QueryJob):
                 return self.query(job)

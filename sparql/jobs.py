@@ -51,7 +51,8 @@ class UpdateJob:
 class EntityJob:
     iri: str
     representation: str
-    """``html``, or a graph ``Format.name``, or ``linked-art`` (JSON-LD, Linked Art context)."""
+    """``html``, or a graph ``Format.name``, or ``linked-art`` (the Linked Art API document) or
+    ``linked-art-graph`` (the same with every embedded node's ``id``)."""
     endpoint_path: str = "/sparql"
     lang: str = "en"
     """The reader's UI language (``sparql.i18n``), for HTML."""
@@ -64,6 +65,7 @@ class EntityJob:
 @dataclass(frozen=True)
 class VoidJob:
     format: str
+    """A graph ``Format.name``, or ``html`` (the page)."""
     endpoint_url: str
     void_url: str
 
@@ -99,6 +101,8 @@ class Reply:
     file: str | None = None
     """A spool file holding the body, which the receiver sends and deletes."""
     headers: dict[str, str] = field(default_factory=dict)
+    snapshot: str | None = None
+    """The name of the published snapshot the answer was read from: its ``ETag``."""
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:

@@ -1,14 +1,22 @@
-"""An entity as a Linked Art JSON-LD document: valid against the Linked Art API 1.0 schemas,
-and the same graph as the entity's Turtle.
+"""An entity as a Linked Art JSON-LD document, in one of two profiles.
+
+Two profiles, because one document cannot be both: the Linked Art API 1.0 schemas forbid an
+``id`` on embedded ``Name``, ``Identifier``, ``Statement``, ``TimeSpan``, ``Dimension``...
+(``additionalProperties: false``), and without those ids a JSON-LD processor turns Museion's
+nodes (``{object}/production``, ``{object}/title/1``) into blank nodes that no longer join with
+SPARQL.
+
+- **Linked Art** (:data:`~sparql.negotiation.LINKED_ART_PROFILE`, the default): the API
+  document, embedded nodes written without ``id`` (ARCHITECTURE §4), valid against the
+  unmodified schemas. For Linked Art consumers (a LUX-like portal, a partner re-importing).
+- **Graph** (:data:`~sparql.negotiation.GRAPH_PROFILE`): the same document with every embedded
+  node's ``id``; it parses to exactly the entity's triples (:func:`linked_art_view`). For RDF
+  tools that load the JSON-LD beside the SPARQL endpoint.
 
 The document is written directly from the entity's triples with the bundled Linked Art context
 (``sparql/data/linked-art-context.json``, CC BY 4.0) — no network, no JSON-LD framing. The
 rules, each there because a Linked Art consumer or an RDF tool needs it:
 
-- **Embedded nodes keep their IRIs.** Nodes Museion minted under the entity
-  (``{object}/production``, ``{object}/title/1``) are embedded with their ``id``, so what a
-  JSON-LD processor reads can still be joined with SPARQL. (This supersedes ARCHITECTURE §4's
-  "embedded without id": the Linked Art model gives every node an IRI if it has one.)
 - **One ``type``.** A node's class is its Linked Art class; Museion's own extra classes are not
   written (an aggregate's aggregate-ness is a ``classified_as`` in the data itself, see
   ``museion.reconcile.output``), nor is Museion's bookkeeping from the ``{base}meta`` graph.
@@ -296,18 +304,29 @@ class LinkedArtDocument:
 
 
 def linked_art_document(
-    iri: str, triples: Iterable[Triple], references: Iterable[Triple] = (), *, base_iri: str = ""
+    iri: str,
+    triples: Iterable[Triple],
+    references: Iterable[Triple] = (),
+    *,
+    base_iri: str = "",
+    embedded_ids: bool = False,
 ) -> dict[str, Any]:
-    """The entity, its embedded nodes inline, in the Linked Art context."""
-    return build(iri, triples, references, base_iri=base_iri).document
+    """The entity, its embedded nodes inline, in the Linked Art context; ``embedded_ids``
+    gives the graph profile (embedded nodes keep their ``id``)."""
+    return build(iri, triples, references, base_iri=base_iri, embedded_ids=embedded_ids).document
 
 
 def build(
-    iri: str, triples: Iterable[Triple], references: Iterable[Triple] = (), *, base_iri: str = ""
+    iri: str,
+    triples: Iterable[Triple],
+    references: Iterable[Triple] = (),
+    *,
+    base_iri: str = "",
+    embedded_ids: bool = False,
 ) -> LinkedArtDocument:
     triples = list(triples)
     extension = bool(base_iri) and any(t.predicate.value == CRM + "P90_has_value" for t in triples)
-    writer = _Writer(iri, triples, list(references), extension=extension)
+    writer = _Writer(iri, triples, list(references), extension=extension, embedded_ids=embedded_ids)
     root = writer.node(iri)
     root.setdefault("_label", iri)
     root = {k: root[k] for k in ("id", "type", "_label") if k in root} | root
@@ -319,7 +338,13 @@ def build(
 
 class _Writer:
     def __init__(
-        self, iri: str, triples: list[Triple], references: list[Triple], *, extension: bool
+        self,
+        iri: str,
+        triples: list[Triple],
+        references: list[Triple],
+        *,
+        extension: bool,
+        embedded_ids: bool,
     ) -> None:
         self.iri = iri
         self.vocab = _vocab()
@@ -337,6 +362,7 @@ class _Writer:
         self.done: set[str] = set()
         self.separate: list[str] = []
         self.extension = extension
+        self.embedded_ids = embedded_ids
 
     def type_name(self, iri: str, default: str | None = None) -> str | None:
         for cls in self.ref_types.get(iri, []):
@@ -349,7 +375,9 @@ class _Writer:
         self.done.add(subject)
         triples = self.by_subject[subject]
         kind = self.type_name(subject)
-        out: dict[str, Any] = {"id": subject}
+        out: dict[str, Any] = {}
+        if subject == self.iri or self.embedded_ids:
+            out["id"] = subject
         if kind:
             out["type"] = kind
         label = _pick_label(self.ref_labels.get(subject, []))

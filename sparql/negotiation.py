@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from mappings.vocab import MUSEION
+
 __all__ = [
     "GRAPH_FORMATS",
+    "GRAPH_PROFILE",
     "LINKED_ART_PROFILE",
     "RESULTS_FORMATS",
     "Format",
@@ -22,6 +25,9 @@ __all__ = [
 ]
 
 LINKED_ART_PROFILE = "https://linked.art/ns/v1/linked-art.json"
+"""The Linked Art API document: embedded nodes without ``id``, valid against the schemas."""
+GRAPH_PROFILE = MUSEION.graph.value
+"""The same document with every embedded node's ``id``: it parses to the entity's triples."""
 
 
 @dataclass(frozen=True)
@@ -230,11 +236,18 @@ def accepts_html(accept: str | None) -> bool:
     return html > 0 and html >= rdf
 
 
-def profile_requested(accept: str | None, media_type: str) -> str | None:
-    """The ``profile`` parameter the client gave with ``media_type``, if any."""
+def preferred_profile(accept: str | None, media_type: str, offered: tuple[str, ...]) -> str | None:
+    """The offered profile of ``media_type`` the client prefers (highest q, then first sent);
+    a ``profile`` parameter may list several IRIs, space-separated (JSON-LD 1.1 §9)."""
+    best: tuple[float, int] | None = None
+    chosen: str | None = None
     for rng in parse_accept(accept):
-        if rng.matches(media_type) == 3:
-            for key, value in rng.params:
-                if key == "profile":
-                    return value
-    return None
+        if rng.matches(media_type) != 3 or rng.q <= 0:
+            continue
+        for key, value in rng.params:
+            if key != "profile":
+                continue
+            for profile in value.split():
+                if profile in offered and (best is None or (rng.q, -rng.order) > best):
+                    best, chosen = (rng.q, -rng.order), profile
+    return chosen

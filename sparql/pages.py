@@ -29,7 +29,7 @@ from museion_errors import QueryError
 from . import i18n
 from .jobs import EntityJob, Reply
 from .linkedart import linked_art_document
-from .negotiation import GRAPH_FORMATS, LINKED_ART_PROFILE
+from .negotiation import GRAPH_FORMATS, GRAPH_PROFILE, LINKED_ART_PROFILE
 from .people import people_html
 from .prefixes import PREFIXES
 from .render import short_term
@@ -410,14 +410,22 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             query=query,
             base=worker.settings.base_iri,
             title=worker.settings.title,
+            linked_art_profile=LINKED_ART_PROFILE,
+            graph_profile=GRAPH_PROFILE,
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
-    if job.representation == "linked-art":
+    if job.representation in ("linked-art", "linked-art-graph"):
+        graph = job.representation == "linked-art-graph"
         document = linked_art_document(
-            found.iri, found.triples, found.references, base_iri=worker.settings.base_iri
+            found.iri,
+            found.triples,
+            found.references,
+            base_iri=worker.settings.base_iri,
+            embedded_ids=graph,
         )
+        profile = GRAPH_PROFILE if graph else LINKED_ART_PROFILE
         return Reply(
-            content_type=f'application/ld+json;profile="{LINKED_ART_PROFILE}"',
+            content_type=f'application/ld+json;profile="{profile}"',
             body=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),
         )
     fmt = next((f for f in GRAPH_FORMATS if f.name == job.representation), None)

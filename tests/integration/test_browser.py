@@ -184,3 +184,15 @@ def test_unknown_entity_page_is_404(page: Page, live: Live) -> None:
     assert response is not None
     assert response.status == 404
     expect(page.locator("#message")).to_contain_text("no description")
+
+
+def test_the_void_link_in_the_header_opens_a_page(page: Page, live: Live) -> None:
+    page.goto(live.iri_url("https://data.example.org/tate/object/T06803"))
+    page.locator("header nav a", has_text="Datasets (VoID)").click()
+    expect(page.locator("h1")).to_have_text("Datasets")  # a page, not a downloaded file
+    assert page.url == live.url + "/.well-known/void"
+    tate = page.locator('tr[data-iri="https://data.example.org/dataset/tate"]')
+    expect(tate).to_contain_text("Tate")
+    assert int(tate.locator(".entities").inner_text()) > 36  # entities, not the 36 records
+    tate.locator("a", has_text="Tate").first.click()
+    expect(page.locator("p.kind")).to_have_text("Dataset")  # its page

@@ -1,16 +1,13 @@
-"""Every entity of the demo as Linked Art JSON-LD: valid against the Linked Art API 1.0
-schemas, and parsing (offline, with the bundled contexts) to the same triples as its Turtle.
+"""Every entity of the demo as Linked Art JSON-LD, in both profiles: the default document is
+valid against the unmodified Linked Art API 1.0 schemas, and the graph-profile document parses
+(offline, with the bundled contexts) to the same triples as its Turtle.
 
 All demo records, not a sample: every object, person, group, place, set and concept a
-partner record describes, and every reconciled aggregate. "The same triples" is
-``linked_art_view`` of the entity's description — its statements as Linked Art writes them
-(a text's language as ``language``, one ``_label``, Museion's bookkeeping left out) — with
-the ``type``/``_label`` stubs of referenced entities set aside; what a separate record
-(``shows``) says is checked in that record's own document.
-
-Schemas: the one deviation allowed is an ``id`` on embedded nodes (``Name``, ``TimeSpan``,
-``Dimension``...), which the 1.0 schemas leave out and which the issue asks for, so that the
-JSON-LD's nodes are the store's nodes (``{object}/production`` can be joined with SPARQL).
+partner record describes, and every reconciled aggregate; both checks in one pass over one
+harvest. "The same triples" is ``linked_art_view`` of the entity's description — its
+statements as Linked Art writes them (a text's language as ``language``, one ``_label``,
+Museion's bookkeeping left out) — with the ``type``/``_label`` stubs of referenced entities set
+aside; what a separate record (``shows``) says is checked in that record's own document.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +37,6 @@ from tests.conftest import DATA
 
 SCHEMAS = DATA / "linked-art-schemas"
 SCHEMA_BASE = "https://linked.art/api/1.0/schema/"
-ID_PROP = {"$ref": SCHEMA_BASE + "core.json#/$defs/idProp"}
 STUBS = {
     URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
     URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
@@ -74,24 +71,11 @@ def spelt_twice(graph: Graph) -> bool:
     return len(names) != len(set(names))
 
 
-def _allow_embedded_ids(schema: Any) -> None:
-    if isinstance(schema, dict):
-        properties = schema.get("properties")
-        if schema.get("additionalProperties") is False and isinstance(properties, dict):
-            properties.setdefault("id", ID_PROP)
-        for value in schema.values():
-            _allow_embedded_ids(value)
-    elif isinstance(schema, list):
-        for item in schema:
-            _allow_embedded_ids(item)
-
-
-def validators(*, embedded_ids: bool = True) -> dict[str, Draft202012Validator]:
+def validators() -> dict[str, Draft202012Validator]:
+    """The published schemas, as they are (``tests/data/linked-art-schemas``)."""
     registry: Registry[Any] = Registry()
     for path in SCHEMAS.glob("*.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
-        if embedded_ids:
-            _allow_embedded_ids(schema)
         registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
     return {
         name: Draft202012Validator(
@@ -127,22 +111,31 @@ def entities(worker: Worker) -> dict[str, str]:
     return out
 
 
-def _documents(worker: Worker, iri: str) -> Iterator[tuple[str, dict[str, Any], Graph]]:
-    """The entity's document, and the documents of the separate records it references, each
-    with the graph it should parse to."""
+@dataclass
+class Documents:
+    """One entity (or separate record) in both profiles, and what the graph one parses to."""
+
+    iri: str
+    strict: dict[str, Any]
+    graph: dict[str, Any]
+    expected: Graph
+
+
+def _documents(worker: Worker, iri: str) -> Iterator[Documents]:
+    """The entity's documents, and those of the separate records it references."""
+    base = worker.settings.base_iri
     todo = [iri]
     while todo:
         found = describe(worker, todo.pop())
         assert isinstance(found, Description)
-        document = build(
-            found.iri, found.triples, found.references, base_iri=worker.settings.base_iri
-        )
+        strict = build(found.iri, found.triples, found.references, base_iri=base)
+        graph = build(found.iri, found.triples, found.references, base_iri=base, embedded_ids=True)
         view = linked_art_view(found.iri, found.triples)
         expected = Graph().parse(
             data=serialize(view, format=RdfFormat.N_TRIPLES) or b"", format="nt"
         )
-        todo += document.separate
-        yield found.iri, document.document, expected
+        todo += graph.separate
+        yield Documents(found.iri, strict.document, graph.document, expected)
 
 
 def parse_all(documents: dict[str, dict[str, Any]], base: str) -> dict[str, set[Any]]:
@@ -170,25 +163,27 @@ def parse_all(documents: dict[str, dict[str, Any]], base: str) -> dict[str, set[
 def check(
     worker: Worker, iris: list[str], checkers: dict[str, Draft202012Validator]
 ) -> dict[str, list[str]]:
-    """Failures by entity: schema errors and graph differences."""
+    """Failures by entity: the default document's schema errors, the graph-profile document's
+    differences from the Turtle."""
     base = worker.settings.base_iri
     failures: dict[str, list[str]] = {}
     excused: set[str] = set()
     documents: dict[str, dict[str, Any]] = {}
     expected: dict[str, tuple[str, Graph]] = {}
     for iri in iris:
-        for node, document, graph in _documents(worker, iri):
-            kind = document.get("type")
+        for docs in _documents(worker, iri):
+            node = docs.iri
+            kind = docs.strict.get("type")
             schema = SCHEMA_OF.get(kind) if isinstance(kind, str) else None
             if schema is None:
                 failures.setdefault(iri, []).append(f"{node}: type {kind!r} has no schema")
                 continue
-            for error in checkers[schema].iter_errors(document):
+            for error in checkers[schema].iter_errors(docs.strict):
                 path = "/".join(str(p) for p in error.absolute_path)
                 failures.setdefault(iri, []).append(f"{node} {path}: {error.message[:200]}")
-            documents[node] = document
-            expected[node] = (iri, graph)
-            if spelt_twice(graph):
+            documents[node] = docs.graph
+            expected[node] = (iri, docs.expected)
+            if spelt_twice(docs.expected):
                 excused.add(iri)
     parsed = parse_all(documents, base)
     for node, (iri, graph) in expected.items():
@@ -216,31 +211,54 @@ def test_every_demo_entity_is_valid_linked_art_and_the_same_graph(worker: Worker
     )
 
 
-def test_embedded_nodes_keep_iris_and_values_keep_datatypes(worker: Worker) -> None:
+def test_the_two_profiles_differ_only_in_embedded_ids(worker: Worker) -> None:
     base = worker.settings.base_iri
     iri = f"{base}tate/object/A00001"
-    [(_, document, _)] = [d for d in _documents(worker, iri) if d[0] == iri]
-    assert document["type"] == "HumanMadeObject"
-    assert document["produced_by"]["id"] == f"{iri}/production"
-    [title] = [n for n in document["identified_by"] if n["type"] == "Name"]
+    [docs] = [d for d in _documents(worker, iri) if d.iri == iri]
+    graph, strict = docs.graph, docs.strict
+    assert graph["type"] == strict["type"] == "HumanMadeObject"
+    assert graph["id"] == strict["id"] == iri
+    assert graph["produced_by"]["id"] == f"{iri}/production"
+    assert "id" not in strict["produced_by"]
+    assert "id" not in strict["produced_by"]["timespan"]
+    assert all("id" not in name for name in strict["identified_by"])
+    assert _without_embedded_ids(graph, iri) == strict
+    [title] = [n for n in graph["identified_by"] if n["type"] == "Name"]
     assert isinstance(title["content"], str)
     assert title["language"] == [
         {"id": "http://vocab.getty.edu/aat/300388277", "type": "Language", "_label": "English"}
     ]
-    [point] = document["representation"][0]["digitally_shown_by"][0]["access_point"]
+    [point] = graph["representation"][0]["digitally_shown_by"][0]["access_point"]
     assert point["type"] == "DigitalObject"
-    assert document["shows"] == [{"id": f"{iri}/visual-content", "type": "VisualItem"}]
+    assert graph["shows"] == [{"id": f"{iri}/visual-content", "type": "VisualItem"}]
     value = URIRef("http://www.cidoc-crm.org/cidoc-crm/P90_has_value")
-    values = {str(o.datatype) for _, p, o in parse_all({iri: document}, base)[iri] if p == value}
+    values = {str(o.datatype) for _, p, o in parse_all({iri: graph}, base)[iri] if p == value}
     assert values == {"http://www.w3.org/2001/XMLSchema#decimal"}
+
+
+def _without_embedded_ids(node: Any, iri: str) -> Any:
+    """The graph-profile document with the ids of the nodes minted under ``iri`` removed."""
+    if isinstance(node, list):
+        return [_without_embedded_ids(item, iri) for item in node]
+    if not isinstance(node, dict):
+        return node
+    embedded = str(node.get("id", "")).startswith(iri + "/") and bool(
+        set(node) - {"id", "type", "_label"}  # more than a reference
+    )
+    return {
+        key: _without_embedded_ids(value, iri)
+        for key, value in node.items()
+        if not (key == "id" and embedded)
+    }
 
 
 def test_aggregates_have_one_type_and_are_classified_as_aggregates(worker: Worker) -> None:
     aggregates = [iri for iri, kind in entities(worker).items() if kind == "aggregate"]
     assert aggregates
     for iri in aggregates[:50]:
-        [(_, document, _), *_] = list(_documents(worker, iri))
-        assert isinstance(document["type"], str)
-        assert "https://w3id.org/museion/ns#aggregate" in {
-            c["id"] for c in document["classified_as"]
-        }
+        docs = next(_documents(worker, iri))
+        for document in (docs.strict, docs.graph):
+            assert isinstance(document["type"], str)
+            assert "https://w3id.org/museion/ns#aggregate" in {
+                c["id"] for c in document["classified_as"]
+            }

@@ -93,7 +93,7 @@ def test_linked_art_json_ld(live: Live) -> None:
     assert doc["type"] == "HumanMadeObject"
     assert doc["_label"] == "Bullfight Scene"
     production = doc["produced_by"]
-    assert production["id"] == f"{OBJECT}/production"  # embedded nodes keep their IRIs
+    assert "id" not in production  # the Linked Art API document: embedded nodes have no id
     assert production["type"] == "Production"
     [artist] = production["carried_out_by"]
     assert artist == {"id": f"{BASE}tate/person/1767", "type": "Person", "_label": "Pablo Picasso"}
@@ -105,9 +105,14 @@ def test_linked_art_json_ld(live: Live) -> None:
     served = requests.get(live.iri_url(extension), timeout=30)
     assert served.status_code == 200
     assert json.loads(served.text)["@context"]["value"]["@type"] == "xsd:decimal"
-    # the same document is what an RDF tool reads: it expands against the context offline
+    # the default JSON-LD is the Linked Art document
     plain = get(live, OBJECT, "application/ld+json")
-    assert json.loads(plain.text)["id"] == OBJECT
+    assert plain.headers["content-type"] == LINKED_ART
+    assert json.loads(plain.text) == doc
+    # the graph profile keeps the embedded nodes' IRIs, for RDF tools
+    graph = get(live, OBJECT, 'application/ld+json;profile="https://w3id.org/museion/ns#graph"')
+    assert graph.headers["content-type"].endswith('profile="https://w3id.org/museion/ns#graph"')
+    assert json.loads(graph.text)["produced_by"]["id"] == f"{OBJECT}/production"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,308 @@
+"""What a live ``museion serve`` says about its answers and itself, over real HTTP.
+
+- Conditional requests: every GET answer read from a snapshot carries ``ETag``,
+  ``Last-Modified`` and ``Cache-Control``; the validators bring 304; a publish changes the tag.
+- ``Accept-Encoding: gzip;q=0`` gets no gzip.
+- The service description advertises federation only with a SERVICE allow-list, and its
+  ``void:inDataset`` is a dataset the VoID describes; VoID's per-source counts are the counts
+  SPARQL gives (distinct triples, entities rather than records); its link opens a page.
+- The two Linked Art JSON-LD profiles, each named by its answer's ``Content-Type``.
+- rdflib's ``SPARQLStore`` with its default settings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from museion import load_config
+from tests.helpers.endpoint import (
+    ADMIN_TOKEN,
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
+
+BASE = "https://data.example.org/"
+OBJECT = BASE + "tate/object/T06803"
+LINKED_ART = "https://linked.art/ns/v1/linked-art.json"
+GRAPH = "https://w3id.org/museion/ns#graph"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@pytest.fixture(scope="module")
+def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = write_two_partner_config(tmp_path_factory.mktemp("caching"))
+    harvest_and_publish(load_config(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(config_path: Path) -> Iterator[Live]:
+    with live_endpoint(config_path, "--query-processes", "2", admin_token=ADMIN_TOKEN) as server:
+        yield server
+
+
+def _get(live: Live, path: str, **headers: str) -> requests.Response:
+    return requests.get(live.url + path, headers=headers, timeout=60)
+
+
+def _query(live: Live, query: str) -> list[dict[str, str]]:
+    answer = requests.get(
+        live.sparql,
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    return [{k: v["value"] for k, v in row.items()} for row in answer.json()["results"]["bindings"]]
+
+
+# -- conditional requests --------------------------------------------------------------------
+
+
+def test_snapshot_answers_are_revalidated_and_a_publish_changes_the_tag(live: Live) -> None:
+    query = f"/sparql?query=ASK%20%7B%20%3C{OBJECT}%3E%20%3Fp%20%3Fo%20%7D"
+    paths = {
+        "entity": "/tate/object/T06803?format=jsonld",
+        "turtle": "/tate/object/T06803?format=ttl",
+        "query": query,
+        "void": "/.well-known/void",
+        "reconcile": "/reconcile",
+    }
+    first = {name: _get(live, path) for name, path in paths.items()}
+    for name, answer in first.items():
+        assert answer.status_code == 200, name
+        assert answer.headers["ETag"].startswith('W/"'), name
+        assert answer.headers["Cache-Control"] == "public, no-cache", name
+        assert answer.headers["Last-Modified"].endswith(" GMT"), name
+    tags = {name: answer.headers["ETag"] for name, answer in first.items()}
+    assert tags["entity"] != tags["turtle"]  # one tag per representation
+    for name, path in paths.items():
+        again = _get(live, path, **{"If-None-Match": tags[name]})
+        assert again.status_code == 304, name
+        assert again.content == b""
+        assert again.headers["ETag"] == tags[name]
+        since = _get(live, path, **{"If-Modified-Since": first[name].headers["Last-Modified"]})
+        assert since.status_code == 304, name
+    other = _get(live, paths["entity"], **{"If-None-Match": tags["turtle"]})
+    assert other.status_code == 200
+
+    update = requests.post(
+        live.sparql,
+        data={"update": f"INSERT DATA {{ GRAPH <{BASE}test/extra> {{ <{BASE}x> <{BASE}p> 1 }} }}"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=120,
+    )
+    assert update.status_code == 204, update.text
+    for name, path in paths.items():
+        after = _get(live, path, **{"If-None-Match": tags[name]})
+        assert after.status_code == 200, name  # a new snapshot: the old copy is stale
+        assert after.headers["ETag"] != tags[name], name
+        assert _get(live, path, **{"If-None-Match": after.headers["ETag"]}).status_code == 304
+
+
+def test_gzip_only_when_the_client_accepts_it(live: Live) -> None:
+    path = "/tate/object/T06803?format=ttl"  # big enough to be compressed
+    plain = requests.get(live.url + path, headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert len(plain.content) > 2048
+    for header, gzipped in (
+        ("gzip", True),
+        ("gzip;q=0.5, identity", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, deflate", False),
+        ("*;q=1, gzip;q=0", False),
+        ("identity", False),
+    ):
+        raw = _raw_get(live, path, header)
+        assert (b"content-encoding: gzip" in raw.head.lower()) is gzipped, header
+        body = gzip.decompress(raw.body) if gzipped else raw.body
+        assert body == plain.content, header
+
+
+class _Raw:
+    def __init__(self, head: bytes, body: bytes) -> None:
+        self.head, self.body = head, body
+
+
+def _raw_get(live: Live, path: str, accept_encoding: str) -> _Raw:
+    """A GET whose headers are exactly these (requests would add its own Accept-Encoding and
+    decode the answer)."""
+    host, port = live.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/turtle\r\n"
+            f"Accept-Encoding: {accept_encoding}\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" in head.lower():
+        body = _dechunk(body)
+    return _Raw(head, body)
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2 :]
+    return out
+
+
+# -- the service description and VoID ---------------------------------------------------------
+
+
+def _graph(answer: requests.Response) -> Graph:
+    assert answer.status_code == 200, answer.text
+    return Graph().parse(data=answer.text, format="turtle")
+
+
+def test_service_description_without_an_allow_list(live: Live) -> None:
+    sd = _graph(_get(live, "/sparql", Accept="text/turtle"))
+    features = set(sd.objects(None, URIRef(SD + "feature")))
+    assert URIRef(SD + "UnionDefaultGraph") in features
+    assert URIRef(SD + "BasicFederatedQuery") not in features
+    [dataset] = list(sd.objects(None, URIRef(VOID + "inDataset")))
+    void = _graph(_get(live, "/.well-known/void", Accept="text/turtle"))
+    assert (dataset, RDF_TYPE, URIRef(VOID + "Dataset")) in void
+    assert set(void.objects(dataset, URIRef(VOID + "subset")))  # the whole collection
+
+
+def test_service_description_with_an_allow_list(config_path: Path) -> None:
+    text = config_path.read_text(encoding="utf-8")
+    allowed = config_path.with_name("museion-federated.toml")
+    allowed.write_text(
+        text + '\n[endpoint]\nservice_allowlist = ["http://127.0.0.1:9/sparql"]\n',
+        encoding="utf-8",
+    )
+    with live_endpoint(allowed, "--query-processes", "1") as server:
+        sd = _graph(_get(server, "/sparql", Accept="text/turtle"))
+    assert URIRef(SD + "BasicFederatedQuery") in set(sd.objects(None, URIRef(SD + "feature")))
+
+
+def test_void_counts_are_what_sparql_counts(live: Live) -> None:
+    void = _graph(_get(live, "/.well-known/void", Accept="text/turtle"))
+    meta = f"<{BASE}meta>"
+    for source in ("tate", "cmoa"):
+        dataset = URIRef(f"{BASE}dataset/{source}")
+        records = f"GRAPH {meta} {{ ?g <{VOID}inDataset> <{dataset}> }}"
+        [row] = _query(
+            live,
+            f"SELECT (COUNT(*) AS ?quads) WHERE {{ {records} GRAPH ?g {{ ?s ?p ?o }} }}",
+        )
+        quads = int(row["quads"])
+        triples = {
+            (r["s"], r["p"], r["o"])
+            for r in _query(
+                live, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {records} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+        }
+        [count] = list(void.objects(dataset, URIRef(VOID + "triples")))
+        assert int(str(count)) == len(triples), source
+        assert len(triples) < quads  # records share triples: a quad count would be wrong
+        entities = {
+            r["s"]
+            for r in _query(
+                live, f"SELECT DISTINCT ?s WHERE {{ {records} GRAPH ?g {{ ?s a ?class }} }}"
+            )
+            if _is_entity(r["s"])
+        }
+        [count] = list(void.objects(dataset, URIRef(VOID + "entities")))
+        assert int(str(count)) == len(entities), source
+        [row] = _query(live, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {records} }}")
+        assert len(entities) > int(row["n"])  # persons and concepts too, not one per record
+
+
+def _is_entity(iri: str) -> bool:
+    """Museion's minted entities, not the nodes inside them (``{object}/production``)."""
+    if not iri.startswith(BASE):
+        return False
+    parts = iri[len(BASE) :].split("/")
+    if len(parts) == 2:  # a partner, an aggregate
+        return parts[0] in ("partner", "person", "group", "place")
+    if len(parts) == 3:
+        return parts[1] in ("object", "person", "group", "place", "set") or parts[0] == "concept"
+    return len(parts) == 4 and parts[1] == "concept"
+
+
+def test_the_void_link_opens_a_page(live: Live) -> None:
+    page = _get(live, "/tate/object/T06803", Accept=BROWSER)
+    assert 'href="/.well-known/void"' in page.text
+    void = _get(live, "/.well-known/void", Accept=BROWSER)
+    assert void.status_code == 200
+    assert void.headers["Content-Type"].startswith("text/html")
+    assert "attachment" not in void.headers.get("Content-Disposition", "")
+    assert f'data-iri="{BASE}dataset/tate"' in void.text
+    assert (
+        _get(live, "/.well-known/void?format=ttl").headers["Content-Type"].startswith("text/turtle")
+    )
+
+
+# -- the Linked Art profiles -----------------------------------------------------------------
+
+
+def test_each_linked_art_profile_is_named_by_its_answer(live: Live) -> None:
+    path = "/tate/object/T06803"
+    asked = {
+        "default": ({"Accept": "application/ld+json"}, ""),
+        "linked-art": ({"Accept": f'application/ld+json;profile="{LINKED_ART}"'}, ""),
+        "format": ({}, "?format=json-ld"),
+        "graph": ({"Accept": f'application/ld+json;profile="{GRAPH}"'}, ""),
+        "graph-param": ({}, "?format=json-ld&profile=graph"),
+        "preferred": (
+            {
+                "Accept": f'application/ld+json;profile="{LINKED_ART}";q=0.5, '
+                f'application/ld+json;profile="{GRAPH}"'
+            },
+            "",
+        ),
+    }
+    for name, (headers, query) in asked.items():
+        answer = _get(live, path + query, **headers)
+        assert answer.status_code == 200, name
+        graph = name.startswith("graph") or name == "preferred"
+        profile = GRAPH if graph else LINKED_ART
+        assert answer.headers["Content-Type"] == f'application/ld+json;profile="{profile}"', name
+        assert "Accept" in answer.headers["Vary"]
+        links = answer.headers["Link"]
+        assert f'profile="{LINKED_ART}"' in links
+        assert f'profile="{GRAPH}"' in links
+        document = json.loads(answer.content)
+        production = document["produced_by"]
+        assert ("id" in production) is graph, name
+    page = _get(live, path, Accept=BROWSER).text
+    assert "?format=jsonld&amp;profile=graph" in page
+    assert f"profile=&#34;{GRAPH}&#34;" in page or f'profile="{GRAPH}"' in page
+
+
+# -- rdflib's SPARQLStore ------------------------------------------------------------------------
+
+
+def test_rdflib_sparqlstore_with_its_defaults(live: Live) -> None:
+    graph = Graph(store=SPARQLStore(live.sparql))
+    rows = list(graph.query(f"SELECT ?p ?o WHERE {{ <{OBJECT}> ?p ?o }}"))
+    assert len(rows) > 5
+    assert graph.query(f"ASK {{ <{OBJECT}> ?p ?o }}").askAnswer is True
+    built = graph.query(f"CONSTRUCT {{ <{OBJECT}> ?p ?o }} WHERE {{ <{OBJECT}> ?p ?o }}")
+    assert built.graph is not None
+    assert len(built.graph) == len(rows)
+    assert (URIRef(OBJECT), RDF_TYPE, None) in built.graph
