@@ -67,6 +67,7 @@ from .protocol import (
 )
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
+from .uploads import UploadViews, upload_form
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -109,6 +110,7 @@ class Endpoint:
     def __init__(self, settings: EndpointSettings, pool: QueryPool) -> None:
         self.settings = settings
         self.pool = pool
+        self.uploads = UploadViews(settings) if settings.uploads_dir else None
 
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
@@ -257,10 +259,11 @@ class Endpoint:
         """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
         folder = self.settings.reports_dir
         name = request.path_params.get("name", "")
-        if folder is None or not folder.is_dir():
+        if folder is None or (not folder.is_dir() and not self.settings.upload_sources):
             return _error(404, "no partner reports are published here")
         if not name:
-            names = sorted(p.stem for p in folder.glob("*.json"))
+            reported = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
+            names = sorted(reported | set(self.settings.upload_sources))
             links = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a></li>' for n in names)
             return HTMLResponse(
                 f"<!doctype html><title>Partner reports</title><h1>Partner reports</h1>"
@@ -273,6 +276,18 @@ class Endpoint:
             and not accepts_html(request.headers.get("accept"))
         )
         path = folder / f"{name}.{'json' if wants_json else 'html'}"
+        suffixes = self.uploads.accepts(name) if self.uploads else None
+        if not wants_json and suffixes is not None:  # the partner's page: its upload form
+            form = upload_form(name, suffixes)
+            if not path.is_file():
+                return HTMLResponse(
+                    f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(name)}"
+                    f"</title><h1>{escape(name)}</h1><p>Nothing harvested yet.</p>{form}"
+                )
+            page = path.read_text(encoding="utf-8")
+            at = page.find("</h1>")
+            at = at + len("</h1>") if at >= 0 else 0
+            return HTMLResponse(page[:at] + form + page[at:], headers={"Vary": "Accept"})
         if not path.is_file():
             return _error(404, f"there is no report for a source named {name!r}")
         media = "application/json" if wants_json else "text/html; charset=utf-8"
@@ -360,6 +375,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
+        *(endpoint.uploads.routes() if endpoint.uploads else []),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
