@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harvesters.files import EXTENSIONS as FILE_EXTENSIONS
+from harvesters.rdf import EXTENSIONS as RDF_EXTENSIONS
 from museion_errors import ConfigError, MuseionError
 from sparql.uploads import UploadStore
 
@@ -24,7 +25,7 @@ __all__ = ["LOCK_WAIT", "UPLOAD_KINDS", "accepted_suffixes", "run_upload", "uplo
 LOCK_WAIT = 1800.0
 """Seconds an upload's run waits for another writer (a long harvest) before it fails."""
 
-_SUFFIXES = {"files": FILE_EXTENSIONS}
+_SUFFIXES = {"files": FILE_EXTENSIONS, "rdf": RDF_EXTENSIONS}
 UPLOAD_KINDS = tuple(_SUFFIXES)
 """Kinds of source whose feed is files, and which can therefore take an upload instead."""
 
