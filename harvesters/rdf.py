@@ -1,6 +1,7 @@
 """``kind = "rdf"``: partners that already publish Linked Art or other RDF, as dump files or a URL.
 
-JSON-LD (the Linked Art context is bundled and put in place of its URL: nothing is fetched),
+JSON-LD (the Linked Art context is bundled and put in place of its URL, and so is another
+Museion's extension of it: nothing is fetched; any other remote context is refused),
 Turtle, N-Triples, N-Quads, TriG and RDF/XML, parsed by pyoxigraph. One record per top-level
 subject — a subject typed with one of ``types`` (objects, people, groups, sets by default) —
 with its embedded nodes: the blank nodes and described IRIs it reaches that are not records
@@ -54,10 +55,13 @@ FORMATS = {
     "rdfxml": RdfFormat.RDF_XML,
 }
 LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
+MUSEION_EXTENSION = "/ns/linked-art-extension.json"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 MEDIA_TYPE = "application/n-triples"
 
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+STUB_PREDICATES = {RDF_TYPE, NamedNode("http://www.w3.org/2000/01/rdf-schema#label")}
 DEFAULT_TYPES = [
     CRM + "E22_Human-Made_Object",
     CRM + "E21_Person",
@@ -118,14 +122,22 @@ class RdfHarvester:
         return found
 
     def __iter__(self) -> Iterator[HarvestItem]:
+        # The whole dump first: one record's triples may be spread over several files.
+        triples: list[Triple] = []
+        roots: set[NamedNode] = set()
+        origins: dict[NamedNode | BlankNode, str] = {}
         for location in self.locations():
             try:
-                triples = self._triples(location)
+                found, documents = self._triples(location)
             except (SyntaxError, ValueError, OSError) as exc:
                 reason = f"not readable as {self._format(location)}: {exc}"
                 yield RejectedRecord(self.spec.name, location, reason.splitlines()[0])
                 continue
-            yield from self._records(triples, location)
+            triples += found
+            roots |= documents
+            for triple in found:
+                origins.setdefault(triple.subject, location)  # type: ignore[arg-type]
+        yield from self._records(triples, roots, origins)
 
     def _format(self, location: str) -> str:
         if self.options.format != "auto":
@@ -147,49 +159,68 @@ class RdfHarvester:
             )
         return response.content
 
-    def _triples(self, location: str) -> list[Triple]:
+    def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode]]:
+        """The file's triples, and the subjects of its JSON-LD documents (each is a record)."""
         fmt = self._format(location)
         data = self._read(location)
+        roots: set[NamedNode] = set()
         if fmt == "jsonld":
-            data = _with_bundled_context(data)
+            data, roots = _with_bundled_context(data)
         base = location if location.startswith("http") else Path(location).resolve().as_uri()
-        return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)]
+        return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots
 
-    def _records(self, triples: list[Triple], location: str) -> Iterator[HarvestItem]:
+    def _records(
+        self,
+        triples: list[Triple],
+        roots: set[NamedNode],
+        origins: Mapping[NamedNode | BlankNode, str],
+    ) -> Iterator[HarvestItem]:
         by_subject: dict[NamedNode | BlankNode, list[Triple]] = defaultdict(list)
+        referenced: set[object] = set()
         for triple in triples:
             if isinstance(triple.subject, NamedNode | BlankNode):
                 by_subject[triple.subject].append(triple)
+                referenced.add(triple.object)
         tops = sorted(
-            (
-                s
-                for s, ts in by_subject.items()
-                if isinstance(s, NamedNode)
-                and any(t.predicate == RDF_TYPE and t.object in self.types for t in ts)
-            ),
+            (s for s in by_subject if isinstance(s, NamedNode) and self._is_record(s, by_subject)),
             key=lambda s: s.value,
         )
-        if not tops:
+        # A typed node that only names its type and label and that another node refers to is
+        # a reference (an object's maker, its keeper), embedded where it is used; a JSON-LD
+        # document's own subject is a record whatever it holds.
+        tops = [
+            s
+            for s in tops
+            if s in roots
+            or s not in referenced
+            or any(t.predicate not in STUB_PREDICATES for t in by_subject[s])
+        ]
+        if not tops and triples:
             yield RejectedRecord(
                 self.spec.name,
-                location,
+                self.spec.location,
                 f"no subject is typed as one of {', '.join(self.options.types)} (option types)",
             )
         top_set = set(tops)
         for top in tops:
-            payload = _ntriples(top, by_subject, top_set)
             yield SourceRecord(
                 source=self.spec.name,
                 local_id=top.value,
-                payload=payload,
+                payload=_ntriples(top, by_subject, top_set),
                 media_type=MEDIA_TYPE,
-                origin=f"{location}, <{top.value}>",
+                origin=f"{origins.get(top, self.spec.location)}, <{top.value}>",
             )
 
+    def _is_record(
+        self, subject: NamedNode, by_subject: Mapping[NamedNode | BlankNode, list[Triple]]
+    ) -> bool:
+        return any(t.predicate == RDF_TYPE and t.object in self.types for t in by_subject[subject])
 
-def _with_bundled_context(data: bytes) -> bytes:
+
+def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode]]:
     """JSON-LD whose context is the Linked Art context's URL gets the bundled context instead,
-    so that nothing is fetched; other remote contexts are refused by the parser."""
+    so that nothing is fetched (other remote contexts are refused by the parser); and the
+    ``id`` of each document (a top-level object, or each item of a top-level array)."""
     try:
         document = json.loads(data)
     except ValueError as exc:
@@ -208,12 +239,20 @@ def _with_bundled_context(data: bytes) -> bytes:
             return [swap(item) for item in node]
         return node
 
-    return json.dumps(swap(document)).encode()
+    roots = set()
+    for item in document if isinstance(document, list) else [document]:
+        ident = item.get("id", item.get("@id")) if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident.startswith(("http://", "https://", "urn:")):
+            roots.add(NamedNode(ident))
+    return json.dumps(swap(document)).encode(), roots
 
 
 def _swap_context(value: Any, bundled: Any) -> Any:
     if isinstance(value, str) and value.rstrip("/") == LINKED_ART_CONTEXT:
         return bundled
+    if isinstance(value, str) and value.endswith(MUSEION_EXTENSION):
+        # Another Museion's extension of the context: ``value`` is an xsd:decimal.
+        return {"value": {"@id": CRM + "P90_has_value", "@type": XSD_DECIMAL}}
     if isinstance(value, list):
         return [_swap_context(v, bundled) for v in value]
     return value
