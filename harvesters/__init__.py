@@ -7,6 +7,7 @@ from museion_errors import HarvestError
 
 from . import files as _files  # noqa: F401  (registers kind "files")
 from . import oaipmh as _oaipmh  # noqa: F401  (registers kind "oaipmh")
+from . import rdf as _rdf  # noqa: F401  (registers kind "rdf")
 from .base import (
     Harvester,
     HarvesterOptions,

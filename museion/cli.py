@@ -37,6 +37,7 @@ from .runs import RunStatus
 from .search_output import print_search
 from .serving import endpoint_settings, is_public_host
 from .sheet_template import template_bytes
+from .uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -168,6 +169,41 @@ def remap(state: State, source: str) -> None:
     with progress() as update:
         summary = Pipeline(state.config(), progress=update).remap(source)
     print_summary(summary)
+    code = _exit_code([summary])
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--stored", "upload_id", metavar="ID", help="Run an upload already stored (by id).")
+@click.pass_obj
+@reports_errors
+def upload(state: State, source: str, files: tuple[Path, ...], upload_id: str | None) -> None:
+    """Take FILES as a partner's upload to SOURCE: keep them by checksum, harvest them as a
+    run (waiting for another writer to finish), and publish or hold it."""
+    config = state.config()
+    kind = config.source(source).kind
+    if kind not in UPLOAD_KINDS:
+        raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to files or rdf")
+    if upload_id is None:
+        if not files:
+            raise ConfigError("give the FILES to upload (or --stored ID)")
+        suffixes = accepted_suffixes(kind)
+        for path in files:
+            if path.suffix.lower() not in suffixes:
+                raise ConfigError(f"{path}: a {kind} source reads {', '.join(suffixes)} files")
+        uploads = upload_store(config.data_dir)
+        handles = [path.open("rb") for path in files]
+        try:
+            upload_id = uploads.receive(source, zip([p.name for p in files], handles, strict=True))
+        finally:
+            for handle in handles:
+                handle.close()
+    summary = run_upload(config, source, upload_id)
+    print_summary(summary)
+    out.print(f"upload {upload_id}: {upload_store(config.data_dir).folder(source, upload_id)}")
     code = _exit_code([summary])
     if code:
         raise SystemExit(code)

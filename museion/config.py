@@ -8,6 +8,7 @@ The contract is ARCHITECTURE §3: ``[store]``, ``[publish]``, ``[[sources]]`` wi
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ class EndpointSection(_Strict):
     """Most rows (or triples) in one answer; 0 for no cap."""
     max_query_bytes: int = Field(default=1024 * 1024, gt=0)
     """Largest query or update in bytes; a bigger one is answered 413."""
+    max_upload_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
+    """Largest partner upload (``POST /sources/NAME/upload``, all files); a bigger one: 413."""
     admin_token: str | None = Field(default=None, min_length=16)
     """Authorises SPARQL Update (also MUSEION_ADMIN_TOKEN); without one updates are refused."""
     service_allowlist: list[str] = Field(default_factory=list)
@@ -109,11 +112,23 @@ class PartnerConfig(_Strict):
     """Authority IRIs for the institution (Wikidata, ISIL, ULAN)."""
     language: str | None = None
     """Language of ``label``."""
+    token: str | None = Field(default=None, min_length=16)
+    """The partner's own upload token: it opens ``POST /sources/NAME/upload`` for this source
+    and no other. Prefer ``token_env``, which keeps the secret out of the file."""
+    token_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    """The environment variable that holds the partner's upload token (wins over ``token``)."""
 
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
         return _bcp47(value)
+
+    def upload_token(self) -> str | None:
+        """The token that authorises this partner's uploads, or None when it has none (from
+        the environment variable named by ``token_env`` when it is set, else ``token``)."""
+        if self.token_env and os.environ.get(self.token_env):
+            return os.environ[self.token_env]
+        return self.token
 
     @field_validator("homepage", "equivalent")
     @classmethod

@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +102,10 @@ class Pipeline:
         """What the last reconciliation of this pipeline did."""
 
     @contextmanager
-    def writer(self) -> Iterator[Writer]:
-        """Lock the data directory, open store and index, and repair an interrupted run."""
-        with self.workspace.lock():
+    def writer(self, wait: float = 0) -> Iterator[Writer]:
+        """Lock the data directory (waiting up to ``wait`` seconds for another writer), open
+        store and index, and repair an interrupted run."""
+        with self.workspace.lock(wait):
             store = self.workspace.open_writer()
             index = RecordIndex(self.workspace.index_path)
             try:
@@ -196,6 +197,29 @@ class Pipeline:
         if summary.status == RunStatus.APPLIED and not records:
             self.workspace.save_source_state(source.name, checkpoint=dict(harvester.checkpoint))
         return summary, run
+
+    def harvest_upload(
+        self, name: str, location: Path, upload_id: str, report_dir: Path, wait: float = 0
+    ) -> HarvestSummary:
+        """Harvest a partner's uploaded files (``location``) as a run of source ``name``, under
+        the upload's id: staged, judged by the gates, published or held like any harvest. The
+        run's report is also written to ``report_dir`` (the upload's own folder)."""
+        source = replace(self.config.source(name), location=str(location))
+        with self.writer(wait) as writer:
+            run = self._new_run(source, self.workspace.runs_dir / source.name / upload_id)
+            run.set_info(upload=upload_id, report_dir=str(report_dir))
+            try:
+                summary = self._stage_feed(source, writer.index, run, self._harvester(source, {}))
+            except HarvestError:
+                run.discard()  # never resumed by a harvest of the source's own location
+                raise
+            summary = self._judge(writer, source, run, summary)
+            if summary.status == RunStatus.APPLIED:
+                self._publish(writer, [(source, run)])
+                summary.status = RunStatus.PUBLISHED
+            else:
+                run.close()
+            return summary
 
     def _harvester(
         self, source: SourceConfig, checkpoint: Mapping[str, Any], records: tuple[str, ...] = ()
@@ -334,15 +358,19 @@ class Pipeline:
         """The partner report of the source's latest run, as JSON and HTML, for the endpoint
         (``/sources/NAME``) and for anyone with the data directory."""
         report = build_report(source, writer.index, run)
-        folder = self.workspace.reports_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        for suffix, text in (
+        folders = [(self.workspace.reports_dir, source.name)]
+        if run.info().get("report_dir"):  # an upload: its partner reads it at the upload's URL
+            folders.append((Path(run.info()["report_dir"]), "report"))
+        texts = (
             ("json", json.dumps(report, indent=2, ensure_ascii=False)),
             ("html", render_html(report)),
-        ):
-            tmp = folder / f".{source.name}.{suffix}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, folder / f"{source.name}.{suffix}")
+        )
+        for folder, stem in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            for suffix, text in texts:
+                tmp = folder / f".{stem}.{suffix}.tmp"
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, folder / f"{stem}.{suffix}")
 
     def _prune_runs(self, source: SourceConfig) -> None:
         finished = []

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from typing import Any
 
 from museion_errors import ConfigError
 from sparql import EndpointSettings
+from sparql.settings import UploadSource
 
 from .config import Config
+from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store
 from .workspace import KEEP_SNAPSHOTS, Workspace
 
 __all__ = ["ADMIN_TOKEN_ENV", "CURATOR_TOKEN_ENV", "endpoint_settings", "is_public_host"]
@@ -52,7 +55,19 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
             key="workspace.token",
         )
     workspace = Workspace(config.data_dir)
+    uploads = upload_sources(config, values["admin_token"], values["curator_token"])
     return EndpointSettings(
+        uploads_dir=upload_store(config.data_dir).root,
+        upload_sources=uploads,
+        upload_command=(
+            sys.executable,
+            "-m",
+            "museion",
+            "--config",
+            str(config.path.resolve()),
+            "upload",
+        ),
+        max_upload_bytes=section.max_upload_bytes,
         base_iri=config.base_iri,
         published_dir=workspace.published_dir,
         working_path=workspace.working_path,
@@ -61,3 +76,41 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         keep_snapshots=KEEP_SNAPSHOTS,
         **values,
     )
+
+
+def upload_sources(config: Config, *other_tokens: str | None) -> dict[str, UploadSource]:
+    """The sources whose partner may upload files, with its token: each partner's token must
+    be its own (one shared by two partners, or equal to the admin or curator token, would open
+    more than the partner's own source), and a ``token_env`` must be set."""
+    found: dict[str, UploadSource] = {}
+    seen = {token for token in other_tokens if token}
+    for index, source in enumerate(config.sources, start=1):
+        partner = source.partner
+        key = f"sources[{index}] ({source.name}).partner"
+        token = partner.upload_token()
+        if partner.token_env and not token:
+            raise ConfigError(
+                f"the environment variable {partner.token_env} (token_env) is not set",
+                file=str(config.path),
+                key=f"{key}.token_env",
+            )
+        if token is None:
+            continue
+        if source.kind not in UPLOAD_KINDS:
+            raise ConfigError(
+                f"a source of kind {source.kind} takes no uploads; only {', '.join(UPLOAD_KINDS)}",
+                file=str(config.path),
+                key=f"{key}.token",
+            )
+        if len(token) < 16:
+            raise ConfigError("an upload token needs at least 16 characters", key=f"{key}.token")
+        if token in seen:
+            raise ConfigError(
+                "this upload token is used elsewhere (another partner, the admin or curator "
+                "token): give every partner a token of its own",
+                file=str(config.path),
+                key=f"{key}.token",
+            )
+        seen.add(token)
+        found[source.name] = UploadSource(token=token, suffixes=accepted_suffixes(source.kind))
+    return found

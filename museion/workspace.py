@@ -10,6 +10,7 @@ museion-data/
   checklists.sqlite       curators' checklists (sparql.checklists): never touched by harvests
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
   reports/<source>.html   the partner report of each source's latest run (and .json)
+  uploads/<source>/       partners' uploaded files, kept by checksum, and each upload's report
   state.json              per-source harvester state; whether a write was interrupted
   writer.lock             held by the one process that writes
 ```
@@ -24,6 +25,8 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,20 +69,27 @@ class Workspace:
         self.checklists_path = data_dir / "checklists.sqlite"
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Be the one process that writes to this data directory, or fail at once."""
+    def lock(self, wait: float = 0) -> Iterator[None]:
+        """Be the one process that writes to this data directory, or fail: at once, or after
+        ``wait`` seconds (a partner's upload queues behind a harvest instead of failing)."""
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             handle = open(self.data_dir / "writer.lock", "a+")  # noqa: SIM115 (closed below)
         except OSError as exc:
             raise StoreError(unusable(self.data_dir, exc)) from None
+        deadline = time.monotonic() + wait
         with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(
-                    f"another museion process is writing to {self.data_dir}; wait for it to end"
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"another museion process is writing to {self.data_dir}; "
+                            "wait for it to end"
+                        ) from None
+                    time.sleep(0.5)
             try:
                 yield
             finally:

@@ -18,7 +18,7 @@ import contextlib
 import hmac
 import json
 import re
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,7 @@ from .protocol import (
 from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
+from .uploads import UploadViews, upload_form
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -116,6 +117,7 @@ class Endpoint:
         self.settings = settings
         self.pool = pool
         self.searcher = Searcher(settings.published_dir)
+        self.uploads = UploadViews(settings) if settings.uploads_dir else None
 
     # -- /search ------------------------------------------------------------------------------
     async def search(self, request: Request) -> Response:
@@ -302,7 +304,7 @@ class Endpoint:
         """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
         folder = self.settings.reports_dir
         name = request.path_params.get("name", "")
-        if folder is None or not folder.is_dir():
+        if folder is None or (not folder.is_dir() and not self.settings.upload_sources):
             return _error(404, "no partner reports are published here")
         if not name:
             return HTMLResponse(
@@ -313,7 +315,7 @@ class Endpoint:
                     nav="partners",
                     title=self.settings.title,
                     base_path=self.settings.base_path,
-                    partners=_partner_reports(folder),
+                    partners=_partner_reports(folder, self.settings.upload_sources),
                 )
             )
         if not SOURCE_NAME.match(name):
@@ -323,12 +325,25 @@ class Endpoint:
             and not accepts_html(request.headers.get("accept"))
         )
         path = folder / f"{name}.{'json' if wants_json else 'html'}"
-        if not path.is_file():
+        suffixes = None if wants_json or not self.uploads else self.uploads.accepts(name)
+        if not path.is_file() and suffixes is None:
             return _error(404, f"there is no report for a source named {name!r}")
         if wants_json:
             return Response(
                 path.read_bytes(), media_type="application/json", headers={"Vary": "Accept"}
             )
+        if path.is_file():
+            page = path.read_text(encoding="utf-8")
+        else:  # a partner that only uploads, before its first upload
+            page = (
+                f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"
+                f"</title></head><body><h1>{escape(name)}</h1><p>Nothing harvested yet.</p>"
+                "</body></html>"
+            )
+        if suffixes is not None:  # the partner's page carries its upload form
+            at = page.find("</h1>")
+            at = at + len("</h1>") if at >= 0 else 0
+            page = page[:at] + upload_form(name, suffixes) + page[at:]
         header = i18n.render(
             templates().get_template("_site_header.html"),
             _ui_lang(request),
@@ -336,10 +351,7 @@ class Endpoint:
             nav="partners",
             title=self.settings.title,
         )
-        return HTMLResponse(
-            _with_site_header(path.read_text(encoding="utf-8"), header),
-            headers={"Vary": "Accept"},
-        )
+        return HTMLResponse(_with_site_header(page, header), headers={"Vary": "Accept"})
 
     # -- linked-data pages ------------------------------------------------------------------
     async def entity(self, request: Request) -> Response:
@@ -422,10 +434,14 @@ def _alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def _partner_reports(folder: Path) -> list[dict[str, str]]:
-    """Each partner report's source name and partner label, for the partners page."""
+def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Each partner report's source name and partner label, for the partners page (and the
+    sources that take uploads but have no report yet)."""
     out = []
-    for path in sorted(folder.glob("*.json")):
+    reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    for name in sorted(set(upload_sources) - {p.stem for p in reports}):
+        out.append({"source": name, "partner": name, "status": "", "ended": ""})
+    for path in reports:
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -511,6 +527,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/search", endpoint.search, methods=["GET"], name="search"),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
+        *(endpoint.uploads.routes() if endpoint.uploads else []),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/favicon.ico", favicon, methods=["GET"]),

@@ -12,10 +12,19 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SETTINGS_ENV", "EndpointSettings"]
+__all__ = ["SETTINGS_ENV", "EndpointSettings", "UploadSource"]
 
 SETTINGS_ENV = "MUSEION_ENDPOINT_SETTINGS"
 """How settings reach worker processes started by the server (JSON)."""
+
+
+class UploadSource(BaseModel):
+    """A source that takes partner uploads: its partner's token and the files it reads."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    token: str
+    suffixes: tuple[str, ...]
 
 
 class EndpointSettings(BaseModel):
@@ -49,6 +58,14 @@ class EndpointSettings(BaseModel):
     """Partner reports (``NAME.html``, ``NAME.json``) served at ``/sources/NAME``."""
     spool_dir: Path | None = None
     """Where answers too big to pass in memory are written for the HTTP worker to send."""
+    uploads_dir: Path | None = None
+    """Partners' uploaded files and each upload's report (``uploads/`` in the data directory)."""
+    upload_sources: dict[str, UploadSource] = Field(default_factory=dict)
+    """Sources whose partner has an upload token, by name: ``POST /sources/NAME/upload``."""
+    upload_command: tuple[str, ...] = ()
+    """The command that runs a stored upload, completed by ``SOURCE --stored ID``."""
+    max_upload_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
+    """Largest upload (the whole multipart body); a bigger one is answered 413."""
     title: str = "Museion"
     checklists_path: Path | None = None
     """The curators' checklists (SQLite, in Museion's data directory, apart from harvested

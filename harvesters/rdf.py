@@ -1,0 +1,297 @@
+"""``kind = "rdf"``: partners that already publish Linked Art or other RDF, as dump files or a URL.
+
+JSON-LD (the Linked Art context is bundled and put in place of its URL, and so is another
+Museion's extension of it: nothing is fetched; any other remote context is refused),
+Turtle, N-Triples, N-Quads, TriG and RDF/XML, parsed by pyoxigraph. One record per top-level
+subject — a subject typed with one of ``types`` (objects, people, groups, sets by default) —
+with its embedded nodes: the blank nodes and described IRIs it reaches that are not records
+themselves. The payload is the record's triples as sorted N-Triples with blank nodes labelled
+in a fixed order, so an unchanged record has an unchanged checksum.
+
+A dump is read whole to group its triples by subject (RDF puts no order on them); a file that
+does not parse is one quarantined item with the parser's message, and the other files go on.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal as RdfLiteral
+
+from museion_errors import HarvestError
+
+from .base import HarvesterOptions, SourceSpec, register
+from .http import make_session
+from .records import HarvestItem, RejectedRecord, SourceRecord
+
+__all__ = ["EXTENSIONS", "LINKED_ART_CONTEXT", "RdfHarvester", "RdfOptions"]
+
+EXTENSIONS = {
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+}
+FORMATS = {
+    "jsonld": RdfFormat.JSON_LD,
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
+MUSEION_EXTENSION = "/ns/linked-art-extension.json"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+MEDIA_TYPE = "application/n-triples"
+
+CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+STUB_PREDICATES = {RDF_TYPE, NamedNode("http://www.w3.org/2000/01/rdf-schema#label")}
+DEFAULT_TYPES = [
+    CRM + "E22_Human-Made_Object",
+    CRM + "E21_Person",
+    CRM + "E74_Group",
+    "https://linked.art/ns/terms/Set",
+    CRM + "E78_Curated_Holding",
+]
+
+
+class RdfOptions(HarvesterOptions):
+    format: Literal["auto", "jsonld", "turtle", "ntriples", "nquads", "trig", "rdfxml"] = "auto"
+    """``auto`` goes by the file extension (``.jsonld``, ``.ttl``, ``.nt``, ``.nq``, ``.rdf``)."""
+    types: list[str] = Field(default_factory=lambda: list(DEFAULT_TYPES), min_length=1)
+    """Class IRIs whose instances are records; everything they reach is embedded in them."""
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+
+
+@register("rdf", RdfOptions)
+class RdfHarvester:
+    kind: ClassVar[str] = "rdf"
+
+    def __init__(self, spec: SourceSpec) -> None:
+        assert isinstance(spec.options, RdfOptions)
+        self.spec = spec
+        self.options: RdfOptions = spec.options
+        self.types = {NamedNode(t) for t in self.options.types}
+
+    @property
+    def checkpoint(self) -> Mapping[str, Any]:
+        return {}  # a dump is read whole every time
+
+    @property
+    def complete_snapshot(self) -> bool:
+        return True
+
+    def locations(self) -> list[str]:
+        location = self.spec.location
+        if location.startswith(("http://", "https://")):
+            return [location]
+        if glob.has_magic(location):
+            found = sorted(p for p in glob.glob(location, recursive=True) if os.path.isfile(p))
+        elif Path(location).is_file():
+            found = [location]
+        elif Path(location).is_dir():
+            root = Path(location)
+            found = sorted(
+                str(p)
+                for p in root.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            )
+        else:
+            raise HarvestError(f"{location} does not exist", source=self.spec.name)
+        if not found:
+            raise HarvestError(f"no RDF file in {location}", source=self.spec.name)
+        return found
+
+    def __iter__(self) -> Iterator[HarvestItem]:
+        # The whole dump first: one record's triples may be spread over several files.
+        triples: list[Triple] = []
+        roots: set[NamedNode] = set()
+        origins: dict[NamedNode | BlankNode, str] = {}
+        for location in self.locations():
+            try:
+                found, documents = self._triples(location)
+            except (SyntaxError, ValueError, OSError) as exc:
+                reason = f"not readable as {self._format(location)}: {exc}"
+                yield RejectedRecord(self.spec.name, location, reason.splitlines()[0])
+                continue
+            triples += found
+            roots |= documents
+            for triple in found:
+                origins.setdefault(triple.subject, location)  # type: ignore[arg-type]
+        yield from self._records(triples, roots, origins)
+
+    def _format(self, location: str) -> str:
+        if self.options.format != "auto":
+            return self.options.format
+        suffix = os.path.splitext(location.split("?", 1)[0])[1].lower()
+        return EXTENSIONS.get(suffix, "turtle")
+
+    def _read(self, location: str) -> bytes:
+        if not location.startswith(("http://", "https://")):
+            return Path(location).read_bytes()
+        session = make_session(self.options.max_retries)
+        try:
+            response = session.get(location, timeout=self.options.timeout)
+        except OSError as exc:
+            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
+        if response.status_code >= 400:
+            raise HarvestError(
+                f"{location} answered HTTP {response.status_code}", source=self.spec.name
+            )
+        return response.content
+
+    def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode]]:
+        """The file's triples, and the subjects of its JSON-LD documents (each is a record)."""
+        fmt = self._format(location)
+        data = self._read(location)
+        roots: set[NamedNode] = set()
+        if fmt == "jsonld":
+            data, roots = _with_bundled_context(data)
+        base = location if location.startswith("http") else Path(location).resolve().as_uri()
+        return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots
+
+    def _records(
+        self,
+        triples: list[Triple],
+        roots: set[NamedNode],
+        origins: Mapping[NamedNode | BlankNode, str],
+    ) -> Iterator[HarvestItem]:
+        by_subject: dict[NamedNode | BlankNode, list[Triple]] = defaultdict(list)
+        referenced: set[object] = set()
+        for triple in triples:
+            if isinstance(triple.subject, NamedNode | BlankNode):
+                by_subject[triple.subject].append(triple)
+                referenced.add(triple.object)
+        tops = sorted(
+            (s for s in by_subject if isinstance(s, NamedNode) and self._is_record(s, by_subject)),
+            key=lambda s: s.value,
+        )
+        # A typed node that only names its type and label and that another node refers to is
+        # a reference (an object's maker, its keeper), embedded where it is used; a JSON-LD
+        # document's own subject is a record whatever it holds.
+        tops = [
+            s
+            for s in tops
+            if s in roots
+            or s not in referenced
+            or any(t.predicate not in STUB_PREDICATES for t in by_subject[s])
+        ]
+        if not tops and triples:
+            yield RejectedRecord(
+                self.spec.name,
+                self.spec.location,
+                f"no subject is typed as one of {', '.join(self.options.types)} (option types)",
+            )
+        top_set = set(tops)
+        for top in tops:
+            yield SourceRecord(
+                source=self.spec.name,
+                local_id=top.value,
+                payload=_ntriples(top, by_subject, top_set),
+                media_type=MEDIA_TYPE,
+                origin=f"{origins.get(top, self.spec.location)}, <{top.value}>",
+            )
+
+    def _is_record(
+        self, subject: NamedNode, by_subject: Mapping[NamedNode | BlankNode, list[Triple]]
+    ) -> bool:
+        return any(t.predicate == RDF_TYPE and t.object in self.types for t in by_subject[subject])
+
+
+def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode]]:
+    """JSON-LD whose context is the Linked Art context's URL gets the bundled context instead,
+    so that nothing is fetched (other remote contexts are refused by the parser); and the
+    ``id`` of each document (a top-level object, or each item of a top-level array)."""
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc}") from exc
+    bundled = json.loads(
+        resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
+    )["@context"]
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (_swap_context(v, bundled) if k == "@context" else swap(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [swap(item) for item in node]
+        return node
+
+    roots = set()
+    for item in document if isinstance(document, list) else [document]:
+        ident = item.get("id", item.get("@id")) if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident.startswith(("http://", "https://", "urn:")):
+            roots.add(NamedNode(ident))
+    return json.dumps(swap(document)).encode(), roots
+
+
+def _swap_context(value: Any, bundled: Any) -> Any:
+    if isinstance(value, str) and value.rstrip("/") == LINKED_ART_CONTEXT:
+        return bundled
+    if isinstance(value, str) and value.endswith(MUSEION_EXTENSION):
+        # Another Museion's extension of the context: ``value`` is an xsd:decimal.
+        return {"value": {"@id": CRM + "P90_has_value", "@type": XSD_DECIMAL}}
+    if isinstance(value, list):
+        return [_swap_context(v, bundled) for v in value]
+    return value
+
+
+def _ntriples(
+    top: NamedNode,
+    by_subject: Mapping[NamedNode | BlankNode, list[Triple]],
+    tops: set[NamedNode],
+) -> bytes:
+    """The record's triples: ``top``'s, and those of every node it embeds, as N-Triples with
+    blank nodes relabelled ``b0, b1, ...`` in the order a sorted walk from ``top`` meets them."""
+    labels: dict[BlankNode, str] = {}
+    lines: list[str] = []
+    seen: set[NamedNode | BlankNode] = set()
+    stack: list[NamedNode | BlankNode] = [top]
+
+    def term(node: Any) -> str:
+        if isinstance(node, BlankNode):
+            if node not in labels:
+                labels[node] = f"b{len(labels)}"
+            return f"_:{labels[node]}"
+        return str(node)
+
+    def order(triple: Triple) -> tuple[str, str]:
+        obj = triple.object
+        return triple.predicate.value, "" if isinstance(obj, BlankNode) else str(obj)
+
+    while stack:
+        node = stack.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in sorted(by_subject.get(node, []), key=order):
+            obj = triple.object
+            lines.append(f"{term(node)} {triple.predicate} {term(obj)} .")
+            embedded = isinstance(obj, BlankNode) or (
+                isinstance(obj, NamedNode) and obj not in tops and obj in by_subject
+            )
+            if embedded and not isinstance(obj, RdfLiteral) and obj not in seen:
+                stack.append(obj)  # type: ignore[arg-type]
+    return ("\n".join(sorted(set(lines))) + "\n").encode()

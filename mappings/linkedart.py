@@ -1,0 +1,120 @@
+"""The ``linkedart`` mapping: a partner's own Linked Art (from ``kind = "rdf"``), kept as is.
+
+The record's triples go into its named graph unchanged — the partner's IRIs, types and
+structure — after a check against the closed vocabulary: every property and class must be one
+the Linked Art context names (CIDOC-CRM, the Linked Art extension, and the other vocabularies
+it uses), or one of RDF/RDFS/OWL/SKOS/Dublin Core's basics. An unknown term is kept (dropping
+it would lose what the partner said) but reported as a warning in the harvest summary and the
+partner report, so nothing outside the vocabulary enters silently. Blank nodes are renamed per
+record, so that two records' ``_:b0`` stay two nodes in one store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
+
+from harvesters import SourceRecord
+from museion_errors import MappingError
+
+from .base import MappingContext, MappingResult
+from .registry import register_mapping
+from .vocab import DCTERMS, RDF, RDFS, SKOS
+
+__all__ = ["LinkedArtMapping", "known_terms"]
+
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+@cache
+def known_terms() -> frozenset[str]:
+    """Every property and class IRI the bundled Linked Art context names, and the basics."""
+    text = resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
+    context: dict[str, Any] = json.loads(text)["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+    found: set[str] = set()
+
+    def expand(value: str) -> str:
+        prefix, _, rest = value.partition(":")
+        return prefixes[prefix] + rest if prefix in prefixes else value
+
+    def walk(definitions: dict[str, Any]) -> None:
+        for name, value in definitions.items():
+            if name.startswith("@") or name in prefixes:
+                continue
+            if isinstance(value, str):
+                found.add(expand(value))
+            elif isinstance(value, dict):
+                if isinstance(value.get("@id"), str):
+                    found.add(expand(value["@id"]))
+                if isinstance(value.get("@context"), dict):
+                    walk(value["@context"])
+
+    walk(context)
+    basics = [RDF.type, RDF.value, RDFS.label, RDFS.comment, RDFS.seeAlso, SKOS.prefLabel]
+    basics += [DCTERMS.identifier, DCTERMS.title]
+    return frozenset(found | {node.value for node in basics} | {SAME_AS})
+
+
+class LinkedArtMapping:
+    name = "linkedart"
+    version = "1"
+
+    def identify(self, record: Any) -> str:  # noqa: ARG002 - the protocol's signature
+        raise ValueError("a linkedart record is identified by its subject IRI (kind = 'rdf')")
+
+    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
+        def fail(cause: str) -> MappingError:
+            return MappingError(cause, source=record.source, record=record.local_id)
+
+        if record.media_type != "application/n-triples":
+            raise fail(
+                f"the linkedart mapping reads RDF records (kind = 'rdf'), not {record.media_type}"
+            )
+        try:
+            triples = [q.triple for q in parse(record.payload, RdfFormat.N_TRIPLES)]
+        except SyntaxError as exc:
+            raise fail(f"the record's triples do not parse: {exc}") from exc
+        subject = NamedNode(record.local_id)
+        graph = context.minter.record_graph(record.local_id)
+        salt = hashlib.sha256(record.local_id.encode()).hexdigest()[:16]
+        known = known_terms()
+        warnings: dict[str, None] = {}  # once per record, in order
+        quads = []
+        kind = None
+        for triple in triples:
+            s, p, o = triple.subject, triple.predicate, triple.object
+            if p.value not in known:
+                warnings[f"unknown property <{p.value}> kept (not in Linked Art)"] = None
+            if p == RDF.type and isinstance(o, NamedNode):
+                if o.value not in known:
+                    warnings[f"unknown class <{o.value}> kept (not in Linked Art)"] = None
+                if s == subject:
+                    kind = kind or _kind(o.value)
+            if isinstance(s, BlankNode):
+                s = BlankNode(salt + s.value)
+            if isinstance(o, BlankNode):
+                o = BlankNode(salt + o.value)
+            quads.append(Quad(s, p, o, graph))
+        if not quads:
+            raise fail("the record has no triples")
+        return MappingResult(graph, subject, kind or "object", quads, list(warnings))
+
+
+def _kind(class_iri: str) -> str | None:
+    local = class_iri.rsplit("/", 1)[-1]
+    if local.startswith(("E21_", "E74_")):
+        return "person"
+    if local.startswith("E22_"):
+        return "object"
+    return None
+
+
+@register_mapping("linkedart")
+def _linkedart() -> LinkedArtMapping:
+    return LinkedArtMapping()

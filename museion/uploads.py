@@ -1,0 +1,70 @@
+"""Partners who cannot host a feed send files: each upload is kept by checksum (in
+``uploads/`` of the data directory, ``sparql.uploads.UploadStore``) and harvested as a run of
+the partner's source, under the upload's id.
+
+The endpoint only stores the files and starts ``museion upload SOURCE --stored ID`` in a
+process of its own; ``run_upload`` is that process's work: it waits for the data directory's
+writer lock (a harvest may hold it), then stages, judges and publishes or holds the run like any
+other, and writes the run's report into the upload's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harvesters.files import EXTENSIONS as FILE_EXTENSIONS
+from harvesters.rdf import EXTENSIONS as RDF_EXTENSIONS
+from museion_errors import ConfigError, MuseionError
+from sparql.uploads import UploadStore
+
+from .config import Config
+from .pipeline import HarvestSummary, Pipeline
+
+__all__ = ["LOCK_WAIT", "UPLOAD_KINDS", "accepted_suffixes", "run_upload", "upload_store"]
+
+LOCK_WAIT = 1800.0
+"""Seconds an upload's run waits for another writer (a long harvest) before it fails."""
+
+_SUFFIXES = {"files": FILE_EXTENSIONS, "rdf": RDF_EXTENSIONS}
+UPLOAD_KINDS = tuple(_SUFFIXES)
+"""Kinds of source whose feed is files, and which can therefore take an upload instead."""
+
+
+def accepted_suffixes(kind: str) -> tuple[str, ...]:
+    """The file name endings a source of ``kind`` reads (``.csv``, ``.json``, ``.ttl``...);
+    empty for kinds that are not files."""
+    return tuple(sorted(_SUFFIXES.get(kind, ())))
+
+
+def upload_store(data_dir: Path) -> UploadStore:
+    return UploadStore(data_dir / "uploads")
+
+
+def run_upload(
+    config: Config, source: str, upload_id: str, wait: float = LOCK_WAIT
+) -> HarvestSummary:
+    """Harvest a stored upload as a run of ``source``; its status file says how it ended
+    (``published``, ``held``, or ``failed`` with the reason, which is also raised)."""
+    kind = config.source(source).kind
+    if kind not in UPLOAD_KINDS:
+        raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to {UPLOAD_KINDS}")
+    uploads = upload_store(config.data_dir)
+    if uploads.manifest(source, upload_id) is None:
+        raise MuseionError(f"there is no upload {upload_id} of source {source!r}")
+    folder = uploads.folder(source, upload_id)
+    uploads.set_status(source, upload_id, status="running", run=upload_id)
+    try:
+        summary = Pipeline(config).harvest_upload(
+            source, folder / "feed", upload_id, folder, wait=wait
+        )
+    except MuseionError as exc:
+        uploads.set_status(source, upload_id, status="failed", reason=exc.one_line())
+        raise
+    uploads.set_status(
+        source,
+        upload_id,
+        status=str(summary.status),
+        reason=summary.reason,
+        counts=summary.counts(),
+    )
+    return summary

@@ -1,0 +1,326 @@
+"""Partners' uploads: ``POST /sources/NAME/upload`` and the upload's page.
+
+A partner that cannot host a feed sends its files here, with its own token (``[sources.partner]
+token`` or ``token_env``), which opens this source's uploads and no other's: a request without a
+token is 401, with any other token (another partner's included) 403; tokens are compared in
+constant time. The body may not pass ``max_upload_bytes`` (413, counted as it arrives).
+
+The HTTP worker only keeps the files (``UploadStore``, by checksum) and starts the upload's run
+in a process of its own (``settings.upload_command``: ``museion upload SOURCE --stored ID``),
+which waits for the writer lock, harvests, judges and publishes or holds: the worker never holds
+the writer lock. It answers 202 with the run's id and the URL of ``/sources/NAME/uploads/ID``,
+which shows the run's partner report (quarantined rows with their reasons) once it is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import IO, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import Message
+
+from museion_errors import MuseionError, QueryError
+
+from .checklists.auth import ForbiddenError, check_origin
+from .security import BodyTooLarge
+from .settings import EndpointSettings
+
+__all__ = ["UploadStore", "UploadViews", "new_upload_id", "upload_form"]
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_UPLOAD_ID = re.compile(r"^[0-9]{8}T[0-9]{12}Z-[0-9a-f]{4}$")
+SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FINISHED = ("published", "held", "failed")
+
+
+def new_upload_id() -> str:
+    """The upload's id, which is also its run's id: in the run ids' sortable format (UTC time
+    to the microsecond, then noise; ``museion.workspace.new_id``)."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class UploadStore:
+    """``uploads/`` in the data directory.
+
+    ```
+    uploads/<source>/files/<sha256><suffix>   every file ever uploaded, named by its content:
+                                              a remap or an audit re-reads the bytes sent
+    uploads/<source>/<upload>/manifest.json   each file's name as sent, checksum and size
+    uploads/<source>/<upload>/feed/           the upload's files (hard links into files/)
+    uploads/<source>/<upload>/status.json     queued, running, published, held or failed
+    uploads/<source>/<upload>/report.{json,html}  the partner report of the upload's run
+    uploads/<source>/<upload>/log.txt         what the process that ran it printed
+    ```
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, source: str, upload_id: str) -> Path:
+        if not SOURCE_NAME.match(source) or not _UPLOAD_ID.match(upload_id):
+            raise MuseionError(f"there is no upload {upload_id!r} of source {source!r}")
+        return self.root / source / upload_id
+
+    def receive(self, source: str, files: Iterable[tuple[str, IO[bytes]]]) -> str:
+        """Keep the files (name as sent, content) by checksum as one upload; its id."""
+        upload_id = new_upload_id()
+        folder = self.folder(source, upload_id)
+        feed = folder / "feed"
+        feed.mkdir(parents=True)
+        blobs = self.root / source / "files"
+        blobs.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for number, (name, stream) in enumerate(files, start=1):
+            safe = safe_name(name)
+            digest, size, blob = _keep(stream, blobs, Path(safe).suffix.lower())
+            target = feed / f"{number:03d}-{safe}"
+            try:
+                os.link(blob, target)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(blob, target)
+            entries.append({"name": name, "sha256": digest, "bytes": size, "file": blob.name})
+        manifest = {"upload": upload_id, "source": source, "received": _now(), "files": entries}
+        _write_json(folder / "manifest.json", manifest)
+        self.set_status(source, upload_id, status="queued")
+        return upload_id
+
+    def manifest(self, source: str, upload_id: str) -> dict[str, Any] | None:
+        return _read_json(self.folder(source, upload_id) / "manifest.json")
+
+    def status(self, source: str, upload_id: str) -> dict[str, Any] | None:
+        return _read_json(self.folder(source, upload_id) / "status.json")
+
+    def set_status(self, source: str, upload_id: str, **values: Any) -> None:
+        path = self.folder(source, upload_id) / "status.json"
+        _write_json(path, {**(_read_json(path) or {}), **values, "updated": _now()})
+
+
+def safe_name(name: str) -> str:
+    """A file name as sent, reduced to one harmless path segment (no folders, no dot-files)."""
+    return _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "file"
+
+
+def _keep(stream: IO[bytes], blobs: Path, suffix: str) -> tuple[str, int, Path]:
+    """Copy ``stream`` into ``blobs`` under its SHA-256 (a file sent twice is kept once)."""
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.NamedTemporaryFile(dir=blobs, prefix=".incoming-", delete=False) as out:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    blob = blobs / f"{digest.hexdigest()}{suffix}"
+    if blob.exists():
+        os.unlink(out.name)
+    else:
+        os.replace(out.name, blob)
+    return digest.hexdigest(), size, blob
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        value: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return value
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class UnauthorizedError(QueryError):
+    http_status = 401
+
+
+def upload_form(name: str, suffixes: tuple[str, ...]) -> str:
+    """The upload form on the partner's page (``/sources/NAME``)."""
+    accept = ",".join(suffixes)
+    return (
+        '<section id="upload"><h2>Send new files</h2>'
+        f'<form method="post" action="/sources/{escape(name)}/upload" '
+        'enctype="multipart/form-data">'
+        f"<p><label>Files ({escape(', '.join(suffixes))}) "
+        f'<input type="file" name="files" multiple required accept="{escape(accept)}"></label></p>'
+        '<p><label>Your upload token <input type="password" name="token" required '
+        'autocomplete="current-password"></label></p>'
+        "<p><button>Upload and check</button></p></form>"
+        "<p>The files are checked at once: this page then shows what was published, and every "
+        "record that was not, with the reason.</p></section>"
+    )
+
+
+class UploadViews:
+    def __init__(self, settings: EndpointSettings) -> None:
+        self.settings = settings
+        assert settings.uploads_dir is not None
+        self.store = UploadStore(settings.uploads_dir)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/sources/{name}/upload", self.upload, methods=["POST"]),
+            Route("/sources/{name}/uploads/{upload_id}", self.show, methods=["GET"]),
+        ]
+
+    def accepts(self, name: str) -> tuple[str, ...] | None:
+        """The file suffixes source ``name`` takes in uploads, or None if it takes none."""
+        source = self.settings.upload_sources.get(name)
+        return tuple(source.suffixes) if source else None
+
+    async def upload(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        source = self.settings.upload_sources.get(name)
+        if source is None:
+            return _error(404, f"source {name!r} takes no uploads (it has no partner token)")
+        try:
+            check_origin(request)
+            bearer = _bearer(request)
+            if bearer is not None:
+                _authorise(bearer, source.token, name)
+            form = await _limited(request, self.settings.max_upload_bytes).form(
+                max_files=1000, max_fields=10
+            )
+            try:
+                if bearer is None:
+                    sent = form.get("token")
+                    _authorise(sent if isinstance(sent, str) else None, source.token, name)
+                files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+                files = [f for f in files if f.filename]
+                if not files:
+                    return _error(400, "send the files as multipart/form-data fields 'files'")
+                for file in files:
+                    suffix = Path(safe_name(file.filename or "")).suffix.lower()
+                    if suffix not in source.suffixes:
+                        return _error(
+                            415,
+                            f"{file.filename}: source {name!r} reads "
+                            f"{', '.join(source.suffixes)} files",
+                        )
+                upload_id = await run_in_threadpool(
+                    self.store.receive, name, [(f.filename or "", f.file) for f in files]
+                )
+            finally:
+                await form.close()
+        except QueryError as exc:
+            headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+            return _error(exc.http_status, exc.one_line(), headers)
+        self._start(name, upload_id)
+        url = f"/sources/{name}/uploads/{upload_id}"
+        if bearer is None and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse(url, status_code=303)
+        return JSONResponse(
+            {"upload": upload_id, "run": upload_id, "status": "queued", "url": url},
+            status_code=202,
+            headers={"Location": url},
+        )
+
+    def _start(self, name: str, upload_id: str) -> None:
+        folder = self.store.folder(name, upload_id)
+        with open(folder / "log.txt", "ab") as log:
+            process = subprocess.Popen(
+                [*self.settings.upload_command, name, "--stored", upload_id],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, "NO_COLOR": "1"},
+            )
+        # Reap it when it ends, so that no zombie outlives the run in this worker.
+        threading.Thread(target=process.wait, daemon=True).start()
+
+    async def show(self, request: Request) -> Response:
+        name, upload_id = request.path_params["name"], request.path_params["upload_id"]
+        try:
+            folder = self.store.folder(name, upload_id)
+            status = self.store.status(name, upload_id)
+        except MuseionError:
+            status = None
+        if status is None:
+            return _error(404, f"there is no upload {upload_id} of source {name!r}")
+        done = status.get("status") in FINISHED
+        report = folder / "report.json"
+        if "application/json" in request.headers.get("accept", "") or (
+            request.query_params.get("format") == "json"
+        ):
+            body = {**status, "upload": self.store.manifest(name, upload_id)}
+            if done and report.is_file():
+                body["report"] = json.loads(report.read_text(encoding="utf-8"))
+            return JSONResponse(body)
+        if done and (folder / "report.html").is_file():
+            return HTMLResponse((folder / "report.html").read_text(encoding="utf-8"))
+        state = escape(str(status.get("status")))
+        reason = escape(str(status.get("reason") or ""))
+        refresh = "" if done else '<meta http-equiv="refresh" content="2">'
+        return HTMLResponse(
+            f"<!doctype html><html lang=en><meta charset=utf-8>{refresh}"
+            f"<title>Upload {escape(upload_id)}</title><h1>Upload to {escape(name)}</h1>"
+            f"<p>Status: <strong>{state}</strong> {reason}</p>"
+            + ("" if done else "<p>This page refreshes itself until the check is done.</p>")
+        )
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
+
+
+def _authorise(sent: str | None, token: str, name: str) -> None:
+    if not sent:
+        raise UnauthorizedError(
+            f"uploading to {name!r} needs the partner's token (Authorization: Bearer TOKEN, "
+            "or the form's token field)"
+        )
+    if not hmac.compare_digest(sent.strip().encode(), token.encode()):
+        raise ForbiddenError(f"this token does not open uploads to {name!r}")
+
+
+def _limited(request: Request, limit: int) -> Request:
+    """The request, with a body that raises ``BodyTooLarge`` once it passes ``limit`` bytes
+    (counted as it arrives, so a chunked body without a length is stopped too)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(f"the upload is over {limit} bytes ({int(length)} sent)")
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise BodyTooLarge(f"the upload is over {limit} bytes")
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        message.rstrip() + "\n",
+        status_code=status,
+        media_type="text/plain; charset=utf-8",
+        headers=headers,
+    )

@@ -1,0 +1,81 @@
+"""``kind = "rdf"`` with the ``linkedart`` mapping: a partner's Linked Art kept as it is sent."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
+
+from harvesters.rdf import _with_bundled_context
+from mappings import Minter
+from museion import load_config
+from museion.pipeline import Pipeline
+from store import Store
+from tests.conftest import DATA
+
+LINKED_ART = DATA / "linkedart"
+
+
+def _config(folder: Path, feed: Path) -> Path:
+    path = folder / "museion.toml"
+    path.write_text(
+        f"""
+[store]
+path = "store"
+[publish]
+base_iri = "https://network.example.org/"
+[[sources]]
+name = "museion-tate"
+kind = "rdf"
+location = "{feed.as_posix()}"
+mapping = "linkedart"
+[sources.partner]
+label = "Tate (through another Museion)"
+[sources.gates]
+max_quarantined = 0.5
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_linked_art_dump_is_kept_as_sent(tmp_path: Path) -> None:
+    feed = tmp_path / "dump"
+    shutil.copytree(LINKED_ART, feed)
+    (feed / "broken.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+    config = load_config(_config(tmp_path, feed))
+
+    [summary] = Pipeline(config).harvest()
+    assert (summary.new, summary.rejected) == (4, 1), summary
+    assert any("secretNote" in w and "unknown property" in w for w in summary.warnings), (
+        summary.warnings
+    )
+
+    store = Store(config.data_dir / "working")
+    try:
+        # The partner's own graph: every triple of its document, under its own IRIs.
+        document = (LINKED_ART / "A00001.jsonld").read_bytes()
+        sent = [q.triple for q in parse(_with_bundled_context(document)[0], RdfFormat.JSON_LD)]
+        iri = json.loads(document)["id"]
+        assert iri.startswith("https://data.example.org/tate/object/")
+        graph = Minter(config.base_iri, "museion-tate").record_graph(iri)
+        kept = [q.triple for q in store.graph_quads(graph)]
+        assert len(sent) > 40
+        assert _shape(kept) == _shape(sent)
+        assert NamedNode(iri) in {t.subject for t in kept}
+    finally:
+        store.close()
+
+    [again] = Pipeline(config).harvest()
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 4), again
+
+
+def _shape(triples: list[Triple]) -> list[tuple[str, str, str]]:
+    """The triples with every blank node written ``_``: equal shapes, equal graphs here."""
+
+    def term(node: object) -> str:
+        return "_" if isinstance(node, BlankNode) else str(node)
+
+    return sorted({(term(t.subject), str(t.predicate), term(t.object)) for t in triples})

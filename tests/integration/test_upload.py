@@ -1,0 +1,146 @@
+"""Partners' uploads over HTTP against a live ``museion serve``: the partner's own token opens
+its source only; the upload becomes a run whose report the partner reads at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from museion import load_config
+from tests.conftest import DATA
+from tests.helpers.endpoint import harvest_and_publish, live_endpoint
+
+TATE_TOKEN = "tate-upload-token-0123456789"
+CMOA_TOKEN = "cmoa-upload-token-9876543210"
+ARTWORKS = sorted((DATA / "feeds" / "tate" / "artworks").glob("*.json"))
+
+
+def _config(folder: Path) -> Path:
+    tate, cmoa = folder / "tate-feed", folder / "cmoa-feed"
+    tate.mkdir()
+    cmoa.mkdir()
+    shutil.copy(ARTWORKS[0], tate)
+    for path in sorted((DATA / "feeds" / "cmoa").glob("*.json"))[:3]:
+        shutil.copy(path, cmoa)
+    text = f"""
+[store]
+path = "store"
+[publish]
+base_iri = "https://data.example.org/"
+[endpoint]
+max_upload_bytes = 300000
+
+[[sources]]
+name = "tate"
+kind = "files"
+location = "{tate.as_posix()}"
+mapping = "tate"
+[sources.partner]
+label = "Tate"
+token = "{TATE_TOKEN}"
+[sources.gates]
+max_quarantined = 0.5
+max_record_drop = 1.0
+
+[[sources]]
+name = "cmoa"
+kind = "files"
+location = "{cmoa.as_posix()}"
+mapping = "cmoa"
+[sources.partner]
+label = "Carnegie Museum of Art"
+token_env = "CMOA_UPLOAD_TOKEN"
+"""
+    path = folder / "museion.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _wait(url: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
+        if status["status"] in ("published", "held", "failed"):
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"the upload's run did not end: {status}")
+
+
+def test_upload_with_the_partners_own_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMOA_UPLOAD_TOKEN", CMOA_TOKEN)
+    config_path = _config(tmp_path)
+    harvest_and_publish(load_config(config_path))
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in ARTWORKS[1:4]]
+    records.append({"title": "A row someone forgot to number"})
+    sent = json.dumps(records).encode()
+    files = {"files": ("inventory.json", sent, "application/json")}
+
+    with live_endpoint(config_path) as live:
+        upload = f"{live.url}/sources/tate/upload"
+        r = requests.post(upload, files=files, timeout=30)
+        assert r.status_code == 401, r.text
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        r = requests.post(upload, files=files, data={"token": "not-the-token-0123456"}, timeout=30)
+        assert r.status_code == 403, r.text
+        wrong = {"Authorization": f"Bearer {CMOA_TOKEN}"}  # another partner's own token
+        assert requests.post(upload, files=files, headers=wrong, timeout=30).status_code == 403
+        right = {"Authorization": f"Bearer {TATE_TOKEN}"}
+        big = {"files": ("big.json", b"[" + b" " * 400_000 + b"]", "application/json")}
+        assert requests.post(upload, files=big, headers=right, timeout=30).status_code == 413
+        exe = {"files": ("tool.exe", b"MZ", "application/octet-stream")}
+        assert requests.post(upload, files=exe, headers=right, timeout=30).status_code == 415
+        assert not list((live.config.data_dir / "uploads").glob("tate/*/manifest.json"))
+
+        r = requests.post(upload, files=files, headers=right, timeout=30)
+        assert r.status_code == 202, r.text
+        answer = r.json()
+        status = _wait(live.url + answer["url"])
+        assert status["status"] == "published", status
+        report = status["report"]
+        assert report["run"]["id"] == answer["run"]
+        assert report["counts"]["new"] == 3
+        assert len(report["quarantined"]) == 1
+        assert report["quarantined"][0]["reason"]
+        kept = status["upload"]["files"][0]
+        assert kept["sha256"] == hashlib.sha256(sent).hexdigest()
+        blob = live.config.data_dir / "uploads" / "tate" / "files" / f"{kept['sha256']}.json"
+        assert blob.read_bytes() == sent
+
+        acno = records[1]["acno"]
+        query = f'ASK {{ ?o crm:P1_is_identified_by/crm:P190_has_symbolic_content "{acno}" }}'
+        r = requests.get(live.sparql, params={"query": query}, timeout=30)
+        assert r.json()["boolean"] is True, acno
+
+        page = requests.get(f"{live.url}/sources/tate", headers={"Accept": "text/html"}, timeout=30)
+        assert 'action="/sources/tate/upload"' in page.text
+        assert 'name="token"' in page.text
+
+        # The form, as a browser sends it: the token in a field, then the upload's page.
+        r = requests.post(
+            upload,
+            files=files,
+            data={"token": TATE_TOKEN},
+            headers={"Accept": "text/html"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert r.status_code == 303, r.text
+        again = _wait(live.url + r.headers["Location"])
+        assert again["report"]["counts"]["unchanged"] == 3
+        html = requests.get(live.url + r.headers["Location"], timeout=30).text
+        reason = again["report"]["quarantined"][0]["reason"]
+        assert reason.split("(")[0] in html
+
+        # Cmoa's own token opens cmoa's uploads.
+        cmoa = {"Authorization": f"Bearer {CMOA_TOKEN}"}
+        r = requests.post(f"{live.url}/sources/cmoa/upload", files=files, headers=cmoa, timeout=30)
+        assert r.status_code == 202, r.text
