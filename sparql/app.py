@@ -19,6 +19,7 @@ import hmac
 import json
 import re
 from collections.abc import AsyncIterator, Iterable, MutableMapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
