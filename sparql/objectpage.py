@@ -311,7 +311,15 @@ def _images(graph: Graph, iri: str) -> list[Image]:
 
 
 def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
-    for statement in _nodes(graph, iri, CRM.P67i_is_referred_to_by):
+    """The object's statements, and those about its images (an image's rights belong to the
+    image: a photograph's copyright, not the object's)."""
+    visuals = _nodes(graph, iri, CRM.P138i_has_representation)
+    digitals = [d for v in visuals for d in _nodes(graph, v, LA.digitally_shown_by)]
+    for statement in (
+        s
+        for holder in [iri, *visuals, *digitals]
+        for s in _nodes(graph, holder, CRM.P67i_is_referred_to_by)
+    ):
         kinds = [_STATEMENTS[k] for k in _types(graph, statement) if k in _STATEMENTS]
         for text in _texts(graph, statement):
             page.statements.setdefault(kinds[0] if kinds else "note", []).append(text)
@@ -354,6 +362,19 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
             roles = [r for r in roles if r not in qualifiers]
             for actor in _nodes(graph, node, CRM.P14_carried_out_by):
                 page.makers.append(_maker(actor, ctx, ", ".join(roles), attribution))
+        # Uncertain makers are attributions (an E13 assigning P14 to the actor), typed by
+        # their qualifier ("possibly by"); untyped, they read "attributed to".
+        for assignment in _nodes(graph, production, CRM.P140i_was_attributed_by):
+            if CRM.P14_carried_out_by.value not in _nodes(
+                graph, assignment, CRM.P177_assigned_property_of_type
+            ):
+                continue
+            kinds = _types(graph, assignment)
+            qualifier = next((_ATTRIBUTIONS[k] for k in kinds if k in _ATTRIBUTIONS), "")
+            if not qualifier:
+                qualifier = next((label(k).value for k in kinds), "") or "attributed to"
+            for actor in _nodes(graph, assignment, CRM.P141_assigned):
+                page.makers.append(_maker(actor, ctx, "", qualifier))
         for actor in _nodes(graph, production, CRM.P15_was_influenced_by):
             maker = _maker(actor, ctx, "", "")
             maker.influence = True

@@ -378,6 +378,8 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    env.globals["linked_art_profile"] = LINKED_ART_PROFILE
+    env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)
 
 

@@ -272,7 +272,7 @@ def test_http_html_page(live: Live) -> None:
     assert page.headers["content-type"].startswith("text/html")
     html = page.text
     assert '<form class="search-form" method="get" action="/search"' in html
-    assert 'href="/search">Search</a>' in html  # in the site navigation
+    assert 'href="/search" aria-current="page">Search</a>' in html  # in the site navigation
     assert "Bullfight Scene" in html
     assert 'class="card"' in html
     assert "facet=partner%3DTate" in html  # the active facet's link removes it
