@@ -7,6 +7,7 @@ from museion_errors import HarvestError
 
 from . import files as _files  # noqa: F401  (registers kind "files")
 from . import oaipmh as _oaipmh  # noqa: F401  (registers kind "oaipmh")
+from . import sparql as _sparql  # noqa: F401  (registers kind "sparql")
 from .base import (
     Harvester,
     HarvesterOptions,

@@ -7,6 +7,7 @@ Museion; a partner's own file can be named by path). Formats with real structure
 from museion_errors import MappingError
 
 from . import lido as _lido  # noqa: F401  (registers mapping "lido")
+from . import linkedart_sparql as _las  # noqa: F401  (registers "linkedart-sparql")
 from .base import Mapping, MappingContext, MappingResult
 from .iris import RESERVED_SOURCE_NAMES, Minter
 from .registry import available_mappings, get_mapping, register_mapping
