@@ -23,7 +23,7 @@ class LinkedArtPassThrough:
     name = "linkedart-sparql"
     version = "1"
 
-    def identify(self, record: object) -> str:
+    def identify(self, record: object) -> str:  # noqa: ARG002 (the Mapping protocol)
         raise ValueError("a linkedart-sparql record is identified by its harvester (its IRI)")
 
     def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:

@@ -19,7 +19,15 @@ import urllib.error
 from collections.abc import Iterator
 from typing import Any
 
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, Quad, RdfFormat, parse, serialize
+from pyoxigraph import (
+    CanonicalizationAlgorithm,
+    Dataset,
+    DefaultGraph,
+    Quad,
+    RdfFormat,
+    parse,
+    serialize,
+)
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib3.util.retry import Retry
@@ -30,7 +38,13 @@ from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT
 
 __all__ = ["SparqlClient", "canonical_ntriples"]
 
-_TRANSIENT = (urllib.error.URLError, TimeoutError, socket.timeout, http.client.HTTPException, OSError)
+_TRANSIENT = (
+    urllib.error.URLError,
+    TimeoutError,
+    socket.timeout,
+    http.client.HTTPException,
+    OSError,
+)
 
 
 class SparqlClient:
@@ -63,7 +77,9 @@ class SparqlClient:
             answer = json.loads(body)
             bindings: list[dict[str, dict[str, Any]]] = answer["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise self._error(f"the answer to a SELECT is not SPARQL results JSON ({exc})") from None
+            raise self._error(
+                f"the answer to a SELECT is not SPARQL results JSON ({exc})"
+            ) from None
         if not isinstance(bindings, list):
             raise self._error("the answer to a SELECT has no list of bindings")
         return bindings

@@ -123,7 +123,9 @@ def test_a_missing_endpoint_is_one_clear_line(partner: Live, write_config: Confi
     with pytest.raises(HarvestError) as caught:
         harvest(config)
     message = str(caught.value)
-    assert "HTTP 405 Method Not Allowed" in message and "/no-such-endpoint" in message and "\n" not in message
+    assert "HTTP 405 Method Not Allowed" in message
+    assert "/no-such-endpoint" in message
+    assert "\n" not in message
 
 
 def test_a_query_the_endpoint_refuses_is_one_clear_line(
@@ -184,10 +186,15 @@ def test_a_linked_art_endpoint_over_pages_then_incrementally(
     store, summary = harvest(config)
     ex = "https://museum.example.com/"
     assert (summary.read, summary.mapped, summary.rejected) == (3, 3, 0)
-    assert titles(store) == {f"{ex}object/1": "Jar", f"{ex}object/2": "Bowl", f"{ex}object/3": "Lamp"}
+    assert titles(store) == {
+        f"{ex}object/1": "Jar",
+        f"{ex}object/2": "Bowl",
+        f"{ex}object/3": "Lamp",
+    }
     # Three links deep: the maker's name came with the lamp.
     [row] = store.select(
-        f"SELECT ?n WHERE {{ GRAPH ?g {{ <{ex}person/9/name> <{CRM}P190_has_symbolic_content> ?n }} }}"
+        f"SELECT ?n WHERE {{ GRAPH ?g {{"
+        f" <{ex}person/9/name> <{CRM}P190_has_symbolic_content> ?n }} }}"
     )
     assert str(row["n"]) == "Abu Zayd"
     assert summary.checkpoint == {"since": "2024-03-01T00:00:00Z"}
@@ -195,10 +202,11 @@ def test_a_linked_art_endpoint_over_pages_then_incrementally(
 
     oxigraph.update(
         f"""PREFIX crm: <{CRM}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
         DELETE {{ <{ex}object/2/name> crm:P190_has_symbolic_content ?t .
                   <{ex}object/2> dcterms:modified ?m }}
         INSERT {{ <{ex}object/2/name> crm:P190_has_symbolic_content "Blue bowl" .
-                  <{ex}object/2> dcterms:modified "2024-06-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> }}
+                  <{ex}object/2> dcterms:modified "2024-06-01T00:00:00Z"^^xsd:dateTime }}
         WHERE {{ <{ex}object/2/name> crm:P190_has_symbolic_content ?t .
                  <{ex}object/2> dcterms:modified ?m }}"""
     )
