@@ -6,6 +6,7 @@ A harvester is found by the ``kind`` of its source in config (``files``, ``oaipm
 from museion_errors import HarvestError
 
 from . import files as _files  # noqa: F401  (registers kind "files")
+from . import jsonapi as _jsonapi  # noqa: F401  (registers kind "jsonapi")
 from . import oaipmh as _oaipmh  # noqa: F401  (registers kind "oaipmh")
 from . import sparql as _sparql  # noqa: F401  (registers kind "sparql")
 from .base import (

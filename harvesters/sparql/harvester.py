@@ -23,7 +23,6 @@ one cannot tell (SPARQL has no tombstones), so it withdraws nothing.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -31,10 +30,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from museion_errors import HarvestError
-
 from ..base import HarvesterOptions, SourceSpec, register
 from ..records import HarvestItem, RejectedRecord, SourceRecord
+from ..webjson import auth_headers
 from .client import SparqlClient, canonical_ntriples
 
 __all__ = ["NTRIPLES", "SparqlHarvester", "SparqlOptions", "default_query"]
@@ -88,18 +86,6 @@ class SparqlOptions(HarvesterOptions):
             if not _PREFIX.match(name) or not _IRI.match(iri):
                 raise ValueError(f"{name} = {iri!r} is not a prefix name and an IRI")
         return value
-
-
-def auth_headers(header: str, env: str | None, source: str) -> dict[str, str]:
-    """The auth header from the environment; a missing variable fails with its name."""
-    if env is None:
-        return {}
-    value = os.environ.get(env)
-    if not value:
-        raise HarvestError(
-            f"the environment variable {env} (auth_env) is not set or empty", source=source
-        )
-    return {header: value}
 
 
 @register("sparql", SparqlOptions)
