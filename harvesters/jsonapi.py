@@ -24,6 +24,7 @@ from pydantic import Field
 from museion_errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
+from .changes import LD_JSON, read_changes
 from .jsonscan import MAX_DEPTH
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .webjson import JsonFetcher, auth_headers
@@ -38,7 +39,8 @@ class JsonApiOptions(HarvesterOptions):
     items: str | None = None
     """Dotted path of the list of items in a page (default: the page itself when it is a list,
     else the first of items, data, results, records, objects, orderedItems, member)."""
-    paging: Literal["auto", "page", "offset", "cursor", "next", "link", "none"] = "auto"
+    paging: Literal["auto", "page", "offset", "cursor", "next", "link", "none", "changes"] = "auto"
+    """``changes``: ``location`` is an IIIF Change Discovery stream (see ``harvesters.changes``)."""
     page_param: str = "page"
     first_page: int = 1
     offset_param: str = "offset"
@@ -91,7 +93,8 @@ class JsonApiHarvester:
 
     @property
     def complete_snapshot(self) -> bool:
-        return True
+        # A change stream withdraws objects by Delete activities, not by their absence.
+        return self.options.paging != "changes"
 
     def __iter__(self) -> Iterator[HarvestItem]:
         o = self.options
@@ -105,6 +108,13 @@ class JsonApiHarvester:
             headers=auth_headers(o.auth_header, o.auth_env, self.spec.name),
         )
         try:
+            if o.paging == "changes":
+                state = {"since": self._state.get("since")} if self._state.get("since") else {}
+                self._state = state
+                yield from read_changes(
+                    fetcher, self.spec.location, self.spec.name, state, self._record
+                )
+                return
             yield from self._pages(fetcher)
         finally:
             fetcher.close()
@@ -203,7 +213,7 @@ class JsonApiHarvester:
                 return urljoin(answer.url, found), {}
         return None
 
-    def _record(self, item: Any, origin: str) -> HarvestItem:
+    def _record(self, item: Any, origin: str, provider_id: str | None = None) -> HarvestItem:
         name = self.spec.name
         payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
         if not isinstance(item, dict):
@@ -218,4 +228,11 @@ class JsonApiHarvester:
             local_id = str(item["id"])
         if not local_id:
             return RejectedRecord(name, origin, "the item has no identifier", payload)
-        return SourceRecord(source=name, local_id=local_id, payload=payload, origin=origin)
+        return SourceRecord(
+            source=name,
+            local_id=local_id,
+            payload=payload,
+            media_type=LD_JSON if provider_id else "application/json",
+            origin=origin,
+            provider_id=provider_id,
+        )

@@ -217,3 +217,98 @@ def test_items_that_are_not_records_are_quarantined(write_config: ConfigWriter) 
         config = load_config(write_config(api_source(server.url + "/api")))
         summary = harvest(config)
         assert (summary.mapped, summary.rejected) == (1, 2)
+
+
+LA_MAPPING = """\
+[mapping]
+name = "la-json"
+language = "en"
+version = "1"
+
+[object]
+id = "id"
+titles = "_label"
+"""
+
+
+def _activity(kind: str, target: str, when: str) -> dict[str, Any]:
+    return {"type": kind, "object": {"id": target, "type": "HumanMadeObject"}, "endTime": when}
+
+
+def test_iiif_change_discovery_reads_only_what_changed(
+    write_config: ConfigWriter, tmp_path: Any
+) -> None:
+    docs: dict[str, dict[str, Any]] = {}
+    pages: list[list[dict[str, Any]]] = []
+
+    def doc(h: BaseHTTPRequestHandler) -> Response:
+        return _json(docs[urlsplit(h.path).path])
+
+    def page(n: int) -> Callable[[BaseHTTPRequestHandler], Response]:
+        def route(h: BaseHTTPRequestHandler) -> Response:
+            body: dict[str, Any] = {"type": "OrderedCollectionPage", "orderedItems": pages[n]}
+            if n > 0:
+                body["prev"] = {"id": f"/changes/{n - 1}", "type": "OrderedCollectionPage"}
+            return _json(body)
+
+        return route
+
+    def collection(h: BaseHTTPRequestHandler) -> Response:
+        last = {"id": f"/changes/{len(pages) - 1}", "type": "OrderedCollectionPage"}
+        return _json({"type": "OrderedCollection", "last": last})
+
+    routes: dict[str, Any] = {"/changes": collection}
+    routes.update({f"/changes/{n}": page(n) for n in range(3)})
+    routes.update({f"/object/{n}": doc for n in range(1, 4)})
+    with serve(routes) as server:
+        for n in range(1, 4):
+            docs[f"/object/{n}"] = {"id": f"{server.url}/object/{n}", "_label": f"Object {n}"}
+        o1, o2, o3 = (f"{server.url}/object/{n}" for n in range(1, 4))
+        pages.append(
+            [
+                _activity("Create", o1, "2024-01-01T00:00:00Z"),
+                _activity("Create", o2, "2024-01-02T00:00:00Z"),
+            ]
+        )
+        pages.append(
+            [
+                _activity("Update", o1, "2024-01-03T00:00:00Z"),
+                _activity("Create", o3, "2024-01-04T00:00:00Z"),
+            ]
+        )
+        (tmp_path / "la.toml").write_text(LA_MAPPING, encoding="utf-8")
+        source = api_source(server.url + "/changes", paging="changes").replace(
+            'mapping = "cmoa"', 'mapping = "la.toml"'
+        )
+        source += "\n[sources.gates]\nmax_record_drop = 0.5"  # one of three goes
+        config = load_config(write_config(source))
+        summary = harvest(config)
+        assert (summary.read, summary.mapped, summary.rejected) == (3, 3, 0)
+        assert server.hits["/object/1"] == 1  # its latest change only
+        assert summary.checkpoint == {"since": "2024-01-04T00:00:00Z"}
+        assert len(objects(config)) == 3
+
+        docs["/object/3"]["_label"] = "Object 3, renamed"
+        pages.append(
+            [
+                _activity("Delete", o2, "2024-02-01T00:00:00Z"),
+                _activity("Update", o3, "2024-02-02T00:00:00Z"),
+            ]
+        )
+        again = harvest(config)
+        assert again.read == 2  # the two new activities, nothing older
+        assert server.hits["/object/1"] == 1
+        assert server.hits["/object/3"] == 2
+        assert again.deleted == 1
+        assert again.status.value == "published"
+        assert len(objects(config)) == 2
+        store = Workspace(config.data_dir).open_published()
+        labels = {
+            str(r["t"])
+            for r in store.select(
+                "SELECT ?t WHERE { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?t }"
+            )
+        }
+        store.close()
+        assert "Object 3, renamed" in labels
+        assert "Object 2" not in labels
