@@ -300,7 +300,7 @@ def test_iiif_change_discovery_reads_only_what_changed(
         assert server.hits["/object/1"] == 1
         assert server.hits["/object/3"] == 2
         assert again.deleted == 1
-        assert again.status.value == "published"
+        assert again.status == "published"
         assert len(objects(config)) == 2
         store = Workspace(config.data_dir).open_published()
         labels = {
