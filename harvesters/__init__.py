@@ -18,11 +18,13 @@ from .base import (
     create_harvester,
     options_model,
 )
+from .iiif import IIIF_KEY
 from .jsonscan import load_json
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 
 __all__ = [
+    "IIIF_KEY",
     "LIDO_NS",
     "LIDO_RECORD",
     "HarvestError",

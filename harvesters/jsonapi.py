@@ -25,6 +25,7 @@ from museion_errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
+from .iiif import IIIF_KEY, fetch_digest
 from .jsonscan import MAX_DEPTH
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .webjson import JsonFetcher, auth_headers
@@ -62,6 +63,9 @@ class JsonApiOptions(HarvesterOptions):
     max_pages: int = Field(default=1_000_000, gt=0)
     max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     max_depth: int = Field(default=MAX_DEPTH, gt=0, le=500)
+    iiif_manifest: str | None = None
+    """Dotted path of an item's IIIF Presentation manifest URL: the manifest is fetched and
+    its images attached to the record (map them with the mapping's ``iiif_manifest`` key)."""
     auth_header: str = "Authorization"
     auth_env: str | None = None
     """The environment variable that holds the auth header's value (``Bearer …``)."""
@@ -86,6 +90,7 @@ class JsonApiHarvester:
         self.options: JsonApiOptions = spec.options
         self._state: dict[str, Any] = dict(spec.checkpoint)
         self.pages = 0
+        self._fetcher: JsonFetcher | None = None
 
     @property
     def checkpoint(self) -> Mapping[str, Any]:
@@ -107,6 +112,7 @@ class JsonApiHarvester:
             max_depth=o.max_depth,
             headers=auth_headers(o.auth_header, o.auth_env, self.spec.name),
         )
+        self._fetcher = fetcher
         try:
             if o.paging == "changes":
                 state = {"since": self._state.get("since")} if self._state.get("since") else {}
@@ -215,6 +221,11 @@ class JsonApiHarvester:
 
     def _record(self, item: Any, origin: str, provider_id: str | None = None) -> HarvestItem:
         name = self.spec.name
+        if isinstance(item, dict) and self.options.iiif_manifest and self._fetcher is not None:
+            url = find_path(item, self.options.iiif_manifest)
+            url = url.get("id") if isinstance(url, dict) else url
+            if isinstance(url, str) and url.startswith(("http://", "https://")):
+                item = {**item, IIIF_KEY: {url: fetch_digest(self._fetcher, url)}}
         payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
         if not isinstance(item, dict):
             return RejectedRecord(name, origin, "the item is not a JSON object", payload)

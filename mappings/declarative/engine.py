@@ -26,6 +26,7 @@ from ..vocab import AAT, CRM, LA
 from .dates import DateSpec
 from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields
+from .iiif import emit_iiif
 from .schema import (
     ActorModel,
     CreatorModel,
@@ -125,6 +126,7 @@ class DeclarativeMapping:
                 "materials",
                 "web_pages",
                 "images",
+                "iiif_manifest",
                 "collections",
                 "equivalent",
                 *(s for s, _ in _STATEMENTS),
@@ -304,6 +306,8 @@ class DeclarativeMapping:
         if f["images"]:
             for n, url in enumerate(f["images"].values(obj), start=1):
                 b.image(o, NamedNode(f"{base}/image/{n}"), str(url))
+        if f["iiif_manifest"]:
+            emit_iiif(b, o, base, obj, f["iiif_manifest"])
         if f["collections"]:
             for name in f["collections"].values(obj):
                 collection = b.minter.set(label_key(str(name)))

@@ -312,3 +312,89 @@ def test_iiif_change_discovery_reads_only_what_changed(
         store.close()
         assert "Object 3, renamed" in labels
         assert "Object 2" not in labels
+
+
+IIIF_MAPPING = LA_MAPPING.replace(
+    'titles = "_label"', 'titles = "_label"\niiif_manifest = ["manifest", "manifest.id"]'
+)
+IMAGE_API = "http://iiif.io/api/image"
+
+
+def _manifest3(base: str) -> dict[str, Any]:
+    def canvas(n: int) -> dict[str, Any]:
+        body = {
+            "id": f"{base}/iiif/img{n}/full/max/0/default.jpg",
+            "type": "Image",
+            "service": [{"id": f"{base}/iiif/img{n}", "type": "ImageService3"}],
+        }
+        annotation = {"type": "Annotation", "motivation": "painting", "body": body}
+        return {"type": "Canvas", "items": [{"type": "AnnotationPage", "items": [annotation]}]}
+
+    return {"type": "Manifest", "label": {"en": ["Jar"]}, "items": [canvas(1), canvas(2)]}
+
+
+def _manifest2(base: str) -> dict[str, Any]:
+    resource = {
+        "@id": f"{base}/iiif/old/full/full/0/default.jpg",
+        "service": {"@id": f"{base}/iiif/old"},
+    }
+    return {
+        "@type": "sc:Manifest",
+        "sequences": [{"canvases": [{"images": [{"resource": resource}]}]}],
+    }
+
+
+def test_iiif_manifests_named_in_a_record_give_its_images_with_their_service(
+    write_config: ConfigWriter, tmp_path: Any
+) -> None:
+    def route(h: BaseHTTPRequestHandler) -> Response:
+        base = f"http://{h.headers['Host']}"
+        items = [
+            {"id": "jar", "_label": "Jar", "manifest": f"{base}/m3.json"},
+            {"id": "cup", "_label": "Cup", "manifest": {"id": f"{base}/m2.json"}},
+            {"id": "pot", "_label": "Pot", "manifest": f"{base}/missing.json"},
+        ]
+        return _json({"items": items})
+
+    def m3(h: BaseHTTPRequestHandler) -> Response:
+        return _json(_manifest3(f"http://{h.headers['Host']}"))
+
+    def m2(h: BaseHTTPRequestHandler) -> Response:
+        return _json(_manifest2(f"http://{h.headers['Host']}"))
+
+    with serve({"/api": route, "/m3.json": m3, "/m2.json": m2}) as server:
+        (tmp_path / "la.toml").write_text(IIIF_MAPPING, encoding="utf-8")
+        source = api_source(server.url + "/api", iiif_manifest="manifest").replace(
+            'mapping = "cmoa"', 'mapping = "la.toml"'
+        )
+        config = load_config(write_config(source))
+        summary = harvest(config)
+        assert (summary.mapped, summary.rejected) == (3, 0)  # the missing manifest loses nothing
+        store = Workspace(config.data_dir).open_published()
+        rows = store.select(
+            f"""PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/> PREFIX la: <https://linked.art/ns/terms/>
+            SELECT ?id ?image ?service WHERE {{ GRAPH ?g {{
+              ?o crm:P138i_has_representation/la:digitally_shown_by ?d ;
+                 crm:P1_is_identified_by/crm:P190_has_symbolic_content ?id .
+              ?d la:access_point ?image ; la:digitally_available_via ?s .
+              ?s la:access_point ?service ;
+                 <http://purl.org/dc/terms/conformsTo> <{IMAGE_API}> }} }}"""
+        )
+        manifests = store.select(
+            "PREFIX la: <https://linked.art/ns/terms/> SELECT ?m WHERE { GRAPH ?g {"
+            " ?d la:access_point ?m ; <http://purl.org/dc/terms/conformsTo>"
+            " <http://iiif.io/api/presentation> } }"
+        )
+        store.close()
+        url = server.url
+        found = {(str(r["id"]), str(r["image"]), str(r["service"])) for r in rows}
+        assert found == {
+            ("Jar", f"{url}/iiif/img1/full/max/0/default.jpg", f"{url}/iiif/img1"),
+            ("Jar", f"{url}/iiif/img2/full/max/0/default.jpg", f"{url}/iiif/img2"),
+            ("Cup", f"{url}/iiif/old/full/full/0/default.jpg", f"{url}/iiif/old"),
+        }
+        assert {str(r["m"]) for r in manifests} == {
+            f"{url}/m3.json",
+            f"{url}/m2.json",
+            f"{url}/missing.json",
+        }
