@@ -7,11 +7,15 @@ end in one clear line.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
@@ -73,8 +77,6 @@ def partner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def partner_objects(partner: Live) -> set[str]:
-    import requests
-
     answer = requests.post(
         partner.sparql,
         data={
@@ -217,3 +219,72 @@ def test_a_linked_art_endpoint_over_pages_then_incrementally(
     assert len(titles(store)) == 3  # an incremental harvest withdraws nothing
     assert again.checkpoint == {"since": "2024-06-01T00:00:00Z"}
     store.close()
+
+
+@contextmanager
+def flaky_proxy(
+    target: str, faults: list[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[str, list[int]]]:
+    """A SPARQL endpoint on 127.0.0.1 that answers the first requests with ``faults`` (status,
+    headers), then passes each request on to ``target``; yields its URL and the statuses sent."""
+    sent: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if faults:
+                status, headers = faults.pop(0)
+                payload = b"not now"
+            else:
+                answer = requests.post(
+                    target,
+                    data=body,
+                    headers={
+                        "Content-Type": self.headers.get("Content-Type", ""),
+                        "Accept": self.headers.get("Accept", "*/*"),
+                    },
+                    timeout=60,
+                )
+                status, payload = answer.status_code, answer.content
+                headers = {"Content-Type": answer.headers.get("Content-Type", "")}
+            sent.append(status)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", sent
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_429_and_503_are_retried_honouring_retry_after(
+    oxigraph: Oxigraph, write_config: ConfigWriter
+) -> None:
+    faults = [(429, {"Retry-After": "1"}), (503, {}), (502, {"Retry-After": "0"})]
+    with flaky_proxy(oxigraph.sparql, faults) as (url, sent):
+        config = load_config(write_config(sparql_source(url, max_retries=3)))
+        store, summary = harvest(config)
+        store.close()
+    assert sent[:3] == [429, 503, 502]
+    assert (summary.read, summary.mapped) == (3, 3)
+
+
+def test_retries_spent_is_one_clear_line(oxigraph: Oxigraph, write_config: ConfigWriter) -> None:
+    faults = [(503, {"Retry-After": "0"})] * 3
+    with flaky_proxy(oxigraph.sparql, faults) as (url, sent):
+        config = load_config(write_config(sparql_source(url, max_retries=1)))
+        with pytest.raises(HarvestError, match=r"HTTP 503 Service Unavailable") as caught:
+            harvest(config)
+    assert sent == [503, 503]
+    assert "\n" not in str(caught.value)
