@@ -9,7 +9,7 @@ from harvesters.iiif import MAX_IMAGES, digest_manifest
 
 def _v3(count: int) -> dict[str, Any]:
     def canvas(n: int) -> dict[str, Any]:
-        body = {"id": f"https://i.org/{n}/full/max/0/default.jpg", "type": "Image"}
+        body: dict[str, Any] = {"id": f"https://i.org/{n}/full/max/0/default.jpg", "type": "Image"}
         if n % 2:
             body["service"] = [{"id": f"https://i.org/{n}", "type": "ImageService3"}]
         return {"items": [{"items": [{"type": "Annotation", "body": body}]}]}
