@@ -20,7 +20,7 @@ import requests
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import HarvestSummary
-from museion_errors import HarvestError
+from museion_errors import ConfigError, HarvestError
 from store import Store
 from tests.conftest import BASE, ConfigWriter
 from tests.helpers.endpoint import (
@@ -40,12 +40,14 @@ TITLE = (
 )
 
 
-def sparql_source(url: str, name: str = "network", **options: Any) -> str:
+def sparql_source(
+    url: str, name: str = "network", mapping: str | None = "linkedart-sparql", **options: Any
+) -> str:
     lines = [
         f'name = "{name}"',
         'kind = "sparql"',
         f'location = "{url}"',
-        'mapping = "linkedart-sparql"',
+        *([f'mapping = "{mapping}"'] if mapping else []),
         *(f"{key} = {value!r}".replace("'", '"') for key, value in options.items()),
         "[sources.partner]",
         'label = "Partner network"',
@@ -94,7 +96,9 @@ def test_one_museion_harvests_another_with_only_its_url(
 ) -> None:
     expected = partner_objects(partner)
     assert len(expected) > 20
-    config = load_config(write_config(sparql_source(partner.sparql)))
+    # No mapping named: a sparql source maps with the Linked Art pass-through.
+    config = load_config(write_config(sparql_source(partner.sparql, mapping=None)))
+    assert config.sources[0].mapping_name == "linkedart-sparql"
     store, summary = harvest(config)
     assert (summary.read, summary.mapped, summary.rejected) == (len(expected),) * 2 + (0,)
     assert objects(store) == expected  # the partner's own IRIs, kept as they are
@@ -288,3 +292,9 @@ def test_retries_spent_is_one_clear_line(oxigraph: Oxigraph, write_config: Confi
             harvest(config)
     assert sent == [503, 503]
     assert "\n" not in str(caught.value)
+
+
+def test_other_kinds_still_need_a_mapping(write_config: ConfigWriter) -> None:
+    source = sparql_source("https://example.org/api", mapping=None).replace("sparql", "jsonapi")
+    with pytest.raises(ConfigError, match=r"sources\[1\] \(network\)\.mapping: required key"):
+        load_config(write_config(source))
