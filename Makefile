@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint fuzz clean
+.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: $(STAMP)
 
 bench-endpoint: $(STAMP)
 	$(BIN)/python bench/endpoint.py
+
+# 64 clients for 5 minutes against museion serve (DURATION=60 for a shorter try).
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --duration $(or $(DURATION),300)
 
 clean:
 	rm -rf $(VENV) museion-demo .mypy_cache .pytest_cache .ruff_cache

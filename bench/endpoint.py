@@ -67,13 +67,15 @@ def wait_for(host: str, port: int, path: str, timeout: float = 60) -> None:
 
 
 @contextmanager
-def server(command: list[str], port: int, probe: str) -> Iterator[None]:
+def server(command: list[str], port: int, probe: str) -> Iterator[subprocess.Popen[bytes]]:
+    """The server ``command`` starts, once it answers ``probe``; stopped (its whole process
+    group) afterwards."""
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
         wait_for("127.0.0.1", port, probe)
-        yield
+        yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

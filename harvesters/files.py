@@ -30,6 +30,7 @@ from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .sheets import SHEET_FORMATS, read_sheet
 from .xml import LIDO_NS, LIDO_RECORD, read_xml
 
 __all__ = ["FilesHarvester", "FilesOptions"]
@@ -42,8 +43,12 @@ EXTENSIONS = {
     ".tsv": "tsv",
     ".tab": "tsv",
     ".xml": "xml",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
 }
-Format = Literal["auto", "json", "jsonl", "csv", "tsv", "xml"]
+Format = Literal["auto", "json", "jsonl", "csv", "tsv", "xml", "xlsx", "xls", "ods"]
 
 
 class FilesOptions(HarvesterOptions):
@@ -64,6 +69,12 @@ class FilesOptions(HarvesterOptions):
     upper bound keeps parsing within Python's recursion limit)."""
     record_element: str = LIDO_RECORD
     """XML only: the element that is one record, as ``{namespace}name`` or ``lido:name``."""
+    sheet: str | int | None = None
+    """Spreadsheets only: the sheet to read, by name or 1-based number; the first visible one
+    by default."""
+    header_row: int = Field(default=1, ge=1)
+    """Spreadsheets only: the row (1-based, as the spreadsheet numbers it) that names the
+    columns; the rows above it (a title, a logo, notes) are not read."""
 
     @field_validator("record_element")
     @classmethod
@@ -145,7 +156,8 @@ class FilesHarvester:
             )
             if not found:
                 raise HarvestError(
-                    f"the directory {location} holds no .json, .jsonl, .csv, .tsv or .xml file",
+                    f"the directory {location} holds no .json, .jsonl, .csv, .tsv, .xml, "
+                    ".xlsx, .xls or .ods file",
                     source=self.spec.name,
                 )
             return found
@@ -173,6 +185,13 @@ class FilesHarvester:
                 items: Iterator[Parsed | Unreadable]
                 if fmt == "xml":
                     items = read_xml(stream, self.options.record_element)
+                elif fmt in SHEET_FORMATS:
+                    # A workbook is a zip (or OLE) archive: it is read whole, not streamed.
+                    items = read_sheet(
+                        stream.read(),
+                        sheet=self.options.sheet,
+                        header_row=self.options.header_row,
+                    )
                 elif fmt in ("csv", "tsv"):
                     delimiter = self.options.delimiter or ("\t" if fmt == "tsv" else None)
                     items = read_csv(

@@ -6,8 +6,9 @@ Retries are urllib3's ``Retry`` (well tested, honours ``Retry-After``), not a lo
 from __future__ import annotations
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from .deadline import WatchedAdapter
 
 __all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "make_session"]
 
@@ -32,6 +33,7 @@ def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session
     """A session that retries connection errors, timeouts and 429/5xx answers with backoff.
 
     A 503 with ``Retry-After`` waits as long as the server asks, up to MAX_RETRY_AFTER.
+    Requests made inside ``with harvesters.deadline.Deadline(seconds):`` end by the deadline.
     """
     retry = _CappedRetry(
         total=max_retries,
@@ -45,7 +47,7 @@ def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session
         raise_on_status=False,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = WatchedAdapter(max_retries=retry)  # a Deadline can cut its connections
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT

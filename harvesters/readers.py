@@ -54,8 +54,13 @@ Item = Parsed | Unreadable
 
 
 def sniff_format(head: bytes) -> str:
-    """Guess ``json``, ``xml`` or ``csv`` from the first bytes of a file with an unknown
-    extension."""
+    """Guess ``json``, ``xml``, ``csv`` or a spreadsheet from the first bytes of a file with an
+    unknown extension (a zip archive is an xlsx or ods workbook, an OLE file an xls one; the
+    spreadsheet reader tells them apart itself)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
     if text[:1] in (b"{", b"["):
         return "json"

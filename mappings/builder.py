@@ -229,7 +229,10 @@ class RecordBuilder:
         if span.end:
             self.add(node, CRM.P82b_end_of_the_end, Literal(span.end, datatype=XSD.dateTime))
         if span.text:
-            self.name(node, NamedNode(node.value + "/name"), span.text, span.language, None)
+            # the partner's words for the span: a Linked Art display name
+            self.name(
+                node, NamedNode(node.value + "/name"), span.text, span.language, AAT.DISPLAY_NAME
+            )
 
     def dimension(self, owner: NamedNode, node: NamedNode, dim: Dimension) -> None:
         """A dimension as stated; one in inches, millimetres, pounds... is also given in

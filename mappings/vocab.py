@@ -65,6 +65,8 @@ class XSD:
 
 class SKOS:
     prefLabel = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")  # noqa: N815
+    broader = NamedNode("http://www.w3.org/2004/02/skos/core#broader")
+    """Linked Art's ``broader`` (a concept's place in its partner's hierarchy)."""
 
 
 class DCTERMS:
@@ -189,6 +191,7 @@ class CRM:
     E33_Linguistic_Object = _crm("E33_Linguistic_Object")
     E33_E41_Linguistic_Appellation = _crm("E33_E41_Linguistic_Appellation")
     E36_Visual_Item = _crm("E36_Visual_Item")
+    E39_Actor = _crm("E39_Actor")
     E42_Identifier = _crm("E42_Identifier")
     E52_Time_Span = _crm("E52_Time-Span")
     E53_Place = _crm("E53_Place")
@@ -208,6 +211,7 @@ class CRM:
     P4_has_time_span = _crm("P4_has_time-span")
     P7_took_place_at = _crm("P7_took_place_at")
     P9_consists_of = _crm("P9_consists_of")
+    P9i_forms_part_of = _crm("P9i_forms_part_of")
     P12i_was_present_at = _crm("P12i_was_present_at")
     P13i_was_destroyed_by = _crm("P13i_was_destroyed_by")
     P14_carried_out_by = _crm("P14_carried_out_by")
@@ -215,6 +219,7 @@ class CRM:
     P16_used_specific_object = _crm("P16_used_specific_object")
     P16i_was_used_for = _crm("P16i_was_used_for")
     P22_transferred_title_to = _crm("P22_transferred_title_to")
+    P23_transferred_title_from = _crm("P23_transferred_title_from")
     P24_transferred_title_of = _crm("P24_transferred_title_of")
     P24i_changed_ownership_through = _crm("P24i_changed_ownership_through")
     P25i_moved_by = _crm("P25i_moved_by")
@@ -256,6 +261,8 @@ class CRM:
     P141_assigned = _crm("P141_assigned")
     P141i_was_assigned_by = _crm("P141i_was_assigned_by")
     P177_assigned_property_of_type = _crm("P177_assigned_property_of_type")
+    P199_represents_instance_of_type = _crm("P199_represents_instance_of_type")
+    """Not in CIDOC-CRM 7.1.3's RDFS; Linked Art's ``represents_instance_of_type``."""
     P190_has_symbolic_content = _crm("P190_has_symbolic_content")
 
 
@@ -282,6 +289,8 @@ class AAT:
     # names and identifiers
     PRIMARY_NAME = aat("300404670")
     ALTERNATE_NAME = aat("300264273")
+    DISPLAY_NAME = aat("300404669")
+    """AAT "display information": the name of a time-span as the partner wrote it."""
     TRANSLATED_TITLE = aat("300417194")
     SORT_NAME = aat("300451544")
     ACCESSION_NUMBER = aat("300312355")
@@ -306,6 +315,9 @@ class AAT:
     """The inscription itself (a text an object carries), as opposed to INSCRIPTION, a
     statement describing one."""
     PRODUCTION_STATEMENT = aat("300435436")
+    PHYSICAL_STATEMENT = aat("300435452")
+    """Linked Art's physical description: marks, damage, repairs (Object ID's distinguishing
+    features)."""
     ACQUISITION_STATEMENT = aat("300435439")
     RECORD = aat("300438434")
     """A catalogue record (AAT "Entry or Record"): the partner's record about an object."""
@@ -344,4 +356,9 @@ class AAT:
     EXHIBITION = aat("300054766")
     ARTIST = aat("300025103")
     POSSIBLY = aat("300435722")
+    PROVENANCE_ACTIVITY = aat("300055863")
+    STYLE = aat("300015646")
+    """AAT "styles and periods": what kind of type a movement (Tate's "Origine group") is."""
+    GIFT = aat("300417637")
+    PURCHASE = aat("300077989")
     PROBABLY = aat("300435721")

@@ -19,6 +19,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+import search
 import sparql
 from museion_errors import ConfigError, MuseionError
 from sparql.checklists import plan
@@ -26,13 +27,16 @@ from sparql.checklists import plan
 from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
+from .drafting import draft_mapping
 from .index import RecordIndex
-from .pipeline import HarvestSummary, Pipeline
+from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
 from .reconcile import match, read_entities
 from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
+from .search_output import print_search
 from .serving import endpoint_settings, is_public_host
+from .sheet_template import template_bytes
 from .workspace import Workspace
 
 __all__ = ["main"]
@@ -102,8 +106,15 @@ def main(ctx: click.Context, config_path: Path) -> None:
 def run_harvest(
     config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
 ) -> list[HarvestSummary]:
-    with progress() as update:
-        summaries = Pipeline(config, progress=update).harvest(names, records)
+    try:
+        with progress() as update:
+            summaries = Pipeline(config, progress=update).harvest(names, records)
+    except SourcesFailedError as failed:
+        for summary in failed.summaries:  # the sources that did not fail, then one line each
+            print_summary(summary)
+        for failure in failed.failures[:-1]:
+            err.print(f"[bold red]error:[/] {escape(failure.one_line())}")
+        raise failed.failures[-1] from None
     for summary in summaries:
         print_summary(summary)
     return summaries
@@ -218,6 +229,55 @@ def check(state: State, source: str, as_json: bool, html_file: Path | None) -> N
     emit_report(data, as_json, html_file)
 
 
+@main.group()
+def mapping() -> None:
+    """Draft a mapping for a partner's file, or write the spreadsheet template."""
+
+
+def _sheet(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+@mapping.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--sheet", help="The sheet to read: its name or number (default: the first).")
+@click.option("--header-row", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--name", help="The mapping's name (default: from the file's name).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the mapping to this file (default: print it).",
+)
+@reports_errors
+def draft(
+    file: Path, sheet: str | None, header_row: int, name: str | None, output: Path | None
+) -> None:
+    """Draft a commented TOML mapping for FILE (xlsx, xls, ods, csv, tsv, json) from its
+    headers and values; columns it cannot place are listed as comments."""
+    drafted = draft_mapping(file, name=name, sheet=_sheet(sheet), header_row=header_row)
+    if output is None:
+        click.echo(drafted.text, nl=False)
+    else:
+        output.write_text(drafted.text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    err.print(
+        f"{drafted.rows} records profiled: {len(drafted.placed)} columns placed, "
+        f"{len(drafted.unplaced)} not placed"
+        + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
+    )
+
+
+@mapping.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def template(out: Path) -> None:
+    """Write the spreadsheet template (xlsx, header notes in English, French and Arabic) that
+    the shipped `template` mapping reads without any editing."""
+    out.write_bytes(template_bytes())
+    err.print(f'wrote {out}: fill one row per object, then use mapping = "template"')
+
+
 def _query_text(text: str) -> str:
     if text == "-":
         return sys.stdin.read()
@@ -246,6 +306,57 @@ def query(state: State, query: str, fmt: str) -> None:
     config = state.config()
     store = Workspace(config.data_dir).open_published()
     print_results(store.query(_query_text(query), prefixes=sparql.PREFIXES), fmt)
+
+
+@main.command("search")
+@click.argument("text", metavar="QUERY", default="")
+@click.option("--partner", help="Only objects this partner lends (its label or source name).")
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Filter: partner, maker, type, material, place, date=1900..1950, has_image=yes, "
+    "longest_side_cm<=100 (repeatable; values of one key are alternatives).",
+)
+@click.option("--limit", type=click.IntRange(0, search.MAX_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0, search.MAX_OFFSET), default=0, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_obj
+@reports_errors
+def search_command(  # noqa: PLR0917
+    state: State,
+    text: str,
+    partner: str | None,
+    facets: tuple[str, ...],
+    limit: int,
+    offset: int,
+    fmt: str,
+) -> None:
+    """Full-text and faceted search over the published objects (every word must match)."""
+    config = state.config()
+    request = search.parse_facets(
+        list(facets), partner=partner, text=text, limit=limit, offset=offset
+    )
+    result = search.Searcher(Workspace(config.data_dir).published_dir).search(request)
+    print_search(result, fmt)
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def reindex(state: State) -> None:
+    """Rebuild the search index of the published snapshot (normally built at every publish)."""
+    config = state.config()
+    workspace = Workspace(config.data_dir)
+    with workspace.lock():
+        snapshot = workspace.published_path()
+        if snapshot is None:
+            raise MuseionError("nothing is published yet; run `museion harvest` first")
+        count = search.build_snapshot_index(snapshot, config.base_iri)
+    err.print(f"indexed {count} objects of snapshot {snapshot.name}")
 
 
 @main.command()
@@ -335,6 +446,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(f"\n[bold]{question}[/]")
         print_results(store.query(sparql.example_query(name).query), "table")
     out.print(f"\nAsk your own questions: museion --config {config.path} query 'SELECT ...'")
+    out.print(f"Search across both partners: museion --config {config.path} search Durer")
     _print_sample_checklist(config)
     if then_serve:
         _serve(config, host="127.0.0.1", port=8000)
@@ -342,6 +454,7 @@ def demo(data_dir: Path, then_serve: bool) -> None:
         out.print(
             f"or in the browser: museion --config {config.path} serve  (or: museion demo --serve)"
         )
+        out.print("Search: [bold]http://localhost:8000/search[/] (while it serves)")
 
 
 def _print_sample_checklist(config: Config) -> None:
@@ -384,6 +497,7 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
     err.print(
         f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
     )
+    err.print(f"Search: [bold]http://{shown}:{port}/search[/]")
     sparql.serve(settings, host=host, port=port, workers=workers)
 
 

@@ -122,6 +122,7 @@ def print_report(data: dict[str, Any]) -> None:
     for row in data["coverage"]["fields"]:
         table.add_row(row["field"], str(row["records"]), f"{row['share']:.1%}")
     out.print(table)
+    print_object_id(data)
     for q in data["quarantined"]:
         out.print(
             f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
@@ -136,6 +137,26 @@ def print_report(data: dict[str, Any]) -> None:
         f"  since the previous published run: {diff['added_count']} added, "
         f"{diff['changed_count']} changed, {diff['removed_count']} removed"
     )
+
+
+def print_object_id(data: dict[str, Any], shown: int = 10) -> None:
+    """ICOM Object ID completeness: per element, then the records that miss most."""
+    oid = data["object_id"]
+    out.print(
+        f"  Object ID: {oid['share']:.1%} of the elements given; {oid['complete']} of "
+        f"{data['coverage']['objects']} objects complete"
+    )
+    table = Table("Object ID element", "objects", "share", header_style="bold")
+    for row in oid["elements"]:
+        table.add_row(row["element"], str(row["records"]), f"{row['share']:.1%}")
+    out.print(table)
+    for row in oid["records"][:shown]:
+        out.print(
+            f"  {escape(row['record'])}: {row['present']}/{oid['elements_total']}, missing "
+            + escape(", ".join(row["missing"]))
+        )
+    if oid["incomplete"] > shown:
+        out.print(f"  … and {oid['incomplete'] - shown} more objects miss elements")
 
 
 def print_results(results: Any, fmt: str) -> None:

@@ -17,7 +17,14 @@ from pyoxigraph import NamedNode, Quad
 from harvesters import load_json
 from mappings.vocab import AAT, CRM, LA, RDF
 
-__all__ = ["Coverage", "coverage_flags", "entity_signature", "fields_used", "payload_fields"]
+__all__ = [
+    "OBJECT_ID",
+    "Coverage",
+    "coverage_flags",
+    "entity_signature",
+    "fields_used",
+    "payload_fields",
+]
 
 
 class Coverage(IntFlag):
@@ -32,6 +39,17 @@ class Coverage(IntFlag):
     DIMENSIONS = 32
     IMAGE = 64
     RIGHTS = 128
+    TYPE = 256
+    """The object is classified (a painting, a coin): ``crm:P2_has_type``."""
+    MATERIALS = 512
+    """Materials or techniques: ``P45_consists_of``, ``P32_used_general_technique``, or a
+    material statement."""
+    INSCRIPTIONS = 1024
+    """Inscriptions and markings: a text the object carries, or an inscription statement."""
+    FEATURES = 2048
+    """Distinguishing features: a physical statement (marks, damage, repairs)."""
+    SUBJECT = 4096
+    """What it shows: ``P65_shows_visual_item``."""
 
 
 REPORTED = (
@@ -43,6 +61,22 @@ REPORTED = (
     (Coverage.IMAGE, "image"),
     (Coverage.RIGHTS, "rights"),
 )
+
+
+OBJECT_ID = (
+    (Coverage.TYPE, "type of object"),
+    (Coverage.MATERIALS, "materials and techniques"),
+    (Coverage.DIMENSIONS, "measurements"),
+    (Coverage.INSCRIPTIONS, "inscriptions and markings"),
+    (Coverage.FEATURES, "distinguishing features"),
+    (Coverage.TITLE, "title"),
+    (Coverage.SUBJECT, "subject"),
+    (Coverage.DATE, "date or period"),
+    (Coverage.CREATOR, "maker"),
+    (Coverage.IMAGE, "photograph"),
+)
+"""ICOM's Object ID: the minimum description that lets a stolen object be identified, in the
+standard's order, each read off the mapped record as a coverage flag."""
 
 
 def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
@@ -70,6 +104,8 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         actors += objects(production, CRM.P15_was_influenced_by)
         for part in objects(production, CRM.P9_consists_of):
             actors += objects(part, CRM.P14_carried_out_by)
+        for attribution in objects(production, CRM.P140i_was_attributed_by):
+            actors += objects(attribution, CRM.P141_assigned)  # "attributed to", "possibly by"
     if actors:
         flags |= Coverage.CREATOR
         if any(objects(actor, LA.equivalent) for actor in actors):
@@ -78,11 +114,32 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         flags |= Coverage.DIMENSIONS
     if objects(subject, CRM.P138i_has_representation):
         flags |= Coverage.IMAGE
-    if any(
-        AAT.RIGHTS_STATEMENT in objects(statement, CRM.P2_has_type)
+    statement_types = {
+        kind
         for statement in objects(subject, CRM.P67i_is_referred_to_by)
-    ):
+        for kind in objects(statement, CRM.P2_has_type)
+    }
+    if AAT.RIGHTS_STATEMENT in statement_types:
         flags |= Coverage.RIGHTS
+    if objects(subject, CRM.P2_has_type):
+        flags |= Coverage.TYPE
+    techniques = [
+        t
+        for production in objects(subject, CRM.P108i_was_produced_by)
+        for t in objects(production, CRM.P32_used_general_technique)
+    ]
+    if (
+        objects(subject, CRM.P45_consists_of)
+        or techniques
+        or AAT.MATERIAL_STATEMENT in statement_types
+    ):
+        flags |= Coverage.MATERIALS
+    if objects(subject, CRM.P128_carries) or AAT.INSCRIPTION in statement_types:
+        flags |= Coverage.INSCRIPTIONS
+    if AAT.PHYSICAL_STATEMENT in statement_types:
+        flags |= Coverage.FEATURES
+    if objects(subject, CRM.P65_shows_visual_item):
+        flags |= Coverage.SUBJECT
     return int(flags)
 
 

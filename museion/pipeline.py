@@ -37,7 +37,7 @@ from .runs import Run, RunStatus
 from .stage import HarvestSummary, Progress, mapping_id, stage
 from .workspace import Workspace, new_id
 
-__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "gate"]
+__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
 
 KEEP_RUNS = 3
 """Finished run directories kept per source (held and resumable runs are always kept)."""
@@ -64,6 +64,25 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             f"{limit:.0%} allowed (gates.max_quarantined)"
         )
     return None
+
+
+class SourcesFailedError(HarvestError):
+    """Sources whose harvest failed; the others were harvested and published all the same.
+
+    One failing partner (a repository that never ends, a server that is down) must not keep
+    the rest from being harvested, so the failures are gathered and raised at the end, one line
+    each, after the writer lock is released."""
+
+    def __init__(self, failures: list[HarvestError], summaries: list[HarvestSummary]) -> None:
+        self.failures = failures
+        self.summaries = summaries
+        """What the sources that did not fail did."""
+        super().__init__(
+            "; ".join(f.one_line() for f in failures),
+            source=None,
+        )
+        if len(failures) == 1:
+            self.source, self.record = failures[0].source, failures[0].record
 
 
 @dataclass
@@ -137,10 +156,15 @@ class Pipeline:
                 f"--record fetches single records from one source of kind oaipmh{kind}"
             )
         summaries = []
+        failures: list[HarvestError] = []
         with self.writer() as writer:
             done: list[tuple[SourceConfig, Run]] = []
             for source in sources:
-                summary, run = self._harvest_source(writer, source, records)
+                try:
+                    summary, run = self._harvest_source(writer, source, records)
+                except HarvestError as exc:
+                    failures.append(exc)  # its run stays "staging": the next harvest resumes
+                    continue
                 summaries.append(summary)
                 if summary.status == RunStatus.APPLIED:
                     done.append((source, run))
@@ -151,6 +175,8 @@ class Pipeline:
                 for summary in summaries:
                     if summary.status == RunStatus.APPLIED:
                         summary.status = RunStatus.PUBLISHED
+        if failures:
+            raise SourcesFailedError(failures, summaries)
         return summaries
 
     def _harvest_source(
@@ -295,7 +321,7 @@ class Pipeline:
             self._reconcile(writer.store)
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
-        snapshot = self.workspace.publish(writer.store)
+        snapshot = self.workspace.publish(writer.store, self.config.base_iri)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
             writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
@@ -368,7 +394,7 @@ class Pipeline:
         with self.writer() as writer:
             report = self._reconcile(writer.store, force=True)
             assert report is not None
-            self.workspace.publish(writer.store)
+            self.workspace.publish(writer.store, self.config.base_iri)
             return report
 
     # -- held runs, remapping, dry runs ---------------------------------------------------

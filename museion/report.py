@@ -20,7 +20,7 @@ from store import Store
 
 from .apply import now
 from .config import Config, SourceConfig
-from .coverage import REPORTED, Coverage, fields_used
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
 from .index import RecordIndex
 from .provenance import meta_graph
 from .runs import Run, RunStatus
@@ -81,6 +81,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             for origin, local_id, reason, _ in run.quarantined()
         ],
         "coverage": {"objects": len(objects), "fields": coverage, "dates_not_understood": undated},
+        "object_id": object_id_completeness(objects, flags),
         "local_terms": [
             {"scheme": s, "label": label, "records": n} for s, label, n in run.local_terms()
         ],
@@ -111,6 +112,32 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             }
             for r in index.runs(source.name)
         ],
+    }
+
+
+def object_id_completeness(objects: list[str], flags: dict[str, int]) -> dict[str, Any]:
+    """ICOM Object ID completeness: per element, the share of objects that give it; per record,
+    what it misses, the records that miss most first (they are the hardest to find if stolen)."""
+    total = len(OBJECT_ID)
+    elements = [
+        {"element": label, "records": n, "share": round(n / len(objects), 4) if objects else 0.0}
+        for bit, label in OBJECT_ID
+        for n in [sum(1 for i in objects if flags[i] & bit)]
+    ]
+    missing = {i: [label for bit, label in OBJECT_ID if not flags[i] & bit] for i in objects}
+    ranked = sorted(objects, key=lambda i: (-len(missing[i]), i))
+    given = sum(total - len(m) for m in missing.values())
+    return {
+        "elements_total": total,
+        "complete": sum(1 for m in missing.values() if not m),
+        "share": round(given / (total * len(objects)), 4) if objects else 0.0,
+        "elements": elements,
+        "records": [
+            {"record": i, "present": total - len(missing[i]), "missing": missing[i]}
+            for i in ranked[:LISTED]
+            if missing[i]
+        ],
+        "incomplete": sum(1 for m in missing.values() if m),
     }
 
 
@@ -174,6 +201,10 @@ def _bars(report: dict[str, Any]) -> dict[str, Any]:
     history = report["history"][-20:]
     top = max([h["records"] for h in history] + [1])
     return {
+        "object_id": [
+            {"label": e["element"], "share": e["share"], "width": round(e["share"] * 300, 1)}
+            for e in report["object_id"]["elements"]
+        ],
         "coverage": [
             {"label": f["field"], "share": f["share"], "width": round(f["share"] * 300, 1)}
             for f in report["coverage"]["fields"]

@@ -24,7 +24,6 @@ import fcntl
 import json
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from museion_errors import StoreError
+from search import build_snapshot_index
 from store import Store
-from store.snapshots import current_snapshot, publish_snapshot, snapshots
+from store.snapshots import current_snapshot, publish_snapshot, remove_snapshot, snapshots
 
 from .failpoints import failpoint
 
@@ -148,11 +148,11 @@ class Workspace:
         current = self.published_path()
         for path in self.snapshots():
             if current is None or path.name > current.name:
-                shutil.rmtree(path, ignore_errors=True)
-                path.with_name(path.name + ".json").unlink(missing_ok=True)
+                remove_snapshot(path)
 
-    def publish(self, store: Store) -> Path:
-        """Snapshot the working store and make it what queries read, atomically."""
+    def publish(self, store: Store, base_iri: str = "") -> Path:
+        """Snapshot the working store and make it what queries read, atomically, together
+        with its search index (built from the snapshot before the pointer switches)."""
         sources = {
             name: {"harvested": state["harvested"]}
             for name, state in self.state().get("sources", {}).items()
@@ -164,7 +164,12 @@ class Workspace:
             keep=KEEP_SNAPSHOTS,
             about={"sources": sources},
             before_switch=lambda: failpoint("publish"),
+            derive=lambda snapshot: self._index(snapshot, base_iri),
         )
+
+    def _index(self, snapshot: Path, base_iri: str) -> None:
+        failpoint("index")
+        build_snapshot_index(snapshot, base_iri)
 
     def open_published(self) -> Store:
         path = self.published_path()

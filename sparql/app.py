@@ -1,7 +1,8 @@
 """The endpoint as an ASGI application: routes, limits, content negotiation, middleware.
 
 Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the service
-description), ``/`` (the query UI), ``/static/`` (its assets, shipped with the package),
+description), ``/`` (the query UI), ``/search`` (full-text and faceted search), ``/static/``
+(its assets, shipped with the package),
 ``/.well-known/void`` (VoID), and every other path under the base IRI's path: the minted IRI
 ``{base_iri}{path}`` as a linked-data page (HTML, Turtle, N-Triples, JSON-LD).
 
@@ -18,7 +19,6 @@ import hmac
 import json
 import re
 from collections.abc import AsyncIterator, MutableMapping
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from museion_errors import QueryError
+from search import Searcher
 
+from . import i18n
 from .checklists.web import ChecklistViews
 from .describe import service_description
 from .examples import example_queries
@@ -65,6 +67,7 @@ from .protocol import (
     UpdateRequest,
     read_operation,
 )
+from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
 
@@ -109,6 +112,12 @@ class Endpoint:
     def __init__(self, settings: EndpointSettings, pool: QueryPool) -> None:
         self.settings = settings
         self.pool = pool
+        self.searcher = Searcher(settings.published_dir)
+
+    # -- /search ------------------------------------------------------------------------------
+    async def search(self, request: Request) -> Response:
+        """Full-text and faceted search (HTML, or JSON with ``format=json``)."""
+        return await search_endpoint(request, self.searcher)
 
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
@@ -213,19 +222,19 @@ class Endpoint:
             {"name": q.name, "title": q.title, "description": q.description, "query": q.query}
             for q in example_queries()
         ]
-        html = (
-            templates()
-            .get_template("ui.html")
-            .render(
-                title=self.settings.title,
-                static="/static",
-                endpoint="/sparql",
-                endpoint_url=str(request.url_for("sparql")),
-                examples=examples,
-                examples_json=json.dumps(examples).replace("</", "<\\/"),
-                timeout=f"{self.settings.query_timeout:g}",
-                max_rows=self.settings.max_rows,
-            )
+        html = i18n.render(
+            templates().get_template("ui.html"),
+            _ui_lang(request),
+            _here(request),
+            nav="query",
+            title=self.settings.title,
+            static="/static",
+            endpoint="/sparql",
+            endpoint_url=str(request.url_for("sparql")),
+            examples=examples,
+            examples_json=json.dumps(examples).replace("</", "<\\/"),
+            timeout=f"{self.settings.query_timeout:g}",
+            max_rows=self.settings.max_rows,
         )
         return HTMLResponse(html)
 
@@ -260,11 +269,16 @@ class Endpoint:
         if folder is None or not folder.is_dir():
             return _error(404, "no partner reports are published here")
         if not name:
-            names = sorted(p.stem for p in folder.glob("*.json"))
-            links = "".join(f'<li><a href="{escape(n)}">{escape(n)}</a></li>' for n in names)
             return HTMLResponse(
-                f"<!doctype html><title>Partner reports</title><h1>Partner reports</h1>"
-                f"<ul>{links}</ul>"
+                i18n.render(
+                    templates().get_template("partners.html"),
+                    _ui_lang(request),
+                    _here(request),
+                    nav="partners",
+                    title=self.settings.title,
+                    base_path=self.settings.base_path,
+                    partners=_partner_reports(folder),
+                )
             )
         if not SOURCE_NAME.match(name):
             return _error(404, f"there is no source named {name!r}")
@@ -275,8 +289,21 @@ class Endpoint:
         path = folder / f"{name}.{'json' if wants_json else 'html'}"
         if not path.is_file():
             return _error(404, f"there is no report for a source named {name!r}")
-        media = "application/json" if wants_json else "text/html; charset=utf-8"
-        return Response(path.read_bytes(), media_type=media, headers={"Vary": "Accept"})
+        if wants_json:
+            return Response(
+                path.read_bytes(), media_type="application/json", headers={"Vary": "Accept"}
+            )
+        header = i18n.render(
+            templates().get_template("_site_header.html"),
+            _ui_lang(request),
+            _here(request),
+            nav="partners",
+            title=self.settings.title,
+        )
+        return HTMLResponse(
+            _with_site_header(path.read_text(encoding="utf-8"), header),
+            headers={"Vary": "Accept"},
+        )
 
     # -- linked-data pages ------------------------------------------------------------------
     async def entity(self, request: Request) -> Response:
@@ -311,12 +338,61 @@ class Endpoint:
                     representation = "linked-art"
         except NotAcceptable as exc:
             return _error(406, str(exc))
-        job = EntityJob(iri, representation, "/sparql")
+        job = EntityJob(
+            iri,
+            representation,
+            "/sparql",
+            lang=_ui_lang(request),
+            here=_here(request),
+            view=request.query_params.get("view", ""),
+        )
         try:
             reply = await self.pool.run(job, self.settings.query_timeout)
         except QueryError as exc:
             return _error(exc.http_status, exc.one_line())
         return _reply(reply, {"Vary": "Accept"})
+
+
+def _partner_reports(folder: Path) -> list[dict[str, str]]:
+    """Each partner report's source name and partner label, for the partners page."""
+    out = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            report = {}
+        run = report.get("run") if isinstance(report.get("run"), dict) else {}
+        out.append(
+            {
+                "source": path.stem,
+                "partner": str(report.get("partner") or path.stem),
+                "status": str((run or {}).get("status") or ""),
+                "ended": str((run or {}).get("ended") or ""),
+            }
+        )
+    return out
+
+
+def _with_site_header(report: str, header: str) -> str:
+    """A partner report (a self-contained page a harvest run wrote, in English) served with
+    the site's header, icon and stylesheet, so it keeps the navigation of every other page."""
+    head = (
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        '<link rel="stylesheet" href="/static/museion.css"></head>'
+    )
+    report = report.replace("</head>", head, 1)
+    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
+    return report.replace("</body>", "</div></body>", 1)
+
+
+def _ui_lang(request: Request) -> str:
+    """The language :class:`i18n.LanguageMiddleware` chose for this request."""
+    return str(getattr(request.state, "ui_lang", i18n.DEFAULT))
+
+
+def _here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def _iri_path(scope: MutableMapping[str, Any]) -> str:
@@ -332,6 +408,11 @@ def _for_format(triples: list[Triple], datasets: bool) -> list[Triple] | list[Qu
     if datasets:
         return [Quad(t.subject, t.predicate, t.object) for t in triples]
     return triples
+
+
+async def favicon(_: Request) -> Response:
+    """Browsers ask for ``/favicon.ico`` whatever the page links; answer with the icon."""
+    return FileResponse(STATIC / "favicon.png", media_type="image/png")
 
 
 def create_app(settings: EndpointSettings) -> Starlette:
@@ -358,10 +439,12 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/.well-known/void", endpoint.void, methods=["GET"], name="void"),
         Route("/reconcile", endpoint.reconcile, methods=RECONCILE_METHODS, name="reconcile"),
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),
+        Route("/search", endpoint.search, methods=["GET"], name="search"),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]
     middleware = [
@@ -375,6 +458,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         ),
         Middleware(GZipMiddleware, minimum_size=1024),
         Middleware(SecurityHeaders),
+        Middleware(i18n.LanguageMiddleware),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool

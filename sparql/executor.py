@@ -12,6 +12,7 @@ publish sees it, without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import tempfile
@@ -37,6 +38,7 @@ from pyoxigraph import (
 )
 
 from museion_errors import MuseionError, QueryError, StoreError
+from search import build_snapshot_index
 from store import Store
 from store.snapshots import Pointer, manifest, publish_snapshot
 
@@ -62,7 +64,10 @@ from .reconciliation_api import handle as reconciliation_handle
 from .sandbox import isolate_network
 from .settings import EndpointSettings
 
-__all__ = ["INLINE_LIMIT", "Worker", "serve_forever"]
+__all__ = ["INLINE_LIMIT", "READY", "Worker", "serve_forever"]
+
+READY = "ready"
+"""What a query process sends once it can answer: until then, no job's clock may run."""
 
 INLINE_LIMIT = 256 * 1024
 """Answers up to this size travel back through the pipe; bigger ones through a spool file."""
@@ -261,7 +266,13 @@ class Worker:
                 store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES)
                 about = manifest(self._path) if self._path is not None else {}
                 about["updated"] = datetime.now(UTC).isoformat()
-                publish_snapshot(store, published, keep=self.settings.keep_snapshots, about=about)
+                publish_snapshot(
+                    store,
+                    published,
+                    keep=self.settings.keep_snapshots,
+                    about=about,
+                    derive=lambda snapshot: build_snapshot_index(snapshot, self.settings.base_iri),
+                )
             finally:
                 store.close()
         return Reply(status=204)
@@ -370,6 +381,9 @@ def serve_forever(conn: Connection, settings_json: str) -> None:
     if not settings.service_allowlist:
         isolate_network()  # before any store or thread is opened: unshare needs one thread
     worker = Worker(settings)
+    with contextlib.suppress(QueryError):
+        worker.store()  # open the snapshot now, not in the first query's time limit
+    conn.send(READY)
     while True:
         try:
             job = conn.recv()

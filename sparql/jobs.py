@@ -53,6 +53,12 @@ class EntityJob:
     representation: str
     """``html``, or a graph ``Format.name``, or ``linked-art`` (JSON-LD, Linked Art context)."""
     endpoint_path: str = "/sparql"
+    lang: str = "en"
+    """The reader's UI language (``sparql.i18n``), for HTML."""
+    here: str = ""
+    """The page's path and query, for the language menu's links back to it."""
+    view: str = ""
+    """``rdf``: the full statement tree instead of the page for people."""
 
 
 @dataclass(frozen=True)

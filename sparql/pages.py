@@ -26,9 +26,11 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_errors import QueryError
 
+from . import i18n
 from .jobs import EntityJob, Reply
 from .linkedart import linked_art_document
 from .negotiation import GRAPH_FORMATS, LINKED_ART_PROFILE
+from .people import people_html
 from .prefixes import PREFIXES
 from .render import short_term
 
@@ -217,6 +219,16 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     return description
 
 
+def _live(worker: Worker, iri: str) -> bool:
+    """Neither retired (a redirect) nor withdrawn (a tombstone): those answer 3xx/410."""
+    store = worker.store()
+    subject = NamedNode(iri)
+    return (
+        next(store.triples(subject, RDF_TYPE, REDIRECT), None) is None
+        and next(store.triples(subject, RDF_TYPE, TOMBSTONE), None) is None
+    )
+
+
 def _references(worker: Worker, iri: str, triples: list[Triple]) -> list[Triple]:
     store = worker.store()
     out: list[Triple] = []
@@ -366,10 +378,14 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
-    return env
+    return i18n.install(env)
 
 
 def entity_reply(worker: Worker, job: EntityJob) -> Reply:
+    if job.representation == "html" and job.view != "rdf" and _live(worker, job.iri):
+        html = people_html(worker, job, templates())
+        if html is not None:
+            return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     found = describe(worker, job.iri)
     if found is None:
         return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
@@ -385,16 +401,15 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         )
     if job.representation == "html":
         query = f"SELECT ?property ?value WHERE {{\n  <{job.iri}> ?property ?value\n}}"
-        html = (
-            templates()
-            .get_template("entity.html")
-            .render(
-                d=found,
-                endpoint=job.endpoint_path,
-                query=query,
-                base=worker.settings.base_iri,
-                title=worker.settings.title,
-            )
+        html = i18n.render(
+            templates().get_template("entity.html"),
+            job.lang,
+            job.here,
+            d=found,
+            endpoint=job.endpoint_path,
+            query=query,
+            base=worker.settings.base_iri,
+            title=worker.settings.title,
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     if job.representation == "linked-art":
@@ -450,9 +465,13 @@ def _as_graph(triples: Iterable[Triple], fmt: RdfFormat) -> list[Triple] | list[
 def _page_error(job: EntityJob, status: int, title: str, message: str) -> Reply:
     if job.representation != "html":
         return Reply.error(status, message)
-    html = (
-        templates()
-        .get_template("error.html")
-        .render(status=status, title=title, message=message, endpoint=job.endpoint_path)
+    html = i18n.render(
+        templates().get_template("error.html"),
+        job.lang,
+        job.here,
+        status=status,
+        title=title,
+        message=message,
+        endpoint=job.endpoint_path,
     )
     return Reply(status=status, content_type="text/html; charset=utf-8", body=html.encode("utf-8"))

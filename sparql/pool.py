@@ -24,7 +24,7 @@ from multiprocessing.process import BaseProcess
 
 from museion_errors import QueryError
 
-from .executor import serve_forever
+from .executor import READY, serve_forever
 from .jobs import Job, Reply
 from .settings import EndpointSettings
 
@@ -82,6 +82,15 @@ class QueryPool:
         )
         process.start()
         child.close()
+        # A job's time limit must not include the process's start (imports, opening the
+        # snapshot): on a busy machine that alone can exceed it, and every query would then be
+        # stopped and its replacement start again, answering nothing but 503s. (This runs in a
+        # spawning thread, never on the event loop.)
+        try:
+            if parent.recv() != READY:
+                log.error("a new query process sent something other than %r", READY)
+        except (EOFError, OSError):
+            log.error("a new query process stopped while starting")
         proc = _Process(process, parent)
         with self._lock:
             self._all.add(proc)

@@ -2,6 +2,8 @@
 
 ```
 published/<name>/    an Oxigraph backup (hard links where it can): never written again
+published/<name>.*   files derived from the snapshot (its manifest, its search index),
+                     written before CURRENT names it and removed with it
 published/CURRENT    the name of the snapshot readers use, replaced atomically
 ```
 
@@ -32,6 +34,7 @@ __all__ = [
     "current_snapshot",
     "manifest",
     "publish_snapshot",
+    "remove_snapshot",
     "snapshots",
 ]
 
@@ -71,11 +74,14 @@ def publish_snapshot(
     keep: int,
     about: dict[str, Any] | None = None,
     before_switch: Callable[[], None] | None = None,
+    derive: Callable[[Path], object] | None = None,
 ) -> Path:
     """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
 
     ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
-    harvested, which the endpoint's VoID description reports."""
+    harvested, which the endpoint's VoID description reports. ``derive(snapshot)`` writes
+    files derived from the new snapshot (``<name>.*`` beside it, e.g. its search index)
+    before the pointer switches, so readers find them together with the snapshot."""
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / name
@@ -83,6 +89,8 @@ def publish_snapshot(
     store.backup(target)
     if about is not None:
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
+    if derive is not None:
+        derive(target)
     if before_switch is not None:
         before_switch()  # (crash tests kill the process here: copied, not yet switched)
     tmp = published_dir / (CURRENT + ".tmp")
@@ -90,9 +98,15 @@ def publish_snapshot(
     os.replace(tmp, published_dir / CURRENT)
     for old in snapshots(published_dir)[:-keep]:
         if old != target:
-            shutil.rmtree(old, ignore_errors=True)
-            old.with_name(old.name + ".json").unlink(missing_ok=True)
+            remove_snapshot(old)
     return target
+
+
+def remove_snapshot(snapshot: Path) -> None:
+    """A snapshot and every file derived from it (``<name>.json``, ``<name>.search.sqlite``)."""
+    shutil.rmtree(snapshot, ignore_errors=True)
+    for derived in snapshot.parent.glob(snapshot.name + ".*"):
+        derived.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to test data, and configs that point at them."""
+"""Shared fixtures: paths to test data, and configs that point at them; and the guard that
+fails any test reaching beyond this machine (``tests.helpers.no_internet``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import no_internet
+from tests.helpers.no_internet import _no_internet, pytest_runtest_protocol
+
+__all__ = ["_no_internet", "pytest_runtest_protocol"]  # the guard's hooks, as this conftest's
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    no_internet.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    no_internet.uninstall()
+
 
 DATA = Path(__file__).parent / "data"
 BASE = "https://data.example.org/"

@@ -9,6 +9,11 @@ timeouts before the answer's headers, 429 and 5xx — honouring ``Retry-After``.
 body is being read (a timeout or a dropped connection mid-page) happens after urllib3 has handed
 the response over, so this module retries those itself, with the same backoff and count. When
 the retries are spent the error names the URL and the cause.
+
+Time: ``timeout`` bounds each silence, ``request_deadline`` each whole answer (a server that
+trickles a byte a second never falls silent), ``harvest_deadline`` everything one client does
+(``harvesters.deadline`` cuts the connection when either passes). A list whose resumption token
+comes back a second time is stopped: it would never end.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from lxml import etree
 
 from museion_errors import HarvestError
 
+from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session
 from ..xml import XmlError, parse_xml
 
@@ -137,6 +143,8 @@ class OaiClient:
         max_retries: int = 3,
         backoff: float = 0.5,
         max_response_bytes: int = 64 * 1024 * 1024,
+        request_deadline: float = 600.0,
+        harvest_deadline: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url
@@ -149,6 +157,13 @@ class OaiClient:
         self.session = make_session(max_retries, backoff)
         self._sleep = sleep
         self._last_request: float | None = None
+        self.request_deadline = request_deadline
+        self.harvest_deadline = harvest_deadline
+        self._harvest_ends = (
+            None if harvest_deadline is None else time.monotonic() + harvest_deadline
+        )
+        self.requests = 0
+        """Requests made so far (retries urllib3 makes on its own not counted)."""
 
     def close(self) -> None:
         self.session.close()
@@ -184,6 +199,7 @@ class OaiClient:
     def list_sets(self) -> Iterator[OaiSet]:
         """Every set, following resumption tokens. ``noSetHierarchy`` ends it empty."""
         params: dict[str, str] = {"verb": "ListSets"}
+        seen: set[str] = set()
         while True:
             try:
                 url, root = self._call(params)
@@ -197,6 +213,7 @@ class OaiClient:
             token = _token(body)
             if token is None:
                 return
+            self.check_new_token(token.value, seen, url)
             params = {"verb": "ListSets", "resumptionToken": token.value}
 
     def list_records(
@@ -248,6 +265,19 @@ class OaiClient:
             {"verb": "GetRecord", "metadataPrefix": metadata_prefix, "identifier": identifier}
         )
 
+    def check_new_token(self, token: str, seen: set[str], url: str) -> None:
+        """Refuse a resumption token this list has already used, then remember it.
+
+        A repository that answers every page with the same token (or cycles through a few)
+        would be asked forever; a list never legitimately returns to a page it has left."""
+        if token in seen:
+            raise HarvestError(
+                f"the repository sent resumption token {_short(token)!r} again after "
+                f"{len(seen)} page(s) of this list: following it would never end; stopped ({url})",
+                source=self.source,
+            )
+        seen.add(token)
+
     def url(self, params: dict[str, str]) -> str:
         separator = "&" if "?" in self.base_url else "?"
         return f"{self.base_url}{separator}{urlencode(params)}"
@@ -292,7 +322,7 @@ class OaiClient:
         while True:
             self._pace()
             try:
-                return self._get(url)
+                return self._get_within_deadlines(url)
             except _BodyReadError as fault:
                 exc = fault.__cause__ or fault
                 if attempt >= self.max_retries:
@@ -311,6 +341,41 @@ class OaiClient:
             if wait > 0:
                 self._sleep(wait)
         self._last_request = time.monotonic()
+
+    def _get_within_deadlines(self, url: str) -> bytes:
+        seconds, which = self.request_deadline, "request"
+        if self._harvest_ends is not None:
+            left = self._harvest_ends - time.monotonic()
+            if left <= seconds:
+                seconds, which = left, "harvest"
+        if seconds <= 0:
+            raise self._harvest_over(url)
+        self.requests += 1
+        data: bytes | None = None
+        with Deadline(seconds) as deadline:
+            try:
+                data = self._get(url)
+            except (DeadlineExceededError, HarvestError, _BodyReadError):
+                if not deadline.expired:
+                    raise
+        # A cut connection may also look like an answer that simply ended: whatever was read
+        # after the deadline is not trusted.
+        if data is not None and not deadline.expired:
+            return data
+        if which == "harvest":
+            raise self._harvest_over(url)
+        raise HarvestError(
+            f"{url}: the answer took more than {self.request_deadline:g} s in all "
+            "(request_deadline), however slowly its bytes came; stopped",
+            source=self.source,
+        )
+
+    def _harvest_over(self, url: str) -> HarvestError:
+        return HarvestError(
+            f"the harvest ran over its deadline of {self.harvest_deadline:g} s "
+            f"(harvest_deadline) after {self.requests} request(s); stopped at {url}",
+            source=self.source,
+        )
 
     def _get(self, url: str) -> bytes:
         try:
@@ -404,6 +469,10 @@ def _record(element: etree._Element, url: str) -> OaiRecord:
         ),
         content,
     )
+
+
+def _short(token: str) -> str:
+    return token if len(token) <= 60 else token[:57] + "..."
 
 
 def _cause(exc: BaseException) -> str:

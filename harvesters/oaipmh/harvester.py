@@ -57,6 +57,12 @@ class OaiOptions(HarvesterOptions):
     """Retries (with backoff, honouring Retry-After) on timeouts, 429 and 5xx answers."""
     max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     """A response larger than this is refused (a page of records is rarely above a few MB)."""
+    request_deadline: float = Field(default=600.0, gt=0)
+    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
+    bounds silences, and a server that trickles a byte a second is never silent."""
+    harvest_deadline: float = Field(default=86400.0, gt=0)
+    """Seconds a whole harvest may take; past it the source fails and the writer lock is
+    released, so one repository that never ends cannot stop every later harvest."""
     record_element: str = LIDO_RECORD
     """The element inside ``<metadata>`` that is the record (``{ns}name`` or ``lido:name``);
     ``*`` takes whatever element the metadata holds."""
@@ -130,6 +136,8 @@ class OaiHarvester:
             delay=self.options.delay,
             max_retries=self.options.max_retries,
             max_response_bytes=self.options.max_response_bytes,
+            request_deadline=self.options.request_deadline,
+            harvest_deadline=self.options.harvest_deadline,
         )
         self._state: dict[str, Any] = dict(spec.checkpoint)
         self.restarts = 0
@@ -187,6 +195,8 @@ class OaiHarvester:
         self, from_: str | None, until: str | None, token: str | None
     ) -> Iterator[HarvestItem]:
         prefix = self.options.metadata_prefix
+        # The tokens this list has used: one coming back means the list would never end.
+        seen: set[str] = {token} if token else set()
         while True:
             try:
                 page = self.client.list_records(
@@ -204,6 +214,7 @@ class OaiHarvester:
                             source=self.spec.name,
                         ) from exc
                     token = None  # restart this list from its from-date, not from zero
+                    seen.clear()
                     self._state.update(token=None, token_expires=None)
                     continue
                 raise
@@ -212,6 +223,7 @@ class OaiHarvester:
                 yield self._item(record)
             if page.token is None:
                 return
+            self.client.check_new_token(page.token.value, seen, page.url)
             token = page.token.value
             self._state.update(token=token, token_expires=page.token.expiration)
 

@@ -44,15 +44,15 @@ class DateSpec:
         one where it gives it, else from the other. The text is kept as the span's name."""
         begin = end = None
         if self.on is not None:
-            found = self._bounds(self.on, obj)
+            found = self._bounds(self.on, obj, b)
             if found:
                 begin, end = found
         if self.begin is not None:
-            found = self._bounds(self.begin, obj)
+            found = self._bounds(self.begin, obj, b)
             if found:
                 begin = found[0]
         if self.end is not None:
-            found = self._bounds(self.end, obj)
+            found = self._bounds(self.end, obj, b)
             if found:
                 end = found[1]
         raw = self.text.first(obj) if self.text is not None else None
@@ -73,6 +73,9 @@ class DateSpec:
                 b.warnings.append(f"date text {text!r} not understood; kept as text only")
             else:
                 b.warnings.append(f"date text {text!r} not understood; used the date fields")
+        if _first_day_of(fields, read):
+            # "August 1947" stored as the single day 1947-08-01: the text says how long
+            fields = read
         if _disjoint(fields, read):
             b.warnings.append(
                 f"date fields ({str(fields[0])[:10]} to {str(fields[1])[:10]}) and text "
@@ -87,13 +90,21 @@ class DateSpec:
             b.unparsed.append(("date", text))
         return TimeSpan(begin, end, text, b.language)
 
-    def _bounds(self, fields: FieldList, obj: Any) -> tuple[str, str] | None:
+    def _bounds(self, fields: FieldList, obj: Any, b: RecordBuilder) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
             found = bounds(value, field.precision or self.precision)
+            if found and _instant(found[0])[0] > LATEST_YEAR:
+                b.warnings.append(f"date {value!r} names an impossible year; not used")
+                continue
             if found:
                 return found
         return None
 
+
+_Span = tuple[str | None, str | None]
+
+LATEST_YEAR = 2100
+"""A date field later than this is a typo ("71959"), reported rather than used."""
 
 _INSTANT = re.compile(r"^(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
 
@@ -104,6 +115,15 @@ def _instant(lexical: str) -> tuple[int, ...]:
     found = _INSTANT.match(lexical)
     assert found is not None, lexical
     return tuple(int(part) for part in found.groups())
+
+
+def _first_day_of(fields: _Span, read: _Span) -> bool:
+    """The fields are one day, the first of the longer span the text gives."""
+    a, b = fields
+    c, d = read
+    if a is None or b is None or c is None or d is None:
+        return False
+    return a[:10] == b[:10] == c[:10] and d[:10] != b[:10]
 
 
 def _disjoint(one: tuple[str | None, str | None], other: tuple[str | None, str | None]) -> bool:

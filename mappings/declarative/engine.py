@@ -5,13 +5,11 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import pathlib
-import re
 import tomllib
-from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord, load_json
@@ -19,7 +17,7 @@ from museion_errors import ConfigError, MappingError
 
 from ..base import MappingContext, MappingResult
 from ..builder import Concept, RecordBuilder
-from ..iris import Minter, label_key, slug
+from ..iris import Minter, label_key
 from ..normalise.text import clean_text, has_markup
 from ..terms import SCHEME_CLASS, Vocabularies, expand_curie
 from ..vocab import AAT, CRM, LA
@@ -27,14 +25,16 @@ from .dates import DateSpec
 from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields
 from .iiif import emit_iiif
+from .paths import join_path, paths_in
+from .provenance import ProvenanceSpec
 from .schema import (
     ActorModel,
     CreatorModel,
     DimensionsModel,
-    FieldModel,
     MappingFile,
     RoleModel,
 )
+from .subjects import SubjectSpec
 
 __all__ = ["DeclarativeMapping", "load_mapping_file"]
 
@@ -45,6 +45,7 @@ _STATEMENTS = (
     ("provenance", AAT.PROVENANCE_STATEMENT),
     ("rights", AAT.RIGHTS_STATEMENT),
     ("inscription", AAT.INSCRIPTION),
+    ("distinguishing_features", AAT.PHYSICAL_STATEMENT),
 )
 
 
@@ -129,15 +130,16 @@ class DeclarativeMapping:
                 "iiif_manifest",
                 "collections",
                 "equivalent",
+                "image_rights",
                 *(s for s, _ in _STATEMENTS),
             )
         }
         self.dimensions = DimensionSpec(obj.dimensions or DimensionsModel())
         subjects = obj.subjects
-        self.subjects = subjects
-        self.subjects_each = Path(subjects.each) if subjects and subjects.each else None
-        self.subjects_id = compile_fields(subjects.id) if subjects else None
-        self.subjects_label = compile_fields(subjects.label) if subjects else None
+        self.subjects = [
+            SubjectSpec.compile(s)
+            for s in (subjects if isinstance(subjects, list) else [subjects] if subjects else [])
+        ]
         production = obj.production
         self.production_date = DateSpec.compile(production.date) if production else None
         self.production_places = compile_fields(production.places) if production else None
@@ -148,7 +150,7 @@ class DeclarativeMapping:
         self.creators = [
             _Creators(c) for c in (creators if isinstance(creators, list) else [creators])
         ]
-        self.acquisition_date = DateSpec.compile(obj.acquisition.date) if obj.acquisition else None
+        self.provenance = ProvenanceSpec.compile(obj.acquisition)
         person = spec.person
         self.person = _Actor(person) if person else None
         self.person_match = compile_fields(person.match) if person else None
@@ -159,7 +161,16 @@ class DeclarativeMapping:
     def fields_read(self) -> set[str]:
         """The source field paths this mapping reads (lists walked through, no ``[]``), for the
         partner report's list of fields the mapping never uses."""
-        return {p for p in _paths_in([self.spec.object, self.spec.person]) if p}
+        read = {p for p in paths_in([self.spec.object, self.spec.person]) if p}
+        subjects = self.spec.object.subjects
+        for tree in subjects if isinstance(subjects, list) else [subjects] if subjects else []:
+            if tree.children and tree.each:
+                read.add(join_path("", tree.each))  # every level of the tree is read
+        return read
+
+    def fields_unmapped(self) -> dict[str, str]:
+        """Source fields the mapping file leaves out on purpose, with the reason."""
+        return dict(self.spec.unmapped)
 
     # -- identity ----------------------------------------------------------------------
     def _kind(self, obj: MappingABC[str, Any]) -> str:
@@ -292,7 +303,7 @@ class DeclarativeMapping:
         self._classify_all(o, f["materials"], "material", obj, b, prop=CRM.P45_consists_of)
         for name, kind in _STATEMENTS:
             fields = f[name]
-            if fields is None:
+            if fields is None or name == "provenance":  # the provenance activity's statement
                 continue
             for n, (text, field) in enumerate(fields.items(obj), start=1):
                 node = NamedNode(
@@ -304,8 +315,14 @@ class DeclarativeMapping:
             for n, url in enumerate(f["web_pages"].values(obj), start=1):
                 b.web_page(o, NamedNode(f"{base}/page/{n}"), str(url))
         if f["images"]:
+            rights = f["image_rights"].items(obj) if f["image_rights"] else []
             for n, url in enumerate(f["images"].values(obj), start=1):
-                b.image(o, NamedNode(f"{base}/image/{n}"), str(url))
+                image = b.image(o, NamedNode(f"{base}/image/{n}"), str(url))
+                if image is None:
+                    continue
+                for m, (text, field) in enumerate(rights, start=1):
+                    node = NamedNode(f"{image.value}/statement/rights/{m}")
+                    b.statement(image, node, str(text), AAT.RIGHTS_STATEMENT, field.language)
         if f["iiif_manifest"]:
             emit_iiif(b, o, base, obj, f["iiif_manifest"])
         if f["collections"]:
@@ -319,46 +336,43 @@ class DeclarativeMapping:
             for target in f["equivalent"].values(obj):
                 b.equivalent(o, expand_curie(str(target)))
         self._subjects(obj, o, b)
-        self._production(obj, o, b)
-        self._acquisition(obj, o, b)
+        creators = self._production(obj, o, b)
+        provenance = f["provenance"].items(obj) if f["provenance"] else []
+        self.provenance.emit(
+            obj,
+            o,
+            b,
+            statements=[(str(text), field.language) for text, field in provenance],
+            creators=creators,
+            concept=self._concept,
+        )
         partner = b.minter.partner()
         b.add(o, CRM.P52_has_current_owner, partner)
         b.add(o, CRM.P50_has_current_keeper, partner)
 
     def _subjects(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
-        if self.subjects is None or self.subjects_label is None:
-            return
-        entries = self.subjects_each.evaluate(obj) if self.subjects_each else [obj]
-        concepts: list[Concept] = []
-        for entry in entries:
-            label = self.subjects_label.first(entry)
-            if label is None:
-                continue
-            ident = self.subjects_id.first(entry) if self.subjects_id else None
-            if ident is not None:
-                scheme = self.subjects.vocab
-                iri = NamedNode(f"{b.minter.prefix}concept/{scheme}/{slug(str(ident))}")
-                concepts.append(Concept(iri, str(label), b.language))
-            else:
-                concepts.append(self._concept(self.subjects.vocab, label, b))
-        if not concepts:
+        """Subjects and styles on the object's visual content (``{object}/visual-content``)."""
+        if not self.subjects:
             return
         visual = NamedNode(f"{o.value}/visual-content")
-        b.add(o, CRM.P65_shows_visual_item, visual)
-        b.a(visual, CRM.E36_Visual_Item)
-        for concept in concepts:
-            b.add(visual, CRM.P129_is_about, concept.iri)
-            b.describe_concept(concept)
+        shown = False
+        for spec in self.subjects:
+            shown |= spec.emit(obj, visual, b)
+        if shown:
+            b.add(o, CRM.P65_shows_visual_item, visual)
+            b.a(visual, CRM.E36_Visual_Item)
 
-    def _production(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
+    def _production(self, obj: Any, o: NamedNode, b: RecordBuilder) -> list[NamedNode]:
+        """Make the production; returns its makers (``carried_out_by``, not attributed)."""
         span = self.production_date.span(obj, b) if self.production_date else None
         places = self.production_places.values(obj) if self.production_places else []
         techniques = self.production_techniques
         entries = [
             (c, e) for c in self.creators for e in (c.each.evaluate(obj) if c.each else [obj])
         ]
+        makers: list[NamedNode] = []
         if not (span or places or entries or (techniques and techniques.values(obj))):
-            return
+            return makers
         production = NamedNode(f"{o.value}/production")
         b.add(o, CRM.P108i_was_produced_by, production)
         b.a(production, CRM.E12_Production)
@@ -369,7 +383,7 @@ class DeclarativeMapping:
         self._classify_all(
             production, techniques, "technique", obj, b, prop=CRM.P32_used_general_technique
         )
-        part_number = 0
+        part_number = attribution_number = 0
         for creators, entry in entries:
             actor = self._actor(creators, entry, b, warn=creators.each is not None)
             if actor is None:
@@ -378,8 +392,14 @@ class DeclarativeMapping:
             role = self.roles.get(role_text.casefold())
             if role is not None and role.relation == "influenced_by":
                 b.add(production, CRM.P15_was_influenced_by, actor)
+            elif role is not None and role.relation == "attributed":
+                attribution_number += 1
+                self._attribution(
+                    production, n=attribution_number, actor=actor, role=(role, role_text), b=b
+                )
             elif role_text.casefold() in creators.direct_roles:
                 b.add(production, CRM.P14_carried_out_by, actor)
+                makers.append(actor)
             else:
                 part_number += 1
                 part = NamedNode(f"{production.value}/part/{part_number}")
@@ -391,19 +411,30 @@ class DeclarativeMapping:
                 else:
                     concept = self._concept("role", role_text, b)
                 b.classify(part, concept)
+        return makers
 
-    def _acquisition(self, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
-        if self.acquisition_date is None:
-            return
-        span = self.acquisition_date.span(obj, b)
-        if not span:
-            return
-        acquisition = NamedNode(f"{o.value}/acquisition")
-        b.add(o, CRM.P24i_changed_ownership_through, acquisition)
-        b.a(acquisition, CRM.E8_Acquisition)
-        b.add(acquisition, CRM.P24_transferred_title_of, o)
-        b.add(acquisition, CRM.P22_transferred_title_to, b.minter.partner())
-        b.timespan(acquisition, NamedNode(f"{acquisition.value}/timespan"), span)
+    def _attribution(
+        self,
+        production: NamedNode,
+        *,
+        n: int,
+        actor: NamedNode,
+        role: tuple[RoleModel, str],
+        b: RecordBuilder,
+    ) -> None:
+        """An uncertain maker ("attributed to", "possibly by"): the production is attributed
+        to the actor by an attribute assignment typed by the qualifier (Linked Art
+        ``attributed_by``), so that no query for makers takes it for a certain one."""
+        spec, text = role
+        assignment = NamedNode(f"{production.value}/attribution/{n}")
+        b.add(production, CRM.P140i_was_attributed_by, assignment)
+        b.a(assignment, CRM.E13_Attribute_Assignment)
+        b.add(assignment, CRM.P141_assigned, actor)
+        b.add(assignment, CRM.P177_assigned_property_of_type, CRM.P14_carried_out_by)
+        if spec.type:
+            b.classify(assignment, Concept(NamedNode(expand_curie(spec.type))))
+        else:
+            b.classify(assignment, self._concept("role", text, b))
 
     def _place(self, name: str, b: RecordBuilder) -> NamedNode:
         place = b.minter.place(label_key(name))
@@ -509,37 +540,6 @@ def _fingerprint(text: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         release = "dev"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] + "." + release
-
-
-_NOT_PATHS = frozenset(
-    {"each", "match", "direct_roles", "vocab", "parse", "zero_is_missing", "precision", "prefer"}
-)
-"""Mapping-file keys whose values are settings, not source paths."""
-
-
-def _paths_in(spec: object, prefix: str = "") -> Iterator[str]:
-    """Every source path a mapping section reads, with ``each`` prefixes applied."""
-    if isinstance(spec, str):
-        yield _join(prefix, spec)
-    elif isinstance(spec, list):
-        for item in spec:
-            yield from _paths_in(item, prefix)
-    elif isinstance(spec, FieldModel):
-        if spec.path is not None:
-            yield _join(prefix, spec.path)
-    elif isinstance(spec, BaseModel):
-        each = getattr(spec, "each", None)
-        inner = _join(prefix, each) if isinstance(each, str) else prefix
-        for name in type(spec).model_fields:
-            if name not in _NOT_PATHS:
-                yield from _paths_in(getattr(spec, name), inner)
-
-
-def _join(prefix: str, path: str) -> str:
-    path = re.sub(r"\[\d*\]", "", path).strip()
-    if path == ".":
-        return prefix
-    return f"{prefix}.{path}" if prefix else path
 
 
 def _without_markup(value: Any) -> Any:

@@ -160,8 +160,11 @@ class PersonModel(ActorModel):
 class RoleModel(Strict):
     type: str | None = None
     """The role concept: ``aat:NNN`` or an IRI; left out, the role becomes a local term."""
-    relation: Literal["carried_out_by", "influenced_by"] = "carried_out_by"
-    """``influenced_by`` for "after X", "copy after": X did not make the object."""
+    relation: Literal["carried_out_by", "influenced_by", "attributed"] = "carried_out_by"
+    """``influenced_by`` for "after X", "copy after": X did not make the object.
+    ``attributed`` for "attributed to", "possibly by": an uncertain attribution is an
+    attribute assignment (Linked Art ``attributed_by``) typed by the role, never a plain
+    ``carried_out_by``."""
 
 
 class DimensionsModel(Strict):
@@ -187,7 +190,24 @@ class ProductionModel(Strict):
 
 
 class AcquisitionModel(Strict):
+    """The acquisition, as the part of a provenance activity (Linked Art's provenance pattern);
+    the object's ``provenance`` text becomes the activity's statement."""
+
     date: DateLike | None = None
+    method: FieldLike | None = None
+    """Gift, bequest, purchase...: terms (through ``vocab``, default ``acquisition_method``)
+    that classify the acquisition, usually read out of the credit line with a ``pattern``."""
+    transferred_from: FieldLike | None = None
+    """Who gave or sold the object (a ``pattern`` on the credit line); "the artist" is the
+    production's creator when there is exactly one."""
+
+
+class BroaderModel(Strict):
+    """A broader concept named inside each entry (the era of a movement)."""
+
+    id: FieldLike | None = None
+    label: FieldLike
+    vocab: str
 
 
 class SubjectsModel(Strict):
@@ -196,6 +216,16 @@ class SubjectsModel(Strict):
     id: FieldLike | None = None
     label: FieldLike
     vocab: str = "subject"
+    children: str | None = None
+    """The key of an entry's narrower entries, for subjects that form a tree: every entry is a
+    concept, ``skos:broader`` of its children's; the leaves are what the object shows."""
+    broader: BroaderModel | None = None
+    relation: Literal["represents_instance_of_type", "about", "style"] = (
+        "represents_instance_of_type"
+    )
+    """How the object's visual content links the concepts: it depicts things of these types
+    (Linked Art ``represents_instance_of_type``), is ``about`` them, or is in this style
+    (``classified_as``, the concept typed AAT "styles and periods")."""
 
 
 class ObjectModel(Strict):
@@ -213,13 +243,18 @@ class ObjectModel(Strict):
     provenance: FieldLike | None = None
     rights: FieldLike | None = None
     inscription: FieldLike | None = None
+    distinguishing_features: FieldLike | None = None
+    """Marks, damage, repairs: what tells this object from others like it (ICOM Object ID);
+    a physical statement."""
     web_pages: FieldLike | None = None
     images: FieldLike | None = None
     iiif_manifest: FieldLike | None = None
     """The field naming the object's IIIF Presentation manifest; its images come from the
     digest the harvester attached (``kind = "jsonapi"`` with its ``iiif_manifest`` option)."""
     collections: FieldLike | None = None
-    subjects: SubjectsModel | None = None
+    subjects: SubjectsModel | list[SubjectsModel] | None = None
+    image_rights: FieldLike | None = None
+    """Copyright of the images (not of the object): a rights statement on each image."""
     equivalent: FieldLike | None = None
     production: ProductionModel | None = None
     acquisition: AcquisitionModel | None = None
@@ -250,6 +285,18 @@ class MappingFile(Strict):
     """Per vocabulary, partner term → concept (``aat:NNN`` or an IRI)."""
     roles: dict[str, RoleModel | str] = Field(default_factory=dict)
     """Creator role (as the partner writes it) → how it attaches to the production."""
+    unmapped: dict[str, str] = Field(default_factory=dict)
+    """Source fields left out on purpose (path, lists walked through, no ``[]``) → why. The
+    fidelity test and the partner report hold every other field the partner fills to being
+    mapped."""
+
+    @field_validator("unmapped")
+    @classmethod
+    def _reasons(cls, table: dict[str, str]) -> dict[str, str]:
+        for path, reason in table.items():
+            if not reason.strip():
+                raise ValueError(f"unmapped.{path!r}: say why the field is left out")
+        return table
 
     @field_validator("vocab")
     @classmethod

@@ -8,6 +8,8 @@ Pure functions, no I/O, shared by the declarative engine and the code mappings (
 - dimensions: ``parse_dimension_statement`` → ``DimensionStatement`` (groups per measured
   part, the object's own group), ``parse_dimensions`` (flat), ``parse_number``; units and exact
   conversions to centimetres or grams (``to_base``/``from_base``).
+- folding: ``fold`` (ASCII transliteration, for names across scripts), ``fold_script`` (case,
+  diacritics and Arabic spelling variants folded within a script), ``normalise_arabic``.
 - text: ``clean_text`` (NFC, whitespace, optional HTML), ``strip_html``; ``language_tag``
   (valid BCP 47 in standard form, or None).
 """
@@ -34,6 +36,7 @@ from .dimensions import (
     parse_dimensions,
     parse_number,
 )
+from .folding import fold, fold_script, normalise_arabic
 from .language import language_tag
 from .text import clean_text, has_markup, strip_html
 from .units import CENTIMETRES, GRAMS, UNITS, Unit, from_base, to_base, unit_for
@@ -56,10 +59,13 @@ __all__ = [
     "bounds",
     "clean_text",
     "day_instant",
+    "fold",
+    "fold_script",
     "format_instant",
     "from_base",
     "has_markup",
     "language_tag",
+    "normalise_arabic",
     "parse_date_text",
     "parse_dimension_statement",
     "parse_dimensions",

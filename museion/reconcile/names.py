@@ -12,12 +12,13 @@ generation marker ("II", "the Younger"), which must agree when both names have o
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
+
+from mappings.normalise.folding import fold
 
 __all__ = [
     "NameMatch",
@@ -78,15 +79,8 @@ _GENERIC_GROUP_WORDS = _words(
     "and the of co company inc ltd llc gmbh ag corp corporation associates associated"
     " studio studios workshop works factory manufactory manufacturing firm group &"
 )
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _INITIALS = re.compile(r"^(?:[a-z]\.){2,}[a-z]?\.?$")
-
-
-def fold(text: str) -> str:
-    """Case, accents, script and punctuation removed: ``"Ōkura, Shûzô"`` → ``"okura shuzo"``."""
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text)).casefold()
-    return _NON_WORD.sub(" ", ascii_text.replace("'", "")).strip()
 
 
 def skeleton(word: str) -> str:

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from museion_errors import QueryError
 
+from .. import i18n
 from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
@@ -41,7 +42,6 @@ from .auth import (
     token_required,
 )
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
-from .i18n_stub import UI_LANGUAGES, ui
 from .planning import light_concepts_of, plan
 from .rows import CURRENT, Fields
 from .store import BadRequestError, Checklist, ChecklistStore, NotFoundError
@@ -304,29 +304,25 @@ class ChecklistViews:
 
     # -- answers ----------------------------------------------------------------------------
     def _page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
-        lang = ui(request)
-        html = (
-            templates()
-            .get_template(name)
-            .render(
-                static="/static",
-                endpoint="/sparql",
-                title=self.settings.title,
-                can_write=signed_in(request, self.settings),
-                token_required=token_required(self.settings),
-                has_token=bool(self.settings.curator_token),
-                columns=HEADER,
-                row_values=row_values,
-                request_path=request.url.path,
-                href=lambda iri: local_href(iri, self.settings.base_iri),
-                **lang,
-                **context,
-            )
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        html = i18n.render(
+            templates().get_template(name),
+            getattr(request.state, "ui_lang", i18n.DEFAULT),
+            here,
+            static="/static",
+            endpoint="/sparql",
+            title=self.settings.title,
+            nav="checklists",
+            can_write=signed_in(request, self.settings),
+            token_required=token_required(self.settings),
+            has_token=bool(self.settings.curator_token),
+            columns=HEADER,
+            row_values=row_values,
+            request_path=request.url.path,
+            href=lambda iri: local_href(iri, self.settings.base_iri),
+            **context,
         )
-        response = HTMLResponse(html)
-        if request.query_params.get("lang") in UI_LANGUAGES:
-            response.set_cookie("lang", lang["ui_lang"], samesite="lax", path="/")
-        return response
+        return HTMLResponse(html)
 
     def _error(self, request: Request, exc: QueryError) -> Response:
         if _is_json(request) or _wants_json(request):

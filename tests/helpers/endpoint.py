@@ -109,7 +109,7 @@ def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None)
             process.wait(timeout=5)
 
 
-def _wait_until_up(live: Live, timeout: float = 60) -> None:
+def _wait_until_up(live: Live, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if live.process.poll() is not None:

@@ -40,10 +40,12 @@ LIDO_NS = "http://www.lido-schema.org"
 LIDO_SCHEMA = "http://www.lido-schema.org/schema/v1.1/lido-v1.1.xsd"
 
 Environ = dict[str, Any]
-Answer = tuple[str, list[tuple[str, str]], bytes]
+Answer = tuple[str, list[tuple[str, str]], bytes | Iterable[bytes]]
 Fault = Callable[[dict[str, str], bytes], Answer | None]
 """Called with the request's parameters and the real server's answer; returns a different
-answer (status line, headers, body) to send instead, or None to send the real one."""
+answer (status line, headers, body) to send instead, or None to send the real one. A body that
+is an iterable of pieces is sent piece by piece as it is produced (a slow server); its answer
+must then give its own Content-Length."""
 
 
 @dataclass
@@ -205,7 +207,7 @@ def serve_oai(page_size: int = 3, repository: Repository | None = None) -> Itera
     log: list[dict[str, str]] = []
     state = OaiServer("", repository, log)
 
-    def app(environ: Environ, start_response: Callable[..., Any]) -> list[bytes]:
+    def app(environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         params = {
             k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()
         }
@@ -215,6 +217,9 @@ def serve_oai(page_size: int = 3, repository: Repository | None = None) -> Itera
         if state.fault is not None:
             answer = state.fault(params, body) or answer
         status, headers, payload = answer
+        if not isinstance(payload, bytes):
+            start_response(status, headers)
+            return payload
         if not any(name.lower() == "content-length" for name, _ in headers):
             headers = [*headers, ("Content-Length", str(len(payload)))]
         start_response(status, headers)

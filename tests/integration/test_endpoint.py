@@ -442,10 +442,16 @@ def test_admin_update_is_visible_to_the_next_query(tmp_path: Path) -> None:
 # -- time limits ----------------------------------------------------------------------------
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""A count over a cartesian product of the store: it never ends, so any time limit stops it."""
+LIMIT = 15
+"""Seconds: generous, because the fast query must be answered within the same limit on a
+machine whose cores are all busy (with 1.5 s it once got 503 there)."""
 
 
 def test_query_over_the_time_limit_is_stopped_while_others_are_answered(config_path: Path) -> None:
-    with live_endpoint(config_path, "--query-timeout", "1.5", "--query-processes", "2") as server:
+    with live_endpoint(
+        config_path, "--query-timeout", str(LIMIT), "--query-processes", "2"
+    ) as server:
         slow: dict[str, Any] = {}
 
         def run_slow() -> None:
@@ -454,12 +460,12 @@ def test_query_over_the_time_limit_is_stopped_while_others_are_answered(config_p
         thread = threading.Thread(target=run_slow)
         thread.start()
         fast = select(server, sparql.prologue() + PICASSO)  # a second client, meanwhile
-        thread.join(timeout=60)
+        thread.join(timeout=LIMIT * 8)
         assert fast.status_code == 200
         assert [b["title"]["value"] for b in fast.json()["results"]["bindings"]] == TITLES
         response = slow["response"]
         assert response.status_code == 503
-        assert "time limit of 1.5 s" in response.text
+        assert f"time limit of {LIMIT} s" in response.text
         # the stopped process was replaced: the endpoint goes on answering
         for _ in range(3):
             assert select(server, "ASK { ?s ?p ?o }").json()["boolean"] is True
@@ -488,7 +494,7 @@ def test_several_http_workers_and_a_clean_shutdown(tmp_path: Path) -> None:
         answers = {select(server, "ASK { ?s ?p ?o }").status_code for _ in range(12)}
         assert answers == {200}
         assert len(_processes_serving(config_path.parent)) >= 4  # 2 HTTP workers, 2 queriers
-    for _ in range(50):
+    for _ in range(600):  # up to a minute: a busy machine may be slow to end processes
         if not _processes_serving(config_path.parent):
             break
         threading.Event().wait(0.1)

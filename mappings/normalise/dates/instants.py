@@ -13,6 +13,8 @@ from __future__ import annotations
 import calendar
 import re
 
+from convertdate import julian
+
 __all__ = [
     "Bounds",
     "Day",
@@ -20,6 +22,7 @@ __all__ = [
     "day_instant",
     "first_day",
     "format_instant",
+    "julian_new_year",
     "last_day",
     "last_day_of_month",
     "year_bounds",
@@ -66,6 +69,18 @@ def last_day(year: int, month: int | None = None) -> Day:
     return (year, month, last_day_of_month(year, month))
 
 
+GREGORIAN_REFORM = 1582
+
+
+def julian_new_year(year: int, month: int, day: int) -> bool:
+    """(year, month, day) is 1 January of ``year + 1`` written in the Julian calendar, for a
+    year before the Gregorian reform: the ~10-day offset a collection system leaves when it
+    converts its "1 January" between the calendars."""
+    if not 0 < year < GREGORIAN_REFORM:
+        return False
+    return tuple(julian.from_gregorian(year + 1, 1, 1)) == (year, month, day)
+
+
 def year_bounds(first: int, last: int | None = None) -> Bounds:
     last = first if last is None else last
     return format_instant(first, 1, 1), format_instant(last, 12, 31, end=True)
@@ -76,6 +91,9 @@ def bounds(value: object, precision: str | None = None) -> Bounds | None:
 
     ``precision="year"`` widens a full date to its year; ``"january-1"`` does so only for
     1 January, for collection systems (like CMOA's) that store the year 1915 as "1915-01-01".
+    Such systems store a year before the Gregorian reform (1582) with the calendars' offset:
+    "1570" is 1569-12-22 (1 January 1570 in Julian dating), "1495" is 1494-12-23. With
+    ``"january-1"``, a date that is exactly that Julian 1 January of the next year is that year.
     """
     if isinstance(value, bool):
         return None
@@ -99,6 +117,8 @@ def bounds(value: object, precision: str | None = None) -> Bounds | None:
         or (precision == "january-1" and month == 1 and day == 1)
     ):
         return year_bounds(year)
+    if precision == "january-1" and day is not None and julian_new_year(year, month, day):
+        return year_bounds(year + 1)
     if day is None or precision == "month":
         return format_instant(year, month, 1), format_instant(
             year, month, last_day_of_month(year, month), True

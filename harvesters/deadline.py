@@ -1,0 +1,191 @@
+"""A total time limit on one HTTP exchange, however slowly its bytes arrive.
+
+A socket timeout bounds only the silence between two reads: a server that sends one byte a
+second never trips it, and a harvest that depends on such a server would hold the writer lock
+forever. ``Deadline`` bounds the whole exchange — connecting, the headers, every retry urllib3
+makes, the body — by shutting down the connection's socket when the time is up, which wakes a
+blocked read at once. (Reading in small pieces and checking a clock between them is not
+enough: the headers are read by ``http.client`` in one blocking call, and a single
+``read(65536)`` waits for all its bytes.)
+
+The sessions of ``harvesters.http.make_session`` report every connection they hand to a
+request to the deadline active in the calling thread; without one, nothing changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager, ProxyManager
+
+__all__ = ["Deadline", "DeadlineExceededError", "WatchedAdapter"]
+
+_POLL = 0.05
+"""After the deadline, how often a connection still being opened is looked at again."""
+
+_active = threading.local()
+
+
+class DeadlineExceededError(Exception):
+    """Raised in the requesting thread when it asks for a connection after its deadline.
+
+    Deliberately not an ``OSError``: urllib3 retries those, and a passed deadline must not be
+    retried."""
+
+
+class Deadline:
+    """``with Deadline(seconds):`` — every connection used in the block is cut at the deadline.
+
+    After the block, ``expired`` says whether it was; the request that was cut fails with
+    whatever error a dropped connection gives, so callers check ``expired`` to say why.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connections: list[Any] = []
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="museion-deadline", daemon=True)
+
+    def __enter__(self) -> Deadline:
+        self._previous = getattr(_active, "deadline", None)
+        _active.deadline = self
+        self._started = time.monotonic()
+        self._watcher.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _active.deadline = self._previous
+        self._done.set()
+        self._watcher.join()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started
+
+    def attach(self, connection: Any) -> None:
+        """A connection is about to carry a request of this block."""
+        with self._lock:
+            if self.expired:
+                raise DeadlineExceededError(f"over the deadline of {self.seconds:g} s")
+            self._connections.append(connection)
+            if connection.sock is not None:
+                self._sockets.append(connection.sock)
+
+    def attach_socket(self, sock: socket.socket) -> None:
+        """A socket was opened for this block. Kept apart from its connection: once an answer
+        that closes the connection has begun, the connection forgets its socket, but the
+        answer's body is still read from it."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _cut(sock)
+
+    def _watch(self) -> None:
+        if self._done.wait(self.seconds):
+            return
+        with self._lock:
+            self.expired = True
+        # Keep cutting until the block ends: a connection may still be opening right now.
+        while True:
+            with self._lock:
+                for connection in self._connections:
+                    _cut(connection.sock)
+                for sock in self._sockets:
+                    _cut(sock)
+            if self._done.wait(_POLL):
+                return
+
+
+def _cut(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    # socket.socket's own shutdown, also for an SSL socket: SSLSocket.shutdown would drop its
+    # SSL state under the thread that is reading from it. OSError: already closed.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _current() -> Deadline | None:
+    deadline: Deadline | None = getattr(_active, "deadline", None)
+    return deadline
+
+
+def _report(connection: Any) -> Any:
+    deadline = _current()
+    if deadline is not None:
+        deadline.attach(connection)
+    return connection
+
+
+def _opened(sock: socket.socket) -> socket.socket:
+    deadline = _current()
+    if deadline is not None:
+        deadline.attach_socket(sock)
+    return sock
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _opened(super()._new_conn())
+
+    def connect(self) -> None:
+        super().connect()
+        _opened(self.sock)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    # The TCP socket is cut-able from the start; the TLS socket that takes over its file
+    # descriptor once the handshake begins is reported when connect() returns.
+    def _new_conn(self) -> socket.socket:
+        return _opened(super()._new_conn())
+
+    def connect(self) -> None:
+        super().connect()
+        _opened(self.sock)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _report(super()._get_conn(timeout))
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _report(super()._get_conn(timeout))
+
+
+_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter, with pools whose connections a ``Deadline`` can cut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, ProxyManager):
+            manager.pool_classes_by_scheme = _POOLS
+        return manager

@@ -1,0 +1,177 @@
+"""Spreadsheets (xlsx, xlsm, xls, ods) read as rows of ``{column: value}``, like a CSV.
+
+A registrar's inventory is an Excel or LibreOffice file, and what its cells hold must survive:
+a date cell is a date (written ``1885-03-01``, not the serial number 31107), a number stays a
+number, a formula is the value the spreadsheet last computed. The header may sit below a title
+block (``header_row``), may be merged across several columns (each column then gets the merged
+text, numbered), and the empty rows a spreadsheet keeps at its end are not records.
+python-calamine reads every format in Rust from the cached values, without running formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
+
+from .readers import Item, Parsed, Unreadable
+
+__all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_rows"]
+
+SHEET_FORMATS = ("xlsx", "xlsm", "xls", "ods")
+
+Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+
+
+def cell_value(cell: Cell) -> Any:
+    """A cell as JSON: text trimmed, whole numbers as integers, dates and times in ISO 8601.
+
+    ``None`` for an empty cell. A date-time at midnight is a date: spreadsheets store every
+    date as a date-time, and "1885-03-01T00:00:00" would claim a precision nobody entered.
+    """
+    if isinstance(cell, str):
+        text = cell.strip()
+        return text or None
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() and abs(cell) < 2**53 else cell
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, dt.datetime):
+        if cell.time() == dt.time(0):
+            return cell.date().isoformat()
+        return cell.isoformat()
+    if isinstance(cell, dt.date | dt.time):
+        return cell.isoformat()
+    return cell.total_seconds()  # a duration
+
+
+def _pick_sheet(book: CalamineWorkbook, sheet: str | int | None) -> CalamineSheet:
+    names = book.sheet_names
+    if sheet is None:
+        visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+        return book.get_sheet_by_name((visible or names)[0])
+    if isinstance(sheet, int):
+        if not 1 <= sheet <= len(names):
+            raise LookupError(f"the workbook has {len(names)} sheet(s); there is no sheet {sheet}")
+        return book.get_sheet_by_index(sheet - 1)
+    if sheet not in names:
+        raise LookupError(
+            f"the workbook has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}"
+        )
+    return book.get_sheet_by_name(sheet)
+
+
+Ranges = list[tuple[tuple[int, int], tuple[int, int]]] | None
+
+
+def sheet_rows(
+    data: bytes | io.BufferedIOBase, sheet: str | int | None = None
+) -> tuple[list[list[Any]], Ranges]:
+    """Every row of the chosen sheet (1-based ``sheet`` index or name; default the first
+    visible one), padded to the sheet's width and indexed from the sheet's row 1, with the
+    merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError``
+    (no such sheet) or ``ValueError`` (not a workbook)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    try:
+        book = CalamineWorkbook.from_filelike(stream)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ValueError(f"not a spreadsheet this reader knows (xlsx, xls, ods): {exc}") from exc
+    try:
+        chosen = _pick_sheet(book, sheet)
+        rows = chosen.to_python(skip_empty_area=False)
+        merged = chosen.merged_cell_ranges
+    except CalamineError as exc:
+        raise ValueError(f"cannot read the sheet: {exc}") from exc
+    finally:
+        book.close()
+    return [[cell_value(c) for c in row] for row in rows], merged
+
+
+def _header(rows: list[list[Any]], header_row: int, merged: Ranges) -> list[str]:
+    """Column names from ``header_row`` (1-based). A cell inside a merged range takes the
+    range's text, numbered from the second column on ("Dimensions", "Dimensions 2"). Where the
+    format does not say which cells are merged (ods), an empty header cell right of a named one,
+    over a column that holds values, is taken as merged with it."""
+    raw = rows[header_row - 1] if header_row <= len(rows) else []
+    header = ["" if v is None else str(v).strip() for v in raw]
+    row0 = header_row - 1
+    if merged is None:
+        named, number = "", 1
+        for column, text in enumerate(header):
+            if text:
+                named, number = text, 1
+            elif named and any(r[column] is not None for r in rows[header_row:]):
+                number += 1
+                header[column] = f"{named} {number}"
+            else:
+                named = ""
+        return header
+    for (top, left), (bottom, right) in merged:
+        if top <= row0 <= bottom and left < len(header):
+            text = header[left] or next(
+                (str(rows[r][left]).strip() for r in range(top, bottom + 1) if rows[r][left]),
+                "",
+            )
+            for number, column in enumerate(range(left, min(right, len(header) - 1) + 1), 1):
+                header[column] = text if number == 1 else f"{text} {number}"
+    return header
+
+
+def read_sheet(
+    data: bytes | io.BufferedIOBase, *, sheet: str | int | None = None, header_row: int = 1
+) -> Iterator[Item]:
+    """Yield each row below ``header_row`` as ``{column: value}``, like :func:`read_csv`.
+
+    A workbook that cannot be opened, or a missing sheet, is one unreadable item with the
+    reason; empty rows (a spreadsheet's trailing ones) are skipped; cells under a column
+    without a header make the row unreadable rather than being silently dropped.
+    """
+    try:
+        rows, merged = sheet_rows(data, sheet)
+    except (LookupError, ValueError) as exc:
+        yield Unreadable(b"", "workbook", str(exc))
+        return
+    if len(rows) < header_row:
+        return
+    header = _header(rows, header_row, merged)
+    duplicates = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicates:
+        reason = f"the header row repeats column(s) {', '.join(duplicates)}"
+        raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        yield Unreadable(raw, f"row {header_row}", reason)
+        return
+    for number in range(header_row, len(rows)):
+        row = rows[number]
+        position = f"row {number + 1}"
+        if all(v is None for v in row):
+            continue
+        record = {
+            name: value
+            for name, value in zip(header, row, strict=False)
+            if name and value is not None
+        }
+        raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        stray = [
+            i for i, v in enumerate(row) if v is not None and (i >= len(header) or not header[i])
+        ]
+        if stray:
+            cells = ", ".join(_column_letter(i) for i in stray)
+            full = json.dumps(row, ensure_ascii=False).encode("utf-8")
+            yield Unreadable(full, position, f"cells in column(s) {cells} have no header")
+            continue
+        yield Parsed(record, raw, position)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,96 @@
+"""How the partner came to own the object, as Linked Art's provenance pattern.
+
+A provenance activity (``E7_Activity`` classified AAT "provenance", ``{object}/provenance``)
+holds the acquisition as its part (``{object}/acquisition``: title of the object to the
+partner, from whom where the credit line says, classified by its method: gift, purchase...),
+the date, and the partner's provenance text as the activity's statement. A bare acquisition on
+the object, with the provenance as a loose statement, is what Linked Art clients cannot read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from ..builder import Concept, Lang, RecordBuilder
+from ..vocab import AAT, CRM
+from .dates import DateSpec
+from .fields import FieldList, compile_fields
+from .schema import AcquisitionModel
+
+__all__ = ["ProvenanceSpec"]
+
+ConceptOf = Callable[[str, object, RecordBuilder], Concept]
+
+_THE_ARTIST = ("the artist", "the artist's", "artist")
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceSpec:
+    date: DateSpec | None
+    method: FieldList | None
+    transferred_from: FieldList | None
+
+    @classmethod
+    def compile(cls, spec: AcquisitionModel | None) -> ProvenanceSpec:
+        if spec is None:
+            return cls(None, None, None)
+        return cls(
+            DateSpec.compile(spec.date),
+            compile_fields(spec.method),
+            compile_fields(spec.transferred_from),
+        )
+
+    def emit(
+        self,
+        obj: Any,
+        o: NamedNode,
+        b: RecordBuilder,
+        *,
+        statements: Sequence[tuple[str, Lang]],
+        creators: Sequence[NamedNode],
+        concept: ConceptOf,
+    ) -> None:
+        """``statements``: the provenance texts (and languages); ``creators``: the production's
+        own makers, for a credit line that says the artist gave or sold the object."""
+        span = self.date.span(obj, b) if self.date else None
+        methods = self.method.items(obj) if self.method else []
+        sellers = self.transferred_from.values(obj) if self.transferred_from else []
+        if not (span or methods or sellers or statements):
+            return
+        activity = NamedNode(f"{o.value}/provenance")
+        b.a(activity, CRM.E7_Activity)
+        b.add(activity, CRM.P2_has_type, AAT.PROVENANCE_ACTIVITY)
+        for n, (text, language) in enumerate(statements, start=1):
+            node = NamedNode(f"{o.value}/statement/provenance" + ("" if n == 1 else f"/{n}"))
+            b.statement(activity, node, text, AAT.PROVENANCE_STATEMENT, language)
+        if span:
+            b.timespan(activity, NamedNode(f"{activity.value}/timespan"), span)
+        if not (span or methods or sellers):
+            return  # the text alone: no acquisition is known
+        acquisition = NamedNode(f"{o.value}/acquisition")
+        b.add(activity, CRM.P9_consists_of, acquisition)
+        b.add(acquisition, CRM.P9i_forms_part_of, activity)  # the object's page reaches it
+        b.add(o, CRM.P24i_changed_ownership_through, acquisition)
+        b.a(acquisition, CRM.E8_Acquisition)
+        b.add(acquisition, CRM.P24_transferred_title_of, o)
+        b.add(acquisition, CRM.P22_transferred_title_to, b.minter.partner())
+        seen: set[str] = set()
+        for value, field in methods:
+            found = concept(field.vocab or "acquisition_method", value, b)
+            if found.iri.value not in seen:
+                seen.add(found.iri.value)
+                b.classify(acquisition, found)
+        for n, name in enumerate(map(str, sellers), start=1):
+            if name.casefold().rstrip(".") in _THE_ARTIST:
+                if len(creators) == 1:
+                    b.add(acquisition, CRM.P23_transferred_title_from, creators[0])
+                continue
+            actor = NamedNode(f"{acquisition.value}/from/{n}")
+            b.add(acquisition, CRM.P23_transferred_title_from, actor)
+            b.a(actor, CRM.E39_Actor)
+            b.label(actor, name, None)
+            b.name(actor, NamedNode(f"{actor.value}/name"), name, None)

@@ -1,0 +1,430 @@
+"""``museion mapping draft``: a first mapping for a partner's sheet, CSV or JSON, drafted from a
+sample so that the registrar edits three lines rather than writing thirty.
+
+Each column is placed by its header (English, French, German and Arabic words, kept as data in
+``museion/data/draft_headers.toml``) and checked against its values: a column named "Date"
+whose cells are not dates is not used as the date, and a column of image URLs becomes the
+image whatever its header. Columns it cannot place are listed as comments in the draft.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from harvesters.readers import Parsed, read_csv, read_json, sniff_format
+from harvesters.sheets import SHEET_FORMATS, read_sheet
+from mappings.normalise import parse_date_text, parse_dimension_statement, parse_number, unit_for
+from museion_errors import ConfigError
+
+__all__ = ["Draft", "draft_mapping", "guess_columns", "sample_rows"]
+
+SAMPLE = 500
+"""Rows profiled: enough to see a column's kind, few enough for any sheet."""
+
+_BRACKETS = re.compile(r"[(\[]([^)\]]*)[)\]]")
+_IMAGE = re.compile(r"(\.(jpe?g|png|gif|tiff?|webp)(\?.*)?$)|/iiif/|/images?/", re.IGNORECASE)
+_URL = re.compile(r"^https?://[^\s/]+/?")
+_QUALIFIERS = {"id", "ids", "uri", "url", "code", "ar", "en", "fr", "de", "original", "2"}
+"""Header words that make a column another field's neighbour ("artist_id" is not the artist)."""
+_DIMENSION_HINT = re.compile(r"\d\s*(x|×|cm|mm|in\b|m\b|kg|g\b|\")", re.IGNORECASE)
+
+
+@dataclass
+class Column:
+    name: str
+    values: list[Any] = field(default_factory=list)
+    unit: str | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [str(v) for v in self.values if v not in (None, "")]
+
+
+@dataclass
+class Draft:
+    """A drafted mapping: its TOML text, which column went to which field, and the rest."""
+
+    text: str
+    placed: dict[str, str]
+    unplaced: list[str]
+    rows: int
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, tuple[set[str], str | None]], dict[str, list[str]]]:
+    text = resources.files("museion").joinpath("data/draft_headers.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    fields = {
+        name: ({_fold(h) for h in spec["headers"]}, spec.get("values"))
+        for name, spec in data["fields"].items()
+    }
+    return fields, data.get("languages", {})
+
+
+def _fold(text: str) -> str:
+    """Case, accents, brackets and punctuation removed; Arabic letters kept."""
+    text = _BRACKETS.sub(" ", unicodedata.normalize("NFKC", str(text))).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(
+        c
+        if c.isalnum() or c.isspace()
+        else (" " if unicodedata.category(c)[0] in "PSZ" or c in "'’_" else "")
+        for c in decomposed
+        if not (unicodedata.category(c) == "Mn" and not _arabic(c))
+    )
+    return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+def _arabic(char: str) -> bool:
+    return "\u0600" <= char <= "\u06ff"
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        scalars = [v for v in value if not isinstance(v, dict | list)]
+        if scalars:
+            out.setdefault(prefix, scalars[0])
+        for item in value:
+            if isinstance(item, dict):
+                _flatten(item, f"{prefix}[]", out)
+    elif value not in (None, "") and prefix:
+        out.setdefault(prefix, value)
+
+
+def sample_rows(
+    path: Path, sheet: str | int | None = None, header_row: int = 1
+) -> list[dict[str, Any]]:
+    """Up to ``SAMPLE`` records of a sheet, CSV/TSV or JSON file, flattened to
+    ``{column or path: value}``; a file that cannot be read is one line of error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = {"xlsm": "xlsx", "tab": "tsv", "ndjson": "jsonl"}.get(suffix, suffix)
+    if fmt not in (*SHEET_FORMATS, "csv", "tsv", "json", "jsonl"):
+        fmt = sniff_format(data[:64])
+    stream: io.BufferedReader = io.BufferedReader(cast(io.RawIOBase, io.BytesIO(data)))
+    if fmt in SHEET_FORMATS:
+        items = read_sheet(data, sheet=sheet, header_row=header_row)
+    elif fmt in ("csv", "tsv"):
+        items = read_csv(stream, delimiter="\t" if fmt == "tsv" else None)
+    else:
+        items = read_json(stream, lines=fmt == "jsonl")
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for item in items:
+        if isinstance(item, Parsed) and isinstance(item.value, dict):
+            flat: dict[str, Any] = {}
+            _flatten(item.value, "", flat)
+            rows.append(flat)
+        elif not isinstance(item, Parsed):
+            problems.append(f"{item.position}: {item.reason}")
+        if len(rows) >= SAMPLE:
+            break
+    if not rows:
+        why = problems[0] if problems else "it holds no records"
+        raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
+    return rows
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[Column]:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    columns = []
+    for name in names:
+        unit = None
+        for inner in _BRACKETS.findall(name):
+            if unit_for(inner) is not None:
+                unit = inner.strip()
+        columns.append(Column(name, [row.get(name) for row in rows], unit))
+    return columns
+
+
+def _share(texts: list[str], test: Any) -> float:
+    return sum(1 for t in texts if test(t)) / len(texts) if texts else 0.0
+
+
+def _is_date(text: str) -> bool:
+    parsed = parse_date_text(text)
+    return parsed is not None
+
+
+def _is_number(text: str) -> bool:
+    return parse_number(text) is not None
+
+
+def _is_dimensions(text: str) -> bool:
+    return bool(_DIMENSION_HINT.search(text)) and parse_dimension_statement(text).parsed
+
+
+def _values_fit(kind: str | None, column: Column, exact: bool = False) -> bool:
+    """Do the column's values look like ``kind``? A header that names the field exactly needs
+    fewer dates to stand (Museion does not read every way of writing a date)."""
+    texts = column.texts
+    if kind is None or not texts:
+        return True
+    if kind == "date":
+        return _share(texts, _is_date) >= (0.3 if exact else 0.6)
+    if kind == "number":
+        return _share(texts, _is_number) >= 0.8
+    if kind == "dimensions":
+        return _share(texts, _is_dimensions) >= 0.5
+    if kind == "image":
+        return _share(texts, lambda t: bool(_URL.match(t))) >= 0.8
+    if kind == "url":
+        return _share(texts, lambda t: bool(_URL.match(t))) >= 0.8
+    return True
+
+
+def _header_score(header: str, words: set[str]) -> int:
+    folded = _fold(header.replace("[]", "."))
+    last = _fold(re.split(r"[.\[\]]+", header.strip(".[]"))[-1]) if "." in header else folded
+    if folded in words or last in words:
+        return 3
+    if set(last.split()) & _QUALIFIERS:
+        return 0
+    padded = f" {last} "
+    longest = max((len(w) for w in words if f" {w} " in padded and len(w) > 2), default=0)
+    return 2 if longest else 0
+
+
+def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[Column]]:
+    """Field → column, best first by header score, each column used once; and the columns
+    left over."""
+    fields, _ = _vocabulary()
+    columns = _columns(rows)
+    candidates: list[tuple[int, int, str, Column]] = []
+    for order, column in enumerate(columns):
+        if not column.texts:
+            continue
+        for name, (words, kind) in fields.items():
+            score = _header_score(column.name, words)
+            if score and _values_fit(kind, column, exact=score == 3):
+                candidates.append((-score, order, name, column))
+    placed: dict[str, Column] = {}
+    used: set[str] = set()
+    for _, _, name, column in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if name not in placed and column.name not in used:
+            placed[name] = column
+            used.add(column.name)
+    for column in columns:  # by values alone: URLs and measurements say what they are
+        if column.name in used or not column.texts:
+            continue
+        for name, kind in (("image", "image"), ("web_page", "url"), ("dimensions", "dimensions")):
+            fits = kind != "image" or _share(column.texts, lambda t: bool(_IMAGE.search(t))) > 0.5
+            if name not in placed and fits and _values_fit(kind, column):
+                placed[name] = column
+                used.add(column.name)
+                break
+    if "accession_number" not in placed:
+        for column in columns:
+            texts = column.texts
+            if (
+                column.name not in used
+                and len(texts) == len(rows)
+                and len(set(texts)) == len(texts)
+            ):
+                placed["accession_number"] = column
+                used.add(column.name)
+                break
+    return placed, [c for c in columns if c.name not in used]
+
+
+def _language(columns: Iterable[Column]) -> str | None:
+    _, languages = _vocabulary()
+    headers = [_fold(c.name) for c in columns]
+    if any(_arabic(ch) for h in headers for ch in h):
+        arabic = sum(1 for h in headers if any(_arabic(ch) for ch in h))
+        if arabic * 2 >= len(headers):
+            return "ar"
+    counts = {
+        lang: sum(1 for h in headers if set(h.split()) & {_fold(w) for w in words})
+        for lang, words in languages.items()
+    }
+    best = max(counts.items(), key=lambda kv: kv[1], default=("en", 0))
+    return best[0] if best[1] >= 2 else "en"
+
+
+def _q(text: str) -> str:
+    """A TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+
+
+def _example(column: Column) -> str:
+    texts = column.texts
+    sample = texts[0] if texts else ""
+    sample = sample if len(sample) <= 40 else sample[:39] + "…"
+    return f"{len(texts)}/{len(column.values)} filled, e.g. {sample!r}"
+
+
+def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Column]) -> str:
+    """The drafted mapping as commented TOML; every placed line says which column and why."""
+    rows = len(next(iter(placed.values())).values) if placed else 0
+    language = _language([*placed.values(), *unplaced])
+    lines = [
+        f"# Drafted by `museion mapping draft` from {rows} records of {source}.",
+        "# Every line says which column it reads; check them, then run `museion check SOURCE`.",
+        "",
+        "[mapping]",
+        f"name = {_q(name)}",
+        f"language = {_q(language or 'en')}   # the language of the texts: change if wrong",
+        'version = "1"',
+        "",
+        "[object]",
+    ]
+
+    def line(key: str, value: str, column: Column) -> None:
+        lines.append(f"{key} = {value}   # {_example(column)}")
+
+    ident = placed.get("accession_number")
+    if ident is None:
+        lines.append('# id = "..."   # no column has a value in every record, each different')
+    else:
+        line("id", _q(ident.name), ident)
+        line("accession_number", _q(ident.name), ident)
+    simple = {
+        "title": "titles",
+        "credit_line": "credit_line",
+        "rights": "rights",
+        "provenance": "provenance",
+        "inscription": "inscription",
+        "distinguishing_features": "distinguishing_features",
+        "description": "description",
+        "web_page": "web_pages",
+        "image": "images",
+        "collection": "collections",
+    }
+    for column in _other_titles(placed, unplaced):
+        language = "ar" if _share(column.texts, _is_arabic) > 0.5 else ""
+        lines.append(
+            f"titles = [{_q(placed['title'].name)}, {{ path = {_q(column.name)}, "
+            f"language = {_q(language)} }}]   # {_example(column)}"
+        )
+        unplaced.remove(column)
+        simple.pop("title")
+    for field_name, key in simple.items():
+        if field_name in placed:
+            line(key, _q(placed[field_name].name), placed[field_name])
+    if "object_type" in placed:
+        column = placed["object_type"]
+        line("classification", f'{{ path = {_q(column.name)}, vocab = "object_type" }}', column)
+    if "materials" in placed:
+        column = placed["materials"]
+        line("medium", _q(column.name), column)
+        lines.append(
+            f"materials = {{ path = {_q(column.name)}, scan = true, vocab = "
+            '"material", unmatched = "skip" }'
+        )
+    if "subject" in placed:
+        lines += ["", "[object.subjects]"]
+        line("label", _q(placed["subject"].name), placed["subject"])
+        lines.append('vocab = "subject"')
+    _dimensions(lines, placed, line)
+    _production(lines, placed, line)
+    if "acquisition_date" in placed:
+        lines += ["", "[object.acquisition]"]
+        line("date", _q(placed["acquisition_date"].name), placed["acquisition_date"])
+    if unplaced:
+        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
+        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
+    return "\n".join(lines) + "\n"
+
+
+def _is_arabic(text: str) -> bool:
+    return sum(1 for c in text if _arabic(c)) > len(text) / 3
+
+
+def _other_titles(placed: dict[str, Column], unplaced: list[Column]) -> list[Column]:
+    """A second title column ("titre_ar", "titel_original"): its title in another language."""
+    if "title" not in placed:
+        return []
+    words = _vocabulary()[0]["title"][0]
+    for column in unplaced:
+        folded = _fold(column.name).split()
+        if column.texts and folded and " ".join(folded[:1]) in words:
+            return [column]
+    return []
+
+
+def _dimensions(lines: list[str], placed: dict[str, Column], line: Any) -> None:
+    numeric = [k for k in ("height", "width", "depth", "diameter", "weight") if k in placed]
+    if "dimensions" not in placed and not numeric:
+        return
+    lines += ["", "[object.dimensions]"]
+    if "dimensions" in placed:
+        line("statement", _q(placed["dimensions"].name), placed["dimensions"])
+        lines.append("parse = true   # read heights, widths ... out of the statement")
+    for key in numeric:
+        line(key, _q(placed[key].name), placed[key])
+    units = {u for k in numeric if k != "weight" for u in [placed[k].unit] if u}
+    if numeric:
+        known = len(units) == 1
+        unit = units.pop() if known else "cm"
+        guessed = "from the headers" if known else "a guess: check it"
+        lines.append(f"unit = {{ value = {_q(unit)} }}   # {guessed}")
+
+
+def _production(lines: list[str], placed: dict[str, Column], line: Any) -> None:
+    keys = ("date", "date_begin", "date_end", "place", "technique", "maker")
+    if not any(k in placed for k in keys):
+        return
+    lines += ["", "[object.production]"]
+    parts = [
+        f"{key} = {_q(placed[name].name)}"
+        for key, name in (("text", "date"), ("begin", "date_begin"), ("end", "date_end"))
+        if name in placed
+    ]
+    if parts:
+        lines.append(f"date = {{ {', '.join(parts)} }}")
+        for name in ("date", "date_begin", "date_end"):
+            if name in placed:
+                lines.append(f"#   {_q(placed[name].name)}: {_example(placed[name])}")
+    if "place" in placed:
+        line("places", _q(placed["place"].name), placed["place"])
+    if "technique" in placed:
+        column = placed["technique"]
+        lines.append(
+            f"techniques = {{ path = {_q(column.name)}, scan = true, vocab = "
+            f'"technique", unmatched = "skip" }}   # {_example(column)}'
+        )
+    if "maker" in placed:
+        lines += ["", "[object.production.creators]"]
+        line("name", _q(placed["maker"].name), placed["maker"])
+        for key, name in (
+            ("role", "maker_role"),
+            ("birth", "maker_birth"),
+            ("death", "maker_death"),
+        ):
+            if name in placed:
+                line(key, _q(placed[name].name), placed[name])
+
+
+def draft_mapping(
+    path: Path, *, name: str | None = None, sheet: str | int | None = None, header_row: int = 1
+) -> Draft:
+    """Profile ``path`` and draft its mapping (named ``name``, default the file's stem)."""
+    rows = sample_rows(path, sheet, header_row)
+    placed, unplaced = guess_columns(rows)
+    slug = name or re.sub(r"[^a-z0-9]+", "-", path.stem.casefold()).strip("-") or "partner"
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", slug):
+        raise ConfigError(f"{slug!r} is not a mapping name: use a-z, 0-9 and dashes")
+    where = f"{path.name}" + (f", sheet {sheet!r}" if sheet is not None else "")
+    text = render(slug, where, placed, unplaced)
+    return Draft(
+        text, {k: c.name for k, c in placed.items()}, [c.name for c in unplaced], len(rows)
+    )

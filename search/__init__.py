@@ -1,0 +1,44 @@
+"""Full-text and faceted search over the published objects, rebuilt with every publish.
+
+``build_snapshot_index`` indexes a snapshot beside it (the shell calls it at publish, before
+the ``CURRENT`` pointer switches); ``Searcher`` answers ``SearchRequest``s from the index of
+the snapshot ``CURRENT`` names. The engine (``SearchEngine``) is SQLite FTS5 (``FtsEngine``);
+a server engine can implement the same protocol. This package reads the store and the
+vocabulary; it never imports the ``museion`` shell.
+"""
+
+from .engine import (
+    FACET_KEYS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_QUERY_LENGTH,
+    Hit,
+    Range,
+    SearchEngine,
+    SearchRequest,
+    SearchResult,
+    parse_facets,
+)
+from .fts import FtsEngine
+from .snapshot import INDEX_SUFFIX, Searcher, build_snapshot_index, index_path
+from .text import index_forms, match_expression
+
+__all__ = [
+    "FACET_KEYS",
+    "INDEX_SUFFIX",
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "MAX_QUERY_LENGTH",
+    "FtsEngine",
+    "Hit",
+    "Range",
+    "SearchEngine",
+    "SearchRequest",
+    "SearchResult",
+    "Searcher",
+    "build_snapshot_index",
+    "index_forms",
+    "index_path",
+    "match_expression",
+    "parse_facets",
+]

@@ -1,0 +1,226 @@
+"""The search interface: what a query asks, what it answers, and what an engine must do.
+
+``SearchEngine`` is the seam for another engine: the embedded SQLite FTS5 index
+(``search.fts``) implements it today; a server engine (OpenSearch, Elasticsearch) would
+implement the same two methods — build from a published snapshot, answer a ``SearchRequest``
+— with one index (or alias) per snapshot, switched when the snapshot is published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from museion_errors import QueryError
+
+if TYPE_CHECKING:
+    from store import Store
+
+__all__ = [
+    "FACET_KEYS",
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "MAX_QUERY_LENGTH",
+    "Hit",
+    "Range",
+    "SearchEngine",
+    "SearchRequest",
+    "SearchResult",
+    "parse_facets",
+]
+
+FACET_KEYS = (
+    "partner",
+    "maker",
+    "type",
+    "material",
+    "place",
+    "date",
+    "has_image",
+    "longest_side_cm",
+)
+"""Facets, in the order they are shown. ``date`` takes a range (``1900..1950``, ``..1800``,
+``1900..``), ``has_image`` ``yes``/``no``, ``longest_side_cm`` ``<=N``, ``>=N`` or ``N..M``;
+the others take a value as the facet lists it (case and accents do not matter)."""
+VALUE_FACETS = ("partner", "maker", "type", "material", "place")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+MAX_QUERY_LENGTH = 500
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$")
+_PAIR = re.compile(r"^\s*([A-Za-z_]+)\s*(<=|>=|=)(.*)$")
+_BOUND = re.compile(rf"^\s*(<=|>=|<|>|=)?\s*({_NUMBER})\s*$")
+
+
+@dataclass(frozen=True)
+class Range:
+    """Inclusive bounds; None is open."""
+
+    low: float | None = None
+    high: float | None = None
+
+    @classmethod
+    def parse(cls, key: str, text: str) -> Range:
+        if match := _RANGE.match(text):
+            low, high = (float(g) if g is not None else None for g in match.groups())
+            if low is None and high is None:
+                raise QueryError(
+                    f"facet {key}: give at least one bound ({text!r})", http_status=400
+                )
+            if low is not None and high is not None and low > high:
+                raise QueryError(f"facet {key}: {text!r} ends before it begins", http_status=400)
+            return cls(low, high)
+        if match := _BOUND.match(text):
+            op, number = match.group(1) or "=", float(match.group(2))
+            if key == "date" and op == "=":
+                return cls(number, number)
+            return {
+                "<=": cls(None, number),
+                "<": cls(None, number),
+                ">=": cls(number, None),
+                ">": cls(number, None),
+                "=": cls(number, number),
+            }[op]
+        example = "1900..1950" if key == "date" else "<=100"
+        raise QueryError(
+            f"facet {key}: {text!r} is not a range (e.g. {key}={example})", http_status=400
+        )
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Value facets: OR within a key, AND across keys."""
+    date: Range | None = None
+    longest_side_cm: Range | None = None
+    has_image: bool | None = None
+    limit: int = 20
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_QUERY_LENGTH:
+            raise QueryError(
+                f"the query is longer than {MAX_QUERY_LENGTH} characters", http_status=400
+            )
+        if not 0 <= self.limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 0 and {MAX_LIMIT}", http_status=400)
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}", http_status=400)
+
+    def selected(self) -> list[tuple[str, str]]:
+        """Every facet filter as ``(key, value)`` text, as a URL or command line gives it."""
+        pairs = [(k, v) for k in VALUE_FACETS for v in self.facets.get(k, ())]
+        if self.date:
+            pairs.append(("date", _range_text(self.date)))
+        if self.has_image is not None:
+            pairs.append(("has_image", "yes" if self.has_image else "no"))
+        if self.longest_side_cm:
+            pairs.append(("longest_side_cm", _range_text(self.longest_side_cm, "<=")))
+        return pairs
+
+
+def _range_text(value: Range, prefix: str = "") -> str:
+    def num(x: float | None) -> str:
+        return "" if x is None else f"{x:g}"
+
+    if prefix and value.low is None and value.high is not None:
+        return f"{prefix}{num(value.high)}"
+    return f"{num(value.low)}..{num(value.high)}"
+
+
+def parse_facets(
+    pairs: list[str],
+    *,
+    partner: str | None = None,
+    text: str = "",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchRequest:
+    """A request from ``KEY=VALUE`` strings (the CLI's ``--facet``, the URL's ``facet``)."""
+    values: dict[str, list[str]] = {}
+    date = longest = None
+    has_image = None
+    if partner:
+        values.setdefault("partner", []).append(partner)
+    for pair in pairs:
+        match = _PAIR.match(pair)
+        if not match or not match.group(3).strip():
+            raise QueryError(f"facet {pair!r}: write KEY=VALUE", http_status=400)
+        key, op, value = match.group(1), match.group(2), match.group(3).strip()
+        if op != "=":  # longest_side_cm<=100
+            value = op + value
+        if key not in FACET_KEYS:
+            raise QueryError(
+                f"unknown facet {key!r}; facets: {', '.join(FACET_KEYS)}", http_status=400
+            )
+        if key == "date":
+            date = Range.parse(key, value)
+        elif key == "longest_side_cm":
+            longest = Range.parse(key, value)
+        elif key == "has_image":
+            if value.lower() not in ("yes", "no", "true", "false", "1", "0"):
+                raise QueryError(f"facet has_image: {value!r} is not yes or no", http_status=400)
+            has_image = value.lower() in ("yes", "true", "1")
+        else:
+            values.setdefault(key, []).append(value)
+    return SearchRequest(
+        text=text,
+        facets={k: tuple(dict.fromkeys(v)) for k, v in values.items()},
+        date=date,
+        longest_side_cm=longest,
+        has_image=has_image,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    title: str
+    title_language: str | None
+    partner: str
+    makers: list[str]
+    date: str | None
+    image: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "iri": self.iri,
+            "title": self.title,
+            "partner": self.partner,
+            "makers": self.makers,
+            "date": self.date,
+            "image": self.image,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    """Per facet key, value → number of matching objects (the most frequent values)."""
+    snapshot: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": self.facets,
+        }
+
+
+class SearchEngine(Protocol):
+    """An index of one published snapshot."""
+
+    def build(self, store: Store, target: Path, base_iri: str) -> int:
+        """Index every published object of ``store`` into ``target``; the number indexed."""
+        ...
+
+    def search(self, target: Path, request: SearchRequest) -> SearchResult:
+        """Answer ``request`` from the index at ``target``."""
+        ...

@@ -1,0 +1,65 @@
+"""The search index of a published snapshot: built beside it before ``CURRENT`` switches, and
+followed by readers through the same pointer, so a query never sees another snapshot's index.
+
+```
+published/<snapshot>/                 the Oxigraph snapshot
+published/<snapshot>.search.sqlite    its search index (written to .tmp, then renamed)
+published/CURRENT                     names the snapshot, and so the index
+```
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from museion_errors import StoreError
+from store import Store
+from store.snapshots import Pointer
+
+from .engine import SearchEngine, SearchRequest, SearchResult
+from .fts import FtsEngine
+
+__all__ = ["INDEX_SUFFIX", "Searcher", "build_snapshot_index", "index_path"]
+
+INDEX_SUFFIX = ".search.sqlite"
+
+
+def index_path(snapshot: Path) -> Path:
+    return snapshot.with_name(snapshot.name + INDEX_SUFFIX)
+
+
+def build_snapshot_index(
+    snapshot: Path, base_iri: str = "", engine: SearchEngine | None = None
+) -> int:
+    """Index a snapshot (opened read-only: the index is derived from exactly what readers
+    will read); the number of objects indexed."""
+    store = Store(snapshot, read_only=True)
+    try:
+        return (engine or FtsEngine()).build(store, index_path(snapshot), base_iri)
+    finally:
+        store.close()
+
+
+class Searcher:
+    """Searches whatever snapshot ``CURRENT`` names, noticing a publish with one ``stat``."""
+
+    def __init__(self, published_dir: Path, engine: SearchEngine | None = None) -> None:
+        self.pointer = Pointer(published_dir)
+        self.engine = engine or FtsEngine()
+        self._lock = threading.Lock()
+        self._seen: tuple[tuple[int, int, int] | None, Path | None] = (None, None)
+
+    def current(self) -> Path:
+        key = self.pointer.key()
+        with self._lock:
+            seen_key, path = self._seen
+            if key is None or key != seen_key or path is None:
+                path = self.pointer.current()
+                self._seen = (key, path)
+        if path is None:
+            raise StoreError("nothing is published yet; run `museion harvest` first")
+        return path
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self.engine.search(index_path(self.current()), request)

@@ -1,0 +1,284 @@
+"""Pages for persons, groups and places — reconciled across partners — and for partners.
+
+A reconciled entity (``{base}person/{id}``, a ``museion:Aggregate``) stands for several
+partners' records of one person; its page shows what each partner says (names, life dates
+and places, web pages), why Museion decided they are one (the ``owl:Axiom`` the
+reconciliation wrote: method, score, evidence), and the works, grouped by the partner that
+keeps them. A partner's own record of a person gets the same page with one source, and a
+link to the reconciled one. Three or four queries a page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode
+
+from mappings.vocab import AAT, CRM, MUSEION
+
+from .readers import (
+    Text,
+    Work,
+    iri_ref,
+    local_href,
+    pick,
+    select,
+    text_of,
+    union_over,
+    works_by_partner,
+    works_of,
+    year,
+)
+
+if TYPE_CHECKING:
+    from .executor import Worker
+
+__all__ = ["AgentPage", "PartnerPage", "agent_page", "partner_page"]
+
+MAX_WORKS = 300
+MAX_PARTNER_WORKS = 60
+
+
+@dataclass
+class Source:
+    """One partner's record of the entity, and how it was matched."""
+
+    iri: str
+    href: str
+    partner: str
+    partner_href: str
+    names: list[Text] = field(default_factory=list)
+    born: str = ""
+    died: str = ""
+    born_at: list[Text] = field(default_factory=list)
+    died_at: list[Text] = field(default_factory=list)
+    web_pages: list[str] = field(default_factory=list)
+    method: str = ""
+    score: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AgentPage:
+    iri: str
+    kind: str
+    """``person``, ``group`` or ``place``."""
+    name: Text
+    aggregate: bool
+    across: str = ""
+    """For a partner's own record: the page of the reconciled entity it belongs to."""
+    life: str = ""
+    sources: list[Source] = field(default_factory=list)
+    authorities: list[str] = field(default_factory=list)
+    works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
+    work_count: int = 0
+    people: list[tuple[Text, str, str]] = field(default_factory=list)
+    """For a place: (person, page, ``born``/``died``)."""
+
+
+@dataclass
+class PartnerPage:
+    iri: str
+    name: Text
+    source: str
+    homepage: str = ""
+    authorities: list[str] = field(default_factory=list)
+    work_count: int = 0
+    works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
+
+
+_KINDS = {
+    CRM.E21_Person.value: "person",
+    CRM.E74_Group.value: "group",
+    CRM.E53_Place.value: "place",
+}
+
+
+def kind_of(types: set[str]) -> str | None:
+    return next((_KINDS[t] for t in types if t in _KINDS), None)
+
+
+def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPage | None:
+    kind = kind_of(types)
+    if kind is None:
+        return None
+    base = worker.settings.base_iri
+    aggregate = MUSEION.Aggregate.value in types
+    ref = iri_ref(iri)
+    links = select(
+        worker,
+        f"""SELECT ?m ?method ?score ?evidence ?agg WHERE {{
+  {{ {ref} la:equivalent ?m }} UNION {{ BIND({ref} AS ?m) }}
+  OPTIONAL {{ ?link owl:annotatedSource {ref} ; owl:annotatedTarget ?m ;
+                    museion:method ?method .
+             OPTIONAL {{ ?link museion:score ?score }}
+             OPTIONAL {{ ?link museion:evidence ?evidence }} }}
+  OPTIONAL {{ ?agg la:equivalent {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
+}}""",
+    )
+    page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
+    sources: dict[str, Source] = {}
+    for row in links:
+        member = row.get("m")
+        if not isinstance(member, NamedNode):
+            continue
+        if isinstance(row.get("agg"), NamedNode):
+            page.across = local_href(text_of(row["agg"]).value, base)
+        if not member.value.startswith(base):
+            if member.value not in page.authorities:
+                page.authorities.append(member.value)
+            continue
+        if member.value == iri and aggregate:
+            continue
+        source = sources.get(member.value)
+        if source is None:
+            partner = _partner_of(member.value, base)
+            source = Source(member.value, local_href(member.value, base), partner, "")
+            source.partner_href = local_href(partner, base) if partner else ""
+            sources[member.value] = source
+        if "method" in row:
+            source.method = text_of(row["method"]).value
+        if "score" in row:
+            source.score = text_of(row["score"]).value
+        evidence = text_of(row["evidence"]).value if "evidence" in row else ""
+        if evidence and evidence not in source.evidence:
+            source.evidence.append(evidence)
+    own = [iri] if aggregate else []
+    facts = _facts(worker, [*own, *sources], [s.partner for s in sources.values() if s.partner])
+    partner_names = {p: pick(facts[p]["label"], lang) for p in facts if "partner/" in p}
+    for source in sources.values():
+        f = facts.get(source.iri, {})
+        source.names = list(dict.fromkeys(f.get("name", []) or f.get("label", [])))
+        source.born = _first(f.get("born"))
+        source.died = _first(f.get("died"))
+        source.born_at = list(dict.fromkeys(f.get("born_at", [])))
+        source.died_at = list(dict.fromkeys(f.get("died_at", [])))
+        source.web_pages = [t.value for t in dict.fromkeys(f.get("page", []))]
+        shown = partner_names.get(source.partner)
+        source.partner = shown.value if shown else source.partner.rsplit("/", 1)[-1]
+        for authority in f.get("authority", []):
+            if authority.value not in page.authorities:
+                page.authorities.append(authority.value)
+    page.sources = sorted(sources.values(), key=lambda s: s.partner.casefold())
+    names = facts.get(iri, {}).get("label", []) or [n for s in page.sources for n in s.names]
+    page.name = pick(names, lang) or Text(iri)
+    born = sorted({s.born for s in page.sources if s.born})
+    died = sorted({s.died for s in page.sources if s.died})
+    if born or died:
+        page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
+    members = list(sources) or [iri]
+    relation = "place" if kind == "place" else "maker"
+    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
+    page.works = works_by_partner(works)
+    if kind == "place":
+        page.people = _people_of_place(worker, members)
+    return page
+
+
+def _partner_of(member: str, base: str) -> str:
+    """The partner whose record minted ``member`` (``{base}{source}/person/…``)."""
+    source = member[len(base) :].split("/", 1)[0]
+    return f"{base}partner/{source}" if source else ""
+
+
+def _first(texts: list[Text] | None) -> str:
+    return texts[0].value if texts else ""
+
+
+Facts = dict[str, dict[str, list[Text]]]
+
+
+def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
+    base = _string(worker.settings.base_iri)
+    branches = [
+        """?m crm:P1_is_identified_by ?n . ?n crm:P190_has_symbolic_content ?v .
+     OPTIONAL { ?n crm:P2_has_type ?k } BIND("name" AS ?what)""",
+        '?m rdfs:label ?v BIND("label" AS ?what)',
+        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
+              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
+        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
+              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
+        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P7_took_place_at/rdfs:label ?v
+           BIND("born_at" AS ?what)""",
+        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P7_took_place_at/rdfs:label ?v
+           BIND("died_at" AS ?what)""",
+        """?m crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+           BIND("page" AS ?what)""",
+        f"""?m la:equivalent ?v FILTER(!STRSTARTS(STR(?v), {base}))
+           BIND("authority" AS ?what)""",
+    ]
+    iris = list(dict.fromkeys([*members, *partners]))
+    rows = select(
+        worker, f"SELECT ?m ?what ?v ?k WHERE {{\n  {union_over('m', iris, branches)}\n}}"
+    )
+    facts: Facts = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        m, what, v = row.get("m"), row.get("what"), row.get("v")
+        if not (isinstance(m, NamedNode) and isinstance(what, Literal) and v is not None):
+            continue
+        if what.value == "name" and text_of(row.get("k", Literal(""))).value == AAT.SORT_NAME.value:
+            continue  # "Picasso, Pablo" is for sorting; the display name says the same
+        value = Text(year(v)) if what.value in ("born", "died") else text_of(v)
+        facts[m.value][what.value].append(value)
+    return facts
+
+
+def _string(text: str) -> str:
+    return str(Literal(text))
+
+
+def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str, str]]:
+    born_or_died = [
+        '?p crm:P98i_was_born/crm:P7_took_place_at ?m BIND("born" AS ?what)',
+        '?p crm:P100i_died_in/crm:P7_took_place_at ?m BIND("died" AS ?what)',
+    ]
+    # The subquery is evaluated first: joined directly, the labels would be read first.
+    rows = select(
+        worker,
+        f"""SELECT ?p ?what (SAMPLE(?label) AS ?name) (SAMPLE(?agg) AS ?across) WHERE {{
+  {{ SELECT DISTINCT ?p ?what WHERE {{ {union_over("m", members, born_or_died)} }} }}
+  ?p rdfs:label ?label .
+  OPTIONAL {{ ?agg la:equivalent ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
+}} GROUP BY ?p ?what LIMIT 200""",
+    )
+    base = worker.settings.base_iri
+    seen: dict[tuple[str, str], tuple[Text, str, str]] = {}
+    for row in rows:
+        person = row.get("across") or row.get("p")
+        if not isinstance(person, NamedNode):
+            continue
+        what = text_of(row.get("what", Literal(""))).value
+        seen.setdefault(
+            (person.value, what),
+            (text_of(row.get("name", Literal(""))), local_href(person.value, base), what),
+        )
+    return sorted(seen.values(), key=lambda p: (p[2], p[0].value.casefold()))
+
+
+def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
+    base = worker.settings.base_iri
+    source = iri[len(base) :].split("/", 1)[-1]
+    ref = iri_ref(iri)
+    rows = select(
+        worker,
+        f"""SELECT ?what ?v WHERE {{
+  {{ {ref} rdfs:label ?v BIND("label" AS ?what) }}
+  UNION {{ {ref} crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+           BIND("page" AS ?what) }}
+  UNION {{ {ref} la:equivalent ?v BIND("authority" AS ?what) }}
+}}""",
+    )
+    facts: dict[str, list[Text]] = defaultdict(list)
+    for row in rows:
+        if "what" in row and "v" in row:
+            facts[text_of(row["what"]).value].append(text_of(row["v"]))
+    if not facts.get("label"):
+        return None
+    page = PartnerPage(iri=iri, name=pick(facts["label"], lang) or Text(source), source=source)
+    page.homepage = _first(facts.get("page"))
+    page.authorities = [t.value for t in facts.get("authority", [])]
+    works, page.work_count = works_of(worker, "keeper", [iri], MAX_PARTNER_WORKS, lang)
+    page.works = works_by_partner(works)
+    return page

@@ -1,0 +1,256 @@
+"""The reader's language: UI strings in English, French and Arabic, and text direction.
+
+Templates write every user-visible string in English, ``{{ _("Search") }}``; the catalogues in
+``sparql/data/i18n/*.toml`` (one per part of the UI, merged: ``[fr]`` and ``[ar]`` tables
+mapping the English text to its translation) give the other languages. A string with no
+translation stays English, so a missing entry shows as English rather than as nothing.
+
+Which language a request gets: a ``lang`` query parameter (the language menu's links; it is
+remembered in a cookie), else that cookie, else the best ``Accept-Language`` match, else
+English. :class:`LanguageMiddleware` decides once per request and leaves the answer in
+``request.state.ui_lang``; pages are rendered with :func:`render`, which makes ``_``,
+``ui_lang`` and ``ui_dir`` mean that language while the template renders — the environment is
+shared by every request, so the language travels in a context variable, not in its globals.
+
+Data texts carry their own language: ``{{ literal_language|lang_attrs }}`` writes
+``lang="ar" dir="rtl"`` on the element that holds one, so an Arabic title reads right to
+left inside an English page, and an English one left to right inside an Arabic page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, MutableMapping
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from jinja2 import Environment, Template
+from markupsafe import Markup, escape
+
+__all__ = [
+    "COOKIE",
+    "DEFAULT",
+    "LANGUAGES",
+    "LanguageMiddleware",
+    "catalogue",
+    "direction",
+    "gettext",
+    "install",
+    "lang_attrs",
+    "negotiate_language",
+    "render",
+    "translate",
+    "using",
+]
+
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
+"""The UI languages, each with its own name for itself (what the language menu shows)."""
+DEFAULT = "en"
+COOKIE = "museion_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+_RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"}
+_RTL_LANGUAGES = {
+    "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr", "ug",
+    "ur", "yi", "az-arab", "ota", "prs", "pnb", "lrc", "mzn", "glk", "bal", "khw",
+}  # fmt: skip
+_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("museion_ui_lang", default=DEFAULT)
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every ``sparql/data/i18n/*.toml`` merged: language → English text → translation."""
+    merged: dict[str, dict[str, str]] = {code: {} for code in LANGUAGES if code != DEFAULT}
+    folder = resources.files("sparql").joinpath("data/i18n")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for code, table in data.items():
+            if code in merged and isinstance(table, dict):
+                merged[code].update({str(k): str(v) for k, v in table.items()})
+    return merged
+
+
+def translate(text: str, lang: str) -> str:
+    """``text`` (English) in ``lang``; English when the catalogue has no translation."""
+    if lang == DEFAULT:
+        return text
+    return catalogue().get(lang, {}).get(text, text)
+
+
+def gettext(text: str, **values: Any) -> str:
+    """``_("{n} works", n=3)``: the translation in the language being rendered, filled in.
+
+    Values are filled in after translating, so translators move ``{n}`` where their grammar
+    wants it."""
+    out = translate(text, _current.get())
+    return out.format(**values) if values else out
+
+
+@contextlib.contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Render (or translate) in ``lang`` inside the block."""
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def direction(tag: str | None) -> str:
+    """``rtl`` for a language tag written right to left (``ar``, ``fa``, ``he``, ``ur``, any
+    ``-Arab`` script subtag), else ``ltr``."""
+    if not tag:
+        return "ltr"
+    parts = tag.lower().split("-")
+    if any(part in _RTL_SCRIPTS for part in parts[1:]):
+        return "rtl"
+    if any(part == "latn" for part in parts[1:]):
+        return "ltr"
+    return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
+
+
+def lang_attrs(tag: str | None) -> Markup:
+    """The ``lang`` and ``dir`` attributes for a text in language ``tag``; ``dir="auto"``
+    when the text has no tag (the browser then goes by its first strong character)."""
+    if not tag or not _TAG.match(tag):
+        return Markup('dir="auto"')
+    return Markup('lang="{}" dir="{}"').format(escape(tag), direction(tag))
+
+
+def negotiate_language(
+    param: str | None, cookie: str | None, accept_language: str | None
+) -> tuple[str, bool]:
+    """The UI language for a request, and whether it came from the ``lang`` parameter (the
+    switch, which the cookie should then remember)."""
+    if param and param.lower() in LANGUAGES:
+        return param.lower(), True
+    if cookie and cookie in LANGUAGES:
+        return cookie, False
+    best, best_q = DEFAULT, 0.0
+    for item in (accept_language or "").split(","):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for param_text in params.split(";"):
+            key, _, value = param_text.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        # Strictly greater: of equal weights the first listed wins.
+        if primary in LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best, False
+
+
+def _menu(lang: str, here: str) -> list[dict[str, str]]:
+    """The language menu's links: the same page (path and query kept) in each language."""
+    path, _, query = here.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "href": f"{path}?{urlencode([*kept, ('lang', code)])}",
+            "current": "true" if code == lang else "",
+        }
+        for code, name in LANGUAGES.items()
+    ]
+
+
+def render(template: Template, lang: str, here: str = "", **context: Any) -> str:
+    """``template`` rendered for a reader of ``lang``; ``here`` (path and query of the page)
+    lets the language menu link to this same page in the other languages."""
+    lang = lang if lang in LANGUAGES else DEFAULT
+    with using(lang):
+        return template.render(
+            ui_lang=lang,
+            ui_dir=direction(lang),
+            ui_languages=_menu(lang, here or "/"),
+            **context,
+        )
+
+
+def install(env: Environment) -> Environment:
+    """Give ``env`` the ``_`` function, ``lang_attrs`` filter and English defaults."""
+    env.globals["_"] = gettext
+    env.globals["ui_lang"] = DEFAULT
+    env.globals["ui_dir"] = "ltr"
+    env.globals["ui_languages"] = _menu(DEFAULT, "/")
+    env.filters["lang_attrs"] = lang_attrs
+    return env
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+
+
+class LanguageMiddleware:
+    """Decides each request's UI language (``scope["state"]["ui_lang"]``, which Starlette
+    shows as ``request.state.ui_lang``); remembers a ``lang`` switch in a cookie, and marks
+    HTML answers with ``Content-Language`` and ``Vary: Accept-Language, Cookie``."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        cookie = _cookie(headers.get("cookie", ""), COOKIE)
+        lang, switched = negotiate_language(
+            query.get("lang"), cookie, headers.get("accept-language")
+        )
+        scope.setdefault("state", {})["ui_lang"] = lang
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                content_type = next((v for k, v in raw if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html"):
+                    raw.append((b"content-language", lang.encode()))
+                    raw = _add_vary(raw, b"Accept-Language, Cookie")
+                if switched:
+                    raw.append(
+                        (
+                            b"set-cookie",
+                            f"{COOKIE}={lang}; Path=/; Max-Age={COOKIE_MAX_AGE}; "
+                            "SameSite=Lax".encode(),
+                        )
+                    )
+                message["headers"] = raw
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)
+
+
+def _headers(scope: Scope) -> Mapping[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value.strip('"')
+    return None
+
+
+def _add_vary(raw: list[tuple[bytes, bytes]], value: bytes) -> list[tuple[bytes, bytes]]:
+    for i, (key, existing) in enumerate(raw):
+        if key.lower() == b"vary":
+            raw[i] = (key, existing + b", " + value)
+            return raw
+    return [*raw, (b"vary", value)]

@@ -1,0 +1,447 @@
+"""The object page: a work as a curator reads it — image, title, makers, date, materials,
+dimensions, inscriptions, credit line, lender, rights — instead of a tree of statements.
+
+Three queries: the object's record graph (every node minted under the object comes with
+it), then the labels, life dates and aggregates of what that graph links to (makers,
+partner, types, materials), then the makers' other works through the reconciled aggregates
+(``la:equivalent`` from a ``museion:Aggregate`` to each partner's record of the person).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode
+
+from mappings.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
+
+from .i18n import gettext as _
+from .readers import (
+    Text,
+    Work,
+    iiif_id,
+    iri_ref,
+    local_href,
+    pick,
+    select,
+    text_of,
+    thumbnail,
+    union_over,
+    works_by_partner,
+    works_of,
+    year,
+)
+
+if TYPE_CHECKING:
+    from .executor import Worker
+
+__all__ = ["ObjectPage", "object_page"]
+
+MAX_OTHER_WORKS = 120
+
+_DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
+_DIMENSION_NAMES = {
+    AAT.HEIGHT.value: "height",
+    AAT.WIDTH.value: "width",
+    AAT.DEPTH.value: "depth",
+    AAT.LENGTH.value: "length",
+    AAT.DIAMETER.value: "diameter",
+    AAT.THICKNESS.value: "thickness",
+    AAT.WEIGHT.value: "weight",
+}
+_UNITS = {
+    AAT.MILLIMETRES.value: "mm",
+    AAT.CENTIMETRES.value: "cm",
+    AAT.METRES.value: "m",
+    AAT.INCHES.value: "in",
+    AAT.FEET.value: "ft",
+    AAT.GRAMS.value: "g",
+    AAT.KILOGRAMS.value: "kg",
+    AAT.POUNDS.value: "lb",
+    AAT.OUNCES.value: "oz",
+}
+_ATTRIBUTIONS = {AAT.POSSIBLY.value: "possibly by", AAT.PROBABLY.value: "probably by"}
+_QUALIFIER = re.compile(
+    r"^(attributed to|possibly|probably|workshop of|studio of|circle of|school of|"
+    r"follower of|manner of|style of|copy after|formerly attributed)\b",
+    re.IGNORECASE,
+)
+_STATEMENTS = {
+    AAT.MATERIAL_STATEMENT.value: "medium",
+    AAT.DIMENSION_STATEMENT.value: "dimensions",
+    AAT.DESCRIPTION.value: "description",
+    AAT.CREDIT_LINE.value: "credit",
+    AAT.RIGHTS_STATEMENT.value: "rights",
+    AAT.PROVENANCE_STATEMENT.value: "provenance",
+    AAT.INSCRIPTION.value: "inscription",
+    AAT.INSCRIPTIONS.value: "inscription",
+    AAT.PRODUCTION_STATEMENT.value: "production",
+}
+
+
+@dataclass
+class Maker:
+    iri: str
+    name: Text
+    href: str
+    life: str = ""
+    role: str = ""
+    attribution: str = ""
+    influence: bool = False
+    """The work is *after* this maker (``P15_was_influenced_by``), not by them."""
+    across: str = ""
+    """The maker's page across partners (the reconciled aggregate)."""
+
+
+@dataclass
+class Image:
+    src: str
+    thumb: str
+    iiif: str = ""
+    """The IIIF Image API service (``…/info.json``) when the partner serves one."""
+
+
+@dataclass
+class Dimensions:
+    part: str
+    """``""`` for the object itself, else the part's label (``frame``)."""
+    cm: str
+    """The figures, ``48 × 62.3 cm`` (and a weight)."""
+    names: str = ""
+    """What the figures measure, in the reader's language: ``height × width``."""
+    original: str = ""
+    """The partner's own figures when they were not in centimetres."""
+
+
+@dataclass
+class ObjectPage:
+    iri: str
+    title: Text
+    other_titles: list[Text] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    makers: list[Maker] = field(default_factory=list)
+    date: str = ""
+    types: list[Text] = field(default_factory=list)
+    materials: list[Text] = field(default_factory=list)
+    statements: dict[str, list[Text]] = field(default_factory=dict)
+    """``medium``, ``credit``, ``rights``, ``inscription``… → texts."""
+    inscriptions: list[Text] = field(default_factory=list)
+    dimensions: list[Dimensions] = field(default_factory=list)
+    accession: list[str] = field(default_factory=list)
+    lender: Text | None = None
+    lender_href: str = ""
+    lender_homepage: str = ""
+    rights_links: list[tuple[str, str]] = field(default_factory=list)
+    web_pages: list[str] = field(default_factory=list)
+    places: list[tuple[Text, str]] = field(default_factory=list)
+    techniques: list[Text] = field(default_factory=list)
+    other_works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
+    other_maker: str = ""
+
+
+Graph = dict[str, dict[str, list[object]]]
+About = dict[str, dict[str, list[Text]]]
+
+
+@dataclass
+class _Context:
+    about: About
+    """What the second query found about each linked IRI: ``label``, ``born``, ``died``,
+    ``aggregate``, ``page``."""
+    lang: str
+    base: str
+
+    def label(self, node: str) -> Text:
+        texts = self.about.get(node, {}).get("label", [])
+        return pick(texts, self.lang) or Text(node.rsplit("/", 1)[-1])
+
+
+def _record_graph(worker: Worker, iri: str) -> Graph:
+    """Every statement of the record graph(s) that type ``iri`` as an object."""
+    rows = select(
+        worker,
+        f"""SELECT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ {iri_ref(iri)} a {iri_ref(CRM.E22_Human_Made_Object.value)} }}
+  GRAPH ?g {{ ?s ?p ?o }}
+}}""",
+    )
+    graph: Graph = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        s, p, o = row.get("s"), row.get("p"), row.get("o")
+        if isinstance(s, NamedNode) and isinstance(p, NamedNode) and o is not None:
+            graph[s.value][p.value].append(o)
+    return graph
+
+
+def _out(graph: Graph, node: str, prop: NamedNode) -> list[object]:
+    return graph.get(node, {}).get(prop.value, [])
+
+
+def _nodes(graph: Graph, node: str, prop: NamedNode) -> list[str]:
+    return [t.value for t in _out(graph, node, prop) if isinstance(t, NamedNode)]
+
+
+def _texts(graph: Graph, node: str) -> list[Text]:
+    return [text_of(t) for t in _out(graph, node, CRM.P190_has_symbolic_content)]
+
+
+def _types(graph: Graph, node: str) -> set[str]:
+    return set(_nodes(graph, node, CRM.P2_has_type))
+
+
+def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
+    """The page's content, or None when ``iri`` is not an object with a record graph."""
+    graph = _record_graph(worker, iri)
+    if iri not in graph:
+        return None
+    base = worker.settings.base_iri
+    linked = _linked(graph, iri)
+    about = _about(worker, linked)
+
+    ctx = _Context(about, lang, base)
+    label = ctx.label
+
+    titles = [
+        (t, _types(graph, name))
+        for name in _nodes(graph, iri, CRM.P1_is_identified_by)
+        if CRM.E33_E41_Linguistic_Appellation in _out(graph, name, RDF.type)
+        for t in _texts(graph, name)
+    ]
+    if not titles:
+        titles = [(text_of(t), set()) for t in _out(graph, iri, RDFS.label)]
+    primary = [t for t, kinds in titles if AAT.PRIMARY_NAME.value in kinds]
+    title = next((t for t, _k in titles if t.lang.split("-")[0] == lang), None)
+    title = title or pick(primary, lang) or pick([t for t, _k in titles], lang) or Text(iri)
+    page = ObjectPage(iri=iri, title=title)
+    page.other_titles = list(dict.fromkeys(t for t, _k in titles if t != title))
+    page.accession = [
+        text.value
+        for name in _nodes(graph, iri, CRM.P1_is_identified_by)
+        if AAT.ACCESSION_NUMBER.value in _types(graph, name)
+        for text in _texts(graph, name)
+    ]
+    page.images = _images(graph, iri)
+    page.types = [label(t) for t in _nodes(graph, iri, CRM.P2_has_type)]
+    page.materials = [label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)]
+    _statements(graph, iri, page)
+    _production(graph, iri, page, ctx)
+    page.dimensions = _dimensions(graph, iri, "", lang)
+    for part in _parts(graph, iri):
+        part_label = pick([text_of(t) for t in _out(graph, part, RDFS.label)], lang)
+        page.dimensions += _dimensions(graph, part, part_label.value if part_label else "", lang)
+    for keeper in _nodes(graph, iri, CRM.P50_has_current_keeper)[:1]:
+        page.lender = label(keeper)
+        page.lender_href = local_href(keeper, base)
+        pages = about.get(keeper, {}).get("page", [])
+        page.lender_homepage = pages[0].value if pages else ""
+    for right in _nodes(graph, iri, CRM.P104_is_subject_to):
+        for kind in _nodes(graph, right, CRM.P2_has_type):
+            page.rights_links.append((label(kind).value, kind))
+    for subject_of in _nodes(graph, iri, CRM.P129i_is_subject_of):
+        for carrier in _nodes(graph, subject_of, LA.digitally_carried_by):
+            page.web_pages += [text_of(p).value for p in _out(graph, carrier, LA.access_point)]
+    _other_works(worker, page, about, lang)
+    return page
+
+
+def _parts(graph: Graph, iri: str) -> list[str]:
+    """The object's parts (frame, mount), whichever way the record links them."""
+    parts = _nodes(graph, iri, CRM.P46_is_composed_of)
+    for node in graph:
+        if iri in _nodes(graph, node, CRM.P46i_forms_part_of) and node not in parts:
+            parts.append(node)
+    return sorted(parts)
+
+
+def _linked(graph: Graph, iri: str) -> set[str]:
+    """IRIs the record links to outside itself: makers, partner, types, materials, places."""
+    out = set()
+    for props in graph.values():
+        for values in props.values():
+            for value in values:
+                if isinstance(value, NamedNode) and not value.value.startswith(iri):
+                    out.add(value.value)
+    return out - {n.value for n in (RDF.type, DIG.D1_Digital_Object)}
+
+
+def _about(worker: Worker, iris: set[str]) -> About:
+    """Labels of linked things; life dates and aggregates of makers; partners' home pages."""
+    if not iris:
+        return {}
+    aggregate = iri_ref(MUSEION.Aggregate.value)
+    branches = [
+        '?x rdfs:label ?v BIND("label" AS ?what)',
+        """?x (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
+              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
+        """?x (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
+              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
+        f'?v la:equivalent ?x ; a {aggregate} BIND("aggregate" AS ?what)',
+        f'?a la:equivalent ?x ; a {aggregate} ; la:equivalent ?v BIND("member" AS ?what)',
+        """?x crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+           BIND("page" AS ?what)""",
+    ]
+    rows = select(
+        worker, f"SELECT ?x ?what ?v WHERE {{\n  {union_over('x', sorted(iris), branches)}\n}}"
+    )
+    about: About = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        x, what, v = row.get("x"), row.get("what"), row.get("v")
+        if isinstance(x, NamedNode) and isinstance(what, Literal) and v is not None:
+            if what.value in ("born", "died"):
+                about[x.value][what.value].append(Text(year(v)))
+            else:
+                about[x.value][what.value].append(text_of(v))
+    return about
+
+
+def _images(graph: Graph, iri: str) -> list[Image]:
+    images = []
+    for visual in _nodes(graph, iri, CRM.P138i_has_representation):
+        for digital in _nodes(graph, visual, LA.digitally_shown_by):
+            for point in _out(graph, digital, LA.access_point):
+                url = getattr(point, "value", "")
+                ident = iiif_id(url)
+                src = f"{ident}/full/!1200,1200/0/default.jpg" if ident else url
+                info = f"{ident}/info.json" if ident else ""
+                images.append(Image(src=src, thumb=thumbnail(url, 160), iiif=info))
+    return images
+
+
+def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
+    for statement in _nodes(graph, iri, CRM.P67i_is_referred_to_by):
+        kinds = [_STATEMENTS[k] for k in _types(graph, statement) if k in _STATEMENTS]
+        for text in _texts(graph, statement):
+            page.statements.setdefault(kinds[0] if kinds else "note", []).append(text)
+    for carried in _nodes(graph, iri, CRM.P128_carries):
+        page.inscriptions += _texts(graph, carried)
+    page.inscriptions += page.statements.pop("inscription", [])
+
+
+def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None:
+    label, base = ctx.label, ctx.base
+    for production in _nodes(graph, iri, CRM.P108i_was_produced_by):
+        for span in _nodes(graph, production, CRM.P4_has_time_span):
+            names = [
+                t for n in _nodes(graph, span, CRM.P1_is_identified_by) for t in _texts(graph, n)
+            ]
+            if names:
+                page.date = names[0].value
+            else:
+                begin = [year(v) for v in _out(graph, span, CRM.P82a_begin_of_the_begin)]
+                end = [year(v) for v in _out(graph, span, CRM.P82b_end_of_the_end)]
+                page.date = "–".join(dict.fromkeys(begin[:1] + end[:1]))
+        page.techniques += [
+            label(t) for t in _nodes(graph, production, CRM.P32_used_general_technique)
+        ]
+        for place in _nodes(graph, production, CRM.P7_took_place_at):
+            page.places.append((label(place), local_href(place, base)))
+        parts = [(production, set[str]())] + [
+            (part, _types(graph, part)) for part in _nodes(graph, production, CRM.P9_consists_of)
+        ]
+        for node, kinds in parts:
+            attribution = next((_ATTRIBUTIONS[k] for k in kinds if k in _ATTRIBUTIONS), "")
+            roles = [
+                label(k).value for k in kinds if k not in _ATTRIBUTIONS and k != AAT.ARTIST.value
+            ]
+            # A partner's role that qualifies the attribution ("attributed to", "workshop
+            # of") reads before the name, as a catalogue writes it, not as a role after it.
+            qualifiers = [r for r in roles if _QUALIFIER.match(r)]
+            if qualifiers and not attribution:
+                attribution = qualifiers[0]
+            roles = [r for r in roles if r not in qualifiers]
+            for actor in _nodes(graph, node, CRM.P14_carried_out_by):
+                page.makers.append(_maker(actor, ctx, ", ".join(roles), attribution))
+        for actor in _nodes(graph, production, CRM.P15_was_influenced_by):
+            maker = _maker(actor, ctx, "", "")
+            maker.influence = True
+            page.makers.append(maker)
+
+
+def _maker(actor: str, ctx: _Context, role: str, attribution: str) -> Maker:
+    facts = ctx.about.get(actor, {})
+    born = facts.get("born", [Text("")])[0].value
+    died = facts.get("died", [Text("")])[0].value
+    life = f"{born}–{died}" if born and died else (f"{_('born')} {born}" if born else "")
+    if died and not born:
+        life = f"{_('died')} {died}"
+    aggregates = facts.get("aggregate", [])
+    return Maker(
+        iri=actor,
+        name=ctx.label(actor),
+        href=local_href(actor, ctx.base),
+        life=life,
+        role=role,
+        attribution=attribution,
+        across=local_href(aggregates[0].value, ctx.base) if aggregates else "",
+    )
+
+
+def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:
+    """``48 × 62.3 cm`` (height × width × depth, then diameter…; weight apart), and the
+    partner's own figures when Museion converted them."""
+    computed: list[str] = []
+    original: list[str] = []
+    for dim in _nodes(graph, node, CRM.P43_has_dimension):
+        assigned = _nodes(graph, dim, CRM.P141i_was_assigned_by)
+        is_computed = any(AAT.COMPUTER_GENERATED.value in _types(graph, a) for a in assigned)
+        (computed if is_computed else original).append(dim)
+
+    def line(dims: list[str]) -> tuple[str, str]:
+        """The figures and what they measure."""
+        sizes: dict[str, tuple[float, str]] = {}
+        weight = ""
+        for dim in dims:
+            kinds = _types(graph, dim)
+            values = [getattr(v, "value", "") for v in _out(graph, dim, CRM.P90_has_value)]
+            units = [_UNITS.get(u, "") for u in _nodes(graph, dim, CRM.P91_has_unit)]
+            if not values:
+                continue
+            try:
+                value = float(values[0])
+            except ValueError:
+                continue
+            unit = units[0] if units else ""
+            if AAT.WEIGHT.value in kinds:
+                weight = f"{_number(value, lang)} {unit}".strip()
+                continue
+            kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
+            sizes[kind] = (value, unit)
+        order = [k.value for k in _DIMENSION_ORDER] + [""]
+        shown = [k for k in order if k in sizes]
+        if not shown:
+            return weight, ""
+        unit_set = {sizes[k][1] for k in shown}
+        figures = " × ".join(_number(sizes[k][0], lang) for k in shown)
+        names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
+        text = f"{figures} {unit_set.pop() if len(unit_set) == 1 else ''}".strip()
+        return (f"{text}; {weight}" if weight else text), names
+
+    if computed:
+        cm, names = line(computed)
+        theirs, _names = line(original)
+        return [Dimensions(part, cm, names, theirs)] if cm else []
+    cm, names = line(original)
+    return [Dimensions(part, cm, names)] if cm else []
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:
+    """Other works by the first maker, through the maker's reconciled aggregate: at every
+    partner that has the same person (the object's own partner last)."""
+    maker = next((m for m in page.makers if not m.influence), None)
+    if maker is None:
+        return
+    members = [maker.iri, *(t.value for t in about.get(maker.iri, {}).get("member", []))]
+    works, _count = works_of(worker, "maker", members, MAX_OTHER_WORKS + 1, lang)
+    works = [w for w in works if w.iri != page.iri][:MAX_OTHER_WORKS]
+    lender = page.lender.value if page.lender else ""
+    groups = works_by_partner(works)
+    page.other_works = [g for g in groups if g[0] != lender] + [g for g in groups if g[0] == lender]
+    page.other_maker = maker.name.value

@@ -1,0 +1,210 @@
+"""``GET /search``: the search page (HTML) and its JSON answer, from the published index.
+
+The index is one SQLite file per snapshot, queried in a few milliseconds, so the HTTP worker
+answers it in a thread (``run_in_threadpool``) instead of a query process: no pickling of the
+answer between processes, and SQLite releases the GIL while it works. ``Searcher`` follows
+``CURRENT`` exactly as the query processes do, so a publish is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from museion_errors import MuseionError, QueryError, StoreError
+from search import FACET_KEYS, MAX_LIMIT, Searcher, SearchRequest, SearchResult, parse_facets
+
+from . import i18n
+from .pages import templates
+
+__all__ = ["search_endpoint"]
+
+PAGE_SIZE = 20
+FACET_LABELS = {
+    "partner": "Lender",
+    "maker": "Maker",
+    "type": "Object type",
+    "material": "Material",
+    "place": "Place",
+    "date": "Date",
+    "has_image": "Image",
+    "longest_side_cm": "Longest side (cm)",
+}
+
+
+def _render(request: Request, **context: Any) -> str:
+    """The search page in the reader's language (chosen by ``i18n.LanguageMiddleware``)."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
+    return i18n.render(templates().get_template("search.html"), lang, here, nav="search", **context)
+
+
+def _int(request: Request, name: str, default: int) -> int:
+    text = request.query_params.get(name, "")
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise QueryError(f"{name} must be a whole number, not {text!r}", http_status=400) from None
+
+
+def _form_facets(request: Request) -> list[str]:
+    """``facet=KEY=VALUE`` (repeated), plus the HTML form's range inputs."""
+    params = request.query_params
+    pairs = [p for p in params.getlist("facet") if p]
+    low, high = params.get("date_from", "").strip(), params.get("date_to", "").strip()
+    if low or high:
+        pairs = [p for p in pairs if not p.startswith("date=")] + [f"date={low}..{high}"]
+    longest = params.get("longest_max", "").strip()
+    if longest:
+        pairs = [p for p in pairs if not p.startswith("longest_side_cm")]
+        pairs.append(f"longest_side_cm<={longest}")
+    return pairs
+
+
+def read_request(request: Request) -> SearchRequest:
+    params = request.query_params
+    limit = _int(request, "limit", PAGE_SIZE)
+    page = _int(request, "page", 0)
+    offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
+    return parse_facets(
+        _form_facets(request),
+        partner=params.get("partner") or None,
+        text=params.get("q", "").strip(),
+        limit=min(limit, MAX_LIMIT) if limit >= 0 else limit,
+        offset=offset,
+    )
+
+
+async def search_endpoint(request: Request, searcher: Searcher) -> Response:
+    wants_json = request.query_params.get("format") == "json"
+    try:
+        query = read_request(request)
+        result = await run_in_threadpool(searcher.search, query)
+    except QueryError as exc:
+        return _fail(request, 400, exc.one_line(), wants_json)
+    except StoreError as exc:
+        return _fail(request, 503, exc.one_line(), wants_json)
+    except MuseionError as exc:
+        return _fail(request, exc.http_status, exc.one_line(), wants_json)
+    if wants_json:
+        body = json.dumps(result.to_json(), ensure_ascii=False)
+        return Response(body, media_type="application/json")
+    return HTMLResponse(render_page(request, query, result))
+
+
+def _fail(request: Request, status: int, message: str, wants_json: bool) -> Response:
+    if wants_json:
+        return Response(json.dumps({"error": message}), status, media_type="application/json")
+    html = _render(
+        request,
+        static="/static",
+        endpoint="/sparql",
+        error=message,
+        query=None,
+        result=None,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) -> str:
+    params: list[tuple[str, str]] = []
+    if query.text:
+        params.append(("q", query.text))
+    params += [("facet", f"{k}={v}") for k, v in pairs]
+    if query.limit != PAGE_SIZE:
+        params.append(("limit", str(query.limit)))
+    if offset:
+        params.append(("offset", str(offset)))
+    return "/search" + ("?" + urlencode(params) if params else "")
+
+
+def render_page(request: Request, query: SearchRequest, result: SearchResult) -> str:
+    selected = query.selected()
+    facets = []
+    for key in FACET_KEYS:
+        values = []
+        for value, count in result.facets.get(key, {}).items():
+            active = any(k == key and _same(v, value) for k, v in selected)
+            href = _url(query, _toggle(selected, key, value, active))
+            values.append({"value": value, "count": count, "active": active, "href": href})
+        if values:
+            facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
+    chips = [
+        {
+            "key": k,
+            "label": FACET_LABELS[k],
+            "value": v,
+            "href": _url(query, [p for p in selected if p != (k, v)]),
+        }
+        for k, v in selected
+    ]
+    limit = query.limit or PAGE_SIZE
+    pages = max(1, math.ceil(result.total / limit))
+    current = query.offset // limit + 1
+    paging = {
+        "current": current,
+        "pages": pages,
+        "prev": _url(query, selected, query.offset - limit) if query.offset > 0 else None,
+        "next": _url(query, selected, query.offset + limit)
+        if query.offset + limit < result.total
+        else None,
+    }
+    hidden = [f"{k}={v}" for k, v in selected if k not in ("date", "longest_side_cm")]
+    return _render(
+        request,
+        static="/static",
+        endpoint="/sparql",
+        query=query,
+        result=result,
+        facets=facets,
+        chips=chips,
+        paging=paging,
+        hidden_facets=hidden,
+        date=query.date,
+        longest=query.longest_side_cm,
+        json_url=_url(query, selected, query.offset)
+        .replace("/search", "/search?format=json&", 1)
+        .replace("&?", "&")
+        .rstrip("&"),
+        lang_attrs=_lang_attrs,
+        base=str(request.base_url),
+    )
+
+
+SINGLE_VALUED = ("date", "has_image", "longest_side_cm")
+
+
+def _toggle(
+    selected: list[tuple[str, str]], key: str, value: str, active: bool
+) -> list[tuple[str, str]]:
+    """The filters after clicking a facet value: removed if it was on, else added (replacing
+    the previous value of a range or yes/no facet)."""
+    if active:
+        return [p for p in selected if not (p[0] == key and _same(p[1], value))]
+    kept = [p for p in selected if not (key in SINGLE_VALUED and p[0] == key)]
+    return [*kept, (key, value)]
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+_RTL = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+
+
+def _lang_attrs(language: str | None) -> Markup:
+    """``lang``/``dir`` for text in a data language (inline until pages' filter is merged)."""
+    if not language:
+        return Markup("")
+    primary = language.split("-")[0].lower()
+    direction = "rtl" if primary in _RTL else "ltr"
+    return Markup('lang="{}" dir="{}"').format(language, direction)

@@ -1,0 +1,240 @@
+"""Pages for people over HTTP on the test feeds: what a curator reads on an object page, an
+artist reconciled across partners, a place, a partner; in English, French and Arabic.
+
+Three partners: Tate and Carnegie Museum of Art (both hold a Picasso, reconciled into one
+person) and a small museum's spreadsheet with French and Arabic titles
+(``tests/data/mappings/csv-small-museum``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from lxml import html
+
+from museion import load_config
+from tests.conftest import DATA
+from tests.helpers.endpoint import FEEDS, Live, harvest_and_publish, live_endpoint
+
+BASE = "https://data.example.org/"
+BULLFIGHT = f"{BASE}tate/object/T06803"
+CMOA_PICASSO = f"{BASE}cmoa/object/f70d03e3-0fe7-4f6a-a430-ddced6d09d82"
+BAKU = f"{BASE}musee/object/MV-001"
+SMALL_MUSEUM = DATA / "mappings" / "csv-small-museum"
+HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+
+def write_config(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = f"""[store]
+path = "store"
+
+[publish]
+base_iri = "{BASE}"
+
+[[sources]]
+name = "tate"
+kind = "files"
+location = "{(FEEDS / "tate").as_posix()}"
+mapping = "tate"
+[sources.partner]
+label = "Tate"
+homepage = "https://www.tate.org.uk/"
+
+[[sources]]
+name = "cmoa"
+kind = "files"
+location = "{(FEEDS / "cmoa").as_posix()}"
+mapping = "cmoa"
+[sources.partner]
+label = "Carnegie Museum of Art"
+homepage = "https://carnegieart.org/"
+
+[[sources]]
+name = "musee"
+kind = "files"
+location = "{(SMALL_MUSEUM / "input.csv").as_posix()}"
+mapping = "{(SMALL_MUSEUM / "mapping.toml").as_posix()}"
+[sources.partner]
+label = "Musée exemple"
+"""
+    path = folder / "museion.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_config(tmp_path_factory.mktemp("people-pages"))
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+def page(
+    live: Live, iri_or_path: str, **headers: str
+) -> tuple[requests.Response, html.HtmlElement]:
+    url = live.iri_url(iri_or_path) if iri_or_path.startswith(BASE) else live.url + iri_or_path
+    response = requests.get(url, headers={"Accept": HTML, **headers}, timeout=60)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    return response, html.fromstring(response.text)
+
+
+def text(doc: html.HtmlElement, selector: str) -> str:
+    found = doc.cssselect(selector)
+    assert found, f"nothing matches {selector}"
+    return " ".join(" ".join(e.text_content().split()) for e in found)
+
+
+def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
+    _, doc = page(live, BULLFIGHT)
+    assert text(doc, "h1#label") == "Bullfight Scene"
+    assert "Scène de corrida" in text(doc, "#other-titles")
+    makers = text(doc, "#makers")
+    assert "Pablo Picasso" in makers
+    assert "(1881–1973)" in makers
+    dimensions = text(doc, "#dimensions")
+    assert "48 × 62.3 cm" in dimensions  # converted from the partner's millimetres
+    assert "480 × 623 mm" in dimensions  # and the partner's own figures
+    assert "frame" in dimensions
+    assert text(doc, "#dates") == "1960"
+    assert "Ink on paper" in text(doc, "#materials")
+    assert text(doc, "#accession") == "T06803"
+    assert "Kahnweiler" in text(doc, "#credit")
+    assert "Succession Picasso" in text(doc, "#rights")
+    lender = doc.cssselect("#lender a")
+    assert next(a.text_content() for a in lender) == "Tate"
+    assert "https://www.tate.org.uk/" in [a.get("href") for a in lender]
+    web = doc.cssselect("#web-page a")[0].get("href")
+    assert web == "http://www.tate.org.uk/art/artworks/picasso-bullfight-scene-t06803"
+    image = doc.cssselect(".images img")[0].get("src")
+    assert image == "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
+    # the maker links to the person reconciled across partners
+    maker_href = doc.cssselect("#makers a")[0].get("href")
+    assert maker_href.startswith("/person/")
+
+
+def test_object_page_shows_the_makers_works_at_the_other_partner(live: Live) -> None:
+    _, doc = page(live, BULLFIGHT)
+    groups = doc.cssselect("#other-works .partner-group")
+    assert [g.get("data-partner") for g in groups] == ["Carnegie Museum of Art"]
+    link = groups[0].cssselect(".works a")[0]
+    assert link.get("href") == "/" + CMOA_PICASSO[len(BASE) :]
+    assert "L'Homme a la Guitare" in link.text_content()
+
+
+def test_aggregate_artist_page_lists_works_grouped_by_partner(live: Live) -> None:
+    _, doc = page(live, BULLFIGHT)
+    _, person = page(live, doc.cssselect("#makers a")[0].get("href"))
+    assert text(person, "h1#label") == "Pablo Picasso"
+    assert text(person, "#life") == "1881–1973"
+    groups = {
+        g.get("data-partner"): g.text_content() for g in person.cssselect("#works .partner-group")
+    }
+    assert set(groups) == {"Carnegie Museum of Art", "Tate"}
+    assert "Bullfight Scene" in groups["Tate"]
+    assert "L'Homme a la Guitare" in groups["Carnegie Museum of Art"]
+    # what each partner says, and why they were matched
+    cards = {c.get("data-partner"): c for c in person.cssselect(".source-card")}
+    assert set(cards) == {"Carnegie Museum of Art", "Tate"}
+    assert "Málaga, Spain" in cards["Carnegie Museum of Art"].text_content()
+    assert "Málaga, España" in cards["Tate"].text_content()
+    assert "birth 1881 = 1881" in text(person, ".evidence")
+
+
+def test_partner_and_place_pages(live: Live) -> None:
+    _, partner = page(live, f"{BASE}partner/tate")
+    assert text(partner, "h1#label") == "Tate"
+    assert int(text(partner, "#work-count")) >= 20
+    assert partner.cssselect("#homepage")[0].get("href") == "https://www.tate.org.uk/"
+    assert "Bullfight Scene" in text(partner, "#works")
+    rows = requests.post(
+        live.sparql,
+        data={
+            "query": "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; "
+            'rdfs:label ?l FILTER(CONTAINS(?l, "Málaga")) } LIMIT 1'
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    _, place = page(live, rows[0]["p"]["value"])
+    assert text(place, ".kind").startswith("Place")
+    assert "Pablo Picasso" in text(place, "#people")
+
+
+def test_arabic_title_reads_right_to_left(live: Live) -> None:
+    _, doc = page(live, BAKU)  # English UI: the French title leads, the Arabic one is listed
+    assert text(doc, "h1#label") == "Vue de Bakou"
+    arabic = [e for e in doc.cssselect("#other-titles [lang]") if e.get("lang") == "ar"]
+    assert arabic
+    assert arabic[0].get("dir") == "rtl"
+    assert arabic[0].text_content() == "منظر باكو"
+    response, doc = page(live, BAKU, **{"Accept-Language": "ar"})
+    root = doc.getroottree().getroot()
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    heading = doc.cssselect("h1#label")[0]
+    assert (heading.text_content(), heading.get("dir")) == ("منظر باكو", "rtl")
+    assert response.headers["content-language"] == "ar"
+
+
+def test_french_ui_from_accept_language(live: Live) -> None:
+    response, doc = page(live, BULLFIGHT, **{"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
+    root = doc.getroottree().getroot()
+    assert (root.get("lang"), root.get("dir")) == ("fr", "ltr")
+    assert "Prêteur" in text(doc, ".tombstone")
+    assert "48 × 62,3 cm" in text(doc, "#dimensions")  # a French decimal comma
+    assert text(doc, "nav.site") == "Rechercher Requête SPARQL Partenaires Jeux de données"
+    assert "Accept-Language" in response.headers["vary"]
+
+
+def test_language_switch_is_remembered(live: Live) -> None:
+    session = requests.Session()
+    first = session.get(live.url + "/?lang=ar", headers={"Accept": HTML}, timeout=30)
+    assert 'dir="rtl"' in first.text
+    assert session.cookies.get("museion_lang") == "ar"
+    later = session.get(live.iri_url(BULLFIGHT), headers={"Accept": HTML}, timeout=30)
+    root = html.fromstring(later.text).getroottree().getroot()
+    assert root.get("lang") == "ar"
+    menu = html.fromstring(later.text).cssselect(".langs a")
+    assert {a.get("hreflang"): a.get("href") for a in menu}["fr"] == "/tate/object/T06803?lang=fr"
+
+
+def test_favicon_and_navigation_on_every_page(live: Live) -> None:
+    svg = requests.get(live.url + "/static/favicon.svg", timeout=30)
+    assert svg.status_code == 200
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    ico = requests.get(live.url + "/favicon.ico", timeout=30)
+    assert ico.status_code == 200
+    assert ico.content.startswith(b"\x89PNG")
+    for where in ("/", "/sources/", "/sources/tate", BULLFIGHT, f"{BASE}partner/cmoa"):
+        _, doc = page(live, where)
+        icons = [e.get("href") for e in doc.cssselect('link[rel="icon"]')]
+        assert "/static/favicon.svg" in icons, where
+        nav = {a.get("href") for a in doc.cssselect("nav.site a")}
+        assert nav == {"/search", "/", "/sources/", "/.well-known/void"}, where
+    _, partners = page(live, "/sources/")
+    assert "/partner/musee" in {a.get("href") for a in partners.cssselect("#partners a")}
+
+
+def test_the_statement_tree_and_rdf_stay_one_click_away(live: Live) -> None:
+    _, doc = page(live, BULLFIGHT)
+    assert doc.cssselect("#rdf-view")[0].get("href") == "?view=rdf"
+    _, tree = page(live, BULLFIGHT + "?view=rdf")
+    assert tree.cssselect("dl.node")  # the full tree of statements
+    assert "has dimension" in tree.text_content()
+    turtle = requests.get(live.iri_url(BULLFIGHT), headers={"Accept": "text/turtle"}, timeout=30)
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert "Bullfight Scene" in turtle.text
+
+
+def test_attributions_read_as_a_catalogue_writes_them(live: Live) -> None:
+    _, possibly = page(live, f"{BASE}cmoa/object/194a0d08-977e-46fb-85ac-f0e173bcd185")
+    assert text(possibly, "#makers .maker .attribution").startswith("possibly by")
+    assert "possibly by unknown French" in text(possibly, "#makers")
+    _, after = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2")
+    assert text(after, "#makers") == "after Joseph Nash (1808–1878)"
+    _, french = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2?lang=fr")
+    assert text(french, "#makers") == "d'après Joseph Nash (1808–1878)"

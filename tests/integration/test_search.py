@@ -1,0 +1,302 @@
+"""Search on the demo data (the bundled Tate and CMOA samples) plus a small Arabic feed:
+folding, Arabic normalisation and transliteration, facets and their counts, the index
+published atomically with its snapshot, and the CLI and HTTP contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from pyoxigraph import NamedNode
+
+from museion import Pipeline, Workspace, load_config
+from museion.cli import run_harvest
+from museion.config import Config
+from museion.demo import demo_config
+from search import Searcher, SearchResult, index_path, parse_facets
+from tests.conftest import DATA
+from tests.helpers.endpoint import Live, live_endpoint
+
+ARABIC = DATA / "search" / "arabic-museum"
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The demo's configuration and feeds, plus the Arabic museum, harvested once."""
+    folder = tmp_path_factory.mktemp("search")
+    demo = demo_config(folder)
+    with demo.path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[[sources]]\nname = "arabic"\nkind = "files"\n'
+            f'location = "{(ARABIC / "records.csv").as_posix()}"\n'
+            f'mapping = "{(ARABIC / "mapping.toml").as_posix()}"\n'
+            '[sources.partner]\nlabel = "متحف الفن"\n'
+        )
+    config = load_config(demo.path)
+    run_harvest(config)
+    return config
+
+
+def ask(config: Config, text: str = "", *facets: str, limit: int = 20) -> SearchResult:
+    searcher = Searcher(Workspace(config.data_dir).published_dir)
+    return searcher.search(parse_facets(list(facets), text=text, limit=limit))
+
+
+def titles(result: SearchResult) -> set[str]:
+    return {hit.title for hit in result.hits}
+
+
+def test_case_and_diacritics_are_folded(config: Config) -> None:
+    durer = ask(config, "Durer")
+    assert durer.total == 3
+    assert all("Albrecht Dürer" in hit.makers for hit in durer.hits)
+    for spelling in ("Dürer", "DÜRER", "dürer albrecht", "Duerer"):
+        assert titles(ask(config, spelling)) == titles(durer), spelling
+
+
+def test_titles_in_other_languages_materials_in_other_languages(config: Config) -> None:
+    # T06803's second title is French ("Scène de corrida"); AAT labels are indexed in de/fr.
+    assert "Bullfight Scene" in titles(ask(config, "scene de corrida"))
+    tinte = ask(config, "Tinte", "material=ink", limit=0)
+    assert tinte.total == ask(config, "", "material=ink", limit=0).total > 0
+
+
+def test_arabic_is_normalised(config: Config) -> None:
+    lamp = "مِصْبَاحُ مَسْجِدٍ"
+    assert titles(ask(config, "مصباح")) == {lamp}  # tashkeel in the record, none in the query
+    assert titles(ask(config, "مَسْجِد")) == {lamp}  # and the other way round
+    assert titles(ask(config, "ابريق")) == {"إبريق"}  # alef with hamza below
+    assert titles(ask(config, "كتاب")) == {"كتـــاب الحيوان"}  # tatweel
+    assert titles(ask(config, "مدرسه القاهره")) == {lamp}  # taa marbuta
+    assert titles(ask(config, "2007/1")) == {"إبريق"}  # ٢٠٠٧/١: Arabic-Indic digits
+
+
+def test_latin_script_queries_find_arabic_names(config: Config) -> None:
+    lamp = "مِصْبَاحُ مَسْجِدٍ"
+    assert titles(ask(config, "Muhammad")) == {lamp}
+    assert titles(ask(config, "Ahmad")) == {lamp}
+    assert titles(ask(config, "Ali Husain")) == {"إبريق"}
+    hit = ask(config, "Muhammad").hits[0]
+    assert hit.title_language == "ar"
+    assert hit.partner == "متحف الفن"
+
+
+def test_reconciled_makers_are_one_facet_value_across_partners(config: Config) -> None:
+    picasso = ask(config, "picasso")
+    assert picasso.facets["maker"].get("Pablo Picasso") == picasso.total >= 2
+    assert set(picasso.facets["partner"]) == {"Tate", "Carnegie Museum of Art"}
+
+
+def test_works_after_an_artist_name_him_but_not_as_maker(config: Config) -> None:
+    (hythe,) = ask(config, "Hythe").hits  # Tate T05262: a print "after Turner"
+    assert hythe.makers == ["after Joseph Mallord William Turner"]
+    after = ask(config, "hythe turner")
+    assert after.total == 1
+    assert "Joseph Mallord William Turner" not in after.facets["maker"]
+
+
+def test_partner_facet_counts_agree_with_sparql(config: Config) -> None:
+    everything = ask(config, limit=0)
+    store = Workspace(config.data_dir).open_published()
+    rows = store.select(
+        "SELECT ?label (COUNT(DISTINCT ?o) AS ?n) WHERE { "
+        "?o <http://www.cidoc-crm.org/cidoc-crm/P50_has_current_keeper> ?k . "
+        "?k <http://www.w3.org/2000/01/rdf-schema#label> ?label } GROUP BY ?label"
+    )
+    store.close()
+    assert everything.facets["partner"] == {row["label"]: int(row["n"]) for row in rows}
+    assert everything.total == 812 + 3
+    tate = ask(config, "", "partner=Tate", limit=0)
+    assert tate.total == everything.facets["partner"]["Tate"] == 408
+    assert ask(config, "", "partner=tate", limit=0).total == 408  # the source name works too
+    both = ask(config, "", "partner=Tate", "partner=cmoa", limit=0)  # one key: alternatives
+    assert both.total == 812
+
+
+def test_date_size_and_image_facets(config: Config) -> None:
+    everything = ask(config, limit=0)
+    modern = ask(config, "", "date=1900..1950", limit=100)
+    assert 0 < modern.total < everything.total
+    store = Workspace(config.data_dir).open_published()
+    for hit in modern.hits:
+        (row,) = store.select(
+            f"SELECT (MIN(YEAR(?b)) AS ?b) (MAX(YEAR(?e)) AS ?e) WHERE {{ <{hit.iri}> "
+            "<http://www.cidoc-crm.org/cidoc-crm/P108i_was_produced_by>/"
+            "<http://www.cidoc-crm.org/cidoc-crm/P4_has_time-span> ?t . "
+            "?t <http://www.cidoc-crm.org/cidoc-crm/P82a_begin_of_the_begin> ?b ; "
+            "<http://www.cidoc-crm.org/cidoc-crm/P82b_end_of_the_end> ?e }"
+        )
+        assert int(row["b"]) <= 1950, hit.iri
+        assert int(row["e"]) >= 1900, hit.iri
+    store.close()
+    small = ask(config, "", "longest_side_cm<=30", limit=0)
+    assert small.total == everything.facets["longest_side_cm"]["<=30"]
+    assert small.total < ask(config, "", "longest_side_cm=<=100", limit=0).total
+    with_image = ask(config, "", "has_image=yes", limit=0).total
+    assert with_image == everything.facets["has_image"]["yes"]
+    assert with_image + ask(config, "", "has_image=no", limit=0).total == everything.total
+    assert ask(config, "", "date=1350..1350", limit=0).total >= 1  # the Arabic lamp
+
+
+def test_index_switches_with_the_snapshot(config: Config) -> None:
+    """A publish builds the new snapshot's index before CURRENT names it; a Searcher already
+    open follows the pointer; a publish killed while indexing leaves the old pair in place."""
+    workspace = Workspace(config.data_dir)
+    searcher = Searcher(workspace.published_dir)
+    before = workspace.published_path()
+    assert before is not None
+    assert index_path(before).is_file()
+    assert searcher.search(parse_facets([], text="ابريق")).total == 1
+
+    env = {**os.environ, "MUSEION_FAILPOINT": "index:1", "NO_COLOR": "1"}
+    killed = subprocess.run(
+        [sys.executable, "-m", "museion", "--config", str(config.path), "reconcile"],
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert killed.returncode != 0
+    assert workspace.published_path() == before
+    assert searcher.search(parse_facets([], text="ابريق")).total == 1
+
+    store = workspace.open_writer()  # the partner withdraws the ewer
+    store.remove_graphs([NamedNode(config.base_iri + "arabic/record/AR-2")])
+    store.close()
+    Pipeline(config).reconcile()  # publishes (and cleans up the interrupted snapshot)
+    after = workspace.published_path()
+    assert after is not None
+    assert after != before
+    assert index_path(after).is_file()
+    assert searcher.search(parse_facets([], text="ابريق")).total == 0
+    assert searcher.search(parse_facets([], text="مصباح")).total == 1
+    leftovers = [p for p in workspace.published_dir.iterdir() if p.name.endswith(".tmp")]
+    assert not leftovers
+
+
+def museion(config: Config, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "museion", "--config", str(config.path), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )
+
+
+def test_cli_contract(config: Config) -> None:
+    done = museion(config, "search", "Durer", "--format", "json", "--limit", "2")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert set(answer) == {"total", "hits", "facets"}
+    assert answer["total"] == 3
+    assert len(answer["hits"]) == 2
+    hit = answer["hits"][0]
+    assert set(hit) == {"iri", "title", "partner", "makers", "date", "image"}
+    assert hit["iri"].startswith(config.base_iri + "cmoa/object/")
+    assert hit["makers"] == ["Albrecht Dürer"]
+    assert answer["facets"]["partner"] == {"Carnegie Museum of Art": 3}
+    assert set(answer["facets"]) == {
+        "partner", "maker", "type", "material", "place", "date", "has_image", "longest_side_cm"
+    }  # fmt: skip
+
+    filtered = museion(
+        config, "search", "", "--partner", "Tate", "--facet", "date=1900..1950", "--format", "json"
+    )
+    assert json.loads(filtered.stdout)["facets"]["partner"].keys() == {"Tate"}
+
+    table = museion(config, "search", "picasso")
+    assert table.returncode == 0
+    assert "Bullfight Scene" in table.stdout
+
+    for bad in (["--facet", "colour=red"], ["--facet", "date=1950..1900"], ["--limit", "1000"]):
+        wrong = museion(config, "search", "x", *bad)
+        assert wrong.returncode != 0, bad
+        assert "Traceback" not in wrong.stderr, bad
+        assert wrong.stderr.strip(), bad
+
+
+@pytest.fixture(scope="module")
+def live(config: Config) -> Iterator[Live]:
+    with live_endpoint(config.path, "--query-processes", "1") as server:
+        yield server
+
+
+def test_http_json_contract_matches_the_cli(config: Config, live: Live) -> None:
+    reply = requests.get(
+        live.url + "/search", params={"q": "Durer", "format": "json", "limit": "2"}, timeout=30
+    )
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("application/json")
+    cli = json.loads(museion(config, "search", "Durer", "--format", "json", "--limit", "2").stdout)
+    assert reply.json() == cli
+    faceted = requests.get(
+        live.url + "/search",
+        params=[("format", "json"), ("facet", "partner=Tate"), ("facet", "date=1800..1850")],
+        timeout=30,
+    ).json()
+    assert set(faceted["facets"]["partner"]) == {"Tate"}
+    assert faceted["total"] > 0
+    paged = requests.get(
+        live.url + "/search", params={"format": "json", "limit": "5", "page": "2"}, timeout=30
+    ).json()
+    first = requests.get(
+        live.url + "/search", params={"format": "json", "limit": "10"}, timeout=30
+    ).json()
+    assert paged["hits"] == first["hits"][5:10]
+    bounded = requests.get(
+        live.url + "/search", params={"format": "json", "limit": "5000"}, timeout=30
+    ).json()
+    assert len(bounded["hits"]) == 100
+    bad = requests.get(
+        live.url + "/search", params={"format": "json", "facet": "colour=red"}, timeout=30
+    )
+    assert bad.status_code == 400
+    assert "unknown facet" in bad.json()["error"]
+    long = requests.get(live.url + "/search", params={"q": "x" * 600}, timeout=30)
+    assert long.status_code == 400
+
+
+def test_http_html_page(live: Live) -> None:
+    page = requests.get(
+        live.url + "/search", params=[("q", "picasso"), ("facet", "partner=Tate")], timeout=30
+    )
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<form class="search-form" method="get" action="/search"' in html
+    assert 'href="/search">Search</a>' in html  # in the site navigation
+    assert "Bullfight Scene" in html
+    assert 'class="card"' in html
+    assert "facet=partner%3DTate" in html  # the active facet's link removes it
+    assert 'name="date_from"' in html
+    assert 'name="longest_max"' in html
+    assert "style=" not in html
+    assert "<script>" not in html
+    arabic = requests.get(live.url + "/search", params={"q": "مصباح"}, timeout=30).text
+    assert 'lang="ar" dir="rtl"' in arabic
+    form = requests.get(
+        live.url + "/search", params={"q": "", "date_from": "1900", "date_to": "1950"}, timeout=30
+    )
+    assert form.status_code == 200
+    assert "Date: 1900..1950" in form.text
+
+
+def test_demo_ends_by_printing_the_search_url(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "museion", "demo", "--data", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1].startswith("Search: http://localhost:8000/search")

@@ -1,0 +1,235 @@
+"""Spreadsheet feeds end to end, as a small museum meets them: the bundled Carnegie Museum of
+Art records turned into an Excel sheet (English headers) and a LibreOffice sheet (French
+headers), a mapping drafted for each by ``museion mapping draft`` and used unedited, and the
+template with its shipped mapping; ``museion check`` reports Object ID completeness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from museion.drafting import draft_mapping
+from museion.sheet_template import COLUMNS
+from tests.conftest import ConfigWriter, files_source
+from tests.helpers.sheets import write_ods, write_xlsx
+
+CMOA = Path(__file__).parents[2] / "museion" / "examples" / "cmoa"
+
+ENGLISH = (
+    "Accession number",
+    "Title",
+    "Artist",
+    "Date",
+    "Earliest date",
+    "Latest date",
+    "Medium",
+    "Height (in)",
+    "Width (in)",
+    "Department",
+    "Credit line",
+    "Date acquired",
+    "Web page",
+    "Image",
+)
+FRENCH = (
+    "Numéro d'inventaire",
+    "Titre",
+    "Artiste",
+    "Datation",
+    "Début",
+    "Fin",
+    "Technique",
+    "Hauteur (in)",
+    "Largeur (in)",
+    "Département",
+    "Mention",
+    "Date d'acquisition",
+    "Lien",
+    "Photographie",
+)
+
+
+def museion(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "museion", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=600,
+        check=False,
+    )
+
+
+def _day(text: str | None) -> Any:
+    """A date as a registrar's sheet holds it: a date cell from 1900 on (Excel cannot hold
+    earlier dates as dates), text before."""
+    if not text:
+        return None
+    if text.startswith("-") or text[:4] < "1900":
+        return text[:10] if not text.startswith("-") else text[:11]
+    return dt.date.fromisoformat(text[:10])
+
+
+def cmoa_rows() -> list[list[Any]]:
+    rows = []
+    for path in sorted(CMOA.glob("*.json")):
+        r = json.loads(path.read_text(encoding="utf-8"))
+        makers = [c["full_name"] for c in r.get("creator") or [] if c.get("full_name")]
+        images = [i["image_url"] for i in r.get("images") or [] if i.get("image_url")]
+        rows.append(
+            [
+                r["accession_number"],
+                r.get("title"),
+                "; ".join(makers) or None,
+                r.get("creation_date"),
+                _day(r.get("creation_date_earliest")),
+                _day(r.get("creation_date_latest")),
+                r.get("medium"),
+                r.get("item_height") or None,
+                r.get("item_width") or None,
+                r.get("department"),
+                r.get("credit_line"),
+                _day(r.get("date_acquired")),
+                r.get("web_url"),
+                images[0] if images else None,
+            ]
+        )
+    return rows
+
+
+def _check(config: Path, source: str) -> dict[str, Any]:
+    done = museion("--config", str(config), "check", source, "--json")
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_drafted_mapping_harvests_a_real_sample(
+    tmp_path: Path, write_config: ConfigWriter, kind: str
+) -> None:
+    rows = cmoa_rows()
+    assert len(rows) == 404
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    if kind == "xlsx":
+        # A title block above the header, as many registrars' sheets have.
+        sheet = [["Carnegie Museum of Art: inventory"], [], list(ENGLISH), *rows]
+        path = write_xlsx(feed / "inventory.xlsx", sheet, merged=["A1:N1"], styled_empty_rows=30)
+        header_row = 3
+    else:
+        path = write_ods(feed / "inventaire.ods", [list(FRENCH), *rows])
+        header_row = 1
+    drafted = draft_mapping(path, name="cmoa-sheet", header_row=header_row)
+    assert drafted.unplaced == []
+    assert {"accession_number", "title", "maker", "date", "date_begin", "date_end"} <= set(
+        drafted.placed
+    )
+    mapping = tmp_path / "cmoa-sheet.toml"
+    mapping.write_text(drafted.text, encoding="utf-8")
+    options = {"header_row": str(header_row)}
+    config = write_config(files_source("cmoa-sheet", feed, str(mapping), **options))
+    report = _check(config, "cmoa-sheet")
+    assert report["counts"]["read"] == 404
+    assert report["counts"]["quarantined"] == 0
+    shares = {f["field"]: f["share"] for f in report["coverage"]["fields"]}
+    assert shares["title"] >= 0.95
+    assert shares["date"] >= 0.95
+    assert shares["creator"] >= 0.95
+    assert shares["dimensions"] >= 0.9
+    assert shares["image"] > 0.6
+
+
+def test_template_maps_with_the_shipped_mapping(tmp_path: Path, write_config: ConfigWriter) -> None:
+    out = tmp_path / "feed" / "template.xlsx"
+    out.parent.mkdir()
+    written = museion("mapping", "template", str(out))
+    assert written.returncode == 0, written.stderr
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers == [c[0] for c in COLUMNS]
+    notes = [c.comment.text for c in sheet[1] if c.comment]
+    assert len(notes) == len(COLUMNS)
+    assert all("EN: " in n and "FR: " in n and "AR: " in n for n in notes)
+    assert book.sheetnames == ["Objects", "Notes"]
+    filled: dict[str, list[Any]] = {
+        "Inventory number": ["MX-1", "MX-2", "MX-3"],
+        "Object type": ["painting", "vase", None],
+        "Title": ["View of Baku", "Lustre bowl", "Coin"],
+        "Title (Arabic)": ["منظر باكو", "وعاء", None],
+        "Maker": ["Rashid Aliyev", "unknown", None],
+        "Date": ["c. 1930", "1200 AH", "18th century"],
+        "Materials and techniques": ["oil on canvas", "glazed earthenware", None],
+        "Measurements": ["65 x 81.5 cm", "H. 12 cm", None],
+        "Inscriptions and markings": ["signed lower right", None, None],
+        "Distinguishing features": ["tear repaired upper left", "chip on the rim", None],
+        "Subject": ["landscape; city", None, None],
+        "Acquisition date": [dt.date(1998, 4, 2), None, None],
+        "Image URL": ["https://example.org/mx1.jpg", None, None],
+    }
+    for column, (header, *_) in enumerate(COLUMNS, start=1):
+        for row, value in enumerate(filled.get(header, []), start=2):
+            sheet.cell(row=row, column=column, value=value)
+    book.save(out)
+    config = write_config(files_source("small", out.parent, "template"))
+    report = _check(config, "small")
+    assert report["counts"]["read"] == 3
+    assert report["counts"]["quarantined"] == 0
+    oid = report["object_id"]
+    elements = {e["element"]: e["records"] for e in oid["elements"]}
+    assert elements == {
+        "type of object": 2,
+        "materials and techniques": 2,
+        "measurements": 2,
+        "inscriptions and markings": 1,
+        "distinguishing features": 2,
+        "title": 3,
+        "subject": 1,
+        "date or period": 3,
+        "maker": 1,
+        "photograph": 1,
+    }
+    assert oid["complete"] == 1
+    assert [(r["record"], r["present"]) for r in oid["records"]] == [("MX-3", 2), ("MX-2", 6)]
+    assert oid["records"][0]["missing"][:3] == [
+        "type of object",
+        "materials and techniques",
+        "measurements",
+    ]
+    text = museion("--config", str(config), "check", "small")
+    assert "Object ID: 60.0% of the elements given; 1 of 3 objects complete" in text.stdout
+    assert "MX-3: 2/10, missing type of object" in text.stdout
+
+
+def test_draft_command(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "جرد.xlsx",
+        [
+            ["رقم الجرد", "العنوان", "الفنان", "التاريخ", "المواد", "الأبعاد", "موقع التخزين"],
+            ["A-1", "إناء", "مجهول", "القرن 18", "نحاس", "H. 12 cm", "x"],
+            ["A-2", "صحن", "علي", "1200 AH", "خزف", "Ø 21,5 cm", None],
+        ],
+    )
+    out = tmp_path / "m.toml"
+    done = museion("mapping", "draft", str(path), "--name", "arabic", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert 'id = "رقم الجرد"' in text
+    assert 'titles = "العنوان"' in text
+    assert 'language = "ar"' in text
+    assert 'date = { text = "التاريخ" }' in text
+    assert 'statement = "الأبعاد"' in text
+    assert '#   "موقع التخزين": 1/2 filled' in text
+    assert "1 not placed" in done.stderr
+    missing = museion("mapping", "draft", str(tmp_path / "none.xlsx"))
+    assert missing.returncode == 2

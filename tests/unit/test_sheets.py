@@ -1,0 +1,126 @@
+"""Spreadsheet rows as records: real xlsx and ods files, written as Excel and LibreOffice write
+them (title rows above the header, merged header cells, date cells, formulas with their cached
+values, Arabic text, formatted empty rows at the end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harvesters.readers import Parsed, Unreadable
+from harvesters.sheets import read_sheet
+from tests.helpers.sheets import Formula, write_ods, write_xlsx
+
+ROWS: list[list[Any]] = [
+    ["Inventaire du musée — 2024"],
+    [],
+    ["رقم الجرد", "Title", None, "Acquired", "Height (cm)", "Area"],
+    ["M-1", "Vase", "إناء", dt.date(1985, 3, 1), 12.5, Formula("=E4*2", 25)],
+    ["M-2", "Coin", None, dt.datetime(2001, 6, 2, 14, 30), 3, Formula("=E5*2", 6)],
+    [" ", None, "  "],  # cells holding only spaces, as often below the last row
+]
+EXPECTED = [
+    {
+        "رقم الجرد": "M-1",
+        "Title": "Vase",
+        "Title 2": "إناء",
+        "Acquired": "1985-03-01",
+        "Height (cm)": 12.5,
+        "Area": 25,
+    },
+    {
+        "رقم الجرد": "M-2",
+        "Title": "Coin",
+        "Acquired": "2001-06-02T14:30:00",
+        "Height (cm)": 3,
+        "Area": 6,
+    },
+]
+
+
+def _parsed(items: list[Parsed | Unreadable]) -> list[Any]:
+    assert all(isinstance(i, Parsed) for i in items), items
+    return [i.value for i in items if isinstance(i, Parsed)]
+
+
+def test_xlsx_as_excel_writes_it(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "inventory.xlsx",
+        ROWS,
+        merged=["A1:F1", "B3:C3"],
+        styled_empty_rows=40,
+        other_sheets=["Notes"],
+    )
+    items = list(read_sheet(path.read_bytes(), header_row=3))
+    assert _parsed(items) == EXPECTED
+    assert [i.position for i in items] == ["row 4", "row 5"]
+
+
+def test_ods_as_libreoffice_writes_it(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "inventaire.ods", ROWS, spans={(0, 0): 6, (2, 1): 2})
+    assert _parsed(list(read_sheet(path.read_bytes(), header_row=3))) == EXPECTED
+
+
+def test_sheet_by_name_and_number(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
+    data = path.read_bytes()
+    assert _parsed(list(read_sheet(data, sheet="Inventory"))) == [{"id": 1, "title": "x"}]
+    assert _parsed(list(read_sheet(data))) == [{"id": 1, "title": "x"}]
+    assert _parsed(list(read_sheet(data, sheet=2))) == []  # "Notes": a header row alone
+    missing = list(read_sheet(data, sheet="Objets"))
+    assert len(missing) == 1
+    assert isinstance(missing[0], Unreadable)
+    assert missing[0].reason == (
+        "the workbook has no sheet 'Objets'; its sheets are 'Inventory', 'Notes'"
+    )
+    beyond = next(iter(read_sheet(data, sheet=3)))
+    assert isinstance(beyond, Unreadable)
+    assert "there is no sheet 3" in beyond.reason
+
+
+def test_bad_rows_and_files_are_reasons(tmp_path: Path) -> None:
+    rows = [["id", "title"], ["1", "ok"], ["2", "also ok", "a stray note"], [], ["3", "fine"]]
+    items = list(read_sheet(write_xlsx(tmp_path / "x.xlsx", rows).read_bytes()))
+    assert [type(i).__name__ for i in items] == ["Parsed", "Unreadable", "Parsed"]
+    bad = items[1]
+    assert isinstance(bad, Unreadable)
+    assert (bad.position, bad.reason) == ("row 3", "cells in column(s) C have no header")
+    assert b"a stray note" in bad.raw
+    not_a_book = list(read_sheet(b"id,title\n1,x\n"))
+    assert isinstance(not_a_book[0], Unreadable)
+    assert not_a_book[0].reason.startswith("not a spreadsheet this reader knows")
+    repeated = list(read_sheet(write_xlsx(tmp_path / "r.xlsx", [["a", "a"], [1, 2]]).read_bytes()))
+    assert isinstance(repeated[0], Unreadable)
+    assert repeated[0].reason == "the header row repeats column(s) a"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_files_harvester_reads_sheets(tmp_path: Path, suffix: str) -> None:
+    import harvesters
+    from harvesters.files import FilesOptions
+
+    rows = [["Inventory", "Title"], ["A-1", "Bowl"], ["", "no number"], ["A-2", "Jug"]]
+    path = tmp_path / f"feed.{suffix}"
+    (write_xlsx if suffix == "xlsx" else write_ods)(path, rows)
+
+    def identify(value: Any) -> str:
+        if not value.get("Inventory"):
+            raise ValueError("no inventory number")
+        return str(value["Inventory"])
+
+    spec = harvesters.SourceSpec(
+        name="s", location=str(tmp_path), options=FilesOptions(), identify=identify
+    )
+    items = list(harvesters.create_harvester("files", spec))
+    assert [(type(i).__name__, getattr(i, "local_id", None)) for i in items] == [
+        ("SourceRecord", "A-1"),
+        ("RejectedRecord", None),
+        ("SourceRecord", "A-2"),
+    ]
+    rejected = items[1]
+    assert isinstance(rejected, harvesters.RejectedRecord)
+    assert rejected.reason == "no inventory number"
+    assert rejected.origin.endswith(f"feed.{suffix}, row 3")
