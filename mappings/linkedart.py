@@ -66,7 +66,9 @@ class LinkedArtMapping:
     version = "1"
 
     def identify(self, record: Any) -> str:  # noqa: ARG002 - the protocol's signature
-        raise ValueError("a linkedart record is identified by its subject IRI (kind = 'rdf')")
+        raise ValueError(
+            "a linkedart record is identified by its subject IRI (kind = 'rdf' or 'sparql')"
+        )
 
     def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
         def fail(cause: str) -> MappingError:
@@ -74,13 +76,17 @@ class LinkedArtMapping:
 
         if record.media_type != "application/n-triples":
             raise fail(
-                f"the linkedart mapping reads RDF records (kind = 'rdf'), not {record.media_type}"
+                "the linkedart mapping reads RDF records (kind = 'rdf' or 'sparql'), "
+                f"not {record.media_type}"
             )
         try:
             triples = [q.triple for q in parse(record.payload, RdfFormat.N_TRIPLES)]
         except SyntaxError as exc:
             raise fail(f"the record's triples do not parse: {exc}") from exc
-        subject = NamedNode(record.local_id)
+        try:
+            subject = NamedNode(record.local_id)
+        except ValueError as exc:
+            raise fail(f"the record's id is not an IRI: {exc}") from exc
         graph = context.minter.record_graph(record.local_id)
         salt = hashlib.sha256(record.local_id.encode()).hexdigest()[:16]
         known = known_terms()
@@ -103,6 +109,8 @@ class LinkedArtMapping:
             quads.append(Quad(s, p, o, graph))
         if not quads:
             raise fail("the record has no triples")
+        if not any(q.subject == subject for q in quads):
+            raise fail(f"the description says nothing about <{record.local_id}> itself")
         return MappingResult(graph, subject, kind or "object", quads, list(warnings))
 
 

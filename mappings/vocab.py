@@ -15,6 +15,7 @@ __all__ = [
     "DCTERMS",
     "DIG",
     "FOAF",
+    "IIIF",
     "LA",
     "MUSEION",
     "OWL",
@@ -78,6 +79,14 @@ class DCTERMS:
     publisher = NamedNode("http://purl.org/dc/terms/publisher")
     isReplacedBy = NamedNode("http://purl.org/dc/terms/isReplacedBy")  # noqa: N815
     replaces = NamedNode("http://purl.org/dc/terms/replaces")
+    conformsTo = NamedNode("http://purl.org/dc/terms/conformsTo")  # noqa: N815
+
+
+class IIIF:
+    """The IIIF specifications a digital object or service conforms to (Linked Art's pattern)."""
+
+    IMAGE_API = NamedNode("http://iiif.io/api/image")
+    PRESENTATION_API = NamedNode("http://iiif.io/api/presentation")
 
 
 class FOAF:
@@ -270,6 +279,8 @@ class LA:
     digitally_shown_by = NamedNode(LA_NS + "digitally_shown_by")
     digitally_carried_by = NamedNode(LA_NS + "digitally_carried_by")
     member_of = NamedNode(LA_NS + "member_of")
+    digitally_available_via = NamedNode(LA_NS + "digitally_available_via")
+    DigitalService = NamedNode(LA_NS + "DigitalService")
 
 
 class DIG:

@@ -148,13 +148,19 @@ class GatesConfig(_Strict):
     """Hold a run in which more than this share of the records read was quarantined."""
 
 
+DEFAULT_MAPPINGS = {"sparql": "linkedart"}
+"""The mapping of a source that names none: a SPARQL endpoint serves Linked Art (another
+Museion does), so ``name``, ``kind``, ``location`` and the partner are all it needs."""
+
+
 class _SourceCommon(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     name: str
     kind: str
     location: str
-    mapping: str
+    mapping: str | None = None
+    """Required, except for kinds whose feeds have one standard form (``DEFAULT_MAPPINGS``)."""
     partner: PartnerConfig
     language: str | None = None
     """Default BCP 47 language of the feed's texts (overrides the mapping's)."""
@@ -354,8 +360,11 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
         # Relative to the config file. Whether it exists is checked when it is harvested, so
         # that a source whose feed is away can still be remapped and reported.
         location = str(Path(location) if Path(location).is_absolute() else base / location)
+    mapping_name = common.mapping or DEFAULT_MAPPINGS.get(common.kind)
+    if mapping_name is None:
+        raise ConfigError("required key is missing", file=file, key=f"{where}.mapping")
     try:
-        mapping = mappings.get_mapping(common.mapping, relative_to=base)
+        mapping = mappings.get_mapping(mapping_name, relative_to=base)
     except ConfigError as exc:
         if exc.file:  # the mapping file itself is wrong: its own message names it
             raise
@@ -365,7 +374,7 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
         kind=common.kind,
         location=location,
         mapping=mapping,
-        mapping_name=common.mapping,
+        mapping_name=mapping_name,
         partner=common.partner,
         options=options,
         language=common.language,

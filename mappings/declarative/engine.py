@@ -24,6 +24,7 @@ from ..vocab import AAT, CRM, LA
 from .dates import DateSpec
 from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields
+from .iiif import emit_iiif
 from .paths import join_path, paths_in
 from .provenance import ProvenanceSpec
 from .schema import (
@@ -126,6 +127,7 @@ class DeclarativeMapping:
                 "materials",
                 "web_pages",
                 "images",
+                "iiif_manifest",
                 "collections",
                 "equivalent",
                 "image_rights",
@@ -321,6 +323,8 @@ class DeclarativeMapping:
                 for m, (text, field) in enumerate(rights, start=1):
                     node = NamedNode(f"{image.value}/statement/rights/{m}")
                     b.statement(image, node, str(text), AAT.RIGHTS_STATEMENT, field.language)
+        if f["iiif_manifest"]:
+            emit_iiif(b, o, base, obj, f["iiif_manifest"])
         if f["collections"]:
             for name in f["collections"].values(obj):
                 collection = b.minter.set(label_key(str(name)))

@@ -248,6 +248,9 @@ class ObjectModel(Strict):
     a physical statement."""
     web_pages: FieldLike | None = None
     images: FieldLike | None = None
+    iiif_manifest: FieldLike | None = None
+    """The field naming the object's IIIF Presentation manifest; its images come from the
+    digest the harvester attached (``kind = "jsonapi"`` with its ``iiif_manifest`` option)."""
     collections: FieldLike | None = None
     subjects: SubjectsModel | list[SubjectsModel] | None = None
     image_rights: FieldLike | None = None

@@ -1,0 +1,100 @@
+"""Fetching JSON over HTTP for the API harvesters: bounded, paced, one clear line per fault.
+
+Retries (timeouts, 429 and 5xx, ``Retry-After`` honoured up to a cap) are the session's
+(``harvesters.http``); this module adds what an API harvest needs on top: a pause between
+requests (a partner's rate limit), an auth header read from the environment (never a secret in
+config), a size bound on each answer, and JSON read without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import requests
+
+from museion_errors import HarvestError
+
+from .http import make_session
+from .jsonscan import load_json, nesting_depth
+
+__all__ = ["JsonFetcher", "auth_headers"]
+
+
+def auth_headers(header: str, env: str | None, source: str) -> dict[str, str]:
+    """The auth header from the environment variable ``env``; a missing one fails by name."""
+    if env is None:
+        return {}
+    value = os.environ.get(env)
+    if not value:
+        raise HarvestError(
+            f"the environment variable {env} (auth_env) is not set or empty", source=source
+        )
+    return {header: value}
+
+
+class JsonFetcher:
+    def __init__(
+        self,
+        *,
+        source: str,
+        timeout: float,
+        max_retries: int,
+        delay: float,
+        max_response_bytes: int,
+        max_depth: int,
+        headers: dict[str, str],
+    ) -> None:
+        self.source = source
+        self.timeout = timeout
+        self.delay = delay
+        self.max_response_bytes = max_response_bytes
+        self.max_depth = max_depth
+        self.session = make_session(max_retries)
+        self.session.headers.update(headers)
+        self.session.headers["Accept"] = "application/json, application/ld+json;q=0.9, */*;q=0.1"
+        self.requests = 0
+        self._last = 0.0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(self, url: str, params: dict[str, str] | None = None) -> tuple[Any, requests.Response]:
+        """The JSON at ``url`` and the response (for its ``Link`` header and final URL)."""
+        wait = self._last + self.delay - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self.requests += 1
+        try:
+            with self.session.get(url, params=params, timeout=self.timeout, stream=True) as answer:
+                self._last = time.monotonic()
+                where = answer.url
+                if answer.status_code >= 400:
+                    raise HarvestError(
+                        f"{where} answered HTTP {answer.status_code} {answer.reason}"
+                        + (" (retries spent)" if answer.status_code in (429, 503) else ""),
+                        source=self.source,
+                    )
+                body = b""
+                for chunk in answer.iter_content(65536):
+                    body += chunk
+                    if len(body) > self.max_response_bytes:
+                        raise HarvestError(
+                            f"{where}: the answer is larger than max_response_bytes "
+                            f"({self.max_response_bytes})",
+                            source=self.source,
+                        )
+        except requests.RequestException as exc:
+            cause = str(exc).split("(Caused by")[-1].strip(" )") or type(exc).__name__
+            raise HarvestError(f"{url}: no answer ({cause})", source=self.source) from None
+        if nesting_depth(body, self.max_depth) > self.max_depth:
+            raise HarvestError(
+                f"{where}: the answer nests deeper than max_depth ({self.max_depth})",
+                source=self.source,
+            )
+        try:
+            return load_json(body), answer
+        except (ValueError, UnicodeDecodeError) as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise HarvestError(f"{where} is not JSON: {first}", source=self.source) from None
