@@ -71,7 +71,9 @@ CONTENT = CRM + "P190_has_symbolic_content"
 LANGUAGE = CRM + "P72_has_language"
 LANGUAGE_CLASS = CRM + "E56_Language"
 MUSEION = "https://w3id.org/museion/ns#"
-SEPARATE = {CRM + "P65_shows_visual_item", CRM + "P128_carries"}
+SEPARATE = {CRM + "P65_shows_visual_item", CRM + "P128_carries", CRM + "P9i_forms_part_of"}
+"""What is a record of its own in Linked Art: the visual item an object shows, the text it
+carries, the provenance activity an acquisition is part of."""
 _NUMBERS = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"}
 
 _LABELS = {MUSEION + "aggregate": "aggregate (one entity across partners, made by Museion)"}

@@ -9,6 +9,7 @@ the object, with the provenance as a loose statement, is what Linked Art clients
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,21 @@ __all__ = ["ProvenanceSpec"]
 ConceptOf = Callable[[str, object, RecordBuilder], Concept]
 
 _THE_ARTIST = ("the artist", "the artist's", "artist")
+
+
+_GROUP_NAME = re.compile(
+    r"\b(foundation|fund|trust|museum|society|company|co\.|inc\.?|ltd\.?|corporation|"
+    r"gallery|galleries|association|club|university|college|institute|endowment|estate|bank|"
+    r"library|council|committee|friends|heirs|family|partners|and)\b|&",
+    re.IGNORECASE,
+)
+
+
+def actor_class(name: str) -> NamedNode:
+    """Whom a credit line names as the previous owner: a group when its name says so (a
+    foundation, a gallery, "Mr. and Mrs. ...", an estate), otherwise a person. Linked Art
+    knows only persons and groups as parties to an acquisition, never a bare actor."""
+    return CRM.E74_Group if _GROUP_NAME.search(name) else CRM.E21_Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +107,6 @@ class ProvenanceSpec:
                 continue
             actor = NamedNode(f"{acquisition.value}/from/{n}")
             b.add(acquisition, CRM.P23_transferred_title_from, actor)
-            b.a(actor, CRM.E39_Actor)
+            b.a(actor, actor_class(name))
             b.label(actor, name, None)
             b.name(actor, NamedNode(f"{actor.value}/name"), name, None)
