@@ -285,6 +285,16 @@ def local_href(iri: str, base: str) -> str | None:
     return safe_href(iri)
 
 
+def safe_url(value: object) -> str:
+    """Every ``href`` and ``src`` a template writes goes through this: a path of this site, or
+    an http(s) URL; anything else (``javascript:``, ``data:``...) becomes ``#``, so a value
+    that reached the store some other way can never run in the site's origin."""
+    text = str(value).strip()
+    if text.startswith(("/", "?", "#")) and not text.startswith("//"):
+        return text
+    return text if safe_href(text) else "#"
+
+
 def safe_href(iri: str) -> str | None:
     """``iri`` if a browser may follow it from a page of this site (http or https), else None."""
     return iri if iri[:8].lower().startswith(("http://", "https://")) else None
@@ -378,6 +388,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
+    env.filters["safe_url"] = safe_url
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)
