@@ -22,7 +22,7 @@ from museion_errors import MuseionError, QueryError, StoreError
 from search import FACET_KEYS, MAX_LIMIT, Searcher, SearchRequest, SearchResult, parse_facets
 
 from . import i18n
-from .pages import templates
+from .pages import local_href, templates
 
 __all__ = ["search_endpoint"]
 
@@ -84,7 +84,7 @@ def read_request(request: Request) -> SearchRequest:
     )
 
 
-async def search_endpoint(request: Request, searcher: Searcher) -> Response:
+async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -> Response:
     wants_json = request.query_params.get("format") == "json"
     try:
         query = read_request(request)
@@ -98,7 +98,7 @@ async def search_endpoint(request: Request, searcher: Searcher) -> Response:
     if wants_json:
         body = json.dumps(result.to_json(), ensure_ascii=False)
         return Response(body, media_type="application/json")
-    return HTMLResponse(render_page(request, query, result))
+    return HTMLResponse(render_page(request, query, result, base_iri))
 
 
 def _fail(request: Request, status: int, message: str, wants_json: bool) -> Response:
@@ -127,7 +127,10 @@ def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) ->
     return "/search" + ("?" + urlencode(params) if params else "")
 
 
-def render_page(request: Request, query: SearchRequest, result: SearchResult) -> str:
+def render_page(request: Request, query: SearchRequest, result: SearchResult, base_iri: str) -> str:
+    """The HTML page. A hit's IRI is linked to its page on this host (``local_href``): under
+    a production base IRI the page and the IRI's host are the same, but a copy served
+    elsewhere (a test, a staging host) must not send the curator to the public site."""
     selected = query.selected()
     facets = []
     for key in FACET_KEYS:
@@ -177,6 +180,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult) ->
         .rstrip("&"),
         lang_attrs=_lang_attrs,
         base=str(request.base_url),
+        href=lambda iri: local_href(iri, base_iri) or "#",
     )
 
 
