@@ -138,7 +138,15 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         for value, count in result.facets.get(key, {}).items():
             active = any(k == key and _same(v, value) for k, v in selected)
             href = _url(query, _toggle(selected, key, value, active))
-            values.append({"value": value, "count": count, "active": active, "href": href})
+            values.append(
+                {
+                    "value": value,
+                    "shown": _shown(key, value),
+                    "count": count,
+                    "active": active,
+                    "href": href,
+                }
+            )
         if values:
             facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
     chips = [
@@ -146,6 +154,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
             "key": k,
             "label": FACET_LABELS[k],
             "value": v,
+            "shown": _shown(k, v),
             "href": _url(query, [p for p in selected if p != (k, v)]),
         }
         for k, v in selected
@@ -182,6 +191,17 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         base=str(request.base_url),
         href=lambda iri: local_href(iri, base_iri) or "#",
     )
+
+
+def _shown(key: str, value: str) -> str:
+    """A facet value as a curator reads it: ``1900–1999`` and ``≤ 50`` rather than the
+    ``1900..1999`` and ``<=50`` the URL and the JSON carry."""
+    if key == "date" and ".." in value:
+        low, high = value.split("..", 1)
+        return f"{low}–{high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
+    if key == "longest_side_cm" and value.startswith("<="):
+        return "≤ " + value[2:]
+    return value
 
 
 SINGLE_VALUED = ("date", "has_image", "longest_side_cm")
