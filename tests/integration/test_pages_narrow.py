@@ -45,6 +45,9 @@ def pages(live: Live) -> list[str]:
         live.url + "/sources/",
         live.url + "/sources/tate",
         live.url + "/",
+        live.url + "/search?q=picasso",
+        live.url + "/search?facet=partner%3DTate",
+        live.url + "/checklists/",
         person,  # resolved below to the reconciled Picasso
     ]
 
