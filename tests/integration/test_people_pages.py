@@ -105,7 +105,7 @@ def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
     assert "Ink on paper" in text(doc, "#materials")
     assert text(doc, "#accession") == "T06803"
     assert "Kahnweiler" in text(doc, "#credit")
-    assert "Succession Picasso" in text(doc, "#rights")
+    assert "Image: © Succession Picasso" in text(doc, "#rights")  # the photograph's rights
     lender = doc.cssselect("#lender a")
     assert next(a.text_content() for a in lender) == "Tate"
     assert "https://www.tate.org.uk/" in [a.get("href") for a in lender]
@@ -186,7 +186,9 @@ def test_french_ui_from_accept_language(live: Live) -> None:
     assert (root.get("lang"), root.get("dir")) == ("fr", "ltr")
     assert "Prêteur" in text(doc, ".tombstone")
     assert "48 × 62,3 cm" in text(doc, "#dimensions")  # a French decimal comma
-    assert text(doc, "nav.site") == "Rechercher Requête SPARQL Partenaires Jeux de données"
+    assert text(doc, "nav.site") == (
+        "Rechercher Requête SPARQL Partenaires Listes d’œuvres Jeux de données"
+    )
     assert "Accept-Language" in response.headers["vary"]
 
 
@@ -214,7 +216,7 @@ def test_favicon_and_navigation_on_every_page(live: Live) -> None:
         icons = [e.get("href") for e in doc.cssselect('link[rel="icon"]')]
         assert "/static/favicon.svg" in icons, where
         nav = {a.get("href") for a in doc.cssselect("nav.site a")}
-        assert nav == {"/search", "/", "/sources/", "/.well-known/void"}, where
+        assert nav == {"/search", "/", "/sources/", "/checklists/", "/.well-known/void"}, where
     _, partners = page(live, "/sources/")
     assert "/partner/musee" in {a.get("href") for a in partners.cssselect("#partners a")}
 
