@@ -123,7 +123,7 @@ class Endpoint:
     # -- /search ------------------------------------------------------------------------------
     async def search(self, request: Request) -> Response:
         """Full-text and faceted search (HTML, or JSON with ``format=json``)."""
-        return await search_endpoint(request, self.searcher)
+        return await search_endpoint(request, self.searcher, self.settings.base_iri)
 
     async def _answer(
         self,

@@ -102,6 +102,9 @@ class Image:
     thumb: str
     iiif: str = ""
     """The IIIF Image API service (``…/info.json``) when the partner serves one."""
+    rights: list[Text] = field(default_factory=list)
+    """The image's own rights statements (a partner may state rights for the photograph,
+    not the work: Tate's ``© Succession Picasso/DACS``)."""
 
 
 @dataclass
@@ -300,26 +303,24 @@ def _about(worker: Worker, iris: set[str]) -> About:
 def _images(graph: Graph, iri: str) -> list[Image]:
     images = []
     for visual in _nodes(graph, iri, CRM.P138i_has_representation):
+        rights = [
+            text
+            for statement in _nodes(graph, visual, CRM.P67i_is_referred_to_by)
+            if AAT.RIGHTS_STATEMENT.value in _types(graph, statement)
+            for text in _texts(graph, statement)
+        ]
         for digital in _nodes(graph, visual, LA.digitally_shown_by):
             for point in _out(graph, digital, LA.access_point):
                 url = getattr(point, "value", "")
                 ident = iiif_id(url)
                 src = f"{ident}/full/!1200,1200/0/default.jpg" if ident else url
                 info = f"{ident}/info.json" if ident else ""
-                images.append(Image(src=src, thumb=thumbnail(url, 160), iiif=info))
+                images.append(Image(src, thumbnail(url, 160), info, rights))
     return images
 
 
 def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
-    """The object's statements, and those about its images (an image's rights belong to the
-    image: a photograph's copyright, not the object's)."""
-    visuals = _nodes(graph, iri, CRM.P138i_has_representation)
-    digitals = [d for v in visuals for d in _nodes(graph, v, LA.digitally_shown_by)]
-    for statement in (
-        s
-        for holder in [iri, *visuals, *digitals]
-        for s in _nodes(graph, holder, CRM.P67i_is_referred_to_by)
-    ):
+    for statement in _nodes(graph, iri, CRM.P67i_is_referred_to_by):
         kinds = [_STATEMENTS[k] for k in _types(graph, statement) if k in _STATEMENTS]
         for text in _texts(graph, statement):
             page.statements.setdefault(kinds[0] if kinds else "note", []).append(text)
@@ -362,23 +363,29 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
             roles = [r for r in roles if r not in qualifiers]
             for actor in _nodes(graph, node, CRM.P14_carried_out_by):
                 page.makers.append(_maker(actor, ctx, ", ".join(roles), attribution))
-        # Uncertain makers are attributions (an E13 assigning P14 to the actor), typed by
-        # their qualifier ("possibly by"); untyped, they read "attributed to".
-        for assignment in _nodes(graph, production, CRM.P140i_was_attributed_by):
-            if CRM.P14_carried_out_by.value not in _nodes(
-                graph, assignment, CRM.P177_assigned_property_of_type
-            ):
-                continue
-            kinds = _types(graph, assignment)
-            qualifier = next((_ATTRIBUTIONS[k] for k in kinds if k in _ATTRIBUTIONS), "")
-            if not qualifier:
-                qualifier = next((label(k).value for k in kinds), "") or "attributed to"
-            for actor in _nodes(graph, assignment, CRM.P141_assigned):
-                page.makers.append(_maker(actor, ctx, "", qualifier))
+        _attributed(graph, production, page, ctx)
         for actor in _nodes(graph, production, CRM.P15_was_influenced_by):
             maker = _maker(actor, ctx, "", "")
             maker.influence = True
             page.makers.append(maker)
+
+
+def _attributed(graph: Graph, production: str, page: ObjectPage, ctx: _Context) -> None:
+    """Uncertain makers: the production attributed to an actor by an attribute assignment
+    (Linked Art ``attributed_by``, how the mappings write "possibly by", "attributed to"),
+    shown with the assignment's qualifier before the name, never as a certain maker."""
+    for assignment in _nodes(graph, production, CRM.P140i_was_attributed_by):
+        if CRM.P14_carried_out_by.value not in _nodes(
+            graph, assignment, CRM.P177_assigned_property_of_type
+        ):
+            continue
+        kinds = _types(graph, assignment)
+        attribution = next((_ATTRIBUTIONS[k] for k in kinds if k in _ATTRIBUTIONS), "")
+        if not attribution:
+            labels = [ctx.label(k).value for k in sorted(kinds)]
+            attribution = next((x for x in labels if _QUALIFIER.match(x)), "attributed to")
+        for actor in _nodes(graph, assignment, CRM.P141_assigned):
+            page.makers.append(_maker(actor, ctx, "", attribution))
 
 
 def _maker(actor: str, ctx: _Context, role: str, attribution: str) -> Maker:

@@ -22,7 +22,7 @@ from museion_errors import MuseionError, QueryError, StoreError
 from search import FACET_KEYS, MAX_LIMIT, Searcher, SearchRequest, SearchResult, parse_facets
 
 from . import i18n
-from .pages import templates
+from .pages import local_href, templates
 
 __all__ = ["search_endpoint"]
 
@@ -84,7 +84,7 @@ def read_request(request: Request) -> SearchRequest:
     )
 
 
-async def search_endpoint(request: Request, searcher: Searcher) -> Response:
+async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -> Response:
     wants_json = request.query_params.get("format") == "json"
     try:
         query = read_request(request)
@@ -98,7 +98,7 @@ async def search_endpoint(request: Request, searcher: Searcher) -> Response:
     if wants_json:
         body = json.dumps(result.to_json(), ensure_ascii=False)
         return Response(body, media_type="application/json")
-    return HTMLResponse(render_page(request, query, result))
+    return HTMLResponse(render_page(request, query, result, base_iri))
 
 
 def _fail(request: Request, status: int, message: str, wants_json: bool) -> Response:
@@ -127,7 +127,10 @@ def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) ->
     return "/search" + ("?" + urlencode(params) if params else "")
 
 
-def render_page(request: Request, query: SearchRequest, result: SearchResult) -> str:
+def render_page(request: Request, query: SearchRequest, result: SearchResult, base_iri: str) -> str:
+    """The HTML page. A hit's IRI is linked to its page on this host (``local_href``): under
+    a production base IRI the page and the IRI's host are the same, but a copy served
+    elsewhere (a test, a staging host) must not send the curator to the public site."""
     selected = query.selected()
     facets = []
     for key in FACET_KEYS:
@@ -135,7 +138,15 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult) ->
         for value, count in result.facets.get(key, {}).items():
             active = any(k == key and _same(v, value) for k, v in selected)
             href = _url(query, _toggle(selected, key, value, active))
-            values.append({"value": value, "count": count, "active": active, "href": href})
+            values.append(
+                {
+                    "value": value,
+                    "shown": _shown(key, value),
+                    "count": count,
+                    "active": active,
+                    "href": href,
+                }
+            )
         if values:
             facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
     chips = [
@@ -143,6 +154,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult) ->
             "key": k,
             "label": FACET_LABELS[k],
             "value": v,
+            "shown": _shown(k, v),
             "href": _url(query, [p for p in selected if p != (k, v)]),
         }
         for k, v in selected
@@ -177,7 +189,19 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult) ->
         .rstrip("&"),
         lang_attrs=_lang_attrs,
         base=str(request.base_url),
+        href=lambda iri: local_href(iri, base_iri) or "#",
     )
+
+
+def _shown(key: str, value: str) -> str:
+    """A facet value as a curator reads it: ``1900–1999`` and ``≤ 50`` rather than the
+    ``1900..1999`` and ``<=50`` the URL and the JSON carry."""
+    if key == "date" and ".." in value:
+        low, high = value.split("..", 1)
+        return f"{low}–{high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
+    if key == "longest_side_cm" and value.startswith("<="):
+        return "≤ " + value[2:]
+    return value
 
 
 SINGLE_VALUED = ("date", "has_image", "longest_side_cm")

@@ -44,6 +44,10 @@ class Advice:
     kind: str
     """``withdrawn``, ``no-dimensions``, ``no-image`` or ``light``."""
     detail: str = ""
+    groups: list[str] = field(default_factory=list)
+    """``light``: the groups (``works on paper``...), a UI string the page translates."""
+    materials: list[str] = field(default_factory=list)
+    """``light``: the materials' labels (data, as the vocabulary gives them)."""
 
 
 @dataclass
@@ -98,7 +102,8 @@ def plan(checklist: Checklist) -> Plan:
             for group in groups:
                 out.light_groups[group] = out.light_groups.get(group, 0) + 1
             detail = ", ".join(groups) + ": " + ", ".join(c.label for c in light)
-            out.warnings.append(Advice(item.iri, title, "light", detail))
+            labels = [c.label for c in light]
+            out.warnings.append(Advice(item.iri, title, "light", detail, groups, labels))
     out.lenders = list(lenders)
     out.widths_counted = len(widths)
     if widths:

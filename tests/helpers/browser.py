@@ -1,5 +1,11 @@
 """Debian's chromium driven by Playwright (``executable_path``; Playwright's own browser
-download is never used), and axe-core for accessibility checks.
+download is never used), the page every browser test uses (``guarded_page``), and axe-core
+for accessibility checks.
+
+``guarded_page`` fails the test that used it on a JavaScript error on the page, on a
+Content-Security-Policy violation the browser reports, and on any request to a host other
+than this machine: such a request is aborted, and counted against the test unless the test
+expected it (a partner's image, served from the partner's own server).
 
 axe-core comes from npm through the project's own files: ``tests/browser/package.json`` and
 its lockfile, installed by ``make test`` (``scripts/ensure-axe.sh``).
@@ -11,13 +17,25 @@ import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-__all__ = ["AXE", "CHROMIUM", "FLAGS", "assert_accessible", "axe_violations", "chromium"]
+__all__ = [
+    "AXE",
+    "CHROMIUM",
+    "FLAGS",
+    "Outside",
+    "assert_accessible",
+    "axe_violations",
+    "chromium",
+    "guarded_page",
+    "launch",
+]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -49,6 +67,93 @@ def chromium(profile: Path, **options: Any) -> Iterator[BrowserContext]:
             yield context
         finally:
             context.close()
+
+
+@contextmanager
+def launch() -> Iterator[Browser]:
+    """A browser for tests that open contexts of their own (a viewport, a language)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is not installed; `make test` installs it "
+            "(scripts/ensure-chromium.sh)"
+        )
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield found
+        finally:
+            found.close()
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+"""Every Content-Security-Policy violation is logged to the console, where the guard sees it."""
+
+
+@dataclass
+class Outside:
+    """Requests the page tried to send beyond this machine (all aborted), and those the test
+    expects: exact URLs, or images from the given hosts (the partners' image servers)."""
+
+    attempted: list[str] = field(default_factory=list)
+    expected: set[str] = field(default_factory=set)
+    image_hosts: set[str] = field(default_factory=set)
+    images: list[str] = field(default_factory=list)
+
+    def route(self, route: Route) -> None:
+        request = route.request
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+            return
+        if request.resource_type == "image" and parts.hostname in self.image_hosts:
+            self.images.append(request.url)
+        else:
+            self.attempted.append(request.url)
+        route.abort("blockedbyclient")
+
+    def unexpected(self) -> list[str]:
+        return [url for url in self.attempted if url not in self.expected]
+
+
+@contextmanager
+def guarded_page(
+    opener: Browser | BrowserContext, outside: Outside | None = None, **options: Any
+) -> Iterator[Page]:
+    """A new page (in a new context when ``opener`` is a browser: ``options`` are the
+    context's, e.g. ``viewport``) that fails the test, when the block ends, on JavaScript
+    errors, CSP violations and requests beyond this machine (see ``Outside``)."""
+    outside = outside if outside is not None else Outside()
+    context = opener.new_context(**options) if isinstance(opener, Browser) else None
+    page = context.new_page() if context is not None else opener.new_page()
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.route("**/*", outside.route)
+    errors: list[str] = []
+    violations: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "CSP violation" in msg.text or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    try:
+        yield page
+    finally:
+        page.close()
+        if context is not None:
+            context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+    unexpected = outside.unexpected()
+    assert unexpected == [], f"the page tried to reach beyond this machine: {unexpected}"
 
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = SEVERE) -> list[dict[str, Any]]:

@@ -14,35 +14,20 @@ own server; the request is aborted all the same).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 from museion import load_config
 from sparql.security import CONTENT_SECURITY_POLICY
+from tests.helpers.browser import Outside, chromium, guarded_page
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
     live_endpoint,
     write_two_partner_config,
 )
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -55,46 +40,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "Debian's chromium is not installed; `make test` installs it "
-            "(scripts/ensure-chromium.sh)"
-        )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=FLAGS, headless=True
-        )
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        context.close()
-
-
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
-});
-"""
-"""Every Content-Security-Policy violation is logged to the console, where the fixture sees it."""
-
-
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
-
-
-@dataclass
-class Outside:
-    """Requests the page tried to send beyond this machine (all aborted)."""
-
-    attempted: list[str] = field(default_factory=list)
-    expected: set[str] = field(default_factory=set)
-
-    def route(self, route: Route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-            return
-        self.attempted.append(url)
-        route.abort("blockedbyclient")
 
 
 @pytest.fixture
@@ -104,26 +51,8 @@ def outside() -> Outside:
 
 @pytest.fixture
 def page(browser: BrowserContext, outside: Outside) -> Iterator[Page]:
-    page = browser.new_page()
-    page.add_init_script(REPORT_VIOLATIONS)
-    page.route("**/*", outside.route)
-    errors: list[str] = []
-    violations: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            violations.append(msg.text)
-            if "CSP violation" in msg.text or "Content Security Policy" in msg.text
-            else None
-        ),
-    )
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-    assert violations == [], f"Content-Security-Policy violations: {violations}"
-    unexpected = [url for url in outside.attempted if url not in outside.expected]
-    assert unexpected == [], f"the page tried to reach beyond this machine: {unexpected}"
+    with guarded_page(browser, outside) as page:
+        yield page
 
 
 def test_query_ui_runs_an_example_query(page: Page, live: Live) -> None:
@@ -159,6 +88,7 @@ def test_entity_page_shows_title_image_partner_and_links(
     iri = "https://data.example.org/tate/object/T06803"
     picture = "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
     outside.expected.add(picture)  # the partner's image, from the partner (aborted here)
+    outside.image_hosts.add("collection.cmoa.org")  # the artist's page: the other partner's
     response = page.goto(live.iri_url(iri))
     assert response is not None
     assert response.status == 200

@@ -1,10 +1,12 @@
-"""The curator's flow in a real Chromium: open an object page, add it to a checklist, add a
-work from the other partner, reorder, write a note, export XLSX and CSV (the files opened and
-checked), print to PDF (its text checked) — in English and with the Arabic UI — and
-axe-core on every page of the flow.
+"""The curator's flow in a real Chromium, as one flow: search, narrow by a facet, open an
+object, look at its maker's aggregate page, add the object to a new checklist, find a work
+from the other partner and add it from its search card, reorder, write a note, export XLSX
+and CSV (the files opened and checked), print to PDF (its text checked) — in English and
+with the Arabic UI (``dir="rtl"`` on the search, object and checklist pages) — and axe-core
+on every page of the flow: search, object, aggregate, chooser, checklist, loan requests.
 
-Each step is a helper, so the search step (search → facet → open an object) can be put in
-front of ``open_object`` once the search branch is merged.
+Every page is a ``guarded_page``: a JavaScript error, a CSP violation or a request beyond
+this machine fails the test (the partners' images are expected, and aborted all the same).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pypdf import PdfReader
 
 from museion import load_config
-from tests.helpers.browser import assert_accessible, chromium
+from tests.helpers.browser import Outside, assert_accessible, chromium, guarded_page
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
@@ -33,6 +35,8 @@ from tests.helpers.endpoint import (
 TATE = "https://data.example.org/tate/object/T06803"  # Picasso, Bullfight Scene: ink on paper
 CMOA = "https://data.example.org/cmoa/object/f70d03e3-0fe7-4f6a-a430-ddced6d09d82"
 CMOA_TITLE = "L'Homme a la Guitare (Man with the Guitar)"
+PARTNER_IMAGES = {"www.tate.org.uk", "collection.cmoa.org"}
+"""The partners' own image servers: their images are expected on the pages (and aborted)."""
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +54,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
 
 
 @pytest.fixture
-def page(browser: BrowserContext) -> Iterator[Page]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+def outside() -> Outside:
+    return Outside(image_hosts=set(PARTNER_IMAGES))
+
+
+@pytest.fixture
+def page(browser: BrowserContext, outside: Outside) -> Iterator[Page]:
+    with guarded_page(browser, outside) as page:
+        yield page
 
 
 # -- steps ------------------------------------------------------------------------------
@@ -66,16 +71,56 @@ def choose_language(page: Page, live: Live, lang: str) -> None:
     page.goto(f"{live.url}/checklists/?lang={lang}")
 
 
-def open_object(page: Page, live: Live, iri: str) -> None:
-    response = page.goto(live.iri_url(iri))
-    assert response is not None
-    assert response.status == 200
+def search(page: Page, live: Live, words: str, rtl: bool) -> None:
+    """From the site's navigation: the search page, the words typed, the form sent."""
+    page.locator("nav.site a[href='/search']").click()
+    expect(page.locator("form.search-form")).to_be_visible()
+    page.locator("#q").fill(words)
+    page.locator("#q").press("Enter")
+    expect(page.locator("p.count")).to_contain_text(re.compile(r"\d"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")
+    assert page.locator("li.card").count() > 0
 
 
-def add_to_checklist(page: Page, *, new_name: str | None = None) -> str:
-    """From an object page (or a search result): the add form, then the chooser. Returns the
-    checklist's URL."""
-    page.locator("form.add-to-checklist button").first.click()
+def choose_facet(page: Page, value: str) -> None:
+    """One value of the lender facet: every card left is that lender's, and the chosen value
+    shows as a removable filter."""
+    page.locator("aside.facets a", has=page.locator(".v", has_text=value)).first.click()
+    expect(page.locator("ul.chips a")).to_contain_text(value)
+    lenders = page.locator("li.card .lender").all_inner_texts()
+    assert lenders
+    assert set(lenders) == {value}, lenders
+    assert_accessible(page)
+
+
+def card(page: Page, title: str) -> Locator:
+    return page.locator("li.card", has=page.locator("h2", has_text=title))
+
+
+def open_object(page: Page, title: str, iri: str) -> None:
+    """A search result opened: its title links to the object's page on this server."""
+    card(page, title).locator("h2 a").click()
+    expect(page.locator("h1#label")).to_have_text(title)
+    assert page.url.endswith(iri.removeprefix("https://data.example.org"))
+    assert page.locator("article.object").get_attribute("data-iri") == iri
+
+
+def visit_maker(page: Page, name: str, partners: tuple[str, ...]) -> None:
+    """The maker's aggregate page from the object page: the works grouped by lender."""
+    page.locator("#makers a", has_text=name).first.click()
+    expect(page.locator("h1#label")).to_have_text(name)
+    for partner in partners:
+        expect(page.locator("#works")).to_contain_text(partner)
+    assert_accessible(page)
+    page.go_back()
+    expect(page.locator("h1#label")).to_be_visible()
+
+
+def add_to_checklist(page: Page, *, new_name: str | None = None, within: str = "") -> str:
+    """From an object page, or the search card titled ``within``: the add form, then the
+    chooser. Returns the checklist's URL."""
+    scope = card(page, within) if within else page.locator("main")
+    scope.locator("form.add-to-checklist button").first.click()
     expect(page.locator("#add-form")).to_be_visible()
     assert_accessible(page)
     if new_name is not None:
@@ -127,14 +172,22 @@ def print_pdf(page: Page, folder: Path) -> str:
 
 
 def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> None:
-    open_object(page, live, TATE)
+    direction = "rtl" if rtl else "ltr"
+    search(page, live, "Picasso", rtl)
+    choose_facet(page, "Tate")
+    open_object(page, "Bullfight Scene", TATE)
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    assert_accessible(page)
+    visit_maker(page, "Pablo Picasso", ("Tate", "Carnegie Museum of Art"))
     url = add_to_checklist(page, new_name=name)
     assert re.search(r"/checklists/[\w-]+$", url)
-    if rtl:
-        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("dir", direction)
     expect(page.locator("#checklist-name")).to_have_text(name)
-    open_object(page, live, CMOA)
-    assert add_to_checklist(page) == url  # the most recent checklist is chosen first
+
+    search(page, live, "Picasso", rtl)
+    choose_facet(page, "Carnegie Museum of Art")
+    # from the search card; the most recent checklist is chosen first
+    assert add_to_checklist(page, within=CMOA_TITLE) == url
     assert order(page) == [TATE, CMOA]
     move_up(page, CMOA)
     assert order(page) == [CMOA, TATE]
@@ -144,8 +197,7 @@ def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> No
     expect(page.locator("#total-lenders")).to_contain_text("Carnegie Museum of Art")
     light = page.locator("#warnings .warning-light")
     expect(light.filter(has_text="Bullfight Scene")).to_contain_text("paper (fiber product)")
-    if rtl:
-        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("dir", direction)
     assert_accessible(page)
 
     workbook = load_workbook(download(page, "#export-xlsx", tmp_path))

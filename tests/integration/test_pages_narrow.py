@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ViewportSize
 
 from museion import load_config
+from tests.helpers.browser import Outside, guarded_page, launch
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
-from tests.integration.test_browser import CHROMIUM, FLAGS
 from tests.integration.test_people_pages import BAKU, BASE, BULLFIGHT, write_config
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -26,10 +26,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with launch() as browser:
         yield browser
-        browser.close()
+
+
+def partner_images() -> Outside:
+    """The pages show the partners' images from the partners' servers (aborted here)."""
+    return Outside(image_hosts={"www.tate.org.uk", "collection.cmoa.org", "musee.example.az"})
 
 
 def pages(live: Live) -> list[str]:
@@ -42,39 +45,48 @@ def pages(live: Live) -> list[str]:
         live.url + "/sources/",
         live.url + "/sources/tate",
         live.url + "/",
+        live.url + "/search?q=picasso",
+        live.url + "/search?facet=partner%3DTate",
+        live.url + "/checklists/",
         person,  # resolved below to the reconciled Picasso
     ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_no_page_is_wider_than_a_phone(live: Live, browser: Browser, lang: str) -> None:
-    context = browser.new_context(viewport=PHONE, extra_http_headers={"Accept-Language": lang})
-    page = context.new_page()
-    page.goto(live.iri_url(BULLFIGHT))
-    picasso = page.locator("#makers a").first.get_attribute("href")
-    urls = [u for u in pages(live) if not u.endswith("/person/")] + [live.url + str(picasso)]
     widths = {}
-    for url in urls:
-        response = page.goto(url, wait_until="load")
-        assert response is not None
-        assert response.status == 200, url
-        # the site's header follows the reader (a partner report's own text stays English)
-        assert page.evaluate("document.querySelector('header.bar').lang") == lang, url
-        widths[url] = page.evaluate("document.scrollingElement.scrollWidth")
-    context.close()
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport=PHONE,
+        extra_http_headers={"Accept-Language": lang},
+    ) as page:
+        page.goto(live.iri_url(BULLFIGHT))
+        picasso = page.locator("#makers a").first.get_attribute("href")
+        urls = [u for u in pages(live) if not u.endswith("/person/")] + [live.url + str(picasso)]
+        for url in urls:
+            response = page.goto(url, wait_until="load")
+            assert response is not None
+            assert response.status == 200, url
+            # the site's header follows the reader (a partner report's own text stays English)
+            assert page.evaluate("document.querySelector('header.bar').lang") == lang, url
+            widths[url] = page.evaluate("document.scrollingElement.scrollWidth")
     too_wide = {url: width for url, width in widths.items() if width > PHONE["width"]}
     assert not too_wide, f"pages wider than {PHONE['width']} px: {too_wide}"
 
 
 def test_arabic_reads_right_to_left(live: Live, browser: Browser) -> None:
-    context = browser.new_context(viewport=PHONE, extra_http_headers={"Accept-Language": "ar"})
-    page = context.new_page()
-    page.goto(live.iri_url(BAKU))
-    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    heading = page.locator("h1#label")
-    assert heading.inner_text() == "منظر باكو"
-    assert heading.evaluate("e => getComputedStyle(e).direction") == "rtl"
-    # the French title, listed below, keeps its own left-to-right direction
-    french = page.locator('#other-titles [lang="fr"]')
-    assert french.evaluate("e => getComputedStyle(e).direction") == "ltr"
-    context.close()
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport=PHONE,
+        extra_http_headers={"Accept-Language": "ar"},
+    ) as page:
+        page.goto(live.iri_url(BAKU))
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        heading = page.locator("h1#label")
+        assert heading.inner_text() == "منظر باكو"
+        assert heading.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        # the French title, listed below, keeps its own left-to-right direction
+        french = page.locator('#other-titles [lang="fr"]')
+        assert french.evaluate("e => getComputedStyle(e).direction") == "ltr"

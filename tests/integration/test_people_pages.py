@@ -105,7 +105,7 @@ def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
     assert "Ink on paper" in text(doc, "#materials")
     assert text(doc, "#accession") == "T06803"
     assert "Kahnweiler" in text(doc, "#credit")
-    assert "Succession Picasso" in text(doc, "#rights")
+    assert "Image: © Succession Picasso" in text(doc, "#rights")  # the photograph's rights
     lender = doc.cssselect("#lender a")
     assert next(a.text_content() for a in lender) == "Tate"
     assert "https://www.tate.org.uk/" in [a.get("href") for a in lender]
