@@ -71,9 +71,17 @@ CONTENT = CRM + "P190_has_symbolic_content"
 LANGUAGE = CRM + "P72_has_language"
 LANGUAGE_CLASS = CRM + "E56_Language"
 MUSEION = "https://w3id.org/museion/ns#"
-SEPARATE = {CRM + "P65_shows_visual_item", CRM + "P128_carries", CRM + "P9i_forms_part_of"}
+SINGLE = {("Acquisition", "part_of")}
+"""Terms the context declares as sets that the Linked Art 1.0 schemas want as one object
+where this class uses them (an embedded acquisition is part of one provenance activity)."""
+SEPARATE = {
+    CRM + "P65_shows_visual_item",
+    CRM + "P128_carries",
+    CRM + "P9i_forms_part_of",
+    CRM + "P23_transferred_title_from",
+}
 """What is a record of its own in Linked Art: the visual item an object shows, the text it
-carries, the provenance activity an acquisition is part of."""
+carries, the provenance activity an acquisition is part of, the party it came from."""
 _NUMBERS = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"}
 
 _LABELS = {MUSEION + "aggregate": "aggregate (one entity across partners, made by Museion)"}
@@ -405,7 +413,8 @@ class _Writer:
             terms["language"] = _Term("language", True, "@id")
         for name in sorted(values, key=lambda n: (n != "identified_by", n)):
             items = values[name]
-            out[name] = items if terms[name].is_set or len(items) > 1 else items[0]
+            single = (kind, name) in SINGLE and len(items) == 1
+            out[name] = items if (terms[name].is_set and not single) or len(items) > 1 else items[0]
         return out
 
     def value(self, term: _Term, pred: str, obj: Any, subject_kind: str | None) -> Any:

@@ -54,6 +54,7 @@ SCHEMA_OF = {
     "VisualItem": "image",
     "LinguisticObject": "text",
     "DigitalObject": "digital",
+    "Activity": "provenance",
 }
 ENTITY = re.compile(
     r"^(?:[a-z0-9-]+/(?P<kind>object|person|group|place|set)/[^/]+"
