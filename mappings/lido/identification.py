@@ -157,6 +157,12 @@ def _category(r: Record, element: etree._Element | None) -> None:
     r.classify(r.obj, found, "category")
 
 
+PLACEHOLDER_TITLES = frozenset({"gleicher_titel"})
+"""Title texts that are a cataloguing system's placeholder, not a title: KENOM writes
+"gleicher_Titel" ("same title") in the title slot when the alternative title is the title.
+Kept, it would be the object's primary name and label."""
+
+
 def _titles(r: Record, ident: etree._Element) -> None:
     """Every title in every language: preferred titles are primary names, the rest alternate;
     the first preferred title per language is also the object's ``rdfs:label``."""
@@ -169,6 +175,12 @@ def _titles(r: Record, ident: etree._Element) -> None:
         if kind is not None:
             for value, _ in found:
                 title_types.setdefault((value.value, value.language), kind)
+    placeholders = [value for value, _ in values if value.value.casefold() in PLACEHOLDER_TITLES]
+    for value in placeholders:
+        r.b.warnings.append(f"placeholder title {value.value!r} left out")
+    values = [(v, preferred) for v, preferred in values if v not in placeholders]
+    if values and not any(preferred for _, preferred in values):
+        values[0] = (values[0][0], True)  # the placeholder stood for the title that remains
     if not values:
         # LIDO requires a title or an objectName; a record without one still maps, namelessly.
         r.b.warnings.append("the record has no title")
