@@ -229,7 +229,10 @@ def _crawled(url: str) -> bool:
     if any(name not in CRAWLED_PARAMETERS for name, _ in query):
         return False
     segments = parts.path.strip("/").split("/")
-    nested = len(segments) > 3 and segments[1] in PARTS
+    # /tate/object/T1/production, or an aggregate's /person/abc/birth
+    nested = (len(segments) > 3 and segments[1] in PARTS) or (
+        len(segments) > 2 and segments[0] in PARTS
+    )
     return not (nested or (len(segments) > 1 and segments[1] == "record"))
 
 
@@ -237,7 +240,8 @@ def _kind(url: str) -> str:
     """``/tate/object/T1`` → ``/tate/object#3``: pages of one kind share their template (and
     ``/tate/object/T1/production``, ``/tate/object#4``, theirs)."""
     segments = urlsplit(url).path.strip("/").split("/")
-    return "/" + "/".join(segments[:2]) + f"#{len(segments)}"
+    head = segments[:1] if segments[0] in PARTS else segments[:2]  # an aggregate: /person/abc
+    return "/" + "/".join(head) + f"#{len(segments)}"
 
 
 def _variant(url: str) -> tuple[str, str] | None:
