@@ -477,8 +477,11 @@ def _ui_lang(request: Request) -> str:
 
 
 def _here(request: Request) -> str:
+    """The page's own path and query for its language links, with the path as it was sent:
+    decoded, an identifier's ``%2F`` (``DE-MUS-825210%2F78541``) would become a ``/`` and
+    the link another IRI's, which is not served."""
     query = request.url.query
-    return request.url.path + (f"?{query}" if query else "")
+    return _iri_path(request.scope) + (f"?{query}" if query else "")
 
 
 def _iri_path(scope: MutableMapping[str, Any]) -> str:

@@ -5,6 +5,8 @@ measurements and object-level materials (``objectClassificationWrap`` and
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from pyoxigraph import NamedNode
 
@@ -114,18 +116,36 @@ def object_core(r: Record, record: etree._Element, descriptive: etree._Element |
     _titles(r, ident)
     _inscriptions(r, ident)
     _repositories(r, ident)
-    for n, text in enumerate(
-        texts(
-            ident, f"{L}objectDescriptionWrap/{L}objectDescriptionSet/{L}descriptiveNoteValue", lang
-        ),
-        start=1,
-    ):
-        r.statement(o, r.node("statement", "description", n), text, AAT.DESCRIPTION)
+    _descriptions(r, ident, lang)
     _measurements(r, ident)
     for n, tech in enumerate(
         ident.iterfind(f"{L}objectMaterialsTechWrap/{L}objectMaterialsTechSet")
     ):
         materials(r, tech, o, None, f"object-{n + 1}")
+
+
+SOURCE_OF_DESCRIPTION = re.compile(r"urheber|quelle|source|author|autor", re.IGNORECASE)
+"""``objectDescriptionSet`` types that name who wrote the description ("Urheber / Quelle",
+kuniweb): their text is a name, not a description of the object."""
+
+
+def _descriptions(r: Record, ident: etree._Element, lang: str | None) -> None:
+    """Each description text is a description statement; a set whose type says it names the
+    description's author or source is a statement of that type, not a description."""
+    n = sources = 0
+    for item in ident.iterfind(f"{L}objectDescriptionWrap/{L}objectDescriptionSet"):
+        found = texts(item, L + "descriptiveNoteValue", language(item, lang))
+        if SOURCE_OF_DESCRIPTION.search(attr(item, "type")):
+            kind = _kind_of(r, item, "description-type")
+            for text in found:
+                sources += 1
+                node = r.node("statement", "description-source", sources)
+                if kind is not None:
+                    r.statement(r.obj, node, text, kind)
+            continue
+        for text in found:
+            n += 1
+            r.statement(r.obj, r.node("statement", "description", n), text, AAT.DESCRIPTION)
 
 
 def _published_ids(r: Record, record: etree._Element) -> None:
@@ -157,6 +177,12 @@ def _category(r: Record, element: etree._Element | None) -> None:
     r.classify(r.obj, found, "category")
 
 
+PLACEHOLDER_TITLES = frozenset({"gleicher_titel"})
+"""Title texts that are a cataloguing system's placeholder, not a title: KENOM writes
+"gleicher_Titel" ("same title") in the title slot when the alternative title is the title.
+Kept, it would be the object's primary name and label."""
+
+
 def _titles(r: Record, ident: etree._Element) -> None:
     """Every title in every language: preferred titles are primary names, the rest alternate;
     the first preferred title per language is also the object's ``rdfs:label``."""
@@ -169,6 +195,12 @@ def _titles(r: Record, ident: etree._Element) -> None:
         if kind is not None:
             for value, _ in found:
                 title_types.setdefault((value.value, value.language), kind)
+    placeholders = [value for value, _ in values if value.value.casefold() in PLACEHOLDER_TITLES]
+    for value in placeholders:
+        r.b.warnings.append(f"placeholder title {value.value!r} left out")
+    values = [(v, preferred) for v, preferred in values if v not in placeholders]
+    if values and not any(preferred for _, preferred in values):
+        values[0] = (values[0][0], True)  # the placeholder stood for the title that remains
     if not values:
         # LIDO requires a title or an objectName; a record without one still maps, namelessly.
         r.b.warnings.append("the record has no title")

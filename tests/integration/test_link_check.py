@@ -1,0 +1,85 @@
+"""Every local link of every demo page answers (issue 12): the demo's two partners and the
+LIDO samples as a third (identifiers with ``/`` and ``:`` in them), harvested and served by a
+live ``museion serve``, crawled from the site's entry pages like a reader's browser would.
+
+What is followed and what is sampled is said in tests/helpers/linkcheck.py: every page, every
+link on it, each language/format/view variant on the first pages of each kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from lxml import html
+
+from museion import load_config
+from museion.demo import demo_config
+from tests.conftest import DATA, files_source
+from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+from tests.helpers.linkcheck import LinkChecker, Report
+
+START = ("/", "/search", "/sources/", "/checklists/")
+KINDS = ("object", "person", "group", "place", "concept", "set", "partner")
+
+
+def write_demo_with_lido(folder: Path) -> Path:
+    """The demo configuration, plus the LIDO samples as a partner of their own."""
+    config = demo_config(folder)
+    lido = files_source(
+        "ddb", DATA / "lido" / "*.xml", "lido", label="Deutsche Digitale Bibliothek"
+    )
+    config.path.write_text(
+        config.path.read_text(encoding="utf-8") + "\n[[sources]]\n" + lido + "\n",
+        encoding="utf-8",
+    )
+    return config.path
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_demo_with_lido(tmp_path_factory.mktemp("linkcheck"))
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def report(live: Live) -> Report:
+    checker = LinkChecker(live.url, [live.config.base_iri], workers=4)
+    return checker.crawl(START)
+
+
+@pytest.mark.slow
+def test_every_local_link_of_every_page_answers(report: Report) -> None:
+    broken = "\n".join(str(b) for b in report.broken[:50])
+    assert not report.broken, f"{len(report.broken)} broken links:\n{broken}"
+
+
+@pytest.mark.slow
+def test_the_crawl_reached_every_kind_of_page(report: Report, live: Live) -> None:
+    """The crawl is only as good as what it reached: every source's objects, and every kind
+    of entity page, each many times over."""
+    kinds = report.kinds
+    for source in ("tate", "cmoa", "ddb"):
+        assert kinds[f"/{source}/object#3"] >= 15, kinds
+    for kind in KINDS:
+        assert sum(n for k, n in kinds.items() if f"/{kind}" in k) >= 3, (kind, kinds)
+    assert report.pages > 1000
+    assert report.external > 100
+
+
+def test_language_links_keep_an_identifier_s_encoded_slash(live: Live) -> None:
+    """``DE-MUS-825210%2F78541`` is one path segment; decoded, the language links of its page
+    named another IRI (``.../DE-MUS-825210/78541``), which is not served."""
+    page = live.url + "/ddb/object/DE-MUS-825210%2F78541"
+    response = requests.get(page, headers={"Accept": "text/html"}, timeout=60)
+    assert response.status_code == 200
+    links = [
+        a.get("href", "") for a in html.fromstring(response.content).iter("a") if a.get("hreflang")
+    ]
+    assert len(links) == 3
+    assert all(str(link).startswith("/ddb/object/DE-MUS-825210%2F78541?lang=") for link in links), (
+        links
+    )
