@@ -231,6 +231,13 @@ def _is_bookkeeping(triple: Triple) -> bool:
     return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION)
 
 
+def _back_link(triple: Triple, document: str) -> bool:
+    """A node embedded in a separate record's document pointing back at that record (the
+    acquisition inside a provenance activity, ``part_of`` the activity): the nesting says it."""
+    obj = triple.object
+    return triple.predicate.value in SEPARATE and isinstance(obj, NamedNode) and obj.value == document
+
+
 def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
     """The entity's statements as Linked Art states them, triple by triple: what its JSON-LD
     document parses to (references' ``type`` and ``_label`` stubs aside).
@@ -252,7 +259,11 @@ def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
         if label is not None:
             out.append(Triple(NamedNode(subject), NamedNode(RDFS_LABEL), Literal(label)))
         for triple in by_subject[subject]:
-            if _is_bookkeeping(triple) or triple.predicate.value == RDFS_LABEL:
+            if (
+                _is_bookkeeping(triple)
+                or triple.predicate.value == RDFS_LABEL
+                or _back_link(triple, iri)
+            ):
                 continue
             obj = triple.object
             if isinstance(obj, Literal) and obj.language:
@@ -399,7 +410,11 @@ class _Writer:
         languages: list[str] = []
         for triple in triples:
             pred = triple.predicate.value
-            if _is_bookkeeping(triple) or pred in (RDF_TYPE, RDFS_LABEL):
+            if (
+                _is_bookkeeping(triple)
+                or pred in (RDF_TYPE, RDFS_LABEL)
+                or _back_link(triple, self.iri)
+            ):
                 continue
             term = scoped.get(pred) or self.vocab.terms.get(pred) or _Term(pred, True, None)
             terms[term.name] = term

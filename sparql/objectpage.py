@@ -320,7 +320,18 @@ def _images(graph: Graph, iri: str) -> list[Image]:
 
 
 def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
-    for statement in _nodes(graph, iri, CRM.P67i_is_referred_to_by):
+    """The object's statements, and the provenance texts of the activities its acquisitions
+    are part of (Linked Art puts them there, not on the object)."""
+    activities = [
+        activity
+        for acquisition in _nodes(graph, iri, CRM.P24i_changed_ownership_through)
+        for activity in _nodes(graph, acquisition, CRM.P9i_forms_part_of)
+    ]
+    for statement in (
+        s
+        for holder in [iri, *activities]
+        for s in _nodes(graph, holder, CRM.P67i_is_referred_to_by)
+    ):
         kinds = [_STATEMENTS[k] for k in _types(graph, statement) if k in _STATEMENTS]
         for text in _texts(graph, statement):
             page.statements.setdefault(kinds[0] if kinds else "note", []).append(text)

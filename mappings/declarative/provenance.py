@@ -81,13 +81,13 @@ class ProvenanceSpec:
         b.a(activity, CRM.E7_Activity)
         b.add(activity, CRM.P2_has_type, AAT.PROVENANCE_ACTIVITY)
         for n, (text, language) in enumerate(statements, start=1):
-            node = NamedNode(f"{o.value}/statement/provenance" + ("" if n == 1 else f"/{n}"))
+            node = NamedNode(f"{activity.value}/statement" + ("" if n == 1 else f"/{n}"))
             b.statement(activity, node, text, AAT.PROVENANCE_STATEMENT, language)
         if span:
             b.timespan(activity, NamedNode(f"{activity.value}/timespan"), span)
-        if not (span or methods or sellers):
-            return  # the text alone: no acquisition is known
-        acquisition = NamedNode(f"{o.value}/acquisition")
+        # Even a provenance text alone tells that the partner acquired the object somehow: the
+        # acquisition (to the partner) links the object to its provenance.
+        acquisition = NamedNode(f"{activity.value}/acquisition")
         b.add(activity, CRM.P9_consists_of, acquisition)
         b.add(acquisition, CRM.P9i_forms_part_of, activity)  # the object's page reaches it
         b.add(o, CRM.P24i_changed_ownership_through, acquisition)
