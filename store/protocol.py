@@ -102,8 +102,15 @@ class SparqlClient:
                 stream=stream,
                 **kwargs,  # type: ignore[arg-type]
             )
+        except requests.Timeout as exc:
+            raise error(
+                f"the remote store at {url} did not answer {what} within "
+                f"{timeout or self.endpoint.timeout:g} s"
+            ) from exc
+        except requests.ConnectionError as exc:
+            raise error(f"the remote store at {url} cannot be reached ({what})") from exc
         except requests.RequestException as exc:
-            raise error(f"the remote store at {url} cannot be reached ({what}): {exc}") from exc
+            raise error(f"the remote store at {url} failed ({what}): {exc}") from exc
         if response.status_code >= 300:
             detail = " ".join(response.text.split())[:300]
             status = response.status_code
