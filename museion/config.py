@@ -85,7 +85,7 @@ class StoreSection(_Strict):
             raise ValueError('the endpoint keys need kind = "sparql"')
         return self
 
-    def remote(self) -> RemoteEndpoint | None:
+    def remote(self, base_iri: str) -> RemoteEndpoint | None:
         if self.kind != "sparql":
             return None
         assert self.query_endpoint is not None
@@ -98,6 +98,7 @@ class StoreSection(_Strict):
             password_env=self.password_env,
             token_env=self.token_env,
             timeout=self.timeout,
+            graphs=base_iri,
         )
 
 
@@ -352,7 +353,7 @@ def parse_config(text: str, path: Path) -> Config:
         endpoint=top.endpoint,
         workspace=top.workspace,
         reconciliation=_reconciliation(top.reconciliation, base),
-        remote=top.store.remote(),
+        remote=top.store.remote(top.publish.base_iri),
     )
 
 

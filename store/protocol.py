@@ -53,6 +53,10 @@ class RemoteEndpoint(BaseModel):
     """Environment variable holding a bearer token (instead of basic authentication)."""
     timeout: float = Field(default=600.0, gt=0)
     """Seconds Museion waits for one request (a long write, a server-side version build)."""
+    graphs: str = ""
+    """The IRI prefix of every graph Museion writes (its base IRI): a version is built from
+    these graphs only, so a server's own graphs (Virtuoso's system graphs, another
+    application's data) never join what Museion publishes."""
 
 
 def _env(name: str | None, what: str) -> str | None:

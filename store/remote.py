@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,22 @@ _KEPT = f"<{_OWN}kept>"
 _POINTER = f"<{POINTER_GRAPH}>"
 
 PUT_BATCH = 500
-"""Graphs per ``INSERT DATA`` update when the server has no Graph Store Protocol."""
+"""Graphs sent at a time when the working store is first mirrored to a server."""
+UPDATE_SUBJECTS = 200
+"""Subjects (or graphs) one update names: servers compile an update whole (Virtuoso runs out
+of memory on one of some 5,000 statements)."""
+UPDATE_LINES = 1000
+"""Statements one ``INSERT DATA`` update carries."""
 
 
 def _ntriples(quads: Sequence[Quad]) -> bytes:
     return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
+
+
+def _mine(remote: RemoteEndpoint) -> str:
+    """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
+    prefix = remote.graphs.replace("\\", "\\\\").replace('"', '\\"')
+    return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{_OWN}"))'
 
 
 def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
@@ -101,8 +112,9 @@ class RemoteStore(Store):
 
     def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
         super().remove_graphs(graphs)
-        if graphs:
-            self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
+        for start in range(0, len(graphs), UPDATE_SUBJECTS):
+            drops = [f"DROP SILENT GRAPH {g}" for g in graphs[start : start + UPDATE_SUBJECTS]]
+            self.client.update(" ;\n".join(drops))
 
     def replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
@@ -129,34 +141,50 @@ class RemoteStore(Store):
                 self.client.put_graph(graph.value, text)
             return
         items = list(graphs.items())
-        for start in range(0, len(items), PUT_BATCH):
-            batch = items[start : start + PUT_BATCH]
-            drops = [f"DROP SILENT GRAPH {g}" for g, _ in batch]
-            inserts = [f"GRAPH {g} {{\n{text.decode()}}}" for g, text in batch if text.strip()]
-            if inserts:
-                drops.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-            self.client.update(" ;\n".join(drops))
+        for start in range(0, len(items), UPDATE_SUBJECTS):
+            batch = items[start : start + UPDATE_SUBJECTS]
+            self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
+            self._insert((g, text.decode()) for g, text in batch)
+
+    def _insert(self, graphs: Iterable[tuple[NamedNode | str, str]]) -> None:
+        """``INSERT DATA`` of N-Triples into graphs, in updates of a bounded size."""
+        parts: list[str] = []
+        lines = 0
+
+        def send() -> None:
+            if parts:
+                self.client.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+            parts.clear()
+
+        for graph, text in graphs:
+            chunk: list[str] = []
+            for line in text.splitlines(keepends=True):
+                chunk.append(line)
+                lines += 1
+                if lines >= UPDATE_LINES:
+                    parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+                    send()
+                    chunk, lines = [], 0
+            if chunk:
+                parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+        send()
 
     def _replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
     ) -> None:
-        operations = []
-        if subjects:
-            values = " ".join(str(s) for s in subjects)
-            operations.append(
+        # In several updates, not one: the server's record graphs are read by no query (the
+        # versions are), so the steps need not be atomic, and some servers (Virtuoso) cannot
+        # compile one update of many thousand statements.
+        for start in range(0, len(subjects), UPDATE_SUBJECTS):
+            values = " ".join(str(s) for s in subjects[start : start + UPDATE_SUBJECTS])
+            self.client.update(
                 f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
                 f"GRAPH {graph} {{ ?s ?p ?o }} }}"
             )
         by_graph: dict[str, list[Quad]] = defaultdict(list)
         for quad in quads:
             by_graph[str(quad.graph_name)].append(quad)
-        if by_graph:
-            body = "\n".join(
-                f"GRAPH {g} {{\n{_ntriples(qs).decode()}}}" for g, qs in by_graph.items()
-            )
-            operations.append("INSERT DATA {\n" + body + "\n}")
-        if operations:
-            self.client.update(" ;\n".join(operations))
+        self._insert((g, _ntriples(qs).decode()) for g, qs in by_graph.items())
 
     # -- publishing -------------------------------------------------------------------------
     def publish_version(self, name: str, keep: int) -> None:
@@ -168,7 +196,7 @@ class RemoteStore(Store):
         self.client.update(
             f"DROP SILENT GRAPH <{version}> ;\n"
             f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-            f'FILTER (!STRSTARTS(STR(?g), "{_OWN}")) }}'
+            f"{_mine(self.remote)} }}"
         )
         _, kept = _pointer(self.client)
         keeping = sorted({*kept, version})[-keep:]
@@ -199,14 +227,15 @@ class RemoteStore(Store):
         local = set(self.named_graphs())
         remote = {
             row["g"]
-            for row in self.client.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-            if row["g"] and not row["g"].startswith(_OWN)
+            for row in self.client.select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
+            )
+            if row["g"]
         }
         stale = sorted(remote - {g.value for g in local})
-        for start in range(0, len(stale), PUT_BATCH):
-            self.client.update(
-                " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale[start : start + PUT_BATCH])
-            )
+        for start in range(0, len(stale), UPDATE_SUBJECTS):
+            drops = [f"DROP SILENT GRAPH <{g}>" for g in stale[start : start + UPDATE_SUBJECTS]]
+            self.client.update(" ;\n".join(drops))
         graphs = sorted(local, key=lambda g: g.value)
         for start in range(0, len(graphs), PUT_BATCH):
             self._put(
@@ -223,6 +252,7 @@ class RemoteReader:
     current version, looked up once per job (``refresh``) and held for the whole job."""
 
     def __init__(self, remote: RemoteEndpoint, *, timeout: float | None = None) -> None:
+        self.remote = remote
         self.client = SparqlClient(remote)
         self.timeout = timeout
         self.version: str | None = None
@@ -280,6 +310,10 @@ class RemoteReader:
             str(t) if t is not None else f"?{v}"
             for t, v in ((subject, "s"), (predicate, "p"), (obj, "o"))
         )
+        if subject is not None and predicate is not None and obj is not None:
+            if self.query(f"ASK {{ {pattern} }}"):
+                yield Quad(subject, predicate, obj, DefaultGraph())
+            return
         results = self.query(f"SELECT * WHERE {{ {pattern} }}")
         assert isinstance(results, QuerySolutions)
         for row in results:
@@ -289,14 +323,12 @@ class RemoteReader:
     def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
         """The record graphs on the server that say something about ``subject``."""
         rows = self.client.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} "
-            f'FILTER (!STRSTARTS(STR(?g), "{_OWN}")) }}'
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} {_mine(self.remote)} }}"
         )
         return {NamedNode(r["g"]) for r in rows if r["g"]}
 
     def has_graph(self, graph: NamedNode) -> bool:
-        rows = self.client.select(f"SELECT * WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT 1")
-        return bool(rows)
+        return bool(self.client.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
 
     def close(self) -> None:
         self.client.close()
