@@ -16,6 +16,7 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field
 from pyoxigraph import (
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -178,7 +179,7 @@ class SparqlClient:
             if kind in (_NTRIPLES, "text/plain"):
                 return _triples(parse(body, RdfFormat.N_TRIPLES), response)
             if kind in (_RESULTS, "application/json"):
-                return parse_query_results(body, QueryResultsFormat.JSON)
+                return _boolean(parse_query_results(body, QueryResultsFormat.JSON))
         except (SyntaxError, ValueError, OSError) as exc:
             response.close()
             raise QueryError(
@@ -200,6 +201,18 @@ class SparqlClient:
         for solution in cast(Iterable[object], results):
             rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
         return rows
+
+
+def _boolean(results: QueryResult) -> QueryResult:
+    """Virtuoso answers ASK with one variable, ``__ASK_RETVAL``, and a row when true: read it
+    as the boolean the standard says (``{"boolean": true}``)."""
+    if isinstance(results, QuerySolutions) and [v.value for v in results.variables] == [
+        "__ASK_RETVAL"
+    ]:
+        found = next(iter(results), None) is not None
+        text = b'{"head": {}, "boolean": %s}' % (b"true" if found else b"false")
+        return parse_query_results(text, QueryResultsFormat.JSON)
+    return results
 
 
 def _triples(triples: Iterable[object], response: requests.Response) -> Iterator[Triple]:

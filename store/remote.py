@@ -198,18 +198,22 @@ class RemoteStore(Store):
             f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
             f"{_mine(self.remote)} }}"
         )
-        _, kept = _pointer(self.client)
+        current, kept = _pointer(self.client)
         keeping = sorted({*kept, version})[-keep:]
         facts = f"{_POINTER} {_CURRENT} <{version}> . " + " ".join(
             f"{_POINTER} {_KEPT} <{v}> ." for v in keeping
         )
-        # One DELETE/INSERT operation: the server applies it whole, so the pointer moves from
-        # one complete version to the next.
-        self.client.update(
-            f"DELETE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }} "
-            f"INSERT {{ GRAPH {_POINTER} {{ {facts} }} }} "
-            f"WHERE {{ OPTIONAL {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }} }}"
-        )
+        if current is None:  # the first publish: there is no pointer to move yet
+            self.client.update(f"INSERT DATA {{ GRAPH {_POINTER} {{ {facts} }} }}")
+        else:
+            # One DELETE/INSERT operation, which the server applies whole: the pointer moves
+            # from one complete version to the next. (Its WHERE must match: Virtuoso inserts
+            # nothing for a solution that leaves the DELETE template unbound.)
+            self.client.update(
+                f"DELETE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }} "
+                f"INSERT {{ GRAPH {_POINTER} {{ {facts} }} }} "
+                f"WHERE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }}"
+            )
         dropped = [v for v in kept if v not in keeping]
         if dropped:
             self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{v}>" for v in dropped))
