@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo serve test lint typecheck unit browser bench bench-endpoint bench-load fuzz clean
+.PHONY: demo serve test lint typecheck unit browser virtuoso bench bench-endpoint bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) browser
+unit: $(STAMP) browser virtuoso
 	$(BIN)/pytest
 
 # Debian's chromium, for the browser tests of the query UI, entity and checklist pages, and
@@ -37,6 +37,11 @@ unit: $(STAMP) browser
 browser:
 	sh scripts/ensure-chromium.sh
 	sh scripts/ensure-axe.sh
+
+# Virtuoso Open Source, the second SPARQL server the remote-store tests run against
+# (tests/integration/test_remote_store.py; the first is `oxigraph serve`, a dev dependency).
+virtuoso:
+	sh scripts/ensure-virtuoso.sh
 
 # The fuzz suite at length: many random examples per target (make test runs a short,
 # derandomised pass); failures are kept in .hypothesis/ and replay on the next run.

@@ -13,14 +13,22 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 import harvesters
 import mappings
 from mappings.normalise import language_tag
 from museion_errors import ConfigError
+from store import RemoteEndpoint
 
 from .reconcile.engine import Settings
 from .reconcile.overrides import Overrides, default_overrides_path, load_overrides
@@ -48,6 +56,51 @@ class StoreSection(_Strict):
     """Museion's data directory: the Oxigraph store and what Museion keeps beside it."""
     batch_size: int = Field(default=500, ge=1, le=100_000)
     """Records mapped and written per transaction: larger is faster, smaller uses less memory."""
+    kind: Literal["oxigraph", "sparql"] = "oxigraph"
+    """Where published data lives: the embedded Oxigraph store, or a server that speaks the
+    SPARQL 1.1 Protocol, Update and Graph Store Protocol (the keys below)."""
+    query_endpoint: str | None = None
+    update_endpoint: str | None = None
+    graph_store_endpoint: str | None = None
+    user_env: str | None = None
+    """Names of environment variables holding credentials: never the credentials."""
+    password_env: str | None = None
+    token_env: str | None = None
+    timeout: float = Field(default=600.0, gt=0)
+
+    @field_validator("query_endpoint", "update_endpoint", "graph_store_endpoint")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _endpoints(self) -> StoreSection:
+        remote = ("query_endpoint", "update_endpoint", "graph_store_endpoint")
+        if self.kind == "sparql":
+            missing = [k for k in remote[:2] if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f'kind = "sparql" needs {" and ".join(missing)}')
+        elif any(getattr(self, k) is not None for k in remote):
+            raise ValueError('the endpoint keys need kind = "sparql"')
+        return self
+
+    def remote(self, base_iri: str) -> RemoteEndpoint | None:
+        if self.kind != "sparql":
+            return None
+        assert self.query_endpoint is not None
+        assert self.update_endpoint is not None
+        return RemoteEndpoint(
+            query_endpoint=self.query_endpoint,
+            update_endpoint=self.update_endpoint,
+            graph_store_endpoint=self.graph_store_endpoint,
+            user_env=self.user_env,
+            password_env=self.password_env,
+            token_env=self.token_env,
+            timeout=self.timeout,
+            graphs=base_iri,
+        )
 
 
 class PublishSection(_Strict):
@@ -263,6 +316,8 @@ class Config:
     endpoint: EndpointSection = field(default_factory=EndpointSection)
     workspace: WorkspaceSection = field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
+    remote: RemoteEndpoint | None = None
+    """The remote store (``[store] kind = "sparql"``), or None for the embedded one."""
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -319,6 +374,7 @@ def parse_config(text: str, path: Path) -> Config:
         endpoint=top.endpoint,
         workspace=top.workspace,
         reconciliation=_reconciliation(top.reconciliation, base),
+        remote=top.store.remote(top.publish.base_iri),
     )
 
 

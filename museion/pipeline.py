@@ -96,7 +96,7 @@ class Pipeline:
 
     def __init__(self, config: Config, progress: Progress | None = None) -> None:
         self.config = config
-        self.workspace = Workspace(config.data_dir)
+        self.workspace = Workspace(config.data_dir, config.remote)
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None
         """What the last reconciliation of this pipeline did."""

@@ -74,6 +74,7 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         reports_dir=workspace.reports_dir,
         checklists_path=workspace.checklists_path,
         keep_snapshots=KEEP_SNAPSHOTS,
+        remote=config.remote,
         **values,
     )
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from museion_errors import StoreError
 from search import build_snapshot_index
-from store import Store
+from store import RemoteEndpoint, RemoteStore, Store
 from store.snapshots import current_snapshot, publish_snapshot, remove_snapshot, snapshots
 
 from .failpoints import failpoint
@@ -57,8 +57,10 @@ def unusable(data_dir: Path, exc: OSError) -> str:
 
 
 class Workspace:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, remote: RemoteEndpoint | None = None) -> None:
         self.data_dir = data_dir
+        self.remote = remote
+        """A remote store the working store's writes and publishes go to as well."""
         self.working_path = data_dir / "working"
         self.published_dir = data_dir / "published"
         self.state_path = data_dir / "state.json"
@@ -130,7 +132,11 @@ class Workspace:
     # -- the working store ----------------------------------------------------------------
     def open_writer(self) -> Store:
         """The working store, read-write; repairs the default graph after an interrupted write."""
-        store = Store(self.working_path)
+        store = (
+            Store(self.working_path)
+            if self.remote is None
+            else RemoteStore(self.working_path, self.remote)
+        )
         if self.state().get("dirty"):
             store.rebuild_default_graph()
             self._write_state(dirty=False)

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from pyoxigraph import (
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    QueryTriples,
     RdfFormat,
     parse,
     parse_query_results,
@@ -39,7 +38,7 @@ from pyoxigraph import (
 
 from museion_errors import MuseionError, QueryError, StoreError
 from search import build_snapshot_index
-from store import Store
+from store import RemoteReader, Store, StoreReader
 from store.snapshots import Pointer, manifest, publish_snapshot
 
 from .analysis import prepare_update
@@ -84,13 +83,26 @@ class Worker:
         self.settings = settings
         self.pointer = Pointer(settings.published_dir)
         self._store: Store | None = None
+        self._remote = (
+            RemoteReader(settings.remote, timeout=settings.query_timeout)
+            if settings.remote is not None
+            else None
+        )
         self._path: Path | None = None
         self._key: tuple[int, int, int] | None = None
         self.cache: dict[str, object] = {}
         """Per-snapshot memo (VoID counts), emptied when the snapshot changes."""
 
     # -- the snapshot -----------------------------------------------------------------------
-    def store(self) -> Store:
+    def store(self) -> StoreReader:
+        if self._remote is not None:
+            # The server holds the data; the local snapshot still names the harvest dates
+            # (VoID) and holds the search index.
+            self._path = self.pointer.current()
+            return self._remote
+        return self._local()
+
+    def _local(self) -> Store:
         key = self.pointer.key()
         if self._store is not None and key == self._key:
             return self._store
@@ -121,6 +133,8 @@ class Worker:
 
     def _handle(self, job: Job) -> Reply:
         try:
+            if self._remote is not None and self._remote.version != self._remote.refresh():
+                self.cache.clear()  # a new version was published: per-version memos go
             if isinstance(job, QueryJob):
                 return self.query(job)
             if isinstance(job, UpdateJob):
@@ -155,7 +169,7 @@ class Worker:
         # The engine reads the text the SERVICE check read: escapes replaced once, here.
         text = unescape_codepoints(job.query)
         check_services(text, self.settings.service_allowlist, job.base_iri, PREFIXES)
-        options: dict[str, object] = {}
+        options: dict[str, Any] = {}
         if job.default_graphs is not None or job.named_graphs is not None:
             options["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
             options["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
@@ -197,7 +211,7 @@ class Worker:
                 return self._reply(
                     fmt, lambda out: parsed.serialize(out, fmt.results_format()), tsv.headers
                 )
-        assert isinstance(results, QueryTriples)
+        # triples: from the embedded store (QueryTriples) or read off a remote answer
         gfmt = negotiate(job.accept, GRAPH_FORMATS, job.format)
         if not job.max_rows:
             return self._reply(gfmt, lambda out: _write_graph(results, out, gfmt.rdf_format()))
@@ -245,6 +259,12 @@ class Worker:
 
     def update(self, job: UpdateJob) -> Reply:
         """Apply an authorised update to the working store and publish it, one at a time."""
+        if self.settings.remote is not None:
+            raise QueryError(
+                "SPARQL Update through Museion is not available with a remote store "
+                '([store] kind = "sparql"): harvest the change, or update the server itself',
+                http_status=501,
+            )
         working = self.settings.working_path
         if working is None or not working.is_dir():
             # Never create an empty working store: publishing it would withdraw everything.
@@ -384,7 +404,7 @@ def _write_graph(triples: object, out: object, fmt: RdfFormat) -> None:
 def serve_forever(conn: Connection, settings_json: str) -> None:
     """The query process's main loop: one job in, one reply out, until the pipe closes."""
     settings = EndpointSettings.model_validate_json(settings_json)
-    if not settings.service_allowlist:
+    if not settings.service_allowlist and settings.remote is None:
         isolate_network()  # before any store or thread is opened: unshare needs one thread
     worker = Worker(settings)
     with contextlib.suppress(QueryError):

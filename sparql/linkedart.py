@@ -235,7 +235,9 @@ def _back_link(triple: Triple, document: str) -> bool:
     """A node embedded in a separate record's document pointing back at that record (the
     acquisition inside a provenance activity, ``part_of`` the activity): the nesting says it."""
     obj = triple.object
-    return triple.predicate.value in SEPARATE and isinstance(obj, NamedNode) and obj.value == document
+    return (
+        triple.predicate.value in SEPARATE and isinstance(obj, NamedNode) and obj.value == document
+    )
 
 
 def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:

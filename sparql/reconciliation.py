@@ -29,7 +29,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from museion_errors import QueryError
-from store import Store
+from store import StoreReader
 
 __all__ = [
     "EXTEND_PROPERTIES",
@@ -169,7 +169,9 @@ class _Entry:
 class ReconciliationService:
     """Reconciliation against one store (a published snapshot, opened read-only)."""
 
-    def __init__(self, store: Store, base_iri: str, *, service_url: str | None = None) -> None:
+    def __init__(
+        self, store: StoreReader, base_iri: str, *, service_url: str | None = None
+    ) -> None:
         self.store = store
         self.base_iri = base_iri
         self.service_url = service_url or f"{base_iri}reconcile"

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from store import RemoteEndpoint
+
 __all__ = ["SETTINGS_ENV", "EndpointSettings", "UploadSource"]
 
 SETTINGS_ENV = "MUSEION_ENDPOINT_SETTINGS"
@@ -38,6 +40,9 @@ class EndpointSettings(BaseModel):
     working_path: Path | None = None
     """The working store, which an authorised SPARQL update changes before publishing it."""
     keep_snapshots: int = 3
+    remote: RemoteEndpoint | None = None
+    """A remote store (``[store] kind = "sparql"``): queries and pages read its current
+    version over the SPARQL Protocol instead of opening a local snapshot."""
     query_timeout: float = Field(default=30.0, gt=0)
     """Seconds a query may run (evaluation and serialisation) before it is stopped."""
     update_timeout: float = Field(default=300.0, gt=0)

@@ -1,13 +1,23 @@
-"""The triple store behind one narrow interface: embedded Oxigraph (default), later remote."""
+"""The triple store behind one narrow interface: embedded Oxigraph (the default), or a remote
+server over the SPARQL 1.1 Protocol, Update and Graph Store Protocol (``store.remote``)."""
 
 from museion_errors import StoreError
 
 from .oxigraph import MAX_STATEMENT_BYTES, QueryResult, Store, longest_statement
+from .protocol import RemoteEndpoint
+from .remote import RemoteReader, RemoteStore
+
+StoreReader = Store | RemoteReader
+"""What the endpoint's pages and queries read: a local snapshot or the remote version."""
 
 __all__ = [
     "MAX_STATEMENT_BYTES",
     "QueryResult",
+    "RemoteEndpoint",
+    "RemoteReader",
+    "RemoteStore",
     "Store",
     "StoreError",
+    "StoreReader",
     "longest_statement",
 ]

@@ -345,6 +345,10 @@ class Store:
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}") from exc
 
+    def publish_version(self, name: str, keep: int) -> None:
+        """Make a published snapshot visible on a server: nothing to do for the embedded
+        store, whose readers open the snapshot itself (see ``store.remote``)."""
+
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A consistent copy of the store (hard links where it can), for published snapshots."""
         try:

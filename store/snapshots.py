@@ -91,6 +91,7 @@ def publish_snapshot(
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
     if derive is not None:
         derive(target)
+    store.publish_version(name, keep)  # a remote store's own atomic switch, before ours
     if before_switch is not None:
         before_switch()  # (crash tests kill the process here: copied, not yet switched)
     tmp = published_dir / (CURRENT + ".tmp")

@@ -1,0 +1,223 @@
+"""A client of the W3C SPARQL 1.1 Protocol, Update and Graph Store Protocol.
+
+The remote store (``store.remote``) speaks nothing but these standards, so any server that
+implements them can hold Museion's published data: ``oxigraph serve``, Virtuoso, QLever,
+GraphDB, Stardog, Amazon Neptune, Blazegraph. Credentials are never written in the config:
+it names the environment variables that hold them, read when a connection is made.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, cast
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field
+from pyoxigraph import (
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+
+from museion_errors import QueryError, StoreError
+
+from .oxigraph import QueryResult
+
+__all__ = ["RemoteEndpoint", "SparqlClient"]
+
+_RESULTS = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+class RemoteEndpoint(BaseModel):
+    """Where a remote store lives (``[store] kind = "sparql"``): plain values only, so it
+    travels to the endpoint's query processes as JSON."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    query_endpoint: str
+    """SPARQL 1.1 Protocol query service (``oxigraph serve``: ``http://host:7878/query``)."""
+    update_endpoint: str
+    """SPARQL 1.1 Update service (``oxigraph serve``: ``http://host:7878/update``)."""
+    graph_store_endpoint: str | None = None
+    """Graph Store Protocol service (``http://host:7878/store``); without one, record graphs
+    are written in batches with ``INSERT DATA``."""
+    user_env: str | None = None
+    """Environment variable holding the user name for HTTP basic authentication."""
+    password_env: str | None = None
+    """Environment variable holding that user's password."""
+    token_env: str | None = None
+    """Environment variable holding a bearer token (instead of basic authentication)."""
+    timeout: float = Field(default=600.0, gt=0)
+    """Seconds Museion waits for one request (a long write, a server-side version build)."""
+    graphs: str = ""
+    """The IRI prefix of every graph Museion writes (its base IRI): a version is built from
+    these graphs only, so a server's own graphs (Virtuoso's system graphs, another
+    application's data) never join what Museion publishes."""
+
+
+def _env(name: str | None, what: str) -> str | None:
+    if name is None:
+        return None
+    value = os.environ.get(name)
+    if not value:
+        raise StoreError(f"the remote store's {what} is to be read from ${name}, which is not set")
+    return value
+
+
+class SparqlClient:
+    """One HTTP session to a remote store's three services."""
+
+    def __init__(self, endpoint: RemoteEndpoint) -> None:
+        self.endpoint = endpoint
+        self.session = requests.Session()
+        user = _env(endpoint.user_env, "user name")
+        password = _env(endpoint.password_env, "password")
+        token = _env(endpoint.token_env, "token")
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        elif user is not None:
+            self.session.auth = (user, password or "")
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- requests ---------------------------------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        error: type[StoreError | QueryError] = StoreError,
+        timeout: float | None = None,
+        stream: bool = False,
+        **kwargs: object,
+    ) -> requests.Response:
+        """One request; any failure becomes one line naming the service and the cause."""
+        try:
+            response = self.session.request(
+                method,
+                url,
+                timeout=timeout or self.endpoint.timeout,
+                stream=stream,
+                **kwargs,  # type: ignore[arg-type]
+            )
+        except requests.Timeout as exc:
+            raise error(
+                f"the remote store at {url} did not answer {what} within "
+                f"{timeout or self.endpoint.timeout:g} s"
+            ) from exc
+        except requests.ConnectionError as exc:
+            raise error(f"the remote store at {url} cannot be reached ({what})") from exc
+        except requests.RequestException as exc:
+            raise error(f"the remote store at {url} failed ({what}): {exc}") from exc
+        if response.status_code >= 300:
+            detail = " ".join(response.text.split())[:300]
+            status = response.status_code
+            response.close()
+            message = f"the remote store at {url} answered {status} to {what}: {detail}"
+            if error is QueryError:
+                raise QueryError(message, http_status=400 if status == 400 else 502)
+            raise StoreError(message)
+        return response
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL Update request (its operations run in order; servers commit it whole)."""
+        self._send(
+            "POST",
+            self.endpoint.update_endpoint,
+            what="an update",
+            data=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        ).close()
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph (Graph Store Protocol PUT)."""
+        assert self.endpoint.graph_store_endpoint is not None
+        self._send(
+            "PUT",
+            self.endpoint.graph_store_endpoint,
+            what=f"writing {graph}",
+            params={"graph": graph},
+            data=ntriples,
+            headers={"Content-Type": _NTRIPLES},
+        ).close()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> QueryResult | Iterator[Triple]:
+        """Ask the query service; the answer is read as it arrives (a capped answer stops
+        reading early) and parsed by Oxigraph, so callers see the same objects as from the
+        embedded store: solutions, a boolean, or triples."""
+        form: list[tuple[str, str]] = [("query", sparql)]
+        form += [("default-graph-uri", g) for g in default_graphs]
+        form += [("named-graph-uri", g) for g in named_graphs]
+        response = self._send(
+            "POST",
+            self.endpoint.query_endpoint,
+            what="a query",
+            error=QueryError,
+            timeout=timeout,
+            stream=True,
+            data=form,
+            headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"},
+        )
+        response.raw.decode_content = True
+        body = cast(IO[bytes], response.raw)
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        try:
+            if kind in (_NTRIPLES, "text/plain"):
+                return _triples(parse(body, RdfFormat.N_TRIPLES), response)
+            if kind in (_RESULTS, "application/json"):
+                return _boolean(parse_query_results(body, QueryResultsFormat.JSON))
+        except (SyntaxError, ValueError, OSError) as exc:
+            response.close()
+            raise QueryError(
+                f"the remote store's answer cannot be read: {exc}", http_status=502
+            ) from exc
+        response.close()
+        raise QueryError(
+            f"the remote store answered in {kind or 'an unnamed format'}, not SPARQL results",
+            http_status=502,
+        )
+
+    def select(
+        self, sparql: str, *, default_graphs: Sequence[str] = ()
+    ) -> list[dict[str, str | None]]:
+        """A SELECT query's rows as plain strings (for Museion's bookkeeping)."""
+        results = self.query(sparql, default_graphs=default_graphs)
+        rows: list[dict[str, str | None]] = []
+        names = [v.value for v in getattr(results, "variables", [])]
+        for solution in cast(Iterable[object], results):
+            rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
+        return rows
+
+
+def _boolean(results: QueryResult) -> QueryResult:
+    """Virtuoso answers ASK with one variable, ``__ASK_RETVAL``, and a row when true: read it
+    as the boolean the standard says (``{"boolean": true}``)."""
+    if isinstance(results, QuerySolutions) and [v.value for v in results.variables] == [
+        "__ASK_RETVAL"
+    ]:
+        found = next(iter(results), None) is not None
+        text = b'{"head": {}, "boolean": %s}' % (b"true" if found else b"false")
+        return parse_query_results(text, QueryResultsFormat.JSON)
+    return results
+
+
+def _triples(triples: Iterable[object], response: requests.Response) -> Iterator[Triple]:
+    try:
+        for quad in triples:
+            yield quad.triple  # type: ignore[attr-defined]
+    finally:
+        response.close()

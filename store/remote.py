@@ -1,0 +1,338 @@
+"""A remote store: published data on any server that speaks the SPARQL 1.1 standards.
+
+Museion keeps its working store locally (its own reads — recovery, reconciliation, reports,
+the search index — stay fast and offline) and mirrors every write of a record graph to the
+server as it happens: one Graph Store Protocol ``PUT`` per graph, or one ``INSERT DATA``
+update per batch on a server without the Graph Store Protocol.
+
+The server never shows a half-written run. Queries do not read the record graphs: each publish
+builds, on the server, a *version* — one named graph holding the merge of every record graph
+(the same duplicate-free set the embedded store keeps as its default graph) — and then
+switches a small pointer graph to it in one update operation, which the server applies
+atomically. Readers look the pointer up and name the version as the query's default graph
+(``default-graph-uri``), so a query runs against one whole version; the versions before it
+are kept for queries still running on them and dropped after ``keep`` publishes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+
+from museion_errors import QueryError, StoreError
+
+from .oxigraph import QueryResult, Store
+from .protocol import RemoteEndpoint, SparqlClient
+
+__all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteReader", "RemoteStore"]
+
+_OWN = "urn:museion:store:"
+"""Graphs of Museion's own bookkeeping on the server (never part of a version)."""
+VERSION_PREFIX = _OWN + "version:"
+POINTER_GRAPH = _OWN + "pointer"
+_CURRENT = f"<{_OWN}current>"
+_KEPT = f"<{_OWN}kept>"
+_POINTER = f"<{POINTER_GRAPH}>"
+
+PUT_BATCH = 500
+"""Graphs sent at a time when the working store is first mirrored to a server."""
+UPDATE_SUBJECTS = 200
+"""Subjects (or graphs) one update names: servers compile an update whole (Virtuoso runs out
+of memory on one of some 5,000 statements)."""
+UPDATE_LINES = 1000
+"""Statements one ``INSERT DATA`` update carries."""
+
+
+def _ntriples(quads: Sequence[Quad]) -> bytes:
+    return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
+
+
+def _mine(remote: RemoteEndpoint) -> str:
+    """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
+    prefix = remote.graphs.replace("\\", "\\\\").replace('"', '\\"')
+    return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{_OWN}"))'
+
+
+def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
+    """The current version and the kept ones (oldest first), from the pointer graph."""
+    rows = client.select(f"SELECT ?p ?v WHERE {{ GRAPH {_POINTER} {{ {_POINTER} ?p ?v }} }}")
+    current = next((r["v"] for r in rows if r["p"] == _CURRENT[1:-1]), None)
+    kept = sorted(r["v"] for r in rows if r["p"] == _KEPT[1:-1] and r["v"])
+    return current, kept
+
+
+class RemoteStore(Store):
+    """The local working store, with every write mirrored to a remote server and each
+    publish made a version there (``publish_version``)."""
+
+    def __init__(self, path: str | os.PathLike[str], remote: RemoteEndpoint) -> None:
+        fresh = not Path(path).is_dir() or not any(Path(path).iterdir())
+        super().__init__(path)
+        self.remote = remote
+        self.client = SparqlClient(remote)
+        assert self.path is not None
+        self._mark = self.path.with_name(self.path.name + ".remote")
+        """Names the server this working store has been mirrored to since it was empty."""
+        if fresh:
+            self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
+
+    # -- mirrored writes --------------------------------------------------------------------
+    def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
+        super().replace_graphs(graphs)
+        self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+
+    def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
+        # The server may have missed the last write (it was down): these few graphs are
+        # always sent, the local store is written only where they differ.
+        changed = {g: q for g, q in graphs.items() if set(self.graph_quads(g)) != set(q)}
+        super().replace_graphs(changed)
+        self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+
+    def replace_serialized_graphs(
+        self,
+        graphs: Mapping[NamedNode, bytes],
+        shared: NamedNode | None = None,
+        subjects: Sequence[NamedNode] = (),
+        quads: Sequence[Quad] = (),
+    ) -> None:
+        super().replace_serialized_graphs(graphs, shared, subjects, quads)
+        self._put(
+            {
+                graph: nquads.replace(f" {graph} .\n".encode(), b" .\n")
+                for graph, nquads in graphs.items()
+            }
+        )
+        if shared is not None:
+            self._replace_subjects(shared, subjects, quads)
+
+    def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
+        super().remove_graphs(graphs)
+        for start in range(0, len(graphs), UPDATE_SUBJECTS):
+            drops = [f"DROP SILENT GRAPH {g}" for g in graphs[start : start + UPDATE_SUBJECTS]]
+            self.client.update(" ;\n".join(drops))
+
+    def replace_subjects(
+        self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
+    ) -> None:
+        super().replace_subjects(graph, subjects, quads)
+        self._replace_subjects(graph, subjects, quads)
+
+    def update_named_graphs(
+        self,
+        sparql: str,  # noqa: ARG002 - the embedded store's signature
+        *,
+        base_iri: str | None = None,  # noqa: ARG002
+        prefixes: Mapping[str, str] | None = None,  # noqa: ARG002
+    ) -> None:
+        raise StoreError(
+            "SPARQL Update through Museion is not available with a remote store "
+            '([store] kind = "sparql"): harvest the change, or update the server itself'
+        )
+
+    def _put(self, graphs: Mapping[NamedNode, bytes]) -> None:
+        """Make each graph on the server hold exactly these N-Triples."""
+        if self.remote.graph_store_endpoint is not None:
+            for graph, text in graphs.items():
+                self.client.put_graph(graph.value, text)
+            return
+        items = list(graphs.items())
+        for start in range(0, len(items), UPDATE_SUBJECTS):
+            batch = items[start : start + UPDATE_SUBJECTS]
+            self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
+            self._insert((g, text.decode()) for g, text in batch)
+
+    def _insert(self, graphs: Iterable[tuple[NamedNode | str, str]]) -> None:
+        """``INSERT DATA`` of N-Triples into graphs, in updates of a bounded size."""
+        parts: list[str] = []
+        lines = 0
+
+        def send() -> None:
+            if parts:
+                self.client.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+            parts.clear()
+
+        for graph, text in graphs:
+            chunk: list[str] = []
+            for line in text.splitlines(keepends=True):
+                chunk.append(line)
+                lines += 1
+                if lines >= UPDATE_LINES:
+                    parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+                    send()
+                    chunk, lines = [], 0
+            if chunk:
+                parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+        send()
+
+    def _replace_subjects(
+        self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
+    ) -> None:
+        # In several updates, not one: the server's record graphs are read by no query (the
+        # versions are), so the steps need not be atomic, and some servers (Virtuoso) cannot
+        # compile one update of many thousand statements.
+        for start in range(0, len(subjects), UPDATE_SUBJECTS):
+            values = " ".join(str(s) for s in subjects[start : start + UPDATE_SUBJECTS])
+            self.client.update(
+                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH {graph} {{ ?s ?p ?o }} }}"
+            )
+        by_graph: dict[str, list[Quad]] = defaultdict(list)
+        for quad in quads:
+            by_graph[str(quad.graph_name)].append(quad)
+        self._insert((g, _ntriples(qs).decode()) for g, qs in by_graph.items())
+
+    # -- publishing -------------------------------------------------------------------------
+    def publish_version(self, name: str, keep: int) -> None:
+        """Build version ``name`` on the server from its record graphs, then point readers
+        at it in one update operation; drop the versions past ``keep``."""
+        if not self._in_sync():
+            self._sync()
+        version = VERSION_PREFIX + name
+        self.client.update(
+            f"DROP SILENT GRAPH <{version}> ;\n"
+            f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f"{_mine(self.remote)} }}"
+        )
+        current, kept = _pointer(self.client)
+        keeping = sorted({*kept, version})[-keep:]
+        facts = f"{_POINTER} {_CURRENT} <{version}> . " + " ".join(
+            f"{_POINTER} {_KEPT} <{v}> ." for v in keeping
+        )
+        if current is None:  # the first publish: there is no pointer to move yet
+            self.client.update(f"INSERT DATA {{ GRAPH {_POINTER} {{ {facts} }} }}")
+        else:
+            # One DELETE/INSERT operation, which the server applies whole: the pointer moves
+            # from one complete version to the next. (Its WHERE must match: Virtuoso inserts
+            # nothing for a solution that leaves the DELETE template unbound.)
+            self.client.update(
+                f"DELETE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }} "
+                f"INSERT {{ GRAPH {_POINTER} {{ {facts} }} }} "
+                f"WHERE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }}"
+            )
+        dropped = [v for v in kept if v not in keeping]
+        if dropped:
+            self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{v}>" for v in dropped))
+        self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
+
+    def _in_sync(self) -> bool:
+        try:
+            return self._mark.read_text(encoding="utf-8").strip() == self.remote.update_endpoint
+        except FileNotFoundError:
+            return False
+
+    def _sync(self) -> None:
+        """Make the server's record graphs those of the working store (a store that was
+        embedded before, or mirrored to another server): send every graph, drop the rest."""
+        local = set(self.named_graphs())
+        remote = {
+            row["g"]
+            for row in self.client.select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
+            )
+            if row["g"]
+        }
+        stale = sorted(remote - {g.value for g in local})
+        for start in range(0, len(stale), UPDATE_SUBJECTS):
+            drops = [f"DROP SILENT GRAPH <{g}>" for g in stale[start : start + UPDATE_SUBJECTS]]
+            self.client.update(" ;\n".join(drops))
+        graphs = sorted(local, key=lambda g: g.value)
+        for start in range(0, len(graphs), PUT_BATCH):
+            self._put(
+                {g: _ntriples(list(self.graph_quads(g))) for g in graphs[start : start + PUT_BATCH]}
+            )
+
+    def close(self) -> None:
+        self.client.close()
+        super().close()
+
+
+class RemoteReader:
+    """What the endpoint's query processes read instead of a local snapshot: the server's
+    current version, looked up once per job (``refresh``) and held for the whole job."""
+
+    def __init__(self, remote: RemoteEndpoint, *, timeout: float | None = None) -> None:
+        self.remote = remote
+        self.client = SparqlClient(remote)
+        self.timeout = timeout
+        self.version: str | None = None
+
+    def refresh(self) -> str | None:
+        """Follow the pointer: the version a job's queries will read (None: none yet)."""
+        self.version, _ = _pointer(self.client)
+        return self.version
+
+    def _dataset(self) -> list[str]:
+        if self.version is None:
+            raise QueryError(
+                "nothing is published on the remote store yet: run `museion harvest` first",
+                http_status=503,
+            )
+        return [self.version]
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        default_graph: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult | Iterator[Any]:
+        """The query against the current version (or the dataset the request named), with
+        the prologue the embedded store would have given it (base IRI, prefixes)."""
+        prologue = f"BASE <{base_iri}>\n" if base_iri else ""
+        prologue += "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+        if default_graph is None and named_graphs is None:
+            defaults, named = self._dataset(), []
+        else:
+            defaults = [g.value for g in default_graph or ()]
+            named = [g.value for g in named_graphs or ()]
+        return self.client.query(
+            prologue + sparql, default_graphs=defaults, named_graphs=named, timeout=self.timeout
+        )
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        results = self.query(sparql)
+        if not isinstance(results, QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in results.variables]
+        return [{n: (None if (t := s[n]) is None else t.value) for n in names} for s in results]
+
+    def triples(
+        self,
+        subject: NamedNode | None = None,
+        predicate: NamedNode | None = None,
+        obj: NamedNode | Literal | None = None,
+    ) -> Iterator[Quad]:
+        """Statements of the current version matching a pattern (None matches anything)."""
+        pattern = " ".join(
+            str(t) if t is not None else f"?{v}"
+            for t, v in ((subject, "s"), (predicate, "p"), (obj, "o"))
+        )
+        if subject is not None and predicate is not None and obj is not None:
+            if self.query(f"ASK {{ {pattern} }}"):
+                yield Quad(subject, predicate, obj, DefaultGraph())
+            return
+        results = self.query(f"SELECT * WHERE {{ {pattern} }}")
+        assert isinstance(results, QuerySolutions)
+        for row in results:
+            s, p, o = (subject or row["s"], predicate or row["p"], obj or row["o"])
+            yield Quad(s, p, o, DefaultGraph())
+
+    def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
+        """The record graphs on the server that say something about ``subject``."""
+        rows = self.client.select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} {_mine(self.remote)} }}"
+        )
+        return {NamedNode(r["g"]) for r in rows if r["g"]}
+
+    def has_graph(self, graph: NamedNode) -> bool:
+        return bool(self.client.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+
+    def close(self) -> None:
+        self.client.close()
