@@ -217,27 +217,38 @@ class Mapper:
             raise self._died(context, exc) from None
 
         def wait() -> list[Outcome]:
-            outcomes: list[Outcome] = []
             try:
-                for future in futures:
-                    outcomes.extend(future.result())
-            except BrokenProcessPool as exc:
+                return [outcome for future in futures for outcome in future.result()]
+            except BrokenProcessPool:
                 self._discard(pool)
-                raise self._died(context, exc) from None
+                # Every batch in flight fails with the pool, whichever record killed it:
+                # each is tried once more in a pool of its own, so only the batch that
+                # holds the culprit fails (and with it only its own source).
+                return self._alone(key, blob, context, records)
             except Exception as exc:  # e.g. a worker that cannot load the mapping
                 for future in futures:
                     future.cancel()
                 raise HarvestError(
                     f"a map worker failed: {type(exc).__name__}: {exc}", source=context.source
                 ) from None
-            return outcomes
 
         return wait
 
+    def _alone(
+        self, key: str, blob: bytes, context: MappingContext, records: Sequence[SourceRecord]
+    ) -> list[Outcome]:
+        with ProcessPoolExecutor(1, mp_context=_pool_context()) as pool:
+            try:
+                return pool.submit(_map_chunk, key, blob, context, list(records)).result()
+            except BrokenProcessPool as exc:
+                raise self._died(context, exc) from None
+
     @staticmethod
     def _died(context: MappingContext, exc: BaseException) -> HarvestError:
+        del exc  # "terminated abruptly": says no more than this message
         return HarvestError(
-            f"a map worker process died ({exc or 'killed'}); nothing of the unfinished batches "
-            "was staged, and the next harvest resumes after the last staged batch",
+            "a map worker process died (killed, or out of memory) mapping a batch of this "
+            "source; nothing of its unfinished batches was staged, and the next harvest "
+            "resumes after the last staged batch",
             source=context.source,
         )
