@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 
 import museion.mapper
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
 from museion_errors import HarvestError
-from tests.conftest import DATA, ConfigWriter, files_source
+from tests.conftest import BASE, DATA, ConfigWriter, files_source
 from tests.helpers.crashing import CrashingMapping
 from tests.helpers.oai import OaiServer, lido_records, record_id, serve_oai
 
@@ -140,7 +140,13 @@ def test_one_and_two_jobs_give_the_same_store_and_reports(
     quads, report = second[2]
     assert report["cmoa"]["counts"]["deleted"] == len(gone)
     assert report["tate"]["counts"]["changed"] == 1
-    assert not any("/cmoa/" in line and path.stem in line for path in gone for line in quads)
+    store = Workspace(configs[2].data_dir).open_published()
+    try:
+        kept = sorted((feed / "cmoa").glob("*.json"))[0]
+        assert store.has_graph(NamedNode(f"{BASE}cmoa/record/{kept.stem}"))
+        assert not any(store.has_graph(NamedNode(f"{BASE}cmoa/record/{p.stem}")) for p in gone)
+    finally:
+        store.close()
     assert any("Retitled between harvests" in line for line in quads)
 
 
