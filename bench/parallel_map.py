@@ -1,0 +1,148 @@
+"""The map stage on every core: records/s with --jobs N against --jobs 1, in the same run.
+
+    python bench/parallel_map.py [--records N] [--jobs N] [--rounds N] [--skip-harvest]
+
+1. The map stage alone (``museion.mapper.Mapper``, as ``stage`` drives it: batches of 500,
+   the next one submitted while the last is collected) over the bundled Tate and CMOA samples
+   repeated to ``--records``. Aim: >= 1.8x the one-process throughput on 2 cores.
+2. A whole harvest of the same records as files (read, map, stage, apply, publish) with
+   ``--jobs 1`` and ``--jobs N``: what the ratio becomes once the one writer is counted.
+
+The best of ``--rounds`` is kept for each (the machine is shared: the best run is the one
+least disturbed by others). Both are measured in this process's run, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+
+import harvesters
+from harvesters.files import FilesOptions
+from mappings import MappingContext, get_mapping
+from museion import Pipeline, load_config
+from museion.demo import examples_dir
+from museion.mapper import Mapper, Pending, default_jobs
+
+BASE = "https://data.example.org/"
+BATCH = 500
+FEEDS = {"tate": ("artworks", "acno"), "cmoa": ("", "id")}
+"""Per source: the folder of its object records, and the field that is their id."""
+
+
+def load_records() -> list[tuple[str, harvesters.SourceRecord]]:
+    records = []
+    for source, (folder, _) in FEEDS.items():
+        mapping = get_mapping(source)
+        spec = harvesters.SourceSpec(
+            name=source,
+            location=str(examples_dir() / source / folder),
+            options=FilesOptions(),
+            identify=mapping.identify,
+        )
+        for item in harvesters.create_harvester("files", spec):
+            assert isinstance(item, harvesters.SourceRecord)
+            records.append((source, item))
+    return records
+
+
+def map_stage(jobs: int, records: list[tuple[str, harvesters.SourceRecord]]) -> float:
+    """Records/s of the map stage with ``jobs`` processes (pool start-up included)."""
+    mappings = {name: get_mapping(name) for name in ("tate", "cmoa")}
+    contexts = {name: MappingContext(BASE, name) for name in mappings}
+    by_source: dict[str, list[harvesters.SourceRecord]] = {}
+    for name, record in records:
+        by_source.setdefault(name, []).append(record)
+    started = time.perf_counter()
+    mapped = 0
+    with Mapper(jobs) as mapper:
+        in_flight: deque[Pending] = deque()
+        for name, items in by_source.items():
+            for start in range(0, len(items), BATCH):
+                batch = items[start : start + BATCH]
+                in_flight.append(mapper.submit(mappings[name], contexts[name], batch))
+                if len(in_flight) >= 2:
+                    mapped += len(in_flight.popleft()())
+        while in_flight:
+            mapped += len(in_flight.popleft()())
+    assert mapped == len(records)
+    return len(records) / (time.perf_counter() - started)
+
+
+def write_feed(root: Path, copies: int) -> int:
+    """The samples ``copies`` times over, each copy with fresh ids; the number of records."""
+    count = 0
+    for source, (where, key) in FEEDS.items():
+        folder = root / source
+        folder.mkdir(parents=True)
+        files = sorted((examples_dir() / source / where).glob("*.json"))
+        lines = []
+        for copy in range(copies):
+            for path in files:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                if copy:
+                    record[key] = f"{record[key]}-{copy}"
+                lines.append(json.dumps(record))
+        (folder / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        count += len(lines)
+    return count
+
+
+def harvest(jobs: int, feed: Path, work: Path) -> float:
+    """Records/s of a whole first harvest of ``feed`` with ``jobs`` processes."""
+    folder = work / f"jobs{jobs}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    config = folder / "museion.toml"
+    config.write_text(
+        f'[store]\npath = "data"\n\n[publish]\nbase_iri = "{BASE}"\n'
+        + "".join(
+            f'\n[[sources]]\nname = "{s}"\nkind = "files"\nlocation = "{feed / s}"\n'
+            f'mapping = "{s}"\n[sources.partner]\nlabel = "{s}"\n'
+            for s in ("tate", "cmoa")
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    started = time.perf_counter()
+    summaries = Pipeline(loaded, jobs=jobs).harvest()
+    seconds = time.perf_counter() - started
+    return sum(s.read for s in summaries) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=4000)
+    parser.add_argument("--jobs", type=int, default=max(2, default_jobs()))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-harvest", action="store_true")
+    args = parser.parse_args()
+
+    samples = load_records()
+    records = [samples[i % len(samples)] for i in range(args.records)]
+    print(f"map stage: {len(records)} records, batches of {BATCH}, best of {args.rounds}")
+    one = max(map_stage(1, records) for _ in range(args.rounds))
+    many = max(map_stage(args.jobs, records) for _ in range(args.rounds))
+    print(f"  --jobs 1          {one:9,.0f} records/s")
+    print(f"  --jobs {args.jobs:<10} {many:9,.0f} records/s   {many / one:.2f}x   (aim >= 1.8x)")
+    if args.skip_harvest:
+        return
+    with tempfile.TemporaryDirectory(prefix="museion-bench-") as tmp:
+        feed = Path(tmp) / "feed"
+        copies = max(1, args.records // len(samples))
+        count = write_feed(feed, copies)
+        print(f"whole harvest (files -> map -> stage -> apply -> publish): {count} records")
+        one = max(harvest(1, feed, Path(tmp)) for _ in range(args.rounds))
+        many = max(harvest(args.jobs, feed, Path(tmp)) for _ in range(args.rounds))
+        print(f"  --jobs 1          {one:9,.0f} records/s")
+        print(f"  --jobs {args.jobs:<10} {many:9,.0f} records/s   {many / one:.2f}x")
+    print("(a shared machine: other work on its cores lowers the ratio; run it again to see)")
+
+
+if __name__ == "__main__":
+    main()
