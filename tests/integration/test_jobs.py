@@ -45,7 +45,8 @@ def _every_batch_to_workers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def feed(tmp_path: Path) -> Path:
-    """120 CMOA and 60 Tate records; a CMOA id again later with another title; a broken file."""
+    """120 CMOA and 60 Tate records; two CMOA ids again later with another title; a broken
+    file."""
     root = tmp_path / "feed"
     cmoa = sorted((EXAMPLES / "cmoa").glob("*.json"))[:120]
     (root / "cmoa").mkdir(parents=True)
@@ -54,6 +55,10 @@ def feed(tmp_path: Path) -> Path:
     twin = json.loads(cmoa[2].read_text(encoding="utf-8"))
     twin["title"] = "A later record with the same id"
     (root / "cmoa" / "zz-twin.json").write_text(json.dumps(twin), encoding="utf-8")
+    # And one in the very next batch (batches of 16), which is mapped while the first is.
+    near = json.loads(cmoa[5].read_text(encoding="utf-8"))
+    near["title"] = "A later record with the same id"
+    (root / "cmoa" / f"{cmoa[20].stem}-twin.json").write_text(json.dumps(near), encoding="utf-8")
     (root / "cmoa" / "zz-broken.json").write_text("{not json", encoding="utf-8")
     (root / "tate").mkdir()
     for path in sorted((EXAMPLES / "tate" / "artworks").glob("*.json"))[:60]:
@@ -123,10 +128,10 @@ def test_one_and_two_jobs_give_the_same_store_and_reports(
     # The first record with an id is kept, its later twin (several batches on) quarantined.
     assert not any("A later record with the same id" in line for line in quads)
     reasons = [q["reason"] for q in report["cmoa"]["quarantined"]]
-    assert any("occurs twice in the feed" in r for r in reasons)
+    assert sum("occurs twice in the feed" in r for r in reasons) == 2
     assert any("zz-broken.json" in q["origin"] for q in report["cmoa"]["quarantined"])
 
-    gone = sorted((feed / "cmoa").glob("*.json"))[5:10]
+    gone = sorted((feed / "cmoa").glob("*.json"))[40:45]
     for path in gone:
         path.unlink()
     changed = sorted((feed / "tate").glob("*.json"))[3]
