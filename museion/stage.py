@@ -161,6 +161,9 @@ class _Batch:
     removed: list[tuple[str, str]] = field(default_factory=list)
     rejected_origins: set[str] = field(default_factory=set)
     outcomes: Pending = list
+    counts: Counter[str] = field(default_factory=Counter)
+    """``read``, ``unchanged``, ``deleted``: added to the summary when the batch is staged, so
+    the counts a run saves never include a batch it has not staged."""
 
 
 class _Staging:
@@ -184,7 +187,7 @@ class _Staging:
         self.in_flight: deque[_Batch] = deque()
 
     def decide(self, read: list[HarvestItem], checkpoint: dict[str, Any]) -> _Batch:
-        summary, source = self.summary, self.source.name
+        source = self.source.name
         items = [_resolve_deletion(item, self.index, source) for item in read]
         ids = [item.local_id for item in items if isinstance(item, SourceRecord)]
         known = self.index.known(source, ids)
@@ -201,7 +204,7 @@ class _Staging:
         for item in items:
             if isinstance(item, RejectedRecord):
                 if item.origin not in prior_rejects:
-                    summary.read += 1
+                    plan.counts["read"] += 1
                     plan.order.append((item.origin, item.local_id, item.reason, item.payload))
                     plan.rejected_origins.add(item.origin)
                 continue
@@ -210,12 +213,12 @@ class _Staging:
             )
             if earlier == item.checksum:
                 continue
-            summary.read += 1
+            plan.counts["read"] += 1
             before = known.get(item.local_id)
             if item.deleted:
                 if before is not None and before[2]:
                     plan.removed.append((item.local_id, "deleted by the partner"))
-                    summary.deleted += 1
+                    plan.counts["deleted"] += 1
                 continue
             if earlier is not None:
                 plan.order.append(
@@ -236,7 +239,7 @@ class _Staging:
                 and before[0] == item.checksum
                 and before[1] == self.mapping
             ):
-                summary.unchanged += 1
+                plan.counts["unchanged"] += 1
                 continue
             plan.order.append(len(plan.to_map))
             plan.to_map.append((item, before is not None and before[2]))
@@ -284,6 +287,9 @@ class _Staging:
             warnings.update(outcome.warnings)
             terms.update(outcome.local_terms)
             unparsed.update(outcome.unparsed)
+        summary.read += plan.counts["read"]
+        summary.unchanged += plan.counts["unchanged"]
+        summary.deleted += plan.counts["deleted"]
         summary.new += sum(1 for s in staged if s.change == "new")
         summary.changed += sum(1 for s in staged if s.change == "changed")
         summary.rejections += [Rejection(i or o, r) for o, i, r, _ in quarantined]
