@@ -27,7 +27,7 @@ import museion.mapper
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
-from museion_errors import HarvestError
+from museion_errors import ConfigError, HarvestError
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
 from tests.helpers.crashing import CrashingMapping
 from tests.helpers.oai import OaiServer, lido_records, record_id, serve_oai
@@ -311,3 +311,40 @@ def test_two_slow_repositories_are_harvested_at_once(
     assert summaries[0].new == summaries[1].new > 0
     # Both servers were answering at the same moment at least once.
     assert any(a < d and c < b for a, b in one_spans for c, d in two_spans)
+
+
+def test_remap_maps_in_the_workers_and_rebuilds_the_same_graphs(
+    feed: Path, write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    config = small_batches(configure(write_config, feed, tmp_path / "store"))
+    Pipeline(config, jobs=1).harvest()
+    graphs = re.compile(rf"<{re.escape(BASE)}cmoa/record/[^>]+> \.$")
+
+    def cmoa_graphs() -> list[str]:
+        return [line for line in record_quads(config) if graphs.search(line)]
+
+    before = cmoa_graphs()
+    assert len({line.rsplit(" ", 2)[-2] for line in before}) == 120
+    summary = Pipeline(config, jobs=2).remap("cmoa")
+    assert summary.status == "published"
+    assert summary.new + summary.changed == 120
+    assert cmoa_graphs() == before
+    # A record that kills the process mapping it shows where remap maps: in a worker.
+    victim = sorted((feed / "cmoa").glob("*.json"))[30]
+    local_id = config.source("cmoa").mapping.identify(json.loads(victim.read_bytes()))
+    mapping = CrashingMapping(config.source("cmoa").mapping, local_id, kill=True)
+    with pytest.raises(HarvestError, match="a map worker process died"):
+        Pipeline(with_mapping(config, "cmoa", mapping), jobs=2).remap("cmoa")
+
+
+def test_jobs_come_from_the_store_section_unless_given(
+    write_config: ConfigWriter, feed: Path
+) -> None:
+    path = write_config(files_source("cmoa", feed / "cmoa", "cmoa"), extra="")
+    path.write_text(path.read_text().replace("[store]\n", "[store]\njobs = 3\n"))
+    config = load_config(path)
+    assert Pipeline(config).jobs == 3
+    assert Pipeline(config, jobs=1).jobs == 1
+    path.write_text(path.read_text().replace("jobs = 3", "jobs = 0"))
+    with pytest.raises(ConfigError, match=r"store\.jobs"):
+        load_config(path)
