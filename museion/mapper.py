@@ -172,6 +172,13 @@ class Mapper:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def worker_pids(self) -> list[int]:
+        """The worker processes running now (for benchmarks and diagnostics)."""
+        with self._lock:
+            pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return sorted(int(pid) for pid in processes)
+
     def _pickled(self, mapping: Mapping) -> tuple[str, bytes] | None:
         """The mapping as the workers get it; None if it cannot be pickled (a mapping class
         defined inside a function): such a mapping is run in this process."""
