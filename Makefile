@@ -51,6 +51,7 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_throughput.py
+	$(BIN)/python bench/parallel_map.py
 	$(BIN)/python bench/lido_throughput.py
 	$(BIN)/python bench/incremental.py
 

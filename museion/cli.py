@@ -104,12 +104,26 @@ def main(ctx: click.Context, config_path: Path) -> None:
     ctx.obj = State(config_path)
 
 
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 1024),
+    default=None,
+    metavar="N",
+    help="Map records in N processes (default: [store] jobs, else one per CPU); with N > 1 "
+    "several sources are also harvested at once. One writer either way.",
+)
+
+
 def run_harvest(
-    config: Config, names: tuple[str, ...] = (), records: tuple[str, ...] = ()
+    config: Config,
+    names: tuple[str, ...] = (),
+    records: tuple[str, ...] = (),
+    jobs: int | None = None,
 ) -> list[HarvestSummary]:
     try:
         with progress() as update:
-            summaries = Pipeline(config, progress=update).harvest(names, records)
+            summaries = Pipeline(config, progress=update, jobs=jobs).harvest(names, records)
     except SourcesFailedError as failed:
         for summary in failed.summaries:  # the sources that did not fail, then one line each
             print_summary(summary)
@@ -140,11 +154,14 @@ def _exit_code(summaries: list[HarvestSummary]) -> int:
     metavar="ID",
     help="Fetch only this record (its OAI-PMH identifier; repeatable) from SOURCE.",
 )
+@JOBS_OPTION
 @click.pass_obj
 @reports_errors
-def harvest(state: State, sources: tuple[str, ...], records: tuple[str, ...]) -> None:
+def harvest(
+    state: State, sources: tuple[str, ...], records: tuple[str, ...], jobs: int | None
+) -> None:
     """Harvest, map and load SOURCES (all by default); publish what passes its gates."""
-    code = _exit_code(run_harvest(state.config(), sources, records))
+    code = _exit_code(run_harvest(state.config(), sources, records, jobs))
     if code:
         raise SystemExit(code)
 
@@ -162,12 +179,13 @@ def publish(state: State, source: str, force: bool) -> None:
 
 @main.command()
 @click.argument("source")
+@JOBS_OPTION
 @click.pass_obj
 @reports_errors
-def remap(state: State, source: str) -> None:
+def remap(state: State, source: str, jobs: int | None) -> None:
     """Rebuild SOURCE's graphs from the stored payloads (after a mapping change)."""
     with progress() as update:
-        summary = Pipeline(state.config(), progress=update).remap(source)
+        summary = Pipeline(state.config(), progress=update, jobs=jobs).remap(source)
     print_summary(summary)
     code = _exit_code([summary])
     if code:

@@ -56,6 +56,8 @@ class StoreSection(_Strict):
     """Museion's data directory: the Oxigraph store and what Museion keeps beside it."""
     batch_size: int = Field(default=500, ge=1, le=100_000)
     """Records mapped and written per transaction: larger is faster, smaller uses less memory."""
+    jobs: int | None = Field(default=None, ge=1, le=1024)
+    """Processes that map records (default: the CPUs Museion may use); one writer regardless."""
     kind: Literal["oxigraph", "sparql"] = "oxigraph"
     """Where published data lives: the embedded Oxigraph store, or a server that speaks the
     SPARQL 1.1 Protocol, Update and Graph Store Protocol (the keys below)."""
@@ -313,6 +315,8 @@ class Config:
     base_iri: str
     sources: list[SourceConfig] = field(default_factory=list)
     batch_size: int = 500
+    jobs: int | None = None
+    """``[store] jobs``: map processes; None: one per CPU."""
     endpoint: EndpointSection = field(default_factory=EndpointSection)
     workspace: WorkspaceSection = field(default_factory=WorkspaceSection)
     reconciliation: ReconciliationConfig = field(default_factory=ReconciliationConfig)
@@ -370,6 +374,7 @@ def parse_config(text: str, path: Path) -> Config:
         data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
         base_iri=top.publish.base_iri,
         batch_size=top.store.batch_size,
+        jobs=top.store.jobs,
         sources=sources,
         endpoint=top.endpoint,
         workspace=top.workspace,

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +30,9 @@ from store import Store
 
 from .apply import apply_run, now, run_row
 from .config import Config, SourceConfig
+from .gates import SourcesFailedError, gate
 from .index import RecordIndex
+from .mapper import Mapper, default_jobs
 from .provenance import meta_graph
 from .reconcile import ReconcileReport, reconcile
 from .report import build_report, render_html
@@ -42,47 +45,15 @@ __all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "SourcesFailedError", "gat
 KEEP_RUNS = 3
 """Finished run directories kept per source (held and resumable runs are always kept)."""
 
+SOURCES_AT_ONCE = 8
+"""Sources harvested at once when there is more than one job (their waits overlap)."""
+
 RECONCILIATION_REGISTRY = "reconciliation.sqlite"
 """The aggregate id registry, in the data directory (museion.reconcile.registry)."""
 
 
-def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
-    """Why a staged run may not be published, or None when it passes its source's gates."""
-    before, after = summary.records_before, summary.records_after
-    limit = source.gates.max_record_drop
-    if before and (before - after) / before > limit:
-        return (
-            f"the run would shrink {source.name} from {before} to {after} records "
-            f"(-{(before - after) / before:.0%}), more than the {limit:.0%} allowed "
-            "(gates.max_record_drop)"
-        )
-    limit = source.gates.max_quarantined
-    if summary.read and summary.rejected / summary.read > limit:
-        return (
-            f"{summary.rejected} of {summary.read} records read "
-            f"({summary.rejected / summary.read:.0%}) were quarantined, more than the "
-            f"{limit:.0%} allowed (gates.max_quarantined)"
-        )
-    return None
-
-
-class SourcesFailedError(HarvestError):
-    """Sources whose harvest failed; the others were harvested and published all the same.
-
-    One failing partner (a repository that never ends, a server that is down) must not keep
-    the rest from being harvested, so the failures are gathered and raised at the end, one line
-    each, after the writer lock is released."""
-
-    def __init__(self, failures: list[HarvestError], summaries: list[HarvestSummary]) -> None:
-        self.failures = failures
-        self.summaries = summaries
-        """What the sources that did not fail did."""
-        super().__init__(
-            "; ".join(f.one_line() for f in failures),
-            source=None,
-        )
-        if len(failures) == 1:
-            self.source, self.record = failures[0].source, failures[0].record
+_Staged = tuple[HarvestSummary, Path, dict[str, Any]]
+"""A staged run: its summary, its directory and the harvester's checkpoint after it."""
 
 
 @dataclass
@@ -94,8 +65,12 @@ class Writer:
 class Pipeline:
     """Everything that changes a data directory. Open one ``writer()`` at a time."""
 
-    def __init__(self, config: Config, progress: Progress | None = None) -> None:
+    def __init__(
+        self, config: Config, progress: Progress | None = None, *, jobs: int | None = None
+    ) -> None:
         self.config = config
+        self.jobs = jobs or config.jobs or default_jobs()
+        """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
         self.workspace = Workspace(config.data_dir, config.remote)
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None
@@ -158,14 +133,17 @@ class Pipeline:
             )
         summaries = []
         failures: list[HarvestError] = []
-        with self.writer() as writer:
+        with self.writer() as writer, Mapper(self.jobs) as mapper:
             done: list[tuple[SourceConfig, Run]] = []
-            for source in sources:
-                try:
-                    summary, run = self._harvest_source(writer, source, records)
-                except HarvestError as exc:
-                    failures.append(exc)  # its run stays "staging": the next harvest resumes
+            for source, staged in self._stage_sources(writer, sources, records, mapper):
+                if isinstance(staged, HarvestError):
+                    failures.append(staged)  # its run stays "staging": the next harvest resumes
                     continue
+                summary, directory, checkpoint = staged
+                run = Run.open(directory)
+                summary = self._judge(writer, source, run, summary)
+                if summary.status == RunStatus.APPLIED and not records:
+                    self.workspace.save_source_state(source.name, checkpoint=checkpoint)
                 summaries.append(summary)
                 if summary.status == RunStatus.APPLIED:
                     done.append((source, run))
@@ -180,23 +158,65 @@ class Pipeline:
             raise SourcesFailedError(failures, summaries)
         return summaries
 
-    def _harvest_source(
-        self, writer: Writer, source: SourceConfig, records: tuple[str, ...] = ()
-    ) -> tuple[HarvestSummary, Run]:
+    def _stage_sources(
+        self,
+        writer: Writer,
+        sources: list[SourceConfig],
+        records: tuple[str, ...],
+        mapper: Mapper,
+    ) -> Iterator[tuple[SourceConfig, _Staged | HarvestError]]:
+        """Stage the sources, yielding each (in config order) for the writer to judge and apply.
+
+        With more than one job, up to ``SOURCES_AT_ONCE`` sources are harvested at once, each
+        in a thread of its own with its own index connection: partners are slow servers, and
+        one waiting on a page should not keep the others waiting. Their records share the
+        map workers; the store is written only here, by the caller, one run at a time."""
+        if self.jobs == 1 or len(sources) == 1:
+            for source in sources:
+                try:
+                    yield source, self._stage_source(writer.index, source, records, mapper)
+                except HarvestError as exc:
+                    yield source, exc
+            return
+
+        def staged(source: SourceConfig) -> _Staged:
+            index = RecordIndex(self.workspace.index_path)
+            try:
+                return self._stage_source(index, source, records, mapper)
+            finally:
+                index.close()
+
+        with ThreadPoolExecutor(min(len(sources), SOURCES_AT_ONCE), "harvest") as threads:
+            futures = [(source, threads.submit(staged, source)) for source in sources]
+            try:
+                for source, future in futures:
+                    try:
+                        yield source, future.result()
+                    except HarvestError as exc:
+                        yield source, exc
+            finally:
+                for _, future in futures:
+                    future.cancel()
+
+    def _stage_source(
+        self,
+        index: RecordIndex,
+        source: SourceConfig,
+        records: tuple[str, ...],
+        mapper: Mapper,
+    ) -> _Staged:
+        """Harvest and map one source into its run; the run is closed, to be judged by the
+        writer (an SQLite connection stays in the thread that opened it)."""
         run = self._resumable_run(source) or self._new_run(source)
-        resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
-            "checkpoint", {}
-        )
-        harvester = self._harvester(source, resume, records)
-        try:
-            summary = self._stage_feed(source, writer.index, run, harvester, complete=not records)
-        except HarvestError:
-            run.close()  # kept as "staging": the next harvest resumes it
-            raise
-        summary = self._judge(writer, source, run, summary)
-        if summary.status == RunStatus.APPLIED and not records:
-            self.workspace.save_source_state(source.name, checkpoint=dict(harvester.checkpoint))
-        return summary, run
+        try:  # on a HarvestError the run stays "staging": the next harvest resumes it
+            resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
+                "checkpoint", {}
+            )
+            harvester = self._harvester(source, resume, records)
+            summary = self._stage_feed(source, index, run, harvester, mapper, complete=not records)
+            return summary, run.directory, dict(harvester.checkpoint)
+        finally:
+            run.close()
 
     def harvest_upload(
         self, name: str, location: Path, upload_id: str, report_dir: Path, wait: float = 0
@@ -205,11 +225,12 @@ class Pipeline:
         the upload's id: staged, judged by the gates, published or held like any harvest. The
         run's report is also written to ``report_dir`` (the upload's own folder)."""
         source = replace(self.config.source(name), location=str(location))
-        with self.writer(wait) as writer:
+        with self.writer(wait) as writer, Mapper(self.jobs) as mapper:
             run = self._new_run(source, self.workspace.runs_dir / source.name / upload_id)
             run.set_info(upload=upload_id, report_dir=str(report_dir))
             try:
-                summary = self._stage_feed(source, writer.index, run, self._harvester(source, {}))
+                harvester = self._harvester(source, {})
+                summary = self._stage_feed(source, writer.index, run, harvester, mapper)
             except HarvestError:
                 run.discard()  # never resumed by a harvest of the source's own location
                 raise
@@ -242,6 +263,7 @@ class Pipeline:
         index: RecordIndex,
         run: Run,
         harvester: harvesters.Harvester,
+        mapper: Mapper,
         *,
         complete: bool = True,
     ) -> HarvestSummary:
@@ -255,6 +277,7 @@ class Pipeline:
             complete=complete and harvester.complete_snapshot,
             progress=self.progress,
             batch_size=self.config.batch_size,
+            mapper=mapper,
         )
 
     def _resumable_run(self, source: SourceConfig) -> Run | None:
@@ -456,7 +479,7 @@ class Pipeline:
     def remap(self, name: str) -> HarvestSummary:
         """Rebuild a source's graphs from the stored payloads, without harvesting."""
         source = self.config.source(name)
-        with self.writer() as writer:
+        with self.writer() as writer, Mapper(self.jobs) as mapper:
             run = self._new_run(source)
             run.set_info(remap=True)
             records = (
@@ -479,6 +502,7 @@ class Pipeline:
                 force=True,
                 progress=self.progress,
                 batch_size=self.config.batch_size,
+                mapper=mapper,
             )
             summary = self._judge(writer, source, run, summary)
             if summary.status == RunStatus.APPLIED:
@@ -499,7 +523,8 @@ class Pipeline:
             try:
                 checkpoint = self.workspace.source_state(source.name).get("checkpoint", {})
                 harvester = self._harvester(source, checkpoint)
-                summary = self._stage_feed(source, index, run, harvester)
+                with Mapper(self.jobs) as mapper:
+                    summary = self._stage_feed(source, index, run, harvester, mapper)
                 summary.records_before = index.count(source.name)
                 summary.records_after = summary.records_before + summary.new - summary.deleted
                 summary.reason = gate(summary, source)

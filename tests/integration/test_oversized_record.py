@@ -95,7 +95,8 @@ def test_apply_quarantines_a_record_the_store_refuses(
 ) -> None:
     """Whatever slips past staging (here: its bound lifted) is quarantined by apply."""
     big, normal, mapping = feeds
-    monkeypatch.setattr("museion.stage.MAX_STATEMENT_BYTES", 1 << 40)
+    # The bound is checked where records are mapped: with one job, in this process.
+    monkeypatch.setattr("museion.mapper.MAX_STATEMENT_BYTES", 1 << 40)
     options = {"gates": GATES, "max_record_bytes": "67108864"}
     config = load_config(
         write_config(
@@ -103,7 +104,7 @@ def test_apply_quarantines_a_record_the_store_refuses(
             files_source("normal", normal, str(mapping)),
         )
     )
-    [summary] = Pipeline(config).harvest(("big",))
+    [summary] = Pipeline(config, jobs=1).harvest(("big",))
     assert summary.status == RunStatus.PUBLISHED
     assert (summary.new, summary.rejected) == (1, 1)
     [rejection] = summary.rejections

@@ -1,0 +1,261 @@
+"""The map stage on every core: records are mapped in worker processes, in order.
+
+Mapping is pure CPU work (parse the payload, build the graph, serialise it) and needs nothing
+but the record, the mapping and its context, so it is the part of a run that scales with the
+cores. The writer stays one process: workers send back a compact result per record (the record
+graph as N-Quads and the few fields the run's staging keeps), never a Python object per quad,
+and the results of a batch come back in the order of its records, so deletions, supersession
+and duplicates are decided exactly as with one process.
+
+``jobs=1`` maps in the calling process through the same ``map_record`` function, so one and
+several jobs give the same staging, record by record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat, serialize
+
+from harvesters import SourceRecord
+from mappings import Mapping, MappingContext, MappingError
+from museion_errors import HarvestError
+from store import MAX_STATEMENT_BYTES, longest_statement
+
+from .coverage import coverage_flags, entity_signature, payload_fields
+
+__all__ = ["POOL_MIN_RECORDS", "Mapped", "Mapper", "Outcome", "default_jobs", "map_record"]
+
+POOL_MIN_RECORDS = 64
+"""Batches with fewer records to map than this are mapped in the writer's process: shipping
+them to workers costs more than it saves, and a small harvest never starts a process."""
+
+CHUNKS_PER_JOB = 2
+"""A batch is cut into this many chunks per worker, so a slow chunk leaves no core idle."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """What the staging keeps of one mapped record (all of it text or numbers: cheap to send)."""
+
+    graph: str
+    subject: str
+    kind: str
+    quads: bytes
+    """The record graph as N-Quads."""
+    count: int
+    """How many quads."""
+    flags: int
+    fields: str
+    entities: str
+    warnings: tuple[str, ...]
+    local_terms: tuple[tuple[str, str], ...]
+    unparsed: tuple[tuple[str, str], ...]
+
+
+Outcome = Mapped | str
+"""A mapped record, or the reason it is quarantined."""
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _oversized(nquads: bytes) -> str | None:
+    """Why a mapped record cannot go into the store: a value so long that its statement is
+    over what the store's parser takes. Caught here, a run never fails in apply for it."""
+    if len(nquads) <= MAX_STATEMENT_BYTES:
+        return None
+    size = longest_statement(nquads)
+    if size <= MAX_STATEMENT_BYTES:
+        return None
+    return (
+        f"a value of the record is too long for the store: one statement is {size} bytes, "
+        f"more than {MAX_STATEMENT_BYTES}"
+    )
+
+
+def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) -> Outcome:
+    """Map one record into what the staging keeps, or say why it is quarantined."""
+    try:
+        result = mapping.map(item, context)
+    except MappingError as exc:
+        return exc.cause
+    except Exception as exc:  # a fault in a mapping costs its record, not the run
+        return (
+            f"the mapping {mapping.name!r} failed on this record ({type(exc).__name__}: {exc}); "
+            "this is a fault in the mapping, please report it with the record"
+        )
+    nquads = serialize(result.quads, format=RdfFormat.N_QUADS) or b""
+    oversized = _oversized(nquads)
+    if oversized:
+        return oversized
+    return Mapped(
+        graph=result.graph.value,
+        subject=result.subject.value,
+        kind=result.kind,
+        quads=nquads,
+        count=len(result.quads),
+        flags=coverage_flags(result.subject, result.quads) if result.kind == "object" else 0,
+        fields="\n".join(sorted(payload_fields(item.media_type, item.payload))),
+        entities=entity_signature(result.subject.value, nquads),
+        warnings=tuple(result.warnings),
+        local_terms=tuple(result.local_terms),
+        unparsed=tuple(result.unparsed),
+    )
+
+
+_LOADED: dict[str, Mapping] = {}
+"""The mappings a worker has unpickled, by the digest of their pickle."""
+
+
+def _map_chunk(
+    key: str, blob: bytes, context: MappingContext, records: list[SourceRecord]
+) -> list[Outcome]:
+    """In a worker: map a chunk of records with the mapping pickled as ``blob``."""
+    mapping = _LOADED.get(key)
+    if mapping is None:
+        mapping = _LOADED[key] = pickle.loads(blob)  # pickled by our own writer
+    return [map_record(mapping, item, context) for item in records]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Not fork: the writer has threads (one per source harvested, Oxigraph's own), and a
+    # forked child may inherit a lock held by one of them. A fork server forks clean children
+    # from a process that imported the mapping code once.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["museion.mapper"])
+    return context
+
+
+Pending = Callable[[], list[Outcome]]
+"""Waits for a submitted batch and returns its outcomes, in the order of its records."""
+
+
+class Mapper:
+    """Maps batches of records in ``jobs`` worker processes (in this process for ``jobs=1``).
+
+    Thread-safe: the threads that harvest several sources at once share one pool. A worker
+    that dies (killed, out of memory) fails the batches it was given with a ``HarvestError``
+    rather than leaving anyone waiting, and the next batch gets a fresh pool."""
+
+    def __init__(self, jobs: int = 1) -> None:
+        if jobs < 1:
+            raise ValueError("jobs must be at least 1")
+        self.jobs = jobs
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._blobs: dict[int, tuple[str, bytes] | None] = {}
+
+    def __enter__(self) -> Mapper:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes running now (for benchmarks and diagnostics)."""
+        with self._lock:
+            pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return sorted(int(pid) for pid in processes)
+
+    def _pickled(self, mapping: Mapping) -> tuple[str, bytes] | None:
+        """The mapping as the workers get it; None if it cannot be pickled (a mapping class
+        defined inside a function): such a mapping is run in this process."""
+        with self._lock:
+            if id(mapping) not in self._blobs:
+                try:
+                    blob = pickle.dumps(mapping, protocol=pickle.HIGHEST_PROTOCOL)
+                except (pickle.PicklingError, TypeError, AttributeError):
+                    self._blobs[id(mapping)] = None
+                else:
+                    self._blobs[id(mapping)] = (hashlib.sha256(blob).hexdigest(), blob)
+            return self._blobs[id(mapping)]
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.jobs, mp_context=_pool_context())
+            return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def submit(
+        self, mapping: Mapping, context: MappingContext, records: Sequence[SourceRecord]
+    ) -> Pending:
+        """Start mapping ``records``; the returned function waits for their outcomes."""
+        pickled = self._pickled(mapping) if self.jobs > 1 else None
+        if pickled is None or len(records) < POOL_MIN_RECORDS:
+            return lambda: [map_record(mapping, item, context) for item in records]
+        key, blob = pickled
+        pool = self._executor()
+        size = -(-len(records) // (self.jobs * CHUNKS_PER_JOB))
+        futures: list[Future[list[Outcome]]] = []
+        try:
+            for start in range(0, len(records), size):
+                chunk = list(records[start : start + size])
+                futures.append(pool.submit(_map_chunk, key, blob, context, chunk))
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self._discard(pool)
+            raise self._died(context, exc) from None
+
+        def wait() -> list[Outcome]:
+            try:
+                return [outcome for future in futures for outcome in future.result()]
+            except BrokenProcessPool:
+                self._discard(pool)
+                # Every batch in flight fails with the pool, whichever record killed it:
+                # each is tried once more in a pool of its own, so only the batch that
+                # holds the culprit fails (and with it only its own source).
+                return self._alone(key, blob, context, records)
+            except Exception as exc:  # e.g. a worker that cannot load the mapping
+                for future in futures:
+                    future.cancel()
+                raise HarvestError(
+                    f"a map worker failed: {type(exc).__name__}: {exc}", source=context.source
+                ) from None
+
+        return wait
+
+    def _alone(
+        self, key: str, blob: bytes, context: MappingContext, records: Sequence[SourceRecord]
+    ) -> list[Outcome]:
+        with ProcessPoolExecutor(1, mp_context=_pool_context()) as pool:
+            try:
+                return pool.submit(_map_chunk, key, blob, context, list(records)).result()
+            except BrokenProcessPool as exc:
+                raise self._died(context, exc) from None
+
+    @staticmethod
+    def _died(context: MappingContext, exc: BaseException) -> HarvestError:
+        del exc  # "terminated abruptly": says no more than this message
+        return HarvestError(
+            "a map worker process died (killed, or out of memory) mapping a batch of this "
+            "source; nothing of its unfinished batches was staged, and the next harvest "
+            "resumes after the last staged batch",
+            source=context.source,
+        )
