@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Iterable, MutableMapping
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Quad, Triple, serialize
 from starlette.applications import Starlette
@@ -399,7 +400,10 @@ class Endpoint:
                 request,
                 job,
                 variant,
-                headers={"Vary": "Accept", "Link": _alternates(path)},
+                headers={
+                    "Vary": "Accept",
+                    "Link": _alternates(quote(path, safe="/%:@!$&'()*+,;=~")),
+                },
             )
         except QueryError as exc:
             return _error(exc.http_status, exc.one_line())
