@@ -71,6 +71,10 @@ CONTENT = CRM + "P190_has_symbolic_content"
 LANGUAGE = CRM + "P72_has_language"
 LANGUAGE_CLASS = CRM + "E56_Language"
 MUSEION = "https://w3id.org/museion/ns#"
+UNSCOPED = {"http://www.w3.org/2004/02/skos/core#broader"}
+"""Properties written by their top-level term even where a type's scoped context names them
+otherwise: the 1.0 schemas call a concept's ``skos:broader`` ``broader``, which the context
+defines at top level, where the ``Type``-scoped context also offers ``part_of``."""
 SINGLE = {("Acquisition", "part_of")}
 """Terms the context declares as sets that the Linked Art 1.0 schemas want as one object
 where this class uses them (an embedded acquisition is part of one provenance activity)."""
@@ -418,7 +422,11 @@ class _Writer:
                 or _back_link(triple, self.iri)
             ):
                 continue
-            term = scoped.get(pred) or self.vocab.terms.get(pred) or _Term(pred, True, None)
+            term = (
+                (None if pred in UNSCOPED else scoped.get(pred))
+                or self.vocab.terms.get(pred)
+                or _Term(pred, True, None)
+            )
             terms[term.name] = term
             obj = triple.object
             if isinstance(obj, Literal) and obj.language and pred == CONTENT:
