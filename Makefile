@@ -39,7 +39,7 @@ browser:
 	sh scripts/ensure-axe.sh
 
 # Virtuoso Open Source, the second SPARQL server the remote-store tests run against
-# (tests/integration/test_remote_store.py; the first is `oxigraph serve`, a dev dependency).
+# (tests/store/test_remote_store.py; the first is `oxigraph serve`, a dev dependency).
 virtuoso:
 	sh scripts/ensure-virtuoso.sh
 

@@ -3,7 +3,7 @@
 A harvester is found by the ``kind`` of its source in config (``files``, ``oaipmh``, ...).
 """
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from . import files as _files  # noqa: F401  (registers kind "files")
 from . import jsonapi as _jsonapi  # noqa: F401  (registers kind "jsonapi")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .webjson import JsonFetcher

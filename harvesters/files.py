@@ -23,7 +23,7 @@ import requests
 import urllib3
 from pydantic import Field, field_validator
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .webjson import JsonFetcher
 

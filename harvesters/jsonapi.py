@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 import requests
 from pydantic import Field
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes

@@ -27,7 +27,7 @@ from pydantic import Field
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 from pyoxigraph import Literal as RdfLiteral
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session

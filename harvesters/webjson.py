@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .http import make_session
 from .jsonscan import load_json, nesting_depth

@@ -4,7 +4,7 @@ Tabular and JSON feeds use declarative TOML mapping files (``mappings/data/*.tom
 Museion; a partner's own file can be named by path). Formats with real structure are code.
 """
 
-from museion_errors import MappingError
+from museion_core.errors import MappingError
 
 from . import lido as _lido  # noqa: F401  (registers mapping "lido")
 from . import linkedart as _linkedart  # noqa: F401  (registers mapping "linkedart")

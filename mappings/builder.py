@@ -16,6 +16,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from museion_core.vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
+
 from .authorities import normalise_authority
 from .iris import Minter
 from .links import REFUSED_SCHEMES, Link, LinkKind, classify_link, scheme_of
@@ -23,7 +25,6 @@ from .normalise.dimensions import MeasuredDimension
 from .normalise.language import language_tag
 from .normalise.text import clean_text
 from .normalise.units import Unit, to_base
-from .vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
 
 __all__ = [
     "DEFAULT_LANGUAGE",

@@ -20,11 +20,11 @@ from typing import Any
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 
 from harvesters import SourceRecord
-from museion_errors import MappingError
+from museion_core.errors import MappingError
+from museion_core.vocab import DCTERMS, RDF, RDFS, SKOS
 
 from .base import MappingContext, MappingResult
 from .registry import register_mapping
-from .vocab import DCTERMS, RDF, RDFS, SKOS
 
 __all__ = ["LinkedArtMapping", "known_terms"]
 

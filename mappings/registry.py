@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from museion_errors import ConfigError
+from museion_core.errors import ConfigError
 
 from .base import Mapping
 from .declarative.engine import load_mapping_file

@@ -21,10 +21,11 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from museion_core.vocab import AAT, AAT_NS, CRM, RDF, RDFS
+
 from .authorities import normalise_authority
 from .builder import Concept, clean_text
 from .iris import Minter
-from .vocab import AAT, AAT_NS, CRM, RDF, RDFS
 
 __all__ = [
     "SCHEME_CLASS",

@@ -1,6 +1,6 @@
 """Museion: the application shell (CLI, config, pipeline) over the stage packages."""
 
-from museion_errors import MuseionError
+from museion_core.errors import MuseionError
 
 from .config import Config, SourceConfig, load_config
 from .pipeline import HarvestSummary, Pipeline

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode
 
 import mappings
 from mappings import Minter
-from mappings.vocab import MUSEION, RDF, VOID
+from museion_core.vocab import MUSEION, RDF, VOID
 from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
 
 from .config import Config, SourceConfig

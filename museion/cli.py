@@ -21,7 +21,9 @@ from rich.table import Table
 
 import search
 import sparql
-from museion_errors import ConfigError, MuseionError
+from museion_core.errors import ConfigError, MuseionError
+from reconcile import match, read_entities
+from reconcile.review import review_json, review_toml
 from sparql.checklists import plan
 
 from .config import Config, load_config
@@ -30,8 +32,6 @@ from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from .drafting import draft_mapping
 from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
-from .reconcile import match, read_entities
-from .reconcile.review import review_json, review_toml
 from .report import build_report, latest_run, source_counts
 from .runs import RunStatus
 from .search_output import print_search

@@ -27,11 +27,10 @@ from pydantic import (
 import harvesters
 import mappings
 from mappings.normalise import language_tag
-from museion_errors import ConfigError
+from museion_core.errors import ConfigError
+from reconcile.engine import Settings
+from reconcile.overrides import Overrides, default_overrides_path, load_overrides
 from store import RemoteEndpoint
-
-from .reconcile.engine import Settings
-from .reconcile.overrides import Overrides, default_overrides_path, load_overrides
 
 __all__ = [
     "Config",

@@ -15,7 +15,7 @@ from lxml import etree
 from pyoxigraph import NamedNode, Quad
 
 from harvesters import load_json
-from mappings.vocab import AAT, CRM, LA, RDF
+from museion_core.vocab import AAT, CRM, LA, RDF
 
 __all__ = [
     "OBJECT_ID",

@@ -6,7 +6,7 @@ Kept apart from the pipeline that applies them: these are the rules a partner re
 
 from __future__ import annotations
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from .config import SourceConfig
 from .stage import HarvestSummary

@@ -27,7 +27,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from harvesters import SourceRecord
 from mappings import Mapping, MappingContext, MappingError
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 from store import MAX_STATEMENT_BYTES, longest_statement
 
 from .coverage import coverage_flags, entity_signature, payload_fields

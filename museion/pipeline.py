@@ -25,7 +25,8 @@ from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
-from museion_errors import ConfigError, HarvestError, MuseionError
+from museion_core.errors import ConfigError, HarvestError, MuseionError
+from reconcile import ReconcileReport, reconcile
 from store import Store
 
 from .apply import apply_run, now, run_row
@@ -34,7 +35,6 @@ from .gates import SourcesFailedError, gate
 from .index import RecordIndex
 from .mapper import Mapper, default_jobs
 from .provenance import meta_graph
-from .reconcile import ReconcileReport, reconcile
 from .report import build_report, render_html
 from .runs import Run, RunStatus
 from .stage import HarvestSummary, Progress, mapping_id, stage
@@ -49,7 +49,7 @@ SOURCES_AT_ONCE = 8
 """Sources harvested at once when there is more than one job (their waits overlap)."""
 
 RECONCILIATION_REGISTRY = "reconciliation.sqlite"
-"""The aggregate id registry, in the data directory (museion.reconcile.registry)."""
+"""The aggregate id registry, in the data directory (reconcile.registry)."""
 
 
 _Staged = tuple[HarvestSummary, Path, dict[str, Any]]

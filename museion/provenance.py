@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from mappings import Minter
 from mappings.authorities import normalise_authority
-from mappings.vocab import (
+from museion_core.vocab import (
     AAT,
     CRM,
     DCTERMS,

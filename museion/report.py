@@ -14,8 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from mappings.vocab import MUSEION, VOID
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
+from museion_core.vocab import MUSEION, VOID
 from store import Store
 
 from .apply import now

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from museion_errors import ConfigError
+from museion_core.errors import ConfigError
 from sparql import EndpointSettings
 from sparql.settings import UploadSource
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from harvesters.files import EXTENSIONS as FILE_EXTENSIONS
 from harvesters.rdf import EXTENSIONS as RDF_EXTENSIONS
-from museion_errors import ConfigError, MuseionError
+from museion_core.errors import ConfigError, MuseionError
 from sparql.uploads import UploadStore
 
 from .config import Config

@@ -6,7 +6,7 @@ museion-data/
   published/<snapshot>/   immutable snapshots (Oxigraph backups: hard links, cheap)
   published/CURRENT       the name of the snapshot queries read
   records.sqlite          the record index: payloads, checksums, history, runs
-  reconciliation.sqlite   aggregate ids ever minted, their members, redirects (museion.reconcile)
+  reconciliation.sqlite   aggregate ids ever minted, their members, redirects (reconcile)
   checklists.sqlite       curators' checklists (sparql.checklists): never touched by harvests
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
   reports/<source>.html   the partner report of each source's latest run (and .json)
@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from museion_errors import StoreError
+from museion_core.errors import StoreError
 from search import build_snapshot_index
 from store import RemoteEndpoint, RemoteStore, Store
 from store.snapshots import current_snapshot, publish_snapshot, remove_snapshot, snapshots

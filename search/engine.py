@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 if TYPE_CHECKING:
     from store import Store

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, QuerySolutions
 
-from mappings.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
+from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
 from store import Store
 
 __all__ = ["ObjectDoc", "extract_objects"]

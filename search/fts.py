@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mappings.normalise.folding import fold_script
-from museion_errors import QueryError, StoreError
+from museion_core.errors import QueryError, StoreError
 
 from .engine import VALUE_FACETS, Hit, SearchRequest, SearchResult
 from .extract import ObjectDoc, extract_objects

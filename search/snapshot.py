@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from museion_errors import StoreError
+from museion_core.errors import StoreError
 from store import Store
 from store.snapshots import Pointer
 

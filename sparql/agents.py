@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from mappings.vocab import AAT, CRM, MUSEION
+from museion_core.vocab import AAT, CRM, MUSEION
 
 from .readers import (
     Text,

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .prefixes import PREFIXES
 

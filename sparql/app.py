@@ -34,7 +34,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 from search import Searcher
 
 from . import i18n

@@ -36,7 +36,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from museion_errors import MuseionError, QueryError, StoreError
+from museion_core.errors import MuseionError, QueryError, StoreError
 from search import build_snapshot_index
 from store import RemoteReader, Store, StoreReader
 from store.snapshots import Pointer, manifest, publish_snapshot

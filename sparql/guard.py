@@ -25,7 +25,7 @@ from typing import Any
 
 from pyparsing import ParseBaseException, ParseResults
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 __all__ = ["ServiceRefused", "check_services", "might_call_services", "unescape_codepoints"]
 

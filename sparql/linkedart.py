@@ -19,7 +19,7 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
 
 - **One ``type``.** A node's class is its Linked Art class; Museion's own extra classes are not
   written (an aggregate's aggregate-ness is a ``classified_as`` in the data itself, see
-  ``museion.reconcile.output``), nor is Museion's bookkeeping from the ``{base}meta`` graph.
+  ``reconcile.output``), nor is Museion's bookkeeping from the ``{base}meta`` graph.
 - **Texts are strings with a ``language``.** ``content`` is a plain string and its language tag
   becomes ``language: [{id, type: Language}]`` (AAT languages, as Linked Art does); ``_label``
   is one string. ``linked_art_view`` states exactly what this changes in the graph.
@@ -44,7 +44,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .negotiation import LINKED_ART_PROFILE
 

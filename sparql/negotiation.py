@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
-from mappings.vocab import MUSEION
+from museion_core.vocab import MUSEION
 
 __all__ = [
     "GRAPH_FORMATS",

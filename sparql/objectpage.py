@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from mappings.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
+from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
 from .readers import (

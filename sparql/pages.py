@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from . import i18n
 from .jobs import EntityJob, Reply

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment
 from pyoxigraph import NamedNode
 
-from mappings.vocab import CRM
+from museion_core.vocab import CRM
 
 from . import i18n
 from .agents import agent_page, kind_of, partner_page

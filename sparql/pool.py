@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .executor import READY, serve_forever
 from .jobs import Job, Reply

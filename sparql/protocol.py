@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 from pyoxigraph import NamedNode
 from starlette.requests import Request
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .security import BodyTooLarge, read_body
 

@@ -2,7 +2,7 @@
 
 Every page for people (object, person, group, place, partner) is built from a handful of
 SELECT queries run in the query process against the published snapshot, like any other read.
-The queries are written with the closed vocabulary (``mappings.vocab``) so a typo in a term
+The queries are written with the closed vocabulary (``museion_core.vocab``) so a typo in a term
 fails at import, never silently matches nothing.
 """
 
@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from mappings.vocab import CRM, LA, MUSEION, OWL, RDF, RDFS
-from museion_errors import QueryError
+from museion_core.errors import QueryError
+from museion_core.vocab import CRM, LA, MUSEION, OWL, RDF, RDFS
 
 if TYPE_CHECKING:
     from pyoxigraph import BlankNode, Triple

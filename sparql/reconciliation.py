@@ -28,7 +28,7 @@ from typing import Any
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 from store import StoreReader
 
 __all__ = [

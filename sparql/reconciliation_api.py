@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .reconciliation import (
     CRM,

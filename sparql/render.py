@@ -15,7 +15,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .prefixes import PREFIXES
 

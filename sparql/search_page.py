@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from museion_errors import MuseionError, QueryError, StoreError
+from museion_core.errors import MuseionError, QueryError, StoreError
 from search import FACET_KEYS, MAX_LIMIT, Searcher, SearchRequest, SearchResult, parse_facets
 
 from . import i18n

@@ -43,7 +43,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",

@@ -37,7 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import Message
 
-from museion_errors import MuseionError, QueryError
+from museion_core.errors import MuseionError, QueryError
 
 from .checklists.auth import ForbiddenError, check_origin
 from .security import BodyTooLarge

@@ -1,7 +1,7 @@
 """The triple store behind one narrow interface: embedded Oxigraph (the default), or a remote
 server over the SPARQL 1.1 Protocol, Update and Graph Store Protocol (``store.remote``)."""
 
-from museion_errors import StoreError
+from museion_core.errors import StoreError
 
 from .oxigraph import MAX_STATEMENT_BYTES, QueryResult, Store, longest_statement
 from .protocol import RemoteEndpoint

@@ -31,7 +31,7 @@ from pyoxigraph import (
     Store as OxStore,
 )
 
-from museion_errors import QueryError, StoreError
+from museion_core.errors import QueryError, StoreError
 
 __all__ = ["QueryResult", "Store"]
 

@@ -23,7 +23,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from museion_errors import QueryError, StoreError
+from museion_core.errors import QueryError, StoreError
 
 from .oxigraph import QueryResult
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
-from museion_errors import QueryError, StoreError
+from museion_core.errors import QueryError, StoreError
 
 from .oxigraph import QueryResult, Store
 from .protocol import RemoteEndpoint, SparqlClient

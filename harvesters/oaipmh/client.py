@@ -27,7 +27,7 @@ import requests
 import urllib3
 from lxml import etree
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session

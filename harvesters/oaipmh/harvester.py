@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from lxml import etree
 from pydantic import ConfigDict, Field, field_validator
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from ..base import HarvesterOptions, SourceSpec, register
 from ..records import HarvestItem, RejectedRecord, SourceRecord

@@ -32,7 +32,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib3.util.retry import Retry
 
-from museion_errors import HarvestError
+from museion_core.errors import HarvestError
 
 from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT
 

@@ -7,12 +7,13 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT
+
 from ..builder import DIMENSION_TYPES, Dimension, RecordBuilder, to_decimal
 from ..iris import label_key, slug
 from ..normalise.dimensions import DimensionGroup, parse_dimension_statement
 from ..normalise.units import unit_for
 from ..terms import Vocabularies
-from ..vocab import AAT
 from .fields import compile_fields
 from .schema import DimensionsModel
 

@@ -13,14 +13,14 @@ from pydantic import ValidationError
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord, load_json
-from museion_errors import ConfigError, MappingError
+from museion_core.errors import ConfigError, MappingError
+from museion_core.vocab import AAT, CRM, LA
 
 from ..base import MappingContext, MappingResult
 from ..builder import Concept, RecordBuilder
 from ..iris import Minter, label_key
 from ..normalise.text import clean_text, has_markup
 from ..terms import SCHEME_CLASS, Vocabularies, expand_curie
-from ..vocab import AAT, CRM, LA
 from .dates import DateSpec
 from .dimensions import DimensionSpec
 from .fields import FieldList, Path, compile_fields

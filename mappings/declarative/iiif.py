@@ -14,9 +14,9 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from harvesters import IIIF_KEY
+from museion_core.vocab import CRM, DCTERMS, DIG, IIIF, LA
 
 from ..builder import RecordBuilder
-from ..vocab import CRM, DCTERMS, DIG, IIIF, LA
 from .fields import FieldList
 
 __all__ = ["IIIF_KEY", "emit_iiif"]

@@ -16,8 +16,9 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, CRM
+
 from ..builder import Concept, Lang, RecordBuilder
-from ..vocab import AAT, CRM
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .schema import AcquisitionModel

@@ -14,9 +14,10 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, CRM, RDFS, SKOS
+
 from ..builder import RecordBuilder
 from ..iris import slug
-from ..vocab import AAT, CRM, RDFS, SKOS
 from .fields import FieldList, Path, compile_fields
 from .schema import SubjectsModel
 

@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 from pyoxigraph import Literal, NamedNode
 
+from museion_core.vocab import AAT, CRM
+
 from ..builder import TimeSpan
 from ..iris import label_key
 from ..normalise.dates import bounds, parse_date_text
-from ..vocab import AAT, CRM
 from .authorities import is_uri, key, normalise, priority
 from .common import Record
 from .reader import GML, L, appellations, attr, clean, concept, language, text

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, AAT_NS, CRM, LA, RDFS
+
 from ..builder import RecordBuilder
 from ..iris import Minter, label_key, slug
 from ..normalise.text import clean_text
 from ..terms import Vocabularies, aat_label
-from ..vocab import AAT, AAT_NS, CRM, LA, RDFS
 from .authorities import iconclass, is_uri, normalise, priority
 from .reader import LidoConcept, Text
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, CRM, LA
+
 from ..iris import label_key
-from ..vocab import AAT, CRM, LA
 from .agents import actor, place, timespan
 from .common import Record
 from .eventtypes import event_kind, event_type_iri

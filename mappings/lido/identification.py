@@ -10,11 +10,12 @@ import re
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, AAT_NS, CRM
+
 from ..builder import DIMENSION_TYPES, Dimension
 from ..normalise.dimensions import legend_kinds, parse_dimension_statement, parse_measured_values
 from ..normalise.text import clean_text
 from ..normalise.units import UNITS, Unit, unit_for
-from ..vocab import AAT, AAT_NS, CRM
 from .agents import legal_body, place
 from .authorities import is_uri, normalise
 from .common import Record

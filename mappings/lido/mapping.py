@@ -7,7 +7,7 @@ from typing import Any
 from lxml import etree
 
 from harvesters import SourceRecord, XmlError
-from museion_errors import MappingError
+from museion_core.errors import MappingError
 
 from ..base import MappingContext, MappingResult
 from ..builder import RecordBuilder

@@ -13,8 +13,9 @@ import re
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from museion_core.vocab import AAT, CRM, DIG, LA
+
 from ..links import Link
-from ..vocab import AAT, CRM, DIG, LA
 from .agents import actor, legal_body, place
 from .authorities import is_uri, normalise
 from .common import Record

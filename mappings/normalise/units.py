@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pyoxigraph import NamedNode
 
-from ..vocab import AAT
+from museion_core.vocab import AAT
 
 __all__ = ["CENTIMETRES", "GRAMS", "UNITS", "Unit", "from_base", "to_base", "unit_for"]
 

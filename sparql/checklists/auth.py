@@ -21,7 +21,7 @@ import hmac
 
 from starlette.requests import Request
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from ..settings import EndpointSettings
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from mappings.vocab import AAT
+from museion_core.vocab import AAT
 
 from ..negotiation import LINKED_ART_PROFILE
 from .rows import WITHDRAWN

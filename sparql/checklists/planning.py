@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from mappings.vocab import aat
+from museion_core.vocab import aat
 
 from .rows import WITHDRAWN
 from .store import Checklist, Item

@@ -3,7 +3,7 @@
 Rows are read in a query process (``ChecklistRowsJob``), like every other read, with a few
 SPARQL queries over all the checklist's objects at once (``VALUES ?o { ... }``), so a checklist
 of 200 objects costs a dozen queries, not 2,000. Every IRI in the queries comes from the closed
-vocabulary (``mappings.vocab``).
+vocabulary (``museion_core.vocab``).
 
 An IRI answers one of three ways: ``current`` (an object the snapshot describes, with its
 fields), ``withdrawn`` (its partner withdrew it: a ``museion:Tombstone``), or ``unknown``
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from mappings.vocab import AAT, CRM, LA, MUSEION, RDFS
+from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
 

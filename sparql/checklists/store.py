@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .rows import CURRENT, WITHDRAWN, Fields
 

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from museion_errors import QueryError
+from museion_core.errors import QueryError
 
 from .. import i18n
 from ..jobs import ChecklistRowsJob

@@ -16,7 +16,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 from harvesters import RejectedRecord, SourceRecord, SourceSpec, create_harvester, options_model
 from mappings import Mapping, MappingContext, get_mapping
 from museion.coverage import coverage_flags, entity_signature, payload_fields
-from museion_errors import HarvestError, MappingError
+from museion_core.errors import HarvestError, MappingError
 from store import MAX_STATEMENT_BYTES, longest_statement
 
 __all__ = ["EXAMPLES", "Outcome", "feed_through", "load_mapping"]

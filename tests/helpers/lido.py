@@ -15,7 +15,7 @@ from lxml import etree
 
 from mappings.authorities import normalise_authority, parse_authority
 from mappings.iris import label_key
-from museion.reconcile import Entity
+from reconcile import Entity
 
 L = "{http://www.lido-schema.org}"
 

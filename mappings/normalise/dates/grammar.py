@@ -8,7 +8,7 @@ what one side leaves out (the era of "202–220 BCE", the century of "17th–19t
 leading digits of "1850–60"), and only then are they turned into Gregorian days.
 
 What each construction means (margins, parts of centuries, "before" and "after" including the
-year they name) is set out in ``model`` and the README, and tested in tests/unit/test_dates.py.
+year they name) is set out in ``model`` and the README, and tested in tests/mappings/test_dates.py.
 """
 
 from __future__ import annotations

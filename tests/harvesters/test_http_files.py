@@ -1,0 +1,99 @@
+"""The files harvester over http(s): a real server on 127.0.0.1, faults included."""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+
+import harvesters
+from harvesters.files import FilesOptions
+from museion_core.errors import HarvestError
+from tests.conftest import DATA
+from tests.helpers.http import Response, serve
+
+RECORDS = [json.loads(p.read_text()) for p in sorted((DATA / "feeds" / "cmoa").glob("*.json"))]
+
+
+def harvest(url: str, **options: object) -> list[harvesters.HarvestItem]:
+    spec = harvesters.SourceSpec(
+        name="web",
+        location=url,
+        options=FilesOptions(**options),  # type: ignore[arg-type]
+        identify=lambda record: str(record["id"]),
+    )
+    return list(harvesters.create_harvester("files", spec))
+
+
+def test_a_json_array_over_http() -> None:
+    body = json.dumps(RECORDS).encode()
+    with serve(
+        {
+            "/export.json": Response(
+                200,
+                body,
+                {
+                    "Content-Type": "application/json",
+                    "Last-Modified": "Tue, 03 Nov 2026 10:00:00 GMT",
+                },
+            )
+        }
+    ) as server:
+        items = harvest(f"{server.url}/export.json")
+    assert len(items) == len(RECORDS)
+    assert all(isinstance(i, harvesters.SourceRecord) for i in items)
+    first = items[0]
+    assert isinstance(first, harvesters.SourceRecord)
+    assert first.local_id == RECORDS[0]["id"]
+    assert first.datestamp == "2026-11-03T10:00:00Z"
+    assert json.loads(first.payload) == RECORDS[0]
+
+
+def test_a_csv_export_over_http_in_its_declared_encoding() -> None:
+    body = "id;title\nA;Café\nB;Straße\n".encode("cp1252")
+    with serve({"/export.csv": Response(200, body)}) as server:
+        items = harvest(f"{server.url}/export.csv", encoding="cp1252")
+    titles = [
+        json.loads(i.payload)["title"] for i in items if isinstance(i, harvesters.SourceRecord)
+    ]
+    assert titles == ["Café", "Straße"]
+
+
+def test_503_with_retry_after_is_retried() -> None:
+    calls = {"n": 0}
+
+    def flaky(_: BaseHTTPRequestHandler) -> Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return Response(503, b"busy", {"Retry-After": "1"})
+        return Response(200, json.dumps(RECORDS[:2]).encode())
+
+    with serve({"/feed.json": flaky}) as server:
+        items = harvest(f"{server.url}/feed.json")
+        assert server.hits["/feed.json"] == 2
+    assert len(items) == 2
+
+
+def test_a_missing_feed_fails_with_the_url_and_status() -> None:
+    with serve({}) as server, pytest.raises(HarvestError) as caught:
+        harvest(f"{server.url}/gone.json", max_retries=0)
+    assert "gone.json answered HTTP 404" in str(caught.value)
+
+
+def test_a_server_that_keeps_failing_gives_up_with_the_cause() -> None:
+    with (
+        serve({"/feed.json": Response(500, b"boom")}) as server,
+        pytest.raises(HarvestError) as caught,
+    ):
+        harvest(f"{server.url}/feed.json", max_retries=1)
+    assert "feed.json" in str(caught.value)
+
+
+def test_an_unreachable_server(tmp_path: Path) -> None:
+    with serve({}) as server:
+        url = server.url
+    with pytest.raises(HarvestError, match="cannot fetch"):
+        harvest(f"{url}/feed.json", max_retries=0, timeout=2)
+    assert tmp_path.exists()

@@ -1,0 +1,277 @@
+"""A repository that misbehaves: every fault ends in a retry that works, or in one clear error
+naming the URL and the cause — never a crash, never silently missing records.
+
+The faults are injected in front of a real OAI-PMH server (pyoai), so everything about the
+answers except the fault is real.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import harvesters
+from harvesters.oaipmh import OaiOptions
+from mappings import get_mapping
+from museion import Pipeline, Workspace, load_config
+from museion.runs import Run, RunStatus
+from tests.conftest import ConfigWriter
+from tests.harvesters.test_oaipmh import load_repository, oai_source, objects
+from tests.helpers.oai import Answer, OaiServer, Repository, serve_oai
+
+OAI_TYPE = [("Content-Type", "text/xml; charset=utf-8")]
+
+
+@pytest.fixture
+def server() -> Iterator[OaiServer]:
+    repository = Repository()
+    load_repository(repository)
+    with serve_oai(page_size=3, repository=repository) as running:
+        yield running
+
+
+def harvest_items(server: OaiServer, **options: Any) -> list[harvesters.HarvestItem]:
+    spec = harvesters.SourceSpec(
+        name="ddb",
+        location=server.url,
+        options=OaiOptions(**options),
+        identify=get_mapping("lido").identify,
+    )
+    return list(harvesters.create_harvester("oaipmh", spec))
+
+
+def second_page(params: dict[str, str]) -> bool:
+    return params.get("verb") == "ListRecords" and params.get("resumptionToken", "").endswith("3")
+
+
+def records_of(server: OaiServer) -> int:
+    return len(server.repository.records)
+
+
+def test_503_with_retry_after_is_waited_for_and_retried(server: OaiServer) -> None:
+    answered: list[float] = []
+
+    def busy(params: dict[str, str], body: bytes) -> Answer | None:
+        if second_page(params):
+            answered.append(time.monotonic())
+            if len(answered) <= 2:
+                return "503 Service Unavailable", [("Retry-After", "1")], b"busy"
+        return None
+
+    server.fault = busy
+    items = harvest_items(server)
+    assert len(items) == records_of(server)
+    assert len(answered) == 3
+    assert answered[1] - answered[0] >= 0.9  # the server asked for a second; it got one
+    assert answered[2] - answered[1] >= 0.9
+
+
+def test_a_persistent_5xx_fails_with_the_url_and_status(server: OaiServer) -> None:
+    server.fault = lambda params, body: (
+        ("500 Internal Server Error", [], b"oops") if second_page(params) else None
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server, max_retries=1)
+    message = str(failed.value)
+    assert "answered HTTP 500 Internal Server Error (after 1 retries)" in message
+    assert "resumptionToken=" in message
+    assert server.url in message
+
+
+def test_a_timeout_is_retried(server: OaiServer) -> None:
+    stalled: list[int] = []
+
+    def slow(params: dict[str, str], body: bytes) -> Answer | None:
+        if second_page(params) and not stalled:
+            stalled.append(1)
+            time.sleep(8)
+        return None
+
+    server.fault = slow
+    # Each silence may last 3 s: one stall of 8 s is a timeout even on a busy machine, and an
+    # ordinary page is never that slow there.
+    items = harvest_items(server, timeout=3)
+    assert len(items) == records_of(server)
+    assert sum(1 for p in server.requests if second_page(p)) == 2
+
+
+def test_a_server_that_always_times_out_fails_with_the_url_and_cause(server: OaiServer) -> None:
+    def stall(params: dict[str, str], body: bytes) -> Answer | None:
+        if second_page(params):
+            time.sleep(8)
+        return None
+
+    server.fault = stall
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server, timeout=2, max_retries=1)
+    message = str(failed.value)
+    assert server.url in message
+    assert "Read timed out" in message
+
+
+def test_a_connection_dropped_mid_page_is_retried(server: OaiServer) -> None:
+    dropped: list[int] = []
+
+    def drop(params: dict[str, str], body: bytes) -> Answer | None:
+        if second_page(params) and not dropped:
+            dropped.append(1)
+            # Promise more bytes than are sent: the connection closes mid-body.
+            return "200 OK", [*OAI_TYPE, ("Content-Length", str(len(body) + 500))], body
+        return None
+
+    server.fault = drop
+    items = harvest_items(server)
+    assert len(items) == records_of(server)
+    assert dropped == [1]
+
+
+def test_a_truncated_page_fails_with_the_url_and_the_parsers_message(server: OaiServer) -> None:
+    server.fault = lambda params, body: (
+        ("200 OK", OAI_TYPE, body[: len(body) // 2]) if second_page(params) else None
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server)
+    message = str(failed.value)
+    assert server.url in message
+    assert "resumptionToken=" in message
+    assert re.search(r"not well-formed XML: .*line \d+, column \d+", message), message
+
+
+def test_non_utf8_bytes_fail_the_page_with_the_parsers_message(server: OaiServer) -> None:
+    # A server that writes Latin-1 but declares (as OAI-PMH requires) UTF-8.
+    server.fault = lambda params, body: (
+        ("200 OK", OAI_TYPE, body.replace("ü".encode(), "ü".encode("latin-1")))
+        if second_page(params)
+        else None
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server)
+    message = str(failed.value)
+    assert server.url in message
+    assert "not well-formed XML" in message
+    assert "UTF-8" in message
+
+
+def test_a_page_in_a_declared_legacy_encoding_is_read_correctly(server: OaiServer) -> None:
+    """OAI-PMH says UTF-8, but XML that declares its encoding is still XML: read it right."""
+
+    def latin1(params: dict[str, str], body: bytes) -> Answer | None:
+        if not second_page(params):
+            return None
+        text = body.decode("utf-8").replace("encoding='UTF-8'", "encoding='ISO-8859-1'")
+        return "200 OK", OAI_TYPE, text.encode("latin-1", "xmlcharrefreplace")
+
+    server.fault = latin1
+    items = harvest_items(server)
+    assert len(items) == records_of(server)
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE OAI-PMH [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+]>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>&f;</responseDate>
+<ListRecords/></OAI-PMH>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE OAI-PMH [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2024-01-01T00:00:00Z</responseDate>
+<error code="badArgument">&secret;</error></OAI-PMH>"""
+
+
+@pytest.mark.parametrize("payload", [BOMB, EXTERNAL_ENTITY], ids=["billion-laughs", "xxe"])
+def test_entity_tricks_are_refused_without_expanding_anything(
+    server: OaiServer, payload: bytes
+) -> None:
+    server.fault = lambda params, body: (
+        ("200 OK", OAI_TYPE, payload) if params.get("verb") == "ListRecords" else None
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server)
+    message = str(failed.value)
+    # libxml2 stops a bomb at its entity declarations already (nothing is expanded); anything
+    # else is refused for declaring a DTD at all.
+    assert re.search("declares a DTD|entity amplification", message), message
+    assert server.url in message
+    assert "root:" not in message  # nothing of /etc/passwd
+
+
+def test_a_response_over_the_size_limit_is_refused(server: OaiServer) -> None:
+    with pytest.raises(
+        harvesters.HarvestError,
+        match=r"bytes, more than the limit of 20000 \(max_response_bytes\); refused",
+    ):
+        harvest_items(server, max_response_bytes=20000)
+
+
+def test_an_oai_error_is_reported_with_its_code(server: OaiServer) -> None:
+    server.fault = lambda params, body: (
+        (
+            "200 OK",
+            OAI_TYPE,
+            b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>'
+            b'2024-01-01T00:00:00Z</responseDate><error code="badArgument">the repository '
+            b"is being rebuilt</error></OAI-PMH>",
+        )
+        if params.get("verb") == "ListRecords"
+        else None
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server)
+    assert "OAI-PMH error badArgument: the repository is being rebuilt" in str(failed.value)
+
+
+def test_an_html_page_is_not_an_oai_response(server: OaiServer) -> None:
+    server.fault = lambda params, body: (
+        ("200 OK", [("Content-Type", "text/html")], b"<html><body>Maintenance</body></html>")
+        if params.get("verb") == "Identify"
+        else None
+    )
+    with pytest.raises(harvesters.HarvestError, match=r"not an OAI-PMH response .*<html>"):
+        harvest_items(server)
+
+
+def test_a_failed_harvest_leaves_the_published_store_and_resumes(
+    server: OaiServer, write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """What queries read is only replaced when a harvest finishes; the failed run keeps what it
+    staged and its checkpoint, and the next harvest continues it where it stopped."""
+    config = dataclasses.replace(load_config(write_config(oai_source(server.url))), batch_size=2)
+    workspace = Workspace(config.data_dir)
+
+    fail_at = {"page": 4}
+
+    def break_page(params: dict[str, str], body: bytes) -> Answer | None:
+        token = params.get("resumptionToken", "")
+        if params.get("verb") == "ListRecords" and token.endswith(str(3 * fail_at["page"])):
+            return "200 OK", OAI_TYPE, body[:100]
+        return None
+
+    server.fault = break_page
+    with pytest.raises(harvesters.HarvestError):
+        Pipeline(config).harvest()
+    assert workspace.published_path() is None  # nothing half-done was published
+    [directory] = workspace.run_dirs("ddb")
+    run = Run.open(directory)
+    assert run.status == RunStatus.STAGING  # kept, to be continued
+    checkpoint = run.info()["checkpoint"]
+    run.close()
+    assert checkpoint["token"].endswith("9")  # the page before the broken one
+    server.fault = None
+    server.requests.clear()
+    [summary] = Pipeline(config).harvest()
+    assert server.requests[2]["resumptionToken"] == checkpoint["token"]
+    assert "next_from" in summary.checkpoint
+    assert summary.read == records_of(server)  # the resumed run counts what it staged before
+    assert len(objects(workspace.open_published())) == records_of(server)

@@ -1,0 +1,171 @@
+"""The declarative engine's use of normalisation: date fields and texts combined, dimensions in
+centimetres and parts, terms found in statements, HTML and languages, unread texts reported."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from pyoxigraph import Literal, NamedNode
+
+from harvesters import SourceRecord
+from mappings import MappingContext, MappingResult
+from mappings.declarative.engine import DeclarativeMapping
+from mappings.declarative.schema import MappingFile
+from museion_core.vocab import AAT, CRM, RDFS, XSD
+from tests.conftest import BASE
+
+
+def mapping(**sections: Any) -> DeclarativeMapping:
+    spec: dict[str, Any] = {"mapping": {"name": "m", "language": "en"}, "object": {"id": "id"}}
+    for key, value in sections.items():
+        spec.setdefault(key, {}).update(value)
+    return DeclarativeMapping(MappingFile.model_validate(spec))
+
+
+def run(m: DeclarativeMapping, record: dict[str, Any]) -> MappingResult:
+    payload = json.dumps({"id": "1", **record}).encode()
+    return m.map(SourceRecord("m", "1", payload), MappingContext(BASE, "m"))
+
+
+def value(result: MappingResult, subject: str, predicate: NamedNode) -> list[str]:
+    return sorted(
+        str(q.object.value)  # type: ignore[union-attr]
+        for q in result.quads
+        if q.subject == NamedNode(f"{BASE}m/object/1{subject}") and q.predicate == predicate
+    )
+
+
+SPAN = "/production/timespan"
+DATES = {"production": {"date": {"text": "text", "begin": "from", "end": "to"}}}
+TEXT_WINS = {
+    "production": {"date": {"text": "text", "begin": "from", "end": "to", "prefer": "text"}}
+}
+
+
+def span(result: MappingResult) -> tuple[list[str], list[str]]:
+    return (
+        value(result, SPAN, CRM.P82a_begin_of_the_begin),
+        value(result, SPAN, CRM.P82b_end_of_the_end),
+    )
+
+
+def test_date_fields_win_and_the_text_fills_in() -> None:
+    m = mapping(object=DATES)
+    both = run(m, {"text": "c. 1650", "from": 1640, "to": 1660})
+    assert span(both) == (["1640-01-01T00:00:00Z"], ["1660-12-31T23:59:59Z"])
+    text_only = run(m, {"text": "c. 1650"})
+    assert span(text_only) == (["1645-01-01T00:00:00Z"], ["1655-12-31T23:59:59Z"])
+    half = run(m, {"text": "c. 1650", "to": 1652})
+    assert span(half) == (["1645-01-01T00:00:00Z"], ["1652-12-31T23:59:59Z"])
+
+
+def test_the_text_may_win() -> None:
+    m = mapping(object=TEXT_WINS)
+    result = run(m, {"text": "c.1805", "from": 1805, "to": 1805})
+    assert span(result) == (["1800-01-01T00:00:00Z"], ["1810-12-31T23:59:59Z"])
+    exhibited = run(m, {"text": "exhibited 1842", "from": 1842, "to": 1842})
+    assert span(exhibited) == (["1842-01-01T00:00:00Z"], ["1842-12-31T23:59:59Z"])
+
+
+def test_fields_that_run_backwards_are_not_used() -> None:
+    result = run(mapping(object=DATES), {"text": "1828–9", "from": 1828, "to": 1819})
+    assert span(result) == (["1828-01-01T00:00:00Z"], ["1829-12-31T23:59:59Z"])
+    assert any("run backwards" in w for w in result.warnings)
+
+
+def test_fields_and_text_that_disagree_are_reported() -> None:
+    result = run(mapping(object=DATES), {"text": "1504", "from": "1503-12-22", "to": "1503-12-22"})
+    assert span(result) == (["1503-12-22T00:00:00Z"], ["1503-12-22T23:59:59Z"])
+    assert result.warnings == [
+        "date fields (1503-12-22 to 1503-12-22) and text '1504' disagree; used the fields"
+    ]
+
+
+def test_texts_without_values_keep_their_text_and_are_reported() -> None:
+    m = mapping(object={**DATES, "dimensions": {"statement": "dims", "parse": True}})
+    result = run(m, {"text": "date not known", "dims": "dimensions variable"})
+    assert span(result) == ([], [])
+    name = value(result, f"{SPAN}/name", CRM.P190_has_symbolic_content)
+    assert name == ["date not known"]
+    assert sorted(result.unparsed) == [
+        ("date", "date not known"),
+        ("dimensions", "dimensions variable"),
+    ]
+
+
+def test_dimensions_are_also_given_in_centimetres_and_marked_as_computed() -> None:
+    m = mapping(object={"dimensions": {"width": "w", "unit": {"value": "in"}}})
+    result = run(m, {"w": 20.875})
+    assert value(result, "/dimension/1", CRM.P90_has_value) == ["20.875"]
+    assert value(result, "/dimension/1", CRM.P91_has_unit) == [AAT.INCHES.value]
+    assert value(result, "/dimension/1/normalised", CRM.P90_has_value) == ["53.0225"]
+    assert value(result, "/dimension/1/normalised", CRM.P91_has_unit) == [AAT.CENTIMETRES.value]
+    assert value(result, "/dimension/1/normalised", CRM.P2_has_type) == [AAT.WIDTH.value]
+    assignment = f"{BASE}m/object/1/dimension/1/normalised/assignment"
+    assert value(result, "/dimension/1/normalised", CRM.P141i_was_assigned_by) == [assignment]
+    assert value(result, "/dimension/1/normalised/assignment", CRM.P2_has_type) == [
+        AAT.COMPUTER_GENERATED.value
+    ]
+    assert value(result, "", CRM.P43_has_dimension) == [
+        f"{BASE}m/object/1/dimension/1",
+        f"{BASE}m/object/1/dimension/1/normalised",
+    ]
+
+
+def test_centimetres_are_not_repeated() -> None:
+    m = mapping(object={"dimensions": {"statement": "d", "parse": True}})
+    result = run(m, {"d": "H. 12 cm"})
+    assert value(result, "", CRM.P43_has_dimension) == [f"{BASE}m/object/1/dimension/1"]
+
+
+def test_a_frame_is_a_part_with_its_own_dimensions() -> None:
+    m = mapping(object={"dimensions": {"statement": "d", "parse": True}})
+    result = run(m, {"d": "support: 394 x 419 mm\nframe: 500 x 520 x 40 mm"})
+    frame = f"{BASE}m/object/1/part/frame"
+    assert value(result, "/part/frame", CRM.P46i_forms_part_of) == [f"{BASE}m/object/1"]
+    assert value(result, "/part/frame", CRM.P2_has_type) == [AAT.FRAME.value]
+    assert len(value(result, "/part/frame", CRM.P43_has_dimension)) == 6  # 3 in mm, 3 in cm
+    assert value(result, "/dimension/2/normalised", CRM.P90_has_value) == ["41.9"]
+    assert frame not in value(result, "", CRM.P43_has_dimension)
+
+
+def test_statements_are_scanned_for_terms_and_unmatched_fragments_skipped() -> None:
+    m = mapping(
+        object={
+            "materials": {"path": "medium", "scan": True, "vocab": "material", "unmatched": "skip"},
+            "classification": {"path": "type", "vocab": "object_type"},
+        }
+    )
+    result = run(m, {"medium": "Watercolour and unobtainium on paper", "type": "Schrank"})
+    assert value(result, "", CRM.P45_consists_of) == [
+        "http://vocab.getty.edu/aat/300014109",
+        "http://vocab.getty.edu/aat/300015045",
+    ]
+    assert result.local_terms == [("object_type", "Schrank")]  # listed, never dropped
+
+
+def test_a_feed_with_html() -> None:
+    m = mapping(mapping={"html": True}, object={"titles": "title", "description": "text"})
+    result = run(m, {"title": "<i>Bullfight</i> &amp; Scene", "text": "<p>One</p><p>Two</p>"})
+    assert value(result, "", RDFS.label) == ["Bullfight & Scene"]
+    assert value(result, "/statement/description", CRM.P190_has_symbolic_content) == ["One Two"]
+
+
+def test_language_tags_in_mapping_files_are_validated_and_standardised() -> None:
+    m = mapping(mapping={"language": "ger"}, object={"titles": "title"})
+    result = run(m, {"title": "Gemälde"})
+    labels = [q.object for q in result.quads if q.predicate == RDFS.label]
+    assert labels == [Literal("Gemälde", language="de")]
+    with pytest.raises(ValidationError, match="not a valid BCP 47"):
+        mapping(mapping={"language": "german"})
+    with pytest.raises(ValidationError, match="not a valid BCP 47"):
+        mapping(object={"titles": {"path": "t", "language": "xx"}})
+
+
+def test_dates_are_xsd_datetimes_even_before_the_common_era() -> None:
+    result = run(mapping(object=DATES), {"text": "5th century BCE"})
+    begin = [q.object for q in result.quads if q.predicate == CRM.P82a_begin_of_the_begin]
+    assert begin == [Literal("-0499-01-01T00:00:00Z", datatype=XSD.dateTime)]

@@ -1,0 +1,122 @@
+"""Faults a user meets through the real ``museion`` command: one clear line, a non-zero exit
+code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ConfigWriter, files_source
+from tests.museion.test_cli import museion
+
+LIDO_WITH_NBSP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<lido:lidoWrap xmlns:lido="http://www.lido-schema.org">
+<lido:lido>
+<lido:lidoRecID lido:type="local">rec-1</lido:lidoRecID>
+<lido:descriptiveMetadata xml:lang="en">
+<lido:objectIdentificationWrap><lido:titleWrap><lido:titleSet>
+<lido:appellationValue>A&nbsp;title</lido:appellationValue>
+</lido:titleSet></lido:titleWrap></lido:objectIdentificationWrap>
+</lido:descriptiveMetadata>
+</lido:lido>
+</lido:lidoWrap>
+"""
+
+
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "a.json").write_text('{"id": "a", "title": "A"}')
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    return folder, mapping
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("a-file", "it is a file, not a directory"),
+        ("a-file/data", "a part of the path is a file, not a directory"),
+    ],
+)
+def test_a_store_path_that_cannot_be_a_directory(
+    where: str, says: str, tmp_path: Path, feed: tuple[Path, Path]
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    config = tmp_path / "museion.toml"
+    source = files_source("s", feed[0], str(feed[1]))
+    config.write_text(
+        f'[store]\npath = "{where}"\n[publish]\nbase_iri = "https://data.example.org/"\n'
+        f"[[sources]]\n{source}\n"
+    )
+    for command in (["harvest"], ["stats"], ["query", "SELECT * WHERE { ?s ?p ?o }"]):
+        done = museion("--config", str(config), *command)
+        assert done.returncode == 1
+        line = one_line_error(done)
+        assert "a-file" in line
+    harvest = one_line_error(museion("--config", str(config), "harvest"))
+    assert says in " ".join(harvest.split())
+
+
+def test_a_store_path_that_is_not_writable(tmp_path: Path, feed: tuple[Path, Path]) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("permissions do not bind this user (root): covered by the paths above")
+        config = tmp_path / "museion.toml"
+        source = files_source("s", feed[0], str(feed[1]))
+        config.write_text(
+            '[store]\npath = "locked/data"\n[publish]\nbase_iri = "https://data.example.org/"\n'
+            f"[[sources]]\n{source}\n"
+        )
+        done = museion("--config", str(config), "harvest")
+        assert done.returncode == 1
+        assert "Permission denied" in " ".join(one_line_error(done).split())
+    finally:
+        locked.chmod(stat.S_IRWXU)
+
+
+def test_an_invalid_language_in_a_mapping_field_names_the_tag(
+    write_config: ConfigWriter, tmp_path: Path, feed: tuple[Path, Path]
+) -> None:
+    mapping = tmp_path / "bad.toml"
+    mapping.write_text(
+        '[mapping]\nname = "m"\n[object]\nid = "id"\n'
+        'titles = [{ path = "title", language = "en" }, { path = "t", language = "en_US!" }]\n'
+    )
+    done = museion(
+        "--config", str(write_config(files_source("s", feed[0], str(mapping)))), "harvest"
+    )
+    assert done.returncode == 2
+    line = " ".join(one_line_error(done).split())
+    assert "object.titles[2].language: 'en_US!' is not a valid BCP 47 language tag" in line
+
+
+def test_an_undeclared_entity_in_lido_gives_libxml2s_message(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lido"
+    folder.mkdir()
+    (folder / "dump.xml").write_bytes(LIDO_WITH_NBSP)
+    source = files_source("l", folder, "lido", gates="{ max_quarantined = 1.0 }")
+    done = museion("--config", str(write_config(source)), "harvest")
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 3
+    text = " ".join(done.stderr.split())
+    assert "Entity 'nbsp' not defined (line 7, column" in text
+    assert "no element found" not in text

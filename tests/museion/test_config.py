@@ -1,0 +1,177 @@
+"""A wrong config fails at start with one line naming the file, the key and what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from museion.config import load_config
+from museion_core.errors import ConfigError
+from tests.conftest import DATA, ConfigWriter, files_source
+
+FEED = DATA / "feeds" / "cmoa"
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = caught.value.one_line()
+    assert "\n" not in message
+    return message
+
+
+def test_a_good_config(write_config: ConfigWriter) -> None:
+    config = load_config(write_config(files_source("cmoa", FEED, "cmoa", label="CMOA")))
+    [source] = config.sources
+    assert source.name == "cmoa"
+    assert source.mapping.name == "cmoa"
+    assert source.partner.label == "CMOA"
+    assert config.data_dir.name == "store"
+    assert config.data_dir.is_absolute()
+
+
+def test_relative_locations_are_relative_to_the_config_file(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    (tmp_path / "feed").mkdir()
+    config = load_config(write_config(files_source("a", "feed", "cmoa")))
+    assert config.sources[0].location == str(tmp_path / "feed")
+
+
+@pytest.mark.parametrize(
+    ("source", "key", "message"),
+    [
+        (
+            files_source("tate", FEED, "cmoa").replace('"files"', '"oai"'),
+            "sources[1] (tate).kind",
+            "unknown kind 'oai'",
+        ),
+        (
+            files_source("tate", FEED, "tatte"),
+            "sources[1] (tate).mapping",
+            "unknown mapping 'tatte'",
+        ),
+        (
+            files_source("tate", FEED, "cmoa").replace(f'location = "{FEED.as_posix()}"\n', ""),
+            "sources[1] (tate).location",
+            "required key is missing",
+        ),
+        (
+            files_source("Tate Gallery", FEED, "cmoa"),
+            "sources[1] (Tate Gallery).name",
+            "not a valid source name",
+        ),
+        (files_source("sparql", FEED, "cmoa"), "sources[1] (sparql).name", "reserved"),
+        (
+            files_source("tate", FEED, "cmoa").replace("label", "lable"),
+            "sources[1] (tate).partner.lable",
+            "unknown key (did you mean 'label'?)",
+        ),
+        (
+            files_source("tate", FEED, "cmoa", encodng='"latin-1"'),
+            "sources[1] (tate).encodng",
+            "unknown key (did you mean 'encoding'?)",
+        ),
+        (
+            files_source("tate", FEED, "cmoa", encoding='"klingon"'),
+            "sources[1] (tate).encoding",
+            "unknown text encoding 'klingon'",
+        ),
+    ],
+)
+def test_source_errors_name_the_key(
+    write_config: ConfigWriter, source: str, key: str, message: str
+) -> None:
+    path = write_config(source)
+    line = error_of(path)
+    assert line.startswith(f"{path}: {key}: "), line
+    assert message in line
+
+
+def test_partner_language_and_links_are_checked(write_config: ConfigWriter) -> None:
+    source = files_source("tate", FEED, "cmoa") + '\nlanguage = "english!"'
+    assert "partner.language: 'english!' is not a valid BCP 47 language tag" in error_of(
+        write_config(source)
+    )
+    source = files_source("tate", FEED, "cmoa") + '\nhomepage = "www.tate.org.uk"'
+    assert "partner.homepage: 'www.tate.org.uk' is not an http(s) IRI" in error_of(
+        write_config(source)
+    )
+
+
+def test_duplicate_source_names(write_config: ConfigWriter) -> None:
+    path = write_config(files_source("a", FEED, "cmoa"), files_source("a", FEED, "cmoa"))
+    assert "sources[2] (a).name: source name 'a' is used twice" in error_of(path)
+
+
+def test_missing_and_malformed_base_iri(write_config: ConfigWriter, tmp_path: Path) -> None:
+    path = tmp_path / "museion.toml"
+    path.write_text("[store]\npath = 'x'\n")
+    assert error_of(path) == f"{path}: publish: required key is missing"
+    bad = write_config(base_iri="data.example.org")
+    assert "publish.base_iri: 'data.example.org' is not an absolute http(s) IRI" in error_of(bad)
+    no_slash = write_config(base_iri="https://data.example.org/x")
+    assert "must end with '/'" in error_of(no_slash)
+
+
+def test_not_toml_and_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "museion.toml"
+    path.write_text("[store\n")
+    assert "not valid TOML" in error_of(path)
+    assert "does not exist" in error_of(tmp_path / "missing.toml")
+
+
+def test_unknown_top_level_section(write_config: ConfigWriter) -> None:
+    path = write_config(extra="[publsh]\nx = 1\n")
+    assert "publsh: unknown key" in error_of(path)
+
+
+def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Path) -> None:
+    mapping = tmp_path / "mine.toml"
+    mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\ntitel = "title"\n')
+    line = error_of(write_config(files_source("mine", FEED, "mine.toml")))
+    assert line == f"{mapping}: object.titel: unknown key (did you mean 'titles'?)"
+
+
+def test_endpoint_section_is_validated(write_config: ConfigWriter) -> None:
+    config = load_config(
+        write_config(
+            extra="[endpoint]\nquery_timeout = 5\nmax_rows = 100\n"
+            'service_allowlist = ["https://query.wikidata.org/sparql"]\n'
+            'admin_token = "0123456789abcdef0123"\n'
+        )
+    )
+    assert config.endpoint.query_timeout == 5
+    assert config.endpoint.max_rows == 100
+    assert config.endpoint.service_allowlist == ["https://query.wikidata.org/sparql"]
+    assert config.endpoint.port == 8000
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("query_timout = 5", "endpoint.query_timout: unknown key (did you mean 'query_timeout'?)"),
+        ("query_timeout = 0", "endpoint.query_timeout"),
+        ("max_rows = -1", "endpoint.max_rows"),
+        ('admin_token = "short"', "endpoint.admin_token"),
+        ('service_allowlist = ["wikidata"]', "endpoint.service_allowlist"),
+    ],
+)
+def test_endpoint_section_errors(write_config: ConfigWriter, section: str, expected: str) -> None:
+    assert expected in error_of(write_config(extra=f"[endpoint]\n{section}\n"))
+
+
+def test_endpoint_settings_take_the_admin_token_from_the_environment(
+    write_config: ConfigWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from museion.serving import endpoint_settings
+
+    config = load_config(write_config(extra='[endpoint]\nadmin_token = "from-the-config-file"\n'))
+    assert endpoint_settings(config).admin_token == "from-the-config-file"
+    monkeypatch.setenv("MUSEION_ADMIN_TOKEN", "from-the-environment")
+    settings = endpoint_settings(config, max_rows=7, query_timeout=None)
+    assert settings.admin_token == "from-the-environment"
+    assert settings.max_rows == 7
+    assert settings.query_timeout == 30
+    assert settings.published_dir == config.data_dir / "published"

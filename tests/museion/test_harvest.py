@@ -1,0 +1,218 @@
+"""End to end: partner files → harvester → mapping → Oxigraph on disk → SPARQL answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
+
+from museion import Pipeline, Workspace, load_config, source_counts
+from museion.config import Config
+from museion.pipeline import HarvestSummary
+from store import Store
+from tests.conftest import BASE, DATA, ConfigWriter, files_source
+from tests.museion_core.test_vocab import known_term
+
+FEEDS = DATA / "feeds"
+PREFIXES = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX museion: <https://w3id.org/museion/ns#>
+PREFIX void: <http://rdfs.org/ns/void#>
+"""
+
+
+def harvest_all(config: Config) -> tuple[Store, list[HarvestSummary]]:
+    """Harvest every source, and open what was published."""
+    summaries = Pipeline(config).harvest()
+    return Workspace(config.data_dir).open_published(), summaries
+
+
+def rows(store: Store, query: str) -> list[dict[str, Any]]:
+    results = store.query(PREFIXES + query)
+    assert isinstance(results, QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [{n: s[n] for n in names} for s in results]
+
+
+@pytest.fixture
+def two_partners(write_config: ConfigWriter) -> Config:
+    return load_config(
+        write_config(
+            files_source("tate", FEEDS / "tate", "tate", label="Tate"),
+            files_source("cmoa", FEEDS / "cmoa", "cmoa", label="Carnegie Museum of Art"),
+        )
+    )
+
+
+def test_two_feeds_into_one_store(two_partners: Config) -> None:
+    store, summaries = harvest_all(two_partners)
+    assert [(s.source, s.read, s.mapped, s.rejected) for s in summaries] == [
+        ("tate", 36, 36, 0),
+        ("cmoa", 24, 24, 0),
+    ]
+    counts = {c["source"]: c for c in source_counts(store, two_partners)}
+    assert counts["tate"]["objects"] == 21
+    assert counts["tate"]["persons"] == 15
+    assert counts["cmoa"]["objects"] == 24
+
+    picasso = rows(
+        store,
+        """
+        SELECT ?keeper ?title WHERE {
+          ?object crm:P108i_was_produced_by/crm:P14_carried_out_by/rdfs:label "Pablo Picasso" ;
+                  rdfs:label ?title ; crm:P50_has_current_keeper/rdfs:label ?keeper .
+        } ORDER BY ?keeper""",
+    )
+    assert [(str(r["keeper"].value), r["title"]) for r in picasso] == [
+        (
+            "Carnegie Museum of Art",
+            Literal("L'Homme a la Guitare (Man with the Guitar)", language="en"),
+        ),
+        ("Tate", Literal("Bullfight Scene", language="en")),
+    ]
+
+
+def test_titles_carry_language_tags_and_dates_are_datetimes(two_partners: Config) -> None:
+    store, _ = harvest_all(two_partners)
+    titles = rows(
+        store,
+        f"""
+        SELECT ?text WHERE {{ <{BASE}tate/object/T06803> crm:P1_is_identified_by ?name .
+                              ?name a crm:E33_E41_Linguistic_Appellation ;
+                                    crm:P190_has_symbolic_content ?text }} ORDER BY ?text""",
+    )
+    assert [r["text"] for r in titles] == [
+        Literal("Bullfight Scene", language="en"),
+        Literal("Scène de corrida"),  # Tate's foreignTitle: language not given, so none claimed
+    ]
+    [span] = rows(
+        store,
+        f"""
+        SELECT ?begin ?end ?text WHERE {{
+          <{BASE}cmoa/object/1fb65224-a3b2-4caa-84b6-da89a278c87c>
+              crm:P108i_was_produced_by/crm:P4_has_time-span ?span .
+          ?span crm:P82a_begin_of_the_begin ?begin ; crm:P82b_end_of_the_end ?end ;
+                crm:P1_is_identified_by/crm:P190_has_symbolic_content ?text }}""",
+    )
+    xsd = "http://www.w3.org/2001/XMLSchema#dateTime"
+    assert span["begin"] == Literal("1916-01-01T00:00:00Z", datatype=NamedNode(xsd))
+    assert span["end"] == Literal("1916-12-31T23:59:59Z", datatype=NamedNode(xsd))
+    assert span["text"] == Literal("1916", language="en")
+
+
+def test_harvesting_twice_changes_nothing(two_partners: Config) -> None:
+    store, _ = harvest_all(two_partners)
+    meta = NamedNode(f"{BASE}meta")  # gains the new run's provenance, nothing else changes
+
+    def data(store: Store) -> set[Quad]:
+        return {
+            q
+            for q in store.oxigraph
+            if isinstance(q.graph_name, NamedNode) and q.graph_name != meta
+        }
+
+    before = data(store)
+    store.close()
+    store, summaries = harvest_all(two_partners)
+    assert [s.unchanged for s in summaries] == [36, 24]
+    assert data(store) == before
+    [count] = rows(
+        store,
+        """SELECT (COUNT(*) AS ?n) WHERE {
+        ?p rdfs:label "Pablo Picasso" }""",
+    )
+    # Tate's and CMOA's, once each, and the aggregate person reconciliation made of them
+    assert count["n"].value == "3"
+
+
+def test_every_emitted_class_and_property_exists(two_partners: Config) -> None:
+    store, _ = harvest_all(two_partners)
+    used = rows(store, "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }")
+    unknown = [
+        str(r["term"].value)
+        for r in used
+        if str(r["term"].value).startswith(("http://www.cidoc-crm.org/", "https://linked.art/"))
+        and not known_term(str(r["term"].value))
+    ]
+    assert unknown == []
+
+
+@pytest.fixture
+def broken_feed(tmp_path: Path) -> Path:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    good = json.loads((FEEDS / "cmoa" / "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json").read_text())
+    (feed / "good.json").write_text(json.dumps(good))
+    (feed / "not-json.json").write_text("<html><body>502 Bad Gateway</body></html>")
+    (feed / "no-id.json").write_text(json.dumps({k: v for k, v in good.items() if k != "id"}))
+    lines = [json.dumps({**good, "id": f"cmoa:things/line-{n}"}) for n in range(3)]
+    lines[1] = lines[1][:40]  # a truncated line in the middle
+    (feed / "more.jsonl").write_text("\n".join(lines) + "\n")
+    return feed
+
+
+def test_bad_records_are_quarantined_and_the_rest_goes_on(
+    write_config: ConfigWriter, broken_feed: Path
+) -> None:
+    gates = "{ max_quarantined = 1.0 }"  # publish however much is quarantined
+    config = load_config(write_config(files_source("cmoa", broken_feed, "cmoa", gates=gates)))
+    store, [summary] = harvest_all(config)
+    assert (summary.read, summary.mapped, summary.rejected) == (6, 3, 3)
+    reasons = {r.record.rsplit("/", 1)[-1]: r.reason for r in summary.rejections}
+    assert "not JSON" in reasons["not-json.json"]
+    assert "has no identifier: 'id' is missing" in reasons["no-id.json"]
+    assert "not valid JSON" in reasons["more.jsonl, line 2"]
+    quarantined = rows(
+        store,
+        """
+        SELECT ?origin ?reason ?payload WHERE {
+          ?q a museion:QuarantinedRecord ; museion:origin ?origin ; museion:reason ?reason ;
+             museion:payload ?payload }""",
+    )
+    assert len(quarantined) == 3
+    assert all(r["payload"] for r in quarantined)
+    # The partner repairs its export; the next harvest clears the quarantine.
+    good = json.loads((broken_feed / "good.json").read_text())
+    for name in ("not-json", "no-id"):
+        (broken_feed / f"{name}.json").write_text(json.dumps({**good, "id": f"fixed-{name}"}))
+    lines = (broken_feed / "more.jsonl").read_text().splitlines()
+    lines[1] = json.dumps({**good, "id": "cmoa:things/line-1"})
+    (broken_feed / "more.jsonl").write_text("\n".join(lines) + "\n")
+    store.close()
+    store, [summary] = harvest_all(config)
+    assert (summary.rejected, summary.new, summary.unchanged) == (0, 3, 3)
+    assert rows(store, "SELECT ?q WHERE { ?q a museion:QuarantinedRecord }") == []
+
+
+def test_an_undecodable_csv_row_is_rejected_with_its_reason(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    feed = tmp_path / "export.csv"
+    feed.write_bytes(b"id,title\nA-1,Caf\xc3\xa9\nA-2,Caf\xe9 cr\xe8me\nA-3,Tea\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    gates = "{ max_quarantined = 1.0 }"
+    config = load_config(write_config(files_source("shop", feed, "m.toml", gates=gates)))
+    _, [summary] = harvest_all(config)
+    assert (summary.mapped, summary.rejected) == (2, 1)
+    [rejection] = summary.rejections
+    assert rejection.record.endswith("export.csv, line 3")
+    assert "undecodable byte 0xE9 in column 'title'" in rejection.reason
+
+
+def test_the_demo_examples_map_without_rejections(tmp_path: Path) -> None:
+    from museion.demo import demo_config, examples_dir
+
+    config = demo_config(tmp_path / "demo")
+    store, summaries = harvest_all(config)
+    assert [(s.source, s.mapped, s.rejected) for s in summaries] == [
+        ("tate", 556, 0),
+        ("cmoa", 404, 0),
+    ]
+    assert (examples_dir() / "README.md").exists()
+    store.close()
+    shutil.rmtree(tmp_path / "demo")

@@ -1,0 +1,144 @@
+"""Folding and normalisation for search, and the facet syntax: pure functions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mappings.normalise import fold, fold_script, normalise_arabic
+from museion_core.errors import QueryError, StoreError
+from search import FtsEngine, Range, index_forms, match_expression, parse_facets
+from search.text import skeleton, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Albrecht Dürer", "albrecht durer"),
+        ("SCHÜTTE", "schutte"),
+        ("Scène de corrida", "scene de corrida"),
+        ("Straße", "strasse"),
+        ("Œuvre", "œuvre"),
+        ("Ἀθῆναι", "αθηναι"),
+        ("Шагал", "шагал"),
+    ],
+)
+def test_fold_script_folds_case_and_diacritics_in_the_script(text: str, folded: str) -> None:
+    assert fold_script(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("مُحَمَّد", "محمد"),  # tashkeel
+        ("كتـــاب", "كتاب"),  # tatweel
+        ("أحمد إبراهيم آمنة ٱلله", "احمد ابراهيم امنه الله"),  # alef forms, taa marbuta
+        ("مدرسة", "مدرسه"),  # taa marbuta
+        ("مصطفى", "مصطفي"),  # alef maqsura
+        ("١٢٣٤٥٦٧٨٩٠ ۱۲۳", "1234567890 123"),  # Arabic-Indic and Persian digits
+        ("Dürer", "Dürer"),  # other scripts untouched
+    ],
+)
+def test_normalise_arabic(text: str, normalised: str) -> None:
+    assert normalise_arabic(text) == normalised
+
+
+def test_fold_transliterates_for_reconciliation_and_search() -> None:
+    assert fold("Ōkura, Shûzô") == "okura shuzo"
+    assert fold("Шагал") == "shagal"
+
+
+def test_skeleton_matches_arabic_transliterations() -> None:
+    assert skeleton("muhammad") == skeleton(fold("محمد")) == "mhmd"
+    assert skeleton("mahmoud") == skeleton(fold("محمود")) == "mhmd"
+    assert skeleton("yusuf") == skeleton(fold("يوسف"))
+
+
+def test_index_forms_hold_every_form_a_query_may_take() -> None:
+    body, abjad = index_forms(["Gerhard Schütte", "Шагал", "مُحَمَّد بن أحمد", "القاهرة"])
+    words = set(body.split())
+    assert {"schutte", "schuette", "шагал", "shagal", "محمد", "احمد", "القاهره"} <= words
+    assert {"mhmd", "hmd", "qhrh"} <= set(abjad.split())
+
+
+def test_match_expression() -> None:
+    assert tokens("Dürer, Albrecht!") == ["durer", "albrecht"]
+    expression = match_expression("Dürer")
+    assert expression is not None
+    assert 'body:"durer"*' in expression
+    assert match_expression("  ,;  ") is None
+    assert match_expression("al-Qahira") == '(body:"qahira"* OR abjad:"qhr"*)'
+    many = match_expression(" ".join(f"w{n}" for n in range(100)))
+    assert many is not None
+    assert many.count(" AND ") == 15  # bounded
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad)")
+    for hostile in ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*"):
+        expression = match_expression(hostile)  # the query's syntax is never FTS5 syntax
+        if expression is not None:
+            db.execute("SELECT * FROM fts WHERE fts MATCH ?", [expression]).fetchall()
+
+
+def test_parse_facets() -> None:
+    request = parse_facets(
+        [
+            "maker=Pablo Picasso",
+            "maker=Albrecht Dürer",
+            "date=1900..1950",
+            "longest_side_cm<=100",
+            "has_image=yes",
+        ],
+        partner="tate",
+        text="bull",
+    )
+    assert request.facets == {"maker": ("Pablo Picasso", "Albrecht Dürer"), "partner": ("tate",)}
+    assert request.date == Range(1900, 1950)
+    assert request.longest_side_cm == Range(None, 100)
+    assert request.has_image is True
+    assert parse_facets(["longest_side_cm=<=40"]).longest_side_cm == Range(None, 40)
+    assert parse_facets(["date=..1800"]).date == Range(None, 1800)
+    assert parse_facets(["date=1650"]).date == Range(1650, 1650)
+    assert ("date", "1900..1950") in request.selected()
+    assert ("longest_side_cm", "<=100") in request.selected()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (["colour=red"], "unknown facet 'colour'"),
+        (["maker"], "write KEY=VALUE"),
+        (["maker="], "write KEY=VALUE"),
+        (["date=1950..1900"], "ends before it begins"),
+        (["date=early"], "not a range"),
+        (["date=.."], "at least one bound"),
+        (["has_image=perhaps"], "not yes or no"),
+    ],
+)
+def test_bad_facets_are_one_line_errors(pairs: list[str], message: str) -> None:
+    with pytest.raises(QueryError, match=message) as caught:
+        parse_facets(pairs)
+    assert caught.value.http_status == 400
+
+
+def test_requests_are_bounded() -> None:
+    with pytest.raises(QueryError, match="longer than 500"):
+        parse_facets([], text="x" * 501)
+    with pytest.raises(QueryError, match="limit"):
+        parse_facets([], limit=101)
+    with pytest.raises(QueryError, match="offset"):
+        parse_facets([], offset=-1)
+
+
+def test_an_index_of_another_version_asks_for_reindex(tmp_path: Path) -> None:
+    old = tmp_path / "snapshot.search.sqlite"
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('schema', '0')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="museion reindex"):
+        FtsEngine().search(old, parse_facets([]))
+    with pytest.raises(StoreError, match="museion reindex"):
+        FtsEngine().search(tmp_path / "missing.search.sqlite", parse_facets([]))

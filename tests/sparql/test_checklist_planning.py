@@ -1,0 +1,75 @@
+"""Planning aids and exports of a checklist, on checklists built in memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from museion_core.vocab import AAT, aat
+from sparql.checklists import Checklist, Fields, Item, light_sensitive_concepts, plan
+from sparql.checklists.exports import csv_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _item(iri: str, status: str = "current", **fields: object) -> Item:
+    return Item(iri, 1, "", "2026-01-01", status, Fields(iri=iri, **fields), "2026-01-01")  # type: ignore[arg-type]
+
+
+def test_wall_length_is_the_widths_plus_the_spacing_between_them() -> None:
+    checklist = Checklist("c", "Test", 50.0, "", "")
+    checklist.items = [
+        _item("o/1", width_cm=100.0, height_cm=80.0, image="i", lender="Tate"),
+        _item("o/2", width_cm=62.3, height_cm=48.0, image="i", lender="Tate"),
+        _item("o/3", height_cm=20.0, image="i", lender="Carnegie Museum of Art"),
+        _item("o/4", status="withdrawn", width_cm=500.0, lender="Gone"),
+    ]
+    p = plan(checklist)
+    assert p.wall_cm == 100.0 + 62.3 + 50.0
+    assert p.widths_counted == 2
+    assert p.without_width == 1
+    assert p.lenders == ["Tate", "Carnegie Museum of Art"]  # withdrawn objects lend nothing
+    assert p.withdrawn == 1
+    assert [(w.iri, w.kind) for w in p.warnings] == [("o/4", "withdrawn")]
+
+
+def test_warnings_for_missing_dimensions_images_and_light_sensitive_materials() -> None:
+    checklist = Checklist("c", "Test", 60.0, "", "")
+    paper = aat("300014109").value
+    photo = aat("300128695").value
+    bronze = aat("300010957").value
+    checklist.items = [
+        _item("o/paper", material_iris=[paper], width_cm=10.0, image="i"),
+        _item("o/photo", type_iris=[photo], image="i", height_cm=5.0),
+        _item("o/bronze", material_iris=[bronze]),
+    ]
+    p = plan(checklist)
+    kinds = {(w.iri, w.kind) for w in p.warnings}
+    assert kinds == {
+        ("o/paper", "light"),
+        ("o/photo", "light"),
+        ("o/bronze", "no-dimensions"),
+        ("o/bronze", "no-image"),
+    }
+    assert p.light_groups == {"works on paper": 1, "photographs": 1}
+
+
+def test_light_sensitive_concepts_are_aat_concepts_with_their_labels() -> None:
+    """The data file names real AAT concepts with the labels Museion's AAT table gives."""
+    table = json.loads((ROOT / "mappings/data/aat.json").read_text(encoding="utf-8"))["labels"]
+    concepts = light_sensitive_concepts()
+    assert {c.group for c in concepts.values()} == {"works on paper", "textiles", "photographs"}
+    for iri, concept in concepts.items():
+        number = iri.rsplit("/", 1)[-1]
+        assert table[number]["en"] == concept.label, iri
+    assert AAT.EXHIBITION.value not in concepts
+
+
+def test_csv_quotes_cells_a_spreadsheet_would_run_as_formulas() -> None:
+    checklist = Checklist("c", "Test", 60.0, "", "")
+    checklist.items = [_item("o/1", title='=HYPERLINK("http://evil")', lender="Tate")]
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(checklist).decode("utf-8-sig"))))
+    assert rows[0]["Title"].startswith("'=")
+    assert rows[0]["Lender"] == "Tate"

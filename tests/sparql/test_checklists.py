@@ -1,0 +1,313 @@
+"""Checklists over HTTP against a live ``museion serve``: the JSON API, the curator token and
+cross-site protection, withdrawn objects across a re-harvest, and the Linked Art export
+validated against the Linked Art API JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from jsonschema import Draft202012Validator
+from pyld import jsonld
+from pyoxigraph import NamedNode, RdfFormat, parse
+from referencing import Registry, Resource
+
+from museion import load_config
+from museion.serving import endpoint_settings
+from museion_core.errors import ConfigError
+from museion_core.vocab import AAT, CRM, LA, RDF
+from tests.conftest import DATA, files_source
+from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+
+TATE = "https://data.example.org/tate/object/T06803"
+CMOA = "https://data.example.org/cmoa/object/f70d03e3-0fe7-4f6a-a430-ddced6d09d82"
+WITHDRAWN_FILE = "a00001-1035.json"
+WITHDRAWN = "https://data.example.org/tate/object/A00001"
+TOKEN = "curator-token-0123456789abcdef"
+SCHEMAS = DATA / "linked-art-schemas"
+
+
+def _config(folder: Path, extra: str = "") -> Path:
+    """Tate (from a copy of its feed, so a test can withdraw a record) and CMOA."""
+    feed = folder / "tate-feed"
+    shutil.copytree(DATA / "feeds" / "tate", feed)
+    text = '[store]\npath = "store"\n\n[publish]\nbase_iri = "https://data.example.org/"\n'
+    text += extra
+    for source in (
+        files_source("tate", feed, "tate", label="Tate"),
+        files_source("cmoa", DATA / "feeds" / "cmoa", "cmoa", label="Carnegie Museum of Art"),
+    ):
+        text += "\n[[sources]]\n" + source + "\n"
+    path = folder / "museion.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def open_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """Loopback, no curator token: anyone on this machine may write."""
+    path = _config(tmp_path_factory.mktemp("checklists-open"))
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def guarded_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A curator token is configured: writing needs it."""
+    path = _config(
+        tmp_path_factory.mktemp("checklists-guarded"), f'[workspace]\ntoken = "{TOKEN}"\n'
+    )
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "1") as server:
+        yield server
+
+
+def _create(live: Live, name: str, **headers: str) -> str:
+    r = requests.post(live.url + "/checklists/", json={"name": name}, headers=headers, timeout=30)
+    assert r.status_code == 201, r.text
+    ident: str = r.json()["id"]
+    return ident
+
+
+def _act(live: Live, ident: str, **body: Any) -> requests.Response:
+    return requests.post(f"{live.url}/checklists/{ident}", json=body, timeout=30)
+
+
+def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
+    ident = _create(open_live, "Picasso on paper")
+    assert _act(open_live, ident, action="add", object_iri=TATE).status_code == 200
+    r = _act(open_live, ident, action="add", object_iri=CMOA, note="Ask for the crate size")
+    assert r.status_code == 200
+    data = r.json()
+    assert [i["iri"] for i in data["items"]] == [TATE, CMOA]
+    assert data["totals"]["lenders"] == ["Tate", "Carnegie Museum of Art"]
+    tate = data["items"][0]["fields"]
+    assert tate["accession_number"] == "T06803"
+    assert tate["makers"] == ["Pablo Picasso"]
+    assert tate["width_cm"] == pytest.approx(62.3)
+    assert data["items"][1]["note"] == "Ask for the crate size"
+    # adding twice changes nothing
+    assert len(_act(open_live, ident, action="add", object_iri=TATE).json()["items"]) == 2
+    # reorder, note, rename, remove
+    assert [
+        i["iri"] for i in _act(open_live, ident, action="order", iris=[CMOA, TATE]).json()["items"]
+    ] == [CMOA, TATE]
+    assert [
+        i["iri"]
+        for i in _act(open_live, ident, action="move", object_iri=TATE, to=1).json()["items"]
+    ] == [TATE, CMOA]
+    assert (
+        _act(open_live, ident, action="note", object_iri=TATE, note="frame?").json()["items"][0][
+            "note"
+        ]
+        == "frame?"
+    )
+    assert _act(open_live, ident, action="rename", name="Picasso").json()["name"] == "Picasso"
+    assert [
+        i["iri"] for i in _act(open_live, ident, action="remove", object_iri=CMOA).json()["items"]
+    ] == [TATE]
+    # the list, and the shareable URL as JSON
+    listed = requests.get(open_live.url + "/checklists/?format=json", timeout=30).json()
+    assert {"id": ident, "name": "Picasso"}.items() <= next(
+        c for c in listed if c["id"] == ident
+    ).items()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        (
+            {"action": "add", "object_iri": "https://data.example.org/tate/object/NOPE"},
+            400,
+            "describes no current object",
+        ),
+        (
+            {"action": "add", "object_iri": "https://data.example.org/tate/person/38"},
+            400,
+            "describes no current object",
+        ),
+        ({"action": "add", "object_iri": "http://elsewhere.example/x"}, 400, "not an object"),
+        ({"action": "order", "iris": ["x"]}, 400, "every object"),
+        ({"action": "explode"}, 400, "unknown action"),
+        ({"action": "rename", "name": "x" * 300}, 400, "at most 200"),
+    ],
+)
+def test_bad_requests_get_one_clear_line(
+    open_live: Live, body: dict[str, Any], status: int, words: str
+) -> None:
+    ident = _create(open_live, "Bad input")
+    r = _act(open_live, ident, **body)
+    assert r.status_code == status
+    assert words in r.json()["error"]
+
+
+def test_unknown_checklist_is_404(open_live: Live) -> None:
+    r = requests.get(open_live.url + "/checklists/no-such-list", timeout=30)
+    assert r.status_code == 404
+    assert "no checklist" in r.text
+
+
+def test_a_form_from_another_site_is_refused(open_live: Live) -> None:
+    """Even on loopback without a token, a page on the web may not post to the server."""
+    form = {"name": "From elsewhere"}
+    evil = requests.post(
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert evil.status_code == 403
+    cross = requests.post(
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Sec-Fetch-Site": "cross-site"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert cross.status_code == 403
+    own = requests.post(
+        open_live.url + "/checklists/",
+        data=form,
+        headers={"Origin": open_live.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert own.status_code == 303
+    assert own.headers["location"].startswith("/checklists/")
+
+
+def test_writing_needs_the_curator_token_and_reading_does_not(guarded_live: Live) -> None:
+    url = guarded_live.url + "/checklists/"
+    assert requests.post(url, json={"name": "x"}, timeout=30).status_code == 403
+    wrong = {"Authorization": "Bearer not-the-token-at-all"}
+    assert requests.post(url, json={"name": "x"}, headers=wrong, timeout=30).status_code == 403
+    ident = _create(guarded_live, "Shared", Authorization=f"Bearer {TOKEN}")
+    page = requests.get(f"{url}{ident}", timeout=30)
+    assert page.status_code == 200
+    assert "Sign in as curator" in page.text
+    assert 'name="action"' not in page.text  # no write controls for a reader
+
+    # the browser's way: sign in once, then the cookie (an HMAC, not the token) authorises
+    session = requests.Session()
+    bad = session.post(url + "sign-in", data={"token": "nope"}, allow_redirects=False, timeout=30)
+    assert bad.status_code == 403
+    ok = session.post(
+        url + "sign-in",
+        data={"token": TOKEN, "next": f"/checklists/{ident}"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert ok.status_code == 303
+    assert ok.headers["location"] == f"/checklists/{ident}"
+    cookie = ok.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert TOKEN not in cookie
+    r = session.post(
+        f"{url}{ident}",
+        data={"action": "add", "object_iri": TATE},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert r.status_code == 303
+    r = session.post(
+        f"{url}{ident}",
+        data={"action": "rename", "name": "hijacked"},
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert r.status_code == 403
+    data = requests.get(f"{url}{ident}?format=json", timeout=30).json()
+    assert data["name"] == "Shared"
+    assert [i["iri"] for i in data["items"]] == [TATE]
+
+
+def test_withdrawn_object_stays_listed_across_a_reharvest(open_live: Live) -> None:
+    ident = _create(open_live, "Survives re-harvests")
+    _act(open_live, ident, action="add", object_iri=WITHDRAWN)
+    _act(open_live, ident, action="add", object_iri=CMOA)
+    feed = Path(open_live.config.source("tate").location)
+    (feed / "artworks" / WITHDRAWN_FILE).unlink()
+    harvest_and_publish(open_live.config)  # the partner no longer sends the record
+    data = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
+    gone = data["items"][0]
+    assert gone["iri"] == WITHDRAWN
+    assert gone["status"] == "withdrawn"
+    assert gone["withdrawn_at"]
+    assert gone["fields"]["accession_number"] == "A00001"  # the copy made when it was added
+    assert gone["fields"]["title"].startswith("A Figure Bowing")
+    assert data["items"][1]["status"] == "current"
+    assert data["totals"]["withdrawn"] == 1
+    assert {"iri": WITHDRAWN, "kind": "withdrawn"}.items() <= data["warnings"][0].items()
+    csv_text = requests.get(f"{open_live.url}/checklists/{ident}.csv", timeout=30).text
+    assert "A00001" in csv_text
+    assert "withdrawn by lender" in csv_text
+    page = requests.get(f"{open_live.url}/checklists/{ident}", timeout=30).text
+    assert "Withdrawn by its lender" in page
+
+
+def _validator(name: str) -> Draft202012Validator:
+    resources = []
+    for path in SCHEMAS.glob("*.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _loader(url: str, _options: object = None) -> dict[str, Any]:
+    assert url.rstrip("/") == "https://linked.art/ns/v1/linked-art.json", url
+    context = json.loads((DATA / "vocab" / "linked-art-context.json").read_text("utf-8"))
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": context,
+    }
+
+
+def test_linked_art_export_is_a_set_used_by_an_exhibition(open_live: Live) -> None:
+    ident = _create(open_live, "Linked Art")
+    _act(open_live, ident, action="add", object_iri=TATE)
+    _act(open_live, ident, action="add", object_iri=CMOA)
+    r = requests.get(f"{open_live.url}/checklists/{ident}.jsonld", timeout=30)
+    assert r.headers["content-type"].startswith("application/ld+json")
+    document = r.json()
+    context = document["@context"]
+    the_set, *members = document["@graph"]
+    errors = list(_validator("set.json").iter_errors({"@context": context, **the_set}))
+    assert errors == [], [e.message for e in errors]
+    for member in members:
+        errors = list(_validator("object.json").iter_errors({"@context": context, **member}))
+        assert errors == [], [e.message for e in errors]
+
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": _loader})
+    triples = {(t.subject, t.predicate, t.object) for t in parse(nquads, RdfFormat.N_QUADS)}
+    set_node = NamedNode(the_set["id"])
+    assert (set_node, RDF.type, LA.Set) in triples
+    activities = [s for s, p, o in triples if p == CRM.P16_used_specific_object and o == set_node]
+    assert len(activities) == 1
+    assert (activities[0], RDF.type, CRM.E7_Activity) in triples
+    assert (activities[0], CRM.P2_has_type, AAT.EXHIBITION) in triples
+    assert (set_node, CRM.P16i_was_used_for, activities[0]) in triples
+    for iri in (TATE, CMOA):
+        assert (NamedNode(iri), LA.member_of, set_node) in triples
+
+
+def test_curator_token_must_differ_from_the_admin_token(tmp_path: Path) -> None:
+    same = "the-same-token-0123456789"
+    path = _config(
+        tmp_path,
+        f'[workspace]\ntoken = "{same}"\n[endpoint]\nadmin_token = "{same}"\n',
+    )
+    with pytest.raises(ConfigError, match="must differ from the admin token"):
+        endpoint_settings(load_config(path))

@@ -1,0 +1,207 @@
+"""Linked-data IRIs over HTTP: every kind of minted IRI dereferences on the endpoint's host,
+with content negotiation; unknown IRIs are 404, withdrawn ones 410."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from pyoxigraph import Literal, NamedNode, Quad
+from rdflib import Graph, URIRef
+
+from museion import Workspace, load_config
+from museion.provenance import meta_graph
+from museion_core.vocab import MUSEION, RDF, XSD
+from tests.helpers.endpoint import (
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
+
+BASE = "https://data.example.org/"
+OBJECT = f"{BASE}tate/object/T06803"
+WITHDRAWN = f"{BASE}tate/object/T04406"
+LINKED_ART = 'application/ld+json;profile="https://linked.art/ns/v1/linked-art.json"'
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_two_partner_config(tmp_path_factory.mktemp("pages"))
+    config = load_config(path)
+    harvest_and_publish(config)
+    _withdraw(path, WITHDRAWN)
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+def _withdraw(config_path: Path, iri: str) -> None:
+    """What a partner's deletion leaves: the record graph gone, a tombstone in the metadata."""
+    config = load_config(config_path)
+    workspace = Workspace(config.data_dir)
+    store = workspace.open_writer()
+    meta = meta_graph(config.base_iri)
+    entity = NamedNode(iri)
+    store.remove_graphs([NamedNode(iri.replace("/object/", "/record/"))])
+    store.replace_subjects(
+        meta,
+        [entity],
+        [
+            Quad(entity, RDF.type, MUSEION.Tombstone, meta),
+            Quad(
+                entity,
+                MUSEION.deletedAt,
+                Literal("2026-01-02T03:04:05Z", datatype=XSD.dateTime),
+                meta,
+            ),
+        ],
+    )
+    workspace.publish(store)
+    store.close()
+
+
+def get(live: Live, iri: str, accept: str, **params: str) -> requests.Response:
+    return requests.get(live.iri_url(iri), headers={"Accept": accept}, params=params, timeout=30)
+
+
+def test_turtle_and_ntriples_describe_the_object_and_its_embedded_nodes(live: Live) -> None:
+    turtle = get(live, OBJECT, "text/turtle")
+    assert turtle.status_code == 200
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert "Accept" in turtle.headers["vary"]
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    subjects = {str(s) for s in graph.subjects()}
+    assert OBJECT in subjects
+    assert f"{OBJECT}/production" in subjects  # embedded nodes come with the object
+    assert f"{OBJECT}/title/1" in subjects
+    nt = get(live, OBJECT, "application/n-triples")
+    assert nt.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=nt.text, format="nt")) == len(graph)
+
+
+def test_linked_art_json_ld(live: Live) -> None:
+    response = get(live, OBJECT, LINKED_ART)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == LINKED_ART
+    doc = json.loads(response.text)
+    extension = f"{BASE}ns/linked-art-extension.json"
+    assert doc["@context"] == ["https://linked.art/ns/v1/linked-art.json", extension]
+    assert doc["id"] == OBJECT
+    assert doc["type"] == "HumanMadeObject"
+    assert doc["_label"] == "Bullfight Scene"
+    production = doc["produced_by"]
+    assert "id" not in production  # the Linked Art API document: embedded nodes have no id
+    assert production["type"] == "Production"
+    [artist] = production["carried_out_by"]
+    assert artist == {"id": f"{BASE}tate/person/1767", "type": "Person", "_label": "Pablo Picasso"}
+    heights = [d for d in doc["dimension"] if d["value"] == 480]
+    assert heights  # numbers are JSON numbers
+    names = {n["content"] for n in doc["identified_by"]}
+    assert {"Bullfight Scene", "T06803"} <= names
+    # the extension context (value: xsd:decimal) is served where the document names it
+    served = requests.get(live.iri_url(extension), timeout=30)
+    assert served.status_code == 200
+    assert json.loads(served.text)["@context"]["value"]["@type"] == "xsd:decimal"
+    # the default JSON-LD is the Linked Art document
+    plain = get(live, OBJECT, "application/ld+json")
+    assert plain.headers["content-type"] == LINKED_ART
+    assert json.loads(plain.text) == doc
+    # the graph profile keeps the embedded nodes' IRIs, for RDF tools
+    graph = get(live, OBJECT, 'application/ld+json;profile="https://w3id.org/museion/ns#graph"')
+    assert graph.headers["content-type"].endswith('profile="https://w3id.org/museion/ns#graph"')
+    assert json.loads(graph.text)["produced_by"]["id"] == f"{OBJECT}/production"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "label"),
+    [
+        ("tate/object/T06803", "Object", "Bullfight Scene"),
+        ("tate/person/1767", "Person", "Pablo Picasso"),
+        ("partner/tate", "Partner", "Tate"),
+        ("tate/record/T06803", "Record graph", "tate/record/T06803"),
+        ("dataset/cmoa", "Dataset", "Carnegie Museum of Art"),
+    ],
+)
+def test_every_kind_of_minted_iri_has_a_page(live: Live, path: str, kind: str, label: str) -> None:
+    response = get(live, BASE + path, "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert f'<p class="kind">{kind}</p>' in response.text
+    assert label in response.text
+
+
+def test_concepts_places_and_groups_dereference(live: Live) -> None:
+    minted = requests.post(
+        live.sparql,
+        data={
+            "query": f"""SELECT ?kind (SAMPLE(?s) AS ?iri) WHERE {{
+              ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}"))
+              BIND(REPLACE(STR(?s), "^{BASE}[a-z0-9-]+/([a-z]+)/.*$", "$1") AS ?kind)
+              FILTER(?kind IN ("concept", "place", "group"))
+            }} GROUP BY ?kind"""
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    kinds = {row["kind"]["value"]: row["iri"]["value"] for row in minted}
+    assert {"concept", "group"} <= set(kinds)
+    for iri in kinds.values():
+        root = "/".join(iri.split("/")[:7]) if "/concept/" in iri else "/".join(iri.split("/")[:6])
+        response = get(live, root, "text/turtle")
+        assert response.status_code == 200, root
+        assert (URIRef(root), None, None) in Graph().parse(data=response.text, format="turtle")
+
+
+def test_unknown_iri_is_404(live: Live) -> None:
+    response = get(live, f"{BASE}tate/object/NOPE", "text/turtle")
+    assert response.status_code == 404
+    assert "no description" in response.text
+
+
+def test_withdrawn_entity_is_410_gone(live: Live) -> None:
+    for accept in ("text/turtle", "text/html"):
+        response = get(live, WITHDRAWN, accept)
+        assert response.status_code == 410, response.text
+        assert "withdrawn" in response.text
+        assert "2026-01-02T03:04:05Z" in response.text
+
+
+def test_format_parameter_and_406(live: Live) -> None:
+    assert (
+        get(live, OBJECT, "text/html", format="ttl")
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
+    assert get(live, OBJECT, "image/png").status_code == 406
+
+
+def test_identifiers_with_reserved_characters_round_trip(live: Live) -> None:
+    """A minted IRI whose identifier was percent-encoded is served at that same path."""
+    rows = requests.post(
+        live.sparql,
+        data={
+            "query": 'SELECT ?s WHERE { ?s a ?t FILTER(CONTAINS(STR(?s), "%")) '
+            f'FILTER(STRSTARTS(STR(?s), "{BASE}")) }} LIMIT 1'
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    if not rows:
+        pytest.skip("the test feeds mint no IRI with a percent-encoded identifier")
+    iri = rows[0]["s"]["value"]
+    assert get(live, iri, "text/turtle").status_code == 200
+
+
+def test_a_base_iri_with_a_path_is_served_under_that_path(tmp_path: Path) -> None:
+    base = "https://data.example.org/museion/"
+    path = write_two_partner_config(tmp_path / "with-path", base_iri=base)
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "1") as server:
+        page = requests.get(
+            server.url + "/museion/tate/object/T06803", headers={"Accept": "text/html"}, timeout=30
+        )
+        assert page.status_code == 200
+        assert 'href="/museion/partner/tate"' in page.text  # links stay on this host
+        outside = requests.get(server.url + "/tate/object/T06803", timeout=30)
+        assert outside.status_code == 404

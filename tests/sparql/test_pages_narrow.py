@@ -1,0 +1,92 @@
+"""Every page at a phone's width (390 px) in Debian's chromium: nothing wider than the
+screen (``document.scrollingElement.scrollWidth <= 390``), in English and in Arabic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, ViewportSize
+
+from museion import load_config
+from tests.helpers.browser import Outside, guarded_page, launch
+from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+from tests.sparql.test_people_pages import BAKU, BASE, BULLFIGHT, write_config
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = write_config(tmp_path_factory.mktemp("narrow"))
+    harvest_and_publish(load_config(path))
+    with live_endpoint(path, "--query-processes", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
+
+
+def partner_images() -> Outside:
+    """The pages show the partners' images from the partners' servers (aborted here)."""
+    return Outside(image_hosts={"www.tate.org.uk", "collection.cmoa.org", "musee.example.az"})
+
+
+def pages(live: Live) -> list[str]:
+    person = live.url + "/person/"
+    return [
+        live.iri_url(BULLFIGHT),
+        live.iri_url(BULLFIGHT) + "?view=rdf",
+        live.iri_url(BAKU),
+        live.iri_url(f"{BASE}partner/tate"),
+        live.url + "/sources/",
+        live.url + "/sources/tate",
+        live.url + "/",
+        live.url + "/search?q=picasso",
+        live.url + "/search?facet=partner%3DTate",
+        live.url + "/checklists/",
+        person,  # resolved below to the reconciled Picasso
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_no_page_is_wider_than_a_phone(live: Live, browser: Browser, lang: str) -> None:
+    widths = {}
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport=PHONE,
+        extra_http_headers={"Accept-Language": lang},
+    ) as page:
+        page.goto(live.iri_url(BULLFIGHT))
+        picasso = page.locator("#makers a").first.get_attribute("href")
+        urls = [u for u in pages(live) if not u.endswith("/person/")] + [live.url + str(picasso)]
+        for url in urls:
+            response = page.goto(url, wait_until="load")
+            assert response is not None
+            assert response.status == 200, url
+            # the site's header follows the reader (a partner report's own text stays English)
+            assert page.evaluate("document.querySelector('header.bar').lang") == lang, url
+            widths[url] = page.evaluate("document.scrollingElement.scrollWidth")
+    too_wide = {url: width for url, width in widths.items() if width > PHONE["width"]}
+    assert not too_wide, f"pages wider than {PHONE['width']} px: {too_wide}"
+
+
+def test_arabic_reads_right_to_left(live: Live, browser: Browser) -> None:
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport=PHONE,
+        extra_http_headers={"Accept-Language": "ar"},
+    ) as page:
+        page.goto(live.iri_url(BAKU))
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        heading = page.locator("h1#label")
+        assert heading.inner_text() == "منظر باكو"
+        assert heading.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        # the French title, listed below, keeps its own left-to-right direction
+        french = page.locator('#other-titles [lang="fr"]')
+        assert french.evaluate("e => getComputedStyle(e).direction") == "ltr"

@@ -1,0 +1,87 @@
+"""The SERVICE check reads a real SPARQL parse: what it finds, and where it fails closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from museion_core.errors import QueryError
+from sparql.guard import (
+    ServiceRefused,
+    check_services,
+    might_call_services,
+    service_endpoints,
+    unescape_codepoints,
+)
+from sparql.prefixes import PREFIXES
+
+ENDPOINT = "http://museion.example/sparql"
+
+
+@pytest.mark.parametrize(
+    ("query", "services"),
+    [
+        ("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }", ["http://e/sparql"]),
+        ("PREFIX e: <http://e/>\nSELECT * { SERVICE SILENT e:q { ?s ?p ?o } }", ["http://e/q"]),
+        ("SELECT * { SERVICE wd:q { } }", ["http://www.wikidata.org/entity/q"]),
+        ("SELECT * { SERVICE ?x { ?s ?p ?o } }", [""]),
+        ("BASE <http://e/a/>\nSELECT * { SERVICE <../q> { } }", ["http://e/q"]),
+        ("SELECT * { SERVICE <q> { } }", ["http://museion.example/q"]),
+        ("SELECT * { SERVICE <//f/q> { } }", ["http://f/q"]),
+        ('SELECT * { ?s ?p "SERVICE <http://e/>" } # SERVICE <http://f/>', []),
+        ("SELECT * { ?s <http://e/SERVICE> ?o }", []),
+        ("SELECT * { ?s ?p '''SERVICE <http://x/>\n''' }", []),
+        ("SELECT ?service { ?service ?p ?o }", []),
+        (
+            "SELECT * { FILTER(1<2&&'x>y') SERVICE <http://i/x> { ?s ?p ?o } FILTER('a'='a') }",
+            ["http://i/x"],
+        ),
+        (
+            "SELECT * { ?s ?p ?o FILTER EXISTS { { SELECT * { SERVICE <http://i/> {} } } } }",
+            ["http://i/"],
+        ),
+        ("SELECT * { ſERVICE <http://i/> { } }", ["http://i/"]),
+    ],
+)
+def test_service_endpoints_come_from_the_parse(query: str, services: list[str]) -> None:
+    assert service_endpoints(query, ENDPOINT, PREFIXES) == services
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://a/> { SERVICE <http://b/> { } } }",  # rdflib recurses
+        "SELECT * { SERVICE nope:x { } }",
+        "SELECT * { SERVICE <http://a/> { ?s ?p } }",
+        "SELECT * { SERVICE \\u003Chttp://a/> { } }",  # an escape left after unescaping once
+    ],
+)
+def test_a_query_that_might_call_a_service_and_cannot_be_parsed_is_refused(query: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        check_services(query, ("http://a/", "http://b/"), ENDPOINT, PREFIXES)
+    assert caught.value.http_status == 400
+
+
+def test_only_allow_listed_constant_endpoints_pass() -> None:
+    allow = ("http://a/sparql",)
+    check_services("SELECT * { SERVICE <http://a/sparql> { } }", allow, ENDPOINT, PREFIXES)
+    for query in (
+        "SELECT * { SERVICE <http://a/sparql/> { } }",
+        "SELECT * { SERVICE ?e { } }",
+        "SELECT * { SERVICE <http://a/sparql> { } SERVICE <http://b/> { } }",
+    ):
+        with pytest.raises(ServiceRefused) as caught:
+            check_services(query, allow, ENDPOINT, PREFIXES)
+        assert caught.value.http_status == 403
+
+
+def test_codepoint_escapes_are_replaced_once_and_must_be_code_points() -> None:
+    assert unescape_codepoints("\\u0053ERVICE \\U0001F600") == "SERVICE \U0001f600"
+    assert unescape_codepoints("\\u005Cu0041") == "\\u0041"
+    for bad in ("\\uD800", "\\U00110000"):
+        with pytest.raises(QueryError):
+            unescape_codepoints(bad)
+
+
+def test_only_queries_with_the_letters_are_parsed() -> None:
+    assert might_call_services("select * { serVICE <x> {} }")
+    assert not might_call_services("SELECT * { ?s ?p ?o }")

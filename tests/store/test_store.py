@@ -1,0 +1,100 @@
+"""The store keeps its default graph the exact, duplicate-free merge of its named graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from museion_core.errors import QueryError, StoreError
+from store import Store
+
+P = NamedNode("http://example.org/p")
+NAME = NamedNode("http://example.org/name")
+
+
+def g(name: str) -> NamedNode:
+    return NamedNode(f"http://example.org/graph/{name}")
+
+
+def quad(subject: str, value: str, graph: NamedNode) -> Quad:
+    return Quad(NamedNode(f"http://example.org/{subject}"), NAME, Literal(value), graph)
+
+
+def names(store: Store) -> list[str]:
+    rows = store.select("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")
+    return [r["o"] for r in rows]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "oxigraph")
+
+
+def test_a_triple_held_by_two_graphs_is_seen_once(store: Store) -> None:
+    store.replace_graphs(
+        {
+            g("a"): [quad("picasso", "Pablo Picasso", g("a")), quad("a", "only a", g("a"))],
+            g("b"): [quad("picasso", "Pablo Picasso", g("b"))],
+        }
+    )
+    assert names(store) == ["Pablo Picasso", "only a"]
+    count = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count == [{"n": "2"}]
+
+
+def test_replacing_a_graph_keeps_what_others_still_say(store: Store) -> None:
+    store.replace_graphs(
+        {
+            g("a"): [quad("picasso", "Pablo Picasso", g("a")), quad("a", "old", g("a"))],
+            g("b"): [quad("picasso", "Pablo Picasso", g("b"))],
+        }
+    )
+    store.replace_graphs({g("a"): [quad("a", "new", g("a"))]})
+    assert names(store) == ["Pablo Picasso", "new"]
+    store.remove_graphs([g("b")])
+    assert names(store) == ["new"]
+
+
+def test_replacing_twice_makes_no_duplicates(store: Store) -> None:
+    for _ in range(2):
+        store.replace_graphs({g("a"): [quad("a", "x", g("a")), quad("a", "y", g("a"))]})
+    assert len(store) == 4  # two in the named graph, two in the default graph
+
+
+def test_replace_subjects_in_a_shared_graph(store: Store) -> None:
+    meta = g("meta")
+    store.replace_subjects(meta, [], [quad("r1", "first", meta), quad("r2", "other", meta)])
+    subject = NamedNode("http://example.org/r1")
+    store.replace_subjects(meta, [subject], [quad("r1", "second", meta)])
+    assert names(store) == ["other", "second"]
+
+
+def test_rebuild_default_graph(store: Store) -> None:
+    store.replace_graphs({g("a"): [quad("a", "x", g("a"))]})
+    store.update("DROP DEFAULT")
+    assert names(store) == []
+    store.rebuild_default_graph()
+    assert names(store) == ["x"]
+
+
+def test_read_only_store(tmp_path: Path) -> None:
+    writer = Store(tmp_path / "s")
+    writer.replace_graphs({g("a"): [quad("a", "x", g("a"))]})
+    writer.flush()
+    del writer
+    reader = Store(tmp_path / "s", read_only=True)
+    assert names(reader) == ["x"]
+    with pytest.raises(StoreError, match="read-only"):
+        reader.replace_graphs({g("b"): []})
+
+
+def test_no_store_yet(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="museion harvest"):
+        Store(tmp_path / "missing", read_only=True)
+
+
+def test_bad_query_is_a_query_error(store: Store) -> None:
+    with pytest.raises(QueryError, match="not valid SPARQL"):
+        store.query("SELEKT * WHERE { ?s ?p ?o }")
