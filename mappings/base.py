@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pyoxigraph import NamedNode, Quad
 
@@ -11,7 +11,7 @@ from harvesters import SourceRecord
 
 from .iris import Minter
 
-__all__ = ["Mapping", "MappingContext", "MappingResult"]
+__all__ = ["CompiledMapping", "Mapping", "MappingContext", "MappingResult", "NQuadsResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,24 @@ class MappingResult:
     """(``date`` or ``dimensions``, text) of texts kept but read into no value."""
 
 
+@dataclass(slots=True)
+class NQuadsResult:
+    """A record mapped by the compiled path: its graph as N-Quads text, never a ``Quad`` list."""
+
+    graph: str
+    subject: str
+    """The subject's IRI (no angle brackets)."""
+    kind: str
+    nquads: str
+    count: int
+    """How many statements (lines) ``nquads`` holds."""
+    links: dict[tuple[str, str], list[str]]
+    """(subject, predicate) → objects, in N-Quads syntax, for the predicates asked for."""
+    warnings: list[str] = field(default_factory=list)
+    local_terms: list[tuple[str, str]] = field(default_factory=list)
+    unparsed: list[tuple[str, str]] = field(default_factory=list)
+
+
 class Mapping(Protocol):
     name: str
     version: str
@@ -53,4 +71,16 @@ class Mapping(Protocol):
 
     def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
         """Raises ``MappingError`` when the record cannot be mapped; it is then quarantined."""
+        ...
+
+
+@runtime_checkable
+class CompiledMapping(Mapping, Protocol):
+    """A mapping that can also write a record's graph as N-Quads text directly (the hot
+    path); ``map`` stays the reference its output is tested against, quad set for quad set."""
+
+    def map_nquads(
+        self, record: SourceRecord, context: MappingContext, watch: frozenset[NamedNode]
+    ) -> NQuadsResult:
+        """Like ``map``; ``watch`` names the predicates whose links to index in ``links``."""
         ...

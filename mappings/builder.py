@@ -25,6 +25,7 @@ from .normalise.dimensions import MeasuredDimension
 from .normalise.language import language_tag
 from .normalise.text import clean_text
 from .normalise.units import Unit, to_base
+from .nquads import term
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -33,6 +34,7 @@ __all__ = [
     "Dimension",
     "Lang",
     "RecordBuilder",
+    "TextRecordBuilder",
     "TimeSpan",
     "clean_text",
     "decimal_literal",
@@ -345,6 +347,50 @@ class RecordBuilder:
         target = self.iri(normalise_authority(value, scheme), "authority link")
         if target is not None:
             self.add(s, LA.equivalent, target)
+
+
+_PREDICATE_TEXT: dict[NamedNode, str] = {}
+"""The N-Quads text of predicates and classes: a closed vocabulary, so written once."""
+
+
+def _constant(node: NamedNode) -> str:
+    text = _PREDICATE_TEXT.get(node)
+    if text is None:
+        text = term(node)
+        if len(_PREDICATE_TEXT) < 4096:  # a data-made predicate must not grow it for ever
+            _PREDICATE_TEXT[node] = text
+    return text
+
+
+@dataclass(slots=True)
+class TextRecordBuilder(RecordBuilder):
+    """The same patterns, written as N-Quads lines (the compiled path, ARCHITECTURE §9):
+    no ``Quad`` per statement, every term through ``nquads.term``. The links whose predicate
+    is in ``watch`` are also indexed (subject, predicate) → objects, for the coverage flags."""
+
+    watch: frozenset[NamedNode] = frozenset()
+    lines: list[str] = field(default_factory=list)
+    links: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _graph: str = ""
+    _texts: dict[NamedNode | Literal, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._graph = term(self.graph)
+
+    def _text(self, node: NamedNode | Literal) -> str:
+        text = self._texts.get(node)
+        if text is None:
+            text = self._texts[node] = term(node)
+        return text
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        subject, predicate, obj = self._text(s), _constant(p), self._text(o)
+        self.lines.append(f"{subject} {predicate} {obj} {self._graph} .\n")
+        if p in self.watch:
+            self.links.setdefault((subject, predicate), []).append(obj)
+
+    def a(self, s: NamedNode, cls: NamedNode) -> None:
+        self.add(s, RDF.type, cls)
 
 
 def decimal_literal(value: Decimal) -> Literal:

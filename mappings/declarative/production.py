@@ -1,0 +1,129 @@
+"""An object's production: its date, places and techniques, and its creators by their role.
+
+A role decides how a creator is linked: a maker (``carried_out_by`` the production), a part
+of the production typed by the role, an influence, or an uncertain attribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from museion_core.vocab import CRM
+
+from ..builder import Concept, RecordBuilder
+from ..terms import expand_curie
+from .actors import Classifier, CreatorsSpec, emit_actor, emit_place
+from .dates import DateSpec
+from .fields import FieldList, compile_fields
+from .schema import ProductionModel, RoleModel
+
+__all__ = ["ProductionSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionSpec:
+    date: DateSpec | None
+    places: FieldList | None
+    techniques: FieldList | None
+    creators: tuple[CreatorsSpec, ...]
+    roles: dict[str, RoleModel]
+    """Role (casefolded) → how a creator in that role is linked."""
+
+    @classmethod
+    def compile(cls, spec: ProductionModel | None, roles: dict[str, RoleModel]) -> ProductionSpec:
+        if spec is None:
+            return cls(None, None, None, (), roles)
+        creators = spec.creators if spec.creators is not None else []
+        return cls(
+            DateSpec.compile(spec.date),
+            compile_fields(spec.places),
+            compile_fields(spec.techniques),
+            tuple(
+                CreatorsSpec.compile(c)
+                for c in (creators if isinstance(creators, list) else [creators])
+            ),
+            roles,
+        )
+
+    def emit(
+        self, obj: Any, o: NamedNode, b: RecordBuilder, classifier: Classifier
+    ) -> list[NamedNode]:
+        """Make the production; returns its makers (``carried_out_by``, not attributed)."""
+        span = self.date.span(obj, b) if self.date else None
+        places = self.places.values(obj) if self.places else []
+        techniques = self.techniques
+        entries = [
+            (c, e) for c in self.creators for e in (c.each.evaluate(obj) if c.each else [obj])
+        ]
+        if not (span or places or entries or (techniques and techniques.values(obj))):
+            return []
+        production = NamedNode(f"{o.value}/production")
+        b.add(o, CRM.P108i_was_produced_by, production)
+        b.a(production, CRM.E12_Production)
+        if span:
+            b.timespan(production, NamedNode(f"{production.value}/timespan"), span)
+        for place in places:
+            b.add(production, CRM.P7_took_place_at, emit_place(str(place), b))
+        classifier.classify_all(
+            production, techniques, "technique", obj, b, prop=CRM.P32_used_general_technique
+        )
+        return self._creators(production, entries, b, classifier)
+
+    def _creators(
+        self,
+        production: NamedNode,
+        entries: list[tuple[CreatorsSpec, Any]],
+        b: RecordBuilder,
+        classifier: Classifier,
+    ) -> list[NamedNode]:
+        makers: list[NamedNode] = []
+        part_number = attribution_number = 0
+        for creators, entry in entries:
+            actor = emit_actor(creators, entry, b, classifier, warn=creators.each is not None)
+            if actor is None:
+                continue
+            role_text = str(creators.role.first(entry) or "") if creators.role else ""
+            role = self.roles.get(role_text.casefold())
+            if role is not None and role.relation == "influenced_by":
+                b.add(production, CRM.P15_was_influenced_by, actor)
+            elif role is not None and role.relation == "attributed":
+                attribution_number += 1
+                node = NamedNode(f"{production.value}/attribution/{attribution_number}")
+                concept = _role_concept(role, role_text, b, classifier)
+                _attribution(production, node, actor, concept, b)
+            elif role_text.casefold() in creators.direct_roles:
+                b.add(production, CRM.P14_carried_out_by, actor)
+                makers.append(actor)
+            else:
+                part_number += 1
+                part = NamedNode(f"{production.value}/part/{part_number}")
+                b.add(production, CRM.P9_consists_of, part)
+                b.a(part, CRM.E12_Production)
+                b.add(part, CRM.P14_carried_out_by, actor)
+                b.classify(part, _role_concept(role, role_text, b, classifier))
+        return makers
+
+
+def _role_concept(
+    role: RoleModel | None, text: str, b: RecordBuilder, classifier: Classifier
+) -> Concept:
+    """The role's declared type (``[roles]``), else the role text as a concept."""
+    if role is not None and role.type:
+        return Concept(NamedNode(expand_curie(role.type)))
+    return classifier.concept("role", text, b)
+
+
+def _attribution(
+    production: NamedNode, assignment: NamedNode, actor: NamedNode, kind: Concept, b: RecordBuilder
+) -> None:
+    """An uncertain maker ("attributed to", "possibly by"): the production is attributed
+    to the actor by an attribute assignment typed by the qualifier (Linked Art
+    ``attributed_by``), so that no query for makers takes it for a certain one."""
+    b.add(production, CRM.P140i_was_attributed_by, assignment)
+    b.a(assignment, CRM.E13_Attribute_Assignment)
+    b.add(assignment, CRM.P141_assigned, actor)
+    b.add(assignment, CRM.P177_assigned_property_of_type, CRM.P14_carried_out_by)
+    b.classify(assignment, kind)
