@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import IntFlag
+from typing import Any
 
 from lxml import etree
 from pyoxigraph import NamedNode, Quad
 
 from harvesters import load_json
+from mappings import nquads
 from museion_core.vocab import AAT, CRM, LA, RDF
 
 __all__ = [
+    "LINKS",
     "OBJECT_ID",
     "Coverage",
     "coverage_flags",
+    "coverage_flags_text",
     "entity_signature",
     "fields_used",
     "payload_fields",
@@ -79,17 +83,60 @@ OBJECT_ID = (
 standard's order, each read off the mapped record as a coverage flag."""
 
 
-def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
-    links: dict[tuple[object, NamedNode], list[object]] = defaultdict(list)
-    for quad in quads:
-        links[(quad.subject, quad.predicate)].append(quad.object)
+LINKS = frozenset(
+    {
+        RDF.type,
+        CRM.P1_is_identified_by,
+        CRM.P108i_was_produced_by,
+        CRM.P4_has_time_span,
+        CRM.P82a_begin_of_the_begin,
+        CRM.P82b_end_of_the_end,
+        CRM.P14_carried_out_by,
+        CRM.P15_was_influenced_by,
+        CRM.P9_consists_of,
+        CRM.P140i_was_attributed_by,
+        CRM.P141_assigned,
+        LA.equivalent,
+        CRM.P43_has_dimension,
+        CRM.P138i_has_representation,
+        CRM.P67i_is_referred_to_by,
+        CRM.P2_has_type,
+        CRM.P32_used_general_technique,
+        CRM.P45_consists_of,
+        CRM.P128_carries,
+        CRM.P65_shows_visual_item,
+    }
+)
+"""The predicates the flags are read from: a mapping that writes N-Quads indexes only these."""
 
+
+def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
+    """The flags of a record mapped as quads (the reference path)."""
+    links: dict[tuple[object, object], list[object]] = defaultdict(list)
+    for quad in quads:
+        predicate = quad.predicate
+        if predicate in LINKS:
+            links[(quad.subject, predicate)].append(quad.object)
+    return _flags(subject, links, lambda node: node)
+
+
+def coverage_flags_text(subject: str, links: Mapping[tuple[str, str], list[str]]) -> int:
+    """The flags of a record written as N-Quads (``NQuadsResult.links``: terms as N-Quads
+    text), read exactly as ``coverage_flags`` reads quads."""
+    return _flags(nquads.iri(subject), links, nquads.term)
+
+
+def _flags(
+    subject: object,
+    links: Mapping[tuple[Any, Any], list[Any]],
+    term: Callable[[NamedNode], object],
+) -> int:
     def objects(node: object, predicate: NamedNode) -> list[object]:
-        return links.get((node, predicate), [])
+        return links.get((node, term(predicate)), [])
 
     flags = Coverage(0)
     if any(
-        CRM.E33_E41_Linguistic_Appellation in objects(name, RDF.type)
+        term(CRM.E33_E41_Linguistic_Appellation) in objects(name, RDF.type)
         for name in objects(subject, CRM.P1_is_identified_by)
     ):
         flags |= Coverage.TITLE
@@ -114,12 +161,22 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         flags |= Coverage.DIMENSIONS
     if objects(subject, CRM.P138i_has_representation):
         flags |= Coverage.IMAGE
+    return int(flags | _described(subject, objects, term))
+
+
+def _described(
+    subject: object,
+    objects: Callable[[object, NamedNode], list[object]],
+    term: Callable[[NamedNode], object],
+) -> Coverage:
+    """The Object ID flags read off statements, types, materials and visual content."""
+    flags = Coverage(0)
     statement_types = {
         kind
         for statement in objects(subject, CRM.P67i_is_referred_to_by)
         for kind in objects(statement, CRM.P2_has_type)
     }
-    if AAT.RIGHTS_STATEMENT in statement_types:
+    if term(AAT.RIGHTS_STATEMENT) in statement_types:
         flags |= Coverage.RIGHTS
     if objects(subject, CRM.P2_has_type):
         flags |= Coverage.TYPE
@@ -131,16 +188,16 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
     if (
         objects(subject, CRM.P45_consists_of)
         or techniques
-        or AAT.MATERIAL_STATEMENT in statement_types
+        or term(AAT.MATERIAL_STATEMENT) in statement_types
     ):
         flags |= Coverage.MATERIALS
-    if objects(subject, CRM.P128_carries) or AAT.INSCRIPTION in statement_types:
+    if objects(subject, CRM.P128_carries) or term(AAT.INSCRIPTION) in statement_types:
         flags |= Coverage.INSCRIPTIONS
-    if AAT.PHYSICAL_STATEMENT in statement_types:
+    if term(AAT.PHYSICAL_STATEMENT) in statement_types:
         flags |= Coverage.FEATURES
     if objects(subject, CRM.P65_shows_visual_item):
         flags |= Coverage.SUBJECT
-    return int(flags)
+    return flags
 
 
 def payload_fields(media_type: str, payload: bytes) -> set[str]:

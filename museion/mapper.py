@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from pyoxigraph import RdfFormat, serialize
 
 from harvesters import SourceRecord
-from mappings import Mapping, MappingContext, MappingError
+from mappings import Mapping, MappingContext, MappingError, MappingResult
+from mappings.base import CompiledMapping, NQuadsResult
 from museion_core.errors import HarvestError
 from store import MAX_STATEMENT_BYTES, longest_statement
 
-from .coverage import coverage_flags, entity_signature, payload_fields
+from .coverage import LINKS, coverage_flags, coverage_flags_text, entity_signature, payload_fields
 
 __all__ = ["POOL_MIN_RECORDS", "Mapped", "Mapper", "Outcome", "default_jobs", "map_record"]
 
@@ -87,8 +88,11 @@ def _oversized(nquads: bytes) -> str | None:
 
 
 def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) -> Outcome:
-    """Map one record into what the staging keeps, or say why it is quarantined."""
+    """Map one record into what the staging keeps, or say why it is quarantined. A mapping
+    that writes N-Quads itself (``CompiledMapping``) takes that path: no quad objects."""
     try:
+        if isinstance(mapping, CompiledMapping):
+            return _compiled(mapping, item, context)
         result = mapping.map(item, context)
     except MappingError as exc:
         return exc.cause
@@ -98,18 +102,32 @@ def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) ->
             "this is a fault in the mapping, please report it with the record"
         )
     nquads = serialize(result.quads, format=RdfFormat.N_QUADS) or b""
+    flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
+    return _outcome(item, result, nquads, len(result.quads), flags)
+
+
+def _compiled(mapping: CompiledMapping, item: SourceRecord, context: MappingContext) -> Outcome:
+    result = mapping.map_nquads(item, context, LINKS)
+    flags = coverage_flags_text(result.subject, result.links) if result.kind == "object" else 0
+    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags)
+
+
+def _outcome(
+    item: SourceRecord, result: MappingResult | NQuadsResult, nquads: bytes, count: int, flags: int
+) -> Outcome:
     oversized = _oversized(nquads)
     if oversized:
         return oversized
+    subject = result.subject if isinstance(result.subject, str) else result.subject.value
     return Mapped(
-        graph=result.graph.value,
-        subject=result.subject.value,
+        graph=result.graph if isinstance(result.graph, str) else result.graph.value,
+        subject=subject,
         kind=result.kind,
         quads=nquads,
-        count=len(result.quads),
-        flags=coverage_flags(result.subject, result.quads) if result.kind == "object" else 0,
+        count=count,
+        flags=flags,
         fields="\n".join(sorted(payload_fields(item.media_type, item.payload))),
-        entities=entity_signature(result.subject.value, nquads),
+        entities=entity_signature(subject, nquads),
         warnings=tuple(result.warnings),
         local_terms=tuple(result.local_terms),
         unparsed=tuple(result.unparsed),
