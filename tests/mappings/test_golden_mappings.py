@@ -4,6 +4,10 @@ One case per folder in tests/data/mappings: ``input.*`` (a record as a partner s
 ``case.toml`` (mapping, source name, harvester options) and ``expected.nq``. Compared by
 graph isomorphism; a failure prints the triples missing (-) and unexpected (+) per graph.
 Set MUSEION_UPDATE_GOLDEN=1 to rewrite expected.nq after a deliberate change, then review it.
+
+A mapping that also writes N-Quads itself (the compiled path, ``CompiledMapping.map_nquads``)
+must give, on every case and every bundled sample record, the very quads of its reference path
+(``map``), compared as sets, with the same coverage flags.
 """
 
 from __future__ import annotations
@@ -13,37 +17,71 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 import harvesters
 from harvesters.files import FilesOptions
-from mappings import MappingContext, get_mapping
+from mappings import Mapping, MappingContext, get_mapping
+from mappings.base import CompiledMapping
+from museion.coverage import LINKS, coverage_flags, coverage_flags_text
+from museion.demo import examples_dir
 from tests.conftest import BASE, DATA
 from tests.helpers.rdf import dataset_diff, parse_nquads, to_graphs
 
 CASES = sorted(p for p in (DATA / "mappings").iterdir() if p.is_dir())
 
 
-def map_case(case: Path) -> list[Quad]:
+def case_records(case: Path) -> tuple[Mapping, MappingContext, list[harvesters.SourceRecord]]:
     spec = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
     mapping = get_mapping(spec["mapping"], relative_to=case)
-    source = spec["source"]
     input_file = next(case.glob("input.*"))
-    harvester = harvesters.create_harvester(
-        "files",
-        harvesters.SourceSpec(
-            name=source,
-            location=str(input_file),
-            options=FilesOptions(**spec.get("options", {})),
-            identify=mapping.identify,
-        ),
+    options = FilesOptions(**spec.get("options", {}))
+    context = MappingContext(BASE, spec["source"])
+    return mapping, context, read_records(mapping, spec["source"], input_file, options)
+
+
+def read_records(
+    mapping: Mapping, source: str, location: Path, options: FilesOptions
+) -> list[harvesters.SourceRecord]:
+    spec = harvesters.SourceSpec(
+        name=source, location=str(location), options=options, identify=mapping.identify
     )
-    quads: list[Quad] = []
-    context = MappingContext(BASE, source)
-    for item in harvester:
+    records = []
+    for item in harvesters.create_harvester("files", spec):
         assert isinstance(item, harvesters.SourceRecord), item
-        quads.extend(mapping.map(item, context).quads)
-    return quads
+        records.append(item)
+    return records
+
+
+def map_case(case: Path) -> list[Quad]:
+    mapping, context, records = case_records(case)
+    return [quad for item in records for quad in mapping.map(item, context).quads]
+
+
+def assert_compiled_path_agrees(
+    mapping: CompiledMapping, context: MappingContext, item: harvesters.SourceRecord
+) -> None:
+    """The compiled path writes the reference path's quads (as a set), flags and extras."""
+    reference = mapping.map(item, context)
+    compiled = mapping.map_nquads(item, context, LINKS)
+    written = set(parse(compiled.nquads.encode("utf-8"), format=RdfFormat.N_QUADS))
+    expected = set(reference.quads)
+    assert written == expected, (
+        f"{item.local_id}: compiled path differs; missing {sorted(map(str, expected - written))}"
+        f" unexpected {sorted(map(str, written - expected))}"
+    )
+    assert compiled.count == len(reference.quads)
+    assert (compiled.graph, compiled.subject, compiled.kind) == (
+        reference.graph.value,
+        reference.subject.value,
+        reference.kind,
+    )
+    assert compiled.warnings == reference.warnings
+    assert compiled.local_terms == reference.local_terms
+    assert compiled.unparsed == reference.unparsed
+    if reference.kind == "object":
+        flags = coverage_flags(reference.subject, reference.quads)
+        assert coverage_flags_text(compiled.subject, compiled.links) == flags
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -56,6 +94,35 @@ def test_mapping_matches_expected_quads(case: Path) -> None:
     expected = parse_nquads(expected_file.read_text(encoding="utf-8"))
     diff = dataset_diff(expected, to_graphs(quads))
     assert not diff, f"mapping of {case.name} differs from expected.nq:\n{diff}"
+
+
+COMPILED_CASES = [
+    c
+    for c in CASES
+    if isinstance(
+        get_mapping(tomllib.loads((c / "case.toml").read_text())["mapping"], relative_to=c),
+        CompiledMapping,
+    )
+]
+
+
+@pytest.mark.parametrize("case", COMPILED_CASES, ids=[c.name for c in COMPILED_CASES])
+def test_compiled_path_gives_the_reference_quads(case: Path) -> None:
+    mapping, context, records = case_records(case)
+    assert isinstance(mapping, CompiledMapping)
+    assert records
+    for item in records:
+        assert_compiled_path_agrees(mapping, context, item)
+
+
+@pytest.mark.parametrize("source", ["tate", "cmoa"])
+def test_compiled_path_gives_the_reference_quads_on_every_sample_record(source: str) -> None:
+    mapping = get_mapping(source)
+    assert isinstance(mapping, CompiledMapping)
+    records = read_records(mapping, source, examples_dir() / source, FilesOptions())
+    assert len(records) > 100
+    for item in records:
+        assert_compiled_path_agrees(mapping, MappingContext(BASE, source), item)
 
 
 def test_there_are_cases_for_every_shipped_tabular_mapping() -> None:
