@@ -110,12 +110,15 @@ LINKS = frozenset(
 """The predicates the flags are read from: a mapping that writes N-Quads indexes only these."""
 
 
-def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
-    """The flags of a record mapped as quads (the reference path)."""
+def coverage_flags(
+    subject: NamedNode, quads: Iterable[Quad], predicates: frozenset[NamedNode] | None = LINKS
+) -> int:
+    """The flags of a record mapped as quads (the reference path); ``predicates=None`` reads
+    every quad, to prove that ``LINKS`` misses none the flags need."""
     links: dict[tuple[object, object], list[object]] = defaultdict(list)
     for quad in quads:
         predicate = quad.predicate
-        if predicate in LINKS:
+        if predicates is None or predicate in predicates:
             links[(quad.subject, predicate)].append(quad.object)
     return _flags(subject, links, lambda node: node)
 

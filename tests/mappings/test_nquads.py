@@ -82,6 +82,7 @@ def test_a_lone_surrogate_is_refused_with_a_reason(value: str) -> None:
     "value",
     [
         "http://a.example/x y",
+        "http://a b.example/",
         "http://a.example/<x>",
         "http://a.example/{x}",
         'http://a.example/"',
