@@ -2,7 +2,9 @@
 
     python bench/map_throughput.py [--rounds N] [--skip-memory]
 
-1. Records/s of Museion's mapping stage (SourceRecord → quads) on the bundled Tate and CMOA
+1. Records/s of Museion's mapping (SourceRecord → quads, the reference path; and → N-Quads
+   text, the compiled path) and of the whole map stage (``map_record``: mapping, coverage
+   flags, payload fields, entity signature) by either path, on the bundled Tate and CMOA
    samples, next to
    - the same records built as Linked Art with ``cromulent`` (the reference implementation)
      and serialised to RDF (JSON-LD → N-Triples with rdflib, the context loaded locally), and
@@ -27,8 +29,11 @@ from typing import Any
 
 import harvesters
 from harvesters.files import FilesOptions
-from mappings import MappingContext, get_mapping
+from mappings import Mapping, MappingContext, MappingResult, get_mapping
+from mappings.base import CompiledMapping
+from museion.coverage import LINKS
 from museion.demo import examples_dir
+from museion.mapper import map_record
 
 BASE = "https://data.example.org/"
 
@@ -164,6 +169,21 @@ def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
     return build
 
 
+class _Reference:
+    """A mapping seen without its compiled path, so the map stage takes the reference one."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.name = mapping.name
+        self.version = mapping.version
+
+    def identify(self, record: Any) -> str:
+        return self.mapping.identify(record)
+
+    def map(self, record: harvesters.SourceRecord, context: MappingContext) -> MappingResult:
+        return self.mapping.map(record, context)
+
+
 # -- timing ---------------------------------------------------------------------------------
 
 
@@ -191,6 +211,21 @@ def throughput(rounds: int) -> None:
         for source, record in records:
             mappings[source].map(record, contexts[source])
 
+    compiled = {s: m for s, m in mappings.items() if isinstance(m, CompiledMapping)}
+
+    def museion_compiled() -> None:
+        for source, record in records:
+            compiled[source].map_nquads(record, contexts[source], LINKS)
+
+    def stage(path: dict[str, Any]) -> Callable[[], None]:
+        def run() -> None:
+            for source, record in records:
+                map_record(path[source], record, contexts[source])
+
+        return run
+
+    reference = {s: _Reference(m) for s, m in mappings.items()}
+
     build = cromulent_builder()
 
     def cromulent() -> None:
@@ -200,6 +235,9 @@ def throughput(rounds: int) -> None:
     museion()  # warm caches (vocabulary lookups) as a long harvest would have them
     n = len(records)
     museion_rate = rate(museion, n, rounds)
+    compiled_rate = rate(museion_compiled, n, rounds)
+    stage_rate = rate(stage(reference), n, rounds)
+    stage_compiled_rate = rate(stage(dict(mappings)), n, rounds)
     floor_rate = rate(floor, n, rounds)
     cromulent_rate = rate(cromulent, n, max(1, rounds // 3))
     quads = sum(len(mappings[s].map(r, contexts[s]).quads) for s, r in records)
@@ -207,9 +245,17 @@ def throughput(rounds: int) -> None:
     print(f"{'path':<34}{'records/s':>12}")
     print(f"{'json.loads only (floor)':<34}{floor_rate:>12,.0f}")
     print(f"{'Museion mapping (→ quads)':<34}{museion_rate:>12,.0f}")
+    print(f"{'Museion compiled (→ N-Quads)':<34}{compiled_rate:>12,.0f}")
+    print(f"{'map stage, reference path':<34}{stage_rate:>12,.0f}")
+    print(f"{'map stage, compiled path':<34}{stage_compiled_rate:>12,.0f}")
     print(f"{'cromulent → JSON-LD → N-Triples':<34}{cromulent_rate:>12,.0f}")
     print(f"Museion / cromulent = {museion_rate / cromulent_rate:.1f}×  (aim ≥ 20×)")
     print(f"Museion / floor     = {museion_rate / floor_rate:.3f}×  (aim ≥ 0.2×)")
+    print(f"compiled / floor    = {compiled_rate / floor_rate:.3f}×  (aim ≥ 0.2×)")
+    print(
+        f"map stage / floor   = {stage_rate / floor_rate:.3f}× reference, "
+        f"{stage_compiled_rate / floor_rate:.3f}× compiled (with coverage, fields, signature)"
+    )
 
 
 # -- memory ---------------------------------------------------------------------------------
