@@ -42,28 +42,9 @@ class DateSpec:
     def span(self, obj: Any, b: RecordBuilder) -> TimeSpan:
         """The time-span of the date fields and the date text: each bound from the preferred
         one where it gives it, else from the other. The text is kept as the span's name."""
-        begin = end = None
-        if self.on is not None:
-            found = self._bounds(self.on, obj, b)
-            if found:
-                begin, end = found
-        if self.begin is not None:
-            found = self._bounds(self.begin, obj, b)
-            if found:
-                begin = found[0]
-        if self.end is not None:
-            found = self._bounds(self.end, obj, b)
-            if found:
-                end = found[1]
         raw = self.text.first(obj) if self.text is not None else None
         text = str(raw) if raw is not None else None
-        if begin is not None and end is not None and _instant(begin) > _instant(end):
-            b.warnings.append(
-                f"date fields run backwards ({begin[:10]} to {end[:10]}); not used"
-                + (f", read {text!r} instead" if text else "")
-            )
-            begin = end = None
-        fields: tuple[str | None, str | None] = (begin, end)
+        fields = self._field_bounds(obj, b, text)
         read: tuple[str | None, str | None] = (None, None)
         if text is not None:
             parsed = parse_date_text(text, b.language)
@@ -89,6 +70,32 @@ class DateSpec:
         if text is not None and begin is None and end is None:
             b.unparsed.append(("date", text))
         return TimeSpan(begin, end, text, b.language)
+
+    def _field_bounds(
+        self, obj: Any, b: RecordBuilder, text: str | None
+    ) -> tuple[str | None, str | None]:
+        """Begin and end from the date fields (``on``, then ``begin`` and ``end``); none if
+        they run backwards."""
+        begin = end = None
+        if self.on is not None:
+            found = self._bounds(self.on, obj, b)
+            if found:
+                begin, end = found
+        if self.begin is not None:
+            found = self._bounds(self.begin, obj, b)
+            if found:
+                begin = found[0]
+        if self.end is not None:
+            found = self._bounds(self.end, obj, b)
+            if found:
+                end = found[1]
+        if begin is not None and end is not None and _instant(begin) > _instant(end):
+            b.warnings.append(
+                f"date fields run backwards ({begin[:10]} to {end[:10]}); not used"
+                + (f", read {text!r} instead" if text else "")
+            )
+            return None, None
+        return begin, end
 
     def _bounds(self, fields: FieldList, obj: Any, b: RecordBuilder) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
