@@ -22,7 +22,7 @@ from mappings.authorities import normalise_authority
 from museion_core.vocab import AAT, CRM, LA, RDFS
 from store import Store
 
-__all__ = ["Entity", "EntityKind", "read_entities", "source_of"]
+__all__ = ["Entity", "EntityKind", "read_entities", "source_of", "year_of"]
 
 EntityKind = Literal["person", "group", "place"]
 KINDS: tuple[EntityKind, ...] = ("person", "group", "place")
@@ -76,7 +76,9 @@ def source_of(base: str, iri: str, sources: Iterable[str]) -> tuple[str, EntityK
     return None
 
 
-def _year(value: str | None) -> int | None:
+def year_of(value: str | None) -> int | None:
+    """The year of an ``xsd:dateTime`` (``-0044-03-15T00:00:00`` → -44), None when it has none.
+    Both the matcher and the ``/reconcile`` service read life dates with it."""
     if not value:
         return None
     text = value.lstrip()
@@ -164,7 +166,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
             entity = entities.get(row["e"])
             if entity is None:
                 continue
-            begin, end = _year(row["begin"]), _year(row["end"])
+            begin, end = year_of(row["begin"]), year_of(row["end"])
             if begin is not None or end is not None:
                 setattr(entity, which, (begin, end))
             places = entity.birth_places if which == "birth" else entity.death_places
@@ -180,7 +182,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
     )
     for row in rows:
         entity = entities.get(row["e"])
-        first, last = _year(row["first"]), _year(row["last"])
+        first, last = year_of(row["first"]), year_of(row["last"])
         if entity is not None and first is not None and last is not None:
             entity.floruit = (first, last)
 
