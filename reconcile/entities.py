@@ -11,9 +11,9 @@ entity IRIs whatever form the record gave them in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import QuerySolutions
@@ -115,6 +115,16 @@ def read_entities(store: Store, base: str, sources: Iterable[str]) -> dict[str, 
     return entities
 
 
+def _by_entity(
+    rows: Iterable[dict[str, Any]], entities: dict[str, Entity]
+) -> Iterator[tuple[Entity, dict[str, Any]]]:
+    """The rows whose ``?e`` is one of ``entities``, with that entity."""
+    for row in rows:
+        entity = entities.get(row["e"])
+        if entity is not None:
+            yield entity, row
+
+
 def _read_labels(store: Store, entities: dict[str, Entity]) -> None:
     results = store.query(
         f"SELECT ?e ?label WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
@@ -140,10 +150,7 @@ def _read_names(store: Store, entities: dict[str, Entity]) -> None:
         f"?n a {CRM.E33_E41_Linguistic_Appellation} ; {CRM.P190_has_symbolic_content} ?name . "
         f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is None:
-            continue
+    for entity, row in _by_entity(rows, entities):
         if row["name"] not in entity.names:
             entity.names.append(row["name"])
         if row["type"] == AAT.SORT_NAME.value and row["name"] not in entity.sort_names:
@@ -162,10 +169,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
             f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} "
             f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
         )
-        for row in rows:
-            entity = entities.get(row["e"])
-            if entity is None:
-                continue
+        for entity, row in _by_entity(rows, entities):
             begin, end = year_of(row["begin"]), year_of(row["end"])
             if begin is not None or end is not None:
                 setattr(entity, which, (begin, end))
@@ -180,10 +184,9 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
         f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
         f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} GROUP BY ?e"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
+    for entity, row in _by_entity(rows, entities):
         first, last = year_of(row["first"]), year_of(row["last"])
-        if entity is not None and first is not None and last is not None:
+        if first is not None and last is not None:
             entity.floruit = (first, last)
 
 
@@ -193,10 +196,7 @@ def _read_types(store: Store, entities: dict[str, Entity]) -> None:
         f"?t {CRM.P2_has_type} ?meta . VALUES ?meta {{ {AAT.GENDER} {AAT.NATIONALITY} }} "
         f"OPTIONAL {{ ?t {RDFS.label} ?label }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is None:
-            continue
+    for entity, row in _by_entity(rows, entities):
         value = (row["label"] or row["t"]).casefold()
         (entity.gender if row["meta"] == AAT.GENDER.value else entity.nationality).add(value)
 
@@ -206,21 +206,17 @@ def _read_roles(store: Store, entities: dict[str, Entity]) -> None:
         f"SELECT DISTINCT ?e ?role ?label WHERE {{ ?part {CRM.P14_carried_out_by} ?e . "
         f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.roles.add((row["label"] or row["role"] or "maker").casefold())
-    for row in store.select(f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}"):
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.roles.add("after (influenced)")
+    for entity, row in _by_entity(rows, entities):
+        entity.roles.add((row["label"] or row["role"] or "maker").casefold())
+    influenced = store.select(f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}")
+    for entity, _row in _by_entity(influenced, entities):
+        entity.roles.add("after (influenced)")
 
 
 def _read_equivalents(store: Store, entities: dict[str, Entity]) -> None:
-    for row in store.select(f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}"):
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.equivalents.add(normalise_authority(row["x"]))
+    rows = store.select(f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}")
+    for entity, row in _by_entity(rows, entities):
+        entity.equivalents.add(normalise_authority(row["x"]))
 
 
 def _read_within(store: Store, entities: dict[str, Entity]) -> None:

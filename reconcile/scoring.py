@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -39,6 +40,7 @@ __all__ = [
     "WEIGHTS",
     "NameKey",
     "Score",
+    "ScoredPair",
     "ambiguous_place_names",
     "group_like",
     "name_key",
@@ -95,6 +97,14 @@ class Score:
     @property
     def vetoed(self) -> bool:
         return self.veto is not None
+
+
+class ScoredPair(NamedTuple):
+    """Two entities blocking paired, and how they scored."""
+
+    first: Entity
+    second: Entity
+    score: Score
 
 
 def _vetoed(reason: str) -> Score:
@@ -423,7 +433,7 @@ def _score_places(a: Entity, b: Entity, ambiguous: frozenset[str] = frozenset())
     return Score(_logistic(best[0]), best[1])
 
 
-def ambiguous_place_names(scored: list[tuple[Entity, Entity, Score]]) -> frozenset[str]:
+def ambiguous_place_names(scored: list[ScoredPair]) -> frozenset[str]:
     """Place names this data uses for places in different countries or regions
     ("Woodstock" in New York and in Vermont): for them one shared country is not enough."""
     found = set()
