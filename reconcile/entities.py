@@ -157,6 +157,13 @@ def _read_names(store: Store, entities: dict[str, Entity]) -> None:
             entity.sort_names.append(row["name"])
 
 
+_SPAN_ENDS = (
+    f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
+    f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }}"
+)
+"""The begin and end of a time-span ``?ts``, when it has them."""
+
+
 def _read_life(store: Store, entities: dict[str, Entity]) -> None:
     for which, props in (
         ("birth", f"{CRM.P98i_was_born}|{CRM.P95i_was_formed_by}"),
@@ -164,9 +171,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
     ):
         rows = store.select(
             f"SELECT ?e ?begin ?end ?place WHERE {{ ?e {props} ?event . "
-            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . "
-            f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
-            f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} "
+            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} "
             f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
         )
         for entity, row in _by_entity(rows, entities):
@@ -180,9 +185,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
         "SELECT ?e (MIN(?begin) AS ?first) (MAX(?end) AS ?last) WHERE { "
         f"?object {CRM.P108i_was_produced_by} ?production . "
         f"?production {CRM.P9_consists_of}?/{CRM.P14_carried_out_by} ?e . "
-        f"?production {CRM.P4_has_time_span} ?ts . "
-        f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
-        f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} GROUP BY ?e"
+        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
     )
     for entity, row in _by_entity(rows, entities):
         first, last = year_of(row["first"]), year_of(row["last"])
