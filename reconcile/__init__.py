@@ -7,25 +7,39 @@ then careful matching of names, life dates, places and roles with a score per ca
 cluster becomes an aggregate ``{base}person/{id}`` (``group``, ``place``) whose id survives
 re-runs, merges and splits (``registry``), linked to its members with ``la:equivalent``
 (``output``). ``engine.reconcile`` does one run against a store.
+
+The ``/reconcile`` service (``sparql.reconciliation``) looks typed names up with the same
+rules: ``fold``, ``name_key`` and ``name_similarity`` (names parsed and compared as the
+matcher does), ``years_agree`` and ``year_of`` for life dates. The dependency runs from
+sparql to reconcile only; reconcile imports neither sparql nor museion.
 """
 
 from .engine import Candidate, Matching, ReconcileReport, Settings, match, reconcile
-from .entities import Entity, read_entities
+from .entities import Entity, read_entities, year_of
+from .names import PersonName, fold, parse_person_name
 from .overrides import Overrides, default_overrides_path, load_overrides
-from .scoring import Score, score_pair
+from .scoring import NameKey, Score, name_key, name_similarity, score_pair, years_agree
 
 __all__ = [
     "Candidate",
     "Entity",
     "Matching",
+    "NameKey",
     "Overrides",
+    "PersonName",
     "ReconcileReport",
     "Score",
     "Settings",
     "default_overrides_path",
+    "fold",
     "load_overrides",
     "match",
+    "name_key",
+    "name_similarity",
+    "parse_person_name",
     "read_entities",
     "reconcile",
     "score_pair",
+    "year_of",
+    "years_agree",
 ]

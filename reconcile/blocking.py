@@ -12,6 +12,7 @@ with every person of their surname, through a second index.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from .entities import Entity
 from .names import fold, group_key, is_anonymous, parse_person_name, skeleton
@@ -57,6 +58,51 @@ def _surnames(entity: Entity) -> set[str]:
     return found
 
 
+@dataclass
+class _Blocks:
+    """Entities by blocking key, persons by surname skeleton, and the persons known by a
+    surname alone."""
+
+    by_key: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    by_surname: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    surname_only: list[Entity] = field(default_factory=list)
+
+    def add(self, entity: Entity) -> None:
+        for key in block_keys(entity):
+            self.by_key[key].append(entity)
+        if entity.kind != "person":
+            return
+        surnames = _surnames(entity)
+        for surname in surnames:
+            self.by_surname[surname].append(entity)
+        if surnames and all(
+            not (p := parse_person_name(n)) or not p.given for n in entity.names if fold(n)
+        ):
+            self.surname_only.append(entity)
+
+
+@dataclass
+class _Pairs:
+    """The pairs found so far, each once, first by IRI first."""
+
+    same_source: bool
+    pairs: list[tuple[Entity, Entity]] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def emit(self, first: Entity, second: Entity) -> None:
+        if first.iri == second.iri:
+            return
+        if first.source == second.source and first.kind != "place" and not self.same_source:
+            return
+        if (first.kind == "place") != (second.kind == "place"):
+            return
+        if second.iri < first.iri:
+            first, second = second, first
+        if (first.iri, second.iri) not in self.seen:
+            self.seen.add((first.iri, second.iri))
+            self.pairs.append((first, second))
+
+
 def candidate_pairs(
     entities: list[Entity], *, same_source: bool = False
 ) -> tuple[list[tuple[Entity, Entity]], int]:
@@ -66,50 +112,24 @@ def candidate_pairs(
     identifiers say they are different entities (only an authority or a person may say
     otherwise). Places may pair within a source: their identifiers are minted from labels.
     """
-    blocks: dict[str, list[Entity]] = defaultdict(list)
-    by_surname: dict[str, list[Entity]] = defaultdict(list)
-    surname_only: list[Entity] = []
+    blocks = _Blocks()
     for entity in entities:
-        for key in block_keys(entity):
-            blocks[key].append(entity)
-        if entity.kind == "person":
-            surnames = _surnames(entity)
-            for surname in surnames:
-                by_surname[surname].append(entity)
-            if surnames and all(
-                not (p := parse_person_name(n)) or not p.given for n in entity.names if fold(n)
-            ):
-                surname_only.append(entity)
-    seen: set[tuple[str, str]] = set()
-    pairs: list[tuple[Entity, Entity]] = []
+        blocks.add(entity)
+    found = _Pairs(same_source)
     skipped = 0
-
-    def emit(first: Entity, second: Entity) -> None:
-        if first.iri == second.iri:
-            return
-        if first.source == second.source and first.kind != "place" and not same_source:
-            return
-        if (first.kind == "place") != (second.kind == "place"):
-            return
-        if second.iri < first.iri:
-            first, second = second, first
-        if (first.iri, second.iri) not in seen:
-            seen.add((first.iri, second.iri))
-            pairs.append((first, second))
-
-    for group in blocks.values():
+    for group in blocks.by_key.values():
         if len(group) > MAX_BLOCK:
             skipped += 1
             continue
         for i, first in enumerate(group):
             for second in group[i + 1 :]:
-                emit(first, second)
-    for entity in surname_only:
+                found.emit(first, second)
+    for entity in blocks.surname_only:
         for surname in _surnames(entity):
-            others = by_surname[surname]
+            others = blocks.by_surname[surname]
             if len(others) > MAX_BLOCK:
                 skipped += 1
                 continue
             for other in others:
-                emit(entity, other)
-    return pairs, skipped
+                found.emit(entity, other)
+    return found.pairs, skipped

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .entities import Entity
-from .scoring import Score
+from .scoring import Score, ScoredPair
 
 __all__ = ["Cluster", "Link", "Refusal", "cluster_entities"]
 
@@ -80,7 +80,7 @@ class _UnionFind:
 
 def cluster_entities(  # noqa: PLR0917
     entities: dict[str, Entity],
-    scored: list[tuple[Entity, Entity, Score]],
+    scored: list[ScoredPair] | list[tuple[Entity, Entity, Score]],
     threshold: float,
     same: Iterable[tuple[str, str, str]] = (),
     different: Iterable[tuple[str, str]] = (),
@@ -90,83 +90,104 @@ def cluster_entities(  # noqa: PLR0917
 
     ``score`` re-scores pairs that blocking never compared, when a matcher link would join
     two clusters (complete linkage on vetoes)."""
-    uf = _UnionFind(entities)
-    apart = {frozenset(pair) for pair in different}
-    refusals: list[Refusal] = []
-    edges: dict[str, list[Link]] = defaultdict(list)
-    veto_cache: dict[frozenset[str], bool] = {}
-
-    def vetoed(x: str, y: str) -> bool:
-        key = frozenset((x, y))
-        if key not in veto_cache:
-            if score is None:
-                veto_cache[key] = False
-            else:
-                veto_cache[key] = score(entities[x], entities[y]).vetoed
-        return veto_cache[key]
-
-    def blocked(a: str, b: str, method: str) -> str | None:
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb:
-            return None
-        if (entities[a].kind == "place") != (entities[b].kind == "place"):
-            return "a place and an actor"
-        left, right = uf.members[ra], uf.members[rb]
-        for x in left:
-            for y in right:
-                if frozenset((x, y)) in apart:
-                    return f"a reviewed 'different' pair would be joined ({x} / {y})"
-        if method == "matcher":
-            sources = {entities[x].source for x in left if entities[x].kind != "place"}
-            for y in right:
-                if entities[y].kind != "place" and entities[y].source in sources:
-                    return f"two entities of source {entities[y].source} would be joined"
-            for x in left:
-                for y in right:
-                    if vetoed(x, y):
-                        return f"{x} and {y} cannot be one"
-        return None
-
-    def link(
-        a: str, b: str, method: str, value: float, evidence: tuple[str, ...], **kw: str
-    ) -> None:
-        if a not in entities or b not in entities:
-            return
-        reason = blocked(a, b, method)
-        if reason is not None:
-            refusals.append(Refusal(a, b, method, reason))
-            return
-        uf.union(a, b)
-        edges[a].append(Link(a, method, value, evidence, partner=b, **kw))
-        edges[b].append(Link(b, method, value, evidence, partner=a, **kw))
-
+    run = _Clustering(entities, different, score)
     for a, b, note in same:
-        link(a, b, "override", 1.0, (f"reviewed: {note}" if note else "reviewed",))
+        run.link(a, b, "override", 1.0, (f"reviewed: {note}" if note else "reviewed",))
     by_authority: dict[str, list[str]] = defaultdict(list)
     for entity in entities.values():
         for iri in sorted(entity.equivalents):
             by_authority[iri].append(entity.iri)
     for iri, citing in sorted(by_authority.items()):
         for other in citing[1:]:
-            link(citing[0], other, "authority", 1.0, (f"both cite {iri}",), authority=iri)
+            run.link(citing[0], other, "authority", 1.0, (f"both cite {iri}",), authority=iri)
     accepted = sorted(
         (t for t in scored if t[2].value >= threshold and not t[2].vetoed),
         key=lambda t: (-t[2].value, t[0].iri, t[1].iri),
     )
     for one, two, result in accepted:
-        link(one.iri, two.iri, "matcher", result.value, tuple(result.evidence))
-    clusters = []
-    for root in sorted(uf.members, key=lambda r: min(uf.members[r])):
-        members = sorted(uf.members[root])
-        kinds = {entities[m].kind for m in members}
-        kind = "group" if "group" in kinds else kinds.pop()
-        cluster = Cluster(kind, members)
-        for member in members:
-            inside = [e for e in edges.get(member, []) if uf.find(e.partner or member) == root]
-            if inside:
-                best = max(inside, key=lambda e: (METHOD_RANK[e.method], e.score, e.partner or ""))
-            else:
-                best = Link(member, "single", 1.0, ("matched no other entity",))
-            cluster.links[member] = best
-        clusters.append(cluster)
-    return clusters, refusals
+        run.link(one.iri, two.iri, "matcher", result.value, tuple(result.evidence))
+    return run.clusters(), run.refusals
+
+
+class _Clustering:
+    """The union-find of one clustering, the links applied and the links refused."""
+
+    def __init__(
+        self,
+        entities: dict[str, Entity],
+        different: Iterable[tuple[str, str]],
+        score: Callable[[Entity, Entity], Score] | None,
+    ) -> None:
+        self.entities = entities
+        self.uf = _UnionFind(entities)
+        self.apart = {frozenset(pair) for pair in different}
+        self.score = score
+        self.refusals: list[Refusal] = []
+        self.edges: dict[str, list[Link]] = defaultdict(list)
+        self.veto_cache: dict[frozenset[str], bool] = {}
+
+    def vetoed(self, x: str, y: str) -> bool:
+        key = frozenset((x, y))
+        if key not in self.veto_cache:
+            scored = self.score(self.entities[x], self.entities[y]) if self.score else None
+            self.veto_cache[key] = scored is not None and scored.vetoed
+        return self.veto_cache[key]
+
+    def blocked(self, a: str, b: str, method: str) -> str | None:
+        """Why linking ``a`` and ``b`` would join what must stay apart (None: it would not)."""
+        entities = self.entities
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb:
+            return None
+        if (entities[a].kind == "place") != (entities[b].kind == "place"):
+            return "a place and an actor"
+        left, right = self.uf.members[ra], self.uf.members[rb]
+        pairs = [(x, y) for x in left for y in right]
+        for x, y in pairs:
+            if frozenset((x, y)) in self.apart:
+                return f"a reviewed 'different' pair would be joined ({x} / {y})"
+        if method != "matcher":
+            return None
+        sources = {entities[x].source for x in left if entities[x].kind != "place"}
+        for y in right:
+            if entities[y].kind != "place" and entities[y].source in sources:
+                return f"two entities of source {entities[y].source} would be joined"
+        for x, y in pairs:
+            if self.vetoed(x, y):
+                return f"{x} and {y} cannot be one"
+        return None
+
+    def link(
+        self, a: str, b: str, method: str, value: float, evidence: tuple[str, ...], **kw: str
+    ) -> None:
+        if a not in self.entities or b not in self.entities:
+            return
+        reason = self.blocked(a, b, method)
+        if reason is not None:
+            self.refusals.append(Refusal(a, b, method, reason))
+            return
+        self.uf.union(a, b)
+        self.edges[a].append(Link(a, method, value, evidence, partner=b, **kw))
+        self.edges[b].append(Link(b, method, value, evidence, partner=a, **kw))
+
+    def clusters(self) -> list[Cluster]:
+        """Each cluster with, for each member, the strongest link that put it there."""
+        uf = self.uf
+        found = []
+        for root in sorted(uf.members, key=lambda r: min(uf.members[r])):
+            members = sorted(uf.members[root])
+            kinds = {self.entities[m].kind for m in members}
+            cluster = Cluster("group" if "group" in kinds else kinds.pop(), members)
+            for member in members:
+                inside = [
+                    e for e in self.edges.get(member, []) if uf.find(e.partner or member) == root
+                ]
+                if inside:
+                    best = max(
+                        inside, key=lambda e: (METHOD_RANK[e.method], e.score, e.partner or "")
+                    )
+                else:
+                    best = Link(member, "single", 1.0, ("matched no other entity",))
+                cluster.links[member] = best
+            found.append(cluster)
+        return found

@@ -35,8 +35,8 @@ from .output import (
     write_subjects,
 )
 from .overrides import Overrides
-from .registry import Registry, Retired, assign
-from .scoring import Score, ambiguous_place_names, score_pair, score_places
+from .registry import Assignment, Registry, Retired, Shape, assign
+from .scoring import Score, ScoredPair, ambiguous_place_names, score_pair, score_places
 
 __all__ = ["Candidate", "Matching", "ReconcileReport", "Settings", "match", "reconcile"]
 
@@ -65,7 +65,7 @@ class Matching:
 
     entities: dict[str, Entity]
     clusters: list[Cluster]
-    scored: list[tuple[Entity, Entity, Score]]
+    scored: list[ScoredPair]
     refusals: list[Refusal]
     skipped_blocks: int
     unknown_overrides: list[str] = field(default_factory=list)
@@ -95,11 +95,11 @@ def match(
 ) -> Matching:
     """Block, score and cluster ``entities`` with the reviewed ``overrides`` applied."""
     pairs, skipped = candidate_pairs(list(entities.values()))
-    scored = [(a, b, score_pair(a, b)) for a, b in pairs]
+    scored = [ScoredPair(a, b, score_pair(a, b)) for a, b in pairs]
     ambiguous = ambiguous_place_names(scored)
     if ambiguous:
         scored = [
-            (a, b, score_places(a, b, ambiguous) if a.kind == "place" else result)
+            ScoredPair(a, b, score_places(a, b, ambiguous) if a.kind == "place" else result)
             for a, b, result in scored
         ]
     same, different = overrides.resolve(base)
@@ -153,35 +153,11 @@ def reconcile(  # noqa: PLR0917
     registry = Registry(registry_path)
     try:
         now = _now()
-        shapes = [(c.kind, c.members) for c in clusters]
+        shapes = [Shape(c.kind, c.members) for c in clusters]
         assignment = assign(shapes, registry.previous(), registry.taken(), now)
-        graph = reconciliation_graph(base)
-        meta_graph = NamedNode(meta)
-        live_kinds = {ident: c.kind for ident, c in zip(assignment.ids, clusters, strict=True)}
-        recon_quads = []
-        meta_quads = []
-        for ident, cluster in zip(assignment.ids, clusters, strict=True):
-            iri = aggregate_iri(base, cluster.kind, ident)
-            recon_quads += aggregate_quads(graph, iri, cluster, entities)
-            meta_quads += link_quads(meta_graph, iri, cluster)
-        retired = _merge_retired(registry.retired(), assignment.retired)
-        retired_kinds = {r.id: r.kind for r in retired}
-        lineage = registry.lineage()
-        for ident, parents in assignment.lineage.items():
-            lineage.setdefault(ident, set()).update(parents)
-        meta_quads += retired_quads(meta_graph, base, retired, live_kinds, lineage, retired_kinds)
-        before = list(store.graph_quads(graph))
-        report.changed_subjects = write_subjects(store, graph, before, recon_quads)
-        prefixes = " || ".join(
-            f'STRSTARTS(STR(?s), "{base}{kind}/")' for kind in ("person", "group", "place")
+        report.changed_subjects = _write(
+            store, _Run(base, NamedNode(meta), entities, clusters, assignment), registry
         )
-        existing = existing_subject_quads(
-            store,
-            meta_graph,
-            f"{{ ?s a ?t VALUES ?t {{ {MUSEION.Aggregate} {MUSEION.ReconciliationLink} "
-            f"{MUSEION.Redirect} }} }} UNION {{ ?s a {MUSEION.Tombstone} FILTER ({prefixes}) }}",
-        )
-        report.changed_subjects += write_subjects(store, meta_graph, existing, meta_quads)
         store.flush()
         registry.save(shapes, assignment, now)
     finally:
@@ -201,6 +177,48 @@ def reconcile(  # noqa: PLR0917
     report.unknown_overrides = matching.unknown_overrides
     report.seconds = time.monotonic() - started
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What one run writes: its clusters with the ids the registry assigned them."""
+
+    base: str
+    meta: NamedNode
+    entities: dict[str, Entity]
+    clusters: list[Cluster]
+    assignment: Assignment
+
+
+def _write(store: Store, run: _Run, registry: Registry) -> int:
+    """Write the aggregates (reconciliation graph), their links and retired ids (meta
+    graph), changing only the subjects that changed; how many did."""
+    graph = reconciliation_graph(run.base)
+    ids = run.assignment.ids
+    live_kinds = {ident: c.kind for ident, c in zip(ids, run.clusters, strict=True)}
+    recon_quads = []
+    meta_quads = []
+    for ident, cluster in zip(ids, run.clusters, strict=True):
+        iri = aggregate_iri(run.base, cluster.kind, ident)
+        recon_quads += aggregate_quads(graph, iri, cluster, run.entities)
+        meta_quads += link_quads(run.meta, iri, cluster)
+    retired = _merge_retired(registry.retired(), run.assignment.retired)
+    retired_kinds = {r.id: r.kind for r in retired}
+    lineage = registry.lineage()
+    for ident, parents in run.assignment.lineage.items():
+        lineage.setdefault(ident, set()).update(parents)
+    meta_quads += retired_quads(run.meta, run.base, retired, live_kinds, lineage, retired_kinds)
+    changed = write_subjects(store, graph, list(store.graph_quads(graph)), recon_quads)
+    prefixes = " || ".join(
+        f'STRSTARTS(STR(?s), "{run.base}{kind}/")' for kind in ("person", "group", "place")
+    )
+    existing = existing_subject_quads(
+        store,
+        run.meta,
+        f"{{ ?s a ?t VALUES ?t {{ {MUSEION.Aggregate} {MUSEION.ReconciliationLink} "
+        f"{MUSEION.Redirect} }} }} UNION {{ ?s a {MUSEION.Tombstone} FILTER ({prefixes}) }}",
+    )
+    return changed + write_subjects(store, run.meta, existing, meta_quads)
 
 
 def _merge_retired(previous: list[Retired], new: list[Retired]) -> list[Retired]:

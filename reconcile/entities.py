@@ -11,9 +11,9 @@ entity IRIs whatever form the record gave them in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import QuerySolutions
@@ -22,7 +22,7 @@ from mappings.authorities import normalise_authority
 from museion_core.vocab import AAT, CRM, LA, RDFS
 from store import Store
 
-__all__ = ["Entity", "EntityKind", "read_entities", "source_of"]
+__all__ = ["Entity", "EntityKind", "read_entities", "source_of", "year_of"]
 
 EntityKind = Literal["person", "group", "place"]
 KINDS: tuple[EntityKind, ...] = ("person", "group", "place")
@@ -76,7 +76,9 @@ def source_of(base: str, iri: str, sources: Iterable[str]) -> tuple[str, EntityK
     return None
 
 
-def _year(value: str | None) -> int | None:
+def year_of(value: str | None) -> int | None:
+    """The year of an ``xsd:dateTime`` (``-0044-03-15T00:00:00`` → -44), None when it has none.
+    Both the matcher and the ``/reconcile`` service read life dates with it."""
     if not value:
         return None
     text = value.lstrip()
@@ -113,6 +115,16 @@ def read_entities(store: Store, base: str, sources: Iterable[str]) -> dict[str, 
     return entities
 
 
+def _by_entity(
+    rows: Iterable[dict[str, Any]], entities: dict[str, Entity]
+) -> Iterator[tuple[Entity, dict[str, Any]]]:
+    """The rows whose ``?e`` is one of ``entities``, with that entity."""
+    for row in rows:
+        entity = entities.get(row["e"])
+        if entity is not None:
+            yield entity, row
+
+
 def _read_labels(store: Store, entities: dict[str, Entity]) -> None:
     results = store.query(
         f"SELECT ?e ?label WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
@@ -138,14 +150,18 @@ def _read_names(store: Store, entities: dict[str, Entity]) -> None:
         f"?n a {CRM.E33_E41_Linguistic_Appellation} ; {CRM.P190_has_symbolic_content} ?name . "
         f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is None:
-            continue
+    for entity, row in _by_entity(rows, entities):
         if row["name"] not in entity.names:
             entity.names.append(row["name"])
         if row["type"] == AAT.SORT_NAME.value and row["name"] not in entity.sort_names:
             entity.sort_names.append(row["name"])
+
+
+_SPAN_ENDS = (
+    f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
+    f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }}"
+)
+"""The begin and end of a time-span ``?ts``, when it has them."""
 
 
 def _read_life(store: Store, entities: dict[str, Entity]) -> None:
@@ -155,16 +171,11 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
     ):
         rows = store.select(
             f"SELECT ?e ?begin ?end ?place WHERE {{ ?e {props} ?event . "
-            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . "
-            f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
-            f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} "
+            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} "
             f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
         )
-        for row in rows:
-            entity = entities.get(row["e"])
-            if entity is None:
-                continue
-            begin, end = _year(row["begin"]), _year(row["end"])
+        for entity, row in _by_entity(rows, entities):
+            begin, end = year_of(row["begin"]), year_of(row["end"])
             if begin is not None or end is not None:
                 setattr(entity, which, (begin, end))
             places = entity.birth_places if which == "birth" else entity.death_places
@@ -174,14 +185,11 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
         "SELECT ?e (MIN(?begin) AS ?first) (MAX(?end) AS ?last) WHERE { "
         f"?object {CRM.P108i_was_produced_by} ?production . "
         f"?production {CRM.P9_consists_of}?/{CRM.P14_carried_out_by} ?e . "
-        f"?production {CRM.P4_has_time_span} ?ts . "
-        f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
-        f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }} }} GROUP BY ?e"
+        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        first, last = _year(row["first"]), _year(row["last"])
-        if entity is not None and first is not None and last is not None:
+    for entity, row in _by_entity(rows, entities):
+        first, last = year_of(row["first"]), year_of(row["last"])
+        if first is not None and last is not None:
             entity.floruit = (first, last)
 
 
@@ -191,10 +199,7 @@ def _read_types(store: Store, entities: dict[str, Entity]) -> None:
         f"?t {CRM.P2_has_type} ?meta . VALUES ?meta {{ {AAT.GENDER} {AAT.NATIONALITY} }} "
         f"OPTIONAL {{ ?t {RDFS.label} ?label }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is None:
-            continue
+    for entity, row in _by_entity(rows, entities):
         value = (row["label"] or row["t"]).casefold()
         (entity.gender if row["meta"] == AAT.GENDER.value else entity.nationality).add(value)
 
@@ -204,21 +209,17 @@ def _read_roles(store: Store, entities: dict[str, Entity]) -> None:
         f"SELECT DISTINCT ?e ?role ?label WHERE {{ ?part {CRM.P14_carried_out_by} ?e . "
         f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} }}"
     )
-    for row in rows:
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.roles.add((row["label"] or row["role"] or "maker").casefold())
-    for row in store.select(f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}"):
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.roles.add("after (influenced)")
+    for entity, row in _by_entity(rows, entities):
+        entity.roles.add((row["label"] or row["role"] or "maker").casefold())
+    influenced = store.select(f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}")
+    for entity, _row in _by_entity(influenced, entities):
+        entity.roles.add("after (influenced)")
 
 
 def _read_equivalents(store: Store, entities: dict[str, Entity]) -> None:
-    for row in store.select(f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}"):
-        entity = entities.get(row["e"])
-        if entity is not None:
-            entity.equivalents.add(normalise_authority(row["x"]))
+    rows = store.select(f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}")
+    for entity, row in _by_entity(rows, entities):
+        entity.equivalents.add(normalise_authority(row["x"]))
 
 
 def _read_within(store: Store, entities: dict[str, Entity]) -> None:

@@ -27,8 +27,9 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-__all__ = ["Assignment", "Registry", "Retired", "assign"]
+__all__ = ["Assignment", "Registry", "Retired", "Shape", "assign"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS aggregates (
@@ -98,16 +99,51 @@ def mint_id(kind: str, anchor: str, taken: set[str]) -> str:
         salt += 1
 
 
+class Shape(NamedTuple):
+    """A cluster as the registry sees it: its kind and member IRIs."""
+
+    kind: str
+    members: list[str]
+
+
 def assign(
-    clusters: list[tuple[str, list[str]]],
+    clusters: list[Shape] | list[tuple[str, list[str]]],
     previous: dict[str, Previous],
     taken: set[str],
     now: str,
 ) -> Assignment:
     """Ids for ``clusters`` ((kind, members)), given the live aggregates of the last run."""
+    shapes = [Shape(kind, members) for kind, members in clusters]
     member_of: dict[str, str] = {m: agg for agg, p in previous.items() for m in p.members}
+    qualifying = _qualifying(shapes, previous, member_of)
+    assignment = Assignment([""] * len(shapes), [""] * len(shapes))
+    for index, olds in qualifying.items():
+        keep = olds[0]
+        assignment.ids[index], assignment.anchors[index] = keep, previous[keep].anchor
+    taken = set(taken)
+    for index, (kind, members) in enumerate(shapes):
+        if not assignment.ids[index]:
+            anchor = min(members)
+            new = mint_id(kind, anchor, taken)
+            taken.add(new)
+            assignment.ids[index], assignment.anchors[index] = new, anchor
+            assignment.new.append(new)
+    assignment.retired = _retired(shapes, previous, qualifying, assignment.ids, now)
+    merged = {r.id for r in assignment.retired if r.status == "merged"}
+    for index, (_, members) in enumerate(shapes):
+        parents = {member_of[m] for m in members if m in member_of} - {assignment.ids[index]}
+        if parents - merged:
+            assignment.lineage[assignment.ids[index]] = parents - merged
+    return assignment
+
+
+def _qualifying(
+    shapes: list[Shape], previous: dict[str, Previous], member_of: dict[str, str]
+) -> dict[int, list[str]]:
+    """For each cluster (by index), the old ids it may keep, the one it keeps first: those of
+    which it holds more than half the members, or exactly half with the anchor."""
     qualifying: dict[int, list[str]] = {}
-    for index, (kind, members) in enumerate(clusters):
+    for index, (kind, members) in enumerate(shapes):
         counts = Counter(member_of[m] for m in members if m in member_of)
         for old, kept in counts.items():
             prev = previous[old]
@@ -116,51 +152,44 @@ def assign(
             total = len(prev.members)
             if kept * 2 > total or (kept * 2 == total and prev.anchor in members):
                 qualifying.setdefault(index, []).append(old)
-    ids: list[str] = [""] * len(clusters)
-    anchors: list[str] = [""] * len(clusters)
-    survivors: dict[str, int] = {}
-    retired: list[Retired] = []
-    taken = set(taken)
     for index, olds in qualifying.items():
+        held = set(shapes[index].members)
         olds.sort(
             key=lambda o: (
-                -len(set(clusters[index][1]) & previous[o].members),
+                -len(held & previous[o].members),
                 -len(previous[o].members),
                 previous[o].order,
                 o,
             )
         )
-        keep = olds[0]
-        ids[index], anchors[index] = keep, previous[keep].anchor
-        survivors[keep] = index
-    assignment = Assignment(ids, anchors)
-    for index, (kind, members) in enumerate(clusters):
-        if ids[index]:
-            continue
-        anchor = min(members)
-        new = mint_id(kind, anchor, taken)
-        taken.add(new)
-        ids[index], anchors[index] = new, anchor
-        assignment.new.append(new)
-    for index, olds in qualifying.items():
-        for old in olds[1:]:
-            retired.append(Retired(old, previous[old].kind, "merged", (ids[index],), now))
-    where = {m: ids[i] for i, (_, members) in enumerate(clusters) for m in members}
+    return qualifying
+
+
+def _retired(
+    shapes: list[Shape],
+    previous: dict[str, Previous],
+    qualifying: dict[int, list[str]],
+    ids: list[str],
+    now: str,
+) -> list[Retired]:
+    """The old ids no cluster keeps: merged into the one that kept another, split among the
+    clusters holding their members, or gone."""
+    retired = [
+        Retired(old, previous[old].kind, "merged", (ids[index],), now)
+        for index, olds in qualifying.items()
+        for old in olds[1:]
+    ]
+    done = {olds[0] for olds in qualifying.values()} | {r.id for r in retired}
+    where = {m: ids[i] for i, (_, members) in enumerate(shapes) for m in members}
     for old, prev in sorted(previous.items()):
-        if old in survivors or any(r.id == old for r in retired):
+        if old in done:
             continue
         targets = sorted({where[m] for m in prev.members if m in where})
         if targets:
             retired.append(Retired(old, prev.kind, "split", tuple(targets), now))
         else:
             retired.append(Retired(old, prev.kind, "gone", (), now))
-    for index, (_, members) in enumerate(clusters):
-        parents = {member_of[m] for m in members if m in member_of} - {ids[index]}
-        parents -= {r.id for r in retired if r.status == "merged"}
-        if parents:
-            assignment.lineage[ids[index]] = parents
-    assignment.retired = retired
-    return assignment
+    return retired
 
 
 class Registry:
@@ -211,7 +240,7 @@ class Registry:
 
     def save(
         self,
-        clusters: list[tuple[str, list[str]]],
+        clusters: list[Shape] | list[tuple[str, list[str]]],
         assignment: Assignment,
         now: str,
     ) -> None:

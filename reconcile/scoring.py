@@ -17,15 +17,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
 
 from mappings.authorities import authority_scheme
 
 from .entities import Entity
 from .names import (
     NameMatch,
+    PersonName,
     compare_group_names,
     compare_person_names,
     fold,
+    group_key,
     is_anonymous,
     parse_person_name,
 )
@@ -33,11 +38,16 @@ from .places import compare_places, parse_place
 
 __all__ = [
     "WEIGHTS",
+    "NameKey",
     "Score",
+    "ScoredPair",
     "ambiguous_place_names",
     "group_like",
+    "name_key",
+    "name_similarity",
     "score_pair",
     "score_places",
+    "years_agree",
 ]
 
 WEIGHTS: dict[str, float] = {
@@ -71,6 +81,8 @@ WEIGHTS: dict[str, float] = {
 
 YEAR_VETO = 5
 """Life years further apart than this mean two people."""
+YEAR_TOLERANCE = 1
+"""Life years this close agree."""
 
 
 @dataclass(slots=True)
@@ -85,6 +97,14 @@ class Score:
     @property
     def vetoed(self) -> bool:
         return self.veto is not None
+
+
+class ScoredPair(NamedTuple):
+    """Two entities blocking paired, and how they scored."""
+
+    first: Entity
+    second: Entity
+    score: Score
 
 
 def _vetoed(reason: str) -> Score:
@@ -117,6 +137,34 @@ def _authority_conflict(a: Entity, b: Entity) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one comparison (names, a life year) found: its log-odds weight and the evidence
+    in words, or the veto it raises."""
+
+    weight: float = 0.0
+    said: str = ""
+    veto: str | None = None
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The weights and evidence gathered for one pair so far, the prior first."""
+
+    weights: list[float] = field(default_factory=lambda: [WEIGHTS["prior"]])
+    evidence: list[str] = field(default_factory=list)
+
+    def add(self, weight: float, said: str) -> None:
+        self.weights.append(weight)
+        self.evidence.append(said)
+
+    def take(self, finding: Finding) -> str | None:
+        """Count a finding that said something; its veto, if it raised one."""
+        if finding.veto is None and finding.said:
+            self.add(finding.weight, finding.said)
+        return finding.veto
+
+
 def score_pair(a: Entity, b: Entity) -> Score:
     """Score two partner entities of the same kind (persons and groups count as one kind)."""
     conflict = _authority_conflict(a, b)
@@ -124,132 +172,207 @@ def score_pair(a: Entity, b: Entity) -> Score:
         return _vetoed(conflict)
     if a.kind == "place" or b.kind == "place":
         return _score_places(a, b)
+    tally = _Tally()
+    veto = (
+        _anonymous(a, b)
+        or tally.take(_compare_names(a, b))
+        or tally.take(_compare_years("birth", a.birth, b.birth))
+        or tally.take(_compare_years("death", a.death, b.death))
+        or _lives_overlap(a, b)
+    )
+    if veto:
+        return _vetoed(veto)
+    _compare_places_of_life(a, b, tally)
+    _compare_traits(a, b, tally)
+    _compare_work(a, b, tally)
+    return Score(_logistic(sum(tally.weights)), tally.evidence)
+
+
+def _anonymous(a: Entity, b: Entity) -> str | None:
     for entity in (a, b):
         if entity.names and all(is_anonymous(n) for n in entity.names):
-            return _vetoed(f"{entity.label()!r} is anonymous")
-    weights = [WEIGHTS["prior"]]
-    evidence: list[str] = []
-    name_weight, name_evidence, veto = _compare_names(a, b)
-    if veto:
-        return _vetoed(veto)
-    weights.append(name_weight)
-    evidence.append(name_evidence)
-    for which, first, second in (("birth", a.birth, b.birth), ("death", a.death, b.death)):
-        weight, said, veto = _compare_years(which, first, second)
-        if veto:
-            return _vetoed(veto)
-        if said:
-            weights.append(weight)
-            evidence.append(said)
-    veto = _lives_overlap(a, b)
-    if veto:
-        return _vetoed(veto)
-    for label, first_places, second_places in (
+            return f"{entity.label()!r} is anonymous"
+    return None
+
+
+def _compare_places_of_life(a: Entity, b: Entity, tally: _Tally) -> None:
+    for label, first, second in (
         ("birth place", a.birth_places, b.birth_places),
         ("death place", a.death_places, b.death_places),
     ):
-        if first_places and second_places:
-            if _same_place(first_places, second_places):
-                weights.append(WEIGHTS["place equal"])
-                evidence.append(f"{label} agrees ({first_places[0]} / {second_places[0]})")
+        if first and second:
+            if _same_place(first, second):
+                tally.add(WEIGHTS["place equal"], f"{label} agrees ({first[0]} / {second[0]})")
             else:
-                weights.append(WEIGHTS["place differs"])
-                evidence.append(f"{label} differs ({first_places[0]} / {second_places[0]})")
+                tally.add(WEIGHTS["place differs"], f"{label} differs ({first[0]} / {second[0]})")
+
+
+def _compare_traits(a: Entity, b: Entity, tally: _Tally) -> None:
+    """Gender (of two persons) and nationality."""
     if a.gender and b.gender and not a.gender & b.gender and a.kind == b.kind == "person":
-        weights.append(WEIGHTS["gender differs"])
-        evidence.append(f"gender differs ({_one(a.gender)} / {_one(b.gender)})")
+        said = f"gender differs ({_one(a.gender)} / {_one(b.gender)})"
+        tally.add(WEIGHTS["gender differs"], said)
     if a.nationality and b.nationality:
         if a.nationality & b.nationality:
-            weights.append(WEIGHTS["nationality equal"])
-            evidence.append(f"nationality {_one(a.nationality & b.nationality)}")
+            said = f"nationality {_one(a.nationality & b.nationality)}"
+            tally.add(WEIGHTS["nationality equal"], said)
         else:
-            weights.append(WEIGHTS["nationality differs"])
-            evidence.append(f"nationality differs ({_one(a.nationality)} / {_one(b.nationality)})")
+            said = f"nationality differs ({_one(a.nationality)} / {_one(b.nationality)})"
+            tally.add(WEIGHTS["nationality differs"], said)
+
+
+def _compare_work(a: Entity, b: Entity, tally: _Tally) -> None:
+    """The roles both played, the years of their works, and a kind that differs."""
     shared_roles = a.roles & b.roles
     if shared_roles:
-        weights.append(WEIGHTS["role shared"])
-        evidence.append(f"both {_one(shared_roles)}")
+        tally.add(WEIGHTS["role shared"], f"both {_one(shared_roles)}")
     elif a.roles and b.roles:
-        evidence.append(f"roles {_one(a.roles)} / {_one(b.roles)}")
+        tally.evidence.append(f"roles {_one(a.roles)} / {_one(b.roles)}")
     if a.floruit and b.floruit:
         gap = max(a.floruit[0], b.floruit[0]) - min(a.floruit[1], b.floruit[1])
         if gap > 60:
-            weights.append(WEIGHTS["works decades apart"])
-            evidence.append(f"works dated {_span(a.floruit)} / {_span(b.floruit)}")
+            said = f"works dated {_span(a.floruit)} / {_span(b.floruit)}"
+            tally.add(WEIGHTS["works decades apart"], said)
     if a.kind != b.kind:
         # Allowed only for a "person" whose name is no personal name (group_like): the
         # partner's mapping had no way to say it is a group.
-        evidence.append(f"a {a.kind} in {a.source}, a {b.kind} in {b.source}")
-    return Score(_logistic(sum(weights)), evidence)
+        tally.evidence.append(f"a {a.kind} in {a.source}, a {b.kind} in {b.source}")
 
 
-def _compare_names(a: Entity, b: Entity) -> tuple[float, str, str | None]:
+_LEVEL_WEIGHTS = {
+    NameMatch.EXACT: WEIGHTS["name exact"],
+    NameMatch.COMPATIBLE: WEIGHTS["name compatible"],
+    NameMatch.REORDERED: WEIGHTS["name reordered"],
+    NameMatch.INITIALS: WEIGHTS["initials equal"],
+    NameMatch.INITIAL: WEIGHTS["first initial"],
+    NameMatch.SURNAME_ONLY: WEIGHTS["surname only"],
+}
+
+
+def _compare_names(a: Entity, b: Entity) -> Finding:
     """The best agreement between any name of ``a`` and any name of ``b``."""
     if a.kind != b.kind or a.kind == "group":
         if not (group_like(a) and group_like(b)):
-            return 0.0, "", f"a group and a person ({a.label()!r} / {b.label()!r})"
-        best: tuple[float, str] | None = None
-        for x in a.names:
-            for y in b.names:
-                same, words, said = compare_group_names(x, y)
-                if same:
-                    weight = {0: 0.0, 1: WEIGHTS["group name, one word"]}.get(
-                        words, WEIGHTS["group name"]
-                    )
-                    if best is None or weight > best[0]:
-                        best = (weight, said)
-        if best is None:
-            return 0.0, "", f"names differ ({a.label()!r} / {b.label()!r})"
-        return best[0], best[1], None
-    best_level: tuple[int, float, str] | None = None
-    conflict = f"names differ ({a.label()!r} / {b.label()!r})"
+            return Finding(veto=f"a group and a person ({a.label()!r} / {b.label()!r})")
+        return _compare_group_names(a, b)
+    return _compare_person_names(a, b)
+
+
+def _compare_group_names(a: Entity, b: Entity) -> Finding:
+    best: Finding | None = None
     for x in a.names:
-        px = parse_person_name(x)
-        if px is None:
-            continue
         for y in b.names:
-            py = parse_person_name(y)
-            if py is None:
-                continue
+            same, words, said = compare_group_names(x, y)
+            if same:
+                weight = {0: 0.0, 1: WEIGHTS["group name, one word"]}.get(
+                    words, WEIGHTS["group name"]
+                )
+                if best is None or weight > best.weight:
+                    best = Finding(weight, said)
+    return best or Finding(veto=f"names differ ({a.label()!r} / {b.label()!r})")
+
+
+def _compare_person_names(a: Entity, b: Entity) -> Finding:
+    best: tuple[int, float, str] | None = None
+    conflict = f"names differ ({a.label()!r} / {b.label()!r})"
+    parsed_b = [p for p in (parse_person_name(y) for y in b.names) if p is not None]
+    for px in (p for p in (parse_person_name(x) for x in a.names) if p is not None):
+        for py in parsed_b:
             level, surname, said = compare_person_names(px, py)
             if level == NameMatch.CONFLICT:
                 conflict = said
-                continue
-            key = (int(level), surname, said)
-            if best_level is None or key[:2] > best_level[:2]:
-                best_level = key
-    if best_level is None:
-        return 0.0, "", conflict
-    rank, surname, said = best_level
-    weight = {
-        NameMatch.EXACT: WEIGHTS["name exact"],
-        NameMatch.COMPATIBLE: WEIGHTS["name compatible"],
-        NameMatch.REORDERED: WEIGHTS["name reordered"],
-        NameMatch.INITIALS: WEIGHTS["initials equal"],
-        NameMatch.INITIAL: WEIGHTS["first initial"],
-        NameMatch.SURNAME_ONLY: WEIGHTS["surname only"],
-    }[NameMatch(rank)]
+            elif best is None or (int(level), surname) > best[:2]:
+                best = (int(level), surname, said)
+    if best is None:
+        return Finding(veto=conflict)
+    rank, surname, said = best
+    weight = _LEVEL_WEIGHTS[NameMatch(rank)]
     if surname < 1.0:
         weight += WEIGHTS["surname spelling"]
-    return weight, said, None
+    return Finding(weight, said)
+
+
+def years_agree(a: int, b: int) -> bool:
+    """Two years of one life event that count as one: equal, or a year apart (a record of
+    "1881" against one of "c. 1882" is no evidence of two people)."""
+    return abs(a - b) <= YEAR_TOLERANCE
 
 
 def _compare_years(
     which: str, a: tuple[int | None, int | None] | None, b: tuple[int | None, int | None] | None
-) -> tuple[float, str, str | None]:
+) -> Finding:
     if a is None or b is None:
-        return 0.0, "", None
+        return Finding()
     ya, yb = a[0] if a[0] is not None else a[1], b[0] if b[0] is not None else b[1]
     if ya is None or yb is None:
-        return 0.0, "", None
-    diff = abs(ya - yb)
-    if diff == 0:
-        return WEIGHTS["year equal"], f"{which} {ya} = {yb}", None
-    if diff == 1:
-        return WEIGHTS["year within 1"], f"{which} {ya} ≈ {yb}", None
-    if diff <= YEAR_VETO:
-        return WEIGHTS["year off by 2-5"], f"{which} {ya} ≠ {yb}", None
-    return 0.0, "", f"{which} years differ ({ya} / {yb})"
+        return Finding()
+    if ya == yb:
+        return Finding(WEIGHTS["year equal"], f"{which} {ya} = {yb}")
+    if years_agree(ya, yb):
+        return Finding(WEIGHTS["year within 1"], f"{which} {ya} ≈ {yb}")
+    if abs(ya - yb) <= YEAR_VETO:
+        return Finding(WEIGHTS["year off by 2-5"], f"{which} {ya} ≠ {yb}")
+    return Finding(veto=f"{which} years differ ({ya} / {yb})")
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    """A name made ready for ``name_similarity`` once (an index holds one per name)."""
+
+    folded: str
+    person: PersonName | None = None
+    """Its parts, when it is (or may be) a person's name."""
+    group: str = ""
+    """Its ``group_key``, when it is (or may be) a group's name."""
+
+
+def name_key(text: str, kind: str | None = None) -> NameKey:
+    """``text`` as a name of a ``person``, ``group``, another kind (a place, a type: folded
+    only), or — ``None``, for a name someone typed — of either a person or a group."""
+    person = parse_person_name(text) if kind in ("person", None) else None
+    group = group_key(text) if kind in ("group", None) else ""
+    return NameKey(fold(text), person, group)
+
+
+LEVEL_SCORES: dict[NameMatch, float] = {
+    NameMatch.EXACT: 100.0,
+    NameMatch.REORDERED: 100.0,
+    NameMatch.COMPATIBLE: 90.0,
+    NameMatch.INITIALS: 90.0,
+    NameMatch.INITIAL: 80.0,
+    NameMatch.SURNAME_ONLY: 0.0,
+}
+"""The least ``name_similarity`` gives two names that agree this well as a person's."""
+CONFLICT_CEILING = 60.0
+"""The most ``name_similarity`` gives two names of two people (given names or generations
+differ): "Pablo Picasso" is no candidate for "Paloma Picasso", however alike they look."""
+
+
+def name_similarity(query: NameKey, name: NameKey) -> float:
+    """0..100: how well a name someone typed (``query``) matches one of an entity's names.
+
+    The base is the likeness of the folded words in any order, which forgives typos and words
+    left out. The matcher's rules then raise it where they see one name (initials for given
+    names, a romanisation of the surname, "&" for "and") and cap it where they see two people.
+    A query in the order "Kitaj R B" parses with the wrong surname; as surnames differing
+    is no evidence then, only differing given names or generations cap the score."""
+    fuzzy = float(
+        max(
+            fuzz.token_sort_ratio(query.folded, name.folded),
+            0.9 * fuzz.token_set_ratio(query.folded, name.folded),
+        )
+    )
+    if query.group and query.group == name.group:
+        return 100.0
+    if query.person is None or name.person is None:
+        return fuzzy
+    level, surname, _ = compare_person_names(query.person, name.person)
+    if level != NameMatch.CONFLICT:
+        return max(fuzzy, round(LEVEL_SCORES[level] * surname, 2))
+    generations = {query.person.generation, name.person.generation} - {None}
+    if surname > 0.0 or len(generations) > 1:
+        return min(fuzzy, CONFLICT_CEILING)
+    return fuzzy
 
 
 def _lives_overlap(a: Entity, b: Entity) -> str | None:
@@ -310,7 +433,7 @@ def _score_places(a: Entity, b: Entity, ambiguous: frozenset[str] = frozenset())
     return Score(_logistic(best[0]), best[1])
 
 
-def ambiguous_place_names(scored: list[tuple[Entity, Entity, Score]]) -> frozenset[str]:
+def ambiguous_place_names(scored: list[ScoredPair]) -> frozenset[str]:
     """Place names this data uses for places in different countries or regions
     ("Woodstock" in New York and in Vermont): for them one shared country is not enough."""
     found = set()

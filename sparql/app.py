@@ -2,9 +2,11 @@
 
 Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the service
 description), ``/`` (the query UI), ``/search`` (full-text and faceted search), ``/static/``
-(its assets, shipped with the package),
-``/.well-known/void`` (VoID), and every other path under the base IRI's path: the minted IRI
-``{base_iri}{path}`` as a linked-data page (HTML, Turtle, N-Triples, JSON-LD).
+(its assets, shipped with the package), ``/.well-known/void`` (VoID), ``/reconcile`` (the
+reconciliation service), ``/sources/`` (partner reports, ``sparql.partner_pages``), and every
+other path under the base IRI's path: the minted IRI ``{base_iri}{path}`` as a linked-data
+page (HTML, Turtle, N-Triples, JSON-LD; ``sparql.entity_routes``). What the routes share is
+in ``sparql.web``.
 
 Statuses: 400 malformed query or request, 403 update without the admin token or a SERVICE
 not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
@@ -17,16 +19,11 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
-import re
-from collections.abc import AsyncIterator, Iterable, MutableMapping
-from html import escape
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Quad, Triple, serialize
+from pyoxigraph import Quad, Triple, serialize
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -42,28 +39,24 @@ from .caching import current_validators, validators_for
 from .checklists.web import ChecklistViews
 from .compression import NegotiatedGZip
 from .describe import service_description
+from .entity_routes import entity_request
 from .examples import example_queries
 from .jobs import (
     TRUNCATED_HEADER,
-    EntityJob,
     Job,
     QueryJob,
     ReconcileJob,
-    Reply,
     UpdateJob,
     VoidJob,
 )
-from .linkedart import EXTENSION_PATH, extension_context
 from .negotiation import (
     GRAPH_FORMATS,
-    GRAPH_PROFILE,
-    LINKED_ART_PROFILE,
     NotAcceptable,
     accepts_html,
     negotiate,
-    preferred_profile,
 )
 from .pages import templates
+from .partner_pages import partner_page
 from .pool import QueryPool
 from .prefixes import PREFIXES
 from .protocol import (
@@ -75,7 +68,8 @@ from .protocol import (
 from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
-from .uploads import UploadViews, upload_form
+from .uploads import UploadViews
+from .web import here, reply_response, text_error, ui_lang
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -84,34 +78,6 @@ STATIC = Path(__file__).parent / "static"
 
 MAX_RECONCILE_BODY = 10 * 1024 * 1024
 RECONCILE_METHODS = ["GET", "POST", "OPTIONS"]
-SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        message.rstrip() + "\n",
-        status_code=status,
-        media_type="text/plain; charset=utf-8",
-        headers=headers,
-    )
-
-
-def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
-    headers = {**reply.headers, **(extra or {})}
-    if reply.file is not None:
-        path = reply.file
-        return FileResponse(
-            path,
-            status_code=reply.status,
-            media_type=reply.content_type,
-            headers=headers,
-            background=BackgroundTask(lambda: Path(path).unlink(missing_ok=True)),
-        )
-    if reply.status == 204:
-        return Response(status_code=204, headers=headers)
-    return Response(
-        reply.body, status_code=reply.status, media_type=reply.content_type, headers=headers
-    )
 
 
 class Endpoint:
@@ -154,7 +120,7 @@ class Endpoint:
         if conditional and reply.status == 200 and reply.snapshot:
             found = validators_for(self.settings.published_dir, reply.snapshot)
             headers |= found.headers(variant)
-        return _reply(reply, headers)
+        return reply_response(reply, headers)
 
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
@@ -169,10 +135,10 @@ class Endpoint:
                 return await self._update(request, operation)
             return await self._query(request, operation)
         except NotAcceptable as exc:
-            return _error(406, str(exc))
+            return text_error(406, str(exc))
         except QueryError as exc:
             headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
-            return _error(exc.http_status, exc.one_line(), headers)
+            return text_error(exc.http_status, exc.one_line(), headers)
 
     def endpoint_url(self, request: Request) -> str:
         return str(request.url.replace(query="", fragment=""))
@@ -218,7 +184,7 @@ class Endpoint:
             operation.using_graphs,
             operation.using_named_graphs,
         )
-        return _reply(await self.pool.run(job, self.settings.update_timeout))
+        return reply_response(await self.pool.run(job, self.settings.update_timeout))
 
     def _service_description(self, request: Request) -> Response:
         fmt = negotiate(
@@ -253,9 +219,9 @@ class Endpoint:
             )
             return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
         except NotAcceptable as exc:
-            return _error(406, str(exc))
+            return text_error(406, str(exc))
         except QueryError as exc:
-            return _error(exc.http_status, exc.one_line())
+            return text_error(exc.http_status, exc.one_line())
 
     # -- the query UI -------------------------------------------------------------------------
     async def ui(self, request: Request) -> Response:
@@ -265,8 +231,8 @@ class Endpoint:
         ]
         html = i18n.render(
             templates().get_template("ui.html"),
-            _ui_lang(request),
-            _here(request),
+            ui_lang(request),
+            here(request),
             nav="query",
             title=self.settings.title,
             static="/static",
@@ -288,7 +254,7 @@ class Endpoint:
         try:
             body = await read_body(request, MAX_RECONCILE_BODY, "the reconciliation request")
         except QueryError as exc:
-            return _error(exc.http_status, exc.one_line())
+            return text_error(exc.http_status, exc.one_line())
         job = ReconcileJob(
             method=request.method,
             path=request.path_params.get("rest", ""),
@@ -300,201 +266,22 @@ class Endpoint:
         try:
             return await self._answer(request, job, f"reconcile {job.path}?{job.query_string}")
         except QueryError as exc:
-            return _error(exc.http_status, exc.one_line())
+            return text_error(exc.http_status, exc.one_line())
 
     async def sources(self, request: Request) -> Response:
         """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
-        folder = self.settings.reports_dir
-        name = request.path_params.get("name", "")
-        if folder is None or (not folder.is_dir() and not self.settings.upload_sources):
-            return _error(404, "no partner reports are published here")
-        if not name:
-            return HTMLResponse(
-                i18n.render(
-                    templates().get_template("partners.html"),
-                    _ui_lang(request),
-                    _here(request),
-                    nav="partners",
-                    title=self.settings.title,
-                    base_path=self.settings.base_path,
-                    partners=_partner_reports(folder, self.settings.upload_sources),
-                )
-            )
-        if not SOURCE_NAME.match(name):
-            return _error(404, f"there is no source named {name!r}")
-        wants_json = request.query_params.get("format") == "json" or (
-            "application/json" in request.headers.get("accept", "")
-            and not accepts_html(request.headers.get("accept"))
-        )
-        path = folder / f"{name}.{'json' if wants_json else 'html'}"
-        suffixes = None if wants_json or not self.uploads else self.uploads.accepts(name)
-        if not path.is_file() and suffixes is None:
-            return _error(404, f"there is no report for a source named {name!r}")
-        if wants_json:
-            return Response(
-                path.read_bytes(), media_type="application/json", headers={"Vary": "Accept"}
-            )
-        if path.is_file():
-            page = path.read_text(encoding="utf-8")
-        else:  # a partner that only uploads, before its first upload
-            page = (
-                f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"
-                f"</title></head><body><h1>{escape(name)}</h1><p>Nothing harvested yet.</p>"
-                "</body></html>"
-            )
-        if suffixes is not None:  # the partner's page carries its upload form
-            at = page.find("</h1>")
-            at = at + len("</h1>") if at >= 0 else 0
-            page = page[:at] + upload_form(name, suffixes) + page[at:]
-        header = i18n.render(
-            templates().get_template("_site_header.html"),
-            _ui_lang(request),
-            _here(request),
-            nav="partners",
-            title=self.settings.title,
-        )
-        return HTMLResponse(_with_site_header(page, header), headers={"Vary": "Accept"})
+        return partner_page(request, self.settings, self.uploads)
 
     # -- linked-data pages ------------------------------------------------------------------
     async def entity(self, request: Request) -> Response:
-        path = request.url.path
-        base_path = self.settings.base_path
-        if not path.startswith(base_path):
-            return _error(404, f"nothing is served at {path}")
-        if path == base_path + EXTENSION_PATH:
-            return Response(
-                json.dumps(extension_context(), indent=2),
-                media_type="application/ld+json",
-                headers={"Cache-Control": "public, max-age=86400"},
-            )
-        iri = self.settings.base_iri + _iri_path(request.scope)[len(base_path) :]
+        """The minted IRI ``{base_iri}{path}`` in the representation asked for."""
+        asked = entity_request(request, self.settings)
+        if isinstance(asked, Response):
+            return asked
         try:
-            NamedNode(iri)
-        except ValueError:  # "%ZZ", a raw ">" or space: no IRI Museion mints looks like that
-            return _error(404, f"nothing is served at {path}: <{iri}> is not a valid IRI")
-        accept = request.headers.get("accept")
-        format_param = request.query_params.get("format")
-        try:
-            if format_param in (None, "html") and (format_param == "html" or accepts_html(accept)):
-                representation = "html"
-            else:
-                fmt = negotiate(accept, GRAPH_FORMATS[:4], format_param)
-                representation = fmt.name
-                if fmt.name == "jsonld":
-                    representation = _linked_art_profile(request)
-        except NotAcceptable as exc:
-            return _error(406, str(exc))
-        job = EntityJob(
-            iri,
-            representation,
-            "/sparql",
-            lang=_ui_lang(request),
-            here=_here(request),
-            view=request.query_params.get("view", ""),
-        )
-        try:
-            variant = f"entity {representation}"
-            if representation == "html":  # each language is its own page
-                variant += f" {_ui_lang(request)} {job.view}"
-            return await self._answer(
-                request,
-                job,
-                variant,
-                headers={
-                    "Vary": "Accept",
-                    "Link": _alternates(quote(path, safe="/%:@!$&'()*+,;=~")),
-                },
-            )
+            return await self._answer(request, asked.job, asked.variant, headers=asked.headers)
         except QueryError as exc:
-            return _error(exc.http_status, exc.one_line())
-
-
-def _linked_art_profile(request: Request) -> str:
-    """Which JSON-LD document an entity's IRI answers: the Linked Art API document (the
-    default), or the graph profile — asked for by ``Accept``'s ``profile`` or by ``?profile=graph``
-    (a link can carry no header)."""
-    wanted = request.query_params.get("profile")
-    if wanted in ("graph", GRAPH_PROFILE):
-        return "linked-art-graph"
-    if wanted in ("linked-art", LINKED_ART_PROFILE):
-        return "linked-art"
-    offered = (LINKED_ART_PROFILE, GRAPH_PROFILE)
-    chosen = preferred_profile(request.headers.get("accept"), "application/ld+json", offered)
-    return "linked-art-graph" if chosen == GRAPH_PROFILE else "linked-art"
-
-
-def _alternates(path: str) -> str:
-    """The ``Link`` header of an entity's answers: every representation, both JSON-LD
-    profiles named (RFC 8288 ``profile`` and ``type`` target attributes)."""
-    links = [
-        f'<{path}>; rel="alternate"; type="text/html"',
-        f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
-        f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
-    ]
-    for query, profile in (("", LINKED_ART_PROFILE), ("&profile=graph", GRAPH_PROFILE)):
-        links.append(
-            f'<{path}?format=jsonld{query}>; rel="alternate"; type="application/ld+json"; '
-            f'profile="{profile}"'
-        )
-    return ", ".join(links)
-
-
-def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:
-    """Each partner report's source name and partner label, for the partners page (and the
-    sources that take uploads but have no report yet)."""
-    out = []
-    reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    for name in sorted(set(upload_sources) - {p.stem for p in reports}):
-        out.append({"source": name, "partner": name, "status": "", "ended": ""})
-    for path in reports:
-        try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            report = {}
-        run = report.get("run") if isinstance(report.get("run"), dict) else {}
-        out.append(
-            {
-                "source": path.stem,
-                "partner": str(report.get("partner") or path.stem),
-                "status": str((run or {}).get("status") or ""),
-                "ended": str((run or {}).get("ended") or ""),
-            }
-        )
-    return out
-
-
-def _with_site_header(report: str, header: str) -> str:
-    """A partner report (a self-contained page a harvest run wrote, in English) served with
-    the site's header, icon and stylesheet, so it keeps the navigation of every other page."""
-    head = (
-        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/museion.css"></head>'
-    )
-    report = report.replace("</head>", head, 1)
-    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
-    return report.replace("</body>", "</div></body>", 1)
-
-
-def _ui_lang(request: Request) -> str:
-    """The language :class:`i18n.LanguageMiddleware` chose for this request."""
-    return str(getattr(request.state, "ui_lang", i18n.DEFAULT))
-
-
-def _here(request: Request) -> str:
-    """The page's own path and query for its language links, with the path as it was sent:
-    decoded, an identifier's ``%2F`` (``DE-MUS-825210%2F78541``) would become a ``/`` and
-    the link another IRI's, which is not served."""
-    query = request.url.query
-    return _iri_path(request.scope) + (f"?{query}" if query else "")
-
-
-def _iri_path(scope: MutableMapping[str, Any]) -> str:
-    """The request path as it was sent (still percent-encoded), so that a minted IRI's
-    encoded identifier (``T%2F1``) maps back to itself."""
-    raw = scope.get("raw_path")
-    if isinstance(raw, bytes):
-        return raw.decode("latin-1").split("?", 1)[0]
-    return str(scope.get("path", "/"))
+            return text_error(exc.http_status, exc.one_line())
 
 
 def _for_format(triples: list[Triple], datasets: bool) -> list[Triple] | list[Quad]:

@@ -10,6 +10,12 @@ then be reconciled to; data extension then fetches dates, places and authority I
 Both protocol versions (0.2 and the 1.0 draft, in ``sparql.reconciliation_api``) speak to this
 one service through ``Query`` and ``Condition``, so matching and scoring exist once.
 
+A typed name is matched by the rules the ``reconcile`` stage merges partners' entities with:
+``reconcile.fold``, ``name_key`` (a name parsed into surname, given names and generation) and
+``name_similarity``; life years agree by ``reconcile.years_agree``. The import runs from sparql
+to reconcile (the service reads what reconciliation wrote, with its rules); reconcile imports
+neither sparql nor museion. The index of aggregates is ``sparql.reconciliation_index``.
+
 Candidate ids are aggregate IRIs (``{base}person/k3v9x2m4p7``); the types are CIDOC-CRM
 classes (``crm:E21_Person``, ``crm:E74_Group``, ``crm:E53_Place``, ``crm:E55_Type``), also
 accepted as ``person``, ``group``, ``place``, ``type``.
@@ -19,17 +25,16 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from anyascii import anyascii
-from rapidfuzz import fuzz
-
 from museion_core.errors import QueryError
+from museion_core.vocab import CRM_NS
+from reconcile import fold, name_key, name_similarity, year_of, years_agree
 from store import StoreReader
+
+from .reconciliation_index import AGGREGATES, GROUP, PERSON, PLACE, TYPE, TYPES, Entry, Index
 
 __all__ = [
     "EXTEND_PROPERTIES",
@@ -39,16 +44,8 @@ __all__ = [
     "Query",
     "ReconciliationService",
     "date_value",
-    "fold",
 ]
 
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
-LA_EQUIVALENT = "https://linked.art/ns/terms/equivalent"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-MUSEION = "https://w3id.org/museion/ns#"
-PERSON, GROUP, PLACE, TYPE = (CRM + c for c in ("E21_Person", "E74_Group", "E53_Place", "E55_Type"))
-
-TYPES: dict[str, str] = {PERSON: "Person", GROUP: "Group", PLACE: "Place", TYPE: "Type"}
 _ALIASES = {
     "person": PERSON,
     "group": GROUP,
@@ -65,7 +62,7 @@ MATCH_PROPERTIES = {
 """Properties a query may give to sharpen a match."""
 
 _ACTORS = (PERSON, GROUP)
-_AGGREGATES = (PERSON, GROUP, PLACE)
+_AGGREGATES = AGGREGATES
 EXTEND_PROPERTIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "birth_date": ("Date of birth (formation, for a group)", _ACTORS),
     "death_date": ("Date of death (dissolution, for a group)", _ACTORS),
@@ -86,26 +83,19 @@ MAX_QUERIES = 1000
 MAX_EXTEND_IDS = 1000
 MAX_CANDIDATES = 3000
 SUGGEST_LIMIT = 20
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 QUANTIFIERS = ("any", "all", "none")
 
 Value = dict[str, Any]
 """One data-extension value: ``{"id", "name"}``, ``{"str"}``, ``{"int"}`` or ``{"date"}``."""
 
 
-def fold(text: str) -> str:
-    """Case, accents, script and punctuation removed, as reconciliation compares names."""
-    folded = anyascii(unicodedata.normalize("NFKC", text)).casefold().replace("'", "")
-    return _NON_WORD.sub(" ", folded).strip()
-
-
 def type_id(value: str) -> str:
     """A type as clients name it (``crm:E21_Person``, ``E21_Person``, ``person``) → its IRI."""
     value = value.strip()
     if value.startswith("crm:"):
-        value = CRM + value[4:]
-    elif value in (t.removeprefix(CRM) for t in TYPES):
-        value = CRM + value
+        value = CRM_NS + value[4:]
+    elif value in (t.removeprefix(CRM_NS) for t in TYPES):
+        value = CRM_NS + value
     return _ALIASES.get(value.casefold(), value)
 
 
@@ -131,41 +121,6 @@ class Query:
     """Candidates restricted to these ids (a 1.0 ``matchType: id`` condition)."""
 
 
-@dataclass
-class _Entry:
-    id: str
-    type: str
-    name: str
-    names: set[str] = field(default_factory=set)
-    folded: set[str] = field(default_factory=set)
-    born: set[tuple[str, str]] = field(default_factory=set)
-    died: set[tuple[str, str]] = field(default_factory=set)
-    """Time-spans of birth (formation) and death (dissolution): (begin, end) as xsd:dateTime."""
-    birth_places: set[str] = field(default_factory=set)
-    death_places: set[str] = field(default_factory=set)
-    authorities: set[str] = field(default_factory=set)
-    partners: set[str] = field(default_factory=set)
-    members: set[str] = field(default_factory=set)
-
-    @property
-    def birth(self) -> set[int]:
-        return {y for y in (year(b) for b, _ in self.born) if y is not None}
-
-    @property
-    def death(self) -> set[int]:
-        return {y for y in (year(b) for b, _ in self.died) if y is not None}
-
-    def description(self) -> str:
-        parts = []
-        if self.birth or self.death:
-            born = min(self.birth) if self.birth else "?"
-            died = min(self.death) if self.death else ""
-            parts.append(f"{born}–{died}")
-        if self.partners:
-            parts.append(", ".join(sorted(self.partners)))
-        return "; ".join(parts)
-
-
 class ReconciliationService:
     """Reconciliation against one store (a published snapshot, opened read-only)."""
 
@@ -175,141 +130,62 @@ class ReconciliationService:
         self.store = store
         self.base_iri = base_iri
         self.service_url = service_url or f"{base_iri}reconcile"
-        self._entries: dict[str, _Entry] | None = None
-        self._tokens: dict[str, set[str]] = defaultdict(set)
-        self._place_of: dict[str, str] = {}
-        """A partner's place IRI → the aggregate place it belongs to."""
+        self._index: Index | None = None
 
     # -- the index -----------------------------------------------------------------------
-    def _rows(self, query: str) -> list[dict[str, Any]]:
-        return self.store.select(query)
+    @property
+    def index(self) -> Index:
+        """Aggregates and types with their names, read once per service (per snapshot)."""
+        if self._index is None:
+            self._index = Index.read(self.store, self.base_iri)
+        return self._index
 
-    def entries(self) -> dict[str, _Entry]:
-        """Aggregates and types with their names, built once per service (per snapshot)."""
-        if self._entries is not None:
-            return self._entries
-        entries: dict[str, _Entry] = {}
-        partners = {
-            row["d"][len(self.base_iri) + len("dataset/") :]: row["title"]
-            for row in self._rows(
-                "SELECT ?d ?title WHERE { ?d a <http://rdfs.org/ns/void#Dataset> ; "
-                "<http://purl.org/dc/terms/title> ?title }"
-            )
-            if row["d"].startswith(f"{self.base_iri}dataset/")
-        }
-        classes = " ".join(f"<{t}>" for t in _AGGREGATES)
-        for row in self._rows(
-            f"SELECT ?a ?class ?label WHERE {{ ?a a <{MUSEION}Aggregate> ; a ?class . "
-            f"VALUES ?class {{ {classes} }} OPTIONAL {{ ?a <{RDFS_LABEL}> ?label }} }}"
-        ):
-            entry = entries.setdefault(row["a"], _Entry(row["a"], row["class"], row["label"] or ""))
-            if row["label"]:
-                entry.names.add(row["label"])
-        for row in self._rows(
-            f"SELECT ?a ?x ?name ?born ?born_end ?died ?died_end ?bp ?dp WHERE {{ "
-            f"?a a <{MUSEION}Aggregate> ; <{LA_EQUIVALENT}> ?x . "
-            f"OPTIONAL {{ ?x <{RDFS_LABEL}> ?name }} "
-            f"OPTIONAL {{ ?x <{CRM}P98i_was_born>|<{CRM}P95i_was_formed_by> ?b . "
-            f"OPTIONAL {{ ?b <{CRM}P4_has_time-span> ?bt . "
-            f"?bt <{CRM}P82a_begin_of_the_begin> ?born ; <{CRM}P82b_end_of_the_end> ?born_end }} "
-            f"OPTIONAL {{ ?b <{CRM}P7_took_place_at> ?bp }} }} "
-            f"OPTIONAL {{ ?x <{CRM}P100i_died_in>|<{CRM}P99i_was_dissolved_by> ?d . "
-            f"OPTIONAL {{ ?d <{CRM}P4_has_time-span> ?dt . "
-            f"?dt <{CRM}P82a_begin_of_the_begin> ?died ; <{CRM}P82b_end_of_the_end> ?died_end }} "
-            f"OPTIONAL {{ ?d <{CRM}P7_took_place_at> ?dp }} }} }}"
-        ):
-            member_of = entries.get(row["a"])
-            if member_of is not None:
-                self._add_member(member_of, row, partners)
-        for row in self._rows(
-            f"SELECT ?t ?label WHERE {{ ?t a <{TYPE}> ; <{RDFS_LABEL}> ?label }}"
-        ):
-            entry = entries.setdefault(row["t"], _Entry(row["t"], TYPE, row["label"]))
-            entry.names.add(row["label"])
-        for entry in entries.values():
-            if entry.type == PLACE:
-                for member in entry.members:
-                    self._place_of[member] = entry.id
-            entry.folded = {fold(n) for n in entry.names if fold(n)}
-            for name in entry.folded:
-                for token in name.split():
-                    self._tokens[token].add(entry.id)
-                    if len(token) > 4:
-                        self._tokens[token[:4] + "*"].add(entry.id)
-        self._entries = entries
-        return entries
-
-    def _add_member(self, entry: _Entry, row: Mapping[str, Any], partners: dict[str, str]) -> None:
-        target = row["x"]
-        if target.startswith(self.base_iri):
-            entry.members.add(target)
-            source = target[len(self.base_iri) :].split("/", 1)[0]
-            if source in partners:
-                entry.partners.add(partners[source])
-        else:
-            entry.authorities.add(target)
-        if row["name"]:
-            entry.names.add(row["name"])
-        for key, spans in (("born", entry.born), ("died", entry.died)):
-            if row[key] and row[f"{key}_end"]:
-                spans.add((row[key], row[f"{key}_end"]))
-        for key, places in (("bp", entry.birth_places), ("dp", entry.death_places)):
-            if row[key]:
-                places.add(row[key])
+    def entries(self) -> dict[str, Entry]:
+        return self.index.entries
 
     # -- matching ------------------------------------------------------------------------
     def candidates(self, query: Query) -> list[dict[str, Any]]:
         """Scored candidates for one query, best first, at most ``query.limit``."""
-        entries = self.entries()
-        scored = []
+        best_of: dict[str, _Scored] = {}
         for name in query.names or ("",):
-            folded = fold(name)
-            for ident in self._pool(folded, query):
-                entry = entries[ident]
-                if query.types and entry.type not in query.types:
-                    continue
-                name_score = max(
-                    (
-                        max(fuzz.token_sort_ratio(folded, n), 0.9 * fuzz.token_set_ratio(folded, n))
-                        for n in entry.folded
-                    ),
-                    default=0.0,
-                )
-                result = _with_conditions(float(name_score), entry, query.conditions)
-                if result is not None:
-                    scored.append((round(result[0], 2), entry, result[1]))
-        best_of: dict[str, tuple[float, _Entry, list[dict[str, Any]]]] = {}
-        for item in scored:
-            if item[1].id not in best_of or item[0] > best_of[item[1].id][0]:
-                best_of[item[1].id] = item
-        ranked = sorted(best_of.values(), key=lambda t: (-t[0], t[1].name, t[1].id))
+            for found in self._scored(name, query):
+                if found.entry.id not in best_of or found.score > best_of[found.entry.id].score:
+                    best_of[found.entry.id] = found
+        ranked = sorted(best_of.values(), key=lambda f: (-f.score, f.entry.name, f.entry.id))
         results = []
-        for n, (score, entry, features) in enumerate(ranked[: query.limit]):
-            runner_up = ranked[n + 1][0] if n + 1 < len(ranked) else 0.0
+        for n, found in enumerate(ranked[: query.limit]):
+            runner_up = ranked[n + 1].score if n + 1 < len(ranked) else 0.0
+            entry = found.entry
             results.append(
                 {
                     "id": entry.id,
                     "name": entry.name,
                     "description": entry.description(),
-                    "score": score,
-                    "match": n == 0 and score >= 95 and score - runner_up >= 10,
+                    "score": found.score,
+                    "match": n == 0 and found.score >= 95 and found.score - runner_up >= 10,
                     "type": [{"id": entry.type, "name": TYPES[entry.type]}],
-                    "features": features,
+                    "features": found.features,
                 }
             )
         return results
 
-    def _pool(self, folded: str, query: Query) -> list[str]:
-        """The entries sharing a word (or a word's first four letters) with the name."""
+    def _scored(self, name: str, query: Query) -> Iterable[_Scored]:
+        """Each candidate for one of the query's names, scored by ``reconcile``'s name rules
+        and the query's conditions (none when a required condition is not met)."""
+        key = name_key(name)
+        entries = self.entries()
         if query.ids:
-            return [i for i in query.ids if i in self.entries()]
-        pool: dict[str, int] = defaultdict(int)
-        for token in folded.split():
-            for ident in self._tokens.get(token, ()):
-                pool[ident] += 2
-            for ident in self._tokens.get(token[:4] + "*", ()) if len(token) > 4 else ():
-                pool[ident] += 1
-        return sorted(pool, key=lambda i: -pool[i])[:MAX_CANDIDATES]
+            pool = [i for i in query.ids if i in entries]
+        else:
+            pool = self.index.pool(key.folded, MAX_CANDIDATES)
+        for ident in pool:
+            entry = entries[ident]
+            if query.types and entry.type not in query.types:
+                continue
+            name_score = max((name_similarity(key, k) for k in entry.keys), default=0.0)
+            found = _with_conditions(name_score, entry, query.conditions)
+            if found is not None:
+                yield found
 
     # -- suggest and preview -------------------------------------------------------------
     def suggest(
@@ -402,7 +278,7 @@ class ReconciliationService:
             rows[ident] = {pid: self._values(entry, pid) if entry else [] for pid in pids}
         return rows
 
-    def _values(self, entry: _Entry, pid: str) -> list[Value]:
+    def _values(self, entry: Entry, pid: str) -> list[Value]:
         if pid in ("birth_date", "death_date"):
             spans = entry.born if pid == "birth_date" else entry.died
             return [date_value(begin, end) for begin, end in sorted(spans)]
@@ -419,18 +295,18 @@ class ReconciliationService:
         if pid == "partner":
             return [{"str": p} for p in sorted(entry.partners)]
         entries = self.entries()
-        return [{"id": m, "name": _label(entries, m, m)} for m in sorted(entry.members)]
+        return [{"id": m, "name": entry.label_of(m, entries)} for m in sorted(entry.members)]
 
     def _places(self, places: set[str]) -> list[Value]:
         """Partners' place IRIs as the aggregate places they belong to, named."""
         entries = self.entries()
-        found = {self._place_of.get(p, p) for p in places}
-        return [{"id": p, "name": _label(entries, p, p)} for p in sorted(found)]
+        found = {self.index.place_of.get(p, p) for p in places}
+        return [{"id": p, "name": _label(entries, p)} for p in sorted(found)]
 
 
-def _label(entries: Mapping[str, _Entry], ident: str, default: str) -> str:
+def _label(entries: dict[str, Entry], ident: str) -> str:
     entry = entries.get(ident)
-    return entry.name if entry is not None and entry.name else default
+    return entry.name if entry is not None and entry.name else ident
 
 
 _DAY = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})")
@@ -452,21 +328,15 @@ def date_value(begin: str, end: str) -> Value:
     return {"str": f"{first.group(1)}/{last.group(1)}"}
 
 
-def year(value: object) -> int | None:
-    if isinstance(value, str) and re.match(r"^-?\d{4}", value):
-        return int(value[: 5 if value.startswith("-") else 4])
-    return None
-
-
-def _agrees(condition: Condition, entry: _Entry) -> bool | None:
+def _agrees(condition: Condition, entry: Entry) -> bool | None:
     """Whether the entry meets each of the condition's values (None: it cannot say)."""
     texts = condition.values
     if condition.pid in ("birth_year", "death_year"):
         have = entry.birth if condition.pid == "birth_year" else entry.death
-        years = [y for y in (year(t) for t in texts) if y is not None]
+        years = [y for y in (year_of(t) for t in texts) if y is not None]
         if not (have and years):
             return None
-        hits = [any(abs(y - h) <= 1 for h in have) for y in years]
+        hits = [any(years_agree(y, h) for h in have) for y in years]
     elif condition.pid == "authority":
         if not entry.authorities:
             return None
@@ -485,9 +355,18 @@ def _agrees(condition: Condition, entry: _Entry) -> bool | None:
     return any(hits)
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """A candidate for one name of a query: its score (0..100) and the features behind it."""
+
+    entry: Entry
+    score: float
+    features: list[dict[str, Any]]
+
+
 def _with_conditions(
-    score: float, entry: _Entry, conditions: tuple[Condition, ...]
-) -> tuple[float, list[dict[str, Any]]] | None:
+    score: float, entry: Entry, conditions: tuple[Condition, ...]
+) -> _Scored | None:
     """Adjust a name score by the query's properties: +10 for each that agrees, -30 for each
     that contradicts (a different birth year is another person). None: a required condition is
     not met, so the entry is no candidate."""
@@ -505,4 +384,4 @@ def _with_conditions(
         if agree is not None:
             name = condition.pid.replace("_", " ")
             features.append({"id": condition.pid, "name": name, "value": agree})
-    return score, features
+    return _Scored(entry, round(score, 2), features)

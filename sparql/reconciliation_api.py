@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from museion_core.errors import QueryError
+from museion_core.vocab import CRM_NS
 
 from .reconciliation import (
-    CRM,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     MAX_QUERIES,
@@ -58,7 +58,7 @@ def manifest_v02(service: ReconciliationService) -> dict[str, Any]:
         "versions": ["0.2"],
         "name": _NAME,
         "identifierSpace": service.base_iri,
-        "schemaSpace": CRM,
+        "schemaSpace": CRM_NS,
         "documentation": _DOCS,
         "view": {"url": "{{id}}"},
         "defaultTypes": [{"id": t, "name": n} for t, n in TYPES.items()],
@@ -87,7 +87,7 @@ def manifest_v1(service: ReconciliationService) -> dict[str, Any]:
         "suggest": {"entity": True, "type": True, "property": True},
         "extend": {"proposeProperties": True, "propertySettings": []},
         "identifierSpace": service.base_iri,
-        "schemaSpace": CRM,
+        "schemaSpace": CRM_NS,
     }
 
 

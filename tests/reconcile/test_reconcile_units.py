@@ -200,3 +200,38 @@ def test_data_extension_dates_claim_no_more_precision_than_given(
     from sparql.reconciliation import date_value
 
     assert date_value(begin, end) == value
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind", "low", "high"),
+    [
+        # the matcher's rules raise the likeness of words where they see one name
+        ("J. Nash", "Joseph Nash", "person", 80, 80),
+        ("Wassily Kandinskii", "Wassily Kandinsky", "person", 95, 95),
+        ("Altwater & Brother", "Altwater and Brother", "group", 100, 100),
+        ("Picasso, Pablo", "Pablo Picasso", "person", 100, 100),
+        # a query in the order "Surname Initials" parses with the wrong surname: no penalty
+        ("Kitaj R B", "R. B. Kitaj", "person", 100, 100),
+        # and cap it where they see two people
+        ("Paloma Picasso", "Pablo Picasso", "person", 0, 60),
+        ("John Smith Jr.", "John Smith Sr.", "person", 0, 60),
+        # a place or a type: the likeness of the words alone
+        ("Pittsburgh", "Pittsburgh, Pennsylvania", "place", 85, 95),
+    ],
+)
+def test_the_service_scores_a_typed_name_by_the_matchers_rules(
+    query: str, name: str, kind: str, low: float, high: float
+) -> None:
+    from reconcile import name_key, name_similarity
+
+    assert low <= name_similarity(name_key(query), name_key(name, kind)) <= high
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [("1881-10-25T00:00:00Z", 1881), ("-0044-03-15T00:00:00", -44), ("c. 1900", None), ("", None)],
+)
+def test_one_year_reader_for_the_matcher_and_the_service(value: str, year: int | None) -> None:
+    from reconcile import year_of
+
+    assert year_of(value) == year

@@ -118,6 +118,18 @@ def test_a_contradicting_property_lowers_the_score(live: Live) -> None:
     assert best["match"] is False
 
 
+def test_a_name_of_another_person_is_no_close_candidate(live: Live) -> None:
+    """The service matches by the reconcile stage's name rules: "Paloma Picasso" shares a
+    surname with Pablo, but a different given name is another person (word likeness alone
+    put him at 89)."""
+    queries = {"q0": {"query": "Paloma Picasso", "type": PERSON}}
+    found = _post(live, "", data={"queries": json.dumps(queries)})["q0"]["result"]
+    pablo = [c for c in found if c["name"] == "Pablo Picasso"]
+    assert pablo
+    assert pablo[0]["score"] <= 60
+    assert not pablo[0]["match"]
+
+
 def test_a_1_0_draft_batch_with_conditions(live: Live) -> None:
     body = {
         "queries": [

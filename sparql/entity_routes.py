@@ -1,0 +1,115 @@
+"""An entity's answers at its minted IRI: which representation a request asks for (an HTML
+page, Turtle, N-Triples, or JSON-LD in the Linked Art or the graph profile), the job that
+renders it in a query process, and the ``Link`` header naming every alternative."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .jobs import EntityJob
+from .linkedart import EXTENSION_PATH, extension_context
+from .negotiation import (
+    GRAPH_FORMATS,
+    GRAPH_PROFILE,
+    LINKED_ART_PROFILE,
+    NotAcceptable,
+    accepts_html,
+    negotiate,
+    preferred_profile,
+)
+from .settings import EndpointSettings
+from .web import here, iri_path, text_error, ui_lang
+
+__all__ = ["EntityRequest", "entity_request"]
+
+
+@dataclass(frozen=True)
+class EntityRequest:
+    """What a request for an entity asks a query process for."""
+
+    job: EntityJob
+    variant: str
+    """The representation, as the snapshot's validators (``ETag``) name it."""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def entity_request(request: Request, settings: EndpointSettings) -> EntityRequest | Response:
+    """The job answering a request under the base IRI's path, or the answer itself when no
+    query is needed (the Linked Art extension context, an error)."""
+    path = request.url.path
+    base_path = settings.base_path
+    if not path.startswith(base_path):
+        return text_error(404, f"nothing is served at {path}")
+    if path == base_path + EXTENSION_PATH:
+        return Response(
+            json.dumps(extension_context(), indent=2),
+            media_type="application/ld+json",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+    iri = settings.base_iri + iri_path(request.scope)[len(base_path) :]
+    try:
+        NamedNode(iri)
+    except ValueError:  # "%ZZ", a raw ">" or space: no IRI Museion mints looks like that
+        return text_error(404, f"nothing is served at {path}: <{iri}> is not a valid IRI")
+    try:
+        representation = _representation(request)
+    except NotAcceptable as exc:
+        return text_error(406, str(exc))
+    job = EntityJob(
+        iri,
+        representation,
+        "/sparql",
+        lang=ui_lang(request),
+        here=here(request),
+        view=request.query_params.get("view", ""),
+    )
+    variant = f"entity {representation}"
+    if representation == "html":  # each language is its own page
+        variant += f" {ui_lang(request)} {job.view}"
+    link = _alternates(quote(path, safe="/%:@!$&'()*+,;=~"))
+    return EntityRequest(job, variant, {"Vary": "Accept", "Link": link})
+
+
+def _representation(request: Request) -> str:
+    accept = request.headers.get("accept")
+    format_param = request.query_params.get("format")
+    if format_param in (None, "html") and (format_param == "html" or accepts_html(accept)):
+        return "html"
+    fmt = negotiate(accept, GRAPH_FORMATS[:4], format_param)
+    return _linked_art_profile(request) if fmt.name == "jsonld" else fmt.name
+
+
+def _linked_art_profile(request: Request) -> str:
+    """Which JSON-LD document an entity's IRI answers: the Linked Art API document (the
+    default), or the graph profile — asked for by ``Accept``'s ``profile`` or by ``?profile=graph``
+    (a link can carry no header)."""
+    wanted = request.query_params.get("profile")
+    if wanted in ("graph", GRAPH_PROFILE):
+        return "linked-art-graph"
+    if wanted in ("linked-art", LINKED_ART_PROFILE):
+        return "linked-art"
+    offered = (LINKED_ART_PROFILE, GRAPH_PROFILE)
+    chosen = preferred_profile(request.headers.get("accept"), "application/ld+json", offered)
+    return "linked-art-graph" if chosen == GRAPH_PROFILE else "linked-art"
+
+
+def _alternates(path: str) -> str:
+    """The ``Link`` header of an entity's answers: every representation, both JSON-LD
+    profiles named (RFC 8288 ``profile`` and ``type`` target attributes)."""
+    links = [
+        f'<{path}>; rel="alternate"; type="text/html"',
+        f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
+        f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
+    ]
+    for query, profile in (("", LINKED_ART_PROFILE), ("&profile=graph", GRAPH_PROFILE)):
+        links.append(
+            f'<{path}?format=jsonld{query}>; rel="alternate"; type="application/ld+json"; '
+            f'profile="{profile}"'
+        )
+    return ", ".join(links)

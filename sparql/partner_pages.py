@@ -1,0 +1,127 @@
+"""The partners' pages: ``/sources/`` lists the partners, ``/sources/NAME`` serves the report
+a harvest run wrote (HTML with the site's header, or JSON), with the upload form for a partner
+that uploads its files."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from html import escape
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from . import i18n
+from .negotiation import accepts_html
+from .pages import templates
+from .settings import EndpointSettings
+from .uploads import UploadViews, upload_form
+from .web import here, text_error, ui_lang
+
+__all__ = ["partner_page"]
+
+SOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def partner_page(
+    request: Request, settings: EndpointSettings, uploads: UploadViews | None
+) -> Response:
+    """Partner reports (``/sources/NAME``, HTML or JSON), written by each harvest run."""
+    folder = settings.reports_dir
+    name = request.path_params.get("name", "")
+    if folder is None or (not folder.is_dir() and not settings.upload_sources):
+        return text_error(404, "no partner reports are published here")
+    if not name:
+        return HTMLResponse(
+            i18n.render(
+                templates().get_template("partners.html"),
+                ui_lang(request),
+                here(request),
+                nav="partners",
+                title=settings.title,
+                base_path=settings.base_path,
+                partners=_partner_reports(folder, settings.upload_sources),
+            )
+        )
+    if not SOURCE_NAME.match(name):
+        return text_error(404, f"there is no source named {name!r}")
+    wants_json = request.query_params.get("format") == "json" or (
+        "application/json" in request.headers.get("accept", "")
+        and not accepts_html(request.headers.get("accept"))
+    )
+    path = folder / f"{name}.{'json' if wants_json else 'html'}"
+    suffixes = None if wants_json or not uploads else uploads.accepts(name)
+    if not path.is_file() and suffixes is None:
+        return text_error(404, f"there is no report for a source named {name!r}")
+    if wants_json:
+        return Response(
+            path.read_bytes(), media_type="application/json", headers={"Vary": "Accept"}
+        )
+    return _report_page(request, settings, name, path, suffixes)
+
+
+def _report_page(
+    request: Request,
+    settings: EndpointSettings,
+    name: str,
+    path: Path,
+    suffixes: tuple[str, ...] | None,
+) -> Response:
+    if path.is_file():
+        page = path.read_text(encoding="utf-8")
+    else:  # a partner that only uploads, before its first upload
+        page = (
+            f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"
+            f"</title></head><body><h1>{escape(name)}</h1><p>Nothing harvested yet.</p>"
+            "</body></html>"
+        )
+    if suffixes is not None:  # the partner's page carries its upload form
+        at = page.find("</h1>")
+        at = at + len("</h1>") if at >= 0 else 0
+        page = page[:at] + upload_form(name, suffixes) + page[at:]
+    header = i18n.render(
+        templates().get_template("_site_header.html"),
+        ui_lang(request),
+        here(request),
+        nav="partners",
+        title=settings.title,
+    )
+    return HTMLResponse(_with_site_header(page, header), headers={"Vary": "Accept"})
+
+
+def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Each partner report's source name and partner label, for the partners page (and the
+    sources that take uploads but have no report yet)."""
+    out = []
+    reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    for name in sorted(set(upload_sources) - {p.stem for p in reports}):
+        out.append({"source": name, "partner": name, "status": "", "ended": ""})
+    for path in reports:
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            report = {}
+        run = report.get("run") if isinstance(report.get("run"), dict) else {}
+        out.append(
+            {
+                "source": path.stem,
+                "partner": str(report.get("partner") or path.stem),
+                "status": str((run or {}).get("status") or ""),
+                "ended": str((run or {}).get("ended") or ""),
+            }
+        )
+    return out
+
+
+def _with_site_header(report: str, header: str) -> str:
+    """A partner report (a self-contained page a harvest run wrote, in English) served with
+    the site's header, icon and stylesheet, so it keeps the navigation of every other page."""
+    head = (
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        '<link rel="stylesheet" href="/static/museion.css"></head>'
+    )
+    report = report.replace("</head>", head, 1)
+    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
+    return report.replace("</body>", "</div></body>", 1)
