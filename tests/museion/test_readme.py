@@ -189,7 +189,7 @@ def parse_command(tokens: list[str]) -> tuple[tuple[str, ...], list[str], list[s
 
 def command_lines(text: str) -> Iterator[list[str]]:
     """The tokens of every ``museion ...`` the README shows: code spans and shell blocks."""
-    starts = re.compile(r"^(?:\.venv/bin/)?museion\s")
+    starts = re.compile(r"^(?:\.venv/bin/)?museion\s+[a-zA-Z\[-]")  # not `museion → ...`
     for span in re.findall(r"(?<!`)`([^`]+)`(?!`)", re.sub(r"```.*?```", "", text, flags=re.S)):
         span = " ".join(span.split())
         if starts.match(span):
@@ -298,3 +298,14 @@ def test_the_readme_import_graph_is_the_codes() -> None:
     ).stdout.strip()
     section = dict(by_heading(readme()))["## Architecture"]
     assert printed in section, "regenerate it: python scripts/import_graph.py --write"
+    edges = {
+        package: [] if "(nothing" in used else used.split(", ")
+        for package, used in re.findall(r"^(\w+) +→ (.+)$", printed, flags=re.MULTILINE)
+    }
+    assert edges["museion_core"] == [], "museion_core is the leaf"
+    assert not [p for p, used in edges.items() if "museion" in used], "no stage imports the shell"
+    done: list[str] = []
+    while len(done) < len(edges):  # a topological order exists: the graph has no cycle
+        ready = [p for p in edges if p not in done and set(edges[p]) <= set(done)]
+        assert ready, f"a cycle among {sorted(set(edges) - set(done))}"
+        done += ready
