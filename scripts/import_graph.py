@@ -74,4 +74,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--write"]:
         write()
     else:
-        print(render())  # noqa: T201
+        print(render())

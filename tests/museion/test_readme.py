@@ -19,6 +19,7 @@ from typing import Any
 import click
 import pytest
 from pydantic import BaseModel
+from pyoxigraph import QuerySolutions, QueryTriples
 
 import harvesters
 import sparql
@@ -190,8 +191,8 @@ def parse_command(tokens: list[str]) -> tuple[tuple[str, ...], list[str], list[s
 def command_lines(text: str) -> Iterator[list[str]]:
     """The tokens of every ``museion ...`` the README shows: code spans and shell blocks."""
     starts = re.compile(r"^(?:\.venv/bin/)?museion\s+[a-zA-Z\[-]")  # not `museion → ...`
-    for span in re.findall(r"(?<!`)`([^`]+)`(?!`)", re.sub(r"```.*?```", "", text, flags=re.S)):
-        span = " ".join(span.split())
+    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    for span in re.findall(r"(?<!`)`([^`]+)`(?!`)", prose):
         if starts.match(span):
             yield span.split()[1:]
     for block in fenced(text, "sh"):
@@ -246,9 +247,9 @@ def test_every_command_and_option_is_in_the_command_table() -> None:
         assert path in documented, f"`museion {' '.join(path)}` is not in the command table"
         for spellings in options(command):
             assert spellings & documented[path], f"{' '.join(path)}: {spellings} undocumented"
-    named = {option for tokens in command_lines(readme()) for option in parse_command(tokens)[1]}
+    shown = {option for tokens in command_lines(readme()) for option in parse_command(tokens)[1]}
     for spellings in options(main):
-        assert spellings & named, f"museion's {spellings} is not documented"
+        assert spellings & shown, f"museion's {spellings} is not documented"
 
 
 # --- the example queries -----------------------------------------------------------------------
@@ -273,8 +274,8 @@ def example_queries(text: str) -> dict[str, str]:
     folder = ROOT / "sparql" / "queries"
     for name in sorted(set(re.findall(r"\b(\d\d-[a-z0-9-]+)\.rq\b", text))):
         assert (folder / f"{name}.rq").is_file(), f"the README names {name}.rq, which is missing"
-    for path in sorted(folder.glob("*.rq")):
-        found[path.name] = path.read_text(encoding="utf-8")
+    for file in sorted(folder.glob("*.rq")):
+        found[file.name] = file.read_text(encoding="utf-8")
     return found
 
 
@@ -282,8 +283,9 @@ def test_every_example_query_answers_on_the_demo(demo_store: Store) -> None:
     queries = example_queries(readme())
     assert len(queries) >= 10
     for name, query in queries.items():
-        rows = list(demo_store.query(query, prefixes=sparql.PREFIXES))  # type: ignore[call-overload]
-        assert rows, f"{name} answers nothing on the demo"
+        result = demo_store.query(query, prefixes=sparql.PREFIXES)
+        assert isinstance(result, QuerySolutions | QueryTriples), name
+        assert list(result), f"{name} answers nothing on the demo"
 
 
 # --- the architecture ----------------------------------------------------------------------------
