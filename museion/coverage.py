@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntFlag
 
 from lxml import etree
@@ -79,6 +79,10 @@ OBJECT_ID = (
 standard's order, each read off the mapped record as a coverage flag."""
 
 
+_Objects = Callable[[object, NamedNode], list[object]]
+"""The objects of a node's statements with one predicate, within one record's quads."""
+
+
 def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
     links: dict[tuple[object, NamedNode], list[object]] = defaultdict(list)
     for quad in quads:
@@ -87,12 +91,26 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
     def objects(node: object, predicate: NamedNode) -> list[object]:
         return links.get((node, predicate), [])
 
-    flags = Coverage(0)
+    flags = _production_flags(objects, subject) | _description_flags(objects, subject)
     if any(
         CRM.E33_E41_Linguistic_Appellation in objects(name, RDF.type)
         for name in objects(subject, CRM.P1_is_identified_by)
     ):
         flags |= Coverage.TITLE
+    if objects(subject, CRM.P43_has_dimension):
+        flags |= Coverage.DIMENSIONS
+    if objects(subject, CRM.P138i_has_representation):
+        flags |= Coverage.IMAGE
+    if objects(subject, CRM.P2_has_type):
+        flags |= Coverage.TYPE
+    if objects(subject, CRM.P65_shows_visual_item):
+        flags |= Coverage.SUBJECT
+    return int(flags)
+
+
+def _production_flags(objects: _Objects, subject: NamedNode) -> Coverage:
+    """Date and maker: from the production, its parts and its attributions."""
+    flags = Coverage(0)
     actors: list[object] = []
     for production in objects(subject, CRM.P108i_was_produced_by):
         for span in objects(production, CRM.P4_has_time_span):
@@ -110,10 +128,12 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         flags |= Coverage.CREATOR
         if any(objects(actor, LA.equivalent) for actor in actors):
             flags |= Coverage.CREATOR_AUTHORITY
-    if objects(subject, CRM.P43_has_dimension):
-        flags |= Coverage.DIMENSIONS
-    if objects(subject, CRM.P138i_has_representation):
-        flags |= Coverage.IMAGE
+    return flags
+
+
+def _description_flags(objects: _Objects, subject: NamedNode) -> Coverage:
+    """Rights, materials, inscriptions and features: structured, or as typed statements."""
+    flags = Coverage(0)
     statement_types = {
         kind
         for statement in objects(subject, CRM.P67i_is_referred_to_by)
@@ -121,8 +141,6 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
     }
     if AAT.RIGHTS_STATEMENT in statement_types:
         flags |= Coverage.RIGHTS
-    if objects(subject, CRM.P2_has_type):
-        flags |= Coverage.TYPE
     techniques = [
         t
         for production in objects(subject, CRM.P108i_was_produced_by)
@@ -138,9 +156,7 @@ def coverage_flags(subject: NamedNode, quads: Iterable[Quad]) -> int:
         flags |= Coverage.INSCRIPTIONS
     if AAT.PHYSICAL_STATEMENT in statement_types:
         flags |= Coverage.FEATURES
-    if objects(subject, CRM.P65_shows_visual_item):
-        flags |= Coverage.SUBJECT
-    return int(flags)
+    return flags
 
 
 def payload_fields(media_type: str, payload: bytes) -> set[str]:
