@@ -205,8 +205,18 @@ def _header_score(header: str, words: set[str]) -> int:
 def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[Column]]:
     """Field → column, best first by header score, each column used once; and the columns
     left over."""
-    fields, _ = _vocabulary()
     columns = _columns(rows)
+    placed = _by_headers(columns)
+    _by_values(columns, placed)
+    if "accession_number" not in placed:
+        _identifier(columns, len(rows), placed)
+    used = {column.name for column in placed.values()}
+    return placed, [c for c in columns if c.name not in used]
+
+
+def _by_headers(columns: list[Column]) -> dict[str, Column]:
+    """The fields whose header words a column's name has and whose kind its values fit."""
+    fields, _ = _vocabulary()
     candidates: list[tuple[int, int, str, Column]] = []
     for order, column in enumerate(columns):
         if not column.texts:
@@ -221,7 +231,13 @@ def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[C
         if name not in placed and column.name not in used:
             placed[name] = column
             used.add(column.name)
-    for column in columns:  # by values alone: URLs and measurements say what they are
+    return placed
+
+
+def _by_values(columns: list[Column], placed: dict[str, Column]) -> None:
+    """Place the columns left by their values alone: URLs and measurements say what they are."""
+    used = {column.name for column in placed.values()}
+    for column in columns:
         if column.name in used or not column.texts:
             continue
         for name, kind in (("image", "image"), ("web_page", "url"), ("dimensions", "dimensions")):
@@ -230,18 +246,17 @@ def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[C
                 placed[name] = column
                 used.add(column.name)
                 break
-    if "accession_number" not in placed:
-        for column in columns:
-            texts = column.texts
-            if (
-                column.name not in used
-                and len(texts) == len(rows)
-                and len(set(texts)) == len(texts)
-            ):
-                placed["accession_number"] = column
-                used.add(column.name)
-                break
-    return placed, [c for c in columns if c.name not in used]
+
+
+def _identifier(columns: list[Column], rows: int, placed: dict[str, Column]) -> None:
+    """No header names the identifier: the first column left with a different value in
+    every record is taken for it."""
+    used = {column.name for column in placed.values()}
+    for column in columns:
+        texts = column.texts
+        if column.name not in used and len(texts) == rows and len(set(texts)) == len(texts):
+            placed["accession_number"] = column
+            return
 
 
 def _language(columns: Iterable[Column]) -> str | None:
@@ -272,6 +287,21 @@ def _example(column: Column) -> str:
     return f"{len(texts)}/{len(column.values)} filled, e.g. {sample!r}"
 
 
+_SIMPLE = {
+    "title": "titles",
+    "credit_line": "credit_line",
+    "rights": "rights",
+    "provenance": "provenance",
+    "inscription": "inscription",
+    "distinguishing_features": "distinguishing_features",
+    "description": "description",
+    "web_page": "web_pages",
+    "image": "images",
+    "collection": "collections",
+}
+"""Fields drafted as ``key = "column"``: draft field → mapping key."""
+
+
 def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Column]) -> str:
     """The drafted mapping as commented TOML; every placed line says which column and why."""
     rows = len(next(iter(placed.values())).values) if placed else 0
@@ -291,24 +321,29 @@ def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Col
     def line(key: str, value: str, column: Column) -> None:
         lines.append(f"{key} = {value}   # {_example(column)}")
 
+    _texts(lines, placed, unplaced, line)
+    _terms(lines, placed, line)
+    _dimensions(lines, placed, line)
+    _production(lines, placed, line)
+    if "acquisition_date" in placed:
+        lines += ["", "[object.acquisition]"]
+        line("date", _q(placed["acquisition_date"].name), placed["acquisition_date"])
+    if unplaced:
+        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
+        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
+    return "\n".join(lines) + "\n"
+
+
+def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], line: Any) -> None:
+    """The identifier and the fields read as they are; a second title column (another
+    language) joins the first, and leaves ``unplaced``."""
     ident = placed.get("accession_number")
     if ident is None:
         lines.append('# id = "..."   # no column has a value in every record, each different')
     else:
         line("id", _q(ident.name), ident)
         line("accession_number", _q(ident.name), ident)
-    simple = {
-        "title": "titles",
-        "credit_line": "credit_line",
-        "rights": "rights",
-        "provenance": "provenance",
-        "inscription": "inscription",
-        "distinguishing_features": "distinguishing_features",
-        "description": "description",
-        "web_page": "web_pages",
-        "image": "images",
-        "collection": "collections",
-    }
+    simple = dict(_SIMPLE)
     for column in _other_titles(placed, unplaced):
         language = "ar" if _share(column.texts, _is_arabic) > 0.5 else ""
         lines.append(
@@ -320,6 +355,10 @@ def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Col
     for field_name, key in simple.items():
         if field_name in placed:
             line(key, _q(placed[field_name].name), placed[field_name])
+
+
+def _terms(lines: list[str], placed: dict[str, Column], line: Any) -> None:
+    """The fields whose values go through a vocabulary: type, materials, subject."""
     if "object_type" in placed:
         column = placed["object_type"]
         line("classification", f'{{ path = {_q(column.name)}, vocab = "object_type" }}', column)
@@ -334,15 +373,6 @@ def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Col
         lines += ["", "[object.subjects]"]
         line("label", _q(placed["subject"].name), placed["subject"])
         lines.append('vocab = "subject"')
-    _dimensions(lines, placed, line)
-    _production(lines, placed, line)
-    if "acquisition_date" in placed:
-        lines += ["", "[object.acquisition]"]
-        line("date", _q(placed["acquisition_date"].name), placed["acquisition_date"])
-    if unplaced:
-        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
-        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
-    return "\n".join(lines) + "\n"
 
 
 def _is_arabic(text: str) -> bool:

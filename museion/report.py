@@ -37,22 +37,8 @@ _APPLIED = (RunStatus.APPLIED, RunStatus.PUBLISHED)
 def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
     summary = HarvestSummary.of_run(source.name, run)
     info = run.info()
-    applied = summary.status in _APPLIED
-    kinds, flags, fields = _source_as_left(source, index, run, applied)
+    kinds, flags, fields = _source_as_left(source, index, run, summary.status in _APPLIED)
     objects = [local_id for local_id, kind in kinds.items() if kind == "object"]
-    coverage = [
-        {"field": label, "records": n, "share": round(n / len(objects), 4) if objects else 0.0}
-        for bit, label in REPORTED
-        for n in [sum(1 for i in objects if flags[i] & bit)]
-    ]
-    undated = sum(1 for i in objects if flags[i] & Coverage.DATE_TEXT_ONLY)
-    previous = [
-        r
-        for r in index.runs(source.name)
-        if r.status == RunStatus.PUBLISHED and r.run_id < run.run_id
-    ]
-    removed = run.removed()
-    added, changed = run.staged_ids("new"), run.staged_ids("changed")
     return {
         "source": source.name,
         "partner": source.partner.label,
@@ -66,21 +52,12 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             "reason": summary.reason,
             "remap": bool(info.get("remap")),
         },
-        "counts": {
-            "read": summary.read,
-            "new": summary.new,
-            "changed": summary.changed,
-            "unchanged": summary.unchanged,
-            "deleted": summary.deleted,
-            "quarantined": summary.rejected,
-            "records_before": summary.records_before,
-            "records_after": summary.records_after,
-        },
+        "counts": _counts(summary),
         "quarantined": [
             {"record": local_id, "origin": origin, "reason": reason}
             for origin, local_id, reason, _ in run.quarantined()
         ],
-        "coverage": {"objects": len(objects), "fields": coverage, "dates_not_understood": undated},
+        "coverage": _coverage(objects, flags),
         "object_id": object_id_completeness(objects, flags),
         "local_terms": [
             {"scheme": s, "label": label, "records": n} for s, label, n in run.local_terms()
@@ -90,29 +67,69 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         ],
         "warnings": [{"text": text, "count": n} for text, n in run.warnings()[:50]],
         "unused_fields": _unused_fields(source, fields),
-        "diff": {
-            "against": previous[-1].run_id if previous else None,
-            "added": added[:LISTED],
-            "added_count": len(added),
-            "changed": changed[:LISTED],
-            "changed_count": len(changed),
-            "removed": [{"record": i, "reason": r} for i, r in removed[:LISTED]],
-            "removed_count": len(removed),
-        },
-        "history": [
-            {
-                "run": r.run_id,
-                "started": r.started,
-                "status": r.status,
-                "records": r.counts.get("records_after", 0),
-                "new": r.counts.get("new", 0),
-                "changed": r.counts.get("changed", 0),
-                "deleted": r.counts.get("deleted", 0),
-                "quarantined": r.counts.get("quarantined", 0),
-            }
-            for r in index.runs(source.name)
-        ],
+        "diff": _diff(source, index, run),
+        "history": _history(source, index),
     }
+
+
+def _counts(summary: HarvestSummary) -> dict[str, int]:
+    return {
+        "read": summary.read,
+        "new": summary.new,
+        "changed": summary.changed,
+        "unchanged": summary.unchanged,
+        "deleted": summary.deleted,
+        "quarantined": summary.rejected,
+        "records_before": summary.records_before,
+        "records_after": summary.records_after,
+    }
+
+
+def _coverage(objects: list[str], flags: dict[str, int]) -> dict[str, Any]:
+    """The share of objects that give each reported field, and the dates read as text only."""
+    fields = [
+        {"field": label, "records": n, "share": round(n / len(objects), 4) if objects else 0.0}
+        for bit, label in REPORTED
+        for n in [sum(1 for i in objects if flags[i] & bit)]
+    ]
+    undated = sum(1 for i in objects if flags[i] & Coverage.DATE_TEXT_ONLY)
+    return {"objects": len(objects), "fields": fields, "dates_not_understood": undated}
+
+
+def _diff(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
+    """What the run adds, changes and removes, against the last run published before it."""
+    previous = [
+        r
+        for r in index.runs(source.name)
+        if r.status == RunStatus.PUBLISHED and r.run_id < run.run_id
+    ]
+    removed = run.removed()
+    added, changed = run.staged_ids("new"), run.staged_ids("changed")
+    return {
+        "against": previous[-1].run_id if previous else None,
+        "added": added[:LISTED],
+        "added_count": len(added),
+        "changed": changed[:LISTED],
+        "changed_count": len(changed),
+        "removed": [{"record": i, "reason": r} for i, r in removed[:LISTED]],
+        "removed_count": len(removed),
+    }
+
+
+def _history(source: SourceConfig, index: RecordIndex) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": r.run_id,
+            "started": r.started,
+            "status": r.status,
+            "records": r.counts.get("records_after", 0),
+            "new": r.counts.get("new", 0),
+            "changed": r.counts.get("changed", 0),
+            "deleted": r.counts.get("deleted", 0),
+            "quarantined": r.counts.get("quarantined", 0),
+        }
+        for r in index.runs(source.name)
+    ]
 
 
 def object_id_completeness(objects: list[str], flags: dict[str, int]) -> dict[str, Any]:

@@ -1,0 +1,69 @@
+"""``museion mapping``: draft a mapping for a partner's file, or write the sheet template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..console import err
+from ..drafting import draft_mapping
+from ..sheet_template import template_bytes
+from .common import reports_errors
+
+__all__ = ["mapping"]
+
+
+@click.group()
+def mapping() -> None:
+    """Draft a mapping for a partner's file, or write the spreadsheet template."""
+
+
+def _sheet(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+@mapping.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--sheet", help="The sheet to read: its name or number (default: the first).")
+@click.option(
+    "--header-row",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="The row that names the columns, as the spreadsheet numbers it.",
+)
+@click.option("--name", help="The mapping's name (default: from the file's name).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the mapping to this file (default: print it).",
+)
+@reports_errors
+def draft(
+    file: Path, sheet: str | None, header_row: int, name: str | None, output: Path | None
+) -> None:
+    """Draft a commented TOML mapping for FILE (xlsx, xls, ods, csv, tsv, json) from its
+    headers and values; columns it cannot place are listed as comments."""
+    drafted = draft_mapping(file, name=name, sheet=_sheet(sheet), header_row=header_row)
+    if output is None:
+        click.echo(drafted.text, nl=False)
+    else:
+        output.write_text(drafted.text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    err.print(
+        f"{drafted.rows} records profiled: {len(drafted.placed)} columns placed, "
+        f"{len(drafted.unplaced)} not placed"
+        + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
+    )
+
+
+@mapping.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def template(out: Path) -> None:
+    """Write the spreadsheet template (xlsx, header notes in English, French and Arabic) that
+    the shipped `template` mapping reads without any editing."""
+    out.write_bytes(template_bytes())
+    err.print(f'wrote {out}: fill one row per object, then use mapping = "template"')

@@ -1,0 +1,194 @@
+"""Commands that read the published data: query, search, stats; and the ones that rebuild
+what is derived from it: reindex, reconcile."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+import search
+import sparql
+from museion_core.errors import MuseionError
+from reconcile import match, read_entities
+from reconcile.review import review_json, review_toml
+
+from ..config import Config
+from ..console import err, out, print_results
+from ..pipeline import Pipeline
+from ..report import source_counts
+from ..search_output import print_search
+from ..workspace import Workspace
+from .common import State, reports_errors
+
+__all__ = ["query", "reconcile", "reindex", "search_command", "stats"]
+
+STATS_COLUMNS = ("source", "partner", "records", "objects", "persons", "triples", "quarantined")
+
+
+def _query_text(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    if text.startswith("@"):
+        return Path(text[1:]).read_text(encoding="utf-8")
+    return text
+
+
+@click.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+    default="table",
+    show_default=True,
+    help="How to print the results.",
+)
+@click.pass_obj
+@reports_errors
+def query(state: State, query: str, fmt: str) -> None:
+    """Run a SPARQL QUERY over all graphs ('-' reads it from stdin, '@FILE' from a file).
+
+    Common prefixes (crm:, la:, aat:, rdfs:, ...) may be used without declaring them.
+    """
+    config = state.config()
+    store = Workspace(config.data_dir).open_published()
+    print_results(store.query(_query_text(query), prefixes=sparql.PREFIXES), fmt)
+
+
+@click.command("search")
+@click.argument("text", metavar="QUERY", default="")
+@click.option("--partner", help="Only objects this partner lends (its label or source name).")
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Filter: partner, maker, type, material, place, date=1900..1950, has_image=yes, "
+    "longest_side_cm<=100 (repeatable; values of one key are alternatives).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(0, search.MAX_LIMIT),
+    default=20,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(0, search.MAX_OFFSET),
+    default=0,
+    show_default=True,
+    help="Hits to skip (the next page: --offset 20).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the hits and facets.",
+)
+@click.pass_obj
+@reports_errors
+def search_command(  # noqa: PLR0917
+    state: State,
+    text: str,
+    partner: str | None,
+    facets: tuple[str, ...],
+    limit: int,
+    offset: int,
+    fmt: str,
+) -> None:
+    """Full-text and faceted search over the published objects (every word must match)."""
+    config = state.config()
+    request = search.parse_facets(
+        list(facets), partner=partner, text=text, limit=limit, offset=offset
+    )
+    result = search.Searcher(Workspace(config.data_dir).published_dir).search(request)
+    print_search(result, fmt)
+
+
+@click.command()
+@click.pass_obj
+@reports_errors
+def reindex(state: State) -> None:
+    """Rebuild the search index of the published snapshot (normally built at every publish)."""
+    config = state.config()
+    workspace = Workspace(config.data_dir)
+    with workspace.lock():
+        snapshot = workspace.published_path()
+        if snapshot is None:
+            raise MuseionError("nothing is published yet; run `museion harvest` first")
+        count = search.build_snapshot_index(snapshot, config.base_iri)
+    err.print(f"indexed {count} objects of snapshot {snapshot.name}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@reports_errors
+def stats(state: State, as_json: bool) -> None:
+    """Records, objects, persons, triples and quarantined records per source."""
+    config = state.config()
+    store = Workspace(config.data_dir).open_published()
+    counts = source_counts(store, config)
+    if as_json:
+        click.echo(json.dumps({"sources": counts, "quads": len(store)}, indent=2))
+        return
+    table = Table(*STATS_COLUMNS, header_style="bold")
+    for row in counts:
+        table.add_row(*(str(row[k]) for k in STATS_COLUMNS))
+    out.print(table)
+
+
+@click.command()
+@click.option(
+    "--review",
+    is_flag=True,
+    help="List the uncertain pairs with their evidence (changes nothing).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --review: print JSON.")
+@click.pass_obj
+@reports_errors
+def reconcile(state: State, review: bool, as_json: bool) -> None:
+    """Reconcile persons, groups and places across partners, and publish.
+
+    With --review, print the pairs scored just below and above the threshold as blocks to
+    paste into the overrides file ([reconciliation] overrides).
+    """
+    config = state.config()
+    if review:
+        _review(config, as_json)
+        return
+    report = Pipeline(config).reconcile()
+    aggregates = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.aggregates.items()))
+    links = ", ".join(f"{n} by {method}" for method, n in sorted(report.links.items()))
+    err.print(
+        f"reconciled {report.entities} partner entities into {aggregates or 'no aggregates'} "
+        f"({report.merged_clusters} joining several; links: {links or 'none'}; "
+        f"{report.uncertain} uncertain pairs: museion reconcile --review)"
+    )
+    if report.retired:
+        err.print(
+            "  retired ids: "
+            + ", ".join(f"{n} {status}" for status, n in sorted(report.retired.items()))
+        )
+    for iri in report.unknown_overrides:
+        err.print(f"  [yellow]overrides name an entity the store does not hold:[/] {escape(iri)}")
+
+
+def _review(config: Config, as_json: bool) -> None:
+    """Print the uncertain pairs no reviewed override decides yet (changes nothing)."""
+    store = Workspace(config.data_dir).open_published()
+    settings = config.reconciliation
+    entities = read_entities(store, config.base_iri, [s.name for s in config.sources])
+    matching = match(entities, settings.settings, settings.overrides, config.base_iri)
+    same, different = settings.overrides.resolve(config.base_iri)
+    decided = {frozenset((a, b)) for a, b, _ in same} | {frozenset(p) for p in different}
+    render = review_json if as_json else review_toml
+    click.echo(render(matching, settings.settings, config.base_iri, decided), nl=False)

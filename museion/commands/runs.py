@@ -1,0 +1,146 @@
+"""Commands that write runs: harvest, publish, remap, upload; and the partner reports of
+runs: report, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from museion_core.errors import ConfigError
+
+from ..console import emit_report, out, print_summary, progress
+from ..index import RecordIndex
+from ..pipeline import Pipeline
+from ..report import build_report, latest_run
+from ..uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
+from ..workspace import Workspace
+from .common import JOBS_OPTION, State, exit_with, report_options, reports_errors, run_harvest
+
+__all__ = ["check", "harvest", "publish", "remap", "report", "upload"]
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--record",
+    "records",
+    multiple=True,
+    metavar="ID",
+    help="Fetch only this record (its OAI-PMH identifier; repeatable) from SOURCE.",
+)
+@JOBS_OPTION
+@click.pass_obj
+@reports_errors
+def harvest(
+    state: State, sources: tuple[str, ...], records: tuple[str, ...], jobs: int | None
+) -> None:
+    """Harvest, map and load SOURCES (all by default); publish what passes its gates."""
+    exit_with(run_harvest(state.config(), sources, records, jobs))
+
+
+@click.command()
+@click.argument("source")
+@click.option("--force", is_flag=True, help="Publish the held run although it failed a gate.")
+@click.pass_obj
+@reports_errors
+def publish(state: State, source: str, force: bool) -> None:
+    """Publish SOURCE's held run (a person decided the gate was wrong)."""
+    summary = Pipeline(state.config()).publish_held(source, force=force)
+    print_summary(summary)
+
+
+@click.command()
+@click.argument("source")
+@JOBS_OPTION
+@click.pass_obj
+@reports_errors
+def remap(state: State, source: str, jobs: int | None) -> None:
+    """Rebuild SOURCE's graphs from the stored payloads (after a mapping change)."""
+    with progress() as update:
+        summary = Pipeline(state.config(), progress=update, jobs=jobs).remap(source)
+    print_summary(summary)
+    exit_with([summary])
+
+
+@click.command()
+@click.argument("source")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--stored", "upload_id", metavar="ID", help="Run an upload already stored (by id).")
+@click.pass_obj
+@reports_errors
+def upload(state: State, source: str, files: tuple[Path, ...], upload_id: str | None) -> None:
+    """Take FILES as a partner's upload to SOURCE: keep them by checksum, harvest them as a
+    run (waiting for another writer to finish), and publish or hold it."""
+    config = state.config()
+    kind = config.source(source).kind
+    if kind not in UPLOAD_KINDS:
+        raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to files or rdf")
+    if upload_id is None:
+        upload_id = _receive(config.data_dir, source, kind, files)
+    summary = run_upload(config, source, upload_id)
+    print_summary(summary)
+    out.print(f"upload {upload_id}: {upload_store(config.data_dir).folder(source, upload_id)}")
+    exit_with([summary])
+
+
+def _receive(data_dir: Path, source: str, kind: str, files: tuple[Path, ...]) -> str:
+    """Keep FILES as a new upload (after checking the source's kind reads them): its id."""
+    if not files:
+        raise ConfigError("give the FILES to upload (or --stored ID)")
+    suffixes = accepted_suffixes(kind)
+    for path in files:
+        if path.suffix.lower() not in suffixes:
+            raise ConfigError(f"{path}: a {kind} source reads {', '.join(suffixes)} files")
+    handles = [path.open("rb") for path in files]
+    try:
+        return upload_store(data_dir).receive(
+            source, zip([p.name for p in files], handles, strict=True)
+        )
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+@click.command()
+@click.argument("source")
+@report_options
+@click.option("--run", "run_id", help="Report this run instead of the latest.")
+@click.pass_obj
+@reports_errors
+def report(
+    state: State, source: str, as_json: bool, html_file: Path | None, run_id: str | None
+) -> None:
+    """What became of SOURCE's records in its latest run (or --run RUN)."""
+    config = state.config()
+    chosen = config.source(source)
+    workspace = Workspace(config.data_dir)
+    index = RecordIndex(workspace.index_path)
+    run = latest_run(workspace.run_dirs(source), run_id, source)
+    try:
+        data = build_report(chosen, index, run)
+    finally:
+        run.close()
+        index.close()
+    emit_report(data, as_json, html_file)
+
+
+@click.command()
+@click.argument("source")
+@report_options
+@click.pass_obj
+@reports_errors
+def check(state: State, source: str, as_json: bool, html_file: Path | None) -> None:
+    """Dry run: harvest, map and validate SOURCE, and report the diff against what is
+    published — changing nothing."""
+    config = state.config()
+    pipeline = Pipeline(config)
+    with progress() as update:
+        pipeline.progress = update
+        with pipeline.check(source) as (_, run):
+            index = RecordIndex(pipeline.workspace.index_path)
+            try:
+                data = build_report(config.source(source), index, run)
+            finally:
+                index.close()
+    emit_report(data, as_json, html_file)
