@@ -22,6 +22,7 @@ from rich.table import Table
 import search
 import sparql
 from museion_core.errors import ConfigError, MuseionError
+from publish import RecordIndex, RunStatus, Workspace
 from reconcile import match, read_entities
 from reconcile.review import review_json, review_toml
 from sparql.checklists import plan
@@ -30,15 +31,12 @@ from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress
 from .demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from .drafting import draft_mapping
-from .index import RecordIndex
 from .pipeline import HarvestSummary, Pipeline, SourcesFailedError
 from .report import build_report, latest_run, source_counts
-from .runs import RunStatus
 from .search_output import print_search
 from .serving import endpoint_settings, is_public_host
 from .sheet_template import template_bytes
 from .uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
-from .workspace import Workspace
 
 __all__ = ["main"]
 

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -26,24 +25,32 @@ from typing import Any
 import harvesters
 from harvesters import SourceRecord
 from museion_core.errors import ConfigError, HarvestError, MuseionError
+from publish import (
+    HarvestSummary,
+    Partner,
+    Progress,
+    PublishSettings,
+    RecordIndex,
+    Run,
+    RunStatus,
+    SourceSettings,
+    Workspace,
+    apply_run,
+    meta_graph,
+    new_id,
+    now,
+    run_row,
+    stage,
+)
 from reconcile import ReconcileReport, reconcile
 from store import Store
 
-from .apply import apply_run, now, run_row
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
-from .index import RecordIndex
 from .mapper import Mapper, default_jobs
-from .provenance import meta_graph
 from .report import build_report, render_html
-from .runs import Run, RunStatus
-from .stage import HarvestSummary, Progress, mapping_id, stage
-from .workspace import Workspace, new_id
 
-__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
-
-KEEP_RUNS = 3
-"""Finished run directories kept per source (held and resumable runs are always kept)."""
+__all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate", "publishing"]
 
 SOURCES_AT_ONCE = 8
 """Sources harvested at once when there is more than one job (their waits overlap)."""
@@ -54,6 +61,20 @@ RECONCILIATION_REGISTRY = "reconciliation.sqlite"
 
 _Staged = tuple[HarvestSummary, Path, dict[str, Any]]
 """A staged run: its summary, its directory and the harvester's checkpoint after it."""
+
+
+def publishing(source: SourceConfig) -> SourceSettings:
+    """What the writing stage (publish/) needs of a configured source."""
+    partner = source.partner
+    return SourceSettings(
+        name=source.name,
+        mapping=source.mapping,
+        mapping_name=source.mapping_name,
+        partner=Partner(
+            partner.label, partner.language, partner.homepage, tuple(partner.equivalent)
+        ),
+        language=source.language,
+    )
 
 
 @dataclass
@@ -72,6 +93,7 @@ class Pipeline:
         self.jobs = jobs or config.jobs or default_jobs()
         """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
         self.workspace = Workspace(config.data_dir, config.remote)
+        self.settings = PublishSettings(config.base_iri, config.batch_size)
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None
         """What the last reconciliation of this pipeline did."""
@@ -268,34 +290,23 @@ class Pipeline:
         complete: bool = True,
     ) -> HarvestSummary:
         return stage(
-            self.config,
-            source,
+            self.settings,
+            publishing(source),
             index,
             run,
             harvester,
+            mapper=mapper,
             checkpoint=lambda: dict(harvester.checkpoint),
             complete=complete and harvester.complete_snapshot,
             progress=self.progress,
-            batch_size=self.config.batch_size,
-            mapper=mapper,
         )
 
     def _resumable_run(self, source: SourceConfig) -> Run | None:
-        for directory in reversed(self.workspace.run_dirs(source.name)):
-            run = Run.open(directory)
-            if run.status == RunStatus.STAGING and run.info().get("mapping") == mapping_id(source):
-                return run
-            run.close()
-        return None
+        return self.workspace.resumable_run(source.name, publishing(source).mapping_id)
 
     def _new_run(self, source: SourceConfig, directory: Path | None = None) -> Run:
-        run_id = new_id()
-        return Run.create(
-            directory or self.workspace.runs_dir / source.name / run_id,
-            source=source.name,
-            mapping=mapping_id(source),
-            started=now(),
-        )
+        mapping = publishing(source).mapping_id
+        return self.workspace.new_run(source.name, mapping, now(), directory)
 
     def _judge(
         self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
@@ -311,10 +322,10 @@ class Pipeline:
             seconds=summary.seconds,
             reason=reason,
         )
-        self._supersede_held(source, keep=run)  # a newer run replaces any held one
+        self.workspace.supersede_held(source.name, keep=run)  # a newer run replaces any held one
         if reason is not None:
             run.set_info(status=RunStatus.HELD)
-            writer.index.record_run(run_row(source, run, RunStatus.HELD))
+            writer.index.record_run(run_row(source.name, run, RunStatus.HELD))
             summary.status, summary.reason = RunStatus.HELD, reason
             self._write_report(writer, source, run)
             return summary
@@ -342,24 +353,15 @@ class Pipeline:
         The batches written before the fault stay in the working store, consistent with the
         index, so the store and the runs after this one remain usable."""
         try:
-            apply_run(self.config, source, run, writer.store, writer.index)
+            apply_run(self.settings, publishing(source), run, writer.store, writer.index)
         except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
             cause = exc.cause if isinstance(exc, MuseionError) else f"{type(exc).__name__}: {exc}"
             when = "applying it again after an interruption" if again else "applying it"
             reason = f"the run could not be applied ({when}): {cause}"
             run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
-            writer.index.record_run(run_row(source, run, RunStatus.FAILED))
+            writer.index.record_run(run_row(source.name, run, RunStatus.FAILED))
             return reason
         return None
-
-    def _supersede_held(self, source: SourceConfig, keep: Run) -> None:
-        for directory in self.workspace.run_dirs(source.name):
-            if directory == keep.directory:
-                continue
-            run = Run.open(directory)
-            if run.status == RunStatus.HELD:
-                run.set_info(status=RunStatus.SUPERSEDED)
-            run.close()
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
@@ -371,10 +373,10 @@ class Pipeline:
         snapshot = self.workspace.publish(writer.store, self.config.base_iri)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
-            writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
+            writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
             self._write_report(writer, source, run)
             run.close()
-            self._prune_runs(source)
+            self.workspace.prune_runs(source.name)
         return snapshot
 
     def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
@@ -394,16 +396,6 @@ class Pipeline:
                 tmp = folder / f".{stem}.{suffix}.tmp"
                 tmp.write_text(text, encoding="utf-8")
                 os.replace(tmp, folder / f"{stem}.{suffix}")
-
-    def _prune_runs(self, source: SourceConfig) -> None:
-        finished = []
-        for directory in self.workspace.run_dirs(source.name):
-            run = Run.open(directory)
-            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED, RunStatus.FAILED):
-                finished.append(directory)
-            run.close()
-        for directory in finished[:-KEEP_RUNS]:
-            shutil.rmtree(directory, ignore_errors=True)
 
     # -- reconciliation -------------------------------------------------------------------
     def _reconcile(
@@ -494,15 +486,14 @@ class Pipeline:
                 for r, payload in writer.index.payloads(source.name)
             )
             summary = stage(
-                self.config,
-                source,
+                self.settings,
+                publishing(source),
                 writer.index,
                 run,
                 records,
+                mapper=mapper,
                 force=True,
                 progress=self.progress,
-                batch_size=self.config.batch_size,
-                mapper=mapper,
             )
             summary = self._judge(writer, source, run, summary)
             if summary.status == RunStatus.APPLIED:
