@@ -93,7 +93,8 @@ class Workspace:
                     if time.monotonic() >= deadline:
                         raise StoreError(
                             f"another museion process is writing to {self.data_dir}; "
-                            "wait for it to end"
+                            "wait for it to end",
+                            http_status=503,  # the endpoint's update: try again later
                         ) from None
                     time.sleep(0.5)
             try:
@@ -236,13 +237,12 @@ class Workspace:
         """Change the working store with ``change`` and publish it: the endpoint's SPARQL
         Update, through the lock and the publish path a harvest takes, so the two never
         interleave — an update waits (up to ``wait`` seconds) for a harvest to publish, and
-        a harvest for an update. The store is marked dirty while it changes, so an update
-        killed half-way (its time limit) is repaired like an interrupted harvest."""
+        a harvest started meanwhile finds the data directory locked. ``change`` must be one
+        transaction (``Store.update_named_graphs`` is), so it needs no dirty mark."""
         with self.lock(wait):
             store = self.open_writer()
             try:
-                with self.writing():
-                    change(store)
+                change(store)
                 return self.publish(store, base_iri, updated=datetime.now(UTC).isoformat())
             finally:
                 store.close()
