@@ -10,7 +10,6 @@ half-copied snapshot is removed. Queries read published snapshots only.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import sqlite3
@@ -27,54 +26,35 @@ from harvesters import SourceRecord
 from museion_core.errors import ConfigError, HarvestError, MuseionError
 from publish import (
     HarvestSummary,
-    Partner,
     Progress,
     PublishSettings,
     RecordIndex,
     Run,
     RunStatus,
-    SourceSettings,
     Workspace,
     apply_run,
-    meta_graph,
     new_id,
     now,
     run_row,
     stage,
 )
-from reconcile import ReconcileReport, reconcile
+from reconcile import ReconcileReport
 from store import Store
 
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
 from .mapper import Mapper, default_jobs
 from .report import build_report, render_html
+from .stages import publishing, reconcile_store
 
-__all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate", "publishing"]
+__all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
 
 SOURCES_AT_ONCE = 8
 """Sources harvested at once when there is more than one job (their waits overlap)."""
 
-RECONCILIATION_REGISTRY = "reconciliation.sqlite"
-"""The aggregate id registry, in the data directory (reconcile.registry)."""
-
 
 _Staged = tuple[HarvestSummary, Path, dict[str, Any]]
 """A staged run: its summary, its directory and the harvester's checkpoint after it."""
-
-
-def publishing(source: SourceConfig) -> SourceSettings:
-    """What the writing stage (publish/) needs of a configured source."""
-    partner = source.partner
-    return SourceSettings(
-        name=source.name,
-        mapping=source.mapping,
-        mapping_name=source.mapping_name,
-        partner=Partner(
-            partner.label, partner.language, partner.homepage, tuple(partner.equivalent)
-        ),
-        language=source.language,
-    )
 
 
 @dataclass
@@ -401,36 +381,13 @@ class Pipeline:
     def _reconcile(
         self, store: Store, *, force: bool = False, only_if_settings_changed: bool = False
     ) -> ReconcileReport | None:
-        """Aggregate entities for the same person, group or place across partners; part of
-        every publish whose runs changed what the partners say about persons, groups, places
-        or terms (or when the reconciliation settings or overrides changed), after the runs
-        are applied and before the snapshot is taken."""
-        settings = self.config.reconciliation
-        if not (settings.enabled or force):
-            return None
-        key = hashlib.sha256(
-            repr(
-                (
-                    settings.settings,
-                    settings.overrides,
-                    sorted(s.name for s in self.config.sources),
-                    self.config.base_iri,
-                )
-            ).encode()
-        ).hexdigest()
-        if only_if_settings_changed and self.workspace.state().get("reconciled") == key:
-            return None
-        self.reconciliation = reconcile(
-            store,
-            self.config.base_iri,
-            [source.name for source in self.config.sources],
-            self.workspace.data_dir / RECONCILIATION_REGISTRY,
-            settings.settings,
-            settings.overrides,
-            meta_graph(self.config.base_iri).value,
+        """Reconcile before a publish (``stages.reconcile_store``); keep what it did."""
+        report = reconcile_store(
+            self.config, self.workspace, store, force=force, only_if=only_if_settings_changed
         )
-        self.workspace.save_state(reconciled=key)
-        return self.reconciliation
+        if report is not None:
+            self.reconciliation = report
+        return report
 
     def reconcile(self) -> ReconcileReport:
         """``museion reconcile``: reconcile the working store now and publish it."""
