@@ -236,13 +236,7 @@ class Pipeline:
             except HarvestError:
                 run.discard()  # never resumed by a harvest of the source's own location
                 raise
-            summary = self._judge(writer, source, run, summary)
-            if summary.status == RunStatus.APPLIED:
-                self._publish(writer, [(source, run)])
-                summary.status = RunStatus.PUBLISHED
-            else:
-                run.close()
-            return summary
+            return self._judge_and_publish(writer, source, run, summary)
 
     def _harvester(
         self, source: SourceConfig, checkpoint: Mapping[str, Any], records: tuple[str, ...] = ()
@@ -323,6 +317,18 @@ class Pipeline:
             checkpoint=summary.checkpoint,
         )
         summary.status = RunStatus.APPLIED
+        return summary
+
+    def _judge_and_publish(
+        self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
+    ) -> HarvestSummary:
+        """Judge one staged run alone and publish it if it passes (an upload, a remap)."""
+        summary = self._judge(writer, source, run, summary)
+        if summary.status == RunStatus.APPLIED:
+            self._publish(writer, [(source, run)])
+            summary.status = RunStatus.PUBLISHED
+        else:
+            run.close()
         return summary
 
     def _apply(
@@ -452,13 +458,7 @@ class Pipeline:
                 force=True,
                 progress=self.progress,
             )
-            summary = self._judge(writer, source, run, summary)
-            if summary.status == RunStatus.APPLIED:
-                self._publish(writer, [(source, run)])
-                summary.status = RunStatus.PUBLISHED
-            else:
-                run.close()
-            return summary
+            return self._judge_and_publish(writer, source, run, summary)
 
     @contextmanager
     def check(self, name: str) -> Iterator[tuple[HarvestSummary, Run]]:
