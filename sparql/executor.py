@@ -275,8 +275,9 @@ class Worker:
         check_services(
             unescape_codepoints(text), self.settings.service_allowlist, job.base_iri, PREFIXES
         )
-        # The one publish path and the one writer lock (publish/): an update waits for a
-        # harvest to publish, and a harvest for an update, up to the update's time limit.
+        # The one publish path and the one writer lock of the data directory that holds the
+        # working store (publish/): an update waits, up to its time limit, for a harvest to
+        # publish; a harvest started meanwhile finds the directory locked.
         Workspace(working.parent).update(
             lambda store: store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES),
             self.settings.base_iri,
