@@ -204,10 +204,17 @@ class _Staging:
     seen, so a duplicate across two batches in flight is found as if they were staged."""
 
     def __init__(
-        self, summary: HarvestSummary, index: RecordIndex, run: Run, source: SourceSettings
+        self,
+        summary: HarvestSummary,
+        index: RecordIndex,
+        run: Run,
+        source: SourceSettings,
+        *,
+        force: bool,
     ) -> None:
         self.summary, self.index, self.run, self.source = summary, index, run, source
-        self.force = False
+        self.force = force
+        """Map every record again, unchanged ones too (a remap)."""
         self.in_flight: deque[_Batch] = deque()
 
     def decide(self, read: list[HarvestItem], checkpoint: dict[str, Any]) -> _Batch:
@@ -293,8 +300,7 @@ def stage(
     # With workers, the next batch is read and decided while this one is mapped; the
     # checkpoint staged with a batch is the harvester's position right after that batch.
     depth = 2 if mapper.jobs > 1 else 1
-    staging = _Staging(summary, index, run, source)
-    staging.force = force
+    staging = _Staging(summary, index, run, source, force=force)
     for read in _batches(items, settings.batch_size):
         plan = staging.decide(read, checkpoint())
         records = [entry.record for entry in plan.to_map]
