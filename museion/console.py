@@ -19,10 +19,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import sparql
+from publish import HarvestSummary, RunStatus
 
 from .report import render_html
-from .runs import RunStatus
-from .stage import HarvestSummary
 
 __all__ = ["emit_report", "err", "out", "print_results", "print_summary", "progress"]
 

@@ -6,11 +6,11 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from publish import Workspace
 from sparql import PREFIXES
 from sparql.checklists import Checklist, ChecklistStore, read_rows
 
 from .config import Config, load_config
-from .workspace import Workspace
 
 __all__ = [
     "DEMO_QUESTIONS",

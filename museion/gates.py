@@ -7,9 +7,9 @@ Kept apart from the pipeline that applies them: these are the rules a partner re
 from __future__ import annotations
 
 from museion_core.errors import HarvestError
+from publish import HarvestSummary
 
 from .config import SourceConfig
-from .stage import HarvestSummary
 
 __all__ = ["SourcesFailedError", "gate"]
 

@@ -10,10 +10,8 @@ half-copied snapshot is removed. Queries read published snapshots only.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -26,30 +24,33 @@ from typing import Any
 import harvesters
 from harvesters import SourceRecord
 from museion_core.errors import ConfigError, HarvestError, MuseionError
-from reconcile import ReconcileReport, reconcile
+from publish import (
+    HarvestSummary,
+    Progress,
+    PublishSettings,
+    RecordIndex,
+    Run,
+    RunStatus,
+    Workspace,
+    apply_run,
+    new_id,
+    now,
+    run_row,
+    stage,
+)
+from reconcile import ReconcileReport
 from store import Store
 
-from .apply import apply_run, now, run_row
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
-from .index import RecordIndex
 from .mapper import Mapper, default_jobs
-from .provenance import meta_graph
 from .report import build_report, render_html
-from .runs import Run, RunStatus
-from .stage import HarvestSummary, Progress, mapping_id, stage
-from .workspace import Workspace, new_id
+from .stages import publishing, reconcile_store
 
-__all__ = ["KEEP_RUNS", "HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
-
-KEEP_RUNS = 3
-"""Finished run directories kept per source (held and resumable runs are always kept)."""
+__all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
 
 SOURCES_AT_ONCE = 8
 """Sources harvested at once when there is more than one job (their waits overlap)."""
-
-RECONCILIATION_REGISTRY = "reconciliation.sqlite"
-"""The aggregate id registry, in the data directory (reconcile.registry)."""
 
 
 _Staged = tuple[HarvestSummary, Path, dict[str, Any]]
@@ -72,6 +73,7 @@ class Pipeline:
         self.jobs = jobs or config.jobs or default_jobs()
         """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
         self.workspace = Workspace(config.data_dir, config.remote)
+        self.settings = PublishSettings(config.base_iri, config.batch_size)
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None
         """What the last reconciliation of this pipeline did."""
@@ -234,13 +236,7 @@ class Pipeline:
             except HarvestError:
                 run.discard()  # never resumed by a harvest of the source's own location
                 raise
-            summary = self._judge(writer, source, run, summary)
-            if summary.status == RunStatus.APPLIED:
-                self._publish(writer, [(source, run)])
-                summary.status = RunStatus.PUBLISHED
-            else:
-                run.close()
-            return summary
+            return self._judge_and_publish(writer, source, run, summary)
 
     def _harvester(
         self, source: SourceConfig, checkpoint: Mapping[str, Any], records: tuple[str, ...] = ()
@@ -268,34 +264,23 @@ class Pipeline:
         complete: bool = True,
     ) -> HarvestSummary:
         return stage(
-            self.config,
-            source,
+            self.settings,
+            publishing(source),
             index,
             run,
             harvester,
+            mapper=mapper,
             checkpoint=lambda: dict(harvester.checkpoint),
             complete=complete and harvester.complete_snapshot,
             progress=self.progress,
-            batch_size=self.config.batch_size,
-            mapper=mapper,
         )
 
     def _resumable_run(self, source: SourceConfig) -> Run | None:
-        for directory in reversed(self.workspace.run_dirs(source.name)):
-            run = Run.open(directory)
-            if run.status == RunStatus.STAGING and run.info().get("mapping") == mapping_id(source):
-                return run
-            run.close()
-        return None
+        return self.workspace.resumable_run(source.name, publishing(source).mapping_id)
 
     def _new_run(self, source: SourceConfig, directory: Path | None = None) -> Run:
-        run_id = new_id()
-        return Run.create(
-            directory or self.workspace.runs_dir / source.name / run_id,
-            source=source.name,
-            mapping=mapping_id(source),
-            started=now(),
-        )
+        mapping = publishing(source).mapping_id
+        return self.workspace.new_run(source.name, mapping, now(), directory)
 
     def _judge(
         self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
@@ -311,10 +296,10 @@ class Pipeline:
             seconds=summary.seconds,
             reason=reason,
         )
-        self._supersede_held(source, keep=run)  # a newer run replaces any held one
+        self.workspace.supersede_held(source.name, keep=run)  # a newer run replaces any held one
         if reason is not None:
             run.set_info(status=RunStatus.HELD)
-            writer.index.record_run(run_row(source, run, RunStatus.HELD))
+            writer.index.record_run(run_row(source.name, run, RunStatus.HELD))
             summary.status, summary.reason = RunStatus.HELD, reason
             self._write_report(writer, source, run)
             return summary
@@ -334,6 +319,18 @@ class Pipeline:
         summary.status = RunStatus.APPLIED
         return summary
 
+    def _judge_and_publish(
+        self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
+    ) -> HarvestSummary:
+        """Judge one staged run alone and publish it if it passes (an upload, a remap)."""
+        summary = self._judge(writer, source, run, summary)
+        if summary.status == RunStatus.APPLIED:
+            self._publish(writer, [(source, run)])
+            summary.status = RunStatus.PUBLISHED
+        else:
+            run.close()
+        return summary
+
     def _apply(
         self, writer: Writer, source: SourceConfig, run: Run, *, again: bool = False
     ) -> str | None:
@@ -342,24 +339,15 @@ class Pipeline:
         The batches written before the fault stay in the working store, consistent with the
         index, so the store and the runs after this one remain usable."""
         try:
-            apply_run(self.config, source, run, writer.store, writer.index)
+            apply_run(self.settings, publishing(source), run, writer.store, writer.index)
         except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
             cause = exc.cause if isinstance(exc, MuseionError) else f"{type(exc).__name__}: {exc}"
             when = "applying it again after an interruption" if again else "applying it"
             reason = f"the run could not be applied ({when}): {cause}"
             run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
-            writer.index.record_run(run_row(source, run, RunStatus.FAILED))
+            writer.index.record_run(run_row(source.name, run, RunStatus.FAILED))
             return reason
         return None
-
-    def _supersede_held(self, source: SourceConfig, keep: Run) -> None:
-        for directory in self.workspace.run_dirs(source.name):
-            if directory == keep.directory:
-                continue
-            run = Run.open(directory)
-            if run.status == RunStatus.HELD:
-                run.set_info(status=RunStatus.SUPERSEDED)
-            run.close()
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
@@ -371,10 +359,10 @@ class Pipeline:
         snapshot = self.workspace.publish(writer.store, self.config.base_iri)
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
-            writer.index.record_run(run_row(source, run, RunStatus.PUBLISHED))
+            writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
             self._write_report(writer, source, run)
             run.close()
-            self._prune_runs(source)
+            self.workspace.prune_runs(source.name)
         return snapshot
 
     def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
@@ -395,50 +383,17 @@ class Pipeline:
                 tmp.write_text(text, encoding="utf-8")
                 os.replace(tmp, folder / f"{stem}.{suffix}")
 
-    def _prune_runs(self, source: SourceConfig) -> None:
-        finished = []
-        for directory in self.workspace.run_dirs(source.name):
-            run = Run.open(directory)
-            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED, RunStatus.FAILED):
-                finished.append(directory)
-            run.close()
-        for directory in finished[:-KEEP_RUNS]:
-            shutil.rmtree(directory, ignore_errors=True)
-
     # -- reconciliation -------------------------------------------------------------------
     def _reconcile(
         self, store: Store, *, force: bool = False, only_if_settings_changed: bool = False
     ) -> ReconcileReport | None:
-        """Aggregate entities for the same person, group or place across partners; part of
-        every publish whose runs changed what the partners say about persons, groups, places
-        or terms (or when the reconciliation settings or overrides changed), after the runs
-        are applied and before the snapshot is taken."""
-        settings = self.config.reconciliation
-        if not (settings.enabled or force):
-            return None
-        key = hashlib.sha256(
-            repr(
-                (
-                    settings.settings,
-                    settings.overrides,
-                    sorted(s.name for s in self.config.sources),
-                    self.config.base_iri,
-                )
-            ).encode()
-        ).hexdigest()
-        if only_if_settings_changed and self.workspace.state().get("reconciled") == key:
-            return None
-        self.reconciliation = reconcile(
-            store,
-            self.config.base_iri,
-            [source.name for source in self.config.sources],
-            self.workspace.data_dir / RECONCILIATION_REGISTRY,
-            settings.settings,
-            settings.overrides,
-            meta_graph(self.config.base_iri).value,
+        """Reconcile before a publish (``stages.reconcile_store``); keep what it did."""
+        report = reconcile_store(
+            self.config, self.workspace, store, force=force, only_if=only_if_settings_changed
         )
-        self.workspace.save_state(reconciled=key)
-        return self.reconciliation
+        if report is not None:
+            self.reconciliation = report
+        return report
 
     def reconcile(self) -> ReconcileReport:
         """``museion reconcile``: reconcile the working store now and publish it."""
@@ -494,23 +449,16 @@ class Pipeline:
                 for r, payload in writer.index.payloads(source.name)
             )
             summary = stage(
-                self.config,
-                source,
+                self.settings,
+                publishing(source),
                 writer.index,
                 run,
                 records,
+                mapper=mapper,
                 force=True,
                 progress=self.progress,
-                batch_size=self.config.batch_size,
-                mapper=mapper,
             )
-            summary = self._judge(writer, source, run, summary)
-            if summary.status == RunStatus.APPLIED:
-                self._publish(writer, [(source, run)])
-                summary.status = RunStatus.PUBLISHED
-            else:
-                run.close()
-            return summary
+            return self._judge_and_publish(writer, source, run, summary)
 
     @contextmanager
     def check(self, name: str) -> Iterator[tuple[HarvestSummary, Run]]:

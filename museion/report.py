@@ -16,15 +16,11 @@ from jinja2 import Environment, select_autoescape
 
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
+from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
 from store import Store
 
-from .apply import now
 from .config import Config, SourceConfig
 from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
-from .index import RecordIndex
-from .provenance import meta_graph
-from .runs import Run, RunStatus
-from .stage import HarvestSummary
 
 __all__ = ["LISTED", "build_report", "render_html", "source_counts"]
 

@@ -8,12 +8,12 @@ import sys
 from typing import Any
 
 from museion_core.errors import ConfigError
+from publish import KEEP_SNAPSHOTS, Workspace
 from sparql import EndpointSettings
 from sparql.settings import UploadSource
 
 from .config import Config
 from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store
-from .workspace import KEEP_SNAPSHOTS, Workspace
 
 __all__ = ["ADMIN_TOKEN_ENV", "CURATOR_TOKEN_ENV", "endpoint_settings", "is_public_host"]
 

@@ -13,14 +13,12 @@ publish sees it, without a restart.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import io
 import tempfile
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, cast
@@ -36,10 +34,10 @@ from pyoxigraph import (
     serialize,
 )
 
-from museion_core.errors import MuseionError, QueryError, StoreError
-from search import build_snapshot_index
+from museion_core.errors import MuseionError, QueryError
+from publish import Workspace
 from store import RemoteReader, Store, StoreReader
-from store.snapshots import Pointer, manifest, publish_snapshot
+from store.snapshots import Pointer
 
 from .analysis import prepare_update
 from .checklists.rows import rows_reply
@@ -277,30 +275,14 @@ class Worker:
         check_services(
             unescape_codepoints(text), self.settings.service_allowlist, job.base_iri, PREFIXES
         )
-        published = self.settings.published_dir
-        published.mkdir(parents=True, exist_ok=True)
-        with open(published / ".update.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                store = Store(working)
-            except StoreError as exc:
-                raise QueryError(
-                    f"the working store is busy (a harvest may be writing it): {exc.cause}",
-                    http_status=503,
-                ) from exc
-            try:
-                store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES)
-                about = manifest(self._path) if self._path is not None else {}
-                about["updated"] = datetime.now(UTC).isoformat()
-                publish_snapshot(
-                    store,
-                    published,
-                    keep=self.settings.keep_snapshots,
-                    about=about,
-                    derive=lambda snapshot: build_snapshot_index(snapshot, self.settings.base_iri),
-                )
-            finally:
-                store.close()
+        # The one publish path and the one writer lock of the data directory that holds the
+        # working store (publish/): an update waits, up to its time limit, for a harvest to
+        # publish; a harvest started meanwhile finds the directory locked.
+        Workspace(working.parent).update(
+            lambda store: store.update_named_graphs(text, base_iri=job.base_iri, prefixes=PREFIXES),
+            self.settings.base_iri,
+            wait=self.settings.update_timeout,
+        )
         return Reply(status=204)
 
 

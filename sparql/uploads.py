@@ -53,7 +53,7 @@ FINISHED = ("published", "held", "failed")
 
 def new_upload_id() -> str:
     """The upload's id, which is also its run's id: in the run ids' sortable format (UTC time
-    to the microsecond, then noise; ``museion.workspace.new_id``)."""
+    to the microsecond, then noise; ``publish.new_id``)."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
 
 

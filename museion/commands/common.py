@@ -12,11 +12,11 @@ import click
 from rich.markup import escape
 
 from museion_core.errors import ConfigError, MuseionError
+from publish import RunStatus
 
 from ..config import Config, load_config
 from ..console import err, print_summary, progress
 from ..pipeline import HarvestSummary, Pipeline, SourcesFailedError
-from ..runs import RunStatus
 
 __all__ = [
     "EXIT_CONFIG",

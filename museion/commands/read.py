@@ -14,6 +14,7 @@ from rich.table import Table
 import search
 import sparql
 from museion_core.errors import MuseionError
+from publish import Workspace
 from reconcile import match, read_entities
 from reconcile.review import review_json, review_toml
 
@@ -22,7 +23,6 @@ from ..console import err, out, print_results
 from ..pipeline import Pipeline
 from ..report import source_counts
 from ..search_output import print_search
-from ..workspace import Workspace
 from .common import State, reports_errors
 
 __all__ = ["query", "reconcile", "reindex", "search_command", "stats"]

@@ -8,13 +8,12 @@ from pathlib import Path
 import click
 
 from museion_core.errors import ConfigError
+from publish import RecordIndex, Workspace
 
 from ..console import emit_report, out, print_summary, progress
-from ..index import RecordIndex
 from ..pipeline import Pipeline
 from ..report import build_report, latest_run
 from ..uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
-from ..workspace import Workspace
 from .common import JOBS_OPTION, State, exit_with, report_options, reports_errors, run_harvest
 
 __all__ = ["check", "harvest", "publish", "remap", "report", "upload"]

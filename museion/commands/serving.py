@@ -10,13 +10,13 @@ from rich.markup import escape
 from rich.table import Table
 
 import sparql
+from publish import Workspace
 from sparql.checklists import plan
 
 from ..config import Config
 from ..console import err, out, print_results
 from ..demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from ..serving import endpoint_settings, is_public_host
-from ..workspace import Workspace
 from .common import State, reports_errors, run_harvest
 
 __all__ = ["demo", "serve"]

@@ -27,7 +27,7 @@ from mappings import get_mapping
 from museion import Pipeline, Workspace, load_config
 from museion.cli import main
 from museion.pipeline import SourcesFailedError
-from museion.runs import RunStatus
+from publish import RunStatus
 from tests.conftest import ConfigWriter
 from tests.harvesters.test_oaipmh import load_repository, oai_source, objects
 from tests.helpers.oai import Answer, OaiServer, Repository, serve_oai

@@ -20,7 +20,7 @@ import harvesters
 from harvesters.oaipmh import OaiOptions
 from mappings import get_mapping
 from museion import Pipeline, Workspace, load_config
-from museion.runs import Run, RunStatus
+from publish import Run, RunStatus
 from tests.conftest import ConfigWriter
 from tests.harvesters.test_oaipmh import load_repository, oai_source, objects
 from tests.helpers.oai import Answer, OaiServer, Repository, serve_oai

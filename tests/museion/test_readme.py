@@ -38,7 +38,7 @@ from museion.config import (
 )
 from museion.demo import demo_config
 from museion.pipeline import Pipeline
-from museion.workspace import Workspace
+from publish import Workspace
 from store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

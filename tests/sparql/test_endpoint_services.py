@@ -13,8 +13,8 @@ from lxml import html
 from pyoxigraph import NamedNode, Quad
 
 from museion import Workspace, load_config
-from museion.provenance import meta_graph
 from museion_core.vocab import MUSEION, RDF
+from publish import meta_graph
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,

@@ -13,8 +13,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from rdflib import Graph, URIRef
 
 from museion import Workspace, load_config
-from museion.provenance import meta_graph
 from museion_core.vocab import MUSEION, RDF, XSD
+from publish import meta_graph
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,

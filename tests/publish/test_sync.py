@@ -13,9 +13,9 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions
 
 from museion import Pipeline, Workspace, build_report, load_config, render_html
 from museion.config import Config
-from museion.index import RecordIndex
 from museion.report import latest_run
 from museion_core.errors import HarvestError
+from publish import RecordIndex
 from store import Store
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
 

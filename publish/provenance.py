@@ -32,8 +32,9 @@ from museion_core.vocab import (
     XSD,
 )
 
-from .config import SourceConfig
 from .index import IndexedRecord, RunRow
+from .runs import QuarantinedRecord
+from .settings import SourceSettings
 
 RUN_COUNTS = {
     "read": MUSEION.recordsRead,
@@ -70,7 +71,7 @@ def vocabulary_graph(base_iri: str) -> NamedNode:
     return NamedNode(f"{base_iri}vocabulary")
 
 
-def source_quads(minter: Minter, source: SourceConfig) -> list[Quad]:
+def source_quads(minter: Minter, source: SourceSettings) -> list[Quad]:
     """The source's dataset and its partner institution, in the source's dataset graph."""
     graph = minter.dataset()
     dataset, partner = minter.dataset(), minter.partner()
@@ -200,12 +201,8 @@ def quarantine_iri(minter: Minter, origin: str) -> NamedNode:
     return NamedNode(f"{minter.prefix}quarantine/{key}")
 
 
-Quarantined = tuple[str, str | None, str, bytes]
-"""(origin, local id if known, reason, raw payload) of a record that was not mapped."""
-
-
 def quarantine_quads(
-    meta: NamedNode, minter: Minter, entry: Quarantined, run_id: str
+    meta: NamedNode, minter: Minter, entry: QuarantinedRecord, run_id: str
 ) -> list[Quad]:
     origin, local_id, reason, payload = entry
     node = quarantine_iri(minter, origin)

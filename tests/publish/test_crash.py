@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode, Quad
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
-from museion.index import RecordIndex
+from publish import RecordIndex
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.slow

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pyoxigraph import NamedNode
@@ -19,9 +20,8 @@ from mappings import Minter
 from museion_core.vocab import MUSEION, RDF, VOID
 from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
 
-from .config import Config, SourceConfig
 from .failpoints import failpoint
-from .index import IndexedRecord, RecordIndex, RunRow
+from .index import IndexedRecord, IndexEntry, RecordIndex, RunRow
 from .provenance import (
     dataset_state_quads,
     meta_graph,
@@ -35,6 +35,7 @@ from .provenance import (
     vocabulary_graph,
 )
 from .runs import Run, RunStatus, StagedRecord
+from .settings import PublishSettings, SourceSettings
 
 __all__ = ["apply_run", "now", "run_row"]
 
@@ -43,11 +44,12 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def run_row(source: SourceConfig, run: Run, status: RunStatus) -> RunRow:
+def run_row(source: str, run: Run, status: RunStatus) -> RunRow:
+    """The index's row for ``run`` of ``source``, with ``status``."""
     info = run.info()
     return RunRow(
         run.run_id,
-        source.name,
+        source,
         info["started"],
         info.get("ended"),
         status,
@@ -57,97 +59,53 @@ def run_row(source: SourceConfig, run: Run, status: RunStatus) -> RunRow:
     )
 
 
+@dataclass
+class _Applying:
+    """One run being applied: where it goes, and what the steps found out along the way."""
+
+    settings: PublishSettings
+    source: SourceSettings
+    run: Run
+    store: Store
+    index: RecordIndex
+    minter: Minter
+    meta: NamedNode
+    when: str
+    """When the run ended: the time every row and tombstone it writes carries."""
+    mapping: str
+    entities_changed: bool = False
+    """Whether the persons, groups, places or terms the source names changed: if not, the
+    next publish need not reconcile again."""
+
+
 def apply_run(
-    config: Config, source: SourceConfig, run: Run, store: Store, index: RecordIndex
+    settings: PublishSettings, source: SourceSettings, run: Run, store: Store, index: RecordIndex
 ) -> None:
     """Write ``run`` into the working store and the index (again, if it was interrupted)."""
     run.set_info(status=RunStatus.APPLYING)
-    index.record_run(run_row(source, run, RunStatus.APPLYING))
+    index.record_run(run_row(source.name, run, RunStatus.APPLYING))
     info = run.info()
-    when = info["ended"]
-    minter = Minter(config.base_iri, source.name)
-    meta = meta_graph(config.base_iri)
-    vocabulary = vocabulary_graph(config.base_iri)
+    minter = Minter(settings.base_iri, source.name)
+    meta = meta_graph(settings.base_iri)
+    job = _Applying(
+        settings, source, run, store, index, minter, meta, info["ended"], info["mapping"]
+    )
+    vocabulary = vocabulary_graph(settings.base_iri)
     store.ensure_graphs(
         {
             minter.dataset(): source_quads(minter, source),
             vocabulary: mappings.vocabulary_quads(vocabulary),
         }
     )
-    entities_changed = False
     refused: list[tuple[StagedRecord, str]] = []
-    for batch in run.staged(config.batch_size):
-        before = index.entities_of(source.name, [r.local_id for r in batch])
-        entities_changed = entities_changed or any(
-            r.entities != before.get(r.local_id, "") for r in batch
-        )
-        # What the index will say once the batch is in: its metadata goes into the store in
-        # the same write as the graphs, and the index follows (store first, index second).
-        rows = [
-            _after(
-                index.get(source.name, r.local_id),
-                r,
-                source=source.name,
-                mapping=info["mapping"],
-                when=when,
-                run_id=run.run_id,
-            )
-            for r in batch
-        ]
-        kept = batch
-        try:
-            _write(store, meta, minter, batch, rows)
-        except StoreError:
-            # One record the store refuses (a value too long for its parser) must not fail
-            # the run, nor every run after it (recovery applies it again): write the batch
-            # record by record and quarantine the ones refused.
-            kept = _write_one_by_one(store, meta, minter, zip(batch, rows, strict=True), refused)
-        failpoint("apply")
-        index.upsert(
-            [
-                {
-                    "source": source.name,
-                    "local_id": r.local_id,
-                    "graph": r.graph,
-                    "subject": r.subject,
-                    "kind": r.kind,
-                    "checksum": r.checksum,
-                    "mapping": info["mapping"],
-                    "media_type": r.media_type,
-                    "datestamp": r.datestamp,
-                    "origin": r.origin,
-                    "provider_id": r.provider_id,
-                    "payload": r.payload,
-                    "flags": r.flags,
-                    "fields": r.fields,
-                    "entities": r.entities,
-                    "now": when,
-                    "run": run.run_id,
-                }
-                for r in kept
-            ]
-        )
+    for batch in run.staged(settings.batch_size):
+        _apply_batch(job, batch, refused)
     for record, reason in refused:  # after the staged cursor is done with
         run.quarantine_staged(record, reason)
-    removed = run.removed()
-    for start in range(0, len(removed), config.batch_size):
-        chunk = [
-            index.get(source.name, local_id)
-            for local_id, _ in removed[start : start + config.batch_size]
-        ]
-        records = [r for r in chunk if r is not None]
-        gone = index.entities_of(source.name, [r.local_id for r in records])
-        entities_changed = entities_changed or any(gone.values())
-        store.remove_graphs([NamedNode(r.graph) for r in records])
-        stones = [q for r in records for q in tombstone_quads(meta, minter, r, when, run.run_id)]
-        subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
-        store.replace_subjects(meta, subjects, stones)
-        index.mark_deleted(source.name, [r.local_id for r in records], when, run.run_id)
-    # Whether the persons, groups, places or terms the source names changed: if not, the next
-    # publish need not reconcile again.
-    run.set_info(entities_changed=entities_changed)
+    _remove(job, run.removed())
+    run.set_info(entities_changed=job.entities_changed)
     _replace_quarantine(store, meta, minter, run)
-    row = run_row(source, run, RunStatus.APPLIED)
+    row = run_row(source.name, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.
     published = dataclasses.replace(row, status=RunStatus.PUBLISHED)
     store.replace_subjects(
@@ -158,6 +116,59 @@ def apply_run(
     store.flush()
     run.set_info(status=RunStatus.APPLIED)
     index.record_run(row)
+
+
+def _apply_batch(
+    job: _Applying, batch: list[StagedRecord], refused: list[tuple[StagedRecord, str]]
+) -> None:
+    """Write one batch of new and changed records: the store first, then the index."""
+    source, index = job.source.name, job.index
+    before = index.entities_of(source, [r.local_id for r in batch])
+    job.entities_changed = job.entities_changed or any(
+        r.entities != before.get(r.local_id, "") for r in batch
+    )
+    # What the index will say once the batch is in: its metadata goes into the store in the
+    # same write as the graphs, and the index follows (store first, index second).
+    rows = {
+        r.local_id: _after(
+            index.get(source, r.local_id),
+            r,
+            source=source,
+            mapping=job.mapping,
+            when=job.when,
+            run_id=job.run.run_id,
+        )
+        for r in batch
+    }
+    kept = batch
+    try:
+        _write(job.store, job.meta, job.minter, batch, list(rows.values()))
+    except StoreError:
+        # One record the store refuses (a value too long for its parser) must not fail the
+        # run, nor every run after it (recovery applies it again): write the batch record by
+        # record and quarantine the ones refused.
+        pairs = ((r, rows[r.local_id]) for r in batch)
+        kept = _write_one_by_one(job.store, job.meta, job.minter, pairs, refused)
+    failpoint("apply")
+    index.upsert(
+        IndexEntry(rows[r.local_id], r.payload, fields=r.fields, entities=r.entities) for r in kept
+    )
+
+
+def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
+    """Withdraw records: their graphs go, a tombstone each stays (410 Gone)."""
+    size, source = job.settings.batch_size, job.source.name
+    meta, minter, run_id = job.meta, job.minter, job.run.run_id
+    for start in range(0, len(removed), size):
+        chunk = [job.index.get(source, local_id) for local_id, _ in removed[start : start + size]]
+        records = [r for r in chunk if r is not None]
+        gone = job.index.entities_of(source, [r.local_id for r in records])
+        job.entities_changed = job.entities_changed or any(gone.values())
+        job.store.remove_graphs([NamedNode(r.graph) for r in records])
+        stones = [q for r in records for q in tombstone_quads(meta, minter, r, job.when, run_id)]
+        subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
+        job.store.replace_subjects(meta, subjects, stones)
+        job.index.mark_deleted(source, [r.local_id for r in records], job.when, run_id)
 
 
 def _write(
@@ -248,7 +259,7 @@ def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run)
         entries = run.quarantined()
         quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
         seen = [
-            quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e[0] for e in entries)]
+            quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e.origin for e in entries)]
         ]
         store.replace_subjects(meta, seen, quads)
         return

@@ -18,11 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .sqlite import rows_in
 
-__all__ = ["Run", "RunStatus", "StagedRecord"]
+__all__ = ["Change", "QuarantinedRecord", "Run", "RunStatus", "StagedRecord"]
 
 
 class RunStatus(StrEnum):
@@ -82,11 +82,29 @@ CREATE TABLE IF NOT EXISTS local_terms (
 """
 
 
+class Change(StrEnum):
+    """What a staged record is to the index: a record it never had, or one it holds."""
+
+    NEW = "new"
+    CHANGED = "changed"
+
+
+class QuarantinedRecord(NamedTuple):
+    """A record staged as quarantined: it could not be read, mapped or stored.
+
+    A named tuple, so the partner report's ``for origin, local_id, reason, _ in ...`` reads
+    it as before."""
+
+    origin: str
+    local_id: str | None
+    reason: str
+    payload: bytes
+
+
 @dataclass(frozen=True, slots=True)
 class StagedRecord:
     local_id: str
-    change: str
-    """``new`` or ``changed``."""
+    change: Change
     graph: str
     subject: str
     kind: str
@@ -160,7 +178,7 @@ class Run:
         records: Iterable[StagedRecord],
         seen: Iterable[tuple[str, str]],
         removed: Iterable[tuple[str, str]],
-        quarantined: Iterable[tuple[str, str | None, str, bytes]],
+        quarantined: Iterable[QuarantinedRecord],
         info: dict[str, Any] | None = None,
     ) -> None:
         """Add one batch, with the harvester's checkpoint after it, in one transaction: a run
@@ -277,7 +295,7 @@ class Run:
             yield [
                 StagedRecord(
                     r[0],
-                    r[1],
+                    Change(r[1]),
                     r[2],
                     r[3],
                     r[4],
@@ -309,9 +327,9 @@ class Run:
     def removed(self) -> list[tuple[str, str]]:
         return list(self._db.execute("SELECT local_id, reason FROM removed ORDER BY local_id"))
 
-    def quarantined(self) -> list[tuple[str, str | None, str, bytes]]:
+    def quarantined(self) -> list[QuarantinedRecord]:
         return [
-            (o, i, r, zlib.decompress(p))
+            QuarantinedRecord(o, i, r, zlib.decompress(p))
             for o, i, r, p in self._db.execute(
                 "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY origin"
             )

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from museion import Pipeline, Workspace, load_config
-from museion.runs import RunStatus
 from museion_core.errors import StoreError
+from publish import RunStatus
 from tests.conftest import ConfigWriter, files_source
-from tests.museion.test_harvest import rows
+from tests.publish.test_harvest import rows
 
 TITLE_BYTES = 20_000_000
 GATES = "{ max_quarantined = 1.0 }"

@@ -23,7 +23,7 @@ from typing import Any
 
 from .sqlite import rows_in
 
-__all__ = ["IndexedRecord", "RecordIndex", "RunRow"]
+__all__ = ["IndexEntry", "IndexedRecord", "KnownRecord", "RecordIndex", "RunRow"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -89,6 +89,56 @@ class IndexedRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What a run writes of one record: its row, and the payload and coverage kept with it."""
+
+    record: IndexedRecord
+    payload: bytes
+    fields: str = ""
+    """The source field paths the payload fills, one per line (for the partner report)."""
+    entities: str = ""
+    """``coverage.entity_signature`` of the record graph."""
+
+    def params(self) -> dict[str, Any]:
+        row = self.record
+        return {
+            "source": row.source,
+            "local_id": row.local_id,
+            "graph": row.graph,
+            "subject": row.subject,
+            "kind": row.kind,
+            "checksum": row.checksum,
+            "mapping": row.mapping,
+            "media_type": row.media_type,
+            "datestamp": row.datestamp,
+            "origin": row.origin,
+            "provider_id": row.provider_id,
+            "payload": zlib.compress(self.payload, 6),
+            "flags": row.flags,
+            "fields": self.fields,
+            "entities": self.entities,
+            "first_seen": row.first_seen,
+            "last_changed": row.last_changed,
+            "run": row.last_run,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRecord:
+    """What the index knows of a record a harvest reads again: enough to skip it unchanged."""
+
+    checksum: str
+    mapping: str
+    """The mapping (``name@version``) that made its graph."""
+    live: bool
+    """False once the record was withdrawn (its row stays, with ``deleted_at``)."""
+
+    def unchanged(self, checksum: str, mapping: str) -> bool:
+        """Whether a live record arrives with the same payload, for the same mapping."""
+        return self.live and self.checksum == checksum and self.mapping == mapping
+
+
+@dataclass(frozen=True, slots=True)
 class RunRow:
     run_id: str
     source: str
@@ -119,8 +169,8 @@ class RecordIndex:
         self._db.close()
 
     # -- records -------------------------------------------------------------------------
-    def known(self, source: str, local_ids: Sequence[str]) -> dict[str, tuple[str, str, bool]]:
-        """{local id: (checksum, mapping, live)} for those of ``local_ids`` the index has."""
+    def known(self, source: str, local_ids: Sequence[str]) -> dict[str, KnownRecord]:
+        """{local id: what the index knows} for those of ``local_ids`` the index has."""
         rows = rows_in(
             self._db,
             "SELECT local_id, checksum, mapping, deleted_at IS NULL FROM records "
@@ -129,7 +179,8 @@ class RecordIndex:
             source,
         )
         return {
-            local_id: (checksum, mapping, bool(live)) for local_id, checksum, mapping, live in rows
+            local_id: KnownRecord(checksum, mapping, bool(live))
+            for local_id, checksum, mapping, live in rows
         }
 
     def local_id_of(self, source: str, provider_id: str) -> str | None:
@@ -219,8 +270,9 @@ class RecordIndex:
             out[bit] = int(n)
         return out
 
-    def upsert(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Write records a run changed; first_seen is kept from an earlier row."""
+    def upsert(self, entries: Iterable[IndexEntry]) -> None:
+        """Write records a run changed; first_seen is kept from an earlier row, and
+        last_changed too while the payload is the same (and the record was not withdrawn)."""
         with self._transaction():
             self._db.executemany(
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
@@ -229,7 +281,7 @@ class RecordIndex:
                        deleted_run)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
                        :media_type, :datestamp, :origin, :provider_id, :payload, :flags,
-                       :fields, :entities, :now, :now, :run, NULL, NULL)
+                       :fields, :entities, :first_seen, :last_changed, :run, NULL, NULL)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
@@ -243,7 +295,7 @@ class RecordIndex:
                            THEN records.last_changed ELSE excluded.last_changed END,
                        last_run = excluded.last_run,
                        deleted_at = NULL, deleted_run = NULL""",
-                [{**row, "payload": zlib.compress(row["payload"], 6)} for row in rows],
+                [entry.params() for entry in entries],
             )
 
     def mark_deleted(self, source: str, local_ids: Iterable[str], when: str, run: str) -> None:

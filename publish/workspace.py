@@ -25,8 +25,9 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +39,12 @@ from store import RemoteEndpoint, RemoteStore, Store
 from store.snapshots import current_snapshot, publish_snapshot, remove_snapshot, snapshots
 
 from .failpoints import failpoint
+from .runs import Run, RunStatus
 
-__all__ = ["KEEP_SNAPSHOTS", "Workspace", "new_id"]
+__all__ = ["KEEP_RUNS", "KEEP_SNAPSHOTS", "Workspace", "new_id"]
+
+KEEP_RUNS = 3
+"""Finished run directories kept per source (held and resumable runs are always kept)."""
 
 KEEP_SNAPSHOTS = 3
 """Published snapshots kept: the current one and the ones before it (for diffs and rollback)."""
@@ -88,7 +93,8 @@ class Workspace:
                     if time.monotonic() >= deadline:
                         raise StoreError(
                             f"another museion process is writing to {self.data_dir}; "
-                            "wait for it to end"
+                            "wait for it to end",
+                            http_status=503,  # the endpoint's update: try again later
                         ) from None
                     time.sleep(0.5)
             try:
@@ -102,6 +108,47 @@ class Workspace:
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if (p / "run.sqlite").is_file())
+
+    def new_run(
+        self, source: str, mapping: str, started: str, directory: Path | None = None
+    ) -> Run:
+        """A new run of ``source`` (in ``directory``, by default a new one under ``runs/``)."""
+        return Run.create(
+            directory or self.runs_dir / source / new_id(),
+            source=source,
+            mapping=mapping,
+            started=started,
+        )
+
+    def resumable_run(self, source: str, mapping: str) -> Run | None:
+        """The source's newest run still staging with this mapping, to resume, if any."""
+        for directory in reversed(self.run_dirs(source)):
+            run = Run.open(directory)
+            if run.status == RunStatus.STAGING and run.info().get("mapping") == mapping:
+                return run
+            run.close()
+        return None
+
+    def supersede_held(self, source: str, keep: Run) -> None:
+        """A newer run replaces any held run of the same source."""
+        for directory in self.run_dirs(source):
+            if directory == keep.directory:
+                continue
+            run = Run.open(directory)
+            if run.status == RunStatus.HELD:
+                run.set_info(status=RunStatus.SUPERSEDED)
+            run.close()
+
+    def prune_runs(self, source: str) -> None:
+        """Remove all but the newest ``KEEP_RUNS`` finished runs of a source."""
+        finished = []
+        for directory in self.run_dirs(source):
+            run = Run.open(directory)
+            if run.status in (RunStatus.PUBLISHED, RunStatus.SUPERSEDED, RunStatus.FAILED):
+                finished.append(directory)
+            run.close()
+        for directory in finished[:-KEEP_RUNS]:
+            shutil.rmtree(directory, ignore_errors=True)
 
     # -- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -165,22 +212,40 @@ class Workspace:
             if current is None or path.name > current.name:
                 remove_snapshot(path)
 
-    def publish(self, store: Store, base_iri: str = "") -> Path:
+    def publish(self, store: Store, base_iri: str = "", *, updated: str | None = None) -> Path:
         """Snapshot the working store and make it what queries read, atomically, together
-        with its search index (built from the snapshot before the pointer switches)."""
+        with its search index (built from the snapshot before the pointer switches).
+        ``updated``: when a SPARQL Update changed the store (kept in the manifest)."""
         sources = {
             name: {"harvested": state["harvested"]}
             for name, state in self.state().get("sources", {}).items()
             if state.get("harvested")
         }
+        about: dict[str, Any] = {"sources": sources}
+        if updated is not None:
+            about["updated"] = updated
         return publish_snapshot(
             store,
             self.published_dir,
             keep=KEEP_SNAPSHOTS,
-            about={"sources": sources},
+            about=about,
             before_switch=lambda: failpoint("publish"),
             derive=lambda snapshot: self._index(snapshot, base_iri),
         )
+
+    def update(self, change: Callable[[Store], object], base_iri: str, *, wait: float) -> Path:
+        """Change the working store with ``change`` and publish it: the endpoint's SPARQL
+        Update, through the lock and the publish path a harvest takes, so the two never
+        interleave — an update waits (up to ``wait`` seconds) for a harvest to publish, and
+        a harvest started meanwhile finds the data directory locked. ``change`` must be one
+        transaction (``Store.update_named_graphs`` is), so it needs no dirty mark."""
+        with self.lock(wait):
+            store = self.open_writer()
+            try:
+                change(store)
+                return self.publish(store, base_iri, updated=datetime.now(UTC).isoformat())
+            finally:
+                store.close()
 
     def _index(self, snapshot: Path, base_iri: str) -> None:
         failpoint("index")

@@ -1,0 +1,54 @@
+"""Writing: staging a run, applying it to the working store, publishing snapshots.
+
+The stage that owns every write to a data directory (ARCHITECTURE §9): the runs' staging
+databases (``runs``), the record index (``index``), applying a staged run to the working store
+with its provenance (``apply``, ``provenance``), and the data directory itself with its one
+writer lock and its one publish path (``workspace``), which harvests and the endpoint's SPARQL
+Update both take. It never imports the shell (``museion``): the shell fills the small settings
+records of ``settings`` and hands in the pool that maps records.
+"""
+
+from .apply import apply_run, now, run_row
+from .failpoints import failpoint
+from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
+from .provenance import meta_graph, vocabulary_graph
+from .runs import Change, QuarantinedRecord, Run, RunStatus, StagedRecord
+from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
+from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
+from .summary import HarvestSummary, Rejection
+from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id
+
+__all__ = [
+    "BATCH_SIZE",
+    "KEEP_RUNS",
+    "KEEP_SNAPSHOTS",
+    "Change",
+    "HarvestSummary",
+    "IndexEntry",
+    "IndexedRecord",
+    "KnownRecord",
+    "MapPool",
+    "MappedRecord",
+    "Partner",
+    "Progress",
+    "PublishSettings",
+    "QuarantinedRecord",
+    "RecordIndex",
+    "Rejection",
+    "Run",
+    "RunRow",
+    "RunStatus",
+    "SourceSettings",
+    "StagedRecord",
+    "Verdict",
+    "Workspace",
+    "apply_run",
+    "failpoint",
+    "meta_graph",
+    "new_id",
+    "now",
+    "run_row",
+    "stage",
+    "verdict",
+    "vocabulary_graph",
+]

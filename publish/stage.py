@@ -1,0 +1,323 @@
+"""Phase 1 of a run: harvest and map into the run's staging database; the store is untouched.
+
+Unchanged records (same checksum, same mapping version) are counted and skipped: they are not
+even mapped. Every record the feed no longer holds (for a complete feed) or withdraws is staged
+for removal. Every record that cannot be read or mapped is staged as quarantined, with reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import islice
+from typing import Any
+
+from harvesters import HarvestItem, RejectedRecord, SourceRecord
+from mappings import MappingContext
+
+from .failpoints import failpoint
+from .index import KnownRecord, RecordIndex
+from .runs import Change, QuarantinedRecord, Run, StagedRecord
+from .settings import MappedRecord, MapPool, PublishSettings, SourceSettings
+from .summary import HarvestSummary, Rejection
+
+__all__ = ["BATCH_SIZE", "Progress", "Verdict", "stage", "verdict"]
+
+BATCH_SIZE = 500
+
+Progress = Callable[[HarvestSummary], None]
+
+
+class Verdict(Enum):
+    """What staging does with a record it reads (``verdict``)."""
+
+    REPEAT = "repeat"
+    """The same record again, as staged before (a resumed run restarts at a page, not a
+    record): skipped, and not counted twice."""
+    WITHDRAWN = "withdrawn"
+    """The partner deleted a record the index holds live: staged for removal."""
+    ALREADY_GONE = "already gone"
+    """The partner deleted a record the index does not hold live: nothing to do."""
+    DUPLICATE = "duplicate"
+    """A second record under an identifier already read, with other content: quarantined."""
+    UNCHANGED = "unchanged"
+    """Live in the index with the same payload and mapping: counted, not mapped."""
+    NEW = "new"
+    CHANGED = "changed"
+
+
+def verdict(
+    item: SourceRecord,
+    earlier: str | None,
+    known: KnownRecord | None,
+    *,
+    mapping: str,
+    force: bool,
+) -> Verdict:
+    """The verdict on ``item``, given the checksum under which this run already read its
+    identifier (``earlier``), what the index knows of it, the current mapping (``name@version``)
+    and whether every record is to be mapped again (``force``, a remap)."""
+    live = known is not None and known.live
+    if item.deleted:
+        return Verdict.WITHDRAWN if live else Verdict.ALREADY_GONE
+    if earlier == item.checksum:
+        return Verdict.REPEAT
+    if earlier is not None:
+        return Verdict.DUPLICATE
+    if not force and known is not None and known.unchanged(item.checksum, mapping):
+        return Verdict.UNCHANGED
+    return Verdict.CHANGED if live else Verdict.NEW
+
+
+def _resolve_deletion(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
+    """A deletion may name its record only by the protocol's identifier (OAI-PMH sends no
+    metadata, so no local id, for a deleted record): find the local id it had."""
+    if isinstance(item, SourceRecord) and item.deleted and item.provider_id:
+        local_id = index.local_id_of(source, item.provider_id)
+        if local_id is not None and local_id != item.local_id:
+            return dataclasses.replace(item, local_id=local_id)
+    return item
+
+
+def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestItem]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _quarantined(item: SourceRecord, reason: str) -> QuarantinedRecord:
+    return QuarantinedRecord(item.origin or item.local_id, item.local_id, reason, item.payload)
+
+
+@dataclass
+class _ToMap:
+    record: SourceRecord
+    change: Change
+
+
+@dataclass
+class _Batch:
+    """A batch decided but not yet staged: its records are being mapped meanwhile.
+
+    ``order`` keeps the batch's records in feed order: a quarantine decided before mapping, or
+    the position of a record in ``to_map`` (whose outcome replaces it), so the staged and
+    quarantined lists come out the same whether the mapping ran here or in workers."""
+
+    checkpoint: dict[str, Any]
+    order: list[QuarantinedRecord | int] = field(default_factory=list)
+    to_map: list[_ToMap] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    rejected_origins: set[str] = field(default_factory=set)
+    outcomes: Callable[[], Sequence[MappedRecord | str]] = list
+    counts: Counter[str] = field(default_factory=Counter)
+    """``read``, ``unchanged``, ``deleted``: added to the summary when the batch is staged, so
+    the counts a run saves never include a batch it has not staged."""
+
+    def take(self, item: SourceRecord, decided: Verdict) -> None:
+        """Note a record read for the first time in this run, by its verdict."""
+        self.counts["read"] += 1
+        if decided is Verdict.WITHDRAWN:
+            self.removed.append((item.local_id, "deleted by the partner"))
+            self.counts["deleted"] += 1
+        elif decided is Verdict.DUPLICATE:
+            reason = (
+                f"the identifier {item.local_id!r} occurs twice in the feed, with different "
+                "content; only its first record was kept"
+            )
+            self.order.append(_quarantined(item, reason))
+        elif decided is not Verdict.ALREADY_GONE:
+            self.seen[item.local_id] = item.checksum
+            if decided is Verdict.UNCHANGED:
+                self.counts["unchanged"] += 1
+            else:
+                self.order.append(len(self.to_map))
+                change = Change.CHANGED if decided is Verdict.CHANGED else Change.NEW
+                self.to_map.append(_ToMap(item, change))
+
+    def reject(self, item: RejectedRecord) -> None:
+        self.counts["read"] += 1
+        self.order.append(QuarantinedRecord(item.origin, item.local_id, item.reason, item.payload))
+        self.rejected_origins.add(item.origin)
+
+
+@dataclass
+class _Outcomes:
+    """A batch's mapping outcomes, sorted into what is staged and what is quarantined."""
+
+    staged: list[StagedRecord] = field(default_factory=list)
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    quads: int = 0
+    warnings: Counter[str] = field(default_factory=Counter)
+    terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, entry: _ToMap, outcome: MappedRecord | str) -> None:
+        item = entry.record
+        if isinstance(outcome, str):
+            self.quarantined.append(_quarantined(item, outcome))
+            return
+        self.staged.append(
+            StagedRecord(
+                local_id=item.local_id,
+                change=entry.change,
+                graph=outcome.graph,
+                subject=outcome.subject,
+                kind=outcome.kind,
+                checksum=item.checksum,
+                media_type=item.media_type,
+                datestamp=item.datestamp,
+                origin=item.origin or None,
+                provider_id=item.provider_id,
+                payload=item.payload,
+                quads=outcome.quads,
+                flags=outcome.flags,
+                fields=outcome.fields,
+                entities=outcome.entities,
+            )
+        )
+        self.quads += outcome.count
+        self.warnings.update(outcome.warnings)
+        self.terms.update(outcome.local_terms)
+        self.unparsed.update(outcome.unparsed)
+
+    def count_into(self, summary: HarvestSummary) -> None:
+        summary.quads += self.quads
+        summary.new += sum(1 for s in self.staged if s.change is Change.NEW)
+        summary.changed += sum(1 for s in self.staged if s.change is Change.CHANGED)
+        summary.rejections += [
+            Rejection(q.local_id or q.origin, q.reason) for q in self.quarantined
+        ]
+        summary.warnings.update(self.warnings)
+        summary.local_terms.update(self.terms)
+        summary.unparsed.update(self.unparsed)
+
+
+class _Staging:
+    """Decides each batch in feed order, has it mapped, and stages it when it is mapped.
+
+    Up to ``depth`` batches are mapped at once; the records of those not yet staged count as
+    seen, so a duplicate across two batches in flight is found as if they were staged."""
+
+    def __init__(
+        self,
+        summary: HarvestSummary,
+        index: RecordIndex,
+        run: Run,
+        source: SourceSettings,
+        *,
+        force: bool,
+    ) -> None:
+        self.summary, self.index, self.run, self.source = summary, index, run, source
+        self.force = force
+        """Map every record again, unchanged ones too (a remap)."""
+        self.in_flight: deque[_Batch] = deque()
+
+    def decide(self, read: list[HarvestItem], checkpoint: dict[str, Any]) -> _Batch:
+        source = self.source.name
+        items = [_resolve_deletion(item, self.index, source) for item in read]
+        ids = [item.local_id for item in items if isinstance(item, SourceRecord)]
+        known = self.index.known(source, ids)
+        # A resumed run may be given records it staged before it stopped (a harvester resumes
+        # at a page, not a record): the same record again is skipped, not counted twice.
+        prior = self.run.seen_checksums(ids)
+        origins = [item.origin for item in items if isinstance(item, RejectedRecord)]
+        prior_rejects = self.run.quarantined_origins(origins)
+        for batch in self.in_flight:
+            prior.update({i: c for i, c in batch.seen.items() if i not in prior})
+            prior_rejects |= batch.rejected_origins
+        plan = _Batch(checkpoint)
+        for item in items:
+            if isinstance(item, RejectedRecord):
+                if item.origin not in prior_rejects:
+                    plan.reject(item)
+                continue
+            earlier = (
+                None if item.deleted else plan.seen.get(item.local_id) or prior.get(item.local_id)
+            )
+            decided = verdict(
+                item,
+                earlier,
+                known.get(item.local_id),
+                mapping=self.source.mapping_id,
+                force=self.force,
+            )
+            if decided is not Verdict.REPEAT:
+                plan.take(item, decided)
+        return plan
+
+    def finish(self, plan: _Batch, progress: Progress | None) -> None:
+        """Wait for the batch's mapping and stage it."""
+        summary, outcomes = self.summary, plan.outcomes()
+        sorted_out = _Outcomes()
+        for entry in plan.order:
+            if isinstance(entry, int):
+                sorted_out.add(plan.to_map[entry], outcomes[entry])
+            else:
+                sorted_out.quarantined.append(entry)
+        summary.read += plan.counts["read"]
+        summary.unchanged += plan.counts["unchanged"]
+        summary.deleted += plan.counts["deleted"]
+        sorted_out.count_into(summary)
+        summary.checkpoint = plan.checkpoint
+        self.run.stage(
+            sorted_out.staged,
+            list(plan.seen.items()),
+            plan.removed,
+            sorted_out.quarantined,
+            info={"checkpoint": summary.checkpoint, "counts": summary.counts()},
+        )
+        self.run.count_terms(sorted_out.warnings, sorted_out.terms, sorted_out.unparsed)
+        failpoint("stage")
+        if progress is not None:
+            progress(summary)
+
+
+def stage(
+    settings: PublishSettings,
+    source: SourceSettings,
+    index: RecordIndex,
+    run: Run,
+    items: Iterable[HarvestItem],
+    *,
+    mapper: MapPool,
+    checkpoint: Callable[[], dict[str, Any]] = dict,
+    complete: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> HarvestSummary:
+    """Harvest ``items`` into ``run``, mapping them with ``mapper``. ``complete``: the items
+    are the whole feed, so known records not among them were withdrawn. ``force``: map even
+    unchanged records (remap)."""
+    started = time.monotonic()
+    run.set_info(complete=complete)
+    summary = HarvestSummary.of_run(source.name, run)
+    context = MappingContext(settings.base_iri, source.name, source.language)
+    # With workers, the next batch is read and decided while this one is mapped; the
+    # checkpoint staged with a batch is the harvester's position right after that batch.
+    depth = 2 if mapper.jobs > 1 else 1
+    staging = _Staging(summary, index, run, source, force=force)
+    for read in _batches(items, settings.batch_size):
+        plan = staging.decide(read, checkpoint())
+        records = [entry.record for entry in plan.to_map]
+        plan.outcomes = mapper.submit(source.mapping, context, records)
+        staging.in_flight.append(plan)
+        if len(staging.in_flight) >= depth:
+            staging.finish(staging.in_flight.popleft(), progress)
+    while staging.in_flight:
+        staging.finish(staging.in_flight.popleft(), progress)
+    if complete:
+        seen_ids = run.seen_ids()
+        withdrawn = [
+            (i, "no longer in the feed") for i in index.live_ids(source.name) if i not in seen_ids
+        ]
+        summary.deleted += len(withdrawn)
+        run.stage([], [], withdrawn, [], info={"counts": summary.counts()})
+    summary.checkpoint = checkpoint()  # also after a harvest that read nothing
+    run.set_info(checkpoint=summary.checkpoint)
+    summary.seconds += time.monotonic() - started
+    return summary

@@ -1,0 +1,102 @@
+"""What a run did, as its partner report and the command line tell it.
+
+Rebuilt from the run's database (``HarvestSummary.of_run``), so a run resumed after a crash
+reports all of it, not only what the last process staged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .runs import Run
+
+__all__ = ["HarvestSummary", "Rejection"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    record: str
+    reason: str
+
+    def line(self, source: str) -> str:
+        return f"{source}: {self.record}: {self.reason}"
+
+
+@dataclass
+class HarvestSummary:
+    """What a run did; rebuilt from the run's database, so a resumed run reports all of it."""
+
+    source: str
+    run_id: str = ""
+    read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    quads: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: Counter[str] = field(default_factory=Counter)
+    local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(``date`` or ``dimensions``, text) of texts kept without values, for the partner report."""
+    seconds: float = 0.0
+    checkpoint: dict[str, Any] = field(default_factory=dict)
+    status: str = ""
+    reason: str | None = None
+    """Why the run was held, when it was."""
+    records_before: int = 0
+    records_after: int = 0
+
+    @property
+    def mapped(self) -> int:
+        return self.new + self.changed
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "quarantined": self.rejected,
+            "quads": self.quads,
+            "records_before": self.records_before,
+            "records_after": self.records_after,
+        }
+
+    @classmethod
+    def of_run(cls, source: str, run: Run) -> HarvestSummary:
+        info = run.info()
+        counts = info.get("counts", {})
+        summary = cls(
+            source,
+            run.run_id,
+            status=info["status"],
+            reason=info.get("reason"),
+            checkpoint=info.get("checkpoint", {}),
+            seconds=info.get("seconds", 0.0),
+        )
+        for name in (
+            "read",
+            "new",
+            "changed",
+            "unchanged",
+            "deleted",
+            "quads",
+            "records_before",
+            "records_after",
+        ):
+            setattr(summary, name, int(counts.get(name, 0)))
+        summary.rejections = [
+            Rejection(entry.local_id or entry.origin, entry.reason) for entry in run.quarantined()
+        ]
+        summary.warnings = Counter(dict(run.warnings()))
+        summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})
+        summary.unparsed = Counter({(kind, text): n for kind, text, n in run.unparsed()})
+        return summary
