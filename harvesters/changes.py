@@ -56,14 +56,13 @@ def read_changes(
         )
     seen: set[str] = set()
     newest: str | None = None
-    pages = 0
     while page_url:
         page_url = urljoin(location, page_url)
         page, _ = fetcher.get(page_url)
-        pages += 1
         items = page.get("orderedItems") if isinstance(page, dict) else None
         if not isinstance(items, list):
             raise HarvestError(f"{page_url}: the page has no orderedItems list", source=source)
+        next_url = _id(page.get("prev"))
         for n, activity in reversed(list(enumerate(items))):
             origin = f"{page_url} #{n}"
             if not isinstance(activity, dict):
@@ -72,38 +71,53 @@ def read_changes(
             when = activity.get("endTime") or activity.get("startTime") or activity.get("published")
             when = when if isinstance(when, str) else None
             if since is not None and when is not None and when <= since:
-                page_url = None
+                next_url = None  # older than the last harvest: the rest is already read
                 break
             if when is not None and (newest is None or when > newest):
                 newest = when
                 state["newest"] = newest
-            target = _id(activity.get("object"))
-            kind = activity.get("type")
-            if target is None:
-                yield RejectedRecord(source, origin, f"the {kind} activity names no object")
-                continue
-            if target in seen:
-                continue  # an older change of an object already read at its latest state
-            seen.add(target)
-            if kind in _DELETIONS:
-                yield SourceRecord(
-                    source=source,
-                    local_id=target,
-                    payload=b"",
-                    media_type=LD_JSON,
-                    datestamp=when,
-                    deleted=True,
-                    origin=origin,
-                    provider_id=target,
-                )
-            elif kind in _CHANGES:
-                document, _ = fetcher.get(target)
-                yield record(document, origin, target)
-            else:
-                yield RejectedRecord(source, origin, f"unknown activity type {kind!r}")
-        else:
-            page_url = _id(page.get("prev"))
+            item = _change(
+                fetcher, activity, origin, source=source, when=when, seen=seen, record=record
+            )
+            if item is not None:
+                yield item
+        page_url = next_url
     state.clear()
     final = newest or since
     if final:
         state["since"] = final
+
+
+def _change(
+    fetcher: JsonFetcher,
+    activity: dict[str, Any],
+    origin: str,
+    *,
+    source: str,
+    when: str | None,
+    seen: set[str],
+    record: Callable[[Any, str, str], HarvestItem],
+) -> HarvestItem | None:
+    """One activity as a record, a withdrawal or a reason; None for an object already read."""
+    target = _id(activity.get("object"))
+    kind = activity.get("type")
+    if target is None:
+        return RejectedRecord(source, origin, f"the {kind} activity names no object")
+    if target in seen:
+        return None  # an older change of an object already read at its latest state
+    seen.add(target)
+    if kind in _DELETIONS:
+        return SourceRecord(
+            source=source,
+            local_id=target,
+            payload=b"",
+            media_type=LD_JSON,
+            datestamp=when,
+            deleted=True,
+            origin=origin,
+            provider_id=target,
+        )
+    if kind in _CHANGES:
+        document, _ = fetcher.get(target)
+        return record(document, origin, target)
+    return RejectedRecord(source, origin, f"unknown activity type {kind!r}")

@@ -10,6 +10,7 @@ cannot be fetched or read does not lose the record: its digest carries the reaso
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from museion_core.errors import HarvestError
@@ -63,18 +64,8 @@ def digest_manifest(manifest: Any) -> dict[str, Any]:
                 entry["service"] = service
             images.append(entry)
 
-    for canvas in _list(manifest.get("items")):  # Presentation 3
-        for page in _list(canvas.get("items") if isinstance(canvas, dict) else None):
-            for annotation in _list(page.get("items") if isinstance(page, dict) else None):
-                if isinstance(annotation, dict):
-                    for body in _list(annotation.get("body")):
-                        if isinstance(body, dict) and body.get("type", "Image") == "Image":
-                            add(body)
-    for sequence in _list(manifest.get("sequences")):  # Presentation 2
-        for canvas in _list(sequence.get("canvases") if isinstance(sequence, dict) else None):
-            for image in _list(canvas.get("images") if isinstance(canvas, dict) else None):
-                if isinstance(image, dict):
-                    add(image.get("resource"))
+    for resource in _image_resources(manifest):
+        add(resource)
     digest: dict[str, Any] = {"images": images}
     label = _label(manifest)
     if label:
@@ -82,6 +73,22 @@ def digest_manifest(manifest: Any) -> dict[str, Any]:
     if not images:
         digest["error"] = "the manifest lists no images"
     return digest
+
+
+def _image_resources(manifest: dict[str, Any]) -> Iterator[Any]:
+    """The image resources of a manifest, Presentation 3's then Presentation 2's, in order."""
+    for canvas in _list(manifest.get("items")):  # Presentation 3
+        for page in _list(canvas.get("items") if isinstance(canvas, dict) else None):
+            for annotation in _list(page.get("items") if isinstance(page, dict) else None):
+                bodies = annotation.get("body") if isinstance(annotation, dict) else None
+                for body in _list(bodies):
+                    if isinstance(body, dict) and body.get("type", "Image") == "Image":
+                        yield body
+    for sequence in _list(manifest.get("sequences")):  # Presentation 2
+        for canvas in _list(sequence.get("canvases") if isinstance(sequence, dict) else None):
+            for image in _list(canvas.get("images") if isinstance(canvas, dict) else None):
+                if isinstance(image, dict):
+                    yield image.get("resource")
 
 
 def fetch_digest(fetcher: JsonFetcher, url: str) -> dict[str, Any]:

@@ -204,6 +204,12 @@ class JsonApiHarvester:
             if cursor in (None, "") or count == 0:
                 return None
             return url, {**params, o.cursor_param: str(cursor)}
+        return self._next_link(body, answer)
+
+    def _next_link(self, body: Any, answer: requests.Response) -> tuple[str, dict[str, str]] | None:
+        """The next page as the answer names it: a ``Link: rel=next`` header, or a link in
+        the body (``next_path``, else the usual keys)."""
+        o = self.options
         link = answer.links.get("next", {}).get("url") if o.paging in ("auto", "link") else None
         if link:
             return urljoin(answer.url, link), {}

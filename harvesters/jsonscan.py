@@ -165,84 +165,131 @@ def split_array(
     that is not valid JSON costs only itself: the caller's ``json.loads`` reports it and the next
     item is read. A file that ends inside the array ends with a faulty piece.
     """
-    depth = 0  # 0: before or after the array; 1: in the array; more: inside an item
-    in_string = escape = started = ended = False
-    number = 0
-    item: _Item | None = None
+    scanner = _Scanner(max_record_bytes, max_depth)
     while chunk := read(CHUNK):
+        yield from scanner.feed(chunk)
+        if scanner.stopped:
+            return
+    yield from scanner.finish()
+
+
+class _Scanner:
+    """The byte scanner's state between chunks: one method per state, each taking the chunk
+    and a position and returning the position after what it consumed."""
+
+    __slots__ = (
+        "depth",
+        "ended",
+        "escape",
+        "in_string",
+        "item",
+        "mark",
+        "max_depth",
+        "max_record_bytes",
+        "number",
+        "out",
+        "started",
+        "stopped",
+    )
+
+    def __init__(self, max_record_bytes: int, max_depth: int) -> None:
+        self.max_record_bytes, self.max_depth = max_record_bytes, max_depth
+        self.depth = 0  # 0: before or after the array; 1: in the array; more: inside an item
+        self.in_string = self.escape = self.started = self.ended = self.stopped = False
+        self.number = 0
+        self.item: _Item | None = None
+        self.mark = 0  # where the open item's bytes in this chunk begin
+        self.out: list[Piece] = []
+
+    def feed(self, chunk: bytes) -> list[Piece]:
+        """The pieces that end in ``chunk``; the open item keeps the rest of its bytes."""
+        self.out = []
         i, n = 0, len(chunk)
-        mark = 0  # where the open item's bytes in this chunk begin
-        while i < n:
-            if in_string:
-                if escape:
-                    escape, i = False, i + 1
-                    continue
-                found = _INSIDE.search(chunk, i)
-                if found is None:
-                    i = n
-                    break
-                i = found.end()
-                if chunk[found.start()] == _BACKSLASH:
-                    escape = True
-                else:
-                    in_string = False
-                continue
-            if depth == 0:
-                found = _NON_SPACE.search(chunk, i)
-                if found is None:
-                    i = n
-                    break
-                if ended or started or chunk[found.start()] != ord("["):
-                    tail = chunk[found.start() : found.start() + 200]
-                    yield Piece(number + 1, tail, f"unexpected text after the array: {tail[:40]!r}")
-                    return
-                started, depth, i = True, 1, found.end()
-                continue
-            if item is None:
-                found = _ITEM_START.search(chunk, i)
-                if found is None:
-                    i = n
-                    break
-                if chunk[found.start()] in b"]}":
-                    depth, ended, i = 0, True, found.end()
-                    continue
-                item, mark, i = _Item(), found.start(), found.start()
-                number += 1
-            found = _TOKEN.search(chunk, i)
-            if found is None:
-                i = n
-                break
-            byte, at = chunk[found.start()], found.start()
-            i = found.end()
-            if byte == _QUOTE:
-                in_string = i - at == 1
-            elif byte in _OPEN:
-                depth += 1
-                item.deepest = max(item.deepest, depth - 1)
-            elif byte == _COMMA and depth > 1:
-                continue
-            elif byte != _COMMA and depth > 1:
-                depth -= 1
-            else:  # a comma or the closing bracket at the array's level ends the item
-                _take(item, chunk[mark:at], max_record_bytes, max_depth)
-                yield _piece(number, item, max_record_bytes, max_depth)
-                item = None
-                if byte != _COMMA:
-                    depth, ended = 0, True
-                continue
-        if item is not None:
-            _take(item, chunk[mark:n], max_record_bytes, max_depth)
-    if item is not None:
-        preview = bytes(item.buffer[:PREVIEW_BYTES])
-        yield Piece(
-            number,
-            preview,
-            f"the JSON array breaks after item {number - 1}: the file ends inside item {number}",
-        )
-    elif started and not ended:
-        yield Piece(
-            number + 1, b"", f"the JSON array breaks after item {number}: it is never closed"
-        )
+        self.mark = 0
+        while i < n and not self.stopped:
+            if self.in_string:
+                i = self._string(chunk, i)
+            elif self.depth == 0:
+                i = self._outside(chunk, i)
+            elif self.item is None:
+                i = self._between(chunk, i)
+            else:
+                i = self._token(chunk, i, self.item)
+        if self.item is not None:
+            _take(self.item, chunk[self.mark : n], self.max_record_bytes, self.max_depth)
+        return self.out
+
+    def finish(self) -> list[Piece]:
+        """The faulty last piece of a file that ends inside the array, if it does."""
+        number = self.number
+        if self.item is not None:
+            preview = bytes(self.item.buffer[:PREVIEW_BYTES])
+            reason = (
+                f"the JSON array breaks after item {number - 1}: the file ends inside item {number}"
+            )
+            return [Piece(number, preview, reason)]
+        if self.started and not self.ended:
+            reason = f"the JSON array breaks after item {number}: it is never closed"
+            return [Piece(number + 1, b"", reason)]
+        return []
+
+    def _string(self, chunk: bytes, i: int) -> int:
+        if self.escape:
+            self.escape = False
+            return i + 1
+        found = _INSIDE.search(chunk, i)
+        if found is None:
+            return len(chunk)
+        if chunk[found.start()] == _BACKSLASH:
+            self.escape = True
+        else:
+            self.in_string = False
+        return found.end()
+
+    def _outside(self, chunk: bytes, i: int) -> int:
+        found = _NON_SPACE.search(chunk, i)
+        if found is None:
+            return len(chunk)
+        at = found.start()
+        if self.ended or self.started or chunk[at] != ord("["):
+            tail = chunk[at : at + 200]
+            reason = f"unexpected text after the array: {tail[:40]!r}"
+            self.out.append(Piece(self.number + 1, tail, reason))
+            self.stopped = True
+            return len(chunk)
+        self.started, self.depth = True, 1
+        return found.end()
+
+    def _between(self, chunk: bytes, i: int) -> int:
+        found = _ITEM_START.search(chunk, i)
+        if found is None:
+            return len(chunk)
+        if chunk[found.start()] in b"]}":
+            self.depth, self.ended = 0, True
+            return found.end()
+        self.item, self.mark = _Item(), found.start()
+        self.number += 1
+        return found.start()
+
+    def _token(self, chunk: bytes, i: int, item: _Item) -> int:
+        found = _TOKEN.search(chunk, i)
+        if found is None:
+            return len(chunk)
+        byte, at, i = chunk[found.start()], found.start(), found.end()
+        if byte == _QUOTE:
+            self.in_string = i - at == 1
+        elif byte in _OPEN:
+            self.depth += 1
+            item.deepest = max(item.deepest, self.depth - 1)
+        elif byte != _COMMA and self.depth > 1:
+            self.depth -= 1
+        elif self.depth == 1:  # a comma or the closing bracket at the array's level ends it
+            _take(item, chunk[self.mark : at], self.max_record_bytes, self.max_depth)
+            self.out.append(_piece(self.number, item, self.max_record_bytes, self.max_depth))
+            self.item = None
+            if byte != _COMMA:
+                self.depth, self.ended = 0, True
+        return i
 
 
 def _take(item: _Item, data: bytes, max_record_bytes: int, max_depth: int) -> None:

@@ -333,33 +333,19 @@ def _csv_rows(
     sample = text.read(65536)
     if not sample.strip():
         return
-    if delimiter is None:
-        try:
-            # A bounded head: the sniffer's regular expressions are slow on long hostile lines.
-            head = "\n".join(sample.splitlines()[:20])[:8192]
-            delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-        except csv.Error:
-            delimiter = ","
     lines = _Lines(sample, text, limit)
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(sample))
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except StopIteration:
         return
     except (csv.Error, _OversizedError) as exc:
         reason = f"the header row cannot be read: {_csv_fault(exc, limit)}"
         yield Unreadable(lines.preview(), "line 1", reason)
         return
-    header = [h.strip() for h in header]
-    bad_header = [h for h in header if _SURROGATE.search(h)]
-    duplicates = sorted({h for h in header if h and header.count(h) > 1})
-    if bad_header or duplicates:
-        reason = (
-            f"the header row has undecodable bytes (expected {encoding})"
-            if bad_header
-            else f"the header row repeats column(s) {', '.join(duplicates)}"
-        )
-        yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), "line 1", reason)
+    fault = _header_fault(header, encoding)
+    if fault:
+        yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), "line 1", fault)
         return
     while True:
         lines.new_row()
@@ -371,23 +357,44 @@ def _csv_rows(
             # csv.reader starts a new row on the next call; the rest of the file goes on.
             yield Unreadable(lines.preview(), f"line {lines.number}", _csv_fault(exc, limit))
             continue
-        position = f"line {lines.number}"
-        if not any(cell.strip() for cell in row):
-            continue
-        raw = delimiter.join(row).encode("utf-8", "surrogateescape")
-        if len(row) > len(header):
-            yield Unreadable(
-                raw[:PREVIEW_BYTES],
-                position,
-                f"the row has {len(row)} fields but the header has {len(header)}",
-            )
-            continue
-        record = {name: cell for name, cell in zip(header, row, strict=False) if name}
-        problem = _undecodable(record, encoding)
-        if problem:
-            yield Unreadable(raw, position, problem)
-            continue
-        yield Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
+        if any(cell.strip() for cell in row):
+            yield _csv_item(row, header, reader.dialect.delimiter, encoding, lines.number)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        # A bounded head: the sniffer's regular expressions are slow on long hostile lines.
+        head = "\n".join(sample.splitlines()[:20])[:8192]
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _header_fault(header: list[str], encoding: str) -> str | None:
+    """Why a header row cannot name the columns (undecodable bytes, a repeated name)."""
+    if any(_SURROGATE.search(h) for h in header):
+        return f"the header row has undecodable bytes (expected {encoding})"
+    duplicates = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicates:
+        return f"the header row repeats column(s) {', '.join(duplicates)}"
+    return None
+
+
+def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, line: int) -> Item:
+    """One data row as a record, or why it is not one."""
+    position = f"line {line}"
+    raw = delimiter.join(row).encode("utf-8", "surrogateescape")
+    if len(row) > len(header):
+        return Unreadable(
+            raw[:PREVIEW_BYTES],
+            position,
+            f"the row has {len(row)} fields but the header has {len(header)}",
+        )
+    record = {name: cell for name, cell in zip(header, row, strict=False) if name}
+    problem = _undecodable(record, encoding)
+    if problem:
+        return Unreadable(raw, position, problem)
+    return Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
 
 
 def _csv_fault(exc: Exception, limit: int) -> str:

@@ -103,6 +103,17 @@ def _best_label(labels: list[tuple[str, str | None]]) -> str:
 
 def extract_objects(store: Store) -> list[ObjectDoc]:
     """Every published object with what search needs of it."""
+    docs = _objects(store)
+    _identifiers(store, docs)
+    _statements(store, docs)
+    _concepts(store, docs)
+    _makers(store, docs)
+    _dates_places_images(store, docs)
+    return list(docs.values())
+
+
+def _objects(store: Store) -> dict[str, ObjectDoc]:
+    """The objects with their partner (keeper) and a first title."""
     docs: dict[str, ObjectDoc] = {}
     for row in _rows(
         store,
@@ -117,8 +128,11 @@ def extract_objects(store: Store) -> list[ObjectDoc]:
         doc.partner = doc.partner or _text(row["partner"]) or doc.source
         if row["label"] is not None and not doc.title:
             doc.title, doc.title_language = _text(row["label"]), _lang(row["label"])
+    return docs
 
-    # titles (every language) and identifiers (accession numbers)
+
+def _identifiers(store: Store, docs: dict[str, ObjectDoc]) -> None:
+    """Titles (every language) and identifiers (accession numbers)."""
     for row in _rows(
         store,
         f"SELECT ?o ?text ?type WHERE {{ {_OBJECTS} ?o {_v(CRM.P1_is_identified_by)} ?n . "
@@ -133,7 +147,9 @@ def extract_objects(store: Store) -> list[ObjectDoc]:
         if not doc.title:
             doc.title, doc.title_language = text, _lang(row["text"])
 
-    # descriptions, inscriptions, material statements, credit lines
+
+def _statements(store: Store, docs: dict[str, ObjectDoc]) -> None:
+    """Descriptions, inscriptions, material statements, credit lines."""
     for row in _rows(
         store,
         f"SELECT ?o ?text ?type WHERE {{ {_OBJECTS} "
@@ -144,7 +160,9 @@ def extract_objects(store: Store) -> list[ObjectDoc]:
         if _text(row["type"]) in _INDEXED_STATEMENTS:
             docs[_text(row["o"])].texts.append(_text(row["text"]))
 
-    # object types, materials and subjects, with their labels in every language
+
+def _concepts(store: Store, docs: dict[str, ObjectDoc]) -> None:
+    """Object types, materials and subjects, with their labels in every language."""
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     kinds: dict[str, set[tuple[str, str]]] = defaultdict(set)
     concepts = (
@@ -172,10 +190,6 @@ def extract_objects(store: Store) -> list[ObjectDoc]:
                 doc.types.append(best)
             elif kind == "material" and best not in doc.materials:
                 doc.materials.append(best)
-
-    _makers(store, docs)
-    _dates_places_images(store, docs)
-    return list(docs.values())
 
 
 def _makers(store: Store, docs: dict[str, ObjectDoc]) -> None:
