@@ -34,6 +34,17 @@ LA_NS = "https://linked.art/ns/terms/"
 DIG_NS = "http://www.ics.forth.gr/isl/CRMdig/"
 AAT_NS = "http://vocab.getty.edu/aat/"
 MUSEION_NS = "https://w3id.org/museion/ns#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+VOID_NS = "http://rdfs.org/ns/void#"
+LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
+"""The Linked Art JSON-LD context, which is also the profile IRI of a Linked Art document."""
 
 
 def _crm(local: str) -> NamedNode:
