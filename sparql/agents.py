@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from museion_core.vocab import AAT, CRM, MUSEION
+from museion_core.vocab import AAT, CRM, LA, MUSEION
 
 from .readers import (
     Text,
@@ -110,12 +110,12 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
     links = select(
         worker,
         f"""SELECT ?m ?method ?score ?evidence ?agg WHERE {{
-  {{ {ref} la:equivalent ?m }} UNION {{ BIND({ref} AS ?m) }}
+  {{ {ref} {LA.equivalent} ?m }} UNION {{ BIND({ref} AS ?m) }}
   OPTIONAL {{ ?link owl:annotatedSource {ref} ; owl:annotatedTarget ?m ;
-                    museion:method ?method .
-             OPTIONAL {{ ?link museion:score ?score }}
-             OPTIONAL {{ ?link museion:evidence ?evidence }} }}
-  OPTIONAL {{ ?agg la:equivalent {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
+                    {MUSEION.method} ?method .
+             OPTIONAL {{ ?link {MUSEION.score} ?score }}
+             OPTIONAL {{ ?link {MUSEION.evidence} ?evidence }} }}
+  OPTIONAL {{ ?agg {LA.equivalent} {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }}""",
     )
     page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
@@ -193,20 +193,20 @@ Facts = dict[str, dict[str, list[Text]]]
 def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
     base = _string(worker.settings.base_iri)
     branches = [
-        """?m crm:P1_is_identified_by ?n . ?n crm:P190_has_symbolic_content ?v .
-     OPTIONAL { ?n crm:P2_has_type ?k } BIND("name" AS ?what)""",
+        f"""?m {CRM.P1_is_identified_by} ?n . ?n {CRM.P190_has_symbolic_content} ?v .
+     OPTIONAL {{ ?n {CRM.P2_has_type} ?k }} BIND("name" AS ?what)""",
         '?m rdfs:label ?v BIND("label" AS ?what)',
-        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
-              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
-        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
-              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
-        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("born_at" AS ?what)""",
-        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("died_at" AS ?what)""",
-        """?m crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P4_has_time_span}
+              /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
+        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}
+              /{CRM.P82b_end_of_the_end} ?v BIND("died" AS ?what)""",
+        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P7_took_place_at}
+              /rdfs:label ?v BIND("born_at" AS ?what)""",
+        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P7_took_place_at}
+              /rdfs:label ?v BIND("died_at" AS ?what)""",
+        f"""?m {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what)""",
-        f"""?m la:equivalent ?v FILTER(!STRSTARTS(STR(?v), {base}))
+        f"""?m {LA.equivalent} ?v FILTER(!STRSTARTS(STR(?v), {base}))
            BIND("authority" AS ?what)""",
     ]
     iris = list(dict.fromkeys([*members, *partners]))
@@ -231,8 +231,8 @@ def _string(text: str) -> str:
 
 def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str, str]]:
     born_or_died = [
-        '?p crm:P98i_was_born/crm:P7_took_place_at ?m BIND("born" AS ?what)',
-        '?p crm:P100i_died_in/crm:P7_took_place_at ?m BIND("died" AS ?what)',
+        f'?p {CRM.P98i_was_born}/{CRM.P7_took_place_at} ?m BIND("born" AS ?what)',
+        f'?p {CRM.P100i_died_in}/{CRM.P7_took_place_at} ?m BIND("died" AS ?what)',
     ]
     # The subquery is evaluated first: joined directly, the labels would be read first.
     rows = select(
@@ -240,7 +240,7 @@ def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str
         f"""SELECT ?p ?what (SAMPLE(?label) AS ?name) (SAMPLE(?agg) AS ?across) WHERE {{
   {{ SELECT DISTINCT ?p ?what WHERE {{ {union_over("m", members, born_or_died)} }} }}
   ?p rdfs:label ?label .
-  OPTIONAL {{ ?agg la:equivalent ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
+  OPTIONAL {{ ?agg {LA.equivalent} ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }} GROUP BY ?p ?what LIMIT 200""",
     )
     base = worker.settings.base_iri
@@ -265,9 +265,9 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
         worker,
         f"""SELECT ?what ?v WHERE {{
   {{ {ref} rdfs:label ?v BIND("label" AS ?what) }}
-  UNION {{ {ref} crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+  UNION {{ {ref} {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what) }}
-  UNION {{ {ref} la:equivalent ?v BIND("authority" AS ?what) }}
+  UNION {{ {ref} {LA.equivalent} ?v BIND("authority" AS ?what) }}
 }}""",
     )
     facts: dict[str, list[Text]] = defaultdict(list)

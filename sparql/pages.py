@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
+from museion_core.vocab import CRM, LA, MUSEION
 
 from . import i18n
 from .jobs import EntityJob, Reply
@@ -41,26 +42,23 @@ __all__ = ["Description", "describe", "entity_reply", "safe_href", "templates"]
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
-LA = "https://linked.art/ns/terms/"
-MUSEION = "https://w3id.org/museion/ns#"
-TOMBSTONE = NamedNode(MUSEION + "Tombstone")
-DELETED_AT = NamedNode(MUSEION + "deletedAt")
-REDIRECT = NamedNode(MUSEION + "Redirect")
+TOMBSTONE = MUSEION.Tombstone
+DELETED_AT = MUSEION.deletedAt
+REDIRECT = MUSEION.Redirect
 REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
 IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
-PARTNER = NamedNode(MUSEION + "partner")
+PARTNER = MUSEION.partner
 DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
-SYMBOLIC = NamedNode(CRM + "P190_has_symbolic_content")
-IDENTIFIED_BY = NamedNode(CRM + "P1_is_identified_by")
-HAS_TYPE = NamedNode(CRM + "P2_has_type")
-KEEPER = NamedNode(CRM + "P50_has_current_keeper")
-REPRESENTATION = NamedNode(CRM + "P138i_has_representation")
-SHOWN_BY = NamedNode(LA + "digitally_shown_by")
-ACCESS_POINT = NamedNode(LA + "access_point")
-PRODUCED_BY = NamedNode(CRM + "P108i_was_produced_by")
-TIMESPAN = NamedNode(CRM + "P4_has_time-span")
-REFERRED_BY = NamedNode(CRM + "P67i_is_referred_to_by")
+SYMBOLIC = CRM.P190_has_symbolic_content
+IDENTIFIED_BY = CRM.P1_is_identified_by
+HAS_TYPE = CRM.P2_has_type
+KEEPER = CRM.P50_has_current_keeper
+REPRESENTATION = CRM.P138i_has_representation
+SHOWN_BY = LA.digitally_shown_by
+ACCESS_POINT = LA.access_point
+PRODUCED_BY = CRM.P108i_was_produced_by
+TIMESPAN = CRM.P4_has_time_span
+REFERRED_BY = CRM.P67i_is_referred_to_by
 PRIMARY_TOPIC = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 MAX_DEPTH = 6
@@ -213,7 +211,7 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
         triples=triples,
         root=root,
     )
-    description.is_object = any(v.href == CRM + "E22_Human-Made_Object" for v in root.types)
+    description.is_object = any(v.href == CRM.E22_Human_Made_Object.value for v in root.types)
     _highlights(worker, description, labels)
     description.references = _references(worker, iri, triples)
     return description
