@@ -22,9 +22,8 @@ from rich.table import Table
 import search
 import sparql
 from museion_core.errors import ConfigError, MuseionError
-from reconcile import match, read_entities
-from reconcile.review import review_json, review_toml
-from sparql.checklists import plan
+from reconcile import match, read_entities, review_json, review_toml
+from sparql import plan
 
 from .config import Config, load_config
 from .console import emit_report, err, out, print_results, print_summary, progress

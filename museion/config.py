@@ -28,8 +28,7 @@ from museion_core.errors import ConfigError
 from museion_core.language import valid_language
 from museion_core.settings import StrictModel, parse_toml, read_toml
 from museion_core.settings import validate_model as _validate
-from reconcile.engine import Settings
-from reconcile.overrides import Overrides, default_overrides_path, load_overrides
+from reconcile import Overrides, Settings, default_overrides_path, load_overrides
 from store import RemoteEndpoint
 
 __all__ = [

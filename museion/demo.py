@@ -8,8 +8,7 @@ from pathlib import Path
 
 from museion_core.prefixes import curie
 from museion_core.vocab import CRM
-from sparql import PREFIXES
-from sparql.checklists import Checklist, ChecklistStore, read_rows
+from sparql import PREFIXES, Checklist, ChecklistStore, read_rows
 
 from .config import Config, load_config
 from .workspace import Workspace

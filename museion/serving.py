@@ -8,8 +8,7 @@ import sys
 from typing import Any
 
 from museion_core.errors import ConfigError
-from sparql import EndpointSettings
-from sparql.settings import UploadSource
+from sparql import EndpointSettings, UploadSource
 
 from .config import Config
 from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store

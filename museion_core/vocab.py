@@ -222,6 +222,7 @@ class CRM:
     E68_Dissolution = _crm("E68_Dissolution")
     E69_Death = _crm("E69_Death")
     E74_Group = _crm("E74_Group")
+    E78_Curated_Holding = _crm("E78_Curated_Holding")
 
     P1_is_identified_by = _crm("P1_is_identified_by")
     P2_has_type = _crm("P2_has_type")

@@ -12,6 +12,7 @@ re-runs, merges and splits (``registry``), linked to its members with ``la:equiv
 from .engine import Candidate, Matching, ReconcileReport, Settings, match, reconcile
 from .entities import Entity, read_entities
 from .overrides import Overrides, default_overrides_path, load_overrides
+from .review import review_json, review_toml
 from .scoring import Score, score_pair
 
 __all__ = [
@@ -27,5 +28,7 @@ __all__ = [
     "match",
     "read_entities",
     "reconcile",
+    "review_json",
+    "review_toml",
     "score_pair",
 ]

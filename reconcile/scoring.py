@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from mappings.authorities import authority_scheme
+from mappings import authority_scheme
 
 from .entities import Entity
 from .names import (

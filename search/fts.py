@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mappings.normalise.folding import fold_script
+from mappings import fold_script
 from museion_core.errors import QueryError, StoreError
 
 from .engine import VALUE_FACETS, Hit, SearchRequest, SearchResult

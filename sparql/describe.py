@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
 from museion_core.vocab import MUSEION
-from store.snapshots import manifest
+from store import manifest
 
 from .jobs import Reply, VoidJob
 from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS

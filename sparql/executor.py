@@ -38,8 +38,7 @@ from pyoxigraph import (
 
 from museion_core.errors import MuseionError, QueryError, StoreError
 from search import build_snapshot_index
-from store import RemoteReader, Store, StoreReader
-from store.snapshots import Pointer, manifest, publish_snapshot
+from store import Pointer, RemoteReader, Store, StoreReader, manifest, publish_snapshot
 
 from .analysis import prepare_update
 from .checklists.rows import rows_reply
