@@ -34,6 +34,7 @@ from .readers import (
 
 if TYPE_CHECKING:
     from .executor import Worker
+    from .readers import Term
 
 __all__ = ["AgentPage", "PartnerPage", "agent_page", "partner_page"]
 
@@ -104,8 +105,33 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
     kind = kind_of(types)
     if kind is None:
         return None
-    base = worker.settings.base_iri
     aggregate = MUSEION.Aggregate.value in types
+    page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
+    sources = _sources(worker, page)
+    own = [iri] if aggregate else []
+    facts = _facts(worker, [*own, *sources], [s.partner for s in sources.values() if s.partner])
+    _describe_sources(page, sources, facts, lang)
+    names = facts.get(iri, {}).get("label", []) or [n for s in page.sources for n in s.names]
+    page.name = pick(names, lang) or Text(iri)
+    born = sorted({s.born for s in page.sources if s.born})
+    died = sorted({s.died for s in page.sources if s.died})
+    if born or died:
+        page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
+    members = list(sources) or [iri]
+    relation = "place" if kind == "place" else "maker"
+    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
+    page.works = works_by_partner(works)
+    if kind == "place":
+        page.people = _people_of_place(worker, members)
+    return page
+
+
+def _sources(worker: Worker, page: AgentPage) -> dict[str, Source]:
+    """The partners' records the entity stands for (itself, for a partner's own record), with
+    the reconciliation's reasons; authority IRIs go to ``page.authorities``, and the reconciled
+    entity a partner's record belongs to to ``page.across``."""
+    base = worker.settings.base_iri
+    iri = page.iri
     ref = iri_ref(iri)
     links = select(
         worker,
@@ -118,7 +144,6 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
   OPTIONAL {{ ?agg {LA.equivalent} {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }}""",
     )
-    page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
     sources: dict[str, Source] = {}
     for row in links:
         member = row.get("m")
@@ -130,7 +155,7 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             if member.value not in page.authorities:
                 page.authorities.append(member.value)
             continue
-        if member.value == iri and aggregate:
+        if member.value == iri and page.aggregate:
             continue
         source = sources.get(member.value)
         if source is None:
@@ -138,15 +163,23 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             source = Source(member.value, local_href(member.value, base), partner, "")
             source.partner_href = local_href(partner, base) if partner else ""
             sources[member.value] = source
-        if "method" in row:
-            source.method = text_of(row["method"]).value
-        if "score" in row:
-            source.score = text_of(row["score"]).value
-        evidence = text_of(row["evidence"]).value if "evidence" in row else ""
-        if evidence and evidence not in source.evidence:
-            source.evidence.append(evidence)
-    own = [iri] if aggregate else []
-    facts = _facts(worker, [*own, *sources], [s.partner for s in sources.values() if s.partner])
+        _add_reasons(source, row)
+    return sources
+
+
+def _add_reasons(source: Source, row: dict[str, Term]) -> None:
+    if "method" in row:
+        source.method = text_of(row["method"]).value
+    if "score" in row:
+        source.score = text_of(row["score"]).value
+    evidence = text_of(row["evidence"]).value if "evidence" in row else ""
+    if evidence and evidence not in source.evidence:
+        source.evidence.append(evidence)
+
+
+def _describe_sources(page: AgentPage, sources: dict[str, Source], facts: Facts, lang: str) -> None:
+    """What each partner's record says (names, life dates and places, web pages), its
+    partner's name, and the authorities it cites; the sources sorted by partner."""
     partner_names = {p: pick(facts[p]["label"], lang) for p in facts if "partner/" in p}
     for source in sources.values():
         f = facts.get(source.iri, {})
@@ -162,19 +195,6 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             if authority.value not in page.authorities:
                 page.authorities.append(authority.value)
     page.sources = sorted(sources.values(), key=lambda s: s.partner.casefold())
-    names = facts.get(iri, {}).get("label", []) or [n for s in page.sources for n in s.names]
-    page.name = pick(names, lang) or Text(iri)
-    born = sorted({s.born for s in page.sources if s.born})
-    died = sorted({s.died for s in page.sources if s.died})
-    if born or died:
-        page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
-    members = list(sources) or [iri]
-    relation = "place" if kind == "place" else "maker"
-    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
-    page.works = works_by_partner(works)
-    if kind == "place":
-        page.people = _people_of_place(worker, members)
-    return page
 
 
 def _partner_of(member: str, base: str) -> str:

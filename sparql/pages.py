@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
-from museion_core.vocab import CRM, LA, MUSEION
+from museion_core.vocab import CRM, LA, MUSEION, XSD
 
 from . import i18n
 from .jobs import EntityJob, Reply
@@ -36,6 +36,8 @@ from .prefixes import PREFIXES
 from .render import short_term
 
 if TYPE_CHECKING:
+    from store import StoreReader
+
     from .executor import Worker
 
 __all__ = ["Description", "describe", "entity_reply", "safe_href", "templates"]
@@ -156,65 +158,86 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     store = worker.store()
     subject = NamedNode(iri)
     base = worker.settings.base_iri
-    if next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None:
-        targets = sorted({_text(t.object) for t in store.triples(subject, REPLACED_BY)})
-        if targets:
-            return Moved(iri, targets)
-    tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None)
-    if tomb is not None:
-        when = next(store.triples(subject, DELETED_AT), None)
-        return Gone(iri, _text(when.object) if when is not None else None)
+    retired = _retired(store, subject)
+    if retired is not None:
+        return retired
     own = list(store.triples(subject))
     if not own and not store.has_graph(subject):
         return None
-    triples: list[Triple] = []
-    seen: set[str] = set()
     labels = _Labels(worker)
-
-    def walk(node: NamedNode, depth: int) -> Node:
-        seen.add(node.value)
-        out = Node(node.value)
-        quads = own if node == subject else list(store.triples(node))
-        grouped: dict[str, list[Value]] = {}
-        names: dict[str, str] = {}
-        for quad in quads:
-            triples.append(quad.triple)
-            pred, obj = quad.predicate, quad.object
-            if pred == RDF_TYPE and isinstance(obj, NamedNode):
-                out.types.append(Value(_class_label(obj.value), safe_href(obj.value)))
-                continue
-            if isinstance(obj, NamedNode):
-                inner = obj.value.startswith(iri + "/") or obj.value.startswith(node.value + "/")
-                if inner and obj.value not in seen and depth < MAX_DEPTH:
-                    short = obj.value[len(iri) + 1 :] if obj.value.startswith(iri + "/") else ""
-                    text = labels.own_label(obj.value) or short or labels.get(obj.value)
-                    value = Value(text, node=walk(obj, depth + 1))
-                else:
-                    value = Value(labels.get(obj.value), local_href(obj.value, base))
-            elif isinstance(obj, Literal):
-                note = obj.language or ""
-                if not note and obj.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    note = short_term(obj.datatype)
-                value = Value(obj.value, note=note)
-            else:
-                value = Value(str(obj))
-            grouped.setdefault(pred.value, []).append(value)
-            names[pred.value] = _property_label(pred.value)
-        out.rows = [(names[p], p, grouped[p]) for p in sorted(grouped, key=lambda p: names[p])]
-        return out
-
-    root = walk(subject, 0)
+    walk = _Walk(store, iri, base, labels, own)
+    root = walk.node(subject, 0)
     description = Description(
         iri=iri,
         kind=entity_kind(iri, base),
         label=labels.own_label(iri) or iri,
-        triples=triples,
+        triples=walk.triples,
         root=root,
     )
     description.is_object = any(v.href == CRM.E22_Human_Made_Object.value for v in root.types)
     _highlights(worker, description, labels)
-    description.references = _references(worker, iri, triples)
+    description.references = _references(worker, iri, walk.triples)
     return description
+
+
+def _retired(store: StoreReader, subject: NamedNode) -> Gone | Moved | None:
+    """A redirect (merged or split) or a tombstone (withdrawn) in place of the entity."""
+    if next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None:
+        targets = sorted({_text(t.object) for t in store.triples(subject, REPLACED_BY)})
+        if targets:
+            return Moved(subject.value, targets)
+    tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None)
+    if tomb is not None:
+        when = next(store.triples(subject, DELETED_AT), None)
+        return Gone(subject.value, _text(when.object) if when is not None else None)
+    return None
+
+
+@dataclass
+class _Walk:
+    """The entity's own nodes (``{iri}/...``), nested as the page shows them; every triple
+    read is kept for the entity's other formats."""
+
+    store: StoreReader
+    iri: str
+    base: str
+    labels: _Labels
+    own: list[Quad]
+    triples: list[Triple] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def node(self, node: NamedNode, depth: int) -> Node:
+        self.seen.add(node.value)
+        out = Node(node.value)
+        quads = self.own if node.value == self.iri else list(self.store.triples(node))
+        grouped: dict[str, list[Value]] = {}
+        names: dict[str, str] = {}
+        for quad in quads:
+            self.triples.append(quad.triple)
+            pred, obj = quad.predicate, quad.object
+            if pred == RDF_TYPE and isinstance(obj, NamedNode):
+                out.types.append(Value(_class_label(obj.value), safe_href(obj.value)))
+                continue
+            grouped.setdefault(pred.value, []).append(self.value(node, obj, depth))
+            names[pred.value] = _property_label(pred.value)
+        out.rows = [(names[p], p, grouped[p]) for p in sorted(grouped, key=lambda p: names[p])]
+        return out
+
+    def value(self, node: NamedNode, obj: object, depth: int) -> Value:
+        iri = self.iri
+        if isinstance(obj, NamedNode):
+            inner = obj.value.startswith(iri + "/") or obj.value.startswith(node.value + "/")
+            if inner and obj.value not in self.seen and depth < MAX_DEPTH:
+                short = obj.value[len(iri) + 1 :] if obj.value.startswith(iri + "/") else ""
+                text = self.labels.own_label(obj.value) or short or self.labels.get(obj.value)
+                return Value(text, node=self.node(obj, depth + 1))
+            return Value(self.labels.get(obj.value), local_href(obj.value, self.base))
+        if isinstance(obj, Literal):
+            note = obj.language or ""
+            if not note and obj.datatype != XSD.string:
+                note = short_term(obj.datatype)
+            return Value(obj.value, note=note)
+        return Value(str(obj))
 
 
 def _live(worker: Worker, iri: str) -> bool:
@@ -314,6 +337,18 @@ def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
     store = worker.store()
     base = worker.settings.base_iri
     subject = NamedNode(d.iri)
+    _images_and_dates(store, subject, d)
+    for statement in store.triples(subject, REFERRED_BY):
+        kinds = [
+            labels.get(_text(q.object)) for q in store.triples(_named(statement.object), HAS_TYPE)
+        ]
+        for text in store.triples(_named(statement.object), SYMBOLIC):
+            d.statements.append((", ".join(kinds) or "statement", _text(text.object)))
+    _partners_and_records(store, subject, d, labels, base)
+    _incoming(store, subject, d, labels, base)
+
+
+def _images_and_dates(store: StoreReader, subject: NamedNode, d: Description) -> None:
     for rep in store.triples(subject, REPRESENTATION):
         for shown in store.triples(_named(rep.object), SHOWN_BY):
             for point in store.triples(_named(shown.object), ACCESS_POINT):
@@ -324,12 +359,12 @@ def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
         for span in store.triples(_named(production.object), TIMESPAN):
             for name in store.triples(_named(span.object), IDENTIFIED_BY):
                 d.dates += [_text(q.object) for q in store.triples(_named(name.object), SYMBOLIC)]
-    for statement in store.triples(subject, REFERRED_BY):
-        kinds = [
-            labels.get(_text(q.object)) for q in store.triples(_named(statement.object), HAS_TYPE)
-        ]
-        for text in store.triples(_named(statement.object), SYMBOLIC):
-            d.statements.append((", ".join(kinds) or "statement", _text(text.object)))
+
+
+def _partners_and_records(
+    store: StoreReader, subject: NamedNode, d: Description, labels: _Labels, base: str
+) -> None:
+    """The partners that keep the entity or describe it, and the record graphs it is in."""
     partners: dict[str, Value] = {}
     for keeper in store.triples(subject, KEEPER):
         partners[_text(keeper.object)] = Value(
@@ -348,6 +383,12 @@ def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
                     ),
                 )
     d.partners = list(partners.values())
+
+
+def _incoming(
+    store: StoreReader, subject: NamedNode, d: Description, labels: _Labels, base: str
+) -> None:
+    """The entities that point at this one, once per entity and property."""
     seen: set[tuple[str, str]] = set()
     for count, quad in enumerate(store.triples(None, None, subject)):
         if count >= MAX_INCOMING:
