@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from museion_core.errors import QueryError
+from museion_core.instants import instant_year
 from museion_core.prefixes import ALL_PREFIXES, prologue
 from museion_core.vocab import CRM, LA
 
@@ -40,8 +41,6 @@ __all__ = [
 
 PREFIXES = prologue(ALL_PREFIXES)
 """Prefixes taken from the closed vocabulary's own terms, for readable queries below."""
-
-_YEAR = re.compile(r"^(-?\d{1,6})")
 
 
 @dataclass(frozen=True)
@@ -120,15 +119,12 @@ def pick(texts: list[Text], lang: str) -> Text | None:
 
 
 def year(term: object) -> str:
-    """The year of an ``xsd:dateTime`` (``-0500`` for 501 BCE stays as the data says)."""
+    """The year of an ``xsd:dateTime`` (``-0500`` for 501 BCE, as the data writes it)."""
     value = term.value if isinstance(term, Literal) else str(term or "")
-    match = _YEAR.match(value)
-    if not match:
+    found = instant_year(value)
+    if found is None:
         return ""
-    digits = match.group(1)
-    if digits.startswith("-"):
-        return digits
-    return digits.lstrip("0") or "0"
+    return str(found) if found >= 0 else f"-{-found:04d}"
 
 
 def local_href(iri: str, base: str) -> str:
