@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from museion_core.vocab import AAT, CRM, LA, MUSEION
+from museion_core.vocab import AAT, CRM, LA, MUSEION, OWL, RDFS
 
 from .readers import (
     Text,
@@ -137,7 +137,7 @@ def _sources(worker: Worker, page: AgentPage) -> dict[str, Source]:
         worker,
         f"""SELECT ?m ?method ?score ?evidence ?agg WHERE {{
   {{ {ref} {LA.equivalent} ?m }} UNION {{ BIND({ref} AS ?m) }}
-  OPTIONAL {{ ?link owl:annotatedSource {ref} ; owl:annotatedTarget ?m ;
+  OPTIONAL {{ ?link {OWL.annotatedSource} {ref} ; {OWL.annotatedTarget} ?m ;
                     {MUSEION.method} ?method .
              OPTIONAL {{ ?link {MUSEION.score} ?score }}
              OPTIONAL {{ ?link {MUSEION.evidence} ?evidence }} }}
@@ -215,15 +215,15 @@ def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
     branches = [
         f"""?m {CRM.P1_is_identified_by} ?n . ?n {CRM.P190_has_symbolic_content} ?v .
      OPTIONAL {{ ?n {CRM.P2_has_type} ?k }} BIND("name" AS ?what)""",
-        '?m rdfs:label ?v BIND("label" AS ?what)',
+        f'?m {RDFS.label} ?v BIND("label" AS ?what)',
         f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P4_has_time_span}
               /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
         f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}
               /{CRM.P82b_end_of_the_end} ?v BIND("died" AS ?what)""",
         f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P7_took_place_at}
-              /rdfs:label ?v BIND("born_at" AS ?what)""",
+              /{RDFS.label} ?v BIND("born_at" AS ?what)""",
         f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P7_took_place_at}
-              /rdfs:label ?v BIND("died_at" AS ?what)""",
+              /{RDFS.label} ?v BIND("died_at" AS ?what)""",
         f"""?m {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what)""",
         f"""?m {LA.equivalent} ?v FILTER(!STRSTARTS(STR(?v), {base}))
@@ -259,7 +259,7 @@ def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str
         worker,
         f"""SELECT ?p ?what (SAMPLE(?label) AS ?name) (SAMPLE(?agg) AS ?across) WHERE {{
   {{ SELECT DISTINCT ?p ?what WHERE {{ {union_over("m", members, born_or_died)} }} }}
-  ?p rdfs:label ?label .
+  ?p {RDFS.label} ?label .
   OPTIONAL {{ ?agg {LA.equivalent} ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }} GROUP BY ?p ?what LIMIT 200""",
     )
@@ -284,7 +284,7 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
     rows = select(
         worker,
         f"""SELECT ?what ?v WHERE {{
-  {{ {ref} rdfs:label ?v BIND("label" AS ?what) }}
+  {{ {ref} {RDFS.label} ?v BIND("label" AS ?what) }}
   UNION {{ {ref} {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what) }}
   UNION {{ {ref} {LA.equivalent} ?v BIND("authority" AS ?what) }}

@@ -276,7 +276,7 @@ def _about(worker: Worker, iris: set[str]) -> About:
         return {}
     aggregate = iri_ref(MUSEION.Aggregate.value)
     branches = [
-        '?x rdfs:label ?v BIND("label" AS ?what)',
+        f'?x {RDFS.label} ?v BIND("label" AS ?what)',
         f"""?x ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P4_has_time_span}
               /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
         f"""?x ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}

@@ -19,7 +19,7 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions
 from museion_core.errors import QueryError
 from museion_core.instants import instant_year
 from museion_core.prefixes import ALL_PREFIXES, prologue
-from museion_core.vocab import CRM, LA
+from museion_core.vocab import CRM, LA, RDFS
 
 if TYPE_CHECKING:
     from pyoxigraph import BlankNode, Triple
@@ -176,9 +176,9 @@ def cards(worker: Worker, iris: list[str], lang: str) -> list[Work]:
     if not iris:
         return []
     branches = [
-        '?work rdfs:label ?v BIND("title" AS ?what)',
+        f'?work {RDFS.label} ?v BIND("title" AS ?what)',
         f'?work {CRM.P50_has_current_keeper} ?v BIND("keeper" AS ?what)',
-        f'?work {CRM.P50_has_current_keeper}/rdfs:label ?v BIND("keeperLabel" AS ?what)',
+        f'?work {CRM.P50_has_current_keeper}/{RDFS.label} ?v BIND("keeperLabel" AS ?what)',
         f"""?work {CRM.P138i_has_representation}/{LA.digitally_shown_by}/{LA.access_point} ?v
     BIND("image" AS ?what)""",
         f"""?work {CRM.P108i_was_produced_by}/{CRM.P4_has_time_span}/{CRM.P1_is_identified_by}
