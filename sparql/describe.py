@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
-from museion_core.vocab import MUSEION
+from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, VOID_NS, XSD_NS
 from store import manifest
 
 from .jobs import Reply, VoidJob
@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["entity_pattern", "service_description", "void_dataset", "void_reply"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+VOID = VOID_NS
+DCTERMS = DCTERMS_NS
+RDF_TYPE = RDF.type
+XSD = XSD_NS
 FORMATS = "http://www.w3.org/ns/formats/"
 
 _RESULT_FORMAT_IRIS = {

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from museion_core.vocab import CRM, LA, MUSEION, XSD
+from museion_core.vocab import CRM, DCTERMS, LA, MUSEION, RDF, RDFS, VOID, XSD
 
 from .render import short_term
 
@@ -37,15 +37,14 @@ __all__ = [
     "safe_url",
 ]
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = RDF.type
+RDFS_LABEL = RDFS.label
 TOMBSTONE = MUSEION.Tombstone
 DELETED_AT = MUSEION.deletedAt
 REDIRECT = MUSEION.Redirect
-REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
-IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
+REPLACED_BY = DCTERMS.isReplacedBy
+IN_DATASET = VOID.inDataset
 PARTNER = MUSEION.partner
-DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
 SYMBOLIC = CRM.P190_has_symbolic_content
 IDENTIFIED_BY = CRM.P1_is_identified_by
 HAS_TYPE = CRM.P2_has_type
@@ -56,7 +55,6 @@ ACCESS_POINT = LA.access_point
 PRODUCED_BY = CRM.P108i_was_produced_by
 TIMESPAN = CRM.P4_has_time_span
 REFERRED_BY = CRM.P67i_is_referred_to_by
-PRIMARY_TOPIC = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 MAX_DEPTH = 6
 MAX_INCOMING = 200

@@ -46,7 +46,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from museion_core.errors import QueryError
 from museion_core.prefixes import curie
-from museion_core.vocab import CRM, MUSEION, MUSEION_NS
+from museion_core.vocab import CRM, MUSEION, MUSEION_NS, RDF, RDFS, SKOS, XSD_NS
 
 from .negotiation import LINKED_ART_PROFILE
 
@@ -65,13 +65,13 @@ CONTEXT_URL = LINKED_ART_PROFILE
 EXTENSION_PATH = "ns/linked-art-extension.json"
 """Below the base IRI: Museion's extension of the Linked Art context."""
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = RDF.type.value
+RDFS_LABEL = RDFS.label.value
+XSD = XSD_NS
 CONTENT = CRM.P190_has_symbolic_content.value
 LANGUAGE = CRM.P72_has_language.value
 LANGUAGE_CLASS = CRM.E56_Language.value
-UNSCOPED = {"http://www.w3.org/2004/02/skos/core#broader"}
+UNSCOPED = {SKOS.broader.value}
 """Properties written by their top-level term even where a type's scoped context names them
 otherwise: the 1.0 schemas call a concept's ``skos:broader`` ``broader``, which the context
 defines at top level, where the ``Type``-scoped context also offers ``part_of``."""
