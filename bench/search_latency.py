@@ -29,6 +29,7 @@ from pathlib import Path
 
 from museion import Pipeline, Workspace, load_config
 from museion.demo import examples_dir
+from museion_core.vocab import CRM, RDFS
 from search import FtsEngine, Searcher, build_snapshot_index, parse_facets
 from search.extract import ObjectDoc, extract_objects
 from store import Store
@@ -103,11 +104,11 @@ def latency(searcher: Searcher, repeat: int) -> None:
 def sparql_questions(word: str, regex: bool) -> list[str]:
     test = f'REGEX(?l, "{word}", "i")' if regex else f'CONTAINS(LCASE(STR(?l)), "{word}")'
     where = (
-        "?o <http://www.cidoc-crm.org/cidoc-crm/P50_has_current_keeper> ?k . "
-        "{ ?o <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
-        "{ ?o <http://www.cidoc-crm.org/cidoc-crm/P108i_was_produced_by>/"
-        "<http://www.cidoc-crm.org/cidoc-crm/P14_carried_out_by>/"
-        f"<http://www.w3.org/2000/01/rdf-schema#label> ?l }} FILTER({test})"
+        f"?o {CRM.P50_has_current_keeper} ?k . "
+        f"{{ ?o {RDFS.label} ?l }} UNION "
+        f"{{ ?o {CRM.P108i_was_produced_by}/"
+        f"{CRM.P14_carried_out_by}/"
+        f"{RDFS.label} ?l }} FILTER({test})"
     )
     return [
         f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {where} }}",

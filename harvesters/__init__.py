@@ -19,20 +19,28 @@ from .base import (
     create_harvester,
     options_model,
 )
+from .files import EXTENSIONS as FILE_EXTENSIONS
 from .iiif import IIIF_KEY
 from .jsonscan import load_json
+from .rdf import EXTENSIONS as RDF_EXTENSIONS
+from .readers import Parsed, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .sheets import SHEET_FORMATS, read_sheet
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 
 __all__ = [
+    "FILE_EXTENSIONS",
     "IIIF_KEY",
     "LIDO_NS",
     "LIDO_RECORD",
+    "RDF_EXTENSIONS",
+    "SHEET_FORMATS",
     "HarvestError",
     "HarvestItem",
     "Harvester",
     "HarvesterOptions",
     "Identify",
+    "Parsed",
     "RejectedRecord",
     "SourceRecord",
     "SourceSpec",
@@ -42,5 +50,9 @@ __all__ = [
     "load_json",
     "options_model",
     "parse_xml",
+    "read_csv",
+    "read_json",
+    "read_sheet",
     "safe_parser",
+    "sniff_format",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from museion_core.settings import StrictModel
 
 from .records import HarvestItem
 
@@ -27,10 +27,8 @@ element for XML); raises ``ValueError`` with the reason when it cannot. Supplied
 because the mapping knows which field holds the id."""
 
 
-class HarvesterOptions(BaseModel):
+class HarvesterOptions(StrictModel):
     """Options a kind of harvester accepts in its ``[[sources]]`` table (unknown keys fail)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 from pyoxigraph import Literal as RdfLiteral
 
 from museion_core.errors import HarvestError
+from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
@@ -54,20 +55,18 @@ FORMATS = {
     "trig": RdfFormat.TRIG,
     "rdfxml": RdfFormat.RDF_XML,
 }
-LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
 MUSEION_EXTENSION = "/ns/linked-art-extension.json"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 MEDIA_TYPE = "application/n-triples"
 
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 STUB_PREDICATES = {RDF_TYPE, NamedNode("http://www.w3.org/2000/01/rdf-schema#label")}
 DEFAULT_TYPES = [
-    CRM + "E22_Human-Made_Object",
-    CRM + "E21_Person",
-    CRM + "E74_Group",
-    "https://linked.art/ns/terms/Set",
-    CRM + "E78_Curated_Holding",
+    CRM.E22_Human_Made_Object.value,
+    CRM.E21_Person.value,
+    CRM.E74_Group.value,
+    LA.Set.value,
+    CRM.E78_Curated_Holding.value,
 ]
 
 
@@ -252,7 +251,7 @@ def _swap_context(value: Any, bundled: Any) -> Any:
         return bundled
     if isinstance(value, str) and value.endswith(MUSEION_EXTENSION):
         # Another Museion's extension of the context: ``value`` is an xsd:decimal.
-        return {"value": {"@id": CRM + "P90_has_value", "@type": XSD_DECIMAL}}
+        return {"value": {"@id": CRM.P90_has_value.value, "@type": XSD_DECIMAL}}
     if isinstance(value, list):
         return [_swap_context(v, bundled) for v in value]
     return value

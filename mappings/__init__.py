@@ -8,20 +8,41 @@ from museion_core.errors import MappingError
 
 from . import lido as _lido  # noqa: F401  (registers mapping "lido")
 from . import linkedart as _linkedart  # noqa: F401  (registers mapping "linkedart")
-from .base import Mapping, MappingContext, MappingResult
+from .authorities import authority_scheme, normalise_authority
+from .base import CompiledMapping, Mapping, MappingContext, MappingResult, NQuadsResult
+from .builder import decimal_literal
 from .iris import RESERVED_SOURCE_NAMES, Minter
+from .normalise import (
+    fold,
+    fold_script,
+    parse_date_text,
+    parse_dimension_statement,
+    parse_number,
+    unit_for,
+)
 from .registry import available_mappings, get_mapping, register_mapping
 from .terms import vocabulary_quads
 
 __all__ = [
     "RESERVED_SOURCE_NAMES",
+    "CompiledMapping",
     "Mapping",
     "MappingContext",
     "MappingError",
     "MappingResult",
     "Minter",
+    "NQuadsResult",
+    "authority_scheme",
     "available_mappings",
+    "decimal_literal",
+    "fold",
+    "fold_script",
     "get_mapping",
+    "normalise_authority",
+    "parse_date_text",
+    "parse_dimension_statement",
+    "parse_number",
     "register_mapping",
+    "unit_for",
     "vocabulary_quads",
 ]

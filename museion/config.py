@@ -10,26 +10,25 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 import harvesters
 import mappings
-from mappings.normalise import language_tag
 from museion_core.errors import ConfigError
-from reconcile.engine import Settings
-from reconcile.overrides import Overrides, default_overrides_path, load_overrides
+from museion_core.language import valid_language
+from museion_core.settings import StrictModel, parse_toml, read_toml
+from museion_core.settings import validate_model as _validate
+from reconcile import Overrides, Settings, default_overrides_path, load_overrides
 from store import RemoteEndpoint
 
 __all__ = [
@@ -46,11 +45,7 @@ __all__ = [
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class StoreSection(_Strict):
+class StoreSection(StrictModel):
     path: str = "museion-data"
     """Museion's data directory: the Oxigraph store and what Museion keeps beside it."""
     batch_size: int = Field(default=500, ge=1, le=100_000)
@@ -104,7 +99,7 @@ class StoreSection(_Strict):
         )
 
 
-class PublishSection(_Strict):
+class PublishSection(StrictModel):
     base_iri: str
     """Every IRI Museion mints starts with this; it must end with ``/`` (or ``#``)."""
 
@@ -118,7 +113,7 @@ class PublishSection(_Strict):
         return value
 
 
-class EndpointSection(_Strict):
+class EndpointSection(StrictModel):
     """``[endpoint]``: how ``museion serve`` answers (command-line options override these)."""
 
     host: str = "127.0.0.1"
@@ -150,7 +145,7 @@ class EndpointSection(_Strict):
         return value
 
 
-class WorkspaceSection(_Strict):
+class WorkspaceSection(StrictModel):
     """``[workspace]``: the curators' workspace (checklists)."""
 
     token: str | None = Field(default=None, min_length=16)
@@ -158,7 +153,7 @@ class WorkspaceSection(_Strict):
     MUSEION_CURATOR_TOKEN). Distinct from the admin token, which may rewrite the data."""
 
 
-class PartnerConfig(_Strict):
+class PartnerConfig(StrictModel):
     label: str = Field(min_length=1)
     """The institution's name; the partner becomes the owner/keeper group of its objects."""
     homepage: str | None = None
@@ -175,7 +170,7 @@ class PartnerConfig(_Strict):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        return _bcp47(value)
+        return valid_language(value)
 
     def upload_token(self) -> str | None:
         """The token that authorises this partner's uploads, or None when it has none (from
@@ -193,7 +188,7 @@ class PartnerConfig(_Strict):
         return value
 
 
-class GatesConfig(_Strict):
+class GatesConfig(StrictModel):
     """When a finished run is held back instead of published (``[sources.gates]``)."""
 
     max_record_drop: float = Field(default=0.10, ge=0, le=1)
@@ -235,19 +230,10 @@ class _SourceCommon(BaseModel):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        return _bcp47(value)
+        return valid_language(value)
 
 
-def _bcp47(value: str | None) -> str | None:
-    if value is None:
-        return None
-    tag = language_tag(value)
-    if tag is None:
-        raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
-    return tag
-
-
-class ReconciliationSection(_Strict):
+class ReconciliationSection(StrictModel):
     """``[reconciliation]``: the same artist, group or place across partners."""
 
     enabled: bool = True
@@ -284,7 +270,7 @@ class ReconciliationConfig:
     overrides: Overrides = field(default_factory=lambda: Overrides(None))
 
 
-class _File(_Strict):
+class _File(StrictModel):
     store: StoreSection = Field(default_factory=StoreSection)
     publish: PublishSection
     sources: list[dict[str, Any]] = Field(default_factory=list)
@@ -332,25 +318,18 @@ class Config:
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            "the config file does not exist (give one with --config FILE, or try `museion demo`)",
-            file=str(path),
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file: {exc}", file=str(path)) from exc
+    text = read_toml(
+        path,
+        what="config file",
+        missing="the config file does not exist "
+        "(give one with --config FILE, or try `museion demo`)",
+    )
     return parse_config(text, path)
 
 
 def parse_config(text: str, path: Path) -> Config:
     file = str(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=file) from exc
-    top = _validate(_File, data, file, "")
+    top = _validate(_File, parse_toml(text, file), file=file)
     base = path.resolve().parent
     seen: set[str] = set()
     sources = []
@@ -396,7 +375,7 @@ def _reconciliation(section: ReconciliationSection, base: Path) -> Reconciliatio
 
 
 def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceConfig:
-    common = _validate(_SourceCommon, raw, file, where)
+    common = _validate(_SourceCommon, raw, file=file, where=where)
     kinds = harvesters.available_kinds()
     if common.kind not in kinds:
         raise ConfigError(
@@ -409,8 +388,8 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
     options = _validate(
         harvesters.options_model(common.kind),
         extra,
-        file,
-        where,
+        file=file,
+        where=where,
         known=[*_SourceCommon.model_fields, *harvesters.options_model(common.kind).model_fields],
     )
     location = common.location.strip()
@@ -440,18 +419,6 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
         language=common.language,
         gates=common.gates,
     )
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validate(
-    model: type[M], data: Any, file: str, where: str, known: list[str] | None = None
-) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError.from_validation(exc, model, file=file, where=where, known=known) from None
 
 
 def _suggest(word: str, choices: list[str]) -> str:

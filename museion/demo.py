@@ -6,9 +6,10 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from museion_core.prefixes import curie
+from museion_core.vocab import CRM
 from publish import Workspace
-from sparql import PREFIXES
-from sparql.checklists import Checklist, ChecklistStore, read_rows
+from sparql import PREFIXES, Checklist, ChecklistStore, read_rows
 
 from .config import Config, load_config
 
@@ -21,12 +22,13 @@ __all__ = [
 ]
 
 SAMPLE_CHECKLIST = "Sample: artists shared by Tate and Carnegie"
-SAMPLE_QUERY = """
-SELECT DISTINCT ?o ?keeper WHERE {
-  ?o a crm:E22_Human-Made_Object ; crm:P50_has_current_keeper ?keeper ;
-     crm:P108i_was_produced_by/crm:P9_consists_of?/crm:P14_carried_out_by/rdfs:label ?name .
+SAMPLE_QUERY = f"""
+SELECT DISTINCT ?o ?keeper WHERE {{
+  ?o a {curie(CRM.E22_Human_Made_Object)} ; {curie(CRM.P50_has_current_keeper)} ?keeper ;
+     {curie(CRM.P108i_was_produced_by)}/{curie(CRM.P9_consists_of)}?
+       /{curie(CRM.P14_carried_out_by)}/rdfs:label ?name .
   FILTER (REGEX(STR(?name), "Picasso|Stella|Guston|Turnbull"))
-} ORDER BY ?keeper ?o
+}} ORDER BY ?keeper ?o
 """
 PER_PARTNER = 4
 

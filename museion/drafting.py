@@ -20,9 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from harvesters.readers import Parsed, read_csv, read_json, sniff_format
-from harvesters.sheets import SHEET_FORMATS, read_sheet
-from mappings.normalise import parse_date_text, parse_dimension_statement, parse_number, unit_for
+from harvesters import SHEET_FORMATS, Parsed, read_csv, read_json, read_sheet, sniff_format
+from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
 from museion_core.errors import ConfigError
 
 __all__ = ["Draft", "draft_mapping", "guess_columns", "sample_rows"]

@@ -26,8 +26,14 @@ from dataclasses import dataclass
 from pyoxigraph import RdfFormat, serialize
 
 from harvesters import SourceRecord
-from mappings import Mapping, MappingContext, MappingError, MappingResult
-from mappings.base import CompiledMapping, NQuadsResult
+from mappings import (
+    CompiledMapping,
+    Mapping,
+    MappingContext,
+    MappingError,
+    MappingResult,
+    NQuadsResult,
+)
 from museion_core.errors import HarvestError
 from store import MAX_STATEMENT_BYTES, longest_statement
 

@@ -9,8 +9,7 @@ from typing import Any
 
 from museion_core.errors import ConfigError
 from publish import KEEP_SNAPSHOTS, Workspace
-from sparql import EndpointSettings
-from sparql.settings import UploadSource
+from sparql import EndpointSettings, UploadSource
 
 from .config import Config
 from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvesters.files import EXTENSIONS as FILE_EXTENSIONS
-from harvesters.rdf import EXTENSIONS as RDF_EXTENSIONS
+from harvesters import FILE_EXTENSIONS, RDF_EXTENSIONS
 from museion_core.errors import ConfigError, MuseionError
-from sparql.uploads import UploadStore
+from sparql import UploadStore
 
 from .config import Config
 from .pipeline import HarvestSummary, Pipeline

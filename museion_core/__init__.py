@@ -1,6 +1,20 @@
 """The leaf package every Museion package may import: what all stages must agree on.
 
-It holds the exception tree (``museion_core.errors``) and the closed vocabularies
-(``museion_core.vocab``), and imports no other Museion package, so harvesters, mappings,
-reconcile, store, search and sparql can share them without pointing at the application shell.
+It imports no other Museion package, so harvesters, mappings, reconcile, store, search and
+sparql can share it without pointing at the application shell. Its public modules (each with
+its own ``__all__``; import them directly, e.g. ``from museion_core.vocab import CRM``):
+
+- ``errors``: the exception tree (``MuseionError`` and its kinds).
+- ``vocab``: the closed vocabularies (CIDOC-CRM, Linked Art, CRMdig, AAT, Museion's own terms).
+- ``prefixes``: namespace prefixes built from ``vocab``, and ``curie``/``ref`` to write SPARQL
+  text from vocabulary terms.
+- ``settings``: ``StrictModel`` and ``load_toml_model`` (TOML → pydantic → one-line
+  ``ConfigError``).
+- ``instants``: ``instant_year``, the year of an ``xsd:dateTime`` Museion wrote.
+- ``language``: BCP 47 tags (``language_tag``) and the settings validator ``valid_language``.
 """
+
+PUBLIC_MODULES = ("errors", "instants", "language", "prefixes", "settings", "vocab")
+"""The modules other packages may import past this ``__init__`` (the boundary test reads it)."""
+
+__all__ = ["PUBLIC_MODULES"]

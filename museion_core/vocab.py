@@ -34,6 +34,17 @@ LA_NS = "https://linked.art/ns/terms/"
 DIG_NS = "http://www.ics.forth.gr/isl/CRMdig/"
 AAT_NS = "http://vocab.getty.edu/aat/"
 MUSEION_NS = "https://w3id.org/museion/ns#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+VOID_NS = "http://rdfs.org/ns/void#"
+LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
+"""The Linked Art JSON-LD context, which is also the profile IRI of a Linked Art document."""
 
 
 def _crm(local: str) -> NamedNode:
@@ -202,6 +213,7 @@ class CRM:
     E53_Place = _crm("E53_Place")
     E54_Dimension = _crm("E54_Dimension")
     E55_Type = _crm("E55_Type")
+    E56_Language = _crm("E56_Language")
     E57_Material = _crm("E57_Material")
     E58_Measurement_Unit = _crm("E58_Measurement_Unit")
     E65_Creation = _crm("E65_Creation")
@@ -210,6 +222,7 @@ class CRM:
     E68_Dissolution = _crm("E68_Dissolution")
     E69_Death = _crm("E69_Death")
     E74_Group = _crm("E74_Group")
+    E78_Curated_Holding = _crm("E78_Curated_Holding")
 
     P1_is_identified_by = _crm("P1_is_identified_by")
     P2_has_type = _crm("P2_has_type")
@@ -241,6 +254,7 @@ class CRM:
     P65_shows_visual_item = _crm("P65_shows_visual_item")
     P67i_is_referred_to_by = _crm("P67i_is_referred_to_by")
     P70i_is_documented_in = _crm("P70i_is_documented_in")
+    P72_has_language = _crm("P72_has_language")
     P75i_is_possessed_by = _crm("P75i_is_possessed_by")
     P82a_begin_of_the_begin = _crm("P82a_begin_of_the_begin")
     P82b_end_of_the_end = _crm("P82b_end_of_the_end")

@@ -15,8 +15,7 @@ import hashlib
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from mappings import Minter
-from mappings.authorities import normalise_authority
+from mappings import Minter, normalise_authority
 from museion_core.vocab import (
     AAT,
     CRM,

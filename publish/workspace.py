@@ -35,8 +35,15 @@ from typing import Any
 
 from museion_core.errors import StoreError
 from search import build_snapshot_index
-from store import RemoteEndpoint, RemoteStore, Store
-from store.snapshots import current_snapshot, publish_snapshot, remove_snapshot, snapshots
+from store import (
+    RemoteEndpoint,
+    RemoteStore,
+    Store,
+    current_snapshot,
+    publish_snapshot,
+    remove_snapshot,
+    snapshots,
+)
 
 from .failpoints import failpoint
 from .runs import Run, RunStatus

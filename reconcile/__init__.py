@@ -18,6 +18,7 @@ from .engine import Candidate, Matching, ReconcileReport, Settings, match, recon
 from .entities import Entity, read_entities, year_of
 from .names import PersonName, fold, parse_person_name
 from .overrides import Overrides, default_overrides_path, load_overrides
+from .review import review_json, review_toml
 from .scoring import NameKey, Score, name_key, name_similarity, score_pair, years_agree
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "parse_person_name",
     "read_entities",
     "reconcile",
+    "review_json",
+    "review_toml",
     "score_pair",
     "year_of",
     "years_agree",

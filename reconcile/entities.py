@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import QuerySolutions
 
-from mappings.authorities import normalise_authority
+from mappings import normalise_authority
 from museion_core.vocab import AAT, CRM, LA, RDFS
 from store import Store
 

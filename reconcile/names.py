@@ -18,7 +18,7 @@ from enum import IntEnum
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
-from mappings.normalise.folding import fold
+from mappings import fold
 
 __all__ = [
     "NameMatch",

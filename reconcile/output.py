@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
-from mappings.builder import decimal_literal
+from mappings import decimal_literal
 from museion_core.vocab import AAT, CRM, DCTERMS, LA, MUSEION, OWL, PROV, RDF, RDFS, XSD
 from store import Store
 

@@ -20,29 +20,25 @@ even through other links or a shared authority record. A pair may not be both.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from museion_core.errors import ConfigError
+from museion_core.settings import StrictModel, load_toml_model
 
 __all__ = ["Overrides", "default_overrides_path", "load_overrides"]
 
 
-class _Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Pair(StrictModel):
     a: str = Field(min_length=1)
     b: str = Field(min_length=1)
     note: str = ""
 
 
-class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _File(StrictModel):
     same: list[_Pair] = Field(default_factory=list)
     different: list[_Pair] = Field(default_factory=list)
 
@@ -76,20 +72,12 @@ def load_overrides(path: Path | None) -> Overrides:
     """Read and validate an overrides file; errors name the file and the entry."""
     if path is None:
         return Overrides(None)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            "the reconciliation overrides file does not exist", file=str(path)
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the overrides file: {exc}", file=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from exc
-    try:
-        spec = _File.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError.from_validation(exc, _File, file=str(path)) from None
+    spec, _ = load_toml_model(
+        path,
+        _File,
+        what="overrides file",
+        missing="the reconciliation overrides file does not exist",
+    )
     same = tuple((p.a.strip(), p.b.strip(), p.note) for p in spec.same)
     different = tuple((p.a.strip(), p.b.strip(), p.note) for p in spec.different)
     for kind, pairs in (("same", same), ("different", different)):

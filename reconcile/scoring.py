@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from mappings.authorities import authority_scheme
+from mappings import authority_scheme
 
 from .entities import Entity
 from .names import (

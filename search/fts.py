@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mappings.normalise.folding import fold_script
+from mappings import fold_script
 from museion_core.errors import QueryError, StoreError
 
 from .bitsets import Masks, bitmap, load_masks, members, write_masks

@@ -14,8 +14,7 @@ import threading
 from pathlib import Path
 
 from museion_core.errors import StoreError
-from store import Store
-from store.snapshots import Pointer
+from store import Pointer, Store
 
 from .engine import SearchEngine, SearchRequest, SearchResult
 from .fts import FtsEngine

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from mappings.normalise.folding import fold, fold_script
+from mappings import fold, fold_script
 
 __all__ = ["MAX_QUERY_TOKENS", "index_forms", "match_expression", "skeleton", "tokens"]
 

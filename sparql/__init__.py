@@ -1,20 +1,28 @@
 """The HTTP side: SPARQL 1.1 Protocol, query UI, entity pages, VoID, example queries (*.rq)."""
 
+from .checklists import Checklist, ChecklistStore, plan, read_rows
 from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .render import render_results
 from .server import serve
-from .settings import EndpointSettings
+from .settings import EndpointSettings, UploadSource
+from .uploads import UploadStore
 
 __all__ = [
     "PREFIXES",
+    "Checklist",
+    "ChecklistStore",
     "EndpointSettings",
     "ExampleQuery",
     "ReconciliationService",
+    "UploadSource",
+    "UploadStore",
     "example_queries",
     "example_query",
+    "plan",
     "prologue",
+    "read_rows",
     "render_results",
     "serve",
 ]

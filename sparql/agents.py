@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from museion_core.vocab import AAT, CRM, MUSEION
+from museion_core.vocab import AAT, CRM, LA, MUSEION, OWL, RDFS
 
 from .readers import (
     Text,
@@ -34,6 +34,7 @@ from .readers import (
 
 if TYPE_CHECKING:
     from .executor import Worker
+    from .readers import Term
 
 __all__ = ["AgentPage", "PartnerPage", "agent_page", "partner_page"]
 
@@ -104,21 +105,45 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
     kind = kind_of(types)
     if kind is None:
         return None
-    base = worker.settings.base_iri
     aggregate = MUSEION.Aggregate.value in types
+    page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
+    sources = _sources(worker, page)
+    own = [iri] if aggregate else []
+    facts = _facts(worker, [*own, *sources], [s.partner for s in sources.values() if s.partner])
+    _describe_sources(page, sources, facts, lang)
+    names = facts.get(iri, {}).get("label", []) or [n for s in page.sources for n in s.names]
+    page.name = pick(names, lang) or Text(iri)
+    born = sorted({s.born for s in page.sources if s.born})
+    died = sorted({s.died for s in page.sources if s.died})
+    if born or died:
+        page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
+    members = list(sources) or [iri]
+    relation = "place" if kind == "place" else "maker"
+    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
+    page.works = works_by_partner(works)
+    if kind == "place":
+        page.people = _people_of_place(worker, members)
+    return page
+
+
+def _sources(worker: Worker, page: AgentPage) -> dict[str, Source]:
+    """The partners' records the entity stands for (itself, for a partner's own record), with
+    the reconciliation's reasons; authority IRIs go to ``page.authorities``, and the reconciled
+    entity a partner's record belongs to to ``page.across``."""
+    base = worker.settings.base_iri
+    iri = page.iri
     ref = iri_ref(iri)
     links = select(
         worker,
         f"""SELECT ?m ?method ?score ?evidence ?agg WHERE {{
-  {{ {ref} la:equivalent ?m }} UNION {{ BIND({ref} AS ?m) }}
-  OPTIONAL {{ ?link owl:annotatedSource {ref} ; owl:annotatedTarget ?m ;
-                    museion:method ?method .
-             OPTIONAL {{ ?link museion:score ?score }}
-             OPTIONAL {{ ?link museion:evidence ?evidence }} }}
-  OPTIONAL {{ ?agg la:equivalent {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
+  {{ {ref} {LA.equivalent} ?m }} UNION {{ BIND({ref} AS ?m) }}
+  OPTIONAL {{ ?link {OWL.annotatedSource} {ref} ; {OWL.annotatedTarget} ?m ;
+                    {MUSEION.method} ?method .
+             OPTIONAL {{ ?link {MUSEION.score} ?score }}
+             OPTIONAL {{ ?link {MUSEION.evidence} ?evidence }} }}
+  OPTIONAL {{ ?agg {LA.equivalent} {ref} ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }}""",
     )
-    page = AgentPage(iri=iri, kind=kind, name=Text(iri), aggregate=aggregate)
     sources: dict[str, Source] = {}
     for row in links:
         member = row.get("m")
@@ -130,7 +155,7 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             if member.value not in page.authorities:
                 page.authorities.append(member.value)
             continue
-        if member.value == iri and aggregate:
+        if member.value == iri and page.aggregate:
             continue
         source = sources.get(member.value)
         if source is None:
@@ -138,15 +163,23 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             source = Source(member.value, local_href(member.value, base), partner, "")
             source.partner_href = local_href(partner, base) if partner else ""
             sources[member.value] = source
-        if "method" in row:
-            source.method = text_of(row["method"]).value
-        if "score" in row:
-            source.score = text_of(row["score"]).value
-        evidence = text_of(row["evidence"]).value if "evidence" in row else ""
-        if evidence and evidence not in source.evidence:
-            source.evidence.append(evidence)
-    own = [iri] if aggregate else []
-    facts = _facts(worker, [*own, *sources], [s.partner for s in sources.values() if s.partner])
+        _add_reasons(source, row)
+    return sources
+
+
+def _add_reasons(source: Source, row: dict[str, Term]) -> None:
+    if "method" in row:
+        source.method = text_of(row["method"]).value
+    if "score" in row:
+        source.score = text_of(row["score"]).value
+    evidence = text_of(row["evidence"]).value if "evidence" in row else ""
+    if evidence and evidence not in source.evidence:
+        source.evidence.append(evidence)
+
+
+def _describe_sources(page: AgentPage, sources: dict[str, Source], facts: Facts, lang: str) -> None:
+    """What each partner's record says (names, life dates and places, web pages), its
+    partner's name, and the authorities it cites; the sources sorted by partner."""
     partner_names = {p: pick(facts[p]["label"], lang) for p in facts if "partner/" in p}
     for source in sources.values():
         f = facts.get(source.iri, {})
@@ -162,19 +195,6 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
             if authority.value not in page.authorities:
                 page.authorities.append(authority.value)
     page.sources = sorted(sources.values(), key=lambda s: s.partner.casefold())
-    names = facts.get(iri, {}).get("label", []) or [n for s in page.sources for n in s.names]
-    page.name = pick(names, lang) or Text(iri)
-    born = sorted({s.born for s in page.sources if s.born})
-    died = sorted({s.died for s in page.sources if s.died})
-    if born or died:
-        page.life = f"{'/'.join(born) or '?'}–{'/'.join(died) or '?'}"
-    members = list(sources) or [iri]
-    relation = "place" if kind == "place" else "maker"
-    works, page.work_count = works_of(worker, relation, members, MAX_WORKS, lang)
-    page.works = works_by_partner(works)
-    if kind == "place":
-        page.people = _people_of_place(worker, members)
-    return page
 
 
 def _partner_of(member: str, base: str) -> str:
@@ -193,20 +213,20 @@ Facts = dict[str, dict[str, list[Text]]]
 def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
     base = _string(worker.settings.base_iri)
     branches = [
-        """?m crm:P1_is_identified_by ?n . ?n crm:P190_has_symbolic_content ?v .
-     OPTIONAL { ?n crm:P2_has_type ?k } BIND("name" AS ?what)""",
-        '?m rdfs:label ?v BIND("label" AS ?what)',
-        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
-              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
-        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
-              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
-        """?m (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("born_at" AS ?what)""",
-        """?m (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P7_took_place_at/rdfs:label ?v
-           BIND("died_at" AS ?what)""",
-        """?m crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+        f"""?m {CRM.P1_is_identified_by} ?n . ?n {CRM.P190_has_symbolic_content} ?v .
+     OPTIONAL {{ ?n {CRM.P2_has_type} ?k }} BIND("name" AS ?what)""",
+        f'?m {RDFS.label} ?v BIND("label" AS ?what)',
+        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P4_has_time_span}
+              /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
+        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}
+              /{CRM.P82b_end_of_the_end} ?v BIND("died" AS ?what)""",
+        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P7_took_place_at}
+              /{RDFS.label} ?v BIND("born_at" AS ?what)""",
+        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P7_took_place_at}
+              /{RDFS.label} ?v BIND("died_at" AS ?what)""",
+        f"""?m {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what)""",
-        f"""?m la:equivalent ?v FILTER(!STRSTARTS(STR(?v), {base}))
+        f"""?m {LA.equivalent} ?v FILTER(!STRSTARTS(STR(?v), {base}))
            BIND("authority" AS ?what)""",
     ]
     iris = list(dict.fromkeys([*members, *partners]))
@@ -231,16 +251,16 @@ def _string(text: str) -> str:
 
 def _people_of_place(worker: Worker, members: list[str]) -> list[tuple[Text, str, str]]:
     born_or_died = [
-        '?p crm:P98i_was_born/crm:P7_took_place_at ?m BIND("born" AS ?what)',
-        '?p crm:P100i_died_in/crm:P7_took_place_at ?m BIND("died" AS ?what)',
+        f'?p {CRM.P98i_was_born}/{CRM.P7_took_place_at} ?m BIND("born" AS ?what)',
+        f'?p {CRM.P100i_died_in}/{CRM.P7_took_place_at} ?m BIND("died" AS ?what)',
     ]
     # The subquery is evaluated first: joined directly, the labels would be read first.
     rows = select(
         worker,
         f"""SELECT ?p ?what (SAMPLE(?label) AS ?name) (SAMPLE(?agg) AS ?across) WHERE {{
   {{ SELECT DISTINCT ?p ?what WHERE {{ {union_over("m", members, born_or_died)} }} }}
-  ?p rdfs:label ?label .
-  OPTIONAL {{ ?agg la:equivalent ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
+  ?p {RDFS.label} ?label .
+  OPTIONAL {{ ?agg {LA.equivalent} ?p ; a {iri_ref(MUSEION.Aggregate.value)} }}
 }} GROUP BY ?p ?what LIMIT 200""",
     )
     base = worker.settings.base_iri
@@ -264,10 +284,10 @@ def partner_page(worker: Worker, iri: str, lang: str) -> PartnerPage | None:
     rows = select(
         worker,
         f"""SELECT ?what ?v WHERE {{
-  {{ {ref} rdfs:label ?v BIND("label" AS ?what) }}
-  UNION {{ {ref} crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+  {{ {ref} {RDFS.label} ?v BIND("label" AS ?what) }}
+  UNION {{ {ref} {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what) }}
-  UNION {{ {ref} la:equivalent ?v BIND("authority" AS ?what) }}
+  UNION {{ {ref} {LA.equivalent} ?v BIND("authority" AS ?what) }}
 }}""",
     )
     facts: dict[str, list[Text]] = defaultdict(list)

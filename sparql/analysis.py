@@ -177,37 +177,52 @@ def _operation(toks: Sequence[Token]) -> UpdateOperation | None:
         op.kind = f"{first} DATA"
         op.writes_default_graph = _block_has_default_triples(toks, 2)
     elif first == "DELETE" and second == "WHERE":
-        op.kind = "DELETE WHERE"
-        op.writes_default_graph = _block_has_default_triples(toks, 2)
-        close = next(
-            (t for t in toks[3:] if t.depth == 0 and t.text == "}"),
-            None,
-        )
-        if close is not None and len(toks) > 2:
-            op.pattern = (toks[2].start, close.end)
+        _delete_where(op, toks)
     elif first in ("INSERT", "DELETE", "WITH"):
-        op.kind = "MODIFY"
-        op.has_dataset_clause = "WITH" in words or "USING" in words
-        has_with = first == "WITH"
-        for k, tok in enumerate(toks):
-            if tok.depth != 0:
-                continue
-            if tok.word() in ("INSERT", "DELETE") and k + 1 < len(toks) and toks[k + 1].text == "{":
-                if not has_with and _block_has_default_triples(toks, k + 1):
-                    op.writes_default_graph = True
-            elif tok.word() == "WHERE":
-                op.where_start = tok.start
-                break
-    elif first == "LOAD":
-        op.writes_default_graph = "INTO" not in words
-    elif first in ("CLEAR", "DROP"):
-        op.writes_default_graph = "DEFAULT" in words
-    elif first in ("ADD", "MOVE", "COPY"):
-        to = words.index("TO") if "TO" in words else len(words)
-        op.writes_default_graph = "DEFAULT" in words[to:] or (
-            first == "MOVE" and "DEFAULT" in words[:to]
-        )
+        _modify(op, toks, words)
+    else:
+        op.writes_default_graph = _graph_management_writes_default(first, words)
     return op
+
+
+def _delete_where(op: UpdateOperation, toks: Sequence[Token]) -> None:
+    op.kind = "DELETE WHERE"
+    op.writes_default_graph = _block_has_default_triples(toks, 2)
+    close = next(
+        (t for t in toks[3:] if t.depth == 0 and t.text == "}"),
+        None,
+    )
+    if close is not None and len(toks) > 2:
+        op.pattern = (toks[2].start, close.end)
+
+
+def _modify(op: UpdateOperation, toks: Sequence[Token], words: list[str]) -> None:
+    """``[WITH g] DELETE {...} INSERT {...} [USING ...] WHERE {...}``."""
+    op.kind = "MODIFY"
+    op.has_dataset_clause = "WITH" in words or "USING" in words
+    has_with = toks[0].word() == "WITH"
+    for k, tok in enumerate(toks):
+        if tok.depth != 0:
+            continue
+        if tok.word() in ("INSERT", "DELETE") and k + 1 < len(toks) and toks[k + 1].text == "{":
+            if not has_with and _block_has_default_triples(toks, k + 1):
+                op.writes_default_graph = True
+        elif tok.word() == "WHERE":
+            op.where_start = tok.start
+            break
+
+
+def _graph_management_writes_default(first: str, words: list[str]) -> bool:
+    """Whether ``LOAD``, ``CLEAR``, ``DROP``, ``ADD``, ``MOVE`` or ``COPY`` writes (or empties)
+    the default graph."""
+    if first == "LOAD":
+        return "INTO" not in words
+    if first in ("CLEAR", "DROP"):
+        return "DEFAULT" in words
+    if first in ("ADD", "MOVE", "COPY"):
+        to = words.index("TO") if "TO" in words else len(words)
+        return "DEFAULT" in words[to:] or (first == "MOVE" and "DEFAULT" in words[:to])
+    return False
 
 
 def _block_has_default_triples(toks: Sequence[Token], open_index: int) -> bool:

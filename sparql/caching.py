@@ -21,7 +21,7 @@ from pathlib import Path
 
 from starlette.datastructures import Headers
 
-from store.snapshots import current_snapshot
+from store import current_snapshot
 
 __all__ = ["CACHE_CONTROL", "Validators", "current_validators", "validators_for"]
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
-from store.snapshots import manifest
+from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, VOID_NS, XSD_NS
+from store import manifest
 
 from .jobs import Reply, VoidJob
 from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS
@@ -26,11 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["entity_pattern", "service_description", "void_dataset", "void_reply"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-MUSEION = "https://w3id.org/museion/ns#"
+VOID = VOID_NS
+DCTERMS = DCTERMS_NS
+RDF_TYPE = RDF.type
+XSD = XSD_NS
 FORMATS = "http://www.w3.org/ns/formats/"
 
 _RESULT_FORMAT_IRIS = {
@@ -165,7 +165,7 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
         f"""SELECT ?dataset ?title ?partner ?source WHERE {{
           ?dataset a <{VOID}Dataset> .
           OPTIONAL {{ ?dataset <{DCTERMS}title> ?title }}
-          OPTIONAL {{ ?dataset <{MUSEION}partner> ?partner }}
+          OPTIONAL {{ ?dataset {MUSEION.partner} ?partner }}
           OPTIONAL {{ ?dataset <{DCTERMS}identifier> ?source }}
           FILTER (STRSTARTS(STR(?dataset), "{base}dataset/"))
         }}"""
@@ -177,7 +177,7 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
             "triples": 0,
             "entities": 0,
         }
-    records = f"""GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a <{MUSEION}RecordGraph> }}"""
+    records = f"""GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a {MUSEION.RecordGraph} }}"""
     for row in store.select(
         f"""SELECT ?dataset (COUNT(*) AS ?entities) WHERE {{
           SELECT DISTINCT ?dataset ?s WHERE {{

@@ -36,8 +36,7 @@ from pyoxigraph import (
 
 from museion_core.errors import MuseionError, QueryError
 from publish import Workspace
-from store import RemoteReader, Store, StoreReader
-from store.snapshots import Pointer
+from store import Pointer, RemoteReader, Store, StoreReader
 
 from .analysis import prepare_update
 from .checklists.rows import rows_reply

@@ -45,6 +45,8 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from museion_core.errors import QueryError
+from museion_core.prefixes import curie
+from museion_core.vocab import CRM, MUSEION, MUSEION_NS, RDF, RDFS, SKOS, XSD_NS
 
 from .negotiation import LINKED_ART_PROFILE
 
@@ -63,15 +65,13 @@ CONTEXT_URL = LINKED_ART_PROFILE
 EXTENSION_PATH = "ns/linked-art-extension.json"
 """Below the base IRI: Museion's extension of the Linked Art context."""
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
-CONTENT = CRM + "P190_has_symbolic_content"
-LANGUAGE = CRM + "P72_has_language"
-LANGUAGE_CLASS = CRM + "E56_Language"
-MUSEION = "https://w3id.org/museion/ns#"
-UNSCOPED = {"http://www.w3.org/2004/02/skos/core#broader"}
+RDF_TYPE = RDF.type.value
+RDFS_LABEL = RDFS.label.value
+XSD = XSD_NS
+CONTENT = CRM.P190_has_symbolic_content.value
+LANGUAGE = CRM.P72_has_language.value
+LANGUAGE_CLASS = CRM.E56_Language.value
+UNSCOPED = {SKOS.broader.value}
 """Properties written by their top-level term even where a type's scoped context names them
 otherwise: the 1.0 schemas call a concept's ``skos:broader`` ``broader``, which the context
 defines at top level, where the ``Type``-scoped context also offers ``part_of``."""
@@ -79,16 +79,16 @@ SINGLE = {("Acquisition", "part_of")}
 """Terms the context declares as sets that the Linked Art 1.0 schemas want as one object
 where this class uses them (an embedded acquisition is part of one provenance activity)."""
 SEPARATE = {
-    CRM + "P65_shows_visual_item",
-    CRM + "P128_carries",
-    CRM + "P9i_forms_part_of",
-    CRM + "P23_transferred_title_from",
+    CRM.P65_shows_visual_item.value,
+    CRM.P128_carries.value,
+    CRM.P9i_forms_part_of.value,
+    CRM.P23_transferred_title_from.value,
 }
 """What is a record of its own in Linked Art: the visual item an object shows, the text it
 carries, the provenance activity an acquisition is part of, the party it came from."""
 _NUMBERS = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"}
 
-_LABELS = {MUSEION + "aggregate": "aggregate (one entity across partners, made by Museion)"}
+_LABELS = {MUSEION.aggregate.value: "aggregate (one entity across partners, made by Museion)"}
 """Labels of Museion's own concepts, which no graph labels."""
 
 # The class a reference gets when the store does not say, by the property that points to it
@@ -123,7 +123,7 @@ def extension_context() -> dict[str, Any]:
     return {
         "@context": {
             "@version": 1.1,
-            "value": {"@id": "crm:P90_has_value", "@type": "xsd:decimal"},
+            "value": {"@id": curie(CRM.P90_has_value), "@type": "xsd:decimal"},
         }
     }
 
@@ -230,9 +230,9 @@ def _subject(triple: Triple) -> str:
 def _is_bookkeeping(triple: Triple) -> bool:
     """Museion's own statements about an entity (the metadata graph's), not the record's."""
     pred, obj = triple.predicate.value, triple.object
-    if pred.startswith(MUSEION):
+    if pred.startswith(MUSEION_NS):
         return True
-    return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION)
+    return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION_NS)
 
 
 def _back_link(triple: Triple, document: str) -> bool:
@@ -352,7 +352,7 @@ def build(
     embedded_ids: bool = False,
 ) -> LinkedArtDocument:
     triples = list(triples)
-    extension = bool(base_iri) and any(t.predicate.value == CRM + "P90_has_value" for t in triples)
+    extension = bool(base_iri) and any(t.predicate == CRM.P90_has_value for t in triples)
     writer = _Writer(iri, triples, list(references), extension=extension, embedded_ids=embedded_ids)
     root = writer.node(iri)
     root.setdefault("_label", iri)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
-from museion_core.vocab import MUSEION
+from museion_core.vocab import LINKED_ART_CONTEXT, MUSEION
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -24,7 +24,7 @@ __all__ = [
     "parse_accept",
 ]
 
-LINKED_ART_PROFILE = "https://linked.art/ns/v1/linked-art.json"
+LINKED_ART_PROFILE = LINKED_ART_CONTEXT
 """The Linked Art API document: embedded nodes without ``id``, valid against the schemas."""
 GRAPH_PROFILE = MUSEION.graph.value
 """The same document with every embedded node's ``id``: it parses to the entity's triples."""

@@ -276,14 +276,14 @@ def _about(worker: Worker, iris: set[str]) -> About:
         return {}
     aggregate = iri_ref(MUSEION.Aggregate.value)
     branches = [
-        '?x rdfs:label ?v BIND("label" AS ?what)',
-        """?x (crm:P98i_was_born|crm:P95i_was_formed_by)/crm:P4_has_time-span
-              /crm:P82a_begin_of_the_begin ?v BIND("born" AS ?what)""",
-        """?x (crm:P100i_died_in|crm:P99i_was_dissolved_by)/crm:P4_has_time-span
-              /crm:P82b_end_of_the_end ?v BIND("died" AS ?what)""",
-        f'?v la:equivalent ?x ; a {aggregate} BIND("aggregate" AS ?what)',
-        f'?a la:equivalent ?x ; a {aggregate} ; la:equivalent ?v BIND("member" AS ?what)',
-        """?x crm:P129i_is_subject_of/la:digitally_carried_by/la:access_point ?v
+        f'?x {RDFS.label} ?v BIND("label" AS ?what)',
+        f"""?x ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P4_has_time_span}
+              /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
+        f"""?x ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}
+              /{CRM.P82b_end_of_the_end} ?v BIND("died" AS ?what)""",
+        f'?v {LA.equivalent} ?x ; a {aggregate} BIND("aggregate" AS ?what)',
+        f'?a {LA.equivalent} ?x ; a {aggregate} ; {LA.equivalent} ?v BIND("member" AS ?what)',
+        f"""?x {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what)""",
     ]
     rows = select(

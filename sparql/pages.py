@@ -13,368 +13,45 @@ metadata graph); 404 for an IRI the store has never described.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
 
 from . import i18n
+from .description import (
+    Description,
+    Gone,
+    Moved,
+    describe,
+    is_live,
+    local_href,
+    safe_href,
+    safe_url,
+)
 from .jobs import EntityJob, Reply
 from .linkedart import linked_art_document
 from .negotiation import GRAPH_FORMATS, GRAPH_PROFILE, LINKED_ART_PROFILE
 from .people import people_html
 from .prefixes import PREFIXES
-from .render import short_term
 
 if TYPE_CHECKING:
     from .executor import Worker
 
-__all__ = ["Description", "describe", "entity_reply", "safe_href", "templates"]
-
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-CRM = "http://www.cidoc-crm.org/cidoc-crm/"
-LA = "https://linked.art/ns/terms/"
-MUSEION = "https://w3id.org/museion/ns#"
-TOMBSTONE = NamedNode(MUSEION + "Tombstone")
-DELETED_AT = NamedNode(MUSEION + "deletedAt")
-REDIRECT = NamedNode(MUSEION + "Redirect")
-REPLACED_BY = NamedNode("http://purl.org/dc/terms/isReplacedBy")
-IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
-PARTNER = NamedNode(MUSEION + "partner")
-DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
-SYMBOLIC = NamedNode(CRM + "P190_has_symbolic_content")
-IDENTIFIED_BY = NamedNode(CRM + "P1_is_identified_by")
-HAS_TYPE = NamedNode(CRM + "P2_has_type")
-KEEPER = NamedNode(CRM + "P50_has_current_keeper")
-REPRESENTATION = NamedNode(CRM + "P138i_has_representation")
-SHOWN_BY = NamedNode(LA + "digitally_shown_by")
-ACCESS_POINT = NamedNode(LA + "access_point")
-PRODUCED_BY = NamedNode(CRM + "P108i_was_produced_by")
-TIMESPAN = NamedNode(CRM + "P4_has_time-span")
-REFERRED_BY = NamedNode(CRM + "P67i_is_referred_to_by")
-PRIMARY_TOPIC = NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
-
-MAX_DEPTH = 6
-MAX_INCOMING = 200
-
-_ENTITY = re.compile(
-    r"^(?P<root>[a-z0-9-]+/(?:object|person|group|place|set|record)/[^/]+"
-    r"|[a-z0-9-]+/concept/[^/]+/[^/]+|partner/[a-z0-9-]+|dataset/[a-z0-9-]+)"
-)
-_KINDS = {
-    "object": "Object",
-    "person": "Person",
-    "group": "Group",
-    "place": "Place",
-    "set": "Set",
-    "record": "Record graph",
-    "concept": "Concept",
-    "partner": "Partner",
-    "dataset": "Dataset",
-}
-
-
-def entity_root(iri: str, base: str) -> str | None:
-    """The minted entity an IRI belongs to (``{object}/production`` → ``{object}``)."""
-    if not iri.startswith(base):
-        return None
-    match = _ENTITY.match(iri[len(base) :])
-    return base + match.group("root") if match else None
-
-
-def entity_kind(iri: str, base: str) -> str:
-    rest = iri[len(base) :].split("/") if iri.startswith(base) else []
-    if len(rest) >= 2 and rest[0] in ("partner", "dataset"):
-        return _KINDS[rest[0]]
-    if len(rest) >= 3 and rest[1] in _KINDS:
-        return _KINDS[rest[1]]
-    if rest in (["meta"], ["vocabulary"]):
-        return "Museion graph"
-    return "Resource"
-
-
-@dataclass
-class Value:
-    """One object of a statement, ready for a template."""
-
-    text: str
-    href: str | None = None
-    node: Node | None = None
-    note: str = ""
-    """Language tag or datatype, shown small."""
-
-
-@dataclass
-class Node:
-    iri: str
-    types: list[Value] = field(default_factory=list)
-    rows: list[tuple[str, str, list[Value]]] = field(default_factory=list)
-    """(property label, property IRI, values)."""
-
-
-@dataclass
-class Description:
-    iri: str
-    kind: str
-    label: str
-    triples: list[Triple]
-    root: Node
-    references: list[Triple] = field(default_factory=list)
-    """Type and label of each entity the description links to: Linked Art documents show
-    references as ``{"id", "type", "_label"}``."""
-    images: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
-    partners: list[Value] = field(default_factory=list)
-    records: list[Value] = field(default_factory=list)
-    incoming: list[tuple[Value, str]] = field(default_factory=list)
-    statements: list[tuple[str, str]] = field(default_factory=list)
-    is_object: bool = False
-
-
-@dataclass
-class Gone:
-    iri: str
-    deleted_at: str | None
-
-
-@dataclass
-class Moved:
-    """A retired aggregate IRI (two aggregates merged, or one split): where it went."""
-
-    iri: str
-    targets: list[str]
-
-
-def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
-    store = worker.store()
-    subject = NamedNode(iri)
-    base = worker.settings.base_iri
-    if next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None:
-        targets = sorted({_text(t.object) for t in store.triples(subject, REPLACED_BY)})
-        if targets:
-            return Moved(iri, targets)
-    tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None)
-    if tomb is not None:
-        when = next(store.triples(subject, DELETED_AT), None)
-        return Gone(iri, _text(when.object) if when is not None else None)
-    own = list(store.triples(subject))
-    if not own and not store.has_graph(subject):
-        return None
-    triples: list[Triple] = []
-    seen: set[str] = set()
-    labels = _Labels(worker)
-
-    def walk(node: NamedNode, depth: int) -> Node:
-        seen.add(node.value)
-        out = Node(node.value)
-        quads = own if node == subject else list(store.triples(node))
-        grouped: dict[str, list[Value]] = {}
-        names: dict[str, str] = {}
-        for quad in quads:
-            triples.append(quad.triple)
-            pred, obj = quad.predicate, quad.object
-            if pred == RDF_TYPE and isinstance(obj, NamedNode):
-                out.types.append(Value(_class_label(obj.value), safe_href(obj.value)))
-                continue
-            if isinstance(obj, NamedNode):
-                inner = obj.value.startswith(iri + "/") or obj.value.startswith(node.value + "/")
-                if inner and obj.value not in seen and depth < MAX_DEPTH:
-                    short = obj.value[len(iri) + 1 :] if obj.value.startswith(iri + "/") else ""
-                    text = labels.own_label(obj.value) or short or labels.get(obj.value)
-                    value = Value(text, node=walk(obj, depth + 1))
-                else:
-                    value = Value(labels.get(obj.value), local_href(obj.value, base))
-            elif isinstance(obj, Literal):
-                note = obj.language or ""
-                if not note and obj.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                    note = short_term(obj.datatype)
-                value = Value(obj.value, note=note)
-            else:
-                value = Value(str(obj))
-            grouped.setdefault(pred.value, []).append(value)
-            names[pred.value] = _property_label(pred.value)
-        out.rows = [(names[p], p, grouped[p]) for p in sorted(grouped, key=lambda p: names[p])]
-        return out
-
-    root = walk(subject, 0)
-    description = Description(
-        iri=iri,
-        kind=entity_kind(iri, base),
-        label=labels.own_label(iri) or iri,
-        triples=triples,
-        root=root,
-    )
-    description.is_object = any(v.href == CRM + "E22_Human-Made_Object" for v in root.types)
-    _highlights(worker, description, labels)
-    description.references = _references(worker, iri, triples)
-    return description
-
-
-def _live(worker: Worker, iri: str) -> bool:
-    """Neither retired (a redirect) nor withdrawn (a tombstone): those answer 3xx/410."""
-    store = worker.store()
-    subject = NamedNode(iri)
-    return (
-        next(store.triples(subject, RDF_TYPE, REDIRECT), None) is None
-        and next(store.triples(subject, RDF_TYPE, TOMBSTONE), None) is None
-    )
-
-
-def _references(worker: Worker, iri: str, triples: list[Triple]) -> list[Triple]:
-    store = worker.store()
-    out: list[Triple] = []
-    targets = {
-        t.object.value
-        for t in triples
-        if isinstance(t.object, NamedNode)
-        and not t.object.value.startswith(iri + "/")
-        and t.predicate != RDF_TYPE
-        and t.object.value != iri
-    }
-    for target in sorted(targets)[:MAX_INCOMING]:
-        node = NamedNode(target)
-        out += [q.triple for q in store.triples(node, RDF_TYPE)]
-        labels = [q.object for q in store.triples(node, RDFS_LABEL)]
-        english = [t for t in labels if isinstance(t, Literal) and t.language == "en"]
-        if labels:
-            out.append(Triple(node, RDFS_LABEL, Literal(_text((english or labels)[0]))))
-    return out
-
-
-class _Labels:
-    """Labels of linked IRIs: rdfs:label, else a name's content, else a short form."""
-
-    def __init__(self, worker: Worker) -> None:
-        self.store = worker.store()
-        self.memo: dict[str, str] = {}
-
-    def own_label(self, iri: str) -> str | None:
-        node = NamedNode(iri)
-        labels = [q.object for q in self.store.triples(node, RDFS_LABEL)]
-        if not labels:
-            for name in self.store.triples(node, IDENTIFIED_BY):
-                if isinstance(name.object, NamedNode):
-                    labels += [q.object for q in self.store.triples(name.object, SYMBOLIC)]
-        if not labels:
-            return None
-        english = [t for t in labels if isinstance(t, Literal) and t.language == "en"]
-        return _text((english or labels)[0])
-
-    def get(self, iri: str) -> str:
-        if iri not in self.memo:
-            self.memo[iri] = self.own_label(iri) or short_term(NamedNode(iri))
-        return self.memo[iri]
-
-
-def local_href(iri: str, base: str) -> str | None:
-    """Where a link to ``iri`` goes: a minted IRI to its page on the endpoint's own host (the
-    path after the base IRI's host), an http(s) IRI to itself, anything else nowhere (None:
-    the page shows it as text). A partner's ``javascript:``, ``data:`` or ``file:`` IRI is a
-    valid IRI, and a link to it would run in this site's origin."""
-    if iri.startswith(base):
-        return urlsplit(base).path + iri[len(base) :]
-    return safe_href(iri)
-
-
-def safe_url(value: object) -> str:
-    """Every ``href`` and ``src`` a template writes goes through this: a path of this site, or
-    an http(s) URL; anything else (``javascript:``, ``data:``...) becomes ``#``, so a value
-    that reached the store some other way can never run in the site's origin."""
-    text = str(value).strip()
-    if text.startswith(("/", "?", "#")) and not text.startswith("//"):
-        return text
-    return text if safe_href(text) else "#"
-
-
-def safe_href(iri: str) -> str | None:
-    """``iri`` if a browser may follow it from a page of this site (http or https), else None."""
-    return iri if iri[:8].lower().startswith(("http://", "https://")) else None
-
-
-def _class_label(iri: str) -> str:
-    local = re.split(r"[/#]", iri)[-1]
-    return re.sub(r"^(E\d+|D\d+)_", "", local).replace("_", " ").replace("-", " ")
-
-
-def _property_label(iri: str) -> str:
-    local = re.split(r"[/#]", iri)[-1]
-    local = re.sub(r"^P\d+[a-z]?_", "", local)
-    return local.replace("_", " ")
-
-
-def _highlights(worker: Worker, d: Description, labels: _Labels) -> None:
-    """What a person looks for first: images, dates, the partner, what refers to it."""
-    store = worker.store()
-    base = worker.settings.base_iri
-    subject = NamedNode(d.iri)
-    for rep in store.triples(subject, REPRESENTATION):
-        for shown in store.triples(_named(rep.object), SHOWN_BY):
-            for point in store.triples(_named(shown.object), ACCESS_POINT):
-                image = safe_href(_text(point.object))
-                if image is not None:
-                    d.images.append(image)
-    for production in store.triples(subject, PRODUCED_BY):
-        for span in store.triples(_named(production.object), TIMESPAN):
-            for name in store.triples(_named(span.object), IDENTIFIED_BY):
-                d.dates += [_text(q.object) for q in store.triples(_named(name.object), SYMBOLIC)]
-    for statement in store.triples(subject, REFERRED_BY):
-        kinds = [
-            labels.get(_text(q.object)) for q in store.triples(_named(statement.object), HAS_TYPE)
-        ]
-        for text in store.triples(_named(statement.object), SYMBOLIC):
-            d.statements.append((", ".join(kinds) or "statement", _text(text.object)))
-    partners: dict[str, Value] = {}
-    for keeper in store.triples(subject, KEEPER):
-        partners[_text(keeper.object)] = Value(
-            labels.get(_text(keeper.object)), local_href(_text(keeper.object), base)
-        )
-    graphs = {graph.value for graph in store.graphs_with_subject(subject)}
-    for graph in sorted(graphs):
-        if graph.startswith(base) and "/record/" in graph:
-            d.records.append(Value(graph[len(base) :], local_href(graph, base)))
-        for dataset in store.triples(NamedNode(graph), IN_DATASET):
-            for partner in store.triples(_named(dataset.object), PARTNER):
-                partners.setdefault(
-                    _text(partner.object),
-                    Value(
-                        labels.get(_text(partner.object)), local_href(_text(partner.object), base)
-                    ),
-                )
-    d.partners = list(partners.values())
-    seen: set[tuple[str, str]] = set()
-    for count, quad in enumerate(store.triples(None, None, subject)):
-        if count >= MAX_INCOMING:
-            break
-        if not isinstance(quad.subject, NamedNode):
-            continue
-        owner = entity_root(quad.subject.value, base) or quad.subject.value
-        if owner == d.iri or (owner, quad.predicate.value) in seen:
-            continue
-        seen.add((owner, quad.predicate.value))
-        d.incoming.append(
-            (
-                Value(labels.get(owner), local_href(owner, base)),
-                _property_label(quad.predicate.value),
-            )
-        )
-
-
-def _named(term: object) -> NamedNode:
-    return term if isinstance(term, NamedNode) else NamedNode("urn:museion:none")
-
-
-def _text(term: object) -> str:
-    return term.value if isinstance(term, NamedNode | Literal) else str(term)
-
+__all__ = [
+    "Description",
+    "describe",
+    "entity_reply",
+    "local_href",
+    "safe_href",
+    "templates",
+]
 
 # -- answers ------------------------------------------------------------------------------
 
@@ -395,7 +72,7 @@ def templates() -> Environment:
 
 
 def entity_reply(worker: Worker, job: EntityJob) -> Reply:
-    if job.representation == "html" and job.view != "rdf" and _live(worker, job.iri):
+    if job.representation == "html" and job.view != "rdf" and is_live(worker, job.iri):
         html = people_html(worker, job, templates())
         if html is not None:
             return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))

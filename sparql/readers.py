@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from museion_core.errors import QueryError
-from museion_core.vocab import CRM, LA, MUSEION, OWL, RDF, RDFS
+from museion_core.instants import instant_year
+from museion_core.prefixes import ALL_PREFIXES, prologue
+from museion_core.vocab import CRM, LA, RDFS
 
 if TYPE_CHECKING:
     from pyoxigraph import BlankNode, Triple
@@ -37,17 +39,8 @@ __all__ = [
     "year",
 ]
 
-PREFIXES = (
-    f"PREFIX crm: <{CRM.P1_is_identified_by.value.rsplit('/', 1)[0]}/>\n"
-    f"PREFIX la: <{LA.equivalent.value.rsplit('/', 1)[0]}/>\n"
-    f"PREFIX museion: <{MUSEION.Aggregate.value.rsplit('#', 1)[0]}#>\n"
-    f"PREFIX rdfs: <{RDFS.label.value.rsplit('#', 1)[0]}#>\n"
-    f"PREFIX rdf: <{RDF.type.value.rsplit('#', 1)[0]}#>\n"
-    f"PREFIX owl: <{OWL.annotatedSource.value.rsplit('#', 1)[0]}#>\n"
-)
+PREFIXES = prologue(ALL_PREFIXES)
 """Prefixes taken from the closed vocabulary's own terms, for readable queries below."""
-
-_YEAR = re.compile(r"^(-?\d{1,6})")
 
 
 @dataclass(frozen=True)
@@ -126,15 +119,12 @@ def pick(texts: list[Text], lang: str) -> Text | None:
 
 
 def year(term: object) -> str:
-    """The year of an ``xsd:dateTime`` (``-0500`` for 501 BCE stays as the data says)."""
+    """The year of an ``xsd:dateTime`` (``-0500`` for 501 BCE, as the data writes it)."""
     value = term.value if isinstance(term, Literal) else str(term or "")
-    match = _YEAR.match(value)
-    if not match:
+    found = instant_year(value)
+    if found is None:
         return ""
-    digits = match.group(1)
-    if digits.startswith("-"):
-        return digits
-    return digits.lstrip("0") or "0"
+    return str(found) if found >= 0 else f"-{-found:04d}"
 
 
 def local_href(iri: str, base: str) -> str:
@@ -146,16 +136,16 @@ def local_href(iri: str, base: str) -> str:
 
 
 _MADE_BY = [
-    "?prod crm:P14_carried_out_by ?m . ?work crm:P108i_was_produced_by ?prod",
-    """?part crm:P14_carried_out_by ?m . ?prod crm:P9_consists_of ?part .
-    ?work crm:P108i_was_produced_by ?prod""",
+    f"?prod {CRM.P14_carried_out_by} ?m . ?work {CRM.P108i_was_produced_by} ?prod",
+    f"""?part {CRM.P14_carried_out_by} ?m . ?prod {CRM.P9_consists_of} ?part .
+    ?work {CRM.P108i_was_produced_by} ?prod""",
 ]
 _MADE_AT = [
-    "?prod crm:P7_took_place_at ?m . ?work crm:P108i_was_produced_by ?prod",
-    """?part crm:P7_took_place_at ?m . ?prod crm:P9_consists_of ?part .
-    ?work crm:P108i_was_produced_by ?prod""",
+    f"?prod {CRM.P7_took_place_at} ?m . ?work {CRM.P108i_was_produced_by} ?prod",
+    f"""?part {CRM.P7_took_place_at} ?m . ?prod {CRM.P9_consists_of} ?part .
+    ?work {CRM.P108i_was_produced_by} ?prod""",
 ]
-_KEPT_BY = ["?work crm:P50_has_current_keeper ?m"]
+_KEPT_BY = [f"?work {CRM.P50_has_current_keeper} ?m"]
 WORKS_BY = {"maker": _MADE_BY, "place": _MADE_AT, "keeper": _KEPT_BY}
 """How works relate to the entities a list of works is about: made by (directly, or by a
 part of the production), made at, kept by."""
@@ -186,13 +176,13 @@ def cards(worker: Worker, iris: list[str], lang: str) -> list[Work]:
     if not iris:
         return []
     branches = [
-        '?work rdfs:label ?v BIND("title" AS ?what)',
-        '?work crm:P50_has_current_keeper ?v BIND("keeper" AS ?what)',
-        '?work crm:P50_has_current_keeper/rdfs:label ?v BIND("keeperLabel" AS ?what)',
-        """?work crm:P138i_has_representation/la:digitally_shown_by/la:access_point ?v
+        f'?work {RDFS.label} ?v BIND("title" AS ?what)',
+        f'?work {CRM.P50_has_current_keeper} ?v BIND("keeper" AS ?what)',
+        f'?work {CRM.P50_has_current_keeper}/{RDFS.label} ?v BIND("keeperLabel" AS ?what)',
+        f"""?work {CRM.P138i_has_representation}/{LA.digitally_shown_by}/{LA.access_point} ?v
     BIND("image" AS ?what)""",
-        """?work crm:P108i_was_produced_by/crm:P4_has_time-span/crm:P1_is_identified_by
-      /crm:P190_has_symbolic_content ?v BIND("date" AS ?what)""",
+        f"""?work {CRM.P108i_was_produced_by}/{CRM.P4_has_time_span}/{CRM.P1_is_identified_by}
+      /{CRM.P190_has_symbolic_content} ?v BIND("date" AS ?what)""",
         f"?work a ?v FILTER(?v = {iri_ref(CRM.E22_Human_Made_Object.value)}) "
         'BIND("object" AS ?what)',
     ]

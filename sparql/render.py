@@ -16,6 +16,7 @@ from pyoxigraph import (
 )
 
 from museion_core.errors import QueryError
+from museion_core.vocab import XSD_NS
 
 from .prefixes import PREFIXES
 
@@ -24,7 +25,7 @@ __all__ = ["Rows", "render_results", "short_term"]
 Rows = tuple[list[str], list[list[str]]]
 """Column names and rows, for a table."""
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = XSD_NS
 
 
 def short_term(term: object) -> str:

@@ -132,23 +132,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
     a production base IRI the page and the IRI's host are the same, but a copy served
     elsewhere (a test, a staging host) must not send the curator to the public site."""
     selected = query.selected()
-    facets = []
-    for key in FACET_KEYS:
-        values = []
-        for value, count in result.facets.get(key, {}).items():
-            active = any(k == key and _same(v, value) for k, v in selected)
-            href = _url(query, _toggle(selected, key, value, active))
-            values.append(
-                {
-                    "value": value,
-                    "shown": _shown(key, value),
-                    "count": count,
-                    "active": active,
-                    "href": href,
-                }
-            )
-        if values:
-            facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
+    facets = _facets(query, result, selected)
     chips = [
         {
             "key": k,
@@ -159,17 +143,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         }
         for k, v in selected
     ]
-    limit = query.limit or PAGE_SIZE
-    pages = max(1, math.ceil(result.total / limit))
-    current = query.offset // limit + 1
-    paging = {
-        "current": current,
-        "pages": pages,
-        "prev": _url(query, selected, query.offset - limit) if query.offset > 0 else None,
-        "next": _url(query, selected, query.offset + limit)
-        if query.offset + limit < result.total
-        else None,
-    }
+    paging = _paging(query, result, selected)
     hidden = [f"{k}={v}" for k, v in selected if k not in ("date", "longest_side_cm")]
     return _render(
         request,
@@ -191,6 +165,43 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         base=str(request.base_url),
         href=lambda iri: local_href(iri, base_iri) or "#",
     )
+
+
+def _facets(
+    query: SearchRequest, result: SearchResult, selected: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Each facet's values with their counts, whether chosen, and the link that toggles them."""
+    facets = []
+    for key in FACET_KEYS:
+        values = []
+        for value, count in result.facets.get(key, {}).items():
+            active = any(k == key and _same(v, value) for k, v in selected)
+            href = _url(query, _toggle(selected, key, value, active))
+            values.append(
+                {
+                    "value": value,
+                    "shown": _shown(key, value),
+                    "count": count,
+                    "active": active,
+                    "href": href,
+                }
+            )
+        if values:
+            facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
+    return facets
+
+
+def _paging(
+    query: SearchRequest, result: SearchResult, selected: list[tuple[str, str]]
+) -> dict[str, Any]:
+    limit = query.limit or PAGE_SIZE
+    has_next = query.offset + limit < result.total
+    return {
+        "current": query.offset // limit + 1,
+        "pages": max(1, math.ceil(result.total / limit)),
+        "prev": _url(query, selected, query.offset - limit) if query.offset > 0 else None,
+        "next": _url(query, selected, query.offset + limit) if has_next else None,
+    }
 
 
 def _shown(key: str, value: str) -> str:

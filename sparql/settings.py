@@ -10,8 +10,9 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from museion_core.settings import StrictModel
 from store import RemoteEndpoint
 
 __all__ = ["SETTINGS_ENV", "EndpointSettings", "UploadSource"]
@@ -20,18 +21,14 @@ SETTINGS_ENV = "MUSEION_ENDPOINT_SETTINGS"
 """How settings reach worker processes started by the server (JSON)."""
 
 
-class UploadSource(BaseModel):
+class UploadSource(StrictModel):
     """A source that takes partner uploads: its partner's token and the files it reads."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     token: str
     suffixes: tuple[str, ...]
 
 
-class EndpointSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class EndpointSettings(StrictModel):
     base_iri: str
     """The IRIs Museion mints start with this; their paths are served on the endpoint's host."""
     published_dir: Path

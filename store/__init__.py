@@ -6,12 +6,21 @@ from museion_core.errors import StoreError
 from .oxigraph import MAX_STATEMENT_BYTES, QueryResult, Store, longest_statement
 from .protocol import RemoteEndpoint
 from .remote import RemoteReader, RemoteStore
+from .snapshots import (
+    Pointer,
+    current_snapshot,
+    manifest,
+    publish_snapshot,
+    remove_snapshot,
+    snapshots,
+)
 
 StoreReader = Store | RemoteReader
 """What the endpoint's pages and queries read: a local snapshot or the remote version."""
 
 __all__ = [
     "MAX_STATEMENT_BYTES",
+    "Pointer",
     "QueryResult",
     "RemoteEndpoint",
     "RemoteReader",
@@ -19,5 +28,10 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreReader",
+    "current_snapshot",
     "longest_statement",
+    "manifest",
+    "publish_snapshot",
+    "remove_snapshot",
+    "snapshots",
 ]

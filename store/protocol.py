@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, cast
 
 import requests
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
@@ -24,6 +24,7 @@ from pyoxigraph import (
 )
 
 from museion_core.errors import QueryError, StoreError
+from museion_core.settings import StrictModel
 
 from .oxigraph import QueryResult
 
@@ -33,11 +34,9 @@ _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 
 
-class RemoteEndpoint(BaseModel):
+class RemoteEndpoint(StrictModel):
     """Where a remote store lives (``[store] kind = "sparql"``): plain values only, so it
     travels to the endpoint's query processes as JSON."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     query_endpoint: str
     """SPARQL 1.1 Protocol query service (``oxigraph serve``: ``http://host:7878/query``)."""

@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import pathlib
-import tomllib
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord, load_json
 from museion_core.errors import ConfigError, MappingError
+from museion_core.settings import load_toml_model
 from museion_core.vocab import AAT, CRM, LA
 
 from ..base import MappingContext, MappingResult, NQuadsResult
@@ -47,17 +46,7 @@ _STATEMENTS = (
 
 def load_mapping_file(path: pathlib.Path) -> DeclarativeMapping:
     """Read, validate and compile a mapping file; errors name the file and the key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise ConfigError(f"cannot read the mapping file: {exc.strerror}", file=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from exc
-    try:
-        spec = MappingFile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError.from_validation(exc, MappingFile, file=str(path)) from None
+    spec, text = load_toml_model(path, MappingFile, what="mapping file")
     try:
         return DeclarativeMapping(spec, path, fingerprint=_fingerprint(text))
     except ValueError as exc:

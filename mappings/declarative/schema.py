@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..normalise.language import language_tag
+from museion_core.language import valid_language as _valid_language
+from museion_core.settings import StrictModel as Strict
 
 __all__ = [
     "ActorModel",
@@ -33,20 +34,6 @@ Scalar = str | int | float
 Precision = Literal["year", "month", "day", "january-1"]
 
 _CURIE = re.compile(r"^(aat|tgn|ulan|wd|wikidata|viaf|gnd):[\w.-]+$")
-
-
-def _valid_language(value: str | None, *, empty_ok: bool = False) -> str | None:
-    """A BCP 47 tag in standard form; ``""`` (no language) where allowed."""
-    if value is None or (empty_ok and value == ""):
-        return value
-    tag = language_tag(value)
-    if tag is None:
-        raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")
-    return tag
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class FieldModel(Strict):

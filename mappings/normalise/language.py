@@ -1,43 +1,11 @@
 """BCP 47 language tags: only valid tags, in their standard form, reach a literal.
 
-Partners write "en", "EN-gb", "eng" (LIDO's ISO 639-2), "ger" or "en_US"; all become the
-shortest standard tag ("en", "en-GB", "en", "de", "en-US") by ``langcodes``, which checks each
-subtag against the IANA registry it ships. A tag that is not valid is refused (``None``),
-never guessed, so no literal claims a language it may not be in.
+The implementation lives in the leaf package (``museion_core.language``) because settings files
+validate their ``language`` keys with the same rules; the mappings use it from here.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import langcodes
-from langcodes.tag_parser import LanguageTagError
+from museion_core.language import UNDETERMINED, language_tag
 
 __all__ = ["UNDETERMINED", "language_tag"]
-
-UNDETERMINED = frozenset({"und", "zxx", "mul", "mis"})
-"""Tags that say nothing about the text's language (undetermined, no linguistic content,
-several, uncoded): a literal with one of them is better left without a tag."""
-
-
-@lru_cache(maxsize=1024)
-def language_tag(value: str | None) -> str | None:
-    """The standard form of a valid BCP 47 tag; None for an empty, invalid or undetermined one."""
-    if value is None:
-        return None
-    text = value.strip().replace("_", "-")
-    if not text or len(text) > 64:
-        return None
-    try:
-        # A valid tag keeps its subtags (only their case is normalised): CLDR's aliases would
-        # turn a partner's "tl" (Tagalog) into "fil" (Filipino), which is not ours to decide.
-        # An invalid one that names a language (ISO 639-2 "eng") gets its BCP 47 form.
-        as_given = langcodes.get(text, normalize=False)
-        tag = as_given.to_tag() if as_given.is_valid() else langcodes.standardize_tag(text)
-    except (LanguageTagError, ValueError):
-        return None
-    if not langcodes.tag_is_valid(tag):
-        return None
-    if tag.split("-")[0].casefold() in UNDETERMINED and "-" not in tag:
-        return None
-    return tag

@@ -15,8 +15,7 @@ import search
 import sparql
 from museion_core.errors import MuseionError
 from publish import Workspace
-from reconcile import match, read_entities
-from reconcile.review import review_json, review_toml
+from reconcile import match, read_entities, review_json, review_toml
 
 from ..config import Config
 from ..console import err, out, print_results

@@ -11,7 +11,7 @@ from rich.table import Table
 
 import sparql
 from publish import Workspace
-from sparql.checklists import plan
+from sparql import plan
 
 from ..config import Config
 from ..console import err, out, print_results
