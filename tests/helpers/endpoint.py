@@ -17,9 +17,10 @@ import requests
 from museion import load_config
 from museion.cli import run_harvest
 from museion.config import Config
-from tests.conftest import DATA, files_source
+from tests.conftest import files_source
+from tests.helpers.samples import sample_feeds
 
-FEEDS = DATA / "feeds"
+FEEDS = sample_feeds()
 ADMIN_TOKEN = "test-admin-token-0123456789"
 
 

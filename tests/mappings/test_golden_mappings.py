@@ -1,6 +1,7 @@
 """Golden mapping tests: each case's input must map to exactly its expected.nq.
 
-One case per folder in tests/data/mappings: ``input.*`` (a record as a partner sends it),
+One case per folder in tests/data/mappings: ``input.*`` (a record as a partner sends it, or
+in case.toml the name of a demo or LIDO record, see ``tests.helpers.samples.case_input``),
 ``case.toml`` (mapping, source name, harvester options) and ``expected.nq``. Compared by
 graph isomorphism; a failure prints the triples missing (-) and unexpected (+) per graph.
 Set MUSEION_UPDATE_GOLDEN=1 to rewrite expected.nq after a deliberate change, then review it.
@@ -20,6 +21,7 @@ from harvesters.files import FilesOptions
 from mappings import MappingContext, get_mapping
 from tests.conftest import BASE, DATA
 from tests.helpers.rdf import dataset_diff, parse_nquads, to_graphs
+from tests.helpers.samples import case_input
 
 CASES = sorted(p for p in (DATA / "mappings").iterdir() if p.is_dir())
 
@@ -28,7 +30,7 @@ def map_case(case: Path) -> list[Quad]:
     spec = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
     mapping = get_mapping(spec["mapping"], relative_to=case)
     source = spec["source"]
-    input_file = next(case.glob("input.*"))
+    input_file = case_input(case)
     harvester = harvesters.create_harvester(
         "files",
         harvesters.SourceSpec(

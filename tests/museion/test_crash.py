@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode, Quad
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.index import RecordIndex
-from tests.conftest import DATA
+from tests.helpers.samples import sample_feeds
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def make_feed(directory: Path, version: int) -> Path:
     """Version 1: 24 CMOA records. Version 2: three changed, three withdrawn, three new."""
     feed = directory / "feed"
     shutil.rmtree(feed, ignore_errors=True)
-    shutil.copytree(DATA / "feeds" / "cmoa", feed)
+    shutil.copytree(sample_feeds() / "cmoa", feed)
     if version == 2:
         files = sorted(feed.glob("*.json"))
         for path in files[:3]:

@@ -23,6 +23,7 @@ from museion_core.errors import ConfigError
 from museion_core.vocab import AAT, CRM, LA, RDF
 from tests.conftest import DATA, files_source
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+from tests.helpers.samples import linked_art_context, sample_feeds
 
 TATE = "https://data.example.org/tate/object/T06803"
 CMOA = "https://data.example.org/cmoa/object/f70d03e3-0fe7-4f6a-a430-ddced6d09d82"
@@ -35,12 +36,12 @@ SCHEMAS = DATA / "linked-art-schemas"
 def _config(folder: Path, extra: str = "") -> Path:
     """Tate (from a copy of its feed, so a test can withdraw a record) and CMOA."""
     feed = folder / "tate-feed"
-    shutil.copytree(DATA / "feeds" / "tate", feed)
+    shutil.copytree(sample_feeds() / "tate", feed)
     text = '[store]\npath = "store"\n\n[publish]\nbase_iri = "https://data.example.org/"\n'
     text += extra
     for source in (
         files_source("tate", feed, "tate", label="Tate"),
-        files_source("cmoa", DATA / "feeds" / "cmoa", "cmoa", label="Carnegie Museum of Art"),
+        files_source("cmoa", sample_feeds() / "cmoa", "cmoa", label="Carnegie Museum of Art"),
     ):
         text += "\n[[sources]]\n" + source + "\n"
     path = folder / "museion.toml"
@@ -266,7 +267,7 @@ def _validator(name: str) -> Draft202012Validator:
 
 def _loader(url: str, _options: object = None) -> dict[str, Any]:
     assert url.rstrip("/") == "https://linked.art/ns/v1/linked-art.json", url
-    context = json.loads((DATA / "vocab" / "linked-art-context.json").read_text("utf-8"))
+    context = linked_art_context()
     return {
         "contentType": "application/ld+json",
         "contextUrl": None,
