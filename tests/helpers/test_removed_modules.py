@@ -13,11 +13,13 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-REMOVED = frozenset(
-    ("aifc", "asynchat", "asyncore", "audioop", "cgi", "cgitb", "chunk", "crypt", "distutils")
-    + ("imghdr", "imp", "lib2to3", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes")
-    + ("smtpd", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib")
-)
+# fmt: off
+REMOVED = frozenset({
+    "aifc", "asynchat", "asyncore", "audioop", "cgi", "cgitb", "chunk", "crypt", "distutils",
+    "imghdr", "imp", "lib2to3", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
+    "smtpd", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+})
+# fmt: on
 SKIP = {".venv", ".venv-newest", ".git", "node_modules", "build", "dist"}
 
 
