@@ -26,6 +26,7 @@ from museion.pipeline import HarvestSummary
 from store import Store
 from tests.conftest import BASE, DATA, ConfigWriter
 from tests.helpers.oai import OaiServer, Repository, lido_records, record_id, serve_oai
+from tests.helpers.oai_protocol import utc_now
 
 LIDO = DATA / "lido"
 SERVED = sorted(
@@ -164,9 +165,12 @@ def test_no_records_match_is_an_empty_harvest(
 ) -> None:
     server, _ = repository
     config = load_config(write_config(oai_source(server.url, **{"from": "2030-01-01"})))
+    before = utc_now()
     _, summary = harvest(config)
     assert (summary.read, summary.rejected) == (0, 0)
-    assert "next_from" in summary.checkpoint
+    # The next harvest starts from the repository's clock when this one began.
+    next_from = datetime.strptime(summary.checkpoint["next_from"], "%Y-%m-%dT%H:%M:%SZ")
+    assert before <= next_from <= utc_now()
 
 
 def test_a_set_and_a_window_limit_the_harvest(
@@ -244,12 +248,14 @@ def test_a_failed_harvest_resumes_with_its_token(
         options=OaiOptions(),
         identify=get_mapping("lido").identify,
     )
+    before = utc_now()
     first = harvesters.create_harvester("oaipmh", spec)
     iterator = iter(first)
     read = [next(iterator) for _ in range(7)]  # into the third page
     checkpoint = dict(first.checkpoint)
-    assert checkpoint["token"]
-    assert checkpoint["started"]
+    assert checkpoint["token"] == "metadataPrefix=lido&cursor=6"  # the third page's
+    started = datetime.strptime(checkpoint["started"], "%Y-%m-%dT%H:%M:%SZ")
+    assert before <= started <= utc_now()  # the repository's clock when the harvest began
     server.requests.clear()
     rest = list(
         harvesters.create_harvester(
