@@ -6,6 +6,7 @@ records, single records with GetRecord, sets, and the protocol's own errors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +47,27 @@ def load_repository(repository: Repository, files: list[Path] = SERVED) -> list[
             )
             ids.append(identifier)
     return ids
+
+
+def served() -> Repository:
+    """A repository holding every good LIDO record of the test data."""
+    repository = Repository()
+    load_repository(repository)
+    return repository
+
+
+def oai_spec(server: OaiServer, **options: Any) -> harvesters.SourceSpec:
+    """The source ``ddb`` harvested from ``server`` with the lido mapping's identifiers."""
+    return harvesters.SourceSpec(
+        name="ddb",
+        location=server.url,
+        options=OaiOptions(**options),
+        identify=get_mapping("lido").identify,
+    )
+
+
+def harvest_items(server: OaiServer, **options: Any) -> list[harvesters.HarvestItem]:
+    return list(harvesters.create_harvester("oaipmh", oai_spec(server, **options)))
 
 
 def _set_of(path: Path) -> str:
@@ -242,12 +264,7 @@ def test_a_failed_harvest_resumes_with_its_token(
     """The harvester stops mid-list (the batch it was in is written); the checkpoint holds the
     token of the page being read, and a new harvester continues there."""
     server, ids = repository
-    spec = harvesters.SourceSpec(
-        name="ddb",
-        location=server.url,
-        options=OaiOptions(),
-        identify=get_mapping("lido").identify,
-    )
+    spec = oai_spec(server)
     before = utc_now()
     first = harvesters.create_harvester("oaipmh", spec)
     iterator = iter(first)
@@ -260,13 +277,7 @@ def test_a_failed_harvest_resumes_with_its_token(
     rest = list(
         harvesters.create_harvester(
             "oaipmh",
-            harvesters.SourceSpec(
-                name="ddb",
-                location=server.url,
-                options=OaiOptions(),
-                identify=get_mapping("lido").identify,
-                checkpoint=checkpoint,
-            ),
+            dataclasses.replace(oai_spec(server), checkpoint=checkpoint),
         )
     )
     assert next(r for r in server.requests if r.get("verb") == "ListRecords") == {

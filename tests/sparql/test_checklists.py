@@ -21,8 +21,13 @@ from museion import load_config
 from museion.serving import endpoint_settings
 from museion_core.errors import ConfigError
 from museion_core.vocab import AAT, CRM, LA, RDF
-from tests.conftest import DATA, files_source
-from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+from tests.conftest import DATA
+from tests.helpers.endpoint import (
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
 from tests.helpers.samples import linked_art_context, sample_feeds
 
 TATE = "https://data.example.org/tate/object/T06803"
@@ -37,16 +42,7 @@ def _config(folder: Path, extra: str = "") -> Path:
     """Tate (from a copy of its feed, so a test can withdraw a record) and CMOA."""
     feed = folder / "tate-feed"
     shutil.copytree(sample_feeds() / "tate", feed)
-    text = '[store]\npath = "store"\n\n[publish]\nbase_iri = "https://data.example.org/"\n'
-    text += extra
-    for source in (
-        files_source("tate", feed, "tate", label="Tate"),
-        files_source("cmoa", sample_feeds() / "cmoa", "cmoa", label="Carnegie Museum of Art"),
-    ):
-        text += "\n[[sources]]\n" + source + "\n"
-    path = folder / "museion.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_two_partner_config(folder, tate=feed, extra=extra)
 
 
 @pytest.fixture(scope="module")
@@ -156,30 +152,19 @@ def test_unknown_checklist_is_404(open_live: Live) -> None:
 
 def test_a_form_from_another_site_is_refused(open_live: Live) -> None:
     """Even on loopback without a token, a page on the web may not post to the server."""
-    form = {"name": "From elsewhere"}
-    evil = requests.post(
-        open_live.url + "/checklists/",
-        data=form,
-        headers={"Origin": "https://evil.example"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert evil.status_code == 403
-    cross = requests.post(
-        open_live.url + "/checklists/",
-        data=form,
-        headers={"Sec-Fetch-Site": "cross-site"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert cross.status_code == 403
-    own = requests.post(
-        open_live.url + "/checklists/",
-        data=form,
-        headers={"Origin": open_live.url},
-        allow_redirects=False,
-        timeout=30,
-    )
+
+    def post(**headers: str) -> requests.Response:
+        return requests.post(
+            open_live.url + "/checklists/",
+            data={"name": "From elsewhere"},
+            headers=headers,
+            allow_redirects=False,
+            timeout=30,
+        )
+
+    assert post(Origin="https://evil.example").status_code == 403
+    assert post(**{"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    own = post(Origin=open_live.url)
     assert own.status_code == 303
     assert own.headers["location"].startswith("/checklists/")
 
