@@ -156,7 +156,7 @@ def test_the_second_harvest_is_incremental_and_deletes_deleted_records(
     store.close()
     # The partner changes one record and deletes another.
     dsm = "oai:museion.test:DE-MUS-028013/289821"
-    changed = server.repository.records[dsm].lido.replace(
+    changed = server.repository.records[dsm].metadata.replace(
         b"Suppensch\xc3\xbcssel, Norddeutscher Lloyd (NDL)", b"Suppenterrine, Norddeutscher Lloyd"
     )
     server.repository.put(dsm, changed)

@@ -123,12 +123,17 @@ def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None)
         _wait_until_up(live)
         yield live
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """Stop a server the test started: SIGTERM, then SIGKILL if it has not ended in ``grace``."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def _wait_until_up(live: Live, timeout: float = 180) -> None:

@@ -12,11 +12,12 @@ so everything else about those answers stays real.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -38,13 +39,8 @@ is an iterable of pieces is sent piece by piece as it is produced (a slow server
 must then give its own Content-Length."""
 
 
-@dataclass
-class StoredRecord:
-    identifier: str
-    datestamp: datetime
-    lido: bytes
-    deleted: bool = False
-    sets: list[str] = field(default_factory=list)
+StoredRecord = Stored
+"""A record of the repository: its identifier, datestamp, LIDO bytes, deleted flag, sets."""
 
 
 class Repository:
@@ -77,10 +73,7 @@ class Repository:
     def snapshot(self) -> list[Stored]:
         """The records as they are now, copied, for one answer."""
         with self.lock:
-            return [
-                Stored(r.identifier, r.datestamp, r.lido, r.deleted, list(r.sets))
-                for r in self.records.values()
-            ]
+            return [dataclasses.replace(r, sets=list(r.sets)) for r in self.records.values()]
 
 
 class _Quiet(WSGIRequestHandler):
