@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo serve test lint typecheck unit browser virtuoso bench bench-endpoint bench-load fuzz clean
+.PHONY: demo serve test test-newest lint typecheck unit browser virtuoso bench bench-endpoint bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,20 @@ typecheck: $(STAMP)
 
 unit: $(STAMP) browser virtuoso
 	$(BIN)/pytest
+
+# The test suite on the newest CPython this machine has, in a virtualenv of its own
+# (.venv-newest). Debian 12's apt has only 3.11, and PyPI and npm ship no CPython; the
+# machine's pyenv holds 3.12 and 3.13. NEWEST_PYTHON=/path/to/python overrides the search.
+NEWEST_PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
+	for p in $$(command -v python$$v) $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v; do \
+	[ -x "$$p" ] && "$$p" -c '' 2>/dev/null && echo "$$p" && exit; done; done)
+NEWEST := .venv-newest
+test-newest: browser virtuoso
+	@test -n "$(NEWEST_PYTHON)" || { echo "no CPython newer than 3.11 found"; exit 1; }
+	test -x $(NEWEST)/bin/python || $(NEWEST_PYTHON) -m venv $(NEWEST)
+	$(NEWEST)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(NEWEST)/bin/python --version
+	$(NEWEST)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Debian's chromium, for the browser tests of the query UI, entity and checklist pages, and
 # axe-core from npm (tests/browser/package-lock.json) for their accessibility checks.
@@ -63,4 +77,4 @@ bench-load: $(STAMP)
 	$(BIN)/python bench/load.py --duration $(or $(DURATION),300)
 
 clean:
-	rm -rf $(VENV) museion-demo .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(NEWEST) museion-demo .mypy_cache .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@
    records (La Primavera, Fontana del Moro, twelve DDB records, the minimal record), next to
    parsing the same bytes with lxml alone — the floor no mapping can beat — in the same run.
    Aim: ≥ 0.3× the floor.
-2. Peak memory of a harvest from a real OAI-PMH server on 127.0.0.1 (pyoai, as in the tests)
+2. Peak memory of a harvest from a real OAI-PMH server on 127.0.0.1 (tests/helpers/oai.py)
    of 10 pages and of 100 pages (20 records a page), each harvest — harvester and mapping of
    every record — in its own process: memory must not grow with the number of pages.
 """

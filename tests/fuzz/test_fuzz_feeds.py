@@ -22,6 +22,7 @@ from lxml import etree
 
 from mappings import Mapping
 from tests.fuzz.harness import EXAMPLES, feed_through, load_mapping
+from tests.helpers.samples import case_input
 
 ROOT = Path(__file__).parents[2]
 CASES = ROOT / "tests" / "data" / "mappings"
@@ -47,7 +48,7 @@ def _golden_seeds() -> list[Seed]:
     seeds = []
     for case in sorted(CASES.iterdir()):
         spec = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
-        [source] = case.glob("input.*")
+        source = case_input(case)
         mapping = spec["mapping"]
         if mapping.endswith(".toml"):
             mapping = str(case / mapping)

@@ -11,10 +11,10 @@ import pytest
 import harvesters
 from harvesters.files import FilesOptions
 from museion_core.errors import HarvestError
-from tests.conftest import DATA
 from tests.helpers.http import Response, serve
+from tests.helpers.samples import sample_feeds
 
-RECORDS = [json.loads(p.read_text()) for p in sorted((DATA / "feeds" / "cmoa").glob("*.json"))]
+RECORDS = [json.loads(p.read_text()) for p in sorted((sample_feeds() / "cmoa").glob("*.json"))]
 
 
 def harvest(url: str, **options: object) -> list[harvesters.HarvestItem]:

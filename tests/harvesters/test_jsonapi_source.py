@@ -1,6 +1,6 @@
 """``kind = "jsonapi"``: a paged JSON API on 127.0.0.1, in each way APIs page, with faults.
 
-The items are the Carnegie Museum of Art sample records (tests/data/feeds/cmoa), mapped by the
+The items are the Carnegie Museum of Art sample records (``tests.helpers.samples``), mapped by the
 shipped ``cmoa`` mapping exactly as when they are read from files.
 """
 
@@ -18,12 +18,13 @@ from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import HarvestSummary
 from museion_core.errors import HarvestError
-from tests.conftest import BASE, DATA, ConfigWriter
+from tests.conftest import BASE, ConfigWriter
 from tests.helpers.http import Response, Server, serve
+from tests.helpers.samples import sample_feeds
 
 ITEMS = [
     json.loads(p.read_text(encoding="utf-8"))
-    for p in sorted((DATA / "feeds" / "cmoa").glob("*.json"))
+    for p in sorted((sample_feeds() / "cmoa").glob("*.json"))
 ]
 SIZE = 5
 IDS = {str(item["id"]).removeprefix("cmoa:things/") for item in ITEMS}

@@ -16,21 +16,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
 
 import harvesters
-from harvesters.oaipmh import OaiClient, OaiOptions
-from mappings import get_mapping
+from harvesters.oaipmh import OaiClient
 from museion import Pipeline, Workspace, load_config
 from museion.cli import main
 from museion.pipeline import SourcesFailedError
 from publish import RunStatus
 from tests.conftest import ConfigWriter
-from tests.harvesters.test_oaipmh import load_repository, oai_source, objects
-from tests.helpers.oai import Answer, OaiServer, Repository, serve_oai
+from tests.harvesters.test_oaipmh import harvest_items, oai_source, objects, served
+from tests.helpers.oai import Answer, OaiServer, serve_oai
 
 OAI_TYPE = [("Content-Type", "text/xml; charset=utf-8")]
 BACKSTOP = 120.0
@@ -40,26 +39,10 @@ BACKSTOP = 120.0
 T = TypeVar("T")
 
 
-def served() -> Repository:
-    repository = Repository()
-    load_repository(repository)
-    return repository
-
-
 @pytest.fixture
 def server() -> Iterator[OaiServer]:
     with serve_oai(page_size=3, repository=served()) as running:
         yield running
-
-
-def harvest_items(server: OaiServer, **options: Any) -> list[harvesters.HarvestItem]:
-    spec = harvesters.SourceSpec(
-        name="ddb",
-        location=server.url,
-        options=OaiOptions(**options),
-        identify=get_mapping("lido").identify,
-    )
-    return list(harvesters.create_harvester("oaipmh", spec))
 
 
 def ends(work: Callable[[], T]) -> T:

@@ -6,6 +6,7 @@ records, single records with GetRecord, sets, and the protocol's own errors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from museion.pipeline import HarvestSummary
 from store import Store
 from tests.conftest import BASE, DATA, ConfigWriter
 from tests.helpers.oai import OaiServer, Repository, lido_records, record_id, serve_oai
+from tests.helpers.oai_protocol import utc_now
 
 LIDO = DATA / "lido"
 SERVED = sorted(
@@ -45,6 +47,27 @@ def load_repository(repository: Repository, files: list[Path] = SERVED) -> list[
             )
             ids.append(identifier)
     return ids
+
+
+def served() -> Repository:
+    """A repository holding every good LIDO record of the test data."""
+    repository = Repository()
+    load_repository(repository)
+    return repository
+
+
+def oai_spec(server: OaiServer, **options: Any) -> harvesters.SourceSpec:
+    """The source ``ddb`` harvested from ``server`` with the lido mapping's identifiers."""
+    return harvesters.SourceSpec(
+        name="ddb",
+        location=server.url,
+        options=OaiOptions(**options),
+        identify=get_mapping("lido").identify,
+    )
+
+
+def harvest_items(server: OaiServer, **options: Any) -> list[harvesters.HarvestItem]:
+    return list(harvesters.create_harvester("oaipmh", oai_spec(server, **options)))
 
 
 def _set_of(path: Path) -> str:
@@ -133,7 +156,7 @@ def test_the_second_harvest_is_incremental_and_deletes_deleted_records(
     store.close()
     # The partner changes one record and deletes another.
     dsm = "oai:museion.test:DE-MUS-028013/289821"
-    changed = server.repository.records[dsm].lido.replace(
+    changed = server.repository.records[dsm].metadata.replace(
         b"Suppensch\xc3\xbcssel, Norddeutscher Lloyd (NDL)", b"Suppenterrine, Norddeutscher Lloyd"
     )
     server.repository.put(dsm, changed)
@@ -164,9 +187,12 @@ def test_no_records_match_is_an_empty_harvest(
 ) -> None:
     server, _ = repository
     config = load_config(write_config(oai_source(server.url, **{"from": "2030-01-01"})))
+    before = utc_now()
     _, summary = harvest(config)
     assert (summary.read, summary.rejected) == (0, 0)
-    assert "next_from" in summary.checkpoint
+    # The next harvest starts from the repository's clock when this one began.
+    next_from = datetime.strptime(summary.checkpoint["next_from"], "%Y-%m-%dT%H:%M:%SZ")
+    assert before <= next_from <= utc_now()
 
 
 def test_a_set_and_a_window_limit_the_harvest(
@@ -238,29 +264,20 @@ def test_a_failed_harvest_resumes_with_its_token(
     """The harvester stops mid-list (the batch it was in is written); the checkpoint holds the
     token of the page being read, and a new harvester continues there."""
     server, ids = repository
-    spec = harvesters.SourceSpec(
-        name="ddb",
-        location=server.url,
-        options=OaiOptions(),
-        identify=get_mapping("lido").identify,
-    )
+    spec = oai_spec(server)
+    before = utc_now()
     first = harvesters.create_harvester("oaipmh", spec)
     iterator = iter(first)
     read = [next(iterator) for _ in range(7)]  # into the third page
     checkpoint = dict(first.checkpoint)
-    assert checkpoint["token"]
-    assert checkpoint["started"]
+    assert checkpoint["token"] == "metadataPrefix=lido&cursor=6"  # the third page's
+    started = datetime.strptime(checkpoint["started"], "%Y-%m-%dT%H:%M:%SZ")
+    assert before <= started <= utc_now()  # the repository's clock when the harvest began
     server.requests.clear()
     rest = list(
         harvesters.create_harvester(
             "oaipmh",
-            harvesters.SourceSpec(
-                name="ddb",
-                location=server.url,
-                options=OaiOptions(),
-                identify=get_mapping("lido").identify,
-                checkpoint=checkpoint,
-            ),
+            dataclasses.replace(oai_spec(server), checkpoint=checkpoint),
         )
     )
     assert next(r for r in server.requests if r.get("verb") == "ListRecords") == {

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +17,10 @@ import requests
 from museion import load_config
 from museion.cli import run_harvest
 from museion.config import Config
-from tests.conftest import DATA, files_source
+from tests.conftest import files_source
+from tests.helpers.samples import sample_feeds
 
-FEEDS = DATA / "feeds"
+FEEDS = sample_feeds()
 ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
@@ -51,16 +52,37 @@ def free_port() -> int:
         return port
 
 
-def write_two_partner_config(folder: Path, base_iri: str = "https://data.example.org/") -> Path:
+def write_two_partner_config(
+    folder: Path,
+    base_iri: str = "https://data.example.org/",
+    *,
+    tate: Path | None = None,
+    extra: str = "",
+    more: Iterable[str] = (),
+    homepages: bool = False,
+) -> Path:
+    """A museion.toml for the Tate and CMOA samples (``tate``: a copy of the Tate feed that a
+    test may change), then ``more`` [[sources]] fragments; ``extra`` goes before the sources."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = f'[store]\npath = "store"\n\n[publish]\nbase_iri = "{base_iri}"\n'
-    for source in (
-        files_source("tate", FEEDS / "tate", "tate", label="Tate"),
+    text = f'[store]\npath = "store"\n\n[publish]\nbase_iri = "{base_iri}"\n{extra}'
+    sources = [
+        files_source("tate", tate or FEEDS / "tate", "tate", label="Tate"),
         files_source("cmoa", FEEDS / "cmoa", "cmoa", label="Carnegie Museum of Art"),
-    ):
+    ]
+    if homepages:
+        sources[0] += '\nhomepage = "https://www.tate.org.uk/"'
+        sources[1] += '\nhomepage = "https://carnegieart.org/"'
+    for source in [*sources, *more]:
         text += "\n[[sources]]\n" + source + "\n"
     path = folder / "museion.toml"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def published_two_partner_config(folder: Path) -> Path:
+    """The Tate and CMOA samples harvested and published in ``folder``: its config."""
+    path = write_two_partner_config(folder)
+    harvest_and_publish(load_config(path))
     return path
 
 
@@ -101,12 +123,17 @@ def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None)
         _wait_until_up(live)
         yield live
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """Stop a server the test started: SIGTERM, then SIGKILL if it has not ended in ``grace``."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def _wait_until_up(live: Live, timeout: float = 180) -> None:

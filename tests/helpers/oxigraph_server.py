@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tests.helpers.endpoint import free_port
+from tests.helpers.endpoint import free_port, stop
 
 
 @dataclass
@@ -75,9 +75,4 @@ def oxigraph_serve() -> Iterator[Oxigraph]:
                 time.sleep(0.1)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)

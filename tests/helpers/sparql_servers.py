@@ -16,7 +16,7 @@ from pathlib import Path
 import requests
 
 from store import RemoteEndpoint
-from tests.helpers.endpoint import free_port
+from tests.helpers.endpoint import free_port, stop
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def oxigraph_serve(location: Path, timeout: float = 120) -> Iterator[SparqlServe
         _wait_until_up(server, process, log, timeout)
         yield server
     finally:
-        _stop(process)
+        stop(process, grace=30)
 
 
 VIRTUOSO_INI = """\
@@ -142,7 +142,7 @@ def virtuoso(folder: Path, timeout: float = 240) -> Iterator[SparqlServer]:
         )
         yield server
     finally:
-        _stop(process)
+        stop(process, grace=30)
 
 
 def _wait_until_up(
@@ -161,12 +161,3 @@ def _wait_until_up(
         if time.monotonic() > deadline:
             raise RuntimeError(f"{server.url} did not come up:\n{log.read_text()}")
         time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)

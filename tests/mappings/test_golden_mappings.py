@@ -1,6 +1,7 @@
 """Golden mapping tests: each case's input must map to exactly its expected.nq.
 
-One case per folder in tests/data/mappings: ``input.*`` (a record as a partner sends it),
+One case per folder in tests/data/mappings: ``input.*`` (a record as a partner sends it, or
+in case.toml the name of a demo or LIDO record, see ``tests.helpers.samples.case_input``),
 ``case.toml`` (mapping, source name, harvester options) and ``expected.nq``. Compared by
 graph isomorphism; a failure prints the triples missing (-) and unexpected (+) per graph.
 Set MUSEION_UPDATE_GOLDEN=1 to rewrite expected.nq after a deliberate change, then review it.
@@ -21,12 +22,12 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 import harvesters
 from harvesters.files import FilesOptions
-from mappings import Mapping, MappingContext, get_mapping
-from mappings.base import CompiledMapping
+from mappings import CompiledMapping, Mapping, MappingContext, get_mapping
 from museion.coverage import LINKS, coverage_flags, coverage_flags_text
 from museion.demo import examples_dir
 from tests.conftest import BASE, DATA
 from tests.helpers.rdf import dataset_diff, parse_nquads, to_graphs
+from tests.helpers.samples import case_input
 
 CASES = sorted(p for p in (DATA / "mappings").iterdir() if p.is_dir())
 
@@ -34,7 +35,7 @@ CASES = sorted(p for p in (DATA / "mappings").iterdir() if p.is_dir())
 def case_records(case: Path) -> tuple[Mapping, MappingContext, list[harvesters.SourceRecord]]:
     spec = tomllib.loads((case / "case.toml").read_text(encoding="utf-8"))
     mapping = get_mapping(spec["mapping"], relative_to=case)
-    input_file = next(case.glob("input.*"))
+    input_file = case_input(case)
     options = FilesOptions(**spec.get("options", {}))
     context = MappingContext(BASE, spec["source"])
     return mapping, context, read_records(mapping, spec["source"], input_file, options)

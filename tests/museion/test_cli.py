@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ConfigWriter, files_source
+from tests.conftest import ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 
-FEEDS = DATA / "feeds"
+FEEDS = sample_feeds()
 
 
 def museion(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,10 @@ import pytest
 
 from museion.config import load_config
 from museion_core.errors import ConfigError
-from tests.conftest import DATA, ConfigWriter, files_source
+from tests.conftest import ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 
-FEED = DATA / "feeds" / "cmoa"
+FEED = sample_feeds() / "cmoa"
 
 
 def error_of(path: Path) -> str:

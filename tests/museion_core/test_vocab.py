@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode
 from museion_core import vocab
 from museion_core.vocab import AAT, CRM, CRM_NS, DIG, DIG_NS, LA, LA_NS, RDF
 from tests.conftest import DATA
+from tests.helpers.samples import linked_art_context
 from tests.mappings.test_golden_mappings import CASES, map_case
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -29,7 +30,7 @@ def crm_terms() -> frozenset[str]:
 
 @cache
 def linked_art_terms() -> frozenset[str]:
-    context = json.loads((DATA / "vocab" / "linked-art-context.json").read_text())["@context"]
+    context = linked_art_context()["@context"]
     prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.startswith("http")}
     found: set[str] = set()
 

@@ -1,9 +1,10 @@
 """Crash safety: SIGKILL a harvest at many points, rerun it, get what a clean run would make.
 
 A real ``museion harvest`` process is killed — at a named failpoint (staging batch N, applying
-batch N, between snapshot copy and switch), or after a random delay — and the harvest is run
-again. The published store must then equal, by graph isomorphism, the store a run that was
-never interrupted publishes: no duplicates, no lost record, no orphan graph. Run ids and times
+batch N, between snapshot copy and switch), or at a random moment after its run has begun,
+checked to have come before the run ended — and the harvest is run again. The published store
+must then equal, by graph isomorphism, the store a run that was never interrupted publishes:
+no duplicates, no lost record, no orphan graph. Run ids and times
 differ between any two runs, so those provenance values are left out of the comparison.
 """
 
@@ -14,9 +15,11 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,7 @@ from pyoxigraph import NamedNode, Quad
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from publish import RecordIndex
-from tests.conftest import DATA
+from tests.helpers.samples import sample_feeds
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +60,7 @@ def make_feed(directory: Path, version: int) -> Path:
     """Version 1: 24 CMOA records. Version 2: three changed, three withdrawn, three new."""
     feed = directory / "feed"
     shutil.rmtree(feed, ignore_errors=True)
-    shutil.copytree(DATA / "feeds" / "cmoa", feed)
+    shutil.copytree(sample_feeds() / "cmoa", feed)
     if version == 2:
         files = sorted(feed.glob("*.json"))
         for path in files[:3]:
@@ -156,23 +159,63 @@ def test_killed_harvest_reruns_to_the_clean_result(
     index.close()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_killed_at_a_random_moment(
-    tmp_path: Path, clean: dict[int, set[tuple[object, ...]]], seed: int
-) -> None:
-    feed = make_feed(tmp_path, 1)
-    config_path = write_config(tmp_path, feed)
-    config = load_config(config_path)
-    Pipeline(config).harvest()
-    make_feed(tmp_path, 2)
+#: The statuses of a run that has begun and not ended (``publish.RunStatus``).
+UNFINISHED = {"staging", "staged", "applying", "applied"}
+
+
+def run_status(directory: Path) -> str:
+    """A run's status, read without writing to its database (its process may be writing)."""
+    uri = f"file:{directory / 'run.sqlite'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=60)) as db:
+        row = db.execute("SELECT value FROM info WHERE key = 'status'").fetchone()
+    return str(json.loads(row[0])) if row else "staging"
+
+
+def kill_mid_run(config: Config, config_path: Path, delay: float) -> str | None:
+    """Start a harvest, wait until its run exists, wait ``delay`` seconds more and SIGKILL it.
+
+    Returns the run's status at the kill when the kill landed mid-run (the process alive, the
+    run begun and unfinished); None when the run had already ended, so the caller can try a
+    shorter delay. A kill before the run began is ruled out by waiting for the run."""
+    workspace = Workspace(config.data_dir)
+    before = set(workspace.run_dirs("cmoa"))
     process = subprocess.Popen(
         [sys.executable, "-m", "museion", "--config", str(config_path), "harvest"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(random.Random(seed).uniform(0.8, 2.5))  # imports take about a second
+    deadline = time.monotonic() + 240  # generous: the machine may be busy
+    started: list[Path] = []
+    while not started and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        started = [d for d in workspace.run_dirs("cmoa") if d not in before]
+    time.sleep(delay)
+    alive = process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert started, "the harvest made no run"
+    status = run_status(started[0])
+    return status if alive and status in UNFINISHED else None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_at_a_random_moment(
+    tmp_path: Path, clean: dict[int, set[tuple[object, ...]]], seed: int
+) -> None:
+    rng = random.Random(seed)
+    window = 1.5  # seconds after the run begins; halved whenever the run ended first
+    for attempt in range(6):
+        directory = tmp_path / f"attempt-{attempt}"
+        directory.mkdir()
+        config_path = write_config(directory, make_feed(directory, 1))
+        config = load_config(config_path)
+        Pipeline(config).harvest()
+        make_feed(directory, 2)
+        if kill_mid_run(config, config_path, rng.uniform(0, window)) in UNFINISHED:
+            break
+        window /= 2
+    else:
+        pytest.fail("six kills in a row came after the harvest had ended")
     rerun = museion(config_path)
     assert rerun.returncode == 0, rerun.stderr
     assert stable(config) == clean[2]

@@ -14,10 +14,11 @@ from museion import Pipeline, Workspace, load_config, source_counts
 from museion.config import Config
 from museion.pipeline import HarvestSummary
 from store import Store
-from tests.conftest import BASE, DATA, ConfigWriter, files_source
+from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 from tests.museion_core.test_vocab import known_term
 
-FEEDS = DATA / "feeds"
+FEEDS = sample_feeds()
 PREFIXES = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX museion: <https://w3id.org/museion/ns#>

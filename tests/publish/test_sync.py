@@ -17,9 +17,10 @@ from museion.report import latest_run
 from museion_core.errors import HarvestError
 from publish import RecordIndex
 from store import Store
-from tests.conftest import BASE, DATA, ConfigWriter, files_source
+from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 
-CMOA = DATA / "feeds" / "cmoa"
+CMOA = sample_feeds() / "cmoa"
 PREFIXES = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX museion: <https://w3id.org/museion/ns#>

@@ -17,10 +17,11 @@ from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from reconcile.output import reconciliation_graph
 from store import Store
-from tests.conftest import BASE, DATA, ConfigWriter, files_source
+from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 from tests.museion_core.test_vocab import known_term
 
-FEEDS = DATA / "feeds"
+FEEDS = sample_feeds()
 PREFIXES = sparql.prologue()
 TATE_PICASSO = f"{BASE}tate/person/1767"
 CMOA_PICASSO = f"{BASE}cmoa/person/b7eaca81-9a3a-404a-866e-05844d616971"

@@ -25,9 +25,11 @@ from museion.demo import demo_config
 from reconcile import Matching, Overrides, Settings, match, read_entities
 from tests.conftest import DATA
 from tests.helpers.lido import lido_entities
+from tests.helpers.samples import LIDO
 
 GOLD = DATA / "reconciliation" / "gold.csv"
-LIDO = DATA / "reconciliation" / "lido"
+#: The two DDB records of the gold pairs (persons with ULAN and GND ids), of the one LIDO folder.
+DDB_GOLD = ("ddb_Bildarchiv_Foto_Marburg.xml", "ddb_SMB_Skulpturensammlung.xml")
 FLOORS = {"actor": (1.0, 0.9), "place": (1.0, 0.375)}
 
 
@@ -40,7 +42,7 @@ def matching(tmp_path_factory: pytest.TempPathFactory) -> tuple[Matching, str]:
     entities = read_entities(store, base, ["tate", "cmoa"])
     entities |= lido_entities(base, "lido10", sorted(LIDO.glob("LIDO-Example_*.xml")))
     entities |= lido_entities(base, "lido11", sorted(LIDO.glob("LIDO-v1.1-*.xml")))
-    entities |= lido_entities(base, "ddb", sorted(LIDO.glob("ddb_*.xml")))
+    entities |= lido_entities(base, "ddb", [LIDO / name for name in DDB_GOLD])
     return match(entities, Settings(), Overrides(None), base), base
 
 

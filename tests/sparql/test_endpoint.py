@@ -37,6 +37,7 @@ from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
     live_endpoint,
+    published_two_partner_config,
     write_two_partner_config,
 )
 
@@ -51,9 +52,7 @@ OBJECT = f"{BASE}tate/object/T06803"
 
 @pytest.fixture(scope="module")
 def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = write_two_partner_config(tmp_path_factory.mktemp("endpoint"))
-    harvest_and_publish(load_config(path))
-    return path
+    return published_two_partner_config(tmp_path_factory.mktemp("endpoint"))
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +63,18 @@ def live(config_path: Path) -> Iterator[Live]:
 
 def select(live: Live, query: str, **headers: str) -> requests.Response:
     return requests.post(live.sparql, data={"query": query}, headers=headers, timeout=30)
+
+
+def get(
+    live: Live, query: str, headers: dict[str, str] | None = None, **params: str
+) -> requests.Response:
+    """A GET of the endpoint with ``query`` and other protocol parameters (``format``, ...)."""
+    return requests.get(live.sparql, params={"query": query, **params}, headers=headers, timeout=60)
+
+
+def value(response: requests.Response, name: str = "n") -> str:
+    """The value of ``name`` in the first row of a SPARQL JSON answer."""
+    return str(response.json()["results"]["bindings"][0][name]["value"])
 
 
 # -- real clients -------------------------------------------------------------------------
@@ -160,12 +171,7 @@ def test_construct_formats(live: Live, accept: str, rdflib_format: str) -> None:
 
 
 def test_format_parameter_overrides_accept(live: Live) -> None:
-    response = requests.get(
-        live.sparql,
-        params={"query": PICASSO, "format": "csv"},
-        headers={"Accept": "application/json"},
-        timeout=30,
-    )
+    response = get(live, PICASSO, {"Accept": "application/json"}, format="csv")
     assert response.headers["content-type"].startswith("text/csv")
 
 
@@ -228,26 +234,14 @@ def test_syntax_error_names_the_fault(live: Live) -> None:
 
 def test_union_default_graph_unless_the_request_names_a_dataset(live: Live) -> None:
     count = 'SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label "Pablo Picasso" }'
-    union = select(live, count).json()["results"]["bindings"][0]["n"]["value"]
+    union = value(select(live, count))
     # Tate's person, CMOA's person and their reconciled aggregate: once each, though many
     # records name them.
     assert union == "3"
-    graph = f"{BASE}tate/person/1767"
-    response = requests.post(
-        live.sparql + f"?default-graph-uri={quote(graph, safe='')}",
-        data={"query": count},
-        timeout=30,
-    )
-    assert response.json()["results"]["bindings"][0]["n"]["value"] in ("0", "1")
-    response = requests.get(
-        live.sparql,
-        params={
-            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            "default-graph-uri": "urn:none",
-        },
-        timeout=30,
-    )
-    assert response.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    url = f"{live.sparql}?default-graph-uri={quote(f'{BASE}tate/person/1767', safe='')}"
+    assert value(requests.post(url, data={"query": count}, timeout=30)) in ("0", "1")
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert value(get(live, everything, None, **{"default-graph-uri": "urn:none"})) == "0"
 
 
 def test_cors_and_gzip(live: Live) -> None:
@@ -271,11 +265,11 @@ def test_cors_and_gzip(live: Live) -> None:
     )
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["content-encoding"] == "gzip"
-    assert json.loads(gzip.decompress(response.raw.read()))["results"]["bindings"]
+    assert len(json.loads(gzip.decompress(response.raw.read()))["results"]["bindings"]) == 40
 
 
 def test_access_log(live: Live) -> None:
-    requests.get(live.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    get(live, "ASK { ?s ?p ?o }")
     assert '"GET /sparql?query=' in live.read_log()
 
 
@@ -283,27 +277,16 @@ def test_access_log(live: Live) -> None:
 
 
 def test_row_cap_is_announced_not_silent(live: Live) -> None:
-    capped = requests.get(live.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30)
-    assert capped.status_code == 200
+    capped = get(live, "SELECT * WHERE { ?s ?p ?o }")
     assert len(capped.json()["results"]["bindings"]) == 50
     assert capped.headers["x-sparql-maxrows"] == "50"
-    small = requests.get(
-        live.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 7"}, timeout=30
-    )
+    small = get(live, "SELECT * WHERE { ?s ?p ?o } LIMIT 7")
     assert len(small.json()["results"]["bindings"]) == 7
     assert "x-sparql-maxrows" not in small.headers
-    exact = requests.get(
-        live.sparql,
-        params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 50", "format": "tsv"},
-        timeout=30,
-    )
+    exact = get(live, "SELECT * WHERE { ?s ?p ?o } LIMIT 50", format="tsv")
     assert len(exact.text.splitlines()) == 51
     assert "x-sparql-maxrows" not in exact.headers
-    graph = requests.get(
-        live.sparql,
-        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"},
-        timeout=30,
-    )
+    graph = get(live, "CONSTRUCT WHERE { ?s ?p ?o }", format="nt")
     assert len(graph.text.splitlines()) == 50
     assert graph.headers["x-sparql-maxrows"] == "50"
 
@@ -399,8 +382,7 @@ def test_new_snapshot_is_served_without_restart(tmp_path: Path) -> None:
 
 
 def test_admin_update_is_visible_to_the_next_query(tmp_path: Path) -> None:
-    config_path = write_two_partner_config(tmp_path / "update")
-    harvest_and_publish(load_config(config_path))
+    config_path = published_two_partner_config(tmp_path / "update")
     auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     with live_endpoint(config_path, "--query-processes", "2", admin_token=ADMIN_TOKEN) as server:
         label = (
@@ -489,8 +471,7 @@ def _processes_serving(folder: Path) -> list[int]:
 
 
 def test_several_http_workers_and_a_clean_shutdown(tmp_path: Path) -> None:
-    config_path = write_two_partner_config(tmp_path / "workers")
-    harvest_and_publish(load_config(config_path))
+    config_path = published_two_partner_config(tmp_path / "workers")
     with live_endpoint(config_path, "--workers", "2", "--query-processes", "1") as server:
         answers = {select(server, "ASK { ?s ?p ?o }").status_code for _ in range(12)}
         assert answers == {200}
@@ -506,16 +487,9 @@ def test_big_answers_stream_from_a_spool_file_that_is_then_deleted(config_path: 
     spool = Path(tempfile.gettempdir())
     before = set(spool.glob("museion-answer-*"))
     with live_endpoint(config_path, "--max-rows", "0", "--query-processes", "1") as server:
-        [count] = select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()["results"][
-            "bindings"
-        ]
-        response = requests.get(
-            server.sparql,
-            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-            headers={"Accept": "application/n-triples"},
-            timeout=60,
-        )
+        count = value(select(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        response = get(server, "CONSTRUCT WHERE { ?s ?p ?o }", {"Accept": "application/n-triples"})
         assert len(response.content) > 256 * 1024  # over the in-memory limit
-        assert len(response.text.splitlines()) == int(count["n"]["value"])
+        assert len(response.text.splitlines()) == int(count)
         assert "x-sparql-maxrows" not in response.headers
     assert set(spool.glob("museion-answer-*")) <= before

@@ -18,12 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from museion import load_config
 from tests.helpers.endpoint import (
     Live,
-    harvest_and_publish,
     live_endpoint,
-    write_two_partner_config,
+    published_two_partner_config,
 )
 from tests.helpers.recording import ANSWER_IRI, Recorder, recording_server
 
@@ -50,9 +48,7 @@ class Setting:
 
 @pytest.fixture(scope="module")
 def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = write_two_partner_config(tmp_path_factory.mktemp("security"))
-    harvest_and_publish(load_config(path))
-    return path
+    return published_two_partner_config(tmp_path_factory.mktemp("security"))
 
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,7 @@ def test_the_reconciliation_manifest(live: Live) -> None:
     response = requests.get(live.url + "/reconcile", timeout=30)
     assert response.status_code == 200
     manifest = response.json()
-    assert manifest["identifierSpace"]
+    assert (manifest["identifierSpace"], manifest["schemaSpace"]) == (BASE, CRM)
     assert {t["id"] for t in manifest["defaultTypes"]} >= {f"{CRM}E21_Person"}
 
 

@@ -23,13 +23,11 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from museion import load_config
 from tests.helpers.endpoint import (
     ADMIN_TOKEN,
     Live,
-    harvest_and_publish,
     live_endpoint,
-    write_two_partner_config,
+    published_two_partner_config,
 )
 
 BASE = "https://data.example.org/"
@@ -44,9 +42,7 @@ RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 @pytest.fixture(scope="module")
 def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = write_two_partner_config(tmp_path_factory.mktemp("caching"))
-    harvest_and_publish(load_config(path))
-    return path
+    return published_two_partner_config(tmp_path_factory.mktemp("caching"))
 
 
 @pytest.fixture(scope="module")

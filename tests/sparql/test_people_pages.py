@@ -16,8 +16,13 @@ import requests
 from lxml import html
 
 from museion import load_config
-from tests.conftest import DATA
-from tests.helpers.endpoint import FEEDS, Live, harvest_and_publish, live_endpoint
+from tests.conftest import DATA, files_source
+from tests.helpers.endpoint import (
+    Live,
+    harvest_and_publish,
+    live_endpoint,
+    write_two_partner_config,
+)
 
 BASE = "https://data.example.org/"
 BULLFIGHT = f"{BASE}tate/object/T06803"
@@ -28,42 +33,14 @@ HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 
 
 def write_config(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = f"""[store]
-path = "store"
-
-[publish]
-base_iri = "{BASE}"
-
-[[sources]]
-name = "tate"
-kind = "files"
-location = "{(FEEDS / "tate").as_posix()}"
-mapping = "tate"
-[sources.partner]
-label = "Tate"
-homepage = "https://www.tate.org.uk/"
-
-[[sources]]
-name = "cmoa"
-kind = "files"
-location = "{(FEEDS / "cmoa").as_posix()}"
-mapping = "cmoa"
-[sources.partner]
-label = "Carnegie Museum of Art"
-homepage = "https://carnegieart.org/"
-
-[[sources]]
-name = "musee"
-kind = "files"
-location = "{(SMALL_MUSEUM / "input.csv").as_posix()}"
-mapping = "{(SMALL_MUSEUM / "mapping.toml").as_posix()}"
-[sources.partner]
-label = "Musée exemple"
-"""
-    path = folder / "museion.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    """Tate and CMOA with their homepages, and the small museum's spreadsheet."""
+    musee = files_source(
+        "musee",
+        SMALL_MUSEUM / "input.csv",
+        (SMALL_MUSEUM / "mapping.toml").as_posix(),
+        label="Musée exemple",
+    )
+    return write_two_partner_config(folder, BASE, more=[musee], homepages=True)
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ import pytest
 import requests
 
 from museion import load_config
-from tests.conftest import DATA
 from tests.helpers.endpoint import harvest_and_publish, live_endpoint
+from tests.helpers.samples import sample_feeds
 
 TATE_TOKEN = "tate-upload-token-0123456789"
 CMOA_TOKEN = "cmoa-upload-token-9876543210"
-ARTWORKS = sorted((DATA / "feeds" / "tate" / "artworks").glob("*.json"))
+ARTWORKS = sorted((sample_feeds() / "tate" / "artworks").glob("*.json"))
 
 
 def _config(folder: Path) -> Path:
@@ -27,7 +27,7 @@ def _config(folder: Path) -> Path:
     tate.mkdir()
     cmoa.mkdir()
     shutil.copy(ARTWORKS[0], tate)
-    for path in sorted((DATA / "feeds" / "cmoa").glob("*.json"))[:3]:
+    for path in sorted((sample_feeds() / "cmoa").glob("*.json"))[:3]:
         shutil.copy(path, cmoa)
     text = f"""
 [store]
