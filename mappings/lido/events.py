@@ -113,7 +113,7 @@ def _details(
         r.classify(node, culture, "culture")
     for period in concepts(event, L + "periodName", lang):
         r.classify(node, period, "period")
-    _materials_and_techniques(r, event, node, kind, lang)
+    _materials_and_techniques(r, event, node, kind)
     descriptions = event.iterfind(f"{L}eventDescriptionSet/{L}descriptiveNoteValue")
     for k, element in enumerate(descriptions, start=1):
         value = clean(element.text)
@@ -153,9 +153,7 @@ def _places(r: Record, event: etree._Element, node: NamedNode, lang: str | None)
             r.b.add(node, CRM.P7_took_place_at, found)
 
 
-def _materials_and_techniques(
-    r: Record, event: etree._Element, node: NamedNode, kind: str, lang: str | None
-) -> None:
+def _materials_and_techniques(r: Record, event: etree._Element, node: NamedNode, kind: str) -> None:
     """A production's materials are the object's own; a modification employs them."""
     for k, mt in enumerate(event.iterfind(L + "eventMaterialsTech"), start=1):
         key = node.value.rsplit("/", 1)[-1] if kind != "production" else "production"
