@@ -75,6 +75,13 @@ def write_config(folder: Path, feed: Path) -> Path:
     return path
 
 
+def feed_and_config(root: Path, count: int) -> Path:
+    """``count`` records as feeds in ``root/feed``, and the configuration that harvests them
+    into a store in ``root``."""
+    write_feed(root / "feed", count)
+    return write_config(root, root / "feed")
+
+
 def rate(
     run: Callable[[], None], count: int, rounds: int, pick: Callable[[list[float]], float]
 ) -> float:

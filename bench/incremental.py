@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchkit import write_config, write_feed
+from benchkit import feed_and_config, write_feed
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
 from museion import Pipeline, Workspace, load_config
@@ -36,8 +36,7 @@ def timed_harvest(config_path: Path) -> float:
 def incremental(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", count)
-        config = write_config(root, root / "feed")
+        config = feed_and_config(root, count)
         full = timed_harvest(config)
         changed = frozenset(range(0, count, 100))  # 1%
         write_feed(root / "feed", count, changed)
@@ -51,8 +50,7 @@ def incremental(count: int) -> None:
 def bulk(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", count)
-        config_path = write_config(root, root / "feed")
+        config_path = feed_and_config(root, count)
         seconds = timed_harvest(config_path)
         config = load_config(config_path)
         store = Workspace(config.data_dir).open_published()

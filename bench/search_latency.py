@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchkit import BASE, write_config, write_feed
+from benchkit import BASE, feed_and_config
 
 from museion import Pipeline, Workspace, load_config
 from search import FtsEngine, Searcher, build_snapshot_index, parse_facets
@@ -91,8 +91,7 @@ def run(size: int, repeat: int) -> list[ObjectDoc]:
     """Harvest ``size`` records, time the index build and the searches; the objects."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", size)
-        config = load_config(write_config(root, root / "feed"))
+        config = load_config(feed_and_config(root, size))
         started = time.perf_counter()
         Pipeline(config).harvest()
         harvest = time.perf_counter() - started
