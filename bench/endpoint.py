@@ -84,17 +84,38 @@ def server(command: list[str], port: int, probe: str) -> Iterator[subprocess.Pop
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def query_form(query: str, accept: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of a SPARQL query sent as an HTML form (SPARQL 1.1 Protocol)."""
+    body = urlencode({"query": query}).encode()
+    return body, {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+
+
 def query_request(label: str, path: str, query: str) -> Request:
     form = query.lstrip().upper()
     graph = "CONSTRUCT" in form.split("WHERE")[0] or form.startswith("DESCRIBE")
     accept = "text/turtle" if graph else "application/sparql-results+json"
-    return Request(
-        label,
-        "POST",
-        path,
-        urlencode({"query": query}).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-    )
+    return Request(label, "POST", path, *query_form(query, accept))
+
+
+@contextmanager
+def demo_data(given: Path | None, prefix: str) -> Iterator[Path]:
+    """``given``, or the demo store ``museion demo`` builds in a temporary directory that is
+    removed afterwards."""
+    temp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        if given is not None:
+            yield given
+            return
+        print("building the demo store (museion demo) ...", file=sys.stderr)
+        subprocess.run(
+            [str(BIN / "museion"), "demo", "--data", str(temp / "demo")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        yield temp / "demo"
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def mix(path: str, objects: list[str]) -> list[Request]:
@@ -175,6 +196,10 @@ def combine(rounds: list[Load]) -> dict[str, float]:
     }
 
 
+Row = tuple[str, int, dict[str, float], dict[str, float] | None]
+"""(workload, concurrency, Museion's figures, Oxigraph's or None)."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
@@ -186,100 +211,81 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, help="an existing demo data directory")
     args = parser.parse_args()
+    base = "http://localhost:8000/"
+    objects = [f"{base}tate/object/{n}" for n in ("T06803", "N01804", "T04066", "P12339")]
+    with demo_data(args.data, "museion-bench-") as data:
+        rows = measure(data, base, objects, args)
+    print(
+        f"\nendpoint benchmark: {len(mix('/q', objects))} request kinds, "
+        f"{args.seconds:g} s per server in {args.rounds} alternating rounds, "
+        f"{os.cpu_count()} CPUs, museion --workers {args.workers}\n"
+    )
+    print_table(rows)
 
-    temp = Path(tempfile.mkdtemp(prefix="museion-bench-"))
-    data = args.data or temp / "demo"
-    try:
-        if args.data is None:
-            print("building the demo store (museion demo) ...", file=sys.stderr)
-            subprocess.run(
-                [str(BIN / "museion"), "demo", "--data", str(data)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        snapshot = data / "published" / (data / "published" / "CURRENT").read_text().strip()
-        config = data / "museion.toml"
-        base = "http://localhost:8000/"
-        objects = [f"{base}tate/object/{n}" for n in ("T06803", "N01804", "T04066", "P12339")]
-        museion_port, oxigraph_port = free_port(), free_port()
-        museion_cmd = [
-            str(BIN / "museion"),
-            "--config",
-            str(config),
-            "serve",
-            "--port",
-            str(museion_port),
-            "--workers",
-            str(args.workers),
-        ]
-        if args.query_processes:
-            museion_cmd += ["--query-processes", str(args.query_processes)]
-        oxigraph_cmd = [
-            str(BIN / "oxigraph"),
-            "serve-read-only",
-            "--location",
-            str(snapshot),
-            "--bind",
-            f"127.0.0.1:{oxigraph_port}",
-        ]
-        pages = [
-            Request("page", "GET", "/" + iri[len(base) :], None, {"Accept": "text/turtle"})
-            for iri in objects
-        ]
-        rows: list[tuple[str, int, dict[str, float], dict[str, float] | None]] = []
-        ox_mix, our_mix = mix("/query", objects), mix("/sparql", objects)
-        with (
-            server(oxigraph_cmd, oxigraph_port, "/query?query=ASK%7B%7D"),
-            server(museion_cmd, museion_port, "/sparql"),
-        ):
-            for concurrency in (1, 8):
-                # Warm both up with the same load (caches, every one of Museion's query
-                # processes), as long-running endpoints are; then measure in alternating
-                # rounds, so that a change in the machine's load hits both alike.
-                run_load(oxigraph_port, ox_mix, concurrency, args.warmup)
-                run_load(museion_port, our_mix, concurrency, args.warmup)
-                run_load(museion_port, pages, concurrency, args.warmup / 2)
-                base_rounds: list[Load] = []
-                our_rounds: list[Load] = []
-                page_rounds: list[Load] = []
-                for round_ in range(args.rounds):
-                    share = args.seconds / args.rounds
-                    pair = [("oxigraph", oxigraph_port, ox_mix), ("museion", museion_port, our_mix)]
-                    for who, port, requests in pair if round_ % 2 == 0 else pair[::-1]:
-                        result = run_load(port, requests, concurrency, share)
-                        (base_rounds if who == "oxigraph" else our_rounds).append(result)
-                    page_rounds.append(run_load(museion_port, pages, concurrency, share))
-                rows.append(("mix", concurrency, combine(our_rounds), combine(base_rounds)))
-                rows.append(("pages", concurrency, combine(page_rounds), None))
-        print(
-            f"\nendpoint benchmark: {len(mix('/q', objects))} request kinds, "
-            f"{args.seconds:g} s per server in {args.rounds} alternating rounds, "
-            f"{os.cpu_count()} CPUs, museion --workers {args.workers}\n"
+
+def measure(data: Path, base: str, objects: list[str], args: argparse.Namespace) -> list[Row]:
+    """Both servers on the same snapshot, loaded at concurrency 1 and 8."""
+    snapshot = data / "published" / (data / "published" / "CURRENT").read_text().strip()
+    museion_port, oxigraph_port = free_port(), free_port()
+    museion_cmd = [str(BIN / "museion"), "--config", str(data / "museion.toml"), "serve"]
+    museion_cmd += ["--port", str(museion_port), "--workers", str(args.workers)]
+    if args.query_processes:
+        museion_cmd += ["--query-processes", str(args.query_processes)]
+    oxigraph_cmd = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(snapshot)]
+    oxigraph_cmd += ["--bind", f"127.0.0.1:{oxigraph_port}"]
+    pages = [
+        Request("page", "GET", "/" + iri[len(base) :], None, {"Accept": "text/turtle"})
+        for iri in objects
+    ]
+    ox_mix, our_mix = mix("/query", objects), mix("/sparql", objects)
+    rows: list[Row] = []
+    with (
+        server(oxigraph_cmd, oxigraph_port, "/query?query=ASK%7B%7D"),
+        server(museion_cmd, museion_port, "/sparql"),
+    ):
+        for concurrency in (1, 8):
+            # Warm both up with the same load (caches, every one of Museion's query
+            # processes), as long-running endpoints are; then measure in alternating
+            # rounds, so that a change in the machine's load hits both alike.
+            run_load(oxigraph_port, ox_mix, concurrency, args.warmup)
+            run_load(museion_port, our_mix, concurrency, args.warmup)
+            run_load(museion_port, pages, concurrency, args.warmup / 2)
+            base_rounds: list[Load] = []
+            our_rounds: list[Load] = []
+            page_rounds: list[Load] = []
+            for round_ in range(args.rounds):
+                share = args.seconds / args.rounds
+                pair = [("oxigraph", oxigraph_port, ox_mix), ("museion", museion_port, our_mix)]
+                for who, port, requests in pair if round_ % 2 == 0 else pair[::-1]:
+                    result = run_load(port, requests, concurrency, share)
+                    (base_rounds if who == "oxigraph" else our_rounds).append(result)
+                page_rounds.append(run_load(museion_port, pages, concurrency, share))
+            rows.append(("mix", concurrency, combine(our_rounds), combine(base_rounds)))
+            rows.append(("pages", concurrency, combine(page_rounds), None))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'workload':<8} {'conc':>4} | {'museion req/s':>13} {'p50 ms':>8} {'p99 ms':>8} | "
+        f"{'oxigraph req/s':>14} {'p50 ms':>8} {'p99 ms':>8} | {'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, conc, mine, theirs in rows:
+        line = (
+            f"{name:<8} {conc:>4} | {mine['rps']:>13.1f} {mine['p50']:>8.2f} {mine['p99']:>8.2f} | "
         )
-        header = (
-            f"{'workload':<8} {'conc':>4} | {'museion req/s':>13} {'p50 ms':>8} {'p99 ms':>8} | "
-            f"{'oxigraph req/s':>14} {'p50 ms':>8} {'p99 ms':>8} | {'ratio':>6}"
-        )
-        print(header)
-        print("-" * len(header))
-        for name, conc, mine, theirs in rows:
-            line = (
-                f"{name:<8} {conc:>4} | {mine['rps']:>13.1f} {mine['p50']:>8.2f} "
-                f"{mine['p99']:>8.2f} | "
+        if theirs is None:
+            line += f"{'(no such pages)':>14} {'':>8} {'':>8} | {'':>6}"
+        else:
+            line += (
+                f"{theirs['rps']:>14.1f} {theirs['p50']:>8.2f} {theirs['p99']:>8.2f} | "
+                f"{mine['rps'] / theirs['rps']:>5.2f}x"
             )
-            if theirs is None:
-                line += f"{'(no such pages)':>14} {'':>8} {'':>8} | {'':>6}"
-            else:
-                line += (
-                    f"{theirs['rps']:>14.1f} {theirs['p50']:>8.2f} {theirs['p99']:>8.2f} | "
-                    f"{mine['rps'] / theirs['rps']:>5.2f}x"
-                )
-            print(line)
-            if mine["errors"] or (theirs and theirs["errors"]):
-                print(f"  errors: museion {mine['errors']}, oxigraph {theirs and theirs['errors']}")
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+        print(line)
+        if mine["errors"] or (theirs and theirs["errors"]):
+            print(f"  errors: museion {mine['errors']}, oxigraph {theirs and theirs['errors']}")
 
 
 if __name__ == "__main__":

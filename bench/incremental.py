@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -21,45 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchkit import feed_and_config, write_feed
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
 from museion import Pipeline, Workspace, load_config
-from museion.demo import examples_dir
-
-BASE = "https://data.example.org/"
-
-
-def write_feed(folder: Path, count: int, changed: frozenset[int] = frozenset()) -> None:
-    """``count`` records per the samples' shares, CMOA and Tate artworks, with fresh ids."""
-    folder.mkdir(parents=True, exist_ok=True)
-    cmoa = [json.loads(p.read_bytes()) for p in sorted((examples_dir() / "cmoa").glob("*.json"))]
-    tate = [
-        json.loads(p.read_bytes())
-        for p in sorted((examples_dir() / "tate" / "artworks").glob("*.json"))
-    ]
-    with (folder / "cmoa.jsonl").open("w") as a, (folder / "tate.jsonl").open("w") as b:
-        for n in range(count):
-            if n % 2:
-                record = dict(cmoa[n % len(cmoa)], id=f"cmoa:things/copy-{n}")
-                if n in changed:
-                    record["title"] += " (revised)"
-                a.write(json.dumps(record) + "\n")
-            else:
-                record = dict(tate[n % len(tate)], acno=f"X{n:07d}")
-                if n in changed:
-                    record["title"] += " (revised)"
-                b.write(json.dumps(record) + "\n")
-
-
-def write_config(folder: Path, feed: Path) -> Path:
-    path = folder / "museion.toml"
-    sources = "".join(
-        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{feed / (name + ".jsonl")}"\n'
-        f'mapping = "{name}"\n[sources.partner]\nlabel = "{name}"\n'
-        for name in ("cmoa", "tate")
-    )
-    path.write_text(f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}')
-    return path
 
 
 def timed_harvest(config_path: Path) -> float:
@@ -72,8 +36,7 @@ def timed_harvest(config_path: Path) -> float:
 def incremental(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", count)
-        config = write_config(root, root / "feed")
+        config = feed_and_config(root, count)
         full = timed_harvest(config)
         changed = frozenset(range(0, count, 100))  # 1%
         write_feed(root / "feed", count, changed)
@@ -87,8 +50,7 @@ def incremental(count: int) -> None:
 def bulk(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", count)
-        config_path = write_config(root, root / "feed")
+        config_path = feed_and_config(root, count)
         seconds = timed_harvest(config_path)
         config = load_config(config_path)
         store = Workspace(config.data_dir).open_published()

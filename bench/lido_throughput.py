@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -27,10 +26,11 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.helpers.oai, the test OAI-PMH server
 
+from benchkit import BASE, rate  # noqa: E402
+
 from harvesters import SourceRecord, safe_parser  # noqa: E402
 from mappings import MappingContext, get_mapping  # noqa: E402
 
-BASE = "https://data.example.org/"
 LIDO_DIR = ROOT / "tests" / "data" / "lido"
 LIDO_NS = "{http://www.lido-schema.org}"
 
@@ -45,16 +45,6 @@ def load_records() -> list[SourceRecord]:
             payload = etree.tostring(lido, encoding="utf-8")
             records.append(SourceRecord("ddb", mapping.identify(lido), payload, "application/xml"))
     return records
-
-
-def rate(run: Callable[[], None], count: int, rounds: int) -> float:
-    """Records per second: the best of ``rounds`` runs (the least disturbed by the machine)."""
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return count / min(times)
 
 
 def throughput(rounds: int, repeat: int) -> None:
@@ -75,8 +65,8 @@ def throughput(rounds: int, repeat: int) -> None:
         for record in records:
             quads += len(mapping.map(record, context).quads)
 
-    floor_rate = rate(floor, len(records), rounds)
-    museion_rate = rate(museion, len(records), rounds)
+    floor_rate = rate(floor, len(records), rounds, min)
+    museion_rate = rate(museion, len(records), rounds, min)
     size = statistics.mean(len(r.payload) for r in records)
     print(
         f"LIDO records: {len(records)} (mean {size / 1024:.1f} KiB, "

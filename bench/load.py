@@ -25,19 +25,15 @@ import argparse
 import http.client
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
-from endpoint import BIN, ROOT, free_port, server
+from endpoint import BIN, ROOT, demo_data, free_port, query_form, server
 
 BASE = "http://localhost:8000/"
 OBJECTS = ("T06803", "N01804", "T04066", "P12339")
@@ -70,14 +66,7 @@ class Request:
 def query(
     kind: str, expect: int, text: str, accept: str = "application/sparql-results+json"
 ) -> Request:
-    return Request(
-        kind,
-        expect,
-        "POST",
-        "/sparql",
-        urlencode({"query": text}).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-    )
+    return Request(kind, expect, "POST", "/sparql", *query_form(text, accept))
 
 
 def ordinary_mix() -> list[tuple[Request, int]]:
@@ -268,64 +257,45 @@ def main() -> int:
     parser.add_argument("--query-timeout", type=float, default=10.0, help="seconds")
     parser.add_argument("--data", type=Path, help="an existing demo data directory")
     args = parser.parse_args()
-
-    temp = Path(tempfile.mkdtemp(prefix="museion-load-"))
-    data = args.data or temp / "demo"
-    try:
-        if args.data is None:
-            print("building the demo store (museion demo) ...", file=sys.stderr)
-            subprocess.run(
-                [str(BIN / "museion"), "demo", "--data", str(data)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+    tally = Tally()
+    samples: list[tuple[float, int, int]] = []
+    with demo_data(args.data, "museion-load-") as data:
         port = free_port()
-        command = [
-            str(BIN / "museion"),
-            "--config",
-            str(data / "museion.toml"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--query-processes",
-            str(args.query_processes),
-            "--query-timeout",
-            str(args.query_timeout),
-            "--max-rows",
-            "1000",
-        ]
-        ordinary = ordinary_mix()
-        hostile = [query("over-limit", 503, text) for text in OVER_LIMIT]
-        tally = Tally()
-        samples: list[tuple[float, int, int]] = []
+        command = [str(BIN / "museion"), "--config", str(data / "museion.toml"), "serve"]
+        command += ["--port", str(port), "--workers", str(args.workers)]
+        command += ["--query-processes", str(args.query_processes)]
+        command += ["--query-timeout", str(args.query_timeout), "--max-rows", "1000"]
         with server(command, port, "/sparql") as process:
             stop_sampling = threading.Event()
             watcher = threading.Thread(target=sampler, args=(process.pid, stop_sampling, samples))
             watcher.start()
-            stop = time.monotonic() + args.duration
-            for_hostile: Choices = (hostile, [1] * len(hostile))
-            for_ordinary: Choices = ([r for r, _ in ordinary], [w for _, w in ordinary])
-            threads = [
-                threading.Thread(
-                    target=client,
-                    args=(port, for_hostile if n < args.hostile else for_ordinary),
-                    kwargs={"stop": stop, "seed": n, "tally": tally},
-                )
-                for n in range(args.clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_clients(port, tally, args)
             stop_sampling.set()
             watcher.join()
-        report(tally, samples, args)
-        return 1 if tally.wrong else 0
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+    report(tally, samples, args)
+    return 1 if tally.wrong else 0
+
+
+def run_clients(port: int, tally: Tally, args: argparse.Namespace) -> None:
+    """``args.clients`` clients for ``args.duration`` seconds, the first ``args.hostile`` of
+    them sending only over-limit queries."""
+    ordinary = ordinary_mix()
+    hostile = [query("over-limit", 503, text) for text in OVER_LIMIT]
+    stop = time.monotonic() + args.duration
+    for_hostile: Choices = (hostile, [1] * len(hostile))
+    for_ordinary: Choices = ([r for r, _ in ordinary], [w for _, w in ordinary])
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(port, for_hostile if n < args.hostile else for_ordinary),
+            kwargs={"stop": stop, "seed": n, "tally": tally},
+        )
+        for n in range(args.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 if __name__ == "__main__":

@@ -22,75 +22,84 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchkit import BASE, rate, sample_records
+
 import harvesters
-from harvesters.files import FilesOptions
 from mappings import Mapping, MappingContext, MappingResult, get_mapping
 from mappings.base import CompiledMapping
 from museion.coverage import LINKS
 from museion.demo import examples_dir
 from museion.mapper import map_record
 
-BASE = "https://data.example.org/"
-
-
-def load_records() -> list[tuple[str, harvesters.SourceRecord]]:
-    records = []
-    for source in ("tate", "cmoa"):
-        mapping = get_mapping(source)
-        spec = harvesters.SourceSpec(
-            name=source,
-            location=str(examples_dir() / source),
-            options=FilesOptions(),
-            identify=mapping.identify,
-        )
-        for item in harvesters.create_harvester("files", spec):
-            assert isinstance(item, harvesters.SourceRecord)
-            records.append((source, item))
-    return records
-
-
 # -- the cromulent path ---------------------------------------------------------------------
 
 
 def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
-    import rdflib
-    from cromulent import model, vocab
-    from cromulent.model import factory
+    """A record (Tate or CMOA JSON) built as Linked Art with cromulent, as N-Triples."""
+    return _Cromulent().build
 
-    factory.auto_assign_id = True
-    context = factory.context_json["@context"]
 
-    def span(begin: Any, end: Any, text: Any) -> Any:
-        ts = model.TimeSpan()
+class _Cromulent:
+    """The Tate and CMOA records as the reference implementation would build them: the same
+    objects, names, statements, productions, images and pages Museion's mappings write."""
+
+    def __init__(self) -> None:
+        from cromulent import model, vocab
+        from cromulent.model import factory
+
+        factory.auto_assign_id = True
+        self.model, self.vocab, self.factory = model, vocab, factory
+        self.context = factory.context_json["@context"]
+
+    def build(self, source: str, record: dict[str, Any]) -> str:
+        import rdflib
+
+        obj = self.tate(record) if source == "tate" else self.cmoa(record)
+        data = self.factory.toJSON(obj)
+        data["@context"] = self.context
+        graph = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
+        return graph.serialize(format="nt")
+
+    def span(self, begin: Any, end: Any, text: Any) -> Any:
+        ts = self.model.TimeSpan()
         if begin:
             ts.begin_of_the_begin = f"{str(begin)[:4]}-01-01T00:00:00Z"
         if end:
             ts.end_of_the_end = f"{str(end)[:4]}-12-31T23:59:59Z"
         if text:
-            ts.identified_by = model.Name(content=str(text))
+            ts.identified_by = self.model.Name(content=str(text))
         return ts
 
-    def person(ident: Any, name: Any, born: Any = None, died: Any = None) -> Any:
+    def person(self, ident: Any, name: Any, born: Any = None, died: Any = None) -> Any:
+        model = self.model
         who = model.Person(ident=f"{BASE}person/{ident}", label=str(name))
-        who.identified_by = vocab.PrimaryName(content=str(name))
+        who.identified_by = self.vocab.PrimaryName(content=str(name))
         if born:
             birth = model.Birth()
-            birth.timespan = span(born, born, None)
+            birth.timespan = self.span(born, born, None)
             who.born = birth
         if died:
             death = model.Death()
-            death.timespan = span(died, died, None)
+            death.timespan = self.span(died, died, None)
             who.died = death
         return who
 
-    def tate(record: dict[str, Any]) -> Any:
+    def image(self, obj: Any, url: str) -> None:
+        """A visual item of the object, digitally shown by the image at ``url``."""
+        image = self.model.VisualItem()
+        digital = self.vocab.DigitalImage()
+        digital.access_point = self.model.DigitalObject(ident=url)
+        image.digitally_shown_by = digital
+        obj.representation = image
+
+    def tate(self, record: dict[str, Any]) -> Any:
+        model, vocab = self.model, self.vocab
         if "acno" not in record:
-            return person(record["id"], record["fc"], record.get("birthYear"))
+            return self.person(record["id"], record["fc"], record.get("birthYear"))
         obj = vocab.Painting(ident=f"{BASE}tate/object/{record['acno']}", label=record["title"])
         obj.identified_by = vocab.PrimaryName(content=record["title"])
         obj.identified_by = vocab.AccessionNumber(content=record["acno"])
@@ -101,18 +110,14 @@ def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
         obj.referred_to_by = vocab.CreditStatement(content=record["creditLine"])
         production = model.Production()
         dates = record.get("dateRange") or {}
-        production.timespan = span(
+        production.timespan = self.span(
             dates.get("startYear"), dates.get("endYear"), record.get("dateText")
         )
         for c in record["contributors"]:
-            production.carried_out_by = person(c["id"], c["fc"], c.get("birthYear"))
+            production.carried_out_by = self.person(c["id"], c["fc"], c.get("birthYear"))
         obj.produced_by = production
         if record.get("thumbnailUrl"):
-            image = model.VisualItem()
-            digital = vocab.DigitalImage()
-            digital.access_point = model.DigitalObject(ident=record["thumbnailUrl"])
-            image.digitally_shown_by = digital
-            obj.representation = image
+            self.image(obj, record["thumbnailUrl"])
         page = model.LinguisticObject()
         web = vocab.WebPage()
         web.access_point = model.DigitalObject(ident=record["url"])
@@ -121,7 +126,8 @@ def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
         obj.current_owner = model.Group(ident=f"{BASE}partner/tate", label="Tate")
         return obj
 
-    def cmoa(record: dict[str, Any]) -> Any:
+    def cmoa(self, record: dict[str, Any]) -> Any:
+        model, vocab = self.model, self.vocab
         obj = vocab.HumanMadeObject(
             ident=f"{BASE}cmoa/object/{record['id'][12:]}", label=record["title"]
         )
@@ -140,33 +146,20 @@ def cromulent_builder() -> Callable[[str, dict[str, Any]], str]:
                 dim.unit = vocab.instances["inches"]
                 obj.dimension = dim
         production = model.Production()
-        production.timespan = span(
+        production.timespan = self.span(
             record.get("creation_date_earliest"),
             record.get("creation_date_latest"),
             record.get("creation_date"),
         )
         for c in record["creator"]:
-            production.carried_out_by = person(
+            production.carried_out_by = self.person(
                 c["artist_id"][13:], c["full_name"], c.get("birth_date"), c.get("death_date")
             )
         obj.produced_by = production
         for found in record.get("images") or []:
-            image = model.VisualItem()
-            digital = vocab.DigitalImage()
-            digital.access_point = model.DigitalObject(ident=found["image_url"])
-            image.digitally_shown_by = digital
-            obj.representation = image
+            self.image(obj, found["image_url"])
         obj.current_owner = model.Group(ident=f"{BASE}partner/cmoa", label="CMOA")
         return obj
-
-    def build(source: str, record: dict[str, Any]) -> str:
-        obj = tate(record) if source == "tate" else cmoa(record)
-        data = factory.toJSON(obj)
-        data["@context"] = context
-        graph = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
-        return graph.serialize(format="nt")
-
-    return build
 
 
 class _Reference:
@@ -187,18 +180,8 @@ class _Reference:
 # -- timing ---------------------------------------------------------------------------------
 
 
-def rate(run: Callable[[], None], count: int, rounds: int) -> float:
-    """Records per second: the median of ``rounds`` timed runs."""
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return count / statistics.median(times)
-
-
 def throughput(rounds: int) -> None:
-    records = load_records()
+    records = sample_records({"tate": "", "cmoa": ""})
     mappings = {s: get_mapping(s) for s in ("tate", "cmoa")}
     contexts = {s: MappingContext(BASE, s) for s in ("tate", "cmoa")}
     payloads = [r.payload for _, r in records]
@@ -234,12 +217,12 @@ def throughput(rounds: int) -> None:
 
     museion()  # warm caches (vocabulary lookups) as a long harvest would have them
     n = len(records)
-    museion_rate = rate(museion, n, rounds)
-    compiled_rate = rate(museion_compiled, n, rounds)
-    stage_rate = rate(stage(reference), n, rounds)
-    stage_compiled_rate = rate(stage(dict(mappings)), n, rounds)
-    floor_rate = rate(floor, n, rounds)
-    cromulent_rate = rate(cromulent, n, max(1, rounds // 3))
+    museion_rate = rate(museion, n, rounds, statistics.median)
+    compiled_rate = rate(museion_compiled, n, rounds, statistics.median)
+    stage_rate = rate(stage(reference), n, rounds, statistics.median)
+    stage_compiled_rate = rate(stage(dict(mappings)), n, rounds, statistics.median)
+    floor_rate = rate(floor, n, rounds, statistics.median)
+    cromulent_rate = rate(cromulent, n, max(1, rounds // 3), statistics.median)
     quads = sum(len(mappings[s].map(r, contexts[s]).quads) for s, r in records)
     print(f"records: {n} (Tate artworks and artists, CMOA objects), {quads} quads mapped")
     print(f"{'path':<34}{'records/s':>12}")

@@ -23,33 +23,17 @@ import time
 from collections import deque
 from pathlib import Path
 
+from benchkit import BASE, sample_records
+
 import harvesters
-from harvesters.files import FilesOptions
 from mappings import MappingContext, get_mapping
 from museion import Pipeline, load_config
 from museion.demo import examples_dir
 from museion.mapper import Mapper, Pending, default_jobs
 
-BASE = "https://data.example.org/"
 BATCH = 500
 FEEDS = {"tate": ("artworks", "acno"), "cmoa": ("", "id")}
 """Per source: the folder of its object records, and the field that is their id."""
-
-
-def load_records() -> list[tuple[str, harvesters.SourceRecord]]:
-    records = []
-    for source, (folder, _) in FEEDS.items():
-        mapping = get_mapping(source)
-        spec = harvesters.SourceSpec(
-            name=source,
-            location=str(examples_dir() / source / folder),
-            options=FilesOptions(),
-            identify=mapping.identify,
-        )
-        for item in harvesters.create_harvester("files", spec):
-            assert isinstance(item, harvesters.SourceRecord)
-            records.append((source, item))
-    return records
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -146,7 +130,7 @@ def main() -> None:
     parser.add_argument("--skip-harvest", action="store_true")
     args = parser.parse_args()
 
-    samples = load_records()
+    samples = sample_records({source: folder for source, (folder, _) in FEEDS.items()})
     records = [samples[i % len(samples)] for i in range(args.records)]
     print(f"map stage: {len(records)} records, batches of {BATCH}, best of {args.rounds}")
     ones, manys = [], []

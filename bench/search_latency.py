@@ -21,20 +21,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from benchkit import BASE, feed_and_config
+
 from museion import Pipeline, Workspace, load_config
-from museion.demo import examples_dir
 from museion_core.vocab import CRM, RDFS
 from search import FtsEngine, Searcher, build_snapshot_index, parse_facets
 from search.extract import ObjectDoc, extract_objects
 from store import Store
 
-BASE = "https://data.example.org/"
 MIX: list[tuple[str, list[str]]] = [
     ("picasso", []),
     ("Durer", []),
@@ -48,33 +47,6 @@ MIX: list[tuple[str, list[str]]] = [
     ("bridge", []),
 ]
 SPARQL_WORDS = ["picasso", "durer", "watercolour", "paper", "landscape", "portrait", "bridge"]
-
-
-def write_feed(folder: Path, count: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    cmoa = [json.loads(p.read_bytes()) for p in sorted((examples_dir() / "cmoa").glob("*.json"))]
-    tate = [
-        json.loads(p.read_bytes())
-        for p in sorted((examples_dir() / "tate" / "artworks").glob("*.json"))
-    ]
-    with (folder / "cmoa.jsonl").open("w") as a, (folder / "tate.jsonl").open("w") as b:
-        for n in range(count):
-            if n % 2:
-                record = dict(cmoa[n % len(cmoa)], id=f"cmoa:things/copy-{n}")
-                a.write(json.dumps(record) + "\n")
-            else:
-                b.write(json.dumps(dict(tate[n % len(tate)], acno=f"X{n:07d}")) + "\n")
-
-
-def write_config(folder: Path, feed: Path) -> Path:
-    path = folder / "museion.toml"
-    sources = "".join(
-        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{feed / (name + ".jsonl")}"\n'
-        f'mapping = "{name}"\n[sources.partner]\nlabel = "{name}"\n'
-        for name in ("cmoa", "tate")
-    )
-    path.write_text(f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}')
-    return path
 
 
 def percentiles(samples: list[float]) -> str:
@@ -120,8 +92,7 @@ def run(size: int, repeat: int) -> list[ObjectDoc]:
     """Harvest ``size`` records, time the index build and the searches; the objects."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_feed(root / "feed", size)
-        config = load_config(write_config(root, root / "feed"))
+        config = load_config(feed_and_config(root, size))
         started = time.perf_counter()
         Pipeline(config).harvest()
         harvest = time.perf_counter() - started

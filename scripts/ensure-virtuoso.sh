@@ -4,18 +4,9 @@
 # Installs it, non-interactively, when it is missing; `make test` runs this first.
 # Only the binaries are used: the package's own service is never started by the tests.
 set -eu
+. "$(dirname "$0")/apt.sh"
 if command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; then
     exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then
-    run=""
-elif command -v sudo >/dev/null 2>&1; then
-    run="sudo"
-else
-    echo "Virtuoso is missing and this user cannot install it: apt-get install virtuoso-opensource-7" >&2
-    exit 1
-fi
-echo "installing Debian's virtuoso-opensource-7 for the remote-store tests" >&2
-export DEBIAN_FRONTEND=noninteractive
-$run apt-get update -qq
-$run apt-get install -y -qq --no-install-recommends virtuoso-opensource-7 >/dev/null
+apt_install Virtuoso "Debian's virtuoso-opensource-7 for the remote-store tests" \
+    --no-install-recommends virtuoso-opensource-7

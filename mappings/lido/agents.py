@@ -21,7 +21,7 @@ from ..iris import label_key
 from ..normalise.dates import bounds, parse_date_text
 from .authorities import is_uri, key, normalise, priority
 from .common import Record
-from .reader import GML, L, appellations, attr, clean, concept, language, text
+from .reader import GML, L, Text, appellations, attr, clean, concept, language, text
 
 __all__ = ["actor", "legal_body", "place", "timespan"]
 
@@ -50,13 +50,34 @@ def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
         r.b.equivalent(subject, value)
 
 
+def _ids_and_names(
+    element: etree._Element, id_tag: str, name_tag: str
+) -> tuple[list[str], list[tuple[Text, bool]], str | None]:
+    """An entity's identifiers, its names (each with whether it is preferred; a language only
+    where the record marks one on the name) and its preferred name."""
+    ids = _ids(element, id_tag)
+    names = [v for s in element.iterfind(L + name_tag) for v in appellations(s, inherit=False)]
+    preferred = next((t.value for t, p in names if p), None)
+    return ids, names, preferred
+
+
+def _first_description(
+    r: Record, node: NamedNode, cls: NamedNode, names: list[tuple[Text, bool]], ids: list[str]
+) -> bool:
+    """Type, names and equivalents of an entity the first time a record names it; False (and
+    nothing written) when the record has described it already."""
+    if node.value in r._described:
+        return False
+    r._described.add(node.value)
+    r.b.a(node, cls)
+    r.names(node, names)
+    _equivalents(r, node, ids)
+    return True
+
+
 def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
     """``lido:actor`` as a ``crm:E21_Person`` or ``crm:E74_Group``."""
-    ids = _ids(element, "actorID")
-    names = [
-        v for s in element.iterfind(L + "nameActorSet") for v in appellations(s, inherit=False)
-    ]
-    preferred = next((t.value for t, p in names if p), None)
+    ids, names, preferred = _ids_and_names(element, "actorID", "nameActorSet")
     ident = _minting_key(ids, preferred)
     if ident is None:
         r.b.warnings.append("an actor has neither an identifier nor a name; left out")
@@ -64,12 +85,8 @@ def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode 
     kind = attr(element, "type").lower()
     group = any(t in kind for t in _GROUP_TYPES) or any(t in kind for t in _GROUP_IDS)
     node = r.minter.actor("group" if group else "person", ident)
-    if node.value in r._described:
+    if not _first_description(r, node, CRM.E74_Group if group else CRM.E21_Person, names, ids):
         return node
-    r._described.add(node.value)
-    r.b.a(node, CRM.E74_Group if group else CRM.E21_Person)
-    r.names(node, names)
-    _equivalents(r, node, ids)
     for nationality in element.iterfind(L + "nationalityActor"):
         r.classify(node, concept(nationality, default), "nationality", AAT.NATIONALITY)
     for gender in element.iterfind(L + "genderActor"):
@@ -113,21 +130,13 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
 def legal_body(r: Record, element: etree._Element) -> NamedNode | None:
     """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group;
     its names carry a language only where the record marks one on them."""
-    ids = _ids(element, "legalBodyID")
-    names = [
-        v for n in element.iterfind(L + "legalBodyName") for v in appellations(n, inherit=False)
-    ]
-    preferred = next((t.value for t, p in names if p), None)
+    ids, names, preferred = _ids_and_names(element, "legalBodyID", "legalBodyName")
     ident = _minting_key(ids, preferred)
     if ident is None:
         return None
     node = r.minter.actor("group", ident)
-    if node.value in r._described:
+    if not _first_description(r, node, CRM.E74_Group, names, ids):
         return node
-    r._described.add(node.value)
-    r.b.a(node, CRM.E74_Group)
-    r.names(node, names)
-    _equivalents(r, node, ids)
     for n, link in enumerate(_ids(element, "legalBodyWeblink"), start=1):
         r.b.web_page(node, NamedNode(f"{node.value}/page/{n}"), link)
     return node
@@ -139,11 +148,7 @@ def place(
     """``lido:place`` (or ``repositoryLocation``) as a ``crm:E53_Place``, with its names,
     coordinates, type and the places it falls within. ``fallback`` names a place that has
     only coordinates."""
-    ids = _ids(element, "placeID")
-    names = [
-        v for s in element.iterfind(L + "namePlaceSet") for v in appellations(s, inherit=False)
-    ]
-    preferred = next((t.value for t, p in names if p), None)
+    ids, names, preferred = _ids_and_names(element, "placeID", "namePlaceSet")
     local = [i for i in ids if not is_uri(i)]
     uris = sorted((normalise(i) for i in ids if is_uri(i)), key=priority)
     if uris:
@@ -156,12 +161,8 @@ def place(
         node = fallback
     else:
         return None
-    if node.value in r._described:
+    if not _first_description(r, node, CRM.E53_Place, names, ids):
         return node
-    r._described.add(node.value)
-    r.b.a(node, CRM.E53_Place)
-    r.names(node, names)
-    _equivalents(r, node, ids)
     for wkt in _geometries(element, r):
         r.b.add(node, CRM.P168_place_is_defined_by, Literal(wkt))
     for classification in element.iterfind(L + "placeClassification"):

@@ -105,6 +105,29 @@ def _details(
         for k, text in enumerate(texts(name_set, L + "appellationValue", lang), start=1):
             r.b.name(node, NamedNode(f"{node.value}/name/{k}"), text.value, text.language, None)
     _actors(r, event, node, kind, lang)
+    _dates(r, event, node, lang)
+    _places(r, event, node, lang)
+    for method in concepts(event, L + "eventMethod", lang):
+        r.classify(node, method, "event-method")
+    for culture in concepts(event, L + "culture", lang):
+        r.classify(node, culture, "culture")
+    for period in concepts(event, L + "periodName", lang):
+        r.classify(node, period, "period")
+    _materials_and_techniques(r, event, node, kind)
+    descriptions = event.iterfind(f"{L}eventDescriptionSet/{L}descriptiveNoteValue")
+    for k, element in enumerate(descriptions, start=1):
+        value = clean(element.text)
+        if value:
+            r.statement(
+                node,
+                NamedNode(f"{node.value}/statement/description/{k}"),
+                Text(value, language(element, lang)),
+                AAT.DESCRIPTION,
+            )
+
+
+def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:
+    """Each eventDate a time-span of its own; a date no one can compute with is said so."""
     for k, date in enumerate(event.iterfind(L + "eventDate")):
         span = timespan(date, lang)
         if span:
@@ -112,6 +135,10 @@ def _details(
             r.b.timespan(node, NamedNode(f"{node.value}/timespan{suffix}"), span)
             if span.text and not (span.begin or span.end):
                 r.b.warnings.append(f"the date {span.text!r} has no machine-readable bounds")
+
+
+def _places(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:
+    """The event's places; a place given only as display text still becomes a named place."""
     for where in event.iterfind(L + "eventPlace"):
         element = where.find(L + "place")
         found = place(r, element, lang) if element is not None else None
@@ -124,12 +151,10 @@ def _details(
                     r.names(found, [(Text(display.value, None), True)])
         if found is not None:
             r.b.add(node, CRM.P7_took_place_at, found)
-    for method in concepts(event, L + "eventMethod", lang):
-        r.classify(node, method, "event-method")
-    for culture in concepts(event, L + "culture", lang):
-        r.classify(node, culture, "culture")
-    for period in concepts(event, L + "periodName", lang):
-        r.classify(node, period, "period")
+
+
+def _materials_and_techniques(r: Record, event: etree._Element, node: NamedNode, kind: str) -> None:
+    """A production's materials are the object's own; a modification employs them."""
     for k, mt in enumerate(event.iterfind(L + "eventMaterialsTech"), start=1):
         key = node.value.rsplit("/", 1)[-1] if kind != "production" else "production"
         materials(
@@ -141,16 +166,6 @@ def _details(
             production=kind == "production",
             employ=kind == "modification",
         )
-    descriptions = event.iterfind(f"{L}eventDescriptionSet/{L}descriptiveNoteValue")
-    for k, element in enumerate(descriptions, start=1):
-        value = clean(element.text)
-        if value:
-            r.statement(
-                node,
-                NamedNode(f"{node.value}/statement/description/{k}"),
-                Text(value, language(element, lang)),
-                AAT.DESCRIPTION,
-            )
 
 
 def _actors(r: Record, event: etree._Element, node: NamedNode, kind: str, lang: str | None) -> None:

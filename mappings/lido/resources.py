@@ -120,21 +120,7 @@ def related_works(r: Record, descriptive: etree._Element) -> None:
         lang = language(work_set, r.language)
         relation = concept(work_set.find(L + "relatedWorkRelType"), lang)
         node = r.node("related", n)
-        labels = texts(work_set, L + "displayRelatedWork", lang)
-        work = work_set.find(f"{L}relatedWork/{L}object")
-        display = work_set.find(f"{L}relatedWork/{L}displayObject")
-        if display is not None:
-            labels += texts(work_set, f"{L}relatedWork/{L}displayObject", lang)
-        ids: list[str] = []
-        pages: list[str] = []
-        notes = []
-        if work is not None:
-            labels += texts(work, L + "displayObject", lang)
-            ids = values(work, L + "objectID")
-            pages = values(work, L + "objectWebResource")
-            notes = texts(work, L + "objectNote", lang)
-        if not labels:
-            labels = notes[:1]
+        labels, ids, pages, notes = _related_work_texts(work_set, lang)
         if not (labels or ids or pages):
             continue
         if _is_citation(work_set, relation):
@@ -143,18 +129,7 @@ def related_works(r: Record, descriptive: etree._Element) -> None:
             lang_of = texts_[0].language if texts_ else None
             r.statement(r.obj, node, Text(text, lang_of), AAT.BIBLIOGRAPHY)
         else:
-            prop, cls = _relation(relation)
-            r.b.add(r.obj, prop, node)
-            r.b.a(node, cls)
-            for label in labels[:1]:
-                r.label(node, label)
-            if relation:
-                assignment = NamedNode(f"{node.value}/relation")
-                r.b.add(r.obj, CRM.P140i_was_attributed_by, assignment)
-                r.b.a(assignment, CRM.E13_Attribute_Assignment)
-                r.b.add(assignment, CRM.P141_assigned, node)
-                r.b.add(assignment, CRM.P177_assigned_property_of_type, prop)
-                r.classify(assignment, relation, "relation-type")
+            _related_object(r, node, relation, labels)
         for k, value in enumerate(ids, start=1):
             if is_uri(value):
                 r.b.equivalent(node, normalise(value))
@@ -162,6 +137,46 @@ def related_works(r: Record, descriptive: etree._Element) -> None:
                 r.b.identifier(node, NamedNode(f"{node.value}/id/{k}"), value, None)
         for k, url in enumerate(pages, start=1):
             r.b.web_page(node, NamedNode(f"{node.value}/page/{k}"), url)
+
+
+def _related_work_texts(
+    work_set: etree._Element, lang: str | None
+) -> tuple[list[Text], list[str], list[str], list[Text]]:
+    """A related work's labels, identifiers, web pages and notes; its first note labels it
+    when nothing else does."""
+    labels = texts(work_set, L + "displayRelatedWork", lang)
+    work = work_set.find(f"{L}relatedWork/{L}object")
+    display = work_set.find(f"{L}relatedWork/{L}displayObject")
+    if display is not None:
+        labels += texts(work_set, f"{L}relatedWork/{L}displayObject", lang)
+    ids: list[str] = []
+    pages: list[str] = []
+    notes: list[Text] = []
+    if work is not None:
+        labels += texts(work, L + "displayObject", lang)
+        ids = values(work, L + "objectID")
+        pages = values(work, L + "objectWebResource")
+        notes = texts(work, L + "objectNote", lang)
+    if not labels:
+        labels = notes[:1]
+    return labels, ids, pages, notes
+
+
+def _related_object(r: Record, node: NamedNode, relation: LidoConcept, labels: list[Text]) -> None:
+    """The related object, linked by the property its relation type names; the relation type
+    itself is kept on the attribute assignment that assigned that property."""
+    prop, cls = _relation(relation)
+    r.b.add(r.obj, prop, node)
+    r.b.a(node, cls)
+    for label in labels[:1]:
+        r.label(node, label)
+    if relation:
+        assignment = NamedNode(f"{node.value}/relation")
+        r.b.add(r.obj, CRM.P140i_was_attributed_by, assignment)
+        r.b.a(assignment, CRM.E13_Attribute_Assignment)
+        r.b.add(assignment, CRM.P141_assigned, node)
+        r.b.add(assignment, CRM.P177_assigned_property_of_type, prop)
+        r.classify(assignment, relation, "relation-type")
 
 
 def rights(

@@ -114,62 +114,73 @@ def lend(first: Point, second: Point) -> tuple[Point, Point]:
 
 
 def days(point: Point) -> tuple[Day, Day]:
+    """The first and last day a point covers, in astronomical years."""
     year = point.year
     if year is None:
         raise NoParseError
     if point.kind in ("month", "day"):
-        if point.part is not None or point.era == "ah":
-            raise NoParseError  # Hijri months are not supported
-        number = astronomical(year, point.era)
-        assert point.month is not None
-        if point.kind == "month":
-            month_end = last_day_of_month(number, point.month)
-            return (number, point.month, 1), (number, point.month, month_end)
-        assert point.day is not None
-        readings: list[Day] = [(number, point.month, point.day)]
-        if point.other is not None:
-            readings.append((number, *point.other))
-        return min(readings), max(readings)
+        return _calendar_days(point, year)
+    if point.kind == "year" and point.part is not None:
+        return _months_of_year_part(point, year)
+    first, last = _years(point, year)
+    if point.part is not None:  # "early 17th century": a share of the century's years
+        start, stop = CENTURY_PARTS[point.part]
+        length = last - first + 1
+        first, last = first + math.floor(start * length), first + math.ceil(stop * length) - 1
+    return _whole_years(first, last, point.era)
+
+
+def _calendar_days(point: Point, year: int) -> tuple[Day, Day]:
+    """A month's first and last day; a day itself, or both readings of an ambiguous one."""
+    if point.part is not None or point.era == "ah":
+        raise NoParseError  # Hijri months are not supported
+    number = astronomical(year, point.era)
+    assert point.month is not None
+    if point.kind == "month":
+        month_end = last_day_of_month(number, point.month)
+        return (number, point.month, 1), (number, point.month, month_end)
+    assert point.day is not None
+    readings: list[Day] = [(number, point.month, point.day)]
+    if point.other is not None:
+        readings.append((number, *point.other))
+    return min(readings), max(readings)
+
+
+def _months_of_year_part(point: Point, year: int) -> tuple[Day, Day]:
+    """ "early 1850": the part of the year's months, whole months (not for Hijri years)."""
+    assert point.part is not None
+    if point.era == "ah":
+        raise NoParseError
+    number = astronomical(year, point.era)
+    start, stop = CENTURY_PARTS[point.part]
+    first_month = math.floor(start * 12) + 1
+    last_month = max(first_month, math.ceil(stop * 12))
+    return (number, first_month, 1), (number, last_month, last_day_of_month(number, last_month))
+
+
+def _years(point: Point, year: int) -> tuple[int, int]:
+    """First and last year of a century, decade or year; Hijri years stay in their era."""
     if point.kind == "century":
         if not 1 <= year <= 100:
             raise NoParseError
         if point.era == "bce":  # the 5th century BCE is 500–401 BCE
-            first, last = (
-                astronomical(year * 100, "bce"),
-                astronomical((year - 1) * 100 + 1, "bce"),
-            )
-        else:
-            first, last = max((year - 1) * 100, 1), (year - 1) * 100 + 99
-    elif point.kind == "decade":
+            return astronomical(year * 100, "bce"), astronomical((year - 1) * 100 + 1, "bce")
+        return max((year - 1) * 100, 1), (year - 1) * 100 + 99
+    if point.kind == "decade":
         if year % 10:
             raise NoParseError
         if point.era == "bce":  # "the 40s BCE": 49–40 BCE
-            first, last = astronomical(year + 9, "bce"), astronomical(year, "bce")
-        else:
-            first, last = year, year + 9
-    elif point.kind == "year":
-        if point.era == "ah":
-            first = last = year
-        else:
-            first = last = astronomical(year, point.era)
-        if point.part is not None:
-            if point.era == "ah":
-                raise NoParseError
-            start, stop = CENTURY_PARTS[point.part]
-            first_month = math.floor(start * 12) + 1
-            last_month = max(first_month, math.ceil(stop * 12))
-            return (first, first_month, 1), (
-                first,
-                last_month,
-                last_day_of_month(first, last_month),
-            )
-    else:
-        raise NoParseError
-    if point.part is not None:
-        start, stop = CENTURY_PARTS[point.part]
-        length = last - first + 1
-        first, last = first + math.floor(start * length), first + math.ceil(stop * length) - 1
-    if point.era == "ah":
+            return astronomical(year + 9, "bce"), astronomical(year, "bce")
+        return year, year + 9
+    if point.kind == "year":
+        number = year if point.era == "ah" else astronomical(year, point.era)
+        return number, number
+    raise NoParseError
+
+
+def _whole_years(first: int, last: int, era: str | None) -> tuple[Day, Day]:
+    """1 January of the first year to 31 December of the last (Hijri years converted)."""
+    if era == "ah":
         converted = hijri_years(first, last)
         if converted is None:
             raise NoParseError
