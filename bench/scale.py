@@ -81,16 +81,22 @@ def run_child(args: list[str], log: Path, watch: Path) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024
 
 
+def count_rows(database: Path, table: str) -> int:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
 def stopped(root: Path, seconds: float, rss: int) -> None:
-    index = root / "store" / "records.sqlite"
-    reached = "?"
-    if index.exists():
-        with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True)) as db:
-            reached = f"{db.execute('SELECT COUNT(*) FROM records').fetchone()[0]:,}"
+    """End a run stopped half way, with how far it got: the records mapped and staged, and
+    the records loaded (those the index holds)."""
+    store = root / "store"
+    staged = sum(count_rows(run, "staged") for run in store.glob("runs/*/*/run.sqlite"))
+    index = store / "records.sqlite"
+    loaded = count_rows(index, "records") if index.exists() else 0
     sys.exit(
         f"stopped after {seconds:,.0f} s: less than {MIN_FREE / 2**30:.0f} GiB free on the disk; "
-        f"records in the index: {reached}; disk used: {disk_used(root) / 2**30:.1f} GiB; "
-        f"peak RSS: {rss / 2**20:,.0f} MiB"
+        f"records staged: {staged:,}, loaded: {loaded:,}; disk used: "
+        f"{disk_used(root) / 2**30:.1f} GiB; peak RSS: {rss / 2**20:,.0f} MiB"
     )
 
 
