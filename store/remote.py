@@ -26,7 +26,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, R
 
 from museion_core.errors import QueryError, StoreError
 
-from .oxigraph import QueryResult, Store
+from .oxigraph import QueryResult, Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteReader", "RemoteStore"]
@@ -101,12 +101,7 @@ class RemoteStore(Store):
         quads: Sequence[Quad] = (),
     ) -> None:
         super().replace_serialized_graphs(graphs, shared, subjects, quads)
-        self._put(
-            {
-                graph: nquads.replace(f" {graph} .\n".encode(), b" .\n")
-                for graph, nquads in graphs.items()
-            }
-        )
+        self._put({graph: without_graph_name(graph, nquads) for graph, nquads in graphs.items()})
         if shared is not None:
             self._replace_subjects(shared, subjects, quads)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from museion_core.errors import QueryError, StoreError
 from store import Store
@@ -98,3 +98,30 @@ def test_no_store_yet(tmp_path: Path) -> None:
 def test_bad_query_is_a_query_error(store: Store) -> None:
     with pytest.raises(QueryError, match="not valid SPARQL"):
         store.query("SELEKT * WHERE { ?s ?p ?o }")
+
+
+def nquads(*quads: Quad) -> bytes:
+    return serialize(quads, format=RdfFormat.N_QUADS) or b""
+
+
+def count(store: Store) -> str:
+    return str(store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
+
+
+def test_a_triple_stated_by_two_serialized_records_is_counted_once(store: Store) -> None:
+    """The pipeline's write (N-Quads text, batch by batch): the same triple from two records,
+    in one write and across two, is one triple of the default graph until neither says it."""
+    shared = "Pablo Picasso"
+    store.replace_serialized_graphs(
+        {
+            g("a"): nquads(quad("picasso", shared, g("a")), quad("a", "only a", g("a"))),
+            g("b"): nquads(quad("picasso", shared, g("b"))),
+        }
+    )
+    store.replace_serialized_graphs({g("c"): nquads(quad("picasso", shared, g("c")))})
+    assert (names(store), count(store)) == ([shared, "only a"], "2")
+    store.replace_serialized_graphs({g("a"): nquads(quad("a", "only a", g("a")))})
+    store.remove_graphs([g("b")])
+    assert (names(store), count(store)) == ([shared, "only a"], "2")
+    store.remove_graphs([g("c")])
+    assert (names(store), count(store)) == (["only a"], "1")

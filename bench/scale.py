@@ -1,0 +1,216 @@
+"""Scale: harvest + map + load + publish of N records against ``oxigraph load``, in one run.
+
+    python bench/scale.py [--records N ...] [--jobs N] [--keep DIR]
+
+For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-record run):
+
+1. N records are generated from the bundled samples (CMOA and Tate artworks, half each) with
+   fresh ids, as one JSON Lines file per partner (``bench/incremental.py``'s feed).
+2. ``museion harvest`` reads, maps, loads and publishes them, in a child process.
+3. The record graphs of the published snapshot are dumped as N-Quads, and ``oxigraph load``
+   (PyPI's ``oxigraph`` CLI) loads them into a fresh store: the floor for putting the same
+   quads into Oxigraph.
+4. ``oxigraph load`` loads the same N-Quads once more with every triple also in the default
+   graph: what a store that writes each triple twice (its record graph and a duplicate-free
+   default graph, Museion's design) pays for the copy, next to the floor.
+
+Each line gives seconds, records/s, the ratio to the floor, the disk the store uses and the
+peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from incremental import write_config, write_feed
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+
+from museion import Workspace, load_config
+
+BIN = Path(sys.executable).parent
+MIN_FREE = 20 * 2**30
+POLL = 2.0
+COPIES_UP_TO = 100_000
+"""The default-copy load is measured up to this many records (its N-Triples double the dump)."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    what: str
+    seconds: float
+    peak_rss: int
+    """Bytes."""
+    disk: int
+    """Bytes."""
+
+
+def run_child(args: list[str], log: Path, watch: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of a child process; its output goes to ``log``.
+
+    The disk is shared: if its free space falls under ``MIN_FREE`` the child is stopped and
+    the run ends, saying how far it got (the records the index holds, the disk ``watch``
+    uses) rather than filling the disk for everyone else.
+    """
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if shutil.disk_usage(watch).free < MIN_FREE:
+                child.terminate()
+                _, status, usage = os.wait4(child.pid, 0)
+                stopped(watch, time.perf_counter() - started, usage.ru_maxrss * 1024)
+            time.sleep(POLL)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit(f"{args[0]} failed ({child.returncode}); see {log}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def count_rows(database: Path, table: str) -> int:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def stopped(root: Path, seconds: float, rss: int) -> None:
+    """End a run stopped half way, with how far it got: the records mapped and staged, and
+    the records loaded (those the index holds)."""
+    store = root / "store"
+    staged = sum(count_rows(run, "staged") for run in store.glob("runs/*/*/run.sqlite"))
+    index = store / "records.sqlite"
+    loaded = count_rows(index, "records") if index.exists() else 0
+    sys.exit(
+        f"stopped after {seconds:,.0f} s: less than {MIN_FREE / 2**30:.0f} GiB free on the disk; "
+        f"records staged: {staged:,}, loaded: {loaded:,}; disk used: "
+        f"{disk_used(root) / 2**30:.1f} GiB; peak RSS: {rss / 2**20:,.0f} MiB"
+    )
+
+
+def disk_used(path: Path) -> int:
+    """Bytes of the files under ``path`` (hard links counted once: snapshots share files)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for file in path.rglob("*"):
+        info = file.lstat()
+        if file.is_file() and (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            total += info.st_blocks * 512
+    return total
+
+
+def record_quads(store: Store) -> Iterator[Quad]:
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.graph_name, NamedNode) and "/record/" in quad.graph_name.value:
+            yield quad
+
+
+def dump_records(config: Path, records: Path, copies: Path | None) -> int:
+    """Write the published snapshot's record graphs as N-Quads, and (if ``copies``) their
+    triples as N-Triples (the default-graph copies); return how many quads."""
+    published = Workspace(load_config(config).data_dir).open_published()
+    store = published.oxigraph
+    count = 0
+
+    def counted() -> Iterator[Quad]:
+        nonlocal count
+        for quad in record_quads(store):
+            count += 1
+            yield quad
+
+    with records.open("wb") as out:
+        serialize(counted(), out, format=RdfFormat.N_QUADS)
+    if copies is not None:
+        with copies.open("wb") as out:
+            serialize((q.triple for q in record_quads(store)), out, format=RdfFormat.N_TRIPLES)
+    published.close()
+    return count
+
+
+def oxigraph_load(what: str, root: Path, files: list[Path]) -> Measure:
+    """``oxigraph load`` of ``files`` into a fresh store (removed afterwards)."""
+    oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    location = root / "oxigraph"
+    args = [oxigraph, "load", "--location", str(location), "--file", *map(str, files)]
+    seconds, rss = run_child(args, root / "log.txt", root)
+    used = disk_used(location)
+    shutil.rmtree(location)
+    return Measure(what, seconds, rss, used)
+
+
+def measure(count: int, jobs: int, root: Path) -> list[Measure]:
+    log = root / "log.txt"
+    write_feed(root / "feed", count)
+    config = write_config(root, root / "feed")
+    harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
+    print(f"  {count:,} records: harvest (log: {log})", flush=True)
+    seconds, rss = run_child(harvest, log, root)
+    shutil.rmtree(root / "feed")
+    museion = Measure("museion harvest + map + load + publish", seconds, rss, disk(root))
+    records = root / "records.nq"
+    copies = root / "copies.nt" if count <= COPIES_UP_TO else None
+    quads = dump_records(config, records, copies)
+    print(f"  {quads:,} quads in record graphs; oxigraph load", flush=True)
+    measures = [museion, oxigraph_load("oxigraph load, record graphs", root, [records])]
+    if copies is not None:
+        both = oxigraph_load("oxigraph load, records + default copies", root, [records, copies])
+        measures.append(both)
+        copies.unlink()
+    records.unlink()
+    return measures
+
+
+def disk(root: Path) -> int:
+    """The working store and its published snapshots (what a deployment keeps on disk)."""
+    return disk_used(root / "store")
+
+
+def report(count: int, measures: list[Measure]) -> None:
+    floor = measures[1].seconds
+    print(f"\n{count:,} records")
+    print(f"  {'':42} {'seconds':>9} {'records/s':>10} {'ratio':>6} {'disk':>9} {'peak RSS':>9}")
+    for m in measures:
+        print(
+            f"  {m.what:42} {m.seconds:9.1f} {count / m.seconds:10,.0f} "
+            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M {m.peak_rss / 2**20:7,.0f} M"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="work in DIR and keep it (else a temp dir)")
+    args = parser.parse_args()
+    results = []
+    for count in args.records:
+        if args.keep:
+            root = args.keep / str(count)
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            results.append((count, measure(count, args.jobs, root)))
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                results.append((count, measure(count, args.jobs, Path(tmp))))
+        report(*results[-1])
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = last[1][0].peak_rss / first[1][0].peak_rss
+        print(f"\npeak RSS, {last[0]:,} against {first[0]:,} records: {growth:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
