@@ -33,7 +33,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from incremental import write_config, write_feed
+from benchkit import write_config, write_feed
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 
 from museion import Workspace, load_config
