@@ -10,8 +10,8 @@ from harvesters import SourceRecord, XmlError
 from museion_core.errors import MappingError
 
 from ..base import MappingContext, MappingResult
-from ..builder import RecordBuilder
 from ..iris import Minter
+from .cached import LidoBuilder
 from .common import Record
 from .events import events
 from .identification import identify, object_core
@@ -59,7 +59,7 @@ class LidoMapping:
         lang = language(descriptive, context.language)
         admin_lang = language(admin, context.language) if admin is not None else lang
         minter = Minter(context.base_iri, context.source)
-        builder = RecordBuilder(minter.record_graph(record.local_id), minter, lang)
+        builder = LidoBuilder(minter.record_graph(record.local_id), minter, lang)
         r = Record(builder, minter.object(local_id), lang, admin_lang)
         object_core(r, root, descriptive)
         events(r, descriptive)

@@ -1,0 +1,80 @@
+"""The LIDO mapping's record builder: ``RecordBuilder`` with its pure steps remembered.
+
+A LIDO feed names the same few thousand things over and over: the same licence, the same
+authority IRIs, the same image server, the same labels in the same languages. Checking an IRI,
+classifying a link and making a language-tagged literal are pure functions of the value (and of
+the language), apart from the warnings they add to the record; so they are done once per value
+on a scratch builder, and the result *and its warnings* are replayed for every record that
+gives that value again (issue 14: the checks cost more than building the quads). The caches
+are bounded, and long texts (descriptions) are never cached: they are seldom repeated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyoxigraph import Literal, NamedNode
+
+from ..builder import DEFAULT_LANGUAGE, Lang, RecordBuilder
+from ..iris import Minter
+from ..links import Link
+
+__all__ = ["LidoBuilder"]
+
+_SIZE = 8192
+_LONGEST = 200
+"""Values longer than this (descriptions, inscriptions) are computed every time."""
+
+_SCRATCH_GRAPH = NamedNode("urn:museion:scratch")
+_SCRATCH_MINTER = Minter("urn:museion:", "scratch")
+
+
+def _scratch() -> RecordBuilder:
+    return RecordBuilder(_SCRATCH_GRAPH, _SCRATCH_MINTER)
+
+
+@lru_cache(maxsize=_SIZE)
+def _iri(value: str, what: str) -> tuple[NamedNode | None, tuple[str, ...]]:
+    scratch = _scratch()
+    return scratch.iri(value, what), tuple(scratch.warnings)
+
+
+@lru_cache(maxsize=_SIZE)
+def _link(value: str, what: str) -> tuple[NamedNode | Link | None, tuple[str, ...]]:
+    scratch = _scratch()
+    return scratch.link(value, what), tuple(scratch.warnings)
+
+
+@lru_cache(maxsize=_SIZE)
+def _text(value: str, language: str | None) -> tuple[Literal, tuple[str, ...]]:
+    scratch = _scratch()
+    return scratch.text(value, language), tuple(scratch.warnings)
+
+
+@dataclass(slots=True)
+class LidoBuilder(RecordBuilder):
+    """``RecordBuilder`` whose IRI checks, link classification and literals are cached; the
+    quads and warnings it makes are exactly those ``RecordBuilder`` would make."""
+
+    def iri(self, value: str, what: str) -> NamedNode | None:
+        if len(value) > _LONGEST:
+            return RecordBuilder.iri(self, value, what)
+        found, warnings = _iri(value, what)
+        self.warnings.extend(warnings)
+        return found
+
+    def link(self, value: str, what: str) -> NamedNode | Link | None:
+        if len(value) > _LONGEST:
+            return RecordBuilder.link(self, value, what)
+        found, warnings = _link(value, what)
+        self.warnings.extend(warnings)
+        return found
+
+    def text(self, value: str, language: Lang = DEFAULT_LANGUAGE) -> Literal:
+        lang = self.language if language is DEFAULT_LANGUAGE else language
+        if len(value) > _LONGEST:
+            return RecordBuilder.text(self, value, lang)
+        found, warnings = _text(value, lang)
+        self.warnings.extend(warnings)
+        return found
