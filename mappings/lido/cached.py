@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode
 
+from museion_core.vocab import LA
+
 from ..builder import DEFAULT_LANGUAGE, Lang, RecordBuilder
 from ..iris import Minter
 from ..links import Link
@@ -52,6 +54,17 @@ def _text(value: str, language: str | None) -> tuple[Literal, tuple[str, ...]]:
     return scratch.text(value, language), tuple(scratch.warnings)
 
 
+@lru_cache(maxsize=_SIZE)
+def _equivalent(value: str, scheme: str | None) -> tuple[NamedNode | None, tuple[str, ...]]:
+    """The IRI ``RecordBuilder.equivalent`` links to (the authority's entity IRI), checked."""
+    scratch = _scratch()
+    subject = _SCRATCH_GRAPH
+    scratch.equivalent(subject, value, scheme)
+    target = scratch.quads[0].object if scratch.quads else None
+    assert target is None or isinstance(target, NamedNode)
+    return target, tuple(scratch.warnings)
+
+
 @dataclass(slots=True)
 class LidoBuilder(RecordBuilder):
     """``RecordBuilder`` whose IRI checks, link classification and literals are cached; the
@@ -70,6 +83,15 @@ class LidoBuilder(RecordBuilder):
         found, warnings = _link(value, what)
         self.warnings.extend(warnings)
         return found
+
+    def equivalent(self, s: NamedNode, value: str, scheme: str | None = None) -> None:
+        if len(value) > _LONGEST:
+            RecordBuilder.equivalent(self, s, value, scheme)
+            return
+        target, warnings = _equivalent(value, scheme)
+        self.warnings.extend(warnings)
+        if target is not None:
+            self.add(s, LA.equivalent, target)
 
     def text(self, value: str, language: Lang = DEFAULT_LANGUAGE) -> Literal:
         lang = self.language if language is DEFAULT_LANGUAGE else language

@@ -18,6 +18,7 @@ not described again in every record that uses them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
@@ -37,19 +38,29 @@ _VOCABULARIES = Vocabularies({})
 
 def primary_iri(concept: LidoConcept) -> tuple[str | None, list[str]]:
     """The concept's own IRI by rules 1–2 above, and the other IRIs it is known by."""
+    chosen, others = _primary_iri(tuple(concept.ids), tuple(concept.matches))
+    return chosen, list(others)
+
+
+@lru_cache(maxsize=8192)
+def _primary_iri(
+    ids: tuple[tuple[str, str], ...], matches: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """``primary_iri`` of a concept's identifiers: a feed gives the same concepts over and
+    over, so each set of identifiers is worked out once."""
     iris: list[str] = []
-    for value, source in concept.ids:
+    for value, source in ids:
         if is_uri(value):
             iris.append(normalise(value))
         elif source.lower().startswith("iconclass"):
             iris.append(iconclass(value))
-    exact = [normalise(m) for m in concept.matches if is_uri(m)]
+    exact = [normalise(m) for m in matches if is_uri(m)]
     chosen = next((i for i in iris if i.startswith(AAT_NS)), None)
     if chosen is None:
         chosen = next((i for i in exact if i.startswith(AAT_NS)), None)
     if chosen is None and iris:
         chosen = min(iris, key=priority)  # stable: an authority before a partner's own IRI
-    others = [i for i in dict.fromkeys(iris + exact) if i != chosen]
+    others = tuple(i for i in dict.fromkeys(iris + exact) if i != chosen)
     return chosen, others
 
 
@@ -63,6 +74,11 @@ class Record:
     """The language of the record's descriptive texts (``descriptiveMetadata/@xml:lang``)."""
     admin_language: str | None = None
     _described: set[str] = field(default_factory=set)
+    _prefix: str = ""
+    """The object's IRI and a slash: every node of the record starts with it."""
+
+    def __post_init__(self) -> None:
+        self._prefix = self.obj.value + "/"
 
     @property
     def minter(self) -> Minter:
@@ -70,7 +86,7 @@ class Record:
 
     def node(self, *parts: object) -> NamedNode:
         """An IRI for a node of this record: ``{object}/part/part``."""
-        return NamedNode("/".join([self.obj.value, *(str(p) for p in parts)]))
+        return NamedNode(self._prefix + "/".join([str(p) for p in parts]))
 
     def label(self, subject: NamedNode, value: Text) -> None:
         self.b.add(subject, RDFS.label, self.b.text(value.value, value.language))
