@@ -15,7 +15,7 @@ from .cached import LidoBuilder
 from .common import Record
 from .events import events
 from .identification import identify, object_core
-from .reader import L, language, parse_record
+from .reader import L, child, language, parse_record
 from .resources import record_wrap, related_works, resources, rights_work, subjects
 
 __all__ = ["LidoMapping"]
@@ -52,10 +52,10 @@ class LidoMapping:
             local_id = identify(root)
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        descriptive = root.find(L + "descriptiveMetadata")
+        descriptive = child(root, L + "descriptiveMetadata")
         if descriptive is None:
             raise fail("the LIDO record has no descriptiveMetadata: there is nothing to map")
-        admin = root.find(L + "administrativeMetadata")
+        admin = child(root, L + "administrativeMetadata")
         lang = language(descriptive, context.language)
         admin_lang = language(admin, context.language) if admin is not None else lang
         minter = Minter(context.base_iri, context.source)
