@@ -64,6 +64,32 @@ def _primary_iri(
     return chosen, others
 
 
+@lru_cache(maxsize=8192)
+def _known(scheme: str, term: str, minter: Minter) -> str | None:
+    """The IRI Museion's vocabularies give a term of a scheme (rule 3), or None."""
+    resolved = _VOCABULARIES.concept(scheme, term, minter)
+    return resolved.iri.value if resolved.local_scheme is None else None
+
+
+@lru_cache(maxsize=8192)
+def _local_iri(prefix: str, scheme: str, key: str) -> NamedNode:
+    """A local concept's IRI (rule 4): a feed's local terms come back in record after record."""
+    return NamedNode(f"{prefix}concept/{scheme}/{slug(key)}")
+
+
+def _statement_text(value: str) -> str:
+    """A statement's text without markup; short texts (credit lines, materials) repeat, so
+    they are cleaned once."""
+    if len(value) > 200:
+        return clean_text(value, html_markup=True)
+    return _short_statement_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _short_statement_text(value: str) -> str:
+    return clean_text(value, html_markup=True)
+
+
 @dataclass(slots=True)
 class Record:
     """One LIDO record being mapped: its builder, its object, its default languages."""
@@ -107,10 +133,8 @@ class Record:
                 if local is None:
                     return None
                 return self._local(scheme, local, None, cls, meta)
-            resolved = _VOCABULARIES.concept(scheme, label.value, self.minter, label.language)
-            if resolved.local_scheme is None:
-                iri = resolved.iri.value
-            else:
+            iri = _known(scheme, label.value, self.minter)
+            if iri is None:
                 local = next((i for i, _ in concept.ids if i), None)
                 return self._local(scheme, local or label.value, concept, cls, meta)
         checked = self.b.iri(iri, f"{scheme} identifier")
@@ -137,7 +161,7 @@ class Record:
         cls: NamedNode,
         meta: NamedNode | None,
     ) -> NamedNode:
-        node = NamedNode(f"{self.minter.prefix}concept/{scheme}/{slug(key)}")
+        node = _local_iri(self.minter.prefix, scheme, key)
         if node.value in self._described:
             return node
         self._described.add(node.value)
@@ -193,7 +217,7 @@ class Record:
     def statement(self, subject: NamedNode, node: NamedNode, value: Text, kind: NamedNode) -> None:
         """A statement's text without the HTML some partners put in LIDO's plain-text fields
         (``&lt;br/&gt;``, ``&lt;i&gt;``): markup is how a page showed it, not what it says."""
-        text = clean_text(value.value, html_markup=True)
+        text = _statement_text(value.value)
         if text:
             self.b.statement(subject, node, text, kind, value.language)
 
