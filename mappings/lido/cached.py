@@ -21,8 +21,10 @@ from museion_core.vocab import LA
 from ..builder import DEFAULT_LANGUAGE, Lang, RecordBuilder
 from ..iris import Minter
 from ..links import Link
+from ..normalise import dates
+from ..normalise.dimensions import parse_dimension_statement
 
-__all__ = ["LidoBuilder"]
+__all__ = ["LidoBuilder", "bounds", "dimension_statement", "parse_date_text"]
 
 _SIZE = 8192
 _LONGEST = 200
@@ -100,3 +102,18 @@ class LidoBuilder(RecordBuilder):
         found, warnings = _text(value, lang)
         self.warnings.extend(warnings)
         return found
+
+
+dimension_statement = lru_cache(maxsize=4096)(parse_dimension_statement)
+"""``parse_dimension_statement``, once per text and language: display texts such as
+"32 x 24 cm" repeat across a feed (the parsed statement is frozen, so it can be shared)."""
+
+
+@lru_cache(maxsize=_SIZE)
+def bounds(value: str) -> tuple[str, str] | None:
+    """``normalise.dates.bounds`` of a date text, once per text: a feed's dates repeat."""
+    return dates.bounds(value)
+
+
+parse_date_text = lru_cache(maxsize=_SIZE)(dates.parse_date_text)
+"""``normalise.dates.parse_date_text``, once per text and language (its result is frozen)."""

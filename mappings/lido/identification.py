@@ -13,11 +13,12 @@ from pyoxigraph import NamedNode
 from museion_core.vocab import AAT, AAT_NS, CRM
 
 from ..builder import DIMENSION_TYPES, Dimension
-from ..normalise.dimensions import legend_kinds, parse_dimension_statement, parse_measured_values
+from ..normalise.dimensions import legend_kinds, parse_measured_values
 from ..normalise.text import clean_text
 from ..normalise.units import UNITS, Unit, unit_for
 from .agents import legal_body, place
 from .authorities import is_uri, normalise
+from .cached import dimension_statement
 from .common import Record
 from .reader import (
     L,
@@ -373,9 +374,9 @@ def _measurements(r: Record, ident: etree._Element) -> None:
 
 def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension]:
     text = clean_text(display.value, html_markup=True)
-    parsed = parse_dimension_statement(text, display.language)
+    parsed = dimension_statement(text, display.language)
     if not parsed.parsed and unit is not None:  # "36 x 24 x 4.5" with the unit given apart
-        parsed = parse_dimension_statement(f"{text} {unit.code}", display.language)
+        parsed = dimension_statement(f"{text} {unit.code}", display.language)
     if not parsed.parsed:
         r.b.warnings.append(f"no dimension could be read from {display.value!r}")
         r.b.unparsed.append(("dimensions", display.value))
