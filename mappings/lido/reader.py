@@ -93,12 +93,19 @@ def children(parent: etree._Element, path: str) -> Iterator[etree._Element]:
         return parent.iterfind(path)
     if len(steps) == 1:
         return parent.iterchildren(steps[0])
+    if len(steps) == 2:  # most paths: a wrap and its sets
+        return _grandchildren(parent, steps[0], steps[1])
     return _descend(parent, steps)
 
 
 def child(parent: etree._Element, path: str) -> etree._Element | None:
     """``parent.find(path)`` by ``children``."""
     return next(children(parent, path), None)
+
+
+def _grandchildren(parent: etree._Element, first: str, second: str) -> Iterator[etree._Element]:
+    for element in parent.iterchildren(first):
+        yield from element.iterchildren(second)
 
 
 def _descend(parent: etree._Element, steps: tuple[str, ...]) -> Iterator[etree._Element]:
