@@ -6,7 +6,8 @@ classifying a link and making a language-tagged literal are pure functions of th
 the language), apart from the warnings they add to the record; so they are done once per value
 on a scratch builder, and the result *and its warnings* are replayed for every record that
 gives that value again (issue 14: the checks cost more than building the quads). The caches
-are bounded, and long texts (descriptions) are never cached: they are seldom repeated.
+are bounded, and the builder never caches long texts (descriptions): they are seldom repeated.
+Date and dimension texts, which are short and repeat, are parsed once each here too.
 """
 
 from __future__ import annotations
