@@ -18,8 +18,8 @@ from museion_core.vocab import AAT, CRM
 
 from ..builder import TimeSpan
 from ..iris import label_key
-from ..normalise.dates import bounds, parse_date_text
 from .authorities import is_uri, key, normalise, priority
+from .cached import bounds, parse_date_text
 from .common import Record
 from .reader import GML, L, Text, appellations, attr, clean, concept, language, text
 

@@ -18,6 +18,7 @@ not described again in every record that uses them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
@@ -37,20 +38,56 @@ _VOCABULARIES = Vocabularies({})
 
 def primary_iri(concept: LidoConcept) -> tuple[str | None, list[str]]:
     """The concept's own IRI by rules 1–2 above, and the other IRIs it is known by."""
+    chosen, others = _primary_iri(tuple(concept.ids), tuple(concept.matches))
+    return chosen, list(others)
+
+
+@lru_cache(maxsize=8192)
+def _primary_iri(
+    ids: tuple[tuple[str, str], ...], matches: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """``primary_iri`` of a concept's identifiers: a feed gives the same concepts over and
+    over, so each set of identifiers is worked out once."""
     iris: list[str] = []
-    for value, source in concept.ids:
+    for value, source in ids:
         if is_uri(value):
             iris.append(normalise(value))
         elif source.lower().startswith("iconclass"):
             iris.append(iconclass(value))
-    exact = [normalise(m) for m in concept.matches if is_uri(m)]
+    exact = [normalise(m) for m in matches if is_uri(m)]
     chosen = next((i for i in iris if i.startswith(AAT_NS)), None)
     if chosen is None:
         chosen = next((i for i in exact if i.startswith(AAT_NS)), None)
     if chosen is None and iris:
         chosen = min(iris, key=priority)  # stable: an authority before a partner's own IRI
-    others = [i for i in dict.fromkeys(iris + exact) if i != chosen]
+    others = tuple(i for i in dict.fromkeys(iris + exact) if i != chosen)
     return chosen, others
+
+
+@lru_cache(maxsize=8192)
+def _known(scheme: str, term: str, minter: Minter) -> str | None:
+    """The IRI Museion's vocabularies give a term of a scheme (rule 3), or None."""
+    resolved = _VOCABULARIES.concept(scheme, term, minter)
+    return resolved.iri.value if resolved.local_scheme is None else None
+
+
+@lru_cache(maxsize=8192)
+def _local_iri(prefix: str, scheme: str, key: str) -> NamedNode:
+    """A local concept's IRI (rule 4): a feed's local terms come back in record after record."""
+    return NamedNode(f"{prefix}concept/{scheme}/{slug(key)}")
+
+
+def _statement_text(value: str) -> str:
+    """A statement's text without markup; short texts (credit lines, materials) repeat, so
+    they are cleaned once."""
+    if len(value) > 200:
+        return clean_text(value, html_markup=True)
+    return _short_statement_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _short_statement_text(value: str) -> str:
+    return clean_text(value, html_markup=True)
 
 
 @dataclass(slots=True)
@@ -63,6 +100,11 @@ class Record:
     """The language of the record's descriptive texts (``descriptiveMetadata/@xml:lang``)."""
     admin_language: str | None = None
     _described: set[str] = field(default_factory=set)
+    _prefix: str = ""
+    """The object's IRI and a slash: every node of the record starts with it."""
+
+    def __post_init__(self) -> None:
+        self._prefix = self.obj.value + "/"
 
     @property
     def minter(self) -> Minter:
@@ -70,7 +112,7 @@ class Record:
 
     def node(self, *parts: object) -> NamedNode:
         """An IRI for a node of this record: ``{object}/part/part``."""
-        return NamedNode("/".join([self.obj.value, *(str(p) for p in parts)]))
+        return NamedNode(self._prefix + "/".join([str(p) for p in parts]))
 
     def label(self, subject: NamedNode, value: Text) -> None:
         self.b.add(subject, RDFS.label, self.b.text(value.value, value.language))
@@ -91,10 +133,8 @@ class Record:
                 if local is None:
                     return None
                 return self._local(scheme, local, None, cls, meta)
-            resolved = _VOCABULARIES.concept(scheme, label.value, self.minter, label.language)
-            if resolved.local_scheme is None:
-                iri = resolved.iri.value
-            else:
+            iri = _known(scheme, label.value, self.minter)
+            if iri is None:
                 local = next((i for i, _ in concept.ids if i), None)
                 return self._local(scheme, local or label.value, concept, cls, meta)
         checked = self.b.iri(iri, f"{scheme} identifier")
@@ -121,7 +161,7 @@ class Record:
         cls: NamedNode,
         meta: NamedNode | None,
     ) -> NamedNode:
-        node = NamedNode(f"{self.minter.prefix}concept/{scheme}/{slug(key)}")
+        node = _local_iri(self.minter.prefix, scheme, key)
         if node.value in self._described:
             return node
         self._described.add(node.value)
@@ -177,7 +217,7 @@ class Record:
     def statement(self, subject: NamedNode, node: NamedNode, value: Text, kind: NamedNode) -> None:
         """A statement's text without the HTML some partners put in LIDO's plain-text fields
         (``&lt;br/&gt;``, ``&lt;i&gt;``): markup is how a page showed it, not what it says."""
-        text = clean_text(value.value, html_markup=True)
+        text = _statement_text(value.value)
         if text:
             self.b.statement(subject, node, text, kind, value.language)
 

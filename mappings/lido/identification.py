@@ -13,13 +13,26 @@ from pyoxigraph import NamedNode
 from museion_core.vocab import AAT, AAT_NS, CRM
 
 from ..builder import DIMENSION_TYPES, Dimension
-from ..normalise.dimensions import legend_kinds, parse_dimension_statement, parse_measured_values
+from ..normalise.dimensions import legend_kinds, parse_measured_values
 from ..normalise.text import clean_text
 from ..normalise.units import UNITS, Unit, unit_for
 from .agents import legal_body, place
 from .authorities import is_uri, normalise
+from .cached import dimension_statement
 from .common import Record
-from .reader import L, LidoConcept, Text, appellations, attr, clean, concept, language, texts
+from .reader import (
+    L,
+    LidoConcept,
+    Text,
+    appellations,
+    attr,
+    child,
+    children,
+    clean,
+    concept,
+    language,
+    texts,
+)
 
 __all__ = ["identify", "object_core"]
 
@@ -75,7 +88,7 @@ def identify(record: etree._Element) -> str:
     Several ``lidoRecID``s are allowed by LIDO; they must agree, or one must be marked
     preferred, else the record's identity is ambiguous and it cannot be mapped.
     """
-    ids = [(value, e) for e in record.iterfind(L + "lidoRecID") if (value := clean(e.text))]
+    ids = [(value, e) for e in children(record, L + "lidoRecID") if (value := clean(e.text))]
     if not ids:
         raise ValueError("the LIDO record has no lidoRecID (its identifier is required)")
     distinct = list(dict.fromkeys(v for v, _ in ids))
@@ -99,19 +112,19 @@ def object_core(r: Record, record: etree._Element, descriptive: etree._Element |
     o = r.obj
     r.b.a(o, CRM.E22_Human_Made_Object)
     _published_ids(r, record)
-    _category(r, record.find(L + "category"))
+    _category(r, child(record, L + "category"))
     if descriptive is None:
         return
     lang = r.language
-    classification = descriptive.find(L + "objectClassificationWrap")
+    classification = child(descriptive, L + "objectClassificationWrap")
     if classification is not None:
-        for work_type in classification.iterfind(f"{L}objectWorkTypeWrap/{L}objectWorkType"):
+        for work_type in children(classification, f"{L}objectWorkTypeWrap/{L}objectWorkType"):
             r.classify(o, concept(work_type, lang), "object-type", AAT.TYPE_OF_WORK)
-        for item in classification.iterfind(f"{L}classificationWrap/{L}classification"):
+        for item in children(classification, f"{L}classificationWrap/{L}classification"):
             r.classify(
                 o, concept(item, lang), "classification", _kind_of(r, item, "classification-type")
             )
-    ident = descriptive.find(L + "objectIdentificationWrap")
+    ident = child(descriptive, L + "objectIdentificationWrap")
     if ident is None:
         return
     _titles(r, ident)
@@ -120,7 +133,7 @@ def object_core(r: Record, record: etree._Element, descriptive: etree._Element |
     _descriptions(r, ident, lang)
     _measurements(r, ident)
     for n, tech in enumerate(
-        ident.iterfind(f"{L}objectMaterialsTechWrap/{L}objectMaterialsTechSet")
+        children(ident, f"{L}objectMaterialsTechWrap/{L}objectMaterialsTechSet")
     ):
         materials(r, tech, o, None, f"object-{n + 1}")
 
@@ -134,7 +147,7 @@ def _descriptions(r: Record, ident: etree._Element, lang: str | None) -> None:
     """Each description text is a description statement; a set whose type says it names the
     description's author or source is a statement of that type, not a description."""
     n = sources = 0
-    for item in ident.iterfind(f"{L}objectDescriptionWrap/{L}objectDescriptionSet"):
+    for item in children(ident, f"{L}objectDescriptionWrap/{L}objectDescriptionSet"):
         found = texts(item, L + "descriptiveNoteValue", language(item, lang))
         if SOURCE_OF_DESCRIPTION.search(attr(item, "type")):
             kind = _kind_of(r, item, "description-type")
@@ -153,7 +166,7 @@ def _published_ids(r: Record, record: etree._Element) -> None:
     """``objectPublishedID``: an IRI is the object elsewhere (``la:equivalent``); anything
     else is an identifier the object carries."""
     n = 0
-    for element in record.iterfind(L + "objectPublishedID"):
+    for element in children(record, L + "objectPublishedID"):
         value = clean(element.text)
         if not value:
             continue
@@ -189,7 +202,7 @@ def _titles(r: Record, ident: etree._Element) -> None:
     the first preferred title per language is also the object's ``rdfs:label``."""
     values: list[tuple[Text, bool]] = []
     title_types: dict[tuple[str, str | None], NamedNode] = {}
-    for title_set in ident.iterfind(f"{L}titleWrap/{L}titleSet"):
+    for title_set in children(ident, f"{L}titleWrap/{L}titleSet"):
         found = appellations(title_set, r.language)
         values.extend(found)
         kind = _kind_of(r, title_set, "title-type")
@@ -227,7 +240,7 @@ def _titles(r: Record, ident: etree._Element) -> None:
 def _inscriptions(r: Record, ident: etree._Element) -> None:
     """A transcription is the text the object carries (``crm:P128_carries``); a description
     of an inscription is a statement about the object."""
-    for n, item in enumerate(ident.iterfind(f"{L}inscriptionsWrap/{L}inscriptions"), start=1):
+    for n, item in enumerate(children(ident, f"{L}inscriptionsWrap/{L}inscriptions"), start=1):
         lang = language(item, r.language)
         side = _side(attr(item, "type"))
         kind = side or _kind_of(r, item, "inscription-type")
@@ -239,7 +252,7 @@ def _inscriptions(r: Record, ident: etree._Element) -> None:
             if kind is not None:
                 r.b.add(node, CRM.P2_has_type, kind)
             r.b.add(node, CRM.P190_has_symbolic_content, r.b.text(text.value, text.language))
-        descriptions = item.iterfind(f"{L}inscriptionDescription/{L}descriptiveNoteValue")
+        descriptions = children(item, f"{L}inscriptionDescription/{L}descriptiveNoteValue")
         for k, element in enumerate(descriptions, start=1):
             value = clean(element.text)
             if value:
@@ -293,18 +306,18 @@ def _repositories(r: Record, ident: etree._Element) -> None:
     kept = False
     numbers = 0
     pages = 0
-    for repo in ident.iterfind(f"{L}repositoryWrap/{L}repositorySet"):
+    for repo in children(ident, f"{L}repositoryWrap/{L}repositorySet"):
         kind = attr(repo, "type").lower()
         current = not kind or "current" in kind or kind.endswith(("lido00475", "lido01017"))
         former = "former" in kind or kind.endswith("lido00476")
         lang = language(repo, r.language)
-        name = repo.find(L + "repositoryName")
+        name = child(repo, L + "repositoryName")
         if name is not None and current and not former:
             keeper = legal_body(r, name)
             if keeper is not None:
                 r.b.add(r.obj, CRM.P50_has_current_keeper, keeper)
                 kept = True
-        for work_id in repo.iterfind(L + "workID"):
+        for work_id in children(repo, L + "workID"):
             value = clean(work_id.text)
             if not value:
                 continue
@@ -318,7 +331,7 @@ def _repositories(r: Record, ident: etree._Element) -> None:
             node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
             number_type = AAT.ACCESSION_NUMBER if current and not former else AAT.LOCAL_NUMBER
             r.b.identifier(r.obj, node, value, number_type)
-        location = repo.find(L + "repositoryLocation")
+        location = child(repo, L + "repositoryLocation")
         if location is not None and current and not former:
             where = place(r, location, lang, fallback=r.node("location"))
             if where is not None:
@@ -338,7 +351,7 @@ def _measurements(r: Record, ident: etree._Element) -> None:
     (``RecordBuilder.dimension``), so one query compares every partner's widths."""
     dims: list[Dimension] = []
     statements = 0
-    for mset in ident.iterfind(f"{L}objectMeasurementsWrap/{L}objectMeasurementsSet"):
+    for mset in children(ident, f"{L}objectMeasurementsWrap/{L}objectMeasurementsSet"):
         lang = language(mset, r.language)
         displays = texts(mset, L + "displayObjectMeasurements", lang)
         for display in displays:
@@ -349,7 +362,7 @@ def _measurements(r: Record, ident: etree._Element) -> None:
             r.statement(r.obj, node, display, AAT.DIMENSION_STATEMENT)
         found: list[Dimension] = []
         units: list[Unit] = []
-        for item in mset.iterfind(f"{L}objectMeasurements/{L}measurementsSet"):
+        for item in children(mset, f"{L}objectMeasurements/{L}measurementsSet"):
             found.extend(_measurement(r, item, lang, units))
         if not found:
             for display in displays[:1]:
@@ -361,9 +374,9 @@ def _measurements(r: Record, ident: etree._Element) -> None:
 
 def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension]:
     text = clean_text(display.value, html_markup=True)
-    parsed = parse_dimension_statement(text, display.language)
+    parsed = dimension_statement(text, display.language)
     if not parsed.parsed and unit is not None:  # "36 x 24 x 4.5" with the unit given apart
-        parsed = parse_dimension_statement(f"{text} {unit.code}", display.language)
+        parsed = dimension_statement(f"{text} {unit.code}", display.language)
     if not parsed.parsed:
         r.b.warnings.append(f"no dimension could be read from {display.value!r}")
         r.b.unparsed.append(("dimensions", display.value))
@@ -376,8 +389,8 @@ def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension
 def _measurement(
     r: Record, item: etree._Element, lang: str | None, units: list[Unit]
 ) -> list[Dimension]:
-    type_ = concept(item.find(L + "measurementType"), lang)
-    unit_ = concept(item.find(L + "measurementUnit"), lang)
+    type_ = concept(child(item, L + "measurementType"), lang)
+    unit_ = concept(child(item, L + "measurementUnit"), lang)
     raw = clean(item.findtext(L + "measurementValue"))
     found = parse_measured_values(raw) if raw else []
     if not found:
@@ -460,7 +473,7 @@ def materials(
     for n, display in enumerate(texts(element, L + "displayMaterialsTech", lang), start=1):
         node = r.node("statement", "materials", statement_key if n == 1 else f"{statement_key}-{n}")
         r.statement(obj, node, display, AAT.MATERIAL_STATEMENT)
-    for term in element.iterfind(f"{L}materialsTech/{L}termMaterialsTech"):
+    for term in children(element, f"{L}materialsTech/{L}termMaterialsTech"):
         kind = attr(term, "type").lower()
         found = concept(term, lang)
         if not found:

@@ -10,12 +10,12 @@ from harvesters import SourceRecord, XmlError
 from museion_core.errors import MappingError
 
 from ..base import MappingContext, MappingResult
-from ..builder import RecordBuilder
 from ..iris import Minter
+from .cached import LidoBuilder
 from .common import Record
 from .events import events
 from .identification import identify, object_core
-from .reader import L, language, parse_record
+from .reader import L, child, language, parse_record
 from .resources import record_wrap, related_works, resources, rights_work, subjects
 
 __all__ = ["LidoMapping"]
@@ -52,14 +52,14 @@ class LidoMapping:
             local_id = identify(root)
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        descriptive = root.find(L + "descriptiveMetadata")
+        descriptive = child(root, L + "descriptiveMetadata")
         if descriptive is None:
             raise fail("the LIDO record has no descriptiveMetadata: there is nothing to map")
-        admin = root.find(L + "administrativeMetadata")
+        admin = child(root, L + "administrativeMetadata")
         lang = language(descriptive, context.language)
         admin_lang = language(admin, context.language) if admin is not None else lang
         minter = Minter(context.base_iri, context.source)
-        builder = RecordBuilder(minter.record_graph(record.local_id), minter, lang)
+        builder = LidoBuilder(minter.record_graph(record.local_id), minter, lang)
         r = Record(builder, minter.object(local_id), lang, admin_lang)
         object_core(r, root, descriptive)
         events(r, descriptive)

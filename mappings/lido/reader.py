@@ -9,8 +9,11 @@ left out.
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from lxml import etree
@@ -25,6 +28,8 @@ __all__ = [
     "Text",
     "appellations",
     "attr",
+    "child",
+    "children",
     "concept",
     "concepts",
     "language",
@@ -44,6 +49,14 @@ _ABOUT: Final = RDF_NS + "about"
 _RESOURCE: Final = RDF_NS + "resource"
 _ADDED: Final = L + "addedSearchTerm"
 _PREF: Final = L + "pref"
+_CONCEPT_ID: Final = L + "conceptID"
+_TERM: Final = L + "term"
+_APPELLATION: Final = L + "appellationValue"
+_SKOS_CONCEPT: Final = SKOS + "Concept"
+_PREF_LABEL: Final = SKOS + "prefLabel"
+_EXACT: Final = SKOS + "exactMatch"
+_RELATED: Final = (SKOS + "closeMatch", SKOS + "mappingRelation", SKOS + "broadMatch")
+_STEP = re.compile(r"\{[^}]*\}[^/{}\[\]*.]+")
 
 _local = threading.local()
 
@@ -63,6 +76,44 @@ def parse_record(payload: bytes) -> etree._Element:
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr,unused-ignore]
         parse_xml(payload)  # raises: the payload declares a DTD
     return root
+
+
+@lru_cache(maxsize=512)
+def _steps(path: str) -> tuple[str, ...] | None:
+    """The tags of a path of child steps (``{ns}a/{ns}b``); None for any other path."""
+    steps = tuple(_STEP.findall(path))
+    return steps if steps and "/".join(steps) == path else None
+
+
+def children(parent: etree._Element, path: str) -> Iterator[etree._Element]:
+    """``parent.iterfind(path)``, for a path of child steps by lxml's own child iterator:
+    ElementPath's Python machinery costs more than reading a LIDO element's few children."""
+    steps = _steps(path)
+    if steps is None:
+        return parent.iterfind(path)
+    if len(steps) == 1:
+        return parent.iterchildren(steps[0])
+    if len(steps) == 2:  # most paths: a wrap and its sets
+        return _grandchildren(parent, steps[0], steps[1])
+    return _descend(parent, steps)
+
+
+def child(parent: etree._Element, path: str) -> etree._Element | None:
+    """``parent.find(path)`` by ``children``."""
+    return next(children(parent, path), None)
+
+
+def _grandchildren(parent: etree._Element, first: str, second: str) -> Iterator[etree._Element]:
+    for element in parent.iterchildren(first):
+        yield from element.iterchildren(second)
+
+
+def _descend(parent: etree._Element, steps: tuple[str, ...]) -> Iterator[etree._Element]:
+    for child in parent.iterchildren(steps[0]):
+        if len(steps) == 1:
+            yield child
+        else:
+            yield from _descend(child, steps[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +152,7 @@ def text(element: etree._Element | None) -> str:
 def texts(parent: etree._Element, path: str, default: str | None = None) -> list[Text]:
     """Every non-empty text at ``path`` with its language; added search terms left out."""
     found = []
-    for element in parent.iterfind(path):
+    for element in children(parent, path):
         if element.get(_ADDED) == "yes":
             continue
         value = clean(element.text)
@@ -112,7 +163,7 @@ def texts(parent: etree._Element, path: str, default: str | None = None) -> list
 
 def values(parent: etree._Element, path: str) -> list[str]:
     """The non-empty texts at ``path`` (identifiers, links), whitespace collapsed."""
-    return [v for v in (clean(e.text) for e in parent.iterfind(path)) if v]
+    return [v for v in (clean(e.text) for e in children(parent, path)) if v]
 
 
 def attr(element: etree._Element, name: str) -> str:
@@ -138,7 +189,7 @@ def appellations(
     so such a name gets a language only where the record marks the name itself."""
     values = []
     marked = False
-    for element in parent.iterfind(L + "appellationValue"):
+    for element in parent.iterchildren(_APPELLATION):
         value = clean(element.text)
         if not value:
             continue
@@ -189,17 +240,17 @@ def concept(element: etree._Element | None, default: str | None = None) -> LidoC
     default = element.get(XML_LANG) or default
     for child in element:
         tag = child.tag
-        if tag == L + "conceptID":
+        if tag == _CONCEPT_ID:
             value = clean(child.text)
             if value:
                 found.ids.append((value, attr(child, "source")))
-        elif tag == L + "term":
+        elif tag == _TERM:
             if child.get(_ADDED) == "yes":
                 continue
             value = clean(child.text)
             if value:
                 found.labels.append(Text(value, child.get(XML_LANG) or default))
-        elif tag == SKOS + "Concept":
+        elif tag == _SKOS_CONCEPT:
             _skos(child, found, default)
     if not found and len(element) == 0:
         value = clean(element.text)  # LIDO 1.0 allows a bare text, e.g. <lido:genderActor>
@@ -214,19 +265,19 @@ def _skos(element: etree._Element, found: LidoConcept, default: str | None) -> N
         found.ids.append((about, ""))
     for child in element:
         tag = child.tag
-        if tag == SKOS + "prefLabel":
+        if tag == _PREF_LABEL:
             value = clean(child.text)
             if value:
                 found.labels.append(Text(value, child.get(XML_LANG) or default))
-        elif tag == SKOS + "exactMatch":
+        elif tag == _EXACT:
             target = clean(child.text) or clean(child.get(_RESOURCE))
             if target:
                 found.matches.append(target)
-        elif tag in (SKOS + "closeMatch", SKOS + "mappingRelation", SKOS + "broadMatch"):
+        elif tag in _RELATED:
             target = clean(child.text) or clean(child.get(_RESOURCE))
             if target:
                 found.related.append(target)
 
 
 def concepts(parent: etree._Element, path: str, default: str | None = None) -> list[LidoConcept]:
-    return [c for c in (concept(e, default) for e in parent.iterfind(path)) if c]
+    return [c for c in (concept(e, default) for e in children(parent, path)) if c]
