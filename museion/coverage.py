@@ -27,6 +27,7 @@ __all__ = [
     "coverage_flags_text",
     "entity_signature",
     "fields_used",
+    "json_fields",
     "payload_fields",
 ]
 
@@ -209,7 +210,7 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
     found: set[str] = set()
     if "json" in media_type:
         try:
-            _json_paths(load_json(payload), "", found)
+            return json_fields(load_json(payload))
         except (ValueError, UnicodeDecodeError):
             return found
     elif "xml" in media_type:
@@ -219,6 +220,14 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
         except etree.XMLSyntaxError:
             return found
         _xml_paths(root, "", found)
+    return found
+
+
+def json_fields(value: object) -> set[str]:
+    """``payload_fields`` of a JSON payload already parsed (the compiled mapping path hands
+    on the one it parsed, so a record's payload is parsed once)."""
+    found: set[str] = set()
+    _json_paths(value, "", found)
     return found
 
 
