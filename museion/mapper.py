@@ -132,7 +132,7 @@ def _compiled(mapping: CompiledMapping, item: SourceRecord, context: MappingCont
     fields = None
     if result.payload is not None and "json" in item.media_type:
         fields = json_fields(result.payload)  # the payload parsed once, by the mapping
-    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags, fields)
+    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags, fields=fields)
 
 
 def _outcome(
@@ -141,6 +141,7 @@ def _outcome(
     nquads: bytes,
     count: int,
     flags: int,
+    *,
     fields: set[str] | None = None,
 ) -> Outcome:
     oversized = _oversized(nquads)
