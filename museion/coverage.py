@@ -234,7 +234,11 @@ def json_fields(value: object) -> set[str]:
 def _json_paths(value: object, prefix: str, found: set[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            _json_paths(item, f"{prefix}.{key}" if prefix else str(key), found)
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(item, dict | list):
+                _json_paths(item, path, found)
+            elif item is not None and item != "" and path:  # a leaf, without a call
+                found.add(path)
     elif isinstance(value, list):
         for item in value:
             _json_paths(item, prefix, found)
