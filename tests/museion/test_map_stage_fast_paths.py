@@ -1,0 +1,83 @@
+"""The map stage's shortcuts (issue 14) give what the long way gives: the payload's field paths
+read off the mapping's own parse, and clean_text's return of clean ASCII as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+import pytest
+
+from harvesters import SourceRecord
+from mappings import MappingContext
+from mappings.declarative.engine import DeclarativeMapping
+from mappings.declarative.schema import MappingFile
+from mappings.normalise.text import clean_text
+from museion.coverage import payload_fields
+from museion.mapper import Mapped, map_record
+from tests.conftest import BASE
+
+
+def _mapping(html: bool) -> DeclarativeMapping:
+    spec: dict[str, Any] = {
+        "mapping": {"name": "m", "language": "en", "html": html},
+        "object": {"id": "id", "titles": "title", "description": "note"},
+    }
+    return DeclarativeMapping(MappingFile.model_validate(spec))
+
+
+RECORD = {
+    "id": "1",
+    "title": "<i>Sea</i> study",
+    "note": "<br/>",  # markup only: empty once stripped, yet a field the partner filled
+    "empty": "",
+    "none": None,
+    "zero": 0,
+    "parts": [{"name": "frame", "size": ""}, {"name": ""}, [{"deep": "x"}]],
+    "meta": {"": "keyless", "tags": []},
+    "": "a value with no key at all: no field path",
+}
+
+
+@pytest.mark.parametrize("html", [True, False])
+def test_compiled_path_fields_equal_payload_fields(html: bool) -> None:
+    payload = json.dumps(RECORD).encode()
+    item = SourceRecord("m", "1", payload)
+    outcome = map_record(_mapping(html), item, MappingContext(BASE, "m"))
+    assert isinstance(outcome, Mapped), outcome
+    expected = payload_fields(item.media_type, payload)
+    assert {"note", "parts.deep", "meta."} <= expected
+    assert not {"", "empty", "none", "meta.tags"} & expected
+    assert outcome.fields.split("\n") == sorted(expected)
+
+
+_SPACE = re.compile(r"\s+")
+
+TEXTS = [
+    "",
+    " ",
+    "plain text",
+    " leading",
+    "trailing ",
+    "double  space",
+    "tab\tinside",
+    "new\nline",
+    "carriage\rreturn",
+    "vertical\x0btab",
+    "form\x0cfeed",
+    "unit\x1fseparator",
+    "file\x1cseparator",
+    "bell\x07kept",
+    "delete\x7fkept",
+    "<i>not stripped without html</i>",
+    "Cafe\u0301",  # not ASCII: the NFC path composes it
+    "no\u00a0break",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_clean_text_shortcut_equals_the_full_normalisation(text: str) -> None:
+    full = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    assert clean_text(text) == full
