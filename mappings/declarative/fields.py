@@ -56,12 +56,12 @@ class Path:
             if self.text in obj:
                 return _flatten([obj[self.text]])
             if self.key is not None:  # the common case, without the general walk
-                found = obj.get(self.key)
-                if found is None:
+                value = obj.get(self.key)
+                if value is None:
                     return []
-                if isinstance(found, list):
-                    return [v for v in found if v is not None]
-                return [found]
+                if isinstance(value, list):
+                    return [v for v in value if v is not None]
+                return [value]
         if not self.steps:
             return _flatten([obj])
         current = [obj]
