@@ -394,9 +394,12 @@ class TextRecordBuilder(RecordBuilder):
         if subject is None:
             subject = texts[s] = term(s)
         predicate = _PREDICATE_TEXT.get(p) or _constant(p)
-        obj = texts.get(o)
-        if obj is None:
-            obj = texts[o] = term(o)
+        if type(o) is Literal:  # a value, seldom met twice: not worth a cache entry
+            obj = term(o)
+        else:
+            obj = texts.get(o)
+            if obj is None:
+                obj = texts[o] = term(o)
         self.lines.append(f"{subject} {predicate} {obj}{self._graph}")
         if predicate in self._watch:
             self.links.setdefault((subject, predicate), []).append(obj)

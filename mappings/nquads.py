@@ -20,7 +20,6 @@ from museion_core.errors import MappingError
 __all__ = ["NQuadsError", "iri", "literal", "term"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class NQuadsError(MappingError, ValueError):
@@ -91,5 +90,7 @@ def term(node: NamedNode | Literal) -> str:
     """The N-Quads text of a pyoxigraph term (through ``iri`` or ``literal``)."""
     if isinstance(node, NamedNode):
         return iri(node.value)
-    datatype = node.datatype.value
-    return literal(node.value, node.language, None if datatype == RDF_LANG_STRING else datatype)
+    language = node.language
+    if language:  # rdf:langString, left implicit: no datatype node to build
+        return literal(node.value, language)
+    return literal(node.value, None, node.datatype.value)
