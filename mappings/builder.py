@@ -394,12 +394,13 @@ class TextRecordBuilder(RecordBuilder):
         if subject is None:
             subject = texts[s] = term(s)
         predicate = _PREDICATE_TEXT.get(p) or _constant(p)
-        if type(o) is Literal:  # a value, seldom met twice: not worth a cache entry
+        cached = None if type(o) is Literal else texts.get(o)  # values: seldom met twice
+        if cached is None:
             obj = term(o)
+            if type(o) is not Literal:
+                texts[o] = obj
         else:
-            obj = texts.get(o)
-            if obj is None:
-                obj = texts[o] = term(o)
+            obj = cached
         self.lines.append(f"{subject} {predicate} {obj}{self._graph}")
         if predicate in self._watch:
             self.links.setdefault((subject, predicate), []).append(obj)
