@@ -58,6 +58,9 @@ class NQuadsResult:
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
     unparsed: list[tuple[str, str]] = field(default_factory=list)
+    payload: Any = None
+    """The payload as the mapping parsed it (JSON, before any markup was stripped), or None:
+    the map stage reads the record's field paths off it instead of parsing it again."""
 
 
 class Mapping(Protocol):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -362,6 +363,13 @@ def _constant(node: NamedNode) -> str:
     return text
 
 
+@lru_cache(maxsize=64)
+def _watched(watch: frozenset[NamedNode]) -> frozenset[str]:
+    """The predicates to index, as N-Quads text: a text is what ``add`` has in hand, and a
+    string's hash is kept by the string, so the test per statement is cheap."""
+    return frozenset(_constant(p) for p in watch)
+
+
 @dataclass(slots=True)
 class TextRecordBuilder(RecordBuilder):
     """The same patterns, written as N-Quads lines (the compiled path, ARCHITECTURE §9):
@@ -373,20 +381,28 @@ class TextRecordBuilder(RecordBuilder):
     links: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _graph: str = ""
     _texts: dict[NamedNode | Literal, str] = field(default_factory=dict)
+    _watch: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self._graph = term(self.graph)
-
-    def _text(self, node: NamedNode | Literal) -> str:
-        text = self._texts.get(node)
-        if text is None:
-            text = self._texts[node] = term(node)
-        return text
+        self._graph = f" {term(self.graph)} .\n"
+        self._watch = _watched(self.watch)
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        subject, predicate, obj = self._text(s), _constant(p), self._text(o)
-        self.lines.append(f"{subject} {predicate} {obj} {self._graph} .\n")
-        if p in self.watch:
+        # The hot loop of the compiled path: the term caches are read inline, not by calls.
+        texts = self._texts
+        subject = texts.get(s)
+        if subject is None:
+            subject = texts[s] = term(s)
+        predicate = _PREDICATE_TEXT.get(p) or _constant(p)
+        cached = None if type(o) is Literal else texts.get(o)  # values: seldom met twice
+        if cached is None:
+            obj = term(o)
+            if type(o) is not Literal:
+                texts[o] = obj
+        else:
+            obj = cached
+        self.lines.append(f"{subject} {predicate} {obj}{self._graph}")
+        if predicate in self._watch:
             self.links.setdefault((subject, predicate), []).append(obj)
 
     def a(self, s: NamedNode, cls: NamedNode) -> None:

@@ -20,7 +20,6 @@ from museion_core.errors import MappingError
 __all__ = ["NQuadsError", "iri", "literal", "term"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class NQuadsError(MappingError, ValueError):
@@ -34,6 +33,20 @@ _SAFE_IRI = re.compile(
 )
 """IRIs made of a plain scheme, host and port, and unreserved or sub-delimiter characters (or
 percent escapes) after them: a subset of RFC 3987 that needs neither escaping nor a check."""
+_PLAIN_IRI = re.compile(
+    r"[a-z][a-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?][A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)?"
+)
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+"""``_SAFE_IRI`` for an IRI without a ``#`` (the IRIs Museion mints), in two flat passes: the
+characters, then that each ``%`` starts an escape. The same language without the nested
+alternatives, so several times faster to match."""
+
+
+def _plain(value: str) -> bool:
+    if _PLAIN_IRI.fullmatch(value) is None:
+        return False
+    return "%" not in value or _BAD_PERCENT.search(value) is None
+
 
 _ESCAPES = {
     "\b": "\\b",
@@ -62,7 +75,7 @@ def iri(value: str) -> str:
     character N-Quads would need to escape (RFC 3987 excludes space, ``<>"{}|^`\\`` and
     controls), so the check is the escaping: a plain one by pattern, any other by Oxigraph's
     own IRI parser, the one the store loads with."""
-    if _SAFE_IRI.fullmatch(value) is None:
+    if not _plain(value) and _SAFE_IRI.fullmatch(value) is None:
         try:
             NamedNode(value)
         except (ValueError, UnicodeEncodeError) as exc:
@@ -86,5 +99,7 @@ def term(node: NamedNode | Literal) -> str:
     """The N-Quads text of a pyoxigraph term (through ``iri`` or ``literal``)."""
     if isinstance(node, NamedNode):
         return iri(node.value)
-    datatype = node.datatype.value
-    return literal(node.value, node.language, None if datatype == RDF_LANG_STRING else datatype)
+    language = node.language
+    if language:  # rdf:langString, left implicit: no datatype node to build
+        return literal(node.value, language)
+    return literal(node.value, None, node.datatype.value)

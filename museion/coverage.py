@@ -27,6 +27,7 @@ __all__ = [
     "coverage_flags_text",
     "entity_signature",
     "fields_used",
+    "json_fields",
     "payload_fields",
 ]
 
@@ -209,7 +210,7 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
     found: set[str] = set()
     if "json" in media_type:
         try:
-            _json_paths(load_json(payload), "", found)
+            return json_fields(load_json(payload))
         except (ValueError, UnicodeDecodeError):
             return found
     elif "xml" in media_type:
@@ -222,10 +223,22 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
     return found
 
 
+def json_fields(value: object) -> set[str]:
+    """``payload_fields`` of a JSON payload already parsed (the compiled mapping path hands
+    on the one it parsed, so a record's payload is parsed once)."""
+    found: set[str] = set()
+    _json_paths(value, "", found)
+    return found
+
+
 def _json_paths(value: object, prefix: str, found: set[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            _json_paths(item, f"{prefix}.{key}" if prefix else str(key), found)
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(item, dict | list):
+                _json_paths(item, path, found)
+            elif item is not None and item != "" and path:  # a leaf, without a call
+                found.add(path)
     elif isinstance(value, list):
         for item in value:
             _json_paths(item, prefix, found)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import cast
 
 from pyoxigraph import RdfFormat, serialize
 
@@ -37,7 +38,14 @@ from mappings import (
 from museion_core.errors import HarvestError
 from store import MAX_STATEMENT_BYTES, longest_statement
 
-from .coverage import LINKS, coverage_flags, coverage_flags_text, entity_signature, payload_fields
+from .coverage import (
+    LINKS,
+    coverage_flags,
+    coverage_flags_text,
+    entity_signature,
+    json_fields,
+    payload_fields,
+)
 
 __all__ = ["POOL_MIN_RECORDS", "Mapped", "Mapper", "Outcome", "default_jobs", "map_record"]
 
@@ -97,8 +105,8 @@ def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) ->
     """Map one record into what the staging keeps, or say why it is quarantined. A mapping
     that writes N-Quads itself (``CompiledMapping``) takes that path: no quad objects."""
     try:
-        if isinstance(mapping, CompiledMapping):
-            return _compiled(mapping, item, context)
+        if _is_compiled(mapping):
+            return _compiled(cast(CompiledMapping, mapping), item, context)
         result = mapping.map(item, context)
     except MappingError as exc:
         return exc.cause
@@ -112,14 +120,35 @@ def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) ->
     return _outcome(item, result, nquads, len(result.quads), flags)
 
 
+_COMPILED: dict[type, bool] = {}
+"""Whether a mapping class is a ``CompiledMapping``: a protocol check reads every member's
+presence, too slow to make per record, and the answer does not change within a class."""
+
+
+def _is_compiled(mapping: Mapping) -> bool:
+    found = _COMPILED.get(type(mapping))
+    if found is None:
+        found = _COMPILED[type(mapping)] = isinstance(mapping, CompiledMapping)
+    return found
+
+
 def _compiled(mapping: CompiledMapping, item: SourceRecord, context: MappingContext) -> Outcome:
     result = mapping.map_nquads(item, context, LINKS)
     flags = coverage_flags_text(result.subject, result.links) if result.kind == "object" else 0
-    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags)
+    fields = None
+    if result.payload is not None and "json" in item.media_type:
+        fields = json_fields(result.payload)  # the payload parsed once, by the mapping
+    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags, fields=fields)
 
 
 def _outcome(
-    item: SourceRecord, result: MappingResult | NQuadsResult, nquads: bytes, count: int, flags: int
+    item: SourceRecord,
+    result: MappingResult | NQuadsResult,
+    nquads: bytes,
+    count: int,
+    flags: int,
+    *,
+    fields: set[str] | None = None,
 ) -> Outcome:
     oversized = _oversized(nquads)
     if oversized:
@@ -132,7 +161,9 @@ def _outcome(
         quads=nquads,
         count=count,
         flags=flags,
-        fields="\n".join(sorted(payload_fields(item.media_type, item.payload))),
+        fields="\n".join(
+            sorted(payload_fields(item.media_type, item.payload) if fields is None else fields)
+        ),
         entities=entity_signature(subject, nquads),
         warnings=tuple(result.warnings),
         local_terms=tuple(result.local_terms),

@@ -99,7 +99,7 @@ class DateSpec:
 
     def _bounds(self, fields: FieldList, obj: Any, b: RecordBuilder) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
-            found = bounds(value, field.precision or self.precision)
+            found = _cached_bounds(value, field.precision or self.precision)
             if found and _instant(found[0])[0] > LATEST_YEAR:
                 b.warnings.append(f"date {value!r} names an impossible year; not used")
                 continue
@@ -109,6 +109,20 @@ class DateSpec:
 
 
 _Span = tuple[str | None, str | None]
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: True and 1, 1.0 and 1 are not one date
+def _bounds_of(value: object, precision: str | None) -> tuple[str, str] | None:
+    return bounds(value, precision)
+
+
+def _cached_bounds(value: object, precision: str | None) -> tuple[str, str] | None:
+    """``bounds``, cached: feeds repeat the same date values record after record."""
+    try:
+        return _bounds_of(value, precision)
+    except TypeError:  # a value that cannot be a key (none that a field gives today)
+        return bounds(value, precision)
+
 
 LATEST_YEAR = 2100
 """A date field later than this is a typo ("71959"), reported rather than used."""

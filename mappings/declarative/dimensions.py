@@ -3,6 +3,7 @@ measured parts, or numeric fields in a unit the mapping names."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import NamedNode
@@ -11,7 +12,7 @@ from museion_core.vocab import AAT
 
 from ..builder import DIMENSION_TYPES, Dimension, RecordBuilder, to_decimal
 from ..iris import label_key, slug
-from ..normalise.dimensions import DimensionGroup, parse_dimension_statement
+from ..normalise.dimensions import DimensionGroup, DimensionStatement, parse_dimension_statement
 from ..normalise.units import unit_for
 from ..terms import Vocabularies
 from .fields import compile_fields
@@ -43,7 +44,7 @@ class DimensionSpec:
         parts: list[DimensionGroup] = []
         if self.spec.parse:
             for text in statements:
-                parsed = parse_dimension_statement(str(text), b.language)
+                parsed = _statement(str(text), b.language)
                 if not parsed.parsed:
                     b.warnings.append(f"no dimension could be read from {text!r}")
                     b.unparsed.append(("dimensions", str(text)))
@@ -97,3 +98,10 @@ class DimensionSpec:
             )
             for n, dim in enumerate(group.dimensions, start=1):
                 b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), Dimension.of(dim))
+
+
+@lru_cache(maxsize=4096)
+def _statement(text: str, language: str | None) -> DimensionStatement:
+    """``parse_dimension_statement``, cached: feeds repeat the same statements ("Support:
+    …" texts, edition sizes), and the parsed statement is frozen, so it can be shared."""
+    return parse_dimension_statement(text, language)

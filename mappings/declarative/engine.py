@@ -180,7 +180,7 @@ class DeclarativeMapping:
     # -- mapping -------------------------------------------------------------------------
     def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
         """The reference path: the record's graph as pyoxigraph quads."""
-        obj, local_id = self._parse(record)
+        obj, local_id, _ = self._parse(record)
         minter = Minter(context.base_iri, context.source)
         language = context.language or self.language
         b = RecordBuilder(minter.record_graph(record.local_id), minter, language)
@@ -194,7 +194,7 @@ class DeclarativeMapping:
         watch: frozenset[NamedNode] = frozenset(),
     ) -> NQuadsResult:
         """The compiled path: the same graph written as N-Quads text (``TextRecordBuilder``)."""
-        obj, local_id = self._parse(record)
+        obj, local_id, payload = self._parse(record)
         minter = Minter(context.base_iri, context.source)
         language = context.language or self.language
         graph = minter.record_graph(record.local_id)
@@ -210,12 +210,14 @@ class DeclarativeMapping:
             b.warnings,
             b.local_terms,
             b.unparsed,
+            payload,
         )
 
-    def _parse(self, record: SourceRecord) -> tuple[dict[str, Any], str]:
-        """The record's payload as a JSON object (markup stripped if asked) and its id."""
+    def _parse(self, record: SourceRecord) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """The record's payload as a JSON object (markup stripped if asked), its id, and the
+        payload as parsed (markup kept), for the map stage's list of the fields it fills."""
         try:
-            obj = load_json(record.payload)
+            payload = obj = load_json(record.payload)
         except ValueError as exc:
             raise MappingError(
                 f"the payload is not JSON: {exc}", source=record.source, record=record.local_id
@@ -227,7 +229,7 @@ class DeclarativeMapping:
         if self.html:
             obj = _without_markup(obj)
         try:
-            return obj, self.identify(obj)
+            return obj, self.identify(obj), payload
         except ValueError as exc:
             raise MappingError(str(exc), source=record.source, record=record.local_id) from exc
 

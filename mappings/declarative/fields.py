@@ -24,10 +24,12 @@ _STEP = re.compile(r"([^.\[\]]+)|\[(\d*)\]")
 
 
 class Path:
-    __slots__ = ("steps", "text")
+    __slots__ = ("key", "steps", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.key: str | None = None
+        """The one key of a one-key path (most of them), read with a single ``dict.get``."""
         steps: list[Step] = []
         if text.strip() == ".":
             self.steps: tuple[Step, ...] = ()  # the value itself
@@ -46,10 +48,20 @@ class Path:
         if not steps or text[position:].strip("."):
             raise ValueError(f"cannot read path {text!r}")
         self.steps = tuple(steps)
+        if len(steps) == 1 and isinstance(steps[0], str):
+            self.key = steps[0]
 
     def evaluate(self, obj: Any) -> list[Any]:
-        if isinstance(obj, dict) and self.text in obj:
-            return _flatten([obj[self.text]])
+        if isinstance(obj, dict):
+            if self.text in obj:
+                return _flatten([obj[self.text]])
+            if self.key is not None:  # the common case, without the general walk
+                value = obj.get(self.key)
+                if value is None:
+                    return []
+                if isinstance(value, list):
+                    return [v for v in value if v is not None]
+                return [value]
         if not self.steps:
             return _flatten([obj])
         current = [obj]
@@ -136,21 +148,24 @@ class Field:
     def values(self, obj: Any) -> list[Any]:
         raw = [self.constant] if self.path is None else self.path.evaluate(obj)
         out: list[Any] = []
-        for value in _flat(raw):
-            if isinstance(value, dict | bool):
-                continue
-            if isinstance(value, str):
-                parts = self.split.split(value) if self.split else [value]
-                for part in parts:
-                    self._add(clean_text(part, html_markup=self.html), out)
-            else:
-                self._add(value, out)
+        for found in raw:
+            for value in _flat(found) if isinstance(found, list) else (found,):
+                if isinstance(value, dict | bool):
+                    continue
+                if isinstance(value, str):
+                    if self.split is None:
+                        self._add(clean_text(value, html_markup=self.html), out)
+                    else:
+                        for part in self.split.split(value):
+                            self._add(clean_text(part, html_markup=self.html), out)
+                else:
+                    self._add(value, out)
         if not out and self.default is not None:
             out.append(self.default)
         return out
 
     def _add(self, value: Any, out: list[Any]) -> None:
-        if value == "" or _folded(value) in self.ignore:
+        if value == "" or (self.ignore and _folded(value) in self.ignore):
             return
         if self.replace:
             value = self.replace.get(_folded(value), value)

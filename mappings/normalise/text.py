@@ -116,6 +116,10 @@ def clean_text(value: str, *, html_markup: bool = False) -> str:
     entities first (only when the text has any, so "a < b" stays as it is)."""
     if html_markup and has_markup(value):
         value = strip_html(value)
+    elif value.isascii() and value.isprintable() and "  " not in value:
+        # Most texts partners send: printable ASCII is its own NFC form and holds no
+        # whitespace but the plain space, so only doubled or outer spaces could change.
+        return value.strip(" ")
     text = unicodedata.normalize("NFC", value)
     return _SPACE.sub(" ", text).strip()
 
