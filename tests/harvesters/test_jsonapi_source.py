@@ -236,61 +236,88 @@ def _activity(kind: str, target: str, when: str) -> dict[str, Any]:
     return {"type": kind, "object": {"id": target, "type": "HumanMadeObject"}, "endTime": when}
 
 
-def test_iiif_change_discovery_reads_only_what_changed(
-    write_config: ConfigWriter, tmp_path: Any
-) -> None:
-    docs: dict[str, dict[str, Any]] = {}
-    pages: list[list[dict[str, Any]]] = []
+class ChangeFeed:
+    """An IIIF Change Discovery stream: an OrderedCollection whose ``last`` page links back by
+    ``prev``, and the Linked Art documents its activities name. Pages and documents may be
+    added or changed while it is served, as a partner's would between two harvests."""
 
-    def doc(h: BaseHTTPRequestHandler) -> Response:
-        return _json(docs[urlsplit(h.path).path])
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.pages: list[list[dict[str, Any]]] = []
 
-    def page(n: int) -> Callable[[BaseHTTPRequestHandler], Response]:
+    def routes(self, pages: int, objects: int) -> dict[str, Any]:
+        routes: dict[str, Any] = {"/changes": self.collection}
+        routes.update({f"/changes/{n}": self.page(n) for n in range(pages)})
+        routes.update({f"/object/{n}": self.doc for n in range(1, objects + 1)})
+        return routes
+
+    def doc(self, h: BaseHTTPRequestHandler) -> Response:
+        return _json(self.docs[urlsplit(h.path).path])
+
+    def page(self, n: int) -> Callable[[BaseHTTPRequestHandler], Response]:
         def route(h: BaseHTTPRequestHandler) -> Response:
-            body: dict[str, Any] = {"type": "OrderedCollectionPage", "orderedItems": pages[n]}
+            body: dict[str, Any] = {"type": "OrderedCollectionPage", "orderedItems": self.pages[n]}
             if n > 0:
                 body["prev"] = {"id": f"/changes/{n - 1}", "type": "OrderedCollectionPage"}
             return _json(body)
 
         return route
 
-    def collection(h: BaseHTTPRequestHandler) -> Response:
-        last = {"id": f"/changes/{len(pages) - 1}", "type": "OrderedCollectionPage"}
+    def collection(self, _: BaseHTTPRequestHandler) -> Response:
+        last = {"id": f"/changes/{len(self.pages) - 1}", "type": "OrderedCollectionPage"}
         return _json({"type": "OrderedCollection", "last": last})
 
-    routes: dict[str, Any] = {"/changes": collection}
-    routes.update({f"/changes/{n}": page(n) for n in range(3)})
-    routes.update({f"/object/{n}": doc for n in range(1, 4)})
-    with serve(routes) as server:
+
+def _published_labels(config: Config) -> set[str]:
+    store = Workspace(config.data_dir).open_published()
+    try:
+        return {
+            str(r["t"])
+            for r in store.select(
+                "SELECT ?t WHERE { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?t }"
+            )
+        }
+    finally:
+        store.close()
+
+
+def _change_source(write_config: ConfigWriter, tmp_path: Any, url: str) -> Config:
+    """A ``paging = "changes"`` source mapped by a small Linked Art JSON mapping."""
+    (tmp_path / "la.toml").write_text(LA_MAPPING, encoding="utf-8")
+    source = api_source(url, paging="changes").replace('mapping = "cmoa"', 'mapping = "la.toml"')
+    source += "\n[sources.gates]\nmax_record_drop = 0.5"  # one of three goes
+    return load_config(write_config(source))
+
+
+def test_iiif_change_discovery_reads_only_what_changed(
+    write_config: ConfigWriter, tmp_path: Any
+) -> None:
+    feed = ChangeFeed()
+    with serve(feed.routes(pages=3, objects=3)) as server:
         for n in range(1, 4):
-            docs[f"/object/{n}"] = {"id": f"{server.url}/object/{n}", "_label": f"Object {n}"}
+            feed.docs[f"/object/{n}"] = {"id": f"{server.url}/object/{n}", "_label": f"Object {n}"}
         o1, o2, o3 = (f"{server.url}/object/{n}" for n in range(1, 4))
-        pages.append(
+        feed.pages.append(
             [
                 _activity("Create", o1, "2024-01-01T00:00:00Z"),
                 _activity("Create", o2, "2024-01-02T00:00:00Z"),
             ]
         )
-        pages.append(
+        feed.pages.append(
             [
                 _activity("Update", o1, "2024-01-03T00:00:00Z"),
                 _activity("Create", o3, "2024-01-04T00:00:00Z"),
             ]
         )
-        (tmp_path / "la.toml").write_text(LA_MAPPING, encoding="utf-8")
-        source = api_source(server.url + "/changes", paging="changes").replace(
-            'mapping = "cmoa"', 'mapping = "la.toml"'
-        )
-        source += "\n[sources.gates]\nmax_record_drop = 0.5"  # one of three goes
-        config = load_config(write_config(source))
+        config = _change_source(write_config, tmp_path, server.url + "/changes")
         summary = harvest(config)
         assert (summary.read, summary.mapped, summary.rejected) == (3, 3, 0)
         assert server.hits["/object/1"] == 1  # its latest change only
         assert summary.checkpoint == {"since": "2024-01-04T00:00:00Z"}
         assert len(objects(config)) == 3
 
-        docs["/object/3"]["_label"] = "Object 3, renamed"
-        pages.append(
+        feed.docs["/object/3"]["_label"] = "Object 3, renamed"
+        feed.pages.append(
             [
                 _activity("Delete", o2, "2024-02-01T00:00:00Z"),
                 _activity("Update", o3, "2024-02-02T00:00:00Z"),
@@ -303,14 +330,7 @@ def test_iiif_change_discovery_reads_only_what_changed(
         assert again.deleted == 1
         assert again.status == "published"
         assert len(objects(config)) == 2
-        store = Workspace(config.data_dir).open_published()
-        labels = {
-            str(r["t"])
-            for r in store.select(
-                "SELECT ?t WHERE { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?t }"
-            )
-        }
-        store.close()
+        labels = _published_labels(config)
         assert "Object 3, renamed" in labels
         assert "Object 2" not in labels
 

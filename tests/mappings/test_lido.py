@@ -42,39 +42,48 @@ def about(quads: Iterable[Quad], subject: str) -> set[tuple[str, str]]:
 
 
 OBJECT = f"{BASE}ddb/object/DE-Mb112%2Flido-obj00154983"
+PAINTER = f"{BASE}ddb/person/kue%2002553338"
+
+# LA PRIMAVERA IN LIDO 1.0 AND 1.1: the two example records describe one painting; what they
+# share maps identically, one test per thing shared.
+#
+# What the versions really differ in, and so is not compared: 1.1 records more
+# (objectPublishedIDs, five titles, a description, an acquisition, rights, related works,
+# object-level materials, AAT/ULAN/GND identifiers where 1.0 has only terms); its texts are
+# German where 1.0's are English (``descriptiveMetadata/@xml:lang``); its repository is a ULAN
+# entity where 1.0 names it only; 1.0's production is typed "creation" (lido00012), 1.1's
+# "production" (lido00007); the restoration is dated 1982 in 1.0 and 1981/1983 in 1.1; roles,
+# types and materials are terms in 1.0 and AAT concepts in 1.1; 1.0 writes the Iconclass
+# notation "57 A 9 :" where 1.1 has 57A9; the images are different files of the same photographs.
 
 
-def test_la_primavera_in_lido_1_0_and_1_1_is_the_same_object() -> None:
-    """The two example records describe one painting; what they share maps identically.
-
-    What the versions really differ in, and so is not compared: 1.1 records more
-    (objectPublishedIDs, five titles, a description, an acquisition, rights, related works,
-    object-level materials,
-    AAT/ULAN/GND identifiers where 1.0 has only terms); its texts are German where 1.0's are
-    English (``descriptiveMetadata/@xml:lang``); its repository is a ULAN entity where 1.0 names
-    it only; 1.0's production is typed "creation" (lido00012), 1.1's "production" (lido00007);
-    the restoration is dated 1982 in 1.0 and 1981/1983 in 1.1; roles, types and materials are
-    terms in 1.0 and AAT concepts in 1.1; 1.0 writes the Iconclass notation
-    "57 A 9 :" where 1.1 has 57A9; the images are different files of the same photographs.
-    """
-    v10, v11 = (
+@pytest.fixture(scope="module")
+def primavera() -> tuple[list[Quad], list[Quad]]:
+    """La Primavera mapped from the LIDO 1.0 and the LIDO 1.1 example records."""
+    return (
         map_file("LIDO-Example_FMobj00154983-LaPrimavera.xml"),
         map_file("LIDO-v1.1-Example_FMobj00154983-LaPrimavera.xml"),
     )
-    # The same record graph and object IRI, from the same lidoRecID.
+
+
+def test_la_primavera_in_lido_1_0_and_1_1_is_the_same_object(
+    primavera: tuple[list[Quad], list[Quad]],
+) -> None:
+    """The same record graph and object IRI, from the same lidoRecID."""
+    v10, v11 = primavera
     assert {q.graph_name for q in v10} == {q.graph_name for q in v11}
     assert about(v10, OBJECT)
     assert about(v11, OBJECT)
-    # The same accession number, dimensions (1.0 from its display text "203 x 314 cm", 1.1 from
-    # its structured measurements), production and restoration events.
+
+
+def test_la_primavera_has_the_same_number_dimensions_and_events_in_both(
+    primavera: tuple[list[Quad], list[Quad]],
+) -> None:
+    """The same accession number, dimensions (1.0 from its display text "203 x 314 cm", 1.1
+    from its structured measurements), production and restoration events."""
+    v10, v11 = primavera
     for node in ("/accession-number", "/dimension/1", "/dimension/2"):
         assert about(v10, OBJECT + node) == about(v11, OBJECT + node), node
-    # The painter's part of the production: the role is the term "painter" in 1.0, AAT's
-    # "painters (artists)" in 1.1.
-    part = OBJECT + "/production/part/1"
-    roles = {(p, o) for p, o in about(v10, part) | about(v11, part) if p == CRM.P2_has_type.value}
-    assert about(v10, part) - roles == about(v11, part) - roles
-    assert len(about(v10, part) - roles) == 2
     shared = {
         (p, o)
         for p, o in about(v10, OBJECT)
@@ -93,17 +102,40 @@ def test_la_primavera_in_lido_1_0_and_1_1_is_the_same_object() -> None:
     assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{CRM_NS}E11_Modification>") in (
         about(v10, OBJECT + "/event/2") & about(v11, OBJECT + "/event/2")
     )
-    # The same painter, by the partner's own authority id (whitespace normalised), with the same
-    # life dates; 1.1 adds ULAN and GND as equivalents.
-    painter = f"{BASE}ddb/person/kue%2002553338"
-    assert about(v10, painter + "/birth/timespan") == about(v11, painter + "/birth/timespan")
-    assert about(v10, painter + "/death/timespan") == about(v11, painter + "/death/timespan")
+
+
+def test_la_primavera_has_the_same_painters_part_in_both(
+    primavera: tuple[list[Quad], list[Quad]],
+) -> None:
+    """The painter's part of the production: the role is the term "painter" in 1.0, AAT's
+    "painters (artists)" in 1.1; the rest is the same."""
+    v10, v11 = primavera
+    part = OBJECT + "/production/part/1"
+    roles = {(p, o) for p, o in about(v10, part) | about(v11, part) if p == CRM.P2_has_type.value}
+    assert about(v10, part) - roles == about(v11, part) - roles
+    assert len(about(v10, part) - roles) == 2
+
+
+def test_la_primavera_has_the_same_painter_in_both(
+    primavera: tuple[list[Quad], list[Quad]],
+) -> None:
+    """The same painter, by the partner's own authority id (whitespace normalised), with the
+    same life dates; 1.1 adds ULAN and GND as equivalents."""
+    v10, v11 = primavera
+    assert about(v10, PAINTER + "/birth/timespan") == about(v11, PAINTER + "/birth/timespan")
+    assert about(v10, PAINTER + "/death/timespan") == about(v11, PAINTER + "/death/timespan")
     assert (
         "http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content",
         '"Botticelli, Sandro"',
-    ) in (about(v10, painter + "/name/1"))
-    assert {(LA.equivalent.value, "<http://vocab.getty.edu/ulan/500015254>")} <= about(v11, painter)
-    # What the painting shows: every Iconclass subject of 1.0 is one of 1.1's (but 57 A 9 :).
+    ) in (about(v10, PAINTER + "/name/1"))
+    assert {(LA.equivalent.value, "<http://vocab.getty.edu/ulan/500015254>")} <= about(v11, PAINTER)
+
+
+def test_la_primavera_shows_the_same_subjects_in_both(
+    primavera: tuple[list[Quad], list[Quad]],
+) -> None:
+    """What the painting shows: every Iconclass subject of 1.0 is one of 1.1's (but 57 A 9 :)."""
+    v10, v11 = primavera
     subjects_10 = {o for p, o in about(v10, OBJECT + "/visual-content") if "P129" in p}
     subjects_11 = {o for p, o in about(v11, OBJECT + "/visual-content") if "P129" in p}
     assert subjects_10 - subjects_11 == {"<http://iconclass.org/57A9%3A>"}

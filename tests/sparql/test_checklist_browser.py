@@ -171,7 +171,9 @@ def print_pdf(page: Page, folder: Path) -> str:
 # -- the flow ---------------------------------------------------------------------------
 
 
-def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> None:
+def start_checklist(page: Page, live: Live, name: str, rtl: bool) -> str:
+    """Tate's Picasso found by search and facet, its page and its maker's page looked at, then
+    added to a new checklist named ``name``. Returns the checklist's URL."""
     direction = "rtl" if rtl else "ltr"
     search(page, live, "Picasso", rtl)
     choose_facet(page, "Tate")
@@ -183,7 +185,12 @@ def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> No
     assert re.search(r"/checklists/[\w-]+$", url)
     expect(page.locator("html")).to_have_attribute("dir", direction)
     expect(page.locator("#checklist-name")).to_have_text(name)
+    return url
 
+
+def add_the_other_partners_work(page: Page, live: Live, url: str, rtl: bool) -> None:
+    """Carnegie's Picasso added from its search card to the checklist at ``url``, moved to the
+    top, and a note written on Tate's: the totals and the light warning follow."""
     search(page, live, "Picasso", rtl)
     choose_facet(page, "Carnegie Museum of Art")
     # from the search card; the most recent checklist is chosen first
@@ -197,15 +204,19 @@ def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> No
     expect(page.locator("#total-lenders")).to_contain_text("Carnegie Museum of Art")
     light = page.locator("#warnings .warning-light")
     expect(light.filter(has_text="Bullfight Scene")).to_contain_text("paper (fiber product)")
-    expect(page.locator("html")).to_have_attribute("dir", direction)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")
     assert_accessible(page)
 
-    workbook = load_workbook(download(page, "#export-xlsx", tmp_path))
+
+def check_xlsx(page: Page, folder: Path) -> list[dict[object, object]]:
+    """The XLSX export, opened: one row per object in the checklist's order. Returns the rows
+    by column name."""
+    workbook = load_workbook(download(page, "#export-xlsx", folder))
     sheet = workbook.active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    cells = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    cells: list[dict[object, object]] = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert [c["Lender"] for c in cells] == ["Carnegie Museum of Art", "Tate"]
     assert cells[0]["Title"] == CMOA_TITLE
     assert cells[1]["Accession number"] == "T06803"
@@ -215,23 +226,36 @@ def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> No
     assert cells[1]["Height (cm)"] == pytest.approx(48.0)
     assert cells[1]["Note"] == "Ask Tate for the frame"
     assert str(cells[1]["Image"]).endswith("T06803_8.jpg")
+    return cells
 
-    text = download(page, "#export-csv", tmp_path).read_text(encoding="utf-8-sig")
+
+def check_csv(page: Page, folder: Path, xlsx: list[dict[object, object]]) -> None:
+    """The CSV export, read: the same objects in the same order as the XLSX's."""
+    text = download(page, "#export-csv", folder).read_text(encoding="utf-8-sig")
     records = list(csv.DictReader(io.StringIO(text)))
     assert [r["Accession number"] for r in records] == [
-        str(cells[0]["Accession number"]),
+        str(xlsx[0]["Accession number"]),
         "T06803",
     ]
     assert records[1]["Credit line"].startswith("Presented by Gustav and Elly Kahnweiler")
     assert records[1]["Width (cm)"] == "62.3"
 
-    pdf = print_pdf(page, tmp_path)
+
+def check_pdf(page: Page, folder: Path) -> None:
+    """The checklist printed: both works, the note and a dimension, none of the controls."""
+    pdf = print_pdf(page, folder)
     assert "Bullfight Scene" in pdf
     assert "Guitare" in pdf
     assert "Ask Tate for the frame" in pdf
     assert "Save note" not in pdf  # controls are not printed
     assert "62.3" in pdf
 
+
+def run_flow(page: Page, live: Live, tmp_path: Path, name: str, rtl: bool) -> None:
+    url = start_checklist(page, live, name, rtl)
+    add_the_other_partners_work(page, live, url, rtl)
+    check_csv(page, tmp_path, check_xlsx(page, tmp_path))
+    check_pdf(page, tmp_path)
     page.locator("#loans").click()
     expect(page.locator("section.loan")).to_have_count(2)
     assert_accessible(page)

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from museion import load_config
-from tests.helpers.endpoint import harvest_and_publish, live_endpoint
+from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
 TATE_TOKEN = "tate-upload-token-0123456789"
@@ -73,6 +73,77 @@ def _wait(url: str) -> dict[str, Any]:
     raise AssertionError(f"the upload's run did not end: {status}")
 
 
+Files = dict[str, tuple[str, bytes, str]]
+
+
+def _refused_before_anything_is_kept(live: Live, files: Files) -> None:
+    """No token, a wrong token, another partner's token, too big a file, a file of the wrong
+    kind: each answered with its own status, and nothing kept."""
+    upload = f"{live.url}/sources/tate/upload"
+    r = requests.post(upload, files=files, timeout=30)
+    assert r.status_code == 401, r.text
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    r = requests.post(upload, files=files, data={"token": "not-the-token-0123456"}, timeout=30)
+    assert r.status_code == 403, r.text
+    wrong = {"Authorization": f"Bearer {CMOA_TOKEN}"}  # another partner's own token
+    assert requests.post(upload, files=files, headers=wrong, timeout=30).status_code == 403
+    right = {"Authorization": f"Bearer {TATE_TOKEN}"}
+    big = {"files": ("big.json", b"[" + b" " * 400_000 + b"]", "application/json")}
+    assert requests.post(upload, files=big, headers=right, timeout=30).status_code == 413
+    exe = {"files": ("tool.exe", b"MZ", "application/octet-stream")}
+    assert requests.post(upload, files=exe, headers=right, timeout=30).status_code == 415
+    assert not list((live.config.data_dir / "uploads").glob("tate/*/manifest.json"))
+
+
+def _uploaded_with_the_bearer_token(
+    live: Live, files: Files, sent: bytes, records: list[dict[str, Any]]
+) -> None:
+    """The partner's own token: a run, published, its report read at once; the file kept as
+    sent; the records queryable."""
+    right = {"Authorization": f"Bearer {TATE_TOKEN}"}
+    r = requests.post(f"{live.url}/sources/tate/upload", files=files, headers=right, timeout=30)
+    assert r.status_code == 202, r.text
+    answer = r.json()
+    status = _wait(live.url + answer["url"])
+    assert status["status"] == "published", status
+    report = status["report"]
+    assert report["run"]["id"] == answer["run"]
+    assert report["counts"]["new"] == 3
+    assert len(report["quarantined"]) == 1
+    assert report["quarantined"][0]["reason"]
+    kept = status["upload"]["files"][0]
+    assert kept["sha256"] == hashlib.sha256(sent).hexdigest()
+    blob = live.config.data_dir / "uploads" / "tate" / "files" / f"{kept['sha256']}.json"
+    assert blob.read_bytes() == sent
+
+    acno = records[1]["acno"]
+    query = f'ASK {{ ?o crm:P1_is_identified_by/crm:P190_has_symbolic_content "{acno}" }}'
+    r = requests.get(live.sparql, params={"query": query}, timeout=30)
+    assert r.json()["boolean"] is True, acno
+
+
+def _uploaded_by_the_form(live: Live, files: Files) -> None:
+    """The form on the source's page, as a browser sends it: the token in a field, then the
+    upload's page, which says why the quarantined record was kept out."""
+    page = requests.get(f"{live.url}/sources/tate", headers={"Accept": "text/html"}, timeout=30)
+    assert 'action="/sources/tate/upload"' in page.text
+    assert 'name="token"' in page.text
+    r = requests.post(
+        f"{live.url}/sources/tate/upload",
+        files=files,
+        data={"token": TATE_TOKEN},
+        headers={"Accept": "text/html"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert r.status_code == 303, r.text
+    again = _wait(live.url + r.headers["Location"])
+    assert again["report"]["counts"]["unchanged"] == 3
+    html = requests.get(live.url + r.headers["Location"], timeout=30).text
+    reason = again["report"]["quarantined"][0]["reason"]
+    assert reason.split("(")[0] in html
+
+
 def test_upload_with_the_partners_own_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,61 +156,9 @@ def test_upload_with_the_partners_own_token(
     files = {"files": ("inventory.json", sent, "application/json")}
 
     with live_endpoint(config_path) as live:
-        upload = f"{live.url}/sources/tate/upload"
-        r = requests.post(upload, files=files, timeout=30)
-        assert r.status_code == 401, r.text
-        assert r.headers["WWW-Authenticate"] == "Bearer"
-        r = requests.post(upload, files=files, data={"token": "not-the-token-0123456"}, timeout=30)
-        assert r.status_code == 403, r.text
-        wrong = {"Authorization": f"Bearer {CMOA_TOKEN}"}  # another partner's own token
-        assert requests.post(upload, files=files, headers=wrong, timeout=30).status_code == 403
-        right = {"Authorization": f"Bearer {TATE_TOKEN}"}
-        big = {"files": ("big.json", b"[" + b" " * 400_000 + b"]", "application/json")}
-        assert requests.post(upload, files=big, headers=right, timeout=30).status_code == 413
-        exe = {"files": ("tool.exe", b"MZ", "application/octet-stream")}
-        assert requests.post(upload, files=exe, headers=right, timeout=30).status_code == 415
-        assert not list((live.config.data_dir / "uploads").glob("tate/*/manifest.json"))
-
-        r = requests.post(upload, files=files, headers=right, timeout=30)
-        assert r.status_code == 202, r.text
-        answer = r.json()
-        status = _wait(live.url + answer["url"])
-        assert status["status"] == "published", status
-        report = status["report"]
-        assert report["run"]["id"] == answer["run"]
-        assert report["counts"]["new"] == 3
-        assert len(report["quarantined"]) == 1
-        assert report["quarantined"][0]["reason"]
-        kept = status["upload"]["files"][0]
-        assert kept["sha256"] == hashlib.sha256(sent).hexdigest()
-        blob = live.config.data_dir / "uploads" / "tate" / "files" / f"{kept['sha256']}.json"
-        assert blob.read_bytes() == sent
-
-        acno = records[1]["acno"]
-        query = f'ASK {{ ?o crm:P1_is_identified_by/crm:P190_has_symbolic_content "{acno}" }}'
-        r = requests.get(live.sparql, params={"query": query}, timeout=30)
-        assert r.json()["boolean"] is True, acno
-
-        page = requests.get(f"{live.url}/sources/tate", headers={"Accept": "text/html"}, timeout=30)
-        assert 'action="/sources/tate/upload"' in page.text
-        assert 'name="token"' in page.text
-
-        # The form, as a browser sends it: the token in a field, then the upload's page.
-        r = requests.post(
-            upload,
-            files=files,
-            data={"token": TATE_TOKEN},
-            headers={"Accept": "text/html"},
-            allow_redirects=False,
-            timeout=30,
-        )
-        assert r.status_code == 303, r.text
-        again = _wait(live.url + r.headers["Location"])
-        assert again["report"]["counts"]["unchanged"] == 3
-        html = requests.get(live.url + r.headers["Location"], timeout=30).text
-        reason = again["report"]["quarantined"][0]["reason"]
-        assert reason.split("(")[0] in html
-
+        _refused_before_anything_is_kept(live, files)
+        _uploaded_with_the_bearer_token(live, files, sent, records)
+        _uploaded_by_the_form(live, files)  # the same file again: nothing new
         # Cmoa's own token opens cmoa's uploads.
         cmoa = {"Authorization": f"Bearer {CMOA_TOKEN}"}
         r = requests.post(f"{live.url}/sources/cmoa/upload", files=files, headers=cmoa, timeout=30)
