@@ -7,11 +7,13 @@ hold a hand-typed ``crm:P1_is_identifed_by`` that silently matches nothing.
 
 from __future__ import annotations
 
+import re
+
 from pyoxigraph import NamedNode
 
 from . import vocab
 
-__all__ = ["ALL_PREFIXES", "PREFIXES", "curie", "prologue", "ref"]
+__all__ = ["ALL_PREFIXES", "PREFIXES", "curie", "prologue", "ref", "with_prologue"]
 
 PREFIXES: dict[str, str] = {
     "crm": vocab.CRM_NS,
@@ -41,6 +43,22 @@ ALL_PREFIXES: dict[str, str] = {**PREFIXES, "owl": vocab.OWL_NS}
 def prologue(prefixes: dict[str, str] = PREFIXES) -> str:
     """``PREFIX`` lines for ``prefixes``."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+
+
+_NOISE = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+"""IRIs, strings and comments: where a prefix name is not a use of the prefix."""
+_USED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*):(?=[\w])")
+_DECLARED = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+
+
+def with_prologue(query: str, prefixes: dict[str, str] = ALL_PREFIXES) -> str:
+    """``query`` after ``PREFIX`` lines for each prefix of ``prefixes`` it uses and does not
+    declare. The shipped ``.rq`` files carry no namespace IRIs (``museion_core.vocab`` holds
+    them all); this makes each the complete query a user reads, copies and runs."""
+    declared = set(_DECLARED.findall(query))
+    used = set(_USED.findall(_NOISE.sub(" ", _DECLARED.sub(" ", query))))
+    wanted = {p: iri for p, iri in prefixes.items() if p in used and p not in declared}
+    return f"{prologue(wanted)}\n{query}" if wanted else query
 
 
 def curie(term: NamedNode) -> str:

@@ -1,8 +1,10 @@
 """The example queries shipped in ``sparql/queries/*.rq``.
 
 Each file starts with comment lines ``# title: ...`` and ``# description: ...`` (the description
-may run over several comment lines); the rest is the query. The query UI lists them, the demo
-runs some of them, and the tests run every one.
+may run over several comment lines); the rest is the query, without ``PREFIX`` lines: the
+namespaces live in ``museion_core.vocab`` alone, and ``museion_core.prefixes.with_prologue``
+declares the ones each query uses. ``ExampleQuery.query`` is that complete text, the one the
+query UI shows, the demo runs, the README promises and the tests run.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from museion_core.prefixes import with_prologue
 
 __all__ = ["ExampleQuery", "example_queries", "example_query"]
 
@@ -42,7 +46,8 @@ def _parse(name: str, text: str) -> ExampleQuery:
         body.append(line)
     if not title:
         raise ValueError(f"example query {name} has no '# title:' line")
-    return ExampleQuery(name, title, " ".join(description), "\n".join(body).strip() + "\n")
+    query = with_prologue("\n".join(body).strip() + "\n")
+    return ExampleQuery(name, title, " ".join(description), query)
 
 
 @cache

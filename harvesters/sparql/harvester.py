@@ -30,6 +30,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
+from museion_core.prefixes import ALL_PREFIXES, prologue, with_prologue
+
 from ..base import HarvesterOptions, SourceSpec, register
 from ..records import HarvestItem, RejectedRecord, SourceRecord
 from ..webjson import auth_headers
@@ -43,10 +45,19 @@ _IRI = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|^`\\]*$')
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
+LIST_PREFIXES = ("crm", "la", "dcterms", "foaf", "rdf", "rdfs", "xsd")
+"""The prefixes every list query declares, so a partner's ``list_where`` may use them."""
+
+
 def default_query(name: str) -> str:
-    """A shipped query (``list``, ``construct``, ``prefixes``) without its comment lines."""
+    """A shipped query without its comment lines: ``list`` (a group graph pattern),
+    ``construct`` (with the ``PREFIX`` lines it needs) or ``prefixes`` (those of
+    ``LIST_PREFIXES``). The files hold no namespace IRI; ``museion_core.prefixes`` writes them."""
+    if name == "prefixes":
+        return prologue({p: ALL_PREFIXES[p] for p in LIST_PREFIXES}).strip()
     text = resources.files(__package__).joinpath("queries", f"{name}.rq").read_text("utf-8")
-    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    return body if name == "list" else with_prologue(body)
 
 
 class SparqlOptions(HarvesterOptions):
@@ -175,9 +186,7 @@ class SparqlHarvester:
         origin = f"{self.spec.location} <{iri}>"
         if not _IRI.match(iri):
             return RejectedRecord(name, origin, f"the listed object {iri!r} is not an IRI")
-        template = self.options.construct_query or (
-            default_query("prefixes") + "\n" + default_query("construct")
-        )
+        template = self.options.construct_query or default_query("construct")
         query = template.replace("{object}", f"<{iri}>")
         payload = canonical_ntriples(list(self.client.construct(query)))
         if not payload:

@@ -274,8 +274,8 @@ def example_queries(text: str) -> dict[str, str]:
     folder = ROOT / "sparql" / "queries"
     for name in sorted(set(re.findall(r"\b(\d\d-[a-z0-9-]+)\.rq\b", text))):
         assert (folder / f"{name}.rq").is_file(), f"the README names {name}.rq, which is missing"
-    for file in sorted(folder.glob("*.rq")):
-        found[file.name] = file.read_text(encoding="utf-8")
+    for example in sparql.example_queries():  # as shown and run: with their PREFIX lines
+        found[f"{example.name}.rq"] = example.query
     return found
 
 

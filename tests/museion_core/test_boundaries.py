@@ -75,6 +75,39 @@ def hand_written_iris(path: str, tree: ast.Module) -> Iterator[Found]:
             yield Found(path, node.lineno, text.strip()[:80])
 
 
+TEXT = {
+    "sparql/queries": "*.rq",
+    "harvesters": "**/*.rq",
+    "sparql/templates": "**/*",
+    "museion/templates": "**/*",
+    "mappings/data": "*.toml",
+    "sparql/static": "**/*",
+    "sparql/data": "**/*",
+}
+"""What users read besides Python: SPARQL files (their loaders add the ``PREFIX`` lines),
+templates, mapping tables and the files served as they are."""
+VOCABULARY_DATA = {"sparql/data/linked-art-context.json", "sparql/static/yasgui/yasgui.min.js"}
+"""Published files copied whole: the Linked Art context (vocabulary data, with its licence) and
+YASGUI (a third-party asset)."""
+
+
+def text_files() -> Iterator[tuple[str, str]]:
+    for folder, pattern in TEXT.items():
+        for path in sorted((ROOT / folder).glob(pattern)):
+            relative = path.relative_to(ROOT).as_posix()
+            if path.is_file() and relative not in VOCABULARY_DATA:
+                try:
+                    yield relative, path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:  # an image
+                    continue
+
+
+def namespace_iris(path: str, text: str) -> Iterator[Found]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(ns in line for ns in NAMESPACES):
+            yield Found(path, number, line.strip()[:80])
+
+
 def imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
     """Every absolute module a file imports (``from a.b import c`` gives ``a.b``)."""
     for node in ast.walk(tree):
@@ -93,6 +126,13 @@ def test_no_hand_written_crm_or_linked_art_iri_outside_the_vocabulary() -> None:
         for hit in hand_written_iris(path, tree)
     ]
     assert not found, "IRIs or CURIEs written by hand; use museion_core.vocab:\n" + "\n".join(found)
+
+
+def test_no_namespace_iri_in_queries_templates_or_data() -> None:
+    """Issue 15: ``grep`` finds no CRM, Linked Art, CRMdig or Museion namespace IRI outside the
+    vocabulary module (and test data, and the two published files copied whole)."""
+    found = [str(hit) for path, text in text_files() for hit in namespace_iris(path, text)]
+    assert not found, "namespace IRIs outside museion_core.vocab:\n" + "\n".join(found)
 
 
 def test_packages_meet_at_their_init() -> None:
@@ -129,3 +169,9 @@ def test_the_scan_sees_what_it_should() -> None:
     sample = ast.parse('X = "crm:P2_has_type"\nY = "' + CRM_NS + 'E21_Person"\n')
     assert len(list(hand_written_iris("sample.py", sample))) == 2
     assert not list(hand_written_iris("sample.py", ast.parse('"""See crm:P2_has_type."""')))
+    scanned = {path for path, _ in text_files()}
+    assert {"sparql/templates/object.html", "mappings/data/tate.toml"} <= scanned
+    assert {"sparql/queries/01-objects-per-partner.rq", "sparql/static/ui.js"} <= scanned
+    assert "harvesters/sparql/queries/construct.rq" in scanned
+    assert not scanned & VOCABULARY_DATA
+    assert len(list(namespace_iris("x.rq", f"PREFIX crm: <{CRM_NS}>\nPREFIX la: <{LA_NS}>"))) == 2

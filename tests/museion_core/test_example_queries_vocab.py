@@ -1,22 +1,27 @@
 """The SPARQL files users read and run (the endpoint's examples, the SPARQL harvester's queries)
-keep their ``PREFIX`` lines, so they cannot be written from ``museion_core.vocab`` in code;
-instead every prefixed name in them must be a term of the closed vocabulary, which
-``test_vocab`` checks against CIDOC-CRM and Linked Art."""
+are SPARQL text, not code written from ``museion_core.vocab``; their loaders add the ``PREFIX``
+lines (``museion_core.prefixes.with_prologue``). So every prefixed name in the loaded queries
+must be a term of the closed vocabulary, which ``test_vocab`` checks against CIDOC-CRM and
+Linked Art, and every prefix it uses must be declared."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode
 
+import sparql
+from harvesters.sparql import default_query
 from museion_core import vocab
-from museion_core.prefixes import ALL_PREFIXES
+from museion_core.prefixes import ALL_PREFIXES, with_prologue
 
-ROOT = Path(__file__).resolve().parents[2]
-QUERY_DIRS = [ROOT / "sparql" / "queries", ROOT / "harvesters" / "sparql" / "queries"]
-QUERIES = sorted(p for d in QUERY_DIRS for p in d.glob("*.rq"))
+QUERIES = {
+    **{f"sparql/{q.name}": q.query for q in sparql.example_queries()},
+    "harvesters/construct": default_query("construct"),
+    "harvesters/list": default_query("prefixes") + "\n" + default_query("list"),
+}
+"""Every shipped query as its loader gives it: the complete text a user or a partner sees."""
 
 _PREFIX = re.compile(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
 _NOISE = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
@@ -32,17 +37,12 @@ def closed_vocabulary() -> set[str]:
     return terms
 
 
-def prefixes_of(path: Path) -> dict[str, str]:
-    """The file's own ``PREFIX`` lines; the harvester's queries share ``prefixes.rq``."""
-    shared = path.parent / "prefixes.rq"
-    text = (shared.read_text(encoding="utf-8") if shared.exists() else "") + path.read_text(
-        encoding="utf-8"
-    )
+def prefixes_of(text: str) -> dict[str, str]:
     return dict(_PREFIX.findall(text))
 
 
-def prefixed_names(path: Path) -> list[str]:
-    body = _PREFIX.sub(" ", path.read_text(encoding="utf-8"))
+def prefixed_names(text: str) -> list[str]:
+    body = _PREFIX.sub(" ", text)
     return [f"{p}:{local}" for p, local in _PNAME.findall(_NOISE.sub(" ", body))]
 
 
@@ -50,23 +50,38 @@ def test_there_are_example_queries() -> None:
     assert len(QUERIES) >= 8, QUERIES
 
 
-@pytest.mark.parametrize("path", QUERIES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
-def test_every_prefixed_name_is_a_closed_vocabulary_term(path: Path) -> None:
-    prefixes = prefixes_of(path)
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_prefixed_name_is_a_closed_vocabulary_term(name: str) -> None:
+    text = QUERIES[name]
+    prefixes = prefixes_of(text)
     for prefix, namespace in prefixes.items():
         assert ALL_PREFIXES.get(prefix) == namespace, f"PREFIX {prefix}: <{namespace}>"
     terms = closed_vocabulary()
     unknown = []
-    for name in prefixed_names(path):
-        prefix, local = name.split(":", 1)
+    for used in prefixed_names(text):
+        prefix, local = used.split(":", 1)
         if prefix not in prefixes:
-            unknown.append(f"{name} (undeclared prefix)")
+            unknown.append(f"{used} (undeclared prefix)")
         elif prefixes[prefix] + local not in terms:
-            unknown.append(name)
-    assert not unknown, f"{path.name} uses terms outside museion_core.vocab: {unknown}"
+            unknown.append(used)
+    assert not unknown, f"{name} uses terms outside museion_core.vocab: {unknown}"
 
 
 def test_the_scan_finds_prefixed_names() -> None:
     """The check above would pass vacuously if no name were found."""
-    names = {n for path in QUERIES for n in prefixed_names(path)}
+    names = {n for text in QUERIES.values() for n in prefixed_names(text)}
     assert {"crm:E22_Human-Made_Object", "rdfs:label"} <= names
+
+
+def test_the_prologue_declares_what_a_query_uses() -> None:
+    """Each prefix the query uses, once, and none it only mentions in an IRI, a string or a
+    comment, nor one it declares itself."""
+    query = (
+        "PREFIX rdfs: <http://example.org/mine#>\n"
+        'SELECT * WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label "la:x" ; '
+        "<http://example.org/xsd:y> ?v . ?v crm:P2_has_type ?t } # skos:note\n"
+    )
+    text = with_prologue(query)
+    assert prefixes_of(text) == {"crm": vocab.CRM_NS, "rdfs": "http://example.org/mine#"}
+    assert text.endswith(query)
+    assert with_prologue("ASK {}") == "ASK {}"

@@ -23,13 +23,13 @@ from museion.cli import run_harvest
 from museion.config import load_config
 from museion.demo import demo_config
 from museion_core.errors import ConfigError, StoreError
-from sparql import PREFIXES
+from sparql import PREFIXES, ExampleQuery, example_queries
 from store import RemoteReader, RemoteStore
 from store.remote import POINTER_GRAPH, VERSION_PREFIX, _pointer
 from tests.helpers.endpoint import live_endpoint
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve, virtuoso
 
-QUERIES = sorted((Path(__file__).parents[2] / "sparql" / "queries").glob("*.rq"))
+QUERIES = example_queries()
 Rows = list[tuple[tuple[str, str], ...]]
 
 
@@ -101,11 +101,11 @@ def _aggregated(text: str, function: str) -> set[str]:
     return set(re.findall(function + r"\s*\(.*?\)\s+AS\s+\?(\w+)", text, re.I | re.S))
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_demo_questions_answer_the_same_on_the_server(
-    query: Path, embedded: Path, remote: Path, served: str, server: SparqlServer
+    query: ExampleQuery, embedded: Path, remote: Path, served: str, server: SparqlServer
 ) -> None:
-    text = query.read_text(encoding="utf-8")
+    text = query.query
     unordered, sampled = _aggregated(text, "GROUP_CONCAT"), _aggregated(text, "SAMPLE")
     local = Workspace(load_config(embedded).data_dir).open_published()
     try:
@@ -121,7 +121,7 @@ def test_demo_questions_answer_the_same_on_the_server(
     assert answer.status_code == 200, answer.text
     got = rows(parse_query_results(answer.content, QueryResultsFormat.JSON), unordered, sampled)
     assert expected, f"{query.name} has no answer on the embedded store"
-    if server.graph_store == "/sparql-graph-crud" and query.stem == "04-works-by-period":
+    if server.graph_store == "/sparql-graph-crud" and query.name == "04-works-by-period":
         # A known Virtuoso 7.2 fault, kept in view: it compares BCE xsd:dateTime values as if
         # they were later than 1900, so objects of 202 BC pass the filter and head the list.
         assert any(dict(row)["year"].startswith('"-') for row in got)
