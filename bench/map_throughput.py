@@ -244,11 +244,17 @@ def throughput(rounds: int) -> None:
         n,
         rounds,
     )
-    floor_rate, museion_rate, compiled_rate = found["floor"], found["museion"], found["compiled"]
-    stage_rate, stage_compiled_rate = found["stage"], found["stage_compiled"]
-    cromulent_rate = rates({"cromulent": cromulent}, n, max(1, rounds // 3))["cromulent"]
+    found |= rates({"cromulent": cromulent}, n, max(1, rounds // 3))
     quads = sum(len(mappings[s].map(r, contexts[s]).quads) for s, r in records)
     print(f"records: {n} (Tate artworks and artists, CMOA objects), {quads} quads mapped")
+    print_rates(found)
+
+
+def print_rates(found: dict[str, float]) -> None:
+    """The table of records/s by path, then each ratio next to its aim."""
+    floor_rate, museion_rate, compiled_rate = found["floor"], found["museion"], found["compiled"]
+    stage_rate, stage_compiled_rate = found["stage"], found["stage_compiled"]
+    cromulent_rate = found["cromulent"]
     print(f"{'path':<34}{'records/s':>12}")
     print(f"{'json.loads only (floor)':<34}{floor_rate:>12,.0f}")
     print(f"{'Museion mapping (→ quads)':<34}{museion_rate:>12,.0f}")
