@@ -183,7 +183,9 @@ def cards(worker: Worker, iris: list[str], lang: str) -> list[Work]:
     BIND("image" AS ?what)""",
         f"""?work {CRM.P108i_was_produced_by}/{CRM.P4_has_time_span}/{CRM.P1_is_identified_by}
       /{CRM.P190_has_symbolic_content} ?v BIND("date" AS ?what)""",
-        f"?work a ?v FILTER(?v = {iri_ref(CRM.E22_Human_Made_Object.value)}) "
+        # Not ``?work a ?v FILTER(?v = …)``: Virtuoso 7.2's compiler fails on that filter in
+        # a branch of a UNION ("sparp_gp_deprecate(): equiv replaces filter").
+        f"?work a {CRM.E22_Human_Made_Object} BIND({CRM.E22_Human_Made_Object} AS ?v) "
         'BIND("object" AS ?what)',
     ]
     query = f"SELECT ?work ?what ?v WHERE {{\n  {union_over('work', iris, branches)}\n}}"

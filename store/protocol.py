@@ -8,7 +8,9 @@ it names the environment variables that hold them, read when a connection is mad
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, cast
 
@@ -29,6 +31,10 @@ from museion_core.settings import StrictModel
 from .oxigraph import QueryResult
 
 __all__ = ["RemoteEndpoint", "SparqlClient"]
+
+_log = logging.getLogger("museion.store")
+"""At DEBUG, each query's time to the server's first answer byte: finds the page lookup a
+given server plans badly (``logging.getLogger("museion.store").setLevel("DEBUG")``)."""
 
 _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -161,6 +167,7 @@ class SparqlClient:
         form: list[tuple[str, str]] = [("query", sparql)]
         form += [("default-graph-uri", g) for g in default_graphs]
         form += [("named-graph-uri", g) for g in named_graphs]
+        started = time.monotonic()
         response = self._send(
             "POST",
             self.endpoint.query_endpoint,
@@ -171,6 +178,9 @@ class SparqlClient:
             data=form,
             headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"},
         )
+        if _log.isEnabledFor(logging.DEBUG):
+            body_text = " ".join(ln for ln in sparql.splitlines() if not ln.startswith("PREFIX"))
+            _log.debug("%.3f s: %s", time.monotonic() - started, " ".join(body_text.split())[:500])
         response.raw.decode_content = True
         body = cast(IO[bytes], response.raw)
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()

@@ -23,6 +23,7 @@ from museion.cli import run_harvest
 from museion.config import load_config
 from museion.demo import demo_config
 from museion_core.errors import ConfigError, StoreError
+from museion_core.vocab import CRM, LA
 from sparql import PREFIXES, ExampleQuery, example_queries
 from store import RemoteReader, RemoteStore
 from store.remote import POINTER_GRAPH, VERSION_PREFIX, _pointer
@@ -136,26 +137,42 @@ def served(remote: Path) -> Iterator[str]:
         yield live.sparql
 
 
-@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)
 def test_pages_and_void_read_the_remote_version(
-    remote: Path, served: str, server: SparqlServer
+    remote: Path, served: str, server: SparqlServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert server.query == "/query"  # Virtuoso's entity pages: see the README
+    """The object, aggregate person and partner pages and VoID, through ``museion serve``
+    (on Virtuoso, the object page once joined a whole-store scan and its cards query hit a
+    compiler fault: see ``sparql/objectpage.py``, ``sparql/readers.py``)."""
     config = load_config(remote)
     reader = RemoteReader(config.remote)  # type: ignore[arg-type]
+    caplog.set_level("DEBUG", logger="museion.store")
     reader.refresh()
+    assert re.search(r"^\d+\.\d{3} s: SELECT \?p \?v WHERE", caplog.messages[-1])  # timed
     [row] = reader.select(
-        "SELECT ?o WHERE { ?o a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } "
-        "ORDER BY ?o LIMIT 1"
+        f"SELECT ?o WHERE {{ ?o a {CRM.E22_Human_Made_Object} }} ORDER BY ?o LIMIT 1"
     )
     obj = row["o"]
-    page = requests.get(
-        served.removesuffix("/sparql") + "/" + obj.removeprefix(config.base_iri),
-        headers={"Accept": "text/html"},
-        timeout=60,
+    [row] = reader.select(
+        f"SELECT ?p WHERE {{ ?p a {CRM.E21_Person} ; {LA.equivalent} ?member "
+        f'FILTER (STRSTARTS(STR(?p), "{config.base_iri}person/")) }} ORDER BY ?p LIMIT 1'
     )
-    assert page.status_code == 200, page.text
-    assert "Tate" in page.text or "Carnegie" in page.text  # the keeper, read over the protocol
+    person = row["p"]
+    site = served.removesuffix("/sparql")
+
+    def page(path: str) -> str:
+        answer = requests.get(site + path, headers={"Accept": "text/html"}, timeout=120)
+        assert answer.status_code == 200, f"{path}: {answer.text}"
+        return answer.text
+
+    # The keeper, read over the protocol
+    assert re.search("Tate|Carnegie", page("/" + obj.removeprefix(config.base_iri)))
+    assert 'class="partner-group"' in page("/" + person.removeprefix(config.base_iri))
+    partner = page("/partner/tate")
+    assert re.search(r"<h1[^>]*>Tate<", partner)
+    assert re.search(r"id=\"work-count\">[1-9]", partner)
+    void = requests.get(site + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=120)
+    assert void.status_code == 200, void.text
+    assert "void:Dataset" in void.text or "rdfs.org/ns/void#Dataset" in void.text
     assert reader.graphs_with_subject(NamedNode(obj))  # its record graph, on the server
     reader.close()
 
