@@ -224,3 +224,7 @@ class SearchEngine(Protocol):
     def search(self, target: Path, request: SearchRequest) -> SearchResult:
         """Answer ``request`` from the index at ``target``."""
         ...
+
+    def close(self) -> None:
+        """Let go of what searching opened (connections, caches)."""
+        ...

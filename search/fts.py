@@ -94,6 +94,15 @@ class FtsEngine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._indexes: dict[Path, _Index] = {}  # shared by the threads: the bitmaps are large
+        self._open: set[sqlite3.Connection] = set()  # every thread's, so close() reaches them
+
+    def close(self) -> None:
+        """Close the connections every thread opened (a server's threads outlive no engine)."""
+        with self._lock:
+            for db in self._open:
+                db.close()
+            self._open.clear()
+            self._indexes.clear()
 
     # -- building -------------------------------------------------------------------------
     def build(self, store: Store, target: Path, base_iri: str = "") -> int:
@@ -134,11 +143,15 @@ class FtsEngine:
         """One read-only connection per thread and index file (a new snapshot, a new file)."""
         cache: dict[Path, sqlite3.Connection] = getattr(self._local, "cache", None) or {}
         self._local.cache = cache
-        if target not in cache:
-            for old in cache.values():
-                old.close()
+        if target not in cache or cache[target] not in self._open:
+            with self._lock:
+                for old in cache.values():
+                    old.close()
+                    self._open.discard(old)
             cache.clear()
             cache[target] = _open(target)
+            with self._lock:
+                self._open.add(cache[target])
         db = cache[target]
         with self._lock:
             if target not in self._indexes:

@@ -62,3 +62,12 @@ class Searcher:
 
     def search(self, request: SearchRequest) -> SearchResult:
         return self.engine.search(index_path(self.current()), request)
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

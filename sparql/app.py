@@ -306,6 +306,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
             yield
         finally:
             await pool.close()
+            endpoint.searcher.close()
 
     routes = [
         Route(

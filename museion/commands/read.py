@@ -108,7 +108,8 @@ def search_command(  # noqa: PLR0917
     request = search.parse_facets(
         list(facets), partner=partner, text=text, limit=limit, offset=offset
     )
-    result = search.Searcher(Workspace(config.data_dir).published_dir).search(request)
+    with search.Searcher(Workspace(config.data_dir).published_dir) as searcher:
+        result = searcher.search(request)
     print_search(result, fmt)
 
 

@@ -58,11 +58,14 @@ def _answers(folder: Path, budget: int, monkeypatch: pytest.MonkeyPatch) -> list
     target = folder / f"{budget}.search.sqlite"
     FtsEngine().write(_docs(), target)
     engine = FtsEngine()
-    return [
-        engine.search(target, parse_facets(facets, text=text, limit=30, offset=offset))
-        for text, facets in QUESTIONS
-        for offset in (0, 40)
-    ]
+    try:
+        return [
+            engine.search(target, parse_facets(facets, text=text, limit=30, offset=offset))
+            for text, facets in QUESTIONS
+            for offset in (0, 40)
+        ]
+    finally:
+        engine.close()
 
 
 def test_counts_do_not_depend_on_the_bitmap_budget(
@@ -105,3 +108,4 @@ def test_counts_and_order_agree_with_counting_by_hand(tmp_path: Path) -> None:
         d.iri for d in sorted(few, key=lambda d: (d.title.casefold(), d.iri))
     ]
     assert result.facets["partner"] == dict(Counter(d.partner for d in few))
+    engine.close()

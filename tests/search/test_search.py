@@ -44,8 +44,8 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
 
 
 def ask(config: Config, text: str = "", *facets: str, limit: int = 20) -> SearchResult:
-    searcher = Searcher(Workspace(config.data_dir).published_dir)
-    return searcher.search(parse_facets(list(facets), text=text, limit=limit))
+    with Searcher(Workspace(config.data_dir).published_dir) as searcher:
+        return searcher.search(parse_facets(list(facets), text=text, limit=limit))
 
 
 def titles(result: SearchResult) -> set[str]:
@@ -178,6 +178,7 @@ def test_index_switches_with_the_snapshot(config: Config) -> None:
     assert searcher.search(parse_facets([], text="مصباح")).total == 1
     leftovers = [p for p in workspace.published_dir.iterdir() if p.name.endswith(".tmp")]
     assert not leftovers
+    searcher.close()
 
 
 def museion(config: Config, *args: str) -> subprocess.CompletedProcess[str]:
