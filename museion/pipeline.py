@@ -436,29 +436,39 @@ class Pipeline:
         source = self.config.source(name)
         with self.writer() as writer, Mapper(self.jobs) as mapper:
             run = self._new_run(source)
-            run.set_info(remap=True)
-            records = (
-                SourceRecord(
-                    source=source.name,
-                    local_id=r.local_id,
-                    payload=payload,
-                    media_type=r.media_type,
-                    datestamp=r.datestamp,
-                    origin=r.origin or "",
-                )
-                for r, payload in writer.index.payloads(source.name)
+            try:
+                return self._remap(writer, mapper, source, run)
+            except BaseException:
+                run.close()  # a failed remap (a map worker died) leaves the run unfinished
+                raise
+
+    def _remap(
+        self, writer: Writer, mapper: Mapper, source: SourceConfig, run: Run
+    ) -> HarvestSummary:
+        """Stage the stored payloads of ``source`` into ``run`` and publish it."""
+        run.set_info(remap=True)
+        records = (
+            SourceRecord(
+                source=source.name,
+                local_id=r.local_id,
+                payload=payload,
+                media_type=r.media_type,
+                datestamp=r.datestamp,
+                origin=r.origin or "",
             )
-            summary = stage(
-                self.settings,
-                publishing(source),
-                writer.index,
-                run,
-                records,
-                mapper=mapper,
-                force=True,
-                progress=self.progress,
-            )
-            return self._judge_and_publish(writer, source, run, summary)
+            for r, payload in writer.index.payloads(source.name)
+        )
+        summary = stage(
+            self.settings,
+            publishing(source),
+            writer.index,
+            run,
+            records,
+            mapper=mapper,
+            force=True,
+            progress=self.progress,
+        )
+        return self._judge_and_publish(writer, source, run, summary)
 
     @contextmanager
     def check(self, name: str) -> Iterator[tuple[HarvestSummary, Run]]:

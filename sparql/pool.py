@@ -25,7 +25,7 @@ from multiprocessing.process import BaseProcess
 from museion_core.errors import QueryError
 
 from .executor import READY, serve_forever
-from .jobs import Job, Reply
+from .jobs import Job, Reply, UpdateJob
 from .settings import EndpointSettings
 
 __all__ = ["QueryPool", "QueryTimeout"]
@@ -34,6 +34,17 @@ log = logging.getLogger("museion.endpoint")
 
 _CONTEXT = multiprocessing.get_context("spawn")
 """Spawned, not forked: the HTTP worker runs threads and an event loop, which fork breaks."""
+
+
+def _died(_: BaseException) -> QueryError:
+    return QueryError(
+        "the query process stopped unexpectedly (out of memory?); the query was not answered",
+        http_status=500,
+    )
+
+
+class _UndeliveredError(Exception):
+    """The process was gone by the time the job was sent, or died with it unanswered."""
 
 
 class QueryTimeout(QueryError):  # noqa: N818 - reads as what happened
@@ -130,7 +141,20 @@ class QueryPool:
         if not proc.process.is_alive():
             proc = await self._fresh(loop, proc)
         try:
-            reply, healthy = await self._roundtrip(loop, proc, job, timeout)
+            try:
+                reply, healthy = await self._roundtrip(loop, proc, job, timeout)
+            except _UndeliveredError as exc:
+                # The process was dead though is_alive() still said otherwise (the forkserver
+                # reaps its children and tells the pool late), or it died with the job. A read
+                # is asked once more of a fresh process rather than answered 500 (a query that
+                # kills its process kills one more, then gets the 500); an update is not.
+                if isinstance(job, UpdateJob):
+                    raise _died(exc) from exc
+                proc = await self._fresh(loop, proc)
+                try:
+                    reply, healthy = await self._roundtrip(loop, proc, job, timeout)
+                except _UndeliveredError as again:
+                    raise _died(again) from again
         except BaseException:
             # Cancelled (the client went away) or broken: the process may still be busy.
             self._replace(proc, loop)
@@ -157,7 +181,10 @@ class QueryPool:
                 readable.set_result(None)
 
         try:
-            proc.conn.send(job)
+            try:
+                proc.conn.send(job)
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                raise _UndeliveredError from exc
             loop.add_reader(fd, ready)
             try:
                 await asyncio.wait_for(readable, timeout)
@@ -181,14 +208,7 @@ class QueryPool:
             reply: Reply = proc.conn.recv()
         except (EOFError, OSError) as exc:
             log.error("a query process died: %s", exc)
-            return (
-                QueryError(
-                    "the query process stopped unexpectedly (out of memory?); "
-                    "the query was not answered",
-                    http_status=500,
-                ),
-                False,
-            )
+            raise _UndeliveredError from exc
         proc.jobs += 1
         log.debug("job answered in %.3f s", time.monotonic() - started)
         return reply, True
