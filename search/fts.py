@@ -253,7 +253,10 @@ def _open(target: Path) -> sqlite3.Connection:
     db = sqlite3.connect(
         f"{target.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
     )
-    version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    try:
+        version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:  # not an index at all (no meta table, not SQLite)
+        version = None
     if version is None or version[0] != str(SCHEMA_VERSION):
         db.close()
         raise StoreError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -73,12 +74,12 @@ def test_match_expression() -> None:
     many = match_expression(" ".join(f"w{n}" for n in range(100)))
     assert many is not None
     assert many.count(" AND ") == 15  # bounded
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad)")
-    for hostile in ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*"):
-        expression = match_expression(hostile)  # the query's syntax is never FTS5 syntax
-        if expression is not None:
-            db.execute("SELECT * FROM fts WHERE fts MATCH ?", [expression]).fetchall()
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad)")
+        for hostile in ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*"):
+            expression = match_expression(hostile)  # the query's syntax is never FTS5 syntax
+            if expression is not None:
+                db.execute("SELECT * FROM fts WHERE fts MATCH ?", [expression]).fetchall()
 
 
 def test_parse_facets() -> None:
