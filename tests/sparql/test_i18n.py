@@ -16,6 +16,7 @@ PAGES = [
     "base.html",
     "_site_header.html",
     "_works.html",
+    "_data_links.html",
     "object.html",
     "agent.html",
     "partner.html",
