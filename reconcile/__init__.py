@@ -10,12 +10,13 @@ re-runs, merges and splits (``registry``), linked to its members with ``la:equiv
 
 The ``/reconcile`` service (``sparql.reconciliation``) looks typed names up with the same
 rules: ``fold``, ``name_key`` and ``name_similarity`` (names parsed and compared as the
-matcher does), ``years_agree`` and ``year_of`` for life dates. The dependency runs from
-sparql to reconcile only; reconcile imports neither sparql nor museion.
+matcher does) and ``years_agree`` for life dates, whose years both read with
+``museion_core.instants``. The dependency runs from sparql to reconcile only; reconcile
+imports neither sparql nor museion.
 """
 
 from .engine import Candidate, Matching, ReconcileReport, Settings, match, reconcile
-from .entities import Entity, read_entities, year_of
+from .entities import Entity, read_entities
 from .names import PersonName, fold, parse_person_name
 from .overrides import Overrides, default_overrides_path, load_overrides
 from .review import review_json, review_toml
@@ -43,6 +44,5 @@ __all__ = [
     "review_json",
     "review_toml",
     "score_pair",
-    "year_of",
     "years_agree",
 ]

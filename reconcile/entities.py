@@ -19,10 +19,11 @@ from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import QuerySolutions
 
 from mappings import normalise_authority
+from museion_core.instants import instant_year
 from museion_core.vocab import AAT, CRM, LA, RDFS
 from store import Store
 
-__all__ = ["Entity", "EntityKind", "read_entities", "source_of", "year_of"]
+__all__ = ["Entity", "EntityKind", "read_entities", "source_of"]
 
 EntityKind = Literal["person", "group", "place"]
 KINDS: tuple[EntityKind, ...] = ("person", "group", "place")
@@ -74,17 +75,6 @@ def source_of(base: str, iri: str, sources: Iterable[str]) -> tuple[str, EntityK
     if source in sources and kind in KINDS:
         return source, _KIND_NAMES[kind]
     return None
-
-
-def year_of(value: str | None) -> int | None:
-    """The year of an ``xsd:dateTime`` (``-0044-03-15T00:00:00`` → -44), None when it has none.
-    Both the matcher and the ``/reconcile`` service read life dates with it."""
-    if not value:
-        return None
-    text = value.lstrip()
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-")[:4]
-    return sign * int(digits) if digits.isdigit() else None
 
 
 def read_entities(store: Store, base: str, sources: Iterable[str]) -> dict[str, Entity]:
@@ -175,7 +165,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
             f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
         )
         for entity, row in _by_entity(rows, entities):
-            begin, end = year_of(row["begin"]), year_of(row["end"])
+            begin, end = instant_year(row["begin"]), instant_year(row["end"])
             if begin is not None or end is not None:
                 setattr(entity, which, (begin, end))
             places = entity.birth_places if which == "birth" else entity.death_places
@@ -188,7 +178,7 @@ def _read_life(store: Store, entities: dict[str, Entity]) -> None:
         f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
     )
     for entity, row in _by_entity(rows, entities):
-        first, last = year_of(row["first"]), year_of(row["last"])
+        first, last = instant_year(row["first"]), instant_year(row["last"])
         if first is not None and last is not None:
             entity.floruit = (first, last)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, QuerySolutions
 
+from museion_core.instants import instant_year
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
 from store import Store
 
@@ -77,19 +78,6 @@ def _text(term: object) -> str:
 
 def _lang(term: object) -> str | None:
     return term.language if isinstance(term, Literal) else None
-
-
-def _year(term: object) -> int | None:
-    text = _text(term)
-    if not text:
-        return None
-    negative = text.startswith("-")
-    digits = text.lstrip("-").split("-", 1)[0]
-    try:
-        year = int(digits)
-    except ValueError:
-        return None
-    return -year if negative else year
 
 
 def _best_label(labels: list[tuple[str, str | None]]) -> str:
@@ -238,7 +226,7 @@ def _dates_places_images(store: Store, docs: dict[str, ObjectDoc]) -> None:
         f"?text }} }}",
     ):
         doc = docs[_text(row["o"])]
-        begin, end = _year(row["begin"]), _year(row["end"])
+        begin, end = instant_year(_text(row["begin"])), instant_year(_text(row["end"]))
         if begin is not None and (doc.begin is None or begin < doc.begin):
             doc.begin = begin
         if end is not None and (doc.end is None or end > doc.end):

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from museion_core.errors import QueryError
+from museion_core.instants import instant_year
 from museion_core.vocab import CRM_NS
-from reconcile import fold, name_key, name_similarity, year_of, years_agree
+from reconcile import fold, name_key, name_similarity, years_agree
 from store import StoreReader
 
 from .reconciliation_index import AGGREGATES, GROUP, PERSON, PLACE, TYPE, TYPES, Entry, Index
@@ -333,7 +334,7 @@ def _agrees(condition: Condition, entry: Entry) -> bool | None:
     texts = condition.values
     if condition.pid in ("birth_year", "death_year"):
         have = entry.birth if condition.pid == "birth_year" else entry.death
-        years = [y for y in (year_of(t) for t in texts) if y is not None]
+        years = [y for y in (instant_year(t) for t in texts) if y is not None]
         if not (have and years):
             return None
         hits = [any(years_agree(y, h) for h in have) for y in years]

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from museion_core.instants import instant_year
 from museion_core.vocab import CRM, DCTERMS, LA, MUSEION, RDFS, VOID
-from reconcile import NameKey, name_key, year_of
+from reconcile import NameKey, name_key
 from store import StoreReader
 
 __all__ = ["AGGREGATES", "GROUP", "PERSON", "PLACE", "TYPE", "TYPES", "Entry", "Index"]
@@ -54,11 +55,11 @@ class Entry:
 
     @property
     def birth(self) -> set[int]:
-        return {y for y in (year_of(b) for b, _ in self.born) if y is not None}
+        return {y for y in (instant_year(b) for b, _ in self.born) if y is not None}
 
     @property
     def death(self) -> set[int]:
-        return {y for y in (year_of(b) for b, _ in self.died) if y is not None}
+        return {y for y in (instant_year(b) for b, _ in self.died) if y is not None}
 
     def description(self) -> str:
         parts = []

@@ -232,6 +232,6 @@ def test_the_service_scores_a_typed_name_by_the_matchers_rules(
     [("1881-10-25T00:00:00Z", 1881), ("-0044-03-15T00:00:00", -44), ("c. 1900", None), ("", None)],
 )
 def test_one_year_reader_for_the_matcher_and_the_service(value: str, year: int | None) -> None:
-    from reconcile import year_of
+    from museion_core.instants import instant_year
 
-    assert year_of(value) == year
+    assert instant_year(value) == year
