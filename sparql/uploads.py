@@ -42,6 +42,7 @@ from museion_core.errors import MuseionError, QueryError
 from .checklists.auth import ForbiddenError, check_origin
 from .security import BodyTooLarge
 from .settings import EndpointSettings
+from .web import text_error
 
 __all__ = ["UploadStore", "UploadViews", "new_upload_id", "upload_form"]
 
@@ -195,7 +196,7 @@ class UploadViews:
         name = request.path_params["name"]
         source = self.settings.upload_sources.get(name)
         if source is None:
-            return _error(404, f"source {name!r} takes no uploads (it has no partner token)")
+            return text_error(404, f"source {name!r} takes no uploads (it has no partner token)")
         try:
             check_origin(request)
             bearer = _bearer(request)
@@ -211,11 +212,11 @@ class UploadViews:
                 files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 files = [f for f in files if f.filename]
                 if not files:
-                    return _error(400, "send the files as multipart/form-data fields 'files'")
+                    return text_error(400, "send the files as multipart/form-data fields 'files'")
                 for file in files:
                     suffix = Path(safe_name(file.filename or "")).suffix.lower()
                     if suffix not in source.suffixes:
-                        return _error(
+                        return text_error(
                             415,
                             f"{file.filename}: source {name!r} reads "
                             f"{', '.join(source.suffixes)} files",
@@ -227,7 +228,7 @@ class UploadViews:
                 await form.close()
         except QueryError as exc:
             headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
-            return _error(exc.http_status, exc.one_line(), headers)
+            return text_error(exc.http_status, exc.one_line(), headers)
         self._start(name, upload_id)
         url = f"/sources/{name}/uploads/{upload_id}"
         if bearer is None and "text/html" in request.headers.get("accept", ""):
@@ -260,7 +261,7 @@ class UploadViews:
         except MuseionError:
             status = None
         if status is None:
-            return _error(404, f"there is no upload {upload_id} of source {name!r}")
+            return text_error(404, f"there is no upload {upload_id} of source {name!r}")
         done = status.get("status") in FINISHED
         report = folder / "report.json"
         if "application/json" in request.headers.get("accept", "") or (
@@ -315,12 +316,3 @@ def _limited(request: Request, limit: int) -> Request:
         return message
 
     return Request(request.scope, receive)
-
-
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        message.rstrip() + "\n",
-        status_code=status,
-        media_type="text/plain; charset=utf-8",
-        headers=headers,
-    )
