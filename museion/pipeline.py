@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ class Pipeline:
             )
         summaries = []
         failures: list[HarvestError] = []
-        with self.writer() as writer, Mapper(self.jobs) as mapper:
+        with self.writer() as writer, Mapper(self.jobs) as mapper, ExitStack() as opened:
             done: list[tuple[SourceConfig, Run]] = []
             for source, staged in self._stage_sources(writer, sources, records, mapper):
                 if isinstance(staged, HarvestError):
@@ -143,6 +143,7 @@ class Pipeline:
                     continue
                 summary, directory, checkpoint = staged
                 run = Run.open(directory)
+                opened.callback(run.close)  # closed even when an interrupt stops the harvest
                 summary = self._judge(writer, source, run, summary)
                 if summary.status == RunStatus.APPLIED and not records:
                     self.workspace.save_source_state(source.name, checkpoint=checkpoint)
