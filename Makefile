@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parallel_map.py
 	$(BIN)/python bench/lido_throughput.py
 	$(BIN)/python bench/incremental.py
+	$(BIN)/python bench/scale.py
 
 bench-endpoint: $(STAMP)
 	$(BIN)/python bench/endpoint.py

@@ -28,13 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchkit import write_config, write_feed
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat
 
 from museion import Workspace, load_config
 
@@ -112,30 +111,27 @@ def disk_used(path: Path) -> int:
     return total
 
 
-def record_quads(store: Store) -> Iterator[Quad]:
-    for quad in store.quads_for_pattern(None, None, None, None):
-        if isinstance(quad.graph_name, NamedNode) and "/record/" in quad.graph_name.value:
-            yield quad
-
-
 def dump_records(config: Path, records: Path, copies: Path | None) -> int:
     """Write the published snapshot's record graphs as N-Quads, and (if ``copies``) their
-    triples as N-Triples (the default-graph copies); return how many quads."""
+    triples as N-Triples (the default-graph copies); return how many quads.
+
+    Each graph is dumped by Oxigraph as N-Triples (its writer, not one Python object per
+    quad) and given its graph name: a line of N-Triples ends in `` .\n`` and nowhere else,
+    since a literal's line breaks are escaped."""
     published = Workspace(load_config(config).data_dir).open_published()
     store = published.oxigraph
     count = 0
-
-    def counted() -> Iterator[Quad]:
-        nonlocal count
-        for quad in record_quads(store):
-            count += 1
-            yield quad
-
-    with records.open("wb") as out:
-        serialize(counted(), out, format=RdfFormat.N_QUADS)
-    if copies is not None:
-        with copies.open("wb") as out:
-            serialize((q.triple for q in record_quads(store)), out, format=RdfFormat.N_TRIPLES)
+    with ExitStack() as files:
+        out = files.enter_context(records.open("wb"))
+        copy = files.enter_context(copies.open("wb")) if copies is not None else None
+        for graph in store.named_graphs():
+            if not isinstance(graph, NamedNode) or "/record/" not in graph.value:
+                continue
+            triples = store.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            count += triples.count(b"\n")
+            out.write(triples.replace(b" .\n", f" <{graph.value}> .\n".encode()))
+            if copy is not None:
+                copy.write(triples)
     published.close()
     return count
 
