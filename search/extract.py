@@ -1,23 +1,31 @@
 """What search indexes of each published object, read from a snapshot with a few SPARQL queries.
 
-The objects are read in batches of ``BATCH`` (in IRI order, the order the index numbers them),
-so the build holds one batch of documents at a time, not the collection: their IRIs wait in a
-temporary SQLite file on disk, which sorts them. One query per kind of fact, each over every
-object of a batch at once (``VALUES``, not one query per object): titles
+One query per kind of fact, each over every object at once (not one query per object): titles
 and identifiers, statements, types and materials, subjects, makers through the reconciled
 aggregates (with every name their members carry), dates, places, images and dimensions. An
 object is a ``crm:E22_Human-Made_Object`` with a current keeper (its lending partner); parts
 such as frames have none and are not listed on their own.
+
+Two things keep the build fast and its memory flat:
+
+- The queries' rows are not gathered into documents in memory: they go to a temporary SQLite
+  file on disk (``sqlite3.connect("")``), which sorts them by object; the documents are then
+  made one object at a time, in IRI order (the order the index numbers them).
+- Where a query joins large predicates, each is a subquery of its own (``_scan``): Oxigraph
+  then joins them by hashing two scans instead of one index lookup per row, several times
+  faster on a snapshot.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, QuerySolutions
 
@@ -25,14 +33,10 @@ from museion_core.instants import instant_year
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
 from store import Store
 
-__all__ = ["BATCH", "ObjectDoc", "extract_objects"]
+__all__ = ["ObjectDoc", "extract_objects"]
 
-BATCH = 2000
-"""Objects per batch: large enough that a query's fixed cost is shared, small enough that a
-batch's documents are a few megabytes."""
-_CACHED = 100_000
-"""Concept labels and aggregate names kept between batches (they repeat: a few hundred AAT
-concepts, the makers of a collection); past this many the cache starts over."""
+_VALUES = 1000
+"""Concepts or aggregates per query that reads their labels or names."""
 
 
 @dataclass
@@ -81,7 +85,7 @@ def _rows(store: Store, sparql: str) -> Iterator[dict[str, object]]:
     assert isinstance(results, QuerySolutions)
     names = [v.value for v in results.variables]
     for solution in results:
-        yield {name: solution[name] for name in names}
+        yield dict(zip(names, solution, strict=True))
 
 
 def _text(term: object) -> str:
@@ -101,194 +105,181 @@ def _best_label(labels: list[tuple[str, str | None]]) -> str:
     return sorted(labels)[0][0] if labels else ""
 
 
-def extract_objects(store: Store, batch: int = BATCH) -> Iterator[ObjectDoc]:
-    """Every published object with what search needs of it, in IRI order, a batch at a time."""
-    caches = _Caches()
-    for iris in _object_batches(store, batch):
-        yield from _batch(store, iris, caches)
+def _scan(variables: str, pattern: str) -> str:
+    """``pattern`` as a subquery: joined to the rest by hashing, not by a lookup per row."""
+    return f"{{ SELECT {variables} WHERE {{ {pattern} }} }}"
 
 
-def _object_batches(store: Store, batch: int) -> Iterator[list[str]]:
-    """The objects' IRIs in order, ``batch`` at a time, sorted in a temporary file on disk
-    (SQLite's own: an empty name) rather than in a list of every IRI."""
-    db = sqlite3.connect("")
-    try:
-        db.execute("CREATE TABLE o(iri TEXT PRIMARY KEY) WITHOUT ROWID")
-        rows = _rows(store, f"SELECT DISTINCT ?o WHERE {{ ?o {_KEEPER} ?keeper }}")
-        db.executemany("INSERT OR IGNORE INTO o VALUES (?)", ((_text(r["o"]),) for r in rows))
-        cursor = db.execute("SELECT iri FROM o ORDER BY iri")
-        while chunk := cursor.fetchmany(batch):
-            yield [iri for (iri,) in chunk]
-    finally:
-        db.close()
+_OBJECTS = f"?o {_KEEPER} ?keeper ."
+_PRODUCED = _scan("?o ?p", f"{_OBJECTS} ?o {_v(CRM.P108i_was_produced_by)} ?p")
+_SHOWS = f"{_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|{_v(CRM.P138_represents)})"
+_PART = _v(CRM.P9_consists_of)
+_NAMED = f"{_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)}"
+_STATEMENT_TYPES = ", ".join(f"<{t}>" for t in sorted(_INDEXED_STATEMENTS))
+_AGGREGATE = (
+    f"?agg {_v(LA.equivalent)} ?%s ; a {_v(MUSEION.Aggregate)} ; {_v(RDFS.label)} ?aggLabel"
+)
 
-
-@dataclass
-class _Caches:
-    """Labels of concepts and names of aggregates, looked up once each (bounded)."""
-
-    labels: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
-    names: dict[str, list[str]] = field(default_factory=dict)
-
-    def trim(self) -> None:
-        for cache in (self.labels, self.names):
-            if len(cache) > _CACHED:
-                cache.clear()
-
-
-def _values(variable: str, iris: Sequence[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
-
-
-def _batch(store: Store, iris: list[str], caches: _Caches) -> list[ObjectDoc]:
-    caches.trim()
-    docs = {iri: ObjectDoc(iri) for iri in iris}
-    objects = _values("o", iris)
-    _objects(store, objects, docs)
-    _identifiers(store, objects, docs)
-    _statements(store, objects, docs)
-    _concepts(store, objects, docs, caches)
-    _makers(store, objects, docs, caches)
-    _dates_places_images(store, objects, docs)
-    return list(docs.values())
-
-
-def _objects(store: Store, objects: str, docs: dict[str, ObjectDoc]) -> None:
-    """The objects' partner (keeper) and a first title."""
-    for row in _rows(
-        store,
-        f"SELECT ?o ?keeper ?partner ?label WHERE {{ {objects} ?o {_KEEPER} ?keeper "
+# The kinds of facts, in the order a document takes them in, with their query and columns.
+_OBJECT, _NAME, _STATEMENT, _CONCEPT, _MAKER, _DATE, _PLACE, _IMAGE, _SIZE = range(9)
+_QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        _OBJECT,  # the partner (keeper) and a first title, in the order of the old build
+        f"SELECT ?o ?keeper ?partner ?label WHERE {{ {_OBJECTS} "
         f"OPTIONAL {{ ?keeper {_v(RDFS.label)} ?partner }} "
         f"OPTIONAL {{ ?o {_v(RDFS.label)} ?label }} }}",
-    ):
-        doc = docs[_text(row["o"])]
-        keeper = _text(row["keeper"])
-        doc.source = keeper.rstrip("/").rsplit("/", 1)[-1]
-        doc.partner = doc.partner or _text(row["partner"]) or doc.source
-        if row["label"] is not None and not doc.title:
-            doc.title, doc.title_language = _text(row["label"]), _lang(row["label"])
-
-
-def _identifiers(store: Store, objects: str, docs: dict[str, ObjectDoc]) -> None:
-    """Titles (every language) and identifiers (accession numbers): a row per type of name,
-    whose IRI is compared in the query rather than sent."""
-    for row in _rows(
-        store,
-        f"SELECT ?o ?text ?accession WHERE {{ {objects} ?o {_v(CRM.P1_is_identified_by)} ?n . "
+        ("keeper", "partner", "label", "label@"),
+    ),
+    (
+        _NAME,  # titles (every language) and identifiers: a row per type of name
+        f"SELECT ?o ?text ?accession WHERE {{ {_OBJECTS} ?o {_v(CRM.P1_is_identified_by)} ?n . "
         f"?n {_v(CRM.P190_has_symbolic_content)} ?text . "
         f"OPTIONAL {{ ?n {_v(CRM.P2_has_type)} ?type "
         f"BIND(?type = {_v(AAT.ACCESSION_NUMBER)} AS ?accession) }} }}",
-    ):
-        doc = docs[_text(row["o"])]
-        text = _text(row["text"])
-        if _text(row["accession"]) == "true":
-            doc.accession.append(text)
-        doc.texts.append(text)
-        if not doc.title:
-            doc.title, doc.title_language = text, _lang(row["text"])
+        ("text", "text@", "accession"),
+    ),
+    (
+        _STATEMENT,  # descriptions, inscriptions, material statements, credit lines
+        f"SELECT ?o ?text WHERE {{ {_scan('?o', _OBJECTS)} "
+        f"{{ {_scan('?o ?s', f'?o {_v(CRM.P67i_is_referred_to_by)} ?s')} "
+        f"{_scan('?s', f'?s {_v(CRM.P2_has_type)} ?type FILTER(?type IN ({_STATEMENT_TYPES}))')}"
+        f" }} UNION {_scan('?o ?s', f'?o {_v(CRM.P128_carries)} ?s')} "
+        f"{_scan('?s ?text', f'?s {_v(CRM.P190_has_symbolic_content)} ?text')} }}",
+        ("text",),
+    ),
+    (
+        _CONCEPT,  # object types, materials and subjects
+        f"SELECT ?o ?kind ?c WHERE {{ {_scan('?o', _OBJECTS)} "
+        f"{{ {_scan('?o ?c', f'?o {_v(CRM.P2_has_type)} ?c')} BIND('type' AS ?kind) }} UNION "
+        f"{{ {_scan('?o ?c', f'?o {_v(CRM.P45_consists_of)} ?c')} BIND('material' AS ?kind) }}"
+        f" UNION {{ {_scan('?o ?c', f'?o {_SHOWS} ?c')} BIND('subject' AS ?kind) }} }}",
+        ("kind", "c"),
+    ),
+    (
+        _MAKER,  # makers, directly or through the parts of a production, and whom it followed
+        f"SELECT ?o ?actor ?after ?label ?agg ?aggLabel WHERE {{ {_PRODUCED} "
+        f"{{ {_scan('?p ?actor', f'?p {_v(CRM.P14_carried_out_by)} ?actor')} }} UNION "
+        f"{{ {_scan('?p ?actor', f'?p {_PART}/{_v(CRM.P14_carried_out_by)} ?actor')} }} UNION "
+        f"{{ {_scan('?p ?actor', f'?p {_v(CRM.P15_was_influenced_by)} ?actor')} "
+        f"BIND(true AS ?after) }} "
+        f"OPTIONAL {{ ?actor {_v(RDFS.label)} ?label }} "
+        f"OPTIONAL {{ {_AGGREGATE % 'actor'} }} }}",
+        ("actor", "after", "label", "agg", "aggLabel"),
+    ),
+    (
+        _DATE,  # a production's time spans
+        f"SELECT ?o ?begin ?end ?text WHERE {{ {_PRODUCED} "
+        f"{_scan('?p ?ts', f'?p {_v(CRM.P4_has_time_span)} ?ts')} "
+        f"OPTIONAL {_scan('?ts ?begin', f'?ts {_v(CRM.P82a_begin_of_the_begin)} ?begin')} "
+        f"OPTIONAL {_scan('?ts ?end', f'?ts {_v(CRM.P82b_end_of_the_end)} ?end')} "
+        f"OPTIONAL {_scan('?ts ?text', f'?ts {_NAMED} ?text')} }}",
+        ("begin", "end", "text"),
+    ),
+    (
+        _PLACE,  # where it was made, shown by the place's aggregate's label
+        f"SELECT ?o ?label ?aggLabel WHERE {{ {_PRODUCED} "
+        f"{{ ?p {_v(CRM.P7_took_place_at)} ?place }} UNION "
+        f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P7_took_place_at)} ?place }} "
+        f"OPTIONAL {{ ?place {_v(RDFS.label)} ?label }} "
+        f"OPTIONAL {{ {_AGGREGATE % 'place'} }} }}",
+        ("label", "aggLabel"),
+    ),
+    (
+        _IMAGE,
+        f"SELECT ?o ?url WHERE {{ {_scan('?o', _OBJECTS)} "
+        + _scan(
+            "?o ?url",
+            f"?o {_v(CRM.P138i_has_representation)}/{_v(LA.digitally_shown_by)}/"
+            f"{_v(LA.access_point)} ?url",
+        )
+        + " }",
+        ("url",),
+    ),
+    (
+        _SIZE,  # the sides measured in centimetres; the longest is taken per object
+        f"SELECT ?o ?value WHERE {{ {_scan('?o', _OBJECTS)} "
+        f"{_scan('?o ?d', f'?o {_v(CRM.P43_has_dimension)} ?d')} "
+        f"{_scan('?d', f'?d {_v(CRM.P91_has_unit)} {_v(AAT.CENTIMETRES)}')} "
+        f"{_scan('?d', f'?d {_v(CRM.P2_has_type)} ?side FILTER(?side IN ({_SIDES}))')} "
+        f"{_scan('?d ?value', f'?d {_v(CRM.P90_has_value)} ?value')} }}",
+        ("value",),
+    ),
+)
 
 
-def _statements(store: Store, objects: str, docs: dict[str, ObjectDoc]) -> None:
-    """Descriptions, inscriptions, material statements, credit lines: a row per indexed type."""
-    indexed = ", ".join(f"<{t}>" for t in sorted(_INDEXED_STATEMENTS))
-    for row in _rows(
-        store,
-        f"SELECT ?o ?text WHERE {{ {objects} "
-        f"{{ ?o {_v(CRM.P67i_is_referred_to_by)} ?s . ?s {_v(CRM.P2_has_type)} ?type }} UNION "
-        f"{{ ?o {_v(CRM.P128_carries)} ?s . BIND({_v(AAT.INSCRIPTIONS)} AS ?type) }} "
-        f"?s {_v(CRM.P190_has_symbolic_content)} ?text FILTER(?type IN ({indexed})) }}",
-    ):
-        docs[_text(row["o"])].texts.append(_text(row["text"]))
+def extract_objects(store: Store) -> Iterator[ObjectDoc]:
+    """Every published object with what search needs of it, one at a time, in IRI order."""
+    with closing(sqlite3.connect("")) as db:  # "": a temporary file, removed on close
+        db.execute("CREATE TABLE f(iri TEXT NOT NULL, kind INTEGER NOT NULL, a, b, c, d, e)")
+        for kind, sparql, columns in _QUERIES:
+            db.executemany(
+                "INSERT INTO f VALUES (?,?,?,?,?,?,?)",
+                (_fact(row, kind, columns) for row in _rows(store, sparql)),
+            )
+        labels = _concept_labels(store, _distinct(db, _CONCEPT, "b"))
+        names = _aggregate_names(store, _distinct(db, _MAKER, "d"))
+        facts = db.execute("SELECT * FROM f ORDER BY iri, kind, rowid")
+        for iri, rows in groupby(facts, key=itemgetter(0)):
+            yield _document(iri, rows, labels, names)
 
 
-def _concepts(store: Store, objects: str, docs: dict[str, ObjectDoc], caches: _Caches) -> None:
-    """Object types, materials and subjects, with their labels in every language."""
-    kinds: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for row in _rows(
-        store,
-        f"SELECT ?o ?kind ?c WHERE {{ {objects} "
-        f"{{ ?o {_v(CRM.P2_has_type)} ?c BIND('type' AS ?kind) }} UNION "
-        f"{{ ?o {_v(CRM.P45_consists_of)} ?c BIND('material' AS ?kind) }} UNION "
-        f"{{ ?o {_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|"
-        f"{_v(CRM.P138_represents)}) ?c BIND('subject' AS ?kind) }} }}",
-    ):
-        kinds[_text(row["o"])].add((_text(row["kind"]), _text(row["c"])))
-    labels = caches.labels
-    if missing := sorted({c for pairs in kinds.values() for _, c in pairs} - labels.keys()):
-        for concept in missing:
-            labels[concept] = []
-        for row in _rows(  # the labels of the concepts not seen before, once each
-            store, f"SELECT ?c ?label WHERE {{ {_values('c', missing)} ?c {_LABEL} ?label }}"
+def _fact(row: dict[str, object], kind: int, columns: tuple[str, ...]) -> tuple[object, ...]:
+    """A row of the facts table: the object, the kind, and the ``columns`` (``name@``: the
+    language of ``name``), padded to five."""
+    cells = [
+        _lang(row[name[:-1]]) if name.endswith("@") else (_text(row[name]) or None)
+        for name in columns
+    ]
+    return (_text(row["o"]), kind, *cells, *[None] * (5 - len(cells)))
+
+
+def _distinct(db: sqlite3.Connection, kind: int, column: str) -> Iterator[str]:
+    yield from (v for (v,) in db.execute(f"SELECT DISTINCT {column} FROM f WHERE kind = {kind}"))
+
+
+def _chunks(iris: Iterable[str | None]) -> Iterator[list[str]]:
+    stream = (iri for iri in iris if iri)
+    while chunk := list(islice(stream, _VALUES)):
+        yield chunk
+
+
+def _concept_labels(
+    store: Store, concepts: Iterable[str]
+) -> dict[str, list[tuple[str, str | None]]]:
+    """The labels of the (few) distinct concepts, in every language."""
+    labels: dict[str, list[tuple[str, str | None]]] = {}
+    for chunk in _chunks(concepts):
+        values = " ".join(f"<{iri}>" for iri in chunk)
+        for row in _rows(
+            store, f"SELECT ?c ?label WHERE {{ VALUES ?c {{ {values} }} ?c {_LABEL} ?label }}"
         ):
             label = (_text(row["label"]), _lang(row["label"]))
-            if label not in labels[_text(row["c"])]:
-                labels[_text(row["c"])].append(label)
-    for iri, pairs in kinds.items():
-        doc = docs[iri]
-        for kind, concept in sorted(pairs):
-            doc.texts.extend(text for text, _ in labels[concept])
-            best = _best_label(labels[concept])
-            if kind == "type" and best not in doc.types:
-                doc.types.append(best)
-            elif kind == "material" and best not in doc.materials:
-                doc.materials.append(best)
+            known = labels.setdefault(_text(row["c"]), [])
+            if label not in known:
+                known.append(label)
+    return labels
 
 
-def _aggregate_names(store: Store, aggregates: set[str], caches: _Caches) -> None:
-    """Every name of every partner entity of the ``aggregates`` not seen before."""
-    if not (missing := sorted(aggregates - caches.names.keys())):
-        return
-    found: dict[str, set[str]] = {agg: set() for agg in missing}
-    for row in _rows(
-        store,
-        f"SELECT ?agg ?name WHERE {{ {_values('agg', missing)} "
-        f"?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }}",
-    ):
-        found[_text(row["agg"])].add(_text(row["name"]))
-    for agg, names in found.items():
-        caches.names[agg] = sorted(names)
-
-
-def _makers(store: Store, objects: str, docs: dict[str, ObjectDoc], caches: _Caches) -> None:
-    """Makers (directly or through the parts of an attributed production), shown by their
-    aggregate's label; every name of every partner entity of the aggregate is indexed.
-
-    An object's makers are listed in name order: the graph holds no order among them, and the
-    query's own order changed from one run to the next (its joins hash), so the same snapshot
-    gave indexes that differed."""
-    rows = sorted(
-        _maker_row(row)
+def _aggregate_names(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
+    """Every name of every partner entity of the makers' aggregates, sorted."""
+    names: dict[str, set[str]] = {}
+    for chunk in _chunks(aggregates):
+        values = " ".join(f"<{iri}>" for iri in chunk)
         for row in _rows(
             store,
-            f"SELECT ?o ?actor ?after ?label ?agg ?aggLabel WHERE {{ {objects} "
-            f"?o {_v(CRM.P108i_was_produced_by)} ?p . "
-            f"{{ ?p {_v(CRM.P14_carried_out_by)} ?actor }} UNION "
-            f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P14_carried_out_by)} ?actor }} UNION "
-            f"{{ ?p {_v(CRM.P15_was_influenced_by)} ?actor BIND(true AS ?after) }} "
-            f"OPTIONAL {{ ?actor {_v(RDFS.label)} ?label }} "
-            f"OPTIONAL {{ ?agg {_v(LA.equivalent)} ?actor ; a {_v(MUSEION.Aggregate)} ; "
-            f"{_v(RDFS.label)} ?aggLabel }} }}",
-        )
-    )
-    _aggregate_names(store, {row.agg for row in rows if row.agg}, caches)
-    seen: set[tuple[str, str]] = set()
-    for row in rows:
-        if (row.iri, row.actor) in seen:
-            continue
-        seen.add((row.iri, row.actor))
-        doc = docs[row.iri]
-        listed = doc.after if row.after else doc.makers
-        if row.name and row.name not in listed:
-            listed.append(row.name)
-        doc.texts.append(row.label)
-        doc.texts.extend(caches.names.get(row.agg, ()))
+            f"SELECT ?agg ?name WHERE {{ VALUES ?agg {{ {values} }} "
+            f"?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }}",
+        ):
+            names.setdefault(_text(row["agg"]), set()).add(_text(row["name"]))
+    return {agg: sorted(found) for agg, found in names.items()}
 
 
-class _MakerRow(NamedTuple):
-    """A row of the makers query; rows sort by object, makers before the artists followed,
-    then by name."""
+class _Maker(NamedTuple):
+    """A row of the makers query; they sort by makers before the artists followed, then
+    name. The graph holds no order among an object's makers, and the query's own order
+    changed from one run to the next (its joins hash): sorted, the same snapshot gives the
+    same index."""
 
-    iri: str
     after: bool
     name: str
     label: str
@@ -296,73 +287,102 @@ class _MakerRow(NamedTuple):
     agg: str
 
 
-def _maker_row(row: dict[str, object]) -> _MakerRow:
-    label = _text(row["label"])
-    return _MakerRow(
-        iri=_text(row["o"]),
-        after=row["after"] is not None,
-        name=_text(row["aggLabel"]) or label,
-        label=label,
-        actor=_text(row["actor"]),
-        agg=_text(row["agg"]),
-    )
-
-
-def _dates_places_images(store: Store, objects: str, docs: dict[str, ObjectDoc]) -> None:
-    for row in _rows(
-        store,
-        f"SELECT ?o ?begin ?end ?text WHERE {{ {objects} "
-        f"?o {_v(CRM.P108i_was_produced_by)}/{_v(CRM.P4_has_time_span)} ?ts . "
-        f"OPTIONAL {{ ?ts {_v(CRM.P82a_begin_of_the_begin)} ?begin }} "
-        f"OPTIONAL {{ ?ts {_v(CRM.P82b_end_of_the_end)} ?end }} "
-        f"OPTIONAL {{ ?ts {_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)} "
-        f"?text }} }}",
-    ):
-        doc = docs[_text(row["o"])]
-        begin, end = instant_year(_text(row["begin"])), instant_year(_text(row["end"]))
-        if begin is not None and (doc.begin is None or begin < doc.begin):
-            doc.begin = begin
-        if end is not None and (doc.end is None or end > doc.end):
-            doc.end = end
-        doc.date = doc.date or _text(row["text"]) or None
-    for doc in docs.values():
-        if doc.date is None and doc.begin is not None:
-            doc.date = str(doc.begin) if doc.begin == doc.end else f"{doc.begin}–{doc.end or ''}"
-
-    for row in _rows(
-        store,
-        f"SELECT ?o ?place ?label ?aggLabel WHERE {{ {objects} "
-        f"?o {_v(CRM.P108i_was_produced_by)} ?p . "
-        f"{{ ?p {_v(CRM.P7_took_place_at)} ?place }} UNION "
-        f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P7_took_place_at)} ?place }} "
-        f"OPTIONAL {{ ?place {_v(RDFS.label)} ?label }} "
-        f"OPTIONAL {{ ?agg {_v(LA.equivalent)} ?place ; a {_v(MUSEION.Aggregate)} ; "
-        f"{_v(RDFS.label)} ?aggLabel }} }}",
-    ):
-        doc = docs[_text(row["o"])]
-        name = _text(row["aggLabel"]) or _text(row["label"])
-        if name and name not in doc.places:
+def _document(
+    iri: str,
+    facts: Iterable[tuple[Any, ...]],
+    labels: dict[str, list[tuple[str, str | None]]],
+    names: dict[str, list[str]],
+) -> ObjectDoc:
+    """One object's document from its facts, in the order of their kinds."""
+    doc = ObjectDoc(iri)
+    concepts: set[tuple[str, str]] = set()
+    makers: list[_Maker] = []
+    sides: list[float] = []
+    for _, kind, a, b, c, d, e in facts:
+        if kind <= _NAME:
+            _title(doc, kind, (a, b, c, d))
+        elif kind == _STATEMENT:
+            doc.texts.append(a or "")
+        elif kind == _CONCEPT:
+            concepts.add((a, b))
+        elif kind == _MAKER:
+            makers.append(_Maker(b is not None, e or c or "", c or "", a, d or ""))
+        elif kind == _DATE:
+            _date(doc, instant_year(a or ""), instant_year(b or ""), c)
+        elif kind == _PLACE and (name := b or a) and name not in doc.places:
             doc.places.append(name)
             doc.texts.append(name)
+        elif kind == _IMAGE:
+            doc.image = doc.image or a
+        elif kind == _SIZE:
+            sides.extend(_number(a))
+    if doc.date is None and doc.begin is not None:
+        doc.date = str(doc.begin) if doc.begin == doc.end else f"{doc.begin}–{doc.end or ''}"
+    _concepts(doc, concepts, labels)
+    _makers(doc, makers, names)
+    doc.longest_cm = max(sides, default=None)
+    return doc
 
-    for row in _rows(
-        store,
-        f"SELECT ?o (SAMPLE(?url) AS ?image) WHERE {{ {objects} "
-        f"?o {_v(CRM.P138i_has_representation)}/{_v(LA.digitally_shown_by)}/"
-        f"{_v(LA.access_point)} ?url }} GROUP BY ?o",
-    ):
-        docs[_text(row["o"])].image = _text(row["image"]) or None
 
-    for row in _rows(  # the unit in a FILTER: as a constant, the plan began with every dimension
-        store,
-        f"SELECT ?o (MAX(?value) AS ?longest) WHERE {{ {objects} "
-        f"?o {_v(CRM.P43_has_dimension)} ?d . ?d {_v(CRM.P91_has_unit)} ?unit ; "
-        f"{_v(CRM.P2_has_type)} ?side ; {_v(CRM.P90_has_value)} ?value "
-        f"FILTER(?unit = {_v(AAT.CENTIMETRES)} && ?side IN ({_SIDES})) }} GROUP BY ?o",
-    ):
-        try:
-            value = float(_text(row["longest"]))
-        except ValueError:
+def _title(doc: ObjectDoc, kind: int, cells: tuple[Any, ...]) -> None:
+    """The partner and the title (the first label, else the first name); names and
+    accession numbers."""
+    a, b, c, d = cells
+    if kind == _OBJECT:
+        doc.source = a.rstrip("/").rsplit("/", 1)[-1]
+        doc.partner = doc.partner or b or doc.source
+        if c is not None and not doc.title:
+            doc.title, doc.title_language = c, d
+        return
+    if c == "true":
+        doc.accession.append(a or "")
+    doc.texts.append(a or "")
+    if not doc.title:
+        doc.title, doc.title_language = a or "", b
+
+
+def _date(doc: ObjectDoc, begin: int | None, end: int | None, text: str | None) -> None:
+    if begin is not None and (doc.begin is None or begin < doc.begin):
+        doc.begin = begin
+    if end is not None and (doc.end is None or end > doc.end):
+        doc.end = end
+    doc.date = doc.date or text or None
+
+
+def _number(text: str | None) -> list[float]:
+    try:
+        value = float(text or "")
+    except ValueError:
+        return []
+    return [value] if math.isfinite(value) else []
+
+
+def _concepts(
+    doc: ObjectDoc,
+    concepts: set[tuple[str, str]],
+    labels: dict[str, list[tuple[str, str | None]]],
+) -> None:
+    """Types and materials by their best label; every label of every concept is indexed."""
+    for kind, concept in sorted(concepts):
+        found = labels.get(concept, [])
+        doc.texts.extend(text for text, _ in found)
+        best = _best_label(found)
+        if kind == "type" and best not in doc.types:
+            doc.types.append(best)
+        elif kind == "material" and best not in doc.materials:
+            doc.materials.append(best)
+
+
+def _makers(doc: ObjectDoc, makers: list[_Maker], names: dict[str, list[str]]) -> None:
+    """Makers shown by their aggregate's label; every name of every partner entity of the
+    aggregate is indexed."""
+    seen: set[str] = set()
+    for maker in sorted(makers):
+        if maker.actor in seen:
             continue
-        if math.isfinite(value):
-            docs[_text(row["o"])].longest_cm = value
+        seen.add(maker.actor)
+        listed = doc.after if maker.after else doc.makers
+        if maker.name and maker.name not in listed:
+            listed.append(maker.name)
+        doc.texts.append(maker.label)
+        doc.texts.extend(names.get(maker.agg, ()))
