@@ -73,7 +73,8 @@ def measure(kind: str, snapshot: Path, target: Path, old: Path | None) -> tuple[
     output = child.stdout.read().decode().strip()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    if child.returncode:
         sys.exit(f"the {kind} step failed")
     return seconds, usage.ru_maxrss * 1024, output
 
