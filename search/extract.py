@@ -214,7 +214,7 @@ def extract_objects(store: Store) -> Iterator[ObjectDoc]:
         for kind, sparql, columns in _QUERIES:
             db.executemany(
                 "INSERT INTO f VALUES (?,?,?,?,?,?,?)",
-                (_fact(row, kind, columns) for row in _rows(store, sparql)),
+                _facts(store, kind, sparql, columns),
             )
         labels = _concept_labels(store, _distinct(db, _CONCEPT, "b"))
         names = _aggregate_names(store, _distinct(db, _MAKER, "d"))
@@ -223,14 +223,26 @@ def extract_objects(store: Store) -> Iterator[ObjectDoc]:
             yield _document(iri, rows, labels, names)
 
 
-def _fact(row: dict[str, object], kind: int, columns: tuple[str, ...]) -> tuple[object, ...]:
-    """A row of the facts table: the object, the kind, and the ``columns`` (``name@``: the
-    language of ``name``), padded to five."""
-    cells = [
-        _lang(row[name[:-1]]) if name.endswith("@") else (_text(row[name]) or None)
-        for name in columns
-    ]
-    return (_text(row["o"]), kind, *cells, *[None] * (5 - len(cells)))
+def _facts(
+    store: Store, kind: int, sparql: str, columns: tuple[str, ...]
+) -> Iterator[tuple[object, ...]]:
+    """The rows of the facts table a query gives: the object, the kind, and the ``columns``
+    (``name@``: the language of ``name``), padded to five. Straight from the solutions: a
+    dict per row cost a tenth of the build."""
+    results = store.query(sparql)
+    assert isinstance(results, QuerySolutions)
+    names = [v.value for v in results.variables]
+    first = names.index("o")
+    picks = [(names.index(name.rstrip("@")), name.endswith("@")) for name in columns]
+    padding = (None,) * (5 - len(columns))
+    for solution in results:
+        terms = list(solution)
+        yield (
+            terms[first].value,
+            kind,
+            *[_lang(terms[i]) if lang else (_text(terms[i]) or None) for i, lang in picks],
+            *padding,
+        )
 
 
 def _distinct(db: sqlite3.Connection, kind: int, column: str) -> Iterator[str]:
