@@ -147,7 +147,7 @@ def reordered(a: Path, b: Path) -> str:
         (n,) = db.execute(
             "SELECT count(*) FROM docs d JOIN other.docs o USING (iri) WHERE d.makers != o.makers"
         ).fetchone()
-    return f"{n:,} in another order, in the same" if n else "none in another order"
+    return f"{n:,} objects list their makers in another order" if n else "the same makers order"
 
 
 def differences(a: Path, b: Path) -> list[str]:
