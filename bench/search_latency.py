@@ -109,7 +109,7 @@ def run(size: int, repeat: int) -> list[ObjectDoc]:
         print(f"index build / harvest without it = {share:.1%} (aim <= 20%)")
         latency(Searcher(workspace.published_dir), repeat)
         store = Store(snapshot, read_only=True)
-        docs = extract_objects(store)
+        docs = list(extract_objects(store))
         timings: dict[str, list[float]] = {"contains": [], "regex": []}
         for _ in range(max(1, repeat // 2)):
             for word in SPARQL_WORDS:

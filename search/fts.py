@@ -18,7 +18,10 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,14 +111,19 @@ class FtsEngine:
     def build(self, store: Store, target: Path, base_iri: str = "") -> int:
         return self.write(extract_objects(store), target, base_iri)
 
-    def write(self, docs: list[ObjectDoc], target: Path, base_iri: str = "") -> int:
-        """Write the index of ``docs`` to ``target`` (a temporary file, then renamed)."""
+    def write(self, docs: Iterable[ObjectDoc], target: Path, base_iri: str = "") -> int:
+        """Write the index of ``docs`` to ``target`` (a temporary file, then renamed).
+
+        A list is sorted by IRI here; any other iterable must come in IRI order (as
+        ``extract_objects`` yields them), and is written a chunk at a time, never held."""
+        if isinstance(docs, list):
+            docs = sorted(docs, key=lambda d: d.iri)
         tmp = target.with_name(target.name + ".tmp")
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
         try:
             db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-            _insert(db, docs)
+            count = _insert(db, docs)
             db.executescript(_INDEXES)
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             write_masks(db)
@@ -129,14 +137,14 @@ class FtsEngine:
                 [
                     ("schema", str(SCHEMA_VERSION)),
                     ("base_iri", base_iri),
-                    ("count", str(len(docs))),
+                    ("count", str(count)),
                 ],
             )
             db.commit()
         finally:
             db.close()
         os.replace(tmp, target)
-        return len(docs)
+        return count
 
     # -- searching ------------------------------------------------------------------------
     def _connection(self, target: Path) -> tuple[sqlite3.Connection, _Index]:
@@ -198,50 +206,70 @@ class FtsEngine:
         )
 
 
-def _insert(db: sqlite3.Connection, docs: list[ObjectDoc]) -> None:
-    """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``."""
+_CHUNK = 1000
+"""Objects written per ``executemany``."""
+
+
+def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
+    """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``, a chunk of
+    objects at a time (numbered 1, 2, ... in the order given: IRI order); the objects written."""
     fids: dict[tuple[str, str], int] = {}
-    doc_rows, fts_rows, links = [], [], []
-    for number, doc in enumerate(sorted(docs, key=lambda d: d.iri), start=1):
-        makers = json.dumps(
-            doc.makers + [f"after {name}" for name in doc.after], ensure_ascii=False
-        )
-        doc_rows.append(
-            (
-                number,
-                doc.iri,
-                doc.title,
-                doc.title_language,
-                doc.partner,
-                doc.source,
-                makers,
-                doc.date,
-                doc.begin,
-                doc.end,
-                doc.image,
-                doc.longest_cm,
-                _sort_key(doc.title),
+    number = 0
+    previous = ""
+    stream = iter(docs)
+    while chunk := list(islice(stream, _CHUNK)):
+        doc_rows, fts_rows, links = [], [], []
+        for doc in chunk:
+            if doc.iri <= previous:
+                raise StoreError(f"search documents out of IRI order at {doc.iri}")
+            previous = doc.iri
+            number += 1
+            makers = json.dumps(
+                doc.makers + [f"after {name}" for name in doc.after], ensure_ascii=False
             )
-        )
-        texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
-        fts_rows.append((number, *index_forms(texts)))
-        for key, values in _facet_values(doc).items():
-            for value in dict.fromkeys(v for v in values if v):
-                fid = fids.setdefault((key, value), len(fids) + 1)
-                links.append((number, fid))
-    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+            doc_rows.append(
+                (
+                    number,
+                    doc.iri,
+                    doc.title,
+                    doc.title_language,
+                    doc.partner,
+                    doc.source,
+                    makers,
+                    doc.date,
+                    doc.begin,
+                    doc.end,
+                    doc.image,
+                    doc.longest_cm,
+                    _sort_key(doc.title),
+                )
+            )
+            texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
+            fts_rows.append((number, *index_forms(texts)))
+            for key, values in _facet_values(doc).items():
+                for value in dict.fromkeys(v for v in values if v):
+                    fid = fids.setdefault((key, value), len(fids) + 1)
+                    links.append((number, fid))
+        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
+        db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
     db.execute(  # the columns filters and counts read, in rows a tenth as wide
         'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'
         " begin / 100 - (begin < 0), CASE"
         + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
         + " END FROM docs"
     )
-    db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
     db.executemany(
         "INSERT INTO facet_values VALUES (?,?,?,?)",
-        [(fid, k, v, fold_script(v)) for (k, v), fid in fids.items()],
+        ((fid, k, v, _folded(v)) for (k, v), fid in fids.items()),
     )
-    db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
+    return number
+
+
+@lru_cache(maxsize=65536)
+def _folded(text: str) -> str:
+    """``fold_script``, cached: titles and facet values repeat."""
+    return fold_script(text)
 
 
 def _open(target: Path) -> sqlite3.Connection:
@@ -502,5 +530,5 @@ def _value_counts(db: sqlite3.Connection, table: str, total: int) -> list[tuple[
 
 def _sort_key(title: str) -> str:
     """Titles sort by their first word: "[blank]" and "(1) Bamberg" do not lead the list."""
-    key = _LEADING.sub("", fold_script(title))
+    key = _LEADING.sub("", _folded(title))
     return key or "\uffff"

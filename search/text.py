@@ -11,12 +11,16 @@ Every text is indexed in three forms so that people find it however they type:
   form.
 
 Queries are folded with the same functions, so index and query always agree.
+
+The forms of each text are cached (``_forms``): an index build folds the same names, places,
+materials and credit lines thousands of times, and folding was most of the build's writing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from mappings import fold, fold_script
 
@@ -51,24 +55,33 @@ def index_forms(texts: Iterable[str]) -> tuple[str, str]:
     body: list[str] = []
     abjad: list[str] = []
     for text in texts:
-        if not text:
-            continue
-        words = tokens(text)
-        body.extend(words)
-        translit = fold(text)
-        if translit and translit.split() != words:
-            body.append(translit)
-        if any(c in text for c in "äöüÄÖÜ"):
-            body.append(fold(text.translate(_UMLAUTS)))
-        if _ARABIC.search(text):
-            for word in words:
-                if not _ARABIC.search(word):
-                    continue
-                for form in (word, word[2:] if word.startswith("ال") else ""):
-                    skel = skeleton(fold(form).replace(" ", ""))
-                    if skel:
-                        abjad.append(skel)
+        if text:
+            words, skeletons = _forms(text)
+            body.extend(words)
+            abjad.extend(skeletons)
     return " ".join(body), " ".join(abjad)
+
+
+@lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The body words and Arabic skeletons of one text (tuples: the cache hands them out)."""
+    words = tokens(text)
+    body = list(words)
+    abjad: list[str] = []
+    translit = fold(text)
+    if translit and translit.split() != words:
+        body.append(translit)
+    if any(c in text for c in "äöüÄÖÜ"):
+        body.append(fold(text.translate(_UMLAUTS)))
+    if _ARABIC.search(text):
+        for word in words:
+            if not _ARABIC.search(word):
+                continue
+            for form in (word, word[2:] if word.startswith("ال") else ""):
+                skel = skeleton(fold(form).replace(" ", ""))
+                if skel:
+                    abjad.append(skel)
+    return tuple(body), tuple(abjad)
 
 
 def match_expression(query: str) -> str | None:

@@ -1,0 +1,221 @@
+"""The index build: what it reads of an object from a real Oxigraph store, that it hands the
+objects over one at a time in IRI order, and that writing them does not hold the collection
+(peak RSS of a child process with ten times the objects)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+from museion_core.errors import StoreError
+from museion_core.vocab import AAT, CRM, LA, MUSEION, RDF, RDFS
+from search import FtsEngine
+from search.extract import ObjectDoc, extract_objects
+from store import Store
+
+BASE = "https://data.example.org/"
+XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+
+
+def _n(term: object) -> NamedNode:
+    return NamedNode(str(getattr(term, "value", term)))
+
+
+def _quads(triples: list[tuple[NamedNode, object, NamedNode | Literal]]) -> list[Quad]:
+    return [Quad(s, _n(p), o, DefaultGraph()) for s, p, o in triples]
+
+
+def _painting(store: Store, name: str, makers: list[str]) -> None:
+    """An object with a title, an accession number, a statement, a type, two makers (one
+    reconciled), a date, an image and two dimensions in centimetres (and one in inches)."""
+    o = NamedNode(f"{BASE}object/{name}")
+    triples: list[tuple[NamedNode, object, NamedNode | Literal]] = [
+        (o, RDF.type, _n(CRM.E22_Human_Made_Object)),
+        (o, CRM.P50_has_current_keeper, NamedNode(f"{BASE}partner/tate")),
+        (o, RDFS.label, Literal(f"Painting {name}", language="en")),
+        (o, CRM.P1_is_identified_by, NamedNode(f"{o.value}/acc")),
+        (NamedNode(f"{o.value}/acc"), CRM.P190_has_symbolic_content, Literal(f"N{name}")),
+        (NamedNode(f"{o.value}/acc"), CRM.P2_has_type, _n(AAT.ACCESSION_NUMBER)),
+        (o, CRM.P67i_is_referred_to_by, NamedNode(f"{o.value}/desc")),
+        (NamedNode(f"{o.value}/desc"), CRM.P2_has_type, _n(AAT.DESCRIPTION)),
+        (NamedNode(f"{o.value}/desc"), CRM.P190_has_symbolic_content, Literal("A misty river")),
+        (o, CRM.P2_has_type, NamedNode(f"{BASE}concept/painting")),
+        (o, CRM.P108i_was_produced_by, NamedNode(f"{o.value}/prod")),
+        (NamedNode(f"{o.value}/prod"), CRM.P4_has_time_span, NamedNode(f"{o.value}/ts")),
+        (
+            NamedNode(f"{o.value}/ts"),
+            CRM.P82a_begin_of_the_begin,
+            Literal("1840-01-01T00:00:00Z", datatype=XSD_DATETIME),
+        ),
+        (
+            NamedNode(f"{o.value}/ts"),
+            CRM.P82b_end_of_the_end,
+            Literal("1845-12-31T23:59:59Z", datatype=XSD_DATETIME),
+        ),
+        (o, CRM.P138i_has_representation, NamedNode(f"{o.value}/img")),
+        (NamedNode(f"{o.value}/img"), LA.digitally_shown_by, NamedNode(f"{o.value}/img/d")),
+        (NamedNode(f"{o.value}/img/d"), LA.access_point, NamedNode(f"{o.value}.jpg")),
+    ]
+    for side, (kind, value, unit) in enumerate(
+        [
+            (AAT.HEIGHT, "91.0", AAT.CENTIMETRES),
+            (AAT.WIDTH, "122.5", AAT.CENTIMETRES),
+            (AAT.WIDTH, "200", NamedNode(f"{BASE}unit/inch")),
+        ]
+    ):
+        d = NamedNode(f"{o.value}/dim/{side}")
+        triples += [
+            (o, CRM.P43_has_dimension, d),
+            (d, CRM.P2_has_type, _n(kind)),
+            (d, CRM.P90_has_value, Literal(value, datatype=XSD_DECIMAL)),
+            (d, CRM.P91_has_unit, _n(unit)),
+        ]
+    for maker in makers:
+        actor = NamedNode(f"{BASE}person/{maker.replace(' ', '-')}")
+        triples += [
+            (NamedNode(f"{o.value}/prod"), CRM.P14_carried_out_by, actor),
+            (actor, RDFS.label, Literal(maker)),
+        ]
+    store.oxigraph.extend(_quads(triples))
+
+
+@pytest.fixture
+def store() -> Store:
+    store = Store()  # in memory: a real Oxigraph store
+    turner = NamedNode(f"{BASE}person/J-M-W-Turner")
+    aggregate = NamedNode(f"{BASE}aggregate/turner")
+    store.oxigraph.extend(
+        _quads(
+            [
+                (NamedNode(f"{BASE}partner/tate"), RDFS.label, Literal("Tate")),
+                (
+                    NamedNode(f"{BASE}concept/painting"),
+                    RDFS.label,
+                    Literal("paintings", language="en"),
+                ),
+                (
+                    NamedNode(f"{BASE}concept/painting"),
+                    RDFS.label,
+                    Literal("Gemälde", language="de"),
+                ),
+                (aggregate, RDF.type, _n(MUSEION.Aggregate)),
+                (aggregate, RDFS.label, Literal("Joseph Mallord William Turner")),
+                (aggregate, LA.equivalent, turner),
+                (NamedNode(f"{BASE}other/turner"), RDFS.label, Literal("Turner, J. M. W.")),
+                (aggregate, LA.equivalent, NamedNode(f"{BASE}other/turner")),
+            ]
+        )
+    )
+    _painting(store, "b", ["J M W Turner", "Anne Assistant"])
+    _painting(store, "a", ["Zed Pupil"])
+    return store
+
+
+def test_an_object_read_from_the_store(store: Store) -> None:
+    docs = extract_objects(store)
+    assert not isinstance(docs, list)  # handed over one at a time, not gathered
+    first, second = docs
+    assert [first.iri, second.iri] == [f"{BASE}object/a", f"{BASE}object/b"]  # IRI order
+    assert sorted(second.texts) == [  # the order of a concept's labels is the store's
+        "A misty river",
+        "Anne Assistant",
+        "Gemälde",
+        "J M W Turner",
+        "J M W Turner",  # the maker's label, then every name of its aggregate's members
+        "Nb",
+        "Turner, J. M. W.",
+        "paintings",
+    ]
+    second.texts = []
+    assert second == ObjectDoc(
+        iri=f"{BASE}object/b",
+        partner="Tate",
+        source="tate",
+        title="Painting b",
+        title_language="en",
+        accession=["Nb"],
+        makers=["Anne Assistant", "Joseph Mallord William Turner"],  # by name, aggregate's label
+        types=["paintings"],
+        date="1840–1845",
+        begin=1840,
+        end=1845,
+        image=f"{BASE}object/b.jpg",
+        longest_cm=122.5,  # centimetres only: the 200 inches do not count
+    )
+
+
+def test_the_index_of_the_store_is_searchable(store: Store, tmp_path: Path) -> None:
+    from search import parse_facets
+
+    engine = FtsEngine()
+    assert engine.build(store, tmp_path / "index.sqlite") == 2
+    result = engine.search(tmp_path / "index.sqlite", parse_facets([], text="turner misty"))
+    assert [hit.iri for hit in result.hits] == [f"{BASE}object/b"]
+    engine.close()
+
+
+def _docs(count: int) -> list[ObjectDoc]:
+    return [
+        ObjectDoc(iri=f"{BASE}o/{n:06d}", partner="Tate", title=f"river {n}", makers=[f"M{n % 5}"])
+        for n in range(count)
+    ]
+
+
+def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(path)) as db:
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("docs", "nums", "facet_values", "doc_facets", "masks", "meta")
+        }
+
+
+def test_a_stream_in_order_writes_what_a_list_does(tmp_path: Path) -> None:
+    docs = _docs(2500)  # several chunks
+    FtsEngine().write(list(reversed(docs)), tmp_path / "list.sqlite")  # a list is sorted
+    FtsEngine().write(iter(docs), tmp_path / "stream.sqlite")
+    assert _tables(tmp_path / "list.sqlite") == _tables(tmp_path / "stream.sqlite")
+    with pytest.raises(StoreError, match="out of IRI order"):
+        FtsEngine().write(iter(reversed(docs)), tmp_path / "unordered.sqlite")
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from search import FtsEngine
+from search.extract import ObjectDoc
+
+def docs(count):
+    for n in range(count):
+        yield ObjectDoc(
+            iri=f"https://data.example.org/o/{n:08d}", partner="Tate", source="tate",
+            title=f"A river at dusk, number {n}", texts=["oil on canvas " * 20, f"N{n}"],
+            makers=[f"Maker {n % 50}"], types=["paintings"], begin=1800 + n % 200,
+            end=1810 + n % 200, longest_cm=float(n % 300),
+        )
+
+FtsEngine().write(docs(int(sys.argv[1])), Path(sys.argv[2]))
+"""
+
+
+def _peak_rss(count: int, target: Path) -> int:
+    child = subprocess.Popen([sys.executable, "-c", _WRITER, str(count), str(target)])
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    assert child.returncode == 0
+    return usage.ru_maxrss * 1024
+
+
+def test_writing_ten_times_the_objects_does_not_hold_them(tmp_path: Path) -> None:
+    small = _peak_rss(8_000, tmp_path / "small.sqlite")
+    large = _peak_rss(80_000, tmp_path / "large.sqlite")
+    # Held in a list (as before), the 72,000 more documents took about 150 MB more; streamed,
+    # about 45 MB (SQLite's own work on the larger file).
+    assert large < small + 100 * 2**20, (small, large)
