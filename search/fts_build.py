@@ -1,0 +1,208 @@
+"""Writing a snapshot's search index (``FtsEngine.write``): the schema, and the rows of
+each object, a chunk of objects at a time. Reading it is ``search.fts``."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from mappings import fold_script
+from museion_core.errors import StoreError
+
+from .bitsets import write_masks
+from .extract import ObjectDoc
+from .text import index_forms
+
+_LEADING = re.compile(r"^[\W\d_]+")
+SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
+SCHEMA_VERSION = 5
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE docs(
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT, title_lang TEXT,
+    partner TEXT, source TEXT, makers TEXT, date TEXT, begin INTEGER, "end" INTEGER, image TEXT,
+    longest REAL, sort TEXT);
+CREATE TABLE nums(
+    id INTEGER PRIMARY KEY, source TEXT, begin INTEGER, "end" INTEGER, image INTEGER,
+    longest REAL, century INTEGER, size INTEGER);
+CREATE VIRTUAL TABLE fts USING fts5(
+    body, abjad, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3');
+CREATE TABLE facet_values(
+    fid INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, folded TEXT NOT NULL);
+CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(doc, fid))
+    WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE INDEX facet_lookup ON facet_values(key, folded);
+CREATE INDEX doc_facets_fid ON doc_facets(fid, doc);
+CREATE INDEX docs_sort ON docs(sort);
+"""
+
+
+def _facet_values(doc: ObjectDoc) -> dict[str, list[str]]:
+    return {
+        "partner": [doc.partner],
+        "maker": doc.makers,
+        "type": doc.types,
+        "material": doc.materials,
+        "place": doc.places,
+    }
+
+
+def write_index(docs: Iterable[ObjectDoc], target: Path, base_iri: str = "") -> int:
+    """Write the index of ``docs`` to ``target`` (a temporary file, then renamed).
+
+    A list is sorted by IRI here; any other iterable must come in IRI order (as
+    ``extract_objects`` yields them), and is written a chunk at a time, never held."""
+    if isinstance(docs, list):
+        docs = sorted(docs, key=lambda d: d.iri)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        count = _insert(db, docs)
+        db.executescript(_INDEXES)
+        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        write_masks(db)
+        db.execute("CREATE TEMP VIEW everything AS SELECT id FROM docs")
+        db.execute(
+            "INSERT INTO meta VALUES ('everything', ?)",
+            [json.dumps(counts_of(db, "temp.everything"))],
+        )
+        db.executemany(
+            "INSERT INTO meta VALUES (?,?)",
+            [
+                ("schema", str(SCHEMA_VERSION)),
+                ("base_iri", base_iri),
+                ("count", str(count)),
+            ],
+        )
+        db.commit()
+    finally:
+        db.close()
+    os.replace(tmp, target)
+    return count
+
+
+_CHUNK = 1000
+"""Objects written per ``executemany``."""
+
+
+def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
+    """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``, a chunk of
+    objects at a time (numbered 1, 2, ... in the order given: IRI order); the objects written."""
+    fids: dict[tuple[str, str], int] = {}
+    number = 0
+    previous = ""
+    stream = iter(docs)
+    while chunk := list(islice(stream, _CHUNK)):
+        doc_rows, fts_rows, links = [], [], []
+        for doc in chunk:
+            if doc.iri <= previous:
+                raise StoreError(f"search documents out of IRI order at {doc.iri}")
+            previous = doc.iri
+            number += 1
+            makers = json.dumps(
+                doc.makers + [f"after {name}" for name in doc.after], ensure_ascii=False
+            )
+            doc_rows.append(
+                (
+                    number,
+                    doc.iri,
+                    doc.title,
+                    doc.title_language,
+                    doc.partner,
+                    doc.source,
+                    makers,
+                    doc.date,
+                    doc.begin,
+                    doc.end,
+                    doc.image,
+                    doc.longest_cm,
+                    _sort_key(doc.title),
+                )
+            )
+            texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
+            fts_rows.append((number, *index_forms(texts)))
+            for key, values in _facet_values(doc).items():
+                for value in dict.fromkeys(v for v in values if v):
+                    fid = fids.setdefault((key, value), len(fids) + 1)
+                    links.append((number, fid))
+        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
+        db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
+    db.execute(  # the columns filters and counts read, in rows a tenth as wide
+        'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'
+        " begin / 100 - (begin < 0), CASE"
+        + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
+        + " END FROM docs"
+    )
+    db.executemany(
+        "INSERT INTO facet_values VALUES (?,?,?,?)",
+        ((fid, k, v, _folded(v)) for (k, v), fid in fids.items()),
+    )
+    return number
+
+
+@lru_cache(maxsize=65536)
+def _folded(text: str) -> str:
+    """``fold_script``, cached: titles and facet values repeat."""
+    return fold_script(text)
+
+
+Counts = tuple[tuple[Any, ...], list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def counts_of(db: sqlite3.Connection, table: str) -> Counts:
+    """Total, images, sizes, facet values and centuries of the objects listed in ``table``,
+    in SQL (the counts over every object, stored when the index is written)."""
+    (total,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+    counts = value_counts(db, table, total)
+    groups = db.execute(
+        "SELECT d.century, d.size, d.image, count(*)"
+        f" FROM {table} m CROSS JOIN nums d ON d.id = m.id GROUP BY 1, 2, 3"
+    ).fetchall()
+    sizes = [0] * len(SIZE_BUCKETS)  # objects in each size class, then at most each size
+    per_century: dict[int, int] = {}
+    with_image = 0
+    for century, size, image, count in groups:
+        if century is not None:
+            per_century[century] = per_century.get(century, 0) + count
+        if size is not None:
+            sizes[size] += count
+        with_image += count if image else 0
+    at_most = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+    summary = (total, with_image, *at_most)
+    centuries = list(per_century.items())
+    return summary, counts, centuries
+
+
+def value_counts(db: sqlite3.Connection, table: str, total: int) -> list[tuple[int, int]]:
+    """How many of the objects in ``table`` have each facet value, in SQL.
+
+    A small match is joined to the facet table; a broad one (an eighth of the objects or
+    more) is counted by one pass over the facet index in value order, which needs no sort."""
+    (everything,) = db.execute("SELECT count(*) FROM docs").fetchone()
+    if total * 8 >= everything:
+        return db.execute(
+            "SELECT fid, count(*) FROM doc_facets INDEXED BY doc_facets_fid"
+            f" WHERE doc IN {table} GROUP BY fid"
+        ).fetchall()
+    return db.execute(
+        f"SELECT f.fid, count(*) FROM {table} m CROSS JOIN doc_facets f ON f.doc = m.id"
+        " GROUP BY f.fid"
+    ).fetchall()
+
+
+def _sort_key(title: str) -> str:
+    """Titles sort by their first word: "[blank]" and "(1) Bamberg" do not lead the list."""
+    key = _LEADING.sub("", _folded(title))
+    return key or "\uffff"
