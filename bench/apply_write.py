@@ -50,7 +50,8 @@ def staged_runs(data_dir: Path) -> list[Path]:
 
 def child(args: list[str]) -> tuple[float, int, dict[str, float]]:
     """Run this script with ``args`` in a child; its wall seconds, peak RSS (bytes) and the
-    figures it printed as its last line (JSON)."""
+    figures it printed as its last line (JSON), with its CPU seconds (user and system: less
+    disturbed than wall seconds by other work on a shared machine) as ``cpu``."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE)
     assert proc.stdout is not None
@@ -60,6 +61,7 @@ def child(args: list[str]) -> tuple[float, int, dict[str, float]]:
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"the child {args} failed")
     figures = json.loads(out.decode().strip().splitlines()[-1])
+    figures["cpu"] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss * 1024, figures
 
 
@@ -144,7 +146,7 @@ def measure(config: Path, rounds: int, optimize: bool, budgets: list[float]) -> 
             records += int(db.execute("SELECT COUNT(*) FROM staged").fetchone()[0])
     print(f"{records:,} staged records in {len(runs)} runs of {data_dir}")
     print(
-        f"  {'':34} {'wall s':>7} {'write s':>8} {'quads':>10} {'store':>8} "
+        f"  {'':34} {'wall s':>7} {'cpu s':>7} {'write s':>8} {'quads':>10} {'store':>8} "
         f"{'+snapshot':>10} {'peak RSS':>9}"
     )
     names = [str(r) for r in runs]
@@ -160,8 +162,8 @@ def measure(config: Path, rounds: int, optimize: bool, budgets: list[float]) -> 
             with tempfile.TemporaryDirectory() as tmp:
                 seconds, rss, f = child(["--work", tmp, *args])
             print(
-                f"  {what:34} {seconds:7.1f} {f['apply']:8.1f} {int(f['quads']):10,} "
-                f"{f['working'] / 2**20:6,.0f} M {f['disk'] / 2**20:8,.0f} M "
+                f"  {what:34} {seconds:7.1f} {f['cpu']:7.1f} {f['apply']:8.1f} "
+                f"{int(f['quads']):10,} {f['working'] / 2**20:6,.0f} M {f['disk'] / 2**20:8,.0f} M "
                 f"{rss / 2**20:7,.0f} M"
                 + (f"  (optimize {f['optimize']:.1f} s)" if "optimize" in f else ""),
                 flush=True,
