@@ -19,7 +19,6 @@ import argparse
 import dataclasses
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -81,7 +80,11 @@ def do_apply(
     for folder in runs:
         copy = work / "runs" / folder.parent.name / folder.name
         copy.mkdir(parents=True)
-        shutil.copy(folder / "run.sqlite", copy / "run.sqlite")
+        with (
+            closing(sqlite3.connect(folder / "run.sqlite")) as src,
+            closing(sqlite3.connect(copy / "run.sqlite")) as dst,
+        ):
+            src.backup(dst)  # with what its write-ahead log holds
         run = Run.open(copy)
         apply_run(settings, publishing(sources[folder.parent.name]), run, store, index)
         run.close()
