@@ -2,14 +2,15 @@
 
 Every step is idempotent — replacing a graph with the same quads, removing a graph that is
 gone, upserting the same row — so a run interrupted while applying is repaired by applying it
-again from the start (``pipeline.recover``). Per batch the store is written before the index,
+again from the start (``pipeline.recover``). The store is written before the index — several
+staged batches in one write (``PublishSettings.write_bytes``), then the index batch by batch —
 so the index never claims a record the store does not hold.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -103,8 +104,8 @@ def apply_run(
         }
     )
     refused: list[tuple[StagedRecord, str]] = []
-    for batch in run.staged(settings.batch_size):
-        _apply_batch(job, batch, refused)
+    for batches in _joined(run.staged(settings.batch_size), settings.write_bytes):
+        _apply_batches(job, batches, refused)
     for record, reason in refused:  # after the staged cursor is done with
         run.quarantine_staged(record, reason)
     _remove(job, run.removed())
@@ -123,17 +124,36 @@ def apply_run(
     index.record_run(row)
 
 
-def _apply_batch(
-    job: _Applying, batch: list[StagedRecord], refused: list[tuple[StagedRecord, str]]
+def _joined(
+    batches: Iterable[list[StagedRecord]], budget: int
+) -> Iterator[list[list[StagedRecord]]]:
+    """Consecutive staged batches, joined until their N-Quads reach ``budget`` bytes."""
+    joined: list[list[StagedRecord]] = []
+    size = 0
+    for batch in batches:
+        joined.append(batch)
+        size += sum(len(r.quads) for r in batch)
+        if size >= budget:
+            yield joined
+            joined, size = [], 0
+    if joined:
+        yield joined
+
+
+def _apply_batches(
+    job: _Applying, batches: list[list[StagedRecord]], refused: list[tuple[StagedRecord, str]]
 ) -> None:
-    """Write one batch of new and changed records: the store first, then the index."""
+    """Write batches of new and changed records in one store write, then index them batch by
+    batch (store first, then the index: a crash between the two leaves the store holding
+    records the index does not know yet, which applying the run again writes anew)."""
     source, index = job.source.name, job.index
-    before = index.entities_of(source, [r.local_id for r in batch])
+    records = [r for batch in batches for r in batch]
+    before = index.entities_of(source, [r.local_id for r in records])
     job.entities_changed = job.entities_changed or any(
-        r.entities != before.get(r.local_id, "") for r in batch
+        r.entities != before.get(r.local_id, "") for r in records
     )
-    # What the index will say once the batch is in: its metadata goes into the store in the
-    # same write as the graphs, and the index follows (store first, index second).
+    # What the index will say once the records are in: their metadata goes into the store in
+    # the same write as the graphs, and the index follows.
     rows = {
         r.local_id: _after(
             index.get(source, r.local_id),
@@ -143,21 +163,25 @@ def _apply_batch(
             when=job.when,
             run_id=job.run.run_id,
         )
-        for r in batch
+        for r in records
     }
-    kept = batch
+    kept = {r.local_id for r in records}
     try:
-        _write(job.store, job.meta, job.minter, batch, list(rows.values()))
+        _write(job.store, job.meta, job.minter, records, list(rows.values()))
     except StoreError:
         # One record the store refuses (a value too long for its parser) must not fail the
-        # run, nor every run after it (recovery applies it again): write the batch record by
-        # record and quarantine the ones refused.
-        pairs = ((r, rows[r.local_id]) for r in batch)
-        kept = _write_one_by_one(job.store, job.meta, job.minter, pairs, refused)
-    failpoint("apply")
-    index.upsert(
-        IndexEntry(rows[r.local_id], r.payload, fields=r.fields, entities=r.entities) for r in kept
-    )
+        # run, nor every run after it (recovery applies it again): write the records one by
+        # one and quarantine the ones refused.
+        pairs = ((r, rows[r.local_id]) for r in records)
+        written = _write_one_by_one(job.store, job.meta, job.minter, pairs, refused)
+        kept = {r.local_id for r in written}
+    for batch in batches:
+        failpoint("apply")
+        index.upsert(
+            IndexEntry(rows[r.local_id], r.payload, fields=r.fields, entities=r.entities)
+            for r in batch
+            if r.local_id in kept
+        )
 
 
 def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:

@@ -50,6 +50,11 @@ class PublishSettings:
     base_iri: str
     batch_size: int = 500
     """Records staged, applied and indexed per transaction."""
+    write_bytes: int = 64 * 2**20
+    """N-Quads of staged records written to the store in one call: consecutive batches are
+    joined up to this size, because each write is one Oxigraph bulk load and a few large loads
+    cost less time and far less disk than many small ones (``bench/apply_write.py``). It
+    bounds the memory an apply takes, whatever the number of records."""
 
 
 class MappedRecord(Protocol):

@@ -125,3 +125,17 @@ def test_a_triple_stated_by_two_serialized_records_is_counted_once(store: Store)
     assert (names(store), count(store)) == ([shared, "only a"], "2")
     store.remove_graphs([g("c")])
     assert (names(store), count(store)) == (["only a"], "1")
+
+
+@pytest.mark.parametrize("other", [False, True])
+def test_metadata_written_with_the_graphs_has_its_default_copies(store: Store, other: bool) -> None:
+    """The metadata quads of a write (all in the shared graph, whose default copies are taken
+    off the text; or not all, whose copies are built quad by quad) reach the default graph,
+    and replacing their subjects takes the copies away again."""
+    meta = g("meta")
+    said = [quad("a", "checksum a", meta), quad("b", "checksum b", g("x") if other else meta)]
+    store.replace_serialized_graphs({g("a"): nquads(quad("a", "only a", g("a")))}, meta, [], said)
+    assert names(store) == ["checksum a", "checksum b", "only a"]
+    subject = NamedNode("http://example.org/a")
+    store.replace_serialized_graphs({}, meta, [subject], [quad("a", "checksum 2", meta)])
+    assert names(store) == ["checksum 2", "checksum b", "only a"]
