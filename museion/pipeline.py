@@ -73,7 +73,9 @@ class Pipeline:
         self.jobs = jobs or config.jobs or default_jobs()
         """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
         self.workspace = Workspace(config.data_dir, config.remote)
-        self.settings = PublishSettings(config.base_iri, config.batch_size)
+        self.settings = PublishSettings(
+            config.base_iri, config.batch_size, write_bytes=config.write_mb * 2**20
+        )
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None
         """What the last reconciliation of this pipeline did."""

@@ -2,9 +2,9 @@
 
 Every step is idempotent — replacing a graph with the same quads, removing a graph that is
 gone, upserting the same row — so a run interrupted while applying is repaired by applying it
-again from the start (``pipeline.recover``). The store is written before the index — several
-staged batches in one write (``PublishSettings.write_bytes``), then the index batch by batch —
-so the index never claims a record the store does not hold.
+again from the start (``pipeline.recover``). The store is written before the index (several
+staged batches in one write if ``PublishSettings.write_bytes`` asks it; then the index, batch
+by batch), so the index never claims a record the store does not hold.
 """
 
 from __future__ import annotations

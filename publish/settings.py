@@ -50,11 +50,11 @@ class PublishSettings:
     base_iri: str
     batch_size: int = 500
     """Records staged, applied and indexed per transaction."""
-    write_bytes: int = 64 * 2**20
+    write_bytes: int = 0
     """N-Quads of staged records written to the store in one call: consecutive batches are
-    joined up to this size, because each write is one Oxigraph bulk load and a few large loads
-    cost less time and far less disk than many small ones (``bench/apply_write.py``). It
-    bounds the memory an apply takes, whatever the number of records."""
+    joined up to this size (0: each batch alone). Each write is one Oxigraph bulk load; a few
+    large loads cost less CPU and disk than many small ones on a large first load, and the
+    loader's memory follows the size of one write (``bench/apply_write.py``)."""
 
 
 class MappedRecord(Protocol):

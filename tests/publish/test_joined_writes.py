@@ -1,9 +1,11 @@
-"""Apply joins staged batches into one store write, and the index follows batch by batch.
+"""With ``[store] write_mb``, apply joins staged batches into one store write, and the index
+follows batch by batch.
 
-Each store write is one Oxigraph bulk load, and a few large loads cost far less time and disk
-than many small ones (issue 14, ``bench/apply_write.py``). The crash guarantee must hold for
-the larger write: killed after it, before the index has the first batch, the store holds every
-record of the joined batches and the index none, and the harvest run again repairs both.
+Each store write is one Oxigraph bulk load, and a few large loads cost less CPU and disk than
+many small ones on a large first load (issue 14, ``bench/apply_write.py``). The crash
+guarantee must hold for the larger write: killed after it, before the index has the first
+batch, the store holds every record of the joined batches and the index none, and the harvest
+run again repairs both.
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ def test_killed_after_the_joined_write_the_store_is_ahead_and_a_rerun_repairs(
     tmp_path: Path,
 ) -> None:
     config_path = write_config(tmp_path, make_feed(tmp_path, 1))
+    text = config_path.read_text()
+    config_path.write_text(text.replace("batch_size = 4\n", "batch_size = 4\nwrite_mb = 64\n"))
     config = load_config(config_path)
+    assert config.write_mb == 64
     workspace = Workspace(config.data_dir)
     killed = museion(config_path, "apply:1")  # after the store write, before any index row
     assert killed.returncode == -signal.SIGKILL, killed.stderr
