@@ -39,7 +39,8 @@ from museion import Workspace, load_config
 
 BIN = Path(sys.executable).parent
 MIN_FREE = 20 * 2**30
-POLL = 2.0
+POLL = 0.25
+"""Seconds between looks at the child (and the free disk): the resolution of the timings."""
 COPIES_UP_TO = 100_000
 """The default-copy load is measured up to this many records (its N-Triples double the dump)."""
 
