@@ -267,16 +267,16 @@ class Mapper:
         if pickled is None or len(records) < POOL_MIN_RECORDS:
             return lambda: [map_record(mapping, item, context) for item in records]
         key, blob = pickled
-        pool = self._executor()
-        size = -(-len(records) // (self.jobs * CHUNKS_PER_JOB))
-        futures: list[Future[list[Outcome]]] = []
         try:
-            for start in range(0, len(records), size):
-                chunk = list(records[start : start + size])
-                futures.append(pool.submit(_map_chunk, key, blob, context, chunk))
-        except (BrokenProcessPool, RuntimeError) as exc:
-            self._discard(pool)
-            raise self._died(context, exc) from None
+            pool, futures = self._send(key, blob, context, records)
+        except (BrokenProcessPool, RuntimeError):
+            # The pool broke (a worker killed on another source's record) or was shut down by
+            # another thread before any of this batch reached a worker: this batch cannot be
+            # the culprit, so it goes to a fresh pool once before its source is failed.
+            try:
+                pool, futures = self._send(key, blob, context, records)
+            except (BrokenProcessPool, RuntimeError) as exc:
+                raise self._died(context, exc) from None
 
         def wait() -> list[Outcome]:
             try:
@@ -295,6 +295,24 @@ class Mapper:
                 ) from None
 
         return wait
+
+    def _send(
+        self, key: str, blob: bytes, context: MappingContext, records: Sequence[SourceRecord]
+    ) -> tuple[ProcessPoolExecutor, list[Future[list[Outcome]]]]:
+        """Submit ``records`` in chunks to the pool; a pool that refuses is discarded."""
+        pool = self._executor()
+        size = -(-len(records) // (self.jobs * CHUNKS_PER_JOB))
+        futures: list[Future[list[Outcome]]] = []
+        try:
+            for start in range(0, len(records), size):
+                chunk = list(records[start : start + size])
+                futures.append(pool.submit(_map_chunk, key, blob, context, chunk))
+        except (BrokenProcessPool, RuntimeError):
+            for future in futures:
+                future.cancel()
+            self._discard(pool)
+            raise
+        return pool, futures
 
     def _alone(
         self, key: str, blob: bytes, context: MappingContext, records: Sequence[SourceRecord]

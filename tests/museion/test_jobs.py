@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +26,8 @@ from lxml import etree
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
 import museion.mapper
+from harvesters import SourceRecord
+from mappings import MappingContext, get_mapping
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
@@ -348,3 +352,27 @@ def test_jobs_come_from_the_store_section_unless_given(
     path.write_text(path.read_text().replace("jobs = 3", "jobs = 0"))
     with pytest.raises(ConfigError, match=r"store\.jobs"):
         load_config(path)
+
+
+def test_a_batch_submitted_to_a_pool_another_batch_broke_goes_to_a_fresh_pool() -> None:
+    """Two sources share the workers: when a record of one kills a worker, the other's next
+    batch may reach the pool before the first source's thread has discarded it. That batch
+    never reached a worker, so it is mapped in a fresh pool; its source does not fail (CI
+    saw both sources failed, once, under load)."""
+    mapping = get_mapping("cmoa")
+    context = MappingContext(BASE, "cmoa")
+    records = [
+        SourceRecord("cmoa", path.stem, path.read_bytes())
+        for path in sorted((EXAMPLES / "cmoa").glob("*.json"))[:8]
+    ]
+    with museion.mapper.Mapper(2) as mapper:
+        assert len(mapper.submit(mapping, context, records)()) == len(records)
+        pool = mapper._pool
+        assert pool is not None
+        os.kill(mapper.worker_pids()[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while not getattr(pool, "_broken", False):  # the executor notices on its own thread
+            assert time.monotonic() < deadline, "the pool never noticed its dead worker"
+            time.sleep(0.05)
+        outcomes = mapper.submit(mapping, context, records)()
+    assert [type(o).__name__ for o in outcomes] == ["Mapped"] * len(records)
