@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from contextlib import closing
 from pathlib import Path
 
 from benchkit import feed_and_config
+from childproc import run_measured
 from pyoxigraph import NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 from scale import disk_used
@@ -51,17 +51,10 @@ def child(args: list[str]) -> tuple[float, int, dict[str, float]]:
     """Run this script with ``args`` in a child; its wall seconds, peak RSS (bytes) and the
     figures it printed as its last line (JSON), with its CPU seconds (user and system: less
     disturbed than wall seconds by other work on a shared machine) as ``cpu``."""
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
-        sys.exit(f"the child {args} failed")
-    figures = json.loads(out.decode().strip().splitlines()[-1])
-    figures["cpu"] = usage.ru_utime + usage.ru_stime
-    return seconds, usage.ru_maxrss * 1024, figures
+    run = run_measured([sys.executable, __file__, *args], f"the child {args}")
+    figures: dict[str, float] = json.loads(run.output.strip().splitlines()[-1])
+    figures["cpu"] = run.cpu
+    return run.seconds, run.peak_rss, figures
 
 
 def do_apply(

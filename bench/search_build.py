@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import closing
 from pathlib import Path
+
+from childproc import run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,16 +67,8 @@ def measure(kind: str, snapshot: Path, target: Path, old: Path | None) -> tuple[
     args = [sys.executable, __file__, "--child", kind, str(snapshot), "--target", str(target)]
     if old is not None:
         args += ["--old-dir", str(old)]
-    started = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.PIPE, cwd=ROOT)
-    assert child.stdout is not None
-    output = child.stdout.read().decode().strip()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    if child.returncode:
-        sys.exit(f"the {kind} step failed")
-    return seconds, usage.ru_maxrss * 1024, output
+    run = run_measured(args, f"the {kind} step", cwd=ROOT)
+    return run.seconds, run.peak_rss, run.output.strip()
 
 
 def old_package(ref: str, folder: Path) -> Path:
