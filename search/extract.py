@@ -11,9 +11,12 @@ Two things keep the build fast and its memory flat:
 - The queries' rows are not gathered into documents in memory: they go to a temporary SQLite
   file on disk (``sqlite3.connect("")``), which sorts them by object; the documents are then
   made one object at a time, in IRI order (the order the index numbers them).
-- Where a query joins large predicates, each is a subquery of its own (``_scan``): Oxigraph
-  then joins them by hashing two scans instead of one index lookup per row, several times
-  faster on a snapshot.
+- Every query starts from the objects (``?o crm:P50_has_current_keeper ?keeper``) and reaches
+  the rest by one index lookup per row. Oxigraph would otherwise join two whole predicates by
+  hashing one of them, which was a little faster but held every row of that predicate in
+  memory while the query ran: at 50,000 objects the build's peak was 418 MB with those hash
+  joins, 231 MB with lookups (``bench/search_build.py``), and it no longer grows with the
+  collection beyond what Oxigraph's own reads take.
 """
 
 from __future__ import annotations
@@ -105,13 +108,8 @@ def _best_label(labels: list[tuple[str, str | None]]) -> str:
     return sorted(labels)[0][0] if labels else ""
 
 
-def _scan(variables: str, pattern: str) -> str:
-    """``pattern`` as a subquery: joined to the rest by hashing, not by a lookup per row."""
-    return f"{{ SELECT {variables} WHERE {{ {pattern} }} }}"
-
-
 _OBJECTS = f"?o {_KEEPER} ?keeper ."
-_PRODUCED = _scan("?o ?p", f"{_OBJECTS} ?o {_v(CRM.P108i_was_produced_by)} ?p")
+_PRODUCED = f"{_OBJECTS} ?o {_v(CRM.P108i_was_produced_by)} ?p ."
 _SHOWS = f"{_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|{_v(CRM.P138_represents)})"
 _PART = _v(CRM.P9_consists_of)
 _NAMED = f"{_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)}"
@@ -140,39 +138,36 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (
         _STATEMENT,  # descriptions, inscriptions, material statements, credit lines
-        f"SELECT ?o ?text WHERE {{ {_scan('?o', _OBJECTS)} "
-        f"{{ {_scan('?o ?s', f'?o {_v(CRM.P67i_is_referred_to_by)} ?s')} "
-        f"{_scan('?s', f'?s {_v(CRM.P2_has_type)} ?type FILTER(?type IN ({_STATEMENT_TYPES}))')}"
-        f" }} UNION {_scan('?o ?s', f'?o {_v(CRM.P128_carries)} ?s')} "
-        f"{_scan('?s ?text', f'?s {_v(CRM.P190_has_symbolic_content)} ?text')} }}",
+        f"SELECT ?o ?text WHERE {{ {_OBJECTS} "
+        f"{{ ?o {_v(CRM.P67i_is_referred_to_by)} ?s . ?s {_v(CRM.P2_has_type)} ?type "
+        f"FILTER(?type IN ({_STATEMENT_TYPES})) }} UNION {{ ?o {_v(CRM.P128_carries)} ?s }} "
+        f"?s {_v(CRM.P190_has_symbolic_content)} ?text }}",
         ("text",),
     ),
     (
         _CONCEPT,  # object types, materials and subjects
-        f"SELECT ?o ?kind ?c WHERE {{ {_scan('?o', _OBJECTS)} "
-        f"{{ {_scan('?o ?c', f'?o {_v(CRM.P2_has_type)} ?c')} BIND('type' AS ?kind) }} UNION "
-        f"{{ {_scan('?o ?c', f'?o {_v(CRM.P45_consists_of)} ?c')} BIND('material' AS ?kind) }}"
-        f" UNION {{ {_scan('?o ?c', f'?o {_SHOWS} ?c')} BIND('subject' AS ?kind) }} }}",
+        f"SELECT ?o ?kind ?c WHERE {{ {_OBJECTS} "
+        f"{{ ?o {_v(CRM.P2_has_type)} ?c BIND('type' AS ?kind) }} UNION "
+        f"{{ ?o {_v(CRM.P45_consists_of)} ?c BIND('material' AS ?kind) }} UNION "
+        f"{{ ?o {_SHOWS} ?c BIND('subject' AS ?kind) }} }}",
         ("kind", "c"),
     ),
     (
         _MAKER,  # makers, directly or through the parts of a production, and whom it followed
         f"SELECT ?o ?actor ?after ?label ?agg ?aggLabel WHERE {{ {_PRODUCED} "
-        f"{{ {_scan('?p ?actor', f'?p {_v(CRM.P14_carried_out_by)} ?actor')} }} UNION "
-        f"{{ {_scan('?p ?actor', f'?p {_PART}/{_v(CRM.P14_carried_out_by)} ?actor')} }} UNION "
-        f"{{ {_scan('?p ?actor', f'?p {_v(CRM.P15_was_influenced_by)} ?actor')} "
-        f"BIND(true AS ?after) }} "
+        f"{{ ?p {_v(CRM.P14_carried_out_by)} ?actor }} UNION "
+        f"{{ ?p {_PART}/{_v(CRM.P14_carried_out_by)} ?actor }} UNION "
+        f"{{ ?p {_v(CRM.P15_was_influenced_by)} ?actor BIND(true AS ?after) }} "
         f"OPTIONAL {{ ?actor {_v(RDFS.label)} ?label }} "
         f"OPTIONAL {{ {_AGGREGATE % 'actor'} }} }}",
         ("actor", "after", "label", "agg", "aggLabel"),
     ),
     (
         _DATE,  # a production's time spans
-        f"SELECT ?o ?begin ?end ?text WHERE {{ {_PRODUCED} "
-        f"{_scan('?p ?ts', f'?p {_v(CRM.P4_has_time_span)} ?ts')} "
-        f"OPTIONAL {_scan('?ts ?begin', f'?ts {_v(CRM.P82a_begin_of_the_begin)} ?begin')} "
-        f"OPTIONAL {_scan('?ts ?end', f'?ts {_v(CRM.P82b_end_of_the_end)} ?end')} "
-        f"OPTIONAL {_scan('?ts ?text', f'?ts {_NAMED} ?text')} }}",
+        f"SELECT ?o ?begin ?end ?text WHERE {{ {_PRODUCED} ?p {_v(CRM.P4_has_time_span)} ?ts "
+        f"OPTIONAL {{ ?ts {_v(CRM.P82a_begin_of_the_begin)} ?begin }} "
+        f"OPTIONAL {{ ?ts {_v(CRM.P82b_end_of_the_end)} ?end }} "
+        f"OPTIONAL {{ ?ts {_NAMED} ?text }} }}",
         ("begin", "end", "text"),
     ),
     (
@@ -186,22 +181,15 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (
         _IMAGE,
-        f"SELECT ?o ?url WHERE {{ {_scan('?o', _OBJECTS)} "
-        + _scan(
-            "?o ?url",
-            f"?o {_v(CRM.P138i_has_representation)}/{_v(LA.digitally_shown_by)}/"
-            f"{_v(LA.access_point)} ?url",
-        )
-        + " }",
+        f"SELECT ?o ?url WHERE {{ {_OBJECTS} ?o {_v(CRM.P138i_has_representation)}/"
+        f"{_v(LA.digitally_shown_by)}/{_v(LA.access_point)} ?url }}",
         ("url",),
     ),
     (
         _SIZE,  # the sides measured in centimetres; the longest is taken per object
-        f"SELECT ?o ?value WHERE {{ {_scan('?o', _OBJECTS)} "
-        f"{_scan('?o ?d', f'?o {_v(CRM.P43_has_dimension)} ?d')} "
-        f"{_scan('?d', f'?d {_v(CRM.P91_has_unit)} {_v(AAT.CENTIMETRES)}')} "
-        f"{_scan('?d', f'?d {_v(CRM.P2_has_type)} ?side FILTER(?side IN ({_SIDES}))')} "
-        f"{_scan('?d ?value', f'?d {_v(CRM.P90_has_value)} ?value')} }}",
+        f"SELECT ?o ?value WHERE {{ {_OBJECTS} ?o {_v(CRM.P43_has_dimension)} ?d . "
+        f"?d {_v(CRM.P91_has_unit)} {_v(AAT.CENTIMETRES)} ; {_v(CRM.P2_has_type)} ?side ; "
+        f"{_v(CRM.P90_has_value)} ?value FILTER(?side IN ({_SIDES})) }}",
         ("value",),
     ),
 )
