@@ -237,7 +237,7 @@ class Workspace:
             keep=KEEP_SNAPSHOTS,
             about=about,
             before_switch=lambda: failpoint("publish"),
-            derive=lambda snapshot: self._index(snapshot, base_iri),
+            derive=lambda snapshot: self._index(snapshot, base_iri, store),
         )
 
     def update(self, change: Callable[[Store], object], base_iri: str, *, wait: float) -> Path:
@@ -254,9 +254,9 @@ class Workspace:
             finally:
                 store.close()
 
-    def _index(self, snapshot: Path, base_iri: str) -> None:
+    def _index(self, snapshot: Path, base_iri: str, store: Store) -> None:
         failpoint("index")
-        build_snapshot_index(snapshot, base_iri)
+        build_snapshot_index(snapshot, base_iri, source=store)
 
     def open_published(self) -> Store:
         path = self.published_path()

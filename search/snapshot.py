@@ -29,10 +29,21 @@ def index_path(snapshot: Path) -> Path:
 
 
 def build_snapshot_index(
-    snapshot: Path, base_iri: str = "", engine: SearchEngine | None = None
+    snapshot: Path,
+    base_iri: str = "",
+    engine: SearchEngine | None = None,
+    *,
+    source: Store | None = None,
 ) -> int:
     """Index a snapshot (opened read-only: the index is derived from exactly what readers
-    will read); the number of objects indexed."""
+    will read); the number of objects indexed.
+
+    ``source``: the store the snapshot was just copied from, open and not written since (the
+    publish step), read in its place. Opening the snapshot as well would hold a second
+    Oxigraph instance with caches of its own beside the writer's: about 100 MB more peak RSS
+    at 100,000 records, for the same quads."""
+    if source is not None:
+        return (engine or FtsEngine()).build(source, index_path(snapshot), base_iri)
     store = Store(snapshot, read_only=True)
     try:
         return (engine or FtsEngine()).build(store, index_path(snapshot), base_iri)

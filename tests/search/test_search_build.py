@@ -230,3 +230,36 @@ def test_writing_ten_times_the_objects_does_not_hold_them(tmp_path: Path) -> Non
     # Held in a list (as before), the 72,000 more documents took about 150 MB more; streamed,
     # about 45 MB (SQLite's own work on the larger file).
     assert large < small + 100 * 2**20, (small, large)
+
+
+def test_publish_indexes_the_store_it_copied_without_opening_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publish step reads the writer's own store for the index: a second Oxigraph
+    instance on the snapshot would hold caches of its own (about 100 MB at 100,000 records)."""
+    import search.snapshot
+    from publish import Workspace
+    from search import parse_facets
+    from search.snapshot import index_path
+
+    opened: list[object] = []
+    real = Store
+
+    def spy(*args: object, **kwargs: object) -> Store:
+        opened.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search.snapshot, "Store", spy)
+    workspace = Workspace(tmp_path / "data")
+    with workspace.lock():
+        store = workspace.open_writer()
+        try:
+            _painting(store, "a", ["Zed Pupil"])
+            snapshot = workspace.publish(store, BASE)
+        finally:
+            store.close()
+    assert opened == []
+    engine = FtsEngine()
+    found = engine.search(index_path(snapshot), parse_facets([], text="misty"))
+    assert [hit.iri for hit in found.hits] == [f"{BASE}object/a"]
+    engine.close()
