@@ -74,6 +74,9 @@ class _Applying:
     when: str
     """When the run ended: the time every row and tombstone it writes carries."""
     mapping: str
+    interrupted: bool = False
+    """Whether this run was being applied when a harvest stopped: its writes are then made
+    whole (``exact``), since a write cut short may have left what a difference cannot see."""
     entities_changed: bool = False
     """Whether the persons, groups, places or terms the source names changed: if not, the
     next publish need not reconcile again."""
@@ -90,7 +93,16 @@ def apply_run(
     minter = Minter(settings.base_iri, source.name)
     meta = meta_graph(settings.base_iri)
     job = _Applying(
-        settings, source, run, store, index, minter, meta, info["ended"], info["mapping"]
+        settings,
+        source,
+        run,
+        store,
+        index,
+        minter,
+        meta,
+        info["ended"],
+        info["mapping"],
+        interrupted=interrupted,
     )
     # Applied again after an interruption, the batches written before it already agree with the
     # index, so comparing with the index cannot tell whether they changed what the source says
@@ -167,7 +179,8 @@ def _apply_batches(
     }
     kept = {r.local_id for r in records}
     try:
-        _write(job.store, job.meta, job.minter, records, list(rows.values()))
+        metadata = list(rows.values())
+        _write(job.store, job.meta, job.minter, records, metadata, exact=job.interrupted)
     except StoreError:
         # One record the store refuses (a value too long for its parser) must not fail the
         # run, nor every run after it (recovery applies it again): write the records one by
@@ -207,12 +220,16 @@ def _write(
     minter: Minter,
     batch: list[StagedRecord],
     rows: list[IndexedRecord],
+    *,
+    exact: bool,
 ) -> None:
+    """``exact``: each graph dropped and loaded whole, not brought to its new text by the
+    difference (see ``Store.replace_serialized_graphs``)."""
     graphs = {NamedNode(r.graph): r.quads for r in batch}
     # The graph and the entity: a record that comes back loses its tombstone.
     subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
     metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
-    store.replace_serialized_graphs(graphs, meta, subjects, metadata)
+    store.replace_serialized_graphs(graphs, meta, subjects, metadata, exact=exact)
 
 
 def _write_one_by_one(
@@ -233,7 +250,8 @@ def _write_one_by_one(
     error: StoreError | None = None
     for record, row in records:
         try:
-            _write(store, meta, minter, [record], [row])
+            # Whole: the write of the batch failed, and may have done part of its work.
+            _write(store, meta, minter, [record], [row], exact=True)
         except StoreError as exc:
             reason = f"the store refused the record: {exc.cause}"
             if longest_statement(record.quads) > MAX_STATEMENT_BYTES:

@@ -99,8 +99,10 @@ class RemoteStore(Store):
         shared: NamedNode | None = None,
         subjects: Sequence[NamedNode] = (),
         quads: Sequence[Quad] = (),
+        *,
+        exact: bool = False,
     ) -> None:
-        super().replace_serialized_graphs(graphs, shared, subjects, quads)
+        super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
         self._put({graph: without_graph_name(graph, nquads) for graph, nquads in graphs.items()})
         if shared is not None:
             self._replace_subjects(shared, subjects, quads)

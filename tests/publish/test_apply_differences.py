@@ -1,0 +1,71 @@
+"""A re-harvested record is written by its difference, but a run applied again after an
+interruption is written whole: a write cut short can leave a record graph's new quads without
+their default copies, which a difference would never see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyoxigraph import DefaultGraph, RdfFormat
+
+from museion import Pipeline, Workspace, load_config
+from publish import RunStatus
+from store import Store
+from tests.conftest import ConfigWriter, files_source
+
+
+def default_and_named(store: Store) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    default: set[tuple[Any, ...]] = set()
+    named: set[tuple[Any, ...]] = set()
+    for q in store.oxigraph.quads_for_pattern(None, None, None):
+        kept = default if isinstance(q.graph_name, DefaultGraph) else named
+        kept.add((q.subject, q.predicate, q.object))
+    return default, named
+
+
+def titles(store: Store) -> set[str]:
+    rows = store.select(
+        "SELECT ?t WHERE { ?o <http://www.cidoc-crm.org/cidoc-crm/P1_is_identified_by> ?n . "
+        "?n <http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content> ?t }"
+    )
+    return {str(r["t"]) for r in rows}
+
+
+@pytest.mark.slow
+def test_a_run_applied_again_after_a_cut_short_write_is_written_whole(
+    write_config: ConfigWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    record = feed / "n.json"
+    record.write_text(json.dumps({"id": "n1", "title": "First title"}))
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    config = load_config(write_config(files_source("normal", feed, str(mapping))))
+    [first] = Pipeline(config).harvest()
+    assert first.status == RunStatus.PUBLISHED
+
+    record.write_text(json.dumps({"id": "n1", "title": "Second title"}))
+
+    def cut_short(self: Store, graphs: dict[Any, bytes], *args: object, **kwargs: object) -> None:
+        # A bulk load stopped part-way: the record graph's new text is in, its default copies
+        # are not, and the old title was never taken out.
+        self.oxigraph.load(b"".join(graphs.values()), format=RdfFormat.N_QUADS)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("store.Store.replace_serialized_graphs", cut_short)
+        with pytest.raises(KeyboardInterrupt):
+            Pipeline(config).harvest()
+    Pipeline(config).harvest()  # recovery applies the interrupted run again
+    store = Workspace(config.data_dir).open_published()
+    try:
+        default, named = default_and_named(store)
+        assert default == named
+        assert "Second title" in titles(store)
+        assert "First title" not in titles(store)
+    finally:
+        store.close()
