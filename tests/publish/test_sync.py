@@ -293,6 +293,10 @@ def test_check_is_a_dry_run(config: Config, feed: Path) -> None:
         report = build_report(config.source("cmoa"), index, run)
         assert report["diff"]["removed_count"] == 1
         assert report["counts"]["records_after"] == 23
+        # Coverage as the run would leave the source: the removed record is not counted.
+        assert report["coverage"]["objects"] == 23
+        object_id = report["object_id"]
+        assert object_id["complete"] + object_id["incomplete"] == 23
         index.close()
     assert workspace.published_path() == snapshot
     assert not list(config.data_dir.glob("check-*"))  # the scratch run is gone
