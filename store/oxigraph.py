@@ -216,6 +216,7 @@ class Store:
         self._writable()
         if not graphs and not subjects and not quads:
             return
+        copies: dict[NamedNode, bytes] = {}  # each graph's default copy, taken once
         for graph, nquads in graphs.items():  # refused before anything is dropped
             if (
                 len(nquads) > MAX_STATEMENT_BYTES
@@ -225,8 +226,8 @@ class Store:
                     f"{graph} holds a statement of {size} bytes, more than the store takes "
                     f"({MAX_STATEMENT_BYTES})"
                 )
-            suffix = len(str(graph)) + 1
-            if len(nquads) - len(without_graph_name(graph, nquads)) != nquads.count(b"\n") * suffix:
+            copies[graph] = without_graph_name(graph, nquads)
+            if len(nquads) - len(copies[graph]) != nquads.count(b"\n") * (len(str(graph)) + 1):
                 raise StoreError(f"the N-Quads of {graph} hold quads of other graphs")
         if exact:
             self._drop(list(graphs))
@@ -237,7 +238,9 @@ class Store:
             self._delete_subjects(shared, subjects)
         parts = []
         for graph, nquads in additions.items():
-            parts += [nquads, without_graph_name(graph, nquads)]
+            # A graph loaded whole (new, or exact) is its text itself: its copy is taken.
+            copy = copies[graph] if nquads is graphs[graph] else without_graph_name(graph, nquads)
+            parts += [nquads, copy]
         if quads:
             parts.append(_with_default_text(shared, quads))
         text = b"".join(parts)
@@ -267,14 +270,18 @@ class Store:
             if not self._store.contains_named_graph(graph):
                 additions[graph] = nquads
                 continue
-            held = serialize(
-                self._store.quads_for_pattern(None, None, None, graph), format=RdfFormat.N_QUADS
+            held = (
+                serialize(
+                    self._store.quads_for_pattern(None, None, None, graph),
+                    format=RdfFormat.N_QUADS,
+                )
+                or b""
             )
-            if not nquads or b"_:" in nquads or b"_:" in (held or b""):
+            if not nquads or b"_:" in nquads or b"_:" in held:
                 whole.append(graph)
                 additions[graph] = nquads
                 continue
-            before = set((held or b"").splitlines())
+            before = set(held.splitlines())
             lines = nquads.splitlines()
             additions[graph] = b"".join(line + b"\n" for line in lines if line not in before)
             gone.extend(before.difference(lines))
