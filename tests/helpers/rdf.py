@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from pyoxigraph import Quad, RdfFormat, parse, serialize
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse, serialize
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 Graphs = dict[str, Graph]
+Triples = set[tuple[Any, Any, Any]]
+
+
+def default_and_named(quads: Iterable[Quad]) -> tuple[Triples, Triples]:
+    """The triples of the default graph, and those of all named graphs together: a store whose
+    default graph is the merge of its named graphs has the two equal."""
+    default: Triples = set()
+    named: Triples = set()
+    for q in quads:
+        kept = default if isinstance(q.graph_name, DefaultGraph) else named
+        kept.add((q.subject, q.predicate, q.object))
+    return default, named
 
 
 def to_graphs(quads: Iterable[Quad]) -> Graphs:

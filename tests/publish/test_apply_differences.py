@@ -9,21 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyoxigraph import DefaultGraph, RdfFormat
+from pyoxigraph import RdfFormat
 
 from museion import Pipeline, Workspace, load_config
 from publish import RunStatus
 from store import Store
 from tests.conftest import ConfigWriter, files_source
-
-
-def default_and_named(store: Store) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-    default: set[tuple[Any, ...]] = set()
-    named: set[tuple[Any, ...]] = set()
-    for q in store.oxigraph.quads_for_pattern(None, None, None):
-        kept = default if isinstance(q.graph_name, DefaultGraph) else named
-        kept.add((q.subject, q.predicate, q.object))
-    return default, named
+from tests.helpers.rdf import default_and_named
 
 
 def titles(store: Store) -> set[str]:
@@ -63,7 +55,7 @@ def test_a_run_applied_again_after_a_cut_short_write_is_written_whole(
     Pipeline(config).harvest()  # recovery applies the interrupted run again
     store = Workspace(config.data_dir).open_published()
     try:
-        default, named = default_and_named(store)
+        default, named = default_and_named(store.oxigraph.quads_for_pattern(None, None, None))
         assert default == named
         assert "Second title" in titles(store)
         assert "First title" not in titles(store)

@@ -3,38 +3,24 @@ the exact merge of the named graphs through every kind of change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from store import Store
-
-NAME = NamedNode("http://example.org/name")
-
-
-def g(name: str) -> NamedNode:
-    return NamedNode(f"http://example.org/graph/{name}")
+from tests.helpers.rdf import default_and_named
+from tests.store.test_store import NAME, g, nquads, quad
 
 
-def said(graph: NamedNode, *values: str, subject: str = "thing") -> bytes:
-    quads = [
-        Quad(NamedNode(f"http://example.org/{subject}"), NAME, Literal(v), graph) for v in values
-    ]
-    return serialize(quads, format=RdfFormat.N_QUADS) or b""
-
-
-def triples(quads: Iterable[Quad]) -> set[tuple[Any, Any, Any]]:
-    return {(q.subject, q.predicate, q.object) for q in quads}
+def said(graph: NamedNode, *values: str) -> bytes:
+    return nquads(*(quad("thing", v, graph) for v in values))
 
 
 def check_merge(store: Store) -> set[str]:
     """The default graph is exactly the set of the named graphs' triples; its values."""
-    everything = list(store.oxigraph.quads_for_pattern(None, None, None))
-    named = triples(q for q in everything if not isinstance(q.graph_name, DefaultGraph))
-    default = triples(q for q in everything if isinstance(q.graph_name, DefaultGraph))
+    default, named = default_and_named(store.oxigraph.quads_for_pattern(None, None, None))
     assert default == named
     return {o.value for _, _, o in default}
 
