@@ -179,8 +179,8 @@ def _apply_batches(
     }
     kept = {r.local_id for r in records}
     try:
-        metadata = list(rows.values())
-        _write(job.store, job.meta, job.minter, records, metadata, exact=job.interrupted)
+        after = list(rows.values())
+        _write(job.store, job.meta, job.minter, records, after, exact=job.interrupted)
     except StoreError:
         # One record the store refuses (a value too long for its parser) must not fail the
         # run, nor every run after it (recovery applies it again): write the records one by
