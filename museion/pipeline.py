@@ -36,9 +36,11 @@ from publish import (
     new_id,
     now,
     run_row,
+    search_basis,
     stage,
 )
-from reconcile import ReconcileReport
+from reconcile import ReconcileReport, reconciliation_graph
+from search import Basis
 from store import Store
 
 from .config import Config, SourceConfig
@@ -345,6 +347,7 @@ class Pipeline:
             apply_run(self.settings, publishing(source), run, writer.store, writer.index)
         except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
             cause = exc.cause if isinstance(exc, MuseionError) else f"{type(exc).__name__}: {exc}"
+            self.workspace.forget_search_documents()  # some batches may be in the store only
             when = "applying it again after an interruption" if again else "applying it"
             reason = f"the run could not be applied ({when}): {cause}"
             run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
@@ -355,11 +358,15 @@ class Pipeline:
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
             self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
+        if any(run.info().get("store_refused") for _, run in runs):
+            self.workspace.forget_search_documents()
         if any(run.info().get("entities_changed", True) for _, run in runs):
             self._reconcile(writer.store)
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
-        snapshot = self.workspace.publish(writer.store, self.config.base_iri)
+        snapshot = self.workspace.publish(
+            writer.store, self.config.base_iri, basis=self._search_basis(writer)
+        )
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
             writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
@@ -403,8 +410,15 @@ class Pipeline:
         with self.writer() as writer:
             report = self._reconcile(writer.store, force=True)
             assert report is not None
-            self.workspace.publish(writer.store, self.config.base_iri)
+            self.workspace.publish(
+                writer.store, self.config.base_iri, basis=self._search_basis(writer)
+            )
             return report
+
+    def _search_basis(self, writer: Writer) -> Basis:
+        """What the search documents are made from, so the next publish may reuse them."""
+        base = self.config.base_iri
+        return search_basis(writer.store, writer.index, base, [reconciliation_graph(base)])
 
     # -- held runs, remapping, dry runs ---------------------------------------------------
     def publish_held(self, name: str, *, force: bool) -> HarvestSummary:

@@ -13,6 +13,7 @@ from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
 from .runs import Change, QuarantinedRecord, Run, RunStatus, StagedRecord
+from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
 from .summary import HarvestSummary, Rejection
@@ -48,6 +49,7 @@ __all__ = [
     "new_id",
     "now",
     "run_row",
+    "search_basis",
     "stage",
     "verdict",
     "vocabulary_graph",

@@ -121,7 +121,8 @@ def apply_run(
     for record, reason in refused:  # after the staged cursor is done with
         run.quarantine_staged(record, reason)
     _remove(job, run.removed())
-    run.set_info(entities_changed=job.entities_changed)
+    # A record the store refused may have lost its graph while its index row stays as it was.
+    run.set_info(entities_changed=job.entities_changed, store_refused=len(refused))
     _replace_quarantine(store, meta, minter, run)
     row = run_row(source.name, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.

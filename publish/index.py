@@ -217,6 +217,18 @@ class RecordIndex:
         for (local_id,) in rows:
             yield local_id
 
+    def fingerprints(self) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """Source, graph, subject, kind, entity signature and a token that changes whenever
+        the record is written again (the run that wrote it, its checksum and mapping), of
+        every live record of every source, in one stable order (what ``search_basis``
+        digests)."""
+        rows = self._db.execute(
+            "SELECT source, graph, subject, kind, entities,"
+            " last_run || ' ' || checksum || ' ' || mapping"
+            " FROM records WHERE deleted_at IS NULL ORDER BY source, local_id"
+        )
+        yield from rows
+
     def count(self, source: str) -> int:
         (n,) = self._db.execute(
             "SELECT COUNT(*) FROM records WHERE source = ? AND deleted_at IS NULL", (source,)

@@ -4,6 +4,8 @@
 museion-data/
   working/                the Oxigraph store harvests write (one writer process at a time)
   published/<snapshot>/   immutable snapshots (Oxigraph backups: hard links, cheap)
+  published/<snapshot>.search.sqlite   its search index
+  published/<snapshot>.docs.sqlite     the current snapshot's search documents, for reuse
   published/CURRENT       the name of the snapshot queries read
   records.sqlite          the record index: payloads, checksums, history, runs
   reconciliation.sqlite   aggregate ids ever minted, their members, redirects (reconcile)
@@ -11,7 +13,8 @@ museion-data/
   runs/<source>/<run>/    each run's staged changes until it is applied (and a while after)
   reports/<source>.html   the partner report of each source's latest run (and .json)
   uploads/<source>/       partners' uploaded files, kept by checksum, and each upload's report
-  state.json              per-source harvester state; whether a write was interrupted
+  state.json              per-source harvester state; whether a write was interrupted; the
+                          snapshot whose search documents a publish may reuse
   writer.lock             held by the one process that writes
 ```
 
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from museion_core.errors import StoreError
-from search import build_snapshot_index
+from search import Basis, build_snapshot_index, docs_path
 from store import (
     RemoteEndpoint,
     RemoteStore,
@@ -219,10 +222,22 @@ class Workspace:
             if current is None or path.name > current.name:
                 remove_snapshot(path)
 
-    def publish(self, store: Store, base_iri: str = "", *, updated: str | None = None) -> Path:
+    def publish(
+        self,
+        store: Store,
+        base_iri: str = "",
+        *,
+        updated: str | None = None,
+        basis: Basis | None = None,
+    ) -> Path:
         """Snapshot the working store and make it what queries read, atomically, together
         with its search index (built from the snapshot before the pointer switches).
-        ``updated``: when a SPARQL Update changed the store (kept in the manifest)."""
+        ``updated``: when a SPARQL Update changed the store (kept in the manifest).
+
+        ``basis`` (``search_basis``): the search documents are kept beside the snapshot, and
+        those of the current snapshot reused where the basis allows, if it kept them and
+        nothing the record index does not see (a SPARQL Update) wrote to the store since:
+        ``state.json`` names the snapshot whose documents may be reused."""
         sources = {
             name: {"harvested": state["harvested"]}
             for name, state in self.state().get("sources", {}).items()
@@ -231,14 +246,33 @@ class Workspace:
         about: dict[str, Any] = {"sources": sources}
         if updated is not None:
             about["updated"] = updated
-        return publish_snapshot(
+        current = self.published_path()
+        reusable = basis is not None and current is not None and self._reusable() == current.name
+        previous = current if reusable else None
+        snapshot = publish_snapshot(
             store,
             self.published_dir,
             keep=KEEP_SNAPSHOTS,
             about=about,
             before_switch=lambda: failpoint("publish"),
-            derive=lambda snapshot: self._index(snapshot, base_iri, store),
+            derive=lambda snapshot: self._index(snapshot, base_iri, store, basis, previous),
         )
+        self._write_state(search_documents=snapshot.name if basis is not None else None)
+        for older in self.snapshots():  # only the current snapshot's documents are reused
+            if older != snapshot:
+                docs_path(older).unlink(missing_ok=True)
+        return snapshot
+
+    def forget_search_documents(self) -> None:
+        """Let no publish reuse the search documents kept so far: the store is being changed
+        in a way the record index does not see (a SPARQL Update; a run the store refused
+        part of, or that failed part-way)."""
+        self._write_state(search_documents=None)
+
+    def _reusable(self) -> str | None:
+        """The snapshot whose search documents a publish may reuse (see ``publish``)."""
+        name = self.state().get("search_documents")
+        return name if isinstance(name, str) else None
 
     def update(self, change: Callable[[Store], object], base_iri: str, *, wait: float) -> Path:
         """Change the working store with ``change`` and publish it: the endpoint's SPARQL
@@ -249,14 +283,22 @@ class Workspace:
         with self.lock(wait):
             store = self.open_writer()
             try:
+                self.forget_search_documents()
                 change(store)
                 return self.publish(store, base_iri, updated=datetime.now(UTC).isoformat())
             finally:
                 store.close()
 
-    def _index(self, snapshot: Path, base_iri: str, store: Store) -> None:
+    def _index(
+        self,
+        snapshot: Path,
+        base_iri: str,
+        store: Store,
+        basis: Basis | None,
+        previous: Path | None,
+    ) -> None:
         failpoint("index")
-        build_snapshot_index(snapshot, base_iri, source=store)
+        build_snapshot_index(snapshot, base_iri, source=store, basis=basis, previous=previous)
 
     def open_published(self) -> Store:
         path = self.published_path()

@@ -18,6 +18,7 @@ imports neither sparql nor museion.
 from .engine import Candidate, Matching, ReconcileReport, Settings, match, reconcile
 from .entities import Entity, read_entities
 from .names import PersonName, fold, parse_person_name
+from .output import reconciliation_graph
 from .overrides import Overrides, default_overrides_path, load_overrides
 from .review import review_json, review_toml
 from .scoring import NameKey, Score, name_key, name_similarity, score_pair, years_agree
@@ -41,6 +42,7 @@ __all__ = [
     "parse_person_name",
     "read_entities",
     "reconcile",
+    "reconciliation_graph",
     "review_json",
     "review_toml",
     "score_pair",

@@ -2,9 +2,11 @@
 
 ``build_snapshot_index`` indexes a snapshot beside it (the shell calls it at publish, before
 the ``CURRENT`` pointer switches); ``Searcher`` answers ``SearchRequest``s from the index of
-the snapshot ``CURRENT`` names. The engine (``SearchEngine``) is SQLite FTS5 (``FtsEngine``);
-a server engine can implement the same protocol. This package reads the store and the
-vocabulary; it never imports the ``museion`` shell.
+the snapshot ``CURRENT`` names; given a ``Basis``, the build keeps its documents beside the
+snapshot and reuses the previous snapshot's where the records did not change (``reuse``). The
+engine (``SearchEngine``) is SQLite FTS5 (``FtsEngine``); a server engine can implement the same
+protocol. This package reads the store and the vocabulary; it never imports the ``museion``
+shell.
 """
 
 from .engine import (
@@ -20,6 +22,7 @@ from .engine import (
     parse_facets,
 )
 from .fts import FtsEngine
+from .reuse import Basis, docs_path
 from .snapshot import INDEX_SUFFIX, Searcher, build_snapshot_index, index_path
 from .text import index_forms, match_expression
 
@@ -29,6 +32,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_QUERY_LENGTH",
+    "Basis",
     "FtsEngine",
     "Hit",
     "Range",
@@ -37,6 +41,7 @@ __all__ = [
     "SearchResult",
     "Searcher",
     "build_snapshot_index",
+    "docs_path",
     "index_forms",
     "index_path",
     "match_expression",

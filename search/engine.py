@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from museion_core.errors import QueryError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from store import Store
+
+    from .extract import ObjectDoc
 
 __all__ = [
     "FACET_KEYS",
@@ -219,6 +223,10 @@ class SearchEngine(Protocol):
 
     def build(self, store: Store, target: Path, base_iri: str) -> int:
         """Index every published object of ``store`` into ``target``; the number indexed."""
+        ...
+
+    def write(self, docs: Iterable[ObjectDoc], target: Path, base_iri: str) -> int:
+        """Index ``docs`` (a stream in IRI order) into ``target``; the number indexed."""
         ...
 
     def search(self, target: Path, request: SearchRequest) -> SearchResult:

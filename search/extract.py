@@ -195,18 +195,27 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 
 
-def extract_objects(store: Store) -> Iterator[ObjectDoc]:
-    """Every published object with what search needs of it, one at a time, in IRI order."""
+def extract_objects(store: Store, only: Iterable[str] | None = None) -> Iterator[ObjectDoc]:
+    """Every published object with what search needs of it, one at a time, in IRI order.
+
+    ``only``: just these IRIs, those of them that are published objects (each query then
+    starts from ``VALUES ?o``, a thousand objects at a time): the objects a re-harvest
+    touched, when the documents of the others are reused (``search.reuse``)."""
     with closing(sqlite3.connect("")) as db:  # "": a temporary file, removed on close
         db.executescript(  # scratch: nothing to roll back, nothing to keep after a crash
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE f(iri TEXT NOT NULL, kind INTEGER NOT NULL, a, b, c, d, e);"
         )
-        for kind, sparql, columns in _QUERIES:
-            db.executemany(
-                "INSERT INTO f VALUES (?,?,?,?,?,?,?)",
-                _facts(store, kind, sparql, columns),
-            )
+        parts: Iterable[list[str] | None] = [None] if only is None else chunks(only)
+        for chunk in parts:
+            values = "" if chunk is None else f"VALUES ?o {{ {iri_values(chunk)} }} "
+            for kind, sparql, columns in _QUERIES:
+                restricted = sparql.replace(" WHERE { ", " WHERE { " + values, 1)
+                assert values in restricted, "each query is 'SELECT ... WHERE { ...'"
+                db.executemany(
+                    "INSERT INTO f VALUES (?,?,?,?,?,?,?)",
+                    _facts(store, kind, restricted, columns),
+                )
         labels = _concept_labels(store, _distinct(db, _CONCEPT, "b"))
         names = _aggregate_names(store, _distinct(db, _MAKER, "d"))
         facts = db.execute("SELECT * FROM f ORDER BY iri, kind, rowid")
@@ -240,10 +249,16 @@ def _distinct(db: sqlite3.Connection, kind: int, column: str) -> Iterator[str]:
     yield from (v for (v,) in db.execute(f"SELECT DISTINCT {column} FROM f WHERE kind = {kind}"))
 
 
-def _chunks(iris: Iterable[str | None]) -> Iterator[list[str]]:
+def chunks(iris: Iterable[str | None]) -> Iterator[list[str]]:
+    """``iris`` (empty ones left out) a thousand at a time: one ``VALUES`` each."""
     stream = (iri for iri in iris if iri)
     while chunk := list(islice(stream, _VALUES)):
         yield chunk
+
+
+def iri_values(chunk: Iterable[str]) -> str:
+    """IRIs as the terms of a ``VALUES`` block."""
+    return " ".join(f"<{iri}>" for iri in chunk)
 
 
 def _concept_labels(
@@ -251,8 +266,8 @@ def _concept_labels(
 ) -> dict[str, list[tuple[str, str | None]]]:
     """The labels of the (few) distinct concepts, in every language."""
     labels: dict[str, list[tuple[str, str | None]]] = {}
-    for chunk in _chunks(concepts):
-        values = " ".join(f"<{iri}>" for iri in chunk)
+    for chunk in chunks(concepts):
+        values = iri_values(chunk)
         for row in _rows(
             store, f"SELECT ?c ?label WHERE {{ VALUES ?c {{ {values} }} ?c {_LABEL} ?label }}"
         ):
@@ -266,8 +281,8 @@ def _concept_labels(
 def _aggregate_names(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
     """Every name of every partner entity of the makers' aggregates, sorted."""
     names: dict[str, set[str]] = {}
-    for chunk in _chunks(aggregates):
-        values = " ".join(f"<{iri}>" for iri in chunk)
+    for chunk in chunks(aggregates):
+        values = iri_values(chunk)
         for row in _rows(
             store,
             f"SELECT ?agg ?name WHERE {{ VALUES ?agg {{ {values} }} "

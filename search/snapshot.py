@@ -18,6 +18,7 @@ from store import Pointer, Store
 
 from .engine import SearchEngine, SearchRequest, SearchResult
 from .fts import FtsEngine
+from .reuse import Basis, documents
 
 __all__ = ["INDEX_SUFFIX", "Searcher", "build_snapshot_index", "index_path"]
 
@@ -34,6 +35,8 @@ def build_snapshot_index(
     engine: SearchEngine | None = None,
     *,
     source: Store | None = None,
+    basis: Basis | None = None,
+    previous: Path | None = None,
 ) -> int:
     """Index a snapshot (opened read-only: the index is derived from exactly what readers
     will read); the number of objects indexed.
@@ -41,14 +44,24 @@ def build_snapshot_index(
     ``source``: the store the snapshot was just copied from, open and not written since (the
     publish step), read in its place. Opening the snapshot as well would hold a second
     Oxigraph instance with caches of its own beside the writer's: about 100 MB more peak RSS
-    at 100,000 records, for the same quads."""
-    if source is not None:
-        return (engine or FtsEngine()).build(source, index_path(snapshot), base_iri)
-    store = Store(snapshot, read_only=True)
+    at 100,000 records, for the same quads.
+
+    ``basis``: what the documents are made from; they are then kept beside the snapshot, and
+    those of ``previous`` (the snapshot published before, if the caller vouches that the store
+    changed since only in the records the basis lists) are reused where they still hold
+    (``search.reuse``)."""
+    engine = engine or FtsEngine()
+    target = index_path(snapshot)
+    store = source if source is not None else Store(snapshot, read_only=True)
     try:
-        return (engine or FtsEngine()).build(store, index_path(snapshot), base_iri)
+        if basis is None:
+            return engine.build(store, target, base_iri)
+        return documents(
+            store, snapshot, basis, previous, lambda docs: engine.write(docs, target, base_iri)
+        )
     finally:
-        store.close()
+        if source is None:
+            store.close()
 
 
 class Searcher:

@@ -19,7 +19,7 @@ import pytest
 
 from museion import Pipeline, Workspace, load_config
 from museion_core.errors import StoreError
-from publish import RunStatus
+from publish import Run, RunStatus
 from tests.conftest import ConfigWriter, files_source
 from tests.publish.test_harvest import rows
 
@@ -109,6 +109,11 @@ def test_apply_quarantines_a_record_the_store_refuses(
     assert (summary.new, summary.rejected) == (1, 1)
     [rejection] = summary.rejections
     assert "the store refused the record" in rejection.reason
+    # The run says so, and its publish did not reuse search documents kept before it.
+    [run_dir] = Workspace(config.data_dir).run_dirs("big")
+    run = Run.open(run_dir)
+    assert run.info()["store_refused"] == 1
+    run.close()
     [normal_run] = Pipeline(config).harvest(("normal",))
     assert normal_run.status == RunStatus.PUBLISHED
     store = Workspace(config.data_dir).open_published()
@@ -137,10 +142,15 @@ def test_a_run_that_cannot_be_applied_fails_and_does_not_block_the_next(
     def refuse(*args: object, **kwargs: object) -> None:
         raise StoreError("the disk is on fire")
 
+    Pipeline(config).harvest(("normal",))
+    workspace = Workspace(config.data_dir)
+    assert workspace.state()["search_documents"] is not None
     with monkeypatch.context() as patch:
         patch.setattr("store.Store.replace_serialized_graphs", refuse)
         [summary] = Pipeline(config).harvest(("big",))
     assert summary.status == RunStatus.FAILED
+    # What the failed run left in the store the record index does not know of.
+    assert workspace.state()["search_documents"] is None
     assert summary.reason is not None
     assert "could not be applied" in summary.reason
     assert "the disk is on fire" in summary.reason

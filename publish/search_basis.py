@@ -1,0 +1,69 @@
+"""What the search documents of a publish are made from (``search.Basis``), so that the next
+publish may reuse those of the records it did not touch (``search.reuse``).
+
+The search index reads each object's own lines (its record graph's statements about the object
+and the nodes minted under its IRI) and shared ones: the persons, places and terms records name,
+the aggregates reconciliation makes, Museion's vocabulary and each partner's dataset. A record's
+token (``RecordIndex.fingerprints``) changes whenever the record is written again; everything
+else goes into the context digest, so that any change to it makes the next build extract every
+document again:
+
+- every live record's entity signature (``coverage.entity_signature``: what it says of anything
+  but its own entity), so a record that renames a person or adds a place changes the context;
+- every record that is not an object (a person's own record) with its token: its own lines are
+  what other objects' documents read;
+- the quads of the graphs outside the records that the documents read: the vocabulary, each
+  source's dataset and the reconciliation's aggregates.
+
+The metadata graph (runs, record provenance, tombstones, reconciliation's evidence) is left out:
+it changes with every run, and the one thing documents read from it, that an aggregate is a
+``museion:Aggregate``, reconciliation writes together with the aggregate's links in its own graph,
+which is digested. It is the basis' bookkeeping graph: its statements about a record's nodes do
+not keep the documents of other objects from being reused (``search.reuse``). Writes the record
+index does not see (the endpoint's SPARQL Update, a run that failed or whose batch the store
+refused part-way) make the workspace forget the documents (``Workspace.forget_search_documents``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+from pyoxigraph import NamedNode
+
+from mappings import Minter
+from search import Basis
+from store import Store
+
+from .index import RecordIndex
+from .provenance import meta_graph, vocabulary_graph
+
+__all__ = ["search_basis"]
+
+OBJECT = "object"
+
+
+def search_basis(
+    store: Store, index: RecordIndex, base_iri: str, shared: Iterable[NamedNode] = ()
+) -> Basis:
+    """The basis of the documents of ``store`` as it stands. ``shared``: graphs outside the
+    records that documents read besides the vocabulary and the sources' datasets (the
+    reconciliation's)."""
+    digest = hashlib.sha256(base_iri.encode())
+    sources: set[str] = set()
+    for source, graph, subject, kind, entities, token in index.fingerprints():
+        sources.add(source)
+        own = token if kind != OBJECT else ""
+        digest.update(f"{graph}\t{subject}\t{kind}\t{entities}\t{own}\n".encode())
+    graphs = [vocabulary_graph(base_iri), *(Minter(base_iri, s).dataset() for s in sources)]
+    for named in sorted({*graphs, *shared}, key=lambda g: g.value):
+        digest.update(f"graph {named}\n".encode())
+        for quad in store.graph_quads(named):
+            digest.update(f"{quad}\n".encode())
+
+    def records() -> Iterator[tuple[str, str, str]]:
+        for _, graph, subject, kind, _, token in index.fingerprints():
+            if kind == OBJECT:
+                yield graph, subject, token
+
+    return Basis(digest.hexdigest(), records, bookkeeping=(meta_graph(base_iri).value,))
