@@ -40,7 +40,7 @@ from .provenance import meta_graph, vocabulary_graph
 
 __all__ = ["search_basis"]
 
-OBJECT = "object"
+_OBJECT = "object"
 
 
 def search_basis(
@@ -53,7 +53,7 @@ def search_basis(
     sources: set[str] = set()
     for source, graph, subject, kind, entities, token in index.fingerprints():
         sources.add(source)
-        own = token if kind != OBJECT else ""
+        own = token if kind != _OBJECT else ""
         digest.update(f"{graph}\t{subject}\t{kind}\t{entities}\t{own}\n".encode())
     graphs = [vocabulary_graph(base_iri), *(Minter(base_iri, s).dataset() for s in sources)]
     for named in sorted({*graphs, *shared}, key=lambda g: g.value):
@@ -63,7 +63,7 @@ def search_basis(
 
     def records() -> Iterator[tuple[str, str, str]]:
         for _, graph, subject, kind, _, token in index.fingerprints():
-            if kind == OBJECT:
+            if kind == _OBJECT:
                 yield graph, subject, token
 
     return Basis(digest.hexdigest(), records, bookkeeping=(meta_graph(base_iri).value,))

@@ -40,9 +40,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 from pyoxigraph import NamedNode, QuerySolutions
 
 from museion_core import instants, vocab
+from museion_core.errors import StoreError
 from museion_core.vocab import CRM
 from store import Store
 
@@ -57,10 +59,11 @@ EXTRACTION = hashlib.sha256(
         Path(m.__file__).read_bytes() if m.__file__ else m.__name__.encode()
         for m in (extract, instants, vocab)
     )
+    + pyoxigraph.__version__.encode()
 ).hexdigest()[:16]
 """The version of the extraction: a digest of the code that makes documents from the store
-(``search.extract``, the reading of dates it calls and the vocabulary its queries name), so
-that the documents an earlier version of Museion kept are not reused."""
+(``search.extract``, the reading of dates it calls, the vocabulary its queries name) and of
+the query engine's version, so that documents an earlier version kept are not reused."""
 
 REUSE_LIMIT = 0.3
 """Above this share of the records touched, every document is extracted again (as fast, and
@@ -122,13 +125,13 @@ def documents(
     with closing(sqlite3.connect(tmp)) as db:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO records VALUES (?,?,?)", basis.records())
-        db.commit()  # (a database is detached outside a transaction only)
+        db.commit()  # (a database is attached outside a transaction only)
         touched = _touched(db, basis, previous)
         stale = None
         if touched is not None and previous is not None:
             try:
                 stale = _stale(db, store, touched, previous, basis.bookkeeping)
-            except sqlite3.DatabaseError:  # a damaged file: read every document again
+            except (sqlite3.DatabaseError, StoreError, OSError):  # a damaged file or snapshot
                 stale = None
         reused: Iterator[tuple[ObjectDoc, bytes]] = iter(())
         if stale is None:
@@ -157,7 +160,7 @@ def documents(
             [
                 ("context", basis.context),
                 ("extraction", EXTRACTION),
-                ("touched", "all" if stale is None else str(len(touched or ()))),
+                ("touched", "all" if stale is None or touched is None else str(len(touched))),
                 *((key, str(value)) for key, value in counts.items()),
             ],
         )
@@ -174,8 +177,8 @@ def _touched(db: sqlite3.Connection, basis: Basis, previous: Path | None) -> lis
     or extraction, or too many touched."""
     if previous is None or not docs_path(previous).is_file():
         return None
-    db.execute("ATTACH DATABASE ? AS old", (str(docs_path(previous)),))
     try:
+        db.execute("ATTACH DATABASE ? AS old", (str(docs_path(previous)),))
         kept = dict(db.execute("SELECT key, value FROM old.meta").fetchall())
         if kept.get("context") != basis.context or kept.get("extraction") != EXTRACTION:
             return None
@@ -216,9 +219,11 @@ def _stale(
     for graph in touched:  # a lookup per graph: a VALUES query took seconds
         quads = store.oxigraph.quads_for_pattern(None, keeper, None, NamedNode(graph))
         homes.update((graph, q.subject.value) for q in quads if isinstance(q.subject, NamedNode))
-    if not _kept_to_themselves(db, store, touched, previous, bookkeeping):
+    own_objects = _own_objects(db, store, touched, previous, bookkeeping)
+    if own_objects is None:
         return None
-    db.executemany("INSERT OR IGNORE INTO temp.stale VALUES (?)", ((o,) for _, o in homes))
+    objects = own_objects | {iri for _, iri in homes}
+    db.executemany("INSERT OR IGNORE INTO temp.stale VALUES (?)", ((o,) for o in objects))
     stale = [iri for (iri,) in db.execute("SELECT iri FROM temp.stale ORDER BY iri")]
     db.execute(
         "INSERT INTO homes SELECT graph, iri FROM old.homes"
@@ -228,16 +233,18 @@ def _stale(
     return stale
 
 
-def _kept_to_themselves(
+def _own_objects(
     db: sqlite3.Connection,
     store: Store,
     touched: list[str],
     previous: Path,
     bookkeeping: tuple[str, ...],
-) -> bool:
-    """Whether no statement outside a touched record's own nodes points at one of them: its
-    own nodes in the previous snapshot (a node it no longer states may still be pointed at)
-    and now, each statement about them looked up in the store as it is now."""
+) -> set[str] | None:
+    """The touched records' own nodes that are objects (their keeper stated anywhere), to be
+    extracted again too; None if a statement other than one of a touched record's own lines
+    in its own graph points at one of its own nodes, in any graph but the bookkeeping ones.
+    Own nodes are those of the previous snapshot (a node the record no longer states may
+    still be pointed at) and of the store now; the statements are looked up in the store."""
     subjects: dict[str, str] = {}  # graph -> the record's subject, before and now
     for graph, subject in db.execute(
         "SELECT graph, subject FROM main.records WHERE graph IN (SELECT graph FROM temp.touched)"
@@ -245,30 +252,36 @@ def _kept_to_themselves(
         " WHERE graph IN (SELECT graph FROM temp.touched)"
     ):
         if subjects.setdefault(graph, subject) != subject:
-            return False  # the record's subject changed: not a change of its own lines
-    owners: dict[str, str] = {}  # own node -> its record's subject
+            return None  # the record's subject changed: not a change of its own lines
+    homes: dict[str, str] = {}  # own node -> the graph of the record it belongs to
     before = Store(previous, read_only=True)
     try:
         for source in (before, store):
             for graph in touched:
                 for quad in source.graph_quads(NamedNode(graph)):
                     node = quad.subject
-                    if isinstance(node, NamedNode) and _own(node.value, subjects[graph]):
-                        owners[node.value] = subjects[graph]
+                    if not (isinstance(node, NamedNode) and _own(node.value, subjects[graph])):
+                        continue
+                    if homes.setdefault(node.value, graph) != graph:
+                        return None  # own to two touched records (nested subjects)
     finally:
         before.close()
     skipped = " ".join(f"<{graph}>" for graph in bookkeeping)
     unless = f"FILTER(?g NOT IN ({skipped})) " if skipped else ""
-    for chunk in chunks(sorted(owners)):
+    for chunk in chunks(sorted(homes)):
         results = store.query(
-            f"SELECT DISTINCT ?x ?n WHERE {{ VALUES ?n {{ {iri_values(chunk)} }} "
+            f"SELECT DISTINCT ?g ?x ?n WHERE {{ VALUES ?n {{ {iri_values(chunk)} }} "
             f"GRAPH ?g {{ ?x ?p ?n }} {unless}}}"
         )
         assert isinstance(results, QuerySolutions)
-        for pointing, node in results:
-            if not (isinstance(pointing, NamedNode) and _own(pointing.value, owners[node.value])):
-                return False
-    return True
+        for graph, pointing, node in results:
+            home = homes[node.value]
+            inside = isinstance(pointing, NamedNode) and _own(pointing.value, subjects[home])
+            if graph.value != home or not inside:
+                return None
+    keeper = CRM.P50_has_current_keeper
+    found = store.oxigraph.quads_for_pattern
+    return {node for node in homes if next(found(NamedNode(node), keeper, None, None), None)}
 
 
 def _own(node: str, subject: str) -> bool:

@@ -10,13 +10,17 @@ published/CURRENT                     names the snapshot, and so the index
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from museion_core.errors import StoreError
 from store import Pointer, Store
 
 from .engine import SearchEngine, SearchRequest, SearchResult
+from .extract import ObjectDoc
 from .fts import FtsEngine
 from .reuse import Basis, documents
 
@@ -56,9 +60,18 @@ def build_snapshot_index(
     try:
         if basis is None:
             return engine.build(store, target, base_iri)
-        return documents(
-            store, snapshot, basis, previous, lambda docs: engine.write(docs, target, base_iri)
-        )
+
+        def write(docs: Iterable[ObjectDoc]) -> int:
+            return engine.write(docs, target, base_iri)
+
+        try:
+            return documents(store, snapshot, basis, previous, write)
+        except (sqlite3.DatabaseError, zlib.error, ValueError, TypeError):
+            if previous is None:
+                raise
+            # A kept document that cannot be read back (a damaged file): build from scratch,
+            # rather than fail this publish and every one after it.
+            return documents(store, snapshot, basis, None, write)
     finally:
         if source is None:
             store.close()

@@ -109,7 +109,7 @@ def test_apply_quarantines_a_record_the_store_refuses(
     assert (summary.new, summary.rejected) == (1, 1)
     [rejection] = summary.rejections
     assert "the store refused the record" in rejection.reason
-    # The run says so, and its publish did not reuse search documents kept before it.
+    # The run says so: its publish does not reuse search documents (the pipeline forgets them).
     [run_dir] = Workspace(config.data_dir).run_dirs("big")
     run = Run.open(run_dir)
     assert run.info()["store_refused"] == 1

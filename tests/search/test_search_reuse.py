@@ -345,3 +345,65 @@ def test_documents_an_earlier_version_kept_are_not_reused(config: Config, feed: 
     edit(files(feed)[0], title="Quillwork Lantern")
     Pipeline(config).harvest()
     assert kept(config)["touched"] == "all"
+
+
+def test_a_node_of_a_record_that_is_an_object_elsewhere_is_extracted_again(
+    snapshots: Snapshots,
+) -> None:
+    """A part minted under an object is an object itself, its keeper stated in another graph:
+    a change to its label in its record's graph reaches its document."""
+    part = NamedNode(f"{EX}obj/5/part")
+    x4, x5 = NamedNode(f"{EX}graph/x4"), NamedNode(f"{EX}graph/x5")
+
+    def graphs(label: str) -> Graphs:
+        found = _graphs()
+        found[x5] = [*found[x5], Quad(part, RDFS.label, Literal(label), x5)]
+        found[x4] = [*found[x4], Quad(part, CRM.P50_has_current_keeper, KEEPER, x4)]
+        return found
+
+    snapshots.publish(graphs("Part A"))
+    assert snapshots.publish(graphs("Part B"), frozenset({x5.value})) == {
+        "touched": "1",
+        "extracted": "2",
+        "reused": "8",
+    }
+
+
+def test_a_statement_about_a_records_nodes_in_another_graph_is_not_reused_around(
+    snapshots: Snapshots,
+) -> None:
+    """Another record's graph says where a node minted under an object was made: its own
+    object's document reads that place's label, so it is not reused around."""
+    fourth, made, at = (NamedNode(f"{EX}obj/{x}") for x in ("4", "5/x", "5/y"))
+    x4, x5 = NamedNode(f"{EX}graph/x4"), NamedNode(f"{EX}graph/x5")
+
+    def graphs(label: str) -> Graphs:
+        found = _graphs()
+        found[x5] = [*found[x5], Quad(at, RDFS.label, Literal(label), x5)]
+        found[x4] = [
+            *found[x4],
+            Quad(fourth, CRM.P108i_was_produced_by, made, x4),
+            Quad(made, CRM.P7_took_place_at, at, x4),
+        ]
+        return found
+
+    snapshots.publish(graphs("Ypres"))
+    assert snapshots.publish(graphs("Yser"), frozenset({x5.value}))["touched"] == "all"
+
+
+@pytest.mark.parametrize("damage", ["file", "document"])
+def test_damaged_kept_documents_are_built_afresh(config: Config, feed: Path, damage: str) -> None:
+    """A kept file that is not a database, or a document in it that cannot be read back,
+    makes the next publish build from scratch; it never fails the harvest."""
+    Pipeline(config).harvest()
+    kept_at = docs_path(current(config))
+    if damage == "file":
+        kept_at.write_bytes(b"not a database" * 1000)
+    else:
+        with closing(sqlite3.connect(kept_at)) as db:
+            db.execute("UPDATE docs SET doc = x'00ff'")  # not zlib
+            db.commit()
+    edit(files(feed)[0], title="Quillwork Lantern")
+    Pipeline(config).harvest()
+    assert kept(config)["touched"] == "all"
+    assert titles_found(config, "quillwork") == ["Quillwork Lantern"]
