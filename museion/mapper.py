@@ -3,9 +3,9 @@
 Mapping is pure CPU work (parse the payload, build the graph, serialise it) and needs nothing
 but the record, the mapping and its context, so it is the part of a run that scales with the
 cores. The writer stays one process: workers send back a compact result per record (the record
-graph as N-Quads and the few fields the run's staging keeps), never a Python object per quad,
-and the results of a batch come back in the order of its records, so deletions, supersession
-and duplicates are decided exactly as with one process.
+graph as N-Quads, packed as the staging stores them, and the few fields the staging keeps), never
+a Python object per quad, and the results of a batch come back in the order of its records, so
+deletions, supersession and duplicates are decided exactly as with one process.
 
 ``jobs=1`` maps in the calling process through the same ``map_record`` function, so one and
 several jobs give the same staging, record by record.
@@ -36,6 +36,7 @@ from mappings import (
     NQuadsResult,
 )
 from museion_core.errors import HarvestError
+from publish import pack_quads
 from store import MAX_STATEMENT_BYTES, longest_statement
 
 from .coverage import (
@@ -64,8 +65,10 @@ class Mapped:
     graph: str
     subject: str
     kind: str
-    quads: bytes
-    """The record graph as N-Quads."""
+    packed: bytes
+    """The record graph as N-Quads, packed as the staging stores them (``publish.pack_quads``):
+    packing here takes that work off the one writer, and a worker sends back about a
+    thirteenth of the bytes."""
     count: int
     """How many quads."""
     flags: int
@@ -158,7 +161,7 @@ def _outcome(
         graph=result.graph if isinstance(result.graph, str) else result.graph.value,
         subject=subject,
         kind=result.kind,
-        quads=nquads,
+        packed=pack_quads(nquads),
         count=count,
         flags=flags,
         fields="\n".join(

@@ -12,7 +12,7 @@ from .apply import apply_run, now, run_row
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
-from .runs import Change, QuarantinedRecord, Run, RunStatus, StagedRecord
+from .runs import Change, QuarantinedRecord, Run, RunStatus, StagedRecord, pack_quads
 from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
@@ -48,6 +48,7 @@ __all__ = [
     "meta_graph",
     "new_id",
     "now",
+    "pack_quads",
     "run_row",
     "search_basis",
     "stage",

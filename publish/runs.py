@@ -17,12 +17,20 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .sqlite import rows_in
 
-__all__ = ["Change", "QuarantinedRecord", "Run", "RunStatus", "StagedRecord"]
+__all__ = ["Change", "QuarantinedRecord", "Run", "RunStatus", "StagedRecord", "pack_quads"]
+
+
+def pack_quads(nquads: bytes) -> bytes:
+    """A record graph's N-Quads as the staging stores them. Zlib's fastest level: N-Quads of
+    museum records shrink about 13 times at 0.07 ms a record. The map workers pack what they
+    send back, so the one writer neither compresses nor receives the full text."""
+    return zlib.compress(nquads, 1)
 
 
 class RunStatus(StrEnum):
@@ -101,7 +109,7 @@ class QuarantinedRecord(NamedTuple):
     payload: bytes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StagedRecord:
     local_id: str
     change: Change
@@ -114,13 +122,19 @@ class StagedRecord:
     origin: str | None
     provider_id: str | None
     payload: bytes
-    quads: bytes
-    """The record graph as N-Quads."""
+    packed: bytes
+    """The record graph as N-Quads, packed by ``pack_quads`` (as staged)."""
     flags: int
     fields: str = ""
     """The source field paths the payload fills, one per line (for the partner report)."""
     entities: str = ""
     """``coverage.entity_signature`` of the record graph."""
+
+    @cached_property
+    def quads(self) -> bytes:
+        """The record graph as N-Quads, unpacked when first asked for. (Not a slots class:
+        the unpacked text is cached in the instance's dict.)"""
+        return zlib.decompress(self.packed)
 
 
 class Run:
@@ -202,7 +216,7 @@ class Run:
                         r.origin,
                         r.provider_id,
                         zlib.compress(r.payload, 1),
-                        zlib.compress(r.quads, 1),
+                        r.packed,
                         r.flags,
                         r.fields,
                         r.entities,
@@ -305,7 +319,7 @@ class Run:
                     r[8],
                     r[9],
                     zlib.decompress(r[10]),
-                    zlib.decompress(r[11]),
+                    r[11],
                     r[12],
                     r[13],
                     r[14],

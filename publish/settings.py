@@ -67,7 +67,9 @@ class MappedRecord(Protocol):
     @property
     def kind(self) -> str: ...
     @property
-    def quads(self) -> bytes: ...
+    def packed(self) -> bytes:
+        """The record graph as N-Quads, packed by ``publish.pack_quads``."""
+
     @property
     def count(self) -> int: ...
     @property

@@ -174,7 +174,7 @@ class _Outcomes:
                 origin=item.origin or None,
                 provider_id=item.provider_id,
                 payload=item.payload,
-                quads=outcome.quads,
+                packed=outcome.packed,
                 flags=outcome.flags,
                 fields=outcome.fields,
                 entities=outcome.entities,

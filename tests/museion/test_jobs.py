@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import re
 import shutil
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +25,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 import museion.mapper
 from harvesters import SourceRecord
@@ -32,6 +34,7 @@ from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
 from museion_core.errors import ConfigError, HarvestError
+from publish import Change, Run, StagedRecord
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
 from tests.helpers.crashing import CrashingMapping
 from tests.helpers.oai import OaiServer, lido_records, record_id, serve_oai
@@ -376,3 +379,37 @@ def test_a_batch_submitted_to_a_pool_another_batch_broke_goes_to_a_fresh_pool() 
             time.sleep(0.05)
         outcomes = mapper.submit(mapping, context, records)()
     assert [type(o).__name__ for o in outcomes] == ["Mapped"] * len(records)
+
+
+def test_a_worker_sends_the_graph_packed_and_staging_keeps_it_as_sent(tmp_path: Path) -> None:
+    """A worker's outcome carries the record graph packed as the staging stores it: the one
+    writer receives a fraction of the N-Quads and stages the bytes as they came, and the run
+    gives the N-Quads back whole when it is applied."""
+    mapping = get_mapping("tate")
+    context = MappingContext(BASE, "tate")
+    records = [
+        SourceRecord("tate", path.stem, path.read_bytes())
+        for path in sorted((EXAMPLES / "tate" / "artworks").glob("*.json"))[:8]
+    ]
+    with museion.mapper.Mapper(2) as mapper:
+        outcomes = mapper.submit(mapping, context, records)()
+    mapped = [o for o in outcomes if isinstance(o, museion.mapper.Mapped)]
+    assert len(mapped) == len(records)
+    run = Run.create(tmp_path / "run", source="tate")
+    staged = []
+    for record, outcome in zip(records, mapped, strict=True):
+        text = zlib.decompress(outcome.packed)
+        assert len(list(parse(text, format=RdfFormat.N_QUADS))) == outcome.count > 0
+        # Sent packed: a worker's outcome pickles to well under a quarter of its N-Quads.
+        assert len(pickle.dumps(outcome)) < len(text) / 4
+        staged.append(
+            StagedRecord(
+                record.local_id, Change.NEW, outcome.graph, outcome.subject, outcome.kind,
+                record.checksum, record.media_type, None, None, None, record.payload,
+                outcome.packed, outcome.flags,
+            )
+        )  # fmt: skip
+    run.stage(staged, [], [], [])
+    back = [r for batch in run.staged() for r in batch]
+    assert [r.packed for r in back] == [o.packed for o in mapped]
+    assert [r.quads for r in back] == [zlib.decompress(o.packed) for o in mapped]
