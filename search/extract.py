@@ -206,9 +206,7 @@ def extract_objects(store: Store, only: Iterable[str] | None = None) -> Iterator
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE f(iri TEXT NOT NULL, kind INTEGER NOT NULL, a, b, c, d, e);"
         )
-        parts: Iterable[list[str] | None] = [None] if only is None else chunks(only)
-        for chunk in parts:
-            values = "" if chunk is None else f"VALUES ?o {{ {iri_values(chunk)} }} "
+        for values in values_blocks("o", only):
             for kind, sparql, columns in _QUERIES:
                 restricted = sparql.replace(" WHERE { ", " WHERE { " + values, 1)
                 assert values in restricted, "each query is 'SELECT ... WHERE { ...'"
@@ -249,16 +247,16 @@ def _distinct(db: sqlite3.Connection, kind: int, column: str) -> Iterator[str]:
     yield from (v for (v,) in db.execute(f"SELECT DISTINCT {column} FROM f WHERE kind = {kind}"))
 
 
-def chunks(iris: Iterable[str | None]) -> Iterator[list[str]]:
-    """``iris`` (empty ones left out) a thousand at a time: one ``VALUES`` each."""
+def values_blocks(var: str, iris: Iterable[str | None] | None) -> Iterator[str]:
+    """``VALUES ?var { ... } `` blocks that restrict a query to ``iris`` (empty ones left out),
+    a thousand at a time; for ``None``, one empty block: the query over everything."""
+    if iris is None:
+        yield ""
+        return
     stream = (iri for iri in iris if iri)
     while chunk := list(islice(stream, _VALUES)):
-        yield chunk
-
-
-def iri_values(chunk: Iterable[str]) -> str:
-    """IRIs as the terms of a ``VALUES`` block."""
-    return " ".join(f"<{iri}>" for iri in chunk)
+        terms = " ".join(f"<{iri}>" for iri in chunk)
+        yield f"VALUES ?{var} {{ {terms} }} "
 
 
 def _concept_labels(
@@ -266,11 +264,8 @@ def _concept_labels(
 ) -> dict[str, list[tuple[str, str | None]]]:
     """The labels of the (few) distinct concepts, in every language."""
     labels: dict[str, list[tuple[str, str | None]]] = {}
-    for chunk in chunks(concepts):
-        values = iri_values(chunk)
-        for row in _rows(
-            store, f"SELECT ?c ?label WHERE {{ VALUES ?c {{ {values} }} ?c {_LABEL} ?label }}"
-        ):
+    for values in values_blocks("c", concepts):
+        for row in _rows(store, f"SELECT ?c ?label WHERE {{ {values}?c {_LABEL} ?label }}"):
             label = (_text(row["label"]), _lang(row["label"]))
             known = labels.setdefault(_text(row["c"]), [])
             if label not in known:
@@ -281,11 +276,10 @@ def _concept_labels(
 def _aggregate_names(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
     """Every name of every partner entity of the makers' aggregates, sorted."""
     names: dict[str, set[str]] = {}
-    for chunk in chunks(aggregates):
-        values = iri_values(chunk)
+    for values in values_blocks("agg", aggregates):
         for row in _rows(
             store,
-            f"SELECT ?agg ?name WHERE {{ VALUES ?agg {{ {values} }} "
+            f"SELECT ?agg ?name WHERE {{ {values}"
             f"?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }}",
         ):
             names.setdefault(_text(row["agg"]), set()).add(_text(row["name"]))

@@ -49,7 +49,7 @@ from museion_core.vocab import CRM
 from store import Store
 
 from . import extract
-from .extract import ObjectDoc, chunks, extract_objects, iri_values
+from .extract import ObjectDoc, extract_objects, values_blocks
 
 __all__ = ["Basis", "docs_path", "documents"]
 
@@ -64,6 +64,9 @@ EXTRACTION = hashlib.sha256(
 """The version of the extraction: a digest of the code that makes documents from the store
 (``search.extract``, the reading of dates it calls, the vocabulary its queries name) and of
 the query engine's version, so that documents an earlier version kept are not reused."""
+
+_KEEPER = CRM.P50_has_current_keeper
+"""What makes a node an object: its keeper stated (in the graph that is its home)."""
 
 REUSE_LIMIT = 0.3
 """Above this share of the records touched, every document is extracted again (as fast, and
@@ -210,18 +213,17 @@ def _stale(
     db.execute("CREATE TEMP TABLE touched(graph TEXT PRIMARY KEY) WITHOUT ROWID")
     db.executemany("INSERT INTO temp.touched VALUES (?)", ((g,) for g in touched))
     db.execute("CREATE TEMP TABLE stale(iri TEXT PRIMARY KEY) WITHOUT ROWID")
+    own_objects = _own_objects(db, store, touched, previous, bookkeeping)
+    if own_objects is None:
+        return None
     homes = set(
         db.execute(
             "SELECT graph, iri FROM old.homes WHERE graph IN (SELECT graph FROM temp.touched)"
         )
     )
-    keeper = CRM.P50_has_current_keeper
     for graph in touched:  # a lookup per graph: a VALUES query took seconds
-        quads = store.oxigraph.quads_for_pattern(None, keeper, None, NamedNode(graph))
+        quads = store.oxigraph.quads_for_pattern(None, _KEEPER, None, NamedNode(graph))
         homes.update((graph, q.subject.value) for q in quads if isinstance(q.subject, NamedNode))
-    own_objects = _own_objects(db, store, touched, previous, bookkeeping)
-    if own_objects is None:
-        return None
     objects = own_objects | {iri for _, iri in homes}
     db.executemany("INSERT OR IGNORE INTO temp.stale VALUES (?)", ((o,) for o in objects))
     stale = [iri for (iri,) in db.execute("SELECT iri FROM temp.stale ORDER BY iri")]
@@ -268,10 +270,9 @@ def _own_objects(
         before.close()
     skipped = " ".join(f"<{graph}>" for graph in bookkeeping)
     unless = f"FILTER(?g NOT IN ({skipped})) " if skipped else ""
-    for chunk in chunks(sorted(homes)):
+    for values in values_blocks("n", sorted(homes)):
         results = store.query(
-            f"SELECT DISTINCT ?g ?x ?n WHERE {{ VALUES ?n {{ {iri_values(chunk)} }} "
-            f"GRAPH ?g {{ ?x ?p ?n }} {unless}}}"
+            f"SELECT DISTINCT ?g ?x ?n WHERE {{ {values}GRAPH ?g {{ ?x ?p ?n }} {unless}}}"
         )
         assert isinstance(results, QuerySolutions)
         for graph, pointing, node in results:
@@ -279,9 +280,8 @@ def _own_objects(
             inside = isinstance(pointing, NamedNode) and _own(pointing.value, subjects[home])
             if graph.value != home or not inside:
                 return None
-    keeper = CRM.P50_has_current_keeper
     found = store.oxigraph.quads_for_pattern
-    return {node for node in homes if next(found(NamedNode(node), keeper, None, None), None)}
+    return {node for node in homes if next(found(NamedNode(node), _KEEPER, None, None), None)}
 
 
 def _own(node: str, subject: str) -> bool:
@@ -300,16 +300,14 @@ def _reused(db: sqlite3.Connection) -> Iterator[tuple[ObjectDoc, bytes]]:
 
 def _insert_homes(db: sqlite3.Connection, store: Store, objects: list[str] | None) -> None:
     """The graphs stating the keeper of ``objects`` (None: of every object)."""
-    parts: Iterable[list[str] | None] = [None] if objects is None else chunks(objects)
-    for chunk in parts:
-        db.executemany("INSERT OR IGNORE INTO homes VALUES (?,?)", _homes(store, chunk))
+    for values in values_blocks("o", objects):
+        db.executemany("INSERT OR IGNORE INTO homes VALUES (?,?)", _homes(store, values))
 
 
-def _homes(store: Store, chunk: list[str] | None) -> Iterator[tuple[str, str]]:
-    """(graph, object) pairs of the keepers of a chunk of objects (None: of every object)."""
-    values = "" if chunk is None else f"VALUES ?o {{ {iri_values(chunk)} }} "
-    keeper = f"<{CRM.P50_has_current_keeper.value}>"
-    results = store.query(f"SELECT ?g ?o WHERE {{ {values}GRAPH ?g {{ ?o {keeper} ?k }} }}")
+def _homes(store: Store, values: str) -> Iterator[tuple[str, str]]:
+    """(graph, object) pairs of the keepers of the objects ``values`` names (a ``VALUES ?o``
+    block, or empty: of every object)."""
+    results = store.query(f"SELECT ?g ?o WHERE {{ {values}GRAPH ?g {{ ?o {_KEEPER} ?k }} }}")
     assert isinstance(results, QuerySolutions)
     for graph, iri in results:
         yield graph.value, iri.value
