@@ -39,10 +39,15 @@ def sample_records(folders: Mapping[str, str]) -> list[tuple[str, harvesters.Sou
     return records
 
 
-def write_feed(folder: Path, count: int, changed: frozenset[int] = frozenset()) -> None:
+def write_feed(
+    folder: Path,
+    count: int,
+    changed: frozenset[int] = frozenset(),
+    withdrawn: frozenset[int] = frozenset(),
+) -> None:
     """``count`` records per the samples' shares, CMOA and Tate artworks, with fresh ids, as
     ``cmoa.jsonl`` and ``tate.jsonl``; the records numbered in ``changed`` get a revised
-    title (a re-harvest that changes them)."""
+    title (a re-harvest that changes them), those in ``withdrawn`` are left out."""
     folder.mkdir(parents=True, exist_ok=True)
     cmoa = [json.loads(p.read_bytes()) for p in sorted((examples_dir() / "cmoa").glob("*.json"))]
     tate = [
@@ -51,6 +56,8 @@ def write_feed(folder: Path, count: int, changed: frozenset[int] = frozenset()) 
     ]
     with (folder / "cmoa.jsonl").open("w") as a, (folder / "tate.jsonl").open("w") as b:
         for n in range(count):
+            if n in withdrawn:
+                continue
             if n % 2:
                 record = dict(cmoa[n % len(cmoa)], id=f"cmoa:things/copy-{n}")
                 out = a

@@ -418,7 +418,9 @@ class Pipeline:
     def _search_basis(self, writer: Writer) -> Basis:
         """What the search documents are made from, so the next publish may reuse them."""
         base = self.config.base_iri
-        return search_basis(writer.store, writer.index, base, [reconciliation_graph(base)])
+        return search_basis(
+            writer.store, writer.index, base, aggregates=[reconciliation_graph(base)]
+        )
 
     # -- held runs, remapping, dry runs ---------------------------------------------------
     def publish_held(self, name: str, *, force: bool) -> HarvestSummary:

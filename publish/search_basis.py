@@ -8,12 +8,17 @@ token (``RecordIndex.fingerprints``) changes whenever the record is written agai
 else goes into the context digest, so that any change to it makes the next build extract every
 document again:
 
-- every live record's entity signature (``coverage.entity_signature``: what it says of anything
-  but its own entity), so a record that renames a person or adds a place changes the context;
-- every record that is not an object (a person's own record) with its token: its own lines are
-  what other objects' documents read;
-- the quads of the graphs outside the records that the documents read: the vocabulary, each
-  source's dataset and the reconciliation's aggregates.
+- every record that is not an object (a person's own record) with its entity signature and
+  token: its own lines are what other objects' documents read;
+- the quads of the graphs outside the records that the documents read: the vocabulary and
+  each source's dataset.
+
+An object record's lines are not in the digest, nor are reconciliation's aggregates (one for
+every person and place, so a record naming a new one adds an aggregate), so that adding,
+changing or withdrawing an object record leaves the context alone: ``search.reuse`` compares the
+touched records' graphs and the aggregates before and after itself (a record that gives a
+person other objects name a second name makes every document be extracted again; one that
+names persons and places as others already do, or new ones only it names, does not).
 
 The metadata graph (runs, record provenance, tombstones, reconciliation's evidence) is left out:
 it changes with every run, and the one thing documents read from it, that an aggregate is a
@@ -44,17 +49,23 @@ _OBJECT = "object"
 
 
 def search_basis(
-    store: Store, index: RecordIndex, base_iri: str, shared: Iterable[NamedNode] = ()
+    store: Store,
+    index: RecordIndex,
+    base_iri: str,
+    shared: Iterable[NamedNode] = (),
+    *,
+    aggregates: Iterable[NamedNode] = (),
 ) -> Basis:
     """The basis of the documents of ``store`` as it stands. ``shared``: graphs outside the
-    records that documents read besides the vocabulary and the sources' datasets (the
-    reconciliation's)."""
+    records that documents read besides the vocabulary and the sources' datasets, digested
+    whole; ``aggregates``: graphs of aggregates (the reconciliation's), which ``search.reuse``
+    compares aggregate by aggregate instead."""
     digest = hashlib.sha256(base_iri.encode())
     sources: set[str] = set()
     for source, graph, subject, kind, entities, token in index.fingerprints():
         sources.add(source)
-        own = token if kind != _OBJECT else ""
-        digest.update(f"{graph}\t{subject}\t{kind}\t{entities}\t{own}\n".encode())
+        if kind != _OBJECT:
+            digest.update(f"{graph}\t{subject}\t{kind}\t{entities}\t{token}\n".encode())
     graphs = [vocabulary_graph(base_iri), *(Minter(base_iri, s).dataset() for s in sources)]
     for named in sorted({*graphs, *shared}, key=lambda g: g.value):
         digest.update(f"graph {named}\n".encode())
@@ -66,4 +77,9 @@ def search_basis(
             if kind == _OBJECT:
                 yield graph, subject, token
 
-    return Basis(digest.hexdigest(), records, bookkeeping=(meta_graph(base_iri).value,))
+    return Basis(
+        digest.hexdigest(),
+        records,
+        bookkeeping=(meta_graph(base_iri).value,),
+        aggregates=tuple(sorted(g.value for g in aggregates)),
+    )

@@ -14,17 +14,24 @@ publish that knows what its documents are made from (a ``Basis``) keeps them in
 
 The next build with a basis reuses the previous snapshot's documents when the context and the
 extraction are the same. The caller vouches (``publish.search_basis``) that what changed since
-is then only the records' own lines: those about their subject and the nodes minted under it
-(``<subject>``, ``<subject/...>``), the lines ``coverage.entity_signature`` leaves out. The
-graphs whose token changed are the ones touched, and their objects (at home in them before or
-now) are extracted again, by the same queries restricted to them; the other documents are
-taken from the previous file, unless another document may read a touched record's own lines:
-one of its own nodes (before, read from the previous snapshot, or now) is the object of a
-statement whose subject is not one of that record's own nodes, in any graph but the bookkeeping
-ones. That is how any other document would reach them: an object made at a place that has a
-record of its own (the mappings' records are of kind "object" unless they are persons), an
-object pointing at another, a person whose name node it is. Then, as when the context differs,
-every document is extracted again.
+is then only the object records' graphs. The graphs whose token changed (written again, added
+or withdrawn) are the ones touched, and their objects (at home in them before or now) are
+extracted again, by the same queries restricted to them; the other documents are taken from the
+previous file, unless another document may read what a touched record changed:
+
+- one of its own nodes (those about its subject and the nodes minted under it, ``<subject>``,
+  ``<subject/...>``; before, read from the previous snapshot, or now) is the object of a
+  statement whose subject is not one of that record's own nodes, in any graph but the
+  bookkeeping ones. That is how any other document would reach them: an object made at a place
+  that has a record of its own (the mappings' records are of kind "object" unless they are
+  persons), an object pointing at another, a person whose name node it is;
+- a line it says about other nodes (a person's name, a place's label), said before or now but
+  not both, appears in or leaves the merge the documents read (no other graph states it), and
+  its subject is an object or is pointed at from anywhere but touched records' own nodes: a
+  second name for a place other objects were made at. A new record that names persons, places
+  and terms as others already do, or names new ones only it points at, changes nothing there.
+
+Then, as when the context differs, every document is extracted again.
 """
 
 from __future__ import annotations
@@ -38,14 +45,15 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QuerySolutions, Triple
 
 from museion_core import instants, vocab
 from museion_core.errors import StoreError
-from museion_core.vocab import CRM
+from museion_core.vocab import CRM, LA
 from store import Store
 
 from . import extract
@@ -93,6 +101,9 @@ class Basis:
     bookkeeping: tuple[str, ...] = ()
     """Graphs no document reads a path through (provenance): their statements about a
     record's nodes do not keep its neighbours' documents from being reused."""
+    aggregates: tuple[str, ...] = ()
+    """Graphs of aggregates (reconciliation's), left out of the context: what changed in them
+    is compared here, aggregate by aggregate, as the records' shared lines are."""
 
 
 def docs_path(snapshot: Path) -> Path:
@@ -133,7 +144,7 @@ def documents(
         stale = None
         if touched is not None and previous is not None:
             try:
-                stale = _stale(db, store, touched, previous, basis.bookkeeping)
+                stale = _stale(db, store, touched, previous, basis)
             except (sqlite3.DatabaseError, StoreError, OSError):  # a damaged file or snapshot
                 stale = None
         reused: Iterator[tuple[ObjectDoc, bytes]] = iter(())
@@ -205,7 +216,7 @@ def _stale(
     store: Store,
     touched: list[str],
     previous: Path,
-    bookkeeping: tuple[str, ...],
+    basis: Basis,
 ) -> list[str] | None:
     """The objects at home in a touched graph before (``old.homes``) or now (the store): the
     ones extracted again, the homes of the others carried over. None: another document may
@@ -213,7 +224,7 @@ def _stale(
     db.execute("CREATE TEMP TABLE touched(graph TEXT PRIMARY KEY) WITHOUT ROWID")
     db.executemany("INSERT INTO temp.touched VALUES (?)", ((g,) for g in touched))
     db.execute("CREATE TEMP TABLE stale(iri TEXT PRIMARY KEY) WITHOUT ROWID")
-    own_objects = _own_objects(db, store, touched, previous, bookkeeping)
+    own_objects = _own_objects(db, store, touched, previous, basis)
     if own_objects is None:
         return None
     homes = set(
@@ -240,11 +251,12 @@ def _own_objects(
     store: Store,
     touched: list[str],
     previous: Path,
-    bookkeeping: tuple[str, ...],
+    basis: Basis,
 ) -> set[str] | None:
     """The touched records' own nodes that are objects (their keeper stated anywhere), to be
     extracted again too; None if a statement other than one of a touched record's own lines
-    in its own graph points at one of its own nodes, in any graph but the bookkeeping ones.
+    in its own graph points at one of its own nodes, in any graph but the bookkeeping ones,
+    or if what else a touched record changed may change untouched documents (``_Change``).
     Own nodes are those of the previous snapshot (a node the record no longer states may
     still be pointed at) and of the store now; the statements are looked up in the store."""
     subjects: dict[str, str] = {}  # graph -> the record's subject, before and now
@@ -255,20 +267,15 @@ def _own_objects(
     ):
         if subjects.setdefault(graph, subject) != subject:
             return None  # the record's subject changed: not a change of its own lines
-    homes: dict[str, str] = {}  # own node -> the graph of the record it belongs to
     before = Store(previous, read_only=True)
     try:
-        for source in (before, store):
-            for graph in touched:
-                for quad in source.graph_quads(NamedNode(graph)):
-                    node = quad.subject
-                    if not (isinstance(node, NamedNode) and _own(node.value, subjects[graph])):
-                        continue
-                    if homes.setdefault(node.value, graph) != graph:
-                        return None  # own to two touched records (nested subjects)
+        change = _Change(before, store, subjects, basis)
+        homes = change.own_nodes(touched)
+        if homes is None or not change.aggregates_kept():
+            return None
     finally:
         before.close()
-    skipped = " ".join(f"<{graph}>" for graph in bookkeeping)
+    skipped = " ".join(f"<{graph}>" for graph in basis.bookkeeping)
     unless = f"FILTER(?g NOT IN ({skipped})) " if skipped else ""
     for values in values_blocks("n", sorted(homes)):
         results = store.query(
@@ -282,6 +289,143 @@ def _own_objects(
                 return None
     found = store.oxigraph.quads_for_pattern
     return {node for node in homes if next(found(NamedNode(node), _KEEPER, None, None), None)}
+
+
+class _Change:
+    """What the touched records changed beyond their own lines, the previous snapshot
+    (``before``) against the store now: whether every untouched document stays as it was.
+
+    Documents read the default graph, the merge of every graph, along paths from an object
+    outwards, and from a maker or place to its aggregate (reconciliation's, ``la:equivalent``
+    to each partner entity it stands for) and every name of that aggregate's members. So a
+    change is harmless if it leaves the merge as it was (another graph still states the line,
+    or already did), or if what it changed is read by touched objects alone: nothing points at
+    it but a touched record's own nodes in its own graph, or an aggregate whose members are
+    each read by touched objects alone."""
+
+    def __init__(self, before: Store, store: Store, subjects: dict[str, str], basis: Basis):
+        self.before, self.store, self.subjects, self.basis = before, store, subjects, basis
+        self.sources = (before, store)
+        self.aggregates: set[str] = set()
+        """Aggregates whose members must be read by touched objects alone."""
+        self.read: dict[str, bool] = {}
+        """Nodes looked at by ``read_by_touched``, with the answer."""
+
+    def own_nodes(self, touched: list[str]) -> dict[str, str] | None:
+        """Each own node of a touched record (before or now) with the graph of its record;
+        None if a node is own to two touched records (nested subjects), or if what a touched
+        record says of other nodes changed what untouched documents read."""
+        homes: dict[str, str] = {}
+        for graph in touched:
+            shared: list[set[Triple]] = []  # what it says of other nodes, before and now
+            for source in self.sources:
+                shared.append(set())
+                for quad in source.graph_quads(NamedNode(graph)):
+                    node = quad.subject
+                    if not (isinstance(node, NamedNode) and _own(node.value, self.subjects[graph])):
+                        shared[-1].add(quad.triple)
+                    elif homes.setdefault(node.value, graph) != graph:
+                        return None
+            if not self.shared_kept(shared[0] ^ shared[1]):
+                return None
+        return homes
+
+    def shared_kept(self, changed: set[Triple]) -> bool:
+        """Whether lines a touched record said before or says now but not both, about nodes
+        not its own, leave the untouched documents as they were."""
+        merged = DefaultGraph()
+        subjects_changed: set[NamedNode] = set()
+        for triple in changed:
+            subject, predicate, value = triple.subject, triple.predicate, triple.object
+            if not isinstance(subject, NamedNode) or isinstance(value, BlankNode):
+                return False  # a blank node's label differs from one write to the next
+            lines = (
+                next(source.oxigraph.quads_for_pattern(subject, predicate, value, merged), None)
+                for source in self.sources
+            )
+            if (next(lines) is None) != (next(lines) is None):
+                subjects_changed.add(subject)
+        return all(self.read_by_touched(node) for node in subjects_changed)
+
+    def aggregates_kept(self) -> bool:
+        """Whether the aggregates that changed (any line about one or a node minted under it,
+        added or gone), and those the changed lines reach, are read by touched objects
+        alone: each of their members, before or now."""
+        for graph in self.basis.aggregates:
+            was, now = (_aggregate_digests(s, NamedNode(graph)) for s in self.sources)
+            if was is None or now is None:
+                return False
+            self.aggregates |= {a for a in was.keys() | now.keys() if was.get(a) != now.get(a)}
+        checked: set[str] = set()
+        while pending := self.aggregates - checked:
+            for aggregate in pending:
+                checked.add(aggregate)
+                for source in self.sources:
+                    links = source.oxigraph.quads_for_pattern
+                    for link in links(NamedNode(aggregate), LA.equivalent, None):
+                        member = link.object
+                        if not (isinstance(member, NamedNode) and self.read_by_touched(member)):
+                            return False
+        return True
+
+    def read_by_touched(self, node: NamedNode) -> bool:
+        """Whether only the touched records' objects, extracted again, may read ``node``'s
+        lines: it is no object (before or now), and everything that points at it in any graph
+        but the bookkeeping ones is a touched record's own node in its own graph, an
+        aggregate (noted, for ``aggregates_kept``) or a node read by touched objects alone
+        itself (a person's name node, pointed at from the person). The pointers are looked up
+        before and now: untouched graphs should be the same in both, but a write the record
+        index missed would make them differ."""
+        known = self.read.get(node.value)
+        if known is None:
+            self.read[node.value] = True  # while it is looked at: a cycle adds nothing
+            known = self.read[node.value] = self._read_by_touched(node)
+        return known
+
+    def _read_by_touched(self, node: NamedNode) -> bool:
+        for source in self.sources:
+            if next(source.oxigraph.quads_for_pattern(node, _KEEPER, None, None), None):
+                return False  # an object's document reads its lines directly
+        pointers = (s.oxigraph.quads_for_pattern(None, None, node, None) for s in self.sources)
+        for quad in chain.from_iterable(pointers):
+            graph, pointing = quad.graph_name, quad.subject
+            if isinstance(graph, DefaultGraph) or graph.value in self.basis.bookkeeping:
+                continue
+            if not isinstance(pointing, NamedNode):
+                return False
+            if graph.value in self.basis.aggregates and quad.predicate == LA.equivalent:
+                self.aggregates.add(pointing.value)
+                continue
+            home = self.subjects.get(graph.value)
+            inside = home is not None and _own(pointing.value, home)
+            if not (inside or self.read_by_touched(pointing)):
+                return False
+        return True
+
+
+def _aggregate_digests(source: Store, graph: NamedNode) -> dict[str, int] | None:
+    """Each aggregate of ``graph`` (a subject ``la:equivalent`` to something) with a digest
+    of its lines and those of the nodes minted under it; None if a line is about anything
+    else, or has a blank node."""
+    found = source.oxigraph.quads_for_pattern
+    aggregates = {
+        link.subject.value
+        for link in found(None, LA.equivalent, None, graph)
+        if isinstance(link.subject, NamedNode)
+    }
+    digests: dict[str, int] = {}
+    for quad in source.graph_quads(graph):
+        subject = quad.subject
+        if not isinstance(subject, NamedNode) or isinstance(quad.object, BlankNode):
+            return None
+        owner = subject.value
+        while owner not in aggregates and "/" in owner:
+            owner = owner.rsplit("/", 1)[0]
+        if owner not in aggregates:
+            return None
+        line = hashlib.blake2b(str(quad.triple).encode(), digest_size=16).digest()
+        digests[owner] = (digests.get(owner, 0) + int.from_bytes(line)) % 2**128
+    return digests
 
 
 def _own(node: str, subject: str) -> bool:

@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
-from museion_core.vocab import CRM, RDFS
+from museion_core.vocab import CRM, LA, MUSEION, RDF, RDFS
 from publish import RecordIndex, search_basis
 from reconcile import reconciliation_graph
 from search import (
@@ -110,18 +110,26 @@ def test_a_reharvest_extracts_only_what_it_touched(
     assert_same_as_a_full_build(config, tmp_path)
 
 
-def test_a_renamed_artist_extracts_every_document(
-    config: Config, feed: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("record", "found"),
+    [
+        (17, {"touched": "all", "extracted": "24", "reused": "0"}),
+        (0, {"touched": "1", "extracted": "1", "reused": "23"}),
+    ],
+)
+def test_a_renamed_artist_extracts_the_documents_that_read_the_name(
+    config: Config, feed: Path, tmp_path: Path, record: int, found: dict[str, str]
 ) -> None:
-    """A creator's name is a shared line (other objects by the artist read it): the context
-    changes, and every document is made again."""
+    """A creator's name is a shared line: when another object is by the same artist (the
+    sample's 17th and 20th records), its document reads it too and every document is made
+    again; when the artist made only this object (the first record), only its own is."""
     Pipeline(config).harvest()
-    first = files(feed)[0]
-    creators = json.loads(first.read_text())["creator"]
-    edit(first, creator=[{**creators[0], "full_name": "Quillon Marchetti"}, *creators[1:]])
+    path = files(feed)[record]
+    creators = json.loads(path.read_text())["creator"]
+    edit(path, creator=[{**creators[0], "full_name": "Quillon Marchetti"}, *creators[1:]])
     Pipeline(config).harvest()
-    assert kept(config)["touched"] == "all"
-    assert kept(config)["extracted"] == "24"
+    assert kept(config) == found
+    assert titles_found(config, "marchetti")
     assert_same_as_a_full_build(config, tmp_path)
 
 
@@ -130,6 +138,30 @@ def test_a_withdrawn_record_leaves_the_index(config: Config, feed: Path, tmp_pat
     files(feed)[0].unlink()
     Pipeline(config).harvest()
     assert int(kept(config)["extracted"]) + int(kept(config)["reused"]) == 23
+    assert_same_as_a_full_build(config, tmp_path)
+
+
+@pytest.mark.parametrize("artist", ["known", "new"])
+def test_a_record_added_and_withdrawn_again_is_all_that_is_extracted(
+    config: Config, feed: Path, tmp_path: Path, artist: str
+) -> None:
+    """A partner's new record by an artist it already lends, or by one nobody else names
+    (reconciliation makes an aggregate for the artist; the artist's names are nodes of its
+    own), in a medium already named, adds nothing other documents read; withdrawing it takes
+    only its own document."""
+    Pipeline(config).harvest()
+    record = json.loads(files(feed)[3].read_text())
+    if artist == "new":
+        creator = {**record["creator"][0], "artist_id": "cmoa:q", "full_name": "Quillon Marchetti"}
+        record["creator"] = [creator]
+    copy = feed / "copy.json"
+    copy.write_text(json.dumps({**record, "id": "cmoa:copy-1"}))
+    Pipeline(config).harvest()
+    assert kept(config) == {"touched": "1", "extracted": "1", "reused": "24"}
+    assert_same_as_a_full_build(config, tmp_path)
+    copy.unlink()
+    Pipeline(config).harvest()
+    assert kept(config) == {"touched": "1", "extracted": "0", "reused": "24"}
     assert_same_as_a_full_build(config, tmp_path)
 
 
@@ -176,16 +208,17 @@ def test_documents_of_some_objects_are_those_of_a_full_extraction(config: Config
         store.close()
 
 
-def test_the_context_covers_shared_lines_and_records_of_other_kinds(config: Config) -> None:
-    """An object record written again changes only its token; a changed entity signature (a
-    shared line) or another kind of record written again changes the context."""
+def test_the_context_covers_records_of_other_kinds_not_objects(config: Config) -> None:
+    """An object record written again, its shared lines changed or not, changes only its
+    token (``search.reuse`` compares its lines itself); another kind of record written again,
+    or with other shared lines, changes the context."""
     Pipeline(config).harvest()
     workspace = Workspace(config.data_dir)
 
     def basis() -> tuple[str, list[tuple[str, str, str]]]:
         store, index = workspace.open_writer(), RecordIndex(workspace.index_path)
         try:
-            found = search_basis(store, index, BASE, [reconciliation_graph(BASE)])
+            found = search_basis(store, index, BASE, aggregates=[reconciliation_graph(BASE)])
             return found.context, sorted(found.records())
         finally:
             index.close()
@@ -202,13 +235,15 @@ def test_the_context_covers_shared_lines_and_records_of_other_kinds(config: Conf
     assert basis()[0] == context
     assert basis()[1] != records
     change("UPDATE records SET entities = 'another signature'")
-    assert basis()[0] != context
-    context, records = basis()
+    assert basis()[0] == context
     change("UPDATE records SET kind = 'person'")
     assert basis()[0] != context
     context, records = basis()
     assert len(records) == 23
     change("UPDATE records SET last_run = 'yet another run'")
+    assert basis()[0] != context
+    context = basis()[0]
+    change("UPDATE records SET entities = 'yet another signature'")
     assert basis()[0] != context
 
 
@@ -218,9 +253,12 @@ FIRST, SECOND = NamedNode(f"{EX}obj/1"), NamedNode(f"{EX}obj/2")
 
 
 Graphs = dict[NamedNode, list[Quad]]
+Line = tuple[NamedNode, NamedNode, NamedNode | Literal]
+Lines = tuple[Line, ...]
+AGGREGATES = NamedNode(f"{EX}graph/aggregates")
 
 
-def _object(graph: str, iri: NamedNode, title: str, *more: tuple[NamedNode, ...]) -> Graphs:
+def _object(graph: str, iri: NamedNode, title: str, *more: Line) -> Graphs:
     g = NamedNode(f"{EX}graph/{graph}")
     quads = [
         Quad(iri, CRM.P50_has_current_keeper, KEEPER, g),
@@ -257,11 +295,16 @@ class Snapshots:
         self.folder, self.store, self.published = folder, Store(folder / "working"), 0
         self.tokens: dict[str, str] = {}
 
-    def publish(self, graphs: Graphs, changed: frozenset[str] = frozenset()) -> dict[str, str]:
-        """Write ``graphs`` (the ``changed`` ones with a new token), snapshot, index; what
-        the kept documents say of their build. The kept documents must be those a full
-        extraction of the snapshot gives."""
+    def publish(
+        self, graphs: Graphs, changed: frozenset[str] = frozenset(), aggregates: Lines = ()
+    ) -> dict[str, str]:
+        """Write ``graphs`` (the ``changed`` ones with a new token) and the ``aggregates``
+        graph (``AGGREGATES``, not a record's), snapshot, index; what the kept documents say
+        of their build. The kept documents must be those a full extraction of the snapshot
+        gives."""
         self.store.replace_graphs(graphs)
+        self.store.remove_graphs([AGGREGATES])
+        self.store.replace_graphs({AGGREGATES: [Quad(*line, AGGREGATES) for line in aggregates]})
         for graph in graphs:
             version = self.tokens.get(graph.value, "0")
             self.tokens[graph.value] = str(int(version) + 1) if graph.value in changed else version
@@ -276,7 +319,11 @@ class Snapshots:
         subjects = {g.value: str(quads[0].subject) for g, quads in graphs.items()}
         records = sorted((g, subjects[g][1:-1], t) for g, t in self.tokens.items())
         build_snapshot_index(
-            snapshot, EX, source=self.store, basis=Basis("same", lambda: records), previous=previous
+            snapshot,
+            EX,
+            source=self.store,
+            basis=Basis("same", lambda: records, aggregates=(AGGREGATES.value,)),
+            previous=previous,
         )
         with closing(sqlite3.connect(docs_path(snapshot))) as db:
             kept = [decode(blob) for (blob,) in db.execute("SELECT doc FROM docs ORDER BY iri")]
@@ -335,6 +382,124 @@ def test_a_record_other_objects_read_is_never_reused_around(snapshots: Snapshots
         ]
         == "all"
     )
+
+
+def _made_at(graph: str, number: int, place: NamedNode, *lines: Line) -> Graphs:
+    """A new object made at ``place``, with more ``lines`` in its graph."""
+    iri = NamedNode(f"{EX}obj/{number}")
+    production = NamedNode(f"{iri.value}/production")
+    return _object(
+        graph,
+        iri,
+        f"Object {number}",
+        (iri, CRM.P108i_was_produced_by, production),
+        (production, CRM.P7_took_place_at, place),
+        *lines,
+    )
+
+
+def test_an_added_record_saying_what_others_say_is_extracted_alone(snapshots: Snapshots) -> None:
+    """Its lines about the place repeat what the place's record says: the merge the documents
+    read does not change beyond its own lines."""
+    snapshots.publish(_graphs())
+    added = _graphs() | _made_at("x10", 10, PLACE, (PLACE, RDFS.label, Literal("Lutetia")))
+    assert snapshots.publish(added) == {"touched": "1", "extracted": "1", "reused": "9"}
+
+
+def test_an_added_record_with_a_place_nobody_else_names_is_extracted_alone(
+    snapshots: Snapshots,
+) -> None:
+    """A new place and its label appear in the merge, but only the new object points at it."""
+    snapshots.publish(_graphs())
+    novel = NamedNode(f"{EX}place/novel")
+    added = _graphs() | _made_at("x10", 10, novel, (novel, RDFS.label, Literal("Aquincum")))
+    assert snapshots.publish(added) == {"touched": "1", "extracted": "1", "reused": "9"}
+    assert snapshots.publish(_graphs()) == {"touched": "1", "extracted": "0", "reused": "9"}
+
+
+def test_an_added_record_that_adds_to_what_others_read_extracts_every_document(
+    snapshots: Snapshots,
+) -> None:
+    """A second name for a place an untouched object was made at, or a line about another
+    record's object, changes those objects' documents."""
+    snapshots.publish(_graphs())
+    alias = _made_at("x10", 10, PLACE, (PLACE, RDFS.label, Literal("Paris")))
+    assert snapshots.publish(_graphs() | alias)["touched"] == "all"
+    assert snapshots.publish(_graphs())["touched"] == "all"  # and withdrawing it again
+    fifth = NamedNode(f"{EX}obj/5")  # nothing points at it: its own document reads the line
+    about = _object("x11", NamedNode(f"{EX}obj/11"), "Object 11", (fifth, RDFS.label, Literal("V")))
+    assert snapshots.publish(_graphs() | about)["touched"] == "all"
+
+
+def test_a_withdrawn_record_whose_lines_others_still_say_is_removed_alone(
+    snapshots: Snapshots,
+) -> None:
+    snapshots.publish(_graphs())
+    assert snapshots.publish(_graphs(third=False)) == {
+        "touched": "1",
+        "extracted": "0",
+        "reused": "8",
+    }
+
+
+def _aggregate(number: int, label: str, *members: NamedNode) -> Lines:
+    iri = NamedNode(f"{EX}aggregate/{number}")
+    return (
+        (iri, RDF.type, MUSEION.Aggregate),
+        (iri, RDFS.label, Literal(label)),
+        *((iri, LA.equivalent, member) for member in members),
+    )
+
+
+def test_an_aggregate_only_a_new_record_reads_is_extracted_with_it(snapshots: Snapshots) -> None:
+    """Reconciliation makes an aggregate for a new record's new place: only the new object
+    reads it."""
+    lutetia = _aggregate(1, "Lutetia Parisiorum", PLACE)
+    snapshots.publish(_graphs(), aggregates=lutetia)
+    novel = NamedNode(f"{EX}place/novel")
+    added = _graphs() | _made_at("x10", 10, novel, (novel, RDFS.label, Literal("Aquincum")))
+    aquincum = _aggregate(2, "Aquincum", novel)
+    found = snapshots.publish(added, aggregates=lutetia + aquincum)
+    assert found == {"touched": "1", "extracted": "1", "reused": "9"}
+
+
+@pytest.mark.parametrize("change", ["a member", "a label"])
+def test_an_aggregate_untouched_objects_read_extracts_every_document(
+    snapshots: Snapshots, change: str
+) -> None:
+    """An aggregate of the place the first object was made at gains the new record's place
+    as a member (the first object's document reads its members' names), or a new label
+    with no record touched at all (reconciliation run again)."""
+    snapshots.publish(_graphs(), aggregates=_aggregate(1, "Lutetia Parisiorum", PLACE))
+    if change == "a member":
+        novel = NamedNode(f"{EX}place/novel")
+        graphs = _graphs() | _made_at("x10", 10, novel, (novel, RDFS.label, Literal("Parisii")))
+        aggregate = _aggregate(1, "Lutetia Parisiorum", PLACE, novel)
+    else:
+        graphs, aggregate = _graphs(), _aggregate(1, "Paris", PLACE)
+    assert snapshots.publish(graphs, aggregates=aggregate)["touched"] == "all"
+
+
+def test_a_new_name_for_a_member_of_an_aggregate_others_read_extracts_every_document(
+    snapshots: Snapshots,
+) -> None:
+    """The first object is by an artist whose aggregate also stands for the new record's
+    artist: the first object's document reads every name of the aggregate's members, so a
+    second name the new record gives its own artist reaches it."""
+    first, other = NamedNode(f"{EX}person/1"), NamedNode(f"{EX}person/2")
+    obj1, production = NamedNode(f"{EX}graph/obj1"), NamedNode(f"{FIRST.value}/production")
+    ten, made = NamedNode(f"{EX}obj/10"), NamedNode(f"{EX}obj/10/production")
+
+    def graphs(name: str) -> Graphs:
+        found = _graphs()
+        found[obj1] = [*found[obj1], Quad(production, CRM.P14_carried_out_by, first, obj1)]
+        by = ((ten, CRM.P108i_was_produced_by, made), (made, CRM.P14_carried_out_by, other))
+        return found | _object("x10", ten, "Object 10", *by, (other, RDFS.label, Literal(name)))
+
+    artists = _aggregate(1, "Anonymous", first, other)
+    snapshots.publish(graphs("Anon"), aggregates=artists)
+    changed = frozenset({f"{EX}graph/x10"})
+    assert snapshots.publish(graphs("Maître anonyme"), changed, artists)["touched"] == "all"
 
 
 def test_documents_an_earlier_version_kept_are_not_reused(config: Config, feed: Path) -> None:
