@@ -158,25 +158,35 @@ class _Tally:
     @classmethod
     def of(cls, rows: Iterable[Row]) -> _Tally:
         tally = cls()
-        tally.worst = heapq.nsmallest(LISTED, tally._missing(rows))
+        flags = Counter[int]()
+        tally.worst = heapq.nsmallest(LISTED, tally._missing(rows, flags))
+        for value, count in flags.items():  # a few hundred values at most, not every object
+            present = Coverage(value)
+            tally.reported.update({bit: count for bit, _ in REPORTED if present & bit})
+            tally.undated += count * bool(present & Coverage.DATE_TEXT_ONLY)
+            given = [bit for bit, _ in OBJECT_ID if present & bit]
+            tally.identified.update(dict.fromkeys(given, count))
+            tally.given += count * len(given)
         return tally
 
-    def _missing(self, rows: Iterable[Row]) -> Iterator[tuple[int, str, list[str]]]:
-        """Count every row; yield the objects that miss an Object ID element."""
-        total = len(OBJECT_ID)
-        for local_id, kind, flags, filled in rows:
+    def _missing(
+        self, rows: Iterable[Row], flags: Counter[int]
+    ) -> Iterator[tuple[int, str, list[str]]]:
+        """Count every row (each object's coverage flags into ``flags``); yield the objects
+        that miss an Object ID element."""
+        missing_of: dict[int, list[str]] = {}
+        for local_id, kind, value, filled in rows:
             self.present.update(filled.split("\n") if filled else ())
             if kind != "object":
                 continue
             self.objects += 1
-            self.reported.update(bit for bit, _ in REPORTED if flags & bit)
-            self.undated += bool(flags & Coverage.DATE_TEXT_ONLY)
-            self.identified.update(bit for bit, _ in OBJECT_ID if flags & bit)
-            missing = [label for bit, label in OBJECT_ID if not flags & bit]
-            self.given += total - len(missing)
+            flags[value] += 1
+            missing = missing_of.get(value)
+            if missing is None:
+                missing = missing_of[value] = [lb for b, lb in OBJECT_ID if not value & b]
             if missing:
                 self.incomplete += 1
-                yield (-len(missing), local_id, missing)
+                yield (-len(missing), local_id, list(missing))
             else:
                 self.complete += 1
 

@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions
 
 from museion import Pipeline, Workspace, build_report, load_config, render_html
 from museion.config import Config
+from museion.coverage import Coverage
 from museion.report import latest_run
 from museion_core.errors import HarvestError
 from publish import RecordIndex
@@ -241,7 +242,14 @@ def test_remap_rebuilds_from_stored_payloads(
 def test_partner_report(config: Config, feed: Path) -> None:
     Pipeline(config).harvest()
     (feed / "broken.json").write_text('{"title": "no id"}')
-    edit(feed, names(feed)[0], title="Changed")
+    edit(
+        feed,
+        names(feed)[0],
+        title="Changed",
+        creation_date="date not known",
+        creation_date_earliest=None,
+        creation_date_latest=None,
+    )
     Pipeline(config).harvest()
     workspace = Workspace(config.data_dir)
     index = RecordIndex(workspace.index_path)
@@ -264,6 +272,12 @@ def test_partner_report(config: Config, feed: Path) -> None:
     assert coverage["title"] == 24
     assert coverage["creator"] == 24
     assert 0 < coverage["image"] < 24
+    undated = [
+        local_id
+        for local_id, kind, flags, _ in index.kinds_flags_fields("cmoa")
+        if kind == "object" and flags & Coverage.DATE_TEXT_ONLY
+    ]
+    assert report["coverage"]["dates_not_understood"] == len(undated) == 1
     assert report["diff"]["changed"] == [names(feed)[0].removesuffix(".json")]
     assert report["diff"]["against"] is not None
     unused = {f["field"] for f in report["unused_fields"]}
