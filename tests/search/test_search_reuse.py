@@ -26,6 +26,7 @@ from search import (
     build_snapshot_index,
     docs_path,
     index_path,
+    reuse,
 )
 from search.extract import extract_objects
 from search.reuse import decode
@@ -107,6 +108,18 @@ def test_a_reharvest_extracts_only_what_it_touched(
     assert_same_as_a_full_build(config, tmp_path)
     Pipeline(config).harvest()  # nothing changed: nothing to extract
     assert kept(config) == {"touched": "0", "extracted": "0", "reused": "24"}
+    assert_same_as_a_full_build(config, tmp_path)
+
+
+def test_more_than_a_tenth_of_the_records_touched_extracts_every_document(
+    config: Config, feed: Path, tmp_path: Path
+) -> None:
+    """Three records of 24 changed: the checks would cost more than reading every document."""
+    Pipeline(config).harvest()
+    for path in files(feed)[:3]:
+        edit(path, title=f"Quillwork {path.stem}")
+    Pipeline(config).harvest()
+    assert kept(config) == {"touched": "all", "extracted": "24", "reused": "0"}
     assert_same_as_a_full_build(config, tmp_path)
 
 
@@ -336,7 +349,9 @@ class Snapshots:
 
 
 @pytest.fixture
-def snapshots(tmp_path: Path) -> Iterator[Snapshots]:
+def snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Snapshots]:
+    """Ten records: one of them is a tenth, past which a real network rebuilds everything."""
+    monkeypatch.setattr(reuse, "REUSE_LIMIT", 0.3)
     made = Snapshots(tmp_path)
     yield made
     made.store.close()
