@@ -29,7 +29,11 @@ previous file, unless another document may read what a touched record changed:
   not both, appears in or leaves the merge the documents read (no other graph states it), and
   its subject is an object or is pointed at from anywhere but touched records' own nodes: a
   second name for a place other objects were made at. A new record that names persons, places
-  and terms as others already do, or names new ones only it points at, changes nothing there.
+  and terms as others already do, or names new ones only it points at, changes nothing there;
+- an aggregate of reconciliation's that changed, or that such a line is about or that stands
+  for its subject, has a member pointed at from anywhere but touched records' own nodes
+  (documents read aggregates from their members: every name of every member). A record that
+  says anything is a ``museion:Aggregate`` is never reused around.
 
 Then, as when the context differs, every document is extracted again.
 """
@@ -53,7 +57,7 @@ from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QuerySolutions, Tripl
 
 from museion_core import instants, vocab
 from museion_core.errors import StoreError
-from museion_core.vocab import CRM, LA
+from museion_core.vocab import CRM, LA, MUSEION, RDF
 from store import Store
 
 from . import extract
@@ -75,6 +79,11 @@ the query engine's version, so that documents an earlier version kept are not re
 
 _KEEPER = CRM.P50_has_current_keeper
 """What makes a node an object: its keeper stated (in the graph that is its home)."""
+
+_DEPTH = 32
+"""How many pointers away from a changed line ``_Change`` looks for the objects that may read
+it before it gives up (every document is then extracted again): a place within a place within
+a region is a few; a chain of hundreds would exhaust Python's stack."""
 
 REUSE_LIMIT = 0.1
 """Above this share of the records touched, every document is extracted again. A touched
@@ -325,6 +334,8 @@ class _Change:
             for source in self.sources:
                 shared.append(set())
                 for quad in source.graph_quads(NamedNode(graph)):
+                    if quad.object == MUSEION.Aggregate:
+                        return None  # reconciliation's to say: its documents' reverse edge
                     node = quad.subject
                     if not (isinstance(node, NamedNode) and _own(node.value, self.subjects[graph])):
                         shared[-1].add(quad.triple)
@@ -382,24 +393,31 @@ class _Change:
                             return False
         return True
 
-    def read_by_touched(self, node: NamedNode) -> bool:
+    def read_by_touched(self, node: NamedNode, depth: int = 0) -> bool:
         """Whether only the touched records' objects, extracted again, may read ``node``'s
         lines: it is no object (before or now), and everything that points at it in any graph
         but the bookkeeping ones is a touched record's own node in its own graph, an
-        aggregate (noted, for ``aggregates_kept``) or a node read by touched objects alone
-        itself (a person's name node, pointed at from the person). The pointers are looked up
-        before and now: untouched graphs should be the same in both, but a write the record
-        index missed would make them differ."""
+        aggregate, or a node read by touched objects alone itself (a person's name node,
+        pointed at from the person), up to ``_DEPTH`` pointers away. A node that is an
+        aggregate, or an aggregate that points at it, is noted for ``aggregates_kept``: a
+        document reads an aggregate from its members, against the direction of its links.
+        The pointers are looked up before and now: untouched graphs should be the same in
+        both, but a write the record index missed would make them differ."""
         known = self.read.get(node.value)
         if known is None:
             self.read[node.value] = True  # while it is looked at: a cycle adds nothing
-            known = self.read[node.value] = self._read_by_touched(node)
+            known = self.read[node.value] = self._read_by_touched(node, depth)
         return known
 
-    def _read_by_touched(self, node: NamedNode) -> bool:
+    def _read_by_touched(self, node: NamedNode, depth: int) -> bool:
+        if depth > _DEPTH:
+            return False
         for source in self.sources:
-            if next(source.oxigraph.quads_for_pattern(node, _KEEPER, None, None), None):
+            found = source.oxigraph.quads_for_pattern
+            if next(found(node, _KEEPER, None, None), None):
                 return False  # an object's document reads its lines directly
+            if next(found(node, RDF.type, MUSEION.Aggregate, None), None):
+                self.aggregates.add(node.value)
         pointers = (s.oxigraph.quads_for_pattern(None, None, node, None) for s in self.sources)
         for quad in chain.from_iterable(pointers):
             graph, pointing = quad.graph_name, quad.subject
@@ -412,7 +430,7 @@ class _Change:
                 continue
             home = self.subjects.get(graph.value)
             inside = home is not None and _own(pointing.value, home)
-            if not (inside or self.read_by_touched(pointing)):
+            if not (inside or self.read_by_touched(pointing, depth + 1)):
                 return False
         return True
 

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -515,6 +516,64 @@ def test_a_new_name_for_a_member_of_an_aggregate_others_read_extracts_every_docu
     snapshots.publish(graphs("Anon"), aggregates=artists)
     changed = frozenset({f"{EX}graph/x10"})
     assert snapshots.publish(graphs("Maître anonyme"), changed, artists)["touched"] == "all"
+
+
+def test_a_line_about_an_aggregate_others_read_extracts_every_document(
+    snapshots: Snapshots,
+) -> None:
+    """Documents read an aggregate from its members, against the direction of its links:
+    a label a new record gives the aggregate of the place the first object was made at
+    reaches the first object's document, though nothing points at the aggregate."""
+    lutetia = _aggregate(1, "Lutetia Parisiorum", PLACE)
+    snapshots.publish(_graphs(), aggregates=lutetia)
+    novel, aggregate = NamedNode(f"{EX}place/novel"), NamedNode(f"{EX}aggregate/1")
+    added = _graphs() | _made_at("x10", 10, novel, (aggregate, RDFS.label, Literal("Paris")))
+    assert snapshots.publish(added, aggregates=lutetia)["touched"] == "all"
+
+
+def test_a_member_a_record_gives_an_aggregate_others_read_extracts_every_document(
+    snapshots: Snapshots,
+) -> None:
+    """The first object's maker's aggregate gains the new record's artist as a member: the
+    first object's document reads every member's names."""
+    first, other = NamedNode(f"{EX}person/1"), NamedNode(f"{EX}person/new")
+    obj1, production = NamedNode(f"{EX}graph/obj1"), NamedNode(f"{FIRST.value}/production")
+    ten, made = NamedNode(f"{EX}obj/10"), NamedNode(f"{EX}obj/10/production")
+    found = _graphs()
+    found[obj1] = [*found[obj1], Quad(production, CRM.P14_carried_out_by, first, obj1)]
+    artists = _aggregate(1, "Anonymous", first)
+    snapshots.publish(found, aggregates=artists)
+    by = ((ten, CRM.P108i_was_produced_by, made), (made, CRM.P14_carried_out_by, other))
+    member = (NamedNode(f"{EX}aggregate/1"), LA.equivalent, other)
+    named = (other, RDFS.label, Literal("Zedekiah"))
+    added = found | _object("x10", ten, "Object 10", *by, named, member)
+    assert snapshots.publish(added, aggregates=artists)["touched"] == "all"
+
+
+def test_a_record_that_makes_an_aggregate_of_its_own_extracts_every_document(
+    snapshots: Snapshots,
+) -> None:
+    """Only reconciliation says what is an aggregate; a record that does so (here, of the
+    place the first object was made at) is not reused around."""
+    snapshots.publish(_graphs())
+    own = NamedNode(f"{EX}obj/10/aggregate")
+    novel = NamedNode(f"{EX}place/novel")
+    lines = ((own, RDF.type, MUSEION.Aggregate), (own, LA.equivalent, PLACE))
+    added = _graphs() | _made_at("x10", 10, novel, *lines, (own, RDFS.label, Literal("Fake")))
+    assert snapshots.publish(added)["touched"] == "all"
+
+
+def test_a_long_chain_of_pointers_extracts_every_document(snapshots: Snapshots) -> None:
+    """Places within places, hundreds deep, in an untouched record: a new label for the
+    innermost is not followed out to its end (Python's stack), and every document is read."""
+    x4 = NamedNode(f"{EX}graph/x4")
+    places = [NamedNode(f"{EX}place/chain/{i}") for i in range(700)]
+    within = [Quad(inner, CRM.P89_falls_within, outer, x4) for outer, inner in pairwise(places)]
+    found = _graphs()
+    found[x4] = [*found[x4], *within]
+    snapshots.publish(found)
+    added = found | _made_at("x10", 10, places[0], (places[0], RDFS.label, Literal("Inner")))
+    assert snapshots.publish(added)["touched"] == "all"
 
 
 def test_documents_an_earlier_version_kept_are_not_reused(config: Config, feed: Path) -> None:
