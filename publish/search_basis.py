@@ -52,14 +52,12 @@ def search_basis(
     store: Store,
     index: RecordIndex,
     base_iri: str,
-    shared: Iterable[NamedNode] = (),
     *,
     aggregates: Iterable[NamedNode] = (),
 ) -> Basis:
-    """The basis of the documents of ``store`` as it stands. ``shared``: graphs outside the
-    records that documents read besides the vocabulary and the sources' datasets, digested
-    whole; ``aggregates``: graphs of aggregates (the reconciliation's), which ``search.reuse``
-    compares aggregate by aggregate instead."""
+    """The basis of the documents of ``store`` as it stands. ``aggregates``: graphs of
+    aggregates (the reconciliation's), which ``search.reuse`` compares aggregate by aggregate
+    rather than digesting them."""
     digest = hashlib.sha256(base_iri.encode())
     sources: set[str] = set()
     for source, graph, subject, kind, entities, token in index.fingerprints():
@@ -67,7 +65,7 @@ def search_basis(
         if kind != _OBJECT:
             digest.update(f"{graph}\t{subject}\t{kind}\t{entities}\t{token}\n".encode())
     graphs = [vocabulary_graph(base_iri), *(Minter(base_iri, s).dataset() for s in sources)]
-    for named in sorted({*graphs, *shared}, key=lambda g: g.value):
+    for named in sorted(graphs, key=lambda g: g.value):
         digest.update(f"graph {named}\n".encode())
         for quad in store.graph_quads(named):
             digest.update(f"{quad}\n".encode())

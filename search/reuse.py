@@ -315,8 +315,7 @@ class _Change:
     each read by touched objects alone."""
 
     def __init__(self, before: Store, store: Store, subjects: dict[str, str], basis: Basis):
-        self.before, self.store, self.subjects, self.basis = before, store, subjects, basis
-        self.sources = (before, store)
+        self.sources, self.subjects, self.basis = (before, store), subjects, basis
         self.aggregates: set[str] = set()
         """Aggregates whose members must be read by touched objects alone."""
         self.read: dict[str, bool] = {}
