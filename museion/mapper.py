@@ -190,13 +190,13 @@ def _map_chunk(
 
 def _pool_context() -> multiprocessing.context.BaseContext:
     # Not fork: the writer has threads (one per source harvested, Oxigraph's own), and a
-    # forked child may inherit a lock held by one of them. A fork server forks clean children
-    # from a process that imported the mapping code once.
+    # forked child may inherit a lock held by one of them. A fork server forks clean children.
+    # It preloads nothing: Python 3.11's fork server imports its preloads with the working
+    # directory first on its path (it ignores the writer's), where a partner's "store" or
+    # "mappings" folder would shadow Museion's package of that name and kill every worker.
+    # Each worker imports the mapping code itself (about half a second, once per pool).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(["museion.mapper"])
-    return context
+    return multiprocessing.get_context(method)
 
 
 Pending = Callable[[], list[Outcome]]

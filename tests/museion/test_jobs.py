@@ -15,6 +15,8 @@ import pickle
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -34,7 +36,7 @@ from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
 from museion_core.errors import ConfigError, HarvestError
-from publish import Change, Run, StagedRecord
+from publish import Change, RecordIndex, Run, StagedRecord
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
 from tests.helpers.crashing import CrashingMapping
 from tests.helpers.oai import OaiServer, lido_records, record_id, serve_oai
@@ -413,3 +415,28 @@ def test_a_worker_sends_the_graph_packed_and_staging_keeps_it_as_sent(tmp_path: 
     back = [r for batch in run.staged() for r in batch]
     assert [r.packed for r in back] == [o.packed for o in mapped]
     assert [r.quads for r in back] == [zlib.decompress(o.packed) for o in mapped]
+
+
+def test_workers_run_from_a_folder_that_holds_store_and_mappings_folders(
+    feed: Path, write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """The command run where its config is, beside the data folder it names ("store") and a
+    partner's own "mappings" folder, as a partner would run it. Python 3.11's fork server
+    imports its preloaded modules with the working directory first on its path, where such a
+    folder shadowed Museion's package of the same name: every worker then died on import."""
+    (tmp_path / "mappings" / "ours").mkdir(parents=True)
+    (tmp_path / "store").mkdir()
+    config = write_config(files_source("cmoa", feed / "cmoa", "cmoa"))
+    command = Path(sys.executable).parent / "museion"
+    done = subprocess.run(
+        [str(command), "-c", config.name, "harvest", "--jobs", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "map worker" not in done.stderr
+    assert done.returncode == 3, done.stderr  # the broken file is quarantined
+    index = RecordIndex(Workspace(tmp_path / "store").index_path)
+    assert index.count("cmoa") == 120  # every record (the twins share ids), mapped
