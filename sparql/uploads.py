@@ -251,7 +251,22 @@ class UploadViews:
                 env={**os.environ, "NO_COLOR": "1"},
             )
         # Reap it when it ends, so that no zombie outlives the run in this worker.
-        threading.Thread(target=process.wait, daemon=True).start()
+        threading.Thread(target=self._reap, args=(process, name, upload_id), daemon=True).start()
+
+    def _reap(self, process: subprocess.Popen[bytes], name: str, upload_id: str) -> None:
+        """Wait for an upload's process; if it ended without saying how the run ended (it
+        could not start, or was killed), the upload failed: its partner is told so rather
+        than watching "queued" for ever."""
+        code = process.wait()
+        status = self.store.status(name, upload_id) or {}
+        if status.get("status") not in FINISHED:
+            self.store.set_status(
+                name,
+                upload_id,
+                status="failed",
+                reason=f"the upload's run stopped before it ended (exit code {code}); "
+                "the server's administrator will find why in its log.txt",
+            )
 
     async def show(self, request: Request) -> Response:
         name, upload_id = request.path_params["name"], request.path_params["upload_id"]

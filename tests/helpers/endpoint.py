@@ -92,8 +92,13 @@ def harvest_and_publish(config: Config) -> None:
 
 
 @contextmanager
-def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None) -> Iterator[Live]:
-    """``museion serve`` on a free port until the block ends; ``args`` are serve options."""
+def live_endpoint(
+    config_path: Path, *args: str, admin_token: str | None = None, cwd: Path | None = None
+) -> Iterator[Live]:
+    """``museion serve`` on a free port until the block ends; ``args`` are serve options.
+
+    ``cwd``: where the command runs (a partner runs it beside its config); it is then the
+    ``museion`` command, as installed, since ``python -m`` would read that folder first."""
     config = load_config(config_path)
     port = free_port()
     log = config_path.parent / f"serve-{port}.log"
@@ -102,11 +107,14 @@ def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None)
     if admin_token:
         env["MUSEION_ADMIN_TOKEN"] = admin_token
     with open(log, "wb") as out:
+        command = (
+            [str(Path(sys.executable).parent / "museion")]
+            if cwd
+            else [sys.executable, "-m", "museion"]
+        )
         process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "museion",
+                *command,
                 "--config",
                 str(config_path),
                 "serve",
@@ -117,6 +125,7 @@ def live_endpoint(config_path: Path, *args: str, admin_token: str | None = None)
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
+            cwd=cwd,
         )
     live = Live(f"http://127.0.0.1:{port}", config, process, log)
     try:

@@ -4,8 +4,10 @@ its source only; the upload becomes a run whose report the partner reads at once
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ import pytest
 import requests
 
 from museion import load_config
+from sparql.settings import EndpointSettings
+from sparql.uploads import UploadViews
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
@@ -155,7 +159,10 @@ def test_upload_with_the_partners_own_token(
     sent = json.dumps(records).encode()
     files = {"files": ("inventory.json", sent, "application/json")}
 
-    with live_endpoint(config_path) as live:
+    # Run where a partner runs it: beside its config, its data folder ("store") and a folder
+    # of its own mappings, whose names Museion's packages also bear.
+    (tmp_path / "mappings").mkdir()
+    with live_endpoint(config_path, cwd=tmp_path) as live:
         _refused_before_anything_is_kept(live, files)
         _uploaded_with_the_bearer_token(live, files, sent, records)
         _uploaded_by_the_form(live, files)  # the same file again: nothing new
@@ -163,3 +170,23 @@ def test_upload_with_the_partners_own_token(
         cmoa = {"Authorization": f"Bearer {CMOA_TOKEN}"}
         r = requests.post(f"{live.url}/sources/cmoa/upload", files=files, headers=cmoa, timeout=30)
         assert r.status_code == 202, r.text
+
+
+def test_an_upload_whose_run_dies_before_it_ends_is_failed(tmp_path: Path) -> None:
+    """A run process that ends without saying how the run went (it could not start, or was
+    killed) leaves its upload failed, with the exit code, not "queued" for ever."""
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path / "published",
+        uploads_dir=tmp_path / "uploads",
+        upload_command=(sys.executable, "-c", "raise SystemExit(7)"),
+    )
+    views = UploadViews(settings)
+    upload_id = views.store.receive("tate", [("a.json", io.BytesIO(b"[]"))])
+    views._start("tate", upload_id)
+    deadline = time.monotonic() + 60
+    while (status := views.store.status("tate", upload_id) or {}).get("status") == "queued":
+        assert time.monotonic() < deadline, "the upload stayed queued"
+        time.sleep(0.1)
+    assert status["status"] == "failed"
+    assert "exit code 7" in status["reason"]
