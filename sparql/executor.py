@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -41,7 +42,7 @@ from store import Pointer, RemoteReader, Store, StoreReader
 from .analysis import prepare_update
 from .checklists.rows import rows_reply
 from .describe import void_reply
-from .guard import check_services, unescape_codepoints
+from .guard import check_nesting, check_services, check_update, unescape_codepoints
 from .jobs import (
     TRUNCATED_HEADER,
     ChecklistRowsJob,
@@ -165,6 +166,7 @@ class Worker:
     def query(self, job: QueryJob) -> Reply:
         # The engine reads the text the SERVICE check read: escapes replaced once, here.
         text = unescape_codepoints(job.query)
+        check_nesting(text)
         check_services(text, self.settings.service_allowlist, job.base_iri, PREFIXES)
         options: dict[str, Any] = {}
         if job.default_graphs is not None or job.named_graphs is not None:
@@ -268,10 +270,11 @@ class Worker:
             raise QueryError(
                 f"there is no working store to update (looked in {working})", http_status=503
             )
+        check_nesting(job.update)
         text = prepare_update(job.update, job.using_graphs, job.using_named_graphs)
         if text is None:
             return Reply(status=204)  # nothing but a prologue, separators and comments
-        check_services(
+        check_update(
             unescape_codepoints(text), self.settings.service_allowlist, job.base_iri, PREFIXES
         )
         # The one publish path and the one writer lock of the data directory that holds the
@@ -382,11 +385,33 @@ def _write_graph(triples: object, out: object, fmt: RdfFormat) -> None:
     serialize(triples, out, fmt, prefixes=PREFIXES)  # type: ignore[arg-type]
 
 
+QUERY_STACK = 512 * 2**20
+"""Bytes of stack for the thread that answers queries. Oxigraph parses and evaluates
+recursively: on a thread's usual 8 MiB, a FILTER of 10,000 terms added up (a 20 KB query, well
+within ``max_query_bytes``) crashed the query process. The stack is address space, used only as
+deep as a query goes; with ``MAX_NESTING`` it holds every query a megabyte of text can spell
+that this machine's tests tried (chains of 300,000 terms, nesting to the limit)."""
+
+
 def serve_forever(conn: Connection, settings_json: str) -> None:
-    """The query process's main loop: one job in, one reply out, until the pipe closes."""
+    """The query process: it answers in a thread with a deep stack (``QUERY_STACK``)."""
     settings = EndpointSettings.model_validate_json(settings_json)
     if not settings.service_allowlist and settings.remote is None:
         isolate_network()  # before any store or thread is opened: unshare needs one thread
+    try:
+        threading.stack_size(QUERY_STACK)
+        answering = threading.Thread(target=_answer, args=(conn, settings), name="answering")
+        answering.start()
+    except (RuntimeError, ValueError, MemoryError):  # no room for such a stack: the usual one
+        threading.stack_size(0)
+        _answer(conn, settings)
+        return
+    threading.stack_size(0)
+    answering.join()
+
+
+def _answer(conn: Connection, settings: EndpointSettings) -> None:
+    """The query process's main loop: one job in, one reply out, until the pipe closes."""
     worker = Worker(settings)
     with contextlib.suppress(QueryError):
         worker.store()  # open the snapshot now, not in the first query's time limit

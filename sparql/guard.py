@@ -20,14 +20,23 @@ hold a ``SERVICE`` clause.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pyparsing import ParseBaseException, ParseResults
 
 from museion_core.errors import QueryError
 
-__all__ = ["ServiceRefused", "check_services", "might_call_services", "unescape_codepoints"]
+__all__ = [
+    "MAX_NESTING",
+    "ServiceRefused",
+    "check_nesting",
+    "check_services",
+    "check_update",
+    "might_call_services",
+    "unescape_codepoints",
+]
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -58,6 +67,49 @@ def unescape_codepoints(text: str) -> str:
     return _ESCAPE.sub(replace, text)
 
 
+MAX_NESTING = 200
+"""Brackets (``{``, ``(``, ``[``) a query or update may open inside each other. Oxigraph's
+parser and evaluator recurse once a level, and past a few thousand levels (a few hundred for
+some forms) the process crashes on its stack: a 5 KB query would cost a query process and a
+second or two of restarting it. Real queries nest a few dozen levels at most."""
+
+_LEXEMES = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n\r]|\\.)*"',  # short strings
+            r"'(?:[^'\\\n\r]|\\.)*'",
+            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
+            r"#[^\n\r]*",  # comments
+            r"[{(\[\]})]",  # brackets
+        )
+    )
+)
+"""What can hold a bracket that is not one (strings, IRIs, comments), and the brackets."""
+
+
+def check_nesting(text: str) -> None:
+    """Refuse ``text`` (a query or update) whose brackets nest deeper than ``MAX_NESTING``
+    (``QueryError``, 400), read off its lexemes as SPARQL's grammar spells them: a bracket in
+    a string, an IRI or a comment is not one."""
+    if text.count("{") + text.count("(") + text.count("[") <= MAX_NESTING:
+        return
+    depth = 0
+    for match in _LEXEMES.finditer(text):
+        lexeme = match.group()
+        if lexeme in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"the query nests brackets more than {MAX_NESTING} deep (at character "
+                    f"{match.start()}); write it flatter",
+                    http_status=400,
+                )
+        elif lexeme in "})]":
+            depth = max(depth - 1, 0)
+
+
 def might_call_services(text: str) -> bool:
     """Whether ``text`` (already unescaped) could hold a ``SERVICE`` clause. Upper-casing
     also folds the look-alikes rdflib's keywords accept (``ſ``, ``ı``)."""
@@ -70,14 +122,29 @@ def check_services(
     """Refuse ``text`` (a query, already unescaped) if it calls an endpoint not on
     ``allowlist``: ``ServiceRefused`` (403), or ``QueryError`` (400) when it might call one
     but cannot be parsed to tell."""
-    if not might_call_services(text):
-        return
+    if might_call_services(text):
+        endpoints = service_endpoints(text, base_iri, prefixes)
+        _refuse((("SERVICE", endpoint) for endpoint in endpoints), allowlist)
+
+
+def check_update(
+    text: str, allowlist: tuple[str, ...], base_iri: str, prefixes: Mapping[str, str]
+) -> None:
+    """Refuse the update ``text`` (already unescaped) if it calls an endpoint (``SERVICE``) or
+    fetches a document (``LOAD``) not on ``allowlist``, read off rdflib's update grammar: a
+    title such as "Coffee service and tray" in its data is not a clause."""
+    upper = text.upper()
+    if "SERVICE" in upper or "LOAD" in upper:
+        _refuse(update_calls(text, base_iri, prefixes), allowlist)
+
+
+def _refuse(calls: Iterable[tuple[str, str]], allowlist: tuple[str, ...]) -> None:
     allowed = ", ".join(allowlist) or "none"
-    for endpoint in service_endpoints(text, base_iri, prefixes):
+    for kind, endpoint in calls:
         if endpoint not in allowlist:
             shown = f"<{endpoint}>" if endpoint else "a variable endpoint"
             raise ServiceRefused(
-                f"SERVICE {shown} is not allowed on this endpoint (allowed: {allowed})"
+                f"{kind} {shown} is not allowed on this endpoint (allowed: {allowed})"
             )
 
 
@@ -85,32 +152,62 @@ def service_endpoints(text: str, base_iri: str, prefixes: Mapping[str, str]) -> 
     """Every SERVICE endpoint of the query ``text``, resolved; "" for a variable one."""
     # Imported on first use: rdflib's grammar takes about 0.5 s to build, which would delay
     # every query process's start, and most queries never need it.
-    from rdflib.plugins.sparql.algebra import (  # noqa: PLC0415
-        translatePName,
-        translatePrologue,
-        traverse,
-    )
+    from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
     from rdflib.plugins.sparql.parser import Query  # noqa: PLC0415
 
-    try:
+    with _reading("query"):
         # Query.parse_string, not parseQuery: parseQuery would replace codepoint escapes a
         # second time, and read another query than the one Oxigraph is given.
         tree = Query.parse_string(text, parse_all=True)
         prologue = translatePrologue(tree[0], base_iri or None, dict(prefixes))
-        body = traverse(tree[1], visitPost=lambda node: translatePName(node, prologue))
+        body = _resolved(tree[1], prologue)
+    return [_endpoint(node) for node in _services(body)]
+
+
+def update_calls(text: str, base_iri: str, prefixes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every ``("SERVICE", endpoint)`` and ``("LOAD", document)`` of the update ``text``,
+    resolved against the prologue each operation has."""
+    from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
+    from rdflib.plugins.sparql.parser import UpdateUnit  # noqa: PLC0415
+
+    calls: list[tuple[str, str]] = []
+    with _reading("update"):
+        tree = UpdateUnit.parse_string(text, parse_all=True)[0]
+        prologue = None
+        for head, operation in zip(
+            tree.get("prologue") or [], tree.get("request") or [], strict=False
+        ):
+            prologue = translatePrologue(head, base_iri or None, dict(prefixes), prologue)
+            resolved = _resolved(operation, prologue)
+            if resolved.name == "Load":
+                calls.append(("LOAD", _iri(resolved.get("iri"))))
+            calls.extend(("SERVICE", _endpoint(node)) for node in _services(resolved))
+    return calls
+
+
+def _resolved(tree: Any, prologue: Any) -> Any:
+    from rdflib.plugins.sparql.algebra import translatePName, traverse  # noqa: PLC0415
+
+    return traverse(tree, visitPost=lambda node: translatePName(node, prologue))
+
+
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Parse errors as ``QueryError`` (400): the check fails closed."""
+    try:
+        yield
     except (ParseBaseException, RecursionError) as exc:
         raise QueryError(
-            f"the query mentions SERVICE and could not be parsed to check which endpoints it "
-            f"calls: {_first_line(exc)}",
+            f"the {what} mentions SERVICE or LOAD and could not be parsed to check which "
+            f"endpoints it calls: {_first_line(exc)}",
             http_status=400,
         ) from None
     except Exception as exc:  # rdflib raises bare Exceptions (an undeclared prefix)
         raise QueryError(
-            f"the query mentions SERVICE and could not be read to check which endpoints it "
-            f"calls: {_first_line(exc)}",
+            f"the {what} mentions SERVICE or LOAD and could not be read to check which "
+            f"endpoints it calls: {_first_line(exc)}",
             http_status=400,
         ) from None
-    return [_endpoint(node) for node in _services(body)]
 
 
 def _services(node: Any) -> Iterator[Any]:
@@ -130,12 +227,16 @@ def _services(node: Any) -> Iterator[Any]:
 
 
 def _endpoint(node: Any) -> str:
+    return _iri(node.get("term"))
+
+
+def _iri(term: Any) -> str:
+    """An absolute IRI's text; "" for a variable or an IRI left relative."""
     from rdflib.term import URIRef  # noqa: PLC0415
 
-    term = node.get("term")
     if isinstance(term, URIRef) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", term):
         return str(term)
-    return ""  # a variable, or an IRI left relative
+    return ""
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,9 +8,11 @@ from museion_core.errors import QueryError
 from sparql.guard import (
     ServiceRefused,
     check_services,
+    check_update,
     might_call_services,
     service_endpoints,
     unescape_codepoints,
+    update_calls,
 )
 from sparql.prefixes import PREFIXES
 
@@ -85,3 +87,30 @@ def test_codepoint_escapes_are_replaced_once_and_must_be_code_points() -> None:
 def test_only_queries_with_the_letters_are_parsed() -> None:
     assert might_call_services("select * { serVICE <x> {} }")
     assert not might_call_services("SELECT * { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize(
+    ("update", "calls"),
+    [
+        ('INSERT DATA { GRAPH <http://g/> { <http://s> <http://p> "Coffee service" } }', []),
+        ("INSERT DATA { GRAPH <http://g/> { <http://s> <http://p> 'LOAD <http://e/>' } }", []),
+        ("LOAD <http://e/data.ttl> INTO GRAPH <http://g/>", [("LOAD", "http://e/data.ttl")]),
+        ("BASE <http://e/a/>\nLOAD SILENT <../d.ttl>", [("LOAD", "http://e/d.ttl")]),
+        (
+            "CLEAR GRAPH <http://g/> ;\nPREFIX e: <http://e/>\n"
+            "INSERT { GRAPH <http://g/> { ?s ?p ?o } } WHERE { SERVICE e:q { ?s ?p ?o } }",
+            [("SERVICE", "http://e/q")],
+        ),
+    ],
+)
+def test_an_update_calls_only_what_its_operations_say(
+    update: str, calls: list[tuple[str, str]]
+) -> None:
+    """Updates are read with the update grammar: a title in their data is not a clause."""
+    assert update_calls(update, ENDPOINT, PREFIXES) == calls
+    if calls:
+        with pytest.raises(ServiceRefused, match=calls[0][0]):
+            check_update(update, (), ENDPOINT, PREFIXES)
+    else:
+        check_update(update, (), ENDPOINT, PREFIXES)
+    check_update(update, tuple(endpoint for _, endpoint in calls), ENDPOINT, PREFIXES)
