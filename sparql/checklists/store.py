@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -293,6 +294,7 @@ class ChecklistStore:
 
 
 def _name(name: str) -> str:
+    _printable(name, "a checklist's name")
     name = " ".join(name.split())
     if not name:
         raise BadRequestError("a checklist needs a name")
@@ -302,10 +304,17 @@ def _name(name: str) -> str:
 
 
 def _note(note: str) -> str:
+    _printable(note, "a note")
     note = note.strip()
     if len(note) > MAX_NOTE:
         raise BadRequestError(f"a note has at most {MAX_NOTE} characters")
     return note
+
+
+def _printable(text: str, what: str) -> None:
+    """Refuse control characters (a NUL, an escape) other than tabs and line breaks."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+        raise BadRequestError(f"{what} may not hold control characters")
 
 
 def _now() -> str:

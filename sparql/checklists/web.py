@@ -76,10 +76,10 @@ class ChecklistViews:
             if request.method == "POST":
                 may_write(request, self.settings)
                 data = await _body(request)
-                checklist = self.store.create(str(data.get("name", "")))
-                iri = str(data.get("object_iri", "")).strip()
+                checklist = self.store.create(_text(data, "name"))
+                iri = _text(data, "object_iri").strip()
                 if iri:
-                    await self._add(checklist.id, iri, str(data.get("note", "")))
+                    await self._add(checklist.id, iri, _text(data, "note"))
                 url = f"/checklists/{checklist.id}"
                 if _is_json(request):
                     return JSONResponse({"id": checklist.id, "url": url}, status_code=201)
@@ -119,11 +119,11 @@ class ChecklistViews:
                 )
             may_write(request, self.settings)
             data = await _body(request)
-            iri = str(data.get("object_iri", "")).strip()
-            ident = str(data.get("checklist", "")).strip()
+            iri = _text(data, "object_iri").strip()
+            ident = _text(data, "checklist").strip()
             if not ident or ident == "new":
-                ident = self.store.create(str(data.get("name", ""))).id
-            added = await self._add(ident, iri, str(data.get("note", "")))
+                ident = self.store.create(_text(data, "name")).id
+            added = await self._add(ident, iri, _text(data, "note"))
             if _is_json(request):
                 return JSONResponse({"id": ident, "added": added})
             return RedirectResponse(f"/checklists/{ident}", status_code=303)
@@ -201,8 +201,8 @@ class ChecklistViews:
         except ForbiddenError as exc:
             return self._error(request, exc)
         data = await _body(request)
-        target = _local(str(data.get("next", target)))
-        if not token_matches(str(data.get("token", "")), self.settings):
+        target = _local(_text(data, "next") or target)
+        if not token_matches(_text(data, "token"), self.settings):
             page = self._page(request, "checklist_signin.html", next=target, failed=True)
             page.status_code = 403
             return page
@@ -265,16 +265,16 @@ class ChecklistViews:
         return checklist
 
     async def _change(self, ident: str, data: dict[str, Any]) -> bool:
-        action = str(data.get("action", ""))
-        iri = str(data.get("object_iri", "")).strip()
+        action = _text(data, "action")
+        iri = _text(data, "object_iri").strip()
         if action == "rename":
-            self.store.rename(ident, str(data.get("name", "")))
+            self.store.rename(ident, _text(data, "name"))
         elif action == "add":
-            await self._add(ident, iri, str(data.get("note", "")))
+            await self._add(ident, iri, _text(data, "note"))
         elif action == "remove":
             self.store.remove(ident, iri)
         elif action == "note":
-            self.store.set_note(ident, iri, str(data.get("note", "")))
+            self.store.set_note(ident, iri, _text(data, "note"))
         elif action == "move":
             checklist = self.store.get(ident)
             order = [item.iri for item in checklist.items]
@@ -370,12 +370,14 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
 async def _body(request: Request) -> dict[str, Any]:
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise BadRequestError("the request body is larger than 1 MiB")
+        raise QueryError("the request body is larger than 1 MiB", http_status=413)
     if _is_json(request):
         try:
             data = json.loads(body or b"{}")
         except ValueError as exc:
             raise BadRequestError(f"the body is not JSON: {exc}") from None
+        except RecursionError:
+            raise BadRequestError("the body is JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise BadRequestError("the body must be a JSON object")
         return data
@@ -384,6 +386,15 @@ async def _body(request: Request) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequestError(f"the form is not readable: {exc}") from None
     return {key: values[-1] for key, values in fields.items()}
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    """A text field of a form or JSON body ("" if absent); a JSON number, list or null is
+    refused rather than stored as its Python spelling."""
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise BadRequestError(f"{key} must be a string")
+    return value
 
 
 def _is_json(request: Request) -> bool:

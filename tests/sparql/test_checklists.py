@@ -134,6 +134,10 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
         ({"action": "order", "iris": ["x"]}, 400, "every object"),
         ({"action": "explode"}, 400, "unknown action"),
         ({"action": "rename", "name": "x" * 300}, 400, "at most 200"),
+        ({"action": "rename", "name": 5}, 400, "name must be a string"),
+        ({"action": "rename", "name": None}, 400, "name must be a string"),
+        ({"action": "rename", "name": ["a"]}, 400, "name must be a string"),
+        ({"action": "rename", "name": "x\u0000y"}, 400, "control characters"),
     ],
 )
 def test_bad_requests_get_one_clear_line(
@@ -143,6 +147,20 @@ def test_bad_requests_get_one_clear_line(
     r = _act(open_live, ident, **body)
     assert r.status_code == status
     assert words in r.json()["error"]
+
+
+def test_a_body_nested_too_deeply_or_too_big_gets_one_clear_line(open_live: Live) -> None:
+    """Nested JSON made the server's decoder recurse out of its stack: a 500 and a traceback."""
+    ident = _create(open_live, "Hostile bodies")
+    nested = b'{"action":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    for url in (open_live.url + "/checklists/", f"{open_live.url}/checklists/{ident}"):
+        r = requests.post(
+            url, data=nested, headers={"Content-Type": "application/json"}, timeout=30
+        )
+        assert r.status_code == 400
+        assert "nested too deeply" in r.json()["error"]
+    big = {"action": "rename", "name": "x" * (1024 * 1024)}
+    assert _act(open_live, ident, **big).status_code == 413
 
 
 def test_unknown_checklist_is_404(open_live: Live) -> None:
