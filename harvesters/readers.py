@@ -82,6 +82,18 @@ def read_json(
     its bytes) and never parsed, and the rest of the file is read.
     """
     head = stream.peek(4096)[:4096]
+    if _is_utf8(encoding) and _utf16_bom(head):
+        encoding = "utf-16"  # the byte-order mark says so (a Windows "Unicode" export)
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        # A line break there is not the byte 0x0A: the file is read recoded to UTF-8.
+        recoded: io.BufferedReader = io.BufferedReader(_Recoded(stream, encoding))
+        try:
+            yield from read_json(
+                recoded, lines=lines, max_record_bytes=max_record_bytes, max_depth=max_depth
+            )
+        except UnicodeError as exc:
+            yield _stopped_decoding(exc, encoding)
+        return
     if not _is_utf8(encoding):
         head = head.decode(encoding, errors="ignore").encode("utf-8")
     head = head.lstrip(codecs.BOM_UTF8).lstrip()
@@ -109,6 +121,22 @@ class _Limits:
             f"the record is {size} bytes or more, more than max_record_bytes "
             f"({self.max_record_bytes}); it was not read"
         )
+
+
+def _stopped_decoding(exc: UnicodeError, encoding: str) -> Unreadable:
+    """The rest of a file the decoder stopped on (a UTF-16 file cut off, or without its
+    byte-order mark): it cannot find its footing again, so the rest is one record."""
+    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+    return Unreadable(
+        b"",
+        "after the last record read",
+        f"the rest of the file cannot be decoded as {encoding} ({reason}); set `encoding` "
+        "to the file's real encoding",
+    )
+
+
+def _utf16_bom(head: bytes) -> bool:
+    return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -274,10 +302,14 @@ def read_csv(
     field limit (131,072 characters).
     """
     if _is_utf8(encoding):
-        encoding = "utf-8-sig"  # spreadsheet exports often start with a byte-order mark
+        # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
+        # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
+        encoding = "utf-16" if _utf16_bom(stream.peek(2)) else "utf-8-sig"
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield from _csv_rows(text, encoding, delimiter, max_record_bytes)
+    except UnicodeError as exc:  # what surrogateescape cannot carry (UTF-16 cut off)
+        yield _stopped_decoding(exc, encoding)
     finally:
         with contextlib.suppress(ValueError):  # already closed by a caller that stopped early
             text.detach()  # the caller owns (and closes) the byte stream

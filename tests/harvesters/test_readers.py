@@ -104,6 +104,44 @@ def test_the_right_encoding_reads_the_same_row() -> None:
     assert values(items) == [{"id": "1", "title": "Café"}]
 
 
+ROWS = [{"id": "1", "title": "Vue de Bakı"}, {"id": "2", "title": "مصباح"}]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_export_is_read_by_its_byte_order_mark_or_its_declared_encoding(
+    codec: str,
+) -> None:
+    """Excel's "Unicode Text" export is UTF-16 with a byte-order mark and tabs: read as such
+    unless another encoding is declared (a mark is only written by "utf-16" itself)."""
+    text = "id\ttitle\n1\tVue de Bakı\n2\tمصباح\n"
+    declared = "utf-8" if codec == "utf-16" else codec
+    assert values(list(read_csv(stream(text.encode(codec)), encoding=declared))) == ROWS
+    lines = "\n".join(json.dumps(row, ensure_ascii=False) for row in ROWS)
+    read = read_json(stream(lines.encode(codec)), encoding=declared, lines=True)
+    assert values(list(read)) == ROWS
+    array = json.dumps(ROWS, ensure_ascii=False).encode(codec)
+    assert values(list(read_json(stream(array), encoding=declared))) == ROWS
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"id,title\n1,Vase\n",  # UTF-8 declared as UTF-16: no byte-order mark
+        "id,title\n1,Vase\n".encode("utf-16")[:-1],  # cut off in the middle of a character
+    ],
+)
+def test_a_file_the_decoder_stops_on_is_one_unreadable_record(data: bytes) -> None:
+    """A UTF-16 decoder cannot carry a bad byte through (as surrogateescape does for UTF-8):
+    the rest of the file is one record with its reason, never a traceback."""
+    for items in (
+        list(read_csv(stream(data), encoding="utf-16")),
+        list(read_json(stream(data), encoding="utf-16", lines=True)),
+    ):
+        assert isinstance(items[-1], Unreadable)
+        assert "cannot be decoded as utf-16" in items[-1].reason
+        assert "set `encoding`" in items[-1].reason
+
+
 def test_a_row_with_too_many_fields() -> None:
     items = list(read_csv(stream(b"id,title\n1,a,b\n")))
     assert isinstance(items[0], Unreadable)
