@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from museion_core.settings import StrictModel
@@ -43,6 +44,9 @@ class SourceSpec:
     records: tuple[str, ...] = ()
     """Fetch only these records, by the identifier the source's protocol knows them by (OAI-PMH
     ``GetRecord``); empty for a normal harvest. Such a harvest leaves the checkpoint as it was."""
+    skip: tuple[Path, ...] = ()
+    """Folders a directory or glob location never reads: Museion's own data directory, which a
+    partner's ``location = "."`` beside its config would otherwise read as records."""
 
 
 class Harvester(Protocol):

@@ -139,7 +139,11 @@ class FilesHarvester:
         if is_url(location):
             return [location]
         if glob.has_magic(location):
-            found = sorted(p for p in glob.glob(location, recursive=True) if os.path.isfile(p))
+            found = sorted(
+                p
+                for p in glob.glob(location, recursive=True)
+                if os.path.isfile(p) and not self._skipped(Path(p))
+            )
             if not found:
                 raise HarvestError(f"no file matches {location}", source=self.spec.name)
             return found
@@ -153,6 +157,7 @@ class FilesHarvester:
                 if p.is_file()
                 and p.suffix.lower() in EXTENSIONS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not self._skipped(p)
             )
             if not found:
                 raise HarvestError(
@@ -162,6 +167,13 @@ class FilesHarvester:
                 )
             return found
         raise HarvestError(f"{location} does not exist", source=self.spec.name)
+
+    def _skipped(self, path: Path) -> bool:
+        """Whether ``path`` lies in a folder the source never reads (``SourceSpec.skip``)."""
+        if not self.spec.skip:
+            return False
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(folder) for folder in self.spec.skip)
 
     def __iter__(self) -> Iterator[HarvestItem]:
         files = self.locations()

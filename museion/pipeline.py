@@ -255,6 +255,7 @@ class Pipeline:
                 identify=source.mapping.identify,
                 checkpoint=checkpoint,
                 records=records,
+                skip=(self.config.data_dir.resolve(),),
             ),
         )
 
