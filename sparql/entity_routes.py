@@ -72,7 +72,9 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     variant = f"entity {representation}"
     if representation == "html":  # each language is its own page
         variant += f" {ui_lang(request)} {job.view}"
-    link = _alternates(quote(path, safe="/%:@!$&'()*+,;=~"))
+    # The path as sent: decoded, an identifier's "%2F" would name another IRI (not served).
+    raw = iri_path(request.scope).encode("latin-1")
+    link = _alternates(quote(raw, safe="/%:@!$&'()*+,;=~"))
     return EntityRequest(job, variant, {"Vary": "Accept", "Link": link})
 
 

@@ -7,6 +7,7 @@ link on it, each language/format/view variant on the first pages of each kind.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +84,9 @@ def test_language_links_keep_an_identifier_s_encoded_slash(live: Live) -> None:
     assert all(str(link).startswith("/ddb/object/DE-MUS-825210%2F78541?lang=") for link in links), (
         links
     )
+    # So do the alternates of the Link header, and each of them is served.
+    alternates = re.findall(r"<([^>]+)>", response.headers["Link"])
+    assert len(alternates) >= 4
+    for alternate in alternates:
+        assert alternate.startswith("/ddb/object/DE-MUS-825210%2F78541"), alternate
+        assert requests.get(live.url + alternate, timeout=60).status_code == 200, alternate
