@@ -25,7 +25,7 @@ from multiprocessing.process import BaseProcess
 from museion_core.errors import QueryError
 
 from .executor import READY, serve_forever
-from .jobs import Job, Reply, UpdateJob
+from .jobs import Job, QueryJob, Reply, UpdateJob
 from .settings import EndpointSettings
 
 __all__ = ["QueryPool", "QueryTimeout"]
@@ -40,6 +40,13 @@ def _died(_: BaseException) -> QueryError:
     return QueryError(
         "the query process stopped unexpectedly (out of memory?); the query was not answered",
         http_status=500,
+    )
+
+
+def _busy(wait: float) -> QueryError:
+    return QueryError(
+        f"the endpoint is busy: no query process became free within {wait:g} s; try again later",
+        http_status=503,
     )
 
 
@@ -65,6 +72,8 @@ class QueryPool:
         self.settings = settings
         self.size = settings.query_processes
         self._idle: asyncio.Queue[_Process] | None = None
+        self._sparql: asyncio.Semaphore | None = None
+        """Processes clients' own queries and updates may hold at once (``run``)."""
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="museion-spawn")
         """Only for starting processes (slow); jobs never wait on a thread."""
         self._all: set[_Process] = set()
@@ -77,6 +86,8 @@ class QueryPool:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()
+        if self.size >= 2:
+            self._sparql = asyncio.Semaphore(self.size - 1)
         started = await asyncio.gather(
             *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
         )
@@ -126,17 +137,31 @@ class QueryPool:
 
     # -- running jobs -----------------------------------------------------------------------
     async def run(self, job: Job, timeout: float) -> Reply:
-        """The job's reply; ``QueryTimeout`` when it ran over ``timeout`` seconds."""
-        assert self._idle is not None, "QueryPool.start() was not awaited"
+        """The job's reply; ``QueryTimeout`` when it ran over ``timeout`` seconds.
+
+        A client's own SPARQL (a query or an update) may take all processes but one: with two
+        or more, the last stays for the pages' jobs, whose queries are Museion's own. Two slow
+        queries from one client held both processes of a two-core server for their whole time
+        limit, and every object, person and place page answered 503 meanwhile."""
         wait = self.settings.queue_timeout or self.settings.query_timeout
+        if not isinstance(job, QueryJob | UpdateJob) or self._sparql is None:
+            return await self._run(job, timeout, wait)
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(self._sparql.acquire(), timeout=wait)
+        except TimeoutError:
+            raise _busy(wait) from None
+        try:
+            return await self._run(job, timeout, max(wait - (time.monotonic() - started), 0.01))
+        finally:
+            self._sparql.release()
+
+    async def _run(self, job: Job, timeout: float, wait: float) -> Reply:
+        assert self._idle is not None, "QueryPool.start() was not awaited"
         try:
             proc = await asyncio.wait_for(self._idle.get(), timeout=wait)
         except TimeoutError:
-            raise QueryError(
-                f"the endpoint is busy: no query process became free within {wait:g} s; "
-                "try again later",
-                http_status=503,
-            ) from None
+            raise _busy(self.settings.queue_timeout or self.settings.query_timeout) from None
         loop = asyncio.get_running_loop()
         if not proc.process.is_alive():
             proc = await self._fresh(loop, proc)

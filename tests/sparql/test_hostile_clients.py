@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -266,3 +267,36 @@ def test_a_killed_idle_query_process_is_replaced_before_it_gets_work(live: Live)
         requests.get(live.sparql + "?query=ASK%7B%7D", timeout=120).status_code for _ in range(4)
     ]
     assert statuses == [200] * 4
+
+
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
+)
+
+
+def test_slow_queries_leave_a_query_process_for_the_pages(live: Live) -> None:
+    """Two slow queries from one client held both query processes of a two-core server for
+    their whole time limit: every object, person and place page answered 503 meanwhile. A
+    client's own SPARQL now takes all processes but one."""
+    with live_endpoint(
+        live.config.path, "--query-processes", "2", "--query-timeout", "8"
+    ) as server:
+        answers: list[int] = []
+
+        def slow() -> None:
+            response = requests.post(server.sparql, data={"query": SLOW}, timeout=120)
+            answers.append(response.status_code)
+
+        threads = [threading.Thread(target=slow) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)  # both have reached the server
+        page = requests.get(
+            server.iri_url(OBJECT), headers={"Accept": "text/html"}, timeout=120
+        )
+        assert page.status_code == 200, page.text[:300]
+        assert "Hostile link" in page.text
+        assert answers == []  # answered while both slow queries ran, not after them
+        for thread in threads:
+            thread.join(timeout=120)
+        assert answers == [503, 503]  # stopped at the time limit, or busy meanwhile
