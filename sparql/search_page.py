@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -71,9 +71,15 @@ def _form_facets(request: Request) -> list[str]:
 
 
 def read_request(request: Request) -> SearchRequest:
+    try:  # Starlette replaces bytes that are not UTF-8: "%ff%fe" would search for nothing
+        parse_qs(request.scope.get("query_string", b"").decode("latin-1"), errors="strict")
+    except UnicodeDecodeError:
+        raise QueryError("the parameters are not UTF-8 once percent-decoded") from None
     params = request.query_params
     limit = _int(request, "limit", PAGE_SIZE)
     page = _int(request, "page", 0)
+    if "page" in params and page < 1:
+        raise QueryError(f"page must be 1 or more, not {page}")
     offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
     return parse_facets(
         _form_facets(request),
@@ -196,10 +202,14 @@ def _paging(
 ) -> dict[str, Any]:
     limit = query.limit or PAGE_SIZE
     has_next = query.offset + limit < result.total
+    pages = max(1, math.ceil(result.total / limit))
+    back = query.offset - limit
+    if query.offset >= result.total > 0:  # past the end: "previous" is the last page
+        back = (pages - 1) * limit
     return {
         "current": query.offset // limit + 1,
-        "pages": max(1, math.ceil(result.total / limit)),
-        "prev": _url(query, selected, query.offset - limit) if query.offset > 0 else None,
+        "pages": pages,
+        "prev": _url(query, selected, back) if query.offset > 0 else None,
         "next": _url(query, selected, query.offset + limit) if has_next else None,
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from museion.cli import run_harvest
 from museion.config import Config
 from museion.demo import demo_config
 from search import Searcher, SearchResult, index_path, parse_facets
+from sparql.search_page import PAGE_SIZE
 from tests.conftest import DATA
 from tests.helpers.endpoint import Live, live_endpoint
 
@@ -263,6 +265,20 @@ def test_http_json_contract_matches_the_cli(config: Config, live: Live) -> None:
     assert "unknown facet" in bad.json()["error"]
     long = requests.get(live.url + "/search", params={"q": "x" * 600}, timeout=30)
     assert long.status_code == 400
+    # Bytes that are not UTF-8 searched for nothing (every object); a page before the first
+    # was the first, where an offset before the first is refused.
+    for query in ("q=%ff%fe&format=json", "page=0&format=json", "page=-1&format=json"):
+        wrong = requests.get(live.url + "/search?" + query, timeout=30)
+        assert wrong.status_code == 400, query
+    assert "not UTF-8" in requests.get(live.url + "/search?q=%ff", timeout=30).text
+
+
+def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
+    total = requests.get(live.url + "/search", params={"format": "json"}, timeout=30).json()
+    pages = -(-total["total"] // PAGE_SIZE)
+    html = requests.get(live.url + "/search", params={"page": "400"}, timeout=30).text
+    [back] = re.findall(r'<a href="([^"]+)" rel="prev"', html)
+    assert back == f"/search?offset={(pages - 1) * PAGE_SIZE}"
 
 
 def test_http_html_page(live: Live) -> None:
