@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
 
 from .readers import Item, Parsed, Unreadable
@@ -90,7 +93,44 @@ def sheet_rows(
         raise ValueError(f"cannot read the sheet: {exc}") from exc
     finally:
         book.close()
+    midnights = [
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, cell in enumerate(row)
+        if type(cell) is dt.time and cell == dt.time(0)
+    ]
+    if midnights:
+        _dates_before_1900(stream, chosen.name, rows, midnights)
     return [[cell_value(c) for c in row] for row in rows], merged
+
+
+def _dates_before_1900(
+    stream: io.BufferedIOBase, name: str, rows: list[list[Any]], cells: list[tuple[int, int]]
+) -> None:
+    """Put the dates back that calamine reads as the time 00:00: a date before 1900 is a
+    negative serial number in an xlsx (LibreOffice and openpyxl write them; Excel cannot), and
+    calamine gives it as midnight, the date lost. openpyxl reads those cells as dates; a cell
+    that holds the time 00:00 stays a time. Other formats (xls, ods) are left as read."""
+    try:
+        stream.seek(0)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return
+    try:
+        sheet = book[name]
+        first, last = min(r for r, _ in cells), max(r for r, _ in cells)
+        wanted: dict[int, list[int]] = {}
+        for r, c in cells:
+            wanted.setdefault(r, []).append(c)
+        read = sheet.iter_rows(min_row=first + 1, max_row=last + 1, values_only=True)
+        for r, values in enumerate(read, start=first):
+            for c in wanted.get(r, ()):
+                if c < len(values) and isinstance(values[c], dt.date):
+                    rows[r][c] = values[c]
+    except KeyError:
+        return
+    finally:
+        book.close()
 
 
 def _header(rows: list[list[Any]], header_row: int, merged: Ranges) -> list[str]:

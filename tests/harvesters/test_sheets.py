@@ -59,6 +59,24 @@ def test_xlsx_as_excel_writes_it(tmp_path: Path) -> None:
     assert [i.position for i in items] == ["row 4", "row 5"]
 
 
+def test_dates_before_1900_in_an_xlsx_are_dates(tmp_path: Path) -> None:
+    """LibreOffice (and openpyxl) write a date before 1900 as a negative serial number, which
+    calamine read as the time 00:00: a museum's acquisition date of 1850 was lost without a
+    word. A cell that holds the time 00:00 stays a time, in a sheet after others."""
+    rows: list[list[Any]] = [
+        ["Inventory No", "Acquired", "Opens at"],
+        ["A1", dt.date(1850, 6, 15), dt.time(0, 0)],
+        ["A2", dt.date(1950, 6, 15), dt.time(9, 30)],
+        ["A3", dt.datetime(1799, 1, 2), None],
+    ]
+    path = write_xlsx(tmp_path / "old.xlsx", rows, other_sheets=["Notes"])
+    assert _parsed(list(read_sheet(path.read_bytes()))) == [
+        {"Inventory No": "A1", "Acquired": "1850-06-15", "Opens at": "00:00:00"},
+        {"Inventory No": "A2", "Acquired": "1950-06-15", "Opens at": "09:30:00"},
+        {"Inventory No": "A3", "Acquired": "1799-01-02"},
+    ]
+
+
 def test_ods_as_libreoffice_writes_it(tmp_path: Path) -> None:
     path = write_ods(tmp_path / "inventaire.ods", ROWS, spans={(0, 0): 6, (2, 1): 2})
     assert _parsed(list(read_sheet(path.read_bytes(), header_row=3))) == EXPECTED
