@@ -352,10 +352,21 @@ def parse_config(text: str, path: Path) -> Config:
             )
         seen.add(source.name)
         sources.append(source)
-    data_dir = Path(top.store.path)
+    data_dir = Path(top.store.path.strip()).expanduser()
+    if not str(data_dir).strip() or data_dir == Path():
+        raise ConfigError(
+            "is empty: name a folder for Museion's data (e.g. \"store\"), not the config's own",
+            file=file,
+            key="store.path",
+        )
+    data_dir = data_dir if data_dir.is_absolute() else base / data_dir
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(
+            f"{data_dir} is a file; name a folder for Museion's data", file=file, key="store.path"
+        )
     return Config(
         path=path,
-        data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+        data_dir=data_dir,
         base_iri=top.publish.base_iri,
         batch_size=top.store.batch_size,
         write_mb=top.store.write_mb,
@@ -405,7 +416,8 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
     if not location.startswith(("http://", "https://")):
         # Relative to the config file. Whether it exists is checked when it is harvested, so
         # that a source whose feed is away can still be remapped and reported.
-        location = str(Path(location) if Path(location).is_absolute() else base / location)
+        path = Path(location).expanduser()  # "~/exports", as a partner types it
+        location = str(path if path.is_absolute() else base / path)
     mapping_name = common.mapping or DEFAULT_MAPPINGS.get(common.kind)
     if mapping_name is None:
         raise ConfigError("required key is missing", file=file, key=f"{where}.mapping")

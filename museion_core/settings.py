@@ -31,7 +31,8 @@ def read_toml(path: Path, *, what: str = "file", missing: str | None = None) -> 
     """The text of a settings file; ``what`` names it in errors ("config file"), ``missing``
     replaces the message for a file that does not exist."""
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad once started every UTF-8 file with a byte-order mark.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         if missing is None:
             missing = f"the {what} does not exist"

@@ -176,3 +176,41 @@ def test_endpoint_settings_take_the_admin_token_from_the_environment(
     assert settings.max_rows == 7
     assert settings.query_timeout == 30
     assert settings.published_dir == config.data_dir / "published"
+
+
+@pytest.mark.parametrize("value", ["", " ", "."])
+def test_the_data_directory_is_never_the_config_s_own_folder(tmp_path: Path, value: str) -> None:
+    """``path = ""`` put records.sqlite, working/ and published/ among the partner's files."""
+    path = tmp_path / "museion.toml"
+    path.write_text(
+        f'[store]\npath = "{value}"\n[publish]\nbase_iri = "https://e.org/"\n', encoding="utf-8"
+    )
+    message = error_of(path)
+    assert "store.path" in message
+    assert "is empty" in message
+
+
+def test_a_data_directory_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "store").write_text("not a folder", encoding="utf-8")
+    path = tmp_path / "museion.toml"
+    path.write_text('[store]\npath = "store"\n[publish]\nbase_iri = "https://e.org/"\n')
+    assert "store.path" in error_of(path)
+    assert "is a file" in error_of(path)
+
+
+def test_a_byte_order_mark_and_a_home_folder_are_read_as_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Old Windows Notepad starts a UTF-8 file with a byte-order mark; a partner writes its
+    exports' folder as "~/exports"."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    path = tmp_path / "museion.toml"
+    text = (
+        '[store]\npath = "~/data"\n[publish]\nbase_iri = "https://e.org/"\n\n[[sources]]\n'
+        + files_source("cmoa", "~/exports", "cmoa")
+        + "\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    config = load_config(path)
+    assert config.data_dir == tmp_path / "data"
+    assert config.sources[0].location == str(tmp_path / "exports")

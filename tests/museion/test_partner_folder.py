@@ -18,8 +18,7 @@ def test_a_location_holding_the_data_directory_never_reads_it(tmp_path: Path) ->
     )
     (tmp_path / "mappings").mkdir()
     (tmp_path / "mappings" / "p.toml").write_text(
-        '[mapping]\nname = "p"\nlanguage = "en"\n[object]\nid = "Inventory No"\n'
-        'titles = "Title"\n',
+        '[mapping]\nname = "p"\nlanguage = "en"\n[object]\nid = "Inventory No"\ntitles = "Title"\n',
         encoding="utf-8",
     )
     (tmp_path / "museion.toml").write_text(
