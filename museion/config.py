@@ -352,13 +352,13 @@ def parse_config(text: str, path: Path) -> Config:
             )
         seen.add(source.name)
         sources.append(source)
-    data_dir = Path(top.store.path.strip()).expanduser()
-    if not str(data_dir).strip() or data_dir == Path():
+    if not top.store.path.strip():  # ("." is meant: the demo keeps its config in its data)
         raise ConfigError(
-            "is empty: name a folder for Museion's data (e.g. \"store\"), not the config's own",
+            'is empty: name a folder for Museion\'s data (e.g. "store")',
             file=file,
             key="store.path",
         )
+    data_dir = Path(top.store.path.strip()).expanduser()
     data_dir = data_dir if data_dir.is_absolute() else base / data_dir
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(
