@@ -111,11 +111,12 @@ def _too_large(limit: int) -> ProtocolError:
     )
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The body, read chunk by chunk and refused (413) as soon as it passes ``limit``: a
-    client cannot make the server buffer more than that, whatever ``Content-Length`` says."""
+async def _body(request: Request, limit: int, overhead: int = 1) -> bytes:
+    """The body, read chunk by chunk and refused (413) as soon as it passes ``limit`` times
+    ``overhead`` (a form's percent-encoding): a client cannot make the server buffer more
+    than that, whatever ``Content-Length`` says. The message names the configured limit."""
     try:
-        return await read_body(request, limit, "the query or update")
+        return await read_body(request, limit * overhead, "the query or update")
     except BodyTooLarge as exc:
         raise _too_large(limit) from exc
 
@@ -164,7 +165,7 @@ async def _read_operation(request: Request, max_bytes: int) -> Operation:
             f"the SPARQL endpoint answers GET and POST, not {method}", http_status=405
         )
     media, media_params = _media_type(request)
-    body = await _body(request, max_bytes * (FORM_OVERHEAD if media == FORM else 1))
+    body = await _body(request, max_bytes, FORM_OVERHEAD if media == FORM else 1)
     if media == FORM:
         params.add(_parse_qs(_utf8(body, media_params.get("charset"))))
         has_query, has_update = "query" in params.values, "update" in params.values
