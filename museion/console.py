@@ -88,12 +88,15 @@ def print_summary(summary: HarvestSummary) -> None:
     if summary.status == RunStatus.HELD:
         err.print(f"  [bold red]held, not published:[/] {escape(summary.reason or '')}")
         err.print(f"  (museion publish {summary.source} --force publishes it anyway)")
+    elif summary.status == RunStatus.CHECKED and summary.reason:
+        err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
     else:
         err.print(f"  {summary.status}: {summary.records_after} records")
 
 
 def emit_report(data: dict[str, Any], as_json: bool, html_file: Path | None) -> None:
     if html_file is not None:
+        html_file.parent.mkdir(parents=True, exist_ok=True)
         html_file.write_text(render_html(data), encoding="utf-8")
         err.print(f"wrote {html_file}")
     if as_json:

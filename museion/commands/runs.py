@@ -14,7 +14,15 @@ from ..console import emit_report, out, print_summary, progress
 from ..pipeline import Pipeline
 from ..report import build_report, latest_run
 from ..uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
-from .common import JOBS_OPTION, State, exit_with, report_options, reports_errors, run_harvest
+from .common import (
+    EXIT_HELD,
+    JOBS_OPTION,
+    State,
+    exit_with,
+    report_options,
+    reports_errors,
+    run_harvest,
+)
 
 __all__ = ["check", "harvest", "publish", "remap", "report", "upload"]
 
@@ -131,15 +139,20 @@ def report(
 @reports_errors
 def check(state: State, source: str, as_json: bool, html_file: Path | None) -> None:
     """Dry run: harvest, map and validate SOURCE, and report the diff against what is
-    published — changing nothing."""
+    published — changing nothing. Exits as a harvest would: 4 if its gates would hold the
+    run, 3 if records would be quarantined."""
     config = state.config()
     pipeline = Pipeline(config)
     with progress() as update:
         pipeline.progress = update
-        with pipeline.check(source) as (_, run):
+        with pipeline.check(source) as (summary, run):
             index = RecordIndex(pipeline.workspace.index_path)
             try:
                 data = build_report(config.source(source), index, run)
             finally:
                 index.close()
+    print_summary(summary)
     emit_report(data, as_json, html_file)
+    if summary.reason:
+        raise SystemExit(EXIT_HELD)
+    exit_with([summary])

@@ -109,6 +109,28 @@ def test_a_held_run_exits_4_with_its_reason(write_config: ConfigWriter, tmp_path
     assert "museion publish cmoa --force" in done.stderr
 
 
+def test_check_exits_as_its_harvest_would(write_config: ConfigWriter, tmp_path: Path) -> None:
+    """A script could not tell from ``check`` that the run would be held: it exited 0."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a.json").write_text('{"title": "no id here"}')
+    config = str(write_config(files_source("cmoa", feed, "cmoa")))
+    done = museion("--config", config, "check", "cmoa", "--json")
+    assert done.returncode == 4
+    assert "a harvest would be held: 1 of 1 records read (100%)" in done.stderr
+    assert json.loads(done.stdout)["counts"]["quarantined"] == 1  # the report, as before
+    (feed / "b.json").write_text(
+        (FEEDS / "cmoa" / "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json").read_text()
+    )
+    (feed / "c.json").write_text(
+        (FEEDS / "cmoa" / "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json")
+        .read_text()
+        .replace("f70d03e3", "f70d03e4")
+    )
+    loose = files_source("cmoa", feed, "cmoa", gates="{ max_quarantined = 0.9 }")
+    assert museion("--config", str(write_config(loose)), "check", "cmoa").returncode == 3
+
+
 def test_a_bad_config_is_one_line_and_exit_2(write_config: ConfigWriter) -> None:
     path = write_config(files_source("cmoa", FEEDS / "cmoa", "cmoa").replace('"files"', '"ftp"'))
     done = museion("--config", str(path), "harvest")
