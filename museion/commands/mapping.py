@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from museion_core.errors import ConfigError
+
 from ..console import err
 from ..drafting import draft_mapping
 from ..sheet_template import template_bytes
@@ -65,5 +67,7 @@ def draft(
 def template(out: Path) -> None:
     """Write the spreadsheet template (xlsx, header notes in English, French and Arabic) that
     the shipped `template` mapping reads without any editing."""
+    if out.suffix.lower() != ".xlsx":  # a files source reads a file by its suffix
+        raise ConfigError(f"the template is an Excel workbook: name it {out.stem}.xlsx")
     out.write_bytes(template_bytes())
     err.print(f'wrote {out}: fill one row per object, then use mapping = "template"')

@@ -154,6 +154,11 @@ def test_template_maps_with_the_shipped_mapping(tmp_path: Path, write_config: Co
     out.parent.mkdir()
     written = museion("mapping", "template", str(out))
     assert written.returncode == 0, written.stderr
+    # An xlsx named .csv would be read as CSV by a files source.
+    wrong = museion("mapping", "template", str(out.with_suffix(".csv")))
+    assert wrong.returncode == 2
+    assert "name it template.xlsx" in wrong.stderr
+    assert not out.with_suffix(".csv").exists()
     book = load_workbook(out)
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
