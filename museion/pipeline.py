@@ -455,6 +455,10 @@ class Pipeline:
         """Rebuild a source's graphs from the stored payloads, without harvesting."""
         source = self.config.source(name)
         with self.writer() as writer, Mapper(self.jobs) as mapper:
+            if not writer.index.count(source.name):  # an empty run would publish nothing
+                raise HarvestError(
+                    "has no stored records to map again: harvest it first", source=source.name
+                )
             run = self._new_run(source)
             try:
                 return self._remap(writer, mapper, source, run)

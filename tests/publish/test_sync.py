@@ -215,6 +215,16 @@ def test_a_newer_run_supersedes_a_held_one(config: Config, feed: Path) -> None:
         Pipeline(config).publish_held("cmoa", force=True)
 
 
+def test_remap_before_any_harvest_says_to_harvest_first(
+    write_config: ConfigWriter, feed: Path
+) -> None:
+    """It published an empty run, as if the source had nothing."""
+    config = load_config(write_config(files_source("cmoa", feed, "cmoa")))
+    with pytest.raises(HarvestError, match="harvest it first"):
+        Pipeline(config).remap("cmoa")
+    assert Workspace(config.data_dir).published_path() is None
+
+
 def test_remap_rebuilds_from_stored_payloads(
     write_config: ConfigWriter, feed: Path, tmp_path: Path
 ) -> None:
