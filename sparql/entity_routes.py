@@ -20,6 +20,7 @@ from .negotiation import (
     LINKED_ART_PROFILE,
     NotAcceptable,
     accepts_html,
+    hinted,
     negotiate,
     preferred_profile,
 )
@@ -81,6 +82,8 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
 def _representation(request: Request) -> str:
     accept = request.headers.get("accept")
     format_param = request.query_params.get("format")
+    if format_param != "html" and hinted(format_param, GRAPH_FORMATS[:4]) is None:
+        format_param = None  # a hint that names nothing served here yields to Accept
     if format_param in (None, "html") and (format_param == "html" or accepts_html(accept)):
         return "html"
     fmt = negotiate(accept, GRAPH_FORMATS[:4], format_param)

@@ -20,6 +20,7 @@ __all__ = [
     "RESULTS_FORMATS",
     "Format",
     "NotAcceptable",
+    "hinted",
     "negotiate",
     "parse_accept",
 ]
@@ -187,6 +188,11 @@ def _hinted(hints: Iterable[str], offered: tuple[Format, ...]) -> Format | None:
                 if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
                     return fmt
     return None
+
+
+def hinted(format_param: str | None, offered: tuple[Format, ...]) -> Format | None:
+    """The offered format a ``format`` parameter names, if it names one."""
+    return _hinted([format_param], offered) if format_param else None
 
 
 def negotiate(

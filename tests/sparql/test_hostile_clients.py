@@ -269,9 +269,7 @@ def test_a_killed_idle_query_process_is_replaced_before_it_gets_work(live: Live)
     assert statuses == [200] * 4
 
 
-SLOW = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
-)
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
 
 
 def test_slow_queries_leave_a_query_process_for_the_pages(live: Live) -> None:
@@ -291,9 +289,7 @@ def test_slow_queries_leave_a_query_process_for_the_pages(live: Live) -> None:
         for thread in threads:
             thread.start()
         time.sleep(1)  # both have reached the server
-        page = requests.get(
-            server.iri_url(OBJECT), headers={"Accept": "text/html"}, timeout=120
-        )
+        page = requests.get(server.iri_url(OBJECT), headers={"Accept": "text/html"}, timeout=120)
         assert page.status_code == 200, page.text[:300]
         assert "Hostile link" in page.text
         assert answers == []  # answered while both slow queries ran, not after them

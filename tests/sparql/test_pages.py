@@ -175,6 +175,16 @@ def test_format_parameter_and_406(live: Live) -> None:
         .startswith("text/turtle")
     )
     assert get(live, OBJECT, "image/png").status_code == 406
+    # A hint that names no format served here yields to Accept, as on /sparql: it was a 406
+    # whose list left out the HTML the browser asked for.
+    page = get(live, OBJECT, "text/html", format="xyz")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert (
+        get(live, OBJECT, "text/turtle", format="xyz")
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
 
 
 def test_identifiers_with_reserved_characters_round_trip(live: Live) -> None:
