@@ -12,6 +12,7 @@ graph, which is also the fastest thing Oxigraph can read.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ from pyoxigraph import (
 from museion_core.errors import QueryError, StoreError
 
 __all__ = ["QueryResult", "Store"]
+
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*+", re.I)
+"""Whitespace, comments and the prologue that may come before a query's or update's form."""
+_UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+"""The words an update operation starts with (SPARQL 1.1 Update)."""
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -127,7 +133,11 @@ class Store:
         try:
             return self._store.query(sparql, base_iri=base_iri, **options)
         except SyntaxError as exc:
-            raise QueryError(f"the query is not valid SPARQL: {exc}") from exc
+            prologue = _PROLOGUE.match(sparql)
+            hint = ""
+            if _UPDATE.match(sparql, prologue.end() if prologue else 0):
+                hint = " (it reads as an update: send it as update=, by POST)"
+            raise QueryError(f"the query is not valid SPARQL{hint}: {exc}") from exc
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
 

@@ -96,8 +96,16 @@ def test_no_store_yet(tmp_path: Path) -> None:
 
 
 def test_bad_query_is_a_query_error(store: Store) -> None:
-    with pytest.raises(QueryError, match="not valid SPARQL"):
+    with pytest.raises(QueryError, match="not valid SPARQL") as caught:
         store.query("SELEKT * WHERE { ?s ?p ?o }")
+    assert "update=" not in str(caught.value)
+
+
+def test_an_update_sent_as_a_query_says_how_to_send_it(store: Store) -> None:
+    """Its message was only the parser's ("expected CONSTRUCT")."""
+    update = "PREFIX ex: <http://e/>\n# a note\nINSERT DATA { GRAPH ex:g { ex:s ex:p ex:o } }"
+    with pytest.raises(QueryError, match="send it as update=, by POST"):
+        store.query(update)
 
 
 def nquads(*quads: Quad) -> bytes:
