@@ -184,6 +184,19 @@ def test_unacceptable_format_is_406(live: Live) -> None:
     assert response.text == "true"
 
 
+def test_an_answer_xml_cannot_carry_is_406_in_xml_only(live: Live) -> None:
+    """pyoxigraph wrote U+0001 into XML as it is: a 200 no XML parser reads."""
+    query = 'SELECT ?x WHERE { BIND("a\\u0001b" AS ?x) }'
+    xml = select(live, query, Accept="application/sparql-results+xml")
+    assert xml.status_code == 406
+    assert "U+0001" in xml.text
+    graph = 'CONSTRUCT { <http://e/s> <http://e/p> "a\\u0001b" } WHERE {}'
+    assert select(live, graph, Accept="application/rdf+xml").status_code == 406
+    answer = select(live, query, Accept="application/sparql-results+json")
+    assert answer.status_code == 200
+    assert answer.json()["results"]["bindings"][0]["x"]["value"] == "a\u0001b"
+
+
 def test_a_browser_on_the_endpoint_is_sent_to_the_query_ui(live: Live) -> None:
     response = requests.get(
         live.sparql, headers={"Accept": "text/html,*/*;q=0.8"}, allow_redirects=False, timeout=30
