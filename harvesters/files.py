@@ -12,6 +12,7 @@ import codecs
 import glob
 import io
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -169,11 +170,16 @@ class FilesHarvester:
         raise HarvestError(f"{location} does not exist", source=self.spec.name)
 
     def _skipped(self, path: Path) -> bool:
-        """Whether ``path`` lies in a folder the source never reads (``SourceSpec.skip``)."""
+        """Whether ``path`` lies in a folder the source never reads (``SourceSpec.skip``),
+        unless the location itself is in it (an upload's files, kept in the data directory)."""
         if not self.spec.skip:
             return False
+        root = Path(re.split(r"[*?\[]", self.spec.location, maxsplit=1)[0] or ".").resolve()
         resolved = path.resolve()
-        return any(resolved.is_relative_to(folder) for folder in self.spec.skip)
+        return any(
+            resolved.is_relative_to(folder) and not root.is_relative_to(folder)
+            for folder in self.spec.skip
+        )
 
     def __iter__(self) -> Iterator[HarvestItem]:
         files = self.locations()
