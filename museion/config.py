@@ -360,10 +360,6 @@ def parse_config(text: str, path: Path) -> Config:
         )
     data_dir = Path(top.store.path.strip()).expanduser()
     data_dir = data_dir if data_dir.is_absolute() else base / data_dir
-    if data_dir.exists() and not data_dir.is_dir():
-        raise ConfigError(
-            f"{data_dir} is a file; name a folder for Museion's data", file=file, key="store.path"
-        )
     return Config(
         path=path,
         data_dir=data_dir,

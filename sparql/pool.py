@@ -70,7 +70,8 @@ class _Process:
 class QueryPool:
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
-        self.size = settings.query_processes
+        self.size = settings.query_processes + 1
+        """``query_processes`` for clients' SPARQL, and one more the pages can always have."""
         self._idle: asyncio.Queue[_Process] | None = None
         self._sparql: asyncio.Semaphore | None = None
         """Processes clients' own queries and updates may hold at once (``run``)."""
@@ -86,8 +87,7 @@ class QueryPool:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()
-        if self.size >= 2:
-            self._sparql = asyncio.Semaphore(self.size - 1)
+        self._sparql = asyncio.Semaphore(self.settings.query_processes)
         started = await asyncio.gather(
             *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
         )
@@ -139,13 +139,14 @@ class QueryPool:
     async def run(self, job: Job, timeout: float) -> Reply:
         """The job's reply; ``QueryTimeout`` when it ran over ``timeout`` seconds.
 
-        A client's own SPARQL (a query or an update) may take all processes but one: with two
-        or more, the last stays for the pages' jobs, whose queries are Museion's own. Two slow
-        queries from one client held both processes of a two-core server for their whole time
-        limit, and every object, person and place page answered 503 meanwhile."""
+        Clients' own SPARQL (queries and updates) may hold ``query_processes`` processes at
+        once; the pool has one more, so the pages' jobs (Museion's own queries) always find
+        one. Two slow queries from one client held both processes of a two-core server for
+        their whole time limit, and every object, person and place page answered 503."""
         wait = self.settings.queue_timeout or self.settings.query_timeout
-        if not isinstance(job, QueryJob | UpdateJob) or self._sparql is None:
+        if not isinstance(job, QueryJob | UpdateJob):
             return await self._run(job, timeout, wait)
+        assert self._sparql is not None, "QueryPool.start() was not awaited"
         started = time.monotonic()
         try:
             await asyncio.wait_for(self._sparql.acquire(), timeout=wait)

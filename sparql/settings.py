@@ -53,7 +53,8 @@ class EndpointSettings(StrictModel):
     service_allowlist: tuple[str, ...] = ()
     """Remote endpoints a query's SERVICE clause may call; every other SERVICE is refused."""
     query_processes: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
-    """Query processes per HTTP worker: how many queries one worker evaluates at once."""
+    """Query processes per HTTP worker for clients' SPARQL: how many of their queries one
+    worker evaluates at once. The worker has one more, which the pages can always have."""
     queue_timeout: float | None = None
     """Seconds a request may wait for a free query process (default: the query timeout)."""
     reports_dir: Path | None = None

@@ -191,14 +191,6 @@ def test_an_empty_data_directory_is_a_config_error(tmp_path: Path, value: str) -
     assert "is empty" in message
 
 
-def test_a_data_directory_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
-    (tmp_path / "store").write_text("not a folder", encoding="utf-8")
-    path = tmp_path / "museion.toml"
-    path.write_text('[store]\npath = "store"\n[publish]\nbase_iri = "https://e.org/"\n')
-    assert "store.path" in error_of(path)
-    assert "is a file" in error_of(path)
-
-
 def test_a_byte_order_mark_and_a_home_folder_are_read_as_meant(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

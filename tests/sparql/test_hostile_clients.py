@@ -274,8 +274,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 def test_slow_queries_leave_a_query_process_for_the_pages(live: Live) -> None:
     """Two slow queries from one client held both query processes of a two-core server for
-    their whole time limit: every object, person and place page answered 503 meanwhile. A
-    client's own SPARQL now takes all processes but one."""
+    their whole time limit: every object, person and place page answered 503 meanwhile. The
+    pool now has a process more than clients' SPARQL may hold."""
     with live_endpoint(
         live.config.path, "--query-processes", "2", "--query-timeout", "8"
     ) as server:
