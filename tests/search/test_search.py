@@ -279,6 +279,8 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     html = requests.get(live.url + "/search", params={"page": "400"}, timeout=30).text
     [back] = re.findall(r'<a href="([^"]+)" rel="prev"', html)
     assert back == f"/search?offset={(pages - 1) * PAGE_SIZE}"
+    assert "This page is past the last one." in html  # not "Nothing matches"
+    assert "Last page</a>" in html
 
 
 def test_http_html_page(live: Live) -> None:
