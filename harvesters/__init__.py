@@ -23,7 +23,7 @@ from .files import EXTENSIONS as FILE_EXTENSIONS
 from .iiif import IIIF_KEY
 from .jsonscan import load_json
 from .rdf import EXTENSIONS as RDF_EXTENSIONS
-from .readers import Parsed, read_csv, read_json, sniff_format
+from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .sheets import SHEET_FORMATS, read_sheet
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
@@ -44,6 +44,7 @@ __all__ = [
     "RejectedRecord",
     "SourceRecord",
     "SourceSpec",
+    "Unreadable",
     "XmlError",
     "available_kinds",
     "create_harvester",

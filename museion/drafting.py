@@ -13,14 +13,22 @@ import io
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from harvesters import SHEET_FORMATS, Parsed, read_csv, read_json, read_sheet, sniff_format
+from harvesters import (
+    SHEET_FORMATS,
+    Parsed,
+    Unreadable,
+    read_csv,
+    read_json,
+    read_sheet,
+    sniff_format,
+)
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
 from museion_core.errors import ConfigError
 
@@ -56,6 +64,8 @@ class Draft:
     placed: dict[str, str]
     unplaced: list[str]
     rows: int
+    unreadable: list[str] = field(default_factory=list)
+    """The records of the sample that could not be read, each with where and why."""
 
 
 @cache
@@ -102,41 +112,66 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
         out.setdefault(prefix, value)
 
 
+_FORMATS = (*SHEET_FORMATS, "csv", "tsv", "json", "jsonl")
+
+
 def sample_rows(
-    path: Path, sheet: str | int | None = None, header_row: int = 1
-) -> list[dict[str, Any]]:
-    """Up to ``SAMPLE`` records of a sheet, CSV/TSV or JSON file, flattened to
-    ``{column or path: value}``; a file that cannot be read is one line of error."""
+    path: Path, sheet: str | int | None = None, header_row: int = 1, encoding: str = "utf-8"
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Up to ``SAMPLE`` records of a sheet, CSV/TSV or JSON file (or of the files of a folder,
+    in order), flattened to ``{column or path: value}``, and the records that could not be
+    read, each with its reason; a file that cannot be read at all is one line of error."""
+    files = [path]
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and _format(p.suffix, b"") in _FORMATS and not p.name.startswith(".")
+        )
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for file in files:
+        for item in _items(file, sheet, header_row, encoding):
+            if isinstance(item, Parsed) and isinstance(item.value, dict):
+                flat: dict[str, Any] = {}
+                _flatten(item.value, "", flat)
+                rows.append(flat)
+            elif not isinstance(item, Parsed):
+                where = f"{file.name}, " if file != path else ""
+                problems.append(f"{where}{item.position}: {item.reason}")
+            if len(rows) >= SAMPLE:
+                return rows, problems
+    if not rows:
+        why = problems[0] if problems else "it holds no records"
+        raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
+    return rows, problems
+
+
+def _format(suffix: str, head: bytes) -> str:
+    fmt = suffix.lower().lstrip(".")
+    fmt = {"xlsm": "xlsx", "tab": "tsv", "ndjson": "jsonl"}.get(fmt, fmt)
+    return fmt if fmt in _FORMATS or not head else sniff_format(head)
+
+
+def _items(
+    path: Path, sheet: str | int | None, header_row: int, encoding: str
+) -> Iterator[Parsed | Unreadable]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
-    suffix = path.suffix.lower().lstrip(".")
-    fmt = {"xlsm": "xlsx", "tab": "tsv", "ndjson": "jsonl"}.get(suffix, suffix)
-    if fmt not in (*SHEET_FORMATS, "csv", "tsv", "json", "jsonl"):
-        fmt = sniff_format(data[:64])
+    fmt = _format(path.suffix, data[:64])
+    if fmt == "xml":
+        raise ConfigError(
+            'an XML file: LIDO needs no draft, the shipped mapping reads it (mapping = "lido")',
+            file=str(path),
+        )
     stream: io.BufferedReader = io.BufferedReader(cast(io.RawIOBase, io.BytesIO(data)))
     if fmt in SHEET_FORMATS:
-        items = read_sheet(data, sheet=sheet, header_row=header_row)
-    elif fmt in ("csv", "tsv"):
-        items = read_csv(stream, delimiter="\t" if fmt == "tsv" else None)
-    else:
-        items = read_json(stream, lines=fmt == "jsonl")
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    for item in items:
-        if isinstance(item, Parsed) and isinstance(item.value, dict):
-            flat: dict[str, Any] = {}
-            _flatten(item.value, "", flat)
-            rows.append(flat)
-        elif not isinstance(item, Parsed):
-            problems.append(f"{item.position}: {item.reason}")
-        if len(rows) >= SAMPLE:
-            break
-    if not rows:
-        why = problems[0] if problems else "it holds no records"
-        raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
-    return rows
+        return read_sheet(data, sheet=sheet, header_row=header_row)
+    if fmt in ("csv", "tsv"):
+        return read_csv(stream, encoding=encoding, delimiter="\t" if fmt == "tsv" else None)
+    return read_json(stream, lines=fmt == "jsonl", encoding=encoding)
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[Column]:
@@ -345,9 +380,10 @@ def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], 
     simple = dict(_SIMPLE)
     for column in _other_titles(placed, unplaced):
         language = "ar" if _share(column.texts, _is_arabic) > 0.5 else ""
+        say = "" if language else "its language, as a BCP 47 tag (fr, de, az...); "
         lines.append(
             f"titles = [{_q(placed['title'].name)}, {{ path = {_q(column.name)}, "
-            f"language = {_q(language)} }}]   # {_example(column)}"
+            f"language = {_q(language)} }}]   # {say}{_example(column)}"
         )
         unplaced.remove(column)
         simple.pop("title")
@@ -444,10 +480,15 @@ def _production(lines: list[str], placed: dict[str, Column], line: Any) -> None:
 
 
 def draft_mapping(
-    path: Path, *, name: str | None = None, sheet: str | int | None = None, header_row: int = 1
+    path: Path,
+    *,
+    name: str | None = None,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    encoding: str = "utf-8",
 ) -> Draft:
     """Profile ``path`` and draft its mapping (named ``name``, default the file's stem)."""
-    rows = sample_rows(path, sheet, header_row)
+    rows, unreadable = sample_rows(path, sheet, header_row, encoding)
     placed, unplaced = guess_columns(rows)
     slug = name or re.sub(r"[^a-z0-9]+", "-", path.stem.casefold()).strip("-") or "partner"
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", slug):
@@ -455,5 +496,9 @@ def draft_mapping(
     where = f"{path.name}" + (f", sheet {sheet!r}" if sheet is not None else "")
     text = render(slug, where, placed, unplaced)
     return Draft(
-        text, {k: c.name for k, c in placed.items()}, [c.name for c in unplaced], len(rows)
+        text,
+        {k: c.name for k, c in placed.items()},
+        [c.name for c in unplaced],
+        len(rows),
+        unreadable,
     )

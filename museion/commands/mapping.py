@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from museion_core.errors import ConfigError
 
@@ -26,7 +28,7 @@ def _sheet(value: str | None) -> str | int | None:
 
 
 @mapping.command()
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--sheet", help="The sheet to read: its name or number (default: the first).")
 @click.option(
     "--header-row",
@@ -37,6 +39,12 @@ def _sheet(value: str | None) -> str | int | None:
 )
 @click.option("--name", help="The mapping's name (default: from the file's name).")
 @click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="The text encoding of a CSV/TSV or JSON file (cp1252, latin-1, utf-16, ...).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -44,11 +52,24 @@ def _sheet(value: str | None) -> str | int | None:
 )
 @reports_errors
 def draft(
-    file: Path, sheet: str | None, header_row: int, name: str | None, output: Path | None
+    file: Path,
+    *,
+    sheet: str | None,
+    header_row: int,
+    name: str | None,
+    encoding: str,
+    output: Path | None,
 ) -> None:
-    """Draft a commented TOML mapping for FILE (xlsx, xls, ods, csv, tsv, json) from its
-    headers and values; columns it cannot place are listed as comments."""
-    drafted = draft_mapping(file, name=name, sheet=_sheet(sheet), header_row=header_row)
+    """Draft a commented TOML mapping for FILE (xlsx, xls, ods, csv, tsv, json, or a folder
+    of such files) from its headers and values; columns it cannot place are listed as
+    comments, and records it could not read are counted with the first one's reason."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ConfigError(f"--encoding: unknown text encoding {encoding!r}") from None
+    drafted = draft_mapping(
+        file, name=name, sheet=_sheet(sheet), header_row=header_row, encoding=encoding
+    )
     if output is None:
         click.echo(drafted.text, nl=False)
     else:
@@ -59,6 +80,12 @@ def draft(
         f"{len(drafted.unplaced)} not placed"
         + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
     )
+    if drafted.unreadable:
+        err.print(
+            f"[red]{len(drafted.unreadable)} records could not be read[/] and are not in the "
+            f"profile; the first: {escape(drafted.unreadable[0])}"
+            + ("" if encoding != "utf-8" else " (another encoding? try --encoding cp1252)")
+        )
 
 
 @mapping.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from openpyxl import load_workbook
 
 from museion.drafting import draft_mapping
 from museion.sheet_template import COLUMNS
-from tests.conftest import ConfigWriter, files_source
+from tests.conftest import DATA, ConfigWriter, files_source
+from tests.helpers.samples import sample_feeds
 from tests.helpers.sheets import write_ods, write_xlsx
 
 CMOA = Path(__file__).parents[2] / "museion" / "examples" / "cmoa"
@@ -238,3 +240,36 @@ def test_draft_command(tmp_path: Path) -> None:
     assert "1 not placed" in done.stderr
     missing = museion("mapping", "draft", str(tmp_path / "none.xlsx"))
     assert missing.returncode == 2
+
+
+def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: Path) -> None:
+    """A cp1252 export: under UTF-8 its rows with accents were left out of the profile without
+    a word ("122 records profiled" of 130), and there was no way to name the encoding."""
+    rows = "".join(f"A{i};{'Café' if i % 2 else 'Vase'} {i};Tasse {i}\r\n" for i in range(10))
+    export = tmp_path / "export.csv"
+    export.write_bytes(("Numero;Title;Titre original\r\n" + rows).encode("cp1252"))
+    done = museion("mapping", "draft", str(export))
+    assert done.returncode == 0, done.stderr
+    assert "5 records could not be read" in done.stderr
+    assert "--encoding cp1252" in done.stderr
+    right = museion("mapping", "draft", str(export), "--encoding", "cp1252")
+    assert right.returncode == 0, right.stderr
+    assert "10 records profiled" in right.stderr
+    assert "could not be read" not in right.stderr
+    assert "its language, as a BCP 47 tag" in right.stdout  # the second title's language
+    wrong = museion("mapping", "draft", str(export), "--encoding", "klingon")
+    assert wrong.returncode == 2
+
+
+def test_draft_reads_a_folder_and_points_lido_to_its_mapping(tmp_path: Path) -> None:
+    folder = tmp_path / "cmoa"
+    folder.mkdir()
+    for path in sorted((sample_feeds() / "cmoa").glob("*.json"))[:12]:
+        shutil.copy(path, folder / path.name)
+    done = museion("mapping", "draft", str(folder), "--name", "ours")
+    assert done.returncode == 0, done.stderr
+    assert "12 records profiled" in done.stderr
+    lido = next((DATA / "lido").glob("*.xml"))
+    refused = museion("mapping", "draft", str(lido))
+    assert refused.returncode == 2
+    assert 'mapping = "lido"' in refused.stderr
