@@ -16,6 +16,8 @@ from pydantic import Field, field_validator, model_validator
 from museion_core.language import valid_language as _valid_language
 from museion_core.settings import StrictModel as Strict
 
+from ..normalise.units import UNITS, unit_for
+
 __all__ = [
     "ActorModel",
     "CreatorModel",
@@ -167,6 +169,24 @@ class DimensionsModel(Strict):
     unit: FieldLike | None = None
     """Unit of the numeric fields: a path or a constant (``{ value = "in" }``)."""
     zero_is_missing: bool = True
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: FieldLike | None) -> FieldLike | None:
+        """A constant unit is checked now, not once a record at harvest (a path's values
+        can only be checked there)."""
+        constants = [
+            u.value
+            for u in (unit if isinstance(unit, list) else [unit])
+            if isinstance(u, FieldModel) and u.value is not None
+        ]
+        for constant in constants:
+            if unit_for(str(constant)) is None:
+                raise ValueError(
+                    f"unknown unit {constant!r}; known: {', '.join(sorted(UNITS))} "
+                    "(or their names: centimetres, inches...)"
+                )
+        return unit
 
 
 class ProductionModel(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mappings.declarative.fields import Field, Path, compile_fields
-from mappings.declarative.schema import FieldModel
+from mappings.declarative.schema import DimensionsModel, FieldModel
 
 RECORD = {
     "title": "  Vue   de Bakou ",
@@ -94,6 +94,15 @@ def test_path_and_value_are_exclusive() -> None:
         FieldModel(path="a", value="b")
     with pytest.raises(ValueError, match="regular expression"):
         FieldModel(path="a", pattern="(")
+
+
+def test_a_constant_unit_is_checked_when_the_mapping_loads() -> None:
+    """``unit = { value = "furlong" }`` loaded, then warned once a record at harvest."""
+    with pytest.raises(ValueError, match="unknown unit 'furlong'"):
+        DimensionsModel(height="h", unit=FieldModel(value="furlong"))
+    for known in ("in", "inches", "Centimetres", "kg"):
+        DimensionsModel(height="h", unit=FieldModel(value=known))
+    DimensionsModel(height="h", unit="unit_field")  # a path: its values are read per record
 
 
 def test_lists_within_lists_are_values_not_a_crash() -> None:
