@@ -39,7 +39,9 @@ from starlette.types import Message
 
 from museion_core.errors import MuseionError, QueryError
 
+from . import i18n
 from .checklists.auth import ForbiddenError, check_origin
+from .pages import templates
 from .security import BodyTooLarge
 from .settings import EndpointSettings
 from .web import text_error
@@ -288,15 +290,18 @@ class UploadViews:
             return JSONResponse(body)
         if done and (folder / "report.html").is_file():
             return HTMLResponse((folder / "report.html").read_text(encoding="utf-8"))
-        state = escape(str(status.get("status")))
-        reason = escape(str(status.get("reason") or ""))
-        refresh = "" if done else '<meta http-equiv="refresh" content="2">'
-        return HTMLResponse(
-            f"<!doctype html><html lang=en><meta charset=utf-8>{refresh}"
-            f"<title>Upload {escape(upload_id)}</title><h1>Upload to {escape(name)}</h1>"
-            f"<p>Status: <strong>{state}</strong> {reason}</p>"
-            + ("" if done else "<p>This page refreshes itself until the check is done.</p>")
+        lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
+        page = i18n.render(
+            templates().get_template("upload.html"),
+            lang,
+            request.url.path,
+            nav="",
+            name=name,
+            state=str(status.get("status")),
+            reason=str(status.get("reason") or ""),
+            done=done,
         )
+        return HTMLResponse(page)
 
 
 def _bearer(request: Request) -> str | None:

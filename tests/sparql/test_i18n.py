@@ -24,6 +24,7 @@ PAGES = [
     "entity.html",
     "error.html",
     "ui.html",
+    "upload.html",
 ]
 STRING = re.compile(r"""_\((["'])(.+?)\1""")
 

@@ -17,7 +17,7 @@ import requests
 
 from museion import load_config
 from sparql.settings import EndpointSettings
-from sparql.uploads import UploadViews
+from sparql.uploads import UploadStore, UploadViews
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
@@ -190,3 +190,28 @@ def test_an_upload_whose_run_dies_before_it_ends_is_failed(tmp_path: Path) -> No
         time.sleep(0.1)
     assert status["status"] == "failed"
     assert "exit code 7" in status["reason"]
+
+
+def test_the_upload_status_page_is_a_page_of_the_site_in_the_partner_s_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was bare English HTML: no site header, no viewport for a phone."""
+    monkeypatch.setenv("CMOA_UPLOAD_TOKEN", CMOA_TOKEN)
+    config_path = _config(tmp_path)
+    harvest_and_publish(load_config(config_path))
+    with live_endpoint(config_path) as live:
+        views = UploadStore(tmp_path / "store" / "uploads")
+        upload_id = views.receive("tate", [("a.json", io.BytesIO(b"[]"))])
+        views.set_status("tate", upload_id, status="failed", reason="the <run> stopped")
+        url = f"{live.url}/sources/tate/uploads/{upload_id}"
+        page = requests.get(url, headers={"Accept-Language": "fr"}, timeout=30).text
+        assert '<meta name="viewport"' in page
+        assert '<header class="bar"' in page
+        assert "Envoi vers tate" in page
+        assert "<strong>échoué</strong>" in page
+        assert "the &lt;run&gt; stopped" in page
+        assert 'http-equiv="refresh"' not in page  # finished: nothing to wait for
+        views.set_status("tate", upload_id, status="queued", reason="")
+        waiting = requests.get(url, timeout=30).text
+        assert 'http-equiv="refresh"' in waiting
+        assert "This page refreshes itself" in waiting
