@@ -24,7 +24,7 @@ from .engine import (
 from .fts import FtsEngine
 from .reuse import Basis, docs_path
 from .snapshot import INDEX_SUFFIX, Searcher, build_snapshot_index, index_path
-from .text import index_forms, match_expression
+from .text import MAX_QUERY_TOKENS, index_forms, match_expression, tokens
 
 __all__ = [
     "FACET_KEYS",
@@ -32,6 +32,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_QUERY_LENGTH",
+    "MAX_QUERY_TOKENS",
     "Basis",
     "FtsEngine",
     "Hit",
@@ -46,4 +47,5 @@ __all__ = [
     "index_path",
     "match_expression",
     "parse_facets",
+    "tokens",
 ]

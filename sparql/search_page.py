@@ -19,7 +19,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from museion_core.errors import MuseionError, QueryError, StoreError
-from search import FACET_KEYS, MAX_LIMIT, Searcher, SearchRequest, SearchResult, parse_facets
+from search import (
+    FACET_KEYS,
+    MAX_LIMIT,
+    MAX_QUERY_TOKENS,
+    Searcher,
+    SearchRequest,
+    SearchResult,
+    parse_facets,
+    tokens,
+)
 
 from . import i18n
 from .pages import local_href, templates
@@ -168,6 +177,8 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         .replace("&?", "&")
         .rstrip("&"),
         lang_attrs=_lang_attrs,
+        max_words=MAX_QUERY_TOKENS,
+        words_left_out=len(tokens(query.text)) > MAX_QUERY_TOKENS,
         base=str(request.base_url),
         href=lambda iri: local_href(iri, base_iri) or "#",
     )

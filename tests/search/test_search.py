@@ -283,6 +283,16 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     assert "Last page</a>" in html
 
 
+def test_words_past_the_sixteenth_are_said_to_be_left_out(live: Live) -> None:
+    """A 17th word that matched nothing still found the objects: it was dropped unsaid."""
+    words = " ".join(["bullfight"] + [f"w{i}" for i in range(15)])
+    params = {"q": words + " zzzzz"}
+    html = requests.get(live.url + "/search", params=params, timeout=30).text
+    assert "Only the first 16 words are searched." in html
+    short = requests.get(live.url + "/search", params={"q": "bullfight"}, timeout=30).text
+    assert "Only the first" not in short
+
+
 def test_http_html_page(live: Live) -> None:
     page = requests.get(
         live.url + "/search", params=[("q", "picasso"), ("facet", "partner=Tate")], timeout=30
