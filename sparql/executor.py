@@ -273,13 +273,14 @@ class Worker:
             raise QueryError(
                 f"there is no working store to update (looked in {working})", http_status=503
             )
-        check_nesting(job.update)
-        text = prepare_update(job.update, job.using_graphs, job.using_named_graphs)
+        # The engine reads the text the checks read, escapes replaced once (as for queries):
+        # given the raw text, Oxigraph ends a string where rdflib's reading of "\u005C" does not.
+        update = unescape_codepoints(job.update)
+        check_nesting(update)
+        text = prepare_update(update, job.using_graphs, job.using_named_graphs)
         if text is None:
             return Reply(status=204)  # nothing but a prologue, separators and comments
-        check_update(
-            unescape_codepoints(text), self.settings.service_allowlist, job.base_iri, PREFIXES
-        )
+        check_update(text, self.settings.service_allowlist, job.base_iri, PREFIXES)
         # The one publish path and the one writer lock of the data directory that holds the
         # working store (publish/): an update waits, up to its time limit, for a harvest to
         # publish; a harvest started meanwhile finds the directory locked.

@@ -76,17 +76,21 @@ second or two of restarting it. Real queries nest a few dozen levels at most."""
 _LEXEMES = re.compile(
     "|".join(
         (
-            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-            r'"(?:[^"\\\n\r]|\\.)*"',  # short strings
-            r"'(?:[^'\\\n\r]|\\.)*'",
-            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
-            r"#[^\n\r]*",  # comments
+            r'(?<!\\)"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"(?<!\\)'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'(?<!\\)"(?:[^"\\\n\r]|\\.)*"',  # short strings
+            r"(?<!\\)'(?:[^'\\\n\r]|\\.)*'",
+            r'<[^<>"{}()\[\]|^`\\\x00-\x20]*>',  # IRIs (brackets in one still count)
+            r"(?<!\\)#[^\n\r]*",  # comments
             r"[{(\[\]})]",  # brackets
         )
     )
 )
-"""What can hold a bracket that is not one (strings, IRIs, comments), and the brackets."""
+"""What can hold a bracket that is not one (strings, IRIs, comments), and the brackets.
+
+Wrongly read, a bracket is counted where it is none (a query refused), never missed: an IRI
+that holds a bracket is not taken as one (``?a<((...>`` is a comparison), and a quote or a
+``#`` after a backslash is a prefixed name's escape (``ex:o\\#``), not a string or comment."""
 
 
 def check_nesting(text: str) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from publish import Workspace
+from sparql.analysis import prepare_update
 from sparql.executor import Worker
+from sparql.guard import unescape_codepoints
 from sparql.jobs import QueryJob, UpdateJob
 from sparql.settings import EndpointSettings
 
@@ -28,3 +34,36 @@ def test_nothing_published_yet_is_503(tmp_path: Path) -> None:
     )
     assert reply.status == 503
     assert b"museion harvest" in reply.body
+
+
+def test_an_update_is_run_as_the_text_its_checks_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given the raw text, Oxigraph ended a string where rdflib's reading of the escaped
+    backslash did not, and ran a LOAD the SERVICE/LOAD check had read as data."""
+    (tmp_path / "working").mkdir()
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path / "published",
+        working_path=tmp_path / "working",
+        service_allowlist=("http://allowed.example/sparql",),
+    )
+    ran: list[str] = []
+
+    class Store:
+        def update_named_graphs(self, text: str, **_: object) -> None:
+            ran.append(text)
+
+    def update(_: object, write: Callable[[Store], None], *args: object, **kwargs: object) -> None:
+        write(Store())
+
+    monkeypatch.setattr(Workspace, "update", update)
+    hidden = (
+        'INSERT DATA { GRAPH <http://g/> { <http://a/> <http://b/> "x\\u005C" } } ; '
+        "LOAD <http://127.0.0.1:9/secret> INTO GRAPH <http://g2/> ; "
+        'INSERT DATA { GRAPH <http://g/> { <http://a/> <http://b/> " } } #" } }'
+    )
+    reply = Worker(settings).handle(UpdateJob(hidden, "http://localhost/sparql"))
+    assert reply.status == 204, reply.body
+    assert ran == [prepare_update(unescape_codepoints(hidden), (), ())]
+    assert "\\u005C" not in ran[0]  # Oxigraph reads one INSERT of a long literal: no LOAD

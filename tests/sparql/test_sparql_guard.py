@@ -7,6 +7,7 @@ import pytest
 from museion_core.errors import QueryError
 from sparql.guard import (
     ServiceRefused,
+    check_nesting,
     check_services,
     check_update,
     might_call_services,
@@ -114,3 +115,20 @@ def test_an_update_calls_only_what_its_operations_say(
     else:
         check_update(update, (), ENDPOINT, PREFIXES)
     check_update(update, tuple(endpoint for _, endpoint in calls), ENDPOINT, PREFIXES)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # "<" a comparison, not an IRI, though an IRI's pattern would run to the ">"
+        "SELECT * WHERE { ?s ?p ?a FILTER((?a<" + "(" * 300 + "1" + ")" * 300 + ")>0) }",
+        # an escaped "#" or quote in a prefixed name is no comment and no string
+        "SELECT * WHERE { ?s ?p ex:o\\# FILTER(" + "(" * 300 + "1" + ")" * 300 + ")\n}",
+        "SELECT * WHERE { ?s ?p ex:o\\' FILTER(" + "(" * 300 + "1" + ")" * 300 + ") '\n}",
+    ],
+)
+def test_brackets_cannot_hide_from_the_nesting_check(query: str) -> None:
+    """Each of these passed the check and crashed a query process even on 512 MiB of stack
+    (with 300,000 levels: the review's reproduction)."""
+    with pytest.raises(QueryError, match="nests brackets more than"):
+        check_nesting(query)
