@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
 
 from .readers import Item, Parsed, Unreadable
@@ -114,7 +112,7 @@ def _dates_before_1900(
     try:
         stream.seek(0)
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:
         return
     try:
         sheet = book[name]
@@ -127,8 +125,8 @@ def _dates_before_1900(
             for c in wanted.get(r, ()):
                 if c < len(values) and isinstance(values[c], dt.date):
                     rows[r][c] = values[c]
-    except KeyError:
-        return
+    except Exception:
+        pass
     finally:
         book.close()
 

@@ -5,6 +5,7 @@ values, Arabic text, formatted empty rows at the end)."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,19 @@ def test_files_harvester_reads_sheets(tmp_path: Path, suffix: str) -> None:
     assert isinstance(rejected, harvesters.RejectedRecord)
     assert rejected.reason == "no inventory number"
     assert rejected.origin.endswith(f"feed.{suffix}, row 3")
+
+
+def test_a_workbook_openpyxl_refuses_keeps_calamine_s_reading(tmp_path: Path) -> None:
+    """The dates before 1900 are read again with openpyxl, which is stricter: a style it
+    cannot type ("11pt" for a font size) made it raise, and the whole sheet was lost."""
+    rows: list[list[Any]] = [["Inventory No", "Opens at"], ["A1", dt.time(0, 0)]]
+    path = write_xlsx(tmp_path / "strict.xlsx", rows)
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b'<sz val="11"', b'<sz val="11pt"')
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    assert _parsed(list(read_sheet(path.read_bytes()))) == [
+        {"Inventory No": "A1", "Opens at": "00:00:00"}
+    ]
