@@ -50,6 +50,28 @@ def _busy(wait: float) -> QueryError:
     )
 
 
+class _Slot:
+    """A client query's place in ``QueryPool._sparql``: given back when the query is done,
+    unless its process is being replaced (``hold``), then once the replacement is idle."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+        self._held = False
+        self._released = False
+
+    def hold(self) -> None:
+        self._held = True
+
+    def done(self) -> None:
+        if not self._held:
+            self.release()
+
+    def release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._semaphore.release()
+
+
 class _UndeliveredError(Exception):
     """The process was gone by the time the job was sent, or died with it unanswered."""
 
@@ -152,12 +174,14 @@ class QueryPool:
             await asyncio.wait_for(self._sparql.acquire(), timeout=wait)
         except TimeoutError:
             raise _busy(wait) from None
+        slot = _Slot(self._sparql)
         try:
-            return await self._run(job, timeout, max(wait - (time.monotonic() - started), 0.01))
+            left = max(wait - (time.monotonic() - started), 0.01)
+            return await self._run(job, timeout, left, slot)
         finally:
-            self._sparql.release()
+            slot.done()
 
-    async def _run(self, job: Job, timeout: float, wait: float) -> Reply:
+    async def _run(self, job: Job, timeout: float, wait: float, slot: _Slot | None = None) -> Reply:
         assert self._idle is not None, "QueryPool.start() was not awaited"
         try:
             proc = await asyncio.wait_for(self._idle.get(), timeout=wait)
@@ -183,12 +207,12 @@ class QueryPool:
                     raise _died(again) from again
         except BaseException:
             # Cancelled (the client went away) or broken: the process may still be busy.
-            self._replace(proc, loop)
+            self._replace(proc, loop, slot)
             raise
         if healthy:
             self._idle.put_nowait(proc)
         else:
-            self._replace(proc, loop)
+            self._replace(proc, loop, slot)
         if isinstance(reply, QueryError):
             raise reply
         return reply
@@ -267,17 +291,31 @@ class QueryPool:
                 f"no query process could be started ({exc}); try again later", http_status=503
             ) from exc
 
-    def _replace(self, proc: _Process, loop: asyncio.AbstractEventLoop) -> None:
-        """Kill ``proc`` and put a fresh process in the pool, without holding up the caller."""
+    def _replace(
+        self, proc: _Process, loop: asyncio.AbstractEventLoop, slot: _Slot | None = None
+    ) -> None:
+        """Kill ``proc`` and put a fresh process in the pool, without holding up the caller.
+        A client query's ``slot`` is given back only once the fresh process is idle: until
+        then the next client query would take the process kept for the pages."""
         idle = self._idle
         assert idle is not None
+        if slot is not None:
+            slot.hold()
+
+        def put(fresh: _Process | None) -> None:
+            if fresh is not None:
+                idle.put_nowait(fresh)
+            if slot is not None:
+                slot.release()
 
         def replace() -> None:
-            self._retire(proc)
-            if self._closed:
-                return
-            fresh = self._spawn()
-            loop.call_soon_threadsafe(idle.put_nowait, fresh)
+            fresh = None
+            try:
+                self._retire(proc)
+                if not self._closed:
+                    fresh = self._spawn()
+            finally:
+                loop.call_soon_threadsafe(put, fresh)
 
         threading.Thread(target=replace, name="museion-respawn", daemon=True).start()
 

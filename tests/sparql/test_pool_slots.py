@@ -1,0 +1,79 @@
+"""The query pool's places for clients' SPARQL (``QueryPool.run``), with stand-in processes:
+what is counted, not how processes start (the endpoint tests start real ones)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from museion_core.errors import QueryError
+from sparql import pool as pool_module
+from sparql.jobs import EntityJob, QueryJob, Reply
+from sparql.pool import QueryPool, QueryTimeout
+from sparql.settings import EndpointSettings
+
+
+class _Alive:
+    exitcode = None
+
+    def is_alive(self) -> bool:
+        return True
+
+
+def test_a_stopped_query_gives_its_place_back_once_its_replacement_is_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a query's process, stopped over its time limit, is being replaced, the next
+    client query waited for the process kept for the pages and took it."""
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path,
+        query_processes=1,
+        query_timeout=5,
+        queue_timeout=0.2,
+    )
+    pool = QueryPool(settings)
+    started = threading.Event()  # the replacement may start (released by the test)
+    spawned = 0
+
+    def spawn() -> Any:
+        nonlocal spawned
+        spawned += 1
+        if spawned > pool.size:
+            started.wait(10)
+        return pool_module._Process(_Alive(), None)  # type: ignore[arg-type]
+
+    async def roundtrip(_: Any, proc: Any, job: Any, timeout: float) -> tuple[Any, bool]:
+        if isinstance(job, QueryJob):
+            return QueryTimeout("over the time limit"), False
+        return Reply(body=b"page"), True
+
+    monkeypatch.setattr(pool, "_spawn", spawn)
+    monkeypatch.setattr(pool, "_retire", lambda proc: None)
+    monkeypatch.setattr(pool, "_roundtrip", roundtrip)
+    query = QueryJob("ASK {}", "http://localhost/sparql", "application/json")
+    page = EntityJob("https://data.example.org/x", "html", "/sparql")
+
+    async def scenario() -> list[str]:
+        await pool.start()
+        seen = []
+        with pytest.raises(QueryTimeout):
+            await pool.run(query, 5)
+        with pytest.raises(QueryError, match="busy"):  # its place is not back yet
+            await pool.run(query, 5)
+        seen.append((await pool.run(page, 5)).body.decode())  # the page's process is free
+        started.set()
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if pool._idle is not None and pool._idle.qsize() == pool.size:
+                break
+        with pytest.raises(QueryTimeout):  # back: the query runs (and is stopped again)
+            await pool.run(query, 5)
+        started.set()
+        return seen
+
+    assert asyncio.run(scenario()) == ["page"]
