@@ -17,7 +17,7 @@ from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, VOID_NS, XSD_NS
 from store import manifest
 
 from .jobs import Reply, VoidJob
-from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS
+from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, check_xml_characters
 from .pages import local_href, templates
 from .prefixes import PREFIXES
 
@@ -253,4 +253,5 @@ def void_reply(worker: Worker, job: VoidJob) -> Reply:
     if fmt.rdf_format().supports_datasets:
         triples = [Quad(t.subject, t.predicate, t.object) for t in triples]
     body = serialize(triples, format=fmt.rdf_format(), prefixes={**PREFIXES, "void": VOID})
+    check_xml_characters(fmt, body or b"")
     return Reply(content_type=fmt.content_type, body=body or b"")

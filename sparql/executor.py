@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import tempfile
 import threading
 import time
@@ -54,7 +53,14 @@ from .jobs import (
     Reply,
     UpdateJob,
 )
-from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, Format, NotAcceptable, negotiate
+from .negotiation import (
+    GRAPH_FORMATS,
+    RESULTS_FORMATS,
+    Format,
+    NotAcceptable,
+    check_xml_characters,
+    negotiate,
+)
 from .pages import entity_reply
 from .prefixes import PREFIXES
 from .reconciliation import ReconciliationService
@@ -252,8 +258,7 @@ class Worker:
         try:
             body(cast(IO[bytes], spool))  # it has what the serialisers call: write, flush
             data, path = spool.finish()
-            if "xml" in fmt.media_type:
-                _xml_characters(data, path)
+            _xml_characters(fmt, data, path)
         except BaseException:
             spool.discard()
             raise
@@ -328,29 +333,14 @@ class _Spool:
             Path(self.file.name).unlink(missing_ok=True)
 
 
-_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Control characters XML 1.0 cannot carry at all, escaped or not (in UTF-8 these bytes are
-the characters themselves: a multi-byte sequence never holds one)."""
-
-
-def _xml_characters(data: bytes, path: str | None) -> None:
-    """Refuse an XML answer that holds a character XML cannot carry: pyoxigraph writes it as
-    it is, and a client's parser then fails on a 200 (a literal with U+0001 in it)."""
+def _xml_characters(fmt: Format, data: bytes, path: str | None) -> None:
+    """``check_xml_characters`` over an answer in memory or in its spool file."""
     if path is None:
-        _xml_chunk(data)
+        check_xml_characters(fmt, data)
         return
     with open(path, "rb") as file:
         while chunk := file.read(1 << 20):
-            _xml_chunk(chunk)
-
-
-def _xml_chunk(chunk: bytes) -> None:
-    if found := _NOT_XML.search(chunk):
-        raise QueryError(
-            f"the answer holds U+{found.group()[0]:04X}, which XML cannot carry; ask for it "
-            "as JSON, CSV or TSV (or Turtle, N-Triples for a graph)",
-            http_status=406,
-        )
+            check_xml_characters(fmt, chunk)
 
 
 class _Enough(Exception):  # noqa: N818 - a signal, not an error

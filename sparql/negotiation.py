@@ -6,11 +6,13 @@ writes; the first of each list is the default for ``*/*`` and for a missing ``Ac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from museion_core.errors import QueryError
 from museion_core.vocab import LINKED_ART_CONTEXT, MUSEION
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "RESULTS_FORMATS",
     "Format",
     "NotAcceptable",
+    "check_xml_characters",
     "hinted",
     "negotiate",
     "parse_accept",
@@ -257,3 +260,20 @@ def preferred_profile(accept: str | None, media_type: str, offered: tuple[str, .
                 if profile in offered and (best is None or (rng.q, -rng.order) > best):
                     best, chosen = (rng.q, -rng.order), profile
     return chosen
+
+
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML 1.0 cannot carry at all, escaped or not (in UTF-8 these bytes are
+the characters themselves: a multi-byte sequence never holds one)."""
+
+
+def check_xml_characters(fmt: Format, body: bytes) -> None:
+    """Refuse (406) an answer in an XML format that holds a character XML cannot carry:
+    pyoxigraph writes it as it is, and a client's parser then fails on a 200 (a literal with
+    U+0001 in it)."""
+    if "xml" in fmt.media_type and (found := _NOT_XML.search(body)):
+        raise QueryError(
+            f"the answer holds U+{found.group()[0]:04X}, which XML cannot carry; ask for it "
+            "as JSON, CSV or TSV (or Turtle, N-Triples for a graph)",
+            http_status=406,
+        )

@@ -37,7 +37,12 @@ from .description import (
 )
 from .jobs import EntityJob, Reply
 from .linkedart import linked_art_document
-from .negotiation import GRAPH_FORMATS, GRAPH_PROFILE, LINKED_ART_PROFILE
+from .negotiation import (
+    GRAPH_FORMATS,
+    GRAPH_PROFILE,
+    LINKED_ART_PROFILE,
+    check_xml_characters,
+)
 from .people import people_html
 from .prefixes import PREFIXES
 
@@ -125,6 +130,7 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     body = serialize(
         _as_graph(found.triples, fmt.rdf_format()), format=fmt.rdf_format(), prefixes=PREFIXES
     )
+    check_xml_characters(fmt, body or b"")
     return Reply(content_type=fmt.content_type, body=body or b"")
 
 

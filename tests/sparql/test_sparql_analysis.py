@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
+from museion_core.errors import QueryError
 from sparql.analysis import analyse_update, with_using
 from sparql.negotiation import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
     NotAcceptable,
     accepts_html,
+    check_xml_characters,
     negotiate,
 )
 
@@ -87,3 +89,19 @@ def test_browsers_get_html_and_rdf_clients_do_not() -> None:
     assert not accepts_html("text/turtle")
     assert not accepts_html("*/*")
     assert not accepts_html("text/turtle, text/html;q=0.5")
+
+
+def test_xml_answers_refuse_characters_xml_cannot_carry() -> None:
+    """Shared by the endpoint's answers, entity pages and VoID: each wrote RDF/XML itself."""
+    by_name = {f.name: f for f in (*GRAPH_FORMATS, *RESULTS_FORMATS)}
+    body = serialize(
+        [Triple(NamedNode("http://e/s"), NamedNode("http://e/p"), Literal("bad\x01ctl"))],
+        format=RdfFormat.RDF_XML,
+    )
+    assert body is not None
+    assert b"\x01" in body  # pyoxigraph writes it as it is
+    with pytest.raises(QueryError, match="U\\+0001") as refused:
+        check_xml_characters(by_name["rdfxml"], body)
+    assert refused.value.http_status == 406
+    check_xml_characters(by_name["ttl"], b'"bad\x01ctl"')  # Turtle escapes it: not refused
+    check_xml_characters(by_name["rdfxml"], b"<rdf:RDF>caf\xc3\xa9</rdf:RDF>")
