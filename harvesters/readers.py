@@ -136,6 +136,9 @@ def _stopped_decoding(exc: UnicodeError, encoding: str) -> Unreadable:
 
 
 def _utf16_bom(head: bytes) -> bool:
+    """A UTF-16 byte-order mark (UTF-32's little-endian one starts the same: not that)."""
+    if head[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return False
     return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -304,7 +307,7 @@ def read_csv(
     if _is_utf8(encoding):
         # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
         # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
-        encoding = "utf-16" if _utf16_bom(stream.peek(2)) else "utf-8-sig"
+        encoding = "utf-16" if _utf16_bom(stream.peek(4)) else "utf-8-sig"
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield from _csv_rows(text, encoding, delimiter, max_record_bytes)

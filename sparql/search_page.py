@@ -87,7 +87,7 @@ def read_request(request: Request) -> SearchRequest:
     params = request.query_params
     limit = _int(request, "limit", PAGE_SIZE)
     page = _int(request, "page", 0)
-    if "page" in params and page < 1:
+    if params.get("page") and page < 1:
         raise QueryError(f"page must be 1 or more, not {page}")
     offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
     return parse_facets(

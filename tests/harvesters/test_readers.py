@@ -123,6 +123,14 @@ def test_a_utf16_export_is_read_by_its_byte_order_mark_or_its_declared_encoding(
     assert values(list(read_json(stream(array), encoding=declared))) == ROWS
 
 
+def test_a_utf32_byte_order_mark_is_not_taken_for_utf16() -> None:
+    """UTF-32's little-endian mark starts with UTF-16's: the rows came out full of NULs."""
+    data = "id,title\n1,Vase\n".encode("utf-32")
+    [item] = list(read_csv(stream(data)))
+    assert isinstance(item, Unreadable)  # not UTF-8, and not misread as UTF-16
+    assert values(list(read_csv(stream(data), encoding="utf-32"))) == [{"id": "1", "title": "Vase"}]
+
+
 @pytest.mark.parametrize(
     "data",
     [
