@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,13 +86,13 @@ def read_json(
         encoding = "utf-16"  # the byte-order mark says so (a Windows "Unicode" export)
     if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         # A line break there is not the byte 0x0A: the file is read recoded to UTF-8.
-        recoded: io.BufferedReader = io.BufferedReader(_Recoded(stream, encoding))
-        try:
-            yield from read_json(
-                recoded, lines=lines, max_record_bytes=max_record_bytes, max_depth=max_depth
-            )
-        except UnicodeError as exc:
-            yield _stopped_decoding(exc, encoding)
+        yield from _recoded(
+            stream,
+            encoding,
+            lambda text: read_json(
+                text, lines=lines, max_record_bytes=max_record_bytes, max_depth=max_depth
+            ),
+        )
         return
     if not _is_utf8(encoding):
         head = head.decode(encoding, errors="ignore").encode("utf-8")
@@ -121,6 +121,24 @@ class _Limits:
             f"the record is {size} bytes or more, more than max_record_bytes "
             f"({self.max_record_bytes}); it was not read"
         )
+
+
+def _recoded(
+    stream: io.BufferedReader,
+    encoding: str,
+    read: Callable[[io.BufferedReader], Iterator[Item]],
+) -> Iterator[Item]:
+    """The records ``read`` finds in ``stream`` (UTF-16 or UTF-32) recoded to UTF-8: a line
+    break there is not the byte 0x0A. A file cut off in a character keeps the records before
+    the cut; a decoder that stops earlier leaves the rest as one unreadable record."""
+    recoded = _Recoded(stream, encoding)
+    try:
+        yield from read(io.BufferedReader(recoded))
+    except UnicodeError as exc:
+        yield _stopped_decoding(exc, encoding)
+        return
+    if recoded.cut is not None:
+        yield _stopped_decoding(recoded.cut, encoding)
 
 
 def _stopped_decoding(exc: UnicodeError, encoding: str) -> Unreadable:
@@ -253,6 +271,9 @@ class _Recoded(io.RawIOBase):
         self._raw = raw
         self._decoder = codecs.getincrementaldecoder(encoding)()
         self._pending = b""
+        self.cut: UnicodeError | None = None
+        """Why the last bytes could not be decoded (a file cut off in a character): the text
+        before them is read as usual, and the caller says what was left."""
 
     def readable(self) -> bool:
         return True
@@ -260,7 +281,12 @@ class _Recoded(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
             data = self._raw.read(CHUNK)
-            self._pending = self._decoder.decode(data, final=not data).encode("utf-8")
+            try:
+                self._pending = self._decoder.decode(data, final=not data).encode("utf-8")
+            except UnicodeError as exc:
+                if data:
+                    raise
+                self.cut = exc  # only the end is missing: what came before stands
             if not data:
                 break
         n = min(len(buffer), len(self._pending))
@@ -308,6 +334,13 @@ def read_csv(
         # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
         # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
         encoding = "utf-16" if _utf16_bom(stream.peek(4)) else "utf-8-sig"
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        yield from _recoded(
+            stream,
+            encoding,
+            lambda text: read_csv(text, delimiter=delimiter, max_record_bytes=max_record_bytes),
+        )
+        return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield from _csv_rows(text, encoding, delimiter, max_record_bytes)

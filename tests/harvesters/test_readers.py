@@ -131,6 +131,20 @@ def test_a_utf32_byte_order_mark_is_not_taken_for_utf16() -> None:
     assert values(list(read_csv(stream(data), encoding="utf-32"))) == [{"id": "1", "title": "Vase"}]
 
 
+def test_a_utf16_file_cut_off_keeps_the_records_before_the_cut() -> None:
+    """The decode error of the last bytes was raised for the whole read: 100 rows, 0 kept."""
+    rows = "".join(f"{i},Vase {i}\n" for i in range(100))
+    csv_data = ("id,title\n" + rows).encode("utf-16") + b"\n"
+    items = list(read_csv(stream(csv_data)))
+    assert [i.value["id"] for i in items if isinstance(i, Parsed)] == [str(i) for i in range(100)]
+    assert isinstance(items[-1], Unreadable)
+    assert "truncated data" in items[-1].reason
+    lines = "".join(json.dumps({"id": i}) + "\n" for i in range(100)).encode("utf-16") + b"\n"
+    items = list(read_json(stream(lines), lines=True))
+    assert len([i for i in items if isinstance(i, Parsed)]) == 100
+    assert isinstance(items[-1], Unreadable)
+
+
 @pytest.mark.parametrize(
     "data",
     [
