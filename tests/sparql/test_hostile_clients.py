@@ -296,3 +296,20 @@ def test_slow_queries_leave_a_query_process_for_the_pages(live: Live) -> None:
         for thread in threads:
             thread.join(timeout=120)
         assert answers == [503, 503]  # stopped at the time limit, or busy meanwhile
+
+
+def test_an_entity_page_in_rdf_xml_refuses_a_character_xml_cannot_carry(live: Live) -> None:
+    """Entity pages write RDF/XML themselves: a label holding U+0001 gave a 200 that no XML
+    parser reads, where the SPARQL endpoint already answered 406."""
+    odd = f"{BASE}hostile/object/X9"
+    _update(
+        live,
+        f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{ GRAPH <{BASE}hostile/record/X9> {{
+          <{odd}> rdfs:label "bell\\u0001tower" . }} }}""",
+    )
+    xml = requests.get(live.iri_url(odd), params={"format": "rdfxml"}, timeout=60)
+    assert xml.status_code == 406, xml.text[:300]
+    assert "U+0001" in xml.text
+    turtle = requests.get(live.iri_url(odd), params={"format": "ttl"}, timeout=60)
+    assert turtle.status_code == 200
