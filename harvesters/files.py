@@ -13,7 +13,7 @@ import glob
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -139,11 +139,12 @@ class FilesHarvester:
         location = self.spec.location
         if is_url(location):
             return [location]
+        skipped = self._skipped()
         if glob.has_magic(location):
             found = sorted(
                 p
                 for p in glob.glob(location, recursive=True)
-                if os.path.isfile(p) and not self._skipped(Path(p))
+                if os.path.isfile(p) and not skipped(Path(p))
             )
             if not found:
                 raise HarvestError(f"no file matches {location}", source=self.spec.name)
@@ -158,7 +159,7 @@ class FilesHarvester:
                 if p.is_file()
                 and p.suffix.lower() in EXTENSIONS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not self._skipped(p)
+                and not skipped(p)
             )
             if not found:
                 raise HarvestError(
@@ -169,17 +170,15 @@ class FilesHarvester:
             return found
         raise HarvestError(f"{location} does not exist", source=self.spec.name)
 
-    def _skipped(self, path: Path) -> bool:
-        """Whether ``path`` lies in a folder the source never reads (``SourceSpec.skip``),
-        unless the location itself is in it (an upload's files, kept in the data directory)."""
-        if not self.spec.skip:
-            return False
+    def _skipped(self) -> Callable[[Path], bool]:
+        """Whether a path lies in a folder the source never reads (``SourceSpec.skip``),
+        unless the location itself is in it (an upload's files, kept in the data directory);
+        the folders are worked out once per listing, not once per file."""
         root = Path(re.split(r"[*?\[]", self.spec.location, maxsplit=1)[0] or ".").resolve()
-        resolved = path.resolve()
-        return any(
-            resolved.is_relative_to(folder) and not root.is_relative_to(folder)
-            for folder in self.spec.skip
-        )
+        folders = [f for f in self.spec.skip if not root.is_relative_to(f)]
+        if not folders:
+            return lambda _: False
+        return lambda path: any(path.resolve().is_relative_to(f) for f in folders)
 
     def __iter__(self) -> Iterator[HarvestItem]:
         files = self.locations()

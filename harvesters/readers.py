@@ -84,8 +84,7 @@ def read_json(
     head = stream.peek(4096)[:4096]
     if _is_utf8(encoding) and _utf16_bom(head):
         encoding = "utf-16"  # the byte-order mark says so (a Windows "Unicode" export)
-    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-        # A line break there is not the byte 0x0A: the file is read recoded to UTF-8.
+    if _wide(encoding):
         yield from _recoded(
             stream,
             encoding,
@@ -158,6 +157,11 @@ def _utf16_bom(head: bytes) -> bool:
     if head[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
         return False
     return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _wide(encoding: str) -> bool:
+    """UTF-16 or UTF-32: a line break there is not the byte 0x0A (``_recoded`` reads them)."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -334,7 +338,7 @@ def read_csv(
         # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
         # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
         encoding = "utf-16" if _utf16_bom(stream.peek(4)) else "utf-8-sig"
-    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+    if _wide(encoding):
         yield from _recoded(
             stream,
             encoding,
@@ -344,7 +348,7 @@ def read_csv(
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield from _csv_rows(text, encoding, delimiter, max_record_bytes)
-    except UnicodeError as exc:  # what surrogateescape cannot carry (UTF-16 cut off)
+    except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield _stopped_decoding(exc, encoding)
     finally:
         with contextlib.suppress(ValueError):  # already closed by a caller that stopped early

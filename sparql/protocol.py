@@ -85,7 +85,8 @@ class _Params:
         return tuple(self.values.get(name, []))
 
 
-def _parse_qs(text: str) -> dict[str, list[str]]:
+def parse_params(text: str) -> dict[str, list[str]]:
+    """A query string's or form's parameters; 400 when they are not UTF-8 once decoded."""
     try:
         return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
@@ -153,7 +154,7 @@ async def read_operation(request: Request, max_bytes: int) -> Operation:
 async def _read_operation(request: Request, max_bytes: int) -> Operation:
     method = request.method
     params = _Params()
-    params.add(_parse_qs(request.url.query))
+    params.add(parse_params(request.url.query))
     if method in ("GET", "HEAD"):
         if "update" in params.values:
             raise ProtocolError("SPARQL updates must be sent with POST, never GET", http_status=400)
@@ -167,7 +168,7 @@ async def _read_operation(request: Request, max_bytes: int) -> Operation:
     media, media_params = _media_type(request)
     body = await _body(request, max_bytes, FORM_OVERHEAD if media == FORM else 1)
     if media == FORM:
-        params.add(_parse_qs(_utf8(body, media_params.get("charset"))))
+        params.add(parse_params(_utf8(body, media_params.get("charset"))))
         has_query, has_update = "query" in params.values, "update" in params.values
         if has_query and has_update:
             raise ProtocolError("send either 'query' or 'update', not both", http_status=400)

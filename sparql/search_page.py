@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +32,7 @@ from search import (
 
 from . import i18n
 from .pages import local_href, templates
+from .protocol import parse_params
 
 __all__ = ["search_endpoint"]
 
@@ -80,10 +81,8 @@ def _form_facets(request: Request) -> list[str]:
 
 
 def read_request(request: Request) -> SearchRequest:
-    try:  # Starlette replaces bytes that are not UTF-8: "%ff%fe" would search for nothing
-        parse_qs(request.scope.get("query_string", b"").decode("latin-1"), errors="strict")
-    except UnicodeDecodeError:
-        raise QueryError("the parameters are not UTF-8 once percent-decoded") from None
+    # Starlette replaces bytes that are not UTF-8: "%ff%fe" would search for nothing.
+    parse_params(request.url.query)
     params = request.query_params
     limit = _int(request, "limit", PAGE_SIZE)
     page = _int(request, "page", 0)
