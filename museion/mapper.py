@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
@@ -36,6 +35,7 @@ from mappings import (
     NQuadsResult,
 )
 from museion_core.errors import HarvestError
+from museion_core.parallel import usable_cpus
 from publish import pack_quads
 from store import MAX_STATEMENT_BYTES, longest_statement
 
@@ -85,9 +85,7 @@ Outcome = Mapped | str
 
 def default_jobs() -> int:
     """The CPUs this process may run on (its affinity, not the machine's count)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+    return usable_cpus()
 
 
 def _oversized(nquads: bytes) -> str | None:

@@ -8,8 +8,10 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -150,6 +152,35 @@ def test_an_object_read_from_the_store(store: Store) -> None:
         image=f"{BASE}object/b.jpg",
         longest_cm=122.5,  # centimetres only: the 200 inches do not count
     )
+
+
+class _TwoAtOnce(Store):
+    """A store whose first two queries, once armed, each wait for the other: they must run
+    at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.together = threading.Barrier(2, timeout=30)
+        self.armed = 0
+        self.lock = threading.Lock()
+
+    def query(self, sparql: str, **options: Any) -> Any:
+        with self.lock:
+            wait, self.armed = self.armed > 0, max(0, self.armed - 1)
+        if wait:
+            self.together.wait()
+        return super().query(sparql, **options)
+
+
+def test_the_queries_run_at_once_and_give_what_one_at_a_time_gives(store: Store) -> None:
+    one = list(extract_objects(store, threads=1))
+    assert list(extract_objects(store, threads=4)) == one
+    assert list(extract_objects(store, [f"{BASE}object/b"], threads=3)) == one[1:]
+    both = _TwoAtOnce()
+    both.oxigraph.extend(store.oxigraph)
+    alone = list(extract_objects(both, threads=1))
+    both.armed = 2
+    assert list(extract_objects(both, threads=2)) == alone
 
 
 def test_the_index_of_the_store_is_searchable(store: Store, tmp_path: Path) -> None:

@@ -1,0 +1,91 @@
+"""``museion_core.parallel.gathered``: producers in threads, one consumer. Each test would hang
+or fail if the producers ran one after another, lost an item or order, swallowed an error, or
+were left running when the consumer stops."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from museion_core.parallel import gathered, usable_cpus
+
+WAIT = 30.0
+"""Seconds a barrier waits for the other producer (a failure, never a timing)."""
+
+
+def _running() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("gathered-")]
+
+
+def test_every_item_comes_once_and_each_task_keeps_its_order() -> None:
+    def produce(task: str) -> Iterator[tuple[str, int]]:
+        for n in range(500):
+            yield task, n
+
+    items = list(gathered(["a", "b", "c", "d", "e"], produce, threads=3))
+    assert len(items) == 2_500
+    for task in "abcde":
+        assert [n for t, n in items if t == task] == list(range(500))
+    assert not _running()
+
+
+def test_the_producers_run_at_once() -> None:
+    together = threading.Barrier(2, timeout=WAIT)  # broken unless two tasks are produced at once
+
+    def produce(task: int) -> Iterator[int]:
+        together.wait()
+        yield task
+
+    assert sorted(gathered([1, 2], produce, threads=2)) == [1, 2]
+
+
+def test_one_thread_produces_in_the_caller() -> None:
+    caller = threading.current_thread()
+
+    def produce(task: int) -> Iterator[threading.Thread]:
+        yield threading.current_thread()
+
+    assert list(gathered([1, 2, 3], produce, threads=1)) == [caller] * 3
+
+
+class _Endless:
+    """A producer of far more items than the queue holds, counting what it made."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, _task: object) -> Iterator[int]:
+        for n in range(1_000_000):
+            with self.lock:
+                self.made += 1
+            yield n
+
+
+def test_a_producers_error_is_raised_to_the_consumer_and_stops_the_others() -> None:
+    endless = _Endless()
+
+    def produce(task: str) -> Iterator[int]:
+        if task == "bad":
+            raise ValueError("the query failed")
+        return endless(task)
+
+    with pytest.raises(ValueError, match="the query failed"):
+        list(gathered(["endless", "bad", "endless"], produce, threads=3))
+    assert not _running()
+    assert endless.made < 100_000  # stopped, not run to the end and thrown away
+
+
+def test_a_consumer_that_leaves_early_stops_the_producers() -> None:
+    endless = _Endless()
+    items = gathered([1, 2], endless, threads=2)
+    assert next(items) == 0
+    items.close()  # what a break out of a for loop does
+    assert not _running()
+    assert endless.made < 1_000  # a queue's worth, not a million
+
+
+def test_usable_cpus_is_at_least_one() -> None:
+    assert usable_cpus() >= 1
