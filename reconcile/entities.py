@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ from pyoxigraph import QuerySolutions
 
 from mappings import normalise_authority
 from museion_core.instants import instant_year
+from museion_core.parallel import usable_cpus
 from museion_core.vocab import AAT, CRM, LA, RDFS
 from store import Store
 
@@ -77,32 +79,94 @@ def source_of(base: str, iri: str, sources: Iterable[str]) -> tuple[str, EntityK
     return None
 
 
-def read_entities(store: Store, base: str, sources: Iterable[str]) -> dict[str, Entity]:
-    """Every partner entity of ``sources`` in the store, by IRI."""
-    names = set(sources)
-    entities: dict[str, Entity] = {}
-    rows = store.select(
+_SPAN_ENDS = (
+    f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
+    f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }}"
+)
+"""The begin and end of a time-span ``?ts``, when it has them."""
+
+_ASKED: dict[str, str] = {
+    "entities": (
         "SELECT ?e ?class WHERE { VALUES ?class { "
         f"{CRM.E21_Person} {CRM.E74_Group} {CRM.E53_Place} }} ?e a ?class }}"
-    )
-    for row in rows:
-        found = source_of(base, row["e"], names)
-        if found is None or row["e"] in entities:
-            continue
-        source, _kind = found
-        entities[row["e"]] = Entity(row["e"], source, _CLASSES[row["class"]])
-    if not entities:
-        return entities
-    _read_labels(store, entities)
-    _read_names(store, entities)
-    _read_life(store, entities)
-    _read_types(store, entities)
-    _read_roles(store, entities)
-    _read_equivalents(store, entities)
-    _read_within(store, entities)
+    ),
+    "names": (
+        f"SELECT ?e ?name ?type WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
+        f"{CRM.E53_Place} }} ?e a ?c ; {CRM.P1_is_identified_by} ?n . "
+        f"?n a {CRM.E33_E41_Linguistic_Appellation} ; {CRM.P190_has_symbolic_content} ?name . "
+        f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} }}"
+    ),
+    **{
+        which: (
+            f"SELECT ?e ?begin ?end ?place WHERE {{ ?e {props} ?event . "
+            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} "
+            f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
+        )
+        for which, props in (
+            ("birth", f"{CRM.P98i_was_born}|{CRM.P95i_was_formed_by}"),
+            ("death", f"{CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by}"),
+        )
+    },
+    "floruit": (
+        "SELECT ?e (MIN(?begin) AS ?first) (MAX(?end) AS ?last) WHERE { "
+        f"?object {CRM.P108i_was_produced_by} ?production . "
+        f"?production {CRM.P9_consists_of}?/{CRM.P14_carried_out_by} ?e . "
+        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
+    ),
+    "types": (
+        f"SELECT ?e ?meta ?t ?label WHERE {{ ?e {CRM.P2_has_type} ?t . "
+        f"?t {CRM.P2_has_type} ?meta . VALUES ?meta {{ {AAT.GENDER} {AAT.NATIONALITY} }} "
+        f"OPTIONAL {{ ?t {RDFS.label} ?label }} }}"
+    ),
+    "roles": (
+        f"SELECT DISTINCT ?e ?role ?label WHERE {{ ?part {CRM.P14_carried_out_by} ?e . "
+        f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} }}"
+    ),
+    "influenced": f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}",
+    "equivalents": f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}",
+    "within": (
+        f"SELECT ?e ?label WHERE {{ ?e {CRM.P89_falls_within}+ ?c . ?c {RDFS.label} ?label }}"
+    ),
+}
+"""The queries reconciliation reads entities with, but their labels (``_labels``): rows of
+plain values (``Store.select``)."""
+
+
+def read_entities(
+    store: Store, base: str, sources: Iterable[str], *, threads: int | None = None
+) -> dict[str, Entity]:
+    """Every partner entity of ``sources`` in the store, by IRI.
+
+    The queries are independent: up to ``threads`` of them (default: the CPUs this process
+    may use) are asked at once, Oxigraph evaluating each without the GIL, and their answers
+    are read in a fixed order, so an entity's names are in the same order however they ran."""
+    names = set(sources)
+    threads = usable_cpus() if threads is None else threads
+    with ThreadPoolExecutor(max(1, threads), "reconcile") as pool:
+        asked = {key: pool.submit(store.select, sparql) for key, sparql in _ASKED.items()}
+        labels = pool.submit(_labels, store)
+        answers = {key: future.result() for key, future in asked.items()}
+        entities: dict[str, Entity] = {}
+        for row in answers["entities"]:
+            found = source_of(base, row["e"], names)
+            if found is None or row["e"] in entities:
+                continue
+            entities[row["e"]] = Entity(row["e"], found[0], _CLASSES[row["class"]])
+        if not entities:
+            return entities
+        _read_labels(labels.result(), entities)
+    _read_names(answers["names"], entities)
+    _read_life(answers, entities)
+    _read_types(answers["types"], entities)
+    _read_roles(answers["roles"], answers["influenced"], entities)
+    _read_equivalents(answers["equivalents"], entities)
+    _read_within(answers["within"], entities)
     for entity in entities.values():
         entity.labels.sort(key=lambda pair: (pair[1] or "", pair[0]))
     return entities
+
+
+Rows = list[dict[str, Any]]
 
 
 def _by_entity(
@@ -115,31 +179,34 @@ def _by_entity(
             yield entity, row
 
 
-def _read_labels(store: Store, entities: dict[str, Entity]) -> None:
+def _labels(store: Store) -> list[tuple[str, str, str | None]]:
+    """Every person's, group's and place's ``rdfs:label``: (IRI, text, language)."""
     results = store.query(
         f"SELECT ?e ?label WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
         f"{CRM.E53_Place} }} ?e a ?c ; {RDFS.label} ?label }}"
     )
     assert isinstance(results, QuerySolutions)
+    found = []
     for solution in results:
         subject, label = solution["e"], solution["label"]
-        entity = entities.get(subject.value) if subject is not None else None
-        if entity is None or not isinstance(label, RdfLiteral):
+        if subject is not None and isinstance(label, RdfLiteral):
+            found.append((subject.value, label.value, label.language))
+    return found
+
+
+def _read_labels(labels: list[tuple[str, str, str | None]], entities: dict[str, Entity]) -> None:
+    for iri, text, language in labels:
+        entity = entities.get(iri)
+        if entity is None:
             continue
-        pair = (label.value, label.language)
+        pair = (text, language)
         if pair not in entity.labels:
             entity.labels.append(pair)
-        if label.value not in entity.names:
-            entity.names.append(label.value)
+        if text not in entity.names:
+            entity.names.append(text)
 
 
-def _read_names(store: Store, entities: dict[str, Entity]) -> None:
-    rows = store.select(
-        f"SELECT ?e ?name ?type WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
-        f"{CRM.E53_Place} }} ?e a ?c ; {CRM.P1_is_identified_by} ?n . "
-        f"?n a {CRM.E33_E41_Linguistic_Appellation} ; {CRM.P190_has_symbolic_content} ?name . "
-        f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} }}"
-    )
+def _read_names(rows: Rows, entities: dict[str, Entity]) -> None:
     for entity, row in _by_entity(rows, entities):
         if row["name"] not in entity.names:
             entity.names.append(row["name"])
@@ -147,76 +214,42 @@ def _read_names(store: Store, entities: dict[str, Entity]) -> None:
             entity.sort_names.append(row["name"])
 
 
-_SPAN_ENDS = (
-    f"OPTIONAL {{ ?ts {CRM.P82a_begin_of_the_begin} ?begin }} "
-    f"OPTIONAL {{ ?ts {CRM.P82b_end_of_the_end} ?end }}"
-)
-"""The begin and end of a time-span ``?ts``, when it has them."""
-
-
-def _read_life(store: Store, entities: dict[str, Entity]) -> None:
-    for which, props in (
-        ("birth", f"{CRM.P98i_was_born}|{CRM.P95i_was_formed_by}"),
-        ("death", f"{CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by}"),
-    ):
-        rows = store.select(
-            f"SELECT ?e ?begin ?end ?place WHERE {{ ?e {props} ?event . "
-            f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} "
-            f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
-        )
-        for entity, row in _by_entity(rows, entities):
+def _read_life(answers: dict[str, Rows], entities: dict[str, Entity]) -> None:
+    for which in ("birth", "death"):
+        for entity, row in _by_entity(answers[which], entities):
             begin, end = instant_year(row["begin"]), instant_year(row["end"])
             if begin is not None or end is not None:
                 setattr(entity, which, (begin, end))
             places = entity.birth_places if which == "birth" else entity.death_places
             if row["place"] and row["place"] not in places:
                 places.append(row["place"])
-    rows = store.select(
-        "SELECT ?e (MIN(?begin) AS ?first) (MAX(?end) AS ?last) WHERE { "
-        f"?object {CRM.P108i_was_produced_by} ?production . "
-        f"?production {CRM.P9_consists_of}?/{CRM.P14_carried_out_by} ?e . "
-        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
-    )
-    for entity, row in _by_entity(rows, entities):
+    for entity, row in _by_entity(answers["floruit"], entities):
         first, last = instant_year(row["first"]), instant_year(row["last"])
         if first is not None and last is not None:
             entity.floruit = (first, last)
 
 
-def _read_types(store: Store, entities: dict[str, Entity]) -> None:
-    rows = store.select(
-        f"SELECT ?e ?meta ?t ?label WHERE {{ ?e {CRM.P2_has_type} ?t . "
-        f"?t {CRM.P2_has_type} ?meta . VALUES ?meta {{ {AAT.GENDER} {AAT.NATIONALITY} }} "
-        f"OPTIONAL {{ ?t {RDFS.label} ?label }} }}"
-    )
+def _read_types(rows: Rows, entities: dict[str, Entity]) -> None:
     for entity, row in _by_entity(rows, entities):
         value = (row["label"] or row["t"]).casefold()
         (entity.gender if row["meta"] == AAT.GENDER.value else entity.nationality).add(value)
 
 
-def _read_roles(store: Store, entities: dict[str, Entity]) -> None:
-    rows = store.select(
-        f"SELECT DISTINCT ?e ?role ?label WHERE {{ ?part {CRM.P14_carried_out_by} ?e . "
-        f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} }}"
-    )
+def _read_roles(rows: Rows, influenced: Rows, entities: dict[str, Entity]) -> None:
     for entity, row in _by_entity(rows, entities):
         entity.roles.add((row["label"] or row["role"] or "maker").casefold())
-    influenced = store.select(f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}")
     for entity, _row in _by_entity(influenced, entities):
         entity.roles.add("after (influenced)")
 
 
-def _read_equivalents(store: Store, entities: dict[str, Entity]) -> None:
-    rows = store.select(f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}")
+def _read_equivalents(rows: Rows, entities: dict[str, Entity]) -> None:
     for entity, row in _by_entity(rows, entities):
         entity.equivalents.add(normalise_authority(row["x"]))
 
 
-def _read_within(store: Store, entities: dict[str, Entity]) -> None:
+def _read_within(rows: Rows, entities: dict[str, Entity]) -> None:
     grouped: dict[str, list[str]] = defaultdict(list)
-    for row in store.select(
-        f"SELECT ?e ?label WHERE {{ ?e {CRM.P89_falls_within}+ ?c . ?c {RDFS.label} ?label }}"
-    ):
+    for row in rows:
         grouped[row["e"]].append(row["label"])
     for iri, labels in grouped.items():
         entity = entities.get(iri)

@@ -26,6 +26,7 @@ from reconcile import Matching, Overrides, Settings, match, read_entities
 from tests.conftest import DATA
 from tests.helpers.lido import lido_entities
 from tests.helpers.samples import LIDO
+from tests.helpers.together import TwoAtOnce
 
 GOLD = DATA / "reconciliation" / "gold.csv"
 #: The two DDB records of the gold pairs (persons with ULAN and GND ids), of the one LIDO folder.
@@ -49,6 +50,18 @@ def matching(tmp_path_factory: pytest.TempPathFactory) -> tuple[Matching, str]:
 def gold() -> list[dict[str, str]]:
     with GOLD.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_the_queries_are_asked_at_once_and_read_in_one_order(tmp_path: Path) -> None:
+    config = demo_config(tmp_path)
+    Pipeline(config).harvest()
+    published = Workspace(config.data_dir).open_published()
+    store = TwoAtOnce()
+    store.oxigraph.extend(published.oxigraph)
+    one = read_entities(store, config.base_iri, ["tate", "cmoa"], threads=1)
+    assert len(one) > 100
+    store.arm()
+    assert read_entities(store, config.base_iri, ["tate", "cmoa"], threads=2) == one
 
 
 def test_the_gold_set_names_real_entities(matching: tuple[Matching, str]) -> None:

@@ -8,10 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
@@ -21,6 +19,7 @@ from museion_core.vocab import AAT, CRM, LA, MUSEION, RDF, RDFS
 from search import FtsEngine
 from search.extract import _OBJECTS, _QUERIES, ObjectDoc, extract_objects
 from store import Store
+from tests.helpers.together import TwoAtOnce
 
 BASE = "https://data.example.org/"
 XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
@@ -154,32 +153,14 @@ def test_an_object_read_from_the_store(store: Store) -> None:
     )
 
 
-class _TwoAtOnce(Store):
-    """A store whose first two queries, once armed, each wait for the other: they must run
-    at once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.together = threading.Barrier(2, timeout=30)
-        self.armed = 0
-        self.lock = threading.Lock()
-
-    def query(self, sparql: str, **options: Any) -> Any:
-        with self.lock:
-            wait, self.armed = self.armed > 0, max(0, self.armed - 1)
-        if wait:
-            self.together.wait()
-        return super().query(sparql, **options)
-
-
 def test_the_queries_run_at_once_and_give_what_one_at_a_time_gives(store: Store) -> None:
     one = list(extract_objects(store, threads=1))
     assert list(extract_objects(store, threads=4)) == one
     assert list(extract_objects(store, [f"{BASE}object/b"], threads=3)) == one[1:]
-    both = _TwoAtOnce()
+    both = TwoAtOnce()
     both.oxigraph.extend(store.oxigraph)
     alone = list(extract_objects(both, threads=1))
-    both.armed = 2
+    both.arm()
     assert list(extract_objects(both, threads=2)) == alone
 
 
