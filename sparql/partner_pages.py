@@ -69,18 +69,21 @@ def _report_page(
     path: Path,
     suffixes: tuple[str, ...] | None,
 ) -> Response:
+    lang = ui_lang(request)
     if path.is_file():
         page = path.read_text(encoding="utf-8")
     else:  # a partner that only uploads, before its first upload
         page = (
             f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"
-            f"</title></head><body><h1>{escape(name)}</h1><p>Nothing harvested yet.</p>"
+            f"</title></head><body><h1>{escape(name)}</h1>"
+            f'<p lang="{lang}" dir="{i18n.direction(lang)}">'
+            f"{escape(i18n.translate('Nothing harvested yet.', lang))}</p>"
             "</body></html>"
         )
     if suffixes is not None:  # the partner's page carries its upload form
         at = page.find("</h1>")
         at = at + len("</h1>") if at >= 0 else 0
-        page = page[:at] + upload_form(name, suffixes) + page[at:]
+        page = page[:at] + upload_form(name, suffixes, lang) + page[at:]
     header = i18n.render(
         templates().get_template("_site_header.html"),
         ui_lang(request),

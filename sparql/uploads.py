@@ -160,21 +160,33 @@ class UnauthorizedError(QueryError):
     http_status = 401
 
 
-def upload_form(name: str, suffixes: tuple[str, ...]) -> str:
-    """The upload form on the partner's page (``/sources/NAME``)."""
+def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) -> str:
+    """The upload form on the partner's page (``/sources/NAME``), in the reader's language
+    (``lang``; the report around it is English, and says so)."""
+
+    def _(text: str) -> str:
+        return escape(i18n.translate(text, lang))
+
     accept = ",".join(suffixes)
     return (
-        '<section id="upload"><h2>Send new files</h2>'
+        f'<section id="upload" lang="{lang}" dir="{i18n.direction(lang)}">'
+        f"<h2>{_('Send new files')}</h2>"
         f'<form method="post" action="/sources/{escape(name)}/upload" '
         'enctype="multipart/form-data">'
-        f"<p><label>Files ({escape(', '.join(suffixes))}) "
+        f'<p><label>{_("Files")} <span dir="ltr">({escape(", ".join(suffixes))})</span> '
         f'<input type="file" name="files" multiple required accept="{escape(accept)}"></label></p>'
-        '<p><label>Your upload token <input type="password" name="token" required '
+        f"<p><label>{_('Your upload token')} "
+        '<input type="password" name="token" required '
         'autocomplete="current-password"></label></p>'
-        "<p><button>Upload and check</button></p></form>"
-        "<p>The files are checked at once: this page then shows what was published, and every "
-        "record that was not, with the reason.</p></section>"
+        f"<p><button>{_('Upload and check')}</button></p></form>"
+        f"<p>{_(_CHECKED)}</p></section>"
     )
+
+
+_CHECKED = (
+    "The files are checked at once: this page then shows what was published, and every record "
+    "that was not, with the reason."
+)
 
 
 class UploadViews:

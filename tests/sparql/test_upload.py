@@ -16,8 +16,9 @@ import pytest
 import requests
 
 from museion import load_config
+from sparql import i18n
 from sparql.settings import EndpointSettings
-from sparql.uploads import UploadStore, UploadViews
+from sparql.uploads import UploadStore, UploadViews, upload_form
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
@@ -211,7 +212,23 @@ def test_the_upload_status_page_is_a_page_of_the_site_in_the_partner_s_language(
         assert "<strong>échoué</strong>" in page
         assert "the &lt;run&gt; stopped" in page
         assert 'http-equiv="refresh"' not in page  # finished: nothing to wait for
+        form = requests.get(
+            f"{live.url}/sources/tate", headers={"Accept-Language": "ar"}, timeout=30
+        ).text
+        assert '<section id="upload" lang="ar" dir="rtl">' in form  # the report stays English
+        assert "<button>إرسال وتحقق</button>" in form
         views.set_status("tate", upload_id, status="queued", reason="")
         waiting = requests.get(url, timeout=30).text
         assert 'http-equiv="refresh"' in waiting
         assert "This page refreshes itself" in waiting
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_upload_form_is_in_the_reader_s_language(lang: str) -> None:
+    english = upload_form("tate", (".csv", ".xlsx"))
+    assert "Upload and check" in english
+    form = upload_form("tate", (".csv", ".xlsx"), lang)
+    assert f'lang="{lang}" dir="{i18n.direction(lang)}"' in form
+    assert '<span dir="ltr">(.csv, .xlsx)</span>' in form  # one left-to-right run, brackets too
+    for text in ("Send new files", "Files", "Your upload token", "Upload and check", "checked"):
+        assert text not in form, f"{text!r} left in English"
