@@ -7,16 +7,16 @@ import json
 import click
 from rich.table import Table
 
-from search import SearchResult
+from search import SearchRequest, SearchResult
 
 from .console import out
 
 __all__ = ["print_search"]
 
 
-def print_search(result: SearchResult, fmt: str) -> None:
+def print_search(result: SearchResult, fmt: str, request: SearchRequest | None = None) -> None:
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_json(request), ensure_ascii=False, indent=2))
         return
     table = Table("title", "makers", "date", "partner", "iri", header_style="bold")
     for hit in result.hits:

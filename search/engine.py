@@ -210,12 +210,18 @@ class SearchResult:
     """Per facet key, value → number of matching objects (the most frequent values)."""
     snapshot: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, request: SearchRequest | None = None) -> dict[str, Any]:
+        """The answer as JSON; with the ``request`` it answers, the window it gave too (its
+        ``offset`` and ``limit``: over HTTP a larger limit is answered with ``MAX_LIMIT``, and
+        a client learns it here)."""
+        answer: dict[str, Any] = {
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
         }
+        if request is not None:
+            answer |= {"offset": request.offset, "limit": request.limit}
+        return answer
 
 
 class SearchEngine(Protocol):

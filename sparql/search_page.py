@@ -88,6 +88,8 @@ def read_request(request: Request) -> SearchRequest:
     page = _int(request, "page", 0)
     if params.get("page") and page < 1:
         raise QueryError(f"page must be 1 or more, not {page}")
+    if params.get("page") and params.get("offset"):
+        raise QueryError("give page or offset, not both")
     offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
     return parse_facets(
         _form_facets(request),
@@ -110,7 +112,7 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
     except MuseionError as exc:
         return _fail(request, exc.http_status, exc.one_line(), wants_json)
     if wants_json:
-        body = json.dumps(result.to_json(), ensure_ascii=False)
+        body = json.dumps(result.to_json(query), ensure_ascii=False)
         return Response(body, media_type="application/json")
     return HTMLResponse(render_page(request, query, result, base_iri))
 

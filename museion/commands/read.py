@@ -110,7 +110,7 @@ def search_command(  # noqa: PLR0917
     )
     with search.Searcher(Workspace(config.data_dir).published_dir) as searcher:
         result = searcher.search(request)
-    print_search(result, fmt)
+    print_search(result, fmt, request)
 
 
 @click.command()

@@ -198,7 +198,8 @@ def test_cli_contract(config: Config) -> None:
     done = museion(config, "search", "Durer", "--format", "json", "--limit", "2")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert set(answer) == {"total", "hits", "facets"}
+    assert set(answer) == {"total", "hits", "facets", "offset", "limit"}
+    assert (answer["offset"], answer["limit"]) == (0, 2)
     assert answer["total"] == 3
     assert len(answer["hits"]) == 2
     hit = answer["hits"][0]
@@ -254,10 +255,15 @@ def test_http_json_contract_matches_the_cli(config: Config, live: Live) -> None:
         live.url + "/search", params={"format": "json", "limit": "10"}, timeout=30
     ).json()
     assert paged["hits"] == first["hits"][5:10]
+    assert (paged["offset"], paged["limit"]) == (5, 5)  # the window, as the client asked
     bounded = requests.get(
         live.url + "/search", params={"format": "json", "limit": "5000"}, timeout=30
     ).json()
     assert len(bounded["hits"]) == 100
+    assert bounded["limit"] == 100  # answered with fewer than asked, and says so
+    both = requests.get(live.url + "/search?page=2&offset=20&format=json", timeout=30)
+    assert both.status_code == 400  # one of them was silently ignored
+    assert both.json()["error"] == "give page or offset, not both"
     bad = requests.get(
         live.url + "/search", params={"format": "json", "facet": "colour=red"}, timeout=30
     )
