@@ -12,14 +12,12 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
-
-from jinja2 import Environment, select_autoescape
 
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
 from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
+from sparql import report_html
 from store import Store
 
 from .config import Config, SourceConfig
@@ -251,40 +249,11 @@ def latest_run(workspace_runs: list[Any], run_id: str | None, source: str) -> Ru
 
 # -- HTML -----------------------------------------------------------------------------------
 
-_env = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-
 
 def render_html(report: dict[str, Any]) -> str:
-    template = (
-        resources.files("museion").joinpath("templates/report.html").read_text(encoding="utf-8")
-    )
-    return _env.from_string(template).render(r=report, bars=_bars(report))
-
-
-def _bars(report: dict[str, Any]) -> dict[str, Any]:
-    """Geometry for the two small SVG charts (coverage, records over runs)."""
-    history = report["history"][-20:]
-    top = max([h["records"] for h in history] + [1])
-    return {
-        "object_id": [
-            {"label": e["element"], "share": e["share"], "width": round(e["share"] * 300, 1)}
-            for e in report["object_id"]["elements"]
-        ],
-        "coverage": [
-            {"label": f["field"], "share": f["share"], "width": round(f["share"] * 300, 1)}
-            for f in report["coverage"]["fields"]
-        ],
-        "history": [
-            {
-                "run": h["run"],
-                "status": h["status"],
-                "records": h["records"],
-                "height": round(h["records"] / top * 100, 1),
-                "x": 10 + n * 26,
-            }
-            for n, h in enumerate(history)
-        ],
-    }
+    """The report as an English page (``sparql.report_html``: the endpoint renders the same
+    JSON in each reader's language)."""
+    return report_html(report)
 
 
 # -- stats ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .render import render_results
+from .report_page import report_html
 from .server import serve
 from .settings import EndpointSettings, UploadSource
 from .uploads import UploadStore
@@ -24,5 +25,6 @@ __all__ = [
     "prologue",
     "read_rows",
     "render_results",
+    "report_html",
     "serve",
 ]

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
+from .report_page import report_html, with_site_header
 from .settings import EndpointSettings
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
@@ -70,7 +71,10 @@ def _report_page(
     suffixes: tuple[str, ...] | None,
 ) -> Response:
     lang = ui_lang(request)
-    if path.is_file():
+    data = path.with_suffix(".json")
+    if data.is_file():  # rendered again in the reader's language
+        page = report_html(json.loads(data.read_text(encoding="utf-8")), lang)
+    elif path.is_file():
         page = path.read_text(encoding="utf-8")
     else:  # a partner that only uploads, before its first upload
         page = (
@@ -91,7 +95,7 @@ def _report_page(
         nav="partners",
         title=settings.title,
     )
-    return HTMLResponse(_with_site_header(page, header), headers={"Vary": "Accept"})
+    return HTMLResponse(with_site_header(page, header), headers={"Vary": "Accept"})
 
 
 def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:
@@ -116,15 +120,3 @@ def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[d
             }
         )
     return out
-
-
-def _with_site_header(report: str, header: str) -> str:
-    """A partner report (a self-contained page a harvest run wrote, in English) served with
-    the site's header, icon and stylesheet, so it keeps the navigation of every other page."""
-    head = (
-        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/museion.css"></head>'
-    )
-    report = report.replace("</head>", head, 1)
-    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
-    return report.replace("</body>", "</div></body>", 1)

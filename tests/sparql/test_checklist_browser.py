@@ -273,10 +273,13 @@ def test_checklist_flow_with_the_arabic_ui(page: Page, live: Live, tmp_path: Pat
     run_flow(page, live, tmp_path, "بيكاسو بين لندن وبيتسبرغ", rtl=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/checklists/", "/tate/object/T06803"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/checklists/", "/tate/object/T06803", "/sources/tate", "/sources/tate?lang=ar"],
+)
 def test_no_serious_accessibility_violations(page: Page, live: Live, path: str) -> None:
-    """The query UI, an entity page and the list of checklists; the checklist pages
-    themselves are checked inside the flow."""
+    """The query UI, an entity page, the list of checklists and a partner report (in English
+    and in Arabic); the checklist pages themselves are checked inside the flow."""
     page.goto(live.url + path)
     page.wait_for_load_state("networkidle")
     assert_accessible(page)

@@ -111,6 +111,38 @@ def test_partner_reports_are_served(live: Live) -> None:
     assert requests.get(live.url + "/sources/nowhere", timeout=30).status_code == 404
 
 
+def _text(element: html.HtmlElement) -> str:
+    return str(html.tostring(element, method="text", encoding="unicode")).strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "counts"),
+    [
+        ("fr", "Ce que sont devenues vos notices", ["lues", "nouvelles", "en quarantaine"]),
+        ("ar", "ما الذي جرى لسجلاتك", ["مقروءة", "جديدة", "في الحجر"]),
+    ],
+)
+def test_a_partner_report_is_in_the_reader_s_language(
+    live: Live, lang: str, heading: str, counts: list[str]
+) -> None:
+    """It was the English page the harvest wrote, whatever language the site was read in."""
+    page = requests.get(
+        live.url + "/sources/tate", headers={"Accept-Language": lang}, timeout=30
+    ).text
+    document = html.fromstring(page)
+    assert document.get("lang") == lang
+    assert document.get("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert heading in [_text(h) for h in document.iter("h2")]
+    labels = [_text(c) for c in document.iter("div") if c.get("class") == "count"]
+    for label in counts:
+        assert any(text.endswith(label) for text in labels), (label, labels)
+    english = ("What happened to your records", "Records held for this source", "Runs")
+    assert not [text for text in english if text in page]
+    # What Museion says in English (a warning, a reason) is marked as English.
+    marked = [td.get("lang") for td in document.iter("td") if td.get("dir") == "ltr"]
+    assert set(marked) <= {"en", None}
+
+
 def test_a_merged_aggregate_redirects_and_a_split_one_offers_its_parts(live: Live) -> None:
     merged = requests.get(
         live.url + "/person/merged-away",

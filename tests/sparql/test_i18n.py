@@ -25,6 +25,7 @@ PAGES = [
     "error.html",
     "ui.html",
     "upload.html",
+    "report.html",
 ]
 STRING = re.compile(r"""_\((["'])(.+?)\1""")
 

@@ -1,0 +1,60 @@
+"""A partner report (``museion.report``'s JSON) as a page, in the reader's language.
+
+The harvest writes each report as JSON and, for anyone with the data directory, as an English
+page; the endpoint renders the JSON again for each reader (``/sources/NAME`` and an upload's
+page), so a partner reads what became of its records in French or Arabic. What Museion says
+in English inside it (a quarantine reason, a warning) stays English and is marked so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import i18n
+from .pages import templates
+
+__all__ = ["report_html", "with_site_header"]
+
+
+def report_html(report: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
+    """The report page (self-contained: its own style, no site header) in ``lang``."""
+    template = templates().get_template("report.html")
+    return i18n.render(template, lang, r=report, bars=_bars(report))
+
+
+def _bars(report: dict[str, Any]) -> dict[str, Any]:
+    """Geometry for the two small SVG charts (coverage, records over runs)."""
+    history = report["history"][-20:]
+    top = max([h["records"] for h in history] + [1])
+    return {
+        "object_id": [
+            {"label": e["element"], "share": e["share"], "width": round(e["share"] * 300, 1)}
+            for e in report["object_id"]["elements"]
+        ],
+        "coverage": [
+            {"label": f["field"], "share": f["share"], "width": round(f["share"] * 300, 1)}
+            for f in report["coverage"]["fields"]
+        ],
+        "history": [
+            {
+                "run": h["run"],
+                "status": h["status"],
+                "records": h["records"],
+                "height": round(h["records"] / top * 100, 1),
+                "x": 10 + n * 26,
+            }
+            for n, h in enumerate(history)
+        ],
+    }
+
+
+def with_site_header(report: str, header: str) -> str:
+    """A report page (self-contained) served with the site's header, icon and stylesheet, so
+    it keeps the navigation of every other page."""
+    head = (
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+        '<link rel="stylesheet" href="/static/museion.css"></head>'
+    )
+    report = report.replace("</head>", head, 1)
+    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
+    return report.replace("</body>", "</div></body>", 1)
