@@ -37,7 +37,7 @@ class _Done:
 
     __slots__ = ("error",)
 
-    def __init__(self, error: Exception | None = None) -> None:
+    def __init__(self, error: BaseException | None = None) -> None:
         self.error = error
 
 
@@ -71,7 +71,9 @@ def gathered(
                     if stop.is_set():
                         break
                     out.put(item)
-        except Exception as exc:  # handed to the consumer, which raises it
+        except BaseException as exc:  # handed to the consumer, which raises it: a Rust
+            # panic in pyoxigraph is a BaseException, and a producer that left without its
+            # last word would keep the consumer waiting for ever
             out.put(_Done(exc))
             return
         out.put(_Done())

@@ -142,7 +142,8 @@ def read_entities(
     are read in a fixed order, so an entity's names are in the same order however they ran."""
     names = set(sources)
     threads = usable_cpus() if threads is None else threads
-    with ThreadPoolExecutor(max(1, threads), "reconcile") as pool:
+    pool = ThreadPoolExecutor(max(1, threads), "reconcile")
+    try:
         asked = {key: pool.submit(store.select, sparql) for key, sparql in _ASKED.items()}
         labels = pool.submit(_labels, store)
         answers = {key: future.result() for key, future in asked.items()}
@@ -155,6 +156,9 @@ def read_entities(
         if not entities:
             return entities
         _read_labels(labels.result(), entities)
+    finally:
+        # An interrupt (or a failed query) waits only for the queries already running.
+        pool.shutdown(wait=True, cancel_futures=True)
     _read_names(answers["names"], entities)
     _read_life(answers, entities)
     _read_types(answers["types"], entities)

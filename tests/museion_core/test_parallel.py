@@ -78,6 +78,31 @@ def test_a_producers_error_is_raised_to_the_consumer_and_stops_the_others() -> N
     assert endless.made < 100_000  # stopped, not run to the end and thrown away
 
 
+class _Panic(BaseException):
+    """What pyo3 raises for a Rust panic (``pyo3_runtime.PanicException``): not an Exception."""
+
+
+def test_a_producer_that_panics_fails_the_consumer_rather_than_hanging_it() -> None:
+    def produce(task: int) -> Iterator[int]:
+        if task == 1:
+            raise _Panic("called `Option::unwrap()` on a `None` value")
+        yield from range(100_000)
+
+    raised: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            list(gathered(range(3), produce, threads=3))
+        except _Panic as exc:
+            raised.append(exc)
+
+    consumer = threading.Thread(target=consume, daemon=True)  # a hang fails, not blocks
+    consumer.start()
+    consumer.join(WAIT)
+    assert not consumer.is_alive(), "the consumer still waits for the producer that panicked"
+    assert len(raised) == 1
+
+
 def test_a_consumer_that_leaves_early_stops_the_producers() -> None:
     endless = _Endless()
     items = gathered([1, 2], endless, threads=2)

@@ -16,13 +16,18 @@ alone is not enough to merge two places; those pairs go to review).
 from __future__ import annotations
 
 import csv
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from museion import Pipeline, Workspace
 from museion.demo import demo_config
+from museion_core.errors import QueryError
 from reconcile import Matching, Overrides, Settings, match, read_entities
+from store import Store
 from tests.conftest import DATA
 from tests.helpers.lido import lido_entities
 from tests.helpers.samples import LIDO
@@ -31,6 +36,7 @@ from tests.helpers.together import TwoAtOnce
 GOLD = DATA / "reconciliation" / "gold.csv"
 #: The two DDB records of the gold pairs (persons with ULAN and GND ids), of the one LIDO folder.
 DDB_GOLD = ("ddb_Bildarchiv_Foto_Marburg.xml", "ddb_SMB_Skulpturensammlung.xml")
+BASE_IRI = "https://data.example.org/"
 FLOORS = {"actor": (1.0, 0.9), "place": (1.0, 0.375)}
 
 
@@ -62,6 +68,31 @@ def test_the_queries_are_asked_at_once_and_read_in_one_order(tmp_path: Path) -> 
     assert len(one) > 100
     store.arm()
     assert read_entities(store, config.base_iri, ["tate", "cmoa"], threads=2) == one
+
+
+class _FailingFirst(Store):
+    """The first query fails at once; every other one takes a second, counted as it starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = 0
+        self.lock = threading.Lock()
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:  # noqa: ARG002
+        with self.lock:
+            self.started += 1
+            first = self.started == 1
+        if first:
+            raise QueryError("the store went away")
+        time.sleep(1)
+        return []
+
+
+def test_a_failed_query_does_not_wait_for_the_queries_not_yet_begun() -> None:
+    store = _FailingFirst()
+    with pytest.raises(QueryError, match="went away"):
+        read_entities(store, BASE_IRI, ["tate"], threads=2)
+    assert store.started <= 6  # of twelve: those queued were cancelled (an interrupt too)
 
 
 def test_the_gold_set_names_real_entities(matching: tuple[Matching, str]) -> None:
