@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
-from .report_page import report_html, with_site_header
+from .report_page import stored_report, with_site_header
 from .settings import EndpointSettings
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
@@ -71,11 +71,9 @@ def _report_page(
     suffixes: tuple[str, ...] | None,
 ) -> Response:
     lang = ui_lang(request)
-    data = path.with_suffix(".json")
-    if data.is_file():  # rendered again in the reader's language
-        page = report_html(json.loads(data.read_text(encoding="utf-8")), lang)
-    elif path.is_file():
-        page = path.read_text(encoding="utf-8")
+    stored = stored_report(path.with_suffix(".json"), lang)  # in the reader's language
+    if stored is not None:
+        page = stored
     else:  # a partner that only uploads, before its first upload
         page = (
             f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"

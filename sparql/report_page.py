@@ -8,18 +8,46 @@ in English inside it (a quarantine reason, a warning) stays English and is marke
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError
 
 from . import i18n
 from .pages import templates
 
-__all__ = ["report_html", "with_site_header"]
+__all__ = ["report_html", "stored_report", "with_site_header"]
+
+REPORT_KEYS = frozenset(
+    {
+        "partner", "source", "run", "counts", "quarantined", "coverage", "object_id",
+        "unparsed", "local_terms", "unused_fields", "diff", "history", "warnings", "generated",
+    }
+)  # fmt: skip
+"""What the template reads of a report. A report a Museion before the latest written lacks
+some (``object_id``, ``unparsed``...): it is served as the English page written beside it,
+rather than as a 500 or a page that says "every date was read" for want of the key."""
 
 
 def report_html(report: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
     """The report page (self-contained: its own style, no site header) in ``lang``."""
     template = templates().get_template("report.html")
     return i18n.render(template, lang, r=report, bars=_bars(report))
+
+
+def stored_report(data: Path, lang: str) -> str | None:
+    """The report kept as ``data`` (``NAME.json``) as a page in ``lang``; the English page
+    kept beside it (``NAME.html``) if the JSON is not one this version can render; None if
+    there is neither."""
+    try:
+        report = json.loads(data.read_text(encoding="utf-8"))
+        if isinstance(report, dict) and report.keys() >= REPORT_KEYS:
+            return report_html(report, lang)
+    except (OSError, ValueError, KeyError, TypeError, TemplateError):
+        pass
+    page = data.with_suffix(".html")
+    return page.read_text(encoding="utf-8") if page.is_file() else None
 
 
 def _bars(report: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from museion_core.errors import MuseionError, QueryError
 from . import i18n
 from .checklists.auth import ForbiddenError, check_origin
 from .pages import templates
-from .report_page import report_html, with_site_header
+from .report_page import stored_report, with_site_header
 from .security import BodyTooLarge
 from .settings import EndpointSettings
 from .web import text_error
@@ -302,7 +302,8 @@ class UploadViews:
                 body["report"] = json.loads(report.read_text(encoding="utf-8"))
             return JSONResponse(body)
         lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
-        if done and report.is_file():  # the run's report, in the partner's language
+        stored = stored_report(report, lang) if done else None
+        if stored is not None:  # the run's report, in the partner's language
             header = i18n.render(
                 templates().get_template("_site_header.html"),
                 lang,
@@ -310,8 +311,7 @@ class UploadViews:
                 nav="partners",
                 title=self.settings.title,
             )
-            page = report_html(json.loads(report.read_text(encoding="utf-8")), lang)
-            return HTMLResponse(with_site_header(page, header))
+            return HTMLResponse(with_site_header(stored, header))
         page = i18n.render(
             templates().get_template("upload.html"),
             lang,

@@ -1,0 +1,56 @@
+"""A partner report as the endpoint renders it from the run's JSON: in the reader's language,
+partner texts isolated for bidi, and a report an older Museion wrote still served."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from museion import Pipeline
+from museion.demo import demo_config
+from sparql.report_page import REPORT_KEYS, stored_report
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = demo_config(tmp_path_factory.mktemp("reports"))
+    Pipeline(config).harvest()
+    return config.data_dir / "reports"
+
+
+def test_an_arabic_report_isolates_what_reads_left_to_right(reports: Path) -> None:
+    page = stored_report(reports / "tate.json", "ar")
+    assert page is not None
+    document = html.fromstring(page)
+    assert (document.get("lang"), document.get("dir")) == ("ar", "rtl")
+    # The table name a partner types into its mapping file, not "[*.vocab]".
+    assert '<bdi dir="ltr"><code>[vocab.*]</code></bdi>' in page
+    texts = [td for td in document.iter("td") if td.get("dir") == "auto"]
+    assert texts, "the partner's own texts (dates kept as text, local terms) are dir=auto"
+    assert [h.get("dir") for h in document.iter("h1")] == ["auto"]
+
+
+@pytest.mark.parametrize("missing", ["object_id", "unparsed", "history"])
+def test_a_report_an_older_museion_wrote_is_served_as_written(
+    reports: Path, tmp_path: Path, missing: str
+) -> None:
+    """Rendered from JSON without the key, it was a 500 (object_id, history) or a page that
+    said every date was read (unparsed)."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    assert report.keys() >= REPORT_KEYS
+    del report[missing]
+    (tmp_path / "tate.json").write_text(json.dumps(report), encoding="utf-8")
+    (tmp_path / "tate.html").write_text("<html><body><h1>as written</h1></body></html>")
+    assert stored_report(tmp_path / "tate.json", "fr") == (
+        "<html><body><h1>as written</h1></body></html>"
+    )
+
+
+def test_a_damaged_report_falls_back_and_no_report_is_none(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "a.html").write_text("kept page", encoding="utf-8")
+    assert stored_report(tmp_path / "a.json", "en") == "kept page"
+    assert stored_report(tmp_path / "b.json", "en") is None
