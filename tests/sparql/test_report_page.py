@@ -10,7 +10,9 @@ import pytest
 from lxml import html
 
 from museion import Pipeline
+from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
+from sparql import i18n
 from sparql.report_page import REPORT_KEYS, stored_report
 
 
@@ -54,3 +56,17 @@ def test_a_damaged_report_falls_back_and_no_report_is_none(tmp_path: Path) -> No
     (tmp_path / "a.html").write_text("kept page", encoding="utf-8")
     assert stored_report(tmp_path / "a.json", "en") == "kept page"
     assert stored_report(tmp_path / "b.json", "en") is None
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_charts_name_fields_and_object_id_elements_in_the_reader_s_language(
+    reports: Path, lang: str
+) -> None:
+    names = [label for _, label in (*REPORTED, *OBJECT_ID)]
+    untranslated = [name for name in names if name not in i18n.catalogue()[lang]]
+    assert not untranslated
+    page = stored_report(reports / "tate.json", lang)
+    assert page is not None
+    shown = [str(t.text) for t in html.fromstring(page).iter("text")]  # the charts' labels
+    assert i18n.translate("materials and techniques", lang) in shown
+    assert "materials and techniques" not in shown
