@@ -86,14 +86,8 @@ def _report_page(
         at = page.find("</h1>")
         at = at + len("</h1>") if at >= 0 else 0
         page = page[:at] + upload_form(name, suffixes, lang) + page[at:]
-    header = i18n.render(
-        templates().get_template("_site_header.html"),
-        ui_lang(request),
-        here(request),
-        nav="partners",
-        title=settings.title,
-    )
-    return HTMLResponse(with_site_header(page, header), headers={"Vary": "Accept"})
+    page = with_site_header(page, lang, here(request), settings.title)
+    return HTMLResponse(page, headers={"Vary": "Accept"})
 
 
 def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:

@@ -76,9 +76,13 @@ def _bars(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def with_site_header(report: str, header: str) -> str:
-    """A report page (self-contained) served with the site's header, icon and stylesheet, so
-    it keeps the navigation of every other page."""
+def with_site_header(report: str, lang: str, here: str, title: str) -> str:
+    """A report page (self-contained) served inside the site's header (in ``lang``, its
+    language menu linking ``here``), icon and stylesheet, so it keeps the navigation of every
+    other page."""
+    header = i18n.render(
+        templates().get_template("_site_header.html"), lang, here, nav="partners", title=title
+    )
     head = (
         '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
         '<link rel="stylesheet" href="/static/museion.css"></head>'

@@ -304,14 +304,8 @@ class UploadViews:
         lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
         stored = stored_report(report, lang) if done else None
         if stored is not None:  # the run's report, in the partner's language
-            header = i18n.render(
-                templates().get_template("_site_header.html"),
-                lang,
-                request.url.path,
-                nav="partners",
-                title=self.settings.title,
-            )
-            return HTMLResponse(with_site_header(stored, header))
+            title = self.settings.title
+            return HTMLResponse(with_site_header(stored, lang, request.url.path, title))
         page = i18n.render(
             templates().get_template("upload.html"),
             lang,
