@@ -193,11 +193,35 @@ def test_every_query_starts_from_the_objects_and_looks_the_rest_up() -> None:
     """A subquery (``{ SELECT ... }``) makes Oxigraph hash a whole predicate and hold it while
     the query runs: the build's peak memory then grows with the collection (418 MB against
     231 MB at 50,000 objects, ``bench/search_build.py``). Each query must instead start from
-    the objects and reach the rest by index lookups."""
+    the objects (their keeper, or what they say about their production, image or size) and
+    reach the rest by index lookups."""
     for kind, sparql, _ in _QUERIES:
         where = sparql.split(" WHERE ", 1)[1]
         assert "SELECT" not in where.upper(), f"query {kind} holds a subquery"
-        assert where.startswith(f"{{ {_OBJECTS}"), f"query {kind} does not start from objects"
+        assert where.startswith("{ ?o <"), f"query {kind} does not start from objects"
+    assert _QUERIES[0][1].split(" WHERE ", 1)[1].startswith(f"{{ {_OBJECTS}")
+
+
+def test_what_no_partner_keeps_has_no_document(store: Store) -> None:
+    """The queries of makers, dates, places, images and sizes do not ask for a keeper: a
+    production, image or dimension of something that is not an object makes no document."""
+    part = NamedNode(f"{BASE}object/b/part")  # no keeper: a part described in b's record
+    store.oxigraph.extend(
+        _quads(
+            [
+                (part, CRM.P108i_was_produced_by, NamedNode(f"{BASE}object/b/prod")),
+                (part, CRM.P138i_has_representation, NamedNode(f"{BASE}object/b/img")),
+                (part, CRM.P43_has_dimension, NamedNode(f"{BASE}object/b/dim/0")),
+            ]
+        )
+    )
+    assert [doc.iri for doc in extract_objects(store)] == [
+        f"{BASE}object/a",
+        f"{BASE}object/b",
+    ]
+    assert [doc.iri for doc in extract_objects(store, [part.value, f"{BASE}object/a"])] == [
+        f"{BASE}object/a"
+    ]
 
 
 def test_a_stream_in_order_writes_what_a_list_does(tmp_path: Path) -> None:
