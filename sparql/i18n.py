@@ -38,11 +38,13 @@ __all__ = [
     "LANGUAGES",
     "LanguageMiddleware",
     "catalogue",
+    "decimal",
     "direction",
     "gettext",
     "install",
     "lang_attrs",
     "negotiate_language",
+    "percent",
     "render",
     "translate",
     "using",
@@ -93,6 +95,24 @@ def gettext(text: str, **values: Any) -> str:
     wants it."""
     out = translate(text, _current.get())
     return out.format(**values) if values else out
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """``value`` with ``places`` decimals as the language being rendered writes it: a decimal
+    comma in French (``75,5``), a point in English and in Arabic (whose pages use Western
+    digits, as most Arabic-speaking partners' systems do)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if _current.get() == "fr" else text
+
+
+_PERCENT = {"fr": "{}\u202f%", "ar": "{}\u066a"}
+"""How a percentage is written: French puts a narrow no-break space before the sign, Arabic
+uses its own percent sign (the heading's translation does too)."""
+
+
+def percent(share: float) -> str:
+    """A share (0 to 1) as a percentage with one decimal: ``75.5%``, ``75,5 %``, ``75.5٪``."""
+    return _PERCENT.get(_current.get(), "{}%").format(decimal(share * 100))
 
 
 @contextlib.contextmanager
@@ -182,12 +202,15 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` function, ``lang_attrs`` filter and English defaults."""
+    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal`` and ``percent``
+    filters and English defaults."""
     env.globals["_"] = gettext
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
     env.filters["lang_attrs"] = lang_attrs
+    env.filters["decimal"] = decimal
+    env.filters["percent"] = percent
     return env
 
 

@@ -70,3 +70,29 @@ def test_the_charts_name_fields_and_object_id_elements_in_the_reader_s_language(
     shown = [str(t.text) for t in html.fromstring(page).iter("text")]  # the charts' labels
     assert i18n.translate("materials and techniques", lang) in shown
     assert "materials and techniques" not in shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "bar"),
+    [
+        ("en", r"\(\d+\.\d%", r"^\d+\.\d%$"),
+        ("fr", "\\(\\d+,\\d\u202f%", "^\\d+,\\d\u202f%$"),
+        ("ar", "\\d+\\.\\d\u066a", "^\\d+\\.\\d\u066a$"),
+    ],
+)
+def test_percentages_are_written_as_the_reader_s_language_writes_them(
+    reports: Path, lang: str, heading: str, bar: str
+) -> None:
+    """ "75,0 %" in French: "75.0 %" read as a slip, and a plain space let the sign wrap."""
+    import re
+
+    page = stored_report(reports / "tate.json", lang)
+    assert page is not None
+    document = html.fromstring(page)
+    headings = ["".join(str(t) for t in h.itertext()) for h in document.iter("h2")]
+    object_id = [text for text in headings if "Object ID" in text]
+    assert len(object_id) == 1
+    assert re.search(heading, object_id[0]), object_id
+    shares = [str(t.text) for t in document.iter("text") if t.text and t.text[0].isdigit()]
+    assert shares
+    assert all(re.search(bar, share) for share in shares), shares
