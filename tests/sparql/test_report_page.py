@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 from lxml import html
+from playwright.sync_api import ViewportSize
 
 from museion import Pipeline
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
 from sparql import i18n
 from sparql.report_page import REPORT_KEYS, stored_report
+from tests.helpers.browser import guarded_page, launch
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +100,21 @@ def test_percentages_are_written_as_the_reader_s_language_writes_them(
     shares = [str(t.text) for t in document.iter("text") if t.text and t.text[0].isdigit()]
     assert shares
     assert all(re.search(bar, share) for share in shares), shares
+
+
+def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
+    """The report page on its own (as the harvest keeps it, and as the site serves it inside
+    its header) at a phone's width in Debian's chromium: its charts shrink to the screen, a
+    wide table scrolls by itself, and the runs chart's caption wraps as text (drawn inside
+    the chart, a short history clipped it)."""
+    with launch() as browser:
+        for lang in ("en", "fr", "ar"):
+            page_html = stored_report(reports / "tate.json", lang)
+            assert page_html is not None
+            with guarded_page(browser, viewport=PHONE) as page:
+                page.set_content(page_html)
+                width = page.evaluate("document.scrollingElement.scrollWidth")
+                assert width <= PHONE["width"], lang
+                caption = i18n.translate("records held after each run (red: held)", lang)
+                assert page.locator("svg text", has_text=caption).count() == 0
+                assert page.locator("p", has_text=caption).is_visible()
