@@ -33,6 +33,7 @@ from search import (
 from . import i18n
 from .pages import local_href, templates
 from .protocol import parse_params
+from .web import ui_lang
 
 __all__ = ["search_endpoint"]
 
@@ -52,7 +53,7 @@ FACET_LABELS = {
 def _render(request: Request, **context: Any) -> str:
     """The search page in the reader's language (chosen by ``i18n.LanguageMiddleware``)."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
+    lang = ui_lang(request)
     return i18n.render(templates().get_template("search.html"), lang, here, nav="search", **context)
 
 

@@ -45,7 +45,7 @@ from .pages import templates
 from .report_page import stored_report, with_site_header
 from .security import BodyTooLarge
 from .settings import EndpointSettings
-from .web import text_error
+from .web import text_error, ui_lang
 
 __all__ = ["UploadStore", "UploadViews", "new_upload_id", "upload_form"]
 
@@ -301,7 +301,7 @@ class UploadViews:
             if done and report.is_file():
                 body["report"] = json.loads(report.read_text(encoding="utf-8"))
             return JSONResponse(body)
-        lang = getattr(request.state, "ui_lang", i18n.DEFAULT)
+        lang = ui_lang(request)
         stored = stored_report(report, lang) if done else None
         if stored is not None:  # the run's report, in the partner's language
             title = self.settings.title

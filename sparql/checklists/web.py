@@ -31,6 +31,7 @@ from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
+from ..web import ui_lang
 from .auth import (
     COOKIE,
     ForbiddenError,
@@ -307,7 +308,7 @@ class ChecklistViews:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         html = i18n.render(
             templates().get_template(name),
-            getattr(request.state, "ui_lang", i18n.DEFAULT),
+            ui_lang(request),
             here,
             static="/static",
             endpoint="/sparql",
