@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, sync_playwright
 
 __all__ = [
     "AXE",
@@ -50,6 +50,8 @@ FLAGS = [
 ]
 AXE = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
+PHONE: ViewportSize = {"width": 390, "height": 844}
+"""A phone's screen, as the pages' narrow-width tests open them."""
 
 
 @contextmanager

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser
 
 from museion import load_config
-from tests.helpers.browser import Outside, guarded_page, launch
+from tests.helpers.browser import PHONE, Outside, guarded_page, launch
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.sparql.test_people_pages import BAKU, BASE, BULLFIGHT, write_config
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")

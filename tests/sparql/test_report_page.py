@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 from lxml import html
-from playwright.sync_api import ViewportSize
 
 from museion import Pipeline
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
 from sparql import i18n
 from sparql.report_page import REPORT_KEYS, stored_report
-from tests.helpers.browser import guarded_page, launch
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
+from tests.helpers.browser import PHONE, guarded_page, launch
 
 
 @pytest.fixture(scope="module")
