@@ -44,6 +44,7 @@ __all__ = [
     "install",
     "lang_attrs",
     "negotiate_language",
+    "number",
     "percent",
     "render",
     "translate",
@@ -101,8 +102,21 @@ def decimal(value: float, places: int = 1) -> str:
     """``value`` with ``places`` decimals as the language being rendered writes it: a decimal
     comma in French (``75,5``), a point in English and in Arabic (whose pages use Western
     digits, as most Arabic-speaking partners' systems do)."""
+    return _written(f"{value:.{places}f}", None)
+
+
+def number(value: float, places: int = 2, lang: str | None = None) -> str:
+    """``value`` to at most ``places`` decimals, without trailing zeros (``48``, ``62.3``), as
+    ``lang`` (by default the language being rendered) writes it: ``62,3`` in French."""
     text = f"{value:.{places}f}"
-    return text.replace(".", ",") if _current.get() == "fr" else text
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _written(text, lang)
+
+
+def _written(figures: str, lang: str | None) -> str:
+    """Figures with a decimal point, with the decimal comma where ``lang`` writes one."""
+    return figures.replace(".", ",") if (lang or _current.get()) == "fr" else figures
 
 
 _PERCENT = {"fr": "{}\u202f%", "ar": "{}\u066a"}
@@ -202,14 +216,15 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal`` and ``percent``
-    filters and English defaults."""
+    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal``, ``number`` and
+    ``percent`` filters and English defaults."""
     env.globals["_"] = gettext
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
     env.filters["lang_attrs"] = lang_attrs
     env.filters["decimal"] = decimal
+    env.filters["number"] = number
     env.filters["percent"] = percent
     return env
 

@@ -19,6 +19,7 @@ from pyoxigraph import Literal, NamedNode
 from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
+from .i18n import number
 from .readers import (
     Text,
     Work,
@@ -456,7 +457,7 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
                 continue
             unit = units[0] if units else ""
             if AAT.WEIGHT.value in kinds:
-                weight = f"{_number(value, lang)} {unit}".strip()
+                weight = f"{number(value, 2, lang)} {unit}".strip()
                 continue
             kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
             sizes[kind] = (value, unit)
@@ -465,7 +466,7 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         if not shown:
             return weight, ""
         unit_set = {sizes[k][1] for k in shown}
-        figures = " × ".join(_number(sizes[k][0], lang) for k in shown)
+        figures = " × ".join(number(sizes[k][0], 2, lang) for k in shown)
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
         text = f"{figures} {unit_set.pop() if len(unit_set) == 1 else ''}".strip()
         return (f"{text}; {weight}" if weight else text), names
@@ -476,11 +477,6 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         return [Dimensions(part, cm, names, theirs)] if cm else []
     cm, names = line(original)
     return [Dimensions(part, cm, names)] if cm else []
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:

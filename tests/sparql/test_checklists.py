@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 from jsonschema import Draft202012Validator
+from lxml import html
 from pyld import jsonld
 from pyoxigraph import NamedNode, RdfFormat, parse
 from referencing import Registry, Resource
@@ -115,6 +116,32 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
     assert {"id": ident, "name": "Picasso"}.items() <= next(
         c for c in listed if c["id"] == ident
     ).items()
+
+
+@pytest.mark.parametrize(
+    ("lang", "dims", "wall"),
+    [
+        ("en", "48 × 62.3 cm", "0.62 m"),
+        ("fr", "48 × 62,3 cm", "0,62 m"),
+        ("ar", "48 × 62.3 cm", "0.62 m"),
+    ],
+)
+def test_figures_are_written_as_the_readers_language_writes_them(
+    open_live: Live, lang: str, dims: str, wall: str
+) -> None:
+    """A French curator reads a decimal comma in sizes and the wall length, on the checklist
+    and on the loan list; Arabic pages keep Western digits and the point, as the site does."""
+    ident = _create(open_live, f"Figures {lang}")
+    assert _act(open_live, ident, action="add", object_iri=TATE).status_code == 200
+    headers = {"Accept-Language": lang}
+    url = f"{open_live.url}/checklists/{ident}"
+    doc: html.HtmlElement = html.fromstring(requests.get(url, headers=headers, timeout=30).text)
+    assert doc.cssselect("dd.dims bdi")[0].text_content() == dims
+    assert doc.cssselect("#wall-length bdi")[0].text_content() == wall
+    loans: html.HtmlElement = html.fromstring(
+        requests.get(url + "/loans", headers=headers, timeout=30).text
+    )
+    assert dims in [cell.text_content() for cell in loans.cssselect("td bdi")]
 
 
 @pytest.mark.parametrize(

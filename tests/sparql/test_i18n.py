@@ -67,6 +67,26 @@ def test_lang_attrs(tag: str | None, attrs: str) -> None:
     assert str(i18n.lang_attrs(tag)) == attrs
 
 
+@pytest.mark.parametrize(
+    ("value", "places", "lang", "written"),
+    [
+        (48.0, 2, "en", "48"),
+        (62.30, 2, "en", "62.3"),
+        (62.349, 1, "en", "62.3"),
+        (62.3, 2, "fr", "62,3"),
+        (0.004, 2, "fr", "0"),
+        (1200.0, 2, "fr", "1200"),  # the figures end in zeros before the point: kept
+        (62.3, 2, "ar", "62.3"),
+    ],
+)
+def test_number_drops_trailing_zeros_and_writes_the_languages_decimal_sign(
+    value: float, places: int, lang: str, written: str
+) -> None:
+    assert i18n.number(value, places, lang) == written
+    with i18n.using(lang):
+        assert i18n.number(value, places) == written
+
+
 def test_render_sets_language_direction_and_translations() -> None:
     template = templates().from_string(
         '{% extends "base.html" %}{% block main %}<p id="t">{{ _("Lender") }}</p>{% endblock %}'
