@@ -366,7 +366,10 @@ class Pipeline:
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
         snapshot = self.workspace.publish(
-            writer.store, self.config.base_iri, basis=self._search_basis(writer)
+            writer.store,
+            self.config.base_iri,
+            basis=self._search_basis(writer),
+            compact=self._wrote_most(writer, runs),
         )
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
@@ -375,6 +378,18 @@ class Pipeline:
             run.close()
             self.workspace.prune_runs(source.name)
         return snapshot
+
+    def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
+        """Whether ``runs`` wrote (added or changed) at least half of the records the store
+        now holds, as a first harvest or a remap of every record does: the store is then
+        compacted before its snapshot (``Workspace.publish``)."""
+        written = sum(
+            int(counts.get("new", 0)) + int(counts.get("changed", 0))
+            for _, run in runs
+            for counts in [run.info().get("counts", {})]
+        )
+        held = sum(writer.index.count(source.name) for source in self.config.sources)
+        return written > 0 and 2 * written >= held
 
     def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
         """The partner report of the source's latest run, as JSON and HTML, for the endpoint

@@ -75,8 +75,15 @@ def publish_snapshot(
     about: dict[str, Any] | None = None,
     before_switch: Callable[[], None] | None = None,
     derive: Callable[[Path], object] | None = None,
+    compact: bool = False,
 ) -> Path:
     """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
+
+    ``compact``: compact the whole store first, for a run that wrote most of it (a first
+    harvest). Otherwise RocksDB goes on compacting that load in the background after the
+    backup took its hard links, and the working store ends up beside the snapshot in files
+    of its own: half as large again on disk, and the compaction competes with the search
+    build for the cores (README, *Scale*).
 
     ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
     harvested, which the endpoint's VoID description reports. ``derive(snapshot)`` writes
@@ -86,6 +93,8 @@ def publish_snapshot(
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / name
     store.flush()
+    if compact:
+        store.optimize()
     store.backup(target)
     if about is not None:
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
