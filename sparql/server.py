@@ -3,6 +3,11 @@
 Each HTTP worker (``workers``) builds the app from settings passed as JSON in the environment
 and starts its own query processes; uvicorn writes the access log (one line a request) and
 restarts a worker that dies.
+
+uvicorn's HTTP/1.1 parser (httptools) cannot read a URL of more than 65,535 bytes, and says
+only "Invalid HTTP request received." (400). A researcher whose client sends a long query by
+GET (SPARQLWrapper's default) is told instead, with 414, to send it by POST
+(``HttpProtocol``).
 """
 
 from __future__ import annotations
@@ -11,10 +16,44 @@ import logging
 import os
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .settings import SETTINGS_ENV, EndpointSettings
 
-__all__ = ["serve"]
+__all__ = ["URL_LIMIT", "HttpProtocol", "serve"]
+
+URL_LIMIT = 65_535
+"""The longest request target the HTTP parser reads: httptools keeps a URL's parts as 16-bit
+offsets."""
+
+_TOO_LONG = (
+    "The request's URL is {length:,} bytes; this endpoint reads URLs of up to {limit:,} bytes. "
+    "Send a long query with POST instead of GET, as the SPARQL 1.1 Protocol allows: "
+    "a form (application/x-www-form-urlencoded) or the query itself as the body "
+    "(application/sparql-query). SPARQLWrapper: sparql.setMethod(POST).\n"
+)
+
+
+class HttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol, answering a URL too long to parse with 414 URI Too Long
+    and the way out, where uvicorn answers any request it cannot parse with a bare 400."""
+
+    def send_400_response(self, msg: str) -> None:
+        url = getattr(self, "url", b"")
+        if len(url) <= URL_LIMIT:
+            super().send_400_response(msg)
+            return
+        body = _TOO_LONG.format(length=len(url), limit=URL_LIMIT).encode("ascii")
+        head = [b"HTTP/1.1 414 URI Too Long\r\n"]
+        for name, value in self.server_state.default_headers:
+            head += [name, b": ", value, b"\r\n"]
+        head += [
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: %d\r\n" % len(body),
+            b"connection: close\r\n\r\n",
+        ]
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
 
 
 def serve(
@@ -35,6 +74,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        http=HttpProtocol,
         access_log=access_log,
         log_level=log_level,
         proxy_headers=False,
