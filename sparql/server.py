@@ -4,10 +4,10 @@ Each HTTP worker (``workers``) builds the app from settings passed as JSON in th
 and starts its own query processes; uvicorn writes the access log (one line a request) and
 restarts a worker that dies.
 
-uvicorn's HTTP/1.1 parser (httptools) cannot read a URL of more than 65,535 bytes, and says
-only "Invalid HTTP request received." (400). A researcher whose client sends a long query by
-GET (SPARQLWrapper's default) is told instead, with 414, to send it by POST
-(``HttpProtocol``).
+uvicorn's HTTP/1.1 parser (httptools 0.9) cannot read a URL of more than 65,535 bytes, and
+says only "Invalid HTTP request received." (400). ``HttpProtocol`` refuses a longer URL itself,
+without relying on how a given httptools release fails on it, and tells a researcher whose
+client sends a long query by GET (SPARQLWrapper's default), with 414, to send it by POST.
 """
 
 from __future__ import annotations
@@ -34,9 +34,19 @@ _TOO_LONG = (
 )
 
 
+class _UrlTooLongError(Exception):
+    """Raised in the parser's callback: the parser stops and uvicorn sends its 400 response,
+    which ``HttpProtocol`` makes a 414."""
+
+
 class HttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol, answering a URL too long to parse with 414 URI Too Long
     and the way out, where uvicorn answers any request it cannot parse with a bare 400."""
+
+    def on_headers_complete(self) -> None:
+        if len(self.url) > URL_LIMIT:
+            raise _UrlTooLongError
+        super().on_headers_complete()
 
     def send_400_response(self, msg: str) -> None:
         url = getattr(self, "url", b"")
