@@ -380,13 +380,14 @@ class Pipeline:
         return snapshot
 
     def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
-        """Whether ``runs`` wrote (added or changed) at least half of the records the store
-        now holds, as a first harvest or a remap of every record does: the store is then
-        compacted before its snapshot (``Workspace.publish``)."""
+        """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
+        the store now holds, as a first harvest or a remap of every record does: the store is
+        then compacted before its snapshot (``Workspace.publish``)."""
         written = sum(
-            int(counts.get("new", 0)) + int(counts.get("changed", 0))
+            int(counts.get(change, 0))
             for _, run in runs
             for counts in [run.info().get("counts", {})]
+            for change in ("new", "changed", "deleted")
         )
         held = sum(writer.index.count(source.name) for source in self.config.sources)
         return written > 0 and 2 * written >= held

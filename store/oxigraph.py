@@ -461,5 +461,10 @@ class Store:
             self._store.flush()
 
     def optimize(self) -> None:
+        """Compact the whole store (RocksDB's full compaction: it needs room on the disk for
+        what it writes before what it replaces goes)."""
         if not self.read_only:
-            self._store.optimize()
+            try:
+                self._store.optimize()
+            except OSError as exc:
+                raise StoreError(f"cannot compact the store: {exc}") from exc

@@ -16,6 +16,7 @@ restart, and no reader ever sees a half-written store (ARCHITECTURE §5).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -25,8 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from museion_core.errors import StoreError
+
 if TYPE_CHECKING:
     from .oxigraph import Store
+
+_log = logging.getLogger("museion.store")
 
 __all__ = [
     "CURRENT",
@@ -82,8 +87,9 @@ def publish_snapshot(
     ``compact``: compact the whole store first, for a run that wrote most of it (a first
     harvest). Otherwise RocksDB goes on compacting that load in the background after the
     backup took its hard links, and the working store ends up beside the snapshot in files
-    of its own: half as large again on disk, and the compaction competes with the search
-    build for the cores (README, *Scale*).
+    of its own: 30–50% more disk, and the compaction competes with the search build for the
+    cores (README, *Scale*). A compaction that fails (the disk is full) is logged and the
+    store published as it is.
 
     ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
     harvested, which the endpoint's VoID description reports. ``derive(snapshot)`` writes
@@ -94,7 +100,10 @@ def publish_snapshot(
     target = published_dir / name
     store.flush()
     if compact:
-        store.optimize()
+        try:
+            store.optimize()
+        except StoreError as exc:  # only a saving: the snapshot is as good without it
+            _log.warning("%s; publishing the store as it is", exc)
     store.backup(target)
     if about is not None:
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
