@@ -111,12 +111,13 @@ def number(value: float, places: int = 2, lang: str | None = None) -> str:
     text = f"{value:.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return _written(text, lang)
+    return _written("0" if text == "-0" else text, lang)
 
 
 def _written(figures: str, lang: str | None) -> str:
     """Figures with a decimal point, with the decimal comma where ``lang`` writes one."""
-    return figures.replace(".", ",") if (lang or _current.get()) == "fr" else figures
+    writes = lang if lang is not None else _current.get()
+    return figures.replace(".", ",") if writes == "fr" else figures
 
 
 _PERCENT = {"fr": "{}\u202f%", "ar": "{}\u066a"}

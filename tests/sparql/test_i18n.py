@@ -76,6 +76,7 @@ def test_lang_attrs(tag: str | None, attrs: str) -> None:
         (62.3, 2, "fr", "62,3"),
         (0.004, 2, "fr", "0"),
         (1200.0, 2, "fr", "1200"),  # the figures end in zeros before the point: kept
+        (-0.004, 2, "en", "0"),  # rounded to nothing: no minus sign left
         (62.3, 2, "ar", "62.3"),
     ],
 )
