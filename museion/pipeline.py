@@ -383,12 +383,10 @@ class Pipeline:
         """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
         the store now holds, as a first harvest or a remap of every record does: the store is
         then compacted before its snapshot (``Workspace.publish``)."""
-        written = sum(
-            int(counts.get(change, 0))
-            for _, run in runs
-            for counts in [run.info().get("counts", {})]
-            for change in ("new", "changed", "deleted")
-        )
+        written = 0
+        for _, run in runs:
+            counts = run.info().get("counts", {})
+            written += sum(int(counts.get(change, 0)) for change in ("new", "changed", "deleted"))
         held = sum(writer.index.count(source.name) for source in self.config.sources)
         return written > 0 and 2 * written >= held
 
