@@ -4,6 +4,7 @@ partner texts isolated for bidi, and a report an older Museion wrote still serve
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,6 @@ def test_percentages_are_written_as_the_reader_s_language_writes_them(
     reports: Path, lang: str, heading: str, bar: str
 ) -> None:
     """ "75,0 %" in French: "75.0 %" read as a slip, and a plain space let the sign wrap."""
-    import re
-
     page = stored_report(reports / "tate.json", lang)
     assert page is not None
     document = html.fromstring(page)
