@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .records import HarvestItem, RejectedRecord, SourceRecord
@@ -66,7 +67,7 @@ def read_changes(
         for n, activity in reversed(list(enumerate(items))):
             origin = f"{page_url} #{n}"
             if not isinstance(activity, dict):
-                yield RejectedRecord(source, origin, "the activity is not a JSON object")
+                yield RejectedRecord(source, origin, messages.ACTIVITY_NOT_OBJECT())
                 continue
             when = activity.get("endTime") or activity.get("startTime") or activity.get("published")
             when = when if isinstance(when, str) else None
@@ -102,7 +103,7 @@ def _change(
     target = _id(activity.get("object"))
     kind = activity.get("type")
     if target is None:
-        return RejectedRecord(source, origin, f"the {kind} activity names no object")
+        return RejectedRecord(source, origin, messages.ACTIVITY_NAMES_NO_OBJECT(kind=kind))
     if target in seen:
         return None  # an older change of an object already read at its latest state
     seen.add(target)
@@ -120,4 +121,4 @@ def _change(
     if kind in _CHANGES:
         document, _ = fetcher.get(target)
         return record(document, origin, target)
-    return RejectedRecord(source, origin, f"unknown activity type {kind!r}")
+    return RejectedRecord(source, origin, messages.ACTIVITY_UNKNOWN(kind=kind))

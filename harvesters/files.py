@@ -24,6 +24,7 @@ import requests
 import urllib3
 from pydantic import Field, field_validator
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
@@ -232,7 +233,7 @@ class FilesHarvester:
             # fails the source rather than one record.
             raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
         except OSError as exc:
-            yield RejectedRecord(self.spec.name, location, f"cannot read the file: {exc}")
+            yield RejectedRecord(self.spec.name, location, messages.FILE_UNREADABLE(detail=exc))
 
     def _format(self, location: str, stream: io.BufferedReader) -> str:
         if self.options.format != "auto":
@@ -256,7 +257,7 @@ class FilesHarvester:
             return RejectedRecord(
                 self.spec.name,
                 origin,
-                f"expected a JSON object, found {type(item.value).__name__}",
+                messages.EXPECTED_JSON_OBJECT(found=type(item.value).__name__),
                 item.raw,
             )
         if self.spec.identify is None:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 import requests
 from pydantic import Field
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, register
@@ -234,7 +235,7 @@ class JsonApiHarvester:
                 item = {**item, IIIF_KEY: {url: fetch_digest(self._fetcher, url)}}
         payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
         if not isinstance(item, dict):
-            return RejectedRecord(name, origin, "the item is not a JSON object", payload)
+            return RejectedRecord(name, origin, messages.ITEM_NOT_OBJECT(), payload)
         local_id = None
         if self.spec.identify is not None:
             try:
@@ -244,7 +245,7 @@ class JsonApiHarvester:
         elif isinstance(item.get("id"), (str, int)):
             local_id = str(item["id"])
         if not local_id:
-            return RejectedRecord(name, origin, "the item has no identifier", payload)
+            return RejectedRecord(name, origin, messages.ITEM_NO_IDENTIFIER(), payload)
         return SourceRecord(
             source=name,
             local_id=local_id,

@@ -27,6 +27,7 @@ from pydantic import Field
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 from pyoxigraph import Literal as RdfLiteral
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT
 
@@ -129,7 +130,7 @@ class RdfHarvester:
             try:
                 found, documents = self._triples(location)
             except (SyntaxError, ValueError, OSError) as exc:
-                reason = f"not readable as {self._format(location)}: {exc}"
+                reason = messages.RDF_UNREADABLE(format=self._format(location), detail=exc)
                 yield RejectedRecord(self.spec.name, location, reason.splitlines()[0])
                 continue
             triples += found
@@ -198,7 +199,7 @@ class RdfHarvester:
             yield RejectedRecord(
                 self.spec.name,
                 self.spec.location,
-                f"no subject is typed as one of {', '.join(self.options.types)} (option types)",
+                messages.RDF_NO_TYPED_SUBJECT(types=", ".join(self.options.types)),
             )
         top_set = set(tops)
         for top in tops:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from museion_core import messages
+
 from .jsonscan import (
     CHUNK,
     MAX_DEPTH,
@@ -107,7 +109,7 @@ def read_json(
         yield from _json_object_or_lines(stream, encoding, limits)
     else:
         raw = stream.read(PREVIEW_BYTES)  # enough for a person to see what came instead of JSON
-        yield Unreadable(raw, "object", f"not JSON: the file starts with {head[:20]!r}")
+        yield Unreadable(raw, "object", messages.NOT_JSON_START(head=head[:20]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +118,7 @@ class _Limits:
     max_depth: int
 
     def too_large(self, size: int) -> str:
-        return (
-            f"the record is {size} bytes or more, more than max_record_bytes "
-            f"({self.max_record_bytes}); it was not read"
-        )
+        return messages.RECORD_TOO_LARGE(size=size, limit=self.max_record_bytes)
 
 
 def _recoded(
@@ -147,8 +146,7 @@ def _stopped_decoding(exc: UnicodeError, encoding: str) -> Unreadable:
     return Unreadable(
         b"",
         "after the last record read",
-        f"the rest of the file cannot be decoded as {encoding} ({reason}); set `encoding` "
-        "to the file's real encoding",
+        messages.REST_UNDECODABLE(encoding=encoding, detail=reason),
     )
 
 
@@ -180,8 +178,7 @@ def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
         return Unreadable(
             raw[:PREVIEW_BYTES],
             position,
-            f"the record nests more than max_depth ({limits.max_depth}) levels deep; "
-            "it was not read",
+            messages.RECORD_TOO_DEEP(limit=limits.max_depth),
         )
     try:
         value = load_json(_decode(raw, encoding))
@@ -189,15 +186,18 @@ def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
         return Unreadable(
             raw,
             position,
-            f"undecodable byte 0x{raw[exc.start]:02X} at offset {exc.start} "
-            f"(expected {encoding}): {exc.reason}",
+            messages.UNDECODABLE_BYTE(
+                byte=f"{raw[exc.start]:02X}", offset=exc.start, encoding=encoding, detail=exc.reason
+            ),
         )
     except json.JSONDecodeError as exc:
         return Unreadable(
-            raw, position, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            raw,
+            position,
+            messages.JSON_INVALID_AT(detail=exc.msg, line=exc.lineno, column=exc.colno),
         )
     except ValueError as exc:
-        return Unreadable(raw, position, f"not valid JSON: {exc}")
+        return Unreadable(raw, position, messages.JSON_INVALID(detail=exc))
     return Parsed(value, raw, position)
 
 
@@ -264,7 +264,7 @@ def _json_array(stream: io.BufferedReader, encoding: str, limits: _Limits) -> It
         yield Unreadable(
             b"",
             f"item {number + 1}",
-            f"the JSON array breaks after item {number}: {exc}; the rest of the file was not read",
+            messages.JSON_ARRAY_BREAKS(number=number, detail=exc),
         )
 
 
@@ -412,7 +412,7 @@ def _csv_rows(
     except StopIteration:
         return
     except (csv.Error, _OversizedError) as exc:
-        reason = f"the header row cannot be read: {_csv_fault(exc, limit)}"
+        reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
         yield Unreadable(lines.preview(), "line 1", reason)
         return
     fault = _header_fault(header, encoding)
@@ -445,10 +445,10 @@ def _sniff_delimiter(sample: str) -> str:
 def _header_fault(header: list[str], encoding: str) -> str | None:
     """Why a header row cannot name the columns (undecodable bytes, a repeated name)."""
     if any(_SURROGATE.search(h) for h in header):
-        return f"the header row has undecodable bytes (expected {encoding})"
+        return messages.CSV_HEADER_UNDECODABLE(encoding=encoding)
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
-        return f"the header row repeats column(s) {', '.join(duplicates)}"
+        return messages.HEADER_REPEATS(columns=", ".join(duplicates))
     return None
 
 
@@ -460,7 +460,7 @@ def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, 
         return Unreadable(
             raw[:PREVIEW_BYTES],
             position,
-            f"the row has {len(row)} fields but the header has {len(header)}",
+            messages.CSV_ROW_TOO_WIDE(fields=len(row), header=len(header)),
         )
     record = {name: cell for name, cell in zip(header, row, strict=False) if name}
     problem = _undecodable(record, encoding)
@@ -471,14 +471,11 @@ def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, 
 
 def _csv_fault(exc: Exception, limit: int) -> str:
     if isinstance(exc, _OversizedError):
-        return (
-            f"the row is {exc.args[0]} characters or more, more than max_record_bytes ({limit}); "
-            "it was not read"
-        )
+        return messages.CSV_ROW_TOO_LARGE(size=exc.args[0], limit=limit)
     text = str(exc)
     if "field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit()} characters; the row was not read"
-    return f"not valid CSV: {text}"
+        return messages.CSV_CELL_TOO_LONG(limit=csv.field_size_limit())
+    return messages.CSV_INVALID(detail=text)
 
 
 def _undecodable(record: dict[str, str], encoding: str) -> str | None:
@@ -486,9 +483,7 @@ def _undecodable(record: dict[str, str], encoding: str) -> str | None:
         found = _SURROGATE.search(cell)
         if found:
             byte = ord(found.group()) - 0xDC00
-            return (
-                f"undecodable byte 0x{byte:02X} in column {column!r} "
-                f"(the source declares encoding {encoding.removesuffix('-sig')}); "
-                "set `encoding` for this source to the file's real encoding"
+            return messages.CSV_UNDECODABLE_CELL(
+                byte=f"{byte:02X}", column=column, encoding=encoding.removesuffix("-sig")
             )
     return None

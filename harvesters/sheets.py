@@ -19,6 +19,8 @@ from typing import Any
 import openpyxl
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
 
+from museion_core import messages
+
 from .readers import Item, Parsed, Unreadable
 
 __all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_rows"]
@@ -180,7 +182,7 @@ def read_sheet(
     header = _header(rows, header_row, merged)
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
-        reason = f"the header row repeats column(s) {', '.join(duplicates)}"
+        reason = messages.HEADER_REPEATS(columns=", ".join(duplicates))
         raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
         yield Unreadable(raw, f"row {header_row}", reason)
         return
@@ -201,7 +203,7 @@ def read_sheet(
         if stray:
             cells = ", ".join(_column_letter(i) for i in stray)
             full = json.dumps(row, ensure_ascii=False).encode("utf-8")
-            yield Unreadable(full, position, f"cells in column(s) {cells} have no header")
+            yield Unreadable(full, position, messages.SHEET_CELLS_WITHOUT_HEADER(columns=cells))
             continue
         yield Parsed(record, raw, position)
 

@@ -19,6 +19,8 @@ from typing import IO, Any
 
 from lxml import etree
 
+from museion_core import messages
+
 from .readers import Parsed, Unreadable
 
 __all__ = [
@@ -74,10 +76,7 @@ def syntax_message(exc: etree.XMLSyntaxError) -> str:
 
 def _refuse_dtd(root: etree._Element) -> None:
     if root.getroottree().docinfo.doctype:  # type: ignore[attr-defined]
-        raise XmlError(
-            "the document declares a DTD (<!DOCTYPE ...>), which is refused: entity "
-            "declarations are how XML bombs and external-entity attacks get in"
-        )
+        raise XmlError(messages.XML_DTD_REFUSED())
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -85,7 +84,7 @@ def parse_xml(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise XmlError(f"not well-formed XML: {syntax_message(exc)}") from exc
+        raise XmlError(messages.XML_INVALID(detail=syntax_message(exc))) from exc
     _refuse_dtd(root)
     return root
 
@@ -131,8 +130,7 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
         yield Unreadable(
             tail.last() + _rest(stream),
             f"record {count + 1}",
-            f"not well-formed XML after {count} record(s): {syntax_message(exc)}; "
-            "the rest of the file was not read",
+            messages.XML_BREAKS(count=count, detail=syntax_message(exc)),
         )
         return
     except XmlError as exc:
@@ -143,8 +141,7 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
         yield Unreadable(
             _rest(stream),
             "object",
-            f"the file holds no <{_short(record_tag)}> record element (its root is {found}); "
-            "set `record_element` if the records are called something else",
+            messages.XML_NO_RECORD(element=_short(record_tag), found=found),
         )
 
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from museion_core import messages
 from museion_core.vocab import AAT, CRM, DIG, LA, RDF, RDFS, XSD
 
 from .authorities import normalise_authority
@@ -136,7 +137,7 @@ class RecordBuilder:
             tag = language_tag(lang)
             if tag is not None:
                 return Literal(value, language=tag)
-            self.warnings.append(f"language tag {lang!r} is not BCP 47; kept the text without it")
+            self.warnings.append(messages.LANGUAGE_TAG_INVALID(tag=lang))
         return Literal(value)
 
     def iri(self, value: str, what: str) -> NamedNode | None:
@@ -145,7 +146,7 @@ class RecordBuilder:
         value = value.strip()
         scheme = scheme_of(value)
         if scheme in REFUSED_SCHEMES:
-            self.warnings.append(f"{what} {value!r} uses the {scheme}: scheme; refused")
+            self.warnings.append(messages.SCHEME_REFUSED(what=what, value=value, scheme=scheme))
             return None
         try:
             return NamedNode(value)
@@ -164,7 +165,7 @@ class RecordBuilder:
                 return NamedNode(fixed)
         except ValueError:
             pass
-        self.warnings.append(f"{what} {value!r} is not a valid IRI; left out")
+        self.warnings.append(messages.IRI_LEFT_OUT(what=what, value=value))
         return None
 
     # -- patterns --------------------------------------------------------------------------
@@ -289,13 +290,13 @@ class RecordBuilder:
             return self.iri(found.value, what)
         if found.kind is LinkKind.REFUSED:
             self.warnings.append(
-                f"{what} {found.value!r} is not an http(s) URL ({found.scheme}:); refused"
+                messages.LINK_REFUSED(what=what, value=found.value, scheme=found.scheme)
             )
             return None
         if not found.value:
             return None
         kept = "an identifier" if found.kind is LinkKind.IDENTIFIER else "text"
-        self.warnings.append(f"{what} {found.value!r} is not an http(s) URL; kept as {kept}")
+        self.warnings.append(messages.LINK_KEPT(what=what, value=found.value, kept=kept))
         return found
 
     def keep(self, node: NamedNode, link: Link, at: NamedNode | None = None) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 
 from harvesters import SourceRecord
+from museion_core import messages
 from museion_core.errors import MappingError
 from museion_core.vocab import DCTERMS, RDF, RDFS, SKOS
 
@@ -75,18 +76,15 @@ class LinkedArtMapping:
             return MappingError(cause, source=record.source, record=record.local_id)
 
         if record.media_type != "application/n-triples":
-            raise fail(
-                "the linkedart mapping reads RDF records (kind = 'rdf' or 'sparql'), "
-                f"not {record.media_type}"
-            )
+            raise fail(messages.LINKED_ART_NOT_RDF(media_type=record.media_type))
         try:
             triples = [q.triple for q in parse(record.payload, RdfFormat.N_TRIPLES)]
         except SyntaxError as exc:
-            raise fail(f"the record's triples do not parse: {exc}") from exc
+            raise fail(messages.TRIPLES_DO_NOT_PARSE(detail=exc)) from exc
         try:
             subject = NamedNode(record.local_id)
         except ValueError as exc:
-            raise fail(f"the record's id is not an IRI: {exc}") from exc
+            raise fail(messages.ID_NOT_IRI(detail=exc)) from exc
         graph = context.minter.record_graph(record.local_id)
         salt = hashlib.sha256(record.local_id.encode()).hexdigest()[:16]
         known = known_terms()
@@ -96,10 +94,10 @@ class LinkedArtMapping:
         for triple in triples:
             s, p, o = triple.subject, triple.predicate, triple.object
             if p.value not in known:
-                warnings[f"unknown property <{p.value}> kept (not in Linked Art)"] = None
+                warnings[messages.UNKNOWN_PROPERTY(iri=p.value)] = None
             if p == RDF.type and isinstance(o, NamedNode):
                 if o.value not in known:
-                    warnings[f"unknown class <{o.value}> kept (not in Linked Art)"] = None
+                    warnings[messages.UNKNOWN_CLASS(iri=o.value)] = None
                 if s == subject:
                     kind = kind or _kind(o.value)
             if isinstance(s, BlankNode):
@@ -108,9 +106,9 @@ class LinkedArtMapping:
                 o = BlankNode(salt + o.value)
             quads.append(Quad(s, p, o, graph))
         if not quads:
-            raise fail("the record has no triples")
+            raise fail(messages.NO_TRIPLES())
         if not any(q.subject == subject for q in quads):
-            raise fail(f"the description says nothing about <{record.local_id}> itself")
+            raise fail(messages.NOTHING_ABOUT_ITSELF(iri=record.local_id))
         return MappingResult(graph, subject, kind or "object", quads, list(warnings))
 
 

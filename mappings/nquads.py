@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode
 
+from museion_core import messages
 from museion_core.errors import MappingError
 
 __all__ = ["NQuadsError", "iri", "literal", "term"]
@@ -63,9 +64,7 @@ _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
 def _escape_char(found: re.Match[str]) -> str:
     char = found.group()
     if "\ud800" <= char <= "\udfff":
-        raise NQuadsError(
-            f"the text holds a lone surrogate (U+{ord(char):04X}), which no RDF text can carry"
-        )
+        raise NQuadsError(messages.LONE_SURROGATE(code=f"{ord(char):04X}"))
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
@@ -79,7 +78,7 @@ def iri(value: str) -> str:
         try:
             NamedNode(value)
         except (ValueError, UnicodeEncodeError) as exc:
-            raise NQuadsError(f"{value[:200]!r} is not a valid IRI ({exc})") from None
+            raise NQuadsError(messages.INVALID_IRI(value=value[:200], detail=exc)) from None
     return f"<{value}>"
 
 

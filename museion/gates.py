@@ -6,6 +6,7 @@ Kept apart from the pipeline that applies them: these are the rules a partner re
 
 from __future__ import annotations
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 from publish import HarvestSummary
 
@@ -19,17 +20,20 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     before, after = summary.records_before, summary.records_after
     limit = source.gates.max_record_drop
     if before and (before - after) / before > limit:
-        return (
-            f"the run would shrink {source.name} from {before} to {after} records "
-            f"(-{(before - after) / before:.0%}), more than the {limit:.0%} allowed "
-            "(gates.max_record_drop)"
+        return messages.GATE_RECORD_DROP(
+            source=source.name,
+            before=before,
+            after=after,
+            drop=f"{(before - after) / before:.0%}",
+            limit=f"{limit:.0%}",
         )
     limit = source.gates.max_quarantined
     if summary.read and summary.rejected / summary.read > limit:
-        return (
-            f"{summary.rejected} of {summary.read} records read "
-            f"({summary.rejected / summary.read:.0%}) were quarantined, more than the "
-            f"{limit:.0%} allowed (gates.max_quarantined)"
+        return messages.GATE_QUARANTINED(
+            rejected=summary.rejected,
+            read=summary.read,
+            share=f"{summary.rejected / summary.read:.0%}",
+            limit=f"{limit:.0%}",
         )
     return None
 

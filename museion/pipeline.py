@@ -23,6 +23,7 @@ from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
+from museion_core import messages
 from museion_core.errors import ConfigError, HarvestError, MuseionError
 from publish import (
     HarvestSummary,
@@ -455,7 +456,7 @@ class Pipeline:
                         "anyway with --force",
                         source=source.name,
                     )
-                run.set_info(reason=f"published with --force although: {summary.reason}")
+                run.set_info(reason=messages.PUBLISHED_BY_FORCE(reason=summary.reason))
                 failure = self._apply(writer, source, run)
                 if failure is not None:
                     run.close()

@@ -12,11 +12,22 @@ its own ``__all__``; import them directly, e.g. ``from museion_core.vocab import
   ``ConfigError``).
 - ``instants``: ``instant_year``, the year of an ``xsd:dateTime`` Museion wrote.
 - ``language``: BCP 47 tags (``language_tag``) and the settings validator ``valid_language``.
+- ``messages``: what Museion tells a partner (quarantine reasons, warnings, gates) as a closed
+  vocabulary of English templates, recognised again for a page in the reader's language.
 - ``parallel``: ``usable_cpus``, and ``gathered``: producers (Oxigraph queries) in threads,
   their output handed to one consumer.
 """
 
-PUBLIC_MODULES = ("errors", "instants", "language", "parallel", "prefixes", "settings", "vocab")
+PUBLIC_MODULES = (
+    "errors",
+    "instants",
+    "language",
+    "messages",
+    "parallel",
+    "prefixes",
+    "settings",
+    "vocab",
+)
 """The modules other packages may import past this ``__init__`` (the boundary test reads it)."""
 
 __all__ = ["PUBLIC_MODULES"]

@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 import mappings
 from mappings import Minter
+from museion_core import messages
 from museion_core.vocab import MUSEION, RDF, VOID
 from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
 
@@ -254,7 +255,7 @@ def _write_one_by_one(
             # Whole: the write of the batch failed, and may have done part of its work.
             _write(store, meta, minter, [record], [row], exact=True)
         except StoreError as exc:
-            reason = f"the store refused the record: {exc.cause}"
+            reason = messages.STORE_REFUSED(detail=exc.cause)
             if longest_statement(record.quads) > MAX_STATEMENT_BYTES:
                 refused.append((record, reason))
             else:

@@ -18,6 +18,7 @@ from typing import Any
 
 from harvesters import HarvestItem, RejectedRecord, SourceRecord
 from mappings import MappingContext
+from museion_core import messages
 
 from .failpoints import failpoint
 from .index import KnownRecord, RecordIndex
@@ -122,13 +123,10 @@ class _Batch:
         """Note a record read for the first time in this run, by its verdict."""
         self.counts["read"] += 1
         if decided is Verdict.WITHDRAWN:
-            self.removed.append((item.local_id, "deleted by the partner"))
+            self.removed.append((item.local_id, messages.DELETED_BY_PARTNER()))
             self.counts["deleted"] += 1
         elif decided is Verdict.DUPLICATE:
-            reason = (
-                f"the identifier {item.local_id!r} occurs twice in the feed, with different "
-                "content; only its first record was kept"
-            )
+            reason = messages.DUPLICATE_IDENTIFIER(identifier=item.local_id)
             self.order.append(_quarantined(item, reason))
         elif decided is not Verdict.ALREADY_GONE:
             self.seen[item.local_id] = item.checksum
@@ -313,7 +311,9 @@ def stage(
     if complete:
         seen_ids = run.seen_ids()
         withdrawn = [
-            (i, "no longer in the feed") for i in index.live_ids(source.name) if i not in seen_ids
+            (i, messages.NO_LONGER_IN_FEED())
+            for i in index.live_ids(source.name)
+            if i not in seen_ids
         ]
         summary.deleted += len(withdrawn)
         run.stage([], [], withdrawn, [], info={"counts": summary.counts()})

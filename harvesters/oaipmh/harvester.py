@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from lxml import etree
 from pydantic import ConfigDict, Field, field_validator
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..base import HarvesterOptions, SourceSpec, register
@@ -291,7 +292,7 @@ class OaiHarvester:
             return RejectedRecord(
                 self.spec.name,
                 origin,
-                f"the record's metadata holds no {self._wanted()} element (found {found})",
+                messages.OAI_NO_ELEMENT(wanted=self._wanted(), found=found),
                 payload,
                 header.identifier,
             )

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
+from museion_core import messages
 from museion_core.prefixes import ALL_PREFIXES, prologue, with_prologue
 
 from ..base import HarvesterOptions, SourceSpec, register
@@ -185,14 +186,12 @@ class SparqlHarvester:
         name = self.spec.name
         origin = f"{self.spec.location} <{iri}>"
         if not _IRI.match(iri):
-            return RejectedRecord(name, origin, f"the listed object {iri!r} is not an IRI")
+            return RejectedRecord(name, origin, messages.LISTED_NOT_IRI(iri=iri))
         template = self.options.construct_query or default_query("construct")
         query = template.replace("{object}", f"<{iri}>")
         payload = canonical_ntriples(list(self.client.construct(query)))
         if not payload:
-            return RejectedRecord(
-                name, origin, f"the endpoint's CONSTRUCT describes nothing for <{iri}>", b"", iri
-            )
+            return RejectedRecord(name, origin, messages.CONSTRUCT_EMPTY(iri=iri), b"", iri)
         return SourceRecord(
             source=name,
             local_id=iri,

@@ -12,6 +12,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT, CRM
 
 from ..builder import Concept, RecordBuilder
@@ -151,7 +152,7 @@ def _actor_node(
     if ident is None:
         if name is None:
             if warn:
-                b.warnings.append("a creator has neither an id nor a name; left out")
+                b.warnings.append(messages.CREATOR_NAMELESS())
             return None
         ident = "name-" + label_key(str(name))
     kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"

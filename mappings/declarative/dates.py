@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from museion_core import messages
+
 from ..builder import RecordBuilder, TimeSpan
 from ..normalise.dates import bounds, parse_date_text
 from .fields import FieldList, compile_fields
@@ -51,16 +53,20 @@ class DateSpec:
             if parsed is not None:
                 read = (parsed.begin_instant, parsed.end_instant)
             elif fields == (None, None):
-                b.warnings.append(f"date text {text!r} not understood; kept as text only")
+                b.warnings.append(messages.DATE_TEXT_ONLY(text=text))
             else:
-                b.warnings.append(f"date text {text!r} not understood; used the date fields")
+                b.warnings.append(messages.DATE_FIELDS_USED(text=text))
         if _first_day_of(fields, read):
             # "August 1947" stored as the single day 1947-08-01: the text says how long
             fields = read
         if _disjoint(fields, read):
             b.warnings.append(
-                f"date fields ({str(fields[0])[:10]} to {str(fields[1])[:10]}) and text "
-                f"{text!r} disagree; used the {self.prefer}"
+                messages.DATE_DISAGREE(
+                    begin=str(fields[0])[:10],
+                    end=str(fields[1])[:10],
+                    text=text,
+                    prefer=self.prefer,
+                )
             )
         first, second = (read, fields) if self.prefer == "text" else (fields, read)
         begin = first[0] if first[0] is not None else second[0]
@@ -90,10 +96,8 @@ class DateSpec:
             if found:
                 end = found[1]
         if begin is not None and end is not None and _instant(begin) > _instant(end):
-            b.warnings.append(
-                f"date fields run backwards ({begin[:10]} to {end[:10]}); not used"
-                + (f", read {text!r} instead" if text else "")
-            )
+            backwards = messages.DATE_BACKWARDS_READ_TEXT if text else messages.DATE_BACKWARDS
+            b.warnings.append(backwards(begin=begin[:10], end=end[:10], text=text))
             return None, None
         return begin, end
 
@@ -101,7 +105,7 @@ class DateSpec:
         for value, field in fields.items(obj):
             found = _cached_bounds(value, field.precision or self.precision)
             if found and _instant(found[0])[0] > LATEST_YEAR:
-                b.warnings.append(f"date {value!r} names an impossible year; not used")
+                b.warnings.append(messages.DATE_IMPOSSIBLE_YEAR(value=value))
                 continue
             if found:
                 return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT
 
 from ..builder import DIMENSION_TYPES, Dimension, RecordBuilder, to_decimal
@@ -46,7 +47,7 @@ class DimensionSpec:
             for text in statements:
                 parsed = _statement(str(text), b.language)
                 if not parsed.parsed:
-                    b.warnings.append(f"no dimension could be read from {text!r}")
+                    b.warnings.append(messages.NO_DIMENSION(text=text))
                     b.unparsed.append(("dimensions", str(text)))
                     continue
                 if parsed.whole is not None:
@@ -62,7 +63,7 @@ class DimensionSpec:
         unit_text = self.unit.first(obj) if self.unit else None
         unit = unit_for(str(unit_text)) if unit_text is not None else None
         if unit_text is not None and unit is None:
-            b.warnings.append(f"unknown unit {unit_text!r}; dimensions kept without a unit")
+            b.warnings.append(messages.UNKNOWN_UNIT(unit=unit_text))
         dims = []
         for kind, fields in self.values.items():
             if fields is None:

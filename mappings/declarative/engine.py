@@ -12,6 +12,7 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord, load_json
+from museion_core import messages
 from museion_core.errors import ConfigError, MappingError
 from museion_core.settings import load_toml_model
 from museion_core.vocab import AAT, CRM, LA
@@ -162,8 +163,9 @@ class DeclarativeMapping:
         if self.person_match is None:
             return "person"
         raise ValueError(
-            f"the record is neither an object (no {self.object_match.paths()[0]!r}) nor a "
-            f"person (no {self.person_match.paths()[0]!r})"
+            messages.NEITHER_OBJECT_NOR_PERSON(
+                object=self.object_match.paths()[0], person=self.person_match.paths()[0]
+            )
         )
 
     def identify(self, record: MappingABC[str, Any]) -> str:
@@ -173,7 +175,7 @@ class DeclarativeMapping:
         value = fields.first(record)
         if value is None or str(value).strip() == "":
             where = " or ".join(repr(p) for p in fields.paths()) or "its id"
-            raise ValueError(f"the record has no identifier: {where} is missing or empty")
+            raise ValueError(messages.NO_IDENTIFIER(where=where))
         local = id_text(value)
         return local if kind == "object" else f"{kind}:{local}"
 
@@ -220,11 +222,11 @@ class DeclarativeMapping:
             payload = obj = load_json(record.payload)
         except ValueError as exc:
             raise MappingError(
-                f"the payload is not JSON: {exc}", source=record.source, record=record.local_id
+                messages.PAYLOAD_NOT_JSON(detail=exc), source=record.source, record=record.local_id
             ) from exc
         if not isinstance(obj, dict):
             raise MappingError(
-                "the payload is not a JSON object", source=record.source, record=record.local_id
+                messages.PAYLOAD_NOT_OBJECT(), source=record.source, record=record.local_id
             )
         if self.html:
             obj = _without_markup(obj)
@@ -242,7 +244,7 @@ class DeclarativeMapping:
             subject = emit_actor(self.person, obj, b, self.classifier, local_id=person)
             if subject is None:
                 raise MappingError(
-                    "the person record has no name", source=record.source, record=record.local_id
+                    messages.PERSON_NO_NAME(), source=record.source, record=record.local_id
                 )
             return subject, "person"
         subject = b.minter.object(local_id)

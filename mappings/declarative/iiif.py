@@ -14,6 +14,7 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from harvesters import IIIF_KEY
+from museion_core import messages
 from museion_core.vocab import CRM, DCTERMS, DIG, IIIF, LA
 
 from ..builder import RecordBuilder
@@ -46,10 +47,10 @@ def emit_iiif(b: RecordBuilder, o: NamedNode, base: str, obj: Any, fields: Field
         b.add(digital, DCTERMS.conformsTo, IIIF.PRESENTATION_API)
         digest = digests.get(url)
         if not isinstance(digest, dict):
-            b.warnings.append(f"IIIF manifest {url} was not fetched: no images from it")
+            b.warnings.append(messages.MANIFEST_NOT_FETCHED(url=url))
             continue
         if digest.get("error"):
-            b.warnings.append(f"IIIF manifest {url}: {digest['error']}")
+            b.warnings.append(messages.MANIFEST_FAULT(url=url, detail=digest["error"]))
         for m, image in enumerate(digest.get("images") or [], start=1):
             if not isinstance(image, dict) or not _url(image.get("url")):
                 continue

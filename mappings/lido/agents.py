@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 from pyoxigraph import Literal, NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT, CRM
 
 from ..builder import TimeSpan
@@ -80,7 +81,7 @@ def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode 
     ids, names, preferred = _ids_and_names(element, "actorID", "nameActorSet")
     ident = _minting_key(ids, preferred)
     if ident is None:
-        r.b.warnings.append("an actor has neither an identifier nor a name; left out")
+        r.b.warnings.append(messages.ACTOR_NAMELESS())
         return None
     kind = attr(element, "type").lower()
     group = any(t in kind for t in _GROUP_TYPES) or any(t in kind for t in _GROUP_IDS)
@@ -107,7 +108,7 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
             continue
         found = bounds(value)
         if found is None:
-            r.b.warnings.append(f"the {which} date {value!r} of an actor is not a date; left out")
+            r.b.warnings.append(messages.ACTOR_DATE_INVALID(which=which, value=value))
             continue
         if which == "birth":
             prop, cls = (
@@ -188,7 +189,7 @@ def _geometries(element: etree._Element, r: Record) -> list[str]:
             if len(ring) >= 4:
                 found.append(f"POLYGON(({', '.join(ring)}))")
         if len(gml) and not found:
-            r.b.warnings.append("coordinates in a form other than gml:Point/gml:Polygon; left out")
+            r.b.warnings.append(messages.COORDINATES_LEFT_OUT())
     return found
 
 

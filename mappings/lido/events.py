@@ -14,6 +14,7 @@ from __future__ import annotations
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT, CRM, LA
 
 from ..iris import label_key
@@ -134,7 +135,7 @@ def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) 
             suffix = "" if k == 0 else f"/{k + 1}"
             r.b.timespan(node, NamedNode(f"{node.value}/timespan{suffix}"), span)
             if span.text and not (span.begin or span.end):
-                r.b.warnings.append(f"the date {span.text!r} has no machine-readable bounds")
+                r.b.warnings.append(messages.DATE_NO_BOUNDS(text=span.text))
 
 
 def _places(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:

@@ -10,6 +10,7 @@ import re
 from lxml import etree
 from pyoxigraph import NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT, AAT_NS, CRM
 
 from ..builder import DIMENSION_TYPES, Dimension
@@ -90,7 +91,7 @@ def identify(record: etree._Element) -> str:
     """
     ids = [(value, e) for e in children(record, L + "lidoRecID") if (value := clean(e.text))]
     if not ids:
-        raise ValueError("the LIDO record has no lidoRecID (its identifier is required)")
+        raise ValueError(messages.LIDO_NO_ID())
     distinct = list(dict.fromkeys(v for v, _ in ids))
     if len(distinct) == 1:
         return distinct[0]
@@ -102,10 +103,7 @@ def identify(record: etree._Element) -> str:
 
 def _ambiguous(values: list[str]) -> str:
     shown = ", ".join(repr(v) for v in values)
-    raise ValueError(
-        f"the LIDO record has {len(values)} different lidoRecIDs ({shown}) and none is marked "
-        "preferred, so which record it is cannot be decided"
-    )
+    raise ValueError(messages.LIDO_IDS_DISAGREE(count=len(values), ids=shown))
 
 
 def object_core(r: Record, record: etree._Element, descriptive: etree._Element | None) -> None:
@@ -211,13 +209,13 @@ def _titles(r: Record, ident: etree._Element) -> None:
                 title_types.setdefault((value.value, value.language), kind)
     placeholders = [value for value, _ in values if value.value.casefold() in PLACEHOLDER_TITLES]
     for value in placeholders:
-        r.b.warnings.append(f"placeholder title {value.value!r} left out")
+        r.b.warnings.append(messages.PLACEHOLDER_TITLE(value=value.value))
     values = [(v, preferred) for v, preferred in values if v not in placeholders]
     if values and not any(preferred for _, preferred in values):
         values[0] = (values[0][0], True)  # the placeholder stood for the title that remains
     if not values:
         # LIDO requires a title or an objectName; a record without one still maps, namelessly.
-        r.b.warnings.append("the record has no title")
+        r.b.warnings.append(messages.NO_TITLE())
         return
     seen: set[tuple[str, str | None]] = set()
     unique = []
@@ -378,7 +376,7 @@ def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension
     if not parsed.parsed and unit is not None:  # "36 x 24 x 4.5" with the unit given apart
         parsed = dimension_statement(f"{text} {unit.code}", display.language)
     if not parsed.parsed:
-        r.b.warnings.append(f"no dimension could be read from {display.value!r}")
+        r.b.warnings.append(messages.NO_DIMENSION(text=display.value))
         r.b.unparsed.append(("dimensions", display.value))
         return []
     if parsed.whole is None:  # only a frame, a base ...: not the object's own dimensions
@@ -395,7 +393,7 @@ def _measurement(
     found = parse_measured_values(raw) if raw else []
     if not found:
         if raw:
-            r.b.warnings.append(f"measurement value {raw!r} is not a number; left out")
+            r.b.warnings.append(messages.MEASUREMENT_NOT_NUMBER(value=raw))
         return []
     unit_node, unit = _unit(r, unit_)
     if unit is not None:
@@ -413,7 +411,7 @@ def _measurement(
     if kind is None:
         kind_node = r.concept(type_, "dimension")
         if kind_node is None:
-            r.b.warnings.append("a measurement has no type; left out")
+            r.b.warnings.append(messages.MEASUREMENT_NO_TYPE())
             return []
         kind = kind_node
     return [Dimension(kind, found[0], unit_node, unit)]

@@ -7,6 +7,7 @@ from typing import Any
 from lxml import etree
 
 from harvesters import SourceRecord, XmlError
+from museion_core import messages
 from museion_core.errors import MappingError
 
 from ..base import MappingContext, MappingResult
@@ -40,21 +41,21 @@ class LidoMapping:
         try:
             root = parse_record(record.payload)
         except XmlError as exc:
-            raise fail(f"the payload is not a LIDO record: {exc}") from exc
+            raise fail(messages.NOT_LIDO(detail=exc)) from exc
         if root.tag == L + "lidoWrap":
             inner = root.findall(L + "lido")
             if len(inner) != 1:
-                raise fail(f"the payload is a lidoWrap with {len(inner)} records, not one record")
+                raise fail(messages.LIDO_WRAP(count=len(inner)))
             root = inner[0]
         if root.tag != L + "lido":
-            raise fail(f"the payload is not a LIDO record: its root is <{etree.QName(root).text}>")
+            raise fail(messages.NOT_LIDO_ROOT(root=etree.QName(root).text))
         try:
             local_id = identify(root)
         except ValueError as exc:
             raise fail(str(exc)) from exc
         descriptive = child(root, L + "descriptiveMetadata")
         if descriptive is None:
-            raise fail("the LIDO record has no descriptiveMetadata: there is nothing to map")
+            raise fail(messages.LIDO_NO_DESCRIPTIVE())
         admin = child(root, L + "administrativeMetadata")
         lang = language(descriptive, context.language)
         admin_lang = language(admin, context.language) if admin is not None else lang

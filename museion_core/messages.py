@@ -1,0 +1,302 @@
+"""What Museion tells a partner about its records and runs: a closed vocabulary of messages.
+
+A quarantine reason, a mapping warning, why a record left the store or why a run was held is
+kept as English text: in the run's files, the provenance graph, the report's JSON and the CLI.
+Each such text is made here, from one ``Message`` and its values, so that a page can recognise
+the text again (``recognise``) and write it in the reader's language, with the partner's own
+values in it untouched (``sparql.i18n.message``). The English templates are the keys of the
+translations (``sparql/data/i18n/messages.toml``); a test holds every message to a translation.
+
+A text no message made (a parser's own words, a report written before a message existed) is
+still shown, in English and marked so: recognising is a courtesy, never a condition.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from string import Formatter
+
+__all__ = ["MESSAGES", "Message", "recognise"]
+
+RECOGNISED_LENGTH = 4000
+"""Texts longer than this are not looked at (the patterns' lazy fields are quadratic on
+hostile input); they stay English."""
+
+_NESTED = frozenset({"detail", "reason"})
+
+_QUOTED = r"b?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+"""What ``repr`` writes for a text (or bytes): the form of a ``{name!r}`` field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message: an English template with ``{name}`` fields (``{name!r}`` for a value the
+    partner sent, quoted as Python quotes it; ``{name:d}`` for a whole number, ``{name:s}``
+    for one word without spaces).
+
+    ``terms`` are fields whose values are English words of Museion's own ("image URL",
+    "birth"): a translation translates them too. A field called ``detail`` or ``reason`` may
+    itself hold a message (why a forced run was held, what the XML parser of a LIDO payload
+    met), which is then translated in its turn."""
+
+    template: str
+    terms: frozenset[str] = frozenset()
+    fields: tuple[str, ...] = field(init=False, default=())
+    quoted: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        parsed = [(name, conv) for _, name, _, conv in Formatter().parse(self.template) if name]
+        object.__setattr__(self, "fields", tuple(name for name, _ in parsed))
+        object.__setattr__(self, "quoted", frozenset(n for n, conv in parsed if conv == "r"))
+
+    @property
+    def nested(self) -> frozenset[str]:
+        """The fields that may hold a message of their own."""
+        return frozenset(self.fields) & _NESTED
+
+    def __call__(self, **values: object) -> str:
+        """The English text with ``values`` filled in."""
+        return self.template.format(**values)
+
+    def pattern(self) -> re.Pattern[str]:
+        """A regular expression that the texts this message makes match, fields captured."""
+        parts = []
+        seen: set[str] = set()
+        for literal, name, spec, conv in Formatter().parse(self.template):
+            parts.append(re.escape(literal))
+            if name is None:
+                continue
+            if name in seen:
+                parts.append(f"(?P={name})")
+                continue
+            seen.add(name)
+            parts.append(f"(?P<{name}>{_form(conv, spec)})")
+        return re.compile("".join(parts), re.S)
+
+    def values(self, found: re.Match[str]) -> dict[str, str]:
+        """The fields of a recognised text, a quoted one as the partner wrote it (unquoted)."""
+        values = {}
+        for name in self.fields:
+            text = found.group(name)
+            if name in self.quoted:
+                text = _unquoted(text)
+            values[name] = text
+        return values
+
+
+def _form(conv: str | None, spec: str | None) -> str:
+    """What a field's value looks like in the text: quoted (``!r``), a whole number (``:d``,
+    so "{rejected:d} of ..." does not take the words before it), one word without spaces
+    (``:s``: a URL, an encoding, so "IIIF manifest {url:s}: {detail}" does not end the URL at
+    its first colon), or any text."""
+    if conv == "r":
+        return _QUOTED
+    if spec == "s":
+        return r"\S+"
+    return r"-?\d+" if spec == "d" else ".+?"
+
+
+def _unquoted(text: str) -> str:
+    if text.startswith("b"):
+        return text  # bytes: their repr says more than a decoding would
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+MESSAGES: list[Message] = []
+
+
+def _message(template: str, *, terms: tuple[str, ...] = ()) -> Message:
+    message = Message(template, frozenset(terms))
+    MESSAGES.append(message)
+    return message
+
+
+# -- reading a partner's files -------------------------------------------------------------
+
+FILE_UNREADABLE = _message("cannot read the file: {detail}")
+NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
+RECORD_TOO_LARGE = _message(
+    "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"
+)
+RECORD_TOO_DEEP = _message(
+    "the record nests more than max_depth ({limit:d}) levels deep; it was not read"
+)
+REST_UNDECODABLE = _message(
+    "the rest of the file cannot be decoded as {encoding:s} ({detail}); set `encoding` to the "
+    "file's real encoding"
+)
+UNDECODABLE_BYTE = _message(
+    "undecodable byte 0x{byte:s} at offset {offset:d} (expected {encoding:s}): {detail}"
+)
+JSON_INVALID_AT = _message("not valid JSON: {detail} (line {line:d}, column {column:d})")
+JSON_INVALID = _message("not valid JSON: {detail}")
+JSON_ARRAY_BREAKS = _message(
+    "the JSON array breaks after item {number:d}: {detail}; the rest of the file was not read"
+)
+EXPECTED_JSON_OBJECT = _message("expected a JSON object, found {found}")
+CSV_HEADER_UNREADABLE = _message("the header row cannot be read: {detail}")
+CSV_HEADER_UNDECODABLE = _message("the header row has undecodable bytes (expected {encoding:s})")
+HEADER_REPEATS = _message("the header row repeats column(s) {columns}")
+CSV_ROW_TOO_WIDE = _message("the row has {fields:d} fields but the header has {header:d}")
+CSV_ROW_TOO_LARGE = _message(
+    "the row is {size:d} characters or more, more than max_record_bytes ({limit:d}); it was not "
+    "read"
+)
+CSV_CELL_TOO_LONG = _message("a cell is longer than {limit:d} characters; the row was not read")
+CSV_INVALID = _message("not valid CSV: {detail}")
+CSV_UNDECODABLE_CELL = _message(
+    "undecodable byte 0x{byte:s} in column {column!r} (the source declares encoding {encoding:s}); "
+    "set `encoding` for this source to the file's real encoding"
+)
+SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
+XML_DTD_REFUSED = _message(
+    "the document declares a DTD (<!DOCTYPE ...>), which is refused: entity declarations are "
+    "how XML bombs and external-entity attacks get in"
+)
+XML_INVALID = _message("not well-formed XML: {detail}")
+XML_BREAKS = _message(
+    "not well-formed XML after {count:d} record(s): {detail}; the rest of the file was not read"
+)
+XML_NO_RECORD = _message(
+    "the file holds no <{element:s}> record element (its root is {found}); set `record_element` "
+    "if the records are called something else",
+    terms=("found",),
+)
+RDF_UNREADABLE = _message("not readable as {format:s}: {detail}")
+RDF_NO_TYPED_SUBJECT = _message("no subject is typed as one of {types} (option types)")
+
+# -- a partner's records ---------------------------------------------------------------------
+
+ITEM_NOT_OBJECT = _message("the item is not a JSON object")
+ITEM_NO_IDENTIFIER = _message("the item has no identifier")
+NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or empty")
+NEITHER_OBJECT_NOR_PERSON = _message(
+    "the record is neither an object (no {object!r}) nor a person (no {person!r})"
+)
+OAI_NO_ELEMENT = _message(
+    "the record's metadata holds no {wanted} element (found {found})", terms=("found",)
+)
+ACTIVITY_NOT_OBJECT = _message("the activity is not a JSON object")
+ACTIVITY_NAMES_NO_OBJECT = _message("the {kind} activity names no object")
+ACTIVITY_UNKNOWN = _message("unknown activity type {kind!r}")
+LISTED_NOT_IRI = _message("the listed object {iri!r} is not an IRI")
+CONSTRUCT_EMPTY = _message("the endpoint's CONSTRUCT describes nothing for <{iri:s}>")
+DUPLICATE_IDENTIFIER = _message(
+    "the identifier {identifier!r} occurs twice in the feed, with different content; only its "
+    "first record was kept"
+)
+
+# -- mapping a record ------------------------------------------------------------------------
+
+PAYLOAD_NOT_JSON = _message("the payload is not JSON: {detail}")
+PAYLOAD_NOT_OBJECT = _message("the payload is not a JSON object")
+PERSON_NO_NAME = _message("the person record has no name")
+LINKED_ART_NOT_RDF = _message(
+    "the linkedart mapping reads RDF records (kind = 'rdf' or 'sparql'), not {media_type:s}"
+)
+TRIPLES_DO_NOT_PARSE = _message("the record's triples do not parse: {detail}")
+ID_NOT_IRI = _message("the record's id is not an IRI: {detail}")
+NO_TRIPLES = _message("the record has no triples")
+NOTHING_ABOUT_ITSELF = _message("the description says nothing about <{iri:s}> itself")
+NOT_LIDO = _message("the payload is not a LIDO record: {detail}")
+NOT_LIDO_ROOT = _message("the payload is not a LIDO record: its root is <{root:s}>")
+LIDO_WRAP = _message("the payload is a lidoWrap with {count:d} records, not one record")
+LIDO_NO_ID = _message("the LIDO record has no lidoRecID (its identifier is required)")
+LIDO_IDS_DISAGREE = _message(
+    "the LIDO record has {count:d} different lidoRecIDs ({ids}) and none is marked preferred, so "
+    "which record it is cannot be decided"
+)
+LIDO_NO_DESCRIPTIVE = _message(
+    "the LIDO record has no descriptiveMetadata: there is nothing to map"
+)
+LONE_SURROGATE = _message(
+    "the text holds a lone surrogate (U+{code:s}), which no RDF text can carry"
+)
+INVALID_IRI = _message("{value!r} is not a valid IRI ({detail})")
+STORE_REFUSED = _message("the store refused the record: {detail}")
+
+# -- warnings on a mapped record -------------------------------------------------------------
+
+LANGUAGE_TAG_INVALID = _message("language tag {tag!r} is not BCP 47; kept the text without it")
+SCHEME_REFUSED = _message("{what} {value!r} uses the {scheme:s}: scheme; refused", terms=("what",))
+IRI_LEFT_OUT = _message("{what} {value!r} is not a valid IRI; left out", terms=("what",))
+LINK_REFUSED = _message(
+    "{what} {value!r} is not an http(s) URL ({scheme:s}:); refused", terms=("what",)
+)
+LINK_KEPT = _message(
+    "{what} {value!r} is not an http(s) URL; kept as {kept}", terms=("what", "kept")
+)
+UNKNOWN_PROPERTY = _message("unknown property <{iri:s}> kept (not in Linked Art)")
+UNKNOWN_CLASS = _message("unknown class <{iri:s}> kept (not in Linked Art)")
+NO_DIMENSION = _message("no dimension could be read from {text!r}")
+UNKNOWN_UNIT = _message("unknown unit {unit!r}; dimensions kept without a unit")
+MEASUREMENT_NOT_NUMBER = _message("measurement value {value!r} is not a number; left out")
+MEASUREMENT_NO_TYPE = _message("a measurement has no type; left out")
+CREATOR_NAMELESS = _message("a creator has neither an id nor a name; left out")
+ACTOR_NAMELESS = _message("an actor has neither an identifier nor a name; left out")
+ACTOR_DATE_INVALID = _message(
+    "the {which} date {value!r} of an actor is not a date; left out", terms=("which",)
+)
+COORDINATES_LEFT_OUT = _message("coordinates in a form other than gml:Point/gml:Polygon; left out")
+DATE_TEXT_ONLY = _message("date text {text!r} not understood; kept as text only")
+DATE_FIELDS_USED = _message("date text {text!r} not understood; used the date fields")
+DATE_DISAGREE = _message(
+    "date fields ({begin} to {end}) and text {text!r} disagree; used the {prefer}",
+    terms=("prefer",),
+)
+DATE_BACKWARDS = _message("date fields run backwards ({begin} to {end}); not used")
+DATE_BACKWARDS_READ_TEXT = _message(
+    "date fields run backwards ({begin} to {end}); not used, read {text!r} instead"
+)
+DATE_IMPOSSIBLE_YEAR = _message("date {value!r} names an impossible year; not used")
+DATE_NO_BOUNDS = _message("the date {text!r} has no machine-readable bounds")
+PLACEHOLDER_TITLE = _message("placeholder title {value!r} left out")
+NO_TITLE = _message("the record has no title")
+MANIFEST_NOT_FETCHED = _message("IIIF manifest {url:s} was not fetched: no images from it")
+MANIFEST_FAULT = _message("IIIF manifest {url:s}: {detail}")
+
+# -- records leaving the store, and runs -----------------------------------------------------
+
+DELETED_BY_PARTNER = _message("deleted by the partner")
+NO_LONGER_IN_FEED = _message("no longer in the feed")
+GATE_RECORD_DROP = _message(
+    "the run would shrink {source} from {before:d} to {after:d} records (-{drop:s}), more than the "
+    "{limit:s} allowed (gates.max_record_drop)"
+)
+GATE_QUARANTINED = _message(
+    "{rejected:d} of {read:d} records read ({share:s}) were quarantined, more than the {limit:s} "
+    "allowed (gates.max_quarantined)"
+)
+PUBLISHED_BY_FORCE = _message("published with --force although: {reason}")
+
+TERMS = (
+    "IIIF manifest", "IIIF image service", "authority link", "image URL", "resource link",
+    "web page", "an identifier", "text", "fields", "birth", "death", "nothing", "no metadata",
+)  # fmt: skip
+"""The words of Museion's own that messages' ``terms`` fields carry (translated with them)."""
+
+_PATTERNS = [
+    (message, message.pattern())
+    for message in sorted(
+        MESSAGES, key=lambda m: -len("".join(p[0] for p in Formatter().parse(m.template)))
+    )
+]
+"""Most literal text first, so "not valid JSON: {detail} (line {line}, ...)" is tried before
+"not valid JSON: {detail}"."""
+
+
+def recognise(text: str) -> tuple[Message, dict[str, str]] | None:
+    """The message that made ``text`` and its values, or None if no message did."""
+    if len(text) > RECOGNISED_LENGTH:
+        return None
+    for message, pattern in _PATTERNS:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return message, message.values(found)
+    return None
