@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl, urlencode
 from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
+from museion_core import messages
+
 __all__ = [
     "COOKIE",
     "DEFAULT",
@@ -43,6 +45,7 @@ __all__ = [
     "gettext",
     "install",
     "lang_attrs",
+    "message_html",
     "negotiate_language",
     "number",
     "percent",
@@ -128,6 +131,48 @@ uses its own percent sign (the heading's translation does too)."""
 def percent(share: float) -> str:
     """A share (0 to 1) as a percentage with one decimal: ``75.5%``, ``75,5 %``, ``75.5٪``."""
     return _PERCENT.get(_current.get(), "{}%").format(decimal(share * 100))
+
+
+_FIELD = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
+"""A field of a message's translation: only its name counts (the values come filled in)."""
+
+
+def message_html(text: str) -> Markup:
+    """A text Museion keeps in English (a quarantine reason, a mapping warning, why a run was
+    held: ``museion_core.messages``) in the language being rendered. The partner's own values
+    are put into the translation as they were sent, each isolated (``<bdi>``) so that a Latin
+    value keeps its order inside an Arabic sentence. A text no message made (a parser's own
+    words), or one whose message has no translation, stays English and is marked so."""
+    translated = _message(text, _current.get())
+    return translated if translated is not None else _english(text)
+
+
+def _english(text: str) -> Markup:
+    return Markup('<bdi lang="en" dir="ltr">{}</bdi>').format(text)
+
+
+def _message(text: str, lang: str) -> Markup | None:
+    if lang == DEFAULT:
+        return None
+    found = messages.recognise(text)
+    translation = catalogue().get(lang, {}).get(found[0].template) if found else None
+    if found is None or translation is None:
+        return None
+    message, values = found
+
+    def value(name: str) -> Markup:
+        raw = values[name]
+        if name in message.nested:
+            inner = _message(raw, lang)
+            return inner if inner is not None else _english(raw)
+        shown = translate(raw, lang) if name in message.terms else raw
+        return Markup("<bdi>{}</bdi>").format(shown)
+
+    out, end = Markup(), 0
+    for field in _FIELD.finditer(translation):
+        out += escape(translation[end : field.start()]) + value(field.group(1))
+        end = field.end()
+    return out + escape(translation[end:])
 
 
 @contextlib.contextmanager
@@ -217,8 +262,8 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal``, ``number`` and
-    ``percent`` filters and English defaults."""
+    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal``, ``number``,
+    ``percent`` and ``message`` filters and English defaults."""
     env.globals["_"] = gettext
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
@@ -227,6 +272,7 @@ def install(env: Environment) -> Environment:
     env.filters["decimal"] = decimal
     env.filters["number"] = number
     env.filters["percent"] = percent
+    env.filters["message"] = message_html
     return env
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
 import pytest
+from lxml import html
 
+from museion_core import messages
+from museion_core.messages import MESSAGES
 from sparql import i18n
 from sparql.pages import templates
 
@@ -109,3 +113,68 @@ def test_every_string_of_the_pages_is_translated(name: str) -> None:
     for lang in ("fr", "ar"):
         missing = sorted(s for s in strings if s not in catalogue[lang])
         assert not missing, f"{name}: no {lang} translation for {missing}"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_message_and_term_has_a_translation_with_the_same_fields(lang: str) -> None:
+    catalogue = i18n.catalogue()[lang]
+    missing = [m.template for m in MESSAGES if m.template not in catalogue]
+    assert not missing, f"no {lang} translation for {missing}"
+    for message in MESSAGES:
+        assert _fields(catalogue[message.template]) == set(message.fields), message.template
+    assert not [t for t in messages.TERMS if t not in catalogue]
+
+
+def _shown(markup: str) -> tuple[str, list[tuple[str, str | None]]]:
+    """The text a reader sees, and each isolated part with its language."""
+    element = html.fragment_fromstring(f"<p>{markup}</p>")
+    return element.text_content(), [(b.text_content(), b.get("lang")) for b in element.iter("bdi")]
+
+
+def test_a_message_is_written_in_the_reader_s_language_with_the_partner_s_values() -> None:
+    warning = messages.DATE_TEXT_ONLY(text="vers 1850 <?>")
+    with i18n.using("fr"):
+        text, parts = _shown(i18n.message_html(warning))
+    assert text == (
+        "texte de date «\u00a0vers 1850 <?>\u00a0» non compris ; gardé comme texte seulement"
+    )
+    assert parts == [("vers 1850 <?>", None)]
+    with i18n.using("ar"):
+        text, parts = _shown(i18n.message_html(warning))
+    assert text == "لم يُفهم نص التاريخ «vers 1850 <?>»؛ حُفظ نصًّا فقط"
+    assert parts == [("vers 1850 <?>", None)]
+
+
+def test_a_message_s_own_words_are_translated_and_an_inner_message_too() -> None:
+    refused = messages.SCHEME_REFUSED(what="image URL", value="javascript:x", scheme="javascript")
+    with i18n.using("fr"):
+        assert _shown(i18n.message_html(refused))[0] == (
+            "URL d’image «\u00a0javascript:x\u00a0» utilise le schéma javascript: ; refusé"
+        )
+    held = messages.GATE_RECORD_DROP(source="tate", before=100, after=40, drop="60%", limit="50%")
+    forced = messages.PUBLISHED_BY_FORCE(reason=held)
+    with i18n.using("fr"):
+        assert _shown(i18n.message_html(forced))[0] == (
+            "publiée avec --force malgré ceci : la moisson ferait passer tate de 100 à 40 notices "
+            "(-60%), plus que les 50% permis (gates.max_record_drop)"
+        )
+
+
+def test_what_no_message_made_stays_english_and_says_so() -> None:
+    """A parser's own words inside a message, and a text no message made, are kept in English
+    and marked lang="en", so a screen reader reads them as English."""
+    lido = messages.NOT_LIDO(detail=messages.XML_INVALID(detail="Premature end of data <a>"))
+    with i18n.using("ar"):
+        text, parts = _shown(i18n.message_html(lido))
+        assert text == "المحتوى ليس سجل LIDO: XML غير سليم البنية: Premature end of data <a>"
+        assert parts == [("Premature end of data <a>", "en")]
+        assert _shown(i18n.message_html("a reason <from> elsewhere")) == (
+            "a reason <from> elsewhere",
+            [("a reason <from> elsewhere", "en")],
+        )
+    with i18n.using("en"):
+        assert _shown(i18n.message_html(lido)) == (lido, [(lido, "en")])

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from museion import Pipeline
+from museion import Pipeline, load_config
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
 from sparql import i18n
 from sparql.report_page import REPORT_KEYS, stored_report
+from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
 
 
@@ -96,6 +97,62 @@ def test_percentages_are_written_as_the_reader_s_language_writes_them(
     shares = [str(t.text) for t in document.iter("text") if t.text and t.text[0].isdigit()]
     assert shares
     assert all(re.search(bar, share) for share in shares), shares
+
+
+def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
+    tmp_path: Path,
+) -> None:
+    """A small museum's spreadsheet export with a row one cell too wide, an inventory number
+    given twice and a date nobody can read: the report it reads in French or Arabic says why in
+    that language (these reasons were English on every page), with its own values as it typed
+    them; the harvest's English page is as it was."""
+    (tmp_path / "inventory.csv").write_text(
+        "Inventory No,Title,Date\n"
+        "A1,Vase,1850\n"
+        "A2,Bol,zz-qq\n"
+        "A3,Plat,1900,en trop\n"
+        "A1,Vase bleu,1851\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "p.toml").write_text(
+        '[mapping]\nname = "p"\nlanguage = "fr"\n[object]\nid = "Inventory No"\n'
+        'titles = "Title"\n[object.production.date]\ntext = "Date"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "museion.toml").write_text(
+        f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
+        'kind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
+        '[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    [summary] = Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).harvest()
+    assert summary.status == "held"  # 2 of 4 rows quarantined, more than the 5% allowed
+    report = tmp_path / "store" / "reports" / "p.json"
+    english = stored_report(report, "en")
+    assert english is not None
+    assert "the row has 4 fields but the header has 3" in english
+    expected = {
+        "fr": [
+            "la ligne a 4 champs mais l’en-tête en a 3",
+            "l’identifiant «\u00a0A1\u00a0» apparaît deux fois dans le flux",
+            "texte de date «\u00a0zz-qq\u00a0» non compris ; gardé comme texte seulement",
+            "2 des 4 notices lues (50%) ont été mises en quarantaine",
+        ],
+        "ar": [
+            "في السطر 4 حقلًا لكن في سطر العناوين 3",
+            "يرد المعرّف «A1» مرتين في التغذية",
+            "لم يُفهم نص التاريخ «zz-qq»؛ حُفظ نصًّا فقط",
+            "وُضع 2 من 4 سجل مقروء (50%) في الحجر",
+        ],
+    }
+    for lang, sentences in expected.items():
+        written = stored_report(report, lang)
+        assert written is not None
+        document = html.fromstring(written)
+        shown = " ".join("".join(str(t) for t in document.itertext()).split())
+        assert [s for s in sentences if " ".join(s.split()) not in shown] == []
+        assert "the row has" not in shown
+        assert not [e for e in document.iter("bdi") if e.get("lang") == "en"]
 
 
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
