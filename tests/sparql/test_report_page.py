@@ -153,6 +153,15 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
         assert [s for s in sentences if " ".join(s.split()) not in shown] == []
         assert "the row has" not in shown
         assert not [e for e in document.iter("bdi") if e.get("lang") == "en"]
+    # On a phone each reason stands under its record, on the screen: beside a record named by
+    # its file's whole path it was squeezed into a column past the screen's edge.
+    with launch() as browser, guarded_page(browser, viewport=PHONE) as page:
+        page.set_content(stored_report(report, "ar") or "")
+        for box in (cell.bounding_box() for cell in page.locator("td.reason-text").all()):
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= PHONE["width"]
+            assert box["width"] > PHONE["width"] / 2
 
 
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
