@@ -254,6 +254,10 @@ DATE_BACKWARDS = _message("date fields run backwards ({begin} to {end}); not use
 DATE_BACKWARDS_READ_TEXT = _message(
     "date fields run backwards ({begin} to {end}); not used, read {text!r} instead"
 )
+DATE_FIELD_UNREAD = _message("date field {value!r} is not a year or an ISO date; not used")
+DATE_FIELD_AS_TEXT = _message(
+    "date field {value!r} is not a year or an ISO date; read as a date text"
+)
 DATE_IMPOSSIBLE_YEAR = _message("date {value!r} names an impossible year; not used")
 DATE_NO_BOUNDS = _message("the date {text!r} has no machine-readable bounds")
 PLACEHOLDER_TITLE = _message("placeholder title {value!r} left out")

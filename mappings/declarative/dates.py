@@ -46,12 +46,20 @@ class DateSpec:
         one where it gives it, else from the other. The text is kept as the span's name."""
         raw = self.text.first(obj) if self.text is not None else None
         text = str(raw) if raw is not None else None
-        fields = self._field_bounds(obj, b, text)
+        unread: list[str] = []
+        fields = self._field_bounds(obj, b, text, unread)
+        adopted = text is None and bool(unread) and fields == (None, None)
+        if adopted:
+            text = unread.pop(0)  # "c. 1850" in a field meant for a year: a date text after all
+        for value in unread:
+            b.warnings.append(messages.DATE_FIELD_UNREAD(value=value))
         read: tuple[str | None, str | None] = (None, None)
         if text is not None:
             parsed = parse_date_text(text, b.language)
             if parsed is not None:
                 read = (parsed.begin_instant, parsed.end_instant)
+                if adopted:
+                    b.warnings.append(messages.DATE_FIELD_AS_TEXT(value=text))
             elif fields == (None, None):
                 b.warnings.append(messages.DATE_TEXT_ONLY(text=text))
             else:
@@ -78,21 +86,21 @@ class DateSpec:
         return TimeSpan(begin, end, text, b.language)
 
     def _field_bounds(
-        self, obj: Any, b: RecordBuilder, text: str | None
+        self, obj: Any, b: RecordBuilder, text: str | None, unread: list[str]
     ) -> tuple[str | None, str | None]:
         """Begin and end from the date fields (``on``, then ``begin`` and ``end``); none if
-        they run backwards."""
+        they run backwards. A value that is no year or ISO date is added to ``unread``."""
         begin = end = None
         if self.on is not None:
-            found = self._bounds(self.on, obj, b)
+            found = self._bounds(self.on, obj, b, unread)
             if found:
                 begin, end = found
         if self.begin is not None:
-            found = self._bounds(self.begin, obj, b)
+            found = self._bounds(self.begin, obj, b, unread)
             if found:
                 begin = found[0]
         if self.end is not None:
-            found = self._bounds(self.end, obj, b)
+            found = self._bounds(self.end, obj, b, unread)
             if found:
                 end = found[1]
         if begin is not None and end is not None and _instant(begin) > _instant(end):
@@ -101,7 +109,9 @@ class DateSpec:
             return None, None
         return begin, end
 
-    def _bounds(self, fields: FieldList, obj: Any, b: RecordBuilder) -> tuple[str, str] | None:
+    def _bounds(
+        self, fields: FieldList, obj: Any, b: RecordBuilder, unread: list[str]
+    ) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
             found = _cached_bounds(value, field.precision or self.precision)
             if found and _instant(found[0])[0] > LATEST_YEAR:
@@ -109,6 +119,8 @@ class DateSpec:
                 continue
             if found:
                 return found
+            if str(value).strip():  # not silently lost: said, or read as a date text
+                unread.append(str(value))
         return None
 
 

@@ -14,6 +14,7 @@ from harvesters import SourceRecord
 from mappings import MappingContext, MappingResult
 from mappings.declarative.engine import DeclarativeMapping
 from mappings.declarative.schema import MappingFile
+from museion_core import messages
 from museion_core.vocab import AAT, CRM, RDFS, XSD
 from tests.conftest import BASE
 
@@ -50,6 +51,28 @@ def span(result: MappingResult) -> tuple[list[str], list[str]]:
         value(result, SPAN, CRM.P82a_begin_of_the_begin),
         value(result, SPAN, CRM.P82b_end_of_the_end),
     )
+
+
+def test_a_date_field_that_is_no_date_is_read_as_a_date_text_and_said() -> None:
+    """``date = "Date"`` (a year or ISO date field) holding "c. 1850": the value was dropped
+    without a word: neither a bound, nor the span's name, nor a line of the report."""
+    m = mapping(object={"production": {"date": "made"}})
+    result = run(m, {"made": "c. 1850"})
+    assert span(result) == (["1845-01-01T00:00:00Z"], ["1855-12-31T23:59:59Z"])
+    assert value(result, SPAN + "/name", CRM.P190_has_symbolic_content) == ["c. 1850"]
+    assert result.warnings == [messages.DATE_FIELD_AS_TEXT(value="c. 1850")]
+    unknown = run(m, {"made": "zz-qq"})  # no date at all: kept as the span's name, listed
+    assert span(unknown) == ([], [])
+    assert value(unknown, SPAN + "/name", CRM.P190_has_symbolic_content) == ["zz-qq"]
+    assert unknown.warnings == [messages.DATE_TEXT_ONLY(text="zz-qq")]
+    assert unknown.unparsed == [("date", "zz-qq")]
+    # Read from another field, the unreadable one is still said, and not made the span's name.
+    both = mapping(object={"production": {"date": {"begin": "from", "end": "to"}}})
+    result = run(both, {"from": 1840, "to": "later"})
+    assert span(result) == (["1840-01-01T00:00:00Z"], [])
+    assert value(result, SPAN + "/name", CRM.P190_has_symbolic_content) == []
+    assert result.warnings == [messages.DATE_FIELD_UNREAD(value="later")]
+    assert run(m, {"made": 1850}).warnings == []
 
 
 def test_date_fields_win_and_the_text_fills_in() -> None:
