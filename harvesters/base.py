@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar, Protocol
 
 from museion_core.settings import StrictModel
@@ -47,6 +49,26 @@ class SourceSpec:
     skip: tuple[Path, ...] = ()
     """Folders a directory or glob location never reads: Museion's own data directory, which a
     partner's ``location = "."`` beside its config would otherwise read as records."""
+
+    def shown(self, path: str) -> str:
+        """How a file this source read is named where people see it (a record's origin in the
+        partner report and the public provenance graph): relative to the folder ``location``
+        names, ``inventory.csv`` or ``2024/objects.csv``, not the server's own folders
+        (``/srv/museion/partners/...``). A URL is shown whole."""
+        if path.startswith(("http://", "https://")):
+            return path
+        location = self.location
+        if glob.has_magic(location):
+            location = re.split(r"[*?\[]", location, maxsplit=1)[0]
+            root = PurePath(location) if location.endswith("/") else PurePath(location).parent
+        else:
+            folder = location.endswith("/") or Path(location).is_dir()
+            root = PurePath(location) if folder else PurePath(location).parent
+        try:
+            shown = PurePath(path).relative_to(root).as_posix()
+        except ValueError:
+            shown = "."
+        return PurePath(path).name if shown == "." else shown
 
 
 class Harvester(Protocol):

@@ -226,14 +226,17 @@ class FilesHarvester:
                         max_record_bytes=self.options.max_record_bytes,
                         max_depth=self.options.max_depth,
                     )
+                shown = self.spec.shown(location)
                 for item in items:
-                    yield self._item(item, location, name, datestamp, fmt == "xml")
+                    yield self._item(item, shown, name, datestamp, fmt == "xml")
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # Before OSError: requests' errors are OSErrors, but a feed that cannot be fetched
             # fails the source rather than one record.
             raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
         except OSError as exc:
-            yield RejectedRecord(self.spec.name, location, messages.FILE_UNREADABLE(detail=exc))
+            yield RejectedRecord(
+                self.spec.name, self.spec.shown(location), messages.FILE_UNREADABLE(detail=exc)
+            )
 
     def _format(self, location: str, stream: io.BufferedReader) -> str:
         if self.options.format != "auto":
@@ -244,13 +247,13 @@ class FilesHarvester:
     def _item(
         self,
         item: Parsed | Unreadable,
-        location: str,
+        shown: str,
         name: str,
         datestamp: str | None,
         xml: bool = False,
     ) -> HarvestItem:
         # A file holding exactly one object is named by the file alone.
-        origin = location if item.position == "object" else f"{location}, {item.position}"
+        origin = shown if item.position == "object" else f"{shown}, {item.position}"
         if isinstance(item, Unreadable):
             return RejectedRecord(self.spec.name, origin, item.reason, item.raw)
         if not xml and not isinstance(item.value, dict):

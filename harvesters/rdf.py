@@ -131,12 +131,15 @@ class RdfHarvester:
                 found, documents = self._triples(location)
             except (SyntaxError, ValueError, OSError) as exc:
                 reason = messages.RDF_UNREADABLE(format=self._format(location), detail=exc)
-                yield RejectedRecord(self.spec.name, location, reason.splitlines()[0])
+                yield RejectedRecord(
+                    self.spec.name, self.spec.shown(location), reason.splitlines()[0]
+                )
                 continue
             triples += found
             roots |= documents
+            shown = self.spec.shown(location)
             for triple in found:
-                origins.setdefault(triple.subject, location)  # type: ignore[arg-type]
+                origins.setdefault(triple.subject, shown)  # type: ignore[arg-type]
         yield from self._records(triples, roots, origins)
 
     def _format(self, location: str) -> str:
@@ -198,7 +201,7 @@ class RdfHarvester:
         if not tops and triples:
             yield RejectedRecord(
                 self.spec.name,
-                self.spec.location,
+                self.spec.shown(self.spec.location),
                 messages.RDF_NO_TYPED_SUBJECT(types=", ".join(self.options.types)),
             )
         top_set = set(tops)
@@ -208,7 +211,7 @@ class RdfHarvester:
                 local_id=top.value,
                 payload=_ntriples(top, by_subject, top_set),
                 media_type=MEDIA_TYPE,
-                origin=f"{origins.get(top, self.spec.location)}, <{top.value}>",
+                origin=f"{origins.get(top) or self.spec.shown(self.spec.location)}, <{top.value}>",
             )
 
     def _is_record(

@@ -13,10 +13,13 @@ from lxml import html
 from museion import Pipeline, load_config
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
+from publish import Workspace
 from sparql import i18n
 from sparql.report_page import REPORT_KEYS, stored_report
 from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
+
+ORIGINS = "SELECT ?o WHERE { GRAPH ?g { ?s <https://w3id.org/museion/ns#origin> ?o } }"
 
 
 @pytest.fixture(scope="module")
@@ -125,12 +128,21 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
         '[sources.partner]\nlabel = "P"\n',
         encoding="utf-8",
     )
-    [summary] = Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).harvest()
+    pipeline = Pipeline(load_config(tmp_path / "museion.toml"), jobs=1)
+    [summary] = pipeline.harvest()
     assert summary.status == "held"  # 2 of 4 rows quarantined, more than the 5% allowed
     report = tmp_path / "store" / "reports" / "p.json"
     english = stored_report(report, "en")
     assert english is not None
     assert "the row has 4 fields but the header has 3" in english
+    # The row is named from the partner's folder, here and in the public provenance graph.
+    assert "inventory.csv, line 4" in english
+    assert str(tmp_path) not in english
+    pipeline.publish_held("p", force=True)
+    published = Workspace(tmp_path / "store").open_published()
+    origins = [str(row["o"]) for row in published.select(ORIGINS)]
+    published.close()
+    assert sorted(origins) == [f"inventory.csv, line {n}" for n in (2, 3, 4, 5)]
     expected = {
         "fr": [
             "la ligne a 4 champs mais l’en-tête en a 3",
