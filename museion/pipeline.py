@@ -47,7 +47,7 @@ from store import Store
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
 from .mapper import Mapper, default_jobs
-from .report import build_report, render_html
+from .report import build_report, clear_failure, note_failure, render_html
 from .stages import publishing, reconcile_store
 
 __all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
@@ -145,6 +145,8 @@ class Pipeline:
             for source, staged in self._stage_sources(writer, sources, records, mapper):
                 if isinstance(staged, HarvestError):
                     failures.append(staged)  # its run stays "staging": the next harvest resumes
+                    reports, hide = self.workspace.reports_dir, self.config.path.parent
+                    note_failure(reports, source, staged, hide)
                     continue
                 summary, directory, checkpoint = staged
                 run = Run.open(directory)
@@ -408,6 +410,7 @@ class Pipeline:
                 tmp = folder / f".{stem}.{suffix}.tmp"
                 tmp.write_text(text, encoding="utf-8")
                 os.replace(tmp, folder / f"{stem}.{suffix}")
+        clear_failure(self.workspace.reports_dir, source.name)
 
     # -- reconciliation -------------------------------------------------------------------
     def _reconcile(

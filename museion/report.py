@@ -9,21 +9,32 @@ source's history of runs. Held and dry runs are reported as they *would* leave t
 from __future__ import annotations
 
 import heapq
+import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
 from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
 from sparql import report_html
+from sparql.report_page import failure_note
 from store import Store
 
 from .config import Config, SourceConfig
 from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
 
-__all__ = ["LISTED", "build_report", "render_html", "source_counts"]
+__all__ = [
+    "LISTED",
+    "build_report",
+    "clear_failure",
+    "note_failure",
+    "render_html",
+    "source_counts",
+]
 
 LISTED = 200
 """Record ids listed per diff section (all are counted)."""
@@ -254,6 +265,28 @@ def render_html(report: dict[str, Any]) -> str:
     """The report as an English page (``sparql.report_html``: the endpoint renders the same
     JSON in each reader's language)."""
     return report_html(report)
+
+
+# -- a harvest that failed ------------------------------------------------------------------
+
+
+def note_failure(folder: Path, source: SourceConfig, error: HarvestError, hide: Path) -> None:
+    """Keep, for the partner's page (``/sources/NAME``), that the source's harvest failed before
+    its run could be judged, and why: its report would otherwise go on showing the run before
+    as if nothing had happened. The folder of the configuration (``hide``) is taken out of the
+    reason, as the page is public."""
+    reason = " ".join(error.cause.split()).replace(f"{hide}{os.sep}", "")
+    folder.mkdir(parents=True, exist_ok=True)
+    note = failure_note(folder, source.name)
+    tmp = note.with_name(f".{note.name}.tmp")
+    text = {"at": now(), "reason": reason, "partner": source.partner.label}
+    tmp.write_text(json.dumps(text, ensure_ascii=False), "utf-8")
+    os.replace(tmp, note)
+
+
+def clear_failure(folder: Path, source: str) -> None:
+    """The source's latest harvest was judged: any note of an earlier failure is stale."""
+    failure_note(folder, source).unlink(missing_ok=True)
 
 
 # -- stats ----------------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
-from .report_page import stored_report, with_site_header
+from .report_page import (
+    FAILURE_SUFFIX,
+    failure_banner,
+    harvest_failure,
+    stored_report,
+    with_site_header,
+)
 from .settings import EndpointSettings
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
@@ -54,7 +60,8 @@ def partner_page(
     )
     path = folder / f"{name}.{'json' if wants_json else 'html'}"
     suffixes = None if wants_json or not uploads else uploads.accepts(name)
-    if not path.is_file() and suffixes is None:
+    failed = not wants_json and harvest_failure(folder, name) is not None
+    if not path.is_file() and suffixes is None and not failed:
         return text_error(404, f"there is no report for a source named {name!r}")
     if wants_json:
         return Response(
@@ -82,10 +89,16 @@ def _report_page(
             f"{escape(i18n.translate('Nothing harvested yet.', lang))}</p>"
             "</body></html>"
         )
+    above = ""
+    failure = harvest_failure(path.parent, name)
+    if failure is not None:  # the latest harvest failed: the report below is older than it
+        above += failure_banner(failure, lang)
     if suffixes is not None:  # the partner's page carries its upload form
+        above += upload_form(name, suffixes, lang)
+    if above:
         at = page.find("</h1>")
         at = at + len("</h1>") if at >= 0 else 0
-        page = page[:at] + upload_form(name, suffixes, lang) + page[at:]
+        page = page[:at] + above + page[at:]
     page = with_site_header(page, lang, here(request), settings.title)
     return HTMLResponse(page, headers={"Vary": "Accept"})
 
@@ -95,20 +108,25 @@ def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[d
     sources that take uploads but have no report yet)."""
     out = []
     reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    for name in sorted(set(upload_sources) - {p.stem for p in reports}):
-        out.append({"source": name, "partner": name, "status": "", "ended": ""})
+    failed = {p.stem for p in folder.glob(f"*{FAILURE_SUFFIX}")} if folder.is_dir() else set()
+    for name in sorted((set(upload_sources) | failed) - {p.stem for p in reports}):
+        failure = harvest_failure(folder, name)
+        status, when = ("failed", failure["at"]) if failure else ("", "")
+        partner = failure["partner"] if failure else name
+        out.append({"source": name, "partner": partner, "status": status, "ended": when})
     for path in reports:
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             report = {}
         run = report.get("run") if isinstance(report.get("run"), dict) else {}
+        failure = harvest_failure(folder, path.stem)
         out.append(
             {
                 "source": path.stem,
                 "partner": str(report.get("partner") or path.stem),
-                "status": str((run or {}).get("status") or ""),
-                "ended": str((run or {}).get("ended") or ""),
+                "status": "failed" if failure else str((run or {}).get("status") or ""),
+                "ended": failure["at"] if failure else str((run or {}).get("ended") or ""),
             }
         )
     return out

@@ -17,7 +17,20 @@ from jinja2 import TemplateError
 from . import i18n
 from .pages import templates
 
-__all__ = ["report_html", "stored_report", "with_site_header"]
+__all__ = [
+    "failure_banner",
+    "failure_note",
+    "harvest_failure",
+    "report_html",
+    "stored_report",
+    "with_site_header",
+]
+
+FAILURE_SUFFIX = ".failure"
+"""``reports/NAME.failure``: the source's latest harvest failed before it could be judged (a
+partner's server down, a broken resumption token), as JSON ``{"at", "reason", "partner"}``.
+Written by the harvest, removed by the next run that is judged; not ``.json``, so the partners
+list does not take it for a report."""
 
 REPORT_KEYS = frozenset(
     {
@@ -48,6 +61,29 @@ def stored_report(data: Path, lang: str) -> str | None:
         pass
     page = data.with_suffix(".html")
     return page.read_text(encoding="utf-8") if page.is_file() else None
+
+
+def failure_note(folder: Path, name: str) -> Path:
+    """Where the note of ``name``'s failed harvest is kept (``FAILURE_SUFFIX``)."""
+    return folder / f"{name}{FAILURE_SUFFIX}"
+
+
+def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
+    """When and why the source's latest harvest failed, if it did and nothing judged since."""
+    try:
+        note = json.loads(failure_note(folder, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(note, dict) or not note.get("reason"):
+        return None
+    partner = str(note.get("partner") or name)
+    return {"at": str(note.get("at") or ""), "reason": str(note["reason"]), "partner": partner}
+
+
+def failure_banner(failure: dict[str, str], lang: str) -> str:
+    """The notice at the top of a partner's page that its latest harvest failed, and why."""
+    template = templates().get_template("_harvest_failed.html")
+    return i18n.render(template, lang, failure=failure)
 
 
 def _bars(report: dict[str, Any]) -> dict[str, Any]:

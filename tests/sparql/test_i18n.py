@@ -30,6 +30,7 @@ PAGES = [
     "ui.html",
     "upload.html",
     "report.html",
+    "_harvest_failed.html",
 ]
 STRING = re.compile(r"""_\((["'])(.+?)\1""")
 

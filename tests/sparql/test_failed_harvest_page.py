@@ -1,0 +1,94 @@
+"""A harvest that fails before its run can be judged (the partner's file gone, its server down)
+is shown on the partner's page: its report would otherwise go on showing the run before as if
+nothing had happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+from lxml import html
+
+from museion import Pipeline, load_config
+from museion.pipeline import SourcesFailedError
+from sparql.report_page import failure_note, harvest_failure
+from tests.conftest import BASE
+from tests.helpers.endpoint import live_endpoint
+
+CSV = "Inventory No,Title\nA1,Vase\nA2,Bol\n"
+
+
+def _config(folder: Path) -> Path:
+    (folder / "p.toml").write_text(
+        '[mapping]\nname = "p"\nlanguage = "fr"\n[object]\nid = "Inventory No"\ntitles = "Title"\n',
+        encoding="utf-8",
+    )
+    sources = "".join(
+        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{name}.csv"\n'
+        f'mapping = "p.toml"\n[sources.partner]\nlabel = "{name.upper()}"\n'
+        for name in ("p", "q")
+    )
+    (folder / "museion.toml").write_text(
+        f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}', encoding="utf-8"
+    )
+    return folder / "museion.toml"
+
+
+def _harvest(config: Path) -> list[str]:
+    """The sources whose harvest failed."""
+    try:
+        Pipeline(load_config(config), jobs=1).harvest()
+    except SourcesFailedError as exc:
+        return sorted(str(f.source) for f in exc.failures)
+    return []
+
+
+def _text(element: html.HtmlElement) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+def _banner(page: str) -> str:
+    found = [e for e in html.fromstring(page).iter() if e.get("role") == "alert"]
+    return _text(found[0]) if found else ""
+
+
+def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    (tmp_path / "p.csv").write_text(CSV, encoding="utf-8")
+    assert _harvest(config) == ["q"]  # q's file never came: its first harvest fails
+    (tmp_path / "p.csv").unlink()  # p's export is gone
+    assert _harvest(config) == ["p", "q"]
+    reports = tmp_path / "store" / "reports"
+    assert failure_note(reports, "p").is_file()
+    with live_endpoint(config) as live:
+        french = requests.get(f"{live.url}/sources/p", params={"lang": "fr"}, timeout=30)
+        assert french.status_code == 200
+        banner = _banner(french.text)
+        assert banner.startswith("La dernière moisson de cette source a échoué (")
+        assert "p.csv does not exist" in banner  # the harvester's words, in English
+        assert str(tmp_path) not in french.text  # the server's folders are not shown
+        assert 'lang="en"' in french.text.split("p.csv does not exist")[0].rsplit("<", 1)[-1]
+        assert "Ce que sont devenues vos notices" in french.text  # the last report is below
+        first = requests.get(f"{live.url}/sources/q", params={"lang": "ar"}, timeout=30)
+        assert first.status_code == 200  # no report yet, but the failure is there to read
+        assert _banner(first.text).startswith("فشل آخر حصاد لهذا المصدر (")
+        as_json = requests.get(f"{live.url}/sources/q", params={"format": "json"}, timeout=30)
+        assert as_json.status_code == 404  # there is no report to give
+        partners = requests.get(f"{live.url}/sources/", params={"lang": "fr"}, timeout=30)
+        listed = [_text(li) for li in html.fromstring(partners.text).iter("li")]
+        items = [item for item in listed if "Rapport de moissonnage" in item]
+        assert sorted(item.split(" ·")[0] for item in items) == ["P", "Q"]  # labels, not names
+        assert all("(échoué," in item for item in items), items
+    (tmp_path / "p.csv").write_text(CSV, encoding="utf-8")
+    assert _harvest(config) == ["q"]
+    assert not failure_note(reports, "p").exists()  # judged again: the note is gone
+    assert failure_note(reports, "q").exists()
+
+
+@pytest.mark.parametrize("note", ["", "{not json", '{"at": "x"}'])
+def test_a_damaged_note_is_no_failure(tmp_path: Path, note: str) -> None:
+    failure_note(tmp_path, "p").write_text(note, encoding="utf-8")
+    assert harvest_failure(tmp_path, "p") is None
