@@ -148,7 +148,9 @@ class FilesHarvester:
                 if os.path.isfile(p) and not skipped(Path(p))
             )
             if not found:
-                raise HarvestError(f"no file matches {location}", source=self.spec.name)
+                raise HarvestError(
+                    messages.NO_FILE_MATCHES(location=location), source=self.spec.name
+                )
             return found
         path = Path(location)
         if path.is_file():
@@ -164,12 +166,10 @@ class FilesHarvester:
             )
             if not found:
                 raise HarvestError(
-                    f"the directory {location} holds no .json, .jsonl, .csv, .tsv, .xml, "
-                    ".xlsx, .xls or .ods file",
-                    source=self.spec.name,
+                    messages.DIRECTORY_EMPTY(location=location), source=self.spec.name
                 )
             return found
-        raise HarvestError(f"{location} does not exist", source=self.spec.name)
+        raise HarvestError(messages.FEED_MISSING(location=location), source=self.spec.name)
 
     def _skipped(self) -> Callable[[Path], bool]:
         """Whether a path lies in a folder the source never reads (``SourceSpec.skip``),
@@ -232,7 +232,9 @@ class FilesHarvester:
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             # Before OSError: requests' errors are OSErrors, but a feed that cannot be fetched
             # fails the source rather than one record.
-            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
+            raise HarvestError(
+                messages.CANNOT_FETCH(location=location, detail=exc), source=self.spec.name
+            ) from exc
         except OSError as exc:
             yield RejectedRecord(
                 self.spec.name, self.spec.shown(location), messages.FILE_UNREADABLE(detail=exc)
@@ -297,7 +299,9 @@ class FilesHarvester:
         with response:
             if response.status_code >= 400:
                 raise HarvestError(
-                    f"{location} answered HTTP {response.status_code} {response.reason}",
+                    messages.HTTP_STATUS(
+                        url=location, status=response.status_code, reason=response.reason
+                    ),
                     source=self.spec.name,
                 )
             response.raw.decode_content = True

@@ -116,9 +116,9 @@ class RdfHarvester:
                 and not any(part.startswith(".") for part in p.relative_to(root).parts)
             )
         else:
-            raise HarvestError(f"{location} does not exist", source=self.spec.name)
+            raise HarvestError(messages.FEED_MISSING(location=location), source=self.spec.name)
         if not found:
-            raise HarvestError(f"no RDF file in {location}", source=self.spec.name)
+            raise HarvestError(messages.NO_RDF_FILE(location=location), source=self.spec.name)
         return found
 
     def __iter__(self) -> Iterator[HarvestItem]:
@@ -155,10 +155,13 @@ class RdfHarvester:
         try:
             response = session.get(location, timeout=self.options.timeout)
         except OSError as exc:
-            raise HarvestError(f"cannot fetch {location}: {exc}", source=self.spec.name) from exc
+            raise HarvestError(
+                messages.CANNOT_FETCH(location=location, detail=exc), source=self.spec.name
+            ) from exc
         if response.status_code >= 400:
             raise HarvestError(
-                f"{location} answered HTTP {response.status_code}", source=self.spec.name
+                messages.HTTP_STATUS_ONLY(url=location, status=response.status_code),
+                source=self.spec.name,
             )
         return response.content
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .http import make_session
@@ -71,9 +72,10 @@ class JsonFetcher:
                 self._last = time.monotonic()
                 where = answer.url
                 if answer.status_code >= 400:
+                    spent = answer.status_code in (429, 503)
+                    answered = messages.HTTP_STATUS_RETRIES_SPENT if spent else messages.HTTP_STATUS
                     raise HarvestError(
-                        f"{where} answered HTTP {answer.status_code} {answer.reason}"
-                        + (" (retries spent)" if answer.status_code in (429, 503) else ""),
+                        answered(url=where, status=answer.status_code, reason=answer.reason),
                         source=self.source,
                     )
                 body = b""

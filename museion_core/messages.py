@@ -265,6 +265,31 @@ NO_TITLE = _message("the record has no title")
 MANIFEST_NOT_FETCHED = _message("IIIF manifest {url:s} was not fetched: no images from it")
 MANIFEST_FAULT = _message("IIIF manifest {url:s}: {detail}")
 
+# -- a harvest that fails (a partner's page says it, sparql.report_page.harvest_failure) -------
+
+FEED_MISSING = _message("{location} does not exist")
+NO_FILE_MATCHES = _message("no file matches {location}")
+NO_RDF_FILE = _message("no RDF file in {location}")
+DIRECTORY_EMPTY = _message(
+    "the directory {location} holds no .json, .jsonl, .csv, .tsv, .xml, .xlsx, .xls or .ods file"
+)
+CANNOT_FETCH = _message("cannot fetch {location}: {detail}")
+CANNOT_FETCH_RETRIED = _message("cannot fetch {url:s} (after {retries:d} retries): {detail}")
+HTTP_STATUS = _message("{url:s} answered HTTP {status:d} {reason}")
+HTTP_STATUS_RETRIED = _message(
+    "{url:s} answered HTTP {status:d} {reason} (after {retries:d} retries)"
+)
+HTTP_STATUS_RETRIES_SPENT = _message("{url:s} answered HTTP {status:d} {reason} (retries spent)")
+HTTP_STATUS_ONLY = _message("{url:s} answered HTTP {status:d}")
+OAI_NO_FORMAT = _message(
+    "the repository does not offer metadataPrefix {prefix!r}; it offers {offered}"
+)
+OAI_NO_SET = _message("the repository has no set {set!r}; its sets are {sets}")
+OAI_NO_SETS = _message("the repository has no set {set!r} (it has no sets)")
+OAI_TOKENS_REFUSED = _message(
+    "the repository refused resumption tokens {count:d} times; last: {detail} ({url:s})"
+)
+
 # -- records leaving the store, and runs -----------------------------------------------------
 
 DELETED_BY_PARTNER = _message("deleted by the partner")

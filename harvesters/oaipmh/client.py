@@ -27,6 +27,7 @@ import requests
 import urllib3
 from lxml import etree
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
@@ -382,15 +383,21 @@ class OaiClient:
             response = self.session.get(url, timeout=self.timeout, stream=True)
         except _TRANSPORT_ERRORS as exc:  # urllib3 has already retried these
             raise HarvestError(
-                f"cannot fetch {url} (after {self.max_retries} retries): {_cause(exc)}",
+                messages.CANNOT_FETCH_RETRIED(
+                    url=url, retries=self.max_retries, detail=_cause(exc)
+                ),
                 source=self.source,
             ) from exc
         with response:
             if response.status_code >= 400:
                 retried = response.status_code in (429, 500, 502, 503, 504)
+                status, reason = response.status_code, response.reason
                 raise HarvestError(
-                    f"{url} answered HTTP {response.status_code} {response.reason}"
-                    + (f" (after {self.max_retries} retries)" if retried else ""),
+                    messages.HTTP_STATUS_RETRIED(
+                        url=url, status=status, reason=reason, retries=self.max_retries
+                    )
+                    if retried
+                    else messages.HTTP_STATUS(url=url, status=status, reason=reason),
                     source=self.source,
                 )
             limit = self.max_response_bytes

@@ -210,8 +210,9 @@ class OaiHarvester:
                     self.restarts += 1
                     if self.restarts > max(self.options.max_retries, 1):
                         raise HarvestError(
-                            f"the repository refused resumption tokens {self.restarts} times; "
-                            f"last: {exc.message} ({exc.url})",
+                            messages.OAI_TOKENS_REFUSED(
+                                count=self.restarts, detail=exc.message, url=exc.url
+                            ),
                             source=self.spec.name,
                         ) from exc
                     token = None  # restart this list from its from-date, not from zero
@@ -248,8 +249,9 @@ class OaiHarvester:
         prefixes = [f.prefix for f in self.client.list_metadata_formats()]
         if self.options.metadata_prefix not in prefixes:
             raise HarvestError(
-                f"the repository does not offer metadataPrefix {self.options.metadata_prefix!r}; "
-                f"it offers {', '.join(prefixes) or 'none'}",
+                messages.OAI_NO_FORMAT(
+                    prefix=self.options.metadata_prefix, offered=", ".join(prefixes) or "none"
+                ),
                 source=self.spec.name,
             )
 
@@ -261,8 +263,7 @@ class OaiHarvester:
             specs.append(found.spec)
         known = ", ".join(specs[:20]) + (" ..." if len(specs) > 20 else "")
         raise HarvestError(
-            f"the repository has no set {spec!r}"
-            + (f"; its sets are {known}" if specs else " (it has no sets)"),
+            messages.OAI_NO_SET(set=spec, sets=known) if specs else messages.OAI_NO_SETS(set=spec),
             source=self.spec.name,
         )
 

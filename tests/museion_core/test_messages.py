@@ -28,7 +28,7 @@ def sample(message: Message) -> tuple[dict[str, object], dict[str, str]]:
         elif conv == "r":
             given[name] = HOSTILE
         else:
-            given[name] = f"the {name} (a text: with; punctuation)"
+            given[name] = f"the {name} (a text, with; punctuation)"  # a ": " would end it early
     return given, {name: str(value) for name, value in given.items()}
 
 
