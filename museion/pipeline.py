@@ -10,8 +10,6 @@ half-copied snapshot is removed. Queries read published snapshots only.
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -47,7 +45,7 @@ from store import Store
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
 from .mapper import Mapper, default_jobs
-from .report import build_report, clear_failure, note_failure, render_html
+from .report import clear_failure, note_failure, write_report
 from .stages import publishing, reconcile_store
 
 __all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
@@ -145,13 +143,13 @@ class Pipeline:
             for source, staged in self._stage_sources(writer, sources, records, mapper):
                 if isinstance(staged, HarvestError):
                     failures.append(staged)  # its run stays "staging": the next harvest resumes
-                    reports, hide = self.workspace.reports_dir, self.config.path.parent
-                    note_failure(reports, source, staged, hide)
+                    self._note_feed(source, staged, records)
                     continue
                 summary, directory, checkpoint = staged
                 run = Run.open(directory)
                 opened.callback(run.close)  # closed even when an interrupt stops the harvest
                 summary = self._judge(writer, source, run, summary)
+                self._note_feed(source, None, records)
                 if summary.status == RunStatus.APPLIED and not records:
                     self.workspace.save_source_state(source.name, checkpoint=checkpoint)
                 summaries.append(summary)
@@ -167,6 +165,18 @@ class Pipeline:
         if failures:
             raise SourcesFailedError(failures, summaries)
         return summaries
+
+    def _note_feed(
+        self, source: SourceConfig, failure: HarvestError | None, records: tuple[str, ...]
+    ) -> None:
+        """Note on the partner's page that its feed failed, or clear that note once the feed
+        was read and its run judged (not for a harvest of single records)."""
+        if records:
+            return
+        if failure is None:
+            clear_failure(self.workspace.reports_dir, source.name)
+        else:
+            note_failure(self.workspace.reports_dir, source, failure, self.config.path)
 
     def _stage_sources(
         self,
@@ -394,23 +404,7 @@ class Pipeline:
         return written > 0 and 2 * written >= held
 
     def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
-        """The partner report of the source's latest run, as JSON and HTML, for the endpoint
-        (``/sources/NAME``) and for anyone with the data directory."""
-        report = build_report(source, writer.index, run)
-        folders = [(self.workspace.reports_dir, source.name)]
-        if run.info().get("report_dir"):  # an upload: its partner reads it at the upload's URL
-            folders.append((Path(run.info()["report_dir"]), "report"))
-        texts = (
-            ("json", json.dumps(report, indent=2, ensure_ascii=False)),
-            ("html", render_html(report)),
-        )
-        for folder, stem in folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            for suffix, text in texts:
-                tmp = folder / f".{stem}.{suffix}.tmp"
-                tmp.write_text(text, encoding="utf-8")
-                os.replace(tmp, folder / f"{stem}.{suffix}")
-        clear_failure(self.workspace.reports_dir, source.name)
+        write_report(self.workspace.reports_dir, source, writer.index, run)
 
     # -- reconciliation -------------------------------------------------------------------
     def _reconcile(

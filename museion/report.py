@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +22,7 @@ from typing import Any
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
 from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
-from sparql import report_html
-from sparql.report_page import failure_note
+from sparql import failure_note, report_html
 from store import Store
 
 from .config import Config, SourceConfig
@@ -34,7 +35,10 @@ __all__ = [
     "note_failure",
     "render_html",
     "source_counts",
+    "write_report",
 ]
+
+log = logging.getLogger("museion.report")
 
 LISTED = 200
 """Record ids listed per diff section (all are counted)."""
@@ -267,26 +271,66 @@ def render_html(report: dict[str, Any]) -> str:
     return report_html(report)
 
 
+def write_report(folder: Path, source: SourceConfig, index: RecordIndex, run: Run) -> None:
+    """The partner report of the source's latest run, as JSON and HTML, in ``folder`` for the
+    endpoint (``/sources/NAME``) and for anyone with the data directory; an upload's also
+    where its partner reads it (the upload's own folder)."""
+    report = build_report(source, index, run)
+    folders = [(folder, source.name)]
+    if run.info().get("report_dir"):
+        folders.append((Path(run.info()["report_dir"]), "report"))
+    texts = (
+        ("json", json.dumps(report, indent=2, ensure_ascii=False)),
+        ("html", render_html(report)),
+    )
+    for where, stem in folders:
+        where.mkdir(parents=True, exist_ok=True)
+        for suffix, text in texts:
+            tmp = where / f".{stem}.{suffix}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, where / f"{stem}.{suffix}")
+
+
 # -- a harvest that failed ------------------------------------------------------------------
 
 
-def note_failure(folder: Path, source: SourceConfig, error: HarvestError, hide: Path) -> None:
+def note_failure(folder: Path, source: SourceConfig, error: HarvestError, config: Path) -> None:
     """Keep, for the partner's page (``/sources/NAME``), that the source's harvest failed before
     its run could be judged, and why: its report would otherwise go on showing the run before
-    as if nothing had happened. The folder of the configuration (``hide``) is taken out of the
-    reason, as the page is public."""
-    reason = " ".join(error.cause.split()).replace(f"{hide}{os.sep}", "")
-    folder.mkdir(parents=True, exist_ok=True)
+    as if nothing had happened. The page is public: the folder of the configuration (where
+    relative locations start) is taken out of the reason, and so is the source's own location
+    folder. A note that cannot be written is logged; the other sources' harvests go on."""
+    reason = " ".join(error.cause.split())
+    for path in _folders(config, source.location):
+        reason = reason.replace(f"{path}{os.sep}", "")
     note = failure_note(folder, source.name)
-    tmp = note.with_name(f".{note.name}.tmp")
     text = {"at": now(), "reason": reason, "partner": source.partner.label}
-    tmp.write_text(json.dumps(text, ensure_ascii=False), "utf-8")
-    os.replace(tmp, note)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = note.with_name(f".{note.name}.tmp")
+        tmp.write_text(json.dumps(text, ensure_ascii=False), "utf-8")
+        os.replace(tmp, note)
+    except OSError as exc:
+        log.warning("cannot note the failed harvest of %s in %s: %s", source.name, note, exc)
+
+
+def _folders(config: Path, location: str) -> list[str]:
+    """The folders a failure's reason may name: the configuration's, and the location's own
+    (resolved too, as the harvester may name either), the longest first."""
+    found = {str(config.resolve().parent), str(config.parent.absolute())}
+    if not location.startswith(("http://", "https://")):
+        place = Path(re.split(r"[*?\[]", location, maxsplit=1)[0])
+        folder = place if location.endswith("/") or place.is_dir() else place.parent
+        found |= {str(folder), str(folder.resolve())}
+    return sorted((f for f in found if f not in ("", ".", os.sep)), key=len, reverse=True)
 
 
 def clear_failure(folder: Path, source: str) -> None:
-    """The source's latest harvest was judged: any note of an earlier failure is stale."""
-    failure_note(folder, source).unlink(missing_ok=True)
+    """The source's feed was read and its run judged: a note of an earlier failure is stale."""
+    try:
+        failure_note(folder, source).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot remove the stale failure note of %s: %s", source, exc)
 
 
 # -- stats ----------------------------------------------------------------------------------

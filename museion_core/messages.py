@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from string import Formatter
 
@@ -26,8 +27,12 @@ hostile input); they stay English."""
 
 _NESTED = frozenset({"detail", "reason"})
 
-_QUOTED = r"b?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
-"""What ``repr`` writes for a text (or bytes): the form of a ``{name!r}`` field."""
+_QUOTED = (
+    r"b?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    r"|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|None|True|False"
+)
+"""What ``repr`` writes for a text (or bytes), or for the number or constant a JSON field may
+hold instead (a year ``71959``): the form of a ``{name!r}`` field."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +104,19 @@ def _form(conv: str | None, spec: str | None) -> str:
 
 
 def _unquoted(text: str) -> str:
+    """A quoted value as the partner wrote it; kept quoted (escaped) when it holds what a page
+    cannot show raw: a control character, a lone surrogate (which no UTF-8 page can carry). A
+    bidi control stays: the page isolates each value (``<bdi>``)."""
     if text.startswith("b"):
         return text  # bytes: their repr says more than a decoding would
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text
-    return value if isinstance(value, str) else text
+    if not isinstance(value, str):
+        return text  # a number or a constant: as written
+    shown = all(unicodedata.category(c) not in ("Cc", "Cs") for c in value)
+    return value if shown else text
 
 
 MESSAGES: list[Message] = []

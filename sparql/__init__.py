@@ -5,7 +5,7 @@ from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .render import render_results
-from .report_page import report_html
+from .report_page import failure_note, report_html
 from .server import serve
 from .settings import EndpointSettings, UploadSource
 from .uploads import UploadStore
@@ -21,6 +21,7 @@ __all__ = [
     "UploadStore",
     "example_queries",
     "example_query",
+    "failure_note",
     "plan",
     "prologue",
     "read_rows",

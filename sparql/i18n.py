@@ -165,8 +165,11 @@ def _message(text: str, lang: str) -> Markup | None:
         if name in message.nested:
             inner = _message(raw, lang)
             return inner if inner is not None else _english(raw)
-        shown = translate(raw, lang) if name in message.terms else raw
-        return Markup("<bdi>{}</bdi>").format(shown)
+        if name in message.terms:
+            shown = translate(raw, lang)
+            # a word of Museion's with no translation ("ULAN identifier") is English: said so
+            return Markup("<bdi>{}</bdi>").format(shown) if shown != raw else _english(raw)
+        return Markup("<bdi>{}</bdi>").format(raw)
 
     out, end = Markup(), 0
     for field in _FIELD.finditer(translation):

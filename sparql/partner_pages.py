@@ -64,9 +64,7 @@ def partner_page(
     if not path.is_file() and suffixes is None and not failed:
         return text_error(404, f"there is no report for a source named {name!r}")
     if wants_json:
-        return Response(
-            path.read_bytes(), media_type="application/json", headers={"Vary": "Accept"}
-        )
+        return _report_json(path, harvest_failure(folder, name))
     return _report_page(request, settings, name, path, suffixes)
 
 
@@ -92,7 +90,7 @@ def _report_page(
     above = ""
     failure = harvest_failure(path.parent, name)
     if failure is not None:  # the latest harvest failed: the report below is older than it
-        above += failure_banner(failure, lang)
+        above += failure_banner(failure, lang, has_report=stored is not None)
     if suffixes is not None:  # the partner's page carries its upload form
         above += upload_form(name, suffixes, lang)
     if above:
@@ -101,6 +99,21 @@ def _report_page(
         page = page[:at] + above + page[at:]
     page = with_site_header(page, lang, here(request), settings.title)
     return HTMLResponse(page, headers={"Vary": "Accept"})
+
+
+def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
+    """The report as the run wrote it; with ``latest_harvest_failed`` (when, why) added if a
+    harvest failed since, for the scripts that watch a partner's feed."""
+    body = path.read_bytes()
+    if failure is not None:
+        try:
+            report = json.loads(body)
+        except ValueError:
+            report = None
+        if isinstance(report, dict):
+            report["latest_harvest_failed"] = {"at": failure["at"], "reason": failure["reason"]}
+            body = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
+    return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 
 
 def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:

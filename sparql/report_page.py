@@ -80,10 +80,11 @@ def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
     return {"at": str(note.get("at") or ""), "reason": str(note["reason"]), "partner": partner}
 
 
-def failure_banner(failure: dict[str, str], lang: str) -> str:
-    """The notice at the top of a partner's page that its latest harvest failed, and why."""
+def failure_banner(failure: dict[str, str], lang: str, *, has_report: bool) -> str:
+    """The notice at the top of a partner's page that its latest harvest failed, and why
+    (``has_report``: an older run's report follows it)."""
     template = templates().get_template("_harvest_failed.html")
-    return i18n.render(template, lang, failure=failure)
+    return i18n.render(template, lang, failure=failure, has_report=has_report)
 
 
 def _bars(report: dict[str, Any]) -> dict[str, Any]:

@@ -48,9 +48,12 @@ class DateSpec:
         text = str(raw) if raw is not None else None
         unread: list[str] = []
         fields = self._field_bounds(obj, b, text, unread)
-        adopted = text is None and bool(unread) and fields == (None, None)
+        unread = [value for value in unread if value != text]  # the text read from it already
+        # "c. 1850" in the one field meant for a year: a date text after all. Two such (a begin
+        # "c. 1850", an end "c. 1860") are not one text: each is said instead.
+        adopted = text is None and len(unread) == 1 and fields == (None, None)
         if adopted:
-            text = unread.pop(0)  # "c. 1850" in a field meant for a year: a date text after all
+            text = unread.pop()
         for value in unread:
             b.warnings.append(messages.DATE_FIELD_UNREAD(value=value))
         read: tuple[str | None, str | None] = (None, None)

@@ -73,6 +73,18 @@ def test_a_date_field_that_is_no_date_is_read_as_a_date_text_and_said() -> None:
     assert value(result, SPAN + "/name", CRM.P190_has_symbolic_content) == []
     assert result.warnings == [messages.DATE_FIELD_UNREAD(value="later")]
     assert run(m, {"made": 1850}).warnings == []
+    # Two unread bounds are not one text: each is said, neither read as the other's span.
+    result = run(both, {"from": "c. 1850", "to": "c. 1860"})
+    assert span(result) == ([], [])
+    assert result.warnings == [
+        messages.DATE_FIELD_UNREAD(value="c. 1850"),
+        messages.DATE_FIELD_UNREAD(value="c. 1860"),
+    ]
+    # The date's text and its field the same column: read once, as the text, and not said.
+    same = mapping(object={"production": {"date": {"text": "date", "on": "date"}}})
+    result = run(same, {"date": "um 1911"})
+    assert span(result) == (["1906-01-01T00:00:00Z"], ["1916-12-31T23:59:59Z"])
+    assert result.warnings == []
 
 
 def test_date_fields_win_and_the_text_fills_in() -> None:

@@ -19,15 +19,16 @@ from tests.helpers.endpoint import live_endpoint
 CSV = "Inventory No,Title\nA1,Vase\nA2,Bol\n"
 
 
-def _config(folder: Path) -> Path:
+def _config(folder: Path, elsewhere: Path) -> Path:
+    """Partner p's export beside the config; q's in a folder of its own elsewhere."""
     (folder / "p.toml").write_text(
         '[mapping]\nname = "p"\nlanguage = "fr"\n[object]\nid = "Inventory No"\ntitles = "Title"\n',
         encoding="utf-8",
     )
     sources = "".join(
-        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{name}.csv"\n'
+        f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{location}"\n'
         f'mapping = "p.toml"\n[sources.partner]\nlabel = "{name.upper()}"\n'
-        for name in ("p", "q")
+        for name, location in (("p", "p.csv"), ("q", elsewhere / "q.csv"))
     )
     (folder / "museion.toml").write_text(
         f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}', encoding="utf-8"
@@ -35,7 +36,7 @@ def _config(folder: Path) -> Path:
     return folder / "museion.toml"
 
 
-def _harvest(config: Path) -> list[str]:
+def _harvest(config: Path | str) -> list[str]:
     """The sources whose harvest failed."""
     try:
         Pipeline(load_config(config), jobs=1).harvest()
@@ -54,13 +55,16 @@ def _banner(page: str) -> str:
 
 
 def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
-    tmp_path: Path,
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = _config(tmp_path)
+    elsewhere = tmp_path_factory.mktemp("partner-q")
+    config = _config(tmp_path, elsewhere)
     (tmp_path / "p.csv").write_text(CSV, encoding="utf-8")
     assert _harvest(config) == ["q"]  # q's file never came: its first harvest fails
     (tmp_path / "p.csv").unlink()  # p's export is gone
-    assert _harvest(config) == ["p", "q"]
+    with monkeypatch.context() as here:
+        here.chdir(tmp_path)  # `museion harvest` beside its config, as a partner runs it
+        assert _harvest("museion.toml") == ["p", "q"]
     reports = tmp_path / "store" / "reports"
     assert failure_note(reports, "p").is_file()
     with live_endpoint(config) as live:
@@ -71,10 +75,17 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         assert banner.endswith(". p.csv n’existe pas")  # why, in French
         assert "<bdi>p.csv</bdi> n’existe pas" in french.text
         assert str(tmp_path) not in french.text  # the server's folders are not shown
+        state = requests.get(f"{live.url}/sources/p", params={"format": "json"}, timeout=30)
+        assert state.json()["latest_harvest_failed"]["reason"] == "p.csv does not exist"
+        assert state.json()["counts"]["new"] == 2  # the report of the run before
         assert "Ce que sont devenues vos notices" in french.text  # the last report is below
         first = requests.get(f"{live.url}/sources/q", params={"lang": "ar"}, timeout=30)
         assert first.status_code == 200  # no report yet, but the failure is there to read
-        assert _banner(first.text).startswith("فشل آخر حصاد لهذا المصدر (")
+        banner = _banner(first.text)
+        assert banner.startswith("فشل آخر حصاد لهذا المصدر (")
+        assert "وليس لهذا المصدر حصاد منشور بعد" in banner  # no report below it
+        assert banner.endswith("q.csv غير موجود")  # its own folder is not shown either
+        assert str(elsewhere) not in first.text
         as_json = requests.get(f"{live.url}/sources/q", params={"format": "json"}, timeout=30)
         assert as_json.status_code == 404  # there is no report to give
         partners = requests.get(f"{live.url}/sources/", params={"lang": "fr"}, timeout=30)

@@ -165,6 +165,14 @@ def test_a_message_s_own_words_are_translated_and_an_inner_message_too() -> None
         )
 
 
+def test_a_word_of_museion_s_without_a_translation_is_marked_english() -> None:
+    refused = messages.IRI_LEFT_OUT(what="ULAN identifier", value="ulan:x y")
+    with i18n.using("fr"):
+        text, parts = _shown(i18n.message_html(refused))
+    assert text == "ULAN identifier «\u00a0ulan:x y\u00a0» n’est pas une IRI valide ; écarté"
+    assert parts == [("ULAN identifier", "en"), ("ulan:x y", None)]
+
+
 def test_what_no_message_made_stays_english_and_says_so() -> None:
     """A parser's own words inside a message, and a text no message made, are kept in English
     and marked lang="en", so a screen reader reads them as English."""
