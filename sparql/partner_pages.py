@@ -77,18 +77,19 @@ def _report_page(
 ) -> Response:
     lang = ui_lang(request)
     stored = stored_report(path.with_suffix(".json"), lang)  # in the reader's language
+    failure = harvest_failure(path.parent, name)
     if stored is not None:
         page = stored
-    else:  # a partner that only uploads, before its first upload
+    else:  # a partner that only uploads, before its first upload; or whose first harvest failed
+        title = escape(failure["partner"] if failure else name)
         page = (
-            f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(name)}"
-            f"</title></head><body><h1>{escape(name)}</h1>"
-            f'<p lang="{lang}" dir="{i18n.direction(lang)}">'
-            f"{escape(i18n.translate('Nothing harvested yet.', lang))}</p>"
+            f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head>'
+            f"<meta charset=utf-8><title>{title}</title></head><body>"
+            f'<h1 dir="auto">{title}</h1>'
+            f"<p>{escape(i18n.translate('Nothing harvested yet.', lang))}</p>"
             "</body></html>"
         )
     above = ""
-    failure = harvest_failure(path.parent, name)
     if failure is not None:  # the latest harvest failed: the report below is older than it
         above += failure_banner(failure, lang, has_report=stored is not None)
     if suffixes is not None:  # the partner's page carries its upload form

@@ -86,6 +86,9 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         assert "وليس لهذا المصدر حصاد منشور بعد" in banner  # no report below it
         assert banner.endswith("q.csv غير موجود")  # its own folder is not shown either
         assert str(elsewhere) not in first.text
+        document = html.fromstring(first.text)  # a page in the reader's language, named
+        assert (document.get("lang"), document.get("dir")) == ("ar", "rtl")  # by its label
+        assert [_text(h) for h in document.iter("h1")] == ["Q"]
         as_json = requests.get(f"{live.url}/sources/q", params={"format": "json"}, timeout=30)
         assert as_json.status_code == 404  # there is no report to give
         partners = requests.get(f"{live.url}/sources/", params={"lang": "fr"}, timeout=30)
