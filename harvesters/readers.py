@@ -187,7 +187,10 @@ def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
             raw,
             position,
             messages.UNDECODABLE_BYTE(
-                byte=f"{raw[exc.start]:02X}", offset=exc.start, encoding=encoding, detail=exc.reason
+                byte=f"0x{raw[exc.start]:02X}",
+                offset=exc.start,
+                encoding=encoding,
+                detail=exc.reason,
             ),
         )
     except json.JSONDecodeError as exc:
@@ -484,6 +487,6 @@ def _undecodable(record: dict[str, str], encoding: str) -> str | None:
         if found:
             byte = ord(found.group()) - 0xDC00
             return messages.CSV_UNDECODABLE_CELL(
-                byte=f"{byte:02X}", column=column, encoding=encoding.removesuffix("-sig")
+                byte=f"0x{byte:02X}", column=column, encoding=encoding.removesuffix("-sig")
             )
     return None

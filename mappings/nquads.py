@@ -64,7 +64,7 @@ _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
 def _escape_char(found: re.Match[str]) -> str:
     char = found.group()
     if "\ud800" <= char <= "\udfff":
-        raise NQuadsError(messages.LONE_SURROGATE(code=f"{ord(char):04X}"))
+        raise NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(char):04X}"))
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 

@@ -143,7 +143,7 @@ REST_UNDECODABLE = _message(
     "file's real encoding"
 )
 UNDECODABLE_BYTE = _message(
-    "undecodable byte 0x{byte:s} at offset {offset:d} (expected {encoding:s}): {detail}"
+    "undecodable byte {byte:s} at offset {offset:d} (expected {encoding:s}): {detail}"
 )
 JSON_INVALID_AT = _message("not valid JSON: {detail} (line {line:d}, column {column:d})")
 JSON_INVALID = _message("not valid JSON: {detail}")
@@ -162,7 +162,7 @@ CSV_ROW_TOO_LARGE = _message(
 CSV_CELL_TOO_LONG = _message("a cell is longer than {limit:d} characters; the row was not read")
 CSV_INVALID = _message("not valid CSV: {detail}")
 CSV_UNDECODABLE_CELL = _message(
-    "undecodable byte 0x{byte:s} in column {column!r} (the source declares encoding {encoding:s}); "
+    "undecodable byte {byte:s} in column {column!r} (the source declares encoding {encoding:s}); "
     "set `encoding` for this source to the file's real encoding"
 )
 SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
@@ -226,9 +226,7 @@ LIDO_IDS_DISAGREE = _message(
 LIDO_NO_DESCRIPTIVE = _message(
     "the LIDO record has no descriptiveMetadata: there is nothing to map"
 )
-LONE_SURROGATE = _message(
-    "the text holds a lone surrogate (U+{code:s}), which no RDF text can carry"
-)
+LONE_SURROGATE = _message("the text holds a lone surrogate ({code:s}), which no RDF text can carry")
 INVALID_IRI = _message("{value!r} is not a valid IRI ({detail})")
 STORE_REFUSED = _message("the store refused the record: {detail}")
 

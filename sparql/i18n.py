@@ -46,6 +46,7 @@ __all__ = [
     "install",
     "lang_attrs",
     "message_html",
+    "message_kind_html",
     "negotiate_language",
     "number",
     "percent",
@@ -145,6 +146,20 @@ def message_html(text: str) -> Markup:
     words), or one whose message has no translation, stays English and is marked so."""
     translated = _message(text, _current.get())
     return translated if translated is not None else _english(text)
+
+
+def message_kind_html(text: str) -> Markup:
+    """What kind of message ``text`` is, in the language being rendered: its template with
+    each value left out ("texte de date « … » non compris ..."), or the text itself when no
+    template made it."""
+    found = messages.recognise(text)
+    if found is None:
+        return _english(text)
+    template, lang = found[0].template, _current.get()
+    translation = catalogue().get(lang, {}).get(template) if lang != DEFAULT else None
+    if translation is None:
+        return _english(_FIELD.sub("…", template))
+    return escape(_FIELD.sub("…", translation))
 
 
 def _english(text: str) -> Markup:
@@ -276,6 +291,7 @@ def install(env: Environment) -> Environment:
     env.filters["number"] = number
     env.filters["percent"] = percent
     env.filters["message"] = message_html
+    env.filters["message_kind"] = message_kind_html
     return env
 
 

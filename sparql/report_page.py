@@ -9,10 +9,13 @@ in English inside it (a quarantine reason, a warning) stays English and is marke
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
+
+from museion_core import messages
 
 from . import i18n
 from .pages import templates
@@ -43,10 +46,40 @@ some (``object_id``, ``unparsed``...): it is served as the English page written 
 rather than as a 500 or a page that says "every date was read" for want of the key."""
 
 
+QUARANTINE_LISTED = 500
+"""Quarantined records listed on the page (the JSON lists them all; the kinds count them all)."""
+QUARANTINE_KINDS = 20
+"""Kinds of reason shown, the commonest first."""
+
+
 def report_html(report: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
     """The report page (self-contained: its own style, no site header) in ``lang``."""
     template = templates().get_template("report.html")
-    return i18n.render(template, lang, r=report, bars=_bars(report))
+    return i18n.render(template, lang, r=report, bars=_bars(report), quarantine=_quarantine(report))
+
+
+def _quarantine(report: dict[str, Any]) -> dict[str, Any]:
+    """The quarantine as a partner can act on it: how many records each kind of reason held
+    back (a template whatever its values, "undecodable byte … in column …": one fault of the
+    export, not five thousand), and the records themselves, the first ``QUARANTINE_LISTED``."""
+    entries = report["quarantined"]
+    kinds: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for entry in entries:
+        found = messages.recognise(entry["reason"])
+        key = found[0].template if found else entry["reason"]
+        kinds[key] += 1
+        example.setdefault(key, entry["reason"])
+    return {
+        "kinds": [
+            {"reason": example[key], "records": n} for key, n in kinds.most_common(QUARANTINE_KINDS)
+        ]
+        if len(entries) > 1
+        else [],
+        "more_kinds": max(len(kinds) - QUARANTINE_KINDS, 0),
+        "listed": entries[:QUARANTINE_LISTED],
+        "more": max(len(entries) - QUARANTINE_LISTED, 0),
+    }
 
 
 def stored_report(data: Path, lang: str) -> str | None:

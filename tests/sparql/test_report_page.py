@@ -13,9 +13,10 @@ from lxml import html
 from museion import Pipeline, load_config
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
+from museion_core import messages
 from publish import Workspace
 from sparql import i18n
-from sparql.report_page import REPORT_KEYS, stored_report
+from sparql.report_page import REPORT_KEYS, report_html, stored_report
 from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
 
@@ -174,6 +175,43 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= PHONE["width"]
             assert box["width"] > PHONE["width"] / 2
+
+
+def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) -> None:
+    """An export in the wrong encoding quarantines every row: the page said so 1,203 times.
+    Each kind of reason is now counted once (whatever the row's values), the commonest first,
+    and the first 500 records are listed, the JSON holding the rest."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    undecodable = [
+        messages.CSV_UNDECODABLE_CELL(byte="0xE9", column=f"Titre {n % 7}", encoding="utf-8")
+        for n in range(1_200)
+    ]
+    others = [messages.DUPLICATE_IDENTIFIER(identifier=f"A{n}") for n in range(2)]
+    reasons = [*undecodable, *others, "a parser's own words"]
+    report["quarantined"] = [
+        {"record": None, "origin": f"inventory.csv, line {n + 2}", "reason": reason}
+        for n, reason in enumerate(reasons)
+    ]
+    page = report_html(report, "fr")
+    document = html.fromstring(page)
+    kinds = [
+        [" ".join("".join(str(t) for t in td.itertext()).split()) for td in tr.iter("td")]
+        for table in document.iter("table")
+        if table.get("id") == "quarantine-kinds"
+        for tr in table.iter("tr")
+    ][1:]
+    assert kinds == [
+        [
+            "octet indécodable … dans la colonne « … » (la source déclare le codage …) ; "
+            "donnez à `encoding` de cette source le vrai codage du fichier",
+            "1200",
+        ],
+        ["l’identifiant « … » apparaît deux fois dans le flux, avec des contenus différents ; "
+         "seule sa première notice a été gardée", "2"],
+        ["a parser's own words", "1"],
+    ]  # fmt: skip
+    assert len([td for td in document.iter("td") if td.get("class") == "reason-text"]) == 500
+    assert "… et 703 autres : le JSON du rapport les liste toutes." in page
 
 
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
