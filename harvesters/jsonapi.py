@@ -150,7 +150,7 @@ class JsonApiHarvester:
             self.pages += 1
             where = answer.url
             if where in seen:
-                raise HarvestError(f"{where}: the API pages in a loop", source=self.spec.name)
+                raise HarvestError(messages.API_LOOP(url=where), source=self.spec.name)
             seen.add(where)
             items = self._items(body, where)
             for n, item in enumerate(items):
@@ -171,13 +171,13 @@ class JsonApiHarvester:
             )
         if found is None and isinstance(body, dict) and not self.options.items:
             raise HarvestError(
-                f"{where}: the page holds no list of items under "
-                f"{', '.join(_ITEM_KEYS)}; set `items` to its path",
+                messages.API_NO_ITEMS(url=where, keys=", ".join(_ITEM_KEYS)),
                 source=self.spec.name,
             )
         if not isinstance(found, list):
             raise HarvestError(
-                f"{where}: `{self.options.items}` is not a list of items", source=self.spec.name
+                messages.API_ITEMS_NOT_LIST(url=where, path=self.options.items),
+                source=self.spec.name,
             )
         return found
 

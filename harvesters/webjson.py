@@ -29,9 +29,7 @@ def auth_headers(header: str, env: str | None, source: str) -> dict[str, str]:
         return {}
     value = os.environ.get(env)
     if not value:
-        raise HarvestError(
-            f"the environment variable {env} (auth_env) is not set or empty", source=source
-        )
+        raise HarvestError(messages.AUTH_ENV_MISSING(name=env), source=source)
     return {header: value}
 
 
@@ -83,20 +81,22 @@ class JsonFetcher:
                     body += chunk
                     if len(body) > self.max_response_bytes:
                         raise HarvestError(
-                            f"{where}: the answer is larger than max_response_bytes "
-                            f"({self.max_response_bytes})",
+                            messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
                             source=self.source,
                         )
         except requests.RequestException as exc:
             cause = str(exc).split("(Caused by")[-1].strip(" )") or type(exc).__name__
-            raise HarvestError(f"{url}: no answer ({cause})", source=self.source) from None
+            raise HarvestError(
+                messages.NO_ANSWER(url=url, detail=cause), source=self.source
+            ) from None
         if nesting_depth(body, self.max_depth) > self.max_depth:
             raise HarvestError(
-                f"{where}: the answer nests deeper than max_depth ({self.max_depth})",
-                source=self.source,
+                messages.ANSWER_TOO_DEEP(url=where, limit=self.max_depth), source=self.source
             )
         try:
             return load_json(body), answer
         except (ValueError, UnicodeDecodeError) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise HarvestError(f"{where} is not JSON: {first}", source=self.source) from None
+            raise HarvestError(
+                messages.ANSWER_NOT_JSON(url=where, detail=first), source=self.source
+            ) from None

@@ -295,6 +295,42 @@ OAI_NO_FORMAT = _message(
 )
 OAI_NO_SET = _message("the repository has no set {set!r}; its sets are {sets}")
 OAI_NO_SETS = _message("the repository has no set {set!r} (it has no sets)")
+OAI_ERROR = _message("the repository answered OAI-PMH error {code:s} ({url:s})")
+OAI_ERROR_SAYING = _message("the repository answered OAI-PMH error {code:s}: {detail} ({url:s})")
+OAI_TOKEN_AGAIN = _message(
+    "the repository sent resumption token {token!r} again after {pages:d} page(s) of this "
+    "list: following it would never end; stopped ({url:s})"
+)
+NOT_OAI_PMH = _message("{url:s}: not an OAI-PMH response (its root element is <{root}>)")
+READ_FAILED = _message(
+    "cannot fetch {url:s}: the connection failed while reading the answer, {count:d} time(s): "
+    "{detail}"
+)
+REQUEST_DEADLINE = _message(
+    "{url:s}: the answer took more than {seconds:s} s in all (request_deadline), however "
+    "slowly its bytes came; stopped"
+)
+HARVEST_DEADLINE = _message(
+    "the harvest ran over its deadline of {seconds:s} s (harvest_deadline) after {requests:d} "
+    "request(s); stopped at {url:s}"
+)
+RESPONSE_TOO_LARGE = _message(
+    "{url:s}: the response is {size:d} bytes, more than the limit of {limit:d} "
+    "(max_response_bytes); refused"
+)
+RESPONSE_OVER_LIMIT = _message(
+    "{url:s}: the response is more than the limit of {limit:d} bytes (max_response_bytes); refused"
+)
+API_LOOP = _message("{url:s}: the API pages in a loop")
+API_NO_ITEMS = _message(
+    "{url:s}: the page holds no list of items under {keys}; set `items` to its path"
+)
+API_ITEMS_NOT_LIST = _message("{url:s}: `{path}` is not a list of items")
+AUTH_ENV_MISSING = _message("the environment variable {name:s} (auth_env) is not set or empty")
+NO_ANSWER = _message("{url:s}: no answer ({detail})")
+ANSWER_TOO_LARGE = _message("{url:s}: the answer is larger than max_response_bytes ({limit:d})")
+ANSWER_TOO_DEEP = _message("{url:s}: the answer nests deeper than max_depth ({limit:d})")
+ANSWER_NOT_JSON = _message("{url:s} is not JSON: {detail}")
 OAI_TOKENS_REFUSED = _message(
     "the repository refused resumption tokens {count:d} times; last: {detail} ({url:s})"
 )

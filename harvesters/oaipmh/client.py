@@ -60,10 +60,12 @@ class OaiProtocolError(HarvestError):
         self.code = code
         self.message = message
         self.url = url
-        detail = f": {message}" if message else ""
-        super().__init__(
-            f"the repository answered OAI-PMH error {code}{detail} ({url})", source=source
+        said = (
+            messages.OAI_ERROR_SAYING(code=code, detail=message, url=url)
+            if message
+            else messages.OAI_ERROR(code=code, url=url)
         )
+        super().__init__(said, source=source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +275,7 @@ class OaiClient:
         would be asked forever; a list never legitimately returns to a page it has left."""
         if token in seen:
             raise HarvestError(
-                f"the repository sent resumption token {_short(token)!r} again after "
-                f"{len(seen)} page(s) of this list: following it would never end; stopped ({url})",
+                messages.OAI_TOKEN_AGAIN(token=_short(token), pages=len(seen), url=url),
                 source=self.source,
             )
         seen.add(token)
@@ -299,8 +300,7 @@ class OaiClient:
             raise HarvestError(f"{url}: {exc}{hint}", source=self.source) from exc
         if root.tag != _O + "OAI-PMH":
             raise HarvestError(
-                f"{url}: not an OAI-PMH response (its root element is <{_local(root.tag)}>)",
-                source=self.source,
+                messages.NOT_OAI_PMH(url=url, root=_local(root.tag)), source=self.source
             )
         errors = root.findall(_O + "error")
         if errors:
@@ -328,8 +328,7 @@ class OaiClient:
                 exc = fault.__cause__ or fault
                 if attempt >= self.max_retries:
                     raise HarvestError(
-                        f"cannot fetch {url}: the connection failed while reading the answer, "
-                        f"{attempt + 1} time(s): {_cause(exc)}",
+                        messages.READ_FAILED(url=url, count=attempt + 1, detail=_cause(exc)),
                         source=self.source,
                     ) from exc
                 self._sleep(self.backoff * (2**attempt))
@@ -366,15 +365,15 @@ class OaiClient:
         if which == "harvest":
             raise self._harvest_over(url)
         raise HarvestError(
-            f"{url}: the answer took more than {self.request_deadline:g} s in all "
-            "(request_deadline), however slowly its bytes came; stopped",
+            messages.REQUEST_DEADLINE(url=url, seconds=f"{self.request_deadline:g}"),
             source=self.source,
         )
 
     def _harvest_over(self, url: str) -> HarvestError:
         return HarvestError(
-            f"the harvest ran over its deadline of {self.harvest_deadline:g} s "
-            f"(harvest_deadline) after {self.requests} request(s); stopped at {url}",
+            messages.HARVEST_DEADLINE(
+                seconds=f"{self.harvest_deadline:g}", requests=self.requests, url=url
+            ),
             source=self.source,
         )
 
@@ -404,8 +403,7 @@ class OaiClient:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise HarvestError(
-                    f"{url}: the response is {int(declared)} bytes, more than the limit of "
-                    f"{limit} (max_response_bytes); refused",
+                    messages.RESPONSE_TOO_LARGE(url=url, size=int(declared), limit=limit),
                     source=self.source,
                 )
             chunks: list[bytes] = []
@@ -415,8 +413,7 @@ class OaiClient:
                     size += len(chunk)
                     if size > limit:
                         raise HarvestError(
-                            f"{url}: the response is more than the limit of {limit} bytes "
-                            "(max_response_bytes); refused",
+                            messages.RESPONSE_OVER_LIMIT(url=url, limit=limit),
                             source=self.source,
                         )
                     chunks.append(chunk)
