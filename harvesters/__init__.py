@@ -17,6 +17,7 @@ from .base import (
     SourceSpec,
     available_kinds,
     create_harvester,
+    location_folder,
     options_model,
 )
 from .files import EXTENSIONS as FILE_EXTENSIONS
@@ -49,6 +50,7 @@ __all__ = [
     "available_kinds",
     "create_harvester",
     "load_json",
+    "location_folder",
     "options_model",
     "parse_xml",
     "read_csv",

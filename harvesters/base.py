@@ -20,6 +20,8 @@ __all__ = [
     "SourceSpec",
     "available_kinds",
     "create_harvester",
+    "is_url",
+    "location_folder",
     "options_model",
     "register",
 ]
@@ -55,20 +57,30 @@ class SourceSpec:
         partner report and the public provenance graph): relative to the folder ``location``
         names, ``inventory.csv`` or ``2024/objects.csv``, not the server's own folders
         (``/srv/museion/partners/...``). A URL is shown whole."""
-        if path.startswith(("http://", "https://")):
+        root = location_folder(self.location)
+        if is_url(path) or root is None:
             return path
-        location = self.location
-        if glob.has_magic(location):
-            location = re.split(r"[*?\[]", location, maxsplit=1)[0]
-            root = PurePath(location) if location.endswith("/") else PurePath(location).parent
-        else:
-            folder = location.endswith("/") or Path(location).is_dir()
-            root = PurePath(location) if folder else PurePath(location).parent
         try:
             shown = PurePath(path).relative_to(root).as_posix()
         except ValueError:
             shown = "."
         return PurePath(path).name if shown == "." else shown
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def location_folder(location: str) -> PurePath | None:
+    """The folder a source's ``location`` names: a directory itself, a file's folder, the
+    folder of a glob's fixed part (``exports/inv*.csv``: ``exports``); None for a URL."""
+    if is_url(location):
+        return None
+    if glob.has_magic(location):
+        fixed = re.split(r"[*?\[]", location, maxsplit=1)[0]
+        return PurePath(fixed) if fixed.endswith("/") else PurePath(fixed).parent
+    folder = location.endswith("/") or Path(location).is_dir()
+    return PurePath(location) if folder else PurePath(location).parent
 
 
 class Harvester(Protocol):

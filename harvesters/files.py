@@ -27,7 +27,7 @@ from pydantic import Field, field_validator
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from .base import HarvesterOptions, SourceSpec, register
+from .base import HarvesterOptions, SourceSpec, is_url, register
 from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
@@ -107,10 +107,6 @@ def clark_name(value: str) -> str:
             "(only lido: is known)"
         )
     return f"{{{LIDO_NS}}}{local}"
-
-
-def is_url(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
 
 
 @register("files", FilesOptions)

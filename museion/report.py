@@ -12,13 +12,13 @@ import heapq
 import json
 import logging
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harvesters import location_folder
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
 from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
@@ -315,13 +315,13 @@ def note_failure(folder: Path, source: SourceConfig, error: HarvestError, config
 
 
 def _folders(config: Path, location: str) -> list[str]:
-    """The folders a failure's reason may name: the configuration's, and the location's own
-    (resolved too, as the harvester may name either), the longest first."""
+    """The folders a failure's reason may name: the configuration's, and the one the location
+    names (``harvesters.location_folder``, as record origins are named from; resolved too, as
+    the harvester may name either), the longest first."""
     found = {str(config.resolve().parent), str(config.parent.absolute())}
-    if not location.startswith(("http://", "https://")):
-        place = Path(re.split(r"[*?\[]", location, maxsplit=1)[0])
-        folder = place if location.endswith("/") or place.is_dir() else place.parent
-        found |= {str(folder), str(folder.resolve())}
+    folder = location_folder(location)
+    if folder is not None:
+        found |= {str(folder), str(Path(folder).resolve())}
     return sorted((f for f in found if f not in ("", ".", os.sep)), key=len, reverse=True)
 
 
