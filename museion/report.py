@@ -21,7 +21,7 @@ from typing import Any
 from harvesters import location_folder
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
-from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now
+from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now, write_atomically
 from sparql import failure_note, report_html
 from store import Store
 
@@ -286,9 +286,7 @@ def write_report(folder: Path, source: SourceConfig, index: RecordIndex, run: Ru
     for where, stem in folders:
         where.mkdir(parents=True, exist_ok=True)
         for suffix, text in texts:
-            tmp = where / f".{stem}.{suffix}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, where / f"{stem}.{suffix}")
+            write_atomically(where / f"{stem}.{suffix}", text)
 
 
 # -- a harvest that failed ------------------------------------------------------------------
@@ -307,9 +305,7 @@ def note_failure(folder: Path, source: SourceConfig, error: HarvestError, config
     text = {"at": now(), "reason": reason, "partner": source.partner.label}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = note.with_name(f".{note.name}.tmp")
-        tmp.write_text(json.dumps(text, ensure_ascii=False), "utf-8")
-        os.replace(tmp, note)
+        write_atomically(note, json.dumps(text, ensure_ascii=False))
     except OSError as exc:
         log.warning("cannot note the failed harvest of %s in %s: %s", source.name, note, exc)
 

@@ -17,7 +17,7 @@ from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
 from .summary import HarvestSummary, Rejection
-from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id
+from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id, write_atomically
 
 __all__ = [
     "BATCH_SIZE",
@@ -54,4 +54,5 @@ __all__ = [
     "stage",
     "verdict",
     "vocabulary_graph",
+    "write_atomically",
 ]

@@ -51,7 +51,7 @@ from store import (
 from .failpoints import failpoint
 from .runs import Run, RunStatus
 
-__all__ = ["KEEP_RUNS", "KEEP_SNAPSHOTS", "Workspace", "new_id"]
+__all__ = ["KEEP_RUNS", "KEEP_SNAPSHOTS", "Workspace", "new_id", "write_atomically"]
 
 KEEP_RUNS = 3
 """Finished run directories kept per source (held and resumable runs are always kept)."""
@@ -171,7 +171,7 @@ class Workspace:
     def _write_state(self, **changes: Any) -> None:
         state = {**self.state(), **changes}
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.state_path, json.dumps(state, indent=2))
+        write_atomically(self.state_path, json.dumps(state, indent=2))
 
     def save_state(self, **changes: Any) -> None:
         self._write_state(**changes)
@@ -318,7 +318,9 @@ def new_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that a reader finds the old file or the new one,
+    never half of it: into ``.NAME.tmp`` beside it, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -38,6 +38,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from museion_core.errors import MuseionError, QueryError
+from publish import write_atomically
 
 from . import i18n
 from .checklists.auth import ForbiddenError, check_origin
@@ -152,9 +153,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(value, indent=2, ensure_ascii=False))
 
 
 class UnauthorizedError(QueryError):
