@@ -60,12 +60,12 @@ def partner_page(
     )
     path = folder / f"{name}.{'json' if wants_json else 'html'}"
     suffixes = None if wants_json or not uploads else uploads.accepts(name)
-    failed = not wants_json and harvest_failure(folder, name) is not None
-    if not path.is_file() and suffixes is None and not failed:
+    failure = harvest_failure(folder, name)
+    if not path.is_file() and suffixes is None and (wants_json or failure is None):
         return text_error(404, f"there is no report for a source named {name!r}")
     if wants_json:
-        return _report_json(path, harvest_failure(folder, name))
-    return _report_page(request, settings, name, path, suffixes)
+        return _report_json(path, failure)
+    return _report_page(request, settings, name, path, suffixes, failure=failure)
 
 
 def _report_page(
@@ -74,10 +74,11 @@ def _report_page(
     name: str,
     path: Path,
     suffixes: tuple[str, ...] | None,
+    *,
+    failure: dict[str, str] | None,
 ) -> Response:
     lang = ui_lang(request)
     stored = stored_report(path.with_suffix(".json"), lang)  # in the reader's language
-    failure = harvest_failure(path.parent, name)
     if stored is not None:
         page = stored
     else:  # a partner that only uploads, before its first upload; or whose first harvest failed
@@ -134,7 +135,7 @@ def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[d
         except (OSError, ValueError):
             report = {}
         run = report.get("run") if isinstance(report.get("run"), dict) else {}
-        failure = harvest_failure(folder, path.stem)
+        failure = harvest_failure(folder, path.stem) if path.stem in failed else None
         out.append(
             {
                 "source": path.stem,
