@@ -320,7 +320,7 @@ class Pipeline:
             run.set_info(status=RunStatus.HELD)
             writer.index.record_run(run_row(source.name, run, RunStatus.HELD))
             summary.status, summary.reason = RunStatus.HELD, reason
-            self._write_report(writer, source, run)
+            write_report(self.workspace.reports_dir, source, writer.index, run)
             return summary
         failure = self._apply(writer, source, run)
         if failure is not None:
@@ -387,7 +387,7 @@ class Pipeline:
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
             writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
-            self._write_report(writer, source, run)
+            write_report(self.workspace.reports_dir, source, writer.index, run)
             run.close()
             self.workspace.prune_runs(source.name)
         return snapshot
@@ -402,9 +402,6 @@ class Pipeline:
             written += sum(int(counts.get(change, 0)) for change in ("new", "changed", "deleted"))
         held = sum(writer.index.count(source.name) for source in self.config.sources)
         return written > 0 and 2 * written >= held
-
-    def _write_report(self, writer: Writer, source: SourceConfig, run: Run) -> None:
-        write_report(self.workspace.reports_dir, source, writer.index, run)
 
     # -- reconciliation -------------------------------------------------------------------
     def _reconcile(
