@@ -14,13 +14,19 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
    graph: what a store that writes each triple twice (its record graph and a duplicate-free
    default graph, Museion's design) pays for the copy, next to the floor.
 
-Each line gives seconds, records/s, the ratio to the floor, the disk the store uses and the
-peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
+most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
+the peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+
+Above 100,000 records the default-copy load is left out, and Museion's store is removed once
+it is measured and dumped, before ``oxigraph load`` runs: a million records would not fit on
+the disk twice. ``--min-free`` sets the free disk (GiB) under which a run stops itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import sqlite3
@@ -30,6 +36,7 @@ import tempfile
 import time
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
 
 from benchkit import write_config, write_feed
@@ -38,7 +45,8 @@ from pyoxigraph import NamedNode, RdfFormat
 from museion import Workspace, load_config
 
 BIN = Path(sys.executable).parent
-MIN_FREE = 20 * 2**30
+MIN_FREE = 20
+"""GiB: a run stops itself when the disk it writes to has less free (``--min-free``)."""
 POLL = 0.25
 """Seconds between looks at the child (and the free disk): the resolution of the timings."""
 COPIES_UP_TO = 100_000
@@ -53,32 +61,47 @@ class Measure:
     """Bytes."""
     disk: int
     """Bytes."""
+    peak_disk: int
+    """Bytes: the most the disk's use grew while the child ran."""
 
 
-def run_child(args: list[str], log: Path, watch: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of a child process; its output goes to ``log``.
+@dataclass(frozen=True)
+class Child:
+    seconds: float
+    peak_rss: int
+    """Bytes."""
+    peak_disk: int
+    """Bytes: free disk at the start less the least seen while it ran."""
 
-    The disk is shared: if its free space falls under ``MIN_FREE`` the child is stopped and
-    the run ends, saying how far it got (the records the index holds, the disk ``watch``
-    uses) rather than filling the disk for everyone else.
+
+def run_child(args: list[str], log: Path, watch: Path, min_free: int) -> Child:
+    """Time, peak RSS and peak disk of a child process; its output goes to ``log``.
+
+    The disk is shared: if its free space falls under ``min_free`` bytes the child is stopped
+    and the run ends, saying how far it got (the records the index holds, the disk ``watch``
+    uses) rather than filling the disk for everyone else. The peak disk is the fall of the
+    disk's free space, looked at every ``POLL`` seconds: other writers to the disk count too.
     """
     started = time.perf_counter()
+    free_at_start = least_free = shutil.disk_usage(watch).free
     with log.open("ab") as out:
         child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            if shutil.disk_usage(watch).free < MIN_FREE:
+            free = shutil.disk_usage(watch).free
+            least_free = min(least_free, free)
+            if free < min_free:
                 child.terminate()
                 _, status, usage = os.wait4(child.pid, 0)
-                stopped(watch, time.perf_counter() - started, usage.ru_maxrss * 1024)
+                stopped(watch, time.perf_counter() - started, usage.ru_maxrss * 1024, min_free)
             time.sleep(POLL)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         sys.exit(f"{args[0]} failed ({child.returncode}); see {log}")
-    return seconds, usage.ru_maxrss * 1024
+    return Child(seconds, usage.ru_maxrss * 1024, max(0, free_at_start - least_free))
 
 
 def count_rows(database: Path, table: str) -> int:
@@ -86,7 +109,7 @@ def count_rows(database: Path, table: str) -> int:
         return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
-def stopped(root: Path, seconds: float, rss: int) -> None:
+def stopped(root: Path, seconds: float, rss: int, min_free: int) -> None:
     """End a run stopped half way, with how far it got: the records mapped and staged, and
     the records loaded (those the index holds)."""
     store = root / "store"
@@ -94,7 +117,7 @@ def stopped(root: Path, seconds: float, rss: int) -> None:
     index = store / "records.sqlite"
     loaded = count_rows(index, "records") if index.exists() else 0
     sys.exit(
-        f"stopped after {seconds:,.0f} s: less than {MIN_FREE / 2**30:.0f} GiB free on the disk; "
+        f"stopped after {seconds:,.0f} s: less than {min_free / 2**30:.0f} GiB free on the disk; "
         f"records staged: {staged:,}, loaded: {loaded:,}; disk used: "
         f"{disk_used(root) / 2**30:.1f} GiB; peak RSS: {rss / 2**20:,.0f} MiB"
     )
@@ -113,8 +136,9 @@ def disk_used(path: Path) -> int:
 
 
 def dump_records(config: Path, records: Path, copies: Path | None) -> int:
-    """Write the published snapshot's record graphs as N-Quads, and (if ``copies``) their
-    triples as N-Triples (the default-graph copies); return how many quads.
+    """Write the published snapshot's record graphs as N-Quads (gzipped if ``records`` ends
+    in ``.gz``), and (if ``copies``) their triples as N-Triples (the default-graph copies);
+    return how many quads.
 
     Each graph is dumped by Oxigraph as N-Triples (its writer, not one Python object per
     quad) and given its graph name: a line of N-Triples ends in `` .\n`` and nowhere else,
@@ -123,7 +147,11 @@ def dump_records(config: Path, records: Path, copies: Path | None) -> int:
     store = published.oxigraph
     count = 0
     with ExitStack() as files:
-        out = files.enter_context(records.open("wb"))
+        out: BufferedIOBase
+        if records.suffix == ".gz":
+            out = files.enter_context(gzip.open(records, "wb", compresslevel=1))
+        else:
+            out = files.enter_context(records.open("wb"))
         copy = files.enter_context(copies.open("wb")) if copies is not None else None
         for graph in store.named_graphs():
             if not isinstance(graph, NamedNode) or "/record/" not in graph.value:
@@ -137,33 +165,54 @@ def dump_records(config: Path, records: Path, copies: Path | None) -> int:
     return count
 
 
-def oxigraph_load(what: str, root: Path, files: list[Path]) -> Measure:
+def oxigraph_load(what: str, root: Path, files: list[Path], min_free: int) -> Measure:
     """``oxigraph load`` of ``files`` into a fresh store (removed afterwards)."""
     oxigraph = shutil.which("oxigraph") or str(BIN / "oxigraph")
     location = root / "oxigraph"
     args = [oxigraph, "load", "--location", str(location), "--file", *map(str, files)]
-    seconds, rss = run_child(args, root / "log.txt", root)
+    child = run_child(args, root / "log.txt", root, min_free)
     used = disk_used(location)
     shutil.rmtree(location)
-    return Measure(what, seconds, rss, used)
+    return Measure(what, child.seconds, child.peak_rss, used, child.peak_disk)
 
 
-def measure(count: int, jobs: int, root: Path) -> list[Measure]:
+def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
     log = root / "log.txt"
     write_feed(root / "feed", count)
     config = write_config(root, root / "feed")
     harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
     print(f"  {count:,} records: harvest (log: {log})", flush=True)
-    seconds, rss = run_child(harvest, log, root)
+    child = run_child(harvest, log, root, min_free)
     shutil.rmtree(root / "feed")
-    museion = Measure("museion harvest + map + load + publish", seconds, rss, disk(root))
+    museion = Measure(
+        "museion harvest + map + load + publish",
+        child.seconds,
+        child.peak_rss,
+        disk(root),
+        child.peak_disk,
+    )
+    print(f"  {museion.seconds:,.0f} s; dumping the record graphs", flush=True)
     records = root / "records.nq"
-    copies = root / "copies.nt" if count <= COPIES_UP_TO else None
-    quads = dump_records(config, records, copies)
+    if count <= COPIES_UP_TO:
+        copies: Path | None = root / "copies.nt"
+        quads = dump_records(config, records, copies)
+    else:
+        # The store and its plain dump would not fit on the disk together: dump gzipped,
+        # remove the store (measured), then give oxigraph load the plain file, as below.
+        copies = None
+        packed = records.with_suffix(".nq.gz")
+        quads = dump_records(config, packed, None)
+        shutil.rmtree(root / "store")
+        with gzip.open(packed, "rb") as source, records.open("wb") as plain:
+            shutil.copyfileobj(source, plain, 2**20)
+        packed.unlink()
     print(f"  {quads:,} quads in record graphs; oxigraph load", flush=True)
-    measures = [museion, oxigraph_load("oxigraph load, record graphs", root, [records])]
+    floor = oxigraph_load("oxigraph load, record graphs", root, [records], min_free)
+    measures = [museion, floor]
     if copies is not None:
-        both = oxigraph_load("oxigraph load, records + default copies", root, [records, copies])
+        both = oxigraph_load(
+            "oxigraph load, records + default copies", root, [records, copies], min_free
+        )
         measures.append(both)
         copies.unlink()
     records.unlink()
@@ -178,11 +227,15 @@ def disk(root: Path) -> int:
 def report(count: int, measures: list[Measure]) -> None:
     floor = measures[1].seconds
     print(f"\n{count:,} records")
-    print(f"  {'':42} {'seconds':>9} {'records/s':>10} {'ratio':>6} {'disk':>9} {'peak RSS':>9}")
+    print(
+        f"  {'':42} {'seconds':>9} {'records/s':>10} {'ratio':>6} {'disk':>9} "
+        f"{'peak disk':>10} {'peak RSS':>9}"
+    )
     for m in measures:
         print(
             f"  {m.what:42} {m.seconds:9.1f} {count / m.seconds:10,.0f} "
-            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M {m.peak_rss / 2**20:7,.0f} M"
+            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M {m.peak_disk / 2**20:8,.0f} M "
+            f"{m.peak_rss / 2**20:7,.0f} M"
         )
 
 
@@ -191,17 +244,24 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="work in DIR and keep it (else a temp dir)")
+    parser.add_argument(
+        "--min-free",
+        type=float,
+        default=MIN_FREE,
+        help=f"GiB: stop when the disk has less free (default {MIN_FREE})",
+    )
     args = parser.parse_args()
+    min_free = int(args.min_free * 2**30)
     results = []
     for count in args.records:
         if args.keep:
             root = args.keep / str(count)
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir(parents=True)
-            results.append((count, measure(count, args.jobs, root)))
+            results.append((count, measure(count, args.jobs, root, min_free)))
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                results.append((count, measure(count, args.jobs, Path(tmp))))
+                results.append((count, measure(count, args.jobs, Path(tmp), min_free)))
         report(*results[-1])
     if len(results) > 1:
         first, last = results[0], results[-1]
