@@ -51,10 +51,7 @@ def read_changes(
     collection, _ = fetcher.get(location)
     page_url = _id(collection.get("last")) if isinstance(collection, dict) else None
     if page_url is None:
-        raise HarvestError(
-            f"{location}: not an Activity Streams OrderedCollection (no `last` page)",
-            source=source,
-        )
+        raise HarvestError(messages.CHANGES_NOT_COLLECTION(url=location), source=source)
     seen: set[str] = set()
     newest: str | None = None
     while page_url:
@@ -62,7 +59,7 @@ def read_changes(
         page, _ = fetcher.get(page_url)
         items = page.get("orderedItems") if isinstance(page, dict) else None
         if not isinstance(items, list):
-            raise HarvestError(f"{page_url}: the page has no orderedItems list", source=source)
+            raise HarvestError(messages.CHANGES_PAGE_NO_ITEMS(url=page_url), source=source)
         next_url = _id(page.get("prev"))
         for n, activity in reversed(list(enumerate(items))):
             origin = f"{page_url} #{n}"

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from museion_core import messages
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_RECORD_BYTES",
@@ -62,7 +64,7 @@ def load_json(raw: bytes | str) -> Any:
     try:
         value = json.loads(raw, parse_int=_int)
     except RecursionError:
-        raise ValueError("nested too deeply to be read") from None
+        raise ValueError(messages.JSON_TOO_DEEP()) from None
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if _MAY_HOLD_SURROGATE.search(data):
         lone = _lone_surrogate(value)

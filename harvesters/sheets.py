@@ -61,12 +61,10 @@ def _pick_sheet(book: CalamineWorkbook, sheet: str | int | None) -> CalamineShee
         return book.get_sheet_by_name((visible or names)[0])
     if isinstance(sheet, int):
         if not 1 <= sheet <= len(names):
-            raise LookupError(f"the workbook has {len(names)} sheet(s); there is no sheet {sheet}")
+            raise LookupError(messages.NO_SHEET_NUMBER(count=len(names), sheet=sheet))
         return book.get_sheet_by_index(sheet - 1)
     if sheet not in names:
-        raise LookupError(
-            f"the workbook has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}"
-        )
+        raise LookupError(messages.NO_SHEET_NAMED(sheet=sheet, sheets=", ".join(map(repr, names))))
     return book.get_sheet_by_name(sheet)
 
 
@@ -84,13 +82,13 @@ def sheet_rows(
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
-        raise ValueError(f"not a spreadsheet this reader knows (xlsx, xls, ods): {exc}") from exc
+        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
     try:
         chosen = _pick_sheet(book, sheet)
         rows = chosen.to_python(skip_empty_area=False)
         merged = chosen.merged_cell_ranges
     except CalamineError as exc:
-        raise ValueError(f"cannot read the sheet: {exc}") from exc
+        raise ValueError(messages.SHEET_UNREADABLE(detail=exc)) from exc
     finally:
         book.close()
     midnights = [

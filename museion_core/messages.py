@@ -166,6 +166,11 @@ CSV_UNDECODABLE_CELL = _message(
     "set `encoding` for this source to the file's real encoding"
 )
 SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
+NOT_A_WORKBOOK = _message("not a spreadsheet this reader knows (xlsx, xls, ods): {detail}")
+SHEET_UNREADABLE = _message("cannot read the sheet: {detail}")
+NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
+NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
+JSON_TOO_DEEP = _message("nested too deeply to be read")
 XML_DTD_REFUSED = _message(
     "the document declares a DTD (<!DOCTYPE ...>), which is refused: entity declarations are "
     "how XML bombs and external-entity attacks get in"
@@ -302,6 +307,25 @@ OAI_TOKEN_AGAIN = _message(
     "list: following it would never end; stopped ({url:s})"
 )
 NOT_OAI_PMH = _message("{url:s}: not an OAI-PMH response (its root element is <{root}>)")
+OAI_NOT_XML = _message("{url:s} did not answer with XML that can be read: {reason}")
+OAI_NOT_XML_ENCODING = _message(
+    "{url:s} did not answer with XML that can be read: {reason} (the bytes are not valid in the "
+    "page's encoding: UTF-8, as OAI-PMH requires, unless the XML declaration names another)"
+)
+OAI_NO_VERB = _message("{url:s}: the OAI-PMH response has no <{verb:s}>")
+OAI_GETRECORD_EMPTY = _message("GetRecord answered without a <record> ({url:s})")
+OAI_RECORD_NO_HEADER = _message("{url:s}: a <record> has no <header>")
+OAI_HEADER_NO_IDENTIFIER = _message("{url:s}: a record header has no <identifier>")
+CHANGES_NOT_COLLECTION = _message(
+    "{url:s}: not an Activity Streams OrderedCollection (no `last` page)"
+)
+CHANGES_PAGE_NO_ITEMS = _message("{url:s}: the page has no orderedItems list")
+SPARQL_SOURCE_FAILED = _message("SPARQL endpoint {url:s}: {reason}")
+SPARQL_NO_ANSWER = _message("no answer after {count:d} tries: {detail}")
+SPARQL_ANSWER_TOO_LARGE = _message("an answer is larger than max_response_bytes ({limit:d})")
+SPARQL_SELECT_NOT_JSON = _message("the answer to a SELECT is not SPARQL results JSON ({detail})")
+SPARQL_SELECT_NO_BINDINGS = _message("the answer to a SELECT has no list of bindings")
+SPARQL_CONSTRUCT_UNREADABLE = _message("the answer to a CONSTRUCT is not {format:s}: {detail}")
 READ_FAILED = _message(
     "cannot fetch {url:s}: the connection failed while reading the answer, {count:d} time(s): "
     "{detail}"

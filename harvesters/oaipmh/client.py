@@ -259,7 +259,7 @@ class OaiClient:
         body = self._body(root, "GetRecord", url)
         record = body.find(_O + "record")
         if record is None:
-            raise HarvestError(f"GetRecord answered without a <record> ({url})", source=self.source)
+            raise HarvestError(messages.OAI_GETRECORD_EMPTY(url=url), source=self.source)
         return _record(record, url)
 
     def record_url(self, identifier: str, metadata_prefix: str) -> str:
@@ -291,13 +291,9 @@ class OaiClient:
         try:
             root = parse_xml(data)
         except XmlError as exc:
-            hint = ""
-            if "encoding" in str(exc).lower() or "utf-8" in str(exc).lower():
-                hint = (
-                    " (the bytes are not valid in the page's encoding: UTF-8, as OAI-PMH "
-                    "requires, unless the XML declaration names another)"
-                )
-            raise HarvestError(f"{url}: {exc}{hint}", source=self.source) from exc
+            encoding = "encoding" in str(exc).lower() or "utf-8" in str(exc).lower()
+            said = messages.OAI_NOT_XML_ENCODING if encoding else messages.OAI_NOT_XML
+            raise HarvestError(said(url=url, reason=exc), source=self.source) from exc
         if root.tag != _O + "OAI-PMH":
             raise HarvestError(
                 messages.NOT_OAI_PMH(url=url, root=_local(root.tag)), source=self.source
@@ -424,7 +420,7 @@ class OaiClient:
     def _body(self, root: etree._Element, verb: str, url: str) -> etree._Element:
         body = root.find(_O + verb)
         if body is None:
-            raise HarvestError(f"{url}: the OAI-PMH response has no <{verb}>", source=self.source)
+            raise HarvestError(messages.OAI_NO_VERB(url=url, verb=verb), source=self.source)
         return body
 
 
@@ -456,10 +452,10 @@ def _token(body: etree._Element) -> ResumptionToken | None:
 def _record(element: etree._Element, url: str) -> OaiRecord:
     header = element.find(_O + "header")
     if header is None:
-        raise HarvestError(f"{url}: a <record> has no <header>")
+        raise HarvestError(messages.OAI_RECORD_NO_HEADER(url=url))
     identifier = _text(header, "identifier")
     if not identifier:
-        raise HarvestError(f"{url}: a record header has no <identifier>")
+        raise HarvestError(messages.OAI_HEADER_NO_IDENTIFIER(url=url))
     metadata = element.find(_O + "metadata")
     content = None
     if metadata is not None:

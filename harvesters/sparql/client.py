@@ -32,6 +32,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib3.util.retry import Retry
 
+from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT
@@ -77,11 +78,9 @@ class SparqlClient:
             answer = json.loads(body)
             bindings: list[dict[str, dict[str, Any]]] = answer["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise self._error(
-                f"the answer to a SELECT is not SPARQL results JSON ({exc})"
-            ) from None
+            raise self._error(messages.SPARQL_SELECT_NOT_JSON(detail=exc)) from None
         if not isinstance(bindings, list):
-            raise self._error("the answer to a SELECT has no list of bindings")
+            raise self._error(messages.SPARQL_SELECT_NO_BINDINGS())
         return bindings
 
     def construct(self, query: str) -> Iterator[Quad]:
@@ -94,7 +93,9 @@ class SparqlClient:
             return iter(list(parse(body, fmt, without_named_graphs=True)))
         except SyntaxError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise self._error(f"the answer to a CONSTRUCT is not {fmt.name}: {first}") from None
+            raise self._error(
+                messages.SPARQL_CONSTRUCT_UNREADABLE(format=fmt.name, detail=first)
+            ) from None
 
     # -- transport ----------------------------------------------------------------------
     def _wrapper(self, query: str, fmt: str) -> SPARQLWrapper:
@@ -120,7 +121,7 @@ class SparqlClient:
                     media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
                 if len(body) > self.max_response_bytes:
                     raise self._error(
-                        f"an answer is larger than max_response_bytes ({self.max_response_bytes})"
+                        messages.SPARQL_ANSWER_TOO_LARGE(limit=self.max_response_bytes)
                     )
                 return body, media_type
             except urllib.error.HTTPError as exc:
@@ -137,14 +138,18 @@ class SparqlClient:
                     raise self._error(_first_line(exc)) from None
             except _TRANSIENT as exc:
                 if attempt >= self.max_retries:
-                    raise self._error(f"no answer after {attempt + 1} tries: {exc}") from None
+                    raise self._error(
+                        messages.SPARQL_NO_ANSWER(count=attempt + 1, detail=exc)
+                    ) from None
             attempt += 1
             if wait is None:
                 wait = self.backoff * (2 ** (attempt - 1))
             time.sleep(wait)
 
     def _error(self, cause: str) -> HarvestError:
-        return HarvestError(f"SPARQL endpoint {self.endpoint}: {cause}", source=self.source)
+        return HarvestError(
+            messages.SPARQL_SOURCE_FAILED(url=self.endpoint, reason=cause), source=self.source
+        )
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -12,9 +12,10 @@ from lxml import html
 
 from museion import Pipeline, load_config
 from museion.pipeline import SourcesFailedError
-from sparql.report_page import failure_note, harvest_failure
+from sparql.report_page import failure_banner, failure_note, harvest_failure
 from tests.conftest import BASE
 from tests.helpers.endpoint import live_endpoint
+from tests.helpers.http import Response, serve
 
 CSV = "Inventory No,Title\nA1,Vase\nA2,Bol\n"
 
@@ -106,3 +107,36 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
 def test_a_damaged_note_is_no_failure(tmp_path: Path, note: str) -> None:
     failure_note(tmp_path, "p").write_text(note, encoding="utf-8")
     assert harvest_failure(tmp_path, "p") is None
+
+
+def test_a_repository_that_answers_broken_xml_is_explained_in_the_reader_s_language(
+    tmp_path: Path,
+) -> None:
+    """An OAI-PMH repository behind a misconfigured server answers Latin-1 bytes where UTF-8 is
+    required: the partner's page said why in English whatever the reader's language. The
+    reason, and the XML parser's reason inside it, now read in French and Arabic; the parser's
+    own words stay English, marked so."""
+    broken = b"<?xml version='1.0'?><OAI-PMH>Mus\xe9e</OAI-PMH>"
+    with serve({"/oai": Response(200, broken, {"Content-Type": "text/xml"})}) as server:
+        (tmp_path / "museion.toml").write_text(
+            f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\n'
+            f'name = "m"\nkind = "oaipmh"\nlocation = "{server.url}/oai"\nmapping = "lido"\n'
+            'max_retries = 0\n[sources.partner]\nlabel = "Musée M"\n',
+            encoding="utf-8",
+        )
+        assert _harvest(tmp_path / "museion.toml") == ["m"]
+    failure = harvest_failure(tmp_path / "store" / "reports", "m")
+    assert failure is not None
+    assert failure["reason"].startswith(f"{server.url}/oai?verb=")
+    assert "did not answer with XML that can be read: not well-formed XML: " in failure["reason"]
+    expected = {
+        "fr": ["n’a pas répondu par du XML lisible : XML mal formé :", "comme l’exige OAI-PMH"],
+        "ar": ["لم يُجب", "بـ XML يمكن قراءته: XML غير سليم البنية:", "كما يشترط OAI-PMH"],
+    }
+    for lang, sentences in expected.items():
+        page = failure_banner(failure, lang, has_report=False)
+        shown = _banner(page)
+        assert [s for s in sentences if s not in shown] == [], shown
+        assert "did not answer" not in shown
+        parser = [e for e in html.fromstring(page).iter("bdi") if e.get("lang") == "en"]
+        assert parser, "the parser's own words are marked English"

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from harvesters.jsonscan import load_json
+from harvesters.readers import Unreadable
+from harvesters.sheets import read_sheet
 from museion import Pipeline, load_config
 from museion.coverage import OBJECT_ID, REPORTED
 from museion.demo import demo_config
@@ -19,6 +22,7 @@ from sparql import i18n
 from sparql.report_page import REPORT_KEYS, report_html, stored_report
 from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
+from tests.helpers.sheets import write_xlsx
 
 ORIGINS = "SELECT ?o WHERE { GRAPH ?g { ?s <https://w3id.org/museion/ns#origin> ?o } }"
 
@@ -230,3 +234,45 @@ def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
                 caption = i18n.translate("records held after each run (red: held)", lang)
                 assert page.locator("svg text", has_text=caption).count() == 0
                 assert page.locator("p", has_text=caption).is_visible()
+
+
+def test_a_workbook_that_cannot_be_read_is_explained_in_the_reader_s_language(
+    reports: Path, tmp_path: Path
+) -> None:
+    """A spreadsheet export whose sheet was renamed, a CSV sent where a workbook was expected,
+    and a JSON record nested past reading: these reasons were English on every page."""
+    book = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
+    unreadable = [
+        next(iter(read_sheet(book.read_bytes(), sheet="Objets"))),
+        next(iter(read_sheet(b"id,title\n1,x\n"))),
+    ]
+    reasons = [item.reason for item in unreadable if isinstance(item, Unreadable)]
+    assert len(reasons) == 2
+    with pytest.raises(ValueError, match="nested") as deep:
+        load_json("[" * 100_000)
+    reasons.append(messages.PAYLOAD_NOT_JSON(detail=deep.value))
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["quarantined"] = [
+        {"record": None, "origin": "book.xlsx, workbook", "reason": reason} for reason in reasons
+    ]
+    expected = {
+        "fr": [
+            "le classeur n’a pas de feuille «\u00a0Objets\u00a0» ; ses feuilles : "
+            "'Inventory', 'Notes'",
+            "pas un tableur que ce lecteur connaisse (xlsx, xls, ods) :",
+            "le contenu n’est pas du JSON : imbriqué trop profondément pour être lu",
+        ],
+        "ar": [
+            "لا ورقة «Objets» في المصنف؛ أوراقه: 'Inventory', 'Notes'",
+            "ليس جدولًا إلكترونيًا يعرفه هذا القارئ (xlsx أو xls أو ods):",
+            "متداخل بعمق لا تمكن معه قراءته",
+        ],
+    }
+    for lang, sentences in expected.items():
+        document = html.fromstring(report_html(report, lang))
+        shown = " ".join(
+            " ".join("".join(str(t) for t in td.itertext()).split())
+            for td in document.iter("td")
+            if td.get("class") == "reason-text"
+        )
+        assert [s for s in sentences if " ".join(s.split()) not in shown] == [], shown
