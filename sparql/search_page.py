@@ -33,7 +33,7 @@ from search import (
 from . import i18n
 from .pages import local_href, templates
 from .protocol import parse_params
-from .web import ui_lang
+from .web import here, ui_lang
 
 __all__ = ["search_endpoint"]
 
@@ -52,9 +52,9 @@ FACET_LABELS = {
 
 def _render(request: Request, **context: Any) -> str:
     """The search page in the reader's language (chosen by ``i18n.LanguageMiddleware``)."""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     lang = ui_lang(request)
-    return i18n.render(templates().get_template("search.html"), lang, here, nav="search", **context)
+    page = templates().get_template("search.html")
+    return i18n.render(page, lang, here(request), nav="search", **context)
 
 
 def _int(request: Request, name: str, default: int) -> int:

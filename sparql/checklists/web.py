@@ -31,7 +31,7 @@ from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
-from ..web import ui_lang
+from ..web import here, ui_lang
 from .auth import (
     COOKIE,
     ForbiddenError,
@@ -305,11 +305,10 @@ class ChecklistViews:
 
     # -- answers ----------------------------------------------------------------------------
     def _page(self, request: Request, name: str, **context: Any) -> HTMLResponse:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         html = i18n.render(
             templates().get_template(name),
             ui_lang(request),
-            here,
+            here(request),
             static="/static",
             endpoint="/sparql",
             title=self.settings.title,

@@ -314,6 +314,8 @@ def test_http_html_page(live: Live) -> None:
     # a result opens its page on this server, not at its IRI's public host
     assert '<a href="/tate/object/T06803">Bullfight Scene</a>' in html
     assert "facet=partner%3DTate" in html  # the active facet's link removes it
+    # the language menu keeps the search: a curator switching language keeps the results
+    assert 'href="/search?q=picasso&amp;facet=partner%3DTate&amp;lang=fr"' in html
     assert 'name="date_from"' in html
     assert 'name="longest_max"' in html
     assert "style=" not in html
