@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import sparql
+from museion_core import messages
 from publish import HarvestSummary, RunStatus
 
 from .report import render_html
@@ -26,6 +27,9 @@ from .report import render_html
 __all__ = ["emit_report", "err", "out", "print_results", "print_summary", "progress"]
 
 SHOWN_REJECTIONS = 20
+SHOWN_KINDS = 5
+"""Kinds of warning, or of quarantine reason, summed up (``museion_core.messages.kinds``):
+a fault of the export is one line, not one per record."""
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -76,8 +80,8 @@ def print_summary(summary: HarvestSummary) -> None:
             err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
     if summary.warnings:
         err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
-        for warning, count in summary.warnings.most_common(5):
-            err.print(f"    {count} × {escape(warning)}")
+        for warned in messages.kinds(summary.warnings.items())[:SHOWN_KINDS]:
+            err.print(f"    {warned.count} × {escape(warned.english)}")
     if summary.local_terms:
         err.print(
             f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
@@ -125,7 +129,12 @@ def print_report(data: dict[str, Any]) -> None:
         table.add_row(row["field"], str(row["records"]), f"{row['share']:.1%}")
     out.print(table)
     print_object_id(data)
-    for q in data["quarantined"]:
+    quarantined = data["quarantined"]
+    if len(quarantined) > SHOWN_KINDS:
+        out.print(f"  {len(quarantined)} quarantined, most common reasons:")
+        for held in messages.kinds((q["reason"], 1) for q in quarantined)[:SHOWN_KINDS]:
+            out.print(f"    {held.count} × {escape(held.english)}")
+    for q in quarantined:
         out.print(
             f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
         )

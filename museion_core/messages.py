@@ -16,10 +16,12 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from string import Formatter
 
-__all__ = ["MESSAGES", "Message", "recognise"]
+__all__ = ["MESSAGES", "Kind", "Message", "kinds", "recognise"]
 
 RECOGNISED_LENGTH = 4000
 """Texts longer than this are not looked at (the patterns' lazy fields are quadratic on
@@ -64,6 +66,15 @@ class Message:
     def __call__(self, **values: object) -> str:
         """The English text with ``values`` filled in."""
         return self.template.format(**values)
+
+    @property
+    def kind(self) -> str:
+        """The English template with each value left out: "the row has … fields but the
+        header has …", what every text this message makes has in common."""
+        return "".join(
+            literal + ("…" if name is not None else "")
+            for literal, name, _, _ in Formatter().parse(self.template)
+        )
 
     def pattern(self) -> re.Pattern[str]:
         """A regular expression that the texts this message makes match, fields captured."""
@@ -398,3 +409,38 @@ def recognise(text: str) -> tuple[Message, dict[str, str]] | None:
         if found is not None:
             return message, message.values(found)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """Texts one message made, whatever their values, or one text no message made."""
+
+    message: Message | None
+    example: str
+    """The first text of this kind."""
+    count: int
+    varied: bool
+    """Whether the texts of this kind differ (in their values)."""
+
+    @property
+    def english(self) -> str:
+        """The kind in English: the text itself when all its texts are one, else the message
+        with its values left out ("date fields run backwards (… to …)")."""
+        return self.message.kind if self.message is not None and self.varied else self.example
+
+
+def kinds(texts: Iterable[tuple[str, int]]) -> list[Kind]:
+    """``(text, how many)`` pairs counted by the message that made each text, the commonest
+    kind first: an export in the wrong encoding is one fault ("undecodable byte … in column
+    …") however many rows, and however many columns, it held back."""
+    counted: Counter[str] = Counter()
+    first: dict[str, tuple[Message | None, str]] = {}
+    varied: set[str] = set()
+    for text, count in texts:
+        found = recognise(text)
+        key = found[0].template if found is not None else text
+        counted[key] += count
+        example = first.setdefault(key, (found[0] if found is not None else None, text))[1]
+        if text != example:
+            varied.add(key)
+    return [Kind(*first[key], count, key in varied) for key, count in counted.most_common()]

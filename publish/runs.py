@@ -345,7 +345,7 @@ class Run:
         return [
             QuarantinedRecord(o, i, r, zlib.decompress(p))
             for o, i, r, p in self._db.execute(
-                "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY origin"
+                "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY rowid"
             )
         ]
 

@@ -158,7 +158,7 @@ def message_kind_html(text: str) -> Markup:
     template, lang = found[0].template, _current.get()
     translation = catalogue().get(lang, {}).get(template) if lang != DEFAULT else None
     if translation is None:
-        return _english(_FIELD.sub("…", template))
+        return _english(found[0].kind)
     return escape(_FIELD.sub("…", translation))
 
 

@@ -9,7 +9,6 @@ in English inside it (a quarantine reason, a warning) stays English and is marke
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -63,17 +62,9 @@ def _quarantine(report: dict[str, Any]) -> dict[str, Any]:
     back (a template whatever its values, "undecodable byte … in column …": one fault of the
     export, not five thousand), and the records themselves, the first ``QUARANTINE_LISTED``."""
     entries = report["quarantined"]
-    kinds: Counter[str] = Counter()
-    example: dict[str, str] = {}
-    for entry in entries:
-        found = messages.recognise(entry["reason"])
-        key = found[0].template if found else entry["reason"]
-        kinds[key] += 1
-        example.setdefault(key, entry["reason"])
+    kinds = messages.kinds((entry["reason"], 1) for entry in entries)
     return {
-        "kinds": [
-            {"reason": example[key], "records": n} for key, n in kinds.most_common(QUARANTINE_KINDS)
-        ]
+        "kinds": [{"reason": k.example, "records": k.count} for k in kinds[:QUARANTINE_KINDS]]
         if len(entries) > 1
         else [],
         "more_kinds": max(len(kinds) - QUARANTINE_KINDS, 0),

@@ -179,3 +179,46 @@ def test_demo_needs_no_config(tmp_path: Path) -> None:
         "csv",
     )
     assert again.stdout.splitlines() == ["n", "812"]
+
+
+def test_a_fault_of_the_export_is_one_line_however_many_rows(tmp_path: Path) -> None:
+    """A spreadsheet export with a stray cell in six rows and three dates nobody can read: the
+    harvest said each warning once per value ("1 × date text 'zz-qq' …"), and the report
+    listed six reasons with no sum of them. Each kind is now counted, and the records are
+    listed in the order of the file (line 10 came before line 6)."""
+    rows = ["A1,Vase,zz-qq", "A2,Bol,yy-pp", "A3,Plat,xx-oo", "A4,Coupe,1900"]
+    rows += [f"B{n},x,1900" + ",e" * (1 + n % 3) for n in range(6)]
+    (tmp_path / "inventory.csv").write_text(
+        "Inventory No,Title,Date\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "p.toml").write_text(
+        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n'
+        '[object.production.date]\ntext = "Date"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "museion.toml").write_text(
+        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
+        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
+        'gates = { max_quarantined = 0.9 }\n[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    done = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "    3 × date text … not understood; kept as text only\n" in done.stderr
+    rejected = re.findall(r"rejected p: inventory\.csv, line (\d+)", done.stderr)
+    assert rejected == [str(n) for n in range(6, 12)]
+    report = museion("--config", "museion.toml", "report", "p", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert (
+        "  6 quarantined, most common reasons:\n    6 × the row has … fields but the header has …\n"
+    ) in report.stdout
+    assert re.findall(r"quarantined inventory\.csv, line (\d+)", report.stdout) == rejected
+
+
+def test_python_m_museion_runs_in_a_data_folder(tmp_path: Path) -> None:
+    """``python -m museion`` in the folder that holds the README's ``store/``: in an editable
+    install the folder was taken for the store package, and every command died on import."""
+    (tmp_path / "store").mkdir()
+    done = museion("--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "harvest" in done.stdout

@@ -100,3 +100,27 @@ def test_a_value_no_page_can_show_raw_stays_escaped() -> None:
 def test_every_terms_field_is_a_field_of_its_message() -> None:
     for message in MESSAGES:
         assert message.terms <= set(message.fields), message.template
+
+
+def test_texts_are_counted_by_the_message_that_made_them() -> None:
+    """An export in the wrong encoding holds back every row with its own column and byte: one
+    fault, counted once with its records, the commonest first; a text no message made is a
+    kind of its own, and a kind whose texts are all one is said as that text."""
+    undecodable = [
+        (messages.CSV_UNDECODABLE_CELL(byte=f"0x{b:X}", column=c, encoding="utf-8"), 1)
+        for b, c in [(0xE9, "Titre"), (0xE8, "Titre"), (0xE9, "Matériau")]
+    ]
+    same = (messages.NO_TITLE(), 2)
+    kinds = messages.kinds([*undecodable, same, ("a parser's own words", 1), same])
+    assert [(k.count, k.english) for k in kinds] == [
+        (4, "the record has no title"),
+        (
+            3,
+            "undecodable byte … in column … (the source declares encoding …); set `encoding` "
+            "for this source to the file's real encoding",
+        ),
+        (1, "a parser's own words"),
+    ]
+    assert kinds[1].example == undecodable[0][0]
+    assert kinds[1].message is messages.CSV_UNDECODABLE_CELL
+    assert kinds[2].message is None
