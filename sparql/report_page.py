@@ -60,11 +60,15 @@ def report_html(report: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
 def _quarantine(report: dict[str, Any]) -> dict[str, Any]:
     """The quarantine as a partner can act on it: how many records each kind of reason held
     back (a template whatever its values, "undecodable byte … in column …": one fault of the
-    export, not five thousand), and the records themselves, the first ``QUARANTINE_LISTED``."""
+    export, not five thousand; the text itself when every record of the kind was held back for
+    the same words), and the records themselves, the first ``QUARANTINE_LISTED``."""
     entries = report["quarantined"]
     kinds = messages.kinds((entry["reason"], 1) for entry in entries)
     return {
-        "kinds": [{"reason": k.example, "records": k.count} for k in kinds[:QUARANTINE_KINDS]]
+        "kinds": [
+            {"reason": k.example, "records": k.count, "varied": k.varied}
+            for k in kinds[:QUARANTINE_KINDS]
+        ]
         if len(entries) > 1
         else [],
         "more_kinds": max(len(kinds) - QUARANTINE_KINDS, 0),

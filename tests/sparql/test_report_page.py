@@ -191,7 +191,9 @@ def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) 
         for n in range(1_200)
     ]
     others = [messages.DUPLICATE_IDENTIFIER(identifier=f"A{n}") for n in range(2)]
-    reasons = [*undecodable, *others, "a parser's own words"]
+    # The same words for every record of a kind: the page gives them, values and all.
+    alike = [messages.CSV_ROW_TOO_WIDE(fields=4, header=3)] * 2
+    reasons = [*undecodable, *others, *alike, "a parser's own words"]
     report["quarantined"] = [
         {"record": None, "origin": f"inventory.csv, line {n + 2}", "reason": reason}
         for n, reason in enumerate(reasons)
@@ -212,10 +214,11 @@ def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) 
         ],
         ["l’identifiant « … » apparaît deux fois dans le flux, avec des contenus différents ; "
          "seule sa première notice a été gardée", "2"],
+        ["la ligne a 4 champs mais l’en-tête en a 3", "2"],
         ["a parser's own words", "1"],
     ]  # fmt: skip
     assert len([td for td in document.iter("td") if td.get("class") == "reason-text"]) == 500
-    assert "… et 703 autres : le JSON du rapport les liste toutes." in page
+    assert "… et 705 autres : le JSON du rapport les liste toutes." in page
 
 
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
