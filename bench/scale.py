@@ -54,24 +54,25 @@ COPIES_UP_TO = 100_000
 
 
 @dataclass(frozen=True)
-class Measure:
-    what: str
-    seconds: float
-    peak_rss: int
-    """Bytes."""
-    disk: int
-    """Bytes."""
-    peak_disk: int
-    """Bytes: the most the disk's use grew while the child ran."""
-
-
-@dataclass(frozen=True)
 class Child:
     seconds: float
     peak_rss: int
     """Bytes."""
     peak_disk: int
     """Bytes: free disk at the start less the least seen while it ran."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    what: str
+    child: Child
+    """The time, peak RSS and peak disk of the step's process."""
+    disk: int
+    """Bytes: what the step's store holds on disk at the end."""
+
+    @property
+    def seconds(self) -> float:
+        return self.child.seconds
 
 
 def run_child(args: list[str], log: Path, watch: Path, min_free: int) -> Child:
@@ -173,7 +174,7 @@ def oxigraph_load(what: str, root: Path, files: list[Path], min_free: int) -> Me
     child = run_child(args, root / "log.txt", root, min_free)
     used = disk_used(location)
     shutil.rmtree(location)
-    return Measure(what, child.seconds, child.peak_rss, used, child.peak_disk)
+    return Measure(what, child, used)
 
 
 def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
@@ -184,13 +185,7 @@ def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
     print(f"  {count:,} records: harvest (log: {log})", flush=True)
     child = run_child(harvest, log, root, min_free)
     shutil.rmtree(root / "feed")
-    museion = Measure(
-        "museion harvest + map + load + publish",
-        child.seconds,
-        child.peak_rss,
-        disk(root),
-        child.peak_disk,
-    )
+    museion = Measure("museion harvest + map + load + publish", child, disk(root))
     print(f"  {museion.seconds:,.0f} s; dumping the record graphs", flush=True)
     records = root / "records.nq"
     if count <= COPIES_UP_TO:
@@ -234,8 +229,8 @@ def report(count: int, measures: list[Measure]) -> None:
     for m in measures:
         print(
             f"  {m.what:42} {m.seconds:9.1f} {count / m.seconds:10,.0f} "
-            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M {m.peak_disk / 2**20:8,.0f} M "
-            f"{m.peak_rss / 2**20:7,.0f} M"
+            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M "
+            f"{m.child.peak_disk / 2**20:8,.0f} M {m.child.peak_rss / 2**20:7,.0f} M"
         )
 
 
@@ -265,7 +260,7 @@ def main() -> None:
         report(*results[-1])
     if len(results) > 1:
         first, last = results[0], results[-1]
-        growth = last[1][0].peak_rss / first[1][0].peak_rss
+        growth = last[1][0].child.peak_rss / first[1][0].child.peak_rss
         print(f"\npeak RSS, {last[0]:,} against {first[0]:,} records: {growth:.2f}×")
 
 
