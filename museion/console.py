@@ -30,6 +30,8 @@ SHOWN_REJECTIONS = 20
 SHOWN_KINDS = 5
 """Kinds of warning, or of quarantine reason, summed up (``museion_core.messages.kinds``):
 a fault of the export is one line, not one per record."""
+SUMMED_ABOVE = 5
+"""Quarantined records above which ``museion report`` first sums them up by kind."""
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -130,7 +132,7 @@ def print_report(data: dict[str, Any]) -> None:
     out.print(table)
     print_object_id(data)
     quarantined = data["quarantined"]
-    if len(quarantined) > SHOWN_KINDS:
+    if len(quarantined) > SUMMED_ABOVE:
         out.print(f"  {len(quarantined)} quarantined, most common reasons:")
         for held in messages.kinds((q["reason"], 1) for q in quarantined)[:SHOWN_KINDS]:
             out.print(f"    {held.count} × {escape(held.english)}")
