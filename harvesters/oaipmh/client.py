@@ -291,7 +291,8 @@ class OaiClient:
         try:
             root = parse_xml(data)
         except XmlError as exc:
-            encoding = "encoding" in str(exc).lower() or "utf-8" in str(exc).lower()
+            words = str(exc).lower()
+            encoding = "encoding" in words or "utf-8" in words
             said = messages.OAI_NOT_XML_ENCODING if encoding else messages.OAI_NOT_XML
             raise HarvestError(said(url=url, reason=exc), source=self.source) from exc
         if root.tag != _O + "OAI-PMH":
