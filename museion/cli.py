@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .commands import COMMANDS, State, run_harvest
+from .memory import cap_malloc_arenas
 
 __all__ = ["main", "run_harvest"]
 
@@ -34,6 +35,8 @@ __all__ = ["main", "run_harvest"]
 @click.pass_context
 def main(ctx: click.Context, config_path: Path) -> None:
     """Museion: museum collection feeds → Linked Art (CIDOC-CRM) → SPARQL."""
+    # Before any command opens the store or starts a thread (see museion.memory).
+    cap_malloc_arenas()
     ctx.obj = State(config_path)
 
 

@@ -1,0 +1,76 @@
+"""The malloc arena cap the CLI sets before a command starts its threads (museion.memory).
+
+glibc's ``malloc_stats`` prints one "Arena N:" block per arena, so a child process that runs
+the CLI's group callback and then has eight threads allocate at once shows how many arenas
+they were spread over: eight or more without the cap, at most the cap with it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from museion.memory import arena_cap
+
+pytestmark = pytest.mark.skipif(
+    platform.libc_ver()[0] != "glibc", reason="malloc arenas are glibc's"
+)
+
+THREADS = 8
+
+CHILD = textwrap.dedent(
+    f"""
+    import ctypes, threading
+    from museion.cli import main
+
+    # A command run as the CLI runs it; its config is missing, so it stops once it has begun.
+    try:
+        main(["-c", "no-such-museion.toml", "stats"], standalone_mode=False)
+    except (Exception, SystemExit):
+        pass
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = (ctypes.c_size_t,)
+    barrier = threading.Barrier({THREADS})
+    def allocate() -> None:
+        barrier.wait()  # all threads alive at once, so none inherits a freed arena
+        libc.malloc(64 * 1024)
+        barrier.wait()
+    threads = [threading.Thread(target=allocate) for _ in range({THREADS})]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    libc.malloc_stats()
+    """
+)
+
+
+def _arenas(env: dict[str, str]) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, check=True
+    )
+    return len(re.findall(r"^Arena \d+:", done.stderr, re.MULTILINE))
+
+
+def test_the_cli_caps_the_arenas_its_threads_spread_over() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    assert 1 <= _arenas(env) <= arena_cap()
+
+
+def test_an_operators_own_cap_wins() -> None:
+    env = dict(os.environ, MALLOC_ARENA_MAX="1")
+    assert _arenas(env) == 1
+
+
+def test_one_arena_per_core_and_never_fewer_than_two() -> None:
+    assert arena_cap(1) == 2
+    assert arena_cap(2) == 2
+    assert arena_cap(16) == 16
