@@ -16,7 +16,7 @@ import textwrap
 
 import pytest
 
-from museion.memory import arena_cap
+from museion.memory import ARENAS
 
 pytestmark = pytest.mark.skipif(
     platform.libc_ver()[0] != "glibc", reason="malloc arenas are glibc's"
@@ -62,15 +62,9 @@ def _arenas(env: dict[str, str]) -> int:
 
 def test_the_cli_caps_the_arenas_its_threads_spread_over() -> None:
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
-    assert 1 <= _arenas(env) <= arena_cap()
+    assert 1 <= _arenas(env) <= ARENAS
 
 
 def test_an_operators_own_cap_wins() -> None:
     env = dict(os.environ, MALLOC_ARENA_MAX="1")
     assert _arenas(env) == 1
-
-
-def test_one_arena_per_core_and_never_fewer_than_two() -> None:
-    assert arena_cap(1) == 2
-    assert arena_cap(2) == 2
-    assert arena_cap(16) == 16
