@@ -45,6 +45,7 @@ from store import Store
 from .config import Config, SourceConfig
 from .gates import SourcesFailedError, gate
 from .mapper import Mapper, default_jobs
+from .memory import release_free_memory
 from .report import clear_failure, note_failure, write_report
 from .stages import publishing, reconcile_store
 
@@ -370,6 +371,7 @@ class Pipeline:
         return None
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        release_free_memory()  # what the runs' bulk loads freed, before the store is read
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
             self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
         if any(run.info().get("store_refused") for _, run in runs):
@@ -378,6 +380,7 @@ class Pipeline:
             self._reconcile(writer.store)
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
+        release_free_memory()  # and what reconciling freed, before the compaction
         snapshot = self.workspace.publish(
             writer.store,
             self.config.base_iri,

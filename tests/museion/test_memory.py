@@ -68,3 +68,37 @@ def test_the_cli_caps_the_arenas_its_threads_spread_over() -> None:
 def test_an_operators_own_cap_wins() -> None:
     env = dict(os.environ, MALLOC_ARENA_MAX="1")
     assert _arenas(env) == 1
+
+
+RELEASE = textwrap.dedent(
+    """
+    import ctypes
+    from museion.memory import release_free_memory
+
+    def rss() -> int:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) * 1024
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = (ctypes.c_size_t,)
+    libc.free.argtypes = (ctypes.c_void_p,)
+    libc.memset.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t)
+    blocks = [libc.malloc(4096) for _ in range(50_000)]  # 200 MB in small blocks
+    for block in blocks:
+        libc.memset(block, 1, 4096)
+    for block in blocks[:-1]:  # the last one stays: malloc cannot just lower its heap's top
+        libc.free(block)
+    before = rss()
+    release_free_memory()
+    print(before - rss())
+    """
+)
+
+
+def test_free_memory_goes_back_to_the_system() -> None:
+    """What a bulk load freed in the middle of a heap stays in the process until trimmed."""
+    done = subprocess.run(
+        [sys.executable, "-c", RELEASE], capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout) > 150 * 2**20
