@@ -17,6 +17,8 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
 Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
 most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
 the peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+The harvest's own RSS is also sampled every ``POLL`` seconds into ``rss.tsv`` (seconds, bytes)
+beside its log, and the bench says when it peaked: in which stage a harvest's memory goes.
 
 Above 100,000 records the default-copy load is left out, and Museion's store is removed once
 it is measured and dumped, before ``oxigraph load`` runs: a million records would not fit on
@@ -60,6 +62,8 @@ class Child:
     """Bytes."""
     peak_disk: int
     """Bytes: free disk at the start less the least seen while it ran."""
+    peak_rss_at: float
+    """Seconds from its start to the first of the highest RSS samples of the process itself."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,11 @@ class Measure:
         return self.child.seconds
 
 
-def run_child(args: list[str], log: Path, watch: Path, min_free: int) -> Child:
-    """Time, peak RSS and peak disk of a child process; its output goes to ``log``.
+def run_child(
+    args: list[str], log: Path, watch: Path, min_free: int, trace: Path | None = None
+) -> Child:
+    """Time, peak RSS and peak disk of a child process; its output goes to ``log``, and its
+    RSS, sampled every ``POLL`` seconds, to ``trace`` (seconds and bytes, tab-separated).
 
     The disk is shared: if its free space falls under ``min_free`` bytes the child is stopped
     and the run ends, saying how far it got (the records the index holds, the disk ``watch``
@@ -85,12 +92,20 @@ def run_child(args: list[str], log: Path, watch: Path, min_free: int) -> Child:
     """
     started = time.perf_counter()
     free_at_start = least_free = shutil.disk_usage(watch).free
-    with log.open("ab") as out:
+    highest, highest_at = 0, 0.0
+    with ExitStack() as files:
+        out = files.enter_context(log.open("ab"))
+        samples = files.enter_context(trace.open("w")) if trace is not None else None
         child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
+            rss, at = resident(child.pid), time.perf_counter() - started
+            if rss > highest:
+                highest, highest_at = rss, at
+            if samples is not None:
+                samples.write(f"{at:.2f}\t{rss}\n")
             free = shutil.disk_usage(watch).free
             least_free = min(least_free, free)
             if free < min_free:
@@ -102,7 +117,18 @@ def run_child(args: list[str], log: Path, watch: Path, min_free: int) -> Child:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         sys.exit(f"{args[0]} failed ({child.returncode}); see {log}")
-    return Child(seconds, usage.ru_maxrss * 1024, max(0, free_at_start - least_free))
+    peak_disk = max(0, free_at_start - least_free)
+    return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at)
+
+
+def resident(pid: int) -> int:
+    """Bytes of ``pid``'s resident memory now (0 once it is gone, or off Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            line = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+    except OSError:
+        return 0
+    return int(line.split()[1]) * 1024
 
 
 def count_rows(database: Path, table: str) -> int:
@@ -183,10 +209,14 @@ def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
     config = write_config(root, root / "feed")
     harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
     print(f"  {count:,} records: harvest (log: {log})", flush=True)
-    child = run_child(harvest, log, root, min_free)
+    child = run_child(harvest, log, root, min_free, trace=root / "rss.tsv")
     shutil.rmtree(root / "feed")
     museion = Measure("museion harvest + map + load + publish", child, disk(root))
-    print(f"  {museion.seconds:,.0f} s; dumping the record graphs", flush=True)
+    print(
+        f"  {museion.seconds:,.0f} s, its RSS highest {child.peak_rss_at:,.0f} s in "
+        f"(samples: {root / 'rss.tsv'}); dumping the record graphs",
+        flush=True,
+    )
     records = root / "records.nq"
     if count <= COPIES_UP_TO:
         copies: Path | None = root / "copies.nt"
