@@ -37,3 +37,31 @@ def run_measured(args: list[str], what: str, cwd: Path | None = None) -> Measure
     if child.returncode:
         sys.exit(f"{what} failed")
     return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, output)
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """(sum of VmRSS over ``root`` and its descendants, their count), in KiB."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    total, count, todo = 0, 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        count += 1
+        except OSError:
+            continue
+    return total, count

@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from childproc import tree_rss
 from endpoint import BIN, ROOT, demo_data, free_port, query_form, server
 
 BASE = "http://localhost:8000/"
@@ -149,34 +150,6 @@ def client(port: int, choices: Choices, *, stop: float, seed: int, tally: Tally)
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     conn.close()
-
-
-def tree_rss(root: int) -> tuple[int, int]:
-    """(sum of VmRSS over ``root`` and its descendants, their count), in KiB."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry))
-    total, count, todo = 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/status") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        count += 1
-        except OSError:
-            continue
-    return total, count
 
 
 def sampler(root: int, stop: threading.Event, samples: list[tuple[float, int, int]]) -> None:

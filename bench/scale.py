@@ -17,8 +17,9 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
 Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
 most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
 the peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
-The harvest's own RSS is also sampled every ``POLL`` seconds into ``rss.tsv`` (seconds, bytes)
-beside its log, and the bench says when it peaked: in which stage a harvest's memory goes.
+The harvest's RSS (its map workers' included) is also sampled every ``POLL`` seconds into
+``rss.tsv`` (seconds, bytes) beside its log, and the bench says when it peaked: in which stage
+a harvest's memory goes.
 
 Above 100,000 records the default-copy load is left out, and Museion's store is removed once
 it is measured and dumped, before ``oxigraph load`` runs: a million records would not fit on
@@ -42,6 +43,7 @@ from io import BufferedIOBase
 from pathlib import Path
 
 from benchkit import write_config, write_feed
+from childproc import tree_rss
 from pyoxigraph import NamedNode, RdfFormat
 
 from museion import Workspace, load_config
@@ -63,7 +65,7 @@ class Child:
     peak_disk: int
     """Bytes: free disk at the start less the least seen while it ran."""
     peak_rss_at: float
-    """Seconds from its start to the first of the highest RSS samples of the process itself."""
+    """Seconds from its start to the first of the highest RSS samples (with its children's)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def run_child(
     args: list[str], log: Path, watch: Path, min_free: int, trace: Path | None = None
 ) -> Child:
     """Time, peak RSS and peak disk of a child process; its output goes to ``log``, and its
-    RSS, sampled every ``POLL`` seconds, to ``trace`` (seconds and bytes, tab-separated).
+    RSS with its own children's, sampled every ``POLL`` seconds, to ``trace`` (seconds and
+    bytes, tab-separated).
 
     The disk is shared: if its free space falls under ``min_free`` bytes the child is stopped
     and the run ends, saying how far it got (the records the index holds, the disk ``watch``
@@ -101,7 +104,7 @@ def run_child(
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            rss, at = resident(child.pid), time.perf_counter() - started
+            rss, at = tree_rss(child.pid)[0] * 1024, time.perf_counter() - started
             if rss > highest:
                 highest, highest_at = rss, at
             if samples is not None:
@@ -119,16 +122,6 @@ def run_child(
         sys.exit(f"{args[0]} failed ({child.returncode}); see {log}")
     peak_disk = max(0, free_at_start - least_free)
     return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at)
-
-
-def resident(pid: int) -> int:
-    """Bytes of ``pid``'s resident memory now (0 once it is gone, or off Linux)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            line = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
-    except OSError:
-        return 0
-    return int(line.split()[1]) * 1024
 
 
 def count_rows(database: Path, table: str) -> int:
