@@ -4,10 +4,10 @@ glibc gives each thread that allocates an arena of its own, up to eight per core
 freed in one arena is not reused by the others. A harvest runs RocksDB's and the bulk
 loader's threads, and the search build's and reconciliation's query threads: uncapped, a
 first harvest of 100,000 records peaked at 654 and 664 MB where one of 10,000 peaked at about
-430 MB. With two arenas
-the same harvest peaked at 510 and 533 MB, and took about a tenth longer; with four, at 703 and
-777 MB (README, Scale). So the cap is two, however many cores: an operator who would rather
-spend memory than time sets ``MALLOC_ARENA_MAX`` (to 8 times the cores, glibc's own default).
+430 MB. With two arenas the same harvest peaked at 510 and 533 MB, and took about a tenth
+longer; with four, at 703 and 777 MB (README, Scale). So the cap is two, however many cores:
+an operator who would rather spend memory than time sets ``MALLOC_ARENA_MAX`` (to 8 times the
+cores, glibc's own default).
 
 The cap is set once, at start-up, before any thread allocates; an arena already made stays.
 An operator's own ``MALLOC_ARENA_MAX`` wins, and other C libraries (musl, macOS) are left alone.

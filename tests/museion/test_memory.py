@@ -2,7 +2,8 @@
 
 glibc's ``malloc_stats`` prints one "Arena N:" block per arena, so a child process that runs
 the CLI's group callback and then has eight threads allocate at once shows how many arenas
-they were spread over: eight or more without the cap, at most the cap with it.
+they were spread over: eight or more without the cap, at most the cap with it. And the trim
+the pipeline calls once a run is applied gives freed pages back to the system.
 """
 
 from __future__ import annotations
