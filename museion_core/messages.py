@@ -70,10 +70,11 @@ class Message:
     @property
     def kind(self) -> str:
         """The English template with each value left out: "the row has … fields but the
-        header has …", what every text this message makes has in common."""
+        header has …", what every text this message makes has in common. A value the texts
+        quote keeps its quotes ("the identifier '…' occurs twice"), as the translations do."""
         return "".join(
-            literal + ("…" if name is not None else "")
-            for literal, name, _, _ in Formatter().parse(self.template)
+            literal + ("" if name is None else "'…'" if conv == "r" else "…")
+            for literal, name, _, conv in Formatter().parse(self.template)
         )
 
     def pattern(self) -> re.Pattern[str]:

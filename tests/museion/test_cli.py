@@ -204,7 +204,7 @@ def test_a_fault_of_the_export_is_one_line_however_many_rows(tmp_path: Path) -> 
     )
     done = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
     assert done.returncode == 3, done.stderr
-    assert "    3 × date text … not understood; kept as text only\n" in done.stderr
+    assert "    3 × date text '…' not understood; kept as text only\n" in done.stderr
     rejected = re.findall(r"rejected p: inventory\.csv, line (\d+)", done.stderr)
     assert rejected == [str(n) for n in range(6, 12)]
     report = museion("--config", "museion.toml", "report", "p", cwd=tmp_path)

@@ -116,11 +116,17 @@ def test_texts_are_counted_by_the_message_that_made_them() -> None:
         (4, "the record has no title"),
         (
             3,
-            "undecodable byte … in column … (the source declares encoding …); set `encoding` "
+            "undecodable byte … in column '…' (the source declares encoding …); set `encoding` "
             "for this source to the file's real encoding",
         ),
         (1, "a parser's own words"),
     ]
     assert kinds[1].example == undecodable[0][0]
+    twice = [(messages.DUPLICATE_IDENTIFIER(identifier=i), 1) for i in ("a1", "b2")]
+    # A quoted value keeps its quotes, as in the texts themselves and their translations.
+    assert [k.english for k in messages.kinds(twice)] == [
+        "the identifier '…' occurs twice in the feed, with different content; only its first "
+        "record was kept"
+    ]
     assert kinds[1].message is messages.CSV_UNDECODABLE_CELL
     assert kinds[2].message is None
