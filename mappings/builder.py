@@ -27,7 +27,7 @@ from .normalise.dimensions import MeasuredDimension
 from .normalise.language import language_tag
 from .normalise.text import clean_text
 from .normalise.units import Unit, to_base
-from .nquads import term
+from .nquads import lone_surrogate, term
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -136,9 +136,9 @@ class RecordBuilder:
         if lang:
             tag = language_tag(lang)
             if tag is not None:
-                return Literal(value, language=tag)
+                return _text(value, tag)
             self.warnings.append(messages.LANGUAGE_TAG_INVALID(tag=lang))
-        return Literal(value)
+        return _text(value)
 
     def iri(self, value: str, what: str) -> NamedNode | None:
         """An external IRI (web page, image, authority), or None and a warning if it is not one
@@ -210,7 +210,7 @@ class RecordBuilder:
         self.a(node, CRM.E42_Identifier)
         if kind is not None:
             self.add(node, CRM.P2_has_type, kind)
-        self.add(node, CRM.P190_has_symbolic_content, Literal(value))
+        self.add(node, CRM.P190_has_symbolic_content, _text(value))
 
     def statement(
         self,
@@ -408,6 +408,15 @@ class TextRecordBuilder(RecordBuilder):
 
     def a(self, s: NamedNode, cls: NamedNode) -> None:
         self.add(s, RDF.type, cls)
+
+
+def _text(value: str, language: str | None = None) -> Literal:
+    """A string literal of a partner's text; ``NQuadsError`` (the record is quarantined, with
+    the reason) for a text that holds a lone surrogate, which pyoxigraph refuses to take."""
+    try:
+        return Literal(value, language=language) if language else Literal(value)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise (lone_surrogate(value) or exc) from None
 
 
 def decimal_literal(value: Decimal) -> Literal:

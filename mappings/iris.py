@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
+from .nquads import lone_surrogate
+
 __all__ = ["RESERVED_SOURCE_NAMES", "Minter", "encode_id", "label_key", "slug"]
 
 RESERVED_SOURCE_NAMES = frozenset(
@@ -49,7 +51,10 @@ _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 def encode_id(local_id: str) -> str:
     """Percent-encode a partner's identifier so that it is one IRI path segment (cached: the
     same actors, places and terms come back in record after record)."""
-    return quote(local_id, safe="")
+    try:
+        return quote(local_id, safe="")
+    except UnicodeEncodeError as exc:  # a lone surrogate (JSON can escape one): no IRI holds it
+        raise (lone_surrogate(local_id) or exc) from None
 
 
 def label_key(text: str) -> str:

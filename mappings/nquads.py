@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode
 from museion_core import messages
 from museion_core.errors import MappingError
 
-__all__ = ["NQuadsError", "iri", "literal", "term"]
+__all__ = ["NQuadsError", "iri", "literal", "lone_surrogate", "term"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -61,11 +61,23 @@ _ESCAPES = {
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _escape_char(found: re.Match[str]) -> str:
     char = found.group()
     if "\ud800" <= char <= "\udfff":
         raise NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(char):04X}"))
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def lone_surrogate(value: str) -> NQuadsError | None:
+    """Why ``value`` cannot be written (it holds a lone surrogate: JSON may escape one,
+    ``"\\ud800"``, and no UTF-8 text or RDF term can carry it), or None if it can."""
+    found = _SURROGATE.search(value)
+    if found is None:
+        return None
+    return NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(found.group()):04X}"))
 
 
 @lru_cache(maxsize=65536)

@@ -257,3 +257,13 @@ def test_a_lone_surrogate_escape_is_unreadable() -> None:
     assert isinstance(items[0], Unreadable)
     assert "lone surrogate" in items[0].reason
     assert values(items)[1] == {"t": "\N{GRINNING FACE}"}
+
+
+def test_a_lone_surrogate_in_utf8_form_is_unreadable() -> None:
+    """The same half of a pair written out as UTF-8 would write it (bytes ED A0 80), which
+    ``json.loads`` of bytes decodes as it is: unreadable with its reason, like the escape."""
+    lone = '[{"t": "x\ud800"}, {"t": "ok"}]'.encode("utf-8", "surrogatepass")
+    items = list(read_json(stream(lone)))
+    assert isinstance(items[0], Unreadable)
+    assert "lone surrogate" in items[0].reason
+    assert values(items)[1] == {"t": "ok"}

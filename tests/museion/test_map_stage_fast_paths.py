@@ -12,15 +12,20 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord
-from mappings import MappingContext
+from mappings import Mapping, MappingContext, MappingResult, get_mapping
+from mappings.builder import RecordBuilder
 from mappings.declarative.engine import DeclarativeMapping
 from mappings.declarative.schema import MappingFile
+from mappings.iris import Minter, encode_id
 from mappings.normalise.text import clean_text
 from mappings.nquads import _SAFE_IRI, _plain
 from museion.coverage import payload_fields
+from museion.demo import examples_dir
 from museion.mapper import Mapped, map_record
+from museion_core.errors import MappingError
 from tests.conftest import BASE
 
 
@@ -114,3 +119,57 @@ def test_plain_iri_check_is_the_safe_one_without_a_hash(head: str, tail: str) ->
         assert not plain or safe  # never wider: what it passes needs no check
     else:
         assert plain == safe
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [("title", "Broken \ud83d emoji"), ("creator", "cmoa:parties/x\udc80"), ("medium", "\udfff")],
+)
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_lone_surrogate_costs_its_record_with_the_reason(
+    where: str, value: str, compiled: bool
+) -> None:
+    """Half of a UTF-16 pair, written out in UTF-8's form (bytes ``ED A0 80``, which
+    ``json.loads`` of bytes lets through), is no character: no text in the store can carry it.
+    Its record is quarantined with that reason by either path, as a fault of the record, not
+    "a fault in the mapping" (which it was, with a ``UnicodeEncodeError``)."""
+    sample = sorted((examples_dir() / "cmoa").glob("*.json"))[0]
+    record = json.loads(sample.read_bytes())
+    if where == "creator":
+        record["creator"][0]["artist_id"] = value
+    else:
+        record[where] = value
+    mapping: Mapping = get_mapping("cmoa")
+    if not compiled:  # the reference path: quads built one by one, then serialised
+        mapping = _Reference(mapping)
+    payload = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    outcome = map_record(mapping, SourceRecord("cmoa", "1", payload), MappingContext(BASE, "cmoa"))
+    assert isinstance(outcome, str)
+    assert "holds a lone surrogate" in outcome, outcome
+    assert "fault in the mapping" not in outcome
+
+
+def test_a_text_no_store_can_carry_is_a_mapping_error() -> None:
+    """A mapping that takes a lone surrogate from elsewhere than a partner's JSON (which the
+    readers refuse) has its record quarantined with the reason too: the builder's literals and
+    the minted identifiers refuse it as ``MappingError``, never as a ``UnicodeEncodeError``."""
+    builder = RecordBuilder(NamedNode(BASE + "m/record/1"), Minter(BASE, "m"))
+    with pytest.raises(MappingError, match=r"lone surrogate \(U\+D83D\)"):
+        builder.text("Broken \ud83d emoji")
+    with pytest.raises(MappingError, match=r"lone surrogate \(U\+DC80\)"):
+        encode_id("x\udc80")
+
+
+class _Reference:
+    """A mapping seen through ``Mapping`` alone, so ``map_record`` takes the reference path."""
+
+    def __init__(self, inner: Mapping) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.version = inner.version
+
+    def identify(self, record: Any) -> str:
+        return self.inner.identify(record)
+
+    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
+        return self.inner.map(record, context)
