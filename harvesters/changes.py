@@ -116,6 +116,6 @@ def _change(
             provider_id=target,
         )
     if kind in _CHANGES:
-        document, _ = fetcher.get(target)
+        document, _ = fetcher.get(target, records=True)
         return record(document, origin, target)
     return RejectedRecord(source, origin, messages.ACTIVITY_UNKNOWN(kind=kind))

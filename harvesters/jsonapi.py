@@ -27,7 +27,7 @@ from museion_core.errors import HarvestError
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
-from .jsonscan import MAX_DEPTH
+from .jsonscan import MAX_DEPTH, lone_surrogate_reason
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .webjson import JsonFetcher, auth_headers
 
@@ -146,7 +146,7 @@ class JsonApiHarvester:
         seen: set[str] = set()
         while True:
             self._state = {"url": url, "params": params}
-            body, answer = fetcher.get(url, params)
+            body, answer = fetcher.get(url, params, records=True)
             self.pages += 1
             where = answer.url
             if where in seen:
@@ -233,6 +233,9 @@ class JsonApiHarvester:
             url = url.get("id") if isinstance(url, dict) else url
             if isinstance(url, str) and url.startswith(("http://", "https://")):
                 item = {**item, IIIF_KEY: {url: fetch_digest(self._fetcher, url)}}
+        broken = lone_surrogate_reason(item)
+        if broken is not None:  # kept as JSON escapes: no UTF-8 text can carry it
+            return RejectedRecord(name, origin, broken, json.dumps(item).encode("ascii"))
         payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
         if not isinstance(item, dict):
             return RejectedRecord(name, origin, messages.ITEM_NOT_OBJECT(), payload)

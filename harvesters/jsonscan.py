@@ -26,6 +26,7 @@ __all__ = [
     "PREVIEW_BYTES",
     "Piece",
     "load_json",
+    "lone_surrogate_reason",
     "nesting_depth",
     "split_array",
 ]
@@ -55,26 +56,40 @@ def _int(text: str) -> int | str:
     return int(text) if not limit or len(text.lstrip("-")) <= limit else text
 
 
-def load_json(raw: bytes | str) -> Any:
+def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     """``json.loads`` that keeps every integer exactly and raises only ``ValueError``.
 
     Used for every JSON payload a partner sends (the readers and the mappings), so a number of
     any size or a nesting Python cannot recurse into is a reason, never a traceback.
+
+    ``lone_surrogates``: let texts holding one through, for a caller that checks each record
+    of the document itself (``lone_surrogate_reason``): one broken text in an API's page of a
+    hundred records costs that record, not the page.
     """
     try:
         value = json.loads(raw, parse_int=_int)
     except RecursionError:
         raise ValueError(messages.JSON_TOO_DEEP()) from None
+    if lone_surrogates:
+        return value
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if _ESCAPED_SURROGATE.search(data) or (b"\xed" in data and _UTF8_SURROGATE.search(data)):
-        lone = _lone_surrogate(value)
-        if lone is not None:
-            # "\ud800" alone is no character: no text (nor RDF literal) can hold it.
-            raise ValueError(
-                f"the text {lone!r} holds a lone surrogate (half of a UTF-16 pair, such as "
-                "\\ud800, without the other half), which is not a character"
-            )
+        reason = lone_surrogate_reason(value)
+        if reason is not None:
+            raise ValueError(reason)
     return value
+
+
+def lone_surrogate_reason(value: Any) -> str | None:
+    """Why ``value`` (parsed JSON) cannot be kept, if one of its texts holds a lone surrogate:
+    "\\ud800" alone is no character, and no text (nor RDF literal) can hold it."""
+    lone = _lone_surrogate(value)
+    if lone is None:
+        return None
+    return (
+        f"the text {lone!r} holds a lone surrogate (half of a UTF-16 pair, such as \\ud800, "
+        "without the other half), which is not a character"
+    )
 
 
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")

@@ -59,8 +59,14 @@ class JsonFetcher:
     def close(self) -> None:
         self.session.close()
 
-    def get(self, url: str, params: dict[str, str] | None = None) -> tuple[Any, requests.Response]:
-        """The JSON at ``url`` and the response (for its ``Link`` header and final URL)."""
+    def get(
+        self, url: str, params: dict[str, str] | None = None, *, records: bool = False
+    ) -> tuple[Any, requests.Response]:
+        """The JSON at ``url`` and the response (for its ``Link`` header and final URL).
+
+        ``records``: the document holds records, which the caller checks one by one for a
+        text no record may hold (``jsonscan.lone_surrogate_reason``), so that such a text
+        costs its record and not the whole answer."""
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -84,7 +90,8 @@ class JsonFetcher:
                             messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
                             source=self.source,
                         )
-        except requests.RequestException as exc:
+        except (requests.RequestException, UnicodeError) as exc:
+            # UnicodeError: a next page's cursor (read from the last page) that no URL can carry
             cause = str(exc).split("(Caused by")[-1].strip(" )") or type(exc).__name__
             raise HarvestError(
                 messages.NO_ANSWER(url=url, detail=cause), source=self.source
@@ -94,7 +101,7 @@ class JsonFetcher:
                 messages.ANSWER_TOO_DEEP(url=where, limit=self.max_depth), source=self.source
             )
         try:
-            return load_json(body), answer
+            return load_json(body, lone_surrogates=records), answer
         except (ValueError, UnicodeDecodeError) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise HarvestError(

@@ -220,6 +220,33 @@ def test_items_that_are_not_records_are_quarantined(write_config: ConfigWriter) 
         assert (summary.mapped, summary.rejected) == (1, 2)
 
 
+def test_a_lone_surrogate_costs_its_item_not_the_page(write_config: ConfigWriter) -> None:
+    """Half of a UTF-16 pair (``"\\ud83d"``: a cut emoji) is no character. The item that holds
+    it is quarantined with that reason; the page's other items are harvested, and the next
+    page is read. A next cursor holding one fails the source with one line, not a traceback."""
+    broken = {**ITEMS[1], "title": "Broken \ud83d emoji"}
+    pages = {"1": [ITEMS[0], broken, ITEMS[2]], "2": [ITEMS[3]]}
+
+    def route(h: BaseHTTPRequestHandler) -> Response:
+        page = _query(h).get("page", "1")
+        return _json({"data": pages.get(page, []), "page": page})
+
+    with serve({"/api": route}) as server:
+        config = load_config(write_config(api_source(server.url + "/api", paging="page")))
+        summary = harvest(config)
+        assert (summary.read, summary.mapped, summary.rejected) == (4, 3, 1)
+        assert "holds a lone surrogate" in summary.rejections[0].reason
+        assert "\\ud83d" in summary.rejections[0].reason
+    cursor = _json({"records": ITEMS[:2], "meta": {"next": "x\udc80"}})
+    with serve({"/api": cursor}) as server:
+        source = api_source(server.url + "/api", name="c", paging="cursor", cursor_path="meta.next")
+        config = load_config(write_config(source))
+        with pytest.raises(HarvestError) as caught:
+            harvest(config)
+        assert "surrogates not allowed" in str(caught.value)
+        assert "\n" not in str(caught.value)
+
+
 LA_MAPPING = """\
 [mapping]
 name = "la-json"
@@ -333,6 +360,27 @@ def test_iiif_change_discovery_reads_only_what_changed(
         labels = _published_labels(config)
         assert "Object 3, renamed" in labels
         assert "Object 2" not in labels
+
+
+def test_a_changed_object_with_a_lone_surrogate_is_quarantined(
+    write_config: ConfigWriter, tmp_path: Any
+) -> None:
+    """A document the change stream names, holding half of a UTF-16 pair, costs that object
+    (quarantined with the reason), not the harvest of the stream."""
+    feed = ChangeFeed()
+    with serve(feed.routes(pages=1, objects=2)) as server:
+        o1, o2 = f"{server.url}/object/1", f"{server.url}/object/2"
+        feed.docs["/object/1"] = {"id": o1, "_label": "Object 1"}
+        feed.docs["/object/2"] = {"id": o2, "_label": "Cut \udc80 off"}
+        feed.pages.append(
+            [
+                _activity("Create", o1, "2024-01-01T00:00:00Z"),
+                _activity("Create", o2, "2024-01-02T00:00:00Z"),
+            ]
+        )
+        summary = harvest(_change_source(write_config, tmp_path, server.url + "/changes"))
+        assert (summary.read, summary.mapped, summary.rejected) == (2, 1, 1)
+        assert "holds a lone surrogate" in summary.rejections[0].reason
 
 
 IIIF_MAPPING = LA_MAPPING.replace(
