@@ -33,6 +33,7 @@ from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
+from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 
 __all__ = ["EXTENSIONS", "LINKED_ART_CONTEXT", "RdfHarvester", "RdfOptions"]
@@ -226,9 +227,15 @@ class RdfHarvester:
 def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode]]:
     """JSON-LD whose context is the Linked Art context's URL gets the bundled context instead,
     so that nothing is fetched (other remote contexts are refused by the parser); and the
-    ``id`` of each document (a top-level object, or each item of a top-level array)."""
+    ``id`` of each document (a top-level object, or each item of a top-level array).
+
+    Read as the files harvester reads JSON (``load_json``): a number of any length, and a text
+    holding a lone surrogate, give a reason; a file nesting deeper than ``MAX_DEPTH`` is
+    refused before Python recurses into it."""
+    if nesting_depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise ValueError(messages.RDF_TOO_DEEP(limit=MAX_DEPTH))
     try:
-        document = json.loads(data)
+        document = load_json(data)
     except ValueError as exc:
         raise ValueError(f"not JSON: {exc}") from exc
     bundled = json.loads(

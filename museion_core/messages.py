@@ -147,6 +147,7 @@ NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"
 )
+RDF_TOO_DEEP = _message("the JSON-LD nests more than {limit:d} levels deep; it was not read")
 RECORD_TOO_DEEP = _message(
     "the record nests more than max_depth ({limit:d}) levels deep; it was not read"
 )

@@ -79,3 +79,29 @@ def _shape(triples: list[Triple]) -> list[tuple[str, str, str]]:
         return "_" if isinstance(node, BlankNode) else str(node)
 
     return sorted({(term(t.subject), str(t.predicate), term(t.object)) for t in triples})
+
+
+def test_hostile_json_ld_files_are_quarantined_with_their_reasons(tmp_path: Path) -> None:
+    """A file nesting a hundred thousand levels deep (which stopped the harvest with a
+    ``RecursionError`` traceback), one whose text holds a lone surrogate (which gave the JSON-LD
+    parser's "Unexpected end of file" at a column of the bundled context) and one with a
+    5,000-digit number (Python's own limit on reading integers) beside a good document."""
+    feed = tmp_path / "dump"
+    feed.mkdir()
+    shutil.copy(LINKED_ART / "A00001.jsonld", feed)
+    (feed / "deep.jsonld").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    head = '{"@context": "https://linked.art/ns/v1/linked-art.json", "type": "HumanMadeObject", '
+    (feed / "lone.jsonld").write_text(
+        head + '"id": "https://ex.org/o/1", "_label": "Cut \\udc80 off"}', encoding="utf-8"
+    )
+    (feed / "long.jsonld").write_text(
+        head + '"id": "https://ex.org/o/2", "_label": ' + "9" * 5000 + "}", encoding="utf-8"
+    )
+    config = load_config(_config(tmp_path, feed))
+
+    [summary] = Pipeline(config).harvest()
+    reasons = {r.record.split(":")[0]: r.reason for r in summary.rejections}
+    assert set(reasons) == {"deep.jsonld", "lone.jsonld"}, summary.rejections
+    assert "nests more than 128 levels deep" in reasons["deep.jsonld"]
+    assert "holds a lone surrogate" in reasons["lone.jsonld"]
+    assert summary.new == 2  # the good document, and the long number kept as its digits
