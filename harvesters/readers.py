@@ -369,7 +369,9 @@ class _Lines:
     def __init__(self, sample: str, rest: io.TextIOWrapper, limit: int) -> None:
         self._rest = rest
         self._limit = limit
-        self._head = io.StringIO(sample + rest.readline(limit + 1))
+        # newline="": lines end at \n, \r\n or a lone \r (Excel for Mac's "CSV (Macintosh)"), as
+        # they do in ``rest``; StringIO's default would see a lone \r as inside a line.
+        self._head = io.StringIO(sample + rest.readline(limit + 1), newline="")
         self.number = 0
         self.row_size = 0
         self.row_lines: list[str] = []

@@ -84,6 +84,23 @@ def test_csv_with_bom_semicolons_and_quoted_newlines() -> None:
     assert json.loads(items[0].raw) == items[0].value
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_csv_lines_may_end_in_a_lone_carriage_return(end: str) -> None:
+    """Excel for Mac still offers "CSV (Macintosh)", whose lines end in a lone \\r: read like
+    any other (the whole file was one unreadable header before), quoted breaks kept."""
+    rows = ["id,title,note", '1,Vue de Bakou,"two\rlines"', "2,Tapis,", "3,Kilim,x"]
+    data = (end.join(rows) + end).encode()
+    assert values(list(read_csv(stream(data)))) == [
+        {"id": "1", "title": "Vue de Bakou", "note": "two\rlines"},
+        {"id": "2", "title": "Tapis", "note": ""},
+        {"id": "3", "title": "Kilim", "note": "x"},
+    ]
+    # A file longer than the first read (64 KB), so its lines come from both sources.
+    many = (end.join(rows[:1] + [f"{n},Object {n}," for n in range(5000)]) + end).encode()
+    assert len(many) > 65536
+    assert len(list(read_csv(stream(many)))) == 5000
+
+
 def test_tsv_and_explicit_delimiter() -> None:
     data = b"id\ttitle\n1\tA, B\n"
     assert values(list(read_csv(stream(data), delimiter="\t"))) == [{"id": "1", "title": "A, B"}]
