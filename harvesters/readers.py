@@ -32,6 +32,8 @@ from .jsonscan import (
 __all__ = ["Parsed", "Unreadable", "read_csv", "read_json", "sniff_format"]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n)")
+"""Excel's first line naming a CSV's delimiter (``sep=;``): the delimiter, and no header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,9 +410,15 @@ def _csv_rows(
     text: io.TextIOWrapper, encoding: str, delimiter: str | None, limit: int
 ) -> Iterator[Item]:
     sample = text.read(65536)
+    directive = _SEP_LINE.match(sample)
+    if directive is not None:
+        delimiter = delimiter or directive.group(1)
+        sample = sample[directive.end() :]
     if not sample.strip():
         return
     lines = _Lines(sample, text, limit)
+    lines.number = 1 if directive is not None else 0  # lines are counted as the file has them
+    where = f"line {lines.number + 1}"
     reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(sample))
     try:
         header = [h.strip() for h in next(reader)]
@@ -418,11 +426,11 @@ def _csv_rows(
         return
     except (csv.Error, _OversizedError) as exc:
         reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
-        yield Unreadable(lines.preview(), "line 1", reason)
+        yield Unreadable(lines.preview(), where, reason)
         return
     fault = _header_fault(header, encoding)
     if fault:
-        yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), "line 1", fault)
+        yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), where, fault)
         return
     while True:
         lines.new_row()

@@ -101,6 +101,22 @@ def test_csv_lines_may_end_in_a_lone_carriage_return(end: str) -> None:
     assert len(list(read_csv(stream(many)))) == 5000
 
 
+def test_excel_s_sep_line_names_the_delimiter_and_is_no_header() -> None:
+    """``sep=;`` on the first line (Excel writes and reads it) was taken for the header, and
+    every row became one field named "sep="; lines keep the numbers the file gives them."""
+    data = b"sep=;\r\nid;title\r\n1;Vue, de Bakou\r\n2;Tapis;x\r\n"
+    items = list(read_csv(stream(data)))
+    assert values(items) == [
+        {"id": "1", "title": "Vue, de Bakou"},
+        "the row has 3 fields but the header has 2",
+    ]
+    assert [i.position for i in items] == ["line 3", "line 4"]
+    repeated = list(read_csv(stream(b"sep=,\nid,id\n1,2\n")))
+    assert [(i.position, values(repeated)) for i in repeated] == [
+        ("line 2", ["the header row repeats column(s) id"])
+    ]
+
+
 def test_tsv_and_explicit_delimiter() -> None:
     data = b"id\ttitle\n1\tA, B\n"
     assert values(list(read_csv(stream(data), delimiter="\t"))) == [{"id": "1", "title": "A, B"}]
