@@ -458,7 +458,7 @@ def _sniff_delimiter(sample: str) -> str:
 def _header_fault(header: list[str], encoding: str) -> str | None:
     """Why a header row cannot name the columns (undecodable bytes, a repeated name)."""
     if any(_SURROGATE.search(h) for h in header):
-        return messages.CSV_HEADER_UNDECODABLE(encoding=encoding)
+        return messages.CSV_HEADER_UNDECODABLE(encoding=encoding.removesuffix("-sig"))
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
         return messages.HEADER_REPEATS(columns=", ".join(duplicates))

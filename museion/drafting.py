@@ -143,6 +143,8 @@ def sample_rows(
                 return rows, problems
     if not rows:
         why = problems[0] if problems else "it holds no records"
+        if "set `encoding` for this source" in why:  # a draft has the option instead
+            why += " (another encoding? try --encoding cp1252)"
         raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
     return rows, problems
 

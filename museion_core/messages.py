@@ -165,7 +165,10 @@ JSON_ARRAY_BREAKS = _message(
 )
 EXPECTED_JSON_OBJECT = _message("expected a JSON object, found {found}")
 CSV_HEADER_UNREADABLE = _message("the header row cannot be read: {detail}")
-CSV_HEADER_UNDECODABLE = _message("the header row has undecodable bytes (expected {encoding:s})")
+CSV_HEADER_UNDECODABLE = _message(
+    "the header row has undecodable bytes (the source declares encoding {encoding:s}); set "
+    "`encoding` for this source to the file's real encoding"
+)
 HEADER_REPEATS = _message("the header row repeats column(s) {columns}")
 CSV_ROW_TOO_WIDE = _message("the row has {fields:d} fields but the header has {header:d}")
 CSV_ROW_TOO_LARGE = _message(

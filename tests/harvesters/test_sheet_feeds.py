@@ -259,6 +259,13 @@ def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: 
     assert "its language, as a BCP 47 tag" in right.stdout  # the second title's language
     wrong = museion("mapping", "draft", str(export), "--encoding", "klingon")
     assert wrong.returncode == 2
+    # Accents in the header too: nothing could be read, and the one line says what to do.
+    export.write_bytes(("Numéro;Title\r\n" + rows).encode("cp1252"))
+    header = museion("mapping", "draft", str(export))
+    assert header.returncode == 2
+    said = " ".join(header.stderr.split())
+    assert "the header row has undecodable bytes (the source declares encoding utf-8)" in said
+    assert "(another encoding? try --encoding cp1252)" in said
 
 
 def test_draft_reads_a_folder_and_points_lido_to_its_mapping(tmp_path: Path) -> None:
