@@ -427,14 +427,20 @@ def decimal_literal(value: Decimal) -> Literal:
 
 
 def to_decimal(value: object) -> Decimal | None:
-    """A number from a JSON number or a text like ``"13.5"`` / ``"13,5"``; None if it is none."""
+    """A number from a JSON number or a text like ``"13.5"`` / ``"13,5"``; None if it is none.
+
+    Not a number either: NaN and the infinities, which JSON gives as ``1e400`` (and Python's
+    reader as ``NaN`` or ``Infinity``) and ``Decimal`` reads from those words: no
+    ``xsd:decimal`` can say them."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return Decimal(str(value))
-    if isinstance(value, str):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
         try:
-            return Decimal(value.strip().replace(",", "."))
+            number = Decimal(value.strip().replace(",", "."))
         except InvalidOperation:
             return None
-    return None
+    else:
+        return None
+    return number if number.is_finite() else None

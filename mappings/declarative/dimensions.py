@@ -70,6 +70,8 @@ class DimensionSpec:
                 continue
             for raw in fields.values(obj):
                 value = to_decimal(raw)
+                if value is None and str(raw).strip():  # a value, though not a number
+                    b.warnings.append(messages.MEASUREMENT_NOT_NUMBER(value=str(raw)[:200]))
                 if value is None or (value == 0 and self.spec.zero_is_missing):
                     continue
                 dims.append(

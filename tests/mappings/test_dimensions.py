@@ -3,12 +3,17 @@ properties (unit conversions round-trip exactly; a written product parses back).
 
 from __future__ import annotations
 
+import json
+import zlib
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harvesters import SourceRecord
+from mappings import MappingContext, get_mapping
+from mappings.builder import to_decimal
 from mappings.normalise import (
     UNITS,
     from_base,
@@ -18,6 +23,9 @@ from mappings.normalise import (
     to_base,
     unit_for,
 )
+from museion.demo import examples_dir
+from museion.mapper import Mapped, map_record
+from tests.conftest import BASE
 
 untimed = settings(deadline=None)  # a first example may compile the grammar's patterns
 
@@ -215,3 +223,22 @@ def test_measured_values_as_partners_fill_them() -> None:
     assert parse_measured_values("ca. 30") == [Decimal(30)]
     assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
     assert parse_measured_values("unbekannt") == []
+
+
+@pytest.mark.parametrize("width", ["NaN", "Infinity", "-Infinity", "1e400", '"NaN"', '"inf"'])
+def test_a_measurement_that_is_no_finite_number_is_left_out_with_a_warning(width: str) -> None:
+    """JSON's ``1e400`` is an infinite float, and Python's reader takes ``NaN`` and
+    ``Infinity``; ``Decimal`` reads those words too. Each became an ``xsd:decimal`` no reader
+    accepts ("NaN"), or made the unit conversion fail the record as a fault in the mapping."""
+    sample = sorted((examples_dir() / "cmoa").glob("*.json"))[0]
+    text = json.dumps({**json.loads(sample.read_bytes()), "item_width": "WIDTH"})
+    item = SourceRecord("cmoa", "1", text.replace('"WIDTH"', width).encode())
+    outcome = map_record(get_mapping("cmoa"), item, MappingContext(BASE, "cmoa"))
+    assert isinstance(outcome, Mapped), outcome
+    nquads = zlib.decompress(outcome.packed).decode()
+    values = [line.split(" ")[2] for line in nquads.splitlines() if "P90_has_value" in line]
+    assert values  # the height is kept
+    assert all(v.split('"')[1][0].isdigit() for v in values), values
+    assert any("is not a number; left out" in w for w in outcome.warnings), outcome.warnings
+    assert to_decimal(float("nan")) is None
+    assert to_decimal(" 13,5 ") == Decimal("13.5")
