@@ -84,12 +84,7 @@ def lone_surrogate_reason(value: Any) -> str | None:
     """Why ``value`` (parsed JSON) cannot be kept, if one of its texts holds a lone surrogate:
     "\\ud800" alone is no character, and no text (nor RDF literal) can hold it."""
     lone = _lone_surrogate(value)
-    if lone is None:
-        return None
-    return (
-        f"the text {lone!r} holds a lone surrogate (half of a UTF-16 pair, such as \\ud800, "
-        "without the other half), which is not a character"
-    )
+    return None if lone is None else messages.JSON_LONE_SURROGATE(text=lone)
 
 
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
