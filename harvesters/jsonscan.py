@@ -97,14 +97,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _lone_surrogate(value: Any) -> str | None:
-    """The first string (or key) in ``value`` holding a surrogate code point: json.loads joins
-    escaped pairs into one character, so one left over had no partner."""
+    """The first string (or key) in ``value`` holding a surrogate code point (json.loads joins
+    escaped pairs into one character, so one left over had no partner), as the forty
+    characters around it, each surrogate shown as the replacement character (U+FFFD) that a
+    reader sees in broken text: "Broken \ufffd emoji", "إبريق \ufffd"."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return item[:40].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            if found := _SURROGATE.search(item):
+                start = max(0, found.start() - 20)
+                shown = _SURROGATE.sub("\ufffd", item[start : start + 40])
+                return ("…" if start else "") + shown + ("…" if start + 40 < len(item) else "")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

@@ -236,7 +236,7 @@ def test_a_lone_surrogate_costs_its_item_not_the_page(write_config: ConfigWriter
         summary = harvest(config)
         assert (summary.read, summary.mapped, summary.rejected) == (4, 3, 1)
         assert "holds a lone surrogate" in summary.rejections[0].reason
-        assert "\\ud83d" in summary.rejections[0].reason
+        assert "'Broken \ufffd emoji'" in summary.rejections[0].reason
     cursor = _json({"records": ITEMS[:2], "meta": {"next": "x\udc80"}})
     with serve({"/api": cursor}) as server:
         source = api_source(server.url + "/api", name="c", paging="cursor", cursor_path="meta.next")
