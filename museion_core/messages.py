@@ -188,8 +188,8 @@ NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no she
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")
 JSON_LONE_SURROGATE = _message(
-    "the text {text!r} holds a lone surrogate (half of a UTF-16 pair, such as \\ud800, without "
-    "the other half), which is not a character"
+    "the text {text!r} holds a lone surrogate (half of a UTF-16 pair without the other half), "
+    "which is not a character"
 )
 XML_DTD_REFUSED = _message(
     "the document declares a DTD (<!DOCTYPE ...>), which is refused: entity declarations are "
