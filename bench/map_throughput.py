@@ -29,8 +29,7 @@ from typing import Any
 
 from benchkit import BASE, sample_records
 
-import harvesters
-from mappings import CompiledMapping, Mapping, MappingContext, MappingResult, get_mapping, nquads
+from mappings import CompiledMapping, MappingContext, ReferencePath, get_mapping, nquads
 from museion.coverage import LINKS
 from museion.demo import examples_dir
 from museion.mapper import map_record
@@ -162,21 +161,6 @@ class _Cromulent:
         return obj
 
 
-class _Reference:
-    """A mapping seen without its compiled path, so the map stage takes the reference one."""
-
-    def __init__(self, mapping: Mapping) -> None:
-        self.mapping = mapping
-        self.name = mapping.name
-        self.version = mapping.version
-
-    def identify(self, record: Any) -> str:
-        return self.mapping.identify(record)
-
-    def map(self, record: harvesters.SourceRecord, context: MappingContext) -> MappingResult:
-        return self.mapping.map(record, context)
-
-
 # -- timing ---------------------------------------------------------------------------------
 
 
@@ -223,7 +207,7 @@ def throughput(rounds: int) -> None:
 
         return run
 
-    reference = {s: _Reference(m) for s, m in mappings.items()}
+    reference = {s: ReferencePath(m) for s, m in mappings.items()}
 
     build = cromulent_builder()
 

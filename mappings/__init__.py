@@ -9,7 +9,14 @@ from museion_core.errors import MappingError
 from . import lido as _lido  # noqa: F401  (registers mapping "lido")
 from . import linkedart as _linkedart  # noqa: F401  (registers mapping "linkedart")
 from .authorities import authority_scheme, normalise_authority
-from .base import CompiledMapping, Mapping, MappingContext, MappingResult, NQuadsResult
+from .base import (
+    CompiledMapping,
+    Mapping,
+    MappingContext,
+    MappingResult,
+    NQuadsResult,
+    ReferencePath,
+)
 from .builder import decimal_literal
 from .iris import RESERVED_SOURCE_NAMES, Minter
 from .normalise import (
@@ -32,6 +39,7 @@ __all__ = [
     "MappingResult",
     "Minter",
     "NQuadsResult",
+    "ReferencePath",
     "authority_scheme",
     "available_mappings",
     "decimal_literal",

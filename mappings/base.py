@@ -87,3 +87,20 @@ class CompiledMapping(Mapping, Protocol):
     ) -> NQuadsResult:
         """Like ``map``; ``watch`` names the predicates whose links to index in ``links``."""
         ...
+
+
+class ReferencePath:
+    """``mapping`` seen through ``Mapping`` alone, without its compiled path: the map stage
+    then takes the reference path (quads built one by one, then serialised), as it does for a
+    mapping that is not compiled. For comparing the two paths (tests, benches)."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.name = mapping.name
+        self.version = mapping.version
+
+    def identify(self, record: Any) -> str:
+        return self.mapping.identify(record)
+
+    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
+        return self.mapping.map(record, context)

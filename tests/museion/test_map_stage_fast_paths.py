@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord
-from mappings import Mapping, MappingContext, MappingResult, get_mapping
+from mappings import Mapping, MappingContext, ReferencePath, get_mapping
 from mappings.builder import RecordBuilder
 from mappings.declarative.engine import DeclarativeMapping
 from mappings.declarative.schema import MappingFile
@@ -141,7 +141,7 @@ def test_a_lone_surrogate_costs_its_record_with_the_reason(
         record[where] = value
     mapping: Mapping = get_mapping("cmoa")
     if not compiled:  # the reference path: quads built one by one, then serialised
-        mapping = _Reference(mapping)
+        mapping = ReferencePath(mapping)
     payload = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
     outcome = map_record(mapping, SourceRecord("cmoa", "1", payload), MappingContext(BASE, "cmoa"))
     assert isinstance(outcome, str)
@@ -158,18 +158,3 @@ def test_a_text_no_store_can_carry_is_a_mapping_error() -> None:
         builder.text("Broken \ud83d emoji")
     with pytest.raises(MappingError, match=r"lone surrogate \(U\+DC80\)"):
         encode_id("x\udc80")
-
-
-class _Reference:
-    """A mapping seen through ``Mapping`` alone, so ``map_record`` takes the reference path."""
-
-    def __init__(self, inner: Mapping) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.version = inner.version
-
-    def identify(self, record: Any) -> str:
-        return self.inner.identify(record)
-
-    def map(self, record: SourceRecord, context: MappingContext) -> MappingResult:
-        return self.inner.map(record, context)
