@@ -29,7 +29,7 @@ from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, register
 from .http import make_session
-from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES
+from .jsonscan import ITEM_KEYS, MAX_DEPTH, MAX_RECORD_BYTES
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .sheets import SHEET_FORMATS, read_sheet
@@ -69,6 +69,9 @@ class FilesOptions(HarvesterOptions):
     max_depth: int = Field(default=MAX_DEPTH, ge=1, le=500)
     """JSON: a record whose objects and arrays nest deeper than this is quarantined unread (the
     upper bound keeps parsing within Python's recursion limit)."""
+    items: str | None = Field(default=None, pattern=r"^[^.\s]+(\.[^.\s]+)*$")
+    """JSON only: the dotted path of the list of records in a file that wraps them (``data``,
+    ``response.docs``: an API's answer saved as a file); without it such a file is one record."""
     record_element: str = LIDO_RECORD
     """XML only: the element that is one record, as ``{namespace}name`` or ``lido:name``."""
     sheet: str | int | None = None
@@ -91,6 +94,26 @@ class FilesOptions(HarvesterOptions):
         except LookupError:
             raise ValueError(f"unknown text encoding {value!r}") from None
         return value
+
+
+def _wrapped(value: dict[str, Any]) -> str | None:
+    """Why a one-object file without an identifier is likely records wrapped in an object (an
+    API's answer saved as a file), naming the key of the list (``items``); None if it is not."""
+    lists = {
+        key: len(found)
+        for key, found in value.items()
+        if key
+        and "." not in key
+        and key.strip() == key  # a path can name it
+        and isinstance(found, list)
+        and found
+        and isinstance(found[0], dict)
+    }
+    usual = [key for key in ITEM_KEYS if key in lists]
+    key = usual[0] if usual else max(lists, key=lists.__getitem__, default=None)
+    if key is None or (not usual and lists[key] < 2):
+        return None
+    return messages.JSON_WRAPPED_RECORDS(count=lists[key], key=key)
 
 
 def clark_name(value: str) -> str:
@@ -221,6 +244,7 @@ class FilesHarvester:
                         encoding=self.options.encoding,
                         max_record_bytes=self.options.max_record_bytes,
                         max_depth=self.options.max_depth,
+                        items=self.options.items.split(".") if self.options.items else (),
                     )
                 shown = self.spec.shown(location)
                 for item in items:
@@ -268,7 +292,8 @@ class FilesHarvester:
             try:
                 local_id = self.spec.identify(item.value)
             except ValueError as exc:
-                return RejectedRecord(self.spec.name, origin, str(exc), item.raw)
+                reason = _wrapped(item.value) if item.position == "object" else None
+                return RejectedRecord(self.spec.name, origin, reason or str(exc), item.raw)
         return SourceRecord(
             source=self.spec.name,
             local_id=local_id,

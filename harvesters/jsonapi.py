@@ -27,13 +27,12 @@ from museion_core.errors import HarvestError
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
-from .jsonscan import MAX_DEPTH, lone_surrogate_reason
+from .jsonscan import ITEM_KEYS, MAX_DEPTH, lone_surrogate_reason
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .webjson import JsonFetcher, auth_headers
 
 __all__ = ["JsonApiHarvester", "JsonApiOptions", "find_path"]
 
-_ITEM_KEYS = ("items", "data", "results", "records", "objects", "orderedItems", "member")
 _NEXT_KEYS = ("next", "links.next", "_links.next", "next_page_url", "pagination.next")
 
 
@@ -166,12 +165,10 @@ class JsonApiHarvester:
         elif isinstance(body, list):
             found = body
         else:
-            found = next(
-                (body[k] for k in _ITEM_KEYS if isinstance(body, dict) and k in body), None
-            )
+            found = next((body[k] for k in ITEM_KEYS if isinstance(body, dict) and k in body), None)
         if found is None and isinstance(body, dict) and not self.options.items:
             raise HarvestError(
-                messages.API_NO_ITEMS(url=where, keys=", ".join(_ITEM_KEYS)),
+                messages.API_NO_ITEMS(url=where, keys=", ".join(ITEM_KEYS)),
                 source=self.spec.name,
             )
         if not isinstance(found, list):

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from museion_core import messages
 
 __all__ = [
+    "ITEM_KEYS",
     "MAX_DEPTH",
     "MAX_RECORD_BYTES",
     "PREVIEW_BYTES",
@@ -28,6 +29,7 @@ __all__ = [
     "load_json",
     "lone_surrogate_reason",
     "nesting_depth",
+    "seek_array",
     "split_array",
 ]
 
@@ -38,6 +40,8 @@ MAX_DEPTH = 128
 PREVIEW_BYTES = 64 * 1024
 """How much of a record that is not read is kept with its quarantine entry."""
 CHUNK = 1 << 16
+ITEM_KEYS = ("items", "data", "results", "records", "objects", "orderedItems", "member")
+"""Where APIs put their lists of records, in the order they are looked for."""
 
 _OUTSIDE = re.compile(rb'["\[\]{},]')
 # A whole string in one search where it ends in the same chunk (the common case), else a quote.
@@ -154,6 +158,146 @@ def nesting_depth(raw: bytes, limit: int) -> int:
     return deepest
 
 
+_STRING_STOP = re.compile(rb'["\\]')
+_VALUE_STOP = re.compile(rb'["\[\]{}]')
+_SCALAR_END = re.compile(rb"[,}\]\s]")
+_KEY_BYTES = 4096
+"""Bytes of an object key kept to compare with a path's key; a longer key matches none."""
+
+
+def seek_array(read: Callable[[int], bytes], path: Sequence[str]) -> bytes | None:
+    """Read the JSON object that ``read`` returns up to the array at ``path`` (the keys of
+    nested objects: ``["response", "docs"]``), without building what comes before it: the
+    bytes already read from that array's ``[`` on, for ``split_array`` to go on with; None if
+    there is no array at ``path`` (a key missing, or not an object or array on the way)."""
+    at = _Cursor(read)
+    for key in path:
+        if at.take() != ord("{"):
+            return None
+        while True:
+            if at.take() != ord('"'):
+                return None  # the object ended ("}") without the key, or is not JSON
+            name = at.string(keep=True)
+            if name is None or at.take() != ord(":"):
+                return None
+            if _key(name) == key:
+                break
+            if not at.skip_value() or at.take() != ord(","):
+                return None
+    return at.rest() if at.peek() == ord("[") else None
+
+
+def _key(raw: bytes) -> str | None:
+    try:
+        return str(json.loads(b'"' + raw + b'"'))
+    except ValueError:
+        return None
+
+
+class _Cursor:
+    """What ``read`` returns, chunk by chunk, holding only the bytes not consumed yet."""
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._buffer = b""
+        self._at = 0
+        self._first = True
+
+    def _fill(self) -> bool:
+        chunk = self._read(CHUNK)
+        if self._first:  # a byte-order mark may start the input
+            while 0 < len(chunk) < 3 and (more := self._read(CHUNK)):
+                chunk += more
+            chunk, self._first = chunk.removeprefix(b"\xef\xbb\xbf"), False
+            if not chunk:
+                chunk = self._read(CHUNK)
+        if not chunk:
+            return False
+        self._buffer, self._at = self._buffer[self._at :] + chunk, 0
+        return True
+
+    def peek(self) -> int | None:
+        """The next byte that is not whitespace, left unconsumed; None at the end."""
+        while True:
+            while self._at < len(self._buffer) and self._buffer[self._at] in b" \t\r\n":
+                self._at += 1
+            if self._at < len(self._buffer):
+                return self._buffer[self._at]
+            if not self._fill():
+                return None
+
+    def take(self) -> int | None:
+        found = self.peek()
+        if found is not None:
+            self._at += 1
+        return found
+
+    def rest(self) -> bytes:
+        return self._buffer[self._at :]
+
+    def _search(self, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
+        """The next match of ``pattern``, reading on until there is one (or the end)."""
+        while (found := pattern.search(self._buffer, self._at)) is None:
+            self._at = len(self._buffer)
+            if not self._fill():
+                return None
+        return found
+
+    def string(self, *, keep: bool) -> bytes | None:
+        """The rest of a string whose opening quote was taken: its raw bytes (the first
+        ``_KEY_BYTES`` of them, if ``keep``); None if the input ends inside it."""
+        kept = bytearray()
+        while True:
+            found = _STRING_STOP.search(self._buffer, self._at)
+            end = len(self._buffer) if found is None else found.start()
+            if keep and len(kept) < _KEY_BYTES:
+                kept += self._buffer[self._at : end]
+            self._at = end
+            if found is None:
+                if not self._fill():
+                    return None
+                continue
+            self._at += 1
+            if found.group() == b'"':
+                return bytes(kept)
+            if self._at >= len(self._buffer) and not self._fill():  # the escaped byte
+                return None
+            if keep:
+                kept += b"\\" + self._buffer[self._at : self._at + 1]
+            self._at += 1
+
+    def skip_value(self) -> bool:
+        """Consume one value (a string, a number or word, an object or array); False if the
+        input ends inside it."""
+        first = self.peek()
+        if first is None:
+            return False
+        if first == ord('"'):
+            self._at += 1
+            return self.string(keep=False) is not None
+        if first not in b"[{":
+            return self._search(_SCALAR_END) is not None and self._settle(_SCALAR_END)
+        depth = 0
+        while (found := self._search(_VALUE_STOP)) is not None:
+            self._at = found.end()
+            if found.group() == b'"':
+                if self.string(keep=False) is None:
+                    return False
+            elif found.group() in b"[{":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return True
+        return False
+
+    def _settle(self, pattern: re.Pattern[bytes]) -> bool:
+        found = pattern.search(self._buffer, self._at)
+        assert found is not None  # _search just found it
+        self._at = found.start()
+        return True
+
+
 @dataclass(slots=True)
 class Piece:
     """One item of a top-level array, as bytes, or why it was not kept whole.
@@ -177,16 +321,17 @@ class _Item:
 
 
 def split_array(
-    read: Callable[[int], bytes], *, max_record_bytes: int, max_depth: int
+    read: Callable[[int], bytes], *, max_record_bytes: int, max_depth: int, nested: bool = False
 ) -> Iterator[Piece]:
     """Yield the items of the JSON array that ``read`` returns (UTF-8 bytes, whitespace and a
-    byte-order mark allowed before it).
+    byte-order mark allowed before it). ``nested``: the array is a value inside a document
+    (``seek_array`` found it), whose rest after the array is not read.
 
     Item boundaries are the commas and the closing bracket at the array's own level, so an item
     that is not valid JSON costs only itself: the caller's ``json.loads`` reports it and the next
     item is read. A file that ends inside the array ends with a faulty piece.
     """
-    scanner = _Scanner(max_record_bytes, max_depth)
+    scanner = _Scanner(max_record_bytes, max_depth, nested)
     while chunk := read(CHUNK):
         yield from scanner.feed(chunk)
         if scanner.stopped:
@@ -207,14 +352,15 @@ class _Scanner:
         "mark",
         "max_depth",
         "max_record_bytes",
+        "nested",
         "number",
         "out",
         "started",
         "stopped",
     )
 
-    def __init__(self, max_record_bytes: int, max_depth: int) -> None:
-        self.max_record_bytes, self.max_depth = max_record_bytes, max_depth
+    def __init__(self, max_record_bytes: int, max_depth: int, nested: bool = False) -> None:
+        self.max_record_bytes, self.max_depth, self.nested = max_record_bytes, max_depth, nested
         self.depth = 0  # 0: before or after the array; 1: in the array; more: inside an item
         self.in_string = self.escape = self.started = self.ended = self.stopped = False
         self.number = 0
@@ -272,6 +418,9 @@ class _Scanner:
         if found is None:
             return len(chunk)
         at = found.start()
+        if self.ended and self.nested:  # the rest of the document that holds the array
+            self.stopped = True
+            return len(chunk)
         if self.ended or self.started or chunk[at] != ord("["):
             tail = chunk[at : at + 200]
             reason = f"unexpected text after the array: {tail[:40]!r}"

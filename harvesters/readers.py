@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from .jsonscan import (
     PREVIEW_BYTES,
     load_json,
     nesting_depth,
+    seek_array,
     split_array,
 )
 
@@ -78,12 +79,16 @@ def read_json(
     encoding: str = "utf-8",
     max_record_bytes: int = MAX_RECORD_BYTES,
     max_depth: int = MAX_DEPTH,
+    items: Sequence[str] = (),
 ) -> Iterator[Item]:
     """Yield each JSON object in ``stream``: a single object, an array, or JSON Lines.
 
     Memory stays within about one record whatever the file holds: a record over
     ``max_record_bytes`` or nested deeper than ``max_depth`` is unreadable (with a preview of
     its bytes) and never parsed, and the rest of the file is read.
+
+    ``items``: the keys leading to the array of records in a file that wraps them (an API's
+    answer saved as a file: ``{"total": 3, "data": [...]}``), streamed as a top-level array is.
     """
     head = stream.peek(4096)[:4096]
     if _is_utf8(encoding) and _utf16_bom(head):
@@ -93,7 +98,11 @@ def read_json(
             stream,
             encoding,
             lambda text: read_json(
-                text, lines=lines, max_record_bytes=max_record_bytes, max_depth=max_depth
+                text,
+                lines=lines,
+                max_record_bytes=max_record_bytes,
+                max_depth=max_depth,
+                items=items,
             ),
         )
         return
@@ -103,7 +112,9 @@ def read_json(
     if not head:
         return
     limits = _Limits(max_record_bytes, max_depth)
-    if lines:
+    if items:
+        yield from _json_items(stream, encoding, limits, items)
+    elif lines:
         yield from _json_lines(stream, encoding, limits)
     elif head[:1] == b"[":
         yield from _json_array(stream, encoding, limits)
@@ -225,6 +236,16 @@ def _json_object_or_lines(
     yield from _json_lines(io.BufferedReader(_Chain(data, stream)), encoding, limits)
 
 
+def _json_items(
+    stream: io.BufferedReader, encoding: str, limits: _Limits, path: Sequence[str]
+) -> Iterator[Item]:
+    rest = seek_array(stream.read, path)
+    if rest is None:
+        yield Unreadable(b"", "object", messages.JSON_NO_ITEMS(path=".".join(path)))
+        return
+    yield from _json_array(io.BufferedReader(_Chain(rest, stream)), encoding, limits, nested=True)
+
+
 def _json_lines(stream: io.BufferedReader, encoding: str, limits: _Limits) -> Iterator[Item]:
     number = 0
     while line := stream.readline(limits.max_record_bytes + 1):
@@ -249,12 +270,17 @@ def _skip_line(stream: io.BufferedReader) -> int:
     return skipped
 
 
-def _json_array(stream: io.BufferedReader, encoding: str, limits: _Limits) -> Iterator[Item]:
+def _json_array(
+    stream: io.BufferedReader, encoding: str, limits: _Limits, *, nested: bool = False
+) -> Iterator[Item]:
     source: io.BufferedReader = (
         stream if _is_utf8(encoding) else io.BufferedReader(_Recoded(stream, encoding))
     )
     pieces = split_array(
-        source.read, max_record_bytes=limits.max_record_bytes, max_depth=limits.max_depth
+        source.read,
+        max_record_bytes=limits.max_record_bytes,
+        max_depth=limits.max_depth,
+        nested=nested,
     )
     number = 0
     try:

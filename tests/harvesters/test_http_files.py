@@ -10,11 +10,14 @@ import pytest
 
 import harvesters
 from harvesters.files import FilesOptions
+from mappings import get_mapping
 from museion_core.errors import HarvestError
 from tests.helpers.http import Response, serve
 from tests.helpers.samples import sample_feeds
 
 RECORDS = [json.loads(p.read_text()) for p in sorted((sample_feeds() / "cmoa").glob("*.json"))]
+
+CMOA = get_mapping("cmoa")
 
 
 def harvest(url: str, **options: object) -> list[harvesters.HarvestItem]:
@@ -97,3 +100,26 @@ def test_an_unreachable_server(tmp_path: Path) -> None:
     with pytest.raises(HarvestError, match="cannot fetch"):
         harvest(f"{url}/feed.json", max_retries=0, timeout=2)
     assert tmp_path.exists()
+
+
+def test_a_saved_api_answer_is_read_at_items(tmp_path: Path) -> None:
+    """A file that wraps its records in an object (an API's answer saved as a file) was one
+    record without an identifier. Its quarantine reason now names the list and the setting;
+    with ``items`` the records are read, from a file or over http."""
+    answer = {"total": len(RECORDS), "data": RECORDS, "next": None}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(answer), encoding="utf-8")
+    spec = harvesters.SourceSpec(
+        name="cmoa", location=str(path), options=FilesOptions(), identify=CMOA.identify
+    )
+    [wrapped] = harvesters.create_harvester("files", spec)
+    assert isinstance(wrapped, harvesters.RejectedRecord)
+    assert wrapped.reason == (
+        f"the file is one object, with no identifier, holding a list of {len(RECORDS)} objects "
+        'under `data`; if they are the records, set `items = "data"` for this source'
+    )
+    read = harvest(str(path), items="data")
+    assert [r.local_id for r in read] == [str(r["id"]) for r in RECORDS]
+    with serve({"/export.json": Response(200, path.read_bytes(), {})}) as server:
+        over_http = harvest(server.url + "/export.json", items="data")
+    assert [r.local_id for r in over_http] == [str(r["id"]) for r in RECORDS]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import json
 import types
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from harvesters.jsonscan import seek_array
 from harvesters.readers import Parsed, Unreadable, read_csv, read_json
 
 
@@ -300,3 +302,50 @@ def test_a_lone_surrogate_in_utf8_form_is_unreadable() -> None:
     assert isinstance(items[0], Unreadable)
     assert "lone surrogate" in items[0].reason
     assert values(items)[1] == {"t": "ok"}
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 65536])
+def test_seek_array_finds_the_list_inside_a_document_whatever_comes_before_it(chunk: int) -> None:
+    """Strings holding brackets and escaped quotes, nested values, a long value and an
+    escaped key come before the list; bytes arrive ``chunk`` at a time."""
+    cases = [
+        (b'{"total": 5, "data": [1,2]}', ["data"], b"[1,2]}"),
+        (b'\xef\xbb\xbf {"data" : [ {"a":"]"} ]}', ["data"], b'[ {"a":"]"} ]}'),
+        (b'{"m": {"x": [1, {"y": "}\\"]"}]}, "r": {"n": 3, "d": [{}]}}', ["r", "d"], b"[{}]}}"),
+        (b'{"d\\u0061ta": [1]}', ["data"], b"[1]}"),
+        (b'{"a": true, "b": null, "c": -1.5e3, "data": []}', ["data"], b"[]}"),
+        (b'{"a": "' + b"x" * 200_000 + b'", "data": [7]}', ["data"], b"[7]}"),
+        (b'{"a": "x\\\\", "data": [9]}', ["data"], b"[9]}"),
+        (b'{"data": 5}', ["data"], None),
+        (b'{"other": [1]}', ["data"], None),
+        (b"[1,2]", ["data"], None),
+        (b'{"a": "unterminated', ["data"], None),
+        (b"", ["data"], None),
+    ]
+    for data, path, expected in cases:
+        source = io.BytesIO(data)
+        rest = seek_array(partial(_read_at_most, source, chunk), path)
+        assert (None if rest is None else rest + source.read()) == expected, data[:40]
+
+
+def _read_at_most(source: io.BytesIO, chunk: int, _: int) -> bytes:
+    return source.read(chunk)
+
+
+def test_a_file_that_wraps_its_records_is_read_at_items() -> None:
+    """An API's answer saved as a file: the list under ``items`` is streamed as an array is,
+    a broken item costing itself, and what follows the list is not read."""
+    wrapped = b'{"total": 3, "data": [{"id": 1}, {"id": 2,}, {"id": 3}], "next": null}'
+    items = list(read_json(stream(wrapped), items=["data"]))
+    assert [i.position for i in items] == ["item 1", "item 2", "item 3"]
+    assert values(items)[0] == {"id": 1}
+    assert isinstance(items[1], Unreadable)
+    assert values(items)[2] == {"id": 3}
+    nested = '{"response": {"docs": [{"t": "Tasse à café"}]}}'.encode("cp1252")
+    read = read_json(stream(nested), items=["response", "docs"], encoding="cp1252")
+    assert values(list(read)) == [{"t": "Tasse à café"}]
+    utf16 = '{"data": [{"t": "إبريق"}]}'.encode("utf-16")
+    assert values(list(read_json(stream(utf16), items=["data"]))) == [{"t": "إبريق"}]
+    [missing] = list(read_json(stream(wrapped), items=["records"]))
+    assert isinstance(missing, Unreadable)
+    assert missing.reason == "the file holds no list of records at `records` (items)"
