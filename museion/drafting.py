@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from harvesters import (
+    ITEM_KEYS,
     SHEET_FORMATS,
     Parsed,
     Unreadable,
     read_csv,
     read_json,
     read_sheet,
+    seek_array,
     sniff_format,
 )
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
@@ -66,6 +68,8 @@ class Draft:
     rows: int
     unreadable: list[str] = field(default_factory=list)
     """The records of the sample that could not be read, each with where and why."""
+    items: str | None = None
+    """The key of the list of records in a JSON file that wraps them: the source's ``items``."""
 
 
 @cache
@@ -116,7 +120,11 @@ _FORMATS = (*SHEET_FORMATS, "csv", "tsv", "json", "jsonl")
 
 
 def sample_rows(
-    path: Path, sheet: str | int | None = None, header_row: int = 1, encoding: str = "utf-8"
+    path: Path,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    encoding: str = "utf-8",
+    items: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Up to ``SAMPLE`` records of a sheet, CSV/TSV or JSON file (or of the files of a folder,
     in order), flattened to ``{column or path: value}``, and the records that could not be
@@ -131,7 +139,7 @@ def sample_rows(
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     for file in files:
-        for item in _items(file, sheet, header_row, encoding):
+        for item in _items(file, sheet, header_row, encoding, items):
             if isinstance(item, Parsed) and isinstance(item.value, dict):
                 flat: dict[str, Any] = {}
                 _flatten(item.value, "", flat)
@@ -156,7 +164,7 @@ def _format(suffix: str, head: bytes) -> str:
 
 
 def _items(
-    path: Path, sheet: str | int | None, header_row: int, encoding: str
+    path: Path, sheet: str | int | None, header_row: int, encoding: str, items: str | None = None
 ) -> Iterator[Parsed | Unreadable]:
     try:
         data = path.read_bytes()
@@ -173,7 +181,23 @@ def _items(
         return read_sheet(data, sheet=sheet, header_row=header_row)
     if fmt in ("csv", "tsv"):
         return read_csv(stream, encoding=encoding, delimiter="\t" if fmt == "tsv" else None)
-    return read_json(stream, lines=fmt == "jsonl", encoding=encoding)
+    return read_json(
+        stream, lines=fmt == "jsonl", encoding=encoding, items=[items] if items else ()
+    )
+
+
+def wrapper_key(path: Path) -> str | None:
+    """The key of the list of records in a JSON file that wraps them in one object (an API's
+    answer saved as a file: ``{"total": 3, "data": [{...}, ...]}``), among the keys APIs use;
+    None for any other file. Found by scanning, not parsing: the file may be of any size."""
+    if not path.is_file() or _format(path.suffix, b"{") != "json":
+        return None
+    data = path.read_bytes()
+    for key in ITEM_KEYS:
+        rest = seek_array(io.BytesIO(data).read, [key])
+        if rest is not None and rest[1:].lstrip()[:1] == b"{":
+            return key
+    return None
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[Column]:
@@ -490,12 +514,15 @@ def draft_mapping(
     encoding: str = "utf-8",
 ) -> Draft:
     """Profile ``path`` and draft its mapping (named ``name``, default the file's stem)."""
-    rows, unreadable = sample_rows(path, sheet, header_row, encoding)
+    items = wrapper_key(path)
+    rows, unreadable = sample_rows(path, sheet, header_row, encoding, items)
     placed, unplaced = guess_columns(rows)
     slug = name or re.sub(r"[^a-z0-9]+", "-", path.stem.casefold()).strip("-") or "partner"
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", slug):
         raise ConfigError(f"{slug!r} is not a mapping name: use a-z, 0-9 and dashes")
     where = f"{path.name}" + (f", sheet {sheet!r}" if sheet is not None else "")
+    if items is not None:
+        where += f' (the list under `{items}`: give the source items = "{items}")'
     text = render(slug, where, placed, unplaced)
     return Draft(
         text,
@@ -503,4 +530,5 @@ def draft_mapping(
         [c.name for c in unplaced],
         len(rows),
         unreadable,
+        items,
     )

@@ -80,6 +80,11 @@ def draft(
         f"{len(drafted.unplaced)} not placed"
         + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
     )
+    if drafted.items:
+        err.print(
+            f"the file wraps its records: they are the list under `{drafted.items}`; give the "
+            f'source items = "{drafted.items}"'
+        )
     if drafted.unreadable:
         err.print(
             f"[red]{len(drafted.unreadable)} records could not be read[/] and are not in the "

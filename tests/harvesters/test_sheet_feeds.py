@@ -268,6 +268,21 @@ def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: 
     assert "(another encoding? try --encoding cp1252)" in said
 
 
+def test_draft_reads_the_records_a_json_file_wraps(tmp_path: Path) -> None:
+    """An API's answer saved as a file: the draft profiles the records in its list, not the
+    wrapper (whose keys were the draft's columns), and says which ``items`` reads them."""
+    records = [{"inv": f"A{n}", "titre": f"Vase {n}", "date": str(1850 + n)} for n in range(6)]
+    export = tmp_path / "answer.json"
+    export.write_text(json.dumps({"total": 6, "page": 1, "results": records}), encoding="utf-8")
+    done = museion("mapping", "draft", str(export))
+    assert done.returncode == 0, done.stderr
+    assert "6 records profiled" in done.stderr
+    said = " ".join(done.stderr.split())
+    assert 'the list under `results`; give the source items = "results"' in said
+    assert 'titles = "titre"' in done.stdout
+    assert "total" not in done.stdout
+
+
 def test_draft_reads_a_folder_and_points_lido_to_its_mapping(tmp_path: Path) -> None:
     folder = tmp_path / "cmoa"
     folder.mkdir()
