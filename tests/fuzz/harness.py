@@ -9,9 +9,10 @@ mapped graph the store would not load, is a bug.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse, serialize
+from pyoxigraph import Literal, RdfFormat, parse, serialize
 
 from harvesters import RejectedRecord, SourceRecord, SourceSpec, create_harvester, options_model
 from mappings import Mapping, MappingContext, get_mapping
@@ -25,6 +26,9 @@ EXAMPLES = int(os.environ.get("MUSEION_FUZZ_EXAMPLES", "0"))
 """Examples per target for ``make fuzz``; 0: the short, derandomised run of ``make test``."""
 
 BASE = "https://data.example.org/"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+"""The lexical space of ``xsd:decimal``."""
 
 
 class Outcome:
@@ -71,6 +75,10 @@ def feed_through(
                 outcome.quarantined.append("too long for the store")
                 continue
             assert len(list(parse(nquads, format=RdfFormat.N_QUADS))) == len(result.quads)
+            for quad in result.quads:  # a number no reader takes ("NaN") is no number
+                value = quad.object
+                if isinstance(value, Literal) and value.datatype.value == XSD_DECIMAL:
+                    assert DECIMAL.fullmatch(value.value), value
             coverage_flags(result.subject, result.quads)
             payload_fields(item.media_type, item.payload)
             entity_signature(result.subject.value, nquads)

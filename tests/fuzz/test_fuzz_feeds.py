@@ -112,6 +112,8 @@ HOSTILE_JSON = [
     b"-Infinity",
     b'"\\ud800"',
     b'"\\udfff\\ud800"',
+    b'"\xed\xa0\x80"',  # a surrogate in UTF-8's form, which json.loads of bytes lets through
+    b"1e400",
     b'"\\u0000"',
     b"\\",
     b'"',
