@@ -225,14 +225,16 @@ class JsonApiHarvester:
 
     def _record(self, item: Any, origin: str, provider_id: str | None = None) -> HarvestItem:
         name = self.spec.name
+        # Only a document whose bytes may hold one is walked (25 us a record).
+        suspect = self._fetcher is None or self._fetcher.suspect_surrogates
+        broken = lone_surrogate_reason(item) if suspect else None
+        if broken is not None:  # kept as JSON escapes: no UTF-8 text can carry it
+            return RejectedRecord(name, origin, broken, json.dumps(item).encode("ascii"))
         if isinstance(item, dict) and self.options.iiif_manifest and self._fetcher is not None:
             url = find_path(item, self.options.iiif_manifest)
             url = url.get("id") if isinstance(url, dict) else url
             if isinstance(url, str) and url.startswith(("http://", "https://")):
                 item = {**item, IIIF_KEY: {url: fetch_digest(self._fetcher, url)}}
-        broken = lone_surrogate_reason(item)
-        if broken is not None:  # kept as JSON escapes: no UTF-8 text can carry it
-            return RejectedRecord(name, origin, broken, json.dumps(item).encode("ascii"))
         payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
         if not isinstance(item, dict):
             return RejectedRecord(name, origin, messages.ITEM_NOT_OBJECT(), payload)

@@ -28,6 +28,7 @@ __all__ = [
     "Piece",
     "load_json",
     "lone_surrogate_reason",
+    "may_hold_surrogate",
     "nesting_depth",
     "seek_array",
     "split_array",
@@ -77,11 +78,19 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     if lone_surrogates:
         return value
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
-    if _ESCAPED_SURROGATE.search(data) or (b"\xed" in data and _UTF8_SURROGATE.search(data)):
+    if may_hold_surrogate(data):
         reason = lone_surrogate_reason(value)
         if reason is not None:
             raise ValueError(reason)
     return value
+
+
+def may_hold_surrogate(data: bytes) -> bool:
+    """Whether JSON text ``data`` may hold a surrogate (escaped, or in UTF-8's form): a look at
+    its bytes, which spares walking the parsed value (``lone_surrogate_reason``) when not."""
+    if _ESCAPED_SURROGATE.search(data):
+        return True
+    return b"\xed" in data and _UTF8_SURROGATE.search(data) is not None
 
 
 def lone_surrogate_reason(value: Any) -> str | None:

@@ -18,7 +18,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .http import make_session
-from .jsonscan import load_json, nesting_depth
+from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
 
@@ -55,6 +55,9 @@ class JsonFetcher:
         self.session.headers["Accept"] = "application/json, application/ld+json;q=0.9, */*;q=0.1"
         self.requests = 0
         self._last = 0.0
+        self.suspect_surrogates = False
+        """Whether the last document read with ``records`` may hold a lone surrogate (its
+        bytes say so), so that its records must be checked one by one."""
 
     def close(self) -> None:
         self.session.close()
@@ -100,6 +103,7 @@ class JsonFetcher:
             raise HarvestError(
                 messages.ANSWER_TOO_DEEP(url=where, limit=self.max_depth), source=self.source
             )
+        self.suspect_surrogates = records and may_hold_surrogate(body)
         try:
             return load_json(body, lone_surrogates=records), answer
         except (ValueError, UnicodeDecodeError) as exc:
