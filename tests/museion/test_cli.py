@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ConfigWriter, files_source
+from tests.conftest import BASE, ConfigWriter, files_source
 from tests.helpers.samples import sample_feeds
 
 FEEDS = sample_feeds()
@@ -222,3 +222,26 @@ def test_python_m_museion_runs_in_a_data_folder(tmp_path: Path) -> None:
     done = museion("--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "harvest" in done.stdout
+
+
+def test_reconcile_names_only_the_deployment_s_own_unknown_overrides(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """The pairs shipped for the demo's partners named, at every `museion reconcile` of any
+    other store, entities it does not hold; a deployment's own file is still checked."""
+    feeds = tmp_path / "empty"
+    feeds.mkdir()
+    source = files_source("ours", feeds, "cmoa", label="Ours")
+    shipped = museion("--config", str(write_config(source)), "reconcile")
+    assert shipped.returncode == 0, shipped.stderr
+    assert "overrides name an entity" not in shipped.stderr
+    (tmp_path / "pairs.toml").write_text(
+        '[[same]]\na = "ours/person/1"\nb = "ours/person/2"\nnote = "one painter"\n',
+        encoding="utf-8",
+    )
+    own = write_config(source, extra='[reconciliation]\noverrides = "pairs.toml"')
+    done = museion("--config", str(own), "reconcile")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stderr.split())
+    assert "overrides name an entity the store does not hold: " in said
+    assert f"{BASE}ours/person/1" in said
