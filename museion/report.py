@@ -256,10 +256,8 @@ def latest_run(workspace_runs: list[Any], run_id: str | None, source: str) -> Ru
     for directory in reversed(workspace_runs):
         if run_id is None or directory.name == run_id:
             return Run.open(directory)
-    which = f"run {run_id}" if run_id else "any run"
-    raise HarvestError(
-        f"has no {which} to report (runs are kept for the last few harvests)", source=source
-    )
+    what = f"has no run {run_id} to report" if run_id else "has no run to report yet"
+    raise HarvestError(f"{what} (runs are kept for the last few harvests)", source=source)
 
 
 # -- HTML -----------------------------------------------------------------------------------
