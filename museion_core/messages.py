@@ -190,7 +190,7 @@ JSON_TOO_DEEP = _message("nested too deeply to be read")
 JSON_NO_ITEMS = _message("the file holds no list of records at `{path:s}` (items)")
 JSON_WRAPPED_RECORDS = _message(
     "the file is one object, with no identifier, holding a list of {count:d} objects under "
-    "`{key:s}`; if they are the records, set `items = \"{key:s}\"` for this source"
+    '`{key:s}`; if they are the records, set `items = "{key:s}"` for this source'
 )
 JSON_LONE_SURROGATE = _message(
     "the text {text!r} holds a lone surrogate (half of a UTF-16 pair without the other half), "
