@@ -98,22 +98,13 @@ class FilesOptions(HarvesterOptions):
 
 def _wrapped(value: dict[str, Any]) -> str | None:
     """Why a one-object file without an identifier is likely records wrapped in an object (an
-    API's answer saved as a file), naming the key of the list (``items``); None if it is not."""
-    lists = {
-        key: len(found)
-        for key, found in value.items()
-        if key
-        and "." not in key
-        and key.strip() == key  # a path can name it
-        and isinstance(found, list)
-        and found
-        and isinstance(found[0], dict)
-    }
-    usual = [key for key in ITEM_KEYS if key in lists]
-    key = usual[0] if usual else max(lists, key=lists.__getitem__, default=None)
-    if key is None or (not usual and lists[key] < 2):
-        return None
-    return messages.JSON_WRAPPED_RECORDS(count=lists[key], key=key)
+    API's answer saved as a file), naming the key of the list (``items``); None if it is not.
+    Only the keys APIs use count: a record without its id may well hold a list of images."""
+    for key in ITEM_KEYS:
+        found = value.get(key)
+        if isinstance(found, list) and found and isinstance(found[0], dict):
+            return messages.JSON_WRAPPED_RECORDS(count=len(found), key=key)
+    return None
 
 
 def clark_name(value: str) -> str:
