@@ -79,6 +79,8 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
         return value
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if may_hold_surrogate(data):
+        if _UTF8_PAIR.search(data):  # CESU-8 (Oracle's "UTF8"): a pair is one character
+            value = _paired(value)
         reason = lone_surrogate_reason(value)
         if reason is not None:
             raise ValueError(reason)
@@ -107,6 +109,23 @@ do), which ``json.loads`` of bytes lets through as it lets an escaped one (``\\u
 for only where the byte ED is (as one pattern with the escape, it cost every payload ten
 times the look for the escape alone)."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UTF8_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
+"""A high and a low surrogate, each written out in UTF-8's form: how CESU-8 (Oracle's "UTF8"
+character set, Java's modified UTF-8) writes a character beyond U+FFFF, such as an emoji."""
+
+
+def _paired(value: Any) -> Any:
+    """``value`` with each pair of surrogates in its texts joined into the one character they
+    stand for (``json.loads`` of bytes leaves them apart); lone ones stay as they are."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    if isinstance(value, list):
+        return [_paired(item) for item in value]
+    if isinstance(value, dict):
+        return {_paired(key): _paired(item) for key, item in value.items()}
+    return value
 
 
 def _lone_surrogate(value: Any) -> str | None:

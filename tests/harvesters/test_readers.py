@@ -304,6 +304,19 @@ def test_a_lone_surrogate_in_utf8_form_is_unreadable() -> None:
     assert values(items)[1] == {"t": "ok"}
 
 
+def test_a_pair_in_utf8_form_is_its_character() -> None:
+    """CESU-8 (Oracle's "UTF8" character set) writes an emoji as two surrogates, each in
+    UTF-8's form; ``json.loads`` of bytes leaves them apart, and the record was refused as
+    holding a lone surrogate. The pair is now the character, in values and keys alike."""
+    cesu = '{"t": "Vase \ud83c\udffa", "\ud83d\ude00": ["\ud83d\ude00"]}'
+    [item] = list(read_json(stream(cesu.encode("utf-8", "surrogatepass"))))
+    assert values([item]) == [{"t": "Vase \N{AMPHORA}", "\N{GRINNING FACE}": ["\N{GRINNING FACE}"]}]
+    half = '{"t": "\ud83c\udffa \ud83d"}'.encode("utf-8", "surrogatepass")
+    [broken] = list(read_json(stream(half)))
+    assert isinstance(broken, Unreadable)
+    assert "lone surrogate" in broken.reason
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 7, 65536])
 def test_seek_array_finds_the_list_inside_a_document_whatever_comes_before_it(chunk: int) -> None:
     """Strings holding brackets and escaped quotes, nested values, a long value and an
