@@ -75,15 +75,14 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
         value = json.loads(raw, parse_int=_int)
     except RecursionError:
         raise ValueError(messages.JSON_TOO_DEEP()) from None
-    if lone_surrogates:
-        return value
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
-    if may_hold_surrogate(data):
-        if _UTF8_PAIR.search(data):  # CESU-8 (Oracle's "UTF8"): a pair is one character
-            value = _paired(value)
-        reason = lone_surrogate_reason(value)
-        if reason is not None:
-            raise ValueError(reason)
+    if not may_hold_surrogate(data):
+        return value
+    if _UTF8_PAIR.search(data):  # CESU-8 (Oracle's "UTF8"): a pair is one character
+        value = _paired(value)
+    reason = None if lone_surrogates else lone_surrogate_reason(value)
+    if reason is not None:
+        raise ValueError(reason)
     return value
 
 

@@ -223,13 +223,16 @@ def test_items_that_are_not_records_are_quarantined(write_config: ConfigWriter) 
 def test_a_lone_surrogate_costs_its_item_not_the_page(write_config: ConfigWriter) -> None:
     """Half of a UTF-16 pair (``"\\ud83d"``: a cut emoji) is no character. The item that holds
     it is quarantined with that reason; the page's other items are harvested, and the next
-    page is read. A next cursor holding one fails the source with one line, not a traceback."""
+    page is read. A whole pair written in UTF-8's form (CESU-8, page 2) is its character. A
+    next cursor holding a lone one fails the source with one line, not a traceback."""
     broken = {**ITEMS[1], "title": "Broken \ud83d emoji"}
-    pages = {"1": [ITEMS[0], broken, ITEMS[2]], "2": [ITEMS[3]]}
+    paired = {**ITEMS[3], "title": "Vase \ud83c\udffa"}
+    pages = {"1": [ITEMS[0], broken, ITEMS[2]], "2": [paired]}
 
     def route(h: BaseHTTPRequestHandler) -> Response:
         page = _query(h).get("page", "1")
-        return _json({"data": pages.get(page, []), "page": page})
+        body = json.dumps({"data": pages.get(page, []), "page": page}, ensure_ascii=False)
+        return Response(200, body.encode("utf-8", "surrogatepass"), {})
 
     with serve({"/api": route}) as server:
         config = load_config(write_config(api_source(server.url + "/api", paging="page")))
