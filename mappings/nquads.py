@@ -67,7 +67,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def _escape_char(found: re.Match[str]) -> str:
     char = found.group()
     if "\ud800" <= char <= "\udfff":
-        raise NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(char):04X}"))
+        raise _surrogate_error(char)
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
@@ -75,9 +75,11 @@ def lone_surrogate(value: str) -> NQuadsError | None:
     """Why ``value`` cannot be written (it holds a lone surrogate: JSON may escape one,
     ``"\\ud800"``, and no UTF-8 text or RDF term can carry it), or None if it can."""
     found = _SURROGATE.search(value)
-    if found is None:
-        return None
-    return NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(found.group()):04X}"))
+    return None if found is None else _surrogate_error(found.group())
+
+
+def _surrogate_error(char: str) -> NQuadsError:
+    return NQuadsError(messages.LONE_SURROGATE(code=f"U+{ord(char):04X}"))
 
 
 @lru_cache(maxsize=65536)
