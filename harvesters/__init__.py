@@ -22,7 +22,7 @@ from .base import (
 )
 from .files import EXTENSIONS as FILE_EXTENSIONS
 from .iiif import IIIF_KEY
-from .jsonscan import ITEM_KEYS, load_json, seek_array
+from .jsonscan import load_json, records_key
 from .rdf import EXTENSIONS as RDF_EXTENSIONS
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
@@ -32,7 +32,6 @@ from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 __all__ = [
     "FILE_EXTENSIONS",
     "IIIF_KEY",
-    "ITEM_KEYS",
     "LIDO_NS",
     "LIDO_RECORD",
     "RDF_EXTENSIONS",
@@ -57,7 +56,7 @@ __all__ = [
     "read_csv",
     "read_json",
     "read_sheet",
+    "records_key",
     "safe_parser",
-    "seek_array",
     "sniff_format",
 ]

@@ -29,7 +29,7 @@ from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, register
 from .http import make_session
-from .jsonscan import ITEM_KEYS, MAX_DEPTH, MAX_RECORD_BYTES
+from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .sheets import SHEET_FORMATS, read_sheet
@@ -96,15 +96,14 @@ class FilesOptions(HarvesterOptions):
         return value
 
 
-def _wrapped(value: dict[str, Any]) -> str | None:
+def _wrapped(item: Parsed) -> str | None:
     """Why a one-object file without an identifier is likely records wrapped in an object (an
     API's answer saved as a file), naming the key of the list (``items``); None if it is not.
     Only the keys APIs use count: a record without its id may well hold a list of images."""
-    for key in ITEM_KEYS:
-        found = value.get(key)
-        if isinstance(found, list) and found and isinstance(found[0], dict):
-            return messages.JSON_WRAPPED_RECORDS(count=len(found), key=key)
-    return None
+    key = records_key(item.raw)
+    if key is None:
+        return None
+    return messages.JSON_WRAPPED_RECORDS(count=len(item.value[key]), key=key)
 
 
 def clark_name(value: str) -> str:
@@ -283,7 +282,7 @@ class FilesHarvester:
             try:
                 local_id = self.spec.identify(item.value)
             except ValueError as exc:
-                reason = _wrapped(item.value) if item.position == "object" else None
+                reason = _wrapped(item) if item.position == "object" else None
                 return RejectedRecord(self.spec.name, origin, reason or str(exc), item.raw)
         return SourceRecord(
             source=self.spec.name,

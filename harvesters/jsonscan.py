@@ -11,6 +11,7 @@ short preview and never parsed, and only items within both bounds reach ``json.l
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -30,6 +31,7 @@ __all__ = [
     "lone_surrogate_reason",
     "may_hold_surrogate",
     "nesting_depth",
+    "records_key",
     "seek_array",
     "split_array",
 ]
@@ -214,6 +216,17 @@ def seek_array(read: Callable[[int], bytes], path: Sequence[str]) -> bytes | Non
     return at.rest() if at.peek() == ord("[") else None
 
 
+def records_key(data: bytes) -> str | None:
+    """The key (among ``ITEM_KEYS``) of the list of objects that JSON text ``data`` wraps its
+    records in, as an API's answer saved as a file does (``{"total": 3, "data": [{...}]}``);
+    None if it holds none. Found by scanning, not parsing: ``data`` may be of any size."""
+    for key in ITEM_KEYS:
+        rest = seek_array(io.BytesIO(data).read, [key])
+        if rest is not None and rest[1:].lstrip()[:1] == b"{":
+            return key
+    return None
+
+
 def _key(raw: bytes) -> str | None:
     try:
         return str(json.loads(b'"' + raw + b'"'))
@@ -303,7 +316,11 @@ class _Cursor:
             self._at += 1
             return self.string(keep=False) is not None
         if first not in b"[{":
-            return self._search(_SCALAR_END) is not None and self._settle(_SCALAR_END)
+            found = self._search(_SCALAR_END)
+            if found is None:
+                return False
+            self._at = found.start()
+            return True
         depth = 0
         while (found := self._search(_VALUE_STOP)) is not None:
             self._at = found.end()
@@ -317,12 +334,6 @@ class _Cursor:
                 if depth == 0:
                     return True
         return False
-
-    def _settle(self, pattern: re.Pattern[bytes]) -> bool:
-        found = pattern.search(self._buffer, self._at)
-        assert found is not None  # _search just found it
-        self._at = found.start()
-        return True
 
 
 @dataclass(slots=True)

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from harvesters import (
-    ITEM_KEYS,
     SHEET_FORMATS,
     Parsed,
     Unreadable,
     read_csv,
     read_json,
     read_sheet,
-    seek_array,
+    records_key,
     sniff_format,
 )
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
@@ -192,12 +191,7 @@ def wrapper_key(path: Path) -> str | None:
     None for any other file. Found by scanning, not parsing: the file may be of any size."""
     if not path.is_file() or _format(path.suffix, b"{") != "json":
         return None
-    data = path.read_bytes()
-    for key in ITEM_KEYS:
-        rest = seek_array(io.BytesIO(data).read, [key])
-        if rest is not None and rest[1:].lstrip()[:1] == b"{":
-            return key
-    return None
+    return records_key(path.read_bytes())
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[Column]:
