@@ -27,6 +27,7 @@ __all__ = [
     "LIDO_NS",
     "LIDO_RECORD",
     "XmlError",
+    "element_spans",
     "parse_xml",
     "read_xml",
     "safe_parser",
@@ -87,6 +88,44 @@ def parse_xml(data: bytes) -> etree._Element:
         raise XmlError(messages.XML_INVALID(detail=syntax_message(exc))) from exc
     _refuse_dtd(root)
     return root
+
+
+def element_spans(data: bytes, qname: bytes) -> list[tuple[int, int]] | None:
+    """The byte spans of the outermost elements named ``qname`` (as written: ``oai:record``
+    or ``record``), found without parsing, so that bytes a parser stops at (a broken encoding,
+    a stray ``&``) cost only the element that holds them.
+
+    Comments, CDATA sections and processing instructions are skipped; an element of the same
+    name nested in one counts as its content. None when the tags do not balance: the scan
+    cannot tell where the elements are, and the caller keeps the parser's error.
+    """
+    name = re.escape(qname)
+    tags = re.compile(
+        rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+        rb"|(?P<close></" + name + rb"\s*>)"
+        rb"|<" + name + rb"(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>",
+        re.DOTALL,
+    )
+    spans: list[tuple[int, int]] = []
+    depth = start = 0
+    for tag in tags.finditer(data):
+        text = tag.group()
+        if text.startswith((b"<!", b"<?")):
+            continue
+        if tag.group("close"):
+            if not depth:
+                return None
+            depth -= 1
+            if not depth:
+                spans.append((start, tag.end()))
+        elif text.endswith(b"/>"):
+            if not depth:
+                spans.append((tag.start(), tag.end()))
+        else:
+            if not depth:
+                start = tag.start()
+            depth += 1
+    return None if depth else spans
 
 
 def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parsed | Unreadable]:

@@ -337,6 +337,14 @@ OAI_NOT_XML_ENCODING = _message(
     "{url:s} did not answer with XML that can be read: {reason} (the bytes are not valid in the "
     "page's encoding: UTF-8, as OAI-PMH requires, unless the XML declaration names another)"
 )
+OAI_RECORD_NOT_XML = _message(
+    "the record is not well-formed XML: {detail} in its page; the page's other records were read"
+)
+OAI_RECORD_NOT_XML_ENCODING = _message(
+    "the record is not well-formed XML: {detail} in its page (its bytes are not valid in the "
+    "page's encoding: UTF-8, as OAI-PMH requires, unless the XML declaration names another); "
+    "the page's other records were read"
+)
 OAI_NO_VERB = _message("{url:s}: the OAI-PMH response has no <{verb:s}>")
 OAI_GETRECORD_EMPTY = _message("GetRecord answered without a <record> ({url:s})")
 OAI_RECORD_NO_HEADER = _message("{url:s}: a <record> has no <header>")

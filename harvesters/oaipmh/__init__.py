@@ -1,6 +1,7 @@
 """OAI-PMH 2.0 harvesting (``kind = "oaipmh"``): a client for the six verbs and the harvester."""
 
 from .client import (
+    BrokenRecord,
     Header,
     Identity,
     MetadataFormat,
@@ -14,6 +15,7 @@ from .client import (
 from .harvester import OaiHarvester, OaiOptions, at_granularity
 
 __all__ = [
+    "BrokenRecord",
     "Header",
     "Identity",
     "MetadataFormat",

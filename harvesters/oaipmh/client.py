@@ -33,9 +33,11 @@ from museion_core.errors import HarvestError
 from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session
 from ..xml import XmlError, parse_xml
+from .salvage import BrokenRecord, salvage_page
 
 __all__ = [
     "OAI_NS",
+    "BrokenRecord",
     "Header",
     "Identity",
     "MetadataFormat",
@@ -122,7 +124,8 @@ class ResumptionToken:
 class Page:
     url: str
     response_date: str
-    records: list[OaiRecord] = field(default_factory=list)
+    records: list[OaiRecord | BrokenRecord] = field(default_factory=list)
+    """In page order; a record that is not well-formed XML is a ``BrokenRecord``."""
     token: ResumptionToken | None = None
 
 
@@ -243,12 +246,25 @@ class OaiClient:
                 params["until"] = until
             if set_spec:
                 params["set"] = set_spec
-        url, root = self._call(params)
+        url = self.url(params)
+        data = self._fetch(url)
+        try:
+            root = self._parse(data, url)
+            elements: list[etree._Element | BrokenRecord] | None = None
+        except HarvestError:
+            # One broken record costs that record, not the page (harvesters.oaipmh.salvage).
+            salvaged = salvage_page(data, OAI_NS)
+            if salvaged is None:
+                raise
+            root, elements = salvaged
+        self._check(root, url)
         body = self._body(root, "ListRecords", url)
+        if elements is None:
+            elements = list(body.iterfind(_O + "record"))
         return Page(
             url=url,
             response_date=_text(root, "responseDate"),
-            records=[_record(r, url) for r in body.iterfind(_O + "record")],
+            records=[e if isinstance(e, BrokenRecord) else _record(e, url) for e in elements],
             token=_token(body),
         )
 
@@ -287,14 +303,21 @@ class OaiClient:
     # -- transport ------------------------------------------------------------------------
     def _call(self, params: dict[str, str]) -> tuple[str, etree._Element]:
         url = self.url(params)
-        data = self._fetch(url)
+        root = self._parse(self._fetch(url), url)
+        self._check(root, url)
+        return url, root
+
+    def _parse(self, data: bytes, url: str) -> etree._Element:
         try:
-            root = parse_xml(data)
+            return parse_xml(data)
         except XmlError as exc:
             words = str(exc).lower()
             encoding = "encoding" in words or "utf-8" in words
             said = messages.OAI_NOT_XML_ENCODING if encoding else messages.OAI_NOT_XML
             raise HarvestError(said(url=url, reason=exc), source=self.source) from exc
+
+    def _check(self, root: etree._Element, url: str) -> None:
+        """Refuse an answer that is not OAI-PMH, or that is an OAI-PMH error."""
         if root.tag != _O + "OAI-PMH":
             raise HarvestError(
                 messages.NOT_OAI_PMH(url=url, root=_local(root.tag)), source=self.source
@@ -313,7 +336,6 @@ class OaiClient:
                 url,
                 source=self.source,
             )
-        return url, root
 
     def _fetch(self, url: str) -> bytes:
         attempt = 0

@@ -33,7 +33,7 @@ from museion_core.errors import HarvestError
 from ..base import HarvesterOptions, SourceSpec, register
 from ..records import HarvestItem, RejectedRecord, SourceRecord
 from ..xml import LIDO_NS, LIDO_RECORD
-from .client import DAY_GRANULARITY, OaiClient, OaiProtocolError, OaiRecord
+from .client import DAY_GRANULARITY, BrokenRecord, OaiClient, OaiProtocolError, OaiRecord
 
 __all__ = ["OaiHarvester", "OaiOptions", "at_granularity"]
 
@@ -222,7 +222,13 @@ class OaiHarvester:
                 raise
             self.pages += 1
             for record in page.records:
-                yield self._item(record)
+                if isinstance(record, BrokenRecord):
+                    # Kept with the parser's message at its line of the page.
+                    yield RejectedRecord(
+                        self.spec.name, page.url, record.reason, record.payload, record.identifier
+                    )
+                else:
+                    yield self._item(record)
             if page.token is None:
                 return
             self.client.check_new_token(page.token.value, seen, page.url)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import harvesters
 from museion import Pipeline, Workspace, load_config
@@ -128,19 +129,47 @@ def test_a_truncated_page_fails_with_the_url_and_the_parsers_message(server: Oai
     assert re.search(r"not well-formed XML: .*line \d+, column \d+", message), message
 
 
-def test_non_utf8_bytes_fail_the_page_with_the_parsers_message(server: OaiServer) -> None:
-    # A server that writes Latin-1 but declares (as OAI-PMH requires) UTF-8.
-    server.fault = lambda params, body: (
-        ("200 OK", OAI_TYPE, body.replace("ü".encode(), "ü".encode("latin-1")))
-        if second_page(params)
-        else None
-    )
-    with pytest.raises(harvesters.HarvestError) as failed:
-        harvest_items(server)
-    message = str(failed.value)
-    assert server.url in message
-    assert "not well-formed XML" in message
-    assert "UTF-8" in message
+def position(page: bytes, fault: bytes) -> str:
+    """Where ``fault`` first occurs in ``page``, as the XML parser counts lines and columns."""
+    at = page.index(fault)
+    line, column = page.count(b"\n", 0, at) + 1, at - page.rfind(b"\n", 0, at)
+    return f"line {line}, column {column}"
+
+
+def test_bytes_that_are_not_utf8_cost_their_records_not_the_page(server: OaiServer) -> None:
+    """A server that writes Latin-1 but declares UTF-8 (as OAI-PMH requires): each record with
+    such a byte is kept with the parser's message at its place in the page; the page's other
+    records are read as they would have been from a clean page."""
+    clean = harvest_items(server)
+    sent: list[bytes] = []
+
+    def latin1(params: dict[str, str], body: bytes) -> Answer | None:
+        if not second_page(params):
+            return None
+        sent.append(body.replace("ü".encode(), "ü".encode("latin-1")))
+        return "200 OK", OAI_TYPE, sent[-1]
+
+    server.fault = latin1
+    items = harvest_items(server)
+    assert len(items) == len(clean) == records_of(server)
+    [page] = sent
+    broken = [i for i, item in enumerate(clean[3:6], 3) if "ü" in item.payload.decode()]
+    assert broken, "the test data no longer has a record with ü on page 2"
+    for i, (got, want) in enumerate(zip(items, clean, strict=True)):
+        if i not in broken:
+            assert got == want
+            continue
+        assert isinstance(got, harvesters.RejectedRecord)
+        assert isinstance(want, harvesters.SourceRecord)
+        assert got.local_id == want.provider_id
+        assert got.origin.startswith(server.url)
+        assert "resumptionToken=" in got.origin
+        assert "UTF-8, as OAI-PMH requires" in got.reason
+        assert got.payload in page
+        assert "ü".encode("latin-1") in got.payload
+    first = items[broken[0]]
+    assert isinstance(first, harvesters.RejectedRecord)
+    assert position(page, "ü".encode("latin-1")) + " in its page" in first.reason
 
 
 def test_a_page_in_a_declared_legacy_encoding_is_read_correctly(server: OaiServer) -> None:
@@ -261,3 +290,72 @@ def test_a_failed_harvest_leaves_the_published_store_and_resumes(
     assert summary.checkpoint == {"next_from": checkpoint["started"]}
     assert summary.read == records_of(server)  # the resumed run counts what it staged before
     assert len(objects(workspace.open_published())) == records_of(server)
+
+
+def spoil(body: bytes, record: int, before: bytes, insert: bytes) -> bytes:
+    """``insert`` written just before ``before`` in the ``record``-th record of the page."""
+    at = -1
+    for _ in range(record):
+        at = body.index(b"<record>", at + 1)
+    at = body.index(before, at)
+    return body[:at] + insert + body[at:]
+
+
+def test_a_broken_record_is_quarantined_and_the_next_harvest_is_not_stuck_on_its_page(
+    server: OaiServer, write_config: ConfigWriter
+) -> None:
+    """A stray ``&`` in one record (unescaped text is the commonest hand-made XML fault): the
+    run is published without it, its reason names the fault's place, and the list completes,
+    so the next harvest asks only for what changed instead of the same page again."""
+    config = load_config(write_config(oai_source(server.url)))
+    workspace = Workspace(config.data_dir)
+    sent: list[bytes] = []
+
+    def stray_ampersand(params: dict[str, str], body: bytes) -> Answer | None:
+        if not second_page(params):
+            return None
+        sent.append(spoil(body, 2, b"<metadata>", b"AT&T "))
+        return "200 OK", OAI_TYPE, sent[-1]
+
+    server.fault = stray_ampersand
+    [summary] = Pipeline(config).harvest()
+    [page] = sent
+    [rejection] = summary.rejections
+    assert rejection.reason.startswith("the record is not well-formed XML: ")
+    # At the place the parser of the whole page names: where the partner's server wrote it.
+    with pytest.raises(etree.XMLSyntaxError) as whole:
+        etree.fromstring(page)
+    line, column = whole.value.position
+    assert f"line {line}, column {column} in its page" in rejection.reason
+    assert position(page, b"&T ").startswith(f"line {line},")
+    assert summary.status == "published"
+    assert "next_from" in summary.checkpoint
+    assert len(objects(workspace.open_published())) == records_of(server) - 1
+
+
+def _token_with_a_bad_byte(params: dict[str, str], body: bytes) -> Answer | None:
+    if not second_page(params):
+        return None
+    spoilt = spoil(body, 2, b"<metadata>", "ü".encode("latin-1"))
+    at = spoilt.index(b"<resumptionToken")
+    return "200 OK", OAI_TYPE, spoilt[:at] + b"\xff" + spoilt[at:]
+
+
+def _record_never_closed(params: dict[str, str], body: bytes) -> Answer | None:
+    if not second_page(params):
+        return None
+    at = body.index(b"</record>")
+    return "200 OK", OAI_TYPE, body[:at] + body[at + len(b"</record>") :]
+
+
+@pytest.mark.parametrize(
+    "fault", [_token_with_a_bad_byte, _record_never_closed], ids=["envelope", "unbalanced"]
+)
+def test_a_page_that_cannot_be_cut_into_its_records_still_fails_whole(
+    server: OaiServer, fault: Callable[[dict[str, str], bytes], Answer | None]
+) -> None:
+    """No guessing: a fault outside every record (the token is where the list goes on), or
+    tags that do not balance (where does the open record end?), fail the page as before."""
+    server.fault = fault
+    with pytest.raises(harvesters.HarvestError, match="did not answer with XML that can be read"):
+        harvest_items(server)

@@ -12,6 +12,7 @@ import pytest
 
 from harvesters.jsonscan import seek_array
 from harvesters.readers import Parsed, Unreadable, read_csv, read_json
+from harvesters.xml import element_spans
 
 
 def stream(data: bytes) -> io.BufferedReader:
@@ -362,3 +363,33 @@ def test_a_file_that_wraps_its_records_is_read_at_items() -> None:
     [missing] = list(read_json(stream(wrapped), items=["records"]))
     assert isinstance(missing, Unreadable)
     assert missing.reason == "the file holds no list of records at `records` (items)"
+
+
+SPANS = b"""<list>
+  <r a="x > y">one<!-- </r> --><r>nested</r></r>
+  <![CDATA[ <r> ]]><?pi <r> ?><r/>
+  <oai:r>other name</oai:r><r
+     b='2'>two &broken</r >
+</list>"""
+
+
+def test_element_spans_finds_each_outermost_element_without_parsing() -> None:
+    """What the OAI-PMH salvage cuts a broken page with: markup that only looks like the tag
+    (comments, CDATA, processing instructions, other prefixes, ``>`` in an attribute) is
+    skipped, a nested element of the same name is its parent's, and a fault inside an element
+    (``&broken``) does not matter."""
+    spans = element_spans(SPANS, b"r")
+    assert spans is not None
+    assert [SPANS[start:end] for start, end in spans] == [
+        b'<r a="x > y">one<!-- </r> --><r>nested</r></r>',
+        b"<r/>",
+        b"<r\n     b='2'>two &broken</r >",
+    ]
+    assert element_spans(SPANS, b"oai:r") == [(SPANS.index(b"<oai:r>"), SPANS.index(b"<r\n"))]
+
+
+@pytest.mark.parametrize(
+    "data", [b"<list><r><r></r></list>", b"<list></r><r></r></list>", b"<list><r>cut"]
+)
+def test_element_spans_that_do_not_balance_are_none(data: bytes) -> None:
+    assert element_spans(data, b"r") is None

@@ -1,0 +1,110 @@
+"""A ``ListRecords`` page that does not parse: read its records one by one.
+
+One record with a byte that is not UTF-8, or a stray ``&`` in a title, makes the whole page
+ill-formed XML. Refusing the page would fail the source, and every later harvest would resume
+at the same page and fail again: a partner's whole feed stuck on one record until the partner
+mends it. So the page is cut into its ``<record>`` elements without parsing (``element_spans``),
+and each record is parsed inside the page's own envelope (its XML declaration, namespaces and
+resumption token), so that it reads exactly as it would have in the whole page. The records that
+parse are harvested; each that does not is kept with the parser's message, at the line and
+column of the page the partner's server sent.
+
+Nothing is guessed: when the envelope itself is broken (a truncated page, a bad byte in the
+token), or the tags do not balance, there is no salvage and the page fails as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import unescape
+
+from lxml import etree
+
+from museion_core import messages
+
+from ..xml import XmlError, element_spans, parse_xml, safe_parser, syntax_message
+
+__all__ = ["BrokenRecord", "salvage_page"]
+
+_LIST = re.compile(rb"<(?:(?P<prefix>[A-Za-z_][\w.\-]*):)?ListRecords(?=[\s/>])")
+_IDENTIFIER = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?identifier\s*>\s*([^<]*?)\s*</")
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenRecord:
+    """A ``<record>`` of a page that is not well-formed XML on its own."""
+
+    identifier: str | None
+    """Its header's OAI identifier, when the bytes show one."""
+    reason: str
+    """The parser's message, at the line and column of the page."""
+    payload: bytes
+    """The record's bytes, as the page held them."""
+
+
+def salvage_page(
+    data: bytes, oai_ns: str
+) -> tuple[etree._Element, list[etree._Element | BrokenRecord]] | None:
+    """The page without its records (to read its date, errors and token), and its records in
+    page order: each a ``<record>`` element, or a ``BrokenRecord``. None when the page cannot be
+    cut into its records and an envelope that parses."""
+    found = _LIST.search(data)
+    if found is None:
+        return None
+    prefix = found.group("prefix")
+    spans = element_spans(data, prefix + b":record" if prefix else b"record")
+    if not spans or spans[0][0] < found.end():
+        return None
+    first, last = spans[0][0], spans[-1][1]
+    head, tail = data[:first], data[last:]
+    gaps = b"".join(data[end:start] for (_, end), (start, _) in itertools.pairwise(spans))
+    try:
+        envelope = parse_xml(head + gaps + tail)
+    except XmlError:
+        return None
+    record = f"{{{oai_ns}}}record"
+    if envelope.find(f"{{{oai_ns}}}ListRecords/{record}") is not None:
+        return None  # a record the scan did not see: the cut is not the page's
+    records: list[etree._Element | BrokenRecord] = []
+    for start, end in spans:
+        piece = data[start:end]
+        try:
+            # The envelope parsed with its DTD refused: a piece cannot bring one in.
+            alone = head + _padding(data, first, start) + piece + tail
+            page = etree.fromstring(alone, safe_parser())
+        except etree.XMLSyntaxError as exc:
+            records.append(BrokenRecord(_identifier(piece), _reason(exc), piece))
+            continue
+        parsed = page.findall(f"{{{oai_ns}}}ListRecords/{record}")
+        if len(parsed) != 1:
+            return None
+        records.append(parsed[0])
+    return envelope, records
+
+
+def _padding(data: bytes, first: int, start: int) -> bytes:
+    """What puts a record read after the page's head at its own line and column of the page:
+    the parser's message then points where the partner's server wrote the fault."""
+    if start == first:
+        return b""
+    lines = data.count(b"\n", first, start)
+    if not lines:
+        return b" " * (start - first)
+    return b"\n" * lines + b" " * (start - data.rfind(b"\n", first, start) - 1)
+
+
+def _reason(exc: etree.XMLSyntaxError) -> str:
+    detail = syntax_message(exc)
+    words = detail.lower()
+    if "encoding" in words or "utf-8" in words:
+        return messages.OAI_RECORD_NOT_XML_ENCODING(detail=detail)
+    return messages.OAI_RECORD_NOT_XML(detail=detail)
+
+
+def _identifier(piece: bytes) -> str | None:
+    found = _IDENTIFIER.search(piece)
+    if found is None or not found.group(1):
+        return None
+    return unescape(found.group(1).decode("utf-8", "replace"))
