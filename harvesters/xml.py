@@ -22,12 +22,12 @@ from lxml import etree
 from museion_core import messages
 
 from .readers import Parsed, Unreadable
+from .xmlcut import Cut, UnbalancedError, cut_elements, in_file
 
 __all__ = [
     "LIDO_NS",
     "LIDO_RECORD",
     "XmlError",
-    "element_spans",
     "parse_xml",
     "read_xml",
     "safe_parser",
@@ -90,52 +90,21 @@ def parse_xml(data: bytes) -> etree._Element:
     return root
 
 
-def element_spans(data: bytes, qname: bytes) -> list[tuple[int, int]] | None:
-    """The byte spans of the outermost elements named ``qname`` (as written: ``oai:record``
-    or ``record``), found without parsing, so that bytes a parser stops at (a broken encoding,
-    a stray ``&``) cost only the element that holds them.
-
-    Comments, CDATA sections and processing instructions are skipped; an element of the same
-    name nested in one counts as its content. None when the tags do not balance: the scan
-    cannot tell where the elements are, and the caller keeps the parser's error.
-    """
-    name = re.escape(qname)
-    tags = re.compile(
-        rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-        rb"|(?P<close></" + name + rb"\s*>)"
-        rb"|<" + name + rb"(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>",
-        re.DOTALL,
-    )
-    spans: list[tuple[int, int]] = []
-    depth = start = 0
-    for tag in tags.finditer(data):
-        text = tag.group()
-        if text.startswith((b"<!", b"<?")):
-            continue
-        if tag.group("close"):
-            if not depth:
-                return None
-            depth -= 1
-            if not depth:
-                spans.append((start, tag.end()))
-        elif text.endswith(b"/>"):
-            if not depth:
-                spans.append((tag.start(), tag.end()))
-        else:
-            if not depth:
-                start = tag.start()
-            depth += 1
-    return None if depth else spans
-
-
 def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parsed | Unreadable]:
     """Yield every ``record_tag`` element of an XML file, streamed: memory stays flat.
 
     Each record is yielded as its element (for the mapping's ``identify``) and its own bytes (the
     payload kept for re-mapping); it is cleared as soon as the consumer asks for the next one.
-    A file whose root is the record element is one record (position ``object``). A file that is
-    not well-formed yields the records before the fault and then one unreadable item with the
-    parser's message, saying that the rest of the file was not read.
+    A file whose root is the record element is one record (position ``object``).
+
+    A file that is not well-formed inside a record (a control character pasted into a title, a
+    byte that is not UTF-8) costs that record: the file is read again from its start, cut into
+    its records by their tags (``harvesters.xmlcut``), and each record after those already
+    yielded is parsed on its own, so the broken one is an unreadable item with the parser's
+    message at its line of the file and the records after it are read. Where that cannot be done
+    (a fault outside the records, a stream that cannot be read again, tags that do not balance,
+    an encoding that is not ASCII-compatible), the records before the fault are followed by one
+    unreadable item saying that the rest of the file was not read.
     """
     tail = _Tail(stream)
     events = etree.iterparse(
@@ -166,6 +135,10 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             yield Parsed(element, raw, position)
             _release(element)
     except etree.XMLSyntaxError as exc:
+        resumed = _resume(stream, record_tag, count, syntax_message(exc))
+        if resumed is not None:
+            yield from resumed
+            return
         yield Unreadable(
             tail.last() + _rest(stream),
             f"record {count + 1}",
@@ -182,6 +155,137 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             "object",
             messages.XML_NO_RECORD(element=_short(record_tag), found=found),
         )
+
+
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>")
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _resume(
+    stream: IO[bytes], record_tag: str, count: int, fault: str
+) -> Iterator[Parsed | Unreadable] | None:
+    """The file's records after the first ``count``, each parsed on its own, cut from the file
+    read again from its start; None when the file cannot be read so. ``fault``: the parser's
+    message about the whole file, for a fault that turns out to lie outside every record."""
+    try:
+        if not stream.seekable():
+            return None
+        stream.seek(0)
+        start = stream.read(1 << 16)
+    except (OSError, ValueError):
+        return None
+    if start.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        return None  # UTF-16 or -32: its tags are not the bytes the cutter looks for
+    declaration = _DECLARATION.match(start)
+    head = declaration.group() if declaration else b""
+    named = _ENCODING.search(head)
+    encoding = named.group(1).decode("ascii") if named else "utf-8"
+    try:
+        if "<a:".encode(encoding).decode("ascii") != "<a:":
+            return None
+    except (LookupError, UnicodeError):
+        return None
+    qname = _written(start, etree.QName(record_tag))
+    if qname is None:
+        return None
+    try:
+        stream.seek(0)
+        cuts = cut_elements(stream.read, qname)
+        first = next(cuts)
+        scope = _scope(stream, first.start)
+        stream.seek(0)
+        cuts = cut_elements(stream.read, qname)
+        for _ in range(count):
+            next(cuts)
+    except (StopIteration, UnbalancedError, OSError, ValueError):
+        return None
+    if scope is None:
+        return None
+    declared = "".join(
+        f' xmlns{":" + prefix if prefix else ""}="{_attribute(uri)}"' for prefix, uri in scope
+    )
+    head += f"<museion-context{declared}>".encode(encoding, "xmlcharrefreplace")
+    return _resumed(cuts, head, count, record_tag, fault)
+
+
+def _written(start: bytes, tag: etree.QName) -> bytes | None:
+    """The record element's name as the file writes it: its namespace's prefix, declared in
+    the first bytes of the file, and its local name."""
+    if not tag.namespace:
+        return tag.localname.encode()
+    uri = re.escape(tag.namespace.encode())
+    found = re.search(rb"""xmlns(?::([A-Za-z_][\w.\-]*))?\s*=\s*["']""" + uri + rb"""["']""", start)
+    if found is None:
+        return None
+    prefix = found.group(1)
+    return prefix + b":" + tag.localname.encode() if prefix else tag.localname.encode()
+
+
+def _scope(stream: IO[bytes], end: int) -> list[tuple[str | None, str]] | None:
+    """The namespaces declared where the first record begins (at byte ``end``): read from the
+    elements still open there. None when the bytes before it do not parse."""
+    if end > 1 << 24:
+        return None
+    stream.seek(0)
+    before = stream.read(end)
+    if b"<!DOCTYPE" in before:
+        return None
+    parser = etree.XMLPullParser(events=("start", "end"), **_SAFE)  # type: ignore[arg-type]
+    ancestors: list[etree._Element] = []
+    try:
+        parser.feed(before)
+        for event, element in parser.read_events():
+            if event == "end":
+                ancestors.pop()
+            elif isinstance(element, etree._Element):
+                ancestors.append(element)
+    except (etree.XMLSyntaxError, IndexError):
+        return None
+    return list(ancestors[-1].nsmap.items()) if ancestors else []
+
+
+def _resumed(
+    cuts: Iterator[Cut], head: bytes, count: int, tag: str, fault: str
+) -> Iterator[Parsed | Unreadable]:
+    number = count
+    broken = False
+    try:
+        for cut in cuts:
+            number += 1
+            item = _alone(cut, head, number, tag)
+            broken = broken or isinstance(item, Unreadable)
+            yield item
+    except (UnbalancedError, OSError) as exc:
+        reason = messages.XML_BREAKS(count=number, detail=str(exc))
+        yield Unreadable(b"", f"record {number + 1}", reason)
+        return
+    if not broken:  # every record reads: the fault lies between them
+        yield Unreadable(b"", "object", messages.XML_OUTSIDE_RECORDS(count=number, detail=fault))
+
+
+def _alone(cut: Cut, head: bytes, number: int, tag: str) -> Parsed | Unreadable:
+    """One record cut from its file, parsed inside ``head`` (the file's XML declaration and
+    an element declaring the record's namespaces)."""
+    position = f"record {number}"
+    try:
+        context = etree.fromstring(head + cut.data + b"</museion-context>", safe_parser())
+    except etree.XMLSyntaxError as exc:
+        detail = in_file(syntax_message(exc), cut, head)
+        if not cut.complete:  # the file ends inside it
+            reason = messages.XML_BREAKS(count=number - 1, detail=detail)
+        else:
+            reason = messages.XML_RECORD_BROKEN(number=number, detail=detail)
+        return Unreadable(cut.data, position, reason)
+    element = context[0]
+    if element.tag != tag:  # its prefix names another namespace here than in the first record
+        found = etree.QName(element).namespace or "none"
+        return Unreadable(cut.data, position, messages.XML_RECORD_NAMESPACE(namespace=found))
+    raw = etree.tostring(element, encoding="utf-8", with_tail=False)
+    return Parsed(element, raw, position)
+
+
+def _attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
 class _Tail:

@@ -204,6 +204,15 @@ XML_INVALID = _message("not well-formed XML: {detail}")
 XML_BREAKS = _message(
     "not well-formed XML after {count:d} record(s): {detail}; the rest of the file was not read"
 )
+XML_RECORD_BROKEN = _message(
+    "record {number:d} is not well-formed XML: {detail}; the records after it were read"
+)
+XML_OUTSIDE_RECORDS = _message(
+    "not well-formed XML outside its records: {detail}; each of its {count:d} record(s) was read"
+)
+XML_RECORD_NAMESPACE = _message(
+    "the record's prefix names another namespace ({namespace}) than the file's other records"
+)
 XML_NO_RECORD = _message(
     "the file holds no <{element:s}> record element (its root is {found}); set `record_element` "
     "if the records are called something else",

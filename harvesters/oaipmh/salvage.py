@@ -3,7 +3,7 @@
 One record with a byte that is not UTF-8, or a stray ``&`` in a title, makes the whole page
 ill-formed XML. Refusing the page would fail the source, and every later harvest would resume
 at the same page and fail again: a partner's whole feed stuck on one record until the partner
-mends it. So the page is cut into its ``<record>`` elements without parsing (``element_spans``),
+mends it. So the page is cut into its ``<record>`` elements without parsing (``harvesters.xmlcut``),
 and each record is parsed inside the page's own envelope (its XML declaration, namespaces and
 resumption token), so that it reads exactly as it would have in the whole page. The records that
 parse are harvested; each that does not is kept with the parser's message, at the line and
@@ -24,7 +24,8 @@ from lxml import etree
 
 from museion_core import messages
 
-from ..xml import XmlError, element_spans, parse_xml, safe_parser, syntax_message
+from ..xml import XmlError, parse_xml, safe_parser, syntax_message
+from ..xmlcut import cut_all, in_file
 
 __all__ = ["BrokenRecord", "salvage_page"]
 
@@ -54,28 +55,29 @@ def salvage_page(
     if found is None:
         return None
     prefix = found.group("prefix")
-    spans = element_spans(data, prefix + b":record" if prefix else b"record")
-    if not spans or spans[0][0] < found.end():
+    cuts = cut_all(data, prefix + b":record" if prefix else b"record")
+    if not cuts or cuts[0].start < found.end():
         return None
-    first, last = spans[0][0], spans[-1][1]
+    first, last = cuts[0].start, cuts[-1].start + len(cuts[-1].data)
     head, tail = data[:first], data[last:]
-    gaps = b"".join(data[end:start] for (_, end), (start, _) in itertools.pairwise(spans))
+    gaps = b"".join(
+        data[one.start + len(one.data) : two.start] for one, two in itertools.pairwise(cuts)
+    )
     try:
         envelope = parse_xml(head + gaps + tail)
     except XmlError:
         return None
     record = f"{{{oai_ns}}}record"
     if envelope.find(f"{{{oai_ns}}}ListRecords/{record}") is not None:
-        return None  # a record the scan did not see: the cut is not the page's
+        return None  # a record the cut did not see: the cut is not the page's
     records: list[etree._Element | BrokenRecord] = []
-    for start, end in spans:
-        piece = data[start:end]
+    for cut in cuts:
         try:
-            # The envelope parsed with its DTD refused: a piece cannot bring one in.
-            alone = head + _padding(data, first, start) + piece + tail
-            page = etree.fromstring(alone, safe_parser())
+            # The envelope parsed with its DTD refused: a record cannot bring one in.
+            page = etree.fromstring(head + cut.data + tail, safe_parser())
         except etree.XMLSyntaxError as exc:
-            records.append(BrokenRecord(_identifier(piece), _reason(exc), piece))
+            reason = _reason(in_file(syntax_message(exc), cut, head))
+            records.append(BrokenRecord(_identifier(cut.data), reason, cut.data))
             continue
         parsed = page.findall(f"{{{oai_ns}}}ListRecords/{record}")
         if len(parsed) != 1:
@@ -84,19 +86,7 @@ def salvage_page(
     return envelope, records
 
 
-def _padding(data: bytes, first: int, start: int) -> bytes:
-    """What puts a record read after the page's head at its own line and column of the page:
-    the parser's message then points where the partner's server wrote the fault."""
-    if start == first:
-        return b""
-    lines = data.count(b"\n", first, start)
-    if not lines:
-        return b" " * (start - first)
-    return b"\n" * lines + b" " * (start - data.rfind(b"\n", first, start) - 1)
-
-
-def _reason(exc: etree.XMLSyntaxError) -> str:
-    detail = syntax_message(exc)
+def _reason(detail: str) -> str:
     words = detail.lower()
     if "encoding" in words or "utf-8" in words:
         return messages.OAI_RECORD_NOT_XML_ENCODING(detail=detail)

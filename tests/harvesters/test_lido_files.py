@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from lxml import etree
 import harvesters
 from harvesters import XmlError, parse_xml
 from harvesters.files import FilesOptions
+from harvesters.xml import LIDO_NS
 from mappings import get_mapping
 from museion import Pipeline, Workspace, load_config
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
@@ -188,4 +190,123 @@ def test_a_large_dump_streams_in_flat_memory(tmp_path: Path) -> None:
     large_kinds, large_peak = peak_rss(READ_DUMP, str(large))
     assert small_kinds == {"SourceRecord": 400}
     assert large_kinds == {"SourceRecord": 4000}
+    assert large_peak - small_peak < 48 * MIB, (small_peak // MIB, large_peak // MIB)
+
+
+def lido_wrap(encoding: str = "UTF-8") -> bytes:
+    """Every record of the bundled DDB dumps in one lidoWrap, as collection systems export."""
+    records = []
+    for path in sorted(LIDO.glob("ddb_*.xml")):
+        for element in etree.parse(str(path)).getroot().iter(f"{{{LIDO_NS}}}lido"):
+            records.append(etree.tostring(element, encoding="unicode"))
+    body = "\n  ".join(r.replace(f' xmlns:lido="{LIDO_NS}"', "") for r in records)
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'
+        f'<lido:lidoWrap xmlns:lido="{LIDO_NS}" xmlns:gml="http://www.opengis.net/gml"\n'
+        f'    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n  {body}\n</lido:lidoWrap>\n'
+    )
+    return text.encode(encoding, "xmlcharrefreplace")
+
+
+def spoilt(dump: bytes, record: int, fault: bytes) -> bytes:
+    """``fault`` written into the first text of the ``record``-th record."""
+    starts = [m.start() for m in re.finditer(rb"<lido:lido[\s>]", dump)]
+    at = dump.index(b"<lido:appellationValue", starts[record - 1])
+    at = dump.index(b">", at) + 1
+    return dump[:at] + fault + dump[at:]
+
+
+FAULTS = {
+    # what partners' exports hold: (bytes written into a title, what the parser says)
+    "control-character": (b"\x0b", "invalid Char value 11"),
+    "latin-1-byte": ("é".encode("latin-1"), "encoding"),
+    "stray-ampersand": (b"Smith & Sons ", "EntityRef"),
+    "undeclared-entity": (b"&nbsp;", "Entity 'nbsp' not defined"),
+    "mismatched-tag": (b"<b>bold</i>", "mismatch"),
+}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "fault"),
+    [
+        *(pytest.param("UTF-8", fault, id=name) for name, fault in FAULTS.items()),
+        # Every byte is a character in ISO-8859-1: its files have no encoding fault.
+        *(
+            pytest.param("ISO-8859-1", fault, id=f"{name}-latin-1")
+            for name, fault in FAULTS.items()
+            if name != "latin-1-byte"
+        ),
+    ],
+)
+def test_a_broken_record_costs_that_record_not_the_rest_of_the_file(
+    tmp_path: Path, encoding: str, fault: tuple[bytes, str]
+) -> None:
+    """One record that is not well-formed XML is quarantined with the parser's message at its
+    line and column of the file; every record after it is read exactly as from a clean file."""
+    clean = lido_wrap(encoding)
+    (tmp_path / "clean.xml").write_bytes(clean)
+    broken = spoilt(clean, 3, fault[0])
+    (tmp_path / "broken.xml").write_bytes(broken)
+    want = read(tmp_path / "clean.xml")
+    got = read(tmp_path / "broken.xml")
+    assert len(want) > 10
+    assert all(isinstance(item, harvesters.SourceRecord) for item in want)
+    assert len(got) == len(want)
+    for n, (item, clean_item) in enumerate(zip(got, want, strict=True), 1):
+        if n != 3:
+            assert isinstance(item, harvesters.SourceRecord)
+            assert item.payload == clean_item.payload
+            assert item.local_id == clean_item.local_id
+            continue
+        assert isinstance(item, harvesters.RejectedRecord)
+        assert item.origin.endswith("broken.xml, record 3")
+        assert item.reason.startswith("record 3 is not well-formed XML: ")
+        assert item.reason.endswith("; the records after it were read")
+        assert fault[1] in item.reason
+        with pytest.raises(etree.XMLSyntaxError) as whole:
+            etree.fromstring(broken)
+        line, column = whole.value.position
+        assert f"line {line}, column {column}" in item.reason
+        assert fault[0] in item.payload
+        assert item.payload.startswith(b"<lido:lido")
+
+
+def test_a_fault_between_records_is_reported_and_every_record_read(tmp_path: Path) -> None:
+    dump = lido_wrap()
+    at = dump.index(b"</lido:lido>") + len(b"</lido:lido>")
+    (tmp_path / "between.xml").write_bytes(dump[:at] + b" AT&T " + dump[at:])
+    (tmp_path / "clean.xml").write_bytes(dump)
+    got = read(tmp_path / "between.xml")
+    want = read(tmp_path / "clean.xml")
+    *records, fault = got
+    assert [r.payload for r in records] == [w.payload for w in want]
+    assert isinstance(fault, harvesters.RejectedRecord)
+    assert fault.reason.startswith("not well-formed XML outside its records: ")
+    assert f"each of its {len(want)} record(s) was read" in fault.reason
+
+
+def test_tags_that_do_not_balance_still_stop_the_file_where_the_parser_stopped(
+    tmp_path: Path,
+) -> None:
+    """Where an open record ends cannot be told: nothing is guessed."""
+    dump = lido_wrap()
+    at = dump.index(b"</lido:lido>", dump.index(b"</lido:lido>") + 1)  # record 2's end
+    (tmp_path / "open.xml").write_bytes(dump[:at] + dump[at + len(b"</lido:lido>") :])
+    got = read(tmp_path / "open.xml")
+    assert [type(item).__name__ for item in got] == ["SourceRecord", "RejectedRecord"]
+    assert "the rest of the file was not read" in got[-1].reason  # type: ignore[union-attr]
+
+
+def test_a_dump_broken_early_still_streams_in_flat_memory(tmp_path: Path) -> None:
+    """The records after a broken one are cut from the file chunk by chunk, not read whole."""
+    kinds_peak = []
+    for records in (400, 4000):
+        dump = big_dump(tmp_path / f"{records}.xml", records)
+        data = dump.read_bytes()
+        at = data.index(b"big/1<")
+        dump.write_bytes(data[:at] + b"\x01" + data[at:])
+        kinds_peak.append(peak_rss(READ_DUMP, str(dump)))
+    (small_kinds, small_peak), (large_kinds, large_peak) = kinds_peak
+    assert small_kinds == {"SourceRecord": 399, "RejectedRecord": 1}
+    assert large_kinds == {"SourceRecord": 3999, "RejectedRecord": 1}
     assert large_peak - small_peak < 48 * MIB, (small_peak // MIB, large_peak // MIB)

@@ -12,7 +12,7 @@ import pytest
 
 from harvesters.jsonscan import seek_array
 from harvesters.readers import Parsed, Unreadable, read_csv, read_json
-from harvesters.xml import element_spans
+from harvesters.xmlcut import cut_all, cut_elements
 
 
 def stream(data: bytes) -> io.BufferedReader:
@@ -373,23 +373,41 @@ SPANS = b"""<list>
 </list>"""
 
 
-def test_element_spans_finds_each_outermost_element_without_parsing() -> None:
+def spans(data: bytes, qname: bytes) -> list[tuple[int, int]] | None:
+    cuts = cut_all(data, qname)
+    return None if cuts is None else [(c.start, c.start + len(c.data)) for c in cuts]
+
+
+def test_cut_all_finds_each_outermost_element_without_parsing() -> None:
     """What the OAI-PMH salvage cuts a broken page with: markup that only looks like the tag
     (comments, CDATA, processing instructions, other prefixes, ``>`` in an attribute) is
     skipped, a nested element of the same name is its parent's, and a fault inside an element
     (``&broken``) does not matter."""
-    spans = element_spans(SPANS, b"r")
-    assert spans is not None
-    assert [SPANS[start:end] for start, end in spans] == [
+    found = spans(SPANS, b"r")
+    assert found is not None
+    assert [SPANS[start:end] for start, end in found] == [
         b'<r a="x > y">one<!-- </r> --><r>nested</r></r>',
         b"<r/>",
         b"<r\n     b='2'>two &broken</r >",
     ]
-    assert element_spans(SPANS, b"oai:r") == [(SPANS.index(b"<oai:r>"), SPANS.index(b"<r\n"))]
+    assert spans(SPANS, b"oai:r") == [(SPANS.index(b"<oai:r>"), SPANS.index(b"<r\n"))]
 
 
 @pytest.mark.parametrize(
     "data", [b"<list><r><r></r></list>", b"<list></r><r></r></list>", b"<list><r>cut"]
 )
-def test_element_spans_that_do_not_balance_are_none(data: bytes) -> None:
-    assert element_spans(data, b"r") is None
+def test_cut_all_is_none_when_tags_do_not_balance(data: bytes) -> None:
+    assert cut_all(data, b"r") is None
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 64])
+def test_cut_elements_reads_in_chunks_and_knows_where_each_element_starts(size: int) -> None:
+    """Chunks end anywhere (inside a comment, a tag, an attribute value, a name): each element
+    is still cut whole, with its line and column as a parser counts them."""
+    data = io.BytesIO(SPANS)
+    cuts = list(cut_elements(lambda _: data.read(size), b"r"))
+    assert [(c.start, c.start + len(c.data)) for c in cuts] == spans(SPANS, b"r")
+    for cut in cuts:
+        assert SPANS[cut.start : cut.start + len(cut.data)] == cut.data
+        line = SPANS.count(b"\n", 0, cut.start) + 1
+        assert (cut.line, cut.column) == (line, cut.start - SPANS.rfind(b"\n", 0, cut.start))
