@@ -276,7 +276,10 @@ class OaiClient:
         record = body.find(_O + "record")
         if record is None:
             raise HarvestError(messages.OAI_GETRECORD_EMPTY(url=url), source=self.source)
-        return _record(record, url)
+        read = _record(record, url)
+        if isinstance(read, BrokenRecord):
+            raise HarvestError(read.reason, source=self.source)
+        return read
 
     def record_url(self, identifier: str, metadata_prefix: str) -> str:
         """The GetRecord URL of one record: where a person (or ``harvest --record``) finds it."""
@@ -472,13 +475,16 @@ def _token(body: etree._Element) -> ResumptionToken | None:
     )
 
 
-def _record(element: etree._Element, url: str) -> OaiRecord:
+def _record(element: etree._Element, url: str) -> OaiRecord | BrokenRecord:
+    """A record of a page; one without a header or an identifier is kept as broken (it cannot
+    be told apart from the others, but the page's other records can still be read)."""
     header = element.find(_O + "header")
     if header is None:
-        raise HarvestError(messages.OAI_RECORD_NO_HEADER(url=url))
+        return BrokenRecord(None, messages.OAI_RECORD_NO_HEADER(url=url), etree.tostring(element))
     identifier = _text(header, "identifier")
     if not identifier:
-        raise HarvestError(messages.OAI_HEADER_NO_IDENTIFIER(url=url))
+        reason = messages.OAI_HEADER_NO_IDENTIFIER(url=url)
+        return BrokenRecord(None, reason, etree.tostring(element))
     metadata = element.find(_O + "metadata")
     content = None
     if metadata is not None:

@@ -359,3 +359,27 @@ def test_a_page_that_cannot_be_cut_into_its_records_still_fails_whole(
     server.fault = fault
     with pytest.raises(harvesters.HarvestError, match="did not answer with XML that can be read"):
         harvest_items(server)
+
+
+def test_a_record_without_an_identifier_costs_that_record_not_the_page(server: OaiServer) -> None:
+    """Well-formed, but a record the repository sent without the identifier of its header (or
+    without a header): it cannot be told apart from others, so it is kept with the reason and
+    the page's other records are read."""
+    clean = harvest_items(server)
+
+    def no_identifier(params: dict[str, str], body: bytes) -> Answer | None:
+        if not second_page(params):
+            return None
+        at = body.index(b"<identifier>", body.index(b"<record>", body.index(b"<record>") + 1))
+        end = body.index(b"</identifier>", at) + len(b"</identifier>")
+        return "200 OK", OAI_TYPE, body[:at] + body[end:]
+
+    server.fault = no_identifier
+    items = harvest_items(server)
+    assert len(items) == len(clean)
+    rejected = items[4]
+    assert isinstance(rejected, harvesters.RejectedRecord)
+    assert "a record header has no <identifier>" in rejected.reason
+    assert b"<header" in rejected.payload
+    assert items[:4] == clean[:4]
+    assert items[5:] == clean[5:]
