@@ -271,8 +271,14 @@ def _alone(cut: Cut, head: bytes, number: int, tag: str) -> Parsed | Unreadable:
         context = etree.fromstring(head + cut.data + b"</museion-context>", safe_parser())
     except etree.XMLSyntaxError as exc:
         detail = in_file(syntax_message(exc), cut, head)
+        named = _ENCODING.search(head)
         if not cut.complete:  # the file ends inside it
             reason = messages.XML_BREAKS(count=number - 1, detail=detail)
+        elif "encoding" in detail.lower():
+            encoding = named.group(1).decode("ascii") if named else "UTF-8"
+            reason = messages.XML_RECORD_BROKEN_ENCODING(
+                number=number, detail=detail, encoding=encoding
+            )
         else:
             reason = messages.XML_RECORD_BROKEN(number=number, detail=detail)
         return Unreadable(cut.data, position, reason)

@@ -207,6 +207,11 @@ XML_BREAKS = _message(
 XML_RECORD_BROKEN = _message(
     "record {number:d} is not well-formed XML: {detail}; the records after it were read"
 )
+XML_RECORD_BROKEN_ENCODING = _message(
+    "record {number:d} is not well-formed XML: {detail} (its bytes are not valid in {encoding:s}, "
+    "the file's encoding: an XML file is UTF-8 unless its declaration names another); the records "
+    "after it were read"
+)
 XML_OUTSIDE_RECORDS = _message(
     "not well-formed XML outside its records: {detail}; each of its {count:d} record(s) was read"
 )

@@ -219,7 +219,7 @@ def spoilt(dump: bytes, record: int, fault: bytes) -> bytes:
 FAULTS = {
     # what partners' exports hold: (bytes written into a title, what the parser says)
     "control-character": (b"\x0b", "invalid Char value 11"),
-    "latin-1-byte": ("é".encode("latin-1"), "encoding"),
+    "latin-1-byte": ("é".encode("latin-1"), "not valid in UTF-8, the file's encoding"),
     "stray-ampersand": (b"Smith & Sons ", "EntityRef"),
     "undeclared-entity": (b"&nbsp;", "Entity 'nbsp' not defined"),
     "mismatched-tag": (b"<b>bold</i>", "mismatch"),
