@@ -199,13 +199,22 @@ def _resume(
             next(cuts)
     except (StopIteration, UnbalancedError, OSError, ValueError):
         return None
-    if scope is None:
+    if scope is None or not _trusted(first, scope, qname, record_tag):
         return None
     declared = "".join(
         f' xmlns{":" + prefix if prefix else ""}="{_attribute(uri)}"' for prefix, uri in scope
     )
     head += f"<museion-context{declared}>".encode(encoding, "xmlcharrefreplace")
-    return _resumed(cuts, head, count, record_tag, fault)
+    return _resumed(cuts, head, qname, record_tag, (count, fault))
+
+
+def _trusted(first: Cut, scope: list[tuple[str | None, str]], qname: bytes, tag: str) -> bool:
+    """Whether the records can be read apart: the record's prefix is declared where the
+    records are, or on the first record itself."""
+    prefix = qname.decode("ascii", "replace").partition(":")[0] if b":" in qname else None
+    if dict(scope).get(prefix) == etree.QName(tag).namespace:
+        return True
+    return b"xmlns" in first.data[: first.data.find(b">") + 1]
 
 
 def _written(start: bytes, tag: etree.QName) -> bytes | None:
@@ -241,18 +250,21 @@ def _scope(stream: IO[bytes], end: int) -> list[tuple[str | None, str]] | None:
                 ancestors.append(element)
     except (etree.XMLSyntaxError, IndexError):
         return None
+    if any(":" in str(a.tag) and not str(a.tag).startswith("{") for a in ancestors):
+        return None  # a prefix no declaration binds: the fault is in the envelope
     return list(ancestors[-1].nsmap.items()) if ancestors else []
 
 
 def _resumed(
-    cuts: Iterator[Cut], head: bytes, count: int, tag: str, fault: str
+    cuts: Iterator[Cut], head: bytes, qname: bytes, tag: str, after: tuple[int, str]
 ) -> Iterator[Parsed | Unreadable]:
-    number = count
+    """The records cut after the first ``count`` of ``after`` (count, the parser's fault)."""
+    number, fault = after
     broken = False
     try:
         for cut in cuts:
             number += 1
-            item = _alone(cut, head, number, tag)
+            item = _alone(cut, head, number, (qname, tag))
             broken = broken or isinstance(item, Unreadable)
             yield item
     except (UnbalancedError, OSError) as exc:
@@ -263,17 +275,24 @@ def _resumed(
         yield Unreadable(b"", "object", messages.XML_OUTSIDE_RECORDS(count=number, detail=fault))
 
 
-def _alone(cut: Cut, head: bytes, number: int, tag: str) -> Parsed | Unreadable:
+def _alone(cut: Cut, head: bytes, number: int, name: tuple[bytes, str]) -> Parsed | Unreadable:
     """One record cut from its file, parsed inside ``head`` (the file's XML declaration and
-    an element declaring the record's namespaces)."""
+    an element declaring the record's namespaces). ``name``: the record element's name as
+    written, and in Clark notation."""
+    qname, tag = name
     position = f"record {number}"
     try:
         context = etree.fromstring(head + cut.data + b"</museion-context>", safe_parser())
     except etree.XMLSyntaxError as exc:
         detail = in_file(syntax_message(exc), cut, head)
         named = _ENCODING.search(head)
+        # Start tags of records inside it: a tag or a comment opened by the fault and closed
+        # by another, records later, makes one cut of several. They are not read apart.
+        inside = len(re.findall(b"<" + re.escape(qname) + rb"(?=[\s/>])", cut.data)) - 1
         if not cut.complete:  # the file ends inside it
             reason = messages.XML_BREAKS(count=number - 1, detail=detail)
+        elif inside > 0:
+            reason = messages.XML_RECORD_HOLDS_RECORDS(number=number, detail=detail, more=inside)
         elif "encoding" in detail.lower():
             encoding = named.group(1).decode("ascii") if named else "UTF-8"
             reason = messages.XML_RECORD_BROKEN_ENCODING(

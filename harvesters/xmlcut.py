@@ -73,6 +73,8 @@ def cut_elements(read: Callable[[int], bytes], qname: bytes) -> Iterator[Cut]:
             if ended:
                 if depth:
                     yield window.cut(start, len(window.buf), complete=False)
+                elif found is not None:  # a comment or CDATA section that never ends
+                    raise UnbalancedError(f"{found.group().decode('ascii', 'replace')} not closed")
                 return
             resume = max(pos, len(window.buf) - keep) if found is None else found.start()
             drop = min(start, resume) if depth else resume

@@ -212,6 +212,11 @@ XML_RECORD_BROKEN_ENCODING = _message(
     "the file's encoding: an XML file is UTF-8 unless its declaration names another); the records "
     "after it were read"
 )
+XML_RECORD_HOLDS_RECORDS = _message(
+    "record {number:d} is not well-formed XML: {detail}; where it ends cannot be told: it holds "
+    "the start tags of {more:d} more record(s), kept with it unread; the records after it were "
+    "read"
+)
 XML_OUTSIDE_RECORDS = _message(
     "not well-formed XML outside its records: {detail}; each of its {count:d} record(s) was read"
 )

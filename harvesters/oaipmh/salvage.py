@@ -30,6 +30,7 @@ from ..xmlcut import cut_all, in_file
 __all__ = ["BrokenRecord", "salvage_page"]
 
 _LIST = re.compile(rb"<(?:(?P<prefix>[A-Za-z_][\w.\-]*):)?ListRecords(?=[\s/>])")
+_RECORD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?record(?=[\s/>])")
 _IDENTIFIER = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?identifier\s*>\s*([^<]*?)\s*</")
 
 
@@ -76,6 +77,8 @@ def salvage_page(
             # The envelope parsed with its DTD refused: a record cannot bring one in.
             page = etree.fromstring(head + cut.data + tail, safe_parser())
         except etree.XMLSyntaxError as exc:
+            if len(_RECORD_TAG.findall(cut.data)) > 1:
+                return None  # other records' tags inside it: where it ends cannot be told
             reason = _reason(in_file(syntax_message(exc), cut, head))
             records.append(BrokenRecord(_identifier(cut.data), reason, cut.data))
             continue

@@ -394,7 +394,13 @@ def test_cut_all_finds_each_outermost_element_without_parsing() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"<list><r><r></r></list>", b"<list></r><r></r></list>", b"<list><r>cut"]
+    "data",
+    [
+        b"<list><r><r></r></list>",
+        b"<list></r><r></r></list>",
+        b"<list><r>cut",
+        b"<list><r></r><!-- never closed <r></r></list>",  # it would hide every record after it
+    ],
 )
 def test_cut_all_is_none_when_tags_do_not_balance(data: bytes) -> None:
     assert cut_all(data, b"r") is None
