@@ -310,3 +310,37 @@ def test_a_dump_broken_early_still_streams_in_flat_memory(tmp_path: Path) -> Non
     assert small_kinds == {"SourceRecord": 399, "RejectedRecord": 1}
     assert large_kinds == {"SourceRecord": 3999, "RejectedRecord": 1}
     assert large_peak - small_peak < 48 * MIB, (small_peak // MIB, large_peak // MIB)
+
+
+def test_a_record_that_swallows_others_says_how_many_it_holds(tmp_path: Path) -> None:
+    """A CDATA opener typed into an attribute of one record (where no '<' may be) and a ']]>'
+    into another's title, two faults that balance out for the cutter, make one cut of four
+    records: it is quarantined saying so, with their bytes, and the records after it are
+    read."""
+    dump = spoilt(lido_wrap(), 6, b"]]>")
+    starts = [m.start() for m in re.finditer(rb"<lido:lido[\s>]", dump)]
+    at = dump.index(b'lido:type="', starts[2]) + len(b'lido:type="')
+    dump = dump[:at] + b"<![CDATA[" + dump[at:]
+    (tmp_path / "swallow.xml").write_bytes(dump)
+    (tmp_path / "clean.xml").write_bytes(lido_wrap())
+    got, want = read(tmp_path / "swallow.xml"), read(tmp_path / "clean.xml")
+    assert len(got) == len(want) - 3
+    swallowing = got[2]
+    assert isinstance(swallowing, harvesters.RejectedRecord)
+    assert "it holds the start tags of 3 more record(s), kept with it unread" in swallowing.reason
+    for record in want[3:5]:  # records 4 and 5, whole inside it
+        assert isinstance(record, harvesters.SourceRecord)
+        assert record.local_id.encode() in swallowing.payload
+    assert [r.payload for r in got[3:]] == [r.payload for r in want[6:]]
+
+
+def test_a_fault_in_the_root_element_stops_the_file_as_before(tmp_path: Path) -> None:
+    """A '>' typed into the lidoWrap's start tag unbinds the prefix every record needs: the
+    records cannot be read apart, and none is called broken for it."""
+    dump = lido_wrap()
+    at = dump.index(b" xmlns:lido=")
+    (tmp_path / "root.xml").write_bytes(dump[:at] + b">" + dump[at:])
+    [item] = read(tmp_path / "root.xml")
+    assert isinstance(item, harvesters.RejectedRecord)
+    assert "after 0 record(s)" in item.reason
+    assert "the rest of the file was not read" in item.reason
