@@ -32,6 +32,7 @@ from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .replay import Replayable
 from .sheets import SHEET_FORMATS, read_sheet
 from .xml import LIDO_NS, LIDO_RECORD, read_xml
 
@@ -211,7 +212,7 @@ class FilesHarvester:
                 fmt = self._format(location, stream)
                 items: Iterator[Parsed | Unreadable]
                 if fmt == "xml":
-                    items = read_xml(stream, self.options.record_element)
+                    items = self._read_xml(stream)
                 elif fmt in SHEET_FORMATS:
                     # A workbook is a zip (or OLE) archive: it is read whole, not streamed.
                     items = read_sheet(
@@ -249,6 +250,14 @@ class FilesHarvester:
             yield RejectedRecord(
                 self.spec.name, self.spec.shown(location), messages.FILE_UNREADABLE(detail=exc)
             )
+
+    def _read_xml(self, stream: io.BufferedReader) -> Iterator[Parsed | Unreadable]:
+        if stream.seekable():
+            yield from read_xml(stream, self.options.record_element)
+            return
+        # Fetched: its bytes are kept as they are read, to read it again past a broken record.
+        with io.BufferedReader(Replayable(stream), buffer_size=1 << 16) as kept:
+            yield from read_xml(kept, self.options.record_element)
 
     def _format(self, location: str, stream: io.BufferedReader) -> str:
         if self.options.format != "auto":

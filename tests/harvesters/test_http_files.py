@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 
 import harvesters
+from harvesters import replay
 from harvesters.files import FilesOptions
 from mappings import get_mapping
 from museion_core.errors import HarvestError
+from tests.harvesters.test_lido_files import lido_wrap, spoilt
 from tests.helpers.http import Response, serve
 from tests.helpers.samples import sample_feeds
 
@@ -123,3 +126,47 @@ def test_a_saved_api_answer_is_read_at_items(tmp_path: Path) -> None:
     with serve({"/export.json": Response(200, path.read_bytes(), {})}) as server:
         over_http = harvest(server.url + "/export.json", items="data")
     assert [r.local_id for r in over_http] == [str(r["id"]) for r in RECORDS]
+
+
+def test_a_lido_dump_over_http_is_read_past_a_broken_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fetched dump is kept as it is read, so one broken record costs that record, as in a
+    local file; past ``SPOOL_LIMIT`` the dump is read once and stops at the fault, as before."""
+    clean = lido_wrap()
+    broken = spoilt(clean, 3, b"\x0b")
+    with serve({"/lido.xml": Response(200, clean), "/broken.xml": Response(200, broken)}) as server:
+        want = harvest_lido(f"{server.url}/lido.xml")
+        got = harvest_lido(f"{server.url}/broken.xml")
+        monkeypatch.setattr(replay, "SPOOL_LIMIT", len(broken) // 2)
+        once = harvest_lido(f"{server.url}/broken.xml")
+    assert len(got) == len(want) > 10
+    assert isinstance(got[2], harvesters.RejectedRecord)
+    assert "record 3 is not well-formed XML" in got[2].reason
+    assert [g.payload for g in got[3:]] == [w.payload for w in want[3:]]
+    assert len(once) <= 3  # the parser reads ahead: records before the fault may go with it
+    assert isinstance(once[-1], harvesters.RejectedRecord)
+    assert "the rest of the file was not read" in once[-1].reason
+
+
+def harvest_lido(url: str) -> list[harvesters.HarvestItem]:
+    spec = harvesters.SourceSpec(
+        name="web", location=url, options=FilesOptions(), identify=get_mapping("lido").identify
+    )
+    return list(harvesters.create_harvester("files", spec))
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_replayable_reads_again_from_the_start(size: int) -> None:
+    data = bytes(range(256)) * 40
+    stream = replay.Replayable(io.BytesIO(data), limit=len(data))
+    first = b"".join(iter(lambda: stream.read(size), b""))
+    assert first == data
+    assert stream.seekable()
+    stream.seek(0)
+    assert stream.read(300) == data[:300]
+    stream.seek(0)
+    assert b"".join(iter(lambda: stream.read(size), b"")) == data
+    small = replay.Replayable(io.BytesIO(data), limit=len(data) - 1)
+    assert b"".join(iter(lambda: small.read(size), b"")) == data
+    assert not small.seekable()  # too large to keep
