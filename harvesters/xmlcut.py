@@ -101,36 +101,42 @@ def cut_elements(read: Callable[[int], bytes], qname: bytes) -> Iterator[Cut]:
 
 
 class _Window:
-    """The bytes being cut, and where they are in the document."""
+    """The bytes being cut, and where they are in the document. Lines are counted once, as
+    the cut moves on: a chunk of many small records is not counted again for each."""
 
     def __init__(self) -> None:
-        self.buf = b""
+        self.buf = bytearray()  # appended to in place: a large record grows, is not copied
         self.base = 0  # buf[0]'s offset in the document
-        self.lines = 0  # the newlines before it
-        self.line_start = 0  # the offset the line holding it starts at
+        self.mark = 0  # buf's index up to which lines are counted
+        self.lines = 0  # the newlines before buf[mark]
+        self.line_start = 0  # the offset of the line holding buf[mark]
+
+    def _count_to(self, index: int) -> None:
+        if index > self.mark:
+            self.lines += self.buf.count(b"\n", self.mark, index)
+            newline = self.buf.rfind(b"\n", self.mark, index)
+            if newline >= 0:
+                self.line_start = self.base + newline + 1
+            self.mark = index
 
     def advance(self, drop: int) -> None:
-        """Let go of the first ``drop`` bytes."""
-        self.lines += self.buf.count(b"\n", 0, drop)
-        newline = self.buf.rfind(b"\n", 0, drop)
-        if newline >= 0:
-            self.line_start = self.base + newline + 1
+        """Let go of the first ``drop`` bytes (none of them in an element still to cut)."""
+        self._count_to(drop)
+        del self.buf[:drop]
         self.base += drop
-        self.buf = self.buf[drop:]
+        self.mark -= drop
 
     def cut(self, start: int, end: int, *, complete: bool = True) -> Cut:
-        buf = self.buf
-        newline = buf.rfind(b"\n", 0, start)
-        line = self.lines + buf.count(b"\n", 0, start) + 1
-        column = start - newline if newline >= 0 else self.base + start - self.line_start + 1
-        return Cut(buf[start:end], self.base + start, line, column, complete)
+        self._count_to(start)
+        column = self.base + start - self.line_start + 1
+        return Cut(bytes(self.buf[start:end]), self.base + start, self.lines + 1, column, complete)
 
 
 _CLOSE = re.compile(rb"\s*>")
 _SPACE_TO_END = re.compile(rb"\s*\Z")
 
 
-def _construct_end(buf: bytes, found: re.Match[bytes]) -> int:
+def _construct_end(buf: bytes | bytearray, found: re.Match[bytes]) -> int:
     """Where the construct an opener begins ends; -1 when ``buf`` ends first, -2 when it is
     not closed before another tag begins."""
     tag = found.group()
