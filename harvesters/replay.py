@@ -3,7 +3,9 @@
 A LIDO dump with one broken record is read again from its start and cut into its records
 (``harvesters.xml.read_xml``); a local file can simply seek back. A dump fetched over http(s)
 cannot, so its bytes are kept in a temporary file as they are read (``Replayable``), up to a
-cap: the rest is read once, and a broken record past the cap stops the file as before.
+cap: the rest is read once, and a broken record past the cap stops the file as before. A temporary
+directory that is full (or cannot be written) only turns the keeping off: the file is then read
+once, as a clean one needs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import IO
 
 __all__ = ["SPOOL_LIMIT", "Replayable"]
 
-SPOOL_LIMIT = 4 << 30
+SPOOL_LIMIT = 1 << 30
 """Bytes of a fetched file kept to read it again: a dump larger than this is read once."""
 
 
@@ -60,12 +62,14 @@ class Replayable(io.RawIOBase):
         if self._spool is None:
             self._size += len(data)
             return
-        if self._size + len(data) > self._limit:  # too large to keep: read once
-            self._spool.close()
-            self._spool = None
-        else:
+        try:
+            if self._size + len(data) > self._limit:
+                raise OSError("too large to keep")
             self._spool.seek(self._size)
             self._spool.write(data)
+        except OSError:  # too large to keep, or no room for it: read once
+            self._spool.close()
+            self._spool = None
         self._size += len(data)
 
     def close(self) -> None:

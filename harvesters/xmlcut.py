@@ -18,11 +18,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Cut", "UnbalancedError", "cut_all", "cut_elements", "in_file"]
+__all__ = ["MAX_ELEMENT_BYTES", "Cut", "UnbalancedError", "cut_all", "cut_elements", "in_file"]
 
 _CHUNK = 1 << 20
+MAX_ELEMENT_BYTES = 64 << 20
+"""An element larger than this is taken for one whose end tag a fault hid: where it ends
+cannot be told, and holding the rest of a large file to find out would cost its size in memory."""
 _QUOTED_TAG = re.compile(rb"""(?:[^<>"']|"[^"]*"|'[^']*')*""")
 _POSITION = re.compile(r"line (\d+), column (\d+)")
+_OPENED_ON = re.compile(r"line (\d+) and(?= )")
 
 
 class UnbalancedError(ValueError):
@@ -56,67 +60,131 @@ def cut_all(data: bytes, qname: bytes) -> list[Cut] | None:
     return cuts
 
 
-def cut_elements(read: Callable[[int], bytes], qname: bytes) -> Iterator[Cut]:
+def cut_elements(
+    read: Callable[[int], bytes],
+    qname: bytes,
+    *,
+    any_prefix: bool = False,
+    max_bytes: int = MAX_ELEMENT_BYTES,
+) -> Iterator[Cut]:
     """The outermost elements named ``qname`` in the bytes ``read`` returns (until it returns
-    ``b""``), in order; memory holds one element and one chunk. Raises ``UnbalancedError``."""
-    opener = re.compile(rb"<!--|<!\[CDATA\[|<\?|<(/?)" + re.escape(qname) + rb"(?=[\s/>])")
-    keep = max(len(qname) + 3, 9)  # an opener cut by the end of a chunk is looked at again
-    window = _Window()
-    pos = depth = start = 0
-    ended = False
-    while True:
-        found = opener.search(window.buf, pos)
-        end = -1 if found is None else _construct_end(window.buf, found)
-        if end == -2:
-            raise UnbalancedError(f"a <{qname.decode('ascii', 'replace')}> tag is not closed")
-        if found is None or end == -1:  # the chunk ends before the next construct does
-            if ended:
-                if depth:
-                    yield window.cut(start, len(window.buf), complete=False)
-                elif found is not None:  # a comment or CDATA section that never ends
-                    raise UnbalancedError(f"{found.group().decode('ascii', 'replace')} not closed")
-                return
-            resume = max(pos, len(window.buf) - keep) if found is None else found.start()
-            drop = min(start, resume) if depth else resume
-            window.advance(drop)
-            pos, start = resume - drop, start - drop
-            more = read(_CHUNK)
-            ended = not more
-            window.buf += more
-            continue
-        pos = end
-        if found.group()[1:2] in (b"!", b"?"):
-            continue  # a comment, CDATA section or processing instruction
-        if found.group(1):  # an end tag
-            if not depth:
-                raise UnbalancedError(f"</{qname.decode('ascii', 'replace')}> ends no element")
-            depth -= 1
-        else:  # a start tag, or an empty element's
-            start = start if depth else found.start()
-            if window.buf[end - 2 : end] != b"/>":
-                depth += 1
+    ``b""``), in order; memory holds one element and one chunk. ``any_prefix``: elements of the
+    same local name under any prefix (or none) count too. Raises ``UnbalancedError``, also for
+    an element over ``max_bytes`` (its end tag is missing, or a fault hides it)."""
+    return iter(_Cutter(read, qname, any_prefix=any_prefix, max_bytes=max_bytes))
+
+
+class _Cutter:
+    """``cut_elements``' state: where the scan is, how deep in an element, and what ends the
+    comment, CDATA section or PI the last chunk ended in (looked for from there, not again)."""
+
+    def __init__(
+        self, read: Callable[[int], bytes], qname: bytes, *, any_prefix: bool, max_bytes: int
+    ) -> None:
+        name = re.escape(qname.rpartition(b":")[2] if any_prefix else qname)
+        prefix = rb"(?:[A-Za-z_][\w.\-]*:)?" if any_prefix else b""
+        self.opener = re.compile(rb"<!--|<!\[CDATA\[|<\?|<(/?)" + prefix + name + rb"(?=[\s/>])")
+        self.keep = 256 if any_prefix else max(len(qname) + 3, 9)  # an opener a chunk cut
+        self.read, self.qname, self.max_bytes = read, qname, max_bytes
+        self.window = _Window()
+        self.pos = self.depth = self.start = 0
+        self.closing = b""
+        self.ended = False
+
+    def __iter__(self) -> Iterator[Cut]:
+        window = self.window
+        while True:
+            found, end = self._next()
+            if self.depth and len(window.buf) - self.start > self.max_bytes:
+                raise UnbalancedError(f"an element of more than {self.max_bytes} bytes")
+            if found is None or end < 0:  # the chunk ends before the next construct does
+                if self.ended:
+                    if self.depth:
+                        yield window.cut(self.start, len(window.buf), complete=False)
+                    elif found is not None or self.closing:
+                        raise UnbalancedError("the document ends inside a comment, CDATA or tag")
+                    return
+                self._refill(found)
                 continue
-        if not depth:
-            yield window.cut(start, end)
+            self.pos = end
+            if found.group()[1:2] in (b"!", b"?"):
+                continue  # a comment, CDATA section or processing instruction
+            cut = self._tag(found, end)
+            if cut is not None:
+                yield cut
+
+    def _next(self) -> tuple[re.Match[bytes] | None, int]:
+        """The next construct and where it ends (-1: past the chunk)."""
+        buf = self.window.buf
+        while self.closing:
+            at = buf.find(self.closing, self.pos)
+            if at < 0:
+                self.pos = max(self.pos, len(buf) - len(self.closing) + 1)
+                return None, -1
+            self.pos, self.closing = at + len(self.closing), b""
+        found = self.opener.search(buf, self.pos)
+        if found is None:
+            return None, -1
+        end = _construct_end(buf, found)
+        if end == -2:
+            raise UnbalancedError(f"a <{self.qname.decode('ascii', 'replace')}> tag is not closed")
+        return found, end
+
+    def _refill(self, found: re.Match[bytes] | None) -> None:
+        """Let go of what no element still to cut needs, and read the next chunk."""
+        buf = self.window.buf
+        if found is not None and found.group()[1:2] in (b"!", b"?"):
+            self.closing = _CLOSING[found.group()]
+            resume = max(found.end(), len(buf) - len(self.closing) + 1)
+        elif found is not None:
+            resume = found.start()  # a tag the chunk cut: read it again whole
+        else:
+            resume = self.pos if self.closing else max(self.pos, len(buf) - self.keep)
+        drop = min(self.start, resume) if self.depth else resume
+        self.window.advance(drop)
+        self.pos, self.start = resume - drop, self.start - drop
+        more = self.read(_CHUNK)
+        self.ended = not more
+        self.window.buf += more
+
+    def _tag(self, found: re.Match[bytes], end: int) -> Cut | None:
+        """Follow a start or end tag of the element; the element, when it closes one."""
+        if found.group(1):  # an end tag
+            if not self.depth:
+                raise UnbalancedError(f"</{self.qname.decode('ascii', 'replace')}> ends no element")
+            self.depth -= 1
+        else:  # a start tag, or an empty element's
+            self.start = self.start if self.depth else found.start()
+            if self.window.buf[end - 2 : end] != b"/>":
+                self.depth += 1
+                return None
+        return None if self.depth else self.window.cut(self.start, end)
+
+
+_CLOSING = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 
 
 class _Window:
     """The bytes being cut, and where they are in the document. Lines are counted once, as
-    the cut moves on: a chunk of many small records is not counted again for each."""
+    the cut moves on: a chunk of many small records is not counted again for each. Columns
+    are counted in characters (of UTF-8; a byte of another encoding counts one), as libxml2
+    counts them."""
 
     def __init__(self) -> None:
         self.buf = bytearray()  # appended to in place: a large record grows, is not copied
         self.base = 0  # buf[0]'s offset in the document
         self.mark = 0  # buf's index up to which lines are counted
         self.lines = 0  # the newlines before buf[mark]
-        self.line_start = 0  # the offset of the line holding buf[mark]
+        self.column = 0  # the characters between the last of them and buf[mark]
 
     def _count_to(self, index: int) -> None:
         if index > self.mark:
-            self.lines += self.buf.count(b"\n", self.mark, index)
             newline = self.buf.rfind(b"\n", self.mark, index)
             if newline >= 0:
-                self.line_start = self.base + newline + 1
+                self.lines += self.buf.count(b"\n", self.mark, index)
+                self.column = _characters(self.buf[newline + 1 : index])
+            else:
+                self.column += _characters(self.buf[self.mark : index])
             self.mark = index
 
     def advance(self, drop: int) -> None:
@@ -128,8 +196,16 @@ class _Window:
 
     def cut(self, start: int, end: int, *, complete: bool = True) -> Cut:
         self._count_to(start)
-        column = self.base + start - self.line_start + 1
-        return Cut(bytes(self.buf[start:end]), self.base + start, self.lines + 1, column, complete)
+        data = bytes(self.buf[start:end])
+        return Cut(data, self.base + start, self.lines + 1, self.column + 1, complete)
+
+
+def _characters(data: bytearray) -> int:
+    """UTF-8 characters in ``data``: its bytes less those that continue a character."""
+    return len(data) - len(_CONTINUATION.findall(data))
+
+
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
 
 _CLOSE = re.compile(rb"\s*>")
@@ -178,4 +254,12 @@ def in_file(message: str, cut: Cut, head: bytes) -> str:
         line = 0
         column = cut.column + max(column - (len(head) - head.rfind(b"\n")), 0)
     shown = f"line {cut.line + line}, column {column}"
-    return message[: where.start()] + shown + message[where.end() :]
+    message = message[: where.start()] + shown + message[where.end() :]
+    # libxml2 names the line a mismatched tag opened on: "... tag mismatch: b line 5 and i".
+    return _OPENED_ON.sub(
+        lambda m: f"line {_line_in_file(int(m.group(1)), cut, head)} and", message
+    )
+
+
+def _line_in_file(line: int, cut: Cut, head: bytes) -> int:
+    return cut.line + max(line - head.count(b"\n") - 1, 0)

@@ -30,7 +30,6 @@ from ..xmlcut import cut_all, in_file
 __all__ = ["BrokenRecord", "salvage_page"]
 
 _LIST = re.compile(rb"<(?:(?P<prefix>[A-Za-z_][\w.\-]*):)?ListRecords(?=[\s/>])")
-_RECORD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?record(?=[\s/>])")
 _IDENTIFIER = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?identifier\s*>\s*([^<]*?)\s*</")
 
 
@@ -71,15 +70,18 @@ def salvage_page(
     record = f"{{{oai_ns}}}record"
     if envelope.find(f"{{{oai_ns}}}ListRecords/{record}") is not None:
         return None  # a record the cut did not see: the cut is not the page's
+    # A record's own header is its first; a second is another record's (a MARC record inside
+    # the metadata has none).
+    headers = re.compile(b"<" + (prefix + b":" if prefix else b"") + rb"header(?=[\s/>])")
     records: list[etree._Element | BrokenRecord] = []
     for cut in cuts:
         try:
             # The envelope parsed with its DTD refused: a record cannot bring one in.
-            page = etree.fromstring(head + cut.data + tail, safe_parser())
+            page = etree.fromstring(head + b"\n" + cut.data + tail, safe_parser())
         except etree.XMLSyntaxError as exc:
-            if len(_RECORD_TAG.findall(cut.data)) > 1:
-                return None  # other records' tags inside it: where it ends cannot be told
-            reason = _reason(in_file(syntax_message(exc), cut, head))
+            if len(headers.findall(cut.data)) > 1:
+                return None  # other records inside it: where it ends cannot be told
+            reason = _reason(in_file(syntax_message(exc), cut, head + b"\n"))
             records.append(BrokenRecord(_identifier(cut.data), reason, cut.data))
             continue
         parsed = page.findall(f"{{{oai_ns}}}ListRecords/{record}")

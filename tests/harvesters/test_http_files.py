@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -170,3 +171,17 @@ def test_replayable_reads_again_from_the_start(size: int) -> None:
     small = replay.Replayable(io.BytesIO(data), limit=len(data) - 1)
     assert b"".join(iter(lambda: small.read(size), b"")) == data
     assert not small.seekable()  # too large to keep
+
+
+def test_replayable_without_room_to_keep_reads_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full temporary directory costs the second reading, not the first."""
+
+    class Full(io.BytesIO):
+        def write(self, _data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", Full)
+    data = b"x" * 10_000
+    stream = replay.Replayable(io.BytesIO(data))
+    assert b"".join(iter(lambda: stream.read(333), b"")) == data
+    assert not stream.seekable()

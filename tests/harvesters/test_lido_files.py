@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,8 @@ from lxml import etree
 import harvesters
 from harvesters import XmlError, parse_xml
 from harvesters.files import FilesOptions
-from harvesters.xml import LIDO_NS
+from harvesters.readers import Unreadable
+from harvesters.xml import LIDO_NS, read_xml
 from mappings import get_mapping
 from museion import Pipeline, Workspace, load_config
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
@@ -344,3 +346,43 @@ def test_a_fault_in_the_root_element_stops_the_file_as_before(tmp_path: Path) ->
     assert isinstance(item, harvesters.RejectedRecord)
     assert "after 0 record(s)" in item.reason
     assert "the rest of the file was not read" in item.reason
+
+
+def _record(number: int, prefixed: bool, fault: bytes = b"") -> bytes:
+    if prefixed:
+        return b"<lido:lido><lido:lidoRecID>r%d%s</lido:lidoRecID></lido:lido>\n" % (number, fault)
+    lido = LIDO_NS.encode()
+    return b'<lido xmlns="%s"><lidoRecID>r%d%s</lidoRecID></lido>\n' % (lido, number, fault)
+
+
+def test_records_spelt_two_ways_are_each_read_once_past_a_fault() -> None:
+    """Records with the prefix and records in the default namespace, and one element of the
+    record's name in another namespace (which a clean read skips too): after the fault, each
+    record comes once, none is lost, and the numbering is a clean read's."""
+    other = b'<lido xmlns="urn:other"><x/></lido>\n'
+    records = [_record(1, True), _record(2, True, b"\x01"), _record(3, False), other]
+    records += [_record(4, True), _record(5, False), _record(6, True)]
+    wrap = b'<?xml version="1.0"?>\n<lido:lidoWrap xmlns:lido="%s">\n%s</lido:lidoWrap>\n'
+    broken = wrap % (LIDO_NS.encode(), b"".join(records))
+    clean = broken.replace(b"\x01", b"")
+    read_clean = list(read_xml(io.BufferedReader(io.BytesIO(clean))))
+    read_broken = list(read_xml(io.BufferedReader(io.BytesIO(broken))))
+    assert [i.position for i in read_broken] == [i.position for i in read_clean]
+    assert [i.raw for i in read_broken[2:]] == [i.raw for i in read_clean[2:]]
+    assert isinstance(read_broken[1], Unreadable)
+    assert [type(i).__name__ for i in read_clean] == ["Parsed"] * 6
+
+
+def test_the_bytes_kept_when_the_file_cannot_be_read_apart_are_where_the_parser_stopped(
+    tmp_path: Path,
+) -> None:
+    """The resync reads the file again before giving up; the quarantined bytes are still those
+    after the fault, not a second copy of records read from the start."""
+    dump = lido_wrap()
+    at = dump.index(b" xmlns:lido=")
+    (tmp_path / "root.xml").write_bytes(dump[:at] + b">" + dump[at:])
+    [item] = read(tmp_path / "root.xml")
+    assert isinstance(item, harvesters.RejectedRecord)
+    ids = re.findall(rb"<lido:lidoRecID[^>]*>([^<]+)<", item.payload)
+    assert ids
+    assert len(ids) == len(set(ids))

@@ -17,6 +17,9 @@ import pytest
 from lxml import etree
 
 import harvesters
+from harvesters.oaipmh import BrokenRecord
+from harvesters.oaipmh.client import OAI_NS
+from harvesters.oaipmh.salvage import salvage_page
 from museion import Pipeline, Workspace, load_config
 from publish import Run, RunStatus
 from tests.conftest import ConfigWriter
@@ -383,3 +386,33 @@ def test_a_record_without_an_identifier_costs_that_record_not_the_page(server: O
     assert b"<header" in rejected.payload
     assert items[:4] == clean[:4]
     assert items[5:] == clean[5:]
+
+
+def test_a_broken_record_of_a_marc_page_costs_only_that_record() -> None:
+    """MARCXML writes its own <record> inside the metadata, in the default namespace too: the
+    salvage tells the OAI records apart by their headers, and the column is the page's own
+    (in characters, as the parser counts them), on a page written on one line."""
+    marc = '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>Café {n}</leader></record>'
+    records = [
+        f"<record><header><identifier>oai:x:{n}</identifier><datestamp>2026-01-01</datestamp>"
+        f"</header><metadata>{marc.format(n=n)}</metadata></record>"
+        for n in range(5)
+    ]
+    records[2] = records[2].replace("Café 2", "Café & 2")
+    page = (
+        '<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<responseDate>2026-01-01T00:00:00Z</responseDate><ListRecords>"
+        + "".join(records)
+        + "</ListRecords></OAI-PMH>"
+    ).encode()
+    salvaged = salvage_page(page, OAI_NS)
+    assert salvaged is not None
+    _, read = salvaged
+    assert [isinstance(r, BrokenRecord) for r in read] == [False, False, True, False, False]
+    broken = read[2]
+    assert isinstance(broken, BrokenRecord)
+    assert broken.identifier == "oai:x:2"
+    with pytest.raises(etree.XMLSyntaxError) as whole:
+        etree.fromstring(page)
+    line, column = whole.value.position
+    assert f"line {line}, column {column} in its page" in broken.reason

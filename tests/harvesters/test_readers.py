@@ -12,7 +12,7 @@ import pytest
 
 from harvesters.jsonscan import seek_array
 from harvesters.readers import Parsed, Unreadable, read_csv, read_json
-from harvesters.xmlcut import cut_all, cut_elements
+from harvesters.xmlcut import UnbalancedError, cut_all, cut_elements
 
 
 def stream(data: bytes) -> io.BufferedReader:
@@ -417,3 +417,16 @@ def test_cut_elements_reads_in_chunks_and_knows_where_each_element_starts(size: 
         assert SPANS[cut.start : cut.start + len(cut.data)] == cut.data
         line = SPANS.count(b"\n", 0, cut.start) + 1
         assert (cut.line, cut.column) == (line, cut.start - SPANS.rfind(b"\n", 0, cut.start))
+
+
+def test_a_column_counts_characters_as_the_parser_does() -> None:
+    [cut] = cut_all("<l>\n  é€ <r/></l>".encode(), b"r") or []
+    assert (cut.line, cut.column) == (2, 6)
+
+
+def test_an_element_past_the_size_bound_is_not_held_to_its_end() -> None:
+    """An end tag a fault hid would make the rest of a large file one element: past the bound
+    the cut stops instead of holding it all."""
+    data = io.BytesIO(b"<l><r>" + b"x" * 5000 + b"</r></l>")
+    with pytest.raises(UnbalancedError):
+        list(cut_elements(lambda _: data.read(512), b"r", max_bytes=1000))

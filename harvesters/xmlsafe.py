@@ -1,0 +1,63 @@
+"""Safe XML parsing: no entity expansion, no DTD, no network, no huge trees (see ``xml``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from museion_core import messages
+
+__all__ = ["SAFE_OPTIONS", "XmlError", "parse_xml", "refuse_dtd", "safe_parser", "syntax_message"]
+
+SAFE_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+}
+_WHERE = re.compile(r"\s*\((?:<string>|[^()]*), line \d+\)\s*$")
+
+
+class XmlError(ValueError):
+    """Bytes that are not a well-formed, safe XML document; the message says why and where."""
+
+
+def safe_parser() -> etree.XMLParser:
+    """A new parser with entity expansion, DTD loading and network access off.
+
+    lxml parsers must not be shared between threads, so each caller makes its own.
+    """
+    return etree.XMLParser(**SAFE_OPTIONS)  # type: ignore[arg-type]
+
+
+def syntax_message(exc: etree.XMLSyntaxError) -> str:
+    """The parser's message with its line and column, without lxml's ``(<string>, line 1)``.
+
+    ``iterparse`` reports some faults (an undeclared entity) only as "no element found (line
+    0)"; libxml2's own message and position are in the error log, and are what a person needs.
+    """
+    text = _WHERE.sub("", str(exc)).strip()
+    if not exc.lineno or not text:
+        log: Any = exc.error_log  # lxml-stubs do not know the log is iterable
+        logged = [e for e in log if e.level >= etree.ErrorLevels.ERROR]
+        if logged:
+            return f"{logged[0].message} (line {logged[0].line}, column {logged[0].column})"
+    return text or "not well-formed XML"
+
+
+def refuse_dtd(root: etree._Element) -> None:
+    if root.getroottree().docinfo.doctype:  # type: ignore[attr-defined]
+        raise XmlError(messages.XML_DTD_REFUSED())
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse a whole document safely; raises ``XmlError`` with the parser's message."""
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlError(messages.XML_INVALID(detail=syntax_message(exc))) from exc
+    refuse_dtd(root)
+    return root
