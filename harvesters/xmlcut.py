@@ -21,6 +21,7 @@ from dataclasses import dataclass
 __all__ = ["MAX_ELEMENT_BYTES", "Cut", "UnbalancedError", "cut_all", "cut_elements", "in_file"]
 
 _CHUNK = 1 << 20
+KEPT_BYTES = 1 << 20
 MAX_ELEMENT_BYTES = 64 << 20
 """An element larger than this is taken for one whose end tag a fault hid: where it ends
 cannot be told, and holding the rest of a large file to find out would cost its size in memory."""
@@ -30,7 +31,10 @@ _OPENED_ON = re.compile(r"line (\d+) and(?= )")
 
 
 class UnbalancedError(ValueError):
-    """The record tags do not balance: an end tag without its start, or a tag not closed."""
+    """The record tags do not balance: an end tag without its start, or a tag not closed.
+    ``rest``: the bytes where the cut stopped (up to ``KEPT_BYTES``), for a person to see."""
+
+    rest: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,15 @@ class _Cutter:
         self.ended = False
 
     def __iter__(self) -> Iterator[Cut]:
+        try:
+            yield from self._cuts()
+        except UnbalancedError as exc:
+            # From the element being cut, or from a little before where the scan stopped.
+            where = self.start if self.depth else max(self.pos - 1024, 0)
+            exc.rest = bytes(self.window.buf[where : where + KEPT_BYTES])
+            raise
+
+    def _cuts(self) -> Iterator[Cut]:
         window = self.window
         while True:
             found, end = self._next()

@@ -191,10 +191,9 @@ def _resumed(
             item = _alone(cut, head, number, records)
             broken = broken or isinstance(item, Unreadable)
             yield item
-    except UnbalancedError:
-        yield Unreadable(
-            b"", f"record {number + 1}", messages.XML_BREAKS(count=number, detail=fault)
-        )
+    except UnbalancedError as exc:
+        reason = messages.XML_BREAKS(count=number, detail=fault)
+        yield Unreadable(exc.rest, f"record {number + 1}", reason)
         return
     if broken:
         return

@@ -386,3 +386,24 @@ def test_the_bytes_kept_when_the_file_cannot_be_read_apart_are_where_the_parser_
     ids = re.findall(rb"<lido:lidoRecID[^>]*>([^<]+)<", item.payload)
     assert ids
     assert len(ids) == len(set(ids))
+
+
+def test_where_the_cut_stops_the_bytes_after_it_are_kept(tmp_path: Path) -> None:
+    """A broken record, then a stray end tag records later: the cut cannot go past the tag,
+    and the quarantine keeps the bytes from there for the partner to see."""
+    dump = spoilt(lido_wrap(), 2, b"\x0b")
+    ends = [m.end() for m in re.finditer(rb"</lido:lido>", dump)]
+    dump = dump[: ends[4]] + b"</lido:lido>" + dump[ends[4] :]
+    (tmp_path / "stray.xml").write_bytes(dump)
+    got = read(tmp_path / "stray.xml")
+    assert [type(i).__name__ for i in got] == [
+        "SourceRecord",
+        "RejectedRecord",
+        *["SourceRecord"] * 3,
+        "RejectedRecord",
+    ]
+    last = got[-1]
+    assert isinstance(last, harvesters.RejectedRecord)
+    assert "the rest of the file was not read" in last.reason
+    assert b"</lido:lido></lido:lido>" in last.payload
+    assert dump[ends[4] : ends[4] + 500] in last.payload  # the tag and after: unread, kept
