@@ -18,7 +18,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["MAX_ELEMENT_BYTES", "Cut", "UnbalancedError", "cut_all", "cut_elements", "in_file"]
+__all__ = [
+    "MAX_ELEMENT_BYTES",
+    "Cut",
+    "UnbalancedError",
+    "characters",
+    "cut_all",
+    "cut_elements",
+    "in_file",
+    "position",
+]
 
 _CHUNK = 1 << 20
 KEPT_BYTES = 1 << 20
@@ -195,9 +204,9 @@ class _Window:
             newline = self.buf.rfind(b"\n", self.mark, index)
             if newline >= 0:
                 self.lines += self.buf.count(b"\n", self.mark, index)
-                self.column = _characters(self.buf[newline + 1 : index])
+                self.column = characters(self.buf[newline + 1 : index])
             else:
-                self.column += _characters(self.buf[self.mark : index])
+                self.column += characters(self.buf[self.mark : index])
             self.mark = index
 
     def advance(self, drop: int) -> None:
@@ -213,7 +222,7 @@ class _Window:
         return Cut(data, self.base + start, self.lines + 1, self.column + 1, complete)
 
 
-def _characters(data: bytearray) -> int:
+def characters(data: bytes | bytearray) -> int:
     """UTF-8 characters in ``data``: its bytes less those that continue a character."""
     return len(data) - len(_CONTINUATION.findall(data))
 
@@ -230,10 +239,10 @@ def _construct_end(buf: bytes | bytearray, found: re.Match[bytes]) -> int:
     not closed before another tag begins."""
     tag = found.group()
     at = found.end()
-    for opening, closing in _DELIMITED:
-        if tag == opening:
-            end = buf.find(closing, at)
-            return -1 if end < 0 else end + len(closing)
+    closing = _CLOSING.get(tag)
+    if closing is not None:
+        end = buf.find(closing, at)
+        return -1 if end < 0 else end + len(closing)
     if found.group(1):  # </name ... >
         closed = _CLOSE.match(buf, at)
         if closed is not None:
@@ -246,9 +255,6 @@ def _construct_end(buf: bytes | bytearray, found: re.Match[bytes]) -> int:
     return at + 1 if buf[at : at + 1] == b">" else -2
 
 
-_DELIMITED = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
-
-
 def in_file(message: str, cut: Cut, head: bytes) -> str:
     """A parser's ``message`` about ``head + cut.data + ...``, with its line and column turned
     into those of the document the cut was taken from (a fault past the element is put at
@@ -257,9 +263,8 @@ def in_file(message: str, cut: Cut, head: bytes) -> str:
     if not found:
         return message
     where = found[-1]
-    line, column = int(where.group(1)), int(where.group(2))
-    head_lines = head.count(b"\n")
-    line -= head_lines + 1  # lines into the element
+    first = head.count(b"\n") + 1  # the line the element starts on
+    line, column = int(where.group(1)) - first, int(where.group(2))  # lines into the element
     last = cut.data.count(b"\n")
     if line > last:
         line, column = last, 1
@@ -270,9 +275,11 @@ def in_file(message: str, cut: Cut, head: bytes) -> str:
     message = message[: where.start()] + shown + message[where.end() :]
     # libxml2 names the line a mismatched tag opened on: "... tag mismatch: b line 5 and i".
     return _OPENED_ON.sub(
-        lambda m: f"line {_line_in_file(int(m.group(1)), cut, head)} and", message
+        lambda m: f"line {cut.line + max(int(m.group(1)) - first, 0)} and", message
     )
 
 
-def _line_in_file(line: int, cut: Cut, head: bytes) -> int:
-    return cut.line + max(line - head.count(b"\n") - 1, 0)
+def position(message: str) -> tuple[int, int] | None:
+    """The last line and column a parser's message names, if it names one."""
+    found = _POSITION.findall(message)
+    return (int(found[-1][0]), int(found[-1][1])) if found else None

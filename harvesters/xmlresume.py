@@ -25,7 +25,7 @@ from lxml import etree
 from museion_core import messages
 
 from .readers import Parsed, Unreadable
-from .xmlcut import Cut, UnbalancedError, cut_elements, in_file
+from .xmlcut import Cut, UnbalancedError, characters, cut_elements, in_file, position
 from .xmlsafe import SAFE_OPTIONS, safe_parser, syntax_message
 
 __all__ = ["resume"]
@@ -34,7 +34,6 @@ _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _STATEFUL = ("iso2022", "hz", "utf_7", "utf-7")
 """Encodings whose multibyte text may hold the bytes of ``<``, ``>`` and quotes."""
-_FAULT_AT = re.compile(r"line (\d+), column (\d+)")
 _CONTEXT = b"museion-context"
 
 Scope = dict[str | None, str]
@@ -55,7 +54,7 @@ def resume(
     encoding = named.group(1).decode("ascii") if named else "utf-8"
     if not _ascii_compatible(encoding):
         return None
-    records = _Records(etree.QName(record_tag), _fault_at(fault))
+    records = _Records(etree.QName(record_tag), position(fault))
     try:
         stream.seek(0)
         first = next(cut_elements(stream.read, records.local, any_prefix=True))
@@ -98,11 +97,6 @@ def _ascii_compatible(encoding: str) -> bool:
     except (LookupError, UnicodeError):
         return False
     return same and not name.startswith(_STATEFUL)
-
-
-def _fault_at(fault: str) -> tuple[int, int] | None:
-    found = _FAULT_AT.findall(fault)
-    return (int(found[-1][0]), int(found[-1][1])) if found else None
 
 
 class _Records:
@@ -148,9 +142,8 @@ class _Records:
 def _end(cut: Cut) -> tuple[int, int]:
     """The line and column of an element's last character."""
     lines = cut.data.count(b"\n")
-    last = cut.data[cut.data.rfind(b"\n") + 1 :]
-    characters = len(last.decode("utf-8", "replace"))
-    return cut.line + lines, characters if lines else cut.column + characters - 1
+    width = characters(cut.data[cut.data.rfind(b"\n") + 1 :])
+    return cut.line + lines, width if lines else cut.column + width - 1
 
 
 def _scope(stream: IO[bytes], end: int) -> Scope | None:
