@@ -22,12 +22,21 @@ from museion_core import messages
 
 from .readers import Parsed, Unreadable
 from .xmlresume import resume
-from .xmlsafe import SAFE_OPTIONS, XmlError, parse_xml, refuse_dtd, safe_parser, syntax_message
+from .xmlsafe import (
+    SAFE_OPTIONS,
+    XmlError,
+    encoding_fault,
+    parse_xml,
+    refuse_dtd,
+    safe_parser,
+    syntax_message,
+)
 
 __all__ = [
     "LIDO_NS",
     "LIDO_RECORD",
     "XmlError",
+    "encoding_fault",
     "parse_xml",
     "read_xml",
     "safe_parser",
@@ -85,7 +94,8 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             _release(element)
     except etree.XMLSyntaxError as exc:
         where = _tell(stream)
-        resumed = resume(stream, record_tag, count, syntax_message(exc))
+        fault = syntax_message(exc)
+        resumed = resume(stream, record_tag, count, fault)
         if resumed is not None:
             yield from resumed
             return
@@ -95,7 +105,7 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
         yield Unreadable(
             tail.last() + _rest(stream),
             f"record {count + 1}",
-            messages.XML_BREAKS(count=count, detail=syntax_message(exc)),
+            messages.XML_BREAKS(count=count, detail=fault),
         )
         return
     except XmlError as exc:

@@ -26,7 +26,7 @@ from museion_core import messages
 
 from .readers import Parsed, Unreadable
 from .xmlcut import Cut, UnbalancedError, characters, cut_elements, in_file, position
-from .xmlsafe import SAFE_OPTIONS, safe_parser, syntax_message
+from .xmlsafe import SAFE_OPTIONS, encoding_fault, safe_parser, syntax_message
 
 __all__ = ["resume"]
 
@@ -224,7 +224,7 @@ def _reason(
         return messages.XML_BREAKS(count=number - 1, detail=detail)
     if inside > 0:
         return messages.XML_RECORD_HOLDS_RECORDS(number=number, detail=detail, more=inside)
-    if "encoding" in detail.lower():
+    if encoding_fault(detail):
         named = _ENCODING.search(head)
         encoding = named.group(1).decode("ascii") if named else "UTF-8"
         return messages.XML_RECORD_BROKEN_ENCODING(number=number, detail=detail, encoding=encoding)

@@ -9,7 +9,15 @@ from lxml import etree
 
 from museion_core import messages
 
-__all__ = ["SAFE_OPTIONS", "XmlError", "parse_xml", "refuse_dtd", "safe_parser", "syntax_message"]
+__all__ = [
+    "SAFE_OPTIONS",
+    "XmlError",
+    "encoding_fault",
+    "parse_xml",
+    "refuse_dtd",
+    "safe_parser",
+    "syntax_message",
+]
 
 SAFE_OPTIONS = {
     "resolve_entities": False,
@@ -46,6 +54,13 @@ def syntax_message(exc: etree.XMLSyntaxError) -> str:
         if logged:
             return f"{logged[0].message} (line {logged[0].line}, column {logged[0].column})"
     return text or "not well-formed XML"
+
+
+def encoding_fault(message: str) -> bool:
+    """Whether a parser's message is about bytes the document's encoding cannot read
+    ("Input is not proper UTF-8", "Invalid bytes in character encoding")."""
+    words = message.lower()
+    return "encoding" in words or "utf-8" in words
 
 
 def refuse_dtd(root: etree._Element) -> None:

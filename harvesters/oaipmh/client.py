@@ -32,7 +32,7 @@ from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session
-from ..xml import XmlError, parse_xml
+from ..xml import XmlError, encoding_fault, parse_xml
 from .salvage import BrokenRecord, salvage_page
 
 __all__ = [
@@ -314,9 +314,9 @@ class OaiClient:
         try:
             return parse_xml(data)
         except XmlError as exc:
-            words = str(exc).lower()
-            encoding = "encoding" in words or "utf-8" in words
-            said = messages.OAI_NOT_XML_ENCODING if encoding else messages.OAI_NOT_XML
+            said = (
+                messages.OAI_NOT_XML_ENCODING if encoding_fault(str(exc)) else messages.OAI_NOT_XML
+            )
             raise HarvestError(said(url=url, reason=exc), source=self.source) from exc
 
     def _check(self, root: etree._Element, url: str) -> None:

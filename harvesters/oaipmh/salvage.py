@@ -24,7 +24,7 @@ from lxml import etree
 
 from museion_core import messages
 
-from ..xml import XmlError, parse_xml, safe_parser, syntax_message
+from ..xml import XmlError, encoding_fault, parse_xml, safe_parser, syntax_message
 from ..xmlcut import cut_all, in_file
 
 __all__ = ["BrokenRecord", "salvage_page"]
@@ -92,8 +92,7 @@ def salvage_page(
 
 
 def _reason(detail: str) -> str:
-    words = detail.lower()
-    if "encoding" in words or "utf-8" in words:
+    if encoding_fault(detail):
         return messages.OAI_RECORD_NOT_XML_ENCODING(detail=detail)
     return messages.OAI_RECORD_NOT_XML(detail=detail)
 
