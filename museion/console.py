@@ -116,6 +116,12 @@ def print_report(data: dict[str, Any]) -> None:
     out.print(
         f"[bold]{escape(data['partner'])}[/] ({data['source']}), run {run['id']}: {run['status']}"
     )
+    failed = data.get("latest_harvest_failed")
+    if failed:
+        reason = escape(failed["reason"])
+        out.print(f"  [red]the latest harvest failed ({failed['at']}): {reason}[/]")
+        if run["status"] in (RunStatus.STAGING, RunStatus.APPLYING):
+            out.print(f"  [red]it left this run {run['status']}: the next harvest takes it up[/]")
     if run["reason"]:
         out.print(f"  [red]{escape(run['reason'])}[/]")
     out.print(

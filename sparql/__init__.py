@@ -5,7 +5,7 @@ from .examples import ExampleQuery, example_queries, example_query
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .render import render_results
-from .report_page import failure_note, report_html
+from .report_page import failure_note, harvest_failure, report_html, with_failure
 from .server import serve
 from .settings import EndpointSettings, UploadSource
 from .uploads import UploadStore
@@ -22,10 +22,12 @@ __all__ = [
     "example_queries",
     "example_query",
     "failure_note",
+    "harvest_failure",
     "plan",
     "prologue",
     "read_rows",
     "render_results",
     "report_html",
     "serve",
+    "with_failure",
 ]

@@ -21,6 +21,7 @@ from .report_page import (
     failure_banner,
     harvest_failure,
     stored_report,
+    with_failure,
     with_site_header,
 )
 from .settings import EndpointSettings
@@ -113,7 +114,7 @@ def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
         except ValueError:
             report = None
         if isinstance(report, dict):
-            report["latest_harvest_failed"] = {"at": failure["at"], "reason": failure["reason"]}
+            report = with_failure(report, failure)
             body = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
     return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 

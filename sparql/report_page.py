@@ -108,6 +108,12 @@ def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
     return {"at": str(note.get("at") or ""), "reason": str(note["reason"]), "partner": partner}
 
 
+def with_failure(report: dict[str, Any], failure: dict[str, str]) -> dict[str, Any]:
+    """``report`` with ``latest_harvest_failed`` (when, why) added: a harvest failed after the
+    report's run (``harvest_failure``), for the scripts that watch a partner's feed."""
+    return {**report, "latest_harvest_failed": {"at": failure["at"], "reason": failure["reason"]}}
+
+
 def failure_banner(failure: dict[str, str], lang: str, *, has_report: bool) -> str:
     """The notice at the top of a partner's page that its latest harvest failed, and why
     (``has_report``: an older run's report follows it)."""

@@ -9,6 +9,7 @@ import click
 
 from museion_core.errors import ConfigError
 from publish import RecordIndex, Workspace
+from sparql import harvest_failure, with_failure
 
 from ..console import emit_report, out, print_summary, progress
 from ..pipeline import Pipeline
@@ -122,14 +123,17 @@ def report(
     config = state.config()
     chosen = config.source(source)
     workspace = Workspace(config.data_dir)
-    index = RecordIndex(workspace.index_path)
+    # The latest run's report says so when the source's latest harvest failed (as its page
+    # does): its run is then the one left unfinished, which the next harvest takes up.
+    failure = harvest_failure(workspace.reports_dir, source) if run_id is None else None
     run = latest_run(workspace.run_dirs(source), run_id, source)
+    index = RecordIndex(workspace.index_path)
     try:
         data = build_report(chosen, index, run)
     finally:
         run.close()
         index.close()
-    emit_report(data, as_json, html_file)
+    emit_report(data if failure is None else with_failure(data, failure), as_json, html_file)
 
 
 @click.command()

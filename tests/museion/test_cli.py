@@ -245,3 +245,40 @@ def test_reconcile_names_only_the_deployment_s_own_unknown_overrides(
     said = " ".join(done.stderr.split())
     assert "overrides name an entity the store does not hold: " in said
     assert f"{BASE}ours/person/1" in said
+
+
+def test_report_says_the_latest_harvest_failed_and_what_it_left(tmp_path: Path) -> None:
+    """`museion report` showed a source whose export had gone as "run …: staging" with zero
+    counts, and nothing of why, though the partner's page said it. It now says when and why
+    the latest harvest failed, and that its unfinished run is taken up by the next harvest;
+    the JSON carries it as the page's JSON does. A harvest that reads the feed clears it."""
+    (tmp_path / "p.toml").write_text(
+        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "museion.toml").write_text(
+        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
+        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
+        '[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    failed = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
+    assert failed.returncode != 0
+    shown = museion("--config", "museion.toml", "report", "p", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert re.fullmatch(r"P \(p\), run \S+: staging", lines[0])
+    assert re.fullmatch(
+        r"  the latest harvest failed \(\d{4}-\d\d-\d\dT[\d:]+Z\): inventory\.csv does not exist",
+        lines[1],
+    )
+    assert lines[2] == "  it left this run staging: the next harvest takes it up"
+    as_json = json.loads(
+        museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path).stdout
+    )
+    assert as_json["latest_harvest_failed"]["reason"] == "inventory.csv does not exist"
+    (tmp_path / "inventory.csv").write_text("Inventory No,Title\nA1,Vase\n", encoding="utf-8")
+    assert museion("--config", "museion.toml", "harvest", cwd=tmp_path).returncode == 0
+    read = museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path)
+    assert "latest_harvest_failed" not in json.loads(read.stdout)
+    assert json.loads(read.stdout)["run"]["status"] == "published"
