@@ -288,6 +288,25 @@ def test_every_example_query_answers_on_the_demo(demo_store: Store) -> None:
         assert list(result), f"{name} answers nothing on the demo"
 
 
+def test_the_exhibition_checklist_gives_each_work_once_in_one_unit(demo_store: Store) -> None:
+    """The checklist example paired every height with every width (Tate gives both in mm and
+    cm, CMOA in cm and inches): four rows a work, "79.7 × 597 centimeters". Each work is now
+    one row in centimetres, and the image's rights (Tate's) are in a column of their own."""
+    (checklist,) = [q for q in sparql.example_queries() if q.name == "06-exhibition-checklist"]
+    result = demo_store.query(checklist.query, prefixes=sparql.PREFIXES)
+    assert isinstance(result, QuerySolutions)
+    rows = [
+        {v.value: t.value for v in result.variables if (t := row[v]) is not None} for row in result
+    ]
+    objects = [row["object"] for row in rows]
+    assert len(objects) >= 8
+    assert len(set(objects)) == len(objects)  # one row a work
+    assert {row["unit"] for row in rows} == {"centimeters"}
+    by_accession = {row.get("accession"): row for row in rows}
+    assert (by_accession["P01355"]["height"], by_accession["P01355"]["width"]) == ("79.7", "59.7")
+    assert by_accession["T06803"]["imageRights"] == "© Succession Picasso/DACS 2014"
+
+
 # --- the architecture ----------------------------------------------------------------------------
 
 
