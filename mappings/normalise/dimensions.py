@@ -179,15 +179,21 @@ class DimensionStatement:
         return any(g.dimensions for g in self.groups)
 
 
-def parse_number(text: str) -> Decimal | None:
-    """``"20 7/8"`` → 20.875, ``"3,5"`` → 3.5, ``"1/2"`` → 0.5, ``"1,200"`` → 1200."""
+def parse_number(text: str, decimal_comma: bool | None = None) -> Decimal | None:
+    """``"20 7/8"`` → 20.875, ``"3,5"`` → 3.5, ``"1/2"`` → 0.5, ``"1,200"`` → 1200.
+
+    ``decimal_comma``: whether the statement writes decimals with a comma (``decimal_comma``):
+    then ``"2,250"`` is 2.25 and ``"1.200"`` 1200; if not, or not known (None), ``"2,250"`` is
+    2250 and ``"1.200"`` 1.2."""
     text = text.strip()
     whole, _, fraction = re.sub(r"\s+|-", " ", text).partition(" ")
     try:
         if "/" in whole and not fraction:
             top, bottom = whole.split("/")
             return Decimal(top) / Decimal(bottom)
-        if re.fullmatch(r"\d{1,3},\d{3}", whole):
+        if decimal_comma and re.fullmatch(r"\d{1,3}\.\d{3}", whole):
+            whole = whole.replace(".", "")
+        elif not decimal_comma and re.fullmatch(r"\d{1,3},\d{3}", whole):
             whole = whole.replace(",", "")
         value = Decimal(whole.replace(",", "."))
         if fraction:
@@ -196,6 +202,76 @@ def parse_number(text: str) -> Decimal | None:
     except (InvalidOperation, ValueError, ZeroDivisionError):
         return None
     return value
+
+
+DECIMAL_COMMA_LANGUAGES = frozenset(
+    {
+        "az",
+        "be",
+        "bg",
+        "bs",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "eu",
+        "fi",
+        "fr",
+        "gl",
+        "hr",
+        "hu",
+        "id",
+        "is",
+        "it",
+        "ka",
+        "kk",
+        "lt",
+        "lv",
+        "mk",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "tr",
+        "uk",
+        "uz",
+        "vi",
+    }
+)
+"""Languages whose writers put a comma before decimals ("12,5 cm")."""
+
+DECIMAL_POINT_LANGUAGES = frozenset({"en", "ga", "he", "hi", "ja", "ko", "ms", "mt", "th", "zh"})
+"""Languages whose writers put a point before decimals, and may group thousands with a comma."""
+
+_SEPARATED = re.compile(r"(?<![\d.,])(\d+)([.,])(\d+)(?![\d.,])")
+
+
+def decimal_comma(statement: str, language: str | None = None) -> bool | None:
+    """Whether ``statement`` writes decimals with a comma: told by a number that can only be
+    read one way ("1,5", "12.75", "1250,5"), else by ``language``; None if neither tells.
+    "1,5 x 2,250 m" is 1.5 by 2.25 metres, whatever the language."""
+    comma = point = False
+    for before, mark, after in _SEPARATED.findall(statement):
+        if len(after) != 3 or len(before) > 3:  # not a group of thousands: a decimal
+            comma, point = comma or mark == ",", point or mark == "."
+    if comma != point:
+        return comma
+    primary = (language or "").split("-")[0].casefold()
+    if primary in DECIMAL_COMMA_LANGUAGES:
+        return True
+    return False if primary in DECIMAL_POINT_LANGUAGES else None
 
 
 _APPROXIMATE = re.compile(
@@ -252,6 +328,7 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
         statement = statement.replace(symbol, replacement)
     statement = _FEET_INCHES.sub(_in_inches, statement)
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
+    comma = decimal_comma(statement, language)
     groups: list[DimensionGroup] = []
     unlabelled: list[MeasuredDimension] = []
     for segment in _SEGMENT.split(statement):
@@ -269,7 +346,7 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
         base, each = _base_label(label)
         primary = re.split(r"\(", rest, maxsplit=1)[0]
         text = primary if re.search(r"\d", primary) else rest
-        dims = _parse_segment(text, label or None, letters, legend)
+        dims = _parse_segment(text, label or None, letters, legend, comma)
         if not label:  # "H 30 cm; B 20 cm": unlabelled segments measure one thing together
             unlabelled.extend(dims)
             continue
@@ -342,7 +419,11 @@ def _whole(groups: list[DimensionGroup]) -> DimensionGroup | None:
 
 
 def _parse_segment(
-    text: str, part: str | None, letters: dict[str, str], legend: list[str] | None = None
+    text: str,
+    part: str | None,
+    letters: dict[str, str],
+    legend: list[str] | None = None,
+    comma: bool | None = None,
 ) -> list[MeasuredDimension]:
     dims: list[MeasuredDimension] = []
     taken: list[tuple[int, int]] = []
@@ -356,7 +437,7 @@ def _parse_segment(
             for index, (default, raw) in enumerate(
                 zip(order, (product["a"], product["b"], product["c"]), strict=False)
             ):
-                number = parse_number(raw) if raw else None
+                number = parse_number(raw, comma) if raw else None
                 letter = product[("la", "lb", "lc")[index]]
                 kind = _kind(letter, letters) if letter else default
                 own = product.groupdict().get(("ua", "ub", "")[index])
@@ -367,7 +448,7 @@ def _parse_segment(
         for found in pattern.finditer(text):
             if any(start < found.end() and found.start() < end for start, end in taken):
                 continue
-            measured = _quantity(found)
+            measured = _quantity(found, comma)
             if measured is None:
                 continue
             number, unit = measured
@@ -387,15 +468,15 @@ def _kind(label: str, letters: dict[str, str]) -> str | None:
     return letters.get(key) or _LABEL_KIND.get(key)
 
 
-def _quantity(found: re.Match[str]) -> tuple[Decimal, Unit] | None:
+def _quantity(found: re.Match[str], comma: bool | None) -> tuple[Decimal, Unit] | None:
     """A number with its unit, or two ("3 ft 4 in", "2 lb 3 oz") summed in the smaller."""
     unit = unit_for(found["unit"])
-    number = parse_number(found["value"])
+    number = parse_number(found["value"], comma)
     if unit is None or number is None:
         return None
     if found.groupdict().get("value2"):
         unit2 = unit_for(found["unit2"])
-        number2 = parse_number(found["value2"])
+        number2 = parse_number(found["value2"], comma)
         if unit2 is None or number2 is None or unit2.weight != unit.weight:
             return number, unit
         if unit2.factor < unit.factor:

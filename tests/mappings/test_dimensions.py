@@ -154,6 +154,33 @@ def test_numbers(text: str, value: Decimal | None) -> None:
     assert parse_number(text) == value
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "values"),
+    [
+        # the statement's other numbers tell how it writes decimals, whatever the language
+        ("1,5 x 2,250 m", None, ["1.5", "2.25"]),
+        ("1,5 x 2,250 m", "en", ["1.5", "2.25"]),
+        ("12.5 x 2,250 cm", "fr", ["12.5", "2250"]),
+        ("1250,5 x 1,250 mm", None, ["1250.5", "1.25"]),
+        # else its language: a comma before decimals in French and German, a point in English
+        ("H. 12,500 cm", "fr", ["12.5"]),
+        ("H. 12,500 cm", "en", ["12500"]),
+        ("1.200 x 800 mm", "de-AT", ["1200", "800"]),
+        ("1.200 x 800 mm", "en", ["1.2", "800"]),
+        # and neither: as before (a comma before three digits groups thousands)
+        ("H. 12,500 cm", None, ["12500"]),
+        ("1.200 x 800 mm", None, ["1.2", "800"]),
+    ],
+)
+def test_a_decimal_comma_is_told_by_the_statement_or_its_language(
+    text: str, language: str | None, values: list[str]
+) -> None:
+    """ "1,5 x 2,250 m" in a French export is 1.5 by 2.25 metres: its "2,250" was read as 2250
+    whatever the language, and a German "1.200 mm" as 1.2 mm, silently a thousand times off."""
+    found = parse_dimension_statement(text, language).dimensions
+    assert [str(d.value.normalize()) for d in found] == [str(D(v).normalize()) for v in values]
+
+
 def test_unit_aliases() -> None:
     for text, code in [
         ("in.", "in"),
