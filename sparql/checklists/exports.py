@@ -45,6 +45,7 @@ COLUMNS: list[tuple[str, Getter]] = [
     ("Credit line", lambda item: item.fields.credit_line),
     ("Rights", lambda item: item.fields.rights),
     ("Image", lambda item: item.fields.image),
+    ("Image rights", lambda item: item.fields.image_rights),
     ("Web page", lambda item: item.fields.web_page),
     ("Museion IRI", lambda item: item.iri),
     ("Status", lambda item: "withdrawn by lender" if item.status == WITHDRAWN else ""),

@@ -66,6 +66,8 @@ class Fields:
     depth_cm: float | None = None
     credit_line: str = ""
     rights: str = ""
+    image_rights: str = ""
+    """The rights in the object's image (a photograph's copyright), for a catalogue."""
     image: str = ""
     web_page: str = ""
 
@@ -257,6 +259,15 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
         attr = attrs[row["type"]]
         if not getattr(fields, attr):
             setattr(fields, attr, row["text"])
+    for row in _select(
+        store,
+        f"SELECT ?o ?text WHERE {{ {values} ?o {_n(CRM.P138i_has_representation)}/"
+        f"{_n(CRM.P67i_is_referred_to_by)} ?s . "
+        f"?s {_n(CRM.P2_has_type)} {_n(AAT.RIGHTS_STATEMENT)} ; "
+        f"{_n(CRM.P190_has_symbolic_content)} ?text }} ORDER BY ?o ?s",
+    ):
+        fields = found[row["o"]]
+        fields.image_rights = fields.image_rights or row["text"]
 
 
 def _links(store: Any, values: str, found: dict[str, Fields]) -> None:

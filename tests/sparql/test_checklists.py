@@ -4,6 +4,8 @@ validated against the Linked Art API JSON Schemas."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -90,6 +92,13 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
     assert tate["accession_number"] == "T06803"
     assert tate["makers"] == ["Pablo Picasso"]
     assert tate["width_cm"] == pytest.approx(62.3)
+    # Tate states its rights on the image: the object page showed them, the checklist did not
+    assert tate["image_rights"] == "© Succession Picasso/DACS 2014"
+    sheet = requests.get(f"{open_live.url}/checklists/{ident}.csv", timeout=30)
+    [header, first, *_] = csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")))
+    assert dict(zip(header, first, strict=True))["Image rights"] == tate["image_rights"]
+    page = requests.get(f"{open_live.url}/checklists/{ident}", timeout=30)
+    assert "<dt>Image rights</dt><dd>© Succession Picasso/DACS 2014</dd>" in page.text
     assert data["items"][1]["note"] == "Ask for the crate size"
     # adding twice changes nothing
     assert len(_act(open_live, ident, action="add", object_iri=TATE).json()["items"]) == 2
