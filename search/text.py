@@ -87,20 +87,91 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression of a query: every word must match (as a prefix from three
     letters on), in the body or, for Latin-script words, by its consonant skeleton in the
-    Arabic column. None when the query has no words."""
-    words = tokens(query)[:MAX_QUERY_TOKENS]
-    if len(words) > 1:
-        words = [w for w in words if w not in _ARTICLES] or words
-    parts = []
-    for word in words:
-        star = "*" if len(word) >= 3 else ""
-        alternatives = [f'body:"{word}"{star}']
-        translit = fold(word).replace(" ", "")
-        if translit and translit != word:
-            alternatives.append(f'body:"{translit}"{star}')
-        if word.isascii() and word.isalpha():
-            skel = skeleton(word)
-            if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
-                alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))
-        parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts) or None
+    Arabic column. None when the query has no words.
+
+    As in the search boxes people know: ``"oil on canvas"`` matches the words in that order,
+    ``picasso OR braque`` either, and ``-devon`` or ``NOT devon`` leaves out what matches
+    (when something else is asked for: nothing is left out of everything). The operators are
+    in capitals; a lower-case "or" (French for gold) is a word."""
+    terms = _terms(query)
+    positive = [t for t in terms if not t.negated]
+    if not positive:
+        return None
+    groups: list[list[_Term]] = []
+    for term in positive:
+        if term.either and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+    if len(groups) > 1:  # "al-Qahira": the article is optional beside another word
+        kept = [g for g in groups if not (len(g) == 1 and g[0].words in _ARTICLE_WORDS)]
+        groups = kept or groups
+    expression = " AND ".join(
+        " OR ".join(_alternatives(t.words) for t in group)
+        if len(group) == 1
+        else "(" + " OR ".join(_alternatives(t.words) for t in group) + ")"
+        for group in groups
+    )
+    for term in terms:
+        if term.negated:
+            expression += " NOT " + _alternatives(term.words)
+    return expression
+
+
+_ARTICLE_WORDS = frozenset((article,) for article in _ARTICLES)
+_QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+class _Term:
+    """A word or a quoted phrase of a query, folded, and how it joins the one before."""
+
+    __slots__ = ("either", "negated", "words")
+
+    def __init__(self, words: tuple[str, ...], *, negated: bool, either: bool) -> None:
+        self.words, self.negated, self.either = words, negated, either
+
+
+def _terms(query: str) -> list[_Term]:
+    """The query's words and phrases, with their operators, the first ``MAX_QUERY_TOKENS``
+    words in all."""
+    terms: list[_Term] = []
+    either = negate = False
+    budget = MAX_QUERY_TOKENS
+    for found in _QUERY_PART.finditer(query):
+        raw = found["word"]
+        if raw in ("OR", "|") and terms:
+            either = True
+            continue
+        if raw == "NOT":
+            negate = True
+            continue
+        words = tuple(tokens(found["phrase"] if raw is None else raw))[:budget]
+        if not words:
+            continue
+        budget -= len(words)
+        # A phrase is one term; "l'atelier", "Saint-Denis" are a term a word, as before.
+        units = [words] if found["phrase"] is not None else [(w,) for w in words]
+        for unit in units:
+            negated = negate or bool(found["minus"])
+            terms.append(_Term(unit, negated=negated, either=either and not negated))
+            either = False
+        negate = False
+        if budget <= 0:
+            break
+    return terms
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
+    the body as folded or transliterated, or a Latin-script word by its Arabic skeleton."""
+    star = "*" if len(words[-1]) >= 3 else ""
+    text = " ".join(words)
+    alternatives = [f'body:"{text}"{star}']
+    translit = " ".join(fold(w).replace(" ", "") for w in words)
+    if translit and translit != text:
+        alternatives.append(f'body:"{translit}"{star}')
+    if len(words) == 1 and words[0].isascii() and words[0].isalpha():
+        skel = skeleton(words[0])
+        if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
+            alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))
+    return "(" + " OR ".join(alternatives) + ")"

@@ -62,6 +62,22 @@ def test_case_and_diacritics_are_folded(config: Config) -> None:
         assert titles(ask(config, spelling)) == titles(durer), spelling
 
 
+def test_a_word_left_out_either_word_and_a_phrase(config: Config) -> None:
+    """ "turner -devon" found the works about Devon (the minus was dropped), "picasso OR
+    turner" nothing (OR was a word to match). They now mean what they mean in the search boxes
+    people know, and a quoted phrase matches its words in order."""
+
+    def total(text: str) -> int:
+        return ask(config, text).total
+
+    assert total("turner devon") > 0  # the demo has Turner's views of Devon
+    left_out = total("turner") - total("turner devon")
+    assert total("turner -devon") == total("turner NOT devon") == left_out
+    either = total("picasso") + total("turner") - total("picasso turner")
+    assert total("picasso OR turner") == either > total("turner")
+    assert 0 < total('"oil on canvas"') < total("oil canvas")
+
+
 def test_titles_in_other_languages_materials_in_other_languages(config: Config) -> None:
     # T06803's second title is French ("Scène de corrida"); AAT labels are indexed in de/fr.
     assert "Bullfight Scene" in titles(ask(config, "scene de corrida"))

@@ -71,12 +71,29 @@ def test_match_expression() -> None:
     assert 'body:"durer"*' in expression
     assert match_expression("  ,;  ") is None
     assert match_expression("al-Qahira") == '(body:"qahira"* OR abjad:"qhr"*)'
+    # as in the search boxes people know: a phrase, either word, and a word left out
+    assert match_expression('"oil on canvas"') == '(body:"oil on canvas"*)'
+    assert match_expression("picasso OR turner") == (
+        '((body:"picasso"* OR abjad:"pcs"*) OR (body:"turner"* OR abjad:"trnr"*))'
+    )
+    assert (
+        match_expression("turner -devon")
+        == match_expression("turner NOT devon")
+        == ('(body:"turner"* OR abjad:"trnr"*) NOT (body:"devon"* OR abjad:"dvn"*)')
+    )
+    assert match_expression("turner or gold") == (  # "or" in lower case is a word (French)
+        '(body:"turner"* OR abjad:"trnr"*) AND (body:"or" OR abjad:"r") AND '
+        '(body:"gold"* OR abjad:"gld"*)'
+    )
+    assert match_expression("-devon") is None  # nothing is left out of everything
+    assert match_expression("Saint-Denis") == match_expression("Saint Denis")
     many = match_expression(" ".join(f"w{n}" for n in range(100)))
     assert many is not None
     assert many.count(" AND ") == 15  # bounded
     with closing(sqlite3.connect(":memory:")) as db:
         db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad)")
-        for hostile in ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*"):
+        hostile_queries = ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*")
+        for hostile in (*hostile_queries, 'OR NOT -"', '"a" OR -"b c', "NOT NOT x", "- -x OR"):
             expression = match_expression(hostile)  # the query's syntax is never FTS5 syntax
             if expression is not None:
                 db.execute("SELECT * FROM fts WHERE fts MATCH ?", [expression]).fetchall()
