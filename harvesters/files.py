@@ -38,6 +38,9 @@ from .xml import LIDO_NS, LIDO_RECORD, read_xml
 
 __all__ = ["FilesHarvester", "FilesOptions"]
 
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte the declared encoding could not decode, as the readers keep it (surrogateescape)."""
+
 EXTENSIONS = {
     ".json": "json",
     ".jsonl": "jsonl",
@@ -79,8 +82,8 @@ class FilesOptions(HarvesterOptions):
     """Spreadsheets only: the sheet to read, by name or 1-based number; the first visible one
     by default."""
     header_row: int = Field(default=1, ge=1)
-    """Spreadsheets only: the row (1-based, as the spreadsheet numbers it) that names the
-    columns; the rows above it (a title, a logo, notes) are not read."""
+    """Spreadsheets and CSV/TSV files: the row (1-based, as a spreadsheet program numbers it)
+    that names the columns; the rows above it (a title, a logo, notes) are not read."""
 
     @field_validator("record_element")
     @classmethod
@@ -227,6 +230,7 @@ class FilesHarvester:
                         encoding=self.options.encoding,
                         delimiter=delimiter,
                         max_record_bytes=self.options.max_record_bytes,
+                        header_row=self.options.header_row,
                     )
                 else:
                     items = read_json(
@@ -276,7 +280,8 @@ class FilesHarvester:
         # A file holding exactly one object is named by the file alone.
         origin = shown if item.position == "object" else f"{shown}, {item.position}"
         if isinstance(item, Unreadable):
-            return RejectedRecord(self.spec.name, origin, item.reason, item.raw)
+            named = self._named(item.cells)
+            return RejectedRecord(self.spec.name, origin, item.reason, item.raw, named)
         if not xml and not isinstance(item.value, dict):
             return RejectedRecord(
                 self.spec.name,
@@ -301,6 +306,16 @@ class FilesHarvester:
             datestamp=datestamp,
             origin=origin,
         )
+
+    def _named(self, cells: dict[str, Any] | None) -> str | None:
+        """The id an unreadable row's readable cells give, if any (``Unreadable.cells``)."""
+        if cells is None or self.spec.identify is None:
+            return None
+        try:
+            local_id = self.spec.identify(cells)
+        except ValueError:
+            return None
+        return None if _UNDECODED.search(local_id) else local_id
 
     def _open(self, location: str) -> AbstractContextManager[tuple[io.BufferedReader, str | None]]:
         return self._open_url(location) if is_url(location) else self._open_path(location)

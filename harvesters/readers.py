@@ -53,6 +53,10 @@ class Unreadable:
     raw: bytes
     position: str
     reason: str
+    cells: dict[str, Any] | None = None
+    """A row's cells by column, as far as they could be read: enough, often, to name the
+    record (its id column), so that one unreadable row of a record the source already holds
+    does not withdraw that record."""
 
 
 Item = Parsed | Unreadable
@@ -357,8 +361,12 @@ def read_csv(
     encoding: str = "utf-8",
     delimiter: str | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    header_row: int = 1,
 ) -> Iterator[Item]:
     """Yield each row of a CSV/TSV file with a header row as a ``{column: value}`` object.
+    ``header_row``: the row that names the columns (1-based, as a spreadsheet program shows
+    the file: rows, not lines, and not Excel's ``sep=`` line); the rows above it (a title,
+    notes) are not read.
 
     Bytes the declared encoding cannot decode do not stop the file: the row that holds them is
     unreadable, with the byte, the column and the encoding in its reason. So is a row over
@@ -373,12 +381,17 @@ def read_csv(
         yield from _recoded(
             stream,
             encoding,
-            lambda text: read_csv(text, delimiter=delimiter, max_record_bytes=max_record_bytes),
+            lambda text: read_csv(
+                text,
+                delimiter=delimiter,
+                max_record_bytes=max_record_bytes,
+                header_row=header_row,
+            ),
         )
         return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        yield from _csv_rows(text, encoding, delimiter, max_record_bytes)
+        yield from _csv_rows(text, encoding, delimiter, max_record_bytes, header_row)
     except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield _stopped_decoding(exc, encoding)
     finally:
@@ -433,7 +446,7 @@ class _Lines:
 
 
 def _csv_rows(
-    text: io.TextIOWrapper, encoding: str, delimiter: str | None, limit: int
+    text: io.TextIOWrapper, encoding: str, delimiter: str | None, limit: int, header_row: int
 ) -> Iterator[Item]:
     sample = text.read(65536)
     directive = _SEP_LINE.match(sample)
@@ -444,9 +457,15 @@ def _csv_rows(
         return
     lines = _Lines(sample, text, limit)
     lines.number = 1 if directive is not None else 0  # lines are counted as the file has them
+    # A title above the header would mislead the sniffer: it reads from the header on.
+    below = "\n".join(sample.splitlines()[header_row - 1 :])
+    reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(below))
     where = f"line {lines.number + 1}"
-    reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(sample))
     try:
+        for _ in range(header_row - 1):  # the rows above the header (a title, notes)
+            next(reader)
+            lines.new_row()
+        where = f"line {lines.number + 1}"
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         return
@@ -495,16 +514,19 @@ def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, 
     """One data row as a record, or why it is not one."""
     position = f"line {line}"
     raw = delimiter.join(row).encode("utf-8", "surrogateescape")
+    record = {name: cell for name, cell in zip(header, row, strict=False) if name}
     if len(row) > len(header):
+        # The cells up to the header's width: the first columns (often the id) are the row's
+        # own up to the stray delimiter (an unquoted comma in a title).
         return Unreadable(
             raw[:PREVIEW_BYTES],
             position,
             messages.CSV_ROW_TOO_WIDE(fields=len(row), header=len(header)),
+            record,
         )
-    record = {name: cell for name, cell in zip(header, row, strict=False) if name}
     problem = _undecodable(record, encoding)
     if problem:
-        return Unreadable(raw, position, problem)
+        return Unreadable(raw, position, problem, record)
     return Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
 
 

@@ -201,7 +201,8 @@ def read_sheet(
         if stray:
             cells = ", ".join(_column_letter(i) for i in stray)
             full = json.dumps(row, ensure_ascii=False).encode("utf-8")
-            yield Unreadable(full, position, messages.SHEET_CELLS_WITHOUT_HEADER(columns=cells))
+            reason = messages.SHEET_CELLS_WITHOUT_HEADER(columns=cells)
+            yield Unreadable(full, position, reason, record)
             continue
         yield Parsed(record, raw, position)
 

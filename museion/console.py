@@ -20,7 +20,7 @@ from rich.table import Table
 
 import sparql
 from museion_core import messages
-from publish import HarvestSummary, RunStatus
+from publish import HarvestSummary, RunStatus, named
 
 from .report import render_html
 
@@ -143,9 +143,8 @@ def print_report(data: dict[str, Any]) -> None:
         for held in messages.kinds((q["reason"], 1) for q in quarantined)[:SHOWN_KINDS]:
             out.print(f"    {held.count} × {escape(held.english)}")
     for q in quarantined:
-        out.print(
-            f"  [red]quarantined[/] {escape(q['record'] or q['origin'])}: {escape(q['reason'])}"
-        )
+        where = escape(named(q["record"], q["origin"]))
+        out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
     if data["unused_fields"]:
         out.print(
             "  fields the mapping never reads: "

@@ -179,7 +179,8 @@ def _items(
     if fmt in SHEET_FORMATS:
         return read_sheet(data, sheet=sheet, header_row=header_row)
     if fmt in ("csv", "tsv"):
-        return read_csv(stream, encoding=encoding, delimiter="\t" if fmt == "tsv" else None)
+        delimiter = "\t" if fmt == "tsv" else None
+        return read_csv(stream, encoding=encoding, delimiter=delimiter, header_row=header_row)
     return read_json(
         stream, lines=fmt == "jsonl", encoding=encoding, items=[items] if items else ()
     )

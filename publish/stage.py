@@ -74,14 +74,32 @@ def verdict(
     return Verdict.CHANGED if live else Verdict.NEW
 
 
-def _resolve_deletion(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
+def _resolve(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
     """A deletion may name its record only by the protocol's identifier (OAI-PMH sends no
-    metadata, so no local id, for a deleted record): find the local id it had."""
+    metadata, so no local id, for a deleted record), and so may a record that could not be
+    read (an OAI-PMH record whose metadata is broken): find the local id it had."""
     if isinstance(item, SourceRecord) and item.deleted and item.provider_id:
         local_id = index.local_id_of(source, item.provider_id)
         if local_id is not None and local_id != item.local_id:
             return dataclasses.replace(item, local_id=local_id)
+    if isinstance(item, RejectedRecord) and item.local_id is not None:
+        local_id = index.local_id_of(source, item.local_id)
+        if local_id is not None and local_id != item.local_id:
+            return dataclasses.replace(item, local_id=local_id)
     return item
+
+
+def _holds(
+    item: RejectedRecord,
+    known: dict[str, KnownRecord],
+    seen: dict[str, str],
+    prior: dict[str, str],
+) -> KnownRecord | None:
+    """The live record an unreadable item names, unless this run already read that id."""
+    if item.local_id is None or item.local_id in seen or item.local_id in prior:
+        return None
+    found = known.get(item.local_id)
+    return found if found is not None and found.live else None
 
 
 def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestItem]]:
@@ -137,10 +155,16 @@ class _Batch:
                 change = Change.CHANGED if decided is Verdict.CHANGED else Change.NEW
                 self.to_map.append(_ToMap(item, change))
 
-    def reject(self, item: RejectedRecord) -> None:
+    def reject(self, item: RejectedRecord, kept: KnownRecord | None = None) -> None:
+        """Quarantine what could not be read as a record. ``kept``: it names a record the
+        source holds (an unreadable row whose id column could be read), which then counts
+        as read: its published version stays, rather than being withdrawn as gone from the
+        feed, until the partner mends the row."""
         self.counts["read"] += 1
         self.order.append(QuarantinedRecord(item.origin, item.local_id, item.reason, item.payload))
         self.rejected_origins.add(item.origin)
+        if kept is not None and item.local_id is not None:
+            self.seen[item.local_id] = kept.checksum
 
 
 @dataclass
@@ -188,7 +212,7 @@ class _Outcomes:
         summary.new += sum(1 for s in self.staged if s.change is Change.NEW)
         summary.changed += sum(1 for s in self.staged if s.change is Change.CHANGED)
         summary.rejections += [
-            Rejection(q.local_id or q.origin, q.reason) for q in self.quarantined
+            Rejection.of(q.local_id, q.origin, q.reason) for q in self.quarantined
         ]
         summary.warnings.update(self.warnings)
         summary.local_terms.update(self.terms)
@@ -217,8 +241,8 @@ class _Staging:
 
     def decide(self, read: list[HarvestItem], checkpoint: dict[str, Any]) -> _Batch:
         source = self.source.name
-        items = [_resolve_deletion(item, self.index, source) for item in read]
-        ids = [item.local_id for item in items if isinstance(item, SourceRecord)]
+        items = [_resolve(item, self.index, source) for item in read]
+        ids = [item.local_id for item in items if item.local_id is not None]
         known = self.index.known(source, ids)
         # A resumed run may be given records it staged before it stopped (a harvester resumes
         # at a page, not a record): the same record again is skipped, not counted twice.
@@ -232,7 +256,7 @@ class _Staging:
         for item in items:
             if isinstance(item, RejectedRecord):
                 if item.origin not in prior_rejects:
-                    plan.reject(item)
+                    plan.reject(item, _holds(item, known, plan.seen, prior))
                 continue
             earlier = (
                 None if item.deleted else plan.seen.get(item.local_id) or prior.get(item.local_id)

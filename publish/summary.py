@@ -12,7 +12,7 @@ from typing import Any
 
 from .runs import Run
 
-__all__ = ["HarvestSummary", "Rejection"]
+__all__ = ["HarvestSummary", "Rejection", "named"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +20,24 @@ class Rejection:
     record: str
     reason: str
 
+    @classmethod
+    def of(cls, local_id: str | None, origin: str, reason: str) -> Rejection:
+        """A quarantined record as the partner finds it: by its id and, when it has one, its
+        place in a file ("A-5 (inventory.csv, line 6)"), or by where it was alone."""
+        return cls(named(local_id, origin), reason)
+
     def line(self, source: str) -> str:
         return f"{source}: {self.record}: {self.reason}"
+
+
+def named(local_id: str | None, origin: str) -> str:
+    """How a quarantined record is named to its partner (``Rejection.of``): its id, with its
+    position when its origin is a place in a file (not a URL, not the file alone)."""
+    if not local_id:
+        return origin
+    if origin and origin != local_id and ", " in origin and "://" not in origin:
+        return f"{local_id} ({origin})"
+    return local_id
 
 
 @dataclass
@@ -94,7 +110,7 @@ class HarvestSummary:
         ):
             setattr(summary, name, int(counts.get(name, 0)))
         summary.rejections = [
-            Rejection(entry.local_id or entry.origin, entry.reason) for entry in run.quarantined()
+            Rejection.of(entry.local_id, entry.origin, entry.reason) for entry in run.quarantined()
         ]
         summary.warnings = Counter(dict(run.warnings()))
         summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})

@@ -87,6 +87,26 @@ def test_csv_with_bom_semicolons_and_quoted_newlines() -> None:
     assert json.loads(items[0].raw) == items[0].value
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_csv_header_below_a_title_is_found_by_header_row(encoding: str) -> None:
+    """``header_row`` was read for spreadsheets only: a CSV export with a title line above
+    its header had every row rejected ("the row has 4 fields but the header has 1")."""
+    text = (
+        "sep=;\nInventaire du musée de Chéki;;\n\nid;titre;date\nA1;Vue de Bakou;1890\n"
+        'A2;"Tapis;\nfin";1900\nA3;Kilim;x;y\n'
+    )
+    items = list(read_csv(stream(text.encode(encoding)), encoding=encoding, header_row=3))
+    assert values(items[:2]) == [
+        {"id": "A1", "titre": "Vue de Bakou", "date": "1890"},
+        {"id": "A2", "titre": "Tapis;\nfin", "date": "1900"},
+    ]
+    assert [item.position for item in items] == ["line 5", "line 7", "line 8"]  # as the file
+    assert isinstance(items[2], Unreadable)
+    assert items[2].reason == "the row has 4 fields but the header has 3"
+    assert items[2].cells == {"id": "A3", "titre": "Kilim", "date": "x"}
+    assert list(read_csv(stream(b"Title\nid,title\n"), header_row=3)) == []  # no header
+
+
 @pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
 def test_csv_lines_may_end_in_a_lone_carriage_return(end: str) -> None:
     """Excel for Mac still offers "CSV (Macintosh)", whose lines end in a lone \\r: read like

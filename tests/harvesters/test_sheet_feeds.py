@@ -5,6 +5,7 @@ template with its shipped mapping; ``museion check`` reports Object ID completen
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -115,7 +116,7 @@ def _check(config: Path, source: str) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+@pytest.mark.parametrize("kind", ["xlsx", "ods", "csv"])
 def test_drafted_mapping_harvests_a_real_sample(
     tmp_path: Path, write_config: ConfigWriter, kind: str
 ) -> None:
@@ -127,6 +128,12 @@ def test_drafted_mapping_harvests_a_real_sample(
         # A title block above the header, as many registrars' sheets have.
         sheet = [["Carnegie Museum of Art: inventory"], [], list(ENGLISH), *rows]
         path = write_xlsx(feed / "inventory.xlsx", sheet, merged=["A1:N1"], styled_empty_rows=30)
+        header_row = 3
+    elif kind == "csv":  # a title line above the header: header_row was for sheets only
+        path = feed / "inventory.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([["Carnegie Museum of Art: inventory"], [], ENGLISH])
+            csv.writer(handle).writerows(["" if v is None else v for v in r] for r in rows)
         header_row = 3
     else:
         path = write_ods(feed / "inventaire.ods", [list(FRENCH), *rows])

@@ -205,14 +205,14 @@ def test_a_fault_of_the_export_is_one_line_however_many_rows(tmp_path: Path) -> 
     done = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
     assert done.returncode == 3, done.stderr
     assert "    3 × date text '…' not understood; kept as text only\n" in done.stderr
-    rejected = re.findall(r"rejected p: inventory\.csv, line (\d+)", done.stderr)
+    rejected = re.findall(r"rejected p: B\d \(inventory\.csv, line (\d+)\)", done.stderr)
     assert rejected == [str(n) for n in range(6, 12)]
     report = museion("--config", "museion.toml", "report", "p", cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert (
         "  6 quarantined, most common reasons:\n    6 × the row has … fields but the header has …\n"
     ) in report.stdout
-    assert re.findall(r"quarantined inventory\.csv, line (\d+)", report.stdout) == rejected
+    assert re.findall(r"quarantined B\d \(inventory\.csv, line (\d+)\)", report.stdout) == rejected
 
 
 def test_python_m_museion_runs_in_a_data_folder(tmp_path: Path) -> None:

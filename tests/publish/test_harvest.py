@@ -201,7 +201,8 @@ def test_an_undecodable_csv_row_is_rejected_with_its_reason(
     _, [summary] = harvest_all(config)
     assert (summary.mapped, summary.rejected) == (2, 1)
     [rejection] = summary.rejections
-    assert rejection.record.endswith("export.csv, line 3")
+    assert rejection.record.endswith("export.csv, line 3)")  # its id, and where it is
+    assert rejection.record.startswith("A-2 (")
     assert "undecodable byte 0xE9 in column 'title'" in rejection.reason
 
 
@@ -217,3 +218,57 @@ def test_the_demo_examples_map_without_rejections(tmp_path: Path) -> None:
     assert (examples_dir() / "README.md").exists()
     store.close()
     shutil.rmtree(tmp_path / "demo")
+
+
+@pytest.mark.parametrize(
+    ("spoilt", "reason"),
+    [
+        (b"A-2,Vase aux fleurs, bleu\n", "the row has 3 fields but the header has 2"),
+        (b"A-2,Caf\xe9 cr\xe8me\n", "undecodable byte 0xE9 in column 'title'"),
+    ],
+    ids=["unquoted-comma", "latin-1-byte"],
+)
+def test_an_unreadable_row_of_a_held_record_keeps_it_rather_than_withdrawing_it(
+    write_config: ConfigWriter, tmp_path: Path, spoilt: bytes, reason: str
+) -> None:
+    """One unquoted comma in a title (or one Latin-1 byte) in a row the source already
+    published withdrew that object, and the report said "no longer in the feed". The row's
+    id column can be read: the record is quarantined under its id and position, and its
+    published version stays until the partner mends the row."""
+    feed = tmp_path / "export.csv"
+    good = b"id,title\nA-1,Bol\nA-2,Vase\nA-3,Plat\n"
+    feed.write_bytes(good)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+    config = load_config(write_config(files_source("shop", feed, "m.toml", gates=gates)))
+    store, _ = harvest_all(config)
+    store.close()
+    feed.write_bytes(good.replace(b"A-2,Vase\n", spoilt))
+    store, [summary] = harvest_all(config)
+    assert (summary.read, summary.unchanged, summary.deleted) == (3, 2, 0)
+    [rejection] = summary.rejections
+    assert rejection.record.startswith("A-2 (")
+    assert rejection.record.endswith("export.csv, line 3)")
+    assert reason in rejection.reason
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol", "Plat", "Vase"]  # its last good version
+    store.close()
+    feed.write_bytes(good.replace(b"A-2,Vase\n", b""))  # and a row that is gone withdraws it
+    store, [summary] = harvest_all(config)
+    assert (summary.deleted, summary.rejected) == (1, 0)
+
+
+def test_an_unreadable_row_of_a_new_record_is_named_and_withdraws_nothing(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    feed = tmp_path / "export.csv"
+    feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase, bleu\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    config = load_config(
+        write_config(files_source("shop", feed, "m.toml", gates="{ max_quarantined = 1.0 }"))
+    )
+    _, [summary] = harvest_all(config)
+    assert (summary.new, summary.deleted) == (1, 0)
+    assert [r.record.split(" (")[0] for r in summary.rejections] == ["A-2"]
