@@ -145,6 +145,7 @@ def print_report(data: dict[str, Any]) -> None:
     for q in quarantined:
         where = escape(named(q["record"], q["origin"]))
         out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
+    print_notes(data)
     if data["unused_fields"]:
         out.print(
             "  fields the mapping never reads: "
@@ -155,6 +156,29 @@ def print_report(data: dict[str, Any]) -> None:
         f"  since the previous published run: {diff['added_count']} added, "
         f"{diff['changed_count']} changed, {diff['removed_count']} removed"
     )
+
+
+def print_notes(data: dict[str, Any], shown: int = 20) -> None:
+    """The terms no vocabulary knew, the texts kept without values and the warnings, over the
+    records the source holds (the harvest's summary points here for them)."""
+    sections = (
+        ("terms no vocabulary knew", data["local_terms"], "{scheme}: {label}", "records"),
+        ("texts kept without values", data["unparsed"], "{kind}: {text}", "records"),
+        ("warnings", data["warnings"], "{text}", "count"),
+    )
+    for title, rows, form, count in sections:
+        if not rows:
+            continue
+        out.print(f"  {len(rows)} {title}:")
+        for row in rows[:shown]:
+            out.print(f"    {row[count]} × {escape(form.format(**row))}")
+        if len(rows) > shown:
+            out.print(f"    … and {len(rows) - shown} more (--json or --html lists them)")
+    if data.get("notes_unknown"):
+        out.print(
+            f"  ({data['notes_unknown']} records were mapped before Museion kept these notes: "
+            f"`museion remap {data['source']}` counts them too)"
+        )
 
 
 def print_object_id(data: dict[str, Any], shown: int = 10) -> None:

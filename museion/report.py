@@ -21,7 +21,16 @@ from typing import Any
 from harvesters import location_folder
 from museion_core.errors import HarvestError
 from museion_core.vocab import MUSEION, VOID
-from publish import HarvestSummary, RecordIndex, Run, RunStatus, meta_graph, now, write_atomically
+from publish import (
+    HarvestSummary,
+    RecordIndex,
+    RecordNotes,
+    Run,
+    RunStatus,
+    meta_graph,
+    now,
+    write_atomically,
+)
 from sparql import failure_note, report_html
 from store import Store
 
@@ -49,7 +58,9 @@ _APPLIED = (RunStatus.APPLIED, RunStatus.PUBLISHED)
 def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
     summary = HarvestSummary.of_run(source.name, run)
     info = run.info()
-    tally = _Tally.of(_source_as_left(source.name, index, run, summary.status in _APPLIED))
+    held = None if summary.status in _APPLIED else _Held.of(run)
+    tally = _Tally.of(_source_as_left(source.name, index, held))
+    notes = _Notes.of(source.name, index, held)
     return {
         "source": source.name,
         "partner": source.partner.label,
@@ -71,12 +82,13 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         "coverage": tally.coverage(),
         "object_id": tally.object_id(),
         "local_terms": [
-            {"scheme": s, "label": label, "records": n} for s, label, n in run.local_terms()
+            {"scheme": s, "label": label, "records": n} for (s, label), n in notes.local_terms()
         ],
         "unparsed": [
-            {"kind": kind, "text": text, "records": n} for kind, text, n in run.unparsed()
+            {"kind": kind, "text": text, "records": n} for (kind, text), n in notes.unparsed()
         ],
-        "warnings": [{"text": text, "count": n} for text, n in run.warnings()[:50]],
+        "warnings": [{"text": text, "count": n} for text, n in notes.warnings()[:50]],
+        "notes_unknown": notes.unknown,
         "unused_fields": _unused_fields(source, tally.present),
         "diff": _diff(source, index, run),
         "history": _history(source, index),
@@ -136,20 +148,84 @@ Row = tuple[str, str, int, str]
 """(local id, kind, coverage flags, filled source fields) of a record."""
 
 
-def _source_as_left(source: str, index: RecordIndex, run: Run, applied: bool) -> Iterator[Row]:
-    """Every record the source holds after ``run`` (for a held or dry run: as it would hold
-    them), one at a time. Gathered in dicts, all of them added 50-65 MB per 50,000 records to
-    a harvest's peak RSS (at 100,000 records, the largest part of it that still grew with the
-    collection); now only a held or dry run's own records are held."""
-    if applied:
+@dataclass
+class _Held:
+    """What a held or dry run would change of its source: the records it staged (with their
+    notes) and those it would remove."""
+
+    staged: dict[str, tuple[Row, str]]
+    removed: set[str]
+
+    @classmethod
+    def of(cls, run: Run) -> _Held:
+        staged = {
+            r.local_id: ((r.local_id, r.kind, r.flags, r.fields), r.notes)
+            for batch in run.staged()
+            for r in batch
+        }
+        return cls(staged, {local_id for local_id, _ in run.removed()})
+
+    def replaces(self, local_id: str) -> bool:
+        return local_id in self.staged or local_id in self.removed
+
+
+def _source_as_left(source: str, index: RecordIndex, held: _Held | None) -> Iterator[Row]:
+    """Every record the source holds after its run (for a held or dry run, ``held``: as it
+    would hold them), one at a time. Gathered in dicts, all of them added 50-65 MB per 50,000
+    records to a harvest's peak RSS (at 100,000 records, the largest part of it that still
+    grew with the collection); now only a held or dry run's own records are held."""
+    if held is None:
         yield from index.kinds_flags_fields(source)
         return
-    staged = {r.local_id: (r.local_id, r.kind, r.flags, r.fields) for b in run.staged() for r in b}
-    removed = {local_id for local_id, _ in run.removed()}
     for row in index.kinds_flags_fields(source):
-        if row[0] not in staged and row[0] not in removed:
+        if not held.replaces(row[0]):
             yield row
-    yield from (row for local_id, row in staged.items() if local_id not in removed)
+    yield from (row for local_id, (row, _) in held.staged.items() if local_id not in held.removed)
+
+
+@dataclass
+class _Notes:
+    """What the mapping noted of the source's records as its run leaves them: the terms no
+    vocabulary knew, the texts kept without values and the warnings, counted over every
+    record the source holds, not only over those the run mapped again (a re-harvest that
+    changed four records said "every term matched a vocabulary"). ``unknown``: records mapped
+    before Museion kept these notes (they count once mapped again: ``museion remap``)."""
+
+    terms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    texts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    said: Counter[str] = field(default_factory=Counter)
+    unknown: int = 0
+
+    @classmethod
+    def of(cls, source: str, index: RecordIndex, held: _Held | None) -> _Notes:
+        found = cls()
+        for local_id, text in index.notes(source):
+            if held is None or not held.replaces(local_id):
+                found.add(text)
+        unknown = index.unnoted(source)
+        if held is not None:
+            for local_id, (_, text) in held.staged.items():
+                if local_id not in held.removed:
+                    found.add(text)
+            unknown = {i for i in unknown if not held.replaces(i)}
+        found.unknown = len(unknown)
+        return found
+
+    def add(self, text: str) -> None:
+        notes = RecordNotes.of_text(text)
+        self.terms.update(notes.local_terms)
+        self.texts.update(notes.unparsed)
+        self.said.update(notes.warnings)
+
+    def local_terms(self) -> list[tuple[tuple[str, str], int]]:
+        """By vocabulary, the commonest first (as a run lists them)."""
+        return sorted(self.terms.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
+
+    def unparsed(self) -> list[tuple[tuple[str, str], int]]:
+        return sorted(self.texts.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
+
+    def warnings(self) -> list[tuple[str, int]]:
+        return sorted(self.said.items(), key=lambda t: (-t[1], t[0]))
 
 
 @dataclass

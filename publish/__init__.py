@@ -12,7 +12,15 @@ from .apply import apply_run, now, run_row
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
-from .runs import Change, QuarantinedRecord, Run, RunStatus, StagedRecord, pack_quads
+from .runs import (
+    Change,
+    QuarantinedRecord,
+    RecordNotes,
+    Run,
+    RunStatus,
+    StagedRecord,
+    pack_quads,
+)
 from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
@@ -35,6 +43,7 @@ __all__ = [
     "PublishSettings",
     "QuarantinedRecord",
     "RecordIndex",
+    "RecordNotes",
     "Rejection",
     "Run",
     "RunRow",

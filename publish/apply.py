@@ -193,7 +193,9 @@ def _apply_batches(
     for batch in batches:
         failpoint("apply")
         index.upsert(
-            IndexEntry(rows[r.local_id], r.payload, fields=r.fields, entities=r.entities)
+            IndexEntry(
+                rows[r.local_id], r.payload, fields=r.fields, entities=r.entities, notes=r.notes
+            )
             for r in batch
             if r.local_id in kept
         )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .sqlite import rows_in
+from .sqlite import add_column, rows_in
 
 __all__ = ["IndexEntry", "IndexedRecord", "KnownRecord", "RecordIndex", "RunRow"]
 
@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS records (
     last_run TEXT NOT NULL,
     deleted_at TEXT,
     deleted_run TEXT,
+    notes TEXT,
     PRIMARY KEY (source, local_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_provider_id ON records (source, provider_id);
@@ -98,6 +99,8 @@ class IndexEntry:
     """The source field paths the payload fills, one per line (for the partner report)."""
     entities: str = ""
     """``coverage.entity_signature`` of the record graph."""
+    notes: str = ""
+    """What the mapping noted of the record for its partner (``RecordNotes.text``)."""
 
     def params(self) -> dict[str, Any]:
         row = self.record
@@ -117,6 +120,7 @@ class IndexEntry:
             "flags": row.flags,
             "fields": self.fields,
             "entities": self.entities,
+            "notes": self.notes,
             "first_seen": row.first_seen,
             "last_changed": row.last_changed,
             "run": row.last_run,
@@ -164,6 +168,9 @@ class RecordIndex:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # An index an earlier Museion made: its records' notes are not known (NULL) until they
+        # are mapped again.
+        add_column(self._db, "records", "notes TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -270,6 +277,23 @@ class RecordIndex:
             (source,),
         )
 
+    def notes(self, source: str) -> Iterator[tuple[str, str]]:
+        """(local id, notes) of every live record of a source the mapping noted something of."""
+        yield from self._db.execute(
+            "SELECT local_id, notes FROM records "
+            "WHERE source = ? AND deleted_at IS NULL AND notes != ''",
+            (source,),
+        )
+
+    def unnoted(self, source: str) -> set[str]:
+        """The live records of a source mapped before Museion kept their notes."""
+        rows = self._db.execute(
+            "SELECT local_id FROM records WHERE source = ? AND deleted_at IS NULL "
+            "AND notes IS NULL",
+            (source,),
+        )
+        return {local_id for (local_id,) in rows}
+
     def flag_counts(self, source: str, bits: Iterable[int]) -> dict[int, int]:
         """How many live records of a source have each coverage bit set."""
         out = {}
@@ -290,10 +314,11 @@ class RecordIndex:
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
                        mapping, media_type, datestamp, origin, provider_id, payload, flags,
                        fields, entities, first_seen, last_changed, last_run, deleted_at,
-                       deleted_run)
+                       deleted_run, notes)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
                        :media_type, :datestamp, :origin, :provider_id, :payload, :flags,
-                       :fields, :entities, :first_seen, :last_changed, :run, NULL, NULL)
+                       :fields, :entities, :first_seen, :last_changed, :run, NULL, NULL,
+                       :notes)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
@@ -302,6 +327,7 @@ class RecordIndex:
                        provider_id = excluded.provider_id,
                        payload = excluded.payload, flags = excluded.flags,
                        fields = excluded.fields, entities = excluded.entities,
+                       notes = excluded.notes,
                        last_changed = CASE WHEN records.checksum = excluded.checksum
                            AND records.deleted_at IS NULL
                            THEN records.last_changed ELSE excluded.last_changed END,

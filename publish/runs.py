@@ -21,9 +21,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .sqlite import rows_in
+from .sqlite import add_column, rows_in
 
-__all__ = ["Change", "QuarantinedRecord", "Run", "RunStatus", "StagedRecord", "pack_quads"]
+__all__ = [
+    "Change",
+    "QuarantinedRecord",
+    "RecordNotes",
+    "Run",
+    "RunStatus",
+    "StagedRecord",
+    "pack_quads",
+]
 
 
 def pack_quads(nquads: bytes) -> bytes:
@@ -71,7 +79,8 @@ CREATE TABLE IF NOT EXISTS staged (
     quads BLOB NOT NULL,
     flags INTEGER NOT NULL,
     fields TEXT NOT NULL,
-    entities TEXT NOT NULL
+    entities TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
     WITHOUT ROWID;
@@ -109,6 +118,36 @@ class QuarantinedRecord(NamedTuple):
     payload: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class RecordNotes:
+    """What a mapping noted of one record for its partner: the terms no vocabulary knew, the
+    date and dimension texts it kept without values, and its warnings. Kept with the record
+    (staged, then in the index), so a report counts them over every record the source holds,
+    not only over those its run mapped again."""
+
+    local_terms: tuple[tuple[str, str], ...] = ()
+    unparsed: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """As stored: "" when there is nothing to note (most records)."""
+        if not (self.local_terms or self.unparsed or self.warnings):
+            return ""
+        parts = [list(map(list, self.local_terms)), list(map(list, self.unparsed))]
+        return json.dumps([*parts, list(self.warnings)], ensure_ascii=False)
+
+    @classmethod
+    def of_text(cls, text: str) -> RecordNotes:
+        if not text:
+            return cls()
+        terms, unparsed, warnings = json.loads(text)
+        return cls(
+            tuple((s, label) for s, label in terms),
+            tuple((kind, value) for kind, value in unparsed),
+            tuple(warnings),
+        )
+
+
 @dataclass(frozen=True)
 class StagedRecord:
     local_id: str
@@ -129,6 +168,8 @@ class StagedRecord:
     """The source field paths the payload fills, one per line (for the partner report)."""
     entities: str = ""
     """``coverage.entity_signature`` of the record graph."""
+    notes: str = ""
+    """What the mapping noted of the record for its partner (``RecordNotes.text``)."""
 
     @cached_property
     def quads(self) -> bytes:
@@ -146,6 +187,7 @@ class Run:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        add_column(self._db, "staged", "notes TEXT NOT NULL DEFAULT ''")  # a run staged before
 
     @classmethod
     def create(cls, directory: Path, **info: Any) -> Run:
@@ -202,7 +244,7 @@ class Run:
             if info:
                 self.set_info(**info)
             self._db.executemany(
-                f"INSERT OR REPLACE INTO staged VALUES ({', '.join('?' * 15)})",
+                f"INSERT OR REPLACE INTO staged VALUES ({', '.join('?' * 16)})",
                 [
                     (
                         r.local_id,
@@ -220,6 +262,7 @@ class Run:
                         r.flags,
                         r.fields,
                         r.entities,
+                        r.notes,
                     )
                     for r in records
                 ],
@@ -323,6 +366,7 @@ class Run:
                     r[12],
                     r[13],
                     r[14],
+                    r[15],
                 )
                 for r in rows
             ]

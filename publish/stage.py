@@ -22,7 +22,7 @@ from museion_core import messages
 
 from .failpoints import failpoint
 from .index import KnownRecord, RecordIndex
-from .runs import Change, QuarantinedRecord, Run, StagedRecord
+from .runs import Change, QuarantinedRecord, RecordNotes, Run, StagedRecord
 from .settings import MappedRecord, MapPool, PublishSettings, SourceSettings
 from .summary import HarvestSummary, Rejection
 
@@ -200,6 +200,9 @@ class _Outcomes:
                 flags=outcome.flags,
                 fields=outcome.fields,
                 entities=outcome.entities,
+                notes=RecordNotes(
+                    tuple(outcome.local_terms), tuple(outcome.unparsed), tuple(outcome.warnings)
+                ).text(),
             )
         )
         self.quads += outcome.count

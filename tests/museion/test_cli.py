@@ -7,9 +7,11 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -282,3 +284,60 @@ def test_report_says_the_latest_harvest_failed_and_what_it_left(tmp_path: Path) 
     read = museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path)
     assert "latest_harvest_failed" not in json.loads(read.stdout)
     assert json.loads(read.stdout)["run"]["status"] == "published"
+
+
+def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_holds(
+    tmp_path: Path,
+) -> None:
+    """A re-harvest that changed one record reported no terms without a vocabulary and no
+    unread dates, and its page said "Every term matched a vocabulary", though the unchanged
+    records still published them: the report counted only what its run mapped again. The
+    mapping's notes are now kept with each record, and counted over the source as it stands
+    (or, for a dry run, as it would stand); records mapped before notes were kept are said."""
+    (tmp_path / "p.toml").write_text(
+        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n'
+        '[object.classification]\npath = "Type"\nvocab = "object_type"\n'
+        '[object.production.date]\ntext = "Date"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "museion.toml").write_text(
+        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
+        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
+        'gates = { max_record_drop = 1.0 }\n[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    rows = ["A1,Schrank,Bol,zz-qq", "A2,Schrank,Vase,1900", "A3,vase,Plat,1890"]
+    inventory = tmp_path / "inventory.csv"
+
+    def harvest(lines: list[str]) -> dict[str, Any]:
+        inventory.write_text("Inventory No,Type,Title,Date\n" + "\n".join(lines) + "\n")
+        done = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        shown = museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path)
+        report: dict[str, Any] = json.loads(shown.stdout)
+        return report
+
+    def notes(report: dict[str, Any]) -> tuple[object, ...]:
+        terms = {(t["label"], t["records"]) for t in report["local_terms"]}
+        return terms, {(u["text"], u["records"]) for u in report["unparsed"]}
+
+    first = harvest(rows)
+    assert notes(first) == ({("Schrank", 2), ("vase", 1)}, {("zz-qq", 1)})
+    again = harvest([*rows[:2], "A3,vase,Plat,1891"])  # only A3 changed
+    assert again["counts"]["changed"] == 1
+    assert notes(again) == notes(first)
+    text = museion("--config", "museion.toml", "report", "p", cwd=tmp_path).stdout
+    terms = (
+        "  2 terms no vocabulary knew:\n    2 × object_type: Schrank\n    1 × object_type: vase\n"
+    )
+    assert terms in text
+    assert "  1 texts kept without values:\n" in text
+    mended = harvest(["A1,vase,Bol,1901", *rows[1:2], "A3,vase,Plat,1891"])
+    assert notes(mended) == ({("Schrank", 1), ("vase", 2)}, set())
+    # an index written before the notes were kept: its records say nothing, and the report
+    # says how many they are
+    with sqlite3.connect(tmp_path / "store" / "records.sqlite") as db:
+        db.execute("UPDATE records SET notes = NULL WHERE local_id = 'A2'")
+    shown = museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path)
+    assert json.loads(shown.stdout)["notes_unknown"] == 1
+    assert notes(json.loads(shown.stdout)) == ({("vase", 2)}, set())
