@@ -199,6 +199,10 @@ class GatesConfig(StrictModel):
     """Hold a run that would shrink the source by more than this share of its records."""
     max_quarantined: float = Field(default=0.05, ge=0, le=1)
     """Hold a run in which more than this share of the records read was quarantined."""
+    max_field_loss: float = Field(default=0.5, ge=0, le=1)
+    """Hold a run whose changed records leave empty a field the mapping reads, which more than
+    this share of them (and at least ``FIELD_LOSS_MIN`` records) filled before: a column
+    renamed or left out of an export would otherwise empty every object's title."""
 
 
 DEFAULT_MAPPINGS = {"sparql": "linkedart"}

@@ -6,13 +6,20 @@ Kept apart from the pipeline that applies them: these are the rules a partner re
 
 from __future__ import annotations
 
+from collections import Counter
+
 from museion_core import messages
 from museion_core.errors import HarvestError
-from publish import HarvestSummary
+from publish import HarvestSummary, RecordIndex, Run
 
 from .config import SourceConfig
+from .coverage import fields_used
 
-__all__ = ["SourcesFailedError", "gate"]
+__all__ = ["FIELD_LOSS_MIN", "SourcesFailedError", "field_loss", "gate"]
+
+FIELD_LOSS_MIN = 10
+"""Changed records that must have lost a field before ``gates.max_field_loss`` holds a run: a
+partner who clears a note in a few records is editing, not losing a column."""
 
 
 def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
@@ -36,6 +43,35 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             limit=f"{limit:.0%}",
         )
     return None
+
+
+def field_loss(index: RecordIndex, run: Run, source: SourceConfig) -> str | None:
+    """Why ``run`` may not be published if its changed records leave empty a field the mapping
+    reads that they filled before (``gates.max_field_loss``), else None. A column renamed in a
+    partner's export ("Title" for "title") changes every record and empties every title; the
+    other gates let that through, as no record is lost or quarantined."""
+    had: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for batch in run.changed_fields():
+        before = index.fields_of(source.name, [local_id for local_id, _ in batch])
+        for local_id, fields in batch:
+            filled = set(before.get(local_id, "").split("\n")) - {""}
+            had.update(filled)
+            lost.update(filled - set(fields.split("\n")))
+    reader = getattr(source.mapping, "fields_read", None)
+    read = fields_used(lost, reader()) if reader is not None else set(lost)
+    limit = source.gates.max_field_loss
+    worst = [
+        (n / had[name], n, name)
+        for name, n in lost.items()
+        if name in read and n >= FIELD_LOSS_MIN and n / had[name] > limit
+    ]
+    if not worst:
+        return None
+    share, n, name = max(worst)
+    return messages.GATE_FIELD_LOSS(
+        lost=n, had=had[name], field=name, share=f"{share:.0%}", limit=f"{limit:.0%}"
+    )
 
 
 class SourcesFailedError(HarvestError):

@@ -43,7 +43,7 @@ from search import Basis
 from store import Store
 
 from .config import Config, SourceConfig
-from .gates import SourcesFailedError, gate
+from .gates import SourcesFailedError, field_loss, gate
 from .mapper import Mapper, default_jobs
 from .memory import release_free_memory
 from .report import clear_failure, note_failure, write_report
@@ -308,7 +308,7 @@ class Pipeline:
         """Finish staging, apply the gates, and apply the run if it passes."""
         summary.records_before = writer.index.count(source.name)
         summary.records_after = summary.records_before + summary.new - summary.deleted
-        reason = gate(summary, source)
+        reason = gate(summary, source) or field_loss(writer.index, run, source)
         run.set_info(
             status=RunStatus.STAGED,
             ended=now(),
@@ -521,7 +521,7 @@ class Pipeline:
                     summary = self._stage_feed(source, index, run, harvester, mapper)
                 summary.records_before = index.count(source.name)
                 summary.records_after = summary.records_before + summary.new - summary.deleted
-                summary.reason = gate(summary, source)
+                summary.reason = gate(summary, source) or field_loss(index, run, source)
                 summary.status = RunStatus.CHECKED
                 run.set_info(
                     status=RunStatus.CHECKED,

@@ -423,6 +423,11 @@ GATE_QUARANTINED = _message(
     "{rejected:d} of {read:d} records read ({share:s}) were quarantined, more than the {limit:s} "
     "allowed (gates.max_quarantined)"
 )
+GATE_FIELD_LOSS = _message(
+    "{lost:d} of the {had:d} changed records that filled {field!r} fill it no more ({share:s}), "
+    "more than the {limit:s} allowed (gates.max_field_loss): was the column renamed or left "
+    "out of the export?"
+)
 PUBLISHED_BY_FORCE = _message("published with --force although: {reason}")
 
 TERMS = (

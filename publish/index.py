@@ -277,6 +277,16 @@ class RecordIndex:
             (source,),
         )
 
+    def fields_of(self, source: str, local_ids: Sequence[str]) -> dict[str, str]:
+        """{local id: the source fields its payload fills, one per line} of those records."""
+        rows = rows_in(
+            self._db,
+            "SELECT local_id, fields FROM records WHERE source = ? AND local_id IN ({marks})",
+            local_ids,
+            source,
+        )
+        return {str(local_id): str(fields) for local_id, fields in rows}
+
     def notes(self, source: str) -> Iterator[tuple[str, str]]:
         """(local id, notes) of every live record of a source the mapping noted something of."""
         yield from self._db.execute(

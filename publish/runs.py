@@ -371,6 +371,16 @@ class Run:
                 for r in rows
             ]
 
+    def changed_fields(self, batch: int = 500) -> Iterator[list[tuple[str, str]]]:
+        """(local id, source fields) of the records staged as changed, in batches (no
+        payload is read: for the gates)."""
+        cursor = self._db.execute(
+            "SELECT local_id, fields FROM staged WHERE change = ? ORDER BY local_id",
+            (Change.CHANGED.value,),
+        )
+        while rows := cursor.fetchmany(batch):
+            yield [(str(local_id), str(fields)) for local_id, fields in rows]
+
     def staged_origins(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT origin FROM staged WHERE origin != ''")]
 

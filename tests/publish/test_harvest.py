@@ -272,3 +272,35 @@ def test_an_unreadable_row_of_a_new_record_is_named_and_withdraws_nothing(
     _, [summary] = harvest_all(config)
     assert (summary.new, summary.deleted) == (1, 0)
     assert [r.record.split(" (")[0] for r in summary.rejections] == ["A-2"]
+
+
+def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """An export whose "title" column came out as "Titre" changed every record and emptied
+    every title, and no gate held it: no record was lost or quarantined. A field the mapping
+    reads that most changed records filled before and fill no more now holds the run."""
+    feed = tmp_path / "export.csv"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+
+    def harvest(header: str, titles: list[str], note: str = "n") -> HarvestSummary:
+        rows = [f"A-{n},{title},{note}" for n, title in enumerate(titles)]
+        feed.write_text(f"{header}\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        store, [summary] = harvest_all(config)
+        store.close()
+        return summary
+
+    titles = [f"Vase {n}" for n in range(12)]
+    assert harvest("id,title,note", titles).status == "published"
+    held = harvest("id,Titre,note", titles)
+    assert held.status == "held"
+    assert held.reason == (
+        "12 of the 12 changed records that filled 'title' fill it no more (100%), more than "
+        "the 50% allowed (gates.max_field_loss): was the column renamed or left out of the "
+        "export?"
+    )
+    # a partner clearing a few titles, or a column the mapping never reads, is not held
+    assert harvest("id,title,note", ["", "", *titles[2:]]).status == "published"
+    assert harvest("id,title,remark", ["", "", *titles[2:]]).status == "published"
