@@ -33,7 +33,7 @@ from harvesters import (
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
 from museion_core.errors import ConfigError
 
-__all__ = ["Draft", "draft_mapping", "guess_columns", "sample_rows"]
+__all__ = ["Draft", "draft_mapping", "encoding_hint", "guess_columns", "sample_rows"]
 
 SAMPLE = 500
 """Rows profiled: enough to see a column's kind, few enough for any sheet."""
@@ -150,10 +150,17 @@ def sample_rows(
                 return rows, problems
     if not rows:
         why = problems[0] if problems else "it holds no records"
-        if "set `encoding` for this source" in why:  # a draft has the option instead
-            why += " (another encoding? try --encoding cp1252)"
+        why += encoding_hint(why)
         raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
     return rows, problems
+
+
+def encoding_hint(reason: str) -> str:
+    """What to try when a record could not be read for its bytes (a draft has the option
+    ``--encoding``, where a source has ``encoding``): "" for any other reason."""
+    if "undecodable" in reason or "cannot be decoded" in reason:
+        return " (another encoding? try --encoding cp1252)"
+    return ""
 
 
 def _format(suffix: str, head: bytes) -> str:

@@ -11,7 +11,7 @@ from rich.markup import escape
 from museion_core.errors import ConfigError
 
 from ..console import err
-from ..drafting import draft_mapping
+from ..drafting import draft_mapping, encoding_hint
 from ..sheet_template import template_bytes
 from .common import reports_errors
 
@@ -89,7 +89,7 @@ def draft(
         err.print(
             f"[red]{len(drafted.unreadable)} records could not be read[/] and are not in the "
             f"profile; the first: {escape(drafted.unreadable[0])}"
-            + ("" if encoding != "utf-8" else " (another encoding? try --encoding cp1252)")
+            + ("" if encoding != "utf-8" else encoding_hint(drafted.unreadable[0]))
         )
 
 

@@ -249,6 +249,18 @@ def test_draft_command(tmp_path: Path) -> None:
     assert missing.returncode == 2
 
 
+def test_a_french_denomination_is_drafted_as_the_object_type(tmp_path: Path) -> None:
+    """ "Dénomination" (what the object is: "peinture") was drafted as a second title with an
+    empty language, so every object had "peinture" as a title and no type."""
+    export = tmp_path / "inventaire.csv"
+    rows = "".join(f"A{i},Vue {i},peinture\n" for i in range(6))
+    export.write_text("Numéro d'inventaire,Titre,Dénomination\n" + rows, encoding="utf-8")
+    done = museion("mapping", "draft", str(export))
+    assert done.returncode == 0, done.stderr
+    assert 'titles = "Titre"' in done.stdout
+    assert 'classification = { path = "Dénomination", vocab = "object_type" }' in done.stdout
+
+
 def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: Path) -> None:
     """A cp1252 export: under UTF-8 its rows with accents were left out of the profile without
     a word ("122 records profiled" of 130), and there was no way to name the encoding."""
@@ -273,6 +285,21 @@ def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: 
     said = " ".join(header.stderr.split())
     assert "the header row has undecodable bytes (the source declares encoding utf-8)" in said
     assert "(another encoding? try --encoding cp1252)" in said
+
+
+def test_draft_suggests_another_encoding_only_for_bytes_it_could_not_decode(
+    tmp_path: Path,
+) -> None:
+    """Every unreadable record of a UTF-8 file was followed by "(another encoding? try
+    --encoding cp1252)", a row with one cell too many as well."""
+    rows = "".join(f"A{i},Vase {i},Tasse {i}\n" for i in range(10))
+    export = tmp_path / "export.csv"
+    export.write_text("Numero,Title,Titre original\n" + rows + "A10,Vase, bleu,Tasse\n")
+    done = museion("mapping", "draft", str(export))
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stderr.split())
+    assert "the row has 4 fields but the header has 3" in said
+    assert "--encoding" not in said
 
 
 def test_draft_reads_the_records_a_json_file_wraps(tmp_path: Path) -> None:
