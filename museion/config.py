@@ -393,6 +393,15 @@ def _reconciliation(section: ReconciliationSection, base: Path) -> Reconciliatio
 
 
 def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceConfig:
+    # A misspelt common key ("locaton") is first an unknown one: the kind's options are
+    # checked after the common keys, which would only say that "location" is missing.
+    missing = [n for n, f in _SourceCommon.model_fields.items() if f.is_required() and n not in raw]
+    for key in raw:
+        close = difflib.get_close_matches(str(key), missing, n=1)
+        if key not in _SourceCommon.model_fields and close:
+            raise ConfigError(
+                f"unknown key (did you mean {close[0]!r}?)", file=file, key=f"{where}.{key}"
+            )
     common = _validate(_SourceCommon, raw, file=file, where=where)
     kinds = harvesters.available_kinds()
     if common.kind not in kinds:

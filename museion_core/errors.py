@@ -9,6 +9,8 @@ record, what went wrong, and (where it reaches HTTP) which status.
 from __future__ import annotations
 
 import difflib
+import re
+import typing
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -98,34 +100,73 @@ class ConfigError(MuseionError):
             ),
         )
         first = errors[0]
-        loc = [
-            p
-            for p in first["loc"]
-            if not str(p).startswith(("str", "list[", "function-", "union[", "tagged-union["))
-        ]
+        loc, _ = _walk(model, first["loc"])
         path = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in loc]
         key = ".".join(filter(None, [where, *path])).replace(".[", "[")
         if first["type"] == "extra_forbidden":
-            names = known if known is not None else _fields_at(model, tuple(loc[:-1]))
+            names = known if known is not None else _fields_at(_walk(model, first["loc"][:-1])[1])
             close = difflib.get_close_matches(str(loc[-1]), names, n=1)
             message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
         elif first["type"] == "missing":
             message = "required key is missing"
         else:
             message = str(first["msg"]).removeprefix("Value error, ")
-        if len(errors) > 1:
-            message += f" (and {len(errors) - 1} more)"
+        # Of a value no branch of a union takes, each branch complains ("should be a valid
+        # string", "should be a valid list"): one fault, said once.
+        faults = {tuple(_walk(model, e["loc"])[0]) for e in errors}
+        faults = {f for f in faults if not any(g[: len(f)] == f and g != f for g in faults)}
+        if len(faults) > 1:
+            message += f" (and {len(faults) - 1} more)"
         return cls(message, file=file, key=key or None)
 
 
-def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
-    current = model
+_BRANCH_MODEL = re.compile(r"(\w+)\]?$")
+_BRANCHES = (
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list[",
+    "dict[",
+    "function-",
+    "union[",
+    "tagged-union[",
+)
+
+
+def _walk(model: Any, loc: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
+    """The keys of pydantic's ``loc`` as the file writes them (without the union branches it
+    names: "str", "DateModel", "function-after[…, FieldModel]"), and the models it ends in."""
+    keys: list[Any] = []
+    current = _models(model)
     for part in loc:
-        fields = getattr(current, "model_fields", None)
-        if fields is None or part not in fields:
-            return []
-        current = fields[part].annotation
-    return list(getattr(current, "model_fields", {}))
+        if isinstance(part, int):  # an item of a list: the same models
+            keys.append(part)
+            continue
+        fields = {n: f for m in current for n, f in getattr(m, "model_fields", {}).items()}
+        if part in fields:
+            keys.append(part)
+            current = _models(fields[part].annotation)
+            continue
+        found = _BRANCH_MODEL.search(str(part))
+        chosen = [m for m in current if found and m.__name__ == found.group(1)]
+        if chosen:
+            current = chosen
+        elif not str(part).startswith(_BRANCHES):
+            keys.append(part)  # a key no model declares (an unknown one)
+            current = []
+    return keys, current
+
+
+def _models(annotation: Any) -> list[Any]:
+    """The pydantic models an annotation may hold (in a union, a list or a dict)."""
+    if hasattr(annotation, "model_fields"):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+
+
+def _fields_at(models: list[Any]) -> list[str]:
+    return [name for m in models for name in getattr(m, "model_fields", {})]
 
 
 class HarvestError(MuseionError):

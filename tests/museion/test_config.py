@@ -58,6 +58,11 @@ def test_relative_locations_are_relative_to_the_config_file(
             "sources[1] (tate).location",
             "required key is missing",
         ),
+        (  # misspelt: not only "location is missing"
+            files_source("tate", FEED, "cmoa").replace("location =", "locaton ="),
+            "sources[1] (tate).locaton",
+            "unknown key (did you mean 'location'?)",
+        ),
         (
             files_source("Tate Gallery", FEED, "cmoa"),
             "sources[1] (Tate Gallery).name",
@@ -133,6 +138,36 @@ def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Pa
     mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\ntitel = "title"\n')
     line = error_of(write_config(files_source("mine", FEED, "mine.toml")))
     assert line == f"{mapping}: object.titel: unknown key (did you mean 'titles'?)"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        # a key under a union's model: no class name, a suggestion, and the faults counted
+        (
+            'titels = "t"\n[object.production.date]\ntxt = "d"\n',
+            "object.production.date.txt: unknown key (did you mean 'text'?) (and 1 more)",
+        ),
+        (
+            'titles = {path = "t", langauge = "fr"}\n',
+            "object.titles.langauge: unknown key (did you mean 'language'?)",
+        ),
+        (
+            'titles = {path = "t", language = "xx-zz-invalid!"}\n',
+            "object.titles.language: 'xx-zz-invalid!' is not a valid BCP 47 language tag "
+            "(e.g. en, de, fr-CA)",
+        ),
+    ],
+)
+def test_a_mapping_fault_is_one_fault_said_as_the_file_writes_it(
+    write_config: ConfigWriter, tmp_path: Path, body: str, said: str
+) -> None:
+    """A fault under a union's branch named pydantic's model ("date.DateModel.txt"), had no
+    suggestion, and counted each branch's complaint ("and 3 more" for one bad tag)."""
+    mapping = tmp_path / "mine.toml"
+    mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\n' + body)
+    line = error_of(write_config(files_source("mine", FEED, "mine.toml")))
+    assert line == f"{mapping}: {said}"
 
 
 def test_endpoint_section_is_validated(write_config: ConfigWriter) -> None:
