@@ -295,6 +295,14 @@ async def favicon(_: Request) -> Response:
     return FileResponse(STATIC / "favicon.png", media_type="image/png")
 
 
+async def _to_canonical(request: Request) -> Response:
+    """``/sources`` and ``/sources/NAME/``, as people type them: to the page's own URL (308,
+    so the query string and the method stay)."""
+    path = request.url.path
+    target = path + "/" if path.endswith("/sources") else path.rstrip("/")
+    return RedirectResponse(str(request.url.replace(path=target)), status_code=308)
+
+
 def create_app(settings: EndpointSettings) -> Starlette:
     pool = QueryPool(settings)
     endpoint = Endpoint(settings, pool)
@@ -323,6 +331,8 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/search", endpoint.search, methods=["GET"], name="search"),
         Route("/sources/", endpoint.sources, methods=["GET"]),
         Route("/sources/{name}", endpoint.sources, methods=["GET"], name="sources"),
+        Route("/sources", _to_canonical, methods=["GET"]),
+        Route("/sources/{name}/", _to_canonical, methods=["GET"]),
         *(endpoint.uploads.routes() if endpoint.uploads else []),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

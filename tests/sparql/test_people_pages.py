@@ -217,3 +217,29 @@ def test_attributions_read_as_a_catalogue_writes_them(live: Live) -> None:
     assert text(after, "#makers") == "after Joseph Nash (1808–1878)"
     _, french = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2?lang=fr")
     assert text(french, "#makers") == "d'après Joseph Nash (1808–1878)"
+
+
+def test_one_partner_is_said_once_and_the_addresses_people_type_lead_to_the_page(
+    live: Live,
+) -> None:
+    """A place one partner names said "1 partners" and "across partners"; /sources and
+    /sources/tate/ were 404; the query page had no heading."""
+    alone = requests.post(
+        live.sparql,
+        data={
+            "query": "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; la:equivalent ?m "
+            f'FILTER STRSTARTS(STR(?m), "{BASE}") }} GROUP BY ?p HAVING (COUNT(?m) = 1) LIMIT 1'
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    assert alone, "the demo has places one partner names"
+    _, single = page(live, alone[0]["p"]["value"])
+    assert "".join(text(single, ".stats").split()) == "1partner"  # <b>1</b>partner
+    assert "across partners" not in text(single, ".kind")
+    for typed, canonical in (("/sources", "/sources/"), ("/sources/tate/", "/sources/tate")):
+        moved = requests.get(live.url + typed, allow_redirects=False, timeout=30)
+        assert moved.status_code == 308
+        assert moved.headers["location"].endswith(canonical)
+        assert requests.get(live.url + typed, headers={"Accept": HTML}, timeout=30).ok
+    _, home = page(live, "/")
+    assert text(home, "h1") == "Query the collections in SPARQL"
