@@ -47,6 +47,7 @@ _UNIT = (
     r"mm|cm|m|in\.?|ins\.?|inch(?:es)?|ft\.?|feet|foot|kgs?\.?|g|gr\.?|lbs?\.?|pounds?|oz\.?"
     r"|ounces?|grams?|gramm|grammes?|kilograms?|kilogramm|kilogrammes?|zoll|pouces"
     r"|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|''|[\"″'′]"
+    r"|مليمتر|ملم|مم|سنتيمتر|سنتمتر|سم|متر|م|كيلوغرام|كغم|كغ|كجم|كلغ|غرام|غم|جم|غ"
 )
 _SEP = r"\s*[x×X*]\s*"
 _LETTER = r"(?:(?P<{}>[hwdlbt])\.?\s*)?"  # "H. 12 x W. 8 cm"
@@ -68,6 +69,7 @@ _KIND_WORD = (
     r"h(?:eight|öhe|ohe|auteur|t)?|w(?:idth|t)?|b(?:reite)?|l(?:ength|argeur|änge|ange)?"
     r"|d(?:epth|iam(?:eter)?|ia|urchmesser|m)?|t(?:iefe|hickness|h)?|p(?:rofondeur|r)?"
     r"|ép(?:aisseur)?|dicke|ø|⌀|weight|gewicht|poids|wt|thick(?:ness)?"
+    r"|(?:ال)?(?:ارتفاع|عرض|عمق|طول|قطر|سمك|وزن)"
 )
 _QUANTITY = (
     rf"(?P<value>{_NUMBER})\s*(?P<unit>{_UNIT})(?:\s*(?P<value2>{_NUMBER})\s*(?P<unit2>{_UNIT}))?"
@@ -97,6 +99,10 @@ _LABEL_KIND = {
     "th": "thickness", "thickness": "thickness", "thick": "thickness", "dicke": "thickness",
     "dick": "thickness", "ép": "thickness", "épaisseur": "thickness", "épais": "thickness",
     "weight": "weight", "gewicht": "weight", "poids": "weight", "wt": "weight",
+    "ارتفاع": "height", "الارتفاع": "height", "عرض": "width", "العرض": "width",
+    "عمق": "depth", "العمق": "depth", "طول": "length", "الطول": "length",
+    "قطر": "diameter", "القطر": "diameter", "سمك": "thickness", "السمك": "thickness",
+    "وزن": "weight", "الوزن": "weight",
 }  # fmt: skip
 _LANGUAGE_KIND = {
     # letters that mean another thing in another language
@@ -321,11 +327,16 @@ def parse_dimensions(statement: str, language: str | None = None) -> list[Measur
     return parse_dimension_statement(statement, language).dimensions
 
 
+_ARABIC_SIGNS = str.maketrans({"٫": ".", "٬": ",", "إ": "ا"})
+
+
 def parse_dimension_statement(statement: str, language: str | None = None) -> DimensionStatement:
     """A statement's segments, each with its label and dimensions, and the one that measures
     the object itself. ``language`` settles letters that differ ("L." is largeur in French)."""
     for symbol, replacement in _FRACTIONS.items():
         statement = statement.replace(symbol, replacement)
+    # Arabic-Indic digits are digits already; their decimal and thousands signs are not
+    statement = statement.translate(_ARABIC_SIGNS)
     statement = _FEET_INCHES.sub(_in_inches, statement)
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
     comma = decimal_comma(statement, language)

@@ -155,6 +155,24 @@ def test_numbers(text: str, value: Decimal | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("٣٠ × ٤٠ سم", [("height", "30", "cm"), ("width", "40", "cm")]),
+        ("30 × 40 سم", [("height", "30", "cm"), ("width", "40", "cm")]),
+        ("ارتفاع 12٫5 سم، عرض 8 سم", [("height", "12.5", "cm"), ("width", "8", "cm")]),
+        ("الارتفاع: 120 مم", [("height", "120", "mm")]),
+        ("قطر ٢١٫٥ سم", [("diameter", "21.5", "cm")]),
+        ("الوزن 3 كغ", [("weight", "3", "kg")]),
+    ],
+)
+def test_arabic_measurements(text: str, expected: list[tuple[str, str, str]]) -> None:
+    """Arabic units, labels and decimal sign: "٣٠ × ٤٠ سم" gave no dimension (the same
+    Arabic-Indic digits were read in a date)."""
+    found = parse_dimension_statement(text, "ar").dimensions
+    assert [(d.kind, str(d.value), d.unit.code) for d in found] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "language", "values"),
     [
         # the statement's other numbers tell how it writes decimals, whatever the language

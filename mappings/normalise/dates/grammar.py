@@ -55,7 +55,7 @@ def _parse(text: str, language: str) -> ParsedDate | None:
     tokens = tokenise(normalised)
     if not tokens:
         return None
-    parser = _Parser(tokens, language)
+    parser = _Parser(_century_last(tokens), language)
     try:
         begin, end = parser.parse()
     except NoParseError:
@@ -63,6 +63,22 @@ def _parse(text: str, language: str) -> ParsedDate | None:
     if begin is not None and end is not None and begin > end:
         return None
     return ParsedDate(text, begin, end, tuple(dict.fromkeys(parser.recognised)))
+
+
+def _century_last(tokens: list[Token]) -> list[Token]:
+    """Arabic names the century before its number ("القرن 19", "القرن التاسع عشر"): read it
+    as "19th century" is read."""
+    out = list(tokens)
+    for i in range(len(out) - 1):
+        number = out[i + 1].value
+        if (
+            out[i].kind == "century"
+            and out[i + 1].kind in ("ordinal", "number")
+            and isinstance(number, int)
+            and 1 <= number <= 30
+        ):
+            out[i], out[i + 1] = replace(out[i + 1], kind="ordinal"), out[i]
+    return out
 
 
 class _Parser:

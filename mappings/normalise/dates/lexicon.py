@@ -31,11 +31,12 @@ class Lexicon:
 
 def languages() -> dict[str, Lexicon]:
     """Every language's lexicon, by language tag."""
-    from .de import GERMAN  # noqa: PLC0415 - the language modules import Lexicon from here
+    from .ar import ARABIC  # noqa: PLC0415 - the language modules import Lexicon from here
+    from .de import GERMAN  # noqa: PLC0415
     from .en import ENGLISH  # noqa: PLC0415
     from .fr import FRENCH  # noqa: PLC0415
 
-    return {"en": ENGLISH, "de": GERMAN, "fr": FRENCH}
+    return {"en": ENGLISH, "de": GERMAN, "fr": FRENCH, "ar": ARABIC}
 
 
 @cache

@@ -60,9 +60,13 @@ def roman_value(text: str) -> int | None:
     return total or None
 
 
+_ARABIC_FORMS = str.maketrans({"\u0640": None, "أ": "ا", "إ": "ا", "آ": "ا", "،": ","})
+"""Tatweel (the stroke of "هـ") left out, one alef for its hamza forms, the Arabic comma."""
+
+
 def normalise(text: str) -> str:
     """Casefolded NFKC text with one kind of dash and apostrophe, and adjectival hyphens gone."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_FORMS)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = _DASHES.sub("–", text)
     text = re.sub(r"(\d(?:st|nd|rd|th|e))-(?=cent)", r"\1 ", text)  # "19th-century"
