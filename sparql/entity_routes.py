@@ -5,12 +5,13 @@ renders it in a query process, and the ``Link`` header naming every alternative.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from .jobs import EntityJob
 from .linkedart import EXTENSION_PATH, extension_context
@@ -53,7 +54,16 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
             media_type="application/ld+json",
             headers={"Cache-Control": "public, max-age=86400"},
         )
-    iri = settings.base_iri + iri_path(request.scope)[len(base_path) :]
+    sent = iri_path(request.scope)
+    canonical = canonical_path(sent)
+    if canonical != sent:  # "%c3%a1" or a raw "á" for the "%C3%A1" Museion mints
+        query = request.url.query
+        return RedirectResponse(
+            canonical + (f"?{query}" if query else ""),
+            status_code=301,
+            headers={"Vary": "Accept"},
+        )
+    iri = settings.base_iri + sent[len(base_path) :]
     try:
         NamedNode(iri)
     except ValueError:  # "%ZZ", a raw ">" or space: no IRI Museion mints looks like that
@@ -77,6 +87,17 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     raw = iri_path(request.scope).encode("latin-1")
     link = _alternates(quote(raw, safe="/%:@!$&'()*+,;=~"))
     return EntityRequest(job, variant, {"Vary": "Accept", "Link": link})
+
+
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def canonical_path(path: str) -> str:
+    """A request path (as sent, its bytes as latin-1) written as Museion writes its IRIs'
+    paths: percent escapes in upper case, and any byte outside ASCII escaped. An escape is
+    never decoded: an identifier's "%2F" is not a "/"."""
+    upper = _ESCAPE.sub(lambda m: m.group().upper(), path)
+    return "".join(c if ord(c) < 0x80 else f"%{ord(c):02X}" for c in upper)
 
 
 def _representation(request: Request) -> str:

@@ -8,14 +8,18 @@ person) and a small museum's spreadsheet with French and Arabic titles
 
 from __future__ import annotations
 
+import http.client
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from lxml import html
 
 from museion import load_config
+from sparql.entity_routes import canonical_path
 from tests.conftest import DATA, files_source
 from tests.helpers.endpoint import (
     Live,
@@ -243,3 +247,34 @@ def test_one_partner_is_said_once_and_the_addresses_people_type_lead_to_the_page
         assert requests.get(live.url + typed, headers={"Accept": HTML}, timeout=30).ok
     _, home = page(live, "/")
     assert text(home, "h1") == "Query the collections in SPARQL"
+
+
+def test_an_iri_written_with_other_escapes_leads_to_its_page(live: Live) -> None:
+    """ "%c3%a1" (lower case, as some tools write escapes) or a raw "á" for the "%C3%A1" of a
+    minted IRI was 404: the same IRI to a reader, another one to the store."""
+    rows = requests.post(
+        live.sparql,
+        data={
+            "query": "SELECT ?p WHERE { ?p a crm:E53_Place FILTER(CONTAINS(STR(?p), '%C3%A1')) } "
+            "LIMIT 1"
+        },
+        timeout=30,
+    ).json()["results"]["bindings"]
+    iri = rows[0]["p"]["value"]
+    url = live.iri_url(iri)
+    path = url.removeprefix(live.url)
+    lower = re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), path)
+    assert lower != path
+    where = urlsplit(live.url)
+    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
+    try:  # requests would write the escapes in upper case itself
+        connection.request("GET", lower, headers={"Accept": HTML})
+        moved = connection.getresponse()
+        assert moved.status == 301
+        assert moved.getheader("location") == path
+    finally:
+        connection.close()
+    assert canonical_path("/tate/place/m\xc3\xa1laga-espa%c3%b1a") == (
+        "/tate/place/m%C3%A1laga-espa%C3%B1a"  # raw UTF-8 bytes, as the server reads them
+    )
+    assert canonical_path("/tate/object/T%2f1") == "/tate/object/T%2F1"  # never decoded
