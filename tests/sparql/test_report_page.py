@@ -78,7 +78,7 @@ def test_the_charts_name_fields_and_object_id_elements_in_the_reader_s_language(
     assert not untranslated
     page = stored_report(reports / "tate.json", lang)
     assert page is not None
-    shown = [str(e.text) for e in html.fromstring(page).find_class("bar-label")]  # the charts
+    shown = [str(e.text) for e in html.fromstring(page).find_class("chart-label")]  # the charts
     assert i18n.translate("materials and techniques", lang) in shown
     assert "materials and techniques" not in shown
 
@@ -102,7 +102,7 @@ def test_percentages_are_written_as_the_reader_s_language_writes_them(
     object_id = [text for text in headings if "Object ID" in text]
     assert len(object_id) == 1
     assert re.search(heading, object_id[0]), object_id
-    shares = [str(e.text) for e in document.find_class("bar-share")]
+    shares = [str(e.text) for e in document.find_class("chart-share")]
     assert shares
     assert all(re.search(bar, share) for share in shares), shares
 
@@ -239,7 +239,7 @@ def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
                 assert page.locator("p", has_text=caption).is_visible()
                 # the coverage bars' labels keep the text's size (a drawing shrunk to the
                 # screen drew them at 10 pixels)
-                labels = page.locator(".bars .bar-label")
+                labels = page.locator(".chart .chart-label")
                 assert labels.count() >= 7
                 sizes = labels.evaluate_all(
                     "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
