@@ -55,11 +55,14 @@ def write_masks(db: sqlite3.Connection) -> None:
     """Write the bitmaps (after ``docs``, ``nums`` and ``doc_facets`` are written)."""
     db.executescript(_MASKS)
     rows: list[tuple[str, object, bytes]] = []
-    for kind, column in (("century", "century"), ("size", "size"), ("source", "source")):
+    for kind, column in (("size", "size"), ("source", "source")):
         for value, ids in db.execute(
             f"SELECT {column}, group_concat(id) FROM nums WHERE {column} IS NOT NULL GROUP BY 1"
         ):
             rows.append((kind, value, _blob(bitmap(ids))))
+    # each century an object's date overlaps (``fts_build.doc_centuries``)
+    for value, ids in db.execute("SELECT century, group_concat(id) FROM doc_centuries GROUP BY 1"):
+        rows.append(("century", value, _blob(bitmap(ids))))
     (ids,) = db.execute("SELECT group_concat(id) FROM nums WHERE image").fetchone()
     rows.append(("image", 0, _blob(bitmap(ids))))
     order = array("I", (n for (n,) in db.execute("SELECT id FROM docs ORDER BY sort, id")))

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -38,7 +38,11 @@ CREATE TABLE facet_values(
     fid INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(doc, fid))
     WITHOUT ROWID;
+CREATE TABLE doc_centuries(century INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY(century, id))
+    WITHOUT ROWID;
 """
+MAX_CENTURIES = 100
+"""A date spanning more centuries than this ("Neolithic") is counted in its first one only."""
 _INDEXES = """
 CREATE INDEX facet_lookup ON facet_values(key, folded);
 CREATE INDEX doc_facets_fid ON doc_facets(fid, doc);
@@ -145,11 +149,27 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
         + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
         + " END FROM docs"
     )
+    db.executemany("INSERT INTO doc_centuries VALUES (?,?)", _centuries(db))
     db.executemany(
         "INSERT INTO facet_values VALUES (?,?,?,?)",
         ((fid, k, v, _folded(v)) for (k, v), fid in fids.items()),
     )
     return number
+
+
+def _centuries(db: sqlite3.Connection) -> Iterator[tuple[int, int]]:
+    """(century, object) for every century an object's date overlaps: "202 BCE – 220 CE" is
+    counted in the third century BCE and in the first and second CE, as a search for any of
+    them finds it (the date facet counted its first century only)."""
+    for number, begin, end in db.execute(
+        'SELECT id, begin, "end" FROM nums WHERE begin IS NOT NULL'
+    ):
+        first = begin // 100
+        last = end // 100 if end is not None and end >= begin else first
+        if last - first >= MAX_CENTURIES:
+            last = first
+        for century in range(first, last + 1):
+            yield century, number
 
 
 @lru_cache(maxsize=65536)
@@ -167,22 +187,22 @@ def counts_of(db: sqlite3.Connection, table: str) -> Counts:
     (total,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
     counts = value_counts(db, table, total)
     groups = db.execute(
-        "SELECT d.century, d.size, d.image, count(*)"
-        f" FROM {table} m CROSS JOIN nums d ON d.id = m.id GROUP BY 1, 2, 3"
+        "SELECT d.size, d.image, count(*)"
+        f" FROM {table} m CROSS JOIN nums d ON d.id = m.id GROUP BY 1, 2"
     ).fetchall()
     sizes = [0] * len(SIZE_BUCKETS)  # objects in each size class, then at most each size
-    per_century: dict[int, int] = {}
     with_image = 0
-    for century, size, image, count in groups:
-        if century is not None:
-            per_century[century] = per_century.get(century, 0) + count
+    for size, image, count in groups:
         if size is not None:
             sizes[size] += count
         with_image += count if image else 0
     at_most = [sum(sizes[: i + 1]) for i in range(len(sizes))]
     summary = (total, with_image, *at_most)
-    centuries = list(per_century.items())
-    return summary, counts, centuries
+    centuries = db.execute(
+        f"SELECT c.century, count(*) FROM {table} m CROSS JOIN doc_centuries c ON c.id = m.id"
+        " GROUP BY 1"
+    ).fetchall()
+    return summary, counts, [(int(c), int(n)) for c, n in centuries]
 
 
 def value_counts(db: sqlite3.Connection, table: str, total: int) -> list[tuple[int, int]]:

@@ -162,6 +162,17 @@ def test_date_size_and_image_facets(config: Config) -> None:
     assert ask(config, "", "date=1350..1350", limit=0).total >= 1  # the Arabic lamp
 
 
+def test_each_century_counts_the_objects_its_filter_finds(config: Config) -> None:
+    """The date facet counted an object in the century its date begins only: "Model of a
+    wellhead" (202 BCE-220 CE) was found by "100..199" and counted under "-300..-201" alone.
+    Every century now counts what its filter finds, here and within a search."""
+    for text in ("", "paper"):
+        centuries = ask(config, text, limit=0).facets["date"]
+        assert len(centuries) >= 3
+        for century, count in centuries.items():
+            assert ask(config, text, f"date={century}", limit=0).total == count, (text, century)
+
+
 def test_index_switches_with_the_snapshot(config: Config) -> None:
     """A publish builds the new snapshot's index before CURRENT names it; a Searcher already
     open follows the pointer; a publish killed while indexing leaves the old pair in place."""
