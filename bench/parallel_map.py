@@ -77,8 +77,8 @@ def map_stage(jobs: int, records: list[tuple[str, harvesters.SourceRecord]]) -> 
         by_source.setdefault(name, []).append(record)
     with Mapper(jobs) as mapper:
         # The workers are started (and have loaded both mappings) before the clock starts, and
-        # whichever processes map have seen every record once: the steady state is what
-        # matters for a feed of millions of records, and both settings start from it.
+        # have mapped every record once between them (each worker a share of them, as in a
+        # harvest): the steady state is what matters for a feed of millions of records.
         for name, items in by_source.items():
             for start in range(0, len(items), BATCH):
                 mapper.submit(mappings[name], contexts[name], items[start : start + BATCH])()

@@ -200,9 +200,9 @@ class GatesConfig(StrictModel):
     max_quarantined: float = Field(default=0.05, ge=0, le=1)
     """Hold a run in which more than this share of the records read was quarantined."""
     max_field_loss: float = Field(default=0.5, ge=0, le=1)
-    """Hold a run whose changed records leave empty a field the mapping reads, which more than
-    this share of them (and at least ``FIELD_LOSS_MIN`` records) filled before: a column
-    renamed or left out of an export would otherwise empty every object's title."""
+    """Hold a run whose changed records leave empty a field the mapping reads in more than
+    this share of the source's records that filled it (and at least ``FIELD_LOSS_MIN``): a
+    column renamed or left out of an export would otherwise empty every object's title."""
 
 
 DEFAULT_MAPPINGS = {"sparql": "linkedart"}

@@ -47,9 +47,11 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
 
 def field_loss(index: RecordIndex, run: Run, source: SourceConfig) -> str | None:
     """Why ``run`` may not be published if its changed records leave empty a field the mapping
-    reads that they filled before (``gates.max_field_loss``), else None. A column renamed in a
-    partner's export ("Title" for "title") changes every record and empties every title; the
-    other gates let that through, as no record is lost or quarantined."""
+    reads, which more than ``gates.max_field_loss`` of the source's records that filled it
+    filled (and at least ``FIELD_LOSS_MIN``), else None. A column renamed in a partner's
+    export ("Title" for "title") changes every record and empties every title; the other
+    gates let that through, as no record is lost or quarantined. A partner clearing a field
+    in a few records (all of the run's changes, in an incremental harvest) is not held."""
     had: Counter[str] = Counter()
     lost: Counter[str] = Counter()
     for batch in run.changed_fields():
@@ -61,16 +63,18 @@ def field_loss(index: RecordIndex, run: Run, source: SourceConfig) -> str | None
     reader = getattr(source.mapping, "fields_read", None)
     read = fields_used(lost, reader()) if reader is not None else set(lost)
     limit = source.gates.max_field_loss
-    worst = [
-        (n / had[name], n, name)
-        for name, n in lost.items()
-        if name in read and n >= FIELD_LOSS_MIN and n / had[name] > limit
-    ]
+    worst = []
+    for name, n in lost.items():
+        if name not in read or n < FIELD_LOSS_MIN or n / had[name] <= limit:
+            continue  # cheap tests first: the count below reads the source's records
+        holding = max(had[name], index.count_filling(source.name, name))
+        if n / holding > limit:
+            worst.append((n / holding, n, holding, name))
     if not worst:
         return None
-    share, n, name = max(worst)
+    share, n, holding, name = max(worst)
     return messages.GATE_FIELD_LOSS(
-        lost=n, had=had[name], field=name, share=f"{share:.0%}", limit=f"{limit:.0%}"
+        lost=n, had=holding, field=name, share=f"{share:.0%}", limit=f"{limit:.0%}"
     )
 
 

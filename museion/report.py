@@ -153,7 +153,7 @@ class _Held:
     """What a held or dry run would change of its source: the records it staged (with their
     notes) and those it would remove."""
 
-    staged: dict[str, tuple[Row, str]]
+    staged: dict[str, tuple[Row, str | None]]
     removed: set[str]
 
     @classmethod
@@ -204,10 +204,14 @@ class _Notes:
                 found.add(text)
         unknown = index.unnoted(source)
         if held is not None:
-            for local_id, (_, text) in held.staged.items():
-                if local_id not in held.removed:
-                    found.add(text)
             unknown = {i for i in unknown if not held.replaces(i)}
+            for local_id, (_, staged_notes) in held.staged.items():
+                if local_id in held.removed:
+                    continue
+                if staged_notes is None:  # staged by an earlier Museion
+                    unknown.add(local_id)
+                else:
+                    found.add(staged_notes)
         found.unknown = len(unknown)
         return found
 

@@ -101,6 +101,7 @@ class ConfigError(MuseionError):
         )
         first = errors[0]
         loc, _ = _walk(model, first["loc"])
+        loc = loc or list(first["loc"][-1:])
         path = [f"[{p + 1}]" if isinstance(p, int) else str(p) for p in loc]
         key = ".".join(filter(None, [where, *path])).replace(".[", "[")
         if first["type"] == "extra_forbidden":
@@ -121,17 +122,14 @@ class ConfigError(MuseionError):
 
 
 _BRANCH_MODEL = re.compile(r"(\w+)\]?$")
-_BRANCHES = (
-    "str",
-    "int",
-    "float",
-    "bool",
-    "list[",
-    "dict[",
-    "function-",
-    "union[",
-    "tagged-union[",
-)
+_BRANCHES = ("list[", "dict[", "set[", "tuple[", "function-", "union[", "tagged-union[", "literal[")
+_SCALARS = frozenset({"str", "int", "float", "bool", "bytes", "none", "decimal"})
+
+
+def _is_branch(part: str) -> bool:
+    """Whether a part of pydantic's ``loc`` names a union's branch, not a key: "str",
+    "list[...]", "function-after[...]" (a key "interval" or "strict" is a key)."""
+    return part in _SCALARS or part.startswith(_BRANCHES)
 
 
 def _walk(model: Any, loc: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
@@ -152,7 +150,7 @@ def _walk(model: Any, loc: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
         chosen = [m for m in current if found and m.__name__ == found.group(1)]
         if chosen:
             current = chosen
-        elif not str(part).startswith(_BRANCHES):
+        elif not _is_branch(str(part)):
             keys.append(part)  # a key no model declares (an unknown one)
             current = []
     return keys, current

@@ -424,7 +424,7 @@ GATE_QUARANTINED = _message(
     "allowed (gates.max_quarantined)"
 )
 GATE_FIELD_LOSS = _message(
-    "{lost:d} of the {had:d} changed records that filled {field!r} fill it no more ({share:s}), "
+    "{lost:d} of the {had:d} records that filled {field!r} fill it no more ({share:s}), "
     "more than the {limit:s} allowed (gates.max_field_loss): was the column renamed or left "
     "out of the export?"
 )

@@ -99,8 +99,9 @@ class IndexEntry:
     """The source field paths the payload fills, one per line (for the partner report)."""
     entities: str = ""
     """``coverage.entity_signature`` of the record graph."""
-    notes: str = ""
-    """What the mapping noted of the record for its partner (``RecordNotes.text``)."""
+    notes: str | None = ""
+    """What the mapping noted of the record for its partner (``RecordNotes.text``); None:
+    not known (staged by an earlier Museion)."""
 
     def params(self) -> dict[str, Any]:
         row = self.record
@@ -286,6 +287,15 @@ class RecordIndex:
             source,
         )
         return {str(local_id): str(fields) for local_id, fields in rows}
+
+    def count_filling(self, source: str, field: str) -> int:
+        """How many live records of a source fill the source field ``field``."""
+        (n,) = self._db.execute(
+            "SELECT COUNT(*) FROM records WHERE source = ? AND deleted_at IS NULL "
+            "AND instr(char(10) || fields || char(10), char(10) || ? || char(10)) > 0",
+            (source, field),
+        ).fetchone()
+        return int(n)
 
     def notes(self, source: str) -> Iterator[tuple[str, str]]:
         """(local id, notes) of every live record of a source the mapping noted something of."""

@@ -80,7 +80,7 @@ CREATE TABLE IF NOT EXISTS staged (
     flags INTEGER NOT NULL,
     fields TEXT NOT NULL,
     entities TEXT NOT NULL,
-    notes TEXT NOT NULL DEFAULT ''
+    notes TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removed (local_id TEXT PRIMARY KEY, reason TEXT NOT NULL)
     WITHOUT ROWID;
@@ -168,8 +168,9 @@ class StagedRecord:
     """The source field paths the payload fills, one per line (for the partner report)."""
     entities: str = ""
     """``coverage.entity_signature`` of the record graph."""
-    notes: str = ""
-    """What the mapping noted of the record for its partner (``RecordNotes.text``)."""
+    notes: str | None = ""
+    """What the mapping noted of the record for its partner (``RecordNotes.text``); None
+    when an earlier Museion staged it, which kept no notes."""
 
     @cached_property
     def quads(self) -> bytes:
@@ -187,7 +188,8 @@ class Run:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        add_column(self._db, "staged", "notes TEXT NOT NULL DEFAULT ''")  # a run staged before
+        # A run an earlier Museion staged: its records' notes are not known (NULL).
+        add_column(self._db, "staged", "notes TEXT")
 
     @classmethod
     def create(cls, directory: Path, **info: Any) -> Run:
@@ -267,7 +269,13 @@ class Run:
                     for r in records
                 ],
             )
-            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", list(seen))
+            # A record kept for an unreadable row is seen with no checksum (""): a readable
+            # row of it later in the feed takes its place.
+            self._db.executemany(
+                "INSERT INTO seen VALUES (?, ?) ON CONFLICT (local_id) DO UPDATE SET "
+                "checksum = excluded.checksum WHERE seen.checksum = ''",
+                list(seen),
+            )
             self._db.executemany("INSERT OR REPLACE INTO removed VALUES (?, ?)", list(removed))
             self._db.executemany(
                 "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",

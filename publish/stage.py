@@ -89,17 +89,22 @@ def _resolve(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
     return item
 
 
+KEPT = ""
+"""The checksum under which a run sees a record it keeps for an unreadable row: none (a
+readable row of it, read later, is not taken for a duplicate)."""
+
+
 def _holds(
     item: RejectedRecord,
     known: dict[str, KnownRecord],
     seen: dict[str, str],
     prior: dict[str, str],
-) -> KnownRecord | None:
-    """The live record an unreadable item names, unless this run already read that id."""
+) -> bool:
+    """Whether an unreadable item names a live record this run has not read yet."""
     if item.local_id is None or item.local_id in seen or item.local_id in prior:
-        return None
+        return False
     found = known.get(item.local_id)
-    return found if found is not None and found.live else None
+    return found is not None and found.live
 
 
 def _batches(items: Iterable[HarvestItem], size: int) -> Iterator[list[HarvestItem]]:
@@ -155,16 +160,17 @@ class _Batch:
                 change = Change.CHANGED if decided is Verdict.CHANGED else Change.NEW
                 self.to_map.append(_ToMap(item, change))
 
-    def reject(self, item: RejectedRecord, kept: KnownRecord | None = None) -> None:
-        """Quarantine what could not be read as a record. ``kept``: it names a record the
+    def reject(self, item: RejectedRecord, *, keep: bool = False) -> None:
+        """Quarantine what could not be read as a record. ``keep``: it names a record the
         source holds (an unreadable row whose id column could be read), which then counts
         as read: its published version stays, rather than being withdrawn as gone from the
-        feed, until the partner mends the row."""
+        feed, until the partner mends the row. It is seen with no checksum (``KEPT``), so a
+        readable row of the same record later in the feed is read as usual."""
         self.counts["read"] += 1
         self.order.append(QuarantinedRecord(item.origin, item.local_id, item.reason, item.payload))
         self.rejected_origins.add(item.origin)
-        if kept is not None and item.local_id is not None:
-            self.seen[item.local_id] = kept.checksum
+        if keep and item.local_id is not None:
+            self.seen[item.local_id] = KEPT
 
 
 @dataclass
@@ -253,16 +259,18 @@ class _Staging:
         origins = [item.origin for item in items if isinstance(item, RejectedRecord)]
         prior_rejects = self.run.quarantined_origins(origins)
         for batch in self.in_flight:
-            prior.update({i: c for i, c in batch.seen.items() if i not in prior})
+            prior.update({i: c for i, c in batch.seen.items() if not prior.get(i)})
             prior_rejects |= batch.rejected_origins
         plan = _Batch(checkpoint)
         for item in items:
             if isinstance(item, RejectedRecord):
                 if item.origin not in prior_rejects:
-                    plan.reject(item, _holds(item, known, plan.seen, prior))
+                    plan.reject(item, keep=_holds(item, known, plan.seen, prior))
                 continue
             earlier = (
-                None if item.deleted else plan.seen.get(item.local_id) or prior.get(item.local_id)
+                None
+                if item.deleted
+                else plan.seen.get(item.local_id) or prior.get(item.local_id) or None
             )
             decided = verdict(
                 item,

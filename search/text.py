@@ -113,8 +113,8 @@ def match_expression(query: str) -> str | None:
         for group in groups
     )
     for term in terms:
-        if term.negated:
-            expression += " NOT " + _alternatives(term.words)
+        if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
+            expression += " NOT " + _alternatives(term.words, skeletons=False)
     return expression
 
 
@@ -149,10 +149,12 @@ def _terms(query: str) -> list[_Term]:
         if not words:
             continue
         budget -= len(words)
-        # A phrase is one term; "l'atelier", "Saint-Denis" are a term a word, as before.
-        units = [words] if found["phrase"] is not None else [(w,) for w in words]
-        for unit in units:
-            negated = negate or bool(found["minus"])
+        negated = negate or bool(found["minus"])
+        # A phrase is one term, and so is "Saint-Denis" left out or given as an alternative
+        # ("-al-Qahira" leaves out the city, not every text with "al" in it); otherwise
+        # "l'atelier", "Saint-Denis" are a term a word, as before.
+        whole = found["phrase"] is not None or negated or either
+        for unit in [words] if whole else [(w,) for w in words]:
             terms.append(_Term(unit, negated=negated, either=either and not negated))
             either = False
         negate = False
@@ -161,7 +163,7 @@ def _terms(query: str) -> list[_Term]:
     return terms
 
 
-def _alternatives(words: tuple[str, ...]) -> str:
+def _alternatives(words: tuple[str, ...], *, skeletons: bool = True) -> str:
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
     the body as folded or transliterated, or a Latin-script word by its Arabic skeleton."""
     star = "*" if len(words[-1]) >= 3 else ""
@@ -170,7 +172,7 @@ def _alternatives(words: tuple[str, ...]) -> str:
     translit = " ".join(fold(w).replace(" ", "") for w in words)
     if translit and translit != text:
         alternatives.append(f'body:"{translit}"{star}')
-    if len(words) == 1 and words[0].isascii() and words[0].isalpha():
+    if skeletons and len(words) == 1 and words[0].isascii() and words[0].isalpha():
         skel = skeleton(words[0])
         if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
             alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))

@@ -97,7 +97,8 @@ def canonical_path(path: str) -> str:
     paths: percent escapes in upper case, and any byte outside ASCII escaped. An escape is
     never decoded: an identifier's "%2F" is not a "/"."""
     upper = _ESCAPE.sub(lambda m: m.group().upper(), path)
-    return "".join(c if ord(c) < 0x80 else f"%{ord(c):02X}" for c in upper)
+    written = "".join(c if ord(c) < 0x80 else f"%{ord(c):02X}" for c in upper)
+    return "/" + written.lstrip("/")  # "//host/…" would send the reader to another site
 
 
 def _representation(request: Request) -> str:

@@ -262,22 +262,63 @@ DECIMAL_POINT_LANGUAGES = frozenset({"en", "ga", "he", "hi", "ja", "ko", "ms", "
 """Languages whose writers put a point before decimals, and may group thousands with a comma."""
 
 _SEPARATED = re.compile(r"(?<![\d.,])(\d+)([.,])(\d+)(?![\d.,])")
+_IMPERIAL = re.compile(
+    r"(?<![^\W\d_])(?:in|ins|inch|inches|ft|feet|foot|lbs?|pounds?|oz|ounces?)(?![^\W\d_])|[\"″'′]",
+    re.IGNORECASE,
+)
 
 
 def decimal_comma(statement: str, language: str | None = None) -> bool | None:
     """Whether ``statement`` writes decimals with a comma: told by a number that can only be
-    read one way ("1,5", "12.75", "1250,5"), else by ``language``; None if neither tells.
-    "1,5 x 2,250 m" is 1.5 by 2.25 metres, whatever the language."""
+    read one way ("1,5", "12.75", "1250,5", "0.450"), else by ``language``; None if neither
+    tells. "1,5 x 2,250 m" is 1.5 by 2.25 metres, whatever the language. Inches and pounds
+    are not told by the language: "10.125 in" (ten and an eighth) is written so everywhere."""
+    return _marks(statement, language).comma
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """How a statement writes its numbers (``decimal_comma``)."""
+
+    comma: bool | None
+    guessed: bool = False
+    """Told by the language only: a point before three digits is then read as grouping
+    thousands only where that gives a likely size ("1.200 x 800 mm", not "Diam. 3.175 cm",
+    which would be 31 metres, and never a weight)."""
+
+    def number(self, raw: str, unit: Unit) -> Decimal | None:
+        value = parse_number(raw, self.comma)
+        if (
+            value is not None
+            and self.comma
+            and self.guessed
+            and _POINT_GROUP.fullmatch(raw.strip())
+            and (unit.weight or value * unit.factor > LIKELY_CM)
+        ):
+            return parse_number(raw)  # the point as a decimal
+        return value
+
+
+LIKELY_CM = 1000
+"""Ten metres: a size past it, read from a point the language alone called a thousands mark,
+is read with the point as a decimal instead."""
+_POINT_GROUP = re.compile(r"\d{1,3}\.\d{3}")
+
+
+def _marks(statement: str, language: str | None) -> _Marks:
     comma = point = False
     for before, mark, after in _SEPARATED.findall(statement):
-        if len(after) != 3 or len(before) > 3:  # not a group of thousands: a decimal
+        # not a group of thousands (a group never follows a lone 0): a decimal
+        if len(after) != 3 or len(before) > 3 or before.startswith("0"):
             comma, point = comma or mark == ",", point or mark == "."
     if comma != point:
-        return comma
+        return _Marks(comma)
+    if _IMPERIAL.search(statement):
+        return _Marks(None)
     primary = (language or "").split("-")[0].casefold()
     if primary in DECIMAL_COMMA_LANGUAGES:
-        return True
-    return False if primary in DECIMAL_POINT_LANGUAGES else None
+        return _Marks(True, guessed=True)
+    return _Marks(False if primary in DECIMAL_POINT_LANGUAGES else None)
 
 
 _APPROXIMATE = re.compile(
@@ -339,7 +380,7 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
     statement = statement.translate(_ARABIC_SIGNS)
     statement = _FEET_INCHES.sub(_in_inches, statement)
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
-    comma = decimal_comma(statement, language)
+    comma = _marks(statement, language)
     groups: list[DimensionGroup] = []
     unlabelled: list[MeasuredDimension] = []
     for segment in _SEGMENT.split(statement):
@@ -434,7 +475,7 @@ def _parse_segment(
     part: str | None,
     letters: dict[str, str],
     legend: list[str] | None = None,
-    comma: bool | None = None,
+    comma: _Marks = _Marks(None),
 ) -> list[MeasuredDimension]:
     dims: list[MeasuredDimension] = []
     taken: list[tuple[int, int]] = []
@@ -448,11 +489,11 @@ def _parse_segment(
             for index, (default, raw) in enumerate(
                 zip(order, (product["a"], product["b"], product["c"]), strict=False)
             ):
-                number = parse_number(raw, comma) if raw else None
                 letter = product[("la", "lb", "lc")[index]]
                 kind = _kind(letter, letters) if letter else default
                 own = product.groupdict().get(("ua", "ub", "")[index])
                 unit = (unit_for(own) if own else None) or final
+                number = comma.number(raw, unit) if raw else None
                 if number is not None and number > 0 and kind is not None and not unit.weight:
                     dims.append(MeasuredDimension(kind, number, unit, part))
     for pattern in (_LABELLED, _SUFFIXED, _BARE):
@@ -479,15 +520,15 @@ def _kind(label: str, letters: dict[str, str]) -> str | None:
     return letters.get(key) or _LABEL_KIND.get(key)
 
 
-def _quantity(found: re.Match[str], comma: bool | None) -> tuple[Decimal, Unit] | None:
+def _quantity(found: re.Match[str], comma: _Marks) -> tuple[Decimal, Unit] | None:
     """A number with its unit, or two ("3 ft 4 in", "2 lb 3 oz") summed in the smaller."""
     unit = unit_for(found["unit"])
-    number = parse_number(found["value"], comma)
+    number = comma.number(found["value"], unit) if unit is not None else None
     if unit is None or number is None:
         return None
     if found.groupdict().get("value2"):
         unit2 = unit_for(found["unit2"])
-        number2 = parse_number(found["value2"], comma)
+        number2 = comma.number(found["value2"], unit2) if unit2 is not None else None
         if unit2 is None or number2 is None or unit2.weight != unit.weight:
             return number, unit
         if unit2.factor < unit.factor:

@@ -185,6 +185,14 @@ def test_arabic_measurements(text: str, expected: list[tuple[str, str, str]]) ->
         ("H. 12,500 cm", "en", ["12500"]),
         ("1.200 x 800 mm", "de-AT", ["1200", "800"]),
         ("1.200 x 800 mm", "en", ["1.2", "800"]),
+        # a point before three digits is a decimal where a group is not likely: after a lone
+        # 0, in inches (eighths), for a weight, or past ten metres
+        ("Weight: 0.450 kg", "fr", ["0.45"]),
+        ("H. 0.125 m", "de", ["0.125"]),
+        ("Sheet: 10.125 x 8.375 in.", "nl", ["10.125", "8.375"]),
+        ("Diam. 3.175 cm", "fr", ["3.175"]),
+        ("H. 1.250 m", "de", ["1.25"]),
+        ("Gewicht 1.200 kg", "de", ["1.2"]),
         # and neither: as before (a comma before three digits groups thousands)
         ("H. 12,500 cm", None, ["12500"]),
         ("1.200 x 800 mm", None, ["1.2", "800"]),

@@ -133,6 +133,16 @@ def test_unknown_top_level_section(write_config: ConfigWriter) -> None:
     assert "publsh: unknown key" in error_of(path)
 
 
+def test_a_key_named_like_a_type_is_a_key(tmp_path: Path) -> None:
+    """Keys starting "int", "float", "bool" ("interval") were taken for pydantic's union
+    branches and left out: "interval" at the top crashed the error message itself."""
+    path = tmp_path / "museion.toml"
+    path.write_text('interval = 3\n[store]\npath = "x"\n[publish]\nbase_iri = "https://e.org/"\n')
+    assert error_of(path) == f"{path}: interval: unknown key"
+    path.write_text('[store]\npath = "x"\nstrict = 1\n[publish]\nbase_iri = "https://e.org/"\n')
+    assert error_of(path) == f"{path}: store.strict: unknown key"
+
+
 def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Path) -> None:
     mapping = tmp_path / "mine.toml"
     mapping.write_text('[mapping]\nname = "mine"\n[object]\nid = "id"\ntitel = "title"\n')
@@ -152,6 +162,7 @@ def test_a_broken_mapping_file_is_named(write_config: ConfigWriter, tmp_path: Pa
             'titles = {path = "t", langauge = "fr"}\n',
             "object.titles.langauge: unknown key (did you mean 'language'?)",
         ),
+        ('intitule = "t"\n', "object.intitule: unknown key (did you mean 'titles'?)"),
         (
             'titles = {path = "t", language = "xx-zz-invalid!"}\n',
             "object.titles.language: 'xx-zz-invalid!' is not a valid BCP 47 language tag "

@@ -259,19 +259,27 @@ def test_an_unreadable_row_of_a_held_record_keeps_it_rather_than_withdrawing_it(
     assert (summary.deleted, summary.rejected) == (1, 0)
 
 
-def test_an_unreadable_row_of_a_new_record_is_named_and_withdraws_nothing(
+def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
     write_config: ConfigWriter, tmp_path: Path
 ) -> None:
+    """A row one cell too wide, then the same record's row mended further down: the mended
+    row is read (it was taken for a duplicate of the kept record, and its edit lost)."""
     feed = tmp_path / "export.csv"
-    feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase, bleu\n")
+    feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase\n")
     mapping = tmp_path / "m.toml"
     mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
     config = load_config(
         write_config(files_source("shop", feed, "m.toml", gates="{ max_quarantined = 1.0 }"))
     )
-    _, [summary] = harvest_all(config)
-    assert (summary.new, summary.deleted) == (1, 0)
+    store, _ = harvest_all(config)
+    store.close()
+    feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase, bleu\nA-2,Vase bleu\n")
+    store, [summary] = harvest_all(config)
     assert [r.record.split(" (")[0] for r in summary.rejections] == ["A-2"]
+    assert "fields but the header" in summary.rejections[0].reason
+    assert (summary.changed, summary.deleted) == (1, 0)
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol", "Vase bleu"]
 
 
 def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
@@ -297,10 +305,15 @@ def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
     held = harvest("id,Titre,note", titles)
     assert held.status == "held"
     assert held.reason == (
-        "12 of the 12 changed records that filled 'title' fill it no more (100%), more than "
+        "12 of the 12 records that filled 'title' fill it no more (100%), more than "
         "the 50% allowed (gates.max_field_loss): was the column renamed or left out of the "
         "export?"
     )
     # a partner clearing a few titles, or a column the mapping never reads, is not held
     assert harvest("id,title,note", ["", "", *titles[2:]]).status == "published"
     assert harvest("id,title,remark", ["", "", *titles[2:]]).status == "published"
+    # nor clearing titles in more than 10 records, which are all the run changes, of a
+    # source where most keep theirs (an incremental harvest changes only what was edited)
+    many = [f"Vase {n}" for n in range(40)]
+    assert harvest("id,title,remark", many).status == "published"
+    assert harvest("id,title,remark", ["" for _ in range(12)] + many[12:]).status == "published"

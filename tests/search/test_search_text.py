@@ -79,7 +79,14 @@ def test_match_expression() -> None:
     assert (
         match_expression("turner -devon")
         == match_expression("turner NOT devon")
-        == ('(body:"turner"* OR abjad:"trnr"*) NOT (body:"devon"* OR abjad:"dvn"*)')
+        == ('(body:"turner"* OR abjad:"trnr"*) NOT (body:"devon"*)')  # no skeleton: "-ali"
+    )
+    # a hyphenated word left out or given as an alternative is one term, not a term a word
+    assert match_expression("-al-qahira turner") == (
+        '(body:"turner"* OR abjad:"trnr"*) NOT (body:"al qahira"*)'
+    )
+    assert match_expression("picasso OR saint-denis") == (
+        '((body:"picasso"* OR abjad:"pcs"*) OR (body:"saint denis"*))'
     )
     assert match_expression("turner or gold") == (  # "or" in lower case is a word (French)
         '(body:"turner"* OR abjad:"trnr"*) AND (body:"or" OR abjad:"r") AND '

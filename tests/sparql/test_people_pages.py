@@ -278,3 +278,5 @@ def test_an_iri_written_with_other_escapes_leads_to_its_page(live: Live) -> None
         "/tate/place/m%C3%A1laga-espa%C3%B1a"  # raw UTF-8 bytes, as the server reads them
     )
     assert canonical_path("/tate/object/T%2f1") == "/tate/object/T%2F1"  # never decoded
+    # "//host/..." as a Location is another site's address: never redirected there
+    assert canonical_path("//evil.example/%c3%a9") == "/evil.example/%C3%A9"
