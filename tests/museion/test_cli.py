@@ -33,6 +33,22 @@ def museion(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
+def write_partner(folder: Path, mapping: str = "", gates: str = "") -> None:
+    """Partner p: ``inventory.csv`` beside its config, read by ``p.toml`` (its id and title
+    columns, then ``mapping``), with ``gates`` (a TOML inline table) if given."""
+    (folder / "p.toml").write_text(
+        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n' + mapping,
+        encoding="utf-8",
+    )
+    (folder / "museion.toml").write_text(
+        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
+        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
+        + (f"gates = {gates}\n" if gates else "")
+        + '[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture
 def config(write_config: ConfigWriter) -> Path:
     return write_config(
@@ -193,16 +209,8 @@ def test_a_fault_of_the_export_is_one_line_however_many_rows(tmp_path: Path) -> 
     (tmp_path / "inventory.csv").write_text(
         "Inventory No,Title,Date\n" + "\n".join(rows) + "\n", encoding="utf-8"
     )
-    (tmp_path / "p.toml").write_text(
-        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n'
-        '[object.production.date]\ntext = "Date"\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "museion.toml").write_text(
-        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
-        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
-        'gates = { max_quarantined = 0.9 }\n[sources.partner]\nlabel = "P"\n',
-        encoding="utf-8",
+    write_partner(
+        tmp_path, '[object.production.date]\ntext = "Date"\n', "{ max_quarantined = 0.9 }"
     )
     done = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
     assert done.returncode == 3, done.stderr
@@ -254,16 +262,7 @@ def test_report_says_the_latest_harvest_failed_and_what_it_left(tmp_path: Path) 
     counts, and nothing of why, though the partner's page said it. It now says when and why
     the latest harvest failed, and that its unfinished run is taken up by the next harvest;
     the JSON carries it as the page's JSON does. A harvest that reads the feed clears it."""
-    (tmp_path / "p.toml").write_text(
-        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "museion.toml").write_text(
-        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
-        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
-        '[sources.partner]\nlabel = "P"\n',
-        encoding="utf-8",
-    )
+    write_partner(tmp_path)
     failed = museion("--config", "museion.toml", "harvest", cwd=tmp_path)
     assert failed.returncode != 0
     shown = museion("--config", "museion.toml", "report", "p", cwd=tmp_path)
@@ -294,17 +293,11 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     records still published them: the report counted only what its run mapped again. The
     mapping's notes are now kept with each record, and counted over the source as it stands
     (or, for a dry run, as it would stand); records mapped before notes were kept are said."""
-    (tmp_path / "p.toml").write_text(
-        '[mapping]\nname = "p"\n[object]\nid = "Inventory No"\ntitles = "Title"\n'
+    write_partner(
+        tmp_path,
         '[object.classification]\npath = "Type"\nvocab = "object_type"\n'
         '[object.production.date]\ntext = "Date"\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "museion.toml").write_text(
-        '[store]\npath = "store"\n[publish]\nbase_iri = "https://example.org/"\n[[sources]]\n'
-        'name = "p"\nkind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
-        'gates = { max_record_drop = 1.0 }\n[sources.partner]\nlabel = "P"\n',
-        encoding="utf-8",
+        "{ max_record_drop = 1.0 }",
     )
     rows = ["A1,Schrank,Bol,zz-qq", "A2,Schrank,Vase,1900", "A3,vase,Plat,1890"]
     inventory = tmp_path / "inventory.csv"

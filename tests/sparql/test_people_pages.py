@@ -12,6 +12,7 @@ import http.client
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -69,6 +70,13 @@ def text(doc: html.HtmlElement, selector: str) -> str:
     found = doc.cssselect(selector)
     assert found, f"nothing matches {selector}"
     return " ".join(" ".join(e.text_content().split()) for e in found)
+
+
+def select(live: Live, query: str) -> list[dict[str, Any]]:
+    """The bindings of a SELECT ``query`` at the endpoint."""
+    answer = requests.post(live.sparql, data={"query": query}, timeout=30)
+    bindings: list[dict[str, Any]] = answer.json()["results"]["bindings"]
+    return bindings
 
 
 def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
@@ -133,14 +141,11 @@ def test_partner_and_place_pages(live: Live) -> None:
     assert int(text(partner, "#work-count")) >= 20
     assert partner.cssselect("#homepage")[0].get("href") == "https://www.tate.org.uk/"
     assert "Bullfight Scene" in text(partner, "#works")
-    rows = requests.post(
-        live.sparql,
-        data={
-            "query": "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; "
-            'rdfs:label ?l FILTER(CONTAINS(?l, "Málaga")) } LIMIT 1'
-        },
-        timeout=30,
-    ).json()["results"]["bindings"]
+    rows = select(
+        live,
+        "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; "
+        'rdfs:label ?l FILTER(CONTAINS(?l, "Málaga")) } LIMIT 1',
+    )
     _, place = page(live, rows[0]["p"]["value"])
     assert text(place, ".kind").startswith("Place")
     assert "Pablo Picasso" in text(place, "#people")
@@ -228,14 +233,11 @@ def test_one_partner_is_said_once_and_the_addresses_people_type_lead_to_the_page
 ) -> None:
     """A place one partner names said "1 partners" and "across partners"; /sources and
     /sources/tate/ were 404; the query page had no heading."""
-    alone = requests.post(
-        live.sparql,
-        data={
-            "query": "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; la:equivalent ?m "
-            f'FILTER STRSTARTS(STR(?m), "{BASE}") }} GROUP BY ?p HAVING (COUNT(?m) = 1) LIMIT 1'
-        },
-        timeout=30,
-    ).json()["results"]["bindings"]
+    alone = select(
+        live,
+        "SELECT ?p WHERE { ?p a museion:Aggregate, crm:E53_Place ; la:equivalent ?m "
+        f'FILTER STRSTARTS(STR(?m), "{BASE}") }} GROUP BY ?p HAVING (COUNT(?m) = 1) LIMIT 1',
+    )
     assert alone, "the demo has places one partner names"
     _, single = page(live, alone[0]["p"]["value"])
     assert "".join(text(single, ".stats").split()) == "1partner"  # <b>1</b>partner
@@ -252,14 +254,9 @@ def test_one_partner_is_said_once_and_the_addresses_people_type_lead_to_the_page
 def test_an_iri_written_with_other_escapes_leads_to_its_page(live: Live) -> None:
     """ "%c3%a1" (lower case, as some tools write escapes) or a raw "á" for the "%C3%A1" of a
     minted IRI was 404: the same IRI to a reader, another one to the store."""
-    rows = requests.post(
-        live.sparql,
-        data={
-            "query": "SELECT ?p WHERE { ?p a crm:E53_Place FILTER(CONTAINS(STR(?p), '%C3%A1')) } "
-            "LIMIT 1"
-        },
-        timeout=30,
-    ).json()["results"]["bindings"]
+    rows = select(
+        live, "SELECT ?p WHERE { ?p a crm:E53_Place FILTER(CONTAINS(STR(?p), '%C3%A1')) } LIMIT 1"
+    )
     iri = rows[0]["p"]["value"]
     url = live.iri_url(iri)
     path = url.removeprefix(live.url)
