@@ -38,7 +38,7 @@ CREATE TABLE facet_values(
     fid INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(doc, fid))
     WITHOUT ROWID;
-CREATE TABLE doc_centuries(century INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY(century, id))
+CREATE TABLE doc_centuries(id INTEGER NOT NULL, century INTEGER NOT NULL, PRIMARY KEY(id, century))
     WITHOUT ROWID;
 """
 MAX_CENTURIES = 100
@@ -149,6 +149,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
         + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
         + " END FROM docs"
     )
+    # keyed by object: counting joins a set of objects to it (by century, each object of the
+    # set was a scan of the table: 343 s for a 50,000-record harvest against 190)
     db.executemany("INSERT INTO doc_centuries VALUES (?,?)", _centuries(db))
     db.executemany(
         "INSERT INTO facet_values VALUES (?,?,?,?)",
@@ -158,7 +160,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
 
 
 def _centuries(db: sqlite3.Connection) -> Iterator[tuple[int, int]]:
-    """(century, object) for every century an object's date overlaps: "202 BCE – 220 CE" is
+    """(object, century) for every century an object's date overlaps: "202 BCE – 220 CE" is
     counted in the third century BCE and in the first and second CE, as a search for any of
     them finds it (the date facet counted its first century only)."""
     for number, begin, end in db.execute(
@@ -169,7 +171,7 @@ def _centuries(db: sqlite3.Connection) -> Iterator[tuple[int, int]]:
         if last - first >= MAX_CENTURIES:
             last = first
         for century in range(first, last + 1):
-            yield century, number
+            yield number, century
 
 
 @lru_cache(maxsize=65536)
