@@ -20,7 +20,7 @@ from rich.table import Table
 
 import sparql
 from museion_core import messages
-from publish import HarvestSummary, RunStatus, named
+from publish import HarvestSummary, RunStatus
 
 from .report import render_html
 
@@ -143,7 +143,7 @@ def print_report(data: dict[str, Any]) -> None:
         for held in messages.kinds((q["reason"], 1) for q in quarantined)[:SHOWN_KINDS]:
             out.print(f"    {held.count} × {escape(held.english)}")
     for q in quarantined:
-        where = escape(named(q["record"], q["origin"]))
+        where = escape(messages.record_name(q["record"], q["origin"]))
         out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
     print_notes(data)
     if data["unused_fields"]:

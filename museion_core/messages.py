@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from string import Formatter
 
-__all__ = ["MESSAGES", "Kind", "Message", "kinds", "recognise"]
+__all__ = ["MESSAGES", "Kind", "Message", "kinds", "origin_shown", "recognise", "record_name"]
 
 RECOGNISED_LENGTH = 4000
 """Texts longer than this are not looked at (the patterns' lazy fields are quadratic on
@@ -490,3 +490,20 @@ def kinds(texts: Iterable[tuple[str, int]]) -> list[Kind]:
         if text != example:
             varied.add(key)
     return [Kind(*first[key], count, key in varied) for key, count in counted.most_common()]
+
+
+def origin_shown(local_id: str | None, origin: str) -> bool:
+    """Whether a quarantined record is named with its place beside its id: when that place is
+    a position in a file ("inventory.csv, line 6"), not a URL nor the file alone."""
+    return (
+        bool(local_id and origin) and origin != local_id and ", " in origin and "://" not in origin
+    )
+
+
+def record_name(local_id: str | None, origin: str) -> str:
+    """How a quarantined record is named to its partner: its id, with its place in the file
+    ("A-5 (inventory.csv, line 6)", ``origin_shown``), or where it was when it has no id. The
+    command line says it so; the report page sets the place apart."""
+    if not local_id:
+        return origin
+    return f"{local_id} ({origin})" if origin_shown(local_id, origin) else local_id

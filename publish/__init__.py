@@ -24,7 +24,7 @@ from .runs import (
 from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
-from .summary import HarvestSummary, Rejection, named
+from .summary import HarvestSummary, Rejection
 from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id, write_atomically
 
 __all__ = [
@@ -55,7 +55,6 @@ __all__ = [
     "apply_run",
     "failpoint",
     "meta_graph",
-    "named",
     "new_id",
     "now",
     "pack_quads",

@@ -10,9 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from museion_core import messages
+
 from .runs import Run
 
-__all__ = ["HarvestSummary", "Rejection", "named"]
+__all__ = ["HarvestSummary", "Rejection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,20 +26,10 @@ class Rejection:
     def of(cls, local_id: str | None, origin: str, reason: str) -> Rejection:
         """A quarantined record as the partner finds it: by its id and, when it has one, its
         place in a file ("A-5 (inventory.csv, line 6)"), or by where it was alone."""
-        return cls(named(local_id, origin), reason)
+        return cls(messages.record_name(local_id, origin), reason)
 
     def line(self, source: str) -> str:
         return f"{source}: {self.record}: {self.reason}"
-
-
-def named(local_id: str | None, origin: str) -> str:
-    """How a quarantined record is named to its partner (``Rejection.of``): its id, with its
-    position when its origin is a place in a file (not a URL, not the file alone)."""
-    if not local_id:
-        return origin
-    if origin and origin != local_id and ", " in origin and "://" not in origin:
-        return f"{local_id} ({origin})"
-    return local_id
 
 
 @dataclass

@@ -286,6 +286,7 @@ def install(env: Environment) -> Environment:
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
+    env.globals["origin_shown"] = messages.origin_shown
     env.filters["lang_attrs"] = lang_attrs
     env.filters["decimal"] = decimal
     env.filters["number"] = number
