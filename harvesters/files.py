@@ -38,9 +38,6 @@ from .xml import LIDO_NS, LIDO_RECORD, read_xml
 
 __all__ = ["FilesHarvester", "FilesOptions"]
 
-_UNDECODED = re.compile("[\udc80-\udcff]")
-"""A byte the declared encoding could not decode, as the readers keep it (surrogateescape)."""
-
 EXTENSIONS = {
     ".json": "json",
     ".jsonl": "jsonl",
@@ -312,10 +309,9 @@ class FilesHarvester:
         if cells is None or self.spec.identify is None:
             return None
         try:
-            local_id = self.spec.identify(cells)
+            return self.spec.identify(cells)
         except ValueError:
             return None
-        return None if _UNDECODED.search(local_id) else local_id
 
     def _open(self, location: str) -> AbstractContextManager[tuple[io.BufferedReader, str | None]]:
         return self._open_url(location) if is_url(location) else self._open_path(location)

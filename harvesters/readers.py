@@ -54,9 +54,9 @@ class Unreadable:
     position: str
     reason: str
     cells: dict[str, Any] | None = None
-    """A row's cells by column, as far as they could be read: enough, often, to name the
-    record (its id column), so that one unreadable row of a record the source already holds
-    does not withdraw that record."""
+    """A row's cells by column, as far as they could be read (a cell with bytes the encoding
+    could not decode is left out): enough, often, to name the record (its id column), so that
+    one unreadable row of a record the source already holds does not withdraw that record."""
 
 
 Item = Parsed | Unreadable
@@ -515,18 +515,19 @@ def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, 
     position = f"line {line}"
     raw = delimiter.join(row).encode("utf-8", "surrogateescape")
     record = {name: cell for name, cell in zip(header, row, strict=False) if name}
+    # What names the record if it cannot be read: the cells up to the header's width (the
+    # first columns, often the id, are the row's own up to a stray delimiter), decoded.
+    readable = {name: cell for name, cell in record.items() if not _SURROGATE.search(cell)}
     if len(row) > len(header):
-        # The cells up to the header's width: the first columns (often the id) are the row's
-        # own up to the stray delimiter (an unquoted comma in a title).
         return Unreadable(
             raw[:PREVIEW_BYTES],
             position,
             messages.CSV_ROW_TOO_WIDE(fields=len(row), header=len(header)),
-            record,
+            readable,
         )
     problem = _undecodable(record, encoding)
     if problem:
-        return Unreadable(raw, position, problem, record)
+        return Unreadable(raw, position, problem, readable)
     return Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
 
 

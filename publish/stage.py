@@ -78,14 +78,15 @@ def _resolve(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
     """A deletion may name its record only by the protocol's identifier (OAI-PMH sends no
     metadata, so no local id, for a deleted record), and so may a record that could not be
     read (an OAI-PMH record whose metadata is broken): find the local id it had."""
-    if isinstance(item, SourceRecord) and item.deleted and item.provider_id:
-        local_id = index.local_id_of(source, item.provider_id)
-        if local_id is not None and local_id != item.local_id:
-            return dataclasses.replace(item, local_id=local_id)
-    if isinstance(item, RejectedRecord) and item.local_id is not None:
-        local_id = index.local_id_of(source, item.local_id)
-        if local_id is not None and local_id != item.local_id:
-            return dataclasses.replace(item, local_id=local_id)
+    if isinstance(item, SourceRecord) and item.deleted:
+        named = item.provider_id
+    elif isinstance(item, RejectedRecord):
+        named = item.local_id
+    else:
+        return item
+    local_id = index.local_id_of(source, named) if named else None
+    if local_id is not None and local_id != item.local_id:
+        return dataclasses.replace(item, local_id=local_id)
     return item
 
 

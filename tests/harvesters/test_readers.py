@@ -107,6 +107,17 @@ def test_a_csv_header_below_a_title_is_found_by_header_row(encoding: str) -> Non
     assert list(read_csv(stream(b"Title\nid,title\n"), header_row=3)) == []  # no header
 
 
+def test_an_unreadable_row_names_its_record_by_its_decoded_cells_only() -> None:
+    """The cells that may name an unreadable row's record leave out those whose bytes the
+    encoding could not decode: such an id is no id the source holds."""
+    data = b"id,title\nA\xe91,Vase\nA2,Caf\xe9\n"
+    first, second = list(read_csv(stream(data)))
+    assert isinstance(first, Unreadable)
+    assert first.cells == {"title": "Vase"}
+    assert isinstance(second, Unreadable)
+    assert second.cells == {"id": "A2"}
+
+
 @pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
 def test_csv_lines_may_end_in_a_lone_carriage_return(end: str) -> None:
     """Excel for Mac still offers "CSV (Macintosh)", whose lines end in a lone \\r: read like
