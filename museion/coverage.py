@@ -26,6 +26,7 @@ __all__ = [
     "coverage_flags",
     "coverage_flags_text",
     "entity_signature",
+    "fields_read_by",
     "fields_used",
     "json_fields",
     "payload_fields",
@@ -256,6 +257,13 @@ def _xml_paths(element: etree._Element, prefix: str, found: set[str]) -> None:
         found.add(path)
     for child in children:
         _xml_paths(child, path, found)
+
+
+def fields_read_by(mapping: object, present: Iterable[str]) -> set[str] | None:
+    """Which of the ``present`` field paths ``mapping`` reads (``fields_used``); None when the
+    mapping does not list the fields it reads (a Python mapping)."""
+    reader = getattr(mapping, "fields_read", None)
+    return None if reader is None else fields_used(present, reader())
 
 
 def fields_used(present: Iterable[str], read: Iterable[str]) -> set[str]:

@@ -13,7 +13,7 @@ from museion_core.errors import HarvestError
 from publish import HarvestSummary, RecordIndex, Run
 
 from .config import SourceConfig
-from .coverage import fields_used
+from .coverage import fields_read_by
 
 __all__ = ["FIELD_LOSS_MIN", "SourcesFailedError", "field_loss", "gate"]
 
@@ -60,8 +60,9 @@ def field_loss(index: RecordIndex, run: Run, source: SourceConfig) -> str | None
             filled = set(before.get(local_id, "").split("\n")) - {""}
             had.update(filled)
             lost.update(filled - set(fields.split("\n")))
-    reader = getattr(source.mapping, "fields_read", None)
-    read = fields_used(lost, reader()) if reader is not None else set(lost)
+    read = fields_read_by(source.mapping, lost)
+    if read is None:  # a mapping that does not list what it reads: every field counts
+        read = set(lost)
     limit = source.gates.max_field_loss
     worst = []
     for name, n in lost.items():

@@ -35,7 +35,7 @@ from sparql import failure_note, report_html
 from store import Store
 
 from .config import Config, SourceConfig
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read_by
 
 __all__ = [
     "LISTED",
@@ -324,10 +324,9 @@ class _Tally:
 
 
 def _unused_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str, Any]] | None:
-    reader = getattr(source.mapping, "fields_read", None)
-    if reader is None:
+    used = fields_read_by(source.mapping, present)
+    if used is None:
         return None
-    used = fields_used(present, reader())
     return [{"field": f, "records": n} for f, n in sorted(present.items()) if f not in used]
 
 
