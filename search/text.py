@@ -106,11 +106,9 @@ def match_expression(query: str) -> str | None:
     if len(groups) > 1:  # "al-Qahira": the article is optional beside another word
         kept = [g for g in groups if not (len(g) == 1 and g[0].words in _ARTICLE_WORDS)]
         groups = kept or groups
+    either = [" OR ".join(_alternatives(t.words) for t in group) for group in groups]
     expression = " AND ".join(
-        " OR ".join(_alternatives(t.words) for t in group)
-        if len(group) == 1
-        else "(" + " OR ".join(_alternatives(t.words) for t in group) + ")"
-        for group in groups
+        text if len(group) == 1 else f"({text})" for text, group in zip(either, groups, strict=True)
     )
     for term in terms:
         if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
