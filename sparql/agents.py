@@ -42,6 +42,13 @@ MAX_WORKS = 300
 MAX_PARTNER_WORKS = 60
 
 
+@dataclass(frozen=True)
+class Place(Text):
+    """Where a person was born or died, with the place's page (``""``: none to link to)."""
+
+    href: str = ""
+
+
 @dataclass
 class Source:
     """One partner's record of the entity, and how it was matched."""
@@ -53,8 +60,8 @@ class Source:
     names: list[Text] = field(default_factory=list)
     born: str = ""
     died: str = ""
-    born_at: list[Text] = field(default_factory=list)
-    died_at: list[Text] = field(default_factory=list)
+    born_at: list[Place] = field(default_factory=list)
+    died_at: list[Place] = field(default_factory=list)
     web_pages: list[str] = field(default_factory=list)
     method: str = ""
     score: str = ""
@@ -186,8 +193,8 @@ def _describe_sources(page: AgentPage, sources: dict[str, Source], facts: Facts,
         source.names = list(dict.fromkeys(f.get("name", []) or f.get("label", [])))
         source.born = _first(f.get("born"))
         source.died = _first(f.get("died"))
-        source.born_at = list(dict.fromkeys(f.get("born_at", [])))
-        source.died_at = list(dict.fromkeys(f.get("died_at", [])))
+        source.born_at = _places(f.get("born_at", []))
+        source.died_at = _places(f.get("died_at", []))
         source.web_pages = [t.value for t in dict.fromkeys(f.get("page", []))]
         shown = partner_names.get(source.partner)
         source.partner = shown.value if shown else source.partner.rsplit("/", 1)[-1]
@@ -201,6 +208,10 @@ def _partner_of(member: str, base: str) -> str:
     """The partner whose record minted ``member`` (``{base}{source}/person/…``)."""
     source = member[len(base) :].split("/", 1)[0]
     return f"{base}partner/{source}" if source else ""
+
+
+def _places(texts: list[Text]) -> list[Place]:
+    return [t for t in dict.fromkeys(texts) if isinstance(t, Place)]
 
 
 def _first(texts: list[Text] | None) -> str:
@@ -220,10 +231,10 @@ def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
               /{CRM.P82a_begin_of_the_begin} ?v BIND("born" AS ?what)""",
         f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P4_has_time_span}
               /{CRM.P82b_end_of_the_end} ?v BIND("died" AS ?what)""",
-        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P7_took_place_at}
-              /{RDFS.label} ?v BIND("born_at" AS ?what)""",
-        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P7_took_place_at}
-              /{RDFS.label} ?v BIND("died_at" AS ?what)""",
+        f"""?m ({CRM.P98i_was_born}|{CRM.P95i_was_formed_by})/{CRM.P7_took_place_at} ?k .
+           ?k {RDFS.label} ?v BIND("born_at" AS ?what)""",
+        f"""?m ({CRM.P100i_died_in}|{CRM.P99i_was_dissolved_by})/{CRM.P7_took_place_at} ?k .
+           ?k {RDFS.label} ?v BIND("died_at" AS ?what)""",
         f"""?m {CRM.P129i_is_subject_of}/{LA.digitally_carried_by}/{LA.access_point} ?v
            BIND("page" AS ?what)""",
         f"""?m {LA.equivalent} ?v FILTER(!STRSTARTS(STR(?v), {base}))
@@ -241,6 +252,11 @@ def _facts(worker: Worker, members: list[str], partners: list[str]) -> Facts:
         if what.value == "name" and text_of(row.get("k", Literal(""))).value == AAT.SORT_NAME.value:
             continue  # "Picasso, Pablo" is for sorting; the display name says the same
         value = Text(year(v)) if what.value in ("born", "died") else text_of(v)
+        if what.value in ("born_at", "died_at"):
+            place = row.get("k")
+            home = worker.settings.base_iri
+            href = local_href(place.value, home) if isinstance(place, NamedNode) else ""
+            value = Place(value.value, value.lang, href)
         facts[m.value][what.value].append(value)
     return facts
 

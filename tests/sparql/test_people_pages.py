@@ -133,6 +133,11 @@ def test_aggregate_artist_page_lists_works_grouped_by_partner(live: Live) -> Non
     assert "Málaga, Spain" in cards["Carnegie Museum of Art"].text_content()
     assert "Málaga, España" in cards["Tate"].text_content()
     assert "birth 1881 = 1881" in text(person, ".evidence")
+    # a birthplace leads to the partner's place, whose page names who was born there
+    born = {a.text_content(): a.get("href") for a in cards["Tate"].cssselect("dd a")}
+    assert born["Málaga, España"].startswith("/tate/place/"), born
+    _, place = page(live, born["Málaga, España"])
+    assert "Pablo Picasso" in text(place, "#people")
 
 
 def test_partner_and_place_pages(live: Live) -> None:
