@@ -43,8 +43,8 @@ from store import (
     RemoteStore,
     Store,
     current_snapshot,
+    discard_unfinished,
     publish_snapshot,
-    remove_snapshot,
     snapshots,
 )
 
@@ -216,11 +216,9 @@ class Workspace:
         return snapshots(self.published_dir)
 
     def discard_unfinished_snapshots(self) -> None:
-        """Remove snapshots newer than CURRENT: a publish that was interrupted mid-copy."""
-        current = self.published_path()
-        for path in self.snapshots():
-            if current is None or path.name > current.name:
-                remove_snapshot(path)
+        """Remove snapshots newer than CURRENT, and their derived files: a publish that was
+        interrupted mid-copy."""
+        discard_unfinished(self.published_dir)
 
     def publish(
         self,
@@ -303,6 +301,7 @@ class Workspace:
     ) -> None:
         failpoint("index")
         build_snapshot_index(snapshot, base_iri, source=store, basis=basis, previous=previous)
+        failpoint("indexed")  # (crash tests: the index written, the snapshot not yet taken)
 
     def open_published(self) -> Store:
         path = self.published_path()

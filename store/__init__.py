@@ -9,6 +9,7 @@ from .remote import RemoteReader, RemoteStore
 from .snapshots import (
     Pointer,
     current_snapshot,
+    discard_unfinished,
     manifest,
     publish_snapshot,
     remove_snapshot,
@@ -29,6 +30,7 @@ __all__ = [
     "StoreError",
     "StoreReader",
     "current_snapshot",
+    "discard_unfinished",
     "longest_statement",
     "manifest",
     "publish_snapshot",

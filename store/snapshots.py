@@ -20,6 +20,7 @@ import logging
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ __all__ = [
     "CURRENT",
     "Pointer",
     "current_snapshot",
+    "discard_unfinished",
     "manifest",
     "publish_snapshot",
     "remove_snapshot",
@@ -84,31 +86,35 @@ def publish_snapshot(
 ) -> Path:
     """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
 
-    ``compact``: compact the whole store first, for a run that wrote most of it (a first
-    harvest). Otherwise RocksDB goes on compacting that load in the background after the
-    backup took its hard links, and the working store ends up beside the snapshot in files
-    of its own: 30–50% more disk, and the compaction competes with the search build for the
-    cores (README, *Scale*). A compaction that fails (the disk is full) is logged and the
-    store published as it is.
+    ``compact``: compact the whole store before the backup, for a run that wrote most of it
+    (a first harvest). Otherwise RocksDB goes on compacting that load in the background after
+    the backup took its hard links, and the working store ends up beside the snapshot in
+    files of its own: 30–50% more disk (README, *Scale*). A compaction that fails (the disk is
+    full) is logged and the store published as it is.
 
     ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
     harvested, which the endpoint's VoID description reports. ``derive(snapshot)`` writes
     files derived from the new snapshot (``<name>.*`` beside it, e.g. its search index)
-    before the pointer switches, so readers find them together with the snapshot."""
+    before the pointer switches, so readers find them together with the snapshot. It reads
+    ``store`` (which holds what the snapshot will), not the snapshot: it runs while the
+    compaction does, in Oxigraph's threads, before the backup is taken (at 10,000 records the
+    compaction took 3–4 s and the search build 4–5 s, one after the other)."""
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / name
     store.flush()
+    compaction = threading.Thread(target=_compact, args=(store,), name="compact")
     if compact:
-        try:
-            store.optimize()
-        except StoreError as exc:  # only a saving: the snapshot is as good without it
-            _log.warning("%s; publishing the store as it is", exc)
+        compaction.start()
+    try:
+        if derive is not None:
+            derive(target)
+    finally:
+        if compact:
+            compaction.join()
     store.backup(target)
     if about is not None:
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
-    if derive is not None:
-        derive(target)
     store.publish_version(name, keep)  # a remote store's own atomic switch, before ours
     if before_switch is not None:
         before_switch()  # (crash tests kill the process here: copied, not yet switched)
@@ -119,6 +125,29 @@ def publish_snapshot(
         if old != target:
             remove_snapshot(old)
     return target
+
+
+def _compact(store: Store) -> None:
+    try:
+        store.optimize()
+    except StoreError as exc:  # only a saving: the snapshot is as good without it
+        _log.warning("%s; publishing the store as it is", exc)
+
+
+def discard_unfinished(published_dir: Path) -> None:
+    """Remove what a publish that was interrupted left: snapshots newer than ``CURRENT``, and
+    files derived for one (its search index is written before the backup is taken)."""
+    current = current_snapshot(published_dir)
+    if not published_dir.is_dir():
+        return
+    for path in published_dir.iterdir():
+        name = path.name.split(".", 1)[0]
+        if name == CURRENT or (current is not None and name <= current.name):
+            continue
+        if path.is_dir():
+            remove_snapshot(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def remove_snapshot(snapshot: Path) -> None:

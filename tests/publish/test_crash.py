@@ -122,6 +122,10 @@ def scenarios() -> list[tuple[int, str]]:
         (1, "stage:2"),
         (1, "apply:3"),
         (1, "publish:1"),
+        # The search index is written before the snapshot is taken (while the store is
+        # compacted): the rerun must remove the index left without its snapshot.
+        (1, "indexed:1"),
+        (2, "indexed:1"),
         (2, "stage:1"),
         (2, "stage:6"),
         (2, "apply:1"),
@@ -157,9 +161,15 @@ def test_killed_harvest_reruns_to_the_clean_result(
     rerun = museion(config_path)
     assert rerun.returncode == 0, rerun.stderr
     assert stable(config) == clean[version]
-    index = RecordIndex(Workspace(config.data_dir).index_path)
+    workspace = Workspace(config.data_dir)
+    index = RecordIndex(workspace.index_path)
     assert index.count("cmoa") == 24
     index.close()
+    # nothing of an interrupted publish is left: every derived file has its snapshot
+    published = workspace.published_dir
+    kept = {p.name for p in workspace.snapshots()}
+    derived = {p.name for p in published.iterdir() if p.is_file() and p.name != "CURRENT"}
+    assert {name.split(".", 1)[0] for name in derived} <= kept, sorted(derived)
 
 
 #: The statuses of a run that has begun and not ended (``publish.RunStatus``).
