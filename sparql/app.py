@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -77,6 +78,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 MAX_RECONCILE_BODY = 10 * 1024 * 1024
+MAX_ANSWERED = 50_000
+"""Entity tags remembered as 200s (about 4 MB); the oldest are forgotten first."""
 RECONCILE_METHODS = ["GET", "POST", "OPTIONS"]
 
 
@@ -86,6 +89,8 @@ class Endpoint:
         self.pool = pool
         self.searcher = Searcher(settings.published_dir)
         self.uploads = UploadViews(settings) if settings.uploads_dir else None
+        self._answered: OrderedDict[str, None] = OrderedDict()
+        """Entity tags of the representations answered with 200 (``_answer``), newest last."""
 
     # -- /search ------------------------------------------------------------------------------
     async def search(self, request: Request) -> Response:
@@ -104,12 +109,22 @@ class Endpoint:
     ) -> Response:
         """Run a read job in a query process, with the snapshot's validators on a GET's 200
         (``ETag``, ``Last-Modified``, ``Cache-Control``), or answer 304 without running it when
-        the client's copy is of the current snapshot. ``variant`` names the representation."""
+        the client's copy is of the current snapshot. ``variant`` names the representation
+        (the resource, the format, the language...).
+
+        A 304 stands for a 200 (RFC 9110 §15.4.5): it is sent only for a representation known
+        to be one. An entity tag this server gave is, since tags are given with 200s only; a
+        date (``If-Modified-Since``) or ``If-None-Match: *`` is not, and gets a 304 only for
+        a representation this process answered with 200 from the same snapshot, so that
+        an IRI never described, a query that is not SPARQL or a refused ``SERVICE`` is
+        answered with its error whatever date the client sends."""
         headers = dict(headers or {})
         conditional = request.method in ("GET", "HEAD")
         if conditional:
             current = current_validators(self.settings.published_dir)
-            if current is not None and current.not_modified(request.headers, variant):
+            if current is not None and current.not_modified(
+                request.headers, variant, answered=current.etag(variant) in self._answered
+            ):
                 return Response(
                     status_code=304,
                     headers={**headers, **(ok_headers or {}), **current.headers(variant)},
@@ -120,6 +135,9 @@ class Endpoint:
         if conditional and reply.status == 200 and reply.snapshot:
             found = validators_for(self.settings.published_dir, reply.snapshot)
             headers |= found.headers(variant)
+            self._answered[found.etag(variant)] = None
+            while len(self._answered) > MAX_ANSWERED:
+                self._answered.popitem(last=False)
         return reply_response(reply, headers)
 
     # -- /sparql ----------------------------------------------------------------------------

@@ -44,16 +44,17 @@ class Validators:
             "Cache-Control": CACHE_CONTROL,
         }
 
-    def not_modified(self, request_headers: Headers, variant: str) -> bool:
+    def not_modified(self, request_headers: Headers, variant: str, *, answered: bool) -> bool:
         """Whether a conditional GET's validators still match: ``If-None-Match`` (weak
         comparison), else ``If-Modified-Since`` (RFC 9110 §13.2.2: the latter is ignored
-        when the former is sent)."""
+        when the former is sent). ``answered``: the representation is known to be a 200 of
+        this snapshot; a tag given for it says so too, a date or ``*`` does not."""
         match = request_headers.get("if-none-match")
         if match is not None:
             tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-            return "*" in tags or self.etag(variant).removeprefix("W/") in tags
+            return ("*" in tags and answered) or self.etag(variant).removeprefix("W/") in tags
         since = request_headers.get("if-modified-since")
-        if since is None:
+        if since is None or not answered:
             return False
         try:
             when = parsedate_to_datetime(since)

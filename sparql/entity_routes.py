@@ -80,7 +80,7 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
         here=here(request),
         view=request.query_params.get("view", ""),
     )
-    variant = f"entity {representation}"
+    variant = f"entity {iri} {representation}"
     if representation == "html":  # each language is its own page
         variant += f" {ui_lang(request)} {job.view}"
     # The path as sent: decoded, an identifier's "%2F" would name another IRI (not served).

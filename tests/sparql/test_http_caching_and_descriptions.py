@@ -17,6 +17,7 @@ import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -108,6 +109,31 @@ def test_snapshot_answers_are_revalidated_and_a_publish_changes_the_tag(live: Li
         assert after.status_code == 200, name  # a new snapshot: the old copy is stale
         assert after.headers["ETag"] != tags[name], name
         assert _get(live, path, **{"If-None-Match": after.headers["ETag"]}).status_code == 304
+
+
+def test_a_conditional_request_for_an_error_gets_the_error(live: Live) -> None:
+    """A 304 stands for a 200: an IRI never described, a text that is not SPARQL, a refused
+    SERVICE or a format the server cannot give keep their errors whatever date or tag the
+    client sends (RFC 9110 §13.2.1), and one resource's tag is not another's."""
+    good = _get(live, "/tate/object/T06803?format=ttl")
+    assert good.status_code == 200
+    since = {"If-Modified-Since": good.headers["Last-Modified"]}
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    for path, status, sent in (
+        ("/tate/object/NOPE?format=ttl", 404, since),
+        ("/tate/object/NOPE?format=ttl", 404, {"If-None-Match": "*"}),
+        ("/tate/object/NOPE?format=ttl", 404, {"If-None-Match": good.headers["ETag"]}),
+        ("/sparql?query=NOT%20SPARQL", 400, since),
+        (f"/sparql?query={quote(service)}", 403, since),
+    ):
+        answer = _get(live, path, **sent)
+        assert answer.status_code == status, (path, sent, answer.status_code)
+    refused = requests.get(
+        live.url + "/tate/object/T06803", headers={"Accept": "image/png", **since}, timeout=60
+    )
+    assert refused.status_code == 406
+    # once a representation has been answered, a date is enough for a 304
+    assert _get(live, "/tate/object/T06803?format=ttl", **since).status_code == 304
 
 
 def test_gzip_only_when_the_client_accepts_it(live: Live) -> None:

@@ -68,9 +68,11 @@ def test_conditional_headers(tmp_path: Path) -> None:
     headers = found.headers("entity ttl")
     assert headers["Last-Modified"] == "Thu, 03 Dec 2026 03:01:35 GMT"
 
-    def fresh(**sent: str) -> bool:
+    def fresh(answered: bool = True, **sent: str) -> bool:
         return found.not_modified(
-            Headers({k.replace("_", "-"): v for k, v in sent.items()}), "entity ttl"
+            Headers({k.replace("_", "-"): v for k, v in sent.items()}),
+            "entity ttl",
+            answered=answered,
         )
 
     assert fresh(if_none_match=tag)
@@ -83,3 +85,7 @@ def test_conditional_headers(tmp_path: Path) -> None:
     assert not fresh(if_modified_since="yesterday")
     # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
     assert not fresh(if_none_match='"other"', if_modified_since="Thu, 03 Dec 2026 03:01:35 GMT")
+    # A date or "*" does not say the representation exists; the tag given with a 200 does
+    assert not fresh(False, if_modified_since="Thu, 03 Dec 2026 03:01:35 GMT")
+    assert not fresh(False, if_none_match="*")
+    assert fresh(False, if_none_match=tag)
