@@ -107,6 +107,8 @@ LINKS = frozenset(
         CRM.P45_consists_of,
         CRM.P128_carries,
         CRM.P65_shows_visual_item,
+        CRM.P104_is_subject_to,
+        LA.digitally_shown_by,
     }
 )
 """The predicates the flags are read from: a mapping that writes N-Quads indexes only these."""
@@ -169,6 +171,29 @@ def _flags(
     return int(flags | _described(subject, objects, term))
 
 
+def _has_rights(
+    subject: object,
+    objects: Callable[[object, NamedNode], list[object]],
+    term: Callable[[NamedNode], object],
+) -> bool:
+    """Rights are stated for the object or its image: a right it is subject to
+    (``P104_is_subject_to``, as LIDO's rights and Linked Art's ``subject_to`` map) or a
+    rights statement, on the object, its visual item or the item's digital files."""
+    images = objects(subject, CRM.P138i_has_representation)
+    files = [f for image in images for f in objects(image, LA.digitally_shown_by)]
+    for node in (subject, *images, *files):
+        if objects(node, CRM.P104_is_subject_to):
+            return True
+        kinds = (
+            kind
+            for statement in objects(node, CRM.P67i_is_referred_to_by)
+            for kind in objects(statement, CRM.P2_has_type)
+        )
+        if term(AAT.RIGHTS_STATEMENT) in kinds:
+            return True
+    return False
+
+
 def _described(
     subject: object,
     objects: Callable[[object, NamedNode], list[object]],
@@ -181,7 +206,7 @@ def _described(
         for statement in objects(subject, CRM.P67i_is_referred_to_by)
         for kind in objects(statement, CRM.P2_has_type)
     }
-    if term(AAT.RIGHTS_STATEMENT) in statement_types:
+    if _has_rights(subject, objects, term):
         flags |= Coverage.RIGHTS
     if objects(subject, CRM.P2_has_type):
         flags |= Coverage.TYPE

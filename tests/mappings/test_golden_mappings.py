@@ -23,7 +23,7 @@ from pyoxigraph import Quad, RdfFormat, parse, serialize
 import harvesters
 from harvesters.files import FilesOptions
 from mappings import CompiledMapping, Mapping, MappingContext, get_mapping
-from museion.coverage import LINKS, coverage_flags, coverage_flags_text
+from museion.coverage import LINKS, Coverage, coverage_flags, coverage_flags_text
 from museion.demo import examples_dir
 from tests.conftest import BASE, DATA
 from tests.helpers.rdf import dataset_diff, parse_nquads, to_graphs
@@ -130,3 +130,24 @@ def test_there_are_cases_for_every_shipped_tabular_mapping() -> None:
     mappings_used = {tomllib.loads((c / "case.toml").read_text())["mapping"] for c in CASES}
     assert {"tate", "cmoa"} <= mappings_used
     assert any(name.endswith(".toml") for name in mappings_used), "a partner's own mapping file"
+
+
+RIGHTS_CASES = [
+    c
+    for c in CASES
+    if any(
+        word in (c / "expected.nq").read_text(encoding="utf-8")
+        for word in ("P104_is_subject_to", "aat/300435434>")
+    )
+]
+
+
+@pytest.mark.parametrize("case", RIGHTS_CASES, ids=[c.name for c in RIGHTS_CASES])
+def test_rights_mapped_for_an_object_or_its_image_are_counted(case: Path) -> None:
+    """The report's "rights" share counts an object whose rights are stated: a right it or its
+    image is subject to (LIDO's rights, Linked Art's ``subject_to``) or a rights statement
+    (Tate's, on the image). LIDO partners' rights were counted 0% before."""
+    mapping, context, records = case_records(case)
+    objects = [m for m in (mapping.map(item, context) for item in records) if m.kind == "object"]
+    assert objects
+    assert any(coverage_flags(m.subject, m.quads) & Coverage.RIGHTS for m in objects), case.name
