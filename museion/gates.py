@@ -35,11 +35,14 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             limit=f"{limit:.0%}",
         )
     limit = source.gates.max_quarantined
-    if summary.read and summary.rejected / summary.read > limit:
+    # Of the source's records, not of those an incremental harvest read: one broken record
+    # among the three a partner changed today is not two thirds of its feed.
+    total = max(summary.read, after)
+    if total and summary.rejected / total > limit:
         return messages.GATE_QUARANTINED(
             rejected=summary.rejected,
-            read=summary.read,
-            share=f"{summary.rejected / summary.read:.0%}",
+            read=total,
+            share=f"{summary.rejected / total:.0%}",
             limit=f"{limit:.0%}",
         )
     return None

@@ -420,7 +420,7 @@ GATE_RECORD_DROP = _message(
     "{limit:s} allowed (gates.max_record_drop)"
 )
 GATE_QUARANTINED = _message(
-    "{rejected:d} of {read:d} records read ({share:s}) were quarantined, more than the {limit:s} "
+    "{rejected:d} of {read:d} records ({share:s}) were quarantined, more than the {limit:s} "
     "allowed (gates.max_quarantined)"
 )
 GATE_FIELD_LOSS = _message(

@@ -43,7 +43,7 @@ def test_a_text_no_message_made_is_not_recognised() -> None:
     assert recognise("Opening and ending tag mismatch: a line 1 and b") is None
     assert recognise("") is None
     # Close to a message, but not one: a whole number field takes only figures.
-    assert recognise("many of 10 records read (50%) were quarantined, more than the 20% "
+    assert recognise("many of 10 records (50%) were quarantined, more than the 20% "
                      "allowed (gates.max_quarantined)") is None  # fmt: skip
 
 
