@@ -234,6 +234,8 @@ class Pipeline:
                 "checkpoint", {}
             )
             harvester = self._harvester(source, resume, records)
+            if records:  # its checkpoint is not the feed's: it read only these records
+                run.set_info(selected=True)
             summary = self._stage_feed(source, index, run, harvester, mapper, complete=not records)
             return summary, run.directory, dict(harvester.checkpoint)
         finally:
@@ -458,6 +460,11 @@ class Pipeline:
                 if failure is not None:
                     run.close()
                     raise HarvestError(failure, source=source.name)
+                info = run.info()
+                if not any(info.get(k) for k in ("selected", "upload", "remap")):
+                    # As a harvest that passed its gates would: the next one goes on from here
+                    # (an OAI-PMH harvest "from" this run's date), not from the run before.
+                    self.workspace.save_source_state(source.name, checkpoint=summary.checkpoint)
                 self._publish(writer, [(source, run)])
                 summary.status = RunStatus.PUBLISHED
                 return summary

@@ -350,3 +350,25 @@ def test_a_record_maps_to_the_same_graph_from_oai_and_from_a_dump(
     dump_store, _ = harvest(dump)
     assert from_oai
     assert set(dump_store.graph_quads(graph)) == from_oai
+
+
+def test_a_held_run_published_by_force_is_where_the_next_harvest_goes_on(
+    repository: tuple[OaiServer, list[str]], write_config: ConfigWriter
+) -> None:
+    """A person publishes a held run (``museion publish --force``): the next harvest asks for
+    what changed since that run, as after a run that passed its gates, not for everything."""
+    server, _ = repository
+    # a first harvest holds: one record is not LIDO, and none may be quarantined
+    server.repository.put("oai:museion.test:broken", b"<note xmlns='urn:x:not-lido'/>", OLD)
+    config = load_config(
+        write_config(oai_source(server.url) + "\n[sources.gates]\nmax_quarantined = 0.0")
+    )
+    [held] = Pipeline(config).harvest()
+    assert held.status == "held", held.reason
+    forced = Pipeline(config).publish_held("ddb", force=True)
+    assert forced.status == "published"
+    server.requests.clear()
+    [after] = Pipeline(config).harvest()
+    [listing] = [r for r in server.requests if r.get("verb") == "ListRecords"]
+    assert listing.get("from") == held.checkpoint["next_from"]
+    assert after.read == 0
