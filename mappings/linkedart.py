@@ -64,7 +64,9 @@ def known_terms() -> frozenset[str]:
 
 class LinkedArtMapping:
     name = "linkedart"
-    version = "1"
+    version = "2"
+    """Bumped when what a record maps to changes (here: its coverage flags count rights
+    stated with P104), so that the next harvest maps every stored record again."""
 
     def identify(self, record: Any) -> str:  # noqa: ARG002 - the protocol's signature
         raise ValueError(

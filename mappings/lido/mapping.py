@@ -26,7 +26,9 @@ class LidoMapping:
     """LIDO → Linked Art. Pure: the record's bytes and the context are all it reads."""
 
     name = "lido"
-    version = "1"
+    version = "2"
+    """Bumped when what a record maps to changes (here: its coverage flags count rights
+    stated with P104), so that the next harvest maps every stored record again."""
 
     def identify(self, record: Any) -> str:
         """The ``lidoRecID`` of a parsed ``lido:lido`` element (the harvesters call this)."""
