@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode
 import mappings
 from mappings import Minter
 from museion_core import messages
-from museion_core.vocab import MUSEION, RDF, VOID
+from museion_core.vocab import DCTERMS, MUSEION, RDF, VOID
 from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
 
 from .failpoints import failpoint
@@ -306,22 +306,24 @@ def _after(
 def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
     """After a complete run, the source's quarantine is what that run could not map. After a
     partial one (an incremental OAI-PMH harvest, a single record), entries of records the run
-    did not see stay; those it mapped this time leave the quarantine."""
+    did not see stay; those it mapped this time leave the quarantine, found by where they were
+    read or by their id: a record an OAI-PMH page could not parse is kept with the page's
+    address and its OAI identifier, and comes back mended from another page or by GetRecord."""
+    listed = store.select(
+        f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
+        f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
+    )
     if not run.info().get("complete"):
         entries = run.quarantined()
         quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
+        names = run.staged_names()
         seen = [
             quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e.origin for e in entries)]
         ]
+        seen += [NamedNode(row["q"]) for row in listed if row["id"] in names]
         store.replace_subjects(meta, seen, quads)
         return
-    old = [
-        NamedNode(row["q"])
-        for row in store.select(
-            f"SELECT ?q WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-            f"{VOID.inDataset} {minter.dataset()} }} }}"
-        )
-    ]
+    old = list({NamedNode(row["q"]) for row in listed})
     quads = [
         q for entry in run.quarantined() for q in quarantine_quads(meta, minter, entry, run.run_id)
     ]

@@ -392,6 +392,12 @@ class Run:
     def staged_origins(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT origin FROM staged WHERE origin != ''")]
 
+    def staged_names(self) -> set[str]:
+        """The ids the run staged records under, and their providers' identifiers (an OAI-PMH
+        record's, when its id is its ``lidoRecID``)."""
+        rows = self._db.execute("SELECT local_id, provider_id FROM staged")
+        return {name for row in rows for name in row if name}
+
     def staged_ids(self, change: str) -> list[str]:
         return [
             r[0]

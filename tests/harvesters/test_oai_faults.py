@@ -334,6 +334,27 @@ def test_a_broken_record_is_quarantined_and_the_next_harvest_is_not_stuck_on_its
     assert summary.status == "published"
     assert "next_from" in summary.checkpoint
     assert len(objects(workspace.open_published())) == records_of(server) - 1
+    # The partner mends the record: the incremental harvest maps it, and it leaves the
+    # quarantine (kept by its page's address, it was counted as quarantined for good).
+    assert len(quarantined(workspace)) == 1
+    server.fault = None
+    [spoilt] = [r for r in server.repository.snapshot() if r.identifier in rejection.record]
+    server.repository.put(spoilt.identifier, spoilt.metadata)
+    [mended] = Pipeline(config).harvest()
+    assert (mended.read, mended.new, mended.rejected) == (1, 1, 0)
+    assert len(objects(workspace.open_published())) == records_of(server)
+    assert quarantined(workspace) == []
+
+
+def quarantined(workspace: Workspace) -> list[str]:
+    store = workspace.open_published()
+    try:
+        rows = store.select(
+            "SELECT ?q WHERE { GRAPH ?g { ?q a <https://w3id.org/museion/ns#QuarantinedRecord> } }"
+        )
+    finally:
+        store.close()
+    return [str(r["q"]) for r in rows]
 
 
 def _token_with_a_bad_byte(params: dict[str, str], body: bytes) -> Answer | None:
