@@ -415,6 +415,7 @@ OAI_TOKENS_REFUSED = _message(
 
 DELETED_BY_PARTNER = _message("deleted by the partner")
 NO_LONGER_IN_FEED = _message("no longer in the feed")
+SUPERSEDED = _message("the partner's record {provider:s} now has the id {local_id:s}")
 GATE_RECORD_DROP = _message(
     "the run would shrink {source} from {before:d} to {after:d} records (-{drop:s}), more than the "
     "{limit:s} allowed (gates.max_record_drop)"

@@ -191,6 +191,20 @@ class RecordIndex:
             for local_id, checksum, mapping, live in rows
         }
 
+    def live_by_provider(self, source: str, provider_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(provider id, local id) of the source's live records its protocol calls by one of
+        ``provider_ids``."""
+        return [
+            (str(provider_id), str(local_id))
+            for provider_id, local_id in rows_in(
+                self._db,
+                "SELECT provider_id, local_id FROM records WHERE source = ? "
+                "AND deleted_at IS NULL AND provider_id IN ({marks})",
+                provider_ids,
+                source,
+            )
+        ]
+
     def local_id_of(self, source: str, provider_id: str) -> str | None:
         """The local id of the record the source's protocol calls ``provider_id``."""
         row = self._db.execute(

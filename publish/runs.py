@@ -392,6 +392,14 @@ class Run:
     def staged_origins(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT origin FROM staged WHERE origin != ''")]
 
+    def staged_providers(self) -> dict[str, str]:
+        """{provider id: local id} of the records the run staged under a provider's id."""
+        rows = self._db.execute(
+            "SELECT provider_id, local_id FROM staged WHERE provider_id IS NOT NULL "
+            "AND provider_id != ''"
+        )
+        return {str(provider_id): str(local_id) for provider_id, local_id in rows}
+
     def staged_names(self) -> set[str]:
         """The ids the run staged records under, and their providers' identifiers (an OAI-PMH
         record's, when its id is its ``lidoRecID``)."""

@@ -90,6 +90,19 @@ def _resolve(item: HarvestItem, index: RecordIndex, source: str) -> HarvestItem:
     return item
 
 
+def _superseded(index: RecordIndex, run: Run, source: str, seen: set[str]) -> list[tuple[str, str]]:
+    """Records the run's records replace under a new id: the partner's protocol sent a record
+    it calls as before (its OAI identifier) under another id of the record (its
+    ``lidoRecID`` changed). A harvest of the whole feed withdraws the old one as no longer in
+    it; an incremental one would keep both for good."""
+    staged = run.staged_providers()
+    return [
+        (old, messages.SUPERSEDED(provider=provider, local_id=staged[provider]))
+        for provider, old in index.live_by_provider(source, list(staged))
+        if old != staged[provider] and old not in seen
+    ]
+
+
 KEPT = ""
 """The checksum under which a run sees a record it keeps for an unreadable row: none (a
 readable row of it, read later, is not taken for a duplicate)."""
@@ -344,13 +357,16 @@ def stage(
             staging.finish(staging.in_flight.popleft(), progress)
     while staging.in_flight:
         staging.finish(staging.in_flight.popleft(), progress)
+    seen_ids = run.seen_ids()
     if complete:
-        seen_ids = run.seen_ids()
         withdrawn = [
             (i, messages.NO_LONGER_IN_FEED())
             for i in index.live_ids(source.name)
             if i not in seen_ids
         ]
+    else:
+        withdrawn = _superseded(index, run, source.name, seen_ids)
+    if withdrawn:
         summary.deleted += len(withdrawn)
         run.stage([], [], withdrawn, [], info={"counts": summary.counts()})
     summary.checkpoint = checkpoint()  # also after a harvest that read nothing

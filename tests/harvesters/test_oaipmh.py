@@ -372,3 +372,33 @@ def test_a_held_run_published_by_force_is_where_the_next_harvest_goes_on(
     [listing] = [r for r in server.requests if r.get("verb") == "ListRecords"]
     assert listing.get("from") == held.checkpoint["next_from"]
     assert after.read == 0
+
+
+def test_a_record_sent_under_a_new_id_replaces_the_one_it_was(
+    repository: tuple[OaiServer, list[str]], write_config: ConfigWriter
+) -> None:
+    """The partner gives a record a new ``lidoRecID`` (its collection system's numbering
+    changed): the incremental harvest reads the same OAI identifier with another id, and
+    the object published under the old id is withdrawn, not kept beside the new one."""
+    server, ids = repository
+    config = load_config(write_config(oai_source(server.url)))
+    store, first = harvest(config)
+    store.close()
+    dsm = "oai:museion.test:DE-MUS-028013/289821"
+    renumbered = server.repository.records[dsm].metadata.replace(
+        b"DE-MUS-028013/289821", b"DE-MUS-028013/NEW-1"
+    )
+    assert renumbered != server.repository.records[dsm].metadata
+    server.repository.put(dsm, renumbered)
+    store, second = harvest(config, checkpoint=dict(first.checkpoint))
+    assert (second.read, second.new, second.deleted) == (1, 1, 1)
+    remaining = objects(store)
+    assert f"{BASE}ddb/object/DE-MUS-028013%2FNEW-1" in remaining
+    assert f"{BASE}ddb/object/DE-MUS-028013%2F289821" not in remaining
+    assert len(remaining) == len(ids)
+    store.close()
+    # a deletion of the OAI identifier then withdraws the record it now is
+    server.repository.delete(dsm)
+    store, third = harvest(config, checkpoint=dict(second.checkpoint))
+    assert third.deleted == 1
+    assert len(objects(store)) == len(ids) - 1
