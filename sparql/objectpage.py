@@ -121,6 +121,16 @@ class Dimensions:
 
 
 @dataclass
+class Acquisition:
+    """How the holder acquired the object: its kind (gift, purchase), from whom, and when."""
+
+    how: Text | None
+    sellers: list[tuple[Text, str | None]] = field(default_factory=list)
+    """Whom the title passed from, each with its page when it has one of its own."""
+    date: str = ""
+
+
+@dataclass
 class ObjectPage:
     iri: str
     title: Text
@@ -142,6 +152,9 @@ class ObjectPage:
     web_pages: list[str] = field(default_factory=list)
     places: list[tuple[Text, str]] = field(default_factory=list)
     techniques: list[Text] = field(default_factory=list)
+    acquisitions: list[Acquisition] = field(default_factory=list)
+    subjects: list[tuple[Text, str]] = field(default_factory=list)
+    """What the work shows (its visual item's subjects: kinds of things, persons, places)."""
     other_works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
     other_maker: str = ""
 
@@ -244,6 +257,13 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     page.materials = [label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)]
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)
+    page.acquisitions = _acquisitions(graph, iri, ctx)
+    subjects: dict[Text, str] = {}  # one "attacking", though a thesaurus has two
+    for visual in _nodes(graph, iri, CRM.P65_shows_visual_item):
+        for prop in (CRM.P199_represents_instance_of_type, CRM.P138_represents):
+            for node in _nodes(graph, visual, prop):
+                subjects.setdefault(_label_in(graph, node, ctx), local_href(node, base))
+    page.subjects = list(subjects.items())
     page.dimensions = _dimensions(graph, iri, "", lang)
     for part in _parts(graph, iri):
         part_label = pick([text_of(t) for t in _out(graph, part, RDFS.label)], lang)
@@ -353,19 +373,55 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
     page.inscriptions += page.statements.pop("inscription", [])
 
 
+def _span_date(graph: Graph, span: str) -> str:
+    """A time-span as a page writes it: the partner's own text, else its years."""
+    names = [t for n in _nodes(graph, span, CRM.P1_is_identified_by) for t in _texts(graph, n)]
+    if names:
+        return names[0].value
+    begin = [year(v) for v in _out(graph, span, CRM.P82a_begin_of_the_begin)]
+    end = [year(v) for v in _out(graph, span, CRM.P82b_end_of_the_end)]
+    return "–".join(dict.fromkeys(begin[:1] + end[:1]))
+
+
+def _label_in(graph: Graph, node: str, ctx: _Context) -> Text:
+    """A node's label: the record's own (a node minted in it), else what the store says."""
+    own = pick([text_of(t) for t in _out(graph, node, RDFS.label)], ctx.lang)
+    return own or ctx.label(node)
+
+
+def _unqualified(label: Text) -> Text:
+    """An AAT label without its scope note: "gift", not "gift (method of acquisition)"."""
+    return Text(re.sub(r"\s+\([^()]*\)$", "", label.value) or label.value, label.lang)
+
+
+def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
+    """The acquisitions the object changed ownership through (Linked Art puts each in a
+    provenance activity, whose time-span dates it when the acquisition has none)."""
+    found = []
+    for acquisition in _nodes(graph, iri, CRM.P24i_changed_ownership_through):
+        kinds = _nodes(graph, acquisition, CRM.P2_has_type)
+        sellers = [
+            (_label_in(graph, party, ctx), None if party.startswith(iri) else party)
+            for party in _nodes(graph, acquisition, CRM.P23_transferred_title_from)
+        ]
+        spans = _nodes(graph, acquisition, CRM.P4_has_time_span) + [
+            span
+            for activity in _nodes(graph, acquisition, CRM.P9i_forms_part_of)
+            for span in _nodes(graph, activity, CRM.P4_has_time_span)
+        ]
+        date = next((d for d in (_span_date(graph, s) for s in spans) if d), "")
+        how = _unqualified(ctx.label(kinds[0])) if kinds else None
+        if how or sellers or date:
+            sellers = [(name, local_href(p, ctx.base) if p else None) for name, p in sellers]
+            found.append(Acquisition(how, sellers, date))
+    return found
+
+
 def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None:
     label, base = ctx.label, ctx.base
     for production in _nodes(graph, iri, CRM.P108i_was_produced_by):
         for span in _nodes(graph, production, CRM.P4_has_time_span):
-            names = [
-                t for n in _nodes(graph, span, CRM.P1_is_identified_by) for t in _texts(graph, n)
-            ]
-            if names:
-                page.date = names[0].value
-            else:
-                begin = [year(v) for v in _out(graph, span, CRM.P82a_begin_of_the_begin)]
-                end = [year(v) for v in _out(graph, span, CRM.P82b_end_of_the_end)]
-                page.date = "–".join(dict.fromkeys(begin[:1] + end[:1]))
+            page.date = _span_date(graph, span)
         page.techniques += [
             label(t) for t in _nodes(graph, production, CRM.P32_used_general_technique)
         ]

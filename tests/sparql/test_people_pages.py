@@ -102,6 +102,12 @@ def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
     assert web == "http://www.tate.org.uk/art/artworks/picasso-bullfight-scene-t06803"
     image = doc.cssselect(".images img")[0].get("src")
     assert image == "http://www.tate.org.uk/art/images/work/T/T06/T06803_8.jpg"
+    # how it came to the holder, and what it shows, each subject with its page
+    assert text(doc, "#acquisition") == "gift, from Gustav and Elly Kahnweiler, 1994"
+    subjects = {a.text_content(): a.get("href") for a in doc.cssselect("#subjects a")}
+    assert {"bull", "horse", "matador"} <= set(subjects), subjects
+    _, bull = page(live, subjects["bull"])
+    assert text(bull, "h1") == "bull"
     # the maker links to the person reconciled across partners
     maker_href = doc.cssselect("#makers a")[0].get("href")
     assert maker_href.startswith("/person/")
