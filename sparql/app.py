@@ -22,6 +22,7 @@ import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 from pyoxigraph import Quad, Triple, serialize
 from starlette.applications import Starlette
@@ -158,6 +159,13 @@ class Endpoint:
             headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
             return text_error(exc.http_status, exc.one_line(), headers)
 
+    @property
+    def void_iri(self) -> str:
+        """The VoID document's IRI, which names the collection's dataset (``#museion``): on the
+        base IRI's host, as every IRI Museion mints, not on the host a request names (the
+        ``Host`` header is the client's to write)."""
+        return urljoin(self.settings.base_iri, "/.well-known/void")
+
     def endpoint_url(self, request: Request) -> str:
         return str(request.url.replace(query="", fragment=""))
 
@@ -211,7 +219,7 @@ class Endpoint:
         triples = service_description(
             self.endpoint_url(request),
             updates=bool(self.settings.admin_token),
-            void_url=str(request.url_for("void")),
+            void_url=self.void_iri,
             federated=bool(self.settings.service_allowlist),
         )
         body = serialize(
@@ -233,7 +241,7 @@ class Endpoint:
             job = VoidJob(
                 name,
                 str(request.url_for("sparql")),
-                str(request.url.replace(query="", fragment="")),
+                self.void_iri,
             )
             return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
         except NotAcceptable as exc:

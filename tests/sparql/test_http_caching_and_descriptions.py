@@ -207,6 +207,12 @@ def test_service_description_without_an_allow_list(live: Live) -> None:
     void = _graph(_get(live, "/.well-known/void", Accept="text/turtle"))
     assert (dataset, RDF_TYPE, URIRef(VOID + "Dataset")) in void
     assert set(void.objects(dataset, URIRef(VOID + "subset")))  # the whole collection
+    # named on the base IRI's host, whatever host the request names
+    assert str(dataset) == "https://data.example.org/.well-known/void#museion"
+    other = _graph(_get(live, "/sparql", Accept="text/turtle", Host="evil.example"))
+    assert list(other.objects(None, URIRef(VOID + "inDataset"))) == [dataset]
+    other = _graph(_get(live, "/.well-known/void", Accept="text/turtle", Host="evil.example"))
+    assert (dataset, RDF_TYPE, URIRef(VOID + "Dataset")) in other
 
 
 def test_service_description_with_an_allow_list(config_path: Path) -> None:
