@@ -151,11 +151,27 @@ def print_report(data: dict[str, Any]) -> None:
             "  fields the mapping never reads: "
             + ", ".join(f["field"] for f in data["unused_fields"])
         )
-    diff = data["diff"]
+    print_diff(data["diff"])
+
+
+def print_diff(diff: dict[str, Any], shown: int = 20) -> None:
+    """The counts against the previous published run, then which records: the first
+    ``shown`` of each (``--json`` and ``--html`` list more), a removal with its reason."""
     out.print(
         f"  since the previous published run: {diff['added_count']} added, "
         f"{diff['changed_count']} changed, {diff['removed_count']} removed"
     )
+    sections = (
+        ("added", [escape(i) for i in diff["added"]]),
+        ("changed", [escape(i) for i in diff["changed"]]),
+        ("removed", [f"{escape(r['record'])} ({escape(r['reason'])})" for r in diff["removed"]]),
+    )
+    for name, listed in sections:
+        if not listed:
+            continue
+        more = diff[f"{name}_count"] - min(len(listed), shown)
+        tail = f", … and {more} more" if more > 0 else ""
+        out.print(f"    {name}: " + ", ".join(listed[:shown]) + tail)
 
 
 def print_notes(data: dict[str, Any], shown: int = 20) -> None:

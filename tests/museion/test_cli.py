@@ -325,6 +325,11 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     )
     assert terms in text
     assert "  1 texts kept without values:\n" in text
+    # and which records the run changed, not only how many
+    assert (
+        "  since the previous published run: 0 added, 1 changed, 0 removed\n    changed: A3\n"
+        in text
+    )
     mended = harvest(["A1,vase,Bol,1901", *rows[1:2], "A3,vase,Plat,1891"])
     assert notes(mended) == ({("Schrank", 1), ("vase", 2)}, set())
     # an index written before the notes were kept: its records say nothing, and the report
