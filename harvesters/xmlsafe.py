@@ -17,6 +17,7 @@ __all__ = [
     "refuse_dtd",
     "safe_parser",
     "syntax_message",
+    "utf8_as_sent",
 ]
 
 SAFE_OPTIONS = {
@@ -76,3 +77,42 @@ def parse_xml(data: bytes) -> etree._Element:
         raise XmlError(messages.XML_INVALID(detail=syntax_message(exc))) from exc
     refuse_dtd(root)
     return root
+
+
+_DECLARED = re.compile(
+    rb"^(\xef\xbb\xbf)?(<\?xml[^>]*?\bencoding\s*=\s*)([\"'])([A-Za-z0-9._-]+)\3"
+)
+_UTF8 = {"utf-8", "utf8"}
+
+
+def utf8_as_sent(data: bytes, content_type: str | None) -> bytes:
+    """``data`` with an XML declaration that misnames UTF-8 text put right.
+
+    A server that sends UTF-8 (as OAI-PMH requires, and as its ``Content-Type`` says, or
+    says nothing of) may still declare ``encoding="ISO-8859-1"``: read as declared, every
+    "ü" became "Ã¼" and Arabic became Latin letters, without an error. The header's charset
+    is the authority (RFC 7303 §3.2); text that is valid UTF-8 and not ASCII is UTF-8 beyond
+    reasonable doubt. A page whose bytes are not UTF-8 keeps its declaration: it is what the
+    server wrote (a Latin-1 page that says so)."""
+    found = _DECLARED.match(data)
+    if found is None or found.group(4).decode("ascii").lower() in _UTF8:
+        return data
+    charset = _charset(content_type)
+    if charset is not None and charset not in _UTF8:
+        return data
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    bom, head, quote = found.group(1) or b"", found.group(2), found.group(3)
+    return bom + head + quote + b"UTF-8" + quote + data[found.end() :]
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower() or None
+    return None

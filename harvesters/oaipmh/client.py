@@ -33,6 +33,7 @@ from museion_core.errors import HarvestError
 from ..deadline import Deadline, DeadlineExceededError
 from ..http import make_session
 from ..xml import XmlError, encoding_fault, parse_xml
+from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
 
 __all__ = [
@@ -441,7 +442,7 @@ class OaiClient:
                     chunks.append(chunk)
             except _TRANSPORT_ERRORS as exc:
                 raise _BodyReadError() from exc
-            return b"".join(chunks)
+            return utf8_as_sent(b"".join(chunks), response.headers.get("Content-Type"))
 
     def _body(self, root: etree._Element, verb: str, url: str) -> etree._Element:
         body = root.find(_O + verb)

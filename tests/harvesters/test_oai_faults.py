@@ -189,6 +189,22 @@ def test_a_page_in_a_declared_legacy_encoding_is_read_correctly(server: OaiServe
     assert len(items) == records_of(server)
 
 
+def test_utf8_declared_as_latin1_is_read_as_the_header_says(server: OaiServer) -> None:
+    """A server that sends UTF-8 (its header says so, as OAI-PMH requires) but declares
+    ISO-8859-1 in the XML: read as declared, "Suppenschüssel" became "SuppenschÃ¼ssel" and
+    Arabic became Latin letters, without a word. The header is the authority (RFC 7303)."""
+    clean = harvest_items(server)
+
+    def misdeclared(params: dict[str, str], body: bytes) -> Answer | None:
+        if not second_page(params):
+            return None
+        assert not body.isascii()
+        return "200 OK", OAI_TYPE, body.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1)
+
+    server.fault = misdeclared
+    assert harvest_items(server) == clean
+
+
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE OAI-PMH [
  <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
