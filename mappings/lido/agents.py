@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode
 from museion_core import messages
 from museion_core.vocab import AAT, CRM
 
+from ..authorities import parse_authority
 from ..builder import TimeSpan
 from ..iris import label_key
 from .authorities import is_uri, key, normalise, priority
@@ -46,6 +47,20 @@ def _ids(parent: etree._Element, tag: str) -> list[str]:
     return [v for v in (clean(e.text) for e in parent.iterfind(L + tag)) if v]
 
 
+def _cited(parent: etree._Element, tag: str) -> list[str]:
+    """The authority records bare ids cite by their ``source`` (``<actorID lido:source="ULAN">
+    500115493</actorID>``), as entity IRIs; an id whose source names no authority Museion
+    knows is the partner's own."""
+    found = []
+    for element in parent.iterfind(L + tag):
+        value = clean(element.text)
+        if value and not is_uri(value):
+            authority = parse_authority(value, attr(element, "source") or None)
+            if authority is not None:
+                found.append(authority.iri)
+    return found
+
+
 def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
     for value in dict.fromkeys(normalise(i) for i in ids if is_uri(i)):
         r.b.equivalent(subject, value)
@@ -53,13 +68,14 @@ def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
 
 def _ids_and_names(
     element: etree._Element, id_tag: str, name_tag: str
-) -> tuple[list[str], list[tuple[Text, bool]], str | None]:
+) -> tuple[list[str], list[tuple[Text, bool]], str | None, list[str]]:
     """An entity's identifiers, its names (each with whether it is preferred; a language only
-    where the record marks one on the name) and its preferred name."""
+    where the record marks one on the name), its preferred name, and the authority records
+    its bare ids cite (``_cited``: equivalents, not minting keys, so that no IRI changes)."""
     ids = _ids(element, id_tag)
     names = [v for s in element.iterfind(L + name_tag) for v in appellations(s, inherit=False)]
     preferred = next((t.value for t, p in names if p), None)
-    return ids, names, preferred
+    return ids, names, preferred, _cited(element, id_tag)
 
 
 def _first_description(
@@ -78,7 +94,7 @@ def _first_description(
 
 def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
     """``lido:actor`` as a ``crm:E21_Person`` or ``crm:E74_Group``."""
-    ids, names, preferred = _ids_and_names(element, "actorID", "nameActorSet")
+    ids, names, preferred, cited = _ids_and_names(element, "actorID", "nameActorSet")
     ident = _minting_key(ids, preferred)
     if ident is None:
         r.b.warnings.append(messages.ACTOR_NAMELESS())
@@ -86,7 +102,8 @@ def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode 
     kind = attr(element, "type").lower()
     group = any(t in kind for t in _GROUP_TYPES) or any(t in kind for t in _GROUP_IDS)
     node = r.minter.actor("group" if group else "person", ident)
-    if not _first_description(r, node, CRM.E74_Group if group else CRM.E21_Person, names, ids):
+    cls = CRM.E74_Group if group else CRM.E21_Person
+    if not _first_description(r, node, cls, names, ids + cited):
         return node
     for nationality in element.iterfind(L + "nationalityActor"):
         r.classify(node, concept(nationality, default), "nationality", AAT.NATIONALITY)
@@ -131,12 +148,12 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
 def legal_body(r: Record, element: etree._Element) -> NamedNode | None:
     """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group;
     its names carry a language only where the record marks one on them."""
-    ids, names, preferred = _ids_and_names(element, "legalBodyID", "legalBodyName")
+    ids, names, preferred, cited = _ids_and_names(element, "legalBodyID", "legalBodyName")
     ident = _minting_key(ids, preferred)
     if ident is None:
         return None
     node = r.minter.actor("group", ident)
-    if not _first_description(r, node, CRM.E74_Group, names, ids):
+    if not _first_description(r, node, CRM.E74_Group, names, ids + cited):
         return node
     for n, link in enumerate(_ids(element, "legalBodyWeblink"), start=1):
         r.b.web_page(node, NamedNode(f"{node.value}/page/{n}"), link)
@@ -149,7 +166,7 @@ def place(
     """``lido:place`` (or ``repositoryLocation``) as a ``crm:E53_Place``, with its names,
     coordinates, type and the places it falls within. ``fallback`` names a place that has
     only coordinates."""
-    ids, names, preferred = _ids_and_names(element, "placeID", "namePlaceSet")
+    ids, names, preferred, cited = _ids_and_names(element, "placeID", "namePlaceSet")
     local = [i for i in ids if not is_uri(i)]
     uris = sorted((normalise(i) for i in ids if is_uri(i)), key=priority)
     if uris:
@@ -162,7 +179,7 @@ def place(
         node = fallback
     else:
         return None
-    if not _first_description(r, node, CRM.E53_Place, names, ids):
+    if not _first_description(r, node, CRM.E53_Place, names, ids + cited):
         return node
     for wkt in _geometries(element, r):
         r.b.add(node, CRM.P168_place_is_defined_by, Literal(wkt))
