@@ -298,23 +298,56 @@ def _kind_of(r: Record, element: etree._Element, scheme: str) -> NamedNode | Non
     )
 
 
+_CURRENT = ("current", "aktuell", "actuel", "actual", "attuale", "lido00475", "lido01017")
+_FORMER = ("former", "ehemal", "früher", "frueher", "ancien", "anterior", "previous", "lido00476")
+
+
+def _repository_kind(kind: str) -> str:
+    """``current``, ``former``, ``""`` for a repository marked neither way in words (none, or
+    the partner's own: "Standort"), or ``other`` for a LIDO terminology term that is neither
+    (not taken for the current repository)."""
+    folded = kind.lower()
+    if any(word in folded for word in _FORMER):
+        return "former"
+    if any(word in folded for word in _CURRENT):
+        return "current"
+    return "other" if re.search(r"lido\d{5}", folded) else ""
+
+
+def _former_repository(r: Record, name: etree._Element, numbers: list[str], n: int) -> None:
+    """A former repository as a provenance statement ("Sammlung Müller, Wien (M-77)"): Linked
+    Art's object has no former keeper (custody history is a provenance record of its own),
+    and its numbers, assigned by it, keep only their holder."""
+    names = [t for s in name.iterfind(L + "legalBodyName") for t, _ in appellations(s)]
+    if not names:
+        return
+    shown = ", ".join(n for n in numbers if n and not n.lower().startswith(("http:", "https:")))
+    text = f"{names[0].value} ({shown})" if shown else names[0].value
+    node = r.node("statement", "former-repository" if n == 1 else f"former-repository-{n}")
+    r.statement(r.obj, node, Text(text, names[0].language), AAT.PROVENANCE_STATEMENT)
+
+
 def _repositories(r: Record, ident: etree._Element) -> None:
     """The current repository keeps the object; its work ID is the accession number; its
-    location is where the object is. Former repositories keep only their numbers."""
+    location is where the object is. A repository marked neither current nor former (no type,
+    or one in the partner's words: "Standort") is taken as current when none is marked so.
+    A former repository is the object's former keeper, and its numbers are the numbers it
+    gave (assigned by it), not the object's accession number."""
     kept = False
     numbers = 0
     pages = 0
-    for repo in children(ident, f"{L}repositoryWrap/{L}repositorySet"):
-        kind = attr(repo, "type").lower()
-        current = not kind or "current" in kind or kind.endswith(("lido00475", "lido01017"))
-        former = "former" in kind or kind.endswith("lido00476")
+    formers = 0
+    sets = list(children(ident, f"{L}repositoryWrap/{L}repositorySet"))
+    kinds = [_repository_kind(attr(repo, "type")) for repo in sets]
+    for repo, kind in zip(sets, kinds, strict=True):
+        former = kind == "former"
+        current = kind == "current" or (not kind and "current" not in kinds)
         lang = language(repo, r.language)
         name = child(repo, L + "repositoryName")
-        if name is not None and current and not former:
-            keeper = legal_body(r, name)
-            if keeper is not None:
-                r.b.add(r.obj, CRM.P50_has_current_keeper, keeper)
-                kept = True
+        holder = legal_body(r, name) if name is not None and (current or former) else None
+        if holder is not None and current:
+            r.b.add(r.obj, CRM.P50_has_current_keeper, holder)
+            kept = True
         for work_id in children(repo, L + "workID"):
             value = clean(work_id.text)
             if not value:
@@ -327,10 +360,19 @@ def _repositories(r: Record, ident: etree._Element) -> None:
                 continue
             numbers += 1
             node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
-            number_type = AAT.ACCESSION_NUMBER if current and not former else AAT.LOCAL_NUMBER
+            number_type = AAT.ACCESSION_NUMBER if current else AAT.LOCAL_NUMBER
             r.b.identifier(r.obj, node, value, number_type)
+            if holder is not None and not current:
+                assignment = NamedNode(f"{node.value}/assignment")
+                r.b.add(node, CRM.P141i_was_assigned_by, assignment)
+                r.b.a(assignment, CRM.E13_Attribute_Assignment)
+                r.b.add(assignment, CRM.P14_carried_out_by, holder)
+        if former and name is not None:
+            formers += 1
+            numbers_given = [clean(w.text) for w in children(repo, L + "workID")]
+            _former_repository(r, name, numbers_given, formers)
         location = child(repo, L + "repositoryLocation")
-        if location is not None and current and not former:
+        if location is not None and current:
             where = place(r, location, lang, fallback=r.node("location"))
             if where is not None:
                 r.b.add(r.obj, CRM.P55_has_current_location, where)
