@@ -72,7 +72,7 @@ WEIGHTS: dict[str, float] = {
     "role shared": 0.3,
     "works decades apart": -3.0,
     "place name": 3.0,
-    "place in one country": 2.0,
+    "place in one country": 2.5,
     "place in one region": 2.0,
     "place in one named place": 0.5,
     "place name ambiguous": -2.5,
