@@ -187,7 +187,7 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
             continue
         out.print(f"  {len(rows)} {title}:")
         for row in rows[:shown]:
-            out.print(f"    {row[count]} × {escape(form.format(**row))}")
+            out.print(f"    {row[count]} × {escape(form.format(**row))}{_examples(row)}")
         if len(rows) > shown:
             out.print(f"    … and {len(rows) - shown} more (--json or --html lists them)")
     if data.get("notes_unknown"):
@@ -195,6 +195,15 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
             f"  ({data['notes_unknown']} records were mapped before Museion kept these notes: "
             f"`museion remap {data['source']}` counts them too)"
         )
+
+
+def _examples(row: dict[str, Any]) -> str:
+    """ " (in A-1, A-7, … )": the first records a note concerns, so a partner can open them."""
+    shown = row.get("examples") or []
+    if not shown:
+        return ""
+    more = ", …" if (row.get("records") or row.get("count") or 0) > len(shown) else ""
+    return " (in " + escape(", ".join(shown)) + more + ")"
 
 
 def print_object_id(data: dict[str, Any], shown: int = 10) -> None:

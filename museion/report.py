@@ -51,6 +51,8 @@ log = logging.getLogger("museion.report")
 
 LISTED = 200
 """Record ids listed per diff section (all are counted)."""
+EXAMPLES = 5
+"""Record ids listed for each term no vocabulary knew, text kept without values and warning."""
 
 _APPLIED = (RunStatus.APPLIED, RunStatus.PUBLISHED)
 
@@ -82,13 +84,20 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         "coverage": tally.coverage(),
         "object_id": tally.object_id(),
         "local_terms": [
-            {"scheme": s, "label": label, "records": n} for (s, label), n in notes.local_terms()
+            {"scheme": s, "label": label, "records": n, "examples": notes.records((s, label))}
+            for (s, label), n in notes.local_terms()
         ],
         "unparsed": [
-            {"kind": kind, "text": text, "records": n} for (kind, text), n in notes.unparsed()
+            {"kind": kind, "text": text, "records": n, "examples": notes.records((kind, text))}
+            for (kind, text), n in notes.unparsed()
         ],
-        "warnings": [{"text": text, "count": n} for text, n in notes.warnings()[:50]],
+        "warnings": [
+            {"text": text, "count": n, "examples": notes.records(text)}
+            for text, n in notes.warnings()[:50]
+        ],
         "notes_unknown": notes.unknown,
+        # a TOML mapping, whose [vocab.*] tables map terms (LIDO and Linked Art are code)
+        "vocab_tables": fields_read_by(source.mapping, ()) is not None,
         "unused_fields": _unused_fields(source, tally.present),
         "diff": _diff(source, index, run),
         "history": _history(source, index),
@@ -195,13 +204,16 @@ class _Notes:
     texts: Counter[tuple[str, str]] = field(default_factory=Counter)
     said: Counter[str] = field(default_factory=Counter)
     unknown: int = 0
+    examples: dict[object, list[str]] = field(default_factory=dict)
+    """The first ``EXAMPLES`` records (in id order) of each term, text and warning: which
+    records to open, not only how many."""
 
     @classmethod
     def of(cls, source: str, index: RecordIndex, held: _Held | None) -> _Notes:
         found = cls()
         for local_id, text in index.notes(source):
             if held is None or not held.replaces(local_id):
-                found.add(text)
+                found.add(text, local_id)
         unknown = index.unnoted(source)
         if held is not None:
             unknown = {i for i in unknown if not held.replaces(i)}
@@ -211,15 +223,25 @@ class _Notes:
                 if staged_notes is None:  # staged by an earlier Museion
                     unknown.add(local_id)
                 else:
-                    found.add(staged_notes)
+                    found.add(staged_notes, local_id)
         found.unknown = len(unknown)
+        for listed in found.examples.values():
+            listed.sort()
+            del listed[EXAMPLES:]
         return found
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, local_id: str) -> None:
         notes = RecordNotes.of_text(text)
         self.terms.update(notes.local_terms)
         self.texts.update(notes.unparsed)
         self.said.update(notes.warnings)
+        for key in {*notes.local_terms, *notes.unparsed, *notes.warnings}:
+            listed = self.examples.setdefault(key, [])
+            if len(listed) < 4 * EXAMPLES:  # the index reads in id order; held ones come last
+                listed.append(local_id)
+
+    def records(self, key: object) -> list[str]:
+        return self.examples.get(key, [])
 
     def local_terms(self) -> list[tuple[tuple[str, str], int]]:
         """By vocabulary, the commonest first (as a run lists them)."""

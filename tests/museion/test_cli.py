@@ -320,10 +320,14 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     assert again["counts"]["changed"] == 1
     assert notes(again) == notes(first)
     text = museion("--config", "museion.toml", "report", "p", cwd=tmp_path).stdout
-    terms = (
-        "  2 terms no vocabulary knew:\n    2 × object_type: Schrank\n    1 × object_type: vase\n"
+    terms = (  # each with the records it is in, to open them
+        "  2 terms no vocabulary knew:\n    2 × object_type: Schrank (in A1, A2)\n"
+        "    1 × object_type: vase (in A3)\n"
     )
     assert terms in text
+    assert again["unparsed"] == [
+        {"kind": "date", "text": "zz-qq", "records": 1, "examples": ["A1"]}
+    ]
     assert "  1 texts kept without values:\n" in text
     # and which records the run changed, not only how many
     assert (

@@ -46,6 +46,24 @@ def test_an_arabic_report_isolates_what_reads_left_to_right(reports: Path) -> No
     assert [h.get("dir") for h in document.iter("h1")] == ["auto"]
 
 
+def test_each_note_names_the_records_it_is_in(reports: Path) -> None:
+    """ "date not known: 485 records" told a partner how many, not which: each term, text kept
+    without values and warning now lists its first records, and a partner whose mapping is
+    code (LIDO, Linked Art) is not told to edit a mapping file it does not have."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    first = report["unparsed"][0]
+    assert 1 <= len(first["examples"]) <= min(5, first["records"])
+    assert all(w["examples"] for w in report["warnings"])
+    page = html.fromstring(report_html(report, "en"))
+    [row] = [tr for tr in page.iter("tr") if first["text"] in tr.text_content()]
+    assert [c.text for c in row.iter("code")] == first["examples"]
+    assert report["vocab_tables"] is True
+    report["vocab_tables"] = False
+    page_text = report_html({**report}, "en")
+    assert "[vocab.*]" not in page_text
+    assert "identifiers in your export" in page_text
+
+
 @pytest.mark.parametrize("missing", ["object_id", "unparsed", "history"])
 def test_a_report_an_older_museion_wrote_is_served_as_written(
     reports: Path, tmp_path: Path, missing: str
