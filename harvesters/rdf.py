@@ -58,7 +58,6 @@ FORMATS = {
     "rdfxml": RdfFormat.RDF_XML,
 }
 MUSEION_EXTENSION = "/ns/linked-art-extension.json"
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 MEDIA_TYPE = "application/n-triples"
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -264,8 +263,10 @@ def _swap_context(value: Any, bundled: Any) -> Any:
     if isinstance(value, str) and value.rstrip("/") == LINKED_ART_CONTEXT:
         return bundled
     if isinstance(value, str) and value.endswith(MUSEION_EXTENSION):
-        # Another Museion's extension of the context: ``value`` is an xsd:decimal.
-        return {"value": {"@id": CRM.P90_has_value.value, "@type": XSD_DECIMAL}}
+        # Another Museion's extension of the context, which typed ``value`` xsd:decimal: a
+        # fractional JSON number then read as "9.938E0"^^xsd:decimal, an ill-typed literal.
+        # Read as Linked Art's own (an xsd:double), as that Museion now serves it.
+        return {"value": {"@id": CRM.P90_has_value.value}}
     if isinstance(value, list):
         return [_swap_context(v, bundled) for v in value]
     return value

@@ -23,8 +23,11 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
 - **Texts are strings with a ``language``.** ``content`` is a plain string and its language tag
   becomes ``language: [{id, type: Language}]`` (AAT languages, as Linked Art does); ``_label``
   is one string. ``linked_art_view`` states exactly what this changes in the graph.
-- **Decimals stay ``xsd:decimal``.** ``value`` is a JSON number, as the schema requires; the
-  extension context (:data:`EXTENSION_PATH`, served by the endpoint) types it ``xsd:decimal``.
+- **Numbers.** ``value`` is a JSON number in the Linked Art profile, as the schema requires:
+  a JSON-LD processor reads a fractional one as an ``xsd:double`` (JSON-LD 1.1 §8.6; typed
+  ``xsd:decimal`` by a context, its lexical form ``9.938E0`` would make an ill-typed
+  literal). The graph profile writes it as a value object, ``{"@value": "9.938", "@type":
+  xsd:decimal}``, the very literal the Turtle has.
 - **References** to other entities are ``{id, type, _label}``; a reference whose class Museion
   does not know gets the class the property implies (``access_point`` → ``DigitalObject``).
 - **Separate records.** What ``shows`` or ``carries`` points to is, in Linked Art, a record of
@@ -119,13 +122,11 @@ def linked_art_context() -> dict[str, Any]:
 
 
 def extension_context() -> dict[str, Any]:
-    """Museion's extension of the Linked Art context: ``value`` is an ``xsd:decimal``."""
-    return {
-        "@context": {
-            "@version": 1.1,
-            "value": {"@id": curie(CRM.P90_has_value), "@type": "xsd:decimal"},
-        }
-    }
+    """The extension of the Linked Art context that documents of earlier Museion versions
+    name. It typed ``value`` ``xsd:decimal``, which turned a fractional JSON number into an
+    ill-typed literal (``"9.938E0"^^xsd:decimal``); it now adds nothing to the Linked Art
+    context, so such documents read as Linked Art's own."""
+    return {"@context": {"@version": 1.1, "value": {"@id": curie(CRM.P90_has_value)}}}
 
 
 def loader(base_iri: str) -> Any:
@@ -335,12 +336,11 @@ def linked_art_document(
     triples: Iterable[Triple],
     references: Iterable[Triple] = (),
     *,
-    base_iri: str = "",
     embedded_ids: bool = False,
 ) -> dict[str, Any]:
     """The entity, its embedded nodes inline, in the Linked Art context; ``embedded_ids``
     gives the graph profile (embedded nodes keep their ``id``)."""
-    return build(iri, triples, references, base_iri=base_iri, embedded_ids=embedded_ids).document
+    return build(iri, triples, references, embedded_ids=embedded_ids).document
 
 
 def build(
@@ -348,19 +348,13 @@ def build(
     triples: Iterable[Triple],
     references: Iterable[Triple] = (),
     *,
-    base_iri: str = "",
     embedded_ids: bool = False,
 ) -> LinkedArtDocument:
-    triples = list(triples)
-    extension = bool(base_iri) and any(t.predicate == CRM.P90_has_value for t in triples)
-    writer = _Writer(iri, triples, list(references), extension=extension, embedded_ids=embedded_ids)
+    writer = _Writer(iri, list(triples), list(references), embedded_ids=embedded_ids)
     root = writer.node(iri)
     root.setdefault("_label", iri)
     root = {k: root[k] for k in ("id", "type", "_label") if k in root} | root
-    context: str | list[str] = CONTEXT_URL
-    if extension:
-        context = [CONTEXT_URL, base_iri + EXTENSION_PATH]
-    return LinkedArtDocument({"@context": context, **root}, writer.separate)
+    return LinkedArtDocument({"@context": CONTEXT_URL, **root}, writer.separate)
 
 
 class _Writer:
@@ -370,7 +364,6 @@ class _Writer:
         triples: list[Triple],
         references: list[Triple],
         *,
-        extension: bool,
         embedded_ids: bool,
     ) -> None:
         self.iri = iri
@@ -388,7 +381,6 @@ class _Writer:
         self.kept = set(_kept_subjects(iri, self.by_subject))
         self.done: set[str] = set()
         self.separate: list[str] = []
-        self.extension = extension
         self.embedded_ids = embedded_ids
 
     def type_name(self, iri: str, default: str | None = None) -> str | None:
@@ -468,9 +460,8 @@ class _Writer:
         datatype = obj.datatype.value
         if obj.language:
             return obj.value
-        if term.name == "value" and datatype == XSD + "decimal" and self.extension:
-            # a JSON number, typed xsd:decimal again by the extension context
-            number = float(obj.value)
+        if term.name == "value" and datatype in _NUMBERS and not self.embedded_ids:
+            number = float(obj.value)  # a JSON number, as the Linked Art schemas require
             return int(number) if number.is_integer() and "." not in obj.value else number
         if datatype == XSD + "string" and term.coerce is None:
             return obj.value

@@ -115,7 +115,6 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             found.iri,
             found.triples,
             found.references,
-            base_iri=worker.settings.base_iri,
             embedded_ids=graph,
         )
         profile = GRAPH_PROFILE if graph else LINKED_ART_PROFILE
