@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from museion_core import messages
 
 from ..builder import RecordBuilder, TimeSpan
-from ..normalise.dates import bounds, parse_date_text
+from ..normalise.dates import bounds, instant_order, parse_date_text
 from .fields import FieldList, compile_fields
 from .schema import DateLike, DateModel
 
@@ -82,7 +81,7 @@ class DateSpec:
         first, second = (read, fields) if self.prefer == "text" else (fields, read)
         begin = first[0] if first[0] is not None else second[0]
         end = first[1] if first[1] is not None else second[1]
-        if begin is not None and end is not None and _instant(begin) > _instant(end):
+        if begin is not None and end is not None and instant_order(begin) > instant_order(end):
             begin, end = first
         if text is not None and begin is None and end is None:
             b.unparsed.append(("date", text))
@@ -106,7 +105,7 @@ class DateSpec:
             found = self._bounds(self.end, obj, b, unread)
             if found:
                 end = found[1]
-        if begin is not None and end is not None and _instant(begin) > _instant(end):
+        if begin is not None and end is not None and instant_order(begin) > instant_order(end):
             backwards = messages.DATE_BACKWARDS_READ_TEXT if text else messages.DATE_BACKWARDS
             b.warnings.append(backwards(begin=begin[:10], end=end[:10], text=text))
             return None, None
@@ -117,7 +116,7 @@ class DateSpec:
     ) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
             found = _cached_bounds(value, field.precision or self.precision)
-            if found and _instant(found[0])[0] > LATEST_YEAR:
+            if found and instant_order(found[0])[0] > LATEST_YEAR:
                 b.warnings.append(messages.DATE_IMPOSSIBLE_YEAR(value=value))
                 continue
             if found:
@@ -146,16 +145,6 @@ def _cached_bounds(value: object, precision: str | None) -> tuple[str, str] | No
 LATEST_YEAR = 2100
 """A date field later than this is a typo ("71959"), reported rather than used."""
 
-_INSTANT = re.compile(r"^(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
-
-
-@lru_cache(maxsize=8192)
-def _instant(lexical: str) -> tuple[int, ...]:
-    """An xsd:dateTime lexical form as a tuple that orders like the instant (BCE included)."""
-    found = _INSTANT.match(lexical)
-    assert found is not None, lexical
-    return tuple(int(part) for part in found.groups())
-
 
 def _first_day_of(fields: _Span, read: _Span) -> bool:
     """The fields are one day, the first of the longer span the text gives."""
@@ -172,4 +161,4 @@ def _disjoint(one: tuple[str | None, str | None], other: tuple[str | None, str |
     c, d = other
     if a is None or b is None or c is None or d is None:
         return False
-    return _instant(b) < _instant(c) or _instant(d) < _instant(a)
+    return instant_order(b) < instant_order(c) or instant_order(d) < instant_order(a)

@@ -20,6 +20,7 @@ from museion_core.vocab import AAT, CRM
 from ..authorities import parse_authority
 from ..builder import TimeSpan
 from ..iris import label_key
+from ..normalise.dates import instant_order
 from .authorities import is_uri, key, normalise, priority
 from .cached import bounds, parse_date_text
 from .common import Record
@@ -237,9 +238,12 @@ def _positions(element: etree._Element) -> list[str]:
     return out
 
 
-def timespan(date: etree._Element | None, default: str | None) -> TimeSpan:
+def timespan(
+    date: etree._Element | None, default: str | None, warnings: list[str] | None = None
+) -> TimeSpan:
     """``eventDate``-like element: ``displayDate`` as the text, ``date/earliestDate`` and
-    ``date/latestDate`` as the bounds (one alone bounds both ends)."""
+    ``date/latestDate`` as the bounds (one alone bounds both ends). Bounds that run backwards
+    are not used (the display text is read instead), and said in ``warnings``."""
     if date is None:
         return TimeSpan()
     display = next((clean(d.text) for d in date.iterfind(L + "displayDate") if clean(d.text)), None)
@@ -254,11 +258,22 @@ def timespan(date: etree._Element | None, default: str | None) -> TimeSpan:
         latest = text(inner.find(L + "latestDate")) or None
     begin = bounds(earliest or latest) if (earliest or latest) else None
     end = bounds(latest or earliest) if (earliest or latest) else None
+    backwards = None
+    if begin and end and instant_order(begin[0]) > instant_order(end[1]):
+        # earliestDate 1760, latestDate 1750: neither bound can be trusted; the display
+        # text is read instead, and the partner told
+        backwards = (begin[0][:10], end[1][:10])
+        begin = end = None
     if begin is None and end is None and display is not None:
         # No structured dates: read the display text ("um 1650", "18. Jh.", "1620-25").
         parsed = parse_date_text(display, display_lang)
+        if backwards and warnings is not None:
+            said = messages.DATE_BACKWARDS_READ_TEXT if parsed else messages.DATE_BACKWARDS
+            warnings.append(said(begin=backwards[0], end=backwards[1], text=display))
         if parsed is not None:
             return TimeSpan(parsed.begin_instant, parsed.end_instant, display, display_lang)
+    elif backwards and warnings is not None:
+        warnings.append(messages.DATE_BACKWARDS(begin=backwards[0], end=backwards[1]))
     return TimeSpan(
         begin[0] if begin else None,
         end[1] if end else None,

@@ -130,7 +130,7 @@ def _details(
 def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:
     """Each eventDate a time-span of its own; a date no one can compute with is said so."""
     for k, date in enumerate(event.iterfind(L + "eventDate")):
-        span = timespan(date, lang)
+        span = timespan(date, lang, r.b.warnings)
         if span:
             suffix = "" if k == 0 else f"/{k + 1}"
             r.b.timespan(node, NamedNode(f"{node.value}/timespan{suffix}"), span)

@@ -313,6 +313,45 @@ def test_a_date_only_a_person_can_read_is_kept_with_a_warning() -> None:
     assert "the date 'zur Zeit Rudolfs II.' has no machine-readable bounds" in result.warnings
 
 
+@pytest.mark.parametrize(
+    ("display", "said", "span"),
+    [
+        (
+            "um 1755",
+            "date fields run backwards (1760-01-01 to 1750-12-31); not used, read 'um 1755' "
+            "instead",
+            ('"1750-01-01T00:00:00Z"', '"1760-12-31T23:59:59Z"'),
+        ),
+        ("", "date fields run backwards (1760-01-01 to 1750-12-31); not used", None),
+    ],
+)
+def test_dates_that_run_backwards_are_not_published(
+    display: str, said: str, span: tuple[str, str] | None
+) -> None:
+    """earliestDate 1760, latestDate 1750 was published as a time-span that ends before it
+    begins, without a word; the display text is read instead, and the partner told."""
+    shown = f"<lido:displayDate>{display}</lido:displayDate>" if display else ""
+    record = (
+        '<lido:lido xmlns:lido="http://www.lido-schema.org"><lido:lidoRecID>test/3</lido:lidoRecID>'
+        "<lido:descriptiveMetadata><lido:eventWrap><lido:eventSet><lido:event><lido:eventType>"
+        f"<lido:term>production</lido:term></lido:eventType><lido:eventDate>{shown}"
+        "<lido:date><lido:earliestDate>1760</lido:earliestDate><lido:latestDate>1750"
+        "</lido:latestDate></lido:date></lido:eventDate></lido:event></lido:eventSet>"
+        "</lido:eventWrap></lido:descriptiveMetadata></lido:lido>"
+    ).encode()
+    result = LIDO.map(SourceRecord("ddb", "test/3", record, "application/xml"), CONTEXT)
+    assert said in result.warnings
+    begins = [
+        str(q.object).split("^^")[0]
+        for q in result.quads
+        if q.predicate == CRM.P82a_begin_of_the_begin
+    ]
+    ends = [
+        str(q.object).split("^^")[0] for q in result.quads if q.predicate == CRM.P82b_end_of_the_end
+    ]
+    assert (begins, ends) == (([span[0]], [span[1]]) if span else ([], []))
+
+
 def test_unparseable_values_are_warnings_not_failures() -> None:
     result = LIDO.map(
         SourceRecord(

@@ -6,7 +6,15 @@ library reads them without quietly misreading some (see the README's "Dates").
 """
 
 from .grammar import parse_date_text
-from .instants import Bounds, Day, bounds, day_instant, format_instant, year_bounds
+from .instants import (
+    Bounds,
+    Day,
+    bounds,
+    day_instant,
+    format_instant,
+    instant_order,
+    year_bounds,
+)
 from .model import CENTURY_PARTS, CIRCA_YEARS, CIRCA_YEARS_CENTURY, ParsedDate
 
 __all__ = [
@@ -19,6 +27,7 @@ __all__ = [
     "bounds",
     "day_instant",
     "format_instant",
+    "instant_order",
     "parse_date_text",
     "year_bounds",
 ]

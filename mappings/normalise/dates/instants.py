@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 
 from convertdate import julian
 
@@ -38,6 +39,17 @@ _ISO = re.compile(
     r"^\s*(?P<year>[+-]?\d{1,6})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?"
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
 )
+
+
+_INSTANT = re.compile(r"^(-?\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
+
+
+@lru_cache(maxsize=8192)
+def instant_order(lexical: str) -> tuple[int, ...]:
+    """An xsd:dateTime lexical form as a tuple that orders like the instant (BCE included)."""
+    found = _INSTANT.match(lexical)
+    assert found is not None, lexical
+    return tuple(int(part) for part in found.groups())
 
 
 def format_instant(year: int, month: int, day: int, end: bool = False) -> str:
