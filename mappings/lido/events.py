@@ -133,7 +133,19 @@ def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) 
         span = timespan(date, lang, r.b.warnings)
         if span:
             suffix = "" if k == 0 else f"/{k + 1}"
-            r.b.timespan(node, NamedNode(f"{node.value}/timespan{suffix}"), span)
+            span_node = NamedNode(f"{node.value}/timespan{suffix}")
+            r.b.timespan(node, span_node, span)
+            # the same date in other languages ("XVIIIe siècle" beside the Arabic): names too
+            others = texts(date, L + "displayDate", lang)[1:]
+            for n, other in enumerate(others, start=2):
+                if other.value != span.text:
+                    r.b.name(
+                        span_node,
+                        NamedNode(f"{span_node.value}/name/{n}"),
+                        other.value,
+                        other.language,
+                        AAT.DISPLAY_NAME,
+                    )
             if span.text and not (span.begin or span.end):
                 r.b.warnings.append(messages.DATE_NO_BOUNDS(text=span.text))
 

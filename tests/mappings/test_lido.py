@@ -352,6 +352,28 @@ def test_dates_that_run_backwards_are_not_published(
     assert (begins, ends) == (([span[0]], [span[1]]) if span else ([], []))
 
 
+def test_a_date_given_in_two_languages_keeps_both() -> None:
+    """Only the first displayDate was kept: "XVIIIe siècle" beside the Arabic was lost."""
+    record = (
+        '<lido:lido xmlns:lido="http://www.lido-schema.org"><lido:lidoRecID>test/4</lido:lidoRecID>'
+        "<lido:descriptiveMetadata><lido:eventWrap><lido:eventSet><lido:event><lido:eventType>"
+        "<lido:term>production</lido:term></lido:eventType><lido:eventDate>"
+        '<lido:displayDate xml:lang="ar">القرن الثامن عشر</lido:displayDate>'
+        '<lido:displayDate xml:lang="fr">XVIIIe siècle</lido:displayDate>'
+        "</lido:eventDate></lido:event></lido:eventSet></lido:eventWrap>"
+        "</lido:descriptiveMetadata></lido:lido>"
+    ).encode()
+    result = LIDO.map(SourceRecord("ddb", "test/4", record, "application/xml"), CONTEXT)
+    names = {
+        (q.object.value, q.object.language)
+        for q in result.quads
+        if q.predicate == CRM.P190_has_symbolic_content
+        and isinstance(q.object, Literal)
+        and "/timespan/name" in str(q.subject)
+    }
+    assert names == {("القرن الثامن عشر", "ar"), ("XVIIIe siècle", "fr")}
+
+
 def test_unparseable_values_are_warnings_not_failures() -> None:
     result = LIDO.map(
         SourceRecord(
