@@ -5,12 +5,21 @@ Retries are urllib3's ``Retry`` (well tested, honours ``Retry-After``), not a lo
 
 from __future__ import annotations
 
+import ssl
+
 import requests
+from urllib3.exceptions import (
+    NameResolutionError,
+    NewConnectionError,
+)
+from urllib3.exceptions import (
+    TimeoutError as Urllib3Timeout,
+)
 from urllib3.util.retry import Retry
 
 from .deadline import WatchedAdapter
 
-__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "make_session"]
+__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "make_session", "transport_fault"]
 
 USER_AGENT = "Museion/0.1 (+https://github.com/museion/museion) linked-data aggregator"
 
@@ -52,3 +61,41 @@ def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def transport_fault(exc: BaseException, timeout: float | None = None) -> str:
+    """What went wrong on the way to a partner's server, in a partner's words, from the
+    chain of a requests/urllib3 error: "the server did not answer within 30 s", not
+    ``ConnectionError: _WatchedHTTPPool(host=…) Max retries exceeded … ReadTimeoutError``."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        reason = getattr(seen, "reason", None)
+        seen = reason if isinstance(reason, BaseException) else seen.__cause__ or seen.__context__
+    # (urllib3's NewConnectionError is a ConnectTimeoutError, for history's sake: asked first)
+    if any(isinstance(e, NameResolutionError) for e in chain):
+        return "the server's host name could not be found (is the address right?)"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or any(
+        isinstance(e, NewConnectionError) and "refused" in str(e).lower() for e in chain
+    ):
+        return "the server refused the connection (is it running, and is the port right?)"
+    if any(
+        isinstance(e, requests.Timeout | Urllib3Timeout | TimeoutError)
+        and not isinstance(e, NewConnectionError | requests.ConnectionError)
+        for e in chain
+    ):
+        within = f" within {timeout:g} s" if timeout else " in time"
+        return f"the server did not answer{within}"
+    if any(isinstance(e, ssl.SSLError | requests.exceptions.SSLError) for e in chain):
+        return f"the secure connection failed ({_innermost(chain)})"
+    return _innermost(chain)
+
+
+def _innermost(chain: list[BaseException]) -> str:
+    """The innermost message that says something ("Connection reset by peer")."""
+    for error in reversed(chain):
+        text = str(error).strip()
+        if text:
+            return f"{type(error).__name__}: {text}"
+    return type(chain[0]).__name__

@@ -17,7 +17,7 @@ import requests
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from .http import make_session
+from .http import make_session, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
@@ -95,7 +95,7 @@ class JsonFetcher:
                         )
         except (requests.RequestException, UnicodeError) as exc:
             # UnicodeError: a next page's cursor (read from the last page) that no URL can carry
-            cause = str(exc).split("(Caused by")[-1].strip(" )") or type(exc).__name__
+            cause = transport_fault(exc, self.timeout)
             raise HarvestError(
                 messages.NO_ANSWER(url=url, detail=cause), source=self.source
             ) from None
@@ -108,6 +108,9 @@ class JsonFetcher:
             return load_json(body, lone_surrogates=records), answer
         except (ValueError, UnicodeDecodeError) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            if body.lstrip()[:1] == b"<":  # a maintenance or login page, an error page
+                kind = answer.headers.get("Content-Type", "").split(";")[0].strip() or "markup"
+                first = f"it answered a page of {kind}, not JSON"
             raise HarvestError(
                 messages.ANSWER_NOT_JSON(url=where, detail=first), source=self.source
             ) from None

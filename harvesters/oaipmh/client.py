@@ -31,7 +31,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
-from ..http import make_session
+from ..http import make_session, transport_fault
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -351,7 +351,9 @@ class OaiClient:
                 exc = fault.__cause__ or fault
                 if attempt >= self.max_retries:
                     raise HarvestError(
-                        messages.READ_FAILED(url=url, count=attempt + 1, detail=_cause(exc)),
+                        messages.READ_FAILED(
+                            url=url, count=attempt + 1, detail=transport_fault(exc, self.timeout)
+                        ),
                         source=self.source,
                     ) from exc
                 self._sleep(self.backoff * (2**attempt))
@@ -406,7 +408,7 @@ class OaiClient:
         except _TRANSPORT_ERRORS as exc:  # urllib3 has already retried these
             raise HarvestError(
                 messages.CANNOT_FETCH_RETRIED(
-                    url=url, retries=self.max_retries, detail=_cause(exc)
+                    url=url, retries=self.max_retries, detail=transport_fault(exc, self.timeout)
                 ),
                 source=self.source,
             ) from exc
@@ -503,13 +505,3 @@ def _record(element: etree._Element, url: str) -> OaiRecord | BrokenRecord:
 
 def _short(token: str) -> str:
     return token if len(token) <= 60 else token[:57] + "..."
-
-
-def _cause(exc: BaseException) -> str:
-    """The innermost useful message of a requests/urllib3 error ("Read timed out", ...)."""
-    text = str(exc)
-    inner = exc.__context__ or exc.__cause__
-    while inner is not None and not text:
-        text = str(inner)
-        inner = inner.__context__ or inner.__cause__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

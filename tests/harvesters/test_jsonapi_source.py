@@ -185,6 +185,23 @@ def test_retries_spent_is_one_clear_line(write_config: ConfigWriter) -> None:
         assert server.hits["/api"] == 2
 
 
+def test_a_maintenance_page_or_a_closed_port_is_said_plainly(write_config: ConfigWriter) -> None:
+    """A partner's API answering its maintenance page said "is not JSON: Expecting value:
+    line 1 column 1 (char 0)", and a server that is down "ConnectionError: ... Max retries
+    exceeded with url: ... (Caused by NewConnectionError(...))"."""
+    page = b"<!DOCTYPE html><html><body>Back soon</body></html>"
+    with serve({"/api": Response(200, page, {"Content-Type": "text/html"})}) as server:
+        config = load_config(write_config(api_source(server.url + "/api", max_retries=0)))
+        with pytest.raises(HarvestError, match="it answered a page of text/html, not JSON"):
+            harvest(config)
+        closed = server.url  # the server stops at the end of the block: its port is closed
+    config = load_config(write_config(api_source(closed + "/api", max_retries=0)))
+    with pytest.raises(HarvestError) as caught:
+        harvest(config)
+    assert "the server refused the connection" in str(caught.value)
+    assert "Max retries" not in str(caught.value)
+
+
 def _needs_token(token: str) -> Callable[[BaseHTTPRequestHandler], Response]:
     def route(h: BaseHTTPRequestHandler) -> Response:
         if h.headers.get("X-Api-Key") != token:
