@@ -165,7 +165,11 @@ class _Batch:
         elif decided is Verdict.DUPLICATE:
             reason = messages.DUPLICATE_IDENTIFIER(identifier=item.local_id)
             self.order.append(_quarantined(item, reason))
-        elif decided is not Verdict.ALREADY_GONE:
+        elif decided is Verdict.ALREADY_GONE:
+            # a deletion the source has already applied: read, and nothing to change (the
+            # counts of a run add up to what it read)
+            self.counts["unchanged"] += 1
+        else:
             self.seen[item.local_id] = item.checksum
             if decided is Verdict.UNCHANGED:
                 self.counts["unchanged"] += 1

@@ -402,3 +402,10 @@ def test_a_record_sent_under_a_new_id_replaces_the_one_it_was(
     store, third = harvest(config, checkpoint=dict(second.checkpoint))
     assert third.deleted == 1
     assert len(objects(store)) == len(ids) - 1
+    store.close()
+    # read again (a harvest from the same date): a deletion already applied is read and
+    # changes nothing, and the counts add up to what was read
+    store, fourth = harvest(config, checkpoint=dict(second.checkpoint))
+    store.close()
+    added = fourth.new + fourth.changed + fourth.unchanged + fourth.deleted + fourth.rejected
+    assert (fourth.read, added, fourth.deleted) == (1, 1, 0)
