@@ -20,7 +20,7 @@ from typing import Any
 
 from harvesters import location_folder
 from museion_core.errors import HarvestError
-from museion_core.vocab import MUSEION, VOID
+from museion_core.vocab import CRM, MUSEION, VOID
 from publish import (
     HarvestSummary,
     RecordIndex,
@@ -448,6 +448,13 @@ def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
         SELECT ?dataset (COUNT(?q) AS ?n) WHERE {{
           GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; {VOID.inDataset} ?dataset }}
         }} GROUP BY ?dataset""")
+    # The persons a source's records describe: records of their own (Tate's artists) or
+    # described inside the objects' records (LIDO's actors), each once.
+    persons = store.select(f"""
+        SELECT ?dataset (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }}
+          GRAPH ?g {{ ?p a {CRM.E21_Person} }}
+        }} GROUP BY ?dataset""")
     out = []
     for source in config.sources:
         dataset = f"{config.base_iri}dataset/{source.name}"
@@ -458,7 +465,7 @@ def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
                 "partner": source.partner.label,
                 "records": sum(kinds.values()),
                 "objects": kinds.get("object", 0),
-                "persons": kinds.get("person", 0),
+                "persons": next((int(r["n"]) for r in persons if r["dataset"] == dataset), 0),
                 "triples": next((int(r["n"]) for r in triples if r["dataset"] == dataset), 0),
                 "quarantined": next(
                     (int(r["n"]) for r in quarantined if r["dataset"] == dataset), 0
