@@ -129,10 +129,11 @@ def _linked_art_profile(request: Request) -> str:
 def _alternates(path: str) -> str:
     """The ``Link`` header of an entity's answers: every representation, both JSON-LD
     profiles named (RFC 8288 ``profile`` and ``type`` target attributes)."""
-    links = [
-        f'<{path}>; rel="alternate"; type="text/html"',
+    links = [  # (the page by its format: a client that sends Accept: */* gets Turtle)
+        f'<{path}?format=html>; rel="alternate"; type="text/html"',
         f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
         f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
+        f'<{path}?format=rdfxml>; rel="alternate"; type="application/rdf+xml"',
     ]
     for query, profile in (("", LINKED_ART_PROFILE), ("&profile=graph", GRAPH_PROFILE)):
         links.append(

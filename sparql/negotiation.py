@@ -67,7 +67,8 @@ RESULTS_FORMATS = (
 """For SELECT and ASK (an ASK in CSV or TSV is the bare word ``true`` or ``false``)."""
 
 GRAPH_FORMATS = (
-    Format("text/turtle", "ttl", ("application/x-turtle", "turtle")),
+    # (Turtle is N3 too: a client that asks only for text/n3 gets Turtle, not a 406)
+    Format("text/turtle", "ttl", ("application/x-turtle", "turtle", "text/n3", "text/rdf+n3")),
     Format("application/n-triples", "nt", ("text/plain",)),
     Format("application/ld+json", "jsonld", ("application/json",)),
     Format("application/rdf+xml", "rdfxml", ("application/xml", "text/xml")),

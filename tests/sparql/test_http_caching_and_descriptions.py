@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -320,6 +321,31 @@ def test_each_linked_art_profile_is_named_by_its_answer(live: Live) -> None:
     page = _get(live, path, Accept=BROWSER).text
     assert "?format=jsonld&amp;profile=graph" in page
     assert f"profile=&#34;{GRAPH}&#34;" in page or f'profile="{GRAPH}"' in page
+
+
+def test_every_advertised_representation_is_served_as_advertised(live: Live) -> None:
+    """RDF/XML was served (rdflib asks for it by default) but neither the Link header nor the
+    page named it; the Link header's text/html target was the bare IRI, which answers Turtle
+    to a client that sends Accept: */*; text/n3 got a 406, though Turtle is N3."""
+    path = "/tate/object/T06803"
+    answer = _get(live, path, Accept="text/turtle")
+    advertised = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', answer.headers["Link"])
+    assert {kind for _, kind in advertised} >= {
+        "text/html",
+        "text/turtle",
+        "application/n-triples",
+        "application/rdf+xml",
+        "application/ld+json",
+    }
+    for target, kind in advertised:
+        served = _get(live, target.replace("&amp;", "&"), Accept="*/*")
+        assert served.status_code == 200, target
+        assert served.headers["Content-Type"].split(";")[0] == kind, target
+    page = _get(live, path, Accept=BROWSER).text
+    assert '<link rel="alternate" type="application/rdf+xml" href="?format=rdfxml">' in page
+    n3 = _get(live, path, Accept="text/n3")
+    assert n3.status_code == 200
+    assert n3.headers["Content-Type"].startswith("text/turtle")
 
 
 # -- rdflib's SPARQLStore ------------------------------------------------------------------------
