@@ -25,6 +25,7 @@ from pyoxigraph import Quad, RdfFormat, Triple, serialize
 from museion_core.errors import QueryError
 
 from . import i18n
+from .caching import CACHE_CONTROL
 from .description import (
     Description,
     Gone,
@@ -142,7 +143,9 @@ def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:
     if len(pairs) == 1:
         return Reply(
             status=308,
-            headers={"Location": hrefs[0]},
+            # Asked again before reuse, as entity answers are: a cache may keep a 308 for
+            # good (RFC 9111 §4.2.2), and a reviewed [[same]] can be undone by the next run.
+            headers={"Location": hrefs[0], "Cache-Control": CACHE_CONTROL},
             body=f"<{moved.iri}> is now <{pairs[0][1]}>\n".encode(),
         )
     links = ", ".join(f'<{href}>; rel="alternate"' for href in hrefs)
@@ -153,10 +156,15 @@ def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:
             f"</h1><p>It now stands for several entities:</p><ul>{items}</ul>"
         ).encode()
         return Reply(
-            status=300, content_type="text/html; charset=utf-8", body=body, headers={"Link": links}
+            status=300,
+            content_type="text/html; charset=utf-8",
+            body=body,
+            headers={"Link": links, "Cache-Control": CACHE_CONTROL},
         )
     text = "".join(f"{t}\n" for t in moved.targets)
-    return Reply(status=300, body=text.encode(), headers={"Link": links})
+    return Reply(
+        status=300, body=text.encode(), headers={"Link": links, "Cache-Control": CACHE_CONTROL}
+    )
 
 
 def _as_graph(triples: Iterable[Triple], fmt: RdfFormat) -> list[Triple] | list[Quad]:
