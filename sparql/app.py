@@ -130,7 +130,8 @@ class Endpoint:
                     status_code=304,
                     headers={**headers, **(ok_headers or {}), **current.headers(variant)},
                 )
-        reply = await self.pool.run(job, timeout or self.settings.query_timeout)
+        client = request.client.host if request.client is not None else None
+        reply = await self.pool.run(job, timeout or self.settings.query_timeout, client)
         if reply.status < 400:
             headers |= ok_headers or {}
         if conditional and reply.status == 200 and reply.snapshot:

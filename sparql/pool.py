@@ -89,6 +89,14 @@ class _Process:
     jobs: int = 0
 
 
+@dataclass
+class _Share:
+    """The processes one client may hold at once, and how many of its queries are in."""
+
+    turns: asyncio.Semaphore
+    users: int = 0
+
+
 class QueryPool:
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
@@ -104,6 +112,8 @@ class QueryPool:
         self._closed = False
         self.killed = 0
         """How many processes were stopped over a time limit (for the tests and the log)."""
+        self._clients: dict[str, _Share] = {}
+        """Each client's share of the SPARQL processes, while it has queries (``run``)."""
 
     # -- life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -158,28 +168,67 @@ class QueryPool:
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     # -- running jobs -----------------------------------------------------------------------
-    async def run(self, job: Job, timeout: float) -> Reply:
+    async def run(self, job: Job, timeout: float, client: str | None = None) -> Reply:
         """The job's reply; ``QueryTimeout`` when it ran over ``timeout`` seconds.
 
         Clients' own SPARQL (queries and updates) may hold ``query_processes`` processes at
         once; the pool has one more, so the pages' jobs (Museion's own queries) always find
         one. Two slow queries from one client held both processes of a two-core server for
-        their whole time limit, and every object, person and place page answered 503."""
+        their whole time limit, and every object, person and place page answered 503.
+
+        ``client`` (its address) may hold all but one of those processes: its further
+        queries wait for its own to end, so two slow queries of one client no longer made
+        every other client's queries wait out their time and answer 503."""
         wait = self.settings.queue_timeout or self.settings.query_timeout
         if not isinstance(job, QueryJob | UpdateJob):
             return await self._run(job, timeout, wait)
         assert self._sparql is not None, "QueryPool.start() was not awaited"
         started = time.monotonic()
+        share = self._share(client)
         try:
-            await asyncio.wait_for(self._sparql.acquire(), timeout=wait)
+            if share is not None:
+                await asyncio.wait_for(share.turns.acquire(), timeout=wait)
+            try:
+                left = max(wait - (time.monotonic() - started), 0.01)
+                await asyncio.wait_for(self._sparql.acquire(), timeout=left)
+            except BaseException:
+                if share is not None:
+                    share.turns.release()
+                raise
         except TimeoutError:
+            self._leave(client, share)
             raise _busy(wait) from None
+        except BaseException:
+            self._leave(client, share)
+            raise
         slot = _Slot(self._sparql)
         try:
             left = max(wait - (time.monotonic() - started), 0.01)
             return await self._run(job, timeout, left, slot)
         finally:
             slot.done()
+            if share is not None:
+                share.turns.release()
+            self._leave(client, share)
+
+    def _share(self, client: str | None) -> _Share | None:
+        """The client's share, counted in use; None when no share applies (one process, or
+        no client address)."""
+        processes = self.settings.query_processes
+        if client is None or processes < 2:
+            return None
+        share = self._clients.get(client)
+        if share is None:
+            share = self._clients[client] = _Share(asyncio.Semaphore(processes - 1))
+        share.users += 1
+        return share
+
+    def _leave(self, client: str | None, share: _Share | None) -> None:
+        if client is None or share is None:
+            return
+        share.users -= 1
+        if share.users == 0:
+            self._clients.pop(client, None)
 
     async def _run(self, job: Job, timeout: float, wait: float, slot: _Slot | None = None) -> Reply:
         assert self._idle is not None, "QueryPool.start() was not awaited"

@@ -77,3 +77,49 @@ def test_a_stopped_query_gives_its_place_back_once_its_replacement_is_idle(
         return seen
 
     assert asyncio.run(scenario()) == ["page"]
+
+
+def test_one_client_holds_all_but_one_of_the_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two slow queries from one client held both SPARQL processes, and another client's
+    ASK {} waited out the queue and got 503. A client now holds all but one: its second
+    query waits for its first, and the other client is answered."""
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path,
+        query_processes=2,
+        query_timeout=5,
+        queue_timeout=0.3,
+    )
+    pool = QueryPool(settings)
+    release = asyncio.Event()
+
+    async def roundtrip(_: Any, proc: Any, job: Any, timeout: float) -> tuple[Any, bool]:
+        if isinstance(job, QueryJob) and job.query == "SLOW":
+            await release.wait()
+        return Reply(body=job.query.encode()), True
+
+    monkeypatch.setattr(pool, "_spawn", lambda: pool_module._Process(_Alive(), None))  # type: ignore[arg-type]
+    monkeypatch.setattr(pool, "_retire", lambda proc: None)
+    monkeypatch.setattr(pool, "_roundtrip", roundtrip)
+
+    def query(text: str) -> QueryJob:
+        return QueryJob(text, "http://localhost/sparql", "application/json")
+
+    async def scenario() -> list[str]:
+        await pool.start()
+        slow = [asyncio.create_task(pool.run(query("SLOW"), 5, "10.0.0.1")) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        seen = [(await pool.run(query("ASK {}"), 5, "10.0.0.2")).body.decode()]
+        with pytest.raises(QueryError, match="busy"):  # its own share is taken
+            await pool.run(query("ASK {}"), 5, "10.0.0.1")
+        release.set()
+        for answer in await asyncio.gather(*slow, return_exceptions=True):
+            # the first ran; the second waited for it, longer than the queue allows
+            seen.append(answer.body.decode() if isinstance(answer, Reply) else "busy")
+        seen.append((await pool.run(query("ASK {}"), 5, "10.0.0.1")).body.decode())
+        assert pool._clients == {}  # nothing kept of a client once its queries are done
+        return seen
+
+    assert asyncio.run(scenario()) == ["ASK {}", "SLOW", "busy", "ASK {}"]
