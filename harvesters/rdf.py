@@ -29,7 +29,7 @@ from pyoxigraph import Literal as RdfLiteral
 
 from museion_core import messages
 from museion_core.errors import HarvestError
-from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT
+from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
@@ -128,13 +128,19 @@ class RdfHarvester:
         origins: dict[NamedNode | BlankNode, str] = {}
         for location in self.locations():
             try:
-                found, documents = self._triples(location)
+                found, documents, nameless = self._triples(location)
             except (SyntaxError, ValueError, OSError) as exc:
                 reason = messages.RDF_UNREADABLE(format=self._format(location), detail=exc)
                 yield RejectedRecord(
                     self.spec.name, self.spec.shown(location), reason.splitlines()[0]
                 )
                 continue
+            for document in nameless:  # read, but not silently left out
+                yield RejectedRecord(
+                    self.spec.name,
+                    f"{self.spec.shown(location)}, {document}",
+                    messages.JSONLD_NO_ID(),
+                )
             triples += found
             roots |= documents
             shown = self.spec.shown(location)
@@ -165,15 +171,17 @@ class RdfHarvester:
             )
         return response.content
 
-    def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode]]:
-        """The file's triples, and the subjects of its JSON-LD documents (each is a record)."""
+    def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode], list[str]]:
+        """The file's triples, the subjects of its JSON-LD documents (each is a record), and
+        its JSON-LD documents without an id (no record can be named after them)."""
         fmt = self._format(location)
         data = self._read(location)
         roots: set[NamedNode] = set()
+        nameless: list[str] = []
         if fmt == "jsonld":
-            data, roots = _with_bundled_context(data)
+            data, roots, nameless = _with_bundled_context(data)
         base = location if location.startswith("http") else Path(location).resolve().as_uri()
-        return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots
+        return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots, nameless
 
     def _records(
         self,
@@ -223,7 +231,7 @@ class RdfHarvester:
         return any(t.predicate == RDF_TYPE and t.object in self.types for t in by_subject[subject])
 
 
-def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode]]:
+def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode], list[str]]:
     """JSON-LD whose context is the Linked Art context's URL gets the bundled context instead,
     so that nothing is fetched (other remote contexts are refused by the parser); and the
     ``id`` of each document (a top-level object, or each item of a top-level array).
@@ -241,22 +249,41 @@ def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode]]:
         resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
     )["@context"]
 
-    def swap(node: Any) -> Any:
+    def swap(node: Any, top: bool = False) -> Any:
         if isinstance(node, dict):
-            return {
+            swapped = {
                 k: (_swap_context(v, bundled) if k == "@context" else swap(v))
                 for k, v in node.items()
             }
+            if top and "@context" in swapped:
+                # Keys the context does not define ("identifed_by") are kept and reported
+                # (mappings.linkedart), not dropped by the expansion without a word.
+                context = swapped["@context"]
+                listed = context if isinstance(context, list) else [context]
+                swapped["@context"] = [*listed, {"@vocab": UNDEFINED_TERM_NS}]
+            return swapped
         if isinstance(node, list):
             return [swap(item) for item in node]
         return node
 
     roots = set()
-    for item in document if isinstance(document, list) else [document]:
+    nameless = []
+    items = document if isinstance(document, list) else [document]
+    nodes = []
+    for item in items:
+        graph = item.get("@graph", [item]) if isinstance(item, dict) else [item]
+        nodes += graph if isinstance(graph, list) else [graph]
+    for n, item in enumerate(nodes, start=1):
         ident = item.get("id", item.get("@id")) if isinstance(item, dict) else None
         if isinstance(ident, str) and ident.startswith(("http://", "https://", "urn:")):
             roots.add(NamedNode(ident))
-    return json.dumps(swap(document)).encode(), roots
+        elif isinstance(item, dict):
+            kind, label = item.get("type", item.get("@type", "")), item.get("_label", "")
+            shown = " ".join(str(x) for x in (kind, repr(label) if label else "") if x)
+            nameless.append(f"document {n}" + (f" ({shown})" if shown else ""))
+    swapped = [swap(item, top=True) for item in items]
+    body = swapped if isinstance(document, list) else swapped[0]
+    return json.dumps(body).encode(), roots, nameless
 
 
 def _swap_context(value: Any, bundled: Any) -> Any:

@@ -17,12 +17,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse
 
 from harvesters import SourceRecord
 from museion_core import messages
 from museion_core.errors import MappingError
-from museion_core.vocab import DCTERMS, RDF, RDFS, SKOS
+from museion_core.vocab import DCTERMS, RDF, RDFS, SKOS, UNDEFINED_TERM_NS
 
 from .base import MappingContext, MappingResult
 from .registry import register_mapping
@@ -62,6 +62,19 @@ def known_terms() -> frozenset[str]:
     return frozenset(found | {node.value for node in basics} | {SAME_AS})
 
 
+def _note_unknown(triple: Triple, known: frozenset[str], warnings: dict[str, None]) -> None:
+    """Say what Linked Art does not know: a property, a class, or a JSON-LD key the context
+    does not define (kept under ``UNDEFINED_TERM_NS`` by the harvester)."""
+    p, o = triple.predicate, triple.object
+    if p.value.startswith(UNDEFINED_TERM_NS):
+        term = p.value.removeprefix(UNDEFINED_TERM_NS)
+        warnings[messages.UNDEFINED_TERM(term=term, iri=p.value)] = None
+    elif p.value not in known:
+        warnings[messages.UNKNOWN_PROPERTY(iri=p.value)] = None
+    if p == RDF.type and isinstance(o, NamedNode) and o.value not in known:
+        warnings[messages.UNKNOWN_CLASS(iri=o.value)] = None
+
+
 class LinkedArtMapping:
     name = "linkedart"
     version = "2"
@@ -95,13 +108,9 @@ class LinkedArtMapping:
         kind = None
         for triple in triples:
             s, p, o = triple.subject, triple.predicate, triple.object
-            if p.value not in known:
-                warnings[messages.UNKNOWN_PROPERTY(iri=p.value)] = None
-            if p == RDF.type and isinstance(o, NamedNode):
-                if o.value not in known:
-                    warnings[messages.UNKNOWN_CLASS(iri=o.value)] = None
-                if s == subject:
-                    kind = kind or _kind(o.value)
+            _note_unknown(triple, known, warnings)
+            if p == RDF.type and isinstance(o, NamedNode) and s == subject:
+                kind = kind or _kind(o.value)
             if isinstance(s, BlankNode):
                 s = BlankNode(salt + s.value)
             if isinstance(o, BlankNode):

@@ -291,6 +291,12 @@ LINK_KEPT = _message(
     "{what} {value!r} is not an http(s) URL; kept as {kept}", terms=("what", "kept")
 )
 UNKNOWN_PROPERTY = _message("unknown property <{iri:s}> kept (not in Linked Art)")
+JSONLD_NO_ID = _message(
+    'a JSON-LD document without an "id": a record needs the IRI its partner gives it'
+)
+UNDEFINED_TERM = _message(
+    "the JSON-LD key {term!r} is not in the Linked Art context: kept as <{iri:s}> (misspelt?)"
+)
 UNKNOWN_CLASS = _message("unknown class <{iri:s}> kept (not in Linked Art)")
 NO_DIMENSION = _message("no dimension could be read from {text!r}")
 UNKNOWN_UNIT = _message("unknown unit {unit!r}; dimensions kept without a unit")

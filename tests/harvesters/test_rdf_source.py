@@ -109,3 +109,47 @@ def test_hostile_json_ld_files_are_quarantined_with_their_reasons(tmp_path: Path
     assert "nests more than 128 levels deep" in reasons["deep.jsonld"]
     assert "holds a lone surrogate" in reasons["lone.jsonld"]
     assert summary.new == 2  # the good document, and the long number kept as its digits
+
+
+def test_a_key_the_context_does_not_define_is_kept_and_a_document_without_id_is_said(
+    tmp_path: Path,
+) -> None:
+    """JSON-LD expansion drops a key its context does not define ("made_of_gold", a misspelt
+    "identifed_by") and a document without an id became no record: both without a word. The
+    key is now kept under Museion's namespace and named in a warning; the document is
+    quarantined with its place and kind."""
+    feed = tmp_path / "dump"
+    feed.mkdir()
+    (feed / "partner.jsonld").write_text(
+        json.dumps(
+            {
+                "@context": "https://linked.art/ns/v1/linked-art.json",
+                "@graph": [
+                    {
+                        "id": "https://partner.example/object/1",
+                        "type": "HumanMadeObject",
+                        "_label": "Le jardin",
+                        "identifed_by": [{"type": "Name", "content": "Le jardin"}],
+                    },
+                    {"type": "HumanMadeObject", "_label": "Object without id"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    config = load_config(_config(tmp_path, feed))
+    [summary] = Pipeline(config).harvest()
+    assert (summary.new, summary.rejected) == (1, 1)
+    [rejected] = summary.rejections
+    assert "document 2 (HumanMadeObject 'Object without id')" in rejected.record
+    assert 'without an "id"' in rejected.reason
+    assert any("'identifed_by' is not in the Linked Art context" in w for w in summary.warnings)
+    store = Store(config.data_dir / "working")
+    try:
+        kept = store.select(
+            "SELECT ?c WHERE { ?o <https://w3id.org/museion/ns/undefined-term#identifed_by> ?n ."
+            " ?n <http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content> ?c }"
+        )
+    finally:
+        store.close()
+    assert [str(r["c"]) for r in kept] == ["Le jardin"]
