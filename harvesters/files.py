@@ -31,7 +31,7 @@ from .base import HarvesterOptions, SourceSpec, is_url, register
 from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
-from .records import HarvestItem, RejectedRecord, SourceRecord
+from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
 from .replay import Replayable
 from .sheets import SHEET_FORMATS, read_sheet
 from .xml import LIDO_NS, LIDO_RECORD, read_xml
@@ -294,7 +294,10 @@ class FilesHarvester:
                 local_id = self.spec.identify(item.value)
             except ValueError as exc:
                 reason = _wrapped(item) if item.position == "object" else None
-                return RejectedRecord(self.spec.name, origin, reason or str(exc), item.raw)
+                said = reason or str(exc)
+                if not xml:
+                    said = with_hint(said, item.value)
+                return RejectedRecord(self.spec.name, origin, said, item.raw)
         return SourceRecord(
             source=self.spec.name,
             local_id=local_id,

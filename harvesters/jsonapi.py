@@ -28,7 +28,7 @@ from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
 from .jsonscan import ITEM_KEYS, MAX_DEPTH, lone_surrogate_reason
-from .records import HarvestItem, RejectedRecord, SourceRecord
+from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
 from .webjson import JsonFetcher, auth_headers
 
 __all__ = ["JsonApiHarvester", "JsonApiOptions", "find_path"]
@@ -243,11 +243,12 @@ class JsonApiHarvester:
             try:
                 local_id = self.spec.identify(item)
             except ValueError as exc:
-                return RejectedRecord(name, origin, str(exc), payload)
+                return RejectedRecord(name, origin, with_hint(str(exc), item), payload)
         elif isinstance(item.get("id"), (str, int)):
             local_id = str(item["id"])
         if not local_id:
-            return RejectedRecord(name, origin, messages.ITEM_NO_IDENTIFIER(), payload)
+            reason = with_hint(messages.ITEM_NO_IDENTIFIER(), item)
+            return RejectedRecord(name, origin, reason, payload)
         return SourceRecord(
             source=name,
             local_id=local_id,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-__all__ = ["HarvestItem", "RejectedRecord", "SourceRecord"]
+from museion_core import messages
+
+__all__ = ["HarvestItem", "RejectedRecord", "SourceRecord", "with_hint"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +52,29 @@ class RejectedRecord:
 
 
 HarvestItem = SourceRecord | RejectedRecord
+
+
+_HINT_WORDS = ("accession", "inventory", "object_number", "objectnumber", "number", "title", "name")
+
+
+def with_hint(reason: str, item: object) -> str:
+    """``reason`` and what the item says of itself, to find it by (``item_hint``): "the item
+    has no identifier; it holds accession_number 'X-1', title 'Vase'". Its place in a page or
+    a file ("#2") shifts as the partner edits the feed."""
+    hint = item_hint(item)
+    return messages.FOUND_BY(reason=reason, hint=hint) if hint else reason
+
+
+def item_hint(item: object, most: int = 2) -> str:
+    """An item's first fields named like a number or a title; "" when it has none."""
+    if not isinstance(item, dict):
+        return ""
+    found: list[tuple[str, str]] = []
+    for word in _HINT_WORDS:
+        for key, value in item.items():
+            if len(found) >= most:
+                break
+            text = str(value).strip() if isinstance(value, str | int) else ""
+            if word in str(key).lower() and text and (key, text) not in found:
+                found.append((key, text if len(text) <= 60 else text[:57] + "..."))
+    return ", ".join(f"{key} {text!r}" for key, text in found)

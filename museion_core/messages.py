@@ -235,6 +235,7 @@ RDF_NO_TYPED_SUBJECT = _message("no subject is typed as one of {types} (option t
 
 ITEM_NOT_OBJECT = _message("the item is not a JSON object")
 ITEM_NO_IDENTIFIER = _message("the item has no identifier")
+FOUND_BY = _message("{reason}; it holds {hint:s}")
 NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or empty")
 NEITHER_OBJECT_NOR_PERSON = _message(
     "the record is neither an object (no {object!r}) nor a person (no {person!r})"

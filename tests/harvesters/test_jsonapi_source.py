@@ -230,11 +230,16 @@ def test_the_auth_header_comes_from_the_environment(
 
 
 def test_items_that_are_not_records_are_quarantined(write_config: ConfigWriter) -> None:
-    page = {"data": [ITEMS[0], "not an object", {"title": "no id"}]}
+    item = {"title": "no id", "accession_number": "X-1"}
+    page = {"data": [ITEMS[0], "not an object", item]}
     with serve({"/api": _json(page)}) as server:
         config = load_config(write_config(api_source(server.url + "/api")))
         summary = harvest(config)
         assert (summary.mapped, summary.rejected) == (1, 2)
+        # named by what it holds as well as by its place in the page, which shifts
+        assert summary.rejections[1].reason.endswith(
+            "; it holds accession_number 'X-1', title 'no id'"
+        )
 
 
 def test_a_lone_surrogate_costs_its_item_not_the_page(write_config: ConfigWriter) -> None:

@@ -141,7 +141,8 @@ def test_files_harvester_reads_sheets(tmp_path: Path, suffix: str) -> None:
     ]
     rejected = items[1]
     assert isinstance(rejected, harvesters.RejectedRecord)
-    assert rejected.reason == "no inventory number"
+    # with what the row holds, to find it by when rows are added above it
+    assert rejected.reason == "no inventory number; it holds Title 'no number'"
     assert rejected.origin.endswith(f"feed.{suffix}, row 3")
 
 
