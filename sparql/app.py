@@ -11,7 +11,8 @@ in ``sparql.web``.
 Statuses: 400 malformed query or request, 403 update without the admin token or a SERVICE
 not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
 entity, 413 body too large, 415 wrong media type or charset, 500 the query failed,
-503 the query ran over its time limit (or no query process became free in time).
+502 an allow-listed SERVICE could not be reached or failed, 503 the query ran over its time
+limit (or no query process became free in time).
 """
 
 from __future__ import annotations

@@ -184,8 +184,14 @@ class Worker:
             return self._serialise(job, results)
         except NotAcceptable as exc:
             return Reply.error(406, str(exc))
-        except (OSError, ValueError, SyntaxError) as exc:
+        except OSError as exc:
             # pyoxigraph evaluates lazily: most evaluation errors surface while serialising.
+            if "SERVICE" in text.upper():
+                # an allow-listed endpoint that could not be reached or failed: the fault of
+                # the server this one called, not of this one (RFC 9110 §15.6.3)
+                raise QueryError(f"a SERVICE call failed: {exc}", http_status=502) from exc
+            raise QueryError(f"the query failed: {exc}", http_status=500) from exc
+        except (ValueError, SyntaxError) as exc:
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
 
     def _serialise(self, job: QueryJob, results: object) -> Reply:

@@ -67,3 +67,22 @@ def test_an_update_is_run_as_the_text_its_checks_read(
     assert reply.status == 204, reply.body
     assert ran == [prepare_update(unescape_codepoints(hidden), (), ())]
     assert "\\u005C" not in ran[0]  # Oxigraph reads one INSERT of a long literal: no LOAD
+
+
+def test_an_allow_listed_service_that_cannot_be_reached_is_a_bad_gateway(tmp_path: Path) -> None:
+    """Its lookup or connection failing was answered 500, as if this server had failed."""
+    from store import Store, publish_snapshot
+
+    working = Store(tmp_path / "working")
+    publish_snapshot(working, tmp_path / "published", keep=1)
+    working.close()
+    closed = "http://127.0.0.1:9/sparql"  # the discard port: nothing listens
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path / "published",
+        service_allowlist=(closed,),
+    )
+    query = f"SELECT * WHERE {{ SERVICE <{closed}> {{ ?s ?p ?o }} }}"
+    reply = Worker(settings).handle(QueryJob(query, "http://localhost/sparql", "application/json"))
+    assert reply.status == 502, reply.body
+    assert reply.body.startswith(b"a SERVICE call failed: ")
