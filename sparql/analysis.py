@@ -126,8 +126,6 @@ class UpdateOperation:
     """Where the ``WHERE`` keyword of a DELETE/INSERT operation begins."""
     pattern: tuple[int, int] | None = None
     """For ``DELETE WHERE { ... }``: the span of the braces, to spell it as DELETE/WHERE."""
-    erases_every_graph: bool = False
-    """``CLEAR``/``DROP`` ``ALL`` or ``NAMED``: every record graph, and Museion's own."""
 
 
 @dataclass
@@ -184,7 +182,6 @@ def _operation(toks: Sequence[Token]) -> UpdateOperation | None:
         _modify(op, toks, words)
     else:
         op.writes_default_graph = _graph_management_writes_default(first, words)
-        op.erases_every_graph = first in ("CLEAR", "DROP") and ("ALL" in words or "NAMED" in words)
     return op
 
 
@@ -262,15 +259,6 @@ def prepare_update(
     info = analyse_update(update)
     if not info.operations:
         return None
-    erasing = [op for op in info.operations if op.erases_every_graph]
-    if erasing:
-        raise QueryError(
-            f"{erasing[0].kind} ALL and NAMED would erase every graph, Museion's records of "
-            "what each partner sent with them, so that its next harvest would publish "
-            "nothing; drop graphs by name (DROP GRAPH <...>), or take a source out of the "
-            "configuration and harvest",
-            http_status=400,
-        )
     wrong = info.writes_default_graph
     if wrong:
         raise QueryError(

@@ -6,7 +6,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
 from museion_core.errors import QueryError
-from sparql.analysis import analyse_update, prepare_update, with_using
+from sparql.analysis import analyse_update, with_using
 from sparql.negotiation import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
@@ -40,19 +40,6 @@ def test_updates_writing_the_default_graph_are_found() -> None:
         ("ADD", True),
         ("COPY", False),
     ]
-
-
-@pytest.mark.parametrize(
-    "update", ["DROP ALL", "CLEAR NAMED", "DROP SILENT ALL", "INSERT DATA {} ; clear all"]
-)
-def test_an_update_that_erases_every_graph_is_refused(update: str) -> None:
-    """DROP ALL took Museion's records of what each partner sent with the data, out of the
-    record index's sight: the next harvest found every record unchanged and published
-    nothing. A graph dropped by name is the admin's to drop."""
-    with pytest.raises(QueryError, match="would erase every graph") as refused:
-        prepare_update(update, [], [])
-    assert refused.value.http_status == 400
-    assert prepare_update("DROP GRAPH <http://g> ; CLEAR SILENT GRAPH <http://h>", [], [])
 
 
 def test_using_graph_uri_becomes_using_clauses() -> None:
