@@ -107,6 +107,13 @@ def harvest(
     return workspace.open_published(), summary
 
 
+def edit(server: OaiServer, identifier: str, old: bytes, new: bytes) -> None:
+    """The partner edits a record: ``old`` becomes ``new`` in it, with a new datestamp."""
+    metadata = server.repository.records[identifier].metadata
+    assert old in metadata, identifier
+    server.repository.put(identifier, metadata.replace(old, new))
+
+
 def objects(store: Store, source: str = "ddb") -> set[str]:
     """The objects the source's records describe (their graphs' primary topics)."""
     rows = store.select(
@@ -156,10 +163,12 @@ def test_the_second_harvest_is_incremental_and_deletes_deleted_records(
     store.close()
     # The partner changes one record and deletes another.
     dsm = "oai:museion.test:DE-MUS-028013/289821"
-    changed = server.repository.records[dsm].metadata.replace(
-        b"Suppensch\xc3\xbcssel, Norddeutscher Lloyd (NDL)", b"Suppenterrine, Norddeutscher Lloyd"
+    edit(
+        server,
+        dsm,
+        b"Suppensch\xc3\xbcssel, Norddeutscher Lloyd (NDL)",
+        b"Suppenterrine, Norddeutscher Lloyd",
     )
-    server.repository.put(dsm, changed)
     gone = "oai:museion.test:DE-MUS-019118/794675"
     server.repository.delete(gone)
     server.requests.clear()
@@ -385,11 +394,7 @@ def test_a_record_sent_under_a_new_id_replaces_the_one_it_was(
     store, first = harvest(config)
     store.close()
     dsm = "oai:museion.test:DE-MUS-028013/289821"
-    renumbered = server.repository.records[dsm].metadata.replace(
-        b"DE-MUS-028013/289821", b"DE-MUS-028013/NEW-1"
-    )
-    assert renumbered != server.repository.records[dsm].metadata
-    server.repository.put(dsm, renumbered)
+    edit(server, dsm, b"DE-MUS-028013/289821", b"DE-MUS-028013/NEW-1")
     store, second = harvest(config, checkpoint=dict(first.checkpoint))
     assert (second.read, second.new, second.deleted) == (1, 1, 1)
     remaining = objects(store)

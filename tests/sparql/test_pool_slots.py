@@ -17,6 +17,17 @@ from sparql.pool import QueryPool, QueryTimeout
 from sparql.settings import EndpointSettings
 
 
+def _settings(tmp_path: Path, *, processes: int, queue: float) -> EndpointSettings:
+    """A pool of ``processes`` for clients' SPARQL, whose queue waits ``queue`` seconds."""
+    return EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path,
+        query_processes=processes,
+        query_timeout=5,
+        queue_timeout=queue,
+    )
+
+
 class _Alive:
     exitcode = None
 
@@ -29,14 +40,7 @@ def test_a_stopped_query_gives_its_place_back_once_its_replacement_is_idle(
 ) -> None:
     """While a query's process, stopped over its time limit, is being replaced, the next
     client query waited for the process kept for the pages and took it."""
-    settings = EndpointSettings(
-        base_iri="https://data.example.org/",
-        published_dir=tmp_path,
-        query_processes=1,
-        query_timeout=5,
-        queue_timeout=0.2,
-    )
-    pool = QueryPool(settings)
+    pool = QueryPool(_settings(tmp_path, processes=1, queue=0.2))
     started = threading.Event()  # the replacement may start (released by the test)
     spawned = 0
 
@@ -85,14 +89,7 @@ def test_one_client_holds_all_but_one_of_the_processes(
     """Two slow queries from one client held both SPARQL processes, and another client's
     ASK {} waited out the queue and got 503. A client now holds all but one: its second
     query waits for its first, and the other client is answered."""
-    settings = EndpointSettings(
-        base_iri="https://data.example.org/",
-        published_dir=tmp_path,
-        query_processes=2,
-        query_timeout=5,
-        queue_timeout=0.3,
-    )
-    pool = QueryPool(settings)
+    pool = QueryPool(_settings(tmp_path, processes=2, queue=0.3))
     release = asyncio.Event()
 
     async def roundtrip(_: Any, proc: Any, job: Any, timeout: float) -> tuple[Any, bool]:
