@@ -255,11 +255,16 @@ def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode], list[str]
                 k: (_swap_context(v, bundled) if k == "@context" else swap(v))
                 for k, v in node.items()
             }
-            if top and "@context" in swapped:
+            context = swapped.get("@context")
+            listed = context if isinstance(context, list) else [context]
+            if (
+                top
+                and context is not None
+                and not any(isinstance(c, dict) and "@vocab" in c for c in listed)
+            ):
                 # Keys the context does not define ("identifed_by") are kept and reported
-                # (mappings.linkedart), not dropped by the expansion without a word.
-                context = swapped["@context"]
-                listed = context if isinstance(context, list) else [context]
+                # (mappings.linkedart), not dropped by the expansion without a word; a
+                # context with a @vocab of its own (schema.org's) keeps it.
                 swapped["@context"] = [*listed, {"@vocab": UNDEFINED_TERM_NS}]
             return swapped
         if isinstance(node, list):
@@ -277,7 +282,9 @@ def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode], list[str]
         ident = item.get("id", item.get("@id")) if isinstance(item, dict) else None
         if isinstance(ident, str) and ident.startswith(("http://", "https://", "urn:")):
             roots.add(NamedNode(ident))
-        elif isinstance(item, dict):
+        elif isinstance(item, dict) and not (isinstance(ident, str) and ident.strip()):
+            # (an id that is not absolute, "objects/1", is resolved against the file's
+            # address by the parser: the document has one)
             kind, label = item.get("type", item.get("@type", "")), item.get("_label", "")
             shown = " ".join(str(x) for x in (kind, repr(label) if label else "") if x)
             nameless.append(f"document {n}" + (f" ({shown})" if shown else ""))

@@ -83,6 +83,9 @@ _DECLARED = re.compile(
     rb"^(\xef\xbb\xbf)?(<\?xml[^>]*?\bencoding\s*=\s*)([\"'])([A-Za-z0-9._-]+)\3"
 )
 _UTF8 = {"utf-8", "utf8"}
+_LATIN = re.compile(r"^(iso-?8859-(1|15)|latin-?1|l1|(windows|cp)-?1252|(us-)?ascii)$")
+"""Declarations whose text, if it is valid non-ASCII UTF-8, is UTF-8 beyond reasonable doubt
+(a Western single-byte text almost never forms UTF-8 sequences; another charset might)."""
 
 
 def utf8_as_sent(data: bytes, content_type: str | None) -> bytes:
@@ -95,7 +98,7 @@ def utf8_as_sent(data: bytes, content_type: str | None) -> bytes:
     reasonable doubt. A page whose bytes are not UTF-8 keeps its declaration: it is what the
     server wrote (a Latin-1 page that says so)."""
     found = _DECLARED.match(data)
-    if found is None or found.group(4).decode("ascii").lower() in _UTF8:
+    if found is None or not _LATIN.match(found.group(4).decode("ascii").lower()):
         return data
     charset = _charset(content_type)
     if charset is not None and charset not in _UTF8:

@@ -8,6 +8,7 @@ source's history of runs. Held and dry runs are reported as they *would* leave t
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import logging
@@ -225,9 +226,6 @@ class _Notes:
                 else:
                     found.add(staged_notes, local_id)
         found.unknown = len(unknown)
-        for listed in found.examples.values():
-            listed.sort()
-            del listed[EXAMPLES:]
         return found
 
     def add(self, text: str, local_id: str) -> None:
@@ -237,8 +235,9 @@ class _Notes:
         self.said.update(notes.warnings)
         for key in {*notes.local_terms, *notes.unparsed, *notes.warnings}:
             listed = self.examples.setdefault(key, [])
-            if len(listed) < 4 * EXAMPLES:  # the index reads in id order; held ones come last
-                listed.append(local_id)
+            if len(listed) < EXAMPLES or local_id < listed[-1]:
+                bisect.insort(listed, local_id)  # the first EXAMPLES by id, whatever order
+                del listed[EXAMPLES:]
 
     def records(self, key: object) -> list[str]:
         return self.examples.get(key, [])

@@ -121,7 +121,9 @@ def apply_run(
         _apply_batches(job, batches, refused)
     for record, reason in refused:  # after the staged cursor is done with
         run.quarantine_staged(record, reason)
-    _remove(job, run.removed())
+    # A record superseded by one the store refused stays: nothing would replace it.
+    kept = {record.local_id for record, _ in refused}
+    _remove(job, [(i, why) for i, why in run.removed() if not _superseded_by(why, kept)])
     # A record the store refused may have lost its graph while its index row stays as it was.
     run.set_info(entities_changed=job.entities_changed, store_refused=len(refused))
     _replace_quarantine(store, meta, minter, run)
@@ -300,6 +302,18 @@ def _after(
         last_changed=before.last_changed if unchanged and before is not None else when,
         last_run=run_id,
         deleted_at=None,
+    )
+
+
+def _superseded_by(reason: str, local_ids: set[str]) -> bool:
+    """Whether a removal's reason is that one of ``local_ids`` now stands for its record."""
+    if not local_ids:
+        return False
+    found = messages.recognise(reason)
+    return (
+        found is not None
+        and found[0] is messages.SUPERSEDED
+        and found[1].get("local_id") in local_ids
     )
 
 

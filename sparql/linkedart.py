@@ -38,9 +38,11 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -357,6 +359,24 @@ def build(
     return LinkedArtDocument({"@context": CONTEXT_URL, **root}, writer.separate)
 
 
+def _json_number(lexical: str, datatype: str) -> int | float | None:
+    """The JSON number a numeric literal is, when JSON can say it exactly: an integer as
+    itself, a decimal or double whose float gives back its value; None for one it cannot
+    (``NaN``, ``INF``, a decimal past a double's precision, an ill-typed ``12,5``), which is
+    then written as a value object."""
+    try:
+        if datatype == XSD + "integer" or (datatype == XSD + "decimal" and "." not in lexical):
+            return int(lexical)
+        number = float(lexical)
+        if not math.isfinite(number):
+            return None
+        if datatype == XSD + "decimal" and Decimal(lexical) != Decimal(repr(number)):
+            return None
+    except (ValueError, ArithmeticError):
+        return None
+    return number
+
+
 class _Writer:
     def __init__(
         self,
@@ -461,8 +481,9 @@ class _Writer:
         if obj.language:
             return obj.value
         if term.name == "value" and datatype in _NUMBERS and not self.embedded_ids:
-            number = float(obj.value)  # a JSON number, as the Linked Art schemas require
-            return int(number) if number.is_integer() and "." not in obj.value else number
+            number = _json_number(obj.value, datatype)
+            if number is not None:  # a JSON number, as the Linked Art schemas require
+                return number
         if datatype == XSD + "string" and term.coerce is None:
             return obj.value
         if term.coerce == datatype:

@@ -453,3 +453,15 @@ def test_a_broken_record_of_a_marc_page_costs_only_that_record() -> None:
         etree.fromstring(page)
     line, column = whole.value.position
     assert f"line {line}, column {column} in its page" in broken.reason
+
+
+def test_a_declaration_other_than_latin1_is_left_as_written() -> None:
+    """The UTF-8 reading is sure only for a Western single-byte declaration: Shift_JIS or
+    windows-1251 text may form UTF-8 sequences, and is read as declared."""
+    from harvesters.xmlsafe import utf8_as_sent
+
+    for declared in ("Shift_JIS", "windows-1251", "EUC-KR"):
+        page = f'<?xml version="1.0" encoding="{declared}"?><a>日本</a>'.encode()
+        assert utf8_as_sent(page, None) == page
+    latin = '<?xml version="1.0" encoding="windows-1252"?><a>Müller</a>'.encode()
+    assert b'encoding="UTF-8"' in utf8_as_sent(latin, None)

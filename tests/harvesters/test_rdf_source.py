@@ -153,3 +153,34 @@ def test_a_key_the_context_does_not_define_is_kept_and_a_document_without_id_is_
     finally:
         store.close()
     assert [str(r["c"]) for r in kept] == ["Le jardin"]
+
+
+def test_a_partners_own_vocab_and_a_relative_id_are_read_as_sent(tmp_path: Path) -> None:
+    """The undefined-term @vocab was added to a context that has a @vocab of its own
+    (schema.org's): every key moved into Museion's namespace. And a document whose id is
+    relative ("objects/1", resolved against the file) was also quarantined as having none."""
+    feed = tmp_path / "dump"
+    feed.mkdir()
+    (feed / "partner.jsonld").write_text(
+        json.dumps(
+            {
+                "@context": {"@vocab": "https://schema.org/"},
+                "@id": "https://partner.example/object/2",
+                "@type": "VisualArtwork",
+                "name": "Vase",
+            }
+        ),
+        encoding="utf-8",
+    )
+    _, roots, nameless = _with_bundled_context(
+        json.dumps(
+            {"@context": "https://linked.art/ns/v1/linked-art.json", "id": "objects/1"}
+        ).encode()
+    )
+    assert (roots, nameless) == (set(), [])  # an id the parser resolves: not nameless
+    parsed = list(parse((feed / "partner.jsonld").read_bytes(), RdfFormat.JSON_LD))
+    swapped = _with_bundled_context((feed / "partner.jsonld").read_bytes())[0]
+    assert {q.predicate.value for q in parse(swapped, RdfFormat.JSON_LD)} == {
+        q.predicate.value for q in parsed
+    }
+    assert "https://schema.org/name" in {q.predicate.value for q in parsed}

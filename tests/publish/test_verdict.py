@@ -49,3 +49,15 @@ def test_verdicts(
     expected: Verdict,
 ) -> None:
     assert verdict(item, earlier, known, mapping=MAPPING, force=force) is expected
+
+
+def test_a_withdrawal_superseded_by_a_refused_record_is_not_applied() -> None:
+    """The record that stood for an OAI identifier is withdrawn for the one read under its
+    new id; if the store refuses the new one, nothing would replace it, and it stays."""
+    from museion_core import messages
+    from publish.apply import _superseded_by
+
+    reason = messages.SUPERSEDED(provider="oai:pm:PM-6", local_id="DE-MUS-1/PM-6")
+    assert _superseded_by(reason, {"DE-MUS-1/PM-6"})
+    assert not _superseded_by(reason, {"PM-7"})
+    assert not _superseded_by(messages.DELETED_BY_PARTNER(), {"DE-MUS-1/PM-6"})
