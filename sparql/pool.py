@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -184,51 +184,45 @@ class QueryPool:
             return await self._run(job, timeout, wait)
         assert self._sparql is not None, "QueryPool.start() was not awaited"
         started = time.monotonic()
-        share = self._share(client)
-        try:
-            if share is not None:
-                await asyncio.wait_for(share.turns.acquire(), timeout=wait)
+        async with self._turn(client, wait):
             try:
                 left = max(wait - (time.monotonic() - started), 0.01)
                 await asyncio.wait_for(self._sparql.acquire(), timeout=left)
-            except BaseException:
-                if share is not None:
-                    share.turns.release()
-                raise
-        except TimeoutError:
-            self._leave(client, share)
-            raise _busy(wait) from None
-        except BaseException:
-            self._leave(client, share)
-            raise
-        slot = _Slot(self._sparql)
-        try:
-            left = max(wait - (time.monotonic() - started), 0.01)
-            return await self._run(job, timeout, left, slot)
-        finally:
-            slot.done()
-            if share is not None:
-                share.turns.release()
-            self._leave(client, share)
+            except TimeoutError:
+                raise _busy(wait) from None
+            slot = _Slot(self._sparql)
+            try:
+                left = max(wait - (time.monotonic() - started), 0.01)
+                return await self._run(job, timeout, left, slot)
+            finally:
+                slot.done()
 
-    def _share(self, client: str | None) -> _Share | None:
-        """The client's share, counted in use; None when no share applies (one process, or
-        no client address)."""
+    @contextlib.asynccontextmanager
+    async def _turn(self, client: str | None, wait: float) -> AsyncIterator[None]:
+        """One of ``client``'s turns (all but one of the SPARQL processes are its to hold),
+        waited for at most ``wait`` seconds; no turn to wait for without a client address or
+        with one process. The client's entry goes once none of its queries is in."""
         processes = self.settings.query_processes
         if client is None or processes < 2:
-            return None
+            yield
+            return
         share = self._clients.get(client)
         if share is None:
             share = self._clients[client] = _Share(asyncio.Semaphore(processes - 1))
         share.users += 1
-        return share
-
-    def _leave(self, client: str | None, share: _Share | None) -> None:
-        if client is None or share is None:
-            return
-        share.users -= 1
-        if share.users == 0:
-            self._clients.pop(client, None)
+        try:
+            try:
+                await asyncio.wait_for(share.turns.acquire(), timeout=wait)
+            except TimeoutError:
+                raise _busy(wait) from None
+            try:
+                yield
+            finally:
+                share.turns.release()
+        finally:
+            share.users -= 1
+            if share.users == 0:
+                self._clients.pop(client, None)
 
     async def _run(self, job: Job, timeout: float, wait: float, slot: _Slot | None = None) -> Reply:
         assert self._idle is not None, "QueryPool.start() was not awaited"
