@@ -8,13 +8,7 @@ from __future__ import annotations
 import ssl
 
 import requests
-from urllib3.exceptions import (
-    NameResolutionError,
-    NewConnectionError,
-)
-from urllib3.exceptions import (
-    TimeoutError as Urllib3Timeout,
-)
+from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
 from .deadline import WatchedAdapter
@@ -74,15 +68,16 @@ def transport_fault(exc: BaseException, timeout: float | None = None) -> str:
         reason = getattr(seen, "reason", None)
         seen = reason if isinstance(reason, BaseException) else seen.__cause__ or seen.__context__
     # (urllib3's NewConnectionError is a ConnectTimeoutError, for history's sake: asked first)
-    if any(isinstance(e, NameResolutionError) for e in chain):
+    if any(isinstance(e, urllib3_errors.NameResolutionError) for e in chain):
         return "the server's host name could not be found (is the address right?)"
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or any(
-        isinstance(e, NewConnectionError) and "refused" in str(e).lower() for e in chain
+        isinstance(e, urllib3_errors.NewConnectionError) and "refused" in str(e).lower()
+        for e in chain
     ):
         return "the server refused the connection (is it running, and is the port right?)"
     if any(
-        isinstance(e, requests.Timeout | Urllib3Timeout | TimeoutError)
-        and not isinstance(e, NewConnectionError | requests.ConnectionError)
+        isinstance(e, requests.Timeout | urllib3_errors.TimeoutError | TimeoutError)
+        and not isinstance(e, urllib3_errors.NewConnectionError | requests.ConnectionError)
         for e in chain
     ):
         within = f" within {timeout:g} s" if timeout else " in time"

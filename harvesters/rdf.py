@@ -249,24 +249,12 @@ def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode], list[str]
         resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
     )["@context"]
 
-    def swap(node: Any, top: bool = False) -> Any:
+    def swap(node: Any) -> Any:
         if isinstance(node, dict):
-            swapped = {
+            return {
                 k: (_swap_context(v, bundled) if k == "@context" else swap(v))
                 for k, v in node.items()
             }
-            context = swapped.get("@context")
-            listed = context if isinstance(context, list) else [context]
-            if (
-                top
-                and context is not None
-                and not any(isinstance(c, dict) and "@vocab" in c for c in listed)
-            ):
-                # Keys the context does not define ("identifed_by") are kept and reported
-                # (mappings.linkedart), not dropped by the expansion without a word; a
-                # context with a @vocab of its own (schema.org's) keeps it.
-                swapped["@context"] = [*listed, {"@vocab": UNDEFINED_TERM_NS}]
-            return swapped
         if isinstance(node, list):
             return [swap(item) for item in node]
         return node
@@ -288,9 +276,22 @@ def _with_bundled_context(data: bytes) -> tuple[bytes, set[NamedNode], list[str]
             kind, label = item.get("type", item.get("@type", "")), item.get("_label", "")
             shown = " ".join(str(x) for x in (kind, repr(label) if label else "") if x)
             nameless.append(f"document {n}" + (f" ({shown})" if shown else ""))
-    swapped = [swap(item, top=True) for item in items]
+    swapped = [_keep_undefined_terms(swap(item)) for item in items]
     body = swapped if isinstance(document, list) else swapped[0]
     return json.dumps(body).encode(), roots, nameless
+
+
+def _keep_undefined_terms(document: Any) -> Any:
+    """A document whose keys its context does not define ("identifed_by") keeps them, under
+    ``UNDEFINED_TERM_NS``, to be reported (mappings.linkedart), where the expansion would drop
+    them without a word; a context with a ``@vocab`` of its own (schema.org's) keeps it."""
+    context = document.get("@context") if isinstance(document, dict) else None
+    if context is None:
+        return document
+    listed = context if isinstance(context, list) else [context]
+    if any(isinstance(c, dict) and "@vocab" in c for c in listed):
+        return document
+    return {**document, "@context": [*listed, {"@vocab": UNDEFINED_TERM_NS}]}
 
 
 def _swap_context(value: Any, bundled: Any) -> Any:
