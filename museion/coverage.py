@@ -171,27 +171,36 @@ def _flags(
     return int(flags | _described(subject, objects, term))
 
 
+def _statement_types(
+    node: object, objects: Callable[[object, NamedNode], list[object]]
+) -> set[object]:
+    """The types of the statements about ``node`` (material, inscription, rights...)."""
+    return {
+        kind
+        for statement in objects(node, CRM.P67i_is_referred_to_by)
+        for kind in objects(statement, CRM.P2_has_type)
+    }
+
+
 def _has_rights(
     subject: object,
     objects: Callable[[object, NamedNode], list[object]],
     term: Callable[[NamedNode], object],
+    statement_types: set[object],
 ) -> bool:
     """Rights are stated for the object or its image: a right it is subject to
     (``P104_is_subject_to``, as LIDO's rights and Linked Art's ``subject_to`` map) or a
-    rights statement, on the object, its visual item or the item's digital files."""
+    rights statement, on the object (``statement_types``: its statements' types), its visual
+    item or the item's digital files."""
+    if objects(subject, CRM.P104_is_subject_to) or term(AAT.RIGHTS_STATEMENT) in statement_types:
+        return True
     images = objects(subject, CRM.P138i_has_representation)
     files = [f for image in images for f in objects(image, LA.digitally_shown_by)]
-    for node in (subject, *images, *files):
-        if objects(node, CRM.P104_is_subject_to):
-            return True
-        kinds = (
-            kind
-            for statement in objects(node, CRM.P67i_is_referred_to_by)
-            for kind in objects(statement, CRM.P2_has_type)
-        )
-        if term(AAT.RIGHTS_STATEMENT) in kinds:
-            return True
-    return False
+    return any(
+        objects(node, CRM.P104_is_subject_to)
+        or term(AAT.RIGHTS_STATEMENT) in _statement_types(node, objects)
+        for node in (*images, *files)
+    )
 
 
 def _described(
@@ -201,12 +210,8 @@ def _described(
 ) -> Coverage:
     """The Object ID flags read off statements, types, materials and visual content."""
     flags = Coverage(0)
-    statement_types = {
-        kind
-        for statement in objects(subject, CRM.P67i_is_referred_to_by)
-        for kind in objects(statement, CRM.P2_has_type)
-    }
-    if _has_rights(subject, objects, term):
+    statement_types = _statement_types(subject, objects)
+    if _has_rights(subject, objects, term, statement_types):
         flags |= Coverage.RIGHTS
     if objects(subject, CRM.P2_has_type):
         flags |= Coverage.TYPE

@@ -400,9 +400,9 @@ def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
     found = []
     for acquisition in _nodes(graph, iri, CRM.P24i_changed_ownership_through):
         kinds = _nodes(graph, acquisition, CRM.P2_has_type)
-        sellers = [
-            (_label_in(graph, party, ctx), None if party.startswith(iri) else party)
-            for party in _nodes(graph, acquisition, CRM.P23_transferred_title_from)
+        sellers = [  # a party minted in the record has no page of its own
+            (_label_in(graph, p, ctx), None if p.startswith(iri) else local_href(p, ctx.base))
+            for p in _nodes(graph, acquisition, CRM.P23_transferred_title_from)
         ]
         spans = _nodes(graph, acquisition, CRM.P4_has_time_span) + [
             span
@@ -412,7 +412,6 @@ def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
         date = next((d for d in (_span_date(graph, s) for s in spans) if d), "")
         how = _unqualified(ctx.label(kinds[0])) if kinds else None
         if how or sellers or date:
-            sellers = [(name, local_href(p, ctx.base) if p else None) for name, p in sellers]
             found.append(Acquisition(how, sellers, date))
     return found
 

@@ -137,9 +137,9 @@ def _compact(store: Store) -> None:
 def discard_unfinished(published_dir: Path) -> None:
     """Remove what a publish that was interrupted left: snapshots newer than ``CURRENT``, and
     files derived for one (its search index is written before the backup is taken)."""
-    current = current_snapshot(published_dir)
     if not published_dir.is_dir():
         return
+    current = current_snapshot(published_dir)
     for path in published_dir.iterdir():
         name = path.name.split(".", 1)[0]
         if name == CURRENT or (current is not None and name <= current.name):

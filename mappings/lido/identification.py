@@ -315,14 +315,14 @@ def _repository_kind(kind: str) -> str:
 
 
 def _former_repository(r: Record, name: etree._Element, numbers: list[str], n: int) -> None:
-    """A former repository as a provenance statement ("Sammlung Müller, Wien (M-77)"): Linked
-    Art's object has no former keeper (custody history is a provenance record of its own),
-    and its numbers, assigned by it, keep only their holder."""
+    """The ``n``-th former repository as a provenance statement ("Sammlung Müller, Wien
+    (M-77)", with the ``numbers`` it gave): Linked Art's object has no former keeper (custody
+    history is a provenance record of its own), and its numbers, assigned by it, keep only
+    their holder."""
     names = [t for s in name.iterfind(L + "legalBodyName") for t, _ in appellations(s)]
     if not names:
         return
-    shown = ", ".join(n for n in numbers if n and not n.lower().startswith(("http:", "https:")))
-    text = f"{names[0].value} ({shown})" if shown else names[0].value
+    text = f"{names[0].value} ({', '.join(numbers)})" if numbers else names[0].value
     node = r.node("statement", "former-repository" if n == 1 else f"former-repository-{n}")
     r.statement(r.obj, node, Text(text, names[0].language), AAT.PROVENANCE_STATEMENT)
 
@@ -348,6 +348,7 @@ def _repositories(r: Record, ident: etree._Element) -> None:
         if holder is not None and current:
             r.b.add(r.obj, CRM.P50_has_current_keeper, holder)
             kept = True
+        given = []  # the numbers this repository gave the object
         for work_id in children(repo, L + "workID"):
             value = clean(work_id.text)
             if not value:
@@ -359,6 +360,7 @@ def _repositories(r: Record, ident: etree._Element) -> None:
                 r.b.web_page(r.obj, r.node("page", "repository", pages), value)
                 continue
             numbers += 1
+            given.append(value)
             node = r.node("accession-number" if numbers == 1 else f"accession-number/{numbers}")
             number_type = AAT.ACCESSION_NUMBER if current else AAT.LOCAL_NUMBER
             r.b.identifier(r.obj, node, value, number_type)
@@ -369,8 +371,7 @@ def _repositories(r: Record, ident: etree._Element) -> None:
                 r.b.add(assignment, CRM.P14_carried_out_by, holder)
         if former and name is not None:
             formers += 1
-            numbers_given = [clean(w.text) for w in children(repo, L + "workID")]
-            _former_repository(r, name, numbers_given, formers)
+            _former_repository(r, name, given, formers)
         location = child(repo, L + "repositoryLocation")
         if location is not None and current:
             where = place(r, location, lang, fallback=r.node("location"))
