@@ -11,8 +11,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from museion import load_config
 from museion.cli import run_harvest
@@ -157,3 +159,24 @@ def _wait_until_up(live: Live, timeout: float = 180) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"museion serve did not come up in {timeout} s:\n{live.read_log()}")
+
+
+class _FromAddress(HTTPAdapter):
+    """Connections made from one local address (``other_client``)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def other_client(address: str = "127.0.0.2") -> requests.Session:
+    """A session whose requests come from another loopback address: another client, as the
+    endpoint tells clients apart by their address (one client's queries may hold all but
+    one of the query processes; a second client's are answered meanwhile)."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session

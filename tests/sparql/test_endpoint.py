@@ -37,6 +37,7 @@ from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
     live_endpoint,
+    other_client,
     published_two_partner_config,
     write_two_partner_config,
 )
@@ -455,7 +456,9 @@ def test_query_over_the_time_limit_is_stopped_while_others_are_answered(config_p
 
         thread = threading.Thread(target=run_slow)
         thread.start()
-        fast = select(server, sparql.prologue() + PICASSO)  # a second client, meanwhile
+        fast = other_client().post(  # a second client, meanwhile
+            server.sparql, data={"query": sparql.prologue() + PICASSO}, timeout=30
+        )
         thread.join(timeout=LIMIT * 8)
         assert fast.status_code == 200
         assert [b["title"]["value"] for b in fast.json()["results"]["bindings"]] == TITLES
