@@ -125,7 +125,11 @@ def check_services(
 ) -> None:
     """Refuse ``text`` (a query, already unescaped) if it calls an endpoint not on
     ``allowlist``: ``ServiceRefused`` (403), or ``QueryError`` (400) when it might call one
-    but cannot be parsed to tell."""
+    but cannot be parsed to tell.
+
+    A clause inside an allowed ``SERVICE`` is checked too, though Oxigraph sends it to the
+    outer endpoint with the rest of the pattern and never calls it itself: the outer endpoint
+    may be one only this server can reach, and would make the call from its own network."""
     if might_call_services(text):
         endpoints = service_endpoints(text, base_iri, prefixes)
         _refuse((("SERVICE", endpoint) for endpoint in endpoints), allowlist)
@@ -159,6 +163,7 @@ def service_endpoints(text: str, base_iri: str, prefixes: Mapping[str, str]) -> 
     from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
     from rdflib.plugins.sparql.parser import Query  # noqa: PLC0415
 
+    _mend_nested_service()
     with _reading("query"):
         # Query.parse_string, not parseQuery: parseQuery would replace codepoint escapes a
         # second time, and read another query than the one Oxigraph is given.
@@ -174,6 +179,7 @@ def update_calls(text: str, base_iri: str, prefixes: Mapping[str, str]) -> list[
     from rdflib.plugins.sparql.algebra import translatePrologue  # noqa: PLC0415
     from rdflib.plugins.sparql.parser import UpdateUnit  # noqa: PLC0415
 
+    _mend_nested_service()
     calls: list[tuple[str, str]] = []
     with _reading("update"):
         tree = UpdateUnit.parse_string(text, parse_all=True)[0]
@@ -187,6 +193,44 @@ def update_calls(text: str, base_iri: str, prefixes: Mapping[str, str]) -> list[
                 calls.append(("LOAD", _iri(resolved.get("iri"))))
             calls.extend(("SERVICE", _endpoint(node)) for node in _services(resolved))
     return calls
+
+
+def _mend_nested_service() -> None:
+    """Stop rdflib's grammar from recursing without end on a ``SERVICE`` inside a ``SERVICE``
+    (rdflib issue 2136; the fix, pull request 3408, is not released as of rdflib 7.6).
+
+    After a ``SERVICE`` clause is matched, rdflib searches the whole query text again for
+    the clause's source text (``service_string``, which only rdflib's own evaluator reads);
+    that search matches the outer clause, whose inner clause starts the search again. The
+    check needs only the clause's endpoint and pattern, so the clause is built as any other
+    part of the tree is, without the search. Wikidata's label service inside an allow-listed
+    Wikidata ``SERVICE`` is the usual case, and was refused as unparseable."""
+    from rdflib.plugins.sparql import parser  # noqa: PLC0415
+    from rdflib.plugins.sparql.parserutils import Comp  # noqa: PLC0415
+
+    clause = parser.ServiceGraphPattern
+    if getattr(clause, "_museion_mended", False):
+        return
+    plain = _PlainClause(clause.name)
+
+    def post_parse(instring: str, loc: int, tokens: ParseResults) -> Any:
+        built = Comp.postParse(plain, instring, loc, tokens)  # type: ignore[arg-type]
+        built.name = clause.name
+        return built
+
+    clause.postParse = post_parse  # type: ignore[method-assign,assignment]
+    clause._museion_mended = True  # type: ignore[attr-defined]
+
+
+class _PlainClause:
+    """What rdflib's ``Comp.postParse`` reads of its element (its name and evaluation
+    function), under a name that is not ``ServiceGraphPattern``: the clause's values are
+    gathered as for any other clause, and ``_mend_nested_service`` names it back."""
+
+    evalfn = None
+
+    def __init__(self, name: str) -> None:
+        self.name = f"{name} (without its source text)"
 
 
 def _resolved(tree: Any, prologue: Any) -> Any:

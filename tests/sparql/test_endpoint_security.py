@@ -11,6 +11,7 @@ from __future__ import annotations
 import select
 import socket
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,6 +187,22 @@ def test_an_allow_listed_service_is_called(setting: Setting) -> None:
     # the same query on the endpoint without an allow-list is refused
     assert post(setting.closed, query).status_code == 403
     assert len(setting.allowed.requests) == before + 1
+
+
+def test_a_clause_inside_an_allowed_clause_is_sent_to_the_outer_endpoint(setting: Setting) -> None:
+    """The Wikidata shape (a label service inside the Wikidata SERVICE), with both clauses on
+    the allow-list: the query is answered, and the inner clause goes to the outer endpoint."""
+    query = fill(
+        "SELECT ?s WHERE { SERVICE <%(allowed)s> { ?s ?p ?o SERVICE <%(allowed)s> { ?s ?q ?r } } }",
+        setting,
+    )
+    before = len(setting.allowed.requests)
+    response = post(setting.open, query)
+    assert response.status_code == 200, response.text
+    assert [b["s"]["value"] for b in response.json()["results"]["bindings"]] == [ANSWER_IRI]
+    sent = setting.allowed.requests[before:]
+    assert len(sent) == 1
+    assert "SERVICE" in urllib.parse.unquote_plus(sent[0].body.decode())
 
 
 def test_words_that_only_look_like_service_are_not_refused(setting: Setting) -> None:
