@@ -37,6 +37,22 @@ from museion_core.errors import QueryError, StoreError
 
 __all__ = ["QueryResult", "Store"]
 
+_OVERSIZED = re.compile(
+    r"expected one of The query (limit|offset) should be a non negative integer, \['0'\.\.='9'\]"
+)
+
+
+def _plain(exc: SyntaxError) -> str:
+    """Oxigraph's parse error, with the one message it garbles (a ``LIMIT`` or ``OFFSET``
+    beyond what it can count, which it reports as an expected digit) said plainly."""
+    return _OVERSIZED.sub(
+        lambda match: (
+            f"{match.group(1).upper()} must be a whole number no larger than {2**64 - 1:,}"
+        ),
+        str(exc),
+    )
+
+
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*+", re.I)
 """Whitespace, comments and the prologue that may come before a query's or update's form."""
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
@@ -137,7 +153,7 @@ class Store:
             hint = ""
             if _UPDATE.match(sparql, prologue.end() if prologue else 0):
                 hint = " (it reads as an update: send it as update=, by POST)"
-            raise QueryError(f"the query is not valid SPARQL{hint}: {exc}") from exc
+            raise QueryError(f"the query is not valid SPARQL{hint}: {_plain(exc)}") from exc
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}", http_status=500) from exc
 

@@ -101,6 +101,18 @@ def test_bad_query_is_a_query_error(store: Store) -> None:
     assert "update=" not in str(caught.value)
 
 
+@pytest.mark.parametrize("clause", ["LIMIT", "OFFSET"])
+def test_a_limit_beyond_the_engines_count_says_so(store: Store, clause: str) -> None:
+    """Oxigraph said "expected one of The query limit should be a non negative integer,
+    ['0'..='9']" of a number with too many digits."""
+    with pytest.raises(QueryError) as caught:
+        store.query(f"SELECT * WHERE {{ ?s ?p ?o }} {clause} 99999999999999999999999")
+    message = str(caught.value)
+    assert f"{clause} must be a whole number no larger than 18,446,744,073,709,551,615" in message
+    assert "expected" not in message
+    assert list(store.query(f"SELECT * WHERE {{ ?s ?p ?o }} {clause} {2**64 - 1}")) == []
+
+
 def test_an_update_sent_as_a_query_says_how_to_send_it(store: Store) -> None:
     """Its message was only the parser's ("expected CONSTRUCT")."""
     update = "PREFIX ex: <http://e/>\n# a note\nINSERT DATA { GRAPH ex:g { ex:s ex:p ex:o } }"
