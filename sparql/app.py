@@ -12,7 +12,7 @@ Statuses: 400 malformed query or request, 403 update without the admin token or 
 not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
 entity, 413 body too large, 415 wrong media type or charset, 500 the query failed,
 502 an allow-listed SERVICE could not be reached or failed, 503 the query ran over its time
-limit (or no query process became free in time).
+limit (or no query process became free in time: then with ``Retry-After``, ``sparql.retry``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ from .protocol import (
     UpdateRequest,
     read_operation,
 )
+from .retry import RetryAfter
 from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
@@ -385,6 +386,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         ),
         Middleware(NegotiatedGZip, minimum_size=1024),
         Middleware(SecurityHeaders),
+        Middleware(RetryAfter),
         Middleware(i18n.LanguageMiddleware),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

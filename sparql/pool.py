@@ -26,6 +26,7 @@ from museion_core.errors import QueryError
 
 from .executor import READY, serve_forever
 from .jobs import Job, QueryJob, Reply, UpdateJob
+from .retry import suggest_retry
 from .settings import EndpointSettings
 
 __all__ = ["QueryPool", "QueryTimeout"]
@@ -44,6 +45,7 @@ def _died(_: BaseException) -> QueryError:
 
 
 def _busy(wait: float) -> QueryError:
+    suggest_retry()
     return QueryError(
         f"the endpoint is busy: no query process became free within {wait:g} s; try again later",
         http_status=503,
@@ -330,6 +332,7 @@ class QueryPool:
             raise
         except Exception as exc:
             self._replace(dead, loop)  # try again in the background: the pool must not shrink
+            suggest_retry()
             raise QueryError(
                 f"no query process could be started ({exc}); try again later", http_status=503
             ) from exc
