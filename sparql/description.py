@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
@@ -90,9 +90,47 @@ def entity_kind(iri: str, base: str) -> str:
         return _KINDS[rest[0]]
     if len(rest) >= 3 and rest[1] in _KINDS:
         return _KINDS[rest[1]]
-    if rest in (["meta"], ["vocabulary"]):
+    if rest in (["meta"], ["vocabulary"], ["graph", "reconciliation"]):
         return "Museion graph"
     return "Resource"
+
+
+_OWN_GRAPHS = {
+    "meta": (
+        "Museion's bookkeeping",
+        "Where each record came from and when (its partner, dataset, run and source "
+        "identifier), the runs and their counts, quarantined records, withdrawn and "
+        "merged IRIs, and why reconciliation linked what it linked.",
+    ),
+    "vocabulary": (
+        "Museion's vocabulary terms",
+        "The labels and classes of the Getty AAT concepts the partners' records use, "
+        "shared by every source.",
+    ),
+    "graph/reconciliation": (
+        "Persons, groups and places across partners",
+        "The aggregate persons, groups and places that reconciliation made of the "
+        "partners' own, each with its best labels and la:equivalent links to every "
+        "partner's entity and authority it stands for.",
+    ),
+}
+
+
+def _graph_statements(graph: NamedNode, base: str) -> list[Quad]:
+    """What a named graph that holds no statements about itself is, for whoever follows its
+    IRI (from a ``GRAPH ?g`` answer): Museion's own graphs are named and explained, and every
+    graph links to a query that lists what it holds."""
+    quads = []
+    known = _OWN_GRAPHS.get(graph.value[len(base) :]) if graph.value.startswith(base) else None
+    if known is not None:
+        label, comment = known
+        quads.append(Quad(graph, RDFS_LABEL, Literal(label, language="en")))
+        quads.append(Quad(graph, RDFS.comment, Literal(comment, language="en")))
+    listing = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} LIMIT 100"
+    quads.append(
+        Quad(graph, RDFS.seeAlso, NamedNode(f"{base}sparql?{urlencode({'query': listing})}"))
+    )
+    return quads
 
 
 @dataclass
@@ -157,6 +195,8 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     own = list(store.triples(subject))
     if not own and not store.has_graph(subject):
         return None
+    if not own:
+        own = _graph_statements(subject, base)
     labels = _Labels(worker)
     walk = _Walk(store, iri, base, labels, own)
     root = walk.node(subject, 0)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import socket
@@ -22,7 +23,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from rdflib import Graph, URIRef
+from rdflib import RDFS, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from tests.helpers.endpoint import (
@@ -284,6 +285,27 @@ def test_the_void_link_opens_a_page(live: Live) -> None:
     assert (
         _get(live, "/.well-known/void?format=ttl").headers["Content-Type"].startswith("text/turtle")
     )
+
+
+def test_a_graph_iri_says_what_the_graph_is_and_how_to_list_it(live: Live) -> None:
+    """Museion's own graphs (from a ``GRAPH ?g`` answer) were an empty 200."""
+    for path, label in (
+        ("/meta", "Museion's bookkeeping"),
+        ("/vocabulary", "Museion's vocabulary terms"),
+        ("/graph/reconciliation", "Persons, groups and places across partners"),
+    ):
+        answer = _get(live, path, Accept="text/turtle")
+        assert answer.status_code == 200, path
+        graph = Graph().parse(data=answer.text, format="turtle")
+        subject = URIRef(BASE + path.lstrip("/"))
+        assert {str(o) for o in graph.objects(subject, RDFS.label)} == {label}
+        assert len(list(graph.objects(subject, RDFS.comment))) == 1
+        (listing,) = graph.objects(subject, RDFS.seeAlso)
+        rows = requests.get(str(listing).replace(BASE, live.url + "/", 1), timeout=60)
+        assert rows.status_code == 200, rows.text
+        assert rows.json()["results"]["bindings"], path  # it lists what the graph holds
+        page = _get(live, path, Accept=BROWSER)
+        assert label in html.unescape(page.text)
 
 
 # -- the Linked Art profiles -----------------------------------------------------------------
