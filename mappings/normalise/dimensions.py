@@ -190,7 +190,10 @@ def parse_number(text: str, decimal_comma: bool | None = None) -> Decimal | None
 
     ``decimal_comma``: whether the statement writes decimals with a comma (``decimal_comma``):
     then ``"2,250"`` is 2.25 and ``"1.200"`` 1200; if not, or not known (None), ``"2,250"`` is
-    2250 and ``"1.200"`` 1.2."""
+    2250 and ``"1.200"`` 1.2. A fraction sign counts as its fraction: ``"12 ½"`` → 12.5."""
+    if not text.isascii():
+        for symbol, replacement in _FRACTIONS.items():
+            text = text.replace(symbol, replacement)
     text = text.strip()
     whole, _, fraction = re.sub(r"\s+|-", " ", text).partition(" ")
     try:

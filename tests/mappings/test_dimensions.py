@@ -148,6 +148,10 @@ def test_values_in_centimetres_and_grams() -> None:
         ("20-7/8", D("20.875")),
         ("x", None),
         ("1/0", None),
+        ("12 ½", D("12.5")),
+        ("12½", D("12.5")),
+        ("¾", D("0.75")),
+        ("3 5⁄8", D("3.625")),
     ],
 )
 def test_numbers(text: str, value: Decimal | None) -> None:
@@ -276,6 +280,7 @@ def test_measured_values_as_partners_fill_them() -> None:
     assert parse_measured_values("ca. 30") == [Decimal(30)]
     assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
     assert parse_measured_values("unbekannt") == []
+    assert parse_measured_values("12 ½") == [Decimal("12.5")]  # was not read at all
 
 
 @pytest.mark.parametrize("width", ["NaN", "Infinity", "-Infinity", "1e400", '"NaN"', '"inf"'])
