@@ -77,6 +77,18 @@ TABLE: list[tuple[str, tuple[Y | None, Y | None] | None]] = [
     ("19th c.", years(1800, 1899)),
     ("nineteenth century", years(1800, 1899)),
     ("early 18th century", years(1700, 1739)),
+    # seasons of a year (meteorological, northern hemisphere); "winter" either way
+    ("spring 1888", ((1888, 3, 1), (1888, 5, 31))),
+    ("Summer of 1888", ((1888, 6, 1), (1888, 8, 31))),
+    ("fall 1888", ((1888, 9, 1), (1888, 11, 30))),
+    ("winter 1888", ((1888, 1, 1), (1889, 2, 28))),
+    ("Frühjahr 1888", ((1888, 3, 1), (1888, 5, 31))),
+    ("Herbst 1888", ((1888, 9, 1), (1888, 11, 30))),
+    ("été 1888", ((1888, 6, 1), (1888, 8, 31))),
+    ("hiver 1888", ((1888, 1, 1), (1889, 2, 28))),
+    ("الربيع 1888", ((1888, 3, 1), (1888, 5, 31))),
+    ("summer 1888 - autumn 1889", ((1888, 6, 1), (1889, 11, 30))),
+    ("spring 19th century", None),  # only years have seasons
     ("mid-19th century", years(1830, 1869)),
     ("late 18th century", years(1760, 1799)),
     ("first half of the 17th century", years(1600, 1649)),

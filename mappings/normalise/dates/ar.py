@@ -45,6 +45,10 @@ ARABIC = Lexicon(
         "filler": ("عام", "سنة", "في"),
     },
     parts={
+        "الربيع": "spring",
+        "الصيف": "summer",
+        "الخريف": "autumn",
+        "الشتاء": "winter",
         "اوائل": "early",
         "بداية": "early",
         "مطلع": "early",

@@ -87,6 +87,11 @@ GERMAN = Lexicon(
         "dez.": 12,
     },
     parts={
+        "frühjahr": "spring",
+        "frühling": "spring",
+        "sommer": "summer",
+        "herbst": "autumn",
+        "winter": "winter",
         "anfang": "early",
         "anfang des": "early",
         "beginn": "early",

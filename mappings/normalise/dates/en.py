@@ -140,6 +140,11 @@ ENGLISH = Lexicon(
     },
     months=_EN_MONTHS,
     parts={
+        "spring": "spring",
+        "summer": "summer",
+        "autumn": "autumn",
+        "fall": "autumn",
+        "winter": "winter",
         "early": "early",
         "beginning of": "early",
         "start of": "early",

@@ -99,6 +99,11 @@ FRENCH = Lexicon(
         "déc.": 12,
     },
     parts={
+        "printemps": "spring",
+        "été": "summer",
+        "ete": "summer",
+        "automne": "autumn",
+        "hiver": "winter",
         "début": "early",
         "debut": "early",
         "au début du": "early",

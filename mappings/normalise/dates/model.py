@@ -14,6 +14,7 @@ __all__ = [
     "CENTURY_PARTS",
     "CIRCA_YEARS",
     "CIRCA_YEARS_CENTURY",
+    "SEASON_MONTHS",
     "ParsedDate",
 ]
 
@@ -22,6 +23,16 @@ CIRCA_YEARS = 5
 
 CIRCA_YEARS_CENTURY = 10
 """A circa century or part of a century ("c. late 19th century") widens by ten years."""
+
+SEASON_MONTHS: dict[str, tuple[int, int]] = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "winter": (1, 14),
+}
+"""The months of a season of a year (meteorological, northern hemisphere): "spring 1888" is
+March to May 1888. "Winter 1888" may be its first months or the winter it begins, so it
+reaches from January 1888 to February 1889 (month 14). Only years have seasons."""
 
 CENTURY_PARTS: dict[str, tuple[float, float]] = {
     # (start, end) as fractions of the century (or decade, or year): overlapping on purpose,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from .hijri import hijri_years
 from .instants import Day, last_day_of_month
-from .model import CENTURY_PARTS
+from .model import CENTURY_PARTS, SEASON_MONTHS
 from .tokens import Token
 
 __all__ = ["NoParseError", "Point", "astronomical", "day_point", "days", "iso_month", "lend"]
@@ -120,6 +120,8 @@ def days(point: Point) -> tuple[Day, Day]:
         raise NoParseError
     if point.kind in ("month", "day"):
         return _calendar_days(point, year)
+    if point.part in SEASON_MONTHS:
+        return _season(point, year)
     if point.kind == "year" and point.part is not None:
         return _months_of_year_part(point, year)
     first, last = _years(point, year)
@@ -144,6 +146,17 @@ def _calendar_days(point: Point, year: int) -> tuple[Day, Day]:
     if point.other is not None:
         readings.append((number, *point.other))
     return min(readings), max(readings)
+
+
+def _season(point: Point, year: int) -> tuple[Day, Day]:
+    """ "spring 1888": the season's months (``SEASON_MONTHS``); a year's only, not Hijri."""
+    assert point.part is not None
+    if point.kind != "year" or point.era == "ah":
+        raise NoParseError
+    number = astronomical(year, point.era)
+    first, last = SEASON_MONTHS[point.part]
+    end_year, end_month = number + (last - 1) // 12, (last - 1) % 12 + 1
+    return (number, first, 1), (end_year, end_month, last_day_of_month(end_year, end_month))
 
 
 def _months_of_year_part(point: Point, year: int) -> tuple[Day, Day]:
