@@ -82,6 +82,8 @@ class SKOS:
     prefLabel = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")  # noqa: N815
     broader = NamedNode("http://www.w3.org/2004/02/skos/core#broader")
     """Linked Art's ``broader`` (a concept's place in its partner's hierarchy)."""
+    notation = NamedNode("http://www.w3.org/2004/02/skos/core#notation")
+    """A concept's code in its scheme (Iconclass's "23 D 42"), where a label says what it is."""
 
 
 class DCTERMS:

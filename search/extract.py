@@ -123,7 +123,12 @@ places, the image, sizes) do not join the keeper: Oxigraph took 1.3 to 2 times a
 the join (21.6 against 14.8 s for the five of them at 50,000 records). Their rows about
 anything that is not an object are dropped with the documents (``extract_objects``). Names,
 statements and concepts keep it: their rows count, and they were slower without it."""
-_SHOWS = f"{_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|{_v(CRM.P138_represents)})"
+_SHOWS = (
+    f"{_v(CRM.P65_shows_visual_item)}/({_v(CRM.P129_is_about)}|{_v(CRM.P138_represents)}"
+    f"|{_v(CRM.P199_represents_instance_of_type)})"
+)
+"""What an object's image is of: Linked Art's ``about``, ``represents`` and
+``represents_instance_of_type`` (the subjects of the Tate's and the spreadsheets' mappings)."""
 _PART = _v(CRM.P9_consists_of)
 _NAMED = f"{_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)}"
 _STATEMENT_TYPES = ", ".join(f"<{t}>" for t in sorted(_INDEXED_STATEMENTS))

@@ -260,7 +260,11 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     page.acquisitions = _acquisitions(graph, iri, ctx)
     subjects: dict[Text, str] = {}  # one "attacking", though a thesaurus has two
     for visual in _nodes(graph, iri, CRM.P65_shows_visual_item):
-        for prop in (CRM.P199_represents_instance_of_type, CRM.P138_represents):
+        for prop in (
+            CRM.P199_represents_instance_of_type,
+            CRM.P138_represents,
+            CRM.P129_is_about,
+        ):
             for node in _nodes(graph, visual, prop):
                 subjects.setdefault(_label_in(graph, node, ctx), local_href(node, base))
     page.subjects = list(subjects.items())

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
-from museion_core.vocab import AAT, AAT_NS, CRM, LA, RDFS
+from museion_core.vocab import AAT, AAT_NS, CRM, LA, RDFS, SKOS
 
 from ..builder import RecordBuilder
 from ..iris import Minter, label_key, slug
@@ -149,6 +149,7 @@ class Record:
                 self.b.add(node, CRM.P2_has_type, meta)
             for text in concept.labels:
                 self.label(node, text)
+            self._notation(node, concept)
             for other in others:
                 self.b.equivalent(node, other)
         return node
@@ -171,10 +172,16 @@ class Record:
         labels = concept.labels if concept is not None else []
         for text in labels:
             self.label(node, text)
+        if concept is not None:
+            self._notation(node, concept)
         if not labels:
             self.b.add(node, RDFS.label, self.b.text(key, None))
         self.b.local_terms.append((scheme, labels[0].value if labels else key))
         return node
+
+    def _notation(self, node: NamedNode, concept: LidoConcept) -> None:
+        if concept.notation is not None:
+            self.b.add(node, SKOS.notation, self.b.text(concept.notation, None))
 
     def classify(
         self,

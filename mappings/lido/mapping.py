@@ -26,9 +26,10 @@ class LidoMapping:
     """LIDO → Linked Art. Pure: the record's bytes and the context are all it reads."""
 
     name = "lido"
-    version = "2"
-    """Bumped when what a record maps to changes (here: its coverage flags count rights
-    stated with P104), so that the next harvest maps every stored record again."""
+    version = "3"
+    """Bumped when what a record maps to changes (2: its coverage flags count rights stated
+    with P104; 3: a concept named only by its notation takes its first added search term as
+    its label), so that the next harvest maps every stored record again."""
 
     def identify(self, record: Any) -> str:
         """The ``lidoRecID`` of a parsed ``lido:lido`` element (the harvesters call this)."""

@@ -4,7 +4,7 @@ LIDO 1.0 names a concept with ``lido:conceptID`` and ``lido:term``; LIDO 1.1 may
 a ``skos:Concept`` (``rdf:about``, ``skos:prefLabel``, ``skos:exactMatch`` ...). Both come out of
 ``concept()`` as one ``LidoConcept``, so the rest of the mapping does not care which version a
 record is in. Terms marked ``lido:addedSearchTerm="yes"`` are search aids, not labels, and are
-left out.
+left out, unless the concept's own terms only repeat its notation.
 """
 
 from __future__ import annotations
@@ -217,6 +217,11 @@ class LidoConcept:
     related: list[str] = field(default_factory=list)
     """skos:closeMatch / mappingRelation targets: a similar concept (used only to recognise
     well-known types such as height or centimetre)."""
+    notation: str | None = None
+    """The notation the concept's own terms only repeated, when an added term labels it."""
+    added: list[Text] = field(default_factory=list)
+    """Terms marked ``addedSearchTerm``: search aids, a label only where the concept's own
+    terms are no more than its notation (``read_notation_only``)."""
 
     def __bool__(self) -> bool:
         return bool(self.ids or self.labels)
@@ -245,18 +250,32 @@ def concept(element: etree._Element | None, default: str | None = None) -> LidoC
             if value:
                 found.ids.append((value, attr(child, "source")))
         elif tag == _TERM:
-            if child.get(_ADDED) == "yes":
-                continue
             value = clean(child.text)
             if value:
-                found.labels.append(Text(value, child.get(XML_LANG) or default))
+                text = Text(value, child.get(XML_LANG) or default)
+                (found.added if child.get(_ADDED) == "yes" else found.labels).append(text)
         elif tag == _SKOS_CONCEPT:
             _skos(child, found, default)
     if not found and len(element) == 0:
         value = clean(element.text)  # LIDO 1.0 allows a bare text, e.g. <lido:genderActor>
         if value:
             found.labels.append(Text(value, element.get(XML_LANG) or default))
+    _read_notation_only(found)
     return found
+
+
+def _read_notation_only(found: LidoConcept) -> None:
+    """A concept whose terms only repeat its notation (Iconclass's ``<term>23 D 42</term>``
+    beside ``<conceptID>23 D 42</conceptID>``) is labelled by its first added search term
+    ("spring, 'Ver'; 'Primavera' (Ripa)"), which says what it is, and keeps the code as its
+    ``skos:notation``. A curator read only the code on the page and found nothing by
+    searching."""
+    if not found.added or not found.ids:
+        return
+    notations = {value.casefold() for value, _ in found.ids}
+    if all(label.value.casefold() in notations for label in found.labels):
+        found.notation = found.labels[0].value if found.labels else found.ids[0][0]
+        found.labels = found.added[:1]
 
 
 def _skos(element: etree._Element, found: LidoConcept, default: str | None) -> None:

@@ -90,3 +90,24 @@ def test_language_links_keep_an_identifier_s_encoded_slash(live: Live) -> None:
     for alternate in alternates:
         assert alternate.startswith("/ddb/object/DE-MUS-825210%2F78541"), alternate
         assert requests.get(live.url + alternate, timeout=60).status_code == 200, alternate
+
+
+def test_subjects_are_shown_and_found_however_the_mapping_states_them(live: Live) -> None:
+    """Linked Art says what an image is of with ``about`` (LIDO's subjects: none were shown on
+    the page) and ``represents_instance_of_type`` (the Tate's: none were found by search).
+    Iconclass subjects named only by their code are labelled by their first search term."""
+    primavera = requests.get(
+        live.url + "/ddb/object/DE-Mb112%2Flido-obj00154983",
+        headers={"Accept": "text/html"},
+        timeout=60,
+    )
+    assert primavera.status_code == 200
+    assert "Cupid shooting a dart" in primavera.text
+    for query, iri in (
+        ("matador", "tate/object/T06803"),
+        ("Zephyrus", "ddb/object/DE-Mb112%2Flido-obj00154983"),
+    ):
+        found = requests.get(
+            live.url + "/search", params={"q": query, "format": "json"}, timeout=60
+        ).json()
+        assert live.config.base_iri + iri in {hit["iri"] for hit in found["hits"]}, query
