@@ -106,13 +106,13 @@ def match_expression(query: str) -> str | None:
     if len(groups) > 1:  # "al-Qahira": the article is optional beside another word
         kept = [g for g in groups if not (len(g) == 1 and g[0].words in _ARTICLE_WORDS)]
         groups = kept or groups
-    either = [" OR ".join(_alternatives(t.words) for t in group) for group in groups]
+    either = [" OR ".join(_alternatives(t.words, t.spelled) for t in group) for group in groups]
     expression = " AND ".join(
         text if len(group) == 1 else f"({text})" for text, group in zip(either, groups, strict=True)
     )
     for term in terms:
         if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
-            expression += " NOT " + _alternatives(term.words, skeletons=False)
+            expression += " NOT " + _alternatives(term.words, term.spelled, skeletons=False)
     return expression
 
 
@@ -123,10 +123,20 @@ _QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>
 class _Term:
     """A word or a quoted phrase of a query, folded, and how it joins the one before."""
 
-    __slots__ = ("either", "negated", "words")
+    __slots__ = ("either", "negated", "spelled", "words")
 
-    def __init__(self, words: tuple[str, ...], *, negated: bool, either: bool) -> None:
+    def __init__(
+        self,
+        words: tuple[str, ...],
+        *,
+        negated: bool,
+        either: bool,
+        spelled: tuple[str, ...] | None = None,
+    ) -> None:
         self.words, self.negated, self.either = words, negated, either
+        self.spelled = spelled
+        """The words with German umlauts spelled out ("Öl" → "oel"), as the index also has
+        them, when that differs: "ol" matches only whole, "oel" as a prefix of "Ölfarbe"."""
 
 
 def _terms(query: str) -> list[_Term]:
@@ -143,17 +153,32 @@ def _terms(query: str) -> list[_Term]:
         if raw == "NOT":
             negate = True
             continue
-        words = tuple(tokens(found["phrase"] if raw is None else raw))[:budget]
+        source = found["phrase"] if raw is None else raw
+        words = tuple(tokens(source))[:budget]
         if not words:
             continue
+        spelled = tuple(tokens(source.translate(_UMLAUTS)))[: len(words)]
+        spelled_out = spelled if spelled != words and len(spelled) == len(words) else None
         budget -= len(words)
         negated = negate or bool(found["minus"])
         # A phrase is one term, and so is "Saint-Denis" left out or given as an alternative
         # ("-al-Qahira" leaves out the city, not every text with "al" in it); otherwise
         # "l'atelier", "Saint-Denis" are a term a word, as before.
         whole = found["phrase"] is not None or negated or either
-        for unit in [words] if whole else [(w,) for w in words]:
-            terms.append(_Term(unit, negated=negated, either=either and not negated))
+        units = [(words, spelled_out)] if whole else []
+        if not whole:
+            units = [
+                ((w,), (spelled_out[i],) if spelled_out else None) for i, w in enumerate(words)
+            ]
+        for unit, other in units:
+            terms.append(
+                _Term(
+                    unit,
+                    negated=negated,
+                    either=either and not negated,
+                    spelled=other if other != unit else None,
+                )
+            )
             either = False
         negate = False
         if budget <= 0:
@@ -161,12 +186,17 @@ def _terms(query: str) -> list[_Term]:
     return terms
 
 
-def _alternatives(words: tuple[str, ...], *, skeletons: bool = True) -> str:
+def _alternatives(
+    words: tuple[str, ...], spelled: tuple[str, ...] | None = None, *, skeletons: bool = True
+) -> str:
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
-    the body as folded or transliterated, or a Latin-script word by its Arabic skeleton."""
+    the body as folded, with its umlauts spelled out, or transliterated, or a Latin-script
+    word by its Arabic skeleton."""
     star = "*" if len(words[-1]) >= 3 else ""
     text = " ".join(words)
     alternatives = [f'body:"{text}"{star}']
+    if spelled:
+        alternatives.append(f'body:"{" ".join(spelled)}"' + ("*" if len(spelled[-1]) >= 3 else ""))
     translit = " ".join(fold(w).replace(" ", "") for w in words)
     if translit and translit != text:
         alternatives.append(f'body:"{translit}"{star}')

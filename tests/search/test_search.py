@@ -105,6 +105,23 @@ def test_latin_script_queries_find_arabic_names(config: Config) -> None:
     assert hit.partner == "متحف الفن"
 
 
+def test_a_match_by_arabic_skeleton_ranks_below_a_match_in_the_text(config: Config) -> None:
+    """ "oil" is "l" as a skeleton, as are على and علي: a Qur'an leaf came before the oil
+    paintings. Skeleton matches still count, after the words."""
+    hits = ask(config, "oil", limit=100).hits
+    arabic = [n for n, hit in enumerate(hits) if hit.title_language == "ar"]
+    assert arabic, "the Arabic records still match by skeleton"
+    assert min(arabic) > max(n for n, hit in enumerate(hits) if hit.title_language != "ar")
+
+
+def test_an_umlaut_in_the_query_is_also_spelled_out(config: Config) -> None:
+    """The index spells umlauts out ("Ölfarbe" also as "oelfarbe"); "Öl" folded to "ol", a
+    two-letter word matched only whole, and found 5 where "Oel" found 38."""
+    spelled = titles(ask(config, "Oel", limit=100))
+    assert len(spelled) > 1
+    assert titles(ask(config, "Öl", limit=100)) >= spelled
+
+
 def test_reconciled_makers_are_one_facet_value_across_partners(config: Config) -> None:
     picasso = ask(config, "picasso")
     assert picasso.facets["maker"].get("Pablo Picasso") == picasso.total >= 2
