@@ -45,8 +45,12 @@ _ARABIC_LETTERS = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """Case, accents, script and punctuation removed: ``"Ōkura, Shûzô"`` → ``"okura shuzo"``."""
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text)).casefold()
+    """Case, accents, script and punctuation removed: ``"Ōkura, Shûzô"`` → ``"okura shuzo"``.
+
+    Arabic's vowel marks are removed before the transliteration, as the script's own folding
+    removes them: written with them, "مُحَمَّد بن عَلِيّ" became "muhamad bn aliy", without
+    them "mhmd bn ly", and one maker written both ways became two persons."""
+    ascii_text = anyascii(unicodedata.normalize("NFKC", _ARABIC_MARKS.sub("", text))).casefold()
     return _NON_WORD.sub(" ", ascii_text.replace("'", "")).strip()
 
 

@@ -75,6 +75,8 @@ def test_authority_scheme() -> None:
         ("Paul Nash", "Joseph Nash", NameMatch.CONFLICT),
         ("William Turner", "Joseph Mallord William Turner", NameMatch.CONFLICT),
         ("Jan van de Velde II", "Jan van de Velde III", NameMatch.CONFLICT),
+        # one maker written with and without Arabic vowel marks (two persons before)
+        ("مُحَمَّد بن عَلِيّ الحُسَيْنِيّ", "محمد بن علي الحسيني", NameMatch.EXACT),
     ],
 )
 def test_person_names(a: str, b: str, level: NameMatch) -> None:
