@@ -22,6 +22,7 @@ PUBLIC_MODULES = (
     "errors",
     "instants",
     "language",
+    "licences",
     "messages",
     "parallel",
     "prefixes",

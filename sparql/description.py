@@ -110,8 +110,8 @@ _OWN_GRAPHS = {
     "graph/reconciliation": (
         "Persons, groups and places across partners",
         "The aggregate persons, groups and places that reconciliation made of the "
-        "partners' own, each with its best labels and la:equivalent links to every "
-        "partner's entity and authority it stands for.",
+        "partners' own, each with its best labels and its links to every partner's entity "
+        "and authority record it stands for.",
     ),
 }
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
+from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
@@ -149,6 +150,8 @@ class ObjectPage:
     lender_href: str = ""
     lender_homepage: str = ""
     rights_links: list[tuple[str, str]] = field(default_factory=list)
+    image_licences: list[tuple[str, str, Text | None]] = field(default_factory=list)
+    """The licences of the object's images (LIDO's rights of a resource): (name, IRI, holder)."""
     web_pages: list[str] = field(default_factory=list)
     places: list[tuple[Text, str]] = field(default_factory=list)
     techniques: list[Text] = field(default_factory=list)
@@ -174,6 +177,15 @@ class _Context:
     def label(self, node: str) -> Text:
         texts = self.about.get(node, {}).get("label", [])
         return pick(texts, self.lang) or Text(node.rsplit("/", 1)[-1])
+
+    def right_label(self, node: str) -> str:
+        """A right's type: its own label, a licence's short name ("CC BY-NC-SA 4.0"), or the
+        last named step of its IRI (``…/lizenzen/rv-fz/`` → "rv-fz", not "")."""
+        texts = self.about.get(node, {}).get("label", [])
+        chosen = pick(texts, self.lang)
+        if chosen is not None:
+            return chosen.value
+        return right_name(node)
 
 
 def _record_graph(worker: Worker, iri: str) -> Graph:
@@ -279,7 +291,8 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
         page.lender_homepage = pages[0].value if pages else ""
     for right in _nodes(graph, iri, CRM.P104_is_subject_to):
         for kind in _nodes(graph, right, CRM.P2_has_type):
-            page.rights_links.append((label(kind).value, kind))
+            page.rights_links.append((ctx.right_label(kind), kind))
+    page.image_licences = _image_licences(graph, iri, ctx)
     for subject_of in _nodes(graph, iri, CRM.P129i_is_subject_of):
         for carrier in _nodes(graph, subject_of, LA.digitally_carried_by):
             page.web_pages += [text_of(p).value for p in _out(graph, carrier, LA.access_point)]
@@ -354,6 +367,20 @@ def _images(graph: Graph, iri: str) -> list[Image]:
                 info = f"{ident}/info.json" if ident else ""
                 images.append(Image(src, thumbnail(url, 160), info, rights))
     return images
+
+
+def _image_licences(graph: Graph, iri: str, ctx: _Context) -> list[tuple[str, str, Text | None]]:
+    """The rights of the object's images' files (``P104`` on a digital object, as LIDO's
+    ``rightsResource`` maps), each once: name, IRI and holder."""
+    found: dict[tuple[str, str | None], Text | None] = {}
+    for visual in _nodes(graph, iri, CRM.P138i_has_representation):
+        for digital in _nodes(graph, visual, LA.digitally_shown_by):
+            for right in _nodes(graph, digital, CRM.P104_is_subject_to):
+                holders = _nodes(graph, right, CRM.P75i_is_possessed_by)
+                holder = ctx.label(holders[0]) if holders else None
+                for kind in _nodes(graph, right, CRM.P2_has_type):
+                    found.setdefault((kind, holder.value if holder else None), holder)
+    return [(ctx.right_label(kind), kind, holder) for (kind, _), holder in found.items()]
 
 
 def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:

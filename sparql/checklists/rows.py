@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
+from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
@@ -268,6 +269,32 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
     ):
         fields = found[row["o"]]
         fields.image_rights = fields.image_rights or row["text"]
+    _licences(store, values, found)
+
+
+def _licences(store: Any, values: str, found: dict[str, Fields]) -> None:
+    """Rights stated as a right's type (``P104`` to an ``E30_Right`` typed by a licence IRI),
+    on the object and on its images' files, where no rights statement gave them: LIDO's
+    rights. "CC BY-NC-SA 4.0 (Deutsches Schifffahrtsmuseum)"."""
+    label = f"{_n(RDFS.label)}"
+    for row in _select(
+        store,
+        f"SELECT ?o ?image ?kind ?name ?holder WHERE {{ {values} "
+        f"{{ ?o {_n(CRM.P104_is_subject_to)} ?r }} UNION "
+        f"{{ ?o {_n(CRM.P138i_has_representation)}/{_n(LA.digitally_shown_by)}/"
+        f"{_n(CRM.P104_is_subject_to)} ?r BIND(true AS ?image) }} "
+        f"?r {_n(CRM.P2_has_type)} ?kind . "
+        f"OPTIONAL {{ ?kind {label} ?name }} "
+        f"OPTIONAL {{ ?r {_n(CRM.P75i_is_possessed_by)}/{label} ?holder }} }} ORDER BY ?o ?r ?kind",
+    ):
+        fields = found[row["o"]]
+        kind = row["kind"]
+        name = row.get("name") or right_name(kind)
+        text = f"{name} ({row['holder']})" if row.get("holder") else name
+        if row.get("image"):
+            fields.image_rights = fields.image_rights or text
+        else:
+            fields.rights = fields.rights or text
 
 
 def _links(store: Any, values: str, found: dict[str, Fields]) -> None:

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 from lxml import html
+from pyoxigraph import Store
 
 from museion import load_config
 from museion.demo import demo_config
+from publish import Workspace
+from sparql.checklists.rows import read_rows
 from tests.conftest import DATA, files_source
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.linkcheck import LinkChecker, Report
@@ -111,3 +114,22 @@ def test_subjects_are_shown_and_found_however_the_mapping_states_them(live: Live
             live.url + "/search", params={"q": query, "format": "json"}, timeout=60
         ).json()
         assert live.config.base_iri + iri in {hit["iri"] for hit in found["hits"]}, query
+
+
+def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist(
+    live: Live,
+) -> None:
+    """LIDO's rights of a resource are a right typed by a licence IRI on the image's file: the
+    page had no Rights row and the checklist's rights were empty, while the partner report
+    counted rights 100%."""
+    iri = live.config.base_iri + "ddb/object/DE-MUS-028013%2F289821"
+    page = requests.get(live.iri_url(iri), headers={"Accept": "text/html"}, timeout=60)
+    (cell,) = html.fromstring(page.text).cssselect("dd#rights")
+    rights = "".join(str(text) for text in cell.itertext())
+    assert "Image: CC BY-NC-SA" in rights  # the record's own name of the licence
+    assert "Schifffahrtsmuseum" in rights  # the holder
+    published = Workspace(live.config.data_dir).published_path()
+    assert published is not None
+    _, fields, _ = read_rows(Store.read_only(str(published)), [iri])[iri]
+    assert fields is not None
+    assert fields.image_rights == "CC BY-NC-SA (Deutsches Schifffahrtsmuseum)"
