@@ -53,8 +53,17 @@ def _add_label(labels: dict[str, dict[str, str]], number: str, language: str, te
     labels.setdefault(number, {}).setdefault(language, text)
 
 
-def _add_term(terms: dict[str, dict[str, str]], scheme: str, text: str, number: str) -> None:
-    terms.setdefault(scheme, {}).setdefault(text.strip().casefold(), number)
+def _add_term(
+    terms: dict[str, dict[str, str]], scheme: str, text: str, number: str, *, chosen: bool = False
+) -> None:
+    """A term's concept in a scheme: the first source's, unless ``chosen`` (the curated
+    file's, which says which of two concepts a partner's word means)."""
+    table = terms.setdefault(scheme, {})
+    key = text.strip().casefold()
+    if chosen:
+        table[key] = number
+    else:
+        table.setdefault(key, number)
 
 
 def _linked_art(
@@ -133,7 +142,7 @@ def _curated(labels: dict[str, dict[str, str]], terms: dict[str, dict[str, str]]
                 for position, text in enumerate(names.get(language, [])):
                     if position == 0:  # the tables' English label, where there is one, stays
                         _add_label(labels, number, language, text)
-                    _add_term(terms, scheme, text, number)
+                    _add_term(terms, scheme, text, number, chosen=True)
             _add_term(terms, scheme, labels[number]["en"], number)
     return stop
 

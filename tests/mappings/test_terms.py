@@ -56,6 +56,8 @@ def test_match_keys(term: str, key: str) -> None:
         ("object_type", "Druckgrafik", "300041273"),  # harvested from a DDB LIDO record
         ("object_type", "Ceramics", "300151343"),
         ("object_type", "reliefs", "300047230"),
+        # the curated table's choice, not Linked Art's class (300265483, illuminated ones)
+        ("object_type", "manuscript", "300028569"),
         ("technique", "Radierung", "300053241"),
         ("technique", "lithograph", "300053271"),
         ("role", "artist", "300025103"),
