@@ -27,7 +27,14 @@ from museion_core.errors import QueryError, StoreError
 from .bitsets import Masks, bitmap, load_masks, members
 from .engine import VALUE_FACETS, Hit, SearchRequest, SearchResult
 from .extract import ObjectDoc, extract_objects
-from .fts_build import SCHEMA_VERSION, SIZE_BUCKETS, Counts, value_counts, write_index
+from .fts_build import (
+    SCHEMA_VERSION,
+    SIZE_BUCKETS,
+    Counts,
+    century_years,
+    value_counts,
+    write_index,
+)
 from .text import match_expression
 
 if TYPE_CHECKING:
@@ -344,7 +351,7 @@ def _facets(
                     top.setdefault(value, count)
         facets[key] = top
     facets["date"] = {
-        f"{c * 100}..{c * 100 + 99}": n for c, n in sorted(centuries, key=lambda x: -x[0])
+        "{}..{}".format(*century_years(c)): n for c, n in sorted(centuries, key=lambda x: -x[0])
     }
     total, with_image = summary[0] or 0, summary[1] or 0
     facets["has_image"] = {k: n for k, n in (("yes", with_image), ("no", total - with_image)) if n}

@@ -22,7 +22,7 @@ from .text import index_forms
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
@@ -145,7 +145,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
         db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
     db.execute(  # the columns filters and counts read, in rows a tenth as wide
         'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'
-        " begin / 100 - (begin < 0), CASE"
+        " CASE WHEN begin >= 1 THEN begin / 100 ELSE -((-begin) / 100) - 1 END, CASE"
         + "".join(f" WHEN longest <= {n} THEN {i}" for i, n in enumerate(SIZE_BUCKETS))
         + " END FROM docs"
     )
@@ -159,6 +159,22 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     return number
 
 
+def century_of(year: int) -> int:
+    """The date facet's bucket of an astronomical year, in the years people write: ``19`` is
+    1900–1999, ``0`` is 1–99 (there is no year 0), ``-1`` is 100–1 BC (astronomical −99–0),
+    ``-2`` 200–101 BC. By astronomical hundreds, 1 BC counted with 1–99 and 100 BC with 99–1
+    BC: "44 BC" was found only as −43."""
+    return year // 100 if year >= 1 else -((-year) // 100) - 1
+
+
+def century_years(century: int) -> tuple[int, int]:
+    """The first and last astronomical year of a bucket of ``century_of``."""
+    if century >= 0:
+        return max(century * 100, 1), century * 100 + 99
+    hundred = -century - 1
+    return -hundred * 100 - 99, -hundred * 100
+
+
 def _centuries(db: sqlite3.Connection) -> Iterator[tuple[int, int]]:
     """(object, century) for every century an object's date overlaps: "202 BCE – 220 CE" is
     counted in the third century BCE and in the first and second CE, as a search for any of
@@ -166,8 +182,8 @@ def _centuries(db: sqlite3.Connection) -> Iterator[tuple[int, int]]:
     for number, begin, end in db.execute(
         'SELECT id, begin, "end" FROM nums WHERE begin IS NOT NULL'
     ):
-        first = begin // 100
-        last = end // 100 if end is not None and end >= begin else first
+        first = century_of(begin)
+        last = century_of(end) if end is not None and end >= begin else first
         if last - first >= MAX_CENTURIES:
             last = first
         for century in range(first, last + 1):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,10 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from mappings import parse_date_text
 from museion_core.errors import MuseionError, QueryError, StoreError
 from search import (
     FACET_KEYS,
     MAX_LIMIT,
+    MAX_OFFSET,
     MAX_QUERY_TOKENS,
     Searcher,
     SearchRequest,
@@ -57,6 +60,18 @@ def _render(request: Request, **context: Any) -> str:
     return i18n.render(page, lang, here(request), nav="search", **context)
 
 
+class FormError(QueryError):
+    """A mistake in what a reader typed or clicked, kept as its English template and values
+    so that the page says it in the reader's language (the JSON answer says it in English)."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values), http_status=400)
+        self.template, self.values = template, values
+
+    def in_language(self) -> str:
+        return i18n.gettext(self.template, **self.values)
+
+
 def _int(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name, "")
     if not text:
@@ -64,16 +79,50 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         return int(text)
     except ValueError:
-        raise QueryError(f"{name} must be a whole number, not {text!r}", http_status=400) from None
+        raise FormError(
+            "“{value}” is not a whole number ({name}).", value=text, name=name
+        ) from None
+
+
+_WHOLE_YEAR = re.compile(r"[-−]?\d{1,6}")
+
+
+def form_year(text: str, *, last: bool) -> int:
+    """A year typed in the form, as an astronomical year: ``1850``; ``-44``, ``44 BC``,
+    ``44 av. J.-C.`` or ``44 ق.م`` for 44 BC (−43: there is no year 0); or a period the date
+    reader knows ("19th century", "1880s"), whose first year (``last``: its last) is taken."""
+    text = text.strip()
+    if _WHOLE_YEAR.fullmatch(text):
+        year = int(text.replace("−", "-"))
+        return year + 1 if year < 0 else year
+    parsed = parse_date_text(text)
+    bound = None if parsed is None else parsed.end if last else parsed.begin
+    if bound is None:
+        raise FormError("“{value}” is not a year: write 1850, or 300 BC.", value=text)
+    return bound[0]
+
+
+def year_shown(year: int) -> str:
+    """An astronomical year as people write it: ``1850``, ``44 BC`` (−43), translated."""
+    return str(year) if year >= 1 else i18n.gettext("{year} BC", year=1 - year)
 
 
 def _form_facets(request: Request) -> list[str]:
     """``facet=KEY=VALUE`` (repeated), plus the HTML form's range inputs."""
     params = request.query_params
     pairs = [p for p in params.getlist("facet") if p]
-    low, high = params.get("date_from", "").strip(), params.get("date_to", "").strip()
-    if low or high:
-        pairs = [p for p in pairs if not p.startswith("date=")] + [f"date={low}..{high}"]
+    low_text, high_text = params.get("date_from", "").strip(), params.get("date_to", "").strip()
+    if low_text or high_text:
+        low = form_year(low_text, last=False) if low_text else None
+        high = form_year(high_text, last=True) if high_text else None
+        if low is not None and high is not None and low > high:
+            raise FormError(
+                "The end year ({end}) comes before the start year ({start}).",
+                end=year_shown(high),
+                start=year_shown(low),
+            )
+        bounds = f"{'' if low is None else low}..{'' if high is None else high}"
+        pairs = [p for p in pairs if not p.startswith("date=")] + [f"date={bounds}"]
     longest = params.get("longest_max", "").strip()
     if longest:
         pairs = [p for p in pairs if not p.startswith("longest_side_cm")]
@@ -92,6 +141,11 @@ def read_request(request: Request) -> SearchRequest:
     if params.get("page") and params.get("offset"):
         raise QueryError("give page or offset, not both")
     offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
+    if offset > MAX_OFFSET:
+        raise FormError(
+            "Only the first {count} results can be paged through: narrow the search.",
+            count=f"{MAX_OFFSET:,}",
+        )
     return parse_facets(
         _form_facets(request),
         partner=params.get("partner") or None,
@@ -107,29 +161,45 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
         query = read_request(request)
         result = await run_in_threadpool(searcher.search, query)
     except QueryError as exc:
-        return _fail(request, 400, exc.one_line(), wants_json)
+        return _fail(request, 400, exc, wants_json)
     except StoreError as exc:
-        return _fail(request, 503, exc.one_line(), wants_json)
+        return _fail(request, 503, exc, wants_json)
     except MuseionError as exc:
-        return _fail(request, exc.http_status, exc.one_line(), wants_json)
+        return _fail(request, exc.http_status, exc, wants_json)
     if wants_json:
         body = json.dumps(result.to_json(query), ensure_ascii=False)
         return Response(body, media_type="application/json")
-    return HTMLResponse(render_page(request, query, result, base_iri))
+    with i18n.using(ui_lang(request)):
+        return HTMLResponse(render_page(request, query, result, base_iri))
 
 
-def _fail(request: Request, status: int, message: str, wants_json: bool) -> Response:
+def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) -> Response:
+    """The error, and the form as the reader filled it in, to be mended rather than typed
+    again (it was emptied)."""
     if wants_json:
-        return Response(json.dumps({"error": message}), status, media_type="application/json")
-    html = _render(
-        request,
-        static="/static",
-        endpoint="/sparql",
-        error=message,
-        query=None,
-        result=None,
-    )
+        body = json.dumps({"error": exc.one_line()})
+        return Response(body, status, media_type="application/json")
+    params = request.query_params
+    with i18n.using(ui_lang(request)):
+        message = exc.in_language() if isinstance(exc, FormError) else exc.one_line()
+        html = _render(
+            request,
+            static="/static",
+            endpoint="/sparql",
+            error=message,
+            query=None,
+            result=None,
+            form={name: params.get(name, "").strip() for name in _FORM_FIELDS},
+            hidden_facets=[
+                p
+                for p in params.getlist("facet")
+                if p and not p.startswith(("date=", "longest_side_cm"))
+            ],
+        )
     return HTMLResponse(html, status_code=status)
+
+
+_FORM_FIELDS = ("q", "date_from", "date_to", "longest_max")
 
 
 def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) -> str:
@@ -172,8 +242,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         chips=chips,
         paging=paging,
         hidden_facets=hidden,
-        date=query.date,
-        longest=query.longest_side_cm,
+        form=_form_values(request, query),
         json_url=_url(query, selected, query.offset)
         .replace("/search", "/search?format=json&", 1)
         .replace("&?", "&")
@@ -184,6 +253,20 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         base=str(request.base_url),
         href=lambda iri: local_href(iri, base_iri) or "#",
     )
+
+
+def _form_values(request: Request, query: SearchRequest) -> dict[str, str]:
+    """What the form's fields show: what the reader typed, or else what a link chose."""
+    params = request.query_params
+    date, longest = query.date, query.longest_side_cm
+    derived = {
+        "q": query.text,
+        "date_from": year_shown(int(date.low)) if date and date.low is not None else "",
+        "date_to": year_shown(int(date.high)) if date and date.high is not None else "",
+        "longest_max": f"{longest.high:g}" if longest and longest.high is not None else "",
+    }
+    typed = {name: params.get(name, "").strip() for name in _FORM_FIELDS}
+    return {name: typed[name] or derived[name] for name in _FORM_FIELDS}
 
 
 def _facets(
@@ -231,8 +314,12 @@ def _shown(key: str, value: str) -> str:
     """A facet value as a curator reads it: ``1900–1999`` and ``≤ 50`` rather than the
     ``1900..1999`` and ``<=50`` the URL and the JSON carry."""
     if key == "date" and ".." in value:
-        low, high = value.split("..", 1)
-        return f"{low}–{high}" if low and high else f"≥ {low}" if low else f"≤ {high}"
+        low, high = (int(float(y)) if y else None for y in value.split("..", 1))
+        if low is not None and high is not None:
+            if high <= 0:  # "100–1 BC", not "−99–0"
+                return i18n.gettext("{first}–{last} BC", first=1 - low, last=1 - high)
+            return f"{year_shown(low)}–{year_shown(high)}"
+        return f"≥ {year_shown(low)}" if low is not None else f"≤ {year_shown(high or 0)}"
     if key == "longest_side_cm" and value.startswith("<="):
         return "≤ " + value[2:]
     return value

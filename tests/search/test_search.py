@@ -4,6 +4,7 @@ published atomically with its snapshot, and the CLI and HTTP contract."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -372,6 +373,58 @@ def test_http_html_page(live: Live) -> None:
     assert form.status_code == 200
     assert "Date: <bdi>1900–1950</bdi>" in form.text  # as a curator reads it; the URL keeps ..
     assert "date%3D1900..1950" in form.text
+
+
+def test_a_mistake_in_the_form_is_said_in_the_readers_language_and_the_form_kept(
+    live: Live,
+) -> None:
+    """Reversed dates gave "facet date: '1900..1800' ends before it begins" in English on the
+    French page, with the words and dates emptied."""
+    reply = requests.get(
+        live.url + "/search",
+        params={"q": "oil", "date_from": "1900", "date_to": "1800", "lang": "fr"},
+        timeout=30,
+    )
+    assert reply.status_code == 400
+    page = html.unescape(reply.text)
+    assert "L’année de fin (1800) précède l’année de début (1900)." in page
+    assert 'name="q" value="oil"' in page
+    assert 'name="date_from" size="10" placeholder="1850, 300 av. J.-C." value="1900"' in page
+    far = requests.get(live.url + "/search", params={"q": "oil", "page": "999"}, timeout=30)
+    assert far.status_code == 400
+    assert "narrow the search" in far.text
+    assert 'name="q" value="oil"' in far.text
+
+
+def test_years_before_christ_are_typed_and_shown_as_people_write_them() -> None:
+    """The form read "-44" as the astronomical year −44 (45 BC), and the date facet said
+    "-100–-1" and "0–99", by astronomical hundreds (1 BC among 1–99)."""
+    from search.fts_build import century_of, century_years
+    from sparql.search_page import FormError, _shown, form_year
+
+    assert form_year("-44", last=False) == form_year("44 BC", last=False) == -43
+    assert form_year("44 av. J.-C.", last=True) == form_year("−44", last=True) == -43
+    assert form_year("19th century", last=False) == 1800
+    assert form_year("19th century", last=True) == 1899
+    with pytest.raises(FormError):
+        form_year("soon", last=False)
+    assert [century_of(y) for y in (1999, 1900, 99, 1, 0, -99, -100, -199)] == [
+        19,
+        19,
+        0,
+        0,
+        -1,
+        -1,
+        -2,
+        -2,
+    ]
+    for century in (-3, -2, -1, 0, 1, 19):
+        first, last = century_years(century)
+        assert century_of(first) == century_of(last) == century
+        assert century_of(first - 1) == century - 1
+    assert _shown("date", "{}..{}".format(*century_years(-1))) == "100–1 BC"
+    assert _shown("date", "{}..{}".format(*century_years(0))) == "1–99"
+    assert _shown("date", "-43..14") == "44 BC–14"
 
 
 def test_demo_ends_by_printing_the_search_url(tmp_path: Path) -> None:
