@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +127,7 @@ class FtsEngine:
             else:
                 bits = _matches(db, index, request, match)
                 summary, counts, centuries = _bit_counts(db, index, bits, request)
+                counts = _counts_beside_the_chosen(db, index, request, match, counts)
             rows = _page(db, index.masks, bits, match, request)
         except sqlite3.OperationalError as exc:
             raise QueryError(f"the search could not be run: {exc}", http_status=400) from exc
@@ -224,6 +225,29 @@ def _matches(
         sql = "SELECT group_concat(d.id) FROM nums d WHERE " + " AND ".join(where)
         bits &= bitmap(db.execute(sql, params).fetchone()[0])
     return bits
+
+
+def _counts_beside_the_chosen(
+    db: sqlite3.Connection,
+    index: _Index,
+    request: SearchRequest,
+    match: str | None,
+    counts: list[tuple[int, int]],
+) -> list[tuple[int, int]]:
+    """Each chosen facet's values counted as if none of them were chosen (the other filters
+    and the words still apply): values of one facet are joined by OR, so the others are what
+    a curator may add. With Tate chosen, the lender facet listed Tate alone, and no link gave
+    Tate and Carnegie together."""
+    for key in VALUE_FACETS:
+        if not request.facets.get(key):
+            continue
+        others = replace(request, facets={k: v for k, v in request.facets.items() if k != key})
+        beside = _matches(db, index, others, match)
+        _, key_counts, _ = _bit_counts(db, index, beside, others)
+        counts = [c for c in counts if index.values[c[0]][0] != key] + [
+            c for c in key_counts if index.values[c[0]][0] == key
+        ]
+    return counts
 
 
 def _facet_bits(db: sqlite3.Connection, index: _Index, key: str, chosen: tuple[str, ...]) -> int:
