@@ -217,11 +217,15 @@ def direction(tag: str | None) -> str:
 
 
 def lang_attrs(tag: str | None) -> Markup:
-    """The ``lang`` and ``dir`` attributes for a text in language ``tag``; ``dir="auto"``
-    when the text has no tag (the browser then goes by its first strong character)."""
+    """The ``lang`` and ``dir`` attributes for a partner's text in language ``tag``:
+    ``dir="rtl"`` for a language written right to left, else ``dir="auto"`` (the browser goes
+    by the text's first strong character). A tag is often a source's default rather than the
+    text's own: Arabic in a feed whose ``language`` is ``fr`` was laid out left to right, its
+    full stop first and its brackets turned round."""
     if not tag or not _TAG.match(tag):
         return Markup('dir="auto"')
-    return Markup('lang="{}" dir="{}"').format(escape(tag), direction(tag))
+    shown = "rtl" if direction(tag) == "rtl" else "auto"
+    return Markup('lang="{}" dir="{}"').format(escape(tag), shown)
 
 
 def negotiate_language(

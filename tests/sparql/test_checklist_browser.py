@@ -202,6 +202,8 @@ def add_the_other_partners_work(page: Page, live: Live, url: str, rtl: bool) -> 
     expect(page.locator("#total-objects")).to_have_text("2")
     expect(page.locator("#total-lenders")).to_contain_text("Tate")
     expect(page.locator("#total-lenders")).to_contain_text("Carnegie Museum of Art")
+    # each lender isolated on its own: one <bdi> round the list ran it in the first's direction
+    expect(page.locator("#total-lenders bdi")).to_have_count(2)
     light = page.locator("#warnings .warning-light")
     expect(light.filter(has_text="Bullfight Scene")).to_contain_text("paper (fiber product)")
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")

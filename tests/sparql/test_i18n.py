@@ -61,8 +61,9 @@ def test_negotiate_language(
         ("ar", 'lang="ar" dir="rtl"'),
         ("fa-IR", 'lang="fa-IR" dir="rtl"'),
         ("az-Arab", 'lang="az-Arab" dir="rtl"'),
-        ("ar-Latn", 'lang="ar-Latn" dir="ltr"'),
-        ("fr", 'lang="fr" dir="ltr"'),
+        # a left-to-right tag may be a source's default over a text in another script
+        ("ar-Latn", 'lang="ar-Latn" dir="auto"'),
+        ("fr", 'lang="fr" dir="auto"'),
         ("", 'dir="auto"'),
         (None, 'dir="auto"'),
         ('en" onload="x', 'dir="auto"'),  # never an attribute injection
