@@ -190,6 +190,15 @@ class Hit:
     makers: list[str]
     date: str | None
     image: str | None
+    titles: dict[str, str] = field(default_factory=dict)
+    """Its first title in each language its record names it in (``title`` is the first of
+    all), when there are several: a page in that language shows that one."""
+
+    def title_in(self, language: str) -> tuple[str, str | None]:
+        """The title to show a reader of ``language``, and its language."""
+        if language in self.titles:
+            return self.titles[language], language
+        return self.title, self.title_language
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -57,6 +57,9 @@ class ObjectDoc:
     source: str = ""
     title: str = ""
     title_language: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+    """The first title in each language the record names it in (its primary language tag:
+    ``fr`` for ``fr-CH``), for a page in that language."""
     accession: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     makers: list[str] = field(default_factory=list)
@@ -392,6 +395,8 @@ def _title(doc: ObjectDoc, kind: int, cells: tuple[Any, ...]) -> None:
         return
     if c == "true":
         doc.accession.append(a or "")
+    elif a and b:
+        doc.titles.setdefault(str(b).split("-", 1)[0].lower(), a)
     doc.texts.append(a or "")
     if not doc.title:
         doc.title, doc.title_language = a or "", b

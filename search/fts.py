@@ -140,8 +140,9 @@ class FtsEngine:
                 makers=json.loads(makers or "[]"),
                 date=date,
                 image=image,
+                titles=json.loads(titles) if titles else {},
             )
-            for iri, title, lang, partner, makers, date, image in rows
+            for iri, title, lang, partner, makers, date, image, titles in rows
         ]
         return SearchResult(
             total=summary[0] or 0,
@@ -305,7 +306,7 @@ def _fill(db: sqlite3.Connection, bits: int) -> None:
     db.executemany("INSERT INTO temp.m VALUES (?)", ((n,) for n in members(bits)))
 
 
-_ROW = "d.iri, d.title, d.title_lang, d.partner, d.makers, d.date, d.image"
+_ROW = "d.iri, d.title, d.title_lang, d.partner, d.makers, d.date, d.image, d.titles"
 
 
 def _page(

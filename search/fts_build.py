@@ -26,7 +26,7 @@ SCHEMA_VERSION = 6
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
-    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT, title_lang TEXT,
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, title TEXT, title_lang TEXT, titles TEXT,
     partner TEXT, source TEXT, makers TEXT, date TEXT, begin INTEGER, "end" INTEGER, image TEXT,
     longest REAL, sort TEXT);
 CREATE TABLE nums(
@@ -123,6 +123,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                     doc.iri,
                     doc.title,
                     doc.title_language,
+                    json.dumps(doc.titles, ensure_ascii=False) if len(doc.titles) > 1 else None,
                     doc.partner,
                     doc.source,
                     makers,
@@ -140,7 +141,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                 for value in dict.fromkeys(v for v in values if v):
                     fid = fids.setdefault((key, value), len(fids) + 1)
                     links.append((number, fid))
-        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
         db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
     db.execute(  # the columns filters and counts read, in rows a tenth as wide

@@ -381,7 +381,7 @@ def test_http_html_page(live: Live) -> None:
     assert 'name="longest_max"' in html
     assert "style=" not in html
     assert "<script>" not in html
-    arabic = requests.get(live.url + "/search", params={"q": "مصباح"}, timeout=30).text
+    arabic = requests.get(live.url + "/search", params={"q": "كتاب"}, timeout=30).text
     assert 'lang="ar" dir="rtl"' in arabic
     form = requests.get(
         live.url + "/search", params={"q": "", "date_from": "1900", "date_to": "1950"}, timeout=30
@@ -389,6 +389,14 @@ def test_http_html_page(live: Live) -> None:
     assert form.status_code == 200
     assert "Date: <bdi>1900–1950</bdi>" in form.text  # as a curator reads it; the URL keeps ..
     assert "date%3D1900..1950" in form.text
+
+
+def test_a_card_shows_the_title_in_the_readers_language(live: Live) -> None:
+    """The lamp is named in Arabic and in English; every page showed its first title (an
+    Arabic page, a museum's French one)."""
+    for lang, title in (("ar", "مِصْبَاحُ مَسْجِدٍ"), ("en", "Mosque lamp")):
+        page = requests.get(live.url + "/search", params={"q": "lamp", "lang": lang}, timeout=30)
+        assert f">{title}</a></h2>" in html.unescape(page.text), lang
 
 
 def test_a_second_lender_can_be_added_to_the_first(live: Live) -> None:
