@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
+from museion_core.instants import instant_year
 from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
@@ -405,13 +406,38 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
 
 
 def _span_date(graph: Graph, span: str) -> str:
-    """A time-span as a page writes it: the partner's own text, else its years."""
+    """A time-span as a page writes it: the partner's own text, followed by the years it was
+    read as when the text does not say them ("1200 هـ (1785–1786)", "um 1890 (1885–1895)");
+    else the years alone. Years before Christ as people write them ("44 BC")."""
     names = [t for n in _nodes(graph, span, CRM.P1_is_identified_by) for t in _texts(graph, n)]
-    if names:
-        return names[0].value
-    begin = [year(v) for v in _out(graph, span, CRM.P82a_begin_of_the_begin)]
-    end = [year(v) for v in _out(graph, span, CRM.P82b_end_of_the_end)]
-    return "–".join(dict.fromkeys(begin[:1] + end[:1]))
+    bounds = [
+        found
+        for prop in (CRM.P82a_begin_of_the_begin, CRM.P82b_end_of_the_end)
+        for found in [instant_year(text_of(v).value) for v in _out(graph, span, prop)][:1]
+        if found is not None
+    ]
+    written = [str(y) if y >= 1 else str(1 - y) for y in dict.fromkeys(bounds)]
+    if len(bounds) == 2 and bounds[0] <= 0 and bounds[1] <= 0 and len(written) == 2:
+        years = _("{first}–{last} BC", first=written[0], last=written[1])
+    else:
+        years = "–".join(
+            text if y >= 1 else _("{year} BC", year=text)
+            for y, text in zip(dict.fromkeys(bounds), written, strict=True)
+        )
+    if not names:
+        return years
+    text = names[0].value
+    if years and not all(re.search(rf"(?<!\d){w}(?!\d)", _western(text)) for w in written):
+        return f"{text} ({years})"
+    return text
+
+
+def _western(text: str) -> str:
+    """Arabic-Indic and Persian digits as ASCII ones, to find a year in a partner's text."""
+    return text.translate(_DIGITS)
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def _label_in(graph: Graph, node: str, ctx: _Context) -> Text:
