@@ -28,7 +28,7 @@ from .normalise import (
     unit_for,
 )
 from .registry import available_mappings, get_mapping, register_mapping
-from .terms import vocabulary_quads
+from .terms import label_in_language, vocabulary_quads
 
 __all__ = [
     "RESERVED_SOURCE_NAMES",
@@ -46,6 +46,7 @@ __all__ = [
     "fold",
     "fold_script",
     "get_mapping",
+    "label_in_language",
     "normalise_authority",
     "parse_date_text",
     "parse_dimension_statement",

@@ -132,6 +132,19 @@ def aat_labels(iri: str) -> dict[str, str]:
     return labels
 
 
+@cache
+def _by_english_label() -> dict[str, dict[str, str]]:
+    """An AAT concept's English label → its labels by language."""
+    return {labels["en"]: labels for labels in _aat_table()["labels"].values() if labels.get("en")}
+
+
+def label_in_language(english: str, language: str) -> str:
+    """An AAT concept's label in ``language``, given its English label (a search facet's
+    value: "paper (fiber product)" → "papier" on a French page); the English one when the
+    concept is not known or has no label in that language."""
+    return _by_english_label().get(english, {}).get(language) or english
+
+
 def aat_label(iri: str, language: str = "en") -> str | None:
     """AAT's label for a concept Museion knows, in ``language`` if it has one, or None."""
     labels = aat_labels(iri)

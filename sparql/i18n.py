@@ -40,6 +40,7 @@ __all__ = [
     "LANGUAGES",
     "LanguageMiddleware",
     "catalogue",
+    "current",
     "decimal",
     "direction",
     "gettext",
@@ -91,6 +92,11 @@ def translate(text: str, lang: str) -> str:
     if lang == DEFAULT:
         return text
     return catalogue().get(lang, {}).get(text, text)
+
+
+def current() -> str:
+    """The language being rendered (``using``)."""
+    return _current.get()
 
 
 def gettext(text: str, **values: Any) -> str:

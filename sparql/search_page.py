@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from mappings import parse_date_text
+from mappings import label_in_language, parse_date_text
 from museion_core.errors import MuseionError, QueryError, StoreError
 from search import (
     FACET_KEYS,
@@ -322,6 +322,8 @@ def _shown(key: str, value: str) -> str:
         return f"≥ {year_shown(low)}" if low is not None else f"≤ {year_shown(high or 0)}"
     if key == "longest_side_cm" and value.startswith("<="):
         return "≤ " + value[2:]
+    if key in ("type", "material"):  # AAT's labels, in the page's language where known
+        return label_in_language(value, i18n.current())
     return value
 
 

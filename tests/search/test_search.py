@@ -399,6 +399,16 @@ def test_a_card_shows_the_title_in_the_readers_language(live: Live) -> None:
         assert f">{title}</a></h2>" in html.unescape(page.text), lang
 
 
+def test_object_types_and_materials_are_listed_in_the_readers_language(live: Live) -> None:
+    """The French page listed "paper (fiber product)" where the object pages say "papier"."""
+    page = html.unescape(
+        requests.get(live.url + "/search", params={"q": "", "lang": "fr"}, timeout=30).text
+    )
+    assert '<span class="v" dir="auto">papier</span>' in page
+    assert "paper (fiber product)" not in page
+    assert "facet=material%3Dpaper+%28fiber+product%29" in page  # the link keeps the value
+
+
 def test_a_second_lender_can_be_added_to_the_first(live: Live) -> None:
     """After choosing Tate, the lender facet listed Tate alone."""
     page = requests.get(live.url + "/search", params={"facet": "partner=Tate"}, timeout=30)
