@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -243,6 +244,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         paging=paging,
         hidden_facets=hidden,
         form=_form_values(request, query),
+        date_hint=_date_hint(query, selected),
         json_url=_url(query, selected, query.offset)
         .replace("/search", "/search?format=json&", 1)
         .replace("&?", "&")
@@ -253,6 +255,23 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         base=str(request.base_url),
         href=lambda iri: local_href(iri, base_iri) or "#",
     )
+
+
+def _date_hint(query: SearchRequest, selected: list[tuple[str, str]]) -> dict[str, str] | None:
+    """A search whose words are a date ("1880s", "19th century", "300 BC") matches the words
+    in the texts, seldom the dates: a link to the same years as the date filter."""
+    if not query.text or query.date is not None:
+        return None
+    parsed = parse_date_text(query.text)
+    if parsed is None or parsed.begin is None or parsed.end is None:
+        return None
+    low, high = parsed.begin[0], parsed.end[0]
+    others = [p for p in selected if p[0] != "date"]
+    shown = _shown("date", f"{low}..{high}") if low != high else year_shown(low)
+    return {
+        "years": shown,
+        "href": _url(replace(query, text=""), [*others, ("date", f"{low}..{high}")]),
+    }
 
 
 def _form_values(request: Request, query: SearchRequest) -> dict[str, str]:

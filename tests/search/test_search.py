@@ -409,6 +409,15 @@ def test_object_types_and_materials_are_listed_in_the_readers_language(live: Liv
     assert "facet=material%3Dpaper+%28fiber+product%29" in page  # the link keeps the value
 
 
+def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
+    """ "1880s" and "19th century" found nothing, with no pointer to the date fields."""
+    page = html.unescape(requests.get(live.url + "/search", params={"q": "1880s"}, timeout=30).text)
+    assert "Looking for works made in 1880–1889?" in page
+    assert '<a href="/search?facet=date=1880..1889">Search by date</a>' in page.replace("%3D", "=")
+    plain = requests.get(live.url + "/search", params={"q": "picasso"}, timeout=30).text
+    assert "Search by date" not in plain
+
+
 def test_a_second_lender_can_be_added_to_the_first(live: Live) -> None:
     """After choosing Tate, the lender facet listed Tate alone."""
     page = requests.get(live.url + "/search", params={"facet": "partner=Tate"}, timeout=30)
