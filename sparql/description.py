@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from museion_core.vocab import CRM, DCTERMS, LA, MUSEION, RDF, RDFS, VOID, XSD
 
-from .render import short_term
+from .render import readable_path, short_term
 
 if TYPE_CHECKING:
     from store import StoreReader
@@ -406,7 +406,7 @@ def _partners_and_records(
     graphs = {graph.value for graph in store.graphs_with_subject(subject)}
     for graph in sorted(graphs):
         if graph.startswith(base) and "/record/" in graph:
-            d.records.append(Value(graph[len(base) :], local_href(graph, base)))
+            d.records.append(Value(readable_path(graph[len(base) :]), local_href(graph, base)))
         for dataset in store.triples(NamedNode(graph), IN_DATASET):
             for partner in store.triples(_named(dataset.object), PARTNER):
                 partners.setdefault(
@@ -435,9 +435,25 @@ def _incoming(
         d.incoming.append(
             (
                 Value(labels.get(owner), local_href(owner, base)),
-                _property_label(quad.predicate.value),
+                _INCOMING.get(quad.predicate.value) or _property_label(quad.predicate.value),
             )
         )
+
+
+_INCOMING = {
+    CRM.P199_represents_instance_of_type.value: "shows it",
+    CRM.P138_represents.value: "shows it",
+    CRM.P129_is_about.value: "is about it",
+    CRM.P2_has_type.value: "of this type",
+    CRM.P45_consists_of.value: "made of it",
+    CRM.P14_carried_out_by.value: "by them",
+    CRM.P50_has_current_keeper.value: "in their keeping",
+    CRM.P52_has_current_owner.value: "theirs",
+    CRM.P7_took_place_at.value: "there",
+}
+"""How a page names the link from what refers to an entity, in words a curator reads
+("Bullfight Scene (shows it)", not "(represents instance of type)"); others keep the
+property's own name."""
 
 
 def _named(term: object) -> NamedNode:

@@ -46,6 +46,7 @@ from .negotiation import (
 )
 from .people import people_html
 from .prefixes import PREFIXES
+from .render import readable_path
 
 if TYPE_CHECKING:
     from .executor import Worker
@@ -72,6 +73,7 @@ def templates() -> Environment:
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     env.filters["safe_url"] = safe_url
+    env.filters["readable_path"] = readable_path
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)
@@ -102,6 +104,7 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             job.lang,
             job.here,
             d=found,
+            back=job.view == "rdf",  # from a page that has its own reading of the entity
             endpoint=job.endpoint_path,
             query=query,
             base=worker.settings.base_iri,

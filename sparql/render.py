@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from pyoxigraph import (
     BlankNode,
     Literal,
@@ -20,7 +22,7 @@ from museion_core.vocab import XSD_NS
 
 from .prefixes import PREFIXES
 
-__all__ = ["Rows", "render_results", "short_term"]
+__all__ = ["Rows", "readable_path", "render_results", "short_term"]
 
 Rows = tuple[list[str], list[list[str]]]
 """Column names and rows, for a table."""
@@ -74,3 +76,10 @@ def render_results(results: QuerySolutions | QueryBoolean | QueryTriples, fmt: s
     names = [v.value for v in results.variables]
     rows = [[short_term(solution[name]) for name in names] for solution in results]
     return names, rows
+
+
+def readable_path(path: object) -> str:
+    """A minted path as a reader reads it: ``/mia/person/name-محمد``, not its percent-encoded
+    bytes (the link keeps them). An encoded ``/`` in an identifier stays encoded, since it is
+    not a step of the path."""
+    return unquote(str(path).replace("%2F", "%252F").replace("%2f", "%252f"))

@@ -133,3 +133,26 @@ def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist
     _, fields, _ = read_rows(Store.read_only(str(published)), [iri])[iri]
     assert fields is not None
     assert fields.image_rights == "CC BY-NC-SA (Deutsches Schifffahrtsmuseum)"
+
+
+def test_a_concept_page_speaks_to_a_curator(live: Live) -> None:
+    """It listed the works that show a subject as "(represents instance of type)", and its
+    "Back to the page" link pointed at itself (a concept has no other page)."""
+    concept = requests.get(
+        live.url + "/tate/concept/subject/602", headers={"Accept": "text/html"}, timeout=60
+    )
+    assert concept.status_code == 200
+    assert "Bullfight Scene</a> <small>(shows it)</small>" in concept.text
+    assert "represents instance of type" not in concept.text
+    assert 'id="people-view"' not in concept.text
+    data_view = requests.get(
+        live.url + "/tate/object/T06803?view=rdf", headers={"Accept": "text/html"}, timeout=60
+    )
+    assert 'id="people-view"' in data_view.text  # back to the object's own page
+
+
+def test_a_path_is_shown_as_it_reads() -> None:
+    from sparql.render import readable_path
+
+    assert readable_path("/mia/person/name-%D9%85%D8%AD") == "/mia/person/name-مح"
+    assert readable_path("/ddb/object/DE-MUS-825210%2F78541") == "/ddb/object/DE-MUS-825210%2F78541"
