@@ -90,8 +90,9 @@ def plan(checklist: Checklist) -> Plan:
             continue
         if f.lender:
             lenders.setdefault(f.lender)
-        if f.width_cm is not None:
-            widths.append(f.width_cm)
+        width = f.framed_width_cm if f.framed_width_cm is not None else f.width_cm
+        if width is not None:  # framed where the record says, as it hangs
+            widths.append(width)
         if f.width_cm is None and f.height_cm is None:
             out.warnings.append(Advice(item.iri, title, "no-dimensions"))
         if not f.image:

@@ -65,6 +65,8 @@ class Fields:
     height_cm: float | None = None
     width_cm: float | None = None
     depth_cm: float | None = None
+    framed_width_cm: float | None = None
+    """The width of the object's frame, where the record measures it: what a wall holds."""
     credit_line: str = ""
     rights: str = ""
     image_rights: str = ""
@@ -240,6 +242,20 @@ def _dimensions(store: Any, values: str, found: dict[str, Fields]) -> None:
         current = getattr(fields, attr)
         if current is None or number > current:
             setattr(fields, attr, number)
+    frame = f"{_n(CRM.P2_has_type)} {_n(AAT.FRAME)}"
+    for row in _select(
+        store,
+        f"SELECT ?o ?value WHERE {{ {values} "
+        f"{{ ?o {_n(CRM.P46_is_composed_of)} ?part }} UNION "
+        f"{{ ?part {_n(CRM.P46i_forms_part_of)} ?o }} "
+        f"?part {frame} ; {_n(CRM.P43_has_dimension)} ?d . "
+        f"?d {_n(CRM.P2_has_type)} {_n(AAT.WIDTH)} ; {_n(CRM.P91_has_unit)} "
+        f"{_n(AAT.CENTIMETRES)} ; {_n(CRM.P90_has_value)} ?value }}",
+    ):
+        number = _number(row["value"])
+        fields = found[row["o"]]
+        if number is not None and (fields.framed_width_cm or 0) < number:
+            fields.framed_width_cm = number
 
 
 def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:

@@ -22,12 +22,12 @@ def test_wall_length_is_the_widths_plus_the_spacing_between_them() -> None:
     checklist = Checklist("c", "Test", 50.0, "", "")
     checklist.items = [
         _item("o/1", width_cm=100.0, height_cm=80.0, image="i", lender="Tate"),
-        _item("o/2", width_cm=62.3, height_cm=48.0, image="i", lender="Tate"),
+        _item("o/2", width_cm=62.3, framed_width_cm=79.2, image="i", lender="Tate"),
         _item("o/3", height_cm=20.0, image="i", lender="Carnegie Museum of Art"),
         _item("o/4", status="withdrawn", width_cm=500.0, lender="Gone"),
     ]
     p = plan(checklist)
-    assert p.wall_cm == 100.0 + 62.3 + 50.0
+    assert p.wall_cm == 100.0 + 79.2 + 50.0  # a framed work hangs in its frame
     assert p.widths_counted == 2
     assert p.without_width == 1
     assert p.lenders == ["Tate", "Carnegie Museum of Art"]  # withdrawn objects lend nothing
@@ -73,3 +73,27 @@ def test_csv_quotes_cells_a_spreadsheet_would_run_as_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(csv_bytes(checklist).decode("utf-8-sig"))))
     assert rows[0]["Title"].startswith("'=")
     assert rows[0]["Lender"] == "Tate"
+
+
+def test_a_loan_request_counts_what_it_asks_for() -> None:
+    """It said "loan of 3 objects" where the lender had withdrawn one of them, and "loan of 1
+    objects" ("prêt de 1 œuvres")."""
+    from sparql import i18n
+    from sparql.pages import templates
+
+    checklist = Checklist("c", "Orient", 50.0, "", "")
+    items = [
+        _item("o/1", lender="Museum", title="Lamp"),
+        _item("o/2", lender="Museum", title="Ewer"),
+        _item("o/3", status="withdrawn", lender="Museum", title="Gone"),
+    ]
+    page = templates().get_template("checklist_loans.html")
+
+    def said(asked: list[Item], lang: str) -> str:
+        lenders = {"Museum": list(enumerate(asked, start=1))}
+        text = i18n.render(page, lang, c=checklist, lenders=lenders, static="/static")
+        return " ".join(text.split())
+
+    assert "Request for the loan of 2 objects for the exhibition" in said(items, "en")
+    assert "Request for the loan of one object for the exhibition" in said(items[1:], "en")
+    assert "Demande de prêt d’une œuvre pour l’exposition" in said(items[1:], "fr")
