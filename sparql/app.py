@@ -245,6 +245,8 @@ class Endpoint:
                 name,
                 str(request.url_for("sparql")),
                 self.void_iri,
+                lang=ui_lang(request),
+                here=here(request),
             )
             return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
         except NotAcceptable as exc:

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
-from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, VOID_NS, XSD_NS
+from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, RDFS, VOID_NS, XSD_NS
 from store import manifest
 
+from . import i18n
 from .jobs import Reply, VoidJob
 from .negotiation import GRAPH_FORMATS, RESULTS_FORMATS, check_xml_characters
 from .pages import local_href, templates
 from .prefixes import PREFIXES
 
 if TYPE_CHECKING:
+    from store import StoreReader
+
     from .executor import Worker
 
 __all__ = ["entity_pattern", "service_description", "void_dataset", "void_reply"]
@@ -221,26 +224,28 @@ def _void_page(worker: Worker, job: VoidJob) -> Reply:
                 values.setdefault(t.subject.value, {})[local] = t.object.value
     root = void_dataset(job.void_url).value
     base = worker.settings.base_iri
+    store = worker.store()
     rows = [
         {
             "iri": iri,
             "href": local_href(iri, base),
             "publisher_href": local_href(row["publisher"], base) if "publisher" in row else None,
+            "publisher_name": _label(store, row["publisher"]) if "publisher" in row else "",
+            "harvested": row.get("modified", "")[:16].replace("T", " "),
             **row,
         }
         for iri, row in sorted(values.items())
         if iri != root
     ]
-    html = (
-        templates()
-        .get_template("void.html")
-        .render(
-            title=worker.settings.title,
-            endpoint=job.endpoint_url,
-            total=values.get(root, {}).get("triples", "0"),
-            rows=rows,
-            formats=[(f.name, f.media_type) for f in GRAPH_FORMATS[:4]],
-        )
+    html = i18n.render(
+        templates().get_template("void.html"),
+        job.lang,
+        job.here,
+        title=worker.settings.title,
+        endpoint=job.endpoint_url,
+        total=values.get(root, {}).get("triples", "0"),
+        rows=rows,
+        formats=[(f.name, f.media_type) for f in GRAPH_FORMATS[:4]],
     )
     return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
 
@@ -255,3 +260,9 @@ def void_reply(worker: Worker, job: VoidJob) -> Reply:
     body = serialize(triples, format=fmt.rdf_format(), prefixes={**PREFIXES, "void": VOID})
     check_xml_characters(fmt, body or b"")
     return Reply(content_type=fmt.content_type, body=body or b"")
+
+
+def _label(store: StoreReader, iri: str) -> str:
+    """A partner's name for the page (its IRI when it has none)."""
+    found = next(store.triples(NamedNode(iri), RDFS.label), None)
+    return found.object.value if found is not None and isinstance(found.object, Literal) else iri

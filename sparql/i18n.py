@@ -52,6 +52,7 @@ __all__ = [
     "number",
     "percent",
     "render",
+    "thousands",
     "translate",
     "using",
 ]
@@ -122,6 +123,13 @@ def number(value: float, places: int = 2, lang: str | None = None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return _written("0" if text == "-0" else text, lang)
+
+
+def thousands(value: int) -> str:
+    """A count with its thousands grouped as the language being rendered groups them:
+    ``132,735``; ``132 735`` in French (a narrow no-break space)."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u202f") if _current.get() == "fr" else grouped
 
 
 def _written(figures: str, lang: str | None) -> str:
@@ -301,6 +309,7 @@ def install(env: Environment) -> Environment:
     env.filters["decimal"] = decimal
     env.filters["number"] = number
     env.filters["percent"] = percent
+    env.filters["thousands"] = thousands
     env.filters["message"] = message_html
     env.filters["message_kind"] = message_kind_html
     return env

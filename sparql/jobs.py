@@ -68,6 +68,10 @@ class VoidJob:
     """A graph ``Format.name``, or ``html`` (the page)."""
     endpoint_url: str
     void_url: str
+    lang: str = "en"
+    """The page's language (``html`` only)."""
+    here: str = "/.well-known/void"
+    """The page's path and query, for its language menu."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def pages(live: Live) -> list[str]:
         live.url + "/search?q=picasso",
         live.url + "/search?facet=partner%3DTate",
         live.url + "/checklists/",
+        live.url + "/.well-known/void",  # was English whatever the reader's language
         person,  # resolved below to the reconciled Picasso
     ]
 
@@ -88,3 +89,25 @@ def test_arabic_reads_right_to_left(live: Live, browser: Browser) -> None:
         # the French title, listed below, keeps its own left-to-right direction
         french = page.locator('#other-titles [lang="fr"]')
         assert french.evaluate("e => getComputedStyle(e).direction") == "ltr"
+
+
+def test_the_datasets_page_is_a_list_of_cards_on_a_phone(live: Live, browser: Browser) -> None:
+    """Its five columns broke "Triples" into "Tri/ples" and each date over four lines; the
+    partner was its IRI and the date an xsd:dateTime."""
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport=PHONE,
+        extra_http_headers={"Accept-Language": "fr"},
+    ) as page:
+        page.goto(live.url + "/.well-known/void")
+        assert page.locator("h1").inner_text() == "Jeux de données"
+        tate = page.locator('tr[data-iri="https://data.example.org/dataset/tate"]')
+        assert tate.evaluate("e => getComputedStyle(e).display") == "block"
+        partner = tate.locator("td").nth(1)
+        before = partner.evaluate("e => getComputedStyle(e, '::before').content")
+        assert before == '"Partenaire: "'  # its heading, beside it
+        assert "Tate" in partner.inner_text()
+        assert "http" not in partner.inner_text()
+        when = tate.locator("td").nth(4).inner_text()
+        assert "T" not in when.split(":", 1)[1]  # "2026-12-05 14:35", not "…T14:35:58Z"
