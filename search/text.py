@@ -4,7 +4,7 @@ Every text is indexed in three forms so that people find it however they type:
 
 - ``body``: the text folded in its own script (``fold_script``: case, diacritics, Arabic
   spelling variants), its ASCII transliteration (``fold``: "Шагал" also as "shagal"), and
-  German umlauts spelled out ("Schütte" also as "schuette");
+  German umlauts spelled out ("Schütte" also as "schuette") and Azerbaijani's ə as "a" too;
 - ``abjad``: for words in Arabic script, the consonant skeleton of their transliteration
   (``محمد`` → "mhmd"), because Arabic is written without short vowels: a Latin-script query
   ("Muhammad") is reduced the same way and finds the name even when the partner gave no Latin
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import product
 
 from mappings import fold, fold_script
 
@@ -32,6 +33,8 @@ MAX_QUERY_TOKENS = 16
 _WORD = re.compile(r"\w+")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_SCHWA_SPELLINGS = 8
+"""Most romanised spellings indexed for one word with ə (three of them)."""
 _VOWELS = re.compile(r"[aeiou]")
 _GLIDES = re.compile(r"(?<=.)[wy]")
 _ARTICLES = frozenset({"al", "el"})
@@ -73,6 +76,8 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         body.append(translit)
     if any(c in text for c in "äöüÄÖÜ"):
         body.append(fold(text.translate(_UMLAUTS)))
+    if "ə" in text or "Ə" in text:
+        body.extend(_schwa_spellings(words))
     if _ARABIC.search(text):
         for word in words:
             if not _ARABIC.search(word):
@@ -82,6 +87,23 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 if skel:
                     abjad.append(skel)
     return tuple(body), tuple(abjad)
+
+
+def _schwa_spellings(words: list[str]) -> list[str]:
+    """Azerbaijani's ə romanised as "a" or "e", in every mix, as names are written: "Səttar
+    Bəhlulzadə" is "Sattar Bahlulzade" as often as the transliteration's "Settar Behlulzade"
+    (a word with more than three ə keeps the transliteration's spelling alone)."""
+    spellings: list[str] = []
+    for word in words:
+        parts = word.split("ə")
+        if len(parts) == 1 or 2 ** (len(parts) - 1) > _SCHWA_SPELLINGS:
+            continue
+        for vowels in product("ae", repeat=len(parts) - 1):
+            spelled = parts[0] + "".join(
+                v + rest for v, rest in zip(vowels, parts[1:], strict=True)
+            )
+            spellings.append(fold(spelled))
+    return spellings
 
 
 def match_expression(query: str) -> str | None:
