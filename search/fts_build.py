@@ -104,6 +104,10 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``, a chunk of
     objects at a time (numbered 1, 2, ... in the order given: IRI order); the objects written."""
     fids: dict[tuple[str, str], int] = {}
+    """(facet, folded value) → its number: values the filter cannot tell apart (one maker
+    written with and without Arabic vowel marks, "Dürer" and "Durer") are one value, shown
+    as first spelled; two of them listed 1 each, and either found both objects."""
+    shown: dict[int, str] = {}
     number = 0
     previous = ""
     stream = iter(docs)
@@ -139,7 +143,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             fts_rows.append((number, *index_forms(texts)))
             for key, values in _facet_values(doc).items():
                 for value in dict.fromkeys(v for v in values if v):
-                    fid = fids.setdefault((key, value), len(fids) + 1)
+                    fid = fids.setdefault((key, _folded(value)), len(fids) + 1)
+                    shown.setdefault(fid, value)
                     links.append((number, fid))
         db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
@@ -155,7 +160,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     db.executemany("INSERT INTO doc_centuries VALUES (?,?)", _centuries(db))
     db.executemany(
         "INSERT INTO facet_values VALUES (?,?,?,?)",
-        ((fid, k, v, _folded(v)) for (k, v), fid in fids.items()),
+        ((fid, k, shown[fid], folded) for (k, folded), fid in fids.items()),
     )
     return number
 

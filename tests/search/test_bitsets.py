@@ -109,3 +109,19 @@ def test_counts_and_order_agree_with_counting_by_hand(tmp_path: Path) -> None:
     ]
     assert result.facets["partner"] == dict(Counter(d.partner for d in few))
     engine.close()
+
+
+def test_values_the_filter_cannot_tell_apart_are_one_value(tmp_path: Path) -> None:
+    """One maker written with and without Arabic vowel marks was listed twice, 1 each, and
+    either value found both objects."""
+    marked, plain = "مُحَمَّد بن عَلِيّ", "محمد بن علي"
+    docs = [
+        ObjectDoc(iri=f"https://data.example.org/o/{n}", partner="Museum", makers=[maker])
+        for n, maker in enumerate([marked, plain, "Dürer", "Durer"])
+    ]
+    target = tmp_path / "s.search.sqlite"
+    FtsEngine().write(docs, target)
+    result = FtsEngine().search(target, parse_facets([]))
+    assert result.facets["maker"] == {marked: 2, "Dürer": 2}  # shown as first spelled
+    chosen = FtsEngine().search(target, parse_facets([f"maker={plain}"]))
+    assert chosen.total == 2

@@ -438,7 +438,7 @@ def test_a_mistake_in_the_form_is_said_in_the_readers_language_and_the_form_kept
     page = html.unescape(reply.text)
     assert "L’année de fin (1800) précède l’année de début (1900)." in page
     assert 'name="q" value="oil"' in page
-    assert 'name="date_from" size="10" placeholder="1850, 300 av. J.-C." value="1900"' in page
+    assert 'name="date_from" size="14" placeholder="1850, 300 av. J.-C." value="1900"' in page
     far = requests.get(live.url + "/search", params={"q": "oil", "page": "999"}, timeout=30)
     assert far.status_code == 400
     assert "narrow the search" in far.text
