@@ -84,7 +84,7 @@ def test_a_loan_request_counts_what_it_asks_for() -> None:
     checklist = Checklist("c", "Orient", 50.0, "", "")
     items = [
         _item("o/1", lender="Museum", title="Lamp"),
-        _item("o/2", lender="Museum", title="Ewer"),
+        _item("o/2", lender="Museum", title="Ewer", date="44 av. J.-C.", makers=["Inconnu"]),
         _item("o/3", status="withdrawn", lender="Museum", title="Gone"),
     ]
     page = templates().get_template("checklist_loans.html")
@@ -97,3 +97,7 @@ def test_a_loan_request_counts_what_it_asks_for() -> None:
     assert "Request for the loan of 2 objects for the exhibition" in said(items, "en")
     assert "Request for the loan of one object for the exhibition" in said(items[1:], "en")
     assert "Demande de prêt d’une œuvre pour l’exposition" in said(items[1:], "fr")
+    # a partner's words keep their own direction on an Arabic page (".av. J.-C 44" before)
+    arabic = said(items, "ar")
+    assert "<bdi>44 av. J.-C.</bdi>" in arabic
+    assert "<bdi>Inconnu</bdi>" in arabic
