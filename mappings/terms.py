@@ -26,6 +26,7 @@ from museion_core.vocab import AAT, AAT_NS, CRM, RDF, RDFS
 from .authorities import normalise_authority
 from .builder import Concept, clean_text
 from .iris import Minter
+from .normalise.folding import normalise_arabic
 
 __all__ = [
     "SCHEME_CLASS",
@@ -91,8 +92,9 @@ def _key_words(words: list[str]) -> str:
 
 def match_key(term: str) -> str:
     """What a term is matched by: case, qualifiers ("paper (fiber product)"), British spelling,
-    the plural of its last word, hyphens and punctuation do not count."""
-    text = unicodedata.normalize("NFKC", term).casefold()
+    the plural of its last word, hyphens and punctuation do not count, nor Arabic's vowel
+    marks and spelling variants ("مَخْطُوطَة" is "مخطوطه")."""
+    text = normalise_arabic(unicodedata.normalize("NFKC", term)).casefold()
     text = _QUALIFIER.sub(" ", text)
     return _key_words(_WORD.findall(text))
 

@@ -138,7 +138,7 @@ def _curated(labels: dict[str, dict[str, str]], terms: dict[str, dict[str, str]]
         for number, names in concepts.items():
             if number not in labels:
                 raise SystemExit(f"{CURATED.name}: aat:{number} is in none of the source tables")
-            for language in ("en", "de", "fr"):
+            for language in ("en", "de", "fr", "ar"):
                 for position, text in enumerate(names.get(language, [])):
                     if position == 0:  # the tables' English label, where there is one, stays
                         _add_label(labels, number, language, text)

@@ -58,6 +58,10 @@ def test_match_keys(term: str, key: str) -> None:
         ("object_type", "reliefs", "300047230"),
         # the curated table's choice, not Linked Art's class (300265483, illuminated ones)
         ("object_type", "manuscript", "300028569"),
+        # Arabic, with or without its vowel marks and article
+        ("object_type", "مَخْطُوطَة", "300028569"),
+        ("material", "الحبر", "300015012"),
+        ("material", "ورق", "300014109"),
         ("technique", "Radierung", "300053241"),
         ("technique", "lithograph", "300053271"),
         ("role", "artist", "300025103"),

@@ -91,7 +91,9 @@ def test_arabic_is_normalised(config: Config) -> None:
     assert titles(ask(config, "مصباح")) == {lamp}  # tashkeel in the record, none in the query
     assert titles(ask(config, "مَسْجِد")) == {lamp}  # and the other way round
     assert titles(ask(config, "ابريق")) == {"إبريق"}  # alef with hamza below
-    assert titles(ask(config, "كتاب")) == {"كتـــاب الحيوان"}  # tatweel
+    assert "كتـــاب الحيوان" in titles(ask(config, "كتاب"))  # tatweel
+    # and AAT's Arabic label: a book catalogued in English is found by the Arabic word
+    assert any(hit.title_language != "ar" for hit in ask(config, "كتاب").hits)
     assert titles(ask(config, "مدرسه القاهره")) == {lamp}  # taa marbuta
     assert titles(ask(config, "2007/1")) == {"إبريق"}  # ٢٠٠٧/١: Arabic-Indic digits
 
