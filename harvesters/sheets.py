@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
+import zipfile
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetVisibleEnum
@@ -79,6 +81,7 @@ def sheet_rows(
     merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError``
     (no such sheet) or ``ValueError`` (not a workbook)."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    _check_extent(stream)
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
@@ -100,6 +103,73 @@ def sheet_rows(
     if midnights:
         _dates_before_1900(stream, chosen.name, rows, midnights)
     return [[cell_value(c) for c in row] for row in rows], merged
+
+
+MAX_CELLS = 20_000_000
+"""The most cells a sheet may span from its first to its last written cell. calamine holds
+the whole span in memory: one cell written at XFD1048576 in a 1.5 KB file asked for 512 GB,
+and the allocation failure aborted the harvest of every source. Twenty million cells (a
+registrar's 200,000 rows of 100 columns) take about 640 MB."""
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_extent(stream: io.BufferedIOBase) -> None:
+    """Refuse an xlsx or xlsm workbook one of whose sheets spans more than ``MAX_CELLS``
+    from its first written cell to its last (``ValueError``), before calamine reads it; read
+    from each sheet's XML in the archive, a megabyte at a time."""
+    start = stream.tell()
+    try:
+        if not zipfile.is_zipfile(stream):
+            return
+        stream.seek(start)
+        with zipfile.ZipFile(stream) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as sheet:
+                        _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+    except (zipfile.BadZipFile, OSError):
+        return  # not an archive calamine can read either: it says so
+    finally:
+        stream.seek(start)
+
+
+def _check_sheet(sheet: IO[bytes], name: str) -> None:
+    rows: list[int] = []
+    columns: list[int] = []
+    tail = b""
+    while chunk := sheet.read(1 << 20):
+        text = tail + chunk
+        for found in _CELL_REF.finditer(text):
+            columns.append(_column(found.group(1)))
+            rows.append(int(found.group(2)))
+        if len(rows) > 4096:  # keep the bounds only
+            rows[:] = [min(rows), max(rows)]
+            columns[:] = [min(columns), max(columns)]
+        tail = text[-256:]
+    if not rows:
+        return
+    count = (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
+    if count > MAX_CELLS:
+        last = _column_name(max(columns)) + str(max(rows))
+        raise ValueError(
+            messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
+        )
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_name(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _dates_before_1900(

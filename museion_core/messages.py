@@ -184,6 +184,11 @@ CSV_UNDECODABLE_CELL = _message(
 SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
 NOT_A_WORKBOOK = _message("not a spreadsheet this reader knows (xlsx, xls, ods): {detail}")
 SHEET_UNREADABLE = _message("cannot read the sheet: {detail}")
+SHEET_TOO_LARGE = _message(
+    "the sheet {sheet:s} reaches cell {cell:s}: {count:d} cells, more than the {limit:d} "
+    "this reader allows; delete what lies beyond the records (an empty-looking cell far "
+    "away often holds a space or a format)"
+)
 NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")

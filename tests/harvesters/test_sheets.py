@@ -160,3 +160,23 @@ def test_a_workbook_openpyxl_refuses_keeps_calamine_s_reading(tmp_path: Path) ->
     assert _parsed(list(read_sheet(path.read_bytes()))) == [
         {"Inventory No": "A1", "Opens at": "00:00:00"}
     ]
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A header and one cell at XFD1048576 (a 1.5 KB file) made calamine ask for 512 GB, and
+    the allocation failure aborted the harvest of every source (SIGABRT)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Title"
+    sheet["A2"] = "Vase"
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    [item] = list(read_sheet(path.read_bytes()))
+    assert isinstance(item, Unreadable)
+    assert "reaches cell XFD1048576" in item.reason
+    assert "more than the 20000000 this reader allows" in item.reason
