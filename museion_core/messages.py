@@ -410,6 +410,10 @@ RESPONSE_OVER_LIMIT = _message(
     "{url:s}: the response is more than the limit of {limit:d} bytes (max_response_bytes); refused"
 )
 API_LOOP = _message("{url:s}: the API pages in a loop")
+API_TOO_MANY_PAGES = _message(
+    "{url:s}: the API has more than max_pages ({limit:d}) pages; nothing was withdrawn, "
+    "since what lies beyond them was not read: raise max_pages for this source"
+)
 API_NO_ITEMS = _message(
     "{url:s}: the page holds no list of items under {keys}; set `items` to its path"
 )

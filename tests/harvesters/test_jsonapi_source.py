@@ -176,6 +176,25 @@ def test_faults_429_503_and_a_broken_page_then_the_harvest_resumes(
         assert objects(config) == IDS
 
 
+def test_a_feed_longer_than_max_pages_fails_and_withdraws_nothing(
+    api: Server, write_config: ConfigWriter
+) -> None:
+    """Reaching max_pages was read as the end of the feed: the records beyond it were
+    withdrawn as "no longer in the feed", without a word."""
+    path = write_config(api_source(api.url + "/pages", paging="page"))
+    config = load_config(path)
+    harvest(config)
+    assert objects(config) == IDS
+    pages = -(-len(ITEMS) // SIZE)
+    limited = path.read_text(encoding="utf-8").replace(
+        'paging = "page"', f'paging = "page"\nmax_pages = {pages - 1}'
+    )
+    path.write_text(limited, encoding="utf-8")
+    with pytest.raises(HarvestError, match=rf"more than max_pages \({pages - 1}\) pages"):
+        harvest(load_config(path))
+    assert objects(config) == IDS  # nothing withdrawn
+
+
 def test_retries_spent_is_one_clear_line(write_config: ConfigWriter) -> None:
     with serve({"/api": Response(503, b"down", {"Retry-After": "0"})}) as server:
         config = load_config(write_config(api_source(server.url + "/api", max_retries=1)))
