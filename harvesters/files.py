@@ -181,6 +181,15 @@ class FilesHarvester:
             return found
         raise HarvestError(messages.FEED_MISSING(location=location), source=self.spec.name)
 
+    def _folder(self) -> Path | None:
+        """The folder a directory or glob location lists, resolved: what it reads must lie in
+        it. None for one file named in the config, which the operator chose."""
+        location = self.spec.location
+        if glob.has_magic(location):
+            return Path(re.split(r"[*?\[]", location, maxsplit=1)[0] or ".").resolve()
+        path = Path(location)
+        return path.resolve() if path.is_dir() else None
+
     def _skipped(self) -> Callable[[Path], bool]:
         """Whether a path lies in a folder the source never reads (``SourceSpec.skip``),
         unless the location itself is in it (an upload's files, kept in the data directory);
@@ -321,6 +330,11 @@ class FilesHarvester:
 
     @contextmanager
     def _open_path(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
+        folder = self._folder()
+        if folder is not None and not Path(location).resolve().is_relative_to(folder):
+            # A link from the partner's folder to a file elsewhere on the server (a partner
+            # who drops files by rsync or SFTP could otherwise publish /etc/passwd).
+            raise PermissionError(messages.LINK_OUTSIDE_FOLDER())
         with open(location, "rb") as handle:
             mtime = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, UTC)
             yield handle, mtime.replace(microsecond=0).isoformat().replace("+00:00", "Z")

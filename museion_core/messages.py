@@ -184,6 +184,9 @@ CSV_UNDECODABLE_CELL = _message(
 SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
 NOT_A_WORKBOOK = _message("not a spreadsheet this reader knows (xlsx, xls, ods): {detail}")
 SHEET_UNREADABLE = _message("cannot read the sheet: {detail}")
+LINK_OUTSIDE_FOLDER = _message(
+    "the file is a link to a file outside the source's folder; it was not read"
+)
 SHEET_TOO_LARGE = _message(
     "the sheet {sheet:s} reaches cell {cell:s}: {count:d} cells, more than the {limit:d} "
     "this reader allows; delete what lies beyond the records (an empty-looking cell far "
