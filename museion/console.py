@@ -33,8 +33,8 @@ a fault of the export is one line, not one per record."""
 SUMMED_ABOVE = 5
 """Quarantined records above which ``museion report`` first sums them up by kind."""
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 @contextmanager

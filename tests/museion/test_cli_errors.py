@@ -121,3 +121,14 @@ def test_an_undeclared_entity_in_lido_gives_libxml2s_message(
     # The record is parsed again on its own; the place is the file's, as a whole-file parse says.
     assert "Entity 'nbsp' not defined, line 7, column 31" in text
     assert "no element found" not in text
+
+
+def test_record_ids_are_printed_as_they_are() -> None:
+    """Rich read ":x:" in "oai:x:7" as an emoji code and printed "oai❌7"; an operator copies
+    ids from this output to look records up."""
+    from museion.console import err, out
+
+    for console in (out, err):
+        with console.capture() as captured:
+            console.print("oai:x:7 :art: :ok: :id:")
+        assert captured.get().strip() == "oai:x:7 :art: :ok: :id:"
