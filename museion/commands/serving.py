@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import sparql
+from museion_core.errors import ConfigError
 from publish import Workspace
 from sparql import plan
 
@@ -88,8 +90,27 @@ def _print_sample_checklist(config: Config) -> None:
     )
 
 
+def _check_listening(config: Config, host: str, port: int) -> None:
+    """Fail as a configuration fault (exit 2), before the addresses are printed, when the
+    server cannot listen there: it printed its URLs, then uvicorn's "[Errno 98]" and exit 3,
+    which says "published, but records were quarantined"."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or "
+            "--host, or stop what listens there",
+            file=str(config.path),
+            key="endpoint",
+        ) from None
+
+
 def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
     settings = endpoint_settings(config, public=is_public_host(host), **options)
+    _check_listening(config, host, port)
     if Workspace(config.data_dir).published_path() is None:
         err.print(
             "[yellow]warning:[/] nothing is published yet; queries are answered 503 "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,26 @@ def test_record_ids_are_printed_as_they_are() -> None:
         with console.capture() as captured:
             console.print("oai:x:7 :art: :ok: :id:")
         assert captured.get().strip() == "oai:x:7 :art: :ok: :id:"
+
+
+def test_serve_on_a_port_in_use_is_a_configuration_fault(write_config: ConfigWriter) -> None:
+    """It printed its URLs as if serving, then uvicorn's "[Errno 98]" and exit 3, which the
+    README gives as "published, but records were quarantined"."""
+    import socket
+
+    path = write_config()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "museion", "--config", str(path), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "400", "NO_COLOR": "1"},
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Query UI" not in done.stderr + done.stdout
