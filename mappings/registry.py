@@ -26,12 +26,17 @@ def register_mapping(name: str) -> Callable[[Callable[[], Mapping]], Callable[[]
     return wrap
 
 
+NOT_MAPPINGS = frozenset({"lido-unmapped"})
+"""TOML files shipped beside the mappings that are not mappings (the LIDO elements the LIDO
+mapping leaves out, on purpose): the list of shipped mappings offered one."""
+
+
 def _shipped() -> dict[str, Path]:
     folder = resources.files("mappings").joinpath("data")
     return {
         entry.name.removesuffix(".toml"): Path(str(entry))
         for entry in folder.iterdir()
-        if entry.name.endswith(".toml")
+        if entry.name.endswith(".toml") and entry.name.removesuffix(".toml") not in NOT_MAPPINGS
     }
 
 

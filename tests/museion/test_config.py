@@ -253,3 +253,14 @@ def test_a_byte_order_mark_and_a_home_folder_are_read_as_meant(
     config = load_config(path)
     assert config.data_dir == tmp_path / "data"
     assert config.sources[0].location == str(tmp_path / "exports")
+
+
+def test_only_mappings_are_offered_as_mappings() -> None:
+    """lido-unmapped.toml (the LIDO elements left out on purpose) was offered, and choosing it
+    gave "mapping: required key is missing (and 25 more)"."""
+    from mappings import available_mappings, get_mapping
+
+    names = available_mappings()
+    assert "lido-unmapped" not in names
+    for name in names:
+        get_mapping(name)  # each offered name loads
