@@ -78,7 +78,12 @@ def xlsx_bytes(checklist: Checklist) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in row_values(checklist):
-        sheet.append([_safe_cell(v) for v in values])
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl stores a text starting with "=" as a formula: store it as the text it
+            # is. (A text cell runs nothing, so it needs no apostrophe, which Excel shows.)
+            if cell.data_type == "f":
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for index, name in enumerate(HEADER, start=1):
         width = 40 if name in ("Title", "Credit line", "Materials", "Note") else 16
@@ -90,7 +95,7 @@ def xlsx_bytes(checklist: Checklist) -> bytes:
 
 def _safe_cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
-    quoted: partner data is untrusted (CSV/formula injection)."""
+    quoted in the CSV: partner data is untrusted (CSV/formula injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -75,6 +75,26 @@ def test_csv_quotes_cells_a_spreadsheet_would_run_as_formulas() -> None:
     assert rows[0]["Lender"] == "Tate"
 
 
+def test_xlsx_keeps_text_as_text_without_an_apostrophe() -> None:
+    """Text cells run nothing, but the export wrote "'=1+1" and "'-2+3", and Excel showed
+    the apostrophe; a text starting with "=" must still not become a formula."""
+    import openpyxl
+
+    from sparql.checklists.exports import xlsx_bytes
+
+    checklist = Checklist("c", "Test", 60.0, "", "")
+    checklist.items = [
+        _item("o/1", title='=HYPERLINK("http://evil")', credit_line="-2+3 gift", lender="Tate")
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(checklist)))
+    sheet = book.active
+    assert sheet is not None
+    cells = {str(h.value): c for h, c in zip(sheet[1], sheet[2], strict=True)}
+    assert cells["Title"].value == '=HYPERLINK("http://evil")'
+    assert cells["Title"].data_type == "s"  # text, not a formula
+    assert cells["Credit line"].value == "-2+3 gift"
+
+
 def test_a_loan_request_counts_what_it_asks_for() -> None:
     """It said "loan of 3 objects" where the lender had withdrawn one of them, and "loan of 1
     objects" ("prêt de 1 œuvres")."""
