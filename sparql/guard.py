@@ -68,7 +68,8 @@ def unescape_codepoints(text: str) -> str:
 
 
 MAX_NESTING = 200
-"""Brackets (``{``, ``(``, ``[``) a query or update may open inside each other. Oxigraph's
+"""Brackets (``{``, ``(``, ``[``) a query or update may open inside each other, and unary
+operators (``!``, ``-``, ``+``) it may apply in a row. Oxigraph's
 parser and evaluator recurse once a level, and past a few thousand levels (a few hundred for
 some forms) the process crashes on its stack: a 5 KB query would cost a query process and a
 second or two of restarting it. Real queries nest a few dozen levels at most."""
@@ -83,6 +84,7 @@ _LEXEMES = re.compile(
             r'<[^<>"{}()\[\]|^`\\\x00-\x20]*>',  # IRIs (brackets in one still count)
             r"(?<!\\)#[^\n\r]*",  # comments
             r"[{(\[\]})]",  # brackets
+            r"[!+\-](?:\s*[!+\-])+",  # unary operators in a row ("!!!!x", "- - -1")
         )
     )
 )
@@ -97,11 +99,23 @@ def check_nesting(text: str) -> None:
     """Refuse ``text`` (a query or update) whose brackets nest deeper than ``MAX_NESTING``
     (``QueryError``, 400), read off its lexemes as SPARQL's grammar spells them: a bracket in
     a string, an IRI or a comment is not one."""
-    if text.count("{") + text.count("(") + text.count("[") <= MAX_NESTING:
+    brackets = text.count("{") + text.count("(") + text.count("[")
+    if (
+        brackets <= MAX_NESTING
+        and text.count("!") + text.count("-") + text.count("+") <= MAX_NESTING
+    ):
         return
     depth = 0
     for match in _LEXEMES.finditer(text):
         lexeme = match.group()
+        if lexeme[0] in "!+-":  # each applies to what follows: Oxigraph recurses on them too
+            if sum(lexeme.count(op) for op in "!+-") > MAX_NESTING:
+                raise QueryError(
+                    f"the query applies more than {MAX_NESTING} operators in a row (at "
+                    f"character {match.start()}); write it simpler",
+                    http_status=400,
+                )
+            continue
         if lexeme in "{([":
             depth += 1
             if depth > MAX_NESTING:

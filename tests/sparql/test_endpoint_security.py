@@ -364,6 +364,19 @@ def test_a_query_nested_too_deeply_is_refused_before_it_is_parsed(
     assert post(setting.closed, "ASK { ?s ?p ?o }").status_code == 200
 
 
+@pytest.mark.parametrize("operator", ["!", "- "])
+def test_operators_applied_too_many_times_in_a_row_are_refused(
+    setting: Setting, operator: str
+) -> None:
+    """ "!!!…!true" (900,000 of them) crashed the query process: only brackets were bounded,
+    and Oxigraph recurses on each unary operator too (400,000 fit under max_query_bytes)."""
+    query = "ASK { FILTER(" + operator * 400_000 + "true) }"
+    response = post(setting.closed, query)
+    assert response.status_code == 400, response.text[:300]
+    assert "more than 200 operators in a row" in response.text
+    assert post(setting.closed, "ASK { FILTER(!!true && -(-1) = 1) }").json()["boolean"] is True
+
+
 def test_long_flat_queries_are_answered(setting: Setting) -> None:
     """A FILTER of 20,000 terms added up, and 190 nested brackets (under the limit) with
     brackets in strings, IRIs and comments beside them: on a thread's usual 8 MiB stack the
