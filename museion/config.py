@@ -8,6 +8,7 @@ The contract is ARCHITECTURE §3: ``[store]``, ``[publish]``, ``[[sources]]`` wi
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -139,6 +140,20 @@ class EndpointSection(StrictModel):
     """Authorises SPARQL Update (also MUSEION_ADMIN_TOKEN); without one updates are refused."""
     service_allowlist: list[str] = Field(default_factory=list)
     """Remote SPARQL endpoints a query's SERVICE clause may call."""
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses (or networks, ``10.0.0.0/8``) of reverse proxies in front of the server:
+    a request from one of them is taken to come from the client its ``X-Forwarded-For``
+    names (each client's share of the query processes), and the server counts as public."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
 
     @field_validator("service_allowlist")
     @classmethod

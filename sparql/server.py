@@ -74,8 +74,11 @@ def serve(
     workers: int = 1,
     access_log: bool = True,
     log_level: str = "info",
+    trusted_proxies: tuple[str, ...] = (),
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM)."""
+    """Serve until interrupted (Ctrl-C or SIGTERM). A request from one of ``trusted_proxies``
+    is taken to come from the client its ``X-Forwarded-For`` names (uvicorn's proxy
+    headers, off otherwise: any client could name another)."""
     os.environ[SETTINGS_ENV] = settings.to_env()
     logging.getLogger("museion.endpoint").setLevel(log_level.upper())
     uvicorn.run(
@@ -87,7 +90,8 @@ def serve(
         http=HttpProtocol,
         access_log=access_log,
         log_level=log_level,
-        proxy_headers=False,
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies) or None,
         server_header=False,
         timeout_graceful_shutdown=5,
     )

@@ -109,7 +109,9 @@ def _check_listening(config: Config, host: str, port: int) -> None:
 
 
 def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options: Any) -> None:
-    settings = endpoint_settings(config, public=is_public_host(host), **options)
+    proxied = tuple(config.endpoint.trusted_proxies)
+    # behind a reverse proxy the server listens on loopback, but the world reaches it
+    settings = endpoint_settings(config, public=is_public_host(host) or bool(proxied), **options)
     _check_listening(config, host, port)
     if Workspace(config.data_dir).published_path() is None:
         err.print(
@@ -121,7 +123,7 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
         f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
     )
     err.print(f"Search: [bold]http://{shown}:{port}/search[/]")
-    sparql.serve(settings, host=host, port=port, workers=workers)
+    sparql.serve(settings, host=host, port=port, workers=workers, trusted_proxies=proxied)
 
 
 @click.command()

@@ -313,3 +313,39 @@ def test_an_entity_page_in_rdf_xml_refuses_a_character_xml_cannot_carry(live: Li
     assert "U+0001" in xml.text
     turtle = requests.get(live.iri_url(odd), params={"format": "ttl"}, timeout=60)
     assert turtle.status_code == 200
+
+
+def test_behind_a_trusted_proxy_each_client_is_itself(live: Live, tmp_path: Path) -> None:
+    """Behind nginx every client came from 127.0.0.1: one client's slow queries held another's
+    ASK {} for 9 s, and the loopback server let anyone write checklists. With the proxy
+    trusted, its X-Forwarded-For names the client, and the server counts as public."""
+    config = tmp_path / "museion.toml"
+    config.write_text(
+        live.config.path.read_text(encoding="utf-8").replace(
+            'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
+        )
+        + '\n[endpoint]\ntrusted_proxies = ["127.0.0.1"]\n',
+        encoding="utf-8",
+    )
+    with live_endpoint(config, "--query-processes", "2", "--query-timeout", "8") as server:
+        slow = threading.Thread(
+            target=lambda: requests.post(
+                server.sparql,
+                data={"query": SLOW},
+                headers={"X-Forwarded-For": "203.0.113.5"},
+                timeout=120,
+            )
+        )
+        slow.start()
+        time.sleep(1)  # it holds the one process a client may hold
+        other = requests.get(
+            server.sparql + "?query=ASK%7B%7D",
+            headers={"X-Forwarded-For": "198.51.100.7", "Accept": "application/json"},
+            timeout=120,
+        )
+        assert other.status_code == 200
+        assert slow.is_alive()  # answered beside the slow query, not after it
+        written = requests.post(server.url + "/checklists/", json={"name": "vandal"}, timeout=30)
+        assert written.status_code == 403, written.text  # public: a curator token is needed
+        slow.join(timeout=120)
+        assert "198.51.100.7" in server.read_log()
