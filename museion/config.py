@@ -130,6 +130,9 @@ class EndpointSection(StrictModel):
     query_timeout: float = Field(default=30.0, gt=0)
     """Seconds a query may run; one over it is stopped and answered 503."""
     update_timeout: float = Field(default=300.0, gt=0)
+    query_memory_mb: int = Field(default=4096, ge=1024)
+    """The most memory one query process may take (its data, its 512 MiB stack included): a
+    query over it is stopped (500), not the machine's other processes."""
     max_rows: int = Field(default=10_000, ge=0)
     """Most rows (or triples) in one answer; 0 for no cap."""
     max_query_bytes: int = Field(default=1024 * 1024, gt=0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import resource
 import tempfile
 import threading
 import time
@@ -418,9 +419,24 @@ deep as a query goes; with ``MAX_NESTING`` it holds every query a megabyte of te
 that this machine's tests tried (chains of 300,000 terms, nesting to the limit)."""
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Bound the query process's memory (``RLIMIT_DATA``: its heap and private mappings, the
+    query thread's stack among them). One anonymous query (a sorted cross join) took 7 GB
+    within its time limit, and a few of them could bring the machine's OOM killer down on
+    any process; past the bound the allocation fails, this process ends, and the pool
+    answers 500 and starts another."""
+    limit = megabytes * 2**20
+    with contextlib.suppress(ValueError, OSError):  # not allowed here: the time limit remains
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
 def serve_forever(conn: Connection, settings_json: str) -> None:
     """The query process: it answers in a thread with a deep stack (``QUERY_STACK``)."""
     settings = EndpointSettings.model_validate_json(settings_json)
+    _limit_memory(settings.query_memory_mb)
     if not settings.service_allowlist and settings.remote is None:
         isolate_network()  # before any store or thread is opened: unshare needs one thread
     try:

@@ -52,6 +52,8 @@ class EndpointSettings(StrictModel):
     """Bearer token that authorises SPARQL Update; without one, updates are refused."""
     service_allowlist: tuple[str, ...] = ()
     """Remote endpoints a query's SERVICE clause may call; every other SERVICE is refused."""
+    query_memory_mb: int = Field(default=4096, ge=1024)
+    """The most memory (data segment, ``RLIMIT_DATA``) one query process may take."""
     query_processes: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)
     """Query processes per HTTP worker for clients' SPARQL: how many of their queries one
     worker evaluates at once. The worker has one more, which the pages can always have."""

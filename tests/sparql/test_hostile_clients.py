@@ -349,3 +349,28 @@ def test_behind_a_trusted_proxy_each_client_is_itself(live: Live, tmp_path: Path
         assert written.status_code == 403, written.text  # public: a curator token is needed
         slow.join(timeout=120)
         assert "198.51.100.7" in server.read_log()
+
+
+def test_a_query_over_its_memory_is_stopped_and_the_server_goes_on(
+    live: Live, tmp_path: Path
+) -> None:
+    """One anonymous query (a sorted cross join) took 7 GB within its time limit: a few of them
+    could bring the machine's OOM killer down on any process. Each query process now has a
+    bound ([endpoint] query_memory_mb, its stack included); past it the query answers 500."""
+    config = tmp_path / "museion.toml"
+    config.write_text(
+        live.config.path.read_text(encoding="utf-8").replace(
+            'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
+        )
+        + "\n[endpoint]\nquery_memory_mb = 1024\n",
+        encoding="utf-8",
+    )
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+    with live_endpoint(config, "--query-processes", "2", "--query-timeout", "120") as server:
+        answer = requests.post(server.sparql, data={"query": hungry}, timeout=300)
+        assert answer.status_code == 500, answer.text[:300]
+        assert "out of memory" in answer.text
+        after = requests.get(
+            server.sparql + "?query=ASK%7B%7D", headers={"Accept": "application/json"}, timeout=120
+        )
+        assert after.json()["boolean"] is True
