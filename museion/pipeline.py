@@ -90,12 +90,29 @@ class Pipeline:
             store = self.workspace.open_writer()
             index = RecordIndex(self.workspace.index_path)
             try:
+                self._check_base(index)
                 writer = Writer(store, index)
                 self.recover(writer)
                 yield writer
             finally:
                 index.close()
                 store.close()
+
+    def _check_base(self, index: RecordIndex) -> None:
+        """Refuse to write a data directory harvested under another base IRI: every record
+        would be minted again under the new one while the old graphs stayed published, each
+        object twice, and ``stats`` counted only the new ones."""
+        found = index.graph_outside(self.config.base_iri, [s.name for s in self.config.sources])
+        if found is None:
+            return
+        graph, source = found
+        old = graph.split(f"{source}/record/", 1)[0]
+        raise ConfigError(
+            f"the data was harvested under the base IRI {old}: set base_iri back, or use a "
+            "new [store] path (each record would be published again beside its old IRIs)",
+            file=str(self.config.path),
+            key="publish.base_iri",
+        )
 
     # -- recovery ------------------------------------------------------------------------
     def recover(self, writer: Writer) -> None:

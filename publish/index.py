@@ -251,6 +251,18 @@ class RecordIndex:
         )
         yield from rows
 
+    def graph_outside(self, base: str, sources: Iterable[str]) -> tuple[str, str] | None:
+        """A record graph (and its source) not minted under ``base``, looking at the first
+        record of each of ``sources`` (a lookup by key each: a base IRI is the whole data
+        directory's). None when they are under it."""
+        for source in sources:
+            row = self._db.execute(
+                "SELECT graph FROM records WHERE source = ? LIMIT 1", (source,)
+            ).fetchone()
+            if row is not None and not str(row[0]).startswith(base):
+                return str(row[0]), source
+        return None
+
     def count(self, source: str) -> int:
         (n,) = self._db.execute(
             "SELECT COUNT(*) FROM records WHERE source = ? AND deleted_at IS NULL", (source,)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ConfigWriter, files_source
+from tests.conftest import BASE, ConfigWriter, files_source
 from tests.museion.test_cli import museion
 
 LIDO_WITH_NBSP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -156,3 +156,27 @@ def test_serve_on_a_port_in_use_is_a_configuration_fault(write_config: ConfigWri
     assert done.returncode == 2, done.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Query UI" not in done.stderr + done.stdout
+
+
+def test_a_changed_base_iri_is_refused_with_the_way_out(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """Moving from a staging host to production by editing base_iri published every object
+    again under the new IRIs beside the old ones (816 objects for 408), and stats counted 408."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "objects.csv").write_text("id,title\na,Vase\nb,Bowl\n", encoding="utf-8")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    path = write_config(files_source("museum", feed, str(mapping)))
+    first = museion("--config", str(path), "harvest")
+    assert first.returncode == 0, first.stderr
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(BASE, "https://collection.example.org/"), encoding="utf-8")
+    for command in (["harvest"], ["remap", "museum"]):
+        again = museion("--config", str(path), *command)
+        assert again.returncode == 2, again.stderr
+        assert "Traceback" not in again.stderr
+        message = " ".join(again.stderr.split())  # wrapped at the terminal's width
+        assert f"the data was harvested under the base IRI {BASE}" in message
+        assert "set base_iri back, or use a new [store] path" in message
