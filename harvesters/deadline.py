@@ -18,6 +18,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -178,7 +179,15 @@ _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
 class WatchedAdapter(HTTPAdapter):
-    """requests' adapter, with pools whose connections a ``Deadline`` can cut."""
+    """requests' adapter, with pools whose connections a ``Deadline`` can cut, and a
+    ``fence`` that may refuse a request (each redirect is one) before it is sent."""
+
+    fence: Callable[[str], None] | None = None
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.fence is not None and request.url:
+            self.fence(str(request.url))
+        return super().send(request, *args, **kwargs)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)

@@ -342,7 +342,7 @@ class FilesHarvester:
     @contextmanager
     def _open_url(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
         if self._session is None:
-            self._session = make_session(self.options.max_retries)
+            self._session = make_session(self.options.max_retries, home=location)
         response = self._session.get(location, stream=True, timeout=self.options.timeout)
         with response:
             if response.status_code >= 400:

@@ -5,15 +5,20 @@ Retries are urllib3's ``Retry`` (well tested, honours ``Retry-After``), not a lo
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import ssl
+from urllib.parse import urlsplit
 
 import requests
 from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
+from museion_core import messages
+
 from .deadline import WatchedAdapter
 
-__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "make_session", "transport_fault"]
+__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "fence_internal", "make_session", "transport_fault"]
 
 USER_AGENT = "Museion/0.1 (+https://github.com/museion/museion) linked-data aggregator"
 
@@ -32,11 +37,17 @@ class _CappedRetry(Retry):
         return None if wait is None else min(wait, MAX_RETRY_AFTER)
 
 
-def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session:
+def make_session(
+    max_retries: int = 3, backoff: float = 0.5, *, home: str | None = None
+) -> requests.Session:
     """A session that retries connection errors, timeouts and 429/5xx answers with backoff.
 
     A 503 with ``Retry-After`` waits as long as the server asks, up to MAX_RETRY_AFTER.
     Requests made inside ``with harvesters.deadline.Deadline(seconds):`` end by the deadline.
+    ``home``: the source's configured address. When it is on the public internet, the session
+    refuses every address on this server's own network (loopback, private, link-local: see
+    ``fence_internal``), whatever sends it there: a next link, a manifest a record names, a
+    redirect. A partner on the same network as Museion (an intranet, the tests) is not fenced.
     """
     retry = _CappedRetry(
         total=max_retries,
@@ -51,10 +62,50 @@ def make_session(max_retries: int = 3, backoff: float = 0.5) -> requests.Session
     )
     session = requests.Session()
     adapter = WatchedAdapter(max_retries=retry)  # a Deadline can cut its connections
+    if home is not None and not _internal_host(urlsplit(home).hostname or ""):
+        adapter.fence = fence_internal
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def _internal(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+
+
+def _internal_host(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address on this server's own network."""
+    if not host:
+        return False
+    if _internal(host.strip("[]")):
+        return True
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False  # not resolvable: the request fails by itself
+    return any(_internal(str(info[4][0])) for info in found)
+
+
+def fence_internal(url: str) -> None:
+    """Refuse ``url`` when its host is on this server's own network: a URL that a feed's
+    content gave (a IIIF manifest, a next link, a redirect) must not make Museion probe the
+    machines around it, nor publish what they answered in the partner report."""
+    if _internal_host(urlsplit(url).hostname or ""):
+        raise requests.exceptions.InvalidURL(messages.INTERNAL_ADDRESS(url=url))
 
 
 def transport_fault(exc: BaseException, timeout: float | None = None) -> str:
@@ -68,6 +119,9 @@ def transport_fault(exc: BaseException, timeout: float | None = None) -> str:
         reason = getattr(seen, "reason", None)
         seen = reason if isinstance(reason, BaseException) else seen.__cause__ or seen.__context__
     # (urllib3's NewConnectionError is a ConnectTimeoutError, for history's sake: asked first)
+    refused = next((e for e in chain if isinstance(e, requests.exceptions.InvalidURL)), None)
+    if refused is not None:  # fence_internal's reason, as it says it
+        return str(refused)
     if any(isinstance(e, urllib3_errors.NameResolutionError) for e in chain):
         return "the server's host name could not be found (is the address right?)"
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or any(

@@ -111,6 +111,7 @@ class JsonApiHarvester:
             max_response_bytes=o.max_response_bytes,
             max_depth=o.max_depth,
             headers=auth_headers(o.auth_header, o.auth_env, self.spec.name),
+            home=self.spec.location,
         )
         self._fetcher = fetcher
         try:

@@ -157,7 +157,7 @@ class RdfHarvester:
     def _read(self, location: str) -> bytes:
         if not location.startswith(("http://", "https://")):
             return Path(location).read_bytes()
-        session = make_session(self.options.max_retries)
+        session = make_session(self.options.max_retries, home=location)
         try:
             response = session.get(location, timeout=self.options.timeout)
         except OSError as exc:

@@ -44,13 +44,14 @@ class JsonFetcher:
         max_response_bytes: int,
         max_depth: int,
         headers: dict[str, str],
+        home: str | None = None,
     ) -> None:
         self.source = source
         self.timeout = timeout
         self.delay = delay
         self.max_response_bytes = max_response_bytes
         self.max_depth = max_depth
-        self.session = make_session(max_retries)
+        self.session = make_session(max_retries, home=home)
         self.session.headers.update(headers)
         self.session.headers["Accept"] = "application/json, application/ld+json;q=0.9, */*;q=0.1"
         self.requests = 0

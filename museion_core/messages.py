@@ -413,6 +413,10 @@ RESPONSE_OVER_LIMIT = _message(
     "{url:s}: the response is more than the limit of {limit:d} bytes (max_response_bytes); refused"
 )
 API_LOOP = _message("{url:s}: the API pages in a loop")
+INTERNAL_ADDRESS = _message(
+    "{url:s} is on the harvesting server's own network (loopback, private or link-local), "
+    "where a feed may not send it; refused"
+)
 API_TOO_MANY_PAGES = _message(
     "{url:s}: the API has more than max_pages ({limit:d}) pages; nothing was withdrawn, "
     "since what lies beyond them was not read: raise max_pages for this source"

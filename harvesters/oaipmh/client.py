@@ -161,7 +161,7 @@ class OaiClient:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_response_bytes = max_response_bytes
-        self.session = make_session(max_retries, backoff)
+        self.session = make_session(max_retries, backoff, home=base_url)
         self._sleep = sleep
         self._last_request: float | None = None
         self.request_deadline = request_deadline

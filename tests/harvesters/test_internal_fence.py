@@ -1,0 +1,51 @@
+"""URLs a feed's content gives (a IIIF manifest a record names, a next link, a redirect) may
+not send Museion to the machines on its own network, when the partner's own server is on the
+public internet: an attacker's records made the harvester probe 127.0.0.1:22 and the cloud
+metadata address, and published what they answered in the partner report."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from harvesters.http import make_session
+from harvesters.webjson import JsonFetcher
+from museion_core.errors import HarvestError
+from tests.helpers.http import Response, serve
+
+INTERNAL = [
+    "http://169.254.169.254/latest/meta-data/",
+    "http://127.0.0.1:22/",
+    "http://[::1]/x",
+    "http://localhost/x",
+    "http://10.1.2.3/",
+    "http://192.168.0.1/",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+def test_a_public_partner_s_feed_cannot_send_the_harvester_inside(url: str) -> None:
+    fetcher = JsonFetcher(
+        source="partner",
+        timeout=5,
+        max_retries=0,
+        delay=0,
+        max_response_bytes=10_000,
+        max_depth=16,
+        headers={},
+        home="https://93.184.216.34/api",  # a public address (a name would be looked up)
+    )
+    with pytest.raises(HarvestError, match=r"own network .* refused"):
+        fetcher.get(url)
+
+
+def test_a_partner_inside_is_not_fenced() -> None:
+    """Each request a session sends, a redirect's too, passes the adapter's fence: a public
+    partner's session refuses this test's server, a partner on the same network reads it."""
+    with serve({"/ok": Response(200, b"{}", {"Content-Type": "application/json"})}) as inside:
+        # a partner on Museion's own network (an intranet; these tests) is read as before
+        assert make_session(0, home=inside.url).get(inside.url + "/ok", timeout=10).ok
+        fenced = make_session(0, home="https://93.184.216.34/")
+        with pytest.raises(requests.exceptions.InvalidURL):
+            fenced.get(inside.url + "/ok", timeout=10)
+    assert inside.hits.get("/ok", 0) == 1
