@@ -374,3 +374,24 @@ def test_a_query_over_its_memory_is_stopped_and_the_server_goes_on(
             server.sparql + "?query=ASK%7B%7D", headers={"Accept": "application/json"}, timeout=120
         )
         assert after.json()["boolean"] is True
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(live: Live, tmp_path: Path) -> None:
+    """Two clients sending partial headers on 11,000 connections each held 20,000 file
+    descriptors, and nobody else was answered until they left: uvicorn has no header timeout.
+    Now a connection whose headers do not arrive within [endpoint] header_timeout is closed."""
+    config = tmp_path / "museion.toml"
+    config.write_text(
+        live.config.path.read_text(encoding="utf-8").replace(
+            'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
+        )
+        + "\n[endpoint]\nheader_timeout = 1\n",
+        encoding="utf-8",
+    )
+    with live_endpoint(config, "--query-processes", "2") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=60) as slow:
+            slow.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")  # never ends
+            assert slow.recv(1024) == b""  # closed by the server, not by the 60 s timeout
+        ok = requests.get(server.sparql + "?query=ASK%7B%7D", timeout=60)
+        assert ok.status_code == 200  # a client that sends its request is answered
