@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -63,6 +64,14 @@ def _int(text: str) -> int | str:
     return int(text) if not limit or len(text.lstrip("-")) <= limit else text
 
 
+def _float(text: str) -> float | str:
+    """A number too large for a float (``1e999999``) kept as written rather than as
+    ``inf``: as with ``NaN`` and ``Infinity`` (which are not JSON; Python's reader lets them
+    through, ``parse_constant`` keeps their names), a title or a date became "inf" or "nan"."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
 def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     """``json.loads`` that keeps every integer exactly and raises only ``ValueError``.
 
@@ -74,7 +83,7 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     hundred records costs that record, not the page.
     """
     try:
-        value = json.loads(raw, parse_int=_int)
+        value = json.loads(raw, parse_int=_int, parse_float=_float, parse_constant=str)
     except RecursionError:
         raise ValueError(messages.JSON_TOO_DEEP()) from None
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")

@@ -443,4 +443,5 @@ def to_decimal(value: object) -> Decimal | None:
             return None
     else:
         return None
-    return number if number.is_finite() else None
+    # beyond a double's range (``1e400``, kept as written by the JSON reader) is no measure
+    return number if number.is_finite() and number.adjusted() <= 308 else None

@@ -461,3 +461,12 @@ def test_an_element_past_the_size_bound_is_not_held_to_its_end() -> None:
     data = io.BytesIO(b"<l><r>" + b"x" * 5000 + b"</r></l>")
     with pytest.raises(UnbalancedError):
         list(cut_elements(lambda _: data.read(512), b"r", max_bytes=1000))
+
+
+def test_numbers_json_cannot_say_are_kept_as_written() -> None:
+    """Python's reader takes NaN and Infinity (not JSON) and makes 1e999999 infinite: titles
+    read "nan" and "inf", and a date text "-inf". They are kept as the partner wrote them."""
+    from harvesters.jsonscan import load_json
+
+    value = load_json(b'{"title": NaN, "date": -Infinity, "n": 1e999999, "w": 2.5, "i": 7}')
+    assert value == {"title": "NaN", "date": "-Infinity", "n": "1e999999", "w": 2.5, "i": 7}
