@@ -27,7 +27,7 @@ from pydantic import Field, field_validator
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from .base import HarvesterOptions, SourceSpec, is_url, register
+from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
 from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
@@ -183,12 +183,13 @@ class FilesHarvester:
 
     def _folder(self) -> Path | None:
         """The folder a directory or glob location lists, resolved: what it reads must lie in
-        it. None for one file named in the config, which the operator chose."""
+        it (``exports/tate-*.csv``: ``exports``). None for one file named in the config, which
+        the operator chose."""
         location = self.spec.location
-        if glob.has_magic(location):
-            return Path(re.split(r"[*?\[]", location, maxsplit=1)[0] or ".").resolve()
-        path = Path(location)
-        return path.resolve() if path.is_dir() else None
+        if not glob.has_magic(location) and not Path(location).is_dir():
+            return None
+        folder = location_folder(location)
+        return Path(folder or ".").resolve()
 
     def _skipped(self) -> Callable[[Path], bool]:
         """Whether a path lies in a folder the source never reads (``SourceSpec.skip``),

@@ -132,8 +132,6 @@ class EndpointSection(StrictModel):
     update_timeout: float = Field(default=300.0, gt=0)
     header_timeout: float = Field(default=30.0, gt=0)
     """Seconds a connection may take to send a request's headers; a slower one is closed."""
-    max_connections: int = Field(default=1000, ge=10)
-    """Connections an HTTP worker holds at once (and requests in progress); beyond, 503."""
     query_memory_mb: int = Field(default=4096, ge=1024)
     """The most memory one query process may take (its data, its 512 MiB stack included): a
     query over it is stopped (500), not the machine's other processes."""

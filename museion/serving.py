@@ -39,7 +39,6 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         "update_timeout": section.update_timeout,
         "query_memory_mb": section.query_memory_mb,
         "header_timeout": section.header_timeout,
-        "max_connections": section.max_connections,
         "max_rows": section.max_rows,
         "max_query_bytes": section.max_query_bytes,
         "admin_token": os.environ.get(ADMIN_TOKEN_ENV) or section.admin_token,

@@ -259,7 +259,7 @@ class RecordIndex:
             row = self._db.execute(
                 "SELECT graph FROM records WHERE source = ? LIMIT 1", (source,)
             ).fetchone()
-            if row is not None and not str(row[0]).startswith(base):
+            if row is not None and not str(row[0]).startswith(f"{base}{source}/record/"):
                 return str(row[0]), source
         return None
 

@@ -133,7 +133,6 @@ def serve(
         port=port,
         workers=workers,
         http=HttpProtocol,
-        limit_concurrency=settings.max_connections,
         access_log=access_log,
         log_level=log_level,
         proxy_headers=bool(trusted_proxies),

@@ -54,8 +54,6 @@ class EndpointSettings(StrictModel):
     """Remote endpoints a query's SERVICE clause may call; every other SERVICE is refused."""
     header_timeout: float = Field(default=30.0, gt=0)
     """Seconds a connection may take to send a request's headers before it is closed."""
-    max_connections: int = Field(default=1000, ge=10)
-    """Connections (and requests in progress) an HTTP worker holds at once; beyond, 503."""
     query_memory_mb: int = Field(default=4096, ge=1024)
     """The most memory (data segment, ``RLIMIT_DATA``) one query process may take."""
     query_processes: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1)

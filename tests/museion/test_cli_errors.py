@@ -168,15 +168,22 @@ def test_a_changed_base_iri_is_refused_with_the_way_out(
     (feed / "objects.csv").write_text("id,title\na,Vase\nb,Bowl\n", encoding="utf-8")
     mapping = tmp_path / "m.toml"
     mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    path = write_config(files_source("museum", feed, str(mapping)))
+    staging = BASE + "staging/"
+    path = write_config(files_source("museum", feed, str(mapping)), base_iri=staging)
     first = museion("--config", str(path), "harvest")
     assert first.returncode == 0, first.stderr
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(BASE, "https://collection.example.org/"), encoding="utf-8")
+    # another host, and the staging base's own prefix (the production root)
+    for new in ("https://collection.example.org/", BASE):
+        path.write_text(text.replace(staging, new), encoding="utf-8")
+        _refused(path, staging)
+
+
+def _refused(path: Path, old: str) -> None:
     for command in (["harvest"], ["remap", "museum"]):
         again = museion("--config", str(path), *command)
         assert again.returncode == 2, again.stderr
         assert "Traceback" not in again.stderr
         message = " ".join(again.stderr.split())  # wrapped at the terminal's width
-        assert f"the data was harvested under the base IRI {BASE}" in message
+        assert f"the data was harvested under the base IRI {old}" in message
         assert "set base_iri back, or use a new [store] path" in message
