@@ -75,16 +75,11 @@ def _internal(address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 address carried in an IPv6 one
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    # not is_global: also the shared address space (100.64.0.0/10, where one cloud keeps its
+    # metadata service at 100.100.100.200) and 6to4, which is_private leaves out
+    return not ip.is_global or ip.is_multicast
 
 
 def _internal_host(host: str) -> bool:

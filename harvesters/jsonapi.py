@@ -153,17 +153,20 @@ class JsonApiHarvester:
                 raise HarvestError(messages.API_LOOP(url=where), source=self.spec.name)
             seen.add(where)
             items = self._items(body, where)
+            if self.pages > self.options.max_pages:
+                if not items:  # the empty page that ends page, offset and cursor paging
+                    return
+                # the end was not reached: fail, as a harvest that stopped here would
+                # withdraw every record it did not read
+                raise HarvestError(
+                    messages.API_TOO_MANY_PAGES(url=where, limit=self.options.max_pages),
+                    source=self.spec.name,
+                )
             for n, item in enumerate(items):
                 yield self._record(item, f"{where} #{n}")
             following = self._next(body, answer, url, params, len(items))
             if following is None:
                 return
-            if self.pages >= self.options.max_pages:  # the end was not reached: fail, as a
-                # harvest that stopped here would withdraw every record it did not read
-                raise HarvestError(
-                    messages.API_TOO_MANY_PAGES(url=where, limit=self.options.max_pages),
-                    source=self.spec.name,
-                )
             url, params = following
 
     def _items(self, body: Any, where: str) -> list[Any]:

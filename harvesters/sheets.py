@@ -112,6 +112,7 @@ and the allocation failure aborted the harvest of every source. Twenty million c
 registrar's 200,000 rows of 100 columns) take about 640 MB."""
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 
 
 def _check_extent(stream: io.BufferedIOBase) -> None:
@@ -125,7 +126,9 @@ def _check_extent(stream: io.BufferedIOBase) -> None:
         stream.seek(start)
         with zipfile.ZipFile(stream) as archive:
             for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                # every part, not only xl/worksheets/: a workbook's relations may name a sheet
+                # stored anywhere in the archive
+                if name.endswith(".xml"):
                     with archive.open(name) as sheet:
                         _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
     except (zipfile.BadZipFile, OSError):
@@ -143,11 +146,13 @@ def _check_sheet(sheet: IO[bytes], name: str) -> None:
         for found in _CELL_REF.finditer(text):
             columns.append(_column(found.group(1)))
             rows.append(int(found.group(2)))
+        # a row's number counts too: its cells may leave their own out (<c> without r=)
+        rows.extend(int(found.group(1)) for found in _ROW_REF.finditer(text))
         if len(rows) > 4096:  # keep the bounds only
             rows[:] = [min(rows), max(rows)]
             columns[:] = [min(columns), max(columns)]
         tail = text[-256:]
-    if not rows:
+    if not rows or not columns:
         return
     count = (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
     if count > MAX_CELLS:

@@ -7,6 +7,7 @@ The contract is ARCHITECTURE §3: ``[store]``, ``[publish]``, ``[[sources]]`` wi
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import ipaddress
 import os
@@ -155,9 +156,13 @@ class EndpointSection(StrictModel):
     def _addresses(cls, value: list[str]) -> list[str]:
         for item in value:
             try:
-                ipaddress.ip_network(item, strict=False)
+                ipaddress.ip_network(item)  # strict, as uvicorn reads it
             except ValueError:
-                raise ValueError(f"{item!r} is not an IP address or network") from None
+                loose = None
+                with contextlib.suppress(ValueError):
+                    loose = ipaddress.ip_network(item, strict=False)
+                hint = f"; did you mean {loose}?" if loose is not None else ""
+                raise ValueError(f"{item!r} is not an IP address or network{hint}") from None
         return value
 
     @field_validator("service_allowlist")

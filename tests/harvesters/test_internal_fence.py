@@ -20,6 +20,8 @@ INTERNAL = [
     "http://localhost/x",
     "http://10.1.2.3/",
     "http://192.168.0.1/",
+    "http://100.100.100.200/latest/meta-data/",  # shared address space: a cloud's metadata
+    "http://[2002:7f00:1::1]/",  # 6to4 of 127.0.0.1
 ]
 
 

@@ -193,6 +193,10 @@ def test_a_feed_longer_than_max_pages_fails_and_withdraws_nothing(
     with pytest.raises(HarvestError, match=rf"more than max_pages \({pages - 1}\) pages"):
         harvest(load_config(path))
     assert objects(config) == IDS  # nothing withdrawn
+    # exactly max_pages pages: the empty page after them ends the feed, as it always did
+    path.write_text(limited.replace(f"max_pages = {pages - 1}", f"max_pages = {pages}"))
+    harvest(load_config(path))
+    assert objects(config) == IDS
 
 
 def test_retries_spent_is_one_clear_line(write_config: ConfigWriter) -> None:

@@ -180,3 +180,28 @@ def test_a_sheet_spanning_too_many_cells_is_refused_before_it_is_read(tmp_path: 
     assert isinstance(item, Unreadable)
     assert "reaches cell XFD1048576" in item.reason
     assert "more than the 20000000 this reader allows" in item.reason
+
+
+def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
+    """A cell may leave out its reference (<c> without r=) and take its row's number: one
+    such cell in row 1048576, beside XFD1, passed the check, and calamine aborted."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Title"
+    sheet["XFD1"] = "x"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    bomb = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                far = b'<row r="1048576"><c t="inlineStr"><is><t>y</t></is></c></row>'
+                data = data.replace(b"</sheetData>", far + b"</sheetData>")
+            target.writestr(part, data)
+    [item] = list(read_sheet(bomb.read_bytes()))
+    assert isinstance(item, Unreadable)
+    assert "more than the 20000000 this reader allows" in item.reason

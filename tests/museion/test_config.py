@@ -264,3 +264,16 @@ def test_only_mappings_are_offered_as_mappings() -> None:
     assert "lido-unmapped" not in names
     for name in names:
         get_mapping(name)  # each offered name loads
+
+
+def test_a_trusted_proxy_network_is_written_as_its_network(tmp_path: Path) -> None:
+    """uvicorn reads networks strictly: "172.17.0.1/16" was accepted, never trusted, and every
+    client then appeared as the proxy, without a word."""
+    path = tmp_path / "museion.toml"
+    path.write_text(
+        '[store]\npath = "s"\n[publish]\nbase_iri = "https://d.example.org/"\n'
+        '[endpoint]\ntrusted_proxies = ["172.17.0.1/16"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"did you mean 172\.17\.0\.0/16\?"):
+        load_config(path)
