@@ -14,6 +14,7 @@ which shows the run's partner report (quarantined rows with their reasons) once 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -21,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -190,6 +192,11 @@ _CHECKED = (
 )
 
 
+RUN_LIMIT = 4 * 3600.0
+"""Seconds an upload's run may take, waiting for the data directory's writer lock included
+(at most 30 minutes of it), before it is stopped and failed: the next uploads wait for it."""
+
+
 class UploadViews:
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
@@ -301,7 +308,19 @@ class UploadViews:
         """Wait for an upload's process; if it ended without saying how the run ended (it
         could not start, or was killed), the upload failed: its partner is told so rather
         than watching "queued" for ever."""
-        code = process.wait()
+        try:
+            code = process.wait(timeout=RUN_LIMIT)
+        except subprocess.TimeoutExpired:  # hung: it would hold every later upload for ever
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            code = process.wait()
+            self.store.set_status(
+                name,
+                upload_id,
+                status="failed",
+                reason=f"the upload's run took more than {RUN_LIMIT / 3600:g} hours and was "
+                "stopped; the server's administrator will find why in its log.txt",
+            )
         status = self.store.status(name, upload_id) or {}
         if status.get("status") not in FINISHED:
             self.store.set_status(

@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from sparql import uploads as uploads_module
 from sparql.settings import EndpointSettings
 from sparql.uploads import UploadViews
 
@@ -43,3 +46,39 @@ def test_uploads_run_one_after_another(tmp_path: Path) -> None:
     events = [line.split() for line in log.read_text().splitlines()]
     assert [e[0] for e in events] == ["start", "end"] * 5  # never two at once
     assert [e[1] for e in events[::2]] == ids  # in the order they came
+
+
+def test_a_hung_run_is_stopped_and_the_next_upload_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue waited for a run without a bound: one hung run held every later upload."""
+    monkeypatch.setattr(uploads_module, "RUN_LIMIT", 1.0)
+    uploads, log = tmp_path / "uploads", tmp_path / "runs.log"
+    hang = (
+        "import sys, time\n"
+        "hung, upload = sys.argv[2], sys.argv[5]\n"  # command, hung id, source, --stored, id
+        "open(sys.argv[1], 'a').write(upload + '\\n')\n"
+        "time.sleep(60 if upload == hung else 0)\n"
+    )
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path / "published",
+        uploads_dir=uploads,
+        upload_command=(sys.executable, "-c", hang, str(log)),
+    )
+    views = UploadViews(settings)
+    first, second = (
+        views.store.receive("museum", [("a.csv", io.BytesIO(b"id\n1\n"))]) for _ in range(2)
+    )
+    views.settings = settings.model_copy(
+        update={"upload_command": (*settings.upload_command, first)}
+    )
+    views._start("museum", first)
+    views._start("museum", second)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not log.exists() or second not in log.read_text()):
+        time.sleep(0.1)
+    assert log.read_text().split() == [first, second]
+    status = views.store.status("museum", first) or {}
+    assert status["status"] == "failed"
+    assert "more than" in status["reason"]
