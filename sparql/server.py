@@ -90,6 +90,11 @@ class HttpProtocol(HttpToolsProtocol):
 
     def _too_slow(self) -> None:
         self._header_timer = None
+        if self.cycle is not None and not self.cycle.response_complete:
+            # a pipelined request's first bytes came while the one before it runs: uvicorn
+            # reads no more of it until that one is answered, so its time starts again
+            self._await_headers()
+            return
         if not self.transport.is_closing():
             self.transport.close()
 

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -388,10 +389,23 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(live: Live, tmp_
         + "\n[endpoint]\nheader_timeout = 1\n",
         encoding="utf-8",
     )
-    with live_endpoint(config, "--query-processes", "2") as server:
+    with live_endpoint(config, "--query-processes", "2", "--query-timeout", "4") as server:
         host, port = server.url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=60) as slow:
             slow.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")  # never ends
             assert slow.recv(1024) == b""  # closed by the server, not by the 60 s timeout
         ok = requests.get(server.sparql + "?query=ASK%7B%7D", timeout=60)
         assert ok.status_code == 200  # a client that sends its request is answered
+        # pipelined: the next request's first bytes come while a slow one runs, and uvicorn
+        # reads no more of them until it is answered; its timer must not close the connection
+        slow_get = f"GET /sparql?query={quote(SLOW)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        ask = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+        last = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        with socket.create_connection((host, int(port)), timeout=120) as piped:
+            piped.sendall(slow_get + ask + last[:20])
+            time.sleep(0.3)
+            piped.sendall(last[20:])
+            received = b""
+            while chunk := piped.recv(65536):
+                received += chunk
+        assert received.count(b"HTTP/1.1 ") == 3, received[:300]
