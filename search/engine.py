@@ -8,6 +8,7 @@ implement the same two methods — build from a published snapshot, answer a ``S
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ class Range:
     def parse(cls, key: str, text: str) -> Range:
         if match := _RANGE.match(text):
             low, high = (float(g) if g is not None else None for g in match.groups())
+            if any(b is not None and not math.isfinite(b) for b in (low, high)):
+                raise QueryError(f"facet {key}: {text!r} has a bound too large", http_status=400)
             if low is None and high is None:
                 raise QueryError(
                     f"facet {key}: give at least one bound ({text!r})", http_status=400
@@ -78,6 +81,8 @@ class Range:
             return cls(low, high)
         if match := _BOUND.match(text):
             op, number = match.group(1) or "=", float(match.group(2))
+            if not math.isfinite(number):
+                raise QueryError(f"facet {key}: {text!r} is too large", http_status=400)
             if key == "date" and op == "=":
                 return cls(number, number)
             return {

@@ -145,7 +145,7 @@ def read_request(request: Request) -> SearchRequest:
     if offset > MAX_OFFSET:
         raise FormError(
             "Only the first {count} results can be paged through: narrow the search.",
-            count=f"{MAX_OFFSET:,}",
+            count=MAX_OFFSET,
         )
     return parse_facets(
         _form_facets(request),
@@ -260,8 +260,8 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
 def _date_hint(query: SearchRequest, selected: list[tuple[str, str]]) -> dict[str, str] | None:
     """A search whose words are a date ("1880s", "19th century", "300 BC") matches the words
     in the texts, seldom the dates: a link to the same years as the date filter."""
-    if not query.text or query.date is not None:
-        return None
+    if not query.text or query.date is not None or "/" in query.text:
+        return None  # "2007/1" is an accession number, not the years 2007–2011
     parsed = parse_date_text(query.text)
     if parsed is None or parsed.begin is None or parsed.end is None:
         return None
@@ -333,7 +333,10 @@ def _shown(key: str, value: str) -> str:
     """A facet value as a curator reads it: ``1900–1999`` and ``≤ 50`` rather than the
     ``1900..1999`` and ``<=50`` the URL and the JSON carry."""
     if key == "date" and ".." in value:
-        low, high = (int(float(y)) if y else None for y in value.split("..", 1))
+        try:
+            low, high = (int(float(y)) if y else None for y in value.split("..", 1))
+        except (ValueError, OverflowError):  # a bound of 400 digits: shown as it was sent
+            return value.replace("..", "–")
         if low is not None and high is not None:
             if high <= 0:  # "100–1 BC", not "−99–0"
                 return i18n.gettext("{first}–{last} BC", first=1 - low, last=1 - high)

@@ -270,11 +270,15 @@ def _read_notation_only(found: LidoConcept) -> None:
     ("spring, 'Ver'; 'Primavera' (Ripa)"), which says what it is, and keeps the code as its
     ``skos:notation``. A curator read only the code on the page and found nothing by
     searching."""
-    if not found.added or not found.ids:
-        return
-    notations = {value.casefold() for value, _ in found.ids}
-    if all(label.value.casefold() in notations for label in found.labels):
-        found.notation = found.labels[0].value if found.labels else found.ids[0][0]
+    if not found.added or not found.ids or not found.labels:
+        return  # without terms of its own the concept keeps its id (a URI is no notation)
+
+    def key(text: str) -> str:  # "23D42" and "23 D 42" are one notation
+        return "".join(text.split()).casefold()
+
+    notations = {key(value) for value, _ in found.ids}
+    if all(key(label.value) in notations for label in found.labels):
+        found.notation = found.labels[0].value
         found.labels = found.added[:1]
 
 

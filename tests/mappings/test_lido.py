@@ -405,3 +405,27 @@ def test_unparseable_values_are_warnings_not_failures() -> None:
     assert "the record has no title" in result.warnings
     span = NamedNode(f"{BASE}ddb/object/test%2F1/production/timespan")
     assert any(q.subject == span for q in result.quads)  # the text is kept
+
+
+def test_a_notation_is_one_however_it_is_spaced_and_an_id_alone_is_none() -> None:
+    """The term "23 D 42" beside the id "23D42" is the notation too; a concept with an id and
+    a search term but no term of its own keeps its id, which is no notation."""
+    from lxml import etree
+
+    from mappings.lido.reader import L, concept
+
+    def read(xml: str) -> tuple[list[str], str | None]:
+        found = concept(etree.fromstring(f'<lido:c xmlns:lido="{L[1:-1]}">{xml}</lido:c>'))
+        return [t.value for t in found.labels], found.notation
+
+    spaced = (
+        '<lido:conceptID lido:source="Iconclass">23D42</lido:conceptID>'
+        "<lido:term>23 D 42</lido:term>"
+        '<lido:term lido:addedSearchTerm="yes">spring</lido:term>'
+    )
+    assert read(spaced) == (["spring"], "23 D 42")
+    bare = (
+        "<lido:conceptID>http://vocab.getty.edu/aat/300033618</lido:conceptID>"
+        '<lido:term lido:addedSearchTerm="yes">paintings</lido:term>'
+    )
+    assert read(bare) == ([], None)

@@ -418,6 +418,12 @@ def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
     assert '<a href="/search?facet=date=1880..1889">Search by date</a>' in page.replace("%3D", "=")
     plain = requests.get(live.url + "/search", params={"q": "picasso"}, timeout=30).text
     assert "Search by date" not in plain
+    number = requests.get(live.url + "/search", params={"q": "2007/1"}, timeout=30).text
+    assert "Search by date" not in number  # an accession number, not 2007–2011
+    huge = requests.get(
+        live.url + "/search", params={"facet": "date=" + "9" * 400 + ".."}, timeout=30
+    )
+    assert huge.status_code < 500  # a 400-digit bound gave 500
 
 
 def test_a_second_lender_can_be_added_to_the_first(live: Live) -> None:
