@@ -316,18 +316,24 @@ def test_an_entity_page_in_rdf_xml_refuses_a_character_xml_cannot_carry(live: Li
     assert turtle.status_code == 200
 
 
-def test_behind_a_trusted_proxy_each_client_is_itself(live: Live, tmp_path: Path) -> None:
-    """Behind nginx every client came from 127.0.0.1: one client's slow queries held another's
-    ASK {} for 9 s, and the loopback server let anyone write checklists. With the proxy
-    trusted, its X-Forwarded-For names the client, and the server counts as public."""
+def _served_with(live: Live, tmp_path: Path, endpoint: str) -> Path:
+    """A config for the published data of ``live``, with ``endpoint`` as its [endpoint]."""
     config = tmp_path / "museion.toml"
     config.write_text(
         live.config.path.read_text(encoding="utf-8").replace(
             'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
         )
-        + '\n[endpoint]\ntrusted_proxies = ["127.0.0.1"]\n',
+        + f"\n[endpoint]\n{endpoint}\n",
         encoding="utf-8",
     )
+    return config
+
+
+def test_behind_a_trusted_proxy_each_client_is_itself(live: Live, tmp_path: Path) -> None:
+    """Behind nginx every client came from 127.0.0.1: one client's slow queries held another's
+    ASK {} for 9 s, and the loopback server let anyone write checklists. With the proxy
+    trusted, its X-Forwarded-For names the client, and the server counts as public."""
+    config = _served_with(live, tmp_path, 'trusted_proxies = ["127.0.0.1"]')
     with live_endpoint(config, "--query-processes", "2", "--query-timeout", "8") as server:
         slow = threading.Thread(
             target=lambda: requests.post(
@@ -358,14 +364,7 @@ def test_a_query_over_its_memory_is_stopped_and_the_server_goes_on(
     """One anonymous query (a sorted cross join) took 7 GB within its time limit: a few of them
     could bring the machine's OOM killer down on any process. Each query process now has a
     bound ([endpoint] query_memory_mb, its stack included); past it the query answers 500."""
-    config = tmp_path / "museion.toml"
-    config.write_text(
-        live.config.path.read_text(encoding="utf-8").replace(
-            'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
-        )
-        + "\n[endpoint]\nquery_memory_mb = 1024\n",
-        encoding="utf-8",
-    )
+    config = _served_with(live, tmp_path, "query_memory_mb = 1024")
     hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
     with live_endpoint(config, "--query-processes", "2", "--query-timeout", "120") as server:
         answer = requests.post(server.sparql, data={"query": hungry}, timeout=300)
@@ -381,14 +380,7 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(live: Live, tmp_
     """Two clients sending partial headers on 11,000 connections each held 20,000 file
     descriptors, and nobody else was answered until they left: uvicorn has no header timeout.
     Now a connection whose headers do not arrive within [endpoint] header_timeout is closed."""
-    config = tmp_path / "museion.toml"
-    config.write_text(
-        live.config.path.read_text(encoding="utf-8").replace(
-            'path = "', f'path = "{live.config.path.parent.as_posix()}/', 1
-        )
-        + "\n[endpoint]\nheader_timeout = 1\n",
-        encoding="utf-8",
-    )
+    config = _served_with(live, tmp_path, "header_timeout = 1")
     with live_endpoint(config, "--query-processes", "2", "--query-timeout", "4") as server:
         host, port = server.url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=60) as slow:
