@@ -65,6 +65,16 @@ def new_upload_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -113,6 +123,30 @@ class UploadStore:
         _write_json(folder / "manifest.json", manifest)
         self.set_status(source, upload_id, status="queued")
         return upload_id
+
+    def queued(self) -> list[tuple[str, str]]:
+        """Every upload whose run has not started, oldest first (ids sort by time)."""
+        found = []
+        for status in sorted(self.root.glob("*/*/status.json")):
+            if (_read_json(status) or {}).get("status") == "queued":
+                found.append((status.parent.parent.name, status.parent.name))
+        return sorted(found, key=lambda pair: pair[1])
+
+    def claim(self, source: str, upload_id: str) -> bool:
+        """Take the upload's run for this process (an HTTP worker): False when a live process
+        holds it. A claim whose process is gone (a worker restarted) is taken over."""
+        path = self.folder(source, upload_id) / "claim"
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            holder = path.read_text(encoding="ascii").strip()
+            if holder.isdigit() and int(holder) != os.getpid() and _alive(int(holder)):
+                return False
+            path.write_text(str(os.getpid()), encoding="ascii")
+            return True
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(str(os.getpid()))
+        return True
 
     def manifest(self, source: str, upload_id: str) -> dict[str, Any] | None:
         return _read_json(self.folder(source, upload_id) / "manifest.json")
@@ -206,6 +240,8 @@ class UploadViews:
         """Uploads received and not yet run, in the order they came."""
         self._running = False
         self._lock = threading.Lock()
+        for name, upload_id in self.store.queued():  # left queued by a worker that stopped
+            self._start(name, upload_id)
 
     def routes(self) -> list[Route]:
         return [
@@ -269,6 +305,8 @@ class UploadViews:
         """Queue the upload's run: one at a time per HTTP worker. Runs write the data
         directory one after the other anyway (its writer lock); 80 uploads at once started
         80 processes, 6.7 GB between them, all waiting on that lock."""
+        if not self.store.claim(name, upload_id):
+            return  # another HTTP worker runs it
         with self._lock:
             self._queue.append((name, upload_id))
             if self._running:

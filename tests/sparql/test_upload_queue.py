@@ -4,6 +4,8 @@ processes (6.7 GB between them), all waiting on the data directory's writer lock
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -82,3 +84,31 @@ def test_a_hung_run_is_stopped_and_the_next_upload_runs(
     status = views.store.status("museum", first) or {}
     assert status["status"] == "failed"
     assert "more than" in status["reason"]
+
+
+def test_uploads_left_queued_by_a_stopped_worker_run_when_a_worker_starts(
+    tmp_path: Path,
+) -> None:
+    """After a restart (a deploy, a crash), uploads stayed "queued" for ever: the queue lived
+    only in the worker that received them. A worker now takes up those whose claim is gone;
+    one another live worker holds is left to it."""
+    uploads, log = tmp_path / "uploads", tmp_path / "runs.log"
+    record = "import sys\nopen(sys.argv[1], 'a').write(sys.argv[4] + '\\n')\n"
+    settings = EndpointSettings(
+        base_iri="https://data.example.org/",
+        published_dir=tmp_path / "published",
+        uploads_dir=uploads,
+        upload_command=(sys.executable, "-c", record, str(log)),
+    )
+    store = UploadViews(settings).store  # nothing queued yet: runs nothing
+    orphan, held = (store.receive("museum", [("a.csv", io.BytesIO(b"id\n1\n"))]) for _ in range(2))
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()  # a process id that no longer runs
+    (store.folder("museum", orphan) / "claim").write_text(str(gone.pid))
+    (store.folder("museum", held) / "claim").write_text(str(os.getppid()))  # alive
+    UploadViews(settings)  # a worker starts
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not log.exists():
+        time.sleep(0.1)
+    time.sleep(1)
+    assert log.read_text().split() == [orphan]
