@@ -55,6 +55,8 @@ __all__ = [
     "thousands",
     "translate",
     "using",
+    "year",
+    "years",
 ]
 
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -114,6 +116,20 @@ def decimal(value: float, places: int = 1) -> str:
     comma in French (``75,5``), a point in English and in Arabic (whose pages use Western
     digits, as most Arabic-speaking partners' systems do)."""
     return _written(f"{value:.{places}f}", None)
+
+
+def year(value: int) -> str:
+    """An astronomical year as people write it, in the language being rendered: ``1850``,
+    "44 BC" for −43 (there is no year 0)."""
+    return str(value) if value >= 1 else gettext("{year} BC", year=1 - value)
+
+
+def years(first: int, last: int) -> str:
+    """Two astronomical years as a span people write: "1850–1860", "44 BC–14", and the era
+    once when both are before Christ: "100–1 BC", not "−99–0"."""
+    if last <= 0:
+        return gettext("{first}–{last} BC", first=1 - first, last=1 - last)
+    return f"{year(first)}–{year(last)}"
 
 
 def number(value: float, places: int = 2, lang: str | None = None) -> str:

@@ -22,6 +22,8 @@ from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
 from .i18n import number
+from .i18n import year as year_written
+from .i18n import years as years_written
 from .readers import (
     Text,
     Work,
@@ -416,14 +418,12 @@ def _span_date(graph: Graph, span: str) -> str:
         for found in [instant_year(text_of(v).value) for v in _out(graph, span, prop)][:1]
         if found is not None
     ]
-    written = [str(y) if y >= 1 else str(1 - y) for y in dict.fromkeys(bounds)]
-    if len(bounds) == 2 and bounds[0] <= 0 and bounds[1] <= 0 and len(written) == 2:
-        years = _("{first}–{last} BC", first=written[0], last=written[1])
+    distinct = list(dict.fromkeys(bounds))
+    written = [str(y) if y >= 1 else str(1 - y) for y in distinct]
+    if not distinct:
+        years = ""
     else:
-        years = "–".join(
-            text if y >= 1 else _("{year} BC", year=text)
-            for y, text in zip(dict.fromkeys(bounds), written, strict=True)
-        )
+        years = year_written(distinct[0]) if len(distinct) == 1 else years_written(*distinct)
     if not names:
         return years
     text = names[0].value

@@ -103,11 +103,6 @@ def form_year(text: str, *, last: bool) -> int:
     return bound[0]
 
 
-def year_shown(year: int) -> str:
-    """An astronomical year as people write it: ``1850``, ``44 BC`` (−43), translated."""
-    return str(year) if year >= 1 else i18n.gettext("{year} BC", year=1 - year)
-
-
 def _form_facets(request: Request) -> list[str]:
     """``facet=KEY=VALUE`` (repeated), plus the HTML form's range inputs."""
     params = request.query_params
@@ -119,8 +114,8 @@ def _form_facets(request: Request) -> list[str]:
         if low is not None and high is not None and low > high:
             raise FormError(
                 "The end year ({end}) comes before the start year ({start}).",
-                end=year_shown(high),
-                start=year_shown(low),
+                end=i18n.year(high),
+                start=i18n.year(low),
             )
         bounds = f"{'' if low is None else low}..{'' if high is None else high}"
         pairs = [p for p in pairs if not p.startswith("date=")] + [f"date={bounds}"]
@@ -190,7 +185,7 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
             error=message,
             query=None,
             result=None,
-            form={name: params.get(name, "").strip() for name in _FORM_FIELDS},
+            form=_typed(request),
             hidden_facets=[
                 p
                 for p in params.getlist("facet")
@@ -267,7 +262,7 @@ def _date_hint(query: SearchRequest, selected: list[tuple[str, str]]) -> dict[st
         return None
     low, high = parsed.begin[0], parsed.end[0]
     others = [p for p in selected if p[0] != "date"]
-    shown = _shown("date", f"{low}..{high}") if low != high else year_shown(low)
+    shown = i18n.years(low, high) if low != high else i18n.year(low)
     return {
         "years": shown,
         "href": _url(replace(query, text=""), [*others, ("date", f"{low}..{high}")]),
@@ -276,16 +271,20 @@ def _date_hint(query: SearchRequest, selected: list[tuple[str, str]]) -> dict[st
 
 def _form_values(request: Request, query: SearchRequest) -> dict[str, str]:
     """What the form's fields show: what the reader typed, or else what a link chose."""
-    params = request.query_params
     date, longest = query.date, query.longest_side_cm
     derived = {
         "q": query.text,
-        "date_from": year_shown(int(date.low)) if date and date.low is not None else "",
-        "date_to": year_shown(int(date.high)) if date and date.high is not None else "",
+        "date_from": i18n.year(int(date.low)) if date and date.low is not None else "",
+        "date_to": i18n.year(int(date.high)) if date and date.high is not None else "",
         "longest_max": f"{longest.high:g}" if longest and longest.high is not None else "",
     }
-    typed = {name: params.get(name, "").strip() for name in _FORM_FIELDS}
+    typed = _typed(request)
     return {name: typed[name] or derived[name] for name in _FORM_FIELDS}
+
+
+def _typed(request: Request) -> dict[str, str]:
+    """The form's fields as the reader filled them in."""
+    return {name: request.query_params.get(name, "").strip() for name in _FORM_FIELDS}
 
 
 def _facets(
@@ -338,10 +337,8 @@ def _shown(key: str, value: str) -> str:
         except (ValueError, OverflowError):  # a bound of 400 digits: shown as it was sent
             return value.replace("..", "–")
         if low is not None and high is not None:
-            if high <= 0:  # "100–1 BC", not "−99–0"
-                return i18n.gettext("{first}–{last} BC", first=1 - low, last=1 - high)
-            return f"{year_shown(low)}–{year_shown(high)}"
-        return f"≥ {year_shown(low)}" if low is not None else f"≤ {year_shown(high or 0)}"
+            return i18n.years(low, high)
+        return f"≥ {i18n.year(low)}" if low is not None else f"≤ {i18n.year(high or 0)}"
     if key == "longest_side_cm" and value.startswith("<="):
         return "≤ " + value[2:]
     if key in ("type", "material"):  # AAT's labels, in the page's language where known

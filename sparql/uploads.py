@@ -126,10 +126,11 @@ class UploadStore:
 
     def queued(self) -> list[tuple[str, str]]:
         """Every upload whose run has not started, oldest first (ids sort by time)."""
-        found = []
-        for status in sorted(self.root.glob("*/*/status.json")):
-            if (_read_json(status) or {}).get("status") == "queued":
-                found.append((status.parent.parent.name, status.parent.name))
+        found = [
+            (status.parent.parent.name, status.parent.name)
+            for status in self.root.glob("*/*/status.json")
+            if (_read_json(status) or {}).get("status") == "queued"
+        ]
         return sorted(found, key=lambda pair: pair[1])
 
     def claim(self, source: str, upload_id: str) -> bool:
