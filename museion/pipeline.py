@@ -21,6 +21,7 @@ from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
+from mappings import Minter
 from museion_core import messages
 from museion_core.errors import ConfigError, HarvestError, MuseionError
 from publish import (
@@ -102,17 +103,22 @@ class Pipeline:
         """Refuse to write a data directory harvested under another base IRI: every record
         would be minted again under the new one while the old graphs stayed published, each
         object twice, and ``stats`` counted only the new ones."""
-        found = index.graph_outside(self.config.base_iri, [s.name for s in self.config.sources])
-        if found is None:
-            return
-        graph, source = found
-        old = graph.split(f"{source}/record/", 1)[0]
-        raise ConfigError(
-            f"the data was harvested under the base IRI {old}: set base_iri back, or use a "
-            "new [store] path (each record would be published again beside its old IRIs)",
-            file=str(self.config.path),
-            key="publish.base_iri",
-        )
+        for source in self.config.sources:
+            found = index.first_record(source.name)
+            if found is None:
+                continue
+            local_id, graph = found
+            base = self.config.base_iri
+            minted = Minter(base, source.name).record_graph(local_id).value
+            if graph == minted:
+                continue
+            old = graph.removesuffix(minted[len(base) :])
+            raise ConfigError(
+                f"the data was harvested under the base IRI {old}: set base_iri back, or use "
+                "a new [store] path (each record would be published again beside its old IRIs)",
+                file=str(self.config.path),
+                key="publish.base_iri",
+            )
 
     # -- recovery ------------------------------------------------------------------------
     def recover(self, writer: Writer) -> None:

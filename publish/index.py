@@ -251,17 +251,12 @@ class RecordIndex:
         )
         yield from rows
 
-    def graph_outside(self, base: str, sources: Iterable[str]) -> tuple[str, str] | None:
-        """A record graph (and its source) not minted under ``base``, looking at the first
-        record of each of ``sources`` (a lookup by key each: a base IRI is the whole data
-        directory's). None when they are under it."""
-        for source in sources:
-            row = self._db.execute(
-                "SELECT graph FROM records WHERE source = ? LIMIT 1", (source,)
-            ).fetchone()
-            if row is not None and not str(row[0]).startswith(f"{base}{source}/record/"):
-                return str(row[0]), source
-        return None
+    def first_record(self, source: str) -> tuple[str, str] | None:
+        """The local id and graph of one record of ``source`` (a lookup by key), or None."""
+        row = self._db.execute(
+            "SELECT local_id, graph FROM records WHERE source = ? LIMIT 1", (source,)
+        ).fetchone()
+        return (str(row[0]), str(row[1])) if row else None
 
     def count(self, source: str) -> int:
         (n,) = self._db.execute(
