@@ -12,7 +12,6 @@ import codecs
 import glob
 import io
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -195,7 +194,7 @@ class FilesHarvester:
         """Whether a path lies in a folder the source never reads (``SourceSpec.skip``),
         unless the location itself is in it (an upload's files, kept in the data directory);
         the folders are worked out once per listing, not once per file."""
-        root = Path(re.split(r"[*?\[]", self.spec.location, maxsplit=1)[0] or ".").resolve()
+        root = Path(location_folder(self.spec.location) or ".").resolve()
         folders = [f for f in self.spec.skip if not root.is_relative_to(f)]
         if not folders:
             return lambda _: False
