@@ -15,6 +15,7 @@ request to the deadline active in the calling thread; without one, nothing chang
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import socket
 import threading
 import time
@@ -22,12 +23,15 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
 
-__all__ = ["Deadline", "DeadlineExceededError", "WatchedAdapter"]
+from museion_core import messages
+
+__all__ = ["Deadline", "DeadlineExceededError", "RefusedPeerError", "WatchedAdapter"]
 
 _POLL = 0.05
 """After the deadline, how often a connection still being opened is looked at again."""
@@ -122,6 +126,32 @@ def _cut(sock: socket.socket | None) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+class RefusedPeerError(Exception):
+    """A connection reached an address the session's ``WatchedAdapter.refused_peer`` refuses
+    (its name said one address, the connection found another: DNS rebinding)."""
+
+
+_refused_peer: contextvars.ContextVar[Callable[[str], bool] | None] = contextvars.ContextVar(
+    "refused_peer", default=None
+)
+
+
+def _checked(connection: HTTPConnection, sock: socket.socket) -> socket.socket:
+    """``sock``, once its far end is an address the sending adapter may reach. Through a proxy
+    the far end is the proxy, which the operator chose: not checked."""
+    refused = _refused_peer.get()
+    if refused is None or connection.proxy is not None:
+        return sock
+    try:
+        address = str(sock.getpeername()[0])
+    except OSError:
+        return sock  # not connected after all: the request fails by itself
+    if refused(address):
+        sock.close()
+        raise RefusedPeerError(address)
+    return sock
+
+
 def _current() -> Deadline | None:
     deadline: Deadline | None = getattr(_active, "deadline", None)
     return deadline
@@ -143,7 +173,7 @@ def _opened(sock: socket.socket) -> socket.socket:
 
 class _WatchedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _opened(super()._new_conn())
+        return _opened(_checked(self, super()._new_conn()))
 
     def connect(self) -> None:
         super().connect()
@@ -154,7 +184,7 @@ class _WatchedHTTPSConnection(HTTPSConnection):
     # The TCP socket is cut-able from the start; the TLS socket that takes over its file
     # descriptor once the handshake begins is reported when connect() returns.
     def _new_conn(self) -> socket.socket:
-        return _opened(super()._new_conn())
+        return _opened(_checked(self, super()._new_conn()))
 
     def connect(self) -> None:
         super().connect()
@@ -179,15 +209,26 @@ _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
 class WatchedAdapter(HTTPAdapter):
-    """requests' adapter, with pools whose connections a ``Deadline`` can cut, and a
-    ``fence`` that may refuse a request (each redirect is one) before it is sent."""
+    """requests' adapter, with pools whose connections a ``Deadline`` can cut, a ``fence``
+    that may refuse a request (each redirect is one) before it is sent, and ``refused_peer``,
+    which says of each address a new connection reached whether it must be closed unused
+    (``fence`` looked the host name up; the connection looks it up again, and a name whose
+    answer changed in between must not take the request elsewhere)."""
 
     fence: Callable[[str], None] | None = None
+    refused_peer: Callable[[str], bool] | None = None
 
     def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if self.fence is not None and request.url:
             self.fence(str(request.url))
-        return super().send(request, *args, **kwargs)
+        token = _refused_peer.set(self.refused_peer)
+        try:
+            return super().send(request, *args, **kwargs)
+        except RefusedPeerError as exc:
+            url = messages.INTERNAL_ADDRESS(url=f"{request.url} (reached at {exc})")
+            raise requests.exceptions.InvalidURL(url) from None
+        finally:
+            _refused_peer.reset(token)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)

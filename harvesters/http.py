@@ -18,7 +18,14 @@ from museion_core import messages
 
 from .deadline import WatchedAdapter
 
-__all__ = ["MAX_RETRY_AFTER", "USER_AGENT", "fence_internal", "make_session", "transport_fault"]
+__all__ = [
+    "MAX_RETRY_AFTER",
+    "USER_AGENT",
+    "fence_internal",
+    "is_internal_host",
+    "make_session",
+    "transport_fault",
+]
 
 USER_AGENT = "Museion/0.1 (+https://github.com/museion/museion) linked-data aggregator"
 
@@ -47,7 +54,9 @@ def make_session(
     ``home``: the source's configured address. When it is on the public internet, the session
     refuses every address on this server's own network (loopback, private, link-local: see
     ``fence_internal``), whatever sends it there: a next link, a manifest a record names, a
-    redirect. A partner on the same network as Museion (an intranet, the tests) is not fenced.
+    redirect, or a host name that resolves to a public address when it is checked and to an
+    internal one when the connection is made. A partner on the same network as Museion (an
+    intranet, the tests) is not fenced.
     """
     retry = _CappedRetry(
         total=max_retries,
@@ -62,8 +71,9 @@ def make_session(
     )
     session = requests.Session()
     adapter = WatchedAdapter(max_retries=retry)  # a Deadline can cut its connections
-    if home is not None and not _internal_host(urlsplit(home).hostname or ""):
+    if home is not None and not is_internal_host(urlsplit(home).hostname or ""):
         adapter.fence = fence_internal
+        adapter.refused_peer = _internal
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -82,7 +92,7 @@ def _internal(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def _internal_host(host: str) -> bool:
+def is_internal_host(host: str) -> bool:
     """Whether ``host`` is, or resolves to, an address on this server's own network."""
     if not host:
         return False
@@ -99,7 +109,7 @@ def fence_internal(url: str) -> None:
     """Refuse ``url`` when its host is on this server's own network: a URL that a feed's
     content gave (a IIIF manifest, a next link, a redirect) must not make Museion probe the
     machines around it, nor publish what they answered in the partner report."""
-    if _internal_host(urlsplit(url).hostname or ""):
+    if is_internal_host(urlsplit(url).hostname or ""):
         raise requests.exceptions.InvalidURL(messages.INTERNAL_ADDRESS(url=url))
 
 

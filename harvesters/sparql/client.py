@@ -16,9 +16,12 @@ import math
 import socket
 import time
 import urllib.error
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
 from pyoxigraph import (
     CanonicalizationAlgorithm,
     Dataset,
@@ -29,13 +32,12 @@ from pyoxigraph import (
     serialize,
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib3.util.retry import Retry
 
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT
+from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT, fence_internal, is_internal_host
 
 __all__ = ["SparqlClient", "canonical_ntriples"]
 
@@ -48,8 +50,46 @@ _TRANSIENT = (
 )
 
 
+_LABELS = {400: "the endpoint refused the query", 401: "not authorised", 404: "no such endpoint"}
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, each new address passed through ``fence`` before it is followed."""
+
+    def __init__(self, fence: Callable[[str], None] | None) -> None:
+        super().__init__()
+        self.fence = fence
+
+    def redirect_request(  # noqa: PLR0917 (urllib's signature)
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if self.fence is not None:
+            self.fence(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class _Wrapper(SPARQLWrapper):
+    """SPARQLWrapper's requests (form, headers, content negotiation), sent through an opener of
+    Museion's (its redirects fenced) instead of urllib's global one; every HTTP error comes
+    back as urllib's ``HTTPError``, which ``SparqlClient._run`` reads."""
+
+    opener: urllib.request.OpenerDirector
+
+    def _query(self) -> tuple[Any, str]:
+        return self.opener.open(self._createRequest(), timeout=self.timeout), self.returnFormat
+
+
 class SparqlClient:
-    """SELECT and CONSTRUCT against one endpoint, with the harvesters' retry policy."""
+    """SELECT and CONSTRUCT against one endpoint, with the harvesters' retry policy.
+
+    ``home``: the source's configured address, as for ``harvesters.http.make_session``: when it
+    is on the public internet, a redirect to this server's own network is refused."""
 
     def __init__(
         self,
@@ -61,8 +101,11 @@ class SparqlClient:
         backoff: float = 0.5,
         max_response_bytes: int = 64 * 1024 * 1024,
         headers: dict[str, str] | None = None,
+        home: str | None = None,
     ) -> None:
         self.endpoint = endpoint
+        fenced = home is not None and not is_internal_host(urlsplit(home).hostname or "")
+        self._opener = urllib.request.build_opener(_Redirects(fence_internal if fenced else None))
         self.source = source
         self.timeout = timeout
         self.max_retries = max_retries
@@ -99,7 +142,8 @@ class SparqlClient:
 
     # -- transport ----------------------------------------------------------------------
     def _wrapper(self, query: str, fmt: str) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper = _Wrapper(self.endpoint, agent=USER_AGENT)
+        wrapper.opener = self._opener
         wrapper.setMethod(POST)  # long CONSTRUCTs do not fit in a URL
         wrapper.setQuery(query)
         wrapper.setReturnFormat(fmt)
@@ -125,17 +169,16 @@ class SparqlClient:
                     )
                 return body, media_type
             except urllib.error.HTTPError as exc:
-                if exc.code not in RETRY_STATUSES or attempt >= self.max_retries:
-                    detail = _detail(exc)
-                    if detail == f": {exc.reason}":
-                        detail = ""
-                    raise self._error(f"HTTP {exc.code} {exc.reason}{detail}") from None
-                wait = _retry_after(exc.headers.get("Retry-After"))
-            except SPARQLWrapperException as exc:
-                # SPARQLWrapper turns 400, 401, 404, 414 and 500 into its own exceptions.
-                status = _status_of(exc)
-                if status != 500 or attempt >= self.max_retries:
-                    raise self._error(_first_line(exc)) from None
+                with exc:  # its connection, whatever is read of it
+                    if exc.code not in RETRY_STATUSES or attempt >= self.max_retries:
+                        detail = _detail(exc)
+                        if detail == f": {exc.reason}":
+                            detail = ""
+                        label = _LABELS.get(exc.code, exc.reason)
+                        raise self._error(f"HTTP {exc.code} {label}{detail}") from None
+                    wait = _retry_after(exc.headers.get("Retry-After"))
+            except requests.exceptions.InvalidURL as exc:  # the fence refused a redirect
+                raise self._error(str(exc)) from None
             except _TRANSIENT as exc:
                 if attempt >= self.max_retries:
                     raise self._error(
@@ -159,26 +202,6 @@ def _retry_after(value: str | None) -> float | None:
         return min(Retry().parse_retry_after(value), MAX_RETRY_AFTER)
     except Exception:  # urllib3 raises InvalidHeader for a value it cannot read
         return None
-
-
-def _status_of(exc: SPARQLWrapperException) -> int:
-    names = {
-        "QueryBadFormed": 400,
-        "Unauthorized": 401,
-        "EndPointNotFound": 404,
-        "URITooLong": 414,
-        "EndPointInternalError": 500,
-    }
-    return names.get(type(exc).__name__, 0)
-
-
-def _first_line(exc: SPARQLWrapperException) -> str:
-    status = _status_of(exc)
-    text = " ".join(str(exc.args[0] if exc.args else exc).split())
-    text = text.replace("Response: b'", "").rstrip("'")
-    label = {400: "the endpoint refused the query", 401: "not authorised", 404: "no such endpoint"}
-    head = label.get(status, type(exc).__name__)
-    return f"HTTP {status} {head}: {text[:300]}" if status else f"{head}: {text[:300]}"
 
 
 def _detail(exc: urllib.error.HTTPError) -> str:

@@ -128,6 +128,7 @@ class SparqlHarvester:
             max_retries=self.options.max_retries,
             max_response_bytes=self.options.max_response_bytes,
             headers=auth_headers(self.options.auth_header, self.options.auth_env, self.spec.name),
+            home=self.spec.location,
         )
         if self.spec.records:
             for iri in self.spec.records:

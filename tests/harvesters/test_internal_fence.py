@@ -51,3 +51,44 @@ def test_a_partner_inside_is_not_fenced() -> None:
         with pytest.raises(requests.exceptions.InvalidURL):
             fenced.get(inside.url + "/ok", timeout=10)
     assert inside.hits.get("/ok", 0) == 1
+
+
+def test_a_name_that_changes_its_answer_cannot_send_the_harvester_inside(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the fence looks a name up and finds a public address, the connection
+    looks it up again and finds this server's own. The fence's lookup is made to say "public"
+    here; the address the connection reached still refuses it, before a byte is sent."""
+    import harvesters.http
+
+    with serve({"/ok": Response(200, b"{}", {"Content-Type": "application/json"})}) as inside:
+        fenced = make_session(0, home="https://93.184.216.34/")
+        monkeypatch.setattr(harvesters.http, "is_internal_host", lambda host: False)
+        with pytest.raises(requests.exceptions.InvalidURL, match=r"reached at 127\.0\.0\.1"):
+            fenced.get(inside.url + "/ok", timeout=10)
+        monkeypatch.undo()  # a partner on this network still reaches the same server
+        assert make_session(0, home=inside.url).get(inside.url + "/ok", timeout=10).ok
+    assert inside.hits.get("/ok", 0) == 1
+
+
+def test_a_public_sparql_endpoint_cannot_redirect_the_harvester_inside() -> None:
+    """The SPARQL harvester's requests go through urllib (SPARQLWrapper), not a requests
+    session: its redirects pass the same fence."""
+    from harvesters.sparql.client import SparqlClient
+
+    with serve({"/secret": Response(200, b'{"results": {"bindings": []}}')}) as inside:
+        moved = Response(302, b"", {"Location": inside.url + "/secret"})
+        with serve({"/sparql": moved}) as endpoint:
+            client = SparqlClient(
+                endpoint.url + "/sparql",
+                source="partner",
+                max_retries=2,
+                home="https://93.184.216.34/sparql",  # as if the endpoint were public
+            )
+            with pytest.raises(HarvestError, match=r"own network .* refused"):
+                client.select("SELECT * WHERE { ?s ?p ?o }")
+            assert endpoint.hits["/sparql"] == 1  # refused at once, not retried
+            # a partner on this network may redirect within it
+            inside_client = SparqlClient(endpoint.url + "/sparql", source="p", home=endpoint.url)
+            assert inside_client.select("SELECT * WHERE { ?s ?p ?o }") == []
+    assert inside.hits.get("/secret", 0) == 1
