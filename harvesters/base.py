@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import glob
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, ClassVar, Protocol
@@ -102,6 +102,13 @@ class Harvester(Protocol):
     def complete_snapshot(self) -> bool:
         """True when a finished harvest has seen every record the source holds, so records not
         seen were withdrawn (a file export); False for incremental protocols."""
+        ...
+
+    @property
+    def unread(self) -> Sequence[str]:
+        """After a harvest: the parts of the feed that could not be read at all (a file whose
+        header row or encoding is broken, a workbook without the sheet). Which records they
+        hold is not known, so a complete snapshot with any withdraws nothing."""
         ...
 
 

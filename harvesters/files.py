@@ -133,6 +133,7 @@ class FilesHarvester:
         self._file_index = int(spec.checkpoint.get("file_index", 0))
         self._record_index = int(spec.checkpoint.get("record_index", 0))
         self._session: requests.Session | None = None
+        self._unread: list[str] = []
 
     @property
     def checkpoint(self) -> Mapping[str, Any]:
@@ -143,6 +144,10 @@ class FilesHarvester:
     @property
     def complete_snapshot(self) -> bool:
         return True
+
+    @property
+    def unread(self) -> list[str]:
+        return list(self._unread)
 
     def locations(self) -> list[str]:
         """Every file this source reads, in a stable order; fails if there is none."""
@@ -202,6 +207,7 @@ class FilesHarvester:
 
     def __iter__(self) -> Iterator[HarvestItem]:
         files = self.locations()
+        self._unread = []
         start_file, start_record = self._file_index, self._record_index
         for index in range(start_file, len(files)):
             self._file_index, self._record_index = index, 0
@@ -257,6 +263,7 @@ class FilesHarvester:
                 messages.CANNOT_FETCH(location=location, detail=exc), source=self.spec.name
             ) from exc
         except OSError as exc:
+            self._unread.append(self.spec.shown(location))
             yield RejectedRecord(
                 self.spec.name, self.spec.shown(location), messages.FILE_UNREADABLE(detail=exc)
             )
@@ -286,6 +293,8 @@ class FilesHarvester:
         # A file holding exactly one object is named by the file alone.
         origin = shown if item.position == "object" else f"{shown}, {item.position}"
         if isinstance(item, Unreadable):
+            if item.whole:
+                self._unread.append(shown)
             named = self._named(item.cells)
             return RejectedRecord(self.spec.name, origin, item.reason, item.raw, named)
         if not xml and not isinstance(item.value, dict):

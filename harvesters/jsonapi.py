@@ -101,6 +101,10 @@ class JsonApiHarvester:
         # A change stream withdraws objects by Delete activities, not by their absence.
         return self.options.paging != "changes"
 
+    @property
+    def unread(self) -> tuple[str, ...]:
+        return ()
+
     def __iter__(self) -> Iterator[HarvestItem]:
         o = self.options
         fetcher = JsonFetcher(

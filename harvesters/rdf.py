@@ -89,6 +89,7 @@ class RdfHarvester:
         self.spec = spec
         self.options: RdfOptions = spec.options
         self.types = {NamedNode(t) for t in self.options.types}
+        self._unread: list[str] = []
 
     @property
     def checkpoint(self) -> Mapping[str, Any]:
@@ -97,6 +98,10 @@ class RdfHarvester:
     @property
     def complete_snapshot(self) -> bool:
         return True
+
+    @property
+    def unread(self) -> list[str]:
+        return list(self._unread)
 
     def locations(self) -> list[str]:
         location = self.spec.location
@@ -126,10 +131,12 @@ class RdfHarvester:
         triples: list[Triple] = []
         roots: set[NamedNode] = set()
         origins: dict[NamedNode | BlankNode, str] = {}
+        self._unread = []
         for location in self.locations():
             try:
                 found, documents, nameless = self._triples(location)
             except (SyntaxError, ValueError, OSError) as exc:
+                self._unread.append(self.spec.shown(location))
                 reason = messages.RDF_UNREADABLE(format=self._format(location), detail=exc)
                 yield RejectedRecord(
                     self.spec.name, self.spec.shown(location), reason.splitlines()[0]

@@ -57,6 +57,9 @@ class Unreadable:
     """A row's cells by column, as far as they could be read (a cell with bytes the encoding
     could not decode is left out): enough, often, to name the record (its id column), so that
     one unreadable row of a record the source already holds does not withdraw that record."""
+    whole: bool = False
+    """Nothing after it could be read either (the header, the workbook, the rest of the file):
+    which records the file holds is not known, so none of its records may count as gone."""
 
 
 Item = Parsed | Unreadable
@@ -126,7 +129,7 @@ def read_json(
         yield from _json_object_or_lines(stream, encoding, limits)
     else:
         raw = stream.read(PREVIEW_BYTES)  # enough for a person to see what came instead of JSON
-        yield Unreadable(raw, "object", messages.NOT_JSON_START(head=head[:20]))
+        yield Unreadable(raw, "object", messages.NOT_JSON_START(head=head[:20]), whole=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,7 @@ def _stopped_decoding(exc: UnicodeError, encoding: str) -> Unreadable:
         b"",
         "after the last record read",
         messages.REST_UNDECODABLE(encoding=encoding, detail=reason),
+        whole=True,
     )
 
 
@@ -234,7 +238,9 @@ def _json_object_or_lines(
         first = data.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].strip()
         if not isinstance(_loads(first, encoding, "line 1", limits), Parsed):
             # One object over the bound, spread over lines: one record, not read.
-            yield Unreadable(data[:PREVIEW_BYTES], "object", limits.too_large(len(data)))
+            yield Unreadable(
+                data[:PREVIEW_BYTES], "object", limits.too_large(len(data)), whole=True
+            )
             return
     # Several objects one after another: JSON Lines in a .json file.
     yield from _json_lines(io.BufferedReader(_Chain(data, stream)), encoding, limits)
@@ -245,7 +251,7 @@ def _json_items(
 ) -> Iterator[Item]:
     rest = seek_array(stream.read, path)
     if rest is None:
-        yield Unreadable(b"", "object", messages.JSON_NO_ITEMS(path=".".join(path)))
+        yield Unreadable(b"", "object", messages.JSON_NO_ITEMS(path=".".join(path)), whole=True)
         return
     yield from _json_array(io.BufferedReader(_Chain(rest, stream)), encoding, limits, nested=True)
 
@@ -300,6 +306,7 @@ def _json_array(
             b"",
             f"item {number + 1}",
             messages.JSON_ARRAY_BREAKS(number=number, detail=exc),
+            whole=True,
         )
 
 
@@ -471,11 +478,12 @@ def _csv_rows(
         return
     except (csv.Error, _OversizedError) as exc:
         reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
-        yield Unreadable(lines.preview(), where, reason)
+        yield Unreadable(lines.preview(), where, reason, whole=True)
         return
     fault = _header_fault(header, encoding)
     if fault:
-        yield Unreadable(",".join(header).encode("utf-8", "surrogateescape"), where, fault)
+        raw = ",".join(header).encode("utf-8", "surrogateescape")
+        yield Unreadable(raw, where, fault, whole=True)
         return
     while True:
         lines.new_row()

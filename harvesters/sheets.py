@@ -248,7 +248,7 @@ def read_sheet(
     try:
         rows, merged = sheet_rows(data, sheet)
     except (LookupError, ValueError) as exc:
-        yield Unreadable(b"", "workbook", str(exc))
+        yield Unreadable(b"", "workbook", str(exc), whole=True)
         return
     if len(rows) < header_row:
         return
@@ -257,7 +257,7 @@ def read_sheet(
     if duplicates:
         reason = messages.HEADER_REPEATS(columns=", ".join(duplicates))
         raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        yield Unreadable(raw, f"row {header_row}", reason)
+        yield Unreadable(raw, f"row {header_row}", reason, whole=True)
         return
     for number in range(header_row, len(rows)):
         row = rows[number]

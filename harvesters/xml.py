@@ -106,10 +106,11 @@ def read_xml(stream: IO[bytes], record_tag: str = LIDO_RECORD) -> Iterator[Parse
             tail.last() + _rest(stream),
             f"record {count + 1}",
             messages.XML_BREAKS(count=count, detail=fault),
+            whole=True,
         )
         return
     except XmlError as exc:
-        yield Unreadable(_rest(stream), "object", str(exc))
+        yield Unreadable(_rest(stream), "object", str(exc), whole=True)
         return
     if count == 0:
         found = f"<{_short(root_tag)}>" if root_tag else "nothing"

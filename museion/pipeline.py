@@ -317,6 +317,7 @@ class Pipeline:
             mapper=mapper,
             checkpoint=lambda: dict(harvester.checkpoint),
             complete=complete and harvester.complete_snapshot,
+            unread=lambda: harvester.unread,
             progress=self.progress,
         )
 

@@ -438,6 +438,10 @@ OAI_TOKENS_REFUSED = _message(
 
 DELETED_BY_PARTNER = _message("deleted by the partner")
 NO_LONGER_IN_FEED = _message("no longer in the feed")
+WITHDRAWALS_HELD = _message(
+    "nothing was withdrawn: {parts:s} could not be read at all, so the records it holds are not "
+    "known; they keep their published version"
+)
 SUPERSEDED = _message("the partner's record {provider:s} now has the id {local_id:s}")
 GATE_RECORD_DROP = _message(
     "the run would shrink {source} from {before:d} to {after:d} records (-{drop:s}), more than the "

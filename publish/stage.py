@@ -338,11 +338,14 @@ def stage(
     mapper: MapPool,
     checkpoint: Callable[[], dict[str, Any]] = dict,
     complete: bool = False,
+    unread: Callable[[], Sequence[str]] = tuple,
     force: bool = False,
     progress: Progress | None = None,
 ) -> HarvestSummary:
     """Harvest ``items`` into ``run``, mapping them with ``mapper``. ``complete``: the items
-    are the whole feed, so known records not among them were withdrawn. ``force``: map even
+    are the whole feed, so known records not among them were withdrawn, unless ``unread``
+    (asked once the items are read) names parts of the feed that could not be read at all:
+    the records those hold are not known, so none is withdrawn. ``force``: map even
     unchanged records (remap)."""
     started = time.monotonic()
     run.set_info(complete=complete)
@@ -362,6 +365,13 @@ def stage(
     while staging.in_flight:
         staging.finish(staging.in_flight.popleft(), progress)
     seen_ids = run.seen_ids()
+    lost = list(unread())
+    if complete and lost:
+        complete = False
+        run.set_info(complete=False)
+        held = messages.WITHDRAWALS_HELD(parts=", ".join(lost))
+        summary.warnings[held] += 1
+        run.count_terms({held: 1}, {})
     if complete:
         withdrawn = [
             (i, messages.NO_LONGER_IN_FEED())

@@ -154,6 +154,10 @@ class OaiHarvester:
     def complete_snapshot(self) -> bool:
         return False  # deletions come as status="deleted", not as absence
 
+    @property
+    def unread(self) -> tuple[str, ...]:
+        return ()
+
     def __iter__(self) -> Iterator[HarvestItem]:
         try:
             if self.spec.records:

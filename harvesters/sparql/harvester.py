@@ -120,6 +120,10 @@ class SparqlHarvester:
     def complete_snapshot(self) -> bool:
         return self._full and not self.spec.records
 
+    @property
+    def unread(self) -> tuple[str, ...]:
+        return ()
+
     def __iter__(self) -> Iterator[HarvestItem]:
         self.client = SparqlClient(
             self.spec.location,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,47 @@ def test_an_unreadable_row_of_a_held_record_keeps_it_rather_than_withdrawing_it(
     feed.write_bytes(good.replace(b"A-2,Vase\n", b""))  # and a row that is gone withdraws it
     store, [summary] = harvest_all(config)
     assert (summary.deleted, summary.rejected) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda b: b.decode().encode("cp1252").replace(b"titre", b"t\xeetre"),  # Excel's re-save
+        lambda b: b.replace(b"id,titre", b"id,titre,titre"),  # a column added twice
+    ],
+    ids=["cp1252-header", "repeated-column"],
+)
+def test_a_file_of_a_folder_that_cannot_be_read_at_all_withdraws_none_of_its_records(
+    write_config: ConfigWriter, tmp_path: Path, spoil: Callable[[bytes], bytes]
+) -> None:
+    """A registrar re-saved one file of a two-file folder from Excel (cp1252, "titre" with
+    a circumflex in its header): its header could not be read, so its records were not read,
+    and all of them were withdrawn as "no longer in the feed" and published as gone (410).
+    Which records an unread file holds is not known: the run withdraws nothing, says why,
+    and the other file's edits are published."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes(b"id,titre\nA-1,Bol\nA-2,Vase\n")
+    (folder / "b.csv").write_bytes(b"id,titre\nB-1,Plat\nB-2,Tapis de Gandja\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
+    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    store, _ = harvest_all(config)
+    store.close()
+    (folder / "b.csv").write_bytes(spoil((folder / "b.csv").read_bytes()))
+    (folder / "a.csv").write_bytes(b"id,titre\nA-1,Bol bleu\nA-2,Vase\n")
+    store, [summary] = harvest_all(config)
+    assert (summary.changed, summary.deleted) == (1, 0)
+    [held] = [w for w in summary.warnings if w.startswith("nothing was withdrawn")]
+    assert "b.csv" in held
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol bleu", "Plat", "Tapis de Gandja", "Vase"]
+    store.close()
+    (folder / "b.csv").unlink()  # a file that is gone withdraws its records
+    store, [summary] = harvest_all(config)
+    assert summary.deleted == 2
+    store.close()
 
 
 def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
