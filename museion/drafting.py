@@ -491,9 +491,12 @@ def _production(lines: list[str], placed: dict[str, Column], line: Any) -> None:
         line("places", _q(placed["place"].name), placed["place"])
     if "technique" in placed:
         column = placed["technique"]
+        # Each value whole: a term the vocabulary knows, else a local term the partner report
+        # lists. Scanning with unmatched = "skip" dropped "dinanderie" and "tissage" without a
+        # word, since no other field keeps a technique's text (the medium keeps materials').
         lines.append(
-            f"techniques = {{ path = {_q(column.name)}, scan = true, vocab = "
-            f'"technique", unmatched = "skip" }}   # {_example(column)}'
+            f'techniques = {{ path = {_q(column.name)}, vocab = "technique" }}'
+            f"   # {_example(column)}"
         )
     if "maker" in placed:
         lines += ["", "[object.production.creators]"]

@@ -261,6 +261,31 @@ def test_a_french_denomination_is_drafted_as_the_object_type(tmp_path: Path) -> 
     assert 'classification = { path = "Dénomination", vocab = "object_type" }' in done.stdout
 
 
+def test_a_drafted_technique_column_loses_no_value(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    """The drafted mapping scanned the "Technique" column for known terms and skipped the
+    rest: "dinanderie" and "tissage" were in no graph, page or search, and the report said
+    every term matched a vocabulary. Each value is now a term, known or local (and listed)."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    rows = "".join(
+        f"MG-{i},Objet {i},{t}\n" for i, t in enumerate(["dinanderie", "tissage", "gravure"] * 4)
+    )
+    (feed / "inventaire.csv").write_text(
+        "Numéro d'inventaire,Titre,Technique\n" + rows, encoding="utf-8"
+    )
+    drafted = draft_mapping(feed / "inventaire.csv", name="musee")
+    assert "technique" in drafted.placed
+    assert 'unmatched = "skip"' not in drafted.text
+    mapping = tmp_path / "musee.toml"
+    mapping.write_text(drafted.text, encoding="utf-8")
+    config = write_config(files_source("musee", feed, str(mapping)))
+    report = _check(config, "musee")
+    unknown = {term["label"] for term in report["local_terms"]}
+    assert {"dinanderie", "tissage"} <= unknown
+
+
 def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: Path) -> None:
     """A cp1252 export: under UTF-8 its rows with accents were left out of the profile without
     a word ("122 records profiled" of 130), and there was no way to name the encoding."""
