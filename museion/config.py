@@ -221,7 +221,9 @@ class GatesConfig(StrictModel):
     """When a finished run is held back instead of published (``[sources.gates]``)."""
 
     max_record_drop: float = Field(default=0.10, ge=0, le=1)
-    """Hold a run that would shrink the source by more than this share of its records."""
+    """Hold a run that would shrink the source by more than this share of its records, or
+    that finds more than this share no longer in a complete feed while new records come in
+    (ids renumbered)."""
     max_quarantined: float = Field(default=0.05, ge=0, le=1)
     """Hold a run in which more than this share of the records read was quarantined."""
     max_field_loss: float = Field(default=0.5, ge=0, le=1)

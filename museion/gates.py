@@ -34,6 +34,17 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             drop=f"{(before - after) / before:.0%}",
             limit=f"{limit:.0%}",
         )
+    if before and summary.absent / before > limit and summary.new:
+        # As many new records as are gone: the net count hides a feed whose ids were renumbered
+        # ("MG-1890-001" to "MG.1890.001"), which would leave every IRI a tombstone.
+        return messages.GATE_RECORDS_GONE(
+            source=source.name,
+            gone=summary.absent,
+            before=before,
+            new=summary.new,
+            share=f"{summary.absent / before:.0%}",
+            limit=f"{limit:.0%}",
+        )
     limit = source.gates.max_quarantined
     # Of the source's records, not of those an incremental harvest read: one broken record
     # among the three a partner changed today is not two thirds of its feed.

@@ -443,6 +443,11 @@ WITHDRAWALS_HELD = _message(
     "known; they keep their published version"
 )
 SUPERSEDED = _message("the partner's record {provider:s} now has the id {local_id:s}")
+GATE_RECORDS_GONE = _message(
+    "{gone:d} of the {before:d} records of {source} are no longer in the feed ({share:s}), more "
+    "than the {limit:s} allowed (gates.max_record_drop), while {new:d} new ones came in: were "
+    "the ids changed?"
+)
 GATE_RECORD_DROP = _message(
     "the run would shrink {source} from {before:d} to {after:d} records (-{drop:s}), more than the "
     "{limit:s} allowed (gates.max_record_drop)"

@@ -378,6 +378,7 @@ def stage(
             for i in index.live_ids(source.name)
             if i not in seen_ids
         ]
+        summary.absent = len(withdrawn)
     else:
         withdrawn = _superseded(index, run, source.name, seen_ids)
     if withdrawn:

@@ -43,6 +43,8 @@ class HarvestSummary:
     changed: int = 0
     unchanged: int = 0
     deleted: int = 0
+    absent: int = 0
+    """Of ``deleted``: the records withdrawn because a complete feed no longer holds them."""
     quads: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
@@ -72,6 +74,7 @@ class HarvestSummary:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "deleted": self.deleted,
+            "absent": self.absent,
             "quarantined": self.rejected,
             "quads": self.quads,
             "records_before": self.records_before,
@@ -96,6 +99,7 @@ class HarvestSummary:
             "changed",
             "unchanged",
             "deleted",
+            "absent",
             "quads",
             "records_before",
             "records_after",

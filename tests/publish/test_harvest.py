@@ -327,6 +327,35 @@ def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
     assert sorted(r["t"].value for r in titles) == ["Bol", "Vase bleu"]
 
 
+def test_renumbered_ids_hold_the_run_though_the_count_stays(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """A collection system renumbered its objects ("MG-1890-001" to "MG.1890.001"): the run
+    withdrew every published object and added as many new ones, so the source did not shrink
+    and no gate held it, and every IRI curators had linked became a tombstone."""
+    feed = tmp_path / "export.csv"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+
+    def harvest(ids: list[str]) -> HarvestSummary:
+        feed.write_text("id,title\n" + "".join(f"{i},Vase\n" for i in ids), encoding="utf-8")
+        store, [summary] = harvest_all(config)
+        store.close()
+        return summary
+
+    old = [f"MG-1890-{n:03d}" for n in range(20)]
+    assert harvest(old).status == "published"
+    renumbered = harvest([i.replace("-", ".") for i in old])
+    assert (renumbered.status, renumbered.absent, renumbered.new) == ("held", 20, 20)
+    assert renumbered.reason is not None
+    assert renumbered.reason.startswith("20 of the 20 records of shop are no longer in the feed")
+    assert renumbered.reason.endswith("were the ids changed?")
+    # a partner who replaces one object in twenty, or only adds, is published
+    assert harvest([*old[:19], "MG-1890-100"]).status == "published"
+    assert harvest([*old[:19], "MG-1890-100", "MG-1890-101"]).status == "published"
+
+
 def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
     write_config: ConfigWriter, tmp_path: Path
 ) -> None:
