@@ -73,7 +73,7 @@ from .search_page import search_endpoint
 from .security import SecurityHeaders, read_body
 from .settings import EndpointSettings
 from .uploads import UploadViews
-from .web import here, reply_response, text_error, ui_lang
+from .web import here, not_acceptable, reply_response, text_error, ui_lang
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -134,7 +134,7 @@ class Endpoint:
                 )
         client = request.client.host if request.client is not None else None
         reply = await self.pool.run(job, timeout or self.settings.query_timeout, client)
-        if reply.status < 400:
+        if reply.status < 400 or reply.status == 406:  # a 406 is negotiated too
             headers |= ok_headers or {}
         if conditional and reply.status == 200 and reply.snapshot:
             found = validators_for(self.settings.published_dir, reply.snapshot)
@@ -157,7 +157,7 @@ class Endpoint:
                 return await self._update(request, operation)
             return await self._query(request, operation)
         except NotAcceptable as exc:
-            return text_error(406, str(exc))
+            return not_acceptable(str(exc))
         except QueryError as exc:
             headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
             return text_error(exc.http_status, exc.one_line(), headers)
@@ -250,7 +250,7 @@ class Endpoint:
             )
             return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
         except NotAcceptable as exc:
-            return text_error(406, str(exc))
+            return not_acceptable(str(exc))
         except QueryError as exc:
             return text_error(exc.http_status, exc.one_line())
 

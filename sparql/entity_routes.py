@@ -26,7 +26,7 @@ from .negotiation import (
     preferred_profile,
 )
 from .settings import EndpointSettings
-from .web import here, iri_path, text_error, ui_lang
+from .web import here, iri_path, not_acceptable, text_error, ui_lang
 
 __all__ = ["EntityRequest", "entity_request"]
 
@@ -71,7 +71,7 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     try:
         representation = _representation(request)
     except NotAcceptable as exc:
-        return text_error(406, str(exc))
+        return not_acceptable(str(exc))
     job = EntityJob(
         iri,
         representation,

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from . import i18n
 from .jobs import Reply
 
-__all__ = ["here", "iri_path", "reply_response", "text_error", "ui_lang"]
+__all__ = ["here", "iri_path", "not_acceptable", "reply_response", "text_error", "ui_lang"]
 
 
 def text_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -25,6 +25,13 @@ def text_error(status: int, message: str, headers: dict[str, str] | None = None)
         media_type="text/plain; charset=utf-8",
         headers=headers,
     )
+
+
+def not_acceptable(message: str) -> Response:
+    """406: no representation the client accepts. It names ``Vary: Accept`` as every
+    negotiated answer does (RFC 9110 §12.5.5): another ``Accept`` gets another answer, which a
+    cache must not take this one for."""
+    return text_error(406, message, {"Vary": "Accept"})
 
 
 def reply_response(reply: Reply, extra: dict[str, str] | None = None) -> Response:

@@ -382,3 +382,20 @@ def test_rdflib_sparqlstore_with_its_defaults(live: Live) -> None:
     assert built.graph is not None
     assert len(built.graph) == len(rows)
     assert (URIRef(OBJECT), RDF_TYPE, None) in built.graph
+
+
+def test_every_406_says_it_varies_by_accept(live: Live) -> None:
+    """A 406 is a negotiated answer: another Accept gets another one (RFC 9110 §12.5.5), so it
+    names Vary: Accept as the 200s do, and no cache hands it to a client that can read Turtle."""
+    select = quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    xml = quote('SELECT ?x WHERE { BIND("a\\u0001b" AS ?x) }')
+    for path, accept in (
+        ("/tate/object/T06803", "image/png"),  # an entity
+        (f"/sparql?query={select}", "image/png"),  # a query, refused in a query process
+        (f"/sparql?query={xml}", "application/sparql-results+xml"),  # XML cannot carry it
+        ("/sparql", "image/png"),  # the service description
+        ("/.well-known/void", "image/png"),
+    ):
+        answer = _get(live, path, Accept=accept)
+        assert answer.status_code == 406, (path, answer.status_code)
+        assert "Accept" in answer.headers.get("Vary", ""), (path, answer.headers)
