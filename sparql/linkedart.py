@@ -29,7 +29,13 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
   literal). The graph profile writes it as a value object, ``{"@value": "9.938", "@type":
   xsd:decimal}``, the very literal the Turtle has.
 - **References** to other entities are ``{id, type, _label}``; a reference whose class Museion
-  does not know gets the class the property implies (``access_point`` → ``DigitalObject``).
+  does not know gets the class the Linked Art term requires there (``access_point`` →
+  ``DigitalObject``), and no other: outside Linked Art's terms (``void:inDataset``) a
+  reference has the classes the store gives it, by their IRIs, or none.
+- **Museion's own resources** (a record, a dataset, a harvest run: :func:`is_museion_own`) are
+  not Linked Art entities: their document keeps all they state (``museion:origin``, the
+  partner file a record came from), keyed by full IRIs, their classes as ``type``, and parses
+  to exactly their Turtle.
 - **Separate records.** What ``shows`` or ``carries`` points to is, in Linked Art, a record of
   its own (``VisualItem``, ``LinguisticObject``): the document references it, and its own
   document (its IRI dereferences) carries its statements.
@@ -160,6 +166,9 @@ class _Term:
     is_set: bool
     coerce: str | None
     """``@id``, a datatype IRI, or None."""
+    linked_art: bool = True
+    """A term of the Linked Art context; False for a property it has no term for, written by
+    its full IRI."""
 
 
 @dataclass
@@ -238,6 +247,20 @@ def _is_bookkeeping(triple: Triple) -> bool:
     return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION_NS)
 
 
+def is_museion_own(iri: str, triples: Iterable[Triple]) -> bool:
+    """Whether ``iri`` is one of Museion's own resources (a record, a dataset, a harvest run:
+    typed with a Museion class and with no Linked Art class), not a Linked Art entity. Its
+    document states all it is and says (``museion:origin``: which partner file a record came
+    from), for there Museion's statements are the description itself, not bookkeeping."""
+    types = [
+        t.object.value
+        for t in triples
+        if _subject(t) == iri and t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode)
+    ]
+    classes = _vocab().classes
+    return any(t.startswith(MUSEION_NS) for t in types) and not any(t in classes for t in types)
+
+
 def _back_link(triple: Triple, document: str) -> bool:
     """A node embedded in a separate record's document pointing back at that record (the
     acquisition inside a provenance activity, ``part_of`` the activity): the nesting says it."""
@@ -254,13 +277,21 @@ def linked_art_view(iri: str, triples: Iterable[Triple]) -> list[Triple]:
     It differs from the Turtle in exactly these ways: Museion's bookkeeping is left out; the
     language of a ``content`` is a ``language`` link instead of a tag on the text (the text is
     plain); of a node's ``rdfs:label``s, the one ``_label`` is kept, plain; and what a
-    separate record (``shows``, ``carries``) says about itself is in its own document."""
+    separate record (``shows``, ``carries``) says about itself is in its own document.
+
+    One of Museion's own resources (:func:`is_museion_own`) differs in nothing: every triple
+    of its own is kept as it is."""
     by_subject: dict[str, list[Triple]] = defaultdict(list)
+    triples = list(triples)
     for triple in triples:
         by_subject[_subject(triple)].append(triple)
     out: list[Triple] = []
+    own = is_museion_own(iri, triples)
     kept = _kept_subjects(iri, by_subject)
     for subject in kept:
+        if own and subject == iri:
+            out += by_subject[iri]
+            continue
         labels = [t for t in by_subject[subject] if t.predicate.value == RDFS_LABEL]
         label = _pick_label([t.object for t in labels])
         if label is None and subject == iri:
@@ -354,7 +385,8 @@ def build(
 ) -> LinkedArtDocument:
     writer = _Writer(iri, list(triples), list(references), embedded_ids=embedded_ids)
     root = writer.node(iri)
-    root.setdefault("_label", iri)
+    if not writer.own:  # a Linked Art document needs a _label; Museion's own states its own
+        root.setdefault("_label", iri)
     root = {k: root[k] for k in ("id", "type", "_label") if k in root} | root
     return LinkedArtDocument({"@context": CONTEXT_URL, **root}, writer.separate)
 
@@ -402,6 +434,7 @@ class _Writer:
         self.done: set[str] = set()
         self.separate: list[str] = []
         self.embedded_ids = embedded_ids
+        self.own = is_museion_own(iri, triples)
 
     def type_name(self, iri: str, default: str | None = None) -> str | None:
         for cls in self.ref_types.get(iri, []):
@@ -410,16 +443,25 @@ class _Writer:
                 return name
         return default
 
+    def rdf_types(self, iri: str) -> str | list[str] | None:
+        """The classes of a resource that is not Linked Art's, by their IRIs (a JSON-LD
+        ``type`` takes an absolute IRI as it is)."""
+        types = sorted(set(self.ref_types.get(iri, [])))
+        return types[0] if len(types) == 1 else types or None
+
     def node(self, subject: str) -> dict[str, Any]:
         self.done.add(subject)
         triples = self.by_subject[subject]
+        own = self.own and subject == self.iri  # every statement kept, as the Turtle has it
         kind = self.type_name(subject)
         out: dict[str, Any] = {}
         if subject == self.iri or self.embedded_ids:
             out["id"] = subject
-        if kind:
+        if own and (types := self.rdf_types(subject)):
+            out["type"] = types
+        elif kind:
             out["type"] = kind
-        label = _pick_label(self.ref_labels.get(subject, []))
+        label = None if own else _pick_label(self.ref_labels.get(subject, []))
         if label is not None:
             out["_label"] = label
         scoped = self.vocab.scoped.get(kind or "", {})
@@ -428,21 +470,25 @@ class _Writer:
         languages: list[str] = []
         for triple in triples:
             pred = triple.predicate.value
-            if (
-                _is_bookkeeping(triple)
-                or pred in (RDF_TYPE, RDFS_LABEL)
-                or _back_link(triple, self.iri)
+            if pred == RDF_TYPE or (
+                not own
+                and (_is_bookkeeping(triple) or pred == RDFS_LABEL or _back_link(triple, self.iri))
             ):
                 continue
             term = (
                 (None if pred in UNSCOPED else scoped.get(pred))
                 or self.vocab.terms.get(pred)
-                or _Term(pred, True, None)
+                or _Term(pred, True, None, linked_art=False)
             )
+            if own:  # as the Turtle has it: every label, every language tag
+                term = _Term(term.name, True, term.coerce, term.linked_art)
             terms[term.name] = term
             obj = triple.object
-            if isinstance(obj, Literal) and obj.language and pred == CONTENT:
+            if isinstance(obj, Literal) and obj.language and pred == CONTENT and not own:
                 languages.append(obj.language)
+            if own and isinstance(obj, Literal) and obj.language:
+                values[term.name].append({"@value": obj.value, "@language": obj.language})
+                continue
             values[term.name].append(self.value(term, pred, obj, kind))
         for tag in dict.fromkeys(languages):
             lang, name = language_iri(tag)
@@ -465,10 +511,14 @@ class _Writer:
         if pred in SEPARATE and target.startswith(self.iri + "/"):
             self.separate.append(target)
         ref: dict[str, Any] = {"id": target}
+        kind: str | list[str] | None
         if term.name == "equivalent":  # the same entity elsewhere: of the same class
             kind = subject_kind
         else:
-            kind = self.type_name(target, _RANGE.get(term.name, "Type"))
+            # The class Linked Art requires where the store does not say; none is given
+            # outside Linked Art's terms, where a reference has only the classes it has.
+            default = _RANGE.get(term.name) if term.linked_art else None
+            kind = self.type_name(target, default) or self.rdf_types(target)
         if kind:
             ref["type"] = kind
         label = _pick_label(self.ref_labels.get(target, [])) or _LABELS.get(target)

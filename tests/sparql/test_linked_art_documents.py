@@ -266,3 +266,48 @@ def test_aggregates_have_one_type_and_are_classified_as_aggregates(worker: Worke
             assert "https://w3id.org/museion/ns#aggregate" in {
                 c["id"] for c in document["classified_as"]
             }
+
+
+def _nt(triples: list[Any]) -> Graph:
+    return Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES) or b"", format="nt")
+
+
+E55 = URIRef("http://www.cidoc-crm.org/cidoc-crm/E55_Type")
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def test_a_record_document_is_its_turtle_with_no_false_type(worker: Worker) -> None:
+    """A record (Museion's own resource, not a Linked Art entity) keeps what it says — which
+    partner file it came from, its checksum, its mapping — and its classes; the dataset and
+    the harvest run it points to are not typed ``crm:E55_Type`` (their Turtle says
+    ``void:Dataset``, ``prov:Activity``). The graph-profile document parses to the Turtle's
+    triples, plus only true ``type``/``_label`` stubs of what it references."""
+    base = worker.settings.base_iri
+    museion = "https://w3id.org/museion/ns#"
+    for iri in (f"{base}tate/record/T06803", f"{base}dataset/tate"):
+        found = describe(worker, iri)
+        assert isinstance(found, Description)
+        turtle, known = _nt(found.triples), _nt([*found.triples, *found.references])
+        assert set(_nt(linked_art_view(iri, found.triples))) == set(turtle)
+        for embedded_ids in (False, True):
+            document = build(iri, found.triples, found.references, embedded_ids=embedded_ids)
+            doc = document.document
+            assert museion + "Source" in doc["type"] or museion + "RecordGraph" in doc["type"]
+            parsed = parse_all({iri: doc}, base)[iri]
+            assert set(turtle) <= parsed, sorted(set(turtle) - parsed)[:3]
+            assert parsed <= set(known), sorted(parsed - set(known))[:3]
+            assert not [s for s, p, o in parsed if p == RDF_TYPE and o == E55]
+    record = build(f"{base}tate/record/T06803", *_described(worker, "tate/record/T06803"))
+    assert record.document[museion + "origin"] == ["artworks/t06803-20854.json"]
+    assert record.document["http://rdfs.org/ns/void#inDataset"] == [
+        {
+            "id": f"{base}dataset/tate",
+            "type": ["http://rdfs.org/ns/void#Dataset", museion + "Source"],
+        }
+    ]
+
+
+def _described(worker: Worker, path: str) -> tuple[list[Any], list[Any]]:
+    found = describe(worker, worker.settings.base_iri + path)
+    assert isinstance(found, Description)
+    return found.triples, found.references
