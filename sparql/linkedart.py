@@ -32,6 +32,8 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
   does not know gets the class the Linked Art term requires there (``access_point`` →
   ``DigitalObject``), and no other: outside Linked Art's terms (``void:inDataset``) a
   reference has the classes the store gives it, by their IRIs, or none.
+- **Properties as values.** A ``@vocab`` term (``assigned_property``) is the context's name
+  of the property, ``"carried_out_by"``, as core.json requires.
 - **Museion's own resources** (a record, a dataset, a harvest run: :func:`is_museion_own`) are
   not Linked Art entities: their document keeps all they state (``museion:origin``, the
   partner file a record came from), keyed by full IRIs, their classes as ``type``, and parses
@@ -165,7 +167,8 @@ class _Term:
     name: str
     is_set: bool
     coerce: str | None
-    """``@id``, a datatype IRI, or None."""
+    """``@id``, ``@vocab`` (the value is a term's name: ``assigned_property``), a datatype
+    IRI, or None."""
     linked_art: bool = True
     """A term of the Linked Art context; False for a property it has no term for, written by
     its full IRI."""
@@ -196,7 +199,7 @@ def _terms(definitions: dict[str, Any], prefixes: dict[str, str]) -> dict[str, _
             coerce = _expand(coerce, prefixes)
         out.setdefault(
             _expand(value["@id"], prefixes),
-            _Term(name, value.get("@container") == "@set", "@id" if coerce == "@vocab" else coerce),
+            _Term(name, value.get("@container") == "@set", coerce),
         )
     return out
 
@@ -508,6 +511,9 @@ class _Writer:
         target = obj.value
         if target in self.kept and target not in self.done and pred not in SEPARATE:
             return self.node(target)
+        if term.coerce == "@vocab":  # a property, named by its term (``carried_out_by``)
+            named = self.vocab.terms.get(target)
+            return named.name if named else target
         if pred in SEPARATE and target.startswith(self.iri + "/"):
             self.separate.append(target)
         ref: dict[str, Any] = {"id": target}

@@ -311,3 +311,33 @@ def _described(worker: Worker, path: str) -> tuple[list[Any], list[Any]]:
     found = describe(worker, worker.settings.base_iri + path)
     assert isinstance(found, Description)
     return found.triples, found.references
+
+
+def test_assigned_property_is_the_context_term_name(worker: Worker) -> None:
+    """``assigned_property`` is ``@type: @vocab`` in the context and a string in core.json:
+    ``"carried_out_by"``, which a JSON-LD processor expands to ``crm:P14_carried_out_by`` —
+    not an object that asserts the property is a ``crm:E55_Type``."""
+    base = worker.settings.base_iri
+    iri = f"{base}cmoa/object/0c398713-90cc-4d90-b3ab-5645c87d2bd3"
+    triples, references = _described(worker, iri[len(base) :])
+    registry: Registry[Any] = Registry()
+    for path in SCHEMAS.glob("*.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
+    assignment_schema = Draft202012Validator(
+        {"$ref": f"{SCHEMA_BASE}core.json#/$defs/AttributeAssignment"}, registry=registry
+    )
+    p14 = URIRef("http://www.cidoc-crm.org/cidoc-crm/P14_carried_out_by")
+    p177 = URIRef("http://www.cidoc-crm.org/cidoc-crm/P177_assigned_property_of_type")
+    for embedded_ids in (False, True):
+        doc = build(iri, triples, references, embedded_ids=embedded_ids).document
+        [assignment] = doc["produced_by"]["attributed_by"]
+        assert assignment["assigned_property"] == "carried_out_by"
+        if not embedded_ids:  # the Linked Art profile (the graph one adds ids by design)
+            errors = [e.message for e in assignment_schema.iter_errors(assignment)]
+            assert not errors, errors
+        else:
+            parsed = parse_all({iri: doc}, base)[iri]
+            assert (URIRef(assignment["id"]), p177, p14) in parsed
+            assert (p14, RDF_TYPE, E55) not in parsed
+            assert not {t for t in parsed if t[0] == p14}
