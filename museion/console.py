@@ -146,6 +146,12 @@ def print_report(data: dict[str, Any]) -> None:
         where = escape(messages.record_name(q["record"], q["origin"]))
         out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
     print_notes(data)
+    for gone in data.get("missing_fields", []):
+        like = f" (the records have {gone['like']!r}: a typo?)" if gone["like"] else ""
+        out.print(
+            f"  [yellow]no record fills {escape(repr(gone['field']))}[/], "
+            f"which the mapping reads{escape(like)}"
+        )
     if data["unused_fields"]:
         out.print(
             "  fields the mapping never reads: "

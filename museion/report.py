@@ -9,6 +9,7 @@ source's history of runs. Held and dry runs are reported as they *would* leave t
 from __future__ import annotations
 
 import bisect
+import difflib
 import heapq
 import json
 import logging
@@ -36,7 +37,7 @@ from sparql import failure_note, report_html
 from store import Store
 
 from .config import Config, SourceConfig
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read_by
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read_by, fields_used
 
 __all__ = [
     "LISTED",
@@ -100,6 +101,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         # a TOML mapping, whose [vocab.*] tables map terms (LIDO and Linked Art are code)
         "vocab_tables": fields_read_by(source.mapping, ()) is not None,
         "unused_fields": _unused_fields(source, tally.present),
+        "missing_fields": _missing_fields(source, tally.present),
         "diff": _diff(source, index, run),
         "history": _history(source, index),
     }
@@ -349,6 +351,25 @@ def _unused_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str
     if used is None:
         return None
     return [{"field": f, "records": n} for f, n in sorted(present.items()) if f not in used]
+
+
+def _missing_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str, Any]]:
+    """The fields the mapping reads that no record of the run fills, each with the unread
+    field it most resembles, if any: a column typed "Matériaus" in the export, which the
+    mapping reads as "Matériaux", otherwise empties every record's materials without a word."""
+    reader = getattr(source.mapping, "fields_read", None)
+    if reader is None or not present:
+        return []
+    read = sorted(str(path).replace("[]", "") for path in reader())
+    filled = list(present)
+    unread = [f for f in filled if f not in fields_used([f], read)]
+    missing = []
+    for path in read:
+        if any(f == path or f.startswith(path + ".") for f in filled):
+            continue
+        close = difflib.get_close_matches(path, unread, n=1, cutoff=0.75)
+        missing.append({"field": path, "like": close[0] if close else None})
+    return missing
 
 
 def latest_run(workspace_runs: list[Any], run_id: str | None, source: str) -> Run:

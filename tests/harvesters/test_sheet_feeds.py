@@ -286,6 +286,30 @@ def test_a_drafted_technique_column_loses_no_value(
     assert {"dinanderie", "tissage"} <= unknown
 
 
+def test_a_column_the_mapping_reads_that_no_record_fills_is_named(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    """The export's header said "Matériaus" (a typo), the mapping reads "Matériaux": every
+    record's materials were empty, and the check said only that the mapping never reads
+    "Matériaus". It now names the column the mapping reads that no record fills, and the
+    column the records have instead."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    rows = "".join(f"MG-{i},Objet {i},laine\n" for i in range(4))
+    (feed / "inventaire.csv").write_text("id,Titre,Matériaus\n" + rows, encoding="utf-8")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "Titre"\nmedium = "Matériaux"\n',
+        encoding="utf-8",
+    )
+    config = write_config(files_source("musee", feed, str(mapping)))
+    report = _check(config, "musee")
+    assert report["missing_fields"] == [{"field": "Matériaux", "like": "Matériaus"}]
+    done = museion("--config", str(config), "check", "musee")
+    assert "no record fills 'Matériaux', which the mapping reads" in done.stdout
+    assert "(the records have 'Matériaus': a typo?)" in done.stdout
+
+
 def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: Path) -> None:
     """A cp1252 export: under UTF-8 its rows with accents were left out of the profile without
     a word ("122 records profiled" of 130), and there was no way to name the encoding."""
