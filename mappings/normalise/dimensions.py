@@ -14,7 +14,9 @@ Conventions, the same for every partner:
   ``image`` or ``plate``. Frames, mounts and bases, and pieces measured "each" or "x 3", are
   parts; so is every segment whose label repeats (six "support:" lines are six sheets).
 - Decimal commas are read as decimal points ("3,5 cm"), except a comma before exactly three
-  digits, which separates thousands ("1,200 lb").
+  digits, which separates thousands ("1,200 lb"). Groups of three digits after a space, a
+  no-break or a narrow no-break space are thousands ("1 250 x 80 cm"), and so is a point
+  before a decimal comma ("1.250,5"), or a comma before a decimal point ("1,250.5").
 - A key says what a product measures: "36 x 24 cm (H x D)", "Höhe x Breite: 216 x 164 mm".
   A "D" beside a height and no width is a diameter (German "Durchmesser": a round thing is
   measured by its height and diameter); beside a width it is a depth.
@@ -66,9 +68,10 @@ _PRODUCT = re.compile(
     re.IGNORECASE,
 )
 _KIND_WORD = (
-    r"h(?:eight|öhe|ohe|auteur|t)?|w(?:idth|t)?|b(?:reite)?|l(?:ength|argeur|änge|ange)?"
-    r"|d(?:epth|iam(?:eter)?|ia|urchmesser|m)?|t(?:iefe|hickness|h)?|p(?:rofondeur|r)?"
-    r"|ép(?:aisseur)?|dicke|ø|⌀|weight|gewicht|poids|wt|thick(?:ness)?"
+    r"h(?:eight|öhe|ohe|auteur|aut|t)?|w(?:idth|t)?|b(?:reite)?"
+    r"|l(?:ength|argeur|arg|änge|ange|ongueur|ong)?"
+    r"|d(?:epth|iam(?:eter)?|ia|urchmesser|m)?|t(?:iefe|hickness|h)?|p(?:rofondeur|rof|r)?"
+    r"|ép(?:aisseur|ais)?|dicke|ø|⌀|weight|gewicht|poids|wt|thick(?:ness)?"
     r"|(?:ال)?(?:ارتفاع|عرض|عمق|طول|قطر|سمك|وزن)"
 )
 _QUANTITY = (
@@ -89,11 +92,12 @@ _LABEL_KIND = {
     "h": "height", "height": "height", "höhe": "height", "hohe": "height", "hauteur": "height",
     "ht": "height", "high": "height", "tall": "height", "hoch": "height", "haut": "height",
     "w": "width", "width": "width", "b": "width", "breite": "width", "largeur": "width",
-    "wide": "width", "breit": "width", "large": "width",
+    "wide": "width", "breit": "width", "large": "width", "larg": "width",
     "l": "length", "length": "length", "länge": "length", "lange": "length", "long": "length",
-    "lang": "length",
+    "lang": "length", "longueur": "length",
     "d": "depth", "depth": "depth", "t": "depth", "tiefe": "depth", "deep": "depth",
     "tief": "depth", "p": "depth", "pr": "depth", "profondeur": "depth", "profond": "depth",
+    "prof": "depth",
     "diam": "diameter", "dia": "diameter", "dm": "diameter", "diameter": "diameter",
     "in diameter": "diameter", "durchmesser": "diameter", "ø": "diameter", "⌀": "diameter",
     "th": "thickness", "thickness": "thickness", "thick": "thickness", "dicke": "thickness",
@@ -373,6 +377,26 @@ def parse_dimensions(statement: str, language: str | None = None) -> list[Measur
 
 _ARABIC_SIGNS = str.maketrans({"٫": ".", "٬": ",", "إ": "ا"})
 
+_GROUPS = (
+    # "1 250", "1\u00a0250", "1\u202f250,5": a space (French Excel, LibreOffice: a no-break or
+    # narrow no-break one) before groups of exactly three digits, not a fraction ("20 7/8")
+    re.compile(r"(?<![\d.,/])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d/])"),
+    # "1.250,5", "1,250.5": the first mark groups where the other one is the decimal
+    re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?=,\d+(?![\d.,]))"),
+    re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?=\.\d+(?![\d.,]))"),
+    # "1.250.000": a mark twice is no decimal
+    re.compile(r"(?<![\d.,])\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+(?![\d.,])"),
+)
+
+
+def _ungroup(text: str) -> str:
+    """Thousands written as one number: "1 250,5 x 80 cm" → "1250,5 x 80 cm". A lone point or
+    comma before three digits ("1.250") is left for ``_marks`` to read by the statement's
+    other numbers or its language."""
+    for pattern in _GROUPS:
+        text = pattern.sub(lambda found: re.sub(r"[^\d]", "", found.group()), text)
+    return text
+
 
 def parse_dimension_statement(statement: str, language: str | None = None) -> DimensionStatement:
     """A statement's segments, each with its label and dimensions, and the one that measures
@@ -380,7 +404,7 @@ def parse_dimension_statement(statement: str, language: str | None = None) -> Di
     for symbol, replacement in _FRACTIONS.items():
         statement = statement.replace(symbol, replacement)
     # Arabic-Indic digits are digits already; their decimal and thousands signs are not
-    statement = statement.translate(_ARABIC_SIGNS)
+    statement = _ungroup(statement.translate(_ARABIC_SIGNS))
     statement = _FEET_INCHES.sub(_in_inches, statement)
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
     comma = _marks(statement, language)

@@ -92,6 +92,49 @@ def test_french_letters() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "haut. 45,5 cm, larg. 30 cm, prof. 12 cm",
+            [("height", "45.5"), ("width", "30"), ("depth", "12")],
+        ),
+        ("Haut. 45 cm ; diam. 12 cm", [("height", "45"), ("diameter", "12")]),
+        ("ép. 2 cm ; long. 30 cm", [("thickness", "2"), ("length", "30")]),
+    ],
+)
+def test_french_abbreviations(text: str, expected: list[tuple[str, str]]) -> None:
+    """A French registrar's "haut. 45,5 cm, larg. 30 cm" gave no dimension at all."""
+    dims = parse_dimensions(text, "fr")
+    assert [(d.kind, str(d.value)) for d in dims] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "values"),
+    [
+        ("1 250 x 80 cm", "fr", ["1250", "80"]),
+        ("1\u00a0250 x 80 cm", "fr", ["1250", "80"]),  # French Excel
+        ("1\u202f250,5 x 80 cm", "fr", ["1250.5", "80"]),  # LibreOffice
+        ("1 250 x 80 cm", "en", ["1250", "80"]),
+        ("H. 1\u00a0250 mm", None, ["1250"]),
+        ("1.250,5 x 30 cm", "fr", ["1250.5", "30"]),
+        ("1.250,5 x 30 cm", "de", ["1250.5", "30"]),
+        ("1,250.5 x 30 in.", "en", ["1250.5", "30"]),
+        ("1.250.000 x 3 mm", "de", ["1250000", "3"]),
+        ("١٬٢٥٠٫٥ × ٤٠ سم", "ar", ["1250.5", "40"]),
+        # not groups: a product, a fraction, a value with no unit, a four-digit number
+        ("45 x 30 cm", "fr", ["45", "30"]),
+        ("20 7/8 x 15 3/4 in.", "en", ["20.875", "15.75"]),
+        ("H. 12 ; L. 30 cm", "fr", ["30"]),
+        ("1250 x 300 mm", "fr", ["1250", "300"]),
+    ],
+)
+def test_thousands_groups(text: str, language: str | None, values: list[str]) -> None:
+    """ "1 250 x 80 cm" was 250 cm high, silently: the "1" before the space was dropped."""
+    found = parse_dimension_statement(text, language).dimensions
+    assert [str(d.value.normalize()) for d in found] == [str(D(v).normalize()) for v in values]
+
+
+@pytest.mark.parametrize(
     ("text", "whole", "parts"),
     [
         ("support: 1067 x 1410 mm\r\nframe: 1500 x 1840 x 108 mm", "support", [("frame", False)]),
