@@ -310,6 +310,17 @@ UNKNOWN_CLASS = _message("unknown class <{iri:s}> kept (not in Linked Art)")
 NO_DIMENSION = _message("no dimension could be read from {text!r}")
 UNKNOWN_UNIT = _message("unknown unit {unit!r}; dimensions kept without a unit")
 MEASUREMENT_NOT_NUMBER = _message("measurement value {value!r} is not a number; left out")
+MEASUREMENT_KEPT_AS_TEXT = _message(
+    "measurement value {value!r} is not a number; kept as a dimension statement"
+)
+MEASUREMENT_OWN_UNIT = _message(
+    "measurement value {value!r} gives its own unit, not the mapping's {configured:s}; "
+    "read in its own unit"
+)
+MEASUREMENT_UNIT_REFUSED = _message(
+    "measurement value {value!r} is in {unit:s}, which does not measure what its field does "
+    "(a length or a weight); kept as a dimension statement"
+)
 MEASUREMENT_NO_TYPE = _message("a measurement has no type; left out")
 CREATOR_NAMELESS = _message("a creator has neither an id nor a name; left out")
 ACTOR_NAMELESS = _message("an actor has neither an identifier nor a name; left out")

@@ -13,7 +13,12 @@ from museion_core.vocab import AAT
 
 from ..builder import DIMENSION_TYPES, Dimension, RecordBuilder, to_decimal
 from ..iris import label_key, slug
-from ..normalise.dimensions import DimensionGroup, DimensionStatement, parse_dimension_statement
+from ..normalise.dimensions import (
+    DimensionGroup,
+    DimensionStatement,
+    parse_dimension_statement,
+    parse_measured_value,
+)
 from ..normalise.units import unit_for
 from ..terms import Vocabularies
 from .fields import compile_fields
@@ -54,12 +59,12 @@ class DimensionSpec:
                     dims.extend(Dimension.of(d) for d in parsed.whole.dimensions)
                 parts.extend(g for g in parsed.parts if g.dimensions)
         if not dims:
-            dims = self._numeric_dimensions(obj, b)
+            dims = self._numeric_dimensions(obj, o, b)
         for n, dim in enumerate(dims, start=1):
             b.dimension(o, NamedNode(f"{o.value}/dimension/{n}"), dim)
         self._parts(o, parts, b, vocabularies)
 
-    def _numeric_dimensions(self, obj: Any, b: RecordBuilder) -> list[Dimension]:
+    def _numeric_dimensions(self, obj: Any, o: NamedNode, b: RecordBuilder) -> list[Dimension]:
         unit_text = self.unit.first(obj) if self.unit else None
         unit = unit_for(str(unit_text)) if unit_text is not None else None
         if unit_text is not None and unit is None:
@@ -68,14 +73,37 @@ class DimensionSpec:
         for kind, fields in self.values.items():
             if fields is None:
                 continue
-            for raw in fields.values(obj):
-                value = to_decimal(raw)
-                if value is None and str(raw).strip():  # a value, though not a number
+            for n, raw in enumerate(fields.values(obj), start=1):
+                value, own = to_decimal(raw), None
+                if value is None and isinstance(raw, str):  # "45,5 cm", "ca. 45", "1 250,5"
+                    read = parse_measured_value(raw, unit, b.language)
+                    value, own = (read.value, read.unit) if read is not None else (None, None)
+                if own is not None and own.weight != (kind == "weight"):  # "3 kg" as a height
+                    b.warnings.append(
+                        messages.MEASUREMENT_UNIT_REFUSED(value=str(raw)[:200], unit=own.code)
+                    )
+                    _keep(o, kind, n, str(raw), b)
+                    continue
+                if own is not None and unit is not None and own != unit:
+                    b.warnings.append(
+                        messages.MEASUREMENT_OWN_UNIT(value=str(raw)[:200], configured=unit.code)
+                    )
+                if value is None and isinstance(raw, str) and raw.strip():
+                    # the partner's text stays on the object, as an unread statement does
+                    b.warnings.append(messages.MEASUREMENT_KEPT_AS_TEXT(value=raw[:200]))
+                    _keep(o, kind, n, raw, b)
+                elif value is None and str(raw).strip():  # a JSON number, though not finite
                     b.warnings.append(messages.MEASUREMENT_NOT_NUMBER(value=str(raw)[:200]))
                 if value is None or (value == 0 and self.spec.zero_is_missing):
                     continue
+                dim_unit = own or unit
                 dims.append(
-                    Dimension(DIMENSION_TYPES[kind], value, unit.concept if unit else None, unit)
+                    Dimension(
+                        DIMENSION_TYPES[kind],
+                        value,
+                        dim_unit.concept if dim_unit else None,
+                        dim_unit,
+                    )
                 )
         return dims
 
@@ -101,6 +129,14 @@ class DimensionSpec:
             )
             for n, dim in enumerate(group.dimensions, start=1):
                 b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), Dimension.of(dim))
+
+
+def _keep(o: NamedNode, kind: str, n: int, text: str, b: RecordBuilder) -> None:
+    """A measurement cell that could not be read, kept as a dimension statement of the
+    object, and listed with the statements no dimension was read from."""
+    node = NamedNode(f"{o.value}/statement/dimensions/{kind}" + ("" if n == 1 else f"/{n}"))
+    b.statement(o, node, text, AAT.DIMENSION_STATEMENT)
+    b.unparsed.append(("dimensions", text))
 
 
 @lru_cache(maxsize=4096)

@@ -28,16 +28,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .units import Unit, to_base, unit_for
+from .units import CENTIMETRES, Unit, to_base, unit_for
 
 __all__ = [
     "DIMENSION_KINDS",
     "DimensionGroup",
     "DimensionStatement",
     "MeasuredDimension",
+    "MeasuredValue",
     "legend_kinds",
     "parse_dimension_statement",
     "parse_dimensions",
+    "parse_measured_value",
     "parse_measured_values",
     "parse_number",
 ]
@@ -337,7 +339,7 @@ _APPROXIMATE = re.compile(
 def parse_measured_values(text: str) -> list[Decimal]:
     """The numbers of a value field as partners fill it: ``"12,5"``, ``"ca. 30"``,
     ``"216 x 164"`` (one per measured dimension, in order); [] if any part is not a number."""
-    parts = re.split(_SEP, text.strip())
+    parts = re.split(_SEP, _plain_numbers(text).strip())
     found = []
     for part in parts:
         number = parse_number(_APPROXIMATE.sub("", part).strip().rstrip("."))
@@ -345,6 +347,46 @@ def parse_measured_values(text: str) -> list[Decimal]:
             return []
         found.append(number)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredValue:
+    """One measurement cell read: its number, and the unit typed beside it, if one was."""
+
+    value: Decimal
+    unit: Unit | None = None
+
+
+_CELL = re.compile(rf"(?P<value>{_NUMBER})(?:\s*(?P<unit>{_UNIT}))?", re.IGNORECASE)
+
+
+def parse_measured_value(
+    text: str, unit: Unit | None = None, language: str | None = None
+) -> MeasuredValue | None:
+    """A measurement cell as registrars type it: ``"45,5 cm"`` (the unit typed in the cell),
+    ``"ca. 45"``, ``"env. 45"``, ``"um 45"`` (approximate: the number is read, as in a
+    statement), ``"1 250,5"`` (thousands grouped by a space or a no-break one),
+    ``"1.250,5"``, ``"٤٥٫٥"`` (Arabic-Indic digits and decimal sign); None if the cell is not
+    one number with perhaps its unit. ``unit`` (the mapping's) and ``language`` settle a
+    point or comma before three digits the way a statement's are."""
+    cleaned = _APPROXIMATE.sub("", _plain_numbers(text)).strip()
+    found = _CELL.fullmatch(cleaned)
+    if found is None:
+        return None
+    own = unit_for(found["unit"]) if found["unit"] else None
+    if found["unit"] and own is None:
+        return None
+    number = _marks(found["value"], language).number(found["value"], own or unit or CENTIMETRES)
+    return None if number is None else MeasuredValue(number, own)
+
+
+def _plain_numbers(text: str) -> str:
+    """Fraction signs, Arabic decimal and thousands signs and grouped thousands as the
+    parsers read them ("1 250,5" → "1250,5")."""
+    if not text.isascii():
+        for symbol, replacement in _FRACTIONS.items():
+            text = text.replace(symbol, replacement)
+    return _ungroup(text.translate(_ARABIC_SIGNS))
 
 
 def legend_kinds(text: str, language: str | None = None) -> list[str] | None:
@@ -401,10 +443,8 @@ def _ungroup(text: str) -> str:
 def parse_dimension_statement(statement: str, language: str | None = None) -> DimensionStatement:
     """A statement's segments, each with its label and dimensions, and the one that measures
     the object itself. ``language`` settles letters that differ ("L." is largeur in French)."""
-    for symbol, replacement in _FRACTIONS.items():
-        statement = statement.replace(symbol, replacement)
     # Arabic-Indic digits are digits already; their decimal and thousands signs are not
-    statement = _ungroup(statement.translate(_ARABIC_SIGNS))
+    statement = _plain_numbers(statement)
     statement = _FEET_INCHES.sub(_in_inches, statement)
     letters = _LANGUAGE_KIND.get((language or "").split("-")[0].casefold(), {})
     comma = _marks(statement, language)

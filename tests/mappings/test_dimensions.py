@@ -324,6 +324,8 @@ def test_measured_values_as_partners_fill_them() -> None:
     assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
     assert parse_measured_values("unbekannt") == []
     assert parse_measured_values("12 ½") == [Decimal("12.5")]  # was not read at all
+    assert parse_measured_values("1\u00a0250,5 x ٤٥٫٥") == [Decimal("1250.5"), Decimal("45.5")]
+    assert parse_measured_values("1.250,5") == [Decimal("1250.5")]
 
 
 @pytest.mark.parametrize("width", ["NaN", "Infinity", "-Infinity", "1e400", '"NaN"', '"inf"'])
@@ -340,6 +342,7 @@ def test_a_measurement_that_is_no_finite_number_is_left_out_with_a_warning(width
     values = [line.split(" ")[2] for line in nquads.splitlines() if "P90_has_value" in line]
     assert values  # the height is kept
     assert all(v.split('"')[1][0].isdigit() for v in values), values
-    assert any("is not a number; left out" in w for w in outcome.warnings), outcome.warnings
+    # a JSON number is left out; a text is kept as a dimension statement
+    assert any("is not a number; " in w for w in outcome.warnings), outcome.warnings
     assert to_decimal(float("nan")) is None
     assert to_decimal(" 13,5 ") == Decimal("13.5")

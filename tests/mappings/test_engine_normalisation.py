@@ -150,6 +150,62 @@ def test_dimensions_are_also_given_in_centimetres_and_marked_as_computed() -> No
     ]
 
 
+CELLS = {"dimensions": {"height": "Hauteur (cm)", "weight": "Poids", "unit": {"value": "cm"}}}
+
+
+@pytest.mark.parametrize(
+    ("cell", "height", "unit", "warning"),
+    [
+        ("45,5", "45.5", AAT.CENTIMETRES, None),
+        ("45,5 cm", "45.5", AAT.CENTIMETRES, None),  # the unit typed in the cell
+        ("ca. 45", "45", AAT.CENTIMETRES, None),  # approximate, as in a statement
+        ("env. 45", "45", AAT.CENTIMETRES, None),
+        ("um 45", "45", AAT.CENTIMETRES, None),
+        ("1\u00a0250,5", "1250.5", AAT.CENTIMETRES, None),  # French Excel's thousands
+        ("1\u202f250,5", "1250.5", AAT.CENTIMETRES, None),
+        ("1.250,5", "1250.5", AAT.CENTIMETRES, None),
+        ("٤٥٫٥", "45.5", AAT.CENTIMETRES, None),  # Arabic-Indic digits and decimal sign
+        # another unit than the mapping's: read in its own, never converted, and said
+        ("455 mm", "455", AAT.MILLIMETRES, messages.MEASUREMENT_OWN_UNIT),
+    ],
+)
+def test_measurement_cells_as_registrars_type_them(
+    cell: str, height: str, unit: NamedNode, warning: Any
+) -> None:
+    """Each of these was "not a number; left out": the height was lost."""
+    result = run(mapping(object=CELLS), {"Hauteur (cm)": cell})
+    assert value(result, "/dimension/1", CRM.P90_has_value) == [height]
+    assert value(result, "/dimension/1", CRM.P91_has_unit) == [unit.value]
+    assert value(result, "/dimension/1", CRM.P2_has_type) == [AAT.HEIGHT.value]
+    expected = [] if warning is None else [warning(value=cell, configured="cm")]
+    assert result.warnings == expected
+    assert result.unparsed == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "kept", "warning"),
+    [
+        ({"Hauteur (cm)": "about ten"}, "about ten", messages.MEASUREMENT_KEPT_AS_TEXT),
+        ({"Hauteur (cm)": "45 x 30"}, "45 x 30", messages.MEASUREMENT_KEPT_AS_TEXT),
+        ({"Hauteur (cm)": "3 kg"}, "3 kg", messages.MEASUREMENT_UNIT_REFUSED),  # not a height
+        ({"Poids": "12 cm"}, "12 cm", messages.MEASUREMENT_UNIT_REFUSED),  # not a weight
+    ],
+)
+def test_a_measurement_cell_not_read_keeps_its_text(
+    cells: dict[str, str], kept: str, warning: Any
+) -> None:
+    """What cannot be read stays on the object as a dimension statement, and is said."""
+    [field] = cells
+    kind = "height" if field == "Hauteur (cm)" else "weight"
+    result = run(mapping(object=CELLS), cells)
+    assert value(result, "", CRM.P43_has_dimension) == []
+    node = f"/statement/dimensions/{kind}"
+    assert value(result, node, CRM.P190_has_symbolic_content) == [kept]
+    assert value(result, node, CRM.P2_has_type) == [AAT.DIMENSION_STATEMENT.value]
+    assert result.warnings == [warning(value=kept, unit=kept.rsplit(maxsplit=1)[-1])]
+    assert result.unparsed == [("dimensions", kept)]
+
+
 def test_centimetres_are_not_repeated() -> None:
     m = mapping(object={"dimensions": {"statement": "d", "parse": True}})
     result = run(m, {"d": "H. 12 cm"})
