@@ -24,6 +24,8 @@ class DateSpec:
     on: FieldList | None
     precision: str | None
     prefer: str = "fields"
+    bc: bool = False
+    """Negative years in the fields count as people write them, with no year 0."""
 
     @classmethod
     def compile(cls, spec: DateLike | None) -> DateSpec | None:
@@ -38,6 +40,7 @@ class DateSpec:
             compile_fields(spec.on),
             spec.precision,
             spec.prefer,
+            spec.negative_years == "bc",
         )
 
     def span(self, obj: Any, b: RecordBuilder) -> TimeSpan:
@@ -115,7 +118,7 @@ class DateSpec:
         self, fields: FieldList, obj: Any, b: RecordBuilder, unread: list[str]
     ) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
-            found = _cached_bounds(value, field.precision or self.precision)
+            found = _cached_bounds(value, field.precision or self.precision, self.bc)
             if found and instant_order(found[0])[0] > LATEST_YEAR:
                 b.warnings.append(messages.DATE_IMPOSSIBLE_YEAR(value=value))
                 continue
@@ -130,16 +133,18 @@ _Span = tuple[str | None, str | None]
 
 
 @lru_cache(maxsize=8192, typed=True)  # typed: True and 1, 1.0 and 1 are not one date
-def _bounds_of(value: object, precision: str | None) -> tuple[str, str] | None:
-    return bounds(value, precision)
+def _bounds_of(value: object, precision: str | None, bc: bool) -> tuple[str, str] | None:
+    return bounds(value, precision, bc=bc)
 
 
-def _cached_bounds(value: object, precision: str | None) -> tuple[str, str] | None:
+def _cached_bounds(
+    value: object, precision: str | None, bc: bool = False
+) -> tuple[str, str] | None:
     """``bounds``, cached: feeds repeat the same date values record after record."""
     try:
-        return _bounds_of(value, precision)
+        return _bounds_of(value, precision, bc)
     except TypeError:  # a value that cannot be a key (none that a field gives today)
-        return bounds(value, precision)
+        return bounds(value, precision, bc=bc)
 
 
 LATEST_YEAR = 2100

@@ -22,6 +22,7 @@ _NOT_PATHS = frozenset(
         "zero_is_missing",
         "precision",
         "prefer",
+        "negative_years",
         "children",
         "relation",
     }

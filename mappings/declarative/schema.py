@@ -107,6 +107,10 @@ class DateModel(Strict):
     """Which wins where both give a bound: the structured ``begin``/``end``/``on`` fields
     (default), or what Museion reads out of ``text``. Either way, a bound only one of them
     gives is taken from it, and fields whose begin is after their end are not used."""
+    negative_years: Literal["iso", "bc"] = "iso"
+    """How the structured fields count years before Christ: ``iso`` (default), as ISO 8601
+    and XSD 1.1 do, with a year 0 (``-0043`` is 44 BC); ``bc`` as people write them, with no
+    year 0 (``-0202`` is 202 BC), as CMOA's export does."""
 
 
 DateLike = str | DateModel

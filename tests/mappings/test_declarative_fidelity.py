@@ -143,6 +143,38 @@ def test_a_typo_year_is_a_warning_not_a_value() -> None:
     assert not any("71959" in _v(q.object) for q in quads if isinstance(q.object, Literal))
 
 
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest", "span"),
+    [
+        # CMOA's own objects: the Han dynasty, and a Luristan bronze
+        ("Han Dynasty, 202 BCE-220 CE", "-0202-01-05", "0220-01-01", ("-0201", "0220")),
+        ("c. 1000 BCE", "-1050-01-11", "-0950-01-10", ("-1049", "-0949")),
+    ],
+)
+def test_cmoa_years_before_christ_are_the_years_its_text_says(
+    text: str, earliest: str, latest: str, span: tuple[str, str]
+) -> None:
+    """CMOA writes "202 BCE" as -0202 (and its 1 January in Julian dating, as for years before
+    the reform): published as it was, -0202 is 203 BCE in XSD 1.1, a year off what the text
+    and other partners say. The mapping counts its negative years as people write them."""
+    quads, warnings = _map("cmoa", _cmoa_record(text=text, earliest=earliest, latest=latest))
+    assert _production_span(quads) == (
+        f"{span[0]}-01-01T00:00:00Z",
+        f"{span[1]}-12-31T23:59:59Z",
+    )
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("value", "bc", "year"),
+    [("-0044", False, -44), ("-0044", True, -43), (-44, True, -43), ("-0001-06-01", True, 0)],
+)
+def test_negative_years_as_people_write_them(value: str | int, bc: bool, year: int) -> None:
+    found = bounds(value, bc=bc)
+    assert found is not None
+    assert found[0].startswith(f"{'-' if year < 0 else ''}{abs(year):04d}-")
+
+
 def test_a_month_stored_as_its_first_day_spans_the_month() -> None:
     record = _cmoa_record(text="August 1947", earliest="1947-08-01", latest="1947-08-01")
     quads, _ = _map("cmoa", record)

@@ -84,13 +84,18 @@ def last_day(year: int, month: int | None = None) -> Day:
 GREGORIAN_REFORM = 1582
 
 
-def julian_new_year(year: int, month: int, day: int) -> bool:
-    """(year, month, day) is 1 January of ``year + 1`` written in the Julian calendar, for a
-    year before the Gregorian reform: the ~10-day offset a collection system leaves when it
-    converts its "1 January" between the calendars."""
-    if not 0 < year < GREGORIAN_REFORM:
-        return False
-    return tuple(julian.from_gregorian(year + 1, 1, 1)) == (year, month, day)
+def julian_new_year(year: int, month: int, day: int) -> int | None:
+    """The year whose 1 January (year, month, day) is, written in the Julian calendar, for a
+    year before the Gregorian reform: the offset a collection system leaves when it converts
+    its "1 January" between the calendars. Since the 3rd century the Julian date is the
+    previous December ("1570" is 1569-12-22); before it, a few days into the same January
+    ("-202" is -0202-01-05)."""
+    if year >= GREGORIAN_REFORM:
+        return None
+    for meant in (year + 1, year):
+        if tuple(julian.from_gregorian(meant, 1, 1)) == (year, month, day):
+            return meant
+    return None
 
 
 def year_bounds(first: int, last: int | None = None) -> Bounds:
@@ -98,8 +103,12 @@ def year_bounds(first: int, last: int | None = None) -> Bounds:
     return format_instant(first, 1, 1), format_instant(last, 12, 31, end=True)
 
 
-def bounds(value: object, precision: str | None = None) -> Bounds | None:
+def bounds(value: object, precision: str | None = None, *, bc: bool = False) -> Bounds | None:
     """Bounds of a year number or an ISO 8601 date/date-time; None when it is neither.
+
+    ``bc``: a negative year counts the years before Christ as people write them, without a
+    year 0 (CMOA's "-0202" is 202 BCE), rather than astronomically as ISO 8601 and XSD 1.1 do
+    (where "-0202" is 203 BCE); the bounds are astronomical either way.
 
     ``precision="year"`` widens a full date to its year; ``"january-1"`` does so only for
     1 January, for collection systems (like CMOA's) that store the year 1915 as "1915-01-01".
@@ -107,18 +116,23 @@ def bounds(value: object, precision: str | None = None) -> Bounds | None:
     "1570" is 1569-12-22 (1 January 1570 in Julian dating), "1495" is 1494-12-23. With
     ``"january-1"``, a date that is exactly that Julian 1 January of the next year is that year.
     """
+
+    def era(year: int) -> int:
+        return year + 1 if bc and year < 0 else year
+
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return year_bounds(value)
+        return year_bounds(era(value))
     if isinstance(value, float):
-        return year_bounds(int(value)) if value.is_integer() else None
+        return year_bounds(era(int(value))) if value.is_integer() else None
     if not isinstance(value, str):
         return None
     found = _ISO.match(value)
     if not found:
         return None
-    year = int(found["year"])
+    written = int(found["year"])
+    year = era(written)
     month = int(found["month"]) if found["month"] else None
     day = int(found["day"]) if found["day"] else None
     if month is not None and not 1 <= month <= 12:
@@ -129,8 +143,9 @@ def bounds(value: object, precision: str | None = None) -> Bounds | None:
         or (precision == "january-1" and month == 1 and day == 1)
     ):
         return year_bounds(year)
-    if precision == "january-1" and day is not None and julian_new_year(year, month, day):
-        return year_bounds(year + 1)
+    meant = julian_new_year(written, month, day) if precision == "january-1" and day else None
+    if meant is not None:
+        return year_bounds(era(meant))
     if day is None or precision == "month":
         return format_instant(year, month, 1), format_instant(
             year, month, last_day_of_month(year, month), True
