@@ -7,7 +7,9 @@ person records alike, so that a person is described the same way wherever it is 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import NamedNode
@@ -130,12 +132,25 @@ class CreatorsSpec(ActorSpec):
         )
 
 
+@lru_cache(maxsize=8192)
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def name_node(owner: NamedNode, text: str) -> NamedNode:
+    """The node of one spelling of a name that an entity minted from a name, or named by an
+    id that several records share, is known by: a node per exact text. One node for every
+    spelling ("Pittsburgh PA", "Pittsburgh, PA": one place) held both as its content, which a
+    name may not (Linked Art: one ``content``)."""
+    return NamedNode(f"{owner.value}/name/{_text_key(text)}")
+
+
 def emit_place(name: str, b: RecordBuilder) -> NamedNode:
     """A place known by its name, minted from the name."""
     place = b.minter.place(label_key(name))
     b.a(place, CRM.E53_Place)
     b.label(place, name, None)
-    b.name(place, NamedNode(f"{place.value}/name/1"), name, None)
+    b.name(place, name_node(place, name), name, None)
     return place
 
 
@@ -161,7 +176,7 @@ def _actor_node(
     b.a(actor, CRM.E74_Group if group else CRM.E21_Person)
     if name is not None:
         b.label(actor, str(name), None)
-        b.name(actor, NamedNode(f"{actor.value}/name/1"), str(name), None)
+        b.name(actor, name_node(actor, str(name)), str(name), None)
     return actor, group
 
 

@@ -175,6 +175,30 @@ def test_negative_years_as_people_write_them(value: str | int, bc: bool, year: i
     assert found[0].startswith(f"{'-' if year < 0 else ''}{abs(year):04d}-")
 
 
+def test_each_spelling_of_a_shared_name_is_a_name_of_its_own() -> None:
+    """Two CMOA records name one birthplace "Pittsburgh PA" and "Pittsburgh, PA": one place
+    (the key folds the comma), whose one name node then held both spellings as its content,
+    which a Linked Art name may not. Each spelling is now a name of the place."""
+    quads: list[Quad] = []
+    for n, spelling in enumerate(["Pittsburgh PA", "Pittsburgh, PA", "Pittsburgh PA"]):
+        creator = {
+            "artist_id": "cmoa:parties/p1",
+            "full_name": "A. Painter",
+            "birth_place": spelling,
+        }
+        quads += _map("cmoa", {"id": f"cmoa:things/{n}", "title": "T", "creator": [creator]})[0]
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    places = {t[0] for t in triples if t[2] == CRM.E53_Place}
+    assert len(places) == 1
+    [place] = places
+    names = {t[2] for t in triples if t[0] == place and t[1] == CRM.P1_is_identified_by}
+    contents = {
+        n: {_v(t[2]) for t in triples if t[0] == n and t[1] == CRM.P190_has_symbolic_content}
+        for n in names
+    }
+    assert sorted(map(sorted, contents.values())) == [["Pittsburgh PA"], ["Pittsburgh, PA"]]
+
+
 def test_a_month_stored_as_its_first_day_spans_the_month() -> None:
     record = _cmoa_record(text="August 1947", earliest="1947-08-01", latest="1947-08-01")
     quads, _ = _map("cmoa", record)
