@@ -172,7 +172,7 @@ def test_record_provenance(config: Config) -> None:
     assert row["id"] == "f70d03e3-0fe7-4f6a-a430-ddced6d09d82"
     assert len(row["checksum"]) == 64
     assert row["created"] == row["modified"]
-    assert row["mapping"].startswith("cmoa@1+")
+    assert row["mapping"].startswith("cmoa@2+")
     assert row["dataset"] == f"{BASE}dataset/cmoa"
     assert row["run"].startswith(f"{BASE}cmoa/run/")
 
