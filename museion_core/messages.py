@@ -256,6 +256,9 @@ ACTIVITY_NAMES_NO_OBJECT = _message("the {kind} activity names no object")
 ACTIVITY_UNKNOWN = _message("unknown activity type {kind!r}")
 LISTED_NOT_IRI = _message("the listed object {iri!r} is not an IRI")
 CONSTRUCT_EMPTY = _message("the endpoint's CONSTRUCT describes nothing for <{iri:s}>")
+RECORD_REPEATED = _message(
+    "the record {identifier!r} occurs twice in the feed, identically; it was read once"
+)
 DUPLICATE_IDENTIFIER = _message(
     "the identifier {identifier!r} occurs twice in the feed, with different content; only its "
     "first record was kept"

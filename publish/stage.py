@@ -155,6 +155,8 @@ class _Batch:
     counts: Counter[str] = field(default_factory=Counter)
     """``read``, ``unchanged``, ``deleted``: added to the summary when the batch is staged, so
     the counts a run saves never include a batch it has not staged."""
+    warnings: Counter[str] = field(default_factory=Counter)
+    """What the partner should know of the batch that no mapping said (a repeated record)."""
 
     def take(self, item: SourceRecord, decided: Verdict) -> None:
         """Note a record read for the first time in this run, by its verdict."""
@@ -265,6 +267,9 @@ class _Staging:
         self.force = force
         """Map every record again, unchanged ones too (a remap)."""
         self.in_flight: deque[_Batch] = deque()
+        self.resumed = summary.read > 0
+        """The run staged records before this pass: a record it is given again may be one
+        staged then (a harvester resumes at a page), not a repeated row of the feed."""
 
     def decide(self, read: list[HarvestItem], checkpoint: dict[str, Any]) -> _Batch:
         source = self.source.name
@@ -299,12 +304,15 @@ class _Staging:
             )
             if decided is not Verdict.REPEAT:
                 plan.take(item, decided)
+            elif not self.resumed:  # the same row twice in a feed: read once, and said
+                plan.warnings[messages.RECORD_REPEATED(identifier=item.local_id)] += 1
         return plan
 
     def finish(self, plan: _Batch, progress: Progress | None) -> None:
         """Wait for the batch's mapping and stage it."""
         summary, outcomes = self.summary, plan.outcomes()
         sorted_out = _Outcomes()
+        sorted_out.warnings.update(plan.warnings)
         for entry in plan.order:
             if isinstance(entry, int):
                 sorted_out.add(plan.to_map[entry], outcomes[entry])

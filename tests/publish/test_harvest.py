@@ -304,6 +304,24 @@ def test_a_file_of_a_folder_that_cannot_be_read_at_all_withdraws_none_of_its_rec
     store.close()
 
 
+def test_a_row_repeated_identically_is_read_once_and_said(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """A row pasted twice into an export was read once and said nowhere: the registrar
+    counted 8 rows and the report said 7 read."""
+    feed = tmp_path / "export.csv"
+    feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase\nA-1,Bol\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+    store, [summary] = harvest_all(config)
+    store.close()
+    assert (summary.new, summary.rejected) == (2, 0)
+    assert summary.warnings == {
+        "the record 'A-1' occurs twice in the feed, identically; it was read once": 1
+    }
+
+
 def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
     write_config: ConfigWriter, tmp_path: Path
 ) -> None:
