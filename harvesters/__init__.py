@@ -26,7 +26,7 @@ from .jsonscan import load_json, records_key
 from .rdf import EXTENSIONS as RDF_EXTENSIONS
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
-from .sheets import SHEET_FORMATS, read_sheet
+from .sheets import SHEET_FORMATS, read_sheet, sheet_names, sheet_rows
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser
 
 __all__ = [
@@ -58,5 +58,7 @@ __all__ = [
     "read_sheet",
     "records_key",
     "safe_parser",
+    "sheet_names",
+    "sheet_rows",
     "sniff_format",
 ]

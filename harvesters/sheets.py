@@ -25,7 +25,7 @@ from museion_core import messages
 
 from .readers import Item, Parsed, Unreadable
 
-__all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_rows"]
+__all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
 SHEET_FORMATS = ("xlsx", "xlsm", "xls", "ods")
 
@@ -71,6 +71,22 @@ def _pick_sheet(book: CalamineWorkbook, sheet: str | int | None) -> CalamineShee
 
 
 Ranges = list[tuple[tuple[int, int], tuple[int, int]]] | None
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The names of a workbook's visible sheets, in order (every sheet's if none is marked
+    visible); ``ValueError`` for what is not a workbook."""
+    stream = io.BytesIO(data)
+    _check_extent(stream)
+    try:
+        book = CalamineWorkbook.from_filelike(stream)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+    try:
+        visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+        return visible or list(book.sheet_names)
+    finally:
+        book.close()
 
 
 def sheet_rows(

@@ -33,6 +33,8 @@ from harvesters import (
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
 from museion_core.errors import ConfigError
 
+from .draft_layout import Layout, find_layout
+
 __all__ = ["Draft", "draft_mapping", "encoding_hint", "guess_columns", "sample_rows"]
 
 SAMPLE = 500
@@ -69,6 +71,10 @@ class Draft:
     """The records of the sample that could not be read, each with where and why."""
     items: str | None = None
     """The key of the list of records in a JSON file that wraps them: the source's ``items``."""
+    found: list[str] = field(default_factory=list)
+    """What the draft found rather than was told (the sheet, the header row), as sentences."""
+    options: dict[str, str | int] = field(default_factory=dict)
+    """The source options the file needs to be read as the draft read it (sheet, header_row)."""
 
 
 @cache
@@ -124,10 +130,13 @@ def sample_rows(
     header_row: int = 1,
     encoding: str = "utf-8",
     items: str | None = None,
+    *,
+    hint: str = "",
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Up to ``SAMPLE`` records of a sheet, CSV/TSV or JSON file (or of the files of a folder,
     in order), flattened to ``{column or path: value}``, and the records that could not be
-    read, each with its reason; a file that cannot be read at all is one line of error."""
+    read, each with its reason; a file that cannot be read at all is one line of error, which
+    ends with ``hint`` (what to try) unless the reason is the encoding."""
     files = [path]
     if path.is_dir():
         files = sorted(
@@ -150,7 +159,7 @@ def sample_rows(
                 return rows, problems
     if not rows:
         why = problems[0] if problems else "it holds no records"
-        why += encoding_hint(why)
+        why += encoding_hint(why) or hint
         raise ConfigError(f"nothing to draft a mapping from: {why}", file=str(path))
     return rows, problems
 
@@ -364,13 +373,21 @@ _SIMPLE = {
 """Fields drafted as ``key = "column"``: draft field → mapping key."""
 
 
-def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Column]) -> str:
-    """The drafted mapping as commented TOML; every placed line says which column and why."""
+def render(
+    name: str,
+    source: str,
+    placed: dict[str, Column],
+    unplaced: list[Column],
+    options: dict[str, str | int] | None = None,
+) -> str:
+    """The drafted mapping as commented TOML; every placed line says which column and why,
+    and the source ``options`` the file needs (its sheet, its header row) are named first."""
     rows = len(next(iter(placed.values())).values) if placed else 0
     language = _language([*placed.values(), *unplaced])
     lines = [
         f"# Drafted by `museion mapping draft` from {rows} records of {source}.",
         "# Every line says which column it reads; check them, then run `museion check SOURCE`.",
+        *_options(options or {}),
         "",
         "[mapping]",
         f"name = {_q(name)}",
@@ -394,6 +411,15 @@ def render(name: str, source: str, placed: dict[str, Column], unplaced: list[Col
         lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
         lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
     return "\n".join(lines) + "\n"
+
+
+def _options(options: dict[str, str | int]) -> list[str]:
+    if not options:
+        return []
+    lines = ["# The source that reads this file needs, under its [[sources]] in museion.toml:"]
+    for key, value in options.items():
+        lines.append(f"#   {key} = {_q(value) if isinstance(value, str) else value}")
+    return lines
 
 
 def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], line: Any) -> None:
@@ -515,12 +541,17 @@ def draft_mapping(
     *,
     name: str | None = None,
     sheet: str | int | None = None,
-    header_row: int = 1,
+    header_row: int | None = None,
     encoding: str = "utf-8",
 ) -> Draft:
-    """Profile ``path`` and draft its mapping (named ``name``, default the file's stem)."""
+    """Profile ``path`` and draft its mapping (named ``name``, default the file's stem). The
+    sheet and header row not given are found (:mod:`museion.draft_layout`)."""
     items = wrapper_key(path)
-    rows, unreadable = sample_rows(path, sheet, header_row, encoding, items)
+    layout = _layout(path, sheet, header_row, encoding)
+    sheet = layout.sheet
+    rows, unreadable = sample_rows(
+        path, sheet, layout.header_row, encoding, items, hint=layout.hint()
+    )
     placed, unplaced = guess_columns(rows)
     slug = name or re.sub(r"[^a-z0-9]+", "-", path.stem.casefold()).strip("-") or "partner"
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", slug):
@@ -528,7 +559,12 @@ def draft_mapping(
     where = f"{path.name}" + (f", sheet {sheet!r}" if sheet is not None else "")
     if items is not None:
         where += f' (the list under `{items}`: give the source items = "{items}")'
-    text = render(slug, where, placed, unplaced)
+    options: dict[str, str | int] = {}
+    if isinstance(sheet, str | int):
+        options["sheet"] = sheet
+    if layout.header_row != 1:
+        options["header_row"] = layout.header_row
+    text = render(slug, where, placed, unplaced, options)
     return Draft(
         text,
         {k: c.name for k, c in placed.items()},
@@ -536,4 +572,18 @@ def draft_mapping(
         len(rows),
         unreadable,
         items,
+        layout.found,
+        options,
     )
+
+
+def _layout(path: Path, sheet: str | int | None, header_row: int | None, encoding: str) -> Layout:
+    """The sheet and header row of a file (a folder's files are read as given, row 1 by
+    default)."""
+    if not path.is_file():
+        return Layout(sheet=sheet, header_row=header_row or 1)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Layout(sheet=sheet, header_row=header_row or 1)  # reading it says why
+    return find_layout(data, _format(path.suffix, data[:64]), sheet, header_row, encoding)

@@ -29,13 +29,16 @@ def _sheet(value: str | None) -> str | int | None:
 
 @mapping.command()
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-@click.option("--sheet", help="The sheet to read: its name or number (default: the first).")
+@click.option(
+    "--sheet",
+    help="The sheet to read: its name or number (default: the visible one with the most rows).",
+)
 @click.option(
     "--header-row",
     type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="The row that names the columns, as the spreadsheet numbers it.",
+    default=None,
+    help="The row that names the columns, as the spreadsheet numbers it (default: found "
+    "among the first rows, else 1).",
 )
 @click.option("--name", help="The mapping's name (default: from the file's name).")
 @click.option(
@@ -55,7 +58,7 @@ def draft(
     file: Path,
     *,
     sheet: str | None,
-    header_row: int,
+    header_row: int | None,
     name: str | None,
     encoding: str,
     output: Path | None,
@@ -70,6 +73,8 @@ def draft(
     drafted = draft_mapping(
         file, name=name, sheet=_sheet(sheet), header_row=header_row, encoding=encoding
     )
+    for found in drafted.found:
+        err.print(escape(found))
     if output is None:
         click.echo(drafted.text, nl=False)
     else:
