@@ -32,6 +32,7 @@ from harvesters import (
 )
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
 from museion_core.errors import ConfigError
+from museion_core.language import language_tag
 
 from .draft_layout import Layout, find_layout
 
@@ -45,6 +46,13 @@ _IMAGE = re.compile(r"(\.(jpe?g|png|gif|tiff?|webp)(\?.*)?$)|/iiif/|/images?/", 
 _URL = re.compile(r"^https?://[^\s/]+/?")
 _QUALIFIERS = {"id", "ids", "uri", "url", "code", "ar", "en", "fr", "de", "original", "2"}
 """Header words that make a column another field's neighbour ("artist_id" is not the artist)."""
+_LANGUAGE_SUFFIX = re.compile(
+    r"^(?P<base>.*?\S)\s*(?:\((?P<round>[^()]+)\)|\[(?P<square>[^\[\]]+)\]"
+    r"|\s[-–—]\s*(?P<dash>\S+)|_(?P<under>[A-Za-z]{2,3}))\s*$"
+)
+"""A header that ends with what may be a language tag: "Titre (az)", "Title [de]", "Titel - fr",
+"titre_ar"."""
+_TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _DIMENSION_HINT = re.compile(r"\d\s*(x|×|cm|mm|in\b|m\b|kg|g\b|\")", re.IGNORECASE)
 
 
@@ -422,9 +430,39 @@ def _options(options: dict[str, str | int]) -> list[str]:
     return lines
 
 
+def header_language(header: str) -> str | None:
+    """The BCP 47 tag a header ends with ("Titre (az)", "Title [de]", "Titel - fr", "titre_ar"),
+    valid as a mapping's ``language`` must be, in its standard form; None if it names none.
+    A three-letter word counts only as an ISO 639-2 code of a language with a shorter tag
+    ("eng", "ger"): "Title (alt)" or "(new)" is not Southern Altai or Newari."""
+    match = _LANGUAGE_SUFFIX.match(header.strip())
+    if match is None:
+        return None
+    given = next(v for k, v in match.groupdict().items() if k != "base" and v).strip()
+    if not _TAG_SHAPE.match(given):
+        return None
+    tag = language_tag(given)
+    primary = re.split(r"[-_]", given)[0]
+    if tag is None or (len(primary) == 3 and tag.split("-")[0].casefold() == primary.casefold()):
+        return None
+    return tag
+
+
+def _title_value(column: Column, *, other: bool = True) -> str:
+    """A title column as the mapping reads it: with the language its header names, else (for
+    a title other than the first) Arabic when its texts are, else in the mapping's language
+    (a plain column name)."""
+    tag = header_language(column.name)
+    if tag is None and other and _share(column.texts, _is_arabic) > 0.5:
+        tag = "ar"
+    return (
+        _q(column.name) if tag is None else f"{{ path = {_q(column.name)}, language = {_q(tag)} }}"
+    )
+
+
 def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], line: Any) -> None:
-    """The identifier and the fields read as they are; a second title column (another
-    language) joins the first, and leaves ``unplaced``."""
+    """The identifier and the fields read as they are; the other title columns (other
+    languages) join the first, each with its language, and leave ``unplaced``."""
     ident = placed.get("accession_number")
     if ident is None:
         lines.append('# id = "..."   # no column has a value in every record, each different')
@@ -432,15 +470,21 @@ def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], 
         line("id", _q(ident.name), ident)
         line("accession_number", _q(ident.name), ident)
     simple = dict(_SIMPLE)
-    for column in _other_titles(placed, unplaced):
-        language = "ar" if _share(column.texts, _is_arabic) > 0.5 else ""
-        say = "" if language else "its language, as a BCP 47 tag (fr, de, az...); "
-        lines.append(
-            f"titles = [{_q(placed['title'].name)}, {{ path = {_q(column.name)}, "
-            f"language = {_q(language)} }}]   # {say}{_example(column)}"
-        )
-        unplaced.remove(column)
+    others = _other_titles(placed, unplaced)
+    if "title" in placed and (others or header_language(placed["title"].name)):
         simple.pop("title")
+        first = placed["title"]
+        lines.append(f"titles = [   # {_example(first)}")
+        lines.append(f"  {_title_value(first, other=False)},")
+        for column in others:
+            value = _title_value(column)
+            unknown = value == _q(column.name)
+            if unknown:  # no tag is better than the mapping's language, which it is not
+                value = f'{{ path = {_q(column.name)}, language = "" }}'
+            say = "its language, as a BCP 47 tag (fr, de, az...); " if unknown else ""
+            lines.append(f"  {value},   # {say}{_example(column)}")
+            unplaced.remove(column)
+        lines.append("]")
     for field_name, key in simple.items():
         if field_name in placed:
             line(key, _q(placed[field_name].name), placed[field_name])
@@ -469,15 +513,19 @@ def _is_arabic(text: str) -> bool:
 
 
 def _other_titles(placed: dict[str, Column], unplaced: list[Column]) -> list[Column]:
-    """A second title column ("titre_ar", "titel_original"): its title in another language."""
+    """The other title columns ("Titre (az)", "Titel [de]", "titre_ar", "titel original"):
+    the title in other languages, in the order of the file."""
     if "title" not in placed:
         return []
     words = _vocabulary()[0]["title"][0]
+    others = []
     for column in unplaced:
+        match = _LANGUAGE_SUFFIX.match(column.name.strip())
+        base = _fold(match.group("base")) if match and header_language(column.name) else ""
         folded = _fold(column.name).split()
-        if column.texts and folded and " ".join(folded[:1]) in words:
-            return [column]
-    return []
+        if column.texts and (base in words or (folded and folded[0] in words)):
+            others.append(column)
+    return others
 
 
 def _dimensions(lines: list[str], placed: dict[str, Column], line: Any) -> None:

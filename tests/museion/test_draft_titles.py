@@ -1,0 +1,112 @@
+"""``museion mapping draft`` keeps the language of every title column its header names:
+"Titre (az)" was drafted with ``language = ""`` (no language, by design) and "Titre (de)" was
+left unplaced, so titles lost their language or were not read at all."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mappings.declarative.schema import MappingFile
+from museion.drafting import draft_mapping, header_language
+
+
+def _titles(tmp_path: Path, header: str, *rows: str) -> Any:
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    drafted = draft_mapping(export, name="titles")
+    mapping = tomllib.loads(drafted.text)
+    MappingFile.model_validate(mapping)  # the draft is a mapping Museion reads as it is
+    return drafted, mapping["object"]["titles"]
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "titles"),
+    [
+        (
+            "Inventaire;Titre;Titre (az);Titre (de)",
+            "A-1;Tapis;Xalça;Teppich",
+            [
+                "Titre",
+                {"path": "Titre (az)", "language": "az"},
+                {"path": "Titre (de)", "language": "de"},
+            ],
+        ),
+        (
+            "Inventory,Title,Title [fr],Title - de,Title [en-GB]",
+            "A-1,Rug,Tapis,Teppich,Carpet",
+            [
+                "Title",
+                {"path": "Title [fr]", "language": "fr"},
+                {"path": "Title - de", "language": "de"},
+                {"path": "Title [en-GB]", "language": "en-GB"},
+            ],
+        ),
+        (  # the first title column names its language too; ISO 639-2 "ger" is "de"
+            "Inventar,Titel (de),Titel (ger),Titel_en",
+            "A-1,Teppich,Teppich,Rug",
+            [
+                {"path": "Titel (de)", "language": "de"},
+                {"path": "Titel (ger)", "language": "de"},
+                {"path": "Titel_en", "language": "en"},
+            ],
+        ),
+        (  # Azerbaijani "title", as the partner's workbook has it
+            "Inventaire;Titre;Başlıq (az)",
+            "A-1;Tapis;Xalça",
+            ["Titre", {"path": "Başlıq (az)", "language": "az"}],
+        ),
+        (
+            "رقم الجرد,العنوان,عنوان (en),عنوان (fr)",
+            "A-1,سجادة,Rug,Tapis",
+            [
+                "العنوان",
+                {"path": "عنوان (en)", "language": "en"},
+                {"path": "عنوان (fr)", "language": "fr"},
+            ],
+        ),
+    ],
+)
+def test_draft_gives_each_title_column_the_language_its_header_names(
+    tmp_path: Path, header: str, row: str, titles: list[Any]
+) -> None:
+    drafted, drafted_titles = _titles(tmp_path, header, row, row.replace("A-1", "A-2"))
+    assert drafted_titles == titles
+    assert 'language = ""' not in drafted.text
+    assert drafted.unplaced == []
+
+
+def test_draft_asks_for_the_language_a_title_header_does_not_name(tmp_path: Path) -> None:
+    header = "N°,Titre,Titre original,Titre (alt)"
+    drafted, titles = _titles(tmp_path, header, "A-1,Vase,Vaso,Urne", "A-2,Bol,Ciotola,Coupe")
+    assert titles == [
+        "Titre",
+        {"path": "Titre original", "language": ""},
+        {"path": "Titre (alt)", "language": ""},
+    ]
+    assert drafted.text.count("its language, as a BCP 47 tag") == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "tag"),
+    [
+        ("Titre (az)", "az"),
+        ("Title [DE]", "de"),
+        ("Titel - fr", "fr"),
+        ("Titel – fr-CA", "fr-CA"),
+        ("titre_ar", "ar"),
+        ("Title (eng)", "en"),
+        ("Title (alt)", None),  # an English word, not Southern Altai
+        ("Title (new)", None),
+        ("Title (xx)", None),  # not a language
+        ("Title (original)", None),
+        ("Hauteur (cm)", None),
+        ("Title", None),
+        ("Title (2)", None),
+    ],
+)
+def test_header_language(header: str, tag: str | None) -> None:
+    assert header_language(header) == tag
