@@ -25,6 +25,7 @@ from .normalise import (
     parse_date_text,
     parse_dimension_statement,
     parse_number,
+    strip_arabic_article,
     unit_for,
 )
 from .registry import available_mappings, get_mapping, register_mapping
@@ -52,6 +53,7 @@ __all__ = [
     "parse_dimension_statement",
     "parse_number",
     "register_mapping",
+    "strip_arabic_article",
     "unit_for",
     "vocabulary_quads",
 ]

@@ -22,7 +22,9 @@ from .text import index_forms
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+"""Changed when what the index holds changes (7: Arabic words also without their article):
+an index of another version is not read, and `museion reindex` rebuilds it."""
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(

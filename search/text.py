@@ -10,6 +10,11 @@ Every text is indexed in three forms so that people find it however they type:
   ("Muhammad") is reduced the same way and finds the name even when the partner gave no Latin
   form.
 
+Arabic words are also indexed without their article (``strip_arabic_article``: "السجادة" also
+as "سجادة", "والمخطوط" as "مخطوط"), the text's words once more in order so that a phrase
+matches, and a query's words are looked for without it too: the article is typed or not,
+in the query and in the record, and either finds the other.
+
 Queries are folded with the same functions, so index and query always agree.
 
 The forms of each text are cached (``_forms``): an index build folds the same names, places,
@@ -23,7 +28,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import product
 
-from mappings import fold, fold_script
+from mappings import fold, fold_script, strip_arabic_article
 
 __all__ = ["MAX_QUERY_TOKENS", "index_forms", "match_expression", "skeleton", "tokens"]
 
@@ -79,14 +84,23 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if "ə" in text or "Ə" in text:
         body.extend(_schwa_spellings(words))
     if _ARABIC.search(text):
+        stems = _stems(words)
+        if stems != words:  # the whole text again, so that a phrase without articles matches
+            body.append(" ".join(stems))
         for word in words:
             if not _ARABIC.search(word):
                 continue
-            for form in (word, word[2:] if word.startswith("ال") else ""):
+            forms = (word, word[2:] if word.startswith("ال") else "", strip_arabic_article(word))
+            for form in dict.fromkeys(forms):
                 skel = skeleton(fold(form).replace(" ", ""))
                 if skel:
                     abjad.append(skel)
     return tuple(body), tuple(abjad)
+
+
+def _stems(words: list[str] | tuple[str, ...]) -> list[str]:
+    """The words with the Arabic article taken off each (other words as they are)."""
+    return [strip_arabic_article(word) for word in words]
 
 
 def _schwa_spellings(words: list[str]) -> list[str]:
@@ -212,11 +226,14 @@ def _alternatives(
     words: tuple[str, ...], spelled: tuple[str, ...] | None = None, *, skeletons: bool = True
 ) -> str:
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
-    the body as folded, with its umlauts spelled out, or transliterated, or a Latin-script
-    word by its Arabic skeleton."""
+    the body as folded, without its Arabic articles, with its umlauts spelled out, or
+    transliterated, or a Latin-script word by its Arabic skeleton."""
     star = "*" if len(words[-1]) >= 3 else ""
     text = " ".join(words)
     alternatives = [f'body:"{text}"{star}']
+    stems = _stems(words)
+    if stems != list(words):  # "السجادة" finds "سجادة", and "سجادة" "السجادة" (indexed so)
+        alternatives.append(f'body:"{" ".join(stems)}"' + ("*" if len(stems[-1]) >= 3 else ""))
     if spelled:
         alternatives.append(f'body:"{" ".join(spelled)}"' + ("*" if len(spelled[-1]) >= 3 else ""))
     translit = " ".join(fold(w).replace(" ", "") for w in words)

@@ -9,7 +9,8 @@ Pure functions, no I/O, shared by the declarative engine and the code mappings (
   part, the object's own group), ``parse_dimensions`` (flat), ``parse_number``; units and exact
   conversions to centimetres or grams (``to_base``/``from_base``).
 - folding: ``fold`` (ASCII transliteration, for names across scripts), ``fold_script`` (case,
-  diacritics and Arabic spelling variants folded within a script), ``normalise_arabic``.
+  diacritics and Arabic spelling variants folded within a script), ``normalise_arabic``,
+  ``strip_arabic_article`` (the Arabic article off a folded word, for search).
 - text: ``clean_text`` (NFC, whitespace, optional HTML), ``strip_html``; ``language_tag``
   (valid BCP 47 in standard form, or None).
 """
@@ -36,7 +37,7 @@ from .dimensions import (
     parse_dimensions,
     parse_number,
 )
-from .folding import fold, fold_script, normalise_arabic
+from .folding import fold, fold_script, normalise_arabic, strip_arabic_article
 from .language import language_tag
 from .text import clean_text, has_markup, strip_html
 from .units import CENTIMETRES, GRAMS, UNITS, Unit, from_base, to_base, unit_for
@@ -70,6 +71,7 @@ __all__ = [
     "parse_dimension_statement",
     "parse_dimensions",
     "parse_number",
+    "strip_arabic_article",
     "strip_html",
     "to_base",
     "unit_for",

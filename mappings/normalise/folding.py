@@ -10,6 +10,9 @@ Two foldings, both pure:
   diacritics ("Dürer" → "durer"), and in Arabic the short-vowel marks (tashkeel), the tatweel,
   the alef forms (أ إ آ ٱ → ا), taa marbuta (ة → ه), alef maqsura (ى → ي); Arabic-Indic and
   Persian digits become ASCII digits.
+
+``strip_arabic_article`` takes the article ال (alone or after و ب ف ك, and لل) off a folded
+Arabic word for search, so "السجادة" and "سجادة" are one word there.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import unicodedata
 
 from anyascii import anyascii
 
-__all__ = ["fold", "fold_script", "normalise_arabic"]
+__all__ = ["ARABIC_MIN_STEM", "fold", "fold_script", "normalise_arabic", "strip_arabic_article"]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -67,3 +70,25 @@ def fold_script(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.casefold())
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return unicodedata.normalize("NFC", stripped)
+
+
+_ARABIC_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+"""The article and the proclitics written with it ("and the", "with the", "so the", "like the",
+"for the"), longest first."""
+ARABIC_MIN_STEM = 3
+"""Letters a word keeps after its article is taken off: "الم" (pain), "الف" (thousand), "الله",
+"والدة" (mother) begin with the letters of the article and keep them. Two-letter nouns after
+the article ("اليد", the hand) are therefore not stripped; a shorter bound made "الله" the
+pronoun "له" and "والدة" the word "ده"."""
+
+
+def strip_arabic_article(word: str) -> str:
+    """A folded Arabic word without its article: ``"السجاده"`` → ``"سجاده"``,
+    ``"والمخطوط"`` → ``"مخطوط"``; a word that would keep fewer than ``ARABIC_MIN_STEM``
+    letters, or has no article, is returned as it is (``"الله"``, ``"مخطوط"``).
+
+    Written for ``fold_script``'s output (one alef: "ٱل" and "أل" are already "ال")."""
+    for prefix in _ARABIC_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= ARABIC_MIN_STEM:
+            return word[len(prefix) :]
+    return word

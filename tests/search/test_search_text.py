@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mappings.normalise import fold, fold_script, normalise_arabic
+from mappings.normalise import fold, fold_script, normalise_arabic, strip_arabic_article
 from museion_core.errors import QueryError, StoreError
 from search import FtsEngine, Range, index_forms, match_expression, parse_facets
+from search.extract import ObjectDoc
 from search.text import skeleton, tokens
 
 
@@ -46,6 +47,31 @@ def test_normalise_arabic(text: str, normalised: str) -> None:
     assert normalise_arabic(text) == normalised
 
 
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("السجاده", "سجاده"),  # the article
+        ("المخطوط", "مخطوط"),
+        ("والمخطوط", "مخطوط"),  # and the
+        ("بالقاهره", "قاهره"),  # in the
+        ("فالكتاب", "كتاب"),  # so the
+        ("كالذهب", "ذهب"),  # like the
+        ("للمتحف", "متحف"),  # for the
+        ("مخطوط", "مخطوط"),  # no article
+        # the letters of the article in a short word are the word's own
+        ("الم", "الم"),  # pain
+        ("الف", "الف"),  # thousand
+        ("الله", "الله"),  # not the pronoun له
+        ("لله", "لله"),
+        ("والده", "والده"),  # mother: not "ده"
+        ("بالون", "بالون"),  # balloon
+        ("alqahira", "alqahira"),  # Latin script: "al-" is the query's business
+    ],
+)
+def test_strip_arabic_article(word: str, stem: str) -> None:
+    assert strip_arabic_article(word) == stem
+
+
 def test_fold_transliterates_for_reconciliation_and_search() -> None:
     assert fold("Ōkura, Shûzô") == "okura shuzo"
     assert fold("Шагал") == "shagal"
@@ -62,6 +88,52 @@ def test_index_forms_hold_every_form_a_query_may_take() -> None:
     words = set(body.split())
     assert {"schutte", "schuette", "шагал", "shagal", "محمد", "احمد", "القاهره"} <= words
     assert {"mhmd", "hmd", "qhrh"} <= set(abjad.split())
+
+
+def test_arabic_words_are_indexed_and_asked_for_without_their_article() -> None:
+    body, abjad = index_forms(["السجادة الحمراء", "كتاب للمتحف"])
+    assert {"السجاده", "سجاده", "حمراء", "متحف", "للمتحف"} <= set(body.split())
+    assert "سجاده حمراء" in body  # the words again in order: phrases match without articles
+    assert "sjdh" in abjad.split()
+    expression = match_expression("السجادة")
+    assert expression == '(body:"السجاده"* OR body:"سجاده"* OR body:"lsjdh"*)'
+    assert match_expression("الله") == '(body:"الله"* OR body:"llh"*)'  # article kept
+
+
+def _search(path: Path, text: str) -> set[str]:
+    return {hit.title for hit in FtsEngine().search(path, parse_facets([], text=text)).hits}
+
+
+def test_the_arabic_article_is_typed_or_not(tmp_path: Path) -> None:
+    """A partner museum's registrar: "سجادة" found the carpet, "السجادة" nothing; most
+    Arabic users type the article. Either now finds the other, in the record and the query."""
+    titles = [
+        "سجادة",  # carpet
+        "المخطوط",  # the manuscript
+        "السجادة الحمراء",  # the red carpet
+        "بسم الله",  # "in the name of God": الله keeps its letters
+        "كتاب له",  # "a book of his"
+        "ألم",  # pain (with hamza): not "م"
+    ]
+    docs = [
+        ObjectDoc(iri=f"https://x.example/o/{n}", title=t, texts=[t]) for n, t in enumerate(titles)
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    carpets = {"سجادة", "السجادة الحمراء"}
+    assert _search(index, "سجادة") == carpets
+    assert _search(index, "السجادة") == carpets  # the article in the query only
+    assert _search(index, "بالسجادة") == carpets  # with a proclitic
+    assert _search(index, "مخطوط") == {"المخطوط"}  # the article in the record only
+    assert _search(index, "المخطوط") == {"المخطوط"}
+    assert _search(index, "والمخطوط") == {"المخطوط"}  # "and the", the article in both
+    assert _search(index, '"سجادة حمراء"') == {"السجادة الحمراء"}  # a phrase, either way
+    assert _search(index, '"السجادة الحمراء"') == {"السجادة الحمراء"}
+    assert _search(index, '"الحمراء السجادة"') == set()  # still in order
+    assert _search(index, "الله") == {"بسم الله"}  # not "له"
+    assert _search(index, "له") == {"كتاب له"}
+    assert _search(index, "م") == set()
+    assert _search(index, "مَخْطُوط") == {"المخطوط"}  # vowel marks still removed
 
 
 def test_azerbaijani_names_are_found_as_they_are_romanised() -> None:
