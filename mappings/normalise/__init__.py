@@ -3,8 +3,9 @@
 Pure functions, no I/O, shared by the declarative engine and the code mappings (LIDO):
 
 - dates: ``bounds`` (structured years and ISO dates), ``parse_date_text`` (museum date texts
-  in English, German and French, BCE and AH) → ``ParsedDate``; ``format_instant`` writes an
-  astronomical (XSD 1.1) year, month and day as an ``xsd:dateTime``.
+  in English, German, French, Arabic, Azerbaijani and Russian, BCE and AH) → ``ParsedDate``;
+  ``format_instant`` writes an astronomical (XSD 1.1) year, month and day as an
+  ``xsd:dateTime``.
 - dimensions: ``parse_dimension_statement`` → ``DimensionStatement`` (groups per measured
   part, the object's own group), ``parse_dimensions`` (flat), ``parse_number``; units and exact
   conversions to centimetres or grams (``to_base``/``from_base``).

@@ -175,6 +175,42 @@ TABLE: list[tuple[str, tuple[Y | None, Y | None] | None]] = [
     ("années 1890", years(1890, 1899)),
     ("IIe siècle av. J.-C.", years(-199, -100)),
     ("1er mars 1936", ((1936, 3, 1), (1936, 3, 1))),
+    ("mi-XIXe siècle", years(1830, 1869)),  # as "milieu du" and "mid-19th century"
+    ("mi-XVIIIe s.", years(1730, 1769)),
+    ("XV-XVI siècle", years(1400, 1599)),  # a range of roman centuries without their "e"
+    # Azerbaijani: the part after its century, ordinal suffixes, "illər" after a decade
+    ("XIX əsr", years(1800, 1899)),
+    ("19-cu əsr", years(1800, 1899)),
+    ("XIX əsrin əvvəli", years(1800, 1839)),
+    ("XIX əsrin ortası", years(1830, 1869)),
+    ("XIX əsrin sonu", years(1860, 1899)),
+    ("XIX əsrin ikinci yarısı", years(1850, 1899)),
+    ("XVIII-XIX əsrlər", years(1700, 1899)),
+    ("1890-cı il", years(1890, 1890)),
+    ("1890-ci il", years(1890, 1890)),
+    ("1890-cu il", years(1890, 1890)),
+    ("1890-cü il", years(1890, 1890)),
+    ("1890-cı ildə", years(1890, 1890)),
+    ("təxminən 1890-cı il", years(1885, 1895)),
+    ("1920-ci illər", years(1920, 1929)),
+    ("1920-ci illərin sonu", years(1926, 1929)),
+    ("500 e.ə.", years(-499, -499)),
+    ("əsrin sonu", None),  # no century to end
+    # Russian
+    ("XIX век", years(1800, 1899)),
+    ("XIX в.", years(1800, 1899)),
+    ("19 век", years(1800, 1899)),
+    ("XVIII–XIX вв.", years(1700, 1899)),
+    ("конец XIX века", years(1860, 1899)),
+    ("первая половина XIX века", years(1800, 1849)),
+    ("1920-е", years(1920, 1929)),
+    ("1920-е годы", years(1920, 1929)),
+    ("1920-х годов", years(1920, 1929)),
+    ("около 1890 г.", years(1885, 1895)),
+    ("в 1890 году", years(1890, 1890)),
+    ("до 1890", (None, (1890, 12, 31))),
+    ("500 до н. э.", years(-499, -499)),
+    ("1925-е", None),  # not a decade
     # Hijri years (arithmetic calendar), with or without a Gregorian equivalent
     ("1200 AH", ((1785, 11, 4), (1786, 10, 23))),
     ("AH 1200", ((1785, 11, 4), (1786, 10, 23))),
@@ -215,6 +251,8 @@ UNDATED = [
     "sans date",
     "غير مؤرخ",
     "بدون تاريخ",
+    "tarixsiz",
+    "без даты",
 ]
 
 

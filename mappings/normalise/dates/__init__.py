@@ -1,8 +1,9 @@
 """Dates: structured years and ISO dates (``bounds``), and free date texts (``parse_date_text``).
 
-Museum date texts ("c.1828–30", "mid-19th century", "18. Jh.", "XIXe siècle", "1200 AH") are
-read by a small grammar with word lists per language (``lexicon``), because no maintained
-library reads them without quietly misreading some (see the README's "Dates").
+Museum date texts ("c.1828–30", "mid-19th century", "18. Jh.", "XIXe siècle", "XIX əsrin
+sonu", "1920-е", "1200 AH") are read by a small grammar with word lists per language
+(``lexicon``), because no maintained library reads them without quietly misreading some (see
+the README's "Dates").
 """
 
 from .grammar import parse_date_text

@@ -1,4 +1,4 @@
-"""French date words: "vers 1650", "XIXe siècle", "fin du", "av. J.-C.", "s.d."."""
+"""French date words: "vers 1650", "XIXe siècle", "fin du", "mi-XIXe", "av. J.-C.", "s.d."."""
 
 from __future__ import annotations
 
@@ -110,6 +110,8 @@ FRENCH = Lexicon(
         "au début de": "early",
         "commencement": "early",
         "milieu": "mid",
+        "mi-": "mid",  # "mi-XIXe siècle"
+        "mi–": "mid",
         "au milieu du": "mid",
         "fin": "late",
         "à la fin du": "late",

@@ -55,7 +55,7 @@ def _parse(text: str, language: str) -> ParsedDate | None:
     tokens = tokenise(normalised)
     if not tokens:
         return None
-    parser = _Parser(_century_last(tokens), language)
+    parser = _Parser(_part_first(_century_last(tokens)), language)
     try:
         begin, end = parser.parse()
     except NoParseError:
@@ -78,6 +78,33 @@ def _century_last(tokens: list[Token]) -> list[Token]:
             and 1 <= number <= 30
         ):
             out[i], out[i + 1] = replace(out[i + 1], kind="ordinal"), out[i]
+    return out
+
+
+def _part_first(tokens: list[Token]) -> list[Token]:
+    """Azerbaijani names the part after its century or decade ("XIX əsrin sonu", the end of
+    the 19th century; "1920s sonu"): read it as "late 19th century" is read. A century written
+    with a number and its word ("19 əsr", "19 век") is an ordinal century."""
+    out = list(tokens)
+    for i in range(len(out) - 1):
+        number = out[i].value
+        if (
+            out[i].kind == "number"
+            and out[i + 1].kind == "century"
+            and isinstance(number, int)
+            and 1 <= number <= 30
+        ):
+            out[i] = replace(out[i], kind="ordinal")
+    for i, token in enumerate(out):
+        if token.kind != "part-after":
+            continue
+        if i >= 2 and out[i - 1].kind == "century" and out[i - 2].kind == "ordinal":
+            start = i - 2
+        elif i >= 1 and out[i - 1].kind == "decade":
+            start = i - 1
+        else:
+            continue  # left as it is: a part with nothing before it is not read
+        out[start : i + 1] = [replace(token, kind="part"), *out[start:i]]
     return out
 
 

@@ -23,6 +23,9 @@ class Lexicon:
     months: dict[str, int] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
     """Phrase → key of ``CENTURY_PARTS``."""
+    parts_after: dict[str, str] = field(default_factory=dict)
+    """Parts written after their century or decade ("XIX əsrin sonu") → key of
+    ``CENTURY_PARTS``; the grammar moves them before it."""
     ordinals: dict[str, int] = field(default_factory=dict)
     """Ordinal words ("nineteenth") → number."""
     eras: dict[str, str] = field(default_factory=dict)
@@ -32,11 +35,20 @@ class Lexicon:
 def languages() -> dict[str, Lexicon]:
     """Every language's lexicon, by language tag."""
     from .ar import ARABIC  # noqa: PLC0415 - the language modules import Lexicon from here
+    from .az import AZERBAIJANI  # noqa: PLC0415
     from .de import GERMAN  # noqa: PLC0415
     from .en import ENGLISH  # noqa: PLC0415
     from .fr import FRENCH  # noqa: PLC0415
+    from .ru import RUSSIAN  # noqa: PLC0415
 
-    return {"en": ENGLISH, "de": GERMAN, "fr": FRENCH, "ar": ARABIC}
+    return {
+        "en": ENGLISH,
+        "de": GERMAN,
+        "fr": FRENCH,
+        "ar": ARABIC,
+        "az": AZERBAIJANI,
+        "ru": RUSSIAN,
+    }
 
 
 @cache
@@ -51,6 +63,8 @@ def _phrases() -> dict[str, tuple[str, object]]:
             table.setdefault(phrase, ("month", month))
         for phrase, part in lexicon.parts.items():
             table.setdefault(phrase, ("part", part))
+        for phrase, part in lexicon.parts_after.items():
+            table.setdefault(phrase, ("part-after", part))
         for phrase, number in lexicon.ordinals.items():
             table.setdefault(phrase, ("ordinal", number))
         for phrase, era in lexicon.eras.items():

@@ -12,7 +12,10 @@ __all__ = ["Token", "normalise", "roman_value", "tokenise"]
 
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 _ROMAN = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
-_CENTURY_AHEAD = r"(?=\s*(?:siècles?|siecle|s\.|century|centuries|cent\.?|jh|jahrhundert))"
+_CENTURY_AHEAD = (
+    r"(?=(?:\s*[–-]\s*[ivxlcm]+(?:e|er|ème|eme|th|\.)?)?"  # "XVIII–XIX əsrlər": a range of them
+    r"\s*(?:siècles?|siecle|s\.|century|centuries|cent\.?|jh|jahrhundert|əsr|век|вв?\.))"
+)
 
 _GENERIC = re.compile(
     r"""
@@ -64,9 +67,24 @@ _ARABIC_FORMS = str.maketrans({"\u0640": None, "أ": "ا", "إ": "ا", "آ": "ا
 """Tatweel (the stroke of "هـ") left out, one alef for its hamza forms, the Arabic comma."""
 
 
+_AZ_ORDINAL = r"-(?:[ıiuü]?n)?c[ıiuü]"
+"""Azerbaijani's ordinal suffix on a number: "1890-cı", "1920-ci", "1930-cu", "1900-cü",
+"19-cu" ("-ıncı", "-nci" are written too)."""
+_DECADE_SUFFIXES = (
+    (re.compile(rf"(?<=\d0)(?:{_AZ_ORDINAL})?\s?ill[əe]r(?:in|i|də|dən)?(?![^\W_])"), "s"),
+    (re.compile(r"(?<=\d0)-(?:е|х|ые|ых)(?![^\W_])"), "s"),
+    (re.compile(rf"(?<=\d){_AZ_ORDINAL}(?![^\W_])"), ""),
+)
+"""A decade in Azerbaijani ("1920-ci illər") and Russian ("1920-е", "1920-х") made "1920s"; an
+Azerbaijani ordinal year ("1890-cı il") or century ("19-cu əsr") made its number."""
+
+
 def normalise(text: str) -> str:
-    """Casefolded NFKC text with one kind of dash and apostrophe, and adjectival hyphens gone."""
+    """Casefolded NFKC text with one kind of dash and apostrophe, adjectival hyphens gone, and
+    decades and ordinal years of other languages written as in English."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_FORMS)
+    for pattern, replacement in _DECADE_SUFFIXES:
+        text = pattern.sub(replacement, text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = _DASHES.sub("–", text)
     text = re.sub(r"(\d(?:st|nd|rd|th|e))-(?=cent)", r"\1 ", text)  # "19th-century"
