@@ -67,6 +67,7 @@ __all__ = [
     "CONTEXT_URL",
     "EXTENSION_PATH",
     "LinkedArtDocument",
+    "embedded_only",
     "extension_context",
     "linked_art_context",
     "linked_art_document",
@@ -248,6 +249,19 @@ def _is_bookkeeping(triple: Triple) -> bool:
     if pred.startswith(MUSEION_NS):
         return True
     return pred == RDF_TYPE and isinstance(obj, NamedNode) and obj.value.startswith(MUSEION_NS)
+
+
+def embedded_only(iri: str, incoming: Iterable[Triple]) -> bool:
+    """Whether ``iri`` is a node Linked Art only ever embeds in its parent's document (an
+    object's ``representation``, the web page it is ``subject_of``, a name): its parent
+    (``{parent}/…``) links to it by a property whose target is not a record of its own
+    (``SEPARATE``). No Linked Art API schema describes such a node alone."""
+    return any(
+        isinstance(t.subject, NamedNode)
+        and iri.startswith(t.subject.value + "/")
+        and t.predicate.value not in SEPARATE
+        for t in incoming
+    )
 
 
 def is_museion_own(iri: str, triples: Iterable[Triple]) -> bool:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
 
@@ -37,7 +37,7 @@ from .description import (
     safe_url,
 )
 from .jobs import EntityJob, Reply
-from .linkedart import linked_art_document
+from .linkedart import embedded_only, linked_art_document
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
@@ -114,7 +114,11 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     if job.representation in ("linked-art", "linked-art-graph"):
-        graph = job.representation == "linked-art-graph"
+        # A node Linked Art only embeds has no Linked Art API document of its own: it is
+        # answered in the graph profile, which its Content-Type names.
+        graph = job.representation == "linked-art-graph" or embedded_only(
+            found.iri, _from_parents(worker, found.iri)
+        )
         document = linked_art_document(
             found.iri,
             found.triples,
@@ -135,6 +139,21 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     )
     check_xml_characters(fmt, body or b"")
     return Reply(content_type=fmt.content_type, body=body or b"")
+
+
+def _from_parents(worker: Worker, iri: str) -> list[Triple]:
+    """What the entities whose IRIs ``iri`` lies under (``{object}`` of ``{object}/image/1``)
+    say of it: a few lookups, however many others point at it."""
+    base = worker.settings.base_iri
+    if not iri.startswith(base):
+        return []
+    node, store = NamedNode(iri), worker.store()
+    found: list[Triple] = []
+    path = iri[len(base) :].split("/")
+    for end in range(1, len(path)):
+        parent = NamedNode(base + "/".join(path[:end]))
+        found += [q.triple for q in store.triples(parent, None, node)]
+    return found
 
 
 def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:

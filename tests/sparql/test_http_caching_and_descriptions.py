@@ -311,6 +311,23 @@ def test_a_graph_iri_says_what_the_graph_is_and_how_to_list_it(live: Live) -> No
 # -- the Linked Art profiles -----------------------------------------------------------------
 
 
+def test_a_node_linked_art_only_embeds_is_answered_in_the_graph_profile(live: Live) -> None:
+    """An object's image (its ``representation``) was served alone in the Linked Art profile,
+    typed VisualItem with ``digitally_shown_by``, which no Linked Art API schema allows on a
+    record of its own (image.json): 1,678 such documents failed. A node Linked Art only embeds
+    is answered in the graph profile; a separate record (the visual content the object
+    ``shows``) keeps the Linked Art profile."""
+    path = "/tate/object/A00001"
+    whole = _get(live, path + "?format=json-ld&profile=graph").json()
+    node = whole["representation"][0]["id"]
+    answer = _get(live, "/" + node.removeprefix(BASE), Accept="application/ld+json")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == f'application/ld+json;profile="{GRAPH}"'
+    assert answer.json()["id"] == node
+    shown = _get(live, path + "/visual-content", Accept="application/ld+json")
+    assert shown.headers["Content-Type"] == f'application/ld+json;profile="{LINKED_ART}"'
+
+
 def test_each_linked_art_profile_is_named_by_its_answer(live: Live) -> None:
     path = "/tate/object/T06803"
     asked = {
