@@ -178,6 +178,21 @@ def print_diff(diff: dict[str, Any], shown: int = 20) -> None:
         more = diff[f"{name}_count"] - min(len(listed), shown)
         tail = f", … and {more} more" if more > 0 else ""
         out.print(f"    {name}: " + ", ".join(listed[:shown]) + tail)
+        if name == "changed":
+            print_edits(diff, shown)
+
+
+def print_edits(diff: dict[str, Any], shown: int) -> None:
+    """What changed in each changed record listed: field, value before, value now."""
+    for local_id in diff["changed"][:shown]:
+        edit = diff.get("edits", {}).get(local_id)
+        if not edit:
+            continue
+        fields = [f"{f['field']} {f['before']!r} → {f['after']!r}" for f in edit["fields"]]
+        if edit["more"]:
+            fields.append(f"{edit['more']} more fields")
+        said = "; ".join(fields) or "the same in the export (a new version of the mapping)"
+        out.print(f"      {escape(local_id)}: {escape(said)}")
 
 
 def print_notes(data: dict[str, Any], shown: int = 20) -> None:

@@ -47,7 +47,7 @@ from .config import Config, SourceConfig
 from .gates import SourcesFailedError, field_loss, gate
 from .mapper import Mapper, default_jobs
 from .memory import release_free_memory
-from .report import clear_failure, note_failure, write_report
+from .report import clear_failure, note_edits, note_failure, write_report
 from .stages import publishing, reconcile_store
 
 __all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
@@ -334,6 +334,7 @@ class Pipeline:
         """Finish staging, apply the gates, and apply the run if it passes."""
         summary.records_before = writer.index.count(source.name)
         summary.records_after = summary.records_before + summary.new - summary.deleted
+        note_edits(writer.index, run, source.name)  # while the index has the records' last versions
         reason = gate(summary, source) or field_loss(writer.index, run, source)
         run.set_info(
             status=RunStatus.STAGED,

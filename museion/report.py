@@ -38,6 +38,7 @@ from store import Store
 
 from .config import Config, SourceConfig
 from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read_by, fields_used
+from .edits import SHOWN, payload_edits
 
 __all__ = [
     "LISTED",
@@ -120,6 +121,23 @@ def _counts(summary: HarvestSummary) -> dict[str, int]:
     }
 
 
+def note_edits(index: RecordIndex, run: Run, source: str) -> None:
+    """Keep in ``run``, for the changed records its report names, what changed in each: the
+    fields whose values differ from the version the index holds. Called before the run is
+    applied, while the index still holds the version published before."""
+    listed = run.staged_ids("changed")[:LISTED]
+    edits = {}
+    for local_id, (media_type, payload) in run.staged_payloads(listed).items():
+        before = index.payload(source, local_id)
+        if before is None:
+            continue
+        found = payload_edits(media_type, before, payload)
+        shown = [edit.as_json() for edit in found[:SHOWN]]
+        edits[local_id] = json.dumps({"fields": shown, "more": len(found) - len(shown)})
+    if edits:
+        run.note_edits(edits)
+
+
 def _diff(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
     """What the run adds, changes and removes, against the last run published before it."""
     previous = [
@@ -129,12 +147,14 @@ def _diff(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
     ]
     removed = run.removed()
     added, changed = run.staged_ids("new"), run.staged_ids("changed")
+    edits = run.edits()
     return {
         "against": previous[-1].run_id if previous else None,
         "added": added[:LISTED],
         "added_count": len(added),
         "changed": changed[:LISTED],
         "changed_count": len(changed),
+        "edits": {i: json.loads(edits[i]) for i in changed[:LISTED] if i in edits},
         "removed": [{"record": i, "reason": r} for i, r in removed[:LISTED]],
         "removed_count": len(removed),
     }

@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS unparsed (
     kind TEXT NOT NULL, text TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, text)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edits (local_id TEXT PRIMARY KEY, edits TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS local_terms (
     scheme TEXT NOT NULL, label TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (scheme, label)
 ) WITHOUT ROWID;
@@ -388,6 +389,28 @@ class Run:
         )
         while rows := cursor.fetchmany(batch):
             yield [(str(local_id), str(fields)) for local_id, fields in rows]
+
+    def staged_payloads(self, local_ids: list[str]) -> dict[str, tuple[str, bytes]]:
+        """{local id: (media type, payload)} of those ``local_ids`` the run staged."""
+        found: dict[str, tuple[str, bytes]] = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for local_id, media_type, payload in self._db.execute(
+                f"SELECT local_id, media_type, payload FROM staged WHERE local_id IN ({marks})",
+                chunk,
+            ):
+                found[str(local_id)] = (str(media_type), zlib.decompress(payload))
+        return found
+
+    def note_edits(self, edits: dict[str, str]) -> None:
+        """Keep, by local id, what changed in a changed record (a JSON text) for its report."""
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT OR REPLACE INTO edits VALUES (?, ?)", edits.items())
+        self._db.execute("COMMIT")
+
+    def edits(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT local_id, edits FROM edits"))
 
     def staged_origins(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT origin FROM staged WHERE origin != ''")]

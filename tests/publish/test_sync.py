@@ -251,6 +251,8 @@ def test_remap_rebuilds_from_stored_payloads(
 
 def test_partner_report(config: Config, feed: Path) -> None:
     Pipeline(config).harvest()
+    changed = names(feed)[0].removesuffix(".json")
+    title = json.loads((feed / names(feed)[0]).read_text())["title"]
     (feed / "broken.json").write_text('{"title": "no id"}')
     edit(
         feed,
@@ -288,8 +290,14 @@ def test_partner_report(config: Config, feed: Path) -> None:
         if kind == "object" and flags & Coverage.DATE_TEXT_ONLY
     ]
     assert report["coverage"]["dates_not_understood"] == len(undated) == 1
-    assert report["diff"]["changed"] == [names(feed)[0].removesuffix(".json")]
+    assert report["diff"]["changed"] == [changed]
     assert report["diff"]["against"] is not None
+    # what changed in it, field by field: the partner can check what Museion saw
+    edits = {e["field"]: e for e in report["diff"]["edits"][changed]["fields"]}
+    assert (edits["title"]["before"], edits["title"]["after"]) == (title, "Changed")
+    assert edits["creation_date"]["after"] == "date not known"
+    assert edits["creation_date_earliest"]["before"] != ""
+    assert edits["creation_date_earliest"]["after"] == ""
     unused = {f["field"] for f in report["unused_fields"]}
     assert "physical_location" in unused
     assert "title" not in unused
@@ -297,6 +305,7 @@ def test_partner_report(config: Config, feed: Path) -> None:
     json.dumps(report)  # the JSON report is plain data
     page = html.fromstring(render_html(report))
     assert page.findtext(".//h1") == "CMOA"
+    assert "Changed" in [e.text for e in page.iter("ins")]
     charts = [e for e in page.iter("ul") if e.get("class") == "chart"]
     assert len(charts) == 2  # field coverage, Object ID
     assert len(page.findall(".//svg")) == 1  # runs
