@@ -96,4 +96,10 @@ def _xml_values(element: etree._Element, prefix: str, found: dict[str, list[str]
 
 
 def _short(text: str) -> str:
+    """The value as shown: cut at ``WIDTH``, and its leading and trailing spaces made visible
+    ("MG-3␣"), for a change of spaces alone is otherwise a change nobody can see."""
+    core = text.strip()
+    if core != text:
+        start = text.index(core[0]) if core else len(text)
+        text = "␣" * start + core + "␣" * (len(text) - start - len(core))
     return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"

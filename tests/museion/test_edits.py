@@ -16,7 +16,7 @@ def test_the_fields_whose_values_differ_with_both_values() -> None:
     after = _json(id="MG-3", title="Bol bleu", tags=["a", "c"], date="1890")
     assert payload_edits("application/json", before, after) == [
         Edit("date", "", "1890"),
-        Edit("id", "MG-3 ", "MG-3"),  # a trailing space is what the export changed
+        Edit("id", "MG-3␣", "MG-3"),  # a trailing space, shown, is what the export changed
         Edit("note", "ancien", ""),
         Edit("tags", "a | b", "a | c"),
         Edit("title", "Bol", "Bol bleu"),
