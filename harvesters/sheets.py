@@ -98,6 +98,7 @@ def sheet_rows(
     (no such sheet) or ``ValueError`` (not a workbook)."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     _check_extent(stream)
+    stream = _with_ods_breaks(stream)
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
@@ -129,6 +130,43 @@ registrar's 200,000 rows of 100 columns) take about 640 MB."""
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+
+
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_BREAKS = re.compile(rb"<text:(line-break|tab)\s*/>")
+
+
+def _with_ods_breaks(stream: io.BufferedIOBase) -> io.BufferedIOBase:
+    """An OpenDocument sheet whose cells hold a line break (Ctrl+Enter in LibreOffice) or a
+    tab, with each written as the character it stands for: calamine drops the elements, and
+    "Erste Zeile" and "Zweite Zeile" became "Erste ZeileZweite Zeile". Any other stream, and
+    a sheet without them, is handed back as it is."""
+    start = stream.tell()
+    try:
+        if not zipfile.is_zipfile(stream):
+            return stream
+        stream.seek(start)
+        with zipfile.ZipFile(stream) as archive:
+            if archive.read("mimetype").strip() != _ODS:
+                return stream
+            content = archive.read("content.xml")
+            if not _ODS_BREAKS.search(content):
+                return stream
+            mended = io.BytesIO()
+            with zipfile.ZipFile(mended, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in archive.infolist():
+                    part = archive.read(info.filename)
+                    if info.filename == "content.xml":
+                        part = _ODS_BREAKS.sub(
+                            lambda m: b"&#10;" if m.group(1) == b"line-break" else b"&#9;", part
+                        )
+                    out.writestr(info.filename, part)
+            mended.seek(0)
+            return mended
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return stream  # calamine says what is wrong with it
+    finally:
+        stream.seek(start)
 
 
 def _check_extent(stream: io.BufferedIOBase) -> None:

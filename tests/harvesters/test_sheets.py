@@ -83,6 +83,17 @@ def test_ods_as_libreoffice_writes_it(tmp_path: Path) -> None:
     assert _parsed(list(read_sheet(path.read_bytes(), header_row=3))) == EXPECTED
 
 
+def test_ods_line_breaks_and_tabs_in_a_cell_are_kept(tmp_path: Path) -> None:
+    """calamine drops an OpenDocument cell's line break and tab elements: "Erste Zeile" and
+    "Zweite Zeile" were published as "Erste ZeileZweite Zeile"."""
+    rows = [["id", "Beschreibung"], ["G-1", "Erste Zeile\nZweite Zeile"], ["G-2", "a\tb"]]
+    path = write_ods(tmp_path / "objekte.ods", rows)
+    assert _parsed(list(read_sheet(path.read_bytes()))) == [
+        {"id": "G-1", "Beschreibung": "Erste Zeile\nZweite Zeile"},
+        {"id": "G-2", "Beschreibung": "a\tb"},
+    ]
+
+
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
     data = path.read_bytes()

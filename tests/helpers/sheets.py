@@ -18,7 +18,7 @@ from typing import Any
 
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import CoveredTableCell, Table, TableCell, TableRow
-from odf.text import P
+from odf.text import LineBreak, P, Tab
 from openpyxl import Workbook
 
 __all__ = ["Formula", "write_ods", "write_xlsx"]
@@ -140,5 +140,19 @@ def _ods_cell(value: Any) -> TableCell:
         cell.addElement(P(text=str(value)))
         return cell
     cell = TableCell(valuetype="string")
-    cell.addElement(P(text=str(value)))
+    cell.addElement(_paragraph(str(value)))
     return cell
+
+
+def _paragraph(text: str) -> P:
+    """A text paragraph as LibreOffice writes one: a line break typed in the cell (Ctrl+Enter)
+    is a ``text:line-break`` element, a tab a ``text:tab``."""
+    paragraph = P()
+    for piece in re.split(r"([\n\t])", text):
+        if piece == "\n":
+            paragraph.addElement(LineBreak())
+        elif piece == "\t":
+            paragraph.addElement(Tab())
+        elif piece:
+            paragraph.addText(piece)
+    return paragraph
