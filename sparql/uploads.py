@@ -33,6 +33,7 @@ from html import escape
 from pathlib import Path
 from typing import IO, Any
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -198,6 +199,26 @@ class UnauthorizedError(QueryError):
     http_status = 401
 
 
+class TokenRefusedError(ForbiddenError):
+    """A token that is not this source's (``ForbiddenError`` also says a form from another
+    site, which the page tells apart)."""
+
+
+class NoFilesError(QueryError):
+    http_status = 400
+
+
+class UnreadKindError(QueryError):
+    """A file whose name ends in a suffix the source does not read (415)."""
+
+    http_status = 415
+
+    def __init__(self, message: str, *, file: str, suffixes: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.file = file
+        self.suffixes = suffixes
+
+
 def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) -> str:
     """The upload form on the partner's page (``/sources/NAME``), in the reader's language
     (``lang``; the report around it is English, and says so)."""
@@ -217,10 +238,15 @@ def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) 
         '<input type="password" name="token" required '
         'autocomplete="current-password"></label></p>'
         f"<p><button>{_('Upload and check')}</button></p></form>"
+        f'<p class="complete"><strong>{_(_COMPLETE)}</strong></p>'
         f"<p>{_(_CHECKED)}</p></section>"
     )
 
 
+_COMPLETE = (
+    "Each upload must be your complete inventory: every object, not only the new or changed "
+    "ones. An object missing from the files is taken as withdrawn."
+)
 _CHECKED = (
     "The files are checked at once: this page then shows what was published, and every record "
     "that was not, with the reason."
@@ -260,9 +286,12 @@ class UploadViews:
         source = self.settings.upload_sources.get(name)
         if source is None:
             return text_error(404, f"source {name!r} takes no uploads (it has no partner token)")
+        bearer = _bearer(request)
+        # The form, sent by a browser, is answered with pages; a script (a bearer token, or no
+        # HTML in its Accept, as curl and `requests` send) with a status and one line of text.
+        browser = bearer is None and "text/html" in request.headers.get("accept", "")
         try:
             check_origin(request)
-            bearer = _bearer(request)
             if bearer is not None:
                 _authorise(bearer, source.token, name)
             form = await _limited(request, self.settings.max_upload_bytes).form(
@@ -275,14 +304,15 @@ class UploadViews:
                 files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
                 files = [f for f in files if f.filename]
                 if not files:
-                    return text_error(400, "send the files as multipart/form-data fields 'files'")
+                    raise NoFilesError("send the files as multipart/form-data fields 'files'")
                 for file in files:
                     suffix = Path(safe_name(file.filename or "")).suffix.lower()
                     if suffix not in source.suffixes:
-                        return text_error(
-                            415,
+                        raise UnreadKindError(
                             f"{file.filename}: source {name!r} reads "
                             f"{', '.join(source.suffixes)} files",
+                            file=file.filename or "",
+                            suffixes=tuple(source.suffixes),
                         )
                 upload_id = await run_in_threadpool(
                     self.store.receive, name, [(f.filename or "", f.file) for f in files]
@@ -291,10 +321,13 @@ class UploadViews:
                 await form.close()
         except QueryError as exc:
             headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+            if browser:
+                page = refused_page(exc, name, ui_lang(request), self.settings)
+                return HTMLResponse(page, status_code=exc.http_status, headers=headers)
             return text_error(exc.http_status, exc.one_line(), headers)
         self._start(name, upload_id)
         url = f"/sources/{name}/uploads/{upload_id}"
-        if bearer is None and "text/html" in request.headers.get("accept", ""):
+        if browser:
             return RedirectResponse(url, status_code=303)
         return JSONResponse(
             {"upload": upload_id, "run": upload_id, "status": "queued", "url": url},
@@ -419,7 +452,67 @@ def _authorise(sent: str | None, token: str, name: str) -> None:
             "or the form's token field)"
         )
     if not hmac.compare_digest(sent.strip().encode(), token.encode()):
-        raise ForbiddenError(f"this token does not open uploads to {name!r}")
+        raise TokenRefusedError(f"this token does not open uploads to {name!r}")
+
+
+def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettings) -> str:
+    """Why the form's upload was refused, as a page in the reader's language with a way back
+    to the form: what to do about it, not the status line a script reads."""
+
+    def said(text: str, **values: str) -> Markup:
+        """``text`` translated, each value isolated (a file name keeps its order in Arabic)."""
+        shown = {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in values.items()}
+        return Markup(escape(i18n.translate(text, lang))).format(**shown)
+
+    hints: list[Markup] = []
+    if isinstance(exc, UnauthorizedError):
+        why = said("Type your upload token in the form: the network's coordinator gave it to you.")
+    elif isinstance(exc, TokenRefusedError):
+        why = said(
+            "This token does not open uploads to {source}. Check that you typed it whole: "
+            "each museum has its own token, which the network's coordinator gave you.",
+            source=name,
+        )
+    elif isinstance(exc, ForbiddenError):
+        why = said("The form was sent from another site. Open the form on this site again.")
+    elif isinstance(exc, NoFilesError):
+        why = said("Choose the files to send.")
+    elif isinstance(exc, UnreadKindError):
+        suffix = Path(safe_name(exc.file)).suffix.lower() or "?"
+        why = said(
+            "{file}: files ending in {suffix} are not read. This source reads {suffixes}.",
+            file=Path(exc.file.replace("\\", "/")).name,
+            suffix=suffix,
+            suffixes=", ".join(exc.suffixes),
+        )
+        if suffix == ".txt" and ".tsv" in exc.suffixes:
+            hints.append(
+                said(
+                    "A sheet that Excel saved as “Unicode Text” ({txt}) is read as it is: "
+                    "rename the file so that its name ends in {tsv} ({renamed}) and send it "
+                    "again.",
+                    txt=".txt",
+                    tsv=".tsv",
+                    renamed=Path(safe_name(exc.file)).stem + ".tsv",
+                )
+            )
+    elif isinstance(exc, BodyTooLarge):
+        why = said(
+            "The files are larger than this server takes in one upload ({limit} bytes).",
+            limit=f"{settings.max_upload_bytes:,}",
+        )
+    else:
+        why = Markup('<bdi lang="en" dir="ltr">{}</bdi>').format(exc.one_line())
+    return i18n.render(
+        templates().get_template("upload_refused.html"),
+        lang,
+        f"/sources/{name}",  # its language menu: the form, in another language
+        nav="partners",
+        title=settings.title,
+        name=name,
+        why=why,
+        hints=hints,
+    )
 
 
 def _limited(request: Request, limit: int) -> Request:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import requests
+from lxml import html
 
 from museion import load_config
 from sparql import i18n
@@ -100,6 +101,54 @@ def _refused_before_anything_is_kept(live: Live, files: Files) -> None:
     assert not list((live.config.data_dir / "uploads").glob("tate/*/manifest.json"))
 
 
+def _by_id(page: Any, name: str) -> Any:
+    [found] = page.xpath(f'//*[@id="{name}"]')
+    return found
+
+
+def _text(page: Any, name: str) -> str:
+    return "".join(_by_id(page, name).itertext())
+
+
+def _refused_forms_are_pages_in_the_reader_s_language(live: Live, files: Files) -> None:
+    """The form, sent by a browser, was answered in bare English text ("this token does not
+    open uploads to 'tate'"): a page in the reader's language, with the way back to the form;
+    scripts keep their one line of text."""
+    upload = f"{live.url}/sources/tate/upload"
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    french = {**browser, "Cookie": "museion_lang=fr"}
+    wrong = {"token": "not-the-token-0123456"}
+    r = requests.post(upload, files=files, data=wrong, headers=french, timeout=30)
+    assert r.status_code == 403
+    assert r.headers["Content-Type"].startswith("text/html")
+    page = html.fromstring(r.text)
+    assert page.get("lang") == "fr"
+    assert "Ce jeton n’ouvre pas les envois vers" in _text(page, "why")
+    assert _by_id(page, "back").get("href") == "/sources/tate#upload"
+    assert "this token" not in r.text
+
+    text = {"files": ("inventaire.txt", "N°\tTitre\r\n".encode("utf-16"), "text/plain")}
+    right = {"token": TATE_TOKEN}
+    arabic = {**browser, "Accept-Language": "ar"}
+    r = requests.post(upload, files=text, data=right, headers=arabic, timeout=30)
+    assert r.status_code == 415
+    page = html.fromstring(r.text)
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    why = _text(page, "why")
+    assert "inventaire.txt" in why
+    assert ".csv, .json" in why
+    assert "لا تُقرأ" in why
+    assert ".tsv" in why  # which suffixes are read
+    assert "inventaire.tsv" in _text(page, "hint-0")  # Excel's "Unicode Text": rename it .tsv
+    assert _by_id(page, "back").get("href") == "/sources/tate#upload"
+
+    r = requests.post(upload, files=text, data=right, timeout=30)  # a script: one line
+    assert r.status_code == 415
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert r.text.startswith("inventaire.txt: source 'tate' reads .csv")
+    assert not list((live.config.data_dir / "uploads").glob("tate/*/manifest.json"))
+
+
 def _uploaded_with_the_bearer_token(
     live: Live, files: Files, sent: bytes, records: list[dict[str, Any]]
 ) -> None:
@@ -165,6 +214,7 @@ def test_upload_with_the_partners_own_token(
     (tmp_path / "mappings").mkdir()
     with live_endpoint(config_path, cwd=tmp_path) as live:
         _refused_before_anything_is_kept(live, files)
+        _refused_forms_are_pages_in_the_reader_s_language(live, files)
         _uploaded_with_the_bearer_token(live, files, sent, records)
         _uploaded_by_the_form(live, files)  # the same file again: nothing new
         # Cmoa's own token opens cmoa's uploads.
@@ -230,5 +280,8 @@ def test_the_upload_form_is_in_the_reader_s_language(lang: str) -> None:
     form = upload_form("tate", (".csv", ".xlsx"), lang)
     assert f'lang="{lang}" dir="{i18n.direction(lang)}"' in form
     assert '<span dir="ltr">(.csv, .xlsx)</span>' in form  # one left-to-right run, brackets too
+    assert "must be your complete inventory" in english  # not only the new objects
     for text in ("Send new files", "Files", "Your upload token", "Upload and check", "checked"):
+        assert text not in form, f"{text!r} left in English"
+    for text in ("complete inventory", "withdrawn"):
         assert text not in form, f"{text!r} left in English"
