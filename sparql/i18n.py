@@ -175,7 +175,18 @@ def message_html(text: str) -> Markup:
     value keeps its order inside an Arabic sentence. A text no message made (a parser's own
     words), or one whose message has no translation, stays English and is marked so."""
     translated = _message(text, _current.get())
-    return translated if translated is not None else _english(text)
+    return _settings_aside(translated if translated is not None else _english(text))
+
+
+_SETTING = re.compile(r"\((gates\.[a-z_]+)\)")
+"""The configuration key a gate's reason names, "(gates.max_record_drop)": for the coordinator
+who sets it, not the partner who reads the sentence, so it is set apart (small, muted)."""
+
+
+def _settings_aside(shown: Markup) -> Markup:
+    return Markup(
+        _SETTING.sub(r'<small class="muted setting"><bdi dir="ltr">(\1)</bdi></small>', str(shown))
+    )
 
 
 def message_kind_html(text: str) -> Markup:

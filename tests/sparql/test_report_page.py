@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import html
@@ -199,6 +200,54 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= PHONE["width"]
             assert box["width"] > PHONE["width"] / 2
+
+
+def _text(document: Any, path: str) -> str:
+    """The text of the one element at ``path``."""
+    [found] = document.xpath(path)
+    return "".join(found.itertext())
+
+
+@pytest.mark.parametrize(
+    ("lang", "nothing", "complete", "removed"),
+    [
+        ("en", "Nothing from this run was published.", "complete inventory", "would have been"),
+        ("fr", "Rien de cette moisson n’a été publié.", "inventaire complet", "auraient été"),
+        ("ar", "لم يُنشر شيء من هذا الحصاد.", "جردك الكامل", "كان سيُحذف"),
+    ],
+)
+def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
+    reports: Path, lang: str, nothing: str, complete: str, removed: str
+) -> None:
+    """A registrar who uploaded only her new objects read "9 records removed — no longer in
+    the feed" and the gate's reason, and took her objects for gone: the report never said that
+    nothing was published, that the data online was unchanged, nor what to do next."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    before = report["counts"]["records_before"]
+    gate = messages.GATE_RECORD_DROP(source="tate", before=10, after=1, drop="90%", limit="50%")
+    held = {**report, "run": {**report["run"], "status": "held", "reason": gate}}
+    held["diff"] = {**report["diff"], "removed_count": 9}
+    document = html.fromstring(report_html(held, lang))
+    said = " ".join(_text(document, '//*[@id="held"]').split())
+    assert nothing in said
+    assert str(before) in said  # what is still online
+    assert complete in said  # send the complete inventory...
+    asked = i18n.translate(
+        "If the change is what you meant (the objects missing from the file were really "
+        "withdrawn), ask the network's coordinator to publish this run.",
+        lang,
+    )
+    assert asked in said  # ... or ask the coordinator to publish
+    # ... and it comes before the reason and the counts
+    body = html.tostring(document, encoding="unicode")
+    assert body.index('id="held"') < body.index('class="reason"') < body.index("<h2>")
+    summaries = ["".join(str(t) for t in e.itertext()) for e in document.iter("summary")]
+    assert any(removed in text for text in summaries), summaries
+    # the gate's configuration key is for the coordinator: set apart, still there
+    key = _text(document, '//p[@class="reason"]//small[contains(@class, "setting")]')
+    assert key == "(gates.max_record_drop)"
+    published = html.fromstring(report_html(report, lang))
+    assert not published.xpath('//*[@id="held"]')
 
 
 def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) -> None:
