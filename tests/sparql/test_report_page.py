@@ -246,6 +246,11 @@ def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
     # the gate's configuration key is for the coordinator: set apart, still there
     key = _text(document, '//p[@class="reason"]//small[contains(@class, "setting")]')
     assert key == "(gates.max_record_drop)"
+    kept = i18n.translate(
+        "Records held for this source: {before}, unchanged; this run would have left {after}.",
+        lang,
+    )
+    assert kept.format(before=before, after=report["counts"]["records_after"]) in body
     published = html.fromstring(report_html(report, lang))
     assert not published.xpath('//*[@id="held"]')
 
