@@ -18,6 +18,7 @@ from .negotiation import accepts_html
 from .pages import templates
 from .report_page import (
     FAILURE_SUFFIX,
+    Names,
     failure_banner,
     harvest_failure,
     stored_report,
@@ -66,7 +67,8 @@ def partner_page(
         return text_error(404, f"there is no report for a source named {name!r}")
     if wants_json:
         return _report_json(path, failure)
-    return _report_page(request, settings, name, path, suffixes, failure=failure)
+    names = uploads.names(name) if uploads is not None else None  # an upload's files as sent
+    return _report_page(request, settings, name, path, suffixes, failure=failure, names=names)
 
 
 def _report_page(
@@ -77,9 +79,10 @@ def _report_page(
     suffixes: tuple[str, ...] | None,
     *,
     failure: dict[str, str] | None,
+    names: Names | None = None,
 ) -> Response:
     lang = ui_lang(request)
-    stored = stored_report(path.with_suffix(".json"), lang)  # in the reader's language
+    stored = stored_report(path.with_suffix(".json"), lang, names)  # in the reader's language
     if stored is not None:
         page = stored
     else:  # a partner that only uploads, before its first upload; or whose first harvest failed

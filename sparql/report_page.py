@@ -9,10 +9,13 @@ in English inside it (a quarantine reason, a warning) stays English and is marke
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
+from markupsafe import Markup
 
 from museion_core import messages
 
@@ -51,10 +54,46 @@ QUARANTINE_KINDS = 20
 """Kinds of reason shown, the commonest first."""
 
 
-def report_html(report: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
-    """The report page (self-contained: its own style, no site header) in ``lang``."""
+Names = Callable[[str], Mapping[str, str]]
+"""A run's id → the names its files were kept under → the names they were sent with (an
+upload keeps ``inventaire.csv`` as ``001-inventaire.csv``)."""
+
+
+def report_html(
+    report: dict[str, Any], lang: str = i18n.DEFAULT, names: Mapping[str, str] | None = None
+) -> str:
+    """The report page (self-contained: its own style, no site header) in ``lang``; a file a
+    record came from is named as in ``names`` (stored name → name as sent) if it is there."""
     template = templates().get_template("report.html")
-    return i18n.render(template, lang, r=report, bars=_bars(report), quarantine=_quarantine(report))
+    return i18n.render(
+        template,
+        lang,
+        r=report,
+        bars=_bars(report),
+        quarantine=_quarantine(report),
+        place=lambda origin: place_html(origin, names or {}),
+    )
+
+
+_PLACE = re.compile(r"^(?P<file>.+?)(?P<where>(?:, (?:line|row|item|record|sheet) [^,]+)+)$")
+_WHERE = re.compile(r", (line|row|item|record|sheet) ([^,]+)")
+
+
+def place_html(origin: str, names: Mapping[str, str]) -> Markup:
+    """Where a record was, "inventaire.csv, line 4", as its partner reads it: the file as it
+    was sent (``names``), isolated left to right, and the position's words ("line", "row",
+    "item", "record", "sheet") in the language being rendered: "inventaire.csv, ligne 4". The
+    origin is kept in English wherever it is stored (the run, the provenance graph)."""
+    found = None if "://" in origin else _PLACE.match(origin)
+    if found is None:
+        return Markup('<bdi dir="ltr">{}</bdi>').format(names.get(origin, origin))
+    file = found.group("file")
+    out = Markup('<bdi dir="ltr">{}</bdi>').format(names.get(file, file))
+    for word, value in _WHERE.findall(found.group("where")):
+        shown = i18n.gettext(f", {word} {{n}}", n="\x00")  # ", line {n}": ", ligne {n}"
+        before, _, after = shown.partition("\x00")
+        out += Markup("{}<bdi>{}</bdi>{}").format(before, value, after)
+    return out
 
 
 def _quarantine(report: dict[str, Any]) -> dict[str, Any]:
@@ -77,14 +116,16 @@ def _quarantine(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def stored_report(data: Path, lang: str) -> str | None:
+def stored_report(data: Path, lang: str, names: Names | None = None) -> str | None:
     """The report kept as ``data`` (``NAME.json``) as a page in ``lang``; the English page
     kept beside it (``NAME.html``) if the JSON is not one this version can render; None if
-    there is neither."""
+    there is neither. ``names``: how the run's files were named when they were sent."""
     try:
         report = json.loads(data.read_text(encoding="utf-8"))
         if isinstance(report, dict) and report.keys() >= REPORT_KEYS:
-            return report_html(report, lang)
+            run = report["run"].get("id") if isinstance(report["run"], dict) else None
+            sent = names(str(run)) if names is not None and run else None
+            return report_html(report, lang, sent)
     except (OSError, ValueError, KeyError, TypeError, TemplateError):
         pass
     page = data.with_suffix(".html")

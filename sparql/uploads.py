@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -153,6 +153,23 @@ class UploadStore:
     def manifest(self, source: str, upload_id: str) -> dict[str, Any] | None:
         return _read_json(self.folder(source, upload_id) / "manifest.json")
 
+    def sent_names(self, source: str, upload_id: str) -> dict[str, str]:
+        """The names the upload's files are read under (``001-inventaire.csv``, in ``feed/``)
+        → the names they were sent with (``inventaire.csv``), for the partner's report; empty
+        for a run that was no upload."""
+        try:
+            manifest = self.manifest(source, upload_id)
+        except MuseionError:
+            return {}
+        files = manifest.get("files") if manifest else None
+        if not isinstance(files, list):
+            return {}
+        return {
+            f"{number:03d}-{safe_name(str(entry['name']))}": sent_name(str(entry["name"]))
+            for number, entry in enumerate(files, start=1)
+            if isinstance(entry, dict) and entry.get("name")
+        }
+
     def status(self, source: str, upload_id: str) -> dict[str, Any] | None:
         return _read_json(self.folder(source, upload_id) / "status.json")
 
@@ -164,6 +181,12 @@ class UploadStore:
 def safe_name(name: str) -> str:
     """A file name as sent, reduced to one harmless path segment (no folders, no dot-files)."""
     return _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "file"
+
+
+def sent_name(name: str) -> str:
+    """A file's name as its partner knows it: as sent, without the folders some browsers send
+    (``C:\\Users\\...\\inventaire.csv``)."""
+    return Path(name.replace("\\", "/")).name or name
 
 
 def _keep(stream: IO[bytes], blobs: Path, suffix: str) -> tuple[str, int, Path]:
@@ -275,6 +298,11 @@ class UploadViews:
             Route("/sources/{name}/upload", self.upload, methods=["POST"]),
             Route("/sources/{name}/uploads/{upload_id}", self.show, methods=["GET"]),
         ]
+
+    def names(self, name: str) -> Callable[[str], dict[str, str]]:
+        """For source ``name``'s reports: a run's id → its files' names as sent, if it was an
+        upload (``UploadStore.sent_names``)."""
+        return lambda run: self.store.sent_names(name, run)
 
     def accepts(self, name: str) -> tuple[str, ...] | None:
         """The file suffixes source ``name`` takes in uploads, or None if it takes none."""
@@ -423,7 +451,8 @@ class UploadViews:
                 body["report"] = json.loads(report.read_text(encoding="utf-8"))
             return JSONResponse(body)
         lang = ui_lang(request)
-        stored = stored_report(report, lang) if done else None
+        names = self.names(name)
+        stored = stored_report(report, lang, names) if done else None
         if stored is not None:  # the run's report, in the partner's language
             title = self.settings.title
             return HTMLResponse(with_site_header(stored, lang, request.url.path, title))
@@ -481,7 +510,7 @@ def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettin
         suffix = Path(safe_name(exc.file)).suffix.lower() or "?"
         why = said(
             "{file}: files ending in {suffix} are not read. This source reads {suffixes}.",
-            file=Path(exc.file.replace("\\", "/")).name,
+            file=sent_name(exc.file),
             suffix=suffix,
             suffixes=", ".join(exc.suffixes),
         )

@@ -3,6 +3,7 @@ partner texts isolated for bidi, and a report an older Museion wrote still serve
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ from museion_core import messages
 from publish import Workspace
 from sparql import i18n
 from sparql.report_page import REPORT_KEYS, report_html, stored_report
+from sparql.uploads import UploadStore
 from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
 from tests.helpers.sheets import write_xlsx
@@ -162,7 +164,7 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
     assert english is not None
     assert "the row has 4 fields but the header has 3" in english
     # The row is named from the partner's folder, here and in the public provenance graph.
-    assert "inventory.csv, line 4" in english
+    assert "inventory.csv, line 4" in "".join(str(t) for t in html.fromstring(english).itertext())
     assert str(tmp_path) not in english
     pipeline.publish_held("p", force=True)
     published = Workspace(tmp_path / "store").open_published()
@@ -191,6 +193,9 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
         assert [s for s in sentences if " ".join(s.split()) not in shown] == []
         assert "the row has" not in shown
         assert not [e for e in document.iter("bdi") if e.get("lang") == "en"]
+        # where the row was: its position's words in the reader's language too
+        assert i18n.translate(", line {n}", lang).format(n=4) in shown
+        assert "line 4" not in shown
     # On a phone each reason stands under its record, on the screen: beside a record named by
     # its file's whole path it was squeezed into a column past the screen's edge.
     with launch() as browser, guarded_page(browser, viewport=PHONE) as page:
@@ -200,6 +205,35 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= PHONE["width"]
             assert box["width"] > PHONE["width"] / 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "where"),
+    [("en", "(inventaire.csv, line 4)"), ("fr", "(inventaire.csv, ligne 4)"),
+     ("ar", "(inventaire.csv، السطر 4)")],
+)  # fmt: skip
+def test_a_quarantined_row_is_placed_in_the_file_as_the_partner_sent_it(
+    reports: Path, tmp_path: Path, lang: str, where: str
+) -> None:
+    """ "(001-inventaire.csv, line 4)" in a French report: "line" in English, and the name the
+    upload kept the file under, not the one the registrar sent."""
+    uploads = UploadStore(tmp_path)
+    sent = "C:\\Users\\registrar\\inventaire.csv"  # as an old browser sends it
+    run = uploads.receive("tate", [(sent, io.BytesIO(b"N;T\r\n"))])
+    names = uploads.sent_names("tate", run)
+    assert names == {"001-inventaire.csv": "inventaire.csv"}
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    row = {"record": "MG-4", "origin": "001-inventaire.csv, line 4", "reason": "a reason"}
+    report["quarantined"] = [row]
+    report["run"] = {**report["run"], "id": run}
+    (tmp_path / "tate.json").write_text(json.dumps(report), encoding="utf-8")
+    page = stored_report(tmp_path / "tate.json", lang, lambda run: uploads.sent_names("tate", run))
+    assert page is not None
+    shown = _text(html.fromstring(page), '//bdi[contains(@class, "place")]')
+    assert shown == where
+    assert "001-" not in shown
+    # a run that was not an upload keeps its files' names
+    assert "001-inventaire.csv" in (stored_report(tmp_path / "tate.json", lang) or "")
 
 
 def _text(document: Any, path: str) -> str:
