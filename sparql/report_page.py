@@ -92,7 +92,11 @@ def place_html(origin: str, names: Mapping[str, str]) -> Markup:
     for word, value in _WHERE.findall(found.group("where")):
         shown = i18n.gettext(f", {word} {{n}}", n="\x00")  # ", line {n}": ", ligne {n}"
         before, _, after = shown.partition("\x00")
-        out += Markup("{}<bdi>{}</bdi>{}").format(before, value, after)
+        comma, space, said = before.partition(" ")  # "," and "ligne "; "،" and "السطر "
+        # "ligne 4" is kept on one line (a break between them left "4)" alone in Arabic)
+        out += Markup('{}{}<span class="pos">{}<bdi>{}</bdi>{}</span>').format(
+            comma, space, said, value, after
+        )
     return out
 
 
