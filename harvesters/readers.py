@@ -485,8 +485,10 @@ def _csv_rows(
         raw = ",".join(header).encode("utf-8", "surrogateescape")
         yield Unreadable(raw, where, fault, whole=True)
         return
+    rows = header_row  # rows as a spreadsheet numbers them (a sep= line is none)
     while True:
         lines.new_row()
+        first = lines.number + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -495,8 +497,10 @@ def _csv_rows(
             # csv.reader starts a new row on the next call; the rest of the file goes on.
             yield Unreadable(lines.preview(), f"line {lines.number}", _csv_fault(exc, limit))
             continue
+        rows += 1
         if any(cell.strip() for cell in row):
-            yield _csv_item(row, header, reader.dialect.delimiter, encoding, lines.number)
+            where = _csv_position(first, rows)
+            yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -518,9 +522,17 @@ def _header_fault(header: list[str], encoding: str) -> str | None:
     return None
 
 
-def _csv_item(row: list[str], header: list[str], delimiter: str, encoding: str, line: int) -> Item:
+def _csv_position(line: int, row: int) -> str:
+    """Where a row is: the line of the file it starts on, and, where a spreadsheet numbers it
+    otherwise (a cell above it holds line breaks, or the file starts with Excel's ``sep=``
+    line), its row as the registrar sees it in the spreadsheet."""
+    return f"line {line}" if line == row else f"line {line}, row {row}"
+
+
+def _csv_item(
+    row: list[str], header: list[str], delimiter: str, encoding: str, position: str
+) -> Item:
     """One data row as a record, or why it is not one."""
-    position = f"line {line}"
     raw = delimiter.join(row).encode("utf-8", "surrogateescape")
     record = {name: cell for name, cell in zip(header, row, strict=False) if name}
     # What names the record if it cannot be read: the cells up to the header's width (the

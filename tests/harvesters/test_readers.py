@@ -100,7 +100,13 @@ def test_a_csv_header_below_a_title_is_found_by_header_row(encoding: str) -> Non
         {"id": "A1", "titre": "Vue de Bakou", "date": "1890"},
         {"id": "A2", "titre": "Tapis;\nfin", "date": "1900"},
     ]
-    assert [item.position for item in items] == ["line 5", "line 7", "line 8"]  # as the file
+    # the line a row starts on in the file, and its row as a spreadsheet shows it (the sep=
+    # line is no row, and the second record's cell holds a line break)
+    assert [item.position for item in items] == [
+        "line 5, row 4",
+        "line 6, row 5",
+        "line 8, row 6",
+    ]
     assert isinstance(items[2], Unreadable)
     assert items[2].reason == "the row has 4 fields but the header has 3"
     assert items[2].cells == {"id": "A3", "titre": "Kilim", "date": "x"}
@@ -144,7 +150,8 @@ def test_excel_s_sep_line_names_the_delimiter_and_is_no_header() -> None:
         {"id": "1", "title": "Vue, de Bakou"},
         "the row has 3 fields but the header has 2",
     ]
-    assert [i.position for i in items] == ["line 3", "line 4"]
+    # and rows the numbers a spreadsheet gives them, where Excel hides the sep= line
+    assert [i.position for i in items] == ["line 3, row 2", "line 4, row 3"]
     repeated = list(read_csv(stream(b"sep=,\nid,id\n1,2\n")))
     assert [(i.position, values(repeated)) for i in repeated] == [
         ("line 2", ["the header row repeats column(s) id"])
