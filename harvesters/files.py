@@ -133,13 +133,15 @@ class FilesHarvester:
         self._file_index = int(spec.checkpoint.get("file_index", 0))
         self._record_index = int(spec.checkpoint.get("record_index", 0))
         self._session: requests.Session | None = None
-        self._unread: list[str] = []
+        # what a pass this harvest resumes could not read is still unread: kept in the checkpoint
+        self._unread: list[str] = list(spec.checkpoint.get("unread", []))
 
     @property
     def checkpoint(self) -> Mapping[str, Any]:
         if not (self._file_index or self._record_index):
             return {}
-        return {"file_index": self._file_index, "record_index": self._record_index}
+        here = {"file_index": self._file_index, "record_index": self._record_index}
+        return {**here, "unread": list(self._unread)} if self._unread else here
 
     @property
     def complete_snapshot(self) -> bool:
@@ -207,8 +209,9 @@ class FilesHarvester:
 
     def __iter__(self) -> Iterator[HarvestItem]:
         files = self.locations()
-        self._unread = []
         start_file, start_record = self._file_index, self._record_index
+        if not (start_file or start_record):
+            self._unread = []
         for index in range(start_file, len(files)):
             self._file_index, self._record_index = index, 0
             skip = start_record if index == start_file else 0

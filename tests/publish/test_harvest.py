@@ -304,6 +304,55 @@ def test_a_file_of_a_folder_that_cannot_be_read_at_all_withdraws_none_of_its_rec
     store.close()
 
 
+def test_a_file_that_cannot_be_read_stays_unread_when_the_harvest_resumes(
+    write_config: ConfigWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The harvest read past an unreadable file, then failed on a later one (a 503, a killed
+    worker); the next harvest resumed after the unreadable file, saw nothing unread, and
+    withdrew its records. What a pass could not read is kept in the checkpoint."""
+    from harvesters.files import FilesHarvester
+    from museion_core.errors import HarvestError, MuseionError
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes(b"id,titre\nA-1,Bol\n")
+    (folder / "b.csv").write_bytes(b"id,titre\nB-1,Plat\nB-2,Tapis\n")
+    (folder / "c.csv").write_bytes(b"id,titre\nC-1,Coupe\nC-2,Coupe\nC-3,Coupe\nC-4,Coupe\n")
+    (folder / "d.csv").write_bytes(b"id,titre\nD-1,Aiguiere\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
+    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+    path = write_config(files_source("shop", folder, "m.toml", gates=gates))
+    path.write_text(path.read_text().replace("[store]", "[store]\nbatch_size = 1"))
+    config = load_config(path)
+    Pipeline(config).harvest()
+    (folder / "b.csv").write_bytes(b"id,titre,titre\nB-1,Plat,x\nB-2,Tapis,y\n")
+    read_file = FilesHarvester._read_file
+    failed: list[str] = []
+
+    def fails_once_on_d(self: FilesHarvester, location: str) -> Any:
+        if location.endswith("d.csv") and not failed:
+            failed.append(location)
+            raise HarvestError("d.csv: HTTP 503", source="shop")
+        yield from read_file(self, location)
+
+    monkeypatch.setattr(FilesHarvester, "_read_file", fails_once_on_d)
+    with pytest.raises(MuseionError):
+        Pipeline(config).harvest()
+    [summary] = Pipeline(config).harvest()  # resumed in c.csv, past b.csv
+    assert (summary.status, summary.deleted) == ("published", 0)
+    assert any(w.startswith("nothing was withdrawn: b.csv") for w in summary.warnings)
+    store = Workspace(config.data_dir).open_published()
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == [
+        "Aiguiere",
+        "Bol",
+        *["Coupe"] * 4,
+        "Plat",
+        "Tapis",
+    ]
+
+
 def test_a_row_repeated_identically_is_read_once_and_said(
     write_config: ConfigWriter, tmp_path: Path
 ) -> None:
