@@ -95,8 +95,11 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             for (kind, text), n in notes.unparsed()
         ],
         "warnings": [
-            {"text": text, "count": n, "examples": notes.records(text)}
-            for text, n in notes.warnings()[:50]
+            *_run_warnings(run, notes.warnings()),
+            *(
+                {"text": text, "count": n, "examples": notes.records(text)}
+                for text, n in notes.warnings()[:50]
+            ),
         ],
         "notes_unknown": notes.unknown,
         # a TOML mapping, whose [vocab.*] tables map terms (LIDO and Linked Art are code)
@@ -119,6 +122,18 @@ def _counts(summary: HarvestSummary) -> dict[str, int]:
         "records_before": summary.records_before,
         "records_after": summary.records_after,
     }
+
+
+def _run_warnings(run: Run, of_records: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """What the run itself said that no record's notes hold (a file it could not read at all,
+    so that nothing was withdrawn; a row repeated in the feed), first: the records' notes
+    count over every record the source holds, these only over this run."""
+    said = {text for text, _ in of_records}
+    return [
+        {"text": text, "count": n, "examples": []}
+        for text, n in run.warnings()
+        if text not in said
+    ]
 
 
 def note_edits(index: RecordIndex, run: Run, source: str) -> None:

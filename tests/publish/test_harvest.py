@@ -369,6 +369,11 @@ def test_a_row_repeated_identically_is_read_once_and_said(
     assert summary.warnings == {
         "the record 'A-1' occurs twice in the feed, identically; it was read once": 1
     }
+    # and the partner reads it in the report, not only on the harvest's console
+    workspace = Workspace(config.data_dir)
+    report = json.loads((workspace.reports_dir / "shop.json").read_text(encoding="utf-8"))
+    said = [w["text"] for w in report["warnings"]]
+    assert "the record 'A-1' occurs twice in the feed, identically; it was read once" in said
 
 
 def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
