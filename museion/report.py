@@ -130,9 +130,7 @@ def _run_warnings(run: Run, of_records: list[tuple[str, int]]) -> list[dict[str,
     count over every record the source holds, these only over this run."""
     said = {text for text, _ in of_records}
     return [
-        {"text": text, "count": n, "examples": []}
-        for text, n in run.warnings()
-        if text not in said
+        {"text": text, "count": n, "examples": []} for text, n in run.warnings() if text not in said
     ]
 
 

@@ -339,7 +339,7 @@ _APPROXIMATE = re.compile(
 def parse_measured_values(text: str) -> list[Decimal]:
     """The numbers of a value field as partners fill it: ``"12,5"``, ``"ca. 30"``,
     ``"216 x 164"`` (one per measured dimension, in order); [] if any part is not a number."""
-    parts = re.split(_SEP, _plain_numbers(text).strip())
+    parts = re.split(_SEP, _plain_numbers(text, cell=True).strip())
     found = []
     for part in parts:
         number = parse_number(_APPROXIMATE.sub("", part).strip().rstrip("."))
@@ -369,7 +369,7 @@ def parse_measured_value(
     ``"1.250,5"``, ``"٤٥٫٥"`` (Arabic-Indic digits and decimal sign); None if the cell is not
     one number with perhaps its unit. ``unit`` (the mapping's) and ``language`` settle a
     point or comma before three digits the way a statement's are."""
-    cleaned = _APPROXIMATE.sub("", _plain_numbers(text)).strip()
+    cleaned = _APPROXIMATE.sub("", _plain_numbers(text, cell=True)).strip()
     found = _CELL.fullmatch(cleaned)
     if found is None:
         return None
@@ -380,13 +380,13 @@ def parse_measured_value(
     return None if number is None else MeasuredValue(number, own)
 
 
-def _plain_numbers(text: str) -> str:
+def _plain_numbers(text: str, *, cell: bool = False) -> str:
     """Fraction signs, Arabic decimal and thousands signs and grouped thousands as the
-    parsers read them ("1 250,5" → "1250,5")."""
+    parsers read them ("1 250,5" → "1250,5"); ``cell``: a value field's, not a statement."""
     if not text.isascii():
         for symbol, replacement in _FRACTIONS.items():
             text = text.replace(symbol, replacement)
-    return _ungroup(text.translate(_ARABIC_SIGNS))
+    return _ungroup(text.translate(_ARABIC_SIGNS), cell=cell)
 
 
 def legend_kinds(text: str, language: str | None = None) -> list[str] | None:
@@ -419,10 +419,15 @@ def parse_dimensions(statement: str, language: str | None = None) -> list[Measur
 
 _ARABIC_SIGNS = str.maketrans({"٫": ".", "٬": ",", "إ": "ا"})
 
+_SPACED = re.compile(r"(?<![\d.,/])\d{1,3}(?: \d{3})+(?![\d/])")
+"""Thousands grouped by a plain space ("1 250"), which may also be two numbers ("Set of 3
+100 x 50 cm", "sheet 2 100 x 150 mm", a value field's "216 164"): see ``_spaced``."""
+_AFTER_SPACED = re.compile(r"[,.]\d")
+
 _GROUPS = (
-    # "1 250", "1\u00a0250", "1\u202f250,5": a space (French Excel, LibreOffice: a no-break or
-    # narrow no-break one) before groups of exactly three digits, not a fraction ("20 7/8")
-    re.compile(r"(?<![\d.,/])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d/])"),
+    # "1\u00a0250", "1\u202f250,5": a no-break or narrow no-break space (French Excel and
+    # LibreOffice group thousands so) before groups of exactly three digits, not a fraction
+    re.compile(r"(?<![\d.,/])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?![\d/])"),
     # "1.250,5", "1,250.5": the first mark groups where the other one is the decimal
     re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?=,\d+(?![\d.,]))"),
     re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?=\.\d+(?![\d.,]))"),
@@ -431,13 +436,28 @@ _GROUPS = (
 )
 
 
-def _ungroup(text: str) -> str:
+def _ungroup(text: str, *, cell: bool = False) -> str:
     """Thousands written as one number: "1 250,5 x 80 cm" → "1250,5 x 80 cm". A lone point or
     comma before three digits ("1.250") is left for ``_marks`` to read by the statement's
     other numbers or its language."""
+    text = _SPACED.sub(lambda found: _spaced(found, cell), text)
     for pattern in _GROUPS:
         text = pattern.sub(lambda found: re.sub(r"[^\d]", "", found.group()), text)
     return text
+
+
+def _spaced(found: re.Match[str], cell: bool) -> str:
+    """Digits grouped by a plain space, as one number where nothing suggests two: in a
+    statement, at its start or after a label's end or a separator ("1 250 x 80 cm", "H. 1 250
+    mm", "80 x 1 250"), not after a word ("Set of 3 100 x 50 cm": three sets of 100); in a
+    value field, only with decimals after it ("1 250,5"), for "216 164" is two values."""
+    text, start, end = found.string, found.start(), found.end()
+    if cell:
+        one = _AFTER_SPACED.match(text, end) is not None
+    else:
+        before = text[:start].rstrip()
+        one = not before or before[-1] in "x×X*:(=;,."
+    return found.group().replace(" ", "") if one else found.group()
 
 
 def parse_dimension_statement(statement: str, language: str | None = None) -> DimensionStatement:

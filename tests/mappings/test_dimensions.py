@@ -126,6 +126,11 @@ def test_french_abbreviations(text: str, expected: list[tuple[str, str]]) -> Non
         ("20 7/8 x 15 3/4 in.", "en", ["20.875", "15.75"]),
         ("H. 12 ; L. 30 cm", "fr", ["30"]),
         ("1250 x 300 mm", "fr", ["1250", "300"]),
+        # a plain space after a word is two numbers: three sets of 100, sheet 2 of 100 mm
+        ("Set of 3 100 x 50 cm", "en", ["100", "50"]),
+        ("sheet 2 100 x 150 mm", "en", ["100", "150"]),
+        ("H. 1 250 mm", "fr", ["1250"]),  # after a label's end it is one
+        ("80 x 1 250 cm", "fr", ["80", "1250"]),
     ],
 )
 def test_thousands_groups(text: str, language: str | None, values: list[str]) -> None:
@@ -323,6 +328,9 @@ def test_measured_values_as_partners_fill_them() -> None:
     assert parse_measured_values("ca. 30") == [Decimal(30)]
     assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
     assert parse_measured_values("unbekannt") == []
+    # "216 164" is two values without their separator, not 216,164: said, not read
+    assert parse_measured_values("216 164") == []
+    assert parse_measured_values("1 250,5") == [Decimal("1250.5")]
     assert parse_measured_values("12 ½") == [Decimal("12.5")]  # was not read at all
     assert parse_measured_values("1\u00a0250,5 x ٤٥٫٥") == [Decimal("1250.5"), Decimal("45.5")]
     assert parse_measured_values("1.250,5") == [Decimal("1250.5")]
