@@ -133,40 +133,63 @@ _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 
 
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
-_ODS_BREAKS = re.compile(rb"<text:(line-break|tab)\s*/>")
+_ODS_BREAKS = re.compile(rb"<text:(line-break|tab)(?:\s[^<>]*)?/>")
+_CHUNK = 1 << 20
 
 
 def _with_ods_breaks(stream: io.BufferedIOBase) -> io.BufferedIOBase:
     """An OpenDocument sheet whose cells hold a line break (Ctrl+Enter in LibreOffice) or a
     tab, with each written as the character it stands for: calamine drops the elements, and
     "Erste Zeile" and "Zweite Zeile" became "Erste ZeileZweite Zeile". Any other stream, and
-    a sheet without them, is handed back as it is."""
+    a sheet without them, is handed back as it is. ``content.xml`` is read and rewritten a
+    megabyte at a time: a small archive may unpack to a very large one."""
     start = stream.tell()
     try:
         if not zipfile.is_zipfile(stream):
             return stream
         stream.seek(start)
         with zipfile.ZipFile(stream) as archive:
-            if archive.read("mimetype").strip() != _ODS:
-                return stream
-            content = archive.read("content.xml")
-            if not _ODS_BREAKS.search(content):
+            if archive.read("mimetype").strip() != _ODS or not _has_breaks(archive):
                 return stream
             mended = io.BytesIO()
             with zipfile.ZipFile(mended, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in archive.infolist():
-                    part = archive.read(info.filename)
                     if info.filename == "content.xml":
-                        part = _ODS_BREAKS.sub(
-                            lambda m: b"&#10;" if m.group(1) == b"line-break" else b"&#9;", part
-                        )
-                    out.writestr(info.filename, part)
+                        with archive.open(info) as source, out.open("content.xml", "w") as sink:
+                            for piece in _xml_pieces(source):
+                                sink.write(_ODS_BREAKS.sub(_character, piece))
+                    else:
+                        out.writestr(info.filename, archive.read(info.filename))
             mended.seek(0)
             return mended
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
         return stream  # calamine says what is wrong with it
     finally:
         stream.seek(start)
+
+
+def _character(found: re.Match[bytes]) -> bytes:
+    return b"&#10;" if found.group(1) == b"line-break" else b"&#9;"
+
+
+def _has_breaks(archive: zipfile.ZipFile) -> bool:
+    with archive.open("content.xml") as source:
+        return any(_ODS_BREAKS.search(piece) for piece in _xml_pieces(source))
+
+
+def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
+    """An XML part in pieces of about ``_CHUNK`` bytes, each ending outside any tag, so that
+    a pattern of one tag never spans two pieces."""
+    tail = b""
+    while chunk := source.read(_CHUNK):
+        text = tail + chunk
+        cut = text.rfind(b"<")
+        if cut < 0 or text.find(b">", cut) >= 0:
+            cut = len(text)
+        yield text[:cut]
+        tail = text[cut:]
+    if tail:
+        yield tail
 
 
 def _check_extent(stream: io.BufferedIOBase) -> None:

@@ -92,6 +92,16 @@ def test_ods_line_breaks_and_tabs_in_a_cell_are_kept(tmp_path: Path) -> None:
         {"id": "G-1", "Beschreibung": "Erste Zeile\nZweite Zeile"},
         {"id": "G-2", "Beschreibung": "a\tb"},
     ]
+    # LibreOffice also writes a tab with its stop: <text:tab text:tab-ref="1"/>
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b"<text:tab/>", b'<text:tab text:tab-ref="1"/>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    assert _parsed(list(read_sheet(path.read_bytes())))[1] == {"id": "G-2", "Beschreibung": "a\tb"}
 
 
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
