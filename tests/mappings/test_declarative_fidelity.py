@@ -203,3 +203,19 @@ def test_a_month_stored_as_its_first_day_spans_the_month() -> None:
     record = _cmoa_record(text="August 1947", earliest="1947-08-01", latest="1947-08-01")
     quads, _ = _map("cmoa", record)
     assert _production_span(quads) == ("1947-08-01T00:00:00Z", "1947-08-31T23:59:59Z")
+
+
+def test_a_partner_s_own_mapping_is_a_new_version_when_the_engine_writes_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's output changed (a name node per spelling) while a partner's mapping file
+    and Museion's release did not: its records kept the old name nodes until they changed,
+    and a shared person then had each name twice. The engine's output version is part of
+    every mapping's version, so every record is mapped again."""
+    from mappings.declarative import engine
+
+    path = tmp_path / "m.toml"
+    path.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\n', encoding="utf-8")
+    before = engine.load_mapping_file(path).version
+    monkeypatch.setattr(engine, "OUTPUT", "999")
+    assert engine.load_mapping_file(path).version != before
