@@ -5,7 +5,8 @@ Registrars' exports put a "Read me" sheet first, a merged title and a row of gro
 ("Identification", "Measurements") above the real header, and Excel writes a ``sep=;`` line
 first. Read as they come, the draft found no records, or took the title for the identifier. The
 sheet with the most rows is taken for the records, and the first of the top rows whose cells are
-filled with distinct short texts, no narrower than the rows below it, for the header. Options
+filled with distinct short texts, no narrower than the rows below it, for the header; only rows
+that are titles or group headings (filling at most half the table's width) are looked past. Options
 the registrar gives (``--sheet``, ``--header-row``) are never second-guessed.
 """
 
@@ -93,18 +94,26 @@ def _header_like(row: list[Any]) -> bool:
 def header_row_of(rows: list[list[Any]]) -> int | None:
     """The row (1-based) among the first ``HEADER_SEARCH`` that looks like the header: its
     cells are mostly filled, distinct short texts (no figures), and the rows below it reach no
-    further right than it does. ``None`` if none does, or if the first header-like row of
-    several cells is narrower than its records (a header that lacks a column is not looked
-    past: a record below it would be taken for the header)."""
+    further right than it does. Only titles and group headings are looked past: one cell, or
+    a row that fills at most half the table's width (a few headings over merged cells).
+    ``None`` if none looks like the header, or if the first other row does not: a header that
+    repeats a name, names a column with a figure, or lacks a column is not looked past, as a
+    record below it would be taken for the header."""
     for index, row in enumerate(rows[:HEADER_SEARCH]):
-        if not _header_like(row):
-            continue
         below = [r for r in rows[index + 1 : index + 1 + _BELOW] if _width(r)]
-        if below and max(_width(r) for r in below) <= _width(row):
-            return index + 1
-        if sum(1 for v in row if _filled(v)) > 1:
+        widest = max((_width(r) for r in below), default=0)
+        if _header_like(row):
+            if below and widest <= _width(row):
+                return index + 1
+            if _filled_cells(row) > 1:
+                return None
+        elif _filled_cells(row) * 2 > max(_width(row), widest):
             return None
     return None
+
+
+def _filled_cells(row: list[Any]) -> int:
+    return sum(1 for v in row if _filled(v))
 
 
 def _non_empty(rows: list[list[Any]]) -> int:

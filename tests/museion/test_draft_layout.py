@@ -152,7 +152,47 @@ def test_draft_command_says_what_it_found(tmp_path: Path) -> None:
         ),  # a group heading does not reach every column
         ([["Titre", "Date"]], None),  # no record below
         ([["N°", "Titre"], ["A-1", "Vase", "x"], ["A-2", "Bol", "y"]], None),  # narrow header
+        ([["id", "note", "note"], ["A-1", "a", "b"], ["A-2", "c", "d"]], None),  # repeated
+        ([["id", "Titre", "2023"], ["A-1", "Vase", "x"], ["A-2", "Bol", "y"]], None),  # figure
+        (
+            [
+                ["Export", "2024-05-02"],
+                ["N°", "Titre", "Date", "Droits"],
+                ["A-1", "Vase", "1890", "CC0"],
+            ],
+            2,
+        ),  # a title with its date is looked past
     ],
 )
 def test_header_row_of(rows: list[list[Any]], header: int | None) -> None:
     assert header_row_of(rows) == header
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("id,title,note,note", "the header row repeats column(s) note"),
+        ("id,title,2023", "the header has"),
+    ],
+)
+def test_draft_does_not_take_a_record_for_a_header_it_dislikes(
+    tmp_path: Path, header: str, said: str
+) -> None:
+    """A header as wide as its records that repeats a name, or names a column with a figure,
+    is the header: the first record was taken for it ("header_row = 2", id = "MG-1")."""
+    export = tmp_path / "x.csv"
+    export.write_text(f"{header}\nMG-1,Vase,a,b\nMG-2,Bol,c,d\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["mapping", "draft", str(export)])
+    printed = " ".join(done.output.split())
+    assert "header_row" not in printed
+    assert 'id = "MG-1"' not in printed
+    assert said in printed
+
+
+def test_draft_reads_a_header_that_names_a_column_with_a_figure(tmp_path: Path) -> None:
+    export = tmp_path / "x.csv"
+    export.write_text("id,title,2023\nMG-1,Vase,a\nMG-2,Bol,c\n", encoding="utf-8")
+    drafted = draft_mapping(export)
+    assert drafted.options == {}
+    assert drafted.placed["accession_number"] == "id"
+    assert drafted.rows == 2
