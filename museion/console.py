@@ -147,7 +147,7 @@ def print_report(data: dict[str, Any]) -> None:
         out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
     print_notes(data)
     for gone in data.get("missing_fields", []):
-        like = f" (the records have {gone['like']!r}: a typo?)" if gone["like"] else ""
+        like = f" (the records have {gone['like']!r}: a typo?)"
         out.print(
             f"  [yellow]no record fills {escape(repr(gone['field']))}[/], "
             f"which the mapping reads{escape(like)}"

@@ -387,9 +387,11 @@ def _unused_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str
 
 
 def _missing_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str, Any]]:
-    """The fields the mapping reads that no record of the run fills, each with the unread
-    field it most resembles, if any: a column typed "Matériaus" in the export, which the
-    mapping reads as "Matériaux", otherwise empties every record's materials without a word."""
+    """The fields the mapping reads that no record of the run fills and that a field the
+    records fill, which the mapping never reads, resembles: a column typed "Matériaus" in the
+    export, which the mapping reads as "Matériaux", otherwise empties every record's materials
+    without a word. A field with no such likeness is not listed: a column the file has but
+    leaves empty (one row without an artist) is not missing, and is in no record either."""
     reader = getattr(source.mapping, "fields_read", None)
     if reader is None or not present:
         return []
@@ -401,7 +403,8 @@ def _missing_fields(source: SourceConfig, present: Counter[str]) -> list[dict[st
         if any(f == path or f.startswith(path + ".") for f in filled):
             continue
         close = difflib.get_close_matches(path, unread, n=1, cutoff=0.75)
-        missing.append({"field": path, "like": close[0] if close else None})
+        if close:
+            missing.append({"field": path, "like": close[0]})
     return missing
 
 

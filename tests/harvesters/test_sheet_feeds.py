@@ -292,14 +292,16 @@ def test_a_column_the_mapping_reads_that_no_record_fills_is_named(
     """The export's header said "Matériaus" (a typo), the mapping reads "Matériaux": every
     record's materials were empty, and the check said only that the mapping never reads
     "Matériaus". It now names the column the mapping reads that no record fills, and the
-    column the records have instead."""
+    column the records have instead; "Artiste", which no record fills either and nothing
+    resembles, is not named (it may be empty in this file)."""
     feed = tmp_path / "feed"
     feed.mkdir()
-    rows = "".join(f"MG-{i},Objet {i},laine\n" for i in range(4))
-    (feed / "inventaire.csv").write_text("id,Titre,Matériaus\n" + rows, encoding="utf-8")
+    rows = "".join(f"MG-{i},Objet {i},laine,\n" for i in range(4))
+    (feed / "inventaire.csv").write_text("id,Titre,Matériaus,Artiste\n" + rows, encoding="utf-8")
     mapping = tmp_path / "m.toml"
     mapping.write_text(
-        '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "Titre"\nmedium = "Matériaux"\n',
+        '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "Titre"\nmedium = "Matériaux"\n'
+        '[object.production.creators]\nname = "Artiste"\n',
         encoding="utf-8",
     )
     config = write_config(files_source("musee", feed, str(mapping)))
@@ -308,6 +310,39 @@ def test_a_column_the_mapping_reads_that_no_record_fills_is_named(
     done = museion("--config", str(config), "check", "musee")
     assert "no record fills 'Matériaux', which the mapping reads" in done.stdout
     assert "(the records have 'Matériaus': a typo?)" in done.stdout
+    assert "'Artiste'" not in done.stdout
+
+
+def test_a_column_the_file_has_but_leaves_empty_is_not_called_missing(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    """A partner uploads one row, its Artiste, Technique and Image cells empty: the check
+    listed the three columns as read by the mapping and filled by no record, "renamed or
+    mistyped?", though the file's header has them."""
+    drafted = tmp_path / "inventaire.csv"
+    drafted.write_text(
+        "Numéro d'inventaire,Titre,Artiste,Technique,Image\n"
+        "MG-1,Vase,Usta Mehdi,dinanderie,https://example.org/1.jpg\n"
+        "MG-2,Bol,Mirzə Qədim,tissage,https://example.org/2.jpg\n",
+        encoding="utf-8",
+    )
+    text = draft_mapping(drafted, name="musee").text
+    for column in ("Artiste", "Technique", "Image"):
+        assert f'"{column}"' in text
+    mapping = tmp_path / "musee.toml"
+    mapping.write_text(text, encoding="utf-8")
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "envoi.csv").write_text(
+        "Numéro d'inventaire,Titre,Artiste,Technique,Image\nMG-3,Aiguière,,,\n",
+        encoding="utf-8",
+    )
+    config = write_config(files_source("musee", feed, str(mapping)))
+    report = _check(config, "musee")
+    assert report["missing_fields"] == []
+    done = museion("--config", str(config), "check", "musee")
+    assert done.returncode == 0, done.stderr
+    assert "no record fills" not in done.stdout
 
 
 def test_draft_reads_another_encoding_and_says_what_it_could_not_read(tmp_path: Path) -> None:
