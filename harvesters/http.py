@@ -22,6 +22,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "USER_AGENT",
     "fence_internal",
+    "is_internal_address",
     "is_internal_host",
     "make_session",
     "transport_fault",
@@ -73,14 +74,14 @@ def make_session(
     adapter = WatchedAdapter(max_retries=retry)  # a Deadline can cut its connections
     if home is not None and not is_internal_host(urlsplit(home).hostname or ""):
         adapter.fence = fence_internal
-        adapter.refused_peer = _internal
+        adapter.refused_peer = is_internal_address
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
 
 
-def _internal(address: str) -> bool:
+def is_internal_address(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
@@ -96,13 +97,13 @@ def is_internal_host(host: str) -> bool:
     """Whether ``host`` is, or resolves to, an address on this server's own network."""
     if not host:
         return False
-    if _internal(host.strip("[]")):
+    if is_internal_address(host.strip("[]")):
         return True
     try:
         found = socket.getaddrinfo(host, None)
     except (OSError, UnicodeError):
         return False  # not resolvable: the request fails by itself
-    return any(_internal(str(info[4][0])) for info in found)
+    return any(is_internal_address(str(info[4][0])) for info in found)
 
 
 def fence_internal(url: str) -> None:

@@ -37,7 +37,14 @@ from urllib3.util.retry import Retry
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..http import MAX_RETRY_AFTER, RETRY_STATUSES, USER_AGENT, fence_internal, is_internal_host
+from ..http import (
+    MAX_RETRY_AFTER,
+    RETRY_STATUSES,
+    USER_AGENT,
+    fence_internal,
+    is_internal_address,
+    is_internal_host,
+)
 
 __all__ = ["SparqlClient", "canonical_ntriples"]
 
@@ -74,6 +81,54 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def _peer_checked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+    """``base`` whose connections are closed unused when they reach an address on this
+    server's own network (a name that resolved to a public address when the fence looked it
+    up, and to an internal one now), unless they go through a proxy the operator chose."""
+
+    class Checked(base):  # type: ignore[valid-type,misc]
+        proxied = False
+
+        def connect(self) -> None:
+            super().connect()
+            if self.proxied or self._tunnel_host:
+                return
+            address = str(self.sock.getpeername()[0])
+            if is_internal_address(address):
+                self.close()
+                url = f"{self.host} (reached at {address})"
+                raise requests.exceptions.InvalidURL(messages.INTERNAL_ADDRESS(url=url))
+
+    return Checked
+
+
+_HTTP = _peer_checked(http.client.HTTPConnection)
+_HTTPS = _peer_checked(http.client.HTTPSConnection)
+
+
+class _PeerHTTP(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_connection(_HTTP, req), req)
+
+
+class _PeerHTTPS(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(
+            _connection(_HTTPS, req),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+            check_hostname=self._check_hostname,  # type: ignore[attr-defined]
+        )
+
+
+def _connection(
+    cls: type[http.client.HTTPConnection], req: urllib.request.Request
+) -> type[http.client.HTTPConnection]:
+    if not req.has_proxy():
+        return cls
+    return type(cls.__name__, (cls,), {"proxied": True})
+
+
 class _Wrapper(SPARQLWrapper):
     """SPARQLWrapper's requests (form, headers, content negotiation), sent through an opener of
     Museion's (its redirects fenced) instead of urllib's global one; every HTTP error comes
@@ -105,7 +160,12 @@ class SparqlClient:
     ) -> None:
         self.endpoint = endpoint
         fenced = home is not None and not is_internal_host(urlsplit(home).hostname or "")
-        self._opener = urllib.request.build_opener(_Redirects(fence_internal if fenced else None))
+        handlers: list[urllib.request.BaseHandler] = [
+            _Redirects(fence_internal if fenced else None)
+        ]
+        if fenced:  # the address each connection reaches, too: DNS rebinding
+            handlers += [_PeerHTTP(), _PeerHTTPS()]
+        self._opener = urllib.request.build_opener(*handlers)
         self.source = source
         self.timeout = timeout
         self.max_retries = max_retries

@@ -71,10 +71,16 @@ def test_a_name_that_changes_its_answer_cannot_send_the_harvester_inside(
     assert inside.hits.get("/ok", 0) == 1
 
 
-def test_a_public_sparql_endpoint_cannot_redirect_the_harvester_inside() -> None:
+def test_a_public_sparql_endpoint_cannot_redirect_the_harvester_inside(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The SPARQL harvester's requests go through urllib (SPARQLWrapper), not a requests
-    session: its redirects pass the same fence."""
+    session: its redirects pass the same fence. (The endpoint of this test is on this
+    machine; the check of the address a connection reaches is told it is public.)"""
+    import harvesters.sparql.client
     from harvesters.sparql.client import SparqlClient
+
+    monkeypatch.setattr(harvesters.sparql.client, "is_internal_address", lambda a: False)
 
     with serve({"/secret": Response(200, b'{"results": {"bindings": []}}')}) as inside:
         moved = Response(302, b"", {"Location": inside.url + "/secret"})
@@ -92,3 +98,21 @@ def test_a_public_sparql_endpoint_cannot_redirect_the_harvester_inside() -> None
             inside_client = SparqlClient(endpoint.url + "/sparql", source="p", home=endpoint.url)
             assert inside_client.select("SELECT * WHERE { ?s ?p ?o }") == []
     assert inside.hits.get("/secret", 0) == 1
+
+
+def test_a_sparql_endpoint_whose_name_now_answers_an_inside_address_is_refused() -> None:
+    """DNS rebinding for the SPARQL harvester (urllib, not a requests session): the endpoint's
+    name is public as configured, the connection reaches this server's own network."""
+    from harvesters.sparql.client import SparqlClient
+
+    answer = Response(200, b'{"results": {"bindings": []}}')
+    with serve({"/sparql": answer}) as inside:
+        client = SparqlClient(
+            inside.url + "/sparql",
+            source="partner",
+            max_retries=0,
+            home="https://93.184.216.34/sparql",  # the name resolved to a public address once
+        )
+        with pytest.raises(HarvestError, match=r"reached at 127\.0\.0\.1.* refused"):
+            client.select("SELECT * WHERE { ?s ?p ?o }")
+    assert inside.hits.get("/sparql", 0) == 0
