@@ -1,10 +1,10 @@
 """What search indexes of each published object, read from a snapshot with a few SPARQL queries.
 
 One query per kind of fact, each over every object at once (not one query per object): titles
-and identifiers, statements, types and materials, subjects, makers through the reconciled
-aggregates (with every name their members carry), dates, places, images and dimensions. An
-object is a ``crm:E22_Human-Made_Object`` with a current keeper (its lending partner); parts
-such as frames have none and are not listed on their own.
+and identifiers, statements, types, materials, subjects and the techniques of the production,
+makers through the reconciled aggregates (with every name their members carry), dates, places,
+images and dimensions. An object is a ``crm:E22_Human-Made_Object`` with a current keeper (its
+lending partner); parts such as frames have none and are not listed on their own.
 
 Three things keep the build fast and its memory flat:
 
@@ -133,6 +133,12 @@ _SHOWS = (
 """What an object's image is of: Linked Art's ``about``, ``represents`` and
 ``represents_instance_of_type`` (the subjects of the Tate's and the spreadsheets' mappings)."""
 _PART = _v(CRM.P9_consists_of)
+_TECHNIQUE = (
+    f"{_v(CRM.P108i_was_produced_by)}/({_v(CRM.P32_used_general_technique)}"
+    f"|{_PART}/{_v(CRM.P32_used_general_technique)})"
+)
+"""The techniques of an object's production (``technique``: "dinanderie", "etching"), or of
+a part of it (as its makers are reached): searchable by every label, as materials are."""
 _NAMED = f"{_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)}"
 _STATEMENT_TYPES = ", ".join(f"<{t}>" for t in sorted(_INDEXED_STATEMENTS))
 _AGGREGATE = (
@@ -166,11 +172,12 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ("text",),
     ),
     (
-        _CONCEPT,  # object types, materials and subjects
+        _CONCEPT,  # object types, materials, subjects and the production's techniques
         f"SELECT ?o ?kind ?c WHERE {{ {_OBJECTS} "
         f"{{ ?o {_v(CRM.P2_has_type)} ?c BIND('type' AS ?kind) }} UNION "
         f"{{ ?o {_v(CRM.P45_consists_of)} ?c BIND('material' AS ?kind) }} UNION "
-        f"{{ ?o {_SHOWS} ?c BIND('subject' AS ?kind) }} }}",
+        f"{{ ?o {_SHOWS} ?c BIND('subject' AS ?kind) }} UNION "
+        f"{{ ?o {_TECHNIQUE} ?c BIND('technique' AS ?kind) }} }}",
         ("kind", "c"),
     ),
     (
@@ -423,7 +430,8 @@ def _concepts(
     concepts: set[tuple[str, str]],
     labels: dict[str, list[tuple[str, str | None]]],
 ) -> None:
-    """Types and materials by their best label; every label of every concept is indexed."""
+    """Types and materials by their best label; every label of every concept (subjects and
+    techniques too) is indexed."""
     for kind, concept in sorted(concepts):
         found = labels.get(concept, [])
         doc.texts.extend(text for text, _ in found)

@@ -15,7 +15,7 @@ import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from museion_core.errors import StoreError
-from museion_core.vocab import AAT, CRM, LA, MUSEION, RDF, RDFS
+from museion_core.vocab import AAT, CRM, LA, MUSEION, RDF, RDFS, SKOS
 from search import FtsEngine
 from search.extract import _OBJECTS, _QUERIES, ObjectDoc, extract_objects
 from store import Store
@@ -171,6 +171,48 @@ def test_the_index_of_the_store_is_searchable(store: Store, tmp_path: Path) -> N
     assert engine.build(store, tmp_path / "index.sqlite") == 2
     result = engine.search(tmp_path / "index.sqlite", parse_facets([], text="turner misty"))
     assert [hit.iri for hit in result.hits] == [f"{BASE}object/b"]
+    engine.close()
+
+
+def test_an_object_is_found_by_the_technique_of_its_production(
+    store: Store, tmp_path: Path
+) -> None:
+    """A partner's objects described by their techniques alone ("dinanderie", "tissage":
+    ``P32_used_general_technique`` on the production, or on a part of it) were found by none
+    of them: the documents read materials, types and subjects, never techniques."""
+    from search import parse_facets
+
+    bowl, cloth = NamedNode(f"{BASE}object/bowl"), NamedNode(f"{BASE}object/cloth")
+    dinanderie = NamedNode(f"{BASE}concept/dinanderie")  # a local concept
+    tissage = NamedNode("http://vocab.getty.edu/aat/300053642")  # AAT's weaving
+    triples: list[tuple[NamedNode, object, NamedNode | Literal]] = [
+        (dinanderie, RDFS.label, Literal("dinanderie", language="fr")),
+        (tissage, SKOS.prefLabel, Literal("tissage", language="fr")),
+        (bowl, CRM.P108i_was_produced_by, NamedNode(f"{bowl.value}/production")),
+        (NamedNode(f"{bowl.value}/production"), CRM.P32_used_general_technique, dinanderie),
+        (cloth, CRM.P108i_was_produced_by, NamedNode(f"{cloth.value}/production")),
+        (
+            NamedNode(f"{cloth.value}/production"),
+            CRM.P9_consists_of,
+            NamedNode(f"{cloth.value}/production/1"),
+        ),
+        (NamedNode(f"{cloth.value}/production/1"), CRM.P32_used_general_technique, tissage),
+    ]
+    for o in (bowl, cloth):
+        triples += [
+            (o, RDF.type, _n(CRM.E22_Human_Made_Object)),
+            (o, CRM.P50_has_current_keeper, NamedNode(f"{BASE}partner/tate")),
+        ]
+    store.oxigraph.extend(_quads(triples))
+    docs = {doc.iri: doc for doc in extract_objects(store)}
+    assert docs[bowl.value].texts == ["dinanderie"]
+    assert docs[cloth.value].texts == ["tissage"]
+    assert docs[bowl.value].materials == docs[bowl.value].types == []
+    engine = FtsEngine()
+    engine.build(store, tmp_path / "index.sqlite")
+    for word, found in (("dinanderie", bowl), ("Dinanderie", bowl), ("tissage", cloth)):
+        result = engine.search(tmp_path / "index.sqlite", parse_facets([], text=word))
+        assert [hit.iri for hit in result.hits] == [found.value], word
     engine.close()
 
 
