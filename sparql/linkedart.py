@@ -89,9 +89,29 @@ UNSCOPED = {SKOS.broader.value}
 """Properties written by their top-level term even where a type's scoped context names them
 otherwise: the 1.0 schemas call a concept's ``skos:broader`` ``broader``, which the context
 defines at top level, where the ``Type``-scoped context also offers ``part_of``."""
-SINGLE = {("Acquisition", "part_of")}
+SINGLE = {
+    (kind, "part_of")
+    for kind in (
+        "HumanMadeObject",  # object.json: a part (a frame) is part of one object
+        "DigitalObject",  # digital.json
+        "Acquisition",  # object.json, EmbeddedAcquisition: part of one provenance activity
+        "Activity",  # core.json, provenance.json, event.json
+        "AttributeAssignment",  # core.json
+        "Creation",  # core.json
+        "Destruction",  # object.json
+        "Dissolution",  # group.json
+        "Encounter",  # object.json
+        "Event",  # event.json
+        "Formation",  # group.json
+        "Modification",  # object.json
+        "PartRemoval",  # object.json
+        "Period",  # event.json
+        "Production",  # object.json
+    )
+}
 """Terms the context declares as sets that the Linked Art 1.0 schemas want as one object
-where this class uses them (an embedded acquisition is part of one provenance activity)."""
+where this class uses them: ``part_of`` is one reference wherever the schemas give it without
+``"type": "array"`` (a place may fall within several, a text be part of several)."""
 SEPARATE = {
     CRM.P65_shows_visual_item.value,
     CRM.P128_carries.value,

@@ -2,8 +2,9 @@
 valid against the unmodified Linked Art API 1.0 schemas, and the graph-profile document parses
 (offline, with the bundled contexts) to the same triples as its Turtle.
 
-All demo records, not a sample: every object, person, group, place, set and concept a
-partner record describes, and every reconciled aggregate; both checks in one pass over one
+All demo records, not a sample: every object (and each part of one that has a document of its
+own, ``/part/frame``), person, group, place, set and concept a partner record describes, and
+every reconciled aggregate; both checks in one pass over one
 harvest. "The same triples" is ``linked_art_view`` of the entity's description — its
 statements as Linked Art writes them (a text's language as ``language``, one ``_label``,
 Museion's bookkeeping left out) — with the ``type``/``_label`` stubs of referenced entities set
@@ -30,7 +31,13 @@ from referencing import Registry, Resource
 from museion import Pipeline
 from museion.demo import demo_config
 from sparql.executor import Worker
-from sparql.linkedart import build, extension_context, linked_art_context, linked_art_view
+from sparql.linkedart import (
+    SINGLE,
+    build,
+    extension_context,
+    linked_art_context,
+    linked_art_view,
+)
 from sparql.pages import Description, describe
 from sparql.settings import EndpointSettings
 from tests.conftest import DATA
@@ -58,6 +65,7 @@ SCHEMA_OF = {
 }
 ENTITY = re.compile(
     r"^(?:[a-z0-9-]+/(?P<kind>object|person|group|place|set)/[^/]+"
+    r"|[a-z0-9-]+/object/[^/]+/part/[^/]+(?:/\d+)?(?P<part>)"
     r"|(?:[a-z0-9-]+/)?(?P<concept>concept)/[^/]+/[^/]+"
     r"|(?P<aggregate>person|group|place)/[^/]+)$"
 )
@@ -86,6 +94,41 @@ def validators() -> dict[str, Draft202012Validator]:
     }
 
 
+def _part_of_by_class() -> dict[str, set[bool]]:
+    """For each class a Linked Art schema describes, whether its ``part_of`` is one object
+    (True) or an array (False), in every schema that gives it."""
+    found: dict[str, set[bool]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict) and "part_of" in properties:
+                specific = properties.get("type", {}).get("allOf", [{}, {}])[-1]
+                for kind in specific.get("enum", [specific.get("const")]):
+                    if kind:
+                        one = properties["part_of"].get("type") != "array"
+                        found.setdefault(kind, set()).add(one)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in SCHEMAS.glob("*.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_part_of_is_one_object_exactly_where_the_schemas_say() -> None:
+    """A part's document (``/tate/object/T06803/part/frame``) wrote ``part_of`` as a list,
+    where object.json wants one object: ``SINGLE`` named only the acquisition's."""
+    found = _part_of_by_class()
+    assert {"HumanMadeObject", "Acquisition", "Place", "VisualItem"} <= set(found)
+    assert all(len(ways) == 1 for ways in found.values()), found
+    single = {(kind, "part_of") for kind, ways in found.items() if True in ways}
+    assert single == {pair for pair in SINGLE if pair[1] == "part_of"}
+
+
 @pytest.fixture(scope="module")
 def worker(tmp_path_factory: pytest.TempPathFactory) -> Worker:
     config = demo_config(Path(tmp_path_factory.mktemp("linked-art")))
@@ -107,7 +150,9 @@ def entities(worker: Worker) -> dict[str, str]:
         match = ENTITY.match(row["s"][len(base) :])
         if match:
             out[row["s"]] = (
-                (match.group("aggregate") and "aggregate") or match.group("kind") or "concept"
+                (match.group("aggregate") and "aggregate")
+                or match.group("kind")
+                or ("part" if match.group("part") is not None else "concept")
             )
     return out
 
@@ -205,6 +250,7 @@ def test_every_demo_entity_is_valid_linked_art_and_the_same_graph(worker: Worker
     kinds = Counter(found.values())
     assert {"object", "person", "group", "place", "set", "concept", "aggregate"} <= set(kinds)
     assert kinds["object"] == 812  # every demo record
+    assert kinds["part"] == 34  # a frame, a support: documents of their own (``/part/``)
     failures = check(worker, sorted(found), validators())
     assert not failures, f"{len(failures)} of {len(found)} entities fail; e.g. " + json.dumps(
         dict(list(failures.items())[:3]), indent=1
