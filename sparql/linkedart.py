@@ -35,9 +35,10 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
 - **Properties as values.** A ``@vocab`` term (``assigned_property``) is the context's name
   of the property, ``"carried_out_by"``, as core.json requires.
 - **Museion's own resources** (a record, a dataset, a harvest run: :func:`is_museion_own`) are
-  not Linked Art entities: their document keeps all they state (``museion:origin``, the
-  partner file a record came from), keyed by full IRIs, their classes as ``type``, and parses
-  to exactly their Turtle.
+  not Linked Art entities, and are served in the graph profile: their document keeps all they
+  state (``museion:origin``, the partner file a record came from), keyed by full IRIs, their
+  classes as ``type``, and parses to their Turtle plus the true ``type``/``_label`` stubs of
+  what it references (the dataset a record is in).
 - **Separate records.** What ``shows`` or ``carries`` points to is, in Linked Art, a record of
   its own (``VisualItem``, ``LinguisticObject``): the document references it, and its own
   document (its IRI dereferences) carries its statements.
@@ -69,6 +70,7 @@ __all__ = [
     "LinkedArtDocument",
     "embedded_only",
     "extension_context",
+    "is_museion_own",
     "linked_art_context",
     "linked_art_document",
     "linked_art_view",

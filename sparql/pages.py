@@ -37,7 +37,7 @@ from .description import (
     safe_url,
 )
 from .jobs import EntityJob, Reply
-from .linkedart import embedded_only, linked_art_document
+from .linkedart import embedded_only, is_museion_own, linked_art_document
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
@@ -114,10 +114,13 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         )
         return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
     if job.representation in ("linked-art", "linked-art-graph"):
-        # A node Linked Art only embeds has no Linked Art API document of its own: it is
-        # answered in the graph profile, which its Content-Type names.
-        graph = job.representation == "linked-art-graph" or embedded_only(
-            found.iri, _from_parents(worker, found.iri)
+        # A node Linked Art only embeds has no Linked Art API document of its own, and one of
+        # Museion's own resources (a record, a dataset, a harvest run) is no Linked Art entity:
+        # each is answered in the graph profile, which its Content-Type names.
+        graph = (
+            job.representation == "linked-art-graph"
+            or is_museion_own(found.iri, found.triples)
+            or embedded_only(found.iri, _from_parents(worker, found.iri))
         )
         document = linked_art_document(
             found.iri,

@@ -328,6 +328,28 @@ def test_a_node_linked_art_only_embeds_is_answered_in_the_graph_profile(live: Li
     assert shown.headers["Content-Type"] == f'application/ld+json;profile="{LINKED_ART}"'
 
 
+def test_museion_own_resources_are_answered_in_the_graph_profile(live: Live) -> None:
+    """A record, a dataset and a harvest run are Museion's own resources, not Linked Art
+    entities (no Linked Art API schema describes one): they were served under the Linked Art
+    profile all the same. Their document (the same in either) is named the graph profile."""
+    [run] = _query(
+        live, "SELECT ?run WHERE { ?run a <https://w3id.org/museion/ns#HarvestRun> } LIMIT 1"
+    )
+    for iri in (BASE + "tate/record/T06803", BASE + "dataset/tate", run["run"]):
+        for headers in (
+            {"Accept": "application/ld+json"},
+            {"Accept": f'application/ld+json;profile="{LINKED_ART}"'},
+        ):
+            answer = _get(live, "/" + iri.removeprefix(BASE), **headers)
+            assert answer.status_code == 200, iri
+            assert answer.headers["Content-Type"] == f'application/ld+json;profile="{GRAPH}"', iri
+            assert answer.json()["id"] == iri
+    record = _get(live, "/tate/record/T06803", Accept="application/ld+json").json()
+    assert "https://w3id.org/museion/ns#RecordGraph" in record["type"]
+    entity = _get(live, "/tate/object/T06803", Accept="application/ld+json")
+    assert entity.headers["Content-Type"] == f'application/ld+json;profile="{LINKED_ART}"'
+
+
 def test_each_linked_art_profile_is_named_by_its_answer(live: Live) -> None:
     path = "/tate/object/T06803"
     asked = {
