@@ -151,6 +151,10 @@ class FilesHarvester:
     def unread(self) -> list[str]:
         return list(self._unread)
 
+    def _note_unread(self, shown: str) -> None:
+        if shown not in self._unread:  # a resumed pass may read the file's start again
+            self._unread.append(shown)
+
     def locations(self) -> list[str]:
         """Every file this source reads, in a stable order; fails if there is none."""
         location = self.spec.location
@@ -266,7 +270,7 @@ class FilesHarvester:
                 messages.CANNOT_FETCH(location=location, detail=exc), source=self.spec.name
             ) from exc
         except OSError as exc:
-            self._unread.append(self.spec.shown(location))
+            self._note_unread(self.spec.shown(location))
             yield RejectedRecord(
                 self.spec.name, self.spec.shown(location), messages.FILE_UNREADABLE(detail=exc)
             )
@@ -297,7 +301,7 @@ class FilesHarvester:
         origin = shown if item.position == "object" else f"{shown}, {item.position}"
         if isinstance(item, Unreadable):
             if item.whole:
-                self._unread.append(shown)
+                self._note_unread(shown)
             named = self._named(item.cells)
             return RejectedRecord(self.spec.name, origin, item.reason, item.raw, named)
         if not xml and not isinstance(item.value, dict):

@@ -495,7 +495,9 @@ def _csv_rows(
             return
         except (csv.Error, _OversizedError) as exc:
             # csv.reader starts a new row on the next call; the rest of the file goes on.
-            yield Unreadable(lines.preview(), f"line {lines.number}", _csv_fault(exc, limit))
+            rows += 1
+            where = _csv_position(first, rows)
+            yield Unreadable(lines.preview(), where, _csv_fault(exc, limit))
             continue
         rows += 1
         if any(cell.strip() for cell in row):

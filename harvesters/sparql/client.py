@@ -89,15 +89,20 @@ def _peer_checked(base: type[http.client.HTTPConnection]) -> type[http.client.HT
     class Checked(base):  # type: ignore[valid-type,misc]
         proxied = False
 
-        def connect(self) -> None:
-            super().connect()
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = self._checked_connection  # before TLS, not after
+
+        def _checked_connection(self, *args: Any, **kwargs: Any) -> socket.socket:
+            sock = socket.create_connection(*args, **kwargs)
             if self.proxied or self._tunnel_host:
-                return
-            address = str(self.sock.getpeername()[0])
+                return sock
+            address = str(sock.getpeername()[0])
             if is_internal_address(address):
-                self.close()
+                sock.close()
                 url = f"{self.host} (reached at {address})"
                 raise requests.exceptions.InvalidURL(messages.INTERNAL_ADDRESS(url=url))
+            return sock
 
     return Checked
 
@@ -239,6 +244,13 @@ class SparqlClient:
                     wait = _retry_after(exc.headers.get("Retry-After"))
             except requests.exceptions.InvalidURL as exc:  # the fence refused a redirect
                 raise self._error(str(exc)) from None
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, requests.exceptions.InvalidURL):  # the peer, refused
+                    raise self._error(str(exc.reason)) from None
+                if attempt >= self.max_retries:
+                    raise self._error(
+                        messages.SPARQL_NO_ANSWER(count=attempt + 1, detail=exc)
+                    ) from None
             except _TRANSIENT as exc:
                 if attempt >= self.max_retries:
                     raise self._error(

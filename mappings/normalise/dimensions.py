@@ -422,7 +422,10 @@ _ARABIC_SIGNS = str.maketrans({"٫": ".", "٬": ",", "إ": "ا"})
 _SPACED = re.compile(r"(?<![\d.,/])\d{1,3}(?: \d{3})+(?![\d/])")
 """Thousands grouped by a plain space ("1 250"), which may also be two numbers ("Set of 3
 100 x 50 cm", "sheet 2 100 x 150 mm", a value field's "216 164"): see ``_spaced``."""
-_AFTER_SPACED = re.compile(r"[,.]\d")
+_CELL_SPACED = re.compile(r"(?:[,.]\d+)?(?:\s*[^\W\d_]{1,4}\.?)?\s*$")
+"""What may follow a value field's spaced thousands for them to be one number: decimals, a
+unit, and nothing else ("1 250", "1 250,5 cm")."""
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 
 _GROUPS = (
     # "1\u00a0250", "1\u202f250,5": a no-break or narrow no-break space (French Excel and
@@ -448,15 +451,21 @@ def _ungroup(text: str, *, cell: bool = False) -> str:
 
 def _spaced(found: re.Match[str], cell: bool) -> str:
     """Digits grouped by a plain space, as one number where nothing suggests two: in a
-    statement, at its start or after a label's end or a separator ("1 250 x 80 cm", "H. 1 250
-    mm", "80 x 1 250"), not after a word ("Set of 3 100 x 50 cm": three sets of 100); in a
-    value field, only with decimals after it ("1 250,5"), for "216 164" is two values."""
+    statement, at its start, after a separator or a dimension's label ("1 250 x 80 cm", "80 x
+    1 250", "Höhe 1 250 mm", "الارتفاع 1 250 مم"), not after another word ("Set of 3 100 x 50
+    cm": three sets of 100; "sheet 2 100 x 150 mm"); in a value field, when the field holds
+    nothing else but decimals and a unit ("1 250", "1 250,5 cm")."""
     text, start, end = found.string, found.start(), found.end()
     if cell:
-        one = _AFTER_SPACED.match(text, end) is not None
+        one = text[:start].strip() in ("", "ca.", "ca", "~") and bool(_CELL_SPACED.match(text, end))
     else:
         before = text[:start].rstrip()
-        one = not before or before[-1] in "x×X*:(=;,."
+        word = _WORD_BEFORE.search(before)
+        one = (
+            not before
+            or before[-1] in "x×X*:(=;,.Ø⌀"
+            or (word is not None and _kind(word.group(1), {}) is not None)
+        )
     return found.group().replace(" ", "") if one else found.group()
 
 

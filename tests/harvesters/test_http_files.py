@@ -185,3 +185,21 @@ def test_replayable_without_room_to_keep_reads_once(monkeypatch: pytest.MonkeyPa
     stream = replay.Replayable(io.BytesIO(data))
     assert b"".join(iter(lambda: stream.read(333), b"")) == data
     assert not stream.seekable()
+
+
+def test_a_file_resumed_in_is_named_unread_once(tmp_path: Path) -> None:
+    """A harvest resumed inside a file it could not read (its checkpoint already names it)
+    reads the file's start again: the file was named twice ("b.csv, b.csv could not be
+    read")."""
+    (tmp_path / "a.csv").write_bytes(b"id\nA-1\n")
+    (tmp_path / "b.csv").write_bytes(b"id,id\nB-1,x\n")
+    spec = harvesters.SourceSpec(
+        name="shop",
+        location=str(tmp_path),
+        options=FilesOptions(),
+        identify=lambda record: str(record["id"]),
+        checkpoint={"file_index": 1, "record_index": 1, "unread": ["b.csv"]},
+    )
+    harvester = harvesters.create_harvester("files", spec)
+    list(harvester)
+    assert harvester.unread == ["b.csv"]

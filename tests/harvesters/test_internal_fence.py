@@ -110,9 +110,11 @@ def test_a_sparql_endpoint_whose_name_now_answers_an_inside_address_is_refused()
         client = SparqlClient(
             inside.url + "/sparql",
             source="partner",
-            max_retries=0,
+            max_retries=2,
             home="https://93.184.216.34/sparql",  # the name resolved to a public address once
         )
-        with pytest.raises(HarvestError, match=r"reached at 127\.0\.0\.1.* refused"):
+        with pytest.raises(HarvestError, match=r"reached at 127\.0\.0\.1.* refused") as caught:
             client.select("SELECT * WHERE { ?s ?p ?o }")
+        assert "no answer" not in str(caught.value)  # refused at once, not retried
+        assert client.requests == 1
     assert inside.hits.get("/sparql", 0) == 0

@@ -477,3 +477,12 @@ def test_numbers_json_cannot_say_are_kept_as_written() -> None:
 
     value = load_json(b'{"title": NaN, "date": -Infinity, "n": 1e999999, "w": 2.5, "i": 7}')
     assert value == {"title": "NaN", "date": "-Infinity", "n": "1e999999", "w": 2.5, "i": 7}
+
+
+def test_rows_after_an_unreadable_row_keep_their_numbers() -> None:
+    """A row over max_record_bytes was not counted as a row: the rows after it were placed
+    one row too high ("line 3, row 2")."""
+    data = b"id,t\nA-1," + b"x" * 200 + b"\nA-2,y\nA-3,z\n"
+    items = list(read_csv(stream(data), max_record_bytes=100))
+    assert [type(i).__name__ for i in items] == ["Unreadable", "Parsed", "Parsed"]
+    assert [i.position for i in items] == ["line 2", "line 3", "line 4"]

@@ -129,7 +129,10 @@ def test_french_abbreviations(text: str, expected: list[tuple[str, str]]) -> Non
         # a plain space after a word is two numbers: three sets of 100, sheet 2 of 100 mm
         ("Set of 3 100 x 50 cm", "en", ["100", "50"]),
         ("sheet 2 100 x 150 mm", "en", ["100", "150"]),
-        ("H. 1 250 mm", "fr", ["1250"]),  # after a label's end it is one
+        ("H. 1 250 mm", "fr", ["1250"]),  # after a label it is one
+        ("Höhe 1 250 mm", "de", ["1250"]),
+        ("الارتفاع 1 250 مم", "ar", ["1250"]),
+        ("Ø 1 250 mm", None, ["1250"]),
         ("80 x 1 250 cm", "fr", ["80", "1250"]),
     ],
 )
@@ -328,9 +331,9 @@ def test_measured_values_as_partners_fill_them() -> None:
     assert parse_measured_values("ca. 30") == [Decimal(30)]
     assert parse_measured_values("216 x 164") == [Decimal(216), Decimal(164)]
     assert parse_measured_values("unbekannt") == []
-    # "216 164" is two values without their separator, not 216,164: said, not read
-    assert parse_measured_values("216 164") == []
+    # a field holding one number grouped by a plain space, as French registrars type it
     assert parse_measured_values("1 250,5") == [Decimal("1250.5")]
+    assert parse_measured_values("1 250") == [Decimal("1250")]
     assert parse_measured_values("12 ½") == [Decimal("12.5")]  # was not read at all
     assert parse_measured_values("1\u00a0250,5 x ٤٥٫٥") == [Decimal("1250.5"), Decimal("45.5")]
     assert parse_measured_values("1.250,5") == [Decimal("1250.5")]
