@@ -135,6 +135,9 @@ _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_BREAKS = re.compile(rb"<text:(line-break|tab)(?:\s[^<>]*)?/>")
 _CHUNK = 1 << 20
+_LONGEST_TAG = 1 << 16
+"""Longer than any line-break or tab element: a tag longer is handed on, not carried over
+into the next piece again and again (a hostile archive's one endless tag)."""
 
 
 def _with_ods_breaks(stream: io.BufferedIOBase) -> io.BufferedIOBase:
@@ -184,8 +187,8 @@ def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
     while chunk := source.read(_CHUNK):
         text = tail + chunk
         cut = text.rfind(b"<")
-        if cut < 0 or text.find(b">", cut) >= 0:
-            cut = len(text)
+        if cut < 0 or text.find(b">", cut) >= 0 or len(text) - cut > _LONGEST_TAG:
+            cut = len(text)  # (a tag this long is none of the breaks: not carried on)
         yield text[:cut]
         tail = text[cut:]
     if tail:
