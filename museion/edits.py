@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from harvesters import load_json
+from harvesters import XmlError, load_json, parse_xml
 
 __all__ = ["SHOWN", "Edit", "payload_edits", "payload_values"]
 
@@ -56,10 +56,9 @@ def payload_values(media_type: str, payload: bytes) -> dict[str, str]:
         except (ValueError, UnicodeDecodeError):
             return {}
     elif "xml" in media_type:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         try:
-            root = etree.fromstring(payload, parser)
-        except etree.XMLSyntaxError:
+            root = parse_xml(payload)
+        except XmlError:
             return {}
         _xml_values(root, "", found)
     return {path: " | ".join(values) for path, values in found.items()}
