@@ -134,11 +134,16 @@ def years(first: int, last: int) -> str:
 
 def number(value: float, places: int = 2, lang: str | None = None) -> str:
     """``value`` to at most ``places`` decimals, without trailing zeros (``48``, ``62.3``), as
-    ``lang`` (by default the language being rendered) writes it: ``62,3`` in French."""
-    text = f"{value:.{places}f}"
+    ``lang`` (by default the language being rendered) writes it: ``62,3`` in French, and its
+    thousands grouped (``1,250``; ``1 250`` in French, a narrow no-break space)."""
+    text = f"{value:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return _written("0" if text == "-0" else text, lang)
+    text = "0" if text == "-0" else text
+    writes = lang if lang is not None else _current.get()
+    if writes == "fr":
+        return text.replace(",", "\u202f").replace(".", ",")
+    return text
 
 
 def thousands(value: int) -> str:

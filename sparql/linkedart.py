@@ -34,8 +34,9 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
   reference has the classes the store gives it, by their IRIs, or none.
 - **Properties as values.** A ``@vocab`` term (``assigned_property``) is the context's name
   of the property, ``"carried_out_by"``, as core.json requires.
-- **Museion's own resources** (a record, a dataset, a harvest run: :func:`is_museion_own`) are
-  not Linked Art entities, and are served in the graph profile: their document keeps all they
+- **Museion's own resources** (a record, a dataset, a harvest run, a reconciliation link:
+  :func:`is_museion_own`) are not Linked Art entities, and are served in the graph profile:
+  their document keeps all they
   state (``museion:origin``, the partner file a record came from), keyed by full IRIs, their
   classes as ``type``, and parses to their Turtle plus the true ``type``/``_label`` stubs of
   what it references (the dataset a record is in).

@@ -81,7 +81,8 @@ def test_lang_attrs(tag: str | None, attrs: str) -> None:
         (62.349, 1, "en", "62.3"),
         (62.3, 2, "fr", "62,3"),
         (0.004, 2, "fr", "0"),
-        (1200.0, 2, "fr", "1200"),  # the figures end in zeros before the point: kept
+        (1200.0, 2, "fr", "1\u202f200"),  # zeros before the point kept; thousands grouped
+        (1250.5, 2, "en", "1,250.5"),
         (-0.004, 2, "en", "0"),  # rounded to nothing: no minus sign left
         (62.3, 2, "ar", "62.3"),
     ],
