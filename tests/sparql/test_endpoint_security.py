@@ -381,10 +381,12 @@ def test_long_flat_queries_are_answered(setting: Setting) -> None:
     """A FILTER of 20,000 terms added up, and 190 nested brackets (under the limit) with
     brackets in strings, IRIs and comments beside them: on a thread's usual 8 MiB stack the
     first crashed the query process."""
-    chain = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * 20_000)
+    # evaluated once, not once per triple of the store: the stack is what is tested, and a
+    # busy machine must not run it past the time limit
+    chain = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 } FILTER(" + "+".join(["1"] * 20_000)
     response = post(setting.closed, chain + " > 0) }", format="json")
     assert response.status_code == 200, response.text
-    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == 1
     nested = (
         'SELECT ?x WHERE { BIND("((((" AS ?y) # ((((\n'
         + "{ " * 190
