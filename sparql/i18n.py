@@ -5,6 +5,13 @@ Templates write every user-visible string in English, ``{{ _("Search") }}``; the
 mapping the English text to its translation) give the other languages. A string with no
 translation stays English, so a missing entry shows as English rather than as nothing.
 
+A string with a count (``{n}`` or ``{count}``) may be given one form per plural category of its
+language, as CLDR names them (``one``, ``other``; Arabic also ``zero``, ``two``, ``few``,
+``many``): ``"{n} records added" = { one = "{n} notice ajoutée", other = "{n} notices
+ajoutées" }``. Babel's CLDR rules pick the form for the count (French "0 notice", Arabic
+"سجلان" for two), and ``[en]`` tables give English its forms the same way; a category a
+table leaves out takes its ``other`` form.
+
 Which language a request gets: a ``lang`` query parameter (the language menu's links; it is
 remembered in a cookie), else that cookie, else the best ``Accept-Language`` match, else
 English. :class:`LanguageMiddleware` decides once per request and leaves the answer in
@@ -29,6 +36,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from babel import Locale
 from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
@@ -51,6 +59,8 @@ __all__ = [
     "negotiate_language",
     "number",
     "percent",
+    "plural_category",
+    "plurals",
     "render",
     "thousands",
     "translate",
@@ -75,19 +85,58 @@ _TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("museion_ui_lang", default=DEFAULT)
 
 
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+"""CLDR's plural categories: the keys a table of forms may have (``other`` it must)."""
+
+
 @cache
-def catalogue() -> dict[str, dict[str, str]]:
-    """Every ``sparql/data/i18n/*.toml`` merged: language → English text → translation."""
+def _catalogues() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, dict[str, str]]]]:
     merged: dict[str, dict[str, str]] = {code: {} for code in LANGUAGES if code != DEFAULT}
+    forms: dict[str, dict[str, dict[str, str]]] = {code: {} for code in LANGUAGES}
     folder = resources.files("sparql").joinpath("data/i18n")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue
         data = tomllib.loads(entry.read_text(encoding="utf-8"))
         for code, table in data.items():
-            if code in merged and isinstance(table, dict):
-                merged[code].update({str(k): str(v) for k, v in table.items()})
-    return merged
+            if code not in forms or not isinstance(table, dict):
+                continue
+            for key, value in table.items():
+                text = value
+                if isinstance(value, dict):
+                    if "other" not in value or not PLURAL_CATEGORIES.issuperset(value):
+                        raise ValueError(
+                            f"{entry.name} [{code}] {key!r}: plural forms must be among "
+                            f"{sorted(PLURAL_CATEGORIES)} and include 'other'"
+                        )
+                    forms[code][str(key)] = {str(k): str(v) for k, v in value.items()}
+                    text = value["other"]
+                if code in merged:
+                    merged[code][str(key)] = str(text)
+    return merged, forms
+
+
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every ``sparql/data/i18n/*.toml`` merged: language → English text → translation (a
+    text with plural forms: its ``other`` form)."""
+    return _catalogues()[0]
+
+
+def plurals() -> dict[str, dict[str, dict[str, str]]]:
+    """language (English too) → English text → plural category → form, for the texts that
+    have forms per count."""
+    return _catalogues()[1]
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def plural_category(count: int, lang: str) -> str:
+    """CLDR's plural category of ``count`` in ``lang``: "one" for 1 in English, and for 0
+    and 1 in French; "two" for 2 in Arabic, "few" for 3-10, "many" for 11-99."""
+    return str(_locale(lang).plural_form(abs(count)))
 
 
 def translate(text: str, lang: str) -> str:
@@ -106,8 +155,14 @@ def gettext(text: str, **values: Any) -> str:
     """``_("{n} works", n=3)``: the translation in the language being rendered, filled in.
 
     Values are filled in after translating, so translators move ``{n}`` where their grammar
-    wants it."""
-    out = translate(text, _current.get())
+    wants it. A text with plural forms takes the form for its ``n`` (or ``count``)."""
+    lang = _current.get()
+    out = translate(text, lang)
+    forms = plurals().get(lang, {}).get(text) if values else None
+    if forms is not None:
+        count = values.get("n", values.get("count"))
+        if isinstance(count, int) and not isinstance(count, bool):
+            out = forms.get(plural_category(count, lang), forms["other"])
     return out.format(**values) if values else out
 
 

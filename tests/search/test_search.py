@@ -374,6 +374,10 @@ def test_http_html_page(live: Live) -> None:
     assert 'href="/search" aria-current="page">Search</a>' in html  # in the site navigation
     assert "Bullfight Scene" in html
     assert 'class="card"' in html
+    # the count agrees with its noun: it said "1 objects"
+    count = re.search(r'role="status">(\d+) (objects?) ', html)
+    assert count is not None
+    assert (count[1] == "1") == (count[2] == "object"), count[0]
     # a result opens its page on this server, not at its IRI's public host
     assert '<a href="/tate/object/T06803">Bullfight Scene</a>' in html
     assert "facet=partner%3DTate" in html  # the active facet's link removes it

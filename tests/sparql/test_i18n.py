@@ -95,6 +95,64 @@ def test_number_drops_trailing_zeros_and_writes_the_languages_decimal_sign(
         assert i18n.number(value, places) == written
 
 
+@pytest.mark.parametrize(
+    ("lang", "count", "shown"),
+    [
+        ("en", 1, "1 record added"),
+        ("en", 0, "0 records added"),
+        ("en", 2, "2 records added"),
+        ("fr", 0, "0 notice ajoutée"),  # French counts 0 as singular
+        ("fr", 1, "1 notice ajoutée"),
+        ("fr", 2, "2 notices ajoutées"),
+        ("ar", 0, "لم يُضَف أي سجل"),
+        ("ar", 1, "أُضيف سجل واحد"),
+        ("ar", 2, "أُضيف سجلان"),  # the dual
+        ("ar", 5, "أُضيفت 5 سجلات"),  # 3-10: plural
+        ("ar", 11, "أُضيف 11 سجلًا"),  # 11-99: singular, accusative
+        ("ar", 100, "أُضيف 100 سجل"),
+        ("ar", 103, "أُضيفت 103 سجلات"),  # by the last two digits
+    ],
+)
+def test_a_count_takes_its_language_s_plural_form(lang: str, count: int, shown: str) -> None:
+    with i18n.using(lang):
+        assert i18n.gettext("{n} records added", n=count) == shown
+
+
+def test_a_plural_category_a_table_leaves_out_takes_the_other_form() -> None:
+    with i18n.using("ar"):  # "{n} lenders" gives no "many" form
+        assert i18n.gettext("{n} lenders", n=12) == "12 جهة مُعيرة"
+    with i18n.using("fr"):  # and without a count, the "other" form
+        assert i18n.gettext("{n} lenders") == "{n} prêteurs"
+    assert i18n.translate("{n} lenders", "fr") == "{n} prêteurs"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_every_plural_form_keeps_the_fields_of_its_text(lang: str) -> None:
+    for text, forms in i18n.plurals()[lang].items():
+        assert "other" in forms, text
+        for category, form in forms.items():
+            # a form for one count may say the number in words ("سجل واحد")
+            assert _fields(form) <= _fields(text), (text, category)
+            if category == "other":
+                assert _fields(form) == _fields(text), text
+
+
+def test_a_plural_table_with_an_unknown_category_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "data" / "i18n"
+    folder.mkdir(parents=True)
+    (folder / "bad.toml").write_text('[fr]\n"{n} x" = { single = "{n} x" }\n', "utf-8")
+    monkeypatch.setattr("sparql.i18n.resources.files", lambda _package: tmp_path)
+    i18n._catalogues.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="plural forms must be among"):
+            i18n.catalogue()
+    finally:
+        monkeypatch.undo()
+        i18n._catalogues.cache_clear()
+
+
 def test_render_sets_language_direction_and_translations() -> None:
     template = templates().from_string(
         '{% extends "base.html" %}{% block main %}<p id="t">{{ _("Lender") }}</p>{% endblock %}'

@@ -257,8 +257,8 @@ def _text(document: Any, path: str) -> str:
     ("lang", "nothing", "complete", "removed"),
     [
         ("en", "Nothing from this run was published.", "complete inventory", "would have been"),
-        ("fr", "Rien de cette moisson n’a été publié.", "inventaire complet", "auraient été"),
-        ("ar", "لم يُنشر شيء من هذا الحصاد.", "جردك الكامل", "كان سيُحذف"),
+        ("fr", "Rien de cette moisson n’a été publié.", "inventaire complet", "9 notices auraient"),
+        ("ar", "لم يُنشر شيء من هذا الحصاد.", "جردك الكامل", "كانت ستُحذف 9 سجلات"),
     ],
 )
 def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
