@@ -1,8 +1,10 @@
 """A checklist as files for registrars and machines: CSV, XLSX, Linked Art JSON-LD.
 
 CSV and XLSX carry the same columns (``COLUMNS``); dimensions are in centimetres as numbers,
-so a spreadsheet can add them up. The JSON-LD is the checklist as a Linked Art ``Set`` that an
-exhibition ``Activity`` (AAT exhibitions) used, and each object ``member_of`` that set.
+so a spreadsheet can add them up. Their headers and the status are in the reader's language
+(``lang``; English by default, for scripts), and an Arabic workbook reads right to left. The
+JSON-LD is the checklist as a Linked Art ``Set`` that an exhibition ``Activity`` (AAT
+exhibitions) used, and each object ``member_of`` that set.
 """
 
 from __future__ import annotations
@@ -18,13 +20,23 @@ from openpyxl.utils import get_column_letter
 
 from museion_core.vocab import AAT
 
+from .. import i18n
 from ..negotiation import LINKED_ART_PROFILE
 from .rows import WITHDRAWN
 from .store import Checklist, Item
 
-__all__ = ["COLUMNS", "HEADER", "csv_bytes", "linked_art_set", "row_values", "xlsx_bytes"]
+__all__ = [
+    "COLUMNS",
+    "HEADER",
+    "csv_bytes",
+    "header",
+    "linked_art_set",
+    "row_values",
+    "xlsx_bytes",
+]
 
 Getter = Callable[[Item], object]
+WITHDRAWN_NOTE = "withdrawn by lender"
 
 
 def _join(values: list[str]) -> str:
@@ -48,36 +60,51 @@ COLUMNS: list[tuple[str, Getter]] = [
     ("Image rights", lambda item: item.fields.image_rights),
     ("Web page", lambda item: item.fields.web_page),
     ("Museion IRI", lambda item: item.iri),
-    ("Status", lambda item: "withdrawn by lender" if item.status == WITHDRAWN else ""),
+    ("Status", lambda item: WITHDRAWN_NOTE if item.status == WITHDRAWN else ""),
     ("Note", lambda item: item.note),
 ]
 
 HEADER = ["No.", *(name for name, _ in COLUMNS)]
+_STATUS = HEADER.index("Status")
+_WIDE = frozenset({"Title", "Credit line", "Materials", "Note"})
 
 
-def row_values(checklist: Checklist) -> list[list[object]]:
-    return [[n, *(get(item) for _, get in COLUMNS)] for n, item in enumerate(checklist.items, 1)]
+def header(lang: str = i18n.DEFAULT) -> list[str]:
+    """The column names in ``lang``."""
+    return [i18n.translate(name, lang) for name in HEADER]
 
 
-def csv_bytes(checklist: Checklist) -> bytes:
+def row_values(checklist: Checklist, lang: str = i18n.DEFAULT) -> list[list[object]]:
+    withdrawn = i18n.translate(WITHDRAWN_NOTE, lang)
+    rows = []
+    for n, item in enumerate(checklist.items, 1):
+        values = [n, *(get(item) for _, get in COLUMNS)]
+        if values[_STATUS] == WITHDRAWN_NOTE:
+            values[_STATUS] = withdrawn
+        rows.append(values)
+    return rows
+
+
+def csv_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:
     """UTF-8 with a byte-order mark: Excel then reads accents and Arabic right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for values in row_values(checklist):
+    writer.writerow(header(lang))
+    for values in row_values(checklist, lang):
         writer.writerow(["" if v is None else _safe_cell(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(checklist: Checklist) -> bytes:
+def xlsx_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Checklist"
-    sheet.append(HEADER)
+    sheet.title = _sheet_title(i18n.translate("Checklist", lang))
+    sheet.sheet_view.rightToLeft = i18n.direction(lang) == "rtl"
+    sheet.append(header(lang))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for values in row_values(checklist):
+    for values in row_values(checklist, lang):
         sheet.append(values)
         for cell in sheet[sheet.max_row]:
             # openpyxl stores a text starting with "=" as a formula: store it as the text it
@@ -86,11 +113,16 @@ def xlsx_bytes(checklist: Checklist) -> bytes:
                 cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for index, name in enumerate(HEADER, start=1):
-        width = 40 if name in ("Title", "Credit line", "Materials", "Note") else 16
+        width = 40 if name in _WIDE else 16
         sheet.column_dimensions[get_column_letter(index)].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_title(text: str) -> str:
+    """A worksheet name Excel takes: at most 31 characters, none of ``[]:*?/\\``."""
+    return "".join(c for c in text if c not in "[]:*?/\\")[:31] or "Checklist"
 
 
 def _safe_cell(value: object) -> object:

@@ -166,13 +166,13 @@ class ChecklistViews:
             filename = _filename(checklist.name)
             if fmt == "csv":
                 return Response(
-                    csv_bytes(checklist),
+                    csv_bytes(checklist, ui_lang(request)),
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
                 )
             if fmt == "xlsx":
                 return Response(
-                    xlsx_bytes(checklist),
+                    xlsx_bytes(checklist, ui_lang(request)),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
                 )

@@ -24,6 +24,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pypdf import PdfReader
 
 from museion import load_config
+from sparql.checklists.exports import HEADER, header
 from tests.helpers.browser import Outside, assert_accessible, chromium, guarded_page
 from tests.helpers.endpoint import (
     Live,
@@ -217,8 +218,11 @@ def check_xlsx(page: Page, folder: Path) -> list[dict[object, object]]:
     sheet = workbook.active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    header = list(rows[0])
-    cells: list[dict[object, object]] = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    lang = page.locator("html").get_attribute("lang") or "en"
+    # the headers are in the reader's language, the sheet in its direction: read in English
+    assert list(rows[0]) == header(lang)
+    assert sheet.sheet_view.rightToLeft == (lang == "ar")
+    cells: list[dict[object, object]] = [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
     assert [c["Lender"] for c in cells] == ["Carnegie Museum of Art", "Tate"]
     assert cells[0]["Title"] == CMOA_TITLE
     assert cells[1]["Accession number"] == "T06803"
@@ -234,7 +238,9 @@ def check_xlsx(page: Page, folder: Path) -> list[dict[object, object]]:
 def check_csv(page: Page, folder: Path, xlsx: list[dict[object, object]]) -> None:
     """The CSV export, read: the same objects in the same order as the XLSX's."""
     text = download(page, "#export-csv", folder).read_text(encoding="utf-8-sig")
-    records = list(csv.DictReader(io.StringIO(text)))
+    lang = page.locator("html").get_attribute("lang") or "en"
+    assert text.splitlines()[0] == ",".join(header(lang))
+    records = list(csv.DictReader(io.StringIO(text), fieldnames=HEADER))[1:]
     assert [r["Accession number"] for r in records] == [
         str(xlsx[0]["Accession number"]),
         "T06803",

@@ -95,6 +95,33 @@ def test_xlsx_keeps_text_as_text_without_an_apostrophe() -> None:
     assert cells["Credit line"].value == "-2+3 gift"
 
 
+def test_exports_speak_the_reader_s_language() -> None:
+    """A French registrar's export had English headers ("Lender", "Height (cm)") and status
+    ("withdrawn by lender"); an Arabic one, a sheet that read left to right."""
+    import openpyxl
+
+    from sparql.checklists.exports import xlsx_bytes
+
+    checklist = Checklist("c", "Test", 60.0, "", "")
+    checklist.items = [_item("o/1", status="withdrawn", height_cm=12.5, lender="Tate")]
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(checklist, "fr").decode("utf-8-sig"))))
+    assert rows[0]["Prêteur"] == "Tate"
+    assert rows[0]["Hauteur (cm)"] == "12.5"  # a number, for the spreadsheet to add up
+    assert rows[0]["État"] == "retirée par le prêteur"
+    english = next(csv.DictReader(io.StringIO(csv_bytes(checklist).decode("utf-8-sig"))))
+    assert english["Status"] == "withdrawn by lender"  # English by default, for scripts
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(checklist, "ar")))
+    sheet = book.active
+    assert sheet is not None
+    assert sheet.sheet_view.rightToLeft
+    cells = {str(h.value): c.value for h, c in zip(sheet[1], sheet[2], strict=True)}
+    assert cells["الجهة المُعيرة"] == "Tate"
+    assert cells["الحالة"] == "سحبتها الجهة المُعيرة"
+    assert not openpyxl.load_workbook(
+        io.BytesIO(xlsx_bytes(checklist))
+    ).active.sheet_view.rightToLeft  # type: ignore[union-attr]
+
+
 def test_a_loan_request_counts_what_it_asks_for() -> None:
     """It said "loan of 3 objects" where the lender had withdrawn one of them, and "loan of 1
     objects" ("prêt de 1 œuvres")."""
