@@ -237,7 +237,8 @@ def _alternatives(
     if spelled:
         alternatives.append(f'body:"{" ".join(spelled)}"' + ("*" if len(spelled[-1]) >= 3 else ""))
     translit = " ".join(fold(w).replace(" ", "") for w in words)
-    if translit and translit != text:
+    # not a lone letter: "ال" is "l", which is French "l'" and every initial in a name
+    if len(translit) > 1 and translit != text:
         alternatives.append(f'body:"{translit}"{star}')
     if skeletons and len(words) == 1 and words[0].isascii() and words[0].isalpha():
         skel = skeleton(words[0])

@@ -114,6 +114,7 @@ def test_the_arabic_article_is_typed_or_not(tmp_path: Path) -> None:
         "بسم الله",  # "in the name of God": الله keeps its letters
         "كتاب له",  # "a book of his"
         "ألم",  # pain (with hamza): not "م"
+        "L’atelier du peintre",  # French "l'": "ال" alone, transliterated "l", found it
     ]
     docs = [
         ObjectDoc(iri=f"https://x.example/o/{n}", title=t, texts=[t]) for n, t in enumerate(titles)
@@ -133,6 +134,7 @@ def test_the_arabic_article_is_typed_or_not(tmp_path: Path) -> None:
     assert _search(index, "الله") == {"بسم الله"}  # not "له"
     assert _search(index, "له") == {"كتاب له"}
     assert _search(index, "م") == set()
+    assert _search(index, "ال") == set()  # the article alone is no word of any title
     assert _search(index, "مَخْطُوط") == {"المخطوط"}  # vowel marks still removed
 
 
