@@ -37,7 +37,7 @@ from sparql import failure_note, report_html
 from store import Store
 
 from .config import Config, SourceConfig
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read_by, fields_used
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
 from .edits import SHOWN, payload_edits
 
 __all__ = [
@@ -66,6 +66,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
     held = None if summary.status in _APPLIED else _Held.of(run)
     tally = _Tally.of(_source_as_left(source.name, index, held))
     notes = _Notes.of(source.name, index, held)
+    reads = _Reads.of(source.mapping, tally.present)
     return {
         "source": source.name,
         "partner": source.partner.label,
@@ -103,9 +104,9 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         ],
         "notes_unknown": notes.unknown,
         # a TOML mapping, whose [vocab.*] tables map terms (LIDO and Linked Art are code)
-        "vocab_tables": fields_read_by(source.mapping, ()) is not None,
-        "unused_fields": _unused_fields(source, tally.present),
-        "missing_fields": _missing_fields(source, tally.present),
+        "vocab_tables": reads is not None,
+        "unused_fields": _unused_fields(reads, tally.present),
+        "missing_fields": _missing_fields(reads, tally.present),
         "diff": _diff(source, index, run),
         "history": _history(source, index),
     }
@@ -379,30 +380,48 @@ class _Tally:
         }
 
 
-def _unused_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str, Any]] | None:
-    used = fields_read_by(source.mapping, present)
-    if used is None:
+@dataclass(frozen=True)
+class _Reads:
+    """What the mapping reads of the fields the source's records fill, worked out once for
+    the report's unused and missing fields (each had read the mapping's fields again)."""
+
+    read: list[str]
+    """The field paths the mapping reads, without ``[]``, sorted."""
+    unread: list[str]
+    """The fields the records fill that the mapping never reads (``fields_used``), in the
+    order the records first filled them."""
+
+    @classmethod
+    def of(cls, mapping: object, present: Counter[str]) -> _Reads | None:
+        """None for a mapping that does not list the fields it reads (a Python mapping)."""
+        reader = getattr(mapping, "fields_read", None)
+        if reader is None:
+            return None
+        read = sorted(str(path).replace("[]", "") for path in reader())
+        used = fields_used(present, read)
+        return cls(read, [f for f in present if f not in used])
+
+
+def _unused_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[str, Any]] | None:
+    if reads is None:
         return None
-    return [{"field": f, "records": n} for f, n in sorted(present.items()) if f not in used]
+    return [{"field": f, "records": present[f]} for f in sorted(reads.unread)]
 
 
-def _missing_fields(source: SourceConfig, present: Counter[str]) -> list[dict[str, Any]]:
+def _missing_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[str, Any]]:
     """The fields the mapping reads that no record of the run fills and that a field the
     records fill, which the mapping never reads, resembles: a column typed "Matériaus" in the
     export, which the mapping reads as "Matériaux", otherwise empties every record's materials
     without a word. A field with no such likeness is not listed: a column the file has but
     leaves empty (one row without an artist) is not missing, and is in no record either."""
-    reader = getattr(source.mapping, "fields_read", None)
-    if reader is None or not present:
+    if reads is None or not present:
         return []
-    read = sorted(str(path).replace("[]", "") for path in reader())
     filled = list(present)
-    unread = [f for f in filled if f not in fields_used([f], read)]
     missing = []
-    for path in read:
+    for path in reads.read:
         if any(f == path or f.startswith(path + ".") for f in filled):
             continue
-        close = difflib.get_close_matches(path, unread, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(path, reads.unread, n=1, cutoff=0.75)
         if close:
             missing.append({"field": path, "like": close[0]})
     return missing
