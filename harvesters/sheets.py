@@ -76,8 +76,7 @@ Ranges = list[tuple[tuple[int, int], tuple[int, int]]] | None
 def sheet_names(data: bytes) -> list[str]:
     """The names of a workbook's visible sheets, in order (every sheet's if none is marked
     visible); ``ValueError`` for what is not a workbook."""
-    stream = io.BytesIO(data)
-    _check_extent(stream)
+    stream = _opened(io.BytesIO(data), mend=False)
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
@@ -96,9 +95,7 @@ def sheet_rows(
     visible one), padded to the sheet's width and indexed from the sheet's row 1, with the
     merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError``
     (no such sheet) or ``ValueError`` (not a workbook)."""
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    _check_extent(stream)
-    stream = _with_ods_breaks(stream)
+    stream = _opened(io.BytesIO(data) if isinstance(data, bytes) else data, mend=True)
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
@@ -140,35 +137,51 @@ _LONGEST_TAG = 1 << 16
 into the next piece again and again (a hostile archive's one endless tag)."""
 
 
-def _with_ods_breaks(stream: io.BufferedIOBase) -> io.BufferedIOBase:
-    """An OpenDocument sheet whose cells hold a line break (Ctrl+Enter in LibreOffice) or a
-    tab, with each written as the character it stands for: calamine drops the elements, and
-    "Erste Zeile" and "Zweite Zeile" became "Erste ZeileZweite Zeile". Any other stream, and
-    a sheet without them, is handed back as it is. ``content.xml`` is read and rewritten a
-    megabyte at a time: a small archive may unpack to a very large one."""
+def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
+    """``stream`` ready for calamine, its archive (if it is one) opened once for both checks:
+    refused (``ValueError``) if a sheet spans too many cells (``_check_extent``), and, if
+    ``mend``, an OpenDocument sheet with its cells' line breaks and tabs written as characters
+    (``_with_ods_breaks``). Any other stream is handed back as it is; so is an archive
+    zipfile cannot open, which calamine then says is not a workbook."""
     start = stream.tell()
     try:
         if not zipfile.is_zipfile(stream):
             return stream
         stream.seek(start)
-        with zipfile.ZipFile(stream) as archive:
-            if archive.read("mimetype").strip() != _ODS or not _has_breaks(archive):
-                return stream
-            mended = io.BytesIO()
-            with zipfile.ZipFile(mended, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in archive.infolist():
-                    if info.filename == "content.xml":
-                        with archive.open(info) as source, out.open("content.xml", "w") as sink:
-                            for piece in _xml_pieces(source):
-                                sink.write(_ODS_BREAKS.sub(_character, piece))
-                    else:
-                        out.writestr(info.filename, archive.read(info.filename))
-            mended.seek(0)
-            return mended
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        return stream  # calamine says what is wrong with it
+        try:
+            archive = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, OSError):
+            return stream  # calamine says what is wrong with it
+        with archive:
+            _check_extent(archive)
+            mended = _with_ods_breaks(archive) if mend else None
+        return stream if mended is None else mended
     finally:
         stream.seek(start)
+
+
+def _with_ods_breaks(archive: zipfile.ZipFile) -> io.BytesIO | None:
+    """An OpenDocument sheet whose cells hold a line break (Ctrl+Enter in LibreOffice) or a
+    tab, with each written as the character it stands for: calamine drops the elements, and
+    "Erste Zeile" and "Zweite Zeile" became "Erste ZeileZweite Zeile". None for any other
+    archive, and a sheet without them: it is read as it is. ``content.xml`` is read and
+    rewritten a megabyte at a time: a small archive may unpack to a very large one."""
+    try:
+        if archive.read("mimetype").strip() != _ODS or not _has_breaks(archive):
+            return None
+        mended = io.BytesIO()
+        with zipfile.ZipFile(mended, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in archive.infolist():
+                if info.filename == "content.xml":
+                    with archive.open(info) as source, out.open("content.xml", "w") as sink:
+                        for piece in _xml_pieces(source):
+                            sink.write(_ODS_BREAKS.sub(_character, piece))
+                else:
+                    out.writestr(info.filename, archive.read(info.filename))
+        mended.seek(0)
+        return mended
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        return None  # calamine says what is wrong with it
 
 
 def _character(found: re.Match[bytes]) -> bytes:
@@ -195,26 +208,19 @@ def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
         yield tail
 
 
-def _check_extent(stream: io.BufferedIOBase) -> None:
+def _check_extent(archive: zipfile.ZipFile) -> None:
     """Refuse an xlsx or xlsm workbook one of whose sheets spans more than ``MAX_CELLS``
     from its first written cell to its last (``ValueError``), before calamine reads it; read
     from each sheet's XML in the archive, a megabyte at a time."""
-    start = stream.tell()
     try:
-        if not zipfile.is_zipfile(stream):
-            return
-        stream.seek(start)
-        with zipfile.ZipFile(stream) as archive:
-            for name in archive.namelist():
-                # every part, not only xl/worksheets/: a workbook's relations may name a sheet
-                # stored anywhere in the archive
-                if name.endswith(".xml"):
-                    with archive.open(name) as sheet:
-                        _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+        for name in archive.namelist():
+            # every part, not only xl/worksheets/: a workbook's relations may name a sheet
+            # stored anywhere in the archive
+            if name.endswith(".xml"):
+                with archive.open(name) as sheet:
+                    _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
     except (zipfile.BadZipFile, OSError):
         return  # not an archive calamine can read either: it says so
-    finally:
-        stream.seek(start)
 
 
 def _check_sheet(sheet: IO[bytes], name: str) -> None:

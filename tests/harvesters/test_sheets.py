@@ -104,6 +104,23 @@ def test_ods_line_breaks_and_tabs_in_a_cell_are_kept(tmp_path: Path) -> None:
     assert _parsed(list(read_sheet(path.read_bytes())))[1] == {"id": "G-2", "Beschreibung": "a\tb"}
 
 
+def test_an_ods_whose_content_fails_its_checksum_is_a_reason(tmp_path: Path) -> None:
+    """The archive is opened once for the extent check and the line-break mending; a damaged
+    part ends neither in a crash nor in rows: calamine's reason, as for any unreadable file."""
+    rows = [["id", "Beschreibung"], ["G-1", "Erste Zeile\nZweite Zeile"]]
+    path = write_ods(tmp_path / "objekte.ods", rows)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    data = path.read_bytes()
+    assert data.count(b"Zweite Zeile") == 1
+    [item] = list(read_sheet(data.replace(b"Zweite Zeile", b"Zweite Zeilf")))
+    assert isinstance(item, Unreadable)
+    assert item.reason.startswith("not a spreadsheet this reader knows")
+
+
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
     data = path.read_bytes()
