@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 from pyoxigraph import NamedNode, Quad
 
-from harvesters import load_json
+from harvesters import load_json, safe_parser
 from mappings import nquads
 from museion_core.vocab import AAT, CRM, LA, RDF
 
@@ -245,9 +245,11 @@ def payload_fields(media_type: str, payload: bytes) -> set[str]:
         except (ValueError, UnicodeDecodeError):
             return found
     elif "xml" in media_type:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        # the harvesters' safe parser (no entities, DTD or network), not ``parse_xml``: a
+        # record that declares a DTD still has its fields listed, and this is the map
+        # workers' hot path, where refusing DTDs costs ~10% on a small record
         try:
-            root = etree.fromstring(payload, parser)
+            root = etree.fromstring(payload, safe_parser())
         except etree.XMLSyntaxError:
             return found
         _xml_paths(root, "", found)
