@@ -15,6 +15,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -129,6 +130,17 @@ _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 
 
+_ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,  # a part encrypted, a password needed
+    NotImplementedError,  # a compression zipfile does not know
+    zlib.error,  # a part's compressed data damaged
+)
+"""What reading an archive's parts may raise: the checks then leave the archive to calamine,
+which says what is wrong with it."""
+
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_BREAKS = re.compile(rb"<text:(line-break|tab)(?:\s[^<>]*)?/>")
 _CHUNK = 1 << 20
@@ -150,7 +162,7 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
         stream.seek(start)
         try:
             archive = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, OSError):
+        except _ARCHIVE_ERRORS:
             return stream  # calamine says what is wrong with it
         with archive:
             _check_extent(archive)
@@ -180,7 +192,7 @@ def _with_ods_breaks(archive: zipfile.ZipFile) -> io.BytesIO | None:
                     out.writestr(info.filename, archive.read(info.filename))
         mended.seek(0)
         return mended
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except (KeyError, *_ARCHIVE_ERRORS):
         return None  # calamine says what is wrong with it
 
 
@@ -219,7 +231,7 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
             if name.endswith(".xml"):
                 with archive.open(name) as sheet:
                     _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
-    except (zipfile.BadZipFile, OSError):
+    except _ARCHIVE_ERRORS:
         return  # not an archive calamine can read either: it says so
 
 

@@ -5,6 +5,7 @@ values, Arabic text, formatted empty rows at the end)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,43 @@ def test_an_ods_whose_content_fails_its_checksum_is_a_reason(tmp_path: Path) -> 
     [item] = list(read_sheet(data.replace(b"Zweite Zeile", b"Zweite Zeilf")))
     assert isinstance(item, Unreadable)
     assert item.reason.startswith("not a spreadsheet this reader knows")
+
+
+def _damaged(data: bytes, part: str, how: str) -> bytes:
+    """``data`` (an archive) with ``part``'s compressed bytes scrambled, or marked encrypted."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(part)
+    out = bytearray(data)
+    if how == "scrambled":
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        for at in range(start + 5, start + 40):
+            out[at] ^= 0x5A
+        return bytes(out)
+    out[info.header_offset + 6] |= 1  # the local header's "encrypted" flag
+    entry = bytes(out).find(b"PK\x01\x02")
+    while entry >= 0:
+        length = int.from_bytes(out[entry + 28 : entry + 30], "little")
+        if bytes(out[entry + 46 : entry + 46 + length]) == info.filename.encode():
+            out[entry + 8] |= 1  # and the central directory's
+        entry = bytes(out).find(b"PK\x01\x02", entry + 4)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("how", ["scrambled", "encrypted"])
+@pytest.mark.parametrize(
+    ("kind", "part"), [("xlsx", "xl/worksheets/sheet1.xml"), ("ods", "content.xml")]
+)
+def test_a_damaged_or_encrypted_workbook_is_a_reason_not_a_crash(
+    tmp_path: Path, kind: str, part: str, how: str
+) -> None:
+    """A workbook whose sheet's compressed data was damaged raised zlib.error, and one with
+    a password-protected part RuntimeError, out of the reader: the harvest stopped."""
+    rows = [["id", "title"], ["1", "Erste Zeile\nZweite Zeile " + "x" * 4000]]
+    writer = write_xlsx if kind == "xlsx" else write_ods
+    data = writer(tmp_path / f"book.{kind}", rows).read_bytes()
+    [item] = list(read_sheet(_damaged(data, part, how)))
+    assert isinstance(item, Unreadable)
+    assert item.whole
 
 
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
