@@ -48,7 +48,8 @@ def payload_edits(media_type: str, old: bytes, new: bytes) -> list[Edit]:
 
 def payload_values(media_type: str, payload: bytes) -> dict[str, str]:
     """{field path: its values, joined by " | "} of a JSON or XML payload (the paths of
-    ``museion.coverage.payload_fields``); {} for a payload that does not parse."""
+    ``museion.coverage.payload_fields``, and an XML element's attributes as ``path/@name``);
+    {} for a payload that does not parse."""
     found: dict[str, list[str]] = {}
     if "json" in media_type:
         try:
@@ -86,6 +87,8 @@ def _xml_values(element: etree._Element, prefix: str, found: dict[str, list[str]
     if not name:
         return
     path = f"{prefix}/{name}" if prefix else name
+    for key, value in element.attrib.items():  # lido:type="inventory number", xml:lang="de"
+        found.setdefault(f"{path}/@{etree.QName(key).localname}", []).append(str(value))
     children = [c for c in element if isinstance(c.tag, str)]
     text = element.text or ""
     if not children and text.strip():

@@ -32,5 +32,17 @@ def test_xml_fields_by_element_path_and_long_values_shortened() -> None:
     assert (edit.before, len(edit.after), edit.after[-1]) == ("x", WIDTH, "…")
 
 
+def test_an_xml_attribute_is_a_field_too() -> None:
+    """A LIDO record whose title's language changed was listed as changed with no field, and
+    the report said it was the same in the export."""
+    ns = 'xmlns:lido="http://www.lido-schema.org"'
+    title = '<lido:appellationValue xml:lang="de">Primavera</lido:appellationValue>'
+    before = f"<lido:lido {ns}>{title}</lido:lido>"
+    after = before.replace('"de"', '"it"')
+    assert payload_edits("application/xml", before.encode(), after.encode()) == [
+        Edit("lido/appellationValue/@lang", "de", "it")
+    ]
+
+
 def test_an_unreadable_payload_gives_its_fields_as_empty() -> None:
     assert payload_edits("application/json", b"{", _json(title="T")) == [Edit("title", "", "T")]
