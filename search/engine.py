@@ -28,6 +28,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
     "MAX_QUERY_LENGTH",
+    "SORTS",
     "Hit",
     "Range",
     "SearchEngine",
@@ -50,6 +51,10 @@ FACET_KEYS = (
 ``1900..``), ``has_image`` ``yes``/``no``, ``longest_side_cm`` ``<=N``, ``>=N`` or ``N..M``;
 the others take a value as the facet lists it (case and accents do not matter)."""
 VALUE_FACETS = ("partner", "maker", "type", "material", "place")
+SORTS = ("relevance", "title", "date", "-date")
+"""How hits are ordered: by relevance to the words (BM25; by title when no words are given,
+or when the words match too many objects to rank), by title, by date made (the earliest
+first: ``date``; the latest first: ``-date``), undated objects last."""
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_QUERY_LENGTH = 500
@@ -108,8 +113,11 @@ class SearchRequest:
     has_image: bool | None = None
     limit: int = 20
     offset: int = 0
+    sort: str = "relevance"
 
     def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"sort {self.sort!r}: give one of {', '.join(SORTS)}", http_status=400)
         if len(self.text) > MAX_QUERY_LENGTH:
             raise QueryError(
                 f"the query is longer than {MAX_QUERY_LENGTH} characters", http_status=400
@@ -147,6 +155,7 @@ def parse_facets(
     text: str = "",
     limit: int = 20,
     offset: int = 0,
+    sort: str = "relevance",
 ) -> SearchRequest:
     """A request from ``KEY=VALUE`` strings (the CLI's ``--facet``, the URL's ``facet``)."""
     values: dict[str, list[str]] = {}
@@ -183,6 +192,7 @@ def parse_facets(
         has_image=has_image,
         limit=limit,
         offset=offset,
+        sort=sort,
     )
 
 

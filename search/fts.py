@@ -307,6 +307,12 @@ def _fill(db: sqlite3.Connection, bits: int) -> None:
 
 
 _ROW = "d.iri, d.title, d.title_lang, d.partner, d.makers, d.date, d.image, d.titles"
+_DATE_ORDER = {
+    "date": 'd.begin IS NULL, d.begin, d."end", d.sort, d.id',
+    "-date": 'd."end" IS NULL, d."end" DESC, d.begin DESC, d.sort, d.id',
+}
+"""Earliest or latest made first, undated objects last, then by title: the objects of a date
+range whose bounds are the same (a century's) in the order a list of titles would have."""
 
 
 def _page(
@@ -316,10 +322,25 @@ def _page(
     match: str | None,
     request: SearchRequest,
 ) -> list[tuple[Any, ...]]:
-    """The hits shown: by relevance (BM25) up to ``RANK_LIMIT`` matches, else by title."""
+    """The hits shown: by relevance (BM25) up to ``RANK_LIMIT`` matches, else by title; or
+    as ``request.sort`` asks (``SORTS``)."""
     if request.limit == 0:
         return []
-    if match and bits is not None and bits.bit_count() <= RANK_LIMIT:
+    if request.sort in _DATE_ORDER:
+        source = "docs d"
+        if bits is not None:
+            _fill(db, bits)
+            source = "temp.m m JOIN docs d ON d.id = m.id"
+        return db.execute(
+            f"SELECT {_ROW} FROM {source} ORDER BY {_DATE_ORDER[request.sort]} LIMIT ? OFFSET ?",
+            [request.limit, request.offset],
+        ).fetchall()
+    if (
+        request.sort == "relevance"
+        and match
+        and bits is not None
+        and bits.bit_count() <= RANK_LIMIT
+    ):
         _fill(db, bits)
         return db.execute(
             f"SELECT {_ROW} FROM (SELECT rowid AS id, bm25(fts, {BODY_WEIGHT}, {ABJAD_WEIGHT})"

@@ -27,6 +27,7 @@ from search import (
     MAX_LIMIT,
     MAX_OFFSET,
     MAX_QUERY_TOKENS,
+    SORTS,
     Searcher,
     SearchRequest,
     SearchResult,
@@ -148,6 +149,7 @@ def read_request(request: Request) -> SearchRequest:
         text=params.get("q", "").strip(),
         limit=min(limit, MAX_LIMIT) if limit >= 0 else limit,
         offset=offset,
+        sort=params.get("sort") or "relevance",
     )
 
 
@@ -196,6 +198,12 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
 
 
 _FORM_FIELDS = ("q", "date_from", "date_to", "longest_max")
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "title": "Title",
+    "date": "Oldest first",
+    "-date": "Newest first",
+}
 
 
 def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) -> str:
@@ -203,6 +211,8 @@ def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) ->
     if query.text:
         params.append(("q", query.text))
     params += [("facet", f"{k}={v}") for k, v in pairs]
+    if query.sort != "relevance":
+        params.append(("sort", query.sort))
     if query.limit != PAGE_SIZE:
         params.append(("limit", str(query.limit)))
     if offset:
@@ -227,6 +237,17 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         for k, v in selected
     ]
     paging = _paging(query, result, selected)
+    current = "title" if query.sort == "relevance" and not query.text else query.sort
+    sorts = [
+        {
+            "key": key,
+            "label": SORT_LABELS[key],
+            "href": _url(replace(query, sort=key), selected),
+            "current": key == current,
+        }
+        for key in SORTS
+        if key != "relevance" or query.text
+    ]
     hidden = [f"{k}={v}" for k, v in selected if k not in ("date", "longest_side_cm")]
     return _render(
         request,
@@ -237,6 +258,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         facets=facets,
         chips=chips,
         paging=paging,
+        sorts=sorts,
         hidden_facets=hidden,
         form=_form_values(request, query),
         date_hint=_date_hint(query, selected),

@@ -85,6 +85,14 @@ def query(state: State, query: str, fmt: str) -> None:
     help="Hits to skip (the next page: --offset 20).",
 )
 @click.option(
+    "--sort",
+    type=click.Choice(search.SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits: relevance to the words (by title without words), title, date "
+    "(earliest made first) or -date (latest first); undated objects come last.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
@@ -101,12 +109,13 @@ def search_command(  # noqa: PLR0917
     facets: tuple[str, ...],
     limit: int,
     offset: int,
+    sort: str,
     fmt: str,
 ) -> None:
     """Full-text and faceted search over the published objects (every word must match)."""
     config = state.config()
     request = search.parse_facets(
-        list(facets), partner=partner, text=text, limit=limit, offset=offset
+        list(facets), partner=partner, text=text, limit=limit, offset=offset, sort=sort
     )
     with search.Searcher(Workspace(config.data_dir).published_dir) as searcher:
         result = searcher.search(request)

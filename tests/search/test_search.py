@@ -343,6 +343,30 @@ def test_http_json_contract_matches_the_cli(config: Config, live: Live) -> None:
     assert "not UTF-8" in requests.get(live.url + "/search?q=%ff", timeout=30).text
 
 
+def test_a_curator_sorts_by_date_made_and_the_sort_stays_while_paging(live: Live) -> None:
+    oldest = requests.get(
+        live.url + "/search", params={"sort": "date", "format": "json"}, timeout=30
+    )
+    newest = requests.get(
+        live.url + "/search", params={"sort": "-date", "format": "json"}, timeout=30
+    )
+    assert oldest.status_code == newest.status_code == 200
+    first, last = oldest.json()["hits"][0], newest.json()["hits"][0]
+    assert first["iri"] != last["iri"]
+    earliest = re.findall(r"\d{3,4}", str(first["date"]))  # a BC year reads the same here
+    latest = re.findall(r"\d{4}", str(last["date"]))
+    assert earliest
+    assert latest
+    assert int(earliest[0]) < int(latest[-1]), (first, last)
+    page = requests.get(live.url + "/search", params={"q": "", "sort": "date"}, timeout=30).text
+    assert '<b aria-current="true">Oldest first</b>' in page
+    assert 'href="/search?sort=-date"' in page  # the other orders, as links
+    assert re.search(r'href="/search\?sort=date&amp;offset=\d+" rel="next"', page)
+    assert '<input type="hidden" name="sort" value="date">' in page  # a new search keeps it
+    bad = requests.get(live.url + "/search", params={"sort": "oldest"}, timeout=30)
+    assert bad.status_code == 400
+
+
 def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     total = requests.get(live.url + "/search", params={"format": "json"}, timeout=30).json()
     pages = -(-total["total"] // PAGE_SIZE)

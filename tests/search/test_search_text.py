@@ -249,3 +249,33 @@ def test_an_index_of_another_version_asks_for_reindex(tmp_path: Path) -> None:
         FtsEngine().search(old, parse_facets([]))
     with pytest.raises(StoreError, match="museion reindex"):
         FtsEngine().search(tmp_path / "missing.search.sqlite", parse_facets([]))
+
+
+def test_hits_sorted_by_date_made_or_by_title(tmp_path: Path) -> None:
+    """A curator planning a chronological hang had only relevance or title order."""
+    made = {"Lamp": (1300, 1399), "Bowl": (1880, 1890), "Plate": (1900, 1900), "Cup": None}
+    docs = [
+        ObjectDoc(
+            iri=f"https://x.example/o/{n}",
+            title=title,
+            texts=[title, "ceramic"],
+            begin=span[0] if span else None,
+            end=span[1] if span else None,
+        )
+        for n, (title, span) in enumerate(made.items())
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+
+    def titles(sort: str, text: str = "", **facets: str) -> list[str]:
+        pairs = [f"{k}={v}" for k, v in facets.items()]
+        request = parse_facets(pairs, text=text, sort=sort)
+        return [hit.title for hit in FtsEngine().search(index, request).hits]
+
+    assert titles("date") == ["Lamp", "Bowl", "Plate", "Cup"]  # undated last
+    assert titles("-date") == ["Plate", "Bowl", "Lamp", "Cup"]
+    assert titles("title") == ["Bowl", "Cup", "Lamp", "Plate"]
+    assert titles("date", "ceramic") == ["Lamp", "Bowl", "Plate", "Cup"]  # with words
+    assert titles("-date", date="1800..1950") == ["Plate", "Bowl"]  # with a filter
+    with pytest.raises(QueryError, match="sort 'oldest'"):
+        parse_facets([], sort="oldest")
