@@ -122,12 +122,19 @@ class ChecklistViews:
             data = await _body(request)
             iri = _text(data, "object_iri").strip()
             ident = _text(data, "checklist").strip()
-            if not ident or ident == "new":
-                ident = self.store.create(_text(data, "name")).id
-            added = await self._add(ident, iri, _text(data, "note"))
+            name = _text(data, "name").strip()
+            # A name is only ever for a new checklist: typed beside a list left chosen (the
+            # form chooses the first), it went unread and the work onto that list.
+            if not ident or ident == "new" or name:
+                ident = self.store.create(name).id
+            note = _text(data, "note")
+            added = await self._add(ident, iri, note)
             if _is_json(request):
                 return JSONResponse({"id": ident, "added": added})
-            return RedirectResponse(f"/checklists/{ident}", status_code=303)
+            done = "added" if added else "already-noted" if note.strip() else "already"
+            return RedirectResponse(
+                f"/checklists/{ident}?done={done}#{_item_anchor(iri)}", status_code=303
+            )
         except QueryError as exc:
             return self._error(request, exc)
 
@@ -137,19 +144,22 @@ class ChecklistViews:
             if request.method == "POST":
                 may_write(request, self.settings)
                 data = await _body(request)
+                action, iri = _text(data, "action"), _text(data, "object_iri").strip()
+                order = [item.iri for item in self.store.get(ident).items]
                 gone = await self._change(ident, data)
                 if _is_json(request):
                     if gone:
                         return JSONResponse({"deleted": ident})
                     return JSONResponse(_as_json(await self._fresh(ident)))
                 target = "/checklists/" if gone else f"/checklists/{ident}"
-                return RedirectResponse(target, status_code=303)
+                return RedirectResponse(target + _back_to(action, iri, order), status_code=303)
             checklist = await self._fresh(ident)
             if _wants_json(request):
                 return JSONResponse(_as_json(checklist))
             return self._page(
                 request,
                 "checklist.html",
+                done=DONE.get(request.query_params.get("done", "")),
                 c=checklist,
                 plan=plan(checklist),
                 light={item.iri: light_concepts_of(item) for item in checklist.items},
@@ -246,11 +256,18 @@ class ChecklistViews:
         }
 
     async def _add(self, ident: str, iri: str, note: str) -> bool:
+        """Add the object; False if the checklist held it already, whose note then gains
+        ``note`` on a line of its own (a note written while adding is not dropped)."""
         self.store.get(ident)  # 404 before any query
         status, fields, _ = (await self._rows([iri]))[iri]
         if status != CURRENT or fields is None:
             raise BadRequestError(f"Museion describes no current object {iri!r}")
-        return self.store.add(ident, fields, note)
+        if self.store.add(ident, fields, note):
+            return True
+        held = next(i.note for i in self.store.get(ident).items if i.iri == fields.iri)
+        if note.strip() and note.strip() not in held:
+            self.store.set_note(ident, fields.iri, f"{held.rstrip()}\n{note.strip()}".strip())
+        return False
 
     async def _fresh(self, ident: str) -> Checklist:
         """The checklist with every object's fields read again from the current snapshot;
@@ -423,3 +440,33 @@ def _local(target: str) -> str:
 def _filename(name: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
     return quote(safe[:60] or "checklist")
+
+
+DONE = {
+    "added": "The work was added to this checklist.",
+    "already": "The work was already on this checklist: nothing was added.",
+    "already-noted": "The work was already on this checklist: your note was added to its note.",
+    "moved": "The order was changed.",
+    "noted": "The note was saved.",
+    "removed": "The work was removed from this checklist.",
+}
+"""What the page says after an action a form posted (``?done=``), in a status line."""
+
+
+def _item_anchor(iri: str) -> str:
+    return "item-" + quote(iri, safe="")
+
+
+def _back_to(action: str, iri: str, order: list[str]) -> str:
+    """Where the page opens after ``action`` on the object ``iri``: at that object (moved,
+    noted), or at its neighbour once removed, with a status line; a keyboard user's place
+    was the top of the page after every action."""
+    if iri not in order:
+        return ""
+    if action in ("move", "note"):
+        return f"?done={'moved' if action == 'move' else 'noted'}#{_item_anchor(iri)}"
+    if action == "remove":
+        at = order.index(iri)
+        rest = order[at + 1 :] or order[:at][-1:]
+        return "?done=removed#" + (_item_anchor(rest[0]) if rest else "objects-h")
+    return ""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -270,6 +271,45 @@ def test_writing_needs_the_curator_token_and_reading_does_not(guarded_live: Live
     data = requests.get(f"{url}{ident}?format=json", timeout=30).json()
     assert data["name"] == "Shared"
     assert [i["iri"] for i in data["items"]] == [TATE]
+
+
+def test_adding_from_the_form_goes_where_the_curator_meant_and_says_what_happened(
+    open_live: Live,
+) -> None:
+    """The chooser pre-selects the first checklist: a name typed for a new one went unread
+    and the work onto that first list; a work already listed dropped the note written with
+    it, silently; and after every action a keyboard user was back at the top of the page."""
+    first = _create(open_live, "Sample")
+
+    def form(url: str, **data: str) -> requests.Response:
+        headers = {"Origin": open_live.url}
+        return requests.post(url, data=data, headers=headers, allow_redirects=False, timeout=30)
+
+    add = open_live.url + "/checklists/add"
+    r = form(add, object_iri=TATE, checklist=first, name="Picasso, summer", note="Priority")
+    assert r.status_code == 303
+    ident = r.headers["location"].split("/checklists/")[1].split("?")[0]
+    assert ident != first  # a new checklist, of the typed name
+    made = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
+    assert made["name"] == "Picasso, summer"
+    assert [(i["iri"], i["note"]) for i in made["items"]] == [(TATE, "Priority")]
+    assert r.headers["location"].endswith(f"?done=added#item-{quote(TATE, safe='')}")
+    again = form(add, object_iri=TATE, checklist=ident, note="Ask for the frame")
+    assert "?done=already-noted#" in again.headers["location"]
+    page = requests.get(open_live.url + again.headers["location"], timeout=30).text
+    assert "already on this checklist: your note was added" in page
+    note = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
+    assert note["items"][0]["note"] == "Priority\nAsk for the frame"
+    assert len(note["items"]) == 1
+    # each action brings the page back at the work it acted on, or at its neighbour
+    form(add, object_iri=CMOA, checklist=ident)
+    url = f"{open_live.url}/checklists/{ident}"
+    moved = form(url, action="move", object_iri=CMOA, direction="up")
+    assert moved.headers["location"].endswith(f"?done=moved#item-{quote(CMOA, safe='')}")
+    gone = form(url, action="remove", object_iri=CMOA)
+    assert gone.headers["location"].endswith(f"?done=removed#item-{quote(TATE, safe='')}")
+    last = form(url, action="remove", object_iri=TATE)
+    assert last.headers["location"].endswith("?done=removed#objects-h")
 
 
 def test_withdrawn_object_stays_listed_across_a_reharvest(open_live: Live) -> None:
