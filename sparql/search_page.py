@@ -74,6 +74,18 @@ class FormError(QueryError):
         return i18n.gettext(self.template, **self.values)
 
 
+class _PastLimitError(FormError):
+    """A page beyond the ``MAX_OFFSET`` results that can be paged through (the endpoint
+    looks whether it is past the last result too: ``_past_the_end``)."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(
+            "Only the first {count} results can be paged through: narrow the search.",
+            count=MAX_OFFSET,
+        )
+        self.offset = offset
+
+
 def _int(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name, "")
     if not text:
@@ -127,7 +139,7 @@ def _form_facets(request: Request) -> list[str]:
     return pairs
 
 
-def read_request(request: Request) -> SearchRequest:
+def read_request(request: Request, offset: int | None = None) -> SearchRequest:
     # Starlette replaces bytes that are not UTF-8: "%ff%fe" would search for nothing.
     parse_params(request.url.query)
     params = request.query_params
@@ -137,12 +149,10 @@ def read_request(request: Request) -> SearchRequest:
         raise QueryError(f"page must be 1 or more, not {page}")
     if params.get("page") and params.get("offset"):
         raise QueryError("give page or offset, not both")
-    offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
+    if offset is None:
+        offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
     if offset > MAX_OFFSET:
-        raise FormError(
-            "Only the first {count} results can be paged through: narrow the search.",
-            count=MAX_OFFSET,
-        )
+        raise _PastLimitError(offset)
     return parse_facets(
         _form_facets(request),
         partner=params.get("partner") or None,
@@ -156,7 +166,10 @@ def read_request(request: Request) -> SearchRequest:
 async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -> Response:
     wants_json = request.query_params.get("format") == "json"
     try:
-        query = read_request(request)
+        try:
+            query = read_request(request)
+        except _PastLimitError as past:
+            query = await run_in_threadpool(_past_the_end, request, searcher, past.offset)
         result = await run_in_threadpool(searcher.search, query)
     except QueryError as exc:
         return _fail(request, 400, exc, wants_json)
@@ -169,6 +182,17 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
         return Response(body, media_type="application/json")
     with i18n.using(ui_lang(request)):
         return HTMLResponse(render_page(request, query, result, base_iri))
+
+
+def _past_the_end(request: Request, searcher: Searcher, offset: int) -> SearchRequest:
+    """A page past ``MAX_OFFSET``: past the last result too (``page=999`` of 812 results), it
+    is answered as any page past the end, with the way to the last one; a search that
+    really has more results than can be paged through is asked to narrow."""
+    first = read_request(request, offset=0)
+    total = searcher.search(replace(first, limit=0)).total
+    if total > offset:
+        raise _PastLimitError(offset)
+    return replace(first, offset=max(0, min(MAX_OFFSET, total)))
 
 
 def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) -> Response:

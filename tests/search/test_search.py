@@ -375,6 +375,18 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     assert back == f"/search?offset={(pages - 1) * PAGE_SIZE}"
     assert "This page is past the last one." in html  # not "Nothing matches"
     assert "Last page</a>" in html
+    # past the 10,000 that can be paged through as well: the same answer, not "narrow the
+    # search" (a curator with a few hundred results was told to narrow them)
+    far = requests.get(live.url + "/search", params={"page": "999", "sort": "date"}, timeout=30)
+    assert far.status_code == 200
+    assert "This page is past the last one." in far.text
+    assert f'href="/search?sort=date&amp;offset={(pages - 1) * PAGE_SIZE}" rel="prev"' in far.text
+    assert "paged through" not in far.text
+    many = requests.get(
+        live.url + "/search", params={"offset": "10001", "format": "json"}, timeout=30
+    )
+    assert many.status_code == 200
+    assert many.json()["hits"] == []
 
 
 def test_words_past_the_sixteenth_are_said_to_be_left_out(live: Live) -> None:
@@ -523,3 +535,29 @@ def test_demo_ends_by_printing_the_search_url(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith("Search: http://localhost:8000/search")
+
+
+def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on() -> None:
+    """More results than the 10,000 that can be paged through: narrow the search."""
+    from dataclasses import dataclass
+
+    from starlette.requests import Request
+
+    from sparql import search_page
+
+    @dataclass
+    class Counted:
+        total: int
+
+    class Many:
+        def search(self, _request: object) -> Counted:
+            return Counted(total=50_000)
+
+    scope = {
+        "type": "http",
+        "path": "/search",
+        "query_string": b"q=paper&offset=20000",
+        "headers": [],
+    }
+    with pytest.raises(search_page.FormError, match="paged through"):
+        search_page._past_the_end(Request(scope), Many(), 20_000)  # type: ignore[arg-type]
