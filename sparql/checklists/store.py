@@ -65,11 +65,20 @@ CREATE TABLE IF NOT EXISTS item (
 """
 
 
-class NotFoundError(QueryError):
+class ChecklistError(QueryError):
+    """A checklist request refused, kept as its English template and values (``template``,
+    ``values``) so that a page says it in the reader's language; ``str`` is the English."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
+
+
+class NotFoundError(ChecklistError):
     http_status = 404
 
 
-class BadRequestError(QueryError):
+class BadRequestError(ChecklistError):
     http_status = 400
 
 
@@ -127,7 +136,7 @@ class ChecklistStore:
             (count,) = db.execute("SELECT COUNT(*) FROM checklist").fetchone()
             if count >= MAX_CHECKLISTS:
                 raise BadRequestError(
-                    f"this server holds {MAX_CHECKLISTS} checklists, the most it may"
+                    "this server holds {count} checklists, the most it may", count=MAX_CHECKLISTS
                 )
             ident = secrets.token_urlsafe(9)
             db.execute(
@@ -156,7 +165,7 @@ class ChecklistStore:
             "SELECT id, name, spacing_cm, created, updated FROM checklist WHERE id = ?", (ident,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"there is no checklist {ident!r}")
+            raise NotFoundError("there is no checklist {ident!r}", ident=ident)
         checklist = Checklist(*row)
         for iri, position, note, added, status, fields, checked, gone in db.execute(
             "SELECT iri, position, note, added, status, fields, checked, withdrawn_at "
@@ -199,7 +208,7 @@ class ChecklistStore:
             if any(item.iri == fields.iri for item in checklist.items):
                 return False
             if len(checklist.items) >= MAX_ITEMS:
-                raise BadRequestError(f"a checklist holds at most {MAX_ITEMS} objects")
+                raise BadRequestError("a checklist holds at most {count} objects", count=MAX_ITEMS)
             position = max((i.position for i in checklist.items), default=0) + 1
             db.execute(
                 "INSERT INTO item (checklist, iri, position, note, added, status, fields, "
@@ -231,7 +240,7 @@ class ChecklistStore:
         with self._db() as db:
             order = [item.iri for item in self._get(db, ident).items]
             if iri not in order:
-                raise NotFoundError(f"{iri} is not on this checklist")
+                raise NotFoundError("{iri} is not on this checklist", iri=iri)
             order.remove(iri)
             order.insert(max(0, min(to - 1, len(order))), iri)
             self._write_order(db, ident, order)
@@ -289,32 +298,32 @@ class ChecklistStore:
             self._get(db, ident)
             changed = db.execute(sql, (*args, ident, iri)).rowcount
             if not changed:
-                raise NotFoundError(f"{iri} is not on this checklist")
+                raise NotFoundError("{iri} is not on this checklist", iri=iri)
             db.execute("UPDATE checklist SET updated = ? WHERE id = ?", (_now(), ident))
 
 
 def _name(name: str) -> str:
-    _printable(name, "a checklist's name")
+    _printable(name, "a checklist's name may not hold control characters")
     name = " ".join(name.split())
     if not name:
         raise BadRequestError("a checklist needs a name")
     if len(name) > MAX_NAME:
-        raise BadRequestError(f"a checklist's name has at most {MAX_NAME} characters")
+        raise BadRequestError("a checklist's name has at most {count} characters", count=MAX_NAME)
     return name
 
 
 def _note(note: str) -> str:
-    _printable(note, "a note")
+    _printable(note, "a note may not hold control characters")
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise BadRequestError(f"a note has at most {MAX_NOTE} characters")
+        raise BadRequestError("a note has at most {count} characters", count=MAX_NOTE)
     return note
 
 
-def _printable(text: str, what: str) -> None:
+def _printable(text: str, refusal: str) -> None:
     """Refuse control characters (a NUL, an escape) other than tabs and line breaks."""
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
-        raise BadRequestError(f"{what} may not hold control characters")
+        raise BadRequestError(refusal)
 
 
 def _now() -> str:

@@ -17,6 +17,7 @@ Routes (added to ``sparql.app`` before the catch-all entity route):
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -45,7 +46,7 @@ from .auth import (
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .planning import light_concepts_of, plan
 from .rows import CURRENT, Fields
-from .store import BadRequestError, Checklist, ChecklistStore, NotFoundError
+from .store import BadRequestError, Checklist, ChecklistError, ChecklistStore, NotFoundError
 
 __all__ = ["ChecklistViews"]
 
@@ -111,7 +112,7 @@ class ChecklistViews:
                 answers = await self._rows([iri]) if iri else {}
                 status, fields, _ = answers.get(iri, ("unknown", None, ""))
                 if status != CURRENT or fields is None:
-                    raise NotFoundError(f"Museion describes no object {iri!r}")
+                    raise NotFoundError("Museion describes no object {iri!r}", iri=iri)
                 return self._page(
                     request,
                     "checklist_add.html",
@@ -171,7 +172,7 @@ class ChecklistViews:
         ident, fmt = request.path_params["cid"], request.path_params["fmt"]
         try:
             if fmt not in ("csv", "xlsx", "jsonld"):
-                raise NotFoundError(f"no export as {fmt!r} (csv, xlsx, jsonld)")
+                raise NotFoundError("no export as {fmt!r} (csv, xlsx, jsonld)", fmt=fmt)
             checklist = await self._fresh(ident)
             filename = _filename(checklist.name)
             if fmt == "csv":
@@ -241,7 +242,7 @@ class ChecklistViews:
     async def _rows(self, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
         for iri in iris:
             if not iri.startswith(self.settings.base_iri) or any(c in iri for c in ' <>"{}|\\^`'):
-                raise BadRequestError(f"{iri!r} is not an object Museion describes")
+                raise BadRequestError("{iri!r} is not an object Museion describes", iri=iri)
         reply = await self.pool.run(ChecklistRowsJob(tuple(iris)), self.settings.query_timeout)
         if reply.status >= 400:
             raise QueryError(reply.body.decode("utf-8", "replace").strip(), http_status=503)
@@ -261,7 +262,7 @@ class ChecklistViews:
         self.store.get(ident)  # 404 before any query
         status, fields, _ = (await self._rows([iri]))[iri]
         if status != CURRENT or fields is None:
-            raise BadRequestError(f"Museion describes no current object {iri!r}")
+            raise BadRequestError("Museion describes no current object {iri!r}", iri=iri)
         if self.store.add(ident, fields, note):
             return True
         held = next(i.note for i in self.store.get(ident).items if i.iri == fields.iri)
@@ -297,7 +298,7 @@ class ChecklistViews:
             checklist = self.store.get(ident)
             order = [item.iri for item in checklist.items]
             if iri not in order:
-                raise NotFoundError(f"{iri} is not on this checklist")
+                raise NotFoundError("{iri} is not on this checklist", iri=iri)
             direction = data.get("direction")
             to = order.index(iri) + (0 if direction == "up" else 2) if direction else None
             if to is None:
@@ -309,14 +310,15 @@ class ChecklistViews:
                 raise BadRequestError("order needs `iris`: the checklist's object IRIs in order")
             self.store.reorder(ident, iris)
         elif action == "spacing":
-            self.store.set_spacing(ident, float(_int(data.get("spacing_cm"), "spacing_cm")))
+            self.store.set_spacing(ident, _spacing(data.get("spacing_cm")))
         elif action == "delete":
             self.store.delete(ident)
             return True
         else:
             raise BadRequestError(
-                f"unknown action {action!r}: rename, add, remove, note, move, order, spacing, "
-                "delete"
+                "unknown action {action!r}: rename, add, remove, note, move, order, spacing, "
+                "delete",
+                action=action,
             )
         return False
 
@@ -344,8 +346,17 @@ class ChecklistViews:
     def _error(self, request: Request, exc: QueryError) -> Response:
         if _is_json(request) or _wants_json(request):
             return JSONResponse({"error": exc.one_line()}, status_code=exc.http_status)
+        message = exc.one_line()
+        if isinstance(exc, ChecklistError):
+            with i18n.using(ui_lang(request)):
+                message = i18n.gettext(exc.template, **exc.values)
+        back = request.path_params.get("cid") if request.method == "POST" else None
         page = self._page(
-            request, "checklist_error.html", status=exc.http_status, message=exc.one_line()
+            request,
+            "checklist_error.html",
+            status=exc.http_status,
+            message=message,
+            back=f"/checklists/{back}" if back and exc.http_status != 404 else None,
         )
         page.status_code = exc.http_status
         return page
@@ -392,7 +403,7 @@ async def _body(request: Request) -> dict[str, Any]:
         try:
             data = json.loads(body or b"{}")
         except ValueError as exc:
-            raise BadRequestError(f"the body is not JSON: {exc}") from None
+            raise BadRequestError("the body is not JSON: {detail}", detail=exc) from None
         except RecursionError:
             raise BadRequestError("the body is JSON nested too deeply") from None
         if not isinstance(data, dict):
@@ -401,7 +412,7 @@ async def _body(request: Request) -> dict[str, Any]:
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequestError(f"the form is not readable: {exc}") from None
+        raise BadRequestError("the form is not readable: {detail}", detail=exc) from None
     return {key: values[-1] for key, values in fields.items()}
 
 
@@ -410,7 +421,7 @@ def _text(data: dict[str, Any], key: str) -> str:
     refused rather than stored as its Python spelling."""
     value = data.get(key, "")
     if not isinstance(value, str):
-        raise BadRequestError(f"{key} must be a string")
+        raise BadRequestError("{key} must be a string", key=key)
     return value
 
 
@@ -425,11 +436,23 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _spacing(value: object) -> float:
+    """The space between works, in centimetres: "12", "12.5" or, as a French curator types
+    it, "12,5"."""
+    try:
+        spacing = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        spacing = math.nan
+    if not math.isfinite(spacing):
+        raise BadRequestError("the spacing between works must be a number of centimetres")
+    return spacing
+
+
 def _int(value: object, name: str) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise BadRequestError(f"{name} must be a whole number") from None
+        raise BadRequestError("{name} must be a whole number", name=name) from None
 
 
 def _local(target: str) -> str:

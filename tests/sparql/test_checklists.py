@@ -4,6 +4,7 @@ validated against the Linked Art API JSON Schemas."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -11,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from string import Formatter
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +28,7 @@ from museion import load_config
 from museion.serving import endpoint_settings
 from museion_core.errors import ConfigError
 from museion_core.vocab import AAT, CRM, LA, RDF
+from sparql import i18n
 from tests.conftest import DATA
 from tests.helpers.endpoint import (
     Live,
@@ -185,6 +188,61 @@ def test_bad_requests_get_one_clear_line(
     r = _act(open_live, ident, **body)
     assert r.status_code == status
     assert words in r.json()["error"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def _refusals() -> set[str]:
+    """Every template a checklist refusal is raised with, read from the code."""
+    found: set[str] = set()
+    for path in (ROOT / "sparql" / "checklists").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("BadRequestError", "NotFoundError")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(str(node.args[0].value))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_checklist_refusal_has_a_translation_with_the_same_fields(lang: str) -> None:
+    refusals = _refusals()
+    assert len(refusals) > 20
+    catalogue = i18n.catalogue()[lang]
+    assert not [t for t in refusals if t not in catalogue], lang
+    for template in refusals:
+        assert _fields(catalogue[template]) == _fields(template), template
+
+
+def test_a_refusal_is_said_in_the_reader_s_language_with_the_way_back(open_live: Live) -> None:
+    """A French curator renaming a checklist to spaces read "a checklist needs a name" in
+    English, with a link to every checklist but not back to hers; "12,5" cm between works
+    was refused as not a whole number."""
+    ident = _create(open_live, "Été")
+    url = f"{open_live.url}/checklists/{ident}?lang=fr"
+    headers = {"Origin": open_live.url}
+    r = requests.post(url, data={"action": "rename", "name": "  "}, headers=headers, timeout=30)
+    assert r.status_code == 400
+    assert "une liste a besoin d’un nom" in r.text
+    assert f'<a href="/checklists/{ident}">Retour à la liste</a>' in r.text
+    spaced = requests.post(
+        url, data={"action": "spacing", "spacing_cm": "12,5"}, headers=headers, timeout=30
+    )
+    assert spaced.status_code == 200
+    assert _act(open_live, ident, action="spacing", spacing_cm="x").json()["error"] == (
+        "the spacing between works must be a number of centimetres"
+    )
+    data = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
+    assert data["spacing_cm"] == 12.5
 
 
 def test_a_body_nested_too_deeply_or_too_big_gets_one_clear_line(open_live: Live) -> None:
