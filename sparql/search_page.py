@@ -135,8 +135,20 @@ def _form_facets(request: Request) -> list[str]:
     longest = params.get("longest_max", "").strip()
     if longest:
         pairs = [p for p in pairs if not p.startswith("longest_side_cm")]
-        pairs.append(f"longest_side_cm<={longest}")
+        pairs.append(f"longest_side_cm<={_centimetres(longest):g}")
     return pairs
+
+
+_CENTIMETRES = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?")
+
+
+def _centimetres(text: str) -> float:
+    """A length typed in the form, in centimetres: ``120``, ``12.5`` or, as French writes
+    it, ``12,5``; a ``FormError`` in the reader's words otherwise (it was the facet syntax's
+    own error, in English: "facet longest_side_cm: '<=12,5' is not a range")."""
+    if not _CENTIMETRES.fullmatch(text):
+        raise FormError("“{value}” is not a length in centimetres: write 120, or 12.5.", value=text)
+    return float(text.replace(",", "."))
 
 
 def read_request(request: Request, offset: int | None = None) -> SearchRequest:

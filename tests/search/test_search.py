@@ -561,3 +561,22 @@ def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on() -> No
     }
     with pytest.raises(search_page.FormError, match="paged through"):
         search_page._past_the_end(Request(scope), Many(), 20_000)  # type: ignore[arg-type]
+
+
+def test_the_longest_side_takes_a_decimal_comma_and_says_its_mistakes_in_french(
+    live: Live,
+) -> None:
+    """ "12,5" was refused in English with the facet syntax's own words ("facet
+    longest_side_cm: '<=12,5' is not a range")."""
+    comma = requests.get(live.url + "/search", params={"longest_max": "12,5"}, timeout=30)
+    point = requests.get(live.url + "/search", params={"longest_max": "12.5"}, timeout=30)
+    assert comma.status_code == point.status_code == 200
+    assert "longest_side_cm%3D%3C%3D12.5" in comma.text  # the chosen size, in the links
+    total = re.search(r'role="status">(\d+)', comma.text)
+    assert total is not None
+    assert total[1] == re.search(r'role="status">(\d+)', point.text)[1]  # type: ignore[index]
+    wrong = requests.get(
+        live.url + "/search", params={"longest_max": "douze", "lang": "fr"}, timeout=30
+    )
+    assert wrong.status_code == 400
+    assert "« douze » n’est pas une longueur en centimètres" in wrong.text
