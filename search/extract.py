@@ -131,7 +131,10 @@ _SHOWS = (
     f"|{_v(CRM.P199_represents_instance_of_type)})"
 )
 """What an object's image is of: Linked Art's ``about``, ``represents`` and
-``represents_instance_of_type`` (the subjects of the Tate's and the spreadsheets' mappings)."""
+``represents_instance_of_type`` (the subjects of the Tate's and the spreadsheets' mappings).
+A subject's broader concept, one level up, is indexed with it: Tate files what a picture
+shows under its place or theme ("Hampton Court Palace" under "UK London", "man" under
+"adults"), and a curator searching "London" missed the works that show a place in it."""
 _PART = _v(CRM.P9_consists_of)
 _TECHNIQUE = (
     f"{_v(CRM.P108i_was_produced_by)}/({_v(CRM.P32_used_general_technique)}"
@@ -177,6 +180,7 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         f"{{ ?o {_v(CRM.P2_has_type)} ?c BIND('type' AS ?kind) }} UNION "
         f"{{ ?o {_v(CRM.P45_consists_of)} ?c BIND('material' AS ?kind) }} UNION "
         f"{{ ?o {_SHOWS} ?c BIND('subject' AS ?kind) }} UNION "
+        f"{{ ?o {_SHOWS}/{_v(SKOS.broader)} ?c BIND('subject' AS ?kind) }} UNION "
         f"{{ ?o {_TECHNIQUE} ?c BIND('technique' AS ?kind) }} }}",
         ("kind", "c"),
     ),

@@ -22,10 +22,10 @@ from .text import index_forms
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Changed when what the index holds changes (7: Arabic words also without their article;
-8: the labels of the techniques an object's production used): an index of another version is
-not read, and `museion reindex` rebuilds it."""
+8: the labels of the techniques an object's production used; 9: the broader concepts of its
+subjects): an index of another version is not read, and `museion reindex` rebuilds it."""
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(

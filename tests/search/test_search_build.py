@@ -216,6 +216,38 @@ def test_an_object_is_found_by_the_technique_of_its_production(
     engine.close()
 
 
+def test_an_object_is_found_by_the_broader_concept_of_its_subject(
+    store: Store, tmp_path: Path
+) -> None:
+    """Tate files what a picture shows under a place or theme: "Hampton Court Palace" under
+    "UK London". "london" found none of the works that show a place in London."""
+    from search import parse_facets
+
+    view = NamedNode(f"{BASE}object/view")
+    palace, london = NamedNode(f"{BASE}concept/9286"), NamedNode(f"{BASE}concept/9301")
+    places = NamedNode(f"{BASE}concept/106")
+    shown = NamedNode(f"{view.value}/visual")
+    triples: list[tuple[NamedNode, object, NamedNode | Literal]] = [
+        (view, RDF.type, _n(CRM.E22_Human_Made_Object)),
+        (view, CRM.P50_has_current_keeper, NamedNode(f"{BASE}partner/tate")),
+        (view, CRM.P65_shows_visual_item, shown),
+        (shown, CRM.P199_represents_instance_of_type, palace),
+        (palace, RDFS.label, Literal("Hampton Court Palace")),
+        (palace, SKOS.broader, london),
+        (london, RDFS.label, Literal("UK London")),
+        (london, SKOS.broader, places),
+        (places, RDFS.label, Literal("places")),
+    ]
+    store.oxigraph.extend(_quads(triples))
+    docs = {doc.iri: doc for doc in extract_objects(store)}
+    assert sorted(docs[view.value].texts) == ["Hampton Court Palace", "UK London"]  # one up
+    engine = FtsEngine()
+    engine.build(store, tmp_path / "index.sqlite")
+    result = engine.search(tmp_path / "index.sqlite", parse_facets([], text="london"))
+    assert [hit.iri for hit in result.hits] == [view.value]
+    engine.close()
+
+
 def _docs(count: int) -> list[ObjectDoc]:
     return [
         ObjectDoc(iri=f"{BASE}o/{n:06d}", partner="Tate", title=f"river {n}", makers=[f"M{n % 5}"])
