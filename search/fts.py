@@ -308,11 +308,13 @@ def _fill(db: sqlite3.Connection, bits: int) -> None:
 
 _ROW = "d.iri, d.title, d.title_lang, d.partner, d.makers, d.date, d.image, d.titles"
 _DATE_ORDER = {
-    "date": 'd.begin IS NULL, d.begin, d."end", d.sort, d.id',
-    "-date": 'd."end" IS NULL, d."end" DESC, d.begin DESC, d.sort, d.id',
+    "date": 'COALESCE(d.begin, d."end") IS NULL, COALESCE(d.begin, d."end"), d."end", d.sort, d.id',
+    "-date": 'COALESCE(d."end", d.begin) IS NULL, COALESCE(d."end", d.begin) DESC, d.begin DESC, '
+    "d.sort, d.id",
 }
 """Earliest or latest made first, undated objects last, then by title: the objects of a date
-range whose bounds are the same (a century's) in the order a list of titles would have."""
+range whose bounds are the same (a century's) in the order a list of titles would have. A
+date with one bound ("exhibited 1842": an end alone) is placed by the bound it has."""
 
 
 def _page(

@@ -253,7 +253,13 @@ def test_an_index_of_another_version_asks_for_reindex(tmp_path: Path) -> None:
 
 def test_hits_sorted_by_date_made_or_by_title(tmp_path: Path) -> None:
     """A curator planning a chronological hang had only relevance or title order."""
-    made = {"Lamp": (1300, 1399), "Bowl": (1880, 1890), "Plate": (1900, 1900), "Cup": None}
+    made: dict[str, tuple[int | None, int | None] | None] = {
+        "Lamp": (1300, 1399),
+        "Bowl": (1880, 1890),
+        "Plate": (1900, 1900),
+        "Cup": None,
+        "Sketch": (None, 1842),  # "exhibited 1842": an end alone
+    }
     docs = [
         ObjectDoc(
             iri=f"https://x.example/o/{n}",
@@ -272,10 +278,10 @@ def test_hits_sorted_by_date_made_or_by_title(tmp_path: Path) -> None:
         request = parse_facets(pairs, text=text, sort=sort)
         return [hit.title for hit in FtsEngine().search(index, request).hits]
 
-    assert titles("date") == ["Lamp", "Bowl", "Plate", "Cup"]  # undated last
-    assert titles("-date") == ["Plate", "Bowl", "Lamp", "Cup"]
-    assert titles("title") == ["Bowl", "Cup", "Lamp", "Plate"]
-    assert titles("date", "ceramic") == ["Lamp", "Bowl", "Plate", "Cup"]  # with words
+    assert titles("date") == ["Lamp", "Sketch", "Bowl", "Plate", "Cup"]  # undated last
+    assert titles("-date") == ["Plate", "Bowl", "Sketch", "Lamp", "Cup"]
+    assert titles("title") == ["Bowl", "Cup", "Lamp", "Plate", "Sketch"]
+    assert titles("date", "ceramic") == ["Lamp", "Sketch", "Bowl", "Plate", "Cup"]  # words
     assert titles("-date", date="1800..1950") == ["Plate", "Bowl"]  # with a filter
     with pytest.raises(QueryError, match="sort 'oldest'"):
         parse_facets([], sort="oldest")
