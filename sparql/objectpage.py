@@ -10,7 +10,7 @@ partner, types, materials), then the makers' other works through the reconciled 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,24 @@ _UNITS = {
     AAT.POUNDS.value: "lb",
     AAT.OUNCES.value: "oz",
 }
+_MEASURED_LABELS = {
+    "overall", "object", "displayed", "installed", "support", "sheet", "image", "composition",
+    "sight", "plate", "platemark", "plate mark", "unconfirmed", "frame", "mount", "base", "case",
+}  # fmt: skip
+"""Words a lender labels a set of figures with ("unconfirmed: 1601 x 2714 mm", "frame: …"),
+shown in the reader's language; any other label is shown as the lender wrote it."""
+_DIMENSION_KEYS = {
+    "h", "w", "d", "l", "b", "t", "ht", "wt", "dia", "diam", "diameter", "height", "width",
+    "depth", "length", "thickness", "weight", "haut", "hauteur", "larg", "largeur", "prof",
+    "profondeur", "long", "longueur", "ép", "épaisseur", "poids", "höhe", "breite", "tiefe",
+    "länge", "durchmesser", "stärke", "gewicht", "ارتفاع", "الارتفاع", "عرض", "العرض", "عمق",
+    "العمق", "طول", "الطول", "قطر", "القطر", "سمك", "السمك", "وزن", "الوزن", "ø", "x", "×",
+}  # fmt: skip
+"""Words of a key that names the figures ("H: 12 cm", "Höhe x Breite: 216 x 164 mm"), which
+labels no set of figures."""
+_SET_LABEL = re.compile(r"[^\W\d_][^\d:;()\[\]]*?(?:\s*[x×]\s*\d+)?\s*$")
+"""The label before a colon, back to the figures or the separator before it."""
+_UNIT_WORD = re.compile(r"^(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b\.?[\s,.]*", re.IGNORECASE)
 _ATTRIBUTIONS = {AAT.POSSIBLY.value: "possibly by", AAT.PROBABLY.value: "probably by"}
 _QUALIFIER = re.compile(
     r"^(attributed to|possibly|probably|workshop of|studio of|circle of|school of|"
@@ -115,13 +133,17 @@ class Image:
 @dataclass
 class Dimensions:
     part: str
-    """``""`` for the object itself, else the part's label (``frame``)."""
+    """``""`` for the object itself, else the part's label (``frame``; in the reader's
+    language when it is a word the page knows, else as the partner wrote it)."""
     cm: str
     """The figures, ``48 × 62.3 cm`` (and a weight)."""
     names: str = ""
     """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
     """The partner's own figures when they were not in centimetres."""
+    qualifier: str = ""
+    """How the partner qualifies the object's own figures (``unconfirmed``, ``displayed``,
+    ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
 
 
 @dataclass
@@ -283,10 +305,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
             for node in _nodes(graph, visual, prop):
                 subjects.setdefault(_label_in(graph, node, ctx), local_href(node, base))
     page.subjects = list(subjects.items())
-    page.dimensions = _dimensions(graph, iri, "", lang)
-    for part in _parts(graph, iri):
-        part_label = pick([text_of(t) for t in _out(graph, part, RDFS.label)], lang)
-        page.dimensions += _dimensions(graph, part, part_label.value if part_label else "", lang)
+    page.dimensions = _all_dimensions(graph, iri, page.statements.get("dimensions", []), lang)
     for keeper in _nodes(graph, iri, CRM.P50_has_current_keeper)[:1]:
         page.lender = label(keeper)
         page.lender_href = local_href(keeper, base)
@@ -541,6 +560,65 @@ def _maker(actor: str, ctx: _Context, role: str, attribution: str) -> Maker:
         attribution=attribution,
         across=local_href(aggregates[0].value, ctx.base) if aggregates else "",
     )
+
+
+def _all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) -> list[Dimensions]:
+    """The object's own figures, with the lender's qualifier of them ("unconfirmed",
+    "displayed"), then each part's ("frame")."""
+    parts = [
+        (part, [text_of(t) for t in _out(graph, part, RDFS.label)]) for part in _parts(graph, iri)
+    ]
+    qualifier = _own_qualifier(
+        [s.value for s in statements], [t.value for _p, labels in parts for t in labels[:1]]
+    )
+    found = [
+        Dimensions(d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "")
+        for d in _dimensions(graph, iri, "", lang)
+    ]
+    for part, labels in parts:
+        part_label = pick(labels, lang)
+        found += _dimensions(graph, part, _said(part_label.value) if part_label else "", lang)
+    return found
+
+
+def _said(label: str) -> str:
+    """A label of a set of figures in the reader's language when it is a word the page knows
+    ("support" → "الدعامة"), else as the lender wrote it."""
+    key = " ".join(label.split()).casefold()
+    if key not in _MEASURED_LABELS:
+        return label
+    said = _(key)
+    return said if said != key else label
+
+
+def _own_qualifier(statements: list[str], part_labels: list[str]) -> str:
+    """The label of the lender's line that measures the object itself.
+
+    A mapping reads the object's own figures out of one line of the dimension statement
+    ("unconfirmed: 1601 x 2714 x 305 mm") and every other line into a part whose label is the
+    line's ("frame"), but keeps the object's line's label only in the statement's text. So
+    it is the statement's one label that no part has; "" when there is none (an unlabelled
+    line, "H: 12 cm"), or more than one (which line measures the object is then not known)."""
+    found: list[str] = []
+    for statement in statements:
+        for colon in re.finditer(":", statement):
+            before = re.split(r"[:;\n\r]", statement[: colon.start()])[-1]
+            if re.search(r"\d", statement[colon.end() :].split(";")[0]) is None:
+                continue  # a label of no figures
+            label = _SET_LABEL.search(before)
+            if label is None:
+                continue
+            text = label.group()
+            while (unit := _UNIT_WORD.match(text)) is not None and unit.end() > 0:
+                text = text[unit.end() :]
+            text = " ".join(text.split()).strip(" ,.")
+            words = [w for w in re.split(r"[\s,./]+", text.casefold()) if w]
+            if text and not all(w in _DIMENSION_KEYS for w in words):
+                found.append(text)
+    left = Counter(" ".join(f.split()).casefold() for f in found)
+    left.subtract(" ".join(p.split()).casefold() for p in part_labels)
+    own = [f for f in found if left[" ".join(f.split()).casefold()] > 0]
+    return own[0] if len(set(map(str.casefold, own))) == 1 else ""
 
 
 def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:

@@ -1,0 +1,148 @@
+"""An object's dimensions and acquisition on its page, as a curator reviewing them reads them.
+
+The figures are the lender's records mapped as a harvest maps them (the demo's Tate and
+Carnegie Museum of Art records, through the shipped mappings), read by the page's own
+functions: the lender's qualifier of the object's own figures ("unconfirmed"), the lender's
+figures exactly as given next to the centimetres, a weight in kilograms, and the acquisition
+method in the reader's language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+from pyoxigraph import NamedNode
+
+from harvesters import SourceRecord
+from mappings import MappingContext, get_mapping
+from mappings.normalise.dimensions import parse_dimension_statement
+from museion.demo import examples_dir
+from museion_core.vocab import AAT, CRM
+from sparql import i18n
+from sparql.objectpage import (
+    _MEASURED_LABELS,
+    Graph,
+    _all_dimensions,
+    _own_qualifier,
+    _texts,
+    _types,
+)
+
+BASE = "https://data.example.org/"
+RECORDS = {
+    "tate": {
+        "T06803": "tate/artworks/t06803-20854.json",
+        "T07874": "tate/artworks/t07874-20583.json",
+        "T13348": "tate/artworks/t13348-102754.json",
+        "T13177": "tate/artworks/t13177-103782.json",
+        "T02016": "tate/artworks/t02016-6050.json",
+    },
+    "cmoa": {
+        "00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd": "cmoa/00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd.json",
+        "d59d92f5-c964-47e0-83c4-441be24c7161": "cmoa/d59d92f5-c964-47e0-83c4-441be24c7161.json",
+    },
+}
+
+
+def _mapped(source: str, ident: str) -> tuple[Graph, str]:
+    """The record's graph as the page reads it (subject → property → objects), and its IRI."""
+    payload = (examples_dir() / RECORDS[source][ident]).read_bytes()
+    result = get_mapping(source).map(
+        SourceRecord(source, ident, payload), MappingContext(BASE, source)
+    )
+    graph: Graph = defaultdict(lambda: defaultdict(list))
+    for quad in result.quads:
+        if isinstance(quad.subject, NamedNode):
+            graph[quad.subject.value][quad.predicate.value].append(quad.object)
+    return graph, f"{BASE}{source}/object/{ident}"
+
+
+def _shown(source: str, ident: str, lang: str) -> list[tuple[str, str, str, str]]:
+    """Each row of the page's dimensions: part or qualifier, figures, what they measure, and
+    the lender's own figures."""
+    graph, iri = _mapped(source, ident)
+    statements = [
+        text
+        for node in graph[iri][CRM.P67i_is_referred_to_by.value]
+        if AAT.DIMENSION_STATEMENT.value in _types(graph, getattr(node, "value", ""))
+        for text in _texts(graph, getattr(node, "value", ""))
+    ]
+    with i18n.using(lang):
+        rows = _all_dimensions(graph, iri, statements, lang)
+    return [(d.part or d.qualifier, d.cm, d.names, d.original) for d in rows]
+
+
+@pytest.mark.parametrize(
+    ("ident", "lang", "qualifier"),
+    [
+        ("T07874", "en", "unconfirmed"),  # "unconfirmed: 1601 x 2714 x 305 mm"
+        ("T07874", "fr", "à confirmer"),
+        ("T07874", "ar", "غير مؤكدة"),
+        ("T13348", "en", "displayed"),  # "displayed: 750 x 3780 x 120 mm"
+        ("T13348", "fr", "exposé"),
+        ("T02016", "en", "object"),  # "object: 820 x 530 x 433 mm, 167 kg"
+    ],
+)
+def test_the_lenders_qualifier_of_the_objects_own_figures_is_shown(
+    ident: str, lang: str, qualifier: str
+) -> None:
+    rows = _shown("tate", ident, lang)
+    assert len(rows) == 1, rows
+    assert rows[0][0] == qualifier, rows
+
+
+def test_the_objects_own_line_keeps_its_label_beside_its_frame() -> None:
+    """The support is the object's line of "support: 480 x 623 mm frame: 928 x 792 x 32 mm"
+    (once shown bare, while "frame:" kept its label)."""
+    assert _shown("tate", "T06803", "en") == [
+        ("support", "48 × 62.3 cm", "height × width", "480 × 623 mm"),
+        ("frame", "92.8 × 79.2 × 3.2 cm", "height × width × depth", "928 × 792 × 32 mm"),
+    ]
+    assert [row[0] for row in _shown("tate", "T06803", "ar")] == ["الدعامة", "الإطار"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "parts", "qualifier"),
+    [
+        ("image: 24.1 × 30.5 cm (9 1/2 × 12 in.) sheet: 30 x 40 cm", ["image"], "sheet"),
+        ("Overall: 12 x 3 in.", [], "Overall"),
+        ("Höhe x Breite: 216 x 164 mm", [], ""),  # a key of the figures, not a label
+        ("H: 12 cm; W: 8 cm", [], ""),
+        ("ارتفاع: 12 سم", [], ""),
+        ("20 x 30 cm; Rahmen: 40 x 50 cm", ["Rahmen"], ""),  # the object's line has none
+        ("support: see note; 20 x 30 cm", [], ""),  # a label of no figures
+        (
+            "displayed: 866 x 669 mm\nsupport x 3: 210 x 296 mm\nframe: 870 x 408 mm",
+            ["support x 3", "frame"],
+            "displayed",
+        ),
+    ],
+)
+def test_the_qualifier_is_the_one_label_no_part_has(
+    statement: str, parts: list[str], qualifier: str
+) -> None:
+    assert _own_qualifier([statement], parts) == qualifier
+
+
+def test_the_page_and_the_mapping_agree_on_which_line_measures_the_object() -> None:
+    """Every dimension statement of the demo's Tate records: the page's qualifier is the label
+    of the line the mapping read as the object's own figures ("" when none or unlabelled)."""
+    statements = [
+        text
+        for path in sorted((examples_dir() / "tate" / "artworks").glob("*.json"))
+        if (text := json.loads(path.read_bytes()).get("dimensions"))
+    ]
+    assert len(statements) > 300
+    for text in statements:
+        parsed = parse_dimension_statement(text, "en")
+        parts = [g.label or g.part or "" for g in parsed.parts if g.dimensions]
+        assert _own_qualifier([text], parts) == (parsed.whole.label if parsed.whole else ""), text
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_word_the_page_says_of_figures_is_translated(lang: str) -> None:
+    catalogue = i18n.catalogue()[lang]
+    words = _MEASURED_LABELS
+    assert not sorted(w for w in words if w not in catalogue)
