@@ -9,9 +9,11 @@ partner, types, materials), then the makers' other works through the reconciled 
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
@@ -136,11 +138,12 @@ class Dimensions:
     """``""`` for the object itself, else the part's label (``frame``; in the reader's
     language when it is a word the page knows, else as the partner wrote it)."""
     cm: str
-    """The figures, ``48 × 62.3 cm`` (and a weight)."""
+    """The figures, ``48 × 62.3 cm`` (and a weight), as the reader writes numbers."""
     names: str = ""
     """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
-    """The partner's own figures when they were not in centimetres."""
+    """The partner's own figures when they were not in centimetres, exactly as given
+    (``5.875 in``, ``1608 × 1417 mm``): never rounded, never grouped."""
     qualifier: str = ""
     """How the partner qualifies the object's own figures (``unconfirmed``, ``displayed``,
     ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
@@ -623,7 +626,7 @@ def _own_qualifier(statements: list[str], part_labels: list[str]) -> str:
 
 def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:
     """``48 × 62.3 cm`` (height × width × depth, then diameter…; weight apart), and the
-    partner's own figures when Museion converted them."""
+    partner's own figures, as given, when Museion converted them."""
     computed: list[str] = []
     original: list[str] = []
     for dim in _nodes(graph, node, CRM.P43_has_dimension):
@@ -631,9 +634,10 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         is_computed = any(AAT.COMPUTER_GENERATED.value in _types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
 
-    def line(dims: list[str]) -> tuple[str, str]:
-        """The figures and what they measure."""
-        sizes: dict[str, tuple[float, str]] = {}
+    def line(dims: list[str], given: bool) -> tuple[str, str]:
+        """The figures and what they measure: the partner's as they gave them (``given``),
+        else in the reader's way of writing numbers."""
+        sizes: dict[str, tuple[str, str]] = {}
         weight = ""
         for dim in dims:
             kinds = _types(graph, dim)
@@ -641,32 +645,53 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
             units = [_UNITS.get(u, "") for u in _nodes(graph, dim, CRM.P91_has_unit)]
             if not values:
                 continue
-            try:
-                value = float(values[0])
-            except ValueError:
+            figure = _figure(values[0], given, lang)
+            if figure is None:
                 continue
             unit = units[0] if units else ""
             if AAT.WEIGHT.value in kinds:
-                weight = f"{number(value, 2, lang)} {unit}".strip()
+                weight = f"{figure} {unit}".strip()
                 continue
             kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
-            sizes[kind] = (value, unit)
+            sizes[kind] = (figure, unit)
         order = [k.value for k in _DIMENSION_ORDER] + [""]
         shown = [k for k in order if k in sizes]
         if not shown:
             return weight, ""
         unit_set = {sizes[k][1] for k in shown}
-        figures = " × ".join(number(sizes[k][0], 2, lang) for k in shown)
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
-        text = f"{figures} {unit_set.pop() if len(unit_set) == 1 else ''}".strip()
+        if len(unit_set) == 1:
+            text = f"{' × '.join(sizes[k][0] for k in shown)} {unit_set.pop()}".strip()
+        else:  # each figure says its own unit: "3 ft × 10 in"
+            text = " × ".join(f"{sizes[k][0]} {sizes[k][1]}".strip() for k in shown)
         return (f"{text}; {weight}" if weight else text), names
 
     if computed:
-        cm, names = line(computed)
-        theirs, _names = line(original)
+        cm, names = line(computed, given=False)
+        theirs, _names = line(original, given=True)
         return [Dimensions(part, cm, names, theirs)] if cm else []
-    cm, names = line(original)
+    cm, names = line(original, given=False)
     return [Dimensions(part, cm, names)] if cm else []
+
+
+def _figure(value: str, given: bool, lang: str) -> str | None:
+    """A dimension's value as a page writes it: the partner's own figure as they gave it
+    (``5.875``, ``1608``: a rounded or grouped figure is not what they gave), else to two
+    decimals as the reader writes numbers (``14,92``); None when it is no number."""
+    try:
+        number_value = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number_value):
+        return None
+    if given and re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):
+        return value.strip()
+    if given:  # "1.5E3", "+12": the same number, written out in full
+        try:
+            return format(Decimal(value.strip()), "f")
+        except InvalidOperation:
+            return value.strip()
+    return number(number_value, 2, lang)
 
 
 def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:

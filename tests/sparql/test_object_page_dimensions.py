@@ -25,6 +25,7 @@ from sparql.objectpage import (
     _MEASURED_LABELS,
     Graph,
     _all_dimensions,
+    _figure,
     _own_qualifier,
     _texts,
     _types,
@@ -101,6 +102,40 @@ def test_the_objects_own_line_keeps_its_label_beside_its_frame() -> None:
         ("frame", "92.8 × 79.2 × 3.2 cm", "height × width × depth", "928 × 792 × 32 mm"),
     ]
     assert [row[0] for row in _shown("tate", "T06803", "ar")] == ["الدعامة", "الإطار"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_lenders_figures_are_shown_as_they_gave_them(lang: str) -> None:
+    """No rounding ("5.875", not "5.88"), no thousands grouping ("1608", not "1,608"), in
+    every language; the centimetres are the reader's numbers."""
+    cmoa = _shown("cmoa", "00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd", lang)
+    assert [row[3] for row in cmoa] == ["13 × 5.875 in"]
+    assert cmoa[0][1] == ("33,02 × 14,92 cm" if lang == "fr" else "33.02 × 14.92 cm")
+    other = _shown("cmoa", "d59d92f5-c964-47e0-83c4-441be24c7161", lang)
+    assert "14.625" in other[0][3], other
+    supply_room = _shown("tate", "T13177", lang)  # six supports, each a part
+    assert "1608 × 1417 mm" in [row[3] for row in supply_room]
+    assert ("160,8 × 141,7 cm" if lang == "fr" else "160.8 × 141.7 cm") in [
+        row[1] for row in supply_room
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "given", "lang", "shown"),
+    [
+        ("5.875", True, "fr", "5.875"),
+        ("1608", True, "en", "1608"),
+        ("1608", False, "en", "1,608"),  # converted figures are the reader's numbers
+        ("14.9225", False, "fr", "14,92"),
+        ("1.5E3", True, "en", "1500"),  # a double's exponent written out, never rounded
+        ("n/a", True, "en", None),
+        ("NaN", False, "en", None),
+    ],
+)
+def test_a_figure_is_the_lenders_own_or_the_readers_number(
+    value: str, given: bool, lang: str, shown: str | None
+) -> None:
+    assert _figure(value, given, lang) == shown
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,13 @@ def test_object_page_says_how_the_lender_qualifies_the_figures(live: Live) -> No
         assert rows[1].startswith(f"{frame}: 92.8 × 79.2 × 3.2 cm"), rows
 
 
+def test_object_page_shows_the_lenders_figures_as_given(live: Live) -> None:
+    """CMOA's 5.875 in, not 5.88; the centimetres as the reader writes numbers."""
+    _, doc = page(live, f"{BASE}cmoa/object/00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd?lang=fr")
+    assert text(doc, "#dimensions .unit-original") == "selon le prêteur: 13 × 5.875 in"
+    assert "33,02 × 14,92 cm" in text(doc, "#dimensions .cm")
+
+
 def test_object_page_shows_the_makers_works_at_the_other_partner(live: Live) -> None:
     _, doc = page(live, BULLFIGHT)
     groups = doc.cssselect("#other-works .partner-group")
