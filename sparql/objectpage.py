@@ -138,7 +138,7 @@ class Dimensions:
     """``""`` for the object itself, else the part's label (``frame``; in the reader's
     language when it is a word the page knows, else as the partner wrote it)."""
     cm: str
-    """The figures, ``48 × 62.3 cm`` (and a weight), as the reader writes numbers."""
+    """The figures, ``48 × 62.3 cm`` (and a weight, ``167 kg``), as the reader writes numbers."""
     names: str = ""
     """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
@@ -636,7 +636,7 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
 
     def line(dims: list[str], given: bool) -> tuple[str, str]:
         """The figures and what they measure: the partner's as they gave them (``given``),
-        else in the reader's way of writing numbers."""
+        else in the reader's way of writing numbers, a weight in kilograms from 1,000 g."""
         sizes: dict[str, tuple[str, str]] = {}
         weight = ""
         for dim in dims:
@@ -650,6 +650,8 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
                 continue
             unit = units[0] if units else ""
             if AAT.WEIGHT.value in kinds:
+                if not given:
+                    figure, unit = _weight(float(values[0]), unit, lang)
                 weight = f"{figure} {unit}".strip()
                 continue
             kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
@@ -692,6 +694,16 @@ def _figure(value: str, given: bool, lang: str) -> str | None:
         except InvalidOperation:
             return value.strip()
     return number(number_value, 2, lang)
+
+
+def _weight(grams_or_not: float, unit: str, lang: str) -> tuple[str, str]:
+    """A weight in a unit a reader takes in: kilograms from 1,000 g up, grams below."""
+    grams = {"g": grams_or_not, "kg": grams_or_not * 1000}.get(unit)
+    if grams is None:
+        return number(grams_or_not, 2, lang), unit
+    if grams >= 1000:
+        return number(grams / 1000, 2, lang), "kg"
+    return number(grams, 2, lang), "g"
 
 
 def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:

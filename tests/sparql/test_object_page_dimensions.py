@@ -29,6 +29,7 @@ from sparql.objectpage import (
     _own_qualifier,
     _texts,
     _types,
+    _weight,
 )
 
 BASE = "https://data.example.org/"
@@ -121,6 +122,15 @@ def test_the_lenders_figures_are_shown_as_they_gave_them(lang: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "figures"), [("en", "82 × 53 × 43.3 cm; 167 kg"), ("fr", "82 × 53 × 43,3 cm; 167 kg")]
+)
+def test_a_weight_is_shown_in_kilograms_from_a_thousand_grams(lang: str, figures: str) -> None:
+    [(_qualifier, cm, _names, original)] = _shown("tate", "T02016", lang)
+    assert cm == figures  # not "167,000 g"
+    assert original == "820 × 530 × 433 mm; 167 kg"
+
+
+@pytest.mark.parametrize(
     ("value", "given", "lang", "shown"),
     [
         ("5.875", True, "fr", "5.875"),
@@ -136,6 +146,22 @@ def test_a_figure_is_the_lenders_own_or_the_readers_number(
     value: str, given: bool, lang: str, shown: str | None
 ) -> None:
     assert _figure(value, given, lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "shown"),
+    [
+        (167000, "g", "en", ("167", "kg")),
+        (1500, "g", "fr", ("1,5", "kg")),
+        (999, "g", "en", ("999", "g")),
+        (0.25, "kg", "en", ("250", "g")),
+        (3.25, "lb", "en", ("3.25", "lb")),  # not a metric weight: its own unit
+    ],
+)
+def test_a_weight_is_in_kilograms_from_a_thousand_grams_and_in_grams_below(
+    value: float, unit: str, lang: str, shown: tuple[str, str]
+) -> None:
+    assert _weight(value, unit, lang) == shown
 
 
 @pytest.mark.parametrize(
