@@ -88,6 +88,16 @@ labels no set of figures."""
 _SET_LABEL = re.compile(r"[^\W\d_][^\d:;()\[\]]*?(?:\s*[x×]\s*\d+)?\s*$")
 """The label before a colon, back to the figures or the separator before it."""
 _UNIT_WORD = re.compile(r"^(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b\.?[\s,.]*", re.IGNORECASE)
+_ACQUISITION_METHODS = {
+    "gift": "gift", "presented": "gift", "gifted": "gift", "donation": "gift",
+    "purchase": "purchase", "purchased": "purchase", "purchasing": "purchase", "fund": "purchase",
+    "bequest": "bequest", "bequeathed": "bequest",
+    "transfer": "transfer", "transferred": "transfer",
+    "accepted": "acceptance", "acceptance": "acceptance",
+}  # fmt: skip
+"""An acquisition's method as Museion writes it (AAT's "gift (method of acquisition)",
+"purchasing"; a partner's own term, "Bequeathed", "Transfer"), to say it in a language its
+label is not in."""
 _ATTRIBUTIONS = {AAT.POSSIBLY.value: "possibly by", AAT.PROBABLY.value: "probably by"}
 _QUALIFIER = re.compile(
     r"^(attributed to|possibly|probably|workshop of|studio of|circle of|school of|"
@@ -473,6 +483,17 @@ def _unqualified(label: Text) -> Text:
     return Text(re.sub(r"\s+\([^()]*\)$", "", label.value) or label.value, label.lang)
 
 
+def _acquisition_method(label: Text, lang: str) -> Text:
+    """An acquisition's method in the reader's language: the term's own label in it when the
+    store has one (as for materials and types), else the page's word for a method Museion
+    writes (AAT's gift and purchasing, a partner's "Bequeathed"), else the label as it is."""
+    label = _unqualified(label)
+    if label.lang.split("-")[0].lower() == lang or (lang == "en" and not label.lang):
+        return label
+    method = _ACQUISITION_METHODS.get(label.value.strip().casefold())
+    return Text(_(method), lang) if method else label
+
+
 def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
     """The acquisitions the object changed ownership through (Linked Art puts each in a
     provenance activity, whose time-span dates it when the acquisition has none)."""
@@ -489,7 +510,7 @@ def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
             for span in _nodes(graph, activity, CRM.P4_has_time_span)
         ]
         date = next((d for d in (_span_date(graph, s) for s in spans) if d), "")
-        how = _unqualified(ctx.label(kinds[0])) if kinds else None
+        how = _acquisition_method(ctx.label(kinds[0]), ctx.lang) if kinds else None
         if how or sellers or date:
             found.append(Acquisition(how, sellers, date))
     return found

@@ -22,8 +22,10 @@ from museion.demo import examples_dir
 from museion_core.vocab import AAT, CRM
 from sparql import i18n
 from sparql.objectpage import (
+    _ACQUISITION_METHODS,
     _MEASURED_LABELS,
     Graph,
+    _acquisition_method,
     _all_dimensions,
     _figure,
     _own_qualifier,
@@ -31,6 +33,7 @@ from sparql.objectpage import (
     _types,
     _weight,
 )
+from sparql.readers import Text
 
 BASE = "https://data.example.org/"
 RECORDS = {
@@ -202,8 +205,28 @@ def test_the_page_and_the_mapping_agree_on_which_line_measures_the_object() -> N
         assert _own_qualifier([text], parts) == (parsed.whole.label if parsed.whole else ""), text
 
 
+@pytest.mark.parametrize(
+    ("label", "lang", "shown"),
+    [
+        (Text("gift (method of acquisition)", "en"), "fr", Text("don", "fr")),
+        (Text("gift (method of acquisition)", "en"), "ar", Text("هبة", "ar")),
+        (Text("gift (method of acquisition)", "en"), "en", Text("gift", "en")),
+        (Text("purchasing", "en"), "fr", Text("achat", "fr")),
+        (Text("Bequeathed", "en"), "fr", Text("legs", "fr")),  # a partner's own term
+        (Text("Bequeathed", "en"), "en", Text("Bequeathed", "en")),
+        (Text("donation", "fr"), "fr", Text("donation", "fr")),  # the store's own French label
+        (Text("Exchange", "en"), "fr", Text("Exchange", "en")),  # no word for it: as it is
+    ],
+)
+def test_the_acquisition_method_is_said_in_the_readers_language(
+    label: Text, lang: str, shown: Text
+) -> None:
+    with i18n.using(lang):
+        assert _acquisition_method(label, lang) == shown
+
+
 @pytest.mark.parametrize("lang", ["fr", "ar"])
-def test_every_word_the_page_says_of_figures_is_translated(lang: str) -> None:
+def test_every_word_the_page_says_of_figures_and_acquisitions_is_translated(lang: str) -> None:
     catalogue = i18n.catalogue()[lang]
-    words = _MEASURED_LABELS
+    words = _MEASURED_LABELS | set(_ACQUISITION_METHODS.values())
     assert not sorted(w for w in words if w not in catalogue)

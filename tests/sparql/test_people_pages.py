@@ -130,6 +130,13 @@ def test_object_page_shows_the_lenders_figures_as_given(live: Live) -> None:
     assert "33,02 × 14,92 cm" in text(doc, "#dimensions .cm")
 
 
+def test_object_page_says_the_acquisition_method_in_the_readers_language(live: Live) -> None:
+    _, french = page(live, BULLFIGHT + "?lang=fr")
+    assert text(french, "#acquisition") == "don, de Gustav and Elly Kahnweiler, 1994"
+    _, arabic = page(live, BULLFIGHT + "?lang=ar")
+    assert text(arabic, "#acquisition").startswith("هبة, من Gustav and Elly Kahnweiler")
+
+
 def test_object_page_shows_the_makers_works_at_the_other_partner(live: Live) -> None:
     _, doc = page(live, BULLFIGHT)
     groups = doc.cssselect("#other-works .partner-group")
