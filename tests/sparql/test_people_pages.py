@@ -126,7 +126,11 @@ def test_object_page_says_how_the_lender_qualifies_the_figures(live: Live) -> No
 def test_object_page_shows_the_lenders_figures_as_given(live: Live) -> None:
     """CMOA's 5.875 in, not 5.88; the centimetres as the reader writes numbers."""
     _, doc = page(live, f"{BASE}cmoa/object/00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd?lang=fr")
-    assert text(doc, "#dimensions .unit-original") == "selon le prêteur: 13 × 5.875 in"
+    # French typography: a (narrow no-break) space before the colon
+    assert text(doc, "#dimensions .unit-original") == "selon le prêteur : 13 × 5.875 in"
+    assert (
+        "selon le prêteur\u202f:" in doc.cssselect("#dimensions .unit-original")[0].text_content()
+    )
     assert "33,02 × 14,92 cm" in text(doc, "#dimensions .cm")
 
 
@@ -134,7 +138,7 @@ def test_object_page_says_the_acquisition_method_in_the_readers_language(live: L
     _, french = page(live, BULLFIGHT + "?lang=fr")
     assert text(french, "#acquisition") == "don, de Gustav and Elly Kahnweiler, 1994"
     _, arabic = page(live, BULLFIGHT + "?lang=ar")
-    assert text(arabic, "#acquisition").startswith("هبة, من Gustav and Elly Kahnweiler")
+    assert text(arabic, "#acquisition").startswith("هبة، من Gustav and Elly Kahnweiler")  # ،
 
 
 def test_object_page_shows_the_makers_works_at_the_other_partner(live: Live) -> None:
