@@ -9,11 +9,9 @@ partner, types, materials), then the makers' other works through the reconciled 
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
@@ -23,9 +21,9 @@ from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
-from .i18n import number
 from .i18n import year as year_written
 from .i18n import years as years_written
+from .object_dimensions import Dimensions, all_dimensions
 from .readers import (
     Text,
     Work,
@@ -41,6 +39,11 @@ from .readers import (
     works_of,
     year,
 )
+from .record_graph import Graph, record_graph
+from .record_graph import nodes as _nodes
+from .record_graph import out as _out
+from .record_graph import texts as _texts
+from .record_graph import types as _types
 
 if TYPE_CHECKING:
     from .executor import Worker
@@ -49,45 +52,6 @@ __all__ = ["ObjectPage", "object_page"]
 
 MAX_OTHER_WORKS = 120
 
-_DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
-_DIMENSION_NAMES = {
-    AAT.HEIGHT.value: "height",
-    AAT.WIDTH.value: "width",
-    AAT.DEPTH.value: "depth",
-    AAT.LENGTH.value: "length",
-    AAT.DIAMETER.value: "diameter",
-    AAT.THICKNESS.value: "thickness",
-    AAT.WEIGHT.value: "weight",
-}
-_UNITS = {
-    AAT.MILLIMETRES.value: "mm",
-    AAT.CENTIMETRES.value: "cm",
-    AAT.METRES.value: "m",
-    AAT.INCHES.value: "in",
-    AAT.FEET.value: "ft",
-    AAT.GRAMS.value: "g",
-    AAT.KILOGRAMS.value: "kg",
-    AAT.POUNDS.value: "lb",
-    AAT.OUNCES.value: "oz",
-}
-_MEASURED_LABELS = {
-    "overall", "object", "displayed", "installed", "support", "sheet", "image", "composition",
-    "sight", "plate", "platemark", "plate mark", "unconfirmed", "frame", "mount", "base", "case",
-}  # fmt: skip
-"""Words a lender labels a set of figures with ("unconfirmed: 1601 x 2714 mm", "frame: …"),
-shown in the reader's language; any other label is shown as the lender wrote it."""
-_DIMENSION_KEYS = {
-    "h", "w", "d", "l", "b", "t", "ht", "wt", "dia", "diam", "diameter", "height", "width",
-    "depth", "length", "thickness", "weight", "haut", "hauteur", "larg", "largeur", "prof",
-    "profondeur", "long", "longueur", "ép", "épaisseur", "poids", "höhe", "breite", "tiefe",
-    "länge", "durchmesser", "stärke", "gewicht", "ارتفاع", "الارتفاع", "عرض", "العرض", "عمق",
-    "العمق", "طول", "الطول", "قطر", "القطر", "سمك", "السمك", "وزن", "الوزن", "ø", "x", "×",
-}  # fmt: skip
-"""Words of a key that names the figures ("H: 12 cm", "Höhe x Breite: 216 x 164 mm"), which
-labels no set of figures."""
-_SET_LABEL = re.compile(r"[^\W\d_][^\d:;()\[\]]*?(?:\s*[x×]\s*\d+)?\s*$")
-"""The label before a colon, back to the figures or the separator before it."""
-_UNIT_WORD = re.compile(r"^(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b\.?[\s,.]*", re.IGNORECASE)
 _ACQUISITION_METHODS = {
     "gift": "gift", "presented": "gift", "gifted": "gift", "donation": "gift",
     "purchase": "purchase", "purchased": "purchase", "purchasing": "purchase", "fund": "purchase",
@@ -143,23 +107,6 @@ class Image:
 
 
 @dataclass
-class Dimensions:
-    part: str
-    """``""`` for the object itself, else the part's label (``frame``; in the reader's
-    language when it is a word the page knows, else as the partner wrote it)."""
-    cm: str
-    """The figures, ``48 × 62.3 cm`` (and a weight, ``167 kg``), as the reader writes numbers."""
-    names: str = ""
-    """What the figures measure, in the reader's language: ``height × width``."""
-    original: str = ""
-    """The partner's own figures when they were not in centimetres, exactly as given
-    (``5.875 in``, ``1608 × 1417 mm``): never rounded, never grouped."""
-    qualifier: str = ""
-    """How the partner qualifies the object's own figures (``unconfirmed``, ``displayed``,
-    ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
-
-
-@dataclass
 class Acquisition:
     """How the holder acquired the object: its kind (gift, purchase), from whom, and when."""
 
@@ -200,7 +147,6 @@ class ObjectPage:
     other_maker: str = ""
 
 
-Graph = dict[str, dict[str, list[object]]]
 About = dict[str, dict[str, list[Text]]]
 
 
@@ -226,54 +172,9 @@ class _Context:
         return right_name(node)
 
 
-def _record_graph(worker: Worker, iri: str) -> Graph:
-    """Every statement of the record graph(s) that type ``iri`` as an object.
-
-    Two queries, not one join: a server that evaluates ``GRAPH ?g { ?s ?p ?o }`` before the
-    lookup that binds ``?g`` (Virtuoso 7.2) reads every quad it holds first (11 s on the
-    demo, then an answer too long to send). The graphs are named under the base IRI: a
-    remote server also holds Museion's versions (whole copies of the data) and its own."""
-    found = select(
-        worker,
-        f"""SELECT DISTINCT ?g WHERE {{
-  GRAPH ?g {{ {iri_ref(iri)} a {CRM.E22_Human_Made_Object} }}
-  FILTER (STRSTARTS(STR(?g), {Literal(worker.settings.base_iri)}))
-}}""",
-    )
-    graphs = sorted({str(row["g"]) for row in found if isinstance(row.get("g"), NamedNode)})
-    if not graphs:
-        return defaultdict(lambda: defaultdict(list))
-    rows = select(
-        worker,
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?g {{ {' '.join(graphs)} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-    )
-    graph: Graph = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        s, p, o = row.get("s"), row.get("p"), row.get("o")
-        if isinstance(s, NamedNode) and isinstance(p, NamedNode) and o is not None:
-            graph[s.value][p.value].append(o)
-    return graph
-
-
-def _out(graph: Graph, node: str, prop: NamedNode) -> list[object]:
-    return graph.get(node, {}).get(prop.value, [])
-
-
-def _nodes(graph: Graph, node: str, prop: NamedNode) -> list[str]:
-    return [t.value for t in _out(graph, node, prop) if isinstance(t, NamedNode)]
-
-
-def _texts(graph: Graph, node: str) -> list[Text]:
-    return [text_of(t) for t in _out(graph, node, CRM.P190_has_symbolic_content)]
-
-
-def _types(graph: Graph, node: str) -> set[str]:
-    return set(_nodes(graph, node, CRM.P2_has_type))
-
-
 def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     """The page's content, or None when ``iri`` is not an object with a record graph."""
-    graph = _record_graph(worker, iri)
+    graph = record_graph(worker, iri)
     if iri not in graph:
         return None
     base = worker.settings.base_iri
@@ -318,7 +219,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
             for node in _nodes(graph, visual, prop):
                 subjects.setdefault(_label_in(graph, node, ctx), local_href(node, base))
     page.subjects = list(subjects.items())
-    page.dimensions = _all_dimensions(graph, iri, page.statements.get("dimensions", []), lang)
+    page.dimensions = all_dimensions(graph, iri, page.statements.get("dimensions", []), lang)
     for keeper in _nodes(graph, iri, CRM.P50_has_current_keeper)[:1]:
         page.lender = label(keeper)
         page.lender_href = local_href(keeper, base)
@@ -333,15 +234,6 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
             page.web_pages += [text_of(p).value for p in _out(graph, carrier, LA.access_point)]
     _other_works(worker, page, about, lang)
     return page
-
-
-def _parts(graph: Graph, iri: str) -> list[str]:
-    """The object's parts (frame, mount), whichever way the record links them."""
-    parts = _nodes(graph, iri, CRM.P46_is_composed_of)
-    for node in graph:
-        if iri in _nodes(graph, node, CRM.P46i_forms_part_of) and node not in parts:
-            parts.append(node)
-    return sorted(parts)
 
 
 def _linked(graph: Graph, iri: str) -> set[str]:
@@ -584,147 +476,6 @@ def _maker(actor: str, ctx: _Context, role: str, attribution: str) -> Maker:
         attribution=attribution,
         across=local_href(aggregates[0].value, ctx.base) if aggregates else "",
     )
-
-
-def _all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) -> list[Dimensions]:
-    """The object's own figures, with the lender's qualifier of them ("unconfirmed",
-    "displayed"), then each part's ("frame")."""
-    parts = [
-        (part, [text_of(t) for t in _out(graph, part, RDFS.label)]) for part in _parts(graph, iri)
-    ]
-    qualifier = _own_qualifier(
-        [s.value for s in statements], [t.value for _p, labels in parts for t in labels[:1]]
-    )
-    found = [
-        Dimensions(d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "")
-        for d in _dimensions(graph, iri, "", lang)
-    ]
-    for part, labels in parts:
-        part_label = pick(labels, lang)
-        found += _dimensions(graph, part, _said(part_label.value) if part_label else "", lang)
-    return found
-
-
-def _said(label: str) -> str:
-    """A label of a set of figures in the reader's language when it is a word the page knows
-    ("support" → "الدعامة"), else as the lender wrote it."""
-    key = " ".join(label.split()).casefold()
-    if key not in _MEASURED_LABELS:
-        return label
-    said = _(key)
-    return said if said != key else label
-
-
-def _own_qualifier(statements: list[str], part_labels: list[str]) -> str:
-    """The label of the lender's line that measures the object itself.
-
-    A mapping reads the object's own figures out of one line of the dimension statement
-    ("unconfirmed: 1601 x 2714 x 305 mm") and every other line into a part whose label is the
-    line's ("frame"), but keeps the object's line's label only in the statement's text. So
-    it is the statement's one label that no part has; "" when there is none (an unlabelled
-    line, "H: 12 cm"), or more than one (which line measures the object is then not known)."""
-    found: list[str] = []
-    for statement in statements:
-        for colon in re.finditer(":", statement):
-            before = re.split(r"[:;\n\r]", statement[: colon.start()])[-1]
-            if re.search(r"\d", statement[colon.end() :].split(";")[0]) is None:
-                continue  # a label of no figures
-            label = _SET_LABEL.search(before)
-            if label is None:
-                continue
-            text = label.group()
-            while (unit := _UNIT_WORD.match(text)) is not None and unit.end() > 0:
-                text = text[unit.end() :]
-            text = " ".join(text.split()).strip(" ,.")
-            words = [w for w in re.split(r"[\s,./]+", text.casefold()) if w]
-            if text and not all(w in _DIMENSION_KEYS for w in words):
-                found.append(text)
-    left = Counter(" ".join(f.split()).casefold() for f in found)
-    left.subtract(" ".join(p.split()).casefold() for p in part_labels)
-    own = [f for f in found if left[" ".join(f.split()).casefold()] > 0]
-    return own[0] if len(set(map(str.casefold, own))) == 1 else ""
-
-
-def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:
-    """``48 × 62.3 cm`` (height × width × depth, then diameter…; weight apart), and the
-    partner's own figures, as given, when Museion converted them."""
-    computed: list[str] = []
-    original: list[str] = []
-    for dim in _nodes(graph, node, CRM.P43_has_dimension):
-        assigned = _nodes(graph, dim, CRM.P141i_was_assigned_by)
-        is_computed = any(AAT.COMPUTER_GENERATED.value in _types(graph, a) for a in assigned)
-        (computed if is_computed else original).append(dim)
-
-    def line(dims: list[str], given: bool) -> tuple[str, str]:
-        """The figures and what they measure: the partner's as they gave them (``given``),
-        else in the reader's way of writing numbers, a weight in kilograms from 1,000 g."""
-        sizes: dict[str, tuple[str, str]] = {}
-        weight = ""
-        for dim in dims:
-            kinds = _types(graph, dim)
-            values = [getattr(v, "value", "") for v in _out(graph, dim, CRM.P90_has_value)]
-            units = [_UNITS.get(u, "") for u in _nodes(graph, dim, CRM.P91_has_unit)]
-            if not values:
-                continue
-            figure = _figure(values[0], given, lang)
-            if figure is None:
-                continue
-            unit = units[0] if units else ""
-            if AAT.WEIGHT.value in kinds:
-                if not given:
-                    figure, unit = _weight(float(values[0]), unit, lang)
-                weight = f"{figure} {unit}".strip()
-                continue
-            kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
-            sizes[kind] = (figure, unit)
-        order = [k.value for k in _DIMENSION_ORDER] + [""]
-        shown = [k for k in order if k in sizes]
-        if not shown:
-            return weight, ""
-        unit_set = {sizes[k][1] for k in shown}
-        names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
-        if len(unit_set) == 1:
-            text = f"{' × '.join(sizes[k][0] for k in shown)} {unit_set.pop()}".strip()
-        else:  # each figure says its own unit: "3 ft × 10 in"
-            text = " × ".join(f"{sizes[k][0]} {sizes[k][1]}".strip() for k in shown)
-        return (f"{text}; {weight}" if weight else text), names
-
-    if computed:
-        cm, names = line(computed, given=False)
-        theirs, _names = line(original, given=True)
-        return [Dimensions(part, cm, names, theirs)] if cm else []
-    cm, names = line(original, given=False)
-    return [Dimensions(part, cm, names)] if cm else []
-
-
-def _figure(value: str, given: bool, lang: str) -> str | None:
-    """A dimension's value as a page writes it: the partner's own figure as they gave it
-    (``5.875``, ``1608``: a rounded or grouped figure is not what they gave), else to two
-    decimals as the reader writes numbers (``14,92``); None when it is no number."""
-    try:
-        number_value = float(value)
-    except ValueError:
-        return None
-    if not math.isfinite(number_value):
-        return None
-    if given and re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):
-        return value.strip()
-    if given:  # "1.5E3", "+12": the same number, written out in full
-        try:
-            return format(Decimal(value.strip()), "f")
-        except InvalidOperation:
-            return value.strip()
-    return number(number_value, 2, lang)
-
-
-def _weight(grams_or_not: float, unit: str, lang: str) -> tuple[str, str]:
-    """A weight in a unit a reader takes in: kilograms from 1,000 g up, grams below."""
-    grams = {"g": grams_or_not, "kg": grams_or_not * 1000}.get(unit)
-    if grams is None:
-        return number(grams_or_not, 2, lang), unit
-    if grams >= 1000:
-        return number(grams / 1000, 2, lang), "kg"
-    return number(grams, 2, lang), "g"
 
 
 def _other_works(worker: Worker, page: ObjectPage, about: About, lang: str) -> None:

@@ -7,7 +7,8 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from museion_core.vocab import CRM, XSD
-from sparql.objectpage import Graph, _span_date
+from sparql.objectpage import _span_date
+from sparql.record_graph import Graph
 
 SPAN = "https://data.example.org/x/object/1/production/timespan"
 

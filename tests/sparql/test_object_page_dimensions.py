@@ -21,19 +21,16 @@ from mappings.normalise.dimensions import parse_dimension_statement
 from museion.demo import examples_dir
 from museion_core.vocab import AAT, CRM
 from sparql import i18n
-from sparql.objectpage import (
-    _ACQUISITION_METHODS,
+from sparql.object_dimensions import (
     _MEASURED_LABELS,
-    Graph,
-    _acquisition_method,
-    _all_dimensions,
     _figure,
     _own_qualifier,
-    _texts,
-    _types,
     _weight,
+    all_dimensions,
 )
+from sparql.objectpage import _ACQUISITION_METHODS, _acquisition_method
 from sparql.readers import Text
+from sparql.record_graph import Graph, texts, types
 
 BASE = "https://data.example.org/"
 RECORDS = {
@@ -71,11 +68,11 @@ def _shown(source: str, ident: str, lang: str) -> list[tuple[str, str, str, str]
     statements = [
         text
         for node in graph[iri][CRM.P67i_is_referred_to_by.value]
-        if AAT.DIMENSION_STATEMENT.value in _types(graph, getattr(node, "value", ""))
-        for text in _texts(graph, getattr(node, "value", ""))
+        if AAT.DIMENSION_STATEMENT.value in types(graph, getattr(node, "value", ""))
+        for text in texts(graph, getattr(node, "value", ""))
     ]
     with i18n.using(lang):
-        rows = _all_dimensions(graph, iri, statements, lang)
+        rows = all_dimensions(graph, iri, statements, lang)
     return [(d.part or d.qualifier, d.cm, d.names, d.original) for d in rows]
 
 

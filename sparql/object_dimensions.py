@@ -1,0 +1,219 @@
+"""The dimensions an object page shows: the object's own figures and each part's, in
+centimetres as the reader writes numbers, with what they measure, the lender's qualifier of
+them ("unconfirmed", "support") and the lender's own figures exactly as given.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from museion_core.vocab import AAT, CRM, RDFS
+
+from .i18n import gettext as _
+from .i18n import number
+from .readers import Text, pick, text_of
+from .record_graph import Graph, nodes, out, parts, types
+
+__all__ = ["Dimensions", "all_dimensions"]
+
+_DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
+_DIMENSION_NAMES = {
+    AAT.HEIGHT.value: "height",
+    AAT.WIDTH.value: "width",
+    AAT.DEPTH.value: "depth",
+    AAT.LENGTH.value: "length",
+    AAT.DIAMETER.value: "diameter",
+    AAT.THICKNESS.value: "thickness",
+    AAT.WEIGHT.value: "weight",
+}
+_UNITS = {
+    AAT.MILLIMETRES.value: "mm",
+    AAT.CENTIMETRES.value: "cm",
+    AAT.METRES.value: "m",
+    AAT.INCHES.value: "in",
+    AAT.FEET.value: "ft",
+    AAT.GRAMS.value: "g",
+    AAT.KILOGRAMS.value: "kg",
+    AAT.POUNDS.value: "lb",
+    AAT.OUNCES.value: "oz",
+}
+_MEASURED_LABELS = {
+    "overall", "object", "displayed", "installed", "support", "sheet", "image", "composition",
+    "sight", "plate", "platemark", "plate mark", "unconfirmed", "frame", "mount", "base", "case",
+}  # fmt: skip
+"""Words a lender labels a set of figures with ("unconfirmed: 1601 x 2714 mm", "frame: …"),
+shown in the reader's language; any other label is shown as the lender wrote it."""
+_DIMENSION_KEYS = {
+    "h", "w", "d", "l", "b", "t", "ht", "wt", "dia", "diam", "diameter", "height", "width",
+    "depth", "length", "thickness", "weight", "haut", "hauteur", "larg", "largeur", "prof",
+    "profondeur", "long", "longueur", "ép", "épaisseur", "poids", "höhe", "breite", "tiefe",
+    "länge", "durchmesser", "stärke", "gewicht", "ارتفاع", "الارتفاع", "عرض", "العرض", "عمق",
+    "العمق", "طول", "الطول", "قطر", "القطر", "سمك", "السمك", "وزن", "الوزن", "ø", "x", "×",
+}  # fmt: skip
+"""Words of a key that names the figures ("H: 12 cm", "Höhe x Breite: 216 x 164 mm"), which
+labels no set of figures."""
+_SET_LABEL = re.compile(r"[^\W\d_][^\d:;()\[\]]*?(?:\s*[x×]\s*\d+)?\s*$")
+"""The label before a colon, back to the figures or the separator before it."""
+_UNIT_WORD = re.compile(r"^(?:mm|cm|m|in|ins|ft|kg|g|lb|lbs|oz)\b\.?[\s,.]*", re.IGNORECASE)
+
+
+@dataclass
+class Dimensions:
+    part: str
+    """``""`` for the object itself, else the part's label (``frame``; in the reader's
+    language when it is a word the page knows, else as the partner wrote it)."""
+    cm: str
+    """The figures, ``48 × 62.3 cm`` (and a weight, ``167 kg``), as the reader writes numbers."""
+    names: str = ""
+    """What the figures measure, in the reader's language: ``height × width``."""
+    original: str = ""
+    """The partner's own figures when they were not in centimetres, exactly as given
+    (``5.875 in``, ``1608 × 1417 mm``): never rounded, never grouped."""
+    qualifier: str = ""
+    """How the partner qualifies the object's own figures (``unconfirmed``, ``displayed``,
+    ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
+
+
+def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) -> list[Dimensions]:
+    """The object's own figures, with the lender's qualifier of them ("unconfirmed",
+    "displayed"), then each part's ("frame")."""
+    labelled = [
+        (part, [text_of(t) for t in out(graph, part, RDFS.label)]) for part in parts(graph, iri)
+    ]
+    qualifier = _own_qualifier(
+        [s.value for s in statements], [t.value for _p, labels in labelled for t in labels[:1]]
+    )
+    found = [
+        Dimensions(d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "")
+        for d in _dimensions(graph, iri, "", lang)
+    ]
+    for part, labels in labelled:
+        part_label = pick(labels, lang)
+        found += _dimensions(graph, part, _said(part_label.value) if part_label else "", lang)
+    return found
+
+
+def _said(label: str) -> str:
+    """A label of a set of figures in the reader's language when it is a word the page knows
+    ("support" → "الدعامة"), else as the lender wrote it."""
+    key = " ".join(label.split()).casefold()
+    if key not in _MEASURED_LABELS:
+        return label
+    said = _(key)
+    return said if said != key else label
+
+
+def _own_qualifier(statements: list[str], part_labels: list[str]) -> str:
+    """The label of the lender's line that measures the object itself.
+
+    A mapping reads the object's own figures out of one line of the dimension statement
+    ("unconfirmed: 1601 x 2714 x 305 mm") and every other line into a part whose label is the
+    line's ("frame"), but keeps the object's line's label only in the statement's text. So
+    it is the statement's one label that no part has; "" when there is none (an unlabelled
+    line, "H: 12 cm"), or more than one (which line measures the object is then not known)."""
+    found: list[str] = []
+    for statement in statements:
+        for colon in re.finditer(":", statement):
+            before = re.split(r"[:;\n\r]", statement[: colon.start()])[-1]
+            if re.search(r"\d", statement[colon.end() :].split(";")[0]) is None:
+                continue  # a label of no figures
+            label = _SET_LABEL.search(before)
+            if label is None:
+                continue
+            text = label.group()
+            while (unit := _UNIT_WORD.match(text)) is not None and unit.end() > 0:
+                text = text[unit.end() :]
+            text = " ".join(text.split()).strip(" ,.")
+            words = [w for w in re.split(r"[\s,./]+", text.casefold()) if w]
+            if text and not all(w in _DIMENSION_KEYS for w in words):
+                found.append(text)
+    left = Counter(" ".join(f.split()).casefold() for f in found)
+    left.subtract(" ".join(p.split()).casefold() for p in part_labels)
+    own = [f for f in found if left[" ".join(f.split()).casefold()] > 0]
+    return own[0] if len(set(map(str.casefold, own))) == 1 else ""
+
+
+def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:
+    """``48 × 62.3 cm`` (height × width × depth, then diameter…; weight apart), and the
+    partner's own figures, as given, when Museion converted them."""
+    computed: list[str] = []
+    original: list[str] = []
+    for dim in nodes(graph, node, CRM.P43_has_dimension):
+        assigned = nodes(graph, dim, CRM.P141i_was_assigned_by)
+        is_computed = any(AAT.COMPUTER_GENERATED.value in types(graph, a) for a in assigned)
+        (computed if is_computed else original).append(dim)
+
+    def line(dims: list[str], given: bool) -> tuple[str, str]:
+        """The figures and what they measure: the partner's as they gave them (``given``),
+        else in the reader's way of writing numbers, a weight in kilograms from 1,000 g."""
+        sizes: dict[str, tuple[str, str]] = {}
+        weight = ""
+        for dim in dims:
+            kinds = types(graph, dim)
+            values = [getattr(v, "value", "") for v in out(graph, dim, CRM.P90_has_value)]
+            units = [_UNITS.get(u, "") for u in nodes(graph, dim, CRM.P91_has_unit)]
+            if not values:
+                continue
+            figure = _figure(values[0], given, lang)
+            if figure is None:
+                continue
+            unit = units[0] if units else ""
+            if AAT.WEIGHT.value in kinds:
+                if not given:
+                    figure, unit = _weight(float(values[0]), unit, lang)
+                weight = f"{figure} {unit}".strip()
+                continue
+            kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
+            sizes[kind] = (figure, unit)
+        order = [k.value for k in _DIMENSION_ORDER] + [""]
+        shown = [k for k in order if k in sizes]
+        if not shown:
+            return weight, ""
+        unit_set = {sizes[k][1] for k in shown}
+        names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
+        if len(unit_set) == 1:
+            text = f"{' × '.join(sizes[k][0] for k in shown)} {unit_set.pop()}".strip()
+        else:  # each figure says its own unit: "3 ft × 10 in"
+            text = " × ".join(f"{sizes[k][0]} {sizes[k][1]}".strip() for k in shown)
+        return (f"{text}; {weight}" if weight else text), names
+
+    if computed:
+        cm, names = line(computed, given=False)
+        theirs, _names = line(original, given=True)
+        return [Dimensions(part, cm, names, theirs)] if cm else []
+    cm, names = line(original, given=False)
+    return [Dimensions(part, cm, names)] if cm else []
+
+
+def _figure(value: str, given: bool, lang: str) -> str | None:
+    """A dimension's value as a page writes it: the partner's own figure as they gave it
+    (``5.875``, ``1608``: a rounded or grouped figure is not what they gave), else to two
+    decimals as the reader writes numbers (``14,92``); None when it is no number."""
+    try:
+        number_value = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number_value):
+        return None
+    if given and re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):
+        return value.strip()
+    if given:  # "1.5E3", "+12": the same number, written out in full
+        try:
+            return format(Decimal(value.strip()), "f")
+        except InvalidOperation:
+            return value.strip()
+    return number(number_value, 2, lang)
+
+
+def _weight(grams_or_not: float, unit: str, lang: str) -> tuple[str, str]:
+    """A weight in a unit a reader takes in: kilograms from 1,000 g up, grams below."""
+    grams = {"g": grams_or_not, "kg": grams_or_not * 1000}.get(unit)
+    if grams is None:
+        return number(grams_or_not, 2, lang), unit
+    if grams >= 1000:
+        return number(grams / 1000, 2, lang), "kg"
+    return number(grams, 2, lang), "g"
