@@ -65,6 +65,11 @@ class Fields:
     height_cm: float | None = None
     width_cm: float | None = None
     depth_cm: float | None = None
+    dimensions_of: str = ""
+    """Where the object has no sizes of its own but its parts do (a work in six sheets, "support,
+    each"): the measured part's label; the sizes above are then that part's."""
+    parts_measured: int = 0
+    """How many such parts have sizes: with more than one, the sizes are the widest one's."""
     framed_width_cm: float | None = None
     """The width of the object's frame, where the record measures it: what a wall holds."""
     credit_line: str = ""
@@ -219,43 +224,85 @@ def _materials_and_types(store: Any, values: str, found: dict[str, Fields]) -> N
             )
 
 
+_SIZES = {
+    AAT.HEIGHT.value: "height_cm",
+    AAT.WIDTH.value: "width_cm",
+    AAT.DEPTH.value: "depth_cm",
+    AAT.DIAMETER.value: "width_cm",
+}
+
+
+@dataclass
+class _Part:
+    labels: dict[str, str] = field(default_factory=dict)
+    frame: bool = False
+    support: bool = False
+    sizes: dict[str, float] = field(default_factory=dict)
+
+
 def _dimensions(store: Any, values: str, found: dict[str, Fields]) -> None:
     """Centimetre values only (Museion adds them for every other unit); the largest value
-    of a type wins where a record measures an object more than once."""
-    attrs = {
-        AAT.HEIGHT.value: "height_cm",
-        AAT.WIDTH.value: "width_cm",
-        AAT.DEPTH.value: "depth_cm",
-        AAT.DIAMETER.value: "width_cm",
-    }
+    of a type wins where a record measures an object more than once.
+
+    A frame's width is what the wall holds. An object with no sizes of its own takes its
+    parts' (Tate measures a work in several sheets by its supports: "support, each: 658 x 459
+    mm"): a support's before any other part, the widest where several are measured."""
     for row in _select(
         store,
         f"SELECT ?o ?type ?value WHERE {{ {values} ?o {_n(CRM.P43_has_dimension)} ?d . "
         f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P91_has_unit)} {_n(AAT.CENTIMETRES)} ; "
         f"{_n(CRM.P90_has_value)} ?value }}",
     ):
-        attr = attrs.get(row["type"])
-        number = _number(row["value"])
-        if attr is None or number is None:
-            continue
-        fields = found[row["o"]]
-        current = getattr(fields, attr)
-        if current is None or number > current:
-            setattr(fields, attr, number)
-    frame = f"{_n(CRM.P2_has_type)} {_n(AAT.FRAME)}"
+        _keep_largest(found[row["o"]], _SIZES.get(row["type"]), row["value"])
+    parts: dict[str, dict[str, _Part]] = {}
     for row in _select(
         store,
-        f"SELECT ?o ?value WHERE {{ {values} "
+        f"SELECT ?o ?part ?kind ?label ?type ?value WHERE {{ {values} "
         f"{{ ?o {_n(CRM.P46_is_composed_of)} ?part }} UNION "
         f"{{ ?part {_n(CRM.P46i_forms_part_of)} ?o }} "
-        f"?part {frame} ; {_n(CRM.P43_has_dimension)} ?d . "
-        f"?d {_n(CRM.P2_has_type)} {_n(AAT.WIDTH)} ; {_n(CRM.P91_has_unit)} "
-        f"{_n(AAT.CENTIMETRES)} ; {_n(CRM.P90_has_value)} ?value }}",
+        f"?part {_n(CRM.P43_has_dimension)} ?d . "
+        f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P91_has_unit)} {_n(AAT.CENTIMETRES)} ; "
+        f"{_n(CRM.P90_has_value)} ?value . "
+        f"OPTIONAL {{ ?part {_n(CRM.P2_has_type)} ?kind . "
+        f"FILTER (?kind IN ({_n(AAT.FRAME)}, {_n(AAT.SUPPORT)})) }} "
+        f"OPTIONAL {{ ?part {_n(RDFS.label)} ?label }} }}",
     ):
-        number = _number(row["value"])
-        fields = found[row["o"]]
-        if number is not None and (fields.framed_width_cm or 0) < number:
-            fields.framed_width_cm = number
+        part = parts.setdefault(row["o"], {}).setdefault(row["part"], _Part())
+        part.frame = part.frame or row.get("kind") == AAT.FRAME.value
+        part.support = part.support or row.get("kind") == AAT.SUPPORT.value
+        if "label" in row:
+            part.labels.setdefault(row.get("label@", ""), row["label"])
+        attr, number = _SIZES.get(row["type"]), _number(row["value"])
+        if attr is not None and number is not None:
+            part.sizes[attr] = max(number, part.sizes.get(attr, number))
+    for iri, by_part in parts.items():
+        fields = found[iri]
+        for part in by_part.values():
+            width = part.sizes.get("width_cm")
+            if part.frame and width is not None:
+                fields.framed_width_cm = max(width, fields.framed_width_cm or width)
+        if fields.height_cm is not None or fields.width_cm is not None:
+            continue
+        measured = [p for p in by_part.values() if not p.frame and p.sizes]
+        measured = [p for p in measured if p.support] or measured
+        if not measured:
+            continue
+        widest = max(
+            measured, key=lambda p: (p.sizes.get("width_cm", 0.0), p.sizes.get("height_cm", 0.0))
+        )
+        for attr, number in widest.sizes.items():
+            setattr(fields, attr, number)
+        fields.dimensions_of = _preferred(widest.labels) or "support"
+        fields.parts_measured = len(measured)
+
+
+def _keep_largest(fields: Fields, attr: str | None, value: str) -> None:
+    number = _number(value)
+    if attr is None or number is None:
+        return
+    current = getattr(fields, attr)
+    if current is None or number > current:
+        setattr(fields, attr, number)
 
 
 def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:

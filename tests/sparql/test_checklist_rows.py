@@ -1,0 +1,154 @@
+"""A checklist's rows and what is made of them (page, loan list, CSV, XLSX), from real partner
+records: the demo's Tate and CMOA records, mapped into a store in memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import cache
+from typing import Any
+
+import openpyxl
+import pytest
+from lxml import html
+from pyoxigraph import DefaultGraph, Quad, Store
+
+from harvesters import SourceRecord
+from mappings import get_mapping
+from mappings.base import MappingContext
+from sparql import i18n
+from sparql.checklists import Checklist, Fields, Item, plan
+from sparql.checklists.exports import csv_bytes, xlsx_bytes
+from sparql.checklists.planning import light_concepts_of
+from sparql.checklists.rows import CURRENT, read_rows
+from sparql.pages import templates
+from tests.helpers.samples import example
+
+BASE = "https://data.example.org/"
+SUPPLY_ROOM = BASE + "tate/object/T13177"  # six supports, no sizes of its own
+EACH = BASE + "tate/object/P79233"  # "support, each: 658 x 459 mm"
+BULLFIGHT = BASE + "tate/object/T06803"  # support and frame, on two lines at Tate
+CMOA = BASE + "cmoa/object/f70d03e3-0fe7-4f6a-a430-ddced6d09d82"  # inches, no statement
+CMOA_DEEP = BASE + "cmoa/object/00bacd95-2493-40a0-b765-5947ce4ba8ee"  # 22 × 6.5 × 1.5 in
+RECORDS = [
+    ("tate", "artworks/t13177-103782.json"),
+    ("tate", "artworks/p79233-90775.json"),
+    ("tate", "artworks/t06803-20854.json"),
+    ("cmoa", "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json"),
+    ("cmoa", "00bacd95-2493-40a0-b765-5947ce4ba8ee.json"),
+]
+
+
+@cache
+def _store() -> Store:
+    store = Store()
+    for source, relative in RECORDS:
+        record = json.loads(example(f"{source}/{relative}").read_bytes())
+        mapping = get_mapping(source)
+        payload = SourceRecord(source, mapping.identify(record), json.dumps(record).encode())
+        result = mapping.map(payload, MappingContext(BASE, source))
+        # the published store answers over the union of its record graphs
+        store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in result.quads)
+    return store
+
+
+def _fields(iri: str) -> Fields:
+    status, fields, _ = read_rows(_store(), [iri])[iri]
+    assert status == CURRENT
+    assert fields is not None
+    return fields
+
+
+def _checklist(*iris: str) -> Checklist:
+    checklist = Checklist("c", "Supply", 60.0, "", "")
+    checklist.items = [
+        Item(iri, n, "", "2026-01-01", CURRENT, _fields(iri), "2026-01-01")
+        for n, iri in enumerate(iris, 1)
+    ]
+    return checklist
+
+
+def _page(checklist: Checklist, lang: str) -> html.HtmlElement:
+    text = i18n.render(
+        templates().get_template("checklist.html"),
+        lang,
+        c=checklist,
+        plan=plan(checklist),
+        light={item.iri: light_concepts_of(item) for item in checklist.items},
+        can_write=False,
+        href=lambda iri: iri,
+        static="/static",
+    )
+    return html.fromstring(text)
+
+
+def _item(doc: html.HtmlElement, iri: str) -> html.HtmlElement:
+    [item] = [li for li in doc.cssselect("li.item") if li.get("data-iri") == iri]
+    return item
+
+
+def _csv(checklist: Checklist, lang: str = "en") -> list[dict[str, str]]:
+    text = csv_bytes(checklist, lang).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";" if lang == "fr" else ","))
+
+
+def _xlsx(checklist: Checklist) -> list[dict[str, Any]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(checklist))).active
+    assert sheet is not None
+    heads = [str(c.value) for c in sheet[1]]
+    return [dict(zip(heads, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+
+def _text(element: html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_a_work_in_several_parts_is_measured_by_its_parts() -> None:
+    """Tate measures "SUPPLY ROOM" by its six supports and P79233 by "support, each": the
+    checklist said "No dimensions", left Height/Width blank in the exports and the loan list,
+    and the wall length did not count them, though the object page gave their sizes."""
+    supply, each, bullfight = _fields(SUPPLY_ROOM), _fields(EACH), _fields(BULLFIGHT)
+    # the widest of the six supports (1608 x 1417 mm) stands for the work
+    assert (supply.height_cm, supply.width_cm) == (160.8, 141.7)
+    assert (supply.dimensions_of, supply.parts_measured) == ("support", 6)
+    assert (each.height_cm, each.width_cm) == (65.8, 45.9)
+    assert (each.dimensions_of, each.parts_measured) == ("support, each", 1)
+    # an object with sizes of its own keeps them; its frame is still what the wall holds
+    assert (bullfight.height_cm, bullfight.width_cm, bullfight.framed_width_cm) == (
+        48.0,
+        62.3,
+        79.2,
+    )
+    assert bullfight.dimensions_of == ""
+    checklist = _checklist(SUPPLY_ROOM, EACH, BULLFIGHT)
+    p = plan(checklist)
+    assert (p.widths_counted, p.without_width) == (3, 0)
+    assert p.wall_cm == pytest.approx(141.7 + 45.9 + 79.2 + 2 * 60.0)
+    assert "no-dimensions" not in {w.kind for w in p.warnings}
+    doc = _page(checklist, "en")
+    assert _text(_item(doc, SUPPLY_ROOM).cssselect("dd.dims")[0]).startswith(
+        "support: 160.8 × 141.7 cm (the widest of 6 parts) ("
+    )
+    assert _text(_item(doc, EACH).cssselect("dd.dims")[0]).startswith(
+        "support, each: 65.8 × 45.9 cm ("
+    )
+    assert _text(_item(doc, BULLFIGHT).cssselect("dd.dims")[0]).startswith("48 × 62.3 cm (")
+    assert "la plus large des 6 parties" in _text(
+        _item(_page(checklist, "fr"), SUPPLY_ROOM).cssselect("dd.dims")[0]
+    )
+    rows = {row["Museion IRI"]: row for row in _csv(checklist)}
+    assert (rows[SUPPLY_ROOM]["Height (cm)"], rows[SUPPLY_ROOM]["Width (cm)"]) == (
+        "160.8",
+        "141.7",
+    )
+    assert _xlsx(checklist)[1]["Width (cm)"].value == 45.9
+    loans = i18n.render(
+        templates().get_template("checklist_loans.html"),
+        "en",
+        c=checklist,
+        lenders={"Tate": list(enumerate(checklist.items, start=1))},
+        static="/static",
+    )
+    cells = html.fromstring(loans).cssselect('td[data-label="Dimensions"]')
+    assert _text(cells[1]) == "support, each: 65.8 × 45.9 cm"
