@@ -1,8 +1,11 @@
 """A checklist as files for registrars and machines: CSV, XLSX, Linked Art JSON-LD.
 
-CSV and XLSX carry the same columns (``COLUMNS``); dimensions are in centimetres as numbers,
-so a spreadsheet can add them up. Their headers and the status are in the reader's language
-(``lang``; English by default, for scripts), and an Arabic workbook reads right to left. The
+CSV and XLSX carry the same columns (``COLUMNS``); dimensions are in centimetres as numbers
+(to a millimetre, as a registrar writes them), so a spreadsheet can add them up. Their headers
+and the status are in the reader's language (``lang``; English by default, for scripts), and
+an Arabic workbook reads right to left. A French CSV is the one French Excel opens: ``;``
+between cells and a decimal comma. The lender's dimension statement keeps a line per part: a
+line break in the XLSX cell, ``; `` in the CSV (a row stays one line for scripts). The
 JSON-LD is the checklist as a Linked Art ``Set`` that an exhibition ``Activity`` (AAT
 exhibitions) used, and each object ``member_of`` that set.
 """
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from museion_core.vocab import AAT
@@ -43,6 +46,11 @@ def _join(values: list[str]) -> str:
     return "; ".join(v for v in values if v)
 
 
+def _cm(value: float | None) -> float | None:
+    """To a millimetre: 48.9, not the 48.895 of 19.25 inches."""
+    return None if value is None else round(value, 1)
+
+
 COLUMNS: list[tuple[str, Getter]] = [
     ("Lender", lambda item: item.fields.lender),
     ("Accession number", lambda item: item.fields.accession_number),
@@ -50,9 +58,9 @@ COLUMNS: list[tuple[str, Getter]] = [
     ("Maker", lambda item: _join(item.fields.makers)),
     ("Date", lambda item: item.fields.date),
     ("Materials", lambda item: item.fields.medium or _join(item.fields.materials)),
-    ("Height (cm)", lambda item: item.fields.height_cm),
-    ("Width (cm)", lambda item: item.fields.width_cm),
-    ("Depth (cm)", lambda item: item.fields.depth_cm),
+    ("Height (cm)", lambda item: _cm(item.fields.height_cm)),
+    ("Width (cm)", lambda item: _cm(item.fields.width_cm)),
+    ("Depth (cm)", lambda item: _cm(item.fields.depth_cm)),
     ("Dimensions (as given)", lambda item: item.fields.dimensions),
     ("Credit line", lambda item: item.fields.credit_line),
     ("Rights", lambda item: item.fields.rights),
@@ -66,6 +74,7 @@ COLUMNS: list[tuple[str, Getter]] = [
 
 HEADER = ["No.", *(name for name, _ in COLUMNS)]
 _STATUS = HEADER.index("Status")
+_GIVEN = HEADER.index("Dimensions (as given)")
 _WIDE = frozenset({"Title", "Credit line", "Materials", "Note"})
 
 
@@ -91,6 +100,9 @@ def csv_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header(lang))
     for values in row_values(checklist, lang):
+        given = values[_GIVEN]
+        if isinstance(given, str):
+            values[_GIVEN] = "; ".join(given.splitlines())
         writer.writerow(["" if v is None else _safe_cell(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -111,6 +123,8 @@ def xlsx_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:
             # is. (A text cell runs nothing, so it needs no apostrophe, which Excel shows.)
             if cell.data_type == "f":
                 cell.data_type = "s"
+            if isinstance(cell.value, str) and "\n" in cell.value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     for index, name in enumerate(HEADER, start=1):
         width = 40 if name in _WIDE else 16

@@ -13,6 +13,7 @@ fields), ``withdrawn`` (its partner withdrew it: a ``museion:Tombstone``), or ``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -61,7 +62,9 @@ class Fields:
     types: list[str] = field(default_factory=list)
     medium: str = ""
     dimensions: str = ""
-    """The partner's own dimension statement, in its own units."""
+    """The partner's own dimension statement, in its own units, one line per part measured
+    (``"\\n"`` between them); built from the partner's own figures ("19.25 × 14.25 in") where
+    it states none."""
     height_cm: float | None = None
     width_cm: float | None = None
     depth_cm: float | None = None
@@ -132,6 +135,7 @@ def _read_chunk(store: Any, iris: list[str]) -> dict[str, tuple[str, Fields | No
     _materials_and_types(store, values, found)
     _dimensions(store, values, found)
     _statements(store, values, found)
+    _dimensions_as_given(store, values, found)
     _links(store, values, found)
     for iri, fields in found.items():
         out[iri] = (CURRENT, fields, "")
@@ -230,6 +234,15 @@ _SIZES = {
     AAT.DEPTH.value: "depth_cm",
     AAT.DIAMETER.value: "width_cm",
 }
+_ORDER = [AAT.HEIGHT.value, AAT.WIDTH.value, AAT.DEPTH.value, AAT.DIAMETER.value]
+"""The order sizes are written in: height × width × depth (a diameter, where no width)."""
+_UNITS = {
+    AAT.MILLIMETRES.value: "mm",
+    AAT.CENTIMETRES.value: "cm",
+    AAT.METRES.value: "m",
+    AAT.INCHES.value: "in",
+    AAT.FEET.value: "ft",
+}
 
 
 @dataclass
@@ -303,6 +316,71 @@ def _keep_largest(fields: Fields, attr: str | None, value: str) -> None:
     current = getattr(fields, attr)
     if current is None or number > current:
         setattr(fields, attr, number)
+
+
+def _dimensions_as_given(store: Any, values: str, found: dict[str, Fields]) -> None:
+    """The dimension statement a line per part, and, where the partner states none (CMOA
+    gives only figures, in inches), one written from the partner's own figures and unit.
+
+    Museion keeps a statement's text with its line breaks folded into spaces ("support: 480
+    x 623 mm frame: 928 x ..."): a line starts again where one of the object's own parts is
+    named ("frame:"), by the labels the record gives its parts, not by guessing words."""
+    rows = _select(
+        store,
+        f"SELECT ?o ?node ?label ?type ?value ?unit WHERE {{ "
+        f"{{ {values} ?o {_n(CRM.P43_has_dimension)} ?d BIND(?o AS ?node) }} UNION {{ {values} "
+        f"{{ ?o {_n(CRM.P46_is_composed_of)} ?node }} UNION "
+        f"{{ ?node {_n(CRM.P46i_forms_part_of)} ?o }} "
+        f"OPTIONAL {{ ?node {_n(RDFS.label)} ?label }} "
+        f"OPTIONAL {{ ?node {_n(CRM.P43_has_dimension)} ?d }} }} "
+        f"OPTIONAL {{ ?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P90_has_value)} ?value ; "
+        f"{_n(CRM.P91_has_unit)} ?unit . FILTER NOT EXISTS {{ ?d "
+        f"{_n(CRM.P141i_was_assigned_by)}/{_n(CRM.P2_has_type)} "
+        f"{_n(AAT.COMPUTER_GENERATED)} }} }} }} ORDER BY ?o ?node ?d",
+    )
+    given: dict[str, dict[str, tuple[dict[str, str], dict[str, tuple[str, str]]]]] = {}
+    """object → node (itself or a part) → (the part's labels, type → (figure, unit))"""
+    for row in rows:
+        iri, node = row["o"], row["node"]
+        names, sizes = given.setdefault(iri, {}).setdefault(node, ({}, {}))
+        if "label" in row and node != iri:
+            names.setdefault(row.get("label@", ""), row["label"])
+        if "value" in row and row.get("type") in _ORDER:
+            sizes.setdefault(row["type"], (row["value"], _UNITS.get(row["unit"], "")))
+    for iri, fields in found.items():
+        if fields.dimensions:
+            part_labels = {n for names, _ in given.get(iri, {}).values() for n in names.values()}
+            fields.dimensions = _lines(fields.dimensions, part_labels)
+            continue
+        lines = []
+        for node, (names, sizes) in sorted(given.get(iri, {}).items(), key=lambda e: e[0] != iri):
+            text = _figures(sizes)
+            if text:
+                name = _preferred(names) if node != iri else ""
+                lines.append(f"{name}: {text}" if name else text)
+        fields.dimensions = "\n".join(lines)
+
+
+def _lines(text: str, part_labels: set[str]) -> str:
+    """``text`` a line per part: a new line before each of the object's part labels that
+    follows a space and is followed by a colon."""
+    names = sorted((n for n in part_labels if n.strip()), key=len, reverse=True)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if names:
+        starts = re.compile(r"\s+(?=(?:" + "|".join(re.escape(n) for n in names) + r"):)")
+        lines = [piece for line in lines for piece in starts.split(line)]
+    return "\n".join(lines)
+
+
+def _figures(sizes: dict[str, tuple[str, str]]) -> str:
+    """``19.25 × 14.25 in`` (height × width × depth), each figure as the partner wrote it."""
+    shown = [sizes[k] for k in _ORDER if k in sizes]
+    if not shown:
+        return ""
+    units = {unit for _, unit in shown}
+    if len(units) == 1:
+        return " × ".join(value for value, _ in shown) + (f" {units.pop()}" if units else "")
+    return " × ".join(f"{value} {unit}".strip() for value, unit in shown)
 
 
 def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:

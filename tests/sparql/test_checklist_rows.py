@@ -152,3 +152,40 @@ def test_a_work_in_several_parts_is_measured_by_its_parts() -> None:
     )
     cells = html.fromstring(loans).cssselect('td[data-label="Dimensions"]')
     assert _text(cells[1]) == "support, each: 65.8 × 45.9 cm"
+
+
+def test_dimensions_as_given_are_the_lender_s_own_figures_and_cm_are_rounded() -> None:
+    """CMOA states no dimensions, only figures in inches: "Dimensions (as given)" was empty,
+    and the centimetres were exported as 48.895 and 14.9225."""
+    assert _fields(CMOA).dimensions == "19.25 × 14.25 in"
+    assert _fields(CMOA_DEEP).dimensions == "22 × 6.5 × 1.5 in"
+    checklist = _checklist(CMOA, CMOA_DEEP)
+    first, deep = _csv(checklist)
+    assert first["Dimensions (as given)"] == "19.25 × 14.25 in"
+    assert (first["Height (cm)"], first["Width (cm)"]) == ("48.9", "36.2")
+    assert deep["Depth (cm)"] == "3.8"  # 3.81
+    sheet = _xlsx(checklist)
+    assert sheet[0]["Height (cm)"].value == 48.9  # a number still
+    assert sheet[0]["Dimensions (as given)"].value == "19.25 × 14.25 in"
+
+
+def test_a_statement_on_several_lines_keeps_a_line_per_part() -> None:
+    """Tate's "support: 480 x 623 mm" and "frame: 928 x 792 x 32 mm" are two lines; the
+    checklist ran them together ("...623 mm frame: 928...") on the page and in the exports."""
+    bullfight = _fields(BULLFIGHT)
+    assert bullfight.dimensions == "support: 480 x 623 mm\nframe: 928 x 792 x 32 mm"
+    assert _fields(SUPPLY_ROOM).dimensions.splitlines()[2] == "support: 1608 x 1417 mm"
+    assert _fields(EACH).dimensions == "support, each: 658 x 459 mm"  # one part, one line
+    checklist = _checklist(BULLFIGHT)
+    [row] = _csv(checklist)
+    assert row["Dimensions (as given)"] == "support: 480 x 623 mm; frame: 928 x 792 x 32 mm"
+    [cells] = _xlsx(checklist)
+    given = cells["Dimensions (as given)"]
+    assert given.value == "support: 480 x 623 mm\nframe: 928 x 792 x 32 mm"
+    assert given.alignment.wrap_text
+    [span] = _page(checklist, "en").cssselect("dd.dims .given span")
+    assert [str(t) for t in span.itertext()] == [
+        "support: 480 x 623 mm",
+        "frame: 928 x 792 x 32 mm",
+    ]
+    assert span.cssselect("br")
