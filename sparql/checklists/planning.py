@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from mappings import label_in_language
 from museion_core.vocab import aat
 
 from .rows import WITHDRAWN
@@ -25,6 +26,12 @@ class LightSensitive:
     iri: str
     label: str
     group: str
+
+    def label_in(self, lang: str) -> tuple[str, str]:
+        """The label in ``lang`` as search facets and object pages give the concept ("papier",
+        "ورق"), with its language tag; the English one where Museion knows none in ``lang``."""
+        text = label_in_language(self.label, lang)
+        return (text, lang) if text != self.label else (self.label, "en")
 
 
 @cache

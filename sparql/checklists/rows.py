@@ -81,6 +81,9 @@ class Fields:
     """The rights in the object's image (a photograph's copyright), for a catalogue."""
     image: str = ""
     web_page: str = ""
+    langs: dict[str, str] = field(default_factory=dict)
+    """The language tag of each text field that has one (``{"medium": "en"}``), for the
+    page to give the partner's words their own language and direction."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,7 +164,9 @@ def _names(store: Any, values: str, found: dict[str, Fields]) -> None:
     ):
         fields = found[row["o"]]
         fields.lender_iri = fields.lender_iri or row["keeper"]
-        fields.lender = fields.lender or row.get("label", "")
+        if not fields.lender and row.get("label"):
+            fields.lender = row["label"]
+            _tag(fields, "lender", row)
     for row in _select(store, f"SELECT ?o ?label WHERE {{ {values} ?o {_n(RDFS.label)} ?label }}"):
         found[row["o"]].titles.setdefault(row.get("label@", ""), row["label"])
     for fields in found.values():
@@ -306,6 +311,9 @@ def _dimensions(store: Any, values: str, found: dict[str, Fields]) -> None:
         for attr, number in widest.sizes.items():
             setattr(fields, attr, number)
         fields.dimensions_of = _preferred(widest.labels) or "support"
+        tag = next((k for k, v in widest.labels.items() if v == fields.dimensions_of), "")
+        if tag:
+            fields.langs["dimensions_of"] = tag
         fields.parts_measured = len(measured)
 
 
@@ -401,6 +409,7 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
         attr = attrs[row["type"]]
         if not getattr(fields, attr):
             setattr(fields, attr, row["text"])
+            _tag(fields, attr, row, "text")
     for row in _select(
         store,
         f"SELECT ?o ?text WHERE {{ {values} ?o {_n(CRM.P138i_has_representation)}/"
@@ -409,7 +418,9 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
         f"{_n(CRM.P190_has_symbolic_content)} ?text }} ORDER BY ?o ?s",
     ):
         fields = found[row["o"]]
-        fields.image_rights = fields.image_rights or row["text"]
+        if not fields.image_rights:
+            fields.image_rights = row["text"]
+            _tag(fields, "image_rights", row, "text")
     _licences(store, values, found)
 
 
@@ -488,6 +499,12 @@ def _number(text: str) -> float | None:
         return float(Decimal(text))
     except (InvalidOperation, ValueError):
         return None
+
+
+def _tag(fields: Fields, attr: str, row: dict[str, str], name: str = "label") -> None:
+    """Keep the language tag of the text ``row[name]`` that became ``fields.<attr>``."""
+    if row.get(name + "@"):
+        fields.langs[attr] = row[name + "@"]
 
 
 def _preferred(by_language: dict[str, str]) -> str:

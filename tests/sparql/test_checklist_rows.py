@@ -189,3 +189,46 @@ def test_a_statement_on_several_lines_keeps_a_line_per_part() -> None:
         "frame: 928 x 792 x 32 mm",
     ]
     assert span.cssselect("br")
+
+
+def test_a_partner_s_words_keep_their_own_direction_on_an_arabic_page() -> None:
+    """On /checklists/ID?lang=ar the materials read "...printed papers 6", the image rights
+    "Succession Picasso/DACS 2014 ©", and the dimension text broke its brackets: the fields
+    were laid out right to left as if they were Arabic."""
+    doc = _page(_checklist(SUPPLY_ROOM, BULLFIGHT), "ar")
+    fields = {
+        _text(dt): dt.getnext()
+        for dt in _item(doc, BULLFIGHT).cssselect("dl.fields dt")
+        if dt.getnext() is not None
+    }
+    labels = {i18n.translate(k, "ar"): k for k in ("Materials", "Image rights", "Lender")}
+    by_name = {labels[k]: v for k, v in fields.items() if k in labels}
+    for name in ("Materials", "Image rights"):
+        assert (by_name[name].get("lang"), by_name[name].get("dir")) == ("en", "auto"), name
+    assert by_name["Image rights"].text == "© Succession Picasso/DACS 2014"
+    assert by_name["Lender"].cssselect("bdi")  # isolated from the Arabic around it
+    [given] = _item(doc, BULLFIGHT).cssselect("dd.dims .given span")
+    assert (given.get("lang"), given.get("dir")) == ("en", "auto")
+    [materials] = [
+        dd
+        for dd in _item(doc, SUPPLY_ROOM).cssselect("dl.fields dd")
+        if dd.text == "6 works on paper, photographs, ink and printed papers"
+    ]
+    assert (materials.get("lang"), materials.get("dir")) == ("en", "auto")
+
+
+@pytest.mark.parametrize(
+    ("lang", "paper"),
+    [("en", "paper (fiber product)"), ("fr", "papier"), ("ar", "ورق")],
+)
+def test_light_sensitive_materials_are_named_in_the_reader_s_language(
+    lang: str, paper: str
+) -> None:
+    """Search facets and object pages say "papier" and "ورق"; the checklist said "paper
+    (fiber product), prints (visual works)" on French and Arabic pages."""
+    doc = _page(_checklist(BULLFIGHT), lang)
+    [flag] = _item(doc, BULLFIGHT).cssselect("dd.flag-light")
+    spans = {span.text: span.get("lang") for span in flag.cssselect("span")}
+    assert spans[paper] == lang
+    warned = {span.text for span in doc.cssselect("li.warning-light span span")}
+    assert paper in warned

@@ -102,7 +102,10 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
     [header, first, *_] = csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")))
     assert dict(zip(header, first, strict=True))["Image rights"] == tate["image_rights"]
     page = requests.get(f"{open_live.url}/checklists/{ident}", timeout=30)
-    assert "<dt>Image rights</dt><dd>© Succession Picasso/DACS 2014</dd>" in page.text
+    assert (
+        "<dt>Image rights</dt>"
+        '<dd lang="en" dir="auto">© Succession Picasso/DACS 2014</dd>' in page.text
+    )
     assert data["items"][1]["note"] == "Ask for the crate size"
     # adding twice changes nothing
     assert len(_act(open_live, ident, action="add", object_iri=TATE).json()["items"]) == 2
