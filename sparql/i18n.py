@@ -44,12 +44,14 @@ from museion_core import messages
 
 __all__ = [
     "COOKIE",
+    "DECIMAL_COMMA",
     "DEFAULT",
     "LANGUAGES",
     "LanguageMiddleware",
     "catalogue",
     "current",
     "decimal",
+    "decimal_comma",
     "direction",
     "gettext",
     "install",
@@ -187,6 +189,16 @@ def years(first: int, last: int) -> str:
     return f"{year(first)}–{year(last)}"
 
 
+DECIMAL_COMMA = frozenset({"fr"})
+"""The languages that write a decimal comma (``62,3``): their spreadsheets read ``;`` as a
+CSV's separator."""
+
+
+def decimal_comma(lang: str | None = None) -> bool:
+    """Whether ``lang`` (by default the language being rendered) writes a decimal comma."""
+    return (lang if lang is not None else _current.get()) in DECIMAL_COMMA
+
+
 def number(value: float, places: int = 2, lang: str | None = None) -> str:
     """``value`` to at most ``places`` decimals, without trailing zeros (``48``, ``62.3``), as
     ``lang`` (by default the language being rendered) writes it: ``62,3`` in French, and its
@@ -195,8 +207,7 @@ def number(value: float, places: int = 2, lang: str | None = None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
-    writes = lang if lang is not None else _current.get()
-    if writes == "fr":
+    if decimal_comma(lang):
         return text.replace(",", "\u202f").replace(".", ",")
     return text
 
@@ -210,8 +221,7 @@ def thousands(value: int) -> str:
 
 def _written(figures: str, lang: str | None) -> str:
     """Figures with a decimal point, with the decimal comma where ``lang`` writes one."""
-    writes = lang if lang is not None else _current.get()
-    return figures.replace(".", ",") if writes == "fr" else figures
+    return figures.replace(".", ",") if decimal_comma(lang) else figures
 
 
 _PERCENT = {"fr": "{}\u202f%", "ar": "{}\u066a"}

@@ -95,16 +95,27 @@ def row_values(checklist: Checklist, lang: str = i18n.DEFAULT) -> list[list[obje
 
 
 def csv_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:
-    """UTF-8 with a byte-order mark: Excel then reads accents and Arabic right."""
+    """UTF-8 with a byte-order mark: Excel then reads accents and Arabic right. Where the
+    reader's language writes a decimal comma (French), ``;`` between cells and ``48,9`` in
+    number cells, as that language's Excel reads a CSV it opens; else ``,`` and ``48.9``."""
+    comma = i18n.decimal_comma(lang)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";" if comma else ",", lineterminator="\r\n")
     writer.writerow(header(lang))
     for values in row_values(checklist, lang):
         given = values[_GIVEN]
         if isinstance(given, str):
             values[_GIVEN] = "; ".join(given.splitlines())
-        writer.writerow(["" if v is None else _safe_cell(v) for v in values])
+        writer.writerow([_csv_cell(v, comma) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: object, decimal_comma: bool) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(value).replace(".", ",") if decimal_comma else value
+    return _safe_cell(value)
 
 
 def xlsx_bytes(checklist: Checklist, lang: str = i18n.DEFAULT) -> bytes:

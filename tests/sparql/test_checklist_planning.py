@@ -104,12 +104,13 @@ def test_exports_speak_the_reader_s_language() -> None:
 
     checklist = Checklist("c", "Test", 60.0, "", "")
     checklist.items = [_item("o/1", status="withdrawn", height_cm=12.5, lender="Tate")]
-    rows = list(csv.DictReader(io.StringIO(csv_bytes(checklist, "fr").decode("utf-8-sig"))))
+    french = csv_bytes(checklist, "fr").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(french), delimiter=";"))
     assert rows[0]["Prêteur"] == "Tate"
-    assert rows[0]["Hauteur (cm)"] == "12.5"  # a number, for the spreadsheet to add up
     assert rows[0]["État"] == "retirée par le prêteur"
     english = next(csv.DictReader(io.StringIO(csv_bytes(checklist).decode("utf-8-sig"))))
     assert english["Status"] == "withdrawn by lender"  # English by default, for scripts
+    assert english["Height (cm)"] == "12.5"
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(checklist, "ar")))
     sheet = book.active
     assert sheet is not None
@@ -120,6 +121,25 @@ def test_exports_speak_the_reader_s_language() -> None:
     assert not openpyxl.load_workbook(
         io.BytesIO(xlsx_bytes(checklist))
     ).active.sheet_view.rightToLeft  # type: ignore[union-attr]
+
+
+def test_a_french_csv_opens_in_french_excel() -> None:
+    """French Excel read the CSV in one column and 12.5 as a text: it splits at ";" and reads
+    a decimal comma. Scripts, which ask in English, keep "," and "."."""
+    checklist = Checklist("c", "Test", 60.0, "", "")
+    checklist.items = [
+        _item("o/1", height_cm=48.895, width_cm=36.195, lender="Tate, London", title="A; B")
+    ]
+    french = csv_bytes(checklist, "fr").decode("utf-8-sig").splitlines()
+    assert french[0].startswith("N°;Prêteur;")
+    row = next(csv.DictReader(io.StringIO("\n".join(french)), delimiter=";"))
+    assert (row["Hauteur (cm)"], row["Largeur (cm)"]) == ("48,9", "36,2")
+    assert (row["Prêteur"], row["Titre"]) == ("Tate, London", "A; B")  # quoted as needed
+    english = csv_bytes(checklist).decode("utf-8-sig").splitlines()
+    assert english[0].startswith("No.,Lender,")
+    row = next(csv.DictReader(io.StringIO("\n".join(english))))
+    assert (row["Height (cm)"], row["Width (cm)"]) == ("48.9", "36.2")
+    assert row["Title"] == "A; B"
 
 
 def test_a_loan_request_counts_what_it_asks_for() -> None:
