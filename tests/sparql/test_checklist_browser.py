@@ -208,7 +208,9 @@ def add_the_other_partners_work(page: Page, live: Live, url: str, rtl: bool) -> 
     # each lender isolated on its own: one <bdi> round the list ran it in the first's direction
     expect(page.locator("#total-lenders bdi")).to_have_count(2)
     light = page.locator("#warnings .warning-light")
-    expect(light.filter(has_text="Bullfight Scene")).to_contain_text("paper (fiber product)")
+    # the material in the reader's language, as search facets and object pages name it
+    paper = "ورق" if rtl else "paper (fiber product)"
+    expect(light.filter(has_text="Bullfight Scene")).to_contain_text(paper)
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")
     assert_accessible(page)
 

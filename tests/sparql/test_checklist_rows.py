@@ -128,12 +128,14 @@ def test_a_work_in_several_parts_is_measured_by_its_parts() -> None:
     assert "no-dimensions" not in {w.kind for w in p.warnings}
     doc = _page(checklist, "en")
     assert _text(_item(doc, SUPPLY_ROOM).cssselect("dd.dims")[0]).startswith(
-        "support: 160.8 × 141.7 cm (the widest of 6 parts) ("
+        "support: 160.8 × 141.7 cm (the widest of 6 parts) as the lender gives it: "
     )
     assert _text(_item(doc, EACH).cssselect("dd.dims")[0]).startswith(
-        "support, each: 65.8 × 45.9 cm ("
+        "support, each: 65.8 × 45.9 cm as the lender gives it: "
     )
-    assert _text(_item(doc, BULLFIGHT).cssselect("dd.dims")[0]).startswith("48 × 62.3 cm (")
+    assert _text(_item(doc, BULLFIGHT).cssselect("dd.dims")[0]).startswith(
+        "48 × 62.3 cm as the lender gives it: "
+    )
     assert "la plus large des 6 parties" in _text(
         _item(_page(checklist, "fr"), SUPPLY_ROOM).cssselect("dd.dims")[0]
     )
