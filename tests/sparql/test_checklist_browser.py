@@ -211,6 +211,9 @@ def add_the_other_partners_work(page: Page, live: Live, url: str, rtl: bool) -> 
     # the material in the reader's language, as search facets and object pages name it
     paper = "ورق" if rtl else "paper (fiber product)"
     expect(light.filter(has_text="Bullfight Scene")).to_contain_text(paper)
+    # the work's light-sensitive materials joined as the reader's language joins a list
+    joined = page.locator(f'li[data-iri="{TATE}"] .flag-light')
+    expect(joined).to_contain_text("، " if rtl else ", ")
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if rtl else "ltr")
     assert_accessible(page)
 
