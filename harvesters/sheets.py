@@ -223,16 +223,27 @@ def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
 def _check_extent(archive: zipfile.ZipFile) -> None:
     """Refuse an xlsx or xlsm workbook one of whose sheets spans more than ``MAX_CELLS``
     from its first written cell to its last (``ValueError``), before calamine reads it; read
-    from each sheet's XML in the archive, a megabyte at a time."""
+    from each sheet's XML in the archive, a megabyte at a time.
+
+    A part this check cannot read (damaged, encrypted, a compression zipfile does not know)
+    refuses the workbook (``ValueError``): giving up the check there let a bogus first part
+    wave an oversized sheet through to calamine, and a workbook Excel or LibreOffice wrote
+    has no such part."""
     try:
-        for name in archive.namelist():
-            # every part, not only xl/worksheets/: a workbook's relations may name a sheet
-            # stored anywhere in the archive
-            if name.endswith(".xml"):
-                with archive.open(name) as sheet:
-                    _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+        names = archive.namelist()
     except _ARCHIVE_ERRORS:
         return  # not an archive calamine can read either: it says so
+    for name in names:
+        # every part, not only xl/worksheets/: a workbook's relations may name a sheet
+        # stored anywhere in the archive
+        if not name.endswith(".xml"):
+            continue
+        try:
+            with archive.open(name) as sheet:
+                _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+        except _ARCHIVE_ERRORS as exc:
+            detail = f"its part {name} cannot be read ({exc})"
+            raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
 
 
 def _check_sheet(sheet: IO[bytes], name: str) -> None:

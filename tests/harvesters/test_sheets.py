@@ -159,6 +159,31 @@ def test_a_damaged_or_encrypted_workbook_is_a_reason_not_a_crash(
     assert item.whole
 
 
+def test_a_part_the_size_check_cannot_read_refuses_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size check gave up at the first part it could not read: a bogus, encrypted part
+    placed first waved an oversized sheet through to calamine (one cell at XFD1048576 asks
+    it for 512 GB)."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 1000)
+    rows = [["id", "title"]] + [[str(n), "x"] for n in range(2, 700)]
+    data = write_xlsx(tmp_path / "book.xlsx", rows).read_bytes()
+    [refused] = list(read_sheet(data))  # 1,398 cells: refused as it is
+    assert isinstance(refused, Unreadable)
+    assert "more than the 1000" in refused.reason
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        book.writestr("0.xml", b"<bogus/>")
+        for info in source.infolist():
+            book.writestr(info, source.read(info))
+    hidden = _damaged(out.getvalue(), "0.xml", "encrypted")
+    [item] = list(read_sheet(hidden))
+    assert isinstance(item, Unreadable)
+    assert "its part 0.xml cannot be read" in item.reason
+
+
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
     data = path.read_bytes()
