@@ -227,3 +227,14 @@ def test_every_word_the_page_says_of_figures_and_acquisitions_is_translated(lang
     catalogue = i18n.catalogue()[lang]
     words = _MEASURED_LABELS | set(_ACQUISITION_METHODS.values())
     assert not sorted(w for w in words if w not in catalogue)
+
+
+def test_labels_are_looked_for_in_one_pass_over_a_bounded_statement() -> None:
+    """Each colon re-read the whole text before it: a 40 KB statement (a record may hold
+    megabytes) cost seconds per view of the page. Labels are looked for once, in a window
+    before each colon, in the statement's first 10,000 characters, at most 100 of them."""
+    assert _own_qualifier(["x" * 5000 + "; unconfirmed: 12 x 5 cm"], []) == "unconfirmed"
+    assert _own_qualifier(["x" * 10_000 + "; unconfirmed: 12 x 5 cm"], []) == ""
+    many = "; ".join(f"part {n}: 1 cm" for n in range(150))
+    assert _own_qualifier([many + "; unconfirmed: 12 cm"], []) == ""  # past the 100th colon
+    assert _own_qualifier(["a:1 " * 250_000], []) == "a"  # a megabyte, read in a bounded pass
