@@ -135,20 +135,20 @@ def _form_facets(request: Request) -> list[str]:
     longest = params.get("longest_max", "").strip()
     if longest:
         pairs = [p for p in pairs if not p.startswith("longest_side_cm")]
-        pairs.append(f"longest_side_cm<={_centimetres(longest):g}")
+        pairs.append(f"longest_side_cm<={_centimetres(longest)}")
     return pairs
 
 
 _CENTIMETRES = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?")
 
 
-def _centimetres(text: str) -> float:
+def _centimetres(text: str) -> str:
     """A length typed in the form, in centimetres: ``120``, ``12.5`` or, as French writes
     it, ``12,5``; a ``FormError`` in the reader's words otherwise (it was the facet syntax's
     own error, in English: "facet longest_side_cm: '<=12,5' is not a range")."""
     if not _CENTIMETRES.fullmatch(text):
         raise FormError("“{value}” is not a length in centimetres: write 120, or 12.5.", value=text)
-    return float(text.replace(",", "."))
+    return text.replace(",", ".")  # as typed: "999999.9" is no "1e+06"
 
 
 def read_request(request: Request, offset: int | None = None) -> SearchRequest:
@@ -196,15 +196,20 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
         return HTMLResponse(render_page(request, query, result, base_iri))
 
 
+def _kept_sort(sort: str) -> str | None:
+    """The order a new search from the form keeps (none for the default)."""
+    return sort if sort in SORTS and sort != "relevance" else None
+
+
 def _past_the_end(request: Request, searcher: Searcher, offset: int) -> SearchRequest:
     """A page past ``MAX_OFFSET``: past the last result too (``page=999`` of 812 results), it
     is answered as any page past the end, with the way to the last one; a search that
     really has more results than can be paged through is asked to narrow."""
     first = read_request(request, offset=0)
     total = searcher.search(replace(first, limit=0)).total
-    if total > offset:
+    if total > MAX_OFFSET:
         raise _PastLimitError(offset)
-    return replace(first, offset=max(0, min(MAX_OFFSET, total)))
+    return replace(first, offset=total)
 
 
 def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) -> Response:
@@ -229,6 +234,7 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
                 for p in params.getlist("facet")
                 if p and not p.startswith(("date=", "longest_side_cm"))
             ],
+            kept_sort=_kept_sort(params.get("sort", "")),
         )
     return HTMLResponse(html, status_code=status)
 
@@ -295,6 +301,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         chips=chips,
         paging=paging,
         sorts=sorts,
+        kept_sort=_kept_sort(query.sort),
         hidden_facets=hidden,
         form=_form_values(request, query),
         date_hint=_date_hint(query, selected),

@@ -539,8 +539,21 @@ def test_demo_ends_by_printing_the_search_url(tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1].startswith("Search: http://localhost:8000/search")
 
 
-def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on() -> None:
-    """More results than the 10,000 that can be paged through: narrow the search."""
+@pytest.mark.parametrize(
+    ("total", "offset", "answer"),
+    [
+        (50_000, 20_000, None),  # more than can be paged: narrow the search
+        (12_000, 20_000, None),  # past its last result, but its results go past 10,000 too
+        (10_500, 10_500, None),
+        (812, 19_960, 812),  # past the end: the page after the last result
+        (0, 10_020, 0),
+    ],
+)
+def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on(
+    total: int, offset: int, answer: int | None
+) -> None:
+    """More results than the 10,000 that can be paged through: narrow the search; fewer:
+    the page past the last one, as for any page past the end."""
     from dataclasses import dataclass
 
     from starlette.requests import Request
@@ -551,18 +564,18 @@ def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on() -> No
     class Counted:
         total: int
 
-    class Many:
+    class Searcher:
         def search(self, _request: object) -> Counted:
-            return Counted(total=50_000)
+            return Counted(total=total)
 
-    scope = {
-        "type": "http",
-        "path": "/search",
-        "query_string": b"q=paper&offset=20000",
-        "headers": [],
-    }
-    with pytest.raises(search_page.FormError, match="paged through"):
-        search_page._past_the_end(Request(scope), Many(), 20_000)  # type: ignore[arg-type]
+    query = f"q=paper&offset={offset}".encode()
+    request = Request({"type": "http", "path": "/search", "query_string": query, "headers": []})
+    if answer is None:
+        with pytest.raises(search_page.FormError, match="paged through"):
+            search_page._past_the_end(request, Searcher(), offset)  # type: ignore[arg-type]
+    else:
+        got = search_page._past_the_end(request, Searcher(), offset)  # type: ignore[arg-type]
+        assert got.offset == answer
 
 
 def test_the_longest_side_takes_a_decimal_comma_and_says_its_mistakes_in_french(
@@ -578,7 +591,15 @@ def test_the_longest_side_takes_a_decimal_comma_and_says_its_mistakes_in_french(
     assert total is not None
     assert total[1] == re.search(r'role="status">(\d+)', point.text)[1]  # type: ignore[index]
     wrong = requests.get(
-        live.url + "/search", params={"longest_max": "douze", "lang": "fr"}, timeout=30
+        live.url + "/search",
+        params={"q": "paper", "longest_max": "douze", "sort": "-date", "lang": "fr"},
+        timeout=30,
     )
     assert wrong.status_code == 400
     assert "« douze » n’est pas une longueur en centimètres" in wrong.text
+    # the mended form keeps the order chosen, as it keeps the words and the filters
+    assert '<input type="hidden" name="sort" value="-date">' in wrong.text
+    big = requests.get(
+        live.url + "/search", params={"longest_max": "999999.9", "format": "json"}, timeout=30
+    )
+    assert big.status_code == 200, big.text  # was '<=1e+06', refused as no range
