@@ -78,10 +78,11 @@ class ChecklistViews:
             if request.method == "POST":
                 may_write(request, self.settings)
                 data = await _body(request)
-                checklist = self.store.create(_text(data, "name"))
                 iri = _text(data, "object_iri").strip()
-                if iri:
-                    await self._add(checklist.id, iri, _text(data, "note"))
+                fields = await self._current(iri) if iri else None  # before a list is made
+                checklist = self.store.create(_text(data, "name"))
+                if fields is not None:
+                    self._put(checklist.id, fields, _text(data, "note"))
                 url = f"/checklists/{checklist.id}"
                 if _is_json(request):
                     return JSONResponse({"id": checklist.id, "url": url}, status_code=201)
@@ -126,13 +127,15 @@ class ChecklistViews:
             name = _text(data, "name").strip()
             # A name is only ever for a new checklist: typed beside a list left chosen (the
             # form chooses the first), it went unread and the work onto that list.
-            if not ident or ident == "new" or name:
-                ident = self.store.create(name).id
             note = _text(data, "note")
-            added = await self._add(ident, iri, note)
+            if not ident or ident == "new" or name:
+                fields = await self._current(iri)  # a refused object makes no empty list
+                ident = self.store.create(name).id
+                done = self._put(ident, fields, note)
+            else:
+                done = await self._add(ident, iri, note)
             if _is_json(request):
-                return JSONResponse({"id": ident, "added": added})
-            done = "added" if added else "already-noted" if note.strip() else "already"
+                return JSONResponse({"id": ident, "added": done == "added"})
             return RedirectResponse(
                 f"/checklists/{ident}?done={done}#{_item_anchor(iri)}", status_code=303
             )
@@ -256,19 +259,30 @@ class ChecklistViews:
             for iri, a in answers.items()
         }
 
-    async def _add(self, ident: str, iri: str, note: str) -> bool:
-        """Add the object; False if the checklist held it already, whose note then gains
-        ``note`` on a line of its own (a note written while adding is not dropped)."""
+    async def _add(self, ident: str, iri: str, note: str) -> str:
+        """Add the object to an existing checklist (``_put``)."""
         self.store.get(ident)  # 404 before any query
+        return self._put(ident, await self._current(iri), note)
+
+    async def _current(self, iri: str) -> Fields:
+        """The fields of a current object; refused if Museion describes none."""
         status, fields, _ = (await self._rows([iri]))[iri]
         if status != CURRENT or fields is None:
             raise BadRequestError("Museion describes no current object {iri!r}", iri=iri)
+        return fields
+
+    def _put(self, ident: str, fields: Fields, note: str) -> str:
+        """Add the object; what was done (``DONE``): "added"; "already-noted" when the
+        checklist held it already and its note gained ``note`` on a line of its own (a note
+        written while adding is not dropped); "already" when it held that note too."""
         if self.store.add(ident, fields, note):
-            return True
+            return "added"
         held = next(i.note for i in self.store.get(ident).items if i.iri == fields.iri)
-        if note.strip() and note.strip() not in held:
-            self.store.set_note(ident, fields.iri, f"{held.rstrip()}\n{note.strip()}".strip())
-        return False
+        new = note.strip()
+        if not new or new == held.strip() or new in (line.strip() for line in held.splitlines()):
+            return "already"
+        self.store.set_note(ident, fields.iri, f"{held.rstrip()}\n{new}".strip())
+        return "already-noted"
 
     async def _fresh(self, ident: str) -> Checklist:
         """The checklist with every object's fields read again from the current snapshot;

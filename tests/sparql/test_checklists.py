@@ -362,6 +362,20 @@ def test_adding_from_the_form_goes_where_the_curator_meant_and_says_what_happene
     note = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
     assert note["items"][0]["note"] == "Priority\nAsk for the frame"
     assert len(note["items"]) == 1
+    # a note that is part of a line already there ("Ask") is a note of its own; one the
+    # note already has, line for line, is not added twice and not said to be
+    part = form(add, object_iri=TATE, checklist=ident, note="Ask")
+    assert "?done=already-noted#" in part.headers["location"]
+    same = form(add, object_iri=TATE, checklist=ident, note="Priority")
+    assert "?done=already#" in same.headers["location"]
+    notes = requests.get(f"{open_live.url}/checklists/{ident}?format=json", timeout=30).json()
+    assert notes["items"][0]["note"] == "Priority\nAsk for the frame\nAsk"
+    # a work Museion does not describe makes no empty checklist of the name typed with it
+    before = len(requests.get(f"{open_live.url}/checklists/?format=json", timeout=30).json())
+    refused = form(add, object_iri="https://data.example.org/tate/object/NONE", name="Typo")
+    assert refused.status_code == 400
+    after = requests.get(f"{open_live.url}/checklists/?format=json", timeout=30).json()
+    assert len(after) == before
     # each action brings the page back at the work it acted on, or at its neighbour
     form(add, object_iri=CMOA, checklist=ident)
     url = f"{open_live.url}/checklists/{ident}"
