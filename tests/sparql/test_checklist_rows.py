@@ -234,3 +234,15 @@ def test_light_sensitive_materials_are_named_in_the_reader_s_language(
     assert spans[paper] == lang
     warned = {span.text for span in doc.cssselect("li.warning-light span span")}
     assert paper in warned
+
+
+def test_the_page_punctuates_as_the_reader_s_language_does() -> None:
+    """The object page writes "selon le prêteur :" (a narrow no-break space before the
+    colon) and joins an Arabic list with "،"; the checklist wrote ":" and ", " in both."""
+    page = _page(_checklist(BULLFIGHT), "fr")
+    french = _item(page, BULLFIGHT).cssselect("dd.dims")[0].text_content()
+    assert "selon le prêteur\u202f: " in french
+    arabic = _page(_checklist(BULLFIGHT), "ar")
+    [warning] = arabic.cssselect("li.warning-light")
+    assert "، " in warning.text_content()
+    assert ", " not in warning.text_content()
