@@ -246,3 +246,5 @@ def test_the_page_punctuates_as_the_reader_s_language_does() -> None:
     [warning] = arabic.cssselect("li.warning-light")
     assert "، " in warning.text_content()
     assert ", " not in warning.text_content()
+    [lender] = _item(arabic, BULLFIGHT).cssselect("dd.lender")
+    assert lender.text_content().endswith("، T06803")  # after the lender, in Arabic
