@@ -69,7 +69,7 @@ class Dimensions:
     """``""`` for the object itself, else the part's label (``frame``; in the reader's
     language when it is a word the page knows, else as the partner wrote it)."""
     cm: str
-    """The figures, ``48 × 62.3 cm`` (and a weight, ``167 kg``), as the reader writes numbers."""
+    """The figures, ``48 × 62.3 cm``, as the reader writes numbers."""
     names: str = ""
     """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
@@ -78,6 +78,8 @@ class Dimensions:
     qualifier: str = ""
     """How the partner qualifies the object's own figures (``unconfirmed``, ``displayed``,
     ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
+    weight: str = ""
+    """The weight, ``167 kg``, shown after what the figures measure."""
 
 
 def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) -> list[Dimensions]:
@@ -90,7 +92,9 @@ def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) ->
         [s.value for s in statements], [t.value for _p, labels in labelled for t in labels[:1]]
     )
     found = [
-        Dimensions(d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "")
+        Dimensions(
+            d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "", d.weight
+        )
         for d in _dimensions(graph, iri, "", lang)
     ]
     for part, labels in labelled:
@@ -175,9 +179,10 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         is_computed = any(AAT.COMPUTER_GENERATED.value in types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
 
-    def line(dims: list[str], given: bool) -> tuple[str, str]:
-        """The figures and what they measure: the partner's as they gave them (``given``),
-        else in the reader's way of writing numbers, a weight in kilograms from 1,000 g."""
+    def line(dims: list[str], given: bool) -> tuple[str, str, str]:
+        """The figures, what they measure, and the weight: the partner's as they gave them
+        (``given``), else in the reader's way of writing numbers, a weight in kilograms from
+        1,000 g."""
         sizes: dict[str, tuple[str, str]] = {}
         weight = ""
         for dim in dims:
@@ -200,21 +205,21 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         order = [k.value for k in _DIMENSION_ORDER] + [""]
         shown = [k for k in order if k in sizes]
         if not shown:
-            return weight, ""
+            return "", "", weight
         unit_set = {sizes[k][1] for k in shown}
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
         if len(unit_set) == 1:
             text = f"{' × '.join(sizes[k][0] for k in shown)} {unit_set.pop()}".strip()
         else:  # each figure says its own unit: "3 ft × 10 in"
             text = " × ".join(f"{sizes[k][0]} {sizes[k][1]}".strip() for k in shown)
-        return (f"{text}; {weight}" if weight else text), names
+        return text, names, weight
 
     if computed:
-        cm, names = line(computed, given=False)
-        theirs, _names = line(original, given=True)
-        return [Dimensions(part, cm, names, theirs)] if cm else []
-    cm, names = line(original, given=False)
-    return [Dimensions(part, cm, names)] if cm else []
+        cm, names, weight = line(computed, given=False)
+        theirs = "; ".join(t for t in line(original, given=True)[::2] if t)
+        return [Dimensions(part, cm, names, theirs, weight=weight)] if cm or weight else []
+    cm, names, weight = line(original, given=False)
+    return [Dimensions(part, cm, names, weight=weight)] if cm or weight else []
 
 
 def _figure(value: str, given: bool, lang: str) -> str | None:

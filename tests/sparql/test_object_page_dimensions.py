@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 
 import pytest
+from lxml import html
 from pyoxigraph import NamedNode
 
 from harvesters import SourceRecord
@@ -28,7 +29,8 @@ from sparql.object_dimensions import (
     _weight,
     all_dimensions,
 )
-from sparql.objectpage import _ACQUISITION_METHODS, _acquisition_method
+from sparql.objectpage import _ACQUISITION_METHODS, ObjectPage, _acquisition_method
+from sparql.pages import templates
 from sparql.readers import Text
 from sparql.record_graph import Graph, texts, types
 
@@ -122,12 +124,25 @@ def test_the_lenders_figures_are_shown_as_they_gave_them(lang: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "figures"), [("en", "82 × 53 × 43.3 cm; 167 kg"), ("fr", "82 × 53 × 43,3 cm; 167 kg")]
+    ("lang", "figures"), [("en", "82 × 53 × 43.3 cm"), ("fr", "82 × 53 × 43,3 cm")]
 )
 def test_a_weight_is_shown_in_kilograms_from_a_thousand_grams(lang: str, figures: str) -> None:
     [(_qualifier, cm, _names, original)] = _shown("tate", "T02016", lang)
-    assert cm == figures  # not "167,000 g"
+    assert cm == figures
     assert original == "820 × 530 × 433 mm; 167 kg"
+    graph, iri = _mapped("tate", "T02016")
+    with i18n.using(lang):
+        [row] = all_dimensions(graph, iri, [], lang)
+    # apart from the sizes, so that what they measure is said beside them, not after it
+    assert row.weight == "167 kg"  # not "167,000 g"
+    shown = ObjectPage(iri=iri, title=Text("Touchstone"))
+    shown.dimensions = [row]
+    with i18n.using(lang):
+        page = i18n.render(templates().get_template("object.html"), lang, o=shown, title="M")
+    [item] = html.fromstring(page).cssselect("#dimensions li")
+    said = " ".join("".join(str(t) for t in item.itertext()).split())
+    assert said.startswith(f"{figures} ({i18n.translate('height', lang)} × "), said
+    assert said.split("; ")[1].startswith("167 kg")
 
 
 @pytest.mark.parametrize(
