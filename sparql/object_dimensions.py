@@ -20,7 +20,7 @@ from .i18n import number
 from .readers import Text, pick, text_of
 from .record_graph import Graph, nodes, out, parts, types
 
-__all__ = ["Dimensions", "all_dimensions"]
+__all__ = ["UNIT_SYMBOLS", "Dimensions", "all_dimensions"]
 
 _DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
 _DIMENSION_NAMES = {
@@ -32,7 +32,7 @@ _DIMENSION_NAMES = {
     AAT.THICKNESS.value: "thickness",
     AAT.WEIGHT.value: "weight",
 }
-_UNITS = {
+UNIT_SYMBOLS = {
     AAT.MILLIMETRES.value: "mm",
     AAT.CENTIMETRES.value: "cm",
     AAT.METRES.value: "m",
@@ -43,6 +43,7 @@ _UNITS = {
     AAT.POUNDS.value: "lb",
     AAT.OUNCES.value: "oz",
 }
+"""The symbol of each unit Museion records a dimension in (AAT unit IRIs)."""
 _MEASURED_LABELS = {
     "overall", "object", "displayed", "installed", "support", "sheet", "image", "composition",
     "sight", "plate", "platemark", "plate mark", "unconfirmed", "frame", "mount", "base", "case",
@@ -188,7 +189,7 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         for dim in dims:
             kinds = types(graph, dim)
             values = [getattr(v, "value", "") for v in out(graph, dim, CRM.P90_has_value)]
-            units = [_UNITS.get(u, "") for u in nodes(graph, dim, CRM.P91_has_unit)]
+            units = [UNIT_SYMBOLS.get(u, "") for u in nodes(graph, dim, CRM.P91_has_unit)]
             if not values:
                 continue
             figure = _figure(values[0], given, lang)

@@ -25,6 +25,7 @@ from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
+from ..object_dimensions import UNIT_SYMBOLS
 
 if TYPE_CHECKING:
     from ..executor import Worker
@@ -241,13 +242,6 @@ _SIZES = {
 }
 _ORDER = [AAT.HEIGHT.value, AAT.WIDTH.value, AAT.DEPTH.value, AAT.DIAMETER.value]
 """The order sizes are written in: height × width × depth (a diameter, where no width)."""
-_UNITS = {
-    AAT.MILLIMETRES.value: "mm",
-    AAT.CENTIMETRES.value: "cm",
-    AAT.METRES.value: "m",
-    AAT.INCHES.value: "in",
-    AAT.FEET.value: "ft",
-}
 
 
 @dataclass
@@ -354,7 +348,7 @@ def _dimensions_as_given(store: Any, values: str, found: dict[str, Fields]) -> N
         if "label" in row and node != iri:
             names.setdefault(row.get("label@", ""), row["label"])
         if "value" in row and row.get("type") in _ORDER:
-            sizes.setdefault(row["type"], (row["value"], _UNITS.get(row["unit"], "")))
+            sizes.setdefault(row["type"], (row["value"], UNIT_SYMBOLS.get(row["unit"], "")))
     for iri, fields in found.items():
         if fields.dimensions:
             part_labels = {n for names, _ in given.get(iri, {}).values() for n in names.values()}
