@@ -118,6 +118,22 @@ def test_a_count_takes_its_language_s_plural_form(lang: str, count: int, shown: 
         assert i18n.gettext("{n} records added", n=count) == shown
 
 
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        (1, "قطعة واحدة تنقصها عناصر"),
+        (2, "قطعتان تنقصهما عناصر (الأكثر نقصًا أولًا)"),
+        (5, "5 قطع تنقصها عناصر (الأكثر نقصًا أولًا)"),  # it said "5 قطعة"
+        (408, "408 قطع تنقصها عناصر (الأكثر نقصًا أولًا)"),  # by its last two digits
+        (411, "411 قطعة تنقصها عناصر (الأكثر نقصًا أولًا)"),
+    ],
+)
+def test_the_report_s_object_counts_agree_in_arabic(count: int, shown: str) -> None:
+    with i18n.using("ar"):
+        text = "{n} objects miss elements (those missing most first)"
+        assert i18n.gettext(text, n=count) == shown
+
+
 def test_a_plural_category_a_table_leaves_out_takes_the_other_form() -> None:
     with i18n.using("ar"):  # "{n} lenders" gives no "many" form
         assert i18n.gettext("{n} lenders", n=12) == "12 جهة مُعيرة"
