@@ -138,8 +138,9 @@ _ARCHIVE_ERRORS = (
     NotImplementedError,  # a compression zipfile does not know
     zlib.error,  # a part's compressed data damaged
 )
-"""What reading an archive's parts may raise: the checks then leave the archive to calamine,
-which says what is wrong with it."""
+"""What reading an archive's parts may raise: the size check then refuses the workbook
+(``_check_extent``); opening it or mending its line breaks leave it to calamine, which says
+what is wrong with it."""
 
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_BREAKS = re.compile(rb"<text:(line-break|tab)(?:\s[^<>]*)?/>")
@@ -229,11 +230,7 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
     refuses the workbook (``ValueError``): giving up the check there let a bogus first part
     wave an oversized sheet through to calamine, and a workbook Excel or LibreOffice wrote
     has no such part."""
-    try:
-        names = archive.namelist()
-    except _ARCHIVE_ERRORS:
-        return  # not an archive calamine can read either: it says so
-    for name in names:
+    for name in archive.namelist():
         # every part, not only xl/worksheets/: a workbook's relations may name a sheet
         # stored anywhere in the archive
         if not name.endswith(".xml"):
@@ -249,9 +246,7 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
 def _check_sheet(sheet: IO[bytes], name: str) -> None:
     rows: list[int] = []
     columns: list[int] = []
-    tail = b""
-    while chunk := sheet.read(1 << 20):
-        text = tail + chunk
+    for text in _xml_pieces(sheet):  # a tag is never cut in two (up to _LONGEST_TAG)
         for found in _CELL_REF.finditer(text):
             columns.append(_column(found.group(1)))
             rows.append(int(found.group(2)))
@@ -260,7 +255,6 @@ def _check_sheet(sheet: IO[bytes], name: str) -> None:
         if len(rows) > 4096:  # keep the bounds only
             rows[:] = [min(rows), max(rows)]
             columns[:] = [min(columns), max(columns)]
-        tail = text[-256:]
     if not rows or not columns:
         return
     count = (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
