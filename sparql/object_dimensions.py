@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from museion_core.vocab import AAT, CRM, RDFS
@@ -20,7 +20,7 @@ from .i18n import number
 from .readers import Text, pick, text_of
 from .record_graph import Graph, nodes, out, parts, types
 
-__all__ = ["UNIT_SYMBOLS", "Dimensions", "all_dimensions"]
+__all__ = ["UNIT_SYMBOLS", "Dimensions", "all_dimensions", "figures_written"]
 
 _DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
 _DIMENSION_NAMES = {
@@ -92,12 +92,8 @@ def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) ->
     qualifier = _own_qualifier(
         [s.value for s in statements], [t.value for _p, labels in labelled for t in labels[:1]]
     )
-    found = [
-        Dimensions(
-            d.part, d.cm, d.names, d.original, _said(qualifier) if qualifier else "", d.weight
-        )
-        for d in _dimensions(graph, iri, "", lang)
-    ]
+    own = _said(qualifier) if qualifier else ""
+    found = [replace(d, qualifier=own) for d in _dimensions(graph, iri, "", lang)]
     for part, labels in labelled:
         part_label = pick(labels, lang)
         found += _dimensions(graph, part, _said(part_label.value) if part_label else "", lang)
@@ -207,13 +203,8 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         shown = [k for k in order if k in sizes]
         if not shown:
             return "", "", weight
-        unit_set = {sizes[k][1] for k in shown}
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
-        if len(unit_set) == 1:
-            text = f"{' × '.join(sizes[k][0] for k in shown)} {unit_set.pop()}".strip()
-        else:  # each figure says its own unit: "3 ft × 10 in"
-            text = " × ".join(f"{sizes[k][0]} {sizes[k][1]}".strip() for k in shown)
-        return text, names, weight
+        return figures_written([sizes[k] for k in shown]), names, weight
 
     if computed:
         cm, names, weight = line(computed, given=False)
@@ -221,6 +212,15 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         return [Dimensions(part, cm, names, theirs, weight=weight)] if cm or weight else []
     cm, names, weight = line(original, given=False)
     return [Dimensions(part, cm, names, weight=weight)] if cm or weight else []
+
+
+def figures_written(figures: list[tuple[str, str]]) -> str:
+    """(figure, unit) pairs in order as one text: ``19.25 × 14.25 in`` with one unit, each
+    figure with its own where they differ (``3 ft × 10 in``)."""
+    units = {unit for _figure, unit in figures}
+    if len(units) == 1:
+        return f"{' × '.join(figure for figure, _unit in figures)} {units.pop()}".strip()
+    return " × ".join(f"{figure} {unit}".strip() for figure, unit in figures)
 
 
 def _figure(value: str, given: bool, lang: str) -> str | None:

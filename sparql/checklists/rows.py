@@ -25,7 +25,7 @@ from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
-from ..object_dimensions import UNIT_SYMBOLS
+from ..object_dimensions import UNIT_SYMBOLS, figures_written
 
 if TYPE_CHECKING:
     from ..executor import Worker
@@ -376,13 +376,7 @@ def _lines(text: str, part_labels: set[str]) -> str:
 
 def _figures(sizes: dict[str, tuple[str, str]]) -> str:
     """``19.25 × 14.25 in`` (height × width × depth), each figure as the partner wrote it."""
-    shown = [sizes[k] for k in _ORDER if k in sizes]
-    if not shown:
-        return ""
-    units = {unit for _, unit in shown}
-    if len(units) == 1:
-        return " × ".join(value for value, _ in shown) + (f" {units.pop()}" if units else "")
-    return " × ".join(f"{value} {unit}".strip() for value, unit in shown)
+    return figures_written([sizes[k] for k in _ORDER if k in sizes])
 
 
 def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
