@@ -26,6 +26,7 @@ __all__ = [
     "coverage_flags",
     "coverage_flags_text",
     "entity_signature",
+    "fields_read",
     "fields_read_by",
     "fields_used",
     "json_fields",
@@ -291,11 +292,18 @@ def _xml_paths(element: etree._Element, prefix: str, found: set[str]) -> None:
         _xml_paths(child, path, found)
 
 
+def fields_read(mapping: object) -> list[str] | None:
+    """The field paths ``mapping`` reads, without ``[]``, sorted; None when the mapping does
+    not list the fields it reads (a Python mapping)."""
+    reader = getattr(mapping, "fields_read", None)
+    return None if reader is None else sorted(str(path).replace("[]", "") for path in reader())
+
+
 def fields_read_by(mapping: object, present: Iterable[str]) -> set[str] | None:
     """Which of the ``present`` field paths ``mapping`` reads (``fields_used``); None when the
     mapping does not list the fields it reads (a Python mapping)."""
-    reader = getattr(mapping, "fields_read", None)
-    return None if reader is None else fields_used(present, reader())
+    read = fields_read(mapping)
+    return None if read is None else fields_used(present, read)
 
 
 def fields_used(present: Iterable[str], read: Iterable[str]) -> set[str]:

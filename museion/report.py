@@ -37,7 +37,7 @@ from sparql import failure_note, report_html
 from store import Store
 
 from .config import Config, SourceConfig
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_used
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read, fields_used
 from .edits import SHOWN, payload_edits
 
 __all__ = [
@@ -394,10 +394,9 @@ class _Reads:
     @classmethod
     def of(cls, mapping: object, present: Counter[str]) -> _Reads | None:
         """None for a mapping that does not list the fields it reads (a Python mapping)."""
-        reader = getattr(mapping, "fields_read", None)
-        if reader is None:
+        read = fields_read(mapping)
+        if read is None:
             return None
-        read = sorted(str(path).replace("[]", "") for path in reader())
         used = fields_used(present, read)
         return cls(read, [f for f in present if f not in used])
 
