@@ -24,6 +24,9 @@ def print_search(result: SearchResult, fmt: str, request: SearchRequest | None =
     out.print(table)
     shown = f"{len(result.hits)} of {result.total}" if result.hits else f"0 of {result.total}"
     out.print(f"{shown} objects")
+    if result.suggestion:
+        found = result.suggestion
+        out.print(f"Did you mean: {found.text} ({found.total} objects)?", markup=False)
     for key, values in result.facets.items():
         if values:
             top = ", ".join(f"{value} ({count})" for value, count in list(values.items())[:8])

@@ -20,6 +20,7 @@ from .engine import (
     SearchEngine,
     SearchRequest,
     SearchResult,
+    Suggestion,
     parse_facets,
 )
 from .fts import FtsEngine
@@ -43,6 +44,7 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "Searcher",
+    "Suggestion",
     "build_snapshot_index",
     "docs_path",
     "index_forms",

@@ -34,6 +34,7 @@ __all__ = [
     "SearchEngine",
     "SearchRequest",
     "SearchResult",
+    "Suggestion",
     "parse_facets",
 ]
 
@@ -227,12 +228,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A search that found nothing, with its misspelt words mended (``search.suggest``), and
+    what that finds with the same filters."""
+
+    text: str
+    total: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"q": self.text, "total": self.total}
+
+
+@dataclass(frozen=True)
 class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     """Per facet key, value → number of matching objects (the most frequent values)."""
     snapshot: str = ""
+    suggestion: Suggestion | None = None
+    """When nothing matched the words: the search with its misspelt words mended, if that
+    finds something."""
 
     def to_json(self, request: SearchRequest | None = None) -> dict[str, Any]:
         """The answer as JSON; with the ``request`` it answers, the window it gave too (its
@@ -242,6 +258,7 @@ class SearchResult:
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
+            "suggestion": self.suggestion.to_json() if self.suggestion else None,
         }
         if request is not None:
             answer |= {"offset": request.offset, "limit": request.limit}

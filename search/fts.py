@@ -25,7 +25,7 @@ from mappings import fold_script
 from museion_core.errors import QueryError, StoreError
 
 from .bitsets import Masks, bitmap, load_masks, members
-from .engine import VALUE_FACETS, Hit, SearchRequest, SearchResult
+from .engine import VALUE_FACETS, Hit, SearchRequest, SearchResult, Suggestion
 from .extract import ObjectDoc, extract_objects
 from .fts_build import (
     SCHEMA_VERSION,
@@ -35,6 +35,7 @@ from .fts_build import (
     value_counts,
     write_index,
 )
+from .suggest import candidates_length, mended, nearest, words_to_mend
 from .text import match_expression
 
 if TYPE_CHECKING:
@@ -118,6 +119,17 @@ class FtsEngine:
         return tuple(summary), [tuple(c) for c in counts], [tuple(c) for c in centuries]
 
     def search(self, target: Path, request: SearchRequest) -> SearchResult:
+        result = self._search(target, request)
+        if result.total == 0 and request.text:
+            db, _ = self._connection(target)
+            text = _mended(db, request.text)
+            if text is not None:
+                found = self._search(target, replace(request, text=text, limit=0, offset=0))
+                if found.total:
+                    result = replace(result, suggestion=Suggestion(text, found.total))
+        return result
+
+    def _search(self, target: Path, request: SearchRequest) -> SearchResult:
         db, index = self._connection(target)
         match = match_expression(request.text)
         bits: int | None = None
@@ -174,6 +186,29 @@ def _open(target: Path) -> sqlite3.Connection:
     db.execute("PRAGMA temp_store = MEMORY")
     db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # a search's matches, for SQL
     return db
+
+
+def _mended(db: sqlite3.Connection, text: str) -> str | None:
+    """``text`` with the words no indexed word begins with mended (``search.suggest``) and
+    written as the records write them, or None when none of them could be."""
+    fixes: dict[str, str] = {}
+    for word in words_to_mend(text):
+        known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
+        if db.execute(known, [word, word + _LAST]).fetchone():
+            continue
+        shortest, longest = candidates_length(word)
+        near = db.execute(
+            "SELECT term, docs, spelled FROM words WHERE term >= ? AND term < ?"
+            " AND length(term) BETWEEN ? AND ?",
+            [word[0], word[0] + _LAST, shortest, longest],
+        ).fetchall()
+        if fix := nearest(word, ((term, docs) for term, docs, _ in near)):
+            fixes[word] = next(spelled or term for term, _, spelled in near if term == fix)
+    return mended(text, fixes) if fixes else None
+
+
+_LAST = "\U0010ffff"
+"""After every word that begins with what it follows (SQLite compares UTF-8 bytes)."""
 
 
 def _load(db: sqlite3.Connection) -> _Index:

@@ -18,14 +18,16 @@ from museion_core.errors import StoreError
 
 from .bitsets import write_masks
 from .extract import ObjectDoc
-from .text import index_forms
+from .suggest import MIN_LENGTH
+from .text import index_forms, spellings
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Changed when what the index holds changes (7: Arabic words also without their article;
 8: the labels of the techniques an object's production used; 9: the broader concepts of its
-subjects): an index of another version is not read, and `museion reindex` rebuilds it."""
+subjects; 10: the ``words`` table): an index of another version is not read, and `museion
+reindex` rebuilds it."""
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
@@ -43,6 +45,7 @@ CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(
     WITHOUT ROWID;
 CREATE TABLE doc_centuries(id INTEGER NOT NULL, century INTEGER NOT NULL, PRIMARY KEY(id, century))
     WITHOUT ROWID;
+CREATE TABLE words(term TEXT PRIMARY KEY, docs INTEGER NOT NULL, spelled TEXT) WITHOUT ROWID;
 """
 MAX_CENTURIES = 100
 """A date spanning more centuries than this ("Neolithic") is counted in its first one only."""
@@ -78,6 +81,7 @@ def write_index(docs: Iterable[ObjectDoc], target: Path, base_iri: str = "") -> 
         count = _insert(db, docs)
         db.executescript(_INDEXES)
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        _write_words(db)
         write_masks(db)
         db.execute("CREATE TEMP VIEW everything AS SELECT id FROM docs")
         db.execute(
@@ -103,6 +107,23 @@ _CHUNK = 1000
 """Objects written per ``executemany``."""
 
 
+def _write_words(db: sqlite3.Connection) -> None:
+    """The ``words`` table: every word the texts' column holds, with the number of objects
+    that hold it and how the records write it (``temp.spelled``, from ``_insert``), for
+    mending a misspelt search (``search.suggest``). Not words with digits
+    (accession numbers: a million of them at a million objects, none worth suggesting), nor
+    those shorter than a word that may be mended could be near."""
+    db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'fts', 'col')")
+    db.execute(
+        "INSERT INTO words SELECT v.term, v.doc, s.word FROM temp.vocabulary v"
+        " LEFT JOIN temp.spelled s ON s.term = v.term"
+        " WHERE v.col = 'body' AND length(v.term) >= ? AND NOT v.term GLOB '*[0-9]*'",
+        [MIN_LENGTH - 1],
+    )
+    db.execute("DROP TABLE temp.vocabulary")
+    db.execute("DROP TABLE temp.spelled")
+
+
 def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``, a chunk of
     objects at a time (numbered 1, 2, ... in the order given: IRI order); the objects written."""
@@ -111,6 +132,9 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     written with and without Arabic vowel marks, "Dürer" and "Durer") are one value, shown
     as first spelled; two of them listed 1 each, and either found both objects."""
     shown: dict[int, str] = {}
+    spelled: dict[str, str] = {}
+    """Indexed word → as the records write it (the first, or one not in capitals, or with
+    fewer vowel marks): how a suggestion shows it."""
     number = 0
     previous = ""
     stream = iter(docs)
@@ -144,6 +168,11 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             )
             texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
             fts_rows.append((number, *index_forms(texts)))
+            for text in texts:
+                for folded, word in spellings(text) if text else ():
+                    known = spelled.get(folded)
+                    if known is None or (known.isupper(), len(known)) > (word.isupper(), len(word)):
+                        spelled[folded] = word
             for key, values in _facet_values(doc).items():
                 for value in dict.fromkeys(v for v in values if v):
                     fid = fids.setdefault((key, _folded(value)), len(fids) + 1)
@@ -165,6 +194,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
         "INSERT INTO facet_values VALUES (?,?,?,?)",
         ((fid, k, shown[fid], folded) for (k, folded), fid in fids.items()),
     )
+    db.execute("CREATE TEMP TABLE spelled(term TEXT PRIMARY KEY, word TEXT NOT NULL)")
+    db.executemany("INSERT INTO temp.spelled VALUES (?,?)", spelled.items())
     return number
 
 

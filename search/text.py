@@ -30,7 +30,15 @@ from itertools import product
 
 from mappings import fold, fold_script, strip_arabic_article
 
-__all__ = ["MAX_QUERY_TOKENS", "index_forms", "match_expression", "skeleton", "tokens"]
+__all__ = [
+    "MAX_QUERY_TOKENS",
+    "index_forms",
+    "match_expression",
+    "searched_words",
+    "skeleton",
+    "spellings",
+    "tokens",
+]
 
 MAX_QUERY_TOKENS = 16
 """Words of a query that are used; the rest are ignored (a bound on the MATCH expression)."""
@@ -98,6 +106,27 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(body), tuple(abjad)
 
 
+@lru_cache(maxsize=65536)
+def spellings(text: str) -> tuple[tuple[str, str], ...]:
+    """``(indexed word, as written)`` for each word of ``text`` that is indexed folded
+    ("picasso", "Picasso"; an Arabic word without its article, "duerer" as "Dürer"): how a
+    suggestion (``search.suggest``) shows the word to the reader, rather than folded
+    ("مطبوعه" for "مطبوعة")."""
+    pairs: list[tuple[str, str]] = []
+    for word in _WORD.findall(text):
+        forms = [(word, word)]
+        if _ARABIC.search(word):
+            stem = strip_arabic_article(word)
+            forms.append((stem, stem))
+        if any(c in word for c in "äöüÄÖÜ"):  # "duerer" is "Dürer"
+            forms.append((word.translate(_UMLAUTS), word))
+        for form, written in forms:
+            folded = tokens(form)
+            if len(folded) == 1 and folded[0] != written:
+                pairs.append((folded[0], written))
+    return tuple(pairs)
+
+
 def _stems(words: list[str] | tuple[str, ...]) -> list[str]:
     """The words with the Arabic article taken off each (other words as they are)."""
     return [strip_arabic_article(word) for word in words]
@@ -150,6 +179,12 @@ def match_expression(query: str) -> str | None:
         if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
             expression += " NOT " + _alternatives(term.words, term.spelled, skeletons=False)
     return expression
+
+
+def searched_words(query: str) -> list[str]:
+    """The folded words ``query`` asks for, in order: not those it leaves out (``-devon``),
+    nor its operators; within ``MAX_QUERY_TOKENS`` as ``match_expression`` reads it."""
+    return [word for term in _terms(query) if not term.negated for word in term.words]
 
 
 _ARTICLE_WORDS = frozenset((article,) for article in _ARTICLES)

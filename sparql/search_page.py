@@ -305,6 +305,11 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
         hidden_facets=hidden,
         form=_form_values(request, query),
         date_hint=_date_hint(query, selected),
+        suggestion_href=(
+            _url(replace(query, text=result.suggestion.text), selected)
+            if result.suggestion
+            else None
+        ),
         json_url=_url(query, selected, query.offset)
         .replace("/search", "/search?format=json&", 1)
         .replace("&?", "&")

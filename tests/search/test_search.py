@@ -245,7 +245,8 @@ def test_cli_contract(config: Config) -> None:
     done = museion(config, "search", "Durer", "--format", "json", "--limit", "2")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert set(answer) == {"total", "hits", "facets", "offset", "limit"}
+    assert set(answer) == {"total", "hits", "facets", "suggestion", "offset", "limit"}
+    assert answer["suggestion"] is None
     assert (answer["offset"], answer["limit"]) == (0, 2)
     assert answer["total"] == 3
     assert len(answer["hits"]) == 2
@@ -431,6 +432,65 @@ def test_http_html_page(live: Live) -> None:
     assert form.status_code == 200
     assert "Date: <bdi>1900–1950</bdi>" in form.text  # as a curator reads it; the URL keeps ..
     assert "date%3D1900..1950" in form.text
+
+
+def test_a_misspelt_word_is_mended_when_nothing_matches(config: Config) -> None:
+    """A curator typing "picaso" met "0 objects" and no way on."""
+    picaso = ask(config, "Picaso")
+    assert picaso.total == 0
+    assert picaso.suggestion is not None
+    # written as the records write it, not folded
+    assert (picaso.suggestion.text, picaso.suggestion.total) == ("Picasso", 2)
+    assert ask(config, "picasso").total == 2
+    # two words mended, the operators and the rest as typed
+    mended = ask(config, '"landscpe" watercolur -london').suggestion
+    assert mended is not None
+    assert mended.text == '"Landscape" watercolor -london'
+    assert mended.total == ask(config, mended.text).total > 0
+    # with the filters kept: what the mended search finds with them
+    tate = ask(config, "turnr", "partner=Tate").suggestion
+    assert tate is not None
+    assert tate.total == ask(config, "turner", "partner=Tate").total > 0
+    # Arabic too, a letter dropped and written with its own letters ("مطبوعه" folded)
+    prints = ask(config, "مطبعة").suggestion
+    assert prints is not None
+    assert (prints.text, prints.total) == ("مطبوعة", ask(config, "مطبوعة").total)
+    # an umlaut's spelled-out form is shown with its umlaut
+    durer = ask(config, "dureer").suggestion
+    assert durer is not None
+    assert (durer.text, durer.total) == ("Dürer", 3)
+
+
+def test_no_suggestion_for_known_words_or_nothing_near(config: Config) -> None:
+    # each word is known (as a whole word or as the start of one): only together they fail
+    assert ask(config, "portrait lady").total == 0
+    assert ask(config, "portrait lady").suggestion is None
+    assert ask(config, "xqzzyv").suggestion is None  # nothing near enough
+    assert ask(config, "pica").suggestion is None  # a prefix: it matches already
+    assert ask(config, "pica").total > 0
+    # a word left out is not mended ("-picaso" finds everything else anyway)
+    assert ask(config, "picasso -picaso").suggestion is None
+    # a mended search that still finds nothing is not offered
+    assert ask(config, "picaso", "date=1500..1600").suggestion is None
+
+
+def test_the_page_offers_the_mended_search(config: Config, live: Live) -> None:
+    for lang, words in (("en", "Did you mean:"), ("fr", "Vouliez-vous dire\u202f:")):
+        page = requests.get(
+            live.url + "/search",
+            params=[("q", "turnr"), ("facet", "partner=Tate"), ("lang", lang)],
+            timeout=30,
+        ).text
+        assert words in page
+        link = re.search(r'<p class="suggestion">[^<]*<a href="([^"]+)"[^>]*>Turner</a>', page)
+        assert link is not None, page
+        assert html.unescape(link[1]) == "/search?q=Turner&facet=partner%3DTate"
+    answer = requests.get(
+        live.url + "/search", params={"q": "picaso", "format": "json"}, timeout=30
+    ).json()
+    assert answer["suggestion"] == {"q": "Picasso", "total": 2}
+    table = museion(config, "search", "picaso")
+    assert "Did you mean: Picasso (2 objects)?" in table.stdout
 
 
 def test_a_card_shows_the_title_in_the_readers_language(live: Live) -> None:

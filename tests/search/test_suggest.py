@@ -1,0 +1,33 @@
+"""The pure part of "did you mean" (``search.suggest``): which words are checked, the nearest
+indexed word, and the query rewritten with its fixes."""
+
+from __future__ import annotations
+
+from search.suggest import candidates_length, mended, nearest, words_to_mend
+
+
+def test_only_words_asked_for_of_letters_and_four_long_are_checked() -> None:
+    assert words_to_mend('Picaso "oil on canvs" -londn OR T12345 bul picaso') == [
+        "picaso",
+        "canvs",
+    ]
+
+
+def test_the_nearest_word_within_its_edits_and_the_commonest_of_equals() -> None:
+    words = [("picasso", 2), ("pissarro", 9), ("picador", 1)]
+    assert nearest("picaso", words) == "picasso"
+    assert nearest("picsaso", words) == "picasso"  # two letters swapped, then one dropped
+    # a five-letter word takes one edit: "tunre" is two from "turner", one (a swap) from "tuner"
+    assert nearest("tunre", [("turner", 5)]) is None
+    assert nearest("tunre", [("turner", 5), ("tuner", 1)]) == "tuner"  # nearer over commoner
+    assert nearest("tuner", [("turner", 5), ("tunes", 1)]) == "turner"  # equally near: commoner
+    assert nearest("tunes", [("tuned", 3), ("tones", 3)]) == "tones"  # then alphabetical
+    assert nearest("abcdefgh", [("abcdwxyz", 100)]) is None
+    assert candidates_length("picaso") == (4, 8)
+    assert candidates_length("lamp") == (3, 5)
+
+
+def test_the_query_is_rewritten_as_typed_but_the_fixes() -> None:
+    fixes = {"picaso": "picasso", "londn": "london"}
+    assert mended('Picaso  "in Londn" -tate OR x', fixes) == 'picasso  "in london" -tate OR x'
+    assert mended("l'atelier picaso", fixes) == "l'atelier picasso"
