@@ -485,6 +485,9 @@ def test_the_page_offers_the_mended_search(config: Config, live: Live) -> None:
         link = re.search(r'<p class="suggestion">[^<]*<a href="([^"]+)"[^>]*>Turner</a>', page)
         assert link is not None, page
         assert html.unescape(link[1]) == "/search?q=Turner&facet=partner%3DTate"
+        # nothing found: the message under the count, no empty column of filters beside it
+        assert 'class="nothing"' in page
+        assert 'class="search-layout"' not in page
     answer = requests.get(
         live.url + "/search", params={"q": "picaso", "format": "json"}, timeout=30
     ).json()
