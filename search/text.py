@@ -44,6 +44,9 @@ MAX_QUERY_TOKENS = 16
 """Words of a query that are used; the rest are ignored (a bound on the MATCH expression)."""
 
 _WORD = re.compile(r"\w+")
+_WRITTEN_WORD = re.compile("(?:\\w|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
+"""A word as written, its combining accents and Arabic vowel marks in it (``fold_script``
+drops them, and ``\\w`` alone cuts "مِصْبَاحُ" into letters)."""
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _SCHWA_SPELLINGS = 8
@@ -112,18 +115,26 @@ def spellings(text: str) -> tuple[tuple[str, str], ...]:
     ("picasso", "Picasso"; an Arabic word without its article, "duerer" as "Dürer"): how a
     suggestion (``search.suggest``) shows the word to the reader, rather than folded
     ("مطبوعه" for "مطبوعة")."""
-    pairs: list[tuple[str, str]] = []
-    for word in _WORD.findall(text):
+    if text.isascii():  # folding is lower case alone: no need to fold the text
+        return tuple((w.lower(), w) for w in _WORD.findall(text) if not w.islower())
+    written = _WRITTEN_WORD.findall(text)
+    folded = tokens(text)
+    if len(folded) == len(written):  # folding kept the words apart: fold the text once
+        pairs = [(f, w) for f, w in zip(folded, written, strict=True) if f != w]
+        special = [w for w in written if _ARABIC.search(w) or any(c in w for c in "äöüÄÖÜ")]
+    else:
+        pairs, special = [], written
+    for word in special:
         forms = [(word, word)]
         if _ARABIC.search(word):
             stem = strip_arabic_article(word)
             forms.append((stem, stem))
         if any(c in word for c in "äöüÄÖÜ"):  # "duerer" is "Dürer"
             forms.append((word.translate(_UMLAUTS), word))
-        for form, written in forms:
-            folded = tokens(form)
-            if len(folded) == 1 and folded[0] != written:
-                pairs.append((folded[0], written))
+        for form, shown in forms:
+            words = tokens(form)
+            if len(words) == 1 and words[0] != shown:
+                pairs.append((words[0], shown))
     return tuple(pairs)
 
 

@@ -31,3 +31,15 @@ def test_the_query_is_rewritten_as_typed_but_the_fixes() -> None:
     fixes = {"picaso": "picasso", "londn": "london"}
     assert mended('Picaso  "in Londn" -tate OR x', fixes) == 'picasso  "in london" -tate OR x'
     assert mended("l'atelier picaso", fixes) == "l'atelier picasso"
+
+
+def test_how_the_records_write_each_indexed_word() -> None:
+    from search.text import spellings
+
+    assert spellings("Picasso, pablo: CORRIDA") == (("picasso", "Picasso"), ("corrida", "CORRIDA"))
+    pairs = set(spellings("Öl auf Leinwand, مِصْبَاحُ السجادة Café"))
+    # a word with its vowel marks is one word, not cut into letters at each mark
+    assert ("مصباح", "مِصْبَاحُ") in pairs
+    assert {("ol", "Öl"), ("oel", "Öl"), ("cafe", "Café")} <= pairs
+    # the Arabic word also without its article, as it is indexed
+    assert {("السجاده", "السجادة"), ("سجاده", "سجادة")} <= pairs
