@@ -104,9 +104,11 @@ def canonical(path: Path) -> dict[str, object]:
             for fid, key, value in db.execute("SELECT fid, key, value FROM facet_values")
         }
         out: dict[str, object] = {}
+        rows = db.execute("SELECT * FROM docs")
+        makers = [c[0] for c in rows.description].index("makers")
         out["docs"] = {
-            (*row[:6], tuple(sorted(json.loads(row[6]))), *row[7:])
-            for row in db.execute("SELECT * FROM docs")
+            (*row[:makers], tuple(sorted(json.loads(row[makers]))), *row[makers + 1 :])
+            for row in rows
         }
         out["nums"] = set(db.execute("SELECT * FROM nums"))
         out["facet_values"] = set(db.execute("SELECT key, value, folded FROM facet_values"))
@@ -118,6 +120,7 @@ def canonical(path: Path) -> dict[str, object]:
             for kind, value, bits in db.execute("SELECT kind, value, bits FROM masks")
         }
         meta = dict(db.execute("SELECT key, value FROM meta"))
+        meta.pop("schema")  # the version changes with what the index holds; compared below
         summary, counts, centuries = json.loads(meta.pop("everything"))
         out["meta"] = set(meta.items())
         out["everything"] = (
@@ -129,6 +132,9 @@ def canonical(path: Path) -> dict[str, object]:
         out["fts terms"] = set(
             db.execute("SELECT term, doc, col, count(*) FROM v GROUP BY 1, 2, 3")
         )
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        if "words" in tables:  # since schema 10; an older index has none to compare
+            out["words"] = set(db.execute("SELECT term, docs FROM words"))
     return out
 
 
@@ -147,6 +153,8 @@ def differences(a: Path, b: Path) -> list[str]:
     one, two = canonical(a), canonical(b)
     found = []
     for part in one:
+        if part not in two:
+            continue
         if isinstance(one[part], set):
             only_a = len(one[part] - two[part])  # type: ignore[operator]
             only_b = len(two[part] - one[part])  # type: ignore[operator]
