@@ -46,6 +46,8 @@ FOAF_NS = "http://xmlns.com/foaf/0.1/"
 PROV_NS = "http://www.w3.org/ns/prov#"
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 VOID_NS = "http://rdfs.org/ns/void#"
+LIDO_TERMS_NS = "http://terminology.lido-schema.org/"
+"""LIDO's terminology: its 1.1 event types are ``lido000NN`` under it."""
 LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
 """The Linked Art JSON-LD context, which is also the profile IRI of a Linked Art document."""
 

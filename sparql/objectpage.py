@@ -24,6 +24,7 @@ from .i18n import gettext as _
 from .i18n import year as year_written
 from .i18n import years as years_written
 from .object_dimensions import Dimensions, all_dimensions
+from .object_events import Event, object_events
 from .readers import (
     Text,
     Work,
@@ -141,6 +142,8 @@ class ObjectPage:
     places: list[tuple[Text, str]] = field(default_factory=list)
     techniques: list[Text] = field(default_factory=list)
     acquisitions: list[Acquisition] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    """Its history beyond its making and acquisitions: provenance, restorations, exhibitions."""
     subjects: list[tuple[Text, str]] = field(default_factory=list)
     """What the work shows (its visual item's subjects: kinds of things, persons, places)."""
     other_works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
@@ -209,6 +212,13 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)
     page.acquisitions = _acquisitions(graph, iri, ctx)
+    page.events = object_events(
+        graph,
+        iri,
+        label=lambda node: _label_in(graph, node, ctx),
+        href=lambda node: None if node.startswith(iri) else local_href(node, base),
+        span_date=lambda span: _span_date(graph, span),
+    )
     subjects: dict[Text, str] = {}  # one "attacking", though a thesaurus has two
     for visual in _nodes(graph, iri, CRM.P65_shows_visual_item):
         for prop in (

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from museion_core.vocab import LIDO_TERMS_NS
+
 from .reader import LidoConcept
 
 __all__ = ["EventKind", "event_kind", "event_type_iri", "event_types"]
 
-TERMS = "http://terminology.lido-schema.org/"
+TERMS = LIDO_TERMS_NS
 
 # museum-digital's own event types (https://event-types.museum-digital.org/N, with German
 # terms), by their meaning in museum-digital's handbook ("Ereignistypen"); the others — written,

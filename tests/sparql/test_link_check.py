@@ -116,6 +116,37 @@ def test_subjects_are_shown_and_found_however_the_mapping_states_them(live: Live
         assert live.config.base_iri + iri in {hit["iri"] for hit in found["hits"]}, query
 
 
+def test_a_lido_object_s_provenance_and_restoration_are_on_its_page(live: Live) -> None:
+    """La Primavera's record states where it was in 1498 and 1546–1555 and its restoration of
+    1982: mapped, but on no page."""
+    url = live.url + "/ddb/object/DE-Mb112%2Flido-obj00154983"
+    for lang, heading, first, last in (
+        ("en", "History", "Provenance, 1498", "Restoration, 1982"),
+        ("fr", "Historique", "Provenance, 1498", "Restauration, 1982"),
+    ):
+        page = html.fromstring(
+            requests.get(
+                url, params={"lang": lang}, headers={"Accept": "text/html"}, timeout=60
+            ).text
+        )
+        (cell,) = page.cssselect("dd#history")
+        label = cell.getprevious()
+        assert label is not None
+        assert "".join(str(t) for t in label.itertext()) == heading
+        items = [
+            " ".join("".join(str(t) for t in li.itertext()).split()) for li in cell.cssselect("li")
+        ]
+        assert len(items) == 3, items
+        assert items[0].startswith(first), items
+        assert "Palazzo Medici Riccardi" in items[0]
+        assert items[2] == last
+        assert cell.cssselect("a[href^='/ddb/place/']")  # the places link to their pages
+    tate = requests.get(
+        live.url + "/tate/object/T06803", headers={"Accept": "text/html"}, timeout=60
+    ).text
+    assert 'id="history"' not in tate
+
+
 def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist(
     live: Live,
 ) -> None:
