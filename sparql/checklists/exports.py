@@ -25,7 +25,7 @@ from museion_core.vocab import AAT
 
 from .. import i18n
 from ..negotiation import LINKED_ART_PROFILE
-from .rows import WITHDRAWN
+from .rows import WITHDRAWN, rounded_cm
 from .store import Checklist, Item
 
 __all__ = [
@@ -46,11 +46,6 @@ def _join(values: list[str]) -> str:
     return "; ".join(v for v in values if v)
 
 
-def _cm(value: float | None) -> float | None:
-    """To a millimetre: 48.9, not the 48.895 of 19.25 inches."""
-    return None if value is None else round(value, 1)
-
-
 COLUMNS: list[tuple[str, Getter]] = [
     ("Lender", lambda item: item.fields.lender),
     ("Accession number", lambda item: item.fields.accession_number),
@@ -58,9 +53,9 @@ COLUMNS: list[tuple[str, Getter]] = [
     ("Maker", lambda item: _join(item.fields.makers)),
     ("Date", lambda item: item.fields.date),
     ("Materials", lambda item: item.fields.medium or _join(item.fields.materials)),
-    ("Height (cm)", lambda item: _cm(item.fields.height_cm)),
-    ("Width (cm)", lambda item: _cm(item.fields.width_cm)),
-    ("Depth (cm)", lambda item: _cm(item.fields.depth_cm)),
+    ("Height (cm)", lambda item: rounded_cm(item.fields.height_cm)),
+    ("Width (cm)", lambda item: rounded_cm(item.fields.width_cm)),
+    ("Depth (cm)", lambda item: rounded_cm(item.fields.depth_cm)),
     ("Dimensions (as given)", lambda item: item.fields.dimensions),
     ("Credit line", lambda item: item.fields.credit_line),
     ("Rights", lambda item: item.fields.rights),

@@ -41,6 +41,14 @@ CHUNK = 200
 PREFERRED_LANGUAGES = ("en", "")
 
 
+def rounded_cm(value: float | None) -> float | None:
+    """Centimetres to a millimetre: 48.9, not the 48.895 of 19.25 inches."""
+    return None if value is None else round(value, 1)
+
+
+_CENTIMETRES = ("height_cm", "width_cm", "depth_cm", "framed_width_cm")
+
+
 @dataclass
 class Fields:
     """The registrar's fields of one object (JSON-able: stored with the checklist item so a
@@ -88,6 +96,15 @@ class Fields:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def public_json(self) -> dict[str, Any]:
+        """As the JSON API gives them: centimetres to a millimetre, as the exports and the
+        page give them (48.9, not the 48.895 of 19.25 inches); ``to_json`` keeps what the
+        store read, for the checklist's own storage."""
+        data = self.to_json()
+        for key in _CENTIMETRES:
+            data[key] = rounded_cm(data[key])
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fields:

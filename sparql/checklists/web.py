@@ -394,7 +394,7 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
                 "note": i.note,
                 "status": i.status,
                 "withdrawn_at": i.withdrawn_at,
-                "fields": i.fields.to_json(),
+                "fields": i.fields.public_json(),
             }
             for n, i in enumerate(checklist.items, start=1)
         ],

@@ -171,6 +171,16 @@ def test_dimensions_as_given_are_the_lender_s_own_figures_and_cm_are_rounded() -
     assert sheet[0]["Dimensions (as given)"].value == "19.25 × 14.25 in"
 
 
+def test_the_json_api_gives_centimetres_to_a_millimetre_as_the_exports_do() -> None:
+    """The JSON gave 48.895 where the page and the exports give 48.9; the checklist's own
+    storage keeps what the store read."""
+    fields = _fields(CMOA_DEEP)
+    assert fields.depth_cm == pytest.approx(3.81)
+    shown = fields.public_json()
+    assert (shown["height_cm"], shown["width_cm"], shown["depth_cm"]) == (55.9, 16.5, 3.8)
+    assert fields.to_json()["depth_cm"] == pytest.approx(3.81)
+
+
 def test_a_statement_on_several_lines_keeps_a_line_per_part() -> None:
     """Tate's "support: 480 x 623 mm" and "frame: 928 x 792 x 32 mm" are two lines; the
     checklist ran them together ("...623 mm frame: 928...") on the page and in the exports."""

@@ -107,6 +107,9 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
         '<dd lang="en" dir="auto">© Succession Picasso/DACS 2014</dd>' in page.text
     )
     assert data["items"][1]["note"] == "Ask for the crate size"
+    for item in data["items"]:  # to a millimetre, as the page and the exports give them
+        sizes = [item["fields"][k] for k in ("height_cm", "width_cm", "depth_cm")]
+        assert all(v is None or v == round(v, 1) for v in sizes), sizes
     # adding twice changes nothing
     assert len(_act(open_live, ident, action="add", object_iri=TATE).json()["items"]) == 2
     # reorder, note, rename, remove
