@@ -70,6 +70,7 @@ COLUMNS: list[tuple[str, Getter]] = [
 HEADER = ["No.", *(name for name, _ in COLUMNS)]
 _STATUS = HEADER.index("Status")
 _GIVEN = HEADER.index("Dimensions (as given)")
+_MATERIALS = HEADER.index("Materials")
 _WIDE = frozenset({"Title", "Credit line", "Materials", "Note"})
 
 
@@ -83,6 +84,8 @@ def row_values(checklist: Checklist, lang: str = i18n.DEFAULT) -> list[list[obje
     rows = []
     for n, item in enumerate(checklist.items, 1):
         values = [n, *(get(item) for _, get in COLUMNS)]
+        if not item.fields.medium:  # the vocabulary's labels, in the reader's language
+            values[_MATERIALS] = _join(item.fields.materials_in(lang))
         if values[_STATUS] == WITHDRAWN_NOTE:
             values[_STATUS] = withdrawn
         rows.append(values)

@@ -67,6 +67,9 @@ class Fields:
     end: str = ""
     materials: list[str] = field(default_factory=list)
     material_iris: list[str] = field(default_factory=list)
+    material_labels: list[dict[str, str]] = field(default_factory=list)
+    """Each material's labels by language tag (beside ``materials``, their preferred
+    labels), for a page or an export in the reader's language."""
     type_iris: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     medium: str = ""
@@ -96,6 +99,16 @@ class Fields:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def materials_in(self, lang: str) -> list[str]:
+        """The materials' labels in ``lang`` where the vocabulary has one ("papier" for
+        paper on a French page), else as ``materials`` has them."""
+        if len(self.material_labels) != len(self.materials):  # stored before they were kept
+            return self.materials
+        return [
+            next((v for k, v in labels.items() if k.split("-")[0].lower() == lang), shown)
+            for labels, shown in zip(self.material_labels, self.materials, strict=True)
+        ]
 
     def public_json(self) -> dict[str, Any]:
         """As the JSON API gives them: centimetres to a millimetre, as the exports and the
@@ -249,6 +262,8 @@ def _materials_and_types(store: Any, values: str, found: dict[str, Fields]) -> N
             getattr(fields, labels_attr).append(
                 _preferred(by_language) or concept.rsplit("/", 1)[-1]
             )
+            if labels_attr == "materials":
+                fields.material_labels.append(by_language)
 
 
 _SIZES = {

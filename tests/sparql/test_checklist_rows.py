@@ -12,18 +12,20 @@ from typing import Any
 import openpyxl
 import pytest
 from lxml import html
-from pyoxigraph import DefaultGraph, Quad, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 
+import mappings
 from harvesters import SourceRecord
 from mappings import get_mapping
 from mappings.base import MappingContext
 from sparql import i18n
 from sparql.checklists import Checklist, Fields, Item, plan
-from sparql.checklists.exports import csv_bytes, xlsx_bytes
+from sparql.checklists.exports import HEADER, csv_bytes, row_values, xlsx_bytes
 from sparql.checklists.planning import light_concepts_of
 from sparql.checklists.rows import CURRENT, read_rows
 from sparql.pages import templates
 from tests.helpers.samples import example
+from tests.mappings.test_lido import map_xml
 
 BASE = "https://data.example.org/"
 SUPPLY_ROOM = BASE + "tate/object/T13177"  # six supports, no sizes of its own
@@ -179,6 +181,45 @@ def test_the_json_api_gives_centimetres_to_a_millimetre_as_the_exports_do() -> N
     shown = fields.public_json()
     assert (shown["height_cm"], shown["width_cm"], shown["depth_cm"]) == (55.9, 16.5, 3.8)
     assert fields.to_json()["depth_cm"] == pytest.approx(3.81)
+
+
+def test_materials_without_a_statement_are_named_in_the_readers_language() -> None:
+    """A LIDO fountain of marble states no material text: its checklist row said "marble
+    (rock)" on a French or Arabic page and in their exports, where its object page said
+    "marbre" and "رخام"."""
+    quads = map_xml(
+        """<lido:descriptiveMetadata xml:lang="en"><lido:objectIdentificationWrap>
+        <lido:titleWrap><lido:titleSet><lido:appellationValue>Fountain</lido:appellationValue>
+        </lido:titleSet></lido:titleWrap>
+        <lido:objectMaterialsTechWrap><lido:objectMaterialsTechSet><lido:materialsTech>
+          <lido:termMaterialsTech>
+            <lido:conceptID lido:type="URI">http://vocab.getty.edu/aat/300011443</lido:conceptID>
+            <lido:term>marble</lido:term>
+          </lido:termMaterialsTech>
+        </lido:materialsTech></lido:objectMaterialsTechSet></lido:objectMaterialsTechWrap>
+        </lido:objectIdentificationWrap></lido:descriptiveMetadata>"""
+    )
+    store = Store()
+    vocabulary = mappings.vocabulary_quads(NamedNode(BASE + "vocabulary"))
+    store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in vocabulary)
+    iri = BASE + "ddb/object/test%2F1"
+    _status, fields, _gone = read_rows(store, [iri])[iri]
+    assert fields is not None
+    assert not fields.medium
+    assert fields.materials_in("en") == ["marble (rock)"]
+    assert fields.materials_in("fr") == ["marbre"]
+    assert fields.materials_in("ar") == ["رخام"]
+    checklist = Checklist("c", "Fountains", 60.0, "", "")
+    checklist.items = [Item(iri, 1, "", "2026-01-01", CURRENT, fields, "2026-01-01")]
+    french = row_values(checklist, "fr")[0]
+    assert french[HEADER.index("Materials")] == "marbre"
+    assert row_values(checklist)[0][HEADER.index("Materials")] == "marble (rock)"
+    page = _page(checklist, "ar")
+    assert "رخام" in "".join(str(t) for t in page.itertext())
+    # a row stored before the labels were kept reads as it did
+    old = Fields.from_json({**fields.to_json(), "material_labels": []})
+    assert old.materials_in("fr") == ["marble (rock)"]
 
 
 def test_a_statement_on_several_lines_keeps_a_line_per_part() -> None:
