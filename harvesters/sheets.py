@@ -254,7 +254,8 @@ def _check_sheet(sheet: IO[bytes], name: str) -> None:
         rows.extend(int(found.group(1)) for found in _ROW_REF.finditer(text))
         if len(rows) > 4096:  # keep the bounds only
             rows[:] = [min(rows), max(rows)]
-            columns[:] = [min(columns), max(columns)]
+            if columns:  # (row numbers alone, no cell reference yet: none to bound)
+                columns[:] = [min(columns), max(columns)]
     if not rows or not columns:
         return
     count = (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)

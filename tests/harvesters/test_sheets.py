@@ -306,3 +306,48 @@ def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: 
     [item] = list(read_sheet(bomb.read_bytes()))
     assert isinstance(item, Unreadable)
     assert "more than the 20000000 this reader allows" in item.reason
+
+
+def _rows_without_references(tmp_path: Path, count: int, far_cell: str = "") -> bytes:
+    """An xlsx whose header has cell references and whose ``count`` records give only their
+    rows' numbers (``<c>`` without ``r=``, as some exporters write), then ``far_cell``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Title"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    records = b"".join(
+        b'<row r="%d"><c t="inlineStr"><is><t>Vase %d %s</t></is></c></row>' % (n, n, b"x" * 100)
+        for n in range(2, count + 2)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                # the header's reference comes last, after the records: the first megabyte
+                # the check reads holds more than 4,096 row numbers and no cell reference
+                header = data[data.index(b"<row ") : data.index(b"</sheetData>")]
+                data = data.replace(header, records + header + far_cell.encode())
+            target.writestr(part, data)
+    return out.getvalue()
+
+
+def test_row_numbers_without_cell_references_keep_the_size_check_whole(
+    tmp_path: Path,
+) -> None:
+    """More than 4,096 row numbers and not yet one cell reference: the check took min() of
+    no columns, and the workbook was refused with Python's "min() arg is an empty sequence"
+    instead of read, or instead of refused with Museion's reason."""
+    data = _rows_without_references(tmp_path, 8000)
+    items = list(read_sheet(data))
+    assert all(isinstance(item, Parsed) for item in items), items[:1]
+    assert len(items) == 8000
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    [refused] = list(read_sheet(_rows_without_references(tmp_path, 8000, far)))
+    assert isinstance(refused, Unreadable)
+    assert "reaches cell XFD1048576" in refused.reason
+    assert "more than the 20000000 this reader allows" in refused.reason
