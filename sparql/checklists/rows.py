@@ -167,9 +167,10 @@ def _read_chunk(store: Any, iris: list[str]) -> dict[str, tuple[str, Fields | No
     _names(store, values, found)
     _production(store, values, found)
     _materials_and_types(store, values, found)
-    _dimensions(store, values, found)
+    measures = _measures(store, values)
+    _dimensions(measures, found)
     _statements(store, values, found)
-    _dimensions_as_given(store, values, found)
+    _dimensions_as_given(measures, found)
     _links(store, values, found)
     for iri, fields in found.items():
         out[iri] = (CURRENT, fields, "")
@@ -284,33 +285,67 @@ class _Part:
     sizes: dict[str, float] = field(default_factory=dict)
 
 
-def _dimensions(store: Any, values: str, found: dict[str, Fields]) -> None:
+@dataclass
+class _Measures:
+    """The objects' own dimensions and their parts', read once for both the centimetres
+    (``_dimensions``) and the lender's own figures (``_dimensions_as_given``)."""
+
+    own: list[dict[str, str]]
+    """``?o ?d ?type ?value ?unit ?generated``, ordered by object and dimension."""
+    parts: list[dict[str, str]]
+    """``?o ?part ?kind ?label`` and, where the part is measured, ``?d ?type ?value ?unit
+    ?generated``; ordered by object, part and dimension."""
+
+
+def _measures(store: Any, values: str) -> _Measures:
+    """Every dimension with its type, value and unit, and whether Museion computed it (the
+    centimetres it adds for every other unit: ``generated``)."""
+    sized = (
+        f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P90_has_value)} ?value ; "
+        f"{_n(CRM.P91_has_unit)} ?unit . BIND (EXISTS {{ ?d "
+        f"{_n(CRM.P141i_was_assigned_by)}/{_n(CRM.P2_has_type)} "
+        f"{_n(AAT.COMPUTER_GENERATED)} }} AS ?generated)"
+    )
+    own = _select(
+        store,
+        f"SELECT ?o ?d ?type ?value ?unit ?generated WHERE {{ {values} "
+        f"?o {_n(CRM.P43_has_dimension)} ?d . {sized} }} ORDER BY ?o ?d",
+    )
+    # the sizes are OPTIONAL inside the part: after it, a part measured by nothing
+    # matched every dimension in the store
+    parts = _select(
+        store,
+        f"SELECT ?o ?part ?kind ?label ?d ?type ?value ?unit ?generated WHERE {{ {values} "
+        f"{{ ?o {_n(CRM.P46_is_composed_of)} ?part }} UNION "
+        f"{{ ?part {_n(CRM.P46i_forms_part_of)} ?o }} "
+        f"OPTIONAL {{ ?part {_n(CRM.P2_has_type)} ?kind . "
+        f"FILTER (?kind IN ({_n(AAT.FRAME)}, {_n(AAT.SUPPORT)})) }} "
+        f"OPTIONAL {{ ?part {_n(RDFS.label)} ?label }} "
+        f"OPTIONAL {{ ?part {_n(CRM.P43_has_dimension)} ?d . {sized} }} }} "
+        f"ORDER BY ?o ?part ?d",
+    )
+    return _Measures(list(own), list(parts))
+
+
+def _in_cm(row: dict[str, str]) -> bool:
+    return row.get("unit") == AAT.CENTIMETRES.value
+
+
+def _as_given(row: dict[str, str]) -> bool:
+    return "value" in row and row.get("generated") != "true"
+
+
+def _dimensions(measures: _Measures, found: dict[str, Fields]) -> None:
     """Centimetre values only (Museion adds them for every other unit); the largest value
     of a type wins where a record measures an object more than once.
 
     A frame's width is what the wall holds. An object with no sizes of its own takes its
     parts' (Tate measures a work in several sheets by its supports: "support, each: 658 x 459
     mm"): a support's before any other part, the widest where several are measured."""
-    for row in _select(
-        store,
-        f"SELECT ?o ?type ?value WHERE {{ {values} ?o {_n(CRM.P43_has_dimension)} ?d . "
-        f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P91_has_unit)} {_n(AAT.CENTIMETRES)} ; "
-        f"{_n(CRM.P90_has_value)} ?value }}",
-    ):
+    for row in filter(_in_cm, measures.own):
         _keep_largest(found[row["o"]], _SIZES.get(row["type"]), row["value"])
     parts: dict[str, dict[str, _Part]] = {}
-    for row in _select(
-        store,
-        f"SELECT ?o ?part ?kind ?label ?type ?value WHERE {{ {values} "
-        f"{{ ?o {_n(CRM.P46_is_composed_of)} ?part }} UNION "
-        f"{{ ?part {_n(CRM.P46i_forms_part_of)} ?o }} "
-        f"?part {_n(CRM.P43_has_dimension)} ?d . "
-        f"?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P91_has_unit)} {_n(AAT.CENTIMETRES)} ; "
-        f"{_n(CRM.P90_has_value)} ?value . "
-        f"OPTIONAL {{ ?part {_n(CRM.P2_has_type)} ?kind . "
-        f"FILTER (?kind IN ({_n(AAT.FRAME)}, {_n(AAT.SUPPORT)})) }} "
-        f"OPTIONAL {{ ?part {_n(RDFS.label)} ?label }} }}",
-    ):
+    for row in filter(_in_cm, measures.parts):
         part = parts.setdefault(row["o"], {}).setdefault(row["part"], _Part())
         part.frame = part.frame or row.get("kind") == AAT.FRAME.value
         part.support = part.support or row.get("kind") == AAT.SUPPORT.value
@@ -352,34 +387,23 @@ def _keep_largest(fields: Fields, attr: str | None, value: str) -> None:
         setattr(fields, attr, number)
 
 
-def _dimensions_as_given(store: Any, values: str, found: dict[str, Fields]) -> None:
+def _dimensions_as_given(measures: _Measures, found: dict[str, Fields]) -> None:
     """The dimension statement a line per part, and, where the partner states none (CMOA
     gives only figures, in inches), one written from the partner's own figures and unit.
 
     Museion keeps a statement's text with its line breaks folded into spaces ("support: 480
     x 623 mm frame: 928 x ..."): a line starts again where one of the object's own parts is
     named ("frame:"), by the labels the record gives its parts, not by guessing words."""
-    rows = _select(
-        store,
-        f"SELECT ?o ?node ?label ?type ?value ?unit WHERE {{ "
-        f"{{ {values} ?o {_n(CRM.P43_has_dimension)} ?d BIND(?o AS ?node) }} UNION {{ {values} "
-        f"{{ ?o {_n(CRM.P46_is_composed_of)} ?node }} UNION "
-        f"{{ ?node {_n(CRM.P46i_forms_part_of)} ?o }} "
-        f"OPTIONAL {{ ?node {_n(RDFS.label)} ?label }} "
-        f"OPTIONAL {{ ?node {_n(CRM.P43_has_dimension)} ?d }} }} "
-        f"OPTIONAL {{ ?d {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P90_has_value)} ?value ; "
-        f"{_n(CRM.P91_has_unit)} ?unit . FILTER NOT EXISTS {{ ?d "
-        f"{_n(CRM.P141i_was_assigned_by)}/{_n(CRM.P2_has_type)} "
-        f"{_n(AAT.COMPUTER_GENERATED)} }} }} }} ORDER BY ?o ?node ?d",
-    )
     given: dict[str, dict[str, tuple[dict[str, str], dict[str, tuple[str, str]]]]] = {}
     """object → node (itself or a part) → (the part's labels, type → (figure, unit))"""
-    for row in rows:
+    for row in [{**r, "node": r["o"]} for r in measures.own] + [
+        {**r, "node": r["part"]} for r in measures.parts
+    ]:
         iri, node = row["o"], row["node"]
         names, sizes = given.setdefault(iri, {}).setdefault(node, ({}, {}))
         if "label" in row and node != iri:
             names.setdefault(row.get("label@", ""), row["label"])
-        if "value" in row and row.get("type") in _ORDER:
+        if _as_given(row) and row.get("type") in _ORDER:
             sizes.setdefault(row["type"], (row["value"], UNIT_SYMBOLS.get(row["unit"], "")))
     for iri, fields in found.items():
         if fields.dimensions:

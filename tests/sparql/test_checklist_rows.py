@@ -12,12 +12,13 @@ from typing import Any
 import openpyxl
 import pytest
 from lxml import html
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
 import mappings
 from harvesters import SourceRecord
 from mappings import get_mapping
 from mappings.base import MappingContext
+from museion_core.vocab import AAT, CRM, RDF, RDFS, XSD
 from sparql import i18n
 from sparql.checklists import Checklist, Fields, Item, plan
 from sparql.checklists.exports import HEADER, csv_bytes, row_values, xlsx_bytes
@@ -299,3 +300,57 @@ def test_the_page_punctuates_as_the_reader_s_language_does() -> None:
     assert ", " not in warning.text_content()
     [lender] = _item(arabic, BULLFIGHT).cssselect("dd.lender")
     assert lender.text_content().endswith("، T06803")  # after the lender, in Arabic
+
+
+class _CountingStore:
+    """The test store, with the text of every query asked of it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.queries: list[str] = []
+
+    def query(self, text: str) -> Any:
+        self.queries.append(text)
+        return self.store.query(text)
+
+
+def test_an_object_s_parts_are_asked_for_once_per_chunk() -> None:
+    """The centimetres (``_dimensions``) and the lender's own figures and part labels
+    (``_dimensions_as_given``) each asked the store for the objects' parts and sizes: two
+    queries over the same parts for every chunk of a checklist."""
+    counting = _CountingStore(_store())
+    answers = read_rows(counting, [SUPPLY_ROOM, EACH, BULLFIGHT, CMOA, CMOA_DEEP])
+    parts = [q for q in counting.queries if CRM.P46_is_composed_of.value in q]
+    sizes = [q for q in counting.queries if CRM.P43_has_dimension.value in q]
+    assert (len(parts), len(sizes)) == (1, 2)  # the parts', and the objects' own
+    assert answers[SUPPLY_ROOM][1] == _fields(SUPPLY_ROOM)
+    assert answers[CMOA_DEEP][1] == _fields(CMOA_DEEP)
+
+
+def test_a_part_without_sizes_takes_no_other_object_s_sizes() -> None:
+    """The lender's figures were read with an OPTIONAL after the parts: a part measured by
+    nothing matched every dimension in the store, and an object with no statement was given
+    "frame: 99 cm", another object's height."""
+    store = Store()
+    vase, other = BASE + "x/object/vase", BASE + "x/object/other"
+    frame, own, far = BASE + "x/frame", BASE + "x/vase-height", BASE + "x/other-height"
+
+    def add(s: str, p: NamedNode, o: NamedNode | Literal) -> None:
+        store.add(Quad(NamedNode(s), p, o, DefaultGraph()))
+
+    for obj in (vase, other):
+        add(obj, RDF.type, CRM.E22_Human_Made_Object)
+    add(vase, CRM.P46_is_composed_of, NamedNode(frame))
+    add(frame, RDFS.label, Literal("frame"))
+    for obj, dimension, value, unit in (
+        (vase, own, "10", AAT.INCHES),
+        (other, far, "99", AAT.CENTIMETRES),
+    ):
+        add(obj, CRM.P43_has_dimension, NamedNode(dimension))
+        add(dimension, CRM.P2_has_type, AAT.HEIGHT)
+        add(dimension, CRM.P90_has_value, Literal(value, datatype=XSD.decimal))
+        add(dimension, CRM.P91_has_unit, unit)
+    fields = read_rows(store, [vase])[vase][1]
+    assert fields is not None
+    assert fields.dimensions == "10 in"
+    assert (fields.height_cm, fields.dimensions_of) == (None, "")
