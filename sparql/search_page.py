@@ -181,8 +181,9 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
         try:
             query = read_request(request)
         except _PastLimitError as past:
-            query = await run_in_threadpool(_past_the_end, request, searcher, past.offset)
-        result = await run_in_threadpool(searcher.search, query)
+            query, result = await run_in_threadpool(_past_the_end, request, searcher, past.offset)
+        else:
+            result = await run_in_threadpool(searcher.search, query)
     except QueryError as exc:
         return _fail(request, 400, exc, wants_json)
     except StoreError as exc:
@@ -201,15 +202,20 @@ def _kept_sort(sort: str) -> str | None:
     return sort if sort in SORTS and sort != "relevance" else None
 
 
-def _past_the_end(request: Request, searcher: Searcher, offset: int) -> SearchRequest:
+def _past_the_end(
+    request: Request, searcher: Searcher, offset: int
+) -> tuple[SearchRequest, SearchResult]:
     """A page past ``MAX_OFFSET``: past the last result too (``page=999`` of 812 results), it
     is answered as any page past the end, with the way to the last one; a search that
-    really has more results than can be paged through is asked to narrow."""
+    really has more results than can be paged through is asked to narrow.
+
+    The search that counts the results is the answer too: a page at the end has no hits,
+    and its total and facets are the count's (it was run a second time for them)."""
     first = read_request(request, offset=0)
-    total = searcher.search(replace(first, limit=0)).total
-    if total > MAX_OFFSET:
+    counted = searcher.search(replace(first, limit=0))
+    if counted.total > MAX_OFFSET:
         raise _PastLimitError(offset)
-    return replace(first, offset=total)
+    return replace(first, offset=counted.total), counted
 
 
 def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) -> Response:

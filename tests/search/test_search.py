@@ -21,7 +21,7 @@ from museion import Pipeline, Workspace, load_config
 from museion.cli import run_harvest
 from museion.config import Config
 from museion.demo import demo_config
-from search import Searcher, SearchResult, index_path, parse_facets
+from search import Searcher, SearchRequest, SearchResult, index_path, parse_facets
 from sparql.search_page import PAGE_SIZE
 from tests.conftest import DATA
 from tests.helpers.endpoint import Live, live_endpoint
@@ -637,8 +637,42 @@ def test_a_page_past_what_can_be_paged_is_refused_when_the_results_go_on(
         with pytest.raises(search_page.FormError, match="paged through"):
             search_page._past_the_end(request, Searcher(), offset)  # type: ignore[arg-type]
     else:
-        got = search_page._past_the_end(request, Searcher(), offset)  # type: ignore[arg-type]
+        got, counted = search_page._past_the_end(request, Searcher(), offset)  # type: ignore[arg-type]
         assert got.offset == answer
+        assert counted.total == total
+
+
+def test_a_page_past_the_end_is_searched_once() -> None:
+    """A page past what can be paged (``page=999`` of 812 results) ran the search twice:
+    once to count the results, once more for the page at the end, whose answer the count
+    already was."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from sparql import search_page
+
+    asked: list[SearchRequest] = []
+
+    class Searcher:
+        def search(self, request: SearchRequest) -> SearchResult:
+            asked.append(request)
+            return SearchResult(total=812, hits=[], facets={"partner": {"Tate": 812}})
+
+    query = b"q=paper&page=999&format=json"
+    request = Request({"type": "http", "path": "/search", "query_string": query, "headers": []})
+    reply = asyncio.run(
+        search_page.search_endpoint(request, Searcher(), "https://data.example.org/")  # type: ignore[arg-type]
+    )
+    assert reply.status_code == 200
+    assert json.loads(bytes(reply.body)) == {
+        "total": 812,
+        "hits": [],
+        "facets": {"partner": {"Tate": 812}},
+        "offset": 812,
+        "limit": PAGE_SIZE,
+    }
+    assert len(asked) == 1
 
 
 def test_the_longest_side_takes_a_decimal_comma_and_says_its_mistakes_in_french(
