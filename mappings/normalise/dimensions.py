@@ -16,7 +16,10 @@ Conventions, the same for every partner:
 - Decimal commas are read as decimal points ("3,5 cm"), except a comma before exactly three
   digits, which separates thousands ("1,200 lb"). Groups of three digits after a space, a
   no-break or a narrow no-break space are thousands ("1 250 x 80 cm"), and so is a point
-  before a decimal comma ("1.250,5"), or a comma before a decimal point ("1,250.5").
+  before a decimal comma ("1.250,5"), or a comma before a decimal point ("1,250.5"). A lone
+  point or comma before three digits is read by the statement's other numbers, else its
+  language; in a product of mm or cm, beside a whole figure, it groups thousands where that
+  makes the more proportionate object ("1.250 x 80 cm": ``_product_numbers``).
 - A key says what a product measures: "36 x 24 cm (H x D)", "Höhe x Breite: 216 x 164 mm".
   A "D" beside a height and no width is a diameter (German "Durchmesser": a round thing is
   measured by its height and diameter); beside a width it is a depth.
@@ -291,9 +294,10 @@ class _Marks:
 
     comma: bool | None
     guessed: bool = False
-    """Told by the language only: a point before three digits is then read as grouping
-    thousands only where that gives a likely size ("1.200 x 800 mm", not "Diam. 3.175 cm",
-    which would be 31 metres, and never a weight)."""
+    """Told by the language only, not by the statement's numbers: a point before three digits
+    is then read as grouping thousands only where that gives a likely size ("1.200 x 800
+    mm", not "Diam. 3.175 cm", which would be 31 metres, and never a weight); and a product's
+    figures may settle a lone mark either way (``_product_numbers``)."""
 
     def number(self, raw: str, unit: Unit) -> Decimal | None:
         value = parse_number(raw, self.comma)
@@ -327,7 +331,9 @@ def _marks(statement: str, language: str | None) -> _Marks:
     primary = (language or "").split("-")[0].casefold()
     if primary in DECIMAL_COMMA_LANGUAGES:
         return _Marks(True, guessed=True)
-    return _Marks(False if primary in DECIMAL_POINT_LANGUAGES else None)
+    if primary in DECIMAL_POINT_LANGUAGES:
+        return _Marks(False, guessed=True)
+    return _Marks(None)
 
 
 _APPROXIMATE = re.compile(
@@ -582,14 +588,17 @@ def _parse_segment(
             taken.append(product.span())
             count = 3 if product["c"] else 2
             order = legend if legend is not None and len(legend) == count else _ORDER
-            for index, (default, raw) in enumerate(
-                zip(order, (product["a"], product["b"], product["c"]), strict=False)
+            raws = [product[name] for name in ("a", "b", "c")[:count]]
+            units = [
+                (unit_for(own) if own else None) or final
+                for own in (product["ua"], product["ub"], None)[:count]
+            ]
+            numbers = _product_numbers(raws, units, comma)
+            for index, (default, number, unit) in enumerate(
+                zip(order, numbers, units, strict=False)
             ):
                 letter = product[("la", "lb", "lc")[index]]
                 kind = _kind(letter, letters) if letter else default
-                own = product.groupdict().get(("ua", "ub", "")[index])
-                unit = (unit_for(own) if own else None) or final
-                number = comma.number(raw, unit) if raw else None
                 if number is not None and number > 0 and kind is not None and not unit.weight:
                     dims.append(MeasuredDimension(kind, number, unit, part))
     for pattern in (_LABELLED, _SUFFIXED, _BARE):
@@ -609,6 +618,58 @@ def _parse_segment(
             taken.append(found.span())
             dims.append(MeasuredDimension(kind, number, unit, part))
     return dims
+
+
+_LONE_MARK = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+"""A figure whose one point or comma stands before exactly three digits ("1.250", "1,250"):
+decimals or a group of thousands, as ``_product_numbers`` decides."""
+_GROUP_UNITS = frozenset({"mm", "cm"})
+
+
+def _product_numbers(raws: list[str], units: list[Unit], marks: _Marks) -> list[Decimal | None]:
+    """The figures of a product ("1.250 x 80 cm"), each in its own unit.
+
+    A figure with a lone point or comma before three digits, in a statement whose numbers
+    do not tell how it writes decimals (its language may have guessed), is read as a group
+    of thousands where all of these hold, else as ``marks`` reads it:
+
+    - it is in millimetres or centimetres: three decimals there are hundredths of a
+      millimetre, which no registrar measures ("1.250 m" is a millimetre-precise 1.25 m,
+      "10.125 in" ten inches and an eighth; weights are left as read);
+    - the product has a figure without that ambiguity, which says how big the object is
+      (a product of such figures alone, "1.250 x 1.500 cm", is left as read);
+    - read as thousands, it is nearer in size to the largest such figure than read as
+      decimals (by ratio, in one unit): "1.250 x 80 cm" is 1,250 by 80 cm (15 to 1, against
+      1 to 64), but "1.250 x 10 cm" is 1.25 by 10 cm and "3.175 x 5 cm" (an inch and a
+      quarter) is 3.175 cm.
+
+    This settles a figure the language reading alone would put past ten metres
+    (``LIKELY_CM``) too: a German "1.250 x 80 cm" is 1,250 cm high."""
+    numbers = [marks.number(raw, unit) for raw, unit in zip(raws, units, strict=True)]
+    if marks.comma is not None and not marks.guessed:
+        return numbers
+    sizes = [
+        number * unit.factor
+        for raw, number, unit in zip(raws, numbers, units, strict=True)
+        if number is not None and number > 0 and not _LONE_MARK.fullmatch(raw.strip())
+    ]
+    if not sizes:
+        return numbers
+    largest = max(sizes)
+    for index, (raw, number, unit) in enumerate(zip(raws, numbers, units, strict=True)):
+        if number is None or unit.code not in _GROUP_UNITS or not _LONE_MARK.fullmatch(raw):
+            continue
+        grouped = Decimal(re.sub(r"[.,]", "", raw))
+        if grouped != number and _apart(grouped * unit.factor, largest) < _apart(
+            number * unit.factor, largest
+        ):
+            numbers[index] = grouped
+    return numbers
+
+
+def _apart(size: Decimal, other: Decimal) -> Decimal:
+    """How many times larger the larger of two sizes is."""
+    return max(size, other) / min(size, other)
 
 
 def _kind(label: str, letters: dict[str, str]) -> str | None:

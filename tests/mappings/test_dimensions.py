@@ -239,7 +239,7 @@ def test_arabic_measurements(text: str, expected: list[tuple[str, str, str]]) ->
         ("H. 12,500 cm", "fr", ["12.5"]),
         ("H. 12,500 cm", "en", ["12500"]),
         ("1.200 x 800 mm", "de-AT", ["1200", "800"]),
-        ("1.200 x 800 mm", "en", ["1.2", "800"]),
+        ("H. 1.200 mm", "en", ["1.2"]),  # (in a product, its figures settle it: see below)
         # a point before three digits is a decimal where a group is not likely: after a lone
         # 0, in inches (eighths), for a weight, or past ten metres
         ("Weight: 0.450 kg", "fr", ["0.45"]),
@@ -250,7 +250,7 @@ def test_arabic_measurements(text: str, expected: list[tuple[str, str, str]]) ->
         ("Gewicht 1.200 kg", "de", ["1.2"]),
         # and neither: as before (a comma before three digits groups thousands)
         ("H. 12,500 cm", None, ["12500"]),
-        ("1.200 x 800 mm", None, ["1.2", "800"]),
+        ("H. 1.200 mm", None, ["1.2"]),
     ],
 )
 def test_a_decimal_comma_is_told_by_the_statement_or_its_language(
@@ -258,6 +258,45 @@ def test_a_decimal_comma_is_told_by_the_statement_or_its_language(
 ) -> None:
     """ "1,5 x 2,250 m" in a French export is 1.5 by 2.25 metres: its "2,250" was read as 2250
     whatever the language, and a German "1.200 mm" as 1.2 mm, silently a thousand times off."""
+    found = parse_dimension_statement(text, language).dimensions
+    assert [str(d.value.normalize()) for d in found] == [str(D(v).normalize()) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "values"),
+    [
+        # a lone point or comma before three digits, in millimetres or centimetres, beside a
+        # whole figure: a group of thousands where that makes the more proportionate object
+        ("1.250 x 80 cm", None, ["1250", "80"]),
+        ("1.250 x 80 cm", "en", ["1250", "80"]),
+        ("1.250 x 80 cm", "de", ["1250", "80"]),  # past ten metres, but beside 80 cm
+        ("80 x 1.250 cm", None, ["80", "1250"]),
+        ("1,250 x 80 cm", "fr", ["1250", "80"]),
+        ("1.250 x 80 x 5 cm", None, ["1250", "80", "5"]),  # beside its largest figure
+        ("1.200 x 800 mm", None, ["1200", "800"]),
+        ("Framed: 1.250 x 800 mm", "en", ["1250", "800"]),
+        ("2 m x 1.250 mm", None, ["2", "1250"]),  # the figures compared in one unit
+        # a decimal where the statement tells it, or the group is not the likelier size
+        ("1.25 x 0.80 m", None, ["1.25", "0.80"]),
+        ("1.250 x 0.80 m", None, ["1.25", "0.80"]),  # in metres, millimetres
+        ("1.250 x 80.5 cm", None, ["1.25", "80.5"]),  # the other figure tells it
+        ("1.250 x 10 cm", None, ["1.25", "10"]),  # a 1.25 by 10 cm strip, not 12.5 m by 10 cm
+        ("3.175 x 5 cm", "fr", ["3.175", "5"]),  # 1 1/4 in, not 31 m
+        ("1.250 x 1.500 cm", None, ["1.25", "1.5"]),  # no whole figure beside it
+        ("H. 1.250 cm", None, ["1.25"]),  # alone
+        ("10.125 x 8 in.", None, ["10.125", "8"]),  # eighths of an inch
+        ("Gewicht 1.200 kg; 80 x 60 cm", "de", ["1.2", "80", "60"]),
+        # a comma: "12,5 cm" and a comma group stay as they were
+        ("H. 12,5 cm", None, ["12.5"]),
+        ("12,5 x 80 cm", "fr", ["12.5", "80"]),
+        ("1,250 x 80 cm", None, ["1250", "80"]),
+    ],
+)
+def test_a_lone_mark_before_three_digits_is_a_group_where_the_figures_say_so(
+    text: str, language: str | None, values: list[str]
+) -> None:
+    """ "1.250 x 80 cm" was 1.25 cm high: a hundredth of a millimetre, beside a width given
+    to the centimetre; read as 1,250 cm high, it is an object 12.5 m by 80 cm."""
     found = parse_dimension_statement(text, language).dimensions
     assert [str(d.value.normalize()) for d in found] == [str(D(v).normalize()) for v in values]
 
