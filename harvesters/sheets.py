@@ -126,8 +126,10 @@ the whole span in memory: one cell written at XFD1048576 in a 1.5 KB file asked 
 and the allocation failure aborted the harvest of every source. Twenty million cells (a
 registrar's 200,000 rows of 100 columns) take about 640 MB."""
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+_ROW_OR_CELL = re.compile(
+    rb'<(?:\w+:)?(row|c)(?=[\s/>])[^>]*?(?:\br="([A-Z]{0,3})([0-9]{1,7})"[^>]*)?>'
+)
+"""A row or cell tag, and its reference where it has one: ``r="7"``, ``r="B7"``."""
 
 
 _ARCHIVE_ERRORS = (
@@ -244,26 +246,44 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
 
 
 def _check_sheet(sheet: IO[bytes], name: str) -> None:
-    rows: list[int] = []
+    """Refuse (``ValueError``) a sheet whose cells span more than ``MAX_CELLS``, each where
+    calamine puts it: at its reference (``r="B7"``), else after the cell before it in its
+    row; a row at its number, else after the row before it. A row's number counts alone
+    too (its cells may leave their own out)."""
+    row = column = 0
+    rows: list[int] = []  # the bounds so far: [first, last]
     columns: list[int] = []
     for text in _xml_pieces(sheet):  # a tag is never cut in two (up to _LONGEST_TAG)
-        for found in _CELL_REF.finditer(text):
-            columns.append(_column(found.group(1)))
-            rows.append(int(found.group(2)))
-        # a row's number counts too: its cells may leave their own out (<c> without r=)
-        rows.extend(int(found.group(1)) for found in _ROW_REF.finditer(text))
-        if len(rows) > 4096:  # keep the bounds only
-            rows[:] = [min(rows), max(rows)]
-            if columns:  # (row numbers alone, no cell reference yet: none to bound)
-                columns[:] = [min(columns), max(columns)]
-    if not rows or not columns:
+        for tag, letters, number in _ROW_OR_CELL.findall(text):
+            if tag == b"row":
+                row, column = int(number) if number else row + 1, 0
+            elif letters:
+                column, row = _column(letters), int(number)
+                _widen(columns, column)
+            else:
+                column += 1
+                _widen(columns, column)
+            _widen(rows, row)
+    if not rows or not columns:  # no cell: nothing for calamine to hold
         return
-    count = (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
+    count = (rows[1] - rows[0] + 1) * (columns[1] - columns[0] + 1)
     if count > MAX_CELLS:
-        last = _column_name(max(columns)) + str(max(rows))
+        last = _column_name(columns[1]) + str(rows[1])
         raise ValueError(
             messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
         )
+
+
+def _widen(bounds: list[int], number: int) -> None:
+    """``bounds`` (``[]`` or ``[first, last]``) widened to take in ``number``: only the
+    bounds are kept, however many cells a sheet has (a list of them all took min() of an
+    empty one when a sheet gave row numbers and not yet a cell reference)."""
+    if not bounds:
+        bounds[:] = [number, number]
+    elif number < bounds[0]:
+        bounds[0] = number
+    elif number > bounds[1]:
+        bounds[1] = number
 
 
 def _column(letters: bytes) -> int:

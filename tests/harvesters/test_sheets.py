@@ -351,3 +351,42 @@ def test_row_numbers_without_cell_references_keep_the_size_check_whole(
     assert isinstance(refused, Unreadable)
     assert "reaches cell XFD1048576" in refused.reason
     assert "more than the 20000000 this reader allows" in refused.reason
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_cells_without_references_count_by_their_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numbered: bool
+) -> None:
+    """calamine places a cell without a reference after the one before it, and a row without
+    a number after the row before it; the size check counted neither, and a first row of
+    16,384 such cells with one more row at 1,048,576 would ask calamine for 17 billion."""
+    import openpyxl
+
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 1000)
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active["A1"] = "Title"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    cell = b'<c t="inlineStr"><is><t>v</t></is></c>'
+    heads = b"".join(b'<c t="inlineStr"><is><t>h%d</t></is></c>' % n for n in range(30))
+    wide = b'<row r="1">' + heads + b"</row>"
+    below = b"".join(
+        (b'<row r="%d">' % n if numbered else b"<row>") + cell + b"</row>" for n in range(2, 101)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                start, end = data.index(b"<sheetData>") + 11, data.index(b"</sheetData>")
+                data = data[:start] + wide + below + data[end:]
+            target.writestr(part, data)
+    [refused] = list(read_sheet(out.getvalue()))  # 100 rows of 30 columns: 3,000 cells
+    assert isinstance(refused, Unreadable)
+    assert "reaches cell AD100: 3000 cells, more than the 1000" in refused.reason
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 3000)
+    rows = list(read_sheet(out.getvalue()))
+    assert [row.value for row in rows if isinstance(row, Parsed)] == [{"h0": "v"}] * 99
