@@ -669,6 +669,7 @@ def test_a_page_past_the_end_is_searched_once() -> None:
         "total": 812,
         "hits": [],
         "facets": {"partner": {"Tate": 812}},
+        "suggestion": None,
         "offset": 812,
         "limit": PAGE_SIZE,
     }
