@@ -224,9 +224,9 @@ def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
 
 
 def _check_extent(archive: zipfile.ZipFile) -> None:
-    """Refuse an xlsx or xlsm workbook one of whose sheets spans more than ``MAX_CELLS``
-    from its first written cell to its last (``ValueError``), before calamine reads it; read
-    from each sheet's XML in the archive, a megabyte at a time.
+    """Refuse an xlsx, xlsm or ods workbook one of whose sheets spans more than
+    ``MAX_CELLS`` from its first written cell to its last (``ValueError``), before calamine
+    reads it; read from each sheet's XML in the archive, a megabyte at a time.
 
     A part this check cannot read (damaged, encrypted, a compression zipfile does not know)
     refuses the workbook (``ValueError``): giving up the check there let a bogus first part
@@ -240,6 +240,9 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
         try:
             with archive.open(name) as sheet:
                 _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
+            if name == "content.xml":  # an OpenDocument workbook's sheets
+                with archive.open(name) as content:
+                    _check_ods_sheets(content)
         except _ARCHIVE_ERRORS as exc:
             detail = f"its part {name} cannot be read ({exc})"
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
@@ -269,6 +272,67 @@ def _check_sheet(sheet: IO[bytes], name: str) -> None:
     count = (rows[1] - rows[0] + 1) * (columns[1] - columns[0] + 1)
     if count > MAX_CELLS:
         last = _column_name(columns[1]) + str(rows[1])
+        raise ValueError(
+            messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
+        )
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+"""An OpenDocument table, row or cell tag: whether it closes, its name, its attributes, and
+whether it is empty (``/>``)."""
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]{1,12})"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]{1,12})"')
+_TABLE_NAME = re.compile(rb'(?:\w+:)?name="([^"]*)"')
+
+
+def _check_ods_sheets(content: IO[bytes]) -> None:
+    """Refuse (``ValueError``) an OpenDocument sheet whose written cells span more than
+    ``MAX_CELLS``. A row or a cell may say it is repeated (``table:number-rows-repeated``,
+    ``table:number-columns-repeated``), and calamine writes out every repetition of a cell
+    that holds something: a 1.5 KB file of one row repeated a million times, its cell sixty
+    times, took 8 GB. LibreOffice ends every sheet with a block of empty rows repeated to the
+    sheet's last; empty cells are not counted, as calamine leaves them out."""
+    name = ""
+    row = column = repeat = 0
+    rows: list[int] = []
+    columns: list[int] = []
+    for text in _xml_pieces(content):
+        for closing, tag, attributes, empty in _ODS_TAG.findall(text):
+            if tag == b"table":
+                if not closing:  # a sheet begins: the one before is done
+                    _ods_extent(name, rows, columns)
+                    found = _TABLE_NAME.search(attributes)
+                    name = found.group(1).decode("utf-8", "replace") if found else ""
+                    row, rows[:], columns[:] = 0, [], []
+            elif tag == b"table-row":
+                if closing:
+                    row += repeat
+                else:
+                    found = _ROWS_REPEATED.search(attributes)
+                    repeat, column = int(found.group(1)) if found else 1, 0
+                    if empty:  # a row with no cells
+                        row += repeat
+            elif not closing:  # a cell: counted where it holds a value or text
+                found = _COLUMNS_REPEATED.search(attributes)
+                span = int(found.group(1)) if found else 1
+                if not empty or b"value-type=" in attributes:
+                    for bounds, first, count in ((rows, row, repeat), (columns, column, span)):
+                        _widen(bounds, first)
+                        _widen(bounds, first + count - 1)
+                column += span
+    _ods_extent(name, rows, columns)
+
+
+def _ods_extent(name: str, rows: list[int], columns: list[int]) -> None:
+    """Refuse a sheet whose written cells' bounds (0-based) span more than ``MAX_CELLS``, as
+    calamine holds them: from the sheet's first row and column."""
+    if not rows or not columns:
+        return
+    count = (rows[1] + 1) * (columns[1] + 1)
+    if count > MAX_CELLS:
+        last = _column_name(columns[1] + 1) + str(rows[1] + 1)
         raise ValueError(
             messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
         )

@@ -184,6 +184,55 @@ def test_a_part_the_size_check_cannot_read_refuses_the_workbook(
     assert "its part 0.xml cannot be read" in item.reason
 
 
+def _repeated(data: bytes, rows: int, columns: int, *, empty: bool = False) -> bytes:
+    """An ods with its last row said to repeat ``rows`` times and that row's last cell
+    ``columns`` times (``empty``: the row LibreOffice ends a sheet with, of empty cells)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                text = part.decode()
+                if empty:
+                    filler = (
+                        f'<table:table-row table:number-rows-repeated="{rows}">'
+                        f'<table:table-cell table:number-columns-repeated="{columns}"/>'
+                        "</table:table-row>"
+                    )
+                    text = text.replace("</table:table>", filler + "</table:table>")
+                else:
+                    at = text.rindex("<table:table-row>")
+                    text = (
+                        text[:at]
+                        + f'<table:table-row table:number-rows-repeated="{rows}">'
+                        + text[at + len("<table:table-row>") :]
+                    )
+                    cell = text.rindex("<table:table-cell ")
+                    text = (
+                        text[:cell]
+                        + f'<table:table-cell table:number-columns-repeated="{columns}" '
+                        + text[cell + len("<table:table-cell ") :]
+                    )
+                part = text.encode()
+            book.writestr(info, part)
+    return out.getvalue()
+
+
+def test_an_ods_whose_repeated_cells_span_too_many_is_refused(tmp_path: Path) -> None:
+    """An ods row may say it repeats a million times and its cell sixty times: calamine
+    writes every one out, and a 1.5 KB file took 8 GB. Only xlsx sheets were checked."""
+    data = write_ods(tmp_path / "book.ods", [["id", "title"], ["x", "y"]]).read_bytes()
+    [refused] = list(read_sheet(_repeated(data, 1_000_000, 60)))
+    assert isinstance(refused, Unreadable)
+    assert refused.reason.startswith("the sheet Inventaire reaches cell BI1000001: 61000061")
+    # a few repetitions are read as they are
+    items = _parsed(list(read_sheet(_repeated(data, 3, 1))))
+    assert items == [{"id": "x", "title": "y"}] * 3
+    # LibreOffice's empty rows to the sheet's end hold nothing, and are not counted
+    items = _parsed(list(read_sheet(_repeated(data, 1_048_574, 1024, empty=True))))
+    assert items == [{"id": "x", "title": "y"}]
+
+
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
     data = path.read_bytes()
