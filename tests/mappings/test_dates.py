@@ -178,6 +178,20 @@ TABLE: list[tuple[str, tuple[Y | None, Y | None] | None]] = [
     ("mi-XIXe siècle", years(1830, 1869)),  # as "milieu du" and "mid-19th century"
     ("mi-XVIIIe s.", years(1730, 1769)),
     ("XV-XVI siècle", years(1400, 1599)),  # a range of roman centuries without their "e"
+    # French catalogues write a Roman century with its ordinal ending and no "siècle"
+    ("XIXe", years(1800, 1899)),
+    ("XVIIIème", years(1700, 1799)),
+    ("fin XIXe", years(1860, 1899)),
+    ("fin du XIXe", years(1860, 1899)),
+    ("début XXe", years(1900, 1939)),
+    ("milieu XVIIIe", years(1730, 1769)),
+    ("2e moitié XIXe", years(1850, 1899)),
+    ("1er quart XXe", years(1900, 1924)),
+    ("XVIIIe-XIXe", years(1700, 1899)),
+    ("fin XIXe - début XXe", years(1860, 1939)),
+    ("IIe av. J.-C.", years(-199, -100)),
+    ("XXIIe", None),  # no Roman century after the 21st
+    ("Cie", None),  # "compagnie", not the 101st century
     # Azerbaijani: the part after its century, ordinal suffixes, "illər" after a decade
     ("XIX əsr", years(1800, 1899)),
     ("19-cu əsr", years(1800, 1899)),

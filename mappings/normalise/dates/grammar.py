@@ -13,6 +13,7 @@ year they name) is set out in ``model`` and the README, and tested in tests/mapp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -24,6 +25,12 @@ from .tokens import Token, normalise, tokenise
 __all__ = ["parse_date_text"]
 
 _DAY_FIRST_LANGUAGES = ("de", "fr", "en-gb", "en-au", "en-ie", "en-nz", "en-in", "en-za")
+_FRENCH_ROMAN_ORDINAL = re.compile(r"[ivxlcm]{2,7}(?:e|er|ème|eme|è)")
+"""A Roman numeral with a French ordinal ending ("XIXe", "XVIIIème"): French catalogues write
+the century so without "siècle" ("fin XIXe", "XVIIIe-XIXe"), and nothing else in a date is
+counted in Roman ordinals, so it names a century by itself (up to the 21st: "cie", "lie"...
+are words)."""
+_LAST_ROMAN_CENTURY = 21
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +339,8 @@ class _Parser:
             century = self.accept("century")
             if century is None and self.kind() == "circa" and self.peek_raw() in ("c.", "c"):
                 century = self.take()
-            return Point("century", value, named_century=century is not None)
+            roman = value <= _LAST_ROMAN_CENTURY and _FRENCH_ROMAN_ORDINAL.fullmatch(token.raw)
+            return Point("century", value, named_century=century is not None or bool(roman))
         if kind == "decade" and isinstance(value, int):
             return Point("decade", value)
         if kind == "decade2" and isinstance(value, int):

@@ -27,7 +27,7 @@ _GENERIC = re.compile(
     | (?P<roman>[ivxlcm]{1,7})(?:e|er|ère|ème|eme|è|th|st|nd|rd|\.)?"""
     + _CENTURY_AHEAD
     + r"""
-    | (?P<romansuffix>[ivxlcm]{2,7})(?:e|er|ème|eme)(?![^\W_])
+    | (?P<romansuffix>[ivxlcm]{2,7})(?:e|er|ème|eme|è)(?![^\W_])
     | (?P<ordinal>\d{1,2})(?:st|nd|rd|th|er|re|ère|ème|eme|e|è|\.)(?![^\W_])
     | (?P<number>\d+)
     | (?P<open>\.\.)
