@@ -100,10 +100,12 @@ def print_summary(summary: HarvestSummary) -> None:
         err.print(f"  {summary.status}: {summary.records_after} records")
 
 
-def emit_report(data: dict[str, Any], as_json: bool, html_file: Path | None) -> None:
+def emit_report(
+    data: dict[str, Any], as_json: bool, html_file: Path | None, lang: str = "en"
+) -> None:
     if html_file is not None:
         html_file.parent.mkdir(parents=True, exist_ok=True)
-        html_file.write_text(render_html(data), encoding="utf-8")
+        html_file.write_text(render_html(data, lang), encoding="utf-8")
         err.print(f"wrote {html_file}")
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

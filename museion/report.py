@@ -438,10 +438,10 @@ def latest_run(workspace_runs: list[Any], run_id: str | None, source: str) -> Ru
 # -- HTML -----------------------------------------------------------------------------------
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """The report as an English page (``sparql.report_html``: the endpoint renders the same
-    JSON in each reader's language)."""
-    return report_html(report)
+def render_html(report: dict[str, Any], lang: str = "en") -> str:
+    """The report as a page in ``lang`` (English unless asked: ``sparql.report_html``, with
+    which the endpoint renders the same JSON in each reader's language)."""
+    return report_html(report, lang)
 
 
 def write_report(folder: Path, source: SourceConfig, index: RecordIndex, run: Run) -> None:

@@ -2,6 +2,7 @@
 
 from .checklists import Checklist, ChecklistStore, plan, read_rows
 from .examples import ExampleQuery, example_queries, example_query
+from .i18n import LANGUAGES as UI_LANGUAGES
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
 from .render import render_results
@@ -12,6 +13,7 @@ from .uploads import UploadStore
 
 __all__ = [
     "PREFIXES",
+    "UI_LANGUAGES",
     "Checklist",
     "ChecklistStore",
     "EndpointSettings",

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from museion_core.errors import ConfigError, MuseionError
 from publish import RunStatus
+from sparql import UI_LANGUAGES
 
 from ..config import Config, load_config
 from ..console import err, print_summary, progress
@@ -27,6 +28,7 @@ __all__ = [
     "State",
     "exit_code",
     "exit_with",
+    "html_language",
     "report_options",
     "reports_errors",
     "run_harvest",
@@ -90,7 +92,7 @@ JOBS_OPTION = click.option(
 
 
 def report_options(command: Callable[P, R]) -> Callable[P, R]:
-    """``--json`` and ``--html FILE``, for report and check."""
+    """``--json``, ``--html FILE`` and ``--lang``, for report and check."""
     html = click.option(
         "--html",
         "html_file",
@@ -98,7 +100,21 @@ def report_options(command: Callable[P, R]) -> Callable[P, R]:
         help="Write the report as an HTML page to this file.",
     )
     as_json = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    return as_json(html(command))
+    lang = click.option(
+        "--lang",
+        type=click.Choice(list(UI_LANGUAGES)),
+        help="The language of the --html page (default: en); the text and JSON stay English.",
+    )
+    return as_json(html(lang(command)))
+
+
+def html_language(lang: str | None, html_file: Path | None) -> str:
+    """The --html page's language: a partner's registrar reads the page a run wrote in French
+    or Arabic, as the endpoint shows it, without a server. The text report and the JSON are
+    English (scripts read them), so --lang without --html is a mistake, not a no-op."""
+    if lang is not None and html_file is None:
+        raise click.UsageError("--lang sets the language of the --html page: give --html FILE")
+    return lang or "en"
 
 
 def run_harvest(

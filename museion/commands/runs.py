@@ -20,6 +20,7 @@ from .common import (
     JOBS_OPTION,
     State,
     exit_with,
+    html_language,
     report_options,
     reports_errors,
     run_harvest,
@@ -117,9 +118,16 @@ def _receive(data_dir: Path, source: str, kind: str, files: tuple[Path, ...]) ->
 @click.pass_obj
 @reports_errors
 def report(
-    state: State, source: str, as_json: bool, html_file: Path | None, run_id: str | None
+    state: State,
+    source: str,
+    *,
+    as_json: bool,
+    html_file: Path | None,
+    lang: str | None,
+    run_id: str | None,
 ) -> None:
     """What became of SOURCE's records in its latest run (or --run RUN)."""
+    page_lang = html_language(lang, html_file)
     config = state.config()
     chosen = config.source(source)
     workspace = Workspace(config.data_dir)
@@ -133,7 +141,9 @@ def report(
     finally:
         run.close()
         index.close()
-    emit_report(data if failure is None else with_failure(data, failure), as_json, html_file)
+    emit_report(
+        data if failure is None else with_failure(data, failure), as_json, html_file, page_lang
+    )
 
 
 @click.command()
@@ -141,10 +151,13 @@ def report(
 @report_options
 @click.pass_obj
 @reports_errors
-def check(state: State, source: str, as_json: bool, html_file: Path | None) -> None:
+def check(
+    state: State, source: str, as_json: bool, html_file: Path | None, lang: str | None
+) -> None:
     """Dry run: harvest, map and validate SOURCE, and report the diff against what is
     published — changing nothing. Exits as a harvest would: 4 if its gates would hold the
     run, 3 if records would be quarantined."""
+    page_lang = html_language(lang, html_file)
     config = state.config()
     pipeline = Pipeline(config)
     with progress() as update:
@@ -156,7 +169,7 @@ def check(state: State, source: str, as_json: bool, html_file: Path | None) -> N
             finally:
                 index.close()
     print_summary(summary)
-    emit_report(data, as_json, html_file)
+    emit_report(data, as_json, html_file, page_lang)
     if summary.reason:
         raise SystemExit(EXIT_HELD)
     exit_with([summary])

@@ -343,3 +343,40 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     shown = museion("--config", "museion.toml", "report", "p", "--json", cwd=tmp_path)
     assert json.loads(shown.stdout)["notes_unknown"] == 1
     assert notes(json.loads(shown.stdout)) == ({("vase", 2)}, set())
+
+
+def test_report_and_check_write_the_html_page_in_the_registrar_s_language(
+    tmp_path: Path,
+) -> None:
+    """A French partner's registrar read ``museion report --html`` in English only: the page
+    is translated for the endpoint's readers, but a partner without a server had no way to
+    have it in French. ``--lang`` writes the --html page in French or Arabic, with Museion's
+    messages about the records translated; the text and the JSON stay English."""
+    write_partner(tmp_path)
+    (tmp_path / "inventory.csv").write_text(
+        "Inventory No,Title\nA1,Vase\nA2,Plat\n,Bol\n", encoding="utf-8"
+    )
+    museion("--config", "museion.toml", "harvest", cwd=tmp_path)
+    page = tmp_path / "rapport.html"
+    done = museion(
+        "--config", "museion.toml", "report", "p", "--html", str(page), "--lang", "fr",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    french = page.read_text(encoding="utf-8")
+    assert '<html lang="fr" dir="ltr">' in french
+    assert "Notices en quarantaine (1)" in french
+    assert "ligne <bdi>4</bdi>" in french  # the quarantined row's place, in French
+    arabic = tmp_path / "taqrir.html"
+    done = museion(
+        "--config", "museion.toml", "check", "p", "--html", str(arabic), "--lang", "ar",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stderr  # one record of three quarantined: held
+    assert '<html lang="ar" dir="rtl">' in arabic.read_text(encoding="utf-8")
+    english = tmp_path / "report.html"
+    museion("--config", "museion.toml", "report", "p", "--html", str(english), cwd=tmp_path)
+    assert '<html lang="en" dir="ltr">' in english.read_text(encoding="utf-8")
+    alone = museion("--config", "museion.toml", "report", "p", "--lang", "fr", cwd=tmp_path)
+    assert alone.returncode == 2
+    assert "--lang sets the language of the --html page" in alone.stderr
