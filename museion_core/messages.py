@@ -243,7 +243,8 @@ RDF_NO_TYPED_SUBJECT = _message("no subject is typed as one of {types} (option t
 
 ITEM_NOT_OBJECT = _message("the item is not a JSON object")
 ITEM_NO_IDENTIFIER = _message("the item has no identifier")
-FOUND_BY = _message("{reason}; it holds {hint:s}")
+FOUND_BY = _message("{reason}; it holds {hint}")
+"""What a record without an identifier holds, to find it by: "Title 'Bol'" (spaces and all)."""
 NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or empty")
 NEITHER_OBJECT_NOR_PERSON = _message(
     "the record is neither an object (no {object!r}) nor a person (no {person!r})"
@@ -530,13 +531,31 @@ def kinds(texts: Iterable[tuple[str, int]]) -> list[Kind]:
     first: dict[str, tuple[Message | None, str]] = {}
     varied: set[str] = set()
     for text, count in texts:
-        found = recognise(text)
-        key = found[0].template if found is not None else text
+        made = _kind_message(text)
+        key = made.template if made is not None else text
         counted[key] += count
-        example = first.setdefault(key, (found[0] if found is not None else None, text))[1]
+        example = first.setdefault(key, (made, text))[1]
         if text != example:
             varied.add(key)
     return [Kind(*first[key], count, key in varied) for key, count in counted.most_common()]
+
+
+def _kind_message(text: str) -> Message | None:
+    """The message that made ``text``, as its kind: a reason with what the record holds
+    (``FOUND_BY``) is of its reason's kind, "the record has no identifier: … is missing or
+    empty; it holds …", not one kind with every other reason that says what its record holds."""
+    found = recognise(text)
+    if found is None:
+        return None
+    message, values = found
+    if message is not FOUND_BY:
+        return message
+    inner = recognise(values["reason"])
+    if inner is not None:
+        within = inner[0].template
+    else:  # a reason no message made is literal text in the kind's template
+        within = values["reason"].replace("{", "{{").replace("}", "}}")
+    return Message(FOUND_BY.template.replace("{reason}", within, 1))
 
 
 def origin_shown(local_id: str | None, origin: str) -> bool:

@@ -268,6 +268,10 @@ def message_kind_html(text: str) -> Markup:
         return _english(text)
     template, lang = found[0].template, _current.get()
     translation = catalogue().get(lang, {}).get(template) if lang != DEFAULT else None
+    if found[0] is messages.FOUND_BY:  # of its reason's kind, what each record holds left out
+        before, _, after = (translation or template).partition("{reason}")
+        inner = message_kind_html(found[1]["reason"])
+        return escape(_FIELD.sub("…", before)) + inner + escape(_FIELD.sub("…", after))
     if translation is None:
         return _english(found[0].kind)
     return escape(_FIELD.sub("…", translation))

@@ -130,3 +130,19 @@ def test_texts_are_counted_by_the_message_that_made_them() -> None:
     ]
     assert kinds[1].message is messages.CSV_UNDECODABLE_CELL
     assert kinds[2].message is None
+
+
+def test_a_reason_with_what_its_record_holds_is_recognised_and_counted_by_its_reason() -> None:
+    """What a record without an identifier holds ("Title 'Bol'") has spaces: it was taken for
+    one word, the text was never recognised (so never translated) and each record was a kind
+    of its own. Such texts are now of their reason's kind, whatever each record holds."""
+    missing = messages.NO_IDENTIFIER(where="'N° inventaire'")
+    held = [
+        messages.FOUND_BY(reason=missing, hint=h) for h in ("Titre 'Bol'", "Titre 'Plat', n° '3'")
+    ]
+    assert recognise(held[0]) == (messages.FOUND_BY, {"reason": missing, "hint": "Titre 'Bol'"})
+    kinds = messages.kinds([(held[0], 1), (held[1], 1), (messages.NO_TITLE(), 1)])
+    assert [(k.count, k.english) for k in kinds] == [
+        (2, "the record has no identifier: … is missing or empty; it holds …"),
+        (1, "the record has no title"),
+    ]

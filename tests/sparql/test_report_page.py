@@ -14,6 +14,7 @@ from lxml import html
 
 from harvesters.jsonscan import load_json
 from harvesters.readers import Unreadable
+from harvesters.records import with_hint
 from harvesters.sheets import read_sheet
 from museion import Pipeline, load_config
 from museion.coverage import OBJECT_ID, REPORTED
@@ -338,6 +339,49 @@ def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) 
     ]  # fmt: skip
     assert len([td for td in document.iter("td") if td.get("class") == "reason-text"]) == 500
     assert "… et 705 autres : le JSON du rapport les liste toutes." in page
+
+
+def test_rows_without_an_identifier_are_explained_with_what_they_hold(reports: Path) -> None:
+    """A row without an inventory number is quarantined saying what it holds, to find it by
+    ("...; it holds Title 'Bol'"). That text was never recognised (what it holds has spaces),
+    so it stayed English on the French and Arabic pages, and each such row was a kind of
+    reason of its own in the count. It is now translated, and counted by its reason."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    missing = messages.NO_IDENTIFIER(where="'N° inventaire'")
+    reasons = [
+        with_hint(missing, {"N° inventaire": "", "Title": title}) for title in ("Bol", "Vase bleu")
+    ]
+    assert (
+        reasons[0]
+        == "the record has no identifier: 'N° inventaire' is missing or empty; it holds Title 'Bol'"
+    )
+    report["quarantined"] = [
+        {"record": None, "origin": f"inventaire.csv, line {n + 2}", "reason": reason}
+        for n, reason in enumerate([*reasons, messages.NO_TITLE()])
+    ]
+    expected = {
+        "fr": ("la notice n’a pas d’identifiant : 'N° inventaire' est absent ou vide ; "
+               "elle contient Title 'Vase bleu'",
+               "la notice n’a pas d’identifiant : … est absent ou vide ; elle contient …"),
+        "ar": ("لا معرّف للسجل: 'N° inventaire' مفقود أو فارغ؛ وفيه Title 'Vase bleu'",
+               "لا معرّف للسجل: … مفقود أو فارغ؛ وفيه …"),
+    }  # fmt: skip
+    for lang, (sentence, kind) in expected.items():
+        document = html.fromstring(report_html(report, lang))
+        reasons_shown = [
+            " ".join("".join(str(t) for t in td.itertext()).split())
+            for td in document.iter("td")
+            if td.get("class") == "reason-text"
+        ]
+        assert sentence in reasons_shown
+        assert not [e for e in document.iter("bdi") if e.get("lang") == "en"]
+        kinds = [
+            [" ".join("".join(str(t) for t in td.itertext()).split()) for td in tr.iter("td")]
+            for table in document.iter("table")
+            if table.get("id") == "quarantine-kinds"
+            for tr in table.iter("tr")
+        ][1:]
+        assert kinds[0] == [kind, "2"]
 
 
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
