@@ -54,7 +54,14 @@ class RejectedRecord:
 HarvestItem = SourceRecord | RejectedRecord
 
 
-_HINT_WORDS = ("accession", "inventory", "object_number", "objectnumber", "number", "title", "name")
+_HINT_WORDS = (
+    "accession", "inventory", "object_number", "objectnumber", "number",
+    "inventaire", "numéro", "inventar", "nummer", "nömrə", "رقم",
+    "title", "titre", "titel", "عنوان", "name",
+)  # fmt: skip
+"""Words of a column's name that say it numbers or names the record, in the languages partners
+write their headers in (English, French, German, Azerbaijani, Arabic): "N° inventaire" and
+"Titre" name a French museum's row as "Inventory No" and "Title" an English one's."""
 
 
 def with_hint(reason: str, item: object) -> str:

@@ -296,6 +296,38 @@ def test_files_harvester_reads_sheets(tmp_path: Path, suffix: str) -> None:
     assert rejected.origin.endswith(f"feed.{suffix}, row 3")
 
 
+@pytest.mark.parametrize(
+    ("header", "title", "found"),
+    [
+        (["N° inventaire", "Dénomination", "Titre"], "Portrait d'homme", "Titre"),
+        (["Inventarnummer", "Objektart", "Titel"], "Bildnis eines Mannes", "Titel"),
+        (["رقم الجرد", "النوع", "العنوان"], "صورة رجل", "العنوان"),
+    ],
+)
+def test_a_row_without_its_number_is_named_by_its_title_in_the_sheet_s_language(
+    tmp_path: Path, header: list[str], title: str, found: str
+) -> None:
+    """A French museum's row without its "N° inventaire" was quarantined as "the record has no
+    identifier" and nothing else: what a row holds, to find it by, was looked for only under
+    English headers ("Inventory", "Title"). French, German and Arabic headers name it too."""
+    import harvesters
+    from harvesters.files import FilesOptions
+
+    write_xlsx(tmp_path / "inventaire.xlsx", [header, ["", "peinture", title], ["A-2", "x", "y"]])
+
+    def identify(value: Any) -> str:
+        if not value.get(header[0]):
+            raise ValueError("no inventory number")
+        return str(value[header[0]])
+
+    spec = harvesters.SourceSpec(
+        name="s", location=str(tmp_path), options=FilesOptions(), identify=identify
+    )
+    rejected = next(iter(harvesters.create_harvester("files", spec)))
+    assert isinstance(rejected, harvesters.RejectedRecord)
+    assert rejected.reason == f"no inventory number; it holds {found} {title!r}"
+
+
 def test_a_workbook_openpyxl_refuses_keeps_calamine_s_reading(tmp_path: Path) -> None:
     """The dates before 1900 are read again with openpyxl, which is stricter: a style it
     cannot type ("11pt" for a font size) made it raise, and the whole sheet was lost."""
