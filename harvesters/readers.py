@@ -30,7 +30,7 @@ from .jsonscan import (
     split_array,
 )
 
-__all__ = ["Parsed", "Unreadable", "read_csv", "read_json", "sniff_format"]
+__all__ = ["Parsed", "Unreadable", "column_letter", "read_csv", "read_json", "sniff_format"]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n)")
@@ -524,6 +524,16 @@ def _header_fault(header: list[str], encoding: str) -> str | None:
     return None
 
 
+def column_letter(index: int) -> str:
+    """A column as a spreadsheet program names it: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _csv_position(line: int, row: int) -> str:
     """Where a row is: the line of the file it starts on, and, where a spreadsheet numbers it
     otherwise (a cell above it holds line breaks, or the file starts with Excel's ``sep=``
@@ -546,6 +556,15 @@ def _csv_item(
             position,
             messages.CSV_ROW_TOO_WIDE(fields=len(row), header=len(header)),
             readable,
+        )
+    # A cell under a column without a name (a header cell left empty, or the second column of
+    # a merged header, which a CSV export writes empty) has nowhere to go: the row says so,
+    # as a sheet's does, rather than being read without it.
+    stray = [i for i, cell in enumerate(row) if i < len(header) and not header[i] and cell.strip()]
+    if stray:
+        columns = ", ".join(column_letter(i) for i in stray)
+        return Unreadable(
+            raw, position, messages.SHEET_CELLS_WITHOUT_HEADER(columns=columns), readable
         )
     problem = _undecodable(record, encoding)
     if problem:

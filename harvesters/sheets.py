@@ -24,7 +24,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from museion_core import messages
 
-from .readers import Item, Parsed, Unreadable
+from .readers import Item, Parsed, Unreadable, column_letter
 
 __all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
@@ -462,18 +462,9 @@ def read_sheet(
             i for i, v in enumerate(row) if v is not None and (i >= len(header) or not header[i])
         ]
         if stray:
-            cells = ", ".join(_column_letter(i) for i in stray)
+            cells = ", ".join(column_letter(i) for i in stray)
             full = json.dumps(row, ensure_ascii=False).encode("utf-8")
             reason = messages.SHEET_CELLS_WITHOUT_HEADER(columns=cells)
             yield Unreadable(full, position, reason, record)
             continue
         yield Parsed(record, raw, position)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

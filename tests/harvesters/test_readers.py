@@ -244,6 +244,31 @@ def test_a_row_with_too_many_fields() -> None:
     assert "3 fields" in items[0].reason
 
 
+def test_a_csv_cell_under_a_column_without_a_header_is_not_dropped() -> None:
+    """A French Excel export of a sheet whose "Dimensions" header was merged over two columns
+    writes the second header cell empty: the values under it ("Diam. 8 cm") were dropped from
+    the record without a word, while a sheet's row says "cells in column(s) … have no header"
+    (as the README says of both). The CSV row now says it too, under the id its cells give;
+    an empty or blank cell there is no value, and the row is read."""
+    data = (
+        "N° inventaire;Titre;Dimensions;;Date\n"
+        "A1;Vase;H. 12 cm;Diam. 8 cm;1890\n"
+        "A2;Bol;H. 5 cm; ;1900\n"
+    )
+    items = list(read_csv(stream(data.encode("utf-8"))))
+    assert isinstance(items[0], Unreadable)
+    assert items[0].reason == "cells in column(s) D have no header"
+    assert items[0].cells == {
+        "N° inventaire": "A1",
+        "Titre": "Vase",
+        "Dimensions": "H. 12 cm",
+        "Date": "1890",
+    }
+    assert values(items[1:]) == [
+        {"N° inventaire": "A2", "Titre": "Bol", "Dimensions": "H. 5 cm", "Date": "1900"}
+    ]
+
+
 def test_a_repeated_header_column() -> None:
     items = list(read_csv(stream(b"id,title,title\n1,a,b\n")))
     assert isinstance(items[0], Unreadable)
