@@ -369,11 +369,13 @@ def read_csv(
     delimiter: str | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
     header_row: int = 1,
+    title_check: bool = True,
 ) -> Iterator[Item]:
     """Yield each row of a CSV/TSV file with a header row as a ``{column: value}`` object.
     ``header_row``: the row that names the columns (1-based, as a spreadsheet program shows
     the file: rows, not lines, and not Excel's ``sep=`` line); the rows above it (a title,
-    notes) are not read.
+    notes) are not read. With ``title_check``, a header row that looks like a title
+    (``header_title_fault``) makes the file unreadable; a draft reads the row it is told.
 
     Bytes the declared encoding cannot decode do not stop the file: the row that holds them is
     unreadable, with the byte, the column and the encoding in its reason. So is a row over
@@ -393,12 +395,13 @@ def read_csv(
                 delimiter=delimiter,
                 max_record_bytes=max_record_bytes,
                 header_row=header_row,
+                title_check=title_check,
             ),
         )
         return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        yield from _csv_rows(text, encoding, delimiter, max_record_bytes, header_row)
+        yield from _csv_rows(text, encoding, delimiter, max_record_bytes, header_row, title_check)
     except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield _stopped_decoding(exc, encoding)
     finally:
@@ -452,8 +455,13 @@ class _Lines:
         return line
 
 
-def _csv_rows(
-    text: io.TextIOWrapper, encoding: str, delimiter: str | None, limit: int, header_row: int
+def _csv_rows(  # noqa: PLR0917
+    text: io.TextIOWrapper,
+    encoding: str,
+    delimiter: str | None,
+    limit: int,
+    header_row: int,
+    title_check: bool,
 ) -> Iterator[Item]:
     sample = text.read(65536)
     directive = _SEP_LINE.match(sample)
@@ -474,6 +482,7 @@ def _csv_rows(
             lines.new_row()
         where = f"line {lines.number + 1}"
         header = [h.strip() for h in next(reader)]
+        header_where = where
     except StopIteration:
         return
     except (csv.Error, _OversizedError) as exc:
@@ -486,6 +495,7 @@ def _csv_rows(
         yield Unreadable(raw, where, fault, whole=True)
         return
     rows = header_row  # rows as a spreadsheet numbers them (a sep= line is none)
+    looked = 0 if title_check else TITLE_LOOK_ROWS
     while True:
         lines.new_row()
         first = lines.number + 1
@@ -501,6 +511,13 @@ def _csv_rows(
             continue
         rows += 1
         if any(cell.strip() for cell in row):
+            if looked < TITLE_LOOK_ROWS:
+                looked += 1
+                title = header_title_fault(header, row)
+                if title:
+                    raw = ",".join(header).encode("utf-8", "surrogateescape")
+                    yield Unreadable(raw, header_where, title, whole=True)
+                    return
             where = _csv_position(first, rows)
             yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
 
@@ -522,6 +539,33 @@ def _header_fault(header: list[str], encoding: str) -> str | None:
     if duplicates:
         return messages.HEADER_REPEATS(columns=", ".join(duplicates))
     return None
+
+
+TITLE_LOOK_ROWS = 5
+"""How many rows below a header that names one column are looked at for a title's sign."""
+
+
+def header_title_fault(header: Sequence[object], row: Sequence[object]) -> str | None:
+    """Why the header row looks like a title above the real header: it names
+    one column only, while ``row``, below it, fills two others or more. A partner who leaves
+    ``header_row`` at 1 over a sheet with a title line would otherwise see every row
+    quarantined for "cells in column(s) B, C, ... have no header" (or for want of an id), and
+    no word of the one setting that mends them all."""
+    named = [i for i, name in enumerate(header) if _filled(name)]
+    if len(named) != 1:
+        return None
+    filled = [i for i, value in enumerate(row) if _filled(value)]
+    if len([i for i in filled if i != named[0]]) < 2:
+        return None
+    return messages.HEADER_IS_A_TITLE(
+        column=column_letter(named[0]),
+        title=str(header[named[0]]).strip(),
+        columns=len({*filled, named[0]}),
+    )
+
+
+def _filled(value: object) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def column_letter(index: int) -> str:

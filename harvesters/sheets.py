@@ -24,7 +24,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from museion_core import messages
 
-from .readers import Item, Parsed, Unreadable, column_letter
+from .readers import TITLE_LOOK_ROWS, Item, Parsed, Unreadable, column_letter, header_title_fault
 
 __all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
@@ -425,13 +425,19 @@ def _header(rows: list[list[Any]], header_row: int, merged: Ranges) -> list[str]
 
 
 def read_sheet(
-    data: bytes | io.BufferedIOBase, *, sheet: str | int | None = None, header_row: int = 1
+    data: bytes | io.BufferedIOBase,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    title_check: bool = True,
 ) -> Iterator[Item]:
     """Yield each row below ``header_row`` as ``{column: value}``, like :func:`read_csv`.
 
     A workbook that cannot be opened, or a missing sheet, is one unreadable item with the
     reason; empty rows (a spreadsheet's trailing ones) are skipped; cells under a column
-    without a header make the row unreadable rather than being silently dropped.
+    without a header make the row unreadable rather than being silently dropped. With
+    ``title_check``, a header row that looks like a title (``header_title_fault``) makes the
+    sheet unreadable; a draft reads the row it is told.
     """
     try:
         rows, merged = sheet_rows(data, sheet)
@@ -446,6 +452,14 @@ def read_sheet(
         reason = messages.HEADER_REPEATS(columns=", ".join(duplicates))
         raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
         yield Unreadable(raw, f"row {header_row}", reason, whole=True)
+        return
+    below = [row for row in rows[header_row:] if any(v is not None for v in row)]
+    widest = max(below[:TITLE_LOOK_ROWS], key=lambda r: sum(v is not None for v in r), default=[])
+    # the row as stored: a title merged over the table's width names only its first cell
+    title = header_title_fault(rows[header_row - 1], widest) if title_check else None
+    if title:
+        raw = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        yield Unreadable(raw, f"row {header_row}", title, whole=True)
         return
     for number in range(header_row, len(rows)):
         row = rows[number]

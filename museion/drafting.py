@@ -201,10 +201,16 @@ def _items(
         )
     stream: io.BufferedReader = io.BufferedReader(cast(io.RawIOBase, io.BytesIO(data)))
     if fmt in SHEET_FORMATS:
-        return read_sheet(data, sheet=sheet, header_row=header_row)
+        return read_sheet(data, sheet=sheet, header_row=header_row, title_check=False)
     if fmt in ("csv", "tsv"):
         delimiter = "\t" if fmt == "tsv" else None
-        return read_csv(stream, encoding=encoding, delimiter=delimiter, header_row=header_row)
+        return read_csv(
+            stream,
+            encoding=encoding,
+            delimiter=delimiter,
+            header_row=header_row,
+            title_check=False,  # the row it is told, as told (its layout says where it looks)
+        )
     return read_json(
         stream, lines=fmt == "jsonl", encoding=encoding, items=[items] if items else ()
     )

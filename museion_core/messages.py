@@ -170,6 +170,11 @@ CSV_HEADER_UNDECODABLE = _message(
     "`encoding` for this source to the file's real encoding"
 )
 HEADER_REPEATS = _message("the header row repeats column(s) {columns}")
+HEADER_IS_A_TITLE = _message(
+    "the header row names only column {column:s} ({title!r}) while the rows "
+    "below fill {columns:d} columns: if it is a title, set `header_row` to the row that names "
+    "the columns (`museion mapping draft` finds it)"
+)
 CSV_ROW_TOO_WIDE = _message("the row has {fields:d} fields but the header has {header:d}")
 CSV_ROW_TOO_LARGE = _message(
     "the row is {size:d} characters or more, more than max_record_bytes ({limit:d}); it was not "

@@ -269,6 +269,31 @@ def test_a_csv_cell_under_a_column_without_a_header_is_not_dropped() -> None:
     ]
 
 
+@pytest.mark.parametrize("line", ["Inventaire au 01/12/2026;;;", "Inventaire au 01/12/2026"])
+def test_a_title_read_as_the_header_is_said_once_with_the_setting_that_mends_it(line: str) -> None:
+    """A partner who leaves ``header_row`` at 1 over an export with a title line above the
+    header saw every row quarantined, for want of an id or for "cells in column(s) B, C, D
+    have no header", and no word of ``header_row``. The file is now one unreadable record
+    saying so (nothing is withdrawn on its account); the right ``header_row`` reads it."""
+    data = f"{line}\nN° inventaire;Titre;Date;Dimensions\nA1;Vase;1890;H. 12 cm\n".encode()
+    items = list(read_csv(stream(data), delimiter=";"))
+    assert len(items) == 1
+    assert isinstance(items[0], Unreadable)
+    assert items[0].whole
+    assert items[0].reason == (
+        "the header row names only column A ('Inventaire au 01/12/2026') while the rows below "
+        "fill 4 columns: if it is a title, set `header_row` to the row that names the columns "
+        "(`museion mapping draft` finds it)"
+    )
+    assert values(list(read_csv(stream(data), delimiter=";", header_row=2))) == [
+        {"N° inventaire": "A1", "Titre": "Vase", "Date": "1890", "Dimensions": "H. 12 cm"}
+    ]
+
+
+def test_a_one_column_csv_is_no_title() -> None:
+    assert values(list(read_csv(stream(b"id\nA1\nA2\n")))) == [{"id": "A1"}, {"id": "A2"}]
+
+
 def test_a_repeated_header_column() -> None:
     items = list(read_csv(stream(b"id,title,title\n1,a,b\n")))
     assert isinstance(items[0], Unreadable)

@@ -328,6 +328,28 @@ def test_a_row_without_its_number_is_named_by_its_title_in_the_sheet_s_language(
     assert rejected.reason == f"no inventory number; it holds {found} {title!r}"
 
 
+def test_a_sheet_s_title_read_as_its_header_is_said_once(tmp_path: Path) -> None:
+    """A title above the header, with ``header_row`` left at 1: one unreadable record naming
+    the setting, not every row quarantined for cells without a header."""
+    rows: list[list[Any]] = [
+        ["Musée de Sainte-Aube — inventaire", None, None],
+        ["N° inventaire", "Titre", "Date"],
+        ["A1", "Vase", "vers 1890"],
+    ]
+    items = list(read_sheet(write_xlsx(tmp_path / "t.xlsx", rows).read_bytes()))
+    assert len(items) == 1
+    assert isinstance(items[0], Unreadable)
+    assert items[0].whole
+    assert items[0].reason.startswith(
+        "the header row names only column A ('Musée de Sainte-Aube — inventaire') while the "
+        "rows below fill 3 columns: if it is a title, set `header_row`"
+    )
+    read = list(read_sheet(write_xlsx(tmp_path / "t.xlsx", rows).read_bytes(), header_row=2))
+    assert [i.value for i in read if isinstance(i, Parsed)] == [
+        {"N° inventaire": "A1", "Titre": "Vase", "Date": "vers 1890"}
+    ]
+
+
 def test_a_workbook_openpyxl_refuses_keeps_calamine_s_reading(tmp_path: Path) -> None:
     """The dates before 1900 are read again with openpyxl, which is stricter: a style it
     cannot type ("11pt" for a font size) made it raise, and the whole sheet was lost."""
