@@ -56,6 +56,10 @@ _TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _DIMENSION_HINT = re.compile(r"\d\s*(x|×|cm|mm|in\b|m\b|kg|g\b|\")", re.IGNORECASE)
 
 
+_ISO_DATE = re.compile(r"-?\d{1,4}(?:-\d\d(?:-\d\d(?:[T ][\d:.]+)?)?)?")
+"""What a date field (``on``) reads without a warning: a year or an ISO date (a date cell)."""
+
+
 @dataclass
 class Column:
     name: str
@@ -419,8 +423,14 @@ def render(
     _dimensions(lines, placed, line)
     _production(lines, placed, line)
     if "acquisition_date" in placed:
+        acquired = placed["acquisition_date"]
         lines += ["", "[object.acquisition]"]
-        line("date", _q(placed["acquisition_date"].name), placed["acquisition_date"])
+        if all(_ISO_DATE.fullmatch(text.strip()) for text in acquired.texts):
+            line("date", _q(acquired.name), acquired)
+        else:
+            # "12/03/1987", "vers 1990": a date text, read as such. As the date itself (`on`)
+            # it was read the same way, but with a warning on every record of a French sheet.
+            line("date", f"{{ text = {_q(acquired.name)} }}", acquired)
     if unplaced:
         lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
         lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]

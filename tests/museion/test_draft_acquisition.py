@@ -1,0 +1,45 @@
+"""``museion mapping draft`` reads an acquisition column as a registrar fills it."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from museion import Pipeline, load_config
+from museion.drafting import draft_mapping
+from tests.conftest import BASE
+
+
+def _check(tmp_path: Path, rows: str) -> tuple[dict[str, object], dict[str, int]]:
+    """The drafted ``[object.acquisition]`` of a French export, and the warnings of a dry run
+    of its source with that mapping, used unedited."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text("N° inventaire;Titre;Date d'acquisition\n" + rows, encoding="utf-8")
+    drafted = draft_mapping(export, name="p")
+    (tmp_path / "p.toml").write_text(drafted.text, encoding="utf-8")
+    (tmp_path / "museion.toml").write_text(
+        f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
+        'kind = "files"\nlocation = "inventaire.csv"\nmapping = "p.toml"\n'
+        '[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
+        warnings = dict(summary.warnings)
+    return tomllib.loads(drafted.text)["object"]["acquisition"], warnings
+
+
+def test_a_french_acquisition_date_is_drafted_as_a_date_text(tmp_path: Path) -> None:
+    """A French sheet's acquisition dates ("12/03/1987") were drafted as the date itself
+    (``date = "Date d'acquisition"``), which reads them only with a warning on every record:
+    "date field '12/03/1987' is not a year or an ISO date; read as a date text". They are
+    now drafted as the date's text, read the same way (day first in French), without it."""
+    rows = "A1;Vase;12/03/1987\nA2;Bol;vers 1990\nA3;Plat;1991\n"
+    acquisition, warnings = _check(tmp_path, rows)
+    assert acquisition == {"date": {"text": "Date d'acquisition"}}
+    assert warnings == {}
+
+
+def test_years_and_iso_dates_stay_the_date_itself(tmp_path: Path) -> None:
+    acquisition, warnings = _check(tmp_path, "A1;Vase;1987-03-12\nA2;Bol;1990\n")
+    assert acquisition == {"date": "Date d'acquisition"}
+    assert warnings == {}
