@@ -9,6 +9,7 @@ image whatever its header. Columns it cannot place are listed as comments in the
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tomllib
@@ -628,6 +629,12 @@ def draft_mapping(
         options["sheet"] = sheet
     if layout.header_row != 1:
         options["header_row"] = layout.header_row
+    found = list(layout.found)
+    if _read_in(encoding, path):
+        # The draft read it so because it was told: the source must be told too, or its
+        # harvest stops at the header's first byte that is not UTF-8.
+        options["encoding"] = encoding
+        found.append(f"read as {encoding}: the source needs encoding = {_q(encoding)}")
     text = render(slug, where, placed, unplaced, options)
     return Draft(
         text,
@@ -636,9 +643,16 @@ def draft_mapping(
         len(rows),
         unreadable,
         items,
-        layout.found,
+        found,
         options,
     )
+
+
+def _read_in(encoding: str, path: Path) -> bool:
+    """Whether ``path`` was read in an encoding its source must name: one other than UTF-8,
+    for text files (a workbook names its own)."""
+    utf8 = codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    return not utf8 and path.suffix.lower().lstrip(".") not in SHEET_FORMATS
 
 
 def _layout(path: Path, sheet: str | int | None, header_row: int | None, encoding: str) -> Layout:

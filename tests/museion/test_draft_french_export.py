@@ -1,4 +1,5 @@
-"""``museion mapping draft`` reads an acquisition column as a registrar fills it."""
+"""``museion mapping draft`` on a small French museum's export: its acquisition dates, its
+encoding."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ def test_years_and_iso_dates_stay_the_date_itself(tmp_path: Path) -> None:
     acquisition, warnings = _check(tmp_path, "A1;Vase;1987-03-12\nA2;Bol;1990\n")
     assert acquisition == {"date": "Date d'acquisition"}
     assert warnings == {}
+
+
+def test_a_draft_read_in_another_encoding_names_the_source_s_encoding(tmp_path: Path) -> None:
+    """French Excel's "CSV (séparateur: point-virgule)" is windows-1252: the draft, told so
+    with --encoding, named the sheet and header row the source needs but not the encoding,
+    so the partner's first `museion check` stopped at the header's "é" with "set `encoding`
+    for this source", the draft having known it all along. A workbook needs none."""
+    export = tmp_path / "inventaire.csv"
+    export.write_bytes("N° inventaire;Titre\r\nA1;Café\r\n".encode("cp1252"))
+    drafted = draft_mapping(export, name="p", encoding="cp1252")
+    assert drafted.options == {"encoding": "cp1252"}
+    assert '#   encoding = "cp1252"\n' in drafted.text
+    assert 'read as cp1252: the source needs encoding = "cp1252"' in drafted.found
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text("N° inventaire;Titre\nA1;Café\n", encoding="utf-8")
+    assert draft_mapping(utf8, name="p", encoding="UTF8").options == {}
