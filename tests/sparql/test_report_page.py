@@ -384,6 +384,25 @@ def test_rows_without_an_identifier_are_explained_with_what_they_hold(reports: P
         assert kinds[0] == [kind, "2"]
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_dry_run_s_page_says_nothing_was_published(reports: Path, lang: str) -> None:
+    """`museion check --html` (a dry run, "checked") said "What happened to your records" and
+    "Records held for this source: 0 before the run, 28 after it": a registrar took the
+    objects for online. Its counts are what a harvest would do, as a held run's are."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["run"]["status"] = "checked"
+    document = html.fromstring(report_html(report, lang))
+    headings = [
+        " ".join("".join(str(t) for t in h.itertext()).split()) for h in document.iter("h2")
+    ]
+    assert i18n.translate("What this run would have done (nothing was published)", lang) in headings
+    assert i18n.translate("What happened to your records", lang) not in headings
+    shown = " ".join("".join(str(t) for t in document.itertext()).split())
+    assert "before the run" not in shown
+    assert "avant la moisson" not in shown
+    assert not document.xpath("//*[@id='held']")  # nothing for the coordinator to do
+
+
 def test_a_report_kept_as_a_file_fits_a_phone(reports: Path) -> None:
     """The report page on its own (as the harvest keeps it, and as the site serves it inside
     its header) at a phone's width in Debian's chromium: its charts shrink to the screen, a
