@@ -60,3 +60,10 @@ def test_a_draft_read_in_another_encoding_names_the_source_s_encoding(tmp_path: 
     utf8 = tmp_path / "utf8.csv"
     utf8.write_text("N° inventaire;Titre\nA1;Café\n", encoding="utf-8")
     assert draft_mapping(utf8, name="p", encoding="UTF8").options == {}
+
+
+def test_observations_are_the_description(tmp_path: Path) -> None:
+    """ "Observations", the free-text column of French inventories, was left unplaced."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text("N° inventaire;Titre;Observations\nA1;Vase;bords usés\n", encoding="utf-8")
+    assert draft_mapping(export, name="p").placed["description"] == "Observations"
