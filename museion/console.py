@@ -24,7 +24,15 @@ from publish import HarvestSummary, RunStatus
 
 from .report import render_html
 
-__all__ = ["emit_report", "err", "out", "print_results", "print_summary", "progress"]
+__all__ = [
+    "counted",
+    "emit_report",
+    "err",
+    "out",
+    "print_results",
+    "print_summary",
+    "progress",
+]
 
 SHOWN_REJECTIONS = 20
 SHOWN_KINDS = 5
@@ -35,6 +43,12 @@ SUMMED_ABOVE = 5
 
 err = Console(stderr=True, highlight=False, emoji=False)
 out = Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """``number`` and its noun, singular for one: "1 record", "2 records" (the terminal speaks
+    English; the pages' plural forms are ``sparql.i18n``'s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @contextmanager
@@ -63,7 +77,7 @@ def progress() -> Iterator[Callable[[HarvestSummary], None]]:
 
 def print_summary(summary: HarvestSummary) -> None:
     err.print(
-        f"[bold]{summary.source}[/]: {summary.read} records read: {summary.new} new, "
+        f"[bold]{summary.source}[/]: {counted(summary.read, 'record')} read: {summary.new} new, "
         f"{summary.changed} changed, {summary.unchanged} unchanged, {summary.deleted} withdrawn, "
         f"{summary.rejected} rejected ({summary.quads} triples written, {summary.seconds:.1f} s)"
     )
@@ -71,7 +85,7 @@ def print_summary(summary: HarvestSummary) -> None:
         err.print(f"  [red]rejected[/] {escape(rejection.line(summary.source))}")
     if summary.rejected > SHOWN_REJECTIONS:
         err.print(
-            f"  … and {summary.rejected - SHOWN_REJECTIONS} more rejected records "
+            f"  … and {counted(summary.rejected - SHOWN_REJECTIONS, 'more rejected record')} "
             f"(museion report {summary.source} lists them all)"
         )
     for kind in ("date", "dimensions"):
@@ -79,14 +93,14 @@ def print_summary(summary: HarvestSummary) -> None:
         if texts:
             count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
             shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
-            err.print(f"  {count} {kind} texts kept without values: {escape(shown)}")
+            err.print(f"  {counted(count, kind + ' text')} kept without values: {escape(shown)}")
     if summary.warnings:
-        err.print(f"  {sum(summary.warnings.values())} warnings, most common:")
+        err.print(f"  {counted(sum(summary.warnings.values()), 'warning')}, most common:")
         for warned in messages.kinds(summary.warnings.items())[:SHOWN_KINDS]:
             err.print(f"    {warned.count} × {escape(warned.english)}")
     if summary.local_terms:
         err.print(
-            f"  {len(summary.local_terms)} terms matched no vocabulary (kept as local "
+            f"  {counted(len(summary.local_terms), 'term')} matched no vocabulary (kept as local "
             "terms; see the report)"
         )
     if summary.status == RunStatus.FAILED:
@@ -97,7 +111,7 @@ def print_summary(summary: HarvestSummary) -> None:
     elif summary.status == RunStatus.CHECKED and summary.reason:
         err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
     else:
-        err.print(f"  {summary.status}: {summary.records_after} records")
+        err.print(f"  {summary.status}: {counted(summary.records_after, 'record')}")
 
 
 def emit_report(
@@ -215,7 +229,8 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
             out.print(f"    … and {len(rows) - shown} more (--json or --html lists them)")
     if data.get("notes_unknown"):
         out.print(
-            f"  ({data['notes_unknown']} records were mapped before Museion kept these notes: "
+            f"  ({counted(data['notes_unknown'], 'record')} mapped before Museion kept these "
+            "notes: "
             f"`museion remap {data['source']}` counts them too)"
         )
 

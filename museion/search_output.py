@@ -9,7 +9,7 @@ from rich.table import Table
 
 from search import SearchRequest, SearchResult
 
-from .console import out
+from .console import counted, out
 
 __all__ = ["print_search"]
 
@@ -22,11 +22,10 @@ def print_search(result: SearchResult, fmt: str, request: SearchRequest | None =
     for hit in result.hits:
         table.add_row(hit.title, "; ".join(hit.makers), hit.date or "", hit.partner, hit.iri)
     out.print(table)
-    shown = f"{len(result.hits)} of {result.total}" if result.hits else f"0 of {result.total}"
-    out.print(f"{shown} objects")
+    out.print(f"{len(result.hits)} of {counted(result.total, 'object')}")
     if result.suggestion:
         found = result.suggestion
-        out.print(f"Did you mean: {found.text} ({found.total} objects)?", markup=False)
+        out.print(f"Did you mean: {found.text} ({counted(found.total, 'object')})?", markup=False)
     for key, values in result.facets.items():
         if values:
             top = ", ".join(f"{value} ({count})" for value, count in list(values.items())[:8])

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from museion_core.errors import ConfigError
 
-from ..console import err
+from ..console import counted, err
 from ..drafting import draft_mapping, encoding_hint
 from ..sheet_template import template_bytes
 from .common import reports_errors
@@ -81,7 +81,8 @@ def draft(
         output.write_text(drafted.text, encoding="utf-8")
         err.print(f"wrote {output}")
     err.print(
-        f"{drafted.rows} records profiled: {len(drafted.placed)} columns placed, "
+        f"{counted(drafted.rows, 'record')} profiled: "
+        f"{counted(len(drafted.placed), 'column')} placed, "
         f"{len(drafted.unplaced)} not placed"
         + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
     )
@@ -92,7 +93,8 @@ def draft(
         )
     if drafted.unreadable:
         err.print(
-            f"[red]{len(drafted.unreadable)} records could not be read[/] and are not in the "
+            f"[red]{counted(len(drafted.unreadable), 'record')} could not be read[/] and "
+            f"{'is' if len(drafted.unreadable) == 1 else 'are'} not in the "
             f"profile; the first: {escape(drafted.unreadable[0])}"
             + ("" if encoding != "utf-8" else encoding_hint(drafted.unreadable[0]))
         )

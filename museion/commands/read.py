@@ -18,7 +18,7 @@ from publish import Workspace
 from reconcile import default_overrides_path, match, read_entities, review_json, review_toml
 
 from ..config import Config
-from ..console import err, out, print_results
+from ..console import counted, err, out, print_results
 from ..pipeline import Pipeline
 from ..report import source_counts
 from ..search_output import print_search
@@ -134,7 +134,7 @@ def reindex(state: State) -> None:
         if snapshot is None:
             raise MuseionError("nothing is published yet; run `museion harvest` first")
         count = search.build_snapshot_index(snapshot, config.base_iri)
-    err.print(f"indexed {count} objects of snapshot {snapshot.name}")
+    err.print(f"indexed {counted(count, 'object')} of snapshot {snapshot.name}")
 
 
 @click.command()

@@ -16,7 +16,7 @@ from publish import Workspace
 from sparql import plan
 
 from ..config import Config
-from ..console import err, out, print_results
+from ..console import counted, err, out, print_results
 from ..demo import DEMO_QUESTIONS, demo_config, sample_checklist
 from ..serving import endpoint_settings, is_public_host
 from .common import State, reports_errors, run_harvest
@@ -84,7 +84,8 @@ def _print_sample_checklist(config: Config) -> None:
     out.print(table)
     light = sum(1 for w in summary.warnings if w.kind == "light")
     out.print(
-        f"{summary.objects} objects from {len(summary.lenders)} lenders; wall length "
+        f"{counted(summary.objects, 'object')} from {counted(len(summary.lenders), 'lender')}; "
+        "wall length "
         f"{summary.wall_m:.2f} m; {light} light-sensitive; exports: "
         f"/checklists/{checklist.id}.xlsx, .csv, .jsonld, /checklists/{checklist.id}/loans"
     )

@@ -187,3 +187,13 @@ def _refused(path: Path, old: str) -> None:
         message = " ".join(again.stderr.split())  # wrapped at the terminal's width
         assert f"the data was harvested under the base IRI {old}" in message
         assert "set base_iri back, or use a new [store] path" in message
+
+
+def test_the_terminal_counts_one_in_the_singular() -> None:
+    """The harvest said "1 records read" and "1 warnings", the search "1 objects"."""
+    from museion.console import counted
+
+    assert counted(1, "record") == "1 record"
+    assert counted(0, "record") == "0 records"
+    assert counted(2, "more rejected record") == "2 more rejected records"
+    assert counted(3, "person", "people") == "3 people"

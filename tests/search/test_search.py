@@ -494,6 +494,8 @@ def test_the_page_offers_the_mended_search(config: Config, live: Live) -> None:
     assert answer["suggestion"] == {"q": "Picasso", "total": 2}
     table = museion(config, "search", "picaso")
     assert "Did you mean: Picasso (2 objects)?" in table.stdout
+    one = museion(config, "search", "chagall")  # the terminal said "1 of 1 objects"
+    assert "1 of 1 object\n" in one.stdout, one.stdout
 
 
 def test_a_card_shows_the_title_in_the_readers_language(live: Live) -> None:
