@@ -35,7 +35,15 @@ from .fts_build import (
     value_counts,
     write_index,
 )
-from .suggest import candidates_length, mended, nearest, words_to_mend
+from .suggest import (
+    MAX_CANDIDATES,
+    MAX_MENDED,
+    article_and_stem,
+    candidates_length,
+    mended,
+    nearest,
+    words_to_mend,
+)
 from .text import match_expression
 
 if TYPE_CHECKING:
@@ -190,21 +198,35 @@ def _open(target: Path) -> sqlite3.Connection:
 
 def _mended(db: sqlite3.Connection, text: str) -> str | None:
     """``text`` with the words no indexed word begins with mended (``search.suggest``) and
-    written as the records write them, or None when none of them could be."""
+    written as the records write them, or None when none of them could be. At most
+    ``MAX_MENDED`` words are looked up, each among at most ``MAX_CANDIDATES`` indexed words:
+    anyone may ask, and a word's candidates are every indexed word of its first letter."""
     fixes: dict[str, str] = {}
-    for word in words_to_mend(text):
-        known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
-        if db.execute(known, [word, word + _LAST]).fetchone():
+    for word in words_to_mend(text)[:MAX_MENDED]:
+        if _known(db, word):
             continue
-        shortest, longest = candidates_length(word)
-        near = db.execute(
-            "SELECT term, docs, spelled FROM words WHERE term >= ? AND term < ?"
-            " AND length(term) BETWEEN ? AND ?",
-            [word[0], word[0] + _LAST, shortest, longest],
-        ).fetchall()
-        if fix := nearest(word, ((term, docs) for term, docs, _ in near)):
-            fixes[word] = next(spelled or term for term, _, spelled in near if term == fix)
-    return mended(text, fixes) if fixes else None
+        for article, stem in article_and_stem(word):  # "المطبعه": also "مطبعه"
+            if article and _known(db, stem):
+                break  # the word without its article is known: it matched
+            shortest, longest = candidates_length(stem)
+            near = db.execute(
+                "SELECT term, docs, spelled FROM words WHERE term >= ? AND term < ?"
+                " AND length(term) BETWEEN ? AND ? LIMIT ?",
+                [stem[0], stem[0] + _LAST, shortest, longest, MAX_CANDIDATES],
+            ).fetchall()
+            fix = nearest(stem, [(term, docs) for term, docs, _ in near])
+            if fix:
+                spelled = next(written or term for term, _, written in near if term == fix)
+                fixes[word] = article + spelled
+                break
+    found = mended(text, fixes)
+    return found if found != text else None
+
+
+def _known(db: sqlite3.Connection, word: str) -> bool:
+    """Whether an indexed word begins with ``word`` (a word matches as a prefix)."""
+    known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
+    return db.execute(known, [word, word + _LAST]).fetchone() is not None
 
 
 _LAST = "\U0010ffff"

@@ -16,17 +16,33 @@ part: which words to check, the nearest of the candidates, the query rewritten.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .text import searched_words, tokens
+from mappings import strip_arabic_article
 
-__all__ = ["MIN_LENGTH", "candidates_length", "mended", "nearest", "words_to_mend"]
+from .text import QUERY_PART, WRITTEN_WORD, searched_words, tokens
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "MAX_MENDED",
+    "MIN_LENGTH",
+    "article_and_stem",
+    "candidates_length",
+    "mended",
+    "nearest",
+    "words_to_mend",
+]
 
 MIN_LENGTH = 4
 """Shorter words are not mended: one edit away from a three-letter word is half the index."""
-_WORD = re.compile(r"\w+")
+MAX_MENDED = 3
+"""Words of one query looked up at most: anyone may send sixteen misspelt words."""
+MAX_CANDIDATES = 50_000
+"""Indexed words compared with one word at most (those of its first letter and near its
+length: about 2,500 at a million objects of the scale bench's data)."""
 
 
 def max_edits(word: str) -> int:
@@ -40,32 +56,61 @@ def words_to_mend(query: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+def article_and_stem(word: str) -> list[tuple[str, str]]:
+    """``("", word)``, then for an Arabic word with its article ``("ال", the rest)``: the index
+    holds the word both ways, and a misspelt "المطبعه" is mended as "ال" + "مطبوعه"."""
+    stem = strip_arabic_article(word)
+    forms = [("", word)]
+    if stem != word and len(stem) >= MIN_LENGTH - 1:
+        forms.append((word[: len(word) - len(stem)], stem))
+    return forms
+
+
 def candidates_length(word: str) -> tuple[int, int]:
     """The shortest and longest indexed word that can be near enough to ``word``."""
     edits = max_edits(word)
     return max(len(word) - edits, MIN_LENGTH - 1), len(word) + edits
 
 
-def nearest(word: str, candidates: Iterable[tuple[str, int]]) -> str | None:
+def nearest(word: str, candidates: Sequence[tuple[str, int]]) -> str | None:
     """The candidate ``(word, objects)`` nearest to ``word`` within its edits (of equally near
     ones, the one in most objects, then the first in alphabetical order), or None."""
     edits = max_edits(word)
-    best: tuple[int, int, str] | None = None
-    for term, objects in candidates:
-        if term == word:
-            continue
-        distance = OSA.distance(word, term, score_cutoff=edits)
-        if distance <= edits and (best is None or (distance, -objects, term) < best):
-            best = (distance, -objects, term)
-    return best[2] if best else None
+    terms = [term for term, _ in candidates]
+    near = process.extract(word, terms, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    ranked = [
+        (distance, -candidates[index][1], terms[index])
+        for _term, distance, index in near
+        if terms[index] != word
+    ]
+    return min(ranked)[2] if ranked else None
 
 
 def mended(query: str, fixes: Mapping[str, str]) -> str:
-    """``query`` with each word whose folded form ``fixes`` names replaced by its fix; the
-    other words, operators, quotes and spacing as typed."""
+    """``query`` with each word it asks for whose folded form ``fixes`` names replaced by its
+    fix, in the case the reader typed it in ("picaso" → "picasso", "Picaso" → "Picasso"); the
+    words it leaves out, operators, quotes and spacing as typed."""
 
     def fix(found: re.Match[str]) -> str:
-        folded = tokens(found[0])
-        return fixes.get(folded[0], found[0]) if len(folded) == 1 else found[0]
+        typed = found[0]
+        folded = tokens(typed)
+        if len(folded) != 1 or folded[0] not in fixes:
+            return typed
+        written = fixes[folded[0]]
+        if typed.islower():
+            return written.lower()
+        return written.upper() if typed.isupper() and len(typed) > 1 else written
 
-    return _WORD.sub(fix, query)
+    out: list[str] = []
+    at = 0
+    negate = False
+    for part in QUERY_PART.finditer(query):
+        raw = part["word"]
+        left_out = negate or bool(part["minus"])
+        negate = raw == "NOT"
+        out.append(query[at : part.start()])
+        text = part[0]
+        out.append(text if left_out else WRITTEN_WORD.sub(fix, text))
+        at = part.end()
+    out.append(query[at:])
+    return "".join(out)

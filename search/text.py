@@ -32,6 +32,8 @@ from mappings import fold, fold_script, strip_arabic_article
 
 __all__ = [
     "MAX_QUERY_TOKENS",
+    "QUERY_PART",
+    "WRITTEN_WORD",
     "index_forms",
     "match_expression",
     "searched_words",
@@ -44,7 +46,7 @@ MAX_QUERY_TOKENS = 16
 """Words of a query that are used; the rest are ignored (a bound on the MATCH expression)."""
 
 _WORD = re.compile(r"\w+")
-_WRITTEN_WORD = re.compile("(?:\\w|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
+WRITTEN_WORD = re.compile("(?:\\w|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+")
 """A word as written, its combining accents and Arabic vowel marks in it (``fold_script``
 drops them, and ``\\w`` alone cuts "مِصْبَاحُ" into letters)."""
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -117,7 +119,7 @@ def spellings(text: str) -> tuple[tuple[str, str], ...]:
     ("مطبوعه" for "مطبوعة")."""
     if text.isascii():  # folding is lower case alone: no need to fold the text
         return tuple((w.lower(), w) for w in _WORD.findall(text) if not w.islower())
-    written = _WRITTEN_WORD.findall(text)
+    written = WRITTEN_WORD.findall(text)
     folded = tokens(text)
     if len(folded) == len(written):  # folding kept the words apart: fold the text once
         pairs = [(f, w) for f, w in zip(folded, written, strict=True) if f != w]
@@ -199,7 +201,7 @@ def searched_words(query: str) -> list[str]:
 
 
 _ARTICLE_WORDS = frozenset((article,) for article in _ARTICLES)
-_QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
 
 class _Term:
@@ -227,7 +229,7 @@ def _terms(query: str) -> list[_Term]:
     terms: list[_Term] = []
     either = negate = False
     budget = MAX_QUERY_TOKENS
-    for found in _QUERY_PART.finditer(query):
+    for found in QUERY_PART.finditer(query):
         raw = found["word"]
         if raw in ("OR", "|") and terms:
             either = True

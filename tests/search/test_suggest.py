@@ -28,9 +28,12 @@ def test_the_nearest_word_within_its_edits_and_the_commonest_of_equals() -> None
 
 
 def test_the_query_is_rewritten_as_typed_but_the_fixes() -> None:
-    fixes = {"picaso": "picasso", "londn": "london"}
-    assert mended('Picaso  "in Londn" -tate OR x', fixes) == 'picasso  "in london" -tate OR x'
+    fixes = {"picaso": "Picasso", "londn": "London"}
+    assert mended('Picaso  "in londn" -tate OR x', fixes) == 'Picasso  "in london" -tate OR x'
     assert mended("l'atelier picaso", fixes) == "l'atelier picasso"
+    assert mended("PICASO", fixes) == "PICASSO"
+    # words left out stay as typed
+    assert mended("picaso -picaso NOT picaso", fixes) == "picasso -picaso NOT picaso"
 
 
 def test_how_the_records_write_each_indexed_word() -> None:
