@@ -383,6 +383,17 @@ def _date_page_sql(source: str, sort: str) -> str:
     return f"SELECT {_ROW} FROM {source} ORDER BY {_DATE_ORDER[sort]} LIMIT ? OFFSET ?"
 
 
+def _date_source(bits: int | None) -> str:
+    """What a date order reads: every object along its index; many matches along the index
+    too, each looked up in ``temp.m``; a few matches (``RANK_LIMIT``) sorted on their own,
+    since walking the index to find ten of a million took 124 ms, sorting them 0.2 ms."""
+    if bits is None:
+        return "docs d"
+    if bits.bit_count() <= RANK_LIMIT:
+        return "temp.m m CROSS JOIN docs d ON d.id = m.id"
+    return "temp.m m JOIN docs d ON d.id = m.id"
+
+
 def _page(
     db: sqlite3.Connection,
     masks: Masks,
@@ -395,10 +406,9 @@ def _page(
     if request.limit == 0:
         return []
     if request.sort in _DATE_ORDER:
-        source = "docs d"
         if bits is not None:
             _fill(db, bits)
-            source = "temp.m m JOIN docs d ON d.id = m.id"
+        source = _date_source(bits)
         return db.execute(
             _date_page_sql(source, request.sort), [request.limit, request.offset]
         ).fetchall()

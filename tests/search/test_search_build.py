@@ -380,7 +380,7 @@ def test_the_date_orders_are_read_from_an_index(tmp_path: Path, sort: str) -> No
     """Sorting by date scanned and sorted the whole docs table (0.18–0.26 s for the first
     page at a million objects): each order has an index matching its ORDER BY term for term,
     and the page is read from it, in the same order."""
-    from search.fts import _date_page_sql
+    from search.fts import RANK_LIMIT, _date_page_sql, _date_source
 
     dates = [(1840, 1850), (None, 1842), (None, None), (-43, -43), (1840, 1845), (1900, None)]
     docs = [
@@ -395,6 +395,18 @@ def test_the_date_orders_are_read_from_an_index(tmp_path: Path, sort: str) -> No
         assert "TEMP B-TREE" not in plan, plan
         assert "USING INDEX docs_date" in plan, plan
         page = db.execute(sql, [40, 0]).fetchall()
+        # a few matches are sorted on their own, not found along the whole index
+        db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")
+        few = _date_page_sql(_date_source(0b1011), sort)
+        plan = " | ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {few}", [20, 0]))
+        assert plan.startswith("SCAN m"), plan
+        assert "USING INDEX docs_date" not in plan, plan
+        many = _date_source((1 << (RANK_LIMIT + 1)) - 1)
+        plan = " | ".join(
+            row[-1]
+            for row in db.execute(f"EXPLAIN QUERY PLAN {_date_page_sql(many, sort)}", [20, 0])
+        )
+        assert "USING INDEX docs_date" in plan, plan
         db.execute("DROP INDEX docs_date")
         db.execute("DROP INDEX docs_date_desc")
         assert db.execute(sql, [40, 0]).fetchall() == page  # the order the table sorts to
