@@ -641,7 +641,9 @@ def _product_numbers(raws: list[str], units: list[Unit], marks: _Marks) -> list[
     - read as thousands, it is nearer in size to the largest such figure than read as
       decimals (by ratio, in one unit): "1.250 x 80 cm" is 1,250 by 80 cm (15 to 1, against
       1 to 64), but "1.250 x 10 cm" is 1.25 by 10 cm and "3.175 x 5 cm" (an inch and a
-      quarter) is 3.175 cm.
+      quarter) is 3.175 cm;
+    - it is the first or second figure (height or width): a third, a depth, is small beside
+      them by nature ("500 x 400 x 3.175 mm" is an eighth of an inch deep, not 3.2 m).
 
     This settles a figure the language reading alone would put past ten metres
     (``LIKELY_CM``) too: a German "1.250 x 80 cm" is 1,250 cm high."""
@@ -657,7 +659,9 @@ def _product_numbers(raws: list[str], units: list[Unit], marks: _Marks) -> list[
         return numbers
     largest = max(sizes)
     for index, (raw, number, unit) in enumerate(zip(raws, numbers, units, strict=True)):
-        if number is None or unit.code not in _GROUP_UNITS or not _LONE_MARK.fullmatch(raw):
+        if index >= 2:  # a depth is small beside its height and width: "500 x 400 x 3.175 mm"
+            break
+        if number is None or unit.code not in _GROUP_UNITS or not _LONE_MARK.fullmatch(raw.strip()):
             continue
         grouped = Decimal(re.sub(r"[.,]", "", raw))
         if grouped != number and _apart(grouped * unit.factor, largest) < _apart(

@@ -284,6 +284,8 @@ def test_a_decimal_comma_is_told_by_the_statement_or_its_language(
         ("3.175 x 5 cm", "fr", ["3.175", "5"]),  # 1 1/4 in, not 31 m
         ("1.250 x 1.500 cm", None, ["1.25", "1.5"]),  # no whole figure beside it
         ("H. 1.250 cm", None, ["1.25"]),  # alone
+        ("500 x 400 x 3.175 mm", None, ["500", "400", "3.175"]),  # a depth: an eighth of an inch
+        ("300 x 200 x 1.500 mm", "en", ["300", "200", "1.5"]),
         ("10.125 x 8 in.", None, ["10.125", "8"]),  # eighths of an inch
         ("Gewicht 1.200 kg; 80 x 60 cm", "de", ["1.2", "80", "60"]),
         # a comma: "12,5 cm" and a comma group stay as they were
