@@ -80,7 +80,7 @@ class Event:
     names: list[Text] = field(default_factory=list)
     """The event's own names (an exhibition's title)."""
     places: list[tuple[Text, str | None]] = field(default_factory=list)
-    actors: list[tuple[Text, str | None, str]] = field(default_factory=list)
+    actors: list[tuple[Text, str | None, Text | None]] = field(default_factory=list)
     """Who took part: name, page (None for a party minted in the record) and role."""
     notes: list[Text] = field(default_factory=list)
     """What the partner wrote of it."""
@@ -132,8 +132,8 @@ def _event(
     href: Callable[[str], str | None],
     span_date: Callable[[str], str],
 ) -> Event:
-    kind = _kind(graph, node, label)
-    event = Event(kind=kind, typed=kind.value != _("event"))
+    kind, typed = _kind(graph, node, label)
+    event = Event(kind=kind, typed=typed)
     spans = nodes(graph, node, CRM.P4_has_time_span)
     for span in spans:
         event.date = event.date or span_date(span)
@@ -147,13 +147,12 @@ def _event(
         t for name in nodes(graph, node, CRM.P1_is_identified_by) for t in texts(graph, name)
     ]
     event.places = [(label(p), href(p)) for p in nodes(graph, node, CRM.P7_took_place_at)]
-    actors = [(a, "") for a in nodes(graph, node, CRM.P14_carried_out_by)]
+    actors: list[tuple[str, Text | None]] = [
+        (a, None) for a in nodes(graph, node, CRM.P14_carried_out_by)
+    ]
     for part in nodes(graph, node, CRM.P9_consists_of):
-        roles = ", ".join(
-            _SCOPE_NOTE.sub("", label(k).value) or label(k).value
-            for k in sorted(types(graph, part))
-        )
-        actors += [(a, roles) for a in nodes(graph, part, CRM.P14_carried_out_by)]
+        role = _roles([label(k) for k in sorted(types(graph, part))])
+        actors += [(a, role) for a in nodes(graph, part, CRM.P14_carried_out_by)]
     event.actors = [(label(a), href(a), role) for a, role in actors]
     event.notes = [
         t
@@ -164,7 +163,17 @@ def _event(
     return event
 
 
-def _names_an_actor(note: str, actors: list[tuple[Text, str | None, str]]) -> bool:
+def _roles(labels: list[Text]) -> Text | None:
+    """An actor's roles as one text ("sculptor"; AAT's scope note dropped: "commissioners",
+    not "commissioners (people who order works)"), in their language when they share one."""
+    if not labels:
+        return None
+    values = [_SCOPE_NOTE.sub("", t.value) or t.value for t in labels]
+    languages = {t.lang for t in labels}
+    return Text(", ".join(values), languages.pop() if len(languages) == 1 else "")
+
+
+def _names_an_actor(note: str, actors: list[tuple[Text, str | None, Text | None]]) -> bool:
     """Whether ``note`` is the partner's display of an actor the event already lists ("Paul
     Starke (Mühlenbesitzer)" beside "Starke, Paul", "Auftraggeberin: Olimpia Pamphili
     Maidalchini" beside "Pamphili, Olimpia"): every word of the name in it, and at most two
@@ -172,27 +181,25 @@ def _names_an_actor(note: str, actors: list[tuple[Text, str | None, str]]) -> bo
     words = set(_WORDS.findall(note.casefold()))
     for name, _page, role in actors:
         named = set(_WORDS.findall(name.value.casefold()))
-        if (
-            named
-            and named <= words
-            and len(words - named - set(_WORDS.findall(role.casefold()))) <= 2
-        ):
+        said = set(_WORDS.findall(role.value.casefold())) if role else set()
+        if named and named <= words and len(words - named - said) <= 2:
             return True
     return False
 
 
-def _kind(graph: Graph, node: str, label: Callable[[str], Text]) -> Text:
+def _kind(graph: Graph, node: str, label: Callable[[str], Text]) -> tuple[Text, bool]:
     """The event's type: LIDO's own in the reader's language, else the type's label, else
-    what the event's class says."""
+    what the event's class says; and whether the record says what it was (LIDO's "event
+    (non-specified)", or no type and no telling class, does not)."""
     kinds = sorted(types(graph, node) - {AAT.EXHIBITION.value})
     if AAT.EXHIBITION.value in types(graph, node):
-        return Text(_("exhibition"))
+        return Text(_("exhibition")), True
     for kind in kinds:
         word = LIDO_EVENT_TYPES.get(kind.removeprefix(LIDO_TERMS_NS))
         if kind.startswith(LIDO_TERMS_NS) and word:
-            return Text(_(word))
+            return Text(_(word)), word != "event"
     if kinds:
-        return label(kinds[0])
+        return label(kinds[0]), True
     classes = [getattr(c, "value", "") for c in out(graph, node, RDF.type)]
-    word = next((_CLASSES[c] for c in classes if c in _CLASSES), "event")
-    return Text(_(word))
+    word = next((_CLASSES[c] for c in classes if c in _CLASSES), "")
+    return Text(_(word or "event")), bool(word)

@@ -73,6 +73,7 @@ _ALIASES = {
     "auftrag": "lido00226",
     "creation": "lido00012",
     "designing": "lido00224",
+    "design": "lido00224",
     "entwurf": "lido00224",
     "destruction": "lido00026",
     "zerstörung": "lido00026",

@@ -192,6 +192,7 @@ def test_the_lido_record_id_is_the_local_id() -> None:
         (LidoConcept(labels=[Text("Exhibition", "en")]), "lido00225", "exhibition"),
         (LidoConcept(labels=[Text("finding", "en")]), "lido00002", "activity"),
         (LidoConcept(labels=[Text("use", "en")]), "lido00011", "use"),
+        (LidoConcept(labels=[Text("design", "en")]), "lido00224", "activity"),  # LIDO 1.0's
         (
             LidoConcept(ids=[("http://terminology.lido-schema.org/lido00010", "")]),
             "lido00010",

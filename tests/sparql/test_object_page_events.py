@@ -100,8 +100,9 @@ def test_the_history_lists_each_event_earliest_first_with_what_the_record_says()
     assert [p.value for p, _href in provenance.places] == ["Palazzo Medici"]
     assert [n.value for n in exhibition.names] == ["Botticelli and Florence"]
     assert [p.value for p, _href in exhibition.places] == ["Firenze"]
+    # the role in the record's language, for the page to mark it so on a French page
     assert [(name.value, role) for name, _href, role in restoration.actors] == [
-        ("Rossi, Mario", "restorer")
+        ("Rossi, Mario", Text("restorer", "en"))
     ]
     # the partner's description is kept; its display of the actor listed beside it is not
     assert [t.value for t in restoration.notes] == ["Varnish removed, losses retouched."]
