@@ -44,7 +44,7 @@ from .suggest import (
     nearest,
     words_to_mend,
 )
-from .text import match_expression
+from .text import match_expression, skeleton
 
 if TYPE_CHECKING:
     from store import Store
@@ -224,9 +224,17 @@ def _mended(db: sqlite3.Connection, text: str) -> str | None:
 
 
 def _known(db: sqlite3.Connection, word: str) -> bool:
-    """Whether an indexed word begins with ``word`` (a word matches as a prefix)."""
+    """Whether an indexed word begins with ``word`` (a word matches as a prefix), or, for a
+    Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
+    found it so, and it is no misspelling."""
     known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
-    return db.execute(known, [word, word + _LAST]).fetchone() is not None
+    if db.execute(known, [word, word + _LAST]).fetchone() is not None:
+        return True
+    skel = skeleton(word) if word.isascii() else ""
+    if not skel:
+        return False
+    match = f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else "")
+    return db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", [match]).fetchone() is not None
 
 
 _LAST = "\U0010ffff"

@@ -111,12 +111,14 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(body), tuple(abjad)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def spellings(text: str) -> tuple[tuple[str, str], ...]:
     """``(indexed word, as written)`` for each word of ``text`` that is indexed folded
     ("picasso", "Picasso"; an Arabic word without its article, "duerer" as "Dürer"): how a
     suggestion (``search.suggest``) shows the word to the reader, rather than folded
-    ("مطبوعه" for "مطبوعة")."""
+    ("مطبوعه" for "مطبوعة"). Cached for the texts many objects share (names, places,
+    materials, credit lines); a smaller cache than ``_forms``', whose texts it shares, since
+    its pairs are kept beside them."""
     if text.isascii():  # folding is lower case alone: no need to fold the text
         return tuple((w.lower(), w) for w in _WORD.findall(text) if not w.islower())
     written = WRITTEN_WORD.findall(text)
