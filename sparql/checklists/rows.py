@@ -103,12 +103,19 @@ class Fields:
     def materials_in(self, lang: str) -> list[str]:
         """The materials' labels in ``lang`` where the vocabulary has one ("papier" for
         paper on a French page), else as ``materials`` has them."""
+        return [label for label, _tag in self.materials_shown(lang)]
+
+    def materials_shown(self, lang: str) -> list[tuple[str, str]]:
+        """``materials_in`` with each label's language tag, for the page to mark an
+        English label on a French page as English."""
         if len(self.material_labels) != len(self.materials):  # stored before they were kept
-            return self.materials
-        return [
-            next((v for k, v in labels.items() if k.split("-")[0].lower() == lang), shown)
-            for labels, shown in zip(self.material_labels, self.materials, strict=True)
-        ]
+            return [(m, "") for m in self.materials]
+        shown = []
+        for labels, preferred in zip(self.material_labels, self.materials, strict=True):
+            found = [(v, k) for k, v in labels.items() if k.split("-")[0].lower() == lang]
+            own = [(v, k) for k, v in labels.items() if v == preferred]
+            shown.append((found or own or [(preferred, "")])[0])
+        return shown
 
     def public_json(self) -> dict[str, Any]:
         """As the JSON API gives them: centimetres to a millimetre, as the exports and the

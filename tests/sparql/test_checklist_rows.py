@@ -218,6 +218,11 @@ def test_materials_without_a_statement_are_named_in_the_readers_language() -> No
     assert row_values(checklist)[0][HEADER.index("Materials")] == "marble (rock)"
     page = _page(checklist, "ar")
     assert "رخام" in "".join(str(t) for t in page.itertext())
+    # a label in another language than the page's is marked as such
+    assert fields.materials_shown("ar") == [("رخام", "ar")]
+    assert fields.materials_shown("ja") == [("marble (rock)", "en")]  # none in Japanese
+    page = _page(checklist, "fr")
+    assert any(span.text == "marbre" and span.get("lang") == "fr" for span in page.iter("span"))
     # a row stored before the labels were kept reads as it did
     old = Fields.from_json({**fields.to_json(), "material_labels": []})
     assert old.materials_in("fr") == ["marble (rock)"]
