@@ -15,7 +15,6 @@ import io
 import json
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -25,6 +24,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 from museion_core import messages
 
 from .readers import TITLE_LOOK_ROWS, Item, Parsed, Unreadable, column_letter, header_title_fault
+from .sheet_extent import ARCHIVE_ERRORS, check_archive
 
 __all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
@@ -126,24 +126,6 @@ the whole span in memory: one cell written at XFD1048576 in a 1.5 KB file asked 
 and the allocation failure aborted the harvest of every source. Twenty million cells (a
 registrar's 200,000 rows of 100 columns) take about 640 MB."""
 
-_ROW_OR_CELL = re.compile(
-    rb'<(?:\w+:)?(row|c)(?=[\s/>])[^>]*?(?:\br="([A-Z]{0,3})([0-9]{1,7})"[^>]*)?>'
-)
-"""A row or cell tag, and its reference where it has one: ``r="7"``, ``r="B7"``."""
-
-
-_ARCHIVE_ERRORS = (
-    zipfile.BadZipFile,
-    OSError,
-    EOFError,
-    RuntimeError,  # a part encrypted, a password needed
-    NotImplementedError,  # a compression zipfile does not know
-    zlib.error,  # a part's compressed data damaged
-)
-"""What reading an archive's parts may raise: the size check then refuses the workbook
-(``_check_extent``); opening it or mending its line breaks leave it to calamine, which says
-what is wrong with it."""
-
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_BREAKS = re.compile(rb"<text:(line-break|tab)(?:\s[^<>]*)?/>")
 _CHUNK = 1 << 20
@@ -165,7 +147,7 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
         stream.seek(start)
         try:
             archive = zipfile.ZipFile(stream)
-        except _ARCHIVE_ERRORS:
+        except ARCHIVE_ERRORS:
             return stream  # calamine says what is wrong with it
         with archive:
             _check_extent(archive)
@@ -195,7 +177,7 @@ def _with_ods_breaks(archive: zipfile.ZipFile) -> io.BytesIO | None:
                     out.writestr(info.filename, archive.read(info.filename))
         mended.seek(0)
         return mended
-    except (KeyError, *_ARCHIVE_ERRORS):
+    except (KeyError, *ARCHIVE_ERRORS):
         return None  # calamine says what is wrong with it
 
 
@@ -224,145 +206,11 @@ def _xml_pieces(source: IO[bytes]) -> Iterator[bytes]:
 
 
 def _check_extent(archive: zipfile.ZipFile) -> None:
-    """Refuse an xlsx, xlsm or ods workbook one of whose sheets spans more than
-    ``MAX_CELLS`` from its first written cell to its last (``ValueError``), before calamine
-    reads it; read from each sheet's XML in the archive, a megabyte at a time.
-
-    A part this check cannot read (damaged, encrypted, a compression zipfile does not know)
-    refuses the workbook (``ValueError``): giving up the check there let a bogus first part
-    wave an oversized sheet through to calamine, and a workbook Excel or LibreOffice wrote
-    has no such part."""
-    for name in archive.namelist():
-        # every part, not only xl/worksheets/: a workbook's relations may name a sheet
-        # stored anywhere in the archive
-        if not name.endswith(".xml"):
-            continue
-        try:
-            with archive.open(name) as sheet:
-                _check_sheet(sheet, name.rsplit("/", 1)[-1].removesuffix(".xml"))
-            if name == "content.xml":  # an OpenDocument workbook's sheets
-                with archive.open(name) as content:
-                    _check_ods_sheets(content)
-        except _ARCHIVE_ERRORS as exc:
-            detail = f"its part {name} cannot be read ({exc})"
-            raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
-
-
-def _check_sheet(sheet: IO[bytes], name: str) -> None:
-    """Refuse (``ValueError``) a sheet whose cells span more than ``MAX_CELLS``, each where
-    calamine puts it: at its reference (``r="B7"``), else after the cell before it in its
-    row; a row at its number, else after the row before it. A row's number counts alone
-    too (its cells may leave their own out)."""
-    row = column = 0
-    rows: list[int] = []  # the bounds so far: [first, last]
-    columns: list[int] = []
-    for text in _xml_pieces(sheet):  # a tag is never cut in two (up to _LONGEST_TAG)
-        for tag, letters, number in _ROW_OR_CELL.findall(text):
-            if tag == b"row":
-                row, column = int(number) if number else row + 1, 0
-            elif letters:
-                column, row = _column(letters), int(number)
-                _widen(columns, column)
-            else:
-                column += 1
-                _widen(columns, column)
-            _widen(rows, row)
-    if not rows or not columns:  # no cell: nothing for calamine to hold
-        return
-    count = (rows[1] - rows[0] + 1) * (columns[1] - columns[0] + 1)
-    if count > MAX_CELLS:
-        last = _column_name(columns[1]) + str(rows[1])
-        raise ValueError(
-            messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
-        )
-
-
-_ODS_TAG = re.compile(
-    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
-)
-"""An OpenDocument table, row or cell tag: whether it closes, its name, its attributes, and
-whether it is empty (``/>``)."""
-_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]{1,12})"')
-_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]{1,12})"')
-_TABLE_NAME = re.compile(rb'(?:\w+:)?name="([^"]*)"')
-
-
-def _check_ods_sheets(content: IO[bytes]) -> None:
-    """Refuse (``ValueError``) an OpenDocument sheet whose written cells span more than
-    ``MAX_CELLS``. A row or a cell may say it is repeated (``table:number-rows-repeated``,
-    ``table:number-columns-repeated``), and calamine writes out every repetition of a cell
-    that holds something: a 1.5 KB file of one row repeated a million times, its cell sixty
-    times, took 8 GB. LibreOffice ends every sheet with a block of empty rows repeated to the
-    sheet's last; empty cells are not counted, as calamine leaves them out."""
-    name = ""
-    row = column = repeat = 0
-    rows: list[int] = []
-    columns: list[int] = []
-    for text in _xml_pieces(content):
-        for closing, tag, attributes, empty in _ODS_TAG.findall(text):
-            if tag == b"table":
-                if not closing:  # a sheet begins: the one before is done
-                    _ods_extent(name, rows, columns)
-                    found = _TABLE_NAME.search(attributes)
-                    name = found.group(1).decode("utf-8", "replace") if found else ""
-                    row, rows[:], columns[:] = 0, [], []
-            elif tag == b"table-row":
-                if closing:
-                    row += repeat
-                else:
-                    found = _ROWS_REPEATED.search(attributes)
-                    repeat, column = int(found.group(1)) if found else 1, 0
-                    if empty:  # a row with no cells
-                        row += repeat
-            elif not closing:  # a cell: counted where it holds a value or text
-                found = _COLUMNS_REPEATED.search(attributes)
-                span = int(found.group(1)) if found else 1
-                if not empty or b"value-type=" in attributes:
-                    for bounds, first, count in ((rows, row, repeat), (columns, column, span)):
-                        _widen(bounds, first)
-                        _widen(bounds, first + count - 1)
-                column += span
-    _ods_extent(name, rows, columns)
-
-
-def _ods_extent(name: str, rows: list[int], columns: list[int]) -> None:
-    """Refuse a sheet whose written cells' bounds (0-based) span more than ``MAX_CELLS``, as
-    calamine holds them: from the sheet's first row and column."""
-    if not rows or not columns:
-        return
-    count = (rows[1] + 1) * (columns[1] + 1)
-    if count > MAX_CELLS:
-        last = _column_name(columns[1] + 1) + str(rows[1] + 1)
-        raise ValueError(
-            messages.SHEET_TOO_LARGE(sheet=name, cell=last, count=count, limit=MAX_CELLS)
-        )
-
-
-def _widen(bounds: list[int], number: int) -> None:
-    """``bounds`` (``[]`` or ``[first, last]``) widened to take in ``number``: only the
-    bounds are kept, however many cells a sheet has (a list of them all took min() of an
-    empty one when a sheet gave row numbers and not yet a cell reference)."""
-    if not bounds:
-        bounds[:] = [number, number]
-    elif number < bounds[0]:
-        bounds[0] = number
-    elif number > bounds[1]:
-        bounds[1] = number
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _column_name(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """Refuse (``ValueError``) an xlsx or xlsm workbook one of whose sheets spans more than
+    ``MAX_CELLS`` from A1 to its farthest cell, or an ods whose sheets do together, before
+    calamine reads it (``sheet_extent.check_archive``); so too one whose parts the check
+    cannot read."""
+    check_archive(archive, MAX_CELLS)
 
 
 def _dates_before_1900(

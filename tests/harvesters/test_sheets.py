@@ -493,3 +493,229 @@ def test_cells_without_references_count_by_their_places(
     monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 3000)
     rows = list(read_sheet(out.getvalue()))
     assert [row.value for row in rows if isinstance(row, Parsed)] == [{"h0": "v"}] * 99
+
+
+def _xlsx_sheet(tmp_path: Path, cells: bytes, *, name: str = "", xml: bytes = b"") -> bytes:
+    """An xlsx of a header cell (A1) and ``cells`` appended as row 2000 of its first sheet;
+    ``name`` stores that sheet under another part name (the workbook's relations following),
+    ``xml`` replaces the sheet's XML outright."""
+    data = write_xlsx(tmp_path / "book.xlsx", [["Title"]]).read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        for info in source.infolist():
+            part, path = source.read(info), info.filename
+            if path == "xl/worksheets/sheet1.xml":
+                far = b'<row r="2000">' + cells + b"</row></sheetData>"
+                part = xml or part.replace(b"</sheetData>", far)
+                path = name or path
+            elif path == "xl/_rels/workbook.xml.rels" and name:
+                part = part.replace(b"worksheets/sheet1.xml", name.removeprefix("xl/").encode())
+            book.writestr(path, part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c r='CV2000' t='n'><v>1</v></c>",  # single quotes
+        b'<c r="CV0000002000" t="n"><v>1</v></c>',  # leading zeros
+        b'<c r = "CV2000" t="n"><v>1</v></c>',  # spaces around =
+        b'<c r="cv2000" t="n"><v>1</v></c>',  # lower case
+        b'<c s="a>b" r="CV2000" t="n"><v>1</v></c>',  # a '>' in an attribute before
+        b'<c r="C&#86;2000" t="n"><v>1</v></c>',  # a character reference
+    ],
+)
+def test_an_xlsx_cell_reference_however_written_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: bytes
+) -> None:
+    """The check found references with a pattern (``r="[A-Z]{0,3}[0-9]{1,7}"``): a reference
+    in single quotes, with leading zeros, spaces around '=', in lower case or after an
+    attribute holding '>' was no cell to it, and calamine read the cell where it says."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 100_000)
+    [refused] = list(read_sheet(_xlsx_sheet(tmp_path, cell)))  # CV2000: 200,000 cells
+    assert isinstance(refused, Unreadable)
+    assert "reaches cell CV2000: 200000 cells, more than the 100000" in refused.reason
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 200_000)
+    items = list(read_sheet(_xlsx_sheet(tmp_path, cell)))  # at the limit: read, not refused
+    assert not any("this reader allows" in getattr(item, "reason", "") for item in items)
+
+
+def test_an_xlsx_far_cell_alone_counts_from_a1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader gives a sheet's rows from A1: one cell at CV2000 alone is 2,000 rows of
+    100 columns in memory, where the check counted one cell, from the first to the last."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 100_000)
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="2000"><c r="CV2000" t="inlineStr"><is><t>x</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    [refused] = list(read_sheet(_xlsx_sheet(tmp_path, b"", xml=xml)))
+    assert isinstance(refused, Unreadable)
+    assert "reaches cell CV2000: 200000 cells" in refused.reason
+
+
+@pytest.mark.parametrize(
+    "name", ["xl/worksheets/SHEET1.XML", "xl/worksheets/sheet1.bin", "xl/other/sheet1.xml"]
+)
+def test_a_sheet_stored_under_any_name_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """calamine reads the part the workbook's relations name, in any letter case and with any
+    extension: the check read only names ending in '.xml'."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 100_000)
+    cell = b'<c r="CV2000" t="n"><v>1</v></c>'
+    [refused] = list(read_sheet(_xlsx_sheet(tmp_path, cell, name=name)))
+    assert isinstance(refused, Unreadable)
+    assert "reaches cell CV2000: 200000 cells" in refused.reason
+
+
+@pytest.mark.parametrize(
+    ("xml", "why"),
+    [
+        (b"<worksheet><sheetData><row><c r='A1'></row></sheetData></worksheet>", "mismatch"),
+        (b'<worksheet><sheetData><row><c><row r="9"/></c></row></sheetData></worksheet>', "row"),
+        (b'<!DOCTYPE w [<!ENTITY e "1">]><worksheet><sheetData/></worksheet>', "DOCTYPE"),
+    ],
+)
+def test_a_sheet_the_check_cannot_parse_refuses_the_workbook(
+    tmp_path: Path, xml: bytes, why: str
+) -> None:
+    """A sheet that is not well-formed XML (calamine reads on past a mismatched end tag), a
+    row inside a cell (calamine reads it otherwise than its nesting says), a DOCTYPE (no
+    workbook has one): refused, not waved through uncounted."""
+    [refused] = list(read_sheet(_xlsx_sheet(tmp_path, b"", xml=xml)))
+    assert isinstance(refused, Unreadable)
+    assert "its part xl/worksheets/sheet1.xml cannot be read" in refused.reason
+
+
+_HEADER = (
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p>'
+    "</table:table-cell></table:table-row>"
+)
+
+
+def _ods_tables(tmp_path: Path, *tables: str) -> bytes:
+    """An ods whose sheets are ``tables`` (each the rows of one, under a header "id"), named
+    S1, S2…"""
+    data = write_ods(tmp_path / "book.ods", [["id"]]).read_bytes()
+    sheets = "".join(
+        f'<table:table table:name="S{n}">{_HEADER}{rows}</table:table>'
+        for n, rows in enumerate(tables, 1)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                text = part.decode()
+                start = text.index("<office:spreadsheet>") + len("<office:spreadsheet>")
+                end = text.index("</office:spreadsheet>")
+                part = (text[:start] + sheets + text[end:]).encode()
+            book.writestr(info, part)
+    return out.getvalue()
+
+
+_ROWS = 'table:number-rows-repeated="{rows}"'
+_COLUMNS = 'table:number-columns-repeated="{columns}"'
+_VALUE = 'office:value-type="float" office:value="1"'
+_BLOCK = "<table:table-row {row}><table:table-cell {cell}/></table:table-row>"
+
+
+@pytest.mark.parametrize(
+    ("row", "cell"),
+    [
+        (_ROWS, f"{_VALUE} {_COLUMNS}"),
+        ("table:number-rows-repeated='{rows}'", f"{_VALUE} table:number-columns-repeated='60'"),
+        ("table:number-rows-repeated = '{rows}'", f"{_VALUE} table:number-columns-repeated = '60'"),
+        (  # more digits than the pattern took
+            'table:number-rows-repeated="0000000000000{rows}"',
+            f"{_VALUE} {_COLUMNS.replace('{', '0000000000000{')}",
+        ),
+        ('table:number-rows-repeated="+{rows}"', f"{_VALUE} {_COLUMNS.replace('{', '+{')}"),
+        ('table:number-rows-repeated="&#49;{rows}"', f"{_VALUE} {_COLUMNS}"),
+        (f'table:style-name="a>b" {_ROWS}', f'table:style-name="a>b" {_VALUE} {_COLUMNS}'),
+        (_ROWS, f'office:value="1" {_COLUMNS}'),  # a value without its type
+        (_ROWS, f'office:string-value="x" {_COLUMNS}'),
+        (_ROWS, f'office:boolean-value="true" {_COLUMNS}'),
+        (_ROWS, f'office:date-value="2024-01-01" {_COLUMNS}'),
+        (_ROWS, f'table:formula="of:=1" {_COLUMNS}'),  # a formula alone
+    ],
+)
+def test_an_ods_repeat_however_written_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: str, cell: str
+) -> None:
+    """The check read repeats with patterns (``number-rows-repeated="([0-9]{1,12})"``) and
+    counted a cell only with ``value-type=`` or content: quotes, spaces, leading zeros, a
+    '+', a character reference, a '>' in an attribute before, or a value, text, truth,
+    date or formula without ``office:value-type`` hid a repeated block that calamine writes
+    out: one row repeated a million times, its cell sixty, passed and took gigabytes."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 1000)
+    # 1,000 rows of 60 cells (a "&#49;" before the repeat is a "1": 1,000 is "&#49;000")
+    rows = "000" if "&#49;" in row else "1000"
+    body = _BLOCK.format(row=row.format(rows=rows), cell=cell.format(columns=60))
+    [refused] = list(read_sheet(_ods_tables(tmp_path, body)))
+    assert isinstance(refused, Unreadable)
+    assert "the sheet S1 reaches cell BH1001" in refused.reason
+
+
+def test_an_ods_table_inside_a_cell_does_not_start_the_count_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table inside a cell began the count again (a new sheet to the check), so three
+    blocks of 400 rows, each followed by such a table, passed a limit of 1,000 rows."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 1000)
+    block = (
+        f"<table:table-row {_ROWS.format(rows=400)}><table:table-cell {_VALUE}/></table:table-row>"
+    )
+    nested = (
+        '<table:table-row><table:table-cell><table:table table:name="n"><table:table-row>'
+        "<table:table-cell/></table:table-row></table:table></table:table-cell></table:table-row>"
+    )
+    [refused] = list(read_sheet(_ods_tables(tmp_path, (block + nested) * 3)))
+    assert isinstance(refused, Unreadable)
+    assert "the sheet S1 reaches cell" in refused.reason
+
+
+def test_an_ods_s_sheets_count_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """calamine reads every sheet of an ods when it opens it: sheets under the limit each
+    passed together, ten of 19.9 million cells each (a few kilobytes) asking for 6 GB."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 1000)
+    block = (
+        f"<table:table-row {_ROWS.format(rows=299)}><table:table-cell {_VALUE}/></table:table-row>"
+    )
+    assert _parsed(list(read_sheet(_ods_tables(tmp_path, block, block, block))))
+    [refused] = list(read_sheet(_ods_tables(tmp_path, block, block, block, block)))
+    assert isinstance(refused, Unreadable)
+    assert refused.reason.startswith("the sheet S4 reaches cell A300: 1200 cells")
+
+
+def test_an_ods_tag_longer_than_the_check_s_pieces_is_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check read content.xml in pieces of a megabyte, carrying a tag over only up to
+    64 KB: a longer row tag across a piece's end hid its repeat."""
+    import harvesters.sheets
+
+    monkeypatch.setattr(harvesters.sheets, "MAX_CELLS", 100_000)
+    filler = "<table:table-row><table:table-cell/></table:table-row>" * 17_000
+    row = (
+        f'<table:table-row table:style-name="{"A" * 200_000}" {_ROWS.format(rows=1000)}>'
+        f"<table:table-cell {_VALUE} {_COLUMNS.format(columns=200)}/></table:table-row>"
+    )
+    [refused] = list(read_sheet(_ods_tables(tmp_path, filler + row)))
+    assert isinstance(refused, Unreadable)
+    assert "the sheet S1 reaches cell GR18001" in refused.reason
