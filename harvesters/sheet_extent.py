@@ -179,6 +179,19 @@ class _XlsxSheet:
     gives the rows from the sheet's first. A row or cell inside a cell, which no spreadsheet
     writes and calamine reads otherwise than its nesting says, makes the part unreadable."""
 
+    __slots__ = (
+        "column",
+        "digits",
+        "digits_row",
+        "in_cell",
+        "last_column",
+        "last_row",
+        "limit",
+        "name",
+        "reading",
+        "row",
+    )
+
     def __init__(self, name: str, limit: int) -> None:
         self.name = name
         self.limit = limit
@@ -186,20 +199,21 @@ class _XlsxSheet:
         self.row = self.column = 0  # 0-based, where a cell without a reference goes
         self.last_row = self.last_column = -1  # the farthest cell's, 0-based
         self.in_cell = 0  # the depth of elements inside a <c>
+        self.digits, self.digits_row = "", -1  # the last reference's row, as read
 
     def start(self, tag: str, attrib: Any) -> None:
-        local = _LOCAL[tag]
-        if self.in_cell:
+        if self.in_cell:  # most elements: a cell's <v>
             self.in_cell += 1
-            if local in _NOT_IN_CELL:
-                raise _UnreadableError(f"a <{local}> inside a cell")
-        elif not self.reading:
+            if _LOCAL[tag] in _NOT_IN_CELL:
+                raise _UnreadableError(f"a <{_LOCAL[tag]}> inside a cell")
+            return
+        local = _LOCAL[tag]
+        if not self.reading:
             self.reading = local == "sheetData"
         elif local == "c":
             text = attrib.get("r")
             if text is None or not self._place(text):
-                row = self.row
-                self.last_row = max(self.last_row, row)
+                self.last_row = max(self.last_row, self.row)
                 self.last_column = max(self.last_column, self.column)
             self.column += 1
             self.in_cell = 1
@@ -214,14 +228,16 @@ class _XlsxSheet:
     def _place(self, text: str) -> bool:
         """Count a cell at its reference (``B7``); ``False`` for one calamine cannot read."""
         letters = text.rstrip(_DIGITS)
-        column = _column(letters) if letters else None
-        row = _number(text[len(letters) :]) - 1
+        column = _COLUMNS.get(letters) or _column(letters)
+        digits = text[len(letters) :]
+        if digits != self.digits:  # a row's cells share theirs: read once
+            self.digits, self.digits_row = digits, _number(digits) - 1
+        row = self.digits_row
         if column is None or row < 0:
             return False
         self.column = column - 1
         self.last_row = max(self.last_row, row)
-        if column > self.last_column + 1:
-            self.last_column = column - 1
+        self.last_column = max(self.last_column, column - 1)
         return True
 
     def end(self, tag: str) -> None:
