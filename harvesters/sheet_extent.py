@@ -47,6 +47,14 @@ class _ReadEnoughError(Exception):
     """The end of what calamine reads of a part: the rest need not be parsed."""
 
 
+MAX_UNPACKED = 1 << 30
+"""The most bytes a workbook's XML parts may unpack to, together. calamine holds the text of
+the parts it reads (a sheet's inline strings, the shared strings) whole: a 1.9 MB xlsx whose
+one cell held 2 GB of a repeated letter took 5.8 GB of memory to read, and one of 10 MB would
+have taken the machine; read, text costs about three times its size. A registrar's sheet
+of 50,000 rows of 40 columns is about 100 MB of XML."""
+
+
 def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
     """Refuse (``ValueError``) a workbook calamine would hold more than ``limit`` cells of:
     an xlsx or xlsm sheet spanning more (each sheet is read alone), or an ods whose sheets
@@ -57,12 +65,13 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
     ``sheetData``, the element calamine reads cells after; others (shared strings, styles,
     pictures) are not parsed. A part that cannot be read (damaged, encrypted, not well-formed
     XML, with a DOCTYPE) refuses the workbook: giving up the check there let it through."""
+    unpacked = [0]  # the XML parts' bytes so far, against MAX_UNPACKED
     for info in archive.infolist():  # every entry, two of one name alike
         if info.is_dir():
             continue
         name = info.filename
         try:
-            if _holds(archive, info, _SHEET_DATA):
+            if _holds(archive, info, _SHEET_DATA, unpacked):
                 sheet = name.rsplit("/", 1)[-1]
                 sheet = sheet[:-4] if sheet.lower().endswith(".xml") else sheet
                 with archive.open(info) as part:
@@ -75,15 +84,32 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
 
 
-def _holds(archive: zipfile.ZipFile, info: zipfile.ZipInfo, word: bytes) -> bool:
-    """Whether a part's bytes hold ``word``, read a megabyte at a time."""
+def _holds(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, word: bytes, unpacked: list[int]
+) -> bool:
+    """Whether a part's bytes hold ``word``, read a megabyte at a time, every byte of it;
+    an XML part's bytes (one that begins with ``<``: not a picture) are added to
+    ``unpacked``, and past ``MAX_UNPACKED`` the workbook is refused (``ValueError``)."""
     tail = b""
+    found = False
+    xml: bool | None = None
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
-            if word in tail + chunk[: len(word)] or word in chunk:
-                return True
+            if xml is None:
+                xml = chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+            if xml:
+                unpacked[0] += len(chunk)
+                if unpacked[0] > MAX_UNPACKED:
+                    raise ValueError(
+                        messages.NOT_A_WORKBOOK(
+                            detail=messages.WORKBOOK_UNPACKS_TOO_LARGE(
+                                limit=MAX_UNPACKED >> 20, part=info.filename
+                            )
+                        )
+                    )
+            found = found or word in tail + chunk[: len(word)] or word in chunk
             tail = chunk[-len(word) + 1 :]
-    return False
+    return found
 
 
 def _parse(part: IO[bytes], target: _XlsxSheet | _OdsContent) -> None:

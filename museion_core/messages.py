@@ -197,6 +197,10 @@ SHEET_TOO_LARGE = _message(
     "this reader allows; delete what lies beyond the records (an empty-looking cell far "
     "away often holds a space or a format)"
 )
+WORKBOOK_UNPACKS_TOO_LARGE = _message(
+    "its XML parts unpack to more than {limit:d} MB (by its part {part:s}); this reader "
+    "holds what they say in memory: save the records alone in a new workbook, or as CSV"
+)
 NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")

@@ -233,6 +233,31 @@ def test_an_ods_whose_repeated_cells_span_too_many_is_refused(tmp_path: Path) ->
     assert items == [{"id": "x", "title": "y"}]
 
 
+def test_a_workbook_whose_xml_unpacks_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1.9 MB xlsx whose one cell held 2 GB of a repeated letter took calamine 5.8 GB: the
+    text of the XML parts is counted as they unpack (a picture in the archive is not)."""
+    import harvesters.sheet_extent
+
+    monkeypatch.setattr(harvesters.sheet_extent, "MAX_UNPACKED", 200_000)
+    rows = [["id", "title"]] + [[str(n), "x" * 30_000] for n in range(5)]  # a cell's most
+    data = write_xlsx(tmp_path / "book.xlsx", rows).read_bytes()
+    assert len(_parsed(list(read_sheet(data)))) == 5  # within the limit
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        for info in source.infolist():
+            book.writestr(info, source.read(info))
+        book.writestr("xl/media/image1.png", b"\x89PNG\r\n" + bytes(300_000))
+    assert _parsed(list(read_sheet(out.getvalue())))  # a picture is not XML to be read
+    rows = [["id", "title"]] + [[str(n), "x" * 30_000] for n in range(8)]
+    [refused] = list(read_sheet(write_xlsx(tmp_path / "big.xlsx", rows).read_bytes()))
+    assert isinstance(refused, Unreadable)
+    assert "its XML parts unpack to more than 0 MB (by its part xl/worksheets/sheet1.xml)" in (
+        refused.reason
+    )
+
+
 def test_sheet_by_name_and_number(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "book.xlsx", [["id", "title"], [1, "x"]], other_sheets=["Notes"])
     data = path.read_bytes()
