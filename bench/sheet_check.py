@@ -28,22 +28,15 @@ from pathlib import Path
 
 from childproc import run_measured
 
+from harvesters.readers import column_letter
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _column(number: int) -> str:
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def write_book(path: Path, rows: int) -> int:
     """The workbook: a minimal xlsx whose sheet has ``rows`` rows of 20 cells; its sheet's
     size in bytes."""
-    columns = [_column(n).encode() for n in range(20)]
+    columns = [column_letter(n).encode() for n in range(20)]
     with (
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book,
         book.open("xl/worksheets/sheet1.xml", "w") as sheet,

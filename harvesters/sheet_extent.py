@@ -19,7 +19,9 @@ from lxml import etree
 
 from museion_core import messages
 
-__all__ = ["ARCHIVE_ERRORS", "check_archive", "column_name"]
+from .readers import column_letter
+
+__all__ = ["ARCHIVE_ERRORS", "check_archive"]
 
 ARCHIVE_ERRORS = (
     zipfile.BadZipFile,
@@ -178,17 +180,8 @@ def _column(letters: str) -> int | None:
     return column
 
 
-def column_name(number: int) -> str:
-    """A 1-based column number as its letters (``27`` is ``AA``)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _too_large(sheet: str, last_row: int, last_column: int, count: int, limit: int) -> ValueError:
-    cell = column_name(last_column + 1) + str(last_row + 1)
+    cell = column_letter(last_column) + str(last_row + 1)
     return ValueError(messages.SHEET_TOO_LARGE(sheet=sheet, cell=cell, count=count, limit=limit))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -184,38 +185,44 @@ def test_a_part_the_size_check_cannot_read_refuses_the_workbook(
     assert "its part 0.xml cannot be read" in item.reason
 
 
-def _repeated(data: bytes, rows: int, columns: int, *, empty: bool = False) -> bytes:
-    """An ods with its last row said to repeat ``rows`` times and that row's last cell
-    ``columns`` times (``empty``: the row LibreOffice ends a sheet with, of empty cells)."""
+def _with_content(data: bytes, edit: Callable[[str], str]) -> bytes:
+    """The ods ``data`` with its ``content.xml`` rewritten by ``edit``."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
         for info in source.infolist():
             part = source.read(info)
             if info.filename == "content.xml":
-                text = part.decode()
-                if empty:
-                    filler = (
-                        f'<table:table-row table:number-rows-repeated="{rows}">'
-                        f'<table:table-cell table:number-columns-repeated="{columns}"/>'
-                        "</table:table-row>"
-                    )
-                    text = text.replace("</table:table>", filler + "</table:table>")
-                else:
-                    at = text.rindex("<table:table-row>")
-                    text = (
-                        text[:at]
-                        + f'<table:table-row table:number-rows-repeated="{rows}">'
-                        + text[at + len("<table:table-row>") :]
-                    )
-                    cell = text.rindex("<table:table-cell ")
-                    text = (
-                        text[:cell]
-                        + f'<table:table-cell table:number-columns-repeated="{columns}" '
-                        + text[cell + len("<table:table-cell ") :]
-                    )
-                part = text.encode()
+                part = edit(part.decode()).encode()
             book.writestr(info, part)
     return out.getvalue()
+
+
+def _repeated(data: bytes, rows: int, columns: int, *, empty: bool = False) -> bytes:
+    """An ods with its last row said to repeat ``rows`` times and that row's last cell
+    ``columns`` times (``empty``: the row LibreOffice ends a sheet with, of empty cells)."""
+
+    def edit(text: str) -> str:
+        if empty:
+            filler = (
+                f'<table:table-row table:number-rows-repeated="{rows}">'
+                f'<table:table-cell table:number-columns-repeated="{columns}"/>'
+                "</table:table-row>"
+            )
+            return text.replace("</table:table>", filler + "</table:table>")
+        at = text.rindex("<table:table-row>")
+        text = (
+            text[:at]
+            + f'<table:table-row table:number-rows-repeated="{rows}">'
+            + text[at + len("<table:table-row>") :]
+        )
+        cell = text.rindex("<table:table-cell ")
+        return (
+            text[:cell]
+            + f'<table:table-cell table:number-columns-repeated="{columns}" '
+            + text[cell + len("<table:table-cell ") :]
+        )
+
+    return _with_content(data, edit)
 
 
 def test_an_ods_whose_repeated_cells_span_too_many_is_refused(tmp_path: Path) -> None:
@@ -635,17 +642,13 @@ def _ods_tables(tmp_path: Path, *tables: str) -> bytes:
         f'<table:table table:name="S{n}">{_HEADER}{rows}</table:table>'
         for n, rows in enumerate(tables, 1)
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename == "content.xml":
-                text = part.decode()
-                start = text.index("<office:spreadsheet>") + len("<office:spreadsheet>")
-                end = text.index("</office:spreadsheet>")
-                part = (text[:start] + sheets + text[end:]).encode()
-            book.writestr(info, part)
-    return out.getvalue()
+
+    def edit(text: str) -> str:
+        start = text.index("<office:spreadsheet>") + len("<office:spreadsheet>")
+        end = text.index("</office:spreadsheet>")
+        return text[:start] + sheets + text[end:]
+
+    return _with_content(data, edit)
 
 
 _ROWS = 'table:number-rows-repeated="{rows}"'

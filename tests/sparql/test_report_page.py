@@ -254,6 +254,16 @@ def _text(document: Any, path: str) -> str:
     return "".join(found.itertext())
 
 
+def _kinds(document: html.HtmlElement) -> list[list[str]]:
+    """The rows of the report's table of quarantine reasons by kind, as a reader sees them."""
+    return [
+        [" ".join("".join(str(t) for t in td.itertext()).split()) for td in tr.iter("td")]
+        for table in document.iter("table")
+        if table.get("id") == "quarantine-kinds"
+        for tr in table.iter("tr")
+    ][1:]
+
+
 @pytest.mark.parametrize(
     ("lang", "nothing", "complete", "removed"),
     [
@@ -320,12 +330,7 @@ def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) 
     ]
     page = report_html(report, "fr")
     document = html.fromstring(page)
-    kinds = [
-        [" ".join("".join(str(t) for t in td.itertext()).split()) for td in tr.iter("td")]
-        for table in document.iter("table")
-        if table.get("id") == "quarantine-kinds"
-        for tr in table.iter("tr")
-    ][1:]
+    kinds = _kinds(document)
     assert kinds == [
         [
             "octet indécodable … dans la colonne « … » (la source déclare le codage …) ; "
@@ -375,13 +380,7 @@ def test_rows_without_an_identifier_are_explained_with_what_they_hold(reports: P
         ]
         assert sentence in reasons_shown
         assert not [e for e in document.iter("bdi") if e.get("lang") == "en"]
-        kinds = [
-            [" ".join("".join(str(t) for t in td.itertext()).split()) for td in tr.iter("td")]
-            for table in document.iter("table")
-            if table.get("id") == "quarantine-kinds"
-            for tr in table.iter("tr")
-        ][1:]
-        assert kinds[0] == [kind, "2"]
+        assert _kinds(document)[0] == [kind, "2"]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
