@@ -191,6 +191,11 @@ TABLE: list[tuple[str, tuple[Y | None, Y | None] | None]] = [
     ("fin XIXe - début XXe", years(1860, 1939)),
     ("IIe av. J.-C.", years(-199, -100)),
     ("XXIIe", None),  # no Roman century after the 21st
+    # as a registrar types them: "s" without its point, "environ" after the year
+    ("XIXe s", years(1800, 1899)),
+    ("fin XIXe s", years(1860, 1899)),
+    ("1890 env.", years(1885, 1895)),
+    ("1890 environ", years(1885, 1895)),
     ("Cie", None),  # "compagnie", not the 101st century
     # Azerbaijani: the part after its century, ordinal suffixes, "illər" after a decade
     ("XIX əsr", years(1800, 1899)),

@@ -25,7 +25,7 @@ FRENCH = Lexicon(
         "or-later": ("ou plus tard", "ou après"),
         "or-earlier": ("ou plus tôt", "ou avant"),
         "later": ("plus tard", "ultérieurement"),
-        "century": ("siècle", "siècles", "siecle", "s."),
+        "century": ("siècle", "siècles", "siecle", "s.", "s"),
         "undated": (
             "s.d.",
             "s. d.",

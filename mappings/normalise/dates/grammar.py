@@ -322,7 +322,7 @@ class _Parser:
             elif kind == "question":
                 self.position += 1
                 point = replace(point, uncertain=True)
-            elif kind == "circa" and self.tokens[self.position].raw == "~":
+            elif kind == "circa":  # "1890 ~", and as registrars write it after: "1890 env."
                 self.position += 1
                 point = replace(point, circa=True)
             else:
