@@ -92,7 +92,7 @@ def _forms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     translit = fold(text)
     if translit and translit.split() != words:
         body.append(translit)
-    if any(c in text for c in "äöüÄÖÜ"):
+    if _has_umlaut(text):
         body.append(fold(text.translate(_UMLAUTS)))
     if "ə" in text or "Ə" in text:
         body.extend(_schwa_spellings(words))
@@ -123,23 +123,29 @@ def spellings(text: str) -> tuple[tuple[str, str], ...]:
         return tuple((w.lower(), w) for w in _WORD.findall(text) if not w.islower())
     written = WRITTEN_WORD.findall(text)
     folded = tokens(text)
-    if len(folded) == len(written):  # folding kept the words apart: fold the text once
+    aligned = len(folded) == len(written)
+    if aligned:  # folding kept the words apart: fold the text once
         pairs = [(f, w) for f, w in zip(folded, written, strict=True) if f != w]
-        special = [w for w in written if _ARABIC.search(w) or any(c in w for c in "äöüÄÖÜ")]
+        special = [w for w in written if _ARABIC.search(w) or _has_umlaut(w)]
     else:
         pairs, special = [], written
     for word in special:
-        forms = [(word, word)]
-        if _ARABIC.search(word):
-            stem = strip_arabic_article(word)
+        forms = [] if aligned else [(word, word)]  # (aligned, the word itself is paired)
+        stem = strip_arabic_article(word) if _ARABIC.search(word) else word
+        if stem != word:
             forms.append((stem, stem))
-        if any(c in word for c in "äöüÄÖÜ"):  # "duerer" is "Dürer"
+        if _has_umlaut(word):  # "duerer" is "Dürer"
             forms.append((word.translate(_UMLAUTS), word))
         for form, shown in forms:
             words = tokens(form)
             if len(words) == 1 and words[0] != shown:
                 pairs.append((words[0], shown))
     return tuple(pairs)
+
+
+def _has_umlaut(text: str) -> bool:
+    """Whether ``text`` has a German umlaut, which the index also spells out ("oel")."""
+    return any(c in text for c in "äöüÄÖÜ")
 
 
 def _stems(words: list[str] | tuple[str, ...]) -> list[str]:
