@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from mappings import strip_arabic_article
 
-from .text import QUERY_PART, WRITTEN_WORD, searched_words, tokens
+from .text import WRITTEN_WORD, query_parts, searched_words, tokens
 
 __all__ = [
     "MAX_CANDIDATES",
@@ -103,14 +103,9 @@ def mended(query: str, fixes: Mapping[str, str]) -> str:
 
     out: list[str] = []
     at = 0
-    negate = False
-    for part in QUERY_PART.finditer(query):
-        raw = part["word"]
-        left_out = negate or bool(part["minus"])
-        negate = raw == "NOT"
-        out.append(query[at : part.start()])
-        text = part[0]
-        out.append(text if left_out else WRITTEN_WORD.sub(fix, text))
-        at = part.end()
+    for part in query_parts(query):
+        text = query[part.start : part.end]
+        out += [query[at : part.start], text if part.left_out else WRITTEN_WORD.sub(fix, text)]
+        at = part.end
     out.append(query[at:])
     return "".join(out)

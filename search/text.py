@@ -24,7 +24,8 @@ materials and credit lines thousands of times, and folding was most of the build
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
@@ -32,10 +33,11 @@ from mappings import fold, fold_script, strip_arabic_article
 
 __all__ = [
     "MAX_QUERY_TOKENS",
-    "QUERY_PART",
     "WRITTEN_WORD",
+    "QueryPart",
     "index_forms",
     "match_expression",
+    "query_parts",
     "searched_words",
     "skeleton",
     "spellings",
@@ -209,7 +211,48 @@ def searched_words(query: str) -> list[str]:
 
 
 _ARTICLE_WORDS = frozenset((article,) for article in _ARTICLES)
-QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+_QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPart:
+    """A word or a quoted phrase of a query as typed (``query[start:end]``, its quotes and
+    minus sign included), its folded words, and how the operators before it read it."""
+
+    start: int
+    end: int
+    source: str
+    """The word, or the phrase inside its quotes."""
+    words: tuple[str, ...]
+    phrase: bool
+    left_out: bool
+    """Led by ``-`` or ``NOT``: what matches it is left out."""
+    either: bool
+    """Joined to the part before by ``OR`` (or ``|``)."""
+
+
+def query_parts(query: str) -> Iterator[QueryPart]:
+    """The parts of ``query`` that have words, in order, read as ``match_expression`` reads
+    them: ``OR`` and ``|`` join a part to the one before (a leading "OR" is a word), ``NOT``
+    and a leading ``-`` leave one out; an operator stands until a part with words takes it.
+    The operators themselves, and parts without words ("-", "..."), are not given."""
+    either = negate = seen = False
+    for found in _QUERY_PART.finditer(query):
+        raw = found["word"]
+        if raw in ("OR", "|") and seen:
+            either = True
+            continue
+        if raw == "NOT":
+            negate = True
+            continue
+        source = found["phrase"] if raw is None else raw
+        words = tuple(tokens(source))
+        if not words:
+            continue
+        left_out = negate or bool(found["minus"])
+        yield QueryPart(found.start(), found.end(), source, words, raw is None, left_out, either)
+        either = negate = False
+        seen = True
 
 
 class _Term:
@@ -235,28 +278,17 @@ def _terms(query: str) -> list[_Term]:
     """The query's words and phrases, with their operators, the first ``MAX_QUERY_TOKENS``
     words in all."""
     terms: list[_Term] = []
-    either = negate = False
     budget = MAX_QUERY_TOKENS
-    for found in QUERY_PART.finditer(query):
-        raw = found["word"]
-        if raw in ("OR", "|") and terms:
-            either = True
-            continue
-        if raw == "NOT":
-            negate = True
-            continue
-        source = found["phrase"] if raw is None else raw
-        words = tuple(tokens(source))[:budget]
-        if not words:
-            continue
-        spelled = tuple(tokens(source.translate(_UMLAUTS)))[: len(words)]
+    for part in query_parts(query):
+        words = part.words[:budget]
+        spelled = tuple(tokens(part.source.translate(_UMLAUTS)))[: len(words)]
         spelled_out = spelled if spelled != words and len(spelled) == len(words) else None
         budget -= len(words)
-        negated = negate or bool(found["minus"])
+        negated = part.left_out
         # A phrase is one term, and so is "Saint-Denis" left out or given as an alternative
         # ("-al-Qahira" leaves out the city, not every text with "al" in it); otherwise
         # "l'atelier", "Saint-Denis" are a term a word, as before.
-        whole = found["phrase"] is not None or negated or either
+        whole = part.phrase or negated or part.either
         units = [(words, spelled_out)] if whole else []
         if not whole:
             units = [
@@ -267,12 +299,10 @@ def _terms(query: str) -> list[_Term]:
                 _Term(
                     unit,
                     negated=negated,
-                    either=either and not negated,
+                    either=part.either and not negated,
                     spelled=other if other != unit else None,
                 )
             )
-            either = False
-        negate = False
         if budget <= 0:
             break
     return terms

@@ -36,6 +36,19 @@ def test_the_query_is_rewritten_as_typed_but_the_fixes() -> None:
     assert mended("picaso -picaso NOT picaso", fixes) == "picasso -picaso NOT picaso"
 
 
+def test_a_word_is_mended_only_where_the_search_asks_for_it() -> None:
+    """The mending reads a query's operators as the search does: "NOT" stands until a word
+    takes it, whatever comes between, so the word after "NOT OR" or "NOT -" is left out."""
+    from search.text import searched_words
+
+    fixes = {"picaso": "Picasso"}
+    for query in ("tate NOT OR picaso", "tate NOT - picaso", "tate NOT ... picaso"):
+        assert "picaso" not in searched_words(query)
+        assert mended(query, fixes) == query
+    assert mended("OR picaso", fixes) == "OR picasso"  # a leading OR is no operator
+    assert searched_words("OR picaso") == ["or", "picaso"]
+
+
 def test_how_the_records_write_each_indexed_word() -> None:
     from search.text import spellings
 
