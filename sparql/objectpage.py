@@ -29,6 +29,7 @@ from .readers import (
     Text,
     Work,
     iiif_id,
+    in_language,
     iri_ref,
     local_href,
     pick,
@@ -196,7 +197,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     if not titles:
         titles = [(text_of(t), set()) for t in _out(graph, iri, RDFS.label)]
     primary = [t for t, kinds in titles if AAT.PRIMARY_NAME.value in kinds]
-    title = next((t for t, _k in titles if t.lang.split("-")[0] == lang), None)
+    title = next((t for t, _k in titles if in_language(t.lang, lang)), None)
     title = title or pick(primary, lang) or pick([t for t, _k in titles], lang) or Text(iri)
     page = ObjectPage(iri=iri, title=title)
     page.other_titles = list(dict.fromkeys(t for t, _k in titles if t != title))
@@ -390,7 +391,7 @@ def _acquisition_method(label: Text, lang: str) -> Text:
     store has one (as for materials and types), else the page's word for a method Museion
     writes (AAT's gift and purchasing, a partner's "Bequeathed"), else the label as it is."""
     label = _unqualified(label)
-    if label.lang.split("-")[0].lower() == lang or (lang == "en" and not label.lang):
+    if in_language(label.lang, lang) or (lang == "en" and not label.lang):
         return label
     method = _ACQUISITION_METHODS.get(label.value.strip().casefold())
     return Text(_(method), lang) if method else label

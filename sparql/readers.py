@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Text",
     "Work",
+    "in_language",
     "iri_ref",
     "local_href",
     "pick",
@@ -109,11 +110,17 @@ def text_of(term: object) -> Text:
     return Text(str(term))
 
 
+def in_language(tag: str, lang: str) -> bool:
+    """Whether a text tagged ``tag`` is in the reader's language ``lang`` ("fr"): by its
+    primary subtag, in any case ("fr-CA", "FR"); ``lang`` "" asks for a text with no tag."""
+    return tag.partition("-")[0].lower() == lang
+
+
 def pick(texts: list[Text], lang: str) -> Text | None:
     """The text in the reader's language; else English; else one with no tag; else any."""
     for wanted in (lang, "en", ""):
         for text in texts:
-            if text.lang.split("-")[0].lower() == wanted:
+            if in_language(text.lang, wanted):
                 return text
     return texts[0] if texts else None
 

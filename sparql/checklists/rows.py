@@ -26,6 +26,7 @@ from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
 from ..object_dimensions import UNIT_SYMBOLS, figures_written
+from ..readers import in_language
 
 if TYPE_CHECKING:
     from ..executor import Worker
@@ -112,7 +113,7 @@ class Fields:
             return [(m, "") for m in self.materials]
         shown = []
         for labels, preferred in zip(self.material_labels, self.materials, strict=True):
-            found = [(v, k) for k, v in labels.items() if k.split("-")[0].lower() == lang]
+            found = [(v, k) for k, v in labels.items() if in_language(k, lang)]
             own = [(v, k) for k, v in labels.items() if v == preferred]
             shown.append((found or own or [(preferred, "")])[0])
         return shown
