@@ -25,12 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from contextlib import closing
 from pathlib import Path
 
+from benchkit import file_at, files_at
 from childproc import run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,22 +75,9 @@ def old_package(ref: str, folder: Path) -> Path:
     """The ``search`` package at ``ref``, as ``search_old`` in ``folder``."""
     package = folder / "search_old"
     package.mkdir()
-    names = subprocess.run(
-        ["git", "ls-tree", "--name-only", f"{ref}:search"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    for name in names:
+    for name in files_at(ref, "search"):
         if name.endswith(".py"):
-            text = subprocess.run(
-                ["git", "show", f"{ref}:search/{name}"],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            ).stdout
-            (package / name).write_bytes(text)
+            (package / name).write_bytes(file_at(ref, f"search/{name}"))
     return folder
 
 

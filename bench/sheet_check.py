@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+from benchkit import file_at
 from childproc import run_measured
 
 from harvesters.readers import column_letter
@@ -98,13 +98,7 @@ def main() -> None:
         book = Path(folder) / "book.xlsx"
         size = write_book(book, args.rows)
         old = Path(folder) / "sheets_old.py"
-        source = subprocess.run(
-            ["git", "show", f"{args.old}:harvesters/sheets.py"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        ).stdout
-        old.write_bytes(source)
+        old.write_bytes(file_at(args.old, "harvesters/sheets.py"))
         print(
             f"sheet: {size / 2**20:.0f} MiB, {args.rows * 20:,} cells; "
             f"archive {book.stat().st_size / 2**20:.1f} MiB"
