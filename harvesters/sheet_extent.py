@@ -66,12 +66,20 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
     a sheet, and calamine finds it in any letter case. A part is read as a sheet when it holds
     ``sheetData``, the element calamine reads cells after; others (shared strings, styles,
     pictures) are not parsed. A part that cannot be read (damaged, encrypted, not well-formed
-    XML, with a DOCTYPE) refuses the workbook: giving up the check there let it through."""
+    XML, with a DOCTYPE) refuses the workbook: giving up the check there let it through.
+    So does an Excel binary workbook (an xlsb, whatever the file's name): its sheets are
+    records, not XML, and this check does not read them."""
     unpacked = [0]  # the XML parts' bytes so far, against MAX_UNPACKED
     for info in archive.infolist():  # every entry, two of one name alike
         if info.is_dir():
             continue
         name = info.filename
+        if name.lower().endswith("workbook.bin"):
+            # calamine reads an xlsb (in any file name) when the archive is no xlsx: its
+            # cells are records this check does not parse, and one cell at column 4e9 of a
+            # 1.3 KB file aborted the process.
+            detail = messages.BINARY_WORKBOOK(part=name)
+            raise ValueError(messages.NOT_A_WORKBOOK(detail=detail))
         try:
             if _holds(archive, info, _SHEET_DATA, unpacked):
                 sheet = name.rsplit("/", 1)[-1]

@@ -201,6 +201,10 @@ WORKBOOK_UNPACKS_TOO_LARGE = _message(
     "its XML parts unpack to more than {limit:d} MB (by its part {part:s}); this reader "
     "holds what they say in memory: save the records alone in a new workbook, or as CSV"
 )
+BINARY_WORKBOOK = _message(
+    "it is an Excel binary workbook (xlsb, its part {part:s}), which this reader does not "
+    "read: save it as xlsx"
+)
 NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")

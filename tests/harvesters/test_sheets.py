@@ -15,7 +15,7 @@ import pytest
 
 from harvesters.readers import Parsed, Unreadable
 from harvesters.sheets import read_sheet
-from tests.helpers.sheets import Formula, write_ods, write_xlsx
+from tests.helpers.sheets import Formula, write_ods, write_xlsb, write_xlsx
 
 ROWS: list[list[Any]] = [
     ["Inventaire du musée — 2024"],
@@ -416,6 +416,27 @@ def test_a_sheet_spanning_too_many_cells_is_refused_before_it_is_read(tmp_path: 
     assert isinstance(item, Unreadable)
     assert "reaches cell XFD1048576" in item.reason
     assert "more than the 20000000 this reader allows" in item.reason
+
+
+def test_an_excel_binary_workbook_is_refused_whatever_its_name(tmp_path: Path) -> None:
+    """calamine reads an xlsb in an archive that is no xlsx, whatever the file is called, and
+    the size check does not read its binary records: one cell at column 4,000,000,000 in a
+    1.3 KB file made calamine abort the harvest (SIGABRT). Museion does not read xlsb."""
+    from python_calamine import CalamineWorkbook
+
+    small = tmp_path / "small.xlsx"
+    write_xlsb(small, [(0, 0, 1.0), (1, 1, 2.5)])
+    with small.open("rb") as stream:  # a real xlsb: calamine reads it
+        sheet = CalamineWorkbook.from_filelike(stream).get_sheet_by_index(0)
+        assert sheet.to_python() == [[1.0, ""], ["", 2.5]]
+    bomb = tmp_path / "bomb.xlsx"
+    write_xlsb(bomb, [(0, 0, 1.0), (1, 4_000_000_000, 2.5)])
+    assert bomb.stat().st_size < 2_000
+    for path in (small, bomb):
+        [item] = list(read_sheet(path.read_bytes()))
+        assert isinstance(item, Unreadable)
+        assert "Excel binary workbook (xlsb, its part xl/workbook.bin)" in item.reason
+        assert "save it as xlsx" in item.reason
 
 
 def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
