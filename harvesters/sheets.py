@@ -25,6 +25,7 @@ from museion_core import messages
 
 from .readers import TITLE_LOOK_ROWS, Item, Parsed, Unreadable, column_letter, header_title_fault
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
+from .xls_extent import check_xls
 
 __all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
@@ -74,6 +75,14 @@ def _pick_sheet(book: CalamineWorkbook, sheet: str | int | None) -> CalamineShee
 Ranges = list[tuple[tuple[int, int], tuple[int, int]]] | None
 
 
+def _panicked(exc: BaseException) -> bool:
+    """Whether calamine's Rust code panicked: pyo3 raises a ``PanicException``, which is a
+    ``BaseException`` and would stop the harvest of every source. calamine indexes some
+    records of an xls without checking their length (a short ``Lbl`` record panics), so a
+    panic is a damaged file, told as such."""
+    return type(exc).__name__ == "PanicException"
+
+
 def sheet_names(data: bytes) -> list[str]:
     """The names of a workbook's visible sheets, in order (every sheet's if none is marked
     visible); ``ValueError`` for what is not a workbook."""
@@ -81,6 +90,10 @@ def sheet_names(data: bytes) -> list[str]:
     try:
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
+        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
         raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
     try:
         visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
@@ -101,11 +114,19 @@ def sheet_rows(
         book = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
         raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
+        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
     try:
         chosen = _pick_sheet(book, sheet)
         rows = chosen.to_python(skip_empty_area=False)
         merged = chosen.merged_cell_ranges
     except CalamineError as exc:
+        raise ValueError(messages.SHEET_UNREADABLE(detail=exc)) from exc
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
         raise ValueError(messages.SHEET_UNREADABLE(detail=exc)) from exc
     finally:
         book.close()
@@ -136,13 +157,16 @@ into the next piece again and again (a hostile archive's one endless tag)."""
 
 def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
     """``stream`` ready for calamine, its archive (if it is one) opened once for both checks:
-    refused (``ValueError``) if a sheet spans too many cells (``_check_extent``), and, if
+    refused (``ValueError``) if a sheet spans too many cells (``_check_extent``; an xls by
+    ``check_xls``), and, if
     ``mend``, an OpenDocument sheet with its cells' line breaks and tabs written as characters
     (``_with_ods_breaks``). Any other stream is handed back as it is; so is an archive
     zipfile cannot open, which calamine then says is not a workbook."""
     start = stream.tell()
     try:
         if not zipfile.is_zipfile(stream):
+            stream.seek(start)
+            check_xls(stream, MAX_CELLS)
             return stream
         stream.seek(start)
         try:

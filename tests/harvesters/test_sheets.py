@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -437,6 +438,78 @@ def test_an_excel_binary_workbook_is_refused_whatever_its_name(tmp_path: Path) -
         assert isinstance(item, Unreadable)
         assert "Excel binary workbook (xlsb, its part xl/workbook.bin)" in item.reason
         assert "save it as xlsx" in item.reason
+
+
+_XLS = Path(__file__).parent.parent / "data" / "sheets" / "inventory.xls"
+"""An Excel 97-2003 workbook (written with xlwt), one sheet "Inventaire" of three records."""
+
+
+def _xls_with(old: bytes, new: bytes) -> bytes:
+    """The xls with one record's bytes changed in place (its length kept: nothing moves)."""
+    data = _XLS.read_bytes()
+    assert data.count(old) == 1
+    assert len(new) == len(old)
+    return data.replace(old, new)
+
+
+def test_an_xls_is_read_in_its_own_scripts() -> None:
+    assert _parsed(list(read_sheet(_XLS.read_bytes()))) == [
+        {"Inventory No": "A1", "Title": "Vase", "Height (cm)": 12.5},
+        {"Inventory No": "A2", "Title": "مصباح", "Height (cm)": 30},
+        {"Inventory No": "A3", "Title": "Théière", "Height (cm)": 18.25},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "cell"),
+    [
+        # the last number cell (an RK record at C4) moved to row 65,536, column 65,536
+        (b"\x7e\x02\x0a\x00\x03\x00\x02\x00", b"\x7e\x02\x0a\x00\xff\xff\xff\xff", "CRXP65536"),
+        # the sheet's Dimensions record declaring rows to 2^32 and columns to 65,535
+        (
+            b"\x00\x02\x0e\x00" + struct.pack("<IIHH", 0, 4, 0, 3),
+            b"\x00\x02\x0e\x00" + struct.pack("<IIHH", 0, 0xFFFFFFFF, 0, 0xFFFF),
+            "CRXO4294967295",
+        ),
+        # a Dimensions record whose first row is past its last: calamine's count wraps round
+        (
+            b"\x00\x02\x0e\x00" + struct.pack("<IIHH", 0, 4, 0, 3),
+            b"\x00\x02\x0e\x00" + struct.pack("<IIHH", 5, 4, 0, 3),
+            "C4",
+        ),
+    ],
+    ids=["far-cell", "dimensions", "wrapped-dimensions"],
+)
+def test_an_xls_naming_too_many_cells_is_refused_before_it_is_read(
+    old: bytes, new: bytes, cell: str
+) -> None:
+    """Each of these 5.5 KB files made calamine ask for billions of cells and abort the
+    harvest (SIGABRT): an xls cell's row and column are 16-bit, whatever Excel's 256
+    columns, and calamine reserves what the Dimensions record says before it reads a cell."""
+    [item] = list(read_sheet(_xls_with(old, new)))
+    assert isinstance(item, Unreadable)
+    assert f"the sheet Inventaire reaches cell {cell}:" in item.reason
+    assert "more than the 20000000 this reader allows" in item.reason
+
+
+def test_an_xls_whose_sheet_begins_past_its_end_is_refused() -> None:
+    """calamine sliced the stream at the sheet's offset unchecked: a Rust panic, which Python
+    sees as a BaseException that stopped the harvest of every source."""
+    data = _XLS.read_bytes()
+    at = data.index(b"\x85\x00\x12\x00") + 4  # the BoundSheet8 record: where the sheet begins
+    data = data[:at] + struct.pack("<I", 0x7FFFFFF0) + data[at + 4 :]
+    [item] = list(read_sheet(data))
+    assert isinstance(item, Unreadable)
+    assert "its sheet Inventaire begins past the end of the file" in item.reason
+
+
+def test_a_panic_of_calamine_on_a_damaged_xls_is_an_unreadable_file() -> None:
+    """calamine indexes a defined name's record (Lbl) without checking its length: the
+    workbook's two-byte date-system record retyped as one panics in Rust."""
+    damaged = _xls_with(b"\x22\x00\x02\x00\x00\x00", b"\x18\x00\x02\x00\x00\x00")
+    [item] = list(read_sheet(damaged))
+    assert isinstance(item, Unreadable)
+    assert "not a spreadsheet this reader knows" in item.reason
 
 
 def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
