@@ -423,19 +423,29 @@ def render(
     _terms(lines, placed, line)
     _dimensions(lines, placed, line)
     _production(lines, placed, line)
+    _acquisition(lines, placed, line)
+    if unplaced:
+        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
+        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
+    return "\n".join(lines) + "\n"
+
+
+def _acquisition(lines: list[str], placed: dict[str, Column], line: Any) -> None:
+    """``[object.acquisition]``: when, and how (purchase, gift: terms Museion's vocabulary
+    knows in English, French, German and Arabic, "achat", "Schenkung", "هبة")."""
+    if "acquisition_date" not in placed and "acquisition_method" not in placed:
+        return
+    lines += ["", "[object.acquisition]"]
     if "acquisition_date" in placed:
         acquired = placed["acquisition_date"]
-        lines += ["", "[object.acquisition]"]
         if all(_ISO_DATE.fullmatch(text.strip()) for text in acquired.texts):
             line("date", _q(acquired.name), acquired)
         else:
             # "12/03/1987", "vers 1990": a date text, read as such. As the date itself (`on`)
             # it was read the same way, but with a warning on every record of a French sheet.
             line("date", f"{{ text = {_q(acquired.name)} }}", acquired)
-    if unplaced:
-        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
-        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
-    return "\n".join(lines) + "\n"
+    if "acquisition_method" in placed:
+        line("method", _q(placed["acquisition_method"].name), placed["acquisition_method"])
 
 
 def _options(options: dict[str, str | int]) -> list[str]:

@@ -67,3 +67,25 @@ def test_observations_are_the_description(tmp_path: Path) -> None:
     export = tmp_path / "inventaire.csv"
     export.write_text("N° inventaire;Titre;Observations\nA1;Vase;bords usés\n", encoding="utf-8")
     assert draft_mapping(export, name="p").placed["description"] == "Observations"
+
+
+def test_a_french_acquisition_method_is_drafted_and_matched(tmp_path: Path) -> None:
+    """ "Mode d'acquisition" was left unplaced; it is the acquisition's method, whose "Achat"
+    and "Don" Museion's vocabulary knows (a bequest, "Legs", stays the partner's term)."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text(
+        "N° inventaire;Titre;Mode d'acquisition\nA1;Vase;Achat\nA2;Bol;Don\nA3;Pot;Legs\n",
+        encoding="utf-8",
+    )
+    drafted = draft_mapping(export, name="p")
+    assert tomllib.loads(drafted.text)["object"]["acquisition"] == {"method": "Mode d'acquisition"}
+    (tmp_path / "p.toml").write_text(drafted.text, encoding="utf-8")
+    (tmp_path / "museion.toml").write_text(
+        f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
+        'kind = "files"\nlocation = "inventaire.csv"\nmapping = "p.toml"\n'
+        '[sources.partner]\nlabel = "P"\n',
+        encoding="utf-8",
+    )
+    with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
+        local = dict(summary.local_terms)
+    assert local == {("acquisition_method", "Legs"): 1}
