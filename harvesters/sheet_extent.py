@@ -31,9 +31,9 @@ ARCHIVE_ERRORS = (
     NotImplementedError,  # a compression zipfile does not know
     zlib.error,  # a part's compressed data damaged
 )
-"""What reading an archive's parts may raise: the size check then refuses the workbook
-(``check_archive``); opening it or mending its line breaks leave it to calamine, which says
-what is wrong with it."""
+"""What opening an archive or reading its parts may raise: the workbook is then refused
+(``check_archive``, ``sheets._opened``); mending its line breaks leaves it to calamine,
+which says what is wrong with it."""
 
 _CHUNK = 1 << 20
 _SHEET_DATA = b"sheetData"

@@ -160,8 +160,8 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
     refused (``ValueError``) if a sheet spans too many cells (``_check_extent``; an xls by
     ``check_xls``), and, if
     ``mend``, an OpenDocument sheet with its cells' line breaks and tabs written as characters
-    (``_with_ods_breaks``). Any other stream is handed back as it is; so is an archive
-    zipfile cannot open, which calamine then says is not a workbook."""
+    (``_with_ods_breaks``). An archive zipfile cannot open is refused: its sheets cannot be
+    checked. Any other stream is handed back as it is."""
     start = stream.tell()
     try:
         if not zipfile.is_zipfile(stream):
@@ -171,8 +171,10 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
         stream.seek(start)
         try:
             archive = zipfile.ZipFile(stream)
-        except ARCHIVE_ERRORS:
-            return stream  # calamine says what is wrong with it
+        except ARCHIVE_ERRORS as exc:
+            # calamine's own zip reader might open what this one cannot, unchecked
+            detail = f"its archive cannot be read ({exc})"
+            raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
         with archive:
             _check_extent(archive)
             mended = _with_ods_breaks(archive) if mend else None

@@ -440,6 +440,22 @@ def test_an_excel_binary_workbook_is_refused_whatever_its_name(tmp_path: Path) -
         assert "save it as xlsx" in item.reason
 
 
+def test_an_archive_this_reader_cannot_open_is_refused_not_left_unchecked(
+    tmp_path: Path,
+) -> None:
+    """An archive whose central directory zipfile cannot read went to calamine unchecked,
+    whose own zip reader may see sheets the size check never saw."""
+    path = tmp_path / "damaged.xlsx"
+    write_xlsx(path, [["Inventory No", "Title"], ["A1", "Vase"]])
+    data = path.read_bytes()
+    at = data.index(b"PK\x01\x02")  # the first entry of the central directory
+    damaged = data[:at] + b"PK\x01\x09" + data[at + 4 :]
+    assert zipfile.is_zipfile(io.BytesIO(damaged))
+    [item] = list(read_sheet(damaged))
+    assert isinstance(item, Unreadable)
+    assert "its archive cannot be read (Bad magic number for central directory)" in item.reason
+
+
 _XLS = Path(__file__).parent.parent / "data" / "sheets" / "inventory.xls"
 """An Excel 97-2003 workbook (written with xlwt), one sheet "Inventaire" of three records."""
 
