@@ -589,9 +589,12 @@ def _parse_segment(
             count = 3 if product["c"] else 2
             order = legend if legend is not None and len(legend) == count else _ORDER
             raws = [product[name] for name in ("a", "b", "c")[:count]]
+            # a figure without a unit has the next one written after it: "125 x 80 cm x
+            # 25 mm" is 125 cm high, not 125 mm (the product's last unit)
+            owns = [unit_for(own) if own else None for own in (product["ua"], product["ub"])]
             units = [
-                (unit_for(own) if own else None) or final
-                for own in (product["ua"], product["ub"], None)[:count]
+                next((u for u in owns[index:count] if u is not None), final)
+                for index in range(count)
             ]
             numbers = _product_numbers(raws, units, comma)
             for index, (default, number, unit) in enumerate(

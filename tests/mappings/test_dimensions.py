@@ -263,6 +263,39 @@ def test_a_decimal_comma_is_told_by_the_statement_or_its_language(
 
 
 @pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        (
+            "125 x 80 cm x 25 mm",
+            [("height", "125", "cm"), ("width", "80", "cm"), ("depth", "25", "mm")],
+        ),
+        ("12 x 8 in x 3 cm", [("height", "12", "in"), ("width", "8", "in"), ("depth", "3", "cm")]),
+        (
+            "1.250 x 800 mm x 2,5 cm",
+            [("height", "1250", "mm"), ("width", "800", "mm"), ("depth", "2.5", "cm")],
+        ),
+        (
+            "30 cm x 20 x 2 mm",
+            [("height", "30", "cm"), ("width", "20", "mm"), ("depth", "2", "mm")],
+        ),
+        (
+            "40 x 30 x 2,5 cm",
+            [("height", "40", "cm"), ("width", "30", "cm"), ("depth", "2.5", "cm")],
+        ),
+    ],
+)
+def test_a_figure_without_a_unit_has_the_next_unit_written_after_it(
+    text: str, sizes: list[tuple[str, str, str]]
+) -> None:
+    """ "125 x 80 cm x 25 mm" was 125 mm high: a figure without a unit took the statement's
+    last unit, not the one written after it, and "12 x 8 in x 3 cm" was 12 cm high."""
+    found = parse_dimension_statement(text, "de").dimensions
+    assert [(d.kind, str(d.value.normalize()), d.unit.code) for d in found] == [
+        (kind, str(D(value).normalize()), unit) for kind, value, unit in sizes
+    ]
+
+
+@pytest.mark.parametrize(
     ("text", "language", "values"),
     [
         # a lone point or comma before three digits, in millimetres or centimetres, beside a
