@@ -36,8 +36,8 @@ from .dimensions import (
     MeasuredDimension,
     parse_dimension_statement,
     parse_dimensions,
-    parse_number,
 )
+from .figures import parse_number
 from .folding import fold, fold_script, normalise_arabic, strip_arabic_article
 from .language import language_tag
 from .text import clean_text, has_markup, strip_html
