@@ -25,7 +25,8 @@ from museion_core.vocab import AAT
 
 from .. import i18n
 from ..negotiation import LINKED_ART_PROFILE
-from .rows import WITHDRAWN, rounded_cm
+from .fields import rounded_cm
+from .rows import WITHDRAWN
 from .store import Checklist, Item
 
 __all__ = [

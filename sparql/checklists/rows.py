@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +26,12 @@ from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
 from ..object_dimensions import UNIT_SYMBOLS, figures_written
-from ..readers import in_language
+from .fields import Fields
 
 if TYPE_CHECKING:
     from ..executor import Worker
 
-__all__ = ["CURRENT", "UNKNOWN", "WITHDRAWN", "Fields", "read_rows", "rows_reply"]
+__all__ = ["CURRENT", "UNKNOWN", "WITHDRAWN", "read_rows", "rows_reply"]
 
 CURRENT = "current"
 WITHDRAWN = "withdrawn"
@@ -40,97 +40,6 @@ CHUNK = 200
 """IRIs per VALUES block: keeps each query small whatever the checklist's length."""
 
 PREFERRED_LANGUAGES = ("en", "")
-
-
-def rounded_cm(value: float | None) -> float | None:
-    """Centimetres to a millimetre: 48.9, not the 48.895 of 19.25 inches."""
-    return None if value is None else round(value, 1)
-
-
-_CENTIMETRES = ("height_cm", "width_cm", "depth_cm", "framed_width_cm")
-
-
-@dataclass
-class Fields:
-    """The registrar's fields of one object (JSON-able: stored with the checklist item so a
-    withdrawn object keeps what was known of it)."""
-
-    iri: str
-    title: str = ""
-    titles: dict[str, str] = field(default_factory=dict)
-    """Every title by language tag ("" for none)."""
-    lender: str = ""
-    lender_iri: str = ""
-    accession_number: str = ""
-    makers: list[str] = field(default_factory=list)
-    date: str = ""
-    begin: str = ""
-    end: str = ""
-    materials: list[str] = field(default_factory=list)
-    material_iris: list[str] = field(default_factory=list)
-    material_labels: list[dict[str, str]] = field(default_factory=list)
-    """Each material's labels by language tag (beside ``materials``, their preferred
-    labels), for a page or an export in the reader's language."""
-    type_iris: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    medium: str = ""
-    dimensions: str = ""
-    """The partner's own dimension statement, in its own units, one line per part measured
-    (``"\\n"`` between them); built from the partner's own figures ("19.25 × 14.25 in") where
-    it states none."""
-    height_cm: float | None = None
-    width_cm: float | None = None
-    depth_cm: float | None = None
-    dimensions_of: str = ""
-    """Where the object has no sizes of its own but its parts do (a work in six sheets, "support,
-    each"): the measured part's label; the sizes above are then that part's."""
-    parts_measured: int = 0
-    """How many such parts have sizes: with more than one, the sizes are the widest one's."""
-    framed_width_cm: float | None = None
-    """The width of the object's frame, where the record measures it: what a wall holds."""
-    credit_line: str = ""
-    rights: str = ""
-    image_rights: str = ""
-    """The rights in the object's image (a photograph's copyright), for a catalogue."""
-    image: str = ""
-    web_page: str = ""
-    langs: dict[str, str] = field(default_factory=dict)
-    """The language tag of each text field that has one (``{"medium": "en"}``), for the
-    page to give the partner's words their own language and direction."""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def materials_in(self, lang: str) -> list[str]:
-        """The materials' labels in ``lang`` where the vocabulary has one ("papier" for
-        paper on a French page), else as ``materials`` has them."""
-        return [label for label, _tag in self.materials_shown(lang)]
-
-    def materials_shown(self, lang: str) -> list[tuple[str, str]]:
-        """``materials_in`` with each label's language tag, for the page to mark an
-        English label on a French page as English."""
-        if len(self.material_labels) != len(self.materials):  # stored before they were kept
-            return [(m, "") for m in self.materials]
-        shown = []
-        for labels, preferred in zip(self.material_labels, self.materials, strict=True):
-            found = [(v, k) for k, v in labels.items() if in_language(k, lang)]
-            own = [(v, k) for k, v in labels.items() if v == preferred]
-            shown.append((found or own or [(preferred, "")])[0])
-        return shown
-
-    def public_json(self) -> dict[str, Any]:
-        """As the JSON API gives them: centimetres to a millimetre, as the exports and the
-        page give them (48.9, not the 48.895 of 19.25 inches); ``to_json`` keeps what the
-        store read, for the checklist's own storage."""
-        data = self.to_json()
-        for key in _CENTIMETRES:
-            data[key] = rounded_cm(data[key])
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Fields:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 def rows_reply(worker: Worker, job: ChecklistRowsJob) -> Reply:

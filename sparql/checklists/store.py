@@ -23,7 +23,8 @@ from pathlib import Path
 
 from museion_core.errors import QueryError
 
-from .rows import CURRENT, WITHDRAWN, Fields
+from .fields import Fields
+from .rows import CURRENT, WITHDRAWN
 
 __all__ = [
     "DEFAULT_SPACING_CM",

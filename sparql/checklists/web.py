@@ -44,8 +44,9 @@ from .auth import (
     token_required,
 )
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
+from .fields import Fields
 from .planning import light_concepts_of, plan
-from .rows import CURRENT, Fields
+from .rows import CURRENT
 from .store import BadRequestError, Checklist, ChecklistError, ChecklistStore, NotFoundError
 
 __all__ = ["ChecklistViews"]
