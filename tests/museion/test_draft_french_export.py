@@ -11,19 +11,24 @@ from museion.drafting import draft_mapping
 from tests.conftest import BASE
 
 
-def _check(tmp_path: Path, rows: str) -> tuple[dict[str, object], dict[str, int]]:
-    """The drafted ``[object.acquisition]`` of a French export, and the warnings of a dry run
-    of its source with that mapping, used unedited."""
-    export = tmp_path / "inventaire.csv"
-    export.write_text("N° inventaire;Titre;Date d'acquisition\n" + rows, encoding="utf-8")
-    drafted = draft_mapping(export, name="p")
-    (tmp_path / "p.toml").write_text(drafted.text, encoding="utf-8")
+def _configure(tmp_path: Path, mapping: str) -> None:
+    """A source "p" reading ``inventaire.csv`` with ``mapping``, used unedited."""
+    (tmp_path / "p.toml").write_text(mapping, encoding="utf-8")
     (tmp_path / "museion.toml").write_text(
         f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
         'kind = "files"\nlocation = "inventaire.csv"\nmapping = "p.toml"\n'
         '[sources.partner]\nlabel = "P"\n',
         encoding="utf-8",
     )
+
+
+def _check(tmp_path: Path, rows: str) -> tuple[dict[str, object], dict[str, int]]:
+    """The drafted ``[object.acquisition]`` of a French export, and the warnings of a dry run
+    of its source with that mapping, used unedited."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text("N° inventaire;Titre;Date d'acquisition\n" + rows, encoding="utf-8")
+    drafted = draft_mapping(export, name="p")
+    _configure(tmp_path, drafted.text)
     with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
         warnings = dict(summary.warnings)
     return tomllib.loads(drafted.text)["object"]["acquisition"], warnings
@@ -79,13 +84,7 @@ def test_a_french_acquisition_method_is_drafted_and_matched(tmp_path: Path) -> N
     )
     drafted = draft_mapping(export, name="p")
     assert tomllib.loads(drafted.text)["object"]["acquisition"] == {"method": "Mode d'acquisition"}
-    (tmp_path / "p.toml").write_text(drafted.text, encoding="utf-8")
-    (tmp_path / "museion.toml").write_text(
-        f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
-        'kind = "files"\nlocation = "inventaire.csv"\nmapping = "p.toml"\n'
-        '[sources.partner]\nlabel = "P"\n',
-        encoding="utf-8",
-    )
+    _configure(tmp_path, drafted.text)
     with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
         local = dict(summary.local_terms)
     assert local == {("acquisition_method", "Legs"): 1}
