@@ -48,10 +48,9 @@ def check_xls(file: io.BufferedIOBase, limit: int) -> None:
         return
     try:
         with olefile.OleFileIO(file) as ole:
-            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            if name is None:
+            stream = _workbook_stream(ole)
+            if stream is None:
                 return  # calamine says what is wrong with it
-            stream = ole.openstream(name).read()
     except (OSError, ValueError, IndexError, struct.error) as exc:
         raise _unreadable(f"its compound file cannot be read ({exc})") from exc
     finally:
@@ -69,6 +68,32 @@ def check_xls(file: io.BufferedIOBase, limit: int) -> None:
             raise ValueError(
                 messages.SHEET_TOO_LARGE(sheet=sheet, cell=cell, count=count, limit=limit)
             )
+
+
+def _workbook_stream(ole: olefile.OleFileIO) -> bytes | None:
+    """The stream calamine reads as the workbook, or None if it finds none. calamine does not
+    walk the directory's tree as ``olefile`` does: it takes the first entry of the directory,
+    in the order written, named exactly ``Workbook`` (its name up to its first NUL), else the
+    first named exactly ``Book``, wherever it stands, linked in the tree or not. Looked up by
+    name in ``olefile`` (which ignores letter case and sees only the tree), a benign stream
+    ``workbook`` was checked while calamine read a hostile ``Book``, and an entry left out of
+    the tree was never checked. The entry calamine takes is read here, and refused
+    (``ValueError``) if it is not a stream of the tree."""
+    directory = ole.directory_fp
+    directory.seek(0)
+    raw = directory.read()
+    names = [
+        raw[at : at + 64].decode("utf-16-le", "replace").split("\0", 1)[0]
+        for at in range(0, len(raw) - 127, 128)
+    ]
+    sid = next((names.index(n) for n in ("Workbook", "Book") if n in names), None)
+    if sid is None:
+        return None
+    entry = ole.direntries[sid] if sid < len(ole.direntries) else None
+    if entry is None or entry.entry_type != olefile.STGTY_STREAM:
+        raise ValueError(f"its directory entry {names[sid]} is not a stream of its tree")
+    data: bytes = ole._open(entry.isectStart, entry.size).read()  # the entry, not a name
+    return data
 
 
 def _unreadable(detail: str) -> ValueError:

@@ -528,6 +528,56 @@ def test_a_panic_of_calamine_on_a_damaged_xls_is_an_unreadable_file() -> None:
     assert "not a spreadsheet this reader knows" in item.reason
 
 
+_FAR_RK = (b"\x7e\x02\x0a\x00\x03\x00\x02\x00", b"\x7e\x02\x0a\x00\xff\xff\xff\xff")
+"""The last number cell of the xls (an RK record at C4) and the same moved to row 65,536,
+column 65,536: a workbook stream calamine aborts on."""
+
+
+def _xls_with_second_stream(name: str, *, linked: bool, first: str) -> bytes:
+    """The xls with a second stream ``name``, a copy of its workbook stream holding the far
+    cell, written after the file's ten sectors (10 to 17), its directory entry the third
+    (linked in the tree as the first's sibling or not), the first entry renamed ``first``."""
+    data = bytearray(_XLS.read_bytes())
+    workbook = bytes(data[512 : 512 + 4096])
+    assert workbook.count(_FAR_RK[0]) == 1
+    fat, directory = 512 + 512 * 8, 512 + 512 * 9  # xlwt's layout: the FAT, the directory
+    for sector in range(10, 18):
+        struct.pack_into("<I", data, fat + 4 * sector, sector + 1 if sector < 17 else 0xFFFFFFFE)
+    data += workbook.replace(*_FAR_RK)
+    entry = bytearray(128)
+    encoded = name.encode("utf-16-le")
+    entry[: len(encoded)] = encoded
+    struct.pack_into("<HBB3I", entry, 64, len(encoded) + 2, 2, 1, *[0xFFFFFFFF] * 3)
+    struct.pack_into("<II", entry, 116, 10, 4096)
+    data[directory + 256 : directory + 384] = entry
+    data[directory + 128 : directory + 128 + 16] = first.encode("utf-16-le")
+    if linked:
+        struct.pack_into("<I", data, directory + 128 + 72, 2)  # the first's right sibling
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "linked", "first", "reason"),
+    [
+        # olefile found the benign "workbook" by a name in any letter case; calamine looks
+        # for "Workbook" exactly, and read "Book"
+        ("Book", True, "workbook", "the sheet Inventaire reaches cell CRXP65536"),
+        # calamine takes the first entry so named in the directory, in the tree or not
+        ("Book", False, "workbook", "its directory entry Book is not a stream of its tree"),
+        ("Workbook", False, "Workbooj", "its directory entry Workbook is not a stream"),
+    ],
+    ids=["book-in-tree", "book-out-of-tree", "workbook-out-of-tree"],
+)
+def test_an_xls_is_checked_in_the_stream_calamine_reads(
+    name: str, linked: bool, first: str, reason: str
+) -> None:
+    """Each of these made calamine abort the harvest (SIGABRT) past the check, which had read
+    another stream than calamine's."""
+    [item] = list(read_sheet(_xls_with_second_stream(name, linked=linked, first=first)))
+    assert isinstance(item, Unreadable)
+    assert reason in item.reason
+
+
 def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
     """A cell may leave out its reference (<c> without r=) and take its row's number: one
     such cell in row 1048576, beside XFD1, passed the check, and calamine aborted."""
