@@ -157,16 +157,19 @@ into the next piece again and again (a hostile archive's one endless tag)."""
 
 def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
     """``stream`` ready for calamine, its archive (if it is one) opened once for both checks:
-    refused (``ValueError``) if a sheet spans too many cells (``_check_extent``; an xls by
-    ``check_xls``), and, if
-    ``mend``, an OpenDocument sheet with its cells' line breaks and tabs written as characters
-    (``_with_ods_breaks``). An archive zipfile cannot open is refused: its sheets cannot be
-    checked. Any other stream is handed back as it is."""
+    refused (``ValueError``) if a sheet spans too many cells (``_check_extent``; a compound
+    file, archive or not, by ``check_xls``), and, if ``mend``, an OpenDocument sheet with its
+    cells' line breaks and tabs written as characters (``_with_ods_breaks``). An archive
+    zipfile cannot open is refused: its sheets cannot be checked. Any other stream is handed
+    back as it is."""
     start = stream.tell()
     try:
+        # calamine tries a file as an xls before an archive: a compound file with an archive
+        # after it is both (zipfile finds an archive by its end), and went to calamine as an
+        # archive, its xls records unchecked
+        check_xls(stream, MAX_CELLS)
+        stream.seek(start)
         if not zipfile.is_zipfile(stream):
-            stream.seek(start)
-            check_xls(stream, MAX_CELLS)
             return stream
         stream.seek(start)
         try:

@@ -578,6 +578,19 @@ def test_an_xls_is_checked_in_the_stream_calamine_reads(
     assert reason in item.reason
 
 
+def test_an_xls_with_an_archive_after_it_is_checked_as_an_xls() -> None:
+    """zipfile finds an archive by its end, calamine tries an xls first: the xls holding the
+    far cell with a small archive after it was checked as an archive, and calamine aborted."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as written:
+        written.writestr("readme.txt", "hello")
+    data = _xls_with(*_FAR_RK) + archive.getvalue()
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    [item] = list(read_sheet(data))
+    assert isinstance(item, Unreadable)
+    assert "the sheet Inventaire reaches cell CRXP65536:" in item.reason
+
+
 def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
     """A cell may leave out its reference (<c> without r=) and take its row's number: one
     such cell in row 1048576, beside XFD1, passed the check, and calamine aborted."""
