@@ -11,6 +11,7 @@ count cannot follow calamine exactly it counts more.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from typing import IO, Any, cast
@@ -36,6 +37,7 @@ ARCHIVE_ERRORS = (
 which says what is wrong with it."""
 
 _CHUNK = 1 << 20
+_UNICODE_PATH = 0x7075
 _SHEET_DATA = b"sheetData"
 _HUGE = 10**18
 """A number or reference too long to be a real one's: counted as this, so refused."""
@@ -74,6 +76,12 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
         if info.is_dir():
             continue
         name = info.filename
+        alias = _unicode_path(info)
+        if alias is not None and alias != name:
+            # calamine's zip reader names the part by this field, Python's by its name: a
+            # part xl/workbook.dat named xl/workbook.bin by it was an xlsb read unchecked
+            detail = f"its part {name} is named {alias} by an extra field"
+            raise ValueError(messages.NOT_A_WORKBOOK(detail=detail))
         if name.lower().endswith("workbook.bin"):
             # calamine reads an xlsb (in any file name) when the archive is no xlsx: its
             # cells are records this check does not parse, and one cell at column 4e9 of a
@@ -92,6 +100,19 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
         except (*ARCHIVE_ERRORS, etree.XMLSyntaxError, _UnreadableError) as exc:
             detail = f"its part {name} cannot be read ({exc})"
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
+
+
+def _unicode_path(info: zipfile.ZipInfo) -> str | None:
+    """The name an Info-ZIP Unicode Path extra field (0x7075) gives an entry, if it has one:
+    the Rust zip reader calamine uses takes it for the entry's name, where Python's zipfile
+    keeps the name the entry is written under."""
+    extra, at = info.extra, 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        if kind == _UNICODE_PATH and size >= 5:
+            return extra[at + 9 : at + 4 + size].decode("utf-8", "replace")
+        at += 4 + size
+    return None
 
 
 def _holds(

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -589,6 +590,27 @@ def test_an_xls_with_an_archive_after_it_is_checked_as_an_xls() -> None:
     [item] = list(read_sheet(data))
     assert isinstance(item, Unreadable)
     assert "the sheet Inventaire reaches cell CRXP65536:" in item.reason
+
+
+def test_a_part_renamed_by_a_unicode_path_field_is_refused(tmp_path: Path) -> None:
+    """The Rust zip reader calamine uses names a part by its Info-ZIP Unicode Path field, and
+    Python's zipfile by the name it is written under: an xlsb's xl/workbook.bin written as
+    xl/workbook.dat, the field naming it back, passed the check and calamine aborted."""
+    bomb = tmp_path / "bomb.xlsx"
+    write_xlsb(bomb, [(0, 0, 1.0), (1, 4_000_000_000, 2.5)])
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(bomb) as source, zipfile.ZipFile(renamed, "w") as out:
+        for info in source.infolist():
+            written = info
+            if info.filename == "xl/workbook.bin":
+                written = zipfile.ZipInfo("xl/workbook.dat", info.date_time)
+                field = struct.pack("<BI", 1, zlib.crc32(b"xl/workbook.dat"))
+                field += b"xl/workbook.bin"
+                written.extra = struct.pack("<HH", 0x7075, len(field)) + field
+            out.writestr(written, source.read(info))
+    [item] = list(read_sheet(renamed.getvalue()))
+    assert isinstance(item, Unreadable)
+    assert "its part xl/workbook.dat is named xl/workbook.bin by an extra field" in item.reason
 
 
 def test_a_sheet_spanning_too_many_rows_by_its_row_numbers_is_refused(tmp_path: Path) -> None:
