@@ -24,7 +24,7 @@ from ..normalise.dates import instant_order
 from .authorities import is_uri, key, normalise, priority
 from .cached import bounds, parse_date_text
 from .common import Record
-from .reader import GML, L, Text, appellations, attr, clean, concept, language, text
+from .reader import GML, L, Text, appellations, attr, child, clean, concept, language, text
 
 __all__ = ["actor", "legal_body", "place", "timespan"]
 
@@ -45,7 +45,7 @@ def _minting_key(ids: list[str], name: str | None) -> str | None:
 
 
 def _ids(parent: etree._Element, tag: str) -> list[str]:
-    return [v for v in (clean(e.text) for e in parent.iterfind(L + tag)) if v]
+    return [v for v in (clean(e.text) for e in parent.iterchildren(L + tag)) if v]
 
 
 def _cited(parent: etree._Element, tag: str) -> list[str]:
@@ -53,7 +53,7 @@ def _cited(parent: etree._Element, tag: str) -> list[str]:
     500115493</actorID>``), as entity IRIs; an id whose source names no authority Museion
     knows is the partner's own."""
     found = []
-    for element in parent.iterfind(L + tag):
+    for element in parent.iterchildren(L + tag):
         value = clean(element.text)
         if value and not is_uri(value):
             authority = parse_authority(value, attr(element, "source") or None)
@@ -74,7 +74,7 @@ def _ids_and_names(
     where the record marks one on the name), its preferred name, and the authority records
     its bare ids cite (``_cited``: equivalents, not minting keys, so that no IRI changes)."""
     ids = _ids(element, id_tag)
-    names = [v for s in element.iterfind(L + name_tag) for v in appellations(s, inherit=False)]
+    names = [v for s in element.iterchildren(L + name_tag) for v in appellations(s, inherit=False)]
     preferred = next((t.value for t, p in names if p), None)
     return ids, names, preferred, _cited(element, id_tag)
 
@@ -106,11 +106,11 @@ def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode 
     cls = CRM.E74_Group if group else CRM.E21_Person
     if not _first_description(r, node, cls, names, ids + cited):
         return node
-    for nationality in element.iterfind(L + "nationalityActor"):
+    for nationality in element.iterchildren(L + "nationalityActor"):
         r.classify(node, concept(nationality, default), "nationality", AAT.NATIONALITY)
-    for gender in element.iterfind(L + "genderActor"):
+    for gender in element.iterchildren(L + "genderActor"):
         r.classify(node, concept(gender, default), "gender", AAT.GENDER)
-    vital = element.find(L + "vitalDatesActor")
+    vital = child(element, L + "vitalDatesActor")
     if vital is not None:
         _life(r, node, vital, group)
     return node
@@ -120,7 +120,7 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
     """Earliest and latest vital dates as birth and death (formation/dissolution of a group),
     unless the record says they are dates of activity."""
     for which, tag in (("birth", "earliestDate"), ("death", "latestDate")):
-        element = vital.find(L + tag)
+        element = child(vital, L + tag)
         value = text(element)
         if element is None or not value or "activ" in attr(element, "type").lower():
             continue
@@ -184,9 +184,9 @@ def place(
         return node
     for wkt in _geometries(element, r):
         r.b.add(node, CRM.P168_place_is_defined_by, Literal(wkt))
-    for classification in element.iterfind(L + "placeClassification"):
+    for classification in element.iterchildren(L + "placeClassification"):
         r.classify(node, concept(classification, default), "place-type")
-    for parent in element.iterfind(L + "partOfPlace"):
+    for parent in element.iterchildren(L + "partOfPlace"):
         broader = place(r, parent, language(parent, default))
         if broader is not None and broader != node:
             r.b.add(node, CRM.P89_falls_within, broader)
@@ -197,12 +197,12 @@ def _geometries(element: etree._Element, r: Record) -> list[str]:
     """GML points and polygons as WKT (``POINT(lon lat)``: WKT puts longitude first, LIDO's
     ``gml:pos`` latitude first)."""
     found = []
-    for gml in element.iterfind(L + "gml"):
-        for point in gml.iterfind(GML + "Point"):
+    for gml in element.iterchildren(L + "gml"):
+        for point in gml.iterchildren(GML + "Point"):
             pos = _positions(point)
             if pos:
                 found.append(f"POINT({pos[0]})")
-        for polygon in gml.iterfind(GML + "Polygon"):
+        for polygon in gml.iterchildren(GML + "Polygon"):
             ring = _positions(polygon)
             if len(ring) >= 4:
                 found.append(f"POLYGON(({', '.join(ring)}))")
@@ -246,16 +246,18 @@ def timespan(
     are not used (the display text is read instead), and said in ``warnings``."""
     if date is None:
         return TimeSpan()
-    display = next((clean(d.text) for d in date.iterfind(L + "displayDate") if clean(d.text)), None)
+    display = next(
+        (clean(d.text) for d in date.iterchildren(L + "displayDate") if clean(d.text)), None
+    )
     display_lang = None
     if display is not None:
-        first = date.find(L + "displayDate")
+        first = child(date, L + "displayDate")
         display_lang = language(first, default) if first is not None else default
     earliest = latest = None
-    inner = date.find(L + "date")
+    inner = child(date, L + "date")
     if inner is not None:
-        earliest = text(inner.find(L + "earliestDate")) or None
-        latest = text(inner.find(L + "latestDate")) or None
+        earliest = text(child(inner, L + "earliestDate")) or None
+        latest = text(child(inner, L + "latestDate")) or None
     begin = bounds(earliest or latest) if (earliest or latest) else None
     end = bounds(latest or earliest) if (earliest or latest) else None
     backwards = None

@@ -22,7 +22,18 @@ from .agents import actor, place, timespan
 from .common import Record
 from .eventtypes import event_kind, event_type_iri
 from .identification import materials
-from .reader import L, LidoConcept, Text, clean, concept, concepts, language, texts
+from .reader import (
+    L,
+    LidoConcept,
+    Text,
+    child,
+    children,
+    clean,
+    concept,
+    concepts,
+    language,
+    texts,
+)
 
 __all__ = ["events"]
 
@@ -41,8 +52,8 @@ _PATTERNS: dict[str, tuple[NamedNode, NamedNode]] = {
 
 def events(r: Record, descriptive: etree._Element) -> None:
     found: list[tuple[int, etree._Element, LidoConcept, str | None, str]] = []
-    for n, event_set in enumerate(descriptive.iterfind(f"{L}eventWrap/{L}eventSet"), start=1):
-        event = event_set.find(L + "event")
+    for n, event_set in enumerate(children(descriptive, f"{L}eventWrap/{L}eventSet"), start=1):
+        event = child(event_set, L + "event")
         if event is None:
             for k, display in enumerate(texts(event_set, L + "displayEvent", r.language), 1):
                 r.statement(
@@ -50,7 +61,7 @@ def events(r: Record, descriptive: etree._Element) -> None:
                 )
             continue
         lang = language(event, r.language)
-        event_type = concept(event.find(L + "eventType"), lang)
+        event_type = concept(child(event, L + "eventType"), lang)
         iri = event_type_iri(event_type)
         found.append((n, event, event_type, iri, event_kind(iri).kind))
     productions = [f for f in found if f[4] == "production"]
@@ -102,7 +113,7 @@ def _event_type(r: Record, node: NamedNode, event_type: LidoConcept, iri: str | 
 def _details(
     r: Record, event: etree._Element, node: NamedNode, kind: str, lang: str | None
 ) -> None:
-    for name_set in event.iterfind(L + "eventName"):
+    for name_set in event.iterchildren(L + "eventName"):
         for k, text in enumerate(texts(name_set, L + "appellationValue", lang), start=1):
             r.b.name(node, NamedNode(f"{node.value}/name/{k}"), text.value, text.language, None)
     _actors(r, event, node, kind, lang)
@@ -115,7 +126,7 @@ def _details(
     for period in concepts(event, L + "periodName", lang):
         r.classify(node, period, "period")
     _materials_and_techniques(r, event, node, kind)
-    descriptions = event.iterfind(f"{L}eventDescriptionSet/{L}descriptiveNoteValue")
+    descriptions = children(event, f"{L}eventDescriptionSet/{L}descriptiveNoteValue")
     for k, element in enumerate(descriptions, start=1):
         value = clean(element.text)
         if value:
@@ -129,7 +140,7 @@ def _details(
 
 def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:
     """Each eventDate a time-span of its own; a date no one can compute with is said so."""
-    for k, date in enumerate(event.iterfind(L + "eventDate")):
+    for k, date in enumerate(event.iterchildren(L + "eventDate")):
         span = timespan(date, lang, r.b.warnings)
         if span:
             suffix = "" if k == 0 else f"/{k + 1}"
@@ -152,8 +163,8 @@ def _dates(r: Record, event: etree._Element, node: NamedNode, lang: str | None) 
 
 def _places(r: Record, event: etree._Element, node: NamedNode, lang: str | None) -> None:
     """The event's places; a place given only as display text still becomes a named place."""
-    for where in event.iterfind(L + "eventPlace"):
-        element = where.find(L + "place")
+    for where in event.iterchildren(L + "eventPlace"):
+        element = child(where, L + "place")
         found = place(r, element, lang) if element is not None else None
         if found is None:
             for display in texts(where, L + "displayPlace", lang)[:1]:
@@ -168,7 +179,7 @@ def _places(r: Record, event: etree._Element, node: NamedNode, lang: str | None)
 
 def _materials_and_techniques(r: Record, event: etree._Element, node: NamedNode, kind: str) -> None:
     """A production's materials are the object's own; a modification employs them."""
-    for k, mt in enumerate(event.iterfind(L + "eventMaterialsTech"), start=1):
+    for k, mt in enumerate(event.iterchildren(L + "eventMaterialsTech"), start=1):
         key = node.value.rsplit("/", 1)[-1] if kind != "production" else "production"
         materials(
             r,
@@ -188,14 +199,14 @@ def _actors(r: Record, event: etree._Element, node: NamedNode, kind: str, lang: 
     statement_type = AAT.PRODUCTION_STATEMENT if kind == "production" else AAT.DESCRIPTION
     parts = 0
     displays = 0
-    for event_actor in event.iterfind(L + "eventActor"):
+    for event_actor in event.iterchildren(L + "eventActor"):
         for display in texts(event_actor, L + "displayActorInRole", lang):
             displays += 1
             r.statement(
                 node, NamedNode(f"{node.value}/statement/actor/{displays}"), display, statement_type
             )
-        for in_role in event_actor.iterfind(L + "actorInRole"):
-            element = in_role.find(L + "actor")
+        for in_role in event_actor.iterchildren(L + "actorInRole"):
+            element = child(in_role, L + "actor")
             if element is None:
                 continue
             who = actor(r, element, language(in_role, lang))

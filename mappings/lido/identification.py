@@ -319,7 +319,7 @@ def _former_repository(r: Record, name: etree._Element, numbers: list[str], n: i
     (M-77)", with the ``numbers`` it gave): Linked Art's object has no former keeper (custody
     history is a provenance record of its own), and its numbers, assigned by it, keep only
     their holder."""
-    names = [t for s in name.iterfind(L + "legalBodyName") for t, _ in appellations(s)]
+    names = [t for s in name.iterchildren(L + "legalBodyName") for t, _ in appellations(s)]
     if not names:
         return
     text = f"{names[0].value} ({', '.join(numbers)})" if numbers else names[0].value
@@ -432,7 +432,8 @@ def _measurement(
 ) -> list[Dimension]:
     type_ = concept(child(item, L + "measurementType"), lang)
     unit_ = concept(child(item, L + "measurementUnit"), lang)
-    raw = clean(item.findtext(L + "measurementValue"))
+    measured = child(item, L + "measurementValue")
+    raw = clean(measured.text) if measured is not None else ""
     found = parse_measured_values(raw) if raw else []
     if not found:
         if raw:

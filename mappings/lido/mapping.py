@@ -46,7 +46,7 @@ class LidoMapping:
         except XmlError as exc:
             raise fail(messages.NOT_LIDO(detail=exc)) from exc
         if root.tag == L + "lidoWrap":
-            inner = root.findall(L + "lido")
+            inner = list(root.iterchildren(L + "lido"))
             if len(inner) != 1:
                 raise fail(messages.LIDO_WRAP(count=len(inner)))
             root = inner[0]

@@ -19,7 +19,20 @@ from ..links import Link
 from .agents import actor, legal_body, place
 from .authorities import is_uri, normalise
 from .common import Record
-from .reader import L, LidoConcept, Text, attr, clean, concept, concepts, language, texts, values
+from .reader import (
+    L,
+    LidoConcept,
+    Text,
+    attr,
+    child,
+    children,
+    clean,
+    concept,
+    concepts,
+    language,
+    texts,
+    values,
+)
 
 __all__ = ["record_wrap", "related_works", "resources", "rights", "subjects"]
 
@@ -39,24 +52,24 @@ _IMAGE_REPRESENTATIONS = (
 
 def subjects(r: Record, descriptive: etree._Element) -> None:
     """Concepts the object's visual content is about; actors and places it represents."""
-    wrap = descriptive.find(f"{L}objectRelationWrap/{L}subjectWrap")
+    wrap = child(descriptive, f"{L}objectRelationWrap/{L}subjectWrap")
     if wrap is None:
         return
     visual = r.node("visual-content")
     shown = False
-    for subject in wrap.iterfind(f"{L}subjectSet/{L}subject"):
+    for subject in children(wrap, f"{L}subjectSet/{L}subject"):
         lang = language(subject, r.language)
         for item in concepts(subject, L + "subjectConcept", lang):
             iri = r.concept(item, "subject")
             if iri is not None:
                 r.b.add(visual, CRM.P129_is_about, iri)
                 shown = True
-        for element in subject.iterfind(f"{L}subjectActor/{L}actor"):
+        for element in children(subject, f"{L}subjectActor/{L}actor"):
             who = actor(r, element, lang)
             if who is not None:
                 r.b.add(visual, CRM.P138_represents, who)
                 shown = True
-        for element in subject.iterfind(f"{L}subjectPlace/{L}place"):
+        for element in children(subject, f"{L}subjectPlace/{L}place"):
             where = place(r, element, lang)
             if where is not None:
                 r.b.add(visual, CRM.P138_represents, where)
@@ -100,7 +113,7 @@ def _is_citation(work_set: etree._Element, relation: LidoConcept) -> bool:
     words = " ".join([*relation.all_ids(), *(t.value for t in relation.labels)]).lower()
     if any(word in words for word in _CITATION_WORDS):
         return True
-    notes = work_set.iterfind(f"{L}relatedWork/{L}object/{L}objectNote")
+    notes = children(work_set, f"{L}relatedWork/{L}object/{L}objectNote")
     return any(
         attr(note, "type").lower() in ("citation", "literature", "literatur") for note in notes
     )
@@ -113,12 +126,12 @@ def related_works(r: Record, descriptive: etree._Element) -> None:
     the related work with that property. Literature and other texts about the object become
     bibliography statements the object is referred to by, with the cited work's identifiers
     and web pages."""
-    wrap = descriptive.find(f"{L}objectRelationWrap/{L}relatedWorksWrap")
+    wrap = child(descriptive, f"{L}objectRelationWrap/{L}relatedWorksWrap")
     if wrap is None:
         return
-    for n, work_set in enumerate(wrap.iterfind(L + "relatedWorkSet"), start=1):
+    for n, work_set in enumerate(wrap.iterchildren(L + "relatedWorkSet"), start=1):
         lang = language(work_set, r.language)
-        relation = concept(work_set.find(L + "relatedWorkRelType"), lang)
+        relation = concept(child(work_set, L + "relatedWorkRelType"), lang)
         node = r.node("related", n)
         labels, ids, pages, notes = _related_work_texts(work_set, lang)
         if not (labels or ids or pages):
@@ -145,8 +158,8 @@ def _related_work_texts(
     """A related work's labels, identifiers, web pages and notes; its first note labels it
     when nothing else does."""
     labels = texts(work_set, L + "displayRelatedWork", lang)
-    work = work_set.find(f"{L}relatedWork/{L}object")
-    display = work_set.find(f"{L}relatedWork/{L}displayObject")
+    work = child(work_set, f"{L}relatedWork/{L}object")
+    display = child(work_set, f"{L}relatedWork/{L}displayObject")
     if display is not None:
         labels += texts(work_set, f"{L}relatedWork/{L}displayObject", lang)
     ids: list[str] = []
@@ -193,7 +206,9 @@ def rights(
     lang = language(element, r.admin_language)
     types = concepts(element, L + "rightsType", lang)
     holders = [
-        h for h in (legal_body(r, e) for e in element.iterfind(L + "rightsHolder")) if h is not None
+        h
+        for h in (legal_body(r, e) for e in element.iterchildren(L + "rightsHolder"))
+        if h is not None
     ]
     if (types or holders) and subjects:
         for subject in subjects:
@@ -219,7 +234,7 @@ def rights(
 
 
 def rights_work(r: Record, admin: etree._Element) -> None:
-    for n, item in enumerate(admin.iterfind(f"{L}rightsWorkWrap/{L}rightsWorkSet"), start=1):
+    for n, item in enumerate(children(admin, f"{L}rightsWorkWrap/{L}rightsWorkSet"), start=1):
         rights(r, item, [r.obj], r.node("right", n))
 
 
@@ -231,7 +246,7 @@ def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None)
     r.b.a(node, CRM.E33_Linguistic_Object)
     r.b.add(node, CRM.P2_has_type, AAT.RECORD)
     ids = values(record, L + "lidoRecID")
-    wrap = admin.find(L + "recordWrap") if admin is not None else None
+    wrap = child(admin, L + "recordWrap") if admin is not None else None
     if wrap is not None:
         ids += values(wrap, L + "recordID")
         ids += values(wrap, f"{L}recordInfoSet/{L}recordInfoID")
@@ -243,7 +258,9 @@ def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None)
     for record_type in concepts(wrap, L + "recordType", lang):
         r.classify(node, record_type, "record-type")
     sources = [
-        s for s in (legal_body(r, e) for e in wrap.iterfind(L + "recordSource")) if s is not None
+        s
+        for s in (legal_body(r, e) for e in wrap.iterchildren(L + "recordSource"))
+        if s is not None
     ]
     if sources:
         creation = NamedNode(node.value + "/creation")
@@ -251,7 +268,7 @@ def record_wrap(r: Record, record: etree._Element, admin: etree._Element | None)
         r.b.a(creation, CRM.E65_Creation)
         for source in sources:
             r.b.add(creation, CRM.P14_carried_out_by, source)
-    for n, item in enumerate(wrap.iterfind(L + "recordRights"), start=1):
+    for n, item in enumerate(wrap.iterchildren(L + "recordRights"), start=1):
         rights(r, item, [node], NamedNode(f"{node.value}/right/{n}"))
     links = values(wrap, f"{L}recordInfoSet/{L}recordInfoLink")
     for n, link in enumerate(dict.fromkeys(links), start=1):
@@ -275,11 +292,11 @@ def resources(r: Record, admin: etree._Element) -> None:
     """Each ``resourceSet`` with links: an image is a visual item shown by its digital objects
     (one per ``linkResource``: thumbnail, full size ...), each subject to the resource's rights;
     anything else (a PDF, a 3D model) is a digital document about the object."""
-    for n, resource in enumerate(admin.iterfind(f"{L}resourceWrap/{L}resourceSet"), start=1):
+    for n, resource in enumerate(children(admin, f"{L}resourceWrap/{L}resourceSet"), start=1):
         links = [
             (url, attr(link, "formatResource").lower(), attr(rep, "type").lower())
-            for rep in resource.iterfind(L + "resourceRepresentation")
-            for link in rep.iterfind(L + "linkResource")
+            for rep in resource.iterchildren(L + "resourceRepresentation")
+            for link in rep.iterchildren(L + "linkResource")
             if (url := clean(link.text))
         ]
         if not links:
@@ -316,6 +333,6 @@ def resources(r: Record, admin: etree._Element) -> None:
             r.statement(
                 node, NamedNode(f"{node.value}/statement/description/{k}"), text, AAT.DESCRIPTION
             )
-        for k, item in enumerate(resource.iterfind(L + "rightsResource"), start=1):
+        for k, item in enumerate(resource.iterchildren(L + "rightsResource"), start=1):
             # The rights are those of the digital files; the credit line goes with the image.
             rights(r, item, digitals, NamedNode(f"{node.value}/right/{k}"), credit_to=node)
