@@ -9,6 +9,7 @@ record gives is kept as ``la:equivalent`` (an entity IRI, never a web page).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -32,15 +33,17 @@ _GROUP_TYPES = ("organization", "organisation", "corporation", "corporate", "gro
 _GROUP_IDS = ("lido00413", "lido00164", "lido00165", "actor_type/organization")
 
 
-def _minting_key(ids: list[str], name: str | None) -> str | None:
+def _minting_key(entity: _Entity) -> str | None:
     """Local id first (the partner's own authority file is consistent across its records),
     then an authority, then the name."""
+    ids = entity.ids
     local = [i for i in ids if not is_uri(i)]
     if local:
         return local[0]
     uris = sorted((normalise(i) for i in ids), key=priority)
     if uris:
         return key(uris[0]) or uris[0]
+    name = entity.preferred()
     return "name-" + label_key(name) if name else None
 
 
@@ -67,36 +70,60 @@ def _equivalents(r: Record, subject: NamedNode, ids: list[str]) -> None:
         r.b.equivalent(subject, value)
 
 
-def _ids_and_names(
-    element: etree._Element, id_tag: str, name_tag: str
-) -> tuple[list[str], list[tuple[Text, bool]], str | None, list[str]]:
-    """An entity's identifiers, its names (each with whether it is preferred; a language only
-    where the record marks one on the name), its preferred name, and the authority records
-    its bare ids cite (``_cited``: equivalents, not minting keys, so that no IRI changes)."""
-    ids = _ids(element, id_tag)
-    names = [v for s in element.iterchildren(L + name_tag) for v in appellations(s, inherit=False)]
-    preferred = next((t.value for t, p in names if p), None)
-    return ids, names, preferred, _cited(element, id_tag)
+@dataclass(slots=True)
+class _Entity:
+    """An actor, legal body or place element: its identifiers read at once, its names and
+    the authority records its bare ids cite only when they are needed. A record names the
+    same holder, source or place again and again (each image's rights holder), describes it
+    the first time, and needs only its IRI after that: the ids mint it (the names only when
+    there are no ids)."""
+
+    element: etree._Element
+    id_tag: str
+    name_tag: str
+    ids: list[str] = field(init=False)
+    _names: list[tuple[Text, bool]] | None = None
+
+    def __post_init__(self) -> None:
+        self.ids = _ids(self.element, self.id_tag)
+
+    @property
+    def names(self) -> list[tuple[Text, bool]]:
+        """Its names, each with whether it is preferred; a language only where the record
+        marks one on the name."""
+        if self._names is None:
+            self._names = [
+                v
+                for s in self.element.iterchildren(L + self.name_tag)
+                for v in appellations(s, inherit=False)
+            ]
+        return self._names
+
+    def preferred(self) -> str | None:
+        return next((t.value for t, p in self.names if p), None)
+
+    def cited(self) -> list[str]:
+        """The authority records its bare ids cite (``_cited``: equivalents, not minting keys,
+        so that no IRI changes)."""
+        return _cited(self.element, self.id_tag)
 
 
-def _first_description(
-    r: Record, node: NamedNode, cls: NamedNode, names: list[tuple[Text, bool]], ids: list[str]
-) -> bool:
+def _first_description(r: Record, node: NamedNode, cls: NamedNode, entity: _Entity) -> bool:
     """Type, names and equivalents of an entity the first time a record names it; False (and
-    nothing written) when the record has described it already."""
+    nothing written, nothing more read) when the record has described it already."""
     if node.value in r._described:
         return False
     r._described.add(node.value)
     r.b.a(node, cls)
-    r.names(node, names)
-    _equivalents(r, node, ids)
+    r.names(node, entity.names)
+    _equivalents(r, node, entity.ids + entity.cited())
     return True
 
 
 def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode | None:
     """``lido:actor`` as a ``crm:E21_Person`` or ``crm:E74_Group``."""
-    ids, names, preferred, cited = _ids_and_names(element, "actorID", "nameActorSet")
-    ident = _minting_key(ids, preferred)
+    entity = _Entity(element, "actorID", "nameActorSet")
+    ident = _minting_key(entity)
     if ident is None:
         r.b.warnings.append(messages.ACTOR_NAMELESS())
         return None
@@ -104,7 +131,7 @@ def actor(r: Record, element: etree._Element, default: str | None) -> NamedNode 
     group = any(t in kind for t in _GROUP_TYPES) or any(t in kind for t in _GROUP_IDS)
     node = r.minter.actor("group" if group else "person", ident)
     cls = CRM.E74_Group if group else CRM.E21_Person
-    if not _first_description(r, node, cls, names, ids + cited):
+    if not _first_description(r, node, cls, entity):
         return node
     for nationality in element.iterchildren(L + "nationalityActor"):
         r.classify(node, concept(nationality, default), "nationality", AAT.NATIONALITY)
@@ -149,12 +176,12 @@ def _life(r: Record, node: NamedNode, vital: etree._Element, group: bool) -> Non
 def legal_body(r: Record, element: etree._Element) -> NamedNode | None:
     """A ``legalBodyRefComplexType`` (repository, rights holder, record source) as a group;
     its names carry a language only where the record marks one on them."""
-    ids, names, preferred, cited = _ids_and_names(element, "legalBodyID", "legalBodyName")
-    ident = _minting_key(ids, preferred)
+    entity = _Entity(element, "legalBodyID", "legalBodyName")
+    ident = _minting_key(entity)
     if ident is None:
         return None
     node = r.minter.actor("group", ident)
-    if not _first_description(r, node, CRM.E74_Group, names, ids + cited):
+    if not _first_description(r, node, CRM.E74_Group, entity):
         return node
     for n, link in enumerate(_ids(element, "legalBodyWeblink"), start=1):
         r.b.web_page(node, NamedNode(f"{node.value}/page/{n}"), link)
@@ -167,20 +194,20 @@ def place(
     """``lido:place`` (or ``repositoryLocation``) as a ``crm:E53_Place``, with its names,
     coordinates, type and the places it falls within. ``fallback`` names a place that has
     only coordinates."""
-    ids, names, preferred, cited = _ids_and_names(element, "placeID", "namePlaceSet")
-    local = [i for i in ids if not is_uri(i)]
-    uris = sorted((normalise(i) for i in ids if is_uri(i)), key=priority)
+    entity = _Entity(element, "placeID", "namePlaceSet")
+    local = [i for i in entity.ids if not is_uri(i)]
+    uris = sorted((normalise(i) for i in entity.ids if is_uri(i)), key=priority)
     if uris:
         node = r.minter.place(key(uris[0]) or uris[0])
     elif local:
         node = r.minter.place(local[0])
-    elif preferred:
+    elif preferred := entity.preferred():
         node = r.minter.place(label_key(preferred))
     elif fallback is not None:
         node = fallback
     else:
         return None
-    if not _first_description(r, node, CRM.E53_Place, names, ids + cited):
+    if not _first_description(r, node, CRM.E53_Place, entity):
         return node
     for wkt in _geometries(element, r):
         r.b.add(node, CRM.P168_place_is_defined_by, Literal(wkt))
