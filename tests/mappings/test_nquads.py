@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from mappings.nquads import NQuadsError, iri, literal
+from mappings.nquads import NQuadsError, iri, literal, term
 
 S, P, G = "<http://a.example/s>", "<http://a.example/p>", "<http://a.example/g>"
 HOSTILE = [
@@ -70,6 +70,30 @@ def test_any_text_parses_back_to_the_same_literal(
     assert parsed_object(literal(value, language, datatype)) == expected_literal(
         value, language, datatype
     )
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_term_of_a_hostile_literal_is_what_literal_writes(value: str) -> None:
+    for language, datatype in [
+        (None, None),
+        ("de-ch", None),
+        (None, "http://www.w3.org/2001/XMLSchema#string"),
+        (None, "http://www.w3.org/2001/XMLSchema#dateTime"),
+    ]:
+        written = term(expected_literal(value, language, datatype))
+        assert written == literal(value, language, datatype)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(), LANGUAGES, DATATYPES)
+def test_term_of_any_literal_is_what_literal_writes(
+    value: str, language: str | None, datatype: str | None
+) -> None:
+    try:
+        node = expected_literal(value, language, datatype)
+    except (ValueError, UnicodeEncodeError):  # a lone surrogate: no literal holds one
+        return
+    assert term(node) == literal(value, language, datatype)
 
 
 @pytest.mark.parametrize("value", ["a\ud800b", "\udfff", "x\udc80"])
