@@ -109,12 +109,10 @@ def literal(value: str, language: str | None = None, datatype: str | None = None
 
 
 def term(node: NamedNode | Literal) -> str:
-    """The N-Quads text of a pyoxigraph term: ``iri`` of a named node; a literal's own
-    N-Triples form, which is Oxigraph's serialiser's text and so exactly what ``literal``
-    writes for its value, language and datatype (``tests/mappings/test_nquads.py`` holds the
-    two to each other on hostile text). Pyoxigraph has checked the literal when it was made;
-    writing it in Rust saves reading its value, language and datatype back into Python and
-    escaping the value again on the compiled path's hottest line."""
-    if isinstance(node, NamedNode):
-        return iri(node.value)
+    """The N-Quads text of a pyoxigraph term: its own N-Triples form, which is Oxigraph's
+    serialiser's text and so exactly what ``iri`` writes for a named node's IRI and
+    ``literal`` for a literal's value, language and datatype (``tests/mappings/
+    test_nquads.py`` holds them to each other on hostile text). Pyoxigraph checked the term
+    when it was made; writing it in Rust saves reading its parts back into Python and
+    checking or escaping them a second time on the compiled path's hottest line."""
     return str(node)

@@ -158,3 +158,28 @@ def test_iri_writes_exactly_what_oxigraph_accepts(value: str) -> None:
             iri(value)
         return
     assert parsed_object(iri(value)) == node
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://a.example/x?q=1&r=%20#frag/?",
+        "https://data.example.org/tate/object/N%2001",
+        "http://a.example/tōkyō",
+        "http://a.example/\u00e9\U0001d11e",
+        "urn:isbn:0451450523",
+        "http://a.example/" + "x" * 100_000,
+    ],
+)
+def test_term_of_a_named_node_is_what_iri_writes(value: str) -> None:
+    assert term(NamedNode(value)) == iri(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.builds(lambda tail: "http://a.example/" + tail, st.text()))
+def test_term_of_any_named_node_is_what_iri_writes(value: str) -> None:
+    try:
+        node = NamedNode(value)
+    except (ValueError, UnicodeEncodeError):  # no named node: nothing for term to write
+        return
+    assert term(node) == iri(value)
