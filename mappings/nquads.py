@@ -5,7 +5,9 @@ of building a pyoxigraph ``Quad`` per statement and serialising the list. That i
 every term goes through exactly one escaping function for IRIs (``iri``) and one for literals
 (``literal``), both tested with hostile input (``tests/mappings/test_nquads.py``) against what
 pyoxigraph parses back. Output is byte for byte what Oxigraph's own serialiser writes, so the
-stored text and the record fingerprints do not depend on which path mapped a record.
+stored text and the record fingerprints do not depend on which path mapped a record. A term
+pyoxigraph already holds (``term``) is written in Oxigraph's own form, which the same tests
+hold to what ``iri`` and ``literal`` write for it.
 """
 
 from __future__ import annotations
