@@ -80,7 +80,7 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
         if alias is not None and alias != name:
             # calamine's zip reader names the part by this field, Python's by its name: a
             # part xl/workbook.dat named xl/workbook.bin by it was an xlsb read unchecked
-            detail = f"its part {name} is named {alias} by an extra field"
+            detail = messages.PART_RENAMED(part=name, alias=alias)
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail))
         if name.lower().endswith("workbook.bin"):
             # calamine reads an xlsb (in any file name) when the archive is no xlsx: its
@@ -98,7 +98,7 @@ def check_archive(archive: zipfile.ZipFile, limit: int) -> None:
                 with archive.open(info) as part:
                     _parse(part, _OdsContent(limit))
         except (*ARCHIVE_ERRORS, etree.XMLSyntaxError, _UnreadableError) as exc:
-            detail = f"its part {name} cannot be read ({exc})"
+            detail = messages.PART_UNREADABLE(part=name, detail=exc)
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
 
 

@@ -98,6 +98,10 @@ def sheet_names(data: bytes) -> list[str]:
     try:
         visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
         return visible or list(book.sheet_names)
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
+        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
     finally:
         book.close()
 
@@ -167,7 +171,7 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
         # calamine tries a file as an xls before an archive: a compound file with an archive
         # after it is both (zipfile finds an archive by its end), and went to calamine as an
         # archive, its xls records unchecked
-        check_xls(stream, MAX_CELLS)
+        xls = check_xls(stream, MAX_CELLS)
         stream.seek(start)
         if not zipfile.is_zipfile(stream):
             return stream
@@ -175,8 +179,10 @@ def _opened(stream: io.BufferedIOBase, *, mend: bool) -> io.BufferedIOBase:
         try:
             archive = zipfile.ZipFile(stream)
         except ARCHIVE_ERRORS as exc:
+            if xls:  # an xls holding what looks like an archive's end (an embedded file)
+                return stream
             # calamine's own zip reader might open what this one cannot, unchecked
-            detail = f"its archive cannot be read ({exc})"
+            detail = messages.ARCHIVE_UNREADABLE(detail=exc)
             raise ValueError(messages.NOT_A_WORKBOOK(detail=detail)) from exc
         with archive:
             _check_extent(archive)

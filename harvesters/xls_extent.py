@@ -30,37 +30,41 @@ __all__ = ["check_xls"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EOF, _BOUND_SHEET, _DIMENSIONS, _FORMULA, _MULRK = 0x000A, 0x0085, 0x0200, 0x0006, 0x00BD
+_BOF = 0x0809
+_BEFORE_BIFF8 = frozenset({0x0002, 0x0007, 0x0200, 0x0300, 0x0400, 0x0500})
+"""BOF versions calamine reads as BIFF2 to BIFF5, whose sheet names have no character flag."""
 _CELLS = frozenset({0x0203, 0x0204, 0x0205, 0x027E, 0x00FD})
 """Number, label, Boolean or error, RK number, shared-string label: calamine reads each as
 one cell at the row and column its record begins with (a blank cell it skips)."""
 _U32 = 1 << 32
 
 
-def check_xls(file: io.BufferedIOBase, limit: int) -> None:
+def check_xls(file: io.BufferedIOBase, limit: int) -> bool:
     """Refuse (``ValueError``) an xls whose sheets would make calamine hold more than
     ``limit`` cells in all, or that it would read past the end of its stream for. A file
     that is not a compound file (OLE2, as an xls is), or has no workbook stream, is left for
-    calamine to name; ``file`` is read from where it is, and left there."""
+    calamine to name; ``file`` is read from where it is, and left there. True if the file
+    is an xls, checked: calamine reads it as one before it tries it as anything else."""
     start = file.tell()
     compound = file.read(len(_OLE_MAGIC)) == _OLE_MAGIC
     file.seek(start)
     if not compound:
-        return
+        return False
     try:
         with olefile.OleFileIO(file) as ole:
             stream = _workbook_stream(ole)
             if stream is None:
-                return  # calamine says what is wrong with it
+                return False  # calamine says what is wrong with it
     except (OSError, ValueError, IndexError, struct.error) as exc:
-        raise _unreadable(f"its compound file cannot be read ({exc})") from exc
+        raise _unreadable(messages.COMPOUND_UNREADABLE(detail=exc)) from exc
     finally:
         file.seek(start)
     total = 0
-    for sheet, start in _sheet_starts(stream):
-        if start >= len(stream):
-            raise _unreadable(f"its sheet {sheet} begins past the end of the file")
+    for sheet, begins in _sheet_starts(stream):
+        if begins >= len(stream):
+            raise _unreadable(messages.SHEET_PAST_END(sheet=sheet))
         cells = _SheetCells()
-        cells.read(stream, start)
+        cells.read(stream, begins)
         total += cells.span()
         count = max(cells.reserved, total)
         if count > limit:
@@ -68,6 +72,7 @@ def check_xls(file: io.BufferedIOBase, limit: int) -> None:
             raise ValueError(
                 messages.SHEET_TOO_LARGE(sheet=sheet, cell=cell, count=count, limit=limit)
             )
+    return True
 
 
 def _workbook_stream(ole: olefile.OleFileIO) -> bytes | None:
@@ -91,7 +96,7 @@ def _workbook_stream(ole: olefile.OleFileIO) -> bytes | None:
         return None
     entry = ole.direntries[sid] if sid < len(ole.direntries) else None
     if entry is None or entry.entry_type != olefile.STGTY_STREAM:
-        raise ValueError(f"its directory entry {names[sid]} is not a stream of its tree")
+        raise ValueError(messages.ENTRY_NOT_STREAM(entry=names[sid]))
     data: bytes = ole._open(entry.isectStart, entry.size).read()  # the entry, not a name
     return data
 
@@ -116,17 +121,32 @@ def _sheet_starts(stream: bytes) -> list[tuple[str, int]]:
     """Each sheet's name and where its records begin, from the globals' ``BoundSheet8``
     records (in order, one place as often as it is named: calamine reads it each time)."""
     starts: list[tuple[str, int]] = []
+    biff8 = True
     for kind, data in _records(stream, 0):
         if kind == _EOF:
             break
+        if kind == _BOF and len(data) >= 4:
+            version, part = struct.unpack_from("<HH", data)
+            biff8 = version not in _BEFORE_BIFF8 and not (version == 0 and part == 0x1000)
         if kind == _BOUND_SHEET and len(data) >= 4:
-            name = str(len(starts) + 1)
-            if len(data) >= 8:  # BIFF8: a length, a flag for two-byte characters, the name
-                wide = data[7] & 1
-                text = data[8 : 8 + data[6] * (2 if wide else 1)]
-                name = text.decode("utf-16-le" if wide else "latin-1", "replace") or name
-            starts.append((name, struct.unpack_from("<I", data)[0]))
+            starts.append((_sheet_name(data, biff8) or str(len(starts) + 1), _u32(data)))
     return starts
+
+
+def _sheet_name(data: bytes, biff8: bool) -> str:
+    """A ``BoundSheet8`` record's sheet name: its length, then (BIFF8 only) a flag for
+    two-byte characters, then the name; as calamine reads it (``parse_bof``)."""
+    if len(data) < 7:
+        return ""
+    if not biff8:
+        return data[7 : 7 + data[6]].decode("latin-1", "replace")
+    wide = len(data) >= 8 and data[7] & 1
+    text = data[8 : 8 + data[6] * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", "replace")
+
+
+def _u32(data: bytes) -> int:
+    return int(struct.unpack_from("<I", data)[0])
 
 
 class _SheetCells:

@@ -201,6 +201,12 @@ WORKBOOK_UNPACKS_TOO_LARGE = _message(
     "its XML parts unpack to more than {limit:d} MB (by its part {part:s}); this reader "
     "holds what they say in memory: save the records alone in a new workbook, or as CSV"
 )
+PART_UNREADABLE = _message("its part {part:s} cannot be read ({detail})")
+PART_RENAMED = _message("its part {part:s} is named {alias:s} by an extra field")
+ARCHIVE_UNREADABLE = _message("its archive cannot be read ({detail})")
+COMPOUND_UNREADABLE = _message("its compound file cannot be read ({detail})")
+ENTRY_NOT_STREAM = _message("its directory entry {entry:s} is not a stream of its tree")
+SHEET_PAST_END = _message("its sheet {sheet} begins past the end of the file")
 BINARY_WORKBOOK = _message(
     "it is an Excel binary workbook (xlsb, its part {part:s}), which this reader does not "
     "read: save it as xlsx"

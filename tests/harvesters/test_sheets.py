@@ -509,6 +509,32 @@ def test_an_xls_naming_too_many_cells_is_refused_before_it_is_read(
     assert "more than the 20000000 this reader allows" in item.reason
 
 
+def test_a_biff5_sheet_is_named_as_calamine_names_it() -> None:
+    """A BIFF5 sheet's name has no character flag before it: it was decoded as BIFF8, its
+    first letter taken for the flag, in the message that names the sheet too large."""
+    data = _XLS.read_bytes()
+    at = data.index(b"\x85\x00\x12\x00") + 4  # BoundSheet8: offset, state, type, length, flag
+    assert data[at + 6 : at + 8] == b"\x0a\x00"  # "Inventaire", one-byte characters
+    data = data[: at + 6] + b"\x0bL" + data[at + 8 :]  # BIFF5: "LInventaire", no flag
+    bof = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # the globals' BOF: BIFF8, a workbook
+    assert data.count(bof) == 1
+    data = data.replace(bof, b"\x09\x08\x10\x00\x00\x05\x05\x00")
+    far = struct.pack("<HHHH", 0x27E, 10, 3, 2)
+    data = data.replace(far, struct.pack("<HHHH", 0x27E, 10, 0xFFFF, 0xFFFF))
+    [item] = list(read_sheet(data))
+    assert isinstance(item, Unreadable)
+    assert "the sheet LInventaire reaches cell CRXP65536" in item.reason
+
+
+def test_an_xls_ending_like_an_archive_is_read_as_the_xls_it_is() -> None:
+    """An xls whose last bytes look like an archive's end (an embedded file's) was refused
+    once the archive could not be opened; calamine reads it as an xls, which is checked."""
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, 46, 0, 0)
+    data = _XLS.read_bytes() + end
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    assert len(_parsed(list(read_sheet(data)))) == 3
+
+
 def test_an_xls_whose_sheet_begins_past_its_end_is_refused() -> None:
     """calamine sliced the stream at the sheet's offset unchecked: a Rust panic, which Python
     sees as a BaseException that stopped the harvest of every source."""
