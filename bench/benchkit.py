@@ -8,7 +8,6 @@ figure in one is comparable with a figure in another.
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,26 +18,6 @@ from mappings import get_mapping
 from museion.demo import examples_dir
 
 BASE = "https://data.example.org/"
-REPOSITORY = Path(__file__).resolve().parent.parent
-
-
-def file_at(ref: str, path: str) -> bytes:
-    """The file at ``path`` (from the repository's root) as git commit ``ref`` had it: the
-    baseline a benchmark runs beside today's code."""
-    return subprocess.run(
-        ["git", "show", f"{ref}:{path}"], cwd=REPOSITORY, check=True, capture_output=True
-    ).stdout
-
-
-def files_at(ref: str, folder: str) -> list[str]:
-    """The names of the files in ``folder`` at git commit ``ref``."""
-    return subprocess.run(
-        ["git", "ls-tree", "--name-only", f"{ref}:{folder}"],
-        cwd=REPOSITORY,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
 
 
 def sample_records(folders: Mapping[str, str]) -> list[tuple[str, harvesters.SourceRecord]]:

@@ -30,8 +30,8 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from benchkit import file_at, files_at
 from childproc import run_measured
+from gitref import file_at, files_at
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,8 +25,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from benchkit import file_at
 from childproc import run_measured
+from gitref import file_at
 
 from harvesters.readers import column_letter
 
