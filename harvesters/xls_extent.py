@@ -60,11 +60,17 @@ def check_xls(file: io.BufferedIOBase, limit: int) -> bool:
     finally:
         file.seek(start)
     total = 0
+    read: list[tuple[int, int]] = []  # where each sheet's records begin and end
     for sheet, begins in _sheet_starts(stream):
         if begins >= len(stream):
             raise _unreadable(messages.SHEET_PAST_END(sheet=sheet))
         cells = _SheetCells()
-        cells.read(stream, begins)
+        ends = cells.read(stream, begins)
+        # sheets named twice, or beginning inside one another, make calamine (and this
+        # check) read the same records again and again: 65,535 names of one long sheet
+        if any(begins < end and start < ends for start, end in read):
+            raise _unreadable(messages.SHEETS_OVERLAP(sheet=sheet))
+        read.append((begins, ends))
         total += cells.span()
         count = max(cells.reserved, total)
         if count > limit:
@@ -163,8 +169,11 @@ class _SheetCells:
     def span(self) -> int:
         return sum((r + 1) * (c + 1) for r, c in (self.values, self.formulas) if r >= 0)
 
-    def read(self, stream: bytes, start: int) -> None:
+    def read(self, stream: bytes, start: int) -> int:
+        """Read the sheet's records from ``start`` to its end; where they end."""
+        at = start
         for kind, data in _records(stream, start):
+            at += 4 + len(data)
             if kind == _EOF:
                 break
             if kind == _DIMENSIONS:
@@ -181,6 +190,7 @@ class _SheetCells:
                 row, first = struct.unpack_from("<HH", data)
                 last = struct.unpack_from("<H", data, len(data) - 2)[0]
                 self._place(self.values, row, max(first, last))
+        return at
 
     def _place(self, place: list[int], row: int, column: int) -> None:
         place[0], place[1] = max(place[0], row), max(place[1], column)

@@ -207,6 +207,10 @@ ARCHIVE_UNREADABLE = _message("its archive cannot be read ({detail})")
 COMPOUND_UNREADABLE = _message("its compound file cannot be read ({detail})")
 ENTRY_NOT_STREAM = _message("its directory entry {entry:s} is not a stream of its tree")
 SHEET_PAST_END = _message("its sheet {sheet} begins past the end of the file")
+SHEETS_OVERLAP = _message(
+    "its sheet {sheet} begins inside another sheet, or is named twice: its records would be "
+    "read again and again"
+)
 BINARY_WORKBOOK = _message(
     "it is an Excel binary workbook (xlsb, its part {part:s}), which this reader does not "
     "read: save it as xlsx"

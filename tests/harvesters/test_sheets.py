@@ -535,6 +535,21 @@ def test_an_xls_ending_like_an_archive_is_read_as_the_xls_it_is() -> None:
     assert len(_parsed(list(read_sheet(data)))) == 3
 
 
+def test_an_xls_naming_one_sheet_twice_is_refused() -> None:
+    """calamine reads a sheet as often as the workbook names it, and so did the check: a
+    long sheet named 65,535 times is read 65,535 times. A cell-format record (XF) is made
+    a second name of the one sheet here."""
+    data = _XLS.read_bytes()
+    sheet = data.index(b"\x85\x00\x12\x00") + 4
+    begins = data[sheet : sheet + 4]  # where the sheet's records begin in the stream
+    xf = data.index(b"\xe0\x00\x14\x00")  # the first XF record, 20 bytes long
+    named = begins + b"\x00\x00\x01\x00B" + bytes(11)  # visible worksheet "B"
+    data = data[:xf] + b"\x85\x00\x14\x00" + named + data[xf + 24 :]
+    [item] = list(read_sheet(data))
+    assert isinstance(item, Unreadable)
+    assert "its sheet Inventaire begins inside another sheet, or is named twice" in item.reason
+
+
 def test_an_xls_whose_sheet_begins_past_its_end_is_refused() -> None:
     """calamine sliced the stream at the sheet's offset unchecked: a Rust panic, which Python
     sees as a BaseException that stopped the harvest of every source."""
