@@ -175,6 +175,50 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         assigned = nodes(graph, dim, CRM.P141i_was_assigned_by)
         is_computed = any(AAT.COMPUTER_GENERATED.value in types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
+    found: list[Dimensions] = []
+    for given, derived in _sets(graph, original, computed):
+        found += _set_of_figures(graph, given, derived, part, lang)
+    return found
+
+
+def _sets(
+    graph: Graph, original: list[str], computed: list[str]
+) -> list[tuple[list[str], list[str]]]:
+    """The lender's sets of figures, each with the centimetres Museion computed from it.
+
+    A record may measure an object more than once (LIDO's ``objectMeasurementsSet``s: the
+    plate, 205 x 149 mm, and the sheet, 216 x 164 mm, both of the print itself). Its figures
+    are numbered in the lender's order (``{object}/dimension/3``); a figure of a kind the set
+    already has starts the next set, so that a height of one is never shown with the width
+    of another ("216 × 149 mm"). A computed figure goes with the one it was computed from
+    (``{dimension}/normalised``); when one cannot be placed, all stay one set, as before."""
+    given = sorted(original, key=_numbered)
+    derived_of = {dim: [c for c in computed if c == f"{dim}/normalised"] for dim in given}
+    if sum(len(found) for found in derived_of.values()) != len(computed):
+        return [(original, computed)]
+    sets: list[tuple[list[str], list[str]]] = []
+    kinds: set[str] = set()
+    for dim in given:
+        kind = next((k for k in types(graph, dim) if k in _DIMENSION_NAMES), "")
+        if not sets or (kind and kind in kinds):
+            sets.append(([], []))
+            kinds = set()
+        kinds.add(kind)
+        sets[-1][0].append(dim)
+        sets[-1][1].extend(derived_of[dim])
+    return sets or [([], computed)]
+
+
+def _numbered(iri: str) -> list[tuple[int, str]]:
+    """An IRI's sort key with its numbers as numbers: ``dimension/2`` before ``dimension/10``."""
+    return [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", iri)]
+
+
+def _set_of_figures(
+    graph: Graph, original: list[str], computed: list[str], part: str, lang: str
+) -> list[Dimensions]:
+    """One set of figures: the centimetres, and the lender's own figures when Museion
+    converted them."""
 
     def line(dims: list[str], given: bool) -> tuple[str, str, str]:
         """The figures, what they measure, and the weight: the partner's as they gave them

@@ -253,3 +253,71 @@ def test_labels_are_looked_for_in_one_pass_over_a_bounded_statement() -> None:
     many = "; ".join(f"part {n}: 1 cm" for n in range(150))
     assert _own_qualifier([many + "; unconfirmed: 12 cm"], []) == ""  # past the 100th colon
     assert _own_qualifier(["a:1 " * 250_000], []) == "a"  # a megabyte, read in a bounded pass
+
+
+_TWO_SETS = """<lido:lido xmlns:lido="http://www.lido-schema.org">
+<lido:lidoRecID>test/print</lido:lidoRecID>
+<lido:descriptiveMetadata xml:lang="de"><lido:objectIdentificationWrap>
+<lido:titleWrap><lido:titleSet><lido:appellationValue>Bildnis des Camille Falconet
+</lido:appellationValue></lido:titleSet></lido:titleWrap>
+<lido:objectMeasurementsWrap>
+<lido:objectMeasurementsSet>
+<lido:displayObjectMeasurements>Höhe x Breite: 205 x 149 mm (Platte)
+</lido:displayObjectMeasurements>
+<lido:objectMeasurements><lido:measurementsSet><lido:measurementType>Höhe x Breite
+</lido:measurementType><lido:measurementUnit>mm</lido:measurementUnit>
+<lido:measurementValue>205 x 149</lido:measurementValue></lido:measurementsSet>
+<lido:extentMeasurements>Platte</lido:extentMeasurements></lido:objectMeasurements>
+</lido:objectMeasurementsSet>
+<lido:objectMeasurementsSet>
+<lido:displayObjectMeasurements>Höhe x Breite: 216 x 164 mm (Blatt)
+</lido:displayObjectMeasurements>
+<lido:objectMeasurements><lido:measurementsSet><lido:measurementType>Höhe x Breite
+</lido:measurementType><lido:measurementUnit>mm</lido:measurementUnit>
+<lido:measurementValue>216 x 164</lido:measurementValue></lido:measurementsSet>
+<lido:extentMeasurements>Blatt</lido:extentMeasurements></lido:objectMeasurements>
+</lido:objectMeasurementsSet>
+</lido:objectMeasurementsWrap>
+</lido:objectIdentificationWrap></lido:descriptiveMetadata></lido:lido>"""
+"""The measurements of an LWL print in the DDB's LIDO (tests/data/lido/ddb_LWL-Museum.xml):
+the plate and the sheet, each a set of its own, both of the print itself."""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another(
+    lang: str,
+) -> None:
+    """The print's page said "21.6 × 14.9 cm (height × width)", "216 × 149 mm" as the lender
+    gives it: the sheet's height with the plate's width, figures no lender wrote. Each set
+    is its own line, in the lender's order, and the lender's statements say which is which."""
+    result = get_mapping("lido").map(
+        SourceRecord("ddb", "test/print", _TWO_SETS.encode(), "application/xml"),
+        MappingContext(BASE, "ddb"),
+    )
+    graph: Graph = defaultdict(lambda: defaultdict(list))
+    for quad in result.quads:
+        if isinstance(quad.subject, NamedNode):
+            graph[quad.subject.value][quad.predicate.value].append(quad.object)
+    iri = f"{BASE}ddb/object/test%2Fprint"
+    statements = [
+        text
+        for node in graph[iri][CRM.P67i_is_referred_to_by.value]
+        if AAT.DIMENSION_STATEMENT.value in types(graph, getattr(node, "value", ""))
+        for text in texts(graph, getattr(node, "value", ""))
+    ]
+    with i18n.using(lang):
+        rows = all_dimensions(graph, iri, statements, lang)
+    comma = "," if lang == "fr" else "."
+    assert [(d.part, d.cm, d.original) for d in rows] == [
+        ("", f"20{comma}5 × 14{comma}9 cm", "205 × 149 mm"),
+        ("", f"21{comma}6 × 16{comma}4 cm", "216 × 164 mm"),
+    ]
+    shown = ObjectPage(iri=iri, title=Text("Bildnis"))
+    shown.dimensions = rows
+    shown.statements["dimensions"] = statements
+    with i18n.using(lang):
+        page = i18n.render(templates().get_template("object.html"), lang, o=shown, title="M")
+    [item] = html.fromstring(page).cssselect("#dimensions")
+    said = " ".join("".join(str(t) for t in item.itertext()).split())
+    assert "(Platte)" in said, said
+    assert "(Blatt)" in said, said
