@@ -20,7 +20,7 @@ from .i18n import number
 from .readers import Text, pick, text_of
 from .record_graph import Graph, nodes, out, parts, types
 
-__all__ = ["UNIT_SYMBOLS", "Dimensions", "all_dimensions", "figures_written"]
+__all__ = ["UNIT_SYMBOLS", "Dimensions", "all_dimensions", "figures_written", "numbered"]
 
 _DIMENSION_ORDER = [AAT.HEIGHT, AAT.WIDTH, AAT.DEPTH, AAT.LENGTH, AAT.DIAMETER, AAT.THICKNESS]
 _DIMENSION_NAMES = {
@@ -192,7 +192,7 @@ def _sets(
     already has starts the next set, so that a height of one is never shown with the width
     of another ("216 × 149 mm"). A computed figure goes with the one it was computed from
     (``{dimension}/normalised``); when one cannot be placed, all stay one set, as before."""
-    given = sorted(original, key=_numbered)
+    given = sorted(original, key=numbered)
     derived_of = {dim: [c for c in computed if c == f"{dim}/normalised"] for dim in given}
     if sum(len(found) for found in derived_of.values()) != len(computed):
         return [(original, computed)]
@@ -209,8 +209,9 @@ def _sets(
     return sets or [([], computed)]
 
 
-def _numbered(iri: str) -> list[tuple[int, str]]:
-    """An IRI's sort key with its numbers as numbers: ``dimension/2`` before ``dimension/10``."""
+def numbered(iri: str) -> list[tuple[int, str]]:
+    """An IRI's sort key with its numbers as numbers: ``dimension/2`` before ``dimension/10``
+    (a record's nodes are numbered in the lender's order)."""
     return [(int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", iri)]
 
 

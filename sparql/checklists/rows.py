@@ -25,7 +25,7 @@ from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS
 
 from ..jobs import ChecklistRowsJob, Reply
-from ..object_dimensions import UNIT_SYMBOLS, figures_written
+from ..object_dimensions import UNIT_SYMBOLS, figures_written, numbered
 from .fields import Fields
 
 if TYPE_CHECKING:
@@ -360,17 +360,23 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
         AAT.DIMENSION_STATEMENT.value: "dimensions",
     }
     kinds = ", ".join(_iri(k) for k in attrs)
-    for row in _select(
+    rows = _select(
         store,
-        f"SELECT ?o ?type ?text WHERE {{ {values} ?o {_n(CRM.P67i_is_referred_to_by)} ?s . "
+        f"SELECT ?o ?s ?type ?text WHERE {{ {values} ?o {_n(CRM.P67i_is_referred_to_by)} ?s . "
         f"?s {_n(CRM.P2_has_type)} ?type ; {_n(CRM.P190_has_symbolic_content)} ?text . "
-        f"FILTER (?type IN ({kinds})) }} ORDER BY ?o ?s",
-    ):
+        f"FILTER (?type IN ({kinds})) }}",
+    )
+    for row in sorted(rows, key=lambda r: (r["o"], numbered(r["s"]))):
         fields = found[row["o"]]
         attr = attrs[row["type"]]
         if not getattr(fields, attr):
             setattr(fields, attr, row["text"])
             _tag(fields, attr, row, "text")
+        elif _another_line(fields, attr, row):
+            # a record that measures the object more than once (LIDO's plate and sheet of a
+            # print, 'Höhe: 80 cm' and 'Breite: 54 cm' apart) states each: a line each, in
+            # the language of the first (its other languages say the same again)
+            fields.dimensions += "\n" + row["text"]
     for row in _select(
         store,
         f"SELECT ?o ?text WHERE {{ {values} ?o {_n(CRM.P138i_has_representation)}/"
@@ -383,6 +389,15 @@ def _statements(store: Any, values: str, found: dict[str, Fields]) -> None:
             fields.image_rights = row["text"]
             _tag(fields, "image_rights", row, "text")
     _licences(store, values, found)
+
+
+def _another_line(fields: Fields, attr: str, row: dict[str, str]) -> bool:
+    """Whether a further dimension statement is a line of its own of ``fields.dimensions``."""
+    return (
+        attr == "dimensions"
+        and row.get("text@", "") == fields.langs.get(attr, "")
+        and row["text"] not in fields.dimensions.splitlines()
+    )
 
 
 def _licences(store: Any, values: str, found: dict[str, Fields]) -> None:

@@ -359,3 +359,44 @@ def test_a_part_without_sizes_takes_no_other_object_s_sizes() -> None:
     assert fields is not None
     assert fields.dimensions == "10 in"
     assert (fields.height_cm, fields.dimensions_of) == (None, "")
+
+
+_PLATE_AND_SHEET = """<lido:descriptiveMetadata xml:lang="de"><lido:objectIdentificationWrap>
+<lido:titleWrap><lido:titleSet><lido:appellationValue>Bildnis des Camille Falconet
+</lido:appellationValue></lido:titleSet></lido:titleWrap>
+<lido:objectMeasurementsWrap>{sets}</lido:objectMeasurementsWrap>
+</lido:objectIdentificationWrap></lido:descriptiveMetadata>"""
+_SET = """<lido:objectMeasurementsSet>
+<lido:displayObjectMeasurements>Höhe x Breite: {h} x {w} mm ({extent})
+</lido:displayObjectMeasurements>
+<lido:displayObjectMeasurements xml:lang="en">{h} x {w} mm</lido:displayObjectMeasurements>
+<lido:objectMeasurements><lido:measurementsSet><lido:measurementType>Höhe x Breite
+</lido:measurementType><lido:measurementUnit>mm</lido:measurementUnit>
+<lido:measurementValue>{h} x {w}</lido:measurementValue></lido:measurementsSet>
+<lido:extentMeasurements>{extent}</lido:extentMeasurements></lido:objectMeasurements>
+</lido:objectMeasurementsSet>"""
+
+
+def test_every_set_of_figures_the_lender_states_is_a_line_of_the_dimensions_as_given() -> None:
+    """An LWL print in the DDB's LIDO is measured twice, the plate (205 x 149 mm) and the
+    sheet (216 x 164 mm). Its row said only the plate's statement beside the sheet's
+    centimetres (21.6 × 16.4 cm): the registrar read figures the statement contradicted. Each
+    statement is a line, in the lender's order (the tenth after the second), once, in the
+    language of the first."""
+    sizes = [(205, 149, "Platte"), (216, 164, "Blatt")]
+    sizes += [(100 + n, 50 + n, f"Teil {n}") for n in range(3, 11)]
+    sets = "".join(_SET.format(h=h, w=w, extent=extent) for h, w, extent in sizes)
+    store = Store()
+    store.extend(
+        Quad(q.subject, q.predicate, q.object, DefaultGraph())
+        for q in map_xml(_PLATE_AND_SHEET.format(sets=sets), "test/print")
+    )
+    iri = BASE + "ddb/object/test%2Fprint"
+    status, fields, _ = read_rows(store, [iri])[iri]
+    assert status == CURRENT
+    assert fields is not None
+    assert fields.dimensions.splitlines() == [
+        f"Höhe x Breite: {h} x {w} mm ({extent})" for h, w, extent in sizes
+    ]
+    assert fields.langs["dimensions"] == "de"
+    assert (fields.height_cm, fields.width_cm) == (21.6, 16.4)
