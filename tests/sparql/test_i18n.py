@@ -263,3 +263,30 @@ def test_what_no_message_made_stays_english_and_says_so() -> None:
         )
     with i18n.using("en"):
         assert _shown(i18n.message_html(lido)) == (lido, [(lido, "en")])
+
+
+_COLON_AFTER_WORD = re.compile(r"""_\((?:(["']).*?\1|[\w.]+)\)\s*\}\}:""")
+"""A translated word with a colon written straight after it: ``{{ _("Sort") }}:``."""
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_a_colon_after_a_word_of_the_page_is_punctuated_as_the_reader_s_language_does(
+    name: str,
+) -> None:
+    """French puts a (narrow no-break) space before a colon: the search page said "Trier:",
+    "Prêteur: Tate", an object page "Identifiant:" and "Image: …", a loan list "Demandes
+    de prêt: …", beside "Vouliez-vous dire :" and "selon le prêteur :". Every such colon is
+    ``_(":")``."""
+    source = (TEMPLATES / name).read_text("utf-8")
+    found = [m.group() for m in _COLON_AFTER_WORD.finditer(source)]
+    assert not found, f"{name}: {found}"
+
+
+def test_the_colon_after_a_label_is_french_on_a_french_page() -> None:
+    template = templates().from_string(
+        '{% import "_data_links.html" as data %}{% extends "base.html" %}'
+        '{% block main %}{{ data.footer("https://data.example.org/x") }}{% endblock %}'
+    )
+    for lang, said in (("fr", "Identifiant\u202f:"), ("en", "Identifier:"), ("ar", "المعرّف:")):
+        [small] = html.fromstring(i18n.render(template, lang)).cssselect("p.iri small")
+        assert "".join(str(t) for t in small.itertext()) == said
