@@ -33,6 +33,17 @@ _STATEMENT_NAMES = {
     "nkc": "No Known Copyright",
 }
 _PUBLIC_DOMAIN = {"zero": "CC0", "mark": "Public Domain Mark"}
+_EUROPEANA = re.compile(r"^https?://(?:www\.)?europeana\.eu/rights/(?P<code>[a-z-]+)/?$", re.I)
+_EUROPEANA_NAMES = {
+    "rr-f": "Rights Reserved – Free Access",
+    "rr-p": "Rights Reserved – Paid Access",
+    "rr-r": "Rights Reserved – Restricted Access",
+    "unknown": "Unknown copyright status",
+    "orphan-work-eu": "Orphan Work",
+    "out-of-copyright-non-commercial": "Out of copyright – non commercial re-use",
+}
+"""Europeana's own rights statements, before RightsStatements.org: the Deutsche Digitale
+Bibliothek's LIDO still cites them, by IRI, with the IRI as their term."""
 
 
 def licence_name(iri: str) -> str | None:
@@ -51,11 +62,17 @@ def licence_name(iri: str) -> str | None:
     found = _RIGHTS_STATEMENTS.match(iri)
     if found:
         return _STATEMENT_NAMES.get(found["code"].lower())
+    found = _EUROPEANA.match(iri)
+    if found:
+        return _EUROPEANA_NAMES.get(found["code"].lower())
     return None
 
 
-def right_name(iri: str) -> str:
-    """What to call a right's type that has no label of its own: a licence's short name, else
-    the last named step of its IRI (``…/lizenzen/rv-fz/`` → "rv-fz", not the empty segment
-    after its slash)."""
+def right_name(iri: str, label: str | None = None) -> str:
+    """What to call a right's type: its own ``label``, unless it has none or the label is
+    only its IRI again (LIDO's ``<term>http://www.europeana.eu/rights/rr-f/</term>``); then
+    a licence's short name, else the last named step of its IRI (``…/lizenzen/rv-fz/`` →
+    "rv-fz", not the empty segment after its slash)."""
+    if label and label.strip() and label.strip() != iri.strip():
+        return label
     return licence_name(iri) or next((step for step in reversed(iri.split("/")) if step), iri)

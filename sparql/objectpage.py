@@ -171,9 +171,7 @@ class _Context:
         last named step of its IRI (``…/lizenzen/rv-fz/`` → "rv-fz", not "")."""
         texts = self.about.get(node, {}).get("label", [])
         chosen = pick(texts, self.lang)
-        if chosen is not None:
-            return chosen.value
-        return right_name(node)
+        return right_name(node, chosen.value if chosen is not None else None)
 
 
 def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:

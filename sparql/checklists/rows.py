@@ -417,7 +417,7 @@ def _licences(store: Any, values: str, found: dict[str, Fields]) -> None:
     ):
         fields = found[row["o"]]
         kind = row["kind"]
-        name = row.get("name") or right_name(kind)
+        name = right_name(kind, row.get("name"))
         text = f"{name} ({row['holder']})" if row.get("holder") else name
         if row.get("image"):
             fields.image_rights = fields.image_rights or text

@@ -400,3 +400,32 @@ def test_every_set_of_figures_the_lender_states_is_a_line_of_the_dimensions_as_g
     ]
     assert fields.langs["dimensions"] == "de"
     assert (fields.height_cm, fields.width_cm) == (21.6, 16.4)
+
+
+_IMAGE_RIGHTS = """<lido:administrativeMetadata xml:lang="de"><lido:resourceWrap><lido:resourceSet>
+<lido:resourceRepresentation lido:type="http://terminology.lido-schema.org/lido00464">
+<lido:linkResource>http://www.bildindex.de/bilder/d/lwl-c567588pad</lido:linkResource>
+</lido:resourceRepresentation>
+<lido:rightsResource><lido:rightsType>
+<lido:conceptID lido:type="URI">http://www.europeana.eu/rights/rr-f/</lido:conceptID>
+<lido:term lido:pref="preferred">http://www.europeana.eu/rights/rr-f/</lido:term>
+</lido:rightsType><lido:rightsHolder><lido:legalBodyName><lido:appellationValue>
+LWL-Landesmuseum für Kunst und Kulturgeschichte Münster
+</lido:appellationValue></lido:legalBodyName></lido:rightsHolder></lido:rightsResource>
+</lido:resourceSet></lido:resourceWrap></lido:administrativeMetadata>"""
+
+
+def test_an_image_s_rights_named_by_their_iri_are_called_by_their_name() -> None:
+    """The LWL print's image rights read "http://www.europeana.eu/rights/rr-f/ (LWL-…)" on
+    the checklist (and its exports): the record gives the statement's IRI as its term."""
+    store = Store()
+    body = _PLATE_AND_SHEET.format(sets="") + _IMAGE_RIGHTS
+    store.extend(
+        Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in map_xml(body, "test/print")
+    )
+    iri = BASE + "ddb/object/test%2Fprint"
+    fields = read_rows(store, [iri])[iri][1]
+    assert fields is not None
+    assert fields.image_rights == (
+        "Rights Reserved – Free Access (LWL-Landesmuseum für Kunst und Kulturgeschichte Münster)"
+    )

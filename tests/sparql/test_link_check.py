@@ -164,6 +164,13 @@ def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist
     _, fields, _ = read_rows(Store.read_only(str(published)), [iri])[iri]
     assert fields is not None
     assert fields.image_rights == "CC BY-NC-SA (Deutsches Schifffahrtsmuseum)"
+    # the LWL print names Europeana's statement by its IRI alone: its name, not the IRI
+    lwl = live.config.base_iri + "ddb/object/DE-MUS-100818%2Flido%2Fobj%2F33419853"
+    page = requests.get(live.iri_url(lwl), headers={"Accept": "text/html"}, timeout=60)
+    (cell,) = html.fromstring(page.text).cssselect("dd#rights")
+    (link,) = cell.cssselect("a.licence")
+    assert link.text == "Rights Reserved – Free Access"
+    assert link.get("href") == "http://www.europeana.eu/rights/rr-f/"
 
 
 def test_a_concept_page_speaks_to_a_curator(live: Live) -> None:
