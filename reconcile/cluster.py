@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from .entities import Entity
 from .scoring import Score, ScoredPair
 
-__all__ = ["Cluster", "Link", "Refusal", "cluster_entities"]
+__all__ = ["ALONE", "Cluster", "Link", "Refusal", "cluster_entities"]
 
 METHOD_RANK = {"override": 3, "authority": 2, "matcher": 1, "single": 0}
+ALONE = "matched no other entity"
+"""The reason given for an entity no other matched (the pages translate it: keep it so)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,7 @@ class _Clustering:
                         inside, key=lambda e: (METHOD_RANK[e.method], e.score, e.partner or "")
                     )
                 else:
-                    best = Link(member, "single", 1.0, ("matched no other entity",))
+                    best = Link(member, "single", 1.0, (ALONE,))
                 cluster.links[member] = best
             found.append(cluster)
         return found

@@ -11,8 +11,11 @@ from lxml import html
 
 from museion_core import messages
 from museion_core.messages import MESSAGES
+from reconcile.cluster import ALONE
 from sparql import i18n
+from sparql.agents import AgentPage, Source
 from sparql.pages import templates
+from sparql.readers import Text
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
 # The templates whose strings sparql/data/i18n/pages.toml translates.
@@ -290,3 +293,37 @@ def test_the_colon_after_a_label_is_french_on_a_french_page() -> None:
     for lang, said in (("fr", "Identifiant\u202f:"), ("en", "Identifier:"), ("ar", "المعرّف:")):
         [small] = html.fromstring(i18n.render(template, lang)).cssselect("p.iri small")
         assert "".join(str(t) for t in small.itertext()) == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("fr", "ne correspond à aucune autre entité"), ("ar", "لا يطابق أي كيان آخر")],
+)
+def test_the_reason_a_partner_s_record_stands_alone_is_in_the_reader_s_language(
+    lang: str, said: str
+) -> None:
+    """Every person and place only one partner gives (749 of the demo's) said "matched no
+    other entity", in English, on its French and Arabic pages. The matcher's other reasons,
+    made of the partners' values ("birth 1881 = 1881"), stay English and say so."""
+    source = Source(
+        iri="https://data.example.org/ddb/person/x",
+        href="/ddb/person/x",
+        partner="Deutsche Digitale Bibliothek",
+        partner_href="/partner/ddb",
+        method="single",
+        score="1",
+        evidence=[ALONE, "birth 1881 = 1881"],
+    )
+    agent = AgentPage(
+        iri="https://data.example.org/person/x",
+        kind="person",
+        name=Text("Lessing, Carl Friedrich"),
+        aggregate=True,
+        sources=[source],
+    )
+    page = i18n.render(templates().get_template("agent.html"), lang, a=agent, title="M", query="")
+    items = html.fromstring(page).cssselect("ul.evidence bdi")
+    assert [(b.text, b.get("lang")) for b in items] == [
+        (said, None),
+        ("birth 1881 = 1881", "en"),
+    ]
