@@ -252,7 +252,11 @@ def _set_of_figures(
         return figures_written([sizes[k] for k in shown]), names, weight
 
     if computed:
-        cm, names, weight = line(computed, given=False)
+        # a figure Museion converted is shown converted; one the lender gave in centimetres
+        # (or grams) is shown as it is: "80 × 54 × 30 cm" beside "81,8 kg", not the weight
+        # alone because only the weight was converted (kg → g)
+        unconverted = [d for d in original if f"{d}/normalised" not in computed]
+        cm, names, weight = line(unconverted + computed, given=False)
         theirs = "; ".join(t for t in line(original, given=True)[::2] if t)
         return [Dimensions(part, cm, names, theirs, weight=weight)] if cm or weight else []
     cm, names, weight = line(original, given=False)

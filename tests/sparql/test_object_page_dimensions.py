@@ -24,6 +24,7 @@ from museion_core.vocab import AAT, CRM
 from sparql import i18n
 from sparql.object_dimensions import (
     _MEASURED_LABELS,
+    Dimensions,
     _figure,
     _own_qualifier,
     _weight,
@@ -255,13 +256,17 @@ def test_labels_are_looked_for_in_one_pass_over_a_bounded_statement() -> None:
     assert _own_qualifier(["a:1 " * 250_000], []) == "a"  # a megabyte, read in a bounded pass
 
 
-_TWO_SETS = """<lido:lido xmlns:lido="http://www.lido-schema.org">
+_RECORD = """<lido:lido xmlns:lido="http://www.lido-schema.org">
 <lido:lidoRecID>test/print</lido:lidoRecID>
 <lido:descriptiveMetadata xml:lang="de"><lido:objectIdentificationWrap>
 <lido:titleWrap><lido:titleSet><lido:appellationValue>Bildnis des Camille Falconet
 </lido:appellationValue></lido:titleSet></lido:titleWrap>
 <lido:objectMeasurementsWrap>
-<lido:objectMeasurementsSet>
+{sets}</lido:objectMeasurementsWrap>
+</lido:objectIdentificationWrap></lido:descriptiveMetadata></lido:lido>"""
+_TWO_SETS = _RECORD.replace(
+    "{sets}",
+    """<lido:objectMeasurementsSet>
 <lido:displayObjectMeasurements>Höhe x Breite: 205 x 149 mm (Platte)
 </lido:displayObjectMeasurements>
 <lido:objectMeasurements><lido:measurementsSet><lido:measurementType>Höhe x Breite
@@ -277,21 +282,16 @@ _TWO_SETS = """<lido:lido xmlns:lido="http://www.lido-schema.org">
 <lido:measurementValue>216 x 164</lido:measurementValue></lido:measurementsSet>
 <lido:extentMeasurements>Blatt</lido:extentMeasurements></lido:objectMeasurements>
 </lido:objectMeasurementsSet>
-</lido:objectMeasurementsWrap>
-</lido:objectIdentificationWrap></lido:descriptiveMetadata></lido:lido>"""
+""",
+)
 """The measurements of an LWL print in the DDB's LIDO (tests/data/lido/ddb_LWL-Museum.xml):
 the plate and the sheet, each a set of its own, both of the print itself."""
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
-def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another(
-    lang: str,
-) -> None:
-    """The print's page said "21.6 × 14.9 cm (height × width)", "216 × 149 mm" as the lender
-    gives it: the sheet's height with the plate's width, figures no lender wrote. Each set
-    is its own line, in the lender's order, and the lender's statements say which is which."""
+def _lido(record: str, lang: str) -> tuple[list[Dimensions], list[Text], str]:
+    """The rows of a LIDO record's dimensions, its dimension statements, and its IRI."""
     result = get_mapping("lido").map(
-        SourceRecord("ddb", "test/print", _TWO_SETS.encode(), "application/xml"),
+        SourceRecord("ddb", "test/print", record.encode(), "application/xml"),
         MappingContext(BASE, "ddb"),
     )
     graph: Graph = defaultdict(lambda: defaultdict(list))
@@ -306,7 +306,17 @@ def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another
         for text in texts(graph, getattr(node, "value", ""))
     ]
     with i18n.using(lang):
-        rows = all_dimensions(graph, iri, statements, lang)
+        return all_dimensions(graph, iri, statements, lang), statements, iri
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another(
+    lang: str,
+) -> None:
+    """The print's page said "21.6 × 14.9 cm (height × width)", "216 × 149 mm" as the lender
+    gives it: the sheet's height with the plate's width, figures no lender wrote. Each set
+    is its own line, in the lender's order, and the lender's statements say which is which."""
+    rows, statements, iri = _lido(_TWO_SETS, lang)
     comma = "," if lang == "fr" else "."
     assert [(d.part, d.cm, d.original) for d in rows] == [
         ("", f"20{comma}5 × 14{comma}9 cm", "205 × 149 mm"),
@@ -321,3 +331,37 @@ def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another
     said = " ".join("".join(str(t) for t in item.itertext()).split())
     assert "(Platte)" in said, said
     assert "(Blatt)" in said, said
+
+
+_SET_OF_ONE = """<lido:objectMeasurementsSet><lido:displayObjectMeasurements>{key}: {value}
+{unit}</lido:displayObjectMeasurements><lido:objectMeasurements><lido:measurementsSet>
+<lido:measurementType>{key}</lido:measurementType><lido:measurementUnit>{unit}
+</lido:measurementUnit><lido:measurementValue>{value}</lido:measurementValue>
+</lido:measurementsSet></lido:objectMeasurements></lido:objectMeasurementsSet>"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "names", "weight"),
+    [
+        ("en", "height × width × depth", "81.8 kg"),
+        ("fr", "hauteur × largeur × profondeur", "81,8 kg"),
+    ],
+)
+def test_figures_given_in_centimetres_are_shown_beside_a_converted_weight(
+    lang: str, names: str, weight: str
+) -> None:
+    """The Skulpturensammlung's "Kniender Engel" states its width, height, depth (cm) and
+    weight (kg) apart. Only the weight was converted (to grams), and the page showed only
+    the weight, "81,8 kg", with the sizes in "as the lender gives it" alone."""
+    sets = "".join(
+        _SET_OF_ONE.format(key=key, value=value, unit=unit)
+        for key, value, unit in (
+            ("Breite", "54", "cm"),
+            ("Höhe", "80", "cm"),
+            ("Tiefe", "30", "cm"),
+            ("Gewicht", "81.8", "kg"),
+        )
+    )
+    record = _RECORD.replace("{sets}", sets)
+    rows, _statements, _iri = _lido(record, lang)
+    assert [(d.cm, d.names, d.weight) for d in rows] == [("80 × 54 × 30 cm", names, weight)]
