@@ -23,7 +23,7 @@ from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 from .i18n import gettext as _
 from .i18n import year as year_written
 from .i18n import years as years_written
-from .object_dimensions import Dimensions, all_dimensions
+from .object_dimensions import Dimensions, all_dimensions, numbered
 from .object_events import Event, object_events
 from .readers import (
     Text,
@@ -330,7 +330,8 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
     for statement in (
         s
         for holder in [iri, *activities]
-        for s in _nodes(graph, holder, CRM.P67i_is_referred_to_by)
+        # in the lender's order (statement/dimensions before statement/dimensions/2)
+        for s in sorted(_nodes(graph, holder, CRM.P67i_is_referred_to_by), key=numbered)
     ):
         kinds = [_STATEMENTS[k] for k in _types(graph, statement) if k in _STATEMENTS]
         for text in _texts(graph, statement):
