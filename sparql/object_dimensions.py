@@ -9,7 +9,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -83,9 +83,19 @@ class Dimensions:
     """The weight, ``167 kg``, shown after what the figures measure."""
 
 
-def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) -> list[Dimensions]:
+def all_dimensions(
+    graph: Graph,
+    iri: str,
+    statements: list[Text],
+    lang: str,
+    named: Callable[[str], Text | None] | None = None,
+) -> list[Dimensions]:
     """The object's own figures, with the lender's qualifier of them ("unconfirmed",
-    "displayed"), then each part's ("frame")."""
+    "displayed"), then each part's ("frame").
+
+    ``named`` gives the label of a concept outside the record: a figure the lender typed with
+    a term of its own ("Breite (geöffnet)") is a line of its own under that name, not a
+    fourth figure of the object's sizes ("106 × 101,1 × 60,9 × 190 cm")."""
     labelled = [
         (part, [text_of(t) for t in out(graph, part, RDFS.label)]) for part in parts(graph, iri)
     ]
@@ -93,10 +103,12 @@ def all_dimensions(graph: Graph, iri: str, statements: list[Text], lang: str) ->
         [s.value for s in statements], [t.value for _p, labels in labelled for t in labels[:1]]
     )
     own = _said(qualifier) if qualifier else ""
-    found = [replace(d, qualifier=own) for d in _dimensions(graph, iri, "", lang)]
+    found = [replace(d, qualifier=own) for d in _dimensions(graph, iri, "", lang, named)]
     for part, labels in labelled:
         part_label = pick(labels, lang)
-        found += _dimensions(graph, part, _said(part_label.value) if part_label else "", lang)
+        found += _dimensions(
+            graph, part, _said(part_label.value) if part_label else "", lang, named
+        )
     return found
 
 
@@ -166,7 +178,13 @@ def _labels_of_figures(statement: str) -> Iterator[str]:
         start = separator.end()
 
 
-def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimensions]:
+def _dimensions(
+    graph: Graph,
+    node: str,
+    part: str,
+    lang: str,
+    named: Callable[[str], Text | None] | None = None,
+) -> list[Dimensions]:
     """``48 × 62.3 cm`` (height × width × depth, then diameter…; weight apart), and the
     partner's own figures, as given, when Museion converted them."""
     computed: list[str] = []
@@ -176,8 +194,36 @@ def _dimensions(graph: Graph, node: str, part: str, lang: str) -> list[Dimension
         is_computed = any(AAT.COMPUTER_GENERATED.value in types(graph, a) for a in assigned)
         (computed if is_computed else original).append(dim)
     found: list[Dimensions] = []
+    apart: list[Dimensions] = []
     for given, derived in _sets(graph, original, computed):
-        found += _set_of_figures(graph, given, derived, part, lang)
+        kept, converted = list(given), list(derived)
+        for dim, name in _named_apart(graph, given, named):
+            kept.remove(dim)
+            own = [c for c in converted if c == f"{dim}/normalised"]
+            converted = [c for c in converted if c not in own]
+            apart += [
+                replace(d, part=name.value, names="")
+                for d in _set_of_figures(graph, [dim], own, part, lang)
+            ]
+        found += _set_of_figures(graph, kept, converted, part, lang)
+    return found + apart
+
+
+def _named_apart(
+    graph: Graph, dims: list[str], named: Callable[[str], Text | None] | None
+) -> list[tuple[str, Text]]:
+    """The figures of a kind of the lender's own (no height, width, weight…), each with the
+    name of its kind, where the name is known."""
+    if named is None:
+        return []
+    found: list[tuple[str, Text]] = []
+    for dim in dims:
+        kinds = types(graph, dim)
+        if any(k in _DIMENSION_NAMES for k in kinds):
+            continue
+        name = next((n for k in sorted(kinds) if (n := named(k)) is not None and n.value), None)
+        if name is not None:
+            found.append((dim, name))
     return found
 
 

@@ -228,7 +228,13 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
             for node in _nodes(graph, visual, prop):
                 subjects.setdefault(_label_in(graph, node, ctx), local_href(node, base))
     page.subjects = list(subjects.items())
-    page.dimensions = all_dimensions(graph, iri, page.statements.get("dimensions", []), lang)
+    page.dimensions = all_dimensions(
+        graph,
+        iri,
+        page.statements.get("dimensions", []),
+        lang,
+        lambda kind: pick(about.get(kind, {}).get("label", []), lang),
+    )
     for keeper in _nodes(graph, iri, CRM.P50_has_current_keeper)[:1]:
         page.lender = label(keeper)
         page.lender_href = local_href(keeper, base)

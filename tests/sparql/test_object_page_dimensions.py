@@ -20,7 +20,7 @@ from harvesters import SourceRecord
 from mappings import MappingContext, get_mapping
 from mappings.normalise.dimensions import parse_dimension_statement
 from museion.demo import examples_dir
-from museion_core.vocab import AAT, CRM
+from museion_core.vocab import AAT, CRM, RDFS
 from sparql import i18n
 from sparql.object_dimensions import (
     _MEASURED_LABELS,
@@ -32,7 +32,7 @@ from sparql.object_dimensions import (
 )
 from sparql.objectpage import _ACQUISITION_METHODS, ObjectPage, _acquisition_method, _statements
 from sparql.pages import templates
-from sparql.readers import Text
+from sparql.readers import Text, pick, text_of
 from sparql.record_graph import Graph, texts, types
 
 BASE = "https://data.example.org/"
@@ -288,8 +288,8 @@ _TWO_SETS = _RECORD.replace(
 the plate and the sheet, each a set of its own, both of the print itself."""
 
 
-def _lido(record: str, lang: str) -> tuple[list[Dimensions], list[Text], str]:
-    """The rows of a LIDO record's dimensions, its dimension statements, and its IRI."""
+def _graph(record: str) -> Graph:
+    """A LIDO record's graph, as the page reads it."""
     result = get_mapping("lido").map(
         SourceRecord("ddb", "test/print", record.encode(), "application/xml"),
         MappingContext(BASE, "ddb"),
@@ -299,6 +299,12 @@ def _lido(record: str, lang: str) -> tuple[list[Dimensions], list[Text], str]:
     for quad in reversed(result.quads):
         if isinstance(quad.subject, NamedNode):
             graph[quad.subject.value][quad.predicate.value].append(quad.object)
+    return graph
+
+
+def _lido(record: str, lang: str) -> tuple[list[Dimensions], list[Text], str]:
+    """The rows of a LIDO record's dimensions, its dimension statements, and its IRI."""
+    graph = _graph(record)
     iri = f"{BASE}ddb/object/test%2Fprint"
     read = ObjectPage(iri=iri, title=Text(""))
     _statements(graph, iri, read)  # as the page reads them
@@ -363,3 +369,57 @@ def test_figures_given_in_centimetres_are_shown_beside_a_converted_weight(
     record = _RECORD.replace("{sets}", sets)
     rows, _statements, _iri = _lido(record, lang)
     assert [(d.cm, d.names, d.weight) for d in rows] == [("80 × 54 × 30 cm", names, weight)]
+
+
+_CABINET = """<lido:objectMeasurementsSet><lido:objectMeasurements>{figures}
+</lido:objectMeasurements></lido:objectMeasurementsSet>"""
+_FIGURE = """<lido:measurementsSet><lido:measurementType>{key}</lido:measurementType>
+<lido:measurementUnit>cm</lido:measurementUnit><lido:measurementValue>{value}
+</lido:measurementValue></lido:measurementsSet>"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "sizes", "opened"),
+    [
+        ("en", "106 × 101.1 × 60.9 cm", "190 cm"),
+        ("fr", "106 × 101,1 × 60,9 cm", "190 cm"),
+        ("ar", "106 × 101.1 × 60.9 cm", "190 cm"),
+    ],
+)
+def test_a_figure_of_the_lender_s_own_kind_is_a_line_under_its_own_name(
+    lang: str, sizes: str, opened: str
+) -> None:
+    """The MKG's cabinet (DDB LIDO) gives its height, width and depth, and its width when
+    open, "Breite (geöffnet)", a kind no vocabulary knows: the page said "106 × 101,1 × 60,9
+    × 190 cm (hauteur × largeur × profondeur × taille)", a cabinet of four dimensions."""
+    figures = "".join(
+        _FIGURE.format(key=key, value=value)
+        for key, value in (
+            ("Höhe", "106"),
+            ("Breite", "101.1"),
+            ("Tiefe", "60.9"),
+            ("Breite (geöffnet)", "190"),
+        )
+    )
+    record = _RECORD.replace("{sets}", _CABINET.format(figures=figures))
+    graph = _graph(record)
+    labels = {
+        node: [text_of(t) for t in props.get(RDFS.label.value, [])] for node, props in graph.items()
+    }
+    with i18n.using(lang):
+        rows = all_dimensions(
+            graph,
+            f"{BASE}ddb/object/test%2Fprint",
+            [],
+            lang,
+            lambda k: pick(labels.get(k, []), lang),
+        )
+    names = " × ".join(i18n.translate(k, lang) for k in ("height", "width", "depth"))
+    assert [(d.part, d.cm, d.names) for d in rows] == [
+        ("", sizes, names),
+        ("Breite (geöffnet)", opened, ""),
+    ]
+    # without the names of the lender's kinds, as before
+    with i18n.using(lang):
+        [row] = all_dimensions(graph, f"{BASE}ddb/object/test%2Fprint", [], lang)
+    assert row.cm.startswith(sizes.removesuffix(" cm"))
