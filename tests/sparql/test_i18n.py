@@ -13,7 +13,7 @@ from museion_core import messages
 from museion_core.messages import MESSAGES
 from reconcile.cluster import ALONE
 from sparql import i18n
-from sparql.agents import AgentPage, Source
+from sparql.agents import AgentPage, PartnerPage, Source
 from sparql.pages import templates
 from sparql.readers import Text
 
@@ -327,3 +327,53 @@ def test_the_reason_a_partner_s_record_stands_alone_is_in_the_reader_s_language(
         (said, None),
         ("birth 1881 = 1881", "en"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "works", "lent"),
+    [
+        ("en", 1, "work", "work lent to the network"),
+        ("en", 222, "works", "works lent to the network"),
+        ("fr", 1, "œuvre", "œuvre prêtée au réseau"),
+        ("fr", 408, "œuvres", "œuvres prêtées au réseau"),
+        ("ar", 2, "عملان", "عملان مُعاران للشبكة"),
+        ("ar", 7, "أعمال", "أعمال مُعارة للشبكة"),  # the DDB
+        ("ar", 408, "أعمال", "أعمال مُعارة للشبكة"),  # Tate: 408 is "few" (…03–…10)
+        ("ar", 222, "عملًا", "عملًا مُعارًا للشبكة"),  # Turner at Tate: "many" (…11–…99)
+        ("ar", 100, "عمل", "عمل مُعار للشبكة"),
+    ],
+)
+def test_the_word_under_a_count_agrees_with_it(
+    lang: str, count: int, works: str, lent: str
+) -> None:
+    """Turner's page said "222 أعمال" and Tate's "408 عملاً معاراً للشبكة": a person's page
+    chose between "work" and "works" by count == 1, and a partner's page had one form for
+    every count, neither what Arabic writes after 222 or 408."""
+    source = Source(
+        iri="https://data.example.org/tate/person/x",
+        href="/tate/person/x",
+        partner="Tate",
+        partner_href="/partner/tate",
+    )
+    agent = AgentPage(
+        iri="https://data.example.org/person/x",
+        kind="person",
+        name=Text("Joseph Mallord William Turner"),
+        aggregate=True,
+        sources=[source],
+        work_count=count,
+    )
+    page = i18n.render(templates().get_template("agent.html"), lang, a=agent, title="M", query="")
+    stats = [li.text_content() for li in html.fromstring(page).cssselect("ul.stats li")]  # type: ignore[attr-defined]
+    assert stats[0] == f"{count}{works}"
+    partner = PartnerPage(
+        iri="https://data.example.org/partner/tate",
+        name=Text("Tate"),
+        source="tate",
+        work_count=count,
+    )
+    page = i18n.render(
+        templates().get_template("partner.html"), lang, p=partner, title="M", query=""
+    )
+    [said] = html.fromstring(page).cssselect("ul.stats li")
+    assert said.text_content() == f"{count}{lent}"  # type: ignore[attr-defined]
