@@ -165,7 +165,19 @@ def gettext(text: str, **values: Any) -> str:
         count = values.get("n", values.get("count"))
         if isinstance(count, int) and not isinstance(count, bool):
             out = forms.get(plural_category(count, lang), forms["other"])
-    return out.format(**values) if values else out
+    if not values:
+        return out
+    # a count is written as the language groups its thousands: "1 250 objets", "1,250 objects"
+    counts = {
+        k: thousands(v)
+        for k, v in values.items()
+        if k in _COUNTS and isinstance(v, int) and not isinstance(v, bool)
+    }
+    return out.format(**{**values, **counts})
+
+
+_COUNTS = ("n", "count")
+"""The fields of a text that hold a count (``_("{n} objects", n=1250)``)."""
 
 
 def decimal(value: float, places: int = 1) -> str:

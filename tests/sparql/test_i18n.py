@@ -377,3 +377,21 @@ def test_the_word_under_a_count_agrees_with_it(
     )
     [said] = html.fromstring(page).cssselect("ul.stats li")
     assert said.text_content() == f"{count}{lent}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", "12,480 objects"), ("fr", "12\u202f480 objets"), ("ar", "12,480 قطعة")],
+)
+def test_a_count_groups_its_thousands_as_the_language_does(lang: str, shown: str) -> None:
+    """A search over a network's collections counts thousands: it said "12480 objets" on a
+    French page, where the VoID page writes "12 480". The count still chooses the plural
+    form (12,480 is Arabic's "many": the other form here)."""
+    with i18n.using(lang):
+        assert i18n.gettext("{n} objects", n=12480) == shown
+        assert i18n.gettext("{n} objects", n=2) == {"en": "2 objects", "fr": "2 objets"}.get(
+            lang, "قطعتان"
+        )
+        assert i18n.gettext("{year} BC", year=1250) == i18n.translate("{year} BC", lang).format(
+            year=1250
+        )  # a year is no count
