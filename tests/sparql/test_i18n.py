@@ -395,3 +395,15 @@ def test_a_count_groups_its_thousands_as_the_language_does(lang: str, shown: str
         assert i18n.gettext("{year} BC", year=1250) == i18n.translate("{year} BC", lang).format(
             year=1250
         )  # a year is no count
+
+
+def test_french_elides_with_the_typographic_apostrophe() -> None:
+    """The pages wrote "Listes d’œuvres" and "Pas d’image" beside "Numéro d'inventaire" and
+    "Notices d'autorité" (and the checklist's CSV header took the straight one: two files
+    gave the same text two translations). One apostrophe, the one French print uses."""
+    straight = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+    forms = [
+        form for translations in i18n.plurals()["fr"].values() for form in translations.values()
+    ]
+    found = [t for t in [*i18n.catalogue()["fr"].values(), *forms] if straight.search(t)]
+    assert not found

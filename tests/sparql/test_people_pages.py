@@ -264,7 +264,7 @@ def test_attributions_read_as_a_catalogue_writes_them(live: Live) -> None:
     _, after = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2")
     assert text(after, "#makers") == "after Joseph Nash (1808–1878)"
     _, french = page(live, f"{BASE}cmoa/object/13c3d02f-99d9-413e-a5d3-980649ea79e2?lang=fr")
-    assert text(french, "#makers") == "d'après Joseph Nash (1808–1878)"
+    assert text(french, "#makers") == "d’après Joseph Nash (1808–1878)"
 
 
 def test_one_partner_is_said_once_and_the_addresses_people_type_lead_to_the_page(
