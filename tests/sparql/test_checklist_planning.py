@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from museion_core.vocab import AAT, aat
 from sparql.checklists import Checklist, Fields, Item, light_sensitive_concepts, plan
 from sparql.checklists.exports import csv_bytes
@@ -168,3 +170,29 @@ def test_a_loan_request_counts_what_it_asks_for() -> None:
     arabic = said(items, "ar")
     assert "<bdi>44 av. J.-C.</bdi>" in arabic
     assert "<bdi>Inconnu</bdi>" in arabic
+
+
+@pytest.mark.parametrize(
+    ("lang", "quoted"),
+    [
+        ("en", "“<bdi>Paysages</bdi>”."),
+        ("fr", "«\u00a0<bdi>Paysages</bdi>\u00a0»."),
+        ("ar", "«<bdi>Paysages</bdi>»."),
+    ],
+)
+def test_a_loan_request_quotes_the_exhibition_as_its_language_does(lang: str, quoted: str) -> None:
+    """The French letter asked a loan "pour l’exposition “Paysages du XIXe siècle sur
+    papier”", in English quotation marks; a French letter writes « … », an Arabic one «…»."""
+    from sparql import i18n
+    from sparql.pages import templates
+
+    checklist = Checklist("c", "Paysages", 50.0, "", "")
+    lenders = {"Museum": [(1, _item("o/1", lender="Museum", title="Lamp"))]}
+    text = i18n.render(
+        templates().get_template("checklist_loans.html"),
+        lang,
+        c=checklist,
+        lenders=lenders,
+        static="/static",
+    )
+    assert quoted in text
