@@ -204,5 +204,7 @@ def with_site_header(report: str, lang: str, here: str, title: str) -> str:
         '<link rel="stylesheet" href="/static/museion.css"></head>'
     )
     report = report.replace("</head>", head, 1)
-    report = report.replace("<body>", f'<body class="report-page">{header}<div class="report">', 1)
-    return report.replace("</body>", "</div></body>", 1)
+    # the report is the page's main content, where the header's "skip to content" leads
+    main = '<main id="main" class="report">'
+    report = report.replace("<body>", f'<body class="report-page">{header}{main}', 1)
+    return report.replace("</body>", "</main></body>", 1)

@@ -22,7 +22,7 @@ from museion.demo import demo_config
 from museion_core import messages
 from publish import Workspace
 from sparql import i18n
-from sparql.report_page import REPORT_KEYS, report_html, stored_report
+from sparql.report_page import REPORT_KEYS, report_html, stored_report, with_site_header
 from sparql.uploads import UploadStore
 from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
@@ -469,3 +469,22 @@ def test_a_workbook_that_cannot_be_read_is_explained_in_the_reader_s_language(
             if td.get("class") == "reason-text"
         )
         assert [s for s in sentences if " ".join(s.split()) not in shown] == [], shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_served_report_is_the_main_content_and_its_tables_take_the_keyboard(
+    reports: Path, lang: str
+) -> None:
+    """/sources/ddb had no main landmark: the header's "skip to content" led to no #main, and
+    axe-core also named its wide tables, which scroll by themselves, unreachable by keyboard
+    (a phone's reader of the report could not scroll them without a pointer)."""
+    page = stored_report(reports / "tate.json", lang)
+    assert page is not None
+    served = html.fromstring(with_site_header(page, lang, "/sources/tate", "Museion"))
+    [skip] = served.cssselect("a.skip")
+    [main] = served.cssselect("main")
+    assert skip.get("href") == "#" + str(main.get("id"))
+    assert main.cssselect("h1")  # the report is in it
+    tables = [t for t in served.iter("table") if "stacked" not in (t.get("class") or "")]
+    assert tables
+    assert all(t.get("tabindex") == "0" for t in tables)
