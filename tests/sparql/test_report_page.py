@@ -488,3 +488,30 @@ def test_a_served_report_is_the_main_content_and_its_tables_take_the_keyboard(
     tables = [t for t in served.iter("table") if "stacked" not in (t.get("class") or "")]
     assert tables
     assert all(t.get("tabindex") == "0" for t in tables)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_no_object_with_an_unread_date_is_not_a_sentence_about_one(
+    reports: Path, lang: str
+) -> None:
+    """The DDB's report, every date read, said "0 objet a une date dont le texte n’a pas pu
+    être lu…" (French counts 0 as one) and "0 قطعة لها نص تاريخ تعذّرت قراءته…": a sentence
+    about an object that is not there. It is said only of objects that are."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    text = (
+        "{n} objects have a date text that could not be read as a begin and end (such as "
+        "“date not known”); the text is kept."
+    )
+
+    def said(count: int) -> tuple[str, str]:
+        report["coverage"]["dates_not_understood"] = count
+        page = " ".join(
+            "".join(str(t) for t in html.fromstring(report_html(report, lang)).itertext()).split()
+        )
+        with i18n.using(lang):
+            return i18n.gettext(text, n=count), page
+
+    sentence, page = said(38)
+    assert sentence in page
+    sentence, page = said(0)
+    assert sentence not in page
