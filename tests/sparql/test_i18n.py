@@ -14,6 +14,7 @@ from museion_core.messages import MESSAGES
 from reconcile.cluster import ALONE
 from sparql import i18n
 from sparql.agents import AgentPage, PartnerPage, Source
+from sparql.objectpage import ObjectPage
 from sparql.pages import templates
 from sparql.readers import Text
 
@@ -407,3 +408,24 @@ def test_french_elides_with_the_typographic_apostrophe() -> None:
     ]
     found = [t for t in [*i18n.catalogue()["fr"].values(), *forms] if straight.search(t)]
     assert not found
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_a_list_is_separated_by_the_reader_s_comma(name: str) -> None:
+    """An Arabic object page listed its subjects "woman ,trader ,sitting": a Latin comma,
+    which also sat on the wrong side of each word, where the checklist already wrote "،".
+    Every list of the pages is separated by _(","), but identifiers isolated left to right."""
+    found = [
+        line.strip()[:80]
+        for line in (TEMPLATES / name).read_text("utf-8").splitlines()
+        if re.search(r"%\}, \{%", line) and 'bdi dir="ltr"' not in line
+    ]
+    assert not found, f"{name}: {found}"
+
+
+def test_an_arabic_object_page_lists_its_subjects_with_the_arabic_comma() -> None:
+    shown = ObjectPage(iri="https://data.example.org/tate/object/D00151", title=Text("Stall"))
+    shown.subjects = [(Text("woman", "en"), "/tate/concept/1"), (Text("trader", "en"), "/t/2")]
+    page = i18n.render(templates().get_template("object.html"), "ar", o=shown, title="M")
+    [subjects] = html.fromstring(page).cssselect("#subjects")
+    assert "".join(str(t) for t in subjects.itertext()) == "woman، trader"
