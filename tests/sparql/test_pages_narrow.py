@@ -4,6 +4,7 @@ screen (``document.scrollingElement.scrollWidth <= 390``), in English and in Ara
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -106,8 +107,46 @@ def test_the_datasets_page_is_a_list_of_cards_on_a_phone(live: Live, browser: Br
         assert tate.evaluate("e => getComputedStyle(e).display") == "block"
         partner = tate.locator("td").nth(1)
         before = partner.evaluate("e => getComputedStyle(e, '::before').content")
-        assert before == '"Partenaire: "'  # its heading, beside it
+        assert before == '"Partenaire\u202f: "'  # its heading, beside it, French colon
         assert "Tate" in partner.inner_text()
         assert "http" not in partner.inner_text()
         when = tate.locator("td").nth(4).inner_text()
         assert "T" not in when.split(":", 1)[1]  # "2026-12-05 14:35", not "…T14:35:58Z"
+
+
+@pytest.mark.parametrize(
+    ("css", "table", "label"),
+    [
+        (
+            "museion.css",
+            '<table id="datasets"><tr><td data-label="Triplets">4</td></tr></table>',
+            "Triplets",
+        ),
+        (
+            "checklists.css",
+            '<section class="loan"><table><tr><td data-label="Titre">Lamp</td></tr></table>'
+            "</section>",
+            "Titre",
+        ),
+    ],
+)
+def test_a_narrow_table_s_labels_end_with_the_reader_s_colon(
+    browser: Browser, css: str, table: str, label: str
+) -> None:
+    """At 390 px the VoID page and a loan request show each cell under its column's name:
+    "Triplets: 4 780", "Titre: …" on French pages, where every other label says "Titre :"."""
+    style = (Path(__file__).parents[2] / "sparql" / "static" / css).read_text("utf-8")
+    shown = {}
+    with guarded_page(browser, viewport=PHONE) as page:
+        for lang in ("fr", "en", "ar"):
+            page.set_content(
+                f'<html lang="{lang}"><style>{style}</style><body>{table}</body></html>'
+            )
+            shown[lang] = page.evaluate(
+                "getComputedStyle(document.querySelector('td'), '::before').content"
+            )
+    assert shown == {
+        "fr": f'"{label}\u202f: "',
+        "en": f'"{label}: "',
+        "ar": f'"{label}: "',
+    }
