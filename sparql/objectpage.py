@@ -206,8 +206,10 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
         for text in _texts(graph, name)
     ]
     page.images = _images(graph, iri)
-    page.types = [label(t) for t in _nodes(graph, iri, CRM.P2_has_type)]
-    page.materials = [label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)]
+    # two of a record's terms may read alike (the SMB's "Figur" as an object type and as a
+    # classification): the page says each word once
+    page.types = list(dict.fromkeys(label(t) for t in _nodes(graph, iri, CRM.P2_has_type)))
+    page.materials = list(dict.fromkeys(label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)))
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)
     page.acquisitions = _acquisitions(graph, iri, ctx)

@@ -173,6 +173,16 @@ def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist
     assert link.get("href") == "http://www.europeana.eu/rights/rr-f/"
 
 
+def test_an_object_s_kinds_are_each_said_once(live: Live) -> None:
+    """The Skulpturensammlung's angel read "Figur · Skulpturensammlung (SKS) · Figur": its
+    record gives "Figur" as an object type and as a classification, two concepts."""
+    iri = live.config.base_iri + "ddb/object/DE-MUS-815614%2F872000"
+    page = requests.get(live.iri_url(iri), headers={"Accept": "text/html"}, timeout=60)
+    kinds = [span.text for span in html.fromstring(page.text).cssselect("p.types span")]
+    assert kinds.count("Figur") == 1, kinds
+    assert "Skulpturensammlung (SKS)" in kinds
+
+
 def test_a_concept_page_speaks_to_a_curator(live: Live) -> None:
     """It listed the works that show a subject as "(represents instance of type)", and its
     "Back to the page" link pointed at itself (a concept has no other page)."""
