@@ -35,6 +35,7 @@ from .base import HarvesterOptions, SourceSpec, register
 from .http import make_session
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
+from .xmlsafe import expand_rdfxml_entities
 
 __all__ = ["EXTENSIONS", "LINKED_ART_CONTEXT", "RdfHarvester", "RdfOptions"]
 
@@ -187,6 +188,8 @@ class RdfHarvester:
         nameless: list[str] = []
         if fmt == "jsonld":
             data, roots, nameless = _with_bundled_context(data)
+        elif fmt == "rdfxml":
+            data = expand_rdfxml_entities(data)
         base = location if location.startswith("http") else Path(location).resolve().as_uri()
         return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots, nameless
 

@@ -13,6 +13,7 @@ __all__ = [
     "SAFE_OPTIONS",
     "XmlError",
     "encoding_fault",
+    "expand_rdfxml_entities",
     "parse_xml",
     "refuse_dtd",
     "safe_parser",
@@ -77,6 +78,37 @@ def parse_xml(data: bytes) -> etree._Element:
         raise XmlError(messages.XML_INVALID(detail=syntax_message(exc))) from exc
     refuse_dtd(root)
     return root
+
+
+def expand_rdfxml_entities(data: bytes) -> bytes:
+    """RDF/XML whose DTD declares entities, with them expanded and the DTD gone.
+
+    RDF/XML files often declare entities for namespaces (``<!ENTITY xsd "...">``, as Protégé
+    writes them), so a DTD cannot be refused here as it is elsewhere. But pyoxigraph's RDF/XML
+    parser expands them without any bound: an 854-byte "billion laughs" file became a 10 GB
+    literal and aborted the whole harvest. libxml2 expands internal entities with a bound on
+    their amplification; what it expands is given to pyoxigraph without a DTD. An external
+    entity (``SYSTEM``, ``PUBLIC``) is refused, not left for another parser to resolve.
+    Raises ``XmlError`` with the reason."""
+    if b"<!ENTITY" not in data:  # (pyoxigraph reads UTF-8 only: the bytes are these)
+        return data
+    root = _parsed(data, safe_parser())  # nothing expanded yet: which entities are declared
+    dtd: Any = root.getroottree().docinfo.internalDTD  # (lxml-stubs lack iterentities)
+    if dtd is not None and any(e.system_url for e in dtd.iterentities()):
+        raise XmlError(messages.XML_EXTERNAL_ENTITY())
+    options = {**SAFE_OPTIONS, "resolve_entities": "internal"}
+    root = _parsed(data, etree.XMLParser(**options))  # type: ignore[arg-type]
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _parsed(data: bytes, parser: etree.XMLParser) -> etree._Element:
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        detail = syntax_message(exc)
+        if "amplification" in detail.lower():
+            raise XmlError(messages.XML_ENTITY_BOMB()) from None
+        raise XmlError(messages.XML_INVALID(detail=detail)) from None
 
 
 _DECLARED = re.compile(

@@ -232,6 +232,14 @@ XML_DTD_REFUSED = _message(
     "how XML bombs and external-entity attacks get in"
 )
 XML_INVALID = _message("not well-formed XML: {detail}")
+XML_ENTITY_BOMB = _message(
+    "the document's entity declarations expand to far more text than the document holds (an "
+    "XML bomb); it was not read"
+)
+XML_EXTERNAL_ENTITY = _message(
+    "the document declares an external entity (<!ENTITY ... SYSTEM ...>), which is refused: "
+    "it would make Museion read a file or fetch an address the document names"
+)
 XML_BREAKS = _message(
     "not well-formed XML after {count:d} record(s): {detail}; the rest of the file was not read"
 )

@@ -45,6 +45,7 @@ from ..http import (
     is_internal_address,
     is_internal_host,
 )
+from ..xmlsafe import XmlError, expand_rdfxml_entities
 
 __all__ = ["SparqlClient", "canonical_ntriples"]
 
@@ -198,8 +199,10 @@ class SparqlClient:
         if fmt not in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.RDF_XML):
             fmt = RdfFormat.TURTLE
         try:
+            if fmt == RdfFormat.RDF_XML:
+                body = expand_rdfxml_entities(body)
             return iter(list(parse(body, fmt, without_named_graphs=True)))
-        except SyntaxError as exc:
+        except (SyntaxError, XmlError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise self._error(
                 messages.SPARQL_CONSTRUCT_UNREADABLE(format=fmt.name, detail=first)

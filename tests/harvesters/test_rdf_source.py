@@ -184,3 +184,63 @@ def test_a_partners_own_vocab_and_a_relative_id_are_read_as_sent(tmp_path: Path)
         q.predicate.value for q in parsed
     }
     assert "https://schema.org/name" in {q.predicate.value for q in parsed}
+
+
+def _laughs(levels: int, *, declarations: str = "") -> str:
+    """RDF/XML whose one label is ten to the ``levels`` "A"s, from a file of a few hundred
+    bytes ("billion laughs"): each entity is ten of the one before."""
+    entities = '<!ENTITY a0 "AAAAAAAAAA">' + "".join(
+        f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, levels)
+    )
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [ {entities} {declarations} ]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"
+         xmlns:crm="http://www.cidoc-crm.org/cidoc-crm/">
+  <crm:E22_Human-Made_Object rdf:about="https://ex.org/o/1">
+    <rdfs:label>&a{levels - 1};</rdfs:label>
+  </crm:E22_Human-Made_Object>
+</rdf:RDF>
+"""
+
+
+def test_rdf_xml_entities_are_expanded_within_bounds_or_refused(tmp_path: Path) -> None:
+    """RDF/XML may declare entities (``&xsd;``, as Protégé writes them), and they are expanded;
+    but a file of under a kilobyte whose entities expand to ten megabytes is quarantined with
+    its reason (pyoxigraph's parser expands them without a bound: with four more levels, the
+    same file aborted the harvest, "memory allocation failed"), and so is one naming a file
+    of this server."""
+    feed = tmp_path / "dump"
+    feed.mkdir()
+    shutil.copy(LINKED_ART / "A00001.jsonld", feed)
+    (feed / "bomb.rdf").write_text(_laughs(7), encoding="utf-8")
+    (feed / "passwd.rdf").write_text(
+        _laughs(1, declarations='<!ENTITY a0 SYSTEM "file:///etc/passwd">').replace(
+            '<!ENTITY a0 "AAAAAAAAAA">', ""
+        ),
+        encoding="utf-8",
+    )
+    (feed / "fine.rdf").write_text(
+        _laughs(3, declarations='<!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">')
+        .replace("https://ex.org/o/1", "https://ex.org/o/2")
+        .replace("<rdfs:label>", '<rdfs:label rdf:datatype="&xsd;string">'),
+        encoding="utf-8",
+    )
+    config = load_config(_config(tmp_path, feed))
+
+    [summary] = Pipeline(config).harvest()
+    reasons = {r.record.split(":")[0]: r.reason for r in summary.rejections}
+    assert set(reasons) == {"bomb.rdf", "passwd.rdf"}, summary.rejections
+    assert "expand to far more text than the document holds" in reasons["bomb.rdf"]
+    assert "declares an external entity" in reasons["passwd.rdf"]
+    assert "root:" not in reasons["passwd.rdf"]
+    assert summary.new == 2
+    store = Store(config.data_dir / "working")
+    try:
+        labels = store.query(
+            "SELECT ?label WHERE { GRAPH ?g { <https://ex.org/o/2> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }"
+        )
+        assert [row[0].value for row in labels] == ["A" * 1000]  # type: ignore[union-attr]
+    finally:
+        store.close()

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import requests
+from pyoxigraph import Literal
 
+from harvesters.sparql.client import SparqlClient
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import HarvestSummary
@@ -298,3 +300,51 @@ def test_other_kinds_still_need_a_mapping(write_config: ConfigWriter) -> None:
     source = sparql_source("https://example.org/api", mapping=None).replace("sparql", "jsonapi")
     with pytest.raises(ConfigError, match=r"sources\[1\] \(network\)\.mapping: required key"):
         load_config(write_config(source))
+
+
+def test_an_endpoint_answering_an_rdf_xml_bomb_is_one_clear_line() -> None:
+    """A CONSTRUCT answered in RDF/XML whose entities expand ten to the seventh times (which
+    pyoxigraph's parser does without a bound: a few more levels abort the harvest) is refused
+    with its reason; entities that expand to little are read."""
+
+    def answer(levels: int) -> bytes:
+        entities = '<!ENTITY a0 "AAAAAAAAAA">' + "".join(
+            f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, levels)
+        )
+        return (
+            f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [ {entities} ]>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:ex="http://ex.org/"><rdf:Description rdf:about="http://ex.org/a">'
+            f"<ex:p>&a{levels - 1};</ex:p></rdf:Description></rdf:RDF>"
+        ).encode()
+
+    levels = [7, 2]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            payload = answer(levels.pop(0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdf+xml")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = SparqlClient(
+            f"http://127.0.0.1:{server.server_address[1]}/sparql", source="bomb", max_retries=0
+        )
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        with pytest.raises(HarvestError, match="expand to far more text than the document"):
+            client.construct(query)
+        [quad] = client.construct(query)
+        assert quad.object == Literal("A" * 100)
+    finally:
+        server.shutdown()
+        server.server_close()
