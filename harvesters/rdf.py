@@ -32,7 +32,8 @@ from museion_core.errors import HarvestError
 from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
-from .http import make_session
+from .deadline import Deadline, DeadlineExceededError
+from .http import make_session, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import expand_rdfxml_entities
@@ -79,6 +80,11 @@ class RdfOptions(HarvesterOptions):
     """Class IRIs whose instances are records; everything they reach is embedded in them."""
     timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0)
+    max_response_bytes: int = Field(default=1 << 30, gt=0)
+    """A dump at a URL larger than this is refused (it is read whole, into memory)."""
+    request_deadline: float = Field(default=3600.0, gt=0)
+    """Seconds the download of a dump may take in all: ``timeout`` only bounds silences,
+    and a server that trickles a byte a second is never silent."""
 
 
 @register("rdf", RdfOptions)
@@ -165,19 +171,57 @@ class RdfHarvester:
     def _read(self, location: str) -> bytes:
         if not location.startswith(("http://", "https://")):
             return Path(location).read_bytes()
-        session = make_session(self.options.max_retries, home=location)
-        try:
-            response = session.get(location, timeout=self.options.timeout)
-        except OSError as exc:
+        data: bytes | None = None
+        failure: BaseException | None = None
+        with Deadline(self.options.request_deadline) as deadline:
+            try:
+                data = self._download(location)
+            except (OSError, DeadlineExceededError) as exc:
+                failure = exc
+        if deadline.expired:  # whatever was read after the deadline is not trusted
             raise HarvestError(
-                messages.CANNOT_FETCH(location=location, detail=exc), source=self.spec.name
-            ) from exc
-        if response.status_code >= 400:
-            raise HarvestError(
-                messages.HTTP_STATUS_ONLY(url=location, status=response.status_code),
+                messages.REQUEST_DEADLINE(
+                    url=location, seconds=f"{self.options.request_deadline:g}"
+                ),
                 source=self.spec.name,
             )
-        return response.content
+        if data is None:
+            assert failure is not None
+            raise HarvestError(
+                messages.CANNOT_FETCH(
+                    location=location, detail=transport_fault(failure, self.options.timeout)
+                ),
+                source=self.spec.name,
+            ) from failure
+        return data
+
+    def _download(self, location: str) -> bytes:
+        """The dump at ``location``, read in pieces: a server that sends without end (or
+        whose gzip unpacks without end) is refused at ``max_response_bytes``, not read until
+        the harvester runs out of memory."""
+        limit = self.options.max_response_bytes
+        session = make_session(self.options.max_retries, home=location)
+        with session, session.get(location, timeout=self.options.timeout, stream=True) as response:
+            if response.status_code >= 400:
+                raise HarvestError(
+                    messages.HTTP_STATUS_ONLY(url=location, status=response.status_code),
+                    source=self.spec.name,
+                )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise HarvestError(
+                    messages.RESPONSE_TOO_LARGE(url=location, size=int(declared), limit=limit),
+                    source=self.spec.name,
+                )
+            body = bytearray()
+            for chunk in response.iter_content(chunk_size=1 << 16):
+                body += chunk
+                if len(body) > limit:
+                    raise HarvestError(
+                        messages.RESPONSE_OVER_LIMIT(url=location, limit=limit),
+                        source=self.spec.name,
+                    )
+            return bytes(body)
 
     def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode], list[str]]:
         """The file's triples, the subjects of its JSON-LD documents (each is a record), and

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from harvesters.rdf import _with_bundled_context
 from mappings import Minter
 from museion import load_config
 from museion.pipeline import Pipeline
+from museion_core.errors import HarvestError
 from store import Store
 from tests.conftest import DATA
 
@@ -244,3 +251,85 @@ def test_rdf_xml_entities_are_expanded_within_bounds_or_refused(tmp_path: Path) 
         assert [row[0].value for row in labels] == ["A" * 1000]  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+@contextmanager
+def _dump_server(send: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A server on 127.0.0.1 whose one dump is sent by ``send``; yields the dump's URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            with suppress(OSError):  # the harvester hung up: as it should
+                send(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/dump.ttl"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _url_config(folder: Path, url: str, options: str) -> Path:
+    path = folder / "museion.toml"
+    path.write_text(
+        f"""
+[store]
+path = "store"
+[publish]
+base_iri = "https://network.example.org/"
+[[sources]]
+name = "dump"
+kind = "rdf"
+location = "{url}"
+mapping = "linkedart"
+{options}
+[sources.partner]
+label = "A dump on the web"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_dump_at_a_url_larger_than_its_limit_is_refused_as_it_comes(tmp_path: Path) -> None:
+    """A server that sends without end, declaring no length (the whole answer was read into
+    memory: "MemoryError" after 1.8 GB in six seconds), is refused at max_response_bytes."""
+
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.end_headers()  # no Content-Length: until the connection closes
+        line = b"# " + b"x" * 65533 + b"\n"
+        for _ in range(64):  # 4 MB here (a real attack never stops)
+            handler.wfile.write(line)
+
+    with _dump_server(send) as url:
+        config = load_config(_url_config(tmp_path, url, "max_response_bytes = 1000000"))
+        with pytest.raises(HarvestError) as caught:
+            Pipeline(config).harvest()
+    assert "more than the limit of 1000000 bytes (max_response_bytes)" in str(caught.value)
+
+
+def test_a_dump_that_trickles_is_stopped_at_its_deadline(tmp_path: Path) -> None:
+    """A server that sends a byte at a time, never silent for ``timeout`` (the harvest, and
+    its writer lock, waited for as long as the server liked), is stopped at request_deadline."""
+
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        for _ in range(100):
+            handler.wfile.write(b"#")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    with _dump_server(send) as url:
+        config = load_config(_url_config(tmp_path, url, "request_deadline = 1\ntimeout = 5"))
+        with pytest.raises(HarvestError) as caught:
+            Pipeline(config).harvest()
+    assert "took more than 1 s in all (request_deadline)" in str(caught.value)
