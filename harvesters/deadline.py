@@ -75,9 +75,17 @@ class Deadline:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        _active.deadline = self._previous
+        self.leave_thread()
         self._done.set()
         self._watcher.join()
+
+    def leave_thread(self) -> None:
+        """Connections the calling thread opens from now on are not this block's; those it
+        opened are still cut at the deadline. For an answer whose body is read after the
+        request returns, while the block is open, by code that makes requests of its own (a
+        file streamed record by record to the pipeline)."""
+        if getattr(_active, "deadline", None) is self:
+            _active.deadline = self._previous
 
     @property
     def elapsed(self) -> float:

@@ -27,6 +27,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
+from .deadline import Deadline
 from .http import make_session
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
@@ -62,6 +63,9 @@ class FilesOptions(HarvesterOptions):
     """CSV delimiter; guessed from the first lines when not given (``,`` ``;`` tab ``|``)."""
     timeout: float = Field(default=60.0, gt=0)
     """Seconds to wait for an http(s) server before retrying."""
+    request_deadline: float = Field(default=86400.0, gt=0)
+    """Seconds the download of a file at an http(s) URL may take in all: ``timeout`` only
+    bounds silences, and a server that trickles a byte a second is never silent."""
     max_retries: int = Field(default=3, ge=0)
     max_record_bytes: int = Field(default=MAX_RECORD_BYTES, ge=1024, le=1 << 30)
     """JSON and CSV: a record (an array item, a line, a row, a one-object file) larger than this
@@ -357,9 +361,35 @@ class FilesHarvester:
 
     @contextmanager
     def _open_url(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
+        # The whole download within request_deadline: ``timeout`` only bounds silences, and a
+        # server that trickles a byte a second is never silent (it held the harvest, and the
+        # writer lock, for as long as it liked). A connection cut at the deadline may look
+        # like a file that simply ended: the deadline is looked at after the last record.
+        with Deadline(self.options.request_deadline) as deadline:
+            try:
+                with self._download(location, deadline) as opened:
+                    yield opened
+            except Exception as exc:
+                if deadline.expired:
+                    raise self._over_deadline(location) from exc
+                raise
+        if deadline.expired:
+            raise self._over_deadline(location)
+
+    def _over_deadline(self, location: str) -> HarvestError:
+        return HarvestError(
+            messages.REQUEST_DEADLINE(url=location, seconds=f"{self.options.request_deadline:g}"),
+            source=self.spec.name,
+        )
+
+    @contextmanager
+    def _download(
+        self, location: str, deadline: Deadline
+    ) -> Iterator[tuple[io.BufferedReader, str | None]]:
         if self._session is None:
             self._session = make_session(self.options.max_retries, home=location)
         response = self._session.get(location, stream=True, timeout=self.options.timeout)
+        deadline.leave_thread()  # the records' own requests (IIIF manifests) are not the file's
         with response:
             if response.status_code >= 400:
                 raise HarvestError(

@@ -62,6 +62,9 @@ class JsonApiOptions(HarvesterOptions):
     """Retries on timeouts, 429 and 5xx (honouring ``Retry-After``)."""
     max_pages: int = Field(default=1_000_000, gt=0)
     max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    request_deadline: float = Field(default=600.0, gt=0)
+    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
+    bounds silences, and a server that trickles a byte a second is never silent."""
     max_depth: int = Field(default=MAX_DEPTH, gt=0, le=500)
     iiif_manifest: str | None = None
     """Dotted path of an item's IIIF Presentation manifest URL: the manifest is fetched and
@@ -116,6 +119,7 @@ class JsonApiHarvester:
             max_depth=o.max_depth,
             headers=auth_headers(o.auth_header, o.auth_env, self.spec.name),
             home=self.spec.location,
+            request_deadline=o.request_deadline,
         )
         self._fetcher = fetcher
         try:

@@ -17,6 +17,7 @@ import requests
 from museion_core import messages
 from museion_core.errors import HarvestError
 
+from .deadline import Deadline, DeadlineExceededError
 from .http import make_session, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
@@ -45,9 +46,11 @@ class JsonFetcher:
         max_depth: int,
         headers: dict[str, str],
         home: str | None = None,
+        request_deadline: float = 600.0,
     ) -> None:
         self.source = source
         self.timeout = timeout
+        self.request_deadline = request_deadline
         self.delay = delay
         self.max_response_bytes = max_response_bytes
         self.max_depth = max_depth
@@ -63,6 +66,27 @@ class JsonFetcher:
     def close(self) -> None:
         self.session.close()
 
+    def _read(self, url: str, params: dict[str, str] | None) -> tuple[bytes, requests.Response]:
+        with self.session.get(url, params=params, timeout=self.timeout, stream=True) as answer:
+            self._last = time.monotonic()
+            where = answer.url
+            if answer.status_code >= 400:
+                spent = answer.status_code in (429, 503)
+                answered = messages.HTTP_STATUS_RETRIES_SPENT if spent else messages.HTTP_STATUS
+                raise HarvestError(
+                    answered(url=where, status=answer.status_code, reason=answer.reason),
+                    source=self.source,
+                )
+            body = bytearray()
+            for chunk in answer.iter_content(65536):
+                body += chunk
+                if len(body) > self.max_response_bytes:
+                    raise HarvestError(
+                        messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
+                        source=self.source,
+                    )
+        return bytes(body), answer
+
     def get(
         self, url: str, params: dict[str, str] | None = None, *, records: bool = False
     ) -> tuple[Any, requests.Response]:
@@ -75,31 +99,26 @@ class JsonFetcher:
         if wait > 0:
             time.sleep(wait)
         self.requests += 1
-        try:
-            with self.session.get(url, params=params, timeout=self.timeout, stream=True) as answer:
-                self._last = time.monotonic()
-                where = answer.url
-                if answer.status_code >= 400:
-                    spent = answer.status_code in (429, 503)
-                    answered = messages.HTTP_STATUS_RETRIES_SPENT if spent else messages.HTTP_STATUS
+        # The whole answer within request_deadline: ``timeout`` only bounds silences, and a
+        # server that trickles a byte a second is never silent (it held the harvest, and the
+        # writer lock, for as long as it liked).
+        with Deadline(self.request_deadline) as deadline:
+            try:
+                body, answer = self._read(url, params)
+            except (requests.RequestException, UnicodeError, DeadlineExceededError) as exc:
+                # UnicodeError: a next page's cursor (read from the last page) that no URL can
+                # carry
+                if not deadline.expired:
+                    cause = transport_fault(exc, self.timeout)
                     raise HarvestError(
-                        answered(url=where, status=answer.status_code, reason=answer.reason),
-                        source=self.source,
-                    )
-                body = b""
-                for chunk in answer.iter_content(65536):
-                    body += chunk
-                    if len(body) > self.max_response_bytes:
-                        raise HarvestError(
-                            messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
-                            source=self.source,
-                        )
-        except (requests.RequestException, UnicodeError) as exc:
-            # UnicodeError: a next page's cursor (read from the last page) that no URL can carry
-            cause = transport_fault(exc, self.timeout)
+                        messages.NO_ANSWER(url=url, detail=cause), source=self.source
+                    ) from None
+        if deadline.expired:  # whatever was read after the deadline is not trusted
             raise HarvestError(
-                messages.NO_ANSWER(url=url, detail=cause), source=self.source
-            ) from None
+                messages.REQUEST_DEADLINE(url=url, seconds=f"{self.request_deadline:g}"),
+                source=self.source,
+            )
+        where = answer.url
         if nesting_depth(body, self.max_depth) > self.max_depth:
             raise HarvestError(
                 messages.ANSWER_TOO_DEEP(url=where, limit=self.max_depth), source=self.source

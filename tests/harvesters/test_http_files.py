@@ -16,7 +16,7 @@ from harvesters.files import FilesOptions
 from mappings import get_mapping
 from museion_core.errors import HarvestError
 from tests.harvesters.test_lido_files import lido_wrap, spoilt
-from tests.helpers.http import Response, serve
+from tests.helpers.http import Response, serve, trickle
 from tests.helpers.samples import sample_feeds
 
 RECORDS = [json.loads(p.read_text()) for p in sorted((sample_feeds() / "cmoa").glob("*.json"))]
@@ -203,3 +203,17 @@ def test_a_file_resumed_in_is_named_unread_once(tmp_path: Path) -> None:
     harvester = harvesters.create_harvester("files", spec)
     list(harvester)
     assert harvester.unread == ["b.csv"]
+
+
+def test_a_file_that_trickles_is_stopped_at_its_deadline_not_taken_as_ended() -> None:
+    """A server that sends a byte at a time is never silent for ``timeout``: the harvest (and
+    its writer lock) waited for as long as it liked. It is stopped at request_deadline; and as
+    the cut connection of a file with no declared length looks like the file's end, the records
+    read before it are not taken for the whole file (the rest would have been withdrawn)."""
+    lines = b"".join(json.dumps({"id": n}).encode() + b"\n" for n in range(40))
+    deadline = r"took more than 1 s in all \(request_deadline\)"
+    with (
+        trickle(lines, "application/x-ndjson", pause=0.02, length=False) as url,
+        pytest.raises(HarvestError, match=deadline),
+    ):
+        harvest(url + ".jsonl", request_deadline=1, timeout=5)

@@ -19,7 +19,7 @@ from museion.config import Config
 from museion.pipeline import HarvestSummary
 from museion_core.errors import HarvestError
 from tests.conftest import BASE, ConfigWriter
-from tests.helpers.http import Response, Server, serve
+from tests.helpers.http import Response, Server, serve, trickle
 from tests.helpers.samples import sample_feeds
 
 ITEMS = [
@@ -515,3 +515,14 @@ def test_iiif_manifests_named_in_a_record_give_its_images_with_their_service(
             f"{url}/m2.json",
             f"{url}/missing.json",
         }
+
+
+def test_an_answer_that_trickles_is_stopped_at_its_deadline(write_config: ConfigWriter) -> None:
+    """A server that sends a byte at a time is never silent for ``timeout``: the harvest (and
+    its writer lock) waited for as long as it liked; it is stopped at request_deadline."""
+    with trickle(b"[" + b" " * 60 + b"]", "application/json") as url:
+        config = load_config(
+            write_config(api_source(url, request_deadline=1, timeout=5, max_retries=0))
+        )
+        with pytest.raises(HarvestError, match=r"took more than 1 s in all \(request_deadline\)"):
+            harvest(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,43 @@ def serve(routes: dict[str, Route | Response]) -> Iterator[Server]:
     thread.start()
     try:
         yield Server(f"http://127.0.0.1:{server.server_address[1]}", hits)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def trickle(
+    body: bytes, content_type: str, *, pause: float = 0.1, length: bool = True
+) -> Iterator[str]:
+    """A server on 127.0.0.1 that sends ``body`` a byte at a time, ``pause`` seconds apart:
+    never silent long enough for a timeout. ``length``: whether it says the body's length (if
+    not, the body ends when the connection closes). Yields the URL of its one document."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            if length:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                pass  # the client hung up, as it should
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/feed"
     finally:
         server.shutdown()
         server.server_close()
