@@ -54,6 +54,27 @@ EXTENSIONS = {
 Format = Literal["auto", "json", "jsonl", "csv", "tsv", "xml", "xlsx", "xls", "ods"]
 
 
+MAX_WORKBOOK_BYTES = 1 << 30
+"""The largest workbook read (it is held in memory whole); its XML parts may unpack to no
+more than ``sheet_extent.MAX_UNPACKED`` either."""
+
+
+def _read_at_most(stream: io.BufferedReader, limit: int) -> bytes | None:
+    """The stream's bytes, or None when there are more than ``limit`` (read in pieces: a
+    ``read(limit)`` would ask for ``limit`` bytes of memory for a file of ten)."""
+    data = bytearray()
+    while piece := stream.read(1 << 20):
+        data += piece
+        if len(data) > limit:
+            return None
+    return bytes(data)
+
+
+def _workbook_too_large() -> Unreadable:
+    reason = messages.WORKBOOK_TOO_LARGE(limit=MAX_WORKBOOK_BYTES >> 20)
+    return Unreadable(b"", "workbook", reason, whole=True)
+
+
 class FilesOptions(HarvesterOptions):
     format: Format = "auto"
     """``auto`` goes by the file extension, then by the first bytes."""
@@ -240,11 +261,15 @@ class FilesHarvester:
                 if fmt == "xml":
                     items = self._read_xml(stream)
                 elif fmt in SHEET_FORMATS:
-                    # A workbook is a zip (or OLE) archive: it is read whole, not streamed.
-                    items = read_sheet(
-                        stream.read(),
-                        sheet=self.options.sheet,
-                        header_row=self.options.header_row,
+                    # A workbook is a zip (or OLE) archive: it is read whole, not streamed;
+                    # but not without end (a server that never stops sending: MemoryError).
+                    workbook = _read_at_most(stream, MAX_WORKBOOK_BYTES)
+                    items = (
+                        read_sheet(
+                            workbook, sheet=self.options.sheet, header_row=self.options.header_row
+                        )
+                        if workbook is not None
+                        else iter([_workbook_too_large()])
                     )
                 elif fmt in ("csv", "tsv"):
                     delimiter = self.options.delimiter or ("\t" if fmt == "tsv" else None)

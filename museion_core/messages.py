@@ -215,6 +215,10 @@ BINARY_WORKBOOK = _message(
     "it is an Excel binary workbook (xlsb, its part {part:s}), which this reader does not "
     "read: save it as xlsx"
 )
+WORKBOOK_TOO_LARGE = _message(
+    "the workbook is more than {limit:d} MB; this reader holds it in memory: save the records "
+    "alone in a new workbook, or as CSV"
+)
 NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import harvesters
-from harvesters import replay
+from harvesters import files, replay
 from harvesters.files import FilesOptions
 from mappings import get_mapping
 from museion_core.errors import HarvestError
@@ -217,3 +217,16 @@ def test_a_file_that_trickles_is_stopped_at_its_deadline_not_taken_as_ended() ->
         pytest.raises(HarvestError, match=deadline),
     ):
         harvest(url + ".jsonl", request_deadline=1, timeout=5)
+
+
+def test_a_workbook_over_its_limit_is_refused_as_it_comes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook is read whole: one at a URL whose server never stopped sending was read until
+    the harvest died ("MemoryError" after 1.8 GB). Past MAX_WORKBOOK_BYTES (1 GiB; 1 MB here)
+    it is one unreadable item with the reason, and nothing it holds counts as gone."""
+    monkeypatch.setattr(files, "MAX_WORKBOOK_BYTES", 1 << 20)
+    body = b"PK\x03\x04" + b"\0" * (3 << 20)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with serve({"/objects.xlsx": Response(200, body, {"Content-Type": kind})}) as server:
+        [item] = harvest(f"{server.url}/objects.xlsx")
+    assert isinstance(item, harvesters.RejectedRecord)
+    assert "the workbook is more than 1 MB" in item.reason
