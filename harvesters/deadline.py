@@ -31,7 +31,13 @@ from urllib3.poolmanager import PoolManager, ProxyManager
 
 from museion_core import messages
 
-__all__ = ["Deadline", "DeadlineExceededError", "RefusedPeerError", "WatchedAdapter"]
+__all__ = [
+    "Deadline",
+    "DeadlineExceededError",
+    "RefusedPeerError",
+    "WatchedAdapter",
+    "watch_socket",
+]
 
 _POLL = 0.05
 """After the deadline, how often a connection still being opened is looked at again."""
@@ -170,6 +176,12 @@ def _report(connection: Any) -> Any:
     if deadline is not None:
         deadline.attach(connection)
     return connection
+
+
+def watch_socket(sock: socket.socket) -> socket.socket:
+    """``sock``, reported to the deadline active in the calling thread (if any), which cuts it
+    when its time is up: for connections that are not a ``WatchedAdapter``'s (urllib's)."""
+    return _opened(sock)
 
 
 def _opened(sock: socket.socket) -> socket.socket:

@@ -37,6 +37,7 @@ from urllib3.util.retry import Retry
 from museion_core import messages
 from museion_core.errors import HarvestError
 
+from ..deadline import Deadline, watch_socket
 from ..http import (
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
@@ -82,10 +83,13 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _peer_checked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
-    """``base`` whose connections are closed unused when they reach an address on this
-    server's own network (a name that resolved to a public address when the fence looked it
-    up, and to an internal one now), unless they go through a proxy the operator chose."""
+def _peer_checked(
+    base: type[http.client.HTTPConnection], *, check: bool = True
+) -> type[http.client.HTTPConnection]:
+    """``base`` whose sockets a ``Deadline`` can cut (``watch_socket``) and, with ``check``,
+    whose connections are closed unused when they reach an address on this server's own
+    network (a name that resolved to a public address when the fence looked it up, and to an
+    internal one now), unless they go through a proxy the operator chose."""
 
     class Checked(base):  # type: ignore[valid-type,misc]
         proxied = False
@@ -95,8 +99,8 @@ def _peer_checked(base: type[http.client.HTTPConnection]) -> type[http.client.HT
             self._create_connection = self._checked_connection  # before TLS, not after
 
         def _checked_connection(self, *args: Any, **kwargs: Any) -> socket.socket:
-            sock = socket.create_connection(*args, **kwargs)
-            if self.proxied or self._tunnel_host:
+            sock = watch_socket(socket.create_connection(*args, **kwargs))
+            if not check or self.proxied or self._tunnel_host:
                 return sock
             address = str(sock.getpeername()[0])
             if is_internal_address(address):
@@ -110,17 +114,27 @@ def _peer_checked(base: type[http.client.HTTPConnection]) -> type[http.client.HT
 
 _HTTP = _peer_checked(http.client.HTTPConnection)
 _HTTPS = _peer_checked(http.client.HTTPSConnection)
+_HTTP_WATCHED = _peer_checked(http.client.HTTPConnection, check=False)
+_HTTPS_WATCHED = _peer_checked(http.client.HTTPSConnection, check=False)
 
 
 class _PeerHTTP(urllib.request.HTTPHandler):
+    def __init__(self, check: bool = True) -> None:
+        super().__init__()
+        self.connection = _HTTP if check else _HTTP_WATCHED
+
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_connection(_HTTP, req), req)
+        return self.do_open(_connection(self.connection, req), req)
 
 
 class _PeerHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, check: bool = True) -> None:
+        super().__init__()
+        self.connection = _HTTPS if check else _HTTPS_WATCHED
+
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(
-            _connection(_HTTPS, req),
+            _connection(self.connection, req),
             req,
             context=self._context,  # type: ignore[attr-defined]
             check_hostname=self._check_hostname,  # type: ignore[attr-defined]
@@ -163,15 +177,18 @@ class SparqlClient:
         max_response_bytes: int = 64 * 1024 * 1024,
         headers: dict[str, str] | None = None,
         home: str | None = None,
+        request_deadline: float = 600.0,
     ) -> None:
         self.endpoint = endpoint
         fenced = home is not None and not is_internal_host(urlsplit(home).hostname or "")
+        # fenced: the address each connection reaches is checked too (DNS rebinding)
         handlers: list[urllib.request.BaseHandler] = [
-            _Redirects(fence_internal if fenced else None)
+            _Redirects(fence_internal if fenced else None),
+            _PeerHTTP(check=fenced),
+            _PeerHTTPS(check=fenced),
         ]
-        if fenced:  # the address each connection reaches, too: DNS rebinding
-            handlers += [_PeerHTTP(), _PeerHTTPS()]
         self._opener = urllib.request.build_opener(*handlers)
+        self.request_deadline = request_deadline
         self.source = source
         self.timeout = timeout
         self.max_retries = max_retries
@@ -227,10 +244,7 @@ class SparqlClient:
             self.requests += 1
             wait: float | None = None
             try:
-                result = wrapper.query()
-                with result.response as response:
-                    body = response.read(self.max_response_bytes + 1)
-                    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+                body, media_type = self._exchange(wrapper)
                 if len(body) > self.max_response_bytes:
                     raise self._error(
                         messages.SPARQL_ANSWER_TOO_LARGE(limit=self.max_response_bytes)
@@ -263,6 +277,25 @@ class SparqlClient:
             if wait is None:
                 wait = self.backoff * (2 ** (attempt - 1))
             time.sleep(wait)
+
+    def _exchange(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
+        """One request and its whole answer, within ``request_deadline``: the socket timeout
+        bounds only silences, and an endpoint that trickles a byte a second is never silent
+        (it held the harvest, and the writer lock, for as long as it liked)."""
+        with Deadline(self.request_deadline) as deadline:
+            try:
+                result = wrapper.query()
+                with result.response as response:
+                    body = response.read(self.max_response_bytes + 1)
+                    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+            except Exception:
+                if not deadline.expired:
+                    raise
+        if deadline.expired:  # whatever was read after the deadline is not trusted
+            raise self._error(
+                messages.REQUEST_DEADLINE(url=self.endpoint, seconds=f"{self.request_deadline:g}")
+            )
+        return body, media_type
 
     def _error(self, cause: str) -> HarvestError:
         return HarvestError(

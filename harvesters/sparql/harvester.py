@@ -78,6 +78,9 @@ class SparqlOptions(HarvesterOptions):
     timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0)
     max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    request_deadline: float = Field(default=600.0, gt=0)
+    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
+    bounds silences, and an endpoint that trickles a byte a second is never silent."""
     auth_header: str = "Authorization"
     """The header that carries ``auth_env``'s value."""
     auth_env: str | None = None
@@ -131,6 +134,7 @@ class SparqlHarvester:
             timeout=self.options.timeout,
             max_retries=self.options.max_retries,
             max_response_bytes=self.options.max_response_bytes,
+            request_deadline=self.options.request_deadline,
             headers=auth_headers(self.options.auth_header, self.options.auth_env, self.spec.name),
             home=self.spec.location,
         )

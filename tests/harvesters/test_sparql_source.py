@@ -32,6 +32,7 @@ from tests.helpers.endpoint import (
     live_endpoint,
     write_two_partner_config,
 )
+from tests.helpers.http import trickle
 from tests.helpers.oxigraph_server import Oxigraph, oxigraph_serve
 
 PARTNER_BASE = "https://partner.example.net/"
@@ -348,3 +349,14 @@ def test_an_endpoint_answering_an_rdf_xml_bomb_is_one_clear_line() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_endpoint_that_trickles_is_stopped_at_its_deadline() -> None:
+    """An endpoint that sends its answer a byte at a time is never silent for ``timeout``: the
+    harvest (and its writer lock) waited for as long as it liked; it is stopped at
+    request_deadline, and not retried."""
+    answer = b'{"head": {"vars": []}, "results": {"bindings": []}}' + b" " * 40
+    with trickle(answer, "application/sparql-results+json") as url:
+        client = SparqlClient(url, source="slow", timeout=5, request_deadline=1, max_retries=0)
+        with pytest.raises(HarvestError, match=r"took more than 1 s in all \(request_deadline\)"):
+            client.select("SELECT * WHERE { ?s ?p ?o }")

@@ -89,6 +89,10 @@ def trickle(
             except OSError:
                 pass  # the client hung up, as it should
 
+        def do_POST(self) -> None:  # the same answer; the request's body is read and dropped
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
