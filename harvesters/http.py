@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -21,6 +22,7 @@ from .deadline import WatchedAdapter
 __all__ = [
     "MAX_RETRY_AFTER",
     "USER_AGENT",
+    "declared_length",
     "fence_internal",
     "is_internal_address",
     "is_internal_host",
@@ -79,6 +81,15 @@ def make_session(
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def declared_length(headers: Mapping[str, str]) -> int | None:
+    """The body's length as the server declared it, or None when it declared none that is a
+    number. (Not ``value.isdigit()`` alone: "²" is a digit to it and not to ``int``, and a
+    partner's server that sent ``Content-Length: ²`` stopped an OAI-PMH harvest with a
+    ``ValueError`` traceback; urllib3 itself reads such an answer to its end.)"""
+    value = headers.get("Content-Length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def is_internal_address(address: str) -> bool:

@@ -33,7 +33,7 @@ from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
 from .deadline import Deadline, DeadlineExceededError
-from .http import make_session, transport_fault
+from .http import declared_length, make_session, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import expand_rdfxml_entities
@@ -207,10 +207,10 @@ class RdfHarvester:
                     messages.HTTP_STATUS_ONLY(url=location, status=response.status_code),
                     source=self.spec.name,
                 )
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
+            declared = declared_length(response.headers)
+            if declared is not None and declared > limit:
                 raise HarvestError(
-                    messages.RESPONSE_TOO_LARGE(url=location, size=int(declared), limit=limit),
+                    messages.RESPONSE_TOO_LARGE(url=location, size=declared, limit=limit),
                     source=self.spec.name,
                 )
             body = bytearray()

@@ -31,7 +31,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
-from ..http import make_session, transport_fault
+from ..http import declared_length, make_session, transport_fault
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -425,10 +425,10 @@ class OaiClient:
                     source=self.source,
                 )
             limit = self.max_response_bytes
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
+            declared = declared_length(response.headers)
+            if declared is not None and declared > limit:
                 raise HarvestError(
-                    messages.RESPONSE_TOO_LARGE(url=url, size=int(declared), limit=limit),
+                    messages.RESPONSE_TOO_LARGE(url=url, size=declared, limit=limit),
                     source=self.source,
                 )
             chunks: list[bytes] = []

@@ -465,3 +465,16 @@ def test_a_declaration_other_than_latin1_is_left_as_written() -> None:
         assert utf8_as_sent(page, None) == page
     latin = '<?xml version="1.0" encoding="windows-1252"?><a>Müller</a>'.encode()
     assert b'encoding="UTF-8"' in utf8_as_sent(latin, None)
+
+
+def test_a_content_length_that_is_no_number_is_read_to_the_end(server: OaiServer) -> None:
+    """A server declaring ``Content-Length: ²`` ("²" is a digit to ``str.isdigit``, not to
+    ``int``) stopped the harvest with a ``ValueError`` traceback; the answer is read to its end,
+    as urllib3 reads it, and every record is harvested."""
+
+    def superscript(params: dict[str, str], body: bytes) -> Answer:
+        return "200 OK", [("Content-Type", "text/xml"), ("Content-Length", "²")], [body]
+
+    server.fault = superscript
+    items = harvest_items(server)
+    assert len(items) == records_of(server)
