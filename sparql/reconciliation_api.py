@@ -21,6 +21,7 @@ type) to (status, headers, body), so the endpoint runs it in a query process lik
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -249,9 +250,22 @@ def _depth(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
     return True
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400
+        raise ValueError(f"{text} is no finite number")
+    return value
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def _loads(text: str | bytes, what: str) -> Any:
+    """JSON as RFC 8259 has it: Python's reader also takes NaN and Infinity, and reads 1e400
+    as infinity; each reached ``int()`` as a limit and answered 500."""
     try:
-        value = json.loads(text or b"null")
+        value = json.loads(text or b"null", parse_float=_finite, parse_constant=_not_json)
     except RecursionError as exc:
         raise QueryError(f"{what} is nested too deeply", http_status=400) from exc
     except ValueError as exc:
@@ -267,7 +281,7 @@ def _int(params: Mapping[str, str], key: str, default: int) -> int:
     value = params.get(key, "")
     if not value:
         return default
-    if not value.isdigit():
+    if not value.isdecimal():  # (isdigit takes "²", which int does not: it answered 500)
         raise QueryError(f"{key} must be a non-negative integer", http_status=400)
     return int(value)
 

@@ -292,6 +292,10 @@ def test_data_extension_in_the_1_0_draft(live: Live) -> None:
     [
         ("", {"data": {"queries": "{not json"}}),
         ("", {"data": {"queries": json.dumps({"q0": {"query": "x", "limit": -1}})}}),
+        # not JSON, though Python reads them: each reached int() as a limit and answered 500
+        ("", {"data": {"queries": '{"q0": {"query": "x", "limit": 1e400}}'}}),
+        ("", {"data": {"queries": '{"q0": {"query": "x", "limit": NaN}}'}}),
+        ("", {"data": {"queries": '{"q0": {"query": "x", "limit": Infinity}}'}}),
         ("", {"data": {"extend": json.dumps({"ids": ["x"], "properties": [{"id": "nope"}]})}}),
         ("/v1/match", {"json": {"queries": [{"conditions": []}]}}),
         ("/v1/match", {"json": {"queries": [{"conditions": [{"matchType": "x"}]}]}}),
@@ -309,3 +313,13 @@ def test_bad_requests_are_400_with_a_reason(live: Live, path: str, kwargs: dict[
     bad = requests.post(f"{live.url}/reconcile{path}", timeout=30, **kwargs)
     assert bad.status_code == 400, bad.text
     assert bad.json()["error"]
+
+
+@pytest.mark.parametrize("param", ["limit", "cursor"])
+def test_a_suggest_number_that_is_no_number_is_400(live: Live, param: str) -> None:
+    """ "²" is a digit to ``str.isdigit`` and not to ``int``: it answered 500."""
+    bad = requests.get(
+        f"{live.url}/reconcile/suggest/entity", params={"prefix": "a", param: "²"}, timeout=30
+    )
+    assert bad.status_code == 400, bad.text
+    assert "must be a non-negative integer" in bad.json()["error"]
