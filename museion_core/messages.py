@@ -411,6 +411,10 @@ OAI_NO_SET = _message("the repository has no set {set!r}; its sets are {sets}")
 OAI_NO_SETS = _message("the repository has no set {set!r} (it has no sets)")
 OAI_ERROR = _message("the repository answered OAI-PMH error {code:s} ({url:s})")
 OAI_ERROR_SAYING = _message("the repository answered OAI-PMH error {code:s}: {detail} ({url:s})")
+OAI_TOKEN_TOO_LONG = _message(
+    "the repository sent a resumption token of {size:d} characters ({token!r}), more than the "
+    "{limit:d} a request can carry back; stopped ({url:s})"
+)
 OAI_TOKEN_AGAIN = _message(
     "the repository sent resumption token {token!r} again after {pages:d} page(s) of this "
     "list: following it would never end; stopped ({url:s})"

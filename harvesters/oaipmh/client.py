@@ -292,7 +292,17 @@ class OaiClient:
         """Refuse a resumption token this list has already used, then remember it.
 
         A repository that answers every page with the same token (or cycles through a few)
-        would be asked forever; a list never legitimately returns to a page it has left."""
+        would be asked forever; a list never legitimately returns to a page it has left. A
+        token longer than ``MAX_TOKEN_CHARS`` is refused too: no server takes it back in a
+        URL, and an 8 MB one became an 8 MB "one clear line" of error, in the terminal and in
+        the partner's report."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise HarvestError(
+                messages.OAI_TOKEN_TOO_LONG(
+                    size=len(token), token=_short(token), limit=MAX_TOKEN_CHARS, url=url
+                ),
+                source=self.source,
+            )
         if token in seen:
             raise HarvestError(
                 messages.OAI_TOKEN_AGAIN(token=_short(token), pages=len(seen), url=url),
@@ -501,6 +511,11 @@ def _record(element: etree._Element, url: str) -> OaiRecord | BrokenRecord:
         ),
         content,
     )
+
+
+MAX_TOKEN_CHARS = 8000
+"""The longest resumption token followed: a request line of about 8 KB is what common web
+servers take (Apache's default limit is 8190 bytes)."""
 
 
 def _short(token: str) -> str:

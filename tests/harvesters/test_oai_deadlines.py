@@ -225,3 +225,16 @@ def test_a_source_that_never_ends_fails_alone_and_releases_the_writer_lock(
         assert len(errors) == 1, result.output
         assert errors[0].startswith("error: source 'ddb': the repository sent resumption token")
         assert "good" in result.output
+
+
+def test_a_token_too_long_to_send_back_is_refused_in_one_short_line(server: OaiServer) -> None:
+    """A repository that sent a resumption token of 8 MB made the harvest's "one clear line"
+    8 MB long, in the terminal and in the partner's report (the URL that carried it back was
+    in the message); such a token is refused when it comes, named by its first characters."""
+    server.fault = LoopingList(lambda page: "T" * 2_000_000)
+    with pytest.raises(harvesters.HarvestError) as failed:
+        ends(lambda: harvest_items(server, harvest_deadline=BACKSTOP / 2))
+    message = str(failed.value)
+    assert "resumption token of 2000000 characters" in message
+    assert len(message) < 1000
+    assert server.verbs().count("ListRecords") == 1
