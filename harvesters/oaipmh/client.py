@@ -56,6 +56,15 @@ DAY_GRANULARITY = "YYYY-MM-DD"
 SECOND_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
 
+MAX_SHOWN_ERROR = 1000
+"""The most characters of a repository's error text a message quotes."""
+MAX_SHOWN_CODE = 60
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
 class OaiProtocolError(HarvestError):
     """The repository answered with an OAI-PMH ``<error>``; ``code`` is its error code."""
 
@@ -63,10 +72,13 @@ class OaiProtocolError(HarvestError):
         self.code = code
         self.message = message
         self.url = url
+        # The repository's words, shortened: an <error> of 5 MB made the harvest's "one clear
+        # line" 5 MB long, in the terminal and in the partner's report.
+        shown, detail = "".join(code.split())[:MAX_SHOWN_CODE], _clip(message, MAX_SHOWN_ERROR)
         said = (
-            messages.OAI_ERROR_SAYING(code=code, detail=message, url=url)
+            messages.OAI_ERROR_SAYING(code=shown, detail=detail, url=url)
             if message
-            else messages.OAI_ERROR(code=code, url=url)
+            else messages.OAI_ERROR(code=shown, url=url)
         )
         super().__init__(said, source=source)
 

@@ -478,3 +478,23 @@ def test_a_content_length_that_is_no_number_is_read_to_the_end(server: OaiServer
     server.fault = superscript
     items = harvest_items(server)
     assert len(items) == records_of(server)
+
+
+def test_an_oai_error_of_megabytes_is_quoted_in_one_short_line(server: OaiServer) -> None:
+    """An <error> of 5 MB (its code too) made the harvest's "one clear line" 5 MB long, in
+    the terminal and in the partner's failure report; its text is quoted up to 1000 characters
+    and its length said."""
+    text = b"Z" * 5_000_000
+    server.fault = lambda params, body: (
+        "200 OK",
+        OAI_TYPE,
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>'
+        b'2024-01-01T00:00:00Z</responseDate><error code="bad' + text + b'">' + text + b"</error>"
+        b"</OAI-PMH>",
+    )
+    with pytest.raises(harvesters.HarvestError) as failed:
+        harvest_items(server)
+    message = str(failed.value)
+    assert "OAI-PMH error badZZZ" in message
+    assert "… (5000000 characters)" in message
+    assert len(message) < 2000
