@@ -522,10 +522,21 @@ def _csv_rows(  # noqa: PLR0917
             yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
 
 
+_SNIFFED_LINE = 4096
+_SNIFFED = 8192
+
+
 def _sniff_delimiter(sample: str) -> str:
+    """The delimiter of the first lines, judged from whole lines of at most a few KB: the
+    sniffer's regular expressions are slow on long hostile lines, and a line cut short has
+    fewer delimiters than the others. (The head was cut at 8 KB whatever it held: one long
+    cell in the first rows made the sniffer give up, the file was read with commas, and
+    each of its semicolon-separated rows was rejected as having no identifier.)"""
+    lines = [line for line in sample.splitlines()[:20] if len(line) <= _SNIFFED_LINE]
+    head = "\n".join(lines) if lines else sample[:_SNIFFED]
+    if len(head) > _SNIFFED:
+        head = head[: head.rfind("\n", 0, _SNIFFED) + 1 or _SNIFFED]
     try:
-        # A bounded head: the sniffer's regular expressions are slow on long hostile lines.
-        head = "\n".join(sample.splitlines()[:20])[:8192]
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","

@@ -536,3 +536,18 @@ def test_rows_after_an_unreadable_row_keep_their_numbers() -> None:
     items = list(read_csv(stream(data), max_record_bytes=100))
     assert [type(i).__name__ for i in items] == ["Unreadable", "Parsed", "Parsed"]
     assert [i.position for i in items] == ["line 2", "line 3", "line 4"]
+
+
+def test_a_long_cell_in_the_first_rows_does_not_cost_the_delimiter() -> None:
+    """The delimiter is guessed from the first lines, cut at 8 KB: a line cut short has fewer
+    delimiters than the others, and one cell of 200,000 characters in the second row made the
+    sniffer give up; the file was read with commas, and each row after was rejected as having
+    no identifier. Only the long row is refused now."""
+    data = ("id;title;date\n1;" + "x" * 200_000 + ";1900\n2;Tapis;1801\n3;Vue;1930\n").encode()
+    items = list(read_csv(stream(data)))
+    assert values(items)[1:] == [
+        {"id": "2", "title": "Tapis", "date": "1801"},
+        {"id": "3", "title": "Vue", "date": "1930"},
+    ]
+    assert isinstance(items[0], Unreadable)
+    assert "longer than" in items[0].reason
