@@ -426,23 +426,43 @@ class _Lines:
         self.number = 0
         self.row_size = 0
         self.row_lines: list[str] = []
+        self.row_quotes = 0
+        self._pushed: str | None = None
 
     def __iter__(self) -> _Lines:
         return self
 
     def new_row(self) -> None:
-        self.row_size, self.row_lines = 0, []
+        self.row_size, self.row_lines, self.row_quotes = 0, [], 0
+
+    def at_end(self) -> bool:
+        """Whether no line is left (the next one is read ahead, and given next)."""
+        if self._pushed is None:
+            self._pushed = self._head.readline() or self._rest.readline(self._limit + 1)
+        return not self._pushed
+
+    def quote_left_open(self, first: int) -> bool:
+        """Whether the row just read, from line ``first``, ended only with the file, inside a
+        quoted cell: csv.reader then ends the cell there, and the rows after the quote became
+        its text without a word. Such a row spans several lines with an odd number of quotes
+        (a closed quoted cell has an even number; a row's own stray quotes, which csv keeps
+        as text, are rare beside a cell over several lines)."""
+        return self.number > first and self.row_quotes % 2 == 1 and self.at_end()
 
     def preview(self) -> bytes:
         text = "".join(self.row_lines)[:PREVIEW_BYTES]
         return text.encode("utf-8", "surrogateescape")
 
     def __next__(self) -> str:
-        line = self._head.readline() or self._rest.readline(self._limit + 1)
+        if self._pushed is not None:
+            line, self._pushed = self._pushed, None
+        else:
+            line = self._head.readline() or self._rest.readline(self._limit + 1)
         if not line:
             raise StopIteration
         self.number += 1
         self.row_size += len(line)
+        self.row_quotes += line.count('"')
         if sum(map(len, self.row_lines)) < PREVIEW_BYTES:
             self.row_lines.append(line[:PREVIEW_BYTES])
         if len(line) > self._limit and not line.endswith(("\n", "\r")):
@@ -475,25 +495,12 @@ def _csv_rows(  # noqa: PLR0917
     # A title above the header would mislead the sniffer: it reads from the header on.
     below = "\n".join(sample.splitlines()[header_row - 1 :])
     reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(below))
-    where = f"line {lines.number + 1}"
-    try:
-        for _ in range(header_row - 1):  # the rows above the header (a title, notes)
-            next(reader)
-            lines.new_row()
-        where = f"line {lines.number + 1}"
-        header = [h.strip() for h in next(reader)]
-        header_where = where
-    except StopIteration:
+    found = _csv_header(reader, lines, header_row, encoding, limit)
+    if not isinstance(found, tuple):
+        if found is not None:
+            yield found
         return
-    except (csv.Error, _OversizedError) as exc:
-        reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
-        yield Unreadable(lines.preview(), where, reason, whole=True)
-        return
-    fault = _header_fault(header, encoding)
-    if fault:
-        raw = ",".join(header).encode("utf-8", "surrogateescape")
-        yield Unreadable(raw, where, fault, whole=True)
-        return
+    header, header_where = found
     rows = header_row  # rows as a spreadsheet numbers them (a sep= line is none)
     looked = 0 if title_check else TITLE_LOOK_ROWS
     while True:
@@ -510,6 +517,11 @@ def _csv_rows(  # noqa: PLR0917
             yield Unreadable(lines.preview(), where, _csv_fault(exc, limit))
             continue
         rows += 1
+        if lines.quote_left_open(first):
+            where = _csv_position(first, rows)
+            reason = messages.CSV_QUOTE_UNCLOSED(line=first, lines=lines.number - first + 1)
+            yield Unreadable(lines.preview(), where, reason, whole=True)
+            return
         if any(cell.strip() for cell in row):
             if looked < TITLE_LOOK_ROWS:
                 looked += 1
@@ -520,6 +532,29 @@ def _csv_rows(  # noqa: PLR0917
                     return
             where = _csv_position(first, rows)
             yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
+
+
+def _csv_header(
+    reader: Iterator[list[str]], lines: _Lines, header_row: int, encoding: str, limit: int
+) -> tuple[list[str], str] | Unreadable | None:
+    """The header row and where it is; why it cannot name the columns; or None (no rows)."""
+    where = f"line {lines.number + 1}"
+    try:
+        for _ in range(header_row - 1):  # the rows above the header (a title, notes)
+            next(reader)
+            lines.new_row()
+        where = f"line {lines.number + 1}"
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return None
+    except (csv.Error, _OversizedError) as exc:
+        reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
+        return Unreadable(lines.preview(), where, reason, whole=True)
+    fault = _header_fault(header, encoding)
+    if fault:
+        raw = ",".join(header).encode("utf-8", "surrogateescape")
+        return Unreadable(raw, where, fault, whole=True)
+    return header, where
 
 
 _SNIFFED_LINE = 4096

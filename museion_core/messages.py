@@ -182,6 +182,10 @@ CSV_ROW_TOO_LARGE = _message(
 )
 CSV_CELL_TOO_LONG = _message("a cell is longer than {limit:d} characters; the row was not read")
 CSV_INVALID = _message("not valid CSV: {detail}")
+CSV_QUOTE_UNCLOSED = _message(
+    "a quote opened in the row of line {line:d} is never closed: its {lines:d} lines, to the "
+    "end of the file, would be one cell; neither the row nor the rows within it were read"
+)
 CSV_UNDECODABLE_CELL = _message(
     "undecodable byte {byte:s} in column {column!r} (the source declares encoding {encoding:s}); "
     "set `encoding` for this source to the file's real encoding"

@@ -551,3 +551,21 @@ def test_a_long_cell_in_the_first_rows_does_not_cost_the_delimiter() -> None:
     ]
     assert isinstance(items[0], Unreadable)
     assert "longer than" in items[0].reason
+
+
+def test_a_quote_never_closed_does_not_swallow_the_rows_after_it_silently() -> None:
+    """csv.reader ends a quoted cell left open at the end of the file: the rows after the
+    quote became the text of one cell (a title "unterminated; ... 7;after"), and were lost
+    without a word. The row is refused, marked whole (which records the file holds is not
+    known, so none counts as gone); a cell over several lines that is closed is read."""
+    data = b'id;title;date\n1;"two\nlines";1900\n2;"never closed;1801\n3;after;1930\n4;end;1\n'
+    items = list(read_csv(stream(data)))
+    assert values(items)[0] == {"id": "1", "title": "two\nlines", "date": "1900"}
+    assert len(items) == 2
+    refused = items[1]
+    assert isinstance(refused, Unreadable)
+    assert refused.whole
+    assert "a quote opened in the row of line 4 is never closed: its 3 lines" in refused.reason
+    # a stray quote in a row of one line is csv's text, as before
+    stray = list(read_csv(stream(b'id;title\n1;5" tall\n2;x\n')))
+    assert values(stray) == [{"id": "1", "title": '5" tall'}, {"id": "2", "title": "x"}]
