@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_RECORD_BYTES",
     "PREVIEW_BYTES",
+    "DuplicateKeyError",
     "Piece",
     "load_json",
     "lone_surrogate_reason",
@@ -72,7 +73,9 @@ def _float(text: str) -> float | str:
     return value if math.isfinite(value) else text
 
 
-def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
+def load_json(
+    raw: bytes | str, *, lone_surrogates: bool = False, one_value_per_key: bool = True
+) -> Any:
     """``json.loads`` that keeps every integer exactly and raises only ``ValueError``.
 
     Used for every JSON payload a partner sends (the readers and the mappings), so a number of
@@ -81,9 +84,19 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     ``lone_surrogates``: let texts holding one through, for a caller that checks each record
     of the document itself (``lone_surrogate_reason``): one broken text in an API's page of a
     hundred records costs that record, not the page.
+
+    ``one_value_per_key``: a key given twice with different values in one object raises
+    ``DuplicateKeyError``; without it, the last value is kept, as ``json.loads`` keeps it (an
+    API's page, whose records are not read one by one: one such record would cost the page).
     """
     try:
-        value = json.loads(raw, parse_int=_int, parse_float=_float, parse_constant=str)
+        value = json.loads(
+            raw,
+            parse_int=_int,
+            parse_float=_float,
+            parse_constant=str,
+            object_pairs_hook=_one_value_per_key if one_value_per_key else None,
+        )
     except RecursionError:
         raise ValueError(messages.JSON_TOO_DEEP()) from None
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
@@ -94,6 +107,24 @@ def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     reason = None if lone_surrogates else lone_surrogate_reason(value)
     if reason is not None:
         raise ValueError(reason)
+    return value
+
+
+class DuplicateKeyError(ValueError):
+    """An object names one key twice, with different values (``load_json``)."""
+
+
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object as a dict, unless a key comes twice with different values: ``json.loads``
+    keeps the last without a word (``{"title": "Real", "title": "Injected"}`` was published as
+    "Injected"), and which one the partner meant cannot be told. The same value twice is
+    harmless, and kept."""
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        for key, item in pairs:
+            if value[key] != item:
+                shown = key if len(key) <= 100 else key[:99] + "…"
+                raise DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown))
     return value
 
 

@@ -24,6 +24,7 @@ from .jsonscan import (
     MAX_DEPTH,
     MAX_RECORD_BYTES,
     PREVIEW_BYTES,
+    DuplicateKeyError,
     load_json,
     nesting_depth,
     seek_array,
@@ -220,6 +221,11 @@ def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
             position,
             messages.JSON_INVALID_AT(detail=exc.msg, line=exc.lineno, column=exc.colno),
         )
+    except DuplicateKeyError as exc:
+        # Named by what it holds (the last value of each key, as json.loads reads it): a record
+        # the source already publishes keeps its version, rather than being withdrawn.
+        cells = json.loads(_decode(raw, encoding), parse_int=str, parse_constant=str)
+        return Unreadable(raw, position, str(exc), cells if isinstance(cells, dict) else None)
     except ValueError as exc:
         return Unreadable(raw, position, messages.JSON_INVALID(detail=exc))
     return Parsed(value, raw, position)

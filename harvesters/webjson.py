@@ -125,7 +125,7 @@ class JsonFetcher:
             )
         self.suspect_surrogates = records and may_hold_surrogate(body)
         try:
-            return load_json(body, lone_surrogates=records), answer
+            return load_json(body, lone_surrogates=records, one_value_per_key=False), answer
         except (ValueError, UnicodeDecodeError) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             if body.lstrip()[:1] == b"<":  # a maintenance or login page, an error page

@@ -226,6 +226,10 @@ WORKBOOK_TOO_LARGE = _message(
 NO_SHEET_NUMBER = _message("the workbook has {count:d} sheet(s); there is no sheet {sheet:d}")
 NO_SHEET_NAMED = _message("the workbook has no sheet {sheet!r}; its sheets are {sheets}")
 JSON_TOO_DEEP = _message("nested too deeply to be read")
+JSON_DUPLICATE_KEY = _message(
+    "the key {key!r} occurs more than once in one object, with different values: which one "
+    "is meant cannot be told"
+)
 JSON_NO_ITEMS = _message("the file holds no list of records at `{path:s}` (items)")
 JSON_WRAPPED_RECORDS = _message(
     "the file is one object, with no identifier, holding a list of {count:d} objects under "

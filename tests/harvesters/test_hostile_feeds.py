@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import harvesters
+from harvesters.files import FilesOptions
 from tests.conftest import ConfigWriter, files_source
 
 CAP_MB = 3072
@@ -184,3 +186,29 @@ def test_a_link_out_of_the_feed_folder_is_not_read(
     assert "SECRET-LINE" not in done.stdout + done.stderr
     assert "link to a file outside the source's folder" in done.stderr, done.stderr
     assert "records read: 2 new" in done.stderr, done.stderr  # x-good; x-inside repeats it
+
+
+def test_a_key_twice_with_different_values_costs_its_record_not_silently_a_value(
+    tmp_path: Path,
+) -> None:
+    """``json.loads`` keeps the last of two values of one key without a word: a record
+    ``{"title": "Real", "title": "Injected"}`` was published as "Injected". Such a record is
+    refused with the reason, named by its id (a published version of it is kept, not
+    withdrawn); the same value twice is harmless and read."""
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(
+        b'[{"id": "1", "title": "Real", "title": "Injected"},'
+        b' {"id": "2", "title": "Same", "title": "Same"}]'
+    )
+    spec = harvesters.SourceSpec(
+        name="dup",
+        location=str(feed),
+        options=FilesOptions(),
+        identify=lambda record: str(record["id"]),
+    )
+    refused, read = list(harvesters.create_harvester("files", spec))
+    assert isinstance(refused, harvesters.RejectedRecord)
+    assert "the key 'title' occurs more than once in one object" in refused.reason
+    assert refused.local_id == "1"
+    assert isinstance(read, harvesters.SourceRecord)
+    assert read.local_id == "2"
