@@ -414,7 +414,7 @@ class FilesHarvester:
         if self._session is None:
             self._session = make_session(self.options.max_retries, home=location)
         response = self._session.get(location, stream=True, timeout=self.options.timeout)
-        deadline.leave_thread()  # the records' own requests (IIIF manifests) are not the file's
+        deadline.leave_thread()  # requests made while its records are consumed are not the file's
         with response:
             if response.status_code >= 400:
                 raise HarvestError(
