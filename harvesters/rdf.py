@@ -36,7 +36,7 @@ from .deadline import Deadline, DeadlineExceededError
 from .http import declared_length, make_session, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
-from .xmlsafe import expand_rdfxml_entities
+from .xmlsafe import checked_rdfxml
 
 __all__ = ["EXTENSIONS", "LINKED_ART_CONTEXT", "RdfHarvester", "RdfOptions"]
 
@@ -233,7 +233,7 @@ class RdfHarvester:
         if fmt == "jsonld":
             data, roots, nameless = _with_bundled_context(data)
         elif fmt == "rdfxml":
-            data = expand_rdfxml_entities(data)
+            data = checked_rdfxml(data)
         base = location if location.startswith("http") else Path(location).resolve().as_uri()
         return [q.triple for q in parse(data, FORMATS[fmt], base_iri=base)], roots, nameless
 

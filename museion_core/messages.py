@@ -248,6 +248,9 @@ XML_ENTITY_BOMB = _message(
     "the document's entity declarations expand to far more text than the document holds (an "
     "XML bomb); it was not read"
 )
+XML_TOO_DEEP = _message(
+    "the document nests elements more than {limit:d} levels deep; it was not read"
+)
 XML_EXTERNAL_ENTITY = _message(
     "the document declares an external entity (<!ENTITY ... SYSTEM ...>), which is refused: "
     "it would make Museion read a file or fetch an address the document names"

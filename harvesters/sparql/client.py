@@ -46,7 +46,7 @@ from ..http import (
     is_internal_address,
     is_internal_host,
 )
-from ..xmlsafe import XmlError, expand_rdfxml_entities
+from ..xmlsafe import XmlError, checked_rdfxml
 
 __all__ = ["SparqlClient", "canonical_ntriples"]
 
@@ -217,7 +217,7 @@ class SparqlClient:
             fmt = RdfFormat.TURTLE
         try:
             if fmt == RdfFormat.RDF_XML:
-                body = expand_rdfxml_entities(body)
+                body = checked_rdfxml(body)
             return iter(list(parse(body, fmt, without_named_graphs=True)))
         except (SyntaxError, XmlError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

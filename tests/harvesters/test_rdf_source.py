@@ -333,3 +333,33 @@ def test_a_dump_that_trickles_is_stopped_at_its_deadline(tmp_path: Path) -> None
         with pytest.raises(HarvestError) as caught:
             Pipeline(config).harvest()
     assert "took more than 1 s in all (request_deadline)" in str(caught.value)
+
+
+def test_rdf_xml_nested_beyond_bounds_is_refused_not_parsed_for_hours(tmp_path: Path) -> None:
+    """pyoxigraph's RDF/XML parser takes time quadratic in the depth of nested elements
+    (80,000 nested properties: 49 s; a file of a few MB: hours, holding the writer lock). A
+    file nesting deeper than libxml2's 256 levels is quarantined with its reason, before
+    pyoxigraph sees it; a file nesting a little is read."""
+    feed = tmp_path / "dump"
+    feed.mkdir()
+    shutil.copy(LINKED_ART / "A00001.jsonld", feed)
+
+    def nested(depth: int, iri: str) -> str:
+        return (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:crm="http://www.cidoc-crm.org/cidoc-crm/" xmlns:e="https://ex.org/">'
+            f'<crm:E22_Human-Made_Object rdf:about="{iri}">'
+            + '<e:part rdf:parseType="Resource">' * depth
+            + "</e:part>" * depth
+            + "</crm:E22_Human-Made_Object></rdf:RDF>"
+        )
+
+    (feed / "deep.rdf").write_text(nested(2000, "https://ex.org/o/1"), encoding="utf-8")
+    (feed / "fine.rdf").write_text(nested(5, "https://ex.org/o/2"), encoding="utf-8")
+    config = load_config(_config(tmp_path, feed))
+
+    [summary] = Pipeline(config).harvest()
+    reasons = {r.record.split(":")[0]: r.reason for r in summary.rejections}
+    assert set(reasons) == {"deep.rdf"}, summary.rejections
+    assert "nests elements more than 256 levels deep" in reasons["deep.rdf"]
+    assert summary.new == 2
