@@ -43,7 +43,12 @@ class _CappedRetry(Retry):
     harvest for a day. Wait as asked, but at most MAX_RETRY_AFTER seconds."""
 
     def get_retry_after(self, response: object) -> float | None:
-        wait = super().get_retry_after(response)  # type: ignore[arg-type]
+        try:
+            wait = super().get_retry_after(response)  # type: ignore[arg-type]
+        except urllib3_errors.InvalidHeader:
+            # "Retry-After: soon" failed the harvest at once ("Invalid Retry-After header"),
+            # where a 503 without one is retried: the backoff applies instead.
+            return None
         return None if wait is None else min(wait, MAX_RETRY_AFTER)
 
 

@@ -498,3 +498,21 @@ def test_an_oai_error_of_megabytes_is_quoted_in_one_short_line(server: OaiServer
     assert "OAI-PMH error badZZZ" in message
     assert "… (5000000 characters)" in message
     assert len(message) < 2000
+
+
+def test_a_retry_after_that_is_no_time_is_retried_with_backoff(server: OaiServer) -> None:
+    """A 503 whose ``Retry-After`` urllib3 cannot read ("soon") failed the harvest at once,
+    "InvalidHeader: Invalid Retry-After header", where a 503 without one is retried."""
+    answered: list[int] = []
+
+    def busy(params: dict[str, str], body: bytes) -> Answer | None:
+        if second_page(params):
+            answered.append(1)
+            if len(answered) <= 2:
+                return "503 Service Unavailable", [("Retry-After", "soon")], b"busy"
+        return None
+
+    server.fault = busy
+    items = harvest_items(server)
+    assert len(items) == records_of(server)
+    assert len(answered) == 3
