@@ -28,7 +28,7 @@ from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
 from .deadline import Deadline
-from .http import make_session
+from .http import make_session, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
@@ -419,7 +419,9 @@ class FilesHarvester:
             if response.status_code >= 400:
                 raise HarvestError(
                     messages.HTTP_STATUS(
-                        url=location, status=response.status_code, reason=response.reason
+                        url=location,
+                        status=response.status_code,
+                        reason=shown_reason(response.reason),
                     ),
                     source=self.spec.name,
                 )

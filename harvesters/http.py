@@ -27,6 +27,7 @@ __all__ = [
     "is_internal_address",
     "is_internal_host",
     "make_session",
+    "shown_reason",
     "transport_fault",
 ]
 
@@ -86,6 +87,17 @@ def make_session(
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+MAX_SHOWN_REASON = 200
+"""The most characters of a server's reason phrase ("Not Found") a message quotes."""
+
+
+def shown_reason(reason: object) -> str:
+    """A server's reason phrase, as a message quotes it: at most MAX_SHOWN_REASON characters
+    (a server may send 64 KB of them, and each became the harvest's "one clear line")."""
+    text = " ".join(str(reason or "").split())
+    return text if len(text) <= MAX_SHOWN_REASON else f"{text[: MAX_SHOWN_REASON - 1]}…"
 
 
 def declared_length(headers: Mapping[str, str]) -> int | None:

@@ -18,7 +18,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .deadline import Deadline, DeadlineExceededError
-from .http import make_session, transport_fault
+from .http import make_session, shown_reason, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
@@ -74,7 +74,9 @@ class JsonFetcher:
                 spent = answer.status_code in (429, 503)
                 answered = messages.HTTP_STATUS_RETRIES_SPENT if spent else messages.HTTP_STATUS
                 raise HarvestError(
-                    answered(url=where, status=answer.status_code, reason=answer.reason),
+                    answered(
+                        url=where, status=answer.status_code, reason=shown_reason(answer.reason)
+                    ),
                     source=self.source,
                 )
             body = bytearray()

@@ -31,7 +31,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
-from ..http import declared_length, make_session, transport_fault
+from ..http import declared_length, make_session, shown_reason, transport_fault
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -437,7 +437,7 @@ class OaiClient:
         with response:
             if response.status_code >= 400:
                 retried = response.status_code in (429, 500, 502, 503, 504)
-                status, reason = response.status_code, response.reason
+                status, reason = response.status_code, shown_reason(response.reason)
                 raise HarvestError(
                     messages.HTTP_STATUS_RETRIED(
                         url=url, status=status, reason=reason, retries=self.max_retries

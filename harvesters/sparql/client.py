@@ -45,6 +45,7 @@ from ..http import (
     fence_internal,
     is_internal_address,
     is_internal_host,
+    shown_reason,
 )
 from ..xmlsafe import XmlError, checked_rdfxml
 
@@ -256,7 +257,7 @@ class SparqlClient:
                         detail = _detail(exc)
                         if detail == f": {exc.reason}":
                             detail = ""
-                        label = _LABELS.get(exc.code, exc.reason)
+                        label = _LABELS.get(exc.code, shown_reason(exc.reason))
                         raise self._error(f"HTTP {exc.code} {label}{detail}") from None
                     wait = _retry_after(exc.headers.get("Retry-After"))
             except requests.exceptions.InvalidURL as exc:  # the fence refused a redirect

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from http.server import BaseHTTPRequestHandler
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,30 @@ def test_a_workbook_over_its_limit_is_refused_as_it_comes(monkeypatch: pytest.Mo
         [item] = harvest(f"{server.url}/objects.xlsx")
     assert isinstance(item, harvesters.RejectedRecord)
     assert "the workbook is more than 1 MB" in item.reason
+
+
+def test_a_reason_phrase_of_kilobytes_is_quoted_short() -> None:
+    """A server may send a reason phrase of 64 KB ("Not Found XXXX…"); each such phrase was
+    the whole of the harvest's "one clear line". It is quoted up to 200 characters."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404, "Not Found " + "X" * 60_000)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(HarvestError) as failed:
+            harvest(f"http://127.0.0.1:{server.server_address[1]}/export.json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = str(failed.value)
+    assert "answered HTTP 404 Not Found XXX" in message
+    assert len(message) < 500
