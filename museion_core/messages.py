@@ -306,6 +306,10 @@ CONSTRUCT_EMPTY = _message("the endpoint's CONSTRUCT describes nothing for <{iri
 RECORD_REPEATED = _message(
     "the record {identifier!r} occurs twice in the feed, identically; it was read once"
 )
+IDENTIFIER_TOO_LONG = _message(
+    "the record's identifier is {size:d} characters long, more than the {limit:d} its IRIs may "
+    "carry; the record was not read"
+)
 DUPLICATE_IDENTIFIER = _message(
     "the identifier {identifier!r} occurs twice in the feed, with different content; only its "
     "first record was kept"

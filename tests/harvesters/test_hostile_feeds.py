@@ -53,6 +53,11 @@ ATTACKS: dict[str, tuple[bytes, str]] = {
         GOOD + b'\n{"id": "big", "title": "' + b"x" * 1_200_000 + b'"}\n' + AFTER + b"\n",
         "more than max_record_bytes (1000000)",
     ),
+    # an identifier is in every IRI of its record: 2,000,000 characters took 2.8 GB
+    "long-id.json": (
+        b"[" + GOOD + b',{"id": "' + b"x" * 900_000 + b'", "title": "Long"},' + AFTER + b"]",
+        "the record's identifier is 900000 characters long, more than the 1000",
+    ),
     "big-cell.csv": (
         b"id,title\nbefore,Before\nbig," + b"x" * 140 * 1024 + b"\nafter,After\n",
         "a cell is longer than 131072 characters",
