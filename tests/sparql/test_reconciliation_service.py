@@ -292,6 +292,18 @@ def test_data_extension_in_the_1_0_draft(live: Live) -> None:
     [
         ("", {"data": {"queries": "{not json"}}),
         ("", {"data": {"queries": json.dumps({"q0": {"query": "x", "limit": -1}})}}),
+        # matching costs time in the text's length: 50 queries of 3,000 words took 24 s of CPU
+        ("", {"data": {"queries": json.dumps({"q0": {"query": "Artist " * 300}})}}),
+        (
+            "/v1/match",
+            {
+                "json": {
+                    "queries": [
+                        {"conditions": [{"matchType": "name", "propertyValue": ["a"] * 101}]}
+                    ]
+                }
+            },
+        ),
         # not JSON, though Python reads them: each reached int() as a limit and answered 500
         ("", {"data": {"queries": '{"q0": {"query": "x", "limit": 1e400}}'}}),
         ("", {"data": {"queries": '{"q0": {"query": "x", "limit": NaN}}'}}),
