@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from harvesters.files import FilesOptions
 from mappings import get_mapping
 from museion_core.errors import HarvestError
 from tests.harvesters.test_lido_files import lido_wrap, spoilt
-from tests.helpers.http import Response, serve, trickle
+from tests.helpers.http import Quiet, Response, serve, serving, trickle
 from tests.helpers.samples import sample_feeds
 
 RECORDS = [json.loads(p.read_text()) for p in sorted((sample_feeds() / "cmoa").glob("*.json"))]
@@ -237,24 +236,14 @@ def test_a_reason_phrase_of_kilobytes_is_quoted_short() -> None:
     """A server may send a reason phrase of 64 KB ("Not Found XXXX…"); each such phrase was
     the whole of the harvest's "one clear line". It is quoted up to 200 characters."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_GET(self) -> None:
             self.send_response(404, "Not Found " + "X" * 60_000)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with pytest.raises(HarvestError) as failed:
-            harvest(f"http://127.0.0.1:{server.server_address[1]}/export.json")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url, pytest.raises(HarvestError) as failed:
+        harvest(f"{url}/export.json")
     message = str(failed.value)
     assert "answered HTTP 404 Not Found XXX" in message
     assert len(message) < 500

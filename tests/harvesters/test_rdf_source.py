@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,16 @@ from museion.pipeline import Pipeline
 from museion_core.errors import HarvestError
 from store import Store
 from tests.conftest import DATA
+from tests.helpers.http import Quiet, serving
 
 LINKED_ART = DATA / "linkedart"
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 
 
-def _config(folder: Path, feed: Path) -> Path:
+def _config(folder: Path, feed: Path | str, options: str = "") -> Path:
+    """A source "museion-tate" reading the dump at ``feed`` (a folder, or a URL), with
+    ``options`` under it."""
+    location = feed.as_posix() if isinstance(feed, Path) else feed
     path = folder / "museion.toml"
     path.write_text(
         f"""
@@ -37,8 +40,9 @@ base_iri = "https://network.example.org/"
 [[sources]]
 name = "museion-tate"
 kind = "rdf"
-location = "{feed.as_posix()}"
+location = "{location}"
 mapping = "linkedart"
+{options}
 [sources.partner]
 label = "Tate (through another Museion)"
 [sources.gates]
@@ -257,46 +261,15 @@ def test_rdf_xml_entities_are_expanded_within_bounds_or_refused(tmp_path: Path) 
 def _dump_server(send: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
     """A server on 127.0.0.1 whose one dump is sent by ``send``; yields the dump's URL."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/turtle")
             with suppress(OSError):  # the harvester hung up: as it should
                 send(self)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/dump.ttl"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _url_config(folder: Path, url: str, options: str) -> Path:
-    path = folder / "museion.toml"
-    path.write_text(
-        f"""
-[store]
-path = "store"
-[publish]
-base_iri = "https://network.example.org/"
-[[sources]]
-name = "dump"
-kind = "rdf"
-location = "{url}"
-mapping = "linkedart"
-{options}
-[sources.partner]
-label = "A dump on the web"
-""",
-        encoding="utf-8",
-    )
-    return path
+    with serving(Handler) as url:
+        yield f"{url}/dump.ttl"
 
 
 def test_a_dump_at_a_url_larger_than_its_limit_is_refused_as_it_comes(tmp_path: Path) -> None:
@@ -310,7 +283,7 @@ def test_a_dump_at_a_url_larger_than_its_limit_is_refused_as_it_comes(tmp_path: 
             handler.wfile.write(line)
 
     with _dump_server(send) as url:
-        config = load_config(_url_config(tmp_path, url, "max_response_bytes = 1000000"))
+        config = load_config(_config(tmp_path, url, "max_response_bytes = 1000000"))
         with pytest.raises(HarvestError) as caught:
             Pipeline(config).harvest()
     assert "more than the limit of 1000000 bytes (max_response_bytes)" in str(caught.value)
@@ -329,7 +302,7 @@ def test_a_dump_that_trickles_is_stopped_at_its_deadline(tmp_path: Path) -> None
             time.sleep(0.1)
 
     with _dump_server(send) as url:
-        config = load_config(_url_config(tmp_path, url, "request_deadline = 1\ntimeout = 5"))
+        config = load_config(_config(tmp_path, url, "request_deadline = 1\ntimeout = 5"))
         with pytest.raises(HarvestError) as caught:
             Pipeline(config).harvest()
     assert "took more than 1 s in all (request_deadline)" in str(caught.value)

@@ -7,10 +7,8 @@ end in one clear line.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ from tests.helpers.endpoint import (
     live_endpoint,
     write_two_partner_config,
 )
-from tests.helpers.http import trickle
+from tests.helpers.http import Quiet, serving, trickle
 from tests.helpers.oxigraph_server import Oxigraph, oxigraph_serve
 
 PARTNER_BASE = "https://partner.example.net/"
@@ -236,7 +234,7 @@ def flaky_proxy(
     headers), then passes each request on to ``target``; yields its URL and the statuses sent."""
     sent: list[int] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if faults:
@@ -262,17 +260,8 @@ def flaky_proxy(
             self.end_headers()
             self.wfile.write(payload)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", sent
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield f"{url}/sparql", sent
 
 
 def test_429_and_503_are_retried_honouring_retry_after(
@@ -321,7 +310,7 @@ def test_an_endpoint_answering_an_rdf_xml_bomb_is_one_clear_line() -> None:
 
     levels = [7, 2]
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             payload = answer(levels.pop(0))
@@ -331,24 +320,13 @@ def test_an_endpoint_answering_an_rdf_xml_bomb_is_one_clear_line() -> None:
             self.end_headers()
             self.wfile.write(payload)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        client = SparqlClient(
-            f"http://127.0.0.1:{server.server_address[1]}/sparql", source="bomb", max_retries=0
-        )
+    with serving(Handler) as url:
+        client = SparqlClient(f"{url}/sparql", source="bomb", max_retries=0)
         query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
         with pytest.raises(HarvestError, match="expand to far more text than the document"):
             client.construct(query)
         [quad] = client.construct(query)
         assert quad.object == Literal("A" * 100)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_an_endpoint_that_trickles_is_stopped_at_its_deadline() -> None:

@@ -26,11 +26,33 @@ class Server:
     hits: dict[str, int]
 
 
+class Quiet(BaseHTTPRequestHandler):
+    """A request handler that writes no access log: the tests' output stays readable."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` answering on 127.0.0.1, on a free port, for the ``with`` block; yields the
+    server's URL ("http://127.0.0.1:PORT"), and stops the server after the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 @contextmanager
 def serve(routes: dict[str, Route | Response]) -> Iterator[Server]:
     hits: dict[str, int] = {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             hits[path] = hits.get(path, 0) + 1
@@ -52,18 +74,8 @@ def serve(routes: dict[str, Route | Response]) -> Iterator[Server]:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.do_GET()
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Server(f"http://127.0.0.1:{server.server_address[1]}", hits)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler) as url:
+        yield Server(url, hits)
 
 
 @contextmanager
@@ -74,7 +86,7 @@ def trickle(
     never silent long enough for a timeout. ``length``: whether it says the body's length (if
     not, the body ends when the connection closes). Yields the URL of its one document."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", content_type)
@@ -93,15 +105,5 @@ def trickle(
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.do_GET()
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/feed"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler) as url:
+        yield f"{url}/feed"
