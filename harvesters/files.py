@@ -28,7 +28,7 @@ from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
 from .deadline import Deadline
-from .http import make_session, shown_reason
+from .http import make_session, read_within, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
@@ -57,17 +57,6 @@ Format = Literal["auto", "json", "jsonl", "csv", "tsv", "xml", "xlsx", "xls", "o
 MAX_WORKBOOK_BYTES = 1 << 30
 """The largest workbook read (it is held in memory whole); its XML parts may unpack to no
 more than ``sheet_extent.MAX_UNPACKED`` either."""
-
-
-def _read_at_most(stream: io.BufferedReader, limit: int) -> bytes | None:
-    """The stream's bytes, or None when there are more than ``limit`` (read in pieces: a
-    ``read(limit)`` would ask for ``limit`` bytes of memory for a file of ten)."""
-    data = bytearray()
-    while piece := stream.read(1 << 20):
-        data += piece
-        if len(data) > limit:
-            return None
-    return bytes(data)
 
 
 def _workbook_too_large() -> Unreadable:
@@ -263,7 +252,9 @@ class FilesHarvester:
                 elif fmt in SHEET_FORMATS:
                     # A workbook is a zip (or OLE) archive: it is read whole, not streamed;
                     # but not without end (a server that never stops sending: MemoryError).
-                    workbook = _read_at_most(stream, MAX_WORKBOOK_BYTES)
+                    # (in pieces: a ``read(limit)`` would ask for a gigabyte for a small file)
+                    pieces = iter(lambda: stream.read(1 << 20), b"")
+                    workbook = read_within(pieces, MAX_WORKBOOK_BYTES)
                     items = (
                         read_sheet(
                             workbook, sheet=self.options.sheet, header_row=self.options.header_row

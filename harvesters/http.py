@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -27,6 +27,7 @@ __all__ = [
     "is_internal_address",
     "is_internal_host",
     "make_session",
+    "read_within",
     "shown_reason",
     "transport_fault",
 ]
@@ -107,6 +108,18 @@ def declared_length(headers: Mapping[str, str]) -> int | None:
     ``ValueError`` traceback; urllib3 itself reads such an answer to its end.)"""
     value = headers.get("Content-Length", "").strip()
     return int(value) if value.isascii() and value.isdigit() else None
+
+
+def read_within(chunks: Iterable[bytes], limit: int) -> bytes | None:
+    """The pieces of a body joined, or None as soon as they pass ``limit``: a server that
+    sends without end (or a gzip that unpacks without end) is refused at its limit, not read
+    until the harvester runs out of memory."""
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 def is_internal_address(address: str) -> bool:

@@ -33,7 +33,7 @@ from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
 from .deadline import Deadline, DeadlineExceededError
-from .http import declared_length, make_session, transport_fault
+from .http import declared_length, make_session, read_within, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import checked_rdfxml
@@ -213,15 +213,12 @@ class RdfHarvester:
                     messages.RESPONSE_TOO_LARGE(url=location, size=declared, limit=limit),
                     source=self.spec.name,
                 )
-            body = bytearray()
-            for chunk in response.iter_content(chunk_size=1 << 16):
-                body += chunk
-                if len(body) > limit:
-                    raise HarvestError(
-                        messages.RESPONSE_OVER_LIMIT(url=location, limit=limit),
-                        source=self.spec.name,
-                    )
-            return bytes(body)
+            body = read_within(response.iter_content(chunk_size=1 << 16), limit)
+            if body is None:
+                raise HarvestError(
+                    messages.RESPONSE_OVER_LIMIT(url=location, limit=limit), source=self.spec.name
+                )
+            return body
 
     def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode], list[str]]:
         """The file's triples, the subjects of its JSON-LD documents (each is a record), and

@@ -18,7 +18,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from .deadline import Deadline, DeadlineExceededError
-from .http import make_session, shown_reason, transport_fault
+from .http import make_session, read_within, shown_reason, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
@@ -79,15 +79,13 @@ class JsonFetcher:
                     ),
                     source=self.source,
                 )
-            body = bytearray()
-            for chunk in answer.iter_content(65536):
-                body += chunk
-                if len(body) > self.max_response_bytes:
-                    raise HarvestError(
-                        messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
-                        source=self.source,
-                    )
-        return bytes(body), answer
+            body = read_within(answer.iter_content(65536), self.max_response_bytes)
+            if body is None:
+                raise HarvestError(
+                    messages.ANSWER_TOO_LARGE(url=where, limit=self.max_response_bytes),
+                    source=self.source,
+                )
+        return body, answer
 
     def get(
         self, url: str, params: dict[str, str] | None = None, *, records: bool = False

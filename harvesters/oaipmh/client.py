@@ -31,7 +31,7 @@ from museion_core import messages
 from museion_core.errors import HarvestError
 
 from ..deadline import Deadline, DeadlineExceededError
-from ..http import declared_length, make_session, shown_reason, transport_fault
+from ..http import declared_length, make_session, read_within, shown_reason, transport_fault
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -453,20 +453,15 @@ class OaiClient:
                     messages.RESPONSE_TOO_LARGE(url=url, size=declared, limit=limit),
                     source=self.source,
                 )
-            chunks: list[bytes] = []
-            size = 0
             try:
-                for chunk in response.iter_content(chunk_size=1 << 16):
-                    size += len(chunk)
-                    if size > limit:
-                        raise HarvestError(
-                            messages.RESPONSE_OVER_LIMIT(url=url, limit=limit),
-                            source=self.source,
-                        )
-                    chunks.append(chunk)
+                body = read_within(response.iter_content(chunk_size=1 << 16), limit)
             except _TRANSPORT_ERRORS as exc:
                 raise _BodyReadError() from exc
-            return utf8_as_sent(b"".join(chunks), response.headers.get("Content-Type"))
+            if body is None:
+                raise HarvestError(
+                    messages.RESPONSE_OVER_LIMIT(url=url, limit=limit), source=self.source
+                )
+            return utf8_as_sent(body, response.headers.get("Content-Type"))
 
     def _body(self, root: etree._Element, verb: str, url: str) -> etree._Element:
         body = root.find(_O + verb)
