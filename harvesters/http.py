@@ -97,8 +97,7 @@ MAX_SHOWN_REASON = 200
 def shown_reason(reason: object) -> str:
     """A server's reason phrase, as a message quotes it: at most MAX_SHOWN_REASON characters
     (a server may send 64 KB of them, and each became the harvest's "one clear line")."""
-    text = " ".join(str(reason or "").split())
-    return text if len(text) <= MAX_SHOWN_REASON else f"{text[: MAX_SHOWN_REASON - 1]}…"
+    return messages.clipped(" ".join(str(reason or "").split()), MAX_SHOWN_REASON)
 
 
 def declared_length(headers: Mapping[str, str]) -> int | None:

@@ -123,7 +123,7 @@ def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(value) < len(pairs):
         for key, item in pairs:
             if value[key] != item:
-                shown = key if len(key) <= 100 else key[:99] + "…"
+                shown = messages.clipped(key, 100)
                 raise DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown))
     return value
 

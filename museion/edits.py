@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from harvesters import XmlError, load_json, parse_xml
+from museion_core.messages import clipped
 
 __all__ = ["SHOWN", "Edit", "payload_edits", "payload_values"]
 
@@ -104,4 +105,4 @@ def _short(text: str) -> str:
     if core != text:
         start = text.index(core[0]) if core else len(text)
         text = "␣" * start + core + "␣" * (len(text) - start - len(core))
-    return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
+    return clipped(text, WIDTH)

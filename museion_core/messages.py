@@ -21,7 +21,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from string import Formatter
 
-__all__ = ["MESSAGES", "Kind", "Message", "kinds", "origin_shown", "recognise", "record_name"]
+__all__ = [
+    "MESSAGES",
+    "Kind",
+    "Message",
+    "clipped",
+    "kinds",
+    "origin_shown",
+    "recognise",
+    "record_name",
+]
 
 RECOGNISED_LENGTH = 4000
 """Texts longer than this are not looked at (the patterns' lazy fields are quadratic on
@@ -610,6 +619,12 @@ def _kind_message(text: str) -> Message | None:
     else:  # a reason no message made is literal text in the kind's template
         within = values["reason"].replace("{", "{{").replace("}", "}}")
     return Message(FOUND_BY.template.replace("{reason}", within, 1))
+
+
+def clipped(text: str, limit: int) -> str:
+    """A value as a message or a page quotes it: at most ``limit`` characters, the last of
+    them "…" when it was cut (a server's 64 KB reason phrase, a 2,000,000-character id)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def origin_shown(local_id: str | None, origin: str) -> bool:

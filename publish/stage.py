@@ -84,9 +84,7 @@ the machine had."""
 def _refuse_long_id(item: HarvestItem) -> HarvestItem:
     if not isinstance(item, SourceRecord) or len(item.local_id) <= MAX_LOCAL_ID:
         return item
-    origin = item.origin or item.local_id
-    if len(origin) > MAX_LOCAL_ID:
-        origin = origin[: MAX_LOCAL_ID - 1] + "…"
+    origin = messages.clipped(item.origin or item.local_id, MAX_LOCAL_ID)
     reason = messages.IDENTIFIER_TOO_LONG(size=len(item.local_id), limit=MAX_LOCAL_ID)
     return RejectedRecord(item.source, origin, reason, item.payload)
 

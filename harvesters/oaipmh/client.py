@@ -62,7 +62,9 @@ MAX_SHOWN_CODE = 60
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+    if len(text) <= limit:
+        return text
+    return f"{messages.clipped(text, limit)} ({len(text)} characters)"
 
 
 class OaiProtocolError(HarvestError):
