@@ -16,6 +16,7 @@ than a limit, or whose records point outside its stream.
 
 from __future__ import annotations
 
+import bisect
 import io
 import struct
 from collections.abc import Iterator
@@ -60,17 +61,20 @@ def check_xls(file: io.BufferedIOBase, limit: int) -> bool:
     finally:
         file.seek(start)
     total = 0
-    read: list[tuple[int, int]] = []  # where each sheet's records begin and end
+    read: list[tuple[int, int]] = []  # where each sheet's records begin and end, in order
     for sheet, begins in _sheet_starts(stream):
         if begins >= len(stream):
             raise _unreadable(messages.SHEET_PAST_END(sheet=sheet))
         cells = _SheetCells()
         ends = cells.read(stream, begins)
         # sheets named twice, or beginning inside one another, make calamine (and this
-        # check) read the same records again and again: 65,535 names of one long sheet
-        if any(begins < end and start < ends for start, end in read):
+        # check) read the same records again and again: 65,535 names of one long sheet.
+        # The sheets read so far do not overlap: only the new one's neighbours can.
+        at = bisect.bisect_left(read, (begins, ends))
+        neighbours = read[max(at - 1, 0) : at + 1]
+        if any(begins < end and first < ends for first, end in neighbours):
             raise _unreadable(messages.SHEETS_OVERLAP(sheet=sheet))
-        read.append((begins, ends))
+        read.insert(at, (begins, ends))
         total += cells.span()
         count = max(cells.reserved, total)
         if count > limit:
