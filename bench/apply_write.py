@@ -9,7 +9,9 @@ staged runs of a harvest (their ``run.sqlite``, copied) are applied into a fresh
 and record index, in a child process, and then snapshotted as a publish does (a backup: hard
 links). Beside it, in the same run, the floor: the same record graphs with their
 default-graph copies, written to one N-Quads file and loaded by one ``Store.bulk_load`` into a
-fresh store. Each line gives seconds, the disk the store uses (after the snapshot: store and
+fresh store. The apply is measured in batches (each batch of new records one bulk load) and
+with the new records of each run streamed into one bulk load (``[store] stream_records``).
+Each line gives seconds, the disk the store uses (after the snapshot: store and
 snapshot together, hard links counted once) and the child's peak RSS (``wait4``).
 """
 
@@ -58,11 +60,19 @@ def child(args: list[str]) -> tuple[float, int, dict[str, float]]:
 
 
 def do_apply(
-    config_path: Path, runs: list[Path], work: Path, optimize: bool, write_mb: float | None
+    config_path: Path,
+    runs: list[Path],
+    work: Path,
+    optimize: bool,
+    write_mb: float | None,
+    *,
+    stream: bool = False,
 ) -> None:
-    """(Child) Apply ``runs`` (copied into ``work``) into a fresh store and index; snapshot."""
+    """(Child) Apply ``runs`` (copied into ``work``) into a fresh store and index; snapshot.
+    ``stream``: the new records of every run by one streamed bulk load (``stream_records``
+    1), else in batches (0)."""
     config = load_config(config_path)
-    settings = PublishSettings(base_iri=config.base_iri)
+    settings = PublishSettings(base_iri=config.base_iri, stream_records=1 if stream else 0)
     if write_mb is not None:
         settings = dataclasses.replace(settings, write_bytes=int(write_mb * 2**20))
     sources = {s.name: s for s in config.sources}
@@ -149,11 +159,13 @@ def measure(config: Path, rounds: int, optimize: bool, budgets: list[float]) -> 
     for _ in range(rounds):
         lines = [("one bulk_load (floor)", ["--floor", *names])]
         apply = ["--apply", str(config), *names]
-        lines.append(("apply_run", apply))
+        lines.append(("apply_run, in batches", apply))
+        lines.append(("apply_run, new records streamed", ["--stream", *apply]))
         for mb in budgets:
             lines.append((f"apply_run, writes of {mb:g} MB", ["--write-mb", str(mb), *apply]))
         if optimize:
             lines.append(("apply_run + optimize", ["--optimize", *apply]))
+            lines.append(("apply_run streamed + optimize", ["--optimize", "--stream", *apply]))
         for what, args in lines:
             with tempfile.TemporaryDirectory() as tmp:
                 seconds, rss, f = child(["--work", tmp, *args])
@@ -179,6 +191,7 @@ def main() -> None:
         default=[],
         help="also apply with these write budgets (PublishSettings.write_bytes, in MiB)",
     )
+    parser.add_argument("--stream", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--apply", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--floor", nargs="+", help=argparse.SUPPRESS)
@@ -186,7 +199,7 @@ def main() -> None:
     if args.apply:
         budget = args.write_mb[0] if args.write_mb else None
         runs = [Path(p) for p in args.apply[1:]]
-        do_apply(Path(args.apply[0]), runs, args.work, args.optimize, budget)
+        do_apply(Path(args.apply[0]), runs, args.work, args.optimize, budget, stream=args.stream)
     elif args.floor:
         do_floor([Path(p) for p in args.floor], args.work)
     elif args.source:

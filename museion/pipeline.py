@@ -77,7 +77,10 @@ class Pipeline:
         """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
         self.workspace = Workspace(config.data_dir, config.remote)
         self.settings = PublishSettings(
-            config.base_iri, config.batch_size, write_bytes=config.write_mb * 2**20
+            config.base_iri,
+            config.batch_size,
+            write_bytes=config.write_mb * 2**20,
+            stream_records=config.stream_records,
         )
         self.progress = progress
         self.reconciliation: ReconcileReport | None = None

@@ -10,11 +10,12 @@ by batch), so the index never claims a record the store does not hold.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 import mappings
 from mappings import Minter
@@ -36,10 +37,12 @@ from .provenance import (
     tombstone_quads,
     vocabulary_graph,
 )
-from .runs import Run, RunStatus, StagedRecord
+from .runs import Change, Run, RunStatus, StagedRecord
 from .settings import PublishSettings, SourceSettings
 
 __all__ = ["apply_run", "now", "run_row"]
+
+log = logging.getLogger(__name__)
 
 
 def now() -> str:
@@ -117,7 +120,9 @@ def apply_run(
         }
     )
     refused: list[tuple[StagedRecord, str]] = []
-    for batches in _joined(run.staged(settings.batch_size), settings.write_bytes):
+    streamed = _stream_new(job) if _streams(job) else 0
+    staged = run.staged(settings.batch_size)
+    for batches in _joined(_unwritten(job, staged) if streamed else staged, settings.write_bytes):
         _apply_batches(job, batches, refused)
     for record, reason in refused:  # after the staged cursor is done with
         run.quarantine_staged(record, reason)
@@ -125,7 +130,9 @@ def apply_run(
     kept = {record.local_id for record, _ in refused}
     _remove(job, [(i, why) for i, why in run.removed() if not _superseded_by(why, kept)])
     # A record the store refused may have lost its graph while its index row stays as it was.
-    run.set_info(entities_changed=job.entities_changed, store_refused=len(refused))
+    run.set_info(
+        entities_changed=job.entities_changed, store_refused=len(refused), streamed=streamed
+    )
     _replace_quarantine(store, meta, minter, run)
     row = run_row(source.name, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.
@@ -138,6 +145,85 @@ def apply_run(
     store.flush()
     run.set_info(status=RunStatus.APPLIED)
     index.record_run(row)
+
+
+def _streams(job: _Applying) -> bool:
+    """Whether the run's new records go into the store by one bulk load (``_stream_new``)."""
+    threshold = job.settings.stream_records
+    return (
+        threshold > 0
+        and not job.interrupted  # applied again: every graph is written whole, in batches
+        and job.store.streams_new_graphs
+        and job.run.staged_count(Change.NEW) >= threshold
+    )
+
+
+def _fresh(job: _Applying, batch: list[StagedRecord]) -> list[StagedRecord]:
+    """The records of ``batch`` the index has never known, which the store takes as they
+    are. One with a statement too long for the store is left to the batches, which
+    quarantine it."""
+    new = [r for r in batch if r.change is Change.NEW]
+    known = job.index.known(job.source.name, [r.local_id for r in new]) if new else {}
+    return [r for r in new if r.local_id not in known and _fits(r.quads)]
+
+
+def _fits(nquads: bytes) -> bool:
+    """Whether no statement of ``nquads`` is too long for the store (cheap for most)."""
+    return len(nquads) <= MAX_STATEMENT_BYTES or longest_statement(nquads) <= MAX_STATEMENT_BYTES
+
+
+def _stream_new(job: _Applying) -> int:
+    """Write the run's new records into the store by one bulk load (``Store.load_new_graphs``),
+    then index them; the rest of the run goes in batches after. Returns the records written.
+
+    Store first, then the index, as for a batch. A graph the store holds though the index
+    never knew its record (a write cut short before) is dropped first, so that it is loaded
+    whole. If the load fails part-way, nothing is indexed and every record of the run is
+    written again whole, in batches, as after an interruption."""
+    size, source, store = job.settings.batch_size, job.source.name, job.store
+    for pairs in job.run.staged_graphs(Change.NEW, size):
+        known = job.index.known(source, [local_id for local_id, _ in pairs])
+        held = [NamedNode(g) for i, g in pairs if i not in known and store.has_graph(NamedNode(g))]
+        store.remove_graphs(held)
+
+    def rows(batch: list[StagedRecord]) -> Iterator[tuple[StagedRecord, IndexedRecord]]:
+        for r in _fresh(job, batch):
+            row = _after(
+                None, r, source=source, mapping=job.mapping, when=job.when, run_id=job.run.run_id
+            )
+            yield r, row
+
+    def graphs() -> Iterator[tuple[NamedNode, bytes, list[Quad]]]:
+        for batch in job.run.staged(size):
+            for r, row in rows(batch):
+                failpoint("stream")  # read by the bulk load, as it loads
+                yield NamedNode(r.graph), r.quads, record_meta_quads(job.meta, job.minter, row)
+
+    try:
+        written = store.load_new_graphs(graphs(), job.meta)
+    except StoreError as exc:
+        log.warning("%s: %s; writing the run in batches instead", source, exc.cause)
+        job.interrupted = True
+        return 0
+    for batch in job.run.staged(size):
+        entries = [
+            IndexEntry(row, r.payload, fields=r.fields, entities=r.entities, notes=r.notes)
+            for r, row in rows(batch)
+        ]
+        job.entities_changed = job.entities_changed or any(e.entities for e in entries)
+        failpoint("apply")
+        job.index.upsert(entries)
+    return written
+
+
+def _unwritten(
+    job: _Applying, batches: Iterable[list[StagedRecord]]
+) -> Iterator[list[StagedRecord]]:
+    """``batches`` without the records this run has written already (by ``_stream_new``)."""
+    for batch in batches:
+        done = job.index.written_by(job.source.name, job.run.run_id, [r.local_id for r in batch])
+        if rest := [r for r in batch if r.local_id not in done]:
+            yield rest
 
 
 def _joined(

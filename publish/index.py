@@ -191,6 +191,18 @@ class RecordIndex:
             for local_id, checksum, mapping, live in rows
         }
 
+    def written_by(self, source: str, run_id: str, local_ids: Sequence[str]) -> set[str]:
+        """Those of ``local_ids`` whose row the run ``run_id`` wrote last."""
+        rows = rows_in(
+            self._db,
+            "SELECT local_id FROM records WHERE source = ? AND last_run = ? "
+            "AND local_id IN ({marks})",
+            local_ids,
+            source,
+            run_id,
+        )
+        return {local_id for (local_id,) in rows}
+
     def live_by_provider(self, source: str, provider_ids: Sequence[str]) -> list[tuple[str, str]]:
         """(provider id, local id) of the source's live records its protocol calls by one of
         ``provider_ids``."""

@@ -355,6 +355,20 @@ class Run:
         return {row[0] for row in self._db.execute("SELECT local_id FROM seen")}
 
     # -- reading -------------------------------------------------------------------------
+    def staged_count(self, change: Change) -> int:
+        """How many records the run staged as ``change``."""
+        row = self._db.execute("SELECT COUNT(*) FROM staged WHERE change = ?", (change.value,))
+        return int(row.fetchone()[0])
+
+    def staged_graphs(self, change: Change, batch: int = 500) -> Iterator[list[tuple[str, str]]]:
+        """(local id, graph) of the records staged as ``change``, batch by batch."""
+        cursor = self._db.execute(
+            "SELECT local_id, graph FROM staged WHERE change = ? ORDER BY local_id",
+            (change.value,),
+        )
+        while rows := cursor.fetchmany(batch):
+            yield [(str(local_id), str(graph)) for local_id, graph in rows]
+
     def staged(self, batch: int = 500) -> Iterator[list[StagedRecord]]:
         cursor = self._db.execute("SELECT * FROM staged ORDER BY local_id")
         while rows := cursor.fetchmany(batch):

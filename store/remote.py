@@ -81,6 +81,9 @@ class RemoteStore(Store):
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
 
+    streams_new_graphs = False
+    """Every write is mirrored graph by graph to the server: a run is applied in batches."""
+
     # -- mirrored writes --------------------------------------------------------------------
     def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         super().replace_graphs(graphs)
