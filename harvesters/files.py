@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Literal, cast
 
@@ -28,7 +29,7 @@ from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
 from .deadline import Deadline
-from .http import make_session, read_within, shown_reason
+from .http import answer_within, make_session, read_within, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
@@ -377,26 +378,14 @@ class FilesHarvester:
 
     @contextmanager
     def _open_url(self, location: str) -> Iterator[tuple[io.BufferedReader, str | None]]:
-        # The whole download within request_deadline: ``timeout`` only bounds silences, and a
-        # server that trickles a byte a second is never silent (it held the harvest, and the
-        # writer lock, for as long as it liked). A connection cut at the deadline may look
-        # like a file that simply ended: the deadline is looked at after the last record.
-        with Deadline(self.options.request_deadline) as deadline:
-            try:
-                with self._download(location, deadline) as opened:
-                    yield opened
-            except Exception as exc:
-                if deadline.expired:
-                    raise self._over_deadline(location) from exc
-                raise
-        if deadline.expired:
-            raise self._over_deadline(location)
-
-    def _over_deadline(self, location: str) -> HarvestError:
-        return HarvestError(
-            messages.REQUEST_DEADLINE(url=location, seconds=f"{self.options.request_deadline:g}"),
-            source=self.spec.name,
-        )
+        # The whole download within request_deadline, which is looked at again after the last
+        # record (a connection cut at the deadline may look like a file that simply ended).
+        failed = partial(HarvestError, source=self.spec.name)
+        with (
+            answer_within(self.options.request_deadline, location, failed) as deadline,
+            self._download(location, deadline) as opened,
+        ):
+            yield opened
 
     @contextmanager
     def _download(

@@ -19,6 +19,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -32,8 +33,8 @@ from museion_core.errors import HarvestError
 from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
-from .deadline import Deadline, DeadlineExceededError
-from .http import declared_length, make_session, read_within, transport_fault
+from .deadline import DeadlineExceededError
+from .http import answer_within, declared_length, make_session, read_within, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import checked_rdfxml
@@ -171,29 +172,13 @@ class RdfHarvester:
     def _read(self, location: str) -> bytes:
         if not location.startswith(("http://", "https://")):
             return Path(location).read_bytes()
-        data: bytes | None = None
-        failure: BaseException | None = None
-        with Deadline(self.options.request_deadline) as deadline:
-            try:
-                data = self._download(location)
-            except (OSError, DeadlineExceededError) as exc:
-                failure = exc
-        if deadline.expired:  # whatever was read after the deadline is not trusted
-            raise HarvestError(
-                messages.REQUEST_DEADLINE(
-                    url=location, seconds=f"{self.options.request_deadline:g}"
-                ),
-                source=self.spec.name,
-            )
-        if data is None:
-            assert failure is not None
-            raise HarvestError(
-                messages.CANNOT_FETCH(
-                    location=location, detail=transport_fault(failure, self.options.timeout)
-                ),
-                source=self.spec.name,
-            ) from failure
-        return data
+        failed = partial(HarvestError, source=self.spec.name)
+        try:
+            with answer_within(self.options.request_deadline, location, failed):
+                return self._download(location)
+        except (OSError, DeadlineExceededError) as exc:
+            detail = transport_fault(exc, self.options.timeout)
+            raise failed(messages.CANNOT_FETCH(location=location, detail=detail)) from exc
 
     def _download(self, location: str) -> bytes:
         """The dump at ``location``, read in pieces: a server that sends without end (or

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from typing import Any
 
 import requests
@@ -17,8 +18,8 @@ import requests
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from .deadline import Deadline, DeadlineExceededError
-from .http import make_session, read_within, shown_reason, transport_fault
+from .deadline import DeadlineExceededError
+from .http import answer_within, make_session, read_within, shown_reason, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
@@ -99,25 +100,17 @@ class JsonFetcher:
         if wait > 0:
             time.sleep(wait)
         self.requests += 1
-        # The whole answer within request_deadline: ``timeout`` only bounds silences, and a
-        # server that trickles a byte a second is never silent (it held the harvest, and the
-        # writer lock, for as long as it liked).
-        with Deadline(self.request_deadline) as deadline:
-            try:
+        try:
+            with answer_within(
+                self.request_deadline, url, partial(HarvestError, source=self.source)
+            ):
                 body, answer = self._read(url, params)
-            except (requests.RequestException, UnicodeError, DeadlineExceededError) as exc:
-                # UnicodeError: a next page's cursor (read from the last page) that no URL can
-                # carry
-                if not deadline.expired:
-                    cause = transport_fault(exc, self.timeout)
-                    raise HarvestError(
-                        messages.NO_ANSWER(url=url, detail=cause), source=self.source
-                    ) from None
-        if deadline.expired:  # whatever was read after the deadline is not trusted
+        except (requests.RequestException, UnicodeError, DeadlineExceededError) as exc:
+            # UnicodeError: a next page's cursor (read from the last page) that no URL can carry
+            cause = transport_fault(exc, self.timeout)
             raise HarvestError(
-                messages.REQUEST_DEADLINE(url=url, seconds=f"{self.request_deadline:g}"),
-                source=self.source,
-            )
+                messages.NO_ANSWER(url=url, detail=cause), source=self.source
+            ) from None
         where = answer.url
         if nesting_depth(body, self.max_depth) > self.max_depth:
             raise HarvestError(

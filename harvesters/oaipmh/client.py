@@ -30,8 +30,14 @@ from lxml import etree
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..deadline import Deadline, DeadlineExceededError
-from ..http import declared_length, make_session, read_within, shown_reason, transport_fault
+from ..http import (
+    answer_within,
+    declared_length,
+    make_session,
+    read_within,
+    shown_reason,
+    transport_fault,
+)
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -400,23 +406,14 @@ class OaiClient:
         if seconds <= 0:
             raise self._harvest_over(url)
         self.requests += 1
-        data: bytes | None = None
-        with Deadline(seconds) as deadline:
-            try:
-                data = self._get(url)
-            except (DeadlineExceededError, HarvestError, _BodyReadError):
-                if not deadline.expired:
-                    raise
-        # A cut connection may also look like an answer that simply ended: whatever was read
-        # after the deadline is not trusted.
-        if data is not None and not deadline.expired:
-            return data
-        if which == "harvest":
-            raise self._harvest_over(url)
-        raise HarvestError(
-            messages.REQUEST_DEADLINE(url=url, seconds=f"{self.request_deadline:g}"),
-            source=self.source,
-        )
+
+        def over(text: str) -> HarvestError:
+            if which == "harvest":
+                return self._harvest_over(url)
+            return HarvestError(text, source=self.source)
+
+        with answer_within(seconds, url, over):
+            return self._get(url)
 
     def _harvest_over(self, url: str) -> HarvestError:
         return HarvestError(

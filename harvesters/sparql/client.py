@@ -37,11 +37,12 @@ from urllib3.util.retry import Retry
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..deadline import Deadline, watch_socket
+from ..deadline import watch_socket
 from ..http import (
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
     USER_AGENT,
+    answer_within,
     fence_internal,
     is_internal_address,
     is_internal_host,
@@ -280,23 +281,13 @@ class SparqlClient:
             time.sleep(wait)
 
     def _exchange(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
-        """One request and its whole answer, within ``request_deadline``: the socket timeout
-        bounds only silences, and an endpoint that trickles a byte a second is never silent
-        (it held the harvest, and the writer lock, for as long as it liked)."""
-        with Deadline(self.request_deadline) as deadline:
-            try:
-                result = wrapper.query()
-                with result.response as response:
-                    body = response.read(self.max_response_bytes + 1)
-                    media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-            except Exception:
-                if not deadline.expired:
-                    raise
-        if deadline.expired:  # whatever was read after the deadline is not trusted
-            raise self._error(
-                messages.REQUEST_DEADLINE(url=self.endpoint, seconds=f"{self.request_deadline:g}")
-            )
-        return body, media_type
+        """One request and its whole answer, within ``request_deadline`` (``answer_within``)."""
+        with (
+            answer_within(self.request_deadline, self.endpoint, self._error),
+            wrapper.query().response as response,
+        ):
+            body = response.read(self.max_response_bytes + 1)
+            return body, response.headers.get("Content-Type", "").split(";")[0].strip()
 
     def _error(self, cause: str) -> HarvestError:
         return HarvestError(
