@@ -444,8 +444,13 @@ class _Lines:
     def at_end(self) -> bool:
         """Whether no line is left (the next one is read ahead, and given next)."""
         if self._pushed is None:
-            self._pushed = self._head.readline() or self._rest.readline(self._limit + 1)
+            self._pushed = self._read_line()
         return not self._pushed
+
+    def _read_line(self) -> str:
+        """The next physical line: the sniffed sample's first, then the rest of the file's,
+        read to one character past the bound at most (enough to tell a line over it)."""
+        return self._head.readline() or self._rest.readline(self._limit + 1)
 
     def quote_left_open(self, first: int) -> bool:
         """Whether the row just read, from line ``first``, ended only with the file, inside a
@@ -463,7 +468,7 @@ class _Lines:
         if self._pushed is not None:
             line, self._pushed = self._pushed, None
         else:
-            line = self._head.readline() or self._rest.readline(self._limit + 1)
+            line = self._read_line()
         if not line:
             raise StopIteration
         self.number += 1
