@@ -89,16 +89,21 @@ def load_json(
     ``DuplicateKeyError``; without it, the last value is kept, as ``json.loads`` keeps it (an
     API's page, whose records are not read one by one: one such record would cost the page).
     """
+    keys = _OneValuePerKey() if one_value_per_key else None
     try:
         value = json.loads(
-            raw,
-            parse_int=_int,
-            parse_float=_float,
-            parse_constant=str,
-            object_pairs_hook=_one_value_per_key if one_value_per_key else None,
+            raw, parse_int=_int, parse_float=_float, parse_constant=str, object_pairs_hook=keys
         )
-    except RecursionError:
-        raise ValueError(messages.JSON_TOO_DEEP()) from None
+    except (RecursionError, ValueError) as exc:
+        if keys is not None and keys.key is not None:
+            # Met before the fault, so the reason (as when the hook raised at once); the
+            # document, not read to its end, names no record.
+            raise keys.error(None) from None
+        if isinstance(exc, RecursionError):
+            raise ValueError(messages.JSON_TOO_DEEP()) from None
+        raise
+    if keys is not None and keys.key is not None:
+        raise keys.error(value)
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if not may_hold_surrogate(data):
         return value
@@ -113,19 +118,32 @@ def load_json(
 class DuplicateKeyError(ValueError):
     """An object names one key twice, with different values (``load_json``)."""
 
+    def __init__(self, reason: str, document: Any) -> None:
+        super().__init__(reason)
+        self.document = document
+        """The whole document as ``json.loads`` reads it (each key's last value), to name the
+        record by; None when it could not be read to its end."""
 
-def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object as a dict, unless a key comes twice with different values: ``json.loads``
-    keeps the last without a word (``{"title": "Real", "title": "Injected"}`` was published as
-    "Injected"), and which one the partner meant cannot be told. The same value twice is
-    harmless, and kept."""
-    value = dict(pairs)
-    if len(value) < len(pairs):
-        for key, item in pairs:
-            if value[key] != item:
-                shown = messages.clipped(key, 100)
-                raise DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown))
-    return value
+
+class _OneValuePerKey:
+    """``object_pairs_hook`` that builds each object as ``json.loads`` does and notes the first
+    key that comes twice with different values: ``json.loads`` keeps the last without a word
+    (``{"title": "Real", "title": "Injected"}`` was published as "Injected"), and which one the
+    partner meant cannot be told. The same value twice is harmless, and kept. The document is
+    read to its end all the same, so that the refusal can still name its record."""
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        value = dict(pairs)
+        if self.key is None and len(value) < len(pairs):
+            self.key = next((key for key, item in pairs if value[key] != item), None)
+        return value
+
+    def error(self, document: Any) -> DuplicateKeyError:
+        shown = messages.clipped(self.key or "", 100)
+        return DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown), document)
 
 
 def may_hold_surrogate(data: bytes) -> bool:

@@ -224,8 +224,8 @@ def _loads(raw: bytes, encoding: str, position: str, limits: _Limits) -> Item:
     except DuplicateKeyError as exc:
         # Named by what it holds (the last value of each key, as json.loads reads it): a record
         # the source already publishes keeps its version, rather than being withdrawn.
-        cells = json.loads(_decode(raw, encoding), parse_int=str, parse_constant=str)
-        return Unreadable(raw, position, str(exc), cells if isinstance(cells, dict) else None)
+        cells = exc.document if isinstance(exc.document, dict) else None
+        return Unreadable(raw, position, str(exc), cells)
     except ValueError as exc:
         return Unreadable(raw, position, messages.JSON_INVALID(detail=exc))
     return Parsed(value, raw, position)

@@ -217,3 +217,31 @@ def test_a_key_twice_with_different_values_costs_its_record_not_silently_a_value
     assert refused.local_id == "1"
     assert isinstance(read, harvesters.SourceRecord)
     assert read.local_id == "2"
+
+
+def test_a_key_twice_before_broken_json_stays_the_reason_and_is_no_crash(tmp_path: Path) -> None:
+    """A key given twice in an inner object, and after it text that is not JSON: the repeated
+    key is met first and stays the reason; the record, not read to its end, is not named. (The
+    refusal used to parse the record a second time to name it, and that parse raised the
+    syntax error out of the harvest.) A number for an id names its record as it would read."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(
+        b'{"id": "1", "maker": {"name": "A", "name": "B"}, "title": }\n'
+        b'{"id": 2, "title": "Real", "title": "Injected"}\n'
+        b'{"id": "3"}\n'
+    )
+    spec = harvesters.SourceSpec(
+        name="dup",
+        location=str(feed),
+        options=FilesOptions(),
+        identify=lambda record: str(record["id"]),
+    )
+    broken, numbered, read = list(harvesters.create_harvester("files", spec))
+    assert isinstance(broken, harvesters.RejectedRecord)
+    assert "the key 'name' occurs more than once in one object" in broken.reason
+    assert broken.local_id is None
+    assert isinstance(numbered, harvesters.RejectedRecord)
+    assert "the key 'title' occurs more than once in one object" in numbered.reason
+    assert numbered.local_id == "2"
+    assert isinstance(read, harvesters.SourceRecord)
+    assert read.local_id == "3"
