@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from museion_core.instants import instant_year
 from museion_core.licences import right_name
 from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
-from .i18n import year as year_written
-from .i18n import years as years_written
+from .object_dates import span_date
 from .object_dimensions import Dimensions, all_dimensions, numbered
 from .object_events import Event, object_events
 from .readers import (
@@ -218,7 +216,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
         iri,
         label=lambda node: _label_in(graph, node, ctx),
         href=lambda node: None if node.startswith(iri) else local_href(node, base),
-        span_date=lambda span: _span_date(graph, span),
+        span_date=lambda span: span_date(graph, span),
     )
     subjects: dict[Text, str] = {}  # one "attacking", though a thesaurus has two
     for visual in _nodes(graph, iri, CRM.P65_shows_visual_item):
@@ -349,39 +347,6 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
     page.inscriptions += page.statements.pop("inscription", [])
 
 
-def _span_date(graph: Graph, span: str) -> str:
-    """A time-span as a page writes it: the partner's own text, followed by the years it was
-    read as when the text does not say them ("1200 هـ (1785–1786)", "um 1890 (1885–1895)");
-    else the years alone. Years before Christ as people write them ("44 BC")."""
-    names = [t for n in _nodes(graph, span, CRM.P1_is_identified_by) for t in _texts(graph, n)]
-    bounds = [
-        found
-        for prop in (CRM.P82a_begin_of_the_begin, CRM.P82b_end_of_the_end)
-        for found in [instant_year(text_of(v).value) for v in _out(graph, span, prop)][:1]
-        if found is not None
-    ]
-    distinct = list(dict.fromkeys(bounds))
-    written = [str(y) if y >= 1 else str(1 - y) for y in distinct]
-    if not distinct:
-        years = ""
-    else:
-        years = year_written(distinct[0]) if len(distinct) == 1 else years_written(*distinct)
-    if not names:
-        return years
-    text = names[0].value
-    if years and not all(re.search(rf"(?<!\d){w}(?!\d)", _western(text)) for w in written):
-        return f"{text} ({years})"
-    return text
-
-
-def _western(text: str) -> str:
-    """Arabic-Indic and Persian digits as ASCII ones, to find a year in a partner's text."""
-    return text.translate(_DIGITS)
-
-
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-
-
 def _label_in(graph: Graph, node: str, ctx: _Context) -> Text:
     """A node's label: the record's own (a node minted in it), else what the store says."""
     own = pick([text_of(t) for t in _out(graph, node, RDFS.label)], ctx.lang)
@@ -419,7 +384,7 @@ def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
             for activity in _nodes(graph, acquisition, CRM.P9i_forms_part_of)
             for span in _nodes(graph, activity, CRM.P4_has_time_span)
         ]
-        date = next((d for d in (_span_date(graph, s) for s in spans) if d), "")
+        date = next((d for d in (span_date(graph, s) for s in spans) if d), "")
         how = _acquisition_method(ctx.label(kinds[0]), ctx.lang) if kinds else None
         if how or sellers or date:
             found.append(Acquisition(how, sellers, date))
@@ -430,7 +395,7 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
     label, base = ctx.label, ctx.base
     for production in _nodes(graph, iri, CRM.P108i_was_produced_by):
         for span in _nodes(graph, production, CRM.P4_has_time_span):
-            page.date = _span_date(graph, span)
+            page.date = span_date(graph, span)
         page.techniques += [
             label(t) for t in _nodes(graph, production, CRM.P32_used_general_technique)
         ]

@@ -7,7 +7,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from museion_core.vocab import CRM, XSD
-from sparql.objectpage import _span_date
+from sparql.object_dates import span_date
 from sparql.record_graph import Graph
 
 SPAN = "https://data.example.org/x/object/1/production/timespan"
@@ -44,4 +44,4 @@ def _graph(text: str | None, begin: str, end: str) -> Graph:
 def test_a_date_shows_the_years_its_words_were_read_as(
     text: str | None, begin: str, end: str, shown: str
 ) -> None:
-    assert _span_date(_graph(text, begin, end), SPAN) == shown
+    assert span_date(_graph(text, begin, end), SPAN) == shown

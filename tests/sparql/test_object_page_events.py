@@ -13,8 +13,8 @@ from harvesters import SourceRecord
 from mappings import MappingContext, get_mapping
 from museion_core.vocab import RDFS
 from sparql import i18n
+from sparql.object_dates import span_date
 from sparql.object_events import Event, object_events
-from sparql.objectpage import _span_date
 from sparql.readers import Text, text_of
 from sparql.record_graph import Graph
 from tests.conftest import BASE
@@ -84,7 +84,7 @@ def _events(lang: str = "en") -> list[Event]:
             OBJECT,
             label=label,
             href=lambda node: None if node.startswith(OBJECT) else node,
-            span_date=lambda span: _span_date(graph, span),
+            span_date=lambda span: span_date(graph, span),
         )
 
 
