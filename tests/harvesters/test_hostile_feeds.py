@@ -193,6 +193,17 @@ def test_a_link_out_of_the_feed_folder_is_not_read(
     assert "records read: 2 new" in done.stderr, done.stderr  # x-good; x-inside repeats it
 
 
+def _named_by_id(feed: Path) -> list[harvesters.HarvestItem]:
+    """What the files harvester reads from ``feed``, each record named by its "id"."""
+    spec = harvesters.SourceSpec(
+        name="dup",
+        location=str(feed),
+        options=FilesOptions(),
+        identify=lambda record: str(record["id"]),
+    )
+    return list(harvesters.create_harvester("files", spec))
+
+
 def test_a_key_twice_with_different_values_costs_its_record_not_silently_a_value(
     tmp_path: Path,
 ) -> None:
@@ -205,13 +216,7 @@ def test_a_key_twice_with_different_values_costs_its_record_not_silently_a_value
         b'[{"id": "1", "title": "Real", "title": "Injected"},'
         b' {"id": "2", "title": "Same", "title": "Same"}]'
     )
-    spec = harvesters.SourceSpec(
-        name="dup",
-        location=str(feed),
-        options=FilesOptions(),
-        identify=lambda record: str(record["id"]),
-    )
-    refused, read = list(harvesters.create_harvester("files", spec))
+    refused, read = _named_by_id(feed)
     assert isinstance(refused, harvesters.RejectedRecord)
     assert "the key 'title' occurs more than once in one object" in refused.reason
     assert refused.local_id == "1"
@@ -230,13 +235,7 @@ def test_a_key_twice_before_broken_json_stays_the_reason_and_is_no_crash(tmp_pat
         b'{"id": 2, "title": "Real", "title": "Injected"}\n'
         b'{"id": "3"}\n'
     )
-    spec = harvesters.SourceSpec(
-        name="dup",
-        location=str(feed),
-        options=FilesOptions(),
-        identify=lambda record: str(record["id"]),
-    )
-    broken, numbered, read = list(harvesters.create_harvester("files", spec))
+    broken, numbered, read = _named_by_id(feed)
     assert isinstance(broken, harvesters.RejectedRecord)
     assert "the key 'name' occurs more than once in one object" in broken.reason
     assert broken.local_id is None
