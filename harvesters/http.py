@@ -29,6 +29,7 @@ __all__ = [
     "is_internal_address",
     "is_internal_host",
     "make_session",
+    "read_limited",
     "read_within",
     "shown_reason",
     "transport_fault",
@@ -145,6 +146,20 @@ def answer_within(
             raise
     if deadline.expired:
         raise error(over)
+
+
+def read_limited(
+    response: requests.Response, url: str, limit: int, error: Callable[[str], Exception]
+) -> bytes:
+    """``response``'s body, or ``error(text)`` when it is over ``limit`` bytes: at once when
+    its Content-Length says so, else as soon as the pieces read pass it (``read_within``)."""
+    declared = declared_length(response.headers)
+    if declared is not None and declared > limit:
+        raise error(messages.RESPONSE_TOO_LARGE(url=url, size=declared, limit=limit))
+    body = read_within(response.iter_content(chunk_size=1 << 16), limit)
+    if body is None:
+        raise error(messages.RESPONSE_OVER_LIMIT(url=url, limit=limit))
+    return body
 
 
 def is_internal_address(address: str) -> bool:

@@ -34,7 +34,7 @@ from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
 from .deadline import DeadlineExceededError
-from .http import answer_within, declared_length, make_session, read_within, transport_fault
+from .http import answer_within, make_session, read_limited, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import checked_rdfxml
@@ -184,26 +184,12 @@ class RdfHarvester:
         """The dump at ``location``, read in pieces: a server that sends without end (or
         whose gzip unpacks without end) is refused at ``max_response_bytes``, not read until
         the harvester runs out of memory."""
-        limit = self.options.max_response_bytes
+        failed = partial(HarvestError, source=self.spec.name)
         session = make_session(self.options.max_retries, home=location)
         with session, session.get(location, timeout=self.options.timeout, stream=True) as response:
             if response.status_code >= 400:
-                raise HarvestError(
-                    messages.HTTP_STATUS_ONLY(url=location, status=response.status_code),
-                    source=self.spec.name,
-                )
-            declared = declared_length(response.headers)
-            if declared is not None and declared > limit:
-                raise HarvestError(
-                    messages.RESPONSE_TOO_LARGE(url=location, size=declared, limit=limit),
-                    source=self.spec.name,
-                )
-            body = read_within(response.iter_content(chunk_size=1 << 16), limit)
-            if body is None:
-                raise HarvestError(
-                    messages.RESPONSE_OVER_LIMIT(url=location, limit=limit), source=self.spec.name
-                )
-            return body
+                raise failed(messages.HTTP_STATUS_ONLY(url=location, status=response.status_code))
+            return read_limited(response, location, self.options.max_response_bytes, failed)
 
     def _triples(self, location: str) -> tuple[list[Triple], set[NamedNode], list[str]]:
         """The file's triples, the subjects of its JSON-LD documents (each is a record), and

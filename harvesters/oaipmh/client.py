@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 import requests
@@ -30,14 +31,7 @@ from lxml import etree
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..http import (
-    answer_within,
-    declared_length,
-    make_session,
-    read_within,
-    shown_reason,
-    transport_fault,
-)
+from ..http import answer_within, make_session, read_limited, shown_reason, transport_fault
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -445,21 +439,11 @@ class OaiClient:
                     else messages.HTTP_STATUS(url=url, status=status, reason=reason),
                     source=self.source,
                 )
-            limit = self.max_response_bytes
-            declared = declared_length(response.headers)
-            if declared is not None and declared > limit:
-                raise HarvestError(
-                    messages.RESPONSE_TOO_LARGE(url=url, size=declared, limit=limit),
-                    source=self.source,
-                )
+            failed = partial(HarvestError, source=self.source)
             try:
-                body = read_within(response.iter_content(chunk_size=1 << 16), limit)
+                body = read_limited(response, url, self.max_response_bytes, failed)
             except _TRANSPORT_ERRORS as exc:
                 raise _BodyReadError() from exc
-            if body is None:
-                raise HarvestError(
-                    messages.RESPONSE_OVER_LIMIT(url=url, limit=limit), source=self.source
-                )
             return utf8_as_sent(body, response.headers.get("Content-Type"))
 
     def _body(self, root: etree._Element, verb: str, url: str) -> etree._Element:
