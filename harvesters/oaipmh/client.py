@@ -31,7 +31,14 @@ from lxml import etree
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..http import answer_within, make_session, read_limited, shown_reason, transport_fault
+from ..http import (
+    RETRY_STATUSES,
+    answer_within,
+    make_session,
+    read_limited,
+    shown_reason,
+    transport_fault,
+)
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
 from .salvage import BrokenRecord, salvage_page
@@ -429,7 +436,7 @@ class OaiClient:
             ) from exc
         with response:
             if response.status_code >= 400:
-                retried = response.status_code in (429, 500, 502, 503, 504)
+                retried = response.status_code in RETRY_STATUSES  # the session retried it
                 status, reason = response.status_code, shown_reason(response.reason)
                 raise HarvestError(
                     messages.HTTP_STATUS_RETRIED(
