@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from museion_core.vocab import AAT, CRM, RDFS
@@ -81,6 +81,12 @@ class Dimensions:
     ``support``), said as ``part`` is; ``""`` for a part or when the partner says nothing."""
     weight: str = ""
     """The weight, ``167 kg``, shown after what the figures measure."""
+    statements: list[Text] = field(default_factory=list)
+    """The lender's own statement of this set of figures, when the record measures the
+    object more than once and one of its statements gives exactly this set ("Höhe x Breite:
+    205 x 149 mm (Platte)"): said under the set, in place of ``original``."""
+    figures: tuple[float, ...] = ()
+    """The lender's figures as numbers, by which its statement is known."""
 
 
 def all_dimensions(
@@ -109,7 +115,29 @@ def all_dimensions(
         found += _dimensions(
             graph, part, _said(part_label.value) if part_label else "", lang, named
         )
+    if len(found) > 1:
+        _own_statements(found, statements)
     return found
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _own_statements(found: list[Dimensions], statements: list[Text]) -> None:
+    """Give each set of figures the one statement of the lender that gives exactly its
+    figures: a print measured as a plate (205 x 149 mm) and a sheet (216 x 164 mm) says
+    "Platte" under the one and "Blatt" under the other, not both statements under each. A
+    statement that gives the figures of several sets ("support: …; frame: …"), or a set
+    that several statements give, is left to the line of all statements, as before."""
+    matches: dict[int, list[int]] = {}
+    for s, statement in enumerate(statements):
+        numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(statement.value[:2000])}
+        sets = [i for i, d in enumerate(found) if d.figures and set(d.figures) <= numbers]
+        if len(sets) == 1:
+            matches.setdefault(sets[0], []).append(s)
+    for i, said in matches.items():
+        if len(said) == 1:
+            found[i].statements = [statements[said[0]]]
 
 
 def _said(label: str) -> str:
@@ -297,6 +325,7 @@ def _set_of_figures(
         names = " × ".join(_(_DIMENSION_NAMES.get(k, "size")) for k in shown)
         return figures_written([sizes[k] for k in shown]), names, weight
 
+    figures = tuple(_numbers(graph, original))
     if computed:
         # a figure Museion converted is shown converted; one the lender gave in centimetres
         # (or grams) is shown as it is: "80 × 54 × 30 cm" beside "81,8 kg", not the weight
@@ -304,9 +333,24 @@ def _set_of_figures(
         unconverted = [d for d in original if f"{d}/normalised" not in computed]
         cm, names, weight = line(unconverted + computed, given=False)
         theirs = "; ".join(t for t in line(original, given=True)[::2] if t)
-        return [Dimensions(part, cm, names, theirs, weight=weight)] if cm or weight else []
+        found = Dimensions(part, cm, names, theirs, weight=weight, figures=figures)
+        return [found] if cm or weight else []
     cm, names, weight = line(original, given=False)
-    return [Dimensions(part, cm, names, weight=weight)] if cm or weight else []
+    return [Dimensions(part, cm, names, weight=weight, figures=figures)] if cm or weight else []
+
+
+def _numbers(graph: Graph, dims: list[str]) -> list[float]:
+    """The lender's figures of a set, as numbers."""
+    found: list[float] = []
+    for dim in dims:
+        for value in out(graph, dim, CRM.P90_has_value):
+            try:
+                figure = float(getattr(value, "value", ""))
+            except ValueError:
+                continue
+            if math.isfinite(figure):
+                found.append(figure)
+    return found
 
 
 def figures_written(figures: list[tuple[str, str]]) -> str:

@@ -27,6 +27,7 @@ from sparql.object_dimensions import (
     Dimensions,
     _figure,
     _own_qualifier,
+    _own_statements,
     _weight,
     all_dimensions,
 )
@@ -335,6 +336,36 @@ def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another
     said = " ".join("".join(str(t) for t in item.itertext()).split())
     assert "(Platte)" in said, said
     assert said.index("(Platte)") < said.index("(Blatt)"), said  # in the lender's order
+    # each set says its own statement, once: not both statements again under the second
+    lines = [
+        " ".join("".join(str(t) for t in li.itertext()).split()) for li in item.cssselect("li")
+    ]
+    assert len(lines) == 2, lines
+    assert ["(Platte)" in line for line in lines] == [True, False], lines
+    assert ["(Blatt)" in line for line in lines] == [False, True], lines
+    assert (said.count("(Platte)"), said.count("(Blatt)")) == (1, 1), said
+
+
+@pytest.mark.parametrize(
+    ("statements", "own"),
+    [
+        # one statement per set, in any order: each set takes its own
+        (["Höhe x Breite: 216 x 164 mm (Blatt)", "Höhe x Breite: 205 x 149 mm (Platte)"], [1, 0]),
+        # one statement giving both sets: it belongs to neither alone
+        (["Platte: 205 x 149 mm; Blatt: 216 x 164 mm"], [None, None]),
+        # two statements giving the same set: which is its own is not known
+        (["205 x 149 mm", "Platte 205 x 149 mm", "216 x 164 mm"], [None, 2]),
+    ],
+)
+def test_a_set_of_figures_takes_only_the_statement_that_gives_it(
+    statements: list[str], own: list[int | None]
+) -> None:
+    rows, _statements, _iri = _lido(_TWO_SETS, "en")
+    for row in rows:
+        row.statements = []
+    texts = [Text(s, "de") for s in statements]
+    _own_statements(rows, texts)
+    assert [r.statements for r in rows] == [[] if i is None else [texts[i]] for i in own]
 
 
 _SET_OF_ONE = """<lido:objectMeasurementsSet><lido:displayObjectMeasurements>{key}: {value}
