@@ -29,7 +29,7 @@ from .normalise import (
     unit_for,
 )
 from .registry import available_mappings, get_mapping, register_mapping
-from .terms import label_in_language, vocabulary_quads
+from .terms import aat_concept, label_in_language, vocabulary_quads
 
 __all__ = [
     "RESERVED_SOURCE_NAMES",
@@ -41,6 +41,7 @@ __all__ = [
     "Minter",
     "NQuadsResult",
     "ReferencePath",
+    "aat_concept",
     "authority_scheme",
     "available_mappings",
     "decimal_literal",

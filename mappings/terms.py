@@ -31,6 +31,7 @@ from .normalise.folding import normalise_arabic
 __all__ = [
     "SCHEME_CLASS",
     "Vocabularies",
+    "aat_concept",
     "aat_label",
     "aat_labels",
     "expand_curie",
@@ -124,6 +125,13 @@ def _aat_index() -> dict[str, dict[str, str]]:
         for term, number in terms.items():
             keys.setdefault(match_key(term), number)
     return index
+
+
+def aat_concept(scheme: str, term: str) -> str | None:
+    """The AAT concept Museion's table reads ``term`` as in ``scheme`` (any language it has
+    terms in: "Druckgraphik" is the print, aat:300041273), or None."""
+    number = _aat_index().get(scheme, {}).get(match_key(term))
+    return AAT_NS + number if number is not None else None
 
 
 def aat_labels(iri: str) -> dict[str, str]:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
+from mappings import aat_concept
 from museion_core.licences import right_name
-from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
+from museion_core.vocab import AAT, AAT_NS, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
 from .object_dates import span_date
@@ -206,7 +207,7 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     page.images = _images(graph, iri)
     # two of a record's terms may read alike (the SMB's "Figur" as an object type and as a
     # classification): the page says each word once
-    page.types = list(dict.fromkeys(label(t) for t in _nodes(graph, iri, CRM.P2_has_type)))
+    page.types = list(dict.fromkeys(label(t) for t in _own_types(graph, iri, about)))
     page.materials = list(dict.fromkeys(label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)))
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)
@@ -345,6 +346,29 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
     for carried in _nodes(graph, iri, CRM.P128_carries):
         page.inscriptions += _texts(graph, carried)
     page.inscriptions += page.statements.pop("inscription", [])
+
+
+def _own_types(graph: Graph, iri: str, about: About) -> list[str]:
+    """The object's types, without a lender's own term for an AAT type it already has.
+
+    A LIDO record may name the print twice: as AAT's concept (its ``objectWorkType``
+    "Druckgrafik", aat:300041273) and as the museum's own classification ("Druckgraphik", a
+    local term). The page said "estampe · Druckgraphik", one thing in two languages; the
+    local term is left out when Museion's AAT table reads its label as a type the object
+    has (a local term that says something else, "Einzelobjekt", stays)."""
+    kinds = _nodes(graph, iri, CRM.P2_has_type)
+    shared = {k for k in kinds if k.startswith(AAT_NS)}
+    if not shared:
+        return kinds
+    kept = []
+    for kind in kinds:
+        if not kind.startswith(AAT_NS):
+            labels = [text_of(t).value for t in _out(graph, kind, RDFS.label)]
+            labels += [t.value for t in about.get(kind, {}).get("label", [])]
+            if any(aat_concept("object_type", label) in shared for label in labels):
+                continue
+        kept.append(kind)
+    return kept
 
 
 def _label_in(graph: Graph, node: str, ctx: _Context) -> Text:
