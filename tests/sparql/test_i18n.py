@@ -430,3 +430,26 @@ def test_an_arabic_object_page_lists_its_subjects_with_the_arabic_comma() -> Non
     page = i18n.render(templates().get_template("object.html"), "ar", o=shown, title="M")
     [subjects] = html.fromstring(page).cssselect("#subjects")
     assert "".join(str(t) for t in subjects.itertext()) == "woman، trader"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "View this work at Kunsthalle Bremen"),
+        ("fr", "Voir cette œuvre chez Kunsthalle Bremen"),
+        ("ar", "اعرض هذا العمل لدى Kunsthalle Bremen"),
+    ],
+)
+def test_the_link_to_the_lender_s_website_needs_no_article_before_its_name(
+    lang: str, said: str
+) -> None:
+    """The French page said "sur le site de Kunsthalle Bremen": French wants an article
+    that agrees with the name ("de la Kunsthalle", "du LWL-Museum", "de la Tate"), which
+    Museion cannot know for every partner. The sentence is worded so that none is needed."""
+    shown = ObjectPage(iri="https://data.example.org/ddb/object/1", title=Text("Harz"))
+    shown.lender = Text("Kunsthalle Bremen", "de")
+    shown.web_pages = ["https://www.kunsthalle-bremen.de/werk/1"]
+    page = i18n.render(templates().get_template("object.html"), lang, o=shown, title="M")
+    [link] = html.fromstring(page).cssselect("#web-page a")
+    assert " ".join("".join(str(t) for t in link.itertext()).split()) == said
+    assert "site de" not in page
