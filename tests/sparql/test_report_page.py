@@ -515,3 +515,39 @@ def test_no_object_with_an_unread_date_is_not_a_sentence_about_one(
     assert sentence in page
     sentence, page = said(0)
     assert sentence not in page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_change_the_run_did_not_make_has_no_section(reports: Path, lang: str) -> None:
+    """The report listed "0 notice retirée" (French counts 0 as one), "0 notice modifiée":
+    sections with nothing in them. A kind of change is shown only when there is one; a run
+    that changed nothing says so once."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    diff = report["diff"]
+
+    def changes(**counts: int) -> tuple[list[str], list[str]]:
+        diff.update(against="20261206T053100Z", added=[], changed=[], removed=[], edits={})
+        diff.update({f"{kind}_count": counts.get(kind, 0) for kind in ("added", "changed")})
+        diff["removed_count"] = counts.get("removed", 0)
+        diff["removed"] = [{"record": "N0", "reason": "gone"}] * counts.get("removed", 0)
+        document = html.fromstring(report_html(report, lang))
+        summaries = [_words(s) for s in document.iter("summary")]
+        said = [_words(p) for p in document.iter("p") if p.get("id") == "no-changes"]
+        return summaries, said
+
+    with i18n.using(lang):
+        nothing = i18n.gettext("No record was added, changed or removed.")
+        removed = i18n.gettext("{n} records removed", n=2)
+        changed = i18n.gettext("{n} records changed", n=0)
+    summaries, said = changes()
+    assert said == [nothing]
+    assert not [s for s in summaries if s in (removed, changed)]
+    assert not [s for s in summaries if s.startswith("0 ")], summaries
+    summaries, said = changes(removed=2)
+    assert said == []
+    assert removed in summaries
+    assert changed not in summaries
+
+
+def _words(element: html.HtmlElement) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
