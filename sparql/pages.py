@@ -38,6 +38,7 @@ from .description import (
 )
 from .jobs import EntityJob, Reply
 from .linkedart import embedded_only, is_museion_own, linked_art_document
+from .moments import day, moment
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
@@ -74,6 +75,8 @@ def templates() -> Environment:
     env.filters["urlquote"] = lambda s: quote(str(s), safe="")
     env.filters["safe_url"] = safe_url
     env.filters["readable_path"] = readable_path
+    env.filters["moment"] = moment
+    env.filters["day"] = day
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)

@@ -472,3 +472,29 @@ def test_curator_token_must_differ_from_the_admin_token(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="must differ from the admin token"):
         endpoint_settings(load_config(path))
+
+
+@pytest.mark.parametrize(("lang", "zone"), [("en", "UTC"), ("fr", "UTC"), ("ar", "بتوقيت UTC")])
+def test_when_a_checklist_was_updated_is_readable_and_names_its_time_zone(
+    open_live: Live, lang: str, zone: str
+) -> None:
+    """The checklist said "updated 2026-12-06 05:31": an ISO code, in UTC without saying
+    so. It says the day and time as the reader writes them, and the zone; the instant
+    itself stays in ``<time datetime>`` for machines."""
+    ident = _create(open_live, f"Updated {lang}")
+    headers = {"Accept-Language": lang}
+    page = requests.get(f"{open_live.url}/checklists/{ident}", headers=headers, timeout=30)
+    [when] = html.fromstring(page.text).cssselect("p.meta time.when")
+    instant = datetime.fromisoformat(when.get("datetime", ""))
+    assert instant.utcoffset() is not None
+    shown = "".join(str(t) for t in when.itertext())
+    assert shown.endswith(zone), shown
+    assert when.get("datetime", "")[:10] not in shown  # not the ISO date
+    assert f"{instant.astimezone(UTC):%H:%M}" in shown
+    listed = requests.get(f"{open_live.url}/checklists/", headers=headers, timeout=30)
+    days = [
+        "".join(str(s) for s in t.itertext())
+        for t in html.fromstring(listed.text).cssselect("time.when")
+    ]
+    assert days
+    assert not [d for d in days if d[:4].isdigit() and d[4:5] == "-"], days  # no ISO dates

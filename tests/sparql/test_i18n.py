@@ -12,7 +12,7 @@ from lxml import html
 from museion_core import messages
 from museion_core.messages import MESSAGES
 from reconcile.cluster import ALONE
-from sparql import i18n
+from sparql import i18n, moments
 from sparql.agents import AgentPage, PartnerPage, Source
 from sparql.objectpage import ObjectPage
 from sparql.pages import templates
@@ -453,3 +453,22 @@ def test_the_link_to_the_lender_s_website_needs_no_article_before_its_name(
     [link] = html.fromstring(page).cssselect("#web-page a")
     assert " ".join("".join(str(t) for t in link.itertext()).split()) == said
     assert "site de" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "iso", "said", "day"),
+    [
+        ("en", "2026-12-06T05:31:07.123456+00:00", "6 December 2026, 05:31 UTC", "6 December 2026"),
+        ("fr", "2026-12-06T05:31:07+00:00", "6 décembre 2026 à 05:31 UTC", "6 décembre 2026"),
+        ("ar", "2026-12-06T05:31:07+00:00", "6 ديسمبر 2026، 05:31 بتوقيت UTC", "6 ديسمبر 2026"),
+        # an instant kept in another zone is said in UTC, as the page says it
+        ("en", "2026-12-06T00:30:00+01:00", "5 December 2026, 23:30 UTC", "5 December 2026"),
+        ("fr", "not a time", "not a time", "not a time"),
+    ],
+)
+def test_a_moment_is_written_as_the_reader_writes_it_with_its_time_zone(
+    lang: str, iso: str, said: str, day: str
+) -> None:
+    """A checklist said "updated 2026-12-06 05:31": an ISO code, in UTC without saying so."""
+    with i18n.using(lang):
+        assert (moments.moment(iso), moments.day(iso)) == (said, day)
