@@ -152,10 +152,13 @@ def test_a_narrow_table_s_labels_end_with_the_reader_s_colon(
     }
 
 
-def test_a_checklist_s_date_reads_left_to_right_on_an_arabic_page(browser: Browser) -> None:
+def test_a_checklist_s_date_reads_as_a_date_on_one_line_on_an_arabic_page(
+    browser: Browser,
+) -> None:
     """/checklists/?lang=ar at 390 px showed "حُدِّثت 2026-12-06" as "06-12-2026" (after an
     Arabic word its digits are Arabic numbers, and the hyphens between them run right to
-    left), or broke it after "2026-12-". The date is isolated left to right, on one line."""
+    left), or broke it after "2026-12-". The day is written as Arabic writes it ("6 ديسمبر
+    2026"), right to left like the sentence around it, on one line."""
     from sparql import i18n
     from sparql.checklists import Checklist
     from sparql.pages import templates
@@ -172,16 +175,9 @@ def test_a_checklist_s_date_reads_left_to_right_on_an_arabic_page(browser: Brows
     style = (Path(__file__).parents[2] / "sparql" / "static" / "checklists.css").read_text()
     with guarded_page(browser, viewport=PHONE) as page:
         page.set_content(text.replace("</head>", f"<style>{style}</style></head>"))
-        boxes = page.evaluate(
-            """() => { const li = document.querySelector('#checklists li');
-            const walk = document.createTreeWalker(li, NodeFilter.SHOW_TEXT); let node;
-            while ((node = walk.nextNode()) && !node.data.includes('2026-12-06')) {}
-            const out = {};
-            for (const part of ['2026', '06']) {
-              const at = node.data.lastIndexOf(part); const r = document.createRange();
-              r.setStart(node, at); r.setEnd(node, at + part.length);
-              const b = r.getBoundingClientRect(); out[part] = [b.left, b.top]; }
-            return out; }"""
-        )
-    assert boxes["2026"][0] < boxes["06"][0], boxes  # the year first, on the left
-    assert boxes["2026"][1] == boxes["06"][1], boxes  # on one line
+        when = page.locator("#checklists li time.when")
+        assert when.inner_text() == "6 ديسمبر 2026"
+        assert when.get_attribute("datetime") == "2026-12-06T02:31:30+00:00"
+        # on one line (a bidi run is a box of its own: "6", "ديسمبر", "2026")
+        tops = when.evaluate("e => [...e.getClientRects()].map(r => Math.round(r.top))")
+        assert len(set(tops)) == 1, tops
