@@ -3,6 +3,7 @@ screen (``document.scrollingElement.scrollWidth <= 390``), in English and in Ara
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,3 +182,49 @@ def test_a_checklist_s_date_reads_as_a_date_on_one_line_on_an_arabic_page(
         # on one line (a bidi run is a box of its own: "6", "ديسمبر", "2026")
         tops = when.evaluate("e => [...e.getClientRects()].map(r => Math.round(r.top))")
         assert len(set(tops)) == 1, tops
+
+
+_LENDER = "LWL-Museum für Kunst und Kultur (Westfälisches Landesmuseum) — Porträtarchiv"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize(
+    "before", [_LENDER + " Diepenbroick (Münster),", _LENDER + " Diepenbroick,", "Tate,"]
+)
+def test_an_accession_number_is_not_broken_at_its_hyphen_on_a_phone(
+    browser: Browser, lang: str, before: str
+) -> None:
+    """At 390 px the checklist showed the LWL print's lender as "… (Münster), C-" and
+    "567588 PAD" on the next line: an accession number broken at its hyphen, which a
+    registrar reads as two numbers. It goes to the next line whole; one longer than the
+    screen breaks rather than make the page scroll sideways."""
+    style = (Path(__file__).parents[2] / "sparql" / "static" / "museion.css").read_text()
+    long_one = "-".join(["PAD1234567"] * 12)
+    body = (
+        f'<dl><dd class="lender"><span><bdi>{before}</bdi> <bdi class="ident">C-567588 PAD'
+        f'</bdi></span></dd><dd><bdi class="ident" id="long">{long_one}</bdi></dd></dl>'
+    )
+    with guarded_page(browser, viewport=PHONE) as page:
+        page.set_content(
+            f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}"><head>'
+            f'<meta name="viewport" content="width=device-width"><style>{style}</style>'
+            f"</head><body><main>{body}</main></body></html>"
+        )
+        lines = page.locator(".lender .ident").evaluate("e => e.getClientRects().length")
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert lines == 1
+    assert width <= PHONE["width"]
+
+
+def test_every_accession_number_a_page_shows_is_kept_whole() -> None:
+    """The rule above holds only where the pages mark an accession number as one."""
+    folder = Path(__file__).parents[2] / "sparql" / "templates"
+    shown = re.compile(r"<[^<>]*>\{\{ (?:[\w.]+\.accession_number|a) \}\}")
+    found = [
+        (path.name, match.group())
+        for path in sorted(folder.glob("*.html"))
+        if "accession" in (text := path.read_text("utf-8"))
+        for match in shown.finditer(text)
+    ]
+    assert found, "the templates show accession numbers"
+    assert [f for f in found if 'class="ident"' not in f[1]] == []
