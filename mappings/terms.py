@@ -10,8 +10,10 @@ a free-text statement ("Watercolour, ink and graphite on paper"), longest phrase
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +38,8 @@ __all__ = [
     "aat_labels",
     "expand_curie",
     "match_key",
+    "subject_labels",
+    "subject_labels_digest",
     "vocabulary_quads",
 ]
 
@@ -159,6 +163,44 @@ def aat_label(iri: str, language: str = "en") -> str | None:
     """AAT's label for a concept Museion knows, in ``language`` if it has one, or None."""
     labels = aat_labels(iri)
     return labels.get(language) or labels.get("en")
+
+
+@cache
+def _subject_table() -> dict[str, dict[str, list[dict[str, str]]]]:
+    """vocabulary → match key of a term (in any of its languages) → the entries (labels by
+    language) it is a term of, from ``data/subjects.toml``."""
+    with resources.files("mappings").joinpath("data/subjects.toml").open("rb") as handle:
+        data: dict[str, dict[str, dict[str, str]]] = tomllib.load(handle)
+    table: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for vocab, entries in data.items():
+        keys = table.setdefault(vocab, {})
+        for english, others in entries.items():
+            labels = {"en": english, **others}
+            for text in dict.fromkeys(labels.values()):
+                keys.setdefault(match_key(text), []).append(labels)
+    return table
+
+
+@cache
+def subject_labels_digest() -> str:
+    """A digest of ``data/subjects.toml``: a mapping's output depends on it, so a change
+    to it maps the records that use a subject again."""
+    data = resources.files("mappings").joinpath("data/subjects.toml").read_bytes()
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def subject_labels(vocab: str, term: str, language: str | None) -> dict[str, str]:
+    """Museion's labels, in other languages, of a partner's subject term (Tate's "landscape"
+    → ``{"fr": "paysage", "ar": "منظر طبيعي"}``), so that readers of those languages find and
+    read it; ``language`` is the term's own (None: not known, and any language's term
+    matches). Empty when the term is not one Museion has labels for."""
+    primary = language.split("-", 1)[0].lower() if language else None
+    for labels in _subject_table().get(vocab, {}).get(match_key(term), []):
+        own = [lang for lang, text in labels.items() if match_key(text) == match_key(term)]
+        if primary is None or primary in own:
+            said = primary or own[0]
+            return {lang: text for lang, text in labels.items() if lang != said}
+    return {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from ..base import MappingContext, MappingResult, NQuadsResult
 from ..builder import RecordBuilder, TextRecordBuilder
 from ..iris import Minter, label_key
 from ..normalise.text import clean_text, has_markup
-from ..terms import Vocabularies, expand_curie
+from ..terms import Vocabularies, expand_curie, subject_labels_digest
 from .actors import ActorSpec, Classifier, emit_actor, id_text
 from .dimensions import DimensionSpec
 from .fields import FieldList, compile_fields
@@ -343,10 +343,12 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "2"
+OUTPUT = "3"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
-name node per spelling, years before Christ, thousands, measurement cells), so that every
-record mapped by a partner's own mapping file is mapped again, not only those that change."""
+name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
+French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
+fingerprint also takes), so that every record mapped by a partner's own mapping file is
+mapped again, not only those that change."""
 
 
 def _fingerprint(text: str) -> str:
@@ -354,7 +356,8 @@ def _fingerprint(text: str) -> str:
         release = importlib.metadata.version("museion")
     except importlib.metadata.PackageNotFoundError:
         release = "dev"
-    digest = hashlib.sha256(f"{OUTPUT}\n{text}".encode()).hexdigest()
+    labels = subject_labels_digest()  # Museion's subject labels are output too
+    digest = hashlib.sha256(f"{OUTPUT}\n{labels}\n{text}".encode()).hexdigest()
     return digest[:12] + "." + release
 
 

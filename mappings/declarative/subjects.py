@@ -18,6 +18,7 @@ from museion_core.vocab import AAT, CRM, RDFS, SKOS
 
 from ..builder import RecordBuilder
 from ..iris import slug
+from ..terms import subject_labels
 from .fields import FieldList, Path, compile_fields
 from .schema import SubjectsModel
 
@@ -109,5 +110,9 @@ class SubjectSpec:
         term = str(key) if key is not None else str(name)
         iri = NamedNode(f"{b.minter.prefix}concept/{vocab.replace('_', '-')}/{slug(term)}")
         b.a(iri, CRM.E55_Type)
-        b.add(iri, RDFS.label, b.text(str(name)))
+        own = b.text(str(name))
+        b.add(iri, RDFS.label, own)
+        # Museion's labels of the term in other languages: "paysage" finds "landscape"
+        for language, text in subject_labels(vocab, str(name), own.language).items():
+            b.add(iri, RDFS.label, b.text(text, language))
         return iri

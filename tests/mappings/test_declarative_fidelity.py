@@ -219,3 +219,17 @@ def test_a_partner_s_own_mapping_is_a_new_version_when_the_engine_writes_otherwi
     before = engine.load_mapping_file(path).version
     monkeypatch.setattr(engine, "OUTPUT", "999")
     assert engine.load_mapping_file(path).version != before
+
+
+def test_a_mapping_is_a_new_version_when_museions_subject_labels_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subject's French and Arabic labels come from ``mappings/data/subjects.toml``: when
+    it changes, the records that use a subject must be mapped again to carry them."""
+    from mappings.declarative import engine
+
+    path = tmp_path / "m.toml"
+    path.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\n', encoding="utf-8")
+    before = engine.load_mapping_file(path).version
+    monkeypatch.setattr(engine, "subject_labels_digest", lambda: "another")
+    assert engine.load_mapping_file(path).version != before

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from mappings.iris import Minter
-from mappings.terms import Vocabularies, aat_label, aat_labels, match_key, vocabulary_quads
+from mappings.terms import (
+    Vocabularies,
+    aat_label,
+    aat_labels,
+    match_key,
+    subject_labels,
+    vocabulary_quads,
+)
 from museion_core.vocab import AAT_NS, RDFS
 from tests.conftest import BASE
 
@@ -197,3 +204,44 @@ def test_every_number_in_the_table_comes_from_a_source() -> None:
     }
     unknown = {n for n in table["labels"] if n not in aat_numbers() and n not in lido_only}
     assert not unknown
+
+
+@pytest.mark.parametrize(
+    ("term", "language", "labels"),
+    [
+        ("landscape", "en", {"fr": "paysage", "ar": "منظر طبيعي"}),
+        ("Landscapes", "en-GB", {"fr": "paysage", "ar": "منظر طبيعي"}),
+        ("landscape", None, {"fr": "paysage", "ar": "منظر طبيعي"}),  # language not known
+        ("paysage", "fr", {"en": "landscape", "ar": "منظر طبيعي"}),  # a French partner's
+        ("paysage", "en", {}),  # "paysage" is no English term
+        ("nudes", "en", {"fr": "nus"}),  # no plain Arabic word: the English label stays
+        ("a subject no one curated", "en", {}),
+    ],
+)
+def test_museion_labels_the_subjects_partners_use_in_other_languages(
+    term: str, language: str | None, labels: dict[str, str]
+) -> None:
+    assert subject_labels("subject", term, language) == labels
+    assert subject_labels("movement", term, language) == {}  # another vocabulary
+
+
+def test_a_partners_subject_gets_museions_labels_in_other_languages() -> None:
+    from pyoxigraph import Literal, NamedNode
+
+    from harvesters import SourceRecord
+    from mappings import MappingContext, get_mapping
+    from museion.demo import examples_dir
+
+    payload = (examples_dir() / "tate" / "artworks" / "d12316-39684.json").read_bytes()
+    result = get_mapping("tate").map(
+        SourceRecord("tate", "D12316", payload), MappingContext(BASE, "tate")
+    )
+    landscape = f"{BASE}tate/concept/subject/71"
+    labels = {
+        (q.object.value, q.object.language)
+        for q in result.quads
+        if q.subject == NamedNode(landscape)
+        and q.predicate == RDFS.label
+        and isinstance(q.object, Literal)
+    }
+    assert labels == {("landscape", "en"), ("paysage", "fr"), ("منظر طبيعي", "ar")}

@@ -86,6 +86,24 @@ def test_titles_in_other_languages_materials_in_other_languages(config: Config) 
     assert tinte.total == ask(config, "", "material=ink", limit=0).total > 0
 
 
+def test_a_subject_is_found_by_its_french_and_arabic_label(config: Config) -> None:
+    """ "paysage" found nothing: Tate's subject "landscape" had only its English label, and
+    search indexes a subject's labels. Museion's labels of the subjects partners use are
+    indexed with them, in French and Arabic."""
+
+    def found(text: str) -> set[str]:
+        result = ask(config, text, limit=100)
+        assert result.total <= 100
+        return {hit.iri for hit in result.hits}
+
+    assert ask(config, "paysage", limit=0).total >= ask(config, "landscape", limit=0).total > 0
+    assert ask(config, "منظر طبيعي", limit=0).total > 0
+    # words only a subject says: the French label finds exactly what the English one finds
+    assert found("marines") == found("seascapes") != set()
+    assert found('"ville au loin"') == found('"townscape, distant"') != set()
+    assert found("مناظر بحرية") == found("seascapes")
+
+
 def test_arabic_is_normalised(config: Config) -> None:
     lamp = "مِصْبَاحُ مَسْجِدٍ"
     assert titles(ask(config, "مصباح")) == {lamp}  # tashkeel in the record, none in the query
