@@ -57,10 +57,14 @@ RANK_LIMIT = 5000
 """Matches are ranked by relevance (BM25) up to this many; more are listed by title, since
 ranking every one of a very broad match costs more than it tells."""
 
-BODY_WEIGHT, ABJAD_WEIGHT = 1.0, 0.1
-"""BM25 weights of the columns: a word in the texts counts ten times a match by Arabic consonant
-skeleton, which is loose ("oil" → "l", as in the commonest Arabic words على and علي): the oil
-paintings came after two Qur'an leaves for "oil"."""
+_RANKED = "bm25(fts, 1.0, 0.0) AS rank, bm25(fts, 0.0, 1.0) AS loose"  # columns: body, abjad
+"""How matches are ranked: by BM25 on the texts, then by BM25 on the Arabic consonant
+skeletons, which are loose ("oil" → "l", as in the commonest Arabic words على and علي): the
+oil paintings came after two Qur'an leaves for "oil". A weight of a tenth for the skeletons
+was not enough once the texts held every subject's labels in three languages (longer texts
+score lower): a jug matched by "l" came before Tate's oil paintings again. So a match in
+the texts comes first, however long they are; skeleton matches come after, in their own
+order."""
 
 
 @dataclass
@@ -428,10 +432,9 @@ def _page(
     ):
         _fill(db, bits)
         return db.execute(
-            f"SELECT {_ROW} FROM (SELECT rowid AS id, bm25(fts, {BODY_WEIGHT}, {ABJAD_WEIGHT})"
-            " AS rank FROM fts WHERE fts MATCH ?) r"
+            f"SELECT {_ROW} FROM (SELECT rowid AS id, {_RANKED} FROM fts WHERE fts MATCH ?) r"
             " CROSS JOIN temp.m m ON m.id = r.id JOIN docs d ON d.id = r.id"
-            " ORDER BY r.rank, d.sort LIMIT ? OFFSET ?",
+            " ORDER BY r.rank, r.loose, d.sort LIMIT ? OFFSET ?",
             [match, request.limit, request.offset],
         ).fetchall()
     ids = _by_title(masks, bits, request.offset, request.offset + request.limit)
