@@ -12,7 +12,8 @@ the same sources always give the same file. Sources and licences: mappings/data/
 - ``lido/*.xml``: LIDO records that name AAT concepts (``conceptID``) next to the partner's
   own terms (``term``, with ``xml:lang``): German and English labels as museums write them.
 - ``scripts/aat_curated.toml``: schemes for concepts the tables list without one, English
-  variants, German and French labels, and stop phrases.
+  variants, German, French and Arabic labels (and terms), labels that are no terms
+  (``label``), and stop phrases.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def _curated(labels: dict[str, dict[str, str]], terms: dict[str, dict[str, str]]
                     if position == 0:  # the tables' English label, where there is one, stays
                         _add_label(labels, number, language, text)
                     _add_term(terms, scheme, text, number, chosen=True)
+            # a label to show, not a term to match: French "or" (gold) is also "now", "yet"
+            for language, text in names.get("label", {}).items():
+                labels[number][language] = text
             _add_term(terms, scheme, labels[number]["en"], number)
     return stop
 

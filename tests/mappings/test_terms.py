@@ -245,3 +245,33 @@ def test_a_partners_subject_gets_museions_labels_in_other_languages() -> None:
         and isinstance(q.object, Literal)
     }
     assert labels == {("landscape", "en"), ("paysage", "fr"), ("منظر طبيعي", "ar")}
+
+
+GOLD = "300011021"
+
+
+def test_gold_is_shown_as_or_in_french_but_or_is_no_term() -> None:
+    """Gold had no French label: "or" was left out of the curated table because every label
+    there is also a term, and "or" is a word of French ("now", "yet") and of English ("oil
+    or tempera"). It is a display label alone: French pages say "or", texts never match it."""
+    from pyoxigraph import Literal, NamedNode
+
+    from mappings.terms import label_in_language
+
+    assert aat_label(aat(GOLD), "fr") == "or"
+    assert label_in_language("gold (metal)", "fr") == "or"  # a search facet's value
+    quads = vocabulary_quads(NamedNode(f"{BASE}vocabulary"))
+    assert Literal("or", language="fr") in {
+        q.object for q in quads if q.subject == NamedNode(aat(GOLD)) and q.predicate == RDFS.label
+    }
+    vocab = Vocabularies({})
+    assert vocab.target("material", "or") is None
+    assert vocab.target("material", "Gold") == aat(GOLD)
+    for statement in ("Oil or tempera on panel", "Huile sur toile, or il manque le cadre"):
+        assert aat(GOLD) not in [c.iri.value for c in vocab.find("material", statement)]
+    assert [c.iri.value for c in vocab.find("material", "feuille d'or sur bois")] == [
+        aat("300264831"),  # gold leaf, a term of its own
+        aat("300011914"),
+    ]
+    table = json.loads(TABLE.read_text(encoding="utf-8"))
+    assert "or" not in {match_key(t) for terms in table["terms"].values() for t in terms}
