@@ -158,13 +158,24 @@ def _streams(job: _Applying) -> bool:
     )
 
 
-def _fresh(job: _Applying, batch: list[StagedRecord]) -> list[StagedRecord]:
+def _fresh(
+    job: _Applying, batch: list[StagedRecord], too_long: set[str], *, look: bool
+) -> list[StagedRecord]:
     """The records of ``batch`` the index has never known, which the store takes as they
     are. One with a statement too long for the store is left to the batches, which
-    quarantine it."""
-    new = [r for r in batch if r.change is Change.NEW]
+    quarantine it: the load's pass (``look``) finds it and adds it to ``too_long``, and the
+    index's pass after the load need not unpack every record's graph again."""
+    new = [r for r in batch if r.change is Change.NEW and r.local_id not in too_long]
     known = job.index.known(job.source.name, [r.local_id for r in new]) if new else {}
-    return [r for r in new if r.local_id not in known and _fits(r.quads)]
+    fresh = []
+    for r in new:
+        if r.local_id in known:
+            continue
+        if look and not _fits(r.quads):
+            too_long.add(r.local_id)
+            continue
+        fresh.append(r)
+    return fresh
 
 
 def _fits(nquads: bytes) -> bool:
@@ -186,8 +197,12 @@ def _stream_new(job: _Applying) -> int:
         held = [NamedNode(g) for i, g in pairs if i not in known and store.has_graph(NamedNode(g))]
         store.remove_graphs(held)
 
-    def rows(batch: list[StagedRecord]) -> Iterator[tuple[StagedRecord, IndexedRecord]]:
-        for r in _fresh(job, batch):
+    too_long: set[str] = set()
+
+    def rows(
+        batch: list[StagedRecord], *, look: bool
+    ) -> Iterator[tuple[StagedRecord, IndexedRecord]]:
+        for r in _fresh(job, batch, too_long, look=look):
             row = _after(
                 None, r, source=source, mapping=job.mapping, when=job.when, run_id=job.run.run_id
             )
@@ -195,7 +210,7 @@ def _stream_new(job: _Applying) -> int:
 
     def graphs() -> Iterator[tuple[NamedNode, bytes, list[Quad]]]:
         for batch in job.run.staged(size):
-            for r, row in rows(batch):
+            for r, row in rows(batch, look=True):
                 failpoint("stream")  # read by the bulk load, as it loads
                 yield NamedNode(r.graph), r.quads, record_meta_quads(job.meta, job.minter, row)
 
@@ -208,7 +223,7 @@ def _stream_new(job: _Applying) -> int:
     for batch in job.run.staged(size):
         entries = [
             IndexEntry(row, r.payload, fields=r.fields, entities=r.entities, notes=r.notes)
-            for r, row in rows(batch)
+            for r, row in rows(batch, look=False)
         ]
         job.entities_changed = job.entities_changed or any(e.entities for e in entries)
         failpoint("apply")
