@@ -69,16 +69,16 @@ def write_feed(
             out.write(json.dumps(record) + "\n")
 
 
-def write_config(folder: Path, feed: Path) -> Path:
+def write_config(folder: Path, feed: Path, store: str = "") -> Path:
     """``folder/museion.toml``: a store in ``folder`` harvesting the feeds ``write_feed``
-    wrote in ``feed``."""
+    wrote in ``feed``; ``store``: more ``[store]`` keys (TOML lines)."""
     path = folder / "museion.toml"
     sources = "".join(
         f'[[sources]]\nname = "{name}"\nkind = "files"\nlocation = "{feed / (name + ".jsonl")}"\n'
         f'mapping = "{name}"\n[sources.partner]\nlabel = "{name}"\n'
         for name in ("cmoa", "tate")
     )
-    path.write_text(f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n{sources}')
+    path.write_text(f'[store]\npath = "store"\n{store}[publish]\nbase_iri = "{BASE}"\n{sources}')
     return path
 
 

@@ -1,6 +1,6 @@
 """Scale: harvest + map + load + publish of N records against ``oxigraph load``, in one run.
 
-    python bench/scale.py [--records N ...] [--jobs N] [--keep DIR]
+    python bench/scale.py [--records N ...] [--jobs N] [--keep DIR] [--batched]
 
 For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-record run):
 
@@ -13,6 +13,10 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
 4. ``oxigraph load`` loads the same N-Quads once more with every triple also in the default
    graph: what a store that writes each triple twice (its record graph and a duplicate-free
    default graph, Museion's design) pays for the copy, next to the floor.
+
+With ``--batched`` the same harvest runs first with every run applied in batches (``[store]
+stream_records = 0``), in a folder of its own: the baseline of the streamed load a run of at
+least ``stream_records`` new records (50,000 by default) takes.
 
 Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
 most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
@@ -196,11 +200,14 @@ def oxigraph_load(what: str, root: Path, files: list[Path], min_free: int) -> Me
     return Measure(what, child, used)
 
 
-def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
+def measure(
+    count: int, jobs: int, root: Path, min_free: int, *, batched: bool = False
+) -> list[Measure]:
     log = root / "log.txt"
     write_feed(root / "feed", count)
     config = write_config(root, root / "feed")
     harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
+    before = [harvest_in_batches(root, jobs, min_free)] if batched else []
     print(f"  {count:,} records: harvest (log: {log})", flush=True)
     child = run_child(harvest, log, root, min_free, trace=root / "rss.tsv")
     shutil.rmtree(root / "feed")
@@ -226,7 +233,7 @@ def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
         packed.unlink()
     print(f"  {quads:,} quads in record graphs; oxigraph load", flush=True)
     floor = oxigraph_load("oxigraph load, record graphs", root, [records], min_free)
-    measures = [museion, floor]
+    measures = [museion, floor, *before]
     if copies is not None:
         both = oxigraph_load(
             "oxigraph load, records + default copies", root, [records, copies], min_free
@@ -235,6 +242,20 @@ def measure(count: int, jobs: int, root: Path, min_free: int) -> list[Measure]:
         copies.unlink()
     records.unlink()
     return measures
+
+
+def harvest_in_batches(root: Path, jobs: int, min_free: int) -> Measure:
+    """The same harvest with every run applied in batches (``[store] stream_records = 0``),
+    in a folder of its own, removed once measured: the baseline of the streamed load."""
+    folder = root / "batched"
+    folder.mkdir()
+    config = write_config(folder, root / "feed", "stream_records = 0\n")
+    harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
+    print(f"  the same harvest, applied in batches (log: {folder / 'log.txt'})", flush=True)
+    child = run_child(harvest, folder / "log.txt", root, min_free, trace=folder / "rss.tsv")
+    measured = Measure("museion, new records in batches", child, disk(folder))
+    shutil.rmtree(folder / "store")
+    return measured
 
 
 def disk(root: Path) -> int:
@@ -268,6 +289,11 @@ def main() -> None:
         default=MIN_FREE,
         help=f"GiB: stop when the disk has less free (default {MIN_FREE})",
     )
+    parser.add_argument(
+        "--batched",
+        action="store_true",
+        help="also harvest with every run applied in batches ([store] stream_records = 0)",
+    )
     args = parser.parse_args()
     min_free = int(args.min_free * 2**30)
     results = []
@@ -276,10 +302,11 @@ def main() -> None:
             root = args.keep / str(count)
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir(parents=True)
-            results.append((count, measure(count, args.jobs, root, min_free)))
+            results.append((count, measure(count, args.jobs, root, min_free, batched=args.batched)))
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                results.append((count, measure(count, args.jobs, Path(tmp), min_free)))
+                measured = measure(count, args.jobs, Path(tmp), min_free, batched=args.batched)
+                results.append((count, measured))
         report(*results[-1])
     if len(results) > 1:
         first, last = results[0], results[-1]
