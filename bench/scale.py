@@ -1,6 +1,6 @@
 """Scale: harvest + map + load + publish of N records against ``oxigraph load``, in one run.
 
-    python bench/scale.py [--records N ...] [--jobs N] [--keep DIR] [--batched]
+    python bench/scale.py [--records N ...] [--jobs N] [--keep DIR] [--streamed]
 
 For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-record run):
 
@@ -14,9 +14,9 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
    graph: what a store that writes each triple twice (its record graph and a duplicate-free
    default graph, Museion's design) pays for the copy, next to the floor.
 
-With ``--batched`` the same harvest runs first with every run applied in batches (``[store]
-stream_records = 0``), in a folder of its own: the baseline of the streamed load a run of at
-least ``stream_records`` new records (50,000 by default) takes.
+With ``--streamed`` the same harvest runs first with every run's new records written by one
+bulk load (``[store] stream_records = 1``), in a folder of its own, beside the default that
+applies each run in batches.
 
 Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
 most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
@@ -201,13 +201,13 @@ def oxigraph_load(what: str, root: Path, files: list[Path], min_free: int) -> Me
 
 
 def measure(
-    count: int, jobs: int, root: Path, min_free: int, *, batched: bool = False
+    count: int, jobs: int, root: Path, min_free: int, *, streamed: bool = False
 ) -> list[Measure]:
     log = root / "log.txt"
     write_feed(root / "feed", count)
     config = write_config(root, root / "feed")
     harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
-    before = [harvest_in_batches(root, jobs, min_free)] if batched else []
+    before = [harvest_streamed(root, jobs, min_free)] if streamed else []
     print(f"  {count:,} records: harvest (log: {log})", flush=True)
     child = run_child(harvest, log, root, min_free, trace=root / "rss.tsv")
     shutil.rmtree(root / "feed")
@@ -244,16 +244,16 @@ def measure(
     return measures
 
 
-def harvest_in_batches(root: Path, jobs: int, min_free: int) -> Measure:
-    """The same harvest with every run applied in batches (``[store] stream_records = 0``),
-    in a folder of its own, removed once measured: the baseline of the streamed load."""
-    folder = root / "batched"
+def harvest_streamed(root: Path, jobs: int, min_free: int) -> Measure:
+    """The same harvest with every run's new records written by one bulk load (``[store]
+    stream_records = 1``), in a folder of its own, removed once measured."""
+    folder = root / "streamed"
     folder.mkdir()
-    config = write_config(folder, root / "feed", "stream_records = 0\n")
+    config = write_config(folder, root / "feed", "stream_records = 1\n")
     harvest = [str(BIN / "museion"), "-c", str(config), "harvest", "--jobs", str(jobs)]
-    print(f"  the same harvest, applied in batches (log: {folder / 'log.txt'})", flush=True)
+    print(f"  the same harvest, new records streamed (log: {folder / 'log.txt'})", flush=True)
     child = run_child(harvest, folder / "log.txt", root, min_free, trace=folder / "rss.tsv")
-    measured = Measure("museion, new records in batches", child, disk(folder))
+    measured = Measure("museion, stream_records = 1", child, disk(folder))
     shutil.rmtree(folder / "store")
     return measured
 
@@ -290,9 +290,9 @@ def main() -> None:
         help=f"GiB: stop when the disk has less free (default {MIN_FREE})",
     )
     parser.add_argument(
-        "--batched",
+        "--streamed",
         action="store_true",
-        help="also harvest with every run applied in batches ([store] stream_records = 0)",
+        help="also harvest with each run's new records in one bulk load (stream_records = 1)",
     )
     args = parser.parse_args()
     min_free = int(args.min_free * 2**30)
@@ -302,10 +302,12 @@ def main() -> None:
             root = args.keep / str(count)
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir(parents=True)
-            results.append((count, measure(count, args.jobs, root, min_free, batched=args.batched)))
+            results.append(
+                (count, measure(count, args.jobs, root, min_free, streamed=args.streamed))
+            )
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                measured = measure(count, args.jobs, Path(tmp), min_free, batched=args.batched)
+                measured = measure(count, args.jobs, Path(tmp), min_free, streamed=args.streamed)
                 results.append((count, measured))
         report(*results[-1])
     if len(results) > 1:

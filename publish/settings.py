@@ -55,11 +55,11 @@ class PublishSettings:
     joined up to this size (0: each batch alone). Each write is one Oxigraph bulk load; a few
     large loads cost less CPU and disk than many small ones on a large first load, and the
     loader's memory follows the size of one write (``bench/apply_write.py``)."""
-    stream_records: int = 50_000
+    stream_records: int = 0
     """New records in one run from which they are written in a single bulk load that reads
     them as it goes (``Store.load_new_graphs``), before the rest in batches; 0: never. About a
-    third less CPU and disk for a large first harvest, for the loader's memory: up to a
-    million quads per thread it runs (about 2 GB on two cores; ``bench/apply_write.py``)."""
+    fifth less CPU to apply a large first harvest, for the loader's memory: up to a million
+    quads per thread it runs (2.3 GB of RSS on two cores; ``bench/apply_write.py``)."""
 
 
 class MappedRecord(Protocol):
