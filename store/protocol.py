@@ -25,6 +25,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from museion_core import messages
 from museion_core.errors import QueryError, StoreError
 from museion_core.settings import StrictModel
 
@@ -110,6 +111,10 @@ class SparqlClient:
                 url,
                 timeout=timeout or self.endpoint.timeout,
                 stream=stream,
+                # A redirect is never followed: a 302 turned a write into a GET that another
+                # host answered 200 (the write was lost, the run said published), and a 307
+                # sent the graph's triples to whatever host the server named.
+                allow_redirects=False,
                 **kwargs,  # type: ignore[arg-type]
             )
         except requests.Timeout as exc:
@@ -122,8 +127,17 @@ class SparqlClient:
         except requests.RequestException as exc:
             raise error(f"the remote store at {url} failed ({what}): {exc}") from exc
         if response.status_code >= 300:
-            detail = " ".join(response.text.split())[:300]
             status = response.status_code
+            if status < 400:
+                location = messages.clipped(response.headers.get("Location", ""), 300)
+                response.close()
+                raise error(
+                    f"the remote store at {url} answered {status} to {what}, a redirect to "
+                    f"{location or 'nowhere'}: Museion does not follow a remote store's "
+                    "redirects; set the endpoint to the URL they lead to",
+                    http_status=502,
+                )
+            detail = " ".join(response.text.split())[:300]
             response.close()
             message = f"the remote store at {url} answered {status} to {what}: {detail}"
             if error is QueryError:

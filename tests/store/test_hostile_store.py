@@ -1,0 +1,106 @@
+"""The remote store's client (``store.protocol.SparqlClient``) against servers that misbehave,
+each a small real HTTP server on 127.0.0.1: a redirect elsewhere, an endless body, an error
+page that repeats the request's credentials, an answer that breaks off or trickles. Each ends
+in one line naming the remote store, within its limits, and never sends a write or a
+credential anywhere but the configured server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from museion_core.errors import QueryError, StoreError
+from store.protocol import RemoteEndpoint, SparqlClient
+from tests.helpers.http import Quiet, serving
+
+TOKEN = "store-token-kept-secret-0123"
+
+Behaviour = Callable[[BaseHTTPRequestHandler], None]
+
+
+@dataclass
+class Seen:
+    """What a server was sent: (method, path, Authorization header, body)."""
+
+    requests: list[tuple[str, str, str | None, bytes]] = field(default_factory=list)
+
+
+@contextmanager
+def server(behaviour: Behaviour) -> Iterator[tuple[str, Seen]]:
+    seen = Seen()
+
+    class Handler(Quiet):
+        def answer(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.requests.append((self.command, self.path, self.headers["Authorization"], body))
+            behaviour(self)
+
+        do_GET = do_POST = do_PUT = answer
+
+    with serving(Handler) as url:
+        yield url, seen
+
+
+def answer(status: int, body: bytes = b"", **headers: str) -> Behaviour:
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return behaviour
+
+
+def client(url: str, monkeypatch: pytest.MonkeyPatch, **settings: object) -> SparqlClient:
+    monkeypatch.setenv("MUSEION_TEST_STORE_TOKEN", TOKEN)
+    endpoint = RemoteEndpoint(
+        query_endpoint=f"{url}/query",
+        update_endpoint=f"{url}/update",
+        graph_store_endpoint=f"{url}/store",
+        token_env="MUSEION_TEST_STORE_TOKEN",
+        **settings,  # type: ignore[arg-type]
+    )
+    return SparqlClient(endpoint)
+
+
+WRITES: list[tuple[str, Callable[[SparqlClient], object]]] = [
+    ("update", lambda c: c.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")),
+    ("put", lambda c: c.put_graph("https://data.example.org/g", b"<urn:a> <urn:b> <urn:c> .\n")),
+    ("query", lambda c: c.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")),
+]
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize(("what", "call"), WRITES, ids=[w for w, _ in WRITES])
+def test_a_redirect_is_refused_not_followed(
+    status: int, what: str, call: Callable[[SparqlClient], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 302 to another host made a write a GET there, answered 200: the write was lost and
+    the run said it was done; a 307 sent the triples (or the query) to that host. A redirect
+    now fails the request with one line naming where it led, and nothing goes there."""
+    with (
+        server(answer(200)) as (elsewhere, taken),
+        server(answer(status, Location=f"{elsewhere}/x")) as (url, seen),
+    ):
+        remote = client(url, monkeypatch)
+        with pytest.raises((StoreError, QueryError)) as caught:
+            call(remote)
+        remote.close()
+    line = caught.value.one_line()
+    assert f"answered {status}" in line
+    assert f"a redirect to {elsewhere}/x" in line
+    assert "\n" not in line
+    assert len(seen.requests) == 1
+    assert seen.requests[0][2] == f"Bearer {TOKEN}"
+    assert taken.requests == []  # neither the write nor the credentials went elsewhere
+    if what == "query":
+        assert isinstance(caught.value, QueryError)
+        assert caught.value.http_status == 502
+    else:
+        assert isinstance(caught.value, StoreError)
