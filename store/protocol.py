@@ -39,6 +39,11 @@ given server plans badly (``logging.getLogger("museion.store").setLevel("DEBUG")
 
 _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+DETAIL_BYTES = 4096
+"""Of an error's body, what is read to quote in its message (a server's error page)."""
+DRAINED_BYTES = 65536
+"""Of a write's answer, what is read so that the connection can carry the next request; a
+longer answer is not read on, its connection is dropped."""
 
 
 class RemoteEndpoint(StrictModel):
@@ -101,16 +106,19 @@ class SparqlClient:
         what: str,
         error: type[StoreError | QueryError] = StoreError,
         timeout: float | None = None,
-        stream: bool = False,
         **kwargs: object,
     ) -> requests.Response:
-        """One request; any failure becomes one line naming the service and the cause."""
+        """One request; any failure becomes one line naming the service and the cause.
+
+        The answer is returned unread (``stream``): a body is read only as far as it is
+        needed (``_head``), since a server that answered an update with an endless body, 200
+        or 500, had it read whole into memory (18 GB in half a minute)."""
         try:
             response = self.session.request(
                 method,
                 url,
                 timeout=timeout or self.endpoint.timeout,
-                stream=stream,
+                stream=True,
                 # A redirect is never followed: a 302 turned a write into a GET that another
                 # host answered 200 (the write was lost, the run said published), and a 307
                 # sent the graph's triples to whatever host the server named.
@@ -137,8 +145,7 @@ class SparqlClient:
                     "redirects; set the endpoint to the URL they lead to",
                     http_status=502,
                 )
-            detail = " ".join(response.text.split())[:300]
-            response.close()
+            detail = messages.clipped(" ".join(_head(response, DETAIL_BYTES).split()), 300)
             message = f"the remote store at {url} answered {status} to {what}: {detail}"
             if error is QueryError:
                 raise QueryError(message, http_status=400 if status == 400 else 502)
@@ -147,25 +154,27 @@ class SparqlClient:
 
     def update(self, sparql: str) -> None:
         """A SPARQL Update request (its operations run in order; servers commit it whole)."""
-        self._send(
+        answer = self._send(
             "POST",
             self.endpoint.update_endpoint,
             what="an update",
             data=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-        ).close()
+        )
+        _head(answer, DRAINED_BYTES)
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph (Graph Store Protocol PUT)."""
         assert self.endpoint.graph_store_endpoint is not None
-        self._send(
+        answer = self._send(
             "PUT",
             self.endpoint.graph_store_endpoint,
             what=f"writing {graph}",
             params={"graph": graph},
             data=ntriples,
             headers={"Content-Type": _NTRIPLES},
-        ).close()
+        )
+        _head(answer, DRAINED_BYTES)
 
     def query(
         self,
@@ -188,7 +197,6 @@ class SparqlClient:
             what="a query",
             error=QueryError,
             timeout=timeout,
-            stream=True,
             data=form,
             headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"},
         )
@@ -224,6 +232,23 @@ class SparqlClient:
         for solution in cast(Iterable[object], results):
             rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
         return rows
+
+
+def _head(response: requests.Response, limit: int) -> str:
+    """The first ``limit`` bytes of an answer's body, as text; the answer is then closed. A
+    body read to its end leaves the connection to be used again; a longer one (a server that
+    sends without end) is cut there, its connection dropped."""
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(min(limit, 65536)):
+            body += chunk
+            if len(body) >= limit:
+                break
+    except requests.RequestException:
+        pass  # what came before the fault is all there is to tell
+    finally:
+        response.close()
+    return bytes(body[:limit]).decode("utf-8", errors="replace")
 
 
 def _boolean(results: QueryResult) -> QueryResult:

@@ -104,3 +104,52 @@ def test_a_redirect_is_refused_not_followed(
         assert caught.value.http_status == 502
     else:
         assert isinstance(caught.value, StoreError)
+
+
+ENDLESS = 300 << 20
+"""What the endless servers below send at most, if nobody hangs up: far more than a client
+that reads only what it needs ever takes."""
+
+
+def endless(status: int, sent: list[int]) -> Behaviour:
+    """An answer whose body goes on until the client hangs up (or ``ENDLESS`` bytes)."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        block = b"<p>still going</p>" * 4096
+        sent.append(0)
+        try:
+            while sent[-1] < ENDLESS:
+                handler.wfile.write(block)
+                sent[-1] += len(block)
+        except OSError:
+            pass  # the client hung up, as it should
+
+    return behaviour
+
+
+@pytest.mark.parametrize("status", [200, 500])
+@pytest.mark.parametrize(("what", "call"), WRITES[:2], ids=[w for w, _ in WRITES[:2]])
+def test_an_endless_answer_to_a_write_is_not_read_whole(
+    status: int, what: str, call: Callable[[SparqlClient], object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update answered 200 or 500 with a body without end was read whole: 18 GB of memory
+    in half a minute, then more. Only the start of an error's body is read (to quote it), and
+    of a write's answer only what a normal one holds; the connection is then dropped."""
+    sent: list[int] = []
+    with server(endless(status, sent)) as (url, _):
+        remote = client(url, monkeypatch)
+        if status == 200:
+            call(remote)  # the server took the write; its chatter is not read on
+        else:
+            with pytest.raises(StoreError) as caught:
+                call(remote)
+            line = caught.value.one_line()
+            assert f"answered 500 to {'an update' if what == 'update' else 'writing'}" in line
+            assert "<p>still going</p>" in line
+            assert len(line) < 600
+        remote.close()
+    assert sent
+    assert sent[0] < ENDLESS // 4  # the client hung up long before the end
