@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from base64 import b64encode
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, cast
 
@@ -93,6 +94,11 @@ class SparqlClient:
             self.session.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
             self.session.auth = (user, password or "")
+        basic = b64encode(f"{user}:{password or ''}".encode()).decode() if user else None
+        self._secrets = sorted({s for s in (token, password, basic) if s}, key=len, reverse=True)
+        """What no message may repeat: a server's error page may quote the request's
+        ``Authorization`` header, and a message reaches logs, reports and the endpoint's
+        clients."""
 
     def close(self) -> None:
         self.session.close()
@@ -126,31 +132,74 @@ class SparqlClient:
                 **kwargs,  # type: ignore[arg-type]
             )
         except requests.Timeout as exc:
-            raise error(
-                f"the remote store at {url} did not answer {what} within "
-                f"{timeout or self.endpoint.timeout:g} s"
-            ) from exc
+            seconds = f"{timeout or self.endpoint.timeout:g}"
+            raise self._error(error, url, f"did not answer {what} within {seconds} s", 504) from exc
         except requests.ConnectionError as exc:
-            raise error(f"the remote store at {url} cannot be reached ({what})") from exc
+            raise self._error(error, url, f"cannot be reached ({what})") from exc
         except requests.RequestException as exc:
-            raise error(f"the remote store at {url} failed ({what}): {exc}") from exc
+            raise self._error(error, url, f"failed ({what})", detail=str(exc)) from exc
         if response.status_code >= 300:
             status = response.status_code
             if status < 400:
                 location = messages.clipped(response.headers.get("Location", ""), 300)
                 response.close()
-                raise error(
-                    f"the remote store at {url} answered {status} to {what}, a redirect to "
-                    f"{location or 'nowhere'}: Museion does not follow a remote store's "
-                    "redirects; set the endpoint to the URL they lead to",
-                    http_status=502,
+                raise self._error(
+                    error,
+                    url,
+                    f"answered {status} to {what}, a redirect to {location or 'nowhere'}: "
+                    "Museion does not follow a remote store's redirects; set the endpoint to "
+                    "the URL they lead to",
                 )
-            detail = messages.clipped(" ".join(_head(response, DETAIL_BYTES).split()), 300)
-            message = f"the remote store at {url} answered {status} to {what}: {detail}"
-            if error is QueryError:
-                raise QueryError(message, http_status=400 if status == 400 else 502)
-            raise StoreError(message)
+            # credentials out before the page is cut short, or the cut could keep part of them
+            page = self._redacted(_head(response, DETAIL_BYTES), cut=True)
+            detail = messages.clipped(" ".join(page.split()), 300)
+            # A 400 says what is wrong with the query, which its client needs to know.
+            raise self._error(
+                error,
+                url,
+                f"answered {status} to {what}",
+                400 if status == 400 else 502,
+                detail=detail,
+                public=status == 400,
+            )
         return response
+
+    def _error(
+        self,
+        error: type[StoreError | QueryError],
+        url: str,
+        what: str,
+        http_status: int = 502,
+        *,
+        detail: str = "",
+        public: bool = False,
+    ) -> StoreError | QueryError:
+        """The error for a failed request, in one line without any credential.
+
+        A ``QueryError`` may be answered to any client of the endpoint: it says that the
+        remote store failed and how, not where the store is nor what its error page said
+        (unless ``public``), which go to the log; a ``StoreError`` (a harvest's writes,
+        read by the operator) says all."""
+        full = self._redacted(
+            f"the remote store at {url} {what}" + (f": {detail}" if detail else "")
+        )
+        if error is StoreError:
+            return StoreError(full, http_status=http_status)
+        _log.warning("%s", full)
+        shown = f"the remote store {what}" + (f": {detail}" if detail and public else "")
+        return QueryError(self._redacted(shown), http_status=http_status)
+
+    def _redacted(self, text: str, *, cut: bool = False) -> str:
+        """``text`` with every credential replaced; ``cut``: the text may have been cut short
+        in the middle of one, whose beginning is taken out too."""
+        for secret in self._secrets:
+            text = text.replace(secret, "[credentials]")
+            if cut:
+                kept = next(
+                    (n for n in range(len(secret) - 1, 0, -1) if text.endswith(secret[:n])), 0
+                )
+                text = text[: len(text) - kept] + ("[credentials]" if kept else "")
+        return text
 
     def update(self, sparql: str) -> None:
         """A SPARQL Update request (its operations run in order; servers commit it whole)."""
@@ -214,7 +263,7 @@ class SparqlClient:
         except (SyntaxError, ValueError, OSError) as exc:
             response.close()
             raise QueryError(
-                f"the remote store's answer cannot be read: {exc}", http_status=502
+                self._redacted(f"the remote store's answer cannot be read: {exc}"), http_status=502
             ) from exc
         response.close()
         raise QueryError(

@@ -153,3 +153,73 @@ def test_an_endless_answer_to_a_write_is_not_read_whole(
         remote.close()
     assert sent
     assert sent[0] < ENDLESS // 4  # the client hung up long before the end
+
+
+def echoing(status: int) -> Behaviour:
+    """An error page that quotes the request's credentials, as some servers' debug pages do."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        sent = handler.headers["Authorization"]
+        quoted = f"<h1>Internal error</h1><pre>Authorization: {sent}</pre>".encode()
+        answer(status, quoted, Content_Type="text/html")(handler)
+
+    return behaviour
+
+
+@pytest.mark.parametrize("credentials", ["token", "basic"])
+def test_no_message_repeats_the_credentials(
+    credentials: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server whose error page quoted the request's headers had its credentials repeated in
+    the error: in the harvest's line and its run's reason, and in the answer ``museion serve``
+    sent to any client of the endpoint, with the store's own URL and error page. The
+    credentials are now taken out of every message; an endpoint's client is told that the
+    remote store failed and how (a 400 with the server's words on the query), the log the
+    rest."""
+    monkeypatch.setenv("MUSEION_TEST_STORE_USER", "museion")
+    monkeypatch.setenv("MUSEION_TEST_STORE_PASSWORD", "basic-password-kept-secret")
+    keys: dict[str, object] = (
+        {}
+        if credentials == "token"
+        else {"user_env": "MUSEION_TEST_STORE_USER", "password_env": "MUSEION_TEST_STORE_PASSWORD"}
+    )
+    with server(echoing(500)) as (url, seen):
+        remote = client(url, monkeypatch, **keys)
+        if credentials == "basic":
+            remote = SparqlClient(remote.endpoint.model_copy(update={"token_env": None}))
+        with pytest.raises(StoreError) as written:
+            remote.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        with (
+            caplog.at_level("WARNING", logger="museion.store"),
+            pytest.raises(QueryError) as queried,
+        ):
+            remote.select("SELECT * WHERE { ?s ?p ?o }")
+        remote.close()
+    sent = seen.requests[0][2]
+    assert sent is not None
+    assert sent.startswith("Bearer " if credentials == "token" else "Basic ")
+    secrets = [TOKEN, sent.split(" ", 1)[1], "basic-password-kept-secret"]
+    line = written.value.one_line()
+    assert f"the remote store at {url}/update answered 500 to an update" in line
+    assert "[credentials]" in line  # the page was quoted, without them
+    assert not any(s in line for s in secrets)
+    answered = queried.value.one_line()
+    assert answered == "the remote store answered 500 to a query"
+    assert queried.value.http_status == 502
+    logged = caplog.text
+    assert f"{url}/query answered 500 to a query" in logged
+    assert "[credentials]" in logged
+    assert not any(s in logged for s in secrets)
+
+
+def test_a_query_refused_as_bad_keeps_the_server_s_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = answer(400, b"Parse error: line 1, unexpected '}'", Content_Type="text/plain")
+    with server(bad) as (url, _):
+        remote = client(url, monkeypatch)
+        with pytest.raises(QueryError) as caught:
+            remote.select("SELECT * WHERE { ?s ?p ?o")
+        remote.close()
+    assert caught.value.http_status == 400
+    assert caught.value.one_line() == (
+        "the remote store answered 400 to a query: Parse error: line 1, unexpected '}'"
+    )
