@@ -12,10 +12,11 @@ import logging
 import os
 import time
 from base64 import b64encode
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, cast
 
 import requests
+import urllib3
 from pydantic import Field
 from pyoxigraph import (
     QueryResultsFormat,
@@ -253,18 +254,16 @@ class SparqlClient:
             body_text = " ".join(ln for ln in sparql.splitlines() if not ln.startswith("PREFIX"))
             _log.debug("%.3f s: %s", time.monotonic() - started, " ".join(body_text.split())[:500])
         response.raw.decode_content = True
-        body = cast(IO[bytes], response.raw)
+        body = cast(IO[bytes], _Body(response, self._redacted))
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
             if kind in (_NTRIPLES, "text/plain"):
-                return _triples(parse(body, RdfFormat.N_TRIPLES), response)
+                return _triples(parse(body, RdfFormat.N_TRIPLES), response, self._redacted)
             if kind in (_RESULTS, "application/json"):
                 return _boolean(parse_query_results(body, QueryResultsFormat.JSON))
-        except (SyntaxError, ValueError, OSError) as exc:
+        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
             response.close()
-            raise QueryError(
-                self._redacted(f"the remote store's answer cannot be read: {exc}"), http_status=502
-            ) from exc
+            raise unreadable(exc, self._redacted) from exc
         response.close()
         raise QueryError(
             f"the remote store answered in {kind or 'an unnamed format'}, not SPARQL results",
@@ -278,8 +277,11 @@ class SparqlClient:
         results = self.query(sparql, default_graphs=default_graphs)
         rows: list[dict[str, str | None]] = []
         names = [v.value for v in getattr(results, "variables", [])]
-        for solution in cast(Iterable[object], results):
-            rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
+        try:  # the answer is parsed as it is read: a fault may come at any row
+            for solution in cast(Iterable[object], results):
+                rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
+        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+            raise unreadable(exc, self._redacted) from exc
         return rows
 
 
@@ -300,6 +302,35 @@ def _head(response: requests.Response, limit: int) -> str:
     return bytes(body[:limit]).decode("utf-8", errors="replace")
 
 
+def unreadable(exc: BaseException, redacted: Callable[[str], str]) -> QueryError:
+    """The error for an answer Oxigraph could not parse (a MemoryError is its refusal of a
+    single value over 16 MiB, not the machine's memory running out)."""
+    return QueryError(redacted(f"the remote store's answer cannot be read: {exc}"), http_status=502)
+
+
+class _Body:
+    """An answer's body as Oxigraph reads it: a connection that broke off, or an answer cut
+    short, becomes one ``QueryError`` naming the remote store, which Oxigraph passes on
+    as it is, where urllib3's own exceptions came out of a harvest or a query process as
+    tracebacks (``ProtocolError: Connection broken: IncompleteRead``)."""
+
+    def __init__(self, response: requests.Response, redacted: Callable[[str], str]) -> None:
+        self.response = response
+        self.redacted = redacted
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return bytes(self.response.raw.read(None if size < 0 else size))
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            self.response.close()
+            raise QueryError(
+                self.redacted(f"the remote store's answer broke off: {exc}"), http_status=502
+            ) from exc
+
+    def readable(self) -> bool:
+        return True
+
+
 def _boolean(results: QueryResult) -> QueryResult:
     """Virtuoso answers ASK with one variable, ``__ASK_RETVAL``, and a row when true: read it
     as the boolean the standard says (``{"boolean": true}``)."""
@@ -312,9 +343,13 @@ def _boolean(results: QueryResult) -> QueryResult:
     return results
 
 
-def _triples(triples: Iterable[object], response: requests.Response) -> Iterator[Triple]:
+def _triples(
+    triples: Iterable[object], response: requests.Response, redacted: Callable[[str], str]
+) -> Iterator[Triple]:
     try:
         for quad in triples:
             yield quad.triple  # type: ignore[attr-defined]
+    except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+        raise unreadable(exc, redacted) from exc
     finally:
         response.close()

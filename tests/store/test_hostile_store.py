@@ -6,18 +6,22 @@ credential anywhere but the configured server."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from typing import cast
 
 import pytest
 
 from museion_core.errors import QueryError, StoreError
+from store import RemoteReader
 from store.protocol import RemoteEndpoint, SparqlClient
 from tests.helpers.http import Quiet, serving
 
 TOKEN = "store-token-kept-secret-0123"
+_NT = "application/n-triples"
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
@@ -52,7 +56,8 @@ def answer(status: int, body: bytes = b"", **headers: str) -> Behaviour:
             handler.send_header(name.replace("_", "-"), value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
-        handler.wfile.write(body)
+        with contextlib.suppress(OSError):  # a client that read enough hangs up
+            handler.wfile.write(body)
 
     return behaviour
 
@@ -223,3 +228,72 @@ def test_a_query_refused_as_bad_keeps_the_server_s_words(monkeypatch: pytest.Mon
     assert caught.value.one_line() == (
         "the remote store answered 400 to a query: Parse error: line 1, unexpected '}'"
     )
+
+
+def every(answer: object) -> list[object]:
+    """Every row or triple of an answer, read to its end."""
+    return list(cast(Iterable[object], answer))
+
+
+def results(bindings: bytes) -> bytes:
+    return b'{"head": {"vars": ["g"]}, "results": {"bindings": [' + bindings
+
+
+ROW = b'{"g": {"type": "uri", "value": "https://data.example.org/g"}},'
+
+
+def broken_off(handler: BaseHTTPRequestHandler) -> None:
+    """Rows, then the connection closes a thousand bytes short of the length it announced."""
+    body = results(ROW * 50)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", str(len(body) + 1000))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+JSON = "application/sparql-results+json"
+BROKE_OFF = "the remote store's answer broke off: "
+UNREADABLE = "the remote store's answer cannot be read: "
+HUGE_VALUE = b'{"g": {"type": "literal", "value": "' + b"x" * (17 << 20) + b'"}}]}}'
+"""One value of 17 MiB: Oxigraph refuses a value over 16 MiB (a MemoryError of its own)."""
+GARBAGE_TRIPLES = b"<urn:a> <urn:b> <urn:c> .\n" * 50 + b"garbage\n"
+BROKEN: dict[str, tuple[Behaviour, str]] = {
+    "broken-off": (broken_off, BROKE_OFF),
+    "garbage-row": (answer(200, results(ROW * 50 + b"{]"), Content_Type=JSON), UNREADABLE),
+    "huge-value": (answer(200, results(HUGE_VALUE), Content_Type=JSON), UNREADABLE),
+    "garbage-triple": (answer(200, GARBAGE_TRIPLES, Content_Type=_NT), UNREADABLE),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_an_answer_that_breaks_off_midway_fails_in_one_line(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer is parsed as it is read, so a fault comes while the rows are taken, after
+    the query returned: a connection that broke off came out of a harvest's publish, and of
+    the endpoint's query process (a 500 'internal error' with a traceback in the log), as
+    urllib3's ProtocolError; a row Oxigraph could not parse as a bare SyntaxError. Each is
+    now one QueryError (502) naming the remote store."""
+    behaviour, said = BROKEN[case]
+    with server(behaviour) as (url, _):
+        remote = client(url, monkeypatch)
+        construct = case == "garbage-triple"
+        with pytest.raises(QueryError) as caught:
+            every(remote.query("CONSTRUCT WHERE { ?s ?p ?o }")) if construct else remote.select(
+                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+            )
+        remote.close()
+        # The endpoint's query processes read through RemoteReader and serialise as they go
+        # (a row that does not parse is the query's 500 there); a break is the store's 502.
+        reader = RemoteReader(client(url, monkeypatch).endpoint)
+        reader.version = "urn:museion:store:version:x"
+        with pytest.raises((QueryError, SyntaxError, MemoryError)) as served:
+            every(reader.query("SELECT ?g WHERE { ?s ?p ?g }"))
+        reader.close()
+    errors = [caught.value, served.value] if case == "broken-off" else [caught.value]
+    for error in errors:
+        assert isinstance(error, QueryError)
+        assert error.http_status == 502
+        assert error.one_line().startswith(said)
+        assert len(error.one_line()) < 1000
