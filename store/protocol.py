@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, cast
 
 import requests
+import requests.auth
 import urllib3
 from pydantic import Field
 from pyoxigraph import (
@@ -91,11 +92,12 @@ class SparqlClient:
         user = _env(endpoint.user_env, "user name")
         password = _env(endpoint.password_env, "password")
         token = _env(endpoint.token_env, "token")
-        if token is not None:
-            self.session.headers["Authorization"] = f"Bearer {token}"
-        elif user is not None:
-            self.session.auth = (user, password or "")
         basic = b64encode(f"{user}:{password or ''}".encode()).decode() if user else None
+        # Always an auth of its own, even none: without one, requests reads ~/.netrc and sent
+        # the credentials it found there for the host, instead of the configured token too.
+        self.session.auth = _Credentials(
+            f"Bearer {token}" if token else f"Basic {basic}" if basic else None
+        )
         self._secrets = sorted({s for s in (token, password, basic) if s}, key=len, reverse=True)
         """What no message may repeat: a server's error page may quote the request's
         ``Authorization`` header, and a message reaches logs, reports and the endpoint's
@@ -283,6 +285,19 @@ class SparqlClient:
         except (SyntaxError, ValueError, OSError, MemoryError) as exc:
             raise unreadable(exc, self._redacted) from exc
         return rows
+
+
+class _Credentials(requests.auth.AuthBase):
+    """The ``Authorization`` the environment gave (or none): the only credentials sent."""
+
+    def __init__(self, header: str | None) -> None:
+        self.header = header
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("Authorization", None)
+        if self.header is not None:
+            request.headers["Authorization"] = self.header
+        return request
 
 
 def _head(response: requests.Response, limit: int) -> str:

@@ -7,10 +7,13 @@ credential anywhere but the configured server."""
 from __future__ import annotations
 
 import contextlib
+import gc
+from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -19,6 +22,17 @@ from museion_core.errors import QueryError, StoreError
 from store import RemoteReader
 from store.protocol import RemoteEndpoint, SparqlClient
 from tests.helpers.http import Quiet, serving
+
+
+@pytest.fixture(autouse=True)
+def _collected_here() -> Iterator[None]:
+    """A caught error holds the frames it passed through, Oxigraph's parsed answers among
+    them, in a cycle (``pytest.raises`` keeps it in the test's own frame): collect it in this
+    thread, since Oxigraph refuses to have its objects dropped in another (a later test's
+    worker thread, where the garbage collector may otherwise run)."""
+    yield
+    gc.collect()
+
 
 TOKEN = "store-token-kept-secret-0123"
 _NT = "application/n-triples"
@@ -297,3 +311,39 @@ def test_an_answer_that_breaks_off_midway_fails_in_one_line(
         assert error.http_status == 502
         assert error.one_line().startswith(said)
         assert len(error.one_line()) < 1000
+
+
+@pytest.mark.parametrize("configured", [None, "token", "basic"])
+def test_credentials_come_from_the_environment_only_not_from_netrc(
+    configured: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests reads ~/.netrc for a request without credentials of its own: a store with
+    none configured was sent the netrc's user and password for its host, and one with a
+    token was sent them instead of the token. Only what the environment names is sent."""
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("MUSEION_TEST_STORE_USER", "museion")
+    monkeypatch.setenv("MUSEION_TEST_STORE_PASSWORD", "basic-password-kept-secret")
+    keys: dict[str, object] = {"token_env": None}
+    if configured == "token":
+        keys = {}
+    elif configured == "basic":
+        keys = {
+            "token_env": None,
+            "user_env": "MUSEION_TEST_STORE_USER",
+            "password_env": "MUSEION_TEST_STORE_PASSWORD",
+        }
+    with server(answer(204)) as (url, seen):
+        remote = client(url, monkeypatch)
+        remote = SparqlClient(remote.endpoint.model_copy(update=keys))
+        remote.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        remote.close()
+    expected = {
+        None: None,
+        "token": f"Bearer {TOKEN}",
+        "basic": "Basic " + b64encode(b"museion:basic-password-kept-secret").decode(),
+    }[configured]
+    assert seen.requests[0][2] == expected

@@ -280,5 +280,5 @@ def test_credentials_come_from_the_environment(
         RemoteStore(tmp_path / "working", endpoint)
     monkeypatch.setenv("MUSEION_TEST_REMOTE_TOKEN", "secret")
     reader = RemoteReader(endpoint)
-    assert reader.client.session.headers["Authorization"] == "Bearer secret"
+    assert getattr(reader.client.session.auth, "header", None) == "Bearer secret"
     reader.close()
