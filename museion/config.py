@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -79,6 +80,12 @@ class StoreSection(StrictModel):
     def _http(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
             raise ValueError(f"{value!r} is not an http(s) URL")
+        if value is not None and "@" in urlsplit(value).netloc:
+            # Never repeated: the URL is in every message about the store, and in its logs.
+            raise ValueError(
+                "an endpoint's URL may not hold credentials (user:password@): name the "
+                "environment variables that hold them (user_env and password_env, or token_env)"
+            )
         return value
 
     @model_validator(mode="after")

@@ -260,6 +260,27 @@ def test_kind_sparql_needs_its_endpoints(tmp_path: Path) -> None:
         load_config(path)
 
 
+@pytest.mark.parametrize("key", ["query_endpoint", "update_endpoint", "graph_store_endpoint"])
+def test_credentials_in_an_endpoint_url_are_refused(tmp_path: Path, key: str) -> None:
+    """``http://user:password@host/`` was taken: the password then sat in the config file
+    and was repeated in every message that names the store (a failed harvest's line, its
+    run's reason). The config says where the credentials go instead."""
+    urls = {k: f"http://127.0.0.1:9/{k}" for k in ("query_endpoint", "update_endpoint")}
+    urls[key] = f"http://museion:pass-in-the-file@127.0.0.1:9/{key}"
+    lines = "".join(f'{k} = "{v}"\n' for k, v in urls.items())
+    path = tmp_path / "museion.toml"
+    path.write_text(
+        f'[store]\nkind = "sparql"\n{lines}[publish]\nbase_iri = "https://data.example.org/"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    line = caught.value.one_line()
+    assert key in line
+    assert "may not hold credentials" in line
+    assert "user_env" in line
+
+
 def test_an_unreachable_server_fails_the_run_in_one_line(tmp_path: Path) -> None:
     dead = SparqlServer("http://127.0.0.1:9")  # the discard port: nothing listens
     config = load_config(remote_demo(tmp_path, dead))
