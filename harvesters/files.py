@@ -25,10 +25,10 @@ import urllib3
 from pydantic import Field, field_validator
 
 from museion_core import messages
+from museion_core.deadline import Deadline
 from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
-from .deadline import Deadline
 from .http import answer_within, make_session, read_within, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format

@@ -17,8 +17,7 @@ from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
 from museion_core import messages
-
-from .deadline import Deadline, WatchedAdapter
+from museion_core.deadline import Deadline, WatchedAdapter
 
 __all__ = [
     "MAX_RETRY_AFTER",
@@ -63,7 +62,7 @@ def make_session(
     """A session that retries connection errors, timeouts and 429/5xx answers with backoff.
 
     A 503 with ``Retry-After`` waits as long as the server asks, up to MAX_RETRY_AFTER.
-    Requests made inside ``with harvesters.deadline.Deadline(seconds):`` end by the deadline.
+    Requests made inside ``with museion_core.deadline.Deadline(seconds):`` end by the deadline.
     ``home``: the source's configured address. When it is on the public internet, the session
     refuses every address on this server's own network (loopback, private, link-local: see
     ``fence_internal``), whatever sends it there: a next link, a manifest a record names, a

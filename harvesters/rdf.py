@@ -29,11 +29,11 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 from pyoxigraph import Literal as RdfLiteral
 
 from museion_core import messages
+from museion_core.deadline import DeadlineExceededError
 from museion_core.errors import HarvestError
 from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
-from .deadline import DeadlineExceededError
 from .http import answer_within, make_session, read_limited, transport_fault
 from .jsonscan import MAX_DEPTH, load_json, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord

@@ -16,9 +16,9 @@ from typing import Any
 import requests
 
 from museion_core import messages
+from museion_core.deadline import DeadlineExceededError
 from museion_core.errors import HarvestError
 
-from .deadline import DeadlineExceededError
 from .http import answer_within, make_session, read_within, shown_reason, transport_fault
 from .jsonscan import load_json, may_hold_surrogate, nesting_depth
 

@@ -14,11 +14,15 @@ its own ``__all__``; import them directly, e.g. ``from museion_core.vocab import
 - ``language``: BCP 47 tags (``language_tag``) and the settings validator ``valid_language``.
 - ``messages``: what Museion tells a partner (quarantine reasons, warnings, gates) as a closed
   vocabulary of English templates, recognised again for a page in the reader's language.
+- ``deadline``: ``Deadline``, a total time limit on HTTP exchanges however slowly their bytes
+  come (harvesters' feeds, the remote store), and the ``WatchedAdapter`` whose connections it
+  can cut.
 - ``parallel``: ``usable_cpus``, and ``gathered``: producers (Oxigraph queries) in threads,
   their output handed to one consumer.
 """
 
 PUBLIC_MODULES = (
+    "deadline",
     "errors",
     "instants",
     "language",

@@ -13,6 +13,7 @@ import os
 import time
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, cast
 
 import requests
@@ -29,6 +30,7 @@ from pyoxigraph import (
 )
 
 from museion_core import messages
+from museion_core.deadline import Deadline, WatchedAdapter
 from museion_core.errors import QueryError, StoreError
 from museion_core.settings import StrictModel
 
@@ -89,6 +91,8 @@ class SparqlClient:
     def __init__(self, endpoint: RemoteEndpoint) -> None:
         self.endpoint = endpoint
         self.session = requests.Session()
+        for scheme in ("http://", "https://"):  # connections a Deadline can cut
+            self.session.mount(scheme, WatchedAdapter())
         user = _env(endpoint.user_env, "user name")
         password = _env(endpoint.password_env, "password")
         token = _env(endpoint.token_env, "token")
@@ -206,27 +210,31 @@ class SparqlClient:
 
     def update(self, sparql: str) -> None:
         """A SPARQL Update request (its operations run in order; servers commit it whole)."""
-        answer = self._send(
-            "POST",
-            self.endpoint.update_endpoint,
-            what="an update",
-            data=sparql.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-        )
-        _head(answer, DRAINED_BYTES)
+        url = self.endpoint.update_endpoint
+        with self._within(url, "an update", StoreError):
+            answer = self._send(
+                "POST",
+                url,
+                what="an update",
+                data=sparql.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+            _head(answer, DRAINED_BYTES)
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph (Graph Store Protocol PUT)."""
-        assert self.endpoint.graph_store_endpoint is not None
-        answer = self._send(
-            "PUT",
-            self.endpoint.graph_store_endpoint,
-            what=f"writing {graph}",
-            params={"graph": graph},
-            data=ntriples,
-            headers={"Content-Type": _NTRIPLES},
-        )
-        _head(answer, DRAINED_BYTES)
+        url = self.endpoint.graph_store_endpoint
+        assert url is not None
+        with self._within(url, f"writing {graph}", StoreError):
+            answer = self._send(
+                "PUT",
+                url,
+                what=f"writing {graph}",
+                params={"graph": graph},
+                data=ntriples,
+                headers={"Content-Type": _NTRIPLES},
+            )
+            _head(answer, DRAINED_BYTES)
 
     def query(
         self,
@@ -238,7 +246,22 @@ class SparqlClient:
     ) -> QueryResult | Iterator[Triple]:
         """Ask the query service; the answer is read as it arrives (a capped answer stops
         reading early) and parsed by Oxigraph, so callers see the same objects as from the
-        embedded store: solutions, a boolean, or triples."""
+        embedded store: solutions, a boolean, or triples. The answer must begin within
+        ``timeout``; its rows are read by the caller, in its own time limit (the endpoint's
+        query processes are stopped at theirs)."""
+        with self._within(self.endpoint.query_endpoint, "a query", QueryError, timeout):
+            return self._ask(
+                sparql, default_graphs=default_graphs, named_graphs=named_graphs, timeout=timeout
+            )
+
+    def _ask(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> QueryResult | Iterator[Triple]:
         form: list[tuple[str, str]] = [("query", sparql)]
         form += [("default-graph-uri", g) for g in default_graphs]
         form += [("named-graph-uri", g) for g in named_graphs]
@@ -275,16 +298,41 @@ class SparqlClient:
     def select(
         self, sparql: str, *, default_graphs: Sequence[str] = ()
     ) -> list[dict[str, str | None]]:
-        """A SELECT query's rows as plain strings (for Museion's bookkeeping)."""
-        results = self.query(sparql, default_graphs=default_graphs)
+        """A SELECT query's rows as plain strings (for Museion's bookkeeping), all within
+        the endpoint's ``timeout``."""
         rows: list[dict[str, str | None]] = []
-        names = [v.value for v in getattr(results, "variables", [])]
-        try:  # the answer is parsed as it is read: a fault may come at any row
-            for solution in cast(Iterable[object], results):
-                rows.append({n: (None if (t := solution[n]) is None else t.value) for n in names})  # type: ignore[index]
-        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
-            raise unreadable(exc, self._redacted) from exc
+        with self._within(self.endpoint.query_endpoint, "a query", QueryError):
+            results = self._ask(sparql, default_graphs=default_graphs)
+            names = [v.value for v in getattr(results, "variables", [])]
+            try:  # the answer is parsed as it is read: a fault may come at any row
+                for solution in cast(Iterable[object], results):
+                    row = {n: (None if (t := solution[n]) is None else t.value) for n in names}  # type: ignore[index]
+                    rows.append(row)
+            except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+                raise unreadable(exc, self._redacted) from exc
         return rows
+
+    @contextmanager
+    def _within(
+        self,
+        url: str,
+        what: str,
+        error: type[StoreError | QueryError],
+        timeout: float | None = None,
+    ) -> Iterator[None]:
+        """The block's requests, their answers included, end by ``timeout`` (the endpoint's
+        by default) however slowly the server sends: a socket timeout bounds only silences,
+        and a server that sent a byte a second held a harvest, and the data directory's
+        writer lock, for as long as it liked."""
+        seconds = timeout or self.endpoint.timeout
+        with Deadline(seconds) as deadline:
+            try:
+                yield
+            except Exception:
+                if not deadline.expired:
+                    raise
+        if deadline.expired:  # whatever was read after the deadline is not trusted
+            raise self._error(error, url, f"did not answer {what} within {seconds:g} s", 504)
 
 
 class _Credentials(requests.auth.AuthBase):

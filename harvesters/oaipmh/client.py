@@ -12,7 +12,7 @@ the retries are spent the error names the URL and the cause.
 
 Time: ``timeout`` bounds each silence, ``request_deadline`` each whole answer (a server that
 trickles a byte a second never falls silent), ``harvest_deadline`` everything one client does
-(``harvesters.deadline`` cuts the connection when either passes). A list whose resumption token
+(``museion_core.deadline`` cuts the connection when either passes). A list whose resumption token
 comes back a second time is stopped: it would never end.
 """
 

@@ -35,9 +35,9 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from urllib3.util.retry import Retry
 
 from museion_core import messages
+from museion_core.deadline import watch_socket
 from museion_core.errors import HarvestError
 
-from ..deadline import watch_socket
 from ..http import (
     MAX_RETRY_AFTER,
     RETRY_STATUSES,

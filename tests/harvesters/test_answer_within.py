@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from harvesters.deadline import Deadline
 from harvesters.http import answer_within
+from museion_core.deadline import Deadline
 
 URL = "http://partner.example/dump.nt"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import time
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -347,3 +348,60 @@ def test_credentials_come_from_the_environment_only_not_from_netrc(
         "basic": "Basic " + b64encode(b"museion:basic-password-kept-secret").decode(),
     }[configured]
     assert seen.requests[0][2] == expected
+
+
+def trickling(where: str) -> Behaviour:
+    """An answer sent a byte every 0.2 s, never silent long enough for a socket timeout:
+    its headers (``where="headers"``) or, after them, its body (60 bytes: 12 s in all)."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        body = results(ROW) + b"]}}"
+        if where == "headers":
+            head += b"X-Padding: " + b"." * 60 + b"\r\n"
+        else:
+            body = b" " * 60 + body
+        head += b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        slow, fast = (head, body) if where == "headers" else (body, head)
+        try:
+            if where != "headers":
+                handler.wfile.write(fast)
+            for byte in slow:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(0.2)
+            if where == "headers":
+                handler.wfile.write(fast)
+        except OSError:
+            pass  # the client hung up, as it should
+        handler.close_connection = True
+
+    return behaviour
+
+
+TRICKLED: dict[str, tuple[str, Callable[[SparqlClient], object]]] = {
+    "update-headers": ("headers", lambda c: c.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")),
+    "put-headers": ("headers", WRITES[1][1]),
+    "select-headers": ("headers", WRITES[2][1]),
+    "select-body": ("body", WRITES[2][1]),
+}
+
+
+@pytest.mark.parametrize("case", list(TRICKLED))
+def test_a_trickled_answer_ends_at_the_store_s_timeout(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``timeout`` is documented as the time one request to the server may take; it was a
+    socket timeout, which bounds only silences: a server sending a byte every 0.2 s held an
+    update, a PUT or a bookkeeping query (and the harvest, and the data directory's writer
+    lock) for as long as it kept sending. The whole exchange now ends at ``timeout``."""
+    where, call = TRICKLED[case]
+    with server(trickling(where)) as (url, _):
+        remote = client(url, monkeypatch, timeout=2)
+        with pytest.raises((StoreError, QueryError)) as caught:
+            call(remote)
+        remote.close()
+    line = caught.value.one_line()
+    assert "did not answer" in line
+    assert "within 2 s" in line
+    assert caught.value.http_status == 504

@@ -8,8 +8,9 @@ blocked read at once. (Reading in small pieces and checking a clock between them
 enough: the headers are read by ``http.client`` in one blocking call, and a single
 ``read(65536)`` waits for all its bytes.)
 
-The sessions of ``harvesters.http.make_session`` report every connection they hand to a
-request to the deadline active in the calling thread; without one, nothing changes.
+The sessions of ``harvesters.http.make_session`` and of the remote store's client
+(``store.protocol``) report every connection they hand to a request to the deadline active in
+the calling thread; without one, nothing changes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import PoolManager, ProxyManager
 
-from museion_core import messages
+from . import messages
 
 __all__ = [
     "Deadline",
