@@ -109,20 +109,24 @@ class UploadStore:
         feed = folder / "feed"
         feed.mkdir(parents=True)
         blobs = self.root / source / "files"
-        blobs.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for number, (name, stream) in enumerate(files, start=1):
-            safe = safe_name(name)
-            digest, size, blob = _keep(stream, blobs, Path(safe).suffix.lower())
-            target = feed / f"{number:03d}-{safe}"
-            try:
-                os.link(blob, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(blob, target)
-            entries.append({"name": name, "sha256": digest, "bytes": size, "file": blob.name})
-        manifest = {"upload": upload_id, "source": source, "received": _now(), "files": entries}
-        _write_json(folder / "manifest.json", manifest)
-        self.set_status(source, upload_id, status="queued")
+        try:
+            blobs.mkdir(parents=True, exist_ok=True)
+            entries = []
+            for number, (name, stream) in enumerate(files, start=1):
+                safe = safe_name(name)
+                digest, size, blob = _keep(stream, blobs, Path(safe).suffix.lower())
+                target = feed / f"{number:03d}-{safe}"
+                try:
+                    os.link(blob, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(blob, target)
+                entries.append({"name": name, "sha256": digest, "bytes": size, "file": blob.name})
+            manifest = {"upload": upload_id, "source": source, "received": _now(), "files": entries}
+            _write_json(folder / "manifest.json", manifest)
+            self.set_status(source, upload_id, status="queued")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # no half-kept upload left behind
+            raise
         return upload_id
 
     def queued(self) -> list[tuple[str, str]]:
@@ -178,9 +182,21 @@ class UploadStore:
         _write_json(path, {**(_read_json(path) or {}), **values, "updated": _now()})
 
 
+NAME_BYTES = 200
+"""The longest name (UTF-8 bytes) a file is kept under: with its number in front it stays
+within the 255 bytes a file system allows (a name of 200 "é" was a 500, ENAMETOOLONG)."""
+
+
 def safe_name(name: str) -> str:
-    """A file name as sent, reduced to one harmless path segment (no folders, no dot-files)."""
-    return _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "file"
+    """A file name as sent, reduced to one harmless path segment (no folders, no dot-files)
+    of at most ``NAME_BYTES`` bytes, its suffix kept."""
+    safe = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "file"
+    if len(safe.encode()) <= NAME_BYTES:
+        return safe
+    suffix = Path(safe).suffix
+    suffix = suffix if len(suffix.encode()) <= NAME_BYTES // 4 else ""
+    stem = safe[: len(safe) - len(suffix)].encode()[: NAME_BYTES - len(suffix.encode())]
+    return stem.decode(errors="ignore") + suffix
 
 
 def sent_name(name: str) -> str:
@@ -194,10 +210,14 @@ def _keep(stream: IO[bytes], blobs: Path, suffix: str) -> tuple[str, int, Path]:
     digest = hashlib.sha256()
     size = 0
     with tempfile.NamedTemporaryFile(dir=blobs, prefix=".incoming-", delete=False) as out:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+        try:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        except BaseException:
+            os.unlink(out.name)  # a disk that filled up keeps no part of the file
+            raise
     blob = blobs / f"{digest.hexdigest()}{suffix}"
     if blob.exists():
         os.unlink(out.name)
@@ -229,6 +249,12 @@ class TokenRefusedError(ForbiddenError):
 
 class NoFilesError(QueryError):
     http_status = 400
+
+
+class NotKeptError(QueryError):
+    """The files came whole but could not be written (507 Insufficient Storage)."""
+
+    http_status = 507
 
 
 class UnreadKindError(QueryError):
@@ -342,9 +368,15 @@ class UploadViews:
                             file=file.filename or "",
                             suffixes=tuple(source.suffixes),
                         )
-                upload_id = await run_in_threadpool(
-                    self.store.receive, name, [(f.filename or "", f.file) for f in files]
-                )
+                try:
+                    upload_id = await run_in_threadpool(
+                        self.store.receive, name, [(f.filename or "", f.file) for f in files]
+                    )
+                except OSError as exc:  # a full disk: the partner may send again later
+                    raise NotKeptError(
+                        f"the server could not keep the files ({exc.strerror}); "
+                        "send them again later"
+                    ) from exc
             finally:
                 await form.close()
         except QueryError as exc:
