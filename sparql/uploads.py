@@ -14,6 +14,7 @@ which shows the run's partner report (quarantined rows with their reasons) once 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -26,6 +27,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -36,7 +38,7 @@ from typing import IO, Any
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
@@ -348,9 +350,8 @@ class UploadViews:
             check_origin(request)
             if bearer is not None:
                 _authorise(bearer, source.token, name)
-            form = await _limited(request, self.settings.max_upload_bytes).form(
-                max_files=1000, max_fields=10
-            )
+            body = _limited(request, self.settings.max_upload_bytes, self.settings.header_timeout)
+            form = await body.form(max_files=1000, max_fields=10)
             try:
                 if bearer is None:
                     sent = form.get("token")
@@ -379,8 +380,10 @@ class UploadViews:
                     ) from exc
             finally:
                 await form.close()
+        except ClientDisconnect:  # the sender hung up midway: nobody to answer, nothing kept
+            return Response(status_code=400)
         except QueryError as exc:
-            headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+            headers = _refusal_headers(exc)
             if browser:
                 page = refused_page(exc, name, ui_lang(request), self.settings)
                 return HTMLResponse(page, status_code=exc.http_status, headers=headers)
@@ -501,6 +504,14 @@ class UploadViews:
         return HTMLResponse(page)
 
 
+def _refusal_headers(exc: QueryError) -> dict[str, str] | None:
+    if exc.http_status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, BodyTooSlowError):  # what it sends after this is not read
+        return {"Connection": "close"}
+    return None
+
+
 def _bearer(request: Request) -> str | None:
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     return credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
@@ -576,17 +587,40 @@ def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettin
     )
 
 
-def _limited(request: Request, limit: int) -> Request:
+UPLOAD_MIN_RATE = 8192
+"""Bytes a second an upload's body must come at, on average, after its first
+``header_timeout`` seconds (8 KiB/s: a 256 MiB upload may take 9 hours)."""
+
+
+class BodyTooSlowError(QueryError):
+    """An upload whose body comes slower than ``UPLOAD_MIN_RATE`` (408 Request Timeout)."""
+
+    http_status = 408
+
+
+def _limited(request: Request, limit: int, grace: float) -> Request:
     """The request, with a body that raises ``BodyTooLarge`` once it passes ``limit`` bytes
-    (counted as it arrives, so a chunked body without a length is stopped too)."""
+    (counted as it arrives, so a chunked body without a length is stopped too), and
+    ``BodyTooSlowError`` once it falls behind ``grace`` seconds plus a second for every
+    ``UPLOAD_MIN_RATE`` bytes received: a body sent a byte at a time (no token needed: the
+    form's token comes in the body) held its connection open for as long as the sender
+    liked, and enough of them every file descriptor of the worker."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
         raise BodyTooLarge(f"the upload is over {limit} bytes ({int(length)} sent)")
     received = 0
+    started = time.monotonic()
 
     async def receive() -> Message:
         nonlocal received
-        message = await request.receive()
+        allowed = started + grace + received / UPLOAD_MIN_RATE - time.monotonic()
+        try:
+            message = await asyncio.wait_for(request.receive(), timeout=max(allowed, 0.001))
+        except TimeoutError:
+            raise BodyTooSlowError(
+                f"the upload came slower than {UPLOAD_MIN_RATE} bytes a second "
+                f"({received} bytes in {time.monotonic() - started:.0f} s); send it again"
+            ) from None
         received += len(message.get("body", b""))
         if received > limit:
             raise BodyTooLarge(f"the upload is over {limit} bytes")

@@ -4,9 +4,12 @@ system cannot hold, a client that hangs up midway, a body that trickles in. Each
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
@@ -38,6 +41,7 @@ path = "store"
 base_iri = "https://data.example.org/"
 [endpoint]
 max_upload_bytes = 3000000
+header_timeout = 2
 
 [[sources]]
 name = "tate"
@@ -117,3 +121,67 @@ def test_an_upload_that_cannot_be_kept_leaves_nothing_behind(tmp_path: Path) -> 
     kept = [p.name for p in (source / "files").iterdir()]
     assert kept == [f"{hashlib.sha256(b'[]').hexdigest()}.json"]  # a.json, no part of b.json
     assert store.queued() == []
+
+
+def _open(live: Live, head: bytes, start: bytes) -> socket.socket:
+    """A connection that sent an upload's request line, ``head`` (headers) and ``start``."""
+    port = int(live.url.rsplit(":", 1)[1])
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(b"POST /sources/tate/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n" + head + b"\r\n")
+    sock.sendall(start)
+    return sock
+
+
+MULTIPART = b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 2000000\r\n"
+PART = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.json"\r\n\r\n['
+
+
+def test_a_sender_that_hangs_up_midway_leaves_no_traceback(live: Live) -> None:
+    """A client that closed its connection in the middle of its upload left "Exception in
+    ASGI application" and a ClientDisconnect traceback in the log, each time."""
+    before = live.read_log().count("Traceback")
+    for head in (MULTIPART + b"Authorization: Bearer " + TOKEN.encode() + b"\r\n", MULTIPART):
+        sock = _open(live, head, PART + b" " * 50_000)
+        sock.close()
+    # the worker goes on answering; what it logged for the two is read once it has
+    assert requests.get(f"{live.url}/sources/", timeout=30).status_code == 200
+    deadline = time.monotonic() + 60
+    while "POST /sources/tate/upload" not in live.read_log() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    assert live.read_log().count("Traceback") == before, live.read_log()[-3000:]
+    assert "ClientDisconnect" not in live.read_log()
+
+
+@pytest.mark.parametrize("token", ["bearer", "form"])
+def test_a_body_that_trickles_in_is_refused_and_its_connection_closed(
+    live: Live, token: str
+) -> None:
+    """An upload's body sent a byte every second held its connection for as long as the
+    sender went on: no token was needed (the form's token comes in the body), and enough
+    such connections held every file descriptor of the worker (the header timeout had
+    closed that door for headers only). A body that falls behind 8 KiB a second, after the
+    first ``header_timeout`` seconds (here 2), is answered 408 and its connection closed."""
+    bearer = b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
+    head = MULTIPART + bearer if token == "bearer" else MULTIPART
+    sock = _open(live, head, PART)
+    sock.settimeout(1)
+    answer = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # closed by the server: its answer is to be read
+            sock.sendall(b" ")
+        try:
+            got = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            break
+        if not got:
+            break
+        answer += got
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"slower than 8192 bytes a second" in answer
+    assert b"connection: close" in answer.lower()
+    assert time.monotonic() < deadline  # the server hung up; the client did not give up
