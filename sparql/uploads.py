@@ -29,15 +29,17 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import IO, Any
 
 from markupsafe import Markup
+from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -283,11 +285,13 @@ def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) 
         f"<h2>{_('Send new files')}</h2>"
         f'<form method="post" action="/sources/{escape(name)}/upload" '
         'enctype="multipart/form-data">'
-        f'<p><label>{_("Files")} <span dir="ltr">({escape(", ".join(suffixes))})</span> '
-        f'<input type="file" name="files" multiple required accept="{escape(accept)}"></label></p>'
+        # the token first: a browser sends the fields in this order, and the token is
+        # checked before any file is read (_TokenFirst)
         f"<p><label>{_('Your upload token')} "
         '<input type="password" name="token" required '
         'autocomplete="current-password"></label></p>'
+        f'<p><label>{_("Files")} <span dir="ltr">({escape(", ".join(suffixes))})</span> '
+        f'<input type="file" name="files" multiple required accept="{escape(accept)}"></label></p>'
         f"<p><button>{_('Upload and check')}</button></p></form>"
         f'<p class="complete"><strong>{_(_COMPLETE)}</strong></p>'
         f"<p>{_(_CHECKED)}</p></section>"
@@ -351,7 +355,11 @@ class UploadViews:
             if bearer is not None:
                 _authorise(bearer, source.token, name)
             body = _limited(request, self.settings.max_upload_bytes, self.settings.header_timeout)
-            form = await body.form(max_files=1000, max_fields=10)
+            # With the token in the form, it is checked as soon as it has come, before any
+            # file is read: the files of a sender without the token are not written anywhere.
+            form = await _read_form(
+                body, None if bearer is not None else lambda t: _authorise(t, source.token, name)
+            )
             try:
                 if bearer is None:
                     sent = form.get("token")
@@ -502,6 +510,48 @@ class UploadViews:
             done=done,
         )
         return HTMLResponse(page)
+
+
+class _TokenFirst(MultiPartParser):
+    """A form whose token field must come before its files, and is checked (``check``) as
+    soon as it has come: a form that sends a file first, or a wrong token, is refused before
+    any file is read. Without it, anyone (no token is needed to send a form) could have each
+    request write ``max_upload_bytes`` to the server's disk before the token, read last, was
+    found wrong."""
+
+    def __init__(
+        self, request: Request, stream: AsyncGenerator[bytes], check: Callable[[str], None]
+    ) -> None:
+        super().__init__(request.headers, stream, max_files=1000, max_fields=10)
+        self.check = check
+        self.checked = False
+
+    def on_headers_finished(self) -> None:
+        super().on_headers_finished()
+        if self._current_part.file is not None and not self.checked:
+            raise UnauthorizedError(
+                "uploading needs the partner's token (Authorization: Bearer TOKEN, or the "
+                "form's token field, sent before the files)"
+            )
+
+    def on_part_end(self) -> None:
+        super().on_part_end()
+        name, value = self.items[-1]
+        if name == "token" and isinstance(value, str) and not self.checked:
+            self.check(value)
+            self.checked = True
+
+
+async def _read_form(request: Request, check: Callable[[str], None] | None) -> FormData:
+    """The upload's form; ``check``: the form must hold the token, before its files."""
+    kind, _ = parse_options_header(request.headers.get("Content-Type", ""))
+    if check is None or kind != b"multipart/form-data":
+        return await request.form(max_files=1000, max_fields=10)
+    try:
+        async with contextlib.aclosing(request.stream()) as stream:
+            return await _TokenFirst(request, stream, check).parse()
+    except MultiPartException as exc:
+        raise QueryError(exc.message) from exc
 
 
 def _refusal_headers(exc: QueryError) -> dict[str, str] | None:

@@ -17,7 +17,7 @@ from typing import IO, cast
 import pytest
 import requests
 
-from sparql.uploads import NAME_BYTES, UploadStore, safe_name
+from sparql.uploads import NAME_BYTES, UploadStore, safe_name, upload_form
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.samples import sample_feeds
 
@@ -134,6 +134,7 @@ def _open(live: Live, head: bytes, start: bytes) -> socket.socket:
 
 MULTIPART = b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 2000000\r\n"
 PART = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.json"\r\n\r\n['
+TOKEN_PART = b'--b\r\nContent-Disposition: form-data; name="token"\r\n\r\n%s\r\n'
 
 
 def test_a_sender_that_hangs_up_midway_leaves_no_traceback(live: Live) -> None:
@@ -164,7 +165,8 @@ def test_a_body_that_trickles_in_is_refused_and_its_connection_closed(
     first ``header_timeout`` seconds (here 2), is answered 408 and its connection closed."""
     bearer = b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
     head = MULTIPART + bearer if token == "bearer" else MULTIPART
-    sock = _open(live, head, PART)
+    start = PART if token == "bearer" else TOKEN_PART % TOKEN.encode() + PART
+    sock = _open(live, head, start)
     sock.settimeout(1)
     answer = b""
     deadline = time.monotonic() + 120
@@ -185,3 +187,42 @@ def test_a_body_that_trickles_in_is_refused_and_its_connection_closed(
     assert b"slower than 8192 bytes a second" in answer
     assert b"connection: close" in answer.lower()
     assert time.monotonic() < deadline  # the server hung up; the client did not give up
+
+
+def _answer_before_the_body_ends(sock: socket.socket) -> bytes:
+    """What the server answers while the rest of the body is still unsent."""
+    sock.settimeout(60)
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        got = sock.recv(65536)
+        if not got:
+            break
+        answer += got
+    sock.close()
+    return answer
+
+
+@pytest.mark.parametrize("case", ["wrong-token-first", "file-before-token", "no-token"])
+def test_a_form_without_the_right_token_is_refused_before_its_files_are_read(
+    live: Live, case: str
+) -> None:
+    """The form's token is in the body, and was read after the files: anyone could make each
+    request write ``max_upload_bytes`` (256 MiB by default) to the server's disk, as many at
+    once as it liked, before being told 401 or 403. The token field now comes first (the
+    form puts it there; a browser sends fields in order) and is checked as soon as it has
+    come: a wrong one, or a file before any token, is refused before the file is read. Here
+    the sender stops midway through its 2 MB file, and is answered all the same."""
+    start = {
+        "wrong-token-first": TOKEN_PART % b"not-the-token-0123456789" + PART,
+        "file-before-token": PART + b" " * 1000,
+        "no-token": PART,
+    }[case]
+    sock = _open(live, MULTIPART, start + b" " * 10_000)
+    answer = _answer_before_the_body_ends(sock)
+    status = b"403" if case == "wrong-token-first" else b"401"
+    assert answer.startswith(b"HTTP/1.1 " + status), answer[:300]
+
+
+def test_the_form_sends_its_token_before_its_files() -> None:
+    form = upload_form("tate", (".json",))
+    assert form.index('name="token"') < form.index('name="files"')
