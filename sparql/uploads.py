@@ -351,7 +351,7 @@ class UploadViews:
         # HTML in its Accept, as curl and `requests` send) with a status and one line of text.
         browser = bearer is None and "text/html" in request.headers.get("accept", "")
         try:
-            check_origin(request)
+            check_origin(request, f"upload to {name!r}")
             if bearer is not None:
                 _authorise(bearer, source.token, name)
             body = _limited(request, self.settings.max_upload_bytes, self.settings.header_timeout)

@@ -76,12 +76,14 @@ def may_write(request: Request, settings: EndpointSettings) -> None:
     )
 
 
-def check_origin(request: Request) -> None:
+def check_origin(request: Request, what: str = "change checklists") -> None:
+    """Refuse a request a page of another site sent (CSRF); ``what`` it may not do, for the
+    one line that says so."""
     own = f"{request.url.scheme}://{request.url.netloc}"
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
         if origin.rstrip("/") != own:
-            raise ForbiddenError(f"a form from {origin} may not change checklists on {own}")
+            raise ForbiddenError(f"a form from {origin} may not {what} on {own}")
         return
     if origin == "null" or request.headers.get("sec-fetch-site") == "cross-site":
-        raise ForbiddenError("a form from another site may not change checklists here")
+        raise ForbiddenError(f"a form from another site may not {what} here")

@@ -226,3 +226,23 @@ def test_a_form_without_the_right_token_is_refused_before_its_files_are_read(
 def test_the_form_sends_its_token_before_its_files() -> None:
     form = upload_form("tate", (".json",))
     assert form.index('name="token"') < form.index('name="files"')
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "https://elsewhere.example"}, {"Sec-Fetch-Site": "cross-site"}]
+)
+def test_a_post_from_another_site_is_refused_in_upload_words(
+    live: Live, headers: dict[str, str]
+) -> None:
+    """A cross-site form (CSRF) was refused, as it should be, but told the sender that it
+    'may not change checklists': the words of the checklists' check, which uploads share."""
+    r = requests.post(
+        f"{live.url}/sources/tate/upload",
+        files={"files": ("a.json", b"[]", "application/json")},
+        data={"token": TOKEN},
+        headers=headers,
+        timeout=30,
+    )
+    assert r.status_code == 403
+    assert "may not upload to 'tate'" in r.text
+    assert "checklists" not in r.text
