@@ -22,7 +22,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import (
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    serialize,
+)
 
 from museion_core.errors import QueryError, StoreError
 
@@ -64,6 +73,15 @@ def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
     current = next((r["v"] for r in rows if r["p"] == _CURRENT[1:-1]), None)
     kept = sorted(r["v"] for r in rows if r["p"] == _KEPT[1:-1] and r["v"])
     return current, kept
+
+
+def _asked(client: SparqlClient, ask: str) -> bool:
+    answer = client.query(ask)
+    if not isinstance(answer, QueryBoolean):
+        raise QueryError(
+            "the remote store answered an ASK query without a boolean", http_status=502
+        )
+    return bool(answer)
 
 
 class RemoteStore(Store):
@@ -198,6 +216,7 @@ class RemoteStore(Store):
             f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
             f"{_mine(self.remote)} }}"
         )
+        self._check_kept(version)
         current, kept = _pointer(self.client)
         keeping = sorted({*kept, version})[-keep:]
         facts = f"{_POINTER} {_CURRENT} <{version}> . " + " ".join(
@@ -214,10 +233,31 @@ class RemoteStore(Store):
                 f"INSERT {{ GRAPH {_POINTER} {{ {facts} }} }} "
                 f"WHERE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }}"
             )
+        if _pointer(self.client)[0] != version:
+            raise StoreError(
+                f"the remote store at {self.remote.update_endpoint} accepted the move of its "
+                f"pointer to <{version}> but does not show it: the server did not keep the "
+                "update (its readers still see the version before)"
+            )
         dropped = [v for v in kept if v not in keeping]
         if dropped:
             self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{v}>" for v in dropped))
         self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
+
+    def _check_kept(self, version: str) -> None:
+        """Refuse to point readers at an empty version while the working store holds data: a
+        server (or a proxy before it) that answered every write 204 and kept nothing had the
+        run reported published, and the endpoint serving nothing."""
+        ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
+        if not bool(self.query(ask)) or _asked(
+            self.client, f"ASK {{ GRAPH <{version}> {{ ?s ?p ?o }} }}"
+        ):
+            return
+        raise StoreError(
+            f"the remote store at {self.remote.update_endpoint} accepted every write but "
+            f"its new version <{version}> holds nothing: the server did not keep the data "
+            "(readers were not moved to it)"
+        )
 
     def _in_sync(self) -> bool:
         try:

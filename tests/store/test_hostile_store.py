@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from pyoxigraph import Literal, NamedNode, Quad
 
 from museion_core.errors import QueryError, StoreError
-from store import RemoteReader
+from store import RemoteReader, RemoteStore
 from store.protocol import RemoteEndpoint, SparqlClient
 from tests.helpers.http import Quiet, serving
 
@@ -55,6 +56,7 @@ def server(behaviour: Behaviour) -> Iterator[tuple[str, Seen]]:
     class Handler(Quiet):
         def answer(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.museion_body = body
             seen.requests.append((self.command, self.path, self.headers["Authorization"], body))
             behaviour(self)
 
@@ -405,3 +407,52 @@ def test_a_trickled_answer_ends_at_the_store_s_timeout(
     assert "did not answer" in line
     assert "within 2 s" in line
     assert caught.value.http_status == 504
+
+
+def liar(*, ask: bool) -> Behaviour:
+    """A server (or a proxy before one) that answers every write 204 and keeps nothing:
+    each SELECT has no rows, each ASK answers ``ask``."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        if handler.command == "PUT" or handler.path.startswith("/update"):
+            answer(204)(handler)
+            return
+        asked = seen_body(handler).startswith(b"query=ASK")
+        body = b'{"head": {}, "boolean": %s}' % (b"true" if ask else b"false")
+        if not asked:
+            body = results(b"]}}")
+        answer(200, body, Content_Type="application/sparql-results+json")(handler)
+
+    return behaviour
+
+
+def seen_body(handler: BaseHTTPRequestHandler) -> bytes:
+    body: bytes = getattr(handler, "museion_body", b"")
+    return body
+
+
+@pytest.mark.parametrize(
+    ("ask", "said"),
+    [(False, "its new version"), (True, "accepted the move of its pointer")],
+    ids=["keeps-nothing", "keeps-no-pointer"],
+)
+def test_a_server_that_accepts_writes_and_keeps_nothing_is_not_published(
+    ask: bool, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that answered every write 204 and kept nothing had the harvest say
+    'published: 3 records' (exit 0) while the endpoint served nothing. Publishing now looks:
+    the version it built must hold something when the working store does, and the pointer
+    must show the version it was moved to; otherwise one line, and readers are not moved."""
+    with server(liar(ask=ask)) as (url, _):
+        remote = client(url, monkeypatch, graphs="https://data.example.org/")
+        store = RemoteStore(tmp_path / "working", remote.endpoint)
+        graph = NamedNode("https://data.example.org/record/1")
+        quad = Quad(NamedNode("urn:a"), NamedNode("urn:b"), Literal("c"), graph)
+        store.replace_graphs({graph: [quad]})
+        with pytest.raises(StoreError) as caught:
+            store.publish_version("v1", keep=3)
+        store.close()
+        remote.close()
+    line = caught.value.one_line()
+    assert said in line
+    assert "\n" not in line
