@@ -192,7 +192,8 @@ class SparqlClient:
         )
         if error is StoreError:
             return StoreError(full, http_status=http_status)
-        _log.warning("%s", full)
+        if not public:  # what the client is not told (a 400 is told whole: no log line)
+            _log.warning("%s", full)
         shown = f"the remote store {what}" + (f": {detail}" if detail and public else "")
         return QueryError(self._redacted(shown), http_status=http_status)
 

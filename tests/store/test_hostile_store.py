@@ -456,3 +456,20 @@ def test_a_server_that_accepts_writes_and_keeps_nothing_is_not_published(
     line = caught.value.one_line()
     assert said in line
     assert "\n" not in line
+
+
+def test_a_query_refused_as_bad_is_not_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 400 is the client's own fault, told whole to the client: any client could add a
+    warning to the server's log with each bad query."""
+    bad = answer(400, b"Parse error", Content_Type="text/plain")
+    with server(bad) as (url, _):
+        remote = client(url, monkeypatch)
+        with (
+            caplog.at_level("WARNING", logger="museion.store"),
+            pytest.raises(QueryError),
+        ):
+            remote.select("SELECT * WHERE { ?s ?p ?o")
+        remote.close()
+    assert caplog.text == ""
