@@ -40,7 +40,7 @@ text served as ``text/plain`` or JSON is never guessed to be HTML.
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from museion_core.errors import QueryError
@@ -49,6 +49,7 @@ __all__ = [
     "CONTENT_SECURITY_POLICY",
     "PREVIEW_POLICY",
     "BodyTooLarge",
+    "ClientGoneError",
     "SecurityHeaders",
     "read_body",
 ]
@@ -103,6 +104,13 @@ class BodyTooLarge(QueryError):  # noqa: N818 - reads as what happened
     http_status = 413
 
 
+class ClientGoneError(QueryError):
+    """A client that closed its connection before its body ended: answered 400, which no
+    one reads, like any refused request, rather than left to the server as an error."""
+
+    http_status = 400
+
+
 async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
     """The request's body, read chunk by chunk; ``BodyTooLarge`` as soon as it passes
     ``limit`` bytes — so a huge (or endless, chunked) body costs at most ``limit`` bytes of
@@ -111,8 +119,11 @@ async def read_body(request: Request, limit: int, what: str = "the request body"
     if length.isdigit() and int(length) > limit:
         raise BodyTooLarge(f"{what} is over {limit} bytes ({int(length)} sent)")
     body = bytearray()
-    async for chunk in request.stream():
-        if len(body) + len(chunk) > limit:
-            raise BodyTooLarge(f"{what} is over {limit} bytes")
-        body += chunk
+    try:
+        async for chunk in request.stream():
+            if len(body) + len(chunk) > limit:
+                raise BodyTooLarge(f"{what} is over {limit} bytes")
+            body += chunk
+    except ClientDisconnect:  # was a traceback in the log ("Exception in ASGI application")
+        raise ClientGoneError(f"the client hung up before {what} ended") from None
     return bytes(body)

@@ -1,6 +1,7 @@
 """Partner uploads against hostile senders, on a live ``museion serve``: file names the file
-system cannot hold, a client that hangs up midway, a body that trickles in. Each is answered
-(or dropped) without a traceback, and leaves no half-kept upload behind."""
+system cannot hold, a client that hangs up midway, a body that trickles in, a form without
+its token, a post from another site. Each is answered (or dropped) without a traceback, and
+leaves no half-kept upload behind; a client hanging up midway through any other body too."""
 
 from __future__ import annotations
 
@@ -246,3 +247,30 @@ def test_a_post_from_another_site_is_refused_in_upload_words(
     assert r.status_code == 403
     assert "may not upload to 'tate'" in r.text
     assert "checklists" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/sparql", b"application/sparql-query"), ("/reconcile", b"application/json")],
+)
+def test_a_client_that_hangs_up_midway_through_a_query_leaves_no_traceback(
+    live: Live, path: str, kind: bytes
+) -> None:
+    """The same fault as an upload's, where every other body is read (``read_body``): a
+    client that closed its connection before its query, update or reconciliation request
+    ended left a ClientDisconnect traceback in the log."""
+    port = int(live.url.rsplit(":", 1)[1])
+    before = live.read_log().count("Traceback")
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(
+        b"POST "
+        + path.encode()
+        + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        + kind
+        + b"\r\nContent-Length: 100000\r\n\r\nSELECT"
+    )
+    time.sleep(0.5)
+    sock.close()
+    assert requests.get(f"{live.url}/sources/", timeout=30).status_code == 200
+    time.sleep(1)
+    assert live.read_log().count("Traceback") == before, live.read_log()[-3000:]
