@@ -234,6 +234,7 @@ class RemoteStore(Store):
                 f"WHERE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }}"
             )
         if _pointer(self.client)[0] != version:
+            self._distrust()
             raise StoreError(
                 f"the remote store at {self.remote.update_endpoint} accepted the move of its "
                 f"pointer to <{version}> but does not show it: the server did not keep the "
@@ -253,11 +254,18 @@ class RemoteStore(Store):
             self.client, f"ASK {{ GRAPH <{version}> {{ ?s ?p ?o }} }}"
         ):
             return
+        self._distrust()
         raise StoreError(
             f"the remote store at {self.remote.update_endpoint} accepted every write but "
             f"its new version <{version}> holds nothing: the server did not keep the data "
             "(readers were not moved to it)"
         )
+
+    def _distrust(self) -> None:
+        """The server was shown not to keep what it accepted: the working store is no longer
+        taken as mirrored there, and the next publish sends every graph again (``_sync``),
+        not only the next run's changes, which would have left the lost writes lost."""
+        self._mark.unlink(missing_ok=True)
 
     def _in_sync(self) -> bool:
         try:

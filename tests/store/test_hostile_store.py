@@ -442,15 +442,20 @@ def test_a_server_that_accepts_writes_and_keeps_nothing_is_not_published(
     """A server that answered every write 204 and kept nothing had the harvest say
     'published: 3 records' (exit 0) while the endpoint served nothing. Publishing now looks:
     the version it built must hold something when the working store does, and the pointer
-    must show the version it was moved to; otherwise one line, and readers are not moved."""
+    must show the version it was moved to; otherwise one line, readers are not moved, and
+    the working store no longer counts as mirrored there (the writes the server swallowed
+    would otherwise never be sent again: the next run sends only its own changes)."""
     with server(liar(ask=ask)) as (url, _):
         remote = client(url, monkeypatch, graphs="https://data.example.org/")
         store = RemoteStore(tmp_path / "working", remote.endpoint)
         graph = NamedNode("https://data.example.org/record/1")
         quad = Quad(NamedNode("urn:a"), NamedNode("urn:b"), Literal("c"), graph)
         store.replace_graphs({graph: [quad]})
+        assert store._in_sync()  # a fresh working store, mirrored since it was empty
         with pytest.raises(StoreError) as caught:
             store.publish_version("v1", keep=3)
+        # what the server swallowed is sent again, whole, at the next publish
+        assert not store._in_sync()
         store.close()
         remote.close()
     line = caught.value.one_line()
