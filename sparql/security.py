@@ -39,6 +39,9 @@ text served as ``text/plain`` or JSON is never guessed to be HTML.
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from starlette.datastructures import MutableHeaders
 from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,10 +50,13 @@ from museion_core.errors import QueryError
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "MIN_BODY_RATE",
     "PREVIEW_POLICY",
     "BodyTooLarge",
+    "BodyTooSlowError",
     "ClientGoneError",
     "SecurityHeaders",
+    "paced",
     "read_body",
 ]
 
@@ -109,6 +115,48 @@ class ClientGoneError(QueryError):
     one reads, like any refused request, rather than left to the server as an error."""
 
     http_status = 400
+
+
+MIN_BODY_RATE = 8192
+"""Bytes a second a paced body (an upload's) must come at, on average, after its first
+``header_timeout`` seconds (8 KiB/s: a 256 MiB upload may take 9 hours)."""
+
+
+class BodyTooSlowError(QueryError):
+    """A body that comes slower than ``MIN_BODY_RATE`` (408 Request Timeout)."""
+
+    http_status = 408
+
+
+def paced(request: Request, limit: int, grace: float) -> Request:
+    """The request, with a body that raises ``BodyTooLarge`` once it passes ``limit`` bytes
+    (counted as it arrives, so a chunked body without a length is stopped too), and
+    ``BodyTooSlowError`` once it falls behind ``grace`` seconds plus a second for every
+    ``MIN_BODY_RATE`` bytes received: a body sent a byte at a time (no token needed: the
+    form's token comes in the body) held its connection open for as long as the sender
+    liked, and enough of them every file descriptor of the worker."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(f"the upload is over {limit} bytes ({int(length)} sent)")
+    received = 0
+    started = time.monotonic()
+
+    async def receive() -> Message:
+        nonlocal received
+        allowed = started + grace + received / MIN_BODY_RATE - time.monotonic()
+        try:
+            message = await asyncio.wait_for(request.receive(), timeout=max(allowed, 0.001))
+        except TimeoutError:
+            raise BodyTooSlowError(
+                f"the upload came slower than {MIN_BODY_RATE} bytes a second "
+                f"({received} bytes in {time.monotonic() - started:.0f} s); send it again"
+            ) from None
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise BodyTooLarge(f"the upload is over {limit} bytes")
+        return message
+
+    return Request(request.scope, receive)
 
 
 async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
