@@ -70,7 +70,7 @@ from .protocol import (
 )
 from .retry import RetryAfter
 from .search_page import search_endpoint
-from .security import SecurityHeaders, read_body
+from .security import BodyTooSlowError, SecurityHeaders, paced, read_body
 from .settings import EndpointSettings
 from .uploads import UploadViews
 from .web import here, not_acceptable, reply_response, text_error, ui_lang
@@ -147,6 +147,7 @@ class Endpoint:
     # -- /sparql ----------------------------------------------------------------------------
     async def sparql(self, request: Request) -> Response:
         try:
+            request = paced(request, None, self.settings.header_timeout, "the query or update")
             operation = await read_operation(request, self.settings.max_query_bytes)
             if isinstance(operation, ServiceDescriptionRequest):
                 if accepts_html(request.headers.get("accept")) and not request.query_params:
@@ -160,6 +161,8 @@ class Endpoint:
             return not_acceptable(str(exc))
         except QueryError as exc:
             headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
+            if isinstance(exc, BodyTooSlowError):  # what it sends after this is not read
+                headers = {"Connection": "close"}
             return text_error(exc.http_status, exc.one_line(), headers)
 
     @property
@@ -283,9 +286,12 @@ class Endpoint:
         if request.method == "OPTIONS":
             return Response(status_code=204)
         try:
-            body = await read_body(request, MAX_RECONCILE_BODY, "the reconciliation request")
+            what = "the reconciliation request"
+            paced_request = paced(request, None, self.settings.header_timeout, what)
+            body = await read_body(paced_request, MAX_RECONCILE_BODY, what)
         except QueryError as exc:
-            return text_error(exc.http_status, exc.one_line())
+            closed = {"Connection": "close"} if isinstance(exc, BodyTooSlowError) else None
+            return text_error(exc.http_status, exc.one_line(), closed)
         job = ReconcileJob(
             method=request.method,
             path=request.path_params.get("rest", ""),

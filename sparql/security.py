@@ -128,32 +128,37 @@ class BodyTooSlowError(QueryError):
     http_status = 408
 
 
-def paced(request: Request, limit: int, grace: float) -> Request:
+def paced(request: Request, limit: int | None, grace: float, what: str = "the upload") -> Request:
     """The request, with a body that raises ``BodyTooLarge`` once it passes ``limit`` bytes
-    (counted as it arrives, so a chunked body without a length is stopped too), and
-    ``BodyTooSlowError`` once it falls behind ``grace`` seconds plus a second for every
-    ``MIN_BODY_RATE`` bytes received: a body sent a byte at a time (no token needed: the
-    form's token comes in the body) held its connection open for as long as the sender
-    liked, and enough of them every file descriptor of the worker."""
+    (counted as it arrives, so a chunked body without a length is stopped too; None: no
+    limit here), and ``BodyTooSlowError`` once it falls behind ``grace`` seconds plus a second
+    for every ``MIN_BODY_RATE`` bytes received: a body sent a byte at a time (no token
+    needed: the form's token comes in the body) held its connection open for as long as the
+    sender liked, and enough of them every file descriptor of the worker. Once the body has
+    ended, what the server hears (a disconnect) is passed on unpaced."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        raise BodyTooLarge(f"the upload is over {limit} bytes ({int(length)} sent)")
+    if limit is not None and length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(f"{what} is over {limit} bytes ({int(length)} sent)")
     received = 0
+    ended = False
     started = time.monotonic()
 
     async def receive() -> Message:
-        nonlocal received
+        nonlocal received, ended
+        if ended:
+            return await request.receive()
         allowed = started + grace + received / MIN_BODY_RATE - time.monotonic()
         try:
             message = await asyncio.wait_for(request.receive(), timeout=max(allowed, 0.001))
         except TimeoutError:
             raise BodyTooSlowError(
-                f"the upload came slower than {MIN_BODY_RATE} bytes a second "
+                f"{what} came slower than {MIN_BODY_RATE} bytes a second "
                 f"({received} bytes in {time.monotonic() - started:.0f} s); send it again"
             ) from None
         received += len(message.get("body", b""))
-        if received > limit:
-            raise BodyTooLarge(f"the upload is over {limit} bytes")
+        ended = message.get("type") != "http.request" or not message.get("more_body", False)
+        if limit is not None and received > limit:
+            raise BodyTooLarge(f"{what} is over {limit} bytes")
         return message
 
     return Request(request.scope, receive)
