@@ -26,9 +26,10 @@ def register_mapping(name: str) -> Callable[[Callable[[], Mapping]], Callable[[]
     return wrap
 
 
-NOT_MAPPINGS = frozenset({"lido-unmapped"})
+NOT_MAPPINGS = frozenset({"lido-unmapped", "subjects"})
 """TOML files shipped beside the mappings that are not mappings (the LIDO elements the LIDO
-mapping leaves out, on purpose): the list of shipped mappings offered one."""
+mapping leaves out, on purpose; the subject terms' French and Arabic labels): the list of
+shipped mappings offered them."""
 
 
 def _shipped() -> dict[str, Path]:
