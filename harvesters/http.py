@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from urllib.parse import urlsplit
 
 import requests
@@ -17,7 +17,7 @@ from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
 from museion_core import messages
-from museion_core.deadline import Deadline, WatchedAdapter
+from museion_core.deadline import Deadline, WatchedAdapter, ended_by
 
 __all__ = [
     "MAX_RETRY_AFTER",
@@ -123,28 +123,17 @@ def read_within(chunks: Iterable[bytes], limit: int) -> bytes | None:
     return bytes(body)
 
 
-@contextmanager
 def answer_within(
     seconds: float, url: str, error: Callable[[str], Exception]
-) -> Iterator[Deadline]:
+) -> AbstractContextManager[Deadline]:
     """``with answer_within(seconds, url, error) as deadline:`` — the block's requests end by
     a ``Deadline``, since a socket timeout only bounds silences and a server that trickles a
     byte a second is never silent (it held the harvest, and the writer lock, for as long as it
     liked). Once the deadline has passed, the block fails with ``error(text)`` (the caller's
-    exception around the ``REQUEST_DEADLINE`` text), whatever it raised or returned: a
-    connection cut at the deadline fails as any dropped connection does, or looks like an
-    answer that simply ended, so nothing read after it is trusted. Before the deadline, what
-    the block raises passes unchanged."""
+    exception around the ``REQUEST_DEADLINE`` text), whatever it raised or returned
+    (``museion_core.deadline.ended_by``)."""
     over = messages.REQUEST_DEADLINE(url=url, seconds=f"{seconds:g}")
-    with Deadline(seconds) as deadline:
-        try:
-            yield deadline
-        except Exception as exc:
-            if deadline.expired:
-                raise error(over) from exc
-            raise
-    if deadline.expired:
-        raise error(over)
+    return ended_by(seconds, lambda: error(over))
 
 
 def read_limited(

@@ -20,7 +20,7 @@ import contextvars
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "DeadlineExceededError",
     "RefusedPeerError",
     "WatchedAdapter",
+    "ended_by",
     "watch_socket",
 ]
 
@@ -130,6 +131,24 @@ class Deadline:
                     _cut(sock)
             if self._done.wait(_POLL):
                 return
+
+
+@contextlib.contextmanager
+def ended_by(seconds: float, over: Callable[[], Exception]) -> Iterator[Deadline]:
+    """``with ended_by(seconds, over) as deadline:`` — the block's requests end by a
+    ``Deadline``, and once it has passed the block fails with ``over()``, whatever it raised
+    or returned: a connection cut at the deadline fails as any dropped connection does, or
+    looks like an answer that simply ended, so nothing read after it is trusted. Before the
+    deadline, what the block raises passes unchanged."""
+    with Deadline(seconds) as deadline:
+        try:
+            yield deadline
+        except Exception as exc:
+            if deadline.expired:
+                raise over() from exc
+            raise
+    if deadline.expired:
+        raise over()
 
 
 def _cut(sock: socket.socket | None) -> None:

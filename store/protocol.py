@@ -30,7 +30,7 @@ from pyoxigraph import (
 )
 
 from museion_core import messages
-from museion_core.deadline import Deadline, WatchedAdapter
+from museion_core.deadline import WatchedAdapter, ended_by
 from museion_core.errors import QueryError, StoreError
 from museion_core.settings import StrictModel
 
@@ -326,14 +326,9 @@ class SparqlClient:
         and a server that sent a byte a second held a harvest, and the data directory's
         writer lock, for as long as it liked."""
         seconds = timeout or self.endpoint.timeout
-        with Deadline(seconds) as deadline:
-            try:
-                yield
-            except Exception:
-                if not deadline.expired:
-                    raise
-        if deadline.expired:  # whatever was read after the deadline is not trusted
-            raise self._error(error, url, f"did not answer {what} within {seconds:g} s", 504)
+        late = f"did not answer {what} within {seconds:g} s"
+        with ended_by(seconds, lambda: self._error(error, url, late, 504)):
+            yield
 
 
 class _Credentials(requests.auth.AuthBase):
