@@ -70,7 +70,7 @@ from .protocol import (
 )
 from .retry import RetryAfter
 from .search_page import search_endpoint
-from .security import BodyTooSlowError, SecurityHeaders, paced, read_body
+from .security import SecurityHeaders, closing, paced, read_body
 from .settings import EndpointSettings
 from .uploads import UploadViews
 from .web import here, not_acceptable, reply_response, text_error, ui_lang
@@ -160,9 +160,7 @@ class Endpoint:
         except NotAcceptable as exc:
             return not_acceptable(str(exc))
         except QueryError as exc:
-            headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else None
-            if isinstance(exc, BodyTooSlowError):  # what it sends after this is not read
-                headers = {"Connection": "close"}
+            headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else closing(exc)
             return text_error(exc.http_status, exc.one_line(), headers)
 
     @property
@@ -290,8 +288,7 @@ class Endpoint:
             paced_request = paced(request, None, self.settings.header_timeout, what)
             body = await read_body(paced_request, MAX_RECONCILE_BODY, what)
         except QueryError as exc:
-            closed = {"Connection": "close"} if isinstance(exc, BodyTooSlowError) else None
-            return text_error(exc.http_status, exc.one_line(), closed)
+            return text_error(exc.http_status, exc.one_line(), closing(exc))
         job = ReconcileJob(
             method=request.method,
             path=request.path_params.get("rest", ""),

@@ -56,6 +56,7 @@ __all__ = [
     "BodyTooSlowError",
     "ClientGoneError",
     "SecurityHeaders",
+    "closing",
     "paced",
     "read_body",
 ]
@@ -162,6 +163,12 @@ def paced(request: Request, limit: int | None, grace: float, what: str = "the up
         return message
 
     return Request(request.scope, receive)
+
+
+def closing(exc: QueryError) -> dict[str, str] | None:
+    """The headers a refusal of ``exc`` needs: a body refused as too slow ends its
+    connection, since what the client sends after the refusal is not read."""
+    return {"Connection": "close"} if isinstance(exc, BodyTooSlowError) else None
 
 
 async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:

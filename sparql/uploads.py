@@ -41,7 +41,7 @@ from . import i18n
 from .checklists.auth import ForbiddenError, check_origin
 from .pages import templates
 from .report_page import stored_report, with_site_header
-from .security import BodyTooLarge, BodyTooSlowError, paced
+from .security import BodyTooLarge, closing, paced
 from .settings import EndpointSettings
 from .upload_store import (
     FINISHED,
@@ -378,9 +378,7 @@ async def _read_form(request: Request, check: Callable[[str], None] | None) -> F
 def _refusal_headers(exc: QueryError) -> dict[str, str] | None:
     if exc.http_status == 401:
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(exc, BodyTooSlowError):  # what it sends after this is not read
-        return {"Connection": "close"}
-    return None
+    return closing(exc)
 
 
 def _bearer(request: Request) -> str | None:
