@@ -21,7 +21,7 @@ import mappings
 from mappings import Minter
 from museion_core import messages
 from museion_core.vocab import DCTERMS, MUSEION, RDF, VOID
-from store import MAX_STATEMENT_BYTES, Store, StoreError, longest_statement
+from store import Store, StoreError, oversized_statement
 
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, RecordIndex, RunRow
@@ -171,16 +171,11 @@ def _fresh(
     for r in new:
         if r.local_id in known:
             continue
-        if look and not _fits(r.quads):
+        if look and oversized_statement(r.quads) is not None:
             too_long.add(r.local_id)
             continue
         fresh.append(r)
     return fresh
-
-
-def _fits(nquads: bytes) -> bool:
-    """Whether no statement of ``nquads`` is too long for the store (cheap for most)."""
-    return len(nquads) <= MAX_STATEMENT_BYTES or longest_statement(nquads) <= MAX_STATEMENT_BYTES
 
 
 def _stream_new(job: _Applying) -> int:
@@ -361,7 +356,7 @@ def _write_one_by_one(
             _write(store, meta, minter, [record], [row], exact=True)
         except StoreError as exc:
             reason = messages.STORE_REFUSED(detail=exc.cause)
-            if longest_statement(record.quads) > MAX_STATEMENT_BYTES:
+            if oversized_statement(record.quads) is not None:
                 refused.append((record, reason))
             else:
                 doubtful.append((record, reason))

@@ -3,7 +3,13 @@ server over the SPARQL 1.1 Protocol, Update and Graph Store Protocol (``store.re
 
 from museion_core.errors import StoreError
 
-from .oxigraph import MAX_STATEMENT_BYTES, QueryResult, Store, longest_statement
+from .oxigraph import (
+    MAX_STATEMENT_BYTES,
+    QueryResult,
+    Store,
+    longest_statement,
+    oversized_statement,
+)
 from .protocol import RemoteEndpoint
 from .remote import RemoteReader, RemoteStore
 from .snapshots import (
@@ -33,6 +39,7 @@ __all__ = [
     "discard_unfinished",
     "longest_statement",
     "manifest",
+    "oversized_statement",
     "publish_snapshot",
     "remove_snapshot",
     "snapshots",

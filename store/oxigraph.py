@@ -41,6 +41,7 @@ from .text import (
     ChunkStream,
     checked_copy,
     longest_statement,
+    oversized_statement,
     with_default_copies,
     with_default_text,
     without_graph_name,
@@ -51,6 +52,7 @@ __all__ = [
     "QueryResult",
     "Store",
     "longest_statement",
+    "oversized_statement",
     "without_graph_name",
 ]
 
@@ -255,10 +257,9 @@ class Store:
         """Add graphs the store does not hold, each with its metadata (quads in ``shared``),
         and the default copies of both, in one bulk load that reads them as it goes.
 
-        For a large first harvest: one load of a whole run costs about a third less CPU than
-        a load per batch, and leaves a store a third smaller, since Oxigraph's RocksDB
-        compresses what its bulk loader writes but not what its compactions of many loads
-        rewrite. The loader holds up to a million quads per thread (``bench/apply_write.py``).
+        For a large first harvest: one load of a whole run costs a fifth to a quarter less
+        CPU than a load per batch, for the loader's memory: it holds up to a million quads per
+        thread (``bench/apply_write.py``). The store is smaller only until it is compacted.
         Each graph is checked as ``replace_serialized_graphs`` checks it; the first that fails
         ends the load, and the error is raised once what came before it is written (as after
         an interrupted write: write the graphs again, whole). Returns the graphs loaded."""

@@ -20,6 +20,7 @@ __all__ = [
     "ChunkStream",
     "checked_copy",
     "longest_statement",
+    "oversized_statement",
     "with_default_copies",
     "with_default_text",
     "without_graph_name",
@@ -43,6 +44,15 @@ def longest_statement(nquads: bytes) -> int:
         longest = max(longest, end - start)
         start = end + 1
     return longest
+
+
+def oversized_statement(nquads: bytes) -> int | None:
+    """The length of the longest line of ``nquads`` when it is more than the store takes
+    (``MAX_STATEMENT_BYTES``), else None: cheap for a text shorter than that limit."""
+    if len(nquads) <= MAX_STATEMENT_BYTES:
+        return None
+    size = longest_statement(nquads)
+    return size if size > MAX_STATEMENT_BYTES else None
 
 
 def without_graph_name(graph: NamedNode, nquads: bytes) -> bytes:
@@ -71,10 +81,7 @@ def with_default_text(graph: NamedNode | None, quads: Sequence[Quad]) -> bytes:
 def checked_copy(graph: NamedNode, nquads: bytes) -> bytes:
     """The default copy of ``graph``'s N-Quads, once they are known to hold no statement too
     long for the store and no quad of another graph (``StoreError`` otherwise)."""
-    if (
-        len(nquads) > MAX_STATEMENT_BYTES
-        and (size := longest_statement(nquads)) > MAX_STATEMENT_BYTES
-    ):
+    if (size := oversized_statement(nquads)) is not None:
         raise StoreError(
             f"{graph} holds a statement of {size} bytes, more than the store takes "
             f"({MAX_STATEMENT_BYTES})"
