@@ -283,7 +283,12 @@ class SparqlClient:
     def _exchange(self, wrapper: SPARQLWrapper) -> tuple[bytes, str]:
         """One request and its whole answer, within ``request_deadline`` (``answer_within``)."""
         with (
-            answer_within(self.request_deadline, self.endpoint, self._error),
+            # the deadline's own text names the endpoint: not wrapped in ``_error`` as well
+            answer_within(
+                self.request_deadline,
+                self.endpoint,
+                lambda text: HarvestError(text, source=self.source),
+            ),
             wrapper.query().response as response,
         ):
             body = response.read(self.max_response_bytes + 1)

@@ -336,5 +336,8 @@ def test_an_endpoint_that_trickles_is_stopped_at_its_deadline() -> None:
     answer = b'{"head": {"vars": []}, "results": {"bindings": []}}' + b" " * 40
     with trickle(answer, "application/sparql-results+json") as url:
         client = SparqlClient(url, source="slow", timeout=5, request_deadline=1, max_retries=0)
-        with pytest.raises(HarvestError, match=r"took more than 1 s in all \(request_deadline\)"):
+        with pytest.raises(
+            HarvestError, match=r"took more than 1 s in all \(request_deadline\)"
+        ) as cut:
             client.select("SELECT * WHERE { ?s ?p ?o }")
+    assert str(cut.value).count(url) == 1  # the endpoint named once, not in a message in a message
