@@ -407,3 +407,35 @@ def test_where_the_cut_stops_the_bytes_after_it_are_kept(tmp_path: Path) -> None
     assert "the rest of the file was not read" in last.reason
     assert b"</lido:lido></lido:lido>" in last.payload
     assert dump[ends[4] : ends[4] + 500] in last.payload  # the tag and after: unread, kept
+
+
+LIMITS = {
+    # libxml2's resource limits, which it words as advice to set XML_PARSE_HUGE (Museion
+    # never does): (the document, what the partner is told instead)
+    "depth": (b"<a>" * 300 + b"</a>" * 300, "nests elements more than 256 levels deep"),
+    "text": (b"<a>" + b"x" * 10_000_001 + b"</a>", "a text is longer than the parser's limit"),
+    "value": (b'<a b="' + b"x" * 10_000_001 + b'"/>', "a value is longer than the parser's limit"),
+}
+
+
+@pytest.mark.parametrize("limit", sorted(LIMITS))
+def test_a_limit_of_the_parser_is_told_in_plain_words(limit: str) -> None:
+    """A partner cannot set a parser option: the reason says which limit the document passed,
+    not libxml2's advice to lift it."""
+    document, words = LIMITS[limit]
+    with pytest.raises(XmlError) as refused:
+        parse_xml(document)
+    assert words in str(refused.value)
+    assert "XML_PARSE_HUGE" not in str(refused.value)
+    assert " ," not in str(refused.value)
+
+
+def test_a_record_past_a_limit_in_a_dump_is_quarantined_in_plain_words(tmp_path: Path) -> None:
+    """The same words for one record of a streamed dump, at its place in the file."""
+    (tmp_path / "long.xml").write_bytes(spoilt(lido_wrap(), 2, b"x" * 10_000_001))
+    items = read(tmp_path / "long.xml")
+    rejected = [item for item in items if isinstance(item, harvesters.RejectedRecord)]
+    assert rejected, "the record with a 10 MB title was read"
+    reason = rejected[0].reason
+    assert "a text is longer than the parser's limit of 10,000,000 bytes" in reason
+    assert "XML_PARSE_HUGE" not in reason
