@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import Counter
 
 from museion_core import messages
-from museion_core.errors import HarvestError
+from museion_core.errors import HarvestError, MuseionError, StoreError
 from publish import HarvestSummary, RecordIndex, Run
 
 from .config import SourceConfig
 from .coverage import fields_read_by
 
-__all__ = ["FIELD_LOSS_MIN", "SourcesFailedError", "field_loss", "gate"]
+__all__ = ["FIELD_LOSS_MIN", "PublishFailedError", "SourcesFailedError", "field_loss", "gate"]
 
 FIELD_LOSS_MIN = 10
 """Changed records that must have lost a field before ``gates.max_field_loss`` holds a run: a
@@ -110,3 +110,29 @@ class SourcesFailedError(HarvestError):
         )
         if len(failures) == 1:
             self.source, self.record = failures[0].source, failures[0].record
+
+
+class PublishFailedError(StoreError):
+    """The runs were applied to the working store, but their publish failed (the store or the
+    disk refused the compaction, the snapshot or the switch). What each source did is kept in
+    ``summaries``, so the harvest says it before the error, not one line alone; a run applied
+    and not published is published by the next command that writes (``Pipeline.recover``)."""
+
+    def __init__(
+        self,
+        error: MuseionError | OSError,
+        summaries: list[HarvestSummary],
+        failures: list[HarvestError],
+    ) -> None:
+        self.summaries = summaries
+        """What the sources harvested and applied, none of it published yet."""
+        self.failures = failures
+        """The sources whose harvest failed before the publish."""
+        if isinstance(error, MuseionError):
+            why = error.one_line()
+        else:  # a full disk, a folder the system refuses
+            where = f": {error.filename}" if error.filename else ""
+            why = f"cannot publish: {error.strerror or error}{where}"
+        super().__init__(
+            f"{why}; what was applied is not published yet: the next harvest publishes it"
+        )

@@ -44,13 +44,13 @@ from search import Basis
 from store import Store
 
 from .config import Config, SourceConfig
-from .gates import SourcesFailedError, field_loss, gate
+from .gates import PublishFailedError, SourcesFailedError, field_loss, gate
 from .mapper import Mapper, default_jobs
 from .memory import release_free_memory
 from .report import clear_failure, note_edits, note_failure, write_report
 from .stages import publishing, reconcile_store
 
-__all__ = ["HarvestSummary", "Pipeline", "SourcesFailedError", "gate"]
+__all__ = ["HarvestSummary", "Pipeline", "PublishFailedError", "SourcesFailedError", "gate"]
 
 SOURCES_AT_ONCE = 8
 """Sources harvested at once when there is more than one job (their waits overlap)."""
@@ -185,7 +185,10 @@ class Pipeline:
                 else:
                     run.close()
             if done:
-                self._publish(writer, done)
+                try:
+                    self._publish(writer, done)
+                except (MuseionError, OSError) as exc:  # OSError: the disk is full
+                    raise PublishFailedError(exc, summaries, failures) from exc
                 for summary in summaries:
                     if summary.status == RunStatus.APPLIED:
                         summary.status = RunStatus.PUBLISHED

@@ -17,7 +17,7 @@ from sparql import UI_LANGUAGES
 
 from ..config import Config, load_config
 from ..console import err, print_summary, progress
-from ..pipeline import HarvestSummary, Pipeline, SourcesFailedError
+from ..pipeline import HarvestSummary, Pipeline, PublishFailedError, SourcesFailedError
 
 __all__ = [
     "EXIT_CONFIG",
@@ -124,7 +124,8 @@ def run_harvest(
     jobs: int | None = None,
 ) -> list[HarvestSummary]:
     """Harvest with a progress bar and print each source's summary; when sources fail, the
-    others' summaries are printed first and then one line per failure."""
+    others' summaries are printed first and then one line per failure, and so when the
+    publish fails, before its own line."""
     try:
         with progress() as update:
             summaries = Pipeline(config, progress=update, jobs=jobs).harvest(names, records)
@@ -134,6 +135,12 @@ def run_harvest(
         for failure in failed.failures[:-1]:
             err.print(f"[bold red]error:[/] {escape(failure.one_line())}")
         raise failed.failures[-1] from None
+    except PublishFailedError as failed:
+        for summary in failed.summaries:  # what each source applied, then why none is public
+            print_summary(summary)
+        for failure in failed.failures:
+            err.print(f"[bold red]error:[/] {escape(failure.one_line())}")
+        raise
     for summary in summaries:
         print_summary(summary)
     return summaries
