@@ -1,0 +1,75 @@
+"""``museion_core.deadline.Deadline``: one watcher thread for every open deadline, which still
+cuts each block's sockets at its own time, however the deadlines overlap, and nothing of a
+block that has ended."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from contextlib import ExitStack
+
+from museion_core.deadline import Deadline
+
+
+def _watchers() -> int:
+    return sum(1 for t in threading.enumerate() if t.name.startswith("museion-deadline"))
+
+
+def test_open_deadlines_share_one_watcher_thread() -> None:
+    """A thread of its own per deadline cost 150 µs a request (a remote store's write of one
+    graph is a request); now every open deadline is watched by the same thread."""
+    with ExitStack() as blocks:
+        for _ in range(40):
+            blocks.enter_context(Deadline(60))
+        assert _watchers() == 1
+
+
+def test_a_short_deadline_opened_after_a_long_one_is_cut_at_its_own_time() -> None:
+    """The watcher sleeps until the earliest deadline: one that ends sooner than every other
+    wakes it. The socket's own timeout (20 s) only says the cut never came."""
+    near, far = socket.socketpair()
+    near.settimeout(20)
+    with near, far, Deadline(600) as long:
+        threading.Event().wait(0.2)  # the watcher now sleeps until the long deadline
+        with Deadline(0.2) as short:
+            short.attach_socket(near)
+            got = near.recv(1)  # blocks until the watcher shuts the socket down
+            assert got == b""
+            assert short.expired
+    assert not long.expired
+
+
+def test_nothing_of_a_block_that_ended_is_cut() -> None:
+    """Its socket is left alone after the block, even once its deadline has passed."""
+    near, far = socket.socketpair()
+    with near, far:
+        with Deadline(0.05) as block:
+            block.attach_socket(near)
+        threading.Event().wait(0.3)  # well past the deadline
+        assert not block.expired
+        far.sendall(b"x")
+        near.settimeout(20)
+        assert near.recv(1) == b"x"
+
+
+def test_deadlines_in_many_threads_each_end_at_their_time() -> None:
+    """Twenty threads, each with a socket under a deadline between 0.1 and 0.5 s: each is
+    cut, whatever the order the deadlines were opened in."""
+    results: list[bool] = []
+
+    def one(seconds: float) -> None:
+        near, far = socket.socketpair()
+        near.settimeout(20)
+        with near, far, Deadline(seconds) as block:
+            block.attach_socket(near)
+            try:
+                results.append(near.recv(1) == b"" and block.expired)
+            except TimeoutError:
+                results.append(False)
+
+    threads = [threading.Thread(target=one, args=(0.5 - i * 0.02,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 20
