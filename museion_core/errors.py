@@ -23,6 +23,7 @@ __all__ = [
     "MuseionError",
     "QueryError",
     "StoreError",
+    "StoreFaultError",
 ]
 
 
@@ -177,6 +178,13 @@ class MappingError(MuseionError):
 
 class StoreError(MuseionError):
     """The triple store refused an operation or is in a state Museion cannot use."""
+
+
+class StoreFaultError(StoreError):
+    """The store failed by itself, whatever was written: a remote server that cannot be
+    reached, or one that did not keep a write it acknowledged. No record is to blame, so the
+    write is not tried again record by record (which quarantined records for the server's
+    fault): the run fails, and the next one writes those records again."""
 
 
 class QueryError(MuseionError):

@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode, Quad
 import mappings
 from mappings import Minter
 from museion_core import messages
+from museion_core.errors import StoreFaultError
 from museion_core.vocab import DCTERMS, MUSEION, RDF, VOID
 from store import Store, StoreError, oversized_statement
 
@@ -281,6 +282,10 @@ def _apply_batches(
     try:
         after = list(rows.values())
         _write(job.store, job.meta, job.minter, records, after, exact=job.interrupted)
+    except StoreFaultError:
+        # The store failed by itself (a remote server down, or losing writes): no record is
+        # to blame, and the run fails with the batch unindexed, for the next run to write.
+        raise
     except StoreError:
         # One record the store refuses (a value too long for its parser) must not fail the
         # run, nor every run after it (recovery applies it again): write the records one by
@@ -354,6 +359,8 @@ def _write_one_by_one(
         try:
             # Whole: the write of the batch failed, and may have done part of its work.
             _write(store, meta, minter, [record], [row], exact=True)
+        except StoreFaultError:
+            raise  # the store's fault, not this record's (see _apply_batches)
         except StoreError as exc:
             reason = messages.STORE_REFUSED(detail=exc.cause)
             if oversized_statement(record.quads) is not None:

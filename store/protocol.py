@@ -31,7 +31,7 @@ from pyoxigraph import (
 
 from museion_core import messages
 from museion_core.deadline import WatchedAdapter, ended_by
-from museion_core.errors import QueryError, StoreError
+from museion_core.errors import QueryError, StoreError, StoreFaultError
 from museion_core.settings import StrictModel
 
 from .oxigraph import QueryResult
@@ -140,9 +140,10 @@ class SparqlClient:
             )
         except requests.Timeout as exc:
             seconds = f"{timeout or self.endpoint.timeout:g}"
-            raise self._error(error, url, f"did not answer {what} within {seconds} s", 504) from exc
+            late = f"did not answer {what} within {seconds} s"
+            raise self._error(error, url, late, 504, fault=True) from exc
         except requests.ConnectionError as exc:
-            raise self._error(error, url, f"cannot be reached ({what})") from exc
+            raise self._error(error, url, f"cannot be reached ({what})", fault=True) from exc
         except requests.RequestException as exc:
             raise self._error(error, url, f"failed ({what})", detail=str(exc)) from exc
         if response.status_code >= 300:
@@ -180,18 +181,20 @@ class SparqlClient:
         *,
         detail: str = "",
         public: bool = False,
+        fault: bool = False,
     ) -> StoreError | QueryError:
         """The error for a failed request, in one line without any credential.
 
         A ``QueryError`` may be answered to any client of the endpoint: it says that the
         remote store failed and how, not where the store is nor what its error page said
         (unless ``public``), which go to the log; a ``StoreError`` (a harvest's writes,
-        read by the operator) says all."""
+        read by the operator) says all; ``fault``: the server failed, not the request (it
+        cannot be reached, or took too long), a ``StoreFaultError``."""
         full = self._redacted(
             f"the remote store at {url} {what}" + (f": {detail}" if detail else "")
         )
         if error is StoreError:
-            return StoreError(full, http_status=http_status)
+            return (StoreFaultError if fault else StoreError)(full, http_status=http_status)
         if not public:  # what the client is not told (a 400 is told whole: no log line)
             _log.warning("%s", full)
         shown = f"the remote store {what}" + (f": {detail}" if detail and public else "")
@@ -327,7 +330,7 @@ class SparqlClient:
         writer lock, for as long as it liked."""
         seconds = timeout or self.endpoint.timeout
         late = f"did not answer {what} within {seconds:g} s"
-        with ended_by(seconds, lambda: self._error(error, url, late, 504)):
+        with ended_by(seconds, lambda: self._error(error, url, late, 504, fault=True)):
             yield
 
 

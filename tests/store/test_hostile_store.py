@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
+import threading
 import time
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator
@@ -16,14 +18,29 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import cast
+from urllib.parse import parse_qs
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+)
 
+from museion import Workspace
+from museion.cli import run_harvest
+from museion.config import load_config
 from museion_core.errors import QueryError, StoreError
 from store import RemoteReader, RemoteStore
 from store.protocol import RemoteEndpoint, SparqlClient
 from tests.helpers.http import Quiet, serving
+from tests.helpers.sparql_servers import SparqlServer
+from tests.store.test_remote_store import remote_demo
 
 
 @pytest.fixture(autouse=True)
@@ -410,16 +427,32 @@ def test_a_trickled_answer_ends_at_the_store_s_timeout(
 
 
 def liar(*, ask: bool) -> Behaviour:
-    """A server (or a proxy before one) that answers every write 204 and keeps nothing:
-    each SELECT has no rows, each ASK answers ``ask``."""
+    """A server (or a proxy before one) that answers every update 204 and keeps nothing:
+    each SELECT has no rows, each ASK answers ``ask``. Its graph store keeps what it is sent
+    only to count it (as a write's check asks), so the writes pass and the publish is where
+    the loss shows."""
+    put: dict[str, int] = {}
 
     def behaviour(handler: BaseHTTPRequestHandler) -> None:
-        if handler.command == "PUT" or handler.path.startswith("/update"):
+        if handler.command == "PUT":
+            graph = parse_qs(handler.path.partition("?")[2])["graph"][0]
+            put[graph] = len(set(seen_body(handler).splitlines()) - {b""})
             answer(204)(handler)
             return
-        asked = seen_body(handler).startswith(b"query=ASK")
+        if handler.path.startswith("/update"):
+            answer(204)(handler)
+            return
+        query = parse_qs(seen_body(handler).decode())["query"][0]
         body = b'{"head": {}, "boolean": %s}' % (b"true" if ask else b"false")
-        if not asked:
+        if query.startswith("SELECT ?g (COUNT(*) AS ?n)"):
+            counted = [
+                {"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": str(n)}}
+                for g, n in put.items()
+                if f"<{g}>" in query
+            ]
+            bindings = {"head": {"vars": ["g", "n"]}, "results": {"bindings": counted}}
+            body = json.dumps(bindings).encode()
+        elif not query.startswith("ASK"):
             body = results(b"]}}")
         answer(200, body, Content_Type="application/sparql-results+json")(handler)
 
@@ -478,3 +511,101 @@ def test_a_query_refused_as_bad_is_not_logged(
             remote.select("SELECT * WHERE { ?s ?p ?o")
         remote.close()
     assert caplog.text == ""
+
+
+class Forgetful:
+    """A small SPARQL server (Graph Store Protocol, Update, queries) over an in-memory
+    Oxigraph store that loses every other write of a record graph, from the ``first`` on:
+    the PUT is answered 204 and not kept (``"silent"``), or its connection dropped unanswered
+    (``"dropped"``) — until ``mended``. The writes between are kept: a batch written again
+    record by record would be partly kept too."""
+
+    def __init__(self, how: str, first: int) -> None:
+        self.how = how
+        self.first = first
+        self.mended = False
+        self.kept = Store()
+        self.puts = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        body = seen_body(handler)
+        path, _, query = handler.path.partition("?")
+        with self.lock:
+            if handler.command == "PUT":
+                graph = NamedNode(parse_qs(query)["graph"][0])
+                self.puts += "/record/" in graph.value
+                lost = "/record/" in graph.value and self.puts >= self.first and self.puts % 2
+                if lost and not self.mended:
+                    if self.how == "dropped":
+                        handler.close_connection = True  # hung up, no answer
+                        return
+                    answer(204)(handler)
+                    return
+                self.kept.remove_graph(graph)
+                self.kept.load(body, format=RdfFormat.N_TRIPLES, to_graph=graph)
+                answer(204)(handler)
+                return
+            if path == "/update":
+                self.kept.update(body.decode())
+                answer(204)(handler)
+                return
+            form = parse_qs(body.decode())
+            options: dict[str, object] = {}
+            if "default-graph-uri" in form or "named-graph-uri" in form:
+                options["default_graph"] = [NamedNode(g) for g in form.get("default-graph-uri", [])]
+                options["named_graphs"] = [NamedNode(g) for g in form.get("named-graph-uri", [])]
+            results = self.kept.query(form["query"][0], **options)  # type: ignore[arg-type]
+            if isinstance(results, QueryBoolean):
+                text = b'{"head": {}, "boolean": %s}' % (b"true" if results else b"false")
+            else:
+                assert isinstance(results, QuerySolutions)
+                text = results.serialize(format=QueryResultsFormat.JSON) or b""
+        answer(200, text, Content_Type=JSON)(handler)
+
+
+@pytest.mark.parametrize("how", ["silent", "dropped"])
+def test_a_write_the_server_kept_only_part_of_is_written_again_by_the_next_run(
+    how: str, tmp_path: Path
+) -> None:
+    """A server (or a proxy before it) that answered each PUT of a batch 204 but kept only
+    some had the run say 'published', its records indexed as written, and those graphs were
+    never sent again: the next run sends only its changes. Each write is now checked against
+    what the server holds; a batch it did not keep whole fails the run in one line, its
+    records unindexed, and the next run writes them again. A connection dropped midway fails
+    the run the same way, without blaming (quarantining) records for the server's fault."""
+    forgetful = Forgetful(how, first=3)
+    with server(forgetful) as (url, _):
+        config = load_config(remote_demo(tmp_path, SparqlServer(url)))
+        [failed] = run_harvest(config, ("tate",))
+        assert failed.status == "failed"
+        assert failed.reason is not None
+        assert "\n" not in failed.reason
+        assert failed.reason.count("the remote store at") == 1
+        if how == "silent":
+            assert f"the remote store at {url}/store accepted the write of" in failed.reason
+            assert "did not keep part of the write" in failed.reason
+        else:
+            assert f"the remote store at {url}/store cannot be reached" in failed.reason
+        assert Workspace(config.data_dir).published_path() is None  # nothing published
+        forgetful.mended = True
+        [summary] = run_harvest(config, ("tate",))
+        assert summary.status == "published", summary.reason
+        assert not summary.rejections  # no record blamed for the server's fault
+    # Every record graph the published data holds is on the server, whole.
+    local = Workspace(config.data_dir).open_published()
+    try:
+        records = {
+            g.value: sum(1 for _ in local.graph_quads(g))
+            for g in local.named_graphs()
+            if "/record/" in g.value
+        }
+    finally:
+        local.close()
+    on_server = {
+        g.value: sum(1 for _ in forgetful.kept.quads_for_pattern(None, None, None, g))
+        for g in forgetful.kept.named_graphs()
+        if "/record/" in g.value
+    }
+    assert records
+    assert on_server == records
