@@ -23,6 +23,7 @@ __all__ = [
     "FINISHED",
     "NAME_BYTES",
     "SOURCE_NAME",
+    "Incoming",
     "UploadStore",
     "new_upload_id",
     "safe_name",
@@ -77,7 +78,14 @@ class UploadStore:
             raise MuseionError(f"there is no upload {upload_id!r} of source {source!r}")
         return self.root / source / upload_id
 
-    def receive(self, source: str, files: Iterable[tuple[str, IO[bytes]]]) -> str:
+    def incoming(self, source: str) -> Incoming:
+        """A file of an upload to ``source`` about to arrive, written into the store as it
+        does (``Incoming``); ``receive`` then keeps it by its checksum without copying it."""
+        if not SOURCE_NAME.match(source):
+            raise MuseionError(f"there is no source {source!r} to upload to")
+        return Incoming(self.root / source / "files")
+
+    def receive(self, source: str, files: Iterable[tuple[str, IO[bytes] | Incoming]]) -> str:
         """Keep the files (name as sent, content) by checksum as one upload; its id."""
         upload_id = new_upload_id()
         folder = self.folder(source, upload_id)
@@ -180,8 +188,60 @@ def sent_name(name: str) -> str:
     return Path(name.replace("\\", "/")).name or name
 
 
-def _keep(stream: IO[bytes], blobs: Path, suffix: str) -> tuple[str, int, Path]:
-    """Copy ``stream`` into ``blobs`` under its SHA-256 (a file sent twice is kept once)."""
+class Incoming:
+    """A file of an upload, written into the upload store's ``files/`` as it arrives and
+    hashed on the way (``.incoming-*`` until it is kept under its checksum, removed if it is
+    not): a 256 MiB upload never sits in memory, nor in the system's temporary folder (on
+    many systems a tmpfs, memory too), and is written to disk once, not copied there after.
+    The form parser writes it, seeks it back to its start at the part's end, and closes it."""
+
+    def __init__(self, blobs: Path) -> None:
+        blobs.mkdir(parents=True, exist_ok=True)
+        self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept or removed by close
+            dir=blobs, prefix=".incoming-", delete=False
+        )
+        self.path = Path(self._file.name)
+        self.blobs = blobs
+        self._digest = hashlib.sha256()
+        self.size = 0
+        self._kept = False
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        self.size += len(data)
+        return self._file.write(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def keep(self, suffix: str) -> tuple[str, int, Path]:
+        """Keep the file under its checksum (once: a file sent twice is kept once)."""
+        self._file.close()
+        digest = self._digest.hexdigest()
+        blob = self.blobs / f"{digest}{suffix}"
+        if blob.exists():
+            self.path.unlink()
+        else:
+            os.replace(self.path, blob)
+        self._kept = True
+        return digest, self.size, blob
+
+    def close(self) -> None:
+        """Close the file; if it was not kept, it goes (an upload refused, cut or failed)."""
+        self._file.close()
+        if not self._kept:
+            self.path.unlink(missing_ok=True)
+            self._kept = True
+
+
+def _keep(stream: IO[bytes] | Incoming, blobs: Path, suffix: str) -> tuple[str, int, Path]:
+    """Keep ``stream`` in ``blobs`` under its SHA-256 (a file sent twice is kept once): an
+    ``Incoming`` file is there already, any other stream is copied."""
+    if isinstance(stream, Incoming) and stream.blobs == blobs:
+        return stream.keep(suffix)
     digest = hashlib.sha256()
     size = 0
     with tempfile.NamedTemporaryFile(dir=blobs, prefix=".incoming-", delete=False) as out:

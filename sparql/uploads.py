@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from html import escape
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from markupsafe import Markup
 from python_multipart.multipart import parse_options_header
@@ -46,6 +47,7 @@ from .settings import EndpointSettings
 from .upload_store import (
     FINISHED,
     NAME_BYTES,
+    Incoming,
     UploadStore,
     new_upload_id,
     safe_name,
@@ -179,7 +181,9 @@ class UploadViews:
             # With the token in the form, it is checked as soon as it has come, before any
             # file is read: the files of a sender without the token are not written anywhere.
             form = await _read_form(
-                body, None if bearer is not None else lambda t: _authorise(t, source.token, name)
+                body,
+                lambda: self.store.incoming(name),
+                None if bearer is not None else lambda t: _authorise(t, source.token, name),
             )
             try:
                 if bearer is None:
@@ -333,7 +337,43 @@ class UploadViews:
         return HTMLResponse(page)
 
 
-class _TokenFirst(MultiPartParser):
+class _ToStore(MultiPartParser):
+    """An upload's form whose files are written into the upload store as they arrive
+    (``Incoming``): Starlette's parser kept each file's first MiB in memory and the rest in a
+    file of the system's temporary folder (a tmpfs on many systems: memory again), which was
+    then copied into the store."""
+
+    def __init__(
+        self, request: Request, stream: AsyncGenerator[bytes], incoming: Callable[[], Incoming]
+    ) -> None:
+        super().__init__(request.headers, stream, max_files=1000, max_fields=10)
+        self.incoming = incoming
+        self.received: list[Incoming] = []
+
+    def admit(self) -> None:
+        """Whether a file may begin here (raises if not), before anything of it is written."""
+
+    def on_headers_finished(self) -> None:
+        super().on_headers_finished()
+        upload = self._current_part.file
+        if upload is None:
+            return
+        self.admit()
+        upload.file.close()  # Starlette's spool, still empty: the file goes to the store
+        target = self.incoming()
+        self.received.append(target)
+        upload.file = cast(BinaryIO, target)
+
+    async def parse(self) -> FormData:
+        try:
+            return await super().parse()
+        except BaseException:
+            for target in self.received:  # a form refused or cut midway: no file left behind
+                target.close()
+            raise
+
+
+class _TokenFirst(_ToStore):
     """A form whose token field must come before its files, and is checked (``check``) as
     soon as it has come: a form that sends a file first, or a wrong token, is refused before
     any file is read. Without it, anyone (no token is needed to send a form) could have each
@@ -341,15 +381,18 @@ class _TokenFirst(MultiPartParser):
     found wrong."""
 
     def __init__(
-        self, request: Request, stream: AsyncGenerator[bytes], check: Callable[[str], None]
+        self,
+        request: Request,
+        stream: AsyncGenerator[bytes],
+        incoming: Callable[[], Incoming],
+        check: Callable[[str], None],
     ) -> None:
-        super().__init__(request.headers, stream, max_files=1000, max_fields=10)
+        super().__init__(request, stream, incoming)
         self.check = check
         self.checked = False
 
-    def on_headers_finished(self) -> None:
-        super().on_headers_finished()
-        if self._current_part.file is not None and not self.checked:
+    def admit(self) -> None:
+        if not self.checked:
             raise UnauthorizedError(
                 "uploading needs the partner's token (Authorization: Bearer TOKEN, or the "
                 "form's token field, sent before the files)"
@@ -363,14 +406,22 @@ class _TokenFirst(MultiPartParser):
             self.checked = True
 
 
-async def _read_form(request: Request, check: Callable[[str], None] | None) -> FormData:
-    """The upload's form; ``check``: the form must hold the token, before its files."""
+async def _read_form(
+    request: Request, incoming: Callable[[], Incoming], check: Callable[[str], None] | None
+) -> FormData:
+    """The upload's form, its files written into the upload store as they come (``incoming``
+    makes each); ``check``: the form must hold the token, before its files."""
     kind, _ = parse_options_header(request.headers.get("Content-Type", ""))
-    if check is None or kind != b"multipart/form-data":
+    if kind != b"multipart/form-data":  # no file comes in any other form
         return await request.form(max_files=1000, max_fields=10)
     try:
         async with contextlib.aclosing(request.stream()) as stream:
-            return await _TokenFirst(request, stream, check).parse()
+            parser = (
+                _ToStore(request, stream, incoming)
+                if check is None
+                else _TokenFirst(request, stream, incoming, check)
+            )
+            return await parser.parse()
     except MultiPartException as exc:
         raise QueryError(exc.message) from exc
 

@@ -11,7 +11,7 @@ import io
 import shutil
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -315,3 +315,54 @@ def test_a_query_sent_at_once_is_answered_as_before(live: Live) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["boolean"] is True
+
+
+def _incoming(live: Live) -> list[Path]:
+    """Files of uploads being received (written into the store as they arrive)."""
+    return sorted((_uploads(live) / "files").glob(".incoming-*"))
+
+
+def _until(found: Callable[[], bool], what: str) -> None:
+    """Wait until ``found()`` (the server works at its own pace on a shared machine)."""
+    deadline = time.monotonic() + 120
+    while not found():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("token", ["bearer", "form"])
+def test_an_upload_is_written_into_the_store_as_it_arrives(live: Live, token: str) -> None:
+    """Each file of an upload was spooled by the form parser, its first MiB in memory and
+    the rest in the system's temporary folder (a tmpfs on many systems: 256 MiB of memory
+    for the largest upload, one such per sender at once), and only then copied into the
+    store. It is now written into the store's ``files/`` as it arrives, hashed on the way,
+    and kept under its checksum without a copy; a sender that stops midway leaves nothing."""
+    content = b"[" + b" " * 2_400_000 + b"]"
+    part = b'--b\r\nContent-Disposition: form-data; name="files"; filename="big.json"\r\n\r\n'
+    body = part + content + b"\r\n--b--\r\n"
+    head = b"Content-Type: multipart/form-data; boundary=b\r\n"
+    if token == "bearer":
+        head += b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
+    else:
+        body = TOKEN_PART % TOKEN.encode() + body
+    half = len(body) - 600_000
+    sock = _open(live, head + b"Content-Length: %d\r\n" % len(body), body[:half])
+    try:
+        # All but its last 600 KB sent: what came is in the store already.
+        _until(
+            lambda: any(p.stat().st_size >= 1 << 20 for p in _incoming(live)),
+            "no part of the upload was written into the store while it came",
+        )
+        sock.sendall(body[half:])
+        answer = _answer_before_the_body_ends(sock)  # the whole answer: the body has ended
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 202 "), answer[:300]
+    blob = _uploads(live) / "files" / f"{hashlib.sha256(content).hexdigest()}.json"
+    assert blob.read_bytes() == content
+    _until(lambda: not _incoming(live), "a received file was left as .incoming-*")
+    # A sender that stops midway: what came of its file is removed.
+    sock = _open(live, head + b"Content-Length: %d\r\n" % len(body), body[:half])
+    _until(lambda: bool(_incoming(live)), "the cut upload was not being received")
+    sock.close()
+    _until(lambda: not _incoming(live), "a cut upload left its part of a file behind")
