@@ -8,6 +8,7 @@ it names the environment variables that hold them, read when a connection is mad
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
@@ -30,7 +31,7 @@ from pyoxigraph import (
 )
 
 from museion_core import messages
-from museion_core.deadline import WatchedAdapter, ended_by
+from museion_core.deadline import Deadline, WatchedAdapter, ended_by
 from museion_core.errors import QueryError, StoreError, StoreFaultError
 from museion_core.settings import StrictModel
 
@@ -301,20 +302,40 @@ class SparqlClient:
 
     def select(
         self, sparql: str, *, default_graphs: Sequence[str] = ()
-    ) -> list[dict[str, str | None]]:
-        """A SELECT query's rows as plain strings (for Museion's bookkeeping), all within
-        the endpoint's ``timeout``."""
-        rows: list[dict[str, str | None]] = []
-        with self._within(self.endpoint.query_endpoint, "a query", QueryError):
+    ) -> Iterator[dict[str, str | None]]:
+        """A SELECT query's rows as plain strings (for Museion's bookkeeping), all within the
+        endpoint's ``timeout``. The query is sent, and its answer begun, before this returns
+        (a refusal fails here); its rows are read and parsed as the caller takes them, so a
+        large answer (every graph on the server) is never held whole, and a fault in the
+        middle of the answer comes while they are taken."""
+        rows = self._select(sparql, default_graphs)
+        try:
+            first = next(rows)
+        except StopIteration:
+            return iter(())
+        return itertools.chain((first,), rows)
+
+    def _select(
+        self, sparql: str, default_graphs: Sequence[str]
+    ) -> Iterator[dict[str, str | None]]:
+        with self._within(self.endpoint.query_endpoint, "a query", QueryError) as deadline:
             results = self._ask(sparql, default_graphs=default_graphs)
-            names = [v.value for v in getattr(results, "variables", [])]
-            try:  # the answer is parsed as it is read: a fault may come at any row
-                for solution in cast(Iterable[object], results):
-                    row = {n: (None if (t := solution[n]) is None else t.value) for n in names}  # type: ignore[index]
-                    rows.append(row)
-            except (SyntaxError, ValueError, OSError, MemoryError) as exc:
-                raise unreadable(exc, self._redacted) from exc
-        return rows
+            # What the caller asks between two rows is not this query's: its own requests
+            # run under its own deadline, if any (this one still cuts this answer).
+            deadline.leave_thread()
+            if not isinstance(results, QuerySolutions):
+                raise QueryError("the remote store did not answer a SELECT query with rows")
+            yield from self.rows(results)
+
+    def rows(self, results: QuerySolutions) -> Iterator[dict[str, str | None]]:
+        """Solutions as plain strings, parsed as they are read off the answer: a fault at any
+        row (an answer cut short, or one that does not parse) is one ``QueryError`` (502)."""
+        names = [v.value for v in results.variables]
+        try:
+            for solution in results:
+                yield {n: (None if (t := solution[n]) is None else t.value) for n in names}
+        except (SyntaxError, ValueError, OSError, MemoryError) as exc:
+            raise unreadable(exc, self._redacted) from exc
 
     @contextmanager
     def _within(
@@ -323,15 +344,15 @@ class SparqlClient:
         what: str,
         error: type[StoreError | QueryError],
         timeout: float | None = None,
-    ) -> Iterator[None]:
+    ) -> Iterator[Deadline]:
         """The block's requests, their answers included, end by ``timeout`` (the endpoint's
         by default) however slowly the server sends: a socket timeout bounds only silences,
         and a server that sent a byte a second held a harvest, and the data directory's
         writer lock, for as long as it liked."""
         seconds = timeout or self.endpoint.timeout
         late = f"did not answer {what} within {seconds:g} s"
-        with ended_by(seconds, lambda: self._error(error, url, late, 504, fault=True)):
-            yield
+        with ended_by(seconds, lambda: self._error(error, url, late, 504, fault=True)) as deadline:
+            yield deadline
 
 
 class _Credentials(requests.auth.AuthBase):

@@ -75,9 +75,9 @@ def _mine(remote: RemoteEndpoint) -> str:
 
 def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
     """The current version and the kept ones (oldest first), from the pointer graph."""
-    rows = client.select(f"SELECT ?p ?v WHERE {{ GRAPH {_POINTER} {{ {_POINTER} ?p ?v }} }}")
-    current = next((r["v"] for r in rows if r["p"] == _CURRENT[1:-1]), None)
-    kept = sorted(r["v"] for r in rows if r["p"] == _KEPT[1:-1] and r["v"])
+    found = list(client.select(f"SELECT ?p ?v WHERE {{ GRAPH {_POINTER} {{ {_POINTER} ?p ?v }} }}"))
+    current = next((r["v"] for r in found if r["p"] == _CURRENT[1:-1]), None)
+    kept = sorted(r["v"] for r in found if r["p"] == _KEPT[1:-1] and r["v"])
     return current, kept
 
 
@@ -383,12 +383,14 @@ class RemoteReader:
             prologue + sparql, default_graphs=defaults, named_graphs=named, timeout=self.timeout
         )
 
-    def select(self, sparql: str) -> list[dict[str, Any]]:
+    def select(self, sparql: str) -> Iterator[dict[str, Any]]:
+        """A SELECT query's rows as dicts of plain values, read off the answer as the caller
+        takes them: a large answer (the names the reconciliation index reads) is never held
+        whole. The query process's time limit bounds the whole."""
         results = self.query(sparql)
         if not isinstance(results, QuerySolutions):
             raise QueryError("expected a SELECT query")
-        names = [v.value for v in results.variables]
-        return [{n: (None if (t := s[n]) is None else t.value) for n in names} for s in results]
+        return self.client.rows(results)
 
     def triples(
         self,

@@ -39,6 +39,7 @@ from museion_core.errors import QueryError, StoreError
 from store import RemoteReader, RemoteStore
 from store.protocol import RemoteEndpoint, SparqlClient
 from tests.helpers.http import Quiet, serving
+from tests.helpers.memory import MIB, peak_rss
 from tests.helpers.sparql_servers import SparqlServer
 from tests.store.test_remote_store import remote_demo
 
@@ -111,7 +112,7 @@ def client(url: str, monkeypatch: pytest.MonkeyPatch, **settings: object) -> Spa
 WRITES: list[tuple[str, Callable[[SparqlClient], object]]] = [
     ("update", lambda c: c.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")),
     ("put", lambda c: c.put_graph("https://data.example.org/g", b"<urn:a> <urn:b> <urn:c> .\n")),
-    ("query", lambda c: c.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")),
+    ("query", lambda c: list(c.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))),
 ]
 
 
@@ -314,8 +315,10 @@ def test_an_answer_that_breaks_off_midway_fails_in_one_line(
         remote = client(url, monkeypatch)
         construct = case == "garbage-triple"
         with pytest.raises(QueryError) as caught:
-            every(remote.query("CONSTRUCT WHERE { ?s ?p ?o }")) if construct else remote.select(
-                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+            every(
+                remote.query("CONSTRUCT WHERE { ?s ?p ?o }")
+                if construct
+                else remote.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             )
         remote.close()
         # The endpoint's query processes read through RemoteReader and serialise as they go
@@ -609,3 +612,70 @@ def test_a_write_the_server_kept_only_part_of_is_written_again_by_the_next_run(
     }
     assert records
     assert on_server == records
+
+
+BIG_ROWS = 600_000
+"""Rows of the large answer below: some 240 MB as a list of dicts, 60 MB of JSON."""
+
+
+def many_rows(handler: BaseHTTPRequestHandler) -> None:
+    """A SELECT answer of ``BIG_ROWS`` rows, sent as it is made (chunked: no length known)."""
+    row = b'{"g": {"type": "uri", "value": "https://data.example.org/tate/record/%d"}},'
+    handler.send_response(200)
+    handler.send_header("Content-Type", JSON)
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+
+    def send(data: bytes) -> None:
+        handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    try:
+        send(b'{"head": {"vars": ["g"]}, "results": {"bindings": [')
+        for start in range(0, BIG_ROWS, 10_000):
+            send(b"".join(row % n for n in range(start, start + 10_000)))
+        send(b'{"g": {"type": "uri", "value": "urn:last"}}]}}')
+        handler.wfile.write(b"0\r\n\r\n")
+    except OSError:
+        pass  # the client hung up
+
+
+CLIENT = """
+import sys
+from store import RemoteEndpoint, RemoteReader
+from store.protocol import SparqlClient
+
+url, how = sys.argv[1], sys.argv[2]
+endpoint = RemoteEndpoint(query_endpoint=url + "/query", update_endpoint=url + "/update")
+reader = RemoteReader(endpoint)
+reader.version = "urn:museion:store:version:x"
+client = SparqlClient(endpoint)
+result = 0
+"""
+READ_ALL = (
+    CLIENT
+    + """
+if how == "client":
+    rows = client.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+else:
+    rows = reader.select("SELECT ?g WHERE { ?s ?p ?g }")
+count, last = 0, None
+for row in rows:
+    count, last = count + 1, row["g"]
+result = [count, last]
+"""
+)
+
+
+@pytest.mark.parametrize("how", ["client", "reader"])
+def test_a_large_select_is_read_row_by_row_not_held_whole(how: str) -> None:
+    """``select`` read every row of an answer into a list before returning the first: the
+    endpoint's query processes (the reconciliation index reads every name) and Museion's
+    bookkeeping (a first publish lists every graph on the server) held a large answer whole,
+    some 400 bytes a row. The rows are now parsed as they are taken: the answer's size no
+    longer shows in the reader's memory."""
+    with server(many_rows) as (url, _):
+        result, peak = peak_rss(READ_ALL, url, how)
+    _, floor = peak_rss(CLIENT, url, how)  # the same imports and clients, no query
+    assert result == [BIG_ROWS + 1, "urn:last"]
+    # Read whole, the rows took some 240 MB more than the floor; read as they come, a few MB.
+    assert peak - floor < 60 * MIB, f"{(peak - floor) / MIB:.0f} MiB over the floor"

@@ -194,10 +194,10 @@ def test_a_run_is_invisible_until_published_then_versions_switch_whole(
     ask = f"SELECT ?l WHERE {{ {thing} {label} ?l }}"
     assert reader.has_graph(graph)  # the record graph is on the server ...
     assert reader.refresh() == before
-    assert reader.select(ask) == []  # ... but no query sees it before the publish
+    assert list(reader.select(ask)) == []  # ... but no query sees it before the publish
     store.publish_version("99990101T000000000000Z-test", keep=1)
     assert reader.refresh() == VERSION_PREFIX + "99990101T000000000000Z-test"
-    assert reader.select(ask) == [{"l": "written"}]
+    assert list(reader.select(ask)) == [{"l": "written"}]
     # The pointer keeps one version; the ones it no longer names are gone from the server.
     current, kept = _pointer(store.client)
     assert current == reader.version
@@ -209,7 +209,7 @@ def test_a_run_is_invisible_until_published_then_versions_switch_whole(
     store.remove_graphs([graph])
     store.publish_version("99990101T000000000001Z-test", keep=3)
     reader.refresh()
-    assert reader.select(ask) == []
+    assert list(reader.select(ask)) == []
     assert reader.has_graph(NamedNode(POINTER_GRAPH))
     store.close()
     reader.close()
