@@ -41,6 +41,7 @@ __all__ = [
     "RefusedPeerError",
     "WatchedAdapter",
     "ended_by",
+    "passed",
     "watch_socket",
 ]
 
@@ -225,6 +226,14 @@ def ended_by(seconds: float, over: Callable[[], Exception]) -> Iterator[Deadline
             raise
     if deadline.expired:
         raise over()
+
+
+def passed() -> bool:
+    """Whether the deadline of the calling thread's block (if any) has passed: a request that
+    fails now was cut by it, and ``ended_by`` says so in its own words, so the failure is not
+    to be told (or logged) as another cause first."""
+    deadline = _current()
+    return deadline is not None and deadline.expired
 
 
 def _cut(sock: socket.socket | None) -> None:

@@ -411,14 +411,15 @@ TRICKLED: dict[str, tuple[str, Callable[[SparqlClient], object]]] = {
 
 @pytest.mark.parametrize("case", list(TRICKLED))
 def test_a_trickled_answer_ends_at_the_store_s_timeout(
-    case: str, monkeypatch: pytest.MonkeyPatch
+    case: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """``timeout`` is documented as the time one request to the server may take; it was a
     socket timeout, which bounds only silences: a server sending a byte every 0.2 s held an
     update, a PUT or a bookkeeping query (and the harvest, and the data directory's writer
-    lock) for as long as it kept sending. The whole exchange now ends at ``timeout``."""
+    lock) for as long as it kept sending. The whole exchange now ends at ``timeout``, and
+    the log says so alone (it said first that the server "cannot be reached")."""
     where, call = TRICKLED[case]
-    with server(trickling(where)) as (url, _):
+    with server(trickling(where)) as (url, _), caplog.at_level("WARNING", "museion.store"):
         remote = client(url, monkeypatch, timeout=2)
         with pytest.raises((StoreError, QueryError)) as caught:
             call(remote)
@@ -427,6 +428,10 @@ def test_a_trickled_answer_ends_at_the_store_s_timeout(
     assert "did not answer" in line
     assert "within 2 s" in line
     assert caught.value.http_status == 504
+    logged = [r.getMessage() for r in caplog.records if r.name == "museion.store"]
+    assert not any("cannot be reached" in m for m in logged), logged
+    if isinstance(caught.value, QueryError):
+        assert any("within 2 s" in m for m in logged), logged
 
 
 def liar(*, ask: bool) -> Behaviour:
