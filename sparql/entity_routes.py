@@ -1,6 +1,6 @@
 """An entity's answers at its minted IRI: which representation a request asks for (an HTML
 page, Turtle, N-Triples, or JSON-LD in the Linked Art or the graph profile), the job that
-renders it in a query process, and the ``Link`` header naming every alternative."""
+renders it in a query process (which names every alternative in the ``Link`` header)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,8 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
         representation = _representation(request)
     except NotAcceptable as exc:
         return not_acceptable(str(exc))
+    # The path as sent: decoded, an identifier's "%2F" would name another IRI (not served).
+    raw = iri_path(request.scope).encode("latin-1")
     job = EntityJob(
         iri,
         representation,
@@ -79,14 +81,14 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
         lang=ui_lang(request),
         here=here(request),
         view=request.query_params.get("view", ""),
+        link_path=quote(raw, safe="/%:@!$&'()*+,;=~"),
     )
     variant = f"entity {iri} {representation}"
     if representation == "html":  # each language is its own page
         variant += f" {ui_lang(request)} {job.view}"
-    # The path as sent: decoded, an identifier's "%2F" would name another IRI (not served).
-    raw = iri_path(request.scope).encode("latin-1")
-    link = _alternates(quote(raw, safe="/%:@!$&'()*+,;=~"))
-    return EntityRequest(job, variant, {"Vary": "Accept", "Link": link})
+    # The Link header is the query process's: only it knows whether the IRI has a Linked Art
+    # API document (a record, a dataset, an embedded node has none).
+    return EntityRequest(job, variant, {"Vary": "Accept"})
 
 
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
@@ -124,20 +126,3 @@ def _linked_art_profile(request: Request) -> str:
     offered = (LINKED_ART_PROFILE, GRAPH_PROFILE)
     chosen = preferred_profile(request.headers.get("accept"), "application/ld+json", offered)
     return "linked-art-graph" if chosen == GRAPH_PROFILE else "linked-art"
-
-
-def _alternates(path: str) -> str:
-    """The ``Link`` header of an entity's answers: every representation, both JSON-LD
-    profiles named (RFC 8288 ``profile`` and ``type`` target attributes)."""
-    links = [  # (the page by its format: a client that sends Accept: */* gets Turtle)
-        f'<{path}?format=html>; rel="alternate"; type="text/html"',
-        f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
-        f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
-        f'<{path}?format=rdfxml>; rel="alternate"; type="application/rdf+xml"',
-    ]
-    for query, profile in (("", LINKED_ART_PROFILE), ("&profile=graph", GRAPH_PROFILE)):
-        links.append(
-            f'<{path}?format=jsonld{query}>; rel="alternate"; type="application/ld+json"; '
-            f'profile="{profile}"'
-        )
-    return ", ".join(links)

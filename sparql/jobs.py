@@ -60,6 +60,9 @@ class EntityJob:
     """The page's path and query, for the language menu's links back to it."""
     view: str = ""
     """``rdf``: the full statement tree instead of the page for people."""
+    link_path: str = ""
+    """The IRI's path as the request sent it, percent-encoded: the ``Link`` header's targets
+    (none when empty)."""
 
 
 @dataclass(frozen=True)

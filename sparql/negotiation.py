@@ -22,6 +22,7 @@ __all__ = [
     "RESULTS_FORMATS",
     "Format",
     "NotAcceptable",
+    "alternates",
     "check_xml_characters",
     "hinted",
     "negotiate",
@@ -278,3 +279,26 @@ def check_xml_characters(fmt: Format, body: bytes) -> None:
             "as JSON, CSV or TSV (or Turtle, N-Triples for a graph)",
             http_status=406,
         )
+
+
+def alternates(path: str, *, linked_art: bool = True) -> str:
+    """The ``Link`` header of an entity's answers: every representation, each JSON-LD
+    profile named (RFC 8288 ``profile`` and ``type`` target attributes). A resource with no
+    Linked Art API document (a record, a dataset, a node Linked Art only embeds) answers
+    ``?format=jsonld`` in the graph profile: only that profile is named for it."""
+    links = [  # (the page by its format: a client that sends Accept: */* gets Turtle)
+        f'<{path}?format=html>; rel="alternate"; type="text/html"',
+        f'<{path}?format=ttl>; rel="alternate"; type="text/turtle"',
+        f'<{path}?format=nt>; rel="alternate"; type="application/n-triples"',
+        f'<{path}?format=rdfxml>; rel="alternate"; type="application/rdf+xml"',
+    ]
+    if linked_art:
+        links.append(
+            f'<{path}?format=jsonld>; rel="alternate"; type="application/ld+json"; '
+            f'profile="{LINKED_ART_PROFILE}"'
+        )
+    links.append(
+        f'<{path}?format=jsonld&profile=graph>; rel="alternate"; type="application/ld+json"; '
+        f'profile="{GRAPH_PROFILE}"'
+    )
+    return ", ".join(links)

@@ -43,6 +43,7 @@ from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
     LINKED_ART_PROFILE,
+    alternates,
     check_xml_characters,
 )
 from .people import people_html
@@ -85,8 +86,9 @@ def templates() -> Environment:
 def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     if job.representation == "html" and job.view != "rdf" and is_live(worker, job.iri):
         html = people_html(worker, job, templates())
-        if html is not None:
-            return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+        if html is not None:  # an object, a person, a place, a partner: Linked Art entities
+            page = Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+            return _linked(job, page, linked_art=True)
     found = describe(worker, job.iri)
     if found is None:
         return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
@@ -100,6 +102,13 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             "Gone",
             f"<{job.iri}> was withdrawn by its partner{when}; Museion no longer describes it.",
         )
+    # A node Linked Art only embeds has no Linked Art API document of its own, and one of
+    # Museion's own resources (a record, a dataset, a harvest run) is no Linked Art entity:
+    # each is answered in the graph profile, and only that profile is offered for it.
+    linked_art = not (
+        is_museion_own(found.iri, found.triples)
+        or embedded_only(found.iri, _from_parents(worker, found.iri))
+    )
     if job.representation == "html":
         query = f"SELECT ?property ?value WHERE {{\n  <{job.iri}> ?property ?value\n}}"
         html = i18n.render(
@@ -114,17 +123,12 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             title=worker.settings.title,
             linked_art_profile=LINKED_ART_PROFILE,
             graph_profile=GRAPH_PROFILE,
+            linked_art=linked_art,
         )
-        return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+        page = Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+        return _linked(job, page, linked_art=linked_art)
     if job.representation in ("linked-art", "linked-art-graph"):
-        # A node Linked Art only embeds has no Linked Art API document of its own, and one of
-        # Museion's own resources (a record, a dataset, a harvest run) is no Linked Art entity:
-        # each is answered in the graph profile, which its Content-Type names.
-        graph = (
-            job.representation == "linked-art-graph"
-            or is_museion_own(found.iri, found.triples)
-            or embedded_only(found.iri, _from_parents(worker, found.iri))
-        )
+        graph = job.representation == "linked-art-graph" or not linked_art
         document = linked_art_document(
             found.iri,
             found.triples,
@@ -132,10 +136,11 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             embedded_ids=graph,
         )
         profile = GRAPH_PROFILE if graph else LINKED_ART_PROFILE
-        return Reply(
+        reply = Reply(
             content_type=f'application/ld+json;profile="{profile}"',
             body=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),
         )
+        return _linked(job, reply, linked_art=linked_art)
     fmt = next((f for f in GRAPH_FORMATS if f.name == job.representation), None)
     if fmt is None:
         raise QueryError(f"unknown representation {job.representation!r}", http_status=406)
@@ -144,7 +149,16 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
         _as_graph(found.triples, fmt.rdf_format()), format=fmt.rdf_format(), prefixes=PREFIXES
     )
     check_xml_characters(fmt, body or b"")
-    return Reply(content_type=fmt.content_type, body=body or b"")
+    return _linked(
+        job, Reply(content_type=fmt.content_type, body=body or b""), linked_art=linked_art
+    )
+
+
+def _linked(job: EntityJob, reply: Reply, *, linked_art: bool) -> Reply:
+    """The answer with its ``Link`` header: every representation the IRI is served in."""
+    if job.link_path:
+        reply.headers["Link"] = alternates(job.link_path, linked_art=linked_art)
+    return reply
 
 
 def _from_parents(worker: Worker, iri: str) -> list[Triple]:

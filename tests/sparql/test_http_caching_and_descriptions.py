@@ -349,6 +349,36 @@ def test_museion_own_resources_are_answered_in_the_graph_profile(live: Live) -> 
     assert entity.headers["Content-Type"] == f'application/ld+json;profile="{LINKED_ART}"'
 
 
+def test_what_has_no_linked_art_document_advertises_only_the_graph_profile(live: Live) -> None:
+    """A record, a dataset, a harvest run and a node Linked Art only embeds (an image) are
+    answered in the graph profile however JSON-LD is asked for, yet their ``Link`` header and
+    page advertised ``?format=jsonld`` as the Linked Art profile: a client that followed it got
+    another profile than the one it was promised. Every advertised JSON-LD target is now
+    served in the profile it is advertised with."""
+    [run] = _query(
+        live, "SELECT ?run WHERE { ?run a <https://w3id.org/museion/ns#HarvestRun> } LIMIT 1"
+    )
+    graph_only = ["/tate/record/T06803", "/dataset/tate", "/" + run["run"].removeprefix(BASE)]
+    graph_only.append("/tate/object/T06803/image/1")
+    for path in [*graph_only, "/tate/object/T06803"]:
+        answer = _get(live, path, Accept="text/turtle")
+        assert answer.status_code == 200, path
+        advertised = re.findall(
+            r'<([^>]+)>; rel="alternate"; type="application/ld\+json"; profile="([^"]+)"',
+            answer.headers["Link"],
+        )
+        expected = {GRAPH} if path in graph_only else {GRAPH, LINKED_ART}
+        assert {profile for _, profile in advertised} == expected, path
+        for target, profile in advertised:
+            served = _get(live, target, Accept="*/*")
+            assert served.headers["Content-Type"] == f'application/ld+json;profile="{profile}"'
+        page = html.unescape(_get(live, path + "?view=rdf", Accept=BROWSER).text)
+        offered = f'application/ld+json;profile="{LINKED_ART}"\' href="?format=jsonld"'
+        assert (offered in page) is (path not in graph_only), path
+        assert (">JSON-LD (Linked Art)</a>" in page) is (path not in graph_only), path
+        assert ">JSON-LD (graph)</a>" in page, path
+
+
 def test_each_linked_art_profile_is_named_by_its_answer(live: Live) -> None:
     path = "/tate/object/T06803"
     asked = {
