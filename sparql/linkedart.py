@@ -34,12 +34,11 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
   reference has the classes the store gives it, by their IRIs, or none.
 - **Properties as values.** A ``@vocab`` term (``assigned_property``) is the context's name
   of the property, ``"carried_out_by"``, as core.json requires.
-- **Museion's own resources** (a record, a dataset, a harvest run, a reconciliation link:
-  :func:`is_museion_own`) are not Linked Art entities, and are served in the graph profile:
-  their document keeps all they
-  state (``museion:origin``, the partner file a record came from), keyed by full IRIs, their
-  classes as ``type``, and parses to their Turtle plus the true ``type``/``_label`` stubs of
-  what it references (the dataset a record is in).
+- **Museion's own resources** (a record, a dataset, a harvest run, a reconciliation link, a
+  graph's IRI: :func:`is_museion_own`) are not Linked Art entities, and are served in the
+  graph profile: their document keeps all they state (``museion:origin``, the partner file a
+  record came from), keyed by full IRIs, their classes as ``type``, and parses to their Turtle
+  plus the true ``type``/``_label`` stubs of what it references (the dataset a record is in).
 - **Separate records.** What ``shows`` or ``carries`` points to is, in Linked Art, a record of
   its own (``VisualItem``, ``LinguisticObject``): the document references it, and its own
   document (its IRI dereferences) carries its statements.
@@ -289,16 +288,18 @@ def embedded_only(iri: str, incoming: Iterable[Triple]) -> bool:
 
 def is_museion_own(iri: str, triples: Iterable[Triple]) -> bool:
     """Whether ``iri`` is one of Museion's own resources (a record, a dataset, a harvest run:
-    typed with a Museion class and with no Linked Art class), not a Linked Art entity. Its
-    document states all it is and says (``museion:origin``: which partner file a record came
-    from), for there Museion's statements are the description itself, not bookkeeping."""
+    typed with a Museion class and with no Linked Art class; or a graph's IRI, ``{base}meta``,
+    which has no class at all), not a Linked Art entity. Its document states all it is and
+    says (``museion:origin``: which partner file a record came from), for there Museion's
+    statements are the description itself, not bookkeeping."""
     types = [
         t.object.value
         for t in triples
         if _subject(t) == iri and t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode)
     ]
     classes = _vocab().classes
-    return any(t.startswith(MUSEION_NS) for t in types) and not any(t in classes for t in types)
+    museion = not types or any(t.startswith(MUSEION_NS) for t in types)
+    return museion and not any(t in classes for t in types)
 
 
 def _back_link(triple: Triple, document: str) -> bool:

@@ -17,6 +17,7 @@ import html
 import json
 import re
 import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +27,7 @@ import requests
 from rdflib import RDFS, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+from sparql.linkedart import linked_art_context
 from tests.helpers.endpoint import (
     ADMIN_TOKEN,
     Live,
@@ -347,6 +349,25 @@ def test_museion_own_resources_are_answered_in_the_graph_profile(live: Live) -> 
     assert "https://w3id.org/museion/ns#RecordGraph" in record["type"]
     entity = _get(live, "/tate/object/T06803", Accept="application/ld+json")
     assert entity.headers["Content-Type"] == f'application/ld+json;profile="{LINKED_ART}"'
+
+
+def test_a_graph_iri_is_answered_in_the_graph_profile_with_its_turtle(live: Live) -> None:
+    """A graph's IRI (``{base}meta``) has no class, so no Linked Art API document (every
+    schema requires ``type``): it was served as one all the same, named the Linked Art profile,
+    its English label and comment turned into plain texts. It is one of Museion's own
+    resources: its document keeps what its Turtle says, language tags included."""
+    context = {"@context": linked_art_context()["@context"]}
+    for path in ("/meta", "/vocabulary", "/graph/reconciliation"):
+        answer = _get(live, path, Accept="application/ld+json")
+        assert answer.status_code == 200, path
+        assert answer.headers["Content-Type"] == f'application/ld+json;profile="{GRAPH}"', path
+        document = answer.json()
+        document["@context"] = context["@context"]  # the bundled copy: no test goes online
+        with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
+            warnings.filterwarnings("ignore", ".*ConjunctiveGraph", DeprecationWarning)
+            mine = Graph().parse(data=json.dumps(document), format="json-ld")
+        turtle = Graph().parse(data=_get(live, path, Accept="text/turtle").text, format="turtle")
+        assert set(mine) == set(turtle), path
 
 
 def test_what_has_no_linked_art_document_advertises_only_the_graph_profile(live: Live) -> None:
