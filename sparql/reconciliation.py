@@ -345,8 +345,7 @@ def _agrees(condition: Condition, entry: Entry) -> bool | None:
     elif condition.pid == "partner":
         if not entry.partners:
             return None
-        partners = {fold(p) for p in entry.partners}
-        hits = [fold(t) in partners for t in texts]
+        hits = [fold(t) in entry.partner_keys for t in texts]
     else:
         return None
     if condition.quantifier == "all":

@@ -16,7 +16,7 @@ from typing import Any
 
 from museion_core.instants import instant_year
 from museion_core.vocab import CRM, DCTERMS, LA, MUSEION, RDFS, VOID
-from reconcile import NameKey, name_key
+from reconcile import NameKey, fold, name_key
 from store import StoreReader
 
 __all__ = ["AGGREGATES", "GROUP", "PERSON", "PLACE", "TYPE", "TYPES", "Entry", "Index"]
@@ -47,6 +47,10 @@ class Entry:
     death_places: set[str] = field(default_factory=set)
     authorities: set[str] = field(default_factory=set)
     partners: set[str] = field(default_factory=set)
+    partner_keys: set[str] = field(default_factory=set)
+    """Every name a query may give one of its partners by, folded (``reconcile.fold``): the
+    partner's label, its source name, its IRI and its authority records (Wikidata), the
+    Wikidata ones also as the bare item id an OpenRefine column reconciled there holds."""
     members: set[str] = field(default_factory=set)
 
     @property
@@ -152,27 +156,44 @@ class Index:
         return sorted(pool, key=lambda i: -pool[i])[:limit]
 
 
-def _partners(store: StoreReader, base_iri: str) -> dict[str, str]:
-    """Each source's dataset title (the partner's name), by source."""
+def _partners(store: StoreReader, base_iri: str) -> dict[str, tuple[str, set[str]]]:
+    """Each source's partner: its name (the dataset's title) and the folded names a query may
+    give it by (:attr:`Entry.partner_keys`), by source."""
     prefix = f"{base_iri}dataset/"
-    return {
-        row["d"][len(prefix) :]: row["title"]
-        for row in store.select(
-            f"SELECT ?d ?title WHERE {{ ?d a {VOID.Dataset} ; {DCTERMS.title} ?title }}"
-        )
-        if row["d"].startswith(prefix)
-    }
+    found: dict[str, tuple[str, set[str]]] = {}
+    for row in store.select(
+        f"SELECT ?d ?title ?partner ?same WHERE {{ ?d a {VOID.Dataset} ; {DCTERMS.title} ?title "
+        f"OPTIONAL {{ ?d {DCTERMS.publisher} ?partner "
+        f"OPTIONAL {{ ?partner {LA.equivalent} ?same }} }} }}"
+    ):
+        if not row["d"].startswith(prefix):
+            continue
+        source = row["d"][len(prefix) :]
+        _, keys = found.setdefault(source, (row["title"], set()))
+        names = [row["title"], source, row["partner"], row["same"]]
+        if row["same"] and row["same"].startswith(_WIKIDATA):
+            names.append(row["same"][len(_WIKIDATA) :])
+        keys.update(fold(n) for n in names if n)
+    return found
+
+
+_WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 def _add_member(
-    entry: Entry, row: Mapping[str, Any], partners: dict[str, str], base_iri: str
+    entry: Entry,
+    row: Mapping[str, Any],
+    partners: dict[str, tuple[str, set[str]]],
+    base_iri: str,
 ) -> None:
     target = row["x"]
     if target.startswith(base_iri):
         entry.members.add(target)
         source = target[len(base_iri) :].split("/", 1)[0]
         if source in partners:
-            entry.partners.add(partners[source])
+            name, keys = partners[source]
+            entry.partners.add(name)
+            entry.partner_keys |= keys
     else:
         entry.authorities.add(target)
     if row["name"]:

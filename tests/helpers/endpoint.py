@@ -62,9 +62,11 @@ def write_two_partner_config(
     extra: str = "",
     more: Iterable[str] = (),
     homepages: bool = False,
+    wikidata: bool = False,
 ) -> Path:
     """A museion.toml for the Tate and CMOA samples (``tate``: a copy of the Tate feed that a
-    test may change), then ``more`` [[sources]] fragments; ``extra`` goes before the sources."""
+    test may change), then ``more`` [[sources]] fragments; ``extra`` goes before the sources.
+    ``homepages``, ``wikidata``: the partners' home pages, their Wikidata items."""
     folder.mkdir(parents=True, exist_ok=True)
     text = f'[store]\npath = "store"\n\n[publish]\nbase_iri = "{base_iri}"\n{extra}'
     sources = [
@@ -74,6 +76,9 @@ def write_two_partner_config(
     if homepages:
         sources[0] += '\nhomepage = "https://www.tate.org.uk/"'
         sources[1] += '\nhomepage = "https://carnegieart.org/"'
+    if wikidata:
+        sources[0] += '\nequivalent = ["http://www.wikidata.org/entity/Q430682"]'
+        sources[1] += '\nequivalent = ["http://www.wikidata.org/entity/Q1043967"]'
     for source in [*sources, *more]:
         text += "\n[[sources]]\n" + source + "\n"
     path = folder / "museion.toml"

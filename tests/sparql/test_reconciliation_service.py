@@ -33,7 +33,7 @@ OPENREFINE = {"Origin": "http://127.0.0.1:3333"}
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    path = write_two_partner_config(tmp_path_factory.mktemp("reconcile"), BASE)
+    path = write_two_partner_config(tmp_path_factory.mktemp("reconcile"), BASE, wikidata=True)
     harvest_and_publish(load_config(path))
     with live_endpoint(path, "--query-processes", "2") as server:
         yield server
@@ -116,6 +116,29 @@ def test_a_contradicting_property_lowers_the_score(live: Live) -> None:
     [best, *_] = _post(live, "", data={"queries": json.dumps(queries)})["q0"]["result"]
     assert best["score"] == 70
     assert best["match"] is False
+
+
+def test_a_partner_is_known_by_its_source_name_iri_and_wikidata_item(live: Live) -> None:
+    """A ``partner`` property agreed only when its value folded to the partner's label, so
+    "cmoa" (the source's name), the partner's IRI and the Wikidata item of a column OpenRefine
+    reconciled there (``{"id": "Q1043967", "name": "Carnegie Museum of Art"}``) each counted
+    as a contradiction: 30 off the score of the right person."""
+    agreeing = [
+        "Carnegie Museum of Art",
+        "cmoa",
+        f"{BASE}partner/cmoa",
+        {"id": "Q1043967", "name": "Carnegie Museum of Art"},
+        {"id": "http://www.wikidata.org/entity/Q1043967"},
+        [{"id": "Q430682", "name": "Tate"}],
+    ]
+    for value in [*agreeing, "Louvre", {"id": "Q19675", "name": "Louvre"}]:
+        queries = {"q0": {"query": "Pablo Picasso", "properties": [{"pid": "partner", "v": value}]}}
+        _valid(V02, "reconciliation-query-batch.json", queries)
+        [best, *_] = _post(live, "", data={"queries": json.dumps(queries)})["q0"]["result"]
+        assert best["name"] == "Pablo Picasso"
+        agrees = value in agreeing
+        assert {"id": "partner", "name": "partner", "value": agrees} in best["features"], value
+        assert best["score"] == (100 if agrees else 70), value
 
 
 def test_a_name_of_another_person_is_no_close_candidate(live: Live) -> None:
