@@ -329,12 +329,22 @@ def date_value(begin: str, end: str) -> Value:
     return {"str": f"{first.group(1)}/{last.group(1)}"}
 
 
+_WHOLE_NUMBER = re.compile(r"\s*([+-]?\d{1,6})\.0*\s*")
+
+
+def _year(text: str) -> int | None:
+    """A year a query gives: "1881", a date ("1881-10-25"), or a whole number written as a
+    decimal ("1881.0": a number cell of a spreadsheet, as OpenRefine sends it)."""
+    whole = _WHOLE_NUMBER.fullmatch(text)
+    return int(whole.group(1)) if whole else instant_year(text)
+
+
 def _agrees(condition: Condition, entry: Entry) -> bool | None:
     """Whether the entry meets each of the condition's values (None: it cannot say)."""
     texts = condition.values
     if condition.pid in ("birth_year", "death_year"):
         have = entry.birth if condition.pid == "birth_year" else entry.death
-        years = [y for y in (instant_year(t) for t in texts) if y is not None]
+        years = [y for y in (_year(t) for t in texts) if y is not None]
         if not (have and years):
             return None
         hits = [any(years_agree(y, h) for h in have) for y in years]

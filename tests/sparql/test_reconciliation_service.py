@@ -118,6 +118,20 @@ def test_a_contradicting_property_lowers_the_score(live: Live) -> None:
     assert best["match"] is False
 
 
+def test_a_year_from_a_number_cell_is_read_as_the_year(live: Live) -> None:
+    """OpenRefine sends a spreadsheet's number cell as a JSON number with a fraction
+    (``1881.0``): such a birth year was read as no year at all, neither agreeing with Picasso's
+    nor contradicting another's."""
+    for value, agrees in ((1881.0, True), ("1881.0", True), (1901.0, False), ("1881.5", None)):
+        year = [{"pid": "birth_year", "v": value}]
+        queries = {"q0": {"query": "Pablo Picasso", "properties": year}}
+        [best, *_] = _post(live, "", data={"queries": json.dumps(queries)})["q0"]["result"]
+        assert best["name"] == "Pablo Picasso"
+        said = [f["value"] for f in best["features"] if f["id"] == "birth_year"]
+        assert said == ([] if agrees is None else [agrees]), value
+        assert best["score"] == {True: 100, False: 70, None: 100}[agrees], value
+
+
 def test_a_partner_is_known_by_its_source_name_iri_and_wikidata_item(live: Live) -> None:
     """A ``partner`` property agreed only when its value folded to the partner's label, so
     "cmoa" (the source's name), the partner's IRI and the Wikidata item of a column OpenRefine
