@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mappings import normalise_authority
 from museion_core.errors import QueryError
 from museion_core.instants import instant_year
 from museion_core.vocab import CRM_NS
@@ -339,6 +340,16 @@ def _year(text: str) -> int | None:
     return int(whole.group(1)) if whole else instant_year(text)
 
 
+_WIKIDATA_ITEM = re.compile(r"\s*[Qq][1-9]\d*\s*")
+
+
+def _authority(text: str) -> str:
+    """The entity IRI of the authority record a query gives, in any of its forms (a web page
+    ``.../page/ulan/500009666``, a CURIE ``ulan:500009666``), or the bare ``Q…`` id of a
+    column OpenRefine reconciled against Wikidata."""
+    return normalise_authority(text, "wikidata" if _WIKIDATA_ITEM.fullmatch(text) else None)
+
+
 def _agrees(condition: Condition, entry: Entry) -> bool | None:
     """Whether the entry meets each of the condition's values (None: it cannot say)."""
     texts = condition.values
@@ -351,7 +362,7 @@ def _agrees(condition: Condition, entry: Entry) -> bool | None:
     elif condition.pid == "authority":
         if not entry.authorities:
             return None
-        hits = [t in entry.authorities for t in texts]
+        hits = [_authority(t) in entry.authorities for t in texts]
     elif condition.pid == "partner":
         if not entry.partners:
             return None

@@ -13,6 +13,8 @@ import pytest
 import requests
 
 from museion import load_config
+from sparql.reconciliation import Condition, _agrees
+from sparql.reconciliation_index import Entry
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
@@ -130,6 +132,30 @@ def test_a_year_from_a_number_cell_is_read_as_the_year(live: Live) -> None:
         said = [f["value"] for f in best["features"] if f["id"] == "birth_year"]
         assert said == ([] if agrees is None else [agrees]), value
         assert best["score"] == {True: 100, False: 70, None: 100}[agrees], value
+
+
+@pytest.mark.parametrize(
+    ("given", "agrees"),
+    [
+        ("http://vocab.getty.edu/ulan/500009666", True),
+        ("http://vocab.getty.edu/page/ulan/500009666", True),  # ULAN's web page
+        ("ulan:500009666", True),
+        ("Q5593", True),  # a column OpenRefine reconciled against Wikidata
+        ("https://www.wikidata.org/wiki/Q5593", True),
+        ("http://www.wikidata.org/entity/Q1", False),
+        ("500009666", False),  # no authority named: not read as ULAN's
+    ],
+)
+def test_an_authority_is_matched_in_any_of_its_forms(given: str, agrees: bool) -> None:
+    """An ``authority`` property agreed only when it was the entity IRI itself: Picasso's ULAN
+    web page, its CURIE and the Wikidata item of a reconciled column each contradicted him
+    (30 off his score). No sample aggregate cites an authority, so this is the scoring alone."""
+    picasso = Entry(f"{BASE}person/x", PERSON, "Pablo Picasso")
+    picasso.authorities |= {
+        "http://vocab.getty.edu/ulan/500009666",
+        "http://www.wikidata.org/entity/Q5593",
+    }
+    assert _agrees(Condition("authority", (given,)), picasso) is agrees
 
 
 def test_a_partner_is_known_by_its_source_name_iri_and_wikidata_item(live: Live) -> None:
