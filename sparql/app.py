@@ -379,13 +379,15 @@ def create_app(settings: EndpointSettings) -> Starlette:
             allow_origins=["*"],
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
-            expose_headers=[
+            expose_headers=[  # what a page's script on another site may read of an answer
                 TRUNCATED_HEADER,
                 "Content-Type",
                 "Vary",
                 "ETag",
                 "Last-Modified",
                 "Link",
+                "Retry-After",  # a busy endpoint's 503: when to send the query again
+                "Server-Timing",
             ],
             max_age=86400,
         ),

@@ -278,6 +278,12 @@ def test_cors_and_gzip(live: Live) -> None:
         timeout=30,
     )
     assert response.headers["access-control-allow-origin"] == "*"
+    # A query UI on another site may read when to retry a busy endpoint's 503, and how long
+    # the query took: a browser hides every header the answer does not expose.
+    exposed = {
+        h.strip().casefold() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"x-sparql-maxrows", "link", "retry-after", "server-timing"} <= exposed
     assert response.headers["content-encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.raw.read()))["results"]["bindings"]) == 40
 
