@@ -161,13 +161,24 @@ def check_update(
 
 
 def _refuse(calls: Iterable[tuple[str, str]], allowlist: tuple[str, ...]) -> None:
-    allowed = ", ".join(allowlist) or "none"
+    """Refuse the first call not on ``allowlist``, saying why in words a researcher who cannot
+    change the configuration understands (federation is off, or which endpoints it may call)."""
+    allowed = ", ".join(f"<{iri}>" for iri in allowlist)
     for kind, endpoint in calls:
-        if endpoint not in allowlist:
-            shown = f"<{endpoint}>" if endpoint else "a variable endpoint"
-            raise ServiceRefused(
-                f"{kind} {shown} is not allowed on this endpoint (allowed: {allowed})"
+        if endpoint in allowlist:
+            continue
+        shown = f"<{endpoint}>" if endpoint else "with a variable endpoint"
+        if not allowlist:
+            off = "federated queries are off" if kind == "SERVICE" else "it loads no documents"
+            why = (
+                f"this endpoint calls no other server ({off}: its [endpoint] "
+                "service_allowlist is empty)"
             )
+        elif not endpoint:
+            why = f"name the endpoint by its IRI; this endpoint may call only {allowed}"
+        else:
+            why = f"this endpoint may call only {allowed}"
+        raise ServiceRefused(f"{kind} {shown} is not allowed: {why}")
 
 
 def service_endpoints(text: str, base_iri: str, prefixes: Mapping[str, str]) -> list[str]:

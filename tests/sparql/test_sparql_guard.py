@@ -105,6 +105,29 @@ def test_only_allow_listed_constant_endpoints_pass() -> None:
         assert caught.value.http_status == 403
 
 
+def test_a_refusal_says_why_in_plain_words() -> None:
+    """With no allow-list (the default) a refused SERVICE said "is not allowed on this endpoint
+    (allowed: none)", and a variable one "SERVICE a variable endpoint is not allowed": the
+    message now says that federated queries are off, or which endpoints may be called."""
+    refusals = {
+        ("SELECT * { SERVICE <http://b/> { } }", ()): (
+            "SERVICE <http://b/> is not allowed: this endpoint calls no other server "
+            "(federated queries are off: its [endpoint] service_allowlist is empty)"
+        ),
+        ("SELECT * { SERVICE ?e { } }", ("http://a/",)): (
+            "SERVICE with a variable endpoint is not allowed: name the endpoint by its IRI; "
+            "this endpoint may call only <http://a/>"
+        ),
+        ("SELECT * { SERVICE <http://b/> { } }", ("http://a/", "http://c/")): (
+            "SERVICE <http://b/> is not allowed: this endpoint may call only <http://a/>, <http://c/>"
+        ),
+    }
+    for (query, allow), message in refusals.items():
+        with pytest.raises(ServiceRefused) as caught:
+            check_services(query, allow, ENDPOINT, PREFIXES)
+        assert str(caught.value) == message
+
+
 def test_codepoint_escapes_are_replaced_once_and_must_be_code_points() -> None:
     assert unescape_codepoints("\\u0053ERVICE \\U0001F600") == "SERVICE \U0001f600"
     assert unescape_codepoints("\\u005Cu0041") == "\\u0041"
