@@ -226,8 +226,9 @@ def negotiate(
                     q, specificity = rng.q, s
             if q <= 0:
                 continue
-            # Prefer higher q, then the format's own media type over an alias, then our order.
-            key = (q, 1 if media == fmt.media_type else 0, specificity, -index)
+            # Prefer higher q, then what the client named over what only its */* or type/*
+            # lets in, then the format's own media type over an alias, then our order.
+            key = (q, specificity, 1 if media == fmt.media_type else 0, -index)
             if best is None or key > best:
                 best, chosen = key, fmt
     if chosen is None:

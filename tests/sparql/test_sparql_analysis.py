@@ -10,6 +10,7 @@ from sparql.analysis import analyse_update, with_using
 from sparql.negotiation import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
+    Format,
     NotAcceptable,
     accepts_html,
     check_xml_characters,
@@ -72,6 +73,29 @@ def test_using_graph_uri_becomes_using_clauses() -> None:
 )
 def test_negotiation(accept: str | None, name: str) -> None:
     assert negotiate(accept, RESULTS_FORMATS).name == name
+
+
+@pytest.mark.parametrize(
+    ("accept", "offered", "name"),
+    [
+        ("application/xml, */*", GRAPH_FORMATS, "rdfxml"),
+        ("text/plain, */*", GRAPH_FORMATS, "nt"),
+        ("application/json, */*", GRAPH_FORMATS, "jsonld"),
+        ("text/xml, */*", RESULTS_FORMATS, "xml"),
+        ("text/*, application/json", GRAPH_FORMATS, "jsonld"),
+        # axios's and Angular's default: whatever it names, not Turtle, which it does not
+        ("application/json, text/plain, */*", GRAPH_FORMATS, "nt"),
+        ("*/*", GRAPH_FORMATS, "ttl"),
+        ("text/*", GRAPH_FORMATS, "ttl"),
+    ],
+)
+def test_a_type_the_client_names_beats_one_its_wildcard_lets_in(
+    accept: str, offered: tuple[Format, ...], name: str
+) -> None:
+    """A type named by one of its aliases (``application/json`` for JSON-LD, ``text/plain``
+    for N-Triples, ``application/xml`` for RDF/XML) lost to the default format, which the
+    same header let in only through ``*/*`` at the same q."""
+    assert negotiate(accept, offered).name == name
 
 
 def test_negotiation_refuses_and_a_servable_format_parameter_wins() -> None:
