@@ -29,7 +29,13 @@ from .normalise import (
     unit_for,
 )
 from .registry import available_mappings, get_mapping, register_mapping
-from .terms import aat_concept, label_in_language, vocabulary_quads
+from .terms import (
+    aat_concept,
+    aat_labels,
+    aat_table_digest,
+    label_in_language,
+    vocabulary_quads,
+)
 
 __all__ = [
     "RESERVED_SOURCE_NAMES",
@@ -42,6 +48,8 @@ __all__ = [
     "NQuadsResult",
     "ReferencePath",
     "aat_concept",
+    "aat_labels",
+    "aat_table_digest",
     "authority_scheme",
     "available_mappings",
     "decimal_literal",

@@ -36,6 +36,7 @@ __all__ = [
     "aat_concept",
     "aat_label",
     "aat_labels",
+    "aat_table_digest",
     "expand_curie",
     "match_key",
     "subject_labels",
@@ -118,6 +119,14 @@ def _aat_table() -> dict[str, Any]:
     with resources.files("mappings").joinpath("data/aat.json").open("rb") as handle:
         table: dict[str, Any] = json.load(handle)
     return table
+
+
+@cache
+def aat_table_digest() -> str:
+    """A digest of ``data/aat.json``: what is read through the table (a search facet's value
+    for a lender's own term) depends on it."""
+    data = resources.files("mappings").joinpath("data/aat.json").read_bytes()
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 @cache

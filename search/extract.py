@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, QuerySolutions
 
+from mappings import aat_concept, aat_labels
 from museion_core.instants import instant_year
 from museion_core.parallel import gathered, usable_cpus
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
@@ -429,17 +430,43 @@ def _number(text: str | None) -> list[float]:
     return [value] if math.isfinite(value) else []
 
 
+_SCHEMES = {"type": ("object_type",), "material": ("material", "technique")}
+"""The schemes of Museion's AAT table a type's or material's label is read in."""
+
+
+def _facet_value(kind: str, labels: list[tuple[str, str | None]]) -> str:
+    """A type's or material's value in its facet: its English label (or one without a
+    language), which the search page writes in its reader's language when it is AAT's.
+
+    A lender's own term with no English label is read through Museion's AAT table: the
+    LWL's print is both AAT's print and its own "Druckgraphik", and the French search page
+    listed "estampe" and "Druckgraphik", one concept under two languages' words. It is the
+    AAT concept's value, once; a term the table does not know keeps its own label."""
+    best = _best_label(labels)
+    if any(lang is None or lang == "en" or lang.startswith("en-") for _, lang in labels):
+        return best
+    for text, _ in sorted(labels, key=lambda x: (x[0], x[1] or "")):
+        for scheme in _SCHEMES[kind]:
+            concept = aat_concept(scheme, text)
+            english = aat_labels(concept).get("en") if concept is not None else None
+            if english:
+                return english
+    return best
+
+
 def _concepts(
     doc: ObjectDoc,
     concepts: set[tuple[str, str]],
     labels: dict[str, list[tuple[str, str | None]]],
 ) -> None:
-    """Types and materials by their best label; every label of every concept (subjects and
-    techniques too) is indexed."""
+    """Types and materials by their facet value (``_facet_value``); every label of every
+    concept (subjects and techniques too) is indexed."""
     for kind, concept in sorted(concepts):
         found = labels.get(concept, [])
         doc.texts.extend(text for text, _ in found)
-        best = _best_label(found)
+        if kind not in _SCHEMES:
+            continue
+        best = _facet_value(kind, found)
         if kind == "type" and best not in doc.types:
             doc.types.append(best)
         elif kind == "material" and best not in doc.materials:

@@ -55,6 +55,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QuerySolutions, Triple
 
+from mappings import aat_table_digest
 from museion_core import instants, vocab
 from museion_core.errors import StoreError
 from museion_core.vocab import CRM, LA, MUSEION, RDF
@@ -71,11 +72,13 @@ EXTRACTION = hashlib.sha256(
         Path(m.__file__).read_bytes() if m.__file__ else m.__name__.encode()
         for m in (extract, instants, vocab)
     )
+    + aat_table_digest().encode()
     + pyoxigraph.__version__.encode()
 ).hexdigest()[:16]
 """The version of the extraction: a digest of the code that makes documents from the store
-(``search.extract``, the reading of dates it calls, the vocabulary its queries name) and of
-the query engine's version, so that documents an earlier version kept are not reused."""
+(``search.extract``, the reading of dates it calls, the vocabulary its queries name, the AAT
+table a lender's own term is read through) and of the query engine's version, so that
+documents an earlier version kept are not reused."""
 
 _KEEPER = CRM.P50_has_current_keeper
 """What makes a node an object: its keeper stated (in the graph that is its home)."""

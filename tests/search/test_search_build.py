@@ -18,6 +18,7 @@ from museion_core.errors import StoreError
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDF, RDFS, SKOS
 from search import FtsEngine
 from search.extract import _OBJECTS, _QUERIES, ObjectDoc, extract_objects
+from sparql import i18n
 from store import Store
 from tests.helpers.together import TwoAtOnce
 
@@ -311,6 +312,7 @@ _WRITER = """
 import sys
 from pathlib import Path
 from search import FtsEngine
+from sparql import i18n
 from search.extract import ObjectDoc
 
 def docs(count):
@@ -410,3 +412,59 @@ def test_the_date_orders_are_read_from_an_index(tmp_path: Path, sort: str) -> No
         db.execute("DROP INDEX docs_date")
         db.execute("DROP INDEX docs_date_desc")
         assert db.execute(sql, [40, 0]).fetchall() == page  # the order the table sorts to
+
+
+def test_a_lenders_own_term_for_an_aat_concept_is_one_facet_value(
+    store: Store, tmp_path: Path
+) -> None:
+    """The LWL's print is AAT's print and, as its own classification, "Druckgraphik" (a local
+    term with a German label alone): the French search page listed "estampe" beside
+    "Druckgraphik", one concept under two languages' words. A term Museion's AAT table reads
+    as a concept it knows (a material in the technique table too: "eau-forte" is etching) is
+    counted as that concept, whose label the page writes in its own language."""
+    from search import parse_facets
+    from sparql.search_page import _shown
+
+    print_ = NamedNode("http://vocab.getty.edu/aat/300041273")
+    etching = NamedNode("http://vocab.getty.edu/aat/300053241")
+    local = NamedNode(f"{BASE}ddb/concept/classification/druckgraphik")
+    own_etching = NamedNode(f"{BASE}fr/concept/material/eau-forte")
+    unknown = NamedNode(f"{BASE}ddb/concept/object-type/suppenschalchen")
+    one, two = NamedNode(f"{BASE}object/lwl"), NamedNode(f"{BASE}object/other")
+    triples: list[tuple[NamedNode, object, NamedNode | Literal]] = [
+        (print_, RDFS.label, Literal("prints (visual works)", language="en")),
+        (print_, RDFS.label, Literal("estampe", language="fr")),
+        (etching, RDFS.label, Literal("etching (printing process)", language="en")),
+        (local, RDFS.label, Literal("Druckgraphik", language="de")),
+        (own_etching, RDFS.label, Literal("eau-forte", language="fr")),
+        (unknown, RDFS.label, Literal("Suppenschälchen", language="de")),
+        (one, CRM.P2_has_type, print_),
+        (one, CRM.P2_has_type, local),
+        (one, CRM.P45_consists_of, etching),
+        (two, CRM.P2_has_type, local),
+        (two, CRM.P2_has_type, unknown),
+        (two, CRM.P45_consists_of, own_etching),
+    ]
+    for o in (one, two):
+        triples += [
+            (o, RDF.type, _n(CRM.E22_Human_Made_Object)),
+            (o, CRM.P50_has_current_keeper, NamedNode(f"{BASE}partner/tate")),
+        ]
+    store.oxigraph.extend(_quads(triples))
+    docs = {doc.iri: doc for doc in extract_objects(store)}
+    assert docs[one.value].types == ["prints (visual works)"]
+    assert docs[two.value].types == ["prints (visual works)", "Suppenschälchen"]
+    assert docs[one.value].materials == docs[two.value].materials == ["etching (printing process)"]
+    assert "Druckgraphik" in docs[two.value].texts  # still found by the lender's own word
+    engine = FtsEngine()
+    engine.build(store, tmp_path / "index.sqlite")
+    result = engine.search(tmp_path / "index.sqlite", parse_facets([], text="druckgraphik"))
+    engine.close()
+    assert result.facets["type"] == {"prints (visual works)": 2, "Suppenschälchen": 1}
+    assert result.facets["material"] == {"etching (printing process)": 2}
+    with i18n.using("fr"):
+        assert [_shown("type", v) for v in result.facets["type"]] == [
+            "estampe",
+            "Suppenschälchen",
+        ]
+        assert _shown("material", "etching (printing process)") == "eau-forte"
