@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode
 
-from mappings import aat_concept
 from museion_core.licences import right_name
-from museion_core.vocab import AAT, AAT_NS, CRM, DIG, LA, MUSEION, RDF, RDFS
+from museion_core.vocab import AAT, CRM, DIG, LA, MUSEION, RDF, RDFS
 
 from .i18n import gettext as _
 from .object_dates import span_date
 from .object_dimensions import Dimensions, all_dimensions, numbered
 from .object_events import Event, object_events
+from .object_terms import MATERIALS, TECHNIQUES, TYPES, About, own_types, term_label
 from .readers import (
     Text,
     Work,
@@ -150,9 +150,6 @@ class ObjectPage:
     other_maker: str = ""
 
 
-About = dict[str, dict[str, list[Text]]]
-
-
 @dataclass
 class _Context:
     about: About
@@ -164,6 +161,10 @@ class _Context:
     def label(self, node: str) -> Text:
         texts = self.about.get(node, {}).get("label", [])
         return pick(texts, self.lang) or Text(node.rsplit("/", 1)[-1])
+
+    def term_label(self, node: str, schemes: tuple[str, ...]) -> Text:
+        """A term's label in the reader's language (``object_terms.term_label``)."""
+        return term_label(self.about.get(node, {}).get("label", []), self.lang, schemes, node)
 
     def right_label(self, node: str) -> str:
         """A right's type: its own label, a licence's short name ("CC BY-NC-SA 4.0"), or the
@@ -207,8 +208,10 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     page.images = _images(graph, iri)
     # two of a record's terms may read alike (the SMB's "Figur" as an object type and as a
     # classification): the page says each word once
-    page.types = list(dict.fromkeys(label(t) for t in _own_types(graph, iri, about)))
-    page.materials = list(dict.fromkeys(label(m) for m in _nodes(graph, iri, CRM.P45_consists_of)))
+    page.types = list(dict.fromkeys(ctx.term_label(t, TYPES) for t in own_types(graph, iri, about)))
+    page.materials = list(
+        dict.fromkeys(ctx.term_label(m, MATERIALS) for m in _nodes(graph, iri, CRM.P45_consists_of))
+    )
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)
     page.acquisitions = _acquisitions(graph, iri, ctx)
@@ -348,29 +351,6 @@ def _statements(graph: Graph, iri: str, page: ObjectPage) -> None:
     page.inscriptions += page.statements.pop("inscription", [])
 
 
-def _own_types(graph: Graph, iri: str, about: About) -> list[str]:
-    """The object's types, without a lender's own term for an AAT type it already has.
-
-    A LIDO record may name the print twice: as AAT's concept (its ``objectWorkType``
-    "Druckgrafik", aat:300041273) and as the museum's own classification ("Druckgraphik", a
-    local term). The page said "estampe · Druckgraphik", one thing in two languages; the
-    local term is left out when Museion's AAT table reads its label as a type the object
-    has (a local term that says something else, "Einzelobjekt", stays)."""
-    kinds = _nodes(graph, iri, CRM.P2_has_type)
-    shared = {k for k in kinds if k.startswith(AAT_NS)}
-    if not shared:
-        return kinds
-    kept = []
-    for kind in kinds:
-        if not kind.startswith(AAT_NS):
-            labels = [text_of(t).value for t in _out(graph, kind, RDFS.label)]
-            labels += [t.value for t in about.get(kind, {}).get("label", [])]
-            if any(aat_concept("object_type", label) in shared for label in labels):
-                continue
-        kept.append(kind)
-    return kept
-
-
 def _label_in(graph: Graph, node: str, ctx: _Context) -> Text:
     """A node's label: the record's own (a node minted in it), else what the store says."""
     own = pick([text_of(t) for t in _out(graph, node, RDFS.label)], ctx.lang)
@@ -421,7 +401,8 @@ def _production(graph: Graph, iri: str, page: ObjectPage, ctx: _Context) -> None
         for span in _nodes(graph, production, CRM.P4_has_time_span):
             page.date = span_date(graph, span)
         page.techniques += [
-            label(t) for t in _nodes(graph, production, CRM.P32_used_general_technique)
+            ctx.term_label(t, TECHNIQUES)
+            for t in _nodes(graph, production, CRM.P32_used_general_technique)
         ]
         for place in _nodes(graph, production, CRM.P7_took_place_at):
             page.places.append((label(place), local_href(place, base)))

@@ -1,0 +1,72 @@
+"""The lender's terms on an object page (its types, materials and techniques), named once and
+in the reader's language where Museion knows the concept they stand for.
+
+A lender's own term (a local concept) often means a concept of AAT that Museion's table knows,
+in another language or under another heading: the LWL's "Druckgraphik" is AAT's print, a
+French museum's "eau-forte" AAT's etching. The page reads such a term through the table rather
+than showing one thing twice, or in a language its reader may not read.
+"""
+
+from __future__ import annotations
+
+from mappings import aat_concept, aat_labels
+from museion_core.vocab import AAT_NS, CRM, RDFS
+
+from .readers import Text, in_language, pick, text_of
+from .record_graph import Graph, nodes, out
+
+__all__ = ["MATERIALS", "TECHNIQUES", "TYPES", "About", "own_types", "term_label"]
+
+About = dict[str, dict[str, list[Text]]]
+"""What the object page's second query found about each linked IRI (``label``, ...)."""
+
+TYPES = ("object_type",)
+MATERIALS = ("material", "technique")
+TECHNIQUES = ("technique", "material")
+"""The schemes of Museion's AAT table a lender's term is read in (``term_label``), in order: a
+lender's materials wrap often holds its techniques too."""
+
+
+def term_label(labels: list[Text], lang: str, schemes: tuple[str, ...], node: str = "") -> Text:
+    """A term's label in ``lang``, else English, else one without a language (``pick``); when
+    it has none of these, Museion's AAT table reads its labels in ``schemes``, and a concept
+    the table knows is named as AAT names it, in ``lang`` or else English.
+
+    A French lender's LIDO record names its etching "eau-forte" in a materials wrap without
+    saying that it is a technique: the mapping keeps it as a local material (the table has
+    the word as a technique only) whose one label is French, and the Arabic page listed
+    "eau-forte" under its materials, where AAT's etching has an English label."""
+    shown = pick(labels, lang) or Text(node.rsplit("/", 1)[-1])
+    if not shown.lang or any(in_language(shown.lang, x) for x in (lang, "en")):
+        return shown
+    for text in labels:
+        for scheme in schemes:
+            concept = aat_concept(scheme, text.value)
+            named = aat_labels(concept) if concept is not None else {}
+            for wanted in (lang, "en"):
+                if named.get(wanted):
+                    return Text(named[wanted], wanted)
+    return shown
+
+
+def own_types(graph: Graph, iri: str, about: About) -> list[str]:
+    """The object's types, without a lender's own term for an AAT type it already has.
+
+    A LIDO record may name the print twice: as AAT's concept (its ``objectWorkType``
+    "Druckgrafik", aat:300041273) and as the museum's own classification ("Druckgraphik", a
+    local term). The page said "estampe · Druckgraphik", one thing in two languages; the
+    local term is left out when Museion's AAT table reads its label as a type the object
+    has (a local term that says something else, "Einzelobjekt", stays)."""
+    kinds = nodes(graph, iri, CRM.P2_has_type)
+    shared = {k for k in kinds if k.startswith(AAT_NS)}
+    if not shared:
+        return kinds
+    kept = []
+    for kind in kinds:
+        if not kind.startswith(AAT_NS):
+            labels = [text_of(t).value for t in out(graph, kind, RDFS.label)]
+            labels += [t.value for t in about.get(kind, {}).get("label", [])]
+            if any(aat_concept("object_type", label) in shared for label in labels):
+                continue
+        kept.append(kind)
+    return kept
