@@ -12,6 +12,7 @@ from __future__ import annotations
 from mappings import aat_concept, aat_labels
 from museion_core.vocab import AAT_NS, CRM, RDFS
 
+from .lender_terms import lender_term
 from .readers import Text, in_language, pick, text_of
 from .record_graph import Graph, nodes, out
 
@@ -35,10 +36,17 @@ def term_label(labels: list[Text], lang: str, schemes: tuple[str, ...], node: st
     A French lender's LIDO record names its etching "eau-forte" in a materials wrap without
     saying that it is a technique: the mapping keeps it as a local material (the table has
     the word as a technique only) whose one label is French, and the Arabic page listed
-    "eau-forte" under its materials, where AAT's etching has an English label."""
+    "eau-forte" under its materials, where AAT's etching has an English label.
+
+    A lender's English term the pages know (``lender_terms``: Tate's "on paper, unique") is
+    written in the page's words."""
     shown = pick(labels, lang) or Text(node.rsplit("/", 1)[-1])
-    if not shown.lang or any(in_language(shown.lang, x) for x in (lang, "en")):
+    if in_language(shown.lang, lang):
         return shown
+    if not shown.lang or in_language(shown.lang, "en"):
+        # a lender's English word the pages know: Tate's "on paper, unique"
+        said = lender_term(shown.value, lang) if lang != "en" else None
+        return Text(said, lang) if said else shown
     for text in labels:
         for scheme in schemes:
             concept = aat_concept(scheme, text.value)

@@ -36,6 +36,7 @@ from search import (
 )
 
 from . import i18n
+from .lender_terms import lender_term
 from .pages import local_href, templates
 from .protocol import parse_params
 from .web import here, ui_lang
@@ -418,7 +419,11 @@ def _shown(key: str, value: str) -> str:
     if key == "longest_side_cm" and value.startswith("<="):
         return "≤ " + value[2:]
     if key in ("type", "material"):  # AAT's labels, in the page's language where known
-        return label_in_language(value, i18n.current())
+        lang = i18n.current()
+        shown = label_in_language(value, lang)
+        if shown == value and lang != i18n.DEFAULT:  # a lender's own word the pages know
+            return lender_term(value, lang) or value
+        return shown
     return value
 
 

@@ -12,8 +12,9 @@ from lxml import html
 from museion_core import messages
 from museion_core.messages import MESSAGES
 from reconcile.cluster import ALONE
-from sparql import i18n, moments
+from sparql import i18n, moments, search_page
 from sparql.agents import AgentPage, PartnerPage, Source
+from sparql.lender_terms import lender_terms
 from sparql.objectpage import ObjectPage
 from sparql.pages import templates
 from sparql.readers import Text
@@ -472,3 +473,27 @@ def test_a_moment_is_written_as_the_reader_writes_it_with_its_time_zone(
     """A checklist said "updated 2026-12-06 05:31": an ISO code, in UTC without saying so."""
     with i18n.using(lang):
         assert (moments.moment(iso), moments.day(iso)) == (said, day)
+
+
+def test_every_lender_s_term_the_pages_know_has_a_french_and_an_arabic_word() -> None:
+    terms = lender_terms()
+    assert set(terms) == {"fr", "ar"}
+    assert set(terms["fr"]) == set(terms["ar"]), "a term in one language's table only"
+    assert all(said.strip() for table in terms.values() for said in table.values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", "on paper, unique"), ("fr", "sur papier, œuvre unique"), ("ar", "على ورق، عمل فريد")],
+)
+def test_a_lender_s_own_kind_of_work_is_a_facet_value_in_the_reader_s_language(
+    lang: str, shown: str
+) -> None:
+    """The search page's kind-of-work facet listed Tate's "on paper, unique" in English on
+    French and Arabic pages, beside AAT's types in their language."""
+    with i18n.using(lang):
+        assert search_page._shown("type", "on paper, unique") == shown
+        assert search_page._shown("type", "On paper,  unique") == (
+            "On paper,  unique" if lang == "en" else shown
+        )
+        assert search_page._shown("type", "Suppenschälchen") == "Suppenschälchen"
