@@ -497,3 +497,29 @@ def test_a_lender_s_own_kind_of_work_is_a_facet_value_in_the_reader_s_language(
             "On paper,  unique" if lang == "en" else shown
         )
         assert search_page._shown("type", "Suppenschälchen") == "Suppenschälchen"
+
+
+def test_the_rights_links_keep_their_own_order_on_an_arabic_page() -> None:
+    """On an Arabic page a right named "(c) Bildarchiv Foto Marburg" read "Bildarchiv Foto
+    Marburg (c)" and a licence ending in "(CC BY 4.0)" lost its closing bracket to the far
+    side: the links' Latin text was laid out as part of the Arabic sentence. Each is isolated
+    now (``dir="auto"``; a licence with its holder's brackets in one ``<bdi>``), as the
+    partner's own rights texts were."""
+    shown = ObjectPage(iri="https://data.example.org/ddb/object/1", title=Text("Bierflasche"))
+    shown.statements["rights"] = [Text("(c) Museum Uslar 2019", "de")]
+    shown.rights_links = [
+        ("(c) Bildarchiv Foto Marburg", "https://www.bildindex.de/"),
+        ("Namensnennung 4.0 International (CC BY 4.0)", "https://creativecommons.org/l/by/4.0/"),
+    ]
+    shown.image_licences = [
+        ("CC BY-SA 4.0", "https://creativecommons.org/l/by-sa/4.0/", Text("Museum (München)"))
+    ]
+    page = i18n.render(templates().get_template("object.html"), "ar", o=shown, title="M")
+    [rights] = html.fromstring(page).cssselect("#rights")
+    texts = rights.cssselect("a, span")
+    assert len(texts) == 5
+    for element in texts:
+        isolated = [e for e in (element, *element.iterancestors()) if e is not rights][:2]
+        assert any(e.tag == "bdi" or e.get("dir") for e in isolated), html.tostring(element)
+    [licence] = rights.cssselect("bdi")
+    assert "".join(str(t) for t in licence.itertext()) == "CC BY-SA 4.0 (Museum (München))"
