@@ -42,7 +42,7 @@ from . import i18n
 from .checklists.auth import ForbiddenError, check_origin
 from .pages import templates
 from .report_page import stored_report, with_site_header
-from .security import BodyTooLarge, closing, paced
+from .security import MIN_BODY_RATE, BodyTooLarge, BodyTooSlowError, closing, paced
 from .settings import EndpointSettings
 from .upload_store import (
     FINISHED,
@@ -82,6 +82,15 @@ class NotKeptError(QueryError):
     """The files came whole but could not be written (507 Insufficient Storage)."""
 
     http_status = 507
+
+
+class NoUploadsError(QueryError):
+    """A source that takes no uploads (it has no partner token): 404, as for no source."""
+
+    http_status = 404
+
+
+_NO_UPLOAD = "There is no upload {upload} of {source}: the link may be mistyped or old."
 
 
 class UnreadKindError(QueryError):
@@ -167,12 +176,16 @@ class UploadViews:
     async def upload(self, request: Request) -> Response:
         name = request.path_params["name"]
         source = self.settings.upload_sources.get(name)
-        if source is None:
-            return text_error(404, f"source {name!r} takes no uploads (it has no partner token)")
         bearer = _bearer(request)
         # The form, sent by a browser, is answered with pages; a script (a bearer token, or no
         # HTML in its Accept, as curl and `requests` send) with a status and one line of text.
         browser = bearer is None and "text/html" in request.headers.get("accept", "")
+        if source is None:
+            return self._refused(
+                NoUploadsError(f"source {name!r} takes no uploads (it has no partner token)"),
+                request,
+                browser=browser,
+            )
         try:
             check_origin(request, f"upload to {name!r}")
             if bearer is not None:
@@ -216,11 +229,7 @@ class UploadViews:
         except ClientDisconnect:  # the sender hung up midway: nobody to answer, nothing kept
             return Response(status_code=400)
         except QueryError as exc:
-            headers = _refusal_headers(exc)
-            if browser:
-                page = refused_page(exc, name, ui_lang(request), self.settings)
-                return HTMLResponse(page, status_code=exc.http_status, headers=headers)
-            return text_error(exc.http_status, exc.one_line(), headers)
+            return self._refused(exc, request, browser=browser)
         self._start(name, upload_id)
         url = f"/sources/{name}/uploads/{upload_id}"
         if browser:
@@ -230,6 +239,16 @@ class UploadViews:
             status_code=202,
             headers={"Location": url},
         )
+
+    def _refused(self, exc: QueryError, request: Request, *, browser: bool) -> Response:
+        """An upload refused: a page in the reader's language for the form (``refused_page``),
+        a status and one line of English for a script."""
+        headers = _refusal_headers(exc)
+        if browser:
+            name = request.path_params["name"]
+            page = refused_page(exc, name, ui_lang(request), self.settings)
+            return HTMLResponse(page, status_code=exc.http_status, headers=headers)
+        return text_error(exc.http_status, exc.one_line(), headers)
 
     def _start(self, name: str, upload_id: str) -> None:
         """Queue the upload's run: one at a time per HTTP worker. Runs write the data
@@ -308,7 +327,21 @@ class UploadViews:
         except MuseionError:
             status = None
         if status is None:
-            return text_error(404, f"there is no upload {upload_id} of source {name!r}")
+            missing = f"there is no upload {upload_id} of source {name!r}"
+            if "text/html" not in request.headers.get("accept", ""):
+                return text_error(404, missing)
+            page = i18n.render(
+                templates().get_template("error.html"),
+                ui_lang(request),
+                request.url.path,
+                status=404,
+                title=i18n.translate("Not found", ui_lang(request)),
+                message=Markup(escape(i18n.translate(_NO_UPLOAD, ui_lang(request)))).format(
+                    upload=Markup('<bdi dir="ltr">{}</bdi>').format(upload_id),
+                    source=Markup('<bdi dir="ltr">{}</bdi>').format(name),
+                ),
+            )
+            return HTMLResponse(page, status_code=404)
         done = status.get("status") in FINISHED
         report = folder / "report.json"
         if "application/json" in request.headers.get("accept", "") or (
@@ -491,10 +524,27 @@ def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettin
     elif isinstance(exc, BodyTooLarge):
         why = said(
             "The files are larger than this server takes in one upload ({limit} bytes).",
-            limit=f"{settings.max_upload_bytes:,}",
+            limit=i18n.number(settings.max_upload_bytes, 0, lang),
         )
-    else:
-        why = Markup('<bdi lang="en" dir="ltr">{}</bdi>').format(exc.one_line())
+    elif isinstance(exc, BodyTooSlowError):
+        why = said(
+            "The files came too slowly: less than {rate} bytes a second. Send them again, "
+            "over a faster connection if you can.",
+            rate=i18n.number(MIN_BODY_RATE, 0, lang),
+        )
+    elif isinstance(exc, NotKeptError):
+        why = said(
+            "The server could not keep the files. Send them again later; if this happens "
+            "again, tell the network's coordinator."
+        )
+    elif isinstance(exc, NoUploadsError):
+        why = said(
+            "{source} takes no uploads: it has no upload token. Ask the network's coordinator.",
+            source=name,
+        )
+    else:  # a form the server could not read (too many files or fields, a broken body)
+        why = said("The form could not be read. Open the form again and send the files again.")
+        hints.append(Markup('<bdi lang="en" dir="ltr">{}</bdi>').format(exc.one_line()))
     return i18n.render(
         templates().get_template("upload_refused.html"),
         lang,

@@ -34,6 +34,7 @@ PAGES = [
     "error.html",
     "ui.html",
     "upload.html",
+    "upload_refused.html",
     "report.html",
     "_harvest_failed.html",
 ]

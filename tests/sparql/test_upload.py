@@ -17,9 +17,23 @@ import requests
 from lxml import html
 
 from museion import load_config
+from museion_core.errors import QueryError
 from sparql import i18n
+from sparql.checklists.auth import ForbiddenError
+from sparql.security import BodyTooLarge, BodyTooSlowError
 from sparql.settings import EndpointSettings
-from sparql.uploads import UploadStore, UploadViews, upload_form
+from sparql.uploads import (
+    NoFilesError,
+    NotKeptError,
+    NoUploadsError,
+    TokenRefusedError,
+    UnauthorizedError,
+    UnreadKindError,
+    UploadStore,
+    UploadViews,
+    refused_page,
+    upload_form,
+)
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
@@ -285,3 +299,40 @@ def test_the_upload_form_is_in_the_reader_s_language(lang: str) -> None:
         assert text not in form, f"{text!r} left in English"
     for text in ("complete inventory", "withdrawn"):
         assert text not in form, f"{text!r} left in English"
+
+
+REFUSALS = [
+    UnauthorizedError("no token"),
+    TokenRefusedError("this token does not open uploads to 'tate'"),
+    ForbiddenError("a form from another site may not upload to 'tate'"),
+    NoFilesError("send the files"),
+    UnreadKindError("a.doc: no", file="a.doc", suffixes=(".csv",)),
+    BodyTooLarge("the upload is over 300000 bytes"),
+    BodyTooSlowError("the upload came slower than 8192 bytes a second"),
+    NotKeptError("the server could not keep the files (No space left on device)"),
+    NoUploadsError("source 'cmoa' takes no uploads (it has no partner token)"),
+    QueryError("Too many files. Maximum number of files is 1000."),
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda e: type(e).__name__)
+def test_every_refusal_of_the_form_is_said_in_the_reader_s_language(
+    refusal: QueryError, lang: str
+) -> None:
+    """A body refused as too slow, files the server could not keep, a source that takes no
+    uploads and a form that could not be read were answered in English on a French or an
+    Arabic page (the form's words, then "the upload came slower than 8192 bytes a
+    second..."). Each refusal says why in the reader's language; what the server's parser
+    said of a broken form follows, marked English."""
+    settings = EndpointSettings(base_iri="https://data.example.org/", published_dir=Path("."))
+    english = html.fromstring(refused_page(refusal, "tate", "en", settings))
+    page = html.fromstring(refused_page(refusal, "tate", lang, settings))
+    assert (page.get("lang"), page.get("dir")) == (lang, i18n.direction(lang))
+    [why] = page.cssselect("#why")
+    [said] = english.cssselect("#why")
+    text = "".join(str(t) for t in why.itertext())
+    assert text != "".join(str(t) for t in said.itertext())
+    assert not why.cssselect('[lang="en"]'), html.tostring(why, encoding="unicode")
+    if lang == "ar":
+        assert any("\u0600" <= c <= "\u06ff" for c in text)

@@ -366,3 +366,53 @@ def test_an_upload_is_written_into_the_store_as_it_arrives(live: Live, token: st
     _until(lambda: bool(_incoming(live)), "the cut upload was not being received")
     sock.close()
     _until(lambda: not _incoming(live), "a cut upload left its part of a file behind")
+
+
+BROWSER = b"Accept: text/html,application/xhtml+xml\r\nAccept-Language: fr-FR, fr;q=0.9\r\n"
+
+
+def test_a_form_that_trickles_in_is_refused_in_the_reader_s_language(live: Live) -> None:
+    """A partner's browser on a slow line was told "the upload came slower than 8192 bytes a
+    second ... send it again" in English, under the French page's heading."""
+    answer = _trickle(_open(live, MULTIPART + BROWSER, TOKEN_PART % TOKEN.encode() + PART))
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    page = answer.decode("utf-8", "replace")
+    assert "Les fichiers sont arrivés trop lentement" in page
+    assert "8\u202f192" in page  # grouped as French groups thousands
+    assert "slower than" not in page
+
+
+def test_a_browser_is_told_in_its_language_of_a_source_or_upload_there_is_not(
+    live: Live,
+) -> None:
+    """A form posted to a source that takes no uploads (a page kept open while its token was
+    taken away), and the page of an upload that does not exist, answered a line of English
+    text to a browser that reads French or Arabic. A script still gets the line."""
+    browser = {"Accept": "text/html", "Accept-Language": "fr"}
+    r = requests.post(
+        f"{live.url}/sources/other/upload",
+        files={"files": ("a.json", b"[]", "application/json")},
+        data={"token": TOKEN},
+        headers=browser,
+        timeout=30,
+    )
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "ne reçoit pas d’envois" in r.text
+    r = requests.get(
+        f"{live.url}/sources/tate/uploads/20261206-nope",
+        headers={**browser, "Accept-Language": "ar"},
+        timeout=30,
+    )
+    assert (r.status_code, r.headers["content-language"]) == (404, "ar")
+    assert "لا يوجد إرسال" in r.text
+    script = requests.post(
+        f"{live.url}/sources/other/upload",
+        files={"files": ("a.json", b"[]", "application/json")},
+        headers={"Accept-Language": "fr"},
+        timeout=30,
+    )
+    assert (script.status_code, script.text) == (
+        404,
+        "source 'other' takes no uploads (it has no partner token)\n",
+    )
