@@ -524,3 +524,18 @@ def test_the_rights_links_keep_their_own_order_on_an_arabic_page() -> None:
         assert any(e.tag == "bdi" or e.get("dir") for e in isolated), html.tostring(element)
     [licence] = rights.cssselect("bdi")
     assert "".join(str(t) for t in licence.itertext()) == "CC BY-SA 4.0 (Museum (München))"
+
+
+def test_the_data_formats_read_left_to_right_on_an_arabic_page() -> None:
+    """The foot of an Arabic object page read "(JSON-LD (Linked Art": the formats' Latin
+    names were laid out as part of the Arabic line."""
+    shown = ObjectPage(iri="https://data.example.org/ddb/object/1", title=Text("Bierflasche"))
+    page = i18n.render(templates().get_template("object.html"), "ar", o=shown, title="M")
+    links = html.fromstring(page).cssselect('p.actions a[href^="?format="]')
+    assert ["".join(str(t) for t in a.itertext()) for a in links] == [
+        "Turtle",
+        "N-Triples",
+        "JSON-LD (Linked Art)",
+        "JSON-LD (graph)",
+    ]
+    assert all(a.get("dir") == "ltr" for a in links)
