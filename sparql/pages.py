@@ -38,7 +38,7 @@ from .description import (
 )
 from .jobs import EntityJob, Reply
 from .linkedart import embedded_only, is_museion_own, linked_art_document
-from .moments import day, moment
+from .moments import day, moment, period
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
@@ -78,6 +78,7 @@ def templates() -> Environment:
     env.filters["readable_path"] = readable_path
     env.filters["moment"] = moment
     env.filters["day"] = day
+    env.filters["period"] = period
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)

@@ -539,3 +539,38 @@ def test_the_data_formats_read_left_to_right_on_an_arabic_page() -> None:
         "JSON-LD (graph)",
     ]
     assert all(a.get("dir") == "ltr" for a in links)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "end", "said"),
+    [
+        ("en", "2026-12-06T08:34:23Z", "2026-12-06T08:51:02Z", "6 December 2026, 08:34–08:51 UTC"),
+        (
+            "fr",
+            "2026-12-06T08:34:23Z",
+            "2026-12-06T08:51:02Z",
+            "6 décembre 2026 de 08:34 à 08:51 UTC",
+        ),
+        (
+            "ar",
+            "2026-12-06T08:34:23Z",
+            "2026-12-06T08:51:02Z",
+            "6 ديسمبر 2026، 08:34–08:51 بتوقيت UTC",
+        ),
+        ("en", "2026-12-06T08:34:23Z", "2026-12-06T08:34:27Z", "6 December 2026, 08:34 UTC"),
+        (
+            "en",
+            "2026-12-05T23:59:00Z",
+            "2026-12-06T00:04:00+00:00",
+            "5 December 2026, 23:59 UTC – 6 December 2026, 00:04 UTC",
+        ),
+        ("fr", "2026-12-06T08:34:23Z", None, "6 décembre 2026 à 08:34 UTC – …"),
+    ],
+)
+def test_a_run_s_time_is_written_as_the_reader_writes_it(
+    lang: str, start: str, end: str | None, said: str
+) -> None:
+    """The partner report said when its run ran as "2026-12-06T08:34:23Z →
+    2026-12-06T08:34:27Z", codes beside the moments the page writes in words."""
+    with i18n.using(lang):
+        assert moments.period(start, end) == said

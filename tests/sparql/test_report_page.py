@@ -81,6 +81,27 @@ def test_the_time_a_report_was_generated_is_written_as_the_reader_writes_it(
 @pytest.mark.parametrize(
     ("lang", "shown"),
     [
+        ("en", "5 December 2026, 17:40–17:43 UTC"),
+        ("fr", "5 décembre 2026 de 17:40 à 17:43 UTC"),
+        ("ar", "5 ديسمبر 2026، 17:40–17:43 بتوقيت UTC"),
+    ],
+)
+def test_when_the_run_ran_is_written_as_the_reader_writes_it(
+    reports: Path, lang: str, shown: str
+) -> None:
+    """Under the partner's name the report said "2026-12-05T17:40:11Z →
+    2026-12-05T17:43:02Z"."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["run"] = {**report["run"], "started": "2026-12-05T17:40:11Z"}
+    report["run"]["ended"] = "2026-12-05T17:43:02Z"
+    document = html.fromstring(report_html(report, lang))
+    assert _text(document, '//p[code]//bdi[@class="when"]') == shown
+    assert "2026-12-05T17:4" not in "".join(str(t) for t in document.itertext())
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
         ("en", "(5 December 2026, 17:43 UTC)"),
         ("fr", "(5 décembre 2026 à 17:43 UTC)"),
         ("ar", "(5 ديسمبر 2026، 17:43 بتوقيت UTC)"),
