@@ -335,7 +335,8 @@ class UploadViews:
                 ui_lang(request),
                 request.url.path,
                 status=404,
-                title=i18n.translate("Not found", ui_lang(request)),
+                heading=i18n.translate("Not found", ui_lang(request)),
+                title=self.settings.title,
                 message=Markup(escape(i18n.translate(_NO_UPLOAD, ui_lang(request)))).format(
                     upload=Markup('<bdi dir="ltr">{}</bdi>').format(upload_id),
                     source=Markup('<bdi dir="ltr">{}</bdi>').format(name),

@@ -17,6 +17,7 @@ from typing import IO, cast
 
 import pytest
 import requests
+from lxml import html as lxml_html
 
 from sparql.uploads import NAME_BYTES, UploadStore, safe_name, upload_form
 from tests.helpers.endpoint import Live, live_endpoint
@@ -406,6 +407,8 @@ def test_a_browser_is_told_in_its_language_of_a_source_or_upload_there_is_not(
     )
     assert (r.status_code, r.headers["content-language"]) == (404, "ar")
     assert "لا يوجد إرسال" in r.text
+    [brand] = lxml_html.fromstring(r.text).cssselect("a.brand")
+    assert "".join(str(t) for t in brand.itertext()).strip() == "Museion"  # not "not found"
     script = requests.post(
         f"{live.url}/sources/other/upload",
         files={"files": ("a.json", b"[]", "application/json")},
