@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
@@ -91,18 +92,15 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             page = Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
             return _linked(job, page, linked_art=True)
     found = describe(worker, job.iri)
+    site = worker.settings.title
     if found is None:
-        return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
+        return _page_error(job, site, 404, "Not found", _NO_DESCRIPTION)
     if isinstance(found, Moved):
-        return _moved(job, found, worker.settings.base_iri)
+        return _moved(job, found, worker.settings.base_iri, site)
     if isinstance(found, Gone):
-        when = f" on {found.deleted_at}" if found.deleted_at else ""
-        return _page_error(
-            job,
-            410,
-            "Gone",
-            f"<{job.iri}> was withdrawn by its partner{when}; Museion no longer describes it.",
-        )
+        if found.deleted_at:
+            return _page_error(job, site, 410, "Gone", _WITHDRAWN_ON, date=found.deleted_at)
+        return _page_error(job, site, 410, "Gone", _WITHDRAWN)
     # A node Linked Art only embeds has no Linked Art API document of its own, and one of
     # Museion's own resources (a record, a dataset, a harvest run) is no Linked Art entity:
     # each is answered in the graph profile, and only that profile is offered for it.
@@ -177,11 +175,11 @@ def _from_parents(worker: Worker, iri: str) -> list[Triple]:
     return found
 
 
-def _moved(job: EntityJob, moved: Moved, base: str) -> Reply:
+def _moved(job: EntityJob, moved: Moved, base: str, site: str) -> Reply:
     """308 to the one entity a retired IRI became; 300 listing them when it was split."""
     pairs = [(h, t) for t in moved.targets if (h := local_href(t, base)) is not None]
     if not pairs:
-        return _page_error(job, 404, "Not found", f"Museion has no description of <{job.iri}>.")
+        return _page_error(job, site, 404, "Not found", _NO_DESCRIPTION)
     hrefs = [h for h, _ in pairs]
     if len(pairs) == 1:
         return Reply(
@@ -216,15 +214,32 @@ def _as_graph(triples: Iterable[Triple], fmt: RdfFormat) -> list[Triple] | list[
     return list(triples)
 
 
-def _page_error(job: EntityJob, status: int, title: str, message: str) -> Reply:
+_NO_DESCRIPTION = "Museion has no description of {iri}."
+_WITHDRAWN = "{iri} was withdrawn by its partner; Museion no longer describes it."
+_WITHDRAWN_ON = "{iri} was withdrawn by its partner on {date}; Museion no longer describes it."
+
+
+def _page_error(
+    job: EntityJob, site: str, status: int, heading: str, template: str, *, date: str = ""
+) -> Reply:
+    """The error in one line of English for a client of the data, or as a page in the
+    reader's language under the site's own header (the page's header had read "Not found"
+    where the site's name goes, and its sentence stayed English on a French page)."""
     if job.representation != "html":
-        return Reply.error(status, message)
+        return Reply.error(status, template.format(iri=f"<{job.iri}>", date=date))
+    with i18n.using(job.lang):
+        message = Markup(escape(i18n.gettext(template))).format(
+            iri=Markup('<bdi dir="ltr">&lt;{}&gt;</bdi>').format(job.iri),
+            date=Markup('<bdi><time datetime="{}">{}</time></bdi>').format(date, moment(date)),
+        )
+        heading = i18n.gettext(heading)
     html = i18n.render(
         templates().get_template("error.html"),
         job.lang,
         job.here,
         status=status,
-        title=title,
+        heading=heading,
+        title=site,
         message=message,
         endpoint=job.endpoint_path,
     )

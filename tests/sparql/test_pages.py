@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from lxml import html as lxml_html
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from rdflib import Graph, URIRef
 
@@ -176,6 +178,36 @@ def test_unknown_iri_is_404(live: Live) -> None:
     response = get(live, f"{BASE}tate/object/NOPE", "text/turtle")
     assert response.status_code == 404
     assert "no description" in response.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "said"),
+    [
+        ("en", "404 Not found", "Museion has no description of <{iri}>."),
+        ("fr", "404 Introuvable", "Museion n’a aucune description de <{iri}>."),
+        ("ar", "404 غير موجود", "ليس لدى Museion وصف لـ <{iri}>."),
+    ],
+)
+def test_an_unknown_iri_s_page_is_in_the_reader_s_language_under_the_site_s_name(
+    live: Live, lang: str, heading: str, said: str
+) -> None:
+    """The page of an IRI Museion does not describe said "Not found" where the site's name
+    goes, and its sentence in English on a French or an Arabic page."""
+    iri = f"{BASE}tate/object/NOPE"
+    response = requests.get(
+        live.iri_url(iri), headers={"Accept": "text/html", "Accept-Language": lang}, timeout=30
+    )
+    assert response.status_code == 404
+    page = lxml_html.fromstring(response.text)
+    assert [_text(e) for e in page.cssselect("a.brand, h1, #message")] == [
+        "Museion",
+        heading,
+        said.format(iri=iri),
+    ]
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
 
 
 def test_withdrawn_entity_is_410_gone(live: Live) -> None:
