@@ -11,6 +11,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,7 +84,9 @@ class UploadStore:
         does (``Incoming``); ``receive`` then keeps it by its checksum without copying it."""
         if not SOURCE_NAME.match(source):
             raise MuseionError(f"there is no source {source!r} to upload to")
-        return Incoming(self.root / source / "files")
+        blobs = self.root / source / "files"
+        _sweep(blobs)
+        return Incoming(blobs)
 
     def receive(self, source: str, files: Iterable[tuple[str, IO[bytes] | Incoming]]) -> str:
         """Keep the files (name as sent, content) by checksum as one upload; its id."""
@@ -186,6 +189,23 @@ def sent_name(name: str) -> str:
     """A file's name as its partner knows it: as sent, without the folders some browsers send
     (``C:\\Users\\...\\inventaire.csv``)."""
     return Path(name.replace("\\", "/")).name or name
+
+
+STALE_INCOMING = 3600.0
+"""Seconds after which an ``.incoming-*`` file nobody writes to is a leftover: a server stopped
+while it received an upload (SIGKILL, a power cut) never removed it. An upload still coming is
+paced (``security.MIN_BODY_RATE``), so its file is written to every few seconds."""
+
+
+def _sweep(blobs: Path) -> None:
+    """Remove what uploads a stopped server was receiving left in ``blobs``."""
+    now = time.time()
+    for leftover in blobs.glob(".incoming-*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_INCOMING:
+                leftover.unlink()
+        except FileNotFoundError:  # another worker took it first
+            continue
 
 
 class Incoming:
