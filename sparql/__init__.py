@@ -2,6 +2,7 @@
 
 from .checklists import Checklist, ChecklistStore, plan, read_rows
 from .examples import ExampleQuery, example_queries, example_query
+from .guard import checked_query
 from .i18n import LANGUAGES as UI_LANGUAGES
 from .prefixes import PREFIXES, prologue
 from .reconciliation import ReconciliationService
@@ -21,6 +22,7 @@ __all__ = [
     "ReconciliationService",
     "UploadSource",
     "UploadStore",
+    "checked_query",
     "example_queries",
     "example_query",
     "failure_note",

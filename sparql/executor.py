@@ -43,7 +43,7 @@ from store import Pointer, RemoteReader, Store, StoreReader
 from .analysis import prepare_update
 from .checklists.rows import rows_reply
 from .describe import void_reply
-from .guard import check_nesting, check_services, check_update, unescape_codepoints
+from .guard import check_nesting, check_update, checked_query, unescape_codepoints
 from .jobs import (
     TRUNCATED_HEADER,
     ChecklistRowsJob,
@@ -173,9 +173,7 @@ class Worker:
 
     def query(self, job: QueryJob) -> Reply:
         # The engine reads the text the SERVICE check read: escapes replaced once, here.
-        text = unescape_codepoints(job.query)
-        check_nesting(text)
-        check_services(text, self.settings.service_allowlist, job.base_iri, PREFIXES)
+        text = checked_query(job.query, self.settings.service_allowlist, job.base_iri)
         options: dict[str, Any] = {}
         if job.default_graphs is not None or job.named_graphs is not None:
             options["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]

@@ -28,12 +28,15 @@ from pyparsing import ParseBaseException, ParseResults
 
 from museion_core.errors import QueryError
 
+from .prefixes import PREFIXES
+
 __all__ = [
     "MAX_NESTING",
     "ServiceRefused",
     "check_nesting",
     "check_services",
     "check_update",
+    "checked_query",
     "might_call_services",
     "unescape_codepoints",
 ]
@@ -147,6 +150,17 @@ def check_services(
     if might_call_services(text):
         endpoints = service_endpoints(text, base_iri, prefixes)
         _refuse((("SERVICE", endpoint) for endpoint in endpoints), allowlist)
+
+
+def checked_query(text: str, allowlist: tuple[str, ...], base_iri: str) -> str:
+    """The text of a query as the engine is to run it, escapes replaced once (what the checks
+    read is what runs), refused if it nests too deep (``check_nesting``) or calls an endpoint
+    not on ``allowlist`` (``check_services``): the same rules for the endpoint and for
+    ``museion query``, which called any ``SERVICE`` it was given."""
+    text = unescape_codepoints(text)
+    check_nesting(text)
+    check_services(text, allowlist, base_iri, PREFIXES)
+    return text
 
 
 def check_update(

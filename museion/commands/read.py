@@ -55,8 +55,13 @@ def query(state: State, query: str, fmt: str) -> None:
     Common prefixes (crm:, la:, aat:, rdfs:, ...) may be used without declaring them.
     """
     config = state.config()
+    # The endpoint's rules: no SERVICE call outside [endpoint] service_allowlist (a query
+    # pasted from elsewhere must not make requests from this machine's network).
+    text = sparql.checked_query(
+        _query_text(query), tuple(config.endpoint.service_allowlist), config.base_iri
+    )
     store = Workspace(config.data_dir).open_published()
-    print_results(store.query(_query_text(query), prefixes=sparql.PREFIXES), fmt)
+    print_results(store.query(text, base_iri=config.base_iri, prefixes=sparql.PREFIXES), fmt)
 
 
 @click.command("search")

@@ -164,6 +164,20 @@ def test_a_bad_query_is_one_line_and_exit_1(config: Path) -> None:
     assert done.stderr.startswith("error: the query is not valid SPARQL")
 
 
+def test_a_query_calling_another_endpoint_is_refused_as_by_the_endpoint(config: Path) -> None:
+    """``museion query`` ran any SERVICE it was given, a request from this machine's network
+    (offline it failed with "failed to lookup address information"); it now keeps the
+    endpoint's rule: only endpoints on ``[endpoint] service_allowlist`` are called."""
+    museion("--config", str(config), "harvest", "cmoa")
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:39999/sparql> { ?s ?p ?o } }"
+    done = museion("--config", str(config), "query", text)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ")
+    assert "federated queries are off" in done.stderr
+    assert "http://127.0.0.1:39999/sparql" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_query_before_any_harvest(config: Path) -> None:
     done = museion("--config", str(config), "query", "ASK {}")
     assert done.returncode == 1
