@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -585,7 +586,22 @@ def _sniff_delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
-        return ","
+        return _commonest_delimiter(head.splitlines())
+
+
+def _commonest_delimiter(lines: list[str]) -> str:
+    """The candidate that the most lines hold the same number of times, when the sniffer gives
+    up: it wants nine lines in ten alike (the line after the last break counted), so a title
+    line above an Excel export (``Inventaire 2026;;;;`` with one ``;`` fewer than the rows) made
+    it fail, and the file was read with commas: the draft took the whole title line for the
+    identifier column. Commas inside a few cells ("doré, éclat") do not outvote it."""
+    best, best_lines = ",", 0
+    for candidate in ",;\t|":
+        counts = Counter(n for line in lines if (n := line.count(candidate)))
+        alike = counts.most_common(1)[0][1] if counts else 0
+        if alike > best_lines:
+            best, best_lines = candidate, alike
+    return best
 
 
 def _header_fault(header: list[str], encoding: str) -> str | None:

@@ -553,6 +553,32 @@ def test_a_long_cell_in_the_first_rows_does_not_cost_the_delimiter() -> None:
     assert "longer than" in items[0].reason
 
 
+def test_a_title_line_above_an_excel_export_does_not_cost_the_delimiter() -> None:
+    """Excel writes a title row with as many semicolons as its own cells, one fewer here than
+    the rows; the sniffer gave up (it wants nine lines in ten alike) and the file was read with
+    commas: the title line became one column, the draft took it for the identifier, and the
+    harvest said the rows "fill 4 columns" (the commas in a remark). The title is still the
+    header here, so the harvest says so, naming the columns the rows really fill."""
+    text = (
+        "Musée de Sainte-Odile — Inventaire;;;\r\n"
+        "N° inventaire;Titre;Remarques;;\r\n"
+        "1890.1.1;Vue du port;Cadre doré, éclat au coin, fente;;\r\n"
+        "1890.1.2;Portrait;;;\r\n"
+        "1901.4.7;Bouquet;Taches, humidité;;\r\n"
+    )
+    rows = list(read_csv(stream(text.encode("cp1252")), encoding="cp1252", header_row=2))
+    assert values(rows)[0] == {
+        "N° inventaire": "1890.1.1",
+        "Titre": "Vue du port",
+        "Remarques": "Cadre doré, éclat au coin, fente",
+    }
+    whole = list(read_csv(stream(text.encode("cp1252")), encoding="cp1252"))
+    assert len(whole) == 1
+    assert isinstance(whole[0], Unreadable)
+    assert "names only column A ('Musée de Sainte-Odile — Inventaire')" in whole[0].reason
+    assert "fill 3 columns" in whole[0].reason
+
+
 def test_a_quote_never_closed_does_not_swallow_the_rows_after_it_silently() -> None:
     """csv.reader ends a quoted cell left open at the end of the file: the rows after the
     quote became the text of one cell (a title "unterminated; ... 7;after"), and were lost
