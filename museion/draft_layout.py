@@ -29,6 +29,9 @@ HEADER_SEARCH = 10
 _BELOW = 50
 """The rows below a candidate header compared with it."""
 
+_STRAY_AMONG = 5
+"""The fewest rows below a header among which one may reach past it (a stray cell)."""
+
 _LONGEST_HEADER = 80
 _FIGURES = re.compile(r"^[\d\s.,:/+\-–%]+$")
 """A cell that is a number or a date, as a data row has and a header has not."""
@@ -94,16 +97,22 @@ def _header_like(row: list[Any]) -> bool:
 def header_row_of(rows: list[list[Any]]) -> int | None:
     """The row (1-based) among the first ``HEADER_SEARCH`` that looks like the header: its
     cells are mostly filled, distinct short texts (no figures), and the rows below it reach no
-    further right than it does. Only titles and group headings are looked past: one cell, or
-    a row that fills at most half the table's width (a few headings over merged cells).
-    ``None`` if none looks like the header, or if the first other row does not: a header that
-    repeats a name, names a column with a figure, or lacks a column is not looked past, as a
-    record below it would be taken for the header."""
+    further right than it does (but for one in five, or one in ten, at most). Only titles and
+    group headings are looked past: one cell, or a row that fills at most half the table's
+    width (a few headings over merged cells). ``None`` if none looks like the header, or if
+    the first other row does not: a header that repeats a name, names a column with a figure,
+    or lacks a column is not looked past, as a record below it would be taken for the header."""
     for index, row in enumerate(rows[:HEADER_SEARCH]):
         below = [r for r in rows[index + 1 : index + 1 + _BELOW] if _width(r)]
         widest = max((_width(r) for r in below), default=0)
         if _header_like(row):
-            if below and widest <= _width(row):
+            # A stray cell right of the table (a note typed past the last column) in one row
+            # of five or more, or in one of ten, does not unmake the header: that row is
+            # refused for it when harvested, with its row and column; the header was not
+            # found, and the draft read the title row as the header.
+            wider = sum(1 for r in below if _width(r) > _width(row))
+            stray = max(len(below) // 10, 1 if len(below) >= _STRAY_AMONG else 0)
+            if below and wider <= stray:
                 return index + 1
             if _filled_cells(row) > 1:
                 return None

@@ -152,6 +152,23 @@ def test_draft_command_says_what_it_found(tmp_path: Path) -> None:
         ),  # a group heading does not reach every column
         ([["Titre", "Date"]], None),  # no record below
         ([["N°", "Titre"], ["A-1", "Vase", "x"], ["A-2", "Bol", "y"]], None),  # narrow header
+        (
+            [
+                ["Musée — inventaire"],
+                ["N°", "Titre"],
+                *[[f"A-{n}", "Vase"] for n in range(9)],
+                ["A-9", "Bol", "x"],
+            ],
+            2,
+        ),  # a stray cell right of the table in one row of ten
+        (
+            [["Musée"], ["N°", "Titre"], ["A-1", "Vase", "x"], *[["A-2", "Bol"]] * 4],
+            2,
+        ),  # or in one row of five
+        (
+            [["Musée"], ["N°", "Titre"], ["A-1", "Vase", "x"], *[["A-2", "Bol"]] * 3],
+            None,
+        ),  # but not one of four
         ([["id", "note", "note"], ["A-1", "a", "b"], ["A-2", "c", "d"]], None),  # repeated
         ([["id", "Titre", "2023"], ["A-1", "Vase", "x"], ["A-2", "Bol", "y"]], None),  # figure
         (
@@ -196,3 +213,18 @@ def test_draft_reads_a_header_that_names_a_column_with_a_figure(tmp_path: Path) 
     assert drafted.options == {}
     assert drafted.placed["accession_number"] == "id"
     assert drafted.rows == 2
+
+
+def test_draft_finds_the_header_below_a_title_despite_a_stray_cell(tmp_path: Path) -> None:
+    """A registrar typed an "x" past the last column of one row of ten, in an Excel export
+    with a title row above the header: the header was not found, the draft read the title
+    row as the header and stopped ("the row has 13 fields but the header has 12"). The
+    header is found; the stray row is the harvest's to refuse, with its row and column."""
+    lines = ["Musée de Sainte-Odile — Inventaire 2026;;;;", "N° inventaire;Titre;Date;;"]
+    lines += [f"1890.1.{n};Vue n° {n};1890;;" for n in range(1, 10)]
+    lines.append("1970.5.5;Coupe;1970;;x")
+    export = tmp_path / "inventaire.csv"
+    export.write_bytes("\r\n".join(lines).encode("cp1252"))
+    drafted = draft_mapping(export, encoding="cp1252")
+    assert drafted.options["header_row"] == 2
+    assert drafted.placed["accession_number"] == "N° inventaire"
