@@ -384,6 +384,10 @@ MEASUREMENT_UNIT_REFUSED = _message(
     "measurement value {value!r} is in {unit:s}, which does not measure what its field does "
     "(a length or a weight); kept as a dimension statement"
 )
+MEASUREMENT_NEGATIVE = _message(
+    "measurement value {value!r} is below zero, which no length or weight is; kept as a "
+    "dimension statement"
+)
 MEASUREMENT_NO_TYPE = _message("a measurement has no type; left out")
 CREATOR_NAMELESS = _message("a creator has neither an id nor a name; left out")
 ACTOR_NAMELESS = _message("an actor has neither an identifier nor a name; left out")

@@ -88,6 +88,10 @@ class DimensionSpec:
                     b.warnings.append(
                         messages.MEASUREMENT_OWN_UNIT(value=str(raw)[:200], configured=unit.code)
                     )
+                if value is not None and value < 0:  # "-3": a typo, never a size
+                    b.warnings.append(messages.MEASUREMENT_NEGATIVE(value=str(raw)[:200]))
+                    _keep(o, kind, n, str(raw), b)
+                    continue
                 if value is None and isinstance(raw, str) and raw.strip():
                     # the partner's text stays on the object, as an unread statement does
                     b.warnings.append(messages.MEASUREMENT_KEPT_AS_TEXT(value=raw[:200]))

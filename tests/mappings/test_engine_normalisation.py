@@ -189,10 +189,13 @@ def test_measurement_cells_as_registrars_type_them(
         ({"Hauteur (cm)": "45 x 30"}, "45 x 30", messages.MEASUREMENT_KEPT_AS_TEXT),
         ({"Hauteur (cm)": "3 kg"}, "3 kg", messages.MEASUREMENT_UNIT_REFUSED),  # not a height
         ({"Poids": "12 cm"}, "12 cm", messages.MEASUREMENT_UNIT_REFUSED),  # not a weight
+        # a typo no size is: it was published as a height of -3 cm without a word
+        ({"Hauteur (cm)": "-3"}, "-3", messages.MEASUREMENT_NEGATIVE),
+        ({"Hauteur (cm)": -3}, "-3", messages.MEASUREMENT_NEGATIVE),  # a number cell
     ],
 )
 def test_a_measurement_cell_not_read_keeps_its_text(
-    cells: dict[str, str], kept: str, warning: Any
+    cells: dict[str, Any], kept: str, warning: Any
 ) -> None:
     """What cannot be read stays on the object as a dimension statement, and is said."""
     [field] = cells
