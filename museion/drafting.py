@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import re
 import tomllib
 import unicodedata
@@ -49,10 +50,11 @@ _QUALIFIERS = {"id", "ids", "uri", "url", "code", "ar", "en", "fr", "de", "origi
 """Header words that make a column another field's neighbour ("artist_id" is not the artist)."""
 _LANGUAGE_SUFFIX = re.compile(
     r"^(?P<base>.*?\S)\s*(?:\((?P<round>[^()]+)\)|\[(?P<square>[^\[\]]+)\]"
-    r"|\s[-–—]\s*(?P<dash>\S+)|_(?P<under>[A-Za-z]{2,3}))\s*$"
+    r"|\s[-–—]\s*(?P<dash>\S+)|_(?P<under>[A-Za-z]{2,3})|\.(?P<dot>[A-Za-z]{2,3}))\s*$"
 )
 """A header that ends with what may be a language tag: "Titre (az)", "Title [de]", "Titel - fr",
-"titre_ar"."""
+"titre_ar", or the path of a JSON field keyed by language ("titre.az" of ``{"titre": {"fr":
+..., "az": ...}}``)."""
 _TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _DIMENSION_HINT = re.compile(r"\d\s*(x|×|cm|mm|in\b|m\b|kg|g\b|\")", re.IGNORECASE)
 
@@ -227,7 +229,39 @@ def wrapper_key(path: Path) -> str | None:
     None for any other file. Found by scanning, not parsing: the file may be of any size."""
     if not path.is_file() or _format(path.suffix, b"{") != "json":
         return None
-    return records_key(path.read_bytes())
+    data = path.read_bytes()
+    return records_key(data) or _own_list_key(data)
+
+
+_WRAPPER_KEYS = 4
+"""The most keys of an object that wraps a list of records (``export``, ``total``, ``page``
+beside the list): a record has more fields than that."""
+
+
+def _own_list_key(data: bytes) -> str | None:
+    """The key of the one list of objects that a file of one object wraps, under a name of the
+    partner's own (``{"export": {...}, "objets": [...]}``): the draft took the whole file for
+    one record and drafted ``id = "objets[].numero"``. A record's own list (its images, its
+    makers) sits beside more fields than a wrapper has, and is not the half of its text."""
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or len(value) > _WRAPPER_KEYS:
+        return None
+    lists = [
+        key
+        for key, items in value.items()
+        if isinstance(items, list)
+        and len(items) > 1
+        and all(isinstance(item, dict) for item in items)
+        and "." not in key
+    ]
+    if len(lists) != 1:
+        return None
+    [key] = lists
+    size = len(json.dumps(value[key], ensure_ascii=False))
+    return key if 2 * size > len(json.dumps(value, ensure_ascii=False)) else None
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[Column]:

@@ -4,6 +4,7 @@ left unplaced, so titles lost their language or were not read at all."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ def test_draft_asks_for_the_language_a_title_header_does_not_name(tmp_path: Path
         ("Titel - fr", "fr"),
         ("Titel – fr-CA", "fr-CA"),
         ("titre_ar", "ar"),
+        ("titre.az", "az"),  # a JSON title object keyed by language
         ("Title (eng)", "en"),
         ("Title (alt)", None),  # an English word, not Southern Altai
         ("Title (new)", None),
@@ -110,3 +112,35 @@ def test_draft_asks_for_the_language_a_title_header_does_not_name(tmp_path: Path
 )
 def test_header_language(header: str, tag: str | None) -> None:
     assert header_language(header) == tag
+
+
+def test_draft_reads_a_json_export_wrapped_under_the_partner_s_own_key(tmp_path: Path) -> None:
+    """A collection system's JSON export puts its records under a key of its own language
+    (``{"export": {...}, "objets": [...]}``): the whole file was profiled as one record and the
+    draft wrote ``id = "objets[].numero"``, the export's own date as the date made, and every
+    title language left unplaced. The list is the records, and each title keyed by language
+    keeps it."""
+    objects = [
+        {"numero": f"J-{n}", "titre": {"fr": "Tapis", "ar": "سجادة", "az": "Xalça"}}
+        for n in range(1, 4)
+    ]
+    export = tmp_path / "export.json"
+    document = {"export": {"date": "2026-12-01", "logiciel": "Collections 2.1"}, "objets": objects}
+    export.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    drafted = draft_mapping(export, name="json-export")
+    assert drafted.items == "objets"
+    assert drafted.rows == 3
+    mapping = tomllib.loads(drafted.text)
+    MappingFile.model_validate(mapping)
+    assert mapping["object"]["id"] == "numero"
+    assert mapping["object"]["titles"] == [
+        {"path": "titre.fr", "language": "fr"},
+        {"path": "titre.ar", "language": "ar"},
+        {"path": "titre.az", "language": "az"},
+    ]
+    # a record of its own, whose list of images is not the bulk of it, stays one record
+    record = tmp_path / "record.json"
+    images = [{"url": f"https://example.org/{n}.jpg"} for n in range(2)]
+    one = {"numero": "J-1", "titre": "Tapis", "date": "1890", "matériau": "laine", "images": images}
+    record.write_text(json.dumps(one), encoding="utf-8")
+    assert draft_mapping(record, name="one").items is None
