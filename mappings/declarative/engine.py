@@ -347,8 +347,9 @@ OUTPUT = "4"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
-fingerprint also takes; 4: a measurement below zero kept as a statement), so that every
-record mapped by a partner's own mapping file is mapped again, not only those that change."""
+fingerprint also takes; 4: a measurement below zero kept as a statement, French units with
+their accent), so that every record mapped by a partner's own mapping file is mapped again,
+not only those that change."""
 
 
 def _fingerprint(text: str) -> str:

@@ -54,7 +54,7 @@ _NUMBER = r"\d+(?:[.,]\d+)?(?:(?:\s+|-)\d+/\d+)?|\d+/\d+"
 _UNIT = (
     r"mm|cm|m|in\.?|ins\.?|inch(?:es)?|ft\.?|feet|foot|kgs?\.?|g|gr\.?|lbs?\.?|pounds?|oz\.?"
     r"|ounces?|grams?|gramm|grammes?|kilograms?|kilogramm|kilogrammes?|zoll|pouces"
-    r"|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|''|[\"″'′]"
+    r"|millim[eè]t(?:re|er)s?|centim[eè]t(?:re|er)s?|m[eè]t(?:re|er)s?|''|[\"″'′]"
     r"|مليمتر|ملم|مم|سنتيمتر|سنتمتر|سم|متر|م|كيلوغرام|كغم|كغ|كجم|كلغ|غرام|غم|جم|غ"
 )
 _SEP = r"\s*[x×X*]\s*"

@@ -54,6 +54,13 @@ _ALIASES = {
     "centimeter": "cm",
     "centimetres": "cm",
     "centimeters": "cm",
+    # French writes them with a grave accent: "45 x 30 centimètres" was read as no dimension
+    "millimètre": "mm",
+    "millimètres": "mm",
+    "centimètre": "cm",
+    "centimètres": "cm",
+    "mètre": "m",
+    "mètres": "m",
     "metre": "m",
     "meter": "m",
     "metres": "m",

@@ -15,6 +15,7 @@ from harvesters import SourceRecord
 from mappings import MappingContext, get_mapping
 from mappings.builder import to_decimal
 from mappings.normalise import (
+    CENTIMETRES,
     UNITS,
     from_base,
     parse_dimension_statement,
@@ -106,6 +107,22 @@ def test_french_abbreviations(text: str, expected: list[tuple[str, str]]) -> Non
     """A French registrar's "haut. 45,5 cm, larg. 30 cm" gave no dimension at all."""
     dims = parse_dimensions(text, "fr")
     assert [(d.kind, str(d.value)) for d in dims] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45 x 30 centimètres", [("height", "45", "cm"), ("width", "30", "cm")]),
+        ("H. 12,5 millimètres", [("height", "12.5", "mm")]),
+        ("haut. 2 mètres", [("height", "2", "m")]),
+    ],
+)
+def test_french_units_with_their_accent(text: str, expected: list[tuple[str, str, str]]) -> None:
+    """French spells its units with a grave accent: "45 x 30 centimètres" gave no dimension
+    ("no dimension could be read"), and a unit field "centimètres" was an unknown unit."""
+    dims = parse_dimensions(text, "fr")
+    assert [(d.kind, str(d.value), d.unit.code) for d in dims] == expected
+    assert unit_for("Centimètres") is CENTIMETRES
 
 
 @pytest.mark.parametrize(
