@@ -607,3 +607,33 @@ def test_a_change_the_run_did_not_make_has_no_section(reports: Path, lang: str) 
 
 def _words(element: html.HtmlElement) -> str:
     return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "objects", "wrong"),
+    [("ar", 5, "5 قطعة"), ("en", 1, "1 objects"), ("fr", 1, "1 objets")],
+)
+def test_the_objects_giving_every_object_id_element_are_counted_in_good_grammar(
+    reports: Path, lang: str, objects: int, wrong: str
+) -> None:
+    """A small museum's report said "0 من 5 قطعة تعطي العناصر الـ10 كلها" (after 3 to 10 Arabic
+    counts with the plural, قطع) and "0 of 1 objects give all 10 elements": the noun took no
+    form from its count. The count is a figure beside a label now, which needs none."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["coverage"]["objects"] = objects
+    report["object_id"]["complete"] = 0
+    document = html.fromstring(report_html(report, lang))
+    [paragraph] = [
+        _words(p)
+        for p in document.iter("p")
+        if p.find("a") is not None and "Object ID" in _words(p)
+    ]
+    assert wrong not in paragraph
+    with i18n.using(lang):
+        said = i18n.gettext(
+            "Objects that give all {elements} elements: {complete} of {objects}.",
+            complete=0,
+            objects=objects,
+            elements=report["object_id"]["elements_total"],
+        )
+    assert said in paragraph
