@@ -679,6 +679,7 @@ def draft_mapping(
         # harvest stops at the header's first byte that is not UTF-8.
         options["encoding"] = encoding
         found.append(f"read as {encoding}: the source needs encoding = {_q(encoding)}")
+    found += _replaced_letters(rows)
     text = render(slug, where, placed, unplaced, options)
     return Draft(
         text,
@@ -690,6 +691,28 @@ def draft_mapping(
         found,
         options,
     )
+
+
+_REPLACED = re.compile(r"[^\W\d_]\?+[^\W\d_]")
+"""A question mark inside a word: what Excel writes for each letter the encoding it saves a
+CSV in cannot hold ("Marsel liman?n?n" for "Marsel limanının" in Windows-1252)."""
+
+
+def _replaced_letters(rows: list[dict[str, Any]]) -> list[str]:
+    """Where the program that saved the file replaced letters by question marks: the file
+    holds them no more, so Museion would publish the titles so, and nothing else tells."""
+    said = []
+    for column in _columns(rows):
+        texts = column.texts
+        hit = [t for t in texts if _REPLACED.search(t) and "://" not in t]
+        if hit:
+            said.append(
+                f"column {column.name!r}: {len(hit)} of {len(texts)} values have '?' inside a "
+                f"word ({hit[0][:60]!r}): the program that saved the file put it for letters "
+                "its encoding cannot hold, and they are lost; save the file again as UTF-8 "
+                '(Excel: "CSV UTF-8"; LibreOffice: character set "Unicode (UTF-8)")'
+            )
+    return said
 
 
 def _read_in(encoding: str, path: Path) -> bool:

@@ -144,3 +144,22 @@ def test_draft_reads_a_json_export_wrapped_under_the_partner_s_own_key(tmp_path:
     one = {"numero": "J-1", "titre": "Tapis", "date": "1890", "matériau": "laine", "images": images}
     record.write_text(json.dumps(one), encoding="utf-8")
     assert draft_mapping(record, name="one").items is None
+
+
+def test_draft_says_which_column_lost_its_letters_to_question_marks(tmp_path: Path) -> None:
+    """Excel on Windows saves "CSV (point-virgule)" in Windows-1252 and writes "?" for each
+    Azerbaijani letter it cannot hold ("Marsel liman?n?n görünü?ü"): the draft read it without
+    a word, and the titles were published so. It names the column and what to do; a question
+    at the end of a title and a URL's query are not such a loss."""
+    export = tmp_path / "inventaire.csv"
+    rows = [
+        "N°;Titre;Titre (az);Lien",
+        "A-1;Vue du port;Marsel liman?n?n görünü?ü;https://example.org/?id=1",
+        "A-2;Qui es-tu?;Q?? m?nz?r?si;https://example.org/o?id=2",
+        "A-3;Vase;Mavi vaza;",
+    ]
+    export.write_bytes("\r\n".join(rows).encode("cp1252"))
+    drafted = draft_mapping(export, encoding="cp1252")
+    [said] = [line for line in drafted.found if "'?' inside a word" in line]
+    assert said.startswith("column 'Titre (az)': 2 of 3 values have '?' inside a word")
+    assert "save the file again as UTF-8" in said
