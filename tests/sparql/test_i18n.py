@@ -242,9 +242,65 @@ def test_a_message_s_own_words_are_translated_and_an_inner_message_too() -> None
     forced = messages.PUBLISHED_BY_FORCE(reason=held)
     with i18n.using("fr"):
         assert _shown(i18n.message_html(forced))[0] == (
-            "publiée avec --force malgré ceci : la moisson ferait passer tate de 100 à 40 notices "
-            "(-60%), plus que les 50% permis (gates.max_record_drop)"
+            "publiée avec --force malgré ceci : la moisson ferait passer le nombre de notices de "
+            "tate de 100 à 40 (-60%), plus que les 50% permis (gates.max_record_drop)"
         )
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "said"),
+    [
+        (
+            messages.GATE_RECORDS_GONE(
+                source="so", gone=1, before=5, new=1, share="20%", limit="10%"
+            ),
+            "fr",
+            "notices de so qui ne sont plus dans le flux : 1 sur 5 (20%), plus que les 10% "
+            "permis (gates.max_record_drop), alors que de nouvelles notices sont arrivées (1) : "
+            "les identifiants ont-ils changé ?",
+        ),
+        (
+            messages.GATE_RECORDS_GONE(
+                source="so", gone=1, before=5, new=1, share="20%", limit="10%"
+            ),
+            "ar",
+            "سجلات so التي لم تعد في التغذية: 1 من أصل 5 (20%)، أكثر من 10% المسموح بها "
+            "(gates.max_record_drop)، في حين وصلت سجلات جديدة (عددها 1): هل تغيّرت المعرّفات؟",
+        ),
+        (
+            messages.GATE_QUARANTINED(rejected=1, read=9, share="11%", limit="5%"),
+            "fr",
+            "notices mises en quarantaine : 1 sur 9 (11%), plus que les 5% permis "
+            "(gates.max_quarantined)",
+        ),
+        (
+            messages.GATE_QUARANTINED(rejected=1, read=9, share="11%", limit="5%"),
+            "ar",
+            "السجلات الموضوعة في الحجر: 1 من أصل 9 (11%)، وهذا أكثر من 5% المسموح بها "
+            "(gates.max_quarantined)",
+        ),
+        (
+            messages.GATE_RECORD_DROP(source="so", before=5, after=1, drop="80%", limit="10%"),
+            "ar",
+            "سيُنقص الحصاد عدد سجلات so من 5 إلى 1 (-80%)، وهذا أكثر من 10% المسموح بها "
+            "(gates.max_record_drop)",
+        ),
+        (
+            messages.CSV_ROW_TOO_WIDE(fields=4, header=3),
+            "ar",
+            "عدد حقول السطر 4 لكن عدد حقول سطر العناوين 3",
+        ),
+    ],
+)
+def test_a_small_museum_s_counts_are_said_in_good_grammar(
+    message: str, lang: str, said: str
+) -> None:
+    """A museum of nine records read "1 من أصل 5 سجلًا … وصل 1 سجلًا جديدًا" (after 3 to 10
+    Arabic counts with the plural, سجلات; سجلًا is for 11 to 99), "1 des 5 notices … ne sont
+    plus … alors que 1 nouvelles sont arrivées", "في السطر 4 حقلًا": the nouns took one form
+    whatever the count. The counts stand beside a noun that needs no agreement now."""
+    with i18n.using(lang):
+        assert _shown(i18n.message_html(message))[0] == said
 
 
 def test_a_word_of_museion_s_without_a_translation_is_marked_english() -> None:

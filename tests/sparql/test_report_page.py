@@ -244,13 +244,13 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
             "la ligne a 4 champs mais l’en-tête en a 3",
             "l’identifiant «\u00a0A1\u00a0» apparaît deux fois dans le flux",
             "texte de date «\u00a0zz-qq\u00a0» non compris ; gardé comme texte seulement",
-            "2 des 4 notices (50%) ont été mises en quarantaine",
+            "notices mises en quarantaine : 2 sur 4 (50%)",
         ],
         "ar": [
-            "في السطر 4 حقلًا لكن في سطر العناوين 3",
+            "عدد حقول السطر 4 لكن عدد حقول سطر العناوين 3",
             "يرد المعرّف «A1» مرتين في التغذية",
             "لم يُفهم نص التاريخ «zz-qq»؛ حُفظ نصًّا فقط",
-            "وُضع 2 من 4 سجل (50%) في الحجر",
+            "السجلات الموضوعة في الحجر: 2 من أصل 4 (50%)",
         ],
     }
     for lang, sentences in expected.items():
