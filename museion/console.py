@@ -215,14 +215,14 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
     """The terms no vocabulary knew, the texts kept without values and the warnings, over the
     records the source holds (the harvest's summary points here for them)."""
     sections = (
-        ("terms no vocabulary knew", data["local_terms"], "{scheme}: {label}", "records"),
-        ("texts kept without values", data["unparsed"], "{kind}: {text}", "records"),
-        ("warnings", data["warnings"], "{text}", "count"),
+        ("term", "no vocabulary knew", data["local_terms"], "{scheme}: {label}", "records"),
+        ("text", "kept without values", data["unparsed"], "{kind}: {text}", "records"),
+        ("warning", "", data["warnings"], "{text}", "count"),
     )
-    for title, rows, form, count in sections:
+    for noun, title, rows, form, count in sections:
         if not rows:
             continue
-        out.print(f"  {len(rows)} {title}:")
+        out.print(f"  {' '.join(filter(None, (counted(len(rows), noun), title)))}:")
         for row in rows[:shown]:
             out.print(f"    {row[count]} × {escape(form.format(**row))}{_examples(row)}")
         if len(rows) > shown:

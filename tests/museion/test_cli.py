@@ -342,7 +342,7 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     assert again["unparsed"] == [
         {"kind": "date", "text": "zz-qq", "records": 1, "examples": ["A1"]}
     ]
-    assert "  1 texts kept without values:\n" in text
+    assert "  1 text kept without values:\n" in text  # one, not "1 texts"
     # and which records the run changed, not only how many
     assert (
         "  since the previous published run: 0 added, 1 changed, 0 removed\n    changed: A3\n"
