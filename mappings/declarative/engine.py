@@ -348,8 +348,8 @@ OUTPUT = "4"
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
 fingerprint also takes; 4: a measurement below zero kept as a statement, French units with
-their accent), so that every record mapped by a partner's own mapping file is mapped again,
-not only those that change."""
+their accent, numeric dates day first in Arabic, Azerbaijani and Russian), so that every
+record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 
 def _fingerprint(text: str) -> str:

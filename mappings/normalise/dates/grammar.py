@@ -24,7 +24,12 @@ from .tokens import Token, normalise, tokenise
 
 __all__ = ["parse_date_text"]
 
-_DAY_FIRST_LANGUAGES = ("de", "fr", "en-gb", "en-au", "en-ie", "en-nz", "en-in", "en-za")
+_DAY_FIRST_LANGUAGES = (
+    *("de", "fr", "en-gb", "en-au", "en-ie", "en-nz", "en-in", "en-za"),
+    # Arabic, Azerbaijani and Russian registrars write the day first too (CLDR's short dates):
+    # "12/03/1890" in an Arabic or Azerbaijani sheet was the span of both readings, nine months
+    *("ar", "az", "ru"),
+)
 _FRENCH_ROMAN_ORDINAL = re.compile(r"[ivxlcm]{2,7}(?:e|er|ème|eme|è)")
 """A Roman numeral with a French ordinal ending ("XIXe", "XVIIIème"): French catalogues write
 the century so without "siècle" ("fin XIXe", "XVIIIe-XIXe"), and nothing else in a date is
