@@ -33,6 +33,7 @@ from harvesters import (
     sniff_format,
 )
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
+from mappings.terms import Vocabularies
 from museion_core.errors import ConfigError
 from museion_core.language import language_tag
 
@@ -334,8 +335,31 @@ def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[C
     _by_values(columns, placed)
     if "accession_number" not in placed:
         _identifier(columns, len(rows), placed)
+    _technique_as_medium(placed)
     used = {column.name for column in placed.values()}
     return placed, [c for c in columns if c.name not in used]
+
+
+@cache
+def _terms_known() -> Vocabularies:
+    return Vocabularies({})
+
+
+def _technique_as_medium(placed: dict[str, Column]) -> None:
+    """A "Technique" column whose values name materials ("Huile sur toile", "Verre soufflé",
+    as French registrars fill it) is the medium: drafted as techniques, each whole value was a
+    term no vocabulary knew, and the oil and the canvas were never materials. Its values stay
+    whole in the medium statement; the techniques found in them are read too."""
+    column = placed.get("technique")
+    if column is None or "materials" in placed:
+        return
+    known = _terms_known()
+    if _share(column.texts, lambda text: bool(known.find("material", text))) >= 0.5:
+        placed["materials"] = placed.pop("technique")
+
+
+def _is_technique_header(column: Column) -> bool:
+    return _header_score(column.name, _vocabulary()[0]["technique"][0]) == 3
 
 
 def _by_headers(columns: list[Column]) -> dict[str, Column]:
@@ -624,6 +648,13 @@ def _production(lines: list[str], placed: dict[str, Column], line: Any) -> None:
                 lines.append(f"#   {_q(placed[name].name)}: {_example(placed[name])}")
     if "place" in placed:
         line("places", _q(placed["place"].name), placed["place"])
+    if "technique" not in placed and "materials" in placed:
+        column = placed["materials"]
+        if _is_technique_header(column):  # a technique column of materials: the medium
+            lines.append(
+                f'techniques = {{ path = {_q(column.name)}, scan = true, vocab = "technique", '
+                'unmatched = "skip" }   # the medium keeps each value whole'
+            )
     if "technique" in placed:
         column = placed["technique"]
         # Each value whole: a term the vocabulary knows, else a local term the partner report

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from museion import Pipeline, load_config
 from museion.drafting import draft_mapping
+from publish import Workspace
 from tests.conftest import BASE
 
 
@@ -88,3 +89,33 @@ def test_a_french_acquisition_method_is_drafted_and_matched(tmp_path: Path) -> N
     with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
         local = dict(summary.local_terms)
     assert local == {("acquisition_method", "Legs"): 1}
+
+
+def test_a_technique_column_of_materials_is_drafted_as_the_medium(tmp_path: Path) -> None:
+    """French registrars fill "Technique" with "Huile sur toile", "Aquarelle", "Verre
+    soufflé": drafted as techniques, each whole value became a term no vocabulary knew (the
+    report listed every one), and no object had a material. Such a column is the medium now:
+    kept whole as the statement, its materials and techniques found in it."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text(
+        "N° inventaire;Titre;Technique\nA1;Vue du port;Huile sur toile\nA2;Bouquet;Aquarelle\n"
+        "A3;Vase;Verre soufflé\nA4;Planche;Eau-forte\n",
+        encoding="utf-8",
+    )
+    drafted = draft_mapping(export, name="p")
+    assert drafted.placed["materials"] == "Technique"
+    assert "technique" not in drafted.placed
+    _configure(tmp_path, drafted.text)
+    with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
+        unknown = dict(summary.local_terms)
+    assert unknown == {}
+    Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).harvest()
+    published = Workspace(tmp_path / "store").open_published()
+    found = {
+        (str(row["o"]).rsplit("/", 1)[-1], str(row["m"]).rsplit("/", 1)[-1])
+        for row in published.select(
+            "SELECT ?o ?m WHERE { ?o <http://www.cidoc-crm.org/cidoc-crm/P45_consists_of> ?m }"
+        )
+    }
+    published.close()
+    assert {("A1", "300015050"), ("A1", "300014078"), ("A3", "300010797")} <= found
