@@ -100,8 +100,7 @@ def read_json(
     answer saved as a file: ``{"total": 3, "data": [...]}``), streamed as a top-level array is.
     """
     head = stream.peek(4096)[:4096]
-    if _is_utf8(encoding) and _utf16_bom(head):
-        encoding = "utf-16"  # the byte-order mark says so (a Windows "Unicode" export)
+    encoding = _marked(head, encoding).removesuffix("-sig")  # JSON's own reader skips it
     if _wide(encoding):
         yield from _recoded(
             stream,
@@ -178,6 +177,18 @@ def _utf16_bom(head: bytes) -> bool:
     if head[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
         return False
     return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _marked(head: bytes, encoding: str) -> str:
+    """The encoding a file's byte-order mark names, whatever the source declares: a partner
+    told to save its CSV again as UTF-8 (Excel's "CSV UTF-8", which starts with the mark) was
+    read in the ``cp1252`` its source still named, every "é" an "Ã©", without a word where no
+    header held one. UTF-8 itself (and no mark) reads as UTF-8 with its mark skipped."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if _utf16_bom(head) and not _wide(encoding):
+        return "utf-16"
+    return "utf-8-sig" if _is_utf8(encoding) else encoding
 
 
 def _wide(encoding: str) -> bool:
@@ -389,10 +400,9 @@ def read_csv(
     ``max_record_bytes`` (characters; it is skipped unbuilt) and a cell over the ``csv`` module's
     field limit (131,072 characters).
     """
-    if _is_utf8(encoding):
-        # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
-        # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
-        encoding = "utf-16" if _utf16_bom(stream.peek(4)) else "utf-8-sig"
+    # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
+    # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
+    encoding = _marked(stream.peek(4), encoding)
     if _wide(encoding):
         yield from _recoded(
             stream,

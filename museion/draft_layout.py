@@ -135,8 +135,11 @@ def _text_rows(data: bytes, encoding: str) -> list[list[Any]]:
     head = data[: 1 << 16]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    elif encoding.replace("_", "-").casefold() in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"
+    elif head.startswith(codecs.BOM_UTF8) or encoding.replace("_", "-").casefold() in (
+        "utf-8",
+        "utf8",
+    ):
+        encoding = "utf-8-sig"  # the mark wins over a declared encoding, as the reader's does
     text = head.decode(encoding, errors="replace")
     directive = _SEP_LINE.match(text)
     delimiter = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import types
@@ -595,3 +596,26 @@ def test_a_quote_never_closed_does_not_swallow_the_rows_after_it_silently() -> N
     # a stray quote in a row of one line is csv's text, as before
     stray = list(read_csv(stream(b'id;title\n1;5" tall\n2;x\n')))
     assert values(stray) == [{"id": "1", "title": '5" tall'}, {"id": "2", "title": "x"}]
+
+
+def test_a_byte_order_mark_names_the_encoding_whatever_the_source_declares() -> None:
+    """The draft told a partner whose Excel wrote "?" for Azerbaijani letters to save its file
+    again as "CSV UTF-8"; its source still said ``encoding = "cp1252"``, and every "é" was read
+    as "Ã©" (every row refused for want of its "N° inventaire", or, under a header without an
+    accent, published garbled without a word). The mark wins, for CSV and JSON alike; UTF-16's
+    too."""
+    text = "N° inventaire;Titre\r\n1890.1.1;Marsel limanının görünüşü\r\n"
+    expected = [{"N° inventaire": "1890.1.1", "Titre": "Marsel limanının görünüşü"}]
+    utf8 = codecs.BOM_UTF8 + text.encode("utf-8")
+    assert values(list(read_csv(stream(utf8), encoding="cp1252"))) == expected
+    utf16 = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    assert values(list(read_csv(stream(utf16), encoding="cp1252"))) == expected
+    record = codecs.BOM_UTF8 + '{"id": "A1", "titre": "Léa"}'.encode()
+    assert values(list(read_json(stream(record), encoding="cp1252"))) == [
+        {"id": "A1", "titre": "Léa"}
+    ]
+    # without a mark, the declared encoding reads the file as before
+    legacy = "id;titre\r\nA1;Léa\r\n".encode("cp1252")
+    assert values(list(read_csv(stream(legacy), encoding="cp1252"))) == [
+        {"id": "A1", "titre": "Léa"}
+    ]
