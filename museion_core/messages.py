@@ -395,6 +395,10 @@ ACTOR_DATE_INVALID = _message(
     "the {which} date {value!r} of an actor is not a date; left out", terms=("which",)
 )
 COORDINATES_LEFT_OUT = _message("coordinates in a form other than gml:Point/gml:Polygon; left out")
+TITLE_LETTERS_REPLACED = _message(
+    "title {text!r} has a question mark inside a word: the program that saved the file wrote "
+    "it for letters its encoding cannot hold; save the file as UTF-8 and send it again"
+)
 DATE_TEXT_ONLY = _message("date text {text!r} not understood; kept as text only")
 DATE_FIELDS_USED = _message("date text {text!r} not understood; used the date fields")
 DATE_DISAGREE = _message(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import pathlib
+import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Any
@@ -305,12 +306,19 @@ class DeclarativeMapping:
             b.a(visual, CRM.E36_Visual_Item)
 
 
+_REPLACED_LETTER = re.compile(r"[^\W\d_]\?+[^\W\d_]")
+"""A question mark inside a word: what Excel writes for each letter the encoding it saves a
+CSV in cannot hold ("Marsel liman?n?n" for "Marsel limanının" in Windows-1252)."""
+
+
 def _titles(titles: FieldList | None, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
     """Every title a name of the object; the first its label and primary name."""
     if titles is None:
         return
     for n, (title, field) in enumerate(titles.items(obj), start=1):
         text = str(title)
+        if _REPLACED_LETTER.search(text):  # "Marsel liman?n?n": letters lost on saving
+            b.warnings.append(messages.TITLE_LETTERS_REPLACED(text=text[:200]))
         if n == 1:
             b.label(o, text, field.language)
         kind = AAT.PRIMARY_NAME if n == 1 else None
@@ -348,7 +356,8 @@ OUTPUT = "4"
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
 fingerprint also takes; 4: a measurement below zero kept as a statement, French units with
-their accent, numeric dates day first in Arabic, Azerbaijani and Russian), so that every
+their accent, numeric dates day first in Arabic, Azerbaijani and Russian, a title's letters
+lost to question marks said), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

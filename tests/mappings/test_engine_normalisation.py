@@ -263,3 +263,24 @@ def test_dates_are_xsd_datetimes_even_before_the_common_era() -> None:
     result = run(mapping(object=DATES), {"text": "5th century BCE"})
     begin = [q.object for q in result.quads if q.predicate == CRM.P82a_begin_of_the_begin]
     assert begin == [Literal("-0499-01-01T00:00:00Z", datatype=XSD.dateTime)]
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Marsel liman?n?n görünü?ü", True),  # Azerbaijani saved by Excel as Windows-1252
+        ("Q?? m?nz?r?si", True),
+        ("Qui es-tu ?", False),  # a question, not a lost letter
+        ("Who are you?", False),
+        ("Vase bleu", False),
+    ],
+)
+def test_a_title_whose_letters_were_lost_to_question_marks_is_said(title: str, said: bool) -> None:
+    """Excel writes "?" for each letter the encoding it saves a CSV in cannot hold: the titles
+    were published so without a word, each harvest after the draft had said it once. Each
+    record with such a title now carries a warning the partner report lists with its id."""
+    m = mapping(object={"titles": ["title", {"path": "title_az", "language": "az"}]})
+    result = run(m, {"title": "Vue du port", "title_az": title})
+    assert value(result, "/title/2", CRM.P190_has_symbolic_content) == [title]  # kept as sent
+    expected = [messages.TITLE_LETTERS_REPLACED(text=title)] if said else []
+    assert result.warnings == expected
