@@ -33,6 +33,7 @@ from harvesters import (
     sniff_format,
 )
 from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
+from mappings.normalise.dimensions import parse_measured_value
 from mappings.terms import Vocabularies
 from museion_core.errors import ConfigError
 from museion_core.language import language_tag
@@ -289,7 +290,8 @@ def _is_date(text: str) -> bool:
 
 
 def _is_number(text: str) -> bool:
-    return parse_number(text) is not None
+    """A measurement cell the mapping reads as a value: "45,5", and "45,5 cm", "ca. 45" too."""
+    return parse_number(text) is not None or parse_measured_value(text) is not None
 
 
 def _is_dimensions(text: str) -> bool:
@@ -305,7 +307,10 @@ def _values_fit(kind: str | None, column: Column, exact: bool = False) -> bool:
     if kind == "date":
         return _share(texts, _is_date) >= (0.3 if exact else 0.6)
     if kind == "number":
-        return _share(texts, _is_number) >= 0.8
+        # A column the header names ("Hauteur (cm)") stands with a few cells typed otherwise
+        # ("12 x 8", "-3"): the mapping keeps each as a statement and says so, where leaving
+        # the column out of the draft dropped every height without a word.
+        return _share(texts, _is_number) >= (0.5 if exact else 0.8)
     if kind == "dimensions":
         return _share(texts, _is_dimensions) >= 0.5
     if kind == "image":

@@ -119,3 +119,23 @@ def test_a_technique_column_of_materials_is_drafted_as_the_medium(tmp_path: Path
     }
     published.close()
     assert {("A1", "300015050"), ("A1", "300014078"), ("A3", "300010797")} <= found
+
+
+def test_a_measurement_column_typed_as_registrars_type_it_is_drafted(tmp_path: Path) -> None:
+    """A "Hauteur (cm)" column holding "45,5 cm", "ca. 30" and one "12 x 8" was left out of
+    the draft (only bare numbers counted, four in five wanted): every height was dropped,
+    though the mapping reads such cells and keeps the odd one as a statement with a warning."""
+    export = tmp_path / "inventaire.csv"
+    export.write_text(
+        "N° inventaire;Titre;Hauteur (cm)\nA1;Vase;45,5 cm\nA2;Bol;ca. 30\nA3;Plat;12 x 8\n"
+        "A4;Coupe;20\n",
+        encoding="utf-8",
+    )
+    drafted = draft_mapping(export, name="p")
+    assert drafted.placed["height"] == "Hauteur (cm)"
+    _configure(tmp_path, drafted.text)
+    with Pipeline(load_config(tmp_path / "museion.toml"), jobs=1).check("p") as (summary, _):
+        warnings = dict(summary.warnings)
+    assert warnings == {
+        "measurement value '12 x 8' is not a number; kept as a dimension statement": 1
+    }
