@@ -24,6 +24,7 @@ from .normalise import (
     fold_script,
     parse_date_text,
     parse_dimension_statement,
+    parse_measured_value,
     parse_number,
     strip_arabic_article,
     unit_for,
@@ -34,6 +35,7 @@ from .terms import (
     aat_labels,
     aat_table_digest,
     label_in_language,
+    terms_in,
     vocabulary_quads,
 )
 
@@ -60,9 +62,11 @@ __all__ = [
     "normalise_authority",
     "parse_date_text",
     "parse_dimension_statement",
+    "parse_measured_value",
     "parse_number",
     "register_mapping",
     "strip_arabic_article",
+    "terms_in",
     "unit_for",
     "vocabulary_quads",
 ]

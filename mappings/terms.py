@@ -334,6 +334,17 @@ class Vocabularies:
         return self._phrases
 
 
+@cache
+def _shipped() -> Vocabularies:
+    return Vocabularies({})
+
+
+def terms_in(scheme: str, text: str) -> list[str]:
+    """The IRIs of the terms of ``scheme`` that Museion's own tables find in a free text
+    ("Huile sur toile": oil paint, canvas), as a mapping that scans it would."""
+    return [concept.iri.value for concept in _shipped().find(scheme, text)]
+
+
 STATEMENT_TYPES = (
     AAT.MATERIAL_STATEMENT,
     AAT.DIMENSION_STATEMENT,

@@ -32,9 +32,14 @@ from harvesters import (
     records_key,
     sniff_format,
 )
-from mappings import parse_date_text, parse_dimension_statement, parse_number, unit_for
-from mappings.normalise.dimensions import parse_measured_value
-from mappings.terms import Vocabularies
+from mappings import (
+    parse_date_text,
+    parse_dimension_statement,
+    parse_measured_value,
+    parse_number,
+    terms_in,
+    unit_for,
+)
 from museion_core.errors import ConfigError
 from museion_core.language import language_tag
 
@@ -345,11 +350,6 @@ def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[C
     return placed, [c for c in columns if c.name not in used]
 
 
-@cache
-def _terms_known() -> Vocabularies:
-    return Vocabularies({})
-
-
 def _technique_as_medium(placed: dict[str, Column]) -> None:
     """A "Technique" column whose values name materials ("Huile sur toile", "Verre soufflé",
     as French registrars fill it) is the medium: drafted as techniques, each whole value was a
@@ -358,8 +358,7 @@ def _technique_as_medium(placed: dict[str, Column]) -> None:
     column = placed.get("technique")
     if column is None or "materials" in placed:
         return
-    known = _terms_known()
-    if _share(column.texts, lambda text: bool(known.find("material", text))) >= 0.5:
+    if _share(column.texts, lambda text: bool(terms_in("material", text))) >= 0.5:
         placed["materials"] = placed.pop("technique")
 
 

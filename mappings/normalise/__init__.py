@@ -36,6 +36,7 @@ from .dimensions import (
     MeasuredDimension,
     parse_dimension_statement,
     parse_dimensions,
+    parse_measured_value,
 )
 from .figures import parse_number
 from .folding import fold, fold_script, normalise_arabic, strip_arabic_article
@@ -71,6 +72,7 @@ __all__ = [
     "parse_date_text",
     "parse_dimension_statement",
     "parse_dimensions",
+    "parse_measured_value",
     "parse_number",
     "strip_arabic_article",
     "strip_html",
