@@ -301,6 +301,9 @@ ITEM_NO_IDENTIFIER = _message("the item has no identifier")
 FOUND_BY = _message("{reason}; it holds {hint}")
 """What a record without an identifier holds, to find it by: "Title 'Bol'" (spaces and all)."""
 NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or empty")
+NO_IDENTIFIER_FIELD = _message(
+    "the record has no identifier: it has no field {where} (it has {fields})"
+)
 NEITHER_OBJECT_NOR_PERSON = _message(
     "the record is neither an object (no {object!r}) nor a person (no {person!r})"
 )

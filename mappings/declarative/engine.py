@@ -176,6 +176,12 @@ class DeclarativeMapping:
         value = fields.first(record)
         if value is None or str(value).strip() == "":
             where = " or ".join(repr(p) for p in fields.paths()) or "its id"
+            if fields.paths() and not any(_has_field(record, p) for p in fields.paths()):
+                # No such column at all: a renamed header, or the workbook's read-me sheet read
+                # for its inventory. What the record has instead says which.
+                raise ValueError(
+                    messages.NO_IDENTIFIER_FIELD(where=where, fields=_field_names(record))
+                )
             raise ValueError(messages.NO_IDENTIFIER(where=where))
         local = id_text(value)
         return local if kind == "object" else f"{kind}:{local}"
@@ -304,6 +310,16 @@ class DeclarativeMapping:
         if shown:
             b.add(o, CRM.P65_shows_visual_item, visual)
             b.a(visual, CRM.E36_Visual_Item)
+
+
+def _has_field(record: MappingABC[str, Any], path: str) -> bool:
+    """Whether the record has the field a path starts with, filled or not."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0] in record
+
+
+def _field_names(record: MappingABC[str, Any], most: int = 6) -> str:
+    names = [repr(str(name)[:60]) for name in list(record)[:most]]
+    return ", ".join(names) + (", …" if len(record) > most else "")
 
 
 _REPLACED_LETTER = re.compile(r"[^\W\d_]\?+[^\W\d_]")

@@ -284,3 +284,20 @@ def test_a_title_whose_letters_were_lost_to_question_marks_is_said(title: str, s
     assert value(result, "/title/2", CRM.P190_has_symbolic_content) == [title]  # kept as sent
     expected = [messages.TITLE_LETTERS_REPLACED(text=title)] if said else []
     assert result.warnings == expected
+
+
+def test_a_record_without_the_identifier_s_column_says_what_columns_it_has() -> None:
+    """A workbook whose first sheet is a read-me was read for its inventory (no `sheet` set),
+    and its one row was refused with "the record has no identifier: "N° d'inventaire" is
+    missing or empty": the partner, whose inventory has that column, could not tell what was
+    read. A record without the column at all says which columns it has; an empty cell is
+    still "missing or empty"."""
+    m = mapping(object={"id": "N° d'inventaire"})
+    with pytest.raises(ValueError, match="no identifier") as caught:
+        m.identify({"Export du logiciel de collections, 2026-12-01": "Ne pas modifier"})
+    assert str(caught.value) == messages.NO_IDENTIFIER_FIELD(
+        where='"N° d\'inventaire"', fields="'Export du logiciel de collections, 2026-12-01'"
+    )
+    with pytest.raises(ValueError, match="missing or empty") as caught:
+        m.identify({"N° d'inventaire": "", "Titre": "Vase"})
+    assert str(caught.value) == messages.NO_IDENTIFIER(where='"N° d\'inventaire"')

@@ -169,7 +169,7 @@ def test_bad_records_are_quarantined_and_the_rest_goes_on(
     assert (summary.read, summary.mapped, summary.rejected) == (6, 3, 3)
     reasons = {r.record.rsplit("/", 1)[-1]: r.reason for r in summary.rejections}
     assert "not JSON" in reasons["not-json.json"]
-    assert "has no identifier: 'id' is missing" in reasons["no-id.json"]
+    assert "has no identifier: it has no field 'id' (it has 'title'," in reasons["no-id.json"]
     assert "not valid JSON" in reasons["more.jsonl, line 2"]
     quarantined = rows(
         store,
