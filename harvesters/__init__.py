@@ -22,7 +22,8 @@ from .base import (
 )
 from .files import EXTENSIONS as FILE_EXTENSIONS
 from .iiif import IIIF_KEY
-from .jsonscan import load_json, records_key
+from .jsonload import load_json
+from .jsonscan import records_key
 from .rdf import EXTENSIONS as RDF_EXTENSIONS
 from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord

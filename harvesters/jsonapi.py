@@ -27,7 +27,8 @@ from museion_core.errors import HarvestError
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
-from .jsonscan import ITEM_KEYS, MAX_DEPTH, lone_surrogate_reason
+from .jsonload import lone_surrogate_reason
+from .jsonscan import ITEM_KEYS, MAX_DEPTH
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
 from .webjson import JsonFetcher, auth_headers
 

@@ -35,7 +35,8 @@ from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
 from .base import HarvesterOptions, SourceSpec, register
 from .http import answer_within, make_session, read_limited, transport_fault
-from .jsonscan import MAX_DEPTH, load_json, nesting_depth
+from .jsonload import load_json
+from .jsonscan import MAX_DEPTH, nesting_depth
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .xmlsafe import checked_rdfxml
 

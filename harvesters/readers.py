@@ -20,13 +20,12 @@ from typing import Any
 
 from museion_core import messages
 
+from .jsonload import DuplicateKeyError, load_json
 from .jsonscan import (
     CHUNK,
     MAX_DEPTH,
     MAX_RECORD_BYTES,
     PREVIEW_BYTES,
-    DuplicateKeyError,
-    load_json,
     nesting_depth,
     seek_array,
     split_array,

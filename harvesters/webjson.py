@@ -20,7 +20,8 @@ from museion_core.deadline import DeadlineExceededError
 from museion_core.errors import HarvestError
 
 from .http import answer_within, make_session, read_within, shown_reason, transport_fault
-from .jsonscan import load_json, may_hold_surrogate, nesting_depth
+from .jsonload import load_json, may_hold_surrogate
+from .jsonscan import nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
 
@@ -94,7 +95,7 @@ class JsonFetcher:
         """The JSON at ``url`` and the response (for its ``Link`` header and final URL).
 
         ``records``: the document holds records, which the caller checks one by one for a
-        text no record may hold (``jsonscan.lone_surrogate_reason``), so that such a text
+        text no record may hold (``jsonload.lone_surrogate_reason``), so that such a text
         costs its record and not the whole answer."""
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:

@@ -524,7 +524,7 @@ def test_an_element_past_the_size_bound_is_not_held_to_its_end() -> None:
 def test_numbers_json_cannot_say_are_kept_as_written() -> None:
     """Python's reader takes NaN and Infinity (not JSON) and makes 1e999999 infinite: titles
     read "nan" and "inf", and a date text "-inf". They are kept as the partner wrote them."""
-    from harvesters.jsonscan import load_json
+    from harvesters.jsonload import load_json
 
     value = load_json(b'{"title": NaN, "date": -Infinity, "n": 1e999999, "w": 2.5, "i": 7}')
     assert value == {"title": "NaN", "date": "-Infinity", "n": "1e999999", "w": 2.5, "i": 7}

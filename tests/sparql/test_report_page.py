@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from lxml import html
 
-from harvesters.jsonscan import load_json
+from harvesters.jsonload import load_json
 from harvesters.readers import Unreadable
 from harvesters.records import with_hint
 from harvesters.sheets import read_sheet
