@@ -1,18 +1,18 @@
 """OAI-PMH 2.0 harvesting (``kind = "oaipmh"``): a client for the six verbs and the harvester."""
 
-from .client import (
-    BrokenRecord,
+from .client import OaiClient
+from .harvester import OaiHarvester, OaiOptions, at_granularity
+from .responses import (
     Header,
     Identity,
     MetadataFormat,
-    OaiClient,
     OaiProtocolError,
     OaiRecord,
     OaiSet,
     Page,
     ResumptionToken,
 )
-from .harvester import OaiHarvester, OaiOptions, at_granularity
+from .salvage import BrokenRecord
 
 __all__ = [
     "BrokenRecord",

@@ -1,8 +1,9 @@
 """An OAI-PMH 2.0 client: the six verbs, one page at a time, over a session that retries.
 
 Each request is one HTTP GET whose whole body is read (up to a size limit) and parsed safely;
-a page is a small object holding its records' elements and the resumption token, and nothing
-of it is kept once the caller moves to the next page, so memory does not grow with a harvest.
+a page is a small object holding its records' elements and the resumption token (what an answer
+says, as objects, is ``harvesters.oaipmh.responses``), and nothing of it is kept once the caller
+moves to the next page, so memory does not grow with a harvest.
 
 Transport faults: urllib3's ``Retry`` (``harvesters.http``) retries refused connections,
 timeouts before the answer's headers, 429 and 5xx — honouring ``Retry-After``. A fault while the
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlencode
 
@@ -41,115 +41,25 @@ from ..http import (
 )
 from ..xml import XmlError, encoding_fault, parse_xml
 from ..xmlsafe import utf8_as_sent
+from .responses import (
+    DAY_GRANULARITY,
+    OAI_NS,
+    Identity,
+    MetadataFormat,
+    OaiProtocolError,
+    OaiRecord,
+    OaiSet,
+    Page,
+    local_name,
+    read_record,
+    resumption_token,
+    text_of,
+)
 from .salvage import BrokenRecord, salvage_page
 
-__all__ = [
-    "OAI_NS",
-    "BrokenRecord",
-    "Header",
-    "Identity",
-    "MetadataFormat",
-    "OaiClient",
-    "OaiProtocolError",
-    "OaiRecord",
-    "OaiSet",
-    "Page",
-    "ResumptionToken",
-]
+__all__ = ["OaiClient"]
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _O = f"{{{OAI_NS}}}"
-DAY_GRANULARITY = "YYYY-MM-DD"
-SECOND_GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-
-
-MAX_SHOWN_ERROR = 1000
-"""The most characters of a repository's error text a message quotes."""
-MAX_SHOWN_CODE = 60
-
-
-def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return f"{messages.clipped(text, limit)} ({len(text)} characters)"
-
-
-class OaiProtocolError(HarvestError):
-    """The repository answered with an OAI-PMH ``<error>``; ``code`` is its error code."""
-
-    def __init__(self, code: str, message: str, url: str, *, source: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.url = url
-        # The repository's words, shortened: an <error> of 5 MB made the harvest's "one clear
-        # line" 5 MB long, in the terminal and in the partner's report.
-        shown, detail = "".join(code.split())[:MAX_SHOWN_CODE], _clip(message, MAX_SHOWN_ERROR)
-        said = (
-            messages.OAI_ERROR_SAYING(code=shown, detail=detail, url=url)
-            if message
-            else messages.OAI_ERROR(code=shown, url=url)
-        )
-        super().__init__(said, source=source)
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """What ``Identify`` says about a repository."""
-
-    repository_name: str
-    base_url: str
-    granularity: str
-    earliest_datestamp: str
-    deleted_record: str
-    """``no``, ``transient`` or ``persistent``: whether the repository reports deletions."""
-    response_date: str
-    """The repository's clock when it answered (UTC): where the next incremental harvest starts."""
-
-
-@dataclass(frozen=True, slots=True)
-class MetadataFormat:
-    prefix: str
-    schema: str
-    namespace: str
-
-
-@dataclass(frozen=True, slots=True)
-class OaiSet:
-    spec: str
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    identifier: str
-    datestamp: str
-    deleted: bool
-    sets: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class OaiRecord:
-    header: Header
-    metadata: etree._Element | None
-    """The first element inside ``<metadata>``; None for a deleted record (or an empty one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ResumptionToken:
-    value: str
-    expiration: str | None = None
-    cursor: int | None = None
-    complete_list_size: int | None = None
-
-
-@dataclass(slots=True)
-class Page:
-    url: str
-    response_date: str
-    records: list[OaiRecord | BrokenRecord] = field(default_factory=list)
-    """In page order; a record that is not well-formed XML is a ``BrokenRecord``."""
-    token: ResumptionToken | None = None
-
 
 _TRANSPORT_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError)
 
@@ -201,12 +111,12 @@ class OaiClient:
         url, root = self._call({"verb": "Identify"})
         body = self._body(root, "Identify", url)
         return Identity(
-            repository_name=_text(body, "repositoryName"),
-            base_url=_text(body, "baseURL"),
-            granularity=_text(body, "granularity") or DAY_GRANULARITY,
-            earliest_datestamp=_text(body, "earliestDatestamp"),
-            deleted_record=_text(body, "deletedRecord") or "no",
-            response_date=_text(root, "responseDate"),
+            repository_name=text_of(body, "repositoryName"),
+            base_url=text_of(body, "baseURL"),
+            granularity=text_of(body, "granularity") or DAY_GRANULARITY,
+            earliest_datestamp=text_of(body, "earliestDatestamp"),
+            deleted_record=text_of(body, "deletedRecord") or "no",
+            response_date=text_of(root, "responseDate"),
         )
 
     def list_metadata_formats(self, identifier: str | None = None) -> list[MetadataFormat]:
@@ -217,9 +127,9 @@ class OaiClient:
         body = self._body(root, "ListMetadataFormats", url)
         return [
             MetadataFormat(
-                _text(fmt, "metadataPrefix"),
-                _text(fmt, "schema"),
-                _text(fmt, "metadataNamespace"),
+                text_of(fmt, "metadataPrefix"),
+                text_of(fmt, "schema"),
+                text_of(fmt, "metadataNamespace"),
             )
             for fmt in body.iterfind(_O + "metadataFormat")
         ]
@@ -237,8 +147,8 @@ class OaiClient:
                 raise
             body = self._body(root, "ListSets", url)
             for entry in body.iterfind(_O + "set"):
-                yield OaiSet(_text(entry, "setSpec"), _text(entry, "setName"))
-            token = _token(body)
+                yield OaiSet(text_of(entry, "setSpec"), text_of(entry, "setName"))
+            token = resumption_token(body)
             if token is None:
                 return
             self.check_new_token(token.value, seen, url)
@@ -285,9 +195,9 @@ class OaiClient:
             elements = list(body.iterfind(_O + "record"))
         return Page(
             url=url,
-            response_date=_text(root, "responseDate"),
-            records=[e if isinstance(e, BrokenRecord) else _record(e, url) for e in elements],
-            token=_token(body),
+            response_date=text_of(root, "responseDate"),
+            records=[e if isinstance(e, BrokenRecord) else read_record(e, url) for e in elements],
+            token=resumption_token(body),
         )
 
     def get_record(self, identifier: str, metadata_prefix: str) -> OaiRecord:
@@ -298,7 +208,7 @@ class OaiClient:
         record = body.find(_O + "record")
         if record is None:
             raise HarvestError(messages.OAI_GETRECORD_EMPTY(url=url), source=self.source)
-        read = _record(record, url)
+        read = read_record(record, url)
         if isinstance(read, BrokenRecord):
             raise HarvestError(read.reason, source=self.source)
         return read
@@ -355,7 +265,7 @@ class OaiClient:
         """Refuse an answer that is not OAI-PMH, or that is an OAI-PMH error."""
         if root.tag != _O + "OAI-PMH":
             raise HarvestError(
-                messages.NOT_OAI_PMH(url=url, root=_local(root.tag)), source=self.source
+                messages.NOT_OAI_PMH(url=url, root=local_name(root.tag)), source=self.source
             )
         errors = root.findall(_O + "error")
         if errors:
@@ -458,56 +368,6 @@ class OaiClient:
         if body is None:
             raise HarvestError(messages.OAI_NO_VERB(url=url, verb=verb), source=self.source)
         return body
-
-
-def _text(parent: etree._Element, name: str) -> str:
-    found = parent.find(_O + name)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.strip().isdigit() else None
-
-
-def _token(body: etree._Element) -> ResumptionToken | None:
-    element = body.find(_O + "resumptionToken")
-    if element is None or not (element.text or "").strip():
-        return None  # no token, or the empty token that ends a list
-    return ResumptionToken(
-        value=(element.text or "").strip(),
-        expiration=element.get("expirationDate"),
-        cursor=_int(element.get("cursor")),
-        complete_list_size=_int(element.get("completeListSize")),
-    )
-
-
-def _record(element: etree._Element, url: str) -> OaiRecord | BrokenRecord:
-    """A record of a page; one without a header or an identifier is kept as broken (it cannot
-    be told apart from the others, but the page's other records can still be read)."""
-    header = element.find(_O + "header")
-    if header is None:
-        return BrokenRecord(None, messages.OAI_RECORD_NO_HEADER(url=url), etree.tostring(element))
-    identifier = _text(header, "identifier")
-    if not identifier:
-        reason = messages.OAI_HEADER_NO_IDENTIFIER(url=url)
-        return BrokenRecord(None, reason, etree.tostring(element))
-    metadata = element.find(_O + "metadata")
-    content = None
-    if metadata is not None:
-        content = next((c for c in metadata if isinstance(c.tag, str)), None)
-    return OaiRecord(
-        Header(
-            identifier=identifier,
-            datestamp=_text(header, "datestamp"),
-            deleted=header.get("status") == "deleted",
-            sets=tuple((s.text or "").strip() for s in header.iterfind(_O + "setSpec")),
-        ),
-        content,
-    )
 
 
 MAX_TOKEN_CHARS = 8000

@@ -33,7 +33,9 @@ from museion_core.errors import HarvestError
 from ..base import HarvesterOptions, SourceSpec, register
 from ..records import HarvestItem, RejectedRecord, SourceRecord
 from ..xml import LIDO_NS, LIDO_RECORD
-from .client import DAY_GRANULARITY, BrokenRecord, OaiClient, OaiProtocolError, OaiRecord
+from .client import OaiClient
+from .responses import DAY_GRANULARITY, OaiProtocolError, OaiRecord
+from .salvage import BrokenRecord
 
 __all__ = ["OaiHarvester", "OaiOptions", "at_granularity"]
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 import harvesters
 from harvesters.oaipmh import BrokenRecord
-from harvesters.oaipmh.client import OAI_NS
+from harvesters.oaipmh.responses import OAI_NS
 from harvesters.oaipmh.salvage import salvage_page
 from museion import Pipeline, Workspace, load_config
 from publish import Run, RunStatus
