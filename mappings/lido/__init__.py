@@ -1,7 +1,8 @@
 """The ``lido`` mapping: LIDO 1.0 and 1.1 (ICOM-CIDOC's museum exchange format) → Linked Art.
 
-Modules by concern: ``identification`` (the object, its names, numbers, repository and
-measurements), ``events`` (production, acquisition, exhibition, use and others, with
+Modules by concern: ``identification`` (the object, its names, numbers and repository),
+``physical`` (its measurements, and the materials and techniques of the object or an event),
+``events`` (production, acquisition, exhibition, use and others, with
 ``eventtypes`` reading LIDO-Term2CRM), ``agents`` (actors, legal bodies, places),
 ``resources`` (subjects, related works, rights, the record, images); ``reader`` reads LIDO's two
 ways of writing a concept, ``authorities`` turns authority URLs into entity IRIs.

@@ -21,7 +21,7 @@ from ..iris import label_key
 from .agents import actor, place, timespan
 from .common import Record
 from .eventtypes import event_kind, event_type_iri
-from .identification import materials
+from .physical import materials
 from .reader import (
     L,
     LidoConcept,
