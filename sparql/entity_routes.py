@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .jobs import EntityJob
-from .linkedart import EXTENSION_PATH, extension_context
+from .linkedart_context import EXTENSION_PATH, extension_context
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,

@@ -14,8 +14,9 @@ SPARQL.
   tools that load the JSON-LD beside the SPARQL endpoint.
 
 The document is written directly from the entity's triples with the bundled Linked Art context
-(``sparql/data/linked-art-context.json``, CC BY 4.0) — no network, no JSON-LD framing. The
-rules, each there because a Linked Art consumer or an RDF tool needs it:
+(``sparql/data/linked-art-context.json``, CC BY 4.0, read by ``sparql.linkedart_context``) —
+no network, no JSON-LD framing. The rules, each there because a Linked Art consumer or an RDF
+tool needs it:
 
 - **One ``type``.** A node's class is its Linked Art class; Museion's own extra classes are not
   written (an aggregate's aggregate-ness is a ``classified_as`` in the data itself, see
@@ -46,40 +47,26 @@ rules, each there because a Linked Art consumer or an RDF tool needs it:
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from museion_core.errors import QueryError
-from museion_core.prefixes import curie
 from museion_core.vocab import CRM, MUSEION, MUSEION_NS, RDF, RDFS, SKOS, XSD_NS
 
-from .negotiation import LINKED_ART_PROFILE
+from .linkedart_context import CONTEXT_URL, Term, context_vocab, language_iri
 
 __all__ = [
-    "CONTEXT_URL",
-    "EXTENSION_PATH",
     "LinkedArtDocument",
     "embedded_only",
-    "extension_context",
     "is_museion_own",
-    "linked_art_context",
     "linked_art_document",
     "linked_art_view",
-    "loader",
 ]
-
-CONTEXT_URL = LINKED_ART_PROFILE
-EXTENSION_PATH = "ns/linked-art-extension.json"
-"""Below the base IRI: Museion's extension of the Linked Art context."""
 
 RDF_TYPE = RDF.type.value
 RDFS_LABEL = RDFS.label.value
@@ -146,120 +133,6 @@ _RANGE = {
 }
 
 
-@cache
-def linked_art_context() -> dict[str, Any]:
-    """The Linked Art context, as bundled."""
-    text = resources.files("sparql").joinpath("data/linked-art-context.json").read_text("utf-8")
-    context: dict[str, Any] = json.loads(text)
-    return context
-
-
-def extension_context() -> dict[str, Any]:
-    """The extension of the Linked Art context that documents of earlier Museion versions
-    name. It typed ``value`` ``xsd:decimal``, which turned a fractional JSON number into an
-    ill-typed literal (``"9.938E0"^^xsd:decimal``); it now adds nothing to the Linked Art
-    context, so such documents read as Linked Art's own."""
-    return {"@context": {"@version": 1.1, "value": {"@id": curie(CRM.P90_has_value)}}}
-
-
-def loader(base_iri: str) -> Any:
-    """A JSON-LD document loader that serves the two contexts from the package and refuses
-    every other URL: no context is ever fetched over the network."""
-
-    def load(url: str, _options: dict[str, Any] | None = None) -> dict[str, Any]:
-        if url.rstrip("/") == CONTEXT_URL:
-            document = linked_art_context()
-        elif url == base_iri + EXTENSION_PATH:
-            document = extension_context()
-        else:
-            raise QueryError(
-                f"refusing to fetch the JSON-LD document {url} (Museion works offline)"
-            )
-        return {
-            "contentType": "application/ld+json",
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": document,
-        }
-
-    return load
-
-
-@dataclass(frozen=True)
-class _Term:
-    name: str
-    is_set: bool
-    coerce: str | None
-    """``@id``, ``@vocab`` (the value is a term's name: ``assigned_property``), a datatype
-    IRI, or None."""
-    linked_art: bool = True
-    """A term of the Linked Art context; False for a property it has no term for, written by
-    its full IRI."""
-
-
-@dataclass
-class _Vocab:
-    classes: dict[str, str] = field(default_factory=dict)
-    """Class IRI → Linked Art type name."""
-    terms: dict[str, _Term] = field(default_factory=dict)
-    """Property IRI → term, for every type."""
-    scoped: dict[str, dict[str, _Term]] = field(default_factory=dict)
-    """Type name → property IRI → term, from the type's scoped context."""
-
-
-def _expand(curie: str, prefixes: dict[str, str]) -> str:
-    prefix, _, rest = curie.partition(":")
-    return prefixes[prefix] + rest if prefix in prefixes and not rest.startswith("//") else curie
-
-
-def _terms(definitions: dict[str, Any], prefixes: dict[str, str]) -> dict[str, _Term]:
-    out: dict[str, _Term] = {}
-    for name, value in definitions.items():
-        if not isinstance(value, dict) or "@id" not in value or name[:1].isupper():
-            continue
-        coerce = value.get("@type")
-        if coerce and coerce not in ("@id", "@vocab"):
-            coerce = _expand(coerce, prefixes)
-        out.setdefault(
-            _expand(value["@id"], prefixes),
-            _Term(name, value.get("@container") == "@set", coerce),
-        )
-    return out
-
-
-@cache
-def _vocab() -> _Vocab:
-    context = linked_art_context()["@context"]
-    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.startswith("http")}
-    vocab = _Vocab(terms=_terms(context, prefixes))
-    for name, value in context.items():
-        if name[:1].isupper() and isinstance(value, dict) and "@id" in value:
-            vocab.classes.setdefault(_expand(value["@id"], prefixes), name)
-            vocab.scoped[name] = _terms(value.get("@context", {}), prefixes)
-        elif name[:1].isupper() and isinstance(value, str):
-            vocab.classes.setdefault(_expand(value, prefixes), name)
-    return vocab
-
-
-@cache
-def _languages() -> dict[str, tuple[str, str]]:
-    """ISO 639-1 code → (AAT language IRI, English label), from the Linked Art tables."""
-    text = resources.files("sparql").joinpath("data/languages.json").read_text("utf-8")
-    table: dict[str, list[str]] = json.loads(text)
-    return {code: (iri, label) for code, (iri, label) in table.items()}
-
-
-def language_iri(tag: str) -> tuple[str, str]:
-    """The Linked Art ``Language`` of a BCP 47 tag: AAT for the languages Linked Art lists,
-    else the Library of Congress ISO 639 IRI of its primary subtag."""
-    code = tag.split("-", maxsplit=1)[0].lower()
-    known = _languages().get(code)
-    if known:
-        return known
-    scheme = "iso639-1" if len(code) == 2 else "iso639-2"
-    return f"http://id.loc.gov/vocabulary/{scheme}/{code}", code
-
-
 def _subject(triple: Triple) -> str:
     subject = triple.subject
     return subject.value if isinstance(subject, NamedNode | BlankNode) else str(subject)
@@ -297,7 +170,7 @@ def is_museion_own(iri: str, triples: Iterable[Triple]) -> bool:
         for t in triples
         if _subject(t) == iri and t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode)
     ]
-    classes = _vocab().classes
+    classes = context_vocab().classes
     museion = not types or any(t.startswith(MUSEION_NS) for t in types)
     return museion and not any(t in classes for t in types)
 
@@ -460,7 +333,7 @@ class _Writer:
         embedded_ids: bool,
     ) -> None:
         self.iri = iri
-        self.vocab = _vocab()
+        self.vocab = context_vocab()
         self.by_subject: dict[str, list[Triple]] = defaultdict(list)
         for triple in triples:
             self.by_subject[_subject(triple)].append(triple)
@@ -507,7 +380,7 @@ class _Writer:
             out["_label"] = label
         scoped = self.vocab.scoped.get(kind or "", {})
         values: dict[str, list[Any]] = defaultdict(list)
-        terms: dict[str, _Term] = {}
+        terms: dict[str, Term] = {}
         languages: list[str] = []
         for triple in triples:
             pred = triple.predicate.value
@@ -519,10 +392,10 @@ class _Writer:
             term = (
                 (None if pred in UNSCOPED else scoped.get(pred))
                 or self.vocab.terms.get(pred)
-                or _Term(pred, True, None, linked_art=False)
+                or Term(pred, True, None, linked_art=False)
             )
             if own:  # as the Turtle has it: every label, every language tag
-                term = _Term(term.name, True, term.coerce, term.linked_art)
+                term = Term(term.name, True, term.coerce, term.linked_art)
             terms[term.name] = term
             obj = triple.object
             if isinstance(obj, Literal) and obj.language and pred == CONTENT and not own:
@@ -534,14 +407,14 @@ class _Writer:
         for tag in dict.fromkeys(languages):
             lang, name = language_iri(tag)
             values["language"].append({"id": lang, "type": "Language", "_label": name})
-            terms["language"] = _Term("language", True, "@id")
+            terms["language"] = Term("language", True, "@id")
         for name in sorted(values, key=lambda n: (n != "identified_by", n)):
             items = values[name]
             single = (kind, name) in SINGLE and len(items) == 1
             out[name] = items if (terms[name].is_set and not single) or len(items) > 1 else items[0]
         return out
 
-    def value(self, term: _Term, pred: str, obj: Any, subject_kind: str | None) -> Any:
+    def value(self, term: Term, pred: str, obj: Any, subject_kind: str | None) -> Any:
         if isinstance(obj, Literal):
             return self.literal(term, obj)
         if not isinstance(obj, NamedNode):  # a blank node: Museion mints none
@@ -570,7 +443,7 @@ class _Writer:
             ref["_label"] = label
         return ref
 
-    def literal(self, term: _Term, obj: Literal) -> Any:
+    def literal(self, term: Term, obj: Literal) -> Any:
         datatype = obj.datatype.value
         if obj.language:
             return obj.value

@@ -31,13 +31,8 @@ from referencing import Registry, Resource
 from museion import Pipeline
 from museion.demo import demo_config
 from sparql.executor import Worker
-from sparql.linkedart import (
-    SINGLE,
-    build,
-    extension_context,
-    linked_art_context,
-    linked_art_view,
-)
+from sparql.linkedart import SINGLE, build, linked_art_view
+from sparql.linkedart_context import extension_context, linked_art_context
 from sparql.pages import Description, describe
 from sparql.settings import EndpointSettings
 from tests.conftest import DATA

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from museion import Workspace, load_config
 from museion_core.vocab import MUSEION, RDF, XSD
 from publish import meta_graph
-from sparql.linkedart import linked_art_context
+from sparql.linkedart_context import linked_art_context
 from tests.helpers.endpoint import (
     Live,
     harvest_and_publish,
