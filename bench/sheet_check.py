@@ -28,7 +28,7 @@ from pathlib import Path
 from childproc import run_measured
 from gitref import file_at
 
-from harvesters.readers import column_letter
+from harvesters.csvrows import column_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,12 +20,13 @@ from .base import (
     location_folder,
     options_model,
 )
+from .csvrows import read_csv
 from .files import EXTENSIONS as FILE_EXTENSIONS
 from .iiif import IIIF_KEY
 from .jsonload import load_json
 from .jsonscan import records_key
 from .rdf import EXTENSIONS as RDF_EXTENSIONS
-from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
+from .readers import Parsed, Unreadable, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord
 from .sheets import SHEET_FORMATS, read_sheet, sheet_names, sheet_rows
 from .xml import LIDO_NS, LIDO_RECORD, XmlError, parse_xml, safe_parser

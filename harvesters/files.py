@@ -29,9 +29,10 @@ from museion_core.deadline import Deadline
 from museion_core.errors import HarvestError
 
 from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
+from .csvrows import read_csv
 from .http import answer_within, make_session, read_within, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
-from .readers import Parsed, Unreadable, read_csv, read_json, sniff_format
+from .readers import Parsed, Unreadable, read_json, sniff_format
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
 from .replay import Replayable
 from .sheets import SHEET_FORMATS, read_sheet

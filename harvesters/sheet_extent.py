@@ -20,7 +20,7 @@ from lxml import etree
 
 from museion_core import messages
 
-from .readers import column_letter
+from .csvrows import column_letter
 
 __all__ = ["ARCHIVE_ERRORS", "check_archive"]
 

@@ -23,7 +23,8 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from museion_core import messages
 
-from .readers import TITLE_LOOK_ROWS, Item, Parsed, Unreadable, column_letter, header_title_fault
+from .csvrows import TITLE_LOOK_ROWS, column_letter, header_title_fault
+from .readers import Item, Parsed, Unreadable
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
 from .xls_extent import check_xls
 

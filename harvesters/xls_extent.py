@@ -25,7 +25,7 @@ import olefile
 
 from museion_core import messages
 
-from .readers import column_letter
+from .csvrows import column_letter
 
 __all__ = ["check_xls"]
 

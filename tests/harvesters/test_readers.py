@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from harvesters.csvrows import read_csv
 from harvesters.jsonscan import seek_array
-from harvesters.readers import Parsed, Unreadable, read_csv, read_json
+from harvesters.readers import Parsed, Unreadable, read_json
 from harvesters.xmlcut import UnbalancedError, cut_all, cut_elements
 
 
