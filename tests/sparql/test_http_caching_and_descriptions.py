@@ -27,7 +27,7 @@ import requests
 from rdflib import RDFS, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from sparql.linkedart import linked_art_context
+from sparql.linkedart_context import linked_art_context
 from tests.helpers.endpoint import (
     ADMIN_TOKEN,
     Live,
