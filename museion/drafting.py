@@ -1,10 +1,12 @@
 """``museion mapping draft``: a first mapping for a partner's sheet, CSV or JSON, drafted from a
 sample so that the registrar edits three lines rather than writing thirty.
 
-Each column is placed by its header (English, French, German and Arabic words, kept as data in
-``museion/data/draft_headers.toml``) and checked against its values: a column named "Date"
-whose cells are not dates is not used as the date, and a column of image URLs becomes the
-image whatever its header. Columns it cannot place are listed as comments in the draft.
+This module reads the sample (up to ``SAMPLE`` records of a file or folder, flattened to
+``{column or path: value}``, the list a JSON export wraps under a key found) and drafts from it:
+``draft_columns`` places each column by its header and values, ``draft_render`` writes the
+mapping as commented TOML, ``draft_layout`` finds the sheet and header row. What the draft
+found rather than was told (the encoding the source must name, letters the file lost to
+question marks) is said beside it. Columns it cannot place are listed as comments in the draft.
 """
 
 from __future__ import annotations
@@ -13,12 +15,8 @@ import codecs
 import io
 import json
 import re
-import tomllib
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,53 +30,16 @@ from harvesters import (
     records_key,
     sniff_format,
 )
-from mappings import (
-    parse_date_text,
-    parse_dimension_statement,
-    parse_measured_value,
-    parse_number,
-    terms_in,
-    unit_for,
-)
 from museion_core.errors import ConfigError
-from museion_core.language import language_tag
 
+from .draft_columns import guess_columns, sample_columns
 from .draft_layout import Layout, find_layout
+from .draft_render import render, toml_str
 
-__all__ = ["Draft", "draft_mapping", "encoding_hint", "guess_columns", "sample_rows"]
+__all__ = ["Draft", "draft_mapping", "encoding_hint", "sample_rows"]
 
 SAMPLE = 500
 """Rows profiled: enough to see a column's kind, few enough for any sheet."""
-
-_BRACKETS = re.compile(r"[(\[]([^)\]]*)[)\]]")
-_IMAGE = re.compile(r"(\.(jpe?g|png|gif|tiff?|webp)(\?.*)?$)|/iiif/|/images?/", re.IGNORECASE)
-_URL = re.compile(r"^https?://[^\s/]+/?")
-_QUALIFIERS = {"id", "ids", "uri", "url", "code", "ar", "en", "fr", "de", "original", "2"}
-"""Header words that make a column another field's neighbour ("artist_id" is not the artist)."""
-_LANGUAGE_SUFFIX = re.compile(
-    r"^(?P<base>.*?\S)\s*(?:\((?P<round>[^()]+)\)|\[(?P<square>[^\[\]]+)\]"
-    r"|\s[-–—]\s*(?P<dash>\S+)|_(?P<under>[A-Za-z]{2,3})|\.(?P<dot>[A-Za-z]{2,3}))\s*$"
-)
-"""A header that ends with what may be a language tag: "Titre (az)", "Title [de]", "Titel - fr",
-"titre_ar", or the path of a JSON field keyed by language ("titre.az" of ``{"titre": {"fr":
-..., "az": ...}}``)."""
-_TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-_DIMENSION_HINT = re.compile(r"\d\s*(x|×|cm|mm|in\b|m\b|kg|g\b|\")", re.IGNORECASE)
-
-
-_ISO_DATE = re.compile(r"-?\d{1,4}(?:-\d\d(?:-\d\d(?:[T ][\d:.]+)?)?)?")
-"""What a date field (``on``) reads without a warning: a year or an ISO date (a date cell)."""
-
-
-@dataclass
-class Column:
-    name: str
-    values: list[Any] = field(default_factory=list)
-    unit: str | None = None
-
-    @property
-    def texts(self) -> list[str]:
-        return [str(v) for v in self.values if v not in (None, "")]
 
 
 @dataclass
@@ -97,35 +58,6 @@ class Draft:
     """What the draft found rather than was told (the sheet, the header row), as sentences."""
     options: dict[str, str | int] = field(default_factory=dict)
     """The source options the file needs to be read as the draft read it (sheet, header_row)."""
-
-
-@cache
-def _vocabulary() -> tuple[dict[str, tuple[set[str], str | None]], dict[str, list[str]]]:
-    text = resources.files("museion").joinpath("data/draft_headers.toml").read_text("utf-8")
-    data = tomllib.loads(text)
-    fields = {
-        name: ({_fold(h) for h in spec["headers"]}, spec.get("values"))
-        for name, spec in data["fields"].items()
-    }
-    return fields, data.get("languages", {})
-
-
-def _fold(text: str) -> str:
-    """Case, accents, brackets and punctuation removed; Arabic letters kept."""
-    text = _BRACKETS.sub(" ", unicodedata.normalize("NFKC", str(text))).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(
-        c
-        if c.isalnum() or c.isspace()
-        else (" " if unicodedata.category(c)[0] in "PSZ" or c in "'’_" else "")
-        for c in decomposed
-        if not (unicodedata.category(c) == "Mn" and not _arabic(c))
-    )
-    return " ".join(unicodedata.normalize("NFC", kept).split())
-
-
-def _arabic(char: str) -> bool:
-    return "\u0600" <= char <= "\u06ff"
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
@@ -271,415 +203,6 @@ def _own_list_key(data: bytes) -> str | None:
     return key if 2 * size > len(json.dumps(value, ensure_ascii=False)) else None
 
 
-def _columns(rows: list[dict[str, Any]]) -> list[Column]:
-    names: dict[str, None] = {}
-    for row in rows:
-        names.update(dict.fromkeys(row))
-    columns = []
-    for name in names:
-        unit = None
-        for inner in _BRACKETS.findall(name):
-            if unit_for(inner) is not None:
-                unit = inner.strip()
-        columns.append(Column(name, [row.get(name) for row in rows], unit))
-    return columns
-
-
-def _share(texts: list[str], test: Any) -> float:
-    return sum(1 for t in texts if test(t)) / len(texts) if texts else 0.0
-
-
-def _is_date(text: str) -> bool:
-    parsed = parse_date_text(text)
-    return parsed is not None
-
-
-def _is_number(text: str) -> bool:
-    """A measurement cell the mapping reads as a value: "45,5", and "45,5 cm", "ca. 45" too."""
-    return parse_number(text) is not None or parse_measured_value(text) is not None
-
-
-def _is_dimensions(text: str) -> bool:
-    return bool(_DIMENSION_HINT.search(text)) and parse_dimension_statement(text).parsed
-
-
-def _values_fit(kind: str | None, column: Column, exact: bool = False) -> bool:
-    """Do the column's values look like ``kind``? A header that names the field exactly needs
-    fewer dates to stand (Museion does not read every way of writing a date)."""
-    texts = column.texts
-    if kind is None or not texts:
-        return True
-    if kind == "date":
-        return _share(texts, _is_date) >= (0.3 if exact else 0.6)
-    if kind == "number":
-        # A column the header names ("Hauteur (cm)") stands with a few cells typed otherwise
-        # ("12 x 8", "-3"): the mapping keeps each as a statement and says so, where leaving
-        # the column out of the draft dropped every height without a word.
-        return _share(texts, _is_number) >= (0.5 if exact else 0.8)
-    if kind == "dimensions":
-        return _share(texts, _is_dimensions) >= 0.5
-    if kind == "image":
-        return _share(texts, lambda t: bool(_URL.match(t))) >= 0.8
-    if kind == "url":
-        return _share(texts, lambda t: bool(_URL.match(t))) >= 0.8
-    return True
-
-
-def _header_score(header: str, words: set[str]) -> int:
-    folded = _fold(header.replace("[]", "."))
-    last = _fold(re.split(r"[.\[\]]+", header.strip(".[]"))[-1]) if "." in header else folded
-    if folded in words or last in words:
-        return 3
-    if set(last.split()) & _QUALIFIERS:
-        return 0
-    padded = f" {last} "
-    longest = max((len(w) for w in words if f" {w} " in padded and len(w) > 2), default=0)
-    return 2 if longest else 0
-
-
-def guess_columns(rows: list[dict[str, Any]]) -> tuple[dict[str, Column], list[Column]]:
-    """Field → column, best first by header score, each column used once; and the columns
-    left over."""
-    columns = _columns(rows)
-    placed = _by_headers(columns)
-    _by_values(columns, placed)
-    if "accession_number" not in placed:
-        _identifier(columns, len(rows), placed)
-    _technique_as_medium(placed)
-    used = {column.name for column in placed.values()}
-    return placed, [c for c in columns if c.name not in used]
-
-
-def _technique_as_medium(placed: dict[str, Column]) -> None:
-    """A "Technique" column whose values name materials ("Huile sur toile", "Verre soufflé",
-    as French registrars fill it) is the medium: drafted as techniques, each whole value was a
-    term no vocabulary knew, and the oil and the canvas were never materials. Its values stay
-    whole in the medium statement; the techniques found in them are read too."""
-    column = placed.get("technique")
-    if column is None or "materials" in placed:
-        return
-    if _share(column.texts, lambda text: bool(terms_in("material", text))) >= 0.5:
-        placed["materials"] = placed.pop("technique")
-
-
-def _is_technique_header(column: Column) -> bool:
-    return _header_score(column.name, _vocabulary()[0]["technique"][0]) == 3
-
-
-def _by_headers(columns: list[Column]) -> dict[str, Column]:
-    """The fields whose header words a column's name has and whose kind its values fit."""
-    fields, _ = _vocabulary()
-    candidates: list[tuple[int, int, str, Column]] = []
-    for order, column in enumerate(columns):
-        if not column.texts:
-            continue
-        for name, (words, kind) in fields.items():
-            score = _header_score(column.name, words)
-            if score and _values_fit(kind, column, exact=score == 3):
-                candidates.append((-score, order, name, column))
-    placed: dict[str, Column] = {}
-    used: set[str] = set()
-    for _, _, name, column in sorted(candidates, key=lambda c: (c[0], c[1])):
-        if name not in placed and column.name not in used:
-            placed[name] = column
-            used.add(column.name)
-    return placed
-
-
-def _by_values(columns: list[Column], placed: dict[str, Column]) -> None:
-    """Place the columns left by their values alone: URLs and measurements say what they are."""
-    used = {column.name for column in placed.values()}
-    for column in columns:
-        if column.name in used or not column.texts:
-            continue
-        for name, kind in (("image", "image"), ("web_page", "url"), ("dimensions", "dimensions")):
-            fits = kind != "image" or _share(column.texts, lambda t: bool(_IMAGE.search(t))) > 0.5
-            if name not in placed and fits and _values_fit(kind, column):
-                placed[name] = column
-                used.add(column.name)
-                break
-
-
-def _identifier(columns: list[Column], rows: int, placed: dict[str, Column]) -> None:
-    """No header names the identifier: the first column left with a different value in
-    every record is taken for it."""
-    used = {column.name for column in placed.values()}
-    for column in columns:
-        texts = column.texts
-        if column.name not in used and len(texts) == rows and len(set(texts)) == len(texts):
-            placed["accession_number"] = column
-            return
-
-
-def _language(columns: Iterable[Column]) -> str | None:
-    _, languages = _vocabulary()
-    headers = [_fold(c.name) for c in columns]
-    if any(_arabic(ch) for h in headers for ch in h):
-        arabic = sum(1 for h in headers if any(_arabic(ch) for ch in h))
-        if arabic * 2 >= len(headers):
-            return "ar"
-    counts = {
-        lang: sum(1 for h in headers if set(h.split()) & {_fold(w) for w in words})
-        for lang, words in languages.items()
-    }
-    best = max(counts.items(), key=lambda kv: kv[1], default=("en", 0))
-    return best[0] if best[1] >= 2 else "en"
-
-
-def _q(text: str) -> str:
-    """A TOML basic string."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
-
-
-def _example(column: Column) -> str:
-    texts = column.texts
-    sample = texts[0] if texts else ""
-    sample = sample if len(sample) <= 40 else sample[:39] + "…"
-    return f"{len(texts)}/{len(column.values)} filled, e.g. {sample!r}"
-
-
-_SIMPLE = {
-    "title": "titles",
-    "credit_line": "credit_line",
-    "rights": "rights",
-    "provenance": "provenance",
-    "inscription": "inscription",
-    "distinguishing_features": "distinguishing_features",
-    "description": "description",
-    "web_page": "web_pages",
-    "image": "images",
-    "collection": "collections",
-}
-"""Fields drafted as ``key = "column"``: draft field → mapping key."""
-
-
-def render(
-    name: str,
-    source: str,
-    placed: dict[str, Column],
-    unplaced: list[Column],
-    options: dict[str, str | int] | None = None,
-) -> str:
-    """The drafted mapping as commented TOML; every placed line says which column and why,
-    and the source ``options`` the file needs (its sheet, its header row) are named first."""
-    rows = len(next(iter(placed.values())).values) if placed else 0
-    language = _language([*placed.values(), *unplaced])
-    lines = [
-        f"# Drafted by `museion mapping draft` from {rows} records of {source}.",
-        "# Every line says which column it reads; check them, then run `museion check SOURCE`.",
-        *_options(options or {}),
-        "",
-        "[mapping]",
-        f"name = {_q(name)}",
-        f"language = {_q(language or 'en')}   # the language of the texts: change if wrong",
-        'version = "1"',
-        "",
-        "[object]",
-    ]
-
-    def line(key: str, value: str, column: Column) -> None:
-        lines.append(f"{key} = {value}   # {_example(column)}")
-
-    _texts(lines, placed, unplaced, line)
-    _terms(lines, placed, line)
-    _dimensions(lines, placed, line)
-    _production(lines, placed, line)
-    _acquisition(lines, placed, line)
-    if unplaced:
-        lines += ["", "# Columns not placed (read by nothing; add them above if they matter):"]
-        lines += [f"#   {_q(c.name)}: {_example(c)}" for c in unplaced]
-    return "\n".join(lines) + "\n"
-
-
-def _acquisition(lines: list[str], placed: dict[str, Column], line: Any) -> None:
-    """``[object.acquisition]``: when, and how (purchase, gift: terms Museion's vocabulary
-    knows in English, French, German and Arabic, "achat", "Schenkung", "هبة")."""
-    if "acquisition_date" not in placed and "acquisition_method" not in placed:
-        return
-    lines += ["", "[object.acquisition]"]
-    if "acquisition_date" in placed:
-        acquired = placed["acquisition_date"]
-        if all(_ISO_DATE.fullmatch(text.strip()) for text in acquired.texts):
-            line("date", _q(acquired.name), acquired)
-        else:
-            # "12/03/1987", "vers 1990": a date text, read as such. As the date itself (`on`)
-            # it was read the same way, but with a warning on every record of a French sheet.
-            line("date", f"{{ text = {_q(acquired.name)} }}", acquired)
-    if "acquisition_method" in placed:
-        line("method", _q(placed["acquisition_method"].name), placed["acquisition_method"])
-
-
-def _options(options: dict[str, str | int]) -> list[str]:
-    if not options:
-        return []
-    lines = ["# The source that reads this file needs, under its [[sources]] in museion.toml:"]
-    for key, value in options.items():
-        lines.append(f"#   {key} = {_q(value) if isinstance(value, str) else value}")
-    return lines
-
-
-def header_language(header: str) -> str | None:
-    """The BCP 47 tag a header ends with ("Titre (az)", "Title [de]", "Titel - fr", "titre_ar"),
-    valid as a mapping's ``language`` must be, in its standard form; None if it names none.
-    A three-letter word counts only as an ISO 639-2 code of a language with a shorter tag
-    ("eng", "ger"): "Title (alt)" or "(new)" is not Southern Altai or Newari."""
-    match = _LANGUAGE_SUFFIX.match(header.strip())
-    if match is None:
-        return None
-    given = next(v for k, v in match.groupdict().items() if k != "base" and v).strip()
-    if not _TAG_SHAPE.match(given):
-        return None
-    tag = language_tag(given)
-    primary = re.split(r"[-_]", given)[0]
-    if tag is None or (len(primary) == 3 and tag.split("-")[0].casefold() == primary.casefold()):
-        return None
-    return tag
-
-
-def _title_value(column: Column, *, other: bool = True) -> str:
-    """A title column as the mapping reads it: with the language its header names, else (for
-    a title other than the first) Arabic when its texts are, else in the mapping's language
-    (a plain column name)."""
-    tag = header_language(column.name)
-    if tag is None and other and _share(column.texts, _is_arabic) > 0.5:
-        tag = "ar"
-    return (
-        _q(column.name) if tag is None else f"{{ path = {_q(column.name)}, language = {_q(tag)} }}"
-    )
-
-
-def _texts(lines: list[str], placed: dict[str, Column], unplaced: list[Column], line: Any) -> None:
-    """The identifier and the fields read as they are; the other title columns (other
-    languages) join the first, each with its language, and leave ``unplaced``."""
-    ident = placed.get("accession_number")
-    if ident is None:
-        lines.append('# id = "..."   # no column has a value in every record, each different')
-    else:
-        line("id", _q(ident.name), ident)
-        line("accession_number", _q(ident.name), ident)
-    simple = dict(_SIMPLE)
-    others = _other_titles(placed, unplaced)
-    if "title" in placed and (others or header_language(placed["title"].name)):
-        simple.pop("title")
-        first = placed["title"]
-        lines.append(f"titles = [   # {_example(first)}")
-        lines.append(f"  {_title_value(first, other=False)},")
-        for column in others:
-            value = _title_value(column)
-            unknown = value == _q(column.name)
-            if unknown:  # no tag is better than the mapping's language, which it is not
-                value = f'{{ path = {_q(column.name)}, language = "" }}'
-            say = "its language, as a BCP 47 tag (fr, de, az...); " if unknown else ""
-            lines.append(f"  {value},   # {say}{_example(column)}")
-            unplaced.remove(column)
-        lines.append("]")
-    for field_name, key in simple.items():
-        if field_name in placed:
-            line(key, _q(placed[field_name].name), placed[field_name])
-
-
-def _terms(lines: list[str], placed: dict[str, Column], line: Any) -> None:
-    """The fields whose values go through a vocabulary: type, materials, subject."""
-    if "object_type" in placed:
-        column = placed["object_type"]
-        line("classification", f'{{ path = {_q(column.name)}, vocab = "object_type" }}', column)
-    if "materials" in placed:
-        column = placed["materials"]
-        line("medium", _q(column.name), column)
-        lines.append(
-            f"materials = {{ path = {_q(column.name)}, scan = true, vocab = "
-            '"material", unmatched = "skip" }'
-        )
-    if "subject" in placed:
-        lines += ["", "[object.subjects]"]
-        line("label", _q(placed["subject"].name), placed["subject"])
-        lines.append('vocab = "subject"')
-
-
-def _is_arabic(text: str) -> bool:
-    return sum(1 for c in text if _arabic(c)) > len(text) / 3
-
-
-def _other_titles(placed: dict[str, Column], unplaced: list[Column]) -> list[Column]:
-    """The other title columns ("Titre (az)", "Titel [de]", "titre_ar", "titel original"):
-    the title in other languages, in the order of the file."""
-    if "title" not in placed:
-        return []
-    words = _vocabulary()[0]["title"][0]
-    others = []
-    for column in unplaced:
-        match = _LANGUAGE_SUFFIX.match(column.name.strip())
-        base = _fold(match.group("base")) if match and header_language(column.name) else ""
-        folded = _fold(column.name).split()
-        if column.texts and (base in words or (folded and folded[0] in words)):
-            others.append(column)
-    return others
-
-
-def _dimensions(lines: list[str], placed: dict[str, Column], line: Any) -> None:
-    numeric = [k for k in ("height", "width", "depth", "diameter", "weight") if k in placed]
-    if "dimensions" not in placed and not numeric:
-        return
-    lines += ["", "[object.dimensions]"]
-    if "dimensions" in placed:
-        line("statement", _q(placed["dimensions"].name), placed["dimensions"])
-        lines.append("parse = true   # read heights, widths ... out of the statement")
-    for key in numeric:
-        line(key, _q(placed[key].name), placed[key])
-    units = {u for k in numeric if k != "weight" for u in [placed[k].unit] if u}
-    if numeric:
-        known = len(units) == 1
-        unit = units.pop() if known else "cm"
-        guessed = "from the headers" if known else "a guess: check it"
-        lines.append(f"unit = {{ value = {_q(unit)} }}   # {guessed}")
-
-
-def _production(lines: list[str], placed: dict[str, Column], line: Any) -> None:
-    keys = ("date", "date_begin", "date_end", "place", "technique", "maker")
-    if not any(k in placed for k in keys):
-        return
-    lines += ["", "[object.production]"]
-    parts = [
-        f"{key} = {_q(placed[name].name)}"
-        for key, name in (("text", "date"), ("begin", "date_begin"), ("end", "date_end"))
-        if name in placed
-    ]
-    if parts:
-        lines.append(f"date = {{ {', '.join(parts)} }}")
-        for name in ("date", "date_begin", "date_end"):
-            if name in placed:
-                lines.append(f"#   {_q(placed[name].name)}: {_example(placed[name])}")
-    if "place" in placed:
-        line("places", _q(placed["place"].name), placed["place"])
-    if "technique" not in placed and "materials" in placed:
-        column = placed["materials"]
-        if _is_technique_header(column):  # a technique column of materials: the medium
-            lines.append(
-                f'techniques = {{ path = {_q(column.name)}, scan = true, vocab = "technique", '
-                'unmatched = "skip" }   # the medium keeps each value whole'
-            )
-    if "technique" in placed:
-        column = placed["technique"]
-        # Each value whole: a term the vocabulary knows, else a local term the partner report
-        # lists. Scanning with unmatched = "skip" dropped "dinanderie" and "tissage" without a
-        # word, since no other field keeps a technique's text (the medium keeps materials').
-        lines.append(
-            f'techniques = {{ path = {_q(column.name)}, vocab = "technique" }}'
-            f"   # {_example(column)}"
-        )
-    if "maker" in placed:
-        lines += ["", "[object.production.creators]"]
-        line("name", _q(placed["maker"].name), placed["maker"])
-        for key, name in (
-            ("role", "maker_role"),
-            ("birth", "maker_birth"),
-            ("death", "maker_death"),
-        ):
-            if name in placed:
-                line(key, _q(placed[name].name), placed[name])
-
-
 def draft_mapping(
     path: Path,
     *,
@@ -713,7 +236,7 @@ def draft_mapping(
         # The draft read it so because it was told: the source must be told too, or its
         # harvest stops at the header's first byte that is not UTF-8.
         options["encoding"] = encoding
-        found.append(f"read as {encoding}: the source needs encoding = {_q(encoding)}")
+        found.append(f"read as {encoding}: the source needs encoding = {toml_str(encoding)}")
     found += _replaced_letters(rows)
     text = render(slug, where, placed, unplaced, options)
     return Draft(
@@ -737,7 +260,7 @@ def _replaced_letters(rows: list[dict[str, Any]]) -> list[str]:
     """Where the program that saved the file replaced letters by question marks: the file
     holds them no more, so Museion would publish the titles so, and nothing else tells."""
     said = []
-    for column in _columns(rows):
+    for column in sample_columns(rows):
         texts = column.texts
         hit = [t for t in texts if _REPLACED.search(t) and "://" not in t]
         if hit:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from mappings.declarative.schema import MappingFile
-from museion.drafting import draft_mapping, header_language
+from museion.draft_columns import header_language
+from museion.drafting import draft_mapping
 
 
 def _titles(tmp_path: Path, header: str, *rows: str) -> Any:
