@@ -160,7 +160,9 @@ class Endpoint:
         except NotAcceptable as exc:
             return not_acceptable(str(exc))
         except QueryError as exc:
-            headers = {"Allow": "GET, POST, OPTIONS"} if exc.http_status == 405 else closing(exc)
+            headers = (
+                {"Allow": "GET, HEAD, POST, OPTIONS"} if exc.http_status == 405 else closing(exc)
+            )
             return text_error(exc.http_status, exc.one_line(), headers)
 
     @property
