@@ -216,12 +216,15 @@ def ended_by(seconds: float, over: Callable[[], Exception]) -> Iterator[Deadline
     ``Deadline``, and once it has passed the block fails with ``over()``, whatever it raised
     or returned: a connection cut at the deadline fails as any dropped connection does, or
     looks like an answer that simply ended, so nothing read after it is trusted. Before the
-    deadline, what the block raises passes unchanged."""
+    deadline, what the block raises passes unchanged. ``over()`` is made once the calling
+    thread has left the block, so that ``passed()`` in it speaks of the deadlines around the
+    block, not of this one: the deadline's own failure is the one told of it."""
     with Deadline(seconds) as deadline:
         try:
             yield deadline
         except Exception as exc:
             if deadline.expired:
+                deadline.leave_thread()
                 raise over() from exc
             raise
     if deadline.expired:

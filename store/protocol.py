@@ -183,7 +183,6 @@ class SparqlClient:
         detail: str = "",
         public: bool = False,
         fault: bool = False,
-        late: bool = False,
     ) -> StoreError | QueryError:
         """The error for a failed request, in one line without any credential.
 
@@ -191,8 +190,7 @@ class SparqlClient:
         remote store failed and how, not where the store is nor what its error page said
         (unless ``public``), which go to the log; a ``StoreError`` (a harvest's writes,
         read by the operator) says all; ``fault``: the server failed, not the request (it
-        cannot be reached, or took too long), a ``StoreFaultError``; ``late``: the error is
-        the deadline's own (``_within``), the one failure told once the deadline has passed."""
+        cannot be reached, or took too long), a ``StoreFaultError``."""
         full = self._redacted(
             f"the remote store at {url} {what}" + (f": {detail}" if detail else "")
         )
@@ -200,7 +198,7 @@ class SparqlClient:
             return (StoreFaultError if fault else StoreError)(full, http_status=http_status)
         # what the client is not told (a 400 is told whole: no log line); nor a request the
         # deadline cut, which ``_within`` logs as late, not as "cannot be reached" first
-        if not public and (late or not passed()):
+        if not public and not passed():
             _log.warning("%s", full)
         shown = f"the remote store {what}" + (f": {detail}" if detail and public else "")
         return QueryError(self._redacted(shown), http_status=http_status)
@@ -355,9 +353,7 @@ class SparqlClient:
         writer lock, for as long as it liked."""
         seconds = timeout or self.endpoint.timeout
         late = f"did not answer {what} within {seconds:g} s"
-        with ended_by(
-            seconds, lambda: self._error(error, url, late, 504, fault=True, late=True)
-        ) as deadline:
+        with ended_by(seconds, lambda: self._error(error, url, late, 504, fault=True)) as deadline:
             yield deadline
 
 
