@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from museion_core import messages
-from museion_core.errors import HarvestError, MuseionError, StoreError
+from museion_core.errors import HarvestError, MuseionError, StoreError, system_refusal
 from publish import HarvestSummary, RecordIndex, Run
 
 from .config import SourceConfig
@@ -131,8 +131,7 @@ class PublishFailedError(StoreError):
         if isinstance(error, MuseionError):
             why = error.one_line()
         else:  # a full disk, a folder the system refuses
-            where = f": {error.filename}" if error.filename else ""
-            why = f"cannot publish: {error.strerror or error}{where}"
+            why = f"cannot publish: {system_refusal(error)}"
         super().__init__(
             f"{why}; what was applied is not published yet: the next harvest publishes it"
         )

@@ -24,6 +24,7 @@ __all__ = [
     "QueryError",
     "StoreError",
     "StoreFaultError",
+    "system_refusal",
 ]
 
 
@@ -191,3 +192,10 @@ class QueryError(MuseionError):
     """A SPARQL query or update was rejected, failed or ran over its limits."""
 
     http_status = 400
+
+
+def system_refusal(exc: OSError) -> str:
+    """What the system refused, in one line: its reason and the path it names, if any (a
+    full disk, a permission, a path that is a file), for a message that is not a traceback."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"

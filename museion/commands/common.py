@@ -11,7 +11,7 @@ from typing import ParamSpec, TypeVar
 import click
 from rich.markup import escape
 
-from museion_core.errors import ConfigError, MuseionError
+from museion_core.errors import ConfigError, MuseionError, system_refusal
 from publish import RunStatus
 from sparql import UI_LANGUAGES
 
@@ -70,8 +70,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except OSError as exc:
             # A file or directory the system refuses (permissions, a full disk, a path that
             # is a file): one line, not a traceback.
-            where = f": {exc.filename}" if exc.filename else ""
-            err.print(f"[bold red]error:[/] {escape((exc.strerror or str(exc)) + where)}")
+            err.print(f"[bold red]error:[/] {escape(system_refusal(exc))}")
             raise SystemExit(EXIT_FAILED) from None
         except KeyboardInterrupt:
             err.print("[bold red]interrupted[/] (the next harvest resumes where this one stopped)")
