@@ -33,6 +33,7 @@ from .registry import available_mappings, get_mapping, register_mapping
 from .terms import (
     aat_concept,
     aat_labels,
+    aat_reading,
     aat_table_digest,
     label_in_language,
     terms_in,
@@ -51,6 +52,7 @@ __all__ = [
     "ReferencePath",
     "aat_concept",
     "aat_labels",
+    "aat_reading",
     "aat_table_digest",
     "authority_scheme",
     "available_mappings",

@@ -15,7 +15,7 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -36,6 +36,7 @@ __all__ = [
     "aat_concept",
     "aat_label",
     "aat_labels",
+    "aat_reading",
     "aat_table_digest",
     "expand_curie",
     "match_key",
@@ -166,6 +167,23 @@ def label_in_language(english: str, language: str) -> str:
     value: "paper (fiber product)" → "papier" on a French page); the English one when the
     concept is not known or has no label in that language."""
     return _by_english_label().get(english, {}).get(language) or english
+
+
+def aat_reading(
+    terms: Iterable[str], schemes: Sequence[str], languages: Sequence[str]
+) -> tuple[str, str] | None:
+    """AAT's label and its language for a lender's own term, read through Museion's table:
+    the first of ``terms`` that the table reads as a concept of one of ``schemes`` (tried in
+    order: a materials wrap often holds techniques) with a label in one of ``languages`` (in
+    order), or None. A page, or a search facet, then names "Druckgraphik" as AAT's print."""
+    for term in terms:
+        for scheme in schemes:
+            concept = aat_concept(scheme, term)
+            labels = aat_labels(concept) if concept is not None else {}
+            for language in languages:
+                if labels.get(language):
+                    return labels[language], language
+    return None
 
 
 def aat_label(iri: str, language: str = "en") -> str | None:

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 from pyoxigraph import Literal, QuerySolutions
 
-from mappings import aat_concept, aat_labels
+from mappings import aat_reading
 from museion_core.instants import instant_year
 from museion_core.parallel import gathered, usable_cpus
 from museion_core.vocab import AAT, CRM, LA, MUSEION, RDFS, SKOS
@@ -445,13 +445,9 @@ def _facet_value(kind: str, labels: list[tuple[str, str | None]]) -> str:
     best = _best_label(labels)
     if any(lang is None or lang == "en" or lang.startswith("en-") for _, lang in labels):
         return best
-    for text, _ in sorted(labels, key=lambda x: (x[0], x[1] or "")):
-        for scheme in _SCHEMES[kind]:
-            concept = aat_concept(scheme, text)
-            english = aat_labels(concept).get("en") if concept is not None else None
-            if english:
-                return english
-    return best
+    texts = (text for text, _ in sorted(labels, key=lambda x: (x[0], x[1] or "")))
+    found = aat_reading(texts, _SCHEMES[kind], ("en",))
+    return found[0] if found is not None else best
 
 
 def _concepts(

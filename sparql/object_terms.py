@@ -9,7 +9,7 @@ than showing one thing twice, or in a language its reader may not read.
 
 from __future__ import annotations
 
-from mappings import aat_concept, aat_labels
+from mappings import aat_concept, aat_reading
 from museion_core.vocab import AAT_NS, CRM, RDFS
 
 from .lender_terms import lender_term
@@ -47,14 +47,8 @@ def term_label(labels: list[Text], lang: str, schemes: tuple[str, ...], node: st
         # a lender's English word the pages know: Tate's "on paper, unique"
         said = lender_term(shown.value, lang) if lang != "en" else None
         return Text(said, lang) if said else shown
-    for text in labels:
-        for scheme in schemes:
-            concept = aat_concept(scheme, text.value)
-            named = aat_labels(concept) if concept is not None else {}
-            for wanted in (lang, "en"):
-                if named.get(wanted):
-                    return Text(named[wanted], wanted)
-    return shown
+    found = aat_reading((text.value for text in labels), schemes, (lang, "en"))
+    return Text(*found) if found is not None else shown
 
 
 def own_types(graph: Graph, iri: str, about: About) -> list[str]:
