@@ -22,6 +22,7 @@ from .iris import RESERVED_SOURCE_NAMES, Minter
 from .normalise import (
     fold,
     fold_script,
+    letters_replaced,
     parse_date_text,
     parse_dimension_statement,
     parse_measured_value,
@@ -61,6 +62,7 @@ __all__ = [
     "fold_script",
     "get_mapping",
     "label_in_language",
+    "letters_replaced",
     "normalise_authority",
     "parse_date_text",
     "parse_dimension_statement",

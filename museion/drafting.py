@@ -30,6 +30,7 @@ from harvesters import (
     records_key,
     sniff_format,
 )
+from mappings import letters_replaced
 from museion_core.errors import ConfigError
 
 from .draft_columns import guess_columns, sample_columns
@@ -251,18 +252,13 @@ def draft_mapping(
     )
 
 
-_REPLACED = re.compile(r"[^\W\d_]\?+[^\W\d_]")
-"""A question mark inside a word: what Excel writes for each letter the encoding it saves a
-CSV in cannot hold ("Marsel liman?n?n" for "Marsel limanının" in Windows-1252)."""
-
-
 def _replaced_letters(rows: list[dict[str, Any]]) -> list[str]:
     """Where the program that saved the file replaced letters by question marks: the file
     holds them no more, so Museion would publish the titles so, and nothing else tells."""
     said = []
     for column in sample_columns(rows):
         texts = column.texts
-        hit = [t for t in texts if _REPLACED.search(t) and "://" not in t]
+        hit = [t for t in texts if letters_replaced(t) and "://" not in t]
         if hit:
             said.append(
                 f"column {column.name!r}: {len(hit)} of {len(texts)} values have '?' inside a "

@@ -21,7 +21,7 @@ from museion_core.vocab import AAT, CRM, LA
 from ..base import MappingContext, MappingResult, NQuadsResult
 from ..builder import RecordBuilder, TextRecordBuilder
 from ..iris import Minter, label_key
-from ..normalise.text import clean_text, has_markup
+from ..normalise.text import clean_text, has_markup, letters_replaced
 from ..terms import Vocabularies, expand_curie, subject_labels_digest
 from .actors import ActorSpec, Classifier, emit_actor, id_text
 from .dimensions import DimensionSpec
@@ -322,18 +322,13 @@ def _field_names(record: MappingABC[str, Any], most: int = 6) -> str:
     return ", ".join(names) + (", …" if len(record) > most else "")
 
 
-_REPLACED_LETTER = re.compile(r"[^\W\d_]\?+[^\W\d_]")
-"""A question mark inside a word: what Excel writes for each letter the encoding it saves a
-CSV in cannot hold ("Marsel liman?n?n" for "Marsel limanının" in Windows-1252)."""
-
-
 def _titles(titles: FieldList | None, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
     """Every title a name of the object; the first its label and primary name."""
     if titles is None:
         return
     for n, (title, field) in enumerate(titles.items(obj), start=1):
         text = str(title)
-        if _REPLACED_LETTER.search(text):  # "Marsel liman?n?n": letters lost on saving
+        if letters_replaced(text):  # "Marsel liman?n?n": letters lost on saving
             b.warnings.append(messages.TITLE_LETTERS_REPLACED(text=text[:200]))
         if n == 1:
             b.label(o, text, field.language)

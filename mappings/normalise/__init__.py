@@ -41,7 +41,7 @@ from .dimensions import (
 from .figures import parse_number
 from .folding import fold, fold_script, normalise_arabic, strip_arabic_article
 from .language import language_tag
-from .text import clean_text, has_markup, strip_html
+from .text import clean_text, has_markup, letters_replaced, strip_html
 from .units import CENTIMETRES, GRAMS, UNITS, Unit, from_base, to_base, unit_for
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "from_base",
     "has_markup",
     "language_tag",
+    "letters_replaced",
     "normalise_arabic",
     "parse_date_text",
     "parse_dimension_statement",

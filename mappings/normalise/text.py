@@ -12,9 +12,20 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-__all__ = ["clean_text", "has_markup", "strip_html"]
+__all__ = ["clean_text", "has_markup", "letters_replaced", "strip_html"]
 
 _SPACE = re.compile(r"\s+")
+_REPLACED_LETTER = re.compile(r"[^\W\d_]\?+[^\W\d_]")
+"""A question mark inside a word: what Excel writes for each letter the encoding it saves a
+CSV in cannot hold ("Marsel liman?n?n" for "Marsel limanının" in Windows-1252)."""
+
+
+def letters_replaced(text: str) -> bool:
+    """Whether the program that saved ``text`` replaced letters by question marks (one inside
+    a word, ``_REPLACED_LETTER``): the letters are lost, and the text reads wrong."""
+    return _REPLACED_LETTER.search(text) is not None
+
+
 _BREAKS = frozenset(
     [
         "address",
