@@ -19,7 +19,8 @@ from publish import Workspace
 
 from .config import Config, SourceConfig, load_config
 from .pipeline import HarvestSummary, Pipeline
-from .report import build_report, render_html, source_counts
+from .report import build_report, render_html
+from .stats import source_counts
 
 __all__ = [
     "Config",

@@ -4,41 +4,39 @@ A report covers one run (the latest by default): counts, every quarantined recor
 reason, field coverage of the source as the run leaves it, vocabulary terms nothing matched,
 source fields the mapping never reads, the diff against the previously published run, and the
 source's history of runs. Held and dry runs are reported as they *would* leave the source.
+
+This module assembles a report from the run and writes it (the page is rendered by
+``sparql.report_html``), and keeps the note of a harvest that failed before its run could be
+judged. What is counted over the source's records is ``museion.report_records``; the store's
+figures per source (``source_counts``, re-exported here) are ``museion.stats``.
 """
 
 from __future__ import annotations
 
-import bisect
-import difflib
-import heapq
 import json
 import logging
 import os
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harvesters import location_folder
 from museion_core.errors import HarvestError
-from museion_core.vocab import CRM, MUSEION, VOID
-from publish import (
-    HarvestSummary,
-    RecordIndex,
-    RecordNotes,
-    Run,
-    RunStatus,
-    meta_graph,
-    now,
-    write_atomically,
-)
+from publish import HarvestSummary, RecordIndex, Run, RunStatus, now, write_atomically
 from sparql import failure_note, report_html
-from store import Store
 
-from .config import Config, SourceConfig
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read, fields_used
+from .config import SourceConfig
 from .edits import SHOWN, payload_edits
+from .report_records import (
+    LISTED,
+    _Held,
+    _missing_fields,
+    _Notes,
+    _Reads,
+    _source_as_left,
+    _Tally,
+    _unused_fields,
+)
+from .stats import source_counts
 
 __all__ = [
     "LISTED",
@@ -51,11 +49,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("museion.report")
-
-LISTED = 200
-"""Record ids listed per diff section (all are counted)."""
-EXAMPLES = 5
-"""Record ids listed for each term no vocabulary knew, text kept without values and warning."""
 
 _APPLIED = (RunStatus.APPLIED, RunStatus.PUBLISHED)
 
@@ -190,242 +183,6 @@ def _history(source: SourceConfig, index: RecordIndex) -> list[dict[str, Any]]:
     ]
 
 
-Row = tuple[str, str, int, str]
-"""(local id, kind, coverage flags, filled source fields) of a record."""
-
-
-@dataclass
-class _Held:
-    """What a held or dry run would change of its source: the records it staged (with their
-    notes) and those it would remove."""
-
-    staged: dict[str, tuple[Row, str | None]]
-    removed: set[str]
-
-    @classmethod
-    def of(cls, run: Run) -> _Held:
-        staged = {
-            r.local_id: ((r.local_id, r.kind, r.flags, r.fields), r.notes)
-            for batch in run.staged()
-            for r in batch
-        }
-        return cls(staged, {local_id for local_id, _ in run.removed()})
-
-    def replaces(self, local_id: str) -> bool:
-        return local_id in self.staged or local_id in self.removed
-
-
-def _source_as_left(source: str, index: RecordIndex, held: _Held | None) -> Iterator[Row]:
-    """Every record the source holds after its run (for a held or dry run, ``held``: as it
-    would hold them), one at a time. Gathered in dicts, all of them added 50-65 MB per 50,000
-    records to a harvest's peak RSS (at 100,000 records, the largest part of it that still
-    grew with the collection); now only a held or dry run's own records are held."""
-    if held is None:
-        yield from index.kinds_flags_fields(source)
-        return
-    for row in index.kinds_flags_fields(source):
-        if not held.replaces(row[0]):
-            yield row
-    yield from (row for local_id, (row, _) in held.staged.items() if local_id not in held.removed)
-
-
-@dataclass
-class _Notes:
-    """What the mapping noted of the source's records as its run leaves them: the terms no
-    vocabulary knew, the texts kept without values and the warnings, counted over every
-    record the source holds, not only over those the run mapped again (a re-harvest that
-    changed four records said "every term matched a vocabulary"). ``unknown``: records mapped
-    before Museion kept these notes (they count once mapped again: ``museion remap``)."""
-
-    terms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    texts: Counter[tuple[str, str]] = field(default_factory=Counter)
-    said: Counter[str] = field(default_factory=Counter)
-    unknown: int = 0
-    examples: dict[object, list[str]] = field(default_factory=dict)
-    """The first ``EXAMPLES`` records (in id order) of each term, text and warning: which
-    records to open, not only how many."""
-
-    @classmethod
-    def of(cls, source: str, index: RecordIndex, held: _Held | None) -> _Notes:
-        found = cls()
-        for local_id, text in index.notes(source):
-            if held is None or not held.replaces(local_id):
-                found.add(text, local_id)
-        unknown = index.unnoted(source)
-        if held is not None:
-            unknown = {i for i in unknown if not held.replaces(i)}
-            for local_id, (_, staged_notes) in held.staged.items():
-                if local_id in held.removed:
-                    continue
-                if staged_notes is None:  # staged by an earlier Museion
-                    unknown.add(local_id)
-                else:
-                    found.add(staged_notes, local_id)
-        found.unknown = len(unknown)
-        return found
-
-    def add(self, text: str, local_id: str) -> None:
-        notes = RecordNotes.of_text(text)
-        self.terms.update(notes.local_terms)
-        self.texts.update(notes.unparsed)
-        self.said.update(notes.warnings)
-        for key in {*notes.local_terms, *notes.unparsed, *notes.warnings}:
-            listed = self.examples.setdefault(key, [])
-            if len(listed) < EXAMPLES or local_id < listed[-1]:
-                bisect.insort(listed, local_id)  # the first EXAMPLES by id, whatever order
-                del listed[EXAMPLES:]
-
-    def records(self, key: object) -> list[str]:
-        return self.examples.get(key, [])
-
-    def local_terms(self) -> list[tuple[tuple[str, str], int]]:
-        """By vocabulary, the commonest first (as a run lists them)."""
-        return sorted(self.terms.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
-
-    def unparsed(self) -> list[tuple[tuple[str, str], int]]:
-        return sorted(self.texts.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
-
-    def warnings(self) -> list[tuple[str, int]]:
-        return sorted(self.said.items(), key=lambda t: (-t[1], t[0]))
-
-
-@dataclass
-class _Tally:
-    """What a report counts over a source's records, gathered in one pass over them."""
-
-    objects: int = 0
-    reported: Counter[int] = field(default_factory=Counter)
-    undated: int = 0
-    identified: Counter[int] = field(default_factory=Counter)
-    complete: int = 0
-    given: int = 0
-    worst: list[tuple[int, str, list[str]]] = field(default_factory=list)
-    """The objects missing most Object ID elements (at most ``LISTED``): (-missing, id, labels)."""
-    incomplete: int = 0
-    present: Counter[str] = field(default_factory=Counter)
-    """How many records fill each source field."""
-
-    @classmethod
-    def of(cls, rows: Iterable[Row]) -> _Tally:
-        tally = cls()
-        flags = Counter[int]()
-        tally.worst = heapq.nsmallest(LISTED, tally._missing(rows, flags))
-        for value, count in flags.items():  # a few hundred values at most, not every object
-            present = Coverage(value)
-            tally.reported.update({bit: count for bit, _ in REPORTED if present & bit})
-            tally.undated += count * bool(present & Coverage.DATE_TEXT_ONLY)
-            given = [bit for bit, _ in OBJECT_ID if present & bit]
-            tally.identified.update(dict.fromkeys(given, count))
-            tally.given += count * len(given)
-        return tally
-
-    def _missing(
-        self, rows: Iterable[Row], flags: Counter[int]
-    ) -> Iterator[tuple[int, str, list[str]]]:
-        """Count every row (each object's coverage flags into ``flags``); yield the objects
-        that miss an Object ID element."""
-        missing_of: dict[int, list[str]] = {}
-        for local_id, kind, value, filled in rows:
-            self.present.update(filled.split("\n") if filled else ())
-            if kind != "object":
-                continue
-            self.objects += 1
-            flags[value] += 1
-            missing = missing_of.get(value)
-            if missing is None:
-                missing = missing_of[value] = [lb for b, lb in OBJECT_ID if not value & b]
-            if missing:
-                self.incomplete += 1
-                yield (-len(missing), local_id, list(missing))
-            else:
-                self.complete += 1
-
-    def _share(self, n: int) -> float:
-        return round(n / self.objects, 4) if self.objects else 0.0
-
-    def coverage(self) -> dict[str, Any]:
-        """The share of objects that give each reported field, and the dates read as text only."""
-        fields = [
-            {
-                "field": label,
-                "records": self.reported[bit],
-                "share": self._share(self.reported[bit]),
-            }
-            for bit, label in REPORTED
-        ]
-        return {"objects": self.objects, "fields": fields, "dates_not_understood": self.undated}
-
-    def object_id(self) -> dict[str, Any]:
-        """ICOM Object ID completeness: per element, the share of objects that give it; per
-        record, what it misses, the records that miss most first (they are the hardest to find
-        if stolen)."""
-        total = len(OBJECT_ID)
-        return {
-            "elements_total": total,
-            "complete": self.complete,
-            "share": round(self.given / (total * self.objects), 4) if self.objects else 0.0,
-            "elements": [
-                {
-                    "element": label,
-                    "records": self.identified[bit],
-                    "share": self._share(self.identified[bit]),
-                }
-                for bit, label in OBJECT_ID
-            ],
-            "records": [
-                {"record": local_id, "present": total + minus, "missing": missing}
-                for minus, local_id, missing in self.worst
-            ],
-            "incomplete": self.incomplete,
-        }
-
-
-@dataclass(frozen=True)
-class _Reads:
-    """What the mapping reads of the fields the source's records fill, worked out once for
-    the report's unused and missing fields (each had read the mapping's fields again)."""
-
-    read: list[str]
-    """The field paths the mapping reads, without ``[]``, sorted."""
-    unread: list[str]
-    """The fields the records fill that the mapping never reads (``fields_used``), in the
-    order the records first filled them."""
-
-    @classmethod
-    def of(cls, mapping: object, present: Counter[str]) -> _Reads | None:
-        """None for a mapping that does not list the fields it reads (a Python mapping)."""
-        read = fields_read(mapping)
-        if read is None:
-            return None
-        used = fields_used(present, read)
-        return cls(read, [f for f in present if f not in used])
-
-
-def _unused_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[str, Any]] | None:
-    if reads is None:
-        return None
-    return [{"field": f, "records": present[f]} for f in sorted(reads.unread)]
-
-
-def _missing_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[str, Any]]:
-    """The fields the mapping reads that no record of the run fills and that a field the
-    records fill, which the mapping never reads, resembles: a column typed "Matériaus" in the
-    export, which the mapping reads as "Matériaux", otherwise empties every record's materials
-    without a word. A field with no such likeness is not listed: a column the file has but
-    leaves empty (one row without an artist) is not missing, and is in no record either."""
-    if reads is None or not present:
-        return []
-    filled = list(present)
-    missing = []
-    for path in reads.read:
-        if any(f == path or f.startswith(path + ".") for f in filled):
-            continue
-        close = difflib.get_close_matches(path, reads.unread, n=1, cutoff=0.75)
-        if close:
-            missing.append({"field": path, "like": close[0]})
-    return missing
-
-
 def latest_run(workspace_runs: list[Any], run_id: str | None, source: str) -> Run:
     """The run to report: ``run_id``, or the latest run of the source."""
     for directory in reversed(workspace_runs):
@@ -500,50 +257,3 @@ def clear_failure(folder: Path, source: str) -> None:
         failure_note(folder, source).unlink(missing_ok=True)
     except OSError as exc:
         log.warning("cannot remove the stale failure note of %s: %s", source, exc)
-
-
-# -- stats ----------------------------------------------------------------------------------
-
-
-def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
-    """Per source: records, objects, persons, triples and quarantined records in a store."""
-    meta = meta_graph(config.base_iri)
-    rows = store.select(f"""
-        SELECT ?dataset ?kind (COUNT(?g) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset ;
-                            {MUSEION.recordKind} ?kind }}
-        }} GROUP BY ?dataset ?kind""")
-    triples = store.select(f"""
-        SELECT ?dataset (COUNT(*) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }}
-          GRAPH ?g {{ ?s ?p ?o }}
-        }} GROUP BY ?dataset""")
-    quarantined = store.select(f"""
-        SELECT ?dataset (COUNT(?q) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; {VOID.inDataset} ?dataset }}
-        }} GROUP BY ?dataset""")
-    # The persons a source's records describe: records of their own (Tate's artists) or
-    # described inside the objects' records (LIDO's actors), each once.
-    persons = store.select(f"""
-        SELECT ?dataset (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }}
-          GRAPH ?g {{ ?p a {CRM.E21_Person} }}
-        }} GROUP BY ?dataset""")
-    out = []
-    for source in config.sources:
-        dataset = f"{config.base_iri}dataset/{source.name}"
-        kinds = {r["kind"]: int(r["n"]) for r in rows if r["dataset"] == dataset}
-        out.append(
-            {
-                "source": source.name,
-                "partner": source.partner.label,
-                "records": sum(kinds.values()),
-                "objects": kinds.get("object", 0),
-                "persons": next((int(r["n"]) for r in persons if r["dataset"] == dataset), 0),
-                "triples": next((int(r["n"]) for r in triples if r["dataset"] == dataset), 0),
-                "quarantined": next(
-                    (int(r["n"]) for r in quarantined if r["dataset"] == dataset), 0
-                ),
-            }
-        )
-    return out

@@ -20,8 +20,8 @@ from reconcile import default_overrides_path, match, read_entities, review_json,
 from ..config import Config
 from ..console import counted, err, out, print_results
 from ..pipeline import Pipeline
-from ..report import source_counts
 from ..search_output import print_search
+from ..stats import source_counts
 from .common import State, reports_errors
 
 __all__ = ["query", "reconcile", "reindex", "search_command", "stats"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from museion.report import _missing_fields, _Reads, _unused_fields
+from museion.report_records import _missing_fields, _Reads, _unused_fields
 
 
 class _Mapping:

@@ -3,7 +3,7 @@ records come in (the index's, then a held run's), found by reviewing ffa5862."""
 
 from __future__ import annotations
 
-from museion.report import EXAMPLES, _Notes
+from museion.report_records import EXAMPLES, _Notes
 from publish import RecordNotes
 
 
