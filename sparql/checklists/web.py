@@ -12,14 +12,16 @@ Routes (added to ``sparql.app`` before the catch-all entity route):
 - ``GET /checklists/ID.csv``, ``.xlsx``, ``.jsonld``; ``/checklists/ID/loans`` one loan-request
   summary per lender (printable).
 - ``GET|POST /checklists/sign-in``, ``POST /checklists/sign-out``: the curator token (auth.py).
+
+This module is the routes and what each does; a request's body and fields are read by
+``forms.py``, and the JSON of a checklist, an export's file name and where a page opens after
+an action are made by ``replies.py``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
-from urllib.parse import parse_qs, quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -45,13 +47,13 @@ from .auth import (
 )
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .fields import Fields
+from .forms import _body, _int, _is_json, _local, _spacing, _text, _wants_json
 from .planning import light_concepts_of, plan
+from .replies import DONE, _as_json, _back_to, _filename, _item_anchor
 from .rows import CURRENT
 from .store import BadRequestError, Checklist, ChecklistError, ChecklistStore, NotFoundError
 
 __all__ = ["ChecklistViews"]
-
-MAX_BODY = 1024 * 1024
 
 
 class ChecklistViews:
@@ -379,132 +381,3 @@ class ChecklistViews:
 
 async def _to_index(_: Request) -> Response:
     return RedirectResponse("/checklists/", status_code=308)
-
-
-def _as_json(checklist: Checklist) -> dict[str, Any]:
-    p = plan(checklist)
-    return {
-        "id": checklist.id,
-        "name": checklist.name,
-        "spacing_cm": checklist.spacing_cm,
-        "updated": checklist.updated,
-        "items": [
-            {
-                "iri": i.iri,
-                "position": n,
-                "note": i.note,
-                "status": i.status,
-                "withdrawn_at": i.withdrawn_at,
-                "fields": i.fields.public_json(),
-            }
-            for n, i in enumerate(checklist.items, start=1)
-        ],
-        "totals": {
-            "objects": p.objects,
-            "withdrawn": p.withdrawn,
-            "lenders": p.lenders,
-            "wall_length_cm": p.wall_cm,
-            "widths_counted": p.widths_counted,
-        },
-        "warnings": [{"iri": w.iri, "kind": w.kind, "detail": w.detail} for w in p.warnings],
-    }
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise QueryError("the request body is larger than 1 MiB", http_status=413)
-    if _is_json(request):
-        try:
-            data = json.loads(body or b"{}")
-        except ValueError as exc:
-            raise BadRequestError("the body is not JSON: {detail}", detail=exc) from None
-        except RecursionError:
-            raise BadRequestError("the body is JSON nested too deeply") from None
-        if not isinstance(data, dict):
-            raise BadRequestError("the body must be a JSON object")
-        return data
-    try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequestError("the form is not readable: {detail}", detail=exc) from None
-    return {key: values[-1] for key, values in fields.items()}
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    """A text field of a form or JSON body ("" if absent); a JSON number, list or null is
-    refused rather than stored as its Python spelling."""
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise BadRequestError("{key} must be a string", key=key)
-    return value
-
-
-def _is_json(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";")[0].strip() == "application/json"
-
-
-def _wants_json(request: Request) -> bool:
-    if request.query_params.get("format") == "json":
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def _spacing(value: object) -> float:
-    """The space between works, in centimetres: "12", "12.5" or, as a French curator types
-    it, "12,5"."""
-    try:
-        spacing = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        spacing = math.nan
-    if not math.isfinite(spacing):
-        raise BadRequestError("the spacing between works must be a number of centimetres")
-    return spacing
-
-
-def _int(value: object, name: str) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise BadRequestError("{name} must be a whole number", name=name) from None
-
-
-def _local(target: str) -> str:
-    """Only a path on this server (no open redirect to another site)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/checklists/"
-
-
-def _filename(name: str) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
-    return quote(safe[:60] or "checklist")
-
-
-DONE = {
-    "added": "The work was added to this checklist.",
-    "already": "The work was already on this checklist: nothing was added.",
-    "already-noted": "The work was already on this checklist: your note was added to its note.",
-    "moved": "The order was changed.",
-    "noted": "The note was saved.",
-    "removed": "The work was removed from this checklist.",
-}
-"""What the page says after an action a form posted (``?done=``), in a status line."""
-
-
-def _item_anchor(iri: str) -> str:
-    return "item-" + quote(iri, safe="")
-
-
-def _back_to(action: str, iri: str, order: list[str]) -> str:
-    """Where the page opens after ``action`` on the object ``iri``: at that object (moved,
-    noted), or at its neighbour once removed, with a status line; a keyboard user's place
-    was the top of the page after every action."""
-    if iri not in order:
-        return ""
-    if action in ("move", "note"):
-        return f"?done={'moved' if action == 'move' else 'noted'}#{_item_anchor(iri)}"
-    if action == "remove":
-        at = order.index(iri)
-        rest = order[at + 1 :] or order[:at][-1:]
-        return "?done=removed#" + (_item_anchor(rest[0]) if rest else "objects-h")
-    return ""
