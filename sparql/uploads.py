@@ -10,28 +10,29 @@ in a process of its own (``settings.upload_command``: ``museion upload SOURCE --
 which waits for the writer lock, harvests, judges and publishes or holds: the worker never holds
 the writer lock. It answers 202 with the run's id and the URL of ``/sources/NAME/uploads/ID``,
 which shows the run's partner report (quarantined rows with their reasons) once it is done.
+
+This module is the handlers and the queue of runs. Reading the form (the token, the files as
+they arrive) and the errors an upload is refused with are ``upload_forms``; the form itself
+and the page that says why an upload was refused are ``upload_pages`` (``upload_form`` is
+re-exported here).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import json
 import os
 import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import BinaryIO, cast
 
 from markupsafe import Markup
-from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -39,20 +40,22 @@ from starlette.routing import Route
 from museion_core.errors import MuseionError, QueryError
 
 from . import i18n
-from .checklists.auth import ForbiddenError, check_origin
+from .checklists.auth import check_origin
 from .pages import templates
 from .report_page import stored_report, with_site_header
-from .security import MIN_BODY_RATE, BodyTooLarge, BodyTooSlowError, closing, paced
+from .security import closing, paced
 from .settings import EndpointSettings
-from .upload_store import (
-    FINISHED,
-    NAME_BYTES,
-    Incoming,
-    UploadStore,
-    new_upload_id,
-    safe_name,
-    sent_name,
+from .upload_forms import (
+    NoFilesError,
+    NotKeptError,
+    NoUploadsError,
+    UnreadKindError,
+    _authorise,
+    _bearer,
+    _read_form,
 )
+from .upload_pages import refused_page, upload_form
+from .upload_store import FINISHED, NAME_BYTES, UploadStore, new_upload_id, safe_name
 from .web import text_error, ui_lang
 
 __all__ = [
@@ -65,79 +68,7 @@ __all__ = [
 ]
 
 
-class UnauthorizedError(QueryError):
-    http_status = 401
-
-
-class TokenRefusedError(ForbiddenError):
-    """A token that is not this source's (``ForbiddenError`` also says a form from another
-    site, which the page tells apart)."""
-
-
-class NoFilesError(QueryError):
-    http_status = 400
-
-
-class NotKeptError(QueryError):
-    """The files came whole but could not be written (507 Insufficient Storage)."""
-
-    http_status = 507
-
-
-class NoUploadsError(QueryError):
-    """A source that takes no uploads (it has no partner token): 404, as for no source."""
-
-    http_status = 404
-
-
 _NO_UPLOAD = "There is no upload {upload} of {source}: the link may be mistyped or old."
-
-
-class UnreadKindError(QueryError):
-    """A file whose name ends in a suffix the source does not read (415)."""
-
-    http_status = 415
-
-    def __init__(self, message: str, *, file: str, suffixes: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.file = file
-        self.suffixes = suffixes
-
-
-def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) -> str:
-    """The upload form on the partner's page (``/sources/NAME``), in the reader's language
-    (``lang``; the report around it is English, and says so)."""
-
-    def _(text: str) -> str:
-        return escape(i18n.translate(text, lang))
-
-    accept = ",".join(suffixes)
-    return (
-        f'<section id="upload" lang="{lang}" dir="{i18n.direction(lang)}">'
-        f"<h2>{_('Send new files')}</h2>"
-        f'<form method="post" action="/sources/{escape(name)}/upload" '
-        'enctype="multipart/form-data">'
-        # the token first: a browser sends the fields in this order, and the token is
-        # checked before any file is read (_TokenFirst)
-        f"<p><label>{_('Your upload token')} "
-        '<input type="password" name="token" required '
-        'autocomplete="current-password"></label></p>'
-        f'<p><label>{_("Files")} <span dir="ltr">({escape(", ".join(suffixes))})</span> '
-        f'<input type="file" name="files" multiple required accept="{escape(accept)}"></label></p>'
-        f"<p><button>{_('Upload and check')}</button></p></form>"
-        f'<p class="complete"><strong>{_(_COMPLETE)}</strong></p>'
-        f"<p>{_(_CHECKED)}</p></section>"
-    )
-
-
-_COMPLETE = (
-    "Each upload must be your complete inventory: every object, not only the new or changed "
-    "ones. An object missing from the files is taken as withdrawn."
-)
-_CHECKED = (
-    "The files are checked at once: this page then shows what was published, and every record "
-    "that was not, with the reason."
-)
 
 
 RUN_LIMIT = 4 * 3600.0
@@ -371,188 +302,7 @@ class UploadViews:
         return HTMLResponse(page)
 
 
-class _ToStore(MultiPartParser):
-    """An upload's form whose files are written into the upload store as they arrive
-    (``Incoming``): Starlette's parser kept each file's first MiB in memory and the rest in a
-    file of the system's temporary folder (a tmpfs on many systems: memory again), which was
-    then copied into the store."""
-
-    def __init__(
-        self, request: Request, stream: AsyncGenerator[bytes], incoming: Callable[[], Incoming]
-    ) -> None:
-        super().__init__(request.headers, stream, max_files=1000, max_fields=10)
-        self.incoming = incoming
-        self.received: list[Incoming] = []
-
-    def admit(self) -> None:
-        """Whether a file may begin here (raises if not), before anything of it is written."""
-
-    def on_headers_finished(self) -> None:
-        super().on_headers_finished()
-        upload = self._current_part.file
-        if upload is None:
-            return
-        self.admit()
-        upload.file.close()  # Starlette's spool, still empty: the file goes to the store
-        target = self.incoming()
-        self.received.append(target)
-        upload.file = cast(BinaryIO, target)
-
-    async def parse(self) -> FormData:
-        try:
-            return await super().parse()
-        except BaseException:
-            for target in self.received:  # a form refused or cut midway: no file left behind
-                target.close()
-            raise
-
-
-class _TokenFirst(_ToStore):
-    """A form whose token field must come before its files, and is checked (``check``) as
-    soon as it has come: a form that sends a file first, or a wrong token, is refused before
-    any file is read. Without it, anyone (no token is needed to send a form) could have each
-    request write ``max_upload_bytes`` to the server's disk before the token, read last, was
-    found wrong."""
-
-    def __init__(
-        self,
-        request: Request,
-        stream: AsyncGenerator[bytes],
-        incoming: Callable[[], Incoming],
-        check: Callable[[str], None],
-    ) -> None:
-        super().__init__(request, stream, incoming)
-        self.check = check
-        self.checked = False
-
-    def admit(self) -> None:
-        if not self.checked:
-            raise UnauthorizedError(
-                "uploading needs the partner's token (Authorization: Bearer TOKEN, or the "
-                "form's token field, sent before the files)"
-            )
-
-    def on_part_end(self) -> None:
-        super().on_part_end()
-        name, value = self.items[-1]
-        if name == "token" and isinstance(value, str) and not self.checked:
-            self.check(value)
-            self.checked = True
-
-
-async def _read_form(
-    request: Request, incoming: Callable[[], Incoming], check: Callable[[str], None] | None
-) -> FormData:
-    """The upload's form, its files written into the upload store as they come (``incoming``
-    makes each); ``check``: the form must hold the token, before its files."""
-    kind, _ = parse_options_header(request.headers.get("Content-Type", ""))
-    if kind != b"multipart/form-data":  # no file comes in any other form
-        return await request.form(max_files=1000, max_fields=10)
-    try:
-        async with contextlib.aclosing(request.stream()) as stream:
-            parser = (
-                _ToStore(request, stream, incoming)
-                if check is None
-                else _TokenFirst(request, stream, incoming, check)
-            )
-            return await parser.parse()
-    except MultiPartException as exc:
-        raise QueryError(exc.message) from exc
-
-
 def _refusal_headers(exc: QueryError) -> dict[str, str] | None:
     if exc.http_status == 401:
         return {"WWW-Authenticate": "Bearer"}
     return closing(exc)
-
-
-def _bearer(request: Request) -> str | None:
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-    return credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
-
-
-def _authorise(sent: str | None, token: str, name: str) -> None:
-    if not sent:
-        raise UnauthorizedError(
-            f"uploading to {name!r} needs the partner's token (Authorization: Bearer TOKEN, "
-            "or the form's token field)"
-        )
-    if not hmac.compare_digest(sent.strip().encode(), token.encode()):
-        raise TokenRefusedError(f"this token does not open uploads to {name!r}")
-
-
-def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettings) -> str:
-    """Why the form's upload was refused, as a page in the reader's language with a way back
-    to the form: what to do about it, not the status line a script reads."""
-
-    def said(text: str, **values: str) -> Markup:
-        """``text`` translated, each value isolated (a file name keeps its order in Arabic)."""
-        shown = {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in values.items()}
-        return Markup(escape(i18n.translate(text, lang))).format(**shown)
-
-    hints: list[Markup] = []
-    if isinstance(exc, UnauthorizedError):
-        why = said("Type your upload token in the form: the network's coordinator gave it to you.")
-    elif isinstance(exc, TokenRefusedError):
-        why = said(
-            "This token does not open uploads to {source}. Check that you typed it whole: "
-            "each museum has its own token, which the network's coordinator gave you.",
-            source=name,
-        )
-    elif isinstance(exc, ForbiddenError):
-        why = said("The form was sent from another site. Open the form on this site again.")
-    elif isinstance(exc, NoFilesError):
-        why = said("Choose the files to send.")
-    elif isinstance(exc, UnreadKindError):
-        suffix = Path(safe_name(exc.file)).suffix.lower() or "?"
-        why = said(
-            "{file}: files ending in {suffix} are not read. This source reads {suffixes}.",
-            file=sent_name(exc.file),
-            suffix=suffix,
-            suffixes=", ".join(exc.suffixes),
-        )
-        if suffix == ".txt" and ".tsv" in exc.suffixes:
-            hints.append(
-                said(
-                    "A sheet that Excel saved as “Unicode Text” ({txt}) is read as it is: "
-                    "rename the file so that its name ends in {tsv} ({renamed}) and send it "
-                    "again.",
-                    txt=".txt",
-                    tsv=".tsv",
-                    renamed=Path(safe_name(exc.file)).stem + ".tsv",
-                )
-            )
-    elif isinstance(exc, BodyTooLarge):
-        why = said(
-            "The files are larger than this server takes in one upload ({limit} bytes).",
-            limit=i18n.number(settings.max_upload_bytes, 0, lang),
-        )
-    elif isinstance(exc, BodyTooSlowError):
-        why = said(
-            "The files came too slowly: less than {rate} bytes a second. Send them again, "
-            "over a faster connection if you can.",
-            rate=i18n.number(MIN_BODY_RATE, 0, lang),
-        )
-    elif isinstance(exc, NotKeptError):
-        why = said(
-            "The server could not keep the files. Send them again later; if this happens "
-            "again, tell the network's coordinator."
-        )
-    elif isinstance(exc, NoUploadsError):
-        why = said(
-            "{source} takes no uploads: it has no upload token. Ask the network's coordinator.",
-            source=name,
-        )
-    else:  # a form the server could not read (too many files or fields, a broken body)
-        why = said("The form could not be read. Open the form again and send the files again.")
-        hints.append(Markup('<bdi lang="en" dir="ltr">{}</bdi>').format(exc.one_line()))
-    return i18n.render(
-        templates().get_template("upload_refused.html"),
-        lang,
-        f"/sources/{name}",  # its language menu: the form, in another language
-        nav="partners",
-        title=settings.title,
-        name=name,
-        why=why,
-        hints=hints,
-    )

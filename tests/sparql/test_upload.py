@@ -22,18 +22,16 @@ from sparql import i18n
 from sparql.checklists.auth import ForbiddenError
 from sparql.security import BodyTooLarge, BodyTooSlowError
 from sparql.settings import EndpointSettings
-from sparql.uploads import (
+from sparql.upload_forms import (
     NoFilesError,
     NotKeptError,
     NoUploadsError,
     TokenRefusedError,
     UnauthorizedError,
     UnreadKindError,
-    UploadStore,
-    UploadViews,
-    refused_page,
-    upload_form,
 )
+from sparql.upload_pages import refused_page
+from sparql.uploads import UploadStore, UploadViews, upload_form
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
 
