@@ -5,50 +5,44 @@ the working store (``apply``) and published as an immutable snapshot. A process 
 point leaves a state ``recover`` completes or rolls back: a staging run resumes from its last
 batch, an interrupted apply is applied again, an interrupted publish is published again, and a
 half-copied snapshot is removed. Queries read published snapshots only.
+
+This module is the operations: what each stages (a harvest of the configured sources, several
+at once, an upload, a remap of the stored payloads, a dry run) and the held runs a person
+publishes. The writer they share, with the recovery, the gates' judgement, applying,
+publishing and the reconciliation before it, is ``museion.writing`` (``Pipeline`` is a
+``Writing``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
-from mappings import Minter
 from museion_core import messages
 from museion_core.errors import ConfigError, HarvestError, MuseionError
 from publish import (
     HarvestSummary,
-    Progress,
-    PublishSettings,
     RecordIndex,
     Run,
     RunStatus,
-    Workspace,
-    apply_run,
     new_id,
     now,
-    run_row,
-    search_basis,
     stage,
 )
-from reconcile import ReconcileReport, reconciliation_graph
-from search import Basis
-from store import Store
 
-from .config import Config, SourceConfig
+from .config import SourceConfig
 from .gates import PublishFailedError, SourcesFailedError, field_loss, gate
-from .mapper import Mapper, default_jobs
-from .memory import release_free_memory
-from .report import clear_failure, note_edits, note_failure, write_report
-from .stages import publishing, reconcile_store
+from .mapper import Mapper
+from .report import clear_failure, note_failure
+from .stages import publishing
+from .writing import Writer, Writing
 
 __all__ = ["HarvestSummary", "Pipeline", "PublishFailedError", "SourcesFailedError", "gate"]
 
@@ -60,92 +54,8 @@ _Staged = tuple[HarvestSummary, Path, dict[str, Any]]
 """A staged run: its summary, its directory and the harvester's checkpoint after it."""
 
 
-@dataclass
-class Writer:
-    store: Store
-    index: RecordIndex
-
-
-class Pipeline:
+class Pipeline(Writing):
     """Everything that changes a data directory. Open one ``writer()`` at a time."""
-
-    def __init__(
-        self, config: Config, progress: Progress | None = None, *, jobs: int | None = None
-    ) -> None:
-        self.config = config
-        self.jobs = jobs or config.jobs or default_jobs()
-        """Processes that map records (``--jobs``, ``[store] jobs``, else one per CPU)."""
-        self.workspace = Workspace(config.data_dir, config.remote)
-        self.settings = PublishSettings(
-            config.base_iri,
-            config.batch_size,
-            write_bytes=config.write_mb * 2**20,
-            stream_records=config.stream_records,
-        )
-        self.progress = progress
-        self.reconciliation: ReconcileReport | None = None
-        """What the last reconciliation of this pipeline did."""
-
-    @contextmanager
-    def writer(self, wait: float = 0) -> Iterator[Writer]:
-        """Lock the data directory (waiting up to ``wait`` seconds for another writer), open
-        store and index, and repair an interrupted run."""
-        with self.workspace.lock(wait):
-            store = self.workspace.open_writer()
-            index = RecordIndex(self.workspace.index_path)
-            try:
-                self._check_base(index)
-                writer = Writer(store, index)
-                self.recover(writer)
-                yield writer
-            finally:
-                index.close()
-                store.close()
-
-    def _check_base(self, index: RecordIndex) -> None:
-        """Refuse to write a data directory harvested under another base IRI: every record
-        would be minted again under the new one while the old graphs stayed published, each
-        object twice, and ``stats`` counted only the new ones."""
-        for source in self.config.sources:
-            found = index.first_record(source.name)
-            if found is None:
-                continue
-            local_id, graph = found
-            base = self.config.base_iri
-            minted = Minter(base, source.name).record_graph(local_id).value
-            if graph == minted:
-                continue
-            old = graph.removesuffix(minted[len(base) :])
-            raise ConfigError(
-                f"the data was harvested under the base IRI {old}: set base_iri back, or use "
-                "a new [store] path (each record would be published again beside its old IRIs)",
-                file=str(self.config.path),
-                key="publish.base_iri",
-            )
-
-    # -- recovery ------------------------------------------------------------------------
-    def recover(self, writer: Writer) -> None:
-        self.workspace.discard_unfinished_snapshots()
-        pending: list[tuple[SourceConfig, Run]] = []
-        for source in self.config.sources:
-            for directory in self.workspace.run_dirs(source.name):
-                run = Run.open(directory)
-                status = run.status
-                if status == RunStatus.APPLYING:
-                    # A run that cannot be applied again is failed, not retried forever: it
-                    # would otherwise block every later harvest, remap and publish.
-                    if self._apply(writer, source, run, again=True) is None:
-                        pending.append((source, run))
-                    else:
-                        run.close()
-                elif status == RunStatus.APPLIED:
-                    pending.append((source, run))
-                elif status == RunStatus.STAGED:
-                    run.discard()  # staged but not judged: the next harvest redoes it
-                else:
-                    run.close()
-        if pending:
-            self._publish(writer, pending)
 
     # -- harvesting ----------------------------------------------------------------------
     def harvest(
@@ -333,140 +243,6 @@ class Pipeline:
     def _new_run(self, source: SourceConfig, directory: Path | None = None) -> Run:
         mapping = publishing(source).mapping_id
         return self.workspace.new_run(source.name, mapping, now(), directory)
-
-    def _judge(
-        self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
-    ) -> HarvestSummary:
-        """Finish staging, apply the gates, and apply the run if it passes."""
-        summary.records_before = writer.index.count(source.name)
-        summary.records_after = summary.records_before + summary.new - summary.deleted
-        note_edits(writer.index, run, source.name)  # while the index has the records' last versions
-        reason = gate(summary, source) or field_loss(writer.index, run, source)
-        run.set_info(
-            status=RunStatus.STAGED,
-            ended=now(),
-            counts=summary.counts(),
-            seconds=summary.seconds,
-            reason=reason,
-        )
-        self.workspace.supersede_held(source.name, keep=run)  # a newer run replaces any held one
-        if reason is not None:
-            run.set_info(status=RunStatus.HELD)
-            writer.index.record_run(run_row(source.name, run, RunStatus.HELD))
-            summary.status, summary.reason = RunStatus.HELD, reason
-            write_report(self.workspace.reports_dir, source, writer.index, run)
-            return summary
-        failure = self._apply(writer, source, run)
-        if failure is not None:
-            summary.status, summary.reason = RunStatus.FAILED, failure
-            return summary
-        # Records the store refused while applying are in the run's quarantine now.
-        summary = dataclasses.replace(
-            HarvestSummary.of_run(source.name, run),
-            warnings=summary.warnings,
-            local_terms=summary.local_terms,
-            unparsed=summary.unparsed,
-            seconds=summary.seconds,
-            checkpoint=summary.checkpoint,
-        )
-        summary.status = RunStatus.APPLIED
-        return summary
-
-    def _judge_and_publish(
-        self, writer: Writer, source: SourceConfig, run: Run, summary: HarvestSummary
-    ) -> HarvestSummary:
-        """Judge one staged run alone and publish it if it passes (an upload, a remap)."""
-        summary = self._judge(writer, source, run, summary)
-        if summary.status == RunStatus.APPLIED:
-            self._publish(writer, [(source, run)])
-            summary.status = RunStatus.PUBLISHED
-        else:
-            run.close()
-        return summary
-
-    def _apply(
-        self, writer: Writer, source: SourceConfig, run: Run, *, again: bool = False
-    ) -> str | None:
-        """Apply ``run``; if it cannot be applied, mark it failed and say why (None: applied).
-
-        The batches written before the fault stay in the working store, consistent with the
-        index, so the store and the runs after this one remain usable."""
-        try:
-            apply_run(self.settings, publishing(source), run, writer.store, writer.index)
-        except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
-            cause = exc.cause if isinstance(exc, MuseionError) else f"{type(exc).__name__}: {exc}"
-            self.workspace.forget_search_documents()  # some batches may be in the store only
-            when = "applying it again after an interruption" if again else "applying it"
-            reason = f"the run could not be applied ({when}): {cause}"
-            run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
-            writer.index.record_run(run_row(source.name, run, RunStatus.FAILED))
-            return reason
-        return None
-
-    def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
-        release_free_memory()  # what the runs' bulk loads freed, before the store is read
-        for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
-            self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
-        if any(run.info().get("store_refused") for _, run in runs):
-            self.workspace.forget_search_documents()
-        if any(run.info().get("entities_changed", True) for _, run in runs):
-            self._reconcile(writer.store)
-        else:
-            self._reconcile(writer.store, only_if_settings_changed=True)
-        release_free_memory()  # and what reconciling freed, before the compaction
-        snapshot = self.workspace.publish(
-            writer.store,
-            self.config.base_iri,
-            basis=self._search_basis(writer),
-            compact=self._wrote_most(writer, runs),
-        )
-        for source, run in runs:
-            run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
-            writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
-            write_report(self.workspace.reports_dir, source, writer.index, run)
-            run.close()
-            self.workspace.prune_runs(source.name)
-        return snapshot
-
-    def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
-        """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
-        the store now holds, as a first harvest or a remap of every record does: the store is
-        then compacted before its snapshot (``Workspace.publish``)."""
-        written = 0
-        for _, run in runs:
-            counts = run.info().get("counts", {})
-            written += sum(int(counts.get(change, 0)) for change in ("new", "changed", "deleted"))
-        held = sum(writer.index.count(source.name) for source in self.config.sources)
-        return written > 0 and 2 * written >= held
-
-    # -- reconciliation -------------------------------------------------------------------
-    def _reconcile(
-        self, store: Store, *, force: bool = False, only_if_settings_changed: bool = False
-    ) -> ReconcileReport | None:
-        """Reconcile before a publish (``stages.reconcile_store``); keep what it did."""
-        report = reconcile_store(
-            self.config, self.workspace, store, force=force, only_if=only_if_settings_changed
-        )
-        if report is not None:
-            self.reconciliation = report
-        return report
-
-    def reconcile(self) -> ReconcileReport:
-        """``museion reconcile``: reconcile the working store now and publish it."""
-        with self.writer() as writer:
-            report = self._reconcile(writer.store, force=True)
-            assert report is not None
-            self.workspace.publish(
-                writer.store, self.config.base_iri, basis=self._search_basis(writer)
-            )
-            return report
-
-    def _search_basis(self, writer: Writer) -> Basis:
-        """What the search documents are made from, so the next publish may reuse them."""
-        base = self.config.base_iri
-        return search_basis(
-            writer.store, writer.index, base, aggregates=[reconciliation_graph(base)]
-        )
 
     # -- held runs, remapping, dry runs ---------------------------------------------------
     def publish_held(self, name: str, *, force: bool) -> HarvestSummary:
