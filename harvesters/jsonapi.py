@@ -27,7 +27,7 @@ from museion_core.errors import HarvestError
 from .base import HarvesterOptions, SourceSpec, register
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
-from .jsonload import lone_surrogate_reason
+from .jsonload import duplicate_key_reason, lone_surrogate_reason
 from .jsonscan import ITEM_KEYS, MAX_DEPTH
 from .records import HarvestItem, RejectedRecord, SourceRecord, with_hint
 from .webjson import JsonFetcher, auth_headers
@@ -249,6 +249,11 @@ class JsonApiHarvester:
         broken = lone_surrogate_reason(item) if suspect else None
         if broken is not None:  # kept as JSON escapes: no UTF-8 text can carry it
             return RejectedRecord(name, origin, broken, json.dumps(item).encode("ascii"))
+        if self._fetcher is not None and self._fetcher.suspect_duplicates:
+            twice = duplicate_key_reason(item)
+            if twice is not None:  # kept as read: each key's last value
+                payload = json.dumps(item, ensure_ascii=False).encode("utf-8")
+                return RejectedRecord(name, origin, with_hint(twice, item), payload)
         if isinstance(item, dict) and self.options.iiif_manifest and self._fetcher is not None:
             url = find_path(item, self.options.iiif_manifest)
             url = url.get("id") if isinstance(url, dict) else url

@@ -1,7 +1,8 @@
 """JSON text read into values, safely: ``load_json`` is ``json.loads`` with every integer kept
-exactly, a key given twice with different values refused, and a lone surrogate (half of a
-UTF-16 pair, which no text can hold) a reason rather than a value; it raises only
-``ValueError``. The bytes it reads have been bounded first (``harvesters.jsonscan``).
+exactly, a key given twice with different values refused (or, in a page of records, marked on
+its object so that it costs only the record holding it), and a lone surrogate (half of a UTF-16
+pair, which no text can hold) a reason rather than a value; it raises only ``ValueError``. The
+bytes it reads have been bounded first (``harvesters.jsonscan``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from museion_core import messages
 
 __all__ = [
     "DuplicateKeyError",
+    "duplicate_key_reason",
     "load_json",
+    "load_page",
     "lone_surrogate_reason",
     "may_hold_surrogate",
 ]
@@ -37,9 +40,15 @@ def _float(text: str) -> float | str:
     return value if math.isfinite(value) else text
 
 
-def load_json(
-    raw: bytes | str, *, lone_surrogates: bool = False, one_value_per_key: bool = True
-) -> Any:
+def load_page(raw: bytes, *, lone_surrogates: bool = False) -> tuple[Any, bool]:
+    """``load_json`` of a page of records that a caller takes one by one: the value, each key
+    given twice with different values kept at its last value and its object marked, and
+    whether any was (then ``duplicate_key_reason`` tells which records hold one)."""
+    keys = _MarkedKeys()
+    return _load(raw, lone_surrogates, keys), keys.marked
+
+
+def load_json(raw: bytes | str, *, lone_surrogates: bool = False) -> Any:
     """``json.loads`` that keeps every integer exactly and raises only ``ValueError``.
 
     Used for every JSON payload a partner sends (the readers and the mappings), so a number of
@@ -49,24 +58,26 @@ def load_json(
     of the document itself (``lone_surrogate_reason``): one broken text in an API's page of a
     hundred records costs that record, not the page.
 
-    ``one_value_per_key``: a key given twice with different values in one object raises
-    ``DuplicateKeyError``; without it, the last value is kept, as ``json.loads`` keeps it (an
-    API's page, whose records are not read one by one: one such record would cost the page).
+    A key given twice with different values in one object raises ``DuplicateKeyError`` (for a
+    page of records, ``load_page`` marks the object instead).
     """
-    keys = _OneValuePerKey() if one_value_per_key else None
+    return _load(raw, lone_surrogates, _OneValuePerKey())
+
+
+def _load(raw: bytes | str, lone_surrogates: bool, keys: _OneValuePerKey | _MarkedKeys) -> Any:
     try:
         value = json.loads(
             raw, parse_int=_int, parse_float=_float, parse_constant=str, object_pairs_hook=keys
         )
     except (RecursionError, ValueError) as exc:
-        if keys is not None and keys.key is not None:
+        if isinstance(keys, _OneValuePerKey) and keys.key is not None:
             # Met before the fault, so the reason (as when the hook raised at once); the
             # document, not read to its end, names no record.
             raise keys.error(None) from None
         if isinstance(exc, RecursionError):
             raise ValueError(messages.JSON_TOO_DEEP()) from None
         raise
-    if keys is not None and keys.key is not None:
+    if isinstance(keys, _OneValuePerKey) and keys.key is not None:
         raise keys.error(value)
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
     if not may_hold_surrogate(data):
@@ -110,6 +121,49 @@ class _OneValuePerKey:
         return DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown), document)
 
 
+class _Conflicted(dict[str, Any]):
+    """An object of a page of records that named ``key`` twice with different values: a dict
+    as ``json.loads`` builds it (each key's last value), marked for ``duplicate_key_reason``."""
+
+    key: str = ""
+
+
+class _MarkedKeys:
+    """``object_pairs_hook`` for a page of records: each object as ``json.loads`` builds it,
+    an object with a key given twice with different values built as a ``_Conflicted``."""
+
+    def __init__(self) -> None:
+        self.marked = False
+        """Whether an object was marked: only then need records be walked."""
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        value = dict(pairs)
+        if len(value) < len(pairs):
+            key = next((key for key, item in pairs if value[key] != item), None)
+            if key is not None:
+                self.marked = True
+                marked = _Conflicted(value)
+                marked.key = key
+                return marked
+        return value
+
+
+def duplicate_key_reason(value: Any) -> str | None:
+    """Why a record taken from a page read by ``load_page`` cannot be
+    kept, if one of its objects named a key twice with different values (which one the
+    partner meant cannot be told), as ``load_json`` would refuse a document of one record."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Conflicted):
+            return messages.JSON_DUPLICATE_KEY(key=messages.clipped(item.key, 100))
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def may_hold_surrogate(data: bytes) -> bool:
     """Whether JSON text ``data`` may hold a surrogate (escaped, or in UTF-8's form): a look at
     its bytes, which spares walking the parsed value (``lone_surrogate_reason``) when not."""
@@ -147,7 +201,12 @@ def _paired(value: Any) -> Any:
     if isinstance(value, list):
         return [_paired(item) for item in value]
     if isinstance(value, dict):
-        return {_paired(key): _paired(item) for key, item in value.items()}
+        paired = {_paired(key): _paired(item) for key, item in value.items()}
+        if isinstance(value, _Conflicted):  # still marked for ``duplicate_key_reason``
+            marked = _Conflicted(paired)
+            marked.key = _paired(value.key)
+            return marked
+        return paired
     return value
 
 

@@ -20,7 +20,7 @@ from museion_core.deadline import DeadlineExceededError
 from museion_core.errors import HarvestError
 
 from .http import answer_within, make_session, read_within, shown_reason, transport_fault
-from .jsonload import load_json, may_hold_surrogate
+from .jsonload import load_page, may_hold_surrogate
 from .jsonscan import nesting_depth
 
 __all__ = ["JsonFetcher", "auth_headers"]
@@ -64,6 +64,9 @@ class JsonFetcher:
         self.suspect_surrogates = False
         """Whether the last document read with ``records`` may hold a lone surrogate (its
         bytes say so), so that its records must be checked one by one."""
+        self.suspect_duplicates = False
+        """Whether an object of the last document read named a key twice with different
+        values, so that its records must be checked one by one (``duplicate_key_reason``)."""
 
     def close(self) -> None:
         self.session.close()
@@ -119,7 +122,8 @@ class JsonFetcher:
             )
         self.suspect_surrogates = records and may_hold_surrogate(body)
         try:
-            return load_json(body, lone_surrogates=records, one_value_per_key=False), answer
+            value, self.suspect_duplicates = load_page(body, lone_surrogates=records)
+            return value, answer
         except (ValueError, UnicodeDecodeError) as exc:
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             if body.lstrip()[:1] == b"<":  # a maintenance or login page, an error page

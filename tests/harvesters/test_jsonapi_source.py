@@ -295,6 +295,30 @@ def test_a_lone_surrogate_costs_its_item_not_the_page(write_config: ConfigWriter
         assert "\n" not in str(caught.value)
 
 
+def test_a_key_given_twice_costs_its_item_not_the_page(write_config: ConfigWriter) -> None:
+    """An item naming one key twice with different values (at its top or in a nested object)
+    is quarantined with that reason: which value the partner meant cannot be told, and
+    ``json.loads`` would have published the last without a word. The same value twice is
+    harmless, and the page's other items are harvested."""
+    title = json.dumps(ITEMS[1]["title"])
+    twice = json.dumps(ITEMS[1])[:-1] + ', "title": "Injected"}'
+    same = json.dumps(ITEMS[2])[:-1] + f', "title": {json.dumps(ITEMS[2]["title"])}}}'
+    nested = json.dumps({**ITEMS[3], "extra": {"a": 1}}).replace('{"a": 1}', '{"a": 1, "a": 2}')
+    others = ", ".join(json.dumps(item) for item in ITEMS[4:])
+    body = f'{{"data": [{json.dumps(ITEMS[0])}, {twice}, {same}, {nested}, {others}]}}'
+    assert title != '"Injected"'
+    with serve({"/api": Response(200, body.encode("utf-8"), {})}) as server:
+        source = api_source(server.url + "/api") + "\n[sources.gates]\nmax_quarantined = 0.5"
+        config = load_config(write_config(source))
+        summary = harvest(config)
+        assert (summary.read, summary.rejected) == (len(ITEMS), 2)
+        assert summary.mapped == len(ITEMS) - 2
+        reasons = sorted(r.reason for r in summary.rejections)
+        assert reasons[0].startswith("the key 'a' occurs more than once in one object")
+        assert reasons[1].startswith("the key 'title' occurs more than once in one object")
+        assert "Injected" not in _published_labels(config)
+
+
 LA_MAPPING = """\
 [mapping]
 name = "la-json"

@@ -620,3 +620,30 @@ def test_a_byte_order_mark_names_the_encoding_whatever_the_source_declares() -> 
     assert values(list(read_csv(stream(legacy), encoding="cp1252"))) == [
         {"id": "A1", "titre": "Léa"}
     ]
+
+
+def test_a_page_marks_the_objects_that_give_a_key_twice() -> None:
+    """``load_page`` keeps a page whose records give a key twice with different values, and
+    ``duplicate_key_reason`` names the record holding one, also in a page written in CESU-8
+    (whose surrogate pairs are joined after reading) and only then; the same value twice is
+    harmless."""
+    from harvesters.jsonload import duplicate_key_reason, load_page
+
+    page = (
+        b'{"data": [{"id": 1, "t": "a", "t": "b"}, {"id": 2, "t": "x", "t": "x"},'
+        b' {"id": 3, "m": {"k": "y", "k": "z"}}]}'
+    )
+    value, marked = load_page(page)
+    assert marked
+    first, second, third = value["data"]
+    assert first["t"] == "b"
+    assert duplicate_key_reason(first) is not None
+    assert "'t'" in (duplicate_key_reason(first) or "")
+    assert duplicate_key_reason(second) is None
+    assert "'k'" in (duplicate_key_reason(third) or "")
+    cesu = b"\xed\xa0\xbc\xed\xbf\xba"  # U+1F3FA as CESU-8 writes it: two surrogates
+    value, marked = load_page(b'{"data": [{"id": 4, "' + cesu + b'": 1, "' + cesu + b'": 2}]}')
+    assert marked
+    [fourth] = value["data"]
+    assert "\U0001f3fa" in (duplicate_key_reason(fourth) or "")
+    assert load_page(b'{"data": [{"id": 5, "t": "x", "t": "x"}]}')[1] is False
