@@ -35,16 +35,8 @@ from .fts_build import (
     value_counts,
     write_index,
 )
-from .suggest import (
-    MAX_CANDIDATES,
-    MAX_MENDED,
-    article_and_stem,
-    candidates_length,
-    mended,
-    nearest,
-    words_to_mend,
-)
-from .text import match_expression, skeleton
+from .mending import mended_query
+from .text import match_expression
 
 if TYPE_CHECKING:
     from store import Store
@@ -134,7 +126,7 @@ class FtsEngine:
         result = self._search(target, request)
         if result.total == 0 and request.text:
             db, _ = self._connection(target)
-            text = _mended(db, request.text)
+            text = mended_query(db, request.text)
             if text is not None:
                 found = self._search(target, replace(request, text=text, limit=0, offset=0))
                 if found.total:
@@ -198,51 +190,6 @@ def _open(target: Path) -> sqlite3.Connection:
     db.execute("PRAGMA temp_store = MEMORY")
     db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # a search's matches, for SQL
     return db
-
-
-def _mended(db: sqlite3.Connection, text: str) -> str | None:
-    """``text`` with the words no indexed word begins with mended (``search.suggest``) and
-    written as the records write them, or None when none of them could be. At most
-    ``MAX_MENDED`` words are looked up, each among at most ``MAX_CANDIDATES`` indexed words:
-    anyone may ask, and a word's candidates are every indexed word of its first letter."""
-    fixes: dict[str, str] = {}
-    for word in words_to_mend(text)[:MAX_MENDED]:
-        if _known(db, word):
-            continue
-        for article, stem in article_and_stem(word):  # "المطبعه": also "مطبعه"
-            if article and _known(db, stem):
-                break  # the word without its article is known: it matched
-            shortest, longest = candidates_length(stem)
-            near = db.execute(
-                "SELECT term, docs, spelled FROM words WHERE term >= ? AND term < ?"
-                " AND length(term) BETWEEN ? AND ? LIMIT ?",
-                [stem[0], stem[0] + _LAST, shortest, longest, MAX_CANDIDATES],
-            ).fetchall()
-            fix = nearest(stem, [(term, docs) for term, docs, _ in near])
-            if fix:
-                spelled = next(written or term for term, _, written in near if term == fix)
-                fixes[word] = article + spelled
-                break
-    found = mended(text, fixes)
-    return found if found != text else None
-
-
-def _known(db: sqlite3.Connection, word: str) -> bool:
-    """Whether an indexed word begins with ``word`` (a word matches as a prefix), or, for a
-    Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
-    found it so, and it is no misspelling."""
-    known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
-    if db.execute(known, [word, word + _LAST]).fetchone() is not None:
-        return True
-    skel = skeleton(word) if word.isascii() else ""
-    if not skel:
-        return False
-    match = f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else "")
-    return db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", [match]).fetchone() is not None
-
-
-_LAST = "\U0010ffff"
-"""After every word that begins with what it follows (SQLite compares UTF-8 bytes)."""
 
 
 def _load(db: sqlite3.Connection) -> _Index:

@@ -4,7 +4,9 @@ A search finds nothing; each of its words that no indexed word begins with (word
 prefixes from three letters on, so a word some indexed word begins with is not misspelt) is
 compared with the indexed words that begin with the same letter — a first letter is seldom
 the one mistyped, and most spelling checkers (Lucene's ``DirectSpellChecker``) assume so —
-and replaced by the nearest: at most one edit (a letter added, dropped or changed, or two
+and, only if none of those is near, with the words that begin as it would with its first
+letter mistyped (``slipped_prefixes``: "Oicasso", a key beside the P, is "Picasso"); it is
+replaced by the nearest: at most one edit (a letter added, dropped or changed, or two
 letters swapped) for a word of four or five letters, two for a longer one; of several as
 near, the one in most objects. Words of fewer than four letters, and words with digits
 (accession numbers), are left as typed.
@@ -16,7 +18,7 @@ part: which words to check, the nearest of the candidates, the query rewritten.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -33,6 +35,7 @@ __all__ = [
     "candidates_length",
     "mended",
     "nearest",
+    "slipped_prefixes",
     "words_to_mend",
 ]
 
@@ -64,6 +67,18 @@ def article_and_stem(word: str) -> list[tuple[str, str]]:
     if stem != word and len(stem) >= MIN_LENGTH - 1:
         forms.append((word[: len(word) - len(stem)], stem))
     return forms
+
+
+def slipped_prefixes(word: str, first_letters: Iterable[str]) -> list[str]:
+    """The beginnings (three letters) of the indexed words that ``word`` may be with its first
+    letter mistyped, ``first_letters`` being those the index's words begin with: another
+    letter in its place ("oicasso": "pic…"), one left out ("icasso": "pic…"), one too many
+    before it ("xpicasso": "pic…"), or its first two swapped ("ipcasso": "pic…")."""
+    letters = list(first_letters)
+    found = [letter + word[1:3] for letter in letters if letter != word[0]]
+    found += [letter + word[:2] for letter in letters]
+    found += [word[1:4], word[1:2] + word[:1] + word[2:3]]
+    return [prefix for prefix in dict.fromkeys(found) if len(prefix) == 3]
 
 
 def candidates_length(word: str) -> tuple[int, int]:

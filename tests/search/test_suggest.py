@@ -59,3 +59,17 @@ def test_how_the_records_write_each_indexed_word() -> None:
     assert {("ol", "Öl"), ("oel", "Öl"), ("cafe", "Café")} <= pairs
     # the Arabic word also without its article, as it is indexed
     assert {("السجاده", "السجادة"), ("سجاده", "سجادة")} <= pairs
+
+
+def test_the_beginnings_a_word_with_its_first_letter_mistyped_may_have() -> None:
+    from search.suggest import slipped_prefixes
+
+    found = slipped_prefixes("oicasso", ["a", "o", "p"])
+    # another letter in its place, one left out, one too many, the first two swapped
+    assert {"aic", "pic"} <= set(found)
+    assert "oic" not in found  # its own first letter: looked at already
+    assert "pic" in slipped_prefixes("icasso", ["p"])
+    assert "pic" in slipped_prefixes("xpicasso", [])
+    assert "pic" in slipped_prefixes("ipcasso", [])
+    assert all(len(prefix) == 3 for prefix in slipped_prefixes("abc", ["x"]))
+    assert len(found) == len(set(found))

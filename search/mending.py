@@ -1,0 +1,100 @@
+"""Did you mean, against the index: which words of a search that found nothing are unknown
+to the ``words`` table, and the indexed words nearest to each (the choice itself, and the
+query rewritten, are ``search.suggest``'s pure part)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .suggest import (
+    MAX_CANDIDATES,
+    MAX_MENDED,
+    article_and_stem,
+    candidates_length,
+    mended,
+    nearest,
+    slipped_prefixes,
+    words_to_mend,
+)
+from .text import skeleton
+
+__all__ = ["mended_query"]
+
+MAX_FIRST_LETTERS = 300
+"""First letters of indexed words looked at for a mistyped first letter, at most (Latin,
+Arabic and Cyrillic letters with their accents come to about 150)."""
+
+_LAST = "\U0010ffff"
+"""After every word that begins with what it follows (SQLite compares UTF-8 bytes)."""
+
+_CANDIDATES = (
+    "SELECT term, docs, spelled FROM words WHERE term >= ? AND term < ?"
+    " AND length(term) BETWEEN ? AND ? LIMIT ?"
+)
+
+
+def mended_query(db: sqlite3.Connection, text: str) -> str | None:
+    """``text`` with the words no indexed word begins with mended (``search.suggest``) and
+    written as the records write them, or None when none of them could be. At most
+    ``MAX_MENDED`` words are looked up, each among at most ``MAX_CANDIDATES`` indexed words
+    of its first letter (then as many that begin as it would with that letter mistyped):
+    anyone may ask."""
+    fixes: dict[str, str] = {}
+    for word in words_to_mend(text)[:MAX_MENDED]:
+        if _known(db, word):
+            continue
+        for article, stem in article_and_stem(word):  # "المطبعه": also "مطبعه"
+            if article and _known(db, stem):
+                break  # the word without its article is known: it matched
+            fix = _nearest(db, stem, [stem[0]]) or _nearest(
+                db, stem, slipped_prefixes(stem, _first_letters(db))
+            )
+            if fix:
+                fixes[word] = article + fix
+                break
+    found = mended(text, fixes)
+    return found if found != text else None
+
+
+def _nearest(db: sqlite3.Connection, stem: str, prefixes: list[str]) -> str | None:
+    """The indexed word beginning with one of ``prefixes`` nearest to ``stem``, as the
+    records write it, or None."""
+    shortest, longest = candidates_length(stem)
+    near: list[tuple[str, int, str | None]] = []
+    for prefix in prefixes:
+        left = MAX_CANDIDATES - len(near)
+        if left <= 0:
+            break
+        near += db.execute(_CANDIDATES, [prefix, prefix + _LAST, shortest, longest, left])
+    fix = nearest(stem, [(term, docs) for term, docs, _ in near])
+    return next(written or term for term, _, written in near if term == fix) if fix else None
+
+
+def _first_letters(db: sqlite3.Connection) -> list[str]:
+    """The letters indexed words begin with, each found by one look in the table's order."""
+    letters: list[str] = []
+    after = ""
+    while len(letters) < MAX_FIRST_LETTERS:
+        row = db.execute(
+            "SELECT substr(term, 1, 1) FROM words WHERE term >= ? ORDER BY term LIMIT 1", [after]
+        ).fetchone()
+        if row is None:
+            break
+        if row[0].isalpha():
+            letters.append(row[0])
+        after = row[0] + _LAST
+    return letters
+
+
+def _known(db: sqlite3.Connection, word: str) -> bool:
+    """Whether an indexed word begins with ``word`` (a word matches as a prefix), or, for a
+    Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
+    found it so, and it is no misspelling."""
+    known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
+    if db.execute(known, [word, word + _LAST]).fetchone() is not None:
+        return True
+    skel = skeleton(word) if word.isascii() else ""
+    if not skel:
+        return False
+    match = f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else "")
+    return db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", [match]).fetchone() is not None
