@@ -33,8 +33,9 @@ from pyoxigraph import (
     serialize,
 )
 
-from museion_core.errors import QueryError, StoreError, StoreFaultError
+from museion_core.errors import QueryError, StoreError
 
+from .held import check_graphs
 from .oxigraph import QueryResult, Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
 
@@ -59,12 +60,6 @@ UPDATE_LINES = 1000
 
 def _ntriples(quads: Sequence[Quad]) -> bytes:
     return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
-
-
-def _statements(ntriples: bytes) -> int:
-    """How many statements a graph written as these N-Triples holds (as pyoxigraph wrote
-    them: one statement a line, the same statement always the same line)."""
-    return len(set(ntriples.splitlines()) - {b""})
 
 
 def _mine(remote: RemoteEndpoint) -> str:
@@ -173,35 +168,11 @@ class RemoteStore(Store):
         self._check_held(graphs)
 
     def _check_held(self, graphs: Mapping[NamedNode, bytes]) -> None:
-        """Fail (``StoreFaultError``) unless the server holds each graph as it was sent: as
-        many statements as its N-Triples. A server, or a proxy before it, that answered every
-        PUT of a batch 204 and kept only some had the batch's records indexed as written and
-        published, and they were never sent again (the next run sends only its changes). The
-        caller writes the index only after this returns, so a failed check leaves the batch's
-        records unindexed: the next run writes them again."""
-        items = list(graphs.items())
-        short: list[tuple[str, int, int]] = []
-        for start in range(0, len(items), UPDATE_SUBJECTS):
-            chunk = items[start : start + UPDATE_SUBJECTS]
-            sent = {graph.value: _statements(text) for graph, text in chunk}
-            values = " ".join(f"<{g}>" for g in sent)
-            held = {
-                row["g"]: int(row["n"] or 0)
-                for row in self.client.select(
-                    f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                    "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-                )
-            }
-            short += [(g, held.get(g, 0), n) for g, n in sent.items() if held.get(g, 0) != n]
-        if short:
-            graph, got, expected = short[0]
-            where = self.remote.graph_store_endpoint or self.remote.update_endpoint
-            raise StoreFaultError(
-                f"the remote store at {where} accepted the write of {len(items)} graphs but "
-                f"does not hold {len(short)} of them as sent (<{graph}>: {got} of {expected} "
-                "statements): the server, or a proxy before it, did not keep part of the "
-                "write; their records are written again by the next run"
-            )
+        """Fail (``StoreFaultError``) unless the server holds each graph as it was sent
+        (``store.held``). The caller writes the index only after this returns, so a failed
+        check leaves the batch's records unindexed: the next run writes them again."""
+        where = self.remote.graph_store_endpoint or self.remote.update_endpoint
+        check_graphs(self.client, where, graphs)
 
     def _insert(self, graphs: Iterable[tuple[NamedNode | str, str]]) -> None:
         """``INSERT DATA`` of N-Triples into graphs, in updates of a bounded size."""
