@@ -6,22 +6,35 @@ only its changes). So after each batch Museion asks the server how many statemen
 in each graph the batch wrote, one query per ``CHECKED`` graphs, and compares them with what
 it sent; a batch not held as sent is a ``StoreFaultError``, raised before its records are
 indexed, so that the next run writes them again.
+
+A server may keep typed values rather than their text: Oxigraph and Virtuoso both hold
+``"01"`` and ``"1"`` as one ``xsd:integer`` (and ``"true"`` and ``"1"`` as one boolean), so a
+graph that states one value in two forms is held with fewer statements than it was sent with.
+Such a graph, and only such a graph, passes with as few statements as its typed values could
+merge into, if the server holds every subject–predicate pair it was sent (one more query,
+for those graphs alone): a write the server lost part of loses pairs with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from museion_core.errors import StoreFaultError
+from museion_core.vocab import XSD
 
 from .protocol import SparqlClient
 
-__all__ = ["CHECKED", "check_graphs", "statements"]
+__all__ = ["CHECKED", "GRAPHS", "NOTHING", "Sent", "check_graphs", "statements", "unheld"]
 
 CHECKED = 200
-"""Graphs one check names (as many as one update names: a server compiles a query whole)."""
+"""Graphs (or subjects) one check names: a server compiles a query whole, as an update."""
+
+GRAPHS = ("g", "GRAPH ?g { ?s ?p ?o }")
+"""What ``unheld`` counts for graphs: the statements of graph ``?g``."""
 
 
 def statements(ntriples: bytes) -> int:
@@ -30,27 +43,96 @@ def statements(ntriples: bytes) -> int:
     return len(set(ntriples.splitlines()) - {b""})
 
 
-def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, bytes]) -> None:
-    """Fail (``StoreFaultError``) unless the server holds each graph as it was sent: as many
-    statements as its N-Triples (``where``: the service the graphs were written to)."""
-    items = list(graphs.items())
+@dataclass(frozen=True)
+class Sent:
+    """What one graph (or what one subject of a shared graph) was sent as."""
+
+    statements: int
+    """Its statements as written: what a server that keeps their text holds."""
+    triples: Callable[[], Iterable[Triple]]
+    """The statements themselves, read only when the server holds another number."""
+
+    @classmethod
+    def ntriples(cls, text: bytes) -> Sent:
+        return cls(
+            statements(text),
+            lambda: (q.triple for q in parse(text, format=RdfFormat.N_TRIPLES)),
+        )
+
+    @classmethod
+    def of(cls, triples: Sequence[Triple]) -> Sent:
+        return cls(len(set(triples)), lambda: triples)
+
+    def bounds(self) -> tuple[int, int]:
+        """(the fewest statements a server that keeps values may hold, the distinct
+        subject–predicate pairs). Two typed values of one subject and predicate may be one
+        value: all but one of them count as possibly merged (a language tag's case and an
+        explicit ``xsd:string`` are merged already, as pyoxigraph reads them)."""
+        try:
+            distinct = set(self.triples())
+        except (SyntaxError, ValueError):
+            return self.statements, -1  # not read back: held exactly, or not at all
+        typed = Counter(
+            (t.subject, t.predicate)
+            for t in distinct
+            if isinstance(t.object, Literal)
+            and t.object.language is None
+            and t.object.datatype != XSD.string
+        )
+        merged = sum(n - 1 for n in typed.values())
+        return len(distinct) - merged, len({(t.subject, t.predicate) for t in distinct})
+
+
+NOTHING = Sent(0, tuple)
+"""What a dropped graph holds."""
+
+
+def unheld(
+    client: SparqlClient, sent: Mapping[str, Sent], unit: tuple[str, str]
+) -> list[tuple[str, int, int]]:
+    """Of ``sent`` (by IRI), those the server does not hold as sent, as (IRI, statements held,
+    statements sent). ``unit``: the variable that names one of them, and the pattern of its
+    statements as ``?s ?p ?o`` (``GRAPHS``, or the subjects of one graph)."""
     short: list[tuple[str, int, int]] = []
+    items = list(sent.items())
     for start in range(0, len(items), CHECKED):
-        chunk = items[start : start + CHECKED]
-        sent = {graph.value: statements(text) for graph, text in chunk}
-        values = " ".join(f"<{g}>" for g in sent)
-        held = {
-            row["g"]: int(row["n"] or 0)
-            for row in client.select(
-                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            )
-        }
-        short += [(g, held.get(g, 0), n) for g, n in sent.items() if held.get(g, 0) != n]
+        chunk = dict(items[start : start + CHECKED])
+        held = _counted(client, unit, chunk)
+        odd = {k: s.bounds() for k, s in chunk.items() if held.get(k, 0) != s.statements}
+        merged = [
+            k for k, (fewest, _) in odd.items() if fewest <= held.get(k, 0) < sent[k].statements
+        ]
+        pairs = _counted(client, unit, merged, pairs=True) if merged else {}
+        short += [
+            (k, held.get(k, 0), chunk[k].statements)
+            for k, (_, sent_pairs) in odd.items()
+            if k not in merged or pairs.get(k, 0) != sent_pairs
+        ]
+    return short
+
+
+def _counted(
+    client: SparqlClient, unit: tuple[str, str], keys: Iterable[str], *, pairs: bool = False
+) -> dict[str, int]:
+    """Statements (or distinct subject–predicate pairs) the server holds of each of ``keys``,
+    in one query."""
+    key, pattern = unit
+    where = f"VALUES ?{key} {{ {' '.join(f'<{k}>' for k in keys)} }} {pattern}"
+    if pairs:
+        projected = " ".join(dict.fromkeys((f"?{key}", "?s", "?p")))
+        where = f"SELECT DISTINCT {projected} WHERE {{ {where} }}"
+    rows = client.select(f"SELECT ?{key} (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?{key}")
+    return {row[key] or "": int(row["n"] or 0) for row in rows}
+
+
+def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, bytes]) -> None:
+    """Fail (``StoreFaultError``) unless the server holds each graph as it was sent
+    (``where``: the service the graphs were written to)."""
+    short = unheld(client, {g.value: Sent.ntriples(text) for g, text in graphs.items()}, GRAPHS)
     if short:
         graph, got, expected = short[0]
         raise StoreFaultError(
-            f"the remote store at {where} accepted the write of {len(items)} graphs but "
+            f"the remote store at {where} accepted the write of {len(graphs)} graphs but "
             f"does not hold {len(short)} of them as sent (<{graph}>: {got} of {expected} "
             "statements): the server, or a proxy before it, did not keep part of the "
             "write; their records are written again by the next run"
