@@ -1,11 +1,12 @@
-"""Whether a remote server holds what it accepted: the check after each batch of writes.
+"""Whether a remote server holds what it accepted: the checks after each batch of writes.
 
 A server, or a proxy before it, that answered a write 204 and did not keep it had the batch's
 records indexed as written and published, and they were never sent again (the next run sends
 only its changes). So after each batch Museion asks the server how many statements it holds
 in each graph the batch wrote, one query per ``CHECKED`` graphs, and compares them with what
-it sent; a batch not held as sent is a ``StoreFaultError``, raised before its records are
-indexed, so that the next run writes them again.
+it sent; so too for the graphs it dropped (withdrawn records) and for the subjects of the
+metadata graph it updated. A batch not held as sent is a ``StoreFaultError``, raised before
+its records are indexed (or marked withdrawn), so that the next run writes them again.
 
 A server may keep typed values rather than their text: Oxigraph and Virtuoso both hold
 ``"01"`` and ``"1"`` as one ``xsd:integer`` (and ``"true"`` and ``"1"`` as one boolean), so a
@@ -21,14 +22,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from museion_core.errors import StoreFaultError
 from museion_core.vocab import XSD
 
 from .protocol import SparqlClient
 
-__all__ = ["CHECKED", "GRAPHS", "NOTHING", "Sent", "check_graphs", "statements", "unheld"]
+__all__ = [
+    "CHECKED",
+    "GRAPHS",
+    "NOTHING",
+    "Sent",
+    "check_dropped",
+    "check_graphs",
+    "check_subjects",
+    "statements",
+    "unheld",
+]
 
 CHECKED = 200
 """Graphs (or subjects) one check names: a server compiles a query whole, as an update."""
@@ -136,4 +147,45 @@ def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, by
             f"does not hold {len(short)} of them as sent (<{graph}>: {got} of {expected} "
             "statements): the server, or a proxy before it, did not keep part of the "
             "write; their records are written again by the next run"
+        )
+
+
+def check_dropped(client: SparqlClient, where: str, graphs: Sequence[str]) -> None:
+    """Fail (``StoreFaultError``) if the server still holds any of the graphs it was told to
+    drop: withdrawn records would stay published, in every version built after."""
+    short = unheld(client, dict.fromkeys(graphs, NOTHING), GRAPHS)
+    if short:
+        graph, got, _ = short[0]
+        raise StoreFaultError(
+            f"the remote store at {where} accepted the withdrawal of {len(set(graphs))} graphs "
+            f"but still holds {len(short)} of them (<{graph}>: {got} statements): the server, "
+            "or a proxy before it, did not keep the update; the next run withdraws them again"
+        )
+
+
+def check_subjects(
+    client: SparqlClient,
+    where: str,
+    graph: NamedNode,
+    subjects: Sequence[NamedNode],
+    quads: Sequence[Quad],
+) -> None:
+    """Fail (``StoreFaultError``) unless ``graph`` (Museion's metadata) holds what ``quads``
+    say of each of ``subjects``, and nothing more: stale metadata on the server (a withdrawn
+    record's missing tombstone, a record come back still tombstoned, an old checksum) would
+    be published. (Museion's callers name every subject their quads speak of.)"""
+    said: dict[str, list[Triple]] = {s.value: [] for s in subjects}
+    for quad in quads:
+        node = quad.subject
+        if quad.graph_name == graph and isinstance(node, NamedNode) and node.value in said:
+            said[node.value].append(quad.triple)
+    unit = ("s", f"GRAPH {graph} {{ ?s ?p ?o }}")
+    short = unheld(client, {s: Sent.of(triples) for s, triples in said.items()}, unit)
+    if short:
+        first, got, expected = short[0]
+        raise StoreFaultError(
+            f"the remote store at {where} accepted the update of {graph.value} but does not "
+            f"hold what it says of {len(short)} of {len(said)} subjects (<{first}>: {got} of "
+            f"{expected} statements): the server, or a proxy before it, did not keep the "
+            "update; the next run writes it again"
         )

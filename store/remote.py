@@ -35,7 +35,7 @@ from pyoxigraph import (
 
 from museion_core.errors import QueryError, StoreError
 
-from .held import check_graphs
+from .held import check_dropped, check_graphs, check_subjects
 from .oxigraph import QueryResult, Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
 
@@ -131,9 +131,14 @@ class RemoteStore(Store):
 
     def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
         super().remove_graphs(graphs)
+        self._withdraw([g.value for g in graphs])
+
+    def _withdraw(self, graphs: Sequence[str]) -> None:
+        """Drop graphs on the server, and check that it holds none of them any more."""
         for start in range(0, len(graphs), UPDATE_SUBJECTS):
-            drops = [f"DROP SILENT GRAPH {g}" for g in graphs[start : start + UPDATE_SUBJECTS]]
+            drops = [f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + UPDATE_SUBJECTS]]
             self.client.update(" ;\n".join(drops))
+        check_dropped(self.client, self.remote.update_endpoint, graphs)
 
     def replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
@@ -213,6 +218,7 @@ class RemoteStore(Store):
         for quad in quads:
             by_graph[str(quad.graph_name)].append(quad)
         self._insert((g, _ntriples(qs).decode()) for g, qs in by_graph.items())
+        check_subjects(self.client, self.remote.update_endpoint, graph, subjects, quads)
 
     # -- publishing -------------------------------------------------------------------------
     def publish_version(self, name: str, keep: int) -> None:
@@ -294,10 +300,7 @@ class RemoteStore(Store):
             )
             if row["g"]
         }
-        stale = sorted(remote - {g.value for g in local})
-        for start in range(0, len(stale), UPDATE_SUBJECTS):
-            drops = [f"DROP SILENT GRAPH <{g}>" for g in stale[start : start + UPDATE_SUBJECTS]]
-            self.client.update(" ;\n".join(drops))
+        self._withdraw(sorted(remote - {g.value for g in local}))
         graphs = sorted(local, key=lambda g: g.value)
         for start in range(0, len(graphs), PUT_BATCH):
             self._put(

@@ -6,15 +6,11 @@ credential anywhere but the configured server."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
-import threading
 import time
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import cast
@@ -25,11 +21,6 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    RdfFormat,
-    Store,
 )
 
 from museion import Workspace
@@ -38,7 +29,7 @@ from museion.config import load_config
 from museion_core.errors import QueryError, StoreError
 from store import RemoteReader, RemoteStore
 from store.protocol import RemoteEndpoint, SparqlClient
-from tests.helpers.http import Quiet, serving
+from tests.helpers.hostile import JSON, Behaviour, Forgetful, answer, seen_body, server
 from tests.helpers.memory import MIB, peak_rss
 from tests.helpers.sparql_servers import SparqlServer
 from tests.store.test_remote_store import remote_demo
@@ -56,45 +47,6 @@ def _collected_here() -> Iterator[None]:
 
 TOKEN = "store-token-kept-secret-0123"
 _NT = "application/n-triples"
-
-Behaviour = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Seen:
-    """What a server was sent: (method, path, Authorization header, body)."""
-
-    requests: list[tuple[str, str, str | None, bytes]] = field(default_factory=list)
-
-
-@contextmanager
-def server(behaviour: Behaviour) -> Iterator[tuple[str, Seen]]:
-    seen = Seen()
-
-    class Handler(Quiet):
-        def answer(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.museion_body = body
-            seen.requests.append((self.command, self.path, self.headers["Authorization"], body))
-            behaviour(self)
-
-        do_GET = do_POST = do_PUT = answer
-
-    with serving(Handler) as url:
-        yield url, seen
-
-
-def answer(status: int, body: bytes = b"", **headers: str) -> Behaviour:
-    def behaviour(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(status)
-        for name, value in headers.items():
-            handler.send_header(name.replace("_", "-"), value)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        with contextlib.suppress(OSError):  # a client that read enough hangs up
-            handler.wfile.write(body)
-
-    return behaviour
 
 
 def client(url: str, monkeypatch: pytest.MonkeyPatch, **settings: object) -> SparqlClient:
@@ -287,7 +239,6 @@ def broken_off(handler: BaseHTTPRequestHandler) -> None:
     handler.wfile.write(body)
 
 
-JSON = "application/sparql-results+json"
 BROKE_OFF = "the remote store's answer broke off: "
 UNREADABLE = "the remote store's answer cannot be read: "
 HUGE_VALUE = b'{"g": {"type": "literal", "value": "' + b"x" * (17 << 20) + b'"}}]}}'
@@ -467,11 +418,6 @@ def liar(*, ask: bool) -> Behaviour:
     return behaviour
 
 
-def seen_body(handler: BaseHTTPRequestHandler) -> bytes:
-    body: bytes = getattr(handler, "museion_body", b"")
-    return body
-
-
 @pytest.mark.parametrize(
     ("ask", "said"),
     [(False, "its new version"), (True, "accepted the move of its pointer")],
@@ -519,57 +465,6 @@ def test_a_query_refused_as_bad_is_not_logged(
             remote.select("SELECT * WHERE { ?s ?p ?o")
         remote.close()
     assert caplog.text == ""
-
-
-class Forgetful:
-    """A small SPARQL server (Graph Store Protocol, Update, queries) over an in-memory
-    Oxigraph store that loses every other write of a record graph, from the ``first`` on:
-    the PUT is answered 204 and not kept (``"silent"``), or its connection dropped unanswered
-    (``"dropped"``) — until ``mended``. The writes between are kept: a batch written again
-    record by record would be partly kept too."""
-
-    def __init__(self, how: str, first: int) -> None:
-        self.how = how
-        self.first = first
-        self.mended = False
-        self.kept = Store()
-        self.puts = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
-        body = seen_body(handler)
-        path, _, query = handler.path.partition("?")
-        with self.lock:
-            if handler.command == "PUT":
-                graph = NamedNode(parse_qs(query)["graph"][0])
-                self.puts += "/record/" in graph.value
-                lost = "/record/" in graph.value and self.puts >= self.first and self.puts % 2
-                if lost and not self.mended:
-                    if self.how == "dropped":
-                        handler.close_connection = True  # hung up, no answer
-                        return
-                    answer(204)(handler)
-                    return
-                self.kept.remove_graph(graph)
-                self.kept.load(body, format=RdfFormat.N_TRIPLES, to_graph=graph)
-                answer(204)(handler)
-                return
-            if path == "/update":
-                self.kept.update(body.decode())
-                answer(204)(handler)
-                return
-            form = parse_qs(body.decode())
-            options: dict[str, object] = {}
-            if "default-graph-uri" in form or "named-graph-uri" in form:
-                options["default_graph"] = [NamedNode(g) for g in form.get("default-graph-uri", [])]
-                options["named_graphs"] = [NamedNode(g) for g in form.get("named-graph-uri", [])]
-            results = self.kept.query(form["query"][0], **options)  # type: ignore[arg-type]
-            if isinstance(results, QueryBoolean):
-                text = b'{"head": {}, "boolean": %s}' % (b"true" if results else b"false")
-            else:
-                assert isinstance(results, QuerySolutions)
-                text = results.serialize(format=QueryResultsFormat.JSON) or b""
-        answer(200, text, Content_Type=JSON)(handler)
 
 
 @pytest.mark.parametrize("how", ["silent", "dropped"])

@@ -1,17 +1,25 @@
-"""The remote store's check that a server holds what it accepted, against real servers
-(``oxigraph serve`` and Virtuoso 7): what a server legitimately holds differently from what
-was sent passes; what it lost fails the write in one line."""
+"""The remote store's checks that a server holds what it accepted: against real servers
+(``oxigraph serve`` and Virtuoso 7), what a server legitimately holds differently from what
+was sent passes; against one that loses withdrawals or metadata updates it acknowledged
+(``Forgetful``), the run fails in one line and the next one, the server mended, writes them."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad, Store
 
+from museion import Workspace
+from museion.cli import run_harvest
+from museion.config import Config, load_config
 from museion_core.errors import StoreFaultError
 from store import RemoteStore
 from store.oxigraph import without_graph_name
+from tests.helpers.hostile import Forgetful
+from tests.helpers.hostile import server as hostile
 from tests.helpers.sparql_servers import SparqlServer
 from tests.store.test_remote_store import server
 
@@ -68,3 +76,97 @@ def test_a_value_stated_in_two_forms_is_held_as_sent(
     with pytest.raises(StoreFaultError, match=lost):
         store._check_held({graph: without_graph_name(graph, twice(graph.value))})
     store.close()
+
+
+MAPPING = '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n'
+SHOP = "http://localhost:8000/"
+
+
+def shop(folder: Path, url: str, ids: Iterable[int]) -> Config:
+    """A source of one record per id (a JSON file each), its store on the server at ``url``."""
+    feed = folder / "feed"
+    feed.mkdir(exist_ok=True)
+    for old in feed.iterdir():
+        old.unlink()
+    for n in ids:
+        (feed / f"{n}.json").write_text(json.dumps({"id": f"r{n}", "title": f"Thing {n}"}))
+    (folder / "m.toml").write_text(MAPPING, encoding="utf-8")
+    path = folder / "museion.toml"
+    path.write_text(
+        f'[store]\npath = "store"\n{SparqlServer(url).store_keys()}\n'
+        f'[publish]\nbase_iri = "{SHOP}"\n\n[[sources]]\nname = "shop"\nkind = "files"\n'
+        f'location = "{feed.as_posix()}"\nmapping = "{(folder / "m.toml").as_posix()}"\n'
+        "gates = { max_record_drop = 1.0, max_quarantined = 1.0 }\n"
+        '[sources.partner]\nlabel = "Shop"\n',
+        encoding="utf-8",
+    )
+    return load_config(path)
+
+
+def published_and_held(config: Config, forgetful: Forgetful) -> tuple[set[Quad], set[Quad]]:
+    """Every statement of the published snapshot's named graphs, and of the server's (its
+    own bookkeeping and versions left out)."""
+    local = Workspace(config.data_dir).open_published()
+    try:
+        mine = {q for g in local.named_graphs() for q in local.graph_quads(g)}
+    finally:
+        local.close()
+    kept: Store = forgetful.kept
+    held = {q for q in kept if str(q.graph_name).startswith(f"<{SHOP}")}
+    return mine, held
+
+
+def test_a_withdrawal_the_server_did_not_keep_is_made_again_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """A server (or a proxy before it) that answered the DROP of withdrawn records' graphs
+    204 and kept them had the run say 'published' while the records stayed in every version
+    built after, visible as ever, their tombstones written: and the next run, the records
+    marked withdrawn, never dropped them again. Now the server is asked, after each batch of
+    DROPs, whether it still holds any of those graphs: the run fails in one line, the records
+    stay live in the index, and the next run withdraws them."""
+    forgetful = Forgetful("silent", first=1, loses=frozenset({"drop"}))
+    with hostile(forgetful) as (url, _):
+        [first] = run_harvest(shop(tmp_path, url, range(6)))
+        assert first.status == "published", first.reason
+        config = shop(tmp_path, url, range(4))  # r4 and r5 withdrawn
+        [failed] = run_harvest(config)
+        assert failed.status == "failed"
+        assert failed.reason is not None
+        assert "\n" not in failed.reason
+        assert failed.reason.count("the remote store at") == 1
+        assert "accepted the withdrawal of 2 graphs but still holds 2 of them" in failed.reason
+        forgetful.mended = True
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        assert summary.deleted == 2
+    mine, held = published_and_held(config, forgetful)
+    assert not any("/record/r4" in str(q.graph_name) for q in held)
+    assert held == mine
+
+
+def test_a_metadata_update_the_server_did_not_keep_is_made_again_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """A server that answered an update of Museion's metadata graph 204 and did not keep it
+    had the run say 'published' with the records' provenance (their checksums, dates, the
+    run that wrote them) missing or stale on the server, and no later run wrote it again:
+    the records were indexed as written. Now what the metadata graph says of each subject an
+    update named is counted after the update (one query per 200 subjects), and a shortfall
+    fails the run in one line, its records unindexed, for the next run to write."""
+    forgetful = Forgetful("silent", first=2, loses=frozenset({"meta"}))  # the first INSERT
+    with hostile(forgetful) as (url, _):
+        config = shop(tmp_path, url, range(6))
+        [failed] = run_harvest(config)
+        assert failed.status == "failed"
+        assert failed.reason is not None
+        assert "\n" not in failed.reason
+        assert failed.reason.count("the remote store at") == 1
+        assert f"accepted the update of {SHOP}meta but does not hold what it says" in failed.reason
+        forgetful.mended = True
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        assert not summary.rejections
+    mine, held = published_and_held(config, forgetful)
+    assert any(str(q.graph_name) == f"<{SHOP}meta>" for q in held)
+    assert held == mine

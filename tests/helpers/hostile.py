@@ -1,0 +1,135 @@
+"""Small SPARQL servers that misbehave, for the remote store's tests: each a real HTTP
+server on 127.0.0.1 whose answers a test defines (``server``), and ``Forgetful``, a working
+server over an in-memory Oxigraph store that loses some of the writes it acknowledges."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs
+
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
+
+from tests.helpers.http import Quiet, serving
+
+JSON = "application/sparql-results+json"
+
+Behaviour = Callable[[BaseHTTPRequestHandler], None]
+
+
+@dataclass
+class Seen:
+    """What a server was sent: (method, path, Authorization header, body)."""
+
+    requests: list[tuple[str, str, str | None, bytes]] = field(default_factory=list)
+
+
+@contextmanager
+def server(behaviour: Behaviour) -> Iterator[tuple[str, Seen]]:
+    seen = Seen()
+
+    class Handler(Quiet):
+        def answer(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.museion_body = body
+            seen.requests.append((self.command, self.path, self.headers["Authorization"], body))
+            behaviour(self)
+
+        do_GET = do_POST = do_PUT = answer
+
+    with serving(Handler) as url:
+        yield url, seen
+
+
+def answer(status: int, body: bytes = b"", **headers: str) -> Behaviour:
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        with contextlib.suppress(OSError):  # a client that read enough hangs up
+            handler.wfile.write(body)
+
+    return behaviour
+
+
+def seen_body(handler: BaseHTTPRequestHandler) -> bytes:
+    body: bytes = getattr(handler, "museion_body", b"")
+    return body
+
+
+_DROPS_RECORD = re.compile(r"DROP SILENT GRAPH <[^>]*/record/")
+_META = re.compile(r"GRAPH <[^>]*/meta>")
+
+
+class Forgetful:
+    """A small SPARQL server (Graph Store Protocol, Update, queries) over an in-memory
+    Oxigraph store that loses every other write of the kinds it ``loses``, from the
+    ``first`` of each kind on: ``"put"``, a PUT of a record graph; ``"drop"``, an update that
+    drops record graphs (a withdrawal); ``"meta"``, an update of the metadata graph. A lost
+    write is answered 204 and not kept (``"silent"``), or its connection dropped unanswered
+    (``"dropped"``) — until ``mended``. The writes between are kept: a batch written again
+    record by record would be partly kept too."""
+
+    def __init__(self, how: str, first: int, loses: frozenset[str] = frozenset({"put"})) -> None:
+        self.how = how
+        self.first = first
+        self.loses = loses
+        self.mended = False
+        self.kept = Store()
+        self.seen: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def _lost(self, kind: str) -> bool:
+        """Whether this write, of ``kind`` (None: of no kind it loses), is lost."""
+        self.seen[kind] += 1
+        n = self.seen[kind]
+        return (
+            kind in self.loses and n >= self.first and (n - self.first) % 2 == 0 and not self.mended
+        )
+
+    def _kind(self, path: str, graph: str, update: str) -> str:
+        if path != "/update":
+            return "put" if "/record/" in graph else "other"
+        if _DROPS_RECORD.search(update):
+            return "drop"
+        return "meta" if _META.search(update) else "other"
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        body = seen_body(handler)
+        path, _, query = handler.path.partition("?")
+        with self.lock:
+            if handler.command == "PUT" or path == "/update":
+                graph = parse_qs(query)["graph"][0] if handler.command == "PUT" else ""
+                if self._lost(self._kind(path, graph, body.decode())):
+                    if self.how == "dropped":
+                        handler.close_connection = True  # hung up, no answer
+                        return
+                    answer(204)(handler)
+                    return
+                if graph:
+                    self.kept.remove_graph(NamedNode(graph))
+                    self.kept.load(body, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
+                else:
+                    self.kept.update(body.decode())
+                answer(204)(handler)
+                return
+            form = parse_qs(body.decode())
+            options: dict[str, object] = {}
+            if "default-graph-uri" in form or "named-graph-uri" in form:
+                options["default_graph"] = [NamedNode(g) for g in form.get("default-graph-uri", [])]
+                options["named_graphs"] = [NamedNode(g) for g in form.get("named-graph-uri", [])]
+            results = self.kept.query(form["query"][0], **options)  # type: ignore[arg-type]
+            if isinstance(results, QueryBoolean):
+                text = b'{"head": {}, "boolean": %s}' % (b"true" if results else b"false")
+            else:
+                assert isinstance(results, QuerySolutions)
+                text = results.serialize(format=QueryResultsFormat.JSON) or b""
+        answer(200, text, Content_Type=JSON)(handler)
