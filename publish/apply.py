@@ -38,6 +38,7 @@ from .provenance import (
     tombstone_quads,
     vocabulary_graph,
 )
+from .refusals import write, write_around_refused
 from .runs import Change, Run, RunStatus, StagedRecord
 from .settings import PublishSettings, SourceSettings
 
@@ -281,17 +282,19 @@ def _apply_batches(
     kept = {r.local_id for r in records}
     try:
         after = list(rows.values())
-        _write(job.store, job.meta, job.minter, records, after, exact=job.interrupted)
+        write(job.store, job.meta, job.minter, records, after, exact=job.interrupted)
     except StoreFaultError:
         # The store failed by itself (a remote server down, or losing writes): no record is
         # to blame, and the run fails with the batch unindexed, for the next run to write.
         raise
-    except StoreError:
+    except StoreError as exc:
         # One record the store refuses (a value too long for its parser) must not fail the
-        # run, nor every run after it (recovery applies it again): write the records one by
-        # one and quarantine the ones refused.
-        pairs = ((r, rows[r.local_id]) for r in records)
-        written = _write_one_by_one(job.store, job.meta, job.minter, pairs, refused)
+        # run, nor every run after it (recovery applies it again): write the batch in halves,
+        # around the records refused, and quarantine those.
+        pairs = [(r, rows[r.local_id]) for r in records]
+        written = write_around_refused(
+            job.store, job.meta, job.minter, pairs, error=exc, refused=refused
+        )
         kept = {r.local_id for r in written}
     for batch in batches:
         failpoint("apply")
@@ -319,61 +322,6 @@ def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
         job.store.replace_subjects(meta, subjects, stones)
         job.index.mark_deleted(source, [r.local_id for r in records], job.when, run_id)
         failpoint("remove")
-
-
-def _write(
-    store: Store,
-    meta: NamedNode,
-    minter: Minter,
-    batch: list[StagedRecord],
-    rows: list[IndexedRecord],
-    *,
-    exact: bool,
-) -> None:
-    """``exact``: each graph dropped and loaded whole, not brought to its new text by the
-    difference (see ``Store.replace_serialized_graphs``)."""
-    graphs = {NamedNode(r.graph): r.quads for r in batch}
-    # The graph and the entity: a record that comes back loses its tombstone.
-    subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
-    metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
-    store.replace_serialized_graphs(graphs, meta, subjects, metadata, exact=exact)
-
-
-def _write_one_by_one(
-    store: Store,
-    meta: NamedNode,
-    minter: Minter,
-    records: Iterable[tuple[StagedRecord, IndexedRecord]],
-    refused: list[tuple[StagedRecord, str]],
-) -> list[StagedRecord]:
-    """Write each record alone; those the store refuses are added to ``refused`` (for the
-    run's quarantine) and the records written are returned, for the index.
-
-    A record is blamed only when it is plainly its own fault (a statement too long for the
-    store) or when others of its batch were written: a store that refuses every record is
-    failing itself, and the error goes up, failing the run rather than quarantining it all."""
-    written: list[StagedRecord] = []
-    doubtful: list[tuple[StagedRecord, str]] = []
-    error: StoreError | None = None
-    for record, row in records:
-        try:
-            # Whole: the write of the batch failed, and may have done part of its work.
-            _write(store, meta, minter, [record], [row], exact=True)
-        except StoreFaultError:
-            raise  # the store's fault, not this record's (see _apply_batches)
-        except StoreError as exc:
-            reason = messages.STORE_REFUSED(detail=exc.cause)
-            if oversized_statement(record.quads) is not None:
-                refused.append((record, reason))
-            else:
-                doubtful.append((record, reason))
-                error = exc
-            continue
-        written.append(record)
-    if error is not None and not written:
-        raise error
-    refused += doubtful
-    return written
 
 
 def _after(

@@ -459,6 +459,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"the update failed: {exc}") from exc
 
+    def probe_write(self) -> None:
+        """Raise the store's refusal of a small write of its own, if it refuses one: whether a
+        refused batch was the store's fault or a record's (``publish.refusals``). The embedded
+        store refuses records, not writes: nothing to try."""
+
     def publish_version(self, name: str, keep: int) -> None:
         """Make a published snapshot visible on a server: nothing to do for the embedded
         store, whose readers open the snapshot itself (see ``store.remote``)."""

@@ -16,6 +16,7 @@ are kept for queries still running on them and dropped after ``keep`` publishes.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -48,6 +49,7 @@ POINTER_GRAPH = _OWN + "pointer"
 _CURRENT = f"<{_OWN}current>"
 _KEPT = f"<{_OWN}kept>"
 _POINTER = f"<{POINTER_GRAPH}>"
+_PROBE = f"<{_OWN}probe>"
 
 PUT_BATCH = 500
 """Graphs sent at a time when the working store is first mirrored to a server."""
@@ -99,6 +101,10 @@ class RemoteStore(Store):
         """Names the server this working store has been mirrored to since it was empty."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
+        self._accepted: dict[str, bytes] = {}
+        """Graphs the server accepted a PUT of (by a digest of what was PUT) in a write broken
+        off before its check (by a record the server refused): written again, in halves
+        (``publish.refusals``), they are not sent again, only checked."""
 
     streams_new_graphs = False
     """Every write is mirrored graph by graph to the server: a run is applied in batches."""
@@ -135,6 +141,7 @@ class RemoteStore(Store):
 
     def _withdraw(self, graphs: Sequence[str]) -> None:
         """Drop graphs on the server, and check that it holds none of them any more."""
+        self._forget(graphs)
         for start in range(0, len(graphs), UPDATE_SUBJECTS):
             drops = [f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + UPDATE_SUBJECTS]]
             self.client.update(" ;\n".join(drops))
@@ -163,14 +170,38 @@ class RemoteStore(Store):
         does (``_check_held``)."""
         if self.remote.graph_store_endpoint is not None:
             for graph, text in graphs.items():
+                digest = hashlib.blake2b(text, digest_size=16).digest()
+                if self._accepted.get(graph.value) == digest:
+                    continue
+                self._accepted.pop(graph.value, None)
                 self.client.put_graph(graph.value, text)
+                self._accepted[graph.value] = digest
         else:
+            self._forget(g.value for g in graphs)
             items = list(graphs.items())
             for start in range(0, len(items), UPDATE_SUBJECTS):
                 batch = items[start : start + UPDATE_SUBJECTS]
                 self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
                 self._insert((g, text.decode()) for g, text in batch)
-        self._check_held(graphs)
+        try:
+            self._check_held(graphs)
+        finally:  # checked, or to be sent again
+            self._forget(g.value for g in graphs)
+
+    def _forget(self, graphs: Iterable[str]) -> None:
+        """Written anew: no longer as the server accepted them (``_accepted``)."""
+        for graph in graphs:
+            self._accepted.pop(graph, None)
+
+    def probe_write(self) -> None:
+        """A small write of Museion's own, by each way a batch is written (a PUT, and an
+        update), to a graph of its bookkeeping that no version holds."""
+        fact = f'{_PROBE} <{_OWN}probed> "written" .'
+        if self.remote.graph_store_endpoint is not None:
+            self.client.put_graph(_PROBE[1:-1], fact.encode() + b"\n")
+        self.client.update(
+            f"DROP SILENT GRAPH {_PROBE} ;\nINSERT DATA {{ GRAPH {_PROBE} {{ {fact} }} }}"
+        )
 
     def _check_held(self, graphs: Mapping[NamedNode, bytes]) -> None:
         """Fail (``StoreFaultError``) unless the server holds each graph as it was sent
@@ -217,6 +248,7 @@ class RemoteStore(Store):
         by_graph: dict[str, list[Quad]] = defaultdict(list)
         for quad in quads:
             by_graph[str(quad.graph_name)].append(quad)
+        self._forget([graph.value, *(g[1:-1] for g in by_graph)])
         self._insert((g, _ntriples(qs).decode()) for g, qs in by_graph.items())
         check_subjects(self.client, self.remote.update_endpoint, graph, subjects, quads)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
+import requests
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
 
 from tests.helpers.http import Quiet, serving
@@ -133,3 +134,41 @@ class Forgetful:
                 assert isinstance(results, QuerySolutions)
                 text = results.serialize(format=QueryResultsFormat.JSON) or b""
         answer(200, text, Content_Type=JSON)(handler)
+
+
+class Refusing:
+    """A proxy before a real SPARQL server that answers 500 to each write naming ``graph``
+    (its PUT, or an update that names it) and, once a write names ``breaks``, to every write
+    after (a server whose disk filled up midway); it counts the requests it is sent, as
+    ``"put"``, ``"update"`` or ``"query"``, and those it refused (``"refused"``)."""
+
+    def __init__(self, upstream: str, graph: str = "", *, breaks: str = "") -> None:
+        self.upstream = upstream
+        self.graph = graph
+        self.breaks = breaks
+        self.broken = False
+        self.counts: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        body = seen_body(handler)
+        path, _, query = handler.path.partition("?")
+        kind = "put" if handler.command == "PUT" else "update" if path == "/update" else "query"
+        # what the write names: the graph it PUTs, the IRIs its update names
+        named = f"<{parse_qs(query).get('graph', [''])[0]}> {body.decode(errors='replace')}"
+        with self.lock:
+            self.counts[kind] += 1
+            if kind != "query" and self.breaks and f"<{self.breaks}>" in named:
+                self.broken = True
+            mine = bool(self.graph) and f"<{self.graph}>" in named
+            refused = kind != "query" and (self.broken or mine)
+            self.counts["refused"] += refused
+        if refused:
+            answer(500, b"SR325: Transaction aborted", Content_Type="text/plain")(handler)
+            return
+        headers = {k: v for k in ("Content-Type", "Accept") if (v := handler.headers.get(k))}
+        upstream = requests.request(
+            handler.command, self.upstream + handler.path, data=body, headers=headers, timeout=60
+        )
+        kept = {"Content_Type": upstream.headers["Content-Type"]} if upstream.content else {}
+        answer(upstream.status_code, upstream.content, **kept)(handler)

@@ -82,10 +82,13 @@ MAPPING = '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n'
 SHOP = "http://localhost:8000/"
 
 
-def shop(folder: Path, url: str, ids: Iterable[int]) -> Config:
-    """A source of one record per id (a JSON file each), its store on the server at ``url``."""
+def shop(
+    folder: Path, url: str, ids: Iterable[int], *, graph_store: bool = True, base: str = SHOP
+) -> Config:
+    """A source of one record per id (a JSON file each), its store on the server at ``url``
+    (``oxigraph serve``'s paths), its graphs under ``base``."""
     feed = folder / "feed"
-    feed.mkdir(exist_ok=True)
+    feed.mkdir(parents=True, exist_ok=True)
     for old in feed.iterdir():
         old.unlink()
     for n in ids:
@@ -93,8 +96,8 @@ def shop(folder: Path, url: str, ids: Iterable[int]) -> Config:
     (folder / "m.toml").write_text(MAPPING, encoding="utf-8")
     path = folder / "museion.toml"
     path.write_text(
-        f'[store]\npath = "store"\n{SparqlServer(url).store_keys()}\n'
-        f'[publish]\nbase_iri = "{SHOP}"\n\n[[sources]]\nname = "shop"\nkind = "files"\n'
+        f'[store]\npath = "store"\n{SparqlServer(url).store_keys(graph_store=graph_store)}\n'
+        f'[publish]\nbase_iri = "{base}"\n\n[[sources]]\nname = "shop"\nkind = "files"\n'
         f'location = "{feed.as_posix()}"\nmapping = "{(folder / "m.toml").as_posix()}"\n'
         "gates = { max_record_drop = 1.0, max_quarantined = 1.0 }\n"
         '[sources.partner]\nlabel = "Shop"\n',

@@ -1,0 +1,111 @@
+"""A batch a remote server refused: the records it refuses alone are found by writing the
+batch in halves, against a real ``oxigraph serve`` behind a proxy that refuses one record's
+graph (``Refusing``), counting the requests; a server that refuses every write fails the run
+in one line, after a write of Museion's own, without blaming a record."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from museion.cli import run_harvest
+from publish import HarvestSummary
+from store.protocol import SparqlClient
+from tests.helpers.hostile import Refusing, server
+from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
+from tests.store.test_remote_checks import shop
+
+RECORDS = 128
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph") / "data") as running:
+        yield running
+
+
+def harvested(
+    folder: Path,
+    upstream: SparqlServer,
+    base: str,
+    *,
+    graph_store: bool,
+    refusing: str = "",
+    breaking: str = "",
+) -> tuple[Counter[str], HarvestSummary]:
+    """Harvest ``RECORDS`` records through a proxy that refuses the graph of record
+    ``refusing``, or every write from the first that names record ``breaking``'s graph on:
+    the requests the proxy was sent, and the run's summary."""
+    graph, breaks = (f"{base}shop/record/{r}" if r else "" for r in (refusing, breaking))
+    proxy = Refusing(upstream.url, graph, breaks=breaks)
+    with server(proxy) as (url, _):
+        config = shop(folder, url, range(RECORDS), graph_store=graph_store, base=base)
+        [summary] = run_harvest(config)
+    return proxy.counts, summary
+
+
+def records_held(upstream: SparqlServer, base: str) -> int:
+    rows = SparqlClient(upstream.endpoint()).select(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER STRSTARTS(STR(?g), "{base}shop/record/") }}'
+    )
+    return int(next(iter(rows))["n"] or 0)
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_one_record_the_server_refuses_costs_a_few_writes_not_one_per_record(
+    tmp_path: Path, upstream: SparqlServer, graph_store: bool
+) -> None:
+    """A batch the server answered 500 was written again record by record, since one record
+    may be at fault: each record one write again, several requests each (a PUT, its check,
+    the metadata's update and its check), some 600 requests for 128 records. The batch is now
+    written in halves, down to the record refused alone: about 2·log2(128) = 14 writes, and
+    the graphs the server took before the refusal are not PUT again. The record is
+    quarantined with the server's words, the others are published."""
+    mode = "gsp" if graph_store else "update"
+    clean, fine = harvested(
+        tmp_path / "clean", upstream, f"http://clean.{mode}/", graph_store=graph_store
+    )
+    counts, summary = harvested(
+        tmp_path / "refused",
+        upstream,
+        f"http://refused.{mode}/",
+        graph_store=graph_store,
+        refusing="r77",
+    )
+    assert fine.status == summary.status == "published", summary.reason
+    [rejection] = summary.rejections
+    assert rejection.record.startswith("r77")
+    assert "the store refused the record" in rejection.reason
+    assert "answered 500" in rejection.reason
+    assert "SR325: Transaction aborted" in rejection.reason
+    assert records_held(upstream, f"http://refused.{mode}/") == RECORDS - 1
+    extra = {kind: counts[kind] - clean[kind] for kind in ("put", "update", "query")}
+    writes = 2 * math.ceil(math.log2(RECORDS))  # the halves tried
+    assert sum(extra.values()) <= 6 * writes, extra
+    assert extra["put"] <= writes + 2, extra  # the refused graph, once a level, and the probe
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_a_server_refusing_every_write_fails_the_run_at_once_blaming_no_record(
+    tmp_path: Path, upstream: SparqlServer, graph_store: bool
+) -> None:
+    """A server that answers 500 to every write (its disk full, a proxy before it broken)
+    had each of the batch's 128 records tried alone before the run failed. A small write of
+    Museion's own now tells the server's fault from a record's: the run fails in one line
+    after it, no record quarantined, and the next run writes the batch again."""
+    mode = "gsp" if graph_store else "update"
+    counts, summary = harvested(
+        tmp_path, upstream, f"http://broken.{mode}/", graph_store=graph_store, breaking="r0"
+    )
+    assert summary.status == "failed"
+    assert summary.reason is not None
+    assert "\n" not in summary.reason
+    assert "answered 500" in summary.reason
+    assert "it refused a small write of Museion's own too" in summary.reason
+    assert not summary.rejections
+    assert counts["refused"] == 2  # the batch's write, and Museion's own
