@@ -1,7 +1,8 @@
 """The endpoint as an ASGI application: routes, limits, content negotiation, middleware.
 
 Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the service
-description), ``/`` (the query UI), ``/search`` (full-text and faceted search), ``/static/``
+description), ``/`` (the query UI; a SPARQL client's query sent there is answered as at
+``/sparql``), ``/search`` (full-text and faceted search), ``/static/``
 (its assets, shipped with the package), ``/.well-known/void`` (VoID), ``/reconcile`` (the
 reconciliation service), ``/sources/`` (partner reports, ``sparql.partner_pages``), and every
 other path under the base IRI's path: the minted IRI ``{base_iri}{path}`` as a linked-data
@@ -173,6 +174,10 @@ class Endpoint:
         return urljoin(self.settings.base_iri, "/.well-known/void")
 
     def endpoint_url(self, request: Request) -> str:
+        """The URL relative IRIs resolve against: the one the request was sent to, and
+        ``/sparql``'s for a query sent to the UI's ``/`` (answered as ``/sparql`` answers)."""
+        if request.url.path == "/":
+            return str(request.url_for("sparql"))
         return str(request.url.replace(query="", fragment=""))
 
     async def _query(self, request: Request, operation: QueryRequest) -> Response:
@@ -259,6 +264,17 @@ class Endpoint:
 
     # -- the query UI -------------------------------------------------------------------------
     async def ui(self, request: Request) -> Response:
+        """The query UI for a person; the SPARQL Protocol for a client that sends its query
+        to the base URL (SPARQLWrapper and rdflib pointed at ``/``): a POST, or a GET with a
+        ``query`` (or ``update``) from a client that does not ask for HTML first. Answered
+        here rather than redirected: urllib, which both use, follows no redirect of a POST
+        with its body (a 307/308 is an error to it, a 301-303 turns it into an empty GET)."""
+        params = request.query_params
+        if request.method == "POST" or (
+            ("query" in params or "update" in params)
+            and not accepts_html(request.headers.get("accept"))
+        ):
+            return await self.sparql(request)
         examples = [
             {"name": q.name, "title": q.title, "description": q.description, "query": q.query}
             for q in example_queries()
@@ -277,7 +293,8 @@ class Endpoint:
             timeout=f"{self.settings.query_timeout:g}",
             max_rows=self.settings.max_rows,
         )
-        return HTMLResponse(html)
+        # "/?query=…" is this page for a browser and the answer for a SPARQL client
+        return HTMLResponse(html, headers={"Vary": "Accept"})
 
     # -- reconciliation service, partner reports ---------------------------------------------
     async def reconcile(self, request: Request) -> Response:
@@ -360,7 +377,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
             name="sparql",
         ),
         Route("/sparql/", endpoint.sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-        Route("/", endpoint.ui, methods=["GET"], name="ui"),
+        Route("/", endpoint.ui, methods=["GET", "POST"], name="ui"),
         Route("/.well-known/void", endpoint.void, methods=["GET"], name="void"),
         Route("/reconcile", endpoint.reconcile, methods=RECONCILE_METHODS, name="reconcile"),
         Route("/reconcile/{rest:path}", endpoint.reconcile, methods=RECONCILE_METHODS),

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
     CSV,
     GET,
@@ -58,6 +60,7 @@ METHODS = {
     "POST": (POST, URLENCODED),
     "POST-direct": (POST, POSTDIRECTLY),
 }
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDFLIB_FORMATS = {
     "application/rdf+xml": "xml",
     "text/turtle": "turtle",
@@ -131,3 +134,48 @@ def test_a_query_too_long_for_a_get_url_is_told_to_use_post(live: Live) -> None:
     client.setQuery(counting(700))  # about 46 KB
     got: Any = client.query().convert()
     assert got["results"]["bindings"][0]["n"]["value"] == "700"
+
+
+BASE_URL_CLIENTS = [*METHODS, "rdflib GET", "rdflib POST", "rdflib POST_FORM"]
+
+
+@pytest.mark.parametrize("client", BASE_URL_CLIENTS)
+def test_a_client_pointed_at_the_base_url_gets_answers(live: Live, client: str) -> None:
+    """A researcher who gives SPARQLWrapper or rdflib the site's address instead of
+    ``/sparql`` got the query UI's HTML (SPARQLWrapper: "unknown response content type", POST:
+    405). ``/`` answers their queries as ``/sparql`` does, by GET, POST and POST direct."""
+    query = f"SELECT ?title WHERE {{ <{OBJECT}> rdfs:label ?title }}"
+    if client.startswith("rdflib"):
+        store = SPARQLStore(live.url + "/", method=client.split()[1])
+        rows = list(Graph(store=store).query(query))
+        assert [str(row[0]) for row in rows] == ["Bullfight Scene"]  # type: ignore[index]
+        return
+    wrapper = SPARQLWrapper(live.url + "/")
+    wrapper.setQuery(query)
+    wrapper.setReturnFormat(JSON)
+    wrapper.setMethod(METHODS[client][0])
+    wrapper.setRequestMethod(METHODS[client][1])
+    answer: Any = wrapper.query().convert()
+    assert [b["title"]["value"] for b in answer["results"]["bindings"]] == ["Bullfight Scene"]
+
+
+def test_the_base_url_is_the_ui_for_a_browser_and_the_endpoint_for_a_client(live: Live) -> None:
+    """``/?query=…`` opens the UI in a browser, and is the same answer as ``/sparql?query=…``
+    for a client asking for results (relative IRIs resolve against ``/sparql`` in both)."""
+    query = {"query": "SELECT ?here WHERE { BIND(<#here> AS ?here) }"}
+    browser = requests.get(
+        live.url + "/", params=query, headers={"Accept": BROWSER_ACCEPT}, timeout=60
+    )
+    assert browser.headers["content-type"].startswith("text/html")
+    assert "Accept" in browser.headers["vary"]
+    answers = [
+        requests.get(url, params=query, headers={"Accept": accept}, timeout=60)
+        for url in (live.url + "/", live.sparql)
+        for accept in ("application/sparql-results+json", "*/*")
+    ]
+    assert all(a.headers["content-type"] == "application/sparql-results+json" for a in answers)
+    assert {a.json()["results"]["bindings"][0]["here"]["value"] for a in answers} == {
+        live.sparql + "#here"
+    }
+    plain = requests.get(live.url + "/", headers={"Accept": "*/*"}, timeout=60)
+    assert plain.headers["content-type"].startswith("text/html")  # no query: the UI
