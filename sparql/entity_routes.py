@@ -55,8 +55,8 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
             headers={"Cache-Control": "public, max-age=86400"},
         )
     sent = iri_path(request.scope)
-    canonical = canonical_path(sent)
-    if canonical != sent:  # "%c3%a1" or a raw "á" for the "%C3%A1" Museion mints
+    canonical = canonical_path(sent, base_path)
+    if canonical != sent:  # "%c3%a1", a raw "á" or ":" for the "%C3%A1", "%3A" Museion mints
         query = request.url.query
         return RedirectResponse(
             canonical + (f"?{query}" if query else ""),
@@ -92,14 +92,22 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
 
 
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+_DELIMITERS = frozenset(":@!$&'()*+,;=")
+"""Characters an IRI's path may hold as they are, which Museion never leaves so in what it
+mints (``mappings.iris.encode_id`` escapes all but letters, digits and ``-._~``): a person
+typing ``tate/record/person:480`` means the ``person%3A480`` Museion minted."""
 
 
-def canonical_path(path: str) -> str:
+def canonical_path(path: str, base_path: str = "/") -> str:
     """A request path (as sent, its bytes as latin-1) written as Museion writes its IRIs'
-    paths: percent escapes in upper case, and any byte outside ASCII escaped. An escape is
-    never decoded: an identifier's "%2F" is not a "/"."""
+    paths: percent escapes in upper case, any byte outside ASCII escaped, and after
+    ``base_path`` the delimiters an identifier never holds raw (``:``, ``@``, ``(``...). An
+    escape is never decoded: an identifier's "%2F" is not a "/"."""
     upper = _ESCAPE.sub(lambda m: m.group().upper(), path)
     written = "".join(c if ord(c) < 0x80 else f"%{ord(c):02X}" for c in upper)
+    if written.startswith(base_path):
+        rest = written[len(base_path) :]
+        written = base_path + "".join(f"%{ord(c):02X}" if c in _DELIMITERS else c for c in rest)
     return "/" + written.lstrip("/")  # "//host/…" would send the reader to another site
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from lxml import html
+from rdflib import Graph, URIRef
 
 from museion import load_config
 from sparql.entity_routes import canonical_path
@@ -316,3 +317,31 @@ def test_an_iri_written_with_other_escapes_leads_to_its_page(live: Live) -> None
     assert canonical_path("/tate/object/T%2f1") == "/tate/object/T%2F1"  # never decoded
     # "//host/..." as a Location is another site's address: never redirected there
     assert canonical_path("//evil.example/%c3%a9") == "/evil.example/%C3%A9"
+
+
+def test_an_iri_typed_with_a_raw_colon_leads_to_its_page(live: Live) -> None:
+    """Tate's artist records are ``person:480``, minted ``…/record/person%3A480``: typed or
+    pasted with the ":" a person reads there, the IRI was 404. It is the same resource, so
+    it is sent (301) to the IRI Museion minted, as other spellings of an escape are."""
+    rows = select(
+        live,
+        "SELECT ?g WHERE { ?g a museion:RecordGraph FILTER(CONTAINS(STR(?g), '%3A')) } LIMIT 1",
+    )
+    minted = live.iri_url(rows[0]["g"]["value"])
+    path = minted.removeprefix(live.url)
+    typed = path.replace("%3A", ":")
+    where = urlsplit(live.url)
+    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
+    try:
+        connection.request("GET", typed + "?format=ttl")
+        moved = connection.getresponse()
+        assert moved.status == 301, moved.read()
+        assert moved.getheader("location") == path + "?format=ttl"
+    finally:
+        connection.close()
+    graph = Graph().parse(live.url + typed, format="turtle")  # rdflib follows the 301
+    assert (URIRef(rows[0]["g"]["value"]), None, None) in graph
+    assert requests.get(live.url + typed, headers={"Accept": HTML}, timeout=30).url == minted
+    assert canonical_path("/tate/object/A:1(b)") == "/tate/object/A%3A1%28b%29"
+    # the base IRI's own path is left as it is: only what follows it is an identifier
+    assert canonical_path("/a:b/tate/object/A:1", "/a:b/") == "/a:b/tate/object/A%3A1"
