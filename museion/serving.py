@@ -14,7 +14,13 @@ from sparql import EndpointSettings, UploadSource
 from .config import Config
 from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store
 
-__all__ = ["ADMIN_TOKEN_ENV", "CURATOR_TOKEN_ENV", "endpoint_settings", "is_public_host"]
+__all__ = [
+    "ADMIN_TOKEN_ENV",
+    "CURATOR_TOKEN_ENV",
+    "endpoint_settings",
+    "is_public_host",
+    "listening_at",
+]
 
 ADMIN_TOKEN_ENV = "MUSEION_ADMIN_TOKEN"
 CURATOR_TOKEN_ENV = "MUSEION_CURATOR_TOKEN"
@@ -28,6 +34,21 @@ def is_public_host(host: str) -> bool:
         return not ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return True  # a host name: it may resolve to anything
+
+
+def listening_at(host: str, port: int) -> tuple[str, str | None]:
+    """The URL to print for a server listening on ``host``: the address itself (an IPv6 one
+    in brackets), since another one (``localhost`` for ``127.0.0.1``) may not reach it; for
+    a wildcard address, which no browser can open, ``localhost`` and a line saying so."""
+    address = host.strip("[]")
+    if address in ("", "0.0.0.0", "::"):
+        shown = address or "0.0.0.0"
+        note = (
+            f"Listening on every address of this machine ({shown}, port {port}); the URLs "
+            "below are for this machine, others use its name or address"
+        )
+        return f"http://localhost:{port}", note
+    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}", None
 
 
 def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:

@@ -18,7 +18,7 @@ from sparql import plan
 from ..config import Config
 from ..console import counted, err, out, print_results
 from ..demo import DEMO_QUESTIONS, demo_config, sample_checklist
-from ..serving import endpoint_settings, is_public_host
+from ..serving import endpoint_settings, is_public_host, listening_at
 from .common import State, reports_errors, run_harvest
 
 __all__ = ["demo", "serve"]
@@ -37,7 +37,7 @@ __all__ = ["demo", "serve"]
     "--serve",
     "then_serve",
     is_flag=True,
-    help="Then serve the demo's data: the query UI at http://localhost:8000/.",
+    help="Then serve the demo's data: the query UI at http://127.0.0.1:8000/.",
 )
 @reports_errors
 def demo(data_dir: Path, then_serve: bool) -> None:
@@ -119,11 +119,12 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
             "[yellow]warning:[/] nothing is published yet; queries are answered 503 "
             "until `museion harvest` publishes a snapshot"
         )
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
-    err.print(
-        f"Query UI: [bold]http://{shown}:{port}/[/]   SPARQL endpoint: http://{shown}:{port}/sparql"
-    )
-    err.print(f"Search: [bold]http://{shown}:{port}/search[/]")
+    found, note = listening_at(host, port)
+    url = escape(found)  # "[::1]" is an address, not markup
+    if note:
+        err.print(escape(note))
+    err.print(f"Query UI: [bold]{url}/[/]   SPARQL endpoint: {url}/sparql", soft_wrap=True)
+    err.print(f"Search: [bold]{url}/search[/]", soft_wrap=True)
     sparql.serve(settings, host=host, port=port, workers=workers, trusted_proxies=proxied)
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from museion.serving import listening_at
 from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.endpoint import live_endpoint
 from tests.helpers.samples import sample_feeds
 
 FEEDS = sample_feeds()
@@ -394,3 +396,21 @@ def test_report_and_check_write_the_html_page_in_the_registrar_s_language(
     alone = museion("--config", "museion.toml", "report", "p", "--lang", "fr", cwd=tmp_path)
     assert alone.returncode == 2
     assert "--lang sets the language of the --html page" in alone.stderr
+
+
+def test_serve_prints_the_address_it_listens_on(config: Path) -> None:
+    """``museion serve --host 127.0.0.1`` printed ``http://localhost:PORT/``: an address the
+    server may not answer on (``localhost`` can resolve to ``::1`` first, or to another
+    host in /etc/hosts). It prints the address it listens on; an address that stands for
+    every interface, which no browser opens, is said to be one, with URLs for this machine."""
+    with live_endpoint(config, "--host", "127.0.0.1") as live:
+        log = live.read_log()
+    assert f"Query UI: {live.url}/   SPARQL endpoint: {live.sparql}" in log
+    assert f"Search: {live.url}/search" in log
+    assert "localhost" not in log
+    assert listening_at("::1", 8741) == ("http://[::1]:8741", None)
+    assert listening_at("data.example.org", 80) == ("http://data.example.org:80", None)
+    for wildcard in ("0.0.0.0", "::", "[::]"):
+        url, note = listening_at(wildcard, 8741)
+        assert url == "http://localhost:8741"
+        assert "every address of this machine" in (note or "")
