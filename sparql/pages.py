@@ -21,9 +21,10 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from museion_core.errors import QueryError
+from museion_core.vocab import DCTERMS
 
 from . import i18n
 from .caching import CACHE_CONTROL
@@ -110,11 +111,14 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     )
     if job.representation == "html":
         query = f"SELECT ?property ?value WHERE {{\n  <{job.iri}> ?property ?value\n}}"
+        heading, heading_text = _heading(found, job.lang)
         html = i18n.render(
             templates().get_template("entity.html"),
             job.lang,
             job.here,
             d=found,
+            heading=heading,
+            heading_text=heading_text,
             back=job.view == "rdf",  # from a page that has its own reading of the entity
             endpoint=job.endpoint_path,
             query=query,
@@ -151,6 +155,32 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     return _linked(
         job, Reply(content_type=fmt.content_type, body=body or b""), linked_art=linked_art
     )
+
+
+_DATASET_HEADING = "{name} — dataset"
+
+
+def _heading(found: Description, lang: str) -> tuple[Markup, str]:
+    """The page's heading (and its text, for the window's title): the entity's label, or for
+    a partner's dataset its title said to be the dataset ("Tate — dataset"), so that it is
+    neither an IRI nor read as the page of the partner, whose name the title is."""
+    if found.kind != "Dataset":
+        return Markup(escape(found.label)), found.label
+    subject = NamedNode(found.iri)
+    named = {
+        t.predicate: t.object.value
+        for t in found.triples
+        if t.subject == subject
+        and t.predicate in (DCTERMS.title, DCTERMS.identifier)
+        and isinstance(t.object, Literal)
+    }
+    name = named.get(DCTERMS.title) or named.get(DCTERMS.identifier)
+    if not name:
+        return Markup(escape(found.label)), found.label
+    with i18n.using(lang):
+        wording = i18n.gettext(_DATASET_HEADING)
+    shown = Markup(escape(wording)).format(name=Markup("<bdi>{}</bdi>").format(name))
+    return shown, wording.format(name=name)
 
 
 def _linked(job: EntityJob, reply: Reply, *, linked_art: bool) -> Reply:

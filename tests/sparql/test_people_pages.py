@@ -345,3 +345,25 @@ def test_an_iri_typed_with_a_raw_colon_leads_to_its_page(live: Live) -> None:
     assert canonical_path("/tate/object/A:1(b)") == "/tate/object/A%3A1%28b%29"
     # the base IRI's own path is left as it is: only what follows it is an identifier
     assert canonical_path("/a:b/tate/object/A:1", "/a:b/") == "/a:b/tate/object/A%3A1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "Tate — dataset"),
+        ("fr", "Tate — jeu de données"),
+        ("ar", "مجموعة بيانات Tate"),
+    ],
+)
+def test_a_dataset_page_is_headed_as_the_partner_s_dataset(
+    live: Live, lang: str, heading: str
+) -> None:
+    """``{base}dataset/tate`` was headed by its IRI. Its title is the partner's name, which
+    alone would read as the partner's page (``{base}partner/tate``): the heading says it is
+    the partner's dataset, in the reader's language, with the name isolated for direction."""
+    _, doc = page(live, f"{BASE}dataset/tate", **{"Accept-Language": lang})
+    assert text(doc, "h1") == heading
+    assert doc.cssselect("h1 bdi")[0].text_content() == "Tate"
+    assert text(doc, "title").startswith(heading + " — ")
+    _, partner = page(live, f"{BASE}partner/tate", **{"Accept-Language": lang})
+    assert text(partner, "h1") != heading
