@@ -75,6 +75,7 @@ class RDFS:
 class XSD:
     string = NamedNode("http://www.w3.org/2001/XMLSchema#string")
     dateTime = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")  # noqa: N815
+    date = NamedNode("http://www.w3.org/2001/XMLSchema#date")
     decimal = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
     integer = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     base64Binary = NamedNode("http://www.w3.org/2001/XMLSchema#base64Binary")  # noqa: N815

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -47,6 +48,7 @@ RUN_COUNTS = {
 __all__ = [
     "QUARANTINE_PAYLOAD_LIMIT",
     "dataset_state_quads",
+    "datestamp_literal",
     "meta_graph",
     "quarantine_quads",
     "record_meta_quads",
@@ -117,6 +119,40 @@ def _when(text: str) -> Literal:
     return Literal(text, datatype=XSD.dateTime)
 
 
+_YEAR_MONTH_DAY = r"(?P<year>-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+_ZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_DATE = re.compile(_YEAR_MONTH_DAY + _ZONE)
+_DATE_TIME = re.compile(
+    _YEAR_MONTH_DAY
+    + r"T(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)"
+    + _ZONE
+)
+
+
+def _real_day(match: re.Match[str]) -> bool:
+    """Whether the month and day exist (XSD's proleptic Gregorian calendar, year 0 a leap
+    year): "2023-02-29" matches the pattern, and is no date."""
+    year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    return 1 <= day <= days
+
+
+def datestamp_literal(text: str) -> Literal:
+    """A source's datestamp as the value it is: ``xsd:dateTime`` (an OAI-PMH
+    ``2024-05-01T12:00:00Z``), ``xsd:date`` (a day-granular repository's ``2024-05-01``),
+    and a plain string only for a value that is neither ("yesterday", "2024-02-30"), which
+    no typed literal may hold."""
+    value = text.strip()
+    for pattern, datatype in ((_DATE_TIME, XSD.dateTime), (_DATE, XSD.date)):
+        match = pattern.fullmatch(value)
+        if match is not None and _real_day(match):
+            return Literal(value, datatype=datatype)
+    return Literal(text)
+
+
 def run_iri(minter: Minter, run_id: str) -> NamedNode:
     return NamedNode(f"{minter.prefix}run/{run_id}")
 
@@ -141,7 +177,7 @@ def record_meta_quads(meta: NamedNode, minter: Minter, record: IndexedRecord) ->
     if record.origin:
         quads.append(Quad(g, MUSEION.origin, Literal(record.origin), meta))
     if record.datestamp:
-        quads.append(Quad(g, MUSEION.datestamp, Literal(record.datestamp), meta))
+        quads.append(Quad(g, MUSEION.datestamp, datestamp_literal(record.datestamp), meta))
     if record.provider_id:
         quads.append(Quad(g, MUSEION.providerId, Literal(record.provider_id), meta))
     return quads

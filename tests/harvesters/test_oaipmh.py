@@ -24,6 +24,7 @@ from museion import Pipeline, Workspace, load_config
 from museion.cli import main
 from museion.config import Config
 from museion.pipeline import HarvestSummary
+from museion_core.vocab import XSD
 from store import Store
 from tests.conftest import BASE, DATA, ConfigWriter
 from tests.helpers.oai import OaiServer, Repository, lido_records, record_id, serve_oai
@@ -144,13 +145,14 @@ def test_a_full_harvest_follows_every_resumption_token(
     # Provenance: the OAI identifier and datestamp of each record graph.
     [row] = store.select(
         f"""PREFIX museion: <https://w3id.org/museion/ns#>
-        SELECT ?id ?stamp ?origin WHERE {{ GRAPH <{BASE}meta> {{
+        SELECT ?id ?stamp ?type ?origin WHERE {{ GRAPH <{BASE}meta> {{
           <{BASE}ddb/record/DE-MUS-028013%2F289821> museion:providerId ?id ;
             museion:datestamp ?stamp ; museion:origin ?origin
-        }} }}"""
+        }} BIND(DATATYPE(?stamp) AS ?type) }}"""
     )
     assert str(row["id"]) == "oai:museion.test:DE-MUS-028013/289821"
     assert str(row["stamp"]) == "2024-01-01T00:00:00Z"
+    assert row["type"] == XSD.dateTime.value  # a value SPARQL compares, as dcterms:created
     assert "verb=GetRecord" in str(row["origin"])
 
 
