@@ -285,14 +285,14 @@ class DeclarativeMapping:
             for target in f.equivalent.values(obj):
                 b.equivalent(o, expand_curie(str(target)))
         self._subjects(obj, o, b)
-        creators = self.production.emit(obj, o, b, self.classifier)
+        makers = self.production.emit(obj, o, b, self.classifier)
         provenance = f.provenance.items(obj) if f.provenance else []
         self.provenance.emit(
             obj,
             o,
             b,
             statements=[(str(text), field.language) for text, field in provenance],
-            creators=creators,
+            makers=makers,
             concept=self.classifier.concept,
         )
         partner = b.minter.partner()
@@ -362,13 +362,14 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "4"
+OUTPUT = "5"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
 fingerprint also takes; 4: a measurement below zero kept as a statement, French units with
 their accent, numeric dates day first in Arabic, Azerbaijani and Russian, a title's letters
-lost to question marks said), so that every
+lost to question marks said; 5: an acquisition from an actor the production names is from
+that actor, not from a node of its own), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

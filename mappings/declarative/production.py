@@ -6,7 +6,7 @@ of the production typed by the role, an influence, or an uncertain attribution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyoxigraph import NamedNode
@@ -14,13 +14,34 @@ from pyoxigraph import NamedNode
 from museion_core.vocab import CRM
 
 from ..builder import Concept, RecordBuilder
+from ..iris import label_key
 from ..terms import expand_curie
 from .actors import Classifier, CreatorsSpec, emit_actor, emit_place
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .schema import ProductionModel, RoleModel
 
-__all__ = ["ProductionSpec"]
+__all__ = ["Makers", "ProductionSpec"]
+
+
+@dataclass
+class Makers:
+    """Who the production names: its makers (``carried_out_by``: "the artist" of a credit
+    line), and every actor it names in any role by the keys of its names (``label_key``),
+    so that a credit line naming one of them by name means that actor, not another node."""
+
+    carried_out: list[NamedNode] = field(default_factory=list)
+    named: dict[str, set[NamedNode]] = field(default_factory=dict)
+
+    def add_names(self, actor: NamedNode, *names: object) -> None:
+        for name in names:
+            if name is not None and str(name).strip():
+                self.named.setdefault(label_key(str(name)), set()).add(actor)
+
+    def called(self, name: str) -> NamedNode | None:
+        """The one actor the production names ``name`` (None for none, or for namesakes)."""
+        found = self.named.get(label_key(name), set())
+        return next(iter(found)) if len(found) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +69,9 @@ class ProductionSpec:
             roles,
         )
 
-    def emit(
-        self, obj: Any, o: NamedNode, b: RecordBuilder, classifier: Classifier
-    ) -> list[NamedNode]:
-        """Make the production; returns its makers (``carried_out_by``, not attributed)."""
+    def emit(self, obj: Any, o: NamedNode, b: RecordBuilder, classifier: Classifier) -> Makers:
+        """Make the production; returns its makers (``carried_out_by``, not attributed) and
+        the actors it names."""
         span = self.date.span(obj, b) if self.date else None
         places = self.places.values(obj) if self.places else []
         techniques = self.techniques
@@ -59,7 +79,7 @@ class ProductionSpec:
             (c, e) for c in self.creators for e in (c.each.evaluate(obj) if c.each else [obj])
         ]
         if not (span or places or entries or (techniques and techniques.values(obj))):
-            return []
+            return Makers()
         production = NamedNode(f"{o.value}/production")
         b.add(o, CRM.P108i_was_produced_by, production)
         b.a(production, CRM.E12_Production)
@@ -78,13 +98,19 @@ class ProductionSpec:
         entries: list[tuple[CreatorsSpec, Any]],
         b: RecordBuilder,
         classifier: Classifier,
-    ) -> list[NamedNode]:
-        makers: list[NamedNode] = []
+    ) -> Makers:
+        found = Makers()
+        makers = found.carried_out
         part_number = attribution_number = 0
         for creators, entry in entries:
             actor = emit_actor(creators, entry, b, classifier, warn=creators.each is not None)
             if actor is None:
                 continue
+            found.add_names(
+                actor,
+                creators.name.first(entry) if creators.name else None,
+                creators.sort_name.first(entry) if creators.sort_name else None,
+            )
             role_text = str(creators.role.first(entry) or "") if creators.role else ""
             role = self.roles.get(role_text.casefold())
             if role is not None and role.relation == "influenced_by":
@@ -104,7 +130,7 @@ class ProductionSpec:
                 b.a(part, CRM.E12_Production)
                 b.add(part, CRM.P14_carried_out_by, actor)
                 b.classify(part, _role_concept(role, role_text, b, classifier))
-        return makers
+        return found
 
 
 def _role_concept(

@@ -21,6 +21,7 @@ from museion_core.vocab import AAT, CRM
 from ..builder import Concept, Lang, RecordBuilder
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
+from .production import Makers
 from .schema import AcquisitionModel
 
 __all__ = ["ProvenanceSpec"]
@@ -68,11 +69,13 @@ class ProvenanceSpec:
         b: RecordBuilder,
         *,
         statements: Sequence[tuple[str, Lang]],
-        creators: Sequence[NamedNode],
+        makers: Makers,
         concept: ConceptOf,
     ) -> None:
-        """``statements``: the provenance texts (and languages); ``creators``: the production's
-        own makers, for a credit line that says the artist gave or sold the object."""
+        """``statements``: the provenance texts (and languages); ``makers``: whom the
+        production names, for a credit line that says the artist gave or sold the object, or
+        names one of them ("Gift of Mel Bochner" on a work by Mel Bochner): that actor is
+        the party, not a second node with the same name."""
         span = self.date.span(obj, b) if self.date else None
         methods = self.method.items(obj) if self.method else []
         sellers = self.transferred_from.values(obj) if self.transferred_from else []
@@ -101,10 +104,15 @@ class ProvenanceSpec:
             if found.iri.value not in seen:
                 seen.add(found.iri.value)
                 b.classify(acquisition, found)
+        creators = makers.carried_out
         for n, name in enumerate(map(str, sellers), start=1):
             if name.casefold().rstrip(".") in _THE_ARTIST:
                 if len(creators) == 1:
                     b.add(acquisition, CRM.P23_transferred_title_from, creators[0])
+                continue
+            named = makers.called(name)
+            if named is not None:
+                b.add(acquisition, CRM.P23_transferred_title_from, named)
                 continue
             actor = NamedNode(f"{acquisition.value}/from/{n}")
             b.add(acquisition, CRM.P23_transferred_title_from, actor)

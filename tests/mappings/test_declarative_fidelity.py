@@ -233,3 +233,36 @@ def test_a_mapping_is_a_new_version_when_museions_subject_labels_change(
     before = engine.load_mapping_file(path).version
     monkeypatch.setattr(engine, "subject_labels_digest", lambda: "another")
     assert engine.load_mapping_file(path).version != before
+
+
+def _parties(quads: list[Quad]) -> list[str]:
+    return [_v(q.object) for q in quads if q.predicate == CRM.P23_transferred_title_from]
+
+
+def test_an_acquisition_from_an_actor_the_record_names_is_from_that_actor() -> None:
+    """A credit line "Gift of Mel Bochner" on a work by Mel Bochner made a second Mel
+    Bochner, a node of the acquisition's own beside ``cmoa/person/…``: 17 CMOA demo parties
+    were so doubled in their own record. Each party a record names is one node (its name
+    compared as ``label_key`` compares it); a name two of its actors share stays apart."""
+    labels: dict[str, set[str]] = {}
+    for q in (q for q in _sample_quads("cmoa") if q.predicate == RDFS.label):
+        labels.setdefault(_v(q.object).casefold(), set()).add(_v(q.subject))
+    doubled = [
+        label
+        for label, nodes in labels.items()
+        if any("/acquisition/from/" in n for n in nodes)
+        and any(n.startswith((f"{BASE}cmoa/person/", f"{BASE}cmoa/group/")) for n in nodes)
+    ]
+    # Nathan Cantor alone remains: a maker of one record, a donor named in another
+    assert doubled == ["nathan cantor"]
+    maker = {"artist_id": "cmoa:parties/1", "full_name": "Mel Bochner", "party_type": "Person"}
+    record: dict[str, object] = {
+        "id": "m-1",
+        "title": "Counting",
+        "creator": [maker],
+        "credit_line": "Gift of MEL BOCHNER.",
+    }
+    assert _parties(_map("cmoa", record)[0]) == [f"{BASE}cmoa/person/1"]
+    namesake = {**maker, "artist_id": "cmoa:parties/2"}
+    quads = _map("cmoa", {**record, "creator": [maker, namesake]})[0]
+    assert _parties(quads) == [f"{BASE}cmoa/object/m-1/provenance/acquisition/from/1"]

@@ -297,6 +297,29 @@ def _without_embedded_ids(node: Any, iri: str) -> Any:
     }
 
 
+@pytest.mark.parametrize(
+    ("record", "maker"),
+    [
+        ("f41584b3-58c4-4ff1-8483-cf5720e484ba", "group/73263bfc-561b-4925-95ea-72f4e95cc9ed"),
+        ("6a421ceb-81d1-4381-9cfa-0f8269993d7e", "person/ac04dc38-6e87-4ec5-9a5f-a6a6b4d04845"),
+    ],
+)
+def test_an_acquisition_from_the_maker_references_the_maker(
+    worker: Worker, record: str, maker: str
+) -> None:
+    """A credit line "Gift of Tezuka Architects" on their own plan: the acquisition's party
+    was a node of its own (a Person, ``…/acquisition/from/1``) beside the maker's Group. Now
+    it is the maker, referenced as every entity is, and the documents stay valid Linked Art."""
+    base = worker.settings.base_iri
+    iri = f"{base}cmoa/object/{record}"
+    [docs] = [d for d in _documents(worker, iri) if d.iri == iri]
+    [acquisition] = docs.strict["changed_ownership_through"]
+    [party] = acquisition["transferred_title_from"]
+    assert party["id"] == f"{base}cmoa/{maker}"
+    assert party["type"] == ("Group" if maker.startswith("group/") else "Person")
+    assert not check(worker, [iri, f"{base}cmoa/{maker}"], validators())
+
+
 def test_aggregates_have_one_type_and_are_classified_as_aggregates(worker: Worker) -> None:
     aggregates = [iri for iri, kind in entities(worker).items() if kind == "aggregate"]
     assert aggregates
