@@ -91,7 +91,8 @@ def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettin
     elif isinstance(exc, UnreadKindError):
         suffix = Path(safe_name(exc.file)).suffix.lower() or "?"
         why = said(
-            "{file}: files ending in {suffix} are not read. This source reads {suffixes}.",
+            "{file}: files ending in {suffix} are not read. "
+            "This source reads {suffixes} files only.",
             file=sent_name(exc.file),
             suffix=suffix,
             suffixes=", ".join(exc.suffixes),

@@ -334,3 +334,16 @@ def test_every_refusal_of_the_form_is_said_in_the_reader_s_language(
     assert not why.cssselect('[lang="en"]'), html.tostring(why, encoding="unicode")
     if lang == "ar":
         assert any("\u0600" <= c <= "\u06ff" for c in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda e: type(e).__name__)
+def test_no_refusal_ends_on_an_isolated_value(refusal: QueryError, lang: str) -> None:
+    """The refusal of a file's suffix ended on the list of suffixes the source reads, isolated
+    left to right: on the Arabic page its full stop stood beside the list's first suffix,
+    which read "..csv, .tsv, .xlsx". Every refusal's sentence ends on its own words."""
+    settings = EndpointSettings(base_iri="https://data.example.org/", published_dir=Path("."))
+    [why] = html.fromstring(refused_page(refusal, "tate", lang, settings)).cssselect("#why")
+    isolated = why.cssselect("bdi")
+    after = isolated[-1].tail if isolated else why.text
+    assert any(c.isalpha() for c in after or ""), html.tostring(why, encoding="unicode")
