@@ -228,3 +228,33 @@ def test_every_accession_number_a_page_shows_is_kept_whole() -> None:
     ]
     assert found, "the templates show accession numbers"
     assert [f for f in found if 'class="ident"' not in f[1]] == []
+
+
+_PLACEHOLDERS = """() => [...document.querySelectorAll('.ranges input[placeholder]')].map(e => {
+  const style = getComputedStyle(e);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = style.font;
+  const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [e.placeholder, pen.measureText(e.placeholder).width, room];
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_the_search_form_s_date_examples_are_shown_whole(
+    live: Live, browser: Browser, lang: str, width: int
+) -> None:
+    """The date field's example was cut off: "1850, 300 av." of "1850, 300 av. J.-C." on a
+    French page, the Arabic one by its last letter, at every width. Each example fits its
+    field."""
+    with guarded_page(
+        browser,
+        partner_images(),
+        viewport={"width": width, "height": 844},
+        extra_http_headers={"Accept-Language": lang},
+    ) as page:
+        page.goto(live.url + "/search")
+        fields = page.evaluate(_PLACEHOLDERS)
+        assert len(fields) == 2
+        assert [f for f in fields if f[1] > f[2]] == [], fields
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width
