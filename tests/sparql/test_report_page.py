@@ -4,6 +4,7 @@ partner texts isolated for bidi, and a report an older Museion wrote still serve
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_when_the_run_ran_is_written_as_the_reader_writes_it(
     report["run"] = {**report["run"], "started": "2026-12-05T17:40:11Z"}
     report["run"]["ended"] = "2026-12-05T17:43:02Z"
     document = html.fromstring(report_html(report, lang))
-    assert _text(document, '//p[code]//bdi[@class="when"]') == shown
+    assert _text(document, '//p[bdi/code]//bdi[@class="when"]') == shown
     assert "2026-12-05T17:4" not in "".join(str(t) for t in document.itertext())
 
 
@@ -637,3 +638,26 @@ def test_the_objects_giving_every_object_id_element_are_counted_in_good_grammar(
             elements=report["object_id"]["elements_total"],
         )
     assert said in paragraph
+
+
+def test_a_run_s_id_is_not_broken_at_its_hyphen_on_a_phone(reports: Path) -> None:
+    """At 390 px the Arabic report showed its run as "20261206T114815302139Z-" at the end of
+    a line and "e559" at the start of the next, two codes where a partner copies one. Each
+    run id the report names (its run, the run it is compared with, the runs' history) and
+    its source go to the next line whole, as an accession number does."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["run"]["id"] = "20261206T114815302139Z-e559"
+    report["diff"]["against"] = "20261205T101500000001Z-a1b2"
+    report["history"] = [
+        {**report["history"][-1], "run": "20261205T101500000001Z-a1b2"},
+        {**report["history"][-1], "run": "20261206T114815302139Z-e559"},
+    ]
+    with launch() as browser:
+        for lang, source in itertools.product(("ar", "fr", "en"), ("musee", "small-museum")):
+            with guarded_page(browser, viewport=PHONE) as page:
+                page.set_content(report_html({**report, "source": source}, lang))
+                codes = page.locator("code", has_text=re.compile(r"Z-|" + source))
+                assert codes.count() == 5, lang  # source, run, against, and two in the history
+                lines = codes.evaluate_all("els => els.map(e => e.getClientRects().length)")
+                assert lines == [1] * 5, (lang, codes.all_inner_texts(), lines)
+                assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
