@@ -66,6 +66,9 @@ class ObjectDoc:
     makers: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     """Whom the production followed ("after Turner": ``P15_was_influenced_by``), not makers."""
+    terms: list[str] = field(default_factory=list)
+    """Its concepts' labels in every language: words, never Arabic skeletons (``search.text``,
+    for names): an etching's Arabic label "حفر حمضي" is "hmd", and "Ahmad" found etchings."""
     types: list[str] = field(default_factory=list)
     materials: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -459,7 +462,7 @@ def _concepts(
     concept (subjects and techniques too) is indexed."""
     for kind, concept in sorted(concepts):
         found = labels.get(concept, [])
-        doc.texts.extend(text for text, _ in found)
+        doc.terms.extend(text for text, _ in found)
         if kind not in _SCHEMES:
             continue
         best = _facet_value(kind, found)

@@ -174,8 +174,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                 )
             )
             texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
-            fts_rows.append((number, *index_forms(texts)))
-            for text in texts:
+            fts_rows.append((number, *index_forms(texts, doc.terms)))
+            for text in [*texts, *doc.terms]:
                 for folded, word in spellings(text) if text else ():
                     known = spelled.get(folded)
                     if known is None or (known.isupper(), len(known)) > (word.isupper(), len(word)):

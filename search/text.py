@@ -73,8 +73,10 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
-def index_forms(texts: Iterable[str]) -> tuple[str, str]:
-    """``(body, abjad)``: the column texts of one object (see the module docstring)."""
+def index_forms(texts: Iterable[str], terms: Iterable[str] = ()) -> tuple[str, str]:
+    """``(body, abjad)``: the column texts of one object (see the module docstring). ``terms``
+    (a vocabulary's words: "حفر حمضي", etching) are indexed as words only: a skeleton is
+    for a name typed in Latin script, and "hmd" of "حمضي" made "Ahmad" find every etching."""
     body: list[str] = []
     abjad: list[str] = []
     for text in texts:
@@ -82,6 +84,9 @@ def index_forms(texts: Iterable[str]) -> tuple[str, str]:
             words, skeletons = _forms(text)
             body.extend(words)
             abjad.extend(skeletons)
+    for text in terms:
+        if text:
+            body.extend(_forms(text)[0])
     return " ".join(body), " ".join(abjad)
 
 

@@ -285,3 +285,19 @@ def test_hits_sorted_by_date_made_or_by_title(tmp_path: Path) -> None:
     assert titles("-date", date="1800..1950") == ["Plate", "Bowl"]  # with a filter
     with pytest.raises(QueryError, match="sort 'oldest'"):
         parse_facets([], sort="oldest")
+
+
+def test_a_vocabulary_word_in_arabic_is_no_name_typed_in_latin_script(tmp_path: Path) -> None:
+    """Museion names AAT's etching in Arabic ("حفر حمضي"), and every etching carries that label
+    in the index: as a consonant skeleton "حمضي" is "hmd", so a search for "Ahmad" listed the
+    etchings beside the lamp a man of that name made. A concept's labels are words to find in
+    their own script, not names to find by their skeleton."""
+    docs = [
+        ObjectDoc(iri="https://x.example/o/1", title="Lamp", texts=["Lamp", "أحمد"]),
+        ObjectDoc(iri="https://x.example/o/2", title="Etching", terms=["etching", "حفر حمضي"]),
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    assert _search(index, "Ahmad") == {"Lamp"}
+    assert _search(index, "حمضي") == {"Etching"}  # the word itself finds it
+    assert _search(index, "etching") == {"Etching"}
