@@ -120,7 +120,7 @@ _FRENCH = """<lido:lido xmlns:lido="http://www.lido-schema.org">
 @pytest.mark.parametrize(
     ("lang", "shown"),
     [
-        ("ar", [("etching (printing process)", "en"), ("papier vergé", "fr")]),
+        ("ar", [("حفر حمضي", "ar"), ("papier vergé", "fr")]),
         ("en", [("etching (printing process)", "en"), ("papier vergé", "fr")]),
         ("fr", [("eau-forte", "fr"), ("papier vergé", "fr")]),
     ],
@@ -132,8 +132,9 @@ def test_a_lenders_material_is_named_in_the_readers_language_where_aat_knows_it(
     saying that it is a technique. Museion's AAT table has the word as a technique only, so
     the mapping kept a local material whose one label is French, and the Arabic page listed
     "eau-forte" under its materials: the page now reads such a term through the table (AAT's
-    etching, named in English where AAT has no Arabic label). A term the table does not know
-    ("papier vergé") stays as the lender wrote it."""
+    etching, which the table names in Arabic too: the Arabic page said "etching (printing
+    process)" in English before it did). A term the table does not know ("papier vergé")
+    stays as the lender wrote it."""
     page = _page("musee", "lido", "test/2", _FRENCH.encode(), lang)
     assert page is not None
     assert sorted((m.value, m.lang) for m in page.materials) == sorted(shown)
