@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..readers import in_language
+from ..object_terms import MATERIALS, term_label
+from ..readers import Text
 
 __all__ = ["Fields", "rounded_cm"]
 
@@ -77,15 +78,20 @@ class Fields:
 
     def materials_shown(self, lang: str) -> list[tuple[str, str]]:
         """``materials_in`` with each label's language tag, for the page to mark an
-        English label on a French page as English."""
+        English label on a French page as English: each named as the object page names it
+        (``object_terms.term_label``), so that a French lender's "eau-forte" is AAT's
+        etching on an Arabic checklist too ("حفر حمضي"), and each once."""
         if len(self.material_labels) != len(self.materials):  # stored before they were kept
             return [(m, "") for m in self.materials]
+        iris = self.material_iris
+        if len(iris) != len(self.materials):
+            iris = [""] * len(self.materials)
         shown = []
-        for labels, preferred in zip(self.material_labels, self.materials, strict=True):
-            found = [(v, k) for k, v in labels.items() if in_language(k, lang)]
-            own = [(v, k) for k, v in labels.items() if v == preferred]
-            shown.append((found or own or [(preferred, "")])[0])
-        return shown
+        for labels, preferred, iri in zip(self.material_labels, self.materials, iris, strict=True):
+            texts = [Text(value, tag) for tag, value in labels.items()] or [Text(preferred)]
+            said = term_label(texts, lang, MATERIALS, iri)
+            shown.append((said.value, said.lang))
+        return list(dict.fromkeys(shown))
 
     def public_json(self) -> dict[str, Any]:
         """As the JSON API gives them: centimetres to a millimetre, as the exports and the

@@ -262,16 +262,18 @@ def test_a_partner_s_words_keep_their_own_direction_on_an_arabic_page() -> None:
     }
     labels = {i18n.translate(k, "ar"): k for k in ("Materials", "Image rights", "Lender")}
     by_name = {labels[k]: v for k, v in fields.items() if k in labels}
-    for name in ("Materials", "Image rights"):
-        assert (by_name[name].get("lang"), by_name[name].get("dir")) == ("en", "auto"), name
+    # the lender's statement of the medium, with the materials named under it
+    [medium] = by_name["Materials"].xpath("./span")
+    for name, said in (("Materials", medium), ("Image rights", by_name["Image rights"])):
+        assert (said.get("lang"), said.get("dir")) == ("en", "auto"), name
     assert by_name["Image rights"].text == "© Succession Picasso/DACS 2014"
     assert by_name["Lender"].cssselect("bdi")  # isolated from the Arabic around it
     [given] = _item(doc, BULLFIGHT).cssselect("dd.dims .given span")
     assert (given.get("lang"), given.get("dir")) == ("en", "auto")
     [materials] = [
-        dd
-        for dd in _item(doc, SUPPLY_ROOM).cssselect("dl.fields dd")
-        if dd.text == "6 works on paper, photographs, ink and printed papers"
+        span
+        for span in _item(doc, SUPPLY_ROOM).cssselect("dl.fields dd.materials > span")
+        if span.text == "6 works on paper, photographs, ink and printed papers"
     ]
     assert (materials.get("lang"), materials.get("dir")) == ("en", "auto")
 
