@@ -249,6 +249,9 @@ class SearchResult:
     suggestion: Suggestion | None = None
     """When nothing matched the words: the search with its misspelt words mended, if that
     finds something."""
+    languages: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per facet key, the language of a value that is a lender's own word in a language not
+    English ("Suppenschälchen": ``de``), for a page to say so beside it."""
 
     def to_json(self, request: SearchRequest | None = None) -> dict[str, Any]:
         """The answer as JSON; with the ``request`` it answers, the window it gave too (its

@@ -71,6 +71,9 @@ class ObjectDoc:
     for names): an etching's Arabic label "حفر حمضي" is "hmd", and "Ahmad" found etchings."""
     types: list[str] = field(default_factory=list)
     materials: list[str] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)
+    """A type's or material's value that is a lender's own word in a language not English
+    (``_facet_value``) → that language: "Suppenschälchen" → ``de``."""
     places: list[str] = field(default_factory=list)
     date: str | None = None
     begin: int | None = None
@@ -437,20 +440,24 @@ _SCHEMES = {"type": ("object_type",), "material": ("material", "technique")}
 """The schemes of Museion's AAT table a type's or material's label is read in."""
 
 
-def _facet_value(kind: str, labels: list[tuple[str, str | None]]) -> str:
+def _facet_value(kind: str, labels: list[tuple[str, str | None]]) -> tuple[str, str | None]:
     """A type's or material's value in its facet: its English label (or one without a
-    language), which the search page writes in its reader's language when it is AAT's.
+    language), which the search page writes in its reader's language when it is AAT's; and
+    the value's language where it is a lender's own word in another.
 
     A lender's own term with no English label is read through Museion's AAT table: the
     LWL's print is both AAT's print and its own "Druckgraphik", and the French search page
     listed "estampe" and "Druckgraphik", one concept under two languages' words. It is the
-    AAT concept's value, once; a term the table does not know keeps its own label."""
+    AAT concept's value, once; a term the table does not know keeps its own label, in its own
+    language ("Suppenschälchen", ``de``), which the page says beside it."""
     best = _best_label(labels)
     if any(lang is None or lang == "en" or lang.startswith("en-") for _, lang in labels):
-        return best
+        return best, None
     texts = (text for text, _ in sorted(labels, key=lambda x: (x[0], x[1] or "")))
     found = aat_reading(texts, _SCHEMES[kind], ("en",))
-    return found[0] if found is not None else best
+    if found is not None:
+        return found[0], None
+    return best, next((lang for text, lang in sorted(labels) if text == best), None)
 
 
 def _concepts(
@@ -465,11 +472,12 @@ def _concepts(
         doc.terms.extend(text for text, _ in found)
         if kind not in _SCHEMES:
             continue
-        best = _facet_value(kind, found)
-        if kind == "type" and best not in doc.types:
-            doc.types.append(best)
-        elif kind == "material" and best not in doc.materials:
-            doc.materials.append(best)
+        best, language = _facet_value(kind, found)
+        listed = doc.types if kind == "type" else doc.materials
+        if best not in listed:
+            listed.append(best)
+            if language:
+                doc.languages.setdefault(best, language)
 
 
 def _makers(doc: ObjectDoc, makers: list[_Maker], names: dict[str, list[str]]) -> None:

@@ -68,6 +68,8 @@ class _Index:
     lookup: dict[tuple[str, str], list[int]]
     """(facet, folded value) -> fids"""
     masks: Masks
+    languages: dict[str, dict[str, str]]
+    """facet -> value -> its language, for a lender's own word not in English"""
 
 
 class FtsEngine:
@@ -160,11 +162,16 @@ class FtsEngine:
             )
             for iri, title, lang, partner, makers, date, image, titles in rows
         ]
+        facets = _facets(request, index.values, counts, centuries, summary)
         return SearchResult(
             total=summary[0] or 0,
             hits=hits,
-            facets=_facets(request, index.values, counts, centuries, summary),
+            facets=facets,
             snapshot=target.name,
+            languages={
+                key: {v: lang for v, lang in known.items() if v in facets.get(key, {})}
+                for key, known in index.languages.items()
+            },
         )
 
 
@@ -198,7 +205,9 @@ def _load(db: sqlite3.Connection) -> _Index:
     for fid, key, value, folded in db.execute("SELECT fid, key, value, folded FROM facet_values"):
         values[fid] = (key, value)
         lookup.setdefault((key, folded), []).append(fid)
-    return _Index(values, lookup, load_masks(db))
+    row = db.execute("SELECT value FROM meta WHERE key = 'languages'").fetchone()
+    languages = json.loads(row[0]) if row else {}  # an index built before they were kept
+    return _Index(values, lookup, load_masks(db), languages)
 
 
 def _filtered(request: SearchRequest) -> bool:

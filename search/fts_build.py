@@ -139,6 +139,9 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     written with and without Arabic vowel marks, "Dürer" and "Durer") are one value, shown
     as first spelled; two of them listed 1 each, and either found both objects."""
     shown: dict[int, str] = {}
+    languages: dict[str, dict[str, str]] = {}
+    """Facet → a value as shown → its language, where it is a lender's own word in a
+    language not English (``ObjectDoc.languages``): ``meta`` keeps them for the page."""
     spelled: dict[str, str] = {}
     """Indexed word → as the records write it (the first, or one not in capitals, or with
     fewer vowel marks): how a suggestion shows it."""
@@ -183,7 +186,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             for key, values in _facet_values(doc).items():
                 for value in dict.fromkeys(v for v in values if v):
                     fid = fids.setdefault((key, _folded(value)), len(fids) + 1)
-                    shown.setdefault(fid, value)
+                    if shown.setdefault(fid, value) == value and value in doc.languages:
+                        languages.setdefault(key, {}).setdefault(value, doc.languages[value])
                     links.append((number, fid))
         db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
@@ -200,6 +204,9 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     db.executemany(
         "INSERT INTO facet_values VALUES (?,?,?,?)",
         ((fid, k, shown[fid], folded) for (k, folded), fid in fids.items()),
+    )
+    db.execute(
+        "INSERT INTO meta VALUES ('languages', ?)", [json.dumps(languages, ensure_ascii=False)]
     )
     db.execute("CREATE TEMP TABLE spelled(term TEXT PRIMARY KEY, word TEXT NOT NULL)")
     db.executemany("INSERT INTO temp.spelled VALUES (?,?)", spelled.items())

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -281,6 +282,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
             "label": FACET_LABELS[k],
             "value": v,
             "shown": _shown(k, v),
+            "language": _language_name(result.languages.get(k, {}).get(v)),
             "href": _url(query, [p for p in selected if p != (k, v)]),
         }
         for k, v in selected
@@ -374,10 +376,13 @@ def _facets(
         for value, count in result.facets.get(key, {}).items():
             active = any(k == key and _same(v, value) for k, v in selected)
             href = _url(query, _toggle(selected, key, value, active))
+            language = result.languages.get(key, {}).get(value)
             values.append(
                 {
                     "value": value,
                     "shown": _shown(key, value),
+                    "lang": language,
+                    "language": _language_name(language),
                     "count": count,
                     "active": active,
                     "href": href,
@@ -425,6 +430,20 @@ def _shown(key: str, value: str) -> str:
             return lender_term(value, lang) or value
         return shown
     return value
+
+
+def _language_name(tag: str | None) -> str:
+    """The name of a facet value's language in the page's, where the two differ: a lender's
+    own word no vocabulary knows ("Suppenschälchen", a soup bowl) stays its own value, and a
+    French curator reads "Suppenschälchen (allemand)" rather than take it for a gap in the
+    page's French."""
+    primary = (tag or "").split("-")[0].lower()
+    if not primary or primary == i18n.current():
+        return ""
+    try:
+        return str(Locale.parse(i18n.current()).languages.get(primary) or tag)
+    except ValueError:
+        return tag or ""
 
 
 SINGLE_VALUED = ("date", "has_image", "longest_side_cm")

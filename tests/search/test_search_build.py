@@ -11,6 +11,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import lxml.html
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
@@ -467,3 +468,73 @@ def test_a_lenders_own_term_for_an_aat_concept_is_one_facet_value(
             "Suppenschälchen",
         ]
         assert _shown("material", "etching (printing process)") == "eau-forte"
+
+
+@pytest.mark.parametrize(
+    ("lang", "notes"),
+    [
+        ("fr", {"Suppenschälchen": "allemand", "soupière": None, "sur papier, œuvre unique": None}),
+        ("en", {"Suppenschälchen": "German", "soupière": "French", "on paper, unique": None}),
+        ("ar", {"Suppenschälchen": "الألمانية", "soupière": "الفرنسية", "على ورق، عمل فريد": None}),
+    ],
+)
+def test_a_lenders_own_word_no_vocabulary_knows_is_its_own_value_in_its_own_language(
+    store: Store, tmp_path: Path, lang: str, notes: dict[str, str | None]
+) -> None:
+    """``notes``: each type as the page shows it, and the language it is said to be in.
+
+    The DSM's "Suppenschälchen" (a soup bowl: no vocabulary Museion maps to knows the word,
+    and the record gives no English one) was listed among a French page's object types as if
+    it were French, beside "estampe". It stays a value of its own, so that the lender's word
+    still finds its objects, and the page says which language it is in (and marks it so
+    for a screen reader's voice), unless it is the page's; an English term is not marked."""
+    from starlette.requests import Request
+
+    from search import parse_facets
+    from sparql.search_page import render_page
+
+    bowl = NamedNode(f"{BASE}ddb/concept/object-type/suppenschalchen")
+    tureen = NamedNode(f"{BASE}musee/concept/object-type/soupiere")
+    unique = NamedNode(f"{BASE}tate/concept/classification/on-paper-unique")
+    triples: list[tuple[NamedNode, object, NamedNode | Literal]] = [
+        (bowl, RDFS.label, Literal("Suppenschälchen", language="de")),
+        (tureen, RDFS.label, Literal("soupière", language="fr")),
+        (unique, RDFS.label, Literal("on paper, unique", language="en")),
+    ]
+    for name, kind in (("dsm", bowl), ("musee", tureen), ("tate", unique)):
+        work = NamedNode(f"{BASE}object/{name}")
+        triples += [
+            (work, RDF.type, _n(CRM.E22_Human_Made_Object)),
+            (work, CRM.P50_has_current_keeper, NamedNode(f"{BASE}partner/{name}")),
+            (work, CRM.P2_has_type, kind),
+        ]
+    store.oxigraph.extend(_quads(triples))
+    engine = FtsEngine()
+    engine.build(store, tmp_path / "index.sqlite")
+    request = parse_facets(["type=Suppenschälchen"], text="")
+    result = engine.search(tmp_path / "index.sqlite", parse_facets([], text=""))
+    chosen = engine.search(tmp_path / "index.sqlite", request)
+    engine.close()
+    assert result.languages["type"] == {"Suppenschälchen": "de", "soupière": "fr"}
+    assert chosen.total == 1  # the word still finds its object
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/search",
+        "query_string": f"lang={lang}".encode(),
+        "headers": [],
+        "server": ("127.0.0.1", 80),
+        "scheme": "http",
+    }
+    with i18n.using(lang):
+        page = lxml.html.fromstring(render_page(Request(scope), request, result, BASE))
+    for value, note in notes.items():
+        [facet] = [
+            s
+            for s in page.cssselect("aside span.v")
+            if "".join(str(x) for x in s.itertext()).startswith(value)
+        ]
+        said = [s.text for s in facet.cssselect(".lang-note")]
+        assert said == ([f"({note})"] if note else []), value
+        tags = [s.get("lang") for s in facet.cssselect("[lang]")]
+        assert tags == [t for t in [{"Suppenschälchen": "de", "soupière": "fr"}.get(value)] if t]
