@@ -197,6 +197,11 @@ def parse_facets(
     )
 
 
+AFTER = "after "
+"""How a hit's ``makers`` (and the JSON's) name whom the work is after, not a maker of it:
+"after Joseph Mallord William Turner"."""
+
+
 @dataclass(frozen=True)
 class Hit:
     iri: str
@@ -215,6 +220,11 @@ class Hit:
         if language in self.titles:
             return self.titles[language], language
         return self.title, self.title_language
+
+    def makers_shown(self) -> list[tuple[str, bool]]:
+        """Each maker's name, and whether the work is after them rather than by them (a
+        page says "after" in its reader's language: "d’après Turner")."""
+        return [(m[len(AFTER) :], True) if m.startswith(AFTER) else (m, False) for m in self.makers]
 
     def to_json(self) -> dict[str, Any]:
         return {

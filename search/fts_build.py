@@ -17,6 +17,7 @@ from mappings import fold_script
 from museion_core.errors import StoreError
 
 from .bitsets import write_masks
+from .engine import AFTER
 from .extract import ObjectDoc
 from .suggest import MIN_LENGTH
 from .text import index_forms, spellings
@@ -156,7 +157,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             previous = doc.iri
             number += 1
             makers = json.dumps(
-                doc.makers + [f"after {name}" for name in doc.after], ensure_ascii=False
+                doc.makers + [f"{AFTER}{name}" for name in doc.after], ensure_ascii=False
             )
             doc_rows.append(
                 (

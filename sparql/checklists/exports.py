@@ -72,6 +72,7 @@ HEADER = ["No.", *(name for name, _ in COLUMNS)]
 _STATUS = HEADER.index("Status")
 _GIVEN = HEADER.index("Dimensions (as given)")
 _MATERIALS = HEADER.index("Materials")
+_MAKER = HEADER.index("Maker")
 _WIDE = frozenset({"Title", "Credit line", "Materials", "Note"})
 
 
@@ -87,6 +88,7 @@ def row_values(checklist: Checklist, lang: str = i18n.DEFAULT) -> list[list[obje
         values = [n, *(get(item) for _, get in COLUMNS)]
         if not item.fields.medium:  # the vocabulary's labels, in the reader's language
             values[_MATERIALS] = _join(item.fields.materials_in(lang))
+        values[_MAKER] = _join(item.fields.makers_in(lang))  # "after Turner", in its words
         if values[_STATUS] == WITHDRAWN_NOTE:
             values[_STATUS] = withdrawn
         rows.append(values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..i18n import translate
 from ..object_terms import MATERIALS, term_label
 from ..readers import Text
 
@@ -33,6 +34,9 @@ class Fields:
     lender_iri: str = ""
     accession_number: str = ""
     makers: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    """Whom the work is after (a print "after Turner"), not its makers: the page and the
+    exports say "after", in the reader's language."""
     date: str = ""
     begin: str = ""
     end: str = ""
@@ -70,6 +74,10 @@ class Fields:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def makers_in(self, lang: str) -> list[str]:
+        """The makers, then whom the work is after ("d’après Joseph Mallord William Turner")."""
+        return [*self.makers, *(f"{translate('after', lang)} {name}" for name in self.after)]
 
     def materials_in(self, lang: str) -> list[str]:
         """The materials' labels in ``lang`` where the vocabulary has one ("papier" for

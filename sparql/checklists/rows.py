@@ -124,22 +124,26 @@ def _names(store: Any, values: str, found: dict[str, Fields]) -> None:
 
 def _production(store: Any, values: str, found: dict[str, Fields]) -> None:
     makers: dict[str, dict[str, str]] = {}
+    after: dict[str, dict[str, str]] = {}  # whom the production followed: "after Turner"
     for row in _select(
         store,
-        f"SELECT ?o ?actor ?name ?qualifier WHERE {{ {values} "
-        f"?o {_n(CRM.P108i_was_produced_by)}/{_n(CRM.P9_consists_of)}? ?part . "
+        f"SELECT ?o ?actor ?name ?qualifier ?after WHERE {{ {values} "
+        f"?o {_n(CRM.P108i_was_produced_by)} ?p . {{ ?p {_n(CRM.P9_consists_of)}? ?part . "
         f"?part {_n(CRM.P14_carried_out_by)} ?actor . "
-        f"OPTIONAL {{ ?actor {_n(RDFS.label)} ?name }} "
         f"OPTIONAL {{ ?part {_n(CRM.P2_has_type)} ?q . ?q {_n(RDFS.label)} ?qualifier . "
         f"FILTER (?q IN ({_n(AAT.POSSIBLY)}, {_n(AAT.PROBABLY)})) FILTER (LANG(?qualifier) = 'en')"
-        " } } ORDER BY ?o ?part",
+        f" }} }} UNION {{ ?p {_n(CRM.P15_was_influenced_by)} ?actor BIND (true AS ?after) }} "
+        f"OPTIONAL {{ ?actor {_n(RDFS.label)} ?name }} }} ORDER BY ?o ?part",
     ):
         name = row.get("name") or row["actor"].rsplit("/", 1)[-1]
         if row.get("qualifier"):
             name += f" ({row['qualifier']})"
-        makers.setdefault(row["o"], {}).setdefault(row["actor"], name)
+        listed = after if row.get("after") else makers
+        listed.setdefault(row["o"], {}).setdefault(row["actor"], name)
     for iri, names in makers.items():
         found[iri].makers = list(names.values())
+    for iri, names in after.items():
+        found[iri].after = list(names.values())
     for row in _select(
         store,
         f"SELECT ?o ?text ?begin ?end WHERE {{ {values} "

@@ -567,6 +567,17 @@ def test_object_types_and_materials_are_listed_in_the_readers_language(live: Liv
     assert "facet=material%3Dpaper+%28fiber+product%29" in page  # the link keeps the value
 
 
+@pytest.mark.parametrize(("lang", "after"), [("en", "after"), ("fr", "d’après"), ("ar", "نقلاً عن")])
+def test_a_card_says_after_whom_a_work_is_in_the_readers_language(
+    live: Live, lang: str, after: str
+) -> None:
+    """Tate's print after Turner read "after Joseph Mallord William Turner" on French and
+    Arabic cards, where its object page says "d’après"."""
+    page = requests.get(live.url + "/search", params={"q": "Hythe", "lang": lang}, timeout=30)
+    expected = f'<p class="makers">{after} <bdi>Joseph Mallord William Turner</bdi></p>'
+    assert expected in html.unescape(page.text)
+
+
 def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
     """ "1880s" and "19th century" found nothing, with no pointer to the date fields."""
     page = html.unescape(requests.get(live.url + "/search", params={"q": "1880s"}, timeout=30).text)

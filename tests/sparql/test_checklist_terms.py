@@ -1,6 +1,7 @@
-"""A checklist names an object's materials as its object page does, on the page and in the
-exports: a French lender's "eau-forte" showed on an Arabic checklist, where the object page
-said "حفر حمضي" (AAT's etching, through Museion's AAT table)."""
+"""A checklist names an object's materials and makers as its object page does, on the page
+and in the exports: a French lender's "eau-forte" showed on an Arabic checklist, where the
+object page said "حفر حمضي" (AAT's etching, through Museion's AAT table); a print after
+Turner had no maker at all, where the object page said "after Turner"."""
 
 from __future__ import annotations
 
@@ -37,15 +38,18 @@ IRI = f"{BASE}musee/object/{quote('test/2', safe='')}"
 
 BULLFIGHT = f"{BASE}tate/object/T06803"
 """Picasso's "Bullfight Scene": Tate states its medium, "Ink on paper"."""
+ETON = f"{BASE}tate/object/T04576"
+"""A print of "Eton College, Berkshire" after Turner, by no maker Tate names."""
 
 
 @pytest.fixture(scope="module")
 def store() -> Store:
     """The French lender's etching and a Tate drawing, mapped and stored as a harvest does."""
-    tate = next((examples_dir() / "tate" / "artworks").glob("t06803-*.json")).read_bytes()
+    tate = examples_dir() / "tate" / "artworks"
     records = [
         ("musee", "lido", "test/2", _FRENCH.encode(), "application/xml"),
-        ("tate", "tate", "T06803", tate, "application/json"),
+        ("tate", "tate", "T06803", next(tate.glob("t06803-*.json")).read_bytes(), "json"),
+        ("tate", "tate", "T04576", next(tate.glob("t04576-*.json")).read_bytes(), "json"),
     ]
     store = Store()
     vocabulary = vocabulary_quads(NamedNode(f"{BASE}vocabulary"))
@@ -54,7 +58,8 @@ def store() -> Store:
     )
     for source, mapping, ident, payload, media in records:
         result = get_mapping(mapping).map(
-            SourceRecord(source, ident, payload, media), MappingContext(BASE, source)
+            SourceRecord(source, ident, payload, f"application/{media.split('/')[-1]}"),
+            MappingContext(BASE, source),
         )
         record = NamedNode(f"{BASE}{source}/record/{quote(ident, safe='')}")
         for graph in (record, DefaultGraph()):
@@ -120,3 +125,40 @@ def test_the_arabic_checklist_and_its_exports_say_etching_in_arabic(store: Store
     for written in (values, rows[1:]):
         assert "حفر حمضي; papier vergé" in written[0]
         assert "Ink on paper" in written[1]  # the lender's own words, for a registrar
+
+
+@pytest.mark.parametrize(
+    ("lang", "after"),
+    [
+        ("en", "after Joseph Mallord William Turner"),
+        ("fr", "d’après Joseph Mallord William Turner"),
+        ("ar", "نقلاً عن Joseph Mallord William Turner"),
+    ],
+)
+def test_a_work_after_an_artist_says_so_on_the_checklist(
+    store: Store, lang: str, after: str
+) -> None:
+    """The checklist named no maker for Tate's print after Turner (its object page and its
+    search card say "after Joseph Mallord William Turner"), and its exports left the maker's
+    cell empty: a registrar's list lost the only name the work has."""
+    checklist = _checklist(store, (ETON,))
+    fields = checklist.items[0].fields
+    assert (fields.makers, fields.after) == ([], ["Joseph Mallord William Turner"])
+    page = i18n.render(
+        templates().get_template("checklist.html"),
+        lang,
+        c=checklist,
+        plan=plan(checklist),
+        light={},
+        can_write=False,
+        static="/static",
+        title="Museion",
+        href=lambda iri: iri,
+    )
+    [makers] = html.fromstring(page).cssselect("dd.makers")
+    assert " ".join("".join(str(t) for t in makers.itertext()).split()) == after
+    assert makers.xpath("./bdi/text()") == ["Joseph Mallord William Turner"]  # isolated
+    text = io.StringIO(csv_bytes(checklist, lang).decode("utf-8-sig"))
+    rows = list(csv.reader(text, delimiter=";" if i18n.decimal_comma(lang) else ","))
+    maker = rows[0].index(i18n.translate("Maker", lang))
+    assert rows[1][maker] == after
