@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from harvesters import SourceRecord
 from mappings import MappingContext, get_mapping
 from museion.demo import examples_dir
-from museion_core.vocab import AAT_NS, CRM
+from museion_core.vocab import AAT_NS, CRM, RDFS
 from tests.conftest import BASE
 from tests.helpers.samples import LIDO
 
@@ -78,3 +78,46 @@ def test_the_kinds_materials_and_techniques_the_samples_use_are_named_in_fr_and_
 
 def test_a_concept_left_untranslated_is_still_used() -> None:
     assert set(UNTRANSLATED) <= used()
+
+
+def _lenders_english_kinds() -> set[str]:
+    """The English labels of the demo's lenders' own kinds of work and materials: local terms
+    (no AAT concept), which the pages show as written unless their table of lenders' terms
+    (``sparql/data/i18n/terms.toml``) has the reader's words for them."""
+    found = set()
+    for mapping, folder in (("tate", "tate/artworks"), ("cmoa", "cmoa")):
+        for path in sorted((examples_dir() / folder).glob("*.json")):
+            record = SourceRecord(mapping, path.stem, path.read_bytes(), "application/json")
+            quads = get_mapping(mapping).map(record, MappingContext(BASE, mapping)).quads
+            works = f"{BASE}{mapping}/object/"
+            local = {
+                q.object.value
+                for q in quads
+                if q.predicate in NAMED[:2]
+                and isinstance(q.subject, NamedNode)
+                and q.subject.value.startswith(works)
+                and "/" not in q.subject.value[len(works) :]  # the work, not its parts
+                and isinstance(q.object, NamedNode)
+                and not q.object.value.startswith(AAT_NS)
+            }
+            found |= {
+                q.object.value
+                for q in quads
+                if isinstance(q.subject, NamedNode)
+                and q.subject.value in local
+                and q.predicate == RDFS.label
+                and isinstance(q.object, Literal)
+                and q.object.language in (None, "en")
+            }
+    return found
+
+
+def test_the_lenders_own_english_kinds_and_materials_have_the_pages_words() -> None:
+    """CMOA's "costume", "crèches" and "films" were listed in English among an Arabic search
+    page's kinds of work, beside the AAT types in Arabic."""
+    from sparql.lender_terms import lender_term
+
+    kinds = _lenders_english_kinds()
+    assert {"on paper, unique", "costume"} <= kinds
+    missing = sorted(k for k in kinds if not (lender_term(k, "fr") and lender_term(k, "ar")))
+    assert missing == []
