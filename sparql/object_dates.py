@@ -7,16 +7,35 @@ the text does not say them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from mappings import parse_date_text
 from museion_core.instants import instant_year
 from museion_core.vocab import CRM
 
+from .i18n import current, translate
 from .i18n import year as year_written
 from .i18n import years as years_written
 from .readers import text_of
 from .record_graph import Graph, nodes, out, texts
 
-__all__ = ["span_date"]
+__all__ = ["date_said", "span_date"]
+
+NO_DATE = "date not known"
+
+
+def date_said(text: str, lang: str | None = None) -> str:
+    """A partner's date text as a page in ``lang`` (else the one being rendered) writes it:
+    a text that says the work has no date ("date not known", Tate's words on a tenth of its
+    works, CMOA's "not dated", "o. J.", "غير مؤرخ") in the reader's words ("date inconnue");
+    any other as the partner wrote it."""
+    return translate(NO_DATE, lang or current()) if text and _undated(text) else text
+
+
+@lru_cache(maxsize=4096)
+def _undated(text: str) -> bool:
+    parsed = parse_date_text(text)
+    return parsed is not None and parsed.undated
 
 
 def span_date(graph: Graph, span: str) -> str:
@@ -38,7 +57,7 @@ def span_date(graph: Graph, span: str) -> str:
         years = year_written(distinct[0]) if len(distinct) == 1 else years_written(*distinct)
     if not names:
         return years
-    text = names[0].value
+    text = date_said(names[0].value)
     if years and not all(re.search(rf"(?<!\d){w}(?!\d)", _western(text)) for w in written):
         return f"{text} ({years})"
     return text

@@ -48,6 +48,7 @@ from .negotiation import (
     alternates,
     check_xml_characters,
 )
+from .object_dates import date_said
 from .people import people_html
 from .prefixes import PREFIXES
 from .render import readable_path
@@ -81,6 +82,7 @@ def templates() -> Environment:
     env.filters["moment"] = moment
     env.filters["day"] = day
     env.filters["period"] = period
+    env.filters["date_said"] = date_said
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)

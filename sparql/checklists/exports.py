@@ -25,6 +25,7 @@ from museion_core.vocab import AAT
 
 from .. import i18n
 from ..negotiation import LINKED_ART_PROFILE
+from ..object_dates import date_said
 from .fields import rounded_cm
 from .rows import WITHDRAWN
 from .store import Checklist, Item
@@ -73,6 +74,7 @@ _STATUS = HEADER.index("Status")
 _GIVEN = HEADER.index("Dimensions (as given)")
 _MATERIALS = HEADER.index("Materials")
 _MAKER = HEADER.index("Maker")
+_DATE = HEADER.index("Date")
 _WIDE = frozenset({"Title", "Credit line", "Materials", "Note"})
 
 
@@ -89,6 +91,7 @@ def row_values(checklist: Checklist, lang: str = i18n.DEFAULT) -> list[list[obje
         if not item.fields.medium:  # the vocabulary's labels, in the reader's language
             values[_MATERIALS] = _join(item.fields.materials_in(lang))
         values[_MAKER] = _join(item.fields.makers_in(lang))  # "after Turner", in its words
+        values[_DATE] = date_said(item.fields.date, lang)  # "date not known", in its words
         if values[_STATUS] == WITHDRAWN_NOTE:
             values[_STATUS] = withdrawn
         rows.append(values)

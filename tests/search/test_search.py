@@ -578,6 +578,20 @@ def test_a_card_says_after_whom_a_work_is_in_the_readers_language(
     assert expected in html.unescape(page.text)
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "date not known"), ("fr", "date inconnue"), ("ar", "التاريخ غير معروف")],
+)
+def test_a_card_says_a_work_is_undated_in_the_readers_language(
+    live: Live, lang: str, said: str
+) -> None:
+    """Tate's "date not known" stood in English on French and Arabic cards."""
+    page = requests.get(
+        live.url + "/search", params={"q": "Richard Cooper", "lang": lang}, timeout=30
+    )
+    assert f'<bdi class="date">{said}</bdi>' in html.unescape(page.text)
+
+
 def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
     """ "1880s" and "19th century" found nothing, with no pointer to the date fields."""
     page = html.unescape(requests.get(live.url + "/search", params={"q": "1880s"}, timeout=30).text)

@@ -40,6 +40,8 @@ BULLFIGHT = f"{BASE}tate/object/T06803"
 """Picasso's "Bullfight Scene": Tate states its medium, "Ink on paper"."""
 ETON = f"{BASE}tate/object/T04576"
 """A print of "Eton College, Berkshire" after Turner, by no maker Tate names."""
+UNDATED = f"{BASE}tate/object/T11444"
+"""A print Tate dates "date not known"."""
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,7 @@ def store() -> Store:
         ("musee", "lido", "test/2", _FRENCH.encode(), "application/xml"),
         ("tate", "tate", "T06803", next(tate.glob("t06803-*.json")).read_bytes(), "json"),
         ("tate", "tate", "T04576", next(tate.glob("t04576-*.json")).read_bytes(), "json"),
+        ("tate", "tate", "T11444", next(tate.glob("t11444-*.json")).read_bytes(), "json"),
     ]
     store = Store()
     vocabulary = vocabulary_quads(NamedNode(f"{BASE}vocabulary"))
@@ -162,3 +165,36 @@ def test_a_work_after_an_artist_says_so_on_the_checklist(
     rows = list(csv.reader(text, delimiter=";" if i18n.decimal_comma(lang) else ","))
     maker = rows[0].index(i18n.translate("Maker", lang))
     assert rows[1][maker] == after
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "date not known"), ("fr", "date inconnue"), ("ar", "التاريخ غير معروف")],
+)
+def test_an_undated_work_is_said_undated_in_the_reader_s_words(
+    store: Store, lang: str, said: str
+) -> None:
+    """Tate's "date not known" stood in English on French and Arabic checklists and in
+    their exports (``tests/sparql/test_undated.py``: the object page)."""
+    checklist = _checklist(store, (UNDATED,))
+    assert checklist.items[0].fields.date == "date not known"  # kept as the lender wrote it
+    page = i18n.render(
+        templates().get_template("checklist.html"),
+        lang,
+        c=checklist,
+        plan=plan(checklist),
+        light={},
+        can_write=False,
+        static="/static",
+        title="Museion",
+        href=lambda iri: iri,
+    )
+    dates = [
+        "".join(str(t) for t in dd.itertext())
+        for dt in html.fromstring(page).cssselect("dl.fields dt")
+        if dt.text == i18n.translate("Date", lang) and (dd := dt.getnext()) is not None
+    ]
+    assert dates == [said]
+    text = io.StringIO(csv_bytes(checklist, lang).decode("utf-8-sig"))
+    rows = list(csv.reader(text, delimiter=";" if i18n.decimal_comma(lang) else ","))
+    assert rows[1][rows[0].index(i18n.translate("Date", lang))] == said
