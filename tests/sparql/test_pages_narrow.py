@@ -258,3 +258,28 @@ def test_the_search_form_s_date_examples_are_shown_whole(
         assert len(fields) == 2
         assert [f for f in fields if f[1] > f[2]] == [], fields
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_an_object_s_identifier_goes_to_the_next_line_whole(browser: Browser, lang: str) -> None:
+    """At 390 px an Arabic object page ended "المعرّف: http://localhost:8742/tate/object/T1144"
+    and "4" on the next line: its IRI was broken at any letter even where it fits on a line
+    of its own, and a curator copying it by eye read another work's. An IRI longer than the
+    line still breaks rather than make the page scroll sideways."""
+    style = (Path(__file__).parents[2] / "sparql" / "static" / "museion.css").read_text()
+    label = {"en": "Identifier:", "fr": "Identifiant :", "ar": "المعرّف:"}[lang]
+    long_one = "http://localhost:8742/tate/object/" + "T11444" * 20
+    body = "".join(
+        f'<p class="iri"><small>{label}</small> <code dir="ltr" id="{name}">{iri}</code></p>'
+        for name, iri in (("short", "http://localhost:8742/tate/object/T11444"), ("long", long_one))
+    )
+    with guarded_page(browser, viewport=PHONE) as page:
+        page.set_content(
+            f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}"><head>'
+            f'<meta name="viewport" content="width=device-width"><style>{style}</style>'
+            f"</head><body><main>{body}</main></body></html>"
+        )
+        lines = page.locator("#short").evaluate("e => e.getClientRects().length")
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert lines == 1
+    assert width <= PHONE["width"]
