@@ -10,6 +10,7 @@ from .render import render_results
 from .report_page import failure_note, harvest_failure, report_html, with_failure
 from .server import serve
 from .settings import EndpointSettings, UploadSource
+from .site import root_of as site_root
 from .uploads import UploadStore
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "render_results",
     "report_html",
     "serve",
+    "site_root",
     "with_failure",
 ]

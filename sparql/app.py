@@ -7,7 +7,8 @@ description), ``/`` (the query UI; a SPARQL client's query sent there is answere
 reconciliation service), ``/sources/`` (partner reports, ``sparql.partner_pages``), and every
 other path under the base IRI's path: the minted IRI ``{base_iri}{path}`` as a linked-data
 page (HTML, Turtle, N-Triples, JSON-LD; ``sparql.entity_routes``). What the routes share is
-in ``sparql.web``.
+in ``sparql.web``. With a base IRI that has a path (``https://example.org/museion/``) all of
+them are under that path (``sparql.site``), as behind a proxy that serves Museion there.
 
 Statuses: 400 malformed query or request, 403 update without the admin token or a SERVICE
 not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
@@ -38,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from museion_core.errors import QueryError
 from search import Searcher
 
-from . import i18n
+from . import i18n, site
 from .caching import current_validators, validators_for
 from .checklists.web import ChecklistViews
 from .compression import NegotiatedGZip
@@ -153,7 +154,9 @@ class Endpoint:
             if isinstance(operation, ServiceDescriptionRequest):
                 if accepts_html(request.headers.get("accept")) and not request.query_params:
                     # A person opened the endpoint in a browser: the query UI is for them.
-                    return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
+                    return RedirectResponse(
+                        site.url("/"), status_code=303, headers={"Vary": "Accept"}
+                    )
                 return self._service_description(request)
             if isinstance(operation, UpdateRequest):
                 return await self._update(request, operation)
@@ -169,9 +172,11 @@ class Endpoint:
     @property
     def void_iri(self) -> str:
         """The VoID document's IRI, which names the collection's dataset (``#museion``): on the
-        base IRI's host, as every IRI Museion mints, not on the host a request names (the
-        ``Host`` header is the client's to write)."""
-        return urljoin(self.settings.base_iri, "/.well-known/void")
+        base IRI's host and under its path, as every IRI Museion mints and where the site is
+        served, not on the host a request names (the ``Host`` header is the client's to
+        write)."""
+        base = self.settings.base_iri
+        return urljoin(base, site.root_of(base) + "/.well-known/void")
 
     def endpoint_url(self, request: Request) -> str:
         """The URL relative IRIs resolve against: the one the request was sent to, and
@@ -285,8 +290,8 @@ class Endpoint:
             here(request),
             nav="query",
             title=self.settings.title,
-            static="/static",
-            endpoint="/sparql",
+            static=site.url("/static"),
+            endpoint=site.url("/sparql"),
             endpoint_url=str(request.url_for("sparql")),
             examples=examples,
             examples_json=json.dumps(examples).replace("</", "<\\/"),
@@ -356,7 +361,24 @@ async def _to_canonical(request: Request) -> Response:
     return RedirectResponse(str(request.url.replace(path=target)), status_code=308)
 
 
+def _outside_the_site(root: str) -> Route:
+    """Requests outside the site's path (``root``): the site's own pages and services (``/``,
+    ``/sparql``, ``/search``...) are sent under it (308: the method and the body stay), so a
+    client that reaches the server itself, not through the proxy, still finds them; any other
+    path names no IRI Museion mints."""
+
+    async def outside(request: Request) -> Response:
+        path = request.url.path
+        if path == root or path.split("/", 2)[1] in site.SITE_SEGMENTS:
+            target = root + "/" if path == root else root + path
+            return RedirectResponse(str(request.url.replace(path=target)), status_code=308)
+        return text_error(404, f"nothing is served at {path}: this site is served under {root}/")
+
+    return Route("/{path:path}", outside, methods=["GET", "HEAD", "POST", "OPTIONS"])
+
+
 def create_app(settings: EndpointSettings) -> Starlette:
+    site.serve_under(settings.base_iri)
     pool = QueryPool(settings)
     endpoint = Endpoint(settings, pool)
 
@@ -392,6 +414,9 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]
+    root = site.root()
+    if root:  # the whole site under the base IRI's path (``sparql.site``)
+        routes = [Mount(root, routes=routes), _outside_the_site(root)]
     middleware = [
         Middleware(
             CORSMiddleware,

@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from . import site
 from .jobs import EntityJob
 from .linkedart_context import EXTENSION_PATH, extension_context
 from .negotiation import (
@@ -77,7 +78,7 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     job = EntityJob(
         iri,
         representation,
-        "/sparql",
+        site.url("/sparql"),
         lang=ui_lang(request),
         here=here(request),
         view=request.query_params.get("view", ""),

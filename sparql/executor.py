@@ -40,6 +40,7 @@ from museion_core.errors import MuseionError, QueryError
 from publish import Workspace
 from store import Pointer, RemoteReader, Store, StoreReader
 
+from . import site
 from .analysis import prepare_update
 from .checklists.rows import rows_reply
 from .describe import void_reply
@@ -87,6 +88,7 @@ class Worker:
 
     def __init__(self, settings: EndpointSettings) -> None:
         self.settings = settings
+        site.serve_under(settings.base_iri)  # the pages it renders link under the site's path
         self.pointer = Pointer(settings.published_dir)
         self._store: Store | None = None
         self._remote = (

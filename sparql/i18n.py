@@ -42,6 +42,8 @@ from markupsafe import Markup, escape
 
 from museion_core import messages
 
+from . import site
+
 __all__ = [
     "COOKIE",
     "DECIMAL_COMMA",
@@ -399,13 +401,15 @@ def _menu(lang: str, here: str) -> list[dict[str, str]]:
 
 def render(template: Template, lang: str, here: str = "", **context: Any) -> str:
     """``template`` rendered for a reader of ``lang``; ``here`` (path and query of the page)
-    lets the language menu link to this same page in the other languages."""
+    lets the language menu link to this same page in the other languages. Templates write
+    the site's own links under ``root`` (``sparql.site``): ``href="{{ root }}/search"``."""
     lang = lang if lang in LANGUAGES else DEFAULT
     with using(lang):
         return template.render(
             ui_lang=lang,
             ui_dir=direction(lang),
-            ui_languages=_menu(lang, here or "/"),
+            ui_languages=_menu(lang, here or site.url("/")),
+            root=site.root(),
             **context,
         )
 

@@ -8,6 +8,7 @@ in English inside it (a quarantine reason, a warning) stays English and is marke
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from markupsafe import Markup
 
 from museion_core import messages
 
-from . import i18n
+from . import i18n, site
 from .pages import templates
 
 __all__ = [
@@ -199,9 +200,10 @@ def with_site_header(report: str, lang: str, here: str, title: str) -> str:
     header = i18n.render(
         templates().get_template("_site_header.html"), lang, here, nav="partners", title=title
     )
+    static = html.escape(site.url("/static"))
     head = (
-        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/museion.css"></head>'
+        f'<link rel="icon" href="{static}/favicon.svg" type="image/svg+xml">'
+        f'<link rel="stylesheet" href="{static}/museion.css"></head>'
     )
     report = report.replace("</head>", head, 1)
     # the report is the page's main content, where the header's "skip to content" leads

@@ -36,7 +36,7 @@ from search import (
     tokens,
 )
 
-from . import i18n
+from . import i18n, site
 from .lender_terms import lender_term
 from .pages import local_href, templates
 from .protocol import parse_params
@@ -231,8 +231,8 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
         message = exc.in_language() if isinstance(exc, FormError) else exc.one_line()
         html = _render(
             request,
-            static="/static",
-            endpoint="/sparql",
+            static=site.url("/static"),
+            endpoint=site.url("/sparql"),
             error=message,
             query=None,
             result=None,
@@ -256,8 +256,12 @@ SORT_LABELS = {
 }
 
 
-def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) -> str:
-    params: list[tuple[str, str]] = []
+def _url(
+    query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0, *, as_json: bool = False
+) -> str:
+    """The search page's link for ``query`` narrowed by ``pairs``, under the site's path
+    (``as_json``: its JSON answer)."""
+    params: list[tuple[str, str]] = [("format", "json")] if as_json else []
     if query.text:
         params.append(("q", query.text))
     params += [("facet", f"{k}={v}") for k, v in pairs]
@@ -267,7 +271,7 @@ def _url(query: SearchRequest, pairs: list[tuple[str, str]], offset: int = 0) ->
         params.append(("limit", str(query.limit)))
     if offset:
         params.append(("offset", str(offset)))
-    return "/search" + ("?" + urlencode(params) if params else "")
+    return site.url("/search") + ("?" + urlencode(params) if params else "")
 
 
 def render_page(request: Request, query: SearchRequest, result: SearchResult, base_iri: str) -> str:
@@ -302,8 +306,8 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
     hidden = [f"{k}={v}" for k, v in selected if k not in ("date", "longest_side_cm")]
     return _render(
         request,
-        static="/static",
-        endpoint="/sparql",
+        static=site.url("/static"),
+        endpoint=site.url("/sparql"),
         query=query,
         result=result,
         facets=facets,
@@ -319,10 +323,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
             if result.suggestion
             else None
         ),
-        json_url=_url(query, selected, query.offset)
-        .replace("/search", "/search?format=json&", 1)
-        .replace("&?", "&")
-        .rstrip("&"),
+        json_url=_url(query, selected, query.offset, as_json=True),
         lang_attrs=_lang_attrs,
         max_words=MAX_QUERY_TOKENS,
         words_left_out=len(tokens(query.text)) > MAX_QUERY_TOKENS,

@@ -48,6 +48,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from museion_core.errors import QueryError
 
+from . import site
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "MIN_BODY_RATE",
@@ -91,7 +93,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        policy = PREVIEW_POLICY if path in ("/reconcile/preview", "/reconcile/v1/preview") else None
+        previews = (site.url("/reconcile/preview"), site.url("/reconcile/v1/preview"))
+        policy = PREVIEW_POLICY if path in previews else None
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from museion_core.errors import QueryError
 
-from . import i18n
+from . import i18n, site
 from .checklists.auth import ForbiddenError
 from .pages import templates
 from .security import MIN_BODY_RATE, BodyTooLarge, BodyTooSlowError
@@ -41,7 +41,7 @@ def upload_form(name: str, suffixes: tuple[str, ...], lang: str = i18n.DEFAULT) 
     return (
         f'<section id="upload" lang="{lang}" dir="{i18n.direction(lang)}">'
         f"<h2>{_('Send new files')}</h2>"
-        f'<form method="post" action="/sources/{escape(name)}/upload" '
+        f'<form method="post" action="{escape(site.url("/sources/"))}{escape(name)}/upload" '
         'enctype="multipart/form-data">'
         # the token first: a browser sends the fields in this order, and the token is
         # checked before any file is read (_TokenFirst)
@@ -135,7 +135,7 @@ def refused_page(exc: QueryError, name: str, lang: str, settings: EndpointSettin
     return i18n.render(
         templates().get_template("upload_refused.html"),
         lang,
-        f"/sources/{name}",  # its language menu: the form, in another language
+        site.url(f"/sources/{name}"),  # its language menu: the form, in another language
         nav="partners",
         title=settings.title,
         name=name,

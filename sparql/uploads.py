@@ -39,7 +39,7 @@ from starlette.routing import Route
 
 from museion_core.errors import MuseionError, QueryError
 
-from . import i18n
+from . import i18n, site
 from .checklists.auth import check_origin
 from .pages import templates
 from .report_page import stored_report, with_site_header
@@ -162,7 +162,7 @@ class UploadViews:
         except QueryError as exc:
             return self._refused(exc, request, browser=browser)
         self._start(name, upload_id)
-        url = f"/sources/{name}/uploads/{upload_id}"
+        url = site.url(f"/sources/{name}/uploads/{upload_id}")
         if browser:
             return RedirectResponse(url, status_code=303)
         return JSONResponse(

@@ -120,7 +120,7 @@ def _serve(config: Config, *, host: str, port: int, workers: int = 1, **options:
             "until `museion harvest` publishes a snapshot"
         )
     found, note = listening_at(host, port)
-    url = escape(found)  # "[::1]" is an address, not markup
+    url = escape(found + sparql.site_root(config.base_iri))  # "[::1]" is an address, not markup
     if note:
         err.print(escape(note))
     err.print(f"Query UI: [bold]{url}/[/]   SPARQL endpoint: {url}/sparql", soft_wrap=True)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from museion_core.errors import QueryError
 
+from .. import site
 from .store import BadRequestError
 
 MAX_BODY = 1024 * 1024
@@ -85,4 +86,8 @@ def _int(value: object, name: str) -> int:
 
 def _local(target: str) -> str:
     """Only a path on this server (no open redirect to another site)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/checklists/"
+    return (
+        target
+        if target.startswith("/") and not target.startswith("//")
+        else site.url("/checklists/")
+    )

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from museion_core.errors import QueryError
 
-from .. import i18n
+from .. import i18n, site
 from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
@@ -86,7 +86,7 @@ class ChecklistViews:
                 checklist = self.store.create(_text(data, "name"))
                 if fields is not None:
                     self._put(checklist.id, fields, _text(data, "note"))
-                url = f"/checklists/{checklist.id}"
+                url = site.url(f"/checklists/{checklist.id}")
                 if _is_json(request):
                     return JSONResponse({"id": checklist.id, "url": url}, status_code=201)
                 return RedirectResponse(url, status_code=303)
@@ -99,7 +99,7 @@ class ChecklistViews:
                             "name": c.name,
                             "objects": n,
                             "updated": c.updated,
-                            "url": f"/checklists/{c.id}",
+                            "url": site.url(f"/checklists/{c.id}"),
                         }
                         for c, n in listed
                     ]
@@ -140,7 +140,7 @@ class ChecklistViews:
             if _is_json(request):
                 return JSONResponse({"id": ident, "added": done == "added"})
             return RedirectResponse(
-                f"/checklists/{ident}?done={done}#{_item_anchor(iri)}", status_code=303
+                site.url(f"/checklists/{ident}?done={done}#{_item_anchor(iri)}"), status_code=303
             )
         except QueryError as exc:
             return self._error(request, exc)
@@ -158,7 +158,7 @@ class ChecklistViews:
                     if gone:
                         return JSONResponse({"deleted": ident})
                     return JSONResponse(_as_json(await self._fresh(ident)))
-                target = "/checklists/" if gone else f"/checklists/{ident}"
+                target = site.url("/checklists/" if gone else f"/checklists/{ident}")
                 return RedirectResponse(target + _back_to(action, iri, order), status_code=303)
             checklist = await self._fresh(ident)
             if _wants_json(request):
@@ -211,7 +211,7 @@ class ChecklistViews:
             return self._error(request, exc)
 
     async def sign_in(self, request: Request) -> Response:
-        target = _local(request.query_params.get("next", "/checklists/"))
+        target = _local(request.query_params.get("next", site.url("/checklists/")))
         if request.method == "GET":
             return self._page(request, "checklist_signin.html", next=target, failed=False)
         try:
@@ -240,7 +240,7 @@ class ChecklistViews:
             check_origin(request)
         except ForbiddenError as exc:
             return self._error(request, exc)
-        response = RedirectResponse("/checklists/", status_code=303)
+        response = RedirectResponse(site.url("/checklists/"), status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
 
@@ -345,8 +345,8 @@ class ChecklistViews:
             templates().get_template(name),
             ui_lang(request),
             here(request),
-            static="/static",
-            endpoint="/sparql",
+            static=site.url("/static"),
+            endpoint=site.url("/sparql"),
             title=self.settings.title,
             nav="checklists",
             can_write=signed_in(request, self.settings),
@@ -373,11 +373,11 @@ class ChecklistViews:
             "checklist_error.html",
             status=exc.http_status,
             message=message,
-            back=f"/checklists/{back}" if back and exc.http_status != 404 else None,
+            back=site.url(f"/checklists/{back}") if back and exc.http_status != 404 else None,
         )
         page.status_code = exc.http_status
         return page
 
 
 async def _to_index(_: Request) -> Response:
-    return RedirectResponse("/checklists/", status_code=308)
+    return RedirectResponse(site.url("/checklists/"), status_code=308)

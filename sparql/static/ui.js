@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   const examples = JSON.parse(document.getElementById("example-queries").textContent);
-  const endpoint = new URL("/sparql", window.location.href).toString();
+  // The endpoint's path is the page's to say: under a proxy's path prefix it is not /sparql.
+  const endpoint = new URL(document.getElementById("yasgui").dataset.endpoint, window.location.href).toString();
   const params = new URLSearchParams(window.location.search);
   const first = params.get("query") || (examples.length ? examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10");
   Yasgui.Yasqe.defaults.value = first;
