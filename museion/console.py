@@ -6,11 +6,12 @@ Data goes to stdout; progress, summaries and messages to stderr, so output can b
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -41,8 +42,21 @@ a fault of the export is one line, not one per record."""
 SUMMED_ABOVE = 5
 """Quarantined records above which ``museion report`` first sums them up by kind."""
 
-err = Console(stderr=True, highlight=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, emoji=False)
+UNWRAPPED = 10_000
+"""The width of a console writing to a file or a pipe: no line of it is broken."""
+
+
+def _console(stream: TextIO, **options: Any) -> Console:
+    """A console for ``stream``, as wide as the terminal when it is one. Written to a file or
+    a pipe — the log of a cron job, ``2>&1 | tee`` — a message is one line and a table keeps
+    its cells whole, however long: Rich would break them at 80 columns, and a log's reader
+    (or ``grep error:``) then finds half an error. ``COLUMNS`` still sets a width."""
+    wrapped = stream.isatty() or "COLUMNS" in os.environ
+    return Console(width=None if wrapped else UNWRAPPED, highlight=False, emoji=False, **options)
+
+
+err = _console(sys.stderr, stderr=True)
+out = _console(sys.stdout, soft_wrap=True)
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:
