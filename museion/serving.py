@@ -12,6 +12,7 @@ from publish import KEEP_SNAPSHOTS, Workspace
 from sparql import EndpointSettings, UploadSource
 
 from .config import Config
+from .console import counted
 from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store
 
 __all__ = [
@@ -24,6 +25,25 @@ __all__ = [
 
 ADMIN_TOKEN_ENV = "MUSEION_ADMIN_TOKEN"
 CURATOR_TOKEN_ENV = "MUSEION_CURATOR_TOKEN"
+MIN_TOKEN = 16
+"""Characters a token needs, wherever it is set: the file's keys say so, and the environment
+variables that win over them are held to the same."""
+
+
+def _from_env(variable: str, config: Config, key: str, fallback: str | None) -> str | None:
+    """The token ``variable`` holds, else ``fallback`` (the file's). A short one stops the
+    server: ``MUSEION_ADMIN_TOKEN=x`` opened SPARQL Update to whoever sent ``Bearer x``,
+    where the file's ``admin_token`` must have 16 characters."""
+    token = os.environ.get(variable)
+    if not token:
+        return fallback
+    if len(token) < MIN_TOKEN:
+        raise ConfigError(
+            f"the environment variable {variable} holds {counted(len(token), 'character')}; "
+            f"a token needs at least {MIN_TOKEN} (it wins over {key})",
+            file=str(config.path),
+        )
+    return token
 
 
 def is_public_host(host: str) -> bool:
@@ -62,9 +82,13 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
         "header_timeout": section.header_timeout,
         "max_rows": section.max_rows,
         "max_query_bytes": section.max_query_bytes,
-        "admin_token": os.environ.get(ADMIN_TOKEN_ENV) or section.admin_token,
+        "admin_token": _from_env(
+            ADMIN_TOKEN_ENV, config, "endpoint.admin_token", section.admin_token
+        ),
         "service_allowlist": tuple(section.service_allowlist),
-        "curator_token": os.environ.get(CURATOR_TOKEN_ENV) or config.workspace.token,
+        "curator_token": _from_env(
+            CURATOR_TOKEN_ENV, config, "workspace.token", config.workspace.token
+        ),
     }
     if section.query_processes is not None:
         values["query_processes"] = section.query_processes
@@ -126,8 +150,13 @@ def upload_sources(config: Config, *other_tokens: str | None) -> dict[str, Uploa
                 file=str(config.path),
                 key=f"{key}.token",
             )
-        if len(token) < 16:
-            raise ConfigError("an upload token needs at least 16 characters", key=f"{key}.token")
+        if len(token) < MIN_TOKEN:  # (the file's token is held to it when the file is read)
+            raise ConfigError(
+                f"the environment variable {partner.token_env} holds "
+                f"{counted(len(token), 'character')}; an upload token needs at least {MIN_TOKEN}",
+                file=str(config.path),
+                key=f"{key}.token_env",
+            )
         if token in seen:
             raise ConfigError(
                 "this upload token is used elsewhere (another partner, the admin or curator "
