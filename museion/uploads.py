@@ -10,16 +10,25 @@ other, and writes the run's report into the upload's folder.
 
 from __future__ import annotations
 
+import glob
+import os
 from pathlib import Path
 
 from harvesters import FILE_EXTENSIONS, RDF_EXTENSIONS
 from museion_core.errors import ConfigError, MuseionError
 from sparql import UploadStore
 
-from .config import Config
+from .config import Config, SourceConfig
 from .pipeline import HarvestSummary, Pipeline
 
-__all__ = ["LOCK_WAIT", "UPLOAD_KINDS", "accepted_suffixes", "run_upload", "upload_store"]
+__all__ = [
+    "LOCK_WAIT",
+    "UPLOAD_KINDS",
+    "accepted_suffixes",
+    "left_to_uploads",
+    "run_upload",
+    "upload_store",
+]
 
 LOCK_WAIT = 1800.0
 """Seconds an upload's run waits for another writer (a long harvest) before it fails."""
@@ -33,6 +42,34 @@ def accepted_suffixes(kind: str) -> tuple[str, ...]:
     """The file name endings a source of ``kind`` reads (``.csv``, ``.json``, ``.ttl``...);
     empty for kinds that are not files."""
     return tuple(sorted(_SUFFIXES.get(kind, ())))
+
+
+def left_to_uploads(source: SourceConfig) -> bool:
+    """Whether ``museion harvest`` of every source passes ``source`` by: its partner sends
+    uploads, and its location (a folder, a glob, a file on this machine) holds nothing the
+    source reads. A nightly harvest then failed it every night (exit 1 in cron) and showed
+    the partner "the latest harvest failed" above its published upload. Named on the command
+    line (``museion harvest NAME``), the source is read from its location as ever."""
+    partner = source.partner
+    if source.kind not in UPLOAD_KINDS or not (partner.token or partner.token_env):
+        return False
+    location = source.location
+    if location.startswith(("http://", "https://")):
+        return False
+    suffixes = accepted_suffixes(source.kind)
+    if glob.has_magic(location):
+        return not any(os.path.isfile(p) for p in glob.glob(location, recursive=True))
+    path = Path(location)
+    if path.is_file():
+        return False
+    if not path.is_dir():
+        return True
+    return not any(
+        p.is_file()
+        and p.suffix.lower() in suffixes
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        for p in path.rglob("*")
+    )
 
 
 def upload_store(data_dir: Path) -> UploadStore:

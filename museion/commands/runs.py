@@ -6,15 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from museion_core.errors import ConfigError
 from publish import RecordIndex, Workspace
 from sparql import harvest_failure, with_failure
 
-from ..console import emit_report, out, print_summary, progress
+from ..console import emit_report, err, out, print_summary, progress
 from ..pipeline import Pipeline
 from ..report import build_report, latest_run
-from ..uploads import UPLOAD_KINDS, accepted_suffixes, run_upload, upload_store
+from ..uploads import (
+    UPLOAD_KINDS,
+    accepted_suffixes,
+    left_to_uploads,
+    run_upload,
+    upload_store,
+)
 from .common import (
     EXIT_HELD,
     JOBS_OPTION,
@@ -44,8 +51,23 @@ __all__ = ["check", "harvest", "publish", "remap", "report", "upload"]
 def harvest(
     state: State, sources: tuple[str, ...], records: tuple[str, ...], jobs: int | None
 ) -> None:
-    """Harvest, map and load SOURCES (all by default); publish what passes its gates."""
-    exit_with(run_harvest(state.config(), sources, records, jobs))
+    """Harvest, map and load SOURCES (all by default); publish what passes its gates.
+
+    Of all sources, one whose partner uploads its files and whose location holds none is
+    passed by with a note, not failed (``museion.uploads.left_to_uploads``)."""
+    config = state.config()
+    if not sources and not records:
+        left = [s for s in config.sources if left_to_uploads(s)]
+        for source in left:
+            err.print(
+                f"[bold]{source.name}[/]: nothing to harvest at {escape(source.location)}; "
+                "the source takes its partner's uploads (the latest one stands)"
+            )
+        if left:
+            sources = tuple(s.name for s in config.sources if s not in left)
+            if not sources:
+                return
+    exit_with(run_harvest(config, sources, records, jobs))
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,3 +62,36 @@ def test_a_log_has_each_message_on_one_line_and_whole_table_cells(
     assert "carnegie-museum-of-art-pittsburgh" in row
     assert "Carnegie Museum of Art, Pittsburgh, Pennsylvania" in row
     assert "…" not in stats.stdout
+
+
+def test_a_source_left_to_its_partner_s_uploads_does_not_fail_the_nightly_harvest(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """A partner without a feed uploads its files; its source's location, where `museion
+    harvest` would look, stays empty. Every nightly `museion harvest` failed that source: exit
+    1 in cron, and "the latest harvest failed" above the partner's published upload."""
+    empty = tmp_path / "exports" / "small-museum"
+    empty.mkdir(parents=True)
+    uploads = files_source("small-museum", empty, "cmoa", label="Small Museum")
+    path = write_config(
+        files_source("tate", FEEDS / "tate", "tate"),
+        f'{uploads}\ntoken = "small-museum-upload-token-0123"',
+    )
+    sent = sorted((FEEDS / "cmoa").glob("*.json"))[:3]
+    upload = cron("--config", str(path), "upload", "small-museum", *map(str, sent))
+    assert upload.returncode == 0, upload.stderr
+    nightly = cron("--config", str(path), "harvest")
+    assert nightly.returncode == 0, nightly.stderr
+    assert "error" not in nightly.stderr
+    assert (
+        f"small-museum: nothing to harvest at {empty}; the source takes its partner's uploads"
+        in nightly.stderr
+    )
+    assert "tate: " in nightly.stderr  # the other sources were harvested
+    report = json.loads(cron("--config", str(path), "report", "small-museum", "--json").stdout)
+    assert "latest_harvest_failed" not in report
+    assert report["run"]["status"] == "published"
+    assert report["counts"]["read"] == 3
+    named = cron("--config", str(path), "harvest", "small-museum")  # asked for: read, and says
+    assert named.returncode == 1
+    assert "error: source 'small-museum': the directory" in named.stderr
