@@ -474,8 +474,10 @@ def _source(raw: dict[str, Any], where: str, file: str, base: Path) -> SourceCon
     try:
         mapping = mappings.get_mapping(mapping_name, relative_to=base)
     except ConfigError as exc:
-        if exc.file:  # the mapping file itself is wrong: its own message names it
+        if exc.file and Path(exc.file).exists():  # the mapping file is wrong: its message says
             raise
+        # a mapping file that is not there is this key's fault (a typo, a file not copied):
+        # the cause, which names that file, is said of the key
         raise ConfigError(exc.cause, file=file, key=f"{where}.mapping") from exc
     return SourceConfig(
         name=common.name,

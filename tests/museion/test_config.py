@@ -181,6 +181,18 @@ def test_a_mapping_fault_is_one_fault_said_as_the_file_writes_it(
     assert line == f"{mapping}: {said}"
 
 
+def test_a_mapping_file_that_is_not_there_names_the_source_s_key(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """With twelve sources, "error: …/city-museum.toml: the mapping file does not exist" did
+    not say which source's key named it."""
+    path = write_config(files_source("city-museum", FEED, "city-museum.toml"))
+    assert error_of(path) == (
+        f"{path}: sources[1] (city-museum).mapping: "
+        f"{tmp_path / 'city-museum.toml'}: the mapping file does not exist"
+    )
+
+
 def test_endpoint_section_is_validated(write_config: ConfigWriter) -> None:
     config = load_config(
         write_config(
