@@ -14,7 +14,7 @@ from rich.table import Table
 import search
 import sparql
 from museion_core.errors import MuseionError
-from publish import Workspace
+from publish import RecordIndex, Workspace
 from reconcile import default_overrides_path, match, read_entities, review_json, review_toml
 
 from ..config import Config
@@ -147,17 +147,53 @@ def reindex(state: State) -> None:
 @click.pass_obj
 @reports_errors
 def stats(state: State, as_json: bool) -> None:
-    """Records, objects, persons, triples and quarantined records per source."""
+    """Records, objects, persons, triples and quarantined records per source, and how each
+    source's latest run ended (published, held or failed: when, and why)."""
     config = state.config()
     store = Workspace(config.data_dir).open_published()
     counts = source_counts(store, config)
+    latest = last_runs(config)
+    for row in counts:
+        row["last_run"] = latest.get(str(row["source"]))
     if as_json:
         click.echo(json.dumps({"sources": counts, "quads": len(store)}, indent=2))
         return
-    table = Table(*STATS_COLUMNS, header_style="bold")
+    table = Table(*STATS_COLUMNS, "last run", header_style="bold")
     for row in counts:
-        table.add_row(*(str(row[k]) for k in STATS_COLUMNS))
+        run = latest.get(str(row["source"]))
+        shown = f"{run['status']} {run['at']}" if run else "none"
+        table.add_row(*(str(row[k]) for k in STATS_COLUMNS), shown)
     out.print(table)
+    for name, run in latest.items():
+        if run["status"] != "published" and run["reason"]:
+            out.print(f"{name}: {run['status']} {run['at']}: {escape(run['reason'])}")
+
+
+def last_runs(config: Config) -> dict[str, dict[str, str]]:
+    """How each source's latest run ended: ``status`` (published, held, failed), ``at`` (when)
+    and ``reason`` (why it was held or failed; empty otherwise). A harvest that failed before
+    its run was judged (the partner's server down) counts when it is the latest, as on the
+    source's page: an operator reads here whether last night's cron run published."""
+    workspace = Workspace(config.data_dir)
+    index = RecordIndex(workspace.index_path)
+    found: dict[str, dict[str, str]] = {}
+    try:
+        for source in config.sources:
+            runs = index.runs(source.name)
+            if runs:
+                run = runs[-1]
+                at = run.ended or run.started
+                found[source.name] = {"status": run.status, "at": at, "reason": run.reason or ""}
+            failure = sparql.harvest_failure(workspace.reports_dir, source.name)
+            if failure is not None and failure["at"] >= found.get(source.name, {}).get("at", ""):
+                found[source.name] = {
+                    "status": "failed",
+                    "at": failure["at"],
+                    "reason": failure["reason"],
+                }
+    finally:
+        index.close()
+    return found
 
 
 @click.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,40 @@ def test_a_source_left_to_its_partner_s_uploads_does_not_fail_the_nightly_harves
     named = cron("--config", str(path), "harvest", "small-museum")  # asked for: read, and says
     assert named.returncode == 1
     assert "error: source 'small-museum': the directory" in named.stderr
+
+
+def test_stats_says_how_each_source_s_latest_run_ended(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """After a night's cron run, nothing but each source's page (or one `museion report` per
+    source) said whether it published: `museion stats` counted records only."""
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    shrinking, moving = tmp_path / "shrinking", tmp_path / "moving"
+    for folder, rows in ((shrinking, 20), (moving, 3)):
+        folder.mkdir()
+        lines = ["id,title", *(f"{n},Object {n}" for n in range(rows))]
+        (folder / "objects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_config(
+        files_source("steady", FEEDS / "cmoa", "cmoa"),
+        files_source("shrinking", shrinking, str(mapping)),
+        files_source("moving", moving, str(mapping)),
+    )
+    assert cron("--config", str(path), "harvest").returncode == 0
+    (shrinking / "objects.csv").write_text("id,title\n1,Object 1\n", encoding="utf-8")
+    (moving / "objects.csv").unlink()  # the partner's export is gone tonight
+    night = cron("--config", str(path), "harvest")
+    assert night.returncode == 1, night.stderr
+    done = cron("--config", str(path), "stats", "--json")
+    assert done.returncode == 0, done.stderr
+    last = {row["source"]: row["last_run"] for row in json.loads(done.stdout)["sources"]}
+    assert last["steady"]["status"] == "published"
+    assert last["shrinking"]["status"] == "held"
+    assert "records" in last["shrinking"]["reason"]
+    assert last["moving"]["status"] == "failed"
+    assert "holds no .json" in last["moving"]["reason"]
+    assert all(run["at"].endswith("Z") for run in last.values())
+    table = cron("--config", str(path), "stats").stdout
+    assert re.search(r"│ steady .*│ published 20\d\d-\d\d-\d\dT[\d:]+Z │", table), table
+    assert re.search(r"^moving: failed 20\S+Z: the directory .* holds no \.json", table, re.M)
+    assert re.search(r"^shrinking: held 20\S+Z: ", table, re.M)
