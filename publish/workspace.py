@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from museion_core.errors import StoreError
 from search import Basis, build_snapshot_index, docs_path
@@ -102,11 +102,12 @@ class Workspace:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise StoreError(
-                            f"another museion process is writing to {self.data_dir}; "
-                            "wait for it to end",
+                            f"another museion process{_holder(handle)} is writing to "
+                            f"{self.data_dir}; wait for it to end",
                             http_status=503,  # the endpoint's update: try again later
                         ) from None
                     time.sleep(0.5)
+            _note_holder(handle)
             try:
                 yield
             finally:
@@ -323,3 +324,31 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _note_holder(handle: IO[str]) -> None:
+    """Write which process holds the writer lock, and since when, into the lock file, for the
+    process it turns away: a cron harvest that finds the data directory locked says by whom
+    (``ps -p PID``: last night's harvest still running, an upload's run). Not its command
+    line, which names the server's folders to whoever reads the refusal (a partner's upload).
+    Best effort: a full disk must not stop the writer."""
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "since": since}))
+        handle.flush()
+    except OSError:
+        pass
+
+
+def _holder(handle: IO[str]) -> str:
+    """`` (pid 123 since 2026-12-06T03:00:00Z)``: who holds the lock, as it wrote, or ``""``."""
+    try:
+        handle.seek(0)
+        held = json.loads(handle.read() or "{}")
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(held, dict) or not isinstance(held.get("pid"), int):
+        return ""
+    return f" (pid {held['pid']} since {held.get('since', '?')})"

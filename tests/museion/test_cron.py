@@ -7,9 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.conftest import ConfigWriter, files_source
+from tests.helpers.http import Response, serve
 from tests.helpers.samples import sample_feeds
 
 FEEDS = sample_feeds()
@@ -133,3 +137,44 @@ def test_stats_says_how_each_source_s_latest_run_ended(
     assert re.search(r"│ steady .*│ published 20\d\d-\d\d-\d\dT[\d:]+Z │", table), table
     assert re.search(r"^moving: failed 20\S+Z: the directory .* holds no \.json", table, re.M)
     assert re.search(r"^shrinking: held 20\S+Z: ", table, re.M)
+
+
+def test_a_harvest_turned_away_by_another_says_which_process_holds_the_data(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """Two cron lines overlapping (or an upload's run still going): the second harvest said
+    "another museion process is writing to …" and no more; now it names the process."""
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
+    answered = threading.Event()
+
+    def slow(_: BaseHTTPRequestHandler) -> Response:
+        answered.wait(60)  # until the second harvest has been turned away
+        return Response(200, b"id,title\na,Vase\n", {"Content-Type": "text/csv"})
+
+    with serve({"/objects.csv": slow}) as partner:
+        path = write_config(files_source("slow", f"{partner.url}/objects.csv", str(mapping)))
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        first = subprocess.Popen(
+            [sys.executable, "-m", "museion", "--config", str(path), "harvest"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not partner.hits.get("/objects.csv") and time.monotonic() < deadline:
+                time.sleep(0.1)  # the first harvest holds the lock and waits for the partner
+            second = cron("--config", str(path), "harvest")
+        finally:
+            answered.set()
+            first.communicate(timeout=120)
+    assert first.returncode == 0
+    assert second.returncode == 1
+    [line] = [line for line in second.stderr.splitlines() if line.strip()]
+    assert re.fullmatch(
+        rf"error: another museion process \(pid {first.pid} since 20[\d-]+T[\d:]+Z\) is "
+        rf"writing to {re.escape(str(tmp_path))}/store; wait for it to end",
+        line,
+    ), line
