@@ -29,7 +29,13 @@ from .readers import (
     wide,
 )
 
-__all__ = ["TITLE_LOOK_ROWS", "column_letter", "header_title_fault", "read_csv"]
+__all__ = [
+    "TITLE_LOOK_ROWS",
+    "column_letter",
+    "header_row_past_end",
+    "header_title_fault",
+    "read_csv",
+]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n)")
@@ -166,7 +172,8 @@ def _csv_rows(  # noqa: PLR0917
     if directive is not None:
         delimiter = delimiter or directive.group(1)
         sample = sample[directive.end() :]
-    if not sample.strip():
+    if not sample.strip():  # no record; its header on a row past its end says so
+        yield from [header_row_past_end(0, header_row)] if header_row > 1 else []
         return
     lines = _Lines(sample, text, limit)
     lines.number = 1 if directive is not None else 0  # lines are counted as the file has them
@@ -178,7 +185,7 @@ def _csv_rows(  # noqa: PLR0917
         if found is not None:
             yield found
         return
-    header, header_where = found
+    header, header_where, above = found
     rows = header_row  # rows as a spreadsheet numbers them (a sep= line is none)
     looked = 0 if title_check else TITLE_LOOK_ROWS
     while True:
@@ -187,6 +194,9 @@ def _csv_rows(  # noqa: PLR0917
         try:
             row = next(reader)
         except StopIteration:
+            if header_row > 1 and rows == header_row and not any(h.strip() for h in header):
+                # the header row and all below it blank (the empty rows an export keeps)
+                yield header_row_past_end(above, header_row)
             return
         except (csv.Error, _OversizedError) as exc:
             # csv.reader starts a new row on the next call; the rest of the file goes on.
@@ -214,17 +224,20 @@ def _csv_rows(  # noqa: PLR0917
 
 def _csv_header(
     reader: Iterator[list[str]], lines: _Lines, header_row: int, encoding: str, limit: int
-) -> tuple[list[str], str] | Unreadable | None:
-    """The header row and where it is; why it cannot name the columns; or None (no rows)."""
+) -> tuple[list[str], str, int] | Unreadable | None:
+    """The header row, where it is and the last row above it that holds anything; why it
+    cannot name the columns (the file ends above it); or None (no rows)."""
     where = f"line {lines.number + 1}"
+    filled = 0
     try:
-        for _ in range(header_row - 1):  # the rows above the header (a title, notes)
-            next(reader)
+        for number in range(1, header_row):  # the rows above the header (a title, notes)
+            if any(cell.strip() for cell in next(reader)):
+                filled = number
             lines.new_row()
         where = f"line {lines.number + 1}"
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return None
+        return header_row_past_end(filled, header_row) if header_row > 1 else None
     except (csv.Error, _OversizedError) as exc:
         reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
         return Unreadable(lines.preview(), where, reason, whole=True)
@@ -232,7 +245,16 @@ def _csv_header(
     if fault:
         raw = ",".join(header).encode("utf-8", "surrogateescape")
         return Unreadable(raw, where, fault, whole=True)
-    return header, where
+    return header, where, filled
+
+
+def header_row_past_end(rows: int, header_row: int) -> Unreadable:
+    """A file or sheet whose rows end above ``header_row`` (``rows``: its last row that holds
+    anything): it would read as no record at all, and every record of the source would be
+    withdrawn as gone from the feed. Which records it holds is not known: the whole file is
+    unreadable, so nothing is withdrawn (``Unreadable.whole``)."""
+    reason = messages.HEADER_ROW_PAST_END(rows=rows, header_row=header_row)
+    return Unreadable(b"", "", reason, whole=True)
 
 
 _SNIFFED_LINE = 4096

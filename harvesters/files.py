@@ -319,8 +319,9 @@ class FilesHarvester:
         datestamp: str | None,
         xml: bool = False,
     ) -> HarvestItem:
-        # A file holding exactly one object is named by the file alone.
-        origin = shown if item.position == "object" else f"{shown}, {item.position}"
+        # A file holding exactly one object, or a fault of the whole file, is named by the
+        # file alone.
+        origin = shown if item.position in ("object", "") else f"{shown}, {item.position}"
         if isinstance(item, Unreadable):
             if item.whole:
                 self._note_unread(shown)

@@ -23,7 +23,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from museion_core import messages
 
-from .csvrows import TITLE_LOOK_ROWS, column_letter, header_title_fault
+from .csvrows import TITLE_LOOK_ROWS, column_letter, header_row_past_end, header_title_fault
 from .readers import Item, Parsed, Unreadable
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
 from .xls_extent import check_xls
@@ -328,7 +328,12 @@ def read_sheet(
     except (LookupError, ValueError) as exc:
         yield Unreadable(b"", "workbook", str(exc), whole=True)
         return
-    if len(rows) < header_row:
+    filled = next(
+        (n for n in range(len(rows), 0, -1) if any(v is not None for v in rows[n - 1])), 0
+    )
+    if filled < header_row:
+        if header_row > 1:  # an empty sheet with its header on row 1 holds no record
+            yield header_row_past_end(filled, header_row)
         return
     header = _header(rows, header_row, merged)
     duplicates = sorted({h for h in header if h and header.count(h) > 1})

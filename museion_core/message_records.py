@@ -55,6 +55,10 @@ HEADER_IS_A_TITLE = _message(
     "below fill {columns:d} columns: if it is a title, set `header_row` to the row that names "
     "the columns (`museion mapping draft` finds it)"
 )
+HEADER_ROW_PAST_END = _message(
+    "it has {rows:d} row(s), fewer than header_row ({header_row:d}): no row names the columns, so "
+    "which records it holds is not known; set `header_row` to the row that names them"
+)
 CSV_ROW_TOO_WIDE = _message("the row has {fields:d} fields but the header has {header:d}")
 CSV_ROW_TOO_LARGE = _message(
     "the row is {size:d} characters or more, more than max_record_bytes ({limit:d}); it was not "
