@@ -18,6 +18,7 @@ from .base import (
     ReferencePath,
 )
 from .builder import decimal_literal
+from .declarative.names import name_difference, spaced_name
 from .iris import RESERVED_SOURCE_NAMES, Minter
 from .normalise import (
     fold,
@@ -63,12 +64,14 @@ __all__ = [
     "get_mapping",
     "label_in_language",
     "letters_replaced",
+    "name_difference",
     "normalise_authority",
     "parse_date_text",
     "parse_dimension_statement",
     "parse_measured_value",
     "parse_number",
     "register_mapping",
+    "spaced_name",
     "strip_arabic_article",
     "terms_in",
     "unit_for",

@@ -178,6 +178,8 @@ def print_report(data: dict[str, Any]) -> None:
     print_notes(data)
     for gone in data.get("missing_fields", []):
         like = f" (the records have {gone['like']!r}: a typo?)"
+        if gone.get("differs"):  # two names that look the same: what tells them apart
+            like = f" (the records have {gone['like']!r}: {gone['differs']})"
         out.print(
             f"  [yellow]no record fills {escape(repr(gone['field']))}[/], "
             f"which the mapping reads{escape(like)}"

@@ -16,7 +16,8 @@ from lxml import etree
 from pyoxigraph import NamedNode, Quad
 
 from harvesters import load_json, safe_parser
-from mappings import nquads
+from mappings import name_difference, nquads, spaced_name
+from museion_core import messages
 from museion_core.vocab import AAT, CRM, LA, RDF
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "fields_read_by",
     "fields_used",
     "json_fields",
+    "missing_entry",
     "payload_fields",
 ]
 
@@ -308,14 +310,30 @@ def fields_read_by(mapping: object, present: Iterable[str]) -> set[str] | None:
 
 def fields_used(present: Iterable[str], read: Iterable[str]) -> set[str]:
     """Which of the ``present`` field paths a mapping reads: the path itself, or a whole
-    subtree above it (a mapping that reads ``subjects`` reads ``subjects.name`` too)."""
-    reads = {r.replace("[]", "") for r in read}
+    subtree above it (a mapping that reads ``subjects`` reads ``subjects.name`` too); names
+    compared as the mapping matches them, their white space made plain (Excel's
+    "N°\u00a0inventaire" is read by a path "N° inventaire")."""
+    reads = {spaced_name(r.replace("[]", "")) for r in read}
     used = set()
     for path in present:
         parts = path.split(".")
-        if any(".".join(parts[:n]) in reads for n in range(1, len(parts) + 1)):
+        if any(spaced_name(".".join(parts[:n])) in reads for n in range(1, len(parts) + 1)):
             used.add(path)
     return used
+
+
+def missing_entry(path: str, like: str) -> dict[str, str]:
+    """A field the mapping reads that no record fills, and the one the records fill that looks
+    like it; with what that one has where the mapping's has something else, when the eye
+    cannot tell them apart (a zero-width space, "º" for "°": ``names.name_difference``)."""
+    entry = {"field": path, "like": like}
+    said = name_difference(path, like)
+    if said is not None:
+        found, wanted = said
+        entry["differs"] = messages.FIELD_LOOKS_ALIKE(
+            like=like, found=found, path=path, wanted=wanted
+        )
+    return entry
 
 
 def entity_signature(subject: str, nquads: bytes) -> str:

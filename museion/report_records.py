@@ -21,7 +21,7 @@ from typing import Any
 
 from publish import RecordIndex, RecordNotes, Run
 
-from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read, fields_used
+from .coverage import OBJECT_ID, REPORTED, Coverage, fields_read, fields_used, missing_entry
 
 LISTED = 200
 """Record ids listed per diff section (all are counted)."""
@@ -257,9 +257,9 @@ def _missing_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[st
     filled = list(present)
     missing = []
     for path in reads.read:
-        if any(f == path or f.startswith(path + ".") for f in filled):
+        if fields_used(filled, [path]):  # the path itself, a field below it, or spaced
             continue
         close = difflib.get_close_matches(path, reads.unread, n=1, cutoff=0.75)
         if close:
-            missing.append({"field": path, "like": close[0]})
+            missing.append(missing_entry(path, close[0]))
     return missing

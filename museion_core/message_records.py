@@ -179,6 +179,14 @@ NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or em
 NO_IDENTIFIER_FIELD = _message(
     "the record has no identifier: it has no field {where} (it has {fields})"
 )
+NO_IDENTIFIER_FIELD_LOOKALIKE = _message(
+    "the record has no identifier: it has no field {path!r}, but has {like!r}, which has "
+    "{found} where the mapping has {wanted}",
+    terms=("found", "wanted"),
+)
+FIELD_LOOKS_ALIKE = _message(
+    "{like!r} has {found} where the mapping's {path!r} has {wanted}", terms=("found", "wanted")
+)
 NEITHER_OBJECT_NOR_PERSON = _message(
     "the record is neither an object (no {object!r}) nor a person (no {person!r})"
 )

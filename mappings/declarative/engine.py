@@ -8,7 +8,7 @@ import pathlib
 import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pyoxigraph import NamedNode
 
@@ -27,6 +27,7 @@ from .actors import ActorSpec, Classifier, emit_actor, id_text
 from .dimensions import DimensionSpec
 from .fields import FieldList, compile_fields
 from .iiif import emit_iiif
+from .names import missing_field, spaced_keys, spaced_name
 from .paths import join_path, paths_in
 from .production import ProductionSpec
 from .provenance import ProvenanceSpec
@@ -170,6 +171,10 @@ class DeclarativeMapping:
         )
 
     def identify(self, record: MappingABC[str, Any]) -> str:
+        return self._identify(spaced_keys(record), record)
+
+    def _identify(self, record: MappingABC[str, Any], sent: MappingABC[str, Any]) -> str:
+        """The id of ``record`` (its keys also ``spaced_name``); ``sent``: its keys as sent."""
         kind = self._kind(record)
         fields = self.object_id if kind == "object" else self.person_id
         assert fields is not None
@@ -179,9 +184,7 @@ class DeclarativeMapping:
             if fields.paths() and not any(_has_field(record, p) for p in fields.paths()):
                 # No such column at all: a renamed header, or the workbook's read-me sheet read
                 # for its inventory. What the record has instead says which.
-                raise ValueError(
-                    messages.NO_IDENTIFIER_FIELD(where=where, fields=_field_names(record))
-                )
+                raise ValueError(missing_field(fields.paths(), sent, where))
             raise ValueError(messages.NO_IDENTIFIER(where=where))
         local = id_text(value)
         return local if kind == "object" else f"{kind}:{local}"
@@ -237,8 +240,9 @@ class DeclarativeMapping:
             )
         if self.html:
             obj = _without_markup(obj)
+        sent, obj = obj, cast(dict[str, Any], spaced_keys(obj))  # a dict, given one
         try:
-            return obj, self.identify(obj), payload
+            return obj, self._identify(obj, sent), payload
         except ValueError as exc:
             raise MappingError(str(exc), source=record.source, record=record.local_id) from exc
 
@@ -313,13 +317,9 @@ class DeclarativeMapping:
 
 
 def _has_field(record: MappingABC[str, Any], path: str) -> bool:
-    """Whether the record has the field a path starts with, filled or not."""
-    return re.split(r"[.\[]", path, maxsplit=1)[0] in record
-
-
-def _field_names(record: MappingABC[str, Any], most: int = 6) -> str:
-    names = [repr(str(name)[:60]) for name in list(record)[:most]]
-    return ", ".join(names) + (", …" if len(record) > most else "")
+    """Whether the record (its keys also ``spaced_name``) has the field a path starts with,
+    filled or not."""
+    return spaced_name(re.split(r"[.\[]", path, maxsplit=1)[0]) in record
 
 
 def _titles(titles: FieldList | None, obj: Any, o: NamedNode, b: RecordBuilder) -> None:
@@ -362,14 +362,15 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "5"
+OUTPUT = "6"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
 fingerprint also takes; 4: a measurement below zero kept as a statement, French units with
 their accent, numeric dates day first in Arabic, Azerbaijani and Russian, a title's letters
 lost to question marks said; 5: an acquisition from an actor the production names is from
-that actor, not from a node of its own), so that every
+that actor, not from a node of its own; 6: columns matched with their white space made plain,
+Excel's "N°\u00a0inventaire" by a path "N° inventaire"), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

@@ -3,7 +3,8 @@
 Paths: keys joined by ``.``; ``[]`` goes into every item of a list and ``[N]`` takes one item.
 A list met where a key is expected is walked implicitly, so ``creator.full_name`` and
 ``creator[].full_name`` mean the same. A key that contains dots (a CSV column ``"Dim. (cm)"``)
-is found as it is before the path is split.
+is found as it is before the path is split. A record's own keys are matched with their white
+space made plain (``names``): "N° inventaire" typed finds Excel's "N°\u00a0inventaire".
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..builder import DEFAULT_LANGUAGE, Lang
 from ..normalise.text import clean_text
+from .names import spaced_name
 from .schema import FieldLike, FieldModel
 
 __all__ = ["Field", "FieldList", "Path", "compile_fields"]
@@ -24,10 +26,13 @@ _STEP = re.compile(r"([^.\[\]]+)|\[(\d*)\]")
 
 
 class Path:
-    __slots__ = ("key", "steps", "text")
+    __slots__ = ("key", "spaced", "steps", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.spaced = spaced_name(text) if spaced_name(text) != text else None
+        """The path as a key with its white space made plain (``names.spaced_name``), where that
+        differs: a path typed with a no-break space finds the column of a plain one."""
         self.key: str | None = None
         """The one key of a one-key path (most of them), read with a single ``dict.get``."""
         steps: list[Step] = []
@@ -41,7 +46,9 @@ class Path:
                 raise ValueError(f"cannot read path {text!r} near {between!r}")
             key, index = found.groups()
             if key is not None:
-                steps.append(key.strip())
+                # a record's own keys are matched spaced (``names.spaced_keys``), the keys
+                # of objects within it as they are
+                steps.append(spaced_name(key) if not steps else key.strip())
             else:
                 steps.append(int(index) if index else None)
             position = found.end()
@@ -55,6 +62,8 @@ class Path:
         if isinstance(obj, dict):
             if self.text in obj:
                 return _flatten([obj[self.text]])
+            if self.spaced is not None and self.spaced in obj:
+                return _flatten([obj[self.spaced]])
             if self.key is not None:  # the common case, without the general walk
                 value = obj.get(self.key)
                 if value is None:
