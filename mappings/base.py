@@ -38,8 +38,9 @@ class MappingResult:
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
     """(scheme, label) of terms no vocabulary knows, minted as local concepts."""
-    unparsed: list[tuple[str, str]] = field(default_factory=list)
-    """(``date`` or ``dimensions``, text) of texts kept but read into no value."""
+    unparsed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(``date`` or ``dimensions``, text, source field) of texts kept but read into no
+    value."""
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ class NQuadsResult:
     """(subject, predicate) → objects, in N-Quads syntax, for the predicates asked for."""
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
-    unparsed: list[tuple[str, str]] = field(default_factory=list)
+    unparsed: list[tuple[str, str, str]] = field(default_factory=list)
     payload: Any = None
     """The payload as the mapping parsed it (JSON, before any markup was stripped), or None:
     the map stage reads the record's field paths off it instead of parsing it again."""

@@ -118,9 +118,10 @@ class RecordBuilder:
     warnings: list[str] = field(default_factory=list)
     local_terms: list[tuple[str, str]] = field(default_factory=list)
     """(scheme, label) of every term that matched no vocabulary; listed in partner reports."""
-    unparsed: list[tuple[str, str]] = field(default_factory=list)
-    """(kind, text) of every date or dimension text that gave no value (``date``,
-    ``dimensions``): the text is kept, and the partner report counts and lists them."""
+    unparsed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(kind, text, field) of every date or dimension text that gave no value (``date``,
+    ``dimensions``; the source field it came from, ``""`` where none names it): the text is
+    kept, and the partner report counts and lists them, with the column to look in."""
 
     # -- terms -----------------------------------------------------------------------------
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:

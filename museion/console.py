@@ -103,11 +103,13 @@ def print_summary(summary: HarvestSummary) -> None:
             f"(museion report {summary.source} lists them all)"
         )
     for kind in ("date", "dimensions"):
-        texts = [text for (what, text) in summary.unparsed if what == kind]
+        texts = [(text, at) for (what, text, at) in summary.unparsed if what == kind]
         if texts:
-            count = sum(n for (what, _), n in summary.unparsed.items() if what == kind)
-            shown = ", ".join(repr(t) for t in texts[:3]) + (", …" if len(texts) > 3 else "")
-            err.print(f"  {counted(count, kind + ' text')} kept without values: {escape(shown)}")
+            count = sum(n for (what, _, _), n in summary.unparsed.items() if what == kind)
+            shown = ", ".join(f"{t!r}{f' in {at!r}' if at else ''}" for t, at in texts[:3])
+            more = ", …" if len(texts) > 3 else ""
+            said = f"{counted(count, kind + ' text')} kept without values: {shown}{more}"
+            err.print(f"  {escape(said)}")
     if summary.warnings:
         err.print(f"  {counted(sum(summary.warnings.values()), 'warning')}, most common:")
         for warned in messages.kinds(summary.warnings.items())[:SHOWN_KINDS]:
@@ -232,7 +234,7 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
     records the source holds (the harvest's summary points here for them)."""
     sections = (
         ("term", "no vocabulary knew", data["local_terms"], "{scheme}: {label}", "records"),
-        ("text", "kept without values", data["unparsed"], "{kind}: {text}", "records"),
+        ("text", "kept without values", _unread(data["unparsed"]), "{kind}: {text}", "records"),
         ("warning", "", data["warnings"], "{text}", "count"),
     )
     for noun, title, rows, form, count in sections:
@@ -249,6 +251,15 @@ def print_notes(data: dict[str, Any], shown: int = 20) -> None:
             "notes: "
             f"`museion remap {data['source']}` counts them too)"
         )
+
+
+def _unread(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The texts kept without values, each kind with the source field it came from ("date
+    (Date)"): a report written before the field was kept has none."""
+    return [
+        {**row, "kind": f"{row['kind']} ({row['field']})" if row.get("field") else row["kind"]}
+        for row in rows
+    ]
 
 
 def _examples(row: dict[str, Any]) -> str:

@@ -76,7 +76,7 @@ class Mapped:
     entities: str
     warnings: tuple[str, ...]
     local_terms: tuple[tuple[str, str], ...]
-    unparsed: tuple[tuple[str, str], ...]
+    unparsed: tuple[tuple[str, str, str], ...]
 
 
 Outcome = Mapped | str

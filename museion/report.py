@@ -85,8 +85,8 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             for (s, label), n in notes.local_terms()
         ],
         "unparsed": [
-            {"kind": kind, "text": text, "records": n, "examples": notes.records((kind, text))}
-            for (kind, text), n in notes.unparsed()
+            {"kind": k, "text": t, "field": f, "records": n, "examples": notes.records((k, t, f))}
+            for (k, t, f), n in notes.unparsed()
         ],
         "warnings": [
             *_run_warnings(run, notes.warnings()),

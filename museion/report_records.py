@@ -77,7 +77,7 @@ class _Notes:
     before Museion kept these notes (they count once mapped again: ``museion remap``)."""
 
     terms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    texts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    texts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     said: Counter[str] = field(default_factory=Counter)
     unknown: int = 0
     examples: dict[object, list[str]] = field(default_factory=dict)
@@ -121,8 +121,8 @@ class _Notes:
         """By vocabulary, the commonest first (as a run lists them)."""
         return sorted(self.terms.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
 
-    def unparsed(self) -> list[tuple[tuple[str, str], int]]:
-        return sorted(self.texts.items(), key=lambda t: (t[0][0], -t[1], t[0][1]))
+    def unparsed(self) -> list[tuple[tuple[str, str, str], int]]:
+        return sorted(self.texts.items(), key=lambda t: (t[0][0], -t[1], t[0][1:]))
 
     def warnings(self) -> list[tuple[str, int]]:
         return sorted(self.said.items(), key=lambda t: (-t[1], t[0]))

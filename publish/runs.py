@@ -93,6 +93,10 @@ CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS unparsed (
     kind TEXT NOT NULL, text TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, text)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS unread_texts (
+    kind TEXT NOT NULL, text TEXT NOT NULL, field TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (kind, text, field)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edits (local_id TEXT PRIMARY KEY, edits TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS local_terms (
     scheme TEXT NOT NULL, label TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (scheme, label)
@@ -127,7 +131,9 @@ class RecordNotes:
     not only over those its run mapped again."""
 
     local_terms: tuple[tuple[str, str], ...] = ()
-    unparsed: tuple[tuple[str, str], ...] = ()
+    unparsed: tuple[tuple[str, str, str], ...] = ()
+    """(kind, text, the source field it came from): ``""`` for the field in notes kept by
+    an earlier Museion, which did not name it."""
     warnings: tuple[str, ...] = ()
 
     def text(self) -> str:
@@ -144,9 +150,15 @@ class RecordNotes:
         terms, unparsed, warnings = json.loads(text)
         return cls(
             tuple((s, label) for s, label in terms),
-            tuple((kind, value) for kind, value in unparsed),
+            tuple(_unread_text(*entry) for entry in unparsed),
             tuple(warnings),
         )
+
+
+def _unread_text(kind: str, text: str, source: str = "") -> tuple[str, str, str]:
+    """A text kept without values as notes keep it: (kind, text) before the source field was
+    kept too."""
+    return kind, text, source
 
 
 @dataclass(frozen=True)
@@ -319,13 +331,13 @@ class Run:
         self,
         warnings: dict[str, int],
         terms: dict[tuple[str, str], int],
-        unparsed: dict[tuple[str, str], int] | None = None,
+        unparsed: dict[tuple[str, str, str], int] | None = None,
     ) -> None:
         """Add a batch's warnings, unmatched terms and unreadable date/dimension texts."""
         self._db.executemany(
-            "INSERT INTO unparsed VALUES (?, ?, ?) "
-            "ON CONFLICT (kind, text) DO UPDATE SET n = n + excluded.n",
-            [(kind, text, n) for (kind, text), n in (unparsed or {}).items()],
+            "INSERT INTO unread_texts VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (kind, text, field) DO UPDATE SET n = n + excluded.n",
+            [(kind, text, at, n) for (kind, text, at), n in (unparsed or {}).items()],
         )
         self._db.executemany(
             "INSERT INTO warnings VALUES (?, ?) "
@@ -465,9 +477,14 @@ class Run:
     def warnings(self) -> list[tuple[str, int]]:
         return list(self._db.execute("SELECT text, n FROM warnings ORDER BY n DESC, text"))
 
-    def unparsed(self) -> list[tuple[str, str, int]]:
+    def unparsed(self) -> list[tuple[str, str, str, int]]:
+        """(kind, text, source field, times) of the texts kept without values; a run an
+        earlier Museion staged names no field (``""``: its table ``unparsed`` had none)."""
         return list(
-            self._db.execute("SELECT kind, text, n FROM unparsed ORDER BY kind, n DESC, text")
+            self._db.execute(
+                "SELECT kind, text, field, n FROM unread_texts UNION ALL "
+                "SELECT kind, text, '', n FROM unparsed ORDER BY kind, 4 DESC, text, field"
+            )
         )
 
     def local_terms(self) -> list[tuple[str, str, int]]:

@@ -217,7 +217,7 @@ class _Outcomes:
     quads: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
     terms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unparsed: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def add(self, entry: _ToMap, outcome: MappedRecord | str) -> None:
         item = entry.record

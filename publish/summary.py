@@ -49,8 +49,9 @@ class HarvestSummary:
     rejections: list[Rejection] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
     local_terms: Counter[tuple[str, str]] = field(default_factory=Counter)
-    unparsed: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(``date`` or ``dimensions``, text) of texts kept without values, for the partner report."""
+    unparsed: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    """(``date`` or ``dimensions``, text, source field) of texts kept without values, for the
+    partner report."""
     seconds: float = 0.0
     checkpoint: dict[str, Any] = field(default_factory=dict)
     status: str = ""
@@ -110,5 +111,5 @@ class HarvestSummary:
         ]
         summary.warnings = Counter(dict(run.warnings()))
         summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})
-        summary.unparsed = Counter({(kind, text): n for kind, text, n in run.unparsed()})
+        summary.unparsed = Counter({(k, text, at): n for k, text, at, n in run.unparsed()})
         return summary

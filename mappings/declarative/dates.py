@@ -46,17 +46,17 @@ class DateSpec:
     def span(self, obj: Any, b: RecordBuilder) -> TimeSpan:
         """The time-span of the date fields and the date text: each bound from the preferred
         one where it gives it, else from the other. The text is kept as the span's name."""
-        raw = self.text.first(obj) if self.text is not None else None
-        text = str(raw) if raw is not None else None
-        unread: list[str] = []
+        raw = self.text.first_item(obj) if self.text is not None else None
+        text, where = (str(raw[0]), raw[1].source) if raw is not None else (None, "")
+        unread: list[tuple[str, str]] = []
         fields = self._field_bounds(obj, b, text, unread)
-        unread = [value for value in unread if value != text]  # the text read from it already
+        unread = [u for u in unread if u[0] != text]  # the text read from it already
         # "c. 1850" in the one field meant for a year: a date text after all. Two such (a begin
         # "c. 1850", an end "c. 1860") are not one text: each is said instead.
         adopted = text is None and len(unread) == 1 and fields == (None, None)
         if adopted:
-            text = unread.pop()
-        for value in unread:
+            text, where = unread.pop()
+        for value, _ in unread:
             b.warnings.append(messages.DATE_FIELD_UNREAD(value=value))
         read: tuple[str | None, str | None] = (None, None)
         if text is not None:
@@ -87,14 +87,15 @@ class DateSpec:
         if begin is not None and end is not None and instant_order(begin) > instant_order(end):
             begin, end = first
         if text is not None and begin is None and end is None:
-            b.unparsed.append(("date", text))
+            b.unparsed.append(("date", text, where))
         return TimeSpan(begin, end, text, b.language)
 
     def _field_bounds(
-        self, obj: Any, b: RecordBuilder, text: str | None, unread: list[str]
+        self, obj: Any, b: RecordBuilder, text: str | None, unread: list[tuple[str, str]]
     ) -> tuple[str | None, str | None]:
         """Begin and end from the date fields (``on``, then ``begin`` and ``end``); none if
-        they run backwards. A value that is no year or ISO date is added to ``unread``."""
+        they run backwards. A value that is no year or ISO date is added to ``unread``, with
+        the field it came from."""
         begin = end = None
         if self.on is not None:
             found = self._bounds(self.on, obj, b, unread)
@@ -115,7 +116,7 @@ class DateSpec:
         return begin, end
 
     def _bounds(
-        self, fields: FieldList, obj: Any, b: RecordBuilder, unread: list[str]
+        self, fields: FieldList, obj: Any, b: RecordBuilder, unread: list[tuple[str, str]]
     ) -> tuple[str, str] | None:
         for value, field in fields.items(obj):
             found = _cached_bounds(value, field.precision or self.precision, self.bc)
@@ -125,7 +126,7 @@ class DateSpec:
             if found:
                 return found
             if str(value).strip():  # not silently lost: said, or read as a date text
-                unread.append(str(value))
+                unread.append((str(value), field.source))
         return None
 
 

@@ -42,18 +42,18 @@ class DimensionSpec:
 
     def emit(self, obj: Any, o: NamedNode, b: RecordBuilder, vocabularies: Vocabularies) -> None:
         """The dimension statements of a record, its dimensions, and its measured parts."""
-        statements = self.statement.values(obj) if self.statement else []
-        for n, text in enumerate(statements, start=1):
+        statements = self.statement.items(obj) if self.statement else []
+        for n, (text, _) in enumerate(statements, start=1):
             node = NamedNode(f"{o.value}/statement/dimensions" + ("" if n == 1 else f"/{n}"))
             b.statement(o, node, str(text), AAT.DIMENSION_STATEMENT)
         dims: list[Dimension] = []
         parts: list[DimensionGroup] = []
         if self.spec.parse:
-            for text in statements:
+            for text, field in statements:
                 parsed = _statement(str(text), b.language)
                 if not parsed.parsed:
                     b.warnings.append(messages.NO_DIMENSION(text=text))
-                    b.unparsed.append(("dimensions", str(text)))
+                    b.unparsed.append(("dimensions", str(text), field.source))
                     continue
                 if parsed.whole is not None:
                     dims.extend(Dimension.of(d) for d in parsed.whole.dimensions)
@@ -73,7 +73,7 @@ class DimensionSpec:
         for kind, fields in self.values.items():
             if fields is None:
                 continue
-            for n, raw in enumerate(fields.values(obj), start=1):
+            for n, (raw, field) in enumerate(fields.items(obj), start=1):
                 value, own = to_decimal(raw), None
                 if value is None and isinstance(raw, str):  # "45,5 cm", "ca. 45", "1 250,5"
                     read = parse_measured_value(raw, unit, b.language)
@@ -82,7 +82,7 @@ class DimensionSpec:
                     b.warnings.append(
                         messages.MEASUREMENT_UNIT_REFUSED(value=str(raw)[:200], unit=own.code)
                     )
-                    _keep(o, kind, n, str(raw), b)
+                    _keep(o, kind, n, str(raw), b, field.source)
                     continue
                 if own is not None and unit is not None and own != unit:
                     b.warnings.append(
@@ -90,12 +90,12 @@ class DimensionSpec:
                     )
                 if value is not None and value < 0:  # "-3": a typo, never a size
                     b.warnings.append(messages.MEASUREMENT_NEGATIVE(value=str(raw)[:200]))
-                    _keep(o, kind, n, str(raw), b)
+                    _keep(o, kind, n, str(raw), b, field.source)
                     continue
                 if value is None and isinstance(raw, str) and raw.strip():
                     # the partner's text stays on the object, as an unread statement does
                     b.warnings.append(messages.MEASUREMENT_KEPT_AS_TEXT(value=raw[:200]))
-                    _keep(o, kind, n, raw, b)
+                    _keep(o, kind, n, raw, b, field.source)
                 elif value is None and str(raw).strip():  # a JSON number, though not finite
                     b.warnings.append(messages.MEASUREMENT_NOT_NUMBER(value=str(raw)[:200]))
                 if value is None or (value == 0 and self.spec.zero_is_missing):
@@ -135,12 +135,14 @@ class DimensionSpec:
                 b.dimension(node, NamedNode(f"{node.value}/dimension/{n}"), Dimension.of(dim))
 
 
-def _keep(o: NamedNode, kind: str, n: int, text: str, b: RecordBuilder) -> None:
+def _keep(  # noqa: PLR0917
+    o: NamedNode, kind: str, n: int, text: str, b: RecordBuilder, source: str
+) -> None:
     """A measurement cell that could not be read, kept as a dimension statement of the
-    object, and listed with the statements no dimension was read from."""
+    object, and listed with the statements no dimension was read from (and its column)."""
     node = NamedNode(f"{o.value}/statement/dimensions/{kind}" + ("" if n == 1 else f"/{n}"))
     b.statement(o, node, text, AAT.DIMENSION_STATEMENT)
-    b.unparsed.append(("dimensions", text))
+    b.unparsed.append(("dimensions", text, source))
 
 
 @lru_cache(maxsize=4096)

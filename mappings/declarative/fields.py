@@ -154,6 +154,12 @@ class Field:
             html=bool(spec.html),
         )
 
+    @property
+    def source(self) -> str:
+        """The source field the values come from, as the mapping names it ("" for a
+        constant): what a partner report points to."""
+        return "" if self.path is None else self.path.text
+
     def values(self, obj: Any) -> list[Any]:
         raw = [self.constant] if self.path is None else self.path.evaluate(obj)
         out: list[Any] = []
@@ -224,6 +230,14 @@ class FieldList:
             found = f.values(obj)
             if found:
                 return found[0]
+        return None
+
+    def first_item(self, obj: Any) -> tuple[Any, Field] | None:
+        """The first value, with the field it came from (``first``)."""
+        for f in self.fields:
+            found = f.values(obj)
+            if found:
+                return found[0], f
         return None
 
     def paths(self) -> list[str]:

@@ -98,7 +98,7 @@ def _from_display(r: Record, display: Text, unit: Unit | None) -> list[Dimension
         parsed = dimension_statement(f"{text} {unit.code}", display.language)
     if not parsed.parsed:
         r.b.warnings.append(messages.NO_DIMENSION(text=display.value))
-        r.b.unparsed.append(("dimensions", display.value))
+        r.b.unparsed.append(("dimensions", display.value, "displayObjectMeasurements"))
         return []
     if parsed.whole is None:  # only a frame, a base ...: not the object's own dimensions
         return []

@@ -65,7 +65,7 @@ def test_a_date_field_that_is_no_date_is_read_as_a_date_text_and_said() -> None:
     assert span(unknown) == ([], [])
     assert value(unknown, SPAN + "/name", CRM.P190_has_symbolic_content) == ["zz-qq"]
     assert unknown.warnings == [messages.DATE_TEXT_ONLY(text="zz-qq")]
-    assert unknown.unparsed == [("date", "zz-qq")]
+    assert unknown.unparsed == [("date", "zz-qq", "made")]  # with the field it came from
     # Read from another field, the unreadable one is still said, and not made the span's name.
     both = mapping(object={"production": {"date": {"begin": "from", "end": "to"}}})
     result = run(both, {"from": 1840, "to": "later"})
@@ -126,8 +126,8 @@ def test_texts_without_values_keep_their_text_and_are_reported() -> None:
     name = value(result, f"{SPAN}/name", CRM.P190_has_symbolic_content)
     assert name == ["date not known"]
     assert sorted(result.unparsed) == [
-        ("date", "date not known"),
-        ("dimensions", "dimensions variable"),
+        ("date", "date not known", "text"),
+        ("dimensions", "dimensions variable", "dims"),
     ]
 
 
@@ -206,7 +206,7 @@ def test_a_measurement_cell_not_read_keeps_its_text(
     assert value(result, node, CRM.P190_has_symbolic_content) == [kept]
     assert value(result, node, CRM.P2_has_type) == [AAT.DIMENSION_STATEMENT.value]
     assert result.warnings == [warning(value=kept, unit=kept.rsplit(maxsplit=1)[-1])]
-    assert result.unparsed == [("dimensions", kept)]
+    assert result.unparsed == [("dimensions", kept, field)]
 
 
 def test_centimetres_are_not_repeated() -> None:

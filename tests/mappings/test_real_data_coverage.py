@@ -108,7 +108,7 @@ def test_objects_have_dimensions_in_centimetres(mapped: list[tuple[str, Any]]) -
 
 
 def test_unparsed_texts_are_reported(mapped: list[tuple[str, Any]]) -> None:
-    unparsed = {(name, kind, text) for name, r in mapped for kind, text in r.unparsed}
-    assert ("tate", "date", "date not known") in unparsed
-    assert ("cmoa", "date", "no date") in unparsed
-    assert ("tate", "dimensions", "Overall display dimensions variable") in unparsed
+    unparsed = {(name, *text) for name, r in mapped for text in r.unparsed}
+    assert ("tate", "date", "date not known", "dateText") in unparsed  # with its field
+    assert ("cmoa", "date", "no date", "creation_date") in unparsed
+    assert ("tate", "dimensions", "Overall display dimensions variable", "dimensions") in unparsed

@@ -342,9 +342,10 @@ def test_the_report_counts_terms_and_unread_texts_over_every_record_the_source_h
     )
     assert terms in text
     assert again["unparsed"] == [
-        {"kind": "date", "text": "zz-qq", "records": 1, "examples": ["A1"]}
+        {"kind": "date", "text": "zz-qq", "field": "Date", "records": 1, "examples": ["A1"]}
     ]
     assert "  1 text kept without values:\n" in text  # one, not "1 texts"
+    assert "    1 × date (Date): zz-qq (in A1)\n" in text  # the column it came from
     # and which records the run changed, not only how many
     assert (
         "  since the previous published run: 0 added, 1 changed, 0 removed\n    changed: A3\n"
