@@ -281,9 +281,13 @@ ACTOR_DATE_INVALID = _message(
     "the {which} date {value!r} of an actor is not a date; left out", terms=("which",)
 )
 COORDINATES_LEFT_OUT = _message("coordinates in a form other than gml:Point/gml:Polygon; left out")
-TITLE_LETTERS_REPLACED = _message(
+TITLE_LETTERS_REPLACED = _message(  # one per title: reports written before are still read
     "title {text!r} has a question mark inside a word: the program that saved the file wrote "
     "it for letters its encoding cannot hold; save the file as UTF-8 and send it again"
+)
+TITLE_LETTERS_REPLACED_IN = _message(
+    "a title in {field!r} has a question mark inside a word: the program that saved the file "
+    "wrote it for letters its encoding cannot hold; save the file as UTF-8 and send it again"
 )
 DATE_TEXT_ONLY = _message("date text {text!r} not understood; kept as text only")
 DATE_FIELDS_USED = _message("date text {text!r} not understood; used the date fields")

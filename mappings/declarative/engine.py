@@ -329,7 +329,8 @@ def _titles(titles: FieldList | None, obj: Any, o: NamedNode, b: RecordBuilder) 
     for n, (title, field) in enumerate(titles.items(obj), start=1):
         text = str(title)
         if letters_replaced(text):  # "Marsel liman?n?n": letters lost on saving
-            b.warnings.append(messages.TITLE_LETTERS_REPLACED(text=text[:200]))
+            # one text for every record of the column: counted, with its first records
+            b.warnings.append(messages.TITLE_LETTERS_REPLACED_IN(field=field.source or "title"))
         if n == 1:
             b.label(o, text, field.language)
         kind = AAT.PRIMARY_NAME if n == 1 else None

@@ -282,7 +282,7 @@ def test_a_title_whose_letters_were_lost_to_question_marks_is_said(title: str, s
     m = mapping(object={"titles": ["title", {"path": "title_az", "language": "az"}]})
     result = run(m, {"title": "Vue du port", "title_az": title})
     assert value(result, "/title/2", CRM.P190_has_symbolic_content) == [title]  # kept as sent
-    expected = [messages.TITLE_LETTERS_REPLACED(text=title)] if said else []
+    expected = [messages.TITLE_LETTERS_REPLACED_IN(field="title_az")] if said else []
     assert result.warnings == expected
 
 

@@ -167,7 +167,7 @@ def test_an_excel_csv_with_no_break_spaces_in_its_headers_is_read_by_a_typed_map
     )
     page = report_html(report, "fr")
     assert "U+00BA MASCULINE ORDINAL INDICATOR (º)" in page
-    assert "</bdi> là où « <bdi>N° ancien</bdi> »" in page  # in French, each value isolated
+    assert "</bdi> là où «\u00a0<bdi>N° ancien</bdi>\u00a0»" in page  # French, values isolated
     said = museion("--config", str(config), "check", "musee")
     assert (
         "(the records have 'Nº ancien': 'Nº ancien' has U+00BA MASCULINE ORDINAL INDICATOR (º)"
