@@ -71,14 +71,22 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
+_ESCAPED = re.compile(r"\[([*?\[])\]")
+"""A wildcard character escaped as ``glob.escape`` writes it (``[*]``, ``[?]``, ``[[]``)."""
+
+
 def location_folder(location: str) -> PurePath | None:
     """The folder a source's ``location`` names: a directory itself, a file's folder, the
     folder of a glob's fixed part (``exports/inv*.csv``: ``exports``); None for a URL."""
     if is_url(location):
         return None
     if glob.has_magic(location):
-        fixed = re.split(r"[*?\[]", location, maxsplit=1)[0]
-        return PurePath(fixed) if fixed.endswith("/") else PurePath(fixed).parent
+        fixed: list[str] = []
+        for part in PurePath(location).parts:  # up to the first with a wildcard of its own
+            if glob.has_magic(_ESCAPED.sub("", part)):
+                break
+            fixed.append(_ESCAPED.sub(r"\1", part))  # "a[[]1]": a folder "a[1]" (glob.escape)
+        return PurePath(*fixed) if fixed else PurePath(".")
     folder = location.endswith("/") or Path(location).is_dir()
     return PurePath(location) if folder else PurePath(location).parent
 

@@ -13,7 +13,7 @@ from sparql import EndpointSettings, UploadSource
 
 from .config import Config
 from .console import counted
-from .uploads import UPLOAD_KINDS, accepted_suffixes, upload_store
+from .uploads import UPLOAD_KINDS, upload_store, upload_suffixes
 
 __all__ = [
     "ADMIN_TOKEN_ENV",
@@ -165,5 +165,5 @@ def upload_sources(config: Config, *other_tokens: str | None) -> dict[str, Uploa
                 key=f"{key}.token",
             )
         seen.add(token)
-        found[source.name] = UploadSource(token=token, suffixes=accepted_suffixes(source.kind))
+        found[source.name] = UploadSource(token=token, suffixes=upload_suffixes(source))
     return found

@@ -23,11 +23,13 @@ from .pipeline import HarvestSummary, Pipeline
 
 __all__ = [
     "LOCK_WAIT",
+    "UNICODE_TEXT",
     "UPLOAD_KINDS",
     "accepted_suffixes",
     "left_to_uploads",
     "run_upload",
     "upload_store",
+    "upload_suffixes",
 ]
 
 LOCK_WAIT = 1800.0
@@ -72,6 +74,24 @@ def left_to_uploads(source: SourceConfig) -> bool:
     )
 
 
+UNICODE_TEXT = ".txt"
+"""What Excel names a sheet saved as "Unicode Text" (UTF-16, tab-separated) or "Text (Tab
+delimited)": a table, read as a ``files`` source reads a CSV named in its ``location``."""
+
+
+def upload_suffixes(source: SourceConfig) -> tuple[str, ...]:
+    """The file name endings an upload to ``source`` may have: those its kind reads
+    (``accepted_suffixes``), and ``.txt`` for a ``files`` source that reads tables: its
+    ``format`` is ``auto``, ``csv`` or ``tsv``, and its mapping reads columns, not lists
+    (``reads_rows``: a TOML mapping drafted from a sheet, not Tate's JSON)."""
+    suffixes = accepted_suffixes(source.kind)
+    tables = getattr(source.options, "format", "auto") in ("auto", "csv", "tsv")
+    reads_rows = getattr(source.mapping, "reads_rows", None)
+    if source.kind == "files" and tables and callable(reads_rows) and reads_rows():
+        return tuple(sorted((*suffixes, UNICODE_TEXT)))
+    return suffixes
+
+
 def upload_store(data_dir: Path) -> UploadStore:
     return UploadStore(data_dir / "uploads")
 
@@ -89,10 +109,11 @@ def run_upload(
         raise MuseionError(f"there is no upload {upload_id} of source {source!r}")
     folder = uploads.folder(source, upload_id)
     uploads.set_status(source, upload_id, status="running", run=upload_id)
+    feed = folder / "feed"
+    if kind == "files":  # every file sent is read, whatever its suffix (a ".txt": a table)
+        feed = Path(glob.escape(str(feed))) / "*"
     try:
-        summary = Pipeline(config).harvest_upload(
-            source, folder / "feed", upload_id, folder, wait=wait
-        )
+        summary = Pipeline(config).harvest_upload(source, feed, upload_id, folder, wait=wait)
     except MuseionError as exc:
         uploads.set_status(source, upload_id, status="failed", reason=exc.one_line())
         raise

@@ -28,7 +28,7 @@ from .dimensions import DimensionSpec
 from .fields import FieldList, compile_fields
 from .iiif import emit_iiif
 from .names import missing_field, spaced_keys, spaced_name
-from .paths import join_path, paths_in
+from .paths import join_path, paths_in, written_paths
 from .production import ProductionSpec
 from .provenance import ProvenanceSpec
 from .schema import DimensionsModel, MappingFile, ObjectModel, RoleModel
@@ -147,6 +147,12 @@ class DeclarativeMapping:
             if tree.children and tree.each:
                 read.add(join_path("", tree.each))  # every level of the tree is read
         return read
+
+    def reads_rows(self) -> bool:
+        """Whether every path names a field of the record itself, none going into a list
+        (``images[].url``): the rows of a table (CSV, TSV, a sheet) can carry what it reads,
+        so the source may take a sheet saved as text (an upload's ``.txt``)."""
+        return not any("[" in p for p in written_paths([self.spec.object, self.spec.person]))
 
     def fields_unmapped(self) -> dict[str, str]:
         """Source fields the mapping file leaves out on purpose, with the reason."""

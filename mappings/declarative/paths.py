@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .schema import FieldModel
 
-__all__ = ["join_path", "paths_in"]
+__all__ = ["join_path", "paths_in", "written_paths"]
 
 _NOT_PATHS = frozenset(
     {
@@ -46,6 +46,23 @@ def paths_in(spec: object, prefix: str = "") -> Iterator[str]:
         for name in type(spec).model_fields:
             if name not in _NOT_PATHS:
                 yield from paths_in(getattr(spec, name), inner)
+
+
+def written_paths(spec: object) -> Iterator[str]:
+    """Every source path a mapping section names, as written (``images[].url``; ``each``
+    too), for telling a mapping that goes into lists (JSON's) from one that reads columns."""
+    if isinstance(spec, str):
+        yield spec
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from written_paths(item)
+    elif isinstance(spec, FieldModel):
+        if spec.path is not None:
+            yield spec.path
+    elif isinstance(spec, BaseModel):
+        for name in type(spec).model_fields:
+            if name == "each" or name not in _NOT_PATHS:
+                yield from written_paths(getattr(spec, name))
 
 
 def join_path(prefix: str, path: str) -> str:

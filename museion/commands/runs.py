@@ -12,15 +12,16 @@ from museion_core.errors import ConfigError
 from publish import RecordIndex, Workspace
 from sparql import harvest_failure, with_failure
 
+from ..config import Config
 from ..console import emit_report, err, out, print_summary, progress
 from ..pipeline import Pipeline
 from ..report import build_report, latest_run
 from ..uploads import (
     UPLOAD_KINDS,
-    accepted_suffixes,
     left_to_uploads,
     run_upload,
     upload_store,
+    upload_suffixes,
 )
 from .common import (
     EXIT_HELD,
@@ -108,21 +109,22 @@ def upload(state: State, source: str, files: tuple[Path, ...], upload_id: str | 
     if kind not in UPLOAD_KINDS:
         raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to files or rdf")
     if upload_id is None:
-        upload_id = _receive(config.data_dir, source, kind, files)
+        upload_id = _receive(config, source, files)
     summary = run_upload(config, source, upload_id)
     print_summary(summary)
     out.print(f"upload {upload_id}: {upload_store(config.data_dir).folder(source, upload_id)}")
     exit_with([summary])
 
 
-def _receive(data_dir: Path, source: str, kind: str, files: tuple[Path, ...]) -> str:
-    """Keep FILES as a new upload (after checking the source's kind reads them): its id."""
+def _receive(config: Config, source: str, files: tuple[Path, ...]) -> str:
+    """Keep FILES as a new upload (after checking the source reads them): its id."""
     if not files:
         raise ConfigError("give the FILES to upload (or --stored ID)")
-    suffixes = accepted_suffixes(kind)
+    suffixes = upload_suffixes(config.source(source))
     for path in files:
         if path.suffix.lower() not in suffixes:
-            raise ConfigError(f"{path}: a {kind} source reads {', '.join(suffixes)} files")
+            raise ConfigError(f"{path}: source {source!r} reads {', '.join(suffixes)} files")
+    data_dir = config.data_dir
     handles = [path.open("rb") for path in files]
     try:
         return upload_store(data_dir).receive(
