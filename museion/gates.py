@@ -22,12 +22,23 @@ FIELD_LOSS_MIN = 10
 partner who clears a note in a few records is editing, not losing a column."""
 
 
+_GONE = {
+    (False, False): messages.GATE_RECORDS_GONE,
+    (False, True): messages.GATE_RECORDS_GONE_ONE_NEW,
+    (True, False): messages.GATE_RECORD_GONE,
+    (True, True): messages.GATE_RECORD_GONE_ONE_NEW,
+}
+"""The reason for records gone while new ones came in, by (one gone, one new): its English
+agrees with its counts ("1 record ... is", "1 new one came in")."""
+
+
 def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     """Why a staged run may not be published, or None when it passes its source's gates."""
     before, after = summary.records_before, summary.records_after
     limit = source.gates.max_record_drop
     if before and (before - after) / before > limit:
-        return messages.GATE_RECORD_DROP(
+        dropped = messages.GATE_RECORD_DROP_TO_ONE if after == 1 else messages.GATE_RECORD_DROP
+        return dropped(
             source=source.name,
             before=before,
             after=after,
@@ -37,7 +48,7 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     if before and summary.absent / before > limit and summary.new:
         # As many new records as are gone: the net count hides a feed whose ids were renumbered
         # ("MG-1890-001" to "MG.1890.001"), which would leave every IRI a tombstone.
-        return messages.GATE_RECORDS_GONE(
+        return _GONE[summary.absent == 1, summary.new == 1](
             source=source.name,
             gone=summary.absent,
             before=before,
@@ -50,7 +61,8 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     # among the three a partner changed today is not two thirds of its feed.
     total = max(summary.read, after)
     if total and summary.rejected / total > limit:
-        return messages.GATE_QUARANTINED(
+        one = summary.rejected == 1
+        return (messages.GATE_QUARANTINED_ONE if one else messages.GATE_QUARANTINED)(
             rejected=summary.rejected,
             read=total,
             share=f"{summary.rejected / total:.0%}",

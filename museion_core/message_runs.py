@@ -137,4 +137,28 @@ GATE_FIELD_LOSS = _message(
     "more than the {limit:s} allowed (gates.max_field_loss): was the column renamed or left "
     "out of the export?"
 )
+# the gates' reasons for one record (the ones above stay: stored reports say "1 of 5 ... were")
+GATE_RECORD_GONE = _message(
+    "1 record of {source} is no longer in the feed ({share:s} of the {before:d} it held), more "
+    "than the {limit:s} allowed (gates.max_record_drop), while {new:d} new ones came in: was its "
+    "id changed?"
+)
+GATE_RECORD_GONE_ONE_NEW = _message(
+    "1 record of {source} is no longer in the feed ({share:s} of the {before:d} it held), more "
+    "than the {limit:s} allowed (gates.max_record_drop), while 1 new one came in: was its id "
+    "changed?"
+)
+GATE_RECORDS_GONE_ONE_NEW = _message(
+    "{gone:d} of the {before:d} records of {source} are no longer in the feed ({share:s}), more "
+    "than the {limit:s} allowed (gates.max_record_drop), while 1 new one came in: were the ids "
+    "changed?"
+)
+GATE_RECORD_DROP_TO_ONE = _message(
+    "the run would shrink {source} from {before:d} records to 1 (-{drop:s}), more than the "
+    "{limit:s} allowed (gates.max_record_drop)"
+)
+GATE_QUARANTINED_ONE = _message(
+    "1 record of {read:d} ({share:s}) was quarantined, more than the {limit:s} allowed "
+    "(gates.max_quarantined)"
+)
 PUBLISHED_BY_FORCE = _message("published with --force although: {reason}")

@@ -125,7 +125,7 @@ def test_a_held_run_exits_4_with_its_reason(write_config: ConfigWriter, tmp_path
     (feed / "a.json").write_text('{"title": "no id here"}')
     done = museion("--config", str(write_config(files_source("cmoa", feed, "cmoa"))), "harvest")
     assert done.returncode == 4
-    assert "held, not published: 1 of 1 records (100%) were quarantined" in done.stderr
+    assert "held, not published: 1 record of 1 (100%) was quarantined" in done.stderr
     assert "museion publish cmoa --force" in done.stderr
 
 
@@ -137,7 +137,7 @@ def test_check_exits_as_its_harvest_would(write_config: ConfigWriter, tmp_path: 
     config = str(write_config(files_source("cmoa", feed, "cmoa")))
     done = museion("--config", config, "check", "cmoa", "--json")
     assert done.returncode == 4
-    assert "a harvest would be held: 1 of 1 records (100%)" in done.stderr
+    assert "a harvest would be held: 1 record of 1 (100%)" in done.stderr
     assert json.loads(done.stdout)["counts"]["quarantined"] == 1  # the report, as before
     (feed / "b.json").write_text(
         (FEEDS / "cmoa" / "f70d03e3-0fe7-4f6a-a430-ddced6d09d82.json").read_text()

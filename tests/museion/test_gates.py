@@ -34,7 +34,7 @@ def test_one_broken_record_in_an_incremental_harvest_does_not_hold_it(tmp_path: 
     # A first harvest of those 3 holds: a third of everything the partner sent is quarantined.
     held = gate(summary(read=3, rejected=1, before=0, after=2), source)
     assert held == (
-        "1 of 3 records (33%) were quarantined, more than the 5% allowed (gates.max_quarantined)"
+        "1 record of 3 (33%) was quarantined, more than the 5% allowed (gates.max_quarantined)"
     )
     # So does a full harvest that quarantines 20 of 200.
     held = gate(summary(read=200, rejected=20, before=200, after=190), source)
