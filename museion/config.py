@@ -241,6 +241,10 @@ class GatesConfig(StrictModel):
     """Hold a run whose changed records leave empty a field the mapping reads in more than
     this share of the source's records that filled it (and at least ``FIELD_LOSS_MIN``): a
     column renamed or left out of an export would otherwise empty every object's title."""
+    min_records: int = Field(default=3, ge=1)
+    """The drop and quarantine gates hold a run only when at least this many records are
+    withdrawn, gone or quarantined, or all of them are: one bad row of a small museum's nine
+    is 11%, over ``max_quarantined``, and a fault of the export, not of the feed."""
 
 
 DEFAULT_MAPPINGS = {"sparql": "linkedart"}

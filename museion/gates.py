@@ -35,8 +35,8 @@ agrees with its counts ("1 record ... is", "1 new one came in")."""
 def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     """Why a staged run may not be published, or None when it passes its source's gates."""
     before, after = summary.records_before, summary.records_after
-    limit = source.gates.max_record_drop
-    if before and (before - after) / before > limit:
+    limit, least = source.gates.max_record_drop, source.gates.min_records
+    if before and (before - after) / before > limit and _many(before - after, before, least):
         dropped = messages.GATE_RECORD_DROP_TO_ONE if after == 1 else messages.GATE_RECORD_DROP
         return dropped(
             source=source.name,
@@ -45,7 +45,8 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             drop=f"{(before - after) / before:.0%}",
             limit=f"{limit:.0%}",
         )
-    if before and summary.absent / before > limit and summary.new:
+    gone = summary.absent
+    if before and gone / before > limit and summary.new and _many(gone, before, least):
         # As many new records as are gone: the net count hides a feed whose ids were renumbered
         # ("MG-1890-001" to "MG.1890.001"), which would leave every IRI a tombstone.
         return _GONE[summary.absent == 1, summary.new == 1](
@@ -60,7 +61,7 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
     # Of the source's records, not of those an incremental harvest read: one broken record
     # among the three a partner changed today is not two thirds of its feed.
     total = max(summary.read, after)
-    if total and summary.rejected / total > limit:
+    if total and summary.rejected / total > limit and _many(summary.rejected, total, least):
         one = summary.rejected == 1
         return (messages.GATE_QUARANTINED_ONE if one else messages.GATE_QUARANTINED)(
             rejected=summary.rejected,
@@ -69,6 +70,14 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             limit=f"{limit:.0%}",
         )
     return None
+
+
+def _many(count: int, whole: int, least: int) -> bool:
+    """Whether ``count`` records of ``whole`` are enough for a share gate to hold a run: at
+    least ``gates.min_records``, or every one of them (a feed that would leave the source
+    empty, or of which no record could be read). A share of a tiny source is one row: 1 of 9
+    quarantined is 11%, 1 of 8 withdrawn 12.5%, and neither is a broken export."""
+    return count >= least or count == whole
 
 
 def field_loss(index: RecordIndex, run: Run, source: SourceConfig) -> str | None:

@@ -29,7 +29,7 @@ def source(tmp_path: Path) -> SourceConfig:
     config.write_text(
         '[publish]\nbase_iri = "https://data.example.org/"\n'
         + "[[sources]]\n"
-        + files_source("tate", tmp_path, "tate")
+        + files_source("tate", tmp_path, "tate", gates="{ min_records = 1 }")
     )
     return load_config(config).source("tate")
 

@@ -222,7 +222,7 @@ def test_a_partner_reads_why_its_records_were_held_back_in_its_own_language(
     (tmp_path / "museion.toml").write_text(
         f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n[[sources]]\nname = "p"\n'
         'kind = "files"\nlocation = "inventory.csv"\nmapping = "p.toml"\n'
-        '[sources.partner]\nlabel = "P"\n',
+        '[sources.partner]\nlabel = "P"\n[sources.gates]\nmin_records = 1\n',
         encoding="utf-8",
     )
     pipeline = Pipeline(load_config(tmp_path / "museion.toml"), jobs=1)
