@@ -231,7 +231,7 @@ class ChecklistViews:
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
-            path="/",
+            path=site.url("/"),  # the site's path alone, not the other sites of its host
         )
         return response
 
@@ -241,7 +241,7 @@ class ChecklistViews:
         except ForbiddenError as exc:
             return self._error(request, exc)
         response = RedirectResponse(site.url("/checklists/"), status_code=303)
-        response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(COOKIE, path=site.url("/"))
         return response
 
     # -- work -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from tests.helpers.proxy import Proxy, reverse_proxy
 BASE = "https://example.org/museion/"
 PREFIX = "/museion/"
 TOKEN = "partner-upload-token-0123456789"
+CURATOR = "curator-token-0123456789abcdef"
 CLIENT = "203.0.113.7"
 
 
@@ -45,7 +46,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     path = write_two_partner_config(
         folder,
         BASE,
-        extra='\n[endpoint]\ntrusted_proxies = ["127.0.0.1"]\n',
+        extra=f'\n[endpoint]\ntrusted_proxies = ["127.0.0.1"]\n[workspace]\ntoken = "{CURATOR}"\n',
         more=[f'{uploads}\ntoken = "{TOKEN}"'],
     )
     harvest_and_publish(load_config(path))
@@ -133,6 +134,44 @@ def test_a_partner_uploads_under_the_prefix(proxy: Proxy, tmp_path: Path) -> Non
     assert url.startswith("/museion/sources/small-museum/uploads/")
     assert sent.headers["location"] == url
     assert requests.get(proxy.url + url, params={"format": "json"}, timeout=30).status_code == 200
+
+
+def test_a_curator_s_sign_in_stays_with_the_site_under_its_prefix(proxy: Proxy) -> None:
+    """The curator's session cookie is for the site's path alone: with ``Path=/`` a browser
+    sent it to every other site of the host (it opens the checklists as the token does), and
+    two Museion sites on one host signed each other out."""
+    curator = requests.Session()
+    site = proxy.url + PREFIX
+    signed = curator.post(
+        site + "checklists/sign-in",
+        data={"token": CURATOR, "next": PREFIX + "checklists/"},
+        headers={"Origin": proxy.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed.status_code == 303, signed.text
+    assert signed.headers["location"] == PREFIX + "checklists/"
+    assert "Path=/museion/;" in signed.headers["set-cookie"]
+
+    def sent_to(url: str) -> str:
+        return curator.prepare_request(requests.Request("GET", url)).headers.get("Cookie", "")
+
+    assert "museion_curator=" in sent_to(site + "checklists/")
+    assert sent_to(proxy.url + "/wiki/") == ""  # another site of the host
+    made = curator.post(
+        site + "checklists/",
+        data={"name": "Under the prefix"},
+        headers={"Origin": proxy.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert made.status_code == 303, made.text  # signed in: the cookie came back
+    out = curator.post(
+        site + "checklists/sign-out", headers={"Origin": proxy.url}, allow_redirects=False
+    )
+    assert out.status_code == 303
+    assert "Path=/museion/;" in out.headers["set-cookie"]
+    assert "museion_curator=" not in sent_to(site + "checklists/")
 
 
 @pytest.fixture(scope="module")
