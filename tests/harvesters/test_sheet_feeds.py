@@ -8,10 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from openpyxl import load_workbook
 from museion.drafting import draft_mapping
 from museion.sheet_template import COLUMNS
 from tests.conftest import DATA, ConfigWriter, files_source
+from tests.helpers.cli import museion
 from tests.helpers.samples import sample_feeds
 from tests.helpers.sheets import write_ods, write_xlsx
 
@@ -58,17 +56,6 @@ FRENCH = (
     "Lien",
     "Photographie",
 )
-
-
-def museion(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
-        timeout=600,
-        check=False,
-    )
 
 
 def _day(text: str | None) -> Any:

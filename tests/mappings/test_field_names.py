@@ -7,9 +7,6 @@ it says by which character."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from museion_core import messages
 from museion_core.vocab import CRM
 from sparql import report_html
 from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.cli import museion
 
 NBSP, NNBSP, ZWSP = "\u00a0", "\u202f", "\u200b"
 
@@ -117,17 +115,6 @@ def test_the_report_s_fields_are_compared_as_the_mapping_matches_them() -> None:
         wanted="nothing",
     )
     assert "differs" not in missing_entry("Matériaux", "Matériaus")
-
-
-def museion(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
-        timeout=600,
-        check=False,
-    )
 
 
 def test_an_excel_csv_with_no_break_spaces_in_its_headers_is_read_by_a_typed_mapping(

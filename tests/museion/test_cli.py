@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +14,11 @@ import pytest
 
 from museion.serving import listening_at
 from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.cli import museion
 from tests.helpers.endpoint import live_endpoint
 from tests.helpers.samples import sample_feeds
 
 FEEDS = sample_feeds()
-
-
-def museion(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
-        timeout=300,
-        check=False,
-    )
 
 
 def write_partner(folder: Path, mapping: str = "", gates: str = "") -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BASE, ConfigWriter, files_source
-from tests.museion.test_cli import museion
+from tests.helpers.cli import museion
 
 LIDO_WITH_NBSP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <lido:lidoWrap xmlns:lido="http://www.lido-schema.org">

@@ -6,9 +6,7 @@ counted, with its first records, as every other warning is."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +15,15 @@ from lxml import html
 from museion_core import messages
 from sparql import i18n, report_html
 from tests.conftest import ConfigWriter, files_source
-
-TITLES = ["Marsel liman?n?n g?r?n???", "Q?? m?nz?r?si", "G?l?n qad?n", "Da?l?q k?nd"]
-SAID = messages.TITLE_LETTERS_REPLACED_IN(field="Titre")
+from tests.helpers.cli import museion as run_museion
 
 
 def museion(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"},
-        timeout=600,
-        check=False,
-    )
+    return run_museion(*args, columns=300)
+
+
+TITLES = ["Marsel liman?n?n g?r?n???", "Q?? m?nz?r?si", "G?l?n qad?n", "Da?l?q k?nd"]
+SAID = messages.TITLE_LETTERS_REPLACED_IN(field="Titre")
 
 
 def test_titles_with_lost_letters_are_one_warning_counted_with_its_records(

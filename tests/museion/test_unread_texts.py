@@ -6,10 +6,8 @@ to search. Notes and runs an earlier Museion kept, which name no column, are sti
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +17,7 @@ from lxml import html
 from publish import HarvestSummary, RecordNotes, Run
 from sparql import report_html
 from tests.conftest import ConfigWriter, files_source
-
-
-def museion(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
-        timeout=600,
-        check=False,
-    )
+from tests.helpers.cli import museion
 
 
 @pytest.fixture

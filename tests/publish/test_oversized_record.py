@@ -10,9 +10,7 @@ be applied is failed with its reason, never retried forever.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,21 +19,16 @@ from museion import Pipeline, Workspace, load_config
 from museion_core.errors import StoreError
 from publish import Run, RunStatus
 from tests.conftest import ConfigWriter, files_source
+from tests.helpers.cli import museion as run_museion
 from tests.publish.test_harvest import rows
-
-TITLE_BYTES = 20_000_000
-GATES = "{ max_quarantined = 1.0 }"
 
 
 def museion(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "museion", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "400", "NO_COLOR": "1"},
-        timeout=600,
-        check=False,
-    )
+    return run_museion(*args, columns=400)
+
+
+TITLE_BYTES = 20_000_000
+GATES = "{ max_quarantined = 1.0 }"
 
 
 @pytest.fixture
