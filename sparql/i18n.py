@@ -467,7 +467,7 @@ class LanguageMiddleware:
                     raw.append(
                         (
                             b"set-cookie",
-                            f"{COOKIE}={lang}; Path=/; Max-Age={COOKIE_MAX_AGE}; "
+                            f"{COOKIE}={lang}; Path={site.url('/')}; Max-Age={COOKIE_MAX_AGE}; "
                             "SameSite=Lax".encode(),
                         )
                     )

@@ -174,6 +174,19 @@ def test_a_curator_s_sign_in_stays_with_the_site_under_its_prefix(proxy: Proxy) 
     assert "museion_curator=" not in sent_to(site + "checklists/")
 
 
+def test_the_reader_s_language_is_remembered_for_the_site_alone(proxy: Proxy) -> None:
+    """The language a reader chose is kept in a cookie for the site's path, as the curator's
+    session is: with ``Path=/`` it went to every site of the host, and two Museion sites on
+    one host each took the other's choice."""
+    reader = requests.Session()
+    page = reader.get(proxy.url + PREFIX + "search", params={"lang": "fr"}, timeout=30)
+    assert page.status_code == 200
+    chosen = [c for c in reader.cookies if c.name == "museion_lang"]
+    assert [(c.value, c.path) for c in chosen] == [("fr", "/museion/")]
+    again = reader.get(proxy.url + PREFIX + "search", timeout=30)
+    assert again.headers["content-language"] == "fr"
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
