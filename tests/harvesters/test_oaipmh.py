@@ -371,9 +371,8 @@ def test_a_held_run_published_by_force_is_where_the_next_harvest_goes_on(
     server, _ = repository
     # a first harvest holds: one record is not LIDO, and none may be quarantined
     server.repository.put("oai:museion.test:broken", b"<note xmlns='urn:x:not-lido'/>", OLD)
-    config = load_config(
-        write_config(oai_source(server.url) + "\n[sources.gates]\nmax_quarantined = 0.0")
-    )
+    gates = "\n[sources.gates]\nmax_quarantined = 0.0\nmin_records = 1"
+    config = load_config(write_config(oai_source(server.url) + gates))
     [held] = Pipeline(config).harvest()
     assert held.status == "held", held.reason
     forced = Pipeline(config).publish_held("ddb", force=True)
