@@ -23,6 +23,7 @@ from .iris import RESERVED_SOURCE_NAMES, Minter
 from .normalise import (
     fold,
     fold_script,
+    last_day_of_month,
     letters_replaced,
     parse_date_text,
     parse_dimension_statement,
@@ -63,6 +64,7 @@ __all__ = [
     "fold_script",
     "get_mapping",
     "label_in_language",
+    "last_day_of_month",
     "letters_replaced",
     "name_difference",
     "normalise_authority",

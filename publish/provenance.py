@@ -16,7 +16,7 @@ import re
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from mappings import Minter, normalise_authority
+from mappings import Minter, last_day_of_month, normalise_authority
 from museion_core.vocab import (
     AAT,
     CRM,
@@ -131,13 +131,9 @@ _DATE_TIME = re.compile(
 
 def _real_day(match: re.Match[str]) -> bool:
     """Whether the month and day exist (XSD's proleptic Gregorian calendar, year 0 a leap
-    year): "2023-02-29" matches the pattern, and is no date."""
+    year, as the mappings count days): "2023-02-29" matches the pattern, and is no date."""
     year, month, day = (int(match.group(k)) for k in ("year", "month", "day"))
-    if not 1 <= month <= 12:
-        return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-    return 1 <= day <= days
+    return 1 <= month <= 12 and 1 <= day <= last_day_of_month(year, month)
 
 
 def datestamp_literal(text: str) -> Literal:

@@ -26,6 +26,7 @@ from .dates import (
     bounds,
     day_instant,
     format_instant,
+    last_day_of_month,
     parse_date_text,
     year_bounds,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "from_base",
     "has_markup",
     "language_tag",
+    "last_day_of_month",
     "letters_replaced",
     "normalise_arabic",
     "parse_date_text",

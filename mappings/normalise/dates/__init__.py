@@ -14,6 +14,7 @@ from .instants import (
     day_instant,
     format_instant,
     instant_order,
+    last_day_of_month,
     year_bounds,
 )
 from .model import CENTURY_PARTS, CIRCA_YEARS, CIRCA_YEARS_CENTURY, ParsedDate
@@ -29,6 +30,7 @@ __all__ = [
     "day_instant",
     "format_instant",
     "instant_order",
+    "last_day_of_month",
     "parse_date_text",
     "year_bounds",
 ]
