@@ -112,13 +112,24 @@ class _OneValuePerKey:
 
     def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         value = dict(pairs)
-        if self.key is None and len(value) < len(pairs):
-            self.key = next((key for key, item in pairs if value[key] != item), None)
+        if self.key is None:
+            self.key = _given_twice(pairs, value)
         return value
 
     def error(self, document: Any) -> DuplicateKeyError:
-        shown = messages.clipped(self.key or "", 100)
-        return DuplicateKeyError(messages.JSON_DUPLICATE_KEY(key=shown), document)
+        return DuplicateKeyError(_twice_reason(self.key or ""), document)
+
+
+def _given_twice(pairs: list[tuple[str, Any]], value: dict[str, Any]) -> str | None:
+    """The first key ``pairs`` give twice with different values (``value``: the object
+    ``json.loads`` builds of them, each key's last value), or None."""
+    if len(value) == len(pairs):
+        return None
+    return next((key for key, item in pairs if value[key] != item), None)
+
+
+def _twice_reason(key: str) -> str:
+    return messages.JSON_DUPLICATE_KEY(key=messages.clipped(key, 100))
 
 
 class _Conflicted(dict[str, Any]):
@@ -138,14 +149,13 @@ class _MarkedKeys:
 
     def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         value = dict(pairs)
-        if len(value) < len(pairs):
-            key = next((key for key, item in pairs if value[key] != item), None)
-            if key is not None:
-                self.marked = True
-                marked = _Conflicted(value)
-                marked.key = key
-                return marked
-        return value
+        key = _given_twice(pairs, value)
+        if key is None:
+            return value
+        self.marked = True
+        marked = _Conflicted(value)
+        marked.key = key
+        return marked
 
 
 def duplicate_key_reason(value: Any) -> str | None:
@@ -156,7 +166,7 @@ def duplicate_key_reason(value: Any) -> str | None:
     while stack:
         item = stack.pop()
         if isinstance(item, _Conflicted):
-            return messages.JSON_DUPLICATE_KEY(key=messages.clipped(item.key, 100))
+            return _twice_reason(item.key)
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
