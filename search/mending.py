@@ -40,15 +40,17 @@ def mended_query(db: sqlite3.Connection, text: str) -> str | None:
     of its first letter (then as many that begin as it would with that letter mistyped):
     anyone may ask."""
     fixes: dict[str, str] = {}
+    letters: list[str] | None = None  # the index's first letters, looked up once if needed
     for word in words_to_mend(text)[:MAX_MENDED]:
         if _known(db, word):
             continue
         for article, stem in article_and_stem(word):  # "المطبعه": also "مطبعه"
             if article and _known(db, stem):
                 break  # the word without its article is known: it matched
-            fix = _nearest(db, stem, [stem[0]]) or _nearest(
-                db, stem, slipped_prefixes(stem, _first_letters(db))
-            )
+            fix = _nearest(db, stem, [stem[0]])
+            if fix is None:
+                letters = _first_letters(db) if letters is None else letters
+                fix = _nearest(db, stem, slipped_prefixes(stem, letters))
             if fix:
                 fixes[word] = article + fix
                 break
