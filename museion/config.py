@@ -35,6 +35,7 @@ from reconcile import Overrides, Settings, default_overrides_path, load_override
 from store import RemoteEndpoint
 
 __all__ = [
+    "MIN_TOKEN",
     "Config",
     "EndpointSection",
     "PartnerConfig",
@@ -44,6 +45,10 @@ __all__ = [
     "load_config",
     "parse_config",
 ]
+
+MIN_TOKEN = 16
+"""Characters a token needs (admin, curator, a partner's upload token), in the file or in
+the environment variable that wins over it (``museion.serving``)."""
 
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -153,7 +158,7 @@ class EndpointSection(StrictModel):
     """Largest query or update in bytes; a bigger one is answered 413."""
     max_upload_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
     """Largest partner upload (``POST /sources/NAME/upload``, all files); a bigger one: 413."""
-    admin_token: str | None = Field(default=None, min_length=16)
+    admin_token: str | None = Field(default=None, min_length=MIN_TOKEN)
     """Authorises SPARQL Update (also MUSEION_ADMIN_TOKEN); without one updates are refused."""
     service_allowlist: list[str] = Field(default_factory=list)
     """Remote SPARQL endpoints a query's SERVICE clause may call."""
@@ -188,7 +193,7 @@ class EndpointSection(StrictModel):
 class WorkspaceSection(StrictModel):
     """``[workspace]``: the curators' workspace (checklists)."""
 
-    token: str | None = Field(default=None, min_length=16)
+    token: str | None = Field(default=None, min_length=MIN_TOKEN)
     """The curator token: writing checklists needs it when the server is public (also
     MUSEION_CURATOR_TOKEN). Distinct from the admin token, which may rewrite the data."""
 
@@ -201,7 +206,7 @@ class PartnerConfig(StrictModel):
     """Authority IRIs for the institution (Wikidata, ISIL, ULAN)."""
     language: str | None = None
     """Language of ``label``."""
-    token: str | None = Field(default=None, min_length=16)
+    token: str | None = Field(default=None, min_length=MIN_TOKEN)
     """The partner's own upload token: it opens ``POST /sources/NAME/upload`` for this source
     and no other. Prefer ``token_env``, which keeps the secret out of the file."""
     token_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")

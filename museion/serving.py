@@ -11,7 +11,7 @@ from museion_core.errors import ConfigError
 from publish import KEEP_SNAPSHOTS, Workspace
 from sparql import EndpointSettings, UploadSource
 
-from .config import Config
+from .config import MIN_TOKEN, Config
 from .console import counted
 from .uploads import UPLOAD_KINDS, upload_store, upload_suffixes
 
@@ -25,9 +25,6 @@ __all__ = [
 
 ADMIN_TOKEN_ENV = "MUSEION_ADMIN_TOKEN"
 CURATOR_TOKEN_ENV = "MUSEION_CURATOR_TOKEN"
-MIN_TOKEN = 16
-"""Characters a token needs, wherever it is set: the file's keys say so, and the environment
-variables that win over them are held to the same."""
 
 
 def _from_env(variable: str, config: Config, key: str, fallback: str | None) -> str | None:
