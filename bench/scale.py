@@ -7,12 +7,13 @@ For each N (default 10,000 and 50,000; ``--records 1000000`` for the million-rec
 1. N records are generated from the bundled samples (CMOA and Tate artworks, half each) with
    fresh ids, as one JSON Lines file per partner (``bench/incremental.py``'s feed).
 2. ``museion harvest`` reads, maps, loads and publishes them, in a child process.
-3. The record graphs of the published snapshot are dumped as N-Quads, and ``oxigraph load``
-   (PyPI's ``oxigraph`` CLI) loads them into a fresh store: the floor for putting the same
-   quads into Oxigraph.
+3. The records of the published snapshot are dumped as N-Quads, each in its graph as the
+   mapping made it (its record graph, and what it shares with other records, which Museion
+   holds once in an entity graph), and ``oxigraph load`` (PyPI's ``oxigraph`` CLI) loads them
+   into a fresh store: the floor for putting the same quads into Oxigraph.
 4. ``oxigraph load`` loads the same N-Quads once more with every triple also in the default
    graph: what a store that writes each triple twice (its record graph and a duplicate-free
-   default graph, Museion's design) pays for the copy, next to the floor.
+   default graph, Museion's design until December 2026) paid for the copy, next to the floor.
 
 With ``--streamed`` the same harvest runs first with every run's new records written by one
 bulk load (``[store] stream_records = 1``), in a folder of its own, beside the default that
@@ -51,6 +52,7 @@ from childproc import tree_rss
 from pyoxigraph import NamedNode, RdfFormat
 
 from museion import Workspace, load_config
+from publish.shared import unpack
 
 BIN = Path(sys.executable).parent
 MIN_FREE = 20
@@ -160,14 +162,19 @@ def disk_used(path: Path) -> int:
 
 
 def dump_records(config: Path, records: Path, copies: Path | None) -> int:
-    """Write the published snapshot's record graphs as N-Quads (gzipped if ``records`` ends
-    in ``.gz``), and (if ``copies``) their triples as N-Triples (the default-graph copies);
-    return how many quads.
+    """Write the records as the mapping made them, each in its graph, as N-Quads (gzipped if
+    ``records`` ends in ``.gz``), and (if ``copies``) their triples as N-Triples (the
+    default-graph copies a store writing each triple twice would add); return how many quads.
 
+    A record graph of the published snapshot holds what its record says of its own nodes;
+    what it shares with other records (its artist's names) is in an entity graph, once, and
+    the record index lists each record's shared statements (``publish.shared``): the dump
+    gives each record graph those lines again, so that the floor loads what the mapping made.
     Each graph is dumped by Oxigraph as N-Triples (its writer, not one Python object per
     quad) and given its graph name: a line of N-Triples ends in `` .\n`` and nowhere else,
     since a literal's line breaks are escaped."""
-    published = Workspace(load_config(config).data_dir).open_published()
+    data_dir = load_config(config).data_dir
+    published = Workspace(data_dir).open_published()
     store = published.oxigraph
     count = 0
     with ExitStack() as files:
@@ -177,12 +184,16 @@ def dump_records(config: Path, records: Path, copies: Path | None) -> int:
         else:
             out = files.enter_context(records.open("wb"))
         copy = files.enter_context(copies.open("wb")) if copies is not None else None
-        for graph in store.named_graphs():
-            if not isinstance(graph, NamedNode) or "/record/" not in graph.value:
-                continue
-            triples = store.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        index = files.enter_context(closing(sqlite3.connect(data_dir / "records.sqlite")))
+        lines = {int(d): bytes(t) for d, t in index.execute("SELECT digest, line FROM statements")}
+        rows = index.execute(
+            "SELECT graph, statements FROM records WHERE deleted_at IS NULL ORDER BY graph"
+        )
+        for graph, packed in rows:
+            own = store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph)) or b""
+            triples = own + b"".join(lines[d] for d in unpack(packed))
             count += triples.count(b"\n")
-            out.write(triples.replace(b" .\n", f" <{graph.value}> .\n".encode()))
+            out.write(triples.replace(b" .\n", f" <{graph}> .\n".encode()))
             if copy is not None:
                 copy.write(triples)
     published.close()

@@ -7,7 +7,7 @@ these are counted by SPARQL over the published graphs, whatever run put them the
 from __future__ import annotations
 
 from museion_core.vocab import CRM, MUSEION, VOID
-from publish import meta_graph
+from publish import meta_graph, source_entity_graph
 from store import Store
 
 from .config import Config
@@ -16,6 +16,16 @@ from .config import Config
 def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
     """Per source: records, objects, persons, triples and quarantined records in a store."""
     meta = meta_graph(config.base_iri)
+    # A source's graphs: its records', and the entity graph of what they share (an artist's
+    # names, said once for all the records that name them).
+    shared = " ".join(
+        f"(<{config.base_iri}dataset/{s.name}> <{source_entity_graph(config.base_iri, s.name)}>)"
+        for s in config.sources
+    )
+    graphs = (
+        f"{{ GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }} }} "
+        f"UNION {{ VALUES (?dataset ?g) {{ {shared} }} }}"
+    )
     rows = store.select(f"""
         SELECT ?dataset ?kind (COUNT(?g) AS ?n) WHERE {{
           GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset ;
@@ -23,7 +33,7 @@ def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
         }} GROUP BY ?dataset ?kind""")
     triples = store.select(f"""
         SELECT ?dataset (COUNT(*) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }}
+          {graphs}
           GRAPH ?g {{ ?s ?p ?o }}
         }} GROUP BY ?dataset""")
     quarantined = store.select(f"""
@@ -31,10 +41,10 @@ def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
           GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; {VOID.inDataset} ?dataset }}
         }} GROUP BY ?dataset""")
     # The persons a source's records describe: records of their own (Tate's artists) or
-    # described inside the objects' records (LIDO's actors), each once.
+    # named by the objects' records (LIDO's actors), each once.
     persons = store.select(f"""
         SELECT ?dataset (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-          GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }}
+          {graphs}
           GRAPH ?g {{ ?p a {CRM.E21_Person} }}
         }} GROUP BY ?dataset""")
     out = []

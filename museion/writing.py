@@ -77,7 +77,7 @@ class Writing:
         """Lock the data directory (waiting up to ``wait`` seconds for another writer), open
         store and index, and repair an interrupted run."""
         with self.workspace.lock(wait):
-            store = self.workspace.open_writer()
+            store = self.workspace.open_writer(self.config.base_iri)
             index = RecordIndex(self.workspace.index_path)
             try:
                 self._check_base(index)

@@ -23,6 +23,7 @@ from .runs import (
 )
 from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
+from .shared import entity_graphs_prefix, source_entity_graph
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
 from .summary import HarvestSummary, Rejection
 from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id, write_atomically
@@ -53,6 +54,7 @@ __all__ = [
     "Verdict",
     "Workspace",
     "apply_run",
+    "entity_graphs_prefix",
     "failpoint",
     "meta_graph",
     "new_id",
@@ -60,6 +62,7 @@ __all__ = [
     "pack_quads",
     "run_row",
     "search_basis",
+    "source_entity_graph",
     "stage",
     "verdict",
     "vocabulary_graph",

@@ -1,16 +1,19 @@
 """Phase 2 of a run: write a staged run into the working store and the record index.
 
 Every step is idempotent — replacing a graph with the same quads, removing a graph that is
-gone, upserting the same row — so a run interrupted while applying is repaired by applying it
-again from the start (``pipeline.recover``). The store is written before the index (several
-staged batches in one write if ``PublishSettings.write_bytes`` asks it; then the index, batch
-by batch), so the index never claims a record the store does not hold.
+gone, upserting the same row, writing an entity graph's subjects from the counts the index
+will hold — so a run interrupted while applying is repaired by applying it again from the
+start (``pipeline.recover``). The store is written before the index (several staged batches
+in one write if ``PublishSettings.write_bytes`` asks it), so the index never claims a record
+the store does not hold. A record graph gets what the record says of its own nodes; what it
+shares with other records goes to an entity graph, once (``publish.shared``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +44,7 @@ from .provenance import (
 from .refusals import write, write_around_refused
 from .runs import Change, Run, RunStatus, StagedRecord
 from .settings import PublishSettings, SourceSettings
+from .shared import Shared, Statement, pack, split
 
 __all__ = ["apply_run", "now", "run_row"]
 
@@ -80,6 +84,8 @@ class _Applying:
     when: str
     """When the run ended: the time every row and tombstone it writes carries."""
     mapping: str
+    shared: Shared
+    """The statements records share, counted in the index (``publish.shared``)."""
     interrupted: bool = False
     """Whether this run was being applied when a harvest stopped: its writes are then made
     whole (``exact``), since a write cut short may have left what a difference cannot see."""
@@ -108,6 +114,7 @@ def apply_run(
         meta,
         info["ended"],
         info["mapping"],
+        Shared(index.db, settings.base_iri),
         interrupted=interrupted,
     )
     # Applied again after an interruption, the batches written before it already agree with the
@@ -195,6 +202,10 @@ def _stream_new(job: _Applying) -> int:
         store.remove_graphs(held)
 
     too_long: set[str] = set()
+    base = job.settings.base_iri
+    delta: Counter[int] = Counter()
+    offered: dict[int, Statement] = {}
+    subjects: list[str] = []
 
     def rows(
         batch: list[StagedRecord], *, look: bool
@@ -209,22 +220,38 @@ def _stream_new(job: _Applying) -> int:
         for batch in job.run.staged(size):
             for r, row in rows(batch, look=True):
                 failpoint("stream")  # read by the bulk load, as it loads
-                yield NamedNode(r.graph), r.quads, record_meta_quads(job.meta, job.minter, row)
+                parts = split(r.quads, r.graph, r.subject, base)
+                delta.update(dict.fromkeys(parts.shared, 1))
+                offered.update(parts.shared)
+                subjects.append(r.subject)
+                yield NamedNode(r.graph), parts.own, record_meta_quads(job.meta, job.minter, row)
 
     try:
-        written = store.load_new_graphs(graphs(), job.meta)
+        written = store.load_new_graphs(graphs())
+        job.shared.write(store, job.shared.counted(delta, offered, subjects))
     except StoreError as exc:
         log.warning("%s: %s; writing the run in batches instead", source, exc.cause)
         job.interrupted = True
         return 0
     for batch in job.run.staged(size):
+        indexed = list(rows(batch, look=False))
+        # Each batch's counts with its rows: what the index says stays the sum of its lists.
+        shares = {r.local_id: split(r.quads, r.graph, r.subject, base).shared for r, _ in indexed}
+        change = job.shared.change(source, shares)
         entries = [
-            IndexEntry(row, r.payload, fields=r.fields, entities=r.entities, notes=r.notes)
-            for r, row in rows(batch, look=False)
+            IndexEntry(
+                row,
+                r.payload,
+                fields=r.fields,
+                entities=r.entities,
+                notes=r.notes,
+                statements=pack(shares[r.local_id]),
+            )
+            for r, row in indexed
         ]
         job.entities_changed = job.entities_changed or any(e.entities for e in entries)
         failpoint("apply")
-        job.index.upsert(entries)
+        job.index.upsert(entries, change)
     return written
 
 
@@ -257,9 +284,11 @@ def _joined(
 def _apply_batches(
     job: _Applying, batches: list[list[StagedRecord]], refused: list[tuple[StagedRecord, str]]
 ) -> None:
-    """Write batches of new and changed records in one store write, then index them batch by
-    batch (store first, then the index: a crash between the two leaves the store holding
-    records the index does not know yet, which applying the run again writes anew)."""
+    """Write batches of new and changed records in one store write, what they share with
+    other records into the entity graphs, then index them in one transaction with the counts
+    of what they share (store first, then the index: a crash between the two leaves the
+    store holding records the index does not know yet, which applying the run again writes
+    anew, and entity graphs it writes again from the same counts)."""
     source, index = job.source.name, job.index
     records = [r for batch in batches for r in batch]
     before = index.entities_of(source, [r.local_id for r in records])
@@ -280,9 +309,11 @@ def _apply_batches(
         for r in records
     }
     kept = {r.local_id for r in records}
+    parts = {r.local_id: split(r.quads, r.graph, r.subject, job.settings.base_iri) for r in records}
+    own = {local_id: part.own for local_id, part in parts.items()}
     try:
         after = list(rows.values())
-        write(job.store, job.meta, job.minter, records, after, exact=job.interrupted)
+        write(job.store, job.meta, job.minter, records, after, exact=job.interrupted, own=own)
     except StoreFaultError:
         # The store failed by itself (a remote server down, or losing writes): no record is
         # to blame, and the run fails with the batch unindexed, for the next run to write.
@@ -293,18 +324,33 @@ def _apply_batches(
         # around the records refused, and quarantine those.
         pairs = [(r, rows[r.local_id]) for r in records]
         written = write_around_refused(
-            job.store, job.meta, job.minter, pairs, error=exc, refused=refused
+            job.store, job.meta, job.minter, pairs, error=exc, refused=refused, own=own
         )
         kept = {r.local_id for r in written}
-    for batch in batches:
-        failpoint("apply")
-        index.upsert(
+    # The shared statements once the record graphs are written (an entity graph leaves out
+    # what a record graph holds), and the index with their counts, in one transaction.
+    change = job.shared.change(
+        source,
+        {r.local_id: parts[r.local_id].shared for r in records if r.local_id in kept},
+        [r.subject for r in records],
+    )
+    job.shared.write(job.store, change)
+    failpoint("apply")
+    index.upsert(
+        (
             IndexEntry(
-                rows[r.local_id], r.payload, fields=r.fields, entities=r.entities, notes=r.notes
+                rows[r.local_id],
+                r.payload,
+                fields=r.fields,
+                entities=r.entities,
+                notes=r.notes,
+                statements=pack(change.records[r.local_id]),
             )
-            for r in batch
+            for r in records
             if r.local_id in kept
-        )
+        ),
+        change,
+    )
 
 
 def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
@@ -316,11 +362,16 @@ def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
         records = [r for r in chunk if r is not None]
         gone = job.index.entities_of(source, [r.local_id for r in records])
         job.entities_changed = job.entities_changed or any(gone.values())
+        change = job.shared.change(
+            source, {r.local_id: {} for r in records}, [r.subject for r in records]
+        )
         job.store.remove_graphs([NamedNode(r.graph) for r in records])
+        job.shared.write(job.store, change)
         stones = [q for r in records for q in tombstone_quads(meta, minter, r, job.when, run_id)]
         subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
         job.store.replace_subjects(meta, subjects, stones)
-        job.index.mark_deleted(source, [r.local_id for r in records], job.when, run_id)
+        ids = [r.local_id for r in records]
+        job.index.mark_deleted(source, ids, job.when, run_id, change)
         failpoint("remove")
 
 

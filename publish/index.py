@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .shared import SCHEMA as SHARED_SCHEMA
+from .shared import Change
 from .sqlite import add_column, rows_in
 
 __all__ = ["IndexEntry", "IndexedRecord", "KnownRecord", "RecordIndex", "RunRow"]
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS records (
     deleted_at TEXT,
     deleted_run TEXT,
     notes TEXT,
+    statements BLOB,
     PRIMARY KEY (source, local_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_provider_id ON records (source, provider_id);
@@ -102,6 +105,8 @@ class IndexEntry:
     notes: str | None = ""
     """What the mapping noted of the record for its partner (``RecordNotes.text``); None:
     not known (staged by an earlier Museion)."""
+    statements: bytes = b""
+    """The digests of the statements it shares with other records (``shared.pack``)."""
 
     def params(self) -> dict[str, Any]:
         row = self.record
@@ -122,6 +127,7 @@ class IndexEntry:
             "fields": self.fields,
             "entities": self.entities,
             "notes": self.notes,
+            "statements": self.statements,
             "first_seen": row.first_seen,
             "last_changed": row.last_changed,
             "run": row.last_run,
@@ -170,8 +176,16 @@ class RecordIndex:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         # An index an earlier Museion made: its records' notes are not known (NULL) until they
-        # are mapped again.
+        # are mapped again; nor the statements they share, until the store is converted
+        # (``publish.layout``).
         add_column(self._db, "records", "notes TEXT")
+        add_column(self._db, "records", "statements BLOB")
+        self._db.executescript(SHARED_SCHEMA)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The index's connection, for the shared statements it keeps (``publish.shared``)."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -359,19 +373,22 @@ class RecordIndex:
             out[bit] = int(n)
         return out
 
-    def upsert(self, entries: Iterable[IndexEntry]) -> None:
+    def upsert(self, entries: Iterable[IndexEntry], change: Change | None = None) -> None:
         """Write records a run changed; first_seen is kept from an earlier row, and
-        last_changed too while the payload is the same (and the record was not withdrawn)."""
+        last_changed too while the payload is the same (and the record was not withdrawn).
+        ``change``: the counts of the statements they share, written in the same transaction."""
         with self._transaction():
+            if change is not None:
+                change.apply(self._db)
             self._db.executemany(
                 """INSERT INTO records (source, local_id, graph, subject, kind, checksum,
                        mapping, media_type, datestamp, origin, provider_id, payload, flags,
                        fields, entities, first_seen, last_changed, last_run, deleted_at,
-                       deleted_run, notes)
+                       deleted_run, notes, statements)
                    VALUES (:source, :local_id, :graph, :subject, :kind, :checksum, :mapping,
                        :media_type, :datestamp, :origin, :provider_id, :payload, :flags,
                        :fields, :entities, :first_seen, :last_changed, :run, NULL, NULL,
-                       :notes)
+                       :notes, :statements)
                    ON CONFLICT (source, local_id) DO UPDATE SET
                        graph = excluded.graph, subject = excluded.subject,
                        kind = excluded.kind, checksum = excluded.checksum,
@@ -380,7 +397,7 @@ class RecordIndex:
                        provider_id = excluded.provider_id,
                        payload = excluded.payload, flags = excluded.flags,
                        fields = excluded.fields, entities = excluded.entities,
-                       notes = excluded.notes,
+                       notes = excluded.notes, statements = excluded.statements,
                        last_changed = CASE WHEN records.checksum = excluded.checksum
                            AND records.deleted_at IS NULL
                            THEN records.last_changed ELSE excluded.last_changed END,
@@ -389,12 +406,40 @@ class RecordIndex:
                 [entry.params() for entry in entries],
             )
 
-    def mark_deleted(self, source: str, local_ids: Iterable[str], when: str, run: str) -> None:
+    def mark_deleted(
+        self,
+        source: str,
+        local_ids: Iterable[str],
+        when: str,
+        run: str,
+        change: Change | None = None,
+    ) -> None:
         with self._transaction():
+            if change is not None:
+                change.apply(self._db)
             self._db.executemany(
-                "UPDATE records SET deleted_at = ?, deleted_run = ? "
+                "UPDATE records SET deleted_at = ?, deleted_run = ?, statements = NULL "
                 "WHERE source = ? AND local_id = ? AND deleted_at IS NULL",
                 [(when, run, source, local_id) for local_id in local_ids],
+            )
+
+    def unconverted(self, limit: int) -> list[tuple[str, str, str, str]]:
+        """(source, local id, graph, subject) of up to ``limit`` live records whose shared
+        statements the index does not know (``publish.layout``)."""
+        rows = self._db.execute(
+            "SELECT source, local_id, graph, subject FROM records "
+            "WHERE deleted_at IS NULL AND statements IS NULL LIMIT ?",
+            (limit,),
+        )
+        return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+    def set_statements(self, source: str, packed: dict[str, bytes], change: Change) -> None:
+        """Keep records' shared statements (``shared.pack``) and their counts, together."""
+        with self._transaction():
+            change.apply(self._db)
+            self._db.executemany(
+                "UPDATE records SET statements = ? WHERE source = ? AND local_id = ?",
+                [(digests, source, local_id) for local_id, digests in packed.items()],
             )
 
     # -- runs ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ write is several requests).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pyoxigraph import NamedNode
 
@@ -35,11 +35,13 @@ def write(
     rows: Sequence[IndexedRecord],
     *,
     exact: bool,
+    own: Mapping[str, bytes],
 ) -> None:
-    """Write records' graphs and their metadata in one store write. ``exact``: each graph
+    """Write records' graphs (``own``: by local id, what each says of its own nodes, see
+    ``publish.shared``) and their metadata in one store write. ``exact``: each graph
     dropped and loaded whole, not brought to its new text by the difference (see
     ``Store.replace_serialized_graphs``)."""
-    graphs = {NamedNode(r.graph): r.quads for r in batch}
+    graphs = {NamedNode(r.graph): own[r.local_id] for r in batch}
     # The graph and the entity: a record that comes back loses its tombstone.
     subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
     metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
@@ -54,6 +56,7 @@ def write_around_refused(
     *,
     error: StoreError,
     refused: list[tuple[StagedRecord, str]],
+    own: Mapping[str, bytes],
 ) -> list[StagedRecord]:
     """After the store refused the write of ``records`` (with ``error``), write them in
     halves, each whole (the refused write may have done part of its work); return the
@@ -84,7 +87,8 @@ def write_around_refused(
                 continue
             try:
                 batch = [record for record, _ in half]
-                write(store, meta, minter, batch, [row for _, row in half], exact=True)
+                rows = [row for _, row in half]
+                write(store, meta, minter, batch, rows, exact=True, own=own)
             except StoreFaultError:
                 raise  # the store's fault, not a record's (see publish.apply)
             except StoreError as exc:

@@ -2,7 +2,8 @@
 publish may reuse those of the records it did not touch (``search.reuse``).
 
 The search index reads each object's own lines (its record graph's statements about the object
-and the nodes minted under its IRI) and shared ones: the persons, places and terms records name,
+and the nodes minted under its IRI) and shared ones: the persons, places and terms records name
+(held once in the entity graphs, ``publish.shared``, compared line by line by ``search.reuse``),
 the aggregates reconciliation makes, Museion's vocabulary and each partner's dataset. A record's
 token (``RecordIndex.fingerprints``) changes whenever the record is written again; everything
 else goes into the context digest, so that any change to it makes the next build extract every
@@ -42,6 +43,7 @@ from store import Store
 
 from .index import RecordIndex
 from .provenance import meta_graph, vocabulary_graph
+from .shared import entity_graphs_prefix, source_entity_graph
 
 __all__ = ["search_basis"]
 
@@ -80,4 +82,8 @@ def search_basis(
         records,
         bookkeeping=(meta_graph(base_iri).value,),
         aggregates=tuple(sorted(g.value for g in aggregates)),
+        shared=(
+            entity_graphs_prefix(base_iri),
+            *(source_entity_graph(base_iri, s) for s in sorted(sources)),
+        ),
     )

@@ -49,6 +49,8 @@ from store import (
 )
 
 from .failpoints import failpoint
+from .index import RecordIndex
+from .layout import convert
 from .runs import Run, RunStatus
 
 __all__ = ["KEEP_RUNS", "KEEP_SNAPSHOTS", "Workspace", "new_id", "write_atomically"]
@@ -188,24 +190,21 @@ class Workspace:
         self._write_state(sources=sources)
 
     # -- the working store ----------------------------------------------------------------
-    def open_writer(self) -> Store:
-        """The working store, read-write; repairs the default graph after an interrupted write."""
+    def open_writer(self, base_iri: str | None = None) -> Store:
+        """The working store, read-write; converted to hold each triple once if an earlier
+        Museion wrote it (``publish.layout``; it needs the index and ``base_iri``)."""
         store = (
             Store(self.working_path)
             if self.remote is None
             else RemoteStore(self.working_path, self.remote)
         )
-        if self.state().get("dirty"):
-            store.rebuild_default_graph()
-            self._write_state(dirty=False)
+        if store.merged_default and base_iri is not None:
+            index = RecordIndex(self.index_path)
+            try:
+                convert(store, index, base_iri)
+            finally:
+                index.close()
         return store
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Mark the working store dirty while a multi-step write is under way."""
-        self._write_state(dirty=True)
-        yield
-        self._write_state(dirty=False)
 
     # -- published snapshots --------------------------------------------------------------
     def published_path(self) -> Path | None:
@@ -284,7 +283,7 @@ class Workspace:
         a harvest started meanwhile finds the data directory locked. ``change`` must be one
         transaction (``Store.update_named_graphs`` is), so it needs no dirty mark."""
         with self.lock(wait):
-            store = self.open_writer()
+            store = self.open_writer(base_iri)
             try:
                 self.forget_search_documents()
                 change(store)

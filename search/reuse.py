@@ -118,6 +118,10 @@ class Basis:
     aggregates: tuple[str, ...] = ()
     """Graphs of aggregates (reconciliation's), left out of the context: what changed in them
     is compared here, aggregate by aggregate, as the records' shared lines are."""
+    shared: tuple[str, ...] = ()
+    """Graphs of what records share (an artist's names, a place), held once for all the
+    records that say it (``publish.shared``), left out of the context: what changed in them
+    is compared here, line by line, as what a touched record says of other nodes."""
 
 
 def docs_path(snapshot: Path) -> Path:
@@ -309,7 +313,7 @@ class _Change:
     """What the touched records changed beyond their own lines, the previous snapshot
     (``before``) against the store now: whether every untouched document stays as it was.
 
-    Documents read the default graph, the merge of every graph, along paths from an object
+    Documents read the default graph, the union of every graph, along paths from an object
     outwards, and from a maker or place to its aggregate (reconciliation's, ``la:equivalent``
     to each partner entity it stands for) and every name of that aggregate's members. So a
     change is harmless if it leaves the merge as it was (another graph still states the line,
@@ -345,6 +349,10 @@ class _Change:
                         return None
             if not self.shared_kept(*shared):
                 return None
+        for graph in self.basis.shared:
+            was, now = ({q.triple for q in s.graph_quads(NamedNode(graph))} for s in self.sources)
+            if not self.shared_kept(was - now, now - was):
+                return None
         return homes
 
     def shared_kept(self, was: set[Triple], now: set[Triple]) -> bool:
@@ -364,12 +372,16 @@ class _Change:
         return all(self.read_by_touched(node) for node in subjects_changed)
 
     def _in_merge(self, triple: Triple, source: int) -> bool:
-        """Whether the default graph of ``sources[source]`` holds ``triple`` (asked once: the
-        records of a network name the same persons, places and terms again and again)."""
+        """Whether ``sources[source]`` holds ``triple`` in any graph (asked once: the records
+        of a network name the same persons, places and terms again and again)."""
         known = self.merged[source].get(triple)
         if known is None:
-            lines = self.sources[source].oxigraph.quads_for_pattern(
-                triple.subject, triple.predicate, triple.object, DefaultGraph()
+            store = self.sources[source]
+            lines = store.oxigraph.quads_for_pattern(
+                triple.subject,
+                triple.predicate,
+                triple.object,
+                DefaultGraph() if store.merged_default else None,
             )
             known = self.merged[source][triple] = next(lines, None) is not None
         return known

@@ -1,11 +1,12 @@
 """What the endpoint must know about an update before it runs it, read off its tokens.
 
 Updates come only from holders of the admin token, who are trusted: the lexer here serves
-their convenience (which operations would write the default graph Museion derives, and where
-``using-graph-uri`` goes), not a security decision. Limits on untrusted queries are never
-read off tokens: the SERVICE allow-list is checked on a real parse (``guard``) and the row
-cap is counted on the rows written (``executor``). This runs in the query process, where the
-time limit applies, never on the HTTP worker's event loop.
+their convenience (which operations would write the default graph, which queries read as
+the union of the named graphs, and where ``using-graph-uri`` goes), not a security decision.
+Limits on untrusted queries are never read off tokens: the SERVICE allow-list is checked on a
+real parse (``guard``) and the row cap is counted on the rows written (``executor``). This
+runs in the query process, where the time limit applies, never on the HTTP worker's event
+loop.
 """
 
 from __future__ import annotations
@@ -262,8 +263,8 @@ def prepare_update(
     wrong = info.writes_default_graph
     if wrong:
         raise QueryError(
-            f"{wrong[0].kind} writes to the default graph, which Museion derives as the "
-            "merge of all named graphs; write into a named graph instead "
+            f"{wrong[0].kind} writes to the default graph, which queries read as the "
+            "union of all named graphs; write into a named graph instead "
             "(GRAPH <...> { ... }, INTO GRAPH <...>, WITH <...>)",
             http_status=400,
         )

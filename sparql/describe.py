@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
 from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, RDFS, VOID_NS, XSD_NS
+from publish import source_entity_graph
 from store import manifest
 
 from . import i18n
@@ -143,7 +144,7 @@ def _void_triples(worker: Worker, job: VoidJob) -> list[Triple]:
 
 
 def cached_total(worker: Worker) -> int:
-    """Triples in the default graph: the merge of every graph, each triple counted once."""
+    """Triples in the default graph: the union of every graph, which holds each triple once."""
     total = worker.cache.get("void-total")
     if not isinstance(total, int):
         [row] = worker.store().select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -180,7 +181,16 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
             "triples": 0,
             "entities": 0,
         }
-    records = f"""GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a {MUSEION.RecordGraph} }}"""
+    # A dataset's graphs: its records', and the entity graph of what they share.
+    shared = " ".join(
+        f"(<{dataset}> <{source_entity_graph(base, str(about['source']))}>)"
+        for dataset, about in out.items()
+        if about.get("source")
+    )
+    records = (
+        f"{{ GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a {MUSEION.RecordGraph} }} }} "
+        f"UNION {{ VALUES (?dataset ?g) {{ {shared} }} }}"
+    )
     for row in store.select(
         f"""SELECT ?dataset (COUNT(*) AS ?entities) WHERE {{
           SELECT DISTINCT ?dataset ?s WHERE {{

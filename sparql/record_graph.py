@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from pyoxigraph import Literal, NamedNode
 
 from museion_core.vocab import CRM
+from publish import entity_graphs_prefix
 
 from .readers import Text, iri_ref, select, text_of
 
 if TYPE_CHECKING:
     from .executor import Worker
+    from .readers import Term
 
 __all__ = ["Graph", "nodes", "out", "parts", "record_graph", "texts", "types"]
 
@@ -47,11 +49,47 @@ def record_graph(worker: Worker, iri: str) -> Graph:
         f"SELECT ?s ?p ?o WHERE {{ VALUES ?g {{ {' '.join(graphs)} }} GRAPH ?g {{ ?s ?p ?o }} }}",
     )
     graph: Graph = defaultdict(lambda: defaultdict(list))
+    _add(graph, rows)
+    _add_shared(worker, graph)
+    return graph
+
+
+def _add(graph: Graph, rows: list[dict[str, Term]]) -> None:
     for row in rows:
         s, p, o = row.get("s"), row.get("p"), row.get("o")
         if isinstance(s, NamedNode) and isinstance(p, NamedNode) and o is not None:
             graph[s.value][p.value].append(o)
-    return graph
+
+
+_SHARED_ROUNDS = 4
+"""How far from the record the page follows what records share: a maker, its name, the
+name's type."""
+
+
+def _add_shared(worker: Worker, graph: Graph) -> None:
+    """Add what the entity graphs say of the persons, places and terms the record names (and
+    of the nodes under them, such as a person's name): the record's graph holds only what it
+    says of its own nodes (``publish.shared``)."""
+    prefix = Literal(entity_graphs_prefix(worker.settings.base_iri))
+    for _ in range(_SHARED_ROUNDS):
+        wanted = {
+            o.value
+            for props in graph.values()
+            for objects in props.values()
+            for o in objects
+            if isinstance(o, NamedNode) and o.value not in graph
+        }
+        if not wanted:
+            return
+        values = " ".join(iri_ref(w) for w in sorted(wanted))
+        rows = select(
+            worker,
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }}"
+            f" GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {prefix})) }}",
+        )
+        if not rows:
+            return
+        _add(graph, rows)
 
 
 def out(graph: Graph, node: str, prop: NamedNode) -> list[object]:

@@ -1,12 +1,14 @@
-"""The embedded Oxigraph store, with the default graph kept as the merge of all named graphs.
+"""The embedded Oxigraph store: each triple held once, queries reading the union of graphs.
 
-Each record lives in its own named graph so it can be replaced exactly. Queries should see the
-union of all graphs, but Oxigraph's "default graph as union" repeats a triple once per graph
-that holds it (a person described by forty records would have forty names), which breaks
-``COUNT`` and ``DISTINCT``-less queries. So Museion materialises the default graph as the RDF
-merge — a set — of every named graph, and maintains it on every write: a triple leaves the
-default graph only when no named graph holds it any more. Queries then read the plain default
-graph, which is also the fastest thing Oxigraph can read.
+Each record lives in its own named graph so it can be replaced exactly, and what records
+share (an artist's names, a place, a term) is held once, in an entity graph
+(``publish.shared``): no triple is in two graphs, so the union of the named graphs — which
+Oxigraph repeats a triple in once per graph that holds it — is a set, and queries read it as
+their default graph. Nothing is written to the default graph itself.
+
+A store written by an earlier Museion kept the default graph as a materialised merge of the
+named graphs (each triple written twice): it is read that way until it is converted
+(``publish.layout``), and a snapshot of it keeps being read that way.
 """
 
 from __future__ import annotations
@@ -39,11 +41,9 @@ from museion_core.errors import QueryError, StoreError
 from .text import (
     MAX_STATEMENT_BYTES,
     ChunkStream,
-    checked_copy,
+    checked_graph,
     longest_statement,
     oversized_statement,
-    with_default_copies,
-    with_default_text,
     without_graph_name,
 )
 
@@ -89,13 +89,6 @@ def _values(graphs: Iterable[NamedNode]) -> str:
     return " ".join(str(g) for g in graphs)
 
 
-_REDERIVE_DEFAULT = (
-    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
-    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
-)
-"""Make the default graph the merge of the named graphs again, touching only what differs."""
-
-
 class Store:
     """One Oxigraph store: read-write in the one process that writes, read-only elsewhere."""
 
@@ -116,6 +109,12 @@ class Store:
                 self._store = OxStore(str(path))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        self.merged_default = self._holds_default()
+        """Whether the store keeps its default graph as the merge of its named graphs, as an
+        earlier Museion wrote it: queries read that graph, not the union."""
+
+    def _holds_default(self) -> bool:
+        return next(self._store.quads_for_pattern(None, None, None, _DEFAULT), None) is not None
 
     @property
     def oxigraph(self) -> OxStore:
@@ -124,7 +123,9 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sparql: str, *, base_iri: str | None = None, **options: Any) -> QueryResult:
-        """Run a query against the merged default graph (or the dataset ``options`` name)."""
+        """Run a query against the union of the graphs (or the dataset ``options`` name)."""
+        if not self.merged_default and "default_graph" not in options:
+            options["use_default_graph_as_union"] = True
         try:
             return self._store.query(sparql, base_iri=base_iri, **options)
         except SyntaxError as exc:
@@ -142,8 +143,10 @@ class Store:
         predicate: NamedNode | None = None,
         obj: NamedNode | Literal | None = None,
     ) -> Iterator[Quad]:
-        """Statements of the merged default graph matching a pattern (None matches anything)."""
-        return self._store.quads_for_pattern(subject, predicate, obj, _DEFAULT)
+        """Statements matching a pattern (None matches anything), each once: of the union of
+        the graphs (of the merged default graph in a store not yet converted)."""
+        graph = _DEFAULT if self.merged_default else None
+        return self._store.quads_for_pattern(subject, predicate, obj, graph)
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT query's rows as dicts of plain Python values, for Museion's own bookkeeping."""
@@ -193,7 +196,7 @@ class Store:
         if not graphs:
             return
         self._drop(list(graphs))
-        self._load(q for qs in graphs.values() for q in qs)
+        self._load([q for qs in graphs.values() for q in qs])
 
     def replace_serialized_graphs(
         self,
@@ -208,22 +211,17 @@ class Store:
         line in that graph), and, in the same write, ``replace_subjects(shared, subjects,
         quads)`` (the metadata of those graphs): parsed and loaded by Oxigraph in one call.
 
-        The default-graph copy is the same text with each line's graph name taken off
-        (``without_graph_name``), which N-Quads reads as a triple of the default graph.
-
         A graph the store holds already is brought to the new text by its difference
         (``_differences``): a re-harvested record usually changes a line or two of its graph,
         and dropping and loading all of it cost a re-harvest of 1% of 100,000 records most of
         its apply. ``exact``: drop and load every graph whole, as a write that may have been
-        interrupted needs (a bulk load that stopped part-way can leave a quad of a record graph
-        without its default copy, which the difference would not see).
+        interrupted needs.
         """
         self._writable()
         if not graphs and not subjects and not quads:
             return
-        copies: dict[NamedNode, bytes] = {}  # each graph's default copy, taken once
         for graph, nquads in graphs.items():  # refused before anything is dropped
-            copies[graph] = checked_copy(graph, nquads)
+            checked_graph(graph, nquads)
         if exact:
             self._drop(list(graphs))
             additions: Mapping[NamedNode, bytes] = graphs
@@ -231,13 +229,9 @@ class Store:
             additions = self._differences(graphs)
         if shared is not None:
             self._delete_subjects(shared, subjects)
-        parts = []
-        for graph, nquads in additions.items():
-            # A graph loaded whole (new, or exact) is its text itself: its copy is taken.
-            copy = copies[graph] if nquads is graphs[graph] else without_graph_name(graph, nquads)
-            parts += [nquads, copy]
+        parts = list(additions.values())
         if quads:
-            parts.append(with_default_text(shared, quads))
+            parts.append(serialize(quads, format=RdfFormat.N_QUADS) or b"")
         text = b"".join(parts)
         if not text:
             return
@@ -251,11 +245,9 @@ class Store:
     streams_new_graphs = True
     """Whether ``load_new_graphs`` writes in one bulk load (the embedded store does)."""
 
-    def load_new_graphs(
-        self, graphs: Iterable[tuple[NamedNode, bytes, Sequence[Quad]]], shared: NamedNode
-    ) -> int:
-        """Add graphs the store does not hold, each with its metadata (quads in ``shared``),
-        and the default copies of both, in one bulk load that reads them as it goes.
+    def load_new_graphs(self, graphs: Iterable[tuple[NamedNode, bytes, Sequence[Quad]]]) -> int:
+        """Add graphs the store does not hold, each with its metadata (quads of its graph),
+        in one bulk load that reads them as it goes.
 
         For a large first harvest: one load of a whole run costs a fifth to a quarter less
         CPU than a load per batch, for the loader's memory: it holds up to a million quads per
@@ -269,8 +261,8 @@ class Store:
         def chunks() -> Iterator[bytes]:
             nonlocal loaded
             for graph, nquads, metadata in graphs:
-                copy = checked_copy(graph, nquads)
-                yield nquads + copy + (with_default_text(shared, metadata) if metadata else b"")
+                checked_graph(graph, nquads)
+                yield nquads + (serialize(metadata, format=RdfFormat.N_QUADS) or b"")
                 loaded += 1
 
         stream = ChunkStream(chunks())
@@ -320,36 +312,29 @@ class Store:
         return additions
 
     def _remove_quads(self, nquads: bytes) -> None:
-        """Remove quads of named graphs, and the default copy of each triple that no named
-        graph states any more (looked up in the store: the first other graph that states it
-        ends the look)."""
+        """Remove quads of named graphs."""
         removed: list[Quad] = []
         try:
             removed = list(parse(nquads, format=RdfFormat.N_QUADS))
             for quad in removed:
                 self._store.remove(quad)
-            for quad in removed:
-                holders = self._store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
-                if all(isinstance(h.graph_name, DefaultGraph) for h in holders):
-                    self._store.remove(Quad(quad.subject, quad.predicate, quad.object, _DEFAULT))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"removing {len(removed)} quads failed: {exc}") from exc
 
-    def _load(self, quads: Iterable[Quad]) -> None:
-        """Add quads and their default-graph copies with Oxigraph's bulk loader.
+    def _load(self, quads: Sequence[Quad]) -> None:
+        """Add quads, with Oxigraph's bulk loader if they are many.
 
         The bulk loader is several times faster than a transaction on disk, but it is not
         atomic and must not run beside other writers. Museion has one writer per store (the
         workspace lock), nothing reads the working store while it writes (readers use
         published snapshots), and every write is repeatable, so an interrupted load is simply
-        done again (see museion.apply).
+        done again (see publish.apply).
         """
-        both = list(with_default_copies(quads))
         try:
-            if len(both) < BULK_THRESHOLD:
-                self._store.extend(both)  # a small write: a transaction is cheaper
+            if len(quads) < BULK_THRESHOLD:
+                self._store.extend(quads)  # a small write: a transaction is cheaper
             else:
-                self._store.bulk_extend(both)
+                self._store.bulk_extend(quads)
         except (OSError, ValueError) as exc:
             raise StoreError(f"writing to the store failed: {exc}") from exc
 
@@ -368,22 +353,12 @@ class Store:
             self._drop(graphs)
 
     def _drop(self, graphs: Sequence[NamedNode]) -> None:
-        existing = [g for g in graphs if self._store.contains_named_graph(g)]
-        if not existing:
-            return
-        values = _values(existing)
         try:
-            # Leave the default graph only where no other named graph still holds the triple.
-            self._store.update(
-                "DELETE { ?s ?p ?o } WHERE { VALUES ?g { " + values + " } GRAPH ?g { ?s ?p ?o } "
-                "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER (?h NOT IN ("
-                + ", ".join(str(g) for g in existing)
-                + ")) } }"
-            )
-            for graph in existing:
-                self._store.remove_graph(graph)
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"removing {len(existing)} graphs failed: {exc}") from exc
+            for graph in graphs:
+                if self._store.contains_named_graph(graph):
+                    self._store.remove_graph(graph)
+        except OSError as exc:
+            raise StoreError(f"removing {len(graphs)} graphs failed: {exc}") from exc
 
     def replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
@@ -394,33 +369,23 @@ class Store:
         self._load(quads)
 
     def _delete_subjects(self, graph: NamedNode, subjects: Sequence[NamedNode]) -> None:
-        """Remove what ``graph`` says about ``subjects`` (and the default graph's copy, unless
-        another graph says it too)."""
-        present = [
-            s
-            for s in subjects
-            if next(self._store.quads_for_pattern(s, None, None, graph), None) is not None
-        ]
-        if not present:
-            return  # nothing to delete: spare a query over the whole store
-        values = _values(present)
+        """Remove what ``graph`` says about ``subjects``."""
         try:
-            self._store.update(
-                "DELETE { ?s ?p ?o } WHERE { VALUES ?s { " + values + " } "
-                f"GRAPH {graph} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
-                f"FILTER (?h != {graph}) }} }};\n"
-                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
-                f"GRAPH {graph} {{ ?s ?p ?o }} }}"
-            )
-        except (OSError, ValueError) as exc:
+            for subject in subjects:
+                for quad in list(self._store.quads_for_pattern(subject, None, None, graph)):
+                    self._store.remove(quad)
+        except OSError as exc:
             raise StoreError(f"updating {graph} failed: {exc}") from exc
 
-    def rebuild_default_graph(self) -> None:
-        """Recompute the default graph from the named graphs (after an interrupted write)."""
+    def drop_merged_default(self) -> None:
+        """Empty the default graph an earlier Museion kept as the merge of the named graphs,
+        once they hold each triple once (``publish.layout``): queries read their union."""
         self._writable()
-        self._store.update(
-            "DROP SILENT DEFAULT; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-        )
+        try:
+            self._store.clear_graph(_DEFAULT)
+        except OSError as exc:
+            raise StoreError(f"cannot clear the default graph: {exc}") from exc
+        self.merged_default = False
 
     def update_named_graphs(
         self,
@@ -429,19 +394,14 @@ class Store:
         base_iri: str | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> None:
-        """Run a SPARQL update that changes named graphs, and let the default graph follow it.
-
-        The update and the re-derivation of the default graph run as one transaction: a reader
-        of the store sees both or neither. The re-derivation reads the whole store (it cannot
-        know which triples the update's patterns touched), which suits corrections, not bulk
-        loads. ``sparql`` must hold at least one operation and no trailing ``;``. Writes
-        aimed at the default graph itself must be refused by the caller: the default graph is
-        derived, and they would be undone here.
-        """
+        """Run a SPARQL update that changes named graphs, as one transaction. Writes aimed at
+        the default graph itself must be refused by the caller: queries read the union of the
+        named graphs. (A statement the update adds to a graph when another graph holds it
+        already is then read twice.)"""
         self._writable()
         try:
             self._store.update(
-                sparql + "\n;\n" + _REDERIVE_DEFAULT,
+                sparql,
                 base_iri=base_iri,
                 prefixes=dict(prefixes) if prefixes else None,
             )

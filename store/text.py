@@ -1,14 +1,14 @@
-"""Record graphs as N-Quads text, as the store writes them: each line's default-graph copy,
+"""Record graphs as N-Quads text, as the store writes them: the checks a graph's text passes,
 the longest line Oxigraph takes, and a stream of records that Oxigraph's bulk loader reads
 while they are being read themselves."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import NamedNode
 
 from museion_core.errors import StoreError
 
@@ -18,15 +18,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_STATEMENT_BYTES",
     "ChunkStream",
-    "checked_copy",
+    "checked_graph",
     "longest_statement",
     "oversized_statement",
-    "with_default_copies",
-    "with_default_text",
     "without_graph_name",
 ]
-
-_DEFAULT = DefaultGraph()
 
 MAX_STATEMENT_BYTES = 8 * 1024 * 1024
 """The longest N-Quads line Museion hands to Oxigraph: half of its parser's buffer (16 MiB,
@@ -56,31 +52,15 @@ def oversized_statement(nquads: bytes) -> int | None:
 
 
 def without_graph_name(graph: NamedNode, nquads: bytes) -> bytes:
-    """The N-Quads of ``graph`` (as pyoxigraph wrote them) as N-Triples: its default-graph
-    copy. The serialiser ends every line with `` <graph> .`` and a literal cannot hold a raw
-    line break, so taking that ending off each line leaves the line's triple."""
+    """The N-Quads of ``graph`` (as pyoxigraph wrote them) as N-Triples (what a remote
+    server is sent for it). The serialiser ends every line with `` <graph> .`` and a literal
+    cannot hold a raw line break, so taking that ending off each line leaves its triple."""
     return nquads.replace(f" {graph} .\n".encode(), b" .\n")
 
 
-def with_default_copies(quads: Iterable[Quad]) -> Iterator[Quad]:
-    for quad in quads:
-        yield quad
-        yield Quad(quad.subject, quad.predicate, quad.object, _DEFAULT)
-
-
-def with_default_text(graph: NamedNode | None, quads: Sequence[Quad]) -> bytes:
-    """``quads`` and their default-graph copies as N-Quads. When all are in ``graph`` (a
-    batch's metadata), the copies are the text with the graph name taken off, as for record
-    graphs: cheaper than building a copy of every quad."""
-    if graph is not None and all(q.graph_name == graph for q in quads):
-        nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
-        return nquads + without_graph_name(graph, nquads)
-    return serialize(with_default_copies(quads), format=RdfFormat.N_QUADS) or b""
-
-
-def checked_copy(graph: NamedNode, nquads: bytes) -> bytes:
-    """The default copy of ``graph``'s N-Quads, once they are known to hold no statement too
-    long for the store and no quad of another graph (``StoreError`` otherwise)."""
+def checked_graph(graph: NamedNode, nquads: bytes) -> None:
+    """Refuse (``StoreError``) ``graph``'s N-Quads if they hold a statement too long for the
+    store or a quad of another graph."""
     if (size := oversized_statement(nquads)) is not None:
         raise StoreError(
             f"{graph} holds a statement of {size} bytes, more than the store takes "
@@ -89,7 +69,6 @@ def checked_copy(graph: NamedNode, nquads: bytes) -> bytes:
     copy = without_graph_name(graph, nquads)
     if len(nquads) - len(copy) != nquads.count(b"\n") * (len(str(graph)) + 1):
         raise StoreError(f"the N-Quads of {graph} hold quads of other graphs")
-    return copy
 
 
 class ChunkStream(io.RawIOBase):

@@ -18,6 +18,8 @@ from mappings import Minter
 from museion import load_config
 from museion.pipeline import Pipeline
 from museion_core.errors import HarvestError
+from publish import RecordIndex
+from publish.shared import Shared
 from store import Store
 from tests.conftest import DATA
 from tests.helpers.http import Quiet, serving
@@ -73,7 +75,14 @@ def test_a_linked_art_dump_is_kept_as_sent(tmp_path: Path) -> None:
         iri = json.loads(document)["id"]
         assert iri.startswith("https://data.example.org/tate/object/")
         graph = Minter(config.base_iri, "museion-tate").record_graph(iri)
+        # its record graph, and what it shares with other records (in the entity graphs)
+        index = RecordIndex(config.data_dir / "records.sqlite")
+        try:
+            shared = Shared(index.db, config.base_iri).said_by("museion-tate", iri)
+        finally:
+            index.close()
         kept = [q.triple for q in store.graph_quads(graph)]
+        kept += [q.triple for q in parse(shared, RdfFormat.N_TRIPLES)]
         assert len(sent) > 40
         assert _shape(kept) == _shape(sent)
         assert NamedNode(iri) in {t.subject for t in kept}

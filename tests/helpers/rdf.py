@@ -25,6 +25,19 @@ def default_and_named(quads: Iterable[Quad]) -> tuple[Triples, Triples]:
     return default, named
 
 
+def held_twice(quads: Iterable[Quad]) -> Triples:
+    """The triples a store holds in its default graph or in two named graphs: none, in a
+    store that holds each triple once (``publish.shared``), whose queries read the union."""
+    seen: Triples = set()
+    twice: Triples = set()
+    for q in quads:
+        triple = (q.subject, q.predicate, q.object)
+        if isinstance(q.graph_name, DefaultGraph) or triple in seen:
+            twice.add(triple)
+        seen.add(triple)
+    return twice
+
+
 def to_graphs(quads: Iterable[Quad]) -> Graphs:
     """Quads as one rdflib Graph per graph name (rdflib's own Dataset is not needed here)."""
     grouped: dict[str, list[Quad]] = defaultdict(list)

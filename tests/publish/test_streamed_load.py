@@ -155,7 +155,6 @@ def test_the_chunk_stream_reads_across_chunks_and_keeps_an_error() -> None:
 
 def test_a_graph_with_quads_of_another_ends_the_load_after_those_before_it(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
-    shared = NamedNode("https://example.org/meta")
     good, bad = NamedNode("https://example.org/g1"), NamedNode("https://example.org/g2")
     graphs: list[tuple[NamedNode, bytes, list[Quad]]] = [
         (
@@ -170,10 +169,10 @@ def test_a_graph_with_quads_of_another_ends_the_load_after_those_before_it(tmp_p
         ),
     ]
     with pytest.raises(StoreError, match="quads of other graphs"):
-        store.load_new_graphs(graphs, shared)
+        store.load_new_graphs(graphs)
     assert store.has_graph(good)
     assert not store.has_graph(bad)
-    # ... with its default copy
+    # ... and read once
     assert len(list(store.triples(NamedNode("https://example.org/s"), None, None))) == 1
     store.close()
 

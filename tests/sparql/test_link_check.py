@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 from lxml import html
-from pyoxigraph import Store
 
 from museion import load_config
 from museion.demo import demo_config
 from publish import Workspace
 from sparql.checklists.rows import read_rows
+from store import Store
 from tests.conftest import DATA, files_source
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.linkcheck import LinkChecker, Report
@@ -161,7 +161,7 @@ def test_the_licences_of_a_lido_object_s_images_reach_the_page_and_the_checklist
     assert "Schifffahrtsmuseum" in rights  # the holder
     published = Workspace(live.config.data_dir).published_path()
     assert published is not None
-    _, fields, _ = read_rows(Store.read_only(str(published)), [iri])[iri]
+    _, fields, _ = read_rows(Store(published, read_only=True), [iri])[iri]
     assert fields is not None
     assert fields.image_rights == "CC BY-NC-SA (Deutsches Schifffahrtsmuseum)"
     # the LWL print names Europeana's statement by its IRI alone: its name, not the IRI
