@@ -13,9 +13,9 @@ process is made from its settings, and every page rendered in that process links
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["SITE_SEGMENTS", "root", "root_of", "serve_under", "url"]
+__all__ = ["SITE_SEGMENTS", "root", "root_of", "serve_under", "url", "within"]
 
 SITE_SEGMENTS = frozenset(
     {"", "sparql", "search", "sources", "static", "reconcile", ".well-known", "checklists"}
@@ -46,3 +46,22 @@ def root() -> str:
 def url(path: str) -> str:
     """The site path ``path`` (``/search``, ``/sources/tate``) as a link on this host."""
     return _served["root"] + path
+
+
+def within(target: str) -> bool:
+    """Whether a browser sent to ``target`` (a ``next`` after signing in) stays on this site:
+    a path on this host under the site's path, and nothing a browser reads as another host
+    (``//evil.example``, ``/\\evil.example``, a tab or newline it drops, ``https://…``) or as a
+    way out of the site's path (``/museion/../wiki/``, ``%2e%2e``, ``/museionx/``).
+
+    The site's path and ``target`` are compared decoded, so a base IRI written
+    ``/mus%C3%A9e/`` holds ``/musée/checklists/`` as a browser or Starlette spells it."""
+    if not target.startswith("/") or any(c == "\\" or c <= " " or c == "\x7f" for c in target):
+        return False
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return False
+    path = unquote(parts.path)
+    if "\\" in path or any(segment in {".", ".."} for segment in path.split("/")):
+        return False
+    return (path + "/").startswith(unquote(_served["root"]) + "/")

@@ -85,9 +85,6 @@ def _int(value: object, name: str) -> int:
 
 
 def _local(target: str) -> str:
-    """Only a path on this server (no open redirect to another site)."""
-    return (
-        target
-        if target.startswith("/") and not target.startswith("//")
-        else site.url("/checklists/")
-    )
+    """Only a path of this site, under its path on this host (no open redirect to another
+    site, nor to another site of the same host); anything else is the checklists' index."""
+    return target if site.within(target) else site.url("/checklists/")

@@ -174,6 +174,55 @@ def test_a_curator_s_sign_in_stays_with_the_site_under_its_prefix(proxy: Proxy) 
     assert "museion_curator=" not in sent_to(site + "checklists/")
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "https://other.example/",
+        "javascript:alert(1)",
+        "/wiki/",  # another site of the host
+        "/museionx/",
+        "/museion/../wiki/",
+        "/museion/%2e%2e/wiki/",
+        "",
+    ],
+)
+def test_a_curator_is_sent_nowhere_but_under_the_site_after_signing_in(
+    proxy: Proxy, target: str
+) -> None:
+    """``next`` is followed only to a path of the site under its prefix: a link that reaches a
+    curator from elsewhere must not turn the sign-in page into a way off the site, to another
+    host or to another site of the same host. The sign-in form carries the same check."""
+    site = proxy.url + PREFIX
+    form = requests.get(site + "checklists/sign-in", params={"next": target}, timeout=30)
+    assert form.status_code == 200
+    assert f'name="next" value="{PREFIX}checklists/"' in form.text, target
+    signed = requests.post(
+        site + "checklists/sign-in",
+        data={"token": CURATOR, "next": target},
+        headers={"Origin": proxy.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed.status_code == 303, signed.text
+    assert signed.headers["location"] == PREFIX + "checklists/", target
+
+
+def test_a_curator_comes_back_to_the_page_they_signed_in_from(proxy: Proxy) -> None:
+    back = PREFIX + "checklists/abc?done=added#item-1"
+    signed = requests.post(
+        proxy.url + PREFIX + "checklists/sign-in",
+        data={"token": CURATOR, "next": back},
+        headers={"Origin": proxy.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed.status_code == 303, signed.text
+    assert signed.headers["location"] == back
+
+
 def test_the_reader_s_language_is_remembered_for_the_site_alone(proxy: Proxy) -> None:
     """The language a reader chose is kept in a cookie for the site's path, as the curator's
     session is: with ``Path=/`` it went to every site of the host, and two Museion sites on
