@@ -75,7 +75,7 @@ from .search_page import search_endpoint
 from .security import SecurityHeaders, closing, paced, read_body
 from .settings import EndpointSettings
 from .uploads import UploadViews
-from .web import here, not_acceptable, reply_response, text_error, ui_lang
+from .web import here, not_acceptable, reply_response, site_url, text_error, ui_lang
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -179,11 +179,12 @@ class Endpoint:
         return urljoin(base, site.root_of(base) + "/.well-known/void")
 
     def endpoint_url(self, request: Request) -> str:
-        """The URL relative IRIs resolve against: the one the request was sent to, and
-        ``/sparql``'s for a query sent to the UI's ``/`` (answered as ``/sparql`` answers)."""
-        if request.url.path == "/":
-            return str(request.url_for("sparql"))
-        return str(request.url.replace(query="", fragment=""))
+        """The URL relative IRIs resolve against: ``/sparql``'s (or ``/sparql/``'s, where the
+        request was sent), also for a query sent to the UI's ``/`` (answered as ``/sparql``
+        answers), under the site's path: with a base IRI ``…/museion/`` a query sent to
+        ``/museion/`` resolved ``<>`` against ``/museion/``, as only a path of ``/`` was
+        known to be the UI's."""
+        return site_url(request, "/sparql/" if request.url.path.endswith("/sparql/") else "/sparql")
 
     async def _query(self, request: Request, operation: QueryRequest) -> Response:
         """Hand the query to a query process as sent: it is read there (the SERVICE check

@@ -11,10 +11,18 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from . import i18n
+from . import i18n, site
 from .jobs import Reply
 
-__all__ = ["here", "iri_path", "not_acceptable", "reply_response", "text_error", "ui_lang"]
+__all__ = [
+    "here",
+    "iri_path",
+    "not_acceptable",
+    "reply_response",
+    "site_url",
+    "text_error",
+    "ui_lang",
+]
 
 
 def text_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -73,3 +81,11 @@ def iri_path(scope: MutableMapping[str, Any]) -> str:
     if isinstance(raw, bytes):
         return raw.decode("latin-1").split("?", 1)[0]
     return str(scope.get("path", "/"))
+
+
+def site_url(request: Request, path: str) -> str:
+    """The absolute URL of the site path ``path`` (``/sparql``) on the host the request
+    reached, under the site's path and spelled as the base IRI spells it (``/mus%C3%A9e/``,
+    not the decoded ``/musée/`` a request's URL holds), so that a relative IRI resolved
+    against it names what Museion mints."""
+    return str(request.url.replace(path=site.url(path), query="", fragment=""))

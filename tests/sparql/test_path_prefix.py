@@ -105,6 +105,25 @@ def test_sparql_and_its_descriptions_answer_under_the_prefix(proxy: Proxy, live:
     assert CLIENT in live.read_log()  # the proxy is trusted: the client's address is logged
 
 
+@pytest.mark.parametrize("sent_to", ["", "sparql"])
+def test_relative_iris_resolve_against_the_endpoint_under_the_prefix(
+    proxy: Proxy, sent_to: str
+) -> None:
+    """A query sent to the site's root (SPARQLWrapper pointed at the base URL) is answered as
+    ``/sparql`` answers it, relative IRIs included: under a prefix they resolved against
+    ``/museion/``, the UI's address, as only a path of ``/`` was taken for the UI's."""
+    answer = requests.post(
+        proxy.url + PREFIX + sent_to,
+        data={"query": "SELECT * WHERE { BIND(<> AS ?a) BIND(<#x> AS ?b) BIND(<?x> AS ?c) }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    row = answer.json()["results"]["bindings"][0]
+    endpoint = proxy.url + PREFIX + "sparql"
+    assert [row[v]["value"] for v in "abc"] == [endpoint, endpoint + "#x", endpoint + "?x"]
+
+
 def test_the_server_itself_sends_its_root_paths_under_the_prefix(live: Live) -> None:
     """Reached without the proxy, the site's own paths are redirected under the prefix (308:
     a POST to /sparql stays a POST); a path under no prefix names no IRI Museion mints."""
