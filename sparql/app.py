@@ -25,7 +25,7 @@ import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from pyoxigraph import Quad, Triple, serialize
 from starlette.applications import Starlette
@@ -75,7 +75,7 @@ from .search_page import search_endpoint
 from .security import SecurityHeaders, closing, paced, read_body
 from .settings import EndpointSettings
 from .uploads import UploadViews
-from .web import here, not_acceptable, reply_response, site_url, text_error, ui_lang
+from .web import here, iri_path, not_acceptable, reply_response, site_url, text_error, ui_lang
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -257,7 +257,7 @@ class Endpoint:
                 name = negotiate(accept, GRAPH_FORMATS, format_param).name
             job = VoidJob(
                 name,
-                str(request.url_for("sparql")),
+                site_url(request, "/sparql"),
                 self.void_iri,
                 lang=ui_lang(request),
                 here=here(request),
@@ -293,7 +293,7 @@ class Endpoint:
             title=self.settings.title,
             static=site.url("/static"),
             endpoint=site.url("/sparql"),
-            endpoint_url=str(request.url_for("sparql")),
+            endpoint_url=site_url(request, "/sparql"),
             examples=examples,
             examples_json=json.dumps(examples).replace("</", "<\\/"),
             timeout=f"{self.settings.query_timeout:g}",
@@ -320,7 +320,7 @@ class Endpoint:
             query_string=request.url.query,
             body=body,
             content_type=request.headers.get("content-type", ""),
-            service_url=str(request.url_for("reconcile")),
+            service_url=site_url(request, "/reconcile"),
         )
         try:
             return await self._answer(request, job, f"reconcile {job.path}?{job.query_string}")
@@ -363,15 +363,15 @@ async def _to_canonical(request: Request) -> Response:
 
 
 def _outside_the_site(root: str) -> Route:
-    """Requests outside the site's path (``root``): the site's own pages and services (``/``,
-    ``/sparql``, ``/search``...) are sent under it (308: the method and the body stay), so a
-    client that reaches the server itself, not through the proxy, still finds them; any other
-    path names no IRI Museion mints."""
+    """Requests outside the site's path (``root``, decoded as request paths are): the site's
+    own pages and services (``/``, ``/sparql``, ``/search``...) are sent under it (308: the
+    method and the body stay), so a client that reaches the server itself, not through the
+    proxy, still finds them; any other path names no IRI Museion mints."""
 
     async def outside(request: Request) -> Response:
         path = request.url.path
         if path == root or path.split("/", 2)[1] in site.SITE_SEGMENTS:
-            target = root + "/" if path == root else root + path
+            target = site.url("/" if path == root else iri_path(request.scope))
             return RedirectResponse(str(request.url.replace(path=target)), status_code=308)
         return text_error(404, f"nothing is served at {path}: this site is served under {root}/")
 
@@ -415,7 +415,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
     ]
-    root = site.root()
+    root = unquote(site.root())  # a request's path is matched decoded: "/musée", not "/mus%C3%A9e"
     if root:  # the whole site under the base IRI's path (``sparql.site``)
         routes = [Mount(root, routes=routes), _outside_the_site(root)]
     middleware = [

@@ -47,16 +47,16 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     query is needed (the Linked Art extension context, an error)."""
     path = request.url.path
     base_path = settings.base_path
-    if not path.startswith(base_path):
+    sent = iri_path(request.scope)
+    canonical = canonical_path(sent, base_path)
+    if not canonical.startswith(base_path):  # as written: "/mus%C3%A9e/", not "/musée/"
         return text_error(404, f"nothing is served at {path}")
-    if path == base_path + EXTENSION_PATH:
+    if canonical == base_path + EXTENSION_PATH:
         return Response(
             json.dumps(extension_context(), indent=2),
             media_type="application/ld+json",
             headers={"Cache-Control": "public, max-age=86400"},
         )
-    sent = iri_path(request.scope)
-    canonical = canonical_path(sent, base_path)
     if canonical != sent:  # "%c3%a1", a raw "á" or ":" for the "%C3%A1", "%3A" Museion mints
         query = request.url.query
         return RedirectResponse(

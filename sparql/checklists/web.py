@@ -34,7 +34,7 @@ from ..jobs import ChecklistRowsJob
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
-from ..web import here, ui_lang
+from ..web import here, iri_path, site_url, ui_lang
 from .auth import (
     COOKIE,
     ForbiddenError,
@@ -193,7 +193,7 @@ class ChecklistViews:
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
                 )
-            set_iri = str(request.url_for("checklists")) + ident
+            set_iri = site_url(request, "/checklists/") + ident
             body = json.dumps(linked_art_set(checklist, set_iri), ensure_ascii=False, indent=2)
             return Response(body.encode("utf-8"), media_type="application/ld+json")
         except QueryError as exc:
@@ -354,7 +354,7 @@ class ChecklistViews:
             has_token=bool(self.settings.curator_token),
             columns=HEADER,
             row_values=row_values,
-            request_path=request.url.path,
+            request_path=iri_path(request.scope),
             href=lambda iri: local_href(iri, self.settings.base_iri),
             **context,
         )

@@ -60,23 +60,24 @@ def proxy(live: Live) -> Iterator[Proxy]:
         yield running
 
 
-class _UnderThePrefix(LinkChecker):
+class UnderThePrefix(LinkChecker):
     """A link to the proxy's host outside the prefix reaches no Museion page: broken, not
     external (the checker only checks the form of links to other sites)."""
 
-    def __init__(self, proxy: Proxy) -> None:
-        super().__init__(proxy.url + PREFIX, [BASE], workers=2, variants_per_kind=2)
+    def __init__(self, proxy: Proxy, prefix: str = PREFIX, base: str = BASE) -> None:
+        super().__init__(proxy.url + prefix, [base], workers=2, variants_per_kind=2)
         self.host = proxy.url
+        self.prefix = prefix
 
     def _check_external(self, link: str, page: str) -> None:
         if (link.startswith("/") and not link.startswith("//")) or link.startswith(self.host):
-            self._broken(link, f"outside the site's path {PREFIX}", page)
+            self._broken(link, f"outside the site's path {self.prefix}", page)
             return
         super()._check_external(link, page)
 
 
 def test_every_page_link_style_sheet_and_script_answers_under_the_prefix(proxy: Proxy) -> None:
-    report = _UnderThePrefix(proxy).crawl(["", "search", "sources/", "checklists/"])
+    report = UnderThePrefix(proxy).crawl(["", "search", "sources/", "checklists/"])
     broken = "\n".join(str(b) for b in report.broken[:30])
     assert not report.broken, f"{len(report.broken)} broken links:\n{broken}"
     assert report.kinds["/museion/tate#4"] > 0  # object pages were read
