@@ -156,3 +156,22 @@ class PublishFailedError(StoreError):
         super().__init__(
             f"{why}; what was applied is not published yet: the next harvest publishes it"
         )
+
+
+class WriterFailedError(PublishFailedError):
+    """Every source was written, and then closing the working store failed (a full disk
+    refuses the store's last flush): what each source did is said first, as for a failed
+    publish, and the line names the sources whose writes the store was closing on."""
+
+    def __init__(
+        self,
+        error: MuseionError | OSError,
+        summaries: list[HarvestSummary],
+        failures: list[HarvestError],
+        sources: list[str],
+    ) -> None:
+        self.summaries = summaries
+        self.failures = failures
+        why = error.one_line() if isinstance(error, MuseionError) else system_refusal(error)
+        written = ", ".join(repr(name) for name in sources)
+        StoreError.__init__(self, f"the store could not be closed after writing {written}: {why}")

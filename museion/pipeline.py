@@ -15,18 +15,26 @@ publishing and the reconciliation before it, is ``museion.writing`` (``Pipeline`
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import harvesters
 from harvesters import SourceRecord
 from museion_core import messages
-from museion_core.errors import ConfigError, HarvestError, MuseionError
+from museion_core.errors import (
+    ConfigError,
+    HarvestError,
+    MuseionError,
+    StoreError,
+    StoreFaultError,
+    system_refusal,
+)
 from publish import (
     HarvestSummary,
     RecordIndex,
@@ -38,7 +46,13 @@ from publish import (
 )
 
 from .config import SourceConfig
-from .gates import PublishFailedError, SourcesFailedError, field_loss, gate
+from .gates import (
+    PublishFailedError,
+    SourcesFailedError,
+    WriterFailedError,
+    field_loss,
+    gate,
+)
 from .mapper import Mapper
 from .report import clear_failure, note_failure
 from .stages import publishing
@@ -52,6 +66,33 @@ SOURCES_AT_ONCE = 8
 
 _Staged = tuple[HarvestSummary, Path, dict[str, Any]]
 """A staged run: its summary, its directory and the harvester's checkpoint after it."""
+
+
+@dataclass
+class _Harvest:
+    """What a harvest did so far: each source's summary, the feeds that failed, the sources
+    whose runs were written (judged, applied), and whether only closing the writer is left."""
+
+    summaries: list[HarvestSummary] = field(default_factory=list)
+    failures: list[HarvestError] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    closing: bool = False
+
+
+@contextmanager
+def _writing(source: SourceConfig) -> Iterator[None]:
+    """A fault of the disk or of the store while ``source``'s run is written (staged, judged,
+    applied) names the source: a full disk stopped a harvest with one line naming a store file
+    (``000008.log``) or an SQLite error, and nothing said which partner was being written."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        why = system_refusal(exc) if isinstance(exc, OSError) else str(exc)
+        raise StoreError(f"stopped while its run was written: {why}", source=source.name) from exc
+    except StoreError as exc:
+        if exc.source is not None or type(exc) not in (StoreError, StoreFaultError):
+            raise
+        raise type(exc)(exc.cause, source=source.name) from exc
 
 
 class Pipeline(Writing):
@@ -73,8 +114,22 @@ class Pipeline(Writing):
             raise ConfigError(
                 f"--record fetches single records from one source of kind oaipmh{kind}"
             )
-        summaries = []
-        failures: list[HarvestError] = []
+        did = _Harvest()
+        try:
+            self._harvest(sources, records, did)
+        except (StoreError, OSError) as exc:
+            if not did.closing or isinstance(exc, PublishFailedError):
+                raise
+            raise WriterFailedError(exc, did.summaries, did.failures, did.written) from exc
+        if did.failures:
+            raise SourcesFailedError(did.failures, did.summaries)
+        return did.summaries
+
+    def _harvest(
+        self, sources: list[SourceConfig], records: tuple[str, ...], did: _Harvest
+    ) -> None:
+        """``harvest``'s work, under the writer; ``did`` says what each source did."""
+        summaries, failures = did.summaries, did.failures
         with self.writer() as writer, Mapper(self.jobs) as mapper, ExitStack() as opened:
             done: list[tuple[SourceConfig, Run]] = []
             for source, staged in self._stage_sources(writer, sources, records, mapper):
@@ -85,7 +140,9 @@ class Pipeline(Writing):
                 summary, directory, checkpoint = staged
                 run = Run.open(directory)
                 opened.callback(run.close)  # closed even when an interrupt stops the harvest
-                summary = self._judge(writer, source, run, summary)
+                did.written.append(source.name)
+                with _writing(source):
+                    summary = self._judge(writer, source, run, summary)
                 self._note_feed(source, None, records)
                 if summary.status == RunStatus.APPLIED and not records:
                     self.workspace.save_source_state(source.name, checkpoint=checkpoint)
@@ -102,9 +159,7 @@ class Pipeline(Writing):
                 for summary in summaries:
                     if summary.status == RunStatus.APPLIED:
                         summary.status = RunStatus.PUBLISHED
-        if failures:
-            raise SourcesFailedError(failures, summaries)
-        return summaries
+            did.closing = True  # what fails now is the writer's closing, after every source
 
     def _note_feed(
         self, source: SourceConfig, failure: HarvestError | None, records: tuple[str, ...]
@@ -167,6 +222,16 @@ class Pipeline(Writing):
     ) -> _Staged:
         """Harvest and map one source into its run; the run is closed, to be judged by the
         writer (an SQLite connection stays in the thread that opened it)."""
+        with _writing(source):
+            return self._stage_run(index, source, records, mapper)
+
+    def _stage_run(
+        self,
+        index: RecordIndex,
+        source: SourceConfig,
+        records: tuple[str, ...],
+        mapper: Mapper,
+    ) -> _Staged:
         run = self._resumable_run(source) or self._new_run(source)
         try:  # on a HarvestError the run stays "staging": the next harvest resumes it
             resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
@@ -187,7 +252,7 @@ class Pipeline(Writing):
         the upload's id: staged, judged by the gates, published or held like any harvest. The
         run's report is also written to ``report_dir`` (the upload's own folder)."""
         source = replace(self.config.source(name), location=str(location))
-        with self.writer(wait) as writer, Mapper(self.jobs) as mapper:
+        with self.writer(wait) as writer, Mapper(self.jobs) as mapper, _writing(source):
             run = self._new_run(source, self.workspace.runs_dir / source.name / upload_id)
             run.set_info(upload=upload_id, report_dir=str(report_dir))
             try:

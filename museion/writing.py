@@ -10,6 +10,7 @@ gates (``_judge``), applied to the working store (``_apply``) and published as a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
@@ -84,9 +85,16 @@ class Writing:
                 writer = Writer(store, index)
                 self.recover(writer)
                 yield writer
-            finally:
-                index.close()
-                store.close()
+            except BaseException:
+                # What stopped the work is what to tell: on a full disk, closing the store
+                # (a flush) fails too, and its error replaced the one naming the source.
+                with contextlib.suppress(OSError, MuseionError, sqlite3.Error):
+                    index.close()
+                with contextlib.suppress(OSError, MuseionError):
+                    store.close()
+                raise
+            index.close()
+            store.close()
 
     def _check_base(self, index: RecordIndex) -> None:
         """Refuse to write a data directory harvested under another base IRI: every record

@@ -296,7 +296,8 @@ class Run:
             )
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite rolled back already on a full disk
+                self._db.execute("ROLLBACK")
             raise
 
     def quarantine_staged(self, record: StagedRecord, reason: str) -> None:
@@ -324,7 +325,8 @@ class Run:
             self.set_info(counts=counts)
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite rolled back already on a full disk
+                self._db.execute("ROLLBACK")
             raise
 
     def count_terms(
