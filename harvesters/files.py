@@ -138,6 +138,31 @@ def clark_name(value: str) -> str:
     return f"{{{LIDO_NS}}}{local}"
 
 
+_BLANK = b" \t\r\n\x00"
+"""Blank space, in UTF-8 or UTF-16 (whose spaces come with a zero byte)."""
+
+
+def _empty(stream: io.BufferedReader) -> bool:
+    """Whether the file holds nothing but a byte-order mark and blank space: no record, in
+    any format, nor the empty list or table of an export that found nothing to send. What it
+    reads of a file is put back (a local file) or was blank (a fetched one)."""
+    first = True
+    start = stream.tell() if stream.seekable() else None
+    try:
+        while chunk := stream.peek(1 << 16):
+            if first:
+                for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                    chunk = chunk.removeprefix(bom)
+                first = False
+            if chunk.translate(None, _BLANK):
+                return False
+            stream.read(len(stream.peek(1 << 16)))
+        return True
+    finally:
+        if start is not None:
+            stream.seek(start)
+
+
 @register("files", FilesOptions)
 class FilesHarvester:
     kind: ClassVar[str] = "files"
@@ -249,7 +274,11 @@ class FilesHarvester:
             with self._open(location) as (stream, datestamp):
                 fmt = self._format(location, stream)
                 items: Iterator[Parsed | Unreadable]
-                if fmt == "xml":
+                if _empty(stream):
+                    # Read as "no records", an export sent empty withdrew every record the
+                    # file held before, and nobody was told: a whole-file fault instead.
+                    items = iter([Unreadable(b"", "object", messages.FILE_EMPTY(), whole=True)])
+                elif fmt == "xml":
                     items = self._read_xml(stream)
                 elif fmt in SHEET_FORMATS:
                     # A workbook is a zip (or OLE) archive: it is read whole, not streamed;

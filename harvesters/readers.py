@@ -111,6 +111,19 @@ def read_json(
         head = head.decode(encoding, errors="ignore").encode("utf-8")
     head = head.lstrip(codecs.BOM_UTF8).lstrip()
     if not head:
+        # Blank so far: an empty file, or one whose JSON comes after more than 4 KiB of
+        # blank lines (dropped whole before: its records were never read). Past the blank.
+        while (blank := stream.peek(1 << 16)) and not blank.lstrip(codecs.BOM_UTF8).strip():
+            stream.read(len(blank))
+        if stream.peek(1):
+            yield from read_json(
+                stream,
+                lines=lines,
+                encoding=encoding,
+                max_record_bytes=max_record_bytes,
+                max_depth=max_depth,
+                items=items,
+            )
         return
     limits = _Limits(max_record_bytes, max_depth)
     if items:

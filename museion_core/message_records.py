@@ -23,6 +23,7 @@ def _message(template: str, *, terms: tuple[str, ...] = ()) -> Message:
 # -- reading a partner's files -------------------------------------------------------------
 
 FILE_UNREADABLE = _message("cannot read the file: {detail}")
+FILE_EMPTY = _message("the file is empty: it holds no record, not even an empty list")
 NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"

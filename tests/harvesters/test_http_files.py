@@ -247,3 +247,29 @@ def test_a_reason_phrase_of_kilobytes_is_quoted_short() -> None:
     message = str(failed.value)
     assert "answered HTTP 404 Not Found XXX" in message
     assert len(message) < 500
+
+
+def test_an_empty_file_of_any_format_is_a_fault_of_the_file(tmp_path: Path) -> None:
+    """JSON, JSON lines and CSV read an empty file as "no records", silently; XML said it
+    was not well-formed. Each now says the same: the file is empty. A file that only starts
+    blank is read as it is (what was looked at is put back)."""
+    for name in ["a.json", "b.jsonl", "c.csv", "d.xml", "e.json"]:
+        (tmp_path / name).write_bytes(b"\n  \n" if name == "e.json" else b"")
+    (tmp_path / "f.json").write_bytes(b" \n" * 40_000 + json.dumps(RECORDS[0]).encode())
+    items = harvest(str(tmp_path))
+    said = {
+        item.origin.rsplit("/", 1)[-1]: item.reason
+        for item in items
+        if isinstance(item, harvesters.RejectedRecord)
+    }
+    empty = "the file is empty: it holds no record, not even an empty list"
+    assert said == dict.fromkeys(["a.json", "b.jsonl", "c.csv", "d.xml", "e.json"], empty)
+    [read] = [i for i in items if isinstance(i, harvesters.SourceRecord)]
+    assert json.loads(read.payload) == RECORDS[0]
+
+
+def test_an_empty_file_fetched_is_a_fault_of_the_file() -> None:
+    with serve({"/export.json": Response(200, b"", {"Content-Type": "application/json"})}) as s:
+        [item] = harvest(f"{s.url}/export.json")
+    assert isinstance(item, harvesters.RejectedRecord)
+    assert item.reason == "the file is empty: it holds no record, not even an empty list"

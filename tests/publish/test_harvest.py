@@ -464,3 +464,41 @@ def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
     many = [f"Vase {n}" for n in range(40)]
     assert harvest("id,title,remark", many).status == "published"
     assert harvest("id,title,remark", ["" for _ in range(12)] + many[12:]).status == "published"
+
+
+@pytest.mark.parametrize("blank", [b"", b"\xef\xbb\xbf \r\n", b"\xff\xfe \x00\n\x00"])
+@pytest.mark.parametrize("suffix", ["csv", "json", "jsonl"])
+def test_an_export_sent_empty_is_told_and_withdraws_none_of_its_records(
+    write_config: ConfigWriter, tmp_path: Path, suffix: str, blank: bytes
+) -> None:
+    """A partner's export came empty (an export that failed, a file saved before it was
+    written): it was read as "no records", silently, and every record it held was withdrawn
+    and published as gone. An empty file is a fault of the whole file, named in the run."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+
+    def texts(records: list[tuple[str, str]]) -> str:
+        if suffix == "csv":
+            return "id,titre\n" + "".join(f"{i},{t}\n" for i, t in records)
+        objects = [json.dumps({"id": i, "titre": t}) for i, t in records]
+        return "[" + ",".join(objects) + "]" if suffix == "json" else "\n".join(objects) + "\n"
+
+    (folder / f"a.{suffix}").write_text(texts([("A-1", "Bol")]))
+    (folder / f"b.{suffix}").write_text(texts([("B-1", "Plat"), ("B-2", "Tapis")]))
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
+    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    store, _ = harvest_all(config)
+    store.close()
+    (folder / f"b.{suffix}").write_bytes(blank)
+    store, [summary] = harvest_all(config)
+    assert (summary.deleted, summary.rejected) == (0, 1)
+    [rejection] = summary.rejections
+    assert rejection.record.endswith(f"b.{suffix}")
+    assert rejection.reason == "the file is empty: it holds no record, not even an empty list"
+    [held] = [w for w in summary.warnings if w.startswith("nothing was withdrawn")]
+    assert f"b.{suffix}" in held
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol", "Plat", "Tapis"]
+    store.close()
