@@ -230,7 +230,8 @@ def test_every_accession_number_a_page_shows_is_kept_whole() -> None:
     assert [f for f in found if 'class="ident"' not in f[1]] == []
 
 
-_PLACEHOLDERS = """() => [...document.querySelectorAll('.ranges input[placeholder]')].map(e => {
+_PLACEHOLDERS = """() => [...document.querySelectorAll('.search-form input[placeholder]')]
+  .map(e => {
   const style = getComputedStyle(e);
   const pen = document.createElement('canvas').getContext('2d');
   pen.font = style.font;
@@ -241,12 +242,13 @@ _PLACEHOLDERS = """() => [...document.querySelectorAll('.ranges input[placeholde
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
 @pytest.mark.parametrize("width", [PHONE["width"], 1280])
-def test_the_search_form_s_date_examples_are_shown_whole(
+def test_the_search_form_s_hints_and_date_examples_are_shown_whole(
     live: Live, browser: Browser, lang: str, width: int
 ) -> None:
     """The date field's example was cut off: "1850, 300 av." of "1850, 300 av. J.-C." on a
-    French page, the Arabic one by its last letter, at every width. Each example fits its
-    field."""
+    French page, the Arabic one by its last letter, at every width; on a phone the words
+    field's hint too ("Title, maker, material, inscriptio", beside the button). Each hint and
+    example fits its field."""
     with guarded_page(
         browser,
         partner_images(),
@@ -255,7 +257,7 @@ def test_the_search_form_s_date_examples_are_shown_whole(
     ) as page:
         page.goto(live.url + "/search")
         fields = page.evaluate(_PLACEHOLDERS)
-        assert len(fields) == 2
+        assert len(fields) == 3  # the words, and the dates from and to
         assert [f for f in fields if f[1] > f[2]] == [], fields
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width
 
