@@ -8,9 +8,11 @@ it names the environment variables that hold them, read when a connection is mad
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import os
+import re
 import time
 from base64 import b64encode
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,6 +52,9 @@ DETAIL_BYTES = 4096
 DRAINED_BYTES = 65536
 """Of a write's answer, what is read so that the connection can carry the next request; a
 longer answer is not read on, its connection is dropped."""
+UNAVAILABLE = frozenset({429, 502, 503, 504})
+"""Statuses that say the server, or a proxy before it, cannot take the request now: to a
+write, the store's fault (``StoreFaultError``), never a record's."""
 
 
 class RemoteEndpoint(StrictModel):
@@ -159,17 +164,29 @@ class SparqlClient:
                     "Museion does not follow a remote store's redirects; set the endpoint to "
                     "the URL they lead to",
                 )
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            wait = messages.clipped(response.headers.get("Retry-After", "").strip(), 40)
             # credentials out before the page is cut short, or the cut could keep part of them
             page = self._redacted(_head(response, DETAIL_BYTES), cut=True)
-            detail = messages.clipped(" ".join(page.split()), 300)
+            detail = messages.clipped(self._redacted(_page_text(page, kind)), 300)
+            said = f"answered {status} to {what}"
+            if status in UNAVAILABLE and error is StoreError:
+                # A 503 from a server down behind its proxy, or shedding load, blamed a record
+                # (the batch was written again in halves, a record refused alone quarantined).
+                wait = f"{wait} s" if wait.isdigit() else wait
+                said += (
+                    " (the server, or a proxy before it, cannot take writes now: the next run "
+                    "writes these records again" + (f"; retry after {wait})" if wait else ")")
+                )
             # A 400 says what is wrong with the query, which its client needs to know.
             raise self._error(
                 error,
                 url,
-                f"answered {status} to {what}",
+                said,
                 400 if status == 400 else 502,
                 detail=detail,
                 public=status == 400,
+                fault=status in UNAVAILABLE,
             )
         return response
 
@@ -385,6 +402,14 @@ def _head(response: requests.Response, limit: int) -> str:
     finally:
         response.close()
     return bytes(body[:limit]).decode("utf-8", errors="replace")
+
+
+def _page_text(page: str, kind: str) -> str:
+    """An error page as one line: an HTML page (a proxy's 502 or 503) by its text."""
+    if kind == "text/html" or page.lstrip()[:14].lower().startswith(("<!doctype html", "<html")):
+        page = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", page)
+        page = html.unescape(re.sub(r"<[^>]*>?", " ", page))
+    return " ".join(page.split())
 
 
 def unreadable(exc: BaseException, redacted: Callable[[str], str]) -> QueryError:

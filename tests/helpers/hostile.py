@@ -172,3 +172,37 @@ class Refusing:
         )
         kept = {"Content_Type": upstream.headers["Content-Type"]} if upstream.content else {}
         answer(upstream.status_code, upstream.content, **kept)(handler)
+
+
+class Unavailable:
+    """A proxy before a real SPARQL server that answers 503, with a ``Retry-After``, to every
+    ``every``-th write from the ``first`` on (every one: a server gone down for maintenance
+    behind its proxy; every third one, say: a server shedding load) until ``mended``;
+    queries pass. It counts the writes it was sent (``"write"``) and refused (``"refused"``)."""
+
+    def __init__(self, upstream: str, first: int = 1, every: int = 1) -> None:
+        self.upstream = upstream
+        self.first = first
+        self.every = every
+        self.mended = False
+        self.counts: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        body = seen_body(handler)
+        write = handler.command == "PUT" or handler.path.partition("?")[0] == "/update"
+        with self.lock:
+            self.counts["write" if write else "query"] += 1
+            n = self.counts["write"] - self.first
+            refused = write and not self.mended and n >= 0 and n % self.every == 0
+            self.counts["refused"] += refused
+        if refused:
+            page = b"<html><body><h1>503 Service Unavailable</h1>Back soon.</body></html>"
+            answer(503, page, Content_Type="text/html", Retry_After="120")(handler)
+            return
+        headers = {k: v for k in ("Content-Type", "Accept") if (v := handler.headers.get(k))}
+        upstream = requests.request(
+            handler.command, self.upstream + handler.path, data=body, headers=headers, timeout=60
+        )
+        kept = {"Content_Type": upstream.headers["Content-Type"]} if upstream.content else {}
+        answer(upstream.status_code, upstream.content, **kept)(handler)

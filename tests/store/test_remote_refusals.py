@@ -15,11 +15,13 @@ import pytest
 from museion.cli import run_harvest
 from publish import HarvestSummary
 from store.protocol import SparqlClient
-from tests.helpers.hostile import Refusing, server
+from tests.helpers.hostile import Refusing, Unavailable, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_checks import shop
 
 RECORDS = 128
+FIRST_RECORD_WRITE = 5
+"""The first write of records' graphs, after those of the dataset's own graphs."""
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +111,38 @@ def test_a_server_refusing_every_write_fails_the_run_at_once_blaming_no_record(
     assert "it refused a small write of Museion's own too" in summary.reason
     assert not summary.rejections
     assert counts["refused"] == 2  # the batch's write, and Museion's own
+
+
+@pytest.mark.parametrize("every", [1, 3], ids=["down", "shedding"])
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_a_server_unavailable_fails_the_run_in_one_line_and_the_next_run_writes_it_all(
+    tmp_path: Path, upstream: SparqlServer, graph_store: bool, every: int
+) -> None:
+    """A server answering 503 to writes — down behind its proxy, or shedding load (here every
+    third write) — was taken to refuse a record: the batch was written again in halves (500
+    writes for 128 records, a third of them refused), a record refused alone could be
+    quarantined for the server's fault, and the line quoted the proxy's HTML page. A 503 (or
+    429, 502, 504) to a write is now the store's fault: the run fails at that write, in one
+    line that says so with the page's text, no record blamed, and the next run writes all."""
+    mode = "gsp" if graph_store else "update"
+    base = f"http://unavailable-{every}.{mode}/"
+    proxy = Unavailable(upstream.url, first=FIRST_RECORD_WRITE, every=every)
+    with server(proxy) as (url, _):
+        config = shop(tmp_path, url, range(RECORDS), graph_store=graph_store, base=base)
+        [failed] = run_harvest(config)
+        assert failed.status == "failed"
+        assert failed.reason is not None
+        assert "\n" not in failed.reason
+        assert "answered 503 to" in failed.reason
+        assert "cannot take writes now" in failed.reason
+        assert "retry after 120 s" in failed.reason
+        assert "503 Service Unavailable Back soon." in failed.reason
+        assert "<" not in failed.reason.split("answered")[1]  # the page's text, not its tags
+        assert not failed.rejections
+        assert proxy.counts["refused"] == 1
+        assert proxy.counts["write"] == FIRST_RECORD_WRITE  # none after it
+        proxy.mended = True
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        assert not summary.rejections
+    assert records_held(upstream, base) == RECORDS
