@@ -295,3 +295,50 @@ def test_what_an_artists_own_record_says_is_held_there_not_twice(
     finally:
         store.close()
     check_counts(config)
+
+
+@pytest.mark.parametrize("step", ["set_statements", "replace_serialized_graphs", "write"])
+def test_a_conversion_cut_short_is_taken_up_without_losing_what_records_share(
+    config: Config, feed: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """A conversion stopped part-way (as the index keeps what records share, as their graphs
+    are brought down to what they say of their own nodes, as the entity graphs are written)
+    and taken up again loses nothing the records shared: once a graph is brought down, it is
+    no longer in it."""
+    record(feed, "r1", "First", ("p1", "Ann Maker"), ("p2", "Bo Maker"))
+    record(feed, "r2", "Second", ("p1", "Ann Maker"))
+    harvest(config)
+    working = Store(config.data_dir / "working", read_only=True)
+    try:
+        before = union(working)
+    finally:
+        working.close()
+    earlier_layout(config)
+
+    from publish.index import RecordIndex
+    from publish.shared import Shared
+
+    owner = {"set_statements": RecordIndex, "replace_serialized_graphs": Store, "write": Shared}
+
+    def cut_short(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt  # the process stopped between the store and the index
+
+    with monkeypatch.context() as patched:
+        patched.setattr(owner[step], step, cut_short)
+        with pytest.raises(KeyboardInterrupt):
+            Pipeline(config).harvest()
+
+    harvest(config)  # the conversion is taken up again
+    working = Store(config.data_dir / "working", read_only=True)
+    try:
+        assert not working.merged_default
+        assert held_twice(working.oxigraph.quads_for_pattern(None, None, None)) == set()
+        assert union(working) == before
+    finally:
+        working.close()
+    check_counts(config)
+    store = published(config)
+    try:
+        assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
+    finally:
+        store.close()
