@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode
 from mappings import Minter
 from museion_core import messages
 from museion_core.errors import StoreFaultError
-from store import Store, StoreError, oversized_statement
+from store import MAX_STATEMENT_BYTES, Store, StoreError, oversized_statement
 
 from .index import IndexedRecord
 from .provenance import record_meta_quads
@@ -40,7 +40,15 @@ def write(
     """Write records' graphs (``own``: by local id, what each says of its own nodes, see
     ``publish.shared``) and their metadata in one store write. ``exact``: each graph
     dropped and loaded whole, not brought to its new text by the difference (see
-    ``Store.replace_serialized_graphs``)."""
+    ``Store.replace_serialized_graphs``). A statement too long for the store is refused
+    (``StoreError``) with its record wherever it would go: the store checks the graphs it is
+    given, and what a record shares goes to an entity graph after, unchecked."""
+    for r in batch:
+        if (size := oversized_statement(r.quads)) is not None:
+            raise StoreError(
+                f"{r.graph} holds a statement of {size} bytes, more than the store takes "
+                f"({MAX_STATEMENT_BYTES})"
+            )
     graphs = {NamedNode(r.graph): own[r.local_id] for r in batch}
     # The graph and the entity: a record that comes back loses its tombstone.
     subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]

@@ -342,3 +342,30 @@ def test_a_conversion_cut_short_is_taken_up_without_losing_what_records_share(
         assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_a_maker_name_too_long_for_the_store_quarantines_its_record(
+    write_config: ConfigWriter, tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement too long for the store is refused with its record, whether the record
+    graph holds it or the entity graph would (a 20 MB maker's name): the record is
+    quarantined, and the run goes on, not failed by the entity graph's write."""
+    monkeypatch.setattr("museion.mapper.MAX_STATEMENT_BYTES", 1 << 40)  # slips past staging
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    options = {"gates": "{ max_quarantined = 1.0 }", "max_record_bytes": "67108864"}
+    config = load_config(write_config(files_source("src", feed, str(mapping), **options)))
+    record(feed, "huge", "Huge", ("p9", "x" * 20_000_000))
+    record(feed, "fine", "Fine", ("p1", "Ann Maker"))
+    [summary] = Pipeline(config, jobs=1).harvest()
+    assert summary.status == RunStatus.PUBLISHED
+    assert (summary.new, summary.rejected) == (1, 1)
+    [rejection] = summary.rejections
+    assert "the store refused the record" in rejection.reason
+    store = published(config)
+    try:
+        assert names(store) == {"Ann Maker": 1}
+    finally:
+        store.close()
+    check_counts(config)
