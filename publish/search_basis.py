@@ -43,7 +43,7 @@ from store import Store
 
 from .index import RecordIndex
 from .provenance import meta_graph, vocabulary_graph
-from .shared import entity_graphs_prefix, source_entity_graph
+from .shared import Shared, entity_graphs_prefix, source_entity_graph
 
 __all__ = ["search_basis"]
 
@@ -82,8 +82,13 @@ def search_basis(
         records,
         bookkeeping=(meta_graph(base_iri).value,),
         aggregates=tuple(sorted(g.value for g in aggregates)),
-        shared=(
-            entity_graphs_prefix(base_iri),
-            *(source_entity_graph(base_iri, s) for s in sorted(sources)),
+        shared=tuple(
+            sorted(
+                {
+                    entity_graphs_prefix(base_iri),
+                    *(source_entity_graph(base_iri, s) for s in sources),
+                    *Shared(index.db, base_iri).graphs(),
+                }
+            )
         ),
     )

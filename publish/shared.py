@@ -281,7 +281,7 @@ class Shared:
 
     def write(self, store: Store, change: Change) -> None:
         """Make the entity graphs say, of each subject the change names, the statements with
-        a holder after it, but those another graph of the store holds (a record's own)."""
+        a holder after it, but those a record graph holds (a record's own)."""
         for graph, subjects in change.subjects.items():
             if not subjects:
                 continue
@@ -290,7 +290,7 @@ class Shared:
             quads = [
                 q
                 for q in parse(b"".join(lines), format=RdfFormat.N_TRIPLES)
-                if not _held_elsewhere(store, q, graph)
+                if not self._held_by_a_record(store, q)
             ]
             node = NamedNode(graph)
             store.replace_subjects(
@@ -298,6 +298,22 @@ class Shared:
                 [NamedNode(s) for s in ordered],
                 [Quad(q.subject, q.predicate, q.object, node) for q in quads],
             )
+
+    def _held_by_a_record(self, store: Store, quad: Quad) -> bool:
+        """Whether a record graph holds ``quad``'s triple (a record's own). Only a record
+        graph: what Museion's own graphs hold (the vocabulary, a dataset's description) may
+        change without the entity graphs being written again, and a statement left out for
+        them would be lost, where one held by both is only read twice."""
+        return any(
+            isinstance(q.graph_name, NamedNode) and _is_record_graph(self.base, q.graph_name.value)
+            for q in store.oxigraph.quads_for_pattern(
+                quad.subject, quad.predicate, quad.object, None
+            )
+        )
+
+    def graphs(self) -> list[str]:
+        """The entity graphs the counted statements are in."""
+        return sorted(str(g) for (g,) in self._db.execute("SELECT DISTINCT graph FROM statements"))
 
     def everything(self) -> Change:
         """A change that writes every subject of every entity graph again, as the counts say."""
@@ -322,9 +338,9 @@ class Shared:
         return list(lines.values())
 
 
-def _held_elsewhere(store: Store, quad: Quad, graph: str) -> bool:
-    """Whether a named graph other than ``graph`` holds ``quad``'s triple (a record's own)."""
-    return any(
-        isinstance(q.graph_name, NamedNode) and q.graph_name.value != graph
-        for q in store.oxigraph.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
-    )
+def _is_record_graph(base: str, graph: str) -> bool:
+    """Whether ``graph`` names a record graph (``{base}{source}/record/{id}``)."""
+    if not graph.startswith(base):
+        return False
+    parts = graph[len(base) :].split("/", 2)
+    return len(parts) == 3 and parts[1] == "record"

@@ -18,8 +18,8 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
-from publish import RunStatus, source_entity_graph
-from publish.shared import unpack
+from publish import RecordIndex, RunStatus, source_entity_graph
+from publish.shared import Shared, split, unpack
 from store import Store
 from tests.conftest import BASE, ConfigWriter, files_source
 from tests.helpers.rdf import held_twice
@@ -369,3 +369,39 @@ def test_a_maker_name_too_long_for_the_store_quarantines_its_record(
     finally:
         store.close()
     check_counts(config)
+
+
+def test_a_statement_museions_own_graphs_hold_too_stays_in_the_entity_graph(
+    tmp_path: Path,
+) -> None:
+    """Only a record graph keeps a shared statement out of the entity graph: Museion's own
+    graphs (the vocabulary) change on their own, and a statement left out for them would be
+    lost when they drop it."""
+    index = RecordIndex(tmp_path / "records.sqlite")
+    store = Store(tmp_path / "store")
+    try:
+        shared = Shared(index.db, BASE)
+        label = (
+            b"<http://vocab.getty.edu/aat/300033618> "
+            b'<http://www.w3.org/2000/01/rdf-schema#label> "paintings"@en'
+        )
+        vocabulary, record = NamedNode(f"{BASE}vocabulary"), NamedNode(f"{BASE}src/record/r1")
+        store.replace_serialized_graphs({vocabulary: label + f" {vocabulary} .\n".encode()})
+        parts = split(label + f" {record} .\n".encode(), record.value, f"{BASE}src/object/r1", BASE)
+        assert parts.own == b""
+        change = shared.change("src", {"r1": parts.shared})
+        shared.write(store, change)
+        index.set_statements("src", {}, change)  # the counts, as a run keeps them
+        graphs = {
+            q.graph_name.value
+            for q in store.oxigraph.quads_for_pattern(None, None, None, None)
+            if isinstance(q.graph_name, NamedNode)
+        }
+        assert graphs == {vocabulary.value, f"{BASE}graph/entities"}
+        # held by a record graph, it is left out
+        store.replace_serialized_graphs({record: label + f" {record} .\n".encode()})
+        shared.write(store, shared.everything())
+        assert not list(store.graph_quads(NamedNode(f"{BASE}graph/entities")))
+    finally:
+        store.close()
+        index.close()
