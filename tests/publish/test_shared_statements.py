@@ -195,24 +195,9 @@ def union(store: Store) -> set[tuple[object, object, object]]:
     }
 
 
-def test_a_store_of_the_earlier_layout_is_converted(config: Config, feed: Path) -> None:
-    record(feed, "r1", "First", ("p1", "Ann Maker"), ("p2", "Bo Maker"))
-    record(feed, "r2", "Second", ("p1", "Ann Maker"))
-    harvest(config)
-    working = Store(config.data_dir / "working", read_only=True)
-    try:
-        before = union(working)
-    finally:
-        working.close()
-    earlier_layout(config)
-    old = Store(config.data_dir / "working", read_only=True)
-    try:
-        assert old.merged_default
-        assert names(old) == {"Ann Maker": 1, "Bo Maker": 1}  # read from the default graph
-    finally:
-        old.close()
-
-    harvest(config)  # nothing changed: the writer converts the store, and publishes it
+def check_converted(config: Config, before: set[tuple[object, object, object]]) -> None:
+    """The working store holds each triple once, as much as ``before``, with counts that
+    are its records' lists, and the published names are read once each."""
     working = Store(config.data_dir / "working", read_only=True)
     try:
         assert not working.merged_default
@@ -226,6 +211,36 @@ def test_a_store_of_the_earlier_layout_is_converted(config: Config, feed: Path) 
         assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
     finally:
         store.close()
+
+
+def harvested_in_the_earlier_layout(
+    config: Config, feed: Path
+) -> set[tuple[object, object, object]]:
+    """Harvest two records naming two makers, then make the store as an earlier Museion
+    wrote it; what the store held (``union``) before."""
+    record(feed, "r1", "First", ("p1", "Ann Maker"), ("p2", "Bo Maker"))
+    record(feed, "r2", "Second", ("p1", "Ann Maker"))
+    harvest(config)
+    working = Store(config.data_dir / "working", read_only=True)
+    try:
+        before = union(working)
+    finally:
+        working.close()
+    earlier_layout(config)
+    return before
+
+
+def test_a_store_of_the_earlier_layout_is_converted(config: Config, feed: Path) -> None:
+    before = harvested_in_the_earlier_layout(config, feed)
+    old = Store(config.data_dir / "working", read_only=True)
+    try:
+        assert old.merged_default
+        assert names(old) == {"Ann Maker": 1, "Bo Maker": 1}  # read from the default graph
+    finally:
+        old.close()
+
+    harvest(config)  # nothing changed: the writer converts the store, and publishes it
+    check_converted(config, before)
     # and a record changed after the conversion takes its shared statements with it
     record(feed, "r1", "First", ("p2", "Bo Maker"))
     (feed / "r2.json").unlink()
@@ -305,15 +320,7 @@ def test_a_conversion_cut_short_is_taken_up_without_losing_what_records_share(
     are brought down to what they say of their own nodes, as the entity graphs are written)
     and taken up again loses nothing the records shared: once a graph is brought down, it is
     no longer in it."""
-    record(feed, "r1", "First", ("p1", "Ann Maker"), ("p2", "Bo Maker"))
-    record(feed, "r2", "Second", ("p1", "Ann Maker"))
-    harvest(config)
-    working = Store(config.data_dir / "working", read_only=True)
-    try:
-        before = union(working)
-    finally:
-        working.close()
-    earlier_layout(config)
+    before = harvested_in_the_earlier_layout(config, feed)
 
     from publish.index import RecordIndex
     from publish.shared import Shared
@@ -329,19 +336,7 @@ def test_a_conversion_cut_short_is_taken_up_without_losing_what_records_share(
             Pipeline(config).harvest()
 
     harvest(config)  # the conversion is taken up again
-    working = Store(config.data_dir / "working", read_only=True)
-    try:
-        assert not working.merged_default
-        assert held_twice(working.oxigraph.quads_for_pattern(None, None, None)) == set()
-        assert union(working) == before
-    finally:
-        working.close()
-    check_counts(config)
-    store = published(config)
-    try:
-        assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
-    finally:
-        store.close()
+    check_converted(config, before)
 
 
 @pytest.mark.slow
