@@ -1,8 +1,8 @@
 """Endpoint throughput and latency: ``museion serve`` against ``oxigraph serve-read-only``.
 
-Both servers read the same published snapshot (Museion's default graph is the materialised
-merge of the named graphs, so Oxigraph's plain default graph answers the same queries the
-same way). One load generator, in this process, sends the same request mix to each: entity
+Both servers read the same published snapshot, Oxigraph with ``--union-default-graph``: Museion
+holds each triple in one graph and its queries read the union of the graphs, so Oxigraph's
+union answers the same queries the same way. One load generator, in this process, sends the same request mix to each: entity
 lookups (a CONSTRUCT of one object's statements, by SPARQL on both) and the example queries
 in ``sparql/queries/`` — at concurrency 1 and 8, for a fixed time each, over keep-alive
 connections. Museion's own linked-data page (``GET /tate/object/...`` as Turtle) is
@@ -232,7 +232,7 @@ def measure(data: Path, base: str, objects: list[str], args: argparse.Namespace)
     if args.query_processes:
         museion_cmd += ["--query-processes", str(args.query_processes)]
     oxigraph_cmd = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(snapshot)]
-    oxigraph_cmd += ["--bind", f"127.0.0.1:{oxigraph_port}"]
+    oxigraph_cmd += ["--bind", f"127.0.0.1:{oxigraph_port}", "--union-default-graph"]
     pages = [
         Request("page", "GET", "/" + iri[len(base) :], None, {"Accept": "text/turtle"})
         for iri in objects
