@@ -1,12 +1,13 @@
 """Endpoint throughput and latency: ``museion serve`` against ``oxigraph serve-read-only``.
 
-Both servers read the same published snapshot, Oxigraph with ``--union-default-graph``: Museion
-holds each triple in one graph and its queries read the union of the graphs, so Oxigraph's
-union answers the same queries the same way. One load generator, in this process, sends the same request mix to each: entity
-lookups (a CONSTRUCT of one object's statements, by SPARQL on both) and the example queries
-in ``sparql/queries/`` — at concurrency 1 and 8, for a fixed time each, over keep-alive
-connections. Museion's own linked-data page (``GET /tate/object/...`` as Turtle) is
-measured too, with no baseline (Oxigraph has no such pages).
+Both servers read the same published snapshot, Oxigraph with ``--union-default-graph``:
+Museion holds each triple in one graph and its queries read the union of the graphs, so
+Oxigraph's union answers the same queries the same way. One load generator, in this process,
+sends the same request mix to each: entity lookups (a CONSTRUCT of one object's statements,
+by SPARQL on both) and the example queries in ``sparql/queries/`` — at concurrency 1 and 8,
+for a fixed time each, over keep-alive connections. Museion's own linked-data page
+(``GET /tate/object/...`` as Turtle) is measured too, with no baseline (Oxigraph has no such
+pages).
 
 Usage: ``python bench/endpoint.py [--seconds 10] [--workers 1]``. Prints a table: requests/s,
 p50 and p99 latency, and Museion's throughput as a ratio of Oxigraph's.
