@@ -7,7 +7,7 @@ these are counted by SPARQL over the published graphs, whatever run put them the
 from __future__ import annotations
 
 from museion_core.vocab import CRM, MUSEION, VOID
-from publish import meta_graph, source_entity_graph
+from publish import dataset_graphs, meta_graph
 from store import Store
 
 from .config import Config
@@ -18,13 +18,10 @@ def source_counts(store: Store, config: Config) -> list[dict[str, object]]:
     meta = meta_graph(config.base_iri)
     # A source's graphs: its records', and the entity graph of what they share (an artist's
     # names, said once for all the records that name them).
-    shared = " ".join(
-        f"(<{config.base_iri}dataset/{s.name}> <{source_entity_graph(config.base_iri, s.name)}>)"
-        for s in config.sources
-    )
-    graphs = (
-        f"{{ GRAPH {meta} {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }} }} "
-        f"UNION {{ VALUES (?dataset ?g) {{ {shared} }} }}"
+    graphs = dataset_graphs(
+        config.base_iri,
+        meta.value,
+        {f"{config.base_iri}dataset/{s.name}": s.name for s in config.sources},
     )
     rows = store.select(f"""
         SELECT ?dataset ?kind (COUNT(?g) AS ?n) WHERE {{

@@ -23,7 +23,7 @@ from .runs import (
 )
 from .search_basis import search_basis
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
-from .shared import entity_graphs_prefix, source_entity_graph
+from .shared import dataset_graphs, entity_graphs_prefix, source_entity_graph
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
 from .summary import HarvestSummary, Rejection
 from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id, write_atomically
@@ -54,6 +54,7 @@ __all__ = [
     "Verdict",
     "Workspace",
     "apply_run",
+    "dataset_graphs",
     "entity_graphs_prefix",
     "failpoint",
     "meta_graph",

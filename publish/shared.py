@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from museion_core.vocab import MUSEION, VOID
 from store import Store
 
 from .sqlite import rows_in
@@ -45,6 +46,7 @@ __all__ = [
     "SCHEMA",
     "Change",
     "Split",
+    "dataset_graphs",
     "entity_graph",
     "entity_graphs_prefix",
     "pack",
@@ -74,6 +76,20 @@ def entity_graphs_prefix(base: str) -> str:
 def source_entity_graph(base: str, source: str) -> str:
     """The entity graph of what a source's records share about the source's own IRIs."""
     return f"{entity_graphs_prefix(base)}/{source}"
+
+
+def dataset_graphs(base: str, meta: str, datasets: Mapping[str, str]) -> str:
+    """A SPARQL group binding ``?dataset`` to each of its graphs ``?g``: the record graphs the
+    metadata graph ``meta`` (an IRI) puts in it, and its source's entity graph (what its
+    records share). ``datasets``: each dataset's IRI, with its source's name."""
+    shared = " ".join(
+        f"(<{dataset}> <{source_entity_graph(base, source)}>)"
+        for dataset, source in datasets.items()
+    )
+    return (
+        f"{{ GRAPH <{meta}> {{ ?g a {MUSEION.RecordGraph} ; {VOID.inDataset} ?dataset }} }} "
+        f"UNION {{ VALUES (?dataset ?g) {{ {shared} }} }}"
+    )
 
 
 def entity_graph(base: str, subject: str) -> str:

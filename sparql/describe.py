@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple, serialize
 
 from museion_core.vocab import DCTERMS_NS, MUSEION, RDF, RDFS, VOID_NS, XSD_NS
-from publish import source_entity_graph
+from publish import dataset_graphs
 from store import manifest
 
 from . import i18n
@@ -182,14 +182,10 @@ def _counts(worker: Worker, meta: str) -> dict[str, dict[str, Any]]:
             "entities": 0,
         }
     # A dataset's graphs: its records', and the entity graph of what they share.
-    shared = " ".join(
-        f"(<{dataset}> <{source_entity_graph(base, str(about['source']))}>)"
-        for dataset, about in out.items()
-        if about.get("source")
-    )
-    records = (
-        f"{{ GRAPH <{meta}> {{ ?g <{VOID}inDataset> ?dataset ; a {MUSEION.RecordGraph} }} }} "
-        f"UNION {{ VALUES (?dataset ?g) {{ {shared} }} }}"
+    records = dataset_graphs(
+        base,
+        meta,
+        {dataset: str(about["source"]) for dataset, about in out.items() if about.get("source")},
     )
     for row in store.select(
         f"""SELECT ?dataset (COUNT(*) AS ?entities) WHERE {{
