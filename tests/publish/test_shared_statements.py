@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,9 @@ def names(store: Store, source: str = "src") -> Counter[str]:
     return Counter(str(r["n"]) for r in rows)
 
 
-def published(config: Config) -> Store:
-    return Workspace(config.data_dir).open_published()
+def published(config: Config) -> closing[Store]:
+    """The published snapshot, closed at the end of a ``with`` block."""
+    return closing(Workspace(config.data_dir).open_published())
 
 
 def check_counts(config: Config) -> None:
@@ -100,8 +102,7 @@ def test_an_artist_named_by_two_records_is_held_once_until_the_last_goes(
     record(feed, "r2", "Second", ("p1", "Ann Maker"))
     record(feed, "r3", "Third", ("p2", "Bo Maker"))
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert held_twice(store.oxigraph.quads_for_pattern(None, None, None)) == set()
         assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
         # the record graph holds what the record says of its object; the artist's names are
@@ -117,38 +118,27 @@ def test_an_artist_named_by_two_records_is_held_once_until_the_last_goes(
         assert (
             next(store.oxigraph.quads_for_pattern(None, None, None, DefaultGraph()), None) is None
         )
-    finally:
-        store.close()
     check_counts(config)
 
     (feed / "r1.json").unlink()  # r2 still names Ann Maker
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
-    finally:
-        store.close()
     check_counts(config)
 
     record(feed, "r2", "Second", ("p1", "Ann B. Maker"))  # the last to name her otherwise
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Ann B. Maker": 1, "Bo Maker": 1}
         assert held_twice(store.oxigraph.quads_for_pattern(None, None, None)) == set()
-    finally:
-        store.close()
     check_counts(config)
 
     (feed / "r2.json").unlink()
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Bo Maker": 1}
         person = NamedNode(f"{BASE}src/person/p1")
         assert next(store.oxigraph.quads_for_pattern(person, None, None, None), None) is None
-    finally:
-        store.close()
     check_counts(config)
 
 
@@ -206,11 +196,8 @@ def check_converted(config: Config, before: set[tuple[object, object, object]]) 
     finally:
         working.close()
     check_counts(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Ann Maker": 1, "Bo Maker": 1}
-    finally:
-        store.close()
 
 
 def harvested_in_the_earlier_layout(
@@ -245,11 +232,8 @@ def test_a_store_of_the_earlier_layout_is_converted(config: Config, feed: Path) 
     record(feed, "r1", "First", ("p2", "Bo Maker"))
     (feed / "r2.json").unlink()
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Bo Maker": 1}
-    finally:
-        store.close()
     check_counts(config)
 
 
@@ -282,33 +266,24 @@ def test_what_an_artists_own_record_says_is_held_there_not_twice(
         }
 
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert held_twice(store.oxigraph.quads_for_pattern(None, None, None)) == set()
         assert where_named(store) == {f"{BASE}tate/record/person%3A300"}
         assert names(store, "tate")["George Jones"] == 1
-    finally:
-        store.close()
     check_counts(config)
 
     artist.unlink()
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert held_twice(store.oxigraph.quads_for_pattern(None, None, None)) == set()
         assert where_named(store) == {entities.value}
         assert names(store, "tate")["George Jones"] == 1
-    finally:
-        store.close()
 
     artist.write_bytes((TATE / "artists" / artist.name).read_bytes())
     harvest(config)
-    store = published(config)
-    try:
+    with published(config) as store:
         assert held_twice(store.oxigraph.quads_for_pattern(None, None, None)) == set()
         assert f"{BASE}tate/record/person%3A300" in where_named(store)
-    finally:
-        store.close()
     check_counts(config)
 
 
@@ -358,11 +333,8 @@ def test_a_maker_name_too_long_for_the_store_quarantines_its_record(
     assert (summary.new, summary.rejected) == (1, 1)
     [rejection] = summary.rejections
     assert "the store refused the record" in rejection.reason
-    store = published(config)
-    try:
+    with published(config) as store:
         assert names(store) == {"Ann Maker": 1}
-    finally:
-        store.close()
     check_counts(config)
 
 
