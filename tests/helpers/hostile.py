@@ -166,12 +166,18 @@ class Refusing:
         if refused:
             answer(500, b"SR325: Transaction aborted", Content_Type="text/plain")(handler)
             return
-        headers = {k: v for k in ("Content-Type", "Accept") if (v := handler.headers.get(k))}
-        upstream = requests.request(
-            handler.command, self.upstream + handler.path, data=body, headers=headers, timeout=60
-        )
-        kept = {"Content_Type": upstream.headers["Content-Type"]} if upstream.content else {}
-        answer(upstream.status_code, upstream.content, **kept)(handler)
+        passed_on(handler, self.upstream, body)
+
+
+def passed_on(handler: BaseHTTPRequestHandler, upstream: str, body: bytes) -> None:
+    """Send ``handler``'s request (its ``body`` read already) to ``upstream``, and its answer
+    back: what the proxies here do with each request they do not refuse."""
+    headers = {k: v for k in ("Content-Type", "Accept") if (v := handler.headers.get(k))}
+    answered = requests.request(
+        handler.command, upstream + handler.path, data=body, headers=headers, timeout=60
+    )
+    kept = {"Content_Type": answered.headers["Content-Type"]} if answered.content else {}
+    answer(answered.status_code, answered.content, **kept)(handler)
 
 
 class Unavailable:
@@ -200,9 +206,4 @@ class Unavailable:
             page = b"<html><body><h1>503 Service Unavailable</h1>Back soon.</body></html>"
             answer(503, page, Content_Type="text/html", Retry_After="120")(handler)
             return
-        headers = {k: v for k in ("Content-Type", "Accept") if (v := handler.headers.get(k))}
-        upstream = requests.request(
-            handler.command, self.upstream + handler.path, data=body, headers=headers, timeout=60
-        )
-        kept = {"Content_Type": upstream.headers["Content-Type"]} if upstream.content else {}
-        answer(upstream.status_code, upstream.content, **kept)(handler)
+        passed_on(handler, self.upstream, body)
