@@ -35,7 +35,7 @@ from publish import (
 )
 from reconcile import ReconcileReport, reconciliation_graph
 from search import Basis
-from store import Store
+from store import Store, compact
 
 from .config import Config, SourceConfig
 from .gates import field_loss, gate
@@ -217,16 +217,15 @@ class Writing:
             self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
         if any(run.info().get("store_refused") for _, run in runs):
             self.workspace.forget_search_documents()
+        if self._wrote_most(writer, runs):
+            compact(writer.store)  # before reconciliation and the search build read all of it
         if any(run.info().get("entities_changed", True) for _, run in runs):
             self._reconcile(writer.store)
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
-        release_free_memory()  # and what reconciling freed, before the compaction
+        release_free_memory()  # and what reconciling freed, before the search build
         snapshot = self.workspace.publish(
-            writer.store,
-            self.config.base_iri,
-            basis=self._search_basis(writer),
-            compact=self._wrote_most(writer, runs),
+            writer.store, self.config.base_iri, basis=self._search_basis(writer)
         )
         for source, run in runs:
             run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
@@ -239,7 +238,7 @@ class Writing:
     def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
         """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
         the store now holds, as a first harvest or a remap of every record does: the store is
-        then compacted before its snapshot (``Workspace.publish``)."""
+        then compacted before it is read whole (``store.compact``)."""
         written = 0
         for _, run in runs:
             counts = run.info().get("counts", {})

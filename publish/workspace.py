@@ -227,13 +227,10 @@ class Workspace:
         *,
         updated: str | None = None,
         basis: Basis | None = None,
-        compact: bool = False,
     ) -> Path:
         """Snapshot the working store and make it what queries read, atomically, together
         with its search index (built from the snapshot before the pointer switches).
         ``updated``: when a SPARQL Update changed the store (kept in the manifest).
-        ``compact``: the runs wrote most of the store; compact it before the snapshot
-        (``publish_snapshot``).
 
         ``basis`` (``search_basis``): the search documents are kept beside the snapshot, and
         those of the current snapshot reused where the basis allows, if it kept them and
@@ -257,7 +254,6 @@ class Workspace:
             about=about,
             before_switch=lambda: failpoint("publish"),
             derive=lambda snapshot: self._index(snapshot, base_iri, store, basis, previous),
-            compact=compact,
         )
         self._write_state(search_documents=snapshot.name if basis is not None else None)
         for older in self.snapshots():  # only the current snapshot's documents are reused

@@ -14,6 +14,7 @@ from .protocol import RemoteEndpoint
 from .remote import RemoteReader, RemoteStore
 from .snapshots import (
     Pointer,
+    compact,
     current_snapshot,
     discard_unfinished,
     manifest,
@@ -35,6 +36,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreReader",
+    "compact",
     "current_snapshot",
     "discard_unfinished",
     "longest_statement",

@@ -20,7 +20,6 @@ import logging
 import os
 import secrets
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,36 +81,21 @@ def publish_snapshot(
     about: dict[str, Any] | None = None,
     before_switch: Callable[[], None] | None = None,
     derive: Callable[[Path], object] | None = None,
-    compact: bool = False,
 ) -> Path:
     """Snapshot ``store`` and make it what readers use, atomically; keep the newest ``keep``.
-
-    ``compact``: compact the whole store before the backup, for a run that wrote most of it
-    (a first harvest). Otherwise RocksDB goes on compacting that load in the background after
-    the backup took its hard links, and the working store ends up beside the snapshot in
-    files of its own: 30–50% more disk (README, *Scale*). A compaction that fails (the disk is
-    full) is logged and the store published as it is.
 
     ``about`` (JSON) is kept beside the snapshot as its manifest: when each source was
     harvested, which the endpoint's VoID description reports. ``derive(snapshot)`` writes
     files derived from the new snapshot (``<name>.*`` beside it, e.g. its search index)
     before the pointer switches, so readers find them together with the snapshot. It reads
-    ``store`` (which holds what the snapshot will), not the snapshot: it runs while the
-    compaction does, in Oxigraph's threads, before the backup is taken (at 10,000 records the
-    compaction took 3–4 s and the search build 4–5 s, one after the other)."""
+    ``store`` (which holds what the snapshot will), not the snapshot, before the backup is
+    taken."""
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(2)
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / name
     store.flush()
-    compaction = threading.Thread(target=_compact, args=(store,), name="compact")
-    if compact:
-        compaction.start()
-    try:
-        if derive is not None:
-            derive(target)
-    finally:
-        if compact:
-            compaction.join()
+    if derive is not None:
+        derive(target)
     store.backup(target)
     if about is not None:
         target.with_name(name + ".json").write_text(json.dumps(about, indent=2), "utf-8")
@@ -127,7 +111,16 @@ def publish_snapshot(
     return target
 
 
-def _compact(store: Store) -> None:
+def compact(store: Store) -> None:
+    """Compact the whole store, for a run that wrote most of it (a first harvest), before
+    what reads all of it: reconciliation, the search build and the snapshot.
+
+    A large load written in batches is many small files. Read as they are, reconciliation's
+    queries took 2.4–3× and the search build's 1.6× as long (10,000 and 50,000 records,
+    ``bench/RESULTS.md``); and RocksDB, left to itself, goes on compacting them in the
+    background after the snapshot took its hard links, so that the working store ends up
+    beside the snapshot in files of its own: 30–50% more disk (README, *Scale*). A compaction
+    that fails (the disk is full) is logged, and the store published as it is."""
     try:
         store.optimize()
     except StoreError as exc:  # only a saving: the snapshot is as good without it
