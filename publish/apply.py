@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,9 +41,10 @@ from .provenance import (
     tombstone_quads,
     vocabulary_graph,
 )
-from .refusals import write, write_around_refused
+from .refusals import share_around_refused, take_back, write, write_around_refused
 from .runs import Change, Run, RunStatus, StagedRecord
 from .settings import PublishSettings, SourceSettings
+from .shared import Change as SharedChange
 from .shared import Shared, Statement, pack, split
 
 __all__ = ["apply_run", "now", "run_row"]
@@ -327,30 +328,57 @@ def _apply_batches(
             job.store, job.meta, job.minter, pairs, error=exc, refused=refused, own=own
         )
         kept = {r.local_id for r in written}
+
     # The shared statements once the record graphs are written (an entity graph leaves out
     # what a record graph holds), and the index with their counts, in one transaction.
-    change = job.shared.change(
-        source,
-        {r.local_id: parts[r.local_id].shared for r in records if r.local_id in kept},
-        [r.subject for r in records],
-    )
-    job.shared.write(job.store, change)
-    failpoint("apply")
-    index.upsert(
-        (
-            IndexEntry(
-                rows[r.local_id],
-                r.payload,
-                fields=r.fields,
-                entities=r.entities,
-                notes=r.notes,
-                statements=pack(change.records[r.local_id]),
-            )
-            for r in records
-            if r.local_id in kept
-        ),
-        change,
-    )
+    def change_of(
+        part: Sequence[StagedRecord], subjects: Sequence[str] | None = None
+    ) -> SharedChange:
+        shares = {r.local_id: parts[r.local_id].shared for r in part}
+        touched = [r.subject for r in part] if subjects is None else subjects
+        return job.shared.change(source, shares, touched)
+
+    def indexed(part: Sequence[StagedRecord], change: SharedChange) -> None:
+        failpoint("apply")
+        index.upsert(
+            (
+                IndexEntry(
+                    rows[r.local_id],
+                    r.payload,
+                    fields=r.fields,
+                    entities=r.entities,
+                    notes=r.notes,
+                    statements=pack(change.records[r.local_id]),
+                )
+                for r in part
+            ),
+            change,
+        )
+
+    sharing = [r for r in records if r.local_id in kept]
+    change = change_of(sharing, [r.subject for r in records])
+    try:
+        job.shared.write(job.store, change)
+    except StoreFaultError:
+        raise
+    except StoreError as exc:
+        # A statement a remote server refuses (a 400 to the update holding it) is refused
+        # with the records that bring it, found in halves as for their graphs.
+        share_around_refused(
+            job.store,
+            job.shared,
+            sharing,
+            error=exc,
+            failed=change,
+            change_of=change_of,
+            indexed=indexed,
+            unwritten=lambda gone: take_back(
+                job.store, job.meta, job.minter, [(r, index.get(source, r.local_id)) for r in gone]
+            ),
+            refused=refused,
+        )
+        return
+    indexed(sharing, change)
 
 
 def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:

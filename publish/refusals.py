@@ -7,11 +7,17 @@ The batch is written again in halves, and each half refused in halves again, dow
 records the store refuses alone, which are quarantined: one such record among 500 costs some
 2·log2(500) = 18 writes, where writing each record alone cost 500 (to a remote server, each
 write is several requests).
+
+What records share goes to the entity graphs after their graphs are written
+(``publish.shared``), and a remote server may refuse that write too (a 400 to the update
+holding a statement its parser rejects): the records are then shared and indexed in halves
+the same way (``share_around_refused``), and one refused alone is quarantined.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from pyoxigraph import NamedNode
 
@@ -23,8 +29,9 @@ from store import MAX_STATEMENT_BYTES, Store, StoreError, oversized_statement
 from .index import IndexedRecord
 from .provenance import record_meta_quads
 from .runs import StagedRecord
+from .shared import Change, Shared
 
-__all__ = ["write", "write_around_refused"]
+__all__ = ["share_around_refused", "take_back", "write", "write_around_refused"]
 
 
 def write(
@@ -76,14 +83,7 @@ def write_around_refused(
     one line, after one request more, not after trying every record. Nor is a record blamed
     when no other of its batch could be written, unless it is plainly its own fault (a
     statement too long for the store): the store's error then goes up."""
-    try:
-        store.probe_write()
-    except StoreError as exc:
-        raise StoreFaultError(
-            f"{error.cause}; it refused a small write of Museion's own too: the store is "
-            "failing, not a record",
-            http_status=error.http_status,
-        ) from exc
+    _probe(store, error)
     written: list[StagedRecord] = []
     doubtful: list[tuple[StagedRecord, str]] = []
     errors: list[StoreError] = []
@@ -118,3 +118,107 @@ def write_around_refused(
         raise errors[0]
     refused += doubtful
     return written
+
+
+def _probe(store: Store, error: StoreError) -> None:
+    """Fail the run (``StoreFaultError``) if the store that refused a write with ``error``
+    refuses a small write of Museion's own too: the store is failing, not a record."""
+    try:
+        store.probe_write()
+    except StoreError as exc:
+        raise StoreFaultError(
+            f"{error.cause}; it refused a small write of Museion's own too: the store is "
+            "failing, not a record",
+            http_status=error.http_status,
+        ) from exc
+
+
+def share_around_refused(
+    store: Store,
+    shared: Shared,
+    records: Sequence[StagedRecord],
+    *,
+    error: StoreError,
+    failed: Change,
+    change_of: Callable[[Sequence[StagedRecord]], Change],
+    indexed: Callable[[Sequence[StagedRecord], Change], None],
+    unwritten: Callable[[Sequence[StagedRecord]], None],
+    refused: list[tuple[StagedRecord, str]],
+) -> None:
+    """After the store refused (with ``error``) the write of ``failed``, what ``records``
+    share (their graphs written), write it in halves: each half's change (``change_of``),
+    written, then indexed (``indexed``) before the next half's is counted. A record whose
+    statements the store refuses alone is added to ``refused`` with the store's reason, and
+    handed to ``unwritten`` (its graph is in the store, its row not in the index).
+
+    A refused write may have done part of its work (the subjects' statements taken out, or
+    put in the working store and not on the server): the subjects of every refused write are
+    written again at the end, as the index then counts them. The store's own failure blames
+    no record, as for a record graph (``write_around_refused``), but a 400 (the server's
+    parser rejecting what the record brought) is the record's fault even when no other
+    record of the batch could be written: a run of one changed record failed, and every run
+    after it."""
+    _probe(store, error)
+    touched: defaultdict[str, set[str]] = defaultdict(set)
+    alone: list[tuple[StagedRecord, str]] = []
+    errors: list[StoreError] = []
+    written = 0
+
+    def note(change: Change) -> None:
+        for graph, subjects in change.subjects.items():
+            touched[graph] |= subjects
+
+    def halves(part: Sequence[StagedRecord]) -> None:
+        nonlocal written
+        middle = len(part) // 2
+        for half in (part[:middle], part[middle:]):
+            if not half:
+                continue
+            change = change_of(half)
+            try:
+                shared.write(store, change)
+            except StoreFaultError:
+                raise  # the store's fault, not a record's
+            except StoreError as exc:
+                note(change)
+                if len(half) > 1:
+                    halves(half)
+                    continue
+                alone.append((half[0], messages.STORE_REFUSED(detail=exc.cause)))
+                if exc.http_status != 400:
+                    errors.append(exc)
+                continue
+            indexed(half, change)
+            written += len(half)
+
+    note(failed)
+    halves(records)
+    if errors and not written:
+        raise errors[0]
+    unwritten([record for record, _ in alone])
+    shared.write(store, Change(subjects=touched))
+    refused += alone
+
+
+def take_back(
+    store: Store,
+    meta: NamedNode,
+    minter: Minter,
+    records: Sequence[tuple[StagedRecord, IndexedRecord | None]],
+) -> None:
+    """Take back the writes of records (with their index rows) whose graphs went into the
+    store but whose shared statements the store refused: the metadata of each is what the
+    index says again, and the graph of one the index does not hold live leaves the store (a
+    new record refused leaves no trace). A changed record keeps its row and what it shared
+    before; its graph keeps what the refused version says of its own nodes, as after a
+    refused graph's write, until a run writes it again (the search documents are made anew
+    after a run the store refused part of)."""
+    gone = [NamedNode(r.graph) for r, row in records if row is None or not row.live]
+    store.remove_graphs(gone)
+    quads = [
+        q
+        for _, row in records
+        if row is not None and row.live
+        for q in record_meta_quads(meta, minter, row)
+    ]
+    store.replace_subjects(meta, [NamedNode(r.graph) for r, _ in records], quads)

@@ -139,13 +139,17 @@ class Forgetful:
 class Refusing:
     """A proxy before a real SPARQL server that answers 500 to each write naming ``graph``
     (its PUT, or an update that names it) and, once a write names ``breaks``, to every write
-    after (a server whose disk filled up midway); it counts the requests it is sent, as
+    after (a server whose disk filled up midway); 400 to each write holding the text
+    ``holding`` (a value the server's parser rejects); it counts the requests it is sent, as
     ``"put"``, ``"update"`` or ``"query"``, and those it refused (``"refused"``)."""
 
-    def __init__(self, upstream: str, graph: str = "", *, breaks: str = "") -> None:
+    def __init__(
+        self, upstream: str, graph: str = "", *, breaks: str = "", holding: str = ""
+    ) -> None:
         self.upstream = upstream
         self.graph = graph
         self.breaks = breaks
+        self.holding = holding
         self.broken = False
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -161,8 +165,13 @@ class Refusing:
             if kind != "query" and self.breaks and f"<{self.breaks}>" in named:
                 self.broken = True
             mine = bool(self.graph) and f"<{self.graph}>" in named
+            rejected = kind != "query" and bool(self.holding) and self.holding in named
             refused = kind != "query" and (self.broken or mine)
-            self.counts["refused"] += refused
+            self.counts["refused"] += refused or rejected
+        if rejected:
+            said = b"SP029: SPARQL compiler, line 3: bad literal"
+            answer(400, said, Content_Type="text/plain")(handler)
+            return
         if refused:
             answer(500, b"SR325: Transaction aborted", Content_Type="text/plain")(handler)
             return

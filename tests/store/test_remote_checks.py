@@ -6,7 +6,7 @@ was sent passes; against one that loses withdrawals or metadata updates it ackno
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -82,18 +82,31 @@ MAPPING = '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n'
 SHOP = "http://localhost:8000/"
 
 
+MAKERS = '[object.production.creators]\neach = "makers[]"\nid = "id"\nname = "name"\n'
+
+
 def shop(
-    folder: Path, url: str, ids: Iterable[int], *, graph_store: bool = True, base: str = SHOP
+    folder: Path,
+    url: str,
+    ids: Iterable[int],
+    *,
+    graph_store: bool = True,
+    base: str = SHOP,
+    makers: Mapping[int, tuple[str, str]] | None = None,
 ) -> Config:
     """A source of one record per id (a JSON file each), its store on the server at ``url``
-    (``oxigraph serve``'s paths), its graphs under ``base``."""
+    (``oxigraph serve``'s paths), its graphs under ``base``; ``makers``: the (id, name) of
+    the maker some records name (a statement records share)."""
     feed = folder / "feed"
     feed.mkdir(parents=True, exist_ok=True)
     for old in feed.iterdir():
         old.unlink()
     for n in ids:
-        (feed / f"{n}.json").write_text(json.dumps({"id": f"r{n}", "title": f"Thing {n}"}))
-    (folder / "m.toml").write_text(MAPPING, encoding="utf-8")
+        document: dict[str, object] = {"id": f"r{n}", "title": f"Thing {n}"}
+        if makers and n in makers:
+            document["makers"] = [{"id": makers[n][0], "name": makers[n][1]}]
+        (feed / f"{n}.json").write_text(json.dumps(document))
+    (folder / "m.toml").write_text(MAPPING + (MAKERS if makers else ""), encoding="utf-8")
     path = folder / "museion.toml"
     path.write_text(
         f'[store]\npath = "store"\n{SparqlServer(url).store_keys(graph_store=graph_store)}\n'

@@ -8,15 +8,19 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from museion import Workspace
 from museion.cli import run_harvest
+from museion.config import Config
 from publish import HarvestSummary
 from store.protocol import SparqlClient
 from tests.helpers.hostile import Refusing, Unavailable, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
+from tests.publish.test_shared_statements import check_counts
 from tests.store.test_remote_checks import shop
 
 RECORDS = 128
@@ -146,3 +150,71 @@ def test_a_server_unavailable_fails_the_run_in_one_line_and_the_next_run_writes_
         assert summary.status == "published", summary.reason
         assert not summary.rejections
     assert records_held(upstream, base) == RECORDS
+
+
+SHARING = 12
+P190 = "http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content"
+
+
+PERSONS = 'FILTER CONTAINS(STR(?x), "/person/")'
+
+
+def names_held(upstream: SparqlServer, base: str) -> set[str]:
+    """The persons' names the server's graphs under ``base`` hold (not its versions)."""
+    rows = SparqlClient(upstream.endpoint()).select(
+        f"SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ ?x <{P190}> ?n }} {PERSONS} "
+        f'FILTER STRSTARTS(STR(?g), "{base}") }}'
+    )
+    return {str(row["n"]) for row in rows}
+
+
+def names_published(config: Config) -> set[str]:
+    """The persons' names of the published snapshot."""
+    with closing(Workspace(config.data_dir).open_published()) as store:
+        rows = store.select(f"SELECT DISTINCT ?n WHERE {{ ?x <{P190}> ?n {PERSONS} }}")
+        return {str(row["n"]) for row in rows}
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_a_shared_statement_the_server_refuses_quarantines_the_records_that_bring_it(
+    tmp_path: Path, upstream: SparqlServer, graph_store: bool
+) -> None:
+    """A maker's name the server refuses (a 400 to the update of the entity graph that
+    holds it: what records share is written there, after their graphs) failed the whole
+    run, where a record graph refused the same way only quarantined its record. Now the
+    records that bring the statement are found in halves and quarantined with the server's
+    words, the others published; a new record refused leaves no graph behind, and a
+    published record whose change is refused keeps what it shared before."""
+    mode = "gsp" if graph_store else "update"
+    base = f"http://shared.{mode}/"
+    makers = {n: (f"p{n % 3}", f"Maker {n % 3}") for n in range(SHARING)}
+    makers[4] = ("p4", "Only Four")
+    makers[7] = ("p9", "Unsayable")
+    proxy = Refusing(upstream.url, holding="Unsayable")
+    fine = {"Maker 0", "Maker 1", "Maker 2", "Only Four"}
+    with server(proxy) as (url, _):
+        config = shop(
+            tmp_path, url, range(SHARING), graph_store=graph_store, base=base, makers=makers
+        )
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        [rejection] = summary.rejections
+        assert rejection.record.startswith("r7")
+        assert "the store refused the record" in rejection.reason
+        assert "answered 400" in rejection.reason
+        assert "SP029: SPARQL compiler, line 3: bad literal" in rejection.reason
+        assert records_held(upstream, base) == SHARING - 1
+        assert names_held(upstream, base) == names_published(config) == fine
+        check_counts(config)
+
+        makers[4] = ("p9", "Unsayable")  # a published record now says it too
+        config = shop(
+            tmp_path, url, range(SHARING), graph_store=graph_store, base=base, makers=makers
+        )
+        [again] = run_harvest(config)
+        assert again.status == "published", again.reason
+        assert sorted(r.record[:2] for r in again.rejections) == ["r4", "r7"]
+        assert not again.deleted
+        assert records_held(upstream, base) == SHARING - 1
+        assert names_held(upstream, base) == names_published(config) == fine
+        check_counts(config)
