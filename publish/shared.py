@@ -64,8 +64,10 @@ CREATE TABLE IF NOT EXISTS statements (
     holders INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS statements_by_subject ON statements (subject);
+CREATE TABLE IF NOT EXISTS entity_graphs (graph TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-"""The statements records share, with how many live records make each: in the record index."""
+"""The statements records share, with how many live records make each, and every entity graph
+a change has written (its last statement gone or not): in the record index."""
 
 
 def entity_graphs_prefix(base: str) -> str:
@@ -194,6 +196,12 @@ class Change:
             kept,
         )
         db.executemany("DELETE FROM statements WHERE digest = ?", gone)
+        # The graph is remembered after its last statement leaves: the search documents'
+        # reuse must compare it with the snapshot before (``graphs``).
+        db.executemany(
+            "INSERT OR IGNORE INTO entity_graphs (graph) VALUES (?)",
+            [(graph,) for graph, subjects in self.subjects.items() if subjects],
+        )
 
 
 class Shared:
@@ -328,8 +336,14 @@ class Shared:
         )
 
     def graphs(self) -> list[str]:
-        """The entity graphs the counted statements are in."""
-        return sorted(str(g) for (g,) in self._db.execute("SELECT DISTINCT graph FROM statements"))
+        """The entity graphs the counted statements are in, and those a change emptied: a
+        graph whose last statement left since the last publish changed what documents read."""
+        return sorted(
+            str(g)
+            for (g,) in self._db.execute(
+                "SELECT graph FROM entity_graphs UNION SELECT DISTINCT graph FROM statements"
+            )
+        )
 
     def everything(self) -> Change:
         """A change that writes every subject of every entity graph again, as the counts say."""

@@ -6,18 +6,20 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion_core.vocab import CRM, LA, MUSEION, RDF, RDFS
 from publish import RecordIndex, search_basis
+from publish.index import IndexedRecord, IndexEntry
+from publish.shared import Shared, pack, split
 from reconcile import reconciliation_graph
 from search import (
     Basis,
@@ -646,3 +648,91 @@ def test_damaged_kept_documents_are_built_afresh(config: Config, feed: Path, dam
     Pipeline(config).harvest()
     assert kept(config)["touched"] == "all"
     assert titles_found(config, "quillwork") == ["Quillwork Lantern"]
+
+
+def test_an_entity_graph_the_run_emptied_is_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What records share is held in entity graphs, compared line by line with the snapshot
+    before; those of the sources and the global one, and those the index counts statements
+    in. A place under the base but under no source (``{base}partner/...``) has an entity
+    graph of its own: when the last record that named it stopped, the graph was counted in
+    no more and not compared, and an untouched object made there kept its document with the
+    name that had gone. The index now remembers every entity graph a change wrote."""
+    monkeypatch.setattr(reuse, "REUSE_LIMIT", 0.3)
+    place = NamedNode(f"{BASE}partner/place/1")
+    entities = NamedNode(f"{BASE}graph/entities/partner")
+    index, store = RecordIndex(tmp_path / "records.sqlite"), Store(tmp_path / "working")
+    shared = Shared(index.db, BASE)
+    snapshots: list[Path] = []
+
+    def lines(n: int, *, named: bool) -> list[Line]:
+        """Object ``n``; the first two made at the place, the first naming it (``named``)."""
+        obj = NamedNode(f"{BASE}src/object/r{n}")
+        made = NamedNode(f"{obj.value}/production")
+        found: list[Line] = [
+            (obj, CRM.P50_has_current_keeper, KEEPER),
+            (obj, RDFS.label, Literal(f"Object {n}")),
+        ]
+        if n in (1, 2):
+            found += [(obj, CRM.P108i_was_produced_by, made), (made, CRM.P7_took_place_at, place)]
+        if n == 1 and named:
+            found.append((place, RDFS.label, Literal("Lutetia")))
+        return found
+
+    def publish(version: int, numbers: Iterable[int], *, named: bool) -> dict[str, str]:
+        """Write records ``numbers`` as a run does (their shared lines to the entity graphs,
+        counted in the index), snapshot, index; what the kept documents say of their build,
+        which must be those a full extraction gives."""
+        for n in numbers:
+            graph, subject = f"{BASE}src/record/r{n}", f"{BASE}src/object/r{n}"
+            quads = [Quad(*line, NamedNode(graph)) for line in lines(n, named=named)]
+            parts = split(serialize(quads, format=RdfFormat.N_QUADS) or b"", graph, subject, BASE)
+            store.replace_serialized_graphs({NamedNode(graph): parts.own})
+            change = shared.change("src", {f"r{n}": parts.shared}, [subject])
+            shared.write(store, change)
+            row = IndexedRecord(
+                "src",
+                f"r{n}",
+                graph,
+                subject,
+                "object",
+                f"v{version}",
+                "m",
+                "application/json",
+                None,
+                None,
+                None,
+                0,
+                "2026-01-01",
+                "2026-01-01",
+                f"run{version}",
+                None,
+            )
+            index.upsert([IndexEntry(row, b"", statements=pack(change.records[f"r{n}"]))], change)
+        store.flush()
+        snapshots.append(tmp_path / f"snapshot{version}")
+        store.backup(snapshots[-1])
+        build_snapshot_index(
+            snapshots[-1],
+            BASE,
+            source=store,
+            basis=search_basis(store, index, BASE),
+            previous=snapshots[-2] if len(snapshots) > 1 else None,
+        )
+        with closing(sqlite3.connect(docs_path(snapshots[-1]))) as db:
+            docs = [decode(blob) for (blob,) in db.execute("SELECT doc FROM docs ORDER BY iri")]
+            meta = dict(
+                db.execute("SELECT key, value FROM meta WHERE key NOT IN ('context', 'extraction')")
+            )
+        assert docs == list(extract_objects(store))
+        return meta
+
+    try:
+        publish(1, range(1, 11), named=True)
+        assert {q.object for q in store.graph_quads(entities)} == {Literal("Lutetia")}
+        assert publish(2, [1], named=False)["touched"] == "all"  # the second object read it
+        assert not list(store.graph_quads(entities))
+    finally:
+        store.close()
+        index.close()
