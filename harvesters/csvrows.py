@@ -35,6 +35,7 @@ __all__ = [
     "header_row_past_end",
     "header_title_fault",
     "read_csv",
+    "with_rows",
 ]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -50,12 +51,15 @@ def read_csv(
     max_record_bytes: int = MAX_RECORD_BYTES,
     header_row: int = 1,
     title_check: bool = True,
+    rows_required: bool = False,
 ) -> Iterator[Item]:
     """Yield each row of a CSV/TSV file with a header row as a ``{column: value}`` object.
     ``header_row``: the row that names the columns (1-based, as a spreadsheet program shows
     the file: rows, not lines, and not Excel's ``sep=`` line); the rows above it (a title,
     notes) are not read. With ``title_check``, a header row that looks like a title
     (``header_title_fault``) makes the file unreadable; a draft reads the row it is told.
+    With ``rows_required`` (a harvest), a file with no row under its header is unreadable
+    whole (``_header_only``), not a file of no record.
 
     Bytes the declared encoding cannot decode do not stop the file: the row that holds them is
     unreadable, with the byte, the column and the encoding in its reason. So is a row over
@@ -75,12 +79,14 @@ def read_csv(
                 max_record_bytes=max_record_bytes,
                 header_row=header_row,
                 title_check=title_check,
+                rows_required=rows_required,
             ),
         )
         return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        yield from _csv_rows(text, encoding, delimiter, max_record_bytes, header_row, title_check)
+        rows = _csv_rows(text, encoding, delimiter, max_record_bytes, header_row, title_check)
+        yield from with_rows(rows) if rows_required else rows
     except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield stopped_decoding(exc, encoding)
     finally:
@@ -246,6 +252,24 @@ def _csv_header(
         raw = ",".join(header).encode("utf-8", "surrogateescape")
         return Unreadable(raw, where, fault, whole=True)
     return header, where, filled
+
+
+def with_rows(items: Iterator[Item]) -> Iterator[Item]:
+    """``items``, or, if a table yields none (its header and no row under it: blank rows are
+    none), the whole file unreadable (``_header_only``)."""
+    found = False
+    for item in items:
+        found = True
+        yield item
+    if not found:
+        yield _header_only()
+
+
+def _header_only() -> Unreadable:
+    """A table with its header and no row under it: read as no record, every record the file
+    held would be withdrawn, as for an empty file; an export that found nothing, or one cut
+    short, is told instead, and withdraws nothing (``Unreadable.whole``)."""
+    return Unreadable(b"", "", messages.FILE_HEADER_ONLY(), whole=True)
 
 
 def header_row_past_end(rows: int, header_row: int) -> Unreadable:

@@ -288,7 +288,10 @@ class FilesHarvester:
                     workbook = read_within(pieces, MAX_WORKBOOK_BYTES)
                     items = (
                         read_sheet(
-                            workbook, sheet=self.options.sheet, header_row=self.options.header_row
+                            workbook,
+                            sheet=self.options.sheet,
+                            header_row=self.options.header_row,
+                            rows_required=True,
                         )
                         if workbook is not None
                         else iter([_workbook_too_large()])
@@ -301,6 +304,7 @@ class FilesHarvester:
                         delimiter=delimiter,
                         max_record_bytes=self.options.max_record_bytes,
                         header_row=self.options.header_row,
+                        rows_required=True,
                     )
                 else:
                     items = read_json(

@@ -23,7 +23,13 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Shee
 
 from museion_core import messages
 
-from .csvrows import TITLE_LOOK_ROWS, column_letter, header_row_past_end, header_title_fault
+from .csvrows import (
+    TITLE_LOOK_ROWS,
+    column_letter,
+    header_row_past_end,
+    header_title_fault,
+    with_rows,
+)
 from .readers import Item, Parsed, Unreadable
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
 from .xls_extent import check_xls
@@ -314,8 +320,10 @@ def read_sheet(
     sheet: str | int | None = None,
     header_row: int = 1,
     title_check: bool = True,
+    rows_required: bool = False,
 ) -> Iterator[Item]:
-    """Yield each row below ``header_row`` as ``{column: value}``, like :func:`read_csv`.
+    """Yield each row below ``header_row`` as ``{column: value}``, like :func:`read_csv`
+    (``rows_required`` too: a sheet with no row under its header is unreadable whole).
 
     A workbook that cannot be opened, or a missing sheet, is one unreadable item with the
     reason; empty rows (a spreadsheet's trailing ones) are skipped; cells under a column
@@ -323,6 +331,17 @@ def read_sheet(
     ``title_check``, a header row that looks like a title (``header_title_fault``) makes the
     sheet unreadable; a draft reads the row it is told.
     """
+    items = _read_sheet(data, sheet, header_row, title_check, rows_required)
+    return with_rows(items) if rows_required else items
+
+
+def _read_sheet(
+    data: bytes | io.BufferedIOBase,
+    sheet: str | int | None,
+    header_row: int,
+    title_check: bool,
+    rows_required: bool,
+) -> Iterator[Item]:
     try:
         rows, merged = sheet_rows(data, sheet)
     except (LookupError, ValueError) as exc:
@@ -332,8 +351,10 @@ def read_sheet(
         (n for n in range(len(rows), 0, -1) if any(v is not None for v in rows[n - 1])), 0
     )
     if filled < header_row:
-        if header_row > 1:  # an empty sheet with its header on row 1 holds no record
+        if header_row > 1:
             yield header_row_past_end(filled, header_row)
+        elif rows_required:  # an empty sheet: to a harvest, as an empty file
+            yield Unreadable(b"", "", messages.FILE_EMPTY(), whole=True)
         return
     header = _header(rows, header_row, merged)
     duplicates = sorted({h for h in header if h and header.count(h) > 1})

@@ -24,6 +24,10 @@ def _message(template: str, *, terms: tuple[str, ...] = ()) -> Message:
 
 FILE_UNREADABLE = _message("cannot read the file: {detail}")
 FILE_EMPTY = _message("the file is empty: it holds no record, not even an empty list")
+FILE_HEADER_ONLY = _message(
+    "the file has its header row but no row under it: an export that found nothing does not "
+    "withdraw the records the file held (to withdraw them, remove the file)"
+)
 NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"

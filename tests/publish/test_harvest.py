@@ -17,6 +17,7 @@ from museion.pipeline import HarvestSummary
 from store import Store
 from tests.conftest import BASE, ConfigWriter, files_source
 from tests.helpers.samples import sample_feeds
+from tests.helpers.sheets import write_ods, write_xlsx
 from tests.museion_core.test_vocab import known_term
 
 FEEDS = sample_feeds()
@@ -501,4 +502,68 @@ def test_an_export_sent_empty_is_told_and_withdraws_none_of_its_records(
     assert f"b.{suffix}" in held
     titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
     assert sorted(r["t"].value for r in titles) == ["Bol", "Plat", "Tapis"]
+    store.close()
+
+
+HEADER_ONLY = (
+    "the file has its header row but no row under it: an export that found nothing does not "
+    "withdraw the records the file held (to withdraw them, remove the file)"
+)
+EMPTY = "the file is empty: it holds no record, not even an empty list"
+
+
+def write_table(path: Path, table: list[list[str]], blank: int = 0) -> None:
+    """``table`` as a CSV, xlsx or ods file (by ``path``'s suffix), with ``blank`` empty rows
+    after it (as an export keeps them: ",," lines, a sheet's formatted empty cells)."""
+    if path.suffix == ".csv":
+        path.write_text("".join(",".join(row) + "\n" for row in table) + ",\n" * blank)
+    elif path.suffix == ".xlsx":
+        write_xlsx(path, table, styled_empty_rows=blank)
+    else:
+        write_ods(path, table)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "blank", "header"),
+    [
+        ("csv", 0, True),
+        ("csv", 3, True),
+        ("xlsx", 0, True),
+        ("xlsx", 3, True),
+        ("ods", 0, True),
+        ("xlsx", 0, False),
+    ],
+    ids=["csv", "csv-blank-rows", "xlsx", "xlsx-blank-rows", "ods", "xlsx-empty-sheet"],
+)
+def test_an_export_of_its_header_alone_is_told_and_withdraws_none_of_its_records(
+    write_config: ConfigWriter, tmp_path: Path, suffix: str, blank: int, header: bool
+) -> None:
+    """A partner's spreadsheet came with its header row and no row under it (an export that
+    found nothing, a query run on the wrong day): it was read as a file of no record, without
+    a word, and every record it held was withdrawn and published as gone. It is now a fault
+    of the whole file, said in the run, as an empty file is; removing the file withdraws."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write_table(folder / f"a.{suffix}", [["id", "titre"], ["A-1", "Bol"]])
+    write_table(folder / f"b.{suffix}", [["id", "titre"], ["B-1", "Plat"], ["B-2", "Tapis"]])
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
+    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    store, _ = harvest_all(config)
+    store.close()
+    write_table(folder / f"b.{suffix}", [["id", "titre"]] if header else [], blank)
+    store, [summary] = harvest_all(config)
+    assert (summary.deleted, summary.rejected) == (0, 1)
+    [rejection] = summary.rejections
+    assert rejection.record.endswith(f"b.{suffix}")
+    assert rejection.reason == (HEADER_ONLY if header else EMPTY)
+    [held] = [w for w in summary.warnings if w.startswith("nothing was withdrawn")]
+    assert f"b.{suffix}" in held
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol", "Plat", "Tapis"]
+    store.close()
+    (folder / f"b.{suffix}").unlink()
+    store, [summary] = harvest_all(config)
+    assert summary.deleted == 2
     store.close()
