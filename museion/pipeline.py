@@ -223,27 +223,20 @@ class Pipeline(Writing):
         """Harvest and map one source into its run; the run is closed, to be judged by the
         writer (an SQLite connection stays in the thread that opened it)."""
         with _writing(source):
-            return self._stage_run(index, source, records, mapper)
-
-    def _stage_run(
-        self,
-        index: RecordIndex,
-        source: SourceConfig,
-        records: tuple[str, ...],
-        mapper: Mapper,
-    ) -> _Staged:
-        run = self._resumable_run(source) or self._new_run(source)
-        try:  # on a HarvestError the run stays "staging": the next harvest resumes it
-            resume = run.info().get("checkpoint") or self.workspace.source_state(source.name).get(
-                "checkpoint", {}
-            )
-            harvester = self._harvester(source, resume, records)
-            if records:  # its checkpoint is not the feed's: it read only these records
-                run.set_info(selected=True)
-            summary = self._stage_feed(source, index, run, harvester, mapper, complete=not records)
-            return summary, run.directory, dict(harvester.checkpoint)
-        finally:
-            run.close()
+            run = self._resumable_run(source) or self._new_run(source)
+            try:  # on a HarvestError the run stays "staging": the next harvest resumes it
+                resume = run.info().get("checkpoint")
+                if not resume:
+                    resume = self.workspace.source_state(source.name).get("checkpoint", {})
+                harvester = self._harvester(source, resume, records)
+                if records:  # its checkpoint is not the feed's: it read only these records
+                    run.set_info(selected=True)
+                summary = self._stage_feed(
+                    source, index, run, harvester, mapper, complete=not records
+                )
+                return summary, run.directory, dict(harvester.checkpoint)
+            finally:
+                run.close()
 
     def harvest_upload(
         self, name: str, location: Path, upload_id: str, report_dir: Path, wait: float = 0
