@@ -41,6 +41,20 @@ def rows(store: Store, query: str) -> list[dict[str, Any]]:
     return [{n: s[n] for n in names} for s in results]
 
 
+OPEN = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
+"""Gates that publish a run however many of its records are quarantined or withdrawn."""
+
+
+def shop(write_config: ConfigWriter, feed: Path, title: str = "title", **options: str) -> Path:
+    """The configuration of source "shop" reading ``feed`` (a file or a folder), its ids in
+    column ``id`` and its titles in column ``title``; ``options``: more of the source's keys
+    (its ``gates``)."""
+    path = write_config(files_source("shop", feed, "m.toml", **options))
+    mapping = f'[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "{title}"\n'
+    (path.parent / "m.toml").write_text(mapping)
+    return path
+
+
 @pytest.fixture
 def two_partners(write_config: ConfigWriter) -> Config:
     return load_config(
@@ -199,10 +213,7 @@ def test_an_undecodable_csv_row_is_rejected_with_its_reason(
 ) -> None:
     feed = tmp_path / "export.csv"
     feed.write_bytes(b"id,title\nA-1,Caf\xc3\xa9\nA-2,Caf\xe9 cr\xe8me\nA-3,Tea\n")
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    gates = "{ max_quarantined = 1.0 }"
-    config = load_config(write_config(files_source("shop", feed, "m.toml", gates=gates)))
+    config = load_config(shop(write_config, feed, gates="{ max_quarantined = 1.0 }"))
     _, [summary] = harvest_all(config)
     assert (summary.mapped, summary.rejected) == (2, 1)
     [rejection] = summary.rejections
@@ -243,10 +254,7 @@ def test_an_unreadable_row_of_a_held_record_keeps_it_rather_than_withdrawing_it(
     feed = tmp_path / "export.csv"
     good = b"id,title\nA-1,Bol\nA-2,Vase\nA-3,Plat\n"
     feed.write_bytes(good)
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
-    config = load_config(write_config(files_source("shop", feed, "m.toml", gates=gates)))
+    config = load_config(shop(write_config, feed, gates=OPEN))
     store, _ = harvest_all(config)
     store.close()
     feed.write_bytes(good.replace(b"A-2,Vase\n", spoilt))
@@ -284,10 +292,7 @@ def test_a_file_of_a_folder_that_cannot_be_read_at_all_withdraws_none_of_its_rec
     folder.mkdir()
     (folder / "a.csv").write_bytes(b"id,titre\nA-1,Bol\nA-2,Vase\n")
     (folder / "b.csv").write_bytes(b"id,titre\nB-1,Plat\nB-2,Tapis de Gandja\n")
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
-    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
-    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    config = load_config(shop(write_config, folder, "titre", gates=OPEN))
     store, _ = harvest_all(config)
     store.close()
     (folder / "b.csv").write_bytes(spoil((folder / "b.csv").read_bytes()))
@@ -320,10 +325,7 @@ def test_a_file_that_cannot_be_read_stays_unread_when_the_harvest_resumes(
     (folder / "b.csv").write_bytes(b"id,titre\nB-1,Plat\nB-2,Tapis\n")
     (folder / "c.csv").write_bytes(b"id,titre\nC-1,Coupe\nC-2,Coupe\nC-3,Coupe\nC-4,Coupe\n")
     (folder / "d.csv").write_bytes(b"id,titre\nD-1,Aiguiere\n")
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
-    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
-    path = write_config(files_source("shop", folder, "m.toml", gates=gates))
+    path = shop(write_config, folder, "titre", gates=OPEN)
     path.write_text(path.read_text().replace("[store]", "[store]\nbatch_size = 1\njobs = 1"))
     config = load_config(path)
     Pipeline(config).harvest()
@@ -362,9 +364,7 @@ def test_a_row_repeated_identically_is_read_once_and_said(
     counted 8 rows and the report said 7 read."""
     feed = tmp_path / "export.csv"
     feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase\nA-1,Bol\n")
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+    config = load_config(shop(write_config, feed))
     store, [summary] = harvest_all(config)
     store.close()
     assert (summary.new, summary.rejected) == (2, 0)
@@ -385,11 +385,7 @@ def test_an_unreadable_row_before_a_readable_one_of_its_record_does_not_hide_it(
     row is read (it was taken for a duplicate of the kept record, and its edit lost)."""
     feed = tmp_path / "export.csv"
     feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase\n")
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    config = load_config(
-        write_config(files_source("shop", feed, "m.toml", gates="{ max_quarantined = 1.0 }"))
-    )
+    config = load_config(shop(write_config, feed, gates="{ max_quarantined = 1.0 }"))
     store, _ = harvest_all(config)
     store.close()
     feed.write_bytes(b"id,title\nA-1,Bol\nA-2,Vase, bleu\nA-2,Vase bleu\n")
@@ -408,9 +404,7 @@ def test_renumbered_ids_hold_the_run_though_the_count_stays(
     withdrew every published object and added as many new ones, so the source did not shrink
     and no gate held it, and every IRI curators had linked became a tombstone."""
     feed = tmp_path / "export.csv"
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+    config = load_config(shop(write_config, feed))
 
     def harvest(ids: list[str]) -> HarvestSummary:
         feed.write_text("id,title\n" + "".join(f"{i},Vase\n" for i in ids), encoding="utf-8")
@@ -437,9 +431,7 @@ def test_a_renamed_column_holds_the_run_instead_of_emptying_every_title(
     every title, and no gate held it: no record was lost or quarantined. A field the mapping
     reads that most changed records filled before and fill no more now holds the run."""
     feed = tmp_path / "export.csv"
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "title"\n')
-    config = load_config(write_config(files_source("shop", feed, "m.toml")))
+    config = load_config(shop(write_config, feed))
 
     def harvest(header: str, titles: list[str], note: str = "n") -> HarvestSummary:
         rows = [f"A-{n},{title},{note}" for n, title in enumerate(titles)]
@@ -486,10 +478,7 @@ def test_an_export_sent_empty_is_told_and_withdraws_none_of_its_records(
 
     (folder / f"a.{suffix}").write_text(texts([("A-1", "Bol")]))
     (folder / f"b.{suffix}").write_text(texts([("B-1", "Plat"), ("B-2", "Tapis")]))
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
-    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
-    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    config = load_config(shop(write_config, folder, "titre", gates=OPEN))
     store, _ = harvest_all(config)
     store.close()
     (folder / f"b.{suffix}").write_bytes(blank)
@@ -546,10 +535,7 @@ def test_an_export_of_its_header_alone_is_told_and_withdraws_none_of_its_records
     folder.mkdir()
     write_table(folder / f"a.{suffix}", [["id", "titre"], ["A-1", "Bol"]])
     write_table(folder / f"b.{suffix}", [["id", "titre"], ["B-1", "Plat"], ["B-2", "Tapis"]])
-    mapping = tmp_path / "m.toml"
-    mapping.write_text('[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n')
-    gates = "{ max_quarantined = 1.0, max_record_drop = 1.0 }"
-    config = load_config(write_config(files_source("shop", folder, "m.toml", gates=gates)))
+    config = load_config(shop(write_config, folder, "titre", gates=OPEN))
     store, _ = harvest_all(config)
     store.close()
     write_table(folder / f"b.{suffix}", [["id", "titre"]] if header else [], blank)
