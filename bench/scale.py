@@ -26,9 +26,11 @@ The harvest's RSS (its map workers' included) is also sampled every ``POLL`` sec
 ``rss.tsv`` (seconds, bytes) beside its log, and the bench says when it peaked: in which stage
 a harvest's memory goes.
 
-Above 100,000 records the default-copy load is left out, and Museion's store is removed once
-it is measured and dumped, before ``oxigraph load`` runs: a million records would not fit on
-the disk twice. ``--min-free`` sets the free disk (GiB) under which a run stops itself.
+Above 100,000 records the default-copy load is left out, the dump is gzipped (``oxigraph
+load`` reads it as it is) and Museion's data dir is removed once it is measured and dumped,
+before ``oxigraph load`` runs: a million records would not fit on the disk twice. With
+``--keep`` the data dir stays, and a run whose floor would not fit beside it stops, saying so.
+``--min-free`` sets the free disk (GiB) under which a run (its dump too) stops itself.
 """
 
 from __future__ import annotations
@@ -44,21 +46,28 @@ import tempfile
 import time
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
-from io import BufferedIOBase
+from io import BufferedIOBase, BufferedWriter, RawIOBase
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchkit import write_config, write_feed
 from childproc import tree_rss
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import RdfFormat
 
 from museion import Workspace, load_config
 from publish.shared import unpack
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 BIN = Path(sys.executable).parent
 MIN_FREE = 20
 """GiB: a run stops itself when the disk it writes to has less free (``--min-free``)."""
 POLL = 0.25
 """Seconds between looks at the child (and the free disk): the resolution of the timings."""
+FLOOR_PEAK_PER_QUAD = 400
+"""Bytes: the most disk ``oxigraph load`` takes per quad while it loads, about twice its
+store's at the end (2.9 GB for 7.5 million quads: 1.5 GB once loaded), ``--non-atomic`` too."""
 COPIES_UP_TO = 100_000
 """The default-copy load is measured up to this many records (its N-Triples double the dump)."""
 
@@ -149,6 +158,17 @@ def stopped(root: Path, seconds: float, rss: int, min_free: int) -> None:
     )
 
 
+def check_free(watch: Path, min_free: int) -> None:
+    """End the run, outside a child process, when the disk ``watch`` is on has less than
+    ``min_free`` bytes free."""
+    free = shutil.disk_usage(watch).free
+    if free < min_free:
+        sys.exit(
+            f"stopped while dumping the record graphs: {free / 2**30:.1f} GiB free on the disk, "
+            f"less than {min_free / 2**30:.0f} GiB; disk used: {disk_used(watch) / 2**30:.1f} GiB"
+        )
+
+
 def disk_used(path: Path) -> int:
     """Bytes of the files under ``path`` (hard links counted once: snapshots share files)."""
     seen: set[tuple[int, int]] = set()
@@ -161,7 +181,64 @@ def disk_used(path: Path) -> int:
     return total
 
 
-def dump_records(config: Path, records: Path, copies: Path | None) -> int:
+class RecordQuads(RawIOBase):
+    """The file-like output ``Store.dump`` writes N-Quads to: keeps the lines whose graph is
+    one of ``graphs`` (the live record graphs), writes them to ``out`` and (if ``copy``) their
+    triples to ``copy``, and counts them.
+
+    Oxigraph writes chunks of a few KiB that end anywhere in a line; the end of one is kept for
+    the next. A line's graph is its last IRI, `` <...> .``: an IRI holds no space and no ``<``
+    and a literal's line breaks are escaped, so the last `` <`` of a line in a named graph opens
+    its graph; a line of the default graph (``s p o .``) whose object happens to be a record
+    graph's IRI has one space before it, not two."""
+
+    def __init__(
+        self,
+        graphs: set[bytes],
+        out: BufferedIOBase,
+        copy: BufferedIOBase | None,
+        watch: Path,
+        min_free: int,
+    ) -> None:
+        super().__init__()
+        self.graphs = graphs
+        self.out, self.copy = out, copy
+        self.watch, self.min_free = watch, min_free
+        self.rest = b""
+        self.count = 0
+        self.dumped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        size = len(memoryview(data))
+        lines = (self.rest + bytes(data)).split(b"\n")
+        self.rest = lines.pop()
+        kept, triples = [], []
+        for line in lines:
+            at = line.rfind(b" <")
+            if (
+                line.endswith(b"> .")
+                and line[at + 2 : -3] in self.graphs
+                and line.count(b" ", 0, at) >= 2
+            ):
+                kept.append(line)
+                triples.append(line[:at])
+        if kept:
+            self.count += len(kept)
+            self.out.write(b"\n".join(kept) + b"\n")
+            if self.copy is not None:
+                self.copy.write(b" .\n".join(triples) + b" .\n")
+        before, self.dumped = self.dumped, self.dumped + size
+        if before >> 28 != self.dumped >> 28:  # every 256 MiB of the store's dump
+            check_free(self.watch, self.min_free)
+        return size
+
+
+def dump_records(
+    config: Path, records: Path, copies: Path | None, watch: Path, min_free: int
+) -> int:
     """Write the records as the mapping made them, each in its graph, as N-Quads (gzipped if
     ``records`` ends in ``.gz``), and (if ``copies``) their triples as N-Triples (the
     default-graph copies a store writing each triple twice would add); return how many quads.
@@ -170,33 +247,40 @@ def dump_records(config: Path, records: Path, copies: Path | None) -> int:
     what it shares with other records (its artist's names) is in an entity graph, once, and
     the record index lists each record's shared statements (``publish.shared``): the dump
     gives each record graph those lines again, so that the floor loads what the mapping made.
-    Each graph is dumped by Oxigraph as N-Triples (its writer, not one Python object per
-    quad) and given its graph name: a line of N-Triples ends in `` .\n`` and nowhere else,
-    since a literal's line breaks are escaped."""
+
+    Two passes, each streaming: Oxigraph's writer dumps the whole snapshot once as N-Quads,
+    of which ``RecordQuads`` keeps the lines in a live record graph (one ``dump`` per graph
+    is a lookup per graph: a million at a million records); then the index gives each record
+    its shared lines (N-Triples: a line ends in `` .\n`` and nowhere else, since a literal's
+    line breaks are escaped) with its graph name. Stops, as a run does, when the disk
+    ``watch`` is on has less than ``min_free`` bytes free."""
     data_dir = load_config(config).data_dir
     published = Workspace(data_dir).open_published()
-    store = published.oxigraph
-    count = 0
     with ExitStack() as files:
+        files.callback(published.close)
         out: BufferedIOBase
         if records.suffix == ".gz":
             out = files.enter_context(gzip.open(records, "wb", compresslevel=1))
         else:
             out = files.enter_context(records.open("wb"))
-        copy = files.enter_context(copies.open("wb")) if copies is not None else None
+        copy = files.enter_context(copies.open("wb")) if copies else None
         index = files.enter_context(closing(sqlite3.connect(data_dir / "records.sqlite")))
+        live = "SELECT graph, statements FROM records WHERE deleted_at IS NULL"
+        graphs = {graph.encode() for graph, _ in index.execute(live)}
+        own = RecordQuads(graphs, out, copy, watch, min_free)
+        with BufferedWriter(own, 2**20) as writer:
+            published.oxigraph.dump(writer, RdfFormat.N_QUADS)
+        if own.rest:
+            raise ValueError(f"the dump ends in the middle of a line: {own.rest[:200]!r}")
+        del graphs
+        count = own.count
         lines = {int(d): bytes(t) for d, t in index.execute("SELECT digest, line FROM statements")}
-        rows = index.execute(
-            "SELECT graph, statements FROM records WHERE deleted_at IS NULL ORDER BY graph"
-        )
-        for graph, packed in rows:
-            own = store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph)) or b""
-            triples = own + b"".join(lines[d] for d in unpack(packed))
+        for graph, packed in index.execute(live):
+            triples = b"".join(lines[d] for d in unpack(packed))
             count += triples.count(b"\n")
             out.write(triples.replace(b" .\n", f" <{graph}> .\n".encode()))
             if copy is not None:
                 copy.write(triples)
-    published.close()
     return count
 
 
@@ -212,7 +296,7 @@ def oxigraph_load(what: str, root: Path, files: list[Path], min_free: int) -> Me
 
 
 def measure(
-    count: int, jobs: int, root: Path, min_free: int, *, streamed: bool = False
+    count: int, jobs: int, root: Path, min_free: int, *, keep: bool, streamed: bool = False
 ) -> list[Measure]:
     log = root / "log.txt"
     write_feed(root / "feed", count)
@@ -228,20 +312,20 @@ def measure(
         f"(samples: {root / 'rss.tsv'}); dumping the record graphs",
         flush=True,
     )
-    records = root / "records.nq"
+    started = time.perf_counter()
     if count <= COPIES_UP_TO:
+        records = root / "records.nq"
         copies: Path | None = root / "copies.nt"
-        quads = dump_records(config, records, copies)
+        quads = dump_records(config, records, copies, root, min_free)
     else:
-        # The store and its plain dump would not fit on the disk together: dump gzipped,
-        # remove the store (measured), then give oxigraph load the plain file, as below.
-        copies = None
-        packed = records.with_suffix(".nq.gz")
-        quads = dump_records(config, packed, None)
-        shutil.rmtree(root / "store")
-        with gzip.open(packed, "rb") as source, records.open("wb") as plain:
-            shutil.copyfileobj(source, plain, 2**20)
-        packed.unlink()
+        # The data dir and the floor's store would not fit on the disk together: the dump is
+        # gzipped, which oxigraph load reads as it is (by its ending; a plain copy of it would
+        # take 30 GB at a million records), and the data dir, measured, is removed first.
+        records, copies = root / "records.nq.gz", None
+        quads = dump_records(config, records, None, root, min_free)
+    print(f"  dumped in {time.perf_counter() - started:,.0f} s", flush=True)
+    if copies is None:
+        make_room(load_config(config).data_dir, quads, museion, keep, min_free)
     print(f"  {quads:,} quads in record graphs; oxigraph load", flush=True)
     floor = oxigraph_load("oxigraph load, record graphs", root, [records], min_free)
     measures = [museion, floor, *before]
@@ -253,6 +337,29 @@ def measure(
         copies.unlink()
     records.unlink()
     return measures
+
+
+def make_room(data_dir: Path, quads: int, museion: Measure, keep: bool, min_free: int) -> None:
+    """Remove Museion's data dir before the floor's load, unless ``keep``; say so if
+    ``oxigraph load`` would bring the free disk under ``min_free`` bytes at its peak (and stop,
+    with the harvest's time, if ``keep`` is the cause)."""
+    if not keep:
+        shutil.rmtree(data_dir)
+    need = quads * FLOOR_PEAK_PER_QUAD
+    free = shutil.disk_usage(data_dir.parent).free
+    if free - need >= min_free:
+        return
+    fit = (
+        f"oxigraph load takes about {need / 2**30:.0f} GiB at its peak for {quads:,} quads; "
+        f"{free / 2**30:.0f} GiB are free and --min-free is {min_free / 2**30:.0f} GiB"
+    )
+    if keep:
+        sys.exit(
+            f"--keep: {fit}, beside the kept data dir {data_dir} "
+            f"({museion.disk / 2**30:.0f} GiB). The harvest took {museion.seconds:,.0f} s; "
+            "run without --keep to measure the floor."
+        )
+    print(f"  {fit}: the load may stop itself", flush=True)
 
 
 def harvest_streamed(root: Path, jobs: int, min_free: int) -> Measure:
@@ -314,11 +421,16 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir(parents=True)
             results.append(
-                (count, measure(count, args.jobs, root, min_free, streamed=args.streamed))
+                (
+                    count,
+                    measure(count, args.jobs, root, min_free, keep=True, streamed=args.streamed),
+                )
             )
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                measured = measure(count, args.jobs, Path(tmp), min_free, streamed=args.streamed)
+                measured = measure(
+                    count, args.jobs, Path(tmp), min_free, keep=False, streamed=args.streamed
+                )
                 results.append((count, measured))
         report(*results[-1])
     if len(results) > 1:
