@@ -34,6 +34,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
@@ -139,32 +140,37 @@ def split(nquads: bytes, graph: str, subject: str, base: str) -> Split:
     """Part ``nquads`` (as pyoxigraph wrote them, each line in ``graph``) into the record's own
     statements and those it shares: a statement is the record's own if its subject is
     ``subject``, a node minted under it (``/`` or ``#``) or a blank node, or its object is a
-    blank node (whose label means something only inside the record)."""
+    blank node (whose label means something only inside the record).
+
+    Most lines are the record's own and are told by their start alone. What records share
+    recurs from record to record (an artist's names, a term's label), and its digest and
+    entity graph are kept for the next record that states it (``_shared``): together, half
+    the time a record took (a Tate or CMOA record, 172 lines of which 74 shared)."""
     ending = f" <{graph}> .".encode()
     node = f"<{subject}".encode()
-    own: list[bytes] = []
+    mine = (node + b">", node + b"/", node + b"#", b"_:")
+    lines = nquads.split(b"\n")
+    others = [line for line in lines if line and not line.startswith(mine)]
     shared: dict[int, Statement] = {}
+    gone: set[bytes] = set()
     cut = len(ending)
-    for line in nquads.split(b"\n"):
-        if not line:
-            continue
-        if line.startswith(node):
-            rest = line[len(node) : len(node) + 1]
-            if rest in (b">", b"/", b"#"):
-                own.append(line)
-                continue
-        if line.startswith(b"_:"):
-            own.append(line)
-            continue
-        first = line.find(b" ")
-        second = line.find(b" ", first + 1)
+    for line in others:
+        second = line.find(b" ", line.find(b" ") + 1)
         if line.startswith(b"_:", second + 1) or not line.endswith(ending):
-            own.append(line)
             continue
-        triple = line[:-cut] + b" .\n"
-        iri = line[1 : first - 1].decode()
-        shared[_digest(triple)] = Statement(entity_graph(base, iri), iri, triple)
-    return Split(b"".join(line + b"\n" for line in own), shared)
+        digest, statement = _shared(line[:-cut] + b" .\n", base)
+        shared[digest] = statement
+        gone.add(line)
+    if not gone and nquads.endswith(b"\n") and b"\n\n" not in nquads:
+        return Split(nquads, shared)  # as it came: the whole text is the record's own
+    return Split(b"".join([line + b"\n" for line in lines if line and line not in gone]), shared)
+
+
+@lru_cache(maxsize=1 << 15)
+def _shared(triple: bytes, base: str) -> tuple[int, Statement]:
+    """A shared statement's digest, and where it goes (``triple``: its N-Triples line)."""
+    iri = triple[1 : triple.index(b" ") - 1].decode()
+    return _digest(triple), Statement(entity_graph(base, iri), iri, triple)
 
 
 @dataclass
