@@ -65,3 +65,29 @@ def tree_rss(root: int) -> tuple[int, int]:
         except OSError:
             continue
     return total, count
+
+
+def tree_cpu(root: int) -> dict[int, float]:
+    """User and system CPU seconds of ``root`` and each of its descendants, by pid (each
+    process's own, not its reaped children's: summed over samples taken while they run, a
+    process is counted once)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    spent: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        spent[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    found, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        if pid in spent:
+            found[pid] = spent[pid]
+    return found

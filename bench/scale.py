@@ -19,9 +19,11 @@ With ``--streamed`` the same harvest runs first with every run's new records wri
 bulk load (``[store] stream_records = 1``), in a folder of its own, beside the default that
 applies each run in batches.
 
-Each line gives seconds, records/s, the ratio to the floor, the disk the store uses, the
-most disk the run took while it ran (a full compaction needs room beside what it rewrites) and
-the peak RSS of the child process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+Each line gives seconds, records/s, the ratio to the floor, the CPU seconds (user and system,
+the child's and its descendants': less disturbed by a shared machine than the wall seconds)
+and their ratio to the floor's, the disk the store uses, the most disk the run took while it
+ran (a full compaction needs room beside what it rewrites) and the peak RSS of the child
+process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
 The harvest's RSS (its map workers' included) is also sampled every ``POLL`` seconds into
 ``rss.tsv`` (seconds, bytes) beside its log, and the bench says when it peaked: in which stage
 a harvest's memory goes.
@@ -51,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchkit import write_config, write_feed
-from childproc import tree_rss
+from childproc import tree_cpu, tree_rss
 from pyoxigraph import RdfFormat
 
 from museion import Workspace, load_config
@@ -81,6 +83,9 @@ class Child:
     """Bytes: free disk at the start less the least seen while it ran."""
     peak_rss_at: float
     """Seconds from its start to the first of the highest RSS samples (with its children's)."""
+    cpu: float
+    """User and system CPU seconds of the child and its descendants (its map workers): on a
+    shared machine, less disturbed than the wall seconds by what else runs."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ def run_child(
     started = time.perf_counter()
     free_at_start = least_free = shutil.disk_usage(watch).free
     highest, highest_at = 0, 0.0
+    spent: dict[int, float] = {}  # each process's CPU seconds when last seen
     with ExitStack() as files:
         out = files.enter_context(log.open("ab"))
         samples = files.enter_context(trace.open("w")) if trace is not None else None
@@ -120,6 +126,7 @@ def run_child(
             if pid:
                 break
             rss, at = tree_rss(child.pid)[0] * 1024, time.perf_counter() - started
+            spent.update(tree_cpu(child.pid))
             if rss > highest:
                 highest, highest_at = rss, at
             if samples is not None:
@@ -136,7 +143,10 @@ def run_child(
     if child.returncode:
         sys.exit(f"{args[0]} failed ({child.returncode}); see {log}")
     peak_disk = max(0, free_at_start - least_free)
-    return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at)
+    # wait4 counts the child and the descendants it waited for; the samples, those it did
+    # not wait for too (up to a poll's CPU short for each): the larger of the two.
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(spent.values()))
+    return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at, cpu)
 
 
 def count_rows(database: Path, table: str) -> int:
@@ -382,17 +392,18 @@ def disk(root: Path) -> int:
 
 
 def report(count: int, measures: list[Measure]) -> None:
-    floor = measures[1].seconds
+    floor, floor_cpu = measures[1].seconds, measures[1].child.cpu
     print(f"\n{count:,} records")
     print(
-        f"  {'':42} {'seconds':>9} {'records/s':>10} {'ratio':>6} {'disk':>9} "
-        f"{'peak disk':>10} {'peak RSS':>9}"
+        f"  {'':42} {'seconds':>9} {'records/s':>10} {'ratio':>6} {'CPU s':>8} {'ratio':>6} "
+        f"{'disk':>9} {'peak disk':>10} {'peak RSS':>9}"
     )
     for m in measures:
         print(
             f"  {m.what:42} {m.seconds:9.1f} {count / m.seconds:10,.0f} "
-            f"{m.seconds / floor:5.2f}× {m.disk / 2**20:7,.0f} M "
-            f"{m.child.peak_disk / 2**20:8,.0f} M {m.child.peak_rss / 2**20:7,.0f} M"
+            f"{m.seconds / floor:5.2f}× {m.child.cpu:8.1f} {m.child.cpu / floor_cpu:5.2f}× "
+            f"{m.disk / 2**20:7,.0f} M {m.child.peak_disk / 2**20:8,.0f} M "
+            f"{m.child.peak_rss / 2**20:7,.0f} M"
         )
 
 
