@@ -7,15 +7,17 @@ update per batch on a server without the Graph Store Protocol.
 
 The server never shows a half-written run. Queries do not read the record graphs: each publish
 builds, on the server, a *version* — one named graph holding the merge of every record graph
-(the same duplicate-free set the embedded store keeps as its default graph) — and then
-switches a small pointer graph to it in one update operation, which the server applies
-atomically. Readers look the pointer up and name the version as the query's default graph
-(``default-graph-uri``), so a query runs against one whole version; the versions before it
-are kept for queries still running on them and dropped after ``keep`` publishes.
+(the same duplicate-free set the embedded store keeps as its default graph), in updates of a
+bounded size that no reader sees (``store.versions``) — and then switches a small pointer
+graph to it in one update operation, which the server applies atomically. Readers look the
+pointer up and name the version as the query's default graph (``default-graph-uri``), so a
+query runs against one whole version; the versions before it are kept for queries still
+running on them and dropped after ``keep`` publishes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections import defaultdict
@@ -34,11 +36,12 @@ from pyoxigraph import (
     serialize,
 )
 
-from museion_core.errors import QueryError, StoreError
+from museion_core.errors import MuseionError, QueryError, StoreError
 
 from .held import check_dropped, check_graphs, check_subjects
 from .oxigraph import QueryResult, Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
+from .versions import build, check_built, parts
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteReader", "RemoteStore"]
 
@@ -68,6 +71,11 @@ def _mine(remote: RemoteEndpoint) -> str:
     """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
     prefix = remote.graphs.replace("\\", "\\\\").replace('"', '\\"')
     return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{_OWN}"))'
+
+
+def _is_mine(remote: RemoteEndpoint, graph: str) -> bool:
+    """``_mine``, of one graph: one Museion writes, not of its own bookkeeping."""
+    return graph.startswith(remote.graphs) and not graph.startswith(_OWN)
 
 
 def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
@@ -259,12 +267,18 @@ class RemoteStore(Store):
         if not self._in_sync():
             self._sync()
         version = VERSION_PREFIX + name
-        self.client.update(
-            f"DROP SILENT GRAPH <{version}> ;\n"
-            f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-            f"{_mine(self.remote)} }}"
-        )
-        self._check_kept(version)
+        where = self.remote.update_endpoint
+        # In parts (store.versions), not one update: Virtuoso refuses a transaction larger
+        # than its TransactionAfterImageLimit. No reader sees the version until it is whole.
+        each = list(parts(self, lambda graph: _is_mine(self.remote, graph)))
+        try:
+            build(self.client, where, version, each)
+            self._check_kept(version)
+            check_built(self.client, where, version, each)
+        except Exception:
+            with contextlib.suppress(MuseionError):  # no reader is pointed at it
+                self.client.update(f"DROP SILENT GRAPH <{version}>")
+            raise
         current, kept = _pointer(self.client)
         keeping = sorted({*kept, version})[-keep:]
         facts = f"{_POINTER} {_CURRENT} <{version}> . " + " ".join(

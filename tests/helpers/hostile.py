@@ -68,13 +68,15 @@ def seen_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 _DROPS_RECORD = re.compile(r"DROP SILENT GRAPH <[^>]*/record/")
 _META = re.compile(r"GRAPH <[^>]*/meta>")
+_BUILDS_VERSION = "INSERT { GRAPH <urn:museion:store:version:"
 
 
 class Forgetful:
     """A small SPARQL server (Graph Store Protocol, Update, queries) over an in-memory
     Oxigraph store that loses every other write of the kinds it ``loses``, from the
     ``first`` of each kind on: ``"put"``, a PUT of a record graph; ``"drop"``, an update that
-    drops record graphs (a withdrawal); ``"meta"``, an update of the metadata graph. A lost
+    drops record graphs (a withdrawal); ``"meta"``, an update of the metadata graph;
+    ``"version"``, an update that copies statements into a version being built. A lost
     write is answered 204 and not kept (``"silent"``), or its connection dropped unanswered
     (``"dropped"``) — until ``mended``. The writes between are kept: a batch written again
     record by record would be partly kept too."""
@@ -99,6 +101,8 @@ class Forgetful:
     def _kind(self, path: str, graph: str, update: str) -> str:
         if path != "/update":
             return "put" if "/record/" in graph else "other"
+        if update.startswith(_BUILDS_VERSION):
+            return "version"
         if _DROPS_RECORD.search(update):
             return "drop"
         return "meta" if _META.search(update) else "other"
@@ -138,8 +142,9 @@ class Forgetful:
 
 class Refusing:
     """A proxy before a real SPARQL server that answers 500 to each write naming ``graph``
-    (its PUT, or an update that names it) and, once a write names ``breaks``, to every write
-    after (a server whose disk filled up midway); 400 to each write holding the text
+    (its PUT, or an update that names it, but for a version's build, which names graphs to
+    copy on the server, not their statements) and, once a write names ``breaks``, to every
+    write after (a server whose disk filled up midway); 400 to each write holding the text
     ``holding`` (a value the server's parser rejects); it counts the requests it is sent, as
     ``"put"``, ``"update"`` or ``"query"``, and those it refused (``"refused"``)."""
 
@@ -165,6 +170,7 @@ class Refusing:
             if kind != "query" and self.breaks and f"<{self.breaks}>" in named:
                 self.broken = True
             mine = bool(self.graph) and f"<{self.graph}>" in named
+            mine = mine and not body.startswith(_BUILDS_VERSION.encode())
             rejected = kind != "query" and bool(self.holding) and self.holding in named
             refused = kind != "query" and (self.broken or mine)
             self.counts["refused"] += refused or rejected

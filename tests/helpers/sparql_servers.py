@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +91,7 @@ CheckpointInterval = 60
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 DirsAllowed = .
-[HTTPServer]
+{parameters}[HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = .
 ServerThreads = 10
@@ -111,12 +111,18 @@ would use /sparql-auth with a user and password from the environment instead."""
 
 
 @contextmanager
-def virtuoso(folder: Path, timeout: float = 240) -> Iterator[SparqlServer]:
-    """Virtuoso Open Source 7 with a fresh database in ``folder``, until the block ends."""
+def virtuoso(
+    folder: Path, timeout: float = 240, parameters: Mapping[str, str | int] | None = None
+) -> Iterator[SparqlServer]:
+    """Virtuoso Open Source 7 with a fresh database in ``folder``, until the block ends;
+    ``parameters``: more settings of its ``[Parameters]`` section (others keep Virtuoso's
+    defaults, e.g. ``TransactionAfterImageLimit``, 50,000,000 bytes)."""
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
+    more = "".join(f"{key} = {value}\n" for key, value in (parameters or {}).items())
     (folder / "virtuoso.ini").write_text(
-        VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port), encoding="utf-8"
+        VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port, parameters=more),
+        encoding="utf-8",
     )
     log = folder / "out.log"
     with open(log, "wb") as out:

@@ -387,7 +387,8 @@ def test_a_trickled_answer_ends_at_the_store_s_timeout(
 
 def liar(*, ask: bool) -> Behaviour:
     """A server (or a proxy before one) that answers every update 204 and keeps nothing:
-    each SELECT has no rows, each ASK answers ``ask``. Its graph store keeps what it is sent
+    each SELECT has no rows (but the count of what a version lacks of the record graphs it
+    holds: nothing), each ASK answers ``ask``. Its graph store keeps what it is sent
     only to count it (as a write's check asks), so the writes pass and the publish is where
     the loss shows."""
     put: dict[str, int] = {}
@@ -411,6 +412,9 @@ def liar(*, ask: bool) -> Behaviour:
             ]
             bindings = {"head": {"vars": ["g", "n"]}, "results": {"bindings": counted}}
             body = json.dumps(bindings).encode()
+        elif query.startswith("SELECT (COUNT(*) AS ?n)"):  # what a version lacks: nothing
+            zero = {"n": {"type": "literal", "value": "0"}}
+            body = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [zero]}}).encode()
         elif not query.startswith("ASK"):
             body = results(b"]}}")
         answer(200, body, Content_Type="application/sparql-results+json")(handler)

@@ -1,0 +1,157 @@
+"""A remote store's version is built in parts (``store.versions``): against a real Virtuoso
+whose transaction log limit is lowered, a version larger than one transaction is published,
+and one part too large fails in one line naming the setting; against a server that loses a
+part's update it acknowledged (``Forgetful``), the publish fails before readers are moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad
+
+from museion import Workspace
+from museion.cli import run_harvest
+from museion.gates import PublishFailedError
+from museion_core.errors import StoreError
+from store import RemoteReader, RemoteStore, versions
+from store.remote import VERSION_PREFIX, _pointer
+from tests.helpers.hostile import Forgetful
+from tests.helpers.hostile import server as hostile
+from tests.helpers.sparql_servers import oxigraph_serve, virtuoso
+from tests.store.test_remote_checks import SHOP, shop
+
+BASE = "http://localhost:8000/parts/"
+LIMIT = 1_000_000
+"""The test Virtuoso's ``TransactionAfterImageLimit``, a 50th of its default: one update
+copying 20,000 new statements into a graph passes it (logging some 50–100 bytes each), as
+one of 1.1 million (a first harvest of 10,000 records) passes the default."""
+PART = 1_000
+"""``PART_STATEMENTS`` here: its share of ``LIMIT`` is that of 20,000 of the default."""
+
+
+def record(n: int | str, statements: int, blank: int = 0) -> bytes:
+    """A record graph's N-Quads: ``statements`` of its own, ``blank`` of them about blank
+    nodes, each value new to the server (what a first harvest sends)."""
+    graph = f"<{BASE}record/{n}>"
+    lines = [
+        f'<{BASE}object/{n}/{i % 20}> <{BASE}p{i % 7}> "value {i} of record {n}" {graph} .\n'
+        for i in range(statements - blank)
+    ]
+    lines += [f'_:b{i} <{BASE}note> "note {i} of record {n}" {graph} .\n' for i in range(blank)]
+    return "".join(lines).encode()
+
+
+@pytest.mark.parametrize("limited", [True, False], ids=["virtuoso", "oxigraph"])
+def test_a_version_larger_than_one_virtuoso_transaction_is_built_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limited: bool
+) -> None:
+    """A first harvest of 10,000 records could not be published on a Virtuoso with its
+    default settings: the version was built by one update of 1.1 million statements, which
+    Virtuoso aborts (``SR325``: its log passed ``TransactionAfterImageLimit``), and the run
+    failed. The version is now built in parts of ``PART_STATEMENTS``: record graphs packed,
+    a graph larger than a part (the metadata graph) by subject, its blank nodes apart (on
+    ``oxigraph serve`` too, which has no such limit: the parts hold the same)."""
+    monkeypatch.setattr(versions, "PART_STATEMENTS", PART)
+    started = oxigraph_serve(tmp_path / "o")
+    if limited:
+        started = virtuoso(tmp_path / "v", parameters={"TransactionAfterImageLimit": LIMIT})
+    with started as srv:
+        endpoint = srv.endpoint(graphs=BASE)
+        store = RemoteStore(tmp_path / "working", endpoint)
+        for start in range(0, 100, 20):  # 20,000 statements in 100 record graphs
+            store.replace_serialized_graphs(
+                {NamedNode(f"{BASE}record/{n}"): record(n, 200) for n in range(start, start + 20)}
+            )
+        big = NamedNode(f"{BASE}record/big")  # larger than a part: copied by subject
+        store.replace_serialized_graphs({big: record("big", 1500, blank=100)})
+        meta = NamedNode(f"{BASE}meta")  # 3,000 statements, about 300 subjects
+        said = [NamedNode(f"{BASE}object/{n}") for n in range(300)]
+        facts = [
+            Quad(s, NamedNode(f"{BASE}fact/{k}"), NamedNode(f"{s.value}/{k}"), meta)
+            for s in said
+            for k in range(10)
+        ]
+        store.replace_subjects(meta, said, facts)
+        expected = len(store)
+        assert expected == 24_500
+        assert len(list(versions.parts(store, lambda g: g.startswith(BASE)))) > 20
+
+        if limited:
+            # One part holding them all is refused, in one line naming the setting to raise;
+            # readers are not moved, and what was built of the version is dropped.
+            monkeypatch.setattr(versions, "PART_STATEMENTS", 10**9)
+            monkeypatch.setattr(versions, "PART_NAMES", 10**9)
+            with pytest.raises(StoreError) as caught:
+                store.publish_version("99990101T000000000000Z-whole", keep=3)
+            line = caught.value.one_line()
+            assert "refused to copy 24,500 statements into its new version" in line
+            assert "TransactionAfterImageLimit" in line
+            assert "SR325" in line
+            assert line.count("the remote store at") == 1
+            assert _pointer(store.client) == (None, [])
+            monkeypatch.setattr(versions, "PART_STATEMENTS", PART)
+            monkeypatch.setattr(versions, "PART_NAMES", 200)
+        store.publish_version("99990101T000000000001Z-parts", keep=3)
+        reader = RemoteReader(endpoint)
+        version = reader.refresh()
+        assert version == VERSION_PREFIX + "99990101T000000000001Z-parts"
+        [row] = reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(row["n"] or 0) == expected
+        [row] = reader.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{BASE}note> ?o }}")
+        assert int(row["n"] or 0) == 100  # the blank nodes' statements too
+        rows = store.client.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER STRSTARTS(STR(?g), "{VERSION_PREFIX}") }}'
+        )
+        assert [r["g"] for r in rows] == [version]  # the failed one was dropped
+        reader.close()
+        store.close()
+
+
+def test_a_part_of_a_version_the_server_did_not_keep_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built in one update, a version was kept or lost whole, and a lost one was caught as
+    holding nothing. Built in parts, one part lost (answered 204, not kept) would have left
+    a version without some records, published: each part is now counted on the server
+    before readers are moved. The run fails in one line, readers stay on the version
+    before, and the next run publishes the whole."""
+    monkeypatch.setattr(versions, "PART_STATEMENTS", 40)  # some records, or some subjects
+    forgetful = Forgetful("silent", first=1, loses=frozenset({"version"}))
+    forgetful.mended = True
+    with hostile(forgetful) as (url, _):
+        [first] = run_harvest(shop(tmp_path, url, range(4)))
+        assert first.status == "published", first.reason
+        config = shop(tmp_path, url, range(8))
+        reader = RemoteReader(config.remote)  # type: ignore[arg-type]
+        before = reader.refresh()
+        forgetful.mended = False  # every other update of a version's build is lost
+        with pytest.raises(PublishFailedError) as caught:
+            run_harvest(config)
+        line = caught.value.one_line()
+        assert line.count("the remote store at") == 1
+        assert "accepted the build of its new version" in line
+        assert "did not keep an update (readers were not moved to it)" in line
+        assert line.endswith("not published yet: the next harvest publishes it")
+        assert reader.refresh() == before
+        versions_held = {
+            g.value for g in forgetful.kept.named_graphs() if g.value.startswith(VERSION_PREFIX)
+        }
+        assert versions_held == {before}  # what was built of the new one, dropped
+        forgetful.mended = True
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        current = reader.refresh()
+        assert current != before
+        reader.close()
+    local = Workspace(config.data_dir).open_published()
+    try:
+        mine = {q.triple for g in local.named_graphs() for q in local.graph_quads(g)}
+    finally:
+        local.close()
+    assert current is not None
+    built = forgetful.kept.quads_for_pattern(None, None, None, NamedNode(current))
+    held = {q.triple for q in built}
+    assert held == mine
+    assert any(str(t.subject).startswith(f"<{SHOP}shop/object/r7") for t in held)
