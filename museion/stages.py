@@ -14,7 +14,7 @@ from store import Store
 
 from .config import Config, SourceConfig
 
-__all__ = ["RECONCILIATION_REGISTRY", "publishing", "reconcile_store"]
+__all__ = ["RECONCILIATION_REGISTRY", "publishing", "reconcile_store", "reconciliation_due"]
 
 RECONCILIATION_REGISTRY = "reconciliation.sqlite"
 """The aggregate id registry, in the data directory (reconcile.registry)."""
@@ -50,16 +50,7 @@ def reconcile_store(
     settings = config.reconciliation
     if not (settings.enabled or force):
         return None
-    key = hashlib.sha256(
-        repr(
-            (
-                settings.settings,
-                settings.overrides,
-                sorted(s.name for s in config.sources),
-                config.base_iri,
-            )
-        ).encode()
-    ).hexdigest()
+    key = _reconciled_key(config)
     if only_if and workspace.state().get("reconciled") == key:
         return None
     report = reconcile(
@@ -73,3 +64,26 @@ def reconcile_store(
     )
     workspace.save_state(reconciled=key)
     return report
+
+
+def reconciliation_due(config: Config, workspace: Workspace) -> bool:
+    """Whether the next publish reconciles though no run changed what partners say of
+    persons, groups, places or terms: the reconciliation settings or overrides changed."""
+    return config.reconciliation.enabled and workspace.state().get("reconciled") != _reconciled_key(
+        config
+    )
+
+
+def _reconciled_key(config: Config) -> str:
+    """What reconciliation was last done with (kept in ``state.json`` as ``reconciled``)."""
+    settings = config.reconciliation
+    return hashlib.sha256(
+        repr(
+            (
+                settings.settings,
+                settings.overrides,
+                sorted(s.name for s in config.sources),
+                config.base_iri,
+            )
+        ).encode()
+    ).hexdigest()

@@ -32,6 +32,7 @@ from publish import (
     now,
     run_row,
     search_basis,
+    writes_nothing,
 )
 from reconcile import ReconcileReport, reconciliation_graph
 from search import Basis
@@ -42,7 +43,7 @@ from .gates import field_loss, gate
 from .mapper import default_jobs
 from .memory import release_free_memory
 from .report import note_edits, write_report
-from .stages import publishing, reconcile_store
+from .stages import publishing, reconcile_store, reconciliation_due
 
 __all__ = ["Writer", "Writing"]
 
@@ -164,8 +165,12 @@ class Writing:
             summary.status, summary.reason = RunStatus.HELD, reason
             write_report(self.workspace.reports_dir, source, writer.index, run)
             return summary
-        failure = self._apply(writer, source, run)
-        if failure is not None:
+        if writes_nothing(self.settings, publishing(source), run, writer.store):
+            # Not applied: it would write only its own provenance, and that would make the
+            # working store differ from the snapshot that serves the very same data.
+            run.set_info(status=RunStatus.APPLIED, unchanged=True)
+            writer.index.record_run(run_row(source.name, run, RunStatus.APPLIED))
+        elif (failure := self._apply(writer, source, run)) is not None:
             summary.status, summary.reason = RunStatus.FAILED, failure
             return summary
         # Records the store refused while applying are in the run's quarantine now.
@@ -199,6 +204,7 @@ class Writing:
 
         The batches written before the fault stay in the working store, consistent with the
         index, so the store and the runs after this one remain usable."""
+        self.workspace.note_writes()  # published by the next harvest, even one that writes nothing
         try:
             apply_run(self.settings, publishing(source), run, writer.store, writer.index)
         except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
@@ -212,6 +218,40 @@ class Writing:
         return None
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        """Publish the applied ``runs`` as a new snapshot, and record them as published in it.
+
+        Runs that wrote nothing (``writes_nothing``: a feed that did not change) publish no
+        snapshot of their own: they are recorded as published in the current one, which holds
+        their data, unless another run wrote, or the working store holds what no snapshot has
+        (``_publish_due``). Their own provenance is then not in the store either."""
+        wrote = [(source, run) for source, run in runs if not run.info().get("unchanged")]
+        current = self.workspace.published_path()
+        if wrote or current is None or self._publish_due(writer):
+            snapshot = self._snapshot(writer, wrote)
+        else:
+            snapshot = current  # the same data: no backup, no search build, no new version
+        for source, run in runs:
+            run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
+            writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
+            write_report(self.workspace.reports_dir, source, writer.index, run)
+            run.close()
+            self.workspace.prune_runs(source.name)
+        return snapshot
+
+    def _publish_due(self, writer: Writer) -> bool:
+        """Whether readers must be given a new snapshot though no run of this publish wrote:
+        the working store was written since the last publish (a run failed part-way, a
+        publish failed), reconciliation's settings changed, or a remote server is to be sent
+        the store."""
+        return (
+            self.workspace.unpublished_writes()
+            or writer.store.mirror_pending()
+            or reconciliation_due(self.config, self.workspace)
+        )
+
+    def _snapshot(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+        """Reconcile the working store and publish it as a new snapshot, with ``runs``."""
+        self.workspace.note_writes()  # reconciling writes: a publish that fails is done again
         release_free_memory()  # what the runs' bulk loads freed, before the store is read
         for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
             self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
@@ -224,16 +264,9 @@ class Writing:
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
         release_free_memory()  # and what reconciling freed, before the search build
-        snapshot = self.workspace.publish(
+        return self.workspace.publish(
             writer.store, self.config.base_iri, basis=self._search_basis(writer)
         )
-        for source, run in runs:
-            run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
-            writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
-            write_report(self.workspace.reports_dir, source, writer.index, run)
-            run.close()
-            self.workspace.prune_runs(source.name)
-        return snapshot
 
     def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
         """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
@@ -261,6 +294,7 @@ class Writing:
     def reconcile(self) -> ReconcileReport:
         """``museion reconcile``: reconcile the working store now and publish it."""
         with self.writer() as writer:
+            self.workspace.note_writes()
             report = self._reconcile(writer.store, force=True)
             assert report is not None
             self.workspace.publish(

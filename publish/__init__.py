@@ -12,6 +12,7 @@ from .apply import apply_run, now, run_row
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
+from .quarantine import writes_nothing
 from .runs import (
     Change,
     QuarantinedRecord,
@@ -68,4 +69,5 @@ __all__ = [
     "verdict",
     "vocabulary_graph",
     "write_atomically",
+    "writes_nothing",
 ]

@@ -25,7 +25,6 @@ import mappings
 from mappings import Minter
 from museion_core import messages
 from museion_core.errors import StoreFaultError
-from museion_core.vocab import DCTERMS, MUSEION, RDF, VOID
 from store import Store, StoreError, oversized_statement
 
 from .failpoints import failpoint
@@ -33,8 +32,6 @@ from .index import IndexedRecord, IndexEntry, RecordIndex, RunRow
 from .provenance import (
     dataset_state_quads,
     meta_graph,
-    quarantine_iri,
-    quarantine_quads,
     record_meta_quads,
     run_iri,
     run_quads,
@@ -42,6 +39,7 @@ from .provenance import (
     tombstone_quads,
     vocabulary_graph,
 )
+from .quarantine import replace_quarantine
 from .refusals import share_around_refused, take_back, write, write_around_refused
 from .runs import Change, Run, RunStatus, StagedRecord
 from .settings import PublishSettings, SourceSettings
@@ -145,7 +143,7 @@ def apply_run(
     run.set_info(
         entities_changed=job.entities_changed, store_refused=len(refused), streamed=streamed
     )
-    _replace_quarantine(store, meta, minter, run)
+    replace_quarantine(store, meta, minter, run)
     row = run_row(source.name, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.
     published = dataclasses.replace(row, status=RunStatus.PUBLISHED)
@@ -476,31 +474,3 @@ def _superseded_by(reason: str, local_ids: set[str]) -> bool:
         and found[0] is messages.SUPERSEDED
         and found[1].get("local_id") in local_ids
     )
-
-
-def _replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
-    """After a complete run, the source's quarantine is what that run could not map. After a
-    partial one (an incremental OAI-PMH harvest, a single record), entries of records the run
-    did not see stay; those it mapped this time leave the quarantine, found by where they were
-    read or by their id: a record an OAI-PMH page could not parse is kept with the page's
-    address and its OAI identifier, and comes back mended from another page or by GetRecord."""
-    listed = store.select(
-        f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-        f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
-    )
-    if not run.info().get("complete"):
-        entries = run.quarantined()
-        quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
-        names = run.staged_names()
-        seen = [
-            quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e.origin for e in entries)]
-        ]
-        seen += [NamedNode(row["q"]) for row in listed if row["id"] in names]
-        store.replace_subjects(meta, seen, quads)
-        return
-    old = list({NamedNode(row["q"]) for row in listed})
-    quads = [
-        q for entry in run.quarantined() for q in quarantine_quads(meta, minter, entry, run.run_id)
-    ]
-    new = [q.subject for q in quads if q.predicate == RDF.type and isinstance(q.subject, NamedNode)]
-    store.replace_subjects(meta, [*old, *new], quads)

@@ -465,6 +465,10 @@ class Run:
             )
         ]
 
+    def removed_count(self) -> int:
+        """How many records the run staged for removal."""
+        return int(self._db.execute("SELECT COUNT(*) FROM removed").fetchone()[0])
+
     def removed(self) -> list[tuple[str, str]]:
         return list(self._db.execute("SELECT local_id, reason FROM removed ORDER BY local_id"))
 

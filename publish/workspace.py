@@ -14,7 +14,8 @@ museion-data/
   reports/<source>.html   the partner report of each source's latest run (and .json)
   uploads/<source>/       partners' uploaded files, kept by checksum, and each upload's report
   state.json              per-source harvester state; whether a write was interrupted; the
-                          snapshot whose search documents a publish may reuse
+                          snapshot whose search documents a publish may reuse; whether the
+                          working store holds writes no snapshot has yet
   writer.lock             held by the one process that writes
 ```
 
@@ -189,6 +190,20 @@ class Workspace:
         sources[source] = {**sources.get(source, {}), **changes}
         self._write_state(sources=sources)
 
+    def note_writes(self) -> None:
+        """Say, before the working store is written, that it will hold what no snapshot has:
+        the next harvest publishes even if its own runs change nothing (a run that failed
+        part-way, a publish the disk refused, an update whose publish failed). ``publish``
+        clears it."""
+        if not self.unpublished_writes():
+            self._write_state(unpublished_writes=True)
+
+    def unpublished_writes(self) -> bool:
+        """Whether the working store may hold writes the current snapshot does not: true
+        until a publish says otherwise (a data directory of an earlier Museion, which did not
+        keep it, publishes once more)."""
+        return self.state().get("unpublished_writes", True) is not False
+
     # -- the working store ----------------------------------------------------------------
     def open_writer(self, base_iri: str | None = None) -> Store:
         """The working store, read-write; converted to hold each triple once if an earlier
@@ -199,6 +214,7 @@ class Workspace:
             else RemoteStore(self.working_path, self.remote)
         )
         if store.merged_default and base_iri is not None:
+            self.note_writes()  # the snapshots keep the old layout until the next publish
             index = RecordIndex(self.index_path)
             try:
                 convert(store, index, base_iri)
@@ -255,7 +271,10 @@ class Workspace:
             before_switch=lambda: failpoint("publish"),
             derive=lambda snapshot: self._index(snapshot, base_iri, store, basis, previous),
         )
-        self._write_state(search_documents=snapshot.name if basis is not None else None)
+        self._write_state(
+            search_documents=snapshot.name if basis is not None else None,
+            unpublished_writes=False,
+        )
         for older in self.snapshots():  # only the current snapshot's documents are reused
             if older != snapshot:
                 docs_path(older).unlink(missing_ok=True)
@@ -282,6 +301,7 @@ class Workspace:
             store = self.open_writer(base_iri)
             try:
                 self.forget_search_documents()
+                self.note_writes()
                 change(store)
                 return self.publish(store, base_iri, updated=datetime.now(UTC).isoformat())
             finally:

@@ -182,6 +182,10 @@ class Store:
     def has_graph(self, graph: NamedNode) -> bool:
         return self._store.contains_named_graph(graph)
 
+    def subject_quads(self, graph: NamedNode, subject: NamedNode) -> Iterator[Quad]:
+        """What ``graph`` says about ``subject`` (Museion's metadata of one thing)."""
+        return self._store.quads_for_pattern(subject, None, None, graph)
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -423,6 +427,12 @@ class Store:
         """Raise the store's refusal of a small write of its own, if it refuses one: whether a
         refused batch was the store's fault or a record's (``publish.refusals``). The embedded
         store refuses records, not writes: nothing to try."""
+
+    def mirror_pending(self) -> bool:
+        """Whether the server readers query must yet be sent what this store holds, written
+        or not (a remote store not mirrored there since it was empty): the embedded store's
+        readers open its snapshots, and have nothing to wait for."""
+        return False
 
     def publish_version(self, name: str, keep: int) -> None:
         """Make a published snapshot visible on a server: nothing to do for the embedded

@@ -307,6 +307,11 @@ class RemoteStore(Store):
             self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{v}>" for v in dropped))
         self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
 
+    def mirror_pending(self) -> bool:
+        """The server is not known to hold what this store does (a new server, one shown to
+        lose writes): the next publish sends it every graph, even if no run wrote any."""
+        return not self._in_sync()
+
     def _check_kept(self, version: str) -> None:
         """Refuse to point readers at an empty version while the working store holds data: a
         server (or a proxy before it) that answered every write 204 and kept nothing had the

@@ -109,7 +109,11 @@ def test_a_reharvest_extracts_only_what_it_touched(
     assert kept(config) == {"touched": "2", "extracted": "2", "reused": "22"}
     assert titles_found(config, "quillwork") == ["Quillwork Lantern"]
     assert_same_as_a_full_build(config, tmp_path)
-    Pipeline(config).harvest()  # nothing changed: nothing to extract
+    published = current(config)
+    Pipeline(config).harvest()  # nothing changed: nothing published
+    assert current(config) == published
+    Pipeline(config).reconcile()  # a publish of the same records: nothing to extract
+    assert current(config) != published
     assert kept(config) == {"touched": "0", "extracted": "0", "reused": "24"}
     assert_same_as_a_full_build(config, tmp_path)
 
