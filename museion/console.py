@@ -126,6 +126,11 @@ def print_summary(summary: HarvestSummary) -> None:
         err.print(f"  (museion publish {summary.source} --force publishes it anyway)")
     elif summary.status == RunStatus.CHECKED and summary.reason:
         err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
+    elif summary.wrote_nothing and summary.snapshot:
+        err.print(
+            f"  {summary.status}: {counted(summary.records_after, 'record')}, nothing changed: "
+            f"still served from snapshot {summary.snapshot} (no new snapshot)"
+        )
     else:
         err.print(f"  {summary.status}: {counted(summary.records_after, 'record')}")
 

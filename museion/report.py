@@ -72,6 +72,10 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             "mapping": info.get("mapping"),
             "reason": summary.reason,
             "remap": bool(info.get("remap")),
+            # the snapshot that holds the data as the run left it; "wrote_nothing": the run
+            # changed nothing, and the snapshot published before it stays
+            "snapshot": summary.snapshot,
+            "wrote_nothing": summary.wrote_nothing,
         },
         "counts": _counts(summary),
         "quarantined": [

@@ -168,7 +168,7 @@ class Writing:
         if writes_nothing(self.settings, publishing(source), run, writer.store):
             # Not applied: it would write only its own provenance, and that would make the
             # working store differ from the snapshot that serves the very same data.
-            run.set_info(status=RunStatus.APPLIED, unchanged=True)
+            run.set_info(status=RunStatus.APPLIED, wrote_nothing=True)
             writer.index.record_run(run_row(source.name, run, RunStatus.APPLIED))
         elif (failure := self._apply(writer, source, run)) is not None:
             summary.status, summary.reason = RunStatus.FAILED, failure
@@ -191,7 +191,7 @@ class Writing:
         """Judge one staged run alone and publish it if it passes (an upload, a remap)."""
         summary = self._judge(writer, source, run, summary)
         if summary.status == RunStatus.APPLIED:
-            self._publish(writer, [(source, run)])
+            summary.snapshot = self._publish(writer, [(source, run)]).name
             summary.status = RunStatus.PUBLISHED
         else:
             run.close()
@@ -224,7 +224,7 @@ class Writing:
         snapshot of their own: they are recorded as published in the current one, which holds
         their data, unless another run wrote, or the working store holds what no snapshot has
         (``_publish_due``). Their own provenance is then not in the store either."""
-        wrote = [(source, run) for source, run in runs if not run.info().get("unchanged")]
+        wrote = [(source, run) for source, run in runs if not run.info().get("wrote_nothing")]
         current = self.workspace.published_path()
         if wrote or current is None or self._publish_due(writer):
             snapshot = self._snapshot(writer, wrote)

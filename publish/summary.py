@@ -59,6 +59,11 @@ class HarvestSummary:
     """Why the run was held, when it was."""
     records_before: int = 0
     records_after: int = 0
+    snapshot: str | None = None
+    """The published snapshot that holds what the run left (once it is published)."""
+    wrote_nothing: bool = False
+    """The run changed nothing: it was not applied, and no new snapshot was published for it
+    (``publish.writes_nothing``)."""
 
     @property
     def mapped(self) -> int:
@@ -93,6 +98,8 @@ class HarvestSummary:
             reason=info.get("reason"),
             checkpoint=info.get("checkpoint", {}),
             seconds=info.get("seconds", 0.0),
+            snapshot=info.get("snapshot"),
+            wrote_nothing=bool(info.get("wrote_nothing")),
         )
         for name in (
             "read",
