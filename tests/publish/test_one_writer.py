@@ -8,6 +8,7 @@ under way; once the harvest has published, the update is applied over it and pub
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests.helpers.endpoint import (
     live_endpoint,
     write_two_partner_config,
 )
+from tests.helpers.samples import sample_feeds
 
 BASE = "https://data.example.org/"
 OBJECT = f"{BASE}tate/object/T06803"
@@ -45,9 +47,15 @@ def _has_fix(snapshot: Path) -> bool:
 
 
 def test_an_admin_update_waits_for_a_harvest_to_publish(tmp_path: Path) -> None:
-    config_path = write_two_partner_config(tmp_path / "data")
+    feed = tmp_path / "tate-feed"
+    shutil.copytree(sample_feeds() / "tate", feed)
+    config_path = write_two_partner_config(tmp_path / "data", tate=feed)
     config = load_config(config_path)
     harvest_and_publish(config)
+    # Tate withdraws a record: the harvest has something to publish (one that changed
+    # nothing would publish no snapshot: tests/publish/test_unchanged_harvest.py)
+    [withdrawn] = feed.rglob("a00001-1035.json")
+    withdrawn.unlink()
     harvesting, go_on = threading.Event(), threading.Event()
 
     def pause(_: HarvestSummary) -> None:  # called after each staged batch, lock held

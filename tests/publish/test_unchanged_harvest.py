@@ -1,0 +1,268 @@
+"""A harvest that changes nothing publishes no new snapshot.
+
+A network's nightly ``museion harvest`` of feeds that did not change published a new snapshot
+every night: the store backed up again, the search index rebuilt, the older snapshots rotated
+out, and the endpoint switched to the same data under a new name (its ETag, Last-Modified and
+VoID's ``dct:modified``). Now such a run is recorded (its report, its row, its checkpoint) as
+published in the snapshot that holds its data, and the endpoint keeps serving that snapshot;
+a run that adds, changes, withdraws or quarantines a record still publishes. The real store,
+the real pipeline, the CMOA sample feed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import Literal, NamedNode, Quad
+
+from museion import Pipeline, Workspace, load_config
+from museion.cli import main
+from museion.config import Config
+from publish import RecordIndex, Run
+from sparql import report_html
+from store import Pointer, Store
+from tests.publish.test_crash import make_feed, write_config
+
+BASE = "https://data.example.org/"
+
+
+def published(config: Config) -> dict[str, object]:
+    """What readers are given: the snapshot's name, the files beside it, the pointer's
+    identity (a new publish replaces it: readers reopen, caches see a new version)."""
+    workspace = Workspace(config.data_dir)
+    current = workspace.published_path()
+    assert current is not None
+    return {
+        "snapshot": current.name,
+        "files": sorted(p.name for p in workspace.published_dir.iterdir()),
+        "pointer": Pointer(workspace.published_dir).key(),
+    }
+
+
+def quads(path: Path) -> set[Quad]:
+    store = Store(path, read_only=True)
+    try:
+        return set(store.oxigraph)
+    finally:
+        store.close()
+
+
+def report(config: Config) -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        (Workspace(config.data_dir).reports_dir / "cmoa.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def harvested(tmp_path: Path) -> tuple[Config, Path]:
+    """The CMOA feed (24 records) harvested and published once."""
+    feed = make_feed(tmp_path, 1)
+    config = load_config(write_config(tmp_path, feed))
+    [summary] = Pipeline(config).harvest()
+    assert (summary.status, summary.new, summary.wrote_nothing) == ("published", 24, False)
+    return config, feed
+
+
+def test_an_unchanged_harvest_keeps_the_snapshot_and_records_its_run(tmp_path: Path) -> None:
+    config, _ = harvested(tmp_path)
+    before = published(config)
+    workspace = Workspace(config.data_dir)
+    manifest = (workspace.published_dir / f"{before['snapshot']}.json").read_text()
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.read, summary.unchanged) == ("published", 24, 24)
+    assert (summary.new, summary.changed, summary.deleted, summary.rejected) == (0, 0, 0, 0)
+    assert summary.wrote_nothing
+    assert summary.snapshot == before["snapshot"]
+    # no backup, no search build, no rotation, no switch: readers keep what they have
+    assert published(config) == before
+    assert (workspace.published_dir / f"{before['snapshot']}.json").read_text() == manifest
+    # and what queries read is the working store: no run wrote what the snapshot lacks
+    current = workspace.published_path()
+    assert current is not None
+    assert quads(workspace.working_path) == quads(current)
+    run = NamedNode(f"{BASE}cmoa/run/{summary.run_id}")
+    assert not any(run in (q.subject, q.object) for q in quads(current))
+
+    # the run is recorded: its row, its report (read, 24 unchanged, when, in which snapshot)
+    index = RecordIndex(workspace.index_path)
+    try:
+        row = index.runs("cmoa")[-1]
+    finally:
+        index.close()
+    assert (row.run_id, row.status) == (summary.run_id, "published")
+    assert (row.counts["read"], row.counts["unchanged"], row.counts["new"]) == (24, 24, 0)
+    assert row.ended is not None
+    said = report(config)
+    assert said["run"] == {
+        **said["run"],  # type: ignore[dict-item]
+        "id": summary.run_id,
+        "status": "published",
+        "ended": row.ended,
+        "snapshot": before["snapshot"],
+        "wrote_nothing": True,
+    }
+    assert said["counts"] == {**said["counts"], "read": 24, "unchanged": 24}  # type: ignore[dict-item]
+    page = (workspace.reports_dir / "cmoa.html").read_text(encoding="utf-8")
+    assert 'id="unchanged"' in page
+    assert str(before["snapshot"]) in page
+    assert "aucun nouvel instantané n’a été publié" in report_html(said, "fr")
+    assert "لم تُنشر لقطة جديدة" in report_html(said, "ar")
+
+
+def test_the_command_line_says_the_snapshot_stays(tmp_path: Path) -> None:
+    config = write_config(tmp_path, make_feed(tmp_path, 1))
+    runner = CliRunner()
+    assert runner.invoke(main, ["--config", str(config), "harvest"]).exit_code == 0
+    snapshot = Workspace(load_config(config).data_dir).published_path()
+    assert snapshot is not None
+    again = runner.invoke(main, ["--config", str(config), "harvest"])
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.output.split())
+    assert "24 unchanged" in said
+    assert (
+        f"published: 24 records, nothing changed: still served from snapshot {snapshot.name}"
+        in said
+    )
+
+
+def test_a_harvest_that_changes_one_record_publishes(tmp_path: Path) -> None:
+    config, feed = harvested(tmp_path)
+    before = published(config)
+    path = sorted(feed.glob("*.json"))[0]
+    record = json.loads(path.read_text())
+    path.write_text(json.dumps({**record, "title": "Quillwork Lantern"}))
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.changed, summary.wrote_nothing) == ("published", 1, False)
+    after = published(config)
+    assert after["snapshot"] != before["snapshot"] == Workspace(config.data_dir).snapshots()[0].name
+    assert summary.snapshot == after["snapshot"]
+    assert report(config)["run"]["snapshot"] == after["snapshot"]  # type: ignore[index]
+    current = Workspace(config.data_dir).published_path()
+    assert current is not None
+    assert any(q.object == Literal("Quillwork Lantern", language="en") for q in quads(current))
+
+
+def test_a_run_that_only_withdraws_a_record_publishes(tmp_path: Path) -> None:
+    config, feed = harvested(tmp_path)
+    before = published(config)
+    sorted(feed.glob("*.json"))[0].unlink()
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.deleted, summary.new, summary.changed) == ("published", 1, 0, 0)
+    assert not summary.wrote_nothing
+    assert published(config)["snapshot"] != before["snapshot"]
+
+
+def test_a_run_that_only_quarantines_a_record_publishes(tmp_path: Path) -> None:
+    """A file the feed now sends broken is quarantined, and the quarantine is published (what
+    was refused, and why): no record new, changed or withdrawn, and still a new snapshot."""
+    config, feed = harvested(tmp_path)
+    before = published(config)
+    broken = feed / "broken.json"
+    broken.write_text("<html><body>502 Bad Gateway</body></html>")
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.rejected, summary.unchanged) == ("published", 1, 24)
+    assert (summary.new, summary.changed, summary.deleted) == (0, 0, 0)
+    assert not summary.wrote_nothing
+    assert published(config)["snapshot"] != before["snapshot"]
+    # the same file again, refused for the same reason: nothing changes any more
+    again = published(config)
+    [summary] = Pipeline(config).harvest()
+    assert (summary.rejected, summary.wrote_nothing) == (1, True)
+    assert published(config) == again
+    # the file mended (gone): the quarantine empties, which is a change to publish
+    broken.unlink()
+    [summary] = Pipeline(config).harvest()
+    assert (summary.rejected, summary.wrote_nothing) == (0, False)
+    assert published(config)["snapshot"] != again["snapshot"]
+
+
+def test_a_held_run_then_the_published_feed_again_keeps_the_snapshot(tmp_path: Path) -> None:
+    """Gates judge a run that changes nothing as before; a partner who sends the published
+    feed again after a held one supersedes the held run, and nothing is published."""
+    config, feed = harvested(tmp_path)
+    before = published(config)
+    for path in sorted(feed.glob("*.json"))[:15]:  # 15 of 24 gone: more than max_record_drop
+        path.unlink()
+    [held] = Pipeline(config).harvest()
+    assert held.status == "held"
+    make_feed(tmp_path, 1)
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.unchanged, summary.wrote_nothing) == ("published", 24, True)
+    assert published(config) == before
+    statuses = {}
+    for directory in Workspace(config.data_dir).run_dirs("cmoa"):
+        run = Run.open(directory)
+        statuses[run.run_id] = run.status
+        run.close()
+    assert (statuses[held.run_id], statuses[summary.run_id]) == ("superseded", "published")
+
+
+def test_writes_no_snapshot_holds_yet_are_published_by_an_unchanged_harvest(
+    tmp_path: Path,
+) -> None:
+    """An update written to the working store whose publish never happened (the process
+    died between the two): the next harvest publishes it, though its own run wrote nothing;
+    queries never stay on a snapshot that differs from the store the index describes."""
+    config, _ = harvested(tmp_path)
+    before = published(config)
+    workspace = Workspace(config.data_dir)
+    fix = f"{BASE}graph/fixes"
+
+    def change_and_die(store: Store) -> None:
+        store.update_named_graphs(f'INSERT DATA {{ GRAPH <{fix}> {{ <{fix}> <{BASE}p> "v" }} }}')
+        raise OSError("the process died before publishing")
+
+    with pytest.raises(OSError, match="died"):
+        workspace.update(change_and_die, BASE, wait=1)
+
+    [summary] = Pipeline(config).harvest()
+
+    assert summary.wrote_nothing
+    after = published(config)
+    assert after["snapshot"] != before["snapshot"]
+    assert summary.snapshot == after["snapshot"]
+    current = workspace.published_path()
+    assert current is not None
+    assert any(q.graph_name == NamedNode(fix) for q in quads(current))
+    assert quads(workspace.working_path) == quads(current)
+    [summary] = Pipeline(config).harvest()  # published now: the next one keeps it
+    assert published(config) == after
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('label = "CMOA"', 'label = "Carnegie Museum of Art"'),  # the partner's description
+        ("[sources.gates]", "[reconciliation]\nthreshold = 0.95\n[sources.gates]"),
+    ],
+    ids=["partner-renamed", "reconciliation-settings"],
+)
+def test_a_changed_configuration_is_published_by_an_unchanged_harvest(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    config, _ = harvested(tmp_path)
+    before = published(config)
+    config.path.write_text(config.path.read_text().replace(old, new))
+    config = load_config(config.path)
+
+    [summary] = Pipeline(config).harvest()
+
+    assert (summary.status, summary.unchanged) == ("published", 24)
+    after = published(config)
+    assert after["snapshot"] != before["snapshot"]
+    assert summary.snapshot == after["snapshot"]
+    [summary] = Pipeline(config).harvest()  # published now: the next one keeps it
+    assert (summary.wrote_nothing, published(config)) == (True, after)
