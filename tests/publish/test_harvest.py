@@ -126,7 +126,7 @@ def test_titles_carry_language_tags_and_dates_are_datetimes(two_partners: Config
 
 def test_harvesting_twice_changes_nothing(two_partners: Config) -> None:
     store, _ = harvest_all(two_partners)
-    meta = NamedNode(f"{BASE}meta")  # gains the new run's provenance, nothing else changes
+    meta = NamedNode(f"{BASE}meta")  # left out: a run that writes adds its provenance there
 
     def data(store: Store) -> set[Quad]:
         return {

@@ -24,6 +24,7 @@ from museion.config import Config
 from publish import RecordIndex, Run
 from sparql import report_html
 from store import Pointer, Store
+from tests.conftest import ConfigWriter, files_source
 from tests.publish.test_crash import make_feed, write_config
 
 BASE = "https://data.example.org/"
@@ -266,3 +267,30 @@ def test_a_changed_configuration_is_published_by_an_unchanged_harvest(
     assert summary.snapshot == after["snapshot"]
     [summary] = Pipeline(config).harvest()  # published now: the next one keeps it
     assert (summary.wrote_nothing, published(config)) == (True, after)
+
+
+def test_a_source_unchanged_beside_one_that_changed_is_in_the_new_snapshot(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    """One snapshot for the harvest: the unchanged source's run is recorded in it (it holds
+    that source's data too), and is not written to the store."""
+    feeds = {name: make_feed(tmp_path / name, 1) for name in ("steady", "moving")}
+    config = load_config(
+        write_config(*(files_source(name, feed, "cmoa") for name, feed in feeds.items()))
+    )
+    Pipeline(config).harvest()
+    before = published(config)
+    path = sorted(feeds["moving"].glob("*.json"))[0]
+    path.write_text(json.dumps({**json.loads(path.read_text()), "title": "Quillwork Lantern"}))
+
+    steady, moving = Pipeline(config).harvest()
+
+    assert (steady.wrote_nothing, moving.wrote_nothing, moving.changed) == (True, False, 1)
+    after = published(config)
+    assert after["snapshot"] != before["snapshot"]
+    assert steady.snapshot == moving.snapshot == after["snapshot"]
+    current = Workspace(config.data_dir).published_path()
+    assert current is not None
+    runs = {q.subject for q in quads(current) if "/run/" in str(q.subject)}
+    assert NamedNode(f"{BASE}moving/run/{moving.run_id}") in runs
+    assert NamedNode(f"{BASE}steady/run/{steady.run_id}") not in runs
