@@ -158,7 +158,8 @@ class Writing:
             seconds=summary.seconds,
             reason=reason,
         )
-        self.workspace.supersede_held(source.name, keep=run)  # a newer run replaces any held one
+        # a newer run replaces any held one, in its folder and in the index's list of runs
+        self.workspace.supersede_held(source.name, keep=run, index=writer.index)
         if reason is not None:
             run.set_info(status=RunStatus.HELD)
             writer.index.record_run(run_row(source.name, run, RunStatus.HELD))

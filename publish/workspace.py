@@ -49,6 +49,7 @@ from store import (
     snapshots,
 )
 
+from .apply import run_row
 from .failpoints import failpoint
 from .index import RecordIndex
 from .layout import convert
@@ -143,14 +144,17 @@ class Workspace:
             run.close()
         return None
 
-    def supersede_held(self, source: str, keep: Run) -> None:
-        """A newer run replaces any held run of the same source."""
+    def supersede_held(self, source: str, keep: Run, index: RecordIndex | None = None) -> None:
+        """A newer run replaces any held run of the same source; ``index``: its row there
+        says so too (the partner's report lists the runs from it)."""
         for directory in self.run_dirs(source):
             if directory == keep.directory:
                 continue
             run = Run.open(directory)
             if run.status == RunStatus.HELD:
                 run.set_info(status=RunStatus.SUPERSEDED)
+                if index is not None:
+                    index.record_run(run_row(source, run, RunStatus.SUPERSEDED))
             run.close()
 
     def prune_runs(self, source: str) -> None:

@@ -209,6 +209,12 @@ def test_a_held_run_then_the_published_feed_again_keeps_the_snapshot(tmp_path: P
         statuses[run.run_id] = run.status
         run.close()
     assert (statuses[held.run_id], statuses[summary.run_id]) == ("superseded", "published")
+    index = RecordIndex(Workspace(config.data_dir).index_path)  # the report's list of runs
+    try:
+        listed = {row.run_id: row.status for row in index.runs("cmoa")}
+    finally:
+        index.close()
+    assert (listed[held.run_id], listed[summary.run_id]) == ("superseded", "published")
 
 
 def test_writes_no_snapshot_holds_yet_are_published_by_an_unchanged_harvest(
