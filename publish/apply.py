@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 
 from pyoxigraph import NamedNode, Quad
 
-import mappings
 from mappings import Minter
 from museion_core import messages
 from museion_core.errors import StoreFaultError
@@ -35,9 +34,8 @@ from .provenance import (
     record_meta_quads,
     run_iri,
     run_quads,
-    source_quads,
+    standing_graphs,
     tombstone_quads,
-    vocabulary_graph,
 )
 from .quarantine import replace_quarantine
 from .refusals import share_around_refused, take_back, write, write_around_refused
@@ -121,13 +119,7 @@ def apply_run(
     # index, so comparing with the index cannot tell whether they changed what the source says
     # of persons, groups, places or terms: assume they did, so the publish reconciles.
     job.entities_changed = interrupted
-    vocabulary = vocabulary_graph(settings.base_iri)
-    store.ensure_graphs(
-        {
-            minter.dataset(): source_quads(minter, source),
-            vocabulary: mappings.vocabulary_quads(vocabulary),
-        }
-    )
+    store.ensure_graphs(standing_graphs(settings.base_iri, minter, source))
     refused: list[tuple[StagedRecord, str]] = []
     streamed = _stream_new(job) if _streams(job) else 0
     staged = run.staged(settings.batch_size)

@@ -16,6 +16,7 @@ import re
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+import mappings
 from mappings import Minter, last_day_of_month, normalise_authority
 from museion_core.vocab import (
     AAT,
@@ -70,6 +71,19 @@ def meta_graph(base_iri: str) -> NamedNode:
 def vocabulary_graph(base_iri: str) -> NamedNode:
     """Museion's own knowledge of AAT concepts (labels, classes), shared by all sources."""
     return NamedNode(f"{base_iri}vocabulary")
+
+
+def standing_graphs(
+    base_iri: str, minter: Minter, source: SourceSettings
+) -> dict[NamedNode, list[Quad]]:
+    """The graphs every run of ``source`` writes as its configuration and Museion make them,
+    only where the store holds them otherwise (``Store.ensure_graphs``): the source's dataset
+    description and Museion's vocabulary."""
+    vocabulary = vocabulary_graph(base_iri)
+    return {
+        minter.dataset(): source_quads(minter, source),
+        vocabulary: mappings.vocabulary_quads(vocabulary),
+    }
 
 
 def source_quads(minter: Minter, source: SourceSettings) -> list[Quad]:

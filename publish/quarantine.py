@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode, Quad
 
-import mappings
 from mappings import Minter
 from museion_core.vocab import DCTERMS, MUSEION, PROV, RDF, VOID
 from store import Store
 
-from .provenance import meta_graph, quarantine_iri, quarantine_quads, source_quads, vocabulary_graph
+from .provenance import meta_graph, quarantine_iri, quarantine_quads, standing_graphs
 from .runs import Change, Run
 from .settings import PublishSettings, SourceSettings
 
@@ -76,13 +75,8 @@ def writes_nothing(
     if run.staged_count(Change.NEW) or run.staged_count(Change.CHANGED) or run.removed_count():
         return False
     minter = Minter(settings.base_iri, source.name)
-    vocabulary = vocabulary_graph(settings.base_iri)
-    for graph, quads in (
-        (minter.dataset(), source_quads(minter, source)),
-        (vocabulary, mappings.vocabulary_quads(vocabulary)),
-    ):
-        if set(store.graph_quads(graph)) != set(quads):
-            return False
+    if store.differing_graphs(standing_graphs(settings.base_iri, minter, source)):
+        return False
     meta = meta_graph(settings.base_iri)
     subjects, quads = _quarantine_writes(store, meta, minter, run)
     held = [q for subject in subjects for q in store.subject_quads(meta, subject)]

@@ -344,12 +344,17 @@ class Store:
 
     def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         """``replace_graphs`` for graphs that rarely change: writes only those that differ."""
-        changed = {
+        self.replace_graphs(self.differing_graphs(graphs))
+
+    def differing_graphs(
+        self, graphs: Mapping[NamedNode, Sequence[Quad]]
+    ) -> dict[NamedNode, Sequence[Quad]]:
+        """Those of ``graphs`` whose quads (as sets) are not what the store holds in them."""
+        return {
             graph: quads
             for graph, quads in graphs.items()
             if set(self.graph_quads(graph)) != set(quads)
         }
-        self.replace_graphs(changed)
 
     def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
         self._writable()

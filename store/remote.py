@@ -125,8 +125,7 @@ class RemoteStore(Store):
     def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         # The server may have missed the last write (it was down): these few graphs are
         # always sent, the local store is written only where they differ.
-        changed = {g: q for g, q in graphs.items() if set(self.graph_quads(g)) != set(q)}
-        super().replace_graphs(changed)
+        super().replace_graphs(self.differing_graphs(graphs))
         self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
 
     def replace_serialized_graphs(
