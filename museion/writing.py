@@ -32,6 +32,7 @@ from publish import (
     now,
     run_row,
     search_basis,
+    search_basis_published,
     writes_nothing,
 )
 from reconcile import ReconcileReport, reconciliation_graph
@@ -265,9 +266,7 @@ class Writing:
         else:
             self._reconcile(writer.store, only_if_settings_changed=True)
         release_free_memory()  # and what reconciling freed, before the search build
-        return self.workspace.publish(
-            writer.store, self.config.base_iri, basis=self._search_basis(writer)
-        )
+        return self._publish_with_search(writer)
 
     def _wrote_most(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> bool:
         """Whether ``runs`` wrote (added, changed or withdrew) as many records as half of those
@@ -298,10 +297,17 @@ class Writing:
             self.workspace.note_writes()
             report = self._reconcile(writer.store, force=True)
             assert report is not None
-            self.workspace.publish(
-                writer.store, self.config.base_iri, basis=self._search_basis(writer)
-            )
+            self._publish_with_search(writer)
             return report
+
+    def _publish_with_search(self, writer: Writer) -> Path:
+        """Publish the working store with its search documents (reusing what the basis
+        allows), and tell the index the basis was used."""
+        snapshot = self.workspace.publish(
+            writer.store, self.config.base_iri, basis=self._search_basis(writer)
+        )
+        search_basis_published(writer.index, self.config.base_iri)
+        return snapshot
 
     def _search_basis(self, writer: Writer) -> Basis:
         """What the search documents are made from, so the next publish may reuse them."""

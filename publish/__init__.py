@@ -22,7 +22,7 @@ from .runs import (
     StagedRecord,
     pack_quads,
 )
-from .search_basis import search_basis
+from .search_basis import search_basis, search_basis_published
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .shared import dataset_graphs, entity_graphs_prefix, source_entity_graph
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
@@ -64,6 +64,7 @@ __all__ = [
     "pack_quads",
     "run_row",
     "search_basis",
+    "search_basis_published",
     "source_entity_graph",
     "stage",
     "verdict",

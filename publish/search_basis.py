@@ -45,7 +45,7 @@ from .index import RecordIndex
 from .provenance import meta_graph, vocabulary_graph
 from .shared import Shared, entity_graphs_prefix, source_entity_graph
 
-__all__ = ["search_basis"]
+__all__ = ["search_basis", "search_basis_published"]
 
 _OBJECT = "object"
 
@@ -92,3 +92,9 @@ def search_basis(
             )
         ),
     )
+
+
+def search_basis_published(index: RecordIndex, base_iri: str) -> None:
+    """A snapshot is published with search documents built on ``search_basis``: the entity
+    graphs changes wrote before it need no comparing again (``Shared.forget_written``)."""
+    Shared(index.db, base_iri).forget_written()

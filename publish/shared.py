@@ -68,7 +68,8 @@ CREATE INDEX IF NOT EXISTS statements_by_subject ON statements (subject);
 CREATE TABLE IF NOT EXISTS entity_graphs (graph TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 """The statements records share, with how many live records make each, and every entity graph
-a change has written (its last statement gone or not): in the record index."""
+a change has written since the last publish (its last statement gone or not): in the record
+index."""
 
 
 def entity_graphs_prefix(base: str) -> str:
@@ -203,7 +204,8 @@ class Change:
         )
         db.executemany("DELETE FROM statements WHERE digest = ?", gone)
         # The graph is remembered after its last statement leaves: the search documents'
-        # reuse must compare it with the snapshot before (``graphs``).
+        # reuse must compare it with the snapshot before (``graphs``), until a publish has
+        # done so (``Shared.forget_written``).
         db.executemany(
             "INSERT OR IGNORE INTO entity_graphs (graph) VALUES (?)",
             [(graph,) for graph, subjects in self.subjects.items() if subjects],
@@ -350,6 +352,15 @@ class Shared:
                 "SELECT graph FROM entity_graphs UNION SELECT DISTINCT graph FROM statements"
             )
         )
+
+    def forget_written(self) -> None:
+        """Forget which entity graphs changes wrote, once a snapshot with search documents
+        built from them is published: the next publish compares with that snapshot, in
+        which a graph a change emptied is empty too, and the graphs that hold statements
+        are named by the counts (``graphs``). Kept, the table named every entity graph a
+        change ever wrote, to be compared at every publish, for ever: one per source and
+        per other name under the base a record ever gave (``{base}partner/...``)."""
+        self._db.execute("DELETE FROM entity_graphs")  # the index commits each statement
 
     def everything(self) -> Change:
         """A change that writes every subject of every entity graph again, as the counts say."""

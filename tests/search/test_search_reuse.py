@@ -662,7 +662,8 @@ def test_an_entity_graph_the_run_emptied_is_compared(
     in. A place under the base but under no source (``{base}partner/...``) has an entity
     graph of its own: when the last record that named it stopped, the graph was counted in
     no more and not compared, and an untouched object made there kept its document with the
-    name that had gone. The index now remembers every entity graph a change wrote."""
+    name that had gone. The index now remembers every entity graph a change wrote, until a
+    publish has compared it (``test_the_entity_graphs_a_run_wrote_are_forgotten_...``)."""
     monkeypatch.setattr(reuse, "REUSE_LIMIT", 0.3)
     place = NamedNode(f"{BASE}partner/place/1")
     entities = NamedNode(f"{BASE}graph/entities/partner")
@@ -740,3 +741,71 @@ def test_an_entity_graph_the_run_emptied_is_compared(
     finally:
         store.close()
         index.close()
+
+
+def _turtle(numbers: range, places: dict[int, int], named: int | None = None) -> str:
+    """Partner objects ``numbers`` in Turtle, object N made at ``{base}site-{places[N]}/...``
+    (an IRI under the base and under no source), and that place named if it is ``named``."""
+    crm = "http://www.cidoc-crm.org/cidoc-crm/"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    lines = []
+    for n in numbers:
+        obj = f"<https://partner.example.org/object/{n}>"
+        lines.append(f'{obj} a <{crm}E22_Human-Made_Object> ; {label} "Object {n}"@en ;')
+        lines.append(f"    <{crm}P50_has_current_keeper> <https://partner.example.org/group> .")
+        if n in places:
+            made = f"<https://partner.example.org/object/{n}/production>"
+            lines.append(f"{obj} <{crm}P108i_was_produced_by> {made} .")
+            lines.append(f"{made} <{crm}P7_took_place_at> <{BASE}site-{places[n]}/place/1> .")
+    if named is not None:
+        lines.append(f'<{BASE}site-{named}/place/1> {label} "Site {named}"@en .')
+    return "\n".join(lines) + "\n"
+
+
+def test_the_entity_graphs_a_run_wrote_are_forgotten_once_published(
+    write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """The record index remembered every entity graph a change ever wrote, for the search
+    documents' reuse to compare with the snapshot before, and never forgot one: a record
+    naming a place under the base but under no source (``{base}site-N/...``) added a graph
+    for every such name it ever gave, compared at every publish. A publish now forgets them
+    once its documents are built; a graph the run emptied is still compared by the publish
+    that follows the run, and the documents are those of a full build at every publish.
+
+    One partner's object names a place another partner's object was made at (each record
+    of an RDF dump carries what its dump says of the nodes it reaches)."""
+    feeds = {name: tmp_path / name for name in ("lender", "other")}
+    sources = []
+    for name, feed in feeds.items():
+        feed.mkdir()
+        sources.append(
+            f'name = "{name}"\nkind = "rdf"\nlocation = "{feed.as_posix()}"\n'
+            f'mapping = "linkedart"\n[sources.partner]\nlabel = "{name.title()}"'
+        )
+    (feeds["other"] / "objects.ttl").write_text(_turtle(range(2, 13), {2: 1}), encoding="utf-8")
+    config = load_config(write_config(*sources))
+    index_path = config.data_dir / "records.sqlite"
+
+    def remembered() -> list[str]:
+        with closing(sqlite3.connect(index_path)) as db:
+            return [str(g) for (g,) in db.execute("SELECT graph FROM entity_graphs")]
+
+    def harvest(place: int, *, named: bool) -> dict[str, str]:
+        lender = _turtle(range(1, 2), {1: place}, place if named else None)
+        (feeds["lender"] / "objects.ttl").write_text(lender, encoding="utf-8")
+        assert {s.status for s in Pipeline(config).harvest()} == {"published"}
+        assert_same_as_a_full_build(config, tmp_path)
+        return kept(config)
+
+    harvest(1, named=True)
+    assert titles_found(config, "site") == ["Object 1", "Object 2"]
+    assert remembered() == []
+    # the first object stops naming the place the second was made at: the entity graph of
+    # "site-1" is emptied, and compared, so the second object's document is extracted again
+    assert harvest(1, named=False)["touched"] == "all"
+    assert remembered() == []
+    counts = []
+    for place in range(2, 7):  # a new place named each run, the one before emptied
+        assert harvest(place, named=True)["touched"] == "1"
+        counts.append(len(remembered()))
+    assert counts == [0] * 5
