@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n)")
+_SEP_LINE = re.compile(r"sep=(.)(?:\r\n|\r|\n|\Z)")
 """Excel's first line naming a CSV's delimiter (``sep=;``): the delimiter, and no header."""
 
 
@@ -85,7 +85,9 @@ def read_csv(
         return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
-        rows = _csv_rows(text, encoding, delimiter, max_record_bytes, header_row, title_check)
+        rows = _csv_rows(
+            text, encoding, delimiter, max_record_bytes, header_row, title_check, rows_required
+        )
         yield from with_rows(rows) if rows_required else rows
     except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield stopped_decoding(exc, encoding)
@@ -172,6 +174,7 @@ def _csv_rows(  # noqa: PLR0917
     limit: int,
     header_row: int,
     title_check: bool,
+    rows_required: bool = False,
 ) -> Iterator[Item]:
     sample = text.read(65536)
     directive = _SEP_LINE.match(sample)
@@ -179,7 +182,7 @@ def _csv_rows(  # noqa: PLR0917
         delimiter = delimiter or directive.group(1)
         sample = sample[directive.end() :]
     if not sample.strip():  # no record; its header on a row past its end says so
-        yield from [header_row_past_end(0, header_row)] if header_row > 1 else []
+        yield from _no_header(0, header_row, directive, rows_required)
         return
     lines = _Lines(sample, text, limit)
     lines.number = 1 if directive is not None else 0  # lines are counted as the file has them
@@ -194,20 +197,22 @@ def _csv_rows(  # noqa: PLR0917
     header, header_where, above = found
     rows = header_row  # rows as a spreadsheet numbers them (a sep= line is none)
     looked = 0 if title_check else TITLE_LOOK_ROWS
+    given = False  # whether a row was given (a record, or why it is none)
     while True:
         lines.new_row()
         first = lines.number + 1
         try:
             row = next(reader)
         except StopIteration:
-            if header_row > 1 and rows == header_row and not any(h.strip() for h in header):
+            if not given and not any(h.strip() for h in header):
                 # the header row and all below it blank (the empty rows an export keeps)
-                yield header_row_past_end(above, header_row)
+                yield from _no_header(above, header_row, directive, rows_required)
             return
         except (csv.Error, _OversizedError) as exc:
             # csv.reader starts a new row on the next call; the rest of the file goes on.
             rows += 1
             where = _csv_position(first, rows)
+            given = True
             yield Unreadable(lines.preview(), where, _csv_fault(exc, limit))
             continue
         rows += 1
@@ -225,6 +230,7 @@ def _csv_rows(  # noqa: PLR0917
                     yield Unreadable(raw, header_where, title, whole=True)
                     return
             where = _csv_position(first, rows)
+            given = True
             yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
 
 
@@ -270,6 +276,24 @@ def _header_only() -> Unreadable:
     held would be withdrawn, as for an empty file; an export that found nothing, or one cut
     short, is told instead, and withdraws nothing (``Unreadable.whole``)."""
     return Unreadable(b"", "", messages.FILE_HEADER_ONLY(), whole=True)
+
+
+def _no_header(
+    rows: int, header_row: int, directive: re.Match[str] | None, rows_required: bool
+) -> list[Unreadable]:
+    """Why a file whose rows hold no header and nothing under it (``rows``: its last row
+    that holds anything, above ``header_row``) is unreadable; none where it is a file of no
+    row (an empty file is said by the harvester, a draft says it of itself).
+
+    A file of Excel's ``sep=`` line alone (or with blank rows under it) has no header row:
+    it is not a table "with its header and no row under it" (``_header_only``), but it is
+    unreadable whole all the same, and withdraws nothing."""
+    if header_row > 1:
+        return [header_row_past_end(rows, header_row)]
+    if directive is None or not rows_required:
+        return []
+    line = directive.group().rstrip("\r\n")
+    return [Unreadable(b"", "", messages.FILE_SEP_LINE_ONLY(line=line), whole=True)]
 
 
 def header_row_past_end(rows: int, header_row: int) -> Unreadable:

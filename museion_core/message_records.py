@@ -28,6 +28,11 @@ FILE_HEADER_ONLY = _message(
     "the file has its header row but no row under it: an export that found nothing does not "
     "withdraw the records the file held (to withdraw them, remove the file)"
 )
+FILE_SEP_LINE_ONLY = _message(
+    "the file holds Excel's {line!r} line and nothing under it: no header row and no record; an "
+    "export that found nothing does not withdraw the records the file held (to withdraw them, "
+    "remove the file)"
+)
 NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"

@@ -162,6 +162,39 @@ def test_excel_s_sep_line_names_the_delimiter_and_is_no_header() -> None:
     ]
 
 
+SEP_LINE_ONLY = (
+    "the file holds Excel's 'sep=;' line and nothing under it: no header row and no record; an "
+    "export that found nothing does not withdraw the records the file held (to withdraw them, "
+    "remove the file)"
+)
+HEADER_ONLY = (
+    "the file has its header row but no row under it: an export that found nothing does not "
+    "withdraw the records the file held (to withdraw them, remove the file)"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"sep=;\n", SEP_LINE_ONLY),
+        (b"sep=;", SEP_LINE_ONLY),
+        (b"sep=;\r\n\r\n\r\n", SEP_LINE_ONLY),
+        (b"sep=;\n;;\n;;\n", SEP_LINE_ONLY),
+        (b"sep=;\nid;title\n", HEADER_ONLY),
+        (b"sep=;\r\nid;title\r\n;\r\n", HEADER_ONLY),
+    ],
+    ids=["sep", "sep-no-end", "sep-blank-lines", "sep-empty-rows", "sep-header", "header-empty"],
+)
+def test_a_file_of_excel_s_sep_line_alone_says_it_has_no_header(data: bytes, said: str) -> None:
+    """A file of Excel's ``sep=;`` line alone was said to have "its header row but no row
+    under it": the ``sep=`` line is no header, and the partner looked for one that is not
+    there. Each case now says what the file holds; neither withdraws anything."""
+    [item] = list(read_csv(stream(data), rows_required=True))
+    assert isinstance(item, Unreadable)
+    assert (item.reason, item.whole) == (said, True)
+    assert list(read_csv(stream(data))) == []  # a draft reads no row either, and says so itself
+
+
 def test_tsv_and_explicit_delimiter() -> None:
     data = b"id\ttitle\n1\tA, B\n"
     assert values(list(read_csv(stream(data), delimiter="\t"))) == [{"id": "1", "title": "A, B"}]

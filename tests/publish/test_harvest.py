@@ -501,6 +501,41 @@ HEADER_ONLY = (
 EMPTY = "the file is empty: it holds no record, not even an empty list"
 
 
+SEP_LINE_ONLY = (
+    "the file holds Excel's 'sep=;' line and nothing under it: no header row and no record; an "
+    "export that found nothing does not withdraw the records the file held (to withdraw them, "
+    "remove the file)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("sep=;\r\n", SEP_LINE_ONLY), ("sep=;\r\nid;titre\r\n", HEADER_ONLY)],
+    ids=["sep-line-alone", "sep-line-and-header"],
+)
+def test_an_export_of_excel_s_sep_line_alone_says_it_has_no_header(
+    write_config: ConfigWriter, tmp_path: Path, text: str, said: str
+) -> None:
+    """Excel's CSV of an empty query, its ``sep=;`` line and no more, was said to have "its
+    header row but no row under it": the ``sep=`` line is no header. Said as it is, and,
+    as for a header alone, none of the file's records is withdrawn."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "a.csv").write_text("sep=;\r\nid;titre\r\nA-1;Bol\r\n")
+    (folder / "b.csv").write_text("sep=;\r\nid;titre\r\nB-1;Plat\r\nB-2;Tapis\r\n")
+    config = load_config(shop(write_config, folder, "titre", gates=OPEN))
+    store, _ = harvest_all(config)
+    store.close()
+    (folder / "b.csv").write_text(text)
+    store, [summary] = harvest_all(config)
+    assert (summary.deleted, summary.rejected) == (0, 1)
+    [rejection] = summary.rejections
+    assert (rejection.record.rsplit("/", 1)[-1], rejection.reason) == ("b.csv", said)
+    titles = rows(store, "SELECT ?t WHERE { ?o a crm:E22_Human-Made_Object ; rdfs:label ?t }")
+    assert sorted(r["t"].value for r in titles) == ["Bol", "Plat", "Tapis"]
+    store.close()
+
+
 def write_table(path: Path, table: list[list[str]], blank: int = 0) -> None:
     """``table`` as a CSV, xlsx or ods file (by ``path``'s suffix), with ``blank`` empty rows
     after it (as an export keeps them: ",," lines, a sheet's formatted empty cells)."""
