@@ -335,11 +335,16 @@ class Pipeline(Writing):
                 return summary
         raise HarvestError("has no held run to publish", source=source.name)
 
-    def remap(self, name: str) -> HarvestSummary:
-        """Rebuild a source's graphs from the stored payloads, without harvesting."""
+    def remap(self, name: str) -> HarvestSummary | None:
+        """Rebuild a source's graphs from the stored payloads, without harvesting. None: the
+        source holds no record (its feed left none), so there is nothing to remap, and no run
+        nor snapshot is made (``messages.NOTHING_TO_REMAP``); a source never harvested is an
+        error, which says to harvest it first."""
         source = self.config.source(name)
         with self.writer() as writer, Mapper(self.jobs) as mapper:
             if not writer.index.count(source.name):  # an empty run would publish nothing
+                if writer.index.runs(source.name):
+                    return None
                 raise HarvestError(
                     "has no stored records to map again: harvest it first", source=source.name
                 )

@@ -162,3 +162,7 @@ GATE_QUARANTINED_ONE = _message(
     "(gates.max_quarantined)"
 )
 PUBLISHED_BY_FORCE = _message("published with --force although: {reason}")
+NOTHING_TO_REMAP = _message(
+    "nothing to remap: no record of this source is stored (none was published, or every one "
+    "was withdrawn); nothing was mapped or published"
+)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+from museion_core import messages
 from museion_core.errors import ConfigError
 from publish import RecordIndex, Workspace
 from sparql import harvest_failure, with_failure
@@ -88,9 +89,15 @@ def publish(state: State, source: str, force: bool) -> None:
 @click.pass_obj
 @reports_errors
 def remap(state: State, source: str, jobs: int | None) -> None:
-    """Rebuild SOURCE's graphs from the stored payloads (after a mapping change)."""
+    """Rebuild SOURCE's graphs from the stored payloads (after a mapping change).
+
+    A source that holds no record (its feed left none) has nothing to remap: said in one
+    line, and, as for a harvest with nothing to do, exit 0 and nothing published."""
     with progress() as update:
         summary = Pipeline(state.config(), progress=update, jobs=jobs).remap(source)
+    if summary is None:
+        err.print(f"[bold]{escape(source)}[/]: {escape(messages.NOTHING_TO_REMAP())}")
+        return
     print_summary(summary)
     exit_with([summary])
 

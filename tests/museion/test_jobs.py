@@ -335,6 +335,7 @@ def test_remap_maps_in_the_workers_and_rebuilds_the_same_graphs(
     before = cmoa_graphs()
     assert len({line.rsplit(" ", 2)[-2] for line in before}) == 120
     summary = Pipeline(config, jobs=2).remap("cmoa")
+    assert summary is not None
     assert summary.status == "published"
     assert summary.new + summary.changed == 120
     assert cmoa_graphs() == before

@@ -19,6 +19,7 @@ from museion_core.errors import HarvestError
 from publish import RecordIndex
 from store import Store
 from tests.conftest import BASE, ConfigWriter, files_source
+from tests.helpers.cli import museion
 from tests.helpers.samples import sample_feeds
 
 CMOA = sample_feeds() / "cmoa"
@@ -225,6 +226,34 @@ def test_remap_before_any_harvest_says_to_harvest_first(
     assert Workspace(config.data_dir).published_path() is None
 
 
+def test_remap_of_a_source_whose_feed_left_no_record_says_there_is_nothing_to_remap(
+    write_config: ConfigWriter, feed: Path
+) -> None:
+    """A partner's feed came empty and its records were withdrawn; ``museion remap`` then
+    said "has no stored records to map again: harvest it first" of a source just harvested,
+    and failed (exit 1). It says there is nothing to remap, publishes nothing (no run, no
+    snapshot) and exits 0, as a harvest with nothing to do does."""
+    gates = "{ max_record_drop = 1.0 }"
+    path = write_config(files_source("cmoa", feed, "cmoa", gates=gates))
+    config = load_config(path)
+    Pipeline(config).harvest()
+    for name in names(feed):
+        (feed / name).unlink()
+    (feed / "none.json").write_text("[]")  # an export that found nothing
+    [emptied] = Pipeline(config).harvest()
+    assert (emptied.status, emptied.deleted, emptied.records_after) == ("published", 24, 0)
+    workspace = Workspace(config.data_dir)
+    snapshot, runs = workspace.published_path(), workspace.run_dirs("cmoa")
+
+    done = museion("--config", str(path), "remap", "cmoa")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == (
+        "cmoa: nothing to remap: no record of this source is stored (none was published, or "
+        "every one was withdrawn); nothing was mapped or published\n"
+    )
+    assert (workspace.published_path(), workspace.run_dirs("cmoa")) == (snapshot, runs)
+
+
 def test_remap_rebuilds_from_stored_payloads(
     write_config: ConfigWriter, feed: Path, tmp_path: Path
 ) -> None:
@@ -239,6 +268,7 @@ def test_remap_rebuilds_from_stored_payloads(
     )
     config = load_config(config.path)
     summary = Pipeline(config).remap("cmoa")
+    assert summary is not None
     assert (summary.changed, summary.status) == (24, "published")
     numbers = rows(
         published(config),
