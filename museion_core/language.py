@@ -51,6 +51,13 @@ def valid_language(value: str | None, *, empty_ok: bool = False) -> str | None:
     the one line a ``ConfigError`` shows."""
     if value is None or (empty_ok and value == ""):
         return value
+    if not value.strip():
+        # Not "no language" here (a text field's ``""`` is, with ``empty_ok``): said as
+        # such, with what to do, rather than as a tag misspelt
+        raise ValueError(
+            f"{value!r} names no language: give a BCP 47 language tag (e.g. en, de, fr-CA), "
+            "or leave the key out"
+        )
     tag = language_tag(value)
     if tag is None:
         raise ValueError(f"{value!r} is not a valid BCP 47 language tag (e.g. en, de, fr-CA)")

@@ -95,6 +95,39 @@ def test_source_errors_name_the_key(
     assert message in line
 
 
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ("source", "sources[1] (tate).language"),
+        ("partner", "sources[1] (tate).partner.language"),
+        ("mapping", "mapping.language"),
+    ],
+)
+@pytest.mark.parametrize("empty", ['""', '" "'])
+def test_an_empty_language_is_an_error_that_says_what_to_do(
+    write_config: ConfigWriter, tmp_path: Path, where: str, key: str, empty: str
+) -> None:
+    """``language = ""`` for a source, its partner or a mapping: an empty tag is "no
+    language" only for a text field of a mapping (``{ path = "x", language = "" }``), where
+    the README says so. Here it is a config error naming the key and the source (or mapping
+    file), which said "'' is not a valid BCP 47 language tag", as of a misspelt tag; it now
+    says what to do."""
+    mapping = tmp_path / "m.toml"
+    head = f"language = {empty}\n" if where == "mapping" else ""
+    mapping.write_text(f'[mapping]\nname = "m"\n{head}[object]\nid = "id"\ntitles = "t"\n')
+    fragment = files_source("tate", FEED, mapping.as_posix(), label="Tate")
+    if where == "source":
+        fragment = fragment.replace("[sources.partner]", f"language = {empty}\n[sources.partner]")
+    elif where == "partner":
+        fragment += f"\nlanguage = {empty}"
+    path = write_config(fragment)
+    file = mapping if where == "mapping" else path
+    assert error_of(path) == (
+        f"{file}: {key}: {empty.replace(chr(34), chr(39))} names no language: give a "
+        "BCP 47 language tag (e.g. en, de, fr-CA), or leave the key out"
+    )
+
+
 def test_partner_language_and_links_are_checked(write_config: ConfigWriter) -> None:
     source = files_source("tate", FEED, "cmoa") + '\nlanguage = "english!"'
     assert "partner.language: 'english!' is not a valid BCP 47 language tag" in error_of(
