@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from string import Formatter
 
+from .message_matches import *  # noqa: F403
 from .message_records import *  # noqa: F403  (every message, as ``messages.NAME``)
 from .message_records import FOUND_BY, MESSAGES
 from .message_runs import *  # noqa: F403

@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from museion_core import messages
+
 from .entities import Entity
 from .scoring import Score, ScoredPair
 
@@ -94,14 +96,16 @@ def cluster_entities(  # noqa: PLR0917
     two clusters (complete linkage on vetoes)."""
     run = _Clustering(entities, different, score)
     for a, b, note in same:
-        run.link(a, b, "override", 1.0, (f"reviewed: {note}" if note else "reviewed",))
+        said = messages.MATCH_REVIEWED_SAYING(note=note) if note else messages.MATCH_REVIEWED()
+        run.link(a, b, "override", 1.0, (said,))
     by_authority: dict[str, list[str]] = defaultdict(list)
     for entity in entities.values():
         for iri in sorted(entity.equivalents):
             by_authority[iri].append(entity.iri)
     for iri, citing in sorted(by_authority.items()):
         for other in citing[1:]:
-            run.link(citing[0], other, "authority", 1.0, (f"both cite {iri}",), authority=iri)
+            said = messages.MATCH_AUTHORITY(iri=iri)
+            run.link(citing[0], other, "authority", 1.0, (said,), authority=iri)
     accepted = sorted(
         (t for t in scored if t[2].value >= threshold and not t[2].vetoed),
         key=lambda t: (-t[2].value, t[0].iri, t[1].iri),

@@ -19,6 +19,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
 from mappings import fold
+from museion_core import messages
 
 __all__ = [
     "NameMatch",
@@ -238,13 +239,17 @@ def compare_person_names(a: PersonName, b: PersonName) -> tuple[NameMatch, float
         return NameMatch.CONFLICT, 0.0, f"generations differ ({a.generation} / {b.generation})"
     reordered = sorted(a.full.split()) == sorted(b.full.split()) and a.full != b.full
     if not a.inverted and not b.inverted and reordered and len(a.full.split()) > 1:
-        return NameMatch.REORDERED, 1.0, f"same words in another order ({a.full!r})"
+        return NameMatch.REORDERED, 1.0, messages.MATCH_SAME_WORDS(name=a.full)
     surname = _surname_similarity(a.surname, b.surname)
     if surname == 0.0:
         return NameMatch.CONFLICT, 0.0, f"surnames differ ({a.surname} / {b.surname})"
-    how = "surnames equal" if surname == 1.0 else f"surnames similar ({a.surname} / {b.surname})"
+    how = (
+        messages.MATCH_SURNAMES_EQUAL()
+        if surname == 1.0
+        else messages.MATCH_SURNAMES_SIMILAR(surname=a.surname, other=b.surname)
+    )
     if not a.given or not b.given:
-        return NameMatch.SURNAME_ONLY, surname, how + "; one has no given name"
+        return NameMatch.SURNAME_ONLY, surname, messages.MATCH_NO_GIVEN_NAME(detail=how)
     levels: list[str] = []
     for x, y in zip(a.given, b.given, strict=False):
         agree = _given_tokens_agree(x, y)
@@ -262,11 +267,16 @@ def compare_person_names(a: PersonName, b: PersonName) -> tuple[NameMatch, float
             and all(lv == "initial" for lv in levels)
             and len(a.given) == len(b.given)
         ):
-            return NameMatch.INITIALS, surname, how + f"; initials equal ({a.initials})"
-        return NameMatch.INITIAL, surname, how + "; first given name agrees by its initial"
+            said = messages.MATCH_INITIALS_EQUAL(detail=how, initials=a.initials)
+            return NameMatch.INITIALS, surname, said
+        return NameMatch.INITIAL, surname, messages.MATCH_FIRST_INITIAL(detail=how)
     if a.given == b.given:
-        return NameMatch.EXACT, surname, how + "; given names equal"
-    return NameMatch.COMPATIBLE, surname, how + f"; given names agree ({a.given[0]})"
+        return NameMatch.EXACT, surname, messages.MATCH_GIVEN_NAMES_EQUAL(detail=how)
+    return (
+        NameMatch.COMPATIBLE,
+        surname,
+        messages.MATCH_GIVEN_NAMES_AGREE(detail=how, given=a.given[0]),
+    )
 
 
 def _given_subsequence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -292,4 +302,4 @@ def compare_group_names(a: str, b: str) -> tuple[bool, int, str]:
     if group_key(a) != group_key(b):
         return False, 0, f"names differ ({a!r} / {b!r})"
     words = len(significant_words(a))
-    return True, words, f"same name ({a!r})"
+    return True, words, messages.MATCH_SAME_GROUP_NAME(name=a)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pycountry
 
+from museion_core import messages
+
 from .names import fold
 
 __all__ = ["PlaceName", "compare_places", "container_keys", "parse_place"]
@@ -203,7 +205,7 @@ def compare_places(a: PlaceName, b: PlaceName) -> tuple[bool, str]:
     shared = a.containers & b.containers
     if not shared:
         return False, f"no shared containing place for {a.name!r}"
-    return True, f"{a.name!r} within {_show(frozenset(shared))}"
+    return True, messages.MATCH_PLACE_WITHIN(name=a.name, places=_show(frozenset(shared)))
 
 
 def _show(keys: frozenset[str]) -> str:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from mappings import authority_scheme
+from museion_core import messages
 
 from .entities import Entity
 from .names import (
@@ -201,23 +202,29 @@ def _compare_places_of_life(a: Entity, b: Entity, tally: _Tally) -> None:
         ("death place", a.death_places, b.death_places),
     ):
         if first and second:
-            if _same_place(first, second):
-                tally.add(WEIGHTS["place equal"], f"{label} agrees ({first[0]} / {second[0]})")
-            else:
-                tally.add(WEIGHTS["place differs"], f"{label} differs ({first[0]} / {second[0]})")
+            same = _same_place(first, second)
+            weight = WEIGHTS["place equal" if same else "place differs"]
+            said = (
+                messages.MATCH_PLACE_OF_LIFE_AGREES
+                if same
+                else messages.MATCH_PLACE_OF_LIFE_DIFFERS
+            )
+            tally.add(weight, said(which=label, place=first[0], other=second[0]))
 
 
 def _compare_traits(a: Entity, b: Entity, tally: _Tally) -> None:
     """Gender (of two persons) and nationality."""
     if a.gender and b.gender and not a.gender & b.gender and a.kind == b.kind == "person":
-        said = f"gender differs ({_one(a.gender)} / {_one(b.gender)})"
+        said = messages.MATCH_GENDER_DIFFERS(gender=_one(a.gender), other=_one(b.gender))
         tally.add(WEIGHTS["gender differs"], said)
     if a.nationality and b.nationality:
         if a.nationality & b.nationality:
-            said = f"nationality {_one(a.nationality & b.nationality)}"
+            said = messages.MATCH_NATIONALITY(nationality=_one(a.nationality & b.nationality))
             tally.add(WEIGHTS["nationality equal"], said)
         else:
-            said = f"nationality differs ({_one(a.nationality)} / {_one(b.nationality)})"
+            said = messages.MATCH_NATIONALITY_DIFFERS(
+                nationality=_one(a.nationality), other=_one(b.nationality)
+            )
             tally.add(WEIGHTS["nationality differs"], said)
 
 
@@ -225,18 +232,23 @@ def _compare_work(a: Entity, b: Entity, tally: _Tally) -> None:
     """The roles both played, the years of their works, and a kind that differs."""
     shared_roles = a.roles & b.roles
     if shared_roles:
-        tally.add(WEIGHTS["role shared"], f"both {_one(shared_roles)}")
+        tally.add(WEIGHTS["role shared"], messages.MATCH_ROLE_SHARED(roles=_one(shared_roles)))
     elif a.roles and b.roles:
-        tally.evidence.append(f"roles {_one(a.roles)} / {_one(b.roles)}")
+        tally.evidence.append(messages.MATCH_ROLES(roles=_one(a.roles), other=_one(b.roles)))
     if a.floruit and b.floruit:
         gap = max(a.floruit[0], b.floruit[0]) - min(a.floruit[1], b.floruit[1])
         if gap > 60:
-            said = f"works dated {_span(a.floruit)} / {_span(b.floruit)}"
+            said = messages.MATCH_WORKS_APART(span=_span(a.floruit), other=_span(b.floruit))
             tally.add(WEIGHTS["works decades apart"], said)
     if a.kind != b.kind:
         # Allowed only for a "person" whose name is no personal name (group_like): the
         # partner's mapping had no way to say it is a group.
-        tally.evidence.append(f"a {a.kind} in {a.source}, a {b.kind} in {b.source}")
+        kinds = (
+            messages.MATCH_PERSON_AND_GROUP
+            if a.kind == "person"
+            else messages.MATCH_GROUP_AND_PERSON
+        )
+        tally.evidence.append(kinds(source=a.source, other=b.source))
 
 
 _LEVEL_WEIGHTS = {
@@ -307,12 +319,14 @@ def _compare_years(
     if ya is None or yb is None:
         return Finding()
     if ya == yb:
-        return Finding(WEIGHTS["year equal"], f"{which} {ya} = {yb}")
-    if years_agree(ya, yb):
-        return Finding(WEIGHTS["year within 1"], f"{which} {ya} ≈ {yb}")
-    if abs(ya - yb) <= YEAR_VETO:
-        return Finding(WEIGHTS["year off by 2-5"], f"{which} {ya} ≠ {yb}")
-    return Finding(veto=f"{which} years differ ({ya} / {yb})")
+        said, weight = messages.MATCH_YEAR_EQUAL, WEIGHTS["year equal"]
+    elif years_agree(ya, yb):
+        said, weight = messages.MATCH_YEAR_WITHIN, WEIGHTS["year within 1"]
+    elif abs(ya - yb) <= YEAR_VETO:
+        said, weight = messages.MATCH_YEAR_OFF, WEIGHTS["year off by 2-5"]
+    else:
+        return Finding(veto=f"{which} years differ ({ya} / {yb})")
+    return Finding(weight, said(which=which, year=ya, other=yb))
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +437,7 @@ def _score_places(a: Entity, b: Entity, ambiguous: frozenset[str] = frozenset())
                 weight += WEIGHTS["place in one region"]
             elif px.name in ambiguous:
                 weight += WEIGHTS["place name ambiguous"]
-                evidence.append(f"{px.name!r} names places in different regions here")
+                evidence.append(messages.MATCH_PLACE_NAME_AMBIGUOUS(name=px.name))
             if any(k.startswith("name:") for k in shared):
                 weight += WEIGHTS["place in one named place"]
             if best is None or weight > best[0]:

@@ -12,6 +12,8 @@ from lxml import html
 from museion_core import messages
 from museion_core.messages import MESSAGES
 from reconcile.cluster import ALONE
+from reconcile.entities import Entity
+from reconcile.scoring import score_pair
 from sparql import i18n, moments, search_page
 from sparql.agents import AgentPage, PartnerPage, Source
 from sparql.lender_terms import lender_terms
@@ -354,16 +356,60 @@ def test_the_colon_after_a_label_is_french_on_a_french_page() -> None:
         assert "".join(str(t) for t in small.itertext()) == said
 
 
+EVIDENCE = [
+    ALONE,
+    "birth 1881 = 1881",
+    "surnames equal; given names agree ('Carl')",
+    "birth place agrees (Málaga, Spain / Málaga, España)",
+    "a person in tate, a group in cmoa",
+    "what an earlier Museion wrote",
+]
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("fr", "ne correspond à aucune autre entité"), ("ar", "لا يطابق أي كيان آخر")],
+    [
+        (
+            "en",
+            [
+                "matched no other entity",
+                "birth 1881 = 1881",
+                "surnames equal; given names agree ('Carl')",
+                "birth place agrees (Málaga, Spain / Málaga, España)",
+                "a person in tate, a group in cmoa",
+                "what an earlier Museion wrote",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "ne correspond à aucune autre entité",
+                "naissance 1881 = 1881",
+                "noms de famille identiques ; prénoms concordants ('Carl')",
+                "lieu de naissance concordant (Málaga, Spain / Málaga, España)",
+                "une personne dans tate, un groupe dans cmoa",
+                "what an earlier Museion wrote",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "لا يطابق أي كيان آخر",
+                "الميلاد 1881 = 1881",
+                "اسما العائلة متطابقان؛ الأسماء الشخصية متفقة ('Carl')",
+                "مكان الميلاد متفق (Málaga, Spain / Málaga, España)",
+                "شخص في tate، ومجموعة في cmoa",
+                "what an earlier Museion wrote",
+            ],
+        ),
+    ],
 )
-def test_the_reason_a_partner_s_record_stands_alone_is_in_the_reader_s_language(
-    lang: str, said: str
-) -> None:
+def test_the_evidence_of_a_match_is_in_the_reader_s_language(lang: str, said: list[str]) -> None:
     """Every person and place only one partner gives (749 of the demo's) said "matched no
-    other entity", in English, on its French and Arabic pages. The matcher's other reasons,
-    made of the partners' values ("birth 1881 = 1881"), stay English and say so."""
+    other entity", in English, on its French and Arabic pages; and the matcher's other
+    reasons, made of the partners' values ("birth 1881 = 1881"), stayed English on them. Each
+    is now a message (``museion_core.message_matches``), written in the page's language with
+    the partners' values as they are; a text no message made stays English and says so."""
     source = Source(
         iri="https://data.example.org/ddb/person/x",
         href="/ddb/person/x",
@@ -371,7 +417,7 @@ def test_the_reason_a_partner_s_record_stands_alone_is_in_the_reader_s_language(
         partner_href="/partner/ddb",
         method="single",
         score="1",
-        evidence=[ALONE, "birth 1881 = 1881"],
+        evidence=EVIDENCE,
     )
     agent = AgentPage(
         iri="https://data.example.org/person/x",
@@ -381,11 +427,41 @@ def test_the_reason_a_partner_s_record_stands_alone_is_in_the_reader_s_language(
         sources=[source],
     )
     page = i18n.render(templates().get_template("agent.html"), lang, a=agent, title="M", query="")
-    items = html.fromstring(page).cssselect("ul.evidence bdi")
-    assert [(b.text, b.get("lang")) for b in items] == [
-        (said, None),
-        ("birth 1881 = 1881", "en"),
+    items = html.fromstring(page).cssselect("ul.evidence > li")
+    assert ["".join(str(t) for t in li.itertext()) for li in items] == said
+    english = [bool(li.cssselect('bdi[lang="en"]')) for li in items]
+    assert english == [lang == "en"] * 5 + [True]  # only the unknown text is marked English
+
+
+def test_the_matcher_s_evidence_is_what_its_messages_make() -> None:
+    """The evidence is kept in the store in English, as the matcher wrote it before, and is
+    recognised again on a page: every text the matcher writes is one its messages make."""
+    tate = Entity(
+        "https://data.example.org/tate/person/1",
+        "tate",
+        "person",
+        names=["Picasso, Pablo"],
+        birth=(1881, 1881),
+        birth_places=["Málaga, España"],
+        roles={"painter"},
+    )
+    cmoa = Entity(
+        "https://data.example.org/cmoa/person/1",
+        "cmoa",
+        "person",
+        names=["Pablo Ruiz Picasso"],
+        birth=(1882, 1882),
+        birth_places=["Málaga, Spain"],
+        roles={"painter"},
+    )
+    evidence = score_pair(tate, cmoa).evidence
+    assert evidence == [
+        "surnames equal; given names agree (pablo)",
+        "birth 1881 ≈ 1882",
+        "birth place agrees (Málaga, España / Málaga, Spain)",
+        "both painter",
     ]
+    assert all(messages.recognise(text) is not None for text in evidence)
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,25 @@ def test_aggregate_artist_page_lists_works_grouped_by_partner(live: Live) -> Non
     assert "Pablo Picasso" in text(place, "#people")
 
 
+@pytest.mark.parametrize(
+    ("lang", "born"), [("fr", "naissance 1881 = 1881"), ("ar", "الميلاد 1881 = 1881")]
+)
+def test_why_two_partners_records_are_one_is_said_in_the_reader_s_language(
+    live: Live, lang: str, born: str
+) -> None:
+    """Picasso's French and Arabic pages said why Tate's and CMOA's records are one person
+    in English ("birth 1881 = 1881", "surnames equal; given names equal"), marked so, in the
+    middle of a translated page. The evidence is now in the page's language, with the
+    partners' values (years, places) as they are."""
+    _, doc = page(live, BULLFIGHT)
+    person = doc.cssselect("#makers a")[0].get("href")
+    _, translated = page(live, f"{person}?lang={lang}")
+    items = translated.cssselect(".evidence li")
+    shown = [" ".join(li.text_content().split()) for li in items]
+    assert born in shown, shown
+    assert not [li for li in items if li.cssselect('bdi[lang="en"]')], shown
+
+
 def test_partner_and_place_pages(live: Live) -> None:
     _, partner = page(live, f"{BASE}partner/tate")
     assert text(partner, "h1#label") == "Tate"
