@@ -35,8 +35,10 @@ MATCH_PLACE_OF_LIFE_DIFFERS = _message("{which} differs ({place} / {other})", te
 MATCH_GENDER_DIFFERS = _message("gender differs ({gender} / {other})")
 MATCH_NATIONALITY = _message("nationality {nationality}")
 MATCH_NATIONALITY_DIFFERS = _message("nationality differs ({nationality} / {other})")
-MATCH_ROLE_SHARED = _message("both {roles}")
-MATCH_ROLES = _message("roles {roles} / {other}")
+# ``roles``: the partners' own role labels, or Museion's "maker" for one who carried out a
+# production with none: a term, translated; a partner's label is shown as written.
+MATCH_ROLE_SHARED = _message("both {roles}", terms=("roles",))
+MATCH_ROLES = _message("roles {roles} / {other}", terms=("roles", "other"))
 MATCH_WORKS_APART = _message("works dated {span} / {other}")
 MATCH_PERSON_AND_GROUP = _message("a person in {source:s}, a group in {other:s}")
 MATCH_GROUP_AND_PERSON = _message("a group in {source:s}, a person in {other:s}")

@@ -323,6 +323,6 @@ MANIFEST_FAULT = _message("IIIF manifest {url:s}: {detail}")
 TERMS = (
     "IIIF manifest", "IIIF image service", "authority link", "image URL", "resource link",
     "web page", "an identifier", "text", "fields", "birth", "death", "nothing", "no metadata",
-    "birth place", "death place",
+    "birth place", "death place", "maker",
 )  # fmt: skip
 """The words of Museion's own that messages' ``terms`` fields carry (translated with them)."""

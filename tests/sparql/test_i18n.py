@@ -362,6 +362,8 @@ EVIDENCE = [
     "surnames equal; given names agree ('Carl')",
     "birth place agrees (Málaga, Spain / Málaga, España)",
     "a person in tate, a group in cmoa",
+    "both maker",
+    "both printmaker",
     "what an earlier Museion wrote",
 ]
 
@@ -377,6 +379,8 @@ EVIDENCE = [
                 "surnames equal; given names agree ('Carl')",
                 "birth place agrees (Málaga, Spain / Málaga, España)",
                 "a person in tate, a group in cmoa",
+                "both maker",
+                "both printmaker",
                 "what an earlier Museion wrote",
             ],
         ),
@@ -388,6 +392,8 @@ EVIDENCE = [
                 "noms de famille identiques ; prénoms concordants ('Carl')",
                 "lieu de naissance concordant (Málaga, Spain / Málaga, España)",
                 "une personne dans tate, un groupe dans cmoa",
+                "tous deux : auteur",
+                "tous deux : printmaker",
                 "what an earlier Museion wrote",
             ],
         ),
@@ -399,6 +405,8 @@ EVIDENCE = [
                 "اسما العائلة متطابقان؛ الأسماء الشخصية متفقة ('Carl')",
                 "مكان الميلاد متفق (Málaga, Spain / Málaga, España)",
                 "شخص في tate، ومجموعة في cmoa",
+                "كلاهما: الصانع",
+                "كلاهما: printmaker",
                 "what an earlier Museion wrote",
             ],
         ),
@@ -430,7 +438,8 @@ def test_the_evidence_of_a_match_is_in_the_reader_s_language(lang: str, said: li
     items = html.fromstring(page).cssselect("ul.evidence > li")
     assert ["".join(str(t) for t in li.itertext()) for li in items] == said
     english = [bool(li.cssselect('bdi[lang="en"]')) for li in items]
-    assert english == [lang == "en"] * 5 + [True]  # only the unknown text is marked English
+    # only the unknown text, and a partner's English role label in a message, are marked
+    assert english == [lang == "en"] * 6 + [True, True]
 
 
 def test_the_matcher_s_evidence_is_what_its_messages_make() -> None:
