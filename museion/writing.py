@@ -167,9 +167,13 @@ class Writing:
             summary.status, summary.reason = RunStatus.HELD, reason
             write_report(self.workspace.reports_dir, source, writer.index, run)
             return summary
-        if writes_nothing(self.settings, publishing(source), run, writer.store):
+        if self.workspace.mirrored(source.name) and writes_nothing(
+            self.settings, publishing(source), run, writer.store
+        ):
             # Not applied: it would write only its own provenance, and that would make the
-            # working store differ from the snapshot that serves the very same data.
+            # working store differ from the snapshot that serves the very same data. (Applied
+            # if a remote server missed a write of the source's last run: the working store,
+            # which writes_nothing compares with, holds it, and applying sends it again.)
             run.set_info(status=RunStatus.APPLIED, wrote_nothing=True)
             writer.index.record_run(run_row(source.name, run, RunStatus.APPLIED))
         elif (failure := self._apply(writer, source, run)) is not None:
@@ -207,6 +211,7 @@ class Writing:
         The batches written before the fault stay in the working store, consistent with the
         index, so the store and the runs after this one remain usable."""
         self.workspace.note_writes()  # published by the next harvest, even one that writes nothing
+        self.workspace.note_mirroring(source.name)  # and sent again by it, if the server failed
         try:
             apply_run(self.settings, publishing(source), run, writer.store, writer.index)
         except (MuseionError, OSError, MemoryError, sqlite3.Error) as exc:
@@ -217,6 +222,7 @@ class Writing:
             run.set_info(status=RunStatus.FAILED, reason=reason, ended=run.info().get("ended"))
             writer.index.record_run(run_row(source.name, run, RunStatus.FAILED))
             return reason
+        self.workspace.note_mirrored(source.name)
         return None
 
     def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:

@@ -15,7 +15,8 @@ museion-data/
   uploads/<source>/       partners' uploaded files, kept by checksum, and each upload's report
   state.json              per-source harvester state; whether a write was interrupted; the
                           snapshot whose search documents a publish may reuse; whether the
-                          working store holds writes no snapshot has yet
+                          working store holds writes no snapshot has yet; whether a
+                          remote server holds what the working store does of each source
   writer.lock             held by the one process that writes
 ```
 
@@ -207,6 +208,28 @@ class Workspace:
         until a publish says otherwise (a data directory of an earlier Museion, which did not
         keep it, publishes once more)."""
         return self.state().get("unpublished_writes", True) is not False
+
+    def note_mirroring(self, source: str) -> None:
+        """Say, before a run of ``source`` is applied to a remote store, that the server may
+        miss part of it: the working store is written first, and a write the server fails
+        leaves the working store ahead of it. ``note_mirrored`` clears it once the run's
+        writes were all checked on the server (nothing to do with an embedded store)."""
+        if self.remote is not None and self.mirrored(source):
+            self.save_source_state(source, mirrored=False)
+
+    def note_mirrored(self, source: str) -> None:
+        """The run of ``source`` applied last was written whole to the remote server."""
+        if self.remote is not None and not self.mirrored(source):
+            self.save_source_state(source, mirrored=True)
+
+    def mirrored(self, source: str) -> bool:
+        """Whether the remote server holds what the working store holds of ``source``: its
+        last applied run reached the server whole. Until then, the source's next run is
+        applied even if it changes nothing in the working store (``publish.writes_nothing``
+        compares with that store only), which sends the server what it missed. Always true
+        of an embedded store; false for a source no run was applied to since Museion kept
+        it (a data directory of an earlier Museion applies each source's next run once)."""
+        return self.remote is None or self.source_state(source).get("mirrored") is True
 
     # -- the working store ----------------------------------------------------------------
     def open_writer(self, base_iri: str | None = None) -> Store:
