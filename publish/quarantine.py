@@ -24,20 +24,23 @@ __all__ = ["replace_quarantine", "writes_nothing"]
 
 
 def _quarantine_writes(
-    store: Store, meta: NamedNode, minter: Minter, run: Run
+    store: Store, meta: NamedNode, minter: Minter, run: Run, *, all_copies: bool = False
 ) -> tuple[list[NamedNode], list[Quad]]:
     """What applying ``run`` makes of the source's quarantine: the subjects whose statements
-    in the metadata graph go, and the statements that replace them.
+    in the metadata graph go, and the statements that replace them. ``all_copies``: the
+    entries listed are those of a remote store's server too (``Store.select_all_copies``),
+    so that an entry whose removal the server missed goes from it now.
 
     After a complete run, the source's quarantine is what that run could not map. After a
     partial one (an incremental OAI-PMH harvest, a single record), entries of records the run
     did not see stay; those it mapped this time leave the quarantine, found by where they were
     read or by their id: a record an OAI-PMH page could not parse is kept with the page's
     address and its OAI identifier, and comes back mended from another page or by GetRecord."""
-    listed = store.select(
+    query = (
         f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
         f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
     )
+    listed = store.select_all_copies(query) if all_copies else store.select(query)
     entries = run.quarantined()
     quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
     if not run.info().get("complete"):
@@ -53,8 +56,9 @@ def _quarantine_writes(
 
 
 def replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
-    """Make the source's quarantine in the store what ``run`` leaves it."""
-    subjects, quads = _quarantine_writes(store, meta, minter, run)
+    """Make the source's quarantine in the store what ``run`` leaves it (on a remote store's
+    server as well, whatever a failed write left there)."""
+    subjects, quads = _quarantine_writes(store, meta, minter, run, all_copies=True)
     store.replace_subjects(meta, subjects, quads)
 
 

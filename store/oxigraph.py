@@ -163,6 +163,12 @@ class Store:
             rows.append(row)
         return rows
 
+    def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
+        """``select``'s rows from the working store and, for a remote store, from the
+        server's graphs too (each row once): what a write is to replace where the server
+        missed an earlier write, which left it apart from the working store."""
+        return self.select(sparql)
+
     def graph_quads(self, graph: NamedNode) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)
 

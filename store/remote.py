@@ -160,6 +160,11 @@ class RemoteStore(Store):
         super().replace_subjects(graph, subjects, quads)
         self._replace_subjects(graph, subjects, quads)
 
+    def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
+        rows = super().select_all_copies(sparql)
+        rows += [row for row in self.client.select(sparql) if row not in rows]
+        return rows
+
     def update_named_graphs(
         self,
         sparql: str,  # noqa: ARG002 - the embedded store's signature

@@ -104,9 +104,10 @@ def test_a_renamed_partner_the_server_missed_is_sent_by_the_next_unchanged_harve
 def test_a_quarantine_the_server_missed_is_sent_by_the_next_unchanged_harvest(
     tmp_path: Path, upstream: SparqlServer
 ) -> None:
-    """A file the feed now sends broken, its quarantine entry refused by the server: the next
-    harvest, which changes nothing in the working store, makes the server's version say what
-    the local snapshot says."""
+    """A file the feed now sends broken, its quarantine entry refused by the server; then the
+    file mended (gone), the entry's removal refused: each time the next harvest, which
+    changes nothing in the working store, makes the server's version say what the local
+    snapshot says."""
     base = "http://quarantine.standing/"
     meta = f"{base}meta"
     listed = f"SELECT ?q WHERE {{ ?q a <{MUSEION_NS}QuarantinedRecord> }}"
@@ -125,3 +126,11 @@ def test_a_quarantine_the_server_missed_is_sent_by_the_next_unchanged_harvest(
         local, remote = answers(config, listed)
         assert len(local) == 1
         assert remote == local
+
+        broken.unlink()
+        failed_on_the_server(config, proxy, meta)
+
+        [summary] = run_harvest(config)
+
+        assert (summary.status, summary.rejected) == ("published", 0), summary.reason
+        assert answers(config, listed) == (set(), set())
