@@ -127,9 +127,14 @@ def print_summary(summary: HarvestSummary) -> None:
     elif summary.status == RunStatus.CHECKED and summary.reason:
         err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
     elif summary.wrote_nothing and summary.snapshot:
+        where = (
+            f"in the new snapshot {summary.snapshot}"
+            if summary.new_snapshot
+            else f"still served from snapshot {summary.snapshot} (no new snapshot)"
+        )
         err.print(
             f"  {summary.status}: {counted(summary.records_after, 'record')}, nothing changed: "
-            f"still served from snapshot {summary.snapshot} (no new snapshot)"
+            f"{where}"
         )
     else:
         err.print(f"  {summary.status}: {counted(summary.records_after, 'record')}")

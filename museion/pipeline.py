@@ -153,12 +153,12 @@ class Pipeline(Writing):
                     run.close()
             if done:
                 try:
-                    snapshot = self._publish(writer, done)
+                    published = self._publish(writer, done)
                 except (MuseionError, OSError) as exc:  # OSError: the disk is full
                     raise PublishFailedError(exc, summaries, failures) from exc
                 for summary in summaries:
                     if summary.status == RunStatus.APPLIED:
-                        summary.status, summary.snapshot = RunStatus.PUBLISHED, snapshot.name
+                        published.record(summary)
             did.closing = True  # what fails now is the writer's closing, after every source
 
     def _note_feed(
@@ -330,9 +330,7 @@ class Pipeline(Writing):
                     # As a harvest that passed its gates would: the next one goes on from here
                     # (an OAI-PMH harvest "from" this run's date), not from the run before.
                     self.workspace.save_source_state(source.name, checkpoint=summary.checkpoint)
-                summary.snapshot = self._publish(writer, [(source, run)]).name
-                summary.status = RunStatus.PUBLISHED
-                return summary
+                return self._publish(writer, [(source, run)]).record(summary)
         raise HarvestError("has no held run to publish", source=source.name)
 
     def remap(self, name: str) -> HarvestSummary | None:

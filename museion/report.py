@@ -72,9 +72,11 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             "mapping": info.get("mapping"),
             "reason": summary.reason,
             "remap": bool(info.get("remap")),
-            # the snapshot that holds the data as the run left it; "wrote_nothing": the run
-            # changed nothing, and the snapshot published before it stays
+            # the snapshot that holds the data as the run left it; "new_snapshot": its harvest
+            # published that snapshot (else the one before stayed); "wrote_nothing": the run
+            # changed nothing
             "snapshot": summary.snapshot,
+            "new_snapshot": summary.new_snapshot,
             "wrote_nothing": summary.wrote_nothing,
         },
         "counts": _counts(summary),

@@ -55,6 +55,21 @@ class Writer:
     index: RecordIndex
 
 
+@dataclass(frozen=True)
+class Published:
+    """What a publish (``Writing._publish``) left readers with."""
+
+    snapshot: Path
+    new: bool
+    """``snapshot`` was published now; false: no run wrote, and the current one stayed."""
+
+    def record(self, summary: HarvestSummary) -> HarvestSummary:
+        """Say in ``summary`` that its run is published, and in which snapshot."""
+        summary.status = RunStatus.PUBLISHED
+        summary.snapshot, summary.new_snapshot = self.snapshot.name, self.new
+        return summary
+
+
 class Writing:
     """The data directory's writer and what it does to a staged run (``Pipeline`` is one)."""
 
@@ -197,8 +212,7 @@ class Writing:
         """Judge one staged run alone and publish it if it passes (an upload, a remap)."""
         summary = self._judge(writer, source, run, summary)
         if summary.status == RunStatus.APPLIED:
-            summary.snapshot = self._publish(writer, [(source, run)]).name
-            summary.status = RunStatus.PUBLISHED
+            self._publish(writer, [(source, run)]).record(summary)
         else:
             run.close()
         return summary
@@ -225,7 +239,7 @@ class Writing:
         self.workspace.note_mirrored(source.name)
         return None
 
-    def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Path:
+    def _publish(self, writer: Writer, runs: list[tuple[SourceConfig, Run]]) -> Published:
         """Publish the applied ``runs`` as a new snapshot, and record them as published in it.
 
         Runs that wrote nothing (``writes_nothing``: a feed that did not change) publish no
@@ -235,16 +249,20 @@ class Writing:
         wrote = [(source, run) for source, run in runs if not run.info().get("wrote_nothing")]
         current = self.workspace.published_path()
         if wrote or current is None or self._publish_due(writer):
-            snapshot = self._snapshot(writer, wrote)
-        else:
-            snapshot = current  # the same data: no backup, no search build, no new version
+            published = Published(self._snapshot(writer, wrote), new=True)
+        else:  # the same data: no backup, no search build, no new version
+            published = Published(current, new=False)
         for source, run in runs:
-            run.set_info(status=RunStatus.PUBLISHED, snapshot=snapshot.name)
+            run.set_info(
+                status=RunStatus.PUBLISHED,
+                snapshot=published.snapshot.name,
+                new_snapshot=published.new,
+            )
             writer.index.record_run(run_row(source.name, run, RunStatus.PUBLISHED))
             write_report(self.workspace.reports_dir, source, writer.index, run)
             run.close()
             self.workspace.prune_runs(source.name)
-        return snapshot
+        return published
 
     def _publish_due(self, writer: Writer) -> bool:
         """Whether readers must be given a new snapshot though no run of this publish wrote:

@@ -62,8 +62,12 @@ class HarvestSummary:
     snapshot: str | None = None
     """The published snapshot that holds what the run left (once it is published)."""
     wrote_nothing: bool = False
-    """The run changed nothing: it was not applied, and no new snapshot was published for it
-    (``publish.writes_nothing``)."""
+    """The run changed nothing: it was not applied, and published no new snapshot of its own
+    (``publish.writes_nothing``); its harvest may have published one all the same
+    (``new_snapshot``)."""
+    new_snapshot: bool = False
+    """``snapshot`` was published by the run's own harvest (or upload, remap…), not before it:
+    false when nothing of the harvest changed the store, and the snapshot online stayed."""
 
     @property
     def mapped(self) -> int:
@@ -100,6 +104,7 @@ class HarvestSummary:
             seconds=info.get("seconds", 0.0),
             snapshot=info.get("snapshot"),
             wrote_nothing=bool(info.get("wrote_nothing")),
+            new_snapshot=bool(info.get("new_snapshot")),
         )
         for name in (
             "read",

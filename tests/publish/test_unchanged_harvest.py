@@ -21,7 +21,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from museion import Pipeline, Workspace, load_config
 from museion.cli import main
 from museion.config import Config
-from publish import RecordIndex, Run
+from museion.console import print_summary
+from publish import HarvestSummary, RecordIndex, Run
 from sparql import report_html
 from store import Pointer, Store
 from tests.conftest import ConfigWriter, files_source
@@ -105,6 +106,7 @@ def test_an_unchanged_harvest_keeps_the_snapshot_and_records_its_run(tmp_path: P
         "status": "published",
         "ended": row.ended,
         "snapshot": before["snapshot"],
+        "new_snapshot": False,
         "wrote_nothing": True,
     }
     assert said["counts"] == {**said["counts"], "read": 24, "unchanged": 24}  # type: ignore[dict-item]
@@ -240,7 +242,10 @@ def test_writes_no_snapshot_holds_yet_are_published_by_an_unchanged_harvest(
     assert summary.wrote_nothing
     after = published(config)
     assert after["snapshot"] != before["snapshot"]
-    assert summary.snapshot == after["snapshot"]
+    assert (summary.snapshot, summary.new_snapshot) == (after["snapshot"], True)
+    page = (workspace.reports_dir / "cmoa.html").read_text(encoding="utf-8")
+    assert 'id="unchanged-in-new-snapshot"' in page
+    assert "no new snapshot" not in page
     current = workspace.published_path()
     assert current is not None
     assert any(q.graph_name == NamedNode(fix) for q in quads(current))
@@ -275,11 +280,11 @@ def test_a_changed_configuration_is_published_by_an_unchanged_harvest(
     assert (summary.wrote_nothing, published(config)) == (True, after)
 
 
-def test_a_source_unchanged_beside_one_that_changed_is_in_the_new_snapshot(
+def steady_and_moving(
     tmp_path: Path, write_config: ConfigWriter
-) -> None:
-    """One snapshot for the harvest: the unchanged source's run is recorded in it (it holds
-    that source's data too), and is not written to the store."""
+) -> tuple[Config, dict[str, object], HarvestSummary, HarvestSummary]:
+    """Sources ``steady`` and ``moving`` harvested, then harvested again after one record of
+    ``moving`` changed: the configuration, what readers were given before, both summaries."""
     feeds = {name: make_feed(tmp_path / name, 1) for name in ("steady", "moving")}
     config = load_config(
         write_config(*(files_source(name, feed, "cmoa") for name, feed in feeds.items()))
@@ -288,8 +293,16 @@ def test_a_source_unchanged_beside_one_that_changed_is_in_the_new_snapshot(
     before = published(config)
     path = sorted(feeds["moving"].glob("*.json"))[0]
     path.write_text(json.dumps({**json.loads(path.read_text()), "title": "Quillwork Lantern"}))
-
     steady, moving = Pipeline(config).harvest()
+    return config, before, steady, moving
+
+
+def test_a_source_unchanged_beside_one_that_changed_is_in_the_new_snapshot(
+    tmp_path: Path, write_config: ConfigWriter
+) -> None:
+    """One snapshot for the harvest: the unchanged source's run is recorded in it (it holds
+    that source's data too), and is not written to the store."""
+    config, before, steady, moving = steady_and_moving(tmp_path, write_config)
 
     assert (steady.wrote_nothing, moving.wrote_nothing, moving.changed) == (True, False, 1)
     after = published(config)
@@ -300,3 +313,42 @@ def test_a_source_unchanged_beside_one_that_changed_is_in_the_new_snapshot(
     runs = {q.subject for q in quads(current) if "/run/" in str(q.subject)}
     assert NamedNode(f"{BASE}moving/run/{moving.run_id}") in runs
     assert NamedNode(f"{BASE}steady/run/{steady.run_id}") not in runs
+
+
+def test_an_unchanged_source_in_a_new_snapshot_is_told_that_snapshot_is_new(
+    tmp_path: Path, write_config: ConfigWriter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The unchanged source's report and command line said 'no new snapshot was published'
+    and 'still served from snapshot X (no new snapshot)' of the snapshot its own harvest had
+    just published (another source changed). They now say its records did not change and
+    are in the new snapshot, by name, in English, French and Arabic."""
+    config, before, steady, moving = steady_and_moving(tmp_path, write_config)
+    after = published(config)
+    assert after["snapshot"] != before["snapshot"]
+    assert (steady.wrote_nothing, steady.new_snapshot, moving.new_snapshot) == (True, True, True)
+
+    reports = Workspace(config.data_dir).reports_dir
+    said = json.loads((reports / "steady.json").read_text(encoding="utf-8"))
+    assert (said["run"]["snapshot"], said["run"]["new_snapshot"]) == (after["snapshot"], True)
+    for lang, sentence, untrue in [
+        ("en", "They are in the new snapshot this harvest published:", "no new snapshot"),
+        ("fr", "Elles figurent dans le nouvel instantané", "aucun nouvel instantané"),
+        ("ar", "وهي في اللقطة الجديدة التي نشرها هذا الحصاد", "لم تُنشر لقطة جديدة"),
+    ]:
+        page = report_html(said, lang)
+        told = page[page.index('id="unchanged-in-new-snapshot"') :].split("</p>")[0]
+        assert sentence in told
+        assert f"<code>{after['snapshot']}</code>" in told
+        assert untrue not in page
+    page = (reports / "steady.html").read_text(encoding="utf-8")
+    assert 'id="unchanged-in-new-snapshot"' in page
+    assert 'id="unchanged"' not in page
+    moved = (reports / "moving.html").read_text(encoding="utf-8")
+    assert "unchanged-in-new-snapshot" not in moved
+    assert 'id="unchanged"' not in moved
+
+    capsys.readouterr()
+    print_summary(steady)
+    line = " ".join(capsys.readouterr().err.split())
+    assert f"nothing changed: in the new snapshot {after['snapshot']}" in line
+    assert "no new snapshot" not in line
