@@ -147,15 +147,16 @@ class Workspace:
 
     def supersede_held(self, source: str, keep: Run, index: RecordIndex | None = None) -> None:
         """A newer run replaces any held run of the same source; ``index``: its row there
-        says so too (the partner's report lists the runs from it)."""
+        says so too (the partner's report lists the runs from it). The row is written first:
+        a run stopped between the two leaves the folder held, and the next run marks both."""
         for directory in self.run_dirs(source):
             if directory == keep.directory:
                 continue
             run = Run.open(directory)
             if run.status == RunStatus.HELD:
-                run.set_info(status=RunStatus.SUPERSEDED)
                 if index is not None:
                     index.record_run(run_row(source, run, RunStatus.SUPERSEDED))
+                run.set_info(status=RunStatus.SUPERSEDED)
             run.close()
 
     def prune_runs(self, source: str) -> None:

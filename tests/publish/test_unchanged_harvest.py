@@ -22,7 +22,7 @@ from museion import Pipeline, Workspace, load_config
 from museion.cli import main
 from museion.config import Config
 from museion.console import print_summary
-from publish import HarvestSummary, RecordIndex, Run
+from publish import HarvestSummary, RecordIndex, Run, RunRow
 from sparql import report_html
 from store import Pointer, Store
 from tests.conftest import ConfigWriter, files_source
@@ -217,6 +217,46 @@ def test_a_held_run_then_the_published_feed_again_keeps_the_snapshot(tmp_path: P
     finally:
         index.close()
     assert (listed[held.run_id], listed[summary.run_id]) == ("superseded", "published")
+
+
+def test_a_run_stopped_while_it_supersedes_a_held_run_leaves_it_to_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run stopped between marking a held run superseded in its folder and in the index
+    left the index's row (the partner report's list of runs) saying held for good: the next
+    run found the folder no longer held. Now the next run marks both."""
+    config, feed = harvested(tmp_path)
+    for path in sorted(feed.glob("*.json"))[:15]:
+        path.unlink()
+    [held] = Pipeline(config).harvest()
+    assert held.status == "held"
+    make_feed(tmp_path, 1)
+    record_run = RecordIndex.record_run
+
+    def stopped(self: RecordIndex, row: RunRow) -> None:
+        if row.status == "superseded":
+            raise KeyboardInterrupt  # the process stopped here
+        record_run(self, row)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(RecordIndex, "record_run", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            Pipeline(config).harvest()
+    [summary] = Pipeline(config).harvest()
+
+    assert summary.status == "published"
+    run = Run.open(
+        next(d for d in Workspace(config.data_dir).run_dirs("cmoa") if d.name == held.run_id)
+    )
+    try:
+        assert run.status == "superseded"
+    finally:
+        run.close()
+    index = RecordIndex(Workspace(config.data_dir).index_path)
+    try:
+        assert {row.run_id: row.status for row in index.runs("cmoa")}[held.run_id] == "superseded"
+    finally:
+        index.close()
 
 
 def test_writes_no_snapshot_holds_yet_are_published_by_an_unchanged_harvest(
