@@ -247,13 +247,20 @@ class SparqlClient:
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph (Graph Store Protocol PUT)."""
+        self._graph_write("PUT", graph, ntriples, f"writing {graph}")
+
+    def post_graph(self, graph: str, ntriples: bytes) -> None:
+        """Add statements to one named graph (Graph Store Protocol POST, which merges)."""
+        self._graph_write("POST", graph, ntriples, f"adding to {graph}")
+
+    def _graph_write(self, method: str, graph: str, ntriples: bytes, what: str) -> None:
         url = self.endpoint.graph_store_endpoint
         assert url is not None
-        with self._within(url, f"writing {graph}", StoreError):
+        with self._within(url, what, StoreError):
             answer = self._send(
-                "PUT",
+                method,
                 url,
-                what=f"writing {graph}",
+                what=what,
                 params={"graph": graph},
                 data=ntriples,
                 headers={"Content-Type": _NTRIPLES},

@@ -38,10 +38,10 @@ from pyoxigraph import (
 
 from museion_core.errors import MuseionError, QueryError, StoreError
 
-from .held import check_dropped, check_graphs, check_subjects
+from .held import check_dropped, check_graphs, check_subjects, statements
 from .oxigraph import QueryResult, Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
-from .versions import build, check_built, parts
+from .versions import build, check_built, parts, too_large
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteReader", "RemoteStore"]
 
@@ -56,6 +56,12 @@ _PROBE = f"<{_OWN}probe>"
 
 PUT_BATCH = 500
 """Graphs sent at a time when the working store is first mirrored to a server."""
+PUT_STATEMENTS = 20_000
+"""Statements one request writes of a graph at most: a larger graph (the metadata graph, a
+dataset's, an entity graph many records share) is sent in pieces, a PUT of the first and a
+POST of each other (or ``INSERT DATA`` updates), since Virtuoso aborts a transaction whose
+log passes its ``TransactionAfterImageLimit`` (``store.versions``). A PUT logs some 200–250
+bytes a statement there: 20,000 are some 5 MB, a tenth of its default limit."""
 UPDATE_SUBJECTS = 200
 """Subjects (or graphs) one update names: servers compile an update whole (Virtuoso runs out
 of memory on one of some 5,000 statements)."""
@@ -65,6 +71,21 @@ UPDATE_LINES = 1000
 
 def _ntriples(quads: Sequence[Quad]) -> bytes:
     return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
+
+
+def _pieces(text: bytes, size: int) -> list[bytes]:
+    """N-Triples in pieces of at most ``size`` statements, one request each. The statements
+    that name a blank node all go in the first piece, however many: a blank node's label
+    holds within one request only, and two pieces would make two nodes of one."""
+    lines = [line + b"\n" for line in text.split(b"\n") if line]
+    if len(lines) <= size:
+        return [text] if lines else []
+    blank = [line for line in lines if b"_:" in line]
+    named = [line for line in lines if b"_:" not in line]
+    room = max(size - len(blank), 0)
+    pieces = [b"".join(blank + named[:room])] if blank or room else []
+    pieces += [b"".join(named[n : n + size]) for n in range(room, len(named), size)]
+    return pieces
 
 
 def _mine(remote: RemoteEndpoint) -> str:
@@ -186,7 +207,7 @@ class RemoteStore(Store):
                 if self._accepted.get(graph.value) == digest:
                     continue
                 self._accepted.pop(graph.value, None)
-                self.client.put_graph(graph.value, text)
+                self._send_graph(graph.value, text)
                 self._accepted[graph.value] = digest
         else:
             self._forget(g.value for g in graphs)
@@ -194,11 +215,22 @@ class RemoteStore(Store):
             for start in range(0, len(items), UPDATE_SUBJECTS):
                 batch = items[start : start + UPDATE_SUBJECTS]
                 self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
-                self._insert((g, text.decode()) for g, text in batch)
+                self._insert(batch)
         try:
             self._check_held(graphs)
         finally:  # checked, or to be sent again
             self._forget(g.value for g in graphs)
+
+    def _send_graph(self, graph: str, text: bytes) -> None:
+        """One graph by the Graph Store Protocol: a PUT, then a POST of each further piece
+        of ``PUT_STATEMENTS`` (``_pieces``)."""
+        for n, piece in enumerate(_pieces(text, PUT_STATEMENTS) or [b""]):
+            try:
+                (self.client.post_graph if n else self.client.put_graph)(graph, piece)
+            except StoreError as exc:
+                where = self.remote.graph_store_endpoint or ""
+                what = f"to write {statements(piece):,} statements of {graph}"
+                raise too_large(exc, where, what) from exc
 
     def _forget(self, graphs: Iterable[str]) -> None:
         """Written anew: no longer as the server accepted them (``_accepted``)."""
@@ -222,27 +254,30 @@ class RemoteStore(Store):
         where = self.remote.graph_store_endpoint or self.remote.update_endpoint
         check_graphs(self.client, where, graphs)
 
-    def _insert(self, graphs: Iterable[tuple[NamedNode | str, str]]) -> None:
-        """``INSERT DATA`` of N-Triples into graphs, in updates of a bounded size."""
+    def _insert(self, graphs: Iterable[tuple[NamedNode | str, bytes]]) -> None:
+        """``INSERT DATA`` of N-Triples into graphs, in updates of about ``UPDATE_LINES``
+        statements: graphs packed, a larger graph in pieces (``_pieces``)."""
         parts: list[str] = []
         lines = 0
 
         def send() -> None:
+            nonlocal lines
             if parts:
-                self.client.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+                try:
+                    self.client.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+                except StoreError as exc:
+                    what = f"to add {lines:,} statements to {len(parts)} graphs"
+                    raise too_large(exc, self.remote.update_endpoint, what) from exc
             parts.clear()
+            lines = 0
 
         for graph, text in graphs:
-            chunk: list[str] = []
-            for line in text.splitlines(keepends=True):
-                chunk.append(line)
-                lines += 1
-                if lines >= UPDATE_LINES:
-                    parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+            for piece in _pieces(text, UPDATE_LINES):
+                n = piece.count(b"\n")
+                if parts and lines + n > UPDATE_LINES:
                     send()
-                    chunk, lines = [], 0
-            if chunk:
-                parts.append(f"GRAPH {graph} {{\n{''.join(chunk)}}}")
+                parts.append(f"GRAPH {graph} {{\n{piece.decode()}}}")
+                lines += n
         send()
 
     def _replace_subjects(
@@ -261,7 +296,7 @@ class RemoteStore(Store):
         for quad in quads:
             by_graph[str(quad.graph_name)].append(quad)
         self._forget([graph.value, *(g[1:-1] for g in by_graph)])
-        self._insert((g, _ntriples(qs).decode()) for g, qs in by_graph.items())
+        self._insert((g, _ntriples(qs)) for g, qs in by_graph.items())
         check_subjects(self.client, self.remote.update_endpoint, graph, subjects, quads)
 
     # -- publishing -------------------------------------------------------------------------
@@ -346,7 +381,9 @@ class RemoteStore(Store):
 
     def _sync(self) -> None:
         """Make the server's record graphs those of the working store (a store that was
-        embedded before, or mirrored to another server): send every graph, drop the rest."""
+        embedded before, or mirrored to another server): send every graph, drop the rest.
+        A graph larger than one request should carry (the metadata graph, an entity graph)
+        goes in pieces (``PUT_STATEMENTS``), or Virtuoso refused it whole (``SR325``)."""
         local = set(self.named_graphs())
         remote = {
             row["g"]

@@ -35,7 +35,15 @@ from museion_core.errors import StoreError, StoreFaultError
 from .oxigraph import Store
 from .protocol import SparqlClient
 
-__all__ = ["PART_NAMES", "PART_STATEMENTS", "Part", "build", "check_built", "parts"]
+__all__ = [
+    "PART_NAMES",
+    "PART_STATEMENTS",
+    "Part",
+    "build",
+    "check_built",
+    "parts",
+    "too_large",
+]
 
 PART_STATEMENTS = 20_000
 """Statements one update of a version's build copies at most (a single subject with more
@@ -130,16 +138,23 @@ def build(client: SparqlClient, where: str, version: str, each: Sequence[Part]) 
                 f"INSERT {{ GRAPH <{version}> {{ ?s ?p ?o }} }} WHERE {{ {part.pattern()} }}"
             )
         except StoreError as exc:
-            if TRANSACTION_TOO_LARGE not in exc.cause:
-                raise
-            said = re.sub(r"^the remote store at \S+ ", "it ", exc.cause)
-            raise StoreError(
-                f"the remote store at {where} refused to copy {part.statements:,} statements "
-                f"into its new version <{version}> in one update, a transaction larger than "
-                "it allows (on Virtuoso, raise TransactionAfterImageLimit in the [Parameters] "
-                "of virtuoso.ini: 50,000,000 bytes by default, some 100 bytes a statement; "
-                f"readers were not moved to it): {said}"
-            ) from exc
+            what = f"to copy {part.statements:,} statements into its new version <{version}>"
+            raise too_large(exc, where, what, "; readers were not moved to it") from exc
+
+
+def too_large(exc: StoreError, where: str, what: str, after: str = "") -> StoreError:
+    """``exc``, if it is the server's refusal of a transaction larger than it allows
+    (Virtuoso's ``SR325``), as one line saying so and naming the setting to raise; else
+    ``exc`` itself. ``what``: what it refused to do in one request (``"to copy …"``)."""
+    if TRANSACTION_TOO_LARGE not in exc.cause:
+        return exc
+    said = re.sub(r"^the remote store at \S+ ", "it ", exc.cause)
+    return StoreError(
+        f"the remote store at {where} refused {what} in one request, a transaction larger "
+        "than it allows (on Virtuoso, raise TransactionAfterImageLimit in the [Parameters] "
+        "of virtuoso.ini: 50,000,000 bytes by default, some 100 to 250 bytes a statement"
+        f"{after}): {said}"
+    )
 
 
 def check_built(client: SparqlClient, where: str, version: str, each: Sequence[Part]) -> None:

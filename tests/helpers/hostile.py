@@ -111,8 +111,8 @@ class Forgetful:
         body = seen_body(handler)
         path, _, query = handler.path.partition("?")
         with self.lock:
-            if handler.command == "PUT" or path == "/update":
-                graph = parse_qs(query)["graph"][0] if handler.command == "PUT" else ""
+            if path in ("/store", "/update"):  # a PUT or POST (which merges), an update
+                graph = parse_qs(query)["graph"][0] if path == "/store" else ""
                 if self._lost(self._kind(path, graph, body.decode())):
                     if self.how == "dropped":
                         handler.close_connection = True  # hung up, no answer
@@ -120,7 +120,8 @@ class Forgetful:
                     answer(204)(handler)
                     return
                 if graph:
-                    self.kept.remove_graph(NamedNode(graph))
+                    if handler.command == "PUT":
+                        self.kept.remove_graph(NamedNode(graph))
                     self.kept.load(body, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
                 else:
                     self.kept.update(body.decode())
@@ -162,8 +163,8 @@ class Refusing:
     def __call__(self, handler: BaseHTTPRequestHandler) -> None:
         body = seen_body(handler)
         path, _, query = handler.path.partition("?")
-        kind = "put" if handler.command == "PUT" else "update" if path == "/update" else "query"
-        # what the write names: the graph it PUTs, the IRIs its update names
+        kind = "put" if path == "/store" else "update" if path == "/update" else "query"
+        # what the write names: the graph it PUTs (or POSTs to), the IRIs its update names
         named = f"<{parse_qs(query).get('graph', [''])[0]}> {body.decode(errors='replace')}"
         with self.lock:
             self.counts[kind] += 1
@@ -211,7 +212,7 @@ class Unavailable:
 
     def __call__(self, handler: BaseHTTPRequestHandler) -> None:
         body = seen_body(handler)
-        write = handler.command == "PUT" or handler.path.partition("?")[0] == "/update"
+        write = handler.path.partition("?")[0] in ("/store", "/update")
         with self.lock:
             self.counts["write" if write else "query"] += 1
             n = self.counts["write"] - self.first

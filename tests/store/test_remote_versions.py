@@ -14,7 +14,7 @@ from museion import Workspace
 from museion.cli import run_harvest
 from museion.gates import PublishFailedError
 from museion_core.errors import StoreError
-from store import RemoteReader, RemoteStore, versions
+from store import RemoteReader, RemoteStore, Store, remote, versions
 from store.remote import VERSION_PREFIX, _pointer
 from tests.helpers.hostile import Forgetful
 from tests.helpers.hostile import server as hostile
@@ -155,3 +155,56 @@ def test_a_part_of_a_version_the_server_did_not_keep_is_not_published(
     held = {q.triple for q in built}
     assert held == mine
     assert any(str(t.subject).startswith(f"<{SHOP}shop/object/r7") for t in held)
+
+
+def test_a_graph_larger_than_one_virtuoso_transaction_is_mirrored_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data directory first published elsewhere (an embedded store switched to ``kind =
+    "sparql"``) sends the server every graph on its next publish (``RemoteStore._sync``),
+    each in one PUT: its metadata graph (some 13 statements a record) passed Virtuoso's
+    ``TransactionAfterImageLimit`` from a few hundred thousand records on, and the publish
+    failed on ``SR325``. A graph is now sent in pieces of ``PUT_STATEMENTS``, a PUT then
+    POSTs, its blank nodes' statements in one piece (a label holds within one request); a
+    piece still too large fails in one line naming the setting, as a version's part does."""
+    monkeypatch.setattr(versions, "PART_STATEMENTS", PART)
+    monkeypatch.setattr(remote, "PUT_STATEMENTS", PART)
+    meta = NamedNode(f"{BASE}meta")  # 6,000 statements: a PUT of 5,000 passes LIMIT here
+    lines = [
+        f'<{BASE}record/{n // 12}> <{BASE}fact/{n % 12}> "fact {n}" {meta} .\n'
+        for n in range(5_850)
+    ]
+    lines += [f"<{BASE}record/{n}> <{BASE}noted> _:n{n} {meta} .\n" for n in range(50)]
+    lines += [f'_:n{n} <{BASE}note> "note {n}" {meta} .\n' for n in range(50)]
+    lines += [f"_:n{n} <{BASE}next> _:n{(n + 1) % 50} {meta} .\n" for n in range(50)]
+    embedded = Store(tmp_path / "working")
+    embedded.replace_serialized_graphs({meta: "".join(lines).encode()})
+    embedded.replace_serialized_graphs({NamedNode(f"{BASE}record/1"): record(1, 30)})
+    expected = len(embedded)
+    embedded.close()
+    with virtuoso(tmp_path / "v", parameters={"TransactionAfterImageLimit": LIMIT}) as srv:
+        endpoint = srv.endpoint(graphs=BASE)
+        store = RemoteStore(tmp_path / "working", endpoint)  # mirrored to no server yet
+        assert store.mirror_pending()
+        monkeypatch.setattr(remote, "PUT_STATEMENTS", 10**9)  # whole, as before
+        with pytest.raises(StoreError) as caught:
+            store.publish_version("99990101T000000000000Z-whole", keep=3)
+        line = caught.value.one_line()
+        assert f"refused to write 6,000 statements of {meta.value} in one request" in line
+        assert "TransactionAfterImageLimit" in line
+        assert "SR325" in line
+        assert line.count("the remote store at") == 1
+        monkeypatch.setattr(remote, "PUT_STATEMENTS", PART)
+        store.publish_version("99990101T000000000001Z-pieces", keep=3)
+        assert not store.mirror_pending()
+        reader = RemoteReader(endpoint)
+        reader.refresh()
+        [row] = reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(row["n"] or 0) == expected
+        rows = store.client.select(
+            f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH {meta} {{ ?r <{BASE}noted> ?b . "
+            f"?b <{BASE}next> ?c . ?c <{BASE}note> ?t }} }}"
+        )
+        assert [r["n"] for r in rows] == ["50"]  # one node each, linked as sent
+        reader.close()
+        store.close()
