@@ -333,9 +333,11 @@ def _apply_batches(
     }
     kept = {r.local_id for r in records}
     own = {local_id: part.own for local_id, part in parts.items()}
+    held: dict[str, bytes] = {}  # what the graphs held before: a refused share puts it back
     try:
         after = list(rows.values())
-        write(job.store, job.meta, job.minter, records, after, exact=job.interrupted, own=own)
+        exact = job.interrupted
+        held = write(job.store, job.meta, job.minter, records, after, exact=exact, own=own)
     except StoreFaultError:
         # The store failed by itself (a remote server down, or losing writes): no record is
         # to blame, and the run fails with the batch unindexed, for the next run to write.
@@ -346,7 +348,14 @@ def _apply_batches(
         # around the records refused, and quarantine those.
         pairs = [(r, rows[r.local_id]) for r in records]
         written = write_around_refused(
-            job.store, job.meta, job.minter, pairs, error=exc, refused=refused, own=own
+            job.store,
+            job.meta,
+            job.minter,
+            pairs,
+            error=exc,
+            refused=refused,
+            own=own,
+            before=held,
         )
         kept = {r.local_id for r in written}
 
@@ -394,7 +403,11 @@ def _apply_batches(
             change_of=change_of,
             indexed=indexed,
             unwritten=lambda gone: take_back(
-                job.store, job.meta, job.minter, [(r, index.get(source, r.local_id)) for r in gone]
+                job.store,
+                job.meta,
+                job.minter,
+                [(r, index.get(source, r.local_id)) for r in gone],
+                held,
             ),
             refused=refused,
         )

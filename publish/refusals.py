@@ -43,10 +43,11 @@ def write(
     *,
     exact: bool,
     own: Mapping[str, bytes],
-) -> None:
+) -> dict[str, bytes]:
     """Write records' graphs (``own``: by local id, what each says of its own nodes, see
-    ``publish.shared``) and their metadata in one store write. ``exact``: each graph
-    dropped and loaded whole, not brought to its new text by the difference (see
+    ``publish.shared``) and their metadata in one store write; return what each graph the
+    store held held before (by IRI, N-Quads: what ``take_back`` puts back). ``exact``: each
+    graph dropped and loaded whole, not brought to its new text by the difference (see
     ``Store.replace_serialized_graphs``). A statement too long for the store is refused
     (``StoreError``) with its record wherever it would go: the store checks the graphs it is
     given, and what a record shares goes to an entity graph after, unchecked."""
@@ -60,7 +61,8 @@ def write(
     # The graph and the entity: a record that comes back loses its tombstone.
     subjects = [*graphs, *(NamedNode(r.subject) for r in batch)]
     metadata = [q for row in rows for q in record_meta_quads(meta, minter, row)]
-    store.replace_serialized_graphs(graphs, meta, subjects, metadata, exact=exact)
+    before = store.replace_serialized_graphs(graphs, meta, subjects, metadata, exact=exact)
+    return {graph.value: nquads for graph, nquads in before.items()}
 
 
 def write_around_refused(
@@ -72,11 +74,13 @@ def write_around_refused(
     error: StoreError,
     refused: list[tuple[StagedRecord, str]],
     own: Mapping[str, bytes],
+    before: dict[str, bytes],
 ) -> list[StagedRecord]:
     """After the store refused the write of ``records`` (with ``error``), write them in
     halves, each whole (the refused write may have done part of its work); return the
     records written, and add those the store refuses alone to ``refused`` (for the run's
-    quarantine), with the store's reason.
+    quarantine), with the store's reason; ``before`` gets what the graphs written held
+    before (``write``).
 
     No record is blamed for the store's own failure: a store that refuses a small write of
     its own too (``Store.probe_write``) is failing, and a ``StoreFaultError`` fails the run in
@@ -96,7 +100,7 @@ def write_around_refused(
             try:
                 batch = [record for record, _ in half]
                 rows = [row for _, row in half]
-                write(store, meta, minter, batch, rows, exact=True, own=own)
+                before.update(write(store, meta, minter, batch, rows, exact=True, own=own))
             except StoreFaultError:
                 raise  # the store's fault, not a record's (see publish.apply)
             except StoreError as exc:
@@ -205,20 +209,24 @@ def take_back(
     meta: NamedNode,
     minter: Minter,
     records: Sequence[tuple[StagedRecord, IndexedRecord | None]],
+    before: Mapping[str, bytes],
 ) -> None:
     """Take back the writes of records (with their index rows) whose graphs went into the
-    store but whose shared statements the store refused: the metadata of each is what the
-    index says again, and the graph of one the index does not hold live leaves the store (a
-    new record refused leaves no trace). A changed record keeps its row and what it shared
-    before; its graph keeps what the refused version says of its own nodes, as after a
-    refused graph's write, until a run writes it again (the search documents are made anew
-    after a run the store refused part of)."""
-    gone = [NamedNode(r.graph) for r, row in records if row is None or not row.live]
-    store.remove_graphs(gone)
+    store but whose shared statements the store refused, so that the store holds each as
+    the index still says it: a new record refused leaves no trace (its graph goes, its
+    metadata too); a changed one gets back its graph as it was (``before``: by graph IRI,
+    what the write replaced, ``write``) and its metadata, and keeps what it shared before
+    (the caller writes the entity graphs again as the index counts them). The store and a
+    remote server then hold the version they held, not the refused one's own statements
+    beside the metadata and shares of the one before."""
+    live = {r.graph for r, row in records if row is not None and row.live}
+    back = {NamedNode(g): before[g] for g in sorted(live) if g in before}
+    store.remove_graphs([NamedNode(r.graph) for r, _ in records if NamedNode(r.graph) not in back])
     quads = [
         q
         for _, row in records
         if row is not None and row.live
         for q in record_meta_quads(meta, minter, row)
     ]
-    store.replace_subjects(meta, [NamedNode(r.graph) for r, _ in records], quads)
+    subjects = [NamedNode(r.graph) for r, _ in records]
+    store.replace_serialized_graphs(back, meta, subjects, quads, exact=True)

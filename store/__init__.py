@@ -11,7 +11,8 @@ from .oxigraph import (
     oversized_statement,
 )
 from .protocol import RemoteEndpoint
-from .remote import RemoteReader, RemoteStore
+from .reader import RemoteReader
+from .remote import RemoteStore
 from .snapshots import (
     Pointer,
     compact,

@@ -216,27 +216,31 @@ class Store:
         quads: Sequence[Quad] = (),
         *,
         exact: bool = False,
-    ) -> None:
+    ) -> dict[NamedNode, bytes]:
         """``replace_graphs`` for graphs given as N-Quads (as pyoxigraph wrote them, each
         line in that graph), and, in the same write, ``replace_subjects(shared, subjects,
         quads)`` (the metadata of those graphs): parsed and loaded by Oxigraph in one call.
+        Returns the N-Quads each of the graphs the store held already held before (what a
+        change refused later in the run is taken back to: ``publish.refusals``).
 
         A graph the store holds already is brought to the new text by its difference
-        (``_differences``): a re-harvested record usually changes a line or two of its graph,
-        and dropping and loading all of it cost a re-harvest of 1% of 100,000 records most of
-        its apply. ``exact``: drop and load every graph whole, as a write that may have been
-        interrupted needs.
+        (``_differences``, which reads what it held anyway): a re-harvested record usually
+        changes a line or two of its graph, and dropping and loading all of it cost a
+        re-harvest of 1% of 100,000 records most of its apply. ``exact``: drop and load every
+        graph whole, as a write that may have been interrupted needs.
         """
         self._writable()
+        before: dict[NamedNode, bytes] = {}
         if not graphs and not subjects and not quads:
-            return
+            return before
         for graph, nquads in graphs.items():  # refused before anything is dropped
             checked_graph(graph, nquads)
         if exact:
+            before = {g: self.serialized_graph(g) for g in graphs if self.has_graph(g)}
             self._drop(list(graphs))
             additions: Mapping[NamedNode, bytes] = graphs
         else:
-            additions = self._differences(graphs)
+            additions = self._differences(graphs, before)
         if shared is not None:
             self._delete_subjects(shared, subjects)
         parts = list(additions.values())
@@ -244,13 +248,19 @@ class Store:
             parts.append(serialize(quads, format=RdfFormat.N_QUADS) or b"")
         text = b"".join(parts)
         if not text:
-            return
+            return before
         load = self._store.load if text.count(b"\n") < BULK_THRESHOLD else self._store.bulk_load
         try:
             load(text, format=RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError, MemoryError) as exc:
             # MemoryError: Oxigraph's "Reached the buffer maximal size" for an overlong token.
             raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
+        return before
+
+    def serialized_graph(self, graph: NamedNode) -> bytes:
+        """What ``graph`` holds, as N-Quads (b"" for a graph it does not hold)."""
+        quads = self._store.quads_for_pattern(None, None, None, graph)
+        return serialize(quads, format=RdfFormat.N_QUADS) or b""
 
     streams_new_graphs = True
     """Whether ``load_new_graphs`` writes in one bulk load (the embedded store does)."""
@@ -284,8 +294,11 @@ class Store:
             raise stream.error
         return loaded
 
-    def _differences(self, graphs: Mapping[NamedNode, bytes]) -> dict[NamedNode, bytes]:
-        """Take out of the store what ``graphs`` no longer say; the N-Quads still to load.
+    def _differences(
+        self, graphs: Mapping[NamedNode, bytes], before: dict[NamedNode, bytes]
+    ) -> dict[NamedNode, bytes]:
+        """Take out of the store what ``graphs`` no longer say; the N-Quads still to load
+        (and, in ``before``, what each graph the store held held before).
 
         A graph the store does not hold is all to load. One it holds is compared line by
         line with the store's own serialisation of it (pyoxigraph writes both, so a quad
@@ -301,21 +314,15 @@ class Store:
             if not self._store.contains_named_graph(graph):
                 additions[graph] = nquads
                 continue
-            held = (
-                serialize(
-                    self._store.quads_for_pattern(None, None, None, graph),
-                    format=RdfFormat.N_QUADS,
-                )
-                or b""
-            )
+            held = before[graph] = self.serialized_graph(graph)
             if not nquads or b"_:" in nquads or b"_:" in held:
                 whole.append(graph)
                 additions[graph] = nquads
                 continue
-            before = set(held.splitlines())
+            kept = set(held.splitlines())
             lines = nquads.splitlines()
-            additions[graph] = b"".join(line + b"\n" for line in lines if line not in before)
-            gone.extend(before.difference(lines))
+            additions[graph] = b"".join(line + b"\n" for line in lines if line not in kept)
+            gone.extend(kept.difference(lines))
         self._drop(whole)
         if gone:
             self._remove_quads(b"\n".join(gone) + b"\n")

@@ -21,29 +21,26 @@ import contextlib
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from pyoxigraph import (
-    DefaultGraph,
-    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
-    QuerySolutions,
     RdfFormat,
     serialize,
 )
 
-from museion_core.errors import MuseionError, QueryError, StoreError
+from museion_core.errors import MuseionError, QueryError, StoreError, StoreFaultError
 
 from .held import check_dropped, check_graphs, check_subjects, statements
-from .oxigraph import QueryResult, Store, without_graph_name
+from .oxigraph import Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
+from .text import checked_graph
 from .versions import build, check_built, parts, too_large
 
-__all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteReader", "RemoteStore"]
+__all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
 
 _OWN = "urn:museion:store:"
 """Graphs of Museion's own bookkeeping on the server (never part of a version)."""
@@ -139,15 +136,20 @@ class RemoteStore(Store):
     """Every write is mirrored graph by graph to the server: a run is applied in batches."""
 
     # -- mirrored writes --------------------------------------------------------------------
+    # The server is written first, the working store only once the server took the write: a
+    # write the server refuses (a value its parser rejects) leaves the working store as it
+    # was, and what the refused write may have changed on the server is put back as the
+    # working store holds it (``_put_back``). The local snapshot, pages and search then never
+    # show a record the server's versions do not have, nor a change the server refused.
     def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
-        super().replace_graphs(graphs)
         self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+        super().replace_graphs(graphs)
 
     def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         # The server may have missed the last write (it was down): these few graphs are
         # always sent, the local store is written only where they differ.
-        super().replace_graphs(self.differing_graphs(graphs))
         self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+        super().replace_graphs(self.differing_graphs(graphs))
 
     def replace_serialized_graphs(
         self,
@@ -157,15 +159,23 @@ class RemoteStore(Store):
         quads: Sequence[Quad] = (),
         *,
         exact: bool = False,
-    ) -> None:
-        super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
+    ) -> dict[NamedNode, bytes]:
+        for graph, nquads in graphs.items():  # refused before the server is sent anything
+            checked_graph(graph, nquads)
         self._put({graph: without_graph_name(graph, nquads) for graph, nquads in graphs.items()})
         if shared is not None:
-            self._replace_subjects(shared, subjects, quads)
+            try:
+                self._replace_subjects(shared, subjects, quads)
+            except StoreFaultError:
+                raise
+            except StoreError:  # the graphs were taken: back to what the working store holds
+                self._put_back(list(graphs))
+                raise
+        return super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
 
     def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
-        super().remove_graphs(graphs)
         self._withdraw([g.value for g in graphs])
+        super().remove_graphs(graphs)
 
     def _withdraw(self, graphs: Sequence[str]) -> None:
         """Drop graphs on the server, and check that it holds none of them any more."""
@@ -178,8 +188,15 @@ class RemoteStore(Store):
     def replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
     ) -> None:
-        super().replace_subjects(graph, subjects, quads)
         self._replace_subjects(graph, subjects, quads)
+        super().replace_subjects(graph, subjects, quads)
+
+    def _put_back(self, graphs: Sequence[NamedNode]) -> None:
+        """Make the server hold ``graphs`` as the working store does, after a refused write
+        that may have changed them there. A server that refuses this too (it took the same
+        statements before) is left as it is: the refusal being reported says enough."""
+        with contextlib.suppress(StoreError):
+            self._put({g: without_graph_name(g, self.serialized_graph(g)) for g in graphs})
 
     def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
         rows = super().select_all_copies(sparql)
@@ -200,37 +217,50 @@ class RemoteStore(Store):
 
     def _put(self, graphs: Mapping[NamedNode, bytes]) -> None:
         """Make each graph on the server hold exactly these N-Triples, and check that it
-        does (``_check_held``)."""
-        if self.remote.graph_store_endpoint is not None:
-            for graph, text in graphs.items():
-                digest = hashlib.blake2b(text, digest_size=16).digest()
-                if self._accepted.get(graph.value) == digest:
-                    continue
-                self._accepted.pop(graph.value, None)
-                self._send_graph(graph.value, text)
-                self._accepted[graph.value] = digest
-        else:
-            self._forget(g.value for g in graphs)
-            items = list(graphs.items())
-            for start in range(0, len(items), UPDATE_SUBJECTS):
-                batch = items[start : start + UPDATE_SUBJECTS]
-                self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
-                self._insert(batch)
+        does (``_check_held``). A write refused midway puts back the graphs it left half
+        written (``_put_back``): a request the server refuses changes nothing, but a graph
+        sent in several (a DROP, then updates; a PUT, then POSTs) is changed by the first."""
+        begun: set[NamedNode] = set()
+        """Graphs whose first request the server took, and not yet their last."""
+        try:
+            if self.remote.graph_store_endpoint is not None:
+                for graph, text in graphs.items():
+                    digest = hashlib.blake2b(text, digest_size=16).digest()
+                    if self._accepted.get(graph.value) == digest:
+                        continue
+                    self._accepted.pop(graph.value, None)
+                    self._send_graph(graph, text, begun)
+                    self._accepted[graph.value] = digest
+            else:
+                self._forget(g.value for g in graphs)
+                items = list(graphs.items())
+                for start in range(0, len(items), UPDATE_SUBJECTS):
+                    batch = items[start : start + UPDATE_SUBJECTS]
+                    self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
+                    begun.update(g for g, _ in batch)
+                    self._insert(batch, begun)
+        except StoreFaultError:
+            raise  # the server failing: the next run writes these graphs again
+        except StoreError:
+            self._put_back(sorted(begun, key=lambda g: g.value))
+            raise
         try:
             self._check_held(graphs)
         finally:  # checked, or to be sent again
             self._forget(g.value for g in graphs)
 
-    def _send_graph(self, graph: str, text: bytes) -> None:
+    def _send_graph(self, graph: NamedNode, text: bytes, begun: set[NamedNode]) -> None:
         """One graph by the Graph Store Protocol: a PUT, then a POST of each further piece
-        of ``PUT_STATEMENTS`` (``_pieces``)."""
+        of ``PUT_STATEMENTS`` (``_pieces``); ``begun`` holds it between the two."""
         for n, piece in enumerate(_pieces(text, PUT_STATEMENTS) or [b""]):
             try:
-                (self.client.post_graph if n else self.client.put_graph)(graph, piece)
+                (self.client.post_graph if n else self.client.put_graph)(graph.value, piece)
             except StoreError as exc:
                 where = self.remote.graph_store_endpoint or ""
-                what = f"to write {statements(piece):,} statements of {graph}"
+                what = f"to write {statements(piece):,} statements of {graph.value}"
                 raise too_large(exc, where, what) from exc
+            begun.add(graph)
+        begun.discard(graph)
 
     def _forget(self, graphs: Iterable[str]) -> None:
         """Written anew: no longer as the server accepted them (``_accepted``)."""
@@ -254,10 +284,14 @@ class RemoteStore(Store):
         where = self.remote.graph_store_endpoint or self.remote.update_endpoint
         check_graphs(self.client, where, graphs)
 
-    def _insert(self, graphs: Iterable[tuple[NamedNode | str, bytes]]) -> None:
+    def _insert(
+        self, graphs: Iterable[tuple[NamedNode, bytes]], begun: set[NamedNode] | None = None
+    ) -> None:
         """``INSERT DATA`` of N-Triples into graphs, in updates of about ``UPDATE_LINES``
-        statements: graphs packed, a larger graph in pieces (``_pieces``)."""
+        statements: graphs packed, a larger graph in pieces (``_pieces``). A graph leaves
+        ``begun`` once its last piece is taken."""
         parts: list[str] = []
+        ended: list[NamedNode] = []
         lines = 0
 
         def send() -> None:
@@ -268,7 +302,10 @@ class RemoteStore(Store):
                 except StoreError as exc:
                     what = f"to add {lines:,} statements to {len(parts)} graphs"
                     raise too_large(exc, self.remote.update_endpoint, what) from exc
+            if begun is not None:
+                begun.difference_update(ended)
             parts.clear()
+            ended.clear()
             lines = 0
 
         for graph, text in graphs:
@@ -278,9 +315,25 @@ class RemoteStore(Store):
                     send()
                 parts.append(f"GRAPH {graph} {{\n{piece.decode()}}}")
                 lines += n
+            ended.append(graph)
         send()
 
     def _replace_subjects(
+        self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
+    ) -> None:
+        """What ``graph`` says of ``subjects``, on the server; refused, put back as the
+        working store says it (the statements were deleted before the refused insert)."""
+        try:
+            self._send_subjects(graph, subjects, quads)
+        except StoreFaultError:
+            raise
+        except StoreError:
+            held = [q for s in subjects for q in self.subject_quads(graph, s)]
+            with contextlib.suppress(StoreError):  # as ``_put_back``
+                self._send_subjects(graph, subjects, held)
+            raise
+
+    def _send_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
     ) -> None:
         # In several updates, not one: the server's record graphs are read by no query (the
@@ -292,10 +345,11 @@ class RemoteStore(Store):
                 f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
                 f"GRAPH {graph} {{ ?s ?p ?o }} }}"
             )
-        by_graph: dict[str, list[Quad]] = defaultdict(list)
+        by_graph: dict[NamedNode, list[Quad]] = defaultdict(list)
         for quad in quads:
-            by_graph[str(quad.graph_name)].append(quad)
-        self._forget([graph.value, *(g[1:-1] for g in by_graph)])
+            if isinstance(quad.graph_name, NamedNode):
+                by_graph[quad.graph_name].append(quad)
+        self._forget([graph.value, *(g.value for g in by_graph)])
         self._insert((g, _ntriples(qs)) for g, qs in by_graph.items())
         check_subjects(self.client, self.remote.update_endpoint, graph, subjects, quads)
 
@@ -402,92 +456,3 @@ class RemoteStore(Store):
     def close(self) -> None:
         self.client.close()
         super().close()
-
-
-class RemoteReader:
-    """What the endpoint's query processes read instead of a local snapshot: the server's
-    current version, looked up once per job (``refresh``) and held for the whole job."""
-
-    def __init__(self, remote: RemoteEndpoint, *, timeout: float | None = None) -> None:
-        self.remote = remote
-        self.client = SparqlClient(remote)
-        self.timeout = timeout
-        self.version: str | None = None
-
-    def refresh(self) -> str | None:
-        """Follow the pointer: the version a job's queries will read (None: none yet)."""
-        self.version, _ = _pointer(self.client)
-        return self.version
-
-    def _dataset(self) -> list[str]:
-        if self.version is None:
-            raise QueryError(
-                "nothing is published on the remote store yet: run `museion harvest` first",
-                http_status=503,
-            )
-        return [self.version]
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        base_iri: str | None = None,
-        prefixes: Mapping[str, str] | None = None,
-        default_graph: Sequence[NamedNode] | None = None,
-        named_graphs: Sequence[NamedNode] | None = None,
-    ) -> QueryResult | Iterator[Any]:
-        """The query against the current version (or the dataset the request named), with
-        the prologue the embedded store would have given it (base IRI, prefixes)."""
-        prologue = f"BASE <{base_iri}>\n" if base_iri else ""
-        prologue += "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
-        if default_graph is None and named_graphs is None:
-            defaults, named = self._dataset(), []
-        else:
-            defaults = [g.value for g in default_graph or ()]
-            named = [g.value for g in named_graphs or ()]
-        return self.client.query(
-            prologue + sparql, default_graphs=defaults, named_graphs=named, timeout=self.timeout
-        )
-
-    def select(self, sparql: str) -> Iterator[dict[str, Any]]:
-        """A SELECT query's rows as dicts of plain values, read off the answer as the caller
-        takes them: a large answer (the names the reconciliation index reads) is never held
-        whole. The query process's time limit bounds the whole."""
-        results = self.query(sparql)
-        if not isinstance(results, QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        return self.client.rows(results)
-
-    def triples(
-        self,
-        subject: NamedNode | None = None,
-        predicate: NamedNode | None = None,
-        obj: NamedNode | Literal | None = None,
-    ) -> Iterator[Quad]:
-        """Statements of the current version matching a pattern (None matches anything)."""
-        pattern = " ".join(
-            str(t) if t is not None else f"?{v}"
-            for t, v in ((subject, "s"), (predicate, "p"), (obj, "o"))
-        )
-        if subject is not None and predicate is not None and obj is not None:
-            if self.query(f"ASK {{ {pattern} }}"):
-                yield Quad(subject, predicate, obj, DefaultGraph())
-            return
-        results = self.query(f"SELECT * WHERE {{ {pattern} }}")
-        assert isinstance(results, QuerySolutions)
-        for row in results:
-            s, p, o = (subject or row["s"], predicate or row["p"], obj or row["o"])
-            yield Quad(s, p, o, DefaultGraph())
-
-    def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
-        """The record graphs on the server that say something about ``subject``."""
-        rows = self.client.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} {_mine(self.remote)} }}"
-        )
-        return {NamedNode(r["g"]) for r in rows if r["g"]}
-
-    def has_graph(self, graph: NamedNode) -> bool:
-        return bool(self.client.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
-
-    def close(self) -> None:
-        self.client.close()

@@ -93,16 +93,18 @@ def shop(
     graph_store: bool = True,
     base: str = SHOP,
     makers: Mapping[int, tuple[str, str]] | None = None,
+    titles: Mapping[int, str] | None = None,
 ) -> Config:
     """A source of one record per id (a JSON file each), its store on the server at ``url``
     (``oxigraph serve``'s paths), its graphs under ``base``; ``makers``: the (id, name) of
-    the maker some records name (a statement records share)."""
+    the maker some records name (a statement records share); ``titles``: some records'
+    titles (a statement of their own), others ``Thing {id}``."""
     feed = folder / "feed"
     feed.mkdir(parents=True, exist_ok=True)
     for old in feed.iterdir():
         old.unlink()
     for n in ids:
-        document: dict[str, object] = {"id": f"r{n}", "title": f"Thing {n}"}
+        document: dict[str, object] = {"id": f"r{n}", "title": (titles or {}).get(n, f"Thing {n}")}
         if makers and n in makers:
             document["makers"] = [{"id": makers[n][0], "name": makers[n][1]}]
         (feed / f"{n}.json").write_text(json.dumps(document))
