@@ -37,6 +37,7 @@ from museion_core.deadline import Deadline, WatchedAdapter, ended_by, passed
 from museion_core.errors import QueryError, StoreError, StoreFaultError
 from museion_core.settings import StrictModel
 
+from .blanks import Blanks
 from .oxigraph import QueryResult
 
 __all__ = ["RemoteEndpoint", "SparqlClient"]
@@ -47,11 +48,18 @@ given server plans badly (``logging.getLogger("museion.store").setLevel("DEBUG")
 
 _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+_ACCEPTED = f"{_RESULTS}, {_NTRIPLES};q=0.9"
 DETAIL_BYTES = 4096
 """Of an error's body, what is read to quote in its message (a server's error page)."""
 DRAINED_BYTES = 65536
 """Of a write's answer, what is read so that the connection can carry the next request; a
 longer answer is not read on, its connection is dropped."""
+GRAPH_FORM = re.compile(
+    r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*+(?:CONSTRUCT|DESCRIBE)\b", re.I
+)
+"""A query whose answer is a graph (after its prologue): asked for as N-Triples alone, since
+Virtuoso answers SPARQL results JSON to a CONSTRUCT when that is the first type accepted,
+its blank nodes written as IRIs (``"_:vb12"``), which Oxigraph cannot read."""
 UNAVAILABLE = frozenset({429, 502, 503, 504})
 """Statuses that say the server, or a proxy before it, cannot take the request now: to a
 write, the store's fault (``StoreFaultError``), never a record's."""
@@ -304,7 +312,7 @@ class SparqlClient:
             error=QueryError,
             timeout=timeout,
             data=form,
-            headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"},
+            headers={"Accept": _NTRIPLES if GRAPH_FORM.match(sparql) else _ACCEPTED},
         )
         if _log.isEnabledFor(logging.DEBUG):
             body_text = " ".join(ln for ln in sparql.splitlines() if not ln.startswith("PREFIX"))
@@ -316,7 +324,8 @@ class SparqlClient:
             if kind in (_NTRIPLES, "text/plain"):
                 return _triples(parse(body, RdfFormat.N_TRIPLES), response, self._redacted)
             if kind in (_RESULTS, "application/json"):
-                return _boolean(parse_query_results(body, QueryResultsFormat.JSON))
+                labelled = cast(IO[bytes], Blanks(body))
+                return _boolean(parse_query_results(labelled, QueryResultsFormat.JSON))
         except (SyntaxError, ValueError, OSError, MemoryError) as exc:
             response.close()
             raise unreadable(exc, self._redacted) from exc
