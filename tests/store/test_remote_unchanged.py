@@ -23,7 +23,7 @@ from museion.cli import run_harvest
 from museion.config import Config
 from museion_core.errors import MuseionError
 from museion_core.vocab import MUSEION_NS
-from store.remote import RemoteReader
+from store import RemoteReader
 from tests.helpers.hostile import Refusing, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_checks import shop
