@@ -86,6 +86,8 @@ class IndexedRecord:
     last_changed: str
     last_run: str
     deleted_at: str | None
+    deleted_run: str | None = None
+    """The run that withdrew it (what its tombstone names)."""
 
     @property
     def live(self) -> bool:
@@ -163,7 +165,7 @@ class RunRow:
 
 _RECORD_COLUMNS = (
     "source, local_id, graph, subject, kind, checksum, mapping, media_type, datestamp, origin, "
-    "provider_id, flags, first_seen, last_changed, last_run, deleted_at"
+    "provider_id, flags, first_seen, last_changed, last_run, deleted_at, deleted_run"
 )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from mappings import Minter
 from museion_core import messages
@@ -27,7 +27,7 @@ from museion_core.errors import StoreFaultError
 from store import MAX_STATEMENT_BYTES, Store, StoreError, oversized_statement
 
 from .index import IndexedRecord
-from .provenance import record_meta_quads
+from .provenance import record_meta_quads, tombstone_quads
 from .runs import StagedRecord
 from .shared import Change, Shared
 
@@ -214,19 +214,26 @@ def take_back(
     """Take back the writes of records (with their index rows) whose graphs went into the
     store but whose shared statements the store refused, so that the store holds each as
     the index still says it: a new record refused leaves no trace (its graph goes, its
-    metadata too); a changed one gets back its graph as it was (``before``: by graph IRI,
-    what the write replaced, ``write``) and its metadata, and keeps what it shared before
-    (the caller writes the entity graphs again as the index counts them). The store and a
-    remote server then hold the version they held, not the refused one's own statements
-    beside the metadata and shares of the one before."""
+    metadata too); a withdrawn one that came back, its tombstone; a changed one gets back its
+    graph as it was (``before``: by graph IRI, what the write replaced, ``write``) and its
+    metadata, and keeps what it shared before (the caller writes the entity graphs again as
+    the index counts them). The store and a remote server then hold the version they held,
+    not the refused one's own statements beside the metadata and shares of the one before."""
     live = {r.graph for r, row in records if row is not None and row.live}
     back = {NamedNode(g): before[g] for g in sorted(live) if g in before}
     store.remove_graphs([NamedNode(r.graph) for r, _ in records if NamedNode(r.graph) not in back])
-    quads = [
-        q
-        for _, row in records
-        if row is not None and row.live
-        for q in record_meta_quads(meta, minter, row)
-    ]
-    subjects = [NamedNode(r.graph) for r, _ in records]
+    quads = [q for _, row in records if row is not None for q in _metadata(meta, minter, row)]
+    # The graph and the entity, as ``write`` names them: a withdrawn record that came back
+    # had its tombstone taken out, and gets it back (its entity answers 410 Gone again).
+    named = [r.graph for r, _ in records] + [r.subject for r, _ in records]
+    named += [row.subject for _, row in records if row is not None]
+    subjects = [NamedNode(s) for s in dict.fromkeys(named)]
     store.replace_serialized_graphs(back, meta, subjects, quads, exact=True)
+
+
+def _metadata(meta: NamedNode, minter: Minter, row: IndexedRecord) -> list[Quad]:
+    """What the metadata graph says of a record as its index row does: a live record's
+    provenance, a withdrawn one's tombstone (as the run that withdrew it wrote it)."""
+    if row.deleted_at is None:
+        return record_meta_quads(meta, minter, row)
+    return tombstone_quads(meta, minter, row, row.deleted_at, row.deleted_run or row.last_run)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -17,8 +17,9 @@ from pyoxigraph import QuerySolutions
 from museion import Workspace
 from museion.cli import run_harvest
 from museion.config import Config
+from museion_core.vocab import MUSEION_NS
 from publish import HarvestSummary
-from store import Store
+from store import RemoteReader, Store
 from store.protocol import SparqlClient
 from tests.helpers.hostile import Refusing, Unavailable, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
@@ -308,3 +309,59 @@ def test_a_record_the_server_refuses_is_held_locally_as_the_server_holds_it(
     assert record_of(now, base, 1) != record_of(was, base, 1)  # a change the server took
     for n in (2, 3):  # a change refused: the version before, graph and metadata
         assert record_of(now, base, n) == record_of(was, base, n)
+
+
+def tombstones(config: Config) -> tuple[set[str], set[str]]:
+    """The tombstones (withdrawn entities) of the local snapshot and of the server's current
+    version (what the endpoint serves)."""
+    sparql = f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{MUSEION_NS}Tombstone> }} }}"
+    with closing(Workspace(config.data_dir).open_published()) as store:
+        local = {str(row["s"]) for row in store.select(sparql)}
+    reader = RemoteReader(config.remote)  # type: ignore[arg-type]
+    try:
+        reader.refresh()
+        remote = {
+            str(row["s"])
+            for row in reader.select(f"SELECT ?s WHERE {{ ?s a <{MUSEION_NS}Tombstone> }}")
+        }
+    finally:
+        reader.close()
+    return local, remote
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_a_withdrawn_record_that_comes_back_refused_keeps_its_tombstone(
+    tmp_path: Path, upstream: SparqlServer, graph_store: bool
+) -> None:
+    """A withdrawn record's entity answers 410 Gone (its tombstone in the metadata). Back in
+    the feed with a shared statement the server refuses, it was quarantined and its index
+    row stayed withdrawn, but its write had taken the tombstone out (a record that comes back
+    loses it) and the refused share's take-back put back only live records' metadata: the
+    entity answered 404, locally and on the server. The tombstone is now put back too, as
+    the index says (withdrawn when, by which run), and the server holds it as the working
+    store does."""
+    mode = "gsp" if graph_store else "update"
+    base = f"http://tomb.{mode}/"
+    gone = f"{base}shop/object/r5"
+    makers = {n: (f"p{n % 3}", f"Maker {n % 3}") for n in range(SHARING)}
+
+    def harvest(url: str, ids: Iterable[int]) -> tuple[Config, HarvestSummary]:
+        config = shop(tmp_path, url, ids, graph_store=graph_store, base=base, makers=makers)
+        [summary] = run_harvest(config)
+        assert summary.status == "published", summary.reason
+        return config, summary
+
+    with server(Refusing(upstream.url, holding="Unsayable")) as (url, _):
+        harvest(url, range(SHARING))
+        config, withdrawn = harvest(url, [n for n in range(SHARING) if n != 5])
+        assert withdrawn.deleted == 1
+        assert tombstones(config) == ({gone}, {gone})
+        was = graphs_held(upstream, base)
+
+        makers[5] = ("p9", "Unsayable")  # back, with a statement the server refuses
+        config, back = harvest(url, range(SHARING))
+        assert [r.record[:2] for r in back.rejections] == ["r5"]
+        assert tombstones(config) == ({gone}, {gone})
+    held = graphs_held(upstream, base)
+    assert {q for q in held if q[1] == f"<{gone}>"} == {q for q in was if q[1] == f"<{gone}>"}
+    assert graphs_local(config.data_dir / "working", base) == held
