@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,7 +40,7 @@ from .held import check_dropped, check_graphs, check_subjects, statements
 from .oxigraph import Store, without_graph_name
 from .protocol import RemoteEndpoint, SparqlClient
 from .text import checked_graph
-from .versions import build, check_built, parts, too_large
+from .versions import build, check_built, drop, leftovers, parts, too_large
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
 
@@ -51,6 +52,7 @@ _CURRENT = f"<{_OWN}current>"
 _KEPT = f"<{_OWN}kept>"
 _POINTER = f"<{POINTER_GRAPH}>"
 _PROBE = f"<{_OWN}probe>"
+_log = logging.getLogger("museion.store")
 
 PUT_BATCH = 500
 """Graphs sent at a time when the working store is first mirrored to a server."""
@@ -396,9 +398,13 @@ class RemoteStore(Store):
                 f"pointer to <{version}> but does not show it: the server did not keep the "
                 "update (its readers still see the version before)"
             )
-        dropped = [v for v in kept if v not in keeping]
-        if dropped:
-            self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{v}>" for v in dropped))
+        drop(self.client, [v for v in kept if v not in keeping])
+        # What a publish killed midway, or whose drop of its failed build failed, left: found
+        # by the versions' prefix, and again by the next publish if the server refuses this.
+        try:
+            drop(self.client, leftovers(self.client, VERSION_PREFIX, version, keeping))
+        except MuseionError as exc:
+            _log.warning("versions no reader reads are left on the server: %s", exc.one_line())
         self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
 
     def mirror_pending(self) -> bool:

@@ -25,7 +25,7 @@ lost whole, could only be caught as a version holding nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, QuerySolutions
@@ -41,6 +41,8 @@ __all__ = [
     "Part",
     "build",
     "check_built",
+    "drop",
+    "leftovers",
     "parts",
     "too_large",
 ]
@@ -188,3 +190,27 @@ def _named(part: Part) -> str:
     if part.others:
         return f"<{part.graphs[0]}> about blank nodes"
     return f"{len(part.graphs)} graphs (<{part.graphs[0]}> …)"
+
+
+def leftovers(client: SparqlClient, prefix: str, current: str, kept: Collection[str]) -> list[str]:
+    """The version graphs (IRIs starting with ``prefix``) the server holds but ``current``
+    and ``kept``. They are listed by ``GRAPH ?g { }``, which a server following the standard
+    answers from its list of graphs, without reading their statements; one that lists none
+    that way (Virtuoso: not even ``current``, which holds the data) is asked for the graphs
+    of its statements instead."""
+    within = f'FILTER (STRSTARTS(STR(?g), "{prefix}"))'
+    found = _graphs(client, f"SELECT ?g WHERE {{ GRAPH ?g {{ }} {within} }}")
+    if current not in found:
+        found = _graphs(client, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {within} }}")
+    return sorted(found - {current, *kept})
+
+
+def _graphs(client: SparqlClient, select: str) -> set[str]:
+    return {str(row["g"]) for row in client.select(select) if row.get("g")}
+
+
+def drop(client: SparqlClient, graphs: Sequence[str]) -> None:
+    """Drop version graphs, ``PART_NAMES`` an update."""
+    for start in range(0, len(graphs), PART_NAMES):
+        names = graphs[start : start + PART_NAMES]
+        client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names))

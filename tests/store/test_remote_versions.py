@@ -15,10 +15,11 @@ from museion.cli import run_harvest
 from museion.gates import PublishFailedError
 from museion_core.errors import StoreError
 from store import RemoteReader, RemoteStore, Store, remote, versions
+from store.protocol import SparqlClient
 from store.remote import VERSION_PREFIX, _pointer
-from tests.helpers.hostile import Forgetful
+from tests.helpers.hostile import Forgetful, Refusing
 from tests.helpers.hostile import server as hostile
-from tests.helpers.sparql_servers import oxigraph_serve, virtuoso
+from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve, virtuoso
 from tests.store.test_remote_checks import SHOP, shop
 
 BASE = "http://localhost:8000/parts/"
@@ -208,3 +209,66 @@ def test_a_graph_larger_than_one_virtuoso_transaction_is_mirrored_in_pieces(
         assert [r["n"] for r in rows] == ["50"]  # one node each, linked as sent
         reader.close()
         store.close()
+
+
+def versions_held(client: SparqlClient) -> set[str]:
+    """The version graphs a server holds, by the statements it holds in them."""
+    rows = client.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER STRSTARTS(STR(?g), "{VERSION_PREFIX}") }}'
+    )
+    return {str(row["g"]) for row in rows}
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_what_a_killed_or_failed_build_left_is_dropped_by_the_next_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A publish killed mid-build left the parts it had built of its version on the server,
+    and so did one whose build failed when its drop of what it built failed too (the server
+    failing by then; the error is ignored): only versions named in the pointer's kept list
+    were ever dropped, so each was a copy of the data on the server's disk for good. The next
+    publish now finds the version graphs no reader is pointed at by their prefix and drops
+    them: the server holds the current version and the kept ones only. On ``oxigraph serve``
+    they are listed by ``GRAPH ?g { }``; Virtuoso lists none that way, and is asked for the
+    graphs of its statements. (A proxy before ``oxigraph serve`` fails the build midway and
+    every write after it; Virtuoso's one path for queries and updates, it cannot tell.)"""
+    monkeypatch.setattr(versions, "PART_STATEMENTS", 400)  # 2 records a part: 5 parts
+    started = oxigraph_serve(tmp_path / "o") if kind == "oxigraph" else virtuoso(tmp_path / "v")
+    with started as srv:
+        proxy = Refusing(srv.url)
+        direct = SparqlClient(srv.endpoint())
+        with hostile(proxy) as (url, _):
+            through = srv if kind == "virtuoso" else SparqlServer(url)
+            store = RemoteStore(tmp_path / "working", through.endpoint(graphs=BASE))
+            store.replace_serialized_graphs(
+                {NamedNode(f"{BASE}record/{n}"): record(n, 200) for n in range(10)}
+            )
+            name = "99990101T00000000000{}Z".format
+            store.publish_version(name(1), keep=2)
+            first = VERSION_PREFIX + name(1)
+            each = list(versions.parts(store, lambda g: g.startswith(BASE)))
+            assert len(each) == 5
+            left: set[str] = set()
+            if kind == "oxigraph":  # the server fails at the build's last part, and after
+                proxy.breaks = each[-1].graphs[0]
+                with pytest.raises(StoreError):
+                    store.publish_version(name(2), keep=2)
+                proxy.broken, proxy.breaks = False, ""
+                left.add(VERSION_PREFIX + name(2))
+            # killed mid-build: the parts it built before it died, no pointer moved, no drop
+            versions.build(store.client, "", VERSION_PREFIX + name(3), each[:2])
+            left.add(VERSION_PREFIX + name(3))
+            assert versions_held(direct) == {first} | left  # what no reader reads, left
+            assert _pointer(direct) == (first, [first])
+
+            store.publish_version(name(4), keep=2)
+            current = VERSION_PREFIX + name(4)
+            assert _pointer(direct) == (current, [first, current])
+            assert versions_held(direct) == {first, current}
+            reader = RemoteReader(through.endpoint(graphs=BASE))
+            assert reader.refresh() == current
+            [row] = reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            assert int(row["n"] or 0) == len(store) == 2000
+            reader.close()
+            store.close()
