@@ -127,6 +127,9 @@ class RemoteStore(Store):
         self.client = SparqlClient(remote)
         assert self.path is not None
         self._mark = self.path.with_name(self.path.name + ".remote")
+        self._building = self.path.with_name(self.path.name + ".building")
+        """Beside the working store while a version is built and until its publish has
+        dropped what it left: a publish that finds it there looks for leftover versions."""
         """Names the server this working store has been mirrored to since it was empty."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
@@ -367,6 +370,8 @@ class RemoteStore(Store):
         # In parts (store.versions), not one update: Virtuoso refuses a transaction larger
         # than its TransactionAfterImageLimit. No reader sees the version until it is whole.
         each = list(parts(self, lambda graph: _is_mine(self.remote, graph)))
+        left = self._building.exists()  # a build before this one did not end cleanly
+        self._building.write_text(version + "\n", encoding="utf-8")
         try:
             build(self.client, where, version, each)
             self._check_kept(version)
@@ -401,8 +406,12 @@ class RemoteStore(Store):
         drop(self.client, [v for v in kept if v not in keeping])
         # What a publish killed midway, or whose drop of its failed build failed, left: found
         # by the versions' prefix, and again by the next publish if the server refuses this.
+        # Only after such a publish (``_building`` was left): on Virtuoso the listing reads
+        # every statement of the versions, which no publish should pay for nothing.
         try:
-            drop(self.client, leftovers(self.client, VERSION_PREFIX, version, keeping))
+            if left:
+                drop(self.client, leftovers(self.client, VERSION_PREFIX, version, keeping))
+            self._building.unlink(missing_ok=True)
         except MuseionError as exc:
             _log.warning("versions no reader reads are left on the server: %s", exc.one_line())
         self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
