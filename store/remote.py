@@ -303,8 +303,15 @@ class RemoteStore(Store):
         def send() -> None:
             nonlocal lines
             if parts:
+                body = "\n".join(parts)
+                # Virtuoso refuses a blank node in INSERT DATA (SP031, "not allowed in a
+                # constant clause"); a template with an empty WHERE makes the same nodes
                 try:
-                    self.client.update("INSERT DATA {\n" + "\n".join(parts) + "\n}")
+                    self.client.update(
+                        f"INSERT {{\n{body}\n}} WHERE {{}}"
+                        if "_:" in body
+                        else "INSERT DATA {\n" + body + "\n}"
+                    )
                 except StoreError as exc:
                     what = f"to add {lines:,} statements to {len(parts)} graphs"
                     raise too_large(exc, self.remote.update_endpoint, what) from exc

@@ -286,3 +286,33 @@ def test_what_a_killed_or_failed_build_left_is_dropped_by_the_next_publish(
             assert int(row["n"] or 0) == len(store) == 2000
             reader.close()
             store.close()
+
+
+def test_blank_nodes_are_written_to_virtuoso_without_the_graph_store_protocol(
+    tmp_path: Path,
+) -> None:
+    """Without the Graph Store Protocol a graph is written by ``INSERT DATA``, which Virtuoso
+    refuses for a blank node ("SP031 … Blank node '_:n0' is not allowed in a constant
+    clause"): a graph with blank nodes (a metadata graph's) could not be written at all. An
+    update holding blank nodes is now an ``INSERT … WHERE {}``, which makes the same nodes."""
+    meta = NamedNode(f"{BASE}meta")
+    lines = [f"<{BASE}record/{n}> <{BASE}noted> _:n{n} {meta} .\n" for n in range(50)]
+    lines += [f'_:n{n} <{BASE}note> "note {n}" {meta} .\n' for n in range(50)]
+    lines += [f"_:n{n} <{BASE}next> _:n{(n + 1) % 50} {meta} .\n" for n in range(50)]
+    with virtuoso(tmp_path / "v") as srv:
+        endpoint = srv.endpoint(graph_store=False, graphs=BASE)
+        store = RemoteStore(tmp_path / "working", endpoint)
+        store.replace_serialized_graphs({meta: "".join(lines).encode()})
+        store.replace_serialized_graphs({NamedNode(f"{BASE}record/1"): record(1, 30)})
+        store.publish_version("99990101T000000000000Z", keep=3)
+        reader = RemoteReader(endpoint)
+        reader.refresh()
+        [row] = reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(row["n"] or 0) == len(store) == 180
+        [row] = reader.select(
+            f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ ?r <{BASE}noted> ?b . "
+            f"?b <{BASE}next>/<{BASE}next> ?c . ?c <{BASE}note> ?text }}"
+        )
+        assert int(row["n"] or 0) == 50  # each node the one its neighbours name
+        reader.close()
+        store.close()
