@@ -127,10 +127,10 @@ class RemoteStore(Store):
         self.client = SparqlClient(remote)
         assert self.path is not None
         self._mark = self.path.with_name(self.path.name + ".remote")
+        """Names the server this working store has been mirrored to since it was empty."""
         self._building = self.path.with_name(self.path.name + ".building")
         """Beside the working store while a version is built and until its publish has
         dropped what it left: a publish that finds it there looks for leftover versions."""
-        """Names the server this working store has been mirrored to since it was empty."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
         self._accepted: dict[str, bytes] = {}
@@ -206,7 +206,12 @@ class RemoteStore(Store):
 
     def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
         rows = super().select_all_copies(sparql)
-        rows += [row for row in self.client.select(sparql) if row not in rows]
+        seen = {frozenset(row.items()) for row in rows}
+        for row in self.client.select(sparql):  # a set: a source's quarantine may be long
+            key = frozenset(row.items())
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
         return rows
 
     def update_named_graphs(
