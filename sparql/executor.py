@@ -185,15 +185,23 @@ class Worker:
             return self._serialise(job, results)
         except NotAcceptable as exc:
             return Reply.error(406, str(exc))
-        except OSError as exc:
+        except (OSError, ValueError, SyntaxError) as exc:
             # pyoxigraph evaluates lazily: most evaluation errors surface while serialising.
-            if "SERVICE" in text.upper():
+            # pyoxigraph's results may only be dropped on the thread that made them ("… is
+            # unsendable, but is being dropped on another thread"), so nothing may keep them
+            # in cyclic garbage, which the collector frees on whichever thread it next runs.
+            # The cause goes without its traceback: its frames hold ``results``, and ``exc``
+            # in this frame would close a cycle through them.
+            cause = exc.with_traceback(None)
+            if isinstance(exc, OSError) and "SERVICE" in text.upper():
                 # an allow-listed endpoint that could not be reached or failed: the fault of
                 # the server this one called, not of this one (RFC 9110 §15.6.3)
-                raise QueryError(f"a SERVICE call failed: {exc}", http_status=502) from exc
-            raise QueryError(f"the query failed: {exc}", http_status=500) from exc
-        except (ValueError, SyntaxError) as exc:
-            raise QueryError(f"the query failed: {exc}", http_status=500) from exc
+                raise QueryError(f"a SERVICE call failed: {exc}", http_status=502) from cause
+            raise QueryError(f"the query failed: {exc}", http_status=500) from cause
+        finally:
+            # Nor does this frame keep them: frames of the SERVICE check (rdflib's parser)
+            # can outlive the call in cyclic garbage, and they name this frame as their caller.
+            del results
 
     def _serialise(self, job: QueryJob, results: object) -> Reply:
         """The answer in the negotiated format, cut at ``max_rows`` while it is written.
