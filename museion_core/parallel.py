@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import traceback
 from collections.abc import Callable, Generator, Iterable
 from itertools import islice
 from typing import TypeVar
@@ -73,7 +74,11 @@ def gathered(
                     out.put(item)
         except BaseException as exc:  # handed to the consumer, which raises it: a Rust
             # panic in pyoxigraph is a BaseException, and a producer that left without its
-            # last word would keep the consumer waiting for ever
+            # last word would keep the consumer waiting for ever.
+            # Its frames' locals go here, on this thread: a producer's frame may hold a
+            # pyoxigraph iterator, which may only be dropped on the thread that made it, and
+            # the consumer would drop it with the error ("… is unsendable").
+            traceback.clear_frames(exc.__traceback__)
             out.put(_Done(exc))
             return
         out.put(_Done())

@@ -4,6 +4,7 @@ were left running when the consumer stops."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
@@ -80,6 +81,34 @@ def test_a_producers_error_is_raised_to_the_consumer_and_stops_the_others() -> N
 
 class _Panic(BaseException):
     """What pyo3 raises for a Rust panic (``pyo3_runtime.PanicException``): not an Exception."""
+
+
+def test_a_producers_error_leaves_its_query_results_on_its_own_thread() -> None:
+    """pyoxigraph's results may be dropped only on the thread that made them. A producer's
+    error reached the consumer with its frames, and the consumer dropped the results they
+    held ("QuerySolutions is unsendable, but is being dropped on another thread")."""
+    from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
+
+    store = Store()
+    node = NamedNode("https://x.example/s")
+    store.add(Quad(node, node, Literal("o")))
+
+    def produce(task: str) -> Iterator[str]:
+        results = store.query("SELECT ?s WHERE { ?s ?p ?o }")
+        assert isinstance(results, QuerySolutions)
+        for _row in results:
+            raise ValueError(f"{task} failed")
+        yield task
+
+    gc.collect()
+    gc.disable()  # what is left alive by reference, not what a collection would free
+    try:
+        with pytest.raises(ValueError, match="failed"):
+            list(gathered(["a", "b"], produce, threads=2))
+        left = [o for o in gc.get_objects() if isinstance(o, QuerySolutions)]
+    finally:
+        gc.enable()
+    assert left == []
 
 
 def test_a_producer_that_panics_fails_the_consumer_rather_than_hanging_it() -> None:
