@@ -51,6 +51,10 @@ class SourceSpec:
     skip: tuple[Path, ...] = ()
     """Folders a directory or glob location never reads: Museion's own data directory, which a
     partner's ``location = "."`` beside its config would otherwise read as records."""
+    uploaded: bool = False
+    """The files are a partner's upload (``museion upload``), not the source's location: a
+    fault's advice fits what that partner can do (leave a file out of its next upload, not
+    remove it from a folder it has no access to)."""
 
     def shown(self, path: str) -> str:
         """How a file this source read is named where people see it (a record's origin in the

@@ -52,6 +52,7 @@ def read_csv(
     header_row: int = 1,
     title_check: bool = True,
     rows_required: bool = False,
+    uploaded: bool = False,
 ) -> Iterator[Item]:
     """Yield each row of a CSV/TSV file with a header row as a ``{column: value}`` object.
     ``header_row``: the row that names the columns (1-based, as a spreadsheet program shows
@@ -59,7 +60,8 @@ def read_csv(
     notes) are not read. With ``title_check``, a header row that looks like a title
     (``header_title_fault``) makes the file unreadable; a draft reads the row it is told.
     With ``rows_required`` (a harvest), a file with no row under its header is unreadable
-    whole (``_header_only``), not a file of no record.
+    whole (``_header_only``), not a file of no record; ``uploaded``: the file came in a
+    partner's upload, and what it is told fits that path (it cannot remove the file).
 
     Bytes the declared encoding cannot decode do not stop the file: the row that holds them is
     unreadable, with the byte, the column and the encoding in its reason. So is a row over
@@ -80,15 +82,23 @@ def read_csv(
                 header_row=header_row,
                 title_check=title_check,
                 rows_required=rows_required,
+                uploaded=uploaded,
             ),
         )
         return
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     try:
         rows = _csv_rows(
-            text, encoding, delimiter, max_record_bytes, header_row, title_check, rows_required
+            text,
+            encoding,
+            delimiter,
+            max_record_bytes,
+            header_row,
+            title_check,
+            rows_required,
+            uploaded,
         )
-        yield from with_rows(rows) if rows_required else rows
+        yield from with_rows(rows, uploaded) if rows_required else rows
     except UnicodeError as exc:  # what surrogateescape cannot carry in another codec
         yield stopped_decoding(exc, encoding)
     finally:
@@ -175,6 +185,7 @@ def _csv_rows(  # noqa: PLR0917
     header_row: int,
     title_check: bool,
     rows_required: bool = False,
+    uploaded: bool = False,
 ) -> Iterator[Item]:
     sample = text.read(65536)
     directive = _SEP_LINE.match(sample)
@@ -182,7 +193,7 @@ def _csv_rows(  # noqa: PLR0917
         delimiter = delimiter or directive.group(1)
         sample = sample[directive.end() :]
     if not sample.strip():  # no record; its header on a row past its end says so
-        yield from _no_header(0, header_row, directive, rows_required)
+        yield from _no_header(0, header_row, directive, rows_required, uploaded)
         return
     lines = _Lines(sample, text, limit)
     lines.number = 1 if directive is not None else 0  # lines are counted as the file has them
@@ -206,7 +217,7 @@ def _csv_rows(  # noqa: PLR0917
         except StopIteration:
             if not given and not any(h.strip() for h in header):
                 # the header row and all below it blank (the empty rows an export keeps)
-                yield from _no_header(above, header_row, directive, rows_required)
+                yield from _no_header(above, header_row, directive, rows_required, uploaded)
             return
         except (csv.Error, _OversizedError) as exc:
             # csv.reader starts a new row on the next call; the rest of the file goes on.
@@ -260,7 +271,7 @@ def _csv_header(
     return header, where, filled
 
 
-def with_rows(items: Iterator[Item]) -> Iterator[Item]:
+def with_rows(items: Iterator[Item], uploaded: bool = False) -> Iterator[Item]:
     """``items``, or, if a table yields none (its header and no row under it: blank rows are
     none), the whole file unreadable (``_header_only``)."""
     found = False
@@ -268,18 +279,25 @@ def with_rows(items: Iterator[Item]) -> Iterator[Item]:
         found = True
         yield item
     if not found:
-        yield _header_only()
+        yield _header_only(uploaded)
 
 
-def _header_only() -> Unreadable:
+def _header_only(uploaded: bool) -> Unreadable:
     """A table with its header and no row under it: read as no record, every record the file
     held would be withdrawn, as for an empty file; an export that found nothing, or one cut
-    short, is told instead, and withdraws nothing (``Unreadable.whole``)."""
-    return Unreadable(b"", "", messages.FILE_HEADER_ONLY(), whole=True)
+    short, is told instead, and withdraws nothing (``Unreadable.whole``). How to withdraw
+    records is told as the file came: a harvested file is removed from the location, a
+    partner who uploaded it leaves it out of the next upload."""
+    said = messages.FILE_HEADER_ONLY_UPLOADED if uploaded else messages.FILE_HEADER_ONLY
+    return Unreadable(b"", "", said(), whole=True)
 
 
 def _no_header(
-    rows: int, header_row: int, directive: re.Match[str] | None, rows_required: bool
+    rows: int,
+    header_row: int,
+    directive: re.Match[str] | None,
+    rows_required: bool,
+    uploaded: bool = False,
 ) -> list[Unreadable]:
     """Why a file whose rows hold no header and nothing under it (``rows``: its last row
     that holds anything, above ``header_row``) is unreadable; none where it is a file of no
@@ -293,7 +311,8 @@ def _no_header(
     if directive is None or not rows_required:
         return []
     line = directive.group().rstrip("\r\n")
-    return [Unreadable(b"", "", messages.FILE_SEP_LINE_ONLY(line=line), whole=True)]
+    said = messages.FILE_SEP_LINE_ONLY_UPLOADED if uploaded else messages.FILE_SEP_LINE_ONLY
+    return [Unreadable(b"", "", said(line=line), whole=True)]
 
 
 def header_row_past_end(rows: int, header_row: int) -> Unreadable:

@@ -292,6 +292,7 @@ class FilesHarvester:
                             sheet=self.options.sheet,
                             header_row=self.options.header_row,
                             rows_required=True,
+                            uploaded=self.spec.uploaded,
                         )
                         if workbook is not None
                         else iter([_workbook_too_large()])
@@ -305,6 +306,7 @@ class FilesHarvester:
                         max_record_bytes=self.options.max_record_bytes,
                         header_row=self.options.header_row,
                         rows_required=True,
+                        uploaded=self.spec.uploaded,
                     )
                 else:
                     items = read_json(

@@ -321,9 +321,11 @@ def read_sheet(
     header_row: int = 1,
     title_check: bool = True,
     rows_required: bool = False,
+    uploaded: bool = False,
 ) -> Iterator[Item]:
     """Yield each row below ``header_row`` as ``{column: value}``, like :func:`read_csv`
-    (``rows_required`` too: a sheet with no row under its header is unreadable whole).
+    (``rows_required`` and ``uploaded`` too: a sheet with no row under its header is
+    unreadable whole, and says so as the file came).
 
     A workbook that cannot be opened, or a missing sheet, is one unreadable item with the
     reason; empty rows (a spreadsheet's trailing ones) are skipped; cells under a column
@@ -332,7 +334,7 @@ def read_sheet(
     sheet unreadable; a draft reads the row it is told.
     """
     items = _read_sheet(data, sheet, header_row, title_check, rows_required)
-    return with_rows(items) if rows_required else items
+    return with_rows(items, uploaded) if rows_required else items
 
 
 def _read_sheet(

@@ -249,7 +249,7 @@ class Pipeline(Writing):
             run = self._new_run(source, self.workspace.runs_dir / source.name / upload_id)
             run.set_info(upload=upload_id, report_dir=str(report_dir))
             try:
-                harvester = self._harvester(source, {})
+                harvester = self._harvester(source, {}, uploaded=True)
                 summary = self._stage_feed(source, writer.index, run, harvester, mapper)
             except HarvestError:
                 run.discard()  # never resumed by a harvest of the source's own location
@@ -257,7 +257,12 @@ class Pipeline(Writing):
             return self._judge_and_publish(writer, source, run, summary)
 
     def _harvester(
-        self, source: SourceConfig, checkpoint: Mapping[str, Any], records: tuple[str, ...] = ()
+        self,
+        source: SourceConfig,
+        checkpoint: Mapping[str, Any],
+        records: tuple[str, ...] = (),
+        *,
+        uploaded: bool = False,
     ) -> harvesters.Harvester:
         return harvesters.create_harvester(
             source.kind,
@@ -269,6 +274,7 @@ class Pipeline(Writing):
                 checkpoint=checkpoint,
                 records=records,
                 skip=(self.config.data_dir.resolve(),),
+                uploaded=uploaded,
             ),
         )
 

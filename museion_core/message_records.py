@@ -33,6 +33,20 @@ FILE_SEP_LINE_ONLY = _message(
     "export that found nothing does not withdraw the records the file held (to withdraw them, "
     "remove the file)"
 )
+FILE_HEADER_ONLY_UPLOADED = _message(
+    "the file has its header row but no row under it: an export that found nothing withdraws "
+    "no record (each upload stands for all your records: to withdraw some, upload your other "
+    "files without this one; to withdraw every record, ask the network's coordinator, since "
+    "an upload with no record withdraws nothing)"
+)
+"""``FILE_HEADER_ONLY`` for a file a partner uploaded, who cannot remove a file: an upload
+replaces the source's records, so a record is withdrawn by leaving it out of the next one."""
+FILE_SEP_LINE_ONLY_UPLOADED = _message(
+    "the file holds Excel's {line!r} line and nothing under it: no header row and no record; an "
+    "export that found nothing withdraws no record (each upload stands for all your records: to "
+    "withdraw some, upload your other files without this one; to withdraw every record, ask the "
+    "network's coordinator, since an upload with no record withdraws nothing)"
+)
 NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"
