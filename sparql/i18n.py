@@ -30,6 +30,7 @@ import contextlib
 import contextvars
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Mapping, MutableMapping
 from functools import cache
 from importlib import resources
@@ -315,11 +316,49 @@ def _message(text: str, lang: str) -> Markup | None:
             return Markup("<bdi>{}</bdi>").format(shown) if shown != raw else _english(raw)
         return Markup("<bdi>{}</bdi>").format(raw)
 
+    def filled(part: str) -> Markup:
+        out, end = Markup(), 0
+        for field in _FIELD.finditer(part):
+            out += escape(part[end : field.start()]) + value(field.group(1))
+            end = field.end()
+        return out + escape(part[end:])
+
     out, end = Markup(), 0
-    for field in _FIELD.finditer(translation):
-        out += escape(translation[end : field.start()]) + value(field.group(1))
-        end = field.end()
-    return out + escape(translation[end:])
+    for group in _VALUES_GROUP.finditer(translation):
+        names = [f.group(1) for f in _FIELD.finditer(group.group())]
+        if _LETTER.search(_FIELD.sub("", group.group())) or any(
+            n in message.nested or n in message.terms for n in names
+        ):
+            continue  # words of the sentence (or of Museion's) in it: the sentence's order
+        way = _first_strong([values[name] for name in names])
+        if way is None:
+            continue  # digits, a share: they read the same either way
+        out += filled(translation[end : group.start()])
+        out += Markup('<bdi dir="{}">{}</bdi>').format(way, filled(group.group()))
+        end = group.end()
+    return out + filled(translation[end:])
+
+
+def _first_strong(texts: list[str]) -> str | None:
+    """``ltr`` or ``rtl``: the direction of the first letter of ``texts`` that has one, as
+    ``dir="auto"`` would find it if it did not pass over the values' own ``<bdi>``; None if
+    no letter has one."""
+    for text in texts:
+        for char in text:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("L", "R", "AL"):
+                return "ltr" if kind == "L" else "rtl"
+    return None
+
+
+_VALUES_GROUP = re.compile(r"\([^()]*\{\w+[^()]*\)")
+"""A bracketed group of a translation that holds a value: "({place} / {other})". Made only of
+the partner's values and punctuation, it is isolated whole, brackets and all, in its values'
+direction (``_first_strong``): in an Arabic sentence, the brackets around two Latin places
+were set as Arabic and each value as Latin, and at a line's end the group broke with its
+closing bracket alone on the next line, the places' order and the brackets' split apart."""
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @contextlib.contextmanager

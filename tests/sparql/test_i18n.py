@@ -715,3 +715,45 @@ def test_a_run_s_time_is_written_as_the_reader_writes_it(
     2026-12-06T08:34:27Z", codes beside the moments the page writes in words."""
     with i18n.using(lang):
         assert moments.period(start, end) == said
+
+
+@pytest.mark.parametrize(
+    ("places", "lang", "direction"),
+    [
+        (("Mougins, France", "Mougins, France"), "ar", "ltr"),
+        (("Málaga, Spain", "Málaga, España"), "fr", "ltr"),
+        (("القاهرة، مصر", "Cairo, Egypt"), "fr", "rtl"),
+    ],
+)
+def test_the_bracketed_places_of_a_match_are_isolated_brackets_and_all(
+    places: tuple[str, str], lang: str, direction: str
+) -> None:
+    """On an Arabic person page at 390 px, "(Mougins, France / Mougins, France)" broke with
+    its closing bracket alone at the far end of the next line: each place was isolated as
+    Latin, but the brackets and the slash took the Arabic sentence's direction. The group is
+    now one isolate, brackets and all, in the direction of its first value."""
+    evidence = messages.MATCH_PLACE_OF_LIFE_AGREES(
+        which="death place", place=places[0], other=places[1]
+    )
+    with i18n.using(lang):
+        shown = html.fragment_fromstring(str(i18n.message_html(evidence)), create_parent="p")
+    [group] = shown.xpath("bdi[@dir]")
+    assert group.get("dir") == direction
+    assert "".join(group.itertext()) == f"({places[0]} / {places[1]})"
+    assert [b.text for b in group.xpath("bdi")] == list(places)  # each still isolated too
+
+
+def test_a_bracketed_group_with_words_of_the_sentence_keeps_the_sentence_s_order() -> None:
+    """Brackets that hold words of the translation besides values ("({begin} إلى {end})")
+    are the sentence's own: they are not set apart in the values' direction."""
+    warning = messages.DATE_DISAGREE(begin="1850", end="1860", text="vers 1850", prefer="fields")
+    with i18n.using("ar"):
+        shown = str(i18n.message_html(warning))
+    assert "dir=" not in shown
+
+
+def test_a_bracketed_number_is_left_as_it_was() -> None:
+    """Digits and shares read the same in either direction: no isolate is added for them."""
+    with i18n.using("ar"):
+        shown = str(i18n.message_html(messages.RECORD_TOO_DEEP(limit=64)))
+    assert "dir=" not in shown
