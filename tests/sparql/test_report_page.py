@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from lxml import html
+from playwright.sync_api import ViewportSize
 
 from harvesters.jsonload import load_json
 from harvesters.readers import Unreadable
@@ -35,6 +36,7 @@ from tests.conftest import BASE
 from tests.helpers.browser import PHONE, guarded_page, launch
 from tests.helpers.sheets import write_xlsx
 
+DESK: ViewportSize = {"width": 1280, "height": 900}
 ORIGINS = "SELECT ?o WHERE { GRAPH ?g { ?s <https://w3id.org/museion/ns#origin> ?o } }"
 
 
@@ -54,7 +56,8 @@ def test_an_arabic_report_isolates_what_reads_left_to_right(reports: Path) -> No
     assert '<bdi dir="ltr"><code>[vocab.*]</code></bdi>' in page
     texts = [td for td in document.iter("td") if td.get("dir") == "auto"]
     assert texts, "the partner's own texts (dates kept as text, local terms) are dir=auto"
-    assert [h.get("dir") for h in document.iter("h1")] == ["auto"]
+    [heading] = document.iter("h1")  # the page's direction; the partner's name isolated
+    assert (heading.get("dir"), [b.text for b in heading.iter("bdi")]) == (None, ["Tate"])
 
 
 @pytest.mark.parametrize(
@@ -664,3 +667,32 @@ def test_a_run_s_id_is_not_broken_at_its_hyphen_on_a_phone(reports: Path) -> Non
                 lines = codes.evaluate_all("els => els.map(e => e.getClientRects().length)")
                 assert lines == [1] * 7, (lang, codes.all_inner_texts(), lines)
                 assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("name", ["Tate", "متحف الشارقة للفنون"])
+def test_the_partner_s_name_heads_the_page_at_its_start_in_its_own_direction(
+    reports: Path, name: str
+) -> None:
+    """The report's heading (the partner's name) was ``dir="auto"``: a Latin name took the
+    left of an Arabic page, where every other line starts at the right. It now sits at the
+    start of the page's lines, in English and in Arabic, at a desk's width and a phone's,
+    while the name itself keeps its own direction."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    own = "rtl" if name.startswith("م") else "ltr"
+    with launch() as browser:
+        for lang, viewport in itertools.product(("en", "ar"), (DESK, PHONE)):
+            with guarded_page(browser, viewport=viewport) as page:
+                page.set_content(report_html({**report, "partner": name}, lang))
+                box = page.evaluate(
+                    """() => { const h = document.querySelector('h1');
+                    const n = h.querySelector('bdi'); const a = h.getBoundingClientRect();
+                    const b = n.getBoundingClientRect();
+                    return [a.left, a.right, b.left, b.right, getComputedStyle(n).direction]; }"""
+                )
+                left, right, name_left, name_right, direction = box
+                where = (lang, viewport["width"])
+                if lang == "ar":
+                    assert abs(name_right - right) < 1, where
+                else:
+                    assert abs(name_left - left) < 1, where
+                assert direction == own, where
