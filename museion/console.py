@@ -89,6 +89,16 @@ def progress() -> Iterator[Callable[[HarvestSummary], None]]:
         yield update
 
 
+def _where_unchanged(summary: HarvestSummary) -> str:
+    """Where an unchanged run's records are: the snapshot its harvest published, or the one
+    that stayed; only named for a run recorded before that was (``snapshot_is_new``)."""
+    if summary.new_snapshot is None:
+        return f"in snapshot {summary.snapshot}"
+    if summary.new_snapshot:
+        return f"in the new snapshot {summary.snapshot}"
+    return f"still served from snapshot {summary.snapshot} (no new snapshot)"
+
+
 def print_summary(summary: HarvestSummary) -> None:
     err.print(
         f"[bold]{summary.source}[/]: {counted(summary.read, 'record')} read: {summary.new} new, "
@@ -127,14 +137,9 @@ def print_summary(summary: HarvestSummary) -> None:
     elif summary.status == RunStatus.CHECKED and summary.reason:
         err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
     elif summary.wrote_nothing and summary.snapshot:
-        where = (
-            f"in the new snapshot {summary.snapshot}"
-            if summary.new_snapshot
-            else f"still served from snapshot {summary.snapshot} (no new snapshot)"
-        )
         err.print(
             f"  {summary.status}: {counted(summary.records_after, 'record')}, nothing changed: "
-            f"{where}"
+            f"{_where_unchanged(summary)}"
         )
     else:
         err.print(f"  {summary.status}: {counted(summary.records_after, 'record')}")

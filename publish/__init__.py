@@ -26,7 +26,7 @@ from .search_basis import search_basis, search_basis_published
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
 from .shared import dataset_graphs, entity_graphs_prefix, source_entity_graph
 from .stage import BATCH_SIZE, Progress, Verdict, stage, verdict
-from .summary import HarvestSummary, Rejection
+from .summary import HarvestSummary, Rejection, snapshot_is_new
 from .workspace import KEEP_RUNS, KEEP_SNAPSHOTS, Workspace, new_id, write_atomically
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "run_row",
     "search_basis",
     "search_basis_published",
+    "snapshot_is_new",
     "source_entity_graph",
     "stage",
     "verdict",

@@ -7,14 +7,16 @@ reports all of it, not only what the last process staged.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from museion_core import messages
 
 from .runs import Run
 
-__all__ = ["HarvestSummary", "Rejection"]
+__all__ = ["HarvestSummary", "Rejection", "snapshot_is_new"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +67,10 @@ class HarvestSummary:
     """The run changed nothing: it was not applied, and published no new snapshot of its own
     (``publish.writes_nothing``); its harvest may have published one all the same
     (``new_snapshot``)."""
-    new_snapshot: bool = False
+    new_snapshot: bool | None = False
     """``snapshot`` was published by the run's own harvest (or upload, remap…), not before it:
-    false when nothing of the harvest changed the store, and the snapshot online stayed."""
+    false when nothing of the harvest changed the store, and the snapshot online stayed; None
+    when a run from before this was recorded cannot tell (``snapshot_is_new``)."""
 
     @property
     def mapped(self) -> int:
@@ -104,7 +107,7 @@ class HarvestSummary:
             seconds=info.get("seconds", 0.0),
             snapshot=info.get("snapshot"),
             wrote_nothing=bool(info.get("wrote_nothing")),
-            new_snapshot=bool(info.get("new_snapshot")),
+            new_snapshot=snapshot_is_new(info),
         )
         for name in (
             "read",
@@ -125,3 +128,37 @@ class HarvestSummary:
         summary.local_terms = Counter({(s, label): n for s, label, n in run.local_terms()})
         summary.unparsed = Counter({(k, text, at): n for k, text, at, n in run.unparsed()})
         return summary
+
+
+def snapshot_is_new(run: Mapping[str, Any]) -> bool | None:
+    """Whether the snapshot a run names (``snapshot``, in its info or its report's ``run``)
+    was published by the run's own harvest: its ``new_snapshot``; or, for a run recorded
+    before that was (read as false, an old report told a partner "no new snapshot was
+    published" under the name of the one just published), what its own data tell.
+
+    A snapshot is named by the instant it was made (``new_id``), and a run starts under the
+    data directory's writer, which it holds until it publishes: a snapshot made before the run
+    started (``started``, to the second) stayed; one made a second or more after it was the
+    run's harvest's, unless the run was held and published later with ``--force`` (others may
+    have published in between). Otherwise (the same second, a forced run, a name or an
+    instant not Museion's) it cannot be told: None."""
+    if "new_snapshot" in run:
+        return bool(run["new_snapshot"])
+    made = _instant(str(run.get("snapshot") or "").partition("-")[0], "%Y%m%dT%H%M%S%fZ")
+    began = _instant(str(run.get("started") or ""), "%Y-%m-%dT%H:%M:%SZ")
+    if made is None or began is None:
+        return None
+    if made < began:
+        return False
+    forced = str(run.get("reason") or "").startswith(_FORCED)
+    return True if made >= began + timedelta(seconds=1) and not forced else None
+
+
+_FORCED = messages.PUBLISHED_BY_FORCE.template.partition("{")[0]
+
+
+def _instant(text: str, form: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, form).replace(tzinfo=UTC)
+    except ValueError:
+        return None

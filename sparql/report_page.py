@@ -19,6 +19,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from museion_core import messages
+from publish import snapshot_is_new
 
 from . import i18n, site
 from .pages import templates
@@ -66,6 +67,9 @@ def report_html(
     """The report page (self-contained: its own style, no site header) in ``lang``; a file a
     record came from is named as in ``names`` (stored name → name as sent) if it is there."""
     template = templates().get_template("report.html")
+    run = report.get("run")
+    if isinstance(run, dict) and "new_snapshot" not in run:  # written before it was kept
+        report = {**report, "run": {**run, "new_snapshot": snapshot_is_new(run)}}
     return i18n.render(
         template,
         lang,

@@ -12,6 +12,8 @@ the real pipeline, the CMOA sample feed.
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -392,3 +394,75 @@ def test_an_unchanged_source_in_a_new_snapshot_is_told_that_snapshot_is_new(
     line = " ".join(capsys.readouterr().err.split())
     assert f"nothing changed: in the new snapshot {after['snapshot']}" in line
     assert "no new snapshot" not in line
+
+
+OLD_STARTED = "2026-12-06T10:00:00Z"
+OLD_REPORTS = [  # the snapshot an old report names, and what its page then says of it
+    ("20261206T100004123456Z-ab12", "unchanged-in-new-snapshot"),  # made after the run began
+    ("20261205T230000000000Z-ab12", "unchanged"),  # made before: it stayed
+    ("20261206T100000500000Z-ab12", "unchanged-in-snapshot"),  # the same second: not known
+]
+
+
+@pytest.mark.parametrize(("snapshot", "said"), OLD_REPORTS)
+def test_a_report_written_before_new_snapshot_says_only_what_its_data_tell(
+    tmp_path: Path, snapshot: str, said: str
+) -> None:
+    """A report written before a report said whether its snapshot was new was read as "no
+    new snapshot was published", even under the name of the snapshot its harvest had just
+    published. Its own data now tell it where they can (a snapshot is named by the instant
+    it was made, a run starts under the writer it holds until it publishes); where they
+    cannot, its page names the snapshot without saying whether it is new."""
+    config, _ = harvested(tmp_path)
+    Pipeline(config).harvest()
+    kept = report(config)
+    run = {**kept["run"], "started": OLD_STARTED, "snapshot": snapshot}  # type: ignore[dict-item]
+    del run["new_snapshot"]
+    old = {**kept, "run": run}
+    for lang, neutral, untrue in [
+        ("en", "They are in the snapshot online:", "no new snapshot"),
+        ("fr", "Elles figurent dans l’instantané en ligne :", "aucun nouvel instantané"),
+        ("ar", "وهي في اللقطة المنشورة:", "لم تُنشر لقطة جديدة"),
+    ]:
+        page = report_html(old, lang)
+        ids = [i for _, i in OLD_REPORTS if f'id="{i}"' in page]
+        assert ids == [said], lang
+        told = page[page.index(f'id="{said}"') :].split("</p>")[0]
+        assert snapshot in told or said == "unchanged"
+        if said == "unchanged-in-snapshot":
+            assert neutral in told
+            assert untrue not in page
+    forced = {**run, "snapshot": OLD_REPORTS[0][0], "reason": "published with --force although: x"}
+    assert 'id="unchanged-in-snapshot"' in report_html({**kept, "run": forced}, "en")
+
+
+def test_a_run_recorded_before_new_snapshot_is_not_said_to_have_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run recorded before it kept ``new_snapshot`` (its report written again by ``museion
+    report``, its summary printed) is told as its data tell: here the same second, unknown."""
+    config, _ = harvested(tmp_path)
+    [summary] = Pipeline(config).harvest()
+    directory = Workspace(config.data_dir).runs_dir / "cmoa" / summary.run_id
+    with closing(sqlite3.connect(directory / "run.sqlite")) as db, db:
+        db.execute("DELETE FROM info WHERE key = 'new_snapshot'")
+    run = Run.open(directory)
+    try:
+        run.set_info(started=OLD_STARTED, snapshot=OLD_REPORTS[2][0])
+        old = HarvestSummary.of_run("cmoa", run)
+        assert old.new_snapshot is None
+        run.set_info(snapshot=OLD_REPORTS[0][0])
+        assert HarvestSummary.of_run("cmoa", run).new_snapshot is True
+        run.set_info(snapshot=OLD_REPORTS[1][0])
+        assert HarvestSummary.of_run("cmoa", run).new_snapshot is False
+        run.set_info(snapshot=OLD_REPORTS[2][0])
+    finally:
+        run.close()
+    capsys.readouterr()
+    print_summary(old)
+    line = " ".join(capsys.readouterr().err.split())
+    assert f"nothing changed: in snapshot {OLD_REPORTS[2][0]}" in line
+    assert "no new snapshot" not in line
+    done = CliRunner().invoke(main, ["--config", str(config.path), "report", "cmoa", "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["run"]["new_snapshot"] is None
