@@ -137,10 +137,10 @@ def print_summary(summary: HarvestSummary) -> None:
     elif summary.status == RunStatus.CHECKED and summary.reason:
         err.print(f"  [bold red]a harvest would be held:[/] {escape(summary.reason)}")
     elif summary.wrote_nothing and summary.snapshot:
-        err.print(
-            f"  {summary.status}: {counted(summary.records_after, 'record')}, nothing changed: "
-            f"{_where_unchanged(summary)}"
-        )
+        # a remap reads no feed: what stayed the same is what its mapping made of the records
+        same = "the mapping gave the same output" if summary.remap else "nothing changed"
+        records = counted(summary.records_after, "record")
+        err.print(f"  {summary.status}: {records}, {same}: {_where_unchanged(summary)}")
     else:
         err.print(f"  {summary.status}: {counted(summary.records_after, 'record')}")
 

@@ -183,10 +183,11 @@ class Writing:
             write_report(self.workspace.reports_dir, source, writer.index, run)
             return summary
         if self.workspace.mirrored(source.name) and writes_nothing(
-            self.settings, publishing(source), run, writer.store
+            self.settings, publishing(source), run, writer.store, writer.index
         ):
             # Not applied: it would write only its own provenance, and that would make the
-            # working store differ from the snapshot that serves the very same data. (Applied
+            # working store differ from the snapshot that serves the very same data (a feed
+            # that did not change, a remap whose mapping gave the same output). (Applied
             # if a remote server missed a write of the source's last run: the working store,
             # which writes_nothing compares with, holds it, and applying sends it again.)
             run.set_info(status=RunStatus.APPLIED, wrote_nothing=True)

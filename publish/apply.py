@@ -29,6 +29,7 @@ from store import Store, StoreError, oversized_statement
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, RecordIndex, RunRow
 from .provenance import (
+    after_applying,
     dataset_state_quads,
     meta_graph,
     record_meta_quads,
@@ -204,7 +205,7 @@ def _stream_new(job: _Applying) -> int:
         batch: list[StagedRecord], *, look: bool
     ) -> Iterator[tuple[StagedRecord, IndexedRecord]]:
         for r in _fresh(job, batch, too_long, look=look):
-            row = _after(
+            row = after_applying(
                 None, r, source=source, mapping=job.mapping, when=job.when, run_id=job.run.run_id
             )
             yield r, row
@@ -321,7 +322,7 @@ def _apply_batches(
     # What the index will say once the records are in: their metadata goes into the store in
     # the same write as the graphs, and the index follows.
     rows = {
-        r.local_id: _after(
+        r.local_id: after_applying(
             index.get(source, r.local_id),
             r,
             source=source,
@@ -435,38 +436,6 @@ def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
         ids = [r.local_id for r in records]
         job.index.mark_deleted(source, ids, job.when, run_id, change)
         failpoint("remove")
-
-
-def _after(
-    before: IndexedRecord | None,
-    staged: StagedRecord,
-    *,
-    source: str,
-    mapping: str,
-    when: str,
-    run_id: str,
-) -> IndexedRecord:
-    """The index row a staged record will have (``RecordIndex.upsert`` keeps first_seen, and
-    last_changed unless the payload changed or the record had been withdrawn)."""
-    unchanged = before is not None and before.live and before.checksum == staged.checksum
-    return IndexedRecord(
-        source=source,
-        local_id=staged.local_id,
-        graph=staged.graph,
-        subject=staged.subject,
-        kind=staged.kind,
-        checksum=staged.checksum,
-        mapping=mapping,
-        media_type=staged.media_type,
-        datestamp=staged.datestamp,
-        origin=staged.origin,
-        provider_id=staged.provider_id,
-        flags=staged.flags,
-        first_seen=before.first_seen if before is not None else when,
-        last_changed=before.last_changed if unchanged and before is not None else when,
-        last_run=run_id,
-        deleted_at=None,
-    )
 
 
 def _superseded_by(reason: str, local_ids: set[str]) -> bool:

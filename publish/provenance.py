@@ -34,7 +34,7 @@ from museion_core.vocab import (
 )
 
 from .index import IndexedRecord, RunRow
-from .runs import QuarantinedRecord
+from .runs import QuarantinedRecord, StagedRecord
 from .settings import SourceSettings
 
 RUN_COUNTS = {
@@ -48,6 +48,7 @@ RUN_COUNTS = {
 
 __all__ = [
     "QUARANTINE_PAYLOAD_LIMIT",
+    "after_applying",
     "dataset_state_quads",
     "datestamp_literal",
     "meta_graph",
@@ -165,6 +166,38 @@ def datestamp_literal(text: str) -> Literal:
 
 def run_iri(minter: Minter, run_id: str) -> NamedNode:
     return NamedNode(f"{minter.prefix}run/{run_id}")
+
+
+def after_applying(
+    before: IndexedRecord | None,
+    staged: StagedRecord,
+    *,
+    source: str,
+    mapping: str,
+    when: str,
+    run_id: str,
+) -> IndexedRecord:
+    """The index row a staged record will have (``RecordIndex.upsert`` keeps first_seen, and
+    last_changed unless the payload changed or the record had been withdrawn)."""
+    unchanged = before is not None and before.live and before.checksum == staged.checksum
+    return IndexedRecord(
+        source=source,
+        local_id=staged.local_id,
+        graph=staged.graph,
+        subject=staged.subject,
+        kind=staged.kind,
+        checksum=staged.checksum,
+        mapping=mapping,
+        media_type=staged.media_type,
+        datestamp=staged.datestamp,
+        origin=staged.origin,
+        provider_id=staged.provider_id,
+        flags=staged.flags,
+        first_seen=before.first_seen if before is not None else when,
+        last_changed=before.last_changed if unchanged and before is not None else when,
+        last_run=run_id,
+        deleted_at=None,
+    )
 
 
 def record_meta_quads(meta: NamedNode, minter: Minter, record: IndexedRecord) -> list[Quad]:

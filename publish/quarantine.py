@@ -2,10 +2,11 @@
 
 Applying a run replaces the source's quarantined records in the metadata graph
 (``replace_quarantine``). Before a run is applied, ``writes_nothing`` tells whether applying it
-would change anything the store holds but its own provenance: no record new, changed or
-withdrawn, the quarantine as it is, the source's description and Museion's vocabulary as they
-are. Such a run (a nightly harvest of a feed that did not change) is not applied, and publishes
-no new snapshot (``museion.writing``).
+would change anything the store holds but its own provenance: no record new or withdrawn, no
+record changed but those mapped again to what the store holds already (``held_output``), the
+quarantine as it is, the source's description and Museion's vocabulary as they are. Such a run
+(a nightly harvest of a feed that did not change, a remap whose mapping gave the same output)
+is not applied, and publishes no new snapshot (``museion.writing``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from mappings import Minter
 from museion_core.vocab import DCTERMS, MUSEION, PROV, RDF, VOID
 from store import Store
 
+from .held_output import same_as_held
+from .index import RecordIndex
 from .provenance import meta_graph, quarantine_iri, quarantine_quads, standing_graphs
 from .runs import Change, Run
 from .settings import PublishSettings, SourceSettings
@@ -69,14 +72,20 @@ def _without_run(quads: list[Quad]) -> set[Quad]:
 
 
 def writes_nothing(
-    settings: PublishSettings, source: SourceSettings, run: Run, store: Store
+    settings: PublishSettings,
+    source: SourceSettings,
+    run: Run,
+    store: Store,
+    index: RecordIndex,
 ) -> bool:
     """Whether applying ``run`` would leave the store as it is, but for the run's own
     provenance (its ``prov:Activity``, the dataset's last run): no record to write or
-    withdraw, and the quarantine, the source's description and the vocabulary graph as the
-    store holds them (a partner renamed in the configuration, a new Museion's vocabulary,
-    a record quarantined for another reason all change the store)."""
-    if run.staged_count(Change.NEW) or run.staged_count(Change.CHANGED) or run.removed_count():
+    withdraw (a record staged as changed counts as written unless it is what the store and
+    ``index`` hold of it already: a remap's, whose mapping gave the same output), and the
+    quarantine, the source's description and the vocabulary graph as the store holds them (a
+    partner renamed in the configuration, a new Museion's vocabulary, a record quarantined
+    for another reason all change the store)."""
+    if run.staged_count(Change.NEW) or run.removed_count():
         return False
     minter = Minter(settings.base_iri, source.name)
     if store.differing_graphs(standing_graphs(settings.base_iri, minter, source)):
@@ -84,4 +93,6 @@ def writes_nothing(
     meta = meta_graph(settings.base_iri)
     subjects, quads = _quarantine_writes(store, meta, minter, run)
     held = [q for subject in subjects for q in store.subject_quads(meta, subject)]
-    return _without_run(held) == _without_run(quads)
+    if _without_run(held) != _without_run(quads):
+        return False
+    return not run.staged_count(Change.CHANGED) or same_as_held(settings, source, run, store, index)

@@ -71,6 +71,9 @@ class HarvestSummary:
     """``snapshot`` was published by the run's own harvest (or upload, remap…), not before it:
     false when nothing of the harvest changed the store, and the snapshot online stayed; None
     when a run from before this was recorded cannot tell (``snapshot_is_new``)."""
+    remap: bool = False
+    """The run mapped the source's stored records again (``museion remap``), reading no feed:
+    with ``wrote_nothing``, the mapping gave what the store held already."""
 
     @property
     def mapped(self) -> int:
@@ -108,6 +111,7 @@ class HarvestSummary:
             snapshot=info.get("snapshot"),
             wrote_nothing=bool(info.get("wrote_nothing")),
             new_snapshot=snapshot_is_new(info),
+            remap=bool(info.get("remap")),
         )
         for name in (
             "read",

@@ -23,6 +23,7 @@ from .snapshots import (
     remove_snapshot,
     snapshots,
 )
+from .text import same_graph
 
 StoreReader = Store | RemoteReader
 """What the endpoint's pages and queries read: a local snapshot or the remote version."""
@@ -45,5 +46,6 @@ __all__ = [
     "oversized_statement",
     "publish_snapshot",
     "remove_snapshot",
+    "same_graph",
     "snapshots",
 ]

@@ -1,6 +1,6 @@
 """Record graphs as N-Quads text, as the store writes them: the checks a graph's text passes,
-the longest line Oxigraph takes, and a stream of records that Oxigraph's bulk loader reads
-while they are being read themselves."""
+the longest line Oxigraph takes, whether two texts of a graph say the same once held, and a
+stream of records that Oxigraph's bulk loader reads while they are being read themselves."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat
+from pyoxigraph import Store as OxStore
 
 from museion_core.errors import StoreError
 
@@ -21,6 +22,7 @@ __all__ = [
     "checked_graph",
     "longest_statement",
     "oversized_statement",
+    "same_graph",
     "without_graph_name",
 ]
 
@@ -106,3 +108,22 @@ class ChunkStream(io.RawIOBase):
         target[:size] = self._chunk[:size]
         self._chunk = self._chunk[size:]
         return size
+
+
+def same_graph(held: bytes, nquads: bytes) -> bool:
+    """Whether N-Quads ``nquads`` of a graph say what ``held`` (the store's serialisation of
+    that graph, ``Store.serialized_graph``) says, once the store holds them: the same lines,
+    or the same statements once both are written as the store writes them (it keeps a
+    literal in its own form, a double's ``"3.94E1"`` as ``"39.4"``, and gives blank nodes
+    labels of its own) and their blank nodes are labelled canonically (RDFC-1.0)."""
+    if set(held.splitlines()) == set(nquads.splitlines()):
+        return True
+    return _as_held(held) == _as_held(nquads)
+
+
+def _as_held(nquads: bytes) -> set[Quad]:
+    written = OxStore()  # in memory: only to write the text as the store writes it
+    written.load(nquads, format=RdfFormat.N_QUADS)
+    dataset = Dataset(written)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from museion import Workspace, load_config
+from mappings import Minter
+from museion import Pipeline, Workspace, load_config
 from museion.cli import run_harvest
 from museion.config import Config
 from museion_core.errors import MuseionError
 from museion_core.vocab import MUSEION_NS
 from store import RemoteReader
+from store.protocol import SparqlClient
 from tests.helpers.hostile import Refusing, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_checks import shop
@@ -134,3 +136,39 @@ def test_a_quarantine_the_server_missed_is_sent_by_the_next_unchanged_harvest(
 
         assert (summary.status, summary.rejected) == ("published", 0), summary.reason
         assert answers(config, listed) == (set(), set())
+
+
+def test_an_unchanged_remap_of_a_source_the_server_missed_is_sent(
+    tmp_path: Path, upstream: SparqlServer
+) -> None:
+    """A remap whose mapping gives the same output is not applied (``publish.writes_nothing``
+    compares with the local working store), unless its source is not marked mirrored: its
+    last run may not have reached the server whole (here the server lost a record graph).
+    The remap is then applied, which sends the server every graph again; in step after it,
+    the next unchanged remap keeps the version and sends nothing."""
+    base = "http://remap.standing/"
+    graph = Minter(base, "shop").record_graph("r0").value
+    held = f"SELECT ?p WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"
+    proxy = Refusing(upstream.url)
+    client = SparqlClient(upstream.endpoint())
+    try:
+        with server(proxy) as (url, _):
+            config = shop(tmp_path, url, range(4), base=base)
+            [first] = run_harvest(config)
+            assert first.status == "published", first.reason
+            client.update(f"DROP GRAPH <{graph}>")
+            Workspace(config.data_dir).save_source_state("shop", mirrored=False)
+
+            summary = Pipeline(config).remap("shop")
+
+            assert summary is not None
+            assert (summary.status, summary.wrote_nothing) == ("published", False), summary
+            assert list(client.select(held))  # sent again
+            served, writes = version(config), proxy.counts["put"] + proxy.counts["update"]
+            again = Pipeline(config).remap("shop")
+            assert again is not None
+            assert (again.wrote_nothing, again.snapshot) == (True, summary.snapshot)
+            assert version(config) == served
+            assert proxy.counts["put"] + proxy.counts["update"] == writes
+    finally:
+        client.close()

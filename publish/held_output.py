@@ -1,0 +1,116 @@
+"""Whether a run's staged records are, each, what the store and the index hold already.
+
+A remap (``museion remap``) maps every stored record again and stages each one as changed,
+since it cannot know before mapping whether the output moved. When the mapping gives what it
+gave before — a remap run twice, or after a vocabulary change that touches none of the
+source's terms — applying the run would write every record graph again with the same
+statements, and publish a new snapshot of the same data. ``same_as_held`` tells such a run
+apart (``quarantine.writes_nothing``), so that it is recorded like a harvest whose feed did
+not change: not applied, no new snapshot.
+
+A record is the same when nothing applying it would write differs: its index row but the run
+that wrote it (so the same checksum, mapping version, kind, subject, coverage flags, source
+fields, entity signature, notes for the partner and shared statements), its record graph as
+the store holds it (``store.same_graph``: the store writes some literals in a form of its
+own, and blank nodes under labels of its own), and its metadata in the store. A harvest's
+changed record differs at least in its checksum or mapping version, found on its index row
+before the store is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from pyoxigraph import NamedNode
+
+from mappings import Minter
+from store import Store, same_graph
+
+from .index import IndexedRecord, RecordIndex
+from .provenance import after_applying, meta_graph, record_meta_quads
+from .runs import Run, StagedRecord
+from .settings import PublishSettings, SourceSettings
+from .shared import split, unpack
+from .sqlite import rows_in
+
+__all__ = ["same_as_held"]
+
+_COLUMNS = (
+    "source, local_id, graph, subject, kind, checksum, mapping, media_type, datestamp, origin, "
+    "provider_id, flags, first_seen, last_changed, last_run, deleted_at, deleted_run, "
+    "fields, entities, notes, statements"
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Held:
+    """What the index holds of a record: its row and what a run writes beside it."""
+
+    record: IndexedRecord
+    fields: str
+    entities: str
+    notes: str | None
+    statements: bytes | None
+
+
+def _held(index: RecordIndex, source: str, local_ids: Sequence[str]) -> dict[str, _Held]:
+    rows = rows_in(
+        index.db,
+        f"SELECT {_COLUMNS} FROM records WHERE source = ? AND local_id IN ({{marks}})",
+        local_ids,
+        source,
+    )
+    return {
+        str(row[1]): _Held(IndexedRecord(*row[:17]), row[17], row[18], row[19], row[20])
+        for row in rows
+    }
+
+
+def _same_row(held: _Held, staged: StagedRecord, mapping: str) -> bool:
+    """Whether applying ``staged`` leaves its index row as it is, but for the run named."""
+    before = held.record
+    after = after_applying(
+        before,
+        staged,
+        source=before.source,
+        mapping=mapping,
+        when=before.last_changed,
+        run_id=before.last_run,
+    )
+    return (
+        before.live
+        and after == before
+        and (staged.fields, staged.entities, staged.notes)
+        == (held.fields, held.entities, held.notes)
+    )
+
+
+def same_as_held(
+    settings: PublishSettings, source: SourceSettings, run: Run, store: Store, index: RecordIndex
+) -> bool:
+    """Whether every record ``run`` staged is what the store and the index hold of it already
+    (see the module's docstring), batch by batch, stopping at the first that is not."""
+    base = settings.base_iri
+    minter = Minter(base, source.name)
+    meta = meta_graph(base)
+    mapping = run.info()["mapping"]
+    for batch in run.staged(settings.batch_size):
+        held = _held(index, source.name, [r.local_id for r in batch])
+        if not all(r.local_id in held and _same_row(held[r.local_id], r, mapping) for r in batch):
+            return False  # a harvest's changed records stop here, before the store is read
+        for r in batch:
+            found = held[r.local_id]
+            parts = split(r.quads, r.graph, r.subject, base)
+            if found.statements is None or set(parts.shared) != unpack(found.statements):
+                return False
+            graph = NamedNode(r.graph)
+            if not same_graph(store.serialized_graph(graph), parts.own):
+                return False
+            if set(store.subject_quads(meta, graph)) != set(
+                record_meta_quads(meta, minter, found.record)
+            ):
+                return False
+            if next(iter(store.subject_quads(meta, NamedNode(r.subject))), None) is not None:
+                return False  # applying removes what the metadata says of the entity
+    return True
