@@ -160,6 +160,8 @@ def _diff(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str, Any]:
     ]
     removed = run.removed()
     added, changed = run.staged_ids("new"), run.staged_ids("changed")
+    if run.info().get("wrote_nothing"):
+        changed = []  # staged to be mapped again (a remap), each found as the store held it
     edits = run.edits()
     return {
         "against": previous[-1].run_id if previous else None,

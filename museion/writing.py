@@ -70,6 +70,21 @@ class Published:
         return summary
 
 
+def _held_as_unchanged(counts: dict[str, int]) -> dict[str, int]:
+    """The counts of a run that writes nothing: the records it staged as changed are each
+    what the store holds already (a remap whose mapping gave the same output), so they are
+    unchanged, and no triple was written. Said as changed, the command line, the report and
+    its list of runs told of 24 records changed and 3,020 triples written by a remap that
+    changed nothing."""
+    changed = int(counts.get("changed", 0))
+    return {
+        **counts,
+        "changed": 0,
+        "unchanged": int(counts.get("unchanged", 0)) + changed,
+        "quads": 0,
+    }
+
+
 class Writing:
     """The data directory's writer and what it does to a staged run (``Pipeline`` is one)."""
 
@@ -190,7 +205,8 @@ class Writing:
             # that did not change, a remap whose mapping gave the same output). (Applied
             # if a remote server missed a write of the source's last run: the working store,
             # which writes_nothing compares with, holds it, and applying sends it again.)
-            run.set_info(status=RunStatus.APPLIED, wrote_nothing=True)
+            counts = _held_as_unchanged(run.info().get("counts", {}))
+            run.set_info(status=RunStatus.APPLIED, wrote_nothing=True, counts=counts)
             writer.index.record_run(run_row(source.name, run, RunStatus.APPLIED))
         elif (failure := self._apply(writer, source, run)) is not None:
             summary.status, summary.reason = RunStatus.FAILED, failure

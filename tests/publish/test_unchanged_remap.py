@@ -59,7 +59,13 @@ def test_an_unchanged_remap_keeps_the_snapshot(
         "new_snapshot": False,
         "wrote_nothing": True,
     }
+    # each record mapped again is what the store held: unchanged, none changed, none written
+    assert (summary.changed, summary.unchanged, summary.quads) == (0, 24, 0)
+    assert said["counts"] == {**said["counts"], "changed": 0, "unchanged": 24}  # type: ignore[dict-item]
+    assert said["diff"]["changed_count"] == 0  # type: ignore[index]
+    assert said["history"][-1]["changed"] == 0  # type: ignore[index]
     page = (workspace.reports_dir / "cmoa.html").read_text(encoding="utf-8")
+    assert 'id="no-changes"' in page
     assert 'id="remap-unchanged"' in page
     assert "the mapping gave the same output: no new snapshot was published" in page
     assert "Your records were read" not in page  # a remap reads no feed
@@ -71,6 +77,8 @@ def test_an_unchanged_remap_keeps_the_snapshot(
     capsys.readouterr()
     print_summary(summary)
     line = " ".join(capsys.readouterr().err.split())
+    assert "24 records read: 0 new, 0 changed, 24 unchanged" in line
+    assert "(0 triples written" in line
     assert (
         "published: 24 records, the mapping gave the same output: still served from snapshot "
         f"{before['snapshot']} (no new snapshot)"
