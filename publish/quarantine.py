@@ -38,7 +38,10 @@ def _quarantine_writes(
     partial one (an incremental OAI-PMH harvest, a single record), entries of records the run
     did not see stay; those it mapped this time leave the quarantine, found by where they were
     read or by their id: a record an OAI-PMH page could not parse is kept with the page's
-    address and its OAI identifier, and comes back mended from another page or by GetRecord."""
+    address and its OAI identifier, and comes back mended from another page or by GetRecord.
+    A remap reads no feed: it maps the stored records only, so an entry it finds by id is of
+    something else the feed sent under that id (a second record with the same id, other
+    content), which the remap did not mend, and which stays."""
     query = (
         f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
         f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
@@ -51,7 +54,8 @@ def _quarantine_writes(
         seen = [
             quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e.origin for e in entries)]
         ]
-        seen += [NamedNode(row["q"]) for row in listed if row["id"] in names]
+        if not run.info().get("remap"):
+            seen += [NamedNode(row["q"]) for row in listed if row["id"] in names]
         return seen, quads
     old = list({NamedNode(row["q"]) for row in listed})
     new = [q.subject for q in quads if q.predicate == RDF.type and isinstance(q.subject, NamedNode)]

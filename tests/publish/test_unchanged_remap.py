@@ -11,6 +11,7 @@ mapping gave the same output. A remap that changes a record's graph publishes as
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -232,3 +233,45 @@ def test_an_unchanged_remap_in_a_new_snapshot_is_told_that_snapshot_is_new(
     print_summary(summary)
     line = " ".join(capsys.readouterr().err.split())
     assert f"the mapping gave the same output: in the new snapshot {after['snapshot']}" in line
+
+
+def quarantined(config: Config) -> set[str]:
+    """The identifiers of the quarantined records the published snapshot lists."""
+    store = Workspace(config.data_dir).open_published()
+    try:
+        return {
+            str(row["id"])
+            for row in store.select(
+                "SELECT ?id WHERE { ?q a <https://w3id.org/museion/ns#QuarantinedRecord> ; "
+                "<http://purl.org/dc/terms/identifier> ?id }"
+            )
+        }
+    finally:
+        store.close()
+
+
+def test_a_remap_keeps_the_quarantine_of_a_record_the_feed_sent_twice(tmp_path: Path) -> None:
+    """A second record under a stored record's id, with other content, is quarantined by the
+    harvest. A remap maps the stored record only, yet took the entry out of the quarantine
+    as if it had mended it: every remap of such a feed published, saying the duplicate was
+    no longer refused, and the next harvest put the entry back and published again."""
+    feed = make_feed(tmp_path, 1)
+    first = sorted(feed.glob("*.json"))[0]
+    twin = {**json.loads(first.read_text()), "title": "A later record with the same id"}
+    (feed / "zz-twin.json").write_text(json.dumps(twin))
+    config = load_config(write_config(tmp_path, feed))
+    [harvest] = Pipeline(config).harvest()
+    assert (harvest.new, harvest.rejected) == (24, 1)
+    before = published(config)
+    refused = quarantined(config)
+    assert len(refused) == 1
+
+    summary = Pipeline(config).remap("cmoa")
+
+    assert summary is not None
+    assert (summary.wrote_nothing, summary.unchanged) == (True, 24)
+    assert published(config) == before
+    assert quarantined(config) == refused
+    [again] = Pipeline(config).harvest()  # the same feed: nothing to put back
+    assert (again.wrote_nothing, again.rejected) == (True, 1)
+    assert published(config) == before
