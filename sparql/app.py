@@ -74,6 +74,7 @@ from .retry import RetryAfter
 from .search_page import search_endpoint
 from .security import SecurityHeaders, closing, paced, read_body
 from .settings import EndpointSettings
+from .ui_language import LanguageMiddleware
 from .uploads import UploadViews
 from .web import here, iri_path, not_acceptable, reply_response, site_url, text_error, ui_lang
 
@@ -439,7 +440,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Middleware(NegotiatedGZip, minimum_size=1024),
         Middleware(SecurityHeaders),
         Middleware(RetryAfter),
-        Middleware(i18n.LanguageMiddleware),
+        Middleware(LanguageMiddleware),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool

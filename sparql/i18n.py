@@ -14,7 +14,7 @@ table leaves out takes its ``other`` form.
 
 Which language a request gets: a ``lang`` query parameter (the language menu's links; it is
 remembered in a cookie), else that cookie, else the best ``Accept-Language`` match, else
-English. :class:`LanguageMiddleware` decides once per request and leaves the answer in
+English. ``ui_language.LanguageMiddleware`` decides once per request and leaves the answer in
 ``request.state.ui_lang``; pages are rendered with :func:`render`, which makes ``_``,
 ``ui_lang`` and ``ui_dir`` mean that language while the template renders — the environment is
 shared by every request, so the language travels in a context variable, not in its globals.
@@ -31,7 +31,7 @@ import contextvars
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,7 +50,6 @@ __all__ = [
     "DECIMAL_COMMA",
     "DEFAULT",
     "LANGUAGES",
-    "LanguageMiddleware",
     "catalogue",
     "current",
     "decimal",
@@ -61,7 +60,6 @@ __all__ = [
     "lang_attrs",
     "message_html",
     "message_kind_html",
-    "negotiate_language",
     "number",
     "percent",
     "plural_category",
@@ -396,33 +394,6 @@ def lang_attrs(tag: str | None) -> Markup:
     return Markup('lang="{}" dir="{}"').format(escape(tag), shown)
 
 
-def negotiate_language(
-    param: str | None, cookie: str | None, accept_language: str | None
-) -> tuple[str, bool]:
-    """The UI language for a request, and whether it came from the ``lang`` parameter (the
-    switch, which the cookie should then remember)."""
-    if param and param.lower() in LANGUAGES:
-        return param.lower(), True
-    if cookie and cookie in LANGUAGES:
-        return cookie, False
-    best, best_q = DEFAULT, 0.0
-    for item in (accept_language or "").split(","):
-        tag, _, params = item.strip().partition(";")
-        q = 1.0
-        for param_text in params.split(";"):
-            key, _, value = param_text.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        # Strictly greater: of equal weights the first listed wins.
-        if primary in LANGUAGES and q > best_q:
-            best, best_q = primary, q
-    return best, False
-
-
 def _menu(lang: str, here: str) -> list[dict[str, str]]:
     """The language menu's links: the same page (path and query kept) in each language."""
     path, _, query = here.partition("?")
@@ -469,68 +440,3 @@ def install(env: Environment) -> Environment:
     env.filters["message"] = message_html
     env.filters["message_kind"] = message_kind_html
     return env
-
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-
-
-class LanguageMiddleware:
-    """Decides each request's UI language (``scope["state"]["ui_lang"]``, which Starlette
-    shows as ``request.state.ui_lang``); remembers a ``lang`` switch in a cookie, and marks
-    HTML answers with ``Content-Language`` and ``Vary: Accept-Language, Cookie``."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = _headers(scope)
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        cookie = _cookie(headers.get("cookie", ""), COOKIE)
-        lang, switched = negotiate_language(
-            query.get("lang"), cookie, headers.get("accept-language")
-        )
-        scope.setdefault("state", {})["ui_lang"] = lang
-
-        async def send_with_language(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                content_type = next((v for k, v in raw if k.lower() == b"content-type"), b"")
-                if content_type.startswith(b"text/html"):
-                    raw.append((b"content-language", lang.encode()))
-                    raw = _add_vary(raw, b"Accept-Language, Cookie")
-                if switched:
-                    raw.append(
-                        (
-                            b"set-cookie",
-                            f"{COOKIE}={lang}; Path={site.url('/')}; Max-Age={COOKIE_MAX_AGE}; "
-                            "SameSite=Lax".encode(),
-                        )
-                    )
-                message["headers"] = raw
-            await send(message)
-
-        await self.app(scope, receive, send_with_language)
-
-
-def _headers(scope: Scope) -> Mapping[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-
-
-def _cookie(header: str, name: str) -> str | None:
-    for part in header.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value.strip('"')
-    return None
-
-
-def _add_vary(raw: list[tuple[bytes, bytes]], value: bytes) -> list[tuple[bytes, bytes]]:
-    for i, (key, existing) in enumerate(raw):
-        if key.lower() == b"vary":
-            raw[i] = (key, existing + b", " + value)
-            return raw
-    return [*raw, (b"vary", value)]

@@ -58,7 +58,7 @@ FACET_LABELS = {
 
 
 def _render(request: Request, **context: Any) -> str:
-    """The search page in the reader's language (chosen by ``i18n.LanguageMiddleware``)."""
+    """The search page in the reader's language (chosen by ``ui_language.LanguageMiddleware``)."""
     lang = ui_lang(request)
     page = templates().get_template("search.html")
     return i18n.render(page, lang, here(request), nav="search", **context)

@@ -62,7 +62,7 @@ def reply_response(reply: Reply, extra: dict[str, str] | None = None) -> Respons
 
 
 def ui_lang(request: Request) -> str:
-    """The language :class:`i18n.LanguageMiddleware` chose for this request."""
+    """The language :class:`ui_language.LanguageMiddleware` chose for this request."""
     return str(getattr(request.state, "ui_lang", i18n.DEFAULT))
 
 

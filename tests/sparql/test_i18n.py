@@ -20,6 +20,7 @@ from sparql.lender_terms import lender_terms
 from sparql.objectpage import ObjectPage
 from sparql.pages import templates
 from sparql.readers import Text
+from sparql.ui_language import negotiate_language
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
 # The templates whose strings sparql/data/i18n/pages.toml translates.
@@ -60,7 +61,7 @@ STRING = re.compile(r"""_\((["'])(.+?)\1""")
 def test_negotiate_language(
     param: str | None, cookie: str | None, header: str | None, expected: tuple[str, bool]
 ) -> None:
-    assert i18n.negotiate_language(param, cookie, header) == expected
+    assert negotiate_language(param, cookie, header) == expected
 
 
 @pytest.mark.parametrize(
