@@ -26,18 +26,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import (
-    NamedNode,
-    Quad,
-    QueryBoolean,
-    RdfFormat,
-    serialize,
-)
+from pyoxigraph import NamedNode, Quad, QueryBoolean
 
 from museion_core.errors import MuseionError, QueryError, StoreError, StoreFaultError
 
 from .held import check_dropped, check_graphs, check_subjects, statements
 from .oxigraph import Store, without_graph_name
+from .pieces import batches, ntriples, pieces
 from .protocol import RemoteEndpoint, SparqlClient
 from .text import checked_graph
 from .versions import build, check_built, drop, leftovers, parts, too_large
@@ -54,38 +49,26 @@ _POINTER = f"<{POINTER_GRAPH}>"
 _PROBE = f"<{_OWN}probe>"
 _log = logging.getLogger("museion.store")
 
-PUT_BATCH = 500
-"""Graphs sent at a time when the working store is first mirrored to a server."""
+SYNC_BYTES = 32 * 1024 * 1024
+"""N-Triples held at a time when the working store is first mirrored to a server
+(``_sync``): its graphs are read one by one and sent, then checked, in batches of about this
+size (a graph larger alone), not 500 graphs at a time, which with the metadata graph of a
+million records and many record graphs held gigabytes of text at once."""
 PUT_STATEMENTS = 20_000
 """Statements one request writes of a graph at most: a larger graph (the metadata graph, a
 dataset's, an entity graph many records share) is sent in pieces, a PUT of the first and a
 POST of each other (or ``INSERT DATA`` updates), since Virtuoso aborts a transaction whose
 log passes its ``TransactionAfterImageLimit`` (``store.versions``). A PUT logs some 200–250
 bytes a statement there: 20,000 are some 5 MB, a tenth of its default limit."""
+PUT_BYTES = 4 * 1024 * 1024
+"""Bytes one request carries of a graph's N-Triples at most (``PUT_STATEMENTS`` bounds
+their number, this their size: 20,000 statements with long texts are a larger request, and
+a larger transaction log, than 20,000 short ones)."""
 UPDATE_SUBJECTS = 200
 """Subjects (or graphs) one update names: servers compile an update whole (Virtuoso runs out
 of memory on one of some 5,000 statements)."""
 UPDATE_LINES = 1000
 """Statements one ``INSERT DATA`` update carries."""
-
-
-def _ntriples(quads: Sequence[Quad]) -> bytes:
-    return serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
-
-
-def _pieces(text: bytes, size: int) -> list[bytes]:
-    """N-Triples in pieces of at most ``size`` statements, one request each. The statements
-    that name a blank node all go in the first piece, however many: a blank node's label
-    holds within one request only, and two pieces would make two nodes of one."""
-    lines = [line + b"\n" for line in text.split(b"\n") if line]
-    if len(lines) <= size:
-        return [text] if lines else []
-    blank = [line for line in lines if b"_:" in line]
-    named = [line for line in lines if b"_:" not in line]
-    room = max(size - len(blank), 0)
-    pieces = [b"".join(blank + named[:room])] if blank or room else []
-    pieces += [b"".join(named[n : n + size]) for n in range(room, len(named), size)]
-    return pieces
 
 
 def _mine(remote: RemoteEndpoint) -> str:
@@ -148,13 +131,13 @@ class RemoteStore(Store):
     # working store holds it (``_put_back``). The local snapshot, pages and search then never
     # show a record the server's versions do not have, nor a change the server refused.
     def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
-        self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+        self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
         super().replace_graphs(graphs)
 
     def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         # The server may have missed the last write (it was down): these few graphs are
         # always sent, the local store is written only where they differ.
-        self._put({graph: _ntriples(quads) for graph, quads in graphs.items()})
+        self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
         super().replace_graphs(self.differing_graphs(graphs))
 
     def replace_serialized_graphs(
@@ -262,8 +245,9 @@ class RemoteStore(Store):
 
     def _send_graph(self, graph: NamedNode, text: bytes, begun: set[NamedNode]) -> None:
         """One graph by the Graph Store Protocol: a PUT, then a POST of each further piece
-        of ``PUT_STATEMENTS`` (``_pieces``); ``begun`` holds it between the two."""
-        for n, piece in enumerate(_pieces(text, PUT_STATEMENTS) or [b""]):
+        of ``PUT_STATEMENTS`` and ``PUT_BYTES`` (``store.pieces``); ``begun`` holds it
+        between the two."""
+        for n, piece in enumerate(pieces(text, PUT_STATEMENTS, PUT_BYTES) or [b""]):
             try:
                 (self.client.post_graph if n else self.client.put_graph)(graph.value, piece)
             except StoreError as exc:
@@ -299,14 +283,14 @@ class RemoteStore(Store):
         self, graphs: Iterable[tuple[NamedNode, bytes]], begun: set[NamedNode] | None = None
     ) -> None:
         """``INSERT DATA`` of N-Triples into graphs, in updates of about ``UPDATE_LINES``
-        statements: graphs packed, a larger graph in pieces (``_pieces``). A graph leaves
+        statements: graphs packed, a larger graph in pieces (``store.pieces``). A graph leaves
         ``begun`` once its last piece is taken."""
         parts: list[str] = []
         ended: list[NamedNode] = []
-        lines = 0
+        lines = size = 0
 
         def send() -> None:
-            nonlocal lines
+            nonlocal lines, size
             if parts:
                 body = "\n".join(parts)
                 # Virtuoso refuses a blank node in INSERT DATA (SP031, "not allowed in a
@@ -324,15 +308,16 @@ class RemoteStore(Store):
                 begun.difference_update(ended)
             parts.clear()
             ended.clear()
-            lines = 0
+            lines = size = 0
 
         for graph, text in graphs:
-            for piece in _pieces(text, UPDATE_LINES):
+            for piece in pieces(text, UPDATE_LINES, PUT_BYTES):
                 n = piece.count(b"\n")
-                if parts and lines + n > UPDATE_LINES:
+                if parts and (lines + n > UPDATE_LINES or size + len(piece) > PUT_BYTES):
                     send()
                 parts.append(f"GRAPH {graph} {{\n{piece.decode()}}}")
                 lines += n
+                size += len(piece)
             ended.append(graph)
         send()
 
@@ -368,7 +353,7 @@ class RemoteStore(Store):
             if isinstance(quad.graph_name, NamedNode):
                 by_graph[quad.graph_name].append(quad)
         self._forget([graph.value, *(g.value for g in by_graph)])
-        self._insert((g, _ntriples(qs)) for g, qs in by_graph.items())
+        self._insert((g, ntriples(qs)) for g, qs in by_graph.items())
         check_subjects(self.client, self.remote.update_endpoint, graph, subjects, quads)
 
     # -- publishing -------------------------------------------------------------------------
@@ -465,8 +450,8 @@ class RemoteStore(Store):
         """Make the server's record graphs those of the working store (a store that was
         embedded before, or mirrored to another server): send every graph, drop the rest.
         A graph larger than one request should carry (the metadata graph, an entity graph)
-        goes in pieces (``PUT_STATEMENTS``), or Virtuoso refused it whole (``SR325``)."""
-        local = set(self.named_graphs())
+        goes in pieces (``PUT_STATEMENTS``), or Virtuoso refused it whole (``SR325``); the
+        graphs are read one by one, and sent in batches of ``SYNC_BYTES``."""
         remote = {
             row["g"]
             for row in self.client.select(
@@ -474,12 +459,11 @@ class RemoteStore(Store):
             )
             if row["g"]
         }
-        self._withdraw(sorted(remote - {g.value for g in local}))
-        graphs = sorted(local, key=lambda g: g.value)
-        for start in range(0, len(graphs), PUT_BATCH):
-            self._put(
-                {g: _ntriples(list(self.graph_quads(g))) for g in graphs[start : start + PUT_BATCH]}
-            )
+        held = self.oxigraph.contains_named_graph
+        self._withdraw(sorted(g for g in remote if not held(NamedNode(g))))
+        read = ((g, ntriples(self.graph_quads(g))) for g in self.named_graphs())
+        for batch in batches(read, SYNC_BYTES):  # graph by graph, a batch held at a time
+            self._put(batch)
 
     def close(self) -> None:
         self.client.close()

@@ -1,0 +1,62 @@
+"""What the remote store sends, cut to a bounded size: a graph's N-Triples in pieces of so
+many statements and bytes (one request each), and a working store's graphs, read one by one,
+in batches of so many bytes (one ``RemoteStore._put`` each, checked together).
+
+A blank node's label holds within one request only: the statements of one graph that name a
+blank node all go in one piece, however many, or two pieces would make two nodes of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
+
+__all__ = ["batches", "ntriples", "pieces"]
+
+
+def ntriples(quads: Iterable[Quad]) -> bytes:
+    """Quads' triples as N-Triples, read as they come (no list of them is kept)."""
+    return serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
+
+
+def pieces(text: bytes, size: int, limit: int) -> list[bytes]:
+    """N-Triples in pieces of at most ``size`` statements and ``limit`` bytes (a statement
+    longer than ``limit`` goes alone), one request each; the statements that name a blank
+    node all in the first piece, whatever its size."""
+    if len(text) <= limit and text.count(b"\n") <= size:
+        return [text] if text.strip() else []
+    lines = [line + b"\n" for line in text.split(b"\n") if line]
+    current = [line for line in lines if b"_:" in line]
+    count, held = len(current), sum(map(len, current))
+    cut: list[bytes] = []
+    for line in lines:
+        if b"_:" in line:
+            continue
+        if current and (count >= size or held + len(line) > limit):
+            cut.append(b"".join(current))
+            current, count, held = [], 0, 0
+        current.append(line)
+        count += 1
+        held += len(line)
+    if current:
+        cut.append(b"".join(current))
+    return cut
+
+
+def batches(
+    graphs: Iterable[tuple[NamedNode, bytes]], limit: int
+) -> Iterator[dict[NamedNode, bytes]]:
+    """``graphs`` (each with its text) in batches of at most ``limit`` bytes, a graph larger
+    than ``limit`` a batch alone. The graphs are read as the batches are taken: with a
+    generator that reads each graph's text, no more than a batch is held at a time."""
+    batch: dict[NamedNode, bytes] = {}
+    held = 0
+    for graph, text in graphs:
+        if batch and held + len(text) > limit:
+            yield batch
+            batch, held = {}, 0
+        batch[graph] = text
+        held += len(text)
+    if batch:
+        yield batch
