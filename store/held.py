@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Triple, parse
 
-from museion_core.errors import StoreFaultError
+from museion_core.errors import QueryError, StoreFaultError
 from museion_core.vocab import XSD
 
 from .protocol import SparqlClient
@@ -34,6 +34,7 @@ __all__ = [
     "GRAPHS",
     "NOTHING",
     "Sent",
+    "asked",
     "check_dropped",
     "check_graphs",
     "check_subjects",
@@ -134,6 +135,16 @@ def _counted(
         where = f"SELECT DISTINCT {projected} WHERE {{ {where} }}"
     rows = client.select(f"SELECT ?{key} (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?{key}")
     return {row[key] or "": int(row["n"] or 0) for row in rows}
+
+
+def asked(client: SparqlClient, ask: str) -> bool:
+    """The answer of the server to an ASK query (a ``QueryError`` if it is not a boolean)."""
+    answer = client.query(ask)
+    if not isinstance(answer, QueryBoolean):
+        raise QueryError(
+            "the remote store answered an ASK query without a boolean", http_status=502
+        )
+    return bool(answer)
 
 
 def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, bytes]) -> None:

@@ -12,7 +12,12 @@ from collections.abc import Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
-__all__ = ["batches", "ntriples", "pieces"]
+from museion_core.errors import StoreError
+
+from .protocol import SparqlClient
+from .versions import too_large
+
+__all__ = ["batches", "insert", "ntriples", "pieces"]
 
 
 def ntriples(quads: Iterable[Quad]) -> bytes:
@@ -60,3 +65,52 @@ def batches(
         held += len(text)
     if batch:
         yield batch
+
+
+def insert(
+    client: SparqlClient,
+    where: str,
+    graphs: Iterable[tuple[NamedNode, bytes]],
+    begun: set[NamedNode] | None,
+    *,
+    lines: int,
+    size: int,
+) -> None:
+    """``INSERT DATA`` of N-Triples into graphs, in updates of about ``lines`` statements
+    and ``size`` bytes: graphs packed, a larger graph in ``pieces``. A graph leaves ``begun``
+    once its last piece is taken. ``where``: the update endpoint, named by errors."""
+    parts: list[str] = []
+    ended: list[NamedNode] = []
+    count = held = 0
+
+    def send() -> None:
+        nonlocal count, held
+        if parts:
+            body = "\n".join(parts)
+            # Virtuoso refuses a blank node in INSERT DATA (SP031, "not allowed in a
+            # constant clause"); a template with an empty WHERE makes the same nodes
+            try:
+                client.update(
+                    f"INSERT {{\n{body}\n}} WHERE {{}}"
+                    if "_:" in body
+                    else "INSERT DATA {\n" + body + "\n}"
+                )
+            except StoreError as exc:
+                what = f"to add {count:,} statements to {len(parts)} graphs"
+                raise too_large(exc, where, what) from exc
+        if begun is not None:
+            begun.difference_update(ended)
+        parts.clear()
+        ended.clear()
+        count = held = 0
+
+    for graph, text in graphs:
+        for piece in pieces(text, lines, size):
+            n = piece.count(b"\n")
+            if parts and (count + n > lines or held + len(piece) > size):
+                send()
+            parts.append(f"GRAPH {graph} {{\n{piece.decode()}}}")
+            count += n
+            held += len(piece)
+        ended.append(graph)
+    send()

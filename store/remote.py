@@ -22,19 +22,20 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean
+from pyoxigraph import NamedNode, Quad
 
-from museion_core.errors import MuseionError, QueryError, StoreError, StoreFaultError
+from museion_core.errors import MuseionError, StoreError, StoreFaultError
 
-from .held import check_dropped, check_graphs, check_subjects, statements
+from .held import asked, check_dropped, check_graphs, check_subjects, statements
 from .oxigraph import Store, without_graph_name
-from .pieces import batches, ntriples, pieces
+from .pieces import batches, insert, ntriples, pieces
 from .protocol import RemoteEndpoint, SparqlClient
 from .text import checked_graph
+from .unsure import Unsure
 from .versions import build, check_built, drop, leftovers, parts, too_large
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
@@ -90,15 +91,6 @@ def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
     return current, kept
 
 
-def _asked(client: SparqlClient, ask: str) -> bool:
-    answer = client.query(ask)
-    if not isinstance(answer, QueryBoolean):
-        raise QueryError(
-            "the remote store answered an ASK query without a boolean", http_status=502
-        )
-    return bool(answer)
-
-
 class RemoteStore(Store):
     """The local working store, with every write mirrored to a remote server and each
     publish made a version there (``publish_version``)."""
@@ -114,8 +106,14 @@ class RemoteStore(Store):
         self._building = self.path.with_name(self.path.name + ".building")
         """Beside the working store while a version is built and until its publish has
         dropped what it left: a publish that finds it there looks for leftover versions."""
+        self._unsure = Unsure(self.path.with_name(self.path.name + ".unsure"))
+        self._handled: BaseException | None = None
+        """The last refusal put back where it happened, which ``_in_step`` does not note."""
+        """What a write that failed midway may have left on the server otherwise than here:
+        sent again as the working store holds it by a later write, or the next publish."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
+            self._unsure.settle(list(self._unsure.graphs))  # of a store no longer here
         self._accepted: dict[str, bytes] = {}
         """Graphs the server accepted a PUT of (by a digest of what was PUT) in a write broken
         off before its check (by a record the server refused): written again, in halves
@@ -130,15 +128,19 @@ class RemoteStore(Store):
     # was, and what the refused write may have changed on the server is put back as the
     # working store holds it (``_put_back``). The local snapshot, pages and search then never
     # show a record the server's versions do not have, nor a change the server refused.
+    # A write that fails, of whatever cause, notes what it names as unsure (``_in_step``),
+    # sent again as the working store holds it by the next publish (``_mend``).
     def replace_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
-        self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
-        super().replace_graphs(graphs)
+        with self._in_step(graphs):
+            self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
+            super().replace_graphs(graphs)
 
     def ensure_graphs(self, graphs: Mapping[NamedNode, Sequence[Quad]]) -> None:
         # The server may have missed the last write (it was down): these few graphs are
         # always sent, the local store is written only where they differ.
-        self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
-        super().replace_graphs(self.differing_graphs(graphs))
+        with self._in_step(graphs):
+            self._put({graph: ntriples(quads) for graph, quads in graphs.items()})
+            super().replace_graphs(self.differing_graphs(graphs))
 
     def replace_serialized_graphs(
         self,
@@ -151,20 +153,42 @@ class RemoteStore(Store):
     ) -> dict[NamedNode, bytes]:
         for graph, nquads in graphs.items():  # refused before the server is sent anything
             checked_graph(graph, nquads)
-        self._put({graph: without_graph_name(graph, nquads) for graph, nquads in graphs.items()})
-        if shared is not None:
-            try:
-                self._replace_subjects(shared, subjects, quads)
-            except StoreFaultError:
-                raise
-            except StoreError:  # the graphs were taken: back to what the working store holds
-                self._put_back(list(graphs))
-                raise
-        return super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
+        with self._in_step(graphs), self._in_step([shared] if shared else [], subjects):
+            self._put({g: without_graph_name(g, nquads) for g, nquads in graphs.items()})
+            if shared is not None:
+                try:
+                    self._replace_subjects(shared, subjects, quads)
+                except StoreFaultError:
+                    raise
+                except StoreError as exc:  # the graphs were taken: back to the working store's
+                    self._put_back(list(graphs))
+                    self._handled = exc
+                    raise
+            return super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
 
     def remove_graphs(self, graphs: Sequence[NamedNode]) -> None:
-        self._withdraw([g.value for g in graphs])
-        super().remove_graphs(graphs)
+        with self._in_step(graphs):
+            self._withdraw([g.value for g in graphs])
+            super().remove_graphs(graphs)
+
+    @contextlib.contextmanager
+    def _in_step(
+        self, graphs: Iterable[NamedNode], subjects: Sequence[NamedNode] | None = None
+    ) -> Iterator[None]:
+        """A write of ``graphs`` whole (or of ``subjects`` of each), on the server and then in
+        the working store. Failed, of whatever cause, they are noted as unsure; but a refusal
+        that was put back (``_handled``) noted only what it left (``_put``: the graphs it sent
+        whole before the refused one, which the write in halves sends again). Done, they are
+        no longer unsure (a batch refused, then written in halves, is settled by its halves)."""
+        names = [g.value for g in graphs]
+        said = None if subjects is None else [s.value for s in subjects]
+        try:
+            yield
+        except BaseException as exc:
+            if exc is not self._handled:
+                self._unsure.note(names, said)
+            raise
+        self._unsure.settle(names, said)
 
     def _withdraw(self, graphs: Sequence[str]) -> None:
         """Drop graphs on the server, and check that it holds none of them any more."""
@@ -177,15 +201,18 @@ class RemoteStore(Store):
     def replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
     ) -> None:
-        self._replace_subjects(graph, subjects, quads)
-        super().replace_subjects(graph, subjects, quads)
+        with self._in_step([graph], subjects):
+            self._replace_subjects(graph, subjects, quads)
+            super().replace_subjects(graph, subjects, quads)
 
     def _put_back(self, graphs: Sequence[NamedNode]) -> None:
         """Make the server hold ``graphs`` as the working store does, after a refused write
         that may have changed them there. A server that refuses this too (it took the same
-        statements before) is left as it is: the refusal being reported says enough."""
-        with contextlib.suppress(StoreError):
+        statements before) has them noted as unsure, for the next publish (``_mend``)."""
+        try:
             self._put({g: without_graph_name(g, self.serialized_graph(g)) for g in graphs})
+        except StoreError:  # sent again as the working store holds them by the next publish
+            self._unsure.note(g.value for g in graphs)
 
     def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
         rows = super().select_all_copies(sparql)
@@ -216,6 +243,8 @@ class RemoteStore(Store):
         sent in several (a DROP, then updates; a PUT, then POSTs) is changed by the first."""
         begun: set[NamedNode] = set()
         """Graphs whose first request the server took, and not yet their last."""
+        taken: set[NamedNode] = set()
+        """Graphs whose first request the server took (their last too, unless ``begun``)."""
         try:
             if self.remote.graph_store_endpoint is not None:
                 for graph, text in graphs.items():
@@ -224,6 +253,7 @@ class RemoteStore(Store):
                         continue
                     self._accepted.pop(graph.value, None)
                     self._send_graph(graph, text, begun)
+                    taken.add(graph)
                     self._accepted[graph.value] = digest
             else:
                 self._forget(g.value for g in graphs)
@@ -232,11 +262,15 @@ class RemoteStore(Store):
                     batch = items[start : start + UPDATE_SUBJECTS]
                     self.client.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g, _ in batch))
                     begun.update(g for g, _ in batch)
+                    taken.update(g for g, _ in batch)
                     self._insert(batch, begun)
         except StoreFaultError:
-            raise  # the server failing: the next run writes these graphs again
-        except StoreError:
+            raise  # the server failing: noted unsure whole (``_in_step``)
+        except StoreError as exc:
+            # those taken whole differ from the working store until written again (in halves)
+            self._unsure.note(g.value for g in taken - begun)
             self._put_back(sorted(begun, key=lambda g: g.value))
+            self._handled = exc
             raise
         try:
             self._check_held(graphs)
@@ -282,44 +316,10 @@ class RemoteStore(Store):
     def _insert(
         self, graphs: Iterable[tuple[NamedNode, bytes]], begun: set[NamedNode] | None = None
     ) -> None:
-        """``INSERT DATA`` of N-Triples into graphs, in updates of about ``UPDATE_LINES``
-        statements: graphs packed, a larger graph in pieces (``store.pieces``). A graph leaves
-        ``begun`` once its last piece is taken."""
-        parts: list[str] = []
-        ended: list[NamedNode] = []
-        lines = size = 0
-
-        def send() -> None:
-            nonlocal lines, size
-            if parts:
-                body = "\n".join(parts)
-                # Virtuoso refuses a blank node in INSERT DATA (SP031, "not allowed in a
-                # constant clause"); a template with an empty WHERE makes the same nodes
-                try:
-                    self.client.update(
-                        f"INSERT {{\n{body}\n}} WHERE {{}}"
-                        if "_:" in body
-                        else "INSERT DATA {\n" + body + "\n}"
-                    )
-                except StoreError as exc:
-                    what = f"to add {lines:,} statements to {len(parts)} graphs"
-                    raise too_large(exc, self.remote.update_endpoint, what) from exc
-            if begun is not None:
-                begun.difference_update(ended)
-            parts.clear()
-            ended.clear()
-            lines = size = 0
-
-        for graph, text in graphs:
-            for piece in pieces(text, UPDATE_LINES, PUT_BYTES):
-                n = piece.count(b"\n")
-                if parts and (lines + n > UPDATE_LINES or size + len(piece) > PUT_BYTES):
-                    send()
-                parts.append(f"GRAPH {graph} {{\n{piece.decode()}}}")
-                lines += n
-                size += len(piece)
-            ended.append(graph)
-        send()
+        """``INSERT DATA`` of N-Triples into graphs (``store.pieces.insert``), in updates of
+        about ``UPDATE_LINES`` statements and ``PUT_BYTES``."""
+        where = self.remote.update_endpoint
+        insert(self.client, where, graphs, begun, lines=UPDATE_LINES, size=PUT_BYTES)
 
     def _replace_subjects(
         self, graph: NamedNode, subjects: Sequence[NamedNode], quads: Sequence[Quad]
@@ -330,10 +330,13 @@ class RemoteStore(Store):
             self._send_subjects(graph, subjects, quads)
         except StoreFaultError:
             raise
-        except StoreError:
+        except StoreError as exc:
             held = [q for s in subjects for q in self.subject_quads(graph, s)]
-            with contextlib.suppress(StoreError):  # as ``_put_back``
+            try:
                 self._send_subjects(graph, subjects, held)
+            except StoreError:  # as ``_put_back``
+                self._unsure.note([graph.value], (s.value for s in subjects))
+            self._handled = exc
             raise
 
     def _send_subjects(
@@ -362,6 +365,9 @@ class RemoteStore(Store):
         at it in one update operation; drop the versions past ``keep``."""
         if not self._in_sync():
             self._sync()
+            self._unsure.settle(list(self._unsure.graphs))  # every graph sent
+        elif self._unsure:
+            self._mend()
         version = VERSION_PREFIX + name
         where = self.remote.update_endpoint
         # In parts (store.versions), not one update: Virtuoso refuses a transaction larger
@@ -415,15 +421,34 @@ class RemoteStore(Store):
 
     def mirror_pending(self) -> bool:
         """The server is not known to hold what this store does (a new server, one shown to
-        lose writes): the next publish sends it every graph, even if no run wrote any."""
-        return not self._in_sync()
+        lose writes; a write failed midway): the next publish sends it every graph (or what
+        the write left unsure, ``_mend``), even if no run wrote any."""
+        return not self._in_sync() or bool(self._unsure)
+
+    def _mend(self) -> None:
+        """Send what failed writes left unsure (``store.unsure``) as the working store holds
+        it: a graph whole (dropped, if the working store holds it no more), or what a graph
+        says of some subjects. A failure here leaves it unsure, for the next publish."""
+        entries = list(self._unsure.graphs.items())
+        whole = [NamedNode(g) for g, subjects in entries if subjects is None]
+        held = [g for g in whole if self.oxigraph.contains_named_graph(g)]
+        self._withdraw([g.value for g in whole if g not in held])
+        for batch in batches(((g, ntriples(self.graph_quads(g))) for g in held), SYNC_BYTES):
+            self._put(batch)
+        for graph, subjects in entries:
+            if subjects is not None:
+                node, named = NamedNode(graph), [NamedNode(s) for s in sorted(subjects)]
+                self._send_subjects(
+                    node, named, [q for s in named for q in self.subject_quads(node, s)]
+                )
+        self._unsure.settle([g for g, _ in entries])
 
     def _check_kept(self, version: str) -> None:
         """Refuse to point readers at an empty version while the working store holds data: a
         server (or a proxy before it) that answered every write 204 and kept nothing had the
         run reported published, and the endpoint serving nothing."""
         ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
-        if not bool(self.query(ask)) or _asked(
+        if not bool(self.query(ask)) or asked(
             self.client, f"ASK {{ GRAPH <{version}> {{ ?s ?p ?o }} }}"
         ):
             return
