@@ -79,6 +79,22 @@ class StoreSection(StrictModel):
     password_env: str | None = None
     token_env: str | None = None
     timeout: float = Field(default=600.0, gt=0)
+    own_graphs: str | None = None
+    """The IRI prefix of the graphs Museion keeps for itself on the server (its versions and
+    their pointer; ``urn:museion:store:`` by default): one of its own for each installation
+    that publishes to a server another one publishes to."""
+
+    @field_validator("own_graphs")
+    @classmethod
+    def _prefix(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(
+            r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*[:/#]$", value
+        ):
+            raise ValueError(
+                f"{value!r} is not an IRI prefix ending with ':', '/' or '#' "
+                '(e.g. "urn:museion:store:museum-a:")'
+            )
+        return value
 
     @field_validator("query_endpoint", "update_endpoint", "graph_store_endpoint")
     @classmethod
@@ -100,7 +116,7 @@ class StoreSection(StrictModel):
             missing = [k for k in remote[:2] if getattr(self, k) is None]
             if missing:
                 raise ValueError(f'kind = "sparql" needs {" and ".join(missing)}')
-        elif any(getattr(self, k) is not None for k in remote):
+        elif any(getattr(self, k) is not None for k in (*remote, "own_graphs")):
             raise ValueError('the endpoint keys need kind = "sparql"')
         return self
 
@@ -118,6 +134,7 @@ class StoreSection(StrictModel):
             token_env=self.token_env,
             timeout=self.timeout,
             graphs=base_iri,
+            **({"own": self.own_graphs} if self.own_graphs else {}),
         )
 
 
@@ -410,6 +427,16 @@ def parse_config(text: str, path: Path) -> Config:
             'is empty: name a folder for Museion\'s data (e.g. "store")',
             file=file,
             key="store.path",
+        )
+    own = top.store.own_graphs
+    if own is not None and (
+        top.publish.base_iri.startswith(own) or own.startswith(top.publish.base_iri)
+    ):
+        raise ConfigError(
+            f"{own!r} and the base IRI {top.publish.base_iri!r} overlap: the graphs Museion "
+            "keeps for itself on the server must be apart from those it publishes",
+            file=file,
+            key="store.own_graphs",
         )
     data_dir = Path(top.store.path.strip()).expanduser()
     data_dir = data_dir if data_dir.is_absolute() else base / data_dir

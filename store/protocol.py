@@ -88,6 +88,10 @@ class RemoteEndpoint(StrictModel):
     """The IRI prefix of every graph Museion writes (its base IRI): a version is built from
     these graphs only, so a server's own graphs (Virtuoso's system graphs, another
     application's data) never join what Museion publishes."""
+    own: str = "urn:museion:store:"
+    """The IRI prefix of the graphs Museion keeps for itself on the server: its versions, the
+    pointer its readers follow, a probe (``[store] own_graphs``). Two installations
+    publishing to one server each need their own, or one moves the other's pointer."""
 
 
 def _env(name: str | None, what: str) -> str | None:

@@ -12,7 +12,8 @@ from museion_core.errors import QueryError
 
 from .oxigraph import QueryResult
 from .protocol import RemoteEndpoint, SparqlClient
-from .remote import _mine, _pointer
+from .remote import _mine
+from .versions import pointer as _pointer
 
 __all__ = ["RemoteReader"]
 

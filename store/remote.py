@@ -36,18 +36,16 @@ from .pieces import batches, insert, ntriples, pieces
 from .protocol import RemoteEndpoint, SparqlClient
 from .text import checked_graph
 from .unsure import Unsure
-from .versions import build, check_built, drop, leftovers, parts, too_large
+from .versions import build, check_built, drop, leftovers, parts, pointer_names, too_large
+from .versions import pointer as _pointer
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
 
-_OWN = "urn:museion:store:"
-"""Graphs of Museion's own bookkeeping on the server (never part of a version)."""
-VERSION_PREFIX = _OWN + "version:"
-POINTER_GRAPH = _OWN + "pointer"
-_CURRENT = f"<{_OWN}current>"
-_KEPT = f"<{_OWN}kept>"
-_POINTER = f"<{POINTER_GRAPH}>"
-_PROBE = f"<{_OWN}probe>"
+OWN = RemoteEndpoint.model_fields["own"].default
+"""Graphs of Museion's own bookkeeping on the server (never part of a version), unless
+``[store] own_graphs`` names another prefix (``RemoteEndpoint.own``)."""
+VERSION_PREFIX = OWN + "version:"
+POINTER_GRAPH = OWN + "pointer"
 _log = logging.getLogger("museion.store")
 
 SYNC_BYTES = 32 * 1024 * 1024
@@ -75,20 +73,13 @@ UPDATE_LINES = 1000
 def _mine(remote: RemoteEndpoint) -> str:
     """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
     prefix = remote.graphs.replace("\\", "\\\\").replace('"', '\\"')
-    return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{_OWN}"))'
+    own = remote.own.replace("\\", "\\\\").replace('"', '\\"')
+    return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{own}"))'
 
 
 def _is_mine(remote: RemoteEndpoint, graph: str) -> bool:
     """``_mine``, of one graph: one Museion writes, not of its own bookkeeping."""
-    return graph.startswith(remote.graphs) and not graph.startswith(_OWN)
-
-
-def _pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
-    """The current version and the kept ones (oldest first), from the pointer graph."""
-    found = list(client.select(f"SELECT ?p ?v WHERE {{ GRAPH {_POINTER} {{ {_POINTER} ?p ?v }} }}"))
-    current = next((r["v"] for r in found if r["p"] == _CURRENT[1:-1]), None)
-    kept = sorted(r["v"] for r in found if r["p"] == _KEPT[1:-1] and r["v"])
-    return current, kept
+    return graph.startswith(remote.graphs) and not graph.startswith(remote.own)
 
 
 class RemoteStore(Store):
@@ -299,11 +290,12 @@ class RemoteStore(Store):
     def probe_write(self) -> None:
         """A small write of Museion's own, by each way a batch is written (a PUT, and an
         update), to a graph of its bookkeeping that no version holds."""
-        fact = f'{_PROBE} <{_OWN}probed> "written" .'
+        probe = f"<{self.remote.own}probe>"
+        fact = f'{probe} <{self.remote.own}probed> "written" .'
         if self.remote.graph_store_endpoint is not None:
-            self.client.put_graph(_PROBE[1:-1], fact.encode() + b"\n")
+            self.client.put_graph(probe[1:-1], fact.encode() + b"\n")
         self.client.update(
-            f"DROP SILENT GRAPH {_PROBE} ;\nINSERT DATA {{ GRAPH {_PROBE} {{ {fact} }} }}"
+            f"DROP SILENT GRAPH {probe} ;\nINSERT DATA {{ GRAPH {probe} {{ {fact} }} }}"
         )
 
     def _check_held(self, graphs: Mapping[NamedNode, bytes]) -> None:
@@ -368,7 +360,8 @@ class RemoteStore(Store):
             self._unsure.settle(list(self._unsure.graphs))  # every graph sent
         elif self._unsure:
             self._mend()
-        version = VERSION_PREFIX + name
+        prefix = self.remote.own + "version:"
+        version = prefix + name
         where = self.remote.update_endpoint
         # In parts (store.versions), not one update: Virtuoso refuses a transaction larger
         # than its TransactionAfterImageLimit. No reader sees the version until it is whole.
@@ -385,19 +378,20 @@ class RemoteStore(Store):
             raise
         current, kept = _pointer(self.client)
         keeping = sorted({*kept, version})[-keep:]
-        facts = f"{_POINTER} {_CURRENT} <{version}> . " + " ".join(
-            f"{_POINTER} {_KEPT} <{v}> ." for v in keeping
+        pointer, current_, kept_ = pointer_names(self.remote)
+        facts = f"{pointer} {current_} <{version}> . " + " ".join(
+            f"{pointer} {kept_} <{v}> ." for v in keeping
         )
         if current is None:  # the first publish: there is no pointer to move yet
-            self.client.update(f"INSERT DATA {{ GRAPH {_POINTER} {{ {facts} }} }}")
+            self.client.update(f"INSERT DATA {{ GRAPH {pointer} {{ {facts} }} }}")
         else:
             # One DELETE/INSERT operation, which the server applies whole: the pointer moves
             # from one complete version to the next. (Its WHERE must match: Virtuoso inserts
             # nothing for a solution that leaves the DELETE template unbound.)
             self.client.update(
-                f"DELETE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }} "
-                f"INSERT {{ GRAPH {_POINTER} {{ {facts} }} }} "
-                f"WHERE {{ GRAPH {_POINTER} {{ ?s ?p ?o }} }}"
+                f"DELETE {{ GRAPH {pointer} {{ ?s ?p ?o }} }} "
+                f"INSERT {{ GRAPH {pointer} {{ {facts} }} }} "
+                f"WHERE {{ GRAPH {pointer} {{ ?s ?p ?o }} }}"
             )
         if _pointer(self.client)[0] != version:
             self._distrust()
@@ -413,7 +407,7 @@ class RemoteStore(Store):
         # every statement of the versions, which no publish should pay for nothing.
         try:
             if left:
-                drop(self.client, leftovers(self.client, VERSION_PREFIX, version, keeping))
+                drop(self.client, leftovers(self.client, prefix, version, keeping))
             self._building.unlink(missing_ok=True)
         except MuseionError as exc:
             _log.warning("versions no reader reads are left on the server: %s", exc.one_line())

@@ -33,7 +33,7 @@ from pyoxigraph import NamedNode, QuerySolutions
 from museion_core.errors import StoreError, StoreFaultError
 
 from .oxigraph import Store
-from .protocol import SparqlClient
+from .protocol import RemoteEndpoint, SparqlClient
 
 __all__ = [
     "PART_NAMES",
@@ -44,6 +44,8 @@ __all__ = [
     "drop",
     "leftovers",
     "parts",
+    "pointer",
+    "pointer_names",
     "too_large",
 ]
 
@@ -214,3 +216,18 @@ def drop(client: SparqlClient, graphs: Sequence[str]) -> None:
     for start in range(0, len(graphs), PART_NAMES):
         names = graphs[start : start + PART_NAMES]
         client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names))
+
+
+def pointer_names(remote: RemoteEndpoint) -> tuple[str, str, str]:
+    """The pointer graph and its two predicates (the current version, a kept one), as
+    ``<IRI>``, under the endpoint's own prefix."""
+    return f"<{remote.own}pointer>", f"<{remote.own}current>", f"<{remote.own}kept>"
+
+
+def pointer(client: SparqlClient) -> tuple[str | None, list[str]]:
+    """The current version and the kept ones (oldest first), from the pointer graph."""
+    graph, current_, kept_ = pointer_names(client.endpoint)
+    found = list(client.select(f"SELECT ?p ?v WHERE {{ GRAPH {graph} {{ {graph} ?p ?v }} }}"))
+    current = next((r["v"] for r in found if r["p"] == current_[1:-1]), None)
+    kept = sorted(r["v"] for r in found if r["p"] == kept_[1:-1] and r["v"])
+    return current, kept

@@ -26,7 +26,8 @@ from museion_core.errors import ConfigError, StoreError
 from museion_core.vocab import CRM, LA
 from sparql import PREFIXES, ExampleQuery, example_queries
 from store import RemoteReader, RemoteStore
-from store.remote import POINTER_GRAPH, VERSION_PREFIX, _pointer
+from store.remote import POINTER_GRAPH, VERSION_PREFIX
+from store.versions import pointer as _pointer
 from tests.helpers.endpoint import live_endpoint
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve, virtuoso
 

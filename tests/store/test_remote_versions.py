@@ -16,7 +16,8 @@ from museion.gates import PublishFailedError
 from museion_core.errors import StoreError
 from store import RemoteReader, RemoteStore, Store, remote, versions
 from store.protocol import SparqlClient
-from store.remote import VERSION_PREFIX, _pointer
+from store.remote import VERSION_PREFIX
+from store.versions import pointer as _pointer
 from tests.helpers.hostile import Forgetful, Refusing
 from tests.helpers.hostile import server as hostile
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve, virtuoso
