@@ -116,8 +116,9 @@ class StoreSection(StrictModel):
             missing = [k for k in remote[:2] if getattr(self, k) is None]
             if missing:
                 raise ValueError(f'kind = "sparql" needs {" and ".join(missing)}')
-        elif any(getattr(self, k) is not None for k in (*remote, "own_graphs")):
-            raise ValueError('the endpoint keys need kind = "sparql"')
+        elif set_keys := [k for k in (*remote, "own_graphs") if getattr(self, k) is not None]:
+            need = "needs" if len(set_keys) == 1 else "need"
+            raise ValueError(f'{" and ".join(set_keys)} {need} kind = "sparql" (a remote store)')
         return self
 
     def remote(self, base_iri: str) -> RemoteEndpoint | None:

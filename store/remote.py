@@ -98,10 +98,10 @@ class RemoteStore(Store):
         """Beside the working store while a version is built and until its publish has
         dropped what it left: a publish that finds it there looks for leftover versions."""
         self._unsure = Unsure(self.path.with_name(self.path.name + ".unsure"))
-        self._handled: BaseException | None = None
-        """The last refusal put back where it happened, which ``_in_step`` does not note."""
         """What a write that failed midway may have left on the server otherwise than here:
         sent again as the working store holds it by a later write, or the next publish."""
+        self._handled: BaseException | None = None
+        """The last refusal put back where it happened, which ``_in_step`` does not note."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
             self._unsure.settle(list(self._unsure.graphs))  # of a store no longer here
@@ -411,13 +411,26 @@ class RemoteStore(Store):
             self._building.unlink(missing_ok=True)
         except MuseionError as exc:
             _log.warning("versions no reader reads are left on the server: %s", exc.one_line())
-        self._mark.write_text(self.remote.update_endpoint + "\n", encoding="utf-8")
+        mark = f"{self.remote.update_endpoint}\n{self.remote.own}\n"  # and where readers look
+        self._mark.write_text(mark, encoding="utf-8")
 
     def mirror_pending(self) -> bool:
         """The server is not known to hold what this store does (a new server, one shown to
         lose writes; a write failed midway): the next publish sends it every graph (or what
-        the write left unsure, ``_mend``), even if no run wrote any."""
-        return not self._in_sync() or bool(self._unsure)
+        the write left unsure, ``_mend``), even if no run wrote any. Or readers look under
+        another prefix than the last publish's (``own_graphs`` changed): one is built there."""
+        return not self._in_sync() or bool(self._unsure) or self._pointed_under() != self.remote.own
+
+    def _pointed_under(self) -> str:
+        """The prefix of the pointer the last publish moved (``OWN`` in a mark from before
+        it was noted there, the only prefix there was then)."""
+        lines = self._marked()
+        return lines[1].strip() if len(lines) > 1 else OWN
+
+    def _marked(self) -> list[str]:
+        with contextlib.suppress(FileNotFoundError):
+            return self._mark.read_text(encoding="utf-8").splitlines()
+        return []
 
     def _mend(self) -> None:
         """Send what failed writes left unsure (``store.unsure``) as the working store holds
@@ -460,10 +473,8 @@ class RemoteStore(Store):
         self._mark.unlink(missing_ok=True)
 
     def _in_sync(self) -> bool:
-        try:
-            return self._mark.read_text(encoding="utf-8").strip() == self.remote.update_endpoint
-        except FileNotFoundError:
-            return False
+        lines = self._marked()
+        return bool(lines) and lines[0].strip() == self.remote.update_endpoint
 
     def _sync(self) -> None:
         """Make the server's record graphs those of the working store (a store that was

@@ -78,6 +78,25 @@ def test_two_installations_publish_to_one_server_and_each_reads_its_own(tmp_path
         client.close()
 
 
+def test_changing_own_graphs_is_published_by_the_next_harvest(tmp_path: Path) -> None:
+    """An installation that has published, its ``own_graphs`` then changed: the next harvest
+    of the same feed writes nothing, but publishes a version under the new prefix, where its
+    readers now look. It published nothing (the source unchanged), and the endpoint answered
+    503 "nothing is published" for good. Found by a review."""
+    with oxigraph_serve(tmp_path / "oxigraph") as srv:
+        titles = {n: f"A {n}" for n in range(4)}
+        first = shop(tmp_path / "a", srv.url, range(4), base="http://a.example/", titles=titles)
+        [done] = run_harvest(first)
+        assert done.status == "published", done.reason
+        assert served(first) == set(titles.values())
+        moved = installation(tmp_path / "a", srv.url, "http://a.example/", "urn:a:", titles)
+        [again] = run_harvest(moved)
+        assert (again.status, again.wrote_nothing) == ("published", True), again.reason
+        assert served(moved) == set(titles.values())
+        [steady] = run_harvest(moved)  # and once published there, nothing is due again
+        assert (steady.wrote_nothing, steady.new_snapshot) == (True, False)
+
+
 @pytest.mark.parametrize(
     ("own", "said"),
     [
@@ -97,3 +116,29 @@ def test_own_graphs_must_be_a_prefix_apart_from_the_base_iri(
         installation(tmp_path, "http://127.0.0.1:9", "http://a.example/", own, {})
     assert said in caught.value.one_line()
     assert "own_graphs" in caught.value.one_line()
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        ('own_graphs = "urn:a:"\n', 'own_graphs needs kind = "sparql"'),
+        (
+            'own_graphs = "urn:a:"\nquery_endpoint = "http://127.0.0.1:9/query"\n',
+            'query_endpoint and own_graphs need kind = "sparql"',
+        ),
+    ],
+)
+def test_remote_keys_of_an_embedded_store_are_named(tmp_path: Path, keys: str, said: str) -> None:
+    """Refused as "the endpoint keys need kind = "sparql"", which named no key, and
+    own_graphs is none of the endpoints. Found by a review."""
+    (tmp_path / "feed").mkdir()
+    path = tmp_path / "museion.toml"
+    path.write_text(
+        f'[store]\npath = "store"\n{keys}[publish]\nbase_iri = "http://a.example/"\n'
+        '[[sources]]\nname = "shop"\nkind = "files"\nlocation = "feed"\nmapping = "cmoa"\n'
+        '[sources.partner]\nlabel = "Shop"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert said in caught.value.one_line()
