@@ -180,6 +180,10 @@ class MappingError(MuseionError):
 class StoreError(MuseionError):
     """The triple store refused an operation or is in a state Museion cannot use."""
 
+    put_back = False
+    """A remote server's refusal whose write was put back where it happened
+    (``store.remote``): it left nothing on the server to send again."""
+
 
 class StoreFaultError(StoreError):
     """The store failed by itself, whatever was written: a remote server that cannot be

@@ -100,11 +100,9 @@ class RemoteStore(Store):
         self._unsure = Unsure(self.path.with_name(self.path.name + ".unsure"))
         """What a write that failed midway may have left on the server otherwise than here:
         sent again as the working store holds it by a later write, or the next publish."""
-        self._handled: BaseException | None = None
-        """The last refusal put back where it happened, which ``_in_step`` does not note."""
         if fresh:
             self._mark.write_text(remote.update_endpoint + "\n", encoding="utf-8")
-            self._unsure.settle(list(self._unsure.graphs))  # of a store no longer here
+            self._unsure.clear()  # of a store no longer here
         self._accepted: dict[str, bytes] = {}
         """Graphs the server accepted a PUT of (by a digest of what was PUT) in a write broken
         off before its check (by a record the server refused): written again, in halves
@@ -153,7 +151,7 @@ class RemoteStore(Store):
                     raise
                 except StoreError as exc:  # the graphs were taken: back to the working store's
                     self._put_back(list(graphs))
-                    self._handled = exc
+                    exc.put_back = True
                     raise
             return super().replace_serialized_graphs(graphs, shared, subjects, quads, exact=exact)
 
@@ -168,15 +166,16 @@ class RemoteStore(Store):
     ) -> Iterator[None]:
         """A write of ``graphs`` whole (or of ``subjects`` of each), on the server and then in
         the working store. Failed, of whatever cause, they are noted as unsure; but a refusal
-        that was put back (``_handled``) noted only what it left (``_put``: the graphs it sent
-        whole before the refused one, which the write in halves sends again). Done, they are
-        no longer unsure (a batch refused, then written in halves, is settled by its halves)."""
+        that was put back (``StoreError.put_back``) noted only what it left (``_put``: the
+        graphs it sent whole before the refused one, which the write in halves sends again).
+        Done, they are no longer unsure (a batch refused, then written in halves, is settled
+        by its halves)."""
         names = [g.value for g in graphs]
         said = None if subjects is None else [s.value for s in subjects]
         try:
             yield
         except BaseException as exc:
-            if exc is not self._handled:
+            if not (isinstance(exc, StoreError) and exc.put_back):
                 self._unsure.note(names, said)
             raise
         self._unsure.settle(names, said)
@@ -261,7 +260,7 @@ class RemoteStore(Store):
             # those taken whole differ from the working store until written again (in halves)
             self._unsure.note(g.value for g in taken - begun)
             self._put_back(sorted(begun, key=lambda g: g.value))
-            self._handled = exc
+            exc.put_back = True
             raise
         try:
             self._check_held(graphs)
@@ -328,7 +327,7 @@ class RemoteStore(Store):
                 self._send_subjects(graph, subjects, held)
             except StoreError:  # as ``_put_back``
                 self._unsure.note([graph.value], (s.value for s in subjects))
-            self._handled = exc
+            exc.put_back = True
             raise
 
     def _send_subjects(
@@ -357,7 +356,7 @@ class RemoteStore(Store):
         at it in one update operation; drop the versions past ``keep``."""
         if not self._in_sync():
             self._sync()
-            self._unsure.settle(list(self._unsure.graphs))  # every graph sent
+            self._unsure.clear()  # every graph sent
         elif self._unsure:
             self._mend()
         prefix = self.remote.own + "version:"
@@ -474,7 +473,8 @@ class RemoteStore(Store):
 
     def _in_sync(self) -> bool:
         lines = self._marked()
-        return bool(lines) and lines[0].strip() == self.remote.update_endpoint
+        unknown = self._unsure.damaged  # what failed writes left is not known: send all
+        return not unknown and bool(lines) and lines[0].strip() == self.remote.update_endpoint
 
     def _sync(self) -> None:
         """Make the server's record graphs those of the working store (a store that was

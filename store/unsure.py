@@ -32,14 +32,25 @@ class Unsure:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.graphs: dict[str, set[str] | None] = {}
+        self.damaged = False
+        """The file could not be read (edited by hand, a disk's fault): what it named is not
+        known, so the server is to be sent every graph (``RemoteStore._in_sync``); the file
+        stays until then (``clear``)."""
         try:
-            text = path.read_text(encoding="utf-8")
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    entry = json.loads(line)
+                    subjects = entry["subjects"]
+                    self._add(entry["graph"], None if subjects == WHOLE else list(subjects))
         except FileNotFoundError:
             return
-        for line in text.splitlines():
-            if line.strip():
-                entry = json.loads(line)
-                self._add(entry["graph"], None if entry["subjects"] == WHOLE else entry["subjects"])
+        except (ValueError, KeyError, TypeError):  # ValueError: bad JSON or UTF-8 too
+            self.graphs, self.damaged = {}, True
+
+    def clear(self) -> None:
+        """Every graph was sent as the working store holds it: nothing is unsure."""
+        self.graphs, self.damaged = {}, False
+        self.path.unlink(missing_ok=True)
 
     def __bool__(self) -> bool:
         return bool(self.graphs)

@@ -15,6 +15,7 @@ from museion.cli import run_harvest
 from museion.config import Config
 from publish import HarvestSummary
 from store import RemoteReader
+from store.protocol import SparqlClient
 from tests.helpers.hostile import answer, passed_on, seen_body, server
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_checks import shop
@@ -116,3 +117,27 @@ def test_a_shared_write_the_server_fails_is_mended_by_the_next_publish(
     held, working = graphs_held(upstream, base), graphs_local(config.data_dir / "working", base)
     assert held == working
     assert not (config.data_dir / "working.unsure").exists()
+
+
+@pytest.mark.parametrize("damage", [b"not json\n", b'{"graph": 1}\n', b"\xff\xfe\n"])
+def test_a_damaged_unsure_file_has_every_graph_sent_again(
+    tmp_path: Path, upstream: SparqlServer, damage: bytes
+) -> None:
+    """``<working>.unsure`` edited by hand (or by a disk's fault) made every run fail at the
+    store's opening with a bare JSON error. What it named is not known, so the next publish
+    now sends the server every graph: a graph the server had lost is back, and the file is
+    gone once sent. Found by a review."""
+    base = f"http://damaged-{len(damage)}.example/"
+    config = shop(tmp_path, upstream.url, range(RECORDS), base=base)
+    [first] = run_harvest(config)
+    assert first.status == "published", first.reason
+    working = graphs_local(config.data_dir / "working", base)
+    lost = sorted({g for g, *_ in working if "/record/" in g or "/r1" in g})[0]
+    SparqlClient(upstream.endpoint()).update(f"DROP GRAPH {lost}")  # written <…>
+    assert graphs_held(upstream, base) != working
+    unsure = config.data_dir / "working.unsure"
+    unsure.write_bytes(damage)
+    [again] = run_harvest(config)
+    assert again.status == "published", again.reason
+    assert graphs_held(upstream, base) == working
+    assert not unsure.exists()
