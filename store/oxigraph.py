@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -151,17 +152,16 @@ class Store:
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT query's rows as dicts of plain Python values, for Museion's own bookkeeping."""
         results = self.query(sparql)
-        if not isinstance(results, QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in results.variables]
-        rows = []
-        for solution in results:
-            row: dict[str, Any] = {}
-            for name in names:
-                term = solution[name]
-                row[name] = None if term is None else term.value
-            rows.append(row)
-        return rows
+        try:
+            return _plain_rows(results)
+        except BaseException as exc:
+            # pyoxigraph's results may be dropped only on the thread that made them, and an
+            # error raised in a worker thread is dropped by the thread that waits for it
+            # (reconciliation's reads): its frames keep none of them.
+            traceback.clear_frames(exc.__traceback__)
+            raise
+        finally:
+            del results
 
     def select_all_copies(self, sparql: str) -> list[dict[str, Any]]:
         """``select``'s rows from the working store and, for a remote store, from the
@@ -480,3 +480,17 @@ class Store:
                 self._store.optimize()
             except OSError as exc:
                 raise StoreError(f"cannot compact the store: {exc}") from exc
+
+
+def _plain_rows(results: object) -> list[dict[str, Any]]:
+    if not isinstance(results, QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in results.variables]
+    rows = []
+    for solution in results:
+        row: dict[str, Any] = {}
+        for name in names:
+            term = solution[name]
+            row[name] = None if term is None else term.value
+        rows.append(row)
+    return rows

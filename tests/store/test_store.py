@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -165,3 +167,29 @@ def test_metadata_written_with_the_graphs_is_read(store: Store, other: bool) -> 
     subject = NamedNode("http://example.org/a")
     store.replace_serialized_graphs({}, meta, [subject], [quad("a", "checksum 2", meta)])
     assert names(store) == ["checksum 2", "checksum b", "only a"]
+
+
+def test_a_select_failing_in_a_worker_thread_leaves_its_results_on_that_thread(
+    tmp_path: Path,
+) -> None:
+    """pyoxigraph's results may be dropped only on the thread that made them. ``select``
+    run in a pool's thread (reconciliation reads so) and failing midway raised its error in
+    the waiting thread with frames that held the results, which that thread then dropped
+    ("QuerySolutions is unsendable, but is being dropped on another thread")."""
+    store = Store(tmp_path / "store")
+    failing = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            gc.collect()
+            gc.disable()  # what is left alive by reference, not what a collection would free
+            try:
+                future = pool.submit(store.select, failing)
+                with pytest.raises(OSError, match="port 9"):
+                    future.result()
+                del future
+                left = [o for o in gc.get_objects() if isinstance(o, QuerySolutions)]
+            finally:
+                gc.enable()
+    finally:
+        store.close()
+    assert left == []
