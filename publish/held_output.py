@@ -32,15 +32,8 @@ from .provenance import after_applying, meta_graph, record_meta_quads
 from .runs import Run, StagedRecord
 from .settings import PublishSettings, SourceSettings
 from .shared import split, unpack
-from .sqlite import rows_in
 
 __all__ = ["same_as_held"]
-
-_COLUMNS = (
-    "source, local_id, graph, subject, kind, checksum, mapping, media_type, datestamp, origin, "
-    "provider_id, flags, first_seen, last_changed, last_run, deleted_at, deleted_run, "
-    "fields, entities, notes, statements"
-)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,15 +48,9 @@ class _Held:
 
 
 def _held(index: RecordIndex, source: str, local_ids: Sequence[str]) -> dict[str, _Held]:
-    rows = rows_in(
-        index.db,
-        f"SELECT {_COLUMNS} FROM records WHERE source = ? AND local_id IN ({{marks}})",
-        local_ids,
-        source,
-    )
     return {
-        str(row[1]): _Held(IndexedRecord(*row[:17]), row[17], row[18], row[19], row[20])
-        for row in rows
+        local_id: _Held(*written)
+        for local_id, written in index.with_written(source, local_ids).items()
     }
 
 

@@ -249,6 +249,20 @@ class RecordIndex:
         ).fetchone()
         return IndexedRecord(*row) if row else None
 
+    def with_written(
+        self, source: str, local_ids: Sequence[str]
+    ) -> dict[str, tuple[IndexedRecord, str, str, str | None, bytes | None]]:
+        """{local id: its row, and what a run writes beside it (the source fields, entity
+        signature, notes and packed shared statements)} of those records."""
+        rows = rows_in(
+            self._db,
+            f"SELECT {_RECORD_COLUMNS}, fields, entities, notes, statements FROM records "
+            "WHERE source = ? AND local_id IN ({marks})",
+            local_ids,
+            source,
+        )
+        return {str(row[1]): (IndexedRecord(*row[:17]), *row[17:]) for row in rows}
+
     def live_records(self, source: str) -> Iterator[IndexedRecord]:
         rows = self._db.execute(
             f"SELECT {_RECORD_COLUMNS} FROM records WHERE source = ? AND deleted_at IS NULL "
