@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from museion_core.errors import MuseionError, StoreError, StoreFaultError
 
@@ -72,9 +72,8 @@ UPDATE_LINES = 1000
 
 def _mine(remote: RemoteEndpoint) -> str:
     """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
-    prefix = remote.graphs.replace("\\", "\\\\").replace('"', '\\"')
-    own = remote.own.replace("\\", "\\\\").replace('"', '\\"')
-    return f'FILTER (STRSTARTS(STR(?g), "{prefix}") && !STRSTARTS(STR(?g), "{own}"))'
+    prefix, own = Literal(remote.graphs), Literal(remote.own)  # written escaped, quoted
+    return f"FILTER (STRSTARTS(STR(?g), {prefix}) && !STRSTARTS(STR(?g), {own}))"
 
 
 def _is_mine(remote: RemoteEndpoint, graph: str) -> bool:
