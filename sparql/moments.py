@@ -14,7 +14,7 @@ from babel.dates import format_date, format_time
 
 from .i18n import current, gettext
 
-__all__ = ["day", "moment", "period"]
+__all__ = ["day", "moment", "period", "period_pieces"]
 
 _LOCALES = {"en": "en_GB"}
 """English dates day first ("6 December 2026") and times on 24 hours, as the museums the
@@ -56,19 +56,28 @@ def period(start: str, end: str | None) -> str:
     """From one instant to another as "6 December 2026, 05:31–05:34 UTC" (the day once when
     both are on it), else both moments; "…" for an end still to come. A text that is no
     instant is left as it is."""
+    return " – ".join(period_pieces(start, end))
+
+
+def period_pieces(start: str, end: str | None) -> tuple[str, ...]:
+    """``period`` in the pieces a line may break between: one when the run was on one day,
+    its start and its end when it crossed midnight (each piece is kept whole; together, in
+    Arabic, they were 542 px wide on a 390 px phone)."""
     first, last = _instant(start), _instant(end or "")
     if first is None:
-        return f"{start} – {end or '…'}"
+        return (start, end or "…")
     if last is None:
-        return f"{moment(start)} – {end or '…'}"
+        return (moment(start), end or "…")
     locale = _LOCALES.get(current(), current())
     if first.date() != last.date():
-        return f"{moment(start)} – {moment(last.isoformat())}"
+        return (moment(start), moment(last.isoformat()))
     if (first.hour, first.minute) == (last.hour, last.minute):
-        return moment(start)  # a run of seconds: "6 December 2026, 05:31 UTC"
-    return gettext(
-        "{date}, {start}–{end} UTC",
-        date=format_date(first, "long", locale=locale),
-        start=format_time(first, "HH:mm", locale=locale),
-        end=format_time(last, "HH:mm", locale=locale),
+        return (moment(start),)  # a run of seconds: "6 December 2026, 05:31 UTC"
+    return (
+        gettext(
+            "{date}, {start}–{end} UTC",
+            date=format_date(first, "long", locale=locale),
+            start=format_time(first, "HH:mm", locale=locale),
+            end=format_time(last, "HH:mm", locale=locale),
+        ),
     )

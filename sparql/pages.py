@@ -40,7 +40,7 @@ from .description import (
 )
 from .jobs import EntityJob, Reply
 from .linkedart import embedded_only, is_museion_own, linked_art_document
-from .moments import day, moment, period
+from .moments import day, moment, period, period_pieces
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
@@ -82,6 +82,7 @@ def templates() -> Environment:
     env.filters["moment"] = moment
     env.filters["day"] = day
     env.filters["period"] = period
+    env.filters["period_pieces"] = period_pieces
     env.filters["date_said"] = date_said
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE

@@ -99,7 +99,7 @@ def test_when_the_run_ran_is_written_as_the_reader_writes_it(
     report["run"] = {**report["run"], "started": "2026-12-05T17:40:11Z"}
     report["run"]["ended"] = "2026-12-05T17:43:02Z"
     document = html.fromstring(report_html(report, lang))
-    assert _text(document, '//p[bdi/code]//bdi[@class="when"]') == shown
+    assert _text(document, '//p[bdi/code]//bdi[contains(@class, "when")]') == shown
     assert "2026-12-05T17:4" not in "".join(str(t) for t in document.itertext())
 
 
@@ -696,3 +696,59 @@ def test_the_partner_s_name_heads_the_page_at_its_start_in_its_own_direction(
                 else:
                     assert abs(name_left - left) < 1, where
                 assert direction == own, where
+
+
+def test_a_run_that_crossed_midnight_fits_a_phone_and_keeps_one_line_at_a_desk(
+    reports: Path,
+) -> None:
+    """A run from 23:58 to 00:03 is said as two moments ("6 December 2026, 23:58 UTC – 7
+    December 2026, 00:03 UTC"), all kept on one line (``white-space: nowrap``): the Arabic
+    report was 542 px wide on a 390 px phone. The line now breaks between the two moments,
+    each kept whole and isolated, the dash after the first in the page's direction, and a
+    desk still reads the span on one line."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    report["run"] = {**report["run"], "started": "2026-12-06T23:58:49Z"}
+    report["run"]["ended"] = "2026-12-07T00:03:02Z"
+    with launch() as browser:
+        for lang, viewport in itertools.product(("ar", "fr", "en"), (PHONE, DESK)):
+            where = (lang, viewport["width"])
+            with guarded_page(browser, viewport=viewport) as page:
+                page.set_content(report_html(report, lang))
+                width = page.evaluate("document.scrollingElement.scrollWidth")
+                assert width <= viewport["width"], where
+                pieces = page.locator("p bdi.when .piece")
+                assert pieces.count() == 2, where
+                # each moment whole, its day, time and zone on one line (an inline box of
+                # mixed directions has a rectangle per run of a direction: their lines)
+                lines = pieces.evaluate_all(
+                    """els => els.map(e => new Set([...e.getClientRects()]
+                    .map(r => Math.round(r.bottom))).size)"""
+                )
+                assert lines == [1, 1], where
+                # the dash ends the first moment, on the side the page's lines end: in
+                # Arabic "UTC – 7" was one left-to-right run, the dash before "UTC"
+                moment, dash = pieces.first.evaluate(_MOMENT_AND_DASH)
+                if lang == "ar":
+                    assert dash[1] <= moment[0], where
+                else:
+                    assert dash[0] >= moment[1], where
+                if viewport == DESK:  # and both moments on the same line
+                    bottoms = pieces.evaluate_all(
+                        "els => els.map(e => Math.round(e.getBoundingClientRect().bottom))"
+                    )
+                    assert bottoms[0] == bottoms[1], where
+
+
+_MOMENT_AND_DASH = """e => {
+  const boxes = [], walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+    for (let i = 0; i < t.length; i++) {
+      const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+      boxes.push([t.data[i], r.getBoundingClientRect()]);
+    }
+  }
+  const dash = boxes.pop()[1], moment = boxes.slice(0, -1).map(([, b]) => b);
+  return [[Math.min(...moment.map(b => b.left)), Math.max(...moment.map(b => b.right))],
+          [dash.left, dash.right]];
+}"""
+"""The horizontal extent of a moment's text and of the dash after it (its last character)."""
