@@ -752,3 +752,44 @@ _MOMENT_AND_DASH = """e => {
           [dash.left, dash.right]];
 }"""
 """The horizontal extent of a moment's text and of the dash after it (its last character)."""
+
+
+def test_a_partner_s_texts_in_a_table_line_up_with_the_page_s_text(reports: Path) -> None:
+    """The report kept as a file set the partner's own texts (a date kept as text, a local
+    term) and the vocabularies' names at the left of an Arabic table, under headings at its
+    right: a cell of its own direction (``dir="auto"``, ``dir="ltr"``) aligned to its own
+    start. It keeps its direction and lines up with the page's lines, as the served page
+    (museion.css) already set them; numbers keep the end of the line."""
+    with launch() as browser:
+        for lang, viewport in itertools.product(("ar", "en"), (DESK, PHONE)):
+            where = (lang, viewport["width"])
+            with guarded_page(browser, viewport=viewport) as page:
+                page.set_content(report_html(_report(reports), lang))
+                cells = page.locator("td[dir]:not(.num)")
+                assert cells.count() >= 10, where
+                found = cells.evaluate_all(_CELL_AND_TEXT)
+                # the partner's Latin texts keep their own direction
+                assert "ltr" in {direction for *_, direction in found}, where
+                for cell, text, _ in found:
+                    if lang == "ar":
+                        assert abs(cell[1] - text[1]) < 1, (where, cell, text)
+                    else:
+                        assert abs(cell[0] - text[0]) < 1, (where, cell, text)
+                numbers = page.locator("td.num").evaluate_all(_CELL_AND_TEXT)
+                assert numbers
+                for cell, text, _ in numbers:
+                    side = 0 if lang == "ar" else 1
+                    assert abs(cell[side] - text[side]) < 1, (where, cell, text)
+
+
+def _report(reports: Path) -> dict[str, Any]:
+    return dict(json.loads((reports / "tate.json").read_text(encoding="utf-8")))
+
+
+_CELL_AND_TEXT = """els => els.map(e => {
+  const s = getComputedStyle(e), c = e.getBoundingClientRect(), r = document.createRange();
+  r.selectNodeContents(e); const t = r.getBoundingClientRect();
+  return [[c.left + parseFloat(s.paddingLeft), c.right - parseFloat(s.paddingRight)],
+          [t.left, t.right], s.direction];
+})"""
+"""Each cell's content box, the box of its text, and its direction."""
