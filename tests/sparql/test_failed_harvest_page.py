@@ -84,7 +84,7 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         assert first.status_code == 200  # no report yet, but the failure is there to read
         banner = _banner(first.text)
         assert banner.startswith("فشل آخر حصاد لهذا المصدر (")
-        assert "وليس لهذا المصدر حصاد منشور بعد" in banner  # no report below it
+        assert "وليس لهذا المصدر عملية منشورة بعد" in banner  # no report below it
         assert banner.endswith("q.csv غير موجود")  # its own folder is not shown either
         assert str(elsewhere) not in first.text
         document = html.fromstring(first.text)  # a page in the reader's language, named

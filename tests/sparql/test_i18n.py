@@ -245,8 +245,8 @@ def test_a_message_s_own_words_are_translated_and_an_inner_message_too() -> None
     forced = messages.PUBLISHED_BY_FORCE(reason=held)
     with i18n.using("fr"):
         assert _shown(i18n.message_html(forced))[0] == (
-            "publiée avec --force malgré ceci : la moisson ferait passer le nombre de notices de "
-            "tate de 100 à 40 (-60%), plus que les 50% permis (gates.max_record_drop)"
+            "publiée avec --force malgré ceci : le traitement ferait passer le nombre de "
+            "notices de tate de 100 à 40 (-60%), plus que les 50% permis (gates.max_record_drop)"
         )
 
 
@@ -285,7 +285,7 @@ def test_a_message_s_own_words_are_translated_and_an_inner_message_too() -> None
         (
             messages.GATE_RECORD_DROP(source="so", before=5, after=1, drop="80%", limit="10%"),
             "ar",
-            "سيُنقص الحصاد عدد سجلات so من 5 إلى 1 (-80%)، وهذا أكثر من 10% المسموح بها "
+            "ستُنقص العملية عدد سجلات so من 5 إلى 1 (-80%)، وهذا أكثر من 10% المسموح بها "
             "(gates.max_record_drop)",
         ),
         (

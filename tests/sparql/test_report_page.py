@@ -328,8 +328,8 @@ def _kinds(document: html.HtmlElement) -> list[list[str]]:
     ("lang", "nothing", "complete", "removed"),
     [
         ("en", "Nothing from this run was published.", "complete inventory", "would have been"),
-        ("fr", "Rien de cette moisson n’a été publié.", "inventaire complet", "9 notices auraient"),
-        ("ar", "لم يُنشر شيء من هذا الحصاد.", "جردك الكامل", "كانت ستُحذف 9 سجلات"),
+        ("fr", "Rien de ce traitement n’a été publié.", "inventaire complet", "9 notices auraient"),
+        ("ar", "لم يُنشر شيء من هذه العملية.", "جردك الكامل", "كانت ستُحذف 9 سجلات"),
     ],
 )
 def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
@@ -458,7 +458,7 @@ def test_a_dry_run_s_page_says_nothing_was_published(reports: Path, lang: str) -
     assert i18n.translate("What happened to your records", lang) not in headings
     shown = " ".join("".join(str(t) for t in document.itertext()).split())
     assert "before the run" not in shown
-    assert "avant la moisson" not in shown
+    assert "avant le traitement" not in shown
     assert not document.xpath("//*[@id='held']")  # nothing for the coordinator to do
 
 
@@ -793,3 +793,25 @@ _CELL_AND_TEXT = """els => els.map(e => {
           [t.left, t.right], s.direction];
 })"""
 """Each cell's content box, the box of its text, and its direction."""
+
+
+@pytest.mark.parametrize("status", ["published", "held", "checked"])
+def test_a_remap_is_not_called_a_harvest(reports: Path, status: str) -> None:
+    """`museion remap` maps the stored records again and reads no feed, yet the French and
+    Arabic reports called every run a harvest ("moisson", "الحصاد"): "moisson 2026…Z-a09c ·
+    nouvelle correspondance des notices gardées", a harvest and a remap at once. As the
+    English "run" does, they now name a run of any kind ("traitement", "العملية"), its kind
+    said beside it ("remap of stored records"), in the page and in a gate's reason."""
+    report = _report(reports)
+    gate = messages.GATE_RECORD_DROP(source="tate", before=10, after=4, drop="60%", limit="50%")
+    run = {**report["run"], "remap": True, "status": status}
+    if status == "held":
+        run["reason"] = gate
+        report["diff"] = {**report["diff"], "removed_count": 6}
+    harvest = {"en": "harvest", "fr": "moisson", "ar": "حصاد"}
+    for lang, word in harvest.items():
+        document = html.fromstring(report_html({**report, "run": run}, lang))
+        shown = " ".join("".join(str(t) for t in document.body.itertext()).split())
+        assert i18n.translate("remap of stored records", lang) in shown, lang
+        assert word not in shown.lower(), re.findall(rf".{{0,60}}{word}.{{0,20}}", shown.lower())
+        assert i18n.translate("run", lang) in shown, lang
