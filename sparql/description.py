@@ -68,7 +68,7 @@ _KINDS = {
     "person": "Person",
     "group": "Group",
     "place": "Place",
-    "set": "Set",
+    "set": "Set of objects",  # not "Set", the checklists' verb ("Appliquer") in French
     "record": "Record graph",
     "concept": "Concept",
     "partner": "Partner",

@@ -17,6 +17,8 @@ from rdflib import Graph, URIRef
 from museion import Workspace, load_config
 from museion_core.vocab import MUSEION, RDF, XSD
 from publish import meta_graph
+from sparql import i18n
+from sparql.description import entity_kind
 from sparql.linkedart_context import linked_art_context
 from tests.helpers.endpoint import (
     Live,
@@ -265,3 +267,43 @@ def test_a_base_iri_with_a_path_is_served_under_that_path(tmp_path: Path) -> Non
         assert 'href="/museion/partner/tate"' in page.text  # links stay on this host
         outside = requests.get(server.url + "/tate/object/T06803", timeout=30)
         assert outside.status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize(
+    ("path", "kind"), [("tate/record/T06803", "Record graph"), ("dataset/cmoa", "Dataset")]
+)
+def test_the_kind_of_an_entity_is_said_in_the_reader_s_language(
+    live: Live, path: str, kind: str, lang: str
+) -> None:
+    """Above a French or an Arabic heading ("Tate — jeu de données") the kind line read
+    "DATASET", in English."""
+    response = requests.get(
+        live.iri_url(BASE + path),
+        headers={"Accept": "text/html"},
+        params={"lang": lang},
+        timeout=30,
+    )
+    said = i18n.translate(kind, lang)
+    assert said != kind
+    assert f'<p class="kind">{said}</p>' in response.text
+
+
+def test_every_kind_of_entity_has_its_french_and_arabic_words() -> None:
+    kinds = {
+        entity_kind(BASE + path, BASE)
+        for path in (
+            *(f"tate/{k}/1" for k in ("object", "person", "group", "place", "set", "record")),
+            "tate/concept/aat/1",
+            "partner/tate",
+            "dataset/tate",
+            "meta",
+            "vocabulary",
+            "graph/reconciliation",
+            "elsewhere",
+        )
+    }
+    assert len(kinds) == 11
+    for lang in ("fr", "ar"):
+        untranslated = [k for k in kinds if k not in i18n.catalogue()[lang]]
+        assert not untranslated, lang
