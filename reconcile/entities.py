@@ -85,22 +85,25 @@ _SPAN_ENDS = (
 )
 """The begin and end of a time-span ``?ts``, when it has them."""
 
+_ONLY = "#partner-entities#"
+"""Where each query keeps only the rows of partner entities (``_only``)."""
+
 _ASKED: dict[str, str] = {
     "entities": (
         "SELECT ?e ?class WHERE { VALUES ?class { "
-        f"{CRM.E21_Person} {CRM.E74_Group} {CRM.E53_Place} }} ?e a ?class }}"
+        f"{CRM.E21_Person} {CRM.E74_Group} {CRM.E53_Place} }} ?e a ?class {_ONLY} }}"
     ),
     "names": (
         f"SELECT ?e ?name ?type WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
         f"{CRM.E53_Place} }} ?e a ?c ; {CRM.P1_is_identified_by} ?n . "
         f"?n a {CRM.E33_E41_Linguistic_Appellation} ; {CRM.P190_has_symbolic_content} ?name . "
-        f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} }}"
+        f"OPTIONAL {{ ?n {CRM.P2_has_type} ?type }} {_ONLY} }}"
     ),
     **{
         which: (
             f"SELECT ?e ?begin ?end ?place WHERE {{ ?e {props} ?event . "
             f"OPTIONAL {{ ?event {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} "
-            f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} }}"
+            f"OPTIONAL {{ ?event {CRM.P7_took_place_at}/{RDFS.label} ?place }} {_ONLY} }}"
         )
         for which, props in (
             ("birth", f"{CRM.P98i_was_born}|{CRM.P95i_was_formed_by}"),
@@ -111,25 +114,41 @@ _ASKED: dict[str, str] = {
         "SELECT ?e (MIN(?begin) AS ?first) (MAX(?end) AS ?last) WHERE { "
         f"?object {CRM.P108i_was_produced_by} ?production . "
         f"?production {CRM.P9_consists_of}?/{CRM.P14_carried_out_by} ?e . "
-        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} }} GROUP BY ?e"
+        f"?production {CRM.P4_has_time_span} ?ts . {_SPAN_ENDS} {_ONLY} }} GROUP BY ?e"
     ),
     "types": (
         f"SELECT ?e ?meta ?t ?label WHERE {{ ?e {CRM.P2_has_type} ?t . "
         f"?t {CRM.P2_has_type} ?meta . VALUES ?meta {{ {AAT.GENDER} {AAT.NATIONALITY} }} "
-        f"OPTIONAL {{ ?t {RDFS.label} ?label }} }}"
+        f"OPTIONAL {{ ?t {RDFS.label} ?label }} {_ONLY} }}"
     ),
     "roles": (
         f"SELECT DISTINCT ?e ?role ?label WHERE {{ ?part {CRM.P14_carried_out_by} ?e . "
-        f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} }}"
+        f"OPTIONAL {{ ?part {CRM.P2_has_type} ?role OPTIONAL {{ ?role {RDFS.label} ?label }} }} "
+        f"{_ONLY} }}"
     ),
-    "influenced": f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e }}",
-    "equivalents": f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x }}",
+    "influenced": f"SELECT DISTINCT ?e WHERE {{ ?p {CRM.P15_was_influenced_by} ?e {_ONLY} }}",
+    "equivalents": f"SELECT ?e ?x WHERE {{ ?e {LA.equivalent} ?x {_ONLY} }}",
     "within": (
-        f"SELECT ?e ?label WHERE {{ ?e {CRM.P89_falls_within}+ ?c . ?c {RDFS.label} ?label }}"
+        f"SELECT ?e ?label WHERE {{ ?e {CRM.P89_falls_within}+ ?c . ?c {RDFS.label} ?label "
+        f"{_ONLY} }}"
     ),
 }
 """The queries reconciliation reads entities with, but their labels (``_labels``): rows of
-plain values (``Store.select``)."""
+plain values (``Store.select``), each of partner entities only (``_ONLY``)."""
+
+
+def _only(base: str, sources: Iterable[str]) -> str:
+    """A filter keeping the rows whose ``?e`` may be a partner entity of ``sources``.
+
+    The store holds many more persons, groups and places than the partners' own: a party
+    to each object's acquisition, a place in each record. Without it every query's answer
+    grew with the records and was held whole; with it, with the partners' entities. The
+    prefixes keep a superset of what ``source_of`` takes, which still decides."""
+    prefixes = sorted(f"{base}{source}/{kind}" for source in set(sources) for kind in KINDS)
+    if not prefixes:
+        return "FILTER(false)"
+    tests = " || ".join(f"STRSTARTS(STR(?e), {RdfLiteral(prefix)})" for prefix in prefixes)
+    return f"FILTER({tests})"
 
 
 def read_entities(
@@ -141,11 +160,15 @@ def read_entities(
     may use) are asked at once, Oxigraph evaluating each without the GIL, and their answers
     are read in a fixed order, so an entity's names are in the same order however they ran."""
     names = set(sources)
+    only = _only(base, names)
     threads = usable_cpus() if threads is None else threads
     pool = ThreadPoolExecutor(max(1, threads), "reconcile")
     try:
-        asked = {key: pool.submit(store.select, sparql) for key, sparql in _ASKED.items()}
-        labels = pool.submit(_labels, store)
+        asked = {
+            key: pool.submit(store.select, sparql.replace(_ONLY, only))
+            for key, sparql in _ASKED.items()
+        }
+        labels = pool.submit(_labels, store, only)
         answers = {key: future.result() for key, future in asked.items()}
         entities: dict[str, Entity] = {}
         for row in answers["entities"]:
@@ -183,11 +206,11 @@ def _by_entity(
             yield entity, row
 
 
-def _labels(store: Store) -> list[tuple[str, str, str | None]]:
-    """Every person's, group's and place's ``rdfs:label``: (IRI, text, language)."""
+def _labels(store: Store, only: str) -> list[tuple[str, str, str | None]]:
+    """Every partner person's, group's and place's ``rdfs:label``: (IRI, text, language)."""
     results = store.query(
         f"SELECT ?e ?label WHERE {{ VALUES ?c {{ {CRM.E21_Person} {CRM.E74_Group} "
-        f"{CRM.E53_Place} }} ?e a ?c ; {RDFS.label} ?label }}"
+        f"{CRM.E53_Place} }} ?e a ?c ; {RDFS.label} ?label {only} }}"
     )
     assert isinstance(results, QuerySolutions)
     found = []
