@@ -11,8 +11,10 @@ shares with other records goes to an entity graph, once (``publish.shared``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -312,9 +314,37 @@ def _apply_batches(
     other records into the entity graphs, then index them in one transaction with the counts
     of what they share (store first, then the index: a crash between the two leaves the
     store holding records the index does not know yet, which applying the run again writes
-    anew, and entity graphs it writes again from the same counts)."""
-    source, index = job.source.name, job.index
+    anew, and entity graphs it writes again from the same counts; a run that fails between
+    the two, the next run, ``_settled_or_marked``)."""
     records = [r for batch in batches for r in batch]
+    with _settled_or_marked(job, [r.local_id for r in records]):
+        _write_batch(job, records, parts, refused)
+
+
+@contextlib.contextmanager
+def _settled_or_marked(job: _Applying, local_ids: Sequence[str]) -> Iterator[None]:
+    """Writes of records, each in the store and then in the index. Failed, those of
+    ``local_ids`` the run did not index are marked unsettled (``mark_unsettled``): the store
+    may hold what the index does not say of them (their graphs and metadata written, what
+    they share not: a remote server failing the entity graphs' update), and the next run
+    writes them again, even if its feed is back as it was before."""
+    try:
+        yield
+    except Exception:
+        with contextlib.suppress(sqlite3.Error):  # the error to tell is the write's
+            done = job.index.written_by(job.source.name, job.run.run_id, local_ids)
+            job.index.mark_unsettled(job.source.name, [i for i in local_ids if i not in done])
+        raise
+
+
+def _write_batch(
+    job: _Applying,
+    records: list[StagedRecord],
+    parts: dict[str, Split],
+    refused: list[tuple[StagedRecord, str]],
+) -> None:
+    """``_apply_batches``' work, for ``records``."""
+    source, index = job.source.name, job.index
     before = index.entities_of(source, [r.local_id for r in records])
     job.entities_changed = job.entities_changed or any(
         r.entities != before.get(r.local_id, "") for r in records
@@ -428,13 +458,17 @@ def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
         change = job.shared.change(
             source, {r.local_id: {} for r in records}, [r.subject for r in records]
         )
-        job.store.remove_graphs([NamedNode(r.graph) for r in records])
-        job.shared.write(job.store, change)
-        stones = [q for r in records for q in tombstone_quads(meta, minter, r, job.when, run_id)]
-        subjects = [NamedNode(r.graph) for r in records] + [NamedNode(r.subject) for r in records]
-        job.store.replace_subjects(meta, subjects, stones)
         ids = [r.local_id for r in records]
-        job.index.mark_deleted(source, ids, job.when, run_id, change)
+        with _settled_or_marked(job, ids):  # a record back in the feed is written again
+            job.store.remove_graphs([NamedNode(r.graph) for r in records])
+            job.shared.write(job.store, change)
+            stones = [
+                q for r in records for q in tombstone_quads(meta, minter, r, job.when, run_id)
+            ]
+            subjects = [NamedNode(r.graph) for r in records]
+            subjects += [NamedNode(r.subject) for r in records]
+            job.store.replace_subjects(meta, subjects, stones)
+            job.index.mark_deleted(source, ids, job.when, run_id, change)
         failpoint("remove")
 
 

@@ -439,6 +439,16 @@ class RecordIndex:
                 [(when, run, source, local_id) for local_id in local_ids],
             )
 
+    def mark_unsettled(self, source: str, local_ids: Sequence[str]) -> None:
+        """Records a failed write may have left in the store otherwise than their rows say:
+        their mapping is forgotten, so that the next run finds them changed and writes them
+        again (a feed as before found them unchanged, and the store kept the failed write)."""
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE records SET mapping = '' WHERE source = ? AND local_id = ?",
+                [(source, local_id) for local_id in local_ids],
+            )
+
     def unconverted(self, limit: int) -> list[tuple[str, str, str, str]]:
         """(source, local id, graph, subject) of up to ``limit`` live records whose shared
         statements the index does not know (``publish.layout``)."""

@@ -141,3 +141,57 @@ def test_a_damaged_unsure_file_has_every_graph_sent_again(
     assert again.status == "published", again.reason
     assert graphs_held(upstream, base) == working
     assert not unsure.exists()
+
+
+def titles_served(config: Config) -> set[str]:
+    """The objects' titles the server's current version serves."""
+    reader = RemoteReader(config.remote)  # type: ignore[arg-type]
+    try:
+        reader.refresh()
+        rows = reader.select(
+            f'SELECT DISTINCT ?t WHERE {{ ?x <{P190}> ?t FILTER CONTAINS(?t, "Thing") }}'
+        )
+        return {str(row["t"]) for row in rows}
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("how", ["dropped"])
+def test_records_written_before_a_failed_shared_write_are_written_again(
+    tmp_path: Path, upstream: SparqlServer, how: str
+) -> None:
+    """Records retitled and their maker renamed: their graphs and metadata are written, then
+    the entity graph's write fails. The index was not told of the records (it is written after
+    the shared statements), so it kept their old checksums while the server and the working
+    store held their new graphs: the next run, the feed back as it was, found them unchanged
+    by the index and wrote nothing, and the retitled records stayed published as the failed
+    run had them, in every version after."""
+    base = f"http://lagging-{how}.example/"
+    makers = {n: (f"p{n % 2}", f"Maker {n % 2}") for n in range(RECORDS)}
+    renamed = {**makers, **dict.fromkeys(range(1, RECORDS, 2), ("p1", "Broken"))}
+    retitled = {n: f"Thing {n} retitled" for n in range(1, RECORDS, 2)}
+    proxy = Failing(upstream.url, "Broken", how)
+    with server(proxy) as (url, _):
+
+        def harvest(
+            named: dict[int, tuple[str, str]], titles: dict[int, str] | None = None
+        ) -> tuple[Config, HarvestSummary]:
+            config = shop(tmp_path, url, range(RECORDS), base=base, makers=named, titles=titles)
+            [summary] = run_harvest(config)
+            return config, summary
+
+        config, first = harvest(makers)
+        assert first.status == "published", first.reason
+        before = titles_served(config)
+        assert before == {f"Thing {n}" for n in range(RECORDS)}
+        proxy.failing = True
+        config, failed = harvest(renamed, retitled)
+        assert failed.status == "failed"
+        assert proxy.failed
+        proxy.failing = False
+        config, again = harvest(makers)  # the feed as it was before the failed run
+        assert again.status == "published", again.reason
+        assert titles_served(config) == before
+        assert names_served(config) == {"Maker 0", "Maker 1"}
+    held, working = graphs_held(upstream, base), graphs_local(config.data_dir / "working", base)
+    assert held == working
