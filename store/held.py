@@ -37,6 +37,7 @@ __all__ = [
     "asked",
     "check_dropped",
     "check_graphs",
+    "check_sent",
     "check_subjects",
     "statements",
     "unheld",
@@ -150,7 +151,13 @@ def asked(client: SparqlClient, ask: str) -> bool:
 def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, bytes]) -> None:
     """Fail (``StoreFaultError``) unless the server holds each graph as it was sent
     (``where``: the service the graphs were written to)."""
-    short = unheld(client, {g.value: Sent.ntriples(text) for g, text in graphs.items()}, GRAPHS)
+    check_sent(client, where, {g.value: Sent.ntriples(text) for g, text in graphs.items()})
+
+
+def check_sent(client: SparqlClient, where: str, graphs: Mapping[str, Sent]) -> None:
+    """``check_graphs``, of graphs (by IRI) as they were sent (a graph sent in pieces as it
+    was read, whose text is no longer held)."""
+    short = unheld(client, graphs, GRAPHS)
     if short:
         graph, got, expected = short[0]
         raise StoreFaultError(

@@ -1,6 +1,6 @@
 """What the remote store sends, cut to a bounded size: a graph's N-Triples in pieces of so
-many statements and bytes (one request each), and a working store's graphs, read one by one,
-in batches of so many bytes (one ``RemoteStore._put`` each, checked together).
+many statements and bytes (one request each), or packed with other graphs in ``INSERT DATA``
+updates (a working store's graphs read one by one: ``store.streamed``).
 
 A blank node's label holds within one request only: the statements of one graph that name a
 blank node all go in one piece, however many, or two pieces would make two nodes of one.
@@ -8,7 +8,7 @@ blank node all go in one piece, however many, or two pieces would make two nodes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
@@ -17,7 +17,7 @@ from museion_core.errors import StoreError
 from .protocol import SparqlClient
 from .versions import too_large
 
-__all__ = ["batches", "insert", "ntriples", "pieces"]
+__all__ = ["insert", "ntriples", "pieces"]
 
 
 def ntriples(quads: Iterable[Quad]) -> bytes:
@@ -47,24 +47,6 @@ def pieces(text: bytes, size: int, limit: int) -> list[bytes]:
     if current:
         cut.append(b"".join(current))
     return cut
-
-
-def batches(
-    graphs: Iterable[tuple[NamedNode, bytes]], limit: int
-) -> Iterator[dict[NamedNode, bytes]]:
-    """``graphs`` (each with its text) in batches of at most ``limit`` bytes, a graph larger
-    than ``limit`` a batch alone. The graphs are read as the batches are taken: with a
-    generator that reads each graph's text, no more than a batch is held at a time."""
-    batch: dict[NamedNode, bytes] = {}
-    held = 0
-    for graph, text in graphs:
-        if batch and held + len(text) > limit:
-            yield batch
-            batch, held = {}, 0
-        batch[graph] = text
-        held += len(text)
-    if batch:
-        yield batch
 
 
 def insert(

@@ -18,6 +18,7 @@ running on them and dropped after ``keep`` publishes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -30,13 +31,14 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from museion_core.errors import MuseionError, StoreError, StoreFaultError
 
-from .held import asked, check_dropped, check_graphs, check_subjects, statements
+from .held import asked, check_dropped, check_graphs, check_subjects
 from .oxigraph import Store, without_graph_name
-from .pieces import batches, insert, ntriples, pieces
+from .pieces import insert, ntriples, pieces
 from .protocol import RemoteEndpoint, SparqlClient
+from .streamed import Pieces, send_all, send_graph, stream
 from .text import checked_graph
 from .unsure import Unsure
-from .versions import build, check_built, drop, leftovers, parts, pointer_names, too_large
+from .versions import build, check_built, drop, leftovers, parts, pointer_names
 from .versions import pointer as _pointer
 
 __all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
@@ -51,8 +53,9 @@ _log = logging.getLogger("museion.store")
 SYNC_BYTES = 32 * 1024 * 1024
 """N-Triples held at a time when the working store is first mirrored to a server
 (``_sync``): its graphs are read one by one and sent, then checked, in batches of about this
-size (a graph larger alone), not 500 graphs at a time, which with the metadata graph of a
-million records and many record graphs held gigabytes of text at once."""
+size, not 500 graphs at a time, which with the metadata graph of a million records and many
+record graphs held gigabytes of text at once; a graph larger than one request is sent in
+pieces as it is read (``store.streamed``), alone."""
 PUT_STATEMENTS = 20_000
 """Statements one request writes of a graph at most: a larger graph (the metadata graph, a
 dataset's, an entity graph many records share) is sent in pieces, a PUT of the first and a
@@ -241,7 +244,7 @@ class RemoteStore(Store):
                     if self._accepted.get(graph.value) == digest:
                         continue
                     self._accepted.pop(graph.value, None)
-                    self._send_graph(graph, text, begun)
+                    send_graph(self.client, graph, pieces(text, PUT_STATEMENTS, PUT_BYTES), begun)
                     taken.add(graph)
                     self._accepted[graph.value] = digest
             else:
@@ -265,20 +268,6 @@ class RemoteStore(Store):
             self._check_held(graphs)
         finally:  # checked, or to be sent again
             self._forget(g.value for g in graphs)
-
-    def _send_graph(self, graph: NamedNode, text: bytes, begun: set[NamedNode]) -> None:
-        """One graph by the Graph Store Protocol: a PUT, then a POST of each further piece
-        of ``PUT_STATEMENTS`` and ``PUT_BYTES`` (``store.pieces``); ``begun`` holds it
-        between the two."""
-        for n, piece in enumerate(pieces(text, PUT_STATEMENTS, PUT_BYTES) or [b""]):
-            try:
-                (self.client.post_graph if n else self.client.put_graph)(graph.value, piece)
-            except StoreError as exc:
-                where = self.remote.graph_store_endpoint or ""
-                what = f"to write {statements(piece):,} statements of {graph.value}"
-                raise too_large(exc, where, what) from exc
-            begun.add(graph)
-        begun.discard(graph)
 
     def _forget(self, graphs: Iterable[str]) -> None:
         """Written anew: no longer as the server accepted them (``_accepted``)."""
@@ -438,8 +427,7 @@ class RemoteStore(Store):
         whole = [NamedNode(g) for g, subjects in entries if subjects is None]
         held = [g for g in whole if self.oxigraph.contains_named_graph(g)]
         self._withdraw([g.value for g in whole if g not in held])
-        for batch in batches(((g, ntriples(self.graph_quads(g))) for g in held), SYNC_BYTES):
-            self._put(batch)
+        self._send_all(held)
         for graph, subjects in entries:
             if subjects is not None:
                 node, named = NamedNode(graph), [NamedNode(s) for s in sorted(subjects)]
@@ -480,7 +468,7 @@ class RemoteStore(Store):
         embedded before, or mirrored to another server): send every graph, drop the rest.
         A graph larger than one request should carry (the metadata graph, an entity graph)
         goes in pieces (``PUT_STATEMENTS``), or Virtuoso refused it whole (``SR325``); the
-        graphs are read one by one, and sent in batches of ``SYNC_BYTES``."""
+        graphs are read one by one (``_send_all``)."""
         remote = {
             row["g"]
             for row in self.client.select(
@@ -490,9 +478,23 @@ class RemoteStore(Store):
         }
         held = self.oxigraph.contains_named_graph
         self._withdraw(sorted(g for g in remote if not held(NamedNode(g))))
-        read = ((g, ntriples(self.graph_quads(g))) for g in self.named_graphs())
-        for batch in batches(read, SYNC_BYTES):  # graph by graph, a batch held at a time
-            self._put(batch)
+        self._send_all(self.named_graphs())
+
+    def _send_all(self, graphs: Iterable[NamedNode]) -> None:
+        """Send ``graphs`` as the working store holds them, read one by one, no more than a
+        batch of ``SYNC_BYTES`` held at a time (``store.streamed.send_all``)."""
+        limits = {"batch": SYNC_BYTES, "size": PUT_STATEMENTS, "limit": PUT_BYTES}
+        send_all(graphs, self.graph_quads, self._put, self._stream, **limits)
+
+    def _stream(self, graph: NamedNode, cut: Pieces) -> None:
+        """A graph larger than one request, sent in pieces as it is read, then checked
+        (``store.streamed.stream``). Noted unsure until checked: a graph half sent (the
+        server failing, the process killed) is sent again by the next publish."""
+        self._unsure.note([graph.value])
+        self._forget([graph.value])
+        quads = functools.partial(self.graph_quads, graph)
+        stream(self.client, graph, cut, quads, lines=UPDATE_LINES, size=PUT_BYTES)
+        self._unsure.settle([graph.value])
 
     def close(self) -> None:
         self.client.close()

@@ -6,6 +6,7 @@ ends up with every graph."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import tracemalloc
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from museion_core.errors import StoreFaultError
 from store import RemoteStore, Store, remote
 from store.protocol import SparqlClient
 from tests.helpers.hostile import passed_on
@@ -27,8 +29,9 @@ STATEMENTS = 400
 """Statements a graph: some 50 KB of N-Triples each, some 6 MB in all."""
 BATCH = 256 * 1024
 """``SYNC_BYTES`` here: five graphs a batch."""
-REQUEST = 16 * 1024
-"""``PUT_BYTES`` here: a graph in four pieces or so."""
+REQUEST = 128 * 1024
+"""``PUT_BYTES`` here: a graph in one request, sent in a batch with others (a graph larger
+than one request is sent alone, in pieces as it is read: the test after this one)."""
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +41,10 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]
 
 
 @contextmanager
-def recording(upstream: str) -> Iterator[tuple[str, list[int]]]:
+def recording(upstream: str, fail_at: int = 0) -> Iterator[tuple[str, list[int]]]:
     """A proxy that passes every request on and keeps the size of each write's body (only
-    its size: it runs in the test's process, whose memory the test measures)."""
+    its size: it runs in the test's process, whose memory the test measures); ``fail_at``:
+    the write (counted from 1) whose connection it drops unanswered, and each after it."""
     writes: list[int] = []
     lock = threading.Lock()
 
@@ -50,6 +54,9 @@ def recording(upstream: str) -> Iterator[tuple[str, list[int]]]:
             if self.path.partition("?")[0] in ("/store", "/update"):
                 with lock:
                     writes.append(len(body))
+                    if fail_at and len(writes) >= fail_at:
+                        self.close_connection = True
+                        return
             passed_on(self, upstream, body)
 
         do_GET = do_POST = do_PUT = answer
@@ -116,4 +123,95 @@ def test_the_first_sync_holds_and_sends_a_bounded_size_at_a_time(
         f"<{base}object/7/0> <{base}noted> ?b . ?b <{base}note> ?t }} }}"
     )
     assert linked["n"] == "30"
+    client.close()
+
+
+def large_store(path: Path, base: str) -> str:
+    """An embedded working store of one graph of ``LARGE`` statements, and a few naming
+    blank nodes; its IRI."""
+    graph = f"{base}meta"
+    lines = [
+        f'<{base}record/{i}> <{base}checksum> "{i:08d}{"0123456789abcdef" * 4}" <{graph}> .\n'
+        for i in range(LARGE)
+    ]
+    lines += [f'_:b{i} <{base}note> "note {i}" <{graph}> .\n' for i in range(30)]
+    lines += [f"<{base}record/0> <{base}noted> _:b{i} <{graph}> .\n" for i in range(30)]
+    store = Store(path)
+    store.replace_serialized_graphs({NamedNode(graph): "".join(lines).encode()})
+    store.close()
+    return graph
+
+
+LARGE = 60_000
+"""Statements of the one large graph: some 6 MB of N-Triples, as the metadata graph of a
+million records is some 2 GB."""
+PIECE = 64 * 1024
+"""``PUT_BYTES`` here: the large graph in some 90 pieces."""
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["gsp", "update"])
+def test_a_graph_larger_than_a_request_is_sent_as_it_is_read(
+    tmp_path: Path, upstream: SparqlServer, monkeypatch: pytest.MonkeyPatch, graph_store: bool
+) -> None:
+    """The first sync read each graph's whole text before cutting it into requests: the
+    metadata graph of a million records, some 2 GB held at once (and as much again in its
+    lines). A graph larger than one request is now cut as it is read from the working
+    store, one piece held at a time, its blank nodes' statements together in its last
+    piece: each request carries at most ``PUT_BYTES``, the sync holds a fraction of the
+    graph, and the server holds the graph whole, blank nodes linked."""
+    monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
+    base = f"{BASE}large/{'gsp' if graph_store else 'update'}/"
+    graph = large_store(tmp_path / "working", base)
+    with recording(upstream.url) as (url, writes):
+        endpoint = SparqlServer(url).endpoint(graph_store=graph_store, graphs=base)
+        store = RemoteStore(tmp_path / "working", endpoint)
+        tracemalloc.start()
+        try:
+            store._sync()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        store.close()
+    sent = sum(writes)  # the graph's N-Triples (and, by updates, their GRAPH clauses)
+    assert peak < sent / 4, f"{peak:,} bytes held at most, of {sent:,}"
+    assert len(writes) > sent // PIECE, len(writes)
+    assert max(writes) <= PIECE + 2_000, max(writes)
+    client = SparqlClient(upstream.endpoint())
+    [row] = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert row["n"] == str(LARGE + 60)
+    [linked] = client.select(
+        f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH <{graph}> {{ "
+        f"<{base}record/0> <{base}noted> ?b . ?b <{base}note> ?t }} }}"
+    )
+    assert linked["n"] == "30"
+    assert not (tmp_path / "working.unsure").exists()
+    client.close()
+
+
+def test_a_graph_sent_in_part_is_sent_again(
+    tmp_path: Path, upstream: SparqlServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph sent in pieces is on the server in part from its first piece to its last: a
+    sync that fails in between (here the connection dropped at its fifth request) leaves it
+    noted in ``<working>.unsure``, and the server is sent it whole by the next publish."""
+    monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
+    base = f"{BASE}halfway/"
+    graph = large_store(tmp_path / "working", base)
+    with recording(upstream.url, fail_at=5) as (url, _):
+        endpoint = SparqlServer(url).endpoint(graphs=base)
+        store = RemoteStore(tmp_path / "working", endpoint)
+        with pytest.raises(StoreFaultError):
+            store._sync()
+        store.close()
+    gc.collect()  # the error's frames held the graph's reader, and with it the store's lock
+    unsure = tmp_path / "working.unsure"
+    assert graph in unsure.read_text(encoding="utf-8")
+    store = RemoteStore(tmp_path / "working", upstream.endpoint(graphs=base))
+    assert store.mirror_pending()
+    store._mend()
+    store.close()
+    assert not unsure.exists()
+    client = SparqlClient(upstream.endpoint())
+    [row] = client.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert row["n"] == str(LARGE + 60)
     client.close()

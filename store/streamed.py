@@ -1,0 +1,152 @@
+"""A graph of any size read from the working store for a remote server without its whole
+text held at once: what the first sync (``RemoteStore._sync``) and the mending of failed
+writes (``RemoteStore._mend``) send.
+
+A graph that fits in one request is read whole, and sent in a batch with others. A larger
+one (the metadata graph: some 13 statements a record, on the order of 2 GB of N-Triples at a
+million records) is cut into pieces as its statements are read, one piece held at a time:
+the statements that name a blank node are kept aside and sent last, all in one piece, since
+a blank node's label holds within one request only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+
+from pyoxigraph import NamedNode, Quad
+
+from museion_core.errors import StoreError
+
+from .held import Sent, check_sent, statements
+from .pieces import insert, ntriples
+from .protocol import SparqlClient
+from .versions import too_large
+
+__all__ = ["Pieces", "read", "send_all", "send_graph", "stream"]
+
+GROUP = 1000
+"""Statements serialized at a time (one call of the serializer each, not one a statement)."""
+
+
+def _lines(quads: Iterable[Quad]) -> Iterator[bytes]:
+    """A graph's statements as N-Triples, one line each, serialized ``GROUP`` at a time."""
+    taken = iter(quads)
+    while group := list(itertools.islice(taken, GROUP)):
+        yield from ntriples(group).splitlines(keepends=True)
+
+
+class Pieces:
+    """A graph's N-Triples in pieces of at most ``size`` statements and ``limit`` bytes (a
+    statement longer than ``limit`` goes alone), read as they are taken; the statements that
+    name a blank node in the last piece, whatever its size. ``statements``: how many were
+    taken so far (all of them, once the pieces are)."""
+
+    def __init__(self, lines: Iterator[bytes], size: int, limit: int) -> None:
+        self._lines = lines
+        self.size = size
+        self.limit = limit
+        self.statements = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        blank: list[bytes] = []
+        current: list[bytes] = []
+        held = 0
+        for line in self._lines:
+            self.statements += 1
+            if b"_:" in line:
+                blank.append(line)
+                continue
+            if current and (len(current) >= self.size or held + len(line) > self.limit):
+                yield b"".join(current)
+                current, held = [], 0
+            current.append(line)
+            held += len(line)
+        if current:
+            yield b"".join(current)
+        if blank:
+            yield b"".join(blank)
+
+
+def read(quads: Iterable[Quad], size: int, limit: int) -> bytes | Pieces:
+    """A graph's N-Triples whole if they fit in one request (``size`` statements, ``limit``
+    bytes), or else in ``Pieces``: no more than one request's text is read before that is
+    known."""
+    lines = _lines(quads)
+    head: list[bytes] = []
+    held = 0
+    for line in lines:
+        head.append(line)
+        held += len(line)
+        if len(head) > size or held > limit:
+            return Pieces(itertools.chain(head, lines), size, limit)
+    return b"".join(head)
+
+
+def send_all(
+    graphs: Iterable[NamedNode],
+    quads: Callable[[NamedNode], Iterable[Quad]],
+    put: Callable[[dict[NamedNode, bytes]], None],
+    streamed: Callable[[NamedNode, Pieces], None],
+    *,
+    batch: int,
+    size: int,
+    limit: int,
+) -> None:
+    """Send ``graphs``, their statements read one graph at a time (``quads``): those that
+    fit in one request (``size`` statements, ``limit`` bytes) in batches of about ``batch``
+    bytes (``put``), a larger one alone, in pieces as it is read (``streamed``, ``stream``):
+    no more than a batch, or a piece, is held at a time."""
+    held: dict[NamedNode, bytes] = {}
+    for graph in graphs:
+        text = read(quads(graph), size, limit)
+        if isinstance(text, Pieces):
+            streamed(graph, text)
+            continue
+        if held and sum(map(len, held.values())) + len(text) > batch:
+            put(held)
+            held = {}
+        held[graph] = text
+    if held:
+        put(held)
+
+
+def stream(
+    client: SparqlClient,
+    graph: NamedNode,
+    cut: Pieces,
+    quads: Callable[[], Iterable[Quad]],
+    *,
+    lines: int,
+    size: int,
+) -> None:
+    """A graph larger than one request, sent in ``Pieces`` as it is read — a PUT, then POSTs
+    (``send_graph``); or a DROP, then ``INSERT DATA`` updates of ``lines`` statements and
+    ``size`` bytes — then checked (``quads``: its statements, read again only if the server
+    holds another number of them, ``store.held``)."""
+    remote = client.endpoint
+    if remote.graph_store_endpoint is not None:
+        send_graph(client, graph, cut, set())
+    else:
+        client.update(f"DROP SILENT GRAPH {graph}")
+        where = remote.update_endpoint
+        insert(client, where, ((graph, piece) for piece in cut), None, lines=lines, size=size)
+    sent = Sent(cut.statements, lambda: (q.triple for q in quads()))
+    check_sent(client, remote.graph_store_endpoint or remote.update_endpoint, {graph.value: sent})
+
+
+def send_graph(
+    client: SparqlClient, graph: NamedNode, cut: Iterable[bytes], begun: set[NamedNode]
+) -> None:
+    """One graph by the Graph Store Protocol, in pieces (``store.pieces.pieces``, or
+    ``Pieces``): a PUT of the first, then a POST of each other; ``begun`` holds it between
+    the two (the server holds part of it)."""
+    for n, piece in enumerate(cut or [b""]):
+        try:
+            (client.post_graph if n else client.put_graph)(graph.value, piece)
+        except StoreError as exc:
+            where = client.endpoint.graph_store_endpoint or ""
+            what = f"to write {statements(piece):,} statements of {graph.value}"
+            raise too_large(exc, where, what) from exc
+        begun.add(graph)
+    begun.discard(graph)
