@@ -48,6 +48,7 @@ from store import (
     discard_unfinished,
     publish_snapshot,
     snapshots,
+    unmirrored,
 )
 
 from .apply import run_row
@@ -236,6 +237,8 @@ class Workspace:
     def open_writer(self, base_iri: str | None = None) -> Store:
         """The working store, read-write; converted to hold each triple once if an earlier
         Museion wrote it (``publish.layout``; it needs the index and ``base_iri``)."""
+        if self.remote is None:  # what it writes now, no server it was mirrored to holds
+            unmirrored(self.working_path)
         store = (
             Store(self.working_path)
             if self.remote is None

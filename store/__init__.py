@@ -12,7 +12,7 @@ from .oxigraph import (
 )
 from .protocol import RemoteEndpoint
 from .reader import RemoteReader
-from .remote import RemoteStore
+from .remote import RemoteStore, unmirrored
 from .snapshots import (
     Pointer,
     compact,
@@ -48,4 +48,5 @@ __all__ = [
     "remove_snapshot",
     "same_graph",
     "snapshots",
+    "unmirrored",
 ]

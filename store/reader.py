@@ -12,7 +12,7 @@ from museion_core.errors import QueryError
 
 from .oxigraph import QueryResult
 from .protocol import RemoteEndpoint, SparqlClient
-from .remote import _mine
+from .versions import mine
 from .versions import pointer as _pointer
 
 __all__ = ["RemoteReader"]
@@ -96,7 +96,7 @@ class RemoteReader:
     def graphs_with_subject(self, subject: NamedNode) -> set[NamedNode]:
         """The record graphs on the server that say something about ``subject``."""
         rows = self.client.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} {_mine(self.remote)} }}"
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} {mine(self.remote)} }}"
         )
         return {NamedNode(r["g"]) for r in rows if r["g"]}
 

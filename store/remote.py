@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
 from museion_core.errors import MuseionError, StoreError, StoreFaultError
 
@@ -38,10 +38,10 @@ from .protocol import RemoteEndpoint, SparqlClient
 from .streamed import Pieces, send_all, send_graph, stream
 from .text import checked_graph
 from .unsure import Unsure
-from .versions import build, check_built, drop, leftovers, parts, pointer_names
+from .versions import build, check_built, drop, is_mine, leftovers, mine, parts, pointer_names
 from .versions import pointer as _pointer
 
-__all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore"]
+__all__ = ["POINTER_GRAPH", "VERSION_PREFIX", "RemoteStore", "unmirrored"]
 
 OWN = RemoteEndpoint.model_fields["own"].default
 """Graphs of Museion's own bookkeeping on the server (never part of a version), unless
@@ -73,15 +73,15 @@ UPDATE_LINES = 1000
 """Statements one ``INSERT DATA`` update carries."""
 
 
-def _mine(remote: RemoteEndpoint) -> str:
-    """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
-    prefix, own = Literal(remote.graphs), Literal(remote.own)  # written escaped, quoted
-    return f"FILTER (STRSTARTS(STR(?g), {prefix}) && !STRSTARTS(STR(?g), {own}))"
+def unmirrored(path: str | os.PathLike[str]) -> None:
+    """The working store at ``path`` is written without a server (embedded): no server it
+    was mirrored to is known to hold what it does any more, and one it is mirrored to again
+    is sent every graph by the next publish (``RemoteStore._in_sync``)."""
+    _mark(Path(path)).unlink(missing_ok=True)
 
 
-def _is_mine(remote: RemoteEndpoint, graph: str) -> bool:
-    """``_mine``, of one graph: one Museion writes, not of its own bookkeeping."""
-    return graph.startswith(remote.graphs) and not graph.startswith(remote.own)
+def _mark(path: Path) -> Path:
+    return path.with_name(path.name + ".remote")
 
 
 class RemoteStore(Store):
@@ -94,8 +94,9 @@ class RemoteStore(Store):
         self.remote = remote
         self.client = SparqlClient(remote)
         assert self.path is not None
-        self._mark = self.path.with_name(self.path.name + ".remote")
-        """Names the server this working store has been mirrored to since it was empty."""
+        self._mark = _mark(self.path)
+        """Names the server this working store has been mirrored to since it was empty (and
+        not written embedded since: ``unmirrored``)."""
         self._building = self.path.with_name(self.path.name + ".building")
         """Beside the working store while a version is built and until its publish has
         dropped what it left: a publish that finds it there looks for leftover versions."""
@@ -352,7 +353,7 @@ class RemoteStore(Store):
         where = self.remote.update_endpoint
         # In parts (store.versions), not one update: Virtuoso refuses a transaction larger
         # than its TransactionAfterImageLimit. No reader sees the version until it is whole.
-        each = list(parts(self, lambda graph: _is_mine(self.remote, graph)))
+        each = list(parts(self, lambda graph: is_mine(self.remote, graph)))
         left = self._building.exists()  # a build before this one did not end cleanly
         self._building.write_text(version + "\n", encoding="utf-8")
         try:
@@ -440,7 +441,7 @@ class RemoteStore(Store):
         """Refuse to point readers at an empty version while the working store holds data: a
         server (or a proxy before it) that answered every write 204 and kept nothing had the
         run reported published, and the endpoint serving nothing."""
-        ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
+        ask = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {mine(self.remote)} }}"
         if not bool(self.query(ask)) or asked(
             self.client, f"ASK {{ GRAPH <{version}> {{ ?s ?p ?o }} }}"
         ):
@@ -472,7 +473,7 @@ class RemoteStore(Store):
         remote = {
             row["g"]
             for row in self.client.select(
-                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_mine(self.remote)} }}"
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {mine(self.remote)} }}"
             )
             if row["g"]
         }

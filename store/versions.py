@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from museion_core.errors import StoreError, StoreFaultError
 
@@ -42,12 +42,26 @@ __all__ = [
     "build",
     "check_built",
     "drop",
+    "is_mine",
     "leftovers",
+    "mine",
     "parts",
     "pointer",
     "pointer_names",
     "too_large",
 ]
+
+
+def mine(remote: RemoteEndpoint) -> str:
+    """A filter on ``?g`` keeping the graphs Museion writes (not its own bookkeeping)."""
+    prefix, own = Literal(remote.graphs), Literal(remote.own)  # written escaped, quoted
+    return f"FILTER (STRSTARTS(STR(?g), {prefix}) && !STRSTARTS(STR(?g), {own}))"
+
+
+def is_mine(remote: RemoteEndpoint, graph: str) -> bool:
+    """``mine``, of one graph: one Museion writes, not of its own bookkeeping."""
+    return graph.startswith(remote.graphs) and not graph.startswith(remote.own)
+
 
 PART_STATEMENTS = 20_000
 """Statements one update of a version's build copies at most (a single subject with more

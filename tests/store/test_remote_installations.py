@@ -15,6 +15,7 @@ from store import RemoteReader
 from store.protocol import SparqlClient
 from tests.helpers.sparql_servers import oxigraph_serve
 from tests.store.test_remote_checks import shop
+from tests.store.test_remote_refusals import graphs_held, graphs_local
 
 TITLE = "http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content"
 
@@ -142,3 +143,41 @@ def test_remote_keys_of_an_embedded_store_are_named(tmp_path: Path, keys: str, s
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert said in caught.value.one_line()
+
+
+def embedded(config: Config) -> Config:
+    """The same installation with its ``[store]`` embedded (no remote keys)."""
+    remote = ('kind = "sparql"', "query_endpoint", "update_endpoint", "graph_store_endpoint")
+    text = config.path.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True) if not line.startswith(remote)]
+    config.path.write_text("".join(kept), encoding="utf-8")
+    return load_config(config.path)
+
+
+def test_a_store_back_from_embedded_sends_the_server_what_it_missed(tmp_path: Path) -> None:
+    """An installation published to a server, then embedded for a while (its records
+    retitled), then pointed at the same server again: the working store's mark still named
+    that server, so it was taken as mirrored there, and the next harvest of the unchanged
+    feed published nothing: the server served the titles of before the switch, for good.
+    Written embedded, the working store is no longer marked as mirrored anywhere, and the
+    server is sent it whole by the next publish."""
+    base = "http://switched.example/"
+    first = {n: f"A {n}" for n in range(4)}
+    retitled = {n: f"B {n}" for n in range(4)}
+    with oxigraph_serve(tmp_path / "oxigraph") as upstream:
+        config = shop(tmp_path / "museum", upstream.url, range(4), base=base, titles=first)
+        [published] = run_harvest(config)
+        assert published.status == "published", published.reason
+        assert served(config) == set(first.values())
+        alone = embedded(
+            shop(tmp_path / "museum", upstream.url, range(4), base=base, titles=retitled)
+        )
+        assert alone.remote is None
+        [offline] = run_harvest(alone)
+        assert offline.status == "published", offline.reason
+        back = shop(tmp_path / "museum", upstream.url, range(4), base=base, titles=retitled)
+        [again] = run_harvest(back)
+        assert again.status == "published", again.reason
+        assert served(back) == set(retitled.values())
+        working = graphs_local(back.data_dir / "working", base)
+        assert graphs_held(upstream, base) == working
