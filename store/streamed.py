@@ -12,7 +12,7 @@ a blank node's label holds within one request only.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad
 
@@ -36,6 +36,12 @@ def _lines(quads: Iterable[Quad]) -> Iterator[bytes]:
         yield from ntriples(group).splitlines(keepends=True)
 
 
+def _joined(head: list[bytes], lines: Iterator[bytes]) -> Iterator[bytes]:
+    """``head``, then the rest of ``lines``: closed, it closes them (``Pieces.close``)."""
+    yield from head
+    yield from lines
+
+
 class Pieces:
     """A graph's N-Triples in pieces of at most ``size`` statements and ``limit`` bytes (a
     statement longer than ``limit`` goes alone), read as they are taken; the statements that
@@ -47,6 +53,13 @@ class Pieces:
         self.size = size
         self.limit = limit
         self.statements = 0
+
+    def close(self) -> None:
+        """Let go of the store's reader now, on this thread: an error's frames hold these
+        pieces, and pyoxigraph's readers may be dropped only on the thread that made them
+        (a garbage collection run by another thread would drop it there)."""
+        if isinstance(self._lines, Generator):
+            self._lines.close()
 
     def __iter__(self) -> Iterator[bytes]:
         blank: list[bytes] = []
@@ -79,7 +92,7 @@ def read(quads: Iterable[Quad], size: int, limit: int) -> bytes | Pieces:
         head.append(line)
         held += len(line)
         if len(head) > size or held > limit:
-            return Pieces(itertools.chain(head, lines), size, limit)
+            return Pieces(_joined(head, lines), size, limit)
     return b"".join(head)
 
 
@@ -101,7 +114,10 @@ def send_all(
     for graph in graphs:
         text = read(quads(graph), size, limit)
         if isinstance(text, Pieces):
-            streamed(graph, text)
+            try:
+                streamed(graph, text)
+            finally:
+                text.close()
             continue
         if held and sum(map(len, held.values())) + len(text) > batch:
             put(held)
