@@ -10,6 +10,7 @@ records of ``settings`` and hands in the pool that maps records.
 
 from .apply import apply_run, now, run_row
 from .failpoints import failpoint
+from .held_output import drop_held
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
 from .quarantine import writes_nothing
@@ -56,6 +57,7 @@ __all__ = [
     "Workspace",
     "apply_run",
     "dataset_graphs",
+    "drop_held",
     "entity_graphs_prefix",
     "failpoint",
     "meta_graph",

@@ -329,6 +329,22 @@ class Run:
                 self._db.execute("ROLLBACK")
             raise
 
+    def unstage(self, local_ids: list[str]) -> None:
+        """Take records out of the run's staged ones: they are what the store holds already
+        (``held_output.drop_held``), so applying the run has nothing of them to write. They
+        stay seen (a record the run read, not one the partner withdrew)."""
+        self._db.execute("BEGIN")
+        try:
+            for start in range(0, len(local_ids), 500):
+                chunk = local_ids[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                self._db.execute(f"DELETE FROM staged WHERE local_id IN ({marks})", chunk)
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:  # SQLite rolled back already on a full disk
+                self._db.execute("ROLLBACK")
+            raise
+
     def count_terms(
         self,
         warnings: dict[str, int],
