@@ -138,7 +138,7 @@ def apply_run(
     run.set_info(
         entities_changed=job.entities_changed, store_refused=len(refused), streamed=streamed
     )
-    replace_quarantine(store, meta, minter, run)
+    replace_quarantine(store, meta, minter, run, index)
     row = run_row(source.name, run, RunStatus.APPLIED)
     # The store is published right after (or by recovery), so the RDF says so already.
     published = dataclasses.replace(row, status=RunStatus.PUBLISHED)

@@ -11,7 +11,10 @@ is not applied, and publishes no new snapshot (``museion.writing``).
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode, Quad
+import base64
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad
 
 from mappings import Minter
 from museion_core.vocab import DCTERMS, MUSEION, PROV, RDF, VOID
@@ -19,7 +22,13 @@ from store import Store
 
 from .held_output import same_as_held
 from .index import RecordIndex
-from .provenance import meta_graph, quarantine_iri, quarantine_quads, standing_graphs
+from .provenance import (
+    QUARANTINE_PAYLOAD_LIMIT,
+    meta_graph,
+    quarantine_iri,
+    quarantine_quads,
+    standing_graphs,
+)
 from .runs import Change, Run
 from .settings import PublishSettings, SourceSettings
 
@@ -27,7 +36,13 @@ __all__ = ["replace_quarantine", "writes_nothing"]
 
 
 def _quarantine_writes(
-    store: Store, meta: NamedNode, minter: Minter, run: Run, *, all_copies: bool = False
+    store: Store,
+    meta: NamedNode,
+    minter: Minter,
+    run: Run,
+    index: RecordIndex,
+    *,
+    all_copies: bool = False,
 ) -> tuple[list[NamedNode], list[Quad]]:
     """What applying ``run`` makes of the source's quarantine: the subjects whose statements
     in the metadata graph go, and the statements that replace them. ``all_copies``: the
@@ -39,33 +54,76 @@ def _quarantine_writes(
     did not see stay; those it mapped this time leave the quarantine, found by where they were
     read or by their id: a record an OAI-PMH page could not parse is kept with the page's
     address and its OAI identifier, and comes back mended from another page or by GetRecord.
-    A remap reads no feed: it maps the stored records only, so an entry it finds by id is of
-    something else the feed sent under that id (a second record with the same id, other
-    content), which the remap did not mend, and which stays."""
-    query = (
-        f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-        f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
-    )
-    listed = store.select_all_copies(query) if all_copies else store.select(query)
+    A remap reads no feed: it maps the records the source holds, so an entry leaves only if
+    what it holds is what the remap mapped (``_mapped_again``); an entry of anything else the
+    partner sent (a newer version of a record that could not be mapped, a second record under
+    the same id) stays, since nothing a partner sent may leave the quarantine unmapped."""
+    listed = _listed(store, meta, minter, all_copies=all_copies)
     entries = run.quarantined()
     quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
     if not run.info().get("complete"):
-        names = run.staged_names()
-        seen = [
-            quarantine_iri(minter, o) for o in [*run.staged_origins(), *(e.origin for e in entries)]
-        ]
-        if not run.info().get("remap"):
-            seen += [NamedNode(row["q"]) for row in listed if row["id"] in names]
-        return seen, quads
+        origins = [e.origin for e in entries]
+        if run.info().get("remap"):
+            seen = _mapped_again(store, meta, listed, run, index)
+        else:
+            origins += run.staged_origins()
+            names = run.staged_names()
+            seen = [NamedNode(row["q"]) for row in listed if row["id"] in names]
+        return [*(quarantine_iri(minter, o) for o in origins), *seen], quads
     old = list({NamedNode(row["q"]) for row in listed})
     new = [q.subject for q in quads if q.predicate == RDF.type and isinstance(q.subject, NamedNode)]
     return [*old, *new], quads
 
 
-def replace_quarantine(store: Store, meta: NamedNode, minter: Minter, run: Run) -> None:
+def _listed(
+    store: Store, meta: NamedNode, minter: Minter, *, all_copies: bool = False
+) -> list[dict[str, Any]]:
+    """The source's quarantine entries in the store (``q``, ``id``)."""
+    query = (
+        f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
+        f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
+    )
+    return store.select_all_copies(query) if all_copies else store.select(query)
+
+
+def _mapped_again(
+    store: Store, meta: NamedNode, listed: list[dict[str, Any]], run: Run, index: RecordIndex
+) -> list[NamedNode]:
+    """The quarantine entries a remap mended: of a record the source holds, which the remap
+    mapped, each holding the very payload the source holds of it (as far as the entry keeps
+    it: its first ``QUARANTINE_PAYLOAD_LIMIT`` bytes). A remap that could not map a stored
+    record quarantined that record's payload; mapped now, it leaves. An entry of a version
+    the partner sent later, that could not be mapped and is not stored (the version before
+    it stays published), holds another payload, and stays."""
+    source = str(run.info()["source"])
+    named: dict[str, list[NamedNode]] = {}
+    for row in listed:
+        if row.get("id"):  # a record may have several entries (a second record, other content)
+            named.setdefault(str(row["id"]), []).append(NamedNode(row["q"]))
+    mapped = set(run.seen_checksums(list(named))) - {e.local_id for e in run.quarantined()}
+    mended = []
+    for local_id in sorted(mapped):
+        held = index.payload(source, local_id)
+        if held is None:
+            continue
+        payload = base64.b64encode(held[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
+        for entry in named[local_id]:
+            kept = [
+                q.object.value
+                for q in store.subject_quads(meta, entry)
+                if q.predicate == MUSEION.payload and isinstance(q.object, Literal)
+            ]
+            if kept == [payload]:
+                mended.append(entry)
+    return mended
+
+
+def replace_quarantine(
+    store: Store, meta: NamedNode, minter: Minter, run: Run, index: RecordIndex
+) -> None:
     """Make the source's quarantine in the store what ``run`` leaves it (on a remote store's
     server as well, whatever a failed write left there)."""
-    subjects, quads = _quarantine_writes(store, meta, minter, run, all_copies=True)
+    subjects, quads = _quarantine_writes(store, meta, minter, run, index, all_copies=True)
     store.replace_subjects(meta, subjects, quads)
 
 
@@ -95,7 +153,7 @@ def writes_nothing(
     if store.differing_graphs(standing_graphs(settings.base_iri, minter, source)):
         return False
     meta = meta_graph(settings.base_iri)
-    subjects, quads = _quarantine_writes(store, meta, minter, run)
+    subjects, quads = _quarantine_writes(store, meta, minter, run, index)
     held = [q for subject in subjects for q in store.subject_quads(meta, subject)]
     if _without_run(held) != _without_run(quads):
         return False

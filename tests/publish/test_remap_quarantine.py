@@ -1,23 +1,44 @@
-"""A remap counts what it changed record by record.
+"""A remap counts what it changed record by record, and leaves the quarantine as it found it
+but for the records it now maps.
 
 ``museion remap`` maps a source's stored records again. A remap that changed some of them
 counted every record as changed (its summary, the partner report, the history of runs) and
-wrote them all. The real store and pipeline, the CMOA sample feed.
+wrote them all; and a record whose newer version the partner sent could not be mapped
+(quarantined, its older version still published) left the quarantine at a remap, which had
+mapped only the older version it holds. The real store and pipeline, the CMOA sample feed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from harvesters import SourceRecord
+from mappings import Mapping, MappingContext
 from mappings.declarative import engine
 from museion import Pipeline, Workspace, load_config
+from museion import mapper as mapper_module
 from museion.config import Config
 from publish import RecordIndex
 from tests.conftest import ConfigWriter
-from tests.publish.test_unchanged_harvest import report
-from tests.publish.test_unchanged_remap import MAPPING, mine
+from tests.publish.test_unchanged_harvest import harvested, report
+from tests.publish.test_unchanged_remap import MAPPING, mine, quarantined
+
+BROKEN = "the mapping cannot read this record (a test's fault)"
+
+
+def refusing(monkeypatch: pytest.MonkeyPatch, marker: bytes) -> None:
+    """Map in this process (``jobs=1``), and fail every record whose payload holds ``marker``."""
+    real = mapper_module.map_record
+
+    def map_record(
+        mapping: Mapping, item: SourceRecord, context: MappingContext
+    ) -> mapper_module.Outcome:
+        return BROKEN if marker in item.payload else real(mapping, item, context)
+
+    monkeypatch.setattr(mapper_module, "map_record", map_record)
 
 
 def history(config: Config) -> list[tuple[str, int, int]]:
@@ -57,3 +78,65 @@ def test_a_remap_that_changes_some_records_counts_only_those(
     finally:
         index.close()
     assert runs.count(summary.run_id) == 16
+
+
+def break_one(feed: Path) -> str:
+    """Send a newer version of the first record that the mapping cannot read; its id (as
+    ``mine``'s mapping reads it: the whole of the partner's)."""
+    path = sorted(feed.glob("*.json"))[0]
+    record = json.loads(path.read_text())
+    path.write_text(json.dumps({**record, "title": "BREAK " + record["title"]}))
+    return str(record["id"])
+
+
+@pytest.mark.parametrize("mapping_edited", [False, True], ids=["same-output", "new-mapping"])
+def test_a_newer_version_that_cannot_be_mapped_stays_quarantined_through_a_remap(
+    tmp_path: Path,
+    write_config: ConfigWriter,
+    monkeypatch: pytest.MonkeyPatch,
+    mapping_edited: bool,
+) -> None:
+    """The remap maps the older version the source holds, whether it gives the same output
+    (nothing written) or a new one (a mapping edited since: every record written again): the
+    entry of the newer version, which it never mapped, stays."""
+    refusing(monkeypatch, b"BREAK")
+    config, mapping = mine(tmp_path, write_config)
+    broken = break_one(tmp_path / "feed")
+    [harvest] = Pipeline(config, jobs=1).harvest()
+    # the newer version is quarantined, the older one stays published
+    assert (harvest.rejected, harvest.unchanged, harvest.deleted) == (1, 23, 0)
+    assert quarantined(config) == {broken}
+    if mapping_edited:
+        mapping.write_text(MAPPING + 'accession_number = "accession_number"\n')
+        config = load_config(config.path)
+
+    summary = Pipeline(config, jobs=1).remap("cmoa")
+
+    assert summary is not None
+    assert summary.changed == (24 if mapping_edited else 0)
+    assert quarantined(config) == {broken}
+    # and the next harvest of the same feed finds nothing to change
+    [again] = Pipeline(config, jobs=1).harvest()
+    assert (again.rejected, again.unchanged, again.wrote_nothing) == (1, 23, True)
+
+
+def test_a_record_a_remap_could_not_map_leaves_the_quarantine_once_it_maps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the remap quarantined is the version the source holds: mapped by a later remap, it
+    leaves the quarantine (and its published version was never withdrawn)."""
+    config, feed = harvested(tmp_path)
+    first = json.loads(sorted(feed.glob("*.json"))[0].read_text())
+    broken = str(first["id"]).removeprefix("cmoa:things/")
+    with monkeypatch.context() as patch:
+        refusing(patch, str(first["id"]).encode())
+        summary = Pipeline(config, jobs=1).remap("cmoa")
+    assert summary is not None
+    assert (summary.rejected, summary.unchanged, summary.deleted) == (1, 23, 0)
+    assert quarantined(config) == {broken}
+
+    again = Pipeline(config, jobs=1).remap("cmoa")
+
+    assert again is not None
+    assert (again.rejected, again.wrote_nothing) == (0, False)
+    assert quarantined(config) == set()
