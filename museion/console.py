@@ -191,7 +191,8 @@ def print_report(data: dict[str, Any]) -> None:
             out.print(f"    {held.count} × {escape(held.english)}")
     for q in quarantined:
         where = escape(messages.record_name(q["record"], q["origin"]))
-        out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}")
+        earlier = " (by an earlier run, still in quarantine)" if q.get("earlier") else ""
+        out.print(f"  [red]quarantined[/] {where}: {escape(q['reason'])}{earlier}")
     print_notes(data)
     for gone in data.get("missing_fields", []):
         like = f" (the records have {gone['like']!r}: a typo?)"

@@ -80,10 +80,7 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             "wrote_nothing": summary.wrote_nothing,
         },
         "counts": _counts(summary),
-        "quarantined": [
-            {"record": local_id, "origin": origin, "reason": reason}
-            for origin, local_id, reason, _ in run.quarantined()
-        ],
+        "quarantined": _quarantined(run),
         "coverage": tally.coverage(),
         "object_id": tally.object_id(),
         "local_terms": [
@@ -109,6 +106,20 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
         "diff": _diff(source, index, run),
         "history": _history(source, index),
     }
+
+
+def _quarantined(run: Run) -> list[dict[str, Any]]:
+    """The source's quarantine as the run leaves it: what the run quarantined, then what
+    earlier runs did and it left there ("earlier": after a remap, an incremental harvest), but
+    an entry the run's own replaced (the store refused, while applying, a record read there)."""
+    own = run.quarantined()
+    places = {entry.origin for entry in own}
+    earlier = [entry for entry in run.standing() if entry.origin not in places]
+    return [
+        {"record": local_id, "origin": origin, "reason": reason, "earlier": before}
+        for before, entries in ((False, own), (True, earlier))
+        for origin, local_id, reason, _ in entries
+    ]
 
 
 def _counts(summary: HarvestSummary) -> dict[str, int]:

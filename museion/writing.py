@@ -33,6 +33,7 @@ from publish import (
     run_row,
     search_basis,
     search_basis_published,
+    standing_quarantine,
     writes_nothing,
 )
 from reconcile import ReconcileReport, reconciliation_graph
@@ -181,6 +182,11 @@ class Writing:
         summary.records_before = writer.index.count(source.name)
         summary.records_after = summary.records_before + summary.new - summary.deleted
         note_edits(writer.index, run, source.name)  # while the index has the records' last versions
+        # What earlier runs quarantined and this one leaves there, for its report to list with
+        # its own: a partial run (a remap, an incremental harvest) does not replace the whole.
+        run.note_standing(
+            standing_quarantine(self.settings, publishing(source), run, writer.store, writer.index)
+        )
         reason = gate(summary, source) or field_loss(writer.index, run, source)
         run.set_info(
             status=RunStatus.STAGED,

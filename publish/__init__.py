@@ -13,7 +13,7 @@ from .failpoints import failpoint
 from .held_output import drop_held
 from .index import IndexedRecord, IndexEntry, KnownRecord, RecordIndex, RunRow
 from .provenance import meta_graph, vocabulary_graph
-from .quarantine import writes_nothing
+from .quarantine import standing_quarantine, writes_nothing
 from .runs import (
     Change,
     QuarantinedRecord,
@@ -70,6 +70,7 @@ __all__ = [
     "snapshot_is_new",
     "source_entity_graph",
     "stage",
+    "standing_quarantine",
     "verdict",
     "vocabulary_graph",
     "write_atomically",

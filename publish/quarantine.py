@@ -29,10 +29,10 @@ from .provenance import (
     quarantine_quads,
     standing_graphs,
 )
-from .runs import Change, Run
+from .runs import Change, QuarantinedRecord, Run
 from .settings import PublishSettings, SourceSettings
 
-__all__ = ["replace_quarantine", "writes_nothing"]
+__all__ = ["replace_quarantine", "standing_quarantine", "writes_nothing"]
 
 
 def _quarantine_writes(
@@ -76,12 +76,15 @@ def _quarantine_writes(
 
 
 def _listed(
-    store: Store, meta: NamedNode, minter: Minter, *, all_copies: bool = False
+    store: Store, meta: NamedNode, minter: Minter, *, all_copies: bool = False, said: bool = False
 ) -> list[dict[str, Any]]:
-    """The source's quarantine entries in the store (``q``, ``id``)."""
+    """The source's quarantine entries in the store (``q``, ``id``); ``said``: with their
+    ``origin`` and ``reason`` too."""
+    more = f"; {MUSEION.origin} ?origin ; {MUSEION.reason} ?reason" if said else ""
     query = (
-        f"SELECT ?q ?id WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
-        f"{VOID.inDataset} {minter.dataset()} OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
+        f"SELECT * WHERE {{ GRAPH {meta} {{ ?q a {MUSEION.QuarantinedRecord} ; "
+        f"{VOID.inDataset} {minter.dataset()}{more} "
+        f"OPTIONAL {{ ?q {DCTERMS.identifier} ?id }} }} }}"
     )
     return store.select_all_copies(query) if all_copies else store.select(query)
 
@@ -125,6 +128,30 @@ def replace_quarantine(
     server as well, whatever a failed write left there)."""
     subjects, quads = _quarantine_writes(store, meta, minter, run, index, all_copies=True)
     store.replace_subjects(meta, subjects, quads)
+
+
+def standing_quarantine(
+    settings: PublishSettings, source: SourceSettings, run: Run, store: Store, index: RecordIndex
+) -> list[QuarantinedRecord]:
+    """The entries of the source's quarantine that earlier runs left and ``run`` leaves as
+    they are (it did not map their records again), without payload: with the run's own,
+    the source's quarantine as the run leaves it, for its partner report. None after a
+    complete run, whose quarantine replaces the source's."""
+    if run.info().get("complete"):
+        return []
+    minter = Minter(settings.base_iri, source.name)
+    meta = meta_graph(settings.base_iri)
+    going, _ = _quarantine_writes(store, meta, minter, run, index)
+    gone = set(going)
+    rows = _listed(store, meta, minter, said=True)
+    return sorted(
+        {
+            QuarantinedRecord(str(row["origin"]), row.get("id"), str(row["reason"]), b"")
+            for row in rows
+            if NamedNode(row["q"]) not in gone
+        },
+        key=lambda e: (e.local_id or "", e.origin),
+    )
 
 
 def _without_run(quads: list[Quad]) -> set[Quad]:

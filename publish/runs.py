@@ -89,6 +89,9 @@ CREATE TABLE IF NOT EXISTS seen (local_id TEXT PRIMARY KEY, checksum TEXT NOT NU
 CREATE TABLE IF NOT EXISTS quarantined (
     origin TEXT PRIMARY KEY, local_id TEXT, reason TEXT NOT NULL, payload BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS standing (
+    origin TEXT PRIMARY KEY, local_id TEXT, reason TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS warnings (text TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unparsed (
     kind TEXT NOT NULL, text TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, text)
@@ -493,6 +496,28 @@ class Run:
             QuarantinedRecord(o, i, r, zlib.decompress(p))
             for o, i, r, p in self._db.execute(
                 "SELECT origin, local_id, reason, payload FROM quarantined ORDER BY rowid"
+            )
+        ]
+
+    def note_standing(self, entries: Iterable[QuarantinedRecord]) -> None:
+        """Keep the entries of the source's quarantine that earlier runs left and this run
+        leaves (``quarantine.standing_quarantine``), for its report; their payloads stay in
+        the store only."""
+        self._db.execute("BEGIN")
+        self._db.execute("DELETE FROM standing")
+        self._db.executemany(
+            "INSERT OR REPLACE INTO standing VALUES (?, ?, ?)",
+            [(e.origin, e.local_id, e.reason) for e in entries],
+        )
+        self._db.execute("COMMIT")
+
+    def standing(self) -> list[QuarantinedRecord]:
+        """What ``note_standing`` kept (none for a run noted before it was kept), in order."""
+        return [
+            QuarantinedRecord(o, i, r, b"")
+            for o, i, r in self._db.execute(
+                "SELECT origin, local_id, reason FROM standing "
+                "ORDER BY coalesce(local_id, ''), origin"
             )
         ]
 

@@ -3,9 +3,11 @@ but for the records it now maps.
 
 ``museion remap`` maps a source's stored records again. A remap that changed some of them
 counted every record as changed (its summary, the partner report, the history of runs) and
-wrote them all; and a record whose newer version the partner sent could not be mapped
-(quarantined, its older version still published) left the quarantine at a remap, which had
-mapped only the older version it holds. The real store and pipeline, the CMOA sample feed.
+wrote them all; its report listed only what the remap itself quarantined, so entries earlier
+runs left there vanished from the partner's page though they stayed in the store; and a
+record whose newer version the partner sent could not be mapped (quarantined, its older
+version still published) left the quarantine at the remap, which had mapped only the older
+version it holds. The real store and pipeline, the CMOA sample feed.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from harvesters import SourceRecord
 from mappings import Mapping, MappingContext
 from mappings.declarative import engine
 from museion import Pipeline, Workspace, load_config
 from museion import mapper as mapper_module
+from museion.cli import main
 from museion.config import Config
 from publish import RecordIndex
+from sparql import report_html
 from tests.conftest import ConfigWriter
 from tests.publish.test_unchanged_harvest import harvested, report
 from tests.publish.test_unchanged_remap import MAPPING, mine, quarantined
@@ -39,6 +44,13 @@ def refusing(monkeypatch: pytest.MonkeyPatch, marker: bytes) -> None:
         return BROKEN if marker in item.payload else real(mapping, item, context)
 
     monkeypatch.setattr(mapper_module, "map_record", map_record)
+
+
+def listed(config: Config) -> list[str]:
+    """The records the source's partner report lists as quarantined (its JSON)."""
+    entries = report(config)["quarantined"]
+    assert isinstance(entries, list)
+    return sorted(str(q["record"] or q["origin"]) for q in entries)
 
 
 def history(config: Config) -> list[tuple[str, int, int]]:
@@ -106,6 +118,7 @@ def test_a_newer_version_that_cannot_be_mapped_stays_quarantined_through_a_remap
     # the newer version is quarantined, the older one stays published
     assert (harvest.rejected, harvest.unchanged, harvest.deleted) == (1, 23, 0)
     assert quarantined(config) == {broken}
+    assert listed(config) == [broken]
     if mapping_edited:
         mapping.write_text(MAPPING + 'accession_number = "accession_number"\n')
         config = load_config(config.path)
@@ -115,6 +128,7 @@ def test_a_newer_version_that_cannot_be_mapped_stays_quarantined_through_a_remap
     assert summary is not None
     assert summary.changed == (24 if mapping_edited else 0)
     assert quarantined(config) == {broken}
+    assert listed(config) == [broken]
     # and the next harvest of the same feed finds nothing to change
     [again] = Pipeline(config, jobs=1).harvest()
     assert (again.rejected, again.unchanged, again.wrote_nothing) == (1, 23, True)
@@ -134,9 +148,40 @@ def test_a_record_a_remap_could_not_map_leaves_the_quarantine_once_it_maps(
     assert summary is not None
     assert (summary.rejected, summary.unchanged, summary.deleted) == (1, 23, 0)
     assert quarantined(config) == {broken}
+    assert listed(config) == [broken]
 
     again = Pipeline(config, jobs=1).remap("cmoa")
 
     assert again is not None
     assert (again.rejected, again.wrote_nothing) == (0, False)
     assert quarantined(config) == set()
+    assert listed(config) == []
+
+
+def test_a_remap_report_lists_the_quarantine_earlier_runs_left(tmp_path: Path) -> None:
+    """A file the feed sends broken stays quarantined through a remap (which reads no feed):
+    the report says so, as the harvest's did, in each language."""
+    config, feed = harvested(tmp_path)
+    (feed / "broken.json").write_text("<html><body>502 Bad Gateway</body></html>")
+    [harvest] = Pipeline(config).harvest()
+    assert harvest.rejected == 1
+    before = listed(config)
+    assert len(before) == 1
+
+    summary = Pipeline(config).remap("cmoa")
+
+    assert summary is not None
+    assert summary.rejected == 0
+    said = report(config)
+    assert listed(config) == before
+    assert [q["earlier"] for q in said["quarantined"]] == [True]  # type: ignore[attr-defined]
+    for lang, sentence in [
+        ("en", "1 of them was quarantined by an earlier run"),
+        ("fr", "1 d’entre elles a été mise en quarantaine par une moisson précédente"),
+        ("ar", "وُضع سجل واحد منها في الحجر في حصاد سابق"),
+    ]:
+        assert sentence in report_html(said, lang)
+    # and so does the command line's report
+    done = CliRunner().invoke(main, ["--config", str(config.path), "report", "cmoa"])
+    assert done.exit_code == 0, done.output
+    assert "(by an earlier run, still in quarantine)" in " ".join(done.output.split())
