@@ -177,8 +177,8 @@ def test_a_remap_report_lists_the_quarantine_earlier_runs_left(tmp_path: Path) -
     assert [q["earlier"] for q in said["quarantined"]] == [True]  # type: ignore[attr-defined]
     for lang, sentence in [
         ("en", "1 of them was quarantined by an earlier run"),
-        ("fr", "1 d’entre elles a été mise en quarantaine par une moisson précédente"),
-        ("ar", "وُضع سجل واحد منها في الحجر في حصاد سابق"),
+        ("fr", "1 d’entre elles a été mise en quarantaine par un traitement précédent"),
+        ("ar", "وُضع سجل واحد منها في الحجر في عملية سابقة"),
     ]:
         assert sentence in report_html(said, lang)
     # and so does the command line's report
