@@ -26,9 +26,7 @@ CASES = Path(__file__).parents[1] / "data" / "mappings"
 NAMED = (CRM.P2_has_type, CRM.P45_consists_of, CRM.P32_used_general_technique)
 SCHEMES = ("object_type", "material", "technique")
 
-UNTRANSLATED = {
-    "300147678": "enamel paint: no Arabic word we are sure a museum uses",
-}
+UNTRANSLATED: dict[str, str] = {}
 """Concepts the samples use that keep their English label on an Arabic page, and why."""
 
 
