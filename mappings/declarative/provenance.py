@@ -21,6 +21,7 @@ from museion_core.vocab import AAT, CRM
 from ..builder import Concept, Lang, RecordBuilder
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
+from .parties import party_names
 from .production import Makers
 from .schema import AcquisitionModel
 
@@ -51,6 +52,7 @@ class ProvenanceSpec:
     date: DateSpec | None
     method: FieldList | None
     transferred_from: FieldList | None
+    read_commas: bool = False
 
     @classmethod
     def compile(cls, spec: AcquisitionModel | None) -> ProvenanceSpec:
@@ -60,6 +62,7 @@ class ProvenanceSpec:
             DateSpec.compile(spec.date),
             compile_fields(spec.method),
             compile_fields(spec.transferred_from),
+            spec.read_commas,
         )
 
     def emit(
@@ -78,7 +81,12 @@ class ProvenanceSpec:
         the party, not a second node with the same name."""
         span = self.date.span(obj, b) if self.date else None
         methods = self.method.items(obj) if self.method else []
-        sellers = self.transferred_from.values(obj) if self.transferred_from else []
+        sellers = (
+            [str(v) for v in self.transferred_from.values(obj)] if self.transferred_from else []
+        )
+        if self.read_commas:
+            texts = [text for text, _ in statements]
+            sellers = [name for value in sellers for name in party_names(value, texts)]
         if not (span or methods or sellers or statements):
             return
         activity = NamedNode(f"{o.value}/provenance")
@@ -105,7 +113,7 @@ class ProvenanceSpec:
                 seen.add(found.iri.value)
                 b.classify(acquisition, found)
         creators = makers.carried_out
-        for n, name in enumerate(map(str, sellers), start=1):
+        for n, name in enumerate(sellers, start=1):
             if name.casefold().rstrip(".") in _THE_ARTIST:
                 if len(creators) == 1:
                     b.add(acquisition, CRM.P23_transferred_title_from, creators[0])

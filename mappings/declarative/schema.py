@@ -211,6 +211,12 @@ class AcquisitionModel(Strict):
     transferred_from: FieldLike | None = None
     """Who gave or sold the object (a ``pattern`` on the credit line); "the artist" is the
     production's creator when there is exactly one."""
+    read_commas: bool = False
+    """``transferred_from`` is a credit line's phrase whose commas are read (CMOA's "Barry
+    Friedman, Ltd.", "Dr. Helen Overs, Dr. Robert Overs and Gareth Griffiths", "the Carnegie
+    Library of Pittsburgh, Lorant Collection"): a suffix or a comma the provenance text also
+    writes is inside a name, a list of full names is several parties, any other comma ends the
+    name (``mappings.declarative.parties``). Off: each value is one name, commas and all."""
 
 
 class BroaderModel(Strict):

@@ -1,0 +1,80 @@
+"""Who a credit line's "Gift of ..." names, where its commas do not all end a name.
+
+CMOA writes "Gift of Barry Friedman, Ltd.", "Gift of Edward B. Lee, Jr.", "Gift of
+MacLachlan, Cornelius, and Filoni" (a firm of architects), "Gift of Dr. Helen Overs, Dr. Robert
+Overs and Gareth Griffiths" (three donors) and "Gift of the Carnegie Library of Pittsburgh,
+Lorant Collection" (the library, then which of its collections): a name cut at the first comma
+gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Overs" alone.
+``party_names`` reads the commas:
+
+- one before a suffix of the name (Jr., Sr., III, Inc., Ltd., M.D., Esq., Co.) is inside it;
+- a list of capitalised items ending in "and" ("A, B and C", "A, B, and C") names several
+  parties when each item is a full name of two words or more ("Dr. Helen Overs"), one (a firm,
+  a department) when each is a single word ("Williams, Trebilcock and Whitehead");
+- a comma the object's provenance text also writes inside the name ("Daniel K. Rothschild,
+  Architects, Pittsburgh, PA" for "Gift of Daniel K. Rothschild, Architects", CMOA's
+  "Alechinsky, Pierre") is inside it;
+- any other comma ends the name: what follows ("Lorant Collection", "grandson of the artist")
+  stays in the credit line, which the record keeps whole as its statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["party_names"]
+
+_SUFFIX = re.compile(
+    r"(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC|L\.L\.C|Esq|M\.\s?D|Ph\.\s?D|Co|Corp)\.?", re.IGNORECASE
+)
+_AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _segments(text: str) -> list[str]:
+    """The text's comma-separated parts, a name's suffix joined to the part before it."""
+    segments: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if segments and (not part or _SUFFIX.fullmatch(part)):
+            segments[-1] = f"{segments[-1]}, {part}" if part else segments[-1]
+        else:
+            segments.append(part)
+    return [s for s in segments if s]
+
+
+def _list(segments: list[str]) -> tuple[int, list[str]] | None:
+    """How many segments a list of names ending in "and" takes, and its items; None when the
+    segments do not start with one."""
+    for end, segment in enumerate(segments[1:], start=2):
+        parts = [p for p in _AND.split(segment) if p]
+        if len(parts) > 1 or _AND.match(segment):
+            items = [*segments[: end - 1], *parts]
+            if all(item[:1].isupper() for item in items):
+                return end, items
+            return None
+    return None
+
+
+def party_names(text: str, provenance: Sequence[str] = ()) -> list[str]:
+    """The parties ``text`` (what follows "Gift of") names, read as the module says;
+    ``provenance``: the object's provenance texts, where a longer name is confirmed."""
+    segments = _segments(text)
+    if len(segments) <= 1:
+        return segments
+    listed = _list(segments)
+    if listed is not None:
+        end, items = listed
+        if all(len(item.split()) == 1 for item in items):
+            return [", ".join(segments[:end])]
+        return items
+    witnesses = [_fold(p) for p in provenance]
+    for end in range(len(segments), 1, -1):
+        name = ", ".join(segments[:end])
+        if any(_fold(name) in w for w in witnesses):
+            return [name]
+    return segments[:1]

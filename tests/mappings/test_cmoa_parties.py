@@ -1,0 +1,134 @@
+"""CMOA's donors were cut at the credit line's first comma: "Gift of Barry Friedman, Ltd." gave
+a person "Barry Friedman", "Gift of MacLachlan, Cornelius, and Filoni" (a firm of architects)
+gave "MacLachlan", and "Gift of Dr. Helen Overs, Dr. Robert Overs and Gareth Griffiths" named
+Dr. Helen Overs alone. The commas are now read (``mappings.declarative.parties``), with the
+provenance text as a witness, and the credit line and provenance text stay whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from harvesters import SourceRecord
+from mappings import MappingContext, get_mapping
+from mappings.declarative.parties import party_names
+from museion_core.vocab import CRM, RDF, RDFS
+from tests.conftest import BASE
+
+# The credit lines (after "Gift of") and provenance texts of CMOA's own records.
+CASES = [
+    ("Barry Friedman, Ltd.", "Barry Friedman, New York, NY", ["Barry Friedman, Ltd."]),
+    ("Edward B. Lee, Jr.", "", ["Edward B. Lee, Jr."]),
+    ("Daniel Solomon, M.D.", "", ["Daniel Solomon, M.D."]),
+    ("Mrs. George L. Craig, Jr.,", "", ["Mrs. George L. Craig, Jr."]),
+    ("Mr. and Mrs. George S. Ebbert, Jr.", "", ["Mr. and Mrs. George S. Ebbert, Jr."]),
+    (
+        "MacLachlan, Cornelius, and Filoni",
+        "Maclachlan, Cornelius, And Filoni, Pittsburgh, PA",
+        ["MacLachlan, Cornelius, and Filoni"],
+    ),
+    ("Williams, Trebilcock and Whitehead", "", ["Williams, Trebilcock and Whitehead"]),
+    (
+        "Dr. Helen Overs, Dr. Robert Overs and Gareth Griffiths",
+        "Gift of Dr. Helen Overs, Dr. Robert Overs and Gareth Griffiths, Chautaqua, NY, 1993.",
+        ["Dr. Helen Overs", "Dr. Robert Overs", "Gareth Griffiths"],
+    ),
+    (
+        "Daniel K. Rothschild, Architects",
+        "Daniel K. Rothschild, Architects, Pittsburgh, PA",
+        ["Daniel K. Rothschild, Architects"],
+    ),
+    ("Daniel K. Rothschild, Architects", "", ["Daniel K. Rothschild"]),
+    ("Alechinsky, Pierre", "Alechinsky, Pierre", ["Alechinsky, Pierre"]),
+    ("Smith, John", "", ["Smith"]),
+    ("Knoedler & Co., New York", "", ["Knoedler & Co."]),
+    (
+        "the Carnegie Library of Pittsburgh, Lorant Collection",
+        "The Carnegie Library of Pittsburgh",
+        ["the Carnegie Library of Pittsburgh"],
+    ),
+    (
+        "Dana Robineau Kelley, grandson of the artist, and family",
+        "Dana Robineau Kelley And Family, Pittsburgh, PA",
+        ["Dana Robineau Kelley"],
+    ),
+    (
+        "Facilities, Planning and Operations, Carnegie Institute",
+        "",
+        ["Facilities, Planning and Operations"],
+    ),
+    ("Mr. and Mrs. Leon Arkus", "", ["Mr. and Mrs. Leon Arkus"]),
+]
+
+
+@pytest.mark.parametrize(("text", "provenance", "names"), CASES)
+def test_a_credit_lines_commas_are_read(text: str, provenance: str, names: list[str]) -> None:
+    assert party_names(text, [provenance] if provenance else []) == names
+
+
+def _map(record: Mapping[str, object]) -> list[Quad]:
+    result = get_mapping("cmoa").map(
+        SourceRecord("cmoa", "t-1", json.dumps(record).encode()), MappingContext(BASE, "cmoa")
+    )
+    return result.quads
+
+
+def _v(term: object) -> str:
+    return term.value if isinstance(term, NamedNode | Literal) else ""
+
+
+def _parties(quads: list[Quad]) -> dict[str, str]:
+    """Each party's label → its class."""
+    froms = {q.object for q in quads if q.predicate == CRM.P23_transferred_title_from}
+    classes = {q.subject: _v(q.object) for q in quads if q.predicate == RDF.type}
+    return {
+        q.object.value: classes[q.subject]
+        for q in quads
+        if q.predicate == RDFS.label and q.subject in froms and isinstance(q.object, Literal)
+    }
+
+
+def _texts(quads: list[Quad]) -> set[str]:
+    return {q.object.value for q in quads if isinstance(q.object, Literal)}
+
+
+def test_a_cmoa_firm_is_one_group_named_whole() -> None:
+    credit = "Gift of Barry Friedman, Ltd."
+    provenance = "Barry Friedman, New York, NY"
+    record = {"id": "t-1", "credit_line": credit, "provenance_text": provenance}
+    quads = _map(record)
+    assert _parties(quads) == {"Barry Friedman, Ltd.": CRM.E74_Group.value}
+    assert {credit, provenance} <= _texts(quads)  # nothing of either text is lost
+
+
+def test_a_cmoa_list_of_donors_is_each_donor() -> None:
+    credit = (
+        "Bishop Walter H. Overs Collection: gift of Dr. Helen Overs, Dr. Robert Overs and "
+        "Gareth Griffiths"
+    )
+    record = {"id": "t-1", "credit_line": credit}
+    quads = _map(record)
+    person = CRM.E21_Person.value
+    assert _parties(quads) == {
+        "Dr. Helen Overs": person,
+        "Dr. Robert Overs": person,
+        "Gareth Griffiths": person,
+    }
+    nodes = {q.object for q in quads if q.predicate == CRM.P23_transferred_title_from}
+    assert len(nodes) == 3
+    assert all(isinstance(n, NamedNode) for n in nodes)
+    assert credit in _texts(quads)
+
+
+def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
+    credit = "Gift of Mrs. George L. Craig, Jr., in memory of her husband"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _parties(quads) == {"Mrs. George L. Craig, Jr.": CRM.E21_Person.value}
+    assert credit in _texts(quads)
+    credit = "Gift of Edith Swank Long by transfer from the Pennsylvania Department, Carnegie"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _parties(quads) == {"Edith Swank Long": CRM.E21_Person.value}
+    assert credit in _texts(quads)
