@@ -13,7 +13,8 @@ the same sources always give the same file. Sources and licences: mappings/data/
   own terms (``term``, with ``xml:lang``): German and English labels as museums write them.
 - ``scripts/aat_curated.toml``: schemes for concepts the tables list without one, English
   variants, German, French and Arabic labels (and terms), labels that are no terms
-  (``label``), and stop phrases.
+  (``label``), stop phrases, and the few concepts no table has (``checked``: AAT's English
+  label and the public table the number was checked in).
 """
 
 from __future__ import annotations
@@ -135,6 +136,10 @@ def _lido(
 def _curated(labels: dict[str, dict[str, str]], terms: dict[str, dict[str, str]]) -> list[str]:
     data = tomllib.loads(CURATED.read_text(encoding="utf-8"))
     stop: list[str] = data.pop("stop", {}).get("phrases", [])
+    for number, entry in data.pop("checked", {}).items():  # where its number was checked: seen
+        if not entry.get("seen"):
+            raise SystemExit(f"{CURATED.name}: checked aat:{number} says not where it was seen")
+        _add_label(labels, number, "en", entry["en"])
     for scheme, concepts in data.items():
         for number, names in concepts.items():
             if number not in labels:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+import pytest
 from pyoxigraph import Literal, NamedNode
 
 from harvesters import SourceRecord
@@ -119,3 +120,25 @@ def test_the_lenders_own_english_kinds_and_materials_have_the_pages_words() -> N
     assert {"on paper, unique", "costume"} <= kinds
     missing = sorted(k for k in kinds if not (lender_term(k, "fr") and lender_term(k, "ar")))
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("term", "number", "french"),
+    [
+        ("tapis", "300185756", "tapis"),  # AAT's French for carpets
+        ("Carpets", "300185756", "tapis"),
+        ("affiches", "300027221", "affiche"),  # AAT's French for posters, shown singular
+        ("poster", "300027221", "affiche"),
+    ],
+)
+def test_carpets_and_posters_are_aat_concepts_with_french_labels(
+    term: str, number: str, french: str
+) -> None:
+    """A French lender's "tapis" stayed a local term, named in English nowhere and in French
+    only by the lender: the table had neither carpets nor posters."""
+    from mappings.terms import aat_concept
+
+    assert aat_concept("object_type", term) == AAT_NS + number
+    labels = TABLE["labels"][number]
+    assert labels["fr"] == french
+    assert labels["ar"]
