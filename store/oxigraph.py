@@ -17,7 +17,7 @@ import io
 import os
 import re
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,7 @@ class Store:
             if isinstance(q.graph_name, NamedNode)
         }
 
-    def named_graphs(self) -> Iterator[NamedNode]:
+    def named_graphs(self) -> Generator[NamedNode]:
         for graph in self._store.named_graphs():
             if isinstance(graph, NamedNode):
                 yield graph

@@ -479,7 +479,11 @@ class RemoteStore(Store):
         }
         held = self.oxigraph.contains_named_graph
         self._withdraw(sorted(g for g in remote if not held(NamedNode(g))))
-        self._send_all(self.named_graphs())
+        graphs = self.named_graphs()
+        try:
+            self._send_all(graphs)
+        finally:  # its reader (unsendable) is dropped here, not by a collection on another thread
+            graphs.close()
 
     def _send_all(self, graphs: Iterable[NamedNode]) -> None:
         """Send ``graphs`` as the working store holds them, read one by one, no more than a
