@@ -111,6 +111,7 @@ def send_all(
     bytes (``put``), a larger one alone, in pieces as it is read (``streamed``, ``stream``):
     no more than a batch, or a piece, is held at a time."""
     held: dict[NamedNode, bytes] = {}
+    total = 0  # the bytes of ``held``, kept as they come, not summed again for each graph
     for graph in graphs:
         text = read(quads(graph), size, limit)
         if isinstance(text, Pieces):
@@ -119,10 +120,11 @@ def send_all(
             finally:
                 text.close()
             continue
-        if held and sum(map(len, held.values())) + len(text) > batch:
+        if held and total + len(text) > batch:
             put(held)
-            held = {}
+            held, total = {}, 0
         held[graph] = text
+        total += len(text)
     if held:
         put(held)
 
