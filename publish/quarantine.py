@@ -60,6 +60,8 @@ def _quarantine_writes(
     the same id) stays, since nothing a partner sent may leave the quarantine unmapped."""
     listed = _listed(store, meta, minter, all_copies=all_copies)
     entries = run.quarantined()
+    if run.info().get("remap"):
+        entries = _not_over_another(store, meta, minter, listed, entries)
     quads = [q for e in entries for q in quarantine_quads(meta, minter, e, run.run_id)]
     if not run.info().get("complete"):
         origins = [e.origin for e in entries]
@@ -89,6 +91,42 @@ def _listed(
     return store.select_all_copies(query) if all_copies else store.select(query)
 
 
+def _kept_payload(store: Store, meta: NamedNode, entry: NamedNode) -> list[str]:
+    """The payload a quarantine entry keeps (base64, as the store holds it)."""
+    return [
+        q.object.value
+        for q in store.subject_quads(meta, entry)
+        if q.predicate == MUSEION.payload and isinstance(q.object, Literal)
+    ]
+
+
+def _not_over_another(
+    store: Store,
+    meta: NamedNode,
+    minter: Minter,
+    listed: list[dict[str, Any]],
+    entries: list[QuarantinedRecord],
+) -> list[QuarantinedRecord]:
+    """A remap's entries but those that would replace an entry of another payload.
+
+    An entry is named by where its record was read, so a stored record a remap could not map
+    has the name of an entry the partner's newer version of it may hold (that version could
+    not be mapped either; the stored one stays published). Written over, the newer version
+    would be gone from the quarantine, and a later remap that maps the stored one would take
+    the entry out: the partner's newest text lost unmapped. That entry stays as it is; the
+    remap counts its own refusal all the same."""
+    there = {str(row["q"]) for row in listed}
+    kept = []
+    for entry in entries:
+        node = quarantine_iri(minter, entry.origin)
+        if node.value in there:
+            payload = base64.b64encode(entry.payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
+            if _kept_payload(store, meta, node) not in ([payload], []):
+                continue
+        kept.append(entry)
+    return kept
+
+
 def _mapped_again(
     store: Store, meta: NamedNode, listed: list[dict[str, Any]], run: Run, index: RecordIndex
 ) -> list[NamedNode]:
@@ -111,12 +149,7 @@ def _mapped_again(
             continue
         payload = base64.b64encode(held[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
         for entry in named[local_id]:
-            kept = [
-                q.object.value
-                for q in store.subject_quads(meta, entry)
-                if q.predicate == MUSEION.payload and isinstance(q.object, Literal)
-            ]
-            if kept == [payload]:
+            if _kept_payload(store, meta, entry) == [payload]:
                 mended.append(entry)
     return mended
 

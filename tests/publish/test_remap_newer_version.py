@@ -1,10 +1,9 @@
-"""Review 46: a newer version the partner sent that could not be mapped (quarantined, its
-older version still published) leaves the quarantine unmapped after two remaps: the first
-fails the older version, whose entry (at the same origin, so the same IRI) replaces the newer
-version's; the second maps the older version, and its entry (its payload the stored one)
-leaves. The partner's report then lists nothing, and a feed that does not send the record
-again (an incremental harvest) never brings it back. 0ba2096's rule ("nothing a partner sent
-may leave the quarantine unmapped") does not hold on this path."""
+"""A newer version the partner sent that could not be mapped (quarantined, its older version
+still published) stays in the quarantine through remaps. It used to leave, unmapped, after
+two: the first failed the older version, whose entry (at the same origin, so the same IRI)
+replaced the newer version's; the second mapped the older version, and its entry (its payload
+the stored one) left. The partner's report then listed nothing, and a feed that does not
+send the record again (an incremental harvest) never brought it back."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from tests.publish.test_remap_quarantine import break_one, refusing
 from tests.publish.test_unchanged_remap import mine, quarantined
 
 
-@pytest.mark.xfail(strict=True, reason="review 46: confirmed defect, not fixed")
 def test_the_newer_versions_entry_outlives_a_failed_remap_and_a_mended_one(
     tmp_path: Path, write_config: ConfigWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -37,4 +35,4 @@ def test_the_newer_versions_entry_outlives_a_failed_remap_and_a_mended_one(
     assert failing.rejected == 1
     again = Pipeline(config, jobs=1).remap("cmoa")
     assert again is not None
-    assert quarantined(config) == {broken}  # fails: set()
+    assert quarantined(config) == {broken}

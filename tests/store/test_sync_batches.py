@@ -1,4 +1,4 @@
-"""Review 46: ``store.streamed.send_all`` summed every held graph's length again for each
+"""``store.streamed.send_all`` summed every held graph's length again for each
 graph read (quadratic in the graphs of a batch: some 1 s of CPU per 32 MB batch of 5 KB
 record graphs, on the order of minutes for a million records); it keeps a running total."""
 

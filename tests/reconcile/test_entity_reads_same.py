@@ -1,4 +1,4 @@
-"""Review 46: the partner filter changes no entity reconciliation reads."""
+"""The partner filter (``reconcile.entities._only``) changes no entity reconciliation reads."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Review 46: a first sync that fails left the working store's graph-name reader (pyoxigraph
+"""A first sync that fails left the working store's graph-name reader (pyoxigraph
 ``GraphNameIter``, unsendable like ``QuadIter``) in a reference cycle with the error's frames:
 the garbage collector then drops it from whichever thread collects next, and pyoxigraph
 refuses that ("GraphNameIter is unsendable, but is being dropped on another thread").
-``db77419`` closed the graph's ``QuadIter`` only."""
+The graph's ``QuadIter`` was closed already (``Pieces.close``)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_a_failed_sync_leaves_no_pyoxigraph_reader_in_a_cycle(
     tmp_path: Path, upstream: SparqlServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
-    base = f"{BASE}review46/"
+    base = f"{BASE}failed-sync/"
     large_store(tmp_path / "working", base)
     with recording(upstream.url, fail_at=5) as (url, _):
         store = RemoteStore(tmp_path / "working", SparqlServer(url).endpoint(graphs=base))
