@@ -10,6 +10,7 @@ entity IRIs whatever form the record gave them in.
 
 from __future__ import annotations
 
+import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -214,10 +215,18 @@ def _labels(store: Store, only: str) -> list[tuple[str, str, str | None]]:
     )
     assert isinstance(results, QuerySolutions)
     found = []
-    for solution in results:
-        subject, label = solution["e"], solution["label"]
-        if subject is not None and isinstance(label, RdfLiteral):
-            found.append((subject.value, label.value, label.language))
+    try:
+        for solution in results:
+            subject, label = solution["e"], solution["label"]
+            if subject is not None and isinstance(label, RdfLiteral):
+                found.append((subject.value, label.value, label.language))
+    except BaseException as exc:
+        # asked in a worker thread: its error reaches the waiting thread without the
+        # results, which pyoxigraph lets be dropped only where they were made (Store.select)
+        traceback.clear_frames(exc.__traceback__)
+        raise
+    finally:
+        del results
     return found
 
 

@@ -7,15 +7,22 @@ entities. Held whole, such answers were a tenth of a harvest's peak memory."""
 
 from __future__ import annotations
 
+import gc
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pyoxigraph import NamedNode
+
 from museion import Pipeline, Workspace
 from museion.demo import demo_config
-from reconcile import read_entities
+from reconcile import entities, read_entities
 from reconcile.entities import _labels, _only, source_of
 from store import Store
+
+CRM_PERSON = NamedNode("http://www.cidoc-crm.org/cidoc-crm/E21_Person")
 
 
 class _Recording(Store):
@@ -63,3 +70,44 @@ def test_every_row_read_is_of_a_partner_entity(tmp_path: Path) -> None:
 def test_a_filter_for_no_source_keeps_nothing() -> None:
     assert _only("https://data.example.org/", []) == "FILTER(false)"
     assert read_entities(Store(), "https://data.example.org/", [], threads=1) == {}
+
+
+class _Refusing(type):
+    def __instancecheck__(cls, instance: object) -> bool:
+        raise RuntimeError("a label could not be read")
+
+
+class _Unreadable(metaclass=_Refusing):
+    """Stands for pyoxigraph's Literal while the labels are read: each row fails."""
+
+
+def test_a_failing_labels_read_leaves_its_results_on_its_own_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyoxigraph's results may be dropped only on the thread that made them: the labels are
+    read in a worker thread, and their error reached the waiting thread with the frames that
+    held the results ("QuerySolutions is unsendable, but is being dropped on another
+    thread")."""
+    from pyoxigraph import Literal, Quad, QuerySolutions
+
+    store = Store()
+    person = NamedNode("https://data.example.org/tate/person/1")
+    store.oxigraph.add(
+        Quad(person, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), CRM_PERSON)
+    )
+    store.oxigraph.add(
+        Quad(person, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("A"))
+    )
+    monkeypatch.setattr(entities, "RdfLiteral", _Unreadable)
+    gc.collect()
+    gc.disable()  # what is left alive by reference, not what a collection would free
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(_labels, store, "")
+            with pytest.raises(RuntimeError, match="could not be read"):
+                future.result()
+        del future
+        left = [o for o in gc.get_objects() if isinstance(o, QuerySolutions)]
+    finally:
+        gc.enable()
+    assert left == []
