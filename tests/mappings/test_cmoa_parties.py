@@ -128,6 +128,10 @@ def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
     quads = _map({"id": "t-1", "credit_line": credit})
     assert _parties(quads) == {"Mrs. George L. Craig, Jr.": CRM.E21_Person.value}
     assert credit in _texts(quads)
+    credit = "Gift of Peter Tillou in Memory of Senator John Heinz"  # CMOA writes both cases
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _parties(quads) == {"Peter Tillou": CRM.E21_Person.value}
+    assert credit in _texts(quads)
     credit = "Gift of Edith Swank Long by transfer from the Pennsylvania Department, Carnegie"
     quads = _map({"id": "t-1", "credit_line": credit})
     assert _parties(quads) == {"Edith Swank Long": CRM.E21_Person.value}
