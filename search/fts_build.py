@@ -181,6 +181,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             fts_rows.append((number, *index_forms(texts, doc.terms)))
             for text in [*texts, *doc.terms]:
                 for folded, word in spellings(text) if text else ():
+                    if not _suggestible(folded):
+                        continue
                     known = spelled.get(folded)
                     if known is None or (known.isupper(), len(known)) > (word.isupper(), len(word)):
                         spelled[folded] = word
@@ -212,6 +214,16 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     db.execute("CREATE TEMP TABLE spelled(term TEXT PRIMARY KEY, word TEXT NOT NULL)")
     db.executemany("INSERT INTO temp.spelled VALUES (?,?)", spelled.items())
     return number
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _suggestible(term: str) -> bool:
+    """Whether ``_write_words`` may keep ``term``: long enough, and no digit (its ``GLOB``).
+    The spellings of the others are not kept: every accession number was one, a spelling
+    held until the end of the build for each object, and never read."""
+    return len(term) >= MIN_LENGTH - 1 and _DIGITS.isdisjoint(term)
 
 
 def century_of(year: int) -> int:

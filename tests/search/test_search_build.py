@@ -538,3 +538,36 @@ def test_a_lenders_own_word_no_vocabulary_knows_is_its_own_value_in_its_own_lang
         assert said == ([f"({note})"] if note else []), value
         tags = [s.get("lang") for s in facet.cssselect("[lang]")]
         assert tags == [t for t in [{"Suppenschälchen": "de", "soupière": "fr"}.get(value)] if t]
+
+
+def test_the_spellings_left_out_are_ones_the_words_table_never_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build keeps how the records write a word only for words ``words`` may hold (no
+    digit, not too short): accession numbers were each a spelling held to the end of the build.
+    Kept for every word, the index is the same."""
+    from search import fts_build
+
+    docs = [
+        ObjectDoc(
+            iri=f"{BASE}o/{n:03d}",
+            partner="Tate",
+            title=f"Ölstudie Dürer Nr {n} Ab ABC AB12 ابن الرسم",
+            accession=[f"T{n:05d}"],
+            texts=[f"T{n:05d}", "Müller ÉTUDE Ça", "X1Y Zeichnung"],
+            terms=["Öl", "ÖL auf LEINWAND"],
+        )
+        for n in range(30)
+    ]
+    FtsEngine().write(docs, tmp_path / "kept.sqlite")
+    monkeypatch.setattr(fts_build, "_suggestible", lambda term: True)
+    FtsEngine().write(docs, tmp_path / "all.sqlite")
+    read = "SELECT term, docs, spelled FROM words ORDER BY term"
+    with (
+        closing(sqlite3.connect(tmp_path / "kept.sqlite")) as kept,
+        closing(sqlite3.connect(tmp_path / "all.sqlite")) as every,
+    ):
+        rows = kept.execute(read).fetchall()
+        assert rows == every.execute(read).fetchall()
+    assert ("durer", 30, "Dürer") in rows
+    assert ("abc", 30, "ABC") in rows
