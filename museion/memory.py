@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ctypes
 import os
-import platform
+
+from museion_core.malloc import glibc
+from museion_core.malloc import release_free_memory as _release
 
 __all__ = ["ARENAS", "ARENA_ENV", "M_ARENA_MAX", "cap_malloc_arenas", "release_free_memory"]
 
@@ -53,21 +55,9 @@ def release_free_memory() -> bool:
     A run's bulk loads free what they built in the middle of the heaps, where malloc keeps
     it: capped, a 100,000-record harvest held 530 MB through the compaction and the search
     build after its last load, and 400 MB trimmed (README, Scale)."""
-    libc = _glibc()
-    if libc is None:
-        return False
-    trim = libc.malloc_trim
-    trim.argtypes = (ctypes.c_size_t,)
-    trim.restype = ctypes.c_int
-    released: int = trim(0)
-    return released == 1
+    return _release()
 
 
 def _glibc() -> ctypes.CDLL | None:
     """glibc, if it is this process's C library."""
-    if platform.libc_ver()[0] != "glibc":
-        return None
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
+    return glibc()
