@@ -19,6 +19,8 @@ its own ``__all__``; import them directly, e.g. ``from museion_core.vocab import
   can cut.
 - ``parallel``: ``usable_cpus``, and ``gathered``: producers (Oxigraph queries) in threads,
   their output handed to one consumer.
+- ``malloc``: ``release_free_memory``, glibc's ``malloc_trim`` (what a stage freed given back
+  to the system: the search build after each query, the shell between a harvest's steps).
 """
 
 PUBLIC_MODULES = (
@@ -27,6 +29,7 @@ PUBLIC_MODULES = (
     "instants",
     "language",
     "licences",
+    "malloc",
     "messages",
     "parallel",
     "prefixes",
