@@ -51,6 +51,7 @@ __all__ = [
     "after_applying",
     "dataset_state_quads",
     "datestamp_literal",
+    "kept_payload",
     "meta_graph",
     "quarantine_quads",
     "record_meta_quads",
@@ -279,6 +280,12 @@ def quarantine_iri(minter: Minter, origin: str) -> NamedNode:
     return NamedNode(f"{minter.prefix}quarantine/{key}")
 
 
+def kept_payload(payload: bytes) -> str:
+    """A quarantined record's payload as its entry keeps it: its first
+    ``QUARANTINE_PAYLOAD_LIMIT`` bytes, in base64."""
+    return base64.b64encode(payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
+
+
 def quarantine_quads(
     meta: NamedNode, minter: Minter, entry: QuarantinedRecord, run_id: str
 ) -> list[Quad]:
@@ -294,6 +301,6 @@ def quarantine_quads(
     if local_id:
         quads.append(Quad(node, DCTERMS.identifier, Literal(local_id), meta))
     if payload:
-        data = base64.b64encode(payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
+        data = kept_payload(payload)
         quads.append(Quad(node, MUSEION.payload, Literal(data, datatype=XSD.base64Binary), meta))
     return quads

@@ -11,7 +11,6 @@ is not applied, and publishes no new snapshot (``museion.writing``).
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -23,7 +22,7 @@ from store import Store
 from .held_output import same_as_held
 from .index import RecordIndex
 from .provenance import (
-    QUARANTINE_PAYLOAD_LIMIT,
+    kept_payload,
     meta_graph,
     quarantine_iri,
     quarantine_quads,
@@ -91,7 +90,7 @@ def _listed(
     return store.select_all_copies(query) if all_copies else store.select(query)
 
 
-def _kept_payload(store: Store, meta: NamedNode, entry: NamedNode) -> list[str]:
+def _stored_payload(store: Store, meta: NamedNode, entry: NamedNode) -> list[str]:
     """The payload a quarantine entry keeps (base64, as the store holds it)."""
     return [
         q.object.value
@@ -119,10 +118,11 @@ def _not_over_another(
     kept = []
     for entry in entries:
         node = quarantine_iri(minter, entry.origin)
-        if node.value in there:
-            payload = base64.b64encode(entry.payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
-            if _kept_payload(store, meta, node) not in ([payload], []):
-                continue
+        if node.value in there and _stored_payload(store, meta, node) not in (
+            [kept_payload(entry.payload)],
+            [],
+        ):
+            continue
         kept.append(entry)
     return kept
 
@@ -147,9 +147,9 @@ def _mapped_again(
         held = index.payload(source, local_id)
         if held is None:
             continue
-        payload = base64.b64encode(held[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
+        payload = kept_payload(held)
         for entry in named[local_id]:
-            if _kept_payload(store, meta, entry) == [payload]:
+            if _stored_payload(store, meta, entry) == [payload]:
                 mended.append(entry)
     return mended
 
