@@ -369,7 +369,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "6"
+OUTPUT = "7"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -377,7 +377,8 @@ fingerprint also takes; 4: a measurement below zero kept as a statement, French 
 their accent, numeric dates day first in Arabic, Azerbaijani and Russian, a title's letters
 lost to question marks said; 5: an acquisition from an actor the production names is from
 that actor, not from a node of its own; 6: columns matched with their white space made plain,
-Excel's "N°\u00a0inventaire" by a path "N° inventaire"), so that every
+Excel's "N°\u00a0inventaire" by a path "N° inventaire"; 7: a credit line's "and family" a
+party of its own), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

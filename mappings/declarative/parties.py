@@ -14,6 +14,11 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
 - a comma the object's provenance text also writes inside the name ("Daniel K. Rothschild,
   Architects, Pittsburgh, PA" for "Gift of Daniel K. Rothschild, Architects", CMOA's
   "Alechinsky, Pierre") is inside it;
+- a last "and family" ("Dana Robineau Kelley, grandson of the artist, and family", "Emmanuel
+  and Mary Fellouzis and family") names a party of its own, the family, beside whom it follows:
+  "Dana Robineau Kelley" and the group "Dana Robineau Kelley and family", in the partner's own
+  words (its provenance text writes "Dana Robineau Kelley And Family"), so the same family is one
+  name with or without the words between. Read as any other comma, the family was lost;
 - any other comma ends the name: what follows ("Lorant Collection", "grandson of the artist")
   stays in the credit line, which the record keeps whole as its statement.
 """
@@ -30,6 +35,10 @@ _SUFFIX = re.compile(
 )
 _AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_FAMILY = re.compile(
+    r"(?P<rest>.*?\S)\s*,?\s+(?P<family>and\s+(?:(?:his|her|their)\s+)?famil(?:y|ies))\W*",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _fold(text: str) -> str:
@@ -63,6 +72,15 @@ def _list(segments: list[str]) -> tuple[int, list[str]] | None:
 def party_names(text: str, provenance: Sequence[str] = ()) -> list[str]:
     """The parties ``text`` (what follows "Gift of") names, read as the module says;
     ``provenance``: the object's provenance texts, where a longer name is confirmed."""
+    family = _FAMILY.fullmatch(text.strip())
+    if family is not None:
+        names = _names(family["rest"], provenance)
+        if names:
+            return [*names, f"{' and '.join(names)} {_SPACE.sub(' ', family['family'])}"]
+    return _names(text, provenance)
+
+
+def _names(text: str, provenance: Sequence[str]) -> list[str]:
     segments = _segments(text)
     if len(segments) <= 1:
         return segments

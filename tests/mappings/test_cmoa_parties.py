@@ -53,8 +53,17 @@ CASES = [
     (
         "Dana Robineau Kelley, grandson of the artist, and family",
         "Dana Robineau Kelley And Family, Pittsburgh, PA",
-        ["Dana Robineau Kelley"],
+        ["Dana Robineau Kelley", "Dana Robineau Kelley and family"],
     ),
+    (
+        "Emmanuel and Mary Fellouzis and family",
+        "",
+        ["Emmanuel and Mary Fellouzis", "Emmanuel and Mary Fellouzis and family"],
+    ),
+    ("Jane Doe and her family.", "", ["Jane Doe", "Jane Doe and her family"]),
+    ("the George H. Ebbs Family", "", ["the George H. Ebbs Family"]),
+    ("the family of Tillie S. Speyer", "", ["the family of Tillie S. Speyer"]),
+    ("Smith & Family", "", ["Smith & Family"]),  # a firm's name
     (
         "Facilities, Planning and Operations, Carnegie Institute",
         "",
@@ -121,6 +130,20 @@ def test_a_cmoa_list_of_donors_is_each_donor() -> None:
     assert len(nodes) == 3
     assert all(isinstance(n, NamedNode) for n in nodes)
     assert credit in _texts(quads)
+
+
+def test_a_cmoa_donor_and_family_are_the_donor_and_the_family() -> None:
+    """ "Dana Robineau Kelley, grandson of the artist, and family" gave Dana Robineau Kelley
+    alone: the comma before "and family" ended the name and the family was no party. It is
+    now a group of its own beside him, named in the partner's words."""
+    credit = "Gift of Dana Robineau Kelley, grandson of the artist, and family"
+    provenance = "Dana Robineau Kelley And Family, Pittsburgh, PA"
+    quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
+    assert _parties(quads) == {
+        "Dana Robineau Kelley": CRM.E21_Person.value,
+        "Dana Robineau Kelley and family": CRM.E74_Group.value,
+    }
+    assert {credit, provenance} <= _texts(quads)  # "grandson of the artist" stays in it
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
