@@ -19,6 +19,8 @@ from pyoxigraph import NamedNode
 from museion_core.vocab import AAT, CRM
 
 from ..builder import Concept, Lang, RecordBuilder
+from ..iris import label_key
+from .actors import name_node
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .parties import party_names
@@ -45,6 +47,33 @@ def actor_class(name: str) -> NamedNode:
     foundation, a gallery, "Mr. and Mrs. ...", an estate), otherwise a person. Linked Art
     knows only persons and groups as parties to an acquisition, never a bare actor."""
     return CRM.E74_Group if _GROUP_NAME.search(name) else CRM.E21_Person
+
+
+_RELATIVE = re.compile(
+    r"^(?:the\s+(?:artist|maker|sitter)['’]s\s|the\s+artists(?:['’]\s|$)|(?:his|her|their)\s)",
+    re.IGNORECASE,
+)
+"""A party said relative to the object ("the artist's widow", Tate's seven of 1888; "the
+artist's estate", "the Artists", "her family"): the same words name another party on another
+object, so they are no name to mint from."""
+
+
+def _party(name: str, acquisition: NamedNode, n: int, b: RecordBuilder) -> NamedNode:
+    """The ``n``th party a credit line names and the record does not otherwise: minted from
+    its name within the source (``{source}/person/name-…``, ``…/group/name-…``), as a maker
+    known only by name is, so that the donor of many of a partner's objects is one node, not
+    one per object. Only the partner's own name text decides, and only within its source:
+    whether two partners' donors are one is reconciliation's to say. A party said relative to
+    the object stays a node of the acquisition (``{acquisition}/from/{n}``)."""
+    group = actor_class(name) == CRM.E74_Group
+    if _RELATIVE.match(name):
+        actor = NamedNode(f"{acquisition.value}/from/{n}")
+    else:
+        actor = b.minter.actor("group" if group else "person", "name-" + label_key(name))
+    b.a(actor, CRM.E74_Group if group else CRM.E21_Person)
+    b.label(actor, name, None)
+    b.name(actor, name_node(actor, name), name, None)
+    return actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +151,4 @@ class ProvenanceSpec:
             if named is not None:
                 b.add(acquisition, CRM.P23_transferred_title_from, named)
                 continue
-            actor = NamedNode(f"{acquisition.value}/from/{n}")
-            b.add(acquisition, CRM.P23_transferred_title_from, actor)
-            b.a(actor, actor_class(name))
-            b.label(actor, name, None)
-            b.name(actor, NamedNode(f"{actor.value}/name"), name, None)
+            b.add(acquisition, CRM.P23_transferred_title_from, _party(name, acquisition, n, b))
