@@ -11,6 +11,7 @@ cores, glibc's own default).
 
 The cap is set once, at start-up, before any thread allocates; an arena already made stays.
 An operator's own ``MALLOC_ARENA_MAX`` wins, and other C libraries (musl, macOS) are left alone.
+Giving freed pages back to the system is ``museion_core.malloc.release_free_memory``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import ctypes
 import os
 
 from museion_core.malloc import glibc
-from museion_core.malloc import release_free_memory as _release
 
-__all__ = ["ARENAS", "ARENA_ENV", "M_ARENA_MAX", "cap_malloc_arenas", "release_free_memory"]
+__all__ = ["ARENAS", "ARENA_ENV", "M_ARENA_MAX", "cap_malloc_arenas"]
 
 ARENA_ENV = "MALLOC_ARENA_MAX"
 """glibc's own environment variable for the cap, read when the process starts."""
@@ -38,7 +38,7 @@ def cap_malloc_arenas(arenas: int = ARENAS) -> bool:
 
     Nothing is set when the C library is not glibc or the environment already names a cap.
     """
-    libc = _glibc()
+    libc = glibc()
     if libc is None or os.environ.get(ARENA_ENV):
         return False
     mallopt = libc.mallopt
@@ -46,18 +46,3 @@ def cap_malloc_arenas(arenas: int = ARENAS) -> bool:
     mallopt.restype = ctypes.c_int
     done: int = mallopt(M_ARENA_MAX, arenas)
     return done == 1
-
-
-def release_free_memory() -> bool:
-    """Give the pages malloc holds free back to the system (glibc's ``malloc_trim``); True
-    if any went back.
-
-    A run's bulk loads free what they built in the middle of the heaps, where malloc keeps
-    it: capped, a 100,000-record harvest held 530 MB through the compaction and the search
-    build after its last load, and 400 MB trimmed (README, Scale)."""
-    return _release()
-
-
-def _glibc() -> ctypes.CDLL | None:
-    """glibc, if it is this process's C library."""
-    return glibc()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mappings import Minter
 from museion_core.errors import ConfigError, MuseionError
+from museion_core.malloc import release_free_memory
 from publish import (
     HarvestSummary,
     Progress,
@@ -43,7 +44,6 @@ from store import Store, compact
 from .config import Config, SourceConfig
 from .gates import field_loss, gate
 from .mapper import default_jobs
-from .memory import release_free_memory
 from .report import note_edits, write_report
 from .stages import publishing, reconcile_store, reconciliation_due
 

@@ -2,8 +2,9 @@
 
 Freed memory stays in malloc's heaps, where the next allocations of the same arena may
 reuse it, or not: the search build's query threads free what each query's evaluation
-allocated, and RSS kept it. ``museion.memory`` caps the arenas; this is the trim both it and
-the packages below it call. Other C libraries (musl, macOS) are left alone.
+allocated, and RSS kept it. ``museion.memory`` caps the arenas; this is the one trim, which
+the pipeline (``museion.writing``) and the packages below it call. Other C libraries (musl,
+macOS) are left alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ __all__ = ["glibc", "release_free_memory"]
 
 
 def release_free_memory() -> bool:
-    """Give the pages malloc holds free back to the system; True if any went back."""
+    """Give the pages malloc holds free back to the system; True if any went back.
+
+    A run's bulk loads free what they built in the middle of the heaps, where malloc keeps
+    it: capped, a 100,000-record harvest held 530 MB through the compaction and the search
+    build after its last load, and 400 MB trimmed (README, Scale)."""
     libc = glibc()
     if libc is None:
         return False

@@ -74,7 +74,7 @@ def test_an_operators_own_cap_wins() -> None:
 RELEASE = textwrap.dedent(
     """
     import ctypes
-    from museion.memory import release_free_memory
+    from museion_core.malloc import release_free_memory
 
     def rss() -> int:
         with open("/proc/self/status") as status:
@@ -103,3 +103,16 @@ def test_free_memory_goes_back_to_the_system() -> None:
         [sys.executable, "-c", RELEASE], capture_output=True, text=True, check=True
     )
     assert int(done.stdout) > 150 * 2**20
+
+
+def test_the_trim_has_one_home() -> None:
+    """``museion.memory`` wrapped the leaf package's trim (and its glibc lookup) under the same
+    names: two places to change for one function. The pipeline calls the leaf's own."""
+    import museion.memory
+    import museion.writing
+    import museion_core.malloc
+
+    assert not hasattr(museion.memory, "release_free_memory")
+    assert not hasattr(museion.memory, "_glibc")
+    trim = vars(museion.writing)["release_free_memory"]  # the name the pipeline calls
+    assert trim is museion_core.malloc.release_free_memory
