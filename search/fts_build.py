@@ -120,13 +120,13 @@ def _write_words(db: sqlite3.Connection) -> None:
     that hold it and how the records write it (``temp.spelled``, from ``_insert``), for
     mending a misspelt search (``search.suggest``). Not words with digits
     (accession numbers: a million of them at a million objects, none worth suggesting), nor
-    those shorter than a word that may be mended could be near."""
+    those shorter than a word that may be mended could be near (``_suggestible``)."""
+    db.create_function("suggestible", 1, _suggestible, deterministic=True)
     db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'fts', 'col')")
     db.execute(
         "INSERT INTO words SELECT v.term, v.doc, s.word FROM temp.vocabulary v"
         " LEFT JOIN temp.spelled s ON s.term = v.term"
-        " WHERE v.col = 'body' AND length(v.term) >= ? AND NOT v.term GLOB '*[0-9]*'",
-        [MIN_LENGTH - 1],
+        " WHERE v.col = 'body' AND suggestible(v.term)"
     )
     db.execute("DROP TABLE temp.vocabulary")
     db.execute("DROP TABLE temp.spelled")
@@ -220,9 +220,11 @@ _DIGITS = frozenset("0123456789")
 
 
 def _suggestible(term: str) -> bool:
-    """Whether ``_write_words`` may keep ``term``: long enough, and no digit (its ``GLOB``).
-    The spellings of the others are not kept: every accession number was one, a spelling
-    held until the end of the build for each object, and never read."""
+    """Whether the ``words`` table may hold ``term``: long enough, and no digit. The one
+    rule, for the table (``_write_words`` calls it from its SQL: some 0.3 µs a word more
+    than SQL's own ``GLOB``) and for the spellings ``_insert`` keeps: those of the others
+    are not kept, since every accession number was one, a spelling held until the end of
+    the build for each object, and never read."""
     return len(term) >= MIN_LENGTH - 1 and _DIGITS.isdisjoint(term)
 
 

@@ -560,7 +560,14 @@ def test_the_spellings_left_out_are_ones_the_words_table_never_reads(
         for n in range(30)
     ]
     FtsEngine().write(docs, tmp_path / "kept.sqlite")
-    monkeypatch.setattr(fts_build, "_suggestible", lambda term: True)
+    insert = fts_build._insert
+
+    def keeping_every_spelling(db: sqlite3.Connection, docs: list[ObjectDoc]) -> int:
+        with monkeypatch.context() as patched:  # not for the words table's own filter
+            patched.setattr(fts_build, "_suggestible", lambda term: True)
+            return insert(db, docs)
+
+    monkeypatch.setattr(fts_build, "_insert", keeping_every_spelling)
     FtsEngine().write(docs, tmp_path / "all.sqlite")
     read = "SELECT term, docs, spelled FROM words ORDER BY term"
     with (
@@ -571,3 +578,31 @@ def test_the_spellings_left_out_are_ones_the_words_table_never_reads(
         assert rows == every.execute(read).fetchall()
     assert ("durer", 30, "Dürer") in rows
     assert ("abc", 30, "ABC") in rows
+
+
+def test_the_words_table_and_the_spellings_kept_follow_one_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which words the ``words`` table holds, and whose spellings the build keeps, is one
+    function (``_suggestible``): its SQL filter was written again beside it, and the two could
+    drift apart (a word in the table with no spelling kept, shown as folded)."""
+    from search import fts_build
+
+    docs = [
+        ObjectDoc(
+            iri=f"{BASE}o/{n:03d}",
+            partner="Tate",
+            title=f"Ölstudie Dürer Nr {n} Ab ABC AB12",
+            texts=["Müller ÉTUDE Ça Zeichnungen"],
+        )
+        for n in range(3)
+    ]
+    monkeypatch.setattr(fts_build, "_suggestible", lambda term: len(term) >= 6)
+    FtsEngine().write(docs, tmp_path / "index.sqlite")
+    with closing(sqlite3.connect(tmp_path / "index.sqlite")) as db:
+        rows = db.execute("SELECT term, spelled FROM words ORDER BY term").fetchall()
+    terms = {term for term, _ in rows}
+    assert {"olstudie", "zeichnungen", "duerer"} <= terms  # "duerer": a form, not a spelling
+    assert not {"durer", "etude", "abc"} & terms  # under six letters: the rule as patched
+    assert ("zeichnungen", "Zeichnungen") in rows
+    assert ("olstudie", "Ölstudie") in rows
