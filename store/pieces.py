@@ -3,12 +3,14 @@ many statements and bytes (one request each), or packed with other graphs in ``I
 updates (a working store's graphs read one by one: ``store.streamed``).
 
 A blank node's label holds within one request only: the statements of one graph that name a
-blank node all go in one piece, however many, or two pieces would make two nodes of one.
+blank node all go in one piece, however many, or two pieces would make two nodes of one; that
+piece is a graph's last (``cut``, the one cutting both a text held whole and a graph read as
+it is sent).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
@@ -17,7 +19,7 @@ from museion_core.errors import StoreError
 from .protocol import SparqlClient
 from .versions import too_large
 
-__all__ = ["insert", "ntriples", "pieces"]
+__all__ = ["cut", "insert", "ntriples", "pieces"]
 
 
 def ntriples(quads: Iterable[Quad]) -> bytes:
@@ -25,28 +27,39 @@ def ntriples(quads: Iterable[Quad]) -> bytes:
     return serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
 
 
-def pieces(text: bytes, size: int, limit: int) -> list[bytes]:
-    """N-Triples in pieces of at most ``size`` statements and ``limit`` bytes (a statement
-    longer than ``limit`` goes alone), one request each; the statements that name a blank
-    node all in the first piece, whatever its size."""
-    if len(text) <= limit and text.count(b"\n") <= size:
-        return [text] if text.strip() else []
-    lines = [line + b"\n" for line in text.split(b"\n") if line]
-    current = [line for line in lines if b"_:" in line]
-    count, held = len(current), sum(map(len, current))
-    cut: list[bytes] = []
+def cut(lines: Iterable[bytes], size: int, limit: int) -> Iterator[bytes]:
+    """N-Triples lines (each with its end of line) in pieces of at most ``size`` statements
+    and ``limit`` bytes (a statement longer than ``limit`` goes alone), one request each, cut
+    as the lines are read: no more than one piece is held, besides the blank nodes'.
+
+    The statements that name a blank node are kept aside and come last, all in one piece,
+    whatever its size: a blank node's label holds within one request only, and all of its
+    statements are known only once the last line is read (``store.streamed`` reads a graph
+    too large to hold as it cuts it)."""
+    blank: list[bytes] = []
+    current: list[bytes] = []
+    held = 0
     for line in lines:
         if b"_:" in line:
+            blank.append(line)
             continue
-        if current and (count >= size or held + len(line) > limit):
-            cut.append(b"".join(current))
-            current, count, held = [], 0, 0
+        if current and (len(current) >= size or held + len(line) > limit):
+            yield b"".join(current)
+            current, held = [], 0
         current.append(line)
-        count += 1
         held += len(line)
     if current:
-        cut.append(b"".join(current))
-    return cut
+        yield b"".join(current)
+    if blank:
+        yield b"".join(blank)
+
+
+def pieces(text: bytes, size: int, limit: int) -> list[bytes]:
+    """N-Triples held whole, in the pieces of ``cut``: the text itself if it fits in one
+    request, none if it holds no statement."""
+    if len(text) <= limit and text.count(b"\n") <= size:
+        return [text] if text.strip() else []
+    return list(cut((line + b"\n" for line in text.split(b"\n") if line), size, limit))
 
 
 def insert(

@@ -4,9 +4,9 @@ writes (``RemoteStore._mend``) send.
 
 A graph that fits in one request is read whole, and sent in a batch with others. A larger
 one (the metadata graph: some 13 statements a record, on the order of 2 GB of N-Triples at a
-million records) is cut into pieces as its statements are read, one piece held at a time:
-the statements that name a blank node are kept aside and sent last, all in one piece, since
-a blank node's label holds within one request only.
+million records) is cut into pieces as its statements are read, one piece held at a time
+(``store.pieces.cut``): the statements that name a blank node are kept aside and sent last,
+all in one piece, since a blank node's label holds within one request only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, Quad
 from museion_core.errors import StoreError
 
 from .held import Sent, check_sent, statements
-from .pieces import insert, ntriples
+from .pieces import cut, insert, ntriples
 from .protocol import SparqlClient
 from .versions import too_large
 
@@ -43,10 +43,10 @@ def _joined(head: list[bytes], lines: Iterator[bytes]) -> Iterator[bytes]:
 
 
 class Pieces:
-    """A graph's N-Triples in pieces of at most ``size`` statements and ``limit`` bytes (a
-    statement longer than ``limit`` goes alone), read as they are taken; the statements that
-    name a blank node in the last piece, whatever its size. ``statements``: how many were
-    taken so far (all of them, once the pieces are)."""
+    """A graph's N-Triples in the pieces of ``store.pieces.cut`` (at most ``size`` statements
+    and ``limit`` bytes; the statements that name a blank node in the last piece), read as
+    they are taken. ``statements``: how many were taken so far (all of them, once the pieces
+    are)."""
 
     def __init__(self, lines: Iterator[bytes], size: int, limit: int) -> None:
         self._lines = lines
@@ -62,23 +62,12 @@ class Pieces:
             self._lines.close()
 
     def __iter__(self) -> Iterator[bytes]:
-        blank: list[bytes] = []
-        current: list[bytes] = []
-        held = 0
+        return cut(self._counted(), self.size, self.limit)
+
+    def _counted(self) -> Iterator[bytes]:
         for line in self._lines:
             self.statements += 1
-            if b"_:" in line:
-                blank.append(line)
-                continue
-            if current and (len(current) >= self.size or held + len(line) > self.limit):
-                yield b"".join(current)
-                current, held = [], 0
-            current.append(line)
-            held += len(line)
-        if current:
-            yield b"".join(current)
-        if blank:
-            yield b"".join(blank)
+            yield line
 
 
 def read(quads: Iterable[Quad], size: int, limit: int) -> bytes | Pieces:
