@@ -36,7 +36,7 @@ from mappings import (
 )
 from museion_core.errors import HarvestError
 from museion_core.parallel import usable_cpus
-from publish import pack_quads
+from publish import pack_quads, statement_count
 from store import MAX_STATEMENT_BYTES, longest_statement
 
 from .coverage import (
@@ -70,7 +70,7 @@ class Mapped:
     packing here takes that work off the one writer, and a worker sends back about a
     thirteenth of the bytes."""
     count: int
-    """How many quads."""
+    """How many statements (``publish.statement_count``: what ``drop_held`` takes back)."""
     flags: int
     fields: str
     entities: str
@@ -118,7 +118,7 @@ def map_record(mapping: Mapping, item: SourceRecord, context: MappingContext) ->
         )
     nquads = serialize(result.quads, format=RdfFormat.N_QUADS) or b""
     flags = coverage_flags(result.subject, result.quads) if result.kind == "object" else 0
-    return _outcome(item, result, nquads, len(result.quads), flags)
+    return _outcome(item, result, nquads, flags)
 
 
 _COMPILED: dict[type, bool] = {}
@@ -139,14 +139,13 @@ def _compiled(mapping: CompiledMapping, item: SourceRecord, context: MappingCont
     fields = None
     if result.payload is not None and "json" in item.media_type:
         fields = json_fields(result.payload)  # the payload parsed once, by the mapping
-    return _outcome(item, result, result.nquads.encode("utf-8"), result.count, flags, fields=fields)
+    return _outcome(item, result, result.nquads.encode("utf-8"), flags, fields=fields)
 
 
 def _outcome(
     item: SourceRecord,
     result: MappingResult | NQuadsResult,
     nquads: bytes,
-    count: int,
     flags: int,
     *,
     fields: set[str] | None = None,
@@ -160,7 +159,7 @@ def _outcome(
         subject=subject,
         kind=result.kind,
         packed=pack_quads(nquads),
-        count=count,
+        count=statement_count(nquads),
         flags=flags,
         fields="\n".join(
             sorted(payload_fields(item.media_type, item.payload) if fields is None else fields)

@@ -22,6 +22,7 @@ from .runs import (
     RunStatus,
     StagedRecord,
     pack_quads,
+    statement_count,
 )
 from .search_basis import search_basis, search_basis_published
 from .settings import MappedRecord, MapPool, Partner, PublishSettings, SourceSettings
@@ -71,6 +72,7 @@ __all__ = [
     "source_entity_graph",
     "stage",
     "standing_quarantine",
+    "statement_count",
     "verdict",
     "vocabulary_graph",
     "write_atomically",

@@ -31,7 +31,7 @@ from store import Store, same_graph
 
 from .index import IndexedRecord, RecordIndex
 from .provenance import after_applying, meta_graph, record_meta_quads
-from .runs import Run, StagedRecord
+from .runs import Run, StagedRecord, statement_count
 from .settings import PublishSettings, SourceSettings
 from .shared import split, unpack
 
@@ -136,13 +136,13 @@ def drop_held(
 ) -> tuple[int, int]:
     """Take out of ``run`` the records it staged that are each what the store and the index
     hold already (a remap's, whose mapping gave the same output for them): applying the run
-    writes only the others. Returns how many records it took out, and their statements (as
-    the run counted them: one a line of N-Quads)."""
+    writes only the others. Returns how many records it took out, and their statements, as
+    the run counted them when it staged them (``statement_count``)."""
     dropped: list[str] = []
     statements = 0
     for record, same in _held_records(settings, source, run, store, index, first_differing=False):
         if same:
             dropped.append(record.local_id)
-            statements += sum(1 for line in record.quads.splitlines() if line.strip())
+            statements += statement_count(record.quads)
     run.unstage(dropped)
     return len(dropped), statements

@@ -26,6 +26,7 @@ from .staged import (
     RunStatus,
     StagedRecord,
     pack_quads,
+    statement_count,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RunStatus",
     "StagedRecord",
     "pack_quads",
+    "statement_count",
 ]
 
 

@@ -76,7 +76,9 @@ class MappedRecord(Protocol):
         """The record graph as N-Quads, packed by ``publish.pack_quads``."""
 
     @property
-    def count(self) -> int: ...
+    def count(self) -> int:
+        """Its statements, ``publish.statement_count`` of the N-Quads packed."""
+
     @property
     def flags(self) -> int: ...
     @property

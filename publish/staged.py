@@ -27,6 +27,16 @@ def pack_quads(nquads: bytes) -> bytes:
     return zlib.compress(nquads, 1)
 
 
+def statement_count(nquads: bytes) -> int:
+    """How many statements a record graph's N-Quads hold, as the map stage writes them
+    (pyoxigraph's serializer, or ``mappings.nquads`` on the compiled path): one statement a
+    line, each line ended by a line feed, no blank line or comment, and every line break in a
+    literal escaped (``\\n``, ``\\r``). The one count of a record's statements: the map stage
+    counts what a run stages with it (``HarvestSummary.quads``), and ``drop_held`` takes back
+    the same number for a record it unstages."""
+    return nquads.count(b"\n")
+
+
 class RunStatus(StrEnum):
     STAGING = "staging"
     """Harvesting and mapping; the working store is untouched."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import zlib
 from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from harvesters import SourceRecord
 from mappings import Mapping, MappingContext, ReferencePath, get_mapping
@@ -26,6 +27,7 @@ from museion.coverage import payload_fields
 from museion.demo import examples_dir
 from museion.mapper import Mapped, map_record
 from museion_core.errors import MappingError
+from publish import statement_count
 from tests.conftest import BASE
 
 
@@ -158,3 +160,23 @@ def test_a_text_no_store_can_carry_is_a_mapping_error() -> None:
         builder.text("Broken \ud83d emoji")
     with pytest.raises(MappingError, match=r"lone surrogate \(U\+DC80\)"):
         encode_id("x\udc80")
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_records_statements_are_counted_by_one_function(compiled: bool) -> None:
+    """The map stage counts a record's statements (a run's ``quads``), and ``drop_held`` takes
+    as many back for a record a remap found unchanged: both are ``publish.statement_count`` of
+    the staged text (``drop_held`` counted its non-blank lines on its own), one a line, also
+    for a record whose texts hold line breaks of every kind."""
+    sample = sorted((examples_dir() / "cmoa").glob("*.json"))[0]
+    record = json.loads(sample.read_bytes())
+    record["title"] = "one\r\ntwo\rthree\u2028four\x85five\x0bsix\x0cseven\n\neight"
+    mapping: Mapping = get_mapping("cmoa")
+    if not compiled:
+        mapping = ReferencePath(mapping)
+    payload = json.dumps(record).encode()
+    outcome = map_record(mapping, SourceRecord("cmoa", "1", payload), MappingContext(BASE, "cmoa"))
+    assert isinstance(outcome, Mapped), outcome
+    text = zlib.decompress(outcome.packed)
+    assert outcome.count == statement_count(text) == len(list(parse(text, RdfFormat.N_QUADS)))
+    assert outcome.count > 10
