@@ -90,18 +90,24 @@ def _panicked(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def sheet_names(data: bytes) -> list[str]:
-    """The names of a workbook's visible sheets, in order (every sheet's if none is marked
-    visible); ``ValueError`` for what is not a workbook."""
-    stream = _opened(io.BytesIO(data), mend=False)
+def _workbook(stream: io.BufferedIOBase) -> CalamineWorkbook:
+    """The workbook calamine reads from ``stream`` (``_opened``); ``ValueError`` for what is
+    not one, also where calamine panicked on it."""
     try:
-        book = CalamineWorkbook.from_filelike(stream)
+        return CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
         raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
     except BaseException as exc:
         if not _panicked(exc):
             raise
         raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The names of a workbook's visible sheets, in order (every sheet's if none is marked
+    visible); ``ValueError`` for what is not a workbook."""
+    stream = _opened(io.BytesIO(data), mend=False)
+    book = _workbook(stream)
     try:
         visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
         return visible or list(book.sheet_names)
@@ -121,14 +127,7 @@ def sheet_rows(
     merged ranges (``None`` where the format does not give them: ods). Raises ``LookupError``
     (no such sheet) or ``ValueError`` (not a workbook)."""
     stream = _opened(io.BytesIO(data) if isinstance(data, bytes) else data, mend=True)
-    try:
-        book = CalamineWorkbook.from_filelike(stream)
-    except (CalamineError, ValueError, OSError) as exc:
-        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
-    except BaseException as exc:
-        if not _panicked(exc):
-            raise
-        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+    book = _workbook(stream)
     try:
         chosen = _pick_sheet(book, sheet)
         rows = chosen.to_python(skip_empty_area=False)

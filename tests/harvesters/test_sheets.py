@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from harvesters.readers import Parsed, Unreadable
-from harvesters.sheets import read_sheet
+from harvesters.sheets import read_sheet, sheet_names, sheet_rows
 from tests.helpers.sheets import Formula, write_ods, write_xlsb, write_xlsx
 
 ROWS: list[list[Any]] = [
@@ -568,6 +568,19 @@ def test_a_panic_of_calamine_on_a_damaged_xls_is_an_unreadable_file() -> None:
     [item] = list(read_sheet(damaged))
     assert isinstance(item, Unreadable)
     assert "not a spreadsheet this reader knows" in item.reason
+
+
+@pytest.mark.parametrize("read", [sheet_names, sheet_rows], ids=["names", "rows"])
+def test_what_is_no_workbook_is_refused_alike_by_both_readers(
+    read: Callable[[bytes], object],
+) -> None:
+    """The sheet list (the upload page's choice of sheet) and the rows open a workbook by one
+    function (``harvesters.sheets._workbook``): what calamine refuses or panics on is "not a
+    workbook" to both, a ``ValueError``, never a ``BaseException`` that stops the harvest."""
+    damaged = _xls_with(b"\x22\x00\x02\x00\x00\x00", b"\x18\x00\x02\x00\x00\x00")
+    for data in (damaged, b"PK\x03\x04 no archive", b"\xd0\xcf\x11\xe0 no compound file"):
+        with pytest.raises(ValueError, match="not a spreadsheet this reader knows"):
+            read(data)
 
 
 _FAR_RK = (b"\x7e\x02\x0a\x00\x03\x00\x02\x00", b"\x7e\x02\x0a\x00\xff\xff\xff\xff")
