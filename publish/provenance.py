@@ -51,8 +51,10 @@ __all__ = [
     "after_applying",
     "dataset_state_quads",
     "datestamp_literal",
+    "digest_of_kept",
     "kept_payload",
     "meta_graph",
+    "payload_digest",
     "quarantine_quads",
     "record_meta_quads",
     "run_iri",
@@ -63,7 +65,8 @@ __all__ = [
 ]
 
 QUARANTINE_PAYLOAD_LIMIT = 256 * 1024
-"""Bytes of a rejected record kept in the store; the reason and origin are always kept."""
+"""Bytes of a rejected record kept in the store; the reason and origin are always kept, and
+the digest of the whole payload (``payload_digest``), by which an entry is told from another."""
 
 
 def meta_graph(base_iri: str) -> NamedNode:
@@ -286,6 +289,24 @@ def kept_payload(payload: bytes) -> str:
     return base64.b64encode(payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
 
 
+def payload_digest(payload: bytes) -> str:
+    """The SHA-256 of a whole payload, in hex, as a record graph's ``museion:checksum`` is:
+    what a quarantine entry is compared by. Its kept text is only the first
+    ``QUARANTINE_PAYLOAD_LIMIT`` bytes, and two versions may differ only past them."""
+    return hashlib.sha256(payload).hexdigest()
+
+
+def digest_of_kept(kept: str) -> str | None:
+    """The digest of the payload an entry written before entries kept one holds
+    (``kept_payload``'s text): known if the entry kept it whole, unknown (None) if it may
+    have been cut, or cannot be read."""
+    try:
+        payload = base64.b64decode(kept, validate=True)
+    except ValueError:
+        return None
+    return payload_digest(payload) if len(payload) < QUARANTINE_PAYLOAD_LIMIT else None
+
+
 def quarantine_quads(
     meta: NamedNode, minter: Minter, entry: QuarantinedRecord, run_id: str
 ) -> list[Quad]:
@@ -303,4 +324,5 @@ def quarantine_quads(
     if payload:
         data = kept_payload(payload)
         quads.append(Quad(node, MUSEION.payload, Literal(data, datatype=XSD.base64Binary), meta))
+        quads.append(Quad(node, MUSEION.checksum, Literal(payload_digest(payload)), meta))
     return quads

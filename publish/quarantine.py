@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
 from mappings import Minter
 from museion_core.vocab import DCTERMS, MUSEION, PROV, RDF, VOID
@@ -22,8 +22,9 @@ from store import Store
 from .held_output import same_as_held
 from .index import RecordIndex
 from .provenance import (
-    kept_payload,
+    digest_of_kept,
     meta_graph,
+    payload_digest,
     quarantine_iri,
     quarantine_quads,
     standing_graphs,
@@ -65,7 +66,7 @@ def _quarantine_writes(
     if not run.info().get("complete"):
         origins = [e.origin for e in entries]
         if run.info().get("remap"):
-            seen = _mapped_again(store, meta, listed, run, index)
+            seen = _mapped_again(store, meta, listed, run, index, all_copies=all_copies)
         else:
             origins += run.staged_origins()
             names = run.staged_names()
@@ -90,13 +91,40 @@ def _listed(
     return store.select_all_copies(query) if all_copies else store.select(query)
 
 
-def _stored_payload(store: Store, meta: NamedNode, entry: NamedNode) -> list[str]:
-    """The payload a quarantine entry keeps (base64, as the store holds it)."""
-    return [
-        q.object.value
-        for q in store.subject_quads(meta, entry)
-        if q.predicate == MUSEION.payload and isinstance(q.object, Literal)
-    ]
+_DIGESTS = 200
+"""Entries whose digests one query reads."""
+
+
+def _digests(
+    store: Store, meta: NamedNode, entries: list[NamedNode], *, all_copies: bool = False
+) -> dict[NamedNode, set[str | None]]:
+    """The digest of the whole payload each of ``entries`` holds (``payload_digest``; an
+    entry with no payload has none, an entry written before entries kept one has that of the
+    payload it kept if it kept it whole, None if unknown: see ``digest_of_kept``). As the
+    working store holds each entry, or, with ``all_copies``, as a remote store's server does
+    if only it holds one (a removal the server missed): otherwise that entry, read from the
+    working store only, held no payload, and was never found mended."""
+    found: dict[NamedNode, set[str | None]] = {entry: set() for entry in entries}
+    for start in range(0, len(entries), _DIGESTS):
+        values = " ".join(str(e) for e in entries[start : start + _DIGESTS])
+        query = (
+            f"SELECT ?q ?sum ?kept WHERE {{ VALUES ?q {{ {values} }} GRAPH {meta} {{ "
+            f"?q a {MUSEION.QuarantinedRecord} "
+            f"OPTIONAL {{ ?q {MUSEION.checksum} ?sum }} "
+            f"OPTIONAL {{ ?q {MUSEION.payload} ?kept "
+            f"FILTER NOT EXISTS {{ ?q {MUSEION.checksum} ?any }} }} }} }}"
+        )
+        rows = store.select(query)
+        here = {str(row["q"]) for row in rows}
+        if all_copies:
+            rows += [row for row in store.select_all_copies(query) if str(row["q"]) not in here]
+        for row in rows:
+            held = found[NamedNode(str(row["q"]))]
+            if row.get("sum") is not None:
+                held.add(str(row["sum"]))
+            elif row.get("kept") is not None:
+                held.add(digest_of_kept(str(row["kept"])))
+    return found
 
 
 def _not_over_another(
@@ -113,43 +141,52 @@ def _not_over_another(
     not be mapped either; the stored one stays published). Written over, the newer version
     would be gone from the quarantine, and a later remap that maps the stored one would take
     the entry out: the partner's newest text lost unmapped. That entry stays as it is; the
-    remap counts its own refusal all the same."""
+    remap counts its own refusal all the same. Payloads are the same only if their digests
+    are: an entry keeps only a payload's first ``QUARANTINE_PAYLOAD_LIMIT`` bytes, and a
+    newer version may differ past them; one whose digest is not known is another's."""
     there = {str(row["q"]) for row in listed}
+    nodes = {e.origin: quarantine_iri(minter, e.origin) for e in entries}
+    held = _digests(store, meta, sorted({n for n in nodes.values() if n.value in there}, key=str))
     kept = []
     for entry in entries:
-        node = quarantine_iri(minter, entry.origin)
-        if node.value in there and _stored_payload(store, meta, node) not in (
-            [kept_payload(entry.payload)],
-            [],
-        ):
+        stored = held.get(nodes[entry.origin], set())
+        if stored and stored != {payload_digest(entry.payload)}:
             continue
         kept.append(entry)
     return kept
 
 
 def _mapped_again(
-    store: Store, meta: NamedNode, listed: list[dict[str, Any]], run: Run, index: RecordIndex
+    store: Store,
+    meta: NamedNode,
+    listed: list[dict[str, Any]],
+    run: Run,
+    index: RecordIndex,
+    *,
+    all_copies: bool = False,
 ) -> list[NamedNode]:
     """The quarantine entries a remap mended: of a record the source holds, which the remap
-    mapped, each holding the very payload the source holds of it (as far as the entry keeps
-    it: its first ``QUARANTINE_PAYLOAD_LIMIT`` bytes). A remap that could not map a stored
-    record quarantined that record's payload; mapped now, it leaves. An entry of a version
-    the partner sent later, that could not be mapped and is not stored (the version before
-    it stays published), holds another payload, and stays."""
+    mapped, each holding the very payload the source holds of it (the same digest of the
+    whole payload: ``_digests``). A remap that could not map a stored record quarantined that
+    record's payload; mapped now, it leaves. An entry of a version the partner sent later,
+    that could not be mapped and is not stored (the version before it stays published), holds
+    another payload, and stays (even if it differs only past the part an entry keeps)."""
     source = str(run.info()["source"])
     named: dict[str, list[NamedNode]] = {}
     for row in listed:
         if row.get("id"):  # a record may have several entries (a second record, other content)
             named.setdefault(str(row["id"]), []).append(NamedNode(row["q"]))
     mapped = set(run.seen_checksums(list(named))) - {e.local_id for e in run.quarantined()}
+    candidates = sorted({e for local_id in mapped for e in named[local_id]}, key=str)
+    held_digests = _digests(store, meta, candidates, all_copies=all_copies)
     mended = []
     for local_id in sorted(mapped):
         held = index.payload(source, local_id)
         if held is None:
             continue
-        payload = kept_payload(held)
+        digest = payload_digest(held)
         for entry in named[local_id]:
-            if _stored_payload(store, meta, entry) == [payload]:
+            if held_digests[entry] == {digest}:
                 mended.append(entry)
     return mended
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
@@ -26,8 +27,10 @@ from museion import mapper as mapper_module
 from museion.cli import main
 from museion.config import Config
 from publish import RecordIndex
+from publish.provenance import QUARANTINE_PAYLOAD_LIMIT
 from sparql import report_html
-from tests.conftest import ConfigWriter
+from tests.conftest import ConfigWriter, files_source
+from tests.publish.test_crash import make_feed
 from tests.publish.test_unchanged_harvest import harvested, report
 from tests.publish.test_unchanged_remap import MAPPING, mine, quarantined
 
@@ -185,3 +188,107 @@ def test_a_remap_report_lists_the_quarantine_earlier_runs_left(tmp_path: Path) -
     done = CliRunner().invoke(main, ["--config", str(config.path), "report", "cmoa"])
     assert done.exit_code == 0, done.output
     assert "(by an earlier run, still in quarantine)" in " ".join(done.output.split())
+
+
+PAST_THE_KEPT_PART = QUARANTINE_PAYLOAD_LIMIT + 40_000
+"""Bytes of padding in a record: more than a quarantine entry keeps of its payload."""
+
+
+def padded(feed: Path, tail: str = "") -> str:
+    """Pad the first record of ``feed`` past what an entry keeps, ``tail`` at its very end
+    (the versions differ only there); its id."""
+    path = sorted(feed.glob("*.json"))[0]
+    record = json.loads(path.read_text())
+    record.pop("padding", None)
+    path.write_text(json.dumps({**record, "padding": "x" * PAST_THE_KEPT_PART + tail}))
+    return str(record["id"])
+
+
+@pytest.mark.parametrize("remap_refuses_it", [False, True], ids=["mapped", "refused"])
+def test_a_newer_version_differing_past_the_kept_payload_stays_quarantined(
+    tmp_path: Path,
+    write_config: ConfigWriter,
+    monkeypatch: pytest.MonkeyPatch,
+    remap_refuses_it: bool,
+) -> None:
+    """A quarantine entry keeps a payload's first 256 KB, yet it is the same payload only if
+    the whole is: a newer version differing from the stored one past those 256 KB is not the
+    stored one. The remap maps the stored version (it leaves the newer one's entry where it
+    is), or refuses it too under an edited mapping (the entry keeps the newer version, not
+    the stored one's)."""
+    mapping = tmp_path / "mine.toml"
+    mapping.write_text(MAPPING)
+    feed = make_feed(tmp_path, 1)
+    broken = padded(feed)
+    config = load_config(write_config(files_source("cmoa", feed, str(mapping))))
+    [first] = Pipeline(config, jobs=1).harvest()
+    assert (first.new, first.rejected) == (24, 0)
+    refusing(monkeypatch, b"BREAK")
+    padded(feed, tail="BREAK")
+    [harvest] = Pipeline(config, jobs=1).harvest()
+    assert (harvest.rejected, harvest.unchanged) == (1, 23)
+    assert quarantined(config) == {broken}
+    newer = entries(config)
+    assert [run for run, _ in newer] == [harvest.run_id]
+    if remap_refuses_it:  # and another mapping, so that the remap writes
+        refusing(monkeypatch, b"x" * 1000)
+        mapping.write_text(MAPPING + 'accession_number = "accession_number"\n')
+        config = load_config(config.path)
+
+    summary = Pipeline(config, jobs=1).remap("cmoa")
+
+    assert summary is not None
+    assert summary.rejected == (1 if remap_refuses_it else 0)
+    assert quarantined(config) == {broken}
+    assert listed(config) == [broken]
+    assert entries(config) == newer
+
+
+def entries(config: Config) -> list[tuple[str, str | None]]:
+    """The published quarantine's entries: the run that wrote each, and its payload's
+    digest."""
+    store = Workspace(config.data_dir).open_published()
+    try:
+        rows = store.select(
+            "SELECT ?run ?d WHERE { ?q a <https://w3id.org/museion/ns#QuarantinedRecord> ; "
+            "<http://www.w3.org/ns/prov#wasGeneratedBy> ?run "
+            "OPTIONAL { ?q <https://w3id.org/museion/ns#checksum> ?d } }"
+        )
+        return sorted(
+            (str(row["run"]).rsplit("/", 1)[-1], row.get("d") and str(row["d"])) for row in rows
+        )
+    finally:
+        store.close()
+
+
+def without_digests(config: Config) -> None:
+    """Take the payload digests out of the working store's quarantine: its entries as a
+    Museion that kept none wrote them."""
+    store = pyoxigraph.Store(str(Workspace(config.data_dir).working_path))
+    checksum = pyoxigraph.NamedNode("https://w3id.org/museion/ns#checksum")
+    for quad in list(store.quads_for_pattern(None, checksum, None, None)):
+        if "/quarantine/" in str(quad.subject):
+            store.remove(quad)
+    store.flush()
+
+
+def test_an_entry_kept_before_its_digest_was_leaves_once_its_record_maps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry an earlier Museion wrote, which keeps no digest, is compared by the payload it
+    kept whole (a payload cut at ``QUARANTINE_PAYLOAD_LIMIT`` is another's: it may differ
+    past it)."""
+    config, feed = harvested(tmp_path)
+    first = json.loads(sorted(feed.glob("*.json"))[0].read_text())
+    broken = str(first["id"]).removeprefix("cmoa:things/")
+    with monkeypatch.context() as patch:
+        refusing(patch, str(first["id"]).encode())
+        Pipeline(config, jobs=1).remap("cmoa")
+    assert quarantined(config) == {broken}
+    without_digests(config)
+
+    again = Pipeline(config, jobs=1).remap("cmoa")
+
+    assert again is not None
+    assert again.rejected == 0
+    assert quarantined(config) == set()
