@@ -10,6 +10,7 @@ is simply applied again) and published; if not, it is *held* with its reason unt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -115,6 +116,19 @@ class Run:
     def run_id(self) -> str:
         return self.directory.name
 
+    @contextlib.contextmanager
+    def _written(self) -> Iterator[None]:
+        """One transaction: what the block writes is kept whole, or, if it fails midway (a
+        value SQLite refuses, a full disk, the entries' reader failing), none of it is."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:  # SQLite rolled back already on a full disk
+                self._db.execute("ROLLBACK")
+            raise
+
     def close(self) -> None:
         self._db.close()
 
@@ -148,8 +162,7 @@ class Run:
     ) -> None:
         """Add one batch, with the harvester's checkpoint after it, in one transaction: a run
         resumed after a crash continues exactly after its last staged batch."""
-        self._db.execute("BEGIN")
-        try:
+        with self._written():
             if info:
                 self.set_info(**info)
             self._db.executemany(
@@ -188,11 +201,6 @@ class Run:
                 "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",
                 [(o, i, r, zlib.compress(p, 6)) for o, i, r, p in quarantined],
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:  # SQLite rolled back already on a full disk
-                self._db.execute("ROLLBACK")
-            raise
 
     def quarantine_staged(self, record: StagedRecord, reason: str) -> None:
         """Move a staged record the store refused to the quarantine, and correct the counts:
@@ -204,8 +212,7 @@ class Run:
         counts["quarantined"] = counts.get("quarantined", 0) + 1
         if record.change == "new" and counts.get("records_after"):
             counts["records_after"] -= 1
-        self._db.execute("BEGIN")
-        try:
+        with self._written():
             self._db.execute("DELETE FROM staged WHERE local_id = ?", (record.local_id,))
             self._db.execute(
                 "INSERT OR REPLACE INTO quarantined VALUES (?, ?, ?, ?)",
@@ -217,27 +224,16 @@ class Run:
                 ),
             )
             self.set_info(counts=counts)
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:  # SQLite rolled back already on a full disk
-                self._db.execute("ROLLBACK")
-            raise
 
     def unstage(self, local_ids: list[str]) -> None:
         """Take records out of the run's staged ones: they are what the store holds already
         (``held_output.drop_held``), so applying the run has nothing of them to write. They
         stay seen (a record the run read, not one the partner withdrew)."""
-        self._db.execute("BEGIN")
-        try:
+        with self._written():
             for start in range(0, len(local_ids), 500):
                 chunk = local_ids[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
                 self._db.execute(f"DELETE FROM staged WHERE local_id IN ({marks})", chunk)
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:  # SQLite rolled back already on a full disk
-                self._db.execute("ROLLBACK")
-            raise
 
     def count_terms(
         self,
@@ -343,9 +339,8 @@ class Run:
 
     def note_edits(self, edits: dict[str, str]) -> None:
         """Keep, by local id, what changed in a changed record (a JSON text) for its report."""
-        self._db.execute("BEGIN")
-        self._db.executemany("INSERT OR REPLACE INTO edits VALUES (?, ?)", edits.items())
-        self._db.execute("COMMIT")
+        with self._written():
+            self._db.executemany("INSERT OR REPLACE INTO edits VALUES (?, ?)", edits.items())
 
     def edits(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT local_id, edits FROM edits"))
@@ -393,14 +388,13 @@ class Run:
     def note_standing(self, entries: Iterable[QuarantinedRecord]) -> None:
         """Keep the entries of the source's quarantine that earlier runs left and this run
         leaves (``quarantine.standing_quarantine``), for its report; their payloads stay in
-        the store only."""
-        self._db.execute("BEGIN")
-        self._db.execute("DELETE FROM standing")
-        self._db.executemany(
-            "INSERT OR REPLACE INTO standing VALUES (?, ?, ?)",
-            [(e.origin, e.local_id, e.reason) for e in entries],
-        )
-        self._db.execute("COMMIT")
+        the store only. All of them or, if one fails, the notes as they were."""
+        with self._written():
+            self._db.execute("DELETE FROM standing")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO standing VALUES (?, ?, ?)",
+                [(e.origin, e.local_id, e.reason) for e in entries],
+            )
 
     def standing(self) -> list[QuarantinedRecord]:
         """What ``note_standing`` kept (none for a run noted before it was kept), in order."""
