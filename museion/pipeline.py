@@ -37,6 +37,7 @@ from museion_core.errors import (
 )
 from publish import (
     HarvestSummary,
+    QuarantinedRecord,
     RecordIndex,
     Run,
     RunStatus,
@@ -44,6 +45,7 @@ from publish import (
     new_id,
     now,
     stage,
+    standing_quarantine,
 )
 
 from .config import SourceConfig
@@ -399,6 +401,23 @@ class Pipeline(Writing):
             summary.quads -= statements
         return self._judge_and_publish(writer, source, run, summary)
 
+    def _published_quarantine(
+        self, source: SourceConfig, run: Run, index: RecordIndex
+    ) -> list[QuarantinedRecord]:
+        """What a check's report lists beside its own quarantine, as a harvest's does: the
+        entries earlier runs left in the source's quarantine that a run like the check's
+        would leave there (an incremental feed read from where the last harvest ended does
+        not read their records again; none after a complete feed, whose quarantine replaces
+        the source's). Read from the published snapshot, which a check may read while a
+        harvest or the server holds the working store: what the partner's readers see."""
+        if run.info().get("complete") or self.workspace.published_path() is None:
+            return []
+        store = self.workspace.open_published()
+        try:
+            return standing_quarantine(self.settings, publishing(source), run, store, index)
+        finally:
+            store.close()
+
     @contextmanager
     def check(self, name: str) -> Iterator[tuple[HarvestSummary, Run]]:
         """A dry run: harvest and map into a scratch run, judge it, change nothing."""
@@ -416,6 +435,7 @@ class Pipeline(Writing):
                 summary.records_after = summary.records_before + summary.new - summary.deleted
                 summary.reason = gate(summary, source) or field_loss(index, run, source)
                 summary.status = RunStatus.CHECKED
+                run.note_standing(self._published_quarantine(source, run, index))
                 run.set_info(
                     status=RunStatus.CHECKED,
                     ended=now(),
