@@ -91,6 +91,8 @@ class PartnerPage:
     iri: str
     name: Text
     source: str
+    report: str = "Harvest report"
+    """What the link to the source's report calls it (``report_page.latest_report_link``)."""
     homepage: str = ""
     authorities: list[str] = field(default_factory=list)
     work_count: int = 0

@@ -16,15 +16,8 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
-from .report_page import (
-    FAILURE_SUFFIX,
-    Names,
-    failure_banner,
-    harvest_failure,
-    stored_report,
-    with_failure,
-    with_site_header,
-)
+from .report_files import FAILURE_SUFFIX, harvest_failure, report_link
+from .report_page import Names, failure_banner, stored_report, with_failure, with_site_header
 from .settings import EndpointSettings
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
@@ -132,7 +125,15 @@ def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[d
         failure = harvest_failure(folder, name)
         status, when = ("failed", failure["at"]) if failure else ("", "")
         partner = failure["partner"] if failure else name
-        out.append({"source": name, "partner": partner, "status": status, "ended": when})
+        out.append(
+            {
+                "source": name,
+                "partner": partner,
+                "status": status,
+                "ended": when,
+                "report": report_link(None),
+            }
+        )
     for path in reports:
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
@@ -146,6 +147,7 @@ def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[d
                 "partner": str(report.get("partner") or path.stem),
                 "status": "failed" if failure else str((run or {}).get("status") or ""),
                 "ended": failure["at"] if failure else str((run or {}).get("ended") or ""),
+                "report": report_link(run, failed=failure is not None),
             }
         )
     return out

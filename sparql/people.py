@@ -19,6 +19,7 @@ from . import i18n
 from .agents import agent_page, kind_of, partner_page
 from .objectpage import object_page
 from .readers import iri_ref, select, text_of
+from .report_files import latest_report_link
 
 if TYPE_CHECKING:
     from .executor import Worker
@@ -54,6 +55,7 @@ def _page(worker: Worker, job: EntityJob, env: Environment) -> str | None:
     if rest.startswith("partner/") and rest.count("/") == 1:
         partner = partner_page(worker, job.iri, job.lang)
         if partner is not None:
+            partner.report = latest_report_link(worker.settings.reports_dir, partner.source)
             template = env.get_template("partner.html")
             return i18n.render(template, job.lang, job.here, p=partner, nav="partners", **common)
     if kind_of(types) is not None and "/" in rest and rest.count("/") <= 2:

@@ -23,6 +23,7 @@ from publish import snapshot_is_new
 
 from . import i18n, site
 from .pages import templates
+from .report_files import failure_note, harvest_failure
 
 __all__ = [
     "failure_banner",
@@ -32,12 +33,6 @@ __all__ = [
     "stored_report",
     "with_site_header",
 ]
-
-FAILURE_SUFFIX = ".failure"
-"""``reports/NAME.failure``: the source's latest harvest failed before it could be judged (a
-partner's server down, a broken resumption token), as JSON ``{"at", "reason", "partner"}``.
-Written by the harvest, removed by the next run that is judged; not ``.json``, so the partners
-list does not take it for a report."""
 
 REPORT_KEYS = frozenset(
     {
@@ -139,23 +134,6 @@ def stored_report(data: Path, lang: str, names: Names | None = None) -> str | No
         pass
     page = data.with_suffix(".html")
     return page.read_text(encoding="utf-8") if page.is_file() else None
-
-
-def failure_note(folder: Path, name: str) -> Path:
-    """Where the note of ``name``'s failed harvest is kept (``FAILURE_SUFFIX``)."""
-    return folder / f"{name}{FAILURE_SUFFIX}"
-
-
-def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
-    """When and why the source's latest harvest failed, if it did and nothing judged since."""
-    try:
-        note = json.loads(failure_note(folder, name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(note, dict) or not note.get("reason"):
-        return None
-    partner = str(note.get("partner") or name)
-    return {"at": str(note.get("at") or ""), "reason": str(note["reason"]), "partner": partner}
 
 
 def with_failure(report: dict[str, Any], failure: dict[str, str]) -> dict[str, Any]:

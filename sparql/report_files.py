@@ -1,0 +1,89 @@
+"""What a source's reports folder says of its latest run, without rendering anything: the
+note of a harvest that failed since (``NAME.failure``), and what a link to the source's report
+calls it, by the kind of run the report is of.
+
+Apart from ``report_page`` because the pages for people (a partner's page) read it, and
+``report_page`` renders with the pages' templates, which import those pages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__all__ = [
+    "FAILURE_SUFFIX",
+    "HARVEST_REPORT",
+    "REMAP_REPORT",
+    "failure_note",
+    "harvest_failure",
+    "latest_report_link",
+    "report_link",
+    "report_stamp",
+]
+
+FAILURE_SUFFIX = ".failure"
+"""``reports/NAME.failure``: the source's latest harvest failed before it could be judged (a
+partner's server down, a broken resumption token), as JSON ``{"at", "reason", "partner"}``.
+Written by the harvest, removed by the next run that is judged; not ``.json``, so the partners
+list does not take it for a report."""
+
+
+def failure_note(folder: Path, name: str) -> Path:
+    """Where the note of ``name``'s failed harvest is kept (``FAILURE_SUFFIX``)."""
+    return folder / f"{name}{FAILURE_SUFFIX}"
+
+
+def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
+    """When and why the source's latest harvest failed, if it did and nothing judged since."""
+    try:
+        note = json.loads(failure_note(folder, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(note, dict) or not note.get("reason"):
+        return None
+    partner = str(note.get("partner") or name)
+    return {"at": str(note.get("at") or ""), "reason": str(note["reason"]), "partner": partner}
+
+
+HARVEST_REPORT = "Harvest report"
+REMAP_REPORT = "Remap report"
+"""What a link to a source's report (``/sources/NAME``) calls it: the report of the run it
+shows. A remap (``museion remap``) maps the stored records again and reads no feed, so its
+report is no harvest's: the report page names it "remap of stored records"."""
+
+
+def report_link(run: object, *, failed: bool = False) -> str:
+    """What a link to the report of ``run`` (a report's ``run``) calls it, in English
+    (``HARVEST_REPORT`` or ``REMAP_REPORT``); ``failed``: a harvest failed after it, and the
+    report's page opens with that harvest's failure."""
+    remap = isinstance(run, dict) and bool(run.get("remap"))
+    return REMAP_REPORT if remap and not failed else HARVEST_REPORT
+
+
+def latest_report_link(folder: Path | None, name: str) -> str:
+    """What a link to source ``name``'s report calls it (``report_link``), from the report
+    its latest run wrote in ``folder``: a report that cannot be read is a harvest's."""
+    if folder is None:
+        return HARVEST_REPORT
+    try:
+        report = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        report = None
+    run = report.get("run") if isinstance(report, dict) else None
+    return report_link(run, failed=harvest_failure(folder, name) is not None)
+
+
+def report_stamp(folder: Path | None, name: str) -> str:
+    """When source ``name``'s report and failure note were last written, for the validators
+    of a page that links to the report by what its run was (``latest_report_link``): a remap
+    that changed nothing publishes no new snapshot, yet its report is the latest."""
+    if folder is None:
+        return ""
+    stamps = []
+    for path in (folder / f"{name}.json", failure_note(folder, name)):
+        try:
+            stamps.append(str(path.stat().st_mtime_ns))
+        except OSError:
+            stamps.append("-")
+    return "/".join(stamps)
