@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from museion_core.vocab import CRM, DCTERMS, LA, MUSEION, RDF, RDFS, VOID, XSD
 
+from . import i18n
 from .render import readable_path, short_term
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = [
     "entity_root",
     "is_live",
     "local_href",
+    "own_graph",
     "safe_href",
     "safe_url",
 ]
@@ -90,7 +92,7 @@ def entity_kind(iri: str, base: str) -> str:
         return _KINDS[rest[0]]
     if len(rest) >= 3 and rest[1] in _KINDS:
         return _KINDS[rest[1]]
-    if rest in (["meta"], ["vocabulary"], ["graph", "reconciliation"]):
+    if own_graph(iri, base) is not None:
         return "Museion graph"
     return "Resource"
 
@@ -113,19 +115,52 @@ _OWN_GRAPHS = {
         "partners' own, each with its best labels and its links to every partner's entity "
         "and authority record it stands for.",
     ),
+    "graph/entities": (
+        "What the partners' records share",
+        "The statements records make about what no one source mints (an authority's "
+        "person, a shared term), held once for as long as one live record makes them.",
+    ),
 }
+"""Museion's own graphs (their paths under the base IRI): what each is, in English; the
+pages' catalogues (``sparql/data/i18n``) say it in French and Arabic."""
+_SOURCE_ENTITIES = (
+    "What the records of {source} share",
+    "The statements several records of {source} make about its own persons, places, "
+    "concepts and other entities, held once for as long as one live record makes them.",
+)
+"""A source's entity graph (``graph/entities/{source}``, ``publish.source_entity_graph``)."""
+_SOURCE = re.compile(r"^graph/entities/(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def own_graph(iri: str, base: str, lang: str = i18n.DEFAULT) -> tuple[str, str] | None:
+    """What one of Museion's own graphs is, in ``lang``: its label and comment, translated
+    before a source's name is filled in; None for any other IRI."""
+    rest = iri[len(base) :] if iri.startswith(base) else ""
+    found = _SOURCE.match(rest)
+    if found is not None:
+        label, comment = _SOURCE_ENTITIES
+        values = found.groupdict()
+        return (
+            i18n.translate(label, lang).format(**values),
+            i18n.translate(comment, lang).format(**values),
+        )
+    known = _OWN_GRAPHS.get(rest)
+    if known is None:
+        return None
+    return i18n.translate(known[0], lang), i18n.translate(known[1], lang)
 
 
 def _graph_statements(graph: NamedNode, base: str) -> list[Quad]:
     """What a named graph that holds no statements about itself is, for whoever follows its
-    IRI (from a ``GRAPH ?g`` answer): Museion's own graphs are named and explained, and every
-    graph links to a query that lists what it holds."""
+    IRI (from a ``GRAPH ?g`` answer): Museion's own graphs are named and explained in each
+    of the pages' languages, and every graph links to a query that lists what it holds."""
     quads = []
-    known = _OWN_GRAPHS.get(graph.value[len(base) :]) if graph.value.startswith(base) else None
-    if known is not None:
-        label, comment = known
-        quads.append(Quad(graph, RDFS_LABEL, Literal(label, language="en")))
-        quads.append(Quad(graph, RDFS.comment, Literal(comment, language="en")))
+    for lang in i18n.LANGUAGES:
+        words = own_graph(graph.value, base, lang)
+        if words is not None:
+            label, comment = words
+            quads.append(Quad(graph, RDFS_LABEL, Literal(label, language=lang)))
+            quads.append(Quad(graph, RDFS.comment, Literal(comment, language=lang)))
     listing = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} LIMIT 100"
     quads.append(
         Quad(graph, RDFS.seeAlso, NamedNode(f"{base}sparql?{urlencode({'query': listing})}"))

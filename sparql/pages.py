@@ -35,6 +35,7 @@ from .description import (
     describe,
     is_live,
     local_href,
+    own_graph,
     safe_href,
     safe_url,
 )
@@ -114,7 +115,9 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     )
     if job.representation == "html":
         query = f"SELECT ?property ?value WHERE {{\n  <{job.iri}> ?property ?value\n}}"
-        heading, heading_text = _heading(found, job.lang)
+        base = worker.settings.base_iri
+        heading, heading_text = _heading(found, job.lang, base)
+        own = own_graph(found.iri, base, job.lang)  # one of Museion's own graphs: what it is
         html = i18n.render(
             templates().get_template("entity.html"),
             job.lang,
@@ -122,6 +125,7 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             d=found,
             heading=heading,
             heading_text=heading_text,
+            about=own[1] if own is not None else "",
             back=job.view == "rdf",  # from a page that has its own reading of the entity
             endpoint=job.endpoint_path,
             query=query,
@@ -163,10 +167,14 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
 _DATASET_HEADING = "{name} — dataset"
 
 
-def _heading(found: Description, lang: str) -> tuple[Markup, str]:
+def _heading(found: Description, lang: str, base: str) -> tuple[Markup, str]:
     """The page's heading (and its text, for the window's title): the entity's label, or for
     a partner's dataset its title said to be the dataset ("Tate — dataset"), so that it is
-    neither an IRI nor read as the page of the partner, whose name the title is."""
+    neither an IRI nor read as the page of the partner, whose name the title is; for one of
+    Museion's own graphs, which holds no statement about itself, what it is in ``lang``."""
+    graph = own_graph(found.iri, base, lang)
+    if graph is not None:
+        return Markup(escape(graph[0])), graph[0]
     if found.kind != "Dataset":
         return Markup(escape(found.label)), found.label
     subject = NamedNode(found.iri)

@@ -20,11 +20,13 @@ import socket
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 import requests
-from rdflib import RDFS, Graph, URIRef
+from lxml import html as lxml_html
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from sparql.linkedart_context import linked_art_context
@@ -307,14 +309,79 @@ def test_a_graph_iri_says_what_the_graph_is_and_how_to_list_it(live: Live) -> No
         assert answer.status_code == 200, path
         graph = Graph().parse(data=answer.text, format="turtle")
         subject = URIRef(BASE + path.lstrip("/"))
-        assert {str(o) for o in graph.objects(subject, RDFS.label)} == {label}
-        assert len(list(graph.objects(subject, RDFS.comment))) == 1
+        labels = _tagged(graph, subject, RDFS.label)
+        assert labels["en"] == label
+        assert set(labels) == {"ar", "en", "fr"}  # a label in each of the pages' languages
+        assert len(list(graph.objects(subject, RDFS.comment))) == 3
         (listing,) = graph.objects(subject, RDFS.seeAlso)
         rows = requests.get(str(listing).replace(BASE, live.url + "/", 1), timeout=60)
         assert rows.status_code == 200, rows.text
         assert rows.json()["results"]["bindings"], path  # it lists what the graph holds
         page = _get(live, path, Accept=BROWSER)
         assert label in html.unescape(page.text)
+
+
+def _tagged(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str | None, str]:
+    """The literals ``subject`` has for ``predicate``, by their language tag."""
+    return {o.language: str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
+
+
+def _words(element: Any) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+OWN_GRAPHS = {
+    "/meta": {
+        "en": "Museion's bookkeeping",
+        "fr": "Registres de Museion",
+        "ar": "بيانات Museion الإدارية",
+    },
+    "/vocabulary": {
+        "en": "Museion's vocabulary terms",
+        "fr": "Termes du vocabulaire de Museion",
+        "ar": "مصطلحات Museion",
+    },
+    "/graph/reconciliation": {
+        "en": "Persons, groups and places across partners",
+        "fr": "Personnes, groupes et lieux chez tous les partenaires",
+        "ar": "الأشخاص والمجموعات والأماكن لدى جميع الشركاء",
+    },
+    "/graph/entities/tate": {
+        "en": "What the records of tate share",
+        "fr": "Ce que partagent les notices de tate",
+        "ar": "ما تشترك فيه سجلات tate",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_museion_s_own_graphs_are_headed_in_the_reader_s_language(live: Live, lang: str) -> None:
+    """The page of one of Museion's own graphs was headed by its IRI, and said what the graph
+    is in English only (its ``rdfs:label``, in the statements below): a French or Arabic
+    reader got "Graphe de Museion" over ``https://…/meta``. It is headed, titled and
+    explained in the reader's language, asked for by ``?lang`` or by ``Accept-Language``;
+    its RDF says so in each language, tagged."""
+    for path, labels in OWN_GRAPHS.items():
+        turtle = _get(live, path, Accept="text/turtle").text
+        graph = Graph().parse(data=turtle, format="turtle")
+        subject = URIRef(BASE + path.lstrip("/"))
+        tagged = _tagged(graph, subject, RDFS.label)
+        assert tagged[lang] == labels[lang], path
+        said = _tagged(graph, subject, RDFS.comment)
+        for asked in ({"params": {"lang": lang}}, {"headers": {"Accept-Language": lang}}):
+            headers = {"Accept": BROWSER, **asked.get("headers", {})}
+            answer = requests.get(
+                live.url + path, params=asked.get("params"), headers=headers, timeout=60
+            )
+            assert answer.status_code == 200, (path, answer.text)
+            page = lxml_html.fromstring(answer.text)
+            assert page.get("lang") == lang
+            assert page.get("dir") == ("rtl" if lang == "ar" else "ltr")
+            [heading] = page.cssselect("h1#label")
+            assert _words(heading) == labels[lang], (path, asked)
+            assert (page.findtext(".//title") or "").startswith(labels[lang] + " — ")
+            [about] = page.cssselect("#about")  # what the graph holds, in the same language
+            assert _words(about) == said[lang], (path, asked)
 
 
 # -- the Linked Art profiles -----------------------------------------------------------------
