@@ -384,6 +384,19 @@ def test_museion_s_own_graphs_are_headed_in_the_reader_s_language(live: Live, la
             assert _words(about) == said[lang], (path, asked)
 
 
+def test_a_statement_in_another_language_keeps_its_own_direction(live: Live) -> None:
+    """The statements below a page are in any language (a graph's label in three): their
+    literals were laid out in the page's direction, an Arabic sentence with a Latin name in it
+    turned round on an English page ("… tate العبارات التي"). Each says its language."""
+    for lang, other, direction in (("en", "ar", "rtl"), ("ar", "en", "auto")):
+        answer = _get(live, f"/graph/entities/tate?lang={lang}", Accept=BROWSER)
+        page = lxml_html.fromstring(answer.text)
+        literals = page.cssselect("dl.node span.literal")
+        shown = {_words(s): s.get("dir") for s in literals if s.get("lang") == other}
+        assert shown[OWN_GRAPHS["/graph/entities/tate"][other]] == direction  # the label
+        assert set(shown.values()) == {direction}  # and the comment
+
+
 # -- the Linked Art profiles -----------------------------------------------------------------
 
 
