@@ -35,7 +35,6 @@ from .description import (
     describe,
     is_live,
     local_href,
-    own_graph,
     safe_href,
     safe_url,
 )
@@ -50,6 +49,7 @@ from .negotiation import (
     check_xml_characters,
 )
 from .object_dates import date_said
+from .own_graphs import own_graph
 from .people import people_html
 from .prefixes import PREFIXES
 from .render import readable_path
