@@ -50,12 +50,17 @@ def actor_class(name: str) -> NamedNode:
 
 
 _RELATIVE = re.compile(
-    r"^(?:the\s+(?:artist|maker|sitter)['’]s\s|the\s+artists(?:['’]\s|$)|(?:his|her|their)\s)",
+    r"\bthe\s+(?:artist|maker|sitter|architect|photographer|designer)s?\b|^(?:his|her|their)\s"
+    r"|\banonym(?:ous|ously|e)?\b|\banon\.?(?:\s|$)|\b(?:unknown|unidentified)\b"
+    r"|^private\s+(?:collector|collection|donor)s?\b|^(?-i:an?)\s",
     re.IGNORECASE,
 )
 """A party said relative to the object ("the artist's widow", Tate's seven of 1888; "the
-artist's estate", "the Artists", "her family"): the same words name another party on another
-object, so they are no name to mint from."""
+artist's estate", "the Artists", "her family"; "the artist and family", "the Estate of the
+artist", "the artist and Alan Cristea Gallery", "the architect": whoever made that object),
+or by no name at all ("an anonymous donor", "Unknown", "Private collection", "a private
+collector"): the same words name another party on another object, so they are no name to
+mint from. Minted, every artist's family was one group, every anonymous donor one person."""
 
 
 def _party(name: str, acquisition: NamedNode, n: int, b: RecordBuilder) -> NamedNode:
@@ -66,7 +71,7 @@ def _party(name: str, acquisition: NamedNode, n: int, b: RecordBuilder) -> Named
     whether two partners' donors are one is reconciliation's to say. A party said relative to
     the object stays a node of the acquisition (``{acquisition}/from/{n}``)."""
     group = actor_class(name) == CRM.E74_Group
-    if _RELATIVE.match(name):
+    if _RELATIVE.search(name):
         actor = NamedNode(f"{acquisition.value}/from/{n}")
     else:
         actor = b.minter.actor("group" if group else "person", "name-" + label_key(name))

@@ -192,3 +192,52 @@ def test_a_party_said_relative_to_its_object_is_no_name_to_mint_from() -> None:
     for credit in ("Gift of the artist's widow", "Gift of the Artists", "Gift of her family"):
         nodes = [_froms(_map({"id": f"r-{n}", "credit_line": credit})) for n in (1, 2)]
         assert nodes == [[f"{BASE}cmoa/object/r-{n}/provenance/acquisition/from/1"] for n in (1, 2)]
+
+
+def _tate_froms(local_id: str, credit: str) -> list[str]:
+    record = {"id": local_id, "acno": local_id, "creditLine": credit}
+    result = get_mapping("tate").map(
+        SourceRecord("tate", local_id, json.dumps(record).encode()), MappingContext(BASE, "tate")
+    )
+    return _froms(result.quads)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Gift of the artist and family",  # whichever artist made the object, and theirs
+        "Gift of the Estate of the artist",
+        "Gift of the family of the artist",
+        "Gift of the widow of the artist",
+        "Gift of the architect",  # CMOA's Heinz Architectural Center: whoever drew it
+        "Gift of the photographer's estate",
+        "Gift of an anonymous donor",  # no one's name: another donor each time
+        "Gift of Anonymous",
+        "Gift of a private collector",
+        "Gift of Unknown",
+        "Gift of Private Collection",
+    ],
+)
+def test_words_naming_no_one_are_no_name_to_mint_from(credit: str) -> None:
+    """A party minted from its name is one node for every record of the source that writes
+    it: "the artist and family", "the Estate of the artist", "an anonymous donor" are other
+    parties on other objects, and were made one node (the same group of every artist's
+    family, one anonymous person for all). They stay nodes of each acquisition."""
+    nodes = [_froms(_map({"id": f"r-{n}", "credit_line": credit})) for n in (1, 2)]
+    assert nodes[0] != nodes[1]
+    assert all("/provenance/acquisition/from/" in node for found in nodes for node in found)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Presented by the artist and Alan Cristea Gallery 2005",  # each time another artist
+        "Presented by an anonymous donor 1990",
+        "Presented by the executors of the artist 1950",
+    ],
+)
+def test_tate_words_naming_no_one_are_no_name_to_mint_from(credit: str) -> None:
+    first, second = _tate_froms("T01", credit), _tate_froms("T02", credit)
+    assert first
+    assert second
+    assert not set(first) & set(second)
