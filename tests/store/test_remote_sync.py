@@ -17,7 +17,7 @@ import pytest
 from pyoxigraph import NamedNode
 
 from museion_core.errors import StoreFaultError
-from store import RemoteStore, Store, remote
+from store import RemoteStore, Store, mirrored, remote
 from store.protocol import SparqlClient
 from tests.helpers.hostile import passed_on
 from tests.helpers.http import Quiet, serving
@@ -94,7 +94,7 @@ def test_the_first_sync_holds_and_sends_a_bounded_size_at_a_time(
     memory the sync holds stays near a batch, not the whole store's text), each request at
     most ``PUT_BYTES`` of statements; the server holds every graph, blank nodes linked."""
     monkeypatch.setattr(remote, "SYNC_BYTES", BATCH)
-    monkeypatch.setattr(remote, "PUT_BYTES", REQUEST)
+    monkeypatch.setattr(mirrored, "PUT_BYTES", REQUEST)
     base = f"{BASE}{'gsp' if graph_store else 'update'}/"
     expected = working_store(tmp_path / "working", base)
     with recording(upstream.url) as (url, writes):
@@ -159,7 +159,7 @@ def test_a_graph_larger_than_a_request_is_sent_as_it_is_read(
     store, one piece held at a time, its blank nodes' statements together in its last
     piece: each request carries at most ``PUT_BYTES``, the sync holds a fraction of the
     graph, and the server holds the graph whole, blank nodes linked."""
-    monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
+    monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}large/{'gsp' if graph_store else 'update'}/"
     graph = large_store(tmp_path / "working", base)
     with recording(upstream.url) as (url, writes):
@@ -194,7 +194,7 @@ def test_a_graph_sent_in_part_is_sent_again(
     """A graph sent in pieces is on the server in part from its first piece to its last: a
     sync that fails in between (here the connection dropped at its fifth request) leaves it
     noted in ``<working>.unsure``, and the server is sent it whole by the next publish."""
-    monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
+    monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}halfway/"
     graph = large_store(tmp_path / "working", base)
     with recording(upstream.url, fail_at=5) as (url, _):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from museion_core.errors import StoreFaultError
-from store import RemoteStore, remote
+from store import RemoteStore, mirrored
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_sync import BASE, PIECE, large_store, recording
 
@@ -35,7 +35,7 @@ def _readers() -> list[str]:
 def test_a_failed_sync_leaves_no_pyoxigraph_reader_in_a_cycle(
     tmp_path: Path, upstream: SparqlServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(remote, "PUT_BYTES", PIECE)
+    monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}failed-sync/"
     large_store(tmp_path / "working", base)
     with recording(upstream.url, fail_at=5) as (url, _):

@@ -14,7 +14,7 @@ from museion import Workspace
 from museion.cli import run_harvest
 from museion.gates import PublishFailedError
 from museion_core.errors import StoreError
-from store import RemoteReader, RemoteStore, Store, remote, versions
+from store import RemoteReader, RemoteStore, Store, mirrored, remote, versions
 from store.protocol import SparqlClient
 from store.remote import VERSION_PREFIX
 from store.versions import pointer as _pointer
@@ -174,7 +174,7 @@ def test_a_graph_larger_than_one_virtuoso_transaction_is_mirrored_in_pieces(
     POSTs, its blank nodes' statements in one piece (a label holds within one request); a
     piece still too large fails in one line naming the setting, as a version's part does."""
     monkeypatch.setattr(versions, "PART_STATEMENTS", PART)
-    monkeypatch.setattr(remote, "PUT_STATEMENTS", PART)
+    monkeypatch.setattr(mirrored, "PUT_STATEMENTS", PART)
     meta = NamedNode(f"{BASE}meta")  # 6,000 statements: a PUT of 5,000 passes LIMIT here
     lines = [
         f'<{BASE}record/{n // 12}> <{BASE}fact/{n % 12}> "fact {n}" {meta} .\n'
@@ -192,7 +192,7 @@ def test_a_graph_larger_than_one_virtuoso_transaction_is_mirrored_in_pieces(
         endpoint = srv.endpoint(graphs=BASE)
         store = RemoteStore(tmp_path / "working", endpoint)  # mirrored to no server yet
         assert store.mirror_pending()
-        monkeypatch.setattr(remote, "PUT_STATEMENTS", 10**9)  # whole, as before
+        monkeypatch.setattr(mirrored, "PUT_STATEMENTS", 10**9)  # whole, as before
         with pytest.raises(StoreError) as caught:
             store.publish_version("99990101T000000000000Z-whole", keep=3)
         line = caught.value.one_line()
@@ -200,7 +200,7 @@ def test_a_graph_larger_than_one_virtuoso_transaction_is_mirrored_in_pieces(
         assert "TransactionAfterImageLimit" in line
         assert "SR325" in line
         assert line.count("the remote store at") == 1
-        monkeypatch.setattr(remote, "PUT_STATEMENTS", PART)
+        monkeypatch.setattr(mirrored, "PUT_STATEMENTS", PART)
         store.publish_version("99990101T000000000001Z-pieces", keep=3)
         assert not store.mirror_pending()
         reader = RemoteReader(endpoint)
