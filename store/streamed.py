@@ -7,18 +7,25 @@ one (the metadata graph: some 13 statements a record, on the order of 2 GB of N-
 million records) is cut into pieces as its statements are read, one piece held at a time
 (``store.pieces.cut``): the statements that name a blank node are kept aside and sent last,
 all in one piece, since a blank node's label holds within one request only.
+
+Such a graph is checked by its number of statements alone: read from the working store, an
+Oxigraph store, it holds each value once as a server that keeps values does (``"01"`` and
+``"1"`` as one ``xsd:integer``), so the server holds exactly as many. Held otherwise, it is
+written again whole, read again piece by piece (``REWRITES``): its statements are never read
+back into memory at once to learn why.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Generator, Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad
 
-from museion_core.errors import StoreError
+from museion_core.errors import StoreError, StoreFaultError
 
-from .held import Sent, check_sent, statements
+from .held import GRAPHS, Sent, statements, unheld
 from .pieces import cut, insert, ntriples
 from .protocol import SparqlClient
 from .versions import too_large
@@ -27,6 +34,12 @@ __all__ = ["Pieces", "read", "send_all", "send_graph", "stream"]
 
 GROUP = 1000
 """Statements serialized at a time (one call of the serializer each, not one a statement)."""
+REWRITES = 2
+"""Times a graph sent in pieces is written again, whole, when the server does not hold as
+many statements as were sent (a write it, or a proxy before it, lost part of; a statement
+another client added to the graph between the write and its check): a PUT, or a DROP and
+its inserts, replace the graph, so each attempt starts from nothing on the server."""
+_log = logging.getLogger("museion.store")
 
 
 def _lines(quads: Iterable[Quad]) -> Iterator[bytes]:
@@ -121,7 +134,7 @@ def send_all(
 def stream(
     client: SparqlClient,
     graph: NamedNode,
-    cut: Pieces,
+    first: Pieces,
     quads: Callable[[], Iterable[Quad]],
     *,
     lines: int,
@@ -129,17 +142,50 @@ def stream(
 ) -> None:
     """A graph larger than one request, sent in ``Pieces`` as it is read — a PUT, then POSTs
     (``send_graph``); or a DROP, then ``INSERT DATA`` updates of ``lines`` statements and
-    ``size`` bytes — then checked (``quads``: its statements, read again only if the server
-    holds another number of them, ``store.held``)."""
+    ``size`` bytes — then checked by its number of statements. Held otherwise, it is read
+    again (``quads``) and written again, ``REWRITES`` times at most, then a
+    ``StoreFaultError`` (noted unsure by the caller, it is sent again by the next publish)."""
+    remote = client.endpoint
+    where = remote.graph_store_endpoint or remote.update_endpoint
+    for attempt in range(REWRITES + 1):
+        again = Pieces(_lines(quads()), first.size, first.limit) if attempt else first
+        try:
+            _write(client, graph, again, lines=lines, size=size)
+        finally:
+            if attempt:  # the caller closes the first
+                again.close()
+        short = unheld(client, {graph.value: Sent(again.statements, None)}, GRAPHS)
+        if not short:
+            return
+        [(_, held, sent)] = short
+        if attempt < REWRITES:
+            _log.warning(
+                "the remote store at %s holds %s statements of %s, written with %s: it is "
+                "written again",
+                where,
+                f"{held:,}",
+                graph.value,
+                f"{sent:,}",
+            )
+    raise StoreFaultError(
+        f"the remote store at {where} holds {held:,} statements of <{graph.value}>, written "
+        f"{REWRITES + 1} times with {sent:,}: the server, or a proxy before it, did not keep "
+        "part of each write, or another client writes to this graph; it is sent again by "
+        "the next publish"
+    )
+
+
+def _write(
+    client: SparqlClient, graph: NamedNode, pieces: Pieces, *, lines: int, size: int
+) -> None:
+    """``graph`` on the server made to hold what ``pieces`` reads, and nothing else."""
     remote = client.endpoint
     if remote.graph_store_endpoint is not None:
-        send_graph(client, graph, cut, set())
+        send_graph(client, graph, pieces, set())
     else:
         client.update(f"DROP SILENT GRAPH {graph}")
         where = remote.update_endpoint
-        insert(client, where, ((graph, piece) for piece in cut), None, lines=lines, size=size)
-    sent = Sent(cut.statements, lambda: (q.triple for q in quads()))
-    check_sent(client, remote.graph_store_endpoint or remote.update_endpoint, {graph.value: sent})
+        insert(client, where, ((graph, piece) for piece in pieces), None, lines=lines, size=size)
 
 
 def send_graph(
