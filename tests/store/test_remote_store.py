@@ -153,8 +153,10 @@ def test_pages_and_void_read_the_remote_version(
         f"SELECT ?o WHERE {{ ?o a {CRM.E22_Human_Made_Object} }} ORDER BY ?o LIMIT 1"
     )
     obj = row["o"]
+    # a maker, whose page lists works by partner (a donor, minted from its name, made none)
     [row] = reader.select(
         f"SELECT ?p WHERE {{ ?p a {CRM.E21_Person} ; {LA.equivalent} ?member "
+        f"FILTER EXISTS {{ ?made {CRM.P14_carried_out_by} ?member }} "
         f'FILTER (STRSTARTS(STR(?p), "{config.base_iri}person/")) }} ORDER BY ?p LIMIT 1'
     )
     person = row["p"]
