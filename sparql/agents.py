@@ -3,9 +3,11 @@
 A reconciled entity (``{base}person/{id}``, a ``museion:Aggregate``) stands for several
 partners' records of one person; its page shows what each partner says (names, life dates
 and places, web pages), why Museion decided they are one (the ``owl:Axiom`` the
-reconciliation wrote: method, score, evidence), and the works, grouped by the partner that
-keeps them. A partner's own record of a person gets the same page with one source, and a
-link to the reconciled one. Three or four queries a page.
+reconciliation wrote: method, score, evidence), the works, grouped by the partner that
+keeps them, and the objects the partners acquired from the person or group (gifts, bequests,
+purchases: the party a credit line names), grouped the same way. A partner's own record of a
+person gets the same page with one source, and a link to the reconciled one. A few queries a
+page.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pyoxigraph import Literal, NamedNode
 
 from museion_core.vocab import AAT, CRM, LA, MUSEION, OWL, RDFS
 
+from .objectpage import acquisition_method
 from .readers import (
     Text,
     Work,
+    cards,
     iri_ref,
     local_href,
     pick,
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["AgentPage", "PartnerPage", "agent_page", "partner_page"]
 
 MAX_WORKS = 300
+MAX_ACQUIRED_ROWS = 2000
+"""The acquisitions read for a donor's page: one row per object and way it was acquired."""
 MAX_PARTNER_WORKS = 60
 
 
@@ -82,6 +88,9 @@ class AgentPage:
     authorities: list[str] = field(default_factory=list)
     works: list[tuple[str, str, list[Work]]] = field(default_factory=list)
     work_count: int = 0
+    acquired: list[tuple[str, str, list[Work]]] = field(default_factory=list)
+    """The objects the partners acquired from the person or group (gifts, bequests,
+    purchases), grouped by partner like the works."""
     people: list[tuple[Text, str, str]] = field(default_factory=list)
     """For a place: (person, page, ``born``/``died``)."""
 
@@ -132,7 +141,50 @@ def agent_page(worker: Worker, iri: str, types: set[str], lang: str) -> AgentPag
     page.works = works_by_partner(works)
     if kind == "place":
         page.people = _people_of_place(worker, members)
+    else:
+        page.acquired = works_by_partner(_acquired_from(worker, members, lang))
     return page
+
+
+def _acquired_from(worker: Worker, members: list[str], lang: str) -> list[Work]:
+    """The objects acquired from any of ``members`` (the party an acquisition transferred
+    title from: a credit line's donor, seller, testator), each with how it was acquired.
+
+    Like :func:`readers.works_of`: the objects first, starting from the members' IRIs, then
+    the cards; the labels of the few acquisition types by themselves."""
+    acquired = [
+        f"""?acq {CRM.P23_transferred_title_from} ?m ; {CRM.P24_transferred_title_of} ?work .
+    OPTIONAL {{ ?acq {CRM.P2_has_type} ?type }}"""
+    ]
+    rows = select(
+        worker,
+        f"""SELECT DISTINCT ?work ?type WHERE {{
+  {union_over("m", members, acquired)}
+}} LIMIT {MAX_ACQUIRED_ROWS}""",
+    )
+    how: dict[str, list[str]] = {}
+    for row in rows:
+        obj, kind = row.get("work"), row.get("type")
+        if isinstance(obj, NamedNode):
+            found = how.setdefault(obj.value, [])
+            if isinstance(kind, NamedNode) and kind.value not in found:
+                found.append(kind.value)
+    kinds = sorted({k for found in how.values() for k in found})
+    labels: dict[str, list[Text]] = defaultdict(list)
+    if kinds:
+        refs = " ".join(iri_ref(k) for k in kinds)
+        for row in select(
+            worker, f"SELECT ?t ?l WHERE {{ VALUES ?t {{ {refs} }} ?t {RDFS.label} ?l }}"
+        ):
+            if isinstance(row.get("t"), NamedNode) and "l" in row:
+                labels[text_of(row["t"]).value].append(text_of(row["l"]))
+    works = cards(worker, sorted(how)[:MAX_WORKS], lang)
+    for work in works:
+        said = [pick(labels[k], lang) for k in how[work.iri] if labels.get(k)]
+        shown = [acquisition_method(t, lang) for t in said if t is not None]
+        if shown:
+            work.how = Text(", ".join(t.value for t in shown), shown[0].lang)
+    return works
 
 
 def _sources(worker: Worker, page: AgentPage) -> dict[str, Source]:

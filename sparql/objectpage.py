@@ -362,7 +362,7 @@ def _unqualified(label: Text) -> Text:
     return Text(re.sub(r"\s+\([^()]*\)$", "", label.value) or label.value, label.lang)
 
 
-def _acquisition_method(label: Text, lang: str) -> Text:
+def acquisition_method(label: Text, lang: str) -> Text:
     """An acquisition's method in the reader's language: the term's own label in it when the
     store has one (as for materials and types), else the page's word for a method Museion
     writes (AAT's gift and purchasing, a partner's "Bequeathed"), else the label as it is."""
@@ -389,7 +389,7 @@ def _acquisitions(graph: Graph, iri: str, ctx: _Context) -> list[Acquisition]:
             for span in _nodes(graph, activity, CRM.P4_has_time_span)
         ]
         date = next((d for d in (span_date(graph, s) for s in spans) if d), "")
-        how = _acquisition_method(ctx.label(kinds[0]), ctx.lang) if kinds else None
+        how = acquisition_method(ctx.label(kinds[0]), ctx.lang) if kinds else None
         if how or sellers or date:
             found.append(Acquisition(how, sellers, date))
     return found

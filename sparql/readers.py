@@ -64,6 +64,8 @@ class Work:
     date: str = ""
     image: str = ""
     makers: list[str] = field(default_factory=list)
+    how: Text = Text("")
+    """For an object acquired from someone: how (the acquisition's type: gift, bequest…)."""
 
 
 def iri_ref(iri: str) -> str:

@@ -31,7 +31,7 @@ from sparql.object_dimensions import (
     _weight,
     all_dimensions,
 )
-from sparql.objectpage import _ACQUISITION_METHODS, ObjectPage, _acquisition_method, _statements
+from sparql.objectpage import _ACQUISITION_METHODS, ObjectPage, _statements, acquisition_method
 from sparql.pages import templates
 from sparql.readers import Text, pick, text_of
 from sparql.record_graph import Graph, texts, types
@@ -232,11 +232,11 @@ def test_the_page_and_the_mapping_agree_on_which_line_measures_the_object() -> N
         (Text("Exchange", "en"), "fr", Text("Exchange", "en")),  # no word for it: as it is
     ],
 )
-def test_the_acquisition_method_is_said_in_the_readers_language(
+def test_theacquisition_method_is_said_in_the_readers_language(
     label: Text, lang: str, shown: Text
 ) -> None:
     with i18n.using(lang):
-        assert _acquisition_method(label, lang) == shown
+        assert acquisition_method(label, lang) == shown
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -175,6 +175,63 @@ def test_aggregate_artist_page_lists_works_grouped_by_partner(live: Live) -> Non
     assert "Pablo Picasso" in text(place, "#people")
 
 
+def acquired(doc: html.HtmlElement) -> dict[str, str]:
+    """The objects a person's page says were acquired from them: partner → what it lists."""
+    return {
+        g.get("data-partner"): " ".join(g.text_content().split())
+        for g in doc.cssselect("#acquired .partner-group")
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_donor_s_page_lists_the_objects_acquired_from_them(live: Live, lang: str) -> None:
+    """CMOA's "Bequest of Dr. James B. Austin" makes him a person of his own, but his page
+    said "No works in the collections.": it listed only what he made. Both his record's page
+    and the page across partners now list the two objects CMOA acquired from him, with how."""
+    heading, bequest = {
+        "en": ("Objects acquired from this person", "Bequest"),
+        "fr": ("Objets acquis auprès de cette personne", "legs"),
+        "ar": ("مقتنيات وردت من هذا الشخص", "وصية"),
+    }[lang]
+    donor = f"{BASE}cmoa/person/name-dr-james-b-austin"
+    rows = select(live, f"SELECT ?agg WHERE {{ ?agg la:equivalent <{donor}> }}")
+    across = rows[0]["agg"]["value"]
+    for iri in (donor, across):
+        _, doc = page(live, f"{iri}?lang={lang}" if lang != "en" else iri)
+        assert text(doc, "#acquired h2") == heading
+        groups = acquired(doc)
+        assert set(groups) == {"Carnegie Museum of Art"}, groups
+        listed = groups["Carnegie Museum of Art"]
+        assert "Buddhist Deities, from an Untitled Series" in listed
+        assert "Nishinomiya" in listed
+        assert listed.count(bequest) == 2, listed
+        links = [a.get("href") for a in doc.cssselect("#acquired .works a")]
+        assert "/cmoa/object/1fb65224-a3b2-4caa-84b6-da89a278c87c" in links, links
+        assert not doc.cssselect("#works")  # he made nothing: no empty "Works" beside
+
+
+def test_who_made_and_gave_an_object_shows_both(live: Live) -> None:
+    """Martin Creed gave Tate his own work: his page lists it as his work and as acquired
+    from him; a group (Gustav and Elly Kahnweiler) gets the group's wording."""
+    creed = f"{BASE}tate/person/2760"
+    _, doc = page(live, creed)
+    assert "Work No. 1104" in text(doc, "#works")
+    assert "Work No. 1104" in acquired(doc)["Tate"]
+    assert "gift" in acquired(doc)["Tate"]
+    rows = select(
+        live,
+        f"SELECT ?p WHERE {{ <{BULLFIGHT}/provenance/acquisition>"
+        " crm:P23_transferred_title_from ?p }",
+    )
+    _, group = page(live, rows[0]["p"]["value"])
+    assert text(group, "#acquired h2") == "Objects acquired from this group"
+    assert "Bullfight Scene" in acquired(group)["Tate"]
+    # neither made nor gave anything in the sample (Turner): the empty message stays
+    _, turner = page(live, f"{BASE}tate/person/558")
+    assert text(turner, "#works") == "Works No works in the collections."
+    assert not turner.cssselect("#acquired")
+
+
 @pytest.mark.parametrize(
     ("lang", "born"), [("fr", "naissance 1881 = 1881"), ("ar", "الميلاد 1881 = 1881")]
 )

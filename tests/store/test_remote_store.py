@@ -141,7 +141,7 @@ def served(remote: Path) -> Iterator[str]:
 def test_pages_and_void_read_the_remote_version(
     remote: Path, served: str, server: SparqlServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The object, aggregate person and partner pages and VoID, through ``museion serve``
+    """The object, aggregate person, donor and partner pages and VoID, through ``museion serve``
     (on Virtuoso, the object page once joined a whole-store scan and its cards query hit a
     compiler fault: see ``sparql/objectpage.py``, ``sparql/readers.py``)."""
     config = load_config(remote)
@@ -160,6 +160,12 @@ def test_pages_and_void_read_the_remote_version(
         f'FILTER (STRSTARTS(STR(?p), "{config.base_iri}person/")) }} ORDER BY ?p LIMIT 1'
     )
     person = row["p"]
+    [row] = reader.select(
+        f"SELECT ?d ?o WHERE {{ ?a {CRM.P23_transferred_title_from} ?d ; "
+        f"{CRM.P24_transferred_title_of} ?o "
+        f'FILTER (CONTAINS(STR(?d), "/person/name-")) }} ORDER BY ?d ?o LIMIT 1'
+    )
+    donor, given = row["d"], row["o"]
     site = served.removesuffix("/sparql")
 
     def page(path: str) -> str:
@@ -170,6 +176,10 @@ def test_pages_and_void_read_the_remote_version(
     # The keeper, read over the protocol
     assert re.search("Tate|Carnegie", page("/" + obj.removeprefix(config.base_iri)))
     assert 'class="partner-group"' in page("/" + person.removeprefix(config.base_iri))
+    # a donor's page lists what the partners acquired from them (the acquisitions query)
+    donated = page("/" + donor.removeprefix(config.base_iri))
+    assert 'id="acquired"' in donated
+    assert 'href="/' + given.removeprefix(config.base_iri) + '"' in donated
     partner = page("/partner/tate")
     assert re.search(r"<h1[^>]*>Tate<", partner)
     assert re.search(r"id=\"work-count\">[1-9]", partner)
