@@ -52,8 +52,6 @@ class NQuadsResult:
     """The subject's IRI (no angle brackets)."""
     kind: str
     nquads: str
-    count: int
-    """How many statements (lines) ``nquads`` holds."""
     links: dict[tuple[str, str], list[str]]
     """(subject, predicate) → objects, in N-Quads syntax, for the predicates asked for."""
     warnings: list[str] = field(default_factory=list)

@@ -223,7 +223,6 @@ class DeclarativeMapping:
             subject.value,
             kind,
             "".join(b.lines),
-            len(b.lines),
             b.links,
             b.warnings,
             b.local_terms,
