@@ -52,7 +52,6 @@ __all__ = [
     "dataset_state_quads",
     "datestamp_literal",
     "digest_of_kept",
-    "kept_payload",
     "meta_graph",
     "payload_digest",
     "quarantine_quads",
@@ -283,7 +282,7 @@ def quarantine_iri(minter: Minter, origin: str) -> NamedNode:
     return NamedNode(f"{minter.prefix}quarantine/{key}")
 
 
-def kept_payload(payload: bytes) -> str:
+def _kept_payload(payload: bytes) -> str:
     """A quarantined record's payload as its entry keeps it: its first
     ``QUARANTINE_PAYLOAD_LIMIT`` bytes, in base64."""
     return base64.b64encode(payload[:QUARANTINE_PAYLOAD_LIMIT]).decode("ascii")
@@ -298,7 +297,7 @@ def payload_digest(payload: bytes) -> str:
 
 def digest_of_kept(kept: str) -> str | None:
     """The digest of the payload an entry written before entries kept one holds
-    (``kept_payload``'s text): known if the entry kept it whole, unknown (None) if it may
+    (``_kept_payload``'s text): known if the entry kept it whole, unknown (None) if it may
     have been cut, or cannot be read."""
     try:
         payload = base64.b64decode(kept, validate=True)
@@ -322,7 +321,7 @@ def quarantine_quads(
     if local_id:
         quads.append(Quad(node, DCTERMS.identifier, Literal(local_id), meta))
     if payload:
-        data = kept_payload(payload)
+        data = _kept_payload(payload)
         quads.append(Quad(node, MUSEION.payload, Literal(data, datatype=XSD.base64Binary), meta))
         quads.append(Quad(node, MUSEION.checksum, Literal(payload_digest(payload)), meta))
     return quads
