@@ -26,7 +26,7 @@ from .negotiation import (
     negotiate,
     preferred_profile,
 )
-from .report_files import report_stamp
+from .report_files import partner_source, report_stamp
 from .settings import EndpointSettings
 from .web import here, iri_path, not_acceptable, text_error, ui_lang
 
@@ -88,11 +88,11 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
     variant = f"entity {iri} {representation}"
     if representation == "html":  # each language is its own page
         variant += f" {ui_lang(request)} {job.view}"
-        rest = sent[len(base_path) :]
-        if rest.startswith("partner/") and rest.count("/") == 1:  # a partner's page links
-            # to its latest report by what that run was: a remap that changed nothing
-            # publishes no new snapshot, yet its report is the one linked
-            variant += " " + report_stamp(settings.reports_dir, rest.removeprefix("partner/"))
+        partner = partner_source(sent[len(base_path) :])
+        if partner is not None:  # a partner's page links to its latest report by what that
+            # run was: a remap that changed nothing publishes no new snapshot, yet its report
+            # is the one linked
+            variant += " " + report_stamp(settings.reports_dir, partner)
     # The Link header is the query process's: only it knows whether the IRI has a Linked Art
     # API document (a record, a dataset, an embedded node has none).
     return EntityRequest(job, variant, {"Vary": "Accept"})

@@ -19,7 +19,7 @@ from . import i18n
 from .agents import agent_page, kind_of, partner_page
 from .objectpage import object_page
 from .readers import iri_ref, select, text_of
-from .report_files import latest_report_link
+from .report_files import latest_report_link, partner_source
 
 if TYPE_CHECKING:
     from .executor import Worker
@@ -52,7 +52,7 @@ def _page(worker: Worker, job: EntityJob, env: Environment) -> str | None:
         if page is not None:
             template = env.get_template("object.html")
             return i18n.render(template, job.lang, job.here, o=page, **common)
-    if rest.startswith("partner/") and rest.count("/") == 1:
+    if partner_source(rest) is not None:
         partner = partner_page(worker, job.iri, job.lang)
         if partner is not None:
             partner.report = latest_report_link(worker.settings.reports_dir, partner.source)

@@ -18,6 +18,7 @@ __all__ = [
     "failure_note",
     "harvest_failure",
     "latest_report_link",
+    "partner_source",
     "report_link",
     "report_stamp",
 ]
@@ -72,6 +73,14 @@ def latest_report_link(folder: Path | None, name: str) -> str:
         report = None
     run = report.get("run") if isinstance(report, dict) else None
     return report_link(run, failed=harvest_failure(folder, name) is not None)
+
+
+def partner_source(local: str) -> str | None:
+    """The source whose partner page ``local`` (an IRI's path under the base, ``partner/NAME``)
+    is, or None: the pages that link to a source's latest report by what its run was."""
+    if local.startswith("partner/") and local.count("/") == 1:
+        return local.removeprefix("partner/")
+    return None
 
 
 def report_stamp(folder: Path | None, name: str) -> str:
