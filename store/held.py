@@ -37,7 +37,6 @@ __all__ = [
     "asked",
     "check_dropped",
     "check_graphs",
-    "check_sent",
     "check_subjects",
     "statements",
     "unheld",
@@ -155,12 +154,7 @@ def asked(client: SparqlClient, ask: str) -> bool:
 def check_graphs(client: SparqlClient, where: str, graphs: Mapping[NamedNode, bytes]) -> None:
     """Fail (``StoreFaultError``) unless the server holds each graph as it was sent
     (``where``: the service the graphs were written to)."""
-    check_sent(client, where, {g.value: Sent.ntriples(text) for g, text in graphs.items()})
-
-
-def check_sent(client: SparqlClient, where: str, graphs: Mapping[str, Sent]) -> None:
-    """``check_graphs``, of graphs (by IRI) as they were sent."""
-    short = unheld(client, graphs, GRAPHS)
+    short = unheld(client, {g.value: Sent.ntriples(text) for g, text in graphs.items()}, GRAPHS)
     if short:
         graph, got, expected = short[0]
         raise StoreFaultError(
