@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
 
 from museion_core.errors import StoreFaultError
-from store import RemoteStore, Store, mirrored, streamed
+from store import RemoteStore, mirrored, streamed
 from store.protocol import SparqlClient
 from tests.helpers.hostile import passed_on
 from tests.helpers.http import Quiet, serving
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
 from tests.store.test_remote_checks import twice
 from tests.store.test_remote_store import server
+from tests.store.test_remote_sync import large_store
 
 __all__ = ["server"]  # the module's fixture: a real server per parameter
 
@@ -39,22 +39,6 @@ PIECE = 64 * 1024
 def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
     with oxigraph_serve(tmp_path_factory.mktemp("oxigraph") / "data") as running:
         yield running
-
-
-def large_store(path: Path, base: str, more: bytes = b"") -> str:
-    """An embedded working store of one graph of ``STATEMENTS`` statements, a few naming
-    blank nodes, and ``more`` (N-Quads of that graph); its IRI."""
-    graph = f"{base}meta"
-    lines = [
-        f'<{base}record/{i}> <{base}checksum> "{i:08d}{"0123456789abcdef" * 4}" <{graph}> .\n'
-        for i in range(STATEMENTS)
-    ]
-    lines += [f'_:b{i} <{base}note> "note {i}" <{graph}> .\n' for i in range(30)]
-    lines += [f"<{base}record/0> <{base}noted> _:b{i} <{graph}> .\n" for i in range(30)]
-    store = Store(path)
-    store.replace_serialized_graphs({NamedNode(graph): "".join(lines).encode() + more})
-    store.close()
-    return graph
 
 
 @contextmanager
@@ -120,7 +104,7 @@ def test_a_streamed_graph_held_otherwise_is_written_again_not_read_back_whole(
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     mode = "gsp" if graph_store else "update"
     base = f"{BASE}once/{mode}/"
-    graph = large_store(tmp_path / "working", base)
+    graph = large_store(tmp_path / "working", base, STATEMENTS)
     with meddling(upstream, graph, times=1) as (url, writes):
         store = RemoteStore(
             tmp_path / "working", SparqlServer(url).endpoint(graph_store=graph_store, graphs=base)
@@ -148,7 +132,7 @@ def test_a_streamed_graph_still_held_otherwise_fails_after_a_bounded_number_of_w
     left alone) sends it again and holds it exactly."""
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}always/"
-    graph = large_store(tmp_path / "working", base)
+    graph = large_store(tmp_path / "working", base, STATEMENTS)
     with meddling(upstream, graph, times=10**6) as (url, writes):
         store = RemoteStore(tmp_path / "working", SparqlServer(url).endpoint(graphs=base))
         message = (
@@ -181,7 +165,7 @@ def test_a_streamed_graph_of_values_in_two_forms_is_held_as_sent(
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}forms/{server.url.rpartition(':')[2]}/"
     graph = f"{base}meta"
-    large_store(tmp_path / "working", base, twice(graph))
+    large_store(tmp_path / "working", base, STATEMENTS, twice(graph))
     store = RemoteStore(tmp_path / "working", server.endpoint(graphs=base))
     expected = len(store)
     store._sync()

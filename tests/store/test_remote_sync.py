@@ -126,18 +126,18 @@ def test_the_first_sync_holds_and_sends_a_bounded_size_at_a_time(
     client.close()
 
 
-def large_store(path: Path, base: str) -> str:
-    """An embedded working store of one graph of ``LARGE`` statements, and a few naming
-    blank nodes; its IRI."""
+def large_store(path: Path, base: str, statements: int, more: bytes = b"") -> str:
+    """An embedded working store of one graph of ``statements`` statements, a few naming
+    blank nodes, and ``more`` (N-Quads of that graph); its IRI."""
     graph = f"{base}meta"
     lines = [
         f'<{base}record/{i}> <{base}checksum> "{i:08d}{"0123456789abcdef" * 4}" <{graph}> .\n'
-        for i in range(LARGE)
+        for i in range(statements)
     ]
     lines += [f'_:b{i} <{base}note> "note {i}" <{graph}> .\n' for i in range(30)]
     lines += [f"<{base}record/0> <{base}noted> _:b{i} <{graph}> .\n" for i in range(30)]
     store = Store(path)
-    store.replace_serialized_graphs({NamedNode(graph): "".join(lines).encode()})
+    store.replace_serialized_graphs({NamedNode(graph): "".join(lines).encode() + more})
     store.close()
     return graph
 
@@ -161,7 +161,7 @@ def test_a_graph_larger_than_a_request_is_sent_as_it_is_read(
     graph, and the server holds the graph whole, blank nodes linked."""
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}large/{'gsp' if graph_store else 'update'}/"
-    graph = large_store(tmp_path / "working", base)
+    graph = large_store(tmp_path / "working", base, LARGE)
     with recording(upstream.url) as (url, writes):
         endpoint = SparqlServer(url).endpoint(graph_store=graph_store, graphs=base)
         store = RemoteStore(tmp_path / "working", endpoint)
@@ -196,7 +196,7 @@ def test_a_graph_sent_in_part_is_sent_again(
     noted in ``<working>.unsure``, and the server is sent it whole by the next publish."""
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}halfway/"
-    graph = large_store(tmp_path / "working", base)
+    graph = large_store(tmp_path / "working", base, LARGE)
     with recording(upstream.url, fail_at=5) as (url, _):
         endpoint = SparqlServer(url).endpoint(graphs=base)
         store = RemoteStore(tmp_path / "working", endpoint)

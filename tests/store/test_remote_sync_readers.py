@@ -15,7 +15,7 @@ import pytest
 from museion_core.errors import StoreFaultError
 from store import RemoteStore, mirrored
 from tests.helpers.sparql_servers import SparqlServer, oxigraph_serve
-from tests.store.test_remote_sync import BASE, PIECE, large_store, recording
+from tests.store.test_remote_sync import BASE, LARGE, PIECE, large_store, recording
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_a_failed_sync_leaves_no_pyoxigraph_reader_in_a_cycle(
 ) -> None:
     monkeypatch.setattr(mirrored, "PUT_BYTES", PIECE)
     base = f"{BASE}failed-sync/"
-    large_store(tmp_path / "working", base)
+    large_store(tmp_path / "working", base, LARGE)
     with recording(upstream.url, fail_at=5) as (url, _):
         store = RemoteStore(tmp_path / "working", SparqlServer(url).endpoint(graphs=base))
         gc.collect()
