@@ -72,7 +72,7 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         french = requests.get(f"{live.url}/sources/p", params={"lang": "fr"}, timeout=30)
         assert french.status_code == 200
         banner = _banner(french.text)
-        assert banner.startswith("La dernière moisson de cette source a échoué (")
+        assert banner.startswith("Le dernier moissonnage de cette source a échoué (")
         assert banner.endswith(". p.csv n’existe pas")  # why, in French
         assert "<bdi>p.csv</bdi> n’existe pas" in french.text
         assert str(tmp_path) not in french.text  # the server's folders are not shown

@@ -758,3 +758,20 @@ def test_a_bracketed_number_is_left_as_it_was() -> None:
     with i18n.using("ar"):
         shown = str(i18n.message_html(messages.RECORD_TOO_DEEP(limit=64)))
     assert "dir=" not in shown
+
+
+_MOISSON = re.compile(r"\bmoissons?\b", re.IGNORECASE)
+
+
+def test_french_says_moissonnage_for_a_harvest_everywhere() -> None:
+    """A partner's page linked its "Rapport de moissonnage" and the report it opened said
+    "La dernière moisson de cette source a échoué": two words for one thing. OAI-PMH
+    harvesting is "moissonnage" in French museum and library usage, so every French string
+    says it so (and its verb, "moissonner"), never "moisson"."""
+    french = i18n.catalogue()["fr"]
+    said = [f"{english!r} = {text!r}" for english, text in french.items() if _MOISSON.search(text)]
+    assert not said, said
+    harvest = [e for e in french if re.search(r"\bharvest(?:ed|ing)?\b", e, re.IGNORECASE)]
+    assert harvest  # the strings that speak of a harvest say it with "moissonn…"
+    for english in harvest:
+        assert "moissonn" in french[english].lower(), (english, french[english])
