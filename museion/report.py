@@ -21,7 +21,7 @@ from typing import Any
 
 from harvesters import location_folder
 from museion_core.errors import HarvestError
-from publish import HarvestSummary, RecordIndex, Run, RunStatus, now, write_atomically
+from publish import HarvestSummary, RecordIndex, Run, RunKind, RunStatus, now, write_atomically
 from sparql import failure_note, report_html
 
 from .config import SourceConfig
@@ -71,6 +71,9 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
             "ended": info.get("ended"),
             "mapping": info.get("mapping"),
             "reason": summary.reason,
+            # how the run came about (harvest, upload, remap: ``publish.RunKind``); a report
+            # written before it was said has "remap" alone, kept for such readers
+            "kind": RunKind.of_info(info),
             "remap": bool(info.get("remap")),
             # the snapshot that holds the data as the run left it; "new_snapshot": its harvest
             # published that snapshot (else the one before stayed); "wrote_nothing": the run

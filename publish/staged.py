@@ -1,19 +1,22 @@
 """What a run stages, record by record: a staged record, a quarantined one, what a mapping
-noted of a record for its partner, and a run's status (``publish.runs.Run`` keeps them)."""
+noted of a record for its partner, and a run's status and kind (``publish.runs.Run`` keeps
+them)."""
 
 from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = [
     "Change",
     "QuarantinedRecord",
     "RecordNotes",
+    "RunKind",
     "RunStatus",
     "StagedRecord",
     "pack_quads",
@@ -35,6 +38,28 @@ def statement_count(nquads: bytes) -> int:
     counts what a run stages with it (``HarvestSummary.quads``), and ``drop_held`` takes back
     the same number for a record it unstages."""
     return nquads.count(b"\n")
+
+
+class RunKind(StrEnum):
+    """How a run came about: what it read. A partner report says it (its run's ``kind``), and
+    the partner pages name the report by it ("Upload report", not "Harvest report")."""
+
+    HARVEST = "harvest"
+    """Read the source's feed (``museion harvest``; ``museion check``, a dry one)."""
+    UPLOAD = "upload"
+    """Read the files the partner uploaded (``POST /sources/NAME/upload``, ``museion upload``),
+    not the source's own location."""
+    REMAP = "remap"
+    """Read no feed: mapped the source's stored records again (``museion remap``)."""
+
+    @classmethod
+    def of_info(cls, info: Mapping[str, Any]) -> RunKind:
+        """The kind of a run from its info (``Run.info``): an upload's id, a remap's flag."""
+        if info.get("upload"):
+            return cls.UPLOAD
+        if info.get("remap"):
+            return cls.REMAP
+        return cls.HARVEST
 
 
 class RunStatus(StrEnum):

@@ -11,16 +11,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from publish import RunKind
+
 __all__ = [
     "FAILURE_SUFFIX",
     "HARVEST_REPORT",
     "REMAP_REPORT",
+    "UPLOAD_REPORT",
     "failure_note",
     "harvest_failure",
     "latest_report_link",
     "partner_source",
     "report_link",
     "report_stamp",
+    "run_kind",
 ]
 
 FAILURE_SUFFIX = ".failure"
@@ -48,18 +52,36 @@ def harvest_failure(folder: Path, name: str) -> dict[str, str] | None:
 
 
 HARVEST_REPORT = "Harvest report"
+UPLOAD_REPORT = "Upload report"
 REMAP_REPORT = "Remap report"
 """What a link to a source's report (``/sources/NAME``) calls it: the report of the run it
-shows. A remap (``museion remap``) maps the stored records again and reads no feed, so its
-report is no harvest's: the report page names it "remap of stored records"."""
+shows, by how that run came about (``publish.RunKind``). A remap (``museion remap``) maps the
+stored records again and reads no feed, and an upload reads the files its partner sent, so
+neither's report is a harvest's: the report page names each ("remap of stored records",
+"upload of the partner's files")."""
+_LINKS = {
+    RunKind.HARVEST: HARVEST_REPORT,
+    RunKind.UPLOAD: UPLOAD_REPORT,
+    RunKind.REMAP: REMAP_REPORT,
+}
+
+
+def run_kind(run: object) -> RunKind:
+    """How the run of a report's ``run`` came about: its ``kind``; a report written before
+    the kind was said has only ``remap`` (an upload's is then taken for a harvest's)."""
+    if not isinstance(run, dict):
+        return RunKind.HARVEST
+    try:
+        return RunKind(str(run.get("kind")))
+    except ValueError:
+        return RunKind.REMAP if run.get("remap") else RunKind.HARVEST
 
 
 def report_link(run: object, *, failed: bool = False) -> str:
     """What a link to the report of ``run`` (a report's ``run``) calls it, in English
-    (``HARVEST_REPORT`` or ``REMAP_REPORT``); ``failed``: a harvest failed after it, and the
-    report's page opens with that harvest's failure."""
-    remap = isinstance(run, dict) and bool(run.get("remap"))
-    return REMAP_REPORT if remap and not failed else HARVEST_REPORT
+    (``HARVEST_REPORT``, ``UPLOAD_REPORT`` or ``REMAP_REPORT``); ``failed``: a harvest failed
+    after it, and the report's page opens with that harvest's failure."""
+    return HARVEST_REPORT if failed else _LINKS[run_kind(run)]
 
 
 def latest_report_link(folder: Path | None, name: str) -> str:

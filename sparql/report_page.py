@@ -23,7 +23,7 @@ from publish import snapshot_is_new
 
 from . import i18n, site
 from .pages import templates
-from .report_files import failure_note, harvest_failure
+from .report_files import failure_note, harvest_failure, run_kind
 
 __all__ = [
     "failure_banner",
@@ -64,7 +64,10 @@ def report_html(
     template = templates().get_template("report.html")
     run = report.get("run")
     if isinstance(run, dict) and "new_snapshot" not in run:  # written before it was kept
-        report = {**report, "run": {**run, "new_snapshot": snapshot_is_new(run)}}
+        run = {**run, "new_snapshot": snapshot_is_new(run)}
+        report = {**report, "run": run}
+    if isinstance(run, dict) and "kind" not in run:  # written before it was said
+        report = {**report, "run": {**run, "kind": run_kind(run)}}
     return i18n.render(
         template,
         lang,

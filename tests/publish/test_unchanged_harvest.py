@@ -105,6 +105,7 @@ def test_an_unchanged_harvest_keeps_the_snapshot_and_records_its_run(tmp_path: P
     assert said["run"] == {
         **said["run"],  # type: ignore[dict-item]
         "id": summary.run_id,
+        "kind": "harvest",
         "status": "published",
         "ended": row.ended,
         "snapshot": before["snapshot"],

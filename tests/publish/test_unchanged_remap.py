@@ -56,6 +56,7 @@ def test_an_unchanged_remap_keeps_the_snapshot(
         **said["run"],  # type: ignore[dict-item]
         "id": summary.run_id,
         "remap": True,
+        "kind": "remap",
         "snapshot": before["snapshot"],
         "new_snapshot": False,
         "wrote_nothing": True,

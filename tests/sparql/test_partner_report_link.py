@@ -13,6 +13,7 @@ browser kept from before it must not be revalidated as it was.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +24,12 @@ from lxml import html
 
 from museion import Pipeline, load_config
 from museion.demo import demo_config
-from sparql import i18n
+from museion.uploads import run_upload, upload_store
+from publish import RunKind
+from sparql import i18n, report_html
+from sparql.report_files import report_link
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
+from tests.helpers.samples import sample_feeds
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 REMAP = {
@@ -33,6 +38,7 @@ REMAP = {
     "ar": "تقرير إعادة التحويل",
 }
 HARVEST = {"en": "Harvest report", "fr": "Rapport de moissonnage", "ar": "تقرير الحصاد"}
+UPLOAD = {"en": "Upload report", "fr": "Rapport d’envoi", "ar": "تقرير الإرسال"}
 
 
 @dataclass
@@ -114,3 +120,111 @@ def test_a_partner_page_kept_from_before_a_remap_is_answered_again(remapped: Rem
         timeout=60,
     )
     assert kept.status_code == 304  # and the new page is kept until the next run
+
+
+# -- an upload ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def uploaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """Tate harvested from its folder; Carnegie harvested, then sent its files as an upload
+    (as ``POST /sources/cmoa/upload`` keeps them and ``museion upload --stored`` runs them)."""
+    folder = tmp_path_factory.mktemp("upload-link")
+    feeds = {"tate": folder / "tate-feed", "cmoa": folder / "cmoa-feed"}
+    for feed in feeds.values():
+        feed.mkdir()
+    shutil.copy(sorted((sample_feeds() / "tate" / "artworks").glob("*.json"))[0], feeds["tate"])
+    sent = sorted((sample_feeds() / "cmoa").glob("*.json"))[:3]
+    for path in sent:
+        shutil.copy(path, feeds["cmoa"])
+    config_path = folder / "museion.toml"
+    labels = {"tate": "Tate", "cmoa": "Carnegie Museum of Art"}
+    text = '[store]\npath = "store"\n[publish]\nbase_iri = "https://data.example.org/"\n'
+    for name, feed in feeds.items():
+        text += f"""
+[[sources]]
+name = "{name}"
+kind = "files"
+location = "{feed.as_posix()}"
+mapping = "{name}"
+[sources.partner]
+label = "{labels[name]}"
+"""
+    config_path.write_text(text, encoding="utf-8")
+    config = load_config(config_path)
+    harvest_and_publish(config)
+    handles = [path.open("rb") for path in sent]
+    try:
+        upload_id = upload_store(config.data_dir).receive(
+            "cmoa", [(path.name, handle) for path, handle in zip(sent, handles, strict=True)]
+        )
+    finally:
+        for handle in handles:
+            handle.close()
+    assert run_upload(config, "cmoa", upload_id).status == "published"
+    with live_endpoint(config_path) as live:
+        yield live
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_an_upload_s_report_is_linked_as_an_upload_s(uploaded: Live, lang: str) -> None:
+    """A partner that sends its files (``POST /sources/NAME/upload``) read on the partners
+    list and on its page that its latest report was the "Harvest report": the report did not
+    say how its run came about, so every run but a remap was taken for a harvest. The report
+    says it (``run.kind``), and the links name it."""
+    listed = _get(uploaded, "/sources/", lang=lang).text
+    assert _link(listed, "#partners a.report", "/sources/cmoa") == UPLOAD[lang]
+    assert _link(listed, "#partners a.report", "/sources/tate") == HARVEST[lang]
+    cmoa = _get(uploaded, "/partner/cmoa", **{"Accept-Language": lang}).text
+    assert _link(cmoa, "#report") == UPLOAD[lang]
+    assert _link(_get(uploaded, "/partner/tate", lang=lang).text, "#report") == HARVEST[lang]
+    # the page the link leads to says so too, beside the run
+    report = html.fromstring(_get(uploaded, "/sources/cmoa", lang=lang).text)
+    [said] = report.cssselect("#uploaded")
+    assert "".join(str(t) for t in said.itertext()) == i18n.translate("upload of your files", lang)
+    assert not html.fromstring(_get(uploaded, "/sources/tate", lang=lang).text).cssselect(
+        "#uploaded"
+    )
+
+
+def test_a_report_says_how_its_run_came_about(uploaded: Live) -> None:
+    kinds = {
+        name: _get(uploaded, f"/sources/{name}", Accept="application/json").json()["run"]["kind"]
+        for name in ("cmoa", "tate")
+    }
+    assert kinds == {"cmoa": "upload", "tate": "harvest"}
+
+
+@pytest.mark.parametrize(
+    ("run", "failed", "link"),
+    [
+        ({"kind": "upload", "remap": False}, False, "Upload report"),
+        ({"kind": "remap", "remap": True}, False, "Remap report"),
+        ({"kind": "harvest", "remap": False}, False, "Harvest report"),
+        ({"kind": "upload", "remap": False}, True, "Harvest report"),  # opens with the failure
+        # reports written before the kind was said: a remap's said "remap", any other nothing
+        ({"remap": True}, False, "Remap report"),
+        ({"remap": False}, False, "Harvest report"),
+        ({"kind": "unheard-of", "remap": False}, False, "Harvest report"),
+        (None, False, "Harvest report"),
+    ],
+)
+def test_the_link_to_a_report_names_its_run(run: object, failed: bool, link: str) -> None:
+    assert report_link(run, failed=failed) == link
+
+
+def test_a_report_from_before_the_kind_was_said_still_renders(uploaded: Live) -> None:
+    """A report kept from an earlier Museion has ``run.remap`` and no ``run.kind``: a remap's
+    is still named a remap, any other's a harvest (an upload's could not be told)."""
+    report = _get(uploaded, "/sources/cmoa", Accept="application/json").json()
+    run = {k: v for k, v in report["run"].items() if k != "kind"}
+    for remap in (True, False):
+        old = {**report, "run": {**run, "remap": remap}}
+        for lang in ("en", "fr", "ar"):
+            page = html.fromstring(report_html(old, lang))
+            said = i18n.translate("remap of stored records", lang) in "".join(
+                str(t) for t in page.itertext()
+            )
+            assert said is remap
+            assert not page.cssselect("#uploaded")
+    assert {kind.value for kind in RunKind} == {"harvest", "upload", "remap"}
