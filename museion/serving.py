@@ -102,6 +102,7 @@ def endpoint_settings(config: Config, **overrides: Any) -> EndpointSettings:
     return EndpointSettings(
         uploads_dir=upload_store(config.data_dir).root,
         upload_sources=uploads,
+        partners={source.name: source.partner.label for source in config.sources},
         upload_command=(  # -P: a "store" or "mappings" folder where the server runs must
             sys.executable,  # not shadow Museion's packages of those names (as -m would let it)
             "-P",

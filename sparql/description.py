@@ -9,6 +9,7 @@ into answers.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
@@ -97,17 +98,19 @@ def entity_kind(iri: str, base: str) -> str:
     return "Resource"
 
 
-def _graph_statements(graph: NamedNode, base: str) -> list[Quad]:
+def _graph_statements(
+    graph: NamedNode, base: str, partners: Mapping[str, str] | None = None
+) -> list[Quad]:
     """What a named graph that holds no statements about itself is, for whoever follows its
     IRI (from a ``GRAPH ?g`` answer): Museion's own graphs are named and explained in each
-    of the pages' languages, and every graph links to a query that lists what it holds."""
+    of the pages' languages (a source's by its partner's name, ``partners``), and every
+    graph links to a query that lists what it holds."""
     quads = []
     for lang in i18n.LANGUAGES:
-        words = own_graph(graph.value, base, lang)
+        words = own_graph(graph.value, base, lang, partners)
         if words is not None:
-            label, comment = words
-            quads.append(Quad(graph, RDFS_LABEL, Literal(label, language=lang)))
-            quads.append(Quad(graph, RDFS.comment, Literal(comment, language=lang)))
+            quads.append(Quad(graph, RDFS_LABEL, Literal(words.label, language=lang)))
+            quads.append(Quad(graph, RDFS.comment, Literal(words.comment, language=lang)))
     listing = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} LIMIT 100"
     quads.append(
         Quad(graph, RDFS.seeAlso, NamedNode(f"{base}sparql?{urlencode({'query': listing})}"))
@@ -178,7 +181,7 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     if not own and not store.has_graph(subject):
         return None
     if not own:
-        own = _graph_statements(subject, base)
+        own = _graph_statements(subject, base, worker.settings.partners)
     labels = _Labels(worker)
     walk = _Walk(store, iri, base, labels, own)
     root = walk.node(subject, 0)

@@ -1,16 +1,22 @@
 """Museion's own graphs, said in the reader's language: the graphs Museion keeps beside the
 partners' records (its bookkeeping, its vocabulary, reconciliation's aggregates, the entity
 graphs of what records share), which hold no statement about themselves. A page for one is
-headed by what it is, and its RDF names and explains it in each of the pages' languages.
+headed by what it is, and its RDF names and explains it in each of the pages' languages. A
+source's entity graph is said by its partner's name (``[sources.partner] label``), as the
+partner pages say it, not by the source's short name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from markupsafe import Markup, escape
 
 from . import i18n
 
-__all__ = ["own_graph"]
+__all__ = ["OwnGraph", "own_graph"]
 
 _OWN_GRAPHS = {
     "meta": (
@@ -47,19 +53,40 @@ _SOURCE_ENTITIES = (
 _SOURCE = re.compile(r"^graph/entities/(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
-def own_graph(iri: str, base: str, lang: str = i18n.DEFAULT) -> tuple[str, str] | None:
+class OwnGraph(NamedTuple):
+    """What one of Museion's own graphs is, in one language."""
+
+    label: str
+    comment: str
+    heading: Markup
+    """The label for a page's heading: the partner's name in it isolated (``<bdi>``), so a
+    Latin name keeps its order in an Arabic sentence."""
+    source: str = ""
+    """The source whose entity graph it is, when the label says its partner's name: the short
+    name the graph's IRI and the partner's report (``/sources/NAME``) go by."""
+
+
+def own_graph(
+    iri: str, base: str, lang: str = i18n.DEFAULT, partners: Mapping[str, str] | None = None
+) -> OwnGraph | None:
     """What one of Museion's own graphs is, in ``lang``: its label and comment, translated
-    before a source's name is filled in; None for any other IRI."""
+    before a source's name is filled in, its partner's name (``partners``: source → partner's
+    name) where there is one; None for any other IRI."""
     rest = iri[len(base) :] if iri.startswith(base) else ""
     found = _SOURCE.match(rest)
     if found is not None:
         label, comment = _SOURCE_ENTITIES
-        values = found.groupdict()
-        return (
-            i18n.translate(label, lang).format(**values),
-            i18n.translate(comment, lang).format(**values),
+        source = found["source"]
+        name = (partners or {}).get(source) or source
+        label = i18n.translate(label, lang)
+        return OwnGraph(
+            label.format(source=name),
+            i18n.translate(comment, lang).format(source=name),
+            Markup(escape(label)).format(source=Markup("<bdi>{}</bdi>").format(name)),
+            source if name != source else "",
         )
     known = _OWN_GRAPHS.get(rest)
     if known is None:
         return None
-    return i18n.translate(known[0], lang), i18n.translate(known[1], lang)
+    label = i18n.translate(known[0], lang)
+    return OwnGraph(label, i18n.translate(known[1], lang), Markup(escape(label)))

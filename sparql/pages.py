@@ -49,7 +49,7 @@ from .negotiation import (
     check_xml_characters,
 )
 from .object_dates import date_said
-from .own_graphs import own_graph
+from .own_graphs import OwnGraph, own_graph
 from .people import people_html
 from .prefixes import PREFIXES
 from .render import readable_path
@@ -116,8 +116,9 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     if job.representation == "html":
         query = f"SELECT ?property ?value WHERE {{\n  <{job.iri}> ?property ?value\n}}"
         base = worker.settings.base_iri
-        heading, heading_text = _heading(found, job.lang, base)
-        own = own_graph(found.iri, base, job.lang)  # one of Museion's own graphs: what it is
+        # one of Museion's own graphs: what it is (a source's, by its partner's name)
+        own = own_graph(found.iri, base, job.lang, worker.settings.partners)
+        heading, heading_text = _heading(found, job.lang, own)
         html = i18n.render(
             templates().get_template("entity.html"),
             job.lang,
@@ -125,7 +126,8 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
             d=found,
             heading=heading,
             heading_text=heading_text,
-            about=own[1] if own is not None else "",
+            about=own.comment if own is not None else "",
+            own_source=own.source if own is not None else "",
             back=job.view == "rdf",  # from a page that has its own reading of the entity
             endpoint=job.endpoint_path,
             query=query,
@@ -167,14 +169,14 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
 _DATASET_HEADING = "{name} — dataset"
 
 
-def _heading(found: Description, lang: str, base: str) -> tuple[Markup, str]:
+def _heading(found: Description, lang: str, own: OwnGraph | None) -> tuple[Markup, str]:
     """The page's heading (and its text, for the window's title): the entity's label, or for
     a partner's dataset its title said to be the dataset ("Tate — dataset"), so that it is
     neither an IRI nor read as the page of the partner, whose name the title is; for one of
-    Museion's own graphs, which holds no statement about itself, what it is in ``lang``."""
-    graph = own_graph(found.iri, base, lang)
-    if graph is not None:
-        return Markup(escape(graph[0])), graph[0]
+    Museion's own graphs (``own``), which holds no statement about itself, what it is in
+    ``lang``."""
+    if own is not None:
+        return own.heading, own.label
     if found.kind != "Dataset":
         return Markup(escape(found.label)), found.label
     subject = NamedNode(found.iri)

@@ -74,6 +74,9 @@ class EndpointSettings(StrictModel):
     max_upload_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
     """Largest upload (the whole multipart body); a bigger one is answered 413."""
     title: str = "Museion"
+    partners: dict[str, str] = Field(default_factory=dict)
+    """Each source's partner's name (``[sources.partner] label``), by source name: the pages
+    say a source's own graphs by it, not by the source's short name."""
     checklists_path: Path | None = None
     """The curators' checklists (SQLite, in Museion's data directory, apart from harvested
     data); without one, ``/checklists/`` is not served."""

@@ -29,6 +29,7 @@ from lxml import html as lxml_html
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+from sparql import i18n
 from sparql.linkedart_context import linked_art_context
 from tests.helpers.endpoint import (
     ADMIN_TOKEN,
@@ -347,11 +348,19 @@ OWN_GRAPHS = {
         "ar": "الأشخاص والمجموعات والأماكن لدى جميع الشركاء",
     },
     "/graph/entities/tate": {
-        "en": "What the records of tate share",
-        "fr": "Ce que partagent les notices de tate",
-        "ar": "ما تشترك فيه سجلات tate",
+        "en": "What the records of Tate share",
+        "fr": "Ce que partagent les notices de Tate",
+        "ar": "ما تشترك فيه سجلات Tate",
+    },
+    "/graph/entities/cmoa": {
+        "en": "What the records of Carnegie Museum of Art share",
+        "fr": "Ce que partagent les notices de Carnegie Museum of Art",
+        "ar": "ما تشترك فيه سجلات Carnegie Museum of Art",
     },
 }
+"""Each graph's heading; a source's entity graph is said by its partner's name (the config's
+``[sources.partner] label``): it was said by the source's short name ("What the records of
+cmoa share"), a name the partner pages never show but in a report's address."""
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
@@ -382,6 +391,10 @@ def test_museion_s_own_graphs_are_headed_in_the_reader_s_language(live: Live, la
             assert (page.findtext(".//title") or "").startswith(labels[lang] + " — ")
             [about] = page.cssselect("#about")  # what the graph holds, in the same language
             assert _words(about) == said[lang], (path, asked)
+            # the source's short name stays in sight, beside its partner's name
+            source = path.removeprefix("/graph/entities/") if "/entities/" in path else ""
+            shown = [_words(p) for p in page.cssselect("#source")]
+            assert shown == ([f"{i18n.translate('Source', lang)} {source}"] if source else [])
 
 
 def test_a_statement_in_another_language_keeps_its_own_direction(live: Live) -> None:
