@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "9"
+OUTPUT = "10"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -379,7 +379,8 @@ that actor, not from a node of its own; 6: columns matched with their white spac
 Excel's "N°\u00a0inventaire" by a path "N° inventaire"; 7: a credit line's "and family" a
 party of its own; 8: a party known by name minted from it within the source, not per
 acquisition; 9: "the artist and family", "an anonymous donor" and other words naming no one
-a node of the acquisition, not minted), so that every
+a node of the acquisition, not minted; 10: every full name listed before a credit line's "and
+family" a party, the family named by the list), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

@@ -18,7 +18,11 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   and Mary Fellouzis and family") names a party of its own, the family, beside whom it follows:
   "Dana Robineau Kelley" and the group "Dana Robineau Kelley and family", in the partner's own
   words (its provenance text writes "Dana Robineau Kelley And Family"), so the same family is one
-  name with or without the words between. Read as any other comma, the family was lost;
+  name with or without the words between. Read as any other comma, the family was lost. Full
+  names listed before it are each a party, the family's "and" ending their list: "John Smith,
+  Mary Jones and family" gives John Smith, Mary Jones and the group "John Smith, Mary Jones and
+  family" (the names as listed, then "and family"); read as "John Smith" and a family, Mary
+  Jones was lost;
 - any other comma ends the name: what follows ("Lorant Collection", "grandson of the artist")
   stays in the credit line, which the record keeps whole as its statement.
 """
@@ -74,10 +78,23 @@ def party_names(text: str, provenance: Sequence[str] = ()) -> list[str]:
     ``provenance``: the object's provenance texts, where a longer name is confirmed."""
     family = _FAMILY.fullmatch(text.strip())
     if family is not None:
-        names = _names(family["rest"], provenance)
+        names = _listed_before_family(family["rest"]) or _names(family["rest"], provenance)
         if names:
-            return [*names, f"{' and '.join(names)} {_SPACE.sub(' ', family['family'])}"]
+            return [*names, f"{', '.join(names)} {_SPACE.sub(' ', family['family'])}"]
     return _names(text, provenance)
+
+
+def _listed_before_family(text: str) -> list[str] | None:
+    """The names of "A B, C D" in "A B, C D and family": a list whose "and" is the family's,
+    each item a capitalised full name of two words or more (as in any list of names); None
+    when ``text`` is no such list ("Dana Robineau Kelley, grandson of the artist"), or has an
+    "and" of its own past its first item (``_names`` reads that list)."""
+    segments = _segments(text)
+    if len(segments) < 2 or any(_AND.search(s) for s in segments[1:]):
+        return None
+    if all(s[:1].isupper() and len(s.split()) > 1 for s in segments):
+        return segments
+    return None
 
 
 def _names(text: str, provenance: Sequence[str]) -> list[str]:

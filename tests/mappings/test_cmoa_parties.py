@@ -70,6 +70,45 @@ CASES = [
         ["Facilities, Planning and Operations"],
     ),
     ("Mr. and Mrs. Leon Arkus", "", ["Mr. and Mrs. Leon Arkus"]),
+    # Full names listed before "and family" (CMOA's donors, in the form its credit lines list
+    # them; the 404 reference records hold no such line, only Kelley's and Fellouzis's above):
+    # each is a party, and the family is named by the list, as the credit line writes it.
+    # Read as one name and a family, the second donor was lost.
+    (
+        "Dr. Helen Overs, Dr. Robert Overs and family",
+        "",
+        ["Dr. Helen Overs", "Dr. Robert Overs", "Dr. Helen Overs, Dr. Robert Overs and family"],
+    ),
+    (
+        "Daphne Firth Scott, Lindsay Firth Catron, and family",
+        "",
+        [
+            "Daphne Firth Scott",
+            "Lindsay Firth Catron",
+            "Daphne Firth Scott, Lindsay Firth Catron and family",
+        ],
+    ),
+    (
+        "Mr. and Mrs. George L. Craig, Jr., Peter Tillou and their family",
+        "",
+        [
+            "Mr. and Mrs. George L. Craig, Jr.",
+            "Peter Tillou",
+            "Mr. and Mrs. George L. Craig, Jr., Peter Tillou and their family",
+        ],
+    ),
+    (
+        "Daphne Firth Scott, Lindsay Firth Catron and L. Gerald Firth and family",
+        "",
+        [
+            "Daphne Firth Scott",
+            "Lindsay Firth Catron",
+            "L. Gerald Firth",
+            "Daphne Firth Scott, Lindsay Firth Catron, L. Gerald Firth and family",
+        ],
+    ),
+    # what follows the comma is no full name: the comma ends the name, as anywhere else
+    ("Peter Tillou, Pittsburgh and family", "", ["Peter Tillou", "Peter Tillou and family"]),
 ]
 
 
@@ -145,6 +184,25 @@ def test_a_cmoa_donor_and_family_are_the_donor_and_the_family() -> None:
         "Dana Robineau Kelley and family": CRM.E74_Group.value,
     }
     assert {credit, provenance} <= _texts(quads)  # "grandson of the artist" stays in it
+
+
+def test_every_donor_listed_before_and_family_is_a_party() -> None:
+    """ "Gift of A B, C D and family" gave A B and "A B and family": C D, whom the partner
+    named, was no party of the acquisition (only the credit line's text kept the name)."""
+    credit = "Gift of Dr. Helen Overs, Dr. Robert Overs and family"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    person, group = CRM.E21_Person.value, CRM.E74_Group.value
+    assert _parties(quads) == {
+        "Dr. Helen Overs": person,
+        "Dr. Robert Overs": person,
+        "Dr. Helen Overs, Dr. Robert Overs and family": group,
+    }
+    assert _froms(quads) == [
+        f"{BASE}cmoa/group/name-dr-helen-overs-dr-robert-overs-and-family",
+        f"{BASE}cmoa/person/name-dr-helen-overs",
+        f"{BASE}cmoa/person/name-dr-robert-overs",
+    ]
+    assert credit in _texts(quads)
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
