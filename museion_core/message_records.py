@@ -300,6 +300,10 @@ MEASUREMENT_NEGATIVE = _message(
 )
 MEASUREMENT_NO_TYPE = _message("a measurement has no type; left out")
 CREATOR_NAMELESS = _message("a creator has neither an id nor a name; left out")
+MAKER_NOT_TOLD = _message(
+    "the credit line's {words!r} could be any of the object's {count:d} makers: kept as a party "
+    "of the acquisition, linked to none of them"
+)
 ACTOR_NAMELESS = _message("an actor has neither an identifier nor a name; left out")
 ACTOR_DATE_INVALID = _message(
     "the {which} date {value!r} of an actor is not a date; left out", terms=("which",)

@@ -24,7 +24,15 @@ from .dates import DateSpec
 from .fields import FieldList, Path, compile_fields
 from .schema import ActorModel, CreatorModel
 
-__all__ = ["ActorSpec", "Classifier", "CreatorsSpec", "emit_actor", "emit_place", "id_text"]
+__all__ = [
+    "ActorSpec",
+    "Classifier",
+    "CreatorsSpec",
+    "emit_actor",
+    "emit_place",
+    "id_text",
+    "is_group",
+]
 
 _GROUP_KINDS = frozenset({"group", "organization", "organisation", "corporate body"})
 
@@ -170,14 +178,19 @@ def _actor_node(
                 b.warnings.append(messages.CREATOR_NAMELESS())
             return None
         ident = "name-" + label_key(str(name))
-    kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"
-    group = kind_value in _GROUP_KINDS
+    group = is_group(spec, obj)
     actor = b.minter.actor("group" if group else "person", ident)
     b.a(actor, CRM.E74_Group if group else CRM.E21_Person)
     if name is not None:
         b.label(actor, str(name), None)
         b.name(actor, name_node(actor, str(name)), str(name), None)
     return actor, group
+
+
+def is_group(spec: ActorSpec, obj: Any) -> bool:
+    """Whether the actor ``obj`` describes is a group (its kind says so), not a person."""
+    kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"
+    return kind_value in _GROUP_KINDS
 
 
 def emit_actor(

@@ -16,7 +16,7 @@ from museion_core.vocab import CRM
 from ..builder import Concept, RecordBuilder
 from ..iris import label_key
 from ..terms import expand_curie
-from .actors import Classifier, CreatorsSpec, emit_actor, emit_place
+from .actors import Classifier, CreatorsSpec, emit_actor, emit_place, is_group
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .schema import ProductionModel, RoleModel
@@ -32,11 +32,24 @@ class Makers:
 
     carried_out: list[NamedNode] = field(default_factory=list)
     named: dict[str, set[NamedNode]] = field(default_factory=dict)
+    groups: set[NamedNode] = field(default_factory=set)
+    """The actors of ``carried_out`` that are groups (a firm, a studio), not persons."""
+
+    @property
+    def persons(self) -> list[NamedNode]:
+        """The makers that are persons, each once, in the production's order."""
+        return [a for a in dict.fromkeys(self.carried_out) if a not in self.groups]
 
     def add_names(self, actor: NamedNode, *names: object) -> None:
         for name in names:
             if name is not None and str(name).strip():
                 self.named.setdefault(label_key(str(name)), set()).add(actor)
+
+    def named_in(self, text: str) -> set[NamedNode]:
+        """The actors one of whose names ``text`` writes, as whole words ("the artist, George
+        Biddle" writes George Biddle's), compared as ``called`` compares."""
+        key = f"-{label_key(text)}-"
+        return {a for k, actors in self.named.items() if k and f"-{k}-" in key for a in actors}
 
     def called(self, name: str) -> NamedNode | None:
         """The one actor the production names ``name`` (None for none, or for namesakes)."""
@@ -123,6 +136,8 @@ class ProductionSpec:
             elif role_text.casefold() in creators.direct_roles:
                 b.add(production, CRM.P14_carried_out_by, actor)
                 makers.append(actor)
+                if is_group(creators, entry):
+                    found.groups.add(actor)
             else:
                 part_number += 1
                 part = NamedNode(f"{production.value}/part/{part_number}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
+from museion_core import messages
 from museion_core.vocab import AAT, CRM
 
 from ..builder import Concept, Lang, RecordBuilder
@@ -31,7 +32,12 @@ __all__ = ["ProvenanceSpec"]
 
 ConceptOf = Callable[[str, object, RecordBuilder], Concept]
 
-_THE_ARTIST = ("the artist", "the artist's", "artist")
+_MAKER = r"(?:artist|maker|architect|photographer|designer)"
+_THE_MAKER = re.compile(rf"(?:the\s+)?{_MAKER}(?P<plural>s)?(?:['’]s?)?\.?", re.IGNORECASE)
+"""A credit line's words for whoever made the object: "the artist", "the Artists", "the
+architect" (CMOA's Heinz Architectural Center), "the photographer"."""
+_THE_MAKER_NAMED = re.compile(rf"the\s+{_MAKER}(?P<plural>s)?\s*,\s*\S.*", re.IGNORECASE)
+"""The same words with the maker's name beside them: "the artist, George Biddle"."""
 
 
 _GROUP_NAME = re.compile(
@@ -63,15 +69,54 @@ collector"): the same words name another party on another object, so they are no
 mint from. Minted, every artist's family was one group, every anonymous donor one person."""
 
 
-def _party(name: str, acquisition: NamedNode, n: int, b: RecordBuilder) -> NamedNode:
+def _makers_meant(name: str, makers: Makers, phrase: str = "") -> list[NamedNode] | None:
+    """Which of the object's makers a credit line's "the artist" (or "the architect", "the
+    Artists"...) is: None when ``name`` says no maker; an empty list when the record does not
+    tell which. ``phrase``: the credit line's whole phrase that ``name`` was read from.
+
+    The words name the maker when the record tells which one: the phrase writes one maker's
+    name too ("the artist, George Biddle"); "the artist" is the one maker, or the one person
+    among makers that are otherwise groups (a studio, a manufacturer); "the Artists" are the
+    makers when there are several (the persons among them when two or more are). Otherwise
+    (two painters of one object and "Gift of the artist", "the Artists" on a work by one, or a
+    record that names no maker) any choice would be a guess, and a wrong party is worse than
+    none: the words stay a party of the acquisition, linked to no maker (see ``emit``)."""
+    text = name.strip()
+    said = _THE_MAKER.fullmatch(text) or _THE_MAKER_NAMED.fullmatch(text)
+    if said is None:
+        return None
+    everyone = list(dict.fromkeys(makers.carried_out))
+    told = makers.named_in(f"{text} {phrase}")
+    if len([a for a in everyone if a in told]) == 1:
+        return [a for a in everyone if a in told]
+    persons = makers.persons
+    if said["plural"]:
+        several = persons if len(persons) > 1 else everyone
+        return several if len(several) > 1 else []
+    if len(everyone) == 1:
+        return everyone
+    return persons if len(persons) == 1 else []
+
+
+def _party(
+    name: str,
+    acquisition: NamedNode,
+    n: int,
+    b: RecordBuilder,
+    *,
+    relative: bool = False,
+    group: bool | None = None,
+) -> NamedNode:
     """The ``n``th party a credit line names and the record does not otherwise: minted from
     its name within the source (``{source}/person/name-…``, ``…/group/name-…``), as a maker
     known only by name is, so that the donor of many of a partner's objects is one node, not
     one per object. Only the partner's own name text decides, and only within its source:
     whether two partners' donors are one is reconciliation's to say. A party said relative to
-    the object stays a node of the acquisition (``{acquisition}/from/{n}``)."""
-    group = actor_class(name) == CRM.E74_Group
-    if _RELATIVE.search(name):
+    the object (or ``relative``) stays a node of the acquisition (``{acquisition}/from/{n}``);
+    ``group`` overrides what its name says it is."""
+    if group is None:
+        group = actor_class(name) == CRM.E74_Group
+    if relative or _RELATIVE.search(name):
         actor = NamedNode(f"{acquisition.value}/from/{n}")
     else:
         actor = b.minter.actor("group" if group else "person", "name-" + label_key(name))
@@ -112,15 +157,25 @@ class ProvenanceSpec:
         """``statements``: the provenance texts (and languages); ``makers``: whom the
         production names, for a credit line that says the artist gave or sold the object, or
         names one of them ("Gift of Mel Bochner" on a work by Mel Bochner): that actor is
-        the party, not a second node with the same name."""
+        the party, not a second node with the same name.
+
+        "The artist" the record does not tell among several makers (``_makers_meant``) is
+        left unassigned, never guessed: it is a party of the acquisition of its own
+        (``{acquisition}/from/{n}``, labelled with the credit line's words, a person when the
+        makers it could be are persons, a group when they are groups), so that the
+        acquisition still says it came from someone, linked to no maker; the record warns the
+        partner (``MAKER_NOT_TOLD``), and the credit line stays whole as the object's
+        statement. Nothing of it is lost, and no maker is given a gift they may not have
+        made."""
         span = self.date.span(obj, b) if self.date else None
         methods = self.method.items(obj) if self.method else []
-        sellers = (
+        values = (
             [str(v) for v in self.transferred_from.values(obj)] if self.transferred_from else []
         )
+        sellers = [(value, value) for value in values]  # (a party's name, the phrase's words)
         if self.read_commas:
             texts = [text for text, _ in statements]
-            sellers = [name for value in sellers for name in party_names(value, texts)]
+            sellers = [(name, value) for value in values for name in party_names(value, texts)]
         if not (span or methods or sellers or statements):
             return
         activity = NamedNode(f"{o.value}/provenance")
@@ -146,14 +201,29 @@ class ProvenanceSpec:
             if found.iri.value not in seen:
                 seen.add(found.iri.value)
                 b.classify(acquisition, found)
-        creators = makers.carried_out
-        for n, name in enumerate(sellers, start=1):
-            if name.casefold().rstrip(".") in _THE_ARTIST:
-                if len(creators) == 1:
-                    b.add(acquisition, CRM.P23_transferred_title_from, creators[0])
+        for n, (name, phrase) in enumerate(sellers, start=1):
+            meant = _makers_meant(name, makers, phrase)
+            if meant is None:
+                named = makers.called(name)
+                meant = [named] if named is not None else None
+            if meant:
+                for actor in meant:
+                    b.add(acquisition, CRM.P23_transferred_title_from, actor)
                 continue
-            named = makers.called(name)
-            if named is not None:
-                b.add(acquisition, CRM.P23_transferred_title_from, named)
-                continue
-            b.add(acquisition, CRM.P23_transferred_title_from, _party(name, acquisition, n, b))
+            if meant is None:
+                party = _party(name, acquisition, n, b)
+            else:
+                party = self._untold(name, acquisition, n, makers, b)
+            b.add(acquisition, CRM.P23_transferred_title_from, party)
+
+    @staticmethod
+    def _untold(
+        name: str, acquisition: NamedNode, n: int, makers: Makers, b: RecordBuilder
+    ) -> NamedNode:
+        """ "The artist" the record does not tell: a party of the acquisition of its own."""
+        everyone = list(dict.fromkeys(makers.carried_out))
+        plural = bool((said := _THE_MAKER.fullmatch(name.strip())) and said["plural"])
+        group = plural or (bool(everyone) and not makers.persons)
+        if len(everyone) > 1:
+            b.warnings.append(messages.MAKER_NOT_TOLD(words=name.strip(), count=len(everyone)))
+        return _party(name, acquisition, n, b, relative=True, group=group)

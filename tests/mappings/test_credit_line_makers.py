@@ -1,0 +1,128 @@
+"""Which maker a credit line's "the artist" is, on an object with several.
+
+"Gift of the artist" was the maker's gift only when the production had exactly one maker; with
+two it named no party at all (the credit line alone kept the words), and CMOA's "Gift of the
+Artists" on a glass by its two makers made a third person, "the Artists". The record now says
+which maker when it can tell (the one person among a studio's makers, the maker the credit line
+names, all the makers for "the Artists"), and when it cannot, the words stay a party of the
+acquisition linked to no maker, with a warning to the partner: never a guess."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from harvesters import SourceRecord
+from mappings import MappingContext, MappingResult, get_mapping
+from museion.demo import examples_dir
+from museion_core import messages
+from museion_core.vocab import CRM, RDF, RDFS
+from tests.conftest import BASE
+
+HIRSCH = {"artist_id": "cmoa:parties/hirsch", "full_name": "Richard Hirsch", "party_type": "Person"}
+ROGERS = {"artist_id": "cmoa:parties/rogers", "full_name": "Michael Rogers", "party_type": "Person"}
+STUDIOS = {
+    "artist_id": "cmoa:parties/studios",
+    "full_name": "Tiffany Studios",
+    "party_type": "Organization",
+}
+GLASSWORKS = {**STUDIOS, "artist_id": "cmoa:parties/glass", "full_name": "Corning Glass Works"}
+
+
+def _map(record: Mapping[str, Any]) -> MappingResult:
+    return get_mapping("cmoa").map(
+        SourceRecord("cmoa", str(record["id"]), json.dumps(record).encode()),
+        MappingContext(BASE, "cmoa"),
+    )
+
+
+def _froms(result: MappingResult) -> list[str]:
+    return sorted(
+        q.object.value
+        for q in result.quads
+        if q.predicate == CRM.P23_transferred_title_from and isinstance(q.object, NamedNode)
+    )
+
+
+def _described(result: MappingResult, iri: str) -> tuple[str, str]:
+    """The node's label and class."""
+    node = NamedNode(iri)
+    label = next(q.object for q in result.quads if q.subject == node and q.predicate == RDFS.label)
+    kind = next(q.object for q in result.quads if q.subject == node and q.predicate == RDF.type)
+    assert isinstance(label, Literal)
+    assert isinstance(kind, NamedNode)
+    return label.value, kind.value
+
+
+def _record(credit: str, *makers: dict[str, str]) -> dict[str, Any]:
+    return {"id": "t-1", "credit_line": credit, "creator": list(makers)}
+
+
+def _untold(result: MappingResult) -> list[str]:
+    return [w for w in result.warnings if messages.MAKER_NOT_TOLD.pattern().fullmatch(w)]
+
+
+def test_cmoas_gift_of_the_artists_is_from_its_two_makers() -> None:
+    """The real record: a glass by Richard Hirsch and Michael Rogers, "Gift of the Artists"."""
+    path = examples_dir() / "cmoa" / "1daa83bd-583b-472c-82b9-03b77a4f0b41.json"
+    result = _map(json.loads(path.read_text(encoding="utf-8")))
+    assert _froms(result) == [
+        f"{BASE}cmoa/person/5a079027-1f92-4b4f-b940-6d665c37ecc0",  # Richard Hirsch
+        f"{BASE}cmoa/person/a4750ec2-b83d-4c0c-86b3-ac693dd937e7",  # Michael Rogers
+    ]
+    assert not _untold(result)
+
+
+def test_the_artist_among_a_studio_is_its_one_person() -> None:
+    result = _map(_record("Gift of the artist", HIRSCH, STUDIOS))
+    assert _froms(result) == [f"{BASE}cmoa/person/hirsch"]
+
+
+def test_the_artist_the_credit_line_names_is_that_maker() -> None:
+    result = _map(_record("Gift of the artist, Michael Rogers", HIRSCH, ROGERS))
+    assert _froms(result) == [f"{BASE}cmoa/person/rogers"]
+
+
+@pytest.mark.parametrize(
+    ("makers", "kind"),
+    [((HIRSCH, ROGERS), CRM.E21_Person), ((STUDIOS, GLASSWORKS), CRM.E74_Group)],
+)
+def test_the_artist_the_record_cannot_tell_is_kept_linked_to_no_maker(
+    makers: tuple[dict[str, str], ...], kind: NamedNode
+) -> None:
+    """Two painters, or two firms, and "Gift of the artist": either could be meant. The
+    acquisition keeps a party of its own in the credit line's words (of the makers' class),
+    no maker is given the gift, and the partner is told."""
+    credit = "Gift of the artist"
+    result = _map(_record(credit, *makers))
+    party = f"{BASE}cmoa/object/t-1/provenance/acquisition/from/1"
+    assert _froms(result) == [party]
+    assert _described(result, party) == ("the artist", kind.value)
+    assert _untold(result) == [messages.MAKER_NOT_TOLD(words="the artist", count=2)]
+    texts = {q.object.value for q in result.quads if isinstance(q.object, Literal)}
+    assert credit in texts
+
+
+def test_the_artist_of_an_object_without_maker_is_still_a_party() -> None:
+    """No maker: "the artist" named no party, where "the architect" was one."""
+    for credit in ("Gift of the artist", "Gift of the architect"):
+        result = _map(_record(credit))
+        assert _froms(result) == [f"{BASE}cmoa/object/t-1/provenance/acquisition/from/1"]
+        assert not _untold(result)
+
+
+def test_the_artists_of_an_object_by_one_maker_are_not_that_maker() -> None:
+    """ "the Artists" and one maker: the record names only one of them; a group of its own."""
+    result = _map(_record("Gift of the Artists", HIRSCH))
+    party = f"{BASE}cmoa/object/t-1/provenance/acquisition/from/1"
+    assert _froms(result) == [party]
+    assert _described(result, party) == ("the Artists", CRM.E74_Group.value)
+
+
+def test_the_artist_of_one_maker_is_that_maker() -> None:
+    for maker, iri in ((HIRSCH, "person/hirsch"), (STUDIOS, "group/studios")):
+        assert _froms(_map(_record("Gift of the artist", maker))) == [f"{BASE}cmoa/{iri}"]
