@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "11"
+OUTPUT = "12"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -381,7 +381,8 @@ party of its own; 8: a party known by name minted from it within the source, not
 acquisition; 9: "the artist and family", "an anonymous donor" and other words naming no one
 a node of the acquisition, not minted; 10: every full name listed before a credit line's "and
 family" a party, the family named by the list; 11: "the artist" the maker the record tells,
-"the Artists" its makers, a party of its own linked to none when it cannot tell), so that every
+"the Artists" its makers, a party of its own linked to none when it cannot tell; 12: "the
+artist and Alan Cristea Gallery" the maker and the gallery), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

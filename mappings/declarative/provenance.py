@@ -38,6 +38,21 @@ _THE_MAKER = re.compile(rf"(?:the\s+)?{_MAKER}(?P<plural>s)?(?:['’]s?)?\.?", r
 architect" (CMOA's Heinz Architectural Center), "the photographer"."""
 _THE_MAKER_NAMED = re.compile(rf"the\s+{_MAKER}(?P<plural>s)?\s*,\s*\S.*", re.IGNORECASE)
 """The same words with the maker's name beside them: "the artist, George Biddle"."""
+_WITH_MAKER = re.compile(
+    rf"(?P<maker>(?i:the\s+{_MAKER}s?))\s+(?i:and|&)\s+(?P<other>[A-Z].*)", re.DOTALL
+)
+"""The maker and a party by name: Tate's "the artist and Charles Booth-Clibborn", "the artist
+and Alan Cristea Gallery". Read as one party said relative to the object, the gallery was a
+node of each acquisition; it is the maker and the gallery (not "the artist and family")."""
+
+
+def _split_maker(name: str) -> list[str]:
+    """``name``, or the maker's words and the named party when it joins them: a name of two
+    words or more ("the artist and Family" is no one's name)."""
+    found = _WITH_MAKER.fullmatch(name.strip())
+    if found is None or _RELATIVE.search(found["other"]) or len(found["other"].split()) < 2:
+        return [name]
+    return [found["maker"], found["other"]]
 
 
 _GROUP_NAME = re.compile(
@@ -63,7 +78,7 @@ _RELATIVE = re.compile(
 )
 """A party said relative to the object ("the artist's widow", Tate's seven of 1888; "the
 artist's estate", "the Artists", "her family"; "the artist and family", "the Estate of the
-artist", "the artist and Alan Cristea Gallery", "the architect": whoever made that object),
+artist", "the artist and his gallery", "the architect": whoever made that object),
 or by no name at all ("an anonymous donor", "Unknown", "Private collection", "a private
 collector"): the same words name another party on another object, so they are no name to
 mint from. Minted, every artist's family was one group, every anonymous donor one person."""
@@ -176,6 +191,11 @@ class ProvenanceSpec:
         if self.read_commas:
             texts = [text for text, _ in statements]
             sellers = [(name, value) for value in values for name in party_names(value, texts)]
+        sellers = [
+            (part, phrase if part == name else part)
+            for name, phrase in sellers
+            for part in _split_maker(name)
+        ]
         if not (span or methods or sellers or statements):
             return
         activity = NamedNode(f"{o.value}/provenance")

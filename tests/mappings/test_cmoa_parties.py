@@ -289,7 +289,7 @@ def test_words_naming_no_one_are_no_name_to_mint_from(credit: str) -> None:
 @pytest.mark.parametrize(
     "credit",
     [
-        "Presented by the artist and Alan Cristea Gallery 2005",  # each time another artist
+        "Presented by the artist and his gallery 2005",  # each time another artist's
         "Presented by an anonymous donor 1990",
         "Presented by the executors of the artist 1950",
     ],

@@ -126,3 +126,37 @@ def test_the_artists_of_an_object_by_one_maker_are_not_that_maker() -> None:
 def test_the_artist_of_one_maker_is_that_maker() -> None:
     for maker, iri in ((HIRSCH, "person/hirsch"), (STUDIOS, "group/studios")):
         assert _froms(_map(_record("Gift of the artist", maker))) == [f"{BASE}cmoa/{iri}"]
+
+
+def _tate(local_id: str, credit: str, *makers: tuple[int, str]) -> MappingResult:
+    contributors = [{"id": i, "fc": name, "role": "artist"} for i, name in makers]
+    record = {"id": local_id, "acno": local_id, "creditLine": credit, "contributors": contributors}
+    return get_mapping("tate").map(
+        SourceRecord("tate", local_id, json.dumps(record).encode()), MappingContext(BASE, "tate")
+    )
+
+
+def test_the_artist_and_a_named_party_are_the_maker_and_that_party() -> None:
+    """Tate's "Presented by the artist and Alan Cristea Gallery" was one party said relative
+    to the object, a node of each acquisition labelled with the whole phrase: the gallery, whom
+    Tate named, was no party of its own, another node on each of its gifts."""
+    gallery = f"{BASE}tate/group/name-alan-cristea-gallery"
+    credit = "Presented by the artist and Alan Cristea Gallery 2009\r\n"  # Tate's P79756
+    first = _tate("P79756", credit, (955, "Richard Hamilton"))
+    assert _froms(first) == [gallery, f"{BASE}tate/person/955"]
+    assert _described(first, gallery) == ("Alan Cristea Gallery", CRM.E74_Group.value)
+    second = _tate("P1", "Presented by the artist and Alan Cristea Gallery 2005", (7, "Jim Dine"))
+    assert _froms(second) == [gallery, f"{BASE}tate/person/7"]
+    credit = "Presented by the artist and Charles Booth-Clibborn 1991"  # Tate's P20031
+    assert _froms(_tate("P20031", credit, (1481, "Ian McKeever"))) == [
+        f"{BASE}tate/person/1481",
+        f"{BASE}tate/person/name-charles-booth-clibborn",
+    ]
+    # "the artist" of no maker stays a node of the acquisition; "family" is no one's name
+    assert _froms(_tate("P2", "Presented by the artist and Alan Cristea Gallery 2005")) == [
+        gallery,
+        f"{BASE}tate/object/P2/provenance/acquisition/from/1",
+    ]
+    assert _froms(_tate("P3", "Presented by the artist and family 2005", (7, "Jim Dine"))) == [
+        f"{BASE}tate/object/P3/provenance/acquisition/from/1"
+    ]
