@@ -300,6 +300,11 @@ def _opened(sock: socket.socket) -> socket.socket:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    """A connection whose sockets the calling thread's ``Deadline`` can cut, once its far end
+    has passed ``_checked``. Over TLS (``_WatchedHTTPSConnection``) the TCP socket is cut-able
+    from the start, and the TLS socket that takes over its file descriptor once the handshake
+    begins is reported when connect() returns."""
+
     def _new_conn(self) -> socket.socket:
         return _opened(_checked(self, super()._new_conn()))
 
@@ -308,29 +313,26 @@ class _WatchedHTTPConnection(HTTPConnection):
         _opened(self.sock)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    # The TCP socket is cut-able from the start; the TLS socket that takes over its file
-    # descriptor once the handshake begins is reported when connect() returns.
-    def _new_conn(self) -> socket.socket:
-        return _opened(_checked(self, super()._new_conn()))
-
-    def connect(self) -> None:
-        super().connect()
-        _opened(self.sock)
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same watching over TLS: its ``super()`` calls reach ``HTTPSConnection`` first, and
+    the class attributes it sets (``default_port``…) are HTTPSConnection's."""
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
+    """A pool that reports each connection it hands to a request to the calling thread's
+    ``Deadline``."""
+
     ConnectionCls = _WatchedHTTPConnection
 
     def _get_conn(self, timeout: float | None = None) -> Any:
         return _report(super()._get_conn(timeout))
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
+    """The same over TLS; ``scheme`` and the rest are HTTPSConnectionPool's, ``ConnectionCls``
+    set again here since ``_WatchedHTTPPool``'s comes before HTTPSConnectionPool's."""
 
-    def _get_conn(self, timeout: float | None = None) -> Any:
-        return _report(super()._get_conn(timeout))
+    ConnectionCls = _WatchedHTTPSConnection
 
 
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}

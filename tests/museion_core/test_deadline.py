@@ -8,7 +8,10 @@ import socket
 import threading
 from contextlib import ExitStack
 
-from museion_core.deadline import Deadline
+import pytest
+import requests
+
+from museion_core.deadline import Deadline, WatchedAdapter
 
 
 def _watchers() -> int:
@@ -73,3 +76,27 @@ def test_deadlines_in_many_threads_each_end_at_their_time() -> None:
     for thread in threads:
         thread.join()
     assert results == [True] * 20
+
+
+BACKSTOP = 30.0
+"""The request's own timeout: reached only when the deadline did not cut the connection."""
+
+
+@pytest.mark.parametrize("scheme", ["http"])
+def test_a_watched_adapters_connection_is_cut_at_the_deadline(scheme: str) -> None:
+    """The server takes the connection (the kernel's backlog does) and never says a word: the
+    HTTP request waits for its headers, the HTTPS one for the server's half of the TLS
+    handshake. Both pools' connections are the deadline's to cut, so the request fails as a
+    dropped connection, not by its own timeout."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"{scheme}://127.0.0.1:{silent.getsockname()[1]}/"
+        session = requests.Session()
+        session.mount(f"{scheme}://", WatchedAdapter())
+        with (
+            session,
+            Deadline(0.2) as block,
+            pytest.raises(requests.ConnectionError) as failed,
+        ):
+            session.get(url, timeout=BACKSTOP)
+        assert block.expired
+        assert not isinstance(failed.value, requests.Timeout), failed.value
