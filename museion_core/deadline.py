@@ -301,9 +301,7 @@ def _opened(sock: socket.socket) -> socket.socket:
 
 class _WatchedHTTPConnection(HTTPConnection):
     """A connection whose sockets the calling thread's ``Deadline`` can cut, once its far end
-    has passed ``_checked``. Over TLS (``_WatchedHTTPSConnection``) the TCP socket is cut-able
-    from the start, and the TLS socket that takes over its file descriptor once the handshake
-    begins is reported when connect() returns."""
+    has passed ``_checked``."""
 
     def _new_conn(self) -> socket.socket:
         return _opened(_checked(self, super()._new_conn()))
@@ -315,7 +313,28 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
     """The same watching over TLS: its ``super()`` calls reach ``HTTPSConnection`` first, and
-    the class attributes it sets (``default_port``…) are HTTPSConnection's."""
+    the class attributes it sets (``default_port``…) are HTTPSConnection's.
+
+    The TLS socket takes the TCP socket's file descriptor away (``detach``) before its
+    handshake, which leaves the reported TCP socket nothing to cut: a server that never
+    finished the handshake, or sent it a byte at a time, held the request past its deadline.
+    A duplicate of the descriptor is reported instead and closed once connect() returns,
+    when the TLS socket is reported: shutting either down ends the one TCP connection."""
+
+    _handshake: socket.socket | None = None
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._handshake = _opened(sock.dup())
+        return sock
+
+    def connect(self) -> None:
+        try:
+            super().connect()
+        finally:
+            if self._handshake is not None:
+                self._handshake.close()
+                self._handshake = None
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
