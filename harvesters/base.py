@@ -7,17 +7,25 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar, Protocol
+
+from pydantic import Field
 
 from museion_core.settings import StrictModel
 
 from .records import HarvestItem
 
 __all__ = [
+    "MAX_RETRIES",
+    "TIMEOUT",
     "Harvester",
     "HarvesterOptions",
     "Identify",
+    "MaxResponseBytes",
+    "MaxRetries",
+    "RequestDeadline",
     "SourceSpec",
+    "Timeout",
     "available_kinds",
     "create_harvester",
     "is_url",
@@ -34,6 +42,25 @@ because the mapping knows which field holds the id."""
 
 class HarvesterOptions(StrictModel):
     """Options a kind of harvester accepts in its ``[[sources]]`` table (unknown keys fail)."""
+
+
+# The options every harvester that reads over HTTP has, each written once: its type and bounds
+# here, its place among each kind's own keys there (``timeout: Timeout = TIMEOUT``). Types, not
+# a base class: pydantic puts a base's fields first, and the field order decides which of two
+# bad values a config error names.
+Timeout = Annotated[float, Field(gt=0)]
+"""Seconds to wait for the server before a request counts as failed (and is retried): it
+bounds each silence, not the whole answer (``request_deadline``)."""
+TIMEOUT = 60.0
+MaxRetries = Annotated[int, Field(ge=0)]
+"""Retries (with backoff, honouring ``Retry-After``) on timeouts, 429 and 5xx answers."""
+MAX_RETRIES = 3
+RequestDeadline = Annotated[float, Field(gt=0)]
+"""Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
+bounds silences, and a server that trickles a byte a second is never silent. Its default
+differs by kind (a page of records, a dump, a file)."""
+MaxResponseBytes = Annotated[int, Field(gt=0)]
+"""An answer larger than this is refused; its default differs by kind."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,18 @@ from museion_core import messages
 from museion_core.deadline import Deadline
 from museion_core.errors import HarvestError
 
-from .base import HarvesterOptions, SourceSpec, is_url, location_folder, register
+from .base import (
+    MAX_RETRIES,
+    TIMEOUT,
+    HarvesterOptions,
+    MaxRetries,
+    RequestDeadline,
+    SourceSpec,
+    Timeout,
+    is_url,
+    location_folder,
+    register,
+)
 from .csvrows import read_csv
 from .http import answer_within, make_session, read_within, shown_reason
 from .jsonscan import MAX_DEPTH, MAX_RECORD_BYTES, records_key
@@ -73,12 +84,12 @@ class FilesOptions(HarvesterOptions):
     """Text encoding of CSV/TSV files (and of JSON files that are not UTF-8)."""
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     """CSV delimiter; guessed from the first lines when not given (``,`` ``;`` tab ``|``)."""
-    timeout: float = Field(default=60.0, gt=0)
+    timeout: Timeout = TIMEOUT
     """Seconds to wait for an http(s) server before retrying."""
-    request_deadline: float = Field(default=86400.0, gt=0)
+    request_deadline: RequestDeadline = 86400.0
     """Seconds the download of a file at an http(s) URL may take in all: ``timeout`` only
     bounds silences, and a server that trickles a byte a second is never silent."""
-    max_retries: int = Field(default=3, ge=0)
+    max_retries: MaxRetries = MAX_RETRIES
     max_record_bytes: int = Field(default=MAX_RECORD_BYTES, ge=1024, le=1 << 30)
     """JSON and CSV: a record (an array item, a line, a row, a one-object file) larger than this
     is quarantined without being read, so one hostile record cannot exhaust memory."""

@@ -24,7 +24,17 @@ from pydantic import Field
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from .base import HarvesterOptions, SourceSpec, register
+from .base import (
+    MAX_RETRIES,
+    TIMEOUT,
+    HarvesterOptions,
+    MaxResponseBytes,
+    MaxRetries,
+    RequestDeadline,
+    SourceSpec,
+    Timeout,
+    register,
+)
 from .changes import LD_JSON, read_changes
 from .iiif import IIIF_KEY, fetch_digest
 from .jsonload import duplicate_key_reason, lone_surrogate_reason
@@ -58,14 +68,11 @@ class JsonApiOptions(HarvesterOptions):
     """Query parameters sent with every page request (filters, an API's format switch)."""
     delay: float = Field(default=0.0, ge=0)
     """Seconds between two requests: the partner's rate limit (0.5 = two requests a second)."""
-    timeout: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=3, ge=0)
-    """Retries on timeouts, 429 and 5xx (honouring ``Retry-After``)."""
+    timeout: Timeout = TIMEOUT
+    max_retries: MaxRetries = MAX_RETRIES
     max_pages: int = Field(default=1_000_000, gt=0)
-    max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
-    request_deadline: float = Field(default=600.0, gt=0)
-    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
-    bounds silences, and a server that trickles a byte a second is never silent."""
+    max_response_bytes: MaxResponseBytes = 64 * 1024 * 1024
+    request_deadline: RequestDeadline = 600.0
     max_depth: int = Field(default=MAX_DEPTH, gt=0, le=500)
     iiif_manifest: str | None = None
     """Dotted path of an item's IIIF Presentation manifest URL: the manifest is fetched and

@@ -33,7 +33,17 @@ from museion_core.deadline import DeadlineExceededError
 from museion_core.errors import HarvestError
 from museion_core.vocab import CRM, LA, LINKED_ART_CONTEXT, UNDEFINED_TERM_NS
 
-from .base import HarvesterOptions, SourceSpec, register
+from .base import (
+    MAX_RETRIES,
+    TIMEOUT,
+    HarvesterOptions,
+    MaxResponseBytes,
+    MaxRetries,
+    RequestDeadline,
+    SourceSpec,
+    Timeout,
+    register,
+)
 from .http import answer_within, make_session, read_limited, transport_fault
 from .jsonload import load_json
 from .jsonscan import MAX_DEPTH, nesting_depth
@@ -80,11 +90,11 @@ class RdfOptions(HarvesterOptions):
     """``auto`` goes by the file extension (``.jsonld``, ``.ttl``, ``.nt``, ``.nq``, ``.rdf``)."""
     types: list[str] = Field(default_factory=lambda: list(DEFAULT_TYPES), min_length=1)
     """Class IRIs whose instances are records; everything they reach is embedded in them."""
-    timeout: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=3, ge=0)
-    max_response_bytes: int = Field(default=1 << 30, gt=0)
+    timeout: Timeout = TIMEOUT
+    max_retries: MaxRetries = MAX_RETRIES
+    max_response_bytes: MaxResponseBytes = 1 << 30
     """A dump at a URL larger than this is refused (it is read whole, into memory)."""
-    request_deadline: float = Field(default=3600.0, gt=0)
+    request_deadline: RequestDeadline = 3600.0
     """Seconds the download of a dump may take in all: ``timeout`` only bounds silences,
     and a server that trickles a byte a second is never silent."""
 

@@ -30,7 +30,17 @@ from pydantic import ConfigDict, Field, field_validator
 from museion_core import messages
 from museion_core.errors import HarvestError
 
-from ..base import HarvesterOptions, SourceSpec, register
+from ..base import (
+    MAX_RETRIES,
+    TIMEOUT,
+    HarvesterOptions,
+    MaxResponseBytes,
+    MaxRetries,
+    RequestDeadline,
+    SourceSpec,
+    Timeout,
+    register,
+)
 from ..records import HarvestItem, RejectedRecord, SourceRecord
 from ..xml import LIDO_NS, LIDO_RECORD
 from .client import OaiClient
@@ -52,17 +62,13 @@ class OaiOptions(HarvesterOptions):
     """Only records changed on or after this date (first harvest; later ones continue)."""
     until: DateLike | None = None
     """Only records changed on or before this date."""
-    timeout: float = Field(default=60.0, gt=0)
-    """Seconds to wait for the server before a request counts as failed (and is retried)."""
+    timeout: Timeout = TIMEOUT
     delay: float = Field(default=0.0, ge=0)
     """Seconds to wait between two requests."""
-    max_retries: int = Field(default=3, ge=0)
-    """Retries (with backoff, honouring Retry-After) on timeouts, 429 and 5xx answers."""
-    max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    max_retries: MaxRetries = MAX_RETRIES
+    max_response_bytes: MaxResponseBytes = 64 * 1024 * 1024
     """A response larger than this is refused (a page of records is rarely above a few MB)."""
-    request_deadline: float = Field(default=600.0, gt=0)
-    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
-    bounds silences, and a server that trickles a byte a second is never silent."""
+    request_deadline: RequestDeadline = 600.0
     harvest_deadline: float = Field(default=86400.0, gt=0)
     """Seconds a whole harvest may take; past it the source fails and the writer lock is
     released, so one repository that never ends cannot stop every later harvest."""

@@ -33,7 +33,17 @@ from pydantic import Field, field_validator
 from museion_core import messages
 from museion_core.prefixes import ALL_PREFIXES, prologue, with_prologue
 
-from ..base import HarvesterOptions, SourceSpec, register
+from ..base import (
+    MAX_RETRIES,
+    TIMEOUT,
+    HarvesterOptions,
+    MaxResponseBytes,
+    MaxRetries,
+    RequestDeadline,
+    SourceSpec,
+    Timeout,
+    register,
+)
 from ..records import HarvestItem, RejectedRecord, SourceRecord
 from ..webjson import auth_headers
 from .client import SparqlClient, canonical_ntriples
@@ -75,12 +85,10 @@ class SparqlOptions(HarvesterOptions):
     """Objects listed per SELECT (below the partner's row cap)."""
     incremental: bool = True
     """Ask only for objects changed since the last complete harvest, when ``?modified`` is bound."""
-    timeout: float = Field(default=60.0, gt=0)
-    max_retries: int = Field(default=3, ge=0)
-    max_response_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
-    request_deadline: float = Field(default=600.0, gt=0)
-    """Seconds one answer may take in all, from connecting to its last byte: ``timeout`` only
-    bounds silences, and an endpoint that trickles a byte a second is never silent."""
+    timeout: Timeout = TIMEOUT
+    max_retries: MaxRetries = MAX_RETRIES
+    max_response_bytes: MaxResponseBytes = 64 * 1024 * 1024
+    request_deadline: RequestDeadline = 600.0
     auth_header: str = "Authorization"
     """The header that carries ``auth_env``'s value."""
     auth_env: str | None = None

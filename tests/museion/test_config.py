@@ -322,3 +322,63 @@ def test_a_trusted_proxy_network_is_written_as_its_network(tmp_path: Path) -> No
     )
     with pytest.raises(ConfigError, match=r"did you mean 172\.17\.0\.0/16\?"):
         load_config(path)
+
+
+HTTP_KINDS = ["files", "jsonapi", "oaipmh", "rdf", "sparql"]
+
+
+def http_source(kind: str, *lines: str) -> str:
+    return "\n".join(
+        [
+            'name = "p"',
+            f'kind = "{kind}"',
+            'location = "https://partner.example/feed"',
+            'mapping = "cmoa"',
+            *lines,
+            "[sources.partner]",
+            'label = "P"',
+        ]
+    )
+
+
+@pytest.mark.parametrize("kind", HTTP_KINDS)
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["timout = 5"], "timout: unknown key (did you mean 'timeout'?)"),
+        (["max_retry = 1"], "max_retry: unknown key (did you mean 'max_retries'?)"),
+        (["timeout = 0"], "timeout: Input should be greater than 0"),
+        (['timeout = "x"'], "timeout: Input should be a valid number, unable to parse string"),
+        (["max_retries = -1"], "max_retries: Input should be greater than or equal to 0"),
+        (["max_retries = 1.5"], "max_retries: Input should be a valid integer, got a number"),
+        (["request_deadline = 0"], "request_deadline: Input should be greater than 0"),
+        (["max_retries = -1", "timeout = 0"], "timeout: Input should be greater than 0 (and 1"),
+    ],
+)
+def test_the_http_options_every_kind_shares_are_checked_alike(
+    write_config: ConfigWriter, kind: str, lines: list[str], expected: str
+) -> None:
+    """``timeout``, ``max_retries`` and ``request_deadline`` are written once
+    (``harvesters.base``) for the kinds that read over HTTP: the same bounds and the same
+    words for each."""
+    assert f"sources[1] (p).{expected}" in error_of(write_config(http_source(kind, *lines)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "first"),
+    [("files", "request_deadline"), *((kind, "max_retries") for kind in HTTP_KINDS[1:])],
+)
+def test_of_two_bad_http_options_the_kinds_own_order_says_which_is_named(
+    write_config: ConfigWriter, kind: str, first: str
+) -> None:
+    """The shared options keep their place among each kind's keys (a base class would put
+    them first): of two bad values, the one named is the one the kind declares first."""
+    path = write_config(http_source(kind, "max_retries = -1", "request_deadline = 0"))
+    assert f"sources[1] (p).{first}: Input should be greater than" in error_of(path)
+
+
+@pytest.mark.parametrize("kind", HTTP_KINDS)
+def test_the_http_options_defaults(write_config: ConfigWriter, kind: str) -> None:
+    [source] = load_config(write_config(http_source(kind))).sources
+    options = source.options.model_dump()
+    assert (options["timeout"], options["max_retries"]) == (60.0, 3)
