@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "12"
+OUTPUT = "13"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -382,7 +382,8 @@ acquisition; 9: "the artist and family", "an anonymous donor" and other words na
 a node of the acquisition, not minted; 10: every full name listed before a credit line's "and
 family" a party, the family named by the list; 11: "the artist" the maker the record tells,
 "the Artists" its makers, a party of its own linked to none when it cannot tell; 12: "the
-artist and Alan Cristea Gallery" the maker and the gallery), so that every
+artist and Alan Cristea Gallery" the maker and the gallery; 13: also "the artist and Émile
+Zola", a name whose capital is not A to Z), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

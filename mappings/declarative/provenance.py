@@ -39,7 +39,7 @@ architect" (CMOA's Heinz Architectural Center), "the photographer"."""
 _THE_MAKER_NAMED = re.compile(rf"the\s+{_MAKER}(?P<plural>s)?\s*,\s*\S.*", re.IGNORECASE)
 """The same words with the maker's name beside them: "the artist, George Biddle"."""
 _WITH_MAKER = re.compile(
-    rf"(?P<maker>(?i:the\s+{_MAKER}s?))\s+(?i:and|&)\s+(?P<other>[A-Z].*)", re.DOTALL
+    rf"(?P<maker>(?i:the\s+{_MAKER}s?))\s+(?i:and|&)\s+(?P<other>\S.*)", re.DOTALL
 )
 """The maker and a party by name: Tate's "the artist and Charles Booth-Clibborn", "the artist
 and Alan Cristea Gallery". Read as one party said relative to the object, the gallery was a
@@ -48,11 +48,23 @@ node of each acquisition; it is the maker and the gallery (not "the artist and f
 
 def _split_maker(name: str) -> list[str]:
     """``name``, or the maker's words and the named party when it joins them: a name of two
-    words or more ("the artist and Family" is no one's name)."""
+    words or more ("the artist and Family" is no one's name), capitalised ("Émile Zola" as
+    "Alan Cristea"; a letter of a script without capitals, as Arabic's, counts as one)."""
     found = _WITH_MAKER.fullmatch(name.strip())
-    if found is None or _RELATIVE.search(found["other"]) or len(found["other"].split()) < 2:
+    if (
+        found is None
+        or not _capitalised(found["other"])
+        or _RELATIVE.search(found["other"])
+        or len(found["other"].split()) < 2
+    ):
         return [name]
     return [found["maker"], found["other"]]
+
+
+def _capitalised(text: str) -> bool:
+    """Whether ``text`` begins with a capital letter, or a letter of a script without case."""
+    first = text[:1]
+    return first.isalpha() and not first.islower()
 
 
 _GROUP_NAME = re.compile(

@@ -160,3 +160,26 @@ def test_the_artist_and_a_named_party_are_the_maker_and_that_party() -> None:
     assert _froms(_tate("P3", "Presented by the artist and family 2005", (7, "Jim Dine"))) == [
         f"{BASE}tate/object/P3/provenance/acquisition/from/1"
     ]
+
+
+@pytest.mark.parametrize(
+    ("credit", "named"),
+    [
+        ("Presented by the artist and Émile Zola 2005", "Émile Zola"),
+        ("Presented by the artist and Édition Lelong 2005", "Édition Lelong"),
+        ("Presented by the artist and متحف الشارقة للفنون 2005", "متحف الشارقة للفنون"),
+    ],
+)
+def test_a_named_party_beside_the_artist_may_begin_with_any_capital(
+    credit: str, named: str
+) -> None:
+    """Only A to Z counted as a capital: "the artist and Émile Zola" was one party said
+    relative to the object, a node of the acquisition, and Émile Zola was no party of it. A
+    name that begins with a capital of any script, or with a letter of a script that has
+    none, is a party beside the maker, as "Alan Cristea Gallery" is."""
+    result = _tate("P9", credit, (7, "Jim Dine"))
+    parties = _froms(result)
+    assert f"{BASE}tate/person/7" in parties
+    assert sorted(_described(result, p)[0] for p in parties if p != f"{BASE}tate/person/7") == [
+        named
+    ]
