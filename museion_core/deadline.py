@@ -325,7 +325,11 @@ class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()
-        self._handshake = _opened(sock.dup())
+        try:
+            self._handshake = _opened(sock.dup())
+        except OSError:  # no descriptor left (EMFILE): the connection fails, its socket closed
+            sock.close()
+            raise
         return sock
 
     def connect(self) -> None:

@@ -4,6 +4,8 @@ block that has ended."""
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 import threading
 from contextlib import ExitStack
@@ -109,3 +111,32 @@ def test_a_watched_adapters_connection_is_cut_at_the_deadline(scheme: str) -> No
         assert issubclass(pool.ConnectionCls, HTTPSConnection) == (scheme == "https")
         assert block.expired
         assert not isinstance(failed.value, requests.Timeout), failed.value
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_https_connection_that_cannot_duplicate_its_socket_closes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The TLS handshake is cut through a duplicate of the TCP socket's descriptor; when none
+    is left to duplicate it with (EMFILE, many requests at once), the connection fails, and
+    the socket it had opened was left open for as long as the failure was kept (its
+    traceback holds it)."""
+
+    def no_descriptor_left(sock: socket.socket) -> socket.socket:
+        raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"https://127.0.0.1:{silent.getsockname()[1]}/"
+        session = requests.Session()
+        session.mount("https://", WatchedAdapter())
+        with session:
+            before = _open_descriptors()
+            monkeypatch.setattr(socket.socket, "dup", no_descriptor_left)
+            with pytest.raises(requests.ConnectionError) as failed:
+                session.get(url, timeout=BACKSTOP)
+            monkeypatch.undo()
+            assert "Too many open files" in str(failed.value)
+            assert _open_descriptors() == before
