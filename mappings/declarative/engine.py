@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "13"
+OUTPUT = "14"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -383,7 +383,8 @@ a node of the acquisition, not minted; 10: every full name listed before a credi
 family" a party, the family named by the list; 11: "the artist" the maker the record tells,
 "the Artists" its makers, a party of its own linked to none when it cannot tell; 12: "the
 artist and Alan Cristea Gallery" the maker and the gallery; 13: also "the artist and Émile
-Zola", a name whose capital is not A to Z), so that every
+Zola", a name whose capital is not A to Z; 14: "the artist and Alan Cristea Gallery and
+family" the maker, the gallery and a family said relative to the object), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

@@ -44,6 +44,10 @@ _WITH_MAKER = re.compile(
 """The maker and a party by name: Tate's "the artist and Charles Booth-Clibborn", "the artist
 and Alan Cristea Gallery". Read as one party said relative to the object, the gallery was a
 node of each acquisition; it is the maker and the gallery (not "the artist and family")."""
+_AND_FAMILY = re.compile(r"\s(?:and|&)\s+(?:(?:his|her|their)\s+)?famil(?:y|ies)\W*$", re.I)
+"""A family said by who it is with (``parties.party_names`` names one: "the artist and Alan
+Cristea Gallery and family"), the maker among them: said relative to the object, as "the
+artist and family" is, not split."""
 
 
 def _split_maker(name: str) -> list[str]:
@@ -55,6 +59,7 @@ def _split_maker(name: str) -> list[str]:
         found is None
         or not _capitalised(found["other"])
         or _RELATIVE.search(found["other"])
+        or _AND_FAMILY.search(found["other"])
         or len(found["other"].split()) < 2
     ):
         return [name]

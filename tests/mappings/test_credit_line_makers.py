@@ -183,3 +183,26 @@ def test_a_named_party_beside_the_artist_may_begin_with_any_capital(
     assert sorted(_described(result, p)[0] for p in parties if p != f"{BASE}tate/person/7") == [
         named
     ]
+
+
+def test_the_family_of_the_artist_and_a_named_party_is_one_party() -> None:
+    """ "the artist and Alan Cristea Gallery and family": party_names gives the maker's phrase
+    and its family, "the artist and Alan Cristea Gallery and family". The family was split as
+    the phrase is, which gave "the artist" twice (two nodes of the acquisition and two
+    warnings on a work by two makers) and a group "Alan Cristea Gallery and family" minted for
+    the whole source. The family is said relative to the object, as "the artist and family"
+    is: one node of the acquisition."""
+    result = _map(_record("Gift of the artist and Alan Cristea Gallery and family", HIRSCH, ROGERS))
+    acquisition = f"{BASE}cmoa/object/t-1/provenance/acquisition"
+    described = sorted(_described(result, p)[0] for p in _froms(result))
+    assert described == [
+        "Alan Cristea Gallery",
+        "the artist",
+        "the artist and Alan Cristea Gallery and family",
+    ]
+    assert f"{BASE}cmoa/group/name-alan-cristea-gallery" in _froms(result)
+    assert [p for p in _froms(result) if p.startswith(acquisition)] == [
+        f"{acquisition}/from/1",
+        f"{acquisition}/from/3",
+    ]
+    assert _untold(result) == [messages.MAKER_NOT_TOLD(words="the artist", count=2)]
