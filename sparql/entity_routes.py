@@ -26,6 +26,7 @@ from .negotiation import (
     negotiate,
     preferred_profile,
 )
+from .own_graphs import entity_graph_source
 from .report_files import partner_source, report_stamp
 from .settings import EndpointSettings
 from .web import here, iri_path, not_acceptable, text_error, ui_lang
@@ -86,6 +87,10 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
         link_path=quote(raw, safe="/%:@!$&'()*+,;=~"),
     )
     variant = f"entity {iri} {representation}"
+    source = entity_graph_source(iri, settings.base_iri)
+    if source is not None:  # said by its partner's name, which the config may change while
+        # the snapshot stays: a copy kept from before a rename is not answered as still good
+        variant += " " + json.dumps(settings.partners.get(source, ""), ensure_ascii=False)
     if representation == "html":  # each language is its own page
         variant += f" {ui_lang(request)} {job.view}"
         partner = partner_source(sent[len(base_path) :])

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from . import i18n
 
-__all__ = ["OwnGraph", "own_graph"]
+__all__ = ["OwnGraph", "entity_graph_source", "own_graph"]
 
 _OWN_GRAPHS = {
     "meta": (
@@ -51,6 +51,13 @@ _SOURCE_ENTITIES = (
 )
 """A source's entity graph (``graph/entities/{source}``, ``publish.source_entity_graph``)."""
 _SOURCE = re.compile(r"^graph/entities/(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def entity_graph_source(iri: str, base: str) -> str | None:
+    """The source whose entity graph ``iri`` is, or None: the graph its page and RDF say by
+    its partner's name, from the config, not from the snapshot its answer is tagged by."""
+    found = _SOURCE.match(iri[len(base) :] if iri.startswith(base) else "")
+    return found["source"] if found is not None else None
 
 
 class OwnGraph(NamedTuple):

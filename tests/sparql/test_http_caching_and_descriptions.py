@@ -589,3 +589,27 @@ def test_every_406_says_it_varies_by_accept(live: Live) -> None:
         answer = _get(live, path, Accept=accept)
         assert answer.status_code == 406, (path, answer.status_code)
         assert "Accept" in answer.headers.get("Vary", ""), (path, answer.headers)
+
+
+@pytest.mark.parametrize("asked", [BROWSER, "text/turtle"])
+def test_a_partner_renamed_in_the_config_is_not_kept_from_before(
+    live: Live, config_path: Path, asked: str
+) -> None:
+    """A source's entity graph is said by its partner's name from the config, not from the
+    snapshot: renamed there (and the server restarted), the page and its RDF say the new
+    name, and a copy kept from before must not be revalidated as it was, though no new
+    snapshot was published."""
+    path = "/graph/entities/tate"
+    first = _get(live, path, Accept=asked)
+    assert first.status_code == 200
+    assert "What the records of Tate share" in first.text
+    renamed = config_path.with_name("museion-renamed.toml")
+    text = config_path.read_text(encoding="utf-8")
+    assert text.count('label = "Tate"') == 1
+    renamed.write_text(text.replace('label = "Tate"', 'label = "Tate Britain"'), encoding="utf-8")
+    with live_endpoint(renamed, "--query-processes", "1") as server:
+        again = _get(server, path, Accept=asked, **{"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 200
+        assert "What the records of Tate Britain share" in again.text
+        tag = again.headers["ETag"]
+        assert _get(server, path, Accept=asked, **{"If-None-Match": tag}).status_code == 304
