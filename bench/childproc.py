@@ -91,3 +91,33 @@ def tree_cpu(root: int) -> dict[int, float]:
         if pid in spent:
             found[pid] = spent[pid]
     return found
+
+
+def thread_cpu(root: int) -> dict[tuple[int, int], tuple[str, float]]:
+    """User and system CPU seconds of each thread of ``root`` and its descendants, by (pid,
+    thread id), with what the thread does: ``ROCKSDB`` (RocksDB's background compactions and
+    flushes, named ``rocksdb:…``), ``MAIN`` (any other thread of ``root``: Python's, and those
+    Oxigraph's loader starts) or ``CHILDREN`` (a descendant's: the map workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[tuple[int, int], tuple[str, float]] = {}
+    for pid in tree_cpu(root):
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat.rsplit(")", 1)[1].split()
+            what = ROCKSDB if name.startswith("rocksdb") else MAIN if pid == root else CHILDREN
+            found[(pid, int(tid))] = (what, (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+ROCKSDB = "RocksDB background"
+MAIN = "the process"
+CHILDREN = "its child processes"

@@ -23,10 +23,13 @@ Each line gives seconds, records/s, the ratio to the floor, the CPU seconds (use
 the child's and its descendants': less disturbed by a shared machine than the wall seconds)
 and their ratio to the floor's, the disk the store uses, the most disk the run took while it
 ran (a full compaction needs room beside what it rewrites) and the peak RSS of the child
-process (``wait4``'s ``ru_maxrss``: the child and what it waited for).
+process (``wait4``'s ``ru_maxrss``: the child and what it waited for). Under each line, its CPU
+seconds by what spent them, sampled per thread: the process itself (for a harvest its Python
+and the threads Oxigraph's bulk loader starts; for ``oxigraph load`` its loader), RocksDB's
+background threads (compactions and flushes) and its child processes (the map workers).
 The harvest's RSS (its map workers' included) is also sampled every ``POLL`` seconds into
-``rss.tsv`` (seconds, bytes) beside its log, and the bench says when it peaked: in which stage
-a harvest's memory goes.
+``rss.tsv`` (seconds, bytes, CPU seconds so far) beside its log, and the bench says when it
+peaked: in which stage a harvest's memory goes, and with the log's times where its CPU goes.
 
 Above 100,000 records the default-copy load is left out, the dump is gzipped (``oxigraph
 load`` reads it as it is) and Museion's data dir is removed once it is measured and dumped,
@@ -53,7 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchkit import write_config, write_feed
-from childproc import tree_cpu, tree_rss
+from childproc import thread_cpu, tree_cpu, tree_rss
 from pyoxigraph import RdfFormat
 
 from museion import Workspace, load_config
@@ -86,6 +89,10 @@ class Child:
     cpu: float
     """User and system CPU seconds of the child and its descendants (its map workers): on a
     shared machine, less disturbed than the wall seconds by what else runs."""
+    cpu_by: dict[str, float]
+    """The CPU seconds of its threads as sampled, by what they do (``childproc.thread_cpu``):
+    where a harvest's CPU goes beside the floor's. Up to a poll's CPU short for each thread
+    that ended between two looks."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ def run_child(
     free_at_start = least_free = shutil.disk_usage(watch).free
     highest, highest_at = 0, 0.0
     spent: dict[int, float] = {}  # each process's CPU seconds when last seen
+    threads: dict[tuple[int, int], tuple[str, float]] = {}  # and each thread's
     with ExitStack() as files:
         out = files.enter_context(log.open("ab"))
         samples = files.enter_context(trace.open("w")) if trace is not None else None
@@ -127,10 +135,11 @@ def run_child(
                 break
             rss, at = tree_rss(child.pid)[0] * 1024, time.perf_counter() - started
             spent.update(tree_cpu(child.pid))
+            threads.update(thread_cpu(child.pid))
             if rss > highest:
                 highest, highest_at = rss, at
             if samples is not None:
-                samples.write(f"{at:.2f}\t{rss}\n")
+                samples.write(f"{at:.2f}\t{rss}\t{sum(spent.values()):.2f}\n")
             free = shutil.disk_usage(watch).free
             least_free = min(least_free, free)
             if free < min_free:
@@ -146,7 +155,10 @@ def run_child(
     # wait4 counts the child and the descendants it waited for; the samples, those it did
     # not wait for too (up to a poll's CPU short for each): the larger of the two.
     cpu = max(usage.ru_utime + usage.ru_stime, sum(spent.values()))
-    return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at, cpu)
+    cpu_by: dict[str, float] = {}
+    for what, seconds_spent in threads.values():
+        cpu_by[what] = cpu_by.get(what, 0.0) + seconds_spent
+    return Child(seconds, usage.ru_maxrss * 1024, peak_disk, highest_at, cpu, cpu_by)
 
 
 def count_rows(database: Path, table: str) -> int:
@@ -405,6 +417,8 @@ def report(count: int, measures: list[Measure]) -> None:
             f"{m.disk / 2**20:7,.0f} M {m.child.peak_disk / 2**20:8,.0f} M "
             f"{m.child.peak_rss / 2**20:7,.0f} M"
         )
+        by = sorted(m.child.cpu_by.items(), key=lambda item: -item[1])
+        print("      CPU s: " + " · ".join(f"{what} {spent:,.1f}" for what, spent in by))
 
 
 def main() -> None:
