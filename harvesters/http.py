@@ -19,7 +19,10 @@ from urllib3.util.retry import Retry
 from museion_core import messages
 from museion_core.deadline import Deadline, WatchedAdapter, ended_by
 
+from .base import MAX_RETRIES
+
 __all__ = [
+    "BACKOFF",
     "MAX_RETRY_AFTER",
     "USER_AGENT",
     "answer_within",
@@ -41,6 +44,10 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_RETRY_AFTER = 300.0
 """Longest wait, in seconds, a server's ``Retry-After`` can impose before a retry."""
 
+BACKOFF = 0.5
+"""Seconds before the first retry, doubled before each next one (no harvester's option: every
+kind that reads over HTTP waits the same)."""
+
 
 class _CappedRetry(Retry):
     """urllib3's Retry honours any ``Retry-After``; a server answering "86400" would stall a
@@ -57,7 +64,7 @@ class _CappedRetry(Retry):
 
 
 def make_session(
-    max_retries: int = 3, backoff: float = 0.5, *, home: str | None = None
+    max_retries: int = MAX_RETRIES, backoff: float = BACKOFF, *, home: str | None = None
 ) -> requests.Session:
     """A session that retries connection errors, timeouts and 429/5xx answers with backoff.
 

@@ -31,7 +31,9 @@ from lxml import etree
 from museion_core import messages
 from museion_core.errors import HarvestError
 
+from ..base import MAX_RETRIES, TIMEOUT
 from ..http import (
+    BACKOFF,
     RETRY_STATUSES,
     answer_within,
     make_session,
@@ -76,10 +78,10 @@ class OaiClient:
         base_url: str,
         *,
         source: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = TIMEOUT,
         delay: float = 0.0,
-        max_retries: int = 3,
-        backoff: float = 0.5,
+        max_retries: int = MAX_RETRIES,
+        backoff: float = BACKOFF,
         max_response_bytes: int = 64 * 1024 * 1024,
         request_deadline: float = 600.0,
         harvest_deadline: float | None = None,

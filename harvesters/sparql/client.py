@@ -38,7 +38,9 @@ from museion_core import messages
 from museion_core.deadline import watch_socket
 from museion_core.errors import HarvestError
 
+from ..base import MAX_RETRIES, TIMEOUT
 from ..http import (
+    BACKOFF,
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
     USER_AGENT,
@@ -173,9 +175,9 @@ class SparqlClient:
         endpoint: str,
         *,
         source: str,
-        timeout: float = 60.0,
-        max_retries: int = 3,
-        backoff: float = 0.5,
+        timeout: float = TIMEOUT,
+        max_retries: int = MAX_RETRIES,
+        backoff: float = BACKOFF,
         max_response_bytes: int = 64 * 1024 * 1024,
         headers: dict[str, str] | None = None,
         home: str | None = None,
