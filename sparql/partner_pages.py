@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
@@ -16,9 +16,9 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
-from .report_files import FAILURE_SUFFIX, harvest_failure, report_link
+from .report_files import FAILURE_SUFFIX, UPLOAD_FORM, harvest_failure, report_link
 from .report_page import Names, failure_banner, stored_report, with_failure, with_site_header
-from .settings import EndpointSettings
+from .settings import EndpointSettings, UploadSource
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
 
@@ -61,7 +61,16 @@ def partner_page(
     if wants_json:
         return _report_json(path, failure)
     names = uploads.names(name) if uploads is not None else None  # an upload's files as sent
-    return _report_page(request, settings, name, path, suffixes, failure=failure, names=names)
+    return _report_page(
+        request,
+        settings,
+        name,
+        path,
+        suffixes,
+        failure=failure,
+        names=names,
+        partner=_label(settings.upload_sources, name, failure),
+    )
 
 
 def _report_page(
@@ -73,23 +82,25 @@ def _report_page(
     *,
     failure: dict[str, str] | None,
     names: Names | None = None,
+    partner: str = "",
 ) -> Response:
     lang = ui_lang(request)
     stored = stored_report(path.with_suffix(".json"), lang, names)  # in the reader's language
     if stored is not None:
         page = stored
     else:  # a partner that only uploads, before its first upload; or whose first harvest failed
-        title = escape(failure["partner"] if failure else name)
+        title = escape(partner or name)
         page = (
             f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head>'
             f"<meta charset=utf-8><title>{title}</title></head><body>"
             f'<h1 dir="auto">{title}</h1>'
-            f"<p>{escape(i18n.translate('Nothing harvested yet.', lang))}</p>"
-            "</body></html>"
+            f"{'' if failure is None else _said(_NOTHING, lang)}</body></html>"
         )
     above = ""
     if failure is not None:  # the latest harvest failed: the report below is older than it
         above += failure_banner(failure, lang, has_report=stored is not None)
+    elif stored is None:  # a source that takes uploads, before its first run: said first
+        above += _said(_NO_REPORT, lang, "no-report")
     if suffixes is not None:  # the partner's page carries its upload form
         above += upload_form(name, suffixes, lang)
     if above:
@@ -98,6 +109,20 @@ def _report_page(
         page = page[:at] + above + page[at:]
     page = with_site_header(page, lang, here(request), settings.title)
     return HTMLResponse(page, headers={"Vary": "Accept"})
+
+
+_NOTHING = "Nothing harvested yet."
+"""The page of a source whose first harvest failed (the failure's banner above it)."""
+_NO_REPORT = "No report yet."
+"""The page of a source that takes uploads and has had no run yet, above its upload form
+(whose words say what the page shows once files are sent): a partner that only uploads read
+"Nothing harvested yet.", of a feed it does not have."""
+
+
+def _said(text: str, lang: str, ident: str = "") -> str:
+    """A paragraph of the page's own words, in the reader's language."""
+    at = f' id="{ident}"' if ident else ""
+    return f"<p{at}>{escape(i18n.translate(text, lang))}</p>"
 
 
 def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
@@ -115,24 +140,35 @@ def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
     return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 
 
-def _partner_reports(folder: Path, upload_sources: Iterable[str] = ()) -> list[dict[str, str]]:
+def _label(
+    upload_sources: Mapping[str, UploadSource], name: str, failure: dict[str, str] | None
+) -> str:
+    """The partner's name for the pages of source ``name`` before it has a report: as its
+    failed harvest noted it, or as its configuration gives it (a source that takes uploads)."""
+    if failure is not None:
+        return failure["partner"]
+    source = upload_sources.get(name)
+    return source.label if source is not None and source.label else name
+
+
+def _partner_reports(
+    folder: Path, upload_sources: Mapping[str, UploadSource] | None = None
+) -> list[dict[str, str]]:
     """Each partner report's source name and partner label, for the partners page (and the
     sources that take uploads but have no report yet)."""
+    upload_sources = upload_sources or {}
     out = []
     reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
     failed = {p.stem for p in folder.glob(f"*{FAILURE_SUFFIX}")} if folder.is_dir() else set()
     for name in sorted((set(upload_sources) | failed) - {p.stem for p in reports}):
         failure = harvest_failure(folder, name)
-        status, when = ("failed", failure["at"]) if failure else ("", "")
-        partner = failure["partner"] if failure else name
+        if failure is not None:  # its first harvest failed: its page opens with the failure
+            status, when, link = "failed", failure["at"], report_link(None, failed=True)
+        else:  # it takes uploads and none was run yet: its page holds the upload form alone
+            status, when, link = "no report yet", "", UPLOAD_FORM
+        partner = _label(upload_sources, name, failure)
         out.append(
-            {
-                "source": name,
-                "partner": partner,
-                "status": status,
-                "ended": when,
-                "report": report_link(None),
-            }
+            {"source": name, "partner": partner, "status": status, "ended": when, "report": link}
         )
     for path in reports:
         try:

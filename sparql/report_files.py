@@ -17,6 +17,7 @@ __all__ = [
     "FAILURE_SUFFIX",
     "HARVEST_REPORT",
     "REMAP_REPORT",
+    "UPLOAD_FORM",
     "UPLOAD_REPORT",
     "failure_note",
     "harvest_failure",
@@ -59,6 +60,10 @@ shows, by how that run came about (``publish.RunKind``). A remap (``museion rema
 stored records again and reads no feed, and an upload reads the files its partner sent, so
 neither's report is a harvest's: the report page names each ("remap of stored records",
 "upload of the partner's files")."""
+UPLOAD_FORM = "Upload form"
+"""What the partners list calls the link to a source that takes its partner's uploads and has
+no report yet: the page it leads to holds the upload form and no report (not the "Harvest
+report" of a source that may never be harvested)."""
 _LINKS = {
     RunKind.HARVEST: HARVEST_REPORT,
     RunKind.UPLOAD: UPLOAD_REPORT,

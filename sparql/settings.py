@@ -26,6 +26,9 @@ class UploadSource(StrictModel):
 
     token: str
     suffixes: tuple[str, ...]
+    label: str = ""
+    """The partner's name (``[sources.partner] label``), for its pages before its first run
+    wrote a report that says it; empty: the source's name stands for it."""
 
 
 class EndpointSettings(StrictModel):
