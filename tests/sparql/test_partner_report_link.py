@@ -24,12 +24,12 @@ from lxml import html
 
 from museion import Pipeline, load_config
 from museion.demo import demo_config
-from museion.uploads import run_upload, upload_store
 from publish import RunKind
 from sparql import i18n, report_html
 from sparql.report_files import report_link
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
+from tests.helpers.uploads import upload_files
 
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 REMAP = {
@@ -153,15 +153,7 @@ label = "{labels[name]}"
     config_path.write_text(text, encoding="utf-8")
     config = load_config(config_path)
     harvest_and_publish(config)
-    handles = [path.open("rb") for path in sent]
-    try:
-        upload_id = upload_store(config.data_dir).receive(
-            "cmoa", [(path.name, handle) for path, handle in zip(sent, handles, strict=True)]
-        )
-    finally:
-        for handle in handles:
-            handle.close()
-    assert run_upload(config, "cmoa", upload_id).status == "published"
+    assert upload_files(config, "cmoa", sent).status == "published"
     with live_endpoint(config_path) as live:
         yield live
 

@@ -31,11 +31,11 @@ from lxml import html
 
 from museion import Workspace, load_config
 from museion.commands.common import run_harvest
-from museion.uploads import run_upload, upload_store
 from sparql import i18n, report_html
 from store import Store
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.samples import sample_feeds
+from tests.helpers.uploads import upload_files
 
 BASE = "https://data.example.org/"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -96,15 +96,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
 
     with pytest.raises(OSError, match="died"):  # the next run publishes it in a new snapshot
         Workspace(config.data_dir).update(change_and_die, BASE, wait=1)
-    handles = [path.open("rb") for path in files]
-    try:
-        upload_id = upload_store(config.data_dir).receive(
-            "cmoa", [(path.name, handle) for path, handle in zip(files, handles, strict=True)]
-        )
-    finally:
-        for handle in handles:
-            handle.close()
-    summary = run_upload(config, "cmoa", upload_id)
+    summary = upload_files(config, "cmoa", files)
     assert (summary.status, summary.wrote_nothing, summary.new_snapshot) == (
         "published",
         True,

@@ -1,0 +1,18 @@
+"""A partner's upload of files from disk, as the upload form sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+from museion import Config, HarvestSummary
+from museion.uploads import run_upload, upload_store
+
+
+def upload_files(config: Config, source: str, paths: Sequence[Path]) -> HarvestSummary:
+    """Send ``paths`` to ``source`` as one upload, then check, map and publish it."""
+    with ExitStack() as opened:
+        files = [(path.name, opened.enter_context(path.open("rb"))) for path in paths]
+        upload_id = upload_store(config.data_dir).receive(source, files)
+    return run_upload(config, source, upload_id)
