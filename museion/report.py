@@ -63,6 +63,9 @@ def build_report(source: SourceConfig, index: RecordIndex, run: Run) -> dict[str
     return {
         "source": source.name,
         "partner": source.partner.label,
+        # the partner sends its files (it has an upload token): a held run's advice is to
+        # upload again, where a harvested source's partner mends its feed
+        "uploads": source.partner.upload_token() is not None,
         "generated": now(),
         "run": {
             "id": run.run_id,

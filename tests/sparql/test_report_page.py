@@ -341,7 +341,8 @@ def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
     report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
     before = report["counts"]["records_before"]
     gate = messages.GATE_RECORD_DROP(source="tate", before=10, after=1, drop="90%", limit="50%")
-    held = {**report, "run": {**report["run"], "status": "held", "reason": gate}}
+    run = {**report["run"], "status": "held", "reason": gate, "kind": "upload"}
+    held = {**report, "run": run}
     held["diff"] = {**report["diff"], "removed_count": 9}
     document = html.fromstring(report_html(held, lang))
     said = " ".join(_text(document, '//*[@id="held"]').split())
@@ -369,6 +370,55 @@ def test_a_held_run_says_first_that_nothing_was_published_and_what_to_do(
     assert kept.format(before=before, after=report["counts"]["records_after"]) in body
     published = html.fromstring(report_html(report, lang))
     assert not published.xpath('//*[@id="held"]')
+
+
+_UPLOAD_AGAIN = (
+    "If your file held only new or changed objects, send your complete inventory again: every "
+    "object, in one upload. An object missing from the file is taken as withdrawn."
+)
+_FEED_AGAIN = (
+    "If the feed we harvest lists only new or changed objects, or lost some by mistake, make it "
+    "list every object again, then ask the network's coordinator for a new harvest. An object "
+    "missing from your feed, or marked deleted in it, is taken as withdrawn."
+)
+_REMAPPED = (
+    "This run mapped your stored records again with the network's mapping: nothing you sent "
+    "changed, and there is nothing to send again. The network's coordinator corrects the "
+    "mapping, or publishes this run if its changes are right."
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize(
+    ("kind", "uploads", "told", "untold"),
+    [
+        ("harvest", False, _FEED_AGAIN, _UPLOAD_AGAIN),
+        ("harvest", True, _UPLOAD_AGAIN, _FEED_AGAIN),  # a source that takes its files too
+        ("upload", False, _UPLOAD_AGAIN, _FEED_AGAIN),  # a report written before "uploads"
+        ("remap", True, _REMAPPED, _UPLOAD_AGAIN),
+    ],
+)
+def test_a_held_runs_advice_fits_how_the_run_came_about(
+    reports: Path, lang: str, *, kind: str, uploads: bool, told: str, untold: str
+) -> None:
+    """Every held run told its partner to "send your complete inventory again ... in one
+    upload", also a harvest of an OAI-PMH repository, whose partner uploads nothing, and a
+    remap, which read nothing the partner sent. A harvested source's partner now mends its
+    feed and asks for a harvest; a remap's is told that nothing is to be sent again."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    assert report["uploads"] is False  # the demo's partners have no upload token
+    gate = messages.GATE_RECORD_DROP(source="tate", before=10, after=1, drop="90%", limit="50%")
+    run = {**report["run"], "status": "held", "reason": gate, "kind": kind}
+    held = {**report, "run": run, "uploads": uploads}
+    held["diff"] = {**report["diff"], "removed_count": 9}
+    held["quarantined"] = [{"record": "T1", "origin": "x", "reason": "r", "earlier": False}]
+    if kind == "upload":
+        del held["uploads"]
+    said = " ".join(_text(html.fromstring(report_html(held, lang)), '//*[@id="held"]').split())
+    assert i18n.translate(told, lang) in said
+    assert i18n.translate(untold, lang) not in said
+    assert i18n.translate(_UPLOAD_AGAIN, lang) != _UPLOAD_AGAIN or lang == "en"  # translated
+    assert i18n.translate(told, lang) != told or lang == "en"
 
 
 def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) -> None:
