@@ -34,9 +34,10 @@ from mappings import (
     MappingResult,
     NQuadsResult,
 )
+from museion_core import messages
 from museion_core.errors import HarvestError
 from museion_core.parallel import usable_cpus
-from publish import pack_quads, statement_count
+from publish import RunKind, pack_quads, statement_count
 from store import MAX_STATEMENT_BYTES, longest_statement
 
 from .coverage import (
@@ -53,6 +54,13 @@ __all__ = ["POOL_MIN_RECORDS", "Mapped", "Mapper", "Outcome", "default_jobs", "m
 POOL_MIN_RECORDS = 64
 """Batches with fewer records to map than this are mapped in the writer's process: shipping
 them to workers costs more than it saves, and a small harvest never starts a process."""
+
+_DIED = {
+    RunKind.HARVEST: messages.MAP_WORKER_DIED,
+    RunKind.UPLOAD: messages.MAP_WORKER_DIED_UPLOAD,
+    RunKind.REMAP: messages.MAP_WORKER_DIED_REMAP,
+}
+"""Why a run's source failed when a map worker died, by the run's kind."""
 
 CHUNKS_PER_JOB = 2
 """A batch is cut into this many chunks per worker, so a slow chunk leaves no core idle."""
@@ -260,9 +268,14 @@ class Mapper:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def submit(
-        self, mapping: Mapping, context: MappingContext, records: Sequence[SourceRecord]
+        self,
+        mapping: Mapping,
+        context: MappingContext,
+        records: Sequence[SourceRecord],
+        kind: RunKind = RunKind.HARVEST,
     ) -> Pending:
-        """Start mapping ``records``; the returned function waits for their outcomes."""
+        """Start mapping ``records`` for a run of ``kind``; the returned function waits for
+        their outcomes (a dead worker's error says what becomes of a run of that kind)."""
         pickled = self._pickled(mapping) if self.jobs > 1 else None
         if pickled is None or len(records) < POOL_MIN_RECORDS:
             return lambda: [map_record(mapping, item, context) for item in records]
@@ -276,7 +289,7 @@ class Mapper:
             try:
                 pool, futures = self._send(key, blob, context, records)
             except (BrokenProcessPool, RuntimeError) as exc:
-                raise self._died(context, exc) from None
+                raise self._died(context, kind, exc) from None
 
         def wait() -> list[Outcome]:
             try:
@@ -286,7 +299,7 @@ class Mapper:
                 # Every batch in flight fails with the pool, whichever record killed it:
                 # each is tried once more in a pool of its own, so only the batch that
                 # holds the culprit fails (and with it only its own source).
-                return self._alone(key, blob, context, records)
+                return self._alone(key, blob, context, records, kind)
             except Exception as exc:  # e.g. a worker that cannot load the mapping
                 for future in futures:
                     future.cancel()
@@ -315,20 +328,23 @@ class Mapper:
         return pool, futures
 
     def _alone(
-        self, key: str, blob: bytes, context: MappingContext, records: Sequence[SourceRecord]
+        self,
+        key: str,
+        blob: bytes,
+        context: MappingContext,
+        records: Sequence[SourceRecord],
+        kind: RunKind,
     ) -> list[Outcome]:
         with ProcessPoolExecutor(1, mp_context=_pool_context()) as pool:
             try:
                 return pool.submit(_map_chunk, key, blob, context, list(records)).result()
             except BrokenProcessPool as exc:
-                raise self._died(context, exc) from None
+                raise self._died(context, kind, exc) from None
 
     @staticmethod
-    def _died(context: MappingContext, exc: BaseException) -> HarvestError:
+    def _died(context: MappingContext, kind: RunKind, exc: BaseException) -> HarvestError:
+        """What a dead worker fails its source with: a harvest's run is resumed by the next
+        harvest; an upload's is discarded (``Pipeline.harvest_upload``), and a remap's is
+        published by no later run: it is run again."""
         del exc  # "terminated abruptly": says no more than this message
-        return HarvestError(
-            "a map worker process died (killed, or out of memory) mapping a batch of this "
-            "source; nothing of its unfinished batches was staged, and the next harvest "
-            "resumes after the last staged batch",
-            source=context.source,
-        )
+        return HarvestError(_DIED[kind](), source=context.source)

@@ -110,6 +110,22 @@ OAI_TOKENS_REFUSED = _message(
     "the repository refused resumption tokens {count:d} times; last: {detail} ({url:s})"
 )
 
+# a map worker that died (killed, out of memory): what becomes of the run, by its kind
+MAP_WORKER_DIED = _message(
+    "a map worker process died (killed, or out of memory) mapping a batch of this source; "
+    "nothing of its unfinished batches was staged, and the next harvest resumes after the last "
+    "staged batch"
+)
+MAP_WORKER_DIED_UPLOAD = _message(
+    "a map worker process died (killed, or out of memory) mapping a batch of this upload; "
+    "nothing of it was published and its run was discarded: an upload is not resumed, send it "
+    "again"
+)
+MAP_WORKER_DIED_REMAP = _message(
+    "a map worker process died (killed, or out of memory) mapping a batch of this remap; "
+    "nothing of it was published and the data online is unchanged: run the remap again"
+)
+
 # -- records leaving the store, and runs -----------------------------------------------------
 
 DELETED_BY_PARTNER = _message("deleted by the partner")

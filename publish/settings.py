@@ -14,6 +14,8 @@ from typing import Protocol
 from harvesters import SourceRecord
 from mappings import Mapping, MappingContext
 
+from .staged import RunKind
+
 __all__ = ["MapPool", "MappedRecord", "Partner", "PublishSettings", "SourceSettings"]
 
 
@@ -103,8 +105,13 @@ class MapPool(Protocol):
     def jobs(self) -> int: ...
 
     def submit(
-        self, mapping: Mapping, context: MappingContext, records: Sequence[SourceRecord]
+        self,
+        mapping: Mapping,
+        context: MappingContext,
+        records: Sequence[SourceRecord],
+        kind: RunKind = ...,
     ) -> Callable[[], Sequence[MappedRecord | str]]:
-        """Start mapping ``records``; the function returned waits for each one's outcome (a
-        mapped record, or the reason it is quarantined)."""
+        """Start mapping ``records`` for a run of ``kind`` (what a failure says of the run);
+        the function returned waits for each one's outcome (a mapped record, or the reason it
+        is quarantined)."""
         ...

@@ -24,6 +24,7 @@ from .failpoints import failpoint
 from .index import KnownRecord, RecordIndex
 from .runs import Change, QuarantinedRecord, RecordNotes, Run, StagedRecord
 from .settings import MappedRecord, MapPool, PublishSettings, SourceSettings
+from .staged import RunKind
 from .summary import HarvestSummary, Rejection
 
 __all__ = ["BATCH_SIZE", "Progress", "Verdict", "stage", "verdict"]
@@ -374,6 +375,7 @@ def stage(
     run.set_info(complete=complete)
     summary = HarvestSummary.of_run(source.name, run)
     context = MappingContext(settings.base_iri, source.name, source.language)
+    kind = RunKind.of_info(run.info())  # an upload's id and a remap's flag are set by now
     # With workers, the next batch is read and decided while this one is mapped; the
     # checkpoint staged with a batch is the harvester's position right after that batch.
     depth = 2 if mapper.jobs > 1 else 1
@@ -381,7 +383,7 @@ def stage(
     for read in _batches(items, settings.batch_size):
         plan = staging.decide(read, checkpoint())
         records = [entry.record for entry in plan.to_map]
-        plan.outcomes = mapper.submit(source.mapping, context, records)
+        plan.outcomes = mapper.submit(source.mapping, context, records, kind)
         staging.in_flight.append(plan)
         if len(staging.in_flight) >= depth:
             staging.finish(staging.in_flight.popleft(), progress)

@@ -35,6 +35,7 @@ from mappings import MappingContext, get_mapping
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
+from museion_core import messages
 from museion_core.errors import ConfigError, HarvestError
 from publish import Change, RecordIndex, Run, StagedRecord
 from tests.conftest import BASE, DATA, ConfigWriter, files_source
@@ -217,6 +218,7 @@ def test_a_killed_worker_fails_its_source_only_and_the_next_harvest_resumes(
     assert isinstance(failed, SourcesFailedError)
     assert [f.source for f in failed.failures] == ["tate"]
     assert "a map worker process died" in failed.failures[0].one_line()
+    assert "the next harvest resumes after the last staged batch" in failed.failures[0].one_line()
     assert [(s.source, s.status) for s in failed.summaries] == [("cmoa", "published")]
 
     # The writer lock was released, and the run resumes after its last staged batch.
@@ -345,8 +347,32 @@ def test_remap_maps_in_the_workers_and_rebuilds_the_same_graphs(
     victim = sorted((feed / "cmoa").glob("*.json"))[30]
     local_id = config.source("cmoa").mapping.identify(json.loads(victim.read_bytes()))
     mapping = CrashingMapping(config.source("cmoa").mapping, local_id, kill=True)
-    with pytest.raises(HarvestError, match="a map worker process died"):
+    with pytest.raises(HarvestError, match="a map worker process died") as died:
         Pipeline(with_mapping(config, "cmoa", mapping), jobs=2).remap("cmoa")
+    # a remap reads no feed, and no harvest resumes it: it is run again
+    assert died.value.cause == messages.MAP_WORKER_DIED_REMAP()
+
+
+def test_a_killed_worker_tells_an_upload_to_be_sent_again(
+    feed: Path, write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """A worker that died mapping an upload said "the next harvest resumes after the last
+    staged batch": an upload's run is discarded, and no harvest ever reads its files."""
+    config = small_batches(configure(write_config, feed, tmp_path / "store"))
+    victim = sorted((feed / "tate").glob("*.json"))[40]
+    local_id = config.source("tate").mapping.identify(json.loads(victim.read_bytes()))
+    mapping = CrashingMapping(config.source("tate").mapping, local_id, kill=True)
+    killing = Pipeline(with_mapping(config, "tate", mapping), jobs=2)
+    report_dir = tmp_path / "upload"
+    report_dir.mkdir()
+
+    def upload() -> None:
+        killing.harvest_upload("tate", feed / "tate", "u-1", report_dir)
+
+    died = run_with_deadline(upload)
+    assert isinstance(died, HarvestError)
+    assert died.cause == messages.MAP_WORKER_DIED_UPLOAD()
+    assert "next harvest" not in died.one_line()
 
 
 def test_jobs_come_from_the_store_section_unless_given(
