@@ -27,6 +27,7 @@ from publish import (
     PublishSettings,
     RecordIndex,
     Run,
+    RunKind,
     RunStatus,
     Workspace,
     apply_run,
@@ -302,8 +303,10 @@ class Writing:
         """Reconcile the working store and publish it as a new snapshot, with ``runs``."""
         self.workspace.note_writes()  # reconciling writes: a publish that fails is done again
         release_free_memory()  # what the runs' bulk loads freed, before the store is read
-        for source, run in runs:  # VoID's "last harvest" of each source, in the manifest
-            self.workspace.save_source_state(source.name, harvested=run.info().get("ended"))
+        for source, run in runs:  # VoID's "last updated" of each source, in the manifest
+            info = run.info()  # "harvested": the key kept, whatever the run (its kind beside)
+            kind = str(RunKind.of_info(info))
+            self.workspace.save_source_state(source.name, harvested=info.get("ended"), kind=kind)
         if any(run.info().get("store_refused") for _, run in runs):
             self.workspace.forget_search_documents()
         if self._wrote_most(writer, runs):

@@ -283,8 +283,11 @@ class Workspace:
         those of the current snapshot reused where the basis allows, if it kept them and
         nothing the record index does not see (a SPARQL Update) wrote to the store since:
         ``state.json`` names the snapshot whose documents may be reused."""
+        # when each source's data last changed, and how the run that changed it came about
+        # ("kind": harvest, upload, remap; not known of a run before it was kept)
         sources = {
             name: {"harvested": state["harvested"]}
+            | ({"kind": state["kind"]} if state.get("kind") else {})
             for name, state in self.state().get("sources", {}).items()
             if state.get("harvested")
         }

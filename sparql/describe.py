@@ -3,7 +3,8 @@
 The service description answers a GET on the endpoint without a query (SPARQL 1.1 Service
 Description §3); ``/.well-known/void`` (RFC 5785, VoID §7.2) describes the whole collection
 and, as a ``void:subset``, one ``void:Dataset`` per partner source with its triples, entities
-and when it was last harvested.
+and when its data last changed (``dcterms:modified``: the end of the harvest, upload or remap
+that last changed it).
 """
 
 from __future__ import annotations
@@ -231,13 +232,15 @@ def _void_page(worker: Worker, job: VoidJob) -> Reply:
     root = void_dataset(job.void_url).value
     base = worker.settings.base_iri
     store = worker.store()
+    kinds = _update_kinds(worker)
     rows = [
         {
             "iri": iri,
             "href": local_href(iri, base),
             "publisher_href": local_href(row["publisher"], base) if "publisher" in row else None,
             "publisher_name": _label(store, row["publisher"]) if "publisher" in row else "",
-            "harvested": row.get("modified", "")[:16].replace("T", " "),
+            "updated": row.get("modified", "")[:16].replace("T", " "),
+            "kind": kinds.get(iri) if row.get("modified") else None,
             **row,
         }
         for iri, row in sorted(values.items())
@@ -251,9 +254,31 @@ def _void_page(worker: Worker, job: VoidJob) -> Reply:
         endpoint=job.endpoint_url,
         total=values.get(root, {}).get("triples", "0"),
         rows=rows,
+        updated_by=UPDATED_BY,
         formats=[(f.name, f.media_type) for f in GRAPH_FORMATS[:4]],
     )
     return Reply(content_type="text/html; charset=utf-8", body=html.encode("utf-8"))
+
+
+UPDATED_BY = {"harvest": "by harvest", "upload": "by upload", "remap": "by remap"}
+"""What the datasets page says of the run that last changed a dataset (``publish.RunKind``):
+its ``dcterms:modified`` is when the data last changed, by a harvest, an upload or a remap."""
+
+
+def _update_kinds(worker: Worker) -> dict[str, str]:
+    """Each dataset's IRI → how the run that last changed it came about (``UPDATED_BY``'s
+    keys), where the snapshot's manifest says it (a snapshot published before it was kept
+    does not)."""
+    counts = worker.cache.get("void-counts")
+    if not isinstance(counts, dict) or worker.snapshot is None:
+        return {}
+    runs = manifest(worker.snapshot).get("sources", {})
+    kinds = {}
+    for dataset, row in counts.items():
+        kind = runs.get(row.get("source"), {}).get("kind") if isinstance(row, dict) else None
+        if kind in UPDATED_BY:
+            kinds[dataset] = kind
+    return kinds
 
 
 def void_reply(worker: Worker, job: VoidJob) -> Reply:
