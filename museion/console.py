@@ -66,7 +66,9 @@ def counted(number: int, noun: str, plural: str = "") -> str:
 
 
 @contextmanager
-def progress() -> Iterator[Callable[[HarvestSummary], None]]:
+def progress(doing: str = "harvesting") -> Iterator[Callable[[HarvestSummary], None]]:
+    """A spinner on a terminal, saying ``doing`` ("harvesting", "remapping"...) until the
+    run's first counts replace it; the function yielded gives it a run's counts."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -75,7 +77,7 @@ def progress() -> Iterator[Callable[[HarvestSummary], None]]:
         transient=True,
         disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("harvesting")
+        task = progress.add_task(doing)
 
         def update(summary: HarvestSummary) -> None:
             progress.update(

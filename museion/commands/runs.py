@@ -93,7 +93,7 @@ def remap(state: State, source: str, jobs: int | None) -> None:
 
     A source that holds no record (its feed left none) has nothing to remap: said in one
     line, and, as for a harvest with nothing to do, exit 0 and nothing published."""
-    with progress() as update:
+    with progress("remapping") as update:  # it reads no feed: not "harvesting"
         summary = Pipeline(state.config(), progress=update, jobs=jobs).remap(source)
     if summary is None:
         err.print(f"[bold]{escape(source)}[/]: {escape(messages.NOTHING_TO_REMAP())}")
@@ -191,7 +191,7 @@ def check(
     page_lang = html_language(lang, html_file)
     config = state.config()
     pipeline = Pipeline(config)
-    with progress() as update:
+    with progress("checking") as update:  # a dry run: it harvests, and publishes nothing
         pipeline.progress = update
         with pipeline.check(source) as (summary, run):
             index = RecordIndex(pipeline.workspace.index_path)

@@ -401,3 +401,32 @@ def test_serve_prints_the_address_it_listens_on(config: Path) -> None:
         url, note = listening_at(wildcard, 8741)
         assert url == "http://localhost:8741"
         assert "every address of this machine" in (note or "")
+
+
+@pytest.mark.parametrize(
+    ("command", "doing", "not_doing"),
+    [(("remap", "tate"), "remapping", "harvesting"), (("harvest", "tate"), "harvesting", "remap")],
+)
+def test_the_spinner_says_what_the_command_is_doing(
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+    doing: str,
+    not_doing: str,
+) -> None:
+    """`museion remap` reads no feed, yet its spinner said "harvesting" on a terminal until the
+    first counts came: the command now gives the spinner its verb."""
+    from click.testing import CliRunner
+    from rich.console import Console
+
+    import museion.console
+    from museion.cli import main
+
+    assert CliRunner().invoke(main, ["--config", str(config), "harvest", "tate"]).exit_code == 0
+    shown = io.StringIO()
+    monkeypatch.setattr(museion.console, "err", Console(file=shown, force_terminal=True, width=100))
+    done = CliRunner().invoke(main, ["--config", str(config), *command])
+    assert done.exit_code == 0, done.output
+    spun = shown.getvalue().split("tate:")[0]  # before the first counts and the summary
+    assert doing in spun
+    assert not_doing not in spun
