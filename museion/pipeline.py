@@ -359,7 +359,7 @@ class Pipeline(Writing):
             try:
                 return self._remap(writer, mapper, source, run)
             except BaseException:
-                run.close()  # a failed remap (a map worker died) leaves the run unfinished
+                run.discard()  # a failed remap (a map worker died) is run again, not resumed
                 raise
 
     def _remap(

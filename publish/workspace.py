@@ -55,7 +55,7 @@ from .apply import run_row
 from .failpoints import failpoint
 from .index import RecordIndex
 from .layout import convert
-from .runs import Run, RunStatus
+from .runs import Run, RunKind, RunStatus
 
 __all__ = ["KEEP_RUNS", "KEEP_SNAPSHOTS", "Workspace", "new_id", "write_atomically"]
 
@@ -138,9 +138,16 @@ class Workspace:
         )
 
     def resumable_run(self, source: str, mapping: str) -> Run | None:
-        """The source's newest run still staging with this mapping, to resume, if any."""
+        """The source's newest harvest still staging with this mapping, to resume, if any.
+
+        A remap or an upload left staging (its process killed) read no feed: a harvest that
+        resumed it took the records it had staged for the feed's, and reported itself a remap.
+        It is discarded here, as a remap or an upload that fails discards its own run."""
         for directory in reversed(self.run_dirs(source)):
             run = Run.open(directory)
+            if run.status == RunStatus.STAGING and RunKind.of_info(run.info()) != RunKind.HARVEST:
+                run.discard()
+                continue
             if run.status == RunStatus.STAGING and run.info().get("mapping") == mapping:
                 return run
             run.close()

@@ -35,6 +35,7 @@ from mappings import MappingContext, get_mapping
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
 from museion.pipeline import SourcesFailedError
+from museion.stages import publishing
 from museion_core import messages
 from museion_core.errors import ConfigError, HarvestError
 from publish import Change, RecordIndex, Run, StagedRecord
@@ -351,6 +352,28 @@ def test_remap_maps_in_the_workers_and_rebuilds_the_same_graphs(
         Pipeline(with_mapping(config, "cmoa", mapping), jobs=2).remap("cmoa")
     # a remap reads no feed, and no harvest resumes it: it is run again
     assert died.value.cause == messages.MAP_WORKER_DIED_REMAP()
+    # The next harvest reads the feed in a run of its own: resuming the remap's run, it took
+    # the remap's staged payloads for the feed's records (and reported itself a remap).
+    (harvested,) = Pipeline(config, jobs=1).harvest(("cmoa",))
+    assert (harvested.status, harvested.remap) == ("published", False)
+
+
+def test_a_remap_killed_staging_is_not_resumed_by_the_next_harvest(
+    feed: Path, write_config: ConfigWriter, tmp_path: Path
+) -> None:
+    """A remap whose process was killed (no ``except`` ran) leaves its run staging, with the
+    source's mapping: the next harvest took it for its own interrupted run, resumed it, and
+    reported itself a remap. It is discarded, and the harvest reads the feed in a run of its
+    own."""
+    config = small_batches(configure(write_config, feed, tmp_path / "store"))
+    Pipeline(config, jobs=1).harvest(("cmoa",))
+    workspace = Workspace(config.data_dir)
+    left = workspace.new_run("cmoa", publishing(config.source("cmoa")).mapping_id, "2026-01-01")
+    left.set_info(remap=True)
+    left.close()
+    (harvested,) = Pipeline(config, jobs=1).harvest(("cmoa",))
+    assert (harvested.status, harvested.remap) == ("published", False)
+    assert not left.directory.exists()
 
 
 def test_a_killed_worker_tells_an_upload_to_be_sent_again(
