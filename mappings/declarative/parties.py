@@ -107,9 +107,28 @@ def _names(text: str, provenance: Sequence[str]) -> list[str]:
         if all(len(item.split()) == 1 for item in items):
             return [", ".join(segments[:end])]
         return items
-    witnesses = [_fold(p) for p in provenance]
-    for end in range(len(segments), 1, -1):
-        name = ", ".join(segments[:end])
-        if any(_fold(name) in w for w in witnesses):
-            return [name]
-    return segments[:1]
+    return [_witnessed(segments, [_fold(p) for p in provenance])]
+
+
+def _witnessed(segments: list[str], witnesses: list[str]) -> str:
+    """The longest of "A, B", "A, B, C"... (``segments`` joined up to some comma) that a
+    folded witness writes, or the first segment alone when none does.
+
+    Wherever a longer one is written, every shorter one is: ``_fold`` makes white space one
+    space, strips the ends and case-folds code point by code point (``str.casefold`` has no
+    context, unlike ``lower``'s final sigma), and a segment begins and ends with no white
+    space (``str.strip`` and ``\\s`` agree on every code point), so the fold of "A, B" begins
+    the fold of "A, B, C". A binary search therefore finds the longest in a logarithmic number
+    of folds: trying every length from the longest down built, folded and searched the whole
+    line again for each of its commas (a credit line of 40,000 commas: seconds a record)."""
+    if not witnesses:
+        return segments[0]
+    found, missed = 1, len(segments) + 1  # found: 1 or written; missed: past the end or not
+    while missed - found > 1:
+        end = (found + missed) // 2
+        name = _fold(", ".join(segments[:end]))
+        if any(name in w for w in witnesses):
+            found = end
+        else:
+            missed = end
+    return ", ".join(segments[:found])

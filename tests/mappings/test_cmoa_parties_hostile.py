@@ -1,0 +1,132 @@
+"""A credit line of many commas cost the mapping work quadratic in their number: for each comma
+``party_names`` rebuilt the name up to it, folded it and searched the provenance text for it
+(40,000 commas: seconds for one record, measured). The longest name the provenance text writes
+is now found by a binary search, which is only right because a shorter name is written
+wherever a longer one is; these tests hold that, and count the folds rather than time them."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyoxigraph import Literal
+
+from harvesters import SourceRecord
+from mappings import MappingContext, get_mapping
+from mappings.declarative import parties
+from museion_core.vocab import CRM, RDFS
+from tests.conftest import BASE
+
+COMMAS = 40_000
+
+
+def _counting_fold(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text ``parties._fold`` is asked to fold, from now on."""
+    folded: list[str] = []
+    fold = parties._fold
+
+    def counted(text: str) -> str:
+        folded.append(text)
+        return fold(text)
+
+    monkeypatch.setattr(parties, "_fold", counted)
+    return folded
+
+
+def _hostile(commas: int) -> tuple[str, str]:
+    """A credit line of ``commas`` commas between names, and a provenance text that writes
+    its first three names as one."""
+    credit = ", ".join(f"Donor {n}" for n in range(commas + 1))
+    return credit, "Donor 0, Donor 1, Donor 2, Pittsburgh, PA"
+
+
+def test_a_credit_line_of_many_commas_is_folded_a_logarithmic_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folded = _counting_fold(monkeypatch)
+    credit, provenance = _hostile(COMMAS)
+    assert parties.party_names(credit, [provenance]) == ["Donor 0, Donor 1, Donor 2"]
+    # the witness once, then one fold per step of a binary search over 40,001 segments (16):
+    # each candidate in turn from the longest was 40,000 folds of up to the whole line
+    assert len(folded) <= 1 + COMMAS.bit_length() + 1
+
+
+def test_a_record_whose_credit_line_has_many_commas_maps(monkeypatch: pytest.MonkeyPatch) -> None:
+    folded = _counting_fold(monkeypatch)
+    credit, provenance = _hostile(COMMAS)
+    record = {"id": "t-1", "credit_line": f"Gift of {credit}", "provenance_text": provenance}
+    result = get_mapping("cmoa").map(
+        SourceRecord("cmoa", "t-1", json.dumps(record).encode()), MappingContext(BASE, "cmoa")
+    )
+    froms = {q.object for q in result.quads if q.predicate == CRM.P23_transferred_title_from}
+    labels = {
+        q.object.value
+        for q in result.quads
+        if q.predicate == RDFS.label and q.subject in froms and isinstance(q.object, Literal)
+    }
+    assert labels == {"Donor 0, Donor 1, Donor 2"}
+    assert len(folded) <= 1 + COMMAS.bit_length() + 1
+
+
+def test_folding_never_breaks_a_name_where_it_was_not_broken() -> None:
+    """What the binary search rests on, for every code point: ``str.strip`` and the ``\\s``
+    that ``_fold`` collapses are the same white space (a segment, stripped, begins and ends
+    with none that ``_fold`` would touch), and case folding maps each code point to one or
+    more, never to white space (so the fold of "A, B" begins the fold of "A, B, C")."""
+    space = re.compile(r"\s")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert char.isspace() == bool(space.fullmatch(char)), hex(code)
+        folded = char.casefold()
+        assert folded, hex(code)
+        assert char.isspace() or not any(c.isspace() for c in folded), hex(code)
+
+
+# Letters whose case folding is longer than they are, or differs from lowering (final sigma,
+# dotted I, the long s, ligatures), white space of several kinds, and what ends a name.
+_HOSTILE = "aAbB ßẞΣσςİıſﬁﬀǅΐ\u00a0\u2028\u3000\t\n\u200b\u0301,.&"
+_SEGMENT = st.text(alphabet=_HOSTILE + "JrIncLtd", min_size=1, max_size=8)
+
+
+def _scan(segments: list[str], witnesses: list[str]) -> str:
+    """The longest witnessed name by trying every length from the longest, as it was read."""
+    for end in range(len(segments), 1, -1):
+        name = ", ".join(segments[:end])
+        if any(parties._fold(name) in w for w in witnesses):
+            return name
+    return segments[0]
+
+
+@settings(deadline=None, max_examples=500)
+@given(
+    text=st.lists(_SEGMENT, min_size=1, max_size=8).map(", ".join),
+    shown=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), _SEGMENT), max_size=3),
+    comma=st.sampled_from([", ", ",  ", ",\u00a0", ", \n", ","]),
+    case=st.sampled_from([str, str.upper, str.lower, str.swapcase, str.casefold]),
+)
+def test_the_longest_witnessed_name_is_the_one_every_length_found(
+    text: str,
+    shown: list[tuple[int, int, str]],
+    comma: str,
+    case: Callable[[str], str],
+) -> None:
+    """Witnesses that write some of the credit line's names (in another case, spaced
+    otherwise, with words around), or none of them."""
+    segments = parties._segments(text)
+    if not segments:
+        return
+    provenance = [f"{x}{case(comma.join(segments[i:j]))}{x}" for i, j, x in shown]
+    witnesses = [parties._fold(p) for p in provenance]
+    assert parties._witnessed(segments, witnesses) == _scan(segments, witnesses)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(alphabet=_HOSTILE, max_size=12), st.text(alphabet=_HOSTILE, max_size=12))
+def test_case_folding_has_no_context(first: str, second: str) -> None:
+    """Unlike ``str.lower`` (a final sigma), ``str.casefold`` folds each code point alone."""
+    assert (first + second).casefold() == first.casefold() + second.casefold()
