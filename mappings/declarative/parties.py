@@ -40,7 +40,7 @@ _SUFFIX = re.compile(
 _AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _FAMILY = re.compile(
-    r"(?P<rest>.*?\S)\s*,?\s+(?P<family>and\s+(?:(?:his|her|their)\s+)?famil(?:y|ies))\W*",
+    r"(?P<rest>.*?\S)(?:\s*,)?\s+(?P<family>and\s+(?:(?:his|her|their)\s+)?famil(?:y|ies))\W*",
     re.IGNORECASE | re.DOTALL,
 )
 
