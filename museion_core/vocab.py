@@ -275,6 +275,7 @@ class CRM:
     P99i_was_dissolved_by = _crm("P99i_was_dissolved_by")
     P100i_died_in = _crm("P100i_died_in")
     P104_is_subject_to = _crm("P104_is_subject_to")
+    P107i_is_current_or_former_member_of = _crm("P107i_is_current_or_former_member_of")
     P108i_was_produced_by = _crm("P108i_was_produced_by")
     P126_employed = _crm("P126_employed")
     P128_carries = _crm("P128_carries")

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-__all__ = ["party_names"]
+__all__ = ["Family", "party_names", "read_family"]
 
 _SUFFIX = re.compile(
     r"(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC|L\.L\.C|Esq|M\.\s?D|Ph\.\s?D|Co|Corp)\.?", re.IGNORECASE
@@ -73,15 +74,33 @@ def _list(segments: list[str]) -> tuple[int, list[str]] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A credit line's "<names> and family": the family's name, and the names it follows
+    (each a party of its own, and of the family)."""
+
+    name: str
+    members: tuple[str, ...]
+
+
 def party_names(text: str, provenance: Sequence[str] = ()) -> list[str]:
     """The parties ``text`` (what follows "Gift of") names, read as the module says;
     ``provenance``: the object's provenance texts, where a longer name is confirmed."""
+    family = read_family(text, provenance)
+    if family is not None:
+        return [*family.members, family.name]
+    return _names(text, provenance)
+
+
+def read_family(text: str, provenance: Sequence[str] = ()) -> Family | None:
+    """The family ``text`` ends with ("Dana Robineau Kelley, grandson of the artist, and
+    family"), and the names before it that ``party_names`` gives; None when it names none."""
     family = _FAMILY.fullmatch(text.strip())
     if family is not None:
         names = _listed_before_family(family["rest"]) or _names(family["rest"], provenance)
         if names:
-            return [*names, f"{', '.join(names)} {_SPACE.sub(' ', family['family'])}"]
-    return _names(text, provenance)
+            return Family(f"{', '.join(names)} {_SPACE.sub(' ', family['family'])}", tuple(names))
+    return None
 
 
 def _listed_before_family(text: str) -> list[str] | None:

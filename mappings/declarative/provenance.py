@@ -24,7 +24,7 @@ from ..iris import label_key
 from .actors import name_node
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
-from .parties import party_names
+from .parties import Family, party_names, read_family
 from .production import Makers
 from .schema import AcquisitionModel
 
@@ -158,6 +158,29 @@ def _party(
     return actor
 
 
+def _members(
+    families: Sequence[Family],
+    parties: dict[str, NamedNode],
+    persons: dict[str, NamedNode],
+    b: RecordBuilder,
+) -> None:
+    """Each person a credit line names before its "and family" is a member of that family
+    (Linked Art's ``member_of``, ``P107i_is_current_or_former_member_of``): "Dana Robineau
+    Kelley" of "Dana Robineau Kelley and family". Only a person named by a name of their own
+    in the family's phrase: not "the artist" (words, not a name), nor a group ("Emmanuel and
+    Mary Fellouzis", a couple; "Alan Cristea Gallery" in "the artist and Alan Cristea Gallery
+    and family"), nor any other party of the credit line."""
+    for family in families:
+        group = parties.get(family.name)
+        if group is None:
+            continue
+        for name in family.members:
+            for part in _split_maker(name):
+                person = persons.get(part)
+                if person is not None:
+                    b.add(person, CRM.P107i_is_current_or_former_member_of, group)
+
+
 @dataclass(frozen=True, slots=True)
 class ProvenanceSpec:
     date: DateSpec | None
@@ -205,9 +228,11 @@ class ProvenanceSpec:
             [str(v) for v in self.transferred_from.values(obj)] if self.transferred_from else []
         )
         sellers = [(value, value) for value in values]  # (a party's name, the phrase's words)
+        families: list[Family] = []
         if self.read_commas:
             texts = [text for text, _ in statements]
             sellers = [(name, value) for value in values for name in party_names(value, texts)]
+            families = [f for v in values if (f := read_family(v, texts)) is not None]
         sellers = [
             (part, phrase if part == name else part)
             for name, phrase in sellers
@@ -238,20 +263,41 @@ class ProvenanceSpec:
             if found.iri.value not in seen:
                 seen.add(found.iri.value)
                 b.classify(acquisition, found)
+        self._from(sellers, families, acquisition, makers, b)
+
+    @classmethod
+    def _from(
+        cls,
+        sellers: Sequence[tuple[str, str]],
+        families: Sequence[Family],
+        acquisition: NamedNode,
+        makers: Makers,
+        b: RecordBuilder,
+    ) -> None:
+        """Whom the acquisition is from: ``sellers``, each a party's name and the credit
+        line's phrase it was read from; the persons named before a family its members."""
+        parties: dict[str, NamedNode] = {}  # each party by its name
+        persons: dict[str, NamedNode] = {}  # each person named by a name of their own
         for n, (name, phrase) in enumerate(sellers, start=1):
             meant = _makers_meant(name, makers, phrase)
             if meant is None:
                 named = makers.called(name)
                 meant = [named] if named is not None else None
+                if named is not None and named in makers.persons:
+                    persons[name] = named
             if meant:
                 for actor in meant:
                     b.add(acquisition, CRM.P23_transferred_title_from, actor)
                 continue
             if meant is None:
                 party = _party(name, acquisition, n, b)
+                if not _RELATIVE.search(name) and actor_class(name) == CRM.E21_Person:
+                    persons[name] = party
             else:
-                party = self._untold(name, acquisition, n, makers, b)
+                party = cls._untold(name, acquisition, n, makers, b)
             b.add(acquisition, CRM.P23_transferred_title_from, party)
+            parties[name] = party
+        _members(families, parties, persons, b)
 
     @staticmethod
     def _untold(

@@ -299,3 +299,60 @@ def test_tate_words_naming_no_one_are_no_name_to_mint_from(credit: str) -> None:
     assert first
     assert second
     assert not set(first) & set(second)
+
+
+def _members(quads: list[Quad]) -> set[tuple[str, str]]:
+    """(member, group) of every ``P107i_is_current_or_former_member_of``."""
+    return {
+        (_v(q.subject), _v(q.object))
+        for q in quads
+        if q.predicate == CRM.P107i_is_current_or_former_member_of
+    }
+
+
+@pytest.mark.parametrize(
+    ("credit", "members"),
+    [
+        (
+            "Gift of Dana Robineau Kelley, grandson of the artist, and family",
+            {("person/name-dana-robineau-kelley", "group/name-dana-robineau-kelley-and-family")},
+        ),
+        (
+            "Gift of Dr. Helen Overs, Dr. Robert Overs and family",
+            {
+                (
+                    f"person/name-dr-{who}-overs",
+                    "group/name-dr-helen-overs-dr-robert-overs-and-family",
+                )
+                for who in ("helen", "robert")
+            },
+        ),
+        (
+            "Gift of Jane Doe and her family.",
+            {("person/name-jane-doe", "group/name-jane-doe-and-her-family")},
+        ),
+        # a couple is a group, not a person named; a firm is no member of a family
+        ("Gift of Emmanuel and Mary Fellouzis and family", set()),
+        ("Gift of the artist and family", set()),
+        ("Gift of the George H. Ebbs Family", set()),
+        # parties of the credit line named by no "and family": no family, no member
+        ("Gift of Dr. Helen Overs, Dr. Robert Overs and Gareth Griffiths", set()),
+    ],
+)
+def test_the_persons_named_before_and_family_are_its_members(
+    credit: str, members: set[tuple[str, str]]
+) -> None:
+    """ "Dana Robineau Kelley" and the group "Dana Robineau Kelley and family" were two parties
+    of the acquisition with nothing between them: the credit line says he is of that family.
+    Each person named before "and family" is now a member of it (Linked Art ``member_of``)."""
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _members(quads) == {(f"{BASE}cmoa/{m}", f"{BASE}cmoa/{g}") for m, g in members}
+
+
+def test_the_maker_named_before_and_family_is_its_member() -> None:
+    """ "Gift of Mel Bochner and family" on his own work: the party is the maker's node, and
+    it is the member of the family; "the artist and family" names no one (see above)."""
+    maker = {"artist_id": "cmoa:parties/1", "full_name": "Mel Bochner", "party_type": "Person"}
+    record = {"id": "t-1", "credit_line": "Gift of Mel Bochner and family", "creator": [maker]}
+    family = f"{BASE}cmoa/group/name-mel-bochner-and-family"
+    assert _members(_map(record)) == {(f"{BASE}cmoa/person/1", family)}

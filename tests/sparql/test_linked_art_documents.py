@@ -405,3 +405,15 @@ def test_assigned_property_is_the_context_term_name(worker: Worker) -> None:
             assert (URIRef(assignment["id"]), p177, p14) in parsed
             assert (p14, RDF_TYPE, E55) not in parsed
             assert not {t for t in parsed if t[0] == p14}
+
+
+def test_a_donor_is_a_member_of_the_family_the_credit_line_names(worker: Worker) -> None:
+    """CMOA's "Gift of Dana Robineau Kelley, grandson of the artist, and family": he and the
+    family were two parties with nothing between them. His document says he is a member of
+    it (Linked Art ``member_of``, a Group), and both documents stay valid Linked Art."""
+    base = worker.settings.base_iri
+    person = f"{base}cmoa/person/name-dana-robineau-kelley"
+    family = f"{base}cmoa/group/name-dana-robineau-kelley-and-family"
+    [docs] = [d for d in _documents(worker, person) if d.iri == person]
+    assert [(g["id"], g["type"]) for g in docs.strict["member_of"]] == [(family, "Group")]
+    assert not check(worker, [person, family], validators())
