@@ -1,4 +1,4 @@
-"""A partner's upload of files from disk, as the upload form sends them."""
+"""A partner who sends files: its source in a config, and an upload as the form sends it."""
 
 from __future__ import annotations
 
@@ -16,3 +16,18 @@ def upload_files(config: Config, source: str, paths: Sequence[Path]) -> HarvestS
         files = [(path.name, opened.enter_context(path.open("rb"))) for path in paths]
         upload_id = upload_store(config.data_dir).receive(source, files)
     return run_upload(config, source, upload_id)
+
+
+def upload_source(name: str, feed: Path, label: str, token: str) -> str:
+    """A ``[[sources]]`` table of CMOA files at ``feed`` whose partner may upload with
+    ``token``."""
+    return f"""
+[[sources]]
+name = "{name}"
+kind = "files"
+location = "{feed.as_posix()}"
+mapping = "cmoa"
+[sources.partner]
+label = "{label}"
+token = "{token}"
+"""

@@ -23,7 +23,6 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
@@ -35,7 +34,7 @@ from sparql import i18n, report_html
 from store import Store
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.samples import sample_feeds
-from tests.helpers.uploads import upload_files
+from tests.helpers.uploads import upload_files, upload_source
 
 BASE = "https://data.example.org/"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -58,19 +57,6 @@ class Sent:
     """Carnegie's upload's report, as the run wrote it."""
 
 
-def _source(name: str, feed: Path, label: str, token: str) -> str:
-    return f"""
-[[sources]]
-name = "{name}"
-kind = "files"
-location = "{feed.as_posix()}"
-mapping = "cmoa"
-[sources.partner]
-label = "{label}"
-token = "{token}"
-"""
-
-
 @pytest.fixture(scope="module")
 def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
     folder = tmp_path_factory.mktemp("upload-wording")
@@ -82,8 +68,10 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
     (folder / "hunt-feed").mkdir()  # Hunt's location holds nothing: it sends its files
     config_path = folder / "museion.toml"
     head = f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n'
-    hunt = _source("hunt", folder / "hunt-feed", "Hunt Museum", "hunt-upload-token-0123456789")
-    cmoa = _source("cmoa", feed, "Carnegie Museum of Art", "cmoa-upload-token-9876543210")
+    hunt = upload_source(
+        "hunt", folder / "hunt-feed", "Hunt Museum", "hunt-upload-token-0123456789"
+    )
+    cmoa = upload_source("cmoa", feed, "Carnegie Museum of Art", "cmoa-upload-token-9876543210")
     config_path.write_text(head + cmoa + hunt, encoding="utf-8")
     [harvested] = run_harvest(load_config(config_path), ("cmoa",))
     assert harvested.status == "published"

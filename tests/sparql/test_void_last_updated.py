@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,7 +24,7 @@ from museion import load_config
 from museion.commands.common import run_harvest
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.samples import sample_feeds
-from tests.helpers.uploads import upload_files
+from tests.helpers.uploads import upload_files, upload_source
 
 BASE = "https://data.example.org/"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -39,19 +38,6 @@ BY = {
 }
 
 
-def _source(name: str, feed: Path, label: str, token: str) -> str:
-    return f"""
-[[sources]]
-name = "{name}"
-kind = "files"
-location = "{feed.as_posix()}"
-mapping = "cmoa"
-[sources.partner]
-label = "{label}"
-token = "{token}"
-"""
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("void-updated")
@@ -63,8 +49,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     (folder / "hunt-feed").mkdir()  # Hunt sends its files
     config_path = folder / "museion.toml"
     head = f'[store]\npath = "store"\n[publish]\nbase_iri = "{BASE}"\n'
-    cmoa = _source("cmoa", feed, "Carnegie Museum of Art", "cmoa-upload-token-9876543210")
-    hunt = _source("hunt", folder / "hunt-feed", "Hunt Museum", "hunt-upload-token-0123456789")
+    cmoa = upload_source("cmoa", feed, "Carnegie Museum of Art", "cmoa-upload-token-9876543210")
+    hunt = upload_source(
+        "hunt", folder / "hunt-feed", "Hunt Museum", "hunt-upload-token-0123456789"
+    )
     config_path.write_text(head + cmoa + hunt, encoding="utf-8")
     [harvested] = run_harvest(load_config(config_path), ("cmoa",))
     assert harvested.status == "published"
