@@ -163,7 +163,5 @@ def upload_sources(config: Config, *other_tokens: str | None) -> dict[str, Uploa
                 key=f"{key}.token",
             )
         seen.add(token)
-        found[source.name] = UploadSource(
-            token=token, suffixes=upload_suffixes(source), label=partner.label
-        )
+        found[source.name] = UploadSource(token=token, suffixes=upload_suffixes(source))
     return found

@@ -56,8 +56,13 @@ _SOURCE = re.compile(r"^graph/entities/(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 def entity_graph_source(iri: str, base: str) -> str | None:
     """The source whose entity graph ``iri`` is, or None: the graph its page and RDF say by
     its partner's name, from the config, not from the snapshot its answer is tagged by."""
-    found = _SOURCE.match(iri[len(base) :] if iri.startswith(base) else "")
+    found = _SOURCE.match(_local(iri, base))
     return found["source"] if found is not None else None
+
+
+def _local(iri: str, base: str) -> str:
+    """``iri``'s path under the base, or "" for an IRI outside it."""
+    return iri[len(base) :] if iri.startswith(base) else ""
 
 
 class OwnGraph(NamedTuple):
@@ -79,11 +84,9 @@ def own_graph(
     """What one of Museion's own graphs is, in ``lang``: its label and comment, translated
     before a source's name is filled in, its partner's name (``partners``: source → partner's
     name) where there is one; None for any other IRI."""
-    rest = iri[len(base) :] if iri.startswith(base) else ""
-    found = _SOURCE.match(rest)
-    if found is not None:
+    source = entity_graph_source(iri, base)
+    if source is not None:
         label, comment = _SOURCE_ENTITIES
-        source = found["source"]
         name = (partners or {}).get(source) or source
         label = i18n.translate(label, lang)
         return OwnGraph(
@@ -92,7 +95,7 @@ def own_graph(
             Markup(escape(label)).format(source=Markup("<bdi>{}</bdi>").format(name)),
             source if name != source else "",
         )
-    known = _OWN_GRAPHS.get(rest)
+    known = _OWN_GRAPHS.get(_local(iri, base))
     if known is None:
         return None
     label = i18n.translate(known[0], lang)

@@ -44,7 +44,7 @@ def partner_page(
                 nav="partners",
                 title=settings.title,
                 base_path=settings.base_path,
-                partners=_partner_reports(folder, settings.upload_sources),
+                partners=_partner_reports(folder, settings.upload_sources, settings.partners),
             )
         )
     if not SOURCE_NAME.match(name):
@@ -69,7 +69,7 @@ def partner_page(
         suffixes,
         failure=failure,
         names=names,
-        partner=_label(settings.upload_sources, name, failure),
+        partner=_label(settings.partners, name, failure),
     )
 
 
@@ -140,22 +140,21 @@ def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
     return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 
 
-def _label(
-    upload_sources: Mapping[str, UploadSource], name: str, failure: dict[str, str] | None
-) -> str:
+def _label(partners: Mapping[str, str], name: str, failure: dict[str, str] | None) -> str:
     """The partner's name for the pages of source ``name`` before it has a report: as its
-    failed harvest noted it, or as its configuration gives it (a source that takes uploads)."""
+    failed harvest noted it, or as its configuration gives it (``partners``)."""
     if failure is not None:
         return failure["partner"]
-    source = upload_sources.get(name)
-    return source.label if source is not None and source.label else name
+    return partners.get(name) or name
 
 
 def _partner_reports(
-    folder: Path, upload_sources: Mapping[str, UploadSource] | None = None
+    folder: Path,
+    upload_sources: Mapping[str, UploadSource] | None = None,
+    partners: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Each partner report's source name and partner label, for the partners page (and the
-    sources that take uploads but have no report yet)."""
+    sources that take uploads but have no report yet; ``partners``: their partners' names)."""
     upload_sources = upload_sources or {}
     out = []
     reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -166,7 +165,7 @@ def _partner_reports(
             status, when, link = "failed", failure["at"], report_link(None, failed=True)
         else:  # it takes uploads and none was run yet: its page holds the upload form alone
             status, when, link = "no report yet", "", UPLOAD_FORM
-        partner = _label(upload_sources, name, failure)
+        partner = _label(partners or {}, name, failure)
         out.append(
             {"source": name, "partner": partner, "status": status, "ended": when, "report": link}
         )

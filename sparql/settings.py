@@ -26,9 +26,6 @@ class UploadSource(StrictModel):
 
     token: str
     suffixes: tuple[str, ...]
-    label: str = ""
-    """The partner's name (``[sources.partner] label``), for its pages before its first run
-    wrote a report that says it; empty: the source's name stands for it."""
 
 
 class EndpointSettings(StrictModel):
@@ -79,7 +76,8 @@ class EndpointSettings(StrictModel):
     title: str = "Museion"
     partners: dict[str, str] = Field(default_factory=dict)
     """Each source's partner's name (``[sources.partner] label``), by source name: the pages
-    say a source's own graphs by it, not by the source's short name."""
+    say a source's own graphs by it, not by the source's short name, and a source that takes
+    uploads by it before a report of its own says it."""
     checklists_path: Path | None = None
     """The curators' checklists (SQLite, in Museion's data directory, apart from harvested
     data); without one, ``/checklists/`` is not served."""
