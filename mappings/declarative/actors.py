@@ -28,10 +28,10 @@ __all__ = [
     "ActorSpec",
     "Classifier",
     "CreatorsSpec",
+    "EmittedActor",
     "emit_actor",
     "emit_place",
     "id_text",
-    "is_group",
 ]
 
 _GROUP_KINDS = frozenset({"group", "organization", "organisation", "corporate body"})
@@ -162,9 +162,17 @@ def emit_place(name: str, b: RecordBuilder) -> NamedNode:
     return place
 
 
+@dataclass(frozen=True, slots=True)
+class EmittedActor:
+    """An actor as emitted: its node, and whether it is a group (its kind, read once)."""
+
+    node: NamedNode
+    group: bool
+
+
 def _actor_node(
     spec: ActorSpec, obj: Any, b: RecordBuilder, local_id: str | None, warn: bool
-) -> tuple[NamedNode, bool] | None:
+) -> EmittedActor | None:
     """The actor's IRI (by id, else by name) and whether it is a group; None if it has
     neither an id nor a name."""
     name = spec.name.first(obj) if spec.name else None
@@ -178,16 +186,16 @@ def _actor_node(
                 b.warnings.append(messages.CREATOR_NAMELESS())
             return None
         ident = "name-" + label_key(str(name))
-    group = is_group(spec, obj)
+    group = _is_group(spec, obj)
     actor = b.minter.actor("group" if group else "person", ident)
     b.a(actor, CRM.E74_Group if group else CRM.E21_Person)
     if name is not None:
         b.label(actor, str(name), None)
         b.name(actor, name_node(actor, str(name)), str(name), None)
-    return actor, group
+    return EmittedActor(actor, group)
 
 
-def is_group(spec: ActorSpec, obj: Any) -> bool:
+def _is_group(spec: ActorSpec, obj: Any) -> bool:
     """Whether the actor ``obj`` describes is a group (its kind says so), not a person."""
     kind_value = str(spec.kind.first(obj) or "person").casefold() if spec.kind else "person"
     return kind_value in _GROUP_KINDS
@@ -201,12 +209,13 @@ def emit_actor(
     *,
     local_id: str | None = None,
     warn: bool = True,
-) -> NamedNode | None:
-    """An actor of ``obj`` with its names, life events, classifications and links."""
+) -> EmittedActor | None:
+    """An actor of ``obj`` with its names, life events, classifications and links; None if
+    it has neither an id nor a name."""
     found = _actor_node(spec, obj, b, local_id, warn)
     if found is None:
         return None
-    actor, group = found
+    actor, group = found.node, found.group
     if spec.sort_name:
         for sort_name in spec.sort_name.values(obj)[:1]:
             node = NamedNode(f"{actor.value}/name/sort")
@@ -224,7 +233,7 @@ def emit_actor(
         for n, text in enumerate(spec.description.values(obj), start=1):
             node = NamedNode(f"{actor.value}/statement/description/{n}")
             b.statement(actor, node, str(text), AAT.DESCRIPTION)
-    return actor
+    return found
 
 
 def _life_events(

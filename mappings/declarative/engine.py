@@ -257,12 +257,12 @@ class DeclarativeMapping:
         """Emit the record's statements into ``b``; returns its subject and kind."""
         if local_id.startswith("person:") and self.person is not None:
             person = local_id.removeprefix("person:")
-            subject = emit_actor(self.person, obj, b, self.classifier, local_id=person)
-            if subject is None:
+            actor = emit_actor(self.person, obj, b, self.classifier, local_id=person)
+            if actor is None:
                 raise MappingError(
                     messages.PERSON_NO_NAME(), source=record.source, record=record.local_id
                 )
-            return subject, "person"
+            return actor.node, "person"
         subject = b.minter.object(local_id)
         self._object(obj, subject, b)
         return subject, "object"

@@ -16,7 +16,7 @@ from museion_core.vocab import CRM
 from ..builder import Concept, RecordBuilder
 from ..iris import label_key
 from ..terms import expand_curie
-from .actors import Classifier, CreatorsSpec, emit_actor, emit_place, is_group
+from .actors import Classifier, CreatorsSpec, emit_actor, emit_place
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .schema import ProductionModel, RoleModel
@@ -116,9 +116,10 @@ class ProductionSpec:
         makers = found.carried_out
         part_number = attribution_number = 0
         for creators, entry in entries:
-            actor = emit_actor(creators, entry, b, classifier, warn=creators.each is not None)
-            if actor is None:
+            emitted = emit_actor(creators, entry, b, classifier, warn=creators.each is not None)
+            if emitted is None:
                 continue
+            actor = emitted.node
             found.add_names(
                 actor,
                 creators.name.first(entry) if creators.name else None,
@@ -136,7 +137,7 @@ class ProductionSpec:
             elif role_text.casefold() in creators.direct_roles:
                 b.add(production, CRM.P14_carried_out_by, actor)
                 makers.append(actor)
-                if is_group(creators, entry):
+                if emitted.group:
                     found.groups.add(actor)
             else:
                 part_number += 1
