@@ -63,11 +63,14 @@ def report_html(
     record came from is named as in ``names`` (stored name → name as sent) if it is there."""
     template = templates().get_template("report.html")
     run = report.get("run")
-    if isinstance(run, dict) and "new_snapshot" not in run:  # written before it was kept
-        run = {**run, "new_snapshot": snapshot_is_new(run)}
-        report = {**report, "run": run}
-    if isinstance(run, dict) and "kind" not in run:  # written before it was said
-        report = {**report, "run": {**run, "kind": run_kind(run)}}
+    if isinstance(run, dict):
+        said: dict[str, Any] = {}  # what a report written before it was kept lacks
+        if "new_snapshot" not in run:
+            said["new_snapshot"] = snapshot_is_new(run)
+        if "kind" not in run:
+            said["kind"] = run_kind(run)
+        if said:
+            report = {**report, "run": {**run, **said}}
     return i18n.render(
         template,
         lang,

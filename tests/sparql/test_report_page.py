@@ -3,6 +3,7 @@ partner texts isolated for bidi, and a report an older Museion wrote still serve
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import json
@@ -154,6 +155,38 @@ def test_a_report_an_older_museion_wrote_is_served_as_written(
     assert stored_report(tmp_path / "tate.json", "fr") == (
         "<html><body><h1>as written</h1></body></html>"
     )
+
+
+@pytest.mark.parametrize(
+    ("remap", "kind", "said"),
+    [
+        (False, "harvest", "unchanged-in-new-snapshot"),
+        (True, "remap", "remap-unchanged-in-new-snapshot"),
+    ],
+)
+def test_a_run_said_before_its_snapshot_and_kind_were_kept_is_told_and_left_as_sent(
+    reports: Path, *, remap: bool, kind: str, said: str
+) -> None:
+    """A report whose run has neither ``new_snapshot`` nor ``kind`` (both written later) is
+    told as its data tell (a snapshot made seconds after the run began was its own), as if
+    it had both, and the report given is not changed: each reader's page is rendered from
+    the one report read."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    run = {k: v for k, v in report["run"].items() if k not in {"new_snapshot", "kind"}}
+    run |= {
+        "wrote_nothing": True,
+        "remap": remap,
+        "started": "2026-12-06T10:00:00Z",
+        "snapshot": "20261206T100004123456Z-ab12",
+    }
+    old = {**report, "run": run}
+    sent = copy.deepcopy(old)
+    told = {**old, "run": {**run, "new_snapshot": True, "kind": kind}}
+    for lang in ("en", "fr", "ar"):
+        page = report_html(old, lang)
+        assert f'id="{said}"' in page
+        assert page == report_html(told, lang)
+    assert old == sent
 
 
 def test_a_damaged_report_falls_back_and_no_report_is_none(tmp_path: Path) -> None:
