@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 
 from harvesters import FILE_EXTENSIONS, RDF_EXTENSIONS
-from museion_core.errors import ConfigError, MuseionError
+from museion_core import messages
+from museion_core.errors import ConfigError, MuseionError, StoreFaultError
+from publish import RunStatus
 from sparql import UploadStore
 
 from .config import Config, SourceConfig
@@ -100,7 +102,12 @@ def run_upload(
     config: Config, source: str, upload_id: str, wait: float = LOCK_WAIT
 ) -> HarvestSummary:
     """Harvest a stored upload as a run of ``source``; its status file says how it ended
-    (``published``, ``held``, or ``failed`` with the reason, which is also raised)."""
+    (``published``, ``held``, or ``failed`` with the reason, which is also raised).
+
+    The status is what the partner reads (the upload's page, in its language): a run that
+    the store failed (``StoreFaultError``, or a run that could not be applied) says so in a
+    message its page translates (``UPLOAD_NOT_WRITTEN``), not in the store's own words, which
+    name its address and are the operator's (the run's reason, the upload's ``log.txt``)."""
     kind = config.source(source).kind
     if kind not in UPLOAD_KINDS:
         raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to {UPLOAD_KINDS}")
@@ -115,13 +122,15 @@ def run_upload(
     try:
         summary = Pipeline(config).harvest_upload(source, feed, upload_id, folder, wait=wait)
     except MuseionError as exc:
-        uploads.set_status(source, upload_id, status="failed", reason=exc.one_line())
+        said = messages.UPLOAD_NOT_WRITTEN() if isinstance(exc, StoreFaultError) else None
+        uploads.set_status(source, upload_id, status="failed", reason=said or exc.one_line())
         raise
+    failed = summary.status == RunStatus.FAILED  # only applying fails a judged run
     uploads.set_status(
         source,
         upload_id,
         status=str(summary.status),
-        reason=summary.reason,
+        reason=messages.UPLOAD_NOT_WRITTEN() if failed else summary.reason,
         counts=summary.counts(),
     )
     return summary

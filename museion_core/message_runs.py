@@ -126,6 +126,13 @@ MAP_WORKER_DIED_REMAP = _message(
     "nothing of it was published and the data online is unchanged: run the remap again"
 )
 
+# an upload whose run the network's store (or its disk) failed: the partner's files are not
+# to blame, and what the store said (its address, its error) is the operator's, in the log
+UPLOAD_NOT_WRITTEN = _message(
+    "this upload could not be written into the network's store, through no fault of your "
+    "files: send them again later; if this happens again, tell the network's coordinator"
+)
+
 # -- records leaving the store, and runs -----------------------------------------------------
 
 DELETED_BY_PARTNER = _message("deleted by the partner")
