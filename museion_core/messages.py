@@ -16,19 +16,33 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from string import Formatter
 
 from .message_matches import *  # noqa: F403
 from .message_records import *  # noqa: F403  (every message, as ``messages.NAME``)
 from .message_records import FOUND_BY, MESSAGES
 from .message_runs import *  # noqa: F403
+from .message_runs import (
+    GATE_FIELD_LOSS,
+    GATE_QUARANTINED,
+    GATE_QUARANTINED_ONE,
+    GATE_RECORD_DROP,
+    GATE_RECORD_DROP_TO_ONE,
+    GATE_RECORD_GONE,
+    GATE_RECORD_GONE_ONE_NEW,
+    GATE_RECORDS_GONE,
+    GATE_RECORDS_GONE_ONE_NEW,
+)
 from .message_template import Message
 
 __all__ = [
     "MESSAGES",
+    "Gate",
     "Kind",
     "Message",
     "clipped",
+    "gate_of",
     "kinds",
     "origin_shown",
     "recognise",
@@ -58,6 +72,39 @@ def recognise(text: str) -> tuple[Message, dict[str, str]] | None:
         if found is not None:
             return message, message.values(found)
     return None
+
+
+class Gate(StrEnum):
+    """Which of a source's gates held a run, as its partner can act on it: objects gone from
+    its feed, which may be withdrawn on purpose, or faults in its own data (records it must
+    correct, a field its export or feed no longer carries), which it mends and sends again."""
+
+    RECORDS = "records"
+    """``gates.max_record_drop``: the run would shrink the source, or renumber its records."""
+    QUARANTINE = "quarantine"
+    """``gates.max_quarantined``: too many of its records could not be read."""
+    FIELD_LOSS = "field-loss"
+    """``gates.max_field_loss``: a field its records filled is empty in many of them."""
+
+
+_GATES = {
+    GATE_RECORD_DROP: Gate.RECORDS,
+    GATE_RECORD_DROP_TO_ONE: Gate.RECORDS,
+    GATE_RECORDS_GONE: Gate.RECORDS,
+    GATE_RECORD_GONE: Gate.RECORDS,
+    GATE_RECORDS_GONE_ONE_NEW: Gate.RECORDS,
+    GATE_RECORD_GONE_ONE_NEW: Gate.RECORDS,
+    GATE_QUARANTINED: Gate.QUARANTINE,
+    GATE_QUARANTINED_ONE: Gate.QUARANTINE,
+    GATE_FIELD_LOSS: Gate.FIELD_LOSS,
+}
+
+
+def gate_of(reason: str) -> Gate | None:
+    """The gate whose reason ``reason`` is (a held run's, as its report keeps it), or None
+    for a text no gate made (a report written before its gate's message)."""
+    found = recognise(reason)
+    return _GATES.get(found[0]) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,10 +71,15 @@ def report_html(
             said["kind"] = run_kind(run)
         if said:
             report = {**report, "run": {**run, **said}}
+    reason = run.get("reason") if isinstance(run, dict) else None
+    # which gate held the run: a partner mends its own data (quarantined records, a field it
+    # lost), and asks the coordinator only to publish the run as it is
+    gate = messages.gate_of(reason) if isinstance(reason, str) else None
     return i18n.render(
         template,
         lang,
         r=report,
+        gate=gate,
         bars=_bars(report),
         quarantine=_quarantine(report),
         place=lambda origin: place_html(origin, names or {}),

@@ -454,6 +454,82 @@ def test_a_held_runs_advice_fits_how_the_run_came_about(
     assert i18n.translate(told, lang) != told or lang == "en"
 
 
+_QUARANTINE_GATE = messages.GATE_QUARANTINED(rejected=8, read=10, share="80%", limit="5%")
+_FIELD_GATE = messages.GATE_FIELD_LOSS(lost=40, had=40, field="title", share="100%", limit="50%")
+_FIX = {
+    ("quarantine", True): "Correct the quarantined records in your export: they are listed "
+    "below, each with the reason it was held back. Then send the export again.",
+    ("quarantine", False): "Correct the quarantined records in your collection system: they are "
+    "listed below, each with the reason it was held back. The next harvest reads them again.",
+    ("field-loss", True): "Your records no longer fill the field named below. If its column was "
+    "renamed or left out of your export, put it back and send the export again.",
+    ("field-loss", False): "Your records no longer fill the field named below. If your feed no "
+    "longer carries it (renamed or left out), make it carry it again: the next harvest reads it.",
+}
+_LIFT = {
+    "quarantine": "To publish your other records without waiting for the corrected ones, only "
+    "the network's coordinator can publish this run as it is: ask them.",
+    "field-loss": "If you really emptied that field, only the network's coordinator can publish "
+    "this run as it is: ask them.",
+}
+_WITHDRAWN = (
+    "If the change is what you meant (the objects missing from the file were really withdrawn), "
+    "ask the network's coordinator to publish this run.",
+    "If the change is what you meant (the objects missing from your feed were really withdrawn), "
+    "ask the network's coordinator to publish this run.",
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize("sends", [True, False])
+@pytest.mark.parametrize(
+    ("gate", "reason"), [("quarantine", _QUARANTINE_GATE), ("field-loss", _FIELD_GATE)]
+)
+def test_a_run_held_for_the_partners_own_data_says_what_it_can_mend(
+    reports: Path, lang: str, *, sends: bool, gate: str, reason: str
+) -> None:
+    """A run held by the quarantine gate or the field-loss gate told its partner that "if the
+    change is what you meant (the objects missing ... were really withdrawn), ask the network's
+    coordinator to publish this run", whatever the gate: no object was missing, and what the
+    partner can do is mend its records or its export and send them again. The box now says
+    that first, and then that only the coordinator can publish the run as it is."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    run = {**report["run"], "status": "held", "reason": reason, "kind": "harvest"}
+    held = {**report, "run": run, "uploads": sends}
+    held["quarantined"] = [{"record": "T1", "origin": "x", "reason": "r", "earlier": False}]
+    document = html.fromstring(report_html(held, lang))
+    said = " ".join(_text(document, '//*[@id="held"]').split())
+    fix = " ".join(_text(document, '//*[@id="held-fix"]').split())
+    lift = " ".join(_text(document, '//*[@id="held-coordinator"]').split())
+    assert fix == i18n.translate(_FIX[gate, sends], lang)
+    assert lift == i18n.translate(_LIFT[gate], lang)
+    assert i18n.translate(_FIX[gate, not sends], lang) not in said
+    for withdrawn in _WITHDRAWN:  # no object went missing: that advice is for the other gate
+        assert i18n.translate(withdrawn, lang) not in said
+    assert fix != _FIX[gate, sends] or lang == "en"  # translated
+    assert lift != _LIFT[gate] or lang == "en"
+
+
+def test_every_gate_is_told_apart() -> None:
+    """Each gate's reason names its gate (the held box's advice goes by it), and a text no gate
+    made names none."""
+    gates = [name for name in dir(messages) if name.startswith("GATE_")]
+    assert len(gates) == 9
+    for name in gates:
+        message = getattr(messages, name)
+        words = {"source": "tate", "field": "title", "share": "90%", "limit": "5%", "drop": "90%"}
+        text = message(**{field: words.get(field, 3) for field in message.fields})
+        expected = (
+            "quarantine"
+            if "QUARANTINED" in name
+            else "field-loss"
+            if "FIELD" in name
+            else "records"
+        )
+        assert messages.gate_of(text) == expected, name
+    assert messages.gate_of("a parser's own words") is None
+
+
 def test_a_long_quarantine_is_counted_by_kind_and_listed_in_part(reports: Path) -> None:
     """An export in the wrong encoding quarantines every row: the page said so 1,203 times.
     Each kind of reason is now counted once (whatever the row's values), the commonest first,
