@@ -296,10 +296,18 @@ class UploadViews:
             nav="",
             name=name,
             state=str(status.get("status")),
-            reason=str(status.get("reason") or ""),
+            reason=_own_reason(str(status.get("reason") or ""), name),
             done=done,
         )
         return HTMLResponse(page)
+
+
+def _own_reason(reason: str, name: str) -> str:
+    """Why an upload failed, as its page says it: without the name of its source before it
+    (the run's error says "source 'hunt': ...", ``MuseionError.one_line``), which the page
+    names in its heading. Left on, it kept the page from recognising the message, and a dead
+    map worker's error was shown in English on a French or Arabic page."""
+    return reason.removeprefix(f"source {name!r}: ")
 
 
 def _refusal_headers(exc: QueryError) -> dict[str, str] | None:
