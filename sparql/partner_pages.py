@@ -16,7 +16,13 @@ from starlette.responses import HTMLResponse, Response
 from . import i18n
 from .negotiation import accepts_html
 from .pages import templates
-from .report_files import FAILURE_SUFFIX, UPLOAD_FORM, harvest_failure, report_link
+from .report_files import (
+    FAILURE_SUFFIX,
+    FIRST_HARVEST_FAILED,
+    UPLOAD_FORM,
+    harvest_failure,
+    report_link,
+)
 from .report_page import Names, failure_banner, stored_report, with_failure, with_site_header
 from .settings import EndpointSettings, UploadSource
 from .uploads import UploadViews, upload_form
@@ -89,12 +95,12 @@ def _report_page(
     if stored is not None:
         page = stored
     else:  # a partner that only uploads, before its first upload; or whose first harvest failed
+        # (the failure's banner says so, and why, under the heading)
         title = escape(partner or name)
         page = (
             f'<!doctype html><html lang="{lang}" dir="{i18n.direction(lang)}"><head>'
             f"<meta charset=utf-8><title>{title}</title></head><body>"
-            f'<h1 dir="auto">{title}</h1>'
-            f"{'' if failure is None else _said(_NOTHING, lang)}</body></html>"
+            f'<h1 dir="auto">{title}</h1></body></html>'
         )
     above = ""
     if failure is not None:  # the latest harvest failed: the report below is older than it
@@ -111,8 +117,6 @@ def _report_page(
     return HTMLResponse(page, headers={"Vary": "Accept"})
 
 
-_NOTHING = "Nothing harvested yet."
-"""The page of a source whose first harvest failed (the failure's banner above it)."""
 _NO_REPORT = "No report yet."
 """The page of a source that takes uploads and has had no run yet, above its upload form
 (whose words say what the page shows once files are sent): a partner that only uploads read
@@ -162,7 +166,7 @@ def _partner_reports(
     for name in sorted((set(upload_sources) | failed) - {p.stem for p in reports}):
         failure = harvest_failure(folder, name)
         if failure is not None:  # its first harvest failed: its page opens with the failure
-            status, when, link = "failed", failure["at"], report_link(None, failed=True)
+            status, when, link = "failed", failure["at"], FIRST_HARVEST_FAILED
         else:  # it takes uploads and none was run yet: its page holds the upload form alone
             status, when, link = "no report yet", "", UPLOAD_FORM
         partner = _label(partners or {}, name, failure)

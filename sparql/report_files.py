@@ -15,6 +15,7 @@ from publish import RunKind
 
 __all__ = [
     "FAILURE_SUFFIX",
+    "FIRST_HARVEST_FAILED",
     "HARVEST_REPORT",
     "REMAP_REPORT",
     "UPLOAD_FORM",
@@ -64,6 +65,9 @@ UPLOAD_FORM = "Upload form"
 """What the partners list calls the link to a source that takes its partner's uploads and has
 no report yet: the page it leads to holds the upload form and no report (not the "Harvest
 report" of a source that may never be harvested)."""
+FIRST_HARVEST_FAILED = "Why the first harvest failed"
+"""What a link to a source calls it when its first harvest failed and it has no report: the
+page it leads to says that harvest failed, and why (not a "Harvest report" of nothing)."""
 _LINKS = {
     RunKind.HARVEST: HARVEST_REPORT,
     RunKind.UPLOAD: UPLOAD_REPORT,
@@ -94,12 +98,16 @@ def latest_report_link(folder: Path | None, name: str) -> str:
     its latest run wrote in ``folder``: a report that cannot be read is a harvest's."""
     if folder is None:
         return HARVEST_REPORT
+    path = folder / f"{name}.json"
     try:
-        report = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        report = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         report = None
     run = report.get("run") if isinstance(report, dict) else None
-    return report_link(run, failed=harvest_failure(folder, name) is not None)
+    failed = harvest_failure(folder, name) is not None
+    if failed and not path.exists():  # no run was ever judged: its first harvest failed
+        return FIRST_HARVEST_FAILED
+    return report_link(run, failed=failed)
 
 
 def partner_source(local: str) -> str | None:

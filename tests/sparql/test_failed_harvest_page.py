@@ -83,8 +83,8 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         first = requests.get(f"{live.url}/sources/q", params={"lang": "ar"}, timeout=30)
         assert first.status_code == 200  # no report yet, but the failure is there to read
         banner = _banner(first.text)
-        assert banner.startswith("فشل آخر حصاد لهذا المصدر (")
-        assert "وليس لهذا المصدر عملية منشورة بعد" in banner  # no report below it
+        assert banner.startswith("فشل أول حصاد لهذا المصدر (")  # its first: no report below
+        assert "لم يُنشر شيء من هذا المصدر بعد" in banner
         assert banner.endswith("q.csv غير موجود")  # its own folder is not shown either
         assert str(elsewhere) not in first.text
         document = html.fromstring(first.text)  # a page in the reader's language, named
@@ -94,9 +94,11 @@ def test_a_failed_harvest_is_shown_on_the_partner_s_page_until_the_next_run(
         assert as_json.status_code == 404  # there is no report to give
         partners = requests.get(f"{live.url}/sources/", params={"lang": "fr"}, timeout=30)
         listed = [_text(li) for li in html.fromstring(partners.text).iter("li")]
-        items = [item for item in listed if "Rapport de moissonnage" in item]
+        items = [item for item in listed if "(échoué," in item]
         assert sorted(item.split(" ·")[0] for item in items) == ["P", "Q"]  # labels, not names
-        assert all("(échoué," in item for item in items), items
+        [p, q] = sorted(items)
+        assert "Rapport de moissonnage" in p  # its report, below the failure
+        assert "Pourquoi le premier moissonnage a échoué" in q  # it has none
     (tmp_path / "p.csv").write_text(CSV, encoding="utf-8")
     assert _harvest(config) == ["q"]
     assert not failure_note(reports, "p").exists()  # judged again: the note is gone

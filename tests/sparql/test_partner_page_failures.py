@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -30,6 +31,8 @@ from museion.pipeline import SourcesFailedError
 from museion.uploads import run_upload, upload_store
 from museion_core import messages
 from museion_core.errors import HarvestError
+from sparql import i18n
+from sparql.report_files import failure_note, latest_report_link
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.http import Response, serve
 from tests.helpers.samples import sample_feeds
@@ -115,6 +118,27 @@ def _text(element: html.HtmlElement) -> str:
     return " ".join("".join(str(t) for t in element.itertext()).split())
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_source_whose_first_harvest_failed_says_so_and_why(failed: Failed, lang: str) -> None:
+    listed = _get(failed.live, "/sources/", lang)
+    [vam] = [
+        li for li in listed.cssselect("#partners li") if li.cssselect("a[href='/sources/vam']")
+    ]
+    [link] = vam.cssselect("a.report")
+    assert _text(link) == WHY_LINK[lang]
+    assert HARVEST[lang] not in _text(vam)
+    page = _get(failed.live, "/sources/vam", lang)
+    [said] = page.cssselect("#first-harvest-failed")
+    assert _text(said).startswith(FIRST_FAILED[lang])
+    [why] = page.cssselect("#failure-reason")
+    assert _text(why).startswith(WHY[lang])
+    assert ANSWERED_503[lang] in _text(why)  # the failure the run recorded
+    assert "Nothing harvested yet." not in _text(page)
+    assert "Rien n’a encore été moissonné." not in _text(page)
+    assert "لم يُحصد شيء بعد." not in _text(page)
+    assert i18n.translate("Harvest report", lang) not in _text(page)
+
+
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_a_dead_map_workers_error_is_shown_in_the_readers_language(
     failed: Failed, lang: str
@@ -127,3 +151,16 @@ def test_a_dead_map_workers_error_is_shown_in_the_readers_language(
     assert "source 'hunt'" not in shown
     english = [e for e in reason.iter("bdi") if e.get("lang") == "en"]
     assert not english, "the message is translated, not marked English"
+
+
+def test_a_link_to_a_source_without_a_report_says_its_first_harvest_failed(
+    tmp_path: Path,
+) -> None:
+    """The partner's page links its source's report by ``latest_report_link``: a source whose
+    only harvest failed has no report to call a "Harvest report"."""
+    failure_note(tmp_path, "vam").write_text(
+        '{"at": "2026-12-07T10:00:00Z", "reason": "vam.csv does not exist"}', encoding="utf-8"
+    )
+    assert latest_report_link(tmp_path, "vam") == "Why the first harvest failed"
+    (tmp_path / "vam.json").write_text('{"run": {"kind": "upload"}}', encoding="utf-8")
+    assert latest_report_link(tmp_path, "vam") == "Harvest report"  # opens with the failure
