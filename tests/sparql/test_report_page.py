@@ -510,6 +510,29 @@ def test_a_run_held_for_the_partners_own_data_says_what_it_can_mend(
     assert lift != _LIFT[gate] or lang == "en"
 
 
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_source_whose_every_record_was_quarantined_is_not_told_of_its_other_records(
+    reports: Path, lang: str
+) -> None:
+    """A new source whose every record was quarantined has no "other records" to publish
+    meanwhile: it is told that nothing of it can be published until they are corrected."""
+    report = json.loads((reports / "tate.json").read_text(encoding="utf-8"))
+    reason = messages.GATE_QUARANTINED(rejected=4, read=4, share="100%", limit="5%")
+    run = {**report["run"], "status": "held", "reason": reason, "kind": "upload"}
+    counts = {**report["counts"], "records_before": 0, "records_after": 0, "quarantined": 4}
+    held = {**report, "run": run, "uploads": True, "counts": counts}
+    held["quarantined"] = [{"record": "T1", "origin": "x", "reason": "r", "earlier": False}]
+    document = html.fromstring(report_html(held, lang))
+    nothing = (
+        "Until they are corrected, there is nothing of yours to publish: none of your records "
+        "could be read."
+    )
+    assert " ".join(_text(document, '//*[@id="held-nothing"]').split()) == i18n.translate(
+        nothing, lang
+    )
+    assert not document.xpath('//*[@id="held-coordinator"]')
+
+
 def test_every_gate_is_told_apart() -> None:
     """Each gate's reason names its gate (the held box's advice goes by it), and a text no gate
     made names none."""
