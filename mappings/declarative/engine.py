@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "15"
+OUTPUT = "16"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -385,7 +385,8 @@ family" a party, the family named by the list; 11: "the artist" the maker the re
 artist and Alan Cristea Gallery" the maker and the gallery; 13: also "the artist and Émile
 Zola", a name whose capital is not A to Z; 14: "the artist and Alan Cristea Gallery and
 family" the maker, the gallery and a family said relative to the object; 15: each person
-named before a credit line's "and family" a member of the family), so that every
+named before a credit line's "and family" a member of the family; 16: a place after a name
+before "and family", "John Smith, New York and family", no person), so that every
 record mapped by a partner's own mapping file is mapped again, not only those that change."""
 
 

@@ -22,7 +22,10 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   names listed before it are each a party, the family's "and" ending their list: "John Smith,
   Mary Jones and family" gives John Smith, Mary Jones and the group "John Smith, Mary Jones and
   family" (the names as listed, then "and family"); read as "John Smith" and a family, Mary
-  Jones was lost;
+  Jones was lost. A place is no name: "John Smith, New York and family" gives John Smith and
+  "John Smith and family" (``_place``: a country, or a state or province of one, by its ISO
+  3166 name; a name that says it is a city or county; a place name's first word, "New", "San",
+  "Fort"...). Read as a full name, New York was a person;
 - any other comma ends the name: what follows ("Lorant Collection", "grandson of the artist")
   stays in the credit line, which the record keeps whole as its statement.
 """
@@ -32,6 +35,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+
+import pycountry
 
 __all__ = ["Family", "party_names", "read_family"]
 
@@ -44,6 +50,40 @@ _FAMILY = re.compile(
     r"(?P<rest>.*?\S)(?:\s*,)?\s+(?P<family>and\s+(?:(?:his|her|their)\s+)?famil(?:y|ies))\W*",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+_PLACE_WORDS = re.compile(
+    r"(?:new|san|santa|los|las|saint|st\.?|fort|port|mount|lake)\s+\S.*|.*\s(?:city|county|township)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A place's name by its words: "New Orleans", "San Francisco", "St. Louis", "Kansas City",
+"Allegheny County". No full name of a person begins or ends so."""
+_SUBDIVISIONS = frozenset(
+    {"State", "Province", "Territory", "Country", "Nation", "Outlying area", "Federal district"}
+    | {"Autonomous community", "Autonomous region", "Land", "Canton", "Capital district"}
+)
+"""The first-level subdivisions that are places a donor lives in: a US state, a Canadian or
+Argentinian province, a German Land, a Spanish autonomous community. Not the districts,
+parishes or municipalities ISO 3166-2 also lists, among which "Saint John", "Diego Martin" and
+"Francisco Morazán" would be persons' names too."""
+
+
+@cache
+def _places() -> frozenset[str]:
+    """The folded names of the countries and the first-level subdivisions of ISO 3166."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        names.update(getattr(country, key, "") for key in ("name", "official_name", "common_name"))
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.type in _SUBDIVISIONS:
+            names.add(sub.name)
+    return frozenset(_fold(name) for name in names if name)
+
+
+def _place(segment: str) -> bool:
+    """Whether a credit line's ``segment`` is a place ("New York", "Ontario", "Kansas City"),
+    which a full name listed before "and family" is not."""
+    return bool(_PLACE_WORDS.fullmatch(segment.strip())) or _fold(segment) in _places()
 
 
 def _fold(text: str) -> str:
@@ -106,10 +146,11 @@ def read_family(text: str, provenance: Sequence[str] = ()) -> Family | None:
 def _listed_before_family(text: str) -> list[str] | None:
     """The names of "A B, C D" in "A B, C D and family": a list whose "and" is the family's,
     each item a capitalised full name of two words or more (as in any list of names); None
-    when ``text`` is no such list ("Dana Robineau Kelley, grandson of the artist"), or has an
-    "and" of its own past its first item (``_names`` reads that list)."""
+    when ``text`` is no such list ("Dana Robineau Kelley, grandson of the artist", "John
+    Smith, New York": a place after the name), or has an "and" of its own past its first item
+    (``_names`` reads that list)."""
     segments = _segments(text)
-    if len(segments) < 2 or any(_AND.search(s) for s in segments[1:]):
+    if len(segments) < 2 or any(_AND.search(s) or _place(s) for s in segments[1:]):
         return None
     if all(s[:1].isupper() and len(s.split()) > 1 for s in segments):
         return segments

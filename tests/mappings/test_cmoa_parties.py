@@ -109,6 +109,18 @@ CASES = [
     ),
     # what follows the comma is no full name: the comma ends the name, as anywhere else
     ("Peter Tillou, Pittsburgh and family", "", ["Peter Tillou", "Peter Tillou and family"]),
+    # nor is a place of two words or more, which a full name's test alone took for a person
+    ("John Smith, New York and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, British Columbia and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, United Kingdom and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, Los Angeles and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, St. Louis and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, Kansas City and family", "", ["John Smith", "John Smith and family"]),
+    (
+        "Dr. Helen Overs, New York, Dr. Robert Overs and family",
+        "",
+        ["Dr. Helen Overs", "Dr. Helen Overs and family"],
+    ),
 ]
 
 
@@ -202,6 +214,22 @@ def test_every_donor_listed_before_and_family_is_a_party() -> None:
         f"{BASE}cmoa/person/name-dr-helen-overs",
         f"{BASE}cmoa/person/name-dr-robert-overs",
     ]
+    assert credit in _texts(quads)
+
+
+def test_a_place_after_a_donors_name_is_no_party() -> None:
+    """ "Gift of John Smith, New York and family" made New York a person, and a member of
+    "John Smith, New York and family": a place reads as a full name of two words. The place
+    ends the name as any other comma does; the credit line keeps it."""
+    credit = "Gift of John Smith, New York and family"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _parties(quads) == {
+        "John Smith": CRM.E21_Person.value,
+        "John Smith and family": CRM.E74_Group.value,
+    }
+    assert _members(quads) == {
+        (f"{BASE}cmoa/person/name-john-smith", f"{BASE}cmoa/group/name-john-smith-and-family")
+    }
     assert credit in _texts(quads)
 
 
