@@ -9,6 +9,7 @@ the object, with the provenance as a loose statement, is what Linked Art clients
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,25 @@ _AND_FAMILY = re.compile(r"\s(?:and|&)\s+(?:(?:his|her|their)\s+)?famil(?:y|ies)
 """A family said by who it is with (``parties.party_names`` names one: "the artist and Alan
 Cristea Gallery and family"), the maker among them: said relative to the object, as "the
 artist and family" is, not split."""
+
+
+_SAID_OF = re.compile(
+    rf"(?:the\s+(?:{_MAKER}|sitter)s?['’]s?\s+[\w-]+(?:\s+[\w-]+){{0,2}}"
+    rf"|[\w-]+(?:\s+[\w-]+)?\s+of\s+the\s+(?:{_MAKER}|sitter)s?)\.?",
+    re.IGNORECASE,
+)
+"""Who a named party is to the object, after the name: Tate's "Evelyne Abrahams, the artist's
+wife", "Mme Roberta Gonzalez-Richard, the artist's niece", "X, the artist's estate"; CMOA's
+"Dana Robineau Kelley, grandson of the artist"."""
+
+
+def _said_of(value: str) -> tuple[str, str]:
+    """``value``'s name and who the credit line says that party is to the object ("the artist's
+    wife"), or ``value`` and "" when it says nothing of the kind after a last comma."""
+    name, comma, said = value.rpartition(",")
+    if comma and name.strip() and _SAID_OF.fullmatch(said.strip()):
+        return name.strip(), said.strip()
+    return value, ""
 
 
 def _split_maker(name: str) -> list[str]:
@@ -181,6 +201,19 @@ def _members(
                     b.add(person, CRM.P107i_is_current_or_former_member_of, group)
 
 
+def _said(party: NamedNode, relation: str, b: RecordBuilder) -> None:
+    """Who the credit line says ``party`` is to the object ("the artist's wife"), in its words:
+    a statement of the party (Linked Art ``referred_to_by``, a description), one node per text
+    as a name's, so that the gifts of one donor so described are one statement. Cut at the
+    comma, the words were the credit line's alone; they stay relative to the object, as the
+    line writes them: Museion says no family link the record does not (the artist's wife is
+    no ``member_of`` of a family, and no maker is named)."""
+    if relation:
+        key = hashlib.sha256(relation.encode("utf-8")).hexdigest()[:10]
+        node = NamedNode(f"{party.value}/statement/relation/{key}")
+        b.statement(party, node, relation, AAT.DESCRIPTION)
+
+
 @dataclass(frozen=True, slots=True)
 class ProvenanceSpec:
     date: DateSpec | None
@@ -224,18 +257,24 @@ class ProvenanceSpec:
         made."""
         span = self.date.span(obj, b) if self.date else None
         methods = self.method.items(obj) if self.method else []
-        values = (
-            [str(v) for v in self.transferred_from.values(obj)] if self.transferred_from else []
-        )
-        sellers = [(value, value) for value in values]  # (a party's name, the phrase's words)
+        said = [  # each phrase's names, and who the credit line says they are to the object
+            _said_of(str(v))
+            for v in (self.transferred_from.values(obj) if self.transferred_from else [])
+        ]
+        # (a party's name, the phrase's words, who it is to the object)
+        sellers = [(value, value, relation) for value, relation in said]
         families: list[Family] = []
         if self.read_commas:
             texts = [text for text, _ in statements]
-            sellers = [(name, value) for value in values for name in party_names(value, texts)]
-            families = [f for v in values if (f := read_family(v, texts)) is not None]
+            sellers = [
+                (name, value, relation)
+                for value, relation in said
+                for name in party_names(value, texts)
+            ]
+            families = [f for v, _ in said if (f := read_family(v, texts)) is not None]
         sellers = [
-            (part, phrase if part == name else part)
-            for name, phrase in sellers
+            (part, phrase if part == name else part, relation)
+            for name, phrase, relation in sellers
             for part in _split_maker(name)
         ]
         if not (span or methods or sellers or statements):
@@ -268,17 +307,18 @@ class ProvenanceSpec:
     @classmethod
     def _from(
         cls,
-        sellers: Sequence[tuple[str, str]],
+        sellers: Sequence[tuple[str, str, str]],
         families: Sequence[Family],
         acquisition: NamedNode,
         makers: Makers,
         b: RecordBuilder,
     ) -> None:
-        """Whom the acquisition is from: ``sellers``, each a party's name and the credit
-        line's phrase it was read from; the persons named before a family its members."""
+        """Whom the acquisition is from: ``sellers``, each a party's name, the credit line's
+        phrase it was read from and who the line says the party is to the object (``_said``);
+        the persons named before a family its members."""
         parties: dict[str, NamedNode] = {}  # each party by its name
         persons: dict[str, NamedNode] = {}  # each person named by a name of their own
-        for n, (name, phrase) in enumerate(sellers, start=1):
+        for n, (name, phrase, relation) in enumerate(sellers, start=1):
             meant = _makers_meant(name, makers, phrase)
             if meant is None:
                 named = makers.called(name)
@@ -291,6 +331,7 @@ class ProvenanceSpec:
                 continue
             if meant is None:
                 party = _party(name, acquisition, n, b)
+                _said(party, relation, b)
                 if not _RELATIVE.search(name) and actor_class(name) == CRM.E21_Person:
                     persons[name] = party
             else:

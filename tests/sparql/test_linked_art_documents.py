@@ -417,3 +417,13 @@ def test_a_donor_is_a_member_of_the_family_the_credit_line_names(worker: Worker)
     [docs] = [d for d in _documents(worker, person) if d.iri == person]
     assert [(g["id"], g["type"]) for g in docs.strict["member_of"]] == [(family, "Group")]
     assert not check(worker, [person, family], validators())
+
+
+def test_a_donor_keeps_who_the_credit_line_says_they_are(worker: Worker) -> None:
+    """Tate's "Presented by Evelyne Abrahams, the artist's wife 1986": her document says it, a
+    statement in Tate's words (``referred_to_by``), and stays valid Linked Art."""
+    base = worker.settings.base_iri
+    person = f"{base}tate/person/name-evelyne-abrahams"
+    [docs] = [d for d in _documents(worker, person) if d.iri == person]
+    assert [s["content"] for s in docs.strict["referred_to_by"]] == ["the artist's wife"]
+    assert not check(worker, [person], validators())
