@@ -304,6 +304,10 @@ MAKER_NOT_TOLD = _message(
     "the credit line's {words!r} could be any of the object's {count:d} makers: kept as a party "
     "of the acquisition, linked to none of them"
 )
+PARTIES_CAPPED = _message(
+    "the credit line names {count:d} parties, more than the {limit:d} Museion links to one "
+    "acquisition: the first {limit:d} are its parties, and the credit line keeps every name"
+)
 ACTOR_NAMELESS = _message("an actor has neither an identifier nor a name; left out")
 ACTOR_DATE_INVALID = _message(
     "the {which} date {value!r} of an actor is not a date; left out", terms=("which",)

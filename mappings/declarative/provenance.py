@@ -29,7 +29,15 @@ from .parties import Family, party_names, read_family
 from .production import Makers
 from .schema import AcquisitionModel
 
-__all__ = ["ProvenanceSpec"]
+__all__ = ["MAX_PARTIES", "ProvenanceSpec"]
+
+MAX_PARTIES = 50
+"""The most parties Museion links to one acquisition from its credit line. A line is a few
+donors, a family, a firm's partners; one that lists thousands of names (a feed's fault, or a
+hostile one: 40,000 comma-separated names) made a node each, and a statement each for every
+query and page that reads the object. Past this number the record warns the partner
+(``PARTIES_CAPPED``), and the credit line, kept whole as the object's statement, still names
+everyone."""
 
 ConceptOf = Callable[[str, object, RecordBuilder], Concept]
 
@@ -214,6 +222,17 @@ def _said(party: NamedNode, relation: str, b: RecordBuilder) -> None:
         b.statement(party, node, relation, AAT.DESCRIPTION)
 
 
+def _capped(sellers: list[tuple[str, str, str]], b: RecordBuilder) -> list[tuple[str, str, str]]:
+    """``sellers`` (each a party's name first) naming at most ``MAX_PARTIES`` parties: the
+    first ones, in the credit line's order, with a warning to the partner past that."""
+    names = list(dict.fromkeys(name for name, _, _ in sellers))
+    if len(names) <= MAX_PARTIES:
+        return sellers
+    b.warnings.append(messages.PARTIES_CAPPED(count=len(names), limit=MAX_PARTIES))
+    kept = set(names[:MAX_PARTIES])
+    return [seller for seller in sellers if seller[0] in kept]
+
+
 @dataclass(frozen=True, slots=True)
 class ProvenanceSpec:
     date: DateSpec | None
@@ -272,11 +291,14 @@ class ProvenanceSpec:
                 for name in party_names(value, texts)
             ]
             families = [f for v, _ in said if (f := read_family(v, texts)) is not None]
-        sellers = [
-            (part, phrase if part == name else part, relation)
-            for name, phrase, relation in sellers
-            for part in _split_maker(name)
-        ]
+        sellers = _capped(
+            [
+                (part, phrase if part == name else part, relation)
+                for name, phrase, relation in sellers
+                for part in _split_maker(name)
+            ],
+            b,
+        )
         if not (span or methods or sellers or statements):
             return
         activity = NamedNode(f"{o.value}/provenance")

@@ -19,6 +19,8 @@ from pyoxigraph import Literal
 from harvesters import SourceRecord
 from mappings import MappingContext, get_mapping
 from mappings.declarative import parties
+from mappings.declarative.provenance import MAX_PARTIES
+from museion_core import messages
 from museion_core.vocab import CRM, RDFS
 from tests.conftest import BASE
 
@@ -71,6 +73,50 @@ def test_a_record_whose_credit_line_has_many_commas_maps(monkeypatch: pytest.Mon
     }
     assert labels == {"Donor 0, Donor 1, Donor 2"}
     assert len(folded) <= 1 + COMMAS.bit_length() + 1
+
+
+def _parties_of(credit: str) -> tuple[set[str], list[str], set[str]]:
+    """The labels of a CMOA record's parties, its warnings and its literals."""
+    record = {"id": "t-1", "credit_line": credit}
+    result = get_mapping("cmoa").map(
+        SourceRecord("cmoa", "t-1", json.dumps(record).encode()), MappingContext(BASE, "cmoa")
+    )
+    froms = {q.object for q in result.quads if q.predicate == CRM.P23_transferred_title_from}
+    labels = {
+        q.object.value
+        for q in result.quads
+        if q.predicate == RDFS.label and q.subject in froms and isinstance(q.object, Literal)
+    }
+    texts = {q.object.value for q in result.quads if isinstance(q.object, Literal)}
+    return labels, result.warnings, texts
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if messages.PARTIES_CAPPED.pattern().fullmatch(w)]
+
+
+@pytest.mark.parametrize("family", ["", " and family"])
+def test_a_credit_line_of_thousands_of_names_makes_at_most_the_cap_of_parties(
+    family: str,
+) -> None:
+    """40,000 full names listed ("A B, C D ... and Y Z", or before "and family") made 40,000
+    persons of one acquisition. The first ``MAX_PARTIES`` are its parties; the partner is
+    told how many the line named, and the credit line still names them all."""
+    names = [f"Donor Number{n}" for n in range(COMMAS)]
+    listed = f"{', '.join(names)}{family}" if family else f"{', '.join(names)} and Last Donor"
+    credit = f"Gift of {listed}"
+    labels, warnings, texts = _parties_of(credit)
+    assert labels == set(names[:MAX_PARTIES])
+    named = COMMAS + 1  # the last donor, or the family
+    assert _capped(warnings) == [messages.PARTIES_CAPPED(count=named, limit=MAX_PARTIES)]
+    assert credit in texts
+
+
+def test_a_credit_line_naming_the_cap_of_parties_is_not_cut() -> None:
+    names = [f"Donor Number{n}" for n in range(MAX_PARTIES)]
+    labels, warnings, _ = _parties_of(f"Gift of {', '.join(names[:-1])} and {names[-1]}")
+    assert labels == set(names)
+    assert not _capped(warnings)
 
 
 def test_folding_never_breaks_a_name_where_it_was_not_broken() -> None:
