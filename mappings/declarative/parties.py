@@ -13,7 +13,11 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   a department) when each is a single word ("Williams, Trebilcock and Whitehead");
 - a comma the object's provenance text also writes inside the name ("Daniel K. Rothschild,
   Architects, Pittsburgh, PA" for "Gift of Daniel K. Rothschild, Architects", CMOA's
-  "Alechinsky, Pierre") is inside it;
+  "Alechinsky, Pierre") is inside it, unless a place follows it: CMOA's provenance texts write
+  where the donor lives after the name ("Barry Friedman, New York, NY"), so that "Gift of Barry
+  Friedman, New York" read so was one person "Barry Friedman, New York". The name ends before
+  the place (``_place``, below); both texts keep it. A list of full names is none when a place
+  is among them ("John Smith, New York and Mary Jones": New York was a person);
 - a last "and family" ("Dana Robineau Kelley, grandson of the artist, and family", "Emmanuel
   and Mary Fellouzis and family") names a party of its own, the family, beside whom it follows:
   "Dana Robineau Kelley" and the group "Dana Robineau Kelley and family", in the partner's own
@@ -166,13 +170,25 @@ def _names(text: str, provenance: Sequence[str]) -> list[str]:
         end, items = listed
         if all(len(item.split()) == 1 for item in items):
             return [", ".join(segments[:end])]
-        return items
-    return [_witnessed(segments, [_fold(p) for p in provenance])]
+        if not any(_place(item) for item in items[1:]):
+            return items
+    found = _witnessed(segments, [_fold(p) for p in provenance])
+    end = next((n for n in range(1, found) if _place_after(segments, n)), found)
+    return [", ".join(segments[:end])]
 
 
-def _witnessed(segments: list[str], witnesses: list[str]) -> str:
-    """The longest of "A, B", "A, B, C"... (``segments`` joined up to some comma) that a
-    folded witness writes, or the first segment alone when none does.
+def _place_after(segments: list[str], n: int) -> bool:
+    """Whether ``segments[n]`` is a place written after the name before it ("Barry Friedman,
+    New York", as CMOA's provenance texts write a donor: "Barry Friedman, New York, NY"),
+    which ends the name however a witness writes on. Not a given name of one word after a
+    surname of one ("Harris, Georgia", as "Alechinsky, Pierre"): a name inverted."""
+    inverted = n == 1 and len(segments[0].split()) == 1 and len(segments[1].split()) == 1
+    return not inverted and _place(segments[n])
+
+
+def _witnessed(segments: list[str], witnesses: list[str]) -> int:
+    """How many ``segments`` the longest of "A, B", "A, B, C"... (joined up to some comma)
+    that a folded witness writes takes, or 1 (the first segment alone) when none does.
 
     Wherever a longer one is written, every shorter one is: ``_fold`` makes white space one
     space, strips the ends and case-folds code point by code point (``str.casefold`` has no
@@ -182,7 +198,7 @@ def _witnessed(segments: list[str], witnesses: list[str]) -> str:
     of folds: trying every length from the longest down built, folded and searched the whole
     line again for each of its commas (a credit line of 40,000 commas: seconds a record)."""
     if not witnesses:
-        return segments[0]
+        return 1
     found, missed = 1, len(segments) + 1  # found: 1 or written; missed: past the end or not
     while missed - found > 1:
         end = (found + missed) // 2
@@ -191,4 +207,4 @@ def _witnessed(segments: list[str], witnesses: list[str]) -> str:
             found = end
         else:
             missed = end
-    return ", ".join(segments[:found])
+    return found

@@ -121,6 +121,27 @@ CASES = [
         "",
         ["Dr. Helen Overs", "Dr. Helen Overs and family"],
     ),
+    # a place the provenance text writes after the donor, as CMOA's do ("Barry Friedman, New
+    # York, NY"), is no part of the name however far the witness runs on; the credit line
+    # keeps it. Nor is a place a party of a list of full names.
+    ("Barry Friedman, New York", "Barry Friedman, New York, NY", ["Barry Friedman"]),
+    ("Barry Friedman, Ohio", "Barry Friedman, Ohio, USA", ["Barry Friedman"]),
+    ("Edward B. Lee, Jr., New York", "Edward B. Lee, Jr., New York, NY", ["Edward B. Lee, Jr."]),
+    (
+        "Alcoa Foundation, Inc., Kansas City",
+        "Alcoa Foundation, Inc., Kansas City, MO",
+        ["Alcoa Foundation, Inc."],
+    ),
+    (
+        "Daniel K. Rothschild, Architects, New York",
+        "Daniel K. Rothschild, Architects, New York, NY",
+        ["Daniel K. Rothschild, Architects"],
+    ),
+    ("John Smith, New York and Mary Jones", "", ["John Smith"]),
+    ("John Smith, British Columbia, and Mary Jones", "", ["John Smith"]),
+    # a name inverted, whose given name is a place's too, is still one name
+    ("Harris, Georgia", "Harris, Georgia", ["Harris, Georgia"]),
+    ("Williams, Jordan and Chad", "", ["Williams, Jordan and Chad"]),  # a firm
 ]
 
 
@@ -231,6 +252,20 @@ def test_a_place_after_a_donors_name_is_no_party() -> None:
         (f"{BASE}cmoa/person/name-john-smith", f"{BASE}cmoa/group/name-john-smith-and-family")
     }
     assert credit in _texts(quads)
+
+
+def test_a_place_the_provenance_text_writes_after_a_donor_is_no_part_of_the_name() -> None:
+    """ "Gift of Barry Friedman, New York" with CMOA's provenance text "Barry Friedman, New
+    York, NY" gave one person "Barry Friedman, New York": the text confirmed the longer name.
+    The donor is Barry Friedman; the place stays in the credit line and the provenance text
+    (not the acquisition's ``took_place_at``: the gift did not happen there)."""
+    credit = "Gift of Barry Friedman, New York"
+    provenance = "Barry Friedman, New York, NY"
+    quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
+    assert _parties(quads) == {"Barry Friedman": CRM.E21_Person.value}
+    assert _froms(quads) == [f"{BASE}cmoa/person/name-barry-friedman"]
+    assert {credit, provenance} <= _texts(quads)
+    assert not [q for q in quads if q.predicate == CRM.P7_took_place_at]
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
