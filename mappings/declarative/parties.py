@@ -30,8 +30,10 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   "John Smith and family" (``_place``: a country, or a state or province of one, by its ISO
   3166 name; a name that says it is a city or county; a place name's first word, "New", "San",
   "Fort"...). Read as a full name, New York was a person;
-- any other comma ends the name: what follows ("Lorant Collection", "grandson of the artist")
-  stays in the credit line, which the record keeps whole as its statement.
+- any other comma ends the name: what follows ("Lorant Collection") stays in the credit line,
+  which the record keeps whole as its statement. Who a named party is to the object ("grandson
+  of the artist", before "and family" too) is cut off before these names are read, and kept
+  as a statement of the party (``provenance._said_of``).
 """
 
 from __future__ import annotations

@@ -71,7 +71,24 @@ wife", "Mme Roberta Gonzalez-Richard, the artist's niece", "X, the artist's esta
 
 def _said_of(value: str) -> tuple[str, str]:
     """``value``'s name and who the credit line says that party is to the object ("the artist's
-    wife"), or ``value`` and "" when it says nothing of the kind after a last comma."""
+    wife"), or ``value`` and "" when it says nothing of the kind after a last comma. Before a
+    last "and family" the words are the named party's too, and the family stays: "Dana Robineau
+    Kelley, grandson of the artist, and family" is "Dana Robineau Kelley and family" (read as
+    the donor and his family) and "grandson of the artist"."""
+    name, said = _said_last(value)
+    if said:
+        return name, said
+    family = _AND_FAMILY.search(value)
+    if family is not None:
+        name, said = _said_last(value[: family.start()].rstrip().removesuffix(","))
+        if said:
+            return f"{name}{family[0]}", said
+    return value, ""
+
+
+def _said_last(value: str) -> tuple[str, str]:
+    """``value`` before its last comma and what follows it, when that says who the party is to
+    the object; ``value`` and "" otherwise."""
     name, comma, said = value.rpartition(",")
     if comma and name.strip() and _SAID_OF.fullmatch(said.strip()):
         return name.strip(), said.strip()
@@ -285,12 +302,13 @@ class ProvenanceSpec:
         families: list[Family] = []
         if self.read_commas:
             texts = [text for text, _ in statements]
+            families = [f for v, _ in said if (f := read_family(v, texts)) is not None]
+            named = {f.name for f in families}  # the family is not who its member is said to be
             sellers = [
-                (name, value, relation)
+                (name, value, "" if name in named else relation)
                 for value, relation in said
                 for name in party_names(value, texts)
             ]
-            families = [f for v, _ in said if (f := read_family(v, texts)) is not None]
         sellers = _capped(
             [
                 (part, phrase if part == name else part, relation)

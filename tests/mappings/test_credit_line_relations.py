@@ -176,3 +176,70 @@ def test_cmoas_donor_keeps_who_they_are_to_the_artist() -> None:
     credit = "Gift of Dana Robineau Kelley, grandson of the artist"
     quads = _map("cmoa", {"id": "c-2", "credit_line": credit})
     assert _said(quads) == {"Dana Robineau Kelley": ["grandson of the artist"]}
+
+
+def _members(quads: list[Quad]) -> set[tuple[str, str]]:
+    return {
+        (_v(q.subject), _v(q.object))
+        for q in quads
+        if q.predicate == CRM.P107i_is_current_or_former_member_of
+    }
+
+
+@pytest.mark.parametrize(
+    ("credit", "name", "relation", "family"),
+    [
+        (
+            "Gift of Dana Robineau Kelley, grandson of the artist, and family",
+            "Dana Robineau Kelley",
+            "grandson of the artist",
+            "Dana Robineau Kelley and family",
+        ),
+        (
+            "Gift of Jane Doe, the artist's widow, and her family",
+            "Jane Doe",
+            "the artist's widow",
+            "Jane Doe and her family",
+        ),
+    ],
+)
+def test_cmoas_donor_before_and_family_keeps_who_they_are(
+    credit: str, name: str, relation: str, family: str
+) -> None:
+    """ "Dana Robineau Kelley, grandson of the artist, and family": the words were the credit
+    line's alone, as they were before 78a61c9 for "Gift of Dana Robineau Kelley, grandson of the
+    artist", because "and family" came after them. They are his, not the family's, and the
+    family is still a group with him its member."""
+    quads = _map("cmoa", {"id": "c-1", "credit_line": credit})
+    assert _said(quads) == {name: [relation], family: []}
+    person = f"{BASE}cmoa/person/name-{name.lower().replace(' ', '-')}"
+    group = f"{BASE}cmoa/group/name-{family.lower().replace(' ', '-')}"
+    assert _members(quads) == {(person, group)}
+    assert credit in _texts(quads)
+
+
+def test_a_donor_so_described_with_or_without_family_is_one_statement() -> None:
+    """Kelley's gifts with and without "and family" say the same of him: one statement."""
+    person = NamedNode(f"{BASE}cmoa/person/name-dana-robineau-kelley")
+
+    def statements(credit: str) -> set[str]:
+        quads = _map("cmoa", {"id": "c-1", "credit_line": credit})
+        return {
+            _v(q.object)
+            for q in quads
+            if q.subject == person and q.predicate == CRM.P67i_is_referred_to_by
+        }
+
+    alone = statements("Gift of Dana Robineau Kelley, grandson of the artist")
+    assert len(alone) == 1
+    assert statements("Gift of Dana Robineau Kelley, grandson of the artist, and family") == alone
+
+
+def test_the_demos_cmoa_donor_is_the_artists_grandson() -> None:
+    """The real record: "Gift of Dana Robineau Kelley, grandson of the artist, and family"."""
+    path = examples_dir() / "cmoa" / "71d6669b-5815-43e2-a167-ebff457bd64f.json"
+    quads = _map("cmoa", json.loads(path.read_text(encoding="utf-8")))
+    assert _said(quads) == {
+        "Dana Robineau Kelley": ["grandson of the artist"],
+        "Dana Robineau Kelley and family": [],
+    }

@@ -410,12 +410,15 @@ def test_assigned_property_is_the_context_term_name(worker: Worker) -> None:
 def test_a_donor_is_a_member_of_the_family_the_credit_line_names(worker: Worker) -> None:
     """CMOA's "Gift of Dana Robineau Kelley, grandson of the artist, and family": he and the
     family were two parties with nothing between them. His document says he is a member of
-    it (Linked Art ``member_of``, a Group), and both documents stay valid Linked Art."""
+    it (Linked Art ``member_of``, a Group), and who he is to the artist (``referred_to_by``,
+    CMOA's words, which "and family" after them kept in the credit line alone), and both
+    documents stay valid Linked Art."""
     base = worker.settings.base_iri
     person = f"{base}cmoa/person/name-dana-robineau-kelley"
     family = f"{base}cmoa/group/name-dana-robineau-kelley-and-family"
     [docs] = [d for d in _documents(worker, person) if d.iri == person]
     assert [(g["id"], g["type"]) for g in docs.strict["member_of"]] == [(family, "Group")]
+    assert [s["content"] for s in docs.strict["referred_to_by"]] == ["grandson of the artist"]
     assert not check(worker, [person, family], validators())
 
 
