@@ -133,6 +133,22 @@ UPLOAD_NOT_WRITTEN = _message(
     "files: send them again later; if this happens again, tell the network's coordinator"
 )
 
+# an upload whose run the server itself failed to start, or to finish (sparql.uploads): its
+# partner is told what to do; the exception or exit code is the operator's, in its log.txt
+UPLOAD_RUN_NOT_STARTED = _message(
+    "the check of this upload could not be started on the server, through no fault of your "
+    "files: send them again later; if this happens again, tell the network's coordinator"
+)
+UPLOAD_RUN_STOPPED = _message(
+    "the check of this upload stopped before it ended, and this upload was not published: send "
+    "your files again; if it stops again, tell the network's coordinator, who will find why in "
+    "the server's log"
+)
+UPLOAD_RUN_TOO_LONG = _message(
+    "the check of this upload took more than {hours:s} hours and was stopped, and this upload "
+    "was not published: tell the network's coordinator, who will find why in the server's log"
+)
+
 # -- records leaving the store, and runs -----------------------------------------------------
 
 DELETED_BY_PARTNER = _message("deleted by the partner")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -37,6 +38,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from museion_core import messages
 from museion_core.errors import MuseionError, QueryError
 
 from . import i18n, site
@@ -70,6 +72,8 @@ __all__ = [
 
 _NO_UPLOAD = "There is no upload {upload} of {source}: the link may be mistyped or old."
 
+
+_log = logging.getLogger(__name__)
 
 RUN_LIMIT = 4 * 3600.0
 """Seconds an upload's run may take, waiting for the data directory's writer lock included
@@ -203,8 +207,8 @@ class UploadViews:
         try:
             self._launch(name, upload_id)
         except OSError as exc:  # could not start: that upload failed, the next one runs
-            self.store.set_status(
-                name, upload_id, status="failed", reason=f"its run could not start ({exc})"
+            self._failed(
+                name, upload_id, messages.UPLOAD_RUN_NOT_STARTED(), f"could not start: {exc}"
             )
             self._next()
 
@@ -232,23 +236,33 @@ class UploadViews:
             with contextlib.suppress(OSError):
                 os.killpg(process.pid, signal.SIGKILL)
             code = process.wait()
-            self.store.set_status(
+            self._failed(
                 name,
                 upload_id,
-                status="failed",
-                reason=f"the upload's run took more than {RUN_LIMIT / 3600:g} hours and was "
-                "stopped; the server's administrator will find why in its log.txt",
+                messages.UPLOAD_RUN_TOO_LONG(hours=f"{RUN_LIMIT / 3600:g}"),
+                f"took more than {RUN_LIMIT:g} seconds and was killed (exit code {code})",
             )
         status = self.store.status(name, upload_id) or {}
         if status.get("status") not in FINISHED:
-            self.store.set_status(
+            self._failed(
                 name,
                 upload_id,
-                status="failed",
-                reason=f"the upload's run stopped before it ended (exit code {code}); "
-                "the server's administrator will find why in its log.txt",
+                messages.UPLOAD_RUN_STOPPED(),
+                f"stopped before it ended (exit code {code})",
             )
         self._next()
+
+    def _failed(self, name: str, upload_id: str, reason: str, detail: str) -> None:
+        """Fail an upload whose run the server could not start or finish: its status says
+        ``reason`` (a message, which its page shows in the partner's language); what the
+        operator needs (the exception, the exit code) goes to the upload's ``log.txt``."""
+        said = f"museion: the upload's run {detail}"
+        try:
+            with open(self.store.folder(name, upload_id) / "log.txt", "a", encoding="utf-8") as log:
+                log.write(said + "\n")
+        except OSError:  # the status below fails too, or says it: the detail is not lost
+            _log.warning("upload %s of %s: %s", upload_id, name, said)
+        self.store.set_status(name, upload_id, status="failed", reason=reason)
 
     async def show(self, request: Request) -> Response:
         name, upload_id = request.path_params["name"], request.path_params["upload_id"]

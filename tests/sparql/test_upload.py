@@ -17,6 +17,7 @@ import requests
 from lxml import html
 
 from museion import load_config
+from museion_core import messages
 from museion_core.errors import QueryError
 from sparql import i18n
 from sparql.checklists.auth import ForbiddenError
@@ -237,7 +238,7 @@ def test_upload_with_the_partners_own_token(
 
 def test_an_upload_whose_run_dies_before_it_ends_is_failed(tmp_path: Path) -> None:
     """A run process that ends without saying how the run went (it could not start, or was
-    killed) leaves its upload failed, with the exit code, not "queued" for ever."""
+    killed) leaves its upload failed, not "queued" for ever; its exit code is in the log."""
     settings = EndpointSettings(
         base_iri="https://data.example.org/",
         published_dir=tmp_path / "published",
@@ -252,7 +253,8 @@ def test_an_upload_whose_run_dies_before_it_ends_is_failed(tmp_path: Path) -> No
         assert time.monotonic() < deadline, "the upload stayed queued"
         time.sleep(0.1)
     assert status["status"] == "failed"
-    assert "exit code 7" in status["reason"]
+    assert status["reason"] == messages.UPLOAD_RUN_STOPPED()
+    assert "exit code 7" in (views.store.folder("tate", upload_id) / "log.txt").read_text()
 
 
 def test_the_upload_status_page_is_a_page_of_the_site_in_the_partner_s_language(
