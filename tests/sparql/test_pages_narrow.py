@@ -285,3 +285,46 @@ def test_an_object_s_identifier_goes_to_the_next_line_whole(browser: Browser, la
         width = page.evaluate("document.scrollingElement.scrollWidth")
     assert lines == 1
     assert width <= PHONE["width"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_partner_s_date_on_the_partners_list_stays_on_one_line(
+    browser: Browser, lang: str
+) -> None:
+    """/sources/?lang=ar at 390 px broke a held run's date after its hyphen: "(موقوف، 2026-12-"
+    at the end of a line and "07)" on the next. The date goes to the next line whole. Partners
+    of every name length from 1 to 60 characters, so that one of them ends its line in the
+    date wherever the date falls."""
+    from sparql import i18n
+    from sparql.pages import templates
+
+    partners = [
+        {
+            "source": f"s{n}",
+            "partner": ("Museo " + "Bellas Artes de la Ciudad " * 3)[:n],
+            "status": "held",
+            "ended": "2026-12-07T10:15:00Z",
+            "report": "Harvest report",
+        }
+        for n in range(1, 61)
+    ]
+    text = i18n.render(
+        templates().get_template("partners.html"),
+        lang,
+        partners=partners,
+        static="/static",
+        title="Museion",
+    )
+    style = (Path(__file__).parents[2] / "sparql" / "static" / "museion.css").read_text()
+    with guarded_page(browser, viewport=PHONE) as page:
+        page.set_content(text.replace("</head>", f"<style>{style}</style></head>"))
+        dates = page.locator("#partners li small bdi")
+        assert dates.count() == len(partners)
+        assert set(dates.all_inner_texts()) == {"2026-12-07"}
+        lines = dates.evaluate_all(
+            "es => es.map(e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size)"
+        )
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+    broken = [partners[i]["partner"] for i, n in enumerate(lines) if n != 1]
+    assert broken == []
+    assert width <= PHONE["width"]
