@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harvesters import FILE_EXTENSIONS, RDF_EXTENSIONS
 from museion_core import messages
-from museion_core.errors import ConfigError, MuseionError, StoreFaultError
+from museion_core.errors import ConfigError, MuseionError, StoreFaultError, WriterBusyError
 from publish import RunStatus
 from sparql import UploadStore
 
@@ -107,7 +107,9 @@ def run_upload(
     The status is what the partner reads (the upload's page, in its language): a run that
     the store failed (``StoreFaultError``, or a run that could not be applied) says so in a
     message its page translates (``UPLOAD_NOT_WRITTEN``), not in the store's own words, which
-    name its address and are the operator's (the run's reason, the upload's ``log.txt``)."""
+    name its address and are the operator's (the run's reason, the upload's ``log.txt``); so
+    does a run that waited ``wait`` seconds for another's writer lock (``UPLOAD_SERVER_BUSY``),
+    whose error names the data directory and the other process."""
     kind = config.source(source).kind
     if kind not in UPLOAD_KINDS:
         raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to {UPLOAD_KINDS}")
@@ -122,8 +124,7 @@ def run_upload(
     try:
         summary = Pipeline(config).harvest_upload(source, feed, upload_id, folder, wait=wait)
     except MuseionError as exc:
-        said = messages.UPLOAD_NOT_WRITTEN() if isinstance(exc, StoreFaultError) else None
-        uploads.set_status(source, upload_id, status="failed", reason=said or exc.one_line())
+        uploads.set_status(source, upload_id, status="failed", reason=_said(exc))
         raise
     failed = summary.status == RunStatus.FAILED  # only applying fails a judged run
     uploads.set_status(
@@ -134,3 +135,15 @@ def run_upload(
         counts=summary.counts(),
     )
     return summary
+
+
+def _said(exc: MuseionError) -> str:
+    """Why an upload's run failed, as its partner reads it: a message its page translates when
+    the server is to blame (its store failed, or another run held the data directory past the
+    wait), whose own words (an address, a path, a process) are the operator's, in ``log.txt``;
+    else the run's error."""
+    if isinstance(exc, StoreFaultError):
+        return messages.UPLOAD_NOT_WRITTEN()
+    if isinstance(exc, WriterBusyError):
+        return messages.UPLOAD_SERVER_BUSY()
+    return exc.one_line()

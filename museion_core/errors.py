@@ -24,6 +24,7 @@ __all__ = [
     "QueryError",
     "StoreError",
     "StoreFaultError",
+    "WriterBusyError",
     "system_refusal",
 ]
 
@@ -190,6 +191,11 @@ class StoreFaultError(StoreError):
     reached, or one that did not keep a write it acknowledged. No record is to blame, so the
     write is not tried again record by record (which quarantined records for the server's
     fault): the run fails, and the next one writes those records again."""
+
+
+class WriterBusyError(StoreError):
+    """Another process held the data directory's writer lock for longer than this one would
+    wait. Nothing is wrong with what this one was to write: it may be run again later."""
 
 
 class QueryError(MuseionError):

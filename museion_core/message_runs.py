@@ -144,6 +144,11 @@ UPLOAD_RUN_STOPPED = _message(
     "your files again; if it stops again, tell the network's coordinator, who will find why in "
     "the server's log"
 )
+UPLOAD_SERVER_BUSY = _message(
+    "the server was busy with other work for too long, and the check of this upload could not "
+    "start, through no fault of your files: send them again later; if this happens again, tell "
+    "the network's coordinator"
+)
 UPLOAD_RUN_TOO_LONG = _message(
     "the check of this upload took more than {hours:s} hours and was stopped, and this upload "
     "was not published: tell the network's coordinator, who will find why in the server's log"

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from museion_core.errors import StoreError
+from museion_core.errors import StoreError, WriterBusyError
 from search import Basis, build_snapshot_index, docs_path
 from store import (
     RemoteEndpoint,
@@ -107,7 +107,7 @@ class Workspace:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise StoreError(
+                        raise WriterBusyError(
                             f"another museion process{_holder(handle)} is writing to "
                             f"{self.data_dir}; wait for it to end",
                             http_status=503,  # the endpoint's update: try again later
