@@ -140,9 +140,8 @@ UPLOAD_RUN_NOT_STARTED = _message(
     "files: send them again later; if this happens again, tell the network's coordinator"
 )
 UPLOAD_RUN_STOPPED = _message(
-    "the check of this upload stopped before it ended, and this upload was not published: send "
-    "your files again; if it stops again, tell the network's coordinator, who will find why in "
-    "the server's log"
+    "the check of this upload stopped before it ended: send your files again; if it stops "
+    "again, tell the network's coordinator, who will find why in the server's log"
 )
 UPLOAD_SERVER_BUSY = _message(
     "the server was busy with other work for too long, and the check of this upload could not "
@@ -150,8 +149,8 @@ UPLOAD_SERVER_BUSY = _message(
     "the network's coordinator"
 )
 UPLOAD_RUN_TOO_LONG = _message(
-    "the check of this upload took more than {hours:s} hours and was stopped, and this upload "
-    "was not published: tell the network's coordinator, who will find why in the server's log"
+    "the check of this upload took more than {hours:s} hours and was stopped: tell the "
+    "network's coordinator, who will find why in the server's log"
 )
 
 # -- records leaving the store, and runs -----------------------------------------------------
