@@ -199,13 +199,18 @@ def match_expression(query: str) -> str | None:
     if len(groups) > 1:  # "al-Qahira": the article is optional beside another word
         kept = [g for g in groups if not (len(g) == 1 and g[0].words in _ARTICLE_WORDS)]
         groups = kept or groups
-    either = [" OR ".join(_alternatives(t.words, t.spelled) for t in group) for group in groups]
+    either = [
+        " OR ".join(_alternatives(t.words, t.spelled, singulars=not t.phrase) for t in group)
+        for group in groups
+    ]
     expression = " AND ".join(
         text if len(group) == 1 else f"({text})" for text, group in zip(either, groups, strict=True)
     )
     for term in terms:
         if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
-            expression += " NOT " + _alternatives(term.words, term.spelled, skeletons=False)
+            expression += " NOT " + _alternatives(
+                term.words, term.spelled, skeletons=False, singulars=not term.phrase
+            )
     return expression
 
 
@@ -263,7 +268,7 @@ def query_parts(query: str) -> Iterator[QueryPart]:
 class _Term:
     """A word or a quoted phrase of a query, folded, and how it joins the one before."""
 
-    __slots__ = ("either", "negated", "spelled", "words")
+    __slots__ = ("either", "negated", "phrase", "spelled", "words")
 
     def __init__(
         self,
@@ -271,9 +276,12 @@ class _Term:
         *,
         negated: bool,
         either: bool,
+        phrase: bool = False,
         spelled: tuple[str, ...] | None = None,
     ) -> None:
         self.words, self.negated, self.either = words, negated, either
+        self.phrase = phrase
+        """Quoted: its words are asked for as typed, a plural not by its singular."""
         self.spelled = spelled
         """The words with German umlauts spelled out ("Öl" → "oel"), as the index also has
         them, when that differs: "ol" matches only whole, "oel" as a prefix of "Ölfarbe"."""
@@ -305,6 +313,7 @@ def _terms(query: str) -> list[_Term]:
                     unit,
                     negated=negated,
                     either=part.either and not negated,
+                    phrase=part.phrase,
                     spelled=other if other != unit else None,
                 )
             )
@@ -313,12 +322,38 @@ def _terms(query: str) -> list[_Term]:
     return terms
 
 
+def _singulars(words: tuple[str, ...]) -> list[str]:
+    """The singulars a plural word may have, English or French, to be matched whole:
+    "etchings" found nothing while "etching" found 34 works, "watercolours" nothing beside
+    "watercolour", and "horses" one work of fifteen with a horse in them. Whole words only
+    (a prefix already finds the plural from the singular), from five letters, not in quotes
+    (``"marines"`` is the word as typed), and not after
+    "ss", "us", "is" ("glass", "Jesus", "Paris" are no plurals); irregular plurals
+    ("women") are not guessed."""
+    if len(words) != 1 or not (words[0].isascii() and words[0].isalpha()):
+        return []
+    word = words[0]
+    if len(word) < 5 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return []
+    forms = [word[:-1]]
+    if word.endswith("ies"):  # "studies": "study"
+        forms.append(word[:-3] + "y")
+    elif word.endswith(("sses", "xes", "zes", "ches", "shes")):  # "sketches": "sketch"
+        forms.append(word[:-2])
+    return forms
+
+
 def _alternatives(
-    words: tuple[str, ...], spelled: tuple[str, ...] | None = None, *, skeletons: bool = True
+    words: tuple[str, ...],
+    spelled: tuple[str, ...] | None = None,
+    *,
+    skeletons: bool = True,
+    singulars: bool = True,
 ) -> str:
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
     the body as folded, without its Arabic articles, with its umlauts spelled out, or
-    transliterated, or a Latin-script word by its Arabic skeleton."""
+    transliterated, a plural by its singular (``_singulars``, unless quoted), or a
+    Latin-script word by its Arabic skeleton."""
     star = "*" if len(words[-1]) >= 3 else ""
     text = " ".join(words)
     alternatives = [f'body:"{text}"{star}']
@@ -331,6 +366,8 @@ def _alternatives(
     # not a lone letter: "ال" is "l", which is French "l'" and every initial in a name
     if len(translit) > 1 and translit != text:
         alternatives.append(f'body:"{translit}"{star}')
+    if singulars:
+        alternatives.extend(f'body:"{one}"' for one in _singulars(words))
     if skeletons and len(words) == 1 and words[0].isascii() and words[0].isalpha():
         skel = skeleton(words[0])
         if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
