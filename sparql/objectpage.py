@@ -63,6 +63,9 @@ _ACQUISITION_METHODS = {
 """An acquisition's method as Museion writes it (AAT's "gift (method of acquisition)",
 "purchasing"; a partner's own term, "Bequeathed", "Transfer"), to say it in a language its
 label is not in."""
+_HEADINGS = frozenset({"purchasing"})
+"""AAT's English labels that name an activity rather than how the work came: an English
+page said "Acquisition: purchasing, 1998" beside "gift, 1994"; it says the page's word."""
 _ATTRIBUTIONS = {AAT.POSSIBLY.value: "possibly by", AAT.PROBABLY.value: "probably by"}
 _QUALIFIER = re.compile(
     r"^(attributed to|possibly|probably|workshop of|studio of|circle of|school of|"
@@ -365,11 +368,15 @@ def _unqualified(label: Text) -> Text:
 def acquisition_method(label: Text, lang: str) -> Text:
     """An acquisition's method in the reader's language: the term's own label in it when the
     store has one (as for materials and types), else the page's word for a method Museion
-    writes (AAT's gift and purchasing, a partner's "Bequeathed"), else the label as it is."""
+    writes (AAT's gift and purchasing, a partner's "Bequeathed"), else the label as it is;
+    an AAT heading (``_HEADINGS``) is the page's word in English too."""
     label = _unqualified(label)
-    if in_language(label.lang, lang) or (lang == "en" and not label.lang):
+    key = label.value.strip().casefold()
+    if (in_language(label.lang, lang) or (lang == "en" and not label.lang)) and (
+        key not in _HEADINGS
+    ):
         return label
-    method = _ACQUISITION_METHODS.get(label.value.strip().casefold())
+    method = _ACQUISITION_METHODS.get(key)
     return Text(_(method), lang) if method else label
 
 

@@ -226,6 +226,9 @@ def test_the_page_and_the_mapping_agree_on_which_line_measures_the_object() -> N
         (Text("gift (method of acquisition)", "en"), "ar", Text("هبة", "ar")),
         (Text("gift (method of acquisition)", "en"), "en", Text("gift", "en")),
         (Text("purchasing", "en"), "fr", Text("achat", "fr")),
+        # AAT's heading, not a word of a credit: "purchase, 1998" as "gift, 1994"
+        (Text("purchasing", "en"), "en", Text("purchase", "en")),
+        (Text("purchasing"), "en", Text("purchase", "en")),
         (Text("Bequeathed", "en"), "fr", Text("legs", "fr")),  # a partner's own term
         (Text("Bequeathed", "en"), "en", Text("Bequeathed", "en")),
         (Text("donation", "fr"), "fr", Text("donation", "fr")),  # the store's own French label
