@@ -400,6 +400,8 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     assert back == f"/search?offset={(pages - 1) * PAGE_SIZE}"
     assert "This page is past the last one." in html  # not "Nothing matches"
     assert "Last page</a>" in html
+    # not "page 400 / 41": a page number only for a page that is there
+    assert not re.search(r"\d+ / \d+", html), re.findall(r".{30}\d+ / \d+.{10}", html)
     # past the 10,000 that can be paged through as well: the same answer, not "narrow the
     # search" (a curator with a few hundred results was told to narrow them)
     far = requests.get(live.url + "/search", params={"page": "999", "sort": "date"}, timeout=30)
@@ -407,6 +409,7 @@ def test_a_page_past_the_end_leads_back_to_the_last_one(live: Live) -> None:
     assert "This page is past the last one." in far.text
     assert f'href="/search?sort=date&amp;offset={(pages - 1) * PAGE_SIZE}" rel="prev"' in far.text
     assert "paged through" not in far.text
+    assert not re.search(r"\d+ / \d+", far.text)
     many = requests.get(
         live.url + "/search", params={"offset": "10001", "format": "json"}, timeout=30
     )
