@@ -141,6 +141,28 @@ def _form_facets(request: Request) -> list[str]:
     return pairs
 
 
+_FACET_PAIR = re.compile(r"^\s*([A-Za-z_]+)\s*(?:<=|>=|=)(.*)$")
+"""A ``facet`` parameter as ``parse_facets`` reads it: a key, ``=`` (or ``<=``, ``>=``), a
+value (which must not be blank)."""
+
+
+def _checked_facets(pairs: list[str]) -> list[str]:
+    """``pairs``, or the ``FormError`` for the first that ``parse_facets`` would refuse for
+    its form or its key: the search engine's own error is English on every page. The JSON
+    answer says it in the engine's words, which these English templates repeat."""
+    for pair in pairs:
+        found = _FACET_PAIR.match(pair)
+        if found is None or not found.group(2).strip():
+            raise FormError("facet {pair!r}: write KEY=VALUE", pair=pair)
+        if found.group(1) not in FACET_KEYS:
+            raise FormError(
+                "unknown facet {key!r}; facets: {keys}",
+                key=found.group(1),
+                keys=", ".join(FACET_KEYS),
+            )
+    return pairs
+
+
 _CENTIMETRES = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?")
 
 
@@ -160,15 +182,19 @@ def read_request(request: Request, offset: int | None = None) -> SearchRequest:
     limit = _int(request, "limit", PAGE_SIZE)
     page = _int(request, "page", 0)
     if params.get("page") and page < 1:
-        raise QueryError(f"page must be 1 or more, not {page}")
+        raise FormError("page must be 1 or more, not {page}", page=page)
     if params.get("page") and params.get("offset"):
-        raise QueryError("give page or offset, not both")
+        raise FormError("give page or offset, not both")
     if offset is None:
         offset = _int(request, "offset", (page - 1) * limit if page > 0 else 0)
     if offset > MAX_OFFSET:
         raise _PastLimitError(offset)
+    if offset < 0:
+        raise FormError("offset must be between 0 and {count}", count=MAX_OFFSET)
+    if limit < 0:
+        raise FormError("limit must be between 0 and {count}", count=MAX_LIMIT)
     return parse_facets(
-        _form_facets(request),
+        _checked_facets(_form_facets(request)),
         partner=params.get("partner") or None,
         text=params.get("q", "").strip(),
         limit=min(limit, MAX_LIMIT) if limit >= 0 else limit,

@@ -1,0 +1,100 @@
+"""The search page's refusals of a URL it cannot read (a negative offset, page 0, a facet
+with no value), in the reader's language on the page and in the engine's words in the JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+from typing import Any, cast
+
+import pytest
+from starlette.requests import Request
+
+from search import Searcher
+from sparql.search_page import search_endpoint
+
+
+def _reply(query: str, lang: str) -> tuple[int, str]:
+    scope: dict[str, Any] = {
+        "type": "http",
+        "method": "GET",
+        "path": "/search",
+        "raw_path": b"/search",
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [],
+        "state": {"ui_lang": lang},
+    }
+    # every one of these is refused before the index is asked
+    searcher = cast(Searcher, object())
+    reply = asyncio.run(search_endpoint(Request(scope), searcher, "https://data.example.org/"))
+    return reply.status_code, bytes(reply.body).decode()
+
+
+CASES = [
+    (
+        "q=turner&offset=-5",
+        "offset must be between 0 and 10000",
+        "offset doit être compris entre 0 et 10\u202f000",
+        "يجب أن تكون قيمة offset بين 0 و10,000",
+    ),
+    (
+        "q=turner&page=0",
+        "page must be 1 or more, not 0",
+        "le numéro de page doit être 1 ou plus, pas 0",
+        "يجب أن يكون رقم الصفحة 1 أو أكثر، لا 0",
+    ),
+    (
+        "q=turner&facet=bogus",
+        "facet 'bogus': write KEY=VALUE",
+        "filtre « bogus » : écrivez CLÉ=VALEUR, par exemple maker=Turner",
+        "المرشّح «bogus»: اكتب مفتاحًا=قيمة، مثل maker=Turner",
+    ),
+    (
+        "q=turner&facet=maker=",
+        "facet 'maker=': write KEY=VALUE",
+        "filtre « maker= » : écrivez CLÉ=VALEUR, par exemple maker=Turner",
+        "المرشّح «maker=»: اكتب مفتاحًا=قيمة، مثل maker=Turner",
+    ),
+    (
+        "q=turner&page=2&offset=20",
+        "give page or offset, not both",
+        "donnez page ou offset, pas les deux",
+        "حدّد page أو offset، لا كليهما",
+    ),
+    (
+        "q=turner&limit=-1",
+        "limit must be between 0 and 100",
+        "limit doit être compris entre 0 et 100",
+        "يجب أن تكون قيمة limit بين 0 و100",
+    ),
+    (
+        "q=turner&facet=colour=red",
+        "unknown facet 'colour'; facets: partner, maker, type, material, place, date, "
+        "has_image, longest_side_cm",
+        "filtre « colour » inconnu ; filtres : partner, maker, type, material, place, date, "
+        "has_image, longest_side_cm",
+        "مرشّح غير معروف «colour»؛ المرشّحات: partner, maker, type, material, place, date, "
+        "has_image, longest_side_cm",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "english", "french", "arabic"), CASES)
+def test_a_url_the_search_cannot_read_is_refused_in_the_reader_s_language(
+    query: str, english: str, french: str, arabic: str
+) -> None:
+    """``/search?q=turner&offset=-5&lang=fr`` said "offset must be between 0 and 10000" on
+    the French page (and the Arabic one), where the date mistakes were already French."""
+    # a page groups a count's thousands as its reader does; the JSON keeps the engine's words
+    shown = english.replace("10000", "10,000")
+    for lang, said in (("en", shown), ("fr", french), ("ar", arabic)):
+        status, page = _reply(query, lang)
+        assert status == 400
+        assert f'<p class="error" role="alert">{said}</p>' in html.unescape(page), lang
+    # the JSON answer is an API: the engine's English words, as before
+    for lang in ("en", "fr", "ar"):
+        status, body = _reply(query + "&format=json", lang)
+        assert status == 400
+        assert json.loads(body) == {"error": english}
