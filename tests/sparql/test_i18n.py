@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from string import Formatter
 
@@ -540,6 +541,25 @@ def test_a_count_groups_its_thousands_as_the_language_does(lang: str, shown: str
         assert i18n.gettext("{year} BC", year=1250) == i18n.translate("{year} BC", lang).format(
             year=1250
         )  # a year is no count
+
+
+def test_no_two_catalogues_translate_one_text_differently() -> None:
+    """The catalogues are merged and the file read last won, silently: French "Credit line"
+    was "Mention obligatoire" in checklists.toml, never shown, as pages.toml said "Mention de
+    crédit"; Arabic "Lender", "No image", "Place", "Search the collections" each had two
+    words, and "works lent to the network" one form in pages.toml beside its plural forms.
+    A text may be in two files (each file is one part of the UI), with one translation."""
+    given: dict[tuple[str, str], dict[str, object]] = {}
+    for path in sorted((TEMPLATES.parent / "data" / "i18n").glob("*.toml")):
+        for lang, table in tomllib.loads(path.read_text("utf-8")).items():
+            for text, translation in table.items():
+                given.setdefault((lang, text), {})[path.name] = translation
+    differ = {
+        key: files
+        for key, files in given.items()
+        if len({repr(translation) for translation in files.values()}) > 1
+    }
+    assert not differ
 
 
 def test_french_elides_with_the_typographic_apostrophe() -> None:
