@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT",
     "LANGUAGES",
     "catalogue",
+    "counted_html",
     "current",
     "decimal",
     "decimal_comma",
@@ -159,13 +160,7 @@ def gettext(text: str, **values: Any) -> str:
 
     Values are filled in after translating, so translators move ``{n}`` where their grammar
     wants it. A text with plural forms takes the form for its ``n`` (or ``count``)."""
-    lang = _current.get()
-    out = translate(text, lang)
-    forms = plurals().get(lang, {}).get(text) if values else None
-    if forms is not None:
-        count = values.get("n", values.get("count"))
-        if isinstance(count, int) and not isinstance(count, bool):
-            out = forms.get(plural_category(count, lang), forms["other"])
+    out = _form(text, values)
     if not values:
         return out
     # a count is written as the language groups its thousands: "1 250 objets", "1,250 objects"
@@ -175,6 +170,32 @@ def gettext(text: str, **values: Any) -> str:
         if k in _COUNTS and isinstance(v, int) and not isinstance(v, bool)
     }
     return out.format(**{**values, **counts})
+
+
+def _form(text: str, values: dict[str, Any]) -> str:
+    """``text`` in the language being rendered, in the form for its count, not filled in."""
+    lang = _current.get()
+    out = translate(text, lang)
+    forms = plurals().get(lang, {}).get(text) if values else None
+    if forms is not None:
+        count = values.get("n", values.get("count"))
+        if isinstance(count, int) and not isinstance(count, bool):
+            out = forms.get(plural_category(count, lang), forms["other"])
+    return out
+
+
+def counted_html(text: str, n: int, element_id: str = "") -> Markup:
+    """A count shown large with its words (``<b>222</b>works``: a person's works, a
+    partner's): the form of ``text`` for ``n``, its ``{n}`` the large figure. A form with no
+    ``{n}`` says the count in words, as Arabic says one and two ("عملان", two works: "2
+    عملان" said the two twice); the words are then the figure."""
+    form = _form(text, {"n": n})
+    before, found, after = form.partition("{n}")
+    attrs = Markup(' id="{}"').format(element_id) if element_id else Markup()
+    if not found:
+        return Markup("<b{}>{}</b>").format(attrs, form)
+    figure = Markup("<b{}>{}</b>").format(attrs, thousands(n))
+    return escape(before.strip()) + figure + escape(after.strip())
 
 
 _COUNTS = ("n", "count")
@@ -425,9 +446,10 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` function, the ``lang_attrs``, ``decimal``, ``number``,
-    ``percent`` and ``message`` filters and English defaults."""
+    """Give ``env`` the ``_`` and ``counted`` functions, the ``lang_attrs``, ``decimal``,
+    ``number``, ``percent`` and ``message`` filters and English defaults."""
     env.globals["_"] = gettext
+    env.globals["counted"] = counted_html
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
     env.globals["ui_languages"] = _menu(DEFAULT, "/")

@@ -158,6 +158,9 @@ def test_figures_are_written_as_the_readers_language_writes_them(
     doc: html.HtmlElement = html.fromstring(requests.get(url, headers=headers, timeout=30).text)
     assert doc.cssselect("dd.dims bdi")[0].text_content() == dims
     assert doc.cssselect("#wall-length bdi")[0].text_content() == wall
+    # the count of widths agrees with it: "1 widths" on every page, "1 عروض" in Arabic
+    counted = {"en": "(1 width + ", "fr": "(1 largeur + ", "ar": "(عرض واحد + "}[lang]
+    assert doc.cssselect("#wall-length .muted")[0].text_content().startswith(counted)
     loans: html.HtmlElement = html.fromstring(
         requests.get(url + "/loans", headers=headers, timeout=30).text
     )
