@@ -70,7 +70,9 @@ class Dimensions:
     """``""`` for the object itself, else the part's label (``frame``; in the reader's
     language when it is a word the page knows, else as the partner wrote it)."""
     cm: str
-    """The figures, ``48 × 62.3 cm``, as the reader writes numbers."""
+    """The figures, ``48 × 62.3 cm``, as the reader writes numbers and units: ``48 × 62.3
+    سم`` in Arabic, read right to left as the names of what they measure are (``الارتفاع ×
+    العرض``, height × width), the height first."""
     names: str = ""
     """What the figures measure, in the reader's language: ``height × width``."""
     original: str = ""
@@ -317,7 +319,9 @@ def _set_of_figures(
                 weight = f"{figure} {unit}".strip()
                 continue
             kind = next((k for k in kinds if k in _DIMENSION_NAMES), "")
-            sizes[kind] = (figure, unit)
+            # a unit in the reader's words where the page has them ("سم"): an Arabic page
+            # writes the figures right to left, the height first, as it writes their names
+            sizes[kind] = (figure, unit if given or not unit else _(unit))
         order = [k.value for k in _DIMENSION_ORDER] + [""]
         shown = [k for k in order if k in sizes]
         if not shown:

@@ -115,12 +115,13 @@ def test_the_lenders_figures_are_shown_as_they_gave_them(lang: str) -> None:
     every language; the centimetres are the reader's numbers."""
     cmoa = _shown("cmoa", "00078d13-d7c7-4f1b-bbe2-b9afcc25fcbd", lang)
     assert [row[3] for row in cmoa] == ["13 × 5.875 in"]
-    assert cmoa[0][1] == ("33,02 × 14,92 cm" if lang == "fr" else "33.02 × 14.92 cm")
+    cm = {"fr": "33,02 × 14,92 cm", "ar": "33.02 × 14.92 سم"}.get(lang, "33.02 × 14.92 cm")
+    assert cmoa[0][1] == cm
     other = _shown("cmoa", "d59d92f5-c964-47e0-83c4-441be24c7161", lang)
     assert "14.625" in other[0][3], other
     supply_room = _shown("tate", "T13177", lang)  # six supports, each a part
     assert "1608 × 1417 mm" in [row[3] for row in supply_room]
-    assert ("160,8 × 141,7 cm" if lang == "fr" else "160.8 × 141.7 cm") in [
+    assert {"fr": "160,8 × 141,7 cm", "ar": "160.8 × 141.7 سم"}.get(lang, "160.8 × 141.7 cm") in [
         row[1] for row in supply_room
     ]
 
@@ -326,9 +327,10 @@ def test_a_height_of_one_set_of_figures_is_never_shown_with_the_width_of_another
     is its own line, in the lender's order, and the lender's statements say which is which."""
     rows, statements, iri = _lido(_TWO_SETS, lang)
     comma = "," if lang == "fr" else "."
+    cm = "سم" if lang == "ar" else "cm"
     assert [(d.part, d.cm, d.original) for d in rows] == [
-        ("", f"20{comma}5 × 14{comma}9 cm", "205 × 149 mm"),
-        ("", f"21{comma}6 × 16{comma}4 cm", "216 × 164 mm"),
+        ("", f"20{comma}5 × 14{comma}9 {cm}", "205 × 149 mm"),
+        ("", f"21{comma}6 × 16{comma}4 {cm}", "216 × 164 mm"),
     ]
     shown = ObjectPage(iri=iri, title=Text("Bildnis"))
     shown.dimensions = rows
@@ -417,7 +419,7 @@ _FIGURE = """<lido:measurementsSet><lido:measurementType>{key}</lido:measurement
     [
         ("en", "106 × 101.1 × 60.9 cm", "190 cm"),
         ("fr", "106 × 101,1 × 60,9 cm", "190 cm"),
-        ("ar", "106 × 101.1 × 60.9 cm", "190 cm"),
+        ("ar", "106 × 101.1 × 60.9 سم", "190 سم"),
     ],
 )
 def test_a_figure_of_the_lender_s_own_kind_is_a_line_under_its_own_name(
@@ -456,4 +458,45 @@ def test_a_figure_of_the_lender_s_own_kind_is_a_line_under_its_own_name(
     # without the names of the lender's kinds, as before
     with i18n.using(lang):
         [row] = all_dimensions(graph, f"{BASE}ddb/object/test%2Fprint", [], lang)
-    assert row.cm.startswith(sizes.removesuffix(" cm"))
+    assert row.cm.startswith(sizes.removesuffix(" cm").removesuffix(" سم"))
+
+
+_LEFT_OF = """(words) => {
+  const cm = document.querySelector('#dimensions .cm');
+  const text = cm.firstChild;
+  return words.map((word) => {
+    const range = document.createRange();
+    const at = text.data.indexOf(word);
+    range.setStart(text, at);
+    range.setEnd(text, at + word.length);
+    return range.getBoundingClientRect().left;
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_arabic_page_reads_the_figures_in_the_order_of_their_names(lang: str) -> None:
+    """An Arabic page wrote "48 × 62.3 cm (الارتفاع × العرض)" with the figures left to
+    right and their names right to left: read from the right, as the page is, it said
+    "62.3 cm × 48", the width under the name of the height. The figures now read as their
+    names do, the height first (on the right), the unit as Arabic writes it ("سم") last."""
+    from tests.helpers.browser import launch
+
+    rows, _statements, iri = _lido(_TWO_SETS, lang)
+    shown = ObjectPage(iri=iri, title=Text("Bildnis"))
+    shown.dimensions = rows[:1]
+    with i18n.using(lang):
+        page = i18n.render(templates().get_template("object.html"), lang, o=shown, title="M")
+    with launch() as browser:
+        tab = browser.new_page()
+        tab.set_content(page)
+        height, width = tab.evaluate(_LEFT_OF, ["20.5", "14.9"])
+        names = tab.evaluate(
+            """() => { const m = document.querySelector('#dimensions .measured');
+            const t = m.firstChild; const r = document.createRange();
+            const words = t.data.replace(/[()]/g, '').split(' × ');
+            return words.map((w) => { const at = t.data.indexOf(w); r.setStart(t, at);
+              r.setEnd(t, at + w.length); return r.getBoundingClientRect().left; }); }"""
+        )
+    # the height on the same side as the name of the height: first in the reading order
+    assert (height < width) == (names[0] < names[1]) == (lang != "ar")

@@ -117,11 +117,14 @@ def test_object_page_reads_like_a_catalogue_entry(live: Live) -> None:
 def test_object_page_says_how_the_lender_qualifies_the_figures(live: Live) -> None:
     """The label of the object's own line ("support: 480 x 623 mm frame: …") is kept, said in
     the reader's language."""
-    for lang, support, frame in [("en", "support", "frame"), ("ar", "الدعامة", "الإطار")]:
+    for lang, support, frame, cm in [
+        ("en", "support", "frame", "cm"),
+        ("ar", "الدعامة", "الإطار", "سم"),
+    ]:
         _, doc = page(live, BULLFIGHT + f"?lang={lang}")
         rows = [" ".join(li.text_content().split()) for li in doc.cssselect("#dimensions li")]
-        assert rows[0].startswith(f"{support}: 48 × 62.3 cm"), rows
-        assert rows[1].startswith(f"{frame}: 92.8 × 79.2 × 3.2 cm"), rows
+        assert rows[0].startswith(f"{support}: 48 × 62.3 {cm}"), rows
+        assert rows[1].startswith(f"{frame}: 92.8 × 79.2 × 3.2 {cm}"), rows
 
 
 def test_object_page_shows_the_lenders_figures_as_given(live: Live) -> None:
