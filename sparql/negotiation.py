@@ -18,6 +18,9 @@ from museion_core.vocab import LINKED_ART_CONTEXT, MUSEION
 __all__ = [
     "GRAPH_FORMATS",
     "GRAPH_PROFILE",
+    "HTML",
+    "JSON",
+    "JSON_LD",
     "LINKED_ART_PROFILE",
     "RESULTS_FORMATS",
     "Format",
@@ -26,6 +29,7 @@ __all__ = [
     "check_xml_characters",
     "hinted",
     "negotiate",
+    "negotiate_page",
     "parse_accept",
 ]
 
@@ -77,6 +81,13 @@ GRAPH_FORMATS = (
     Format("application/trig", "trig"),
 )
 """For CONSTRUCT, DESCRIBE, entity descriptions and the service's own descriptions."""
+
+HTML = Format("text/html", "html", ("application/xhtml+xml",))
+"""A page for people (search, checklists), offered first where a page is the default."""
+JSON = Format("application/json", "json")
+"""A page's data for scripts (the search's hits, a checklist's objects)."""
+JSON_LD = Format("application/ld+json", "jsonld")
+"""A checklist as a Linked Art set."""
 
 _RESULTS_OX = {
     "json": QueryResultsFormat.JSON,
@@ -234,6 +245,16 @@ def negotiate(
     if chosen is None:
         raise NotAcceptable(offered)
     return chosen
+
+
+def negotiate_page(
+    accept: str | None, data: tuple[Format, ...], format_param: str | None = None
+) -> Format:
+    """A page's representation: the HTML page, or one of ``data`` when the client prefers it
+    (``Accept: application/json``, or ``?format=json``). ``negotiate`` with the page offered
+    first, so that no ``Accept``, curl's ``*/*`` and a browser's header (which names
+    ``text/html``) all get the page; an answer that depends on it must say ``Vary: Accept``."""
+    return negotiate(accept, (HTML, *data), format_param)
 
 
 def accepts_html(accept: str | None) -> bool:

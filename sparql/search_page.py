@@ -38,9 +38,10 @@ from search import (
 
 from . import i18n, site
 from .lender_terms import lender_term
+from .negotiation import JSON, NotAcceptable, negotiate_page
 from .pages import local_href, templates
 from .protocol import parse_params
-from .web import here, ui_lang
+from .web import here, not_acceptable, ui_lang
 
 __all__ = ["search_endpoint"]
 
@@ -203,8 +204,18 @@ def read_request(request: Request, offset: int | None = None) -> SearchRequest:
     )
 
 
+VARY = {"Vary": "Accept"}
+"""Every answer of the search: the page and the JSON are negotiated (``Accept``, ``format=``)."""
+
+
 async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -> Response:
-    wants_json = request.query_params.get("format") == "json"
+    try:
+        fmt = negotiate_page(
+            request.headers.get("accept"), (JSON,), request.query_params.get("format")
+        )
+    except NotAcceptable as exc:
+        return not_acceptable(str(exc))
+    wants_json = fmt is JSON
     try:
         try:
             query = read_request(request)
@@ -220,9 +231,9 @@ async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -
         return _fail(request, exc.http_status, exc, wants_json)
     if wants_json:
         body = json.dumps(result.to_json(query), ensure_ascii=False)
-        return Response(body, media_type="application/json")
+        return Response(body, media_type="application/json", headers=VARY)
     with i18n.using(ui_lang(request)):
-        return HTMLResponse(render_page(request, query, result, base_iri))
+        return HTMLResponse(render_page(request, query, result, base_iri), headers=VARY)
 
 
 def _kept_sort(sort: str) -> str | None:
@@ -251,7 +262,7 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
     again (it was emptied)."""
     if wants_json:
         body = json.dumps({"error": exc.one_line()})
-        return Response(body, status, media_type="application/json")
+        return Response(body, status, media_type="application/json", headers=VARY)
     params = request.query_params
     with i18n.using(ui_lang(request)):
         message = exc.in_language() if isinstance(exc, FormError) else exc.one_line()
@@ -270,7 +281,7 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
             ],
             kept_sort=_kept_sort(params.get("sort", "")),
         )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=VARY)
 
 
 _FORM_FIELDS = ("q", "date_from", "date_to", "longest_max")

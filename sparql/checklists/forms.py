@@ -19,6 +19,7 @@ from starlette.requests import Request
 from museion_core.errors import QueryError
 
 from .. import site
+from ..negotiation import HTML, JSON, JSON_LD, Format, NotAcceptable, negotiate_page
 from .store import BadRequestError
 
 MAX_BODY = 1024 * 1024
@@ -58,11 +59,25 @@ def _is_json(request: Request) -> bool:
     return request.headers.get("content-type", "").split(";")[0].strip() == "application/json"
 
 
+VARY = {"Vary": "Accept"}
+"""A negotiated answer's header: the page, its JSON (and a checklist's Linked Art set) are
+one URL's representations."""
+
+
+def _wanted(request: Request, *, linked_art: bool = False) -> Format:
+    """The representation a GET asks for (``sparql.negotiation.negotiate_page``): the page,
+    the JSON, or (``linked_art``, a checklist) its Linked Art set as ``.jsonld`` gives it."""
+    offered = (JSON, JSON_LD) if linked_art else (JSON,)
+    accept, format_param = request.headers.get("accept"), request.query_params.get("format")
+    return negotiate_page(accept, offered, format_param)
+
+
 def _wants_json(request: Request) -> bool:
-    if request.query_params.get("format") == "json":
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    """Whether an answer (an error too) is for a script rather than a page."""
+    try:
+        return _wanted(request, linked_art=True) is not HTML
+    except NotAcceptable:
+        return False
 
 
 def _spacing(value: object) -> float:

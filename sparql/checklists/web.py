@@ -31,10 +31,11 @@ from museion_core.errors import QueryError
 
 from .. import i18n, site
 from ..jobs import ChecklistRowsJob
+from ..negotiation import JSON, JSON_LD, NotAcceptable
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
-from ..web import here, iri_path, site_url, ui_lang
+from ..web import here, iri_path, not_acceptable, site_url, ui_lang
 from .auth import (
     COOKIE,
     ForbiddenError,
@@ -47,7 +48,7 @@ from .auth import (
 )
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .fields import Fields
-from .forms import _body, _int, _is_json, _local, _spacing, _text, _wants_json
+from .forms import VARY, _body, _int, _is_json, _local, _spacing, _text, _wanted, _wants_json
 from .planning import light_concepts_of, plan
 from .replies import DONE, _as_json, _back_to, _filename, _item_anchor
 from .rows import CURRENT
@@ -90,8 +91,9 @@ class ChecklistViews:
                 if _is_json(request):
                     return JSONResponse({"id": checklist.id, "url": url}, status_code=201)
                 return RedirectResponse(url, status_code=303)
+            fmt = _wanted(request)
             listed = self.store.all()
-            if _wants_json(request):
+            if fmt is JSON:
                 return JSONResponse(
                     [
                         {
@@ -102,9 +104,14 @@ class ChecklistViews:
                             "url": site.url(f"/checklists/{c.id}"),
                         }
                         for c, n in listed
-                    ]
+                    ],
+                    headers=VARY,
                 )
-            return self._page(request, "checklists.html", checklists=listed)
+            page = self._page(request, "checklists.html", checklists=listed)
+            page.headers["Vary"] = "Accept"
+            return page
+        except NotAcceptable as exc:
+            return not_acceptable(str(exc))
         except QueryError as exc:
             return self._error(request, exc)
 
@@ -160,10 +167,13 @@ class ChecklistViews:
                     return JSONResponse(_as_json(await self._fresh(ident)))
                 target = site.url("/checklists/" if gone else f"/checklists/{ident}")
                 return RedirectResponse(target + _back_to(action, iri, order), status_code=303)
+            fmt = _wanted(request, linked_art=True)
             checklist = await self._fresh(ident)
-            if _wants_json(request):
-                return JSONResponse(_as_json(checklist))
-            return self._page(
+            if fmt is JSON:
+                return JSONResponse(_as_json(checklist), headers=VARY)
+            if fmt is JSON_LD:
+                return self._linked_art(request, checklist, VARY)
+            page = self._page(
                 request,
                 "checklist.html",
                 done=DONE.get(request.query_params.get("done", "")),
@@ -171,6 +181,10 @@ class ChecklistViews:
                 plan=plan(checklist),
                 light={item.iri: light_concepts_of(item) for item in checklist.items},
             )
+            page.headers["Vary"] = "Accept"
+            return page
+        except NotAcceptable as exc:
+            return not_acceptable(str(exc))
         except QueryError as exc:
             return self._error(request, exc)
 
@@ -193,11 +207,18 @@ class ChecklistViews:
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
                 )
-            set_iri = site_url(request, "/checklists/") + ident
-            body = json.dumps(linked_art_set(checklist, set_iri), ensure_ascii=False, indent=2)
-            return Response(body.encode("utf-8"), media_type="application/ld+json")
+            return self._linked_art(request, checklist)
         except QueryError as exc:
             return self._error(request, exc)
+
+    @staticmethod
+    def _linked_art(
+        request: Request, checklist: Checklist, headers: dict[str, str] | None = None
+    ) -> Response:
+        """The checklist as a Linked Art set (``.jsonld``, or its page asked for JSON-LD)."""
+        set_iri = site_url(request, "/checklists/") + checklist.id
+        body = json.dumps(linked_art_set(checklist, set_iri), ensure_ascii=False, indent=2)
+        return Response(body.encode("utf-8"), media_type="application/ld+json", headers=headers)
 
     async def loans(self, request: Request) -> Response:
         ident = request.path_params["cid"]
