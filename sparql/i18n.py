@@ -59,6 +59,7 @@ __all__ = [
     "gettext",
     "install",
     "lang_attrs",
+    "language_name",
     "message_html",
     "message_kind_html",
     "number",
@@ -415,6 +416,19 @@ def lang_attrs(tag: str | None) -> Markup:
     return Markup('lang="{}" dir="{}"').format(escape(tag), shown)
 
 
+def language_name(tag: str | None) -> str:
+    """The name of the language ``tag`` in the reader's ("French", "français", "الفرنسية"),
+    for a partner's text said to be in it (an alternative title); "" for no tag or a tag
+    Babel cannot read (the text's language is then not said, never guessed)."""
+    if not tag or not _TAG.match(tag):
+        return ""
+    try:
+        name = _locale(current()).languages.get(tag.split("-")[0].lower())
+    except ValueError:
+        return ""
+    return str(name) if name else ""
+
+
 def _menu(lang: str, here: str) -> list[dict[str, str]]:
     """The language menu's links: the same page (path and query kept) in each language."""
     path, _, query = here.partition("?")
@@ -455,6 +469,7 @@ def install(env: Environment) -> Environment:
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
     env.globals["origin_shown"] = messages.origin_shown
     env.filters["lang_attrs"] = lang_attrs
+    env.filters["language_name"] = language_name
     env.filters["decimal"] = decimal
     env.filters["number"] = number
     env.filters["percent"] = percent

@@ -270,6 +270,36 @@ def test_partner_and_place_pages(live: Live) -> None:
     assert "Pablo Picasso" in text(place, "#people")
 
 
+def _other_titles(doc: html.HtmlElement) -> tuple[str, str]:
+    """The tombstone's label of the other titles, and what it lists."""
+    listed = doc.cssselect("dl.tombstone > dd#other-titles")
+    assert listed, "no other titles in the tombstone"
+    label = listed[0].getprevious()
+    assert label is not None
+    assert label.tag == "dt"
+    return " ".join(label.text_content().split()), " ".join(listed[0].text_content().split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "arabic"),
+    [("en", "Other title", "(Arabic)"), ("fr", "Autre titre", "(arabe)"), ("ar", "عنوان آخر", "")],
+)
+def test_another_title_is_labelled_as_one_with_its_language(
+    live: Live, lang: str, label: str, arabic: str
+) -> None:
+    """The title "Scène de corrida" stood under "Bullfight Scene", nothing saying what it was: it is
+    the tombstone's "Other title". Its language is named when the record gives it (the
+    museum's Arabic title); Tate's ``foreignTitle`` gives none, and none is guessed."""
+    _, doc = page(live, BULLFIGHT + f"?lang={lang}")
+    assert _other_titles(doc) == (label, "Scène de corrida")
+    _, doc = page(live, BAKU + f"?lang={lang}")
+    shown_label, listed = _other_titles(doc)
+    if lang == "ar":  # the Arabic page leads with the Arabic title: the French one is other
+        assert (shown_label, listed) == (label, "Vue de Bakou (الفرنسية)")
+    else:
+        assert (shown_label, listed) == (label, f"منظر باكو {arabic}")
+
+
 def test_arabic_title_reads_right_to_left(live: Live) -> None:
     _, doc = page(live, BAKU)  # English UI: the French title leads, the Arabic one is listed
     assert text(doc, "h1#label") == "Vue de Bakou"
