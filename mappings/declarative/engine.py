@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "20"
+OUTPUT = "21"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -391,7 +391,9 @@ says a named donor is to the object, "the artist's wife", a statement of the don
 most 50 parties from one credit line, with a warning past that; 19: a place the provenance
 text writes after a donor's name, "Barry Friedman, New York", no part of the name, nor a
 party of a list of names; 20: who a credit line says a named donor is to the object also
-before "and family", "Dana Robineau Kelley, grandson of the artist, and family"), so that
+before "and family", "Dana Robineau Kelley, grandson of the artist, and family"; 21: Tate's
+acquisition in the year of the gift where the credit line says it and the year accessioned
+apart, "Presented by Gustav and Elly Kahnweiler 1974, accessioned 1994"), so that
 every record mapped by a partner's own mapping file is mapped again, not only those that
 change."""
 
