@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
+from starlette.requests import Request
+
 from museion import Config, HarvestSummary
 from museion.uploads import run_upload, upload_store
+from sparql.uploads import UploadViews
 
 
 def upload_files(config: Config, source: str, paths: Sequence[Path]) -> HarvestSummary:
@@ -31,3 +35,23 @@ mapping = "cmoa"
 label = "{label}"
 token = "{token}"
 """
+
+
+def upload_page(views: UploadViews, source: str, upload_id: str, lang: str) -> str:
+    """The upload's page (``/sources/SOURCE/uploads/ID``) as the endpoint shows it in
+    ``lang``, asked for as a browser asks."""
+    path = f"/sources/{source}/uploads/{upload_id}"
+    request = Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "headers": [(b"accept", b"text/html")],
+            "path_params": {"name": source, "upload_id": upload_id},
+            "state": {"ui_lang": lang},
+        }
+    )
+    response = asyncio.run(views.show(request))
+    return bytes(response.body).decode("utf-8")

@@ -4,13 +4,11 @@ words (which name the store's address, for the operator: the run's reason, ``log
 
 from __future__ import annotations
 
-import asyncio
 import io
 from pathlib import Path
 
 import pytest
 from lxml import html
-from starlette.requests import Request
 
 from museion import Pipeline, load_config
 from museion.config import Config
@@ -23,6 +21,7 @@ from sparql.settings import EndpointSettings
 from sparql.uploads import UploadViews
 from tests.helpers.endpoint import free_port
 from tests.helpers.sparql_servers import SparqlServer
+from tests.helpers.uploads import upload_page
 
 SAID = messages.UPLOAD_NOT_WRITTEN()
 MAPPING = '[mapping]\nname = "m"\n[object]\nid = "id"\ntitles = "titre"\n'
@@ -55,21 +54,7 @@ def _page(config: Config, upload_id: str, lang: str) -> str:
         published_dir=config.data_dir / "published",
         uploads_dir=config.data_dir / "uploads",
     )
-    path = f"/sources/shop/uploads/{upload_id}"
-    request = Request(
-        {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "headers": [(b"accept", b"text/html")],
-            "path_params": {"name": "shop", "upload_id": upload_id},
-            "state": {"ui_lang": lang},
-        }
-    )
-    response = asyncio.run(UploadViews(settings).show(request))
-    return bytes(response.body).decode("utf-8")
+    return upload_page(UploadViews(settings), "shop", upload_id, lang)
 
 
 def _told(config: Config, upload_id: str, where: str) -> None:

@@ -7,7 +7,6 @@ showing as it was written (in English, marked so)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import sys
 import time
@@ -15,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from lxml import html
-from starlette.requests import Request
 
 from museion_core import messages
 from sparql import i18n
 from sparql import uploads as uploads_module
 from sparql.settings import EndpointSettings
 from sparql.uploads import UploadViews
+from tests.helpers.uploads import upload_page
 
 SHOWN = {
     "fr": "la vérification de cet envoi",
@@ -52,21 +51,8 @@ def _ended(views: UploadViews) -> tuple[str, dict[str, object]]:
 
 def _reason(views: UploadViews, upload_id: str, lang: str) -> html.HtmlElement:
     """The reason on the upload's page (``/sources/tate/uploads/ID``) in ``lang``."""
-    path = f"/sources/tate/uploads/{upload_id}"
-    request = Request(
-        {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "headers": [(b"accept", b"text/html")],
-            "path_params": {"name": "tate", "upload_id": upload_id},
-            "state": {"ui_lang": lang},
-        }
-    )
-    response = asyncio.run(views.show(request))
-    [reason] = html.fromstring(bytes(response.body).decode("utf-8")).cssselect("#reason")
+    page = upload_page(views, "tate", upload_id, lang)
+    [reason] = html.fromstring(page).cssselect("#reason")
     return reason
 
 
