@@ -382,8 +382,10 @@ class ChecklistViews:
         return HTMLResponse(html)
 
     def _error(self, request: Request, exc: QueryError) -> Response:
-        if _is_json(request) or _wants_json(request):
-            return JSONResponse({"error": exc.one_line()}, status_code=exc.http_status)
+        if _is_json(request) or _wants_json(request):  # by ``Accept`` too: ``Vary`` says so
+            return JSONResponse(
+                {"error": exc.one_line()}, status_code=exc.http_status, headers=VARY
+            )
         message = exc.one_line()
         if isinstance(exc, ChecklistError):
             with i18n.using(ui_lang(request)):
@@ -397,6 +399,7 @@ class ChecklistViews:
             back=site.url(f"/checklists/{back}") if back and exc.http_status != 404 else None,
         )
         page.status_code = exc.http_status
+        page.headers["Vary"] = "Accept"  # a 404 may be cached: not the page for a script
         return page
 
 

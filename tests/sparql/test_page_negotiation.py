@@ -114,3 +114,18 @@ def test_no_representation_shares_another_s_validators(live: Live, checklist: st
         tags = [_get(url, accept).headers.get("ETag") for accept in (CHROMIUM, "application/json")]
         given = [t for t in tags if t is not None]
         assert len(set(given)) == len(given), (url, tags)
+
+
+def test_a_checklist_s_error_varies_by_accept(live: Live) -> None:
+    """A missing checklist is a 404, which a cache may keep without being told to: said as
+    JSON to a script and as a page to a browser, each must say ``Vary: Accept``, or a cache
+    hands the browser the script's JSON."""
+    url = live.url + "/checklists/no-such-checklist"
+    as_json = _get(url, "application/json")
+    assert as_json.status_code == 404
+    assert as_json.headers["Content-Type"] == "application/json"
+    assert _varies_by_accept(as_json), as_json.headers.get("Vary")
+    page = _get(url, FIREFOX)
+    assert page.status_code == 404
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert _varies_by_accept(page), page.headers.get("Vary")
