@@ -243,3 +243,20 @@ def test_the_demos_cmoa_donor_is_the_artists_grandson() -> None:
         "Dana Robineau Kelley": ["grandson of the artist"],
         "Dana Robineau Kelley and family": [],
     }
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Presented by Mrs A. Smith, the artist's daughter and Mr B. Smith, the artist's son 1950",
+        "Presented by Mrs A. Smith, the artist's daughter and Mr B. Smith 1950",
+    ],
+)
+def test_words_after_the_artists_that_are_no_relation_stay_out_of_the_name(credit: str) -> None:
+    """More words after "the artist's" than ``provenance._SAID_OF`` reads as who the donor is
+    (here a second donor) are no description: the donor's name still ends at the comma, as it
+    did before the description was read, not "Mrs A. Smith, the artist's daughter and Mr B.
+    Smith", a party whose name says the artist's daughter."""
+    quads = _tate("T01", credit)
+    assert list(_said(quads)) == ["Mrs A. Smith"]
+    assert credit in _texts(quads)  # the credit line, with both donors, stays whole
