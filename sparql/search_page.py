@@ -142,7 +142,7 @@ def _form_facets(request: Request) -> list[str]:
     return pairs
 
 
-_FACET_PAIR = re.compile(r"^\s*([A-Za-z_]+)\s*(?:<=|>=|=)(.*)$")
+_FACET_PAIR = re.compile(r"^\s*([A-Za-z_]+)\s*(<=|>=|=)(.*)$")
 """A ``facet`` parameter as ``parse_facets`` reads it: a key, ``=`` (or ``<=``, ``>=``), a
 value (which must not be blank)."""
 
@@ -153,7 +153,7 @@ def _checked_facets(pairs: list[str]) -> list[str]:
     answer says it in the engine's words, which these English templates repeat."""
     for pair in pairs:
         found = _FACET_PAIR.match(pair)
-        if found is None or not found.group(2).strip():
+        if found is None or not found.group(3).strip():
             raise FormError("facet {pair!r}: write KEY=VALUE", pair=pair)
         if found.group(1) not in FACET_KEYS:
             raise FormError(
@@ -161,7 +161,36 @@ def _checked_facets(pairs: list[str]) -> list[str]:
                 key=found.group(1),
                 keys=", ".join(FACET_KEYS),
             )
+        _checked_value(found.group(1), found.group(2), found.group(3))
     return pairs
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_RANGE_SHAPES = (
+    re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$"),
+    re.compile(rf"^\s*(<=|>=|<|>|=)?\s*({_NUMBER})\s*$"),
+)
+"""The two forms ``Range.parse`` reads: ``1900..1950`` (either end open) and ``<=100``."""
+_YES_NO = ("yes", "no", "true", "false", "1", "0")
+"""The values ``parse_facets`` reads for ``has_image``."""
+
+
+def _checked_value(key: str, op: str, value: str) -> None:
+    """The ``FormError`` for a facet value ``parse_facets`` would refuse for its form: a
+    ``has_image`` that is not yes or no, a ``date`` or ``longest_side_cm`` that is no range.
+    The JSON answer says it in the engine's words, which these English templates repeat."""
+    value = value.strip()
+    if op != "=":
+        value = op + value
+    if key == "has_image" and value.lower() not in _YES_NO:
+        raise FormError("facet has_image: {value!r} is not yes or no", value=value)
+    if key in ("date", "longest_side_cm") and not any(r.match(value) for r in _RANGE_SHAPES):
+        raise FormError(
+            "facet {key}: {value!r} is not a range (e.g. {key}={example})",
+            key=key,
+            value=value,
+            example="1900..1950" if key == "date" else "<=100",
+        )
 
 
 _CENTIMETRES = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?")
@@ -194,13 +223,16 @@ def read_request(request: Request, offset: int | None = None) -> SearchRequest:
         raise FormError("offset must be between 0 and {count}", count=MAX_OFFSET)
     if limit < 0:
         raise FormError("limit must be between 0 and {count}", count=MAX_LIMIT)
+    sort = params.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise FormError("sort {sort!r}: give one of {sorts}", sort=sort, sorts=", ".join(SORTS))
     return parse_facets(
         _checked_facets(_form_facets(request)),
         partner=params.get("partner") or None,
         text=params.get("q", "").strip(),
         limit=min(limit, MAX_LIMIT) if limit >= 0 else limit,
         offset=offset,
-        sort=params.get("sort") or "relevance",
+        sort=sort,
     )
 
 

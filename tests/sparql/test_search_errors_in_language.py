@@ -78,6 +78,31 @@ CASES = [
         "مرشّح غير معروف «colour»؛ المرشّحات: partner, maker, type, material, place, date, "
         "has_image, longest_side_cm",
     ),
+    (
+        "q=turner&facet=has_image=maybe",
+        "facet has_image: 'maybe' is not yes or no",
+        "filtre has_image : « maybe » n’est ni yes ni no",
+        "المرشّح has_image: «maybe» ليس yes ولا no",
+    ),
+    (
+        "q=turner&facet=date=about 1900",
+        "facet date: 'about 1900' is not a range (e.g. date=1900..1950)",
+        "filtre date : « about 1900 » n’est pas un intervalle (par exemple date=1900..1950)",
+        "المرشّح date: «about 1900» ليس نطاقًا (مثل date=1900..1950)",
+    ),
+    (
+        "q=turner&facet=longest_side_cm<=big",
+        "facet longest_side_cm: '<=big' is not a range (e.g. longest_side_cm=<=100)",
+        "filtre longest_side_cm : « <=big » n’est pas un intervalle "
+        "(par exemple longest_side_cm=<=100)",
+        "المرشّح longest_side_cm: «<=big» ليس نطاقًا (مثل longest_side_cm=<=100)",
+    ),
+    (
+        "q=turner&sort=oldest",
+        "sort 'oldest': give one of relevance, title, date, -date",
+        "tri « oldest » : choisissez parmi relevance, title, date, -date",
+        "الترتيب «oldest»: اختر واحدًا من relevance, title, date, -date",
+    ),
 ]
 
 
