@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -393,7 +392,7 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
             else None
         ),
         json_url=_url(query, selected, query.offset, as_json=True),
-        lang_attrs=_lang_attrs,
+        lang_attrs=i18n.lang_attrs,
         max_words=MAX_QUERY_TOKENS,
         words_left_out=len(tokens(query.text)) > MAX_QUERY_TOKENS,
         base=str(request.base_url),
@@ -532,15 +531,3 @@ def _toggle(
 
 def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
-
-
-_RTL = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
-
-
-def _lang_attrs(language: str | None) -> Markup:
-    """``lang``/``dir`` for text in a data language (inline until pages' filter is merged)."""
-    if not language:
-        return Markup("")
-    primary = language.split("-")[0].lower()
-    direction = "rtl" if primary in _RTL else "ltr"
-    return Markup('lang="{}" dir="{}"').format(language, direction)
