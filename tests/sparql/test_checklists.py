@@ -416,6 +416,15 @@ def test_withdrawn_object_stays_listed_across_a_reharvest(open_live: Live) -> No
     assert "withdrawn by lender" in csv_text
     page = requests.get(f"{open_live.url}/checklists/{ident}", timeout=30).text
     assert "Withdrawn by its lender" in page
+    # its count agrees with its word: "(1 withdrawn)", "(1 retirée)", "(قطعة واحدة مسحوبة)"
+    for lang, total in (
+        ("en", "2 (1 withdrawn)"),
+        ("fr", "2 (1 retirée)"),
+        ("ar", "2 (قطعة واحدة مسحوبة)"),
+    ):
+        page = requests.get(f"{open_live.url}/checklists/{ident}?lang={lang}", timeout=30).text
+        doc: html.HtmlElement = html.fromstring(page)
+        assert doc.cssselect("#total-objects")[0].text_content() == total, lang
 
 
 def _validator(name: str) -> Draft202012Validator:
