@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from babel import Locale
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -509,10 +508,7 @@ def _language_name(tag: str | None) -> str:
     primary = (tag or "").split("-")[0].lower()
     if not primary or primary == i18n.current():
         return ""
-    try:
-        return str(Locale.parse(i18n.current()).languages.get(primary) or tag)
-    except ValueError:
-        return tag or ""
+    return i18n.language_name(tag) or tag or ""  # a tag Babel cannot name is shown as it is
 
 
 SINGLE_VALUED = ("date", "has_image", "longest_side_cm")
