@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -71,8 +72,20 @@ class FormError(QueryError):
         super().__init__(template.format(**values), http_status=400)
         self.template, self.values = template, values
 
-    def in_language(self) -> str:
-        return i18n.gettext(self.template, **self.values)
+    def in_language(self) -> str | Markup:
+        """The mistake in the reader's language; in a translation each value the reader
+        sent is isolated (``<bdi>``), so that "has_image: «maybe»" keeps its order inside an
+        Arabic sentence (a count is written as the language writes it)."""
+        translated = i18n.translate(self.template, i18n.current())
+        if translated == self.template:
+            return i18n.gettext(self.template, **self.values)
+        shown = {
+            k: i18n.thousands(v)
+            if isinstance(v, int) and not isinstance(v, bool)
+            else Markup("<bdi>{}</bdi>").format(v)
+            for k, v in self.values.items()
+        }
+        return Markup(escape(translated)).format(**shown)
 
 
 class _PastLimitError(FormError):

@@ -634,7 +634,9 @@ def test_a_mistake_in_the_form_is_said_in_the_readers_language_and_the_form_kept
     )
     assert reply.status_code == 400
     page = html.unescape(reply.text)
-    assert "L’année de fin (1800) précède l’année de début (1900)." in page
+    # each value the reader sent is isolated (<bdi>) in the translation
+    said = "L’année de fin (<bdi>1800</bdi>) précède l’année de début (<bdi>1900</bdi>)."
+    assert said in page
     assert 'name="q" value="oil"' in page
     assert 'name="date_from" size="14" placeholder="1850, 300 av. J.-C." value="1900"' in page
     # a page past the last result, past the 10,000 that can be paged too: no mistake, and
@@ -781,7 +783,7 @@ def test_the_longest_side_takes_a_decimal_comma_and_says_its_mistakes_in_french(
         timeout=30,
     )
     assert wrong.status_code == 400
-    assert "« douze » n’est pas une longueur en centimètres" in wrong.text
+    assert "« <bdi>douze</bdi> » n’est pas une longueur en centimètres" in wrong.text
     # the mended form keeps the order chosen, as it keeps the words and the filters
     assert '<input type="hidden" name="sort" value="-date">' in wrong.text
     big = requests.get(
