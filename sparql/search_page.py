@@ -197,10 +197,10 @@ def _checked_value(key: str, op: str, value: str) -> None:
         raise FormError("facet has_image: {value!r} is not yes or no", value=value)
     if key in ("date", "longest_side_cm") and not any(r.match(value) for r in _RANGE_SHAPES):
         raise FormError(
-            "facet {key}: {value!r} is not a range (e.g. {key}={example})",
+            "facet {key}: {value!r} is not a range (e.g. {example})",
             key=key,
             value=value,
-            example="1900..1950" if key == "date" else "<=100",
+            example=f"{key}=1900..1950" if key == "date" else f"{key}=<=100",
         )
 
 

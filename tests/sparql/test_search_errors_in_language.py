@@ -134,6 +134,10 @@ def test_the_values_a_reader_sent_keep_their_order_in_an_arabic_sentence() -> No
     _, page = _reply("q=turner&facet=has_image=maybe", "ar")
     [error] = lxml.html.fromstring(page).cssselect("p.error")
     assert [b.text for b in error.cssselect("bdi")] == ["maybe"]
+    # an example is one value: "date=1900..1950", not "1900..1950=date"
+    _, page = _reply("q=turner&facet=date=about 1900", "ar")
+    [error] = lxml.html.fromstring(page).cssselect("p.error")
+    assert [b.text for b in error.cssselect("bdi")] == ["date", "about 1900", "date=1900..1950"]
     _, page = _reply("q=turner&offset=-5", "ar")
     [error] = lxml.html.fromstring(page).cssselect("p.error")
     assert error.cssselect("bdi") == []  # a count is the language's own figure
