@@ -32,6 +32,7 @@ __all__ = [
     "emit_actor",
     "emit_place",
     "id_text",
+    "text_node",
 ]
 
 _GROUP_KINDS = frozenset({"group", "organization", "organisation", "corporate body"})
@@ -150,7 +151,14 @@ def name_node(owner: NamedNode, text: str) -> NamedNode:
     id that several records share, is known by: a node per exact text. One node for every
     spelling ("Pittsburgh PA", "Pittsburgh, PA": one place) held both as its content, which a
     name may not (Linked Art: one ``content``)."""
-    return NamedNode(f"{owner.value}/name/{_text_key(text)}")
+    return text_node(owner, "name", text)
+
+
+def text_node(owner: NamedNode, path: str, text: str) -> NamedNode:
+    """A node of ``owner`` under ``path`` known by its exact ``text`` (a name's spelling, a
+    statement's words): one node per text, so that records saying the same words of one
+    entity make one node."""
+    return NamedNode(f"{owner.value}/{path}/{_text_key(text)}")
 
 
 def emit_place(name: str, b: RecordBuilder) -> NamedNode:

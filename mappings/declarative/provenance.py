@@ -9,7 +9,6 @@ the object, with the provenance as a loose statement, is what Linked Art clients
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from museion_core.vocab import AAT, CRM
 
 from ..builder import Concept, Lang, RecordBuilder
 from ..iris import label_key
-from .actors import name_node
+from .actors import name_node, text_node
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
 from .parties import Family, party_names, read_family
@@ -234,8 +233,7 @@ def _said(party: NamedNode, relation: str, b: RecordBuilder) -> None:
     line writes them: Museion says no family link the record does not (the artist's wife is
     no ``member_of`` of a family, and no maker is named)."""
     if relation:
-        key = hashlib.sha256(relation.encode("utf-8")).hexdigest()[:10]
-        node = NamedNode(f"{party.value}/statement/relation/{key}")
+        node = text_node(party, "statement/relation", relation)
         b.statement(party, node, relation, AAT.DESCRIPTION)
 
 
