@@ -23,6 +23,7 @@ __all__ = [
     "JSON_LD",
     "LINKED_ART_PROFILE",
     "RESULTS_FORMATS",
+    "VARY",
     "Format",
     "NotAcceptable",
     "alternates",
@@ -88,6 +89,9 @@ JSON = Format("application/json", "json")
 """A page's data for scripts (the search's hits, a checklist's objects)."""
 JSON_LD = Format("application/ld+json", "jsonld")
 """A checklist as a Linked Art set."""
+VARY = {"Vary": "Accept"}
+"""The header of every answer ``negotiate_page`` chose (the page, or its data), errors too:
+one URL's representations, which a cache must not hand one client for another."""
 
 _RESULTS_OX = {
     "json": QueryResultsFormat.JSON,

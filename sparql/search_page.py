@@ -37,7 +37,7 @@ from search import (
 
 from . import i18n, site
 from .lender_terms import lender_term
-from .negotiation import JSON, NotAcceptable, negotiate_page
+from .negotiation import JSON, VARY, NotAcceptable, negotiate_page
 from .pages import local_href, templates
 from .protocol import parse_params
 from .web import here, not_acceptable, ui_lang
@@ -245,10 +245,6 @@ def read_request(request: Request, offset: int | None = None) -> SearchRequest:
         offset=offset,
         sort=sort,
     )
-
-
-VARY = {"Vary": "Accept"}
-"""Every answer of the search: the page and the JSON are negotiated (``Accept``, ``format=``)."""
 
 
 async def search_endpoint(request: Request, searcher: Searcher, base_iri: str) -> Response:

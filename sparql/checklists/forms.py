@@ -59,11 +59,6 @@ def _is_json(request: Request) -> bool:
     return request.headers.get("content-type", "").split(";")[0].strip() == "application/json"
 
 
-VARY = {"Vary": "Accept"}
-"""A negotiated answer's header: the page, its JSON (and a checklist's Linked Art set) are
-one URL's representations."""
-
-
 def _wanted(request: Request, *, linked_art: bool = False) -> Format:
     """The representation a GET asks for (``sparql.negotiation.negotiate_page``): the page,
     the JSON, or (``linked_art``, a checklist) its Linked Art set as ``.jsonld`` gives it."""

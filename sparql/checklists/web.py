@@ -31,7 +31,7 @@ from museion_core.errors import QueryError
 
 from .. import i18n, site
 from ..jobs import ChecklistRowsJob
-from ..negotiation import JSON, JSON_LD, NotAcceptable
+from ..negotiation import JSON, JSON_LD, VARY, NotAcceptable
 from ..pages import local_href, templates
 from ..pool import QueryPool
 from ..settings import EndpointSettings
@@ -48,7 +48,7 @@ from .auth import (
 )
 from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .fields import Fields
-from .forms import VARY, _body, _int, _is_json, _local, _spacing, _text, _wanted, _wants_json
+from .forms import _body, _int, _is_json, _local, _spacing, _text, _wanted, _wants_json
 from .planning import light_concepts_of, plan
 from .replies import DONE, _as_json, _back_to, _filename, _item_anchor
 from .rows import CURRENT
@@ -108,7 +108,7 @@ class ChecklistViews:
                     headers=VARY,
                 )
             page = self._page(request, "checklists.html", checklists=listed)
-            page.headers["Vary"] = "Accept"
+            page.headers.update(VARY)
             return page
         except NotAcceptable as exc:
             return not_acceptable(str(exc))
@@ -181,7 +181,7 @@ class ChecklistViews:
                 plan=plan(checklist),
                 light={item.iri: light_concepts_of(item) for item in checklist.items},
             )
-            page.headers["Vary"] = "Accept"
+            page.headers.update(VARY)
             return page
         except NotAcceptable as exc:
             return not_acceptable(str(exc))
@@ -399,7 +399,7 @@ class ChecklistViews:
             back=site.url(f"/checklists/{back}") if back and exc.http_status != 404 else None,
         )
         page.status_code = exc.http_status
-        page.headers["Vary"] = "Accept"  # a 404 may be cached: not the page for a script
+        page.headers.update(VARY)  # a 404 may be cached: not the page for a script
         return page
 
 
