@@ -3,14 +3,12 @@ with no language tag, or an Arabic one in a feed tagged ``fr``, on an Arabic or 
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, cast
+from typing import cast
 
 import pytest
-from starlette.requests import Request
 
 from search import Hit, Searcher, SearchRequest, SearchResult
-from sparql.search_page import search_endpoint
+from tests.helpers.search_page import search_reply
 
 
 class _OneSearch:
@@ -22,18 +20,8 @@ class _OneSearch:
 
 
 def _page(hits: list[Hit], lang: str) -> str:
-    scope: dict[str, Any] = {
-        "type": "http",
-        "method": "GET",
-        "path": "/search",
-        "raw_path": b"/search",
-        "root_path": "",
-        "query_string": b"q=stall",
-        "headers": [(b"accept", b"text/html")],
-        "state": {"ui_lang": lang},
-    }
     searcher = cast(Searcher, _OneSearch(hits))
-    reply = asyncio.run(search_endpoint(Request(scope), searcher, "https://data.example.org/"))
+    reply = search_reply(searcher, "q=stall", lang, [(b"accept", b"text/html")])
     assert reply.status_code == 200
     return bytes(reply.body).decode()
 

@@ -3,32 +3,19 @@ with no value), in the reader's language on the page and in the engine's words i
 
 from __future__ import annotations
 
-import asyncio
 import json
-from typing import Any, cast
+from typing import cast
 
 import lxml.html
 import pytest
-from starlette.requests import Request
 
 from search import Searcher
-from sparql.search_page import search_endpoint
+from tests.helpers.search_page import search_reply
 
 
 def _reply(query: str, lang: str) -> tuple[int, str]:
-    scope: dict[str, Any] = {
-        "type": "http",
-        "method": "GET",
-        "path": "/search",
-        "raw_path": b"/search",
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [],
-        "state": {"ui_lang": lang},
-    }
     # every one of these is refused before the index is asked
-    searcher = cast(Searcher, object())
-    reply = asyncio.run(search_endpoint(Request(scope), searcher, "https://data.example.org/"))
+    reply = search_reply(cast(Searcher, object()), query, lang)
     return reply.status_code, bytes(reply.body).decode()
 
 
