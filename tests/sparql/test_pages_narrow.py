@@ -328,3 +328,23 @@ def test_a_partner_s_date_on_the_partners_list_stays_on_one_line(
     broken = [partners[i]["partner"] for i, n in enumerate(lines) if n != 1]
     assert broken == []
     assert width <= PHONE["width"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_search_card_s_title_is_not_smaller_than_its_maker(
+    live: Live, browser: Browser, lang: str
+) -> None:
+    """A card's maker was written at the page's size and its title at 1.02rem: "Joseph Mallord
+    William Turner" stood out above "Sketches", which a curator scans for. The title is the
+    card's largest text, the maker no larger."""
+    with guarded_page(
+        browser, partner_images(), viewport=PHONE, extra_http_headers={"Accept-Language": lang}
+    ) as page:
+        page.goto(live.url + "/search?q=picasso")
+        sizes = page.locator(".card").evaluate_all(
+            "cs => cs.map(c => [c.querySelector('h2'), c.querySelector('.makers')]"
+            ".filter(e => e).map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+    assert sizes
+    assert all(len(s) == 2 for s in sizes), sizes
+    assert [s for s in sizes if s[0] <= s[1]] == []
