@@ -45,7 +45,7 @@ from functools import cache
 
 import pycountry
 
-__all__ = ["Family", "party_names", "read_family"]
+__all__ = ["Family", "group_named", "party_names", "read_family"]
 
 _SUFFIX = re.compile(
     r"(?:Jr|Sr|II|III|IV|Inc|Ltd|LLC|L\.L\.C|Esq|M\.\s?D|Ph\.\s?D|Co|Corp)\.?", re.IGNORECASE
@@ -58,12 +58,28 @@ _FAMILY = re.compile(
 )
 
 
+_GROUP_NAME = re.compile(
+    r"\b(foundation|fund|trust|museum|society|company|co\.|inc\.?|ltd\.?|corporation|"
+    r"gallery|galleries|association|club|university|college|institute|endowment|estate|bank|"
+    r"library|council|committee|friends|heirs|family|partners|and)\b|&",
+    re.IGNORECASE,
+)
+
+
+def group_named(name: str) -> bool:
+    """Whether ``name`` says it is a group's: a foundation, a gallery, "Mr. and Mrs. ...", an
+    estate (``provenance.actor_class``). Such a name is no place either, whatever its first
+    word: "New Hope Foundation", "San Diego Museum of Art"."""
+    return bool(_GROUP_NAME.search(name))
+
+
 _PLACE_WORDS = re.compile(
     r"(?:new|san|santa|los|las|saint|st\.?|fort|port|mount|lake)\s+\S.*|.*\s(?:city|county|township)",
     re.IGNORECASE | re.DOTALL,
 )
 """A place's name by its words: "New Orleans", "San Francisco", "St. Louis", "Kansas City",
-"Allegheny County". No full name of a person begins or ends so."""
+"Allegheny County". No full name of a person begins or ends so; a group's may ("New Hope
+Foundation", "Lake County Historical Society"), and says so (``group_named``)."""
 _SUBDIVISIONS = frozenset(
     {"State", "Province", "Territory", "Country", "Nation", "Outlying area", "Federal district"}
     | {"Autonomous community", "Autonomous region", "Land", "Canton", "Capital district"}
@@ -89,7 +105,9 @@ def _places() -> frozenset[str]:
 def _place(segment: str) -> bool:
     """Whether a credit line's ``segment`` is a place ("New York", "Ontario", "Kansas City"),
     which a full name listed before "and family" is not."""
-    return bool(_PLACE_WORDS.fullmatch(segment.strip())) or _fold(segment) in _places()
+    if _fold(segment) in _places():
+        return True
+    return bool(_PLACE_WORDS.fullmatch(segment.strip())) and not group_named(segment)
 
 
 def _fold(text: str) -> str:

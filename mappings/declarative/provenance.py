@@ -24,7 +24,7 @@ from ..iris import label_key
 from .actors import name_node, text_node
 from .dates import DateSpec
 from .fields import FieldList, compile_fields
-from .parties import Family, party_names, read_family
+from .parties import Family, group_named, party_names, read_family
 from .production import Makers
 from .schema import AcquisitionModel
 
@@ -116,19 +116,11 @@ def _capitalised(text: str) -> bool:
     return first.isalpha() and not first.islower()
 
 
-_GROUP_NAME = re.compile(
-    r"\b(foundation|fund|trust|museum|society|company|co\.|inc\.?|ltd\.?|corporation|"
-    r"gallery|galleries|association|club|university|college|institute|endowment|estate|bank|"
-    r"library|council|committee|friends|heirs|family|partners|and)\b|&",
-    re.IGNORECASE,
-)
-
-
 def actor_class(name: str) -> NamedNode:
     """Whom a credit line names as the previous owner: a group when its name says so (a
     foundation, a gallery, "Mr. and Mrs. ...", an estate), otherwise a person. Linked Art
     knows only persons and groups as parties to an acquisition, never a bare actor."""
-    return CRM.E74_Group if _GROUP_NAME.search(name) else CRM.E21_Person
+    return CRM.E74_Group if group_named(name) else CRM.E21_Person
 
 
 _RELATIVE = re.compile(

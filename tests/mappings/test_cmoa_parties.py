@@ -139,6 +139,18 @@ CASES = [
     ),
     ("John Smith, New York and Mary Jones", "", ["John Smith"]),
     ("John Smith, British Columbia, and Mary Jones", "", ["John Smith"]),
+    # a group's name that begins with a place's first word is no place: it is a party
+    ("New Hope Foundation", "New Hope Foundation, New Hope, PA", ["New Hope Foundation"]),
+    (
+        "John Smith, New Hope Foundation and Mary Jones",
+        "",
+        ["John Smith", "New Hope Foundation", "Mary Jones"],
+    ),
+    (
+        "John Smith, Lake County Historical Society and Mary Jones",
+        "",
+        ["John Smith", "Lake County Historical Society", "Mary Jones"],
+    ),
     # a name inverted, whose given name is a place's too, is still one name
     ("Harris, Georgia", "Harris, Georgia", ["Harris, Georgia"]),
     ("Williams, Jordan and Chad", "", ["Williams, Jordan and Chad"]),  # a firm
@@ -251,6 +263,20 @@ def test_a_place_after_a_donors_name_is_no_party() -> None:
     assert _members(quads) == {
         (f"{BASE}cmoa/person/name-john-smith", f"{BASE}cmoa/group/name-john-smith-and-family")
     }
+    assert credit in _texts(quads)
+
+
+def test_a_group_whose_name_begins_with_a_place_word_is_a_party() -> None:
+    """ "New Hope Foundation" begins as "New York" does, and was read as a place: in a list of
+    donors it ended the list, and the foundation and the donor after it were no parties."""
+    credit = "Gift of John Smith, New Hope Foundation and Mary Jones"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    assert _parties(quads) == {
+        "John Smith": CRM.E21_Person.value,
+        "New Hope Foundation": CRM.E74_Group.value,
+        "Mary Jones": CRM.E21_Person.value,
+    }
+    assert f"{BASE}cmoa/group/name-new-hope-foundation" in _froms(quads)
     assert credit in _texts(quads)
 
 
