@@ -201,9 +201,24 @@ def _place_after(segments: list[str], n: int) -> bool:
     """Whether ``segments[n]`` is a place written after the name before it ("Barry Friedman,
     New York", as CMOA's provenance texts write a donor: "Barry Friedman, New York, NY"),
     which ends the name however a witness writes on. Not a given name of one word after a
-    surname of one ("Harris, Georgia", as "Alechinsky, Pierre"): a name inverted."""
-    inverted = n == 1 and len(segments[0].split()) == 1 and len(segments[1].split()) == 1
+    surname ("Harris, Georgia", as "Alechinsky, Pierre"; "Van Buren, Georgia"): a name
+    inverted, Georgia Van Buren's. Read as a donor and where they live, it gave a party named
+    by a surname alone, "Van Buren", which every donor of that surname in the feed would be."""
+    inverted = n == 1 and _surname(segments[0]) and len(segments[1].split()) == 1
     return not inverted and _place(segments[n])
+
+
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "du", "des", "da", "di", "del", "della", "la", "le"}
+    | {"ten", "ter", "vander", "vanden", "dos", "das", "y", "al", "el", "bin", "ibn"}
+)
+"""The words that begin a surname ("Van Buren", "de la Cruz", "van der Rohe")."""
+
+
+def _surname(segment: str) -> bool:
+    """Whether ``segment`` is a surname alone: one word, after any particles ("Van Buren")."""
+    words = segment.split()
+    return bool(words) and all(word.casefold() in _PARTICLES for word in words[:-1])
 
 
 def _witnessed(segments: list[str], witnesses: list[str]) -> int:

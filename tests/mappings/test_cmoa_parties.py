@@ -153,6 +153,14 @@ CASES = [
     ),
     # a name inverted, whose given name is a place's too, is still one name
     ("Harris, Georgia", "Harris, Georgia", ["Harris, Georgia"]),
+    # the same after a surname with its particles (Georgia Van Buren), where "Van Buren" alone
+    # was a party named by a surname, one node for every donor of that name in the feed
+    ("Van Buren, Georgia", "Van Buren, Georgia", ["Van Buren, Georgia"]),
+    ("de la Cruz, Georgia", "de la Cruz, Georgia, USA", ["de la Cruz, Georgia"]),
+    ("Van Buren, Georgia", "", ["Van Buren"]),  # no witness: the comma ends the name
+    # a full name before the comma is no surname alone: the place ends the name
+    ("Martin Van Buren, Georgia", "Martin Van Buren, Georgia", ["Martin Van Buren"]),
+    ("Van Buren, New York", "Van Buren, New York, NY", ["Van Buren"]),
     ("Williams, Jordan and Chad", "", ["Williams, Jordan and Chad"]),  # a firm
 ]
 
@@ -292,6 +300,17 @@ def test_a_place_the_provenance_text_writes_after_a_donor_is_no_part_of_the_name
     assert _froms(quads) == [f"{BASE}cmoa/person/name-barry-friedman"]
     assert {credit, provenance} <= _texts(quads)
     assert not [q for q in quads if q.predicate == CRM.P7_took_place_at]
+
+
+def test_a_name_inverted_after_a_surname_with_particles_is_one_person() -> None:
+    """ "Van Buren, Georgia", as the provenance text writes it too, is Georgia Van Buren, as
+    "Harris, Georgia" is Georgia Harris: read as a surname and where its bearer lives, it gave
+    a person "Van Buren", the node of every donor of that surname in the feed."""
+    credit, provenance = "Gift of Van Buren, Georgia", "Van Buren, Georgia"
+    quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
+    assert _parties(quads) == {"Van Buren, Georgia": CRM.E21_Person.value}
+    assert _froms(quads) == [f"{BASE}cmoa/person/name-van-buren-georgia"]
+    assert {credit, provenance} <= _texts(quads)
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
