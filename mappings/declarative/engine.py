@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "24"
+OUTPUT = "25"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -396,7 +396,8 @@ acquisition in the year of the gift where the credit line says it and the year a
 apart, "Presented by Gustav and Elly Kahnweiler 1974, accessioned 1994"; 22: a group's name that
 begins with a place's first word, "New Hope Foundation", no place; 23: "Van Buren, Georgia"
 a name inverted, as "Harris, Georgia" is; 24: a city of GeoNames after a donor's name, "John
-Smith, Palo Alto", no part of it), so that
+Smith, Palo Alto", no part of it; 25: each full name of a list with a place in it a party,
+"John Smith, New York and Mary Jones", and no item of one word), so that
 every record mapped by a partner's own mapping file is mapped again, not only those that
 change."""
 

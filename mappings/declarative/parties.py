@@ -16,8 +16,9 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   "Alechinsky, Pierre") is inside it, unless a place follows it: CMOA's provenance texts write
   where the donor lives after the name ("Barry Friedman, New York, NY"), so that "Gift of Barry
   Friedman, New York" read so was one person "Barry Friedman, New York". The name ends before
-  the place (``_place``, below); both texts keep it. A list of full names is none when a place
-  is among them ("John Smith, New York and Mary Jones": New York was a person);
+  the place (``_place``, below); both texts keep it. A place in a list of full names is no
+  party, and the names around it are ("John Smith, New York and Mary Jones": John Smith and
+  Mary Jones; New York was a person, then the list was cut at it);
 - a last "and family" ("Dana Robineau Kelley, grandson of the artist, and family", "Emmanuel
   and Mary Fellouzis and family") names a party of its own, the family, beside whom it follows:
   "Dana Robineau Kelley" and the group "Dana Robineau Kelley and family", in the partner's own
@@ -191,11 +192,26 @@ def _listed_before_family(text: str) -> list[str] | None:
     Smith, New York": a place after the name), or has an "and" of its own past its first item
     (``_names`` reads that list)."""
     segments = _segments(text)
-    if len(segments) < 2 or any(_AND.search(s) or _place(s) for s in segments[1:]):
+    if len(segments) < 2 or any(_AND.search(s) for s in segments[1:]):
         return None
-    if all(s[:1].isupper() and len(s.split()) > 1 for s in segments):
-        return segments
+    if all(s[:1].isupper() for s in segments):
+        return _full_names(segments)
     return None
+
+
+def _full_names(items: list[str]) -> list[str] | None:
+    """The names of a list whose items are each a full name of two words or more, or a place
+    written after one ("John Smith, New York and Mary Jones, Boston", as CMOA's provenance
+    texts write where a donor lives): John Smith and Mary Jones. None when an item that is no
+    place is no full name ("John Smith, Jones and Mary Brown", "John Smith, Emmanuel and Mary
+    Fellouzis": one word is no one's whole name), or fewer than two names are left ("John
+    Smith, New York and Paris"): the first segment alone is the name, as any comma ends it.
+    The first item is the donor's, never a place; a full name that is a city's too ends no
+    list but is taken for a place, and stays in the credit line alone."""
+    names = [items[0], *(item for item in items[1:] if not _place(item))]
+    if len(names) < 2 or any(len(name.split()) < 2 for name in names):
+        return None
+    return names
 
 
 def _names(text: str, provenance: Sequence[str]) -> list[str]:
@@ -207,8 +223,9 @@ def _names(text: str, provenance: Sequence[str]) -> list[str]:
         end, items = listed
         if all(len(item.split()) == 1 for item in items):
             return [", ".join(segments[:end])]
-        if not any(_place(item) for item in items[1:]):
-            return items
+        names = _full_names(items)
+        if names is not None:
+            return names
     found = _witnessed(segments, [_fold(p) for p in provenance])
     end = next((n for n in range(1, found) if _place_after(segments, n)), found)
     return [", ".join(segments[:end])]

@@ -119,7 +119,7 @@ CASES = [
     (
         "Dr. Helen Overs, New York, Dr. Robert Overs and family",
         "",
-        ["Dr. Helen Overs", "Dr. Helen Overs and family"],
+        ["Dr. Helen Overs", "Dr. Robert Overs", "Dr. Helen Overs, Dr. Robert Overs and family"],
     ),
     # a place the provenance text writes after the donor, as CMOA's do ("Barry Friedman, New
     # York, NY"), is no part of the name however far the witness runs on; the credit line
@@ -137,15 +137,27 @@ CASES = [
         "Daniel K. Rothschild, Architects, New York, NY",
         ["Daniel K. Rothschild, Architects"],
     ),
-    ("John Smith, New York and Mary Jones", "", ["John Smith"]),
-    ("John Smith, British Columbia, and Mary Jones", "", ["John Smith"]),
+    # each full name of a list with a place after a name is a party, the place none
+    ("John Smith, New York and Mary Jones", "", ["John Smith", "Mary Jones"]),
+    ("John Smith, British Columbia, and Mary Jones", "", ["John Smith", "Mary Jones"]),
+    ("John Smith, New York and Mary Jones, Boston", "", ["John Smith", "Mary Jones"]),
+    (
+        "John Smith, Boston, Massachusetts, Ann Lee and Mary Jones",
+        "",
+        ["John Smith", "Ann Lee", "Mary Jones"],
+    ),
+    ("John Smith, New York and Paris", "", ["John Smith"]),  # no second name
+    # an item of one word is no one's whole name: no list, the comma ends the name
+    ("John Smith, Jones and Mary Brown", "", ["John Smith"]),
+    ("John Smith, Emmanuel and Mary Fellouzis", "", ["John Smith"]),
+    ("John Smith, Mary Jones, Pittsburgh and Ann Lee", "", ["John Smith", "Mary Jones", "Ann Lee"]),
     # a city of GeoNames after the comma is a place too, of two words with no place word
     # ("Palo Alto", "Ann Arbor") or of one ("Pittsburgh": CMOA's provenance texts write it so)
     ("John Smith, Palo Alto", "John Smith, Palo Alto, CA", ["John Smith"]),
     ("John Smith, Pittsburgh", "Gift of John Smith, Pittsburgh, PA, 1990", ["John Smith"]),
     ("John Smith, Florence", "John Smith, Florence, Italy", ["John Smith"]),
     ("John Smith, Ann Arbor and family", "", ["John Smith", "John Smith and family"]),
-    ("John Smith, Palo Alto and Mary Jones", "", ["John Smith"]),
+    ("John Smith, Palo Alto and Mary Jones", "", ["John Smith", "Mary Jones"]),
     # ...but a city's name is no place inside a name, nor before the first comma, and a surname
     # with a given name of one word after it is a name inverted
     (
@@ -317,6 +329,26 @@ def test_a_group_whose_name_begins_with_a_place_word_is_a_party() -> None:
         "Mary Jones": CRM.E21_Person.value,
     }
     assert f"{BASE}cmoa/group/name-new-hope-foundation" in _froms(quads)
+    assert credit in _texts(quads)
+
+
+def test_each_name_of_a_list_with_places_in_it_is_a_party() -> None:
+    """ "Gift of John Smith, New York and Mary Jones, Boston" gave John Smith alone: a list of
+    full names with a place in it was read as no list, and Mary Jones, whom the partner named,
+    was no party. Each full name is now a party, and each place none; the credit line keeps
+    both places. The same before "and family": the family is named by the names alone, so
+    that it is the family the line without the place names."""
+    credit = "Gift of John Smith, New York and Mary Jones, Boston"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    person = CRM.E21_Person.value
+    assert _parties(quads) == {"John Smith": person, "Mary Jones": person}
+    assert credit in _texts(quads)
+    credit = "Gift of Dr. Helen Overs, New York, Dr. Robert Overs and family"
+    quads = _map({"id": "t-1", "credit_line": credit})
+    family = f"{BASE}cmoa/group/name-dr-helen-overs-dr-robert-overs-and-family"
+    assert _members(quads) == {
+        (f"{BASE}cmoa/person/name-dr-{who}-overs", family) for who in ("helen", "robert")
+    }
     assert credit in _texts(quads)
 
 
