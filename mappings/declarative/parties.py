@@ -29,8 +29,10 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   family" (the names as listed, then "and family"); read as "John Smith" and a family, Mary
   Jones was lost. A place is no name: "John Smith, New York and family" gives John Smith and
   "John Smith and family" (``_place``: a country, or a state or province of one, by its ISO
-  3166 name; a name that says it is a city or county; a place name's first word, "New", "San",
-  "Fort"...). Read as a full name, New York was a person;
+  3166 name; a city of GeoNames, "Palo Alto", "Pittsburgh", as a whole part after a comma; a
+  name that says it is a city or county; a place name's first word, "New", "San", "Fort"...,
+  unless the name says it is a group's, "New Hope Foundation"). Read as a full name, New York
+  was a person;
 - any other comma ends the name: what follows ("Lorant Collection") stays in the credit line,
   which the record keeps whole as its statement. Who a named party is to the object ("grandson
   of the artist", before "and family" too) is cut off before these names are read, and kept
@@ -244,7 +246,7 @@ def _place_after(segments: list[str], n: int) -> bool:
 
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "du", "des", "da", "di", "del", "della", "la", "le"}
-    | {"ten", "ter", "vander", "vanden", "dos", "das", "y", "al", "el", "bin", "ibn"}
+    | {"ten", "ter", "vander", "vanden", "dos", "das", "al", "el", "bin", "ibn"}
 )
 """The words that begin a surname ("Van Buren", "de la Cruz", "van der Rohe")."""
 
