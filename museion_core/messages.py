@@ -34,6 +34,7 @@ from .message_runs import (
     GATE_RECORDS_GONE,
     GATE_RECORDS_GONE_ONE_NEW,
 )
+from .message_search import *  # noqa: F403
 from .message_template import Message
 
 __all__ = [

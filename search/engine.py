@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from museion_core import messages
 from museion_core.errors import QueryError
 
 if TYPE_CHECKING:
@@ -77,18 +78,16 @@ class Range:
         if match := _RANGE.match(text):
             low, high = (float(g) if g is not None else None for g in match.groups())
             if any(b is not None and not math.isfinite(b) for b in (low, high)):
-                raise QueryError(f"facet {key}: {text!r} has a bound too large", http_status=400)
+                raise _refused(messages.SEARCH_RANGE_BOUND_TOO_LARGE(key=key, value=text))
             if low is None and high is None:
-                raise QueryError(
-                    f"facet {key}: give at least one bound ({text!r})", http_status=400
-                )
+                raise _refused(messages.SEARCH_RANGE_NO_BOUND(key=key, value=text))
             if low is not None and high is not None and low > high:
-                raise QueryError(f"facet {key}: {text!r} ends before it begins", http_status=400)
+                raise _refused(messages.SEARCH_RANGE_BACKWARDS(key=key, value=text))
             return cls(low, high)
         if match := _BOUND.match(text):
             op, number = match.group(1) or "=", float(match.group(2))
             if not math.isfinite(number):
-                raise QueryError(f"facet {key}: {text!r} is too large", http_status=400)
+                raise _refused(messages.SEARCH_RANGE_TOO_LARGE(key=key, value=text))
             if key == "date" and op == "=":
                 return cls(number, number)
             return {
@@ -99,9 +98,14 @@ class Range:
                 "=": cls(number, number),
             }[op]
         example = "1900..1950" if key == "date" else "<=100"
-        raise QueryError(
-            f"facet {key}: {text!r} is not a range (e.g. {key}={example})", http_status=400
-        )
+        raise _refused(messages.SEARCH_NOT_RANGE(key=key, value=text, example=f"{key}={example}"))
+
+
+def _refused(text: str) -> QueryError:
+    """A request the search cannot read, said by a message of ``museion_core.messages``: the
+    command line and the JSON answer say its English text, a page says it in its reader's
+    language (``sparql.i18n.message_html`` recognises it)."""
+    return QueryError(text, http_status=400)
 
 
 @dataclass(frozen=True)
@@ -118,15 +122,13 @@ class SearchRequest:
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise QueryError(f"sort {self.sort!r}: give one of {', '.join(SORTS)}", http_status=400)
+            raise _refused(messages.SEARCH_SORT_UNKNOWN(sort=self.sort, sorts=", ".join(SORTS)))
         if len(self.text) > MAX_QUERY_LENGTH:
-            raise QueryError(
-                f"the query is longer than {MAX_QUERY_LENGTH} characters", http_status=400
-            )
+            raise _refused(messages.SEARCH_QUERY_TOO_LONG(count=MAX_QUERY_LENGTH))
         if not 0 <= self.limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 0 and {MAX_LIMIT}", http_status=400)
+            raise _refused(messages.SEARCH_LIMIT_OUTSIDE(count=MAX_LIMIT))
         if not 0 <= self.offset <= MAX_OFFSET:
-            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}", http_status=400)
+            raise _refused(messages.SEARCH_OFFSET_OUTSIDE(count=MAX_OFFSET))
 
     def selected(self) -> list[tuple[str, str]]:
         """Every facet filter as ``(key, value)`` text, as a URL or command line gives it."""
@@ -167,21 +169,19 @@ def parse_facets(
     for pair in pairs:
         match = _PAIR.match(pair)
         if not match or not match.group(3).strip():
-            raise QueryError(f"facet {pair!r}: write KEY=VALUE", http_status=400)
+            raise _refused(messages.SEARCH_FACET_NOT_PAIR(pair=pair))
         key, op, value = match.group(1), match.group(2), match.group(3).strip()
         if op != "=":  # longest_side_cm<=100
             value = op + value
         if key not in FACET_KEYS:
-            raise QueryError(
-                f"unknown facet {key!r}; facets: {', '.join(FACET_KEYS)}", http_status=400
-            )
+            raise _refused(messages.SEARCH_FACET_UNKNOWN(key=key, keys=", ".join(FACET_KEYS)))
         if key == "date":
             date = Range.parse(key, value)
         elif key == "longest_side_cm":
             longest = Range.parse(key, value)
         elif key == "has_image":
             if value.lower() not in ("yes", "no", "true", "false", "1", "0"):
-                raise QueryError(f"facet has_image: {value!r} is not yes or no", http_status=400)
+                raise _refused(messages.SEARCH_NOT_YES_NO(value=value))
             has_image = value.lower() in ("yes", "true", "1")
         else:
             values.setdefault(key, []).append(value)

@@ -153,57 +153,6 @@ def _form_facets(request: Request) -> list[str]:
     return pairs
 
 
-_FACET_PAIR = re.compile(r"^\s*([A-Za-z_]+)\s*(<=|>=|=)(.*)$")
-"""A ``facet`` parameter as ``parse_facets`` reads it: a key, ``=`` (or ``<=``, ``>=``), a
-value (which must not be blank)."""
-
-
-def _checked_facets(pairs: list[str]) -> list[str]:
-    """``pairs``, or the ``FormError`` for the first that ``parse_facets`` would refuse for
-    its form or its key: the search engine's own error is English on every page. The JSON
-    answer says it in the engine's words, which these English templates repeat."""
-    for pair in pairs:
-        found = _FACET_PAIR.match(pair)
-        if found is None or not found.group(3).strip():
-            raise FormError("facet {pair!r}: write KEY=VALUE", pair=pair)
-        if found.group(1) not in FACET_KEYS:
-            raise FormError(
-                "unknown facet {key!r}; facets: {keys}",
-                key=found.group(1),
-                keys=", ".join(FACET_KEYS),
-            )
-        _checked_value(found.group(1), found.group(2), found.group(3))
-    return pairs
-
-
-_NUMBER = r"-?\d+(?:\.\d+)?"
-_RANGE_SHAPES = (
-    re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$"),
-    re.compile(rf"^\s*(<=|>=|<|>|=)?\s*({_NUMBER})\s*$"),
-)
-"""The two forms ``Range.parse`` reads: ``1900..1950`` (either end open) and ``<=100``."""
-_YES_NO = ("yes", "no", "true", "false", "1", "0")
-"""The values ``parse_facets`` reads for ``has_image``."""
-
-
-def _checked_value(key: str, op: str, value: str) -> None:
-    """The ``FormError`` for a facet value ``parse_facets`` would refuse for its form: a
-    ``has_image`` that is not yes or no, a ``date`` or ``longest_side_cm`` that is no range.
-    The JSON answer says it in the engine's words, which these English templates repeat."""
-    value = value.strip()
-    if op != "=":
-        value = op + value
-    if key == "has_image" and value.lower() not in _YES_NO:
-        raise FormError("facet has_image: {value!r} is not yes or no", value=value)
-    if key in ("date", "longest_side_cm") and not any(r.match(value) for r in _RANGE_SHAPES):
-        raise FormError(
-            "facet {key}: {value!r} is not a range (e.g. {example})",
-            key=key,
-            value=value,
-            example=f"{key}=1900..1950" if key == "date" else f"{key}=<=100",
-        )
-
-
 _CENTIMETRES = re.compile(r"\d{1,6}(?:[.,]\d{1,3})?")
 
 
@@ -234,16 +183,13 @@ def read_request(request: Request, offset: int | None = None) -> SearchRequest:
         raise FormError("offset must be between 0 and {count}", count=MAX_OFFSET)
     if limit < 0:
         raise FormError("limit must be between 0 and {count}", count=MAX_LIMIT)
-    sort = params.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise FormError("sort {sort!r}: give one of {sorts}", sort=sort, sorts=", ".join(SORTS))
     return parse_facets(
-        _checked_facets(_form_facets(request)),
+        _form_facets(request),
         partner=params.get("partner") or None,
         text=params.get("q", "").strip(),
         limit=min(limit, MAX_LIMIT) if limit >= 0 else limit,
         offset=offset,
-        sort=sort,
+        sort=params.get("sort") or "relevance",
     )
 
 
@@ -304,7 +250,7 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
         return Response(body, status, media_type="application/json", headers=VARY)
     params = request.query_params
     with i18n.using(ui_lang(request)):
-        message = exc.in_language() if isinstance(exc, FormError) else exc.one_line()
+        message = _said(exc)
         html = _render(
             request,
             static=site.url("/static"),
@@ -321,6 +267,17 @@ def _fail(request: Request, status: int, exc: MuseionError, wants_json: bool) ->
             kept_sort=_kept_sort(params.get("sort", "")),
         )
     return HTMLResponse(html, status_code=status, headers=VARY)
+
+
+def _said(exc: MuseionError) -> str | Markup:
+    """The error in the reader's language: the page's own mistakes (``FormError``), and the
+    search engine's refusals, which are messages of ``museion_core.messages`` that any page
+    recognises (``i18n.message_html``); on an English page, the error's own words."""
+    if isinstance(exc, FormError):
+        return exc.in_language()
+    if i18n.current() == i18n.DEFAULT:
+        return exc.one_line()
+    return i18n.message_html(exc.one_line())
 
 
 _FORM_FIELDS = ("q", "date_from", "date_to", "longest_max")

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 from typing import cast
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
 
-from search import Searcher
+from museion_core import messages
+from museion_core.errors import QueryError
+from search import Searcher, parse_facets
+from sparql import i18n
 from tests.helpers.search_page import search_reply
 
 
@@ -131,3 +135,108 @@ def test_the_values_a_reader_sent_keep_their_order_in_an_arabic_sentence() -> No
     _, page = _reply("q=turner&facet=has_image=maybe", "en")
     [error] = lxml.html.fromstring(page).cssselect("p.error")
     assert error.cssselect("bdi") == []
+
+
+def _text(element: object) -> str:
+    return str(cast(lxml.html.HtmlElement, element).text_content())
+
+
+RANGE_CASES = [
+    (
+        "q=turner&facet=date=1950..1900",
+        "facet date: '1950..1900' ends before it begins",
+        "filtre date : « 1950..1900 » finit avant de commencer",
+        "المرشّح date: «1950..1900» ينتهي قبل أن يبدأ",
+    ),
+    (
+        "q=turner&facet=date=..",
+        "facet date: give at least one bound ('..')",
+        "filtre date : donnez au moins une borne (..)",
+        "المرشّح date: حدّد طرفًا واحدًا على الأقل (..)",
+    ),
+    (
+        "q=turner&facet=date=" + "9" * 400 + "..",
+        "facet date: '" + "9" * 400 + "..' has a bound too large",
+        "filtre date : « " + "9" * 400 + ".. » a une borne trop grande",
+        "المرشّح date: «" + "9" * 400 + "..» فيه حدّ كبير جدًا",
+    ),
+    (
+        "q=turner&facet=longest_side_cm=" + "9" * 400,
+        "facet longest_side_cm: '" + "9" * 400 + "' is too large",
+        "filtre longest_side_cm : « " + "9" * 400 + " » est trop grand",
+        "المرشّح longest_side_cm: «" + "9" * 400 + "» كبير جدًا",
+    ),
+    (
+        "q=" + "x" * 501,
+        "the query is longer than 500 characters",
+        "la recherche dépasse 500 caractères",
+        "يتجاوز نص البحث 500 حرف",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "english", "french", "arabic"), RANGE_CASES)
+def test_every_refusal_of_a_range_is_said_in_the_reader_s_language(
+    query: str, english: str, french: str, arabic: str
+) -> None:
+    """Only "is not a range" was French on a French page (the page repeated that one check
+    before the engine): a reversed range, a range with no bound or a bound of 400 digits was
+    said in the engine's English. The engine's refusals are messages a page recognises."""
+    for lang, said in (("en", english), ("fr", french), ("ar", arabic)):
+        status, page = _reply(query, lang)
+        assert status == 400
+        [error] = lxml.html.fromstring(page).cssselect('p.error[role="alert"]')
+        assert _text(error) == said, lang
+    for lang in ("fr", "ar"):
+        status, body = _reply(query + "&format=json", lang)
+        assert (status, json.loads(body)) == (400, {"error": english})
+
+
+REFUSED = [
+    ["bogus"],
+    ["maker="],
+    ["colour=red"],
+    ["has_image=perhaps"],
+    ["date=early"],
+    ["longest_side_cm=<=big"],
+    ["date=1950..1900"],
+    ["date=.."],
+    ["date=" + "9" * 400 + ".."],
+    ["longest_side_cm=" + "9" * 400],
+]
+
+
+@pytest.mark.parametrize("pairs", REFUSED, ids=lambda p: p[0][:30])
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_facet_the_engine_refuses_the_page_refuses_in_the_reader_s_language(
+    pairs: list[str], lang: str
+) -> None:
+    """Engine and page held together: whatever ``parse_facets`` refuses, the page refuses
+    with the same message (its JSON in the engine's very words), translated, with nothing
+    left in English. The page kept copies of the engine's patterns to say this."""
+    with pytest.raises(QueryError) as caught:
+        parse_facets(pairs)
+    english = caught.value.one_line()
+    found = messages.recognise(english)
+    assert found is not None
+    assert found[0].template.startswith(("facet", "unknown facet"))
+    query = urlencode([("q", "turner"), *(("facet", p) for p in pairs)])
+    _, body = _reply(query + "&format=json", lang)
+    assert json.loads(body) == {"error": english}
+    status, page = _reply(query, lang)
+    assert status == 400
+    [error] = lxml.html.fromstring(page).cssselect('p.error[role="alert"]')
+    with i18n.using(lang):
+        expected = lxml.html.fragment_fromstring(f"<p>{i18n.message_html(english)}</p>")
+    assert _text(error) == expected.text_content() != english
+    assert error.cssselect('bdi[lang="en"]') == []  # nothing said in English
+
+
+def test_every_refusal_of_the_search_engine_is_a_message_with_a_translation() -> None:
+    """Each message of ``museion_core.message_search`` is one the page translates."""
+    from museion_core import message_search
+
+    searched = [m for m in messages.MESSAGES if m in vars(message_search).values()]
+    assert len(searched) == 12
+    for lang in ("fr", "ar"):
+        assert all(m.template in i18n.catalogue()[lang] for m in searched)
