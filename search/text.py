@@ -207,9 +207,11 @@ def match_expression(query: str) -> str | None:
         text if len(group) == 1 else f"({text})" for text, group in zip(either, groups, strict=True)
     )
     for term in terms:
-        if term.negated:  # not by Arabic skeleton: "-ali" would leave out every "l"
+        # not by Arabic skeleton: "-ali" would leave out every "l"; nor by its singular, as a
+        # quoted word is not: "-Roberts" leaves out the Roberts, not every Robert too
+        if term.negated:
             expression += " NOT " + _alternatives(
-                term.words, term.spelled, skeletons=False, singulars=not term.phrase
+                term.words, term.spelled, skeletons=False, singulars=False
             )
     return expression
 
@@ -327,7 +329,8 @@ def _singulars(words: tuple[str, ...]) -> list[str]:
     "etchings" found nothing while "etching" found 34 works, "watercolours" nothing beside
     "watercolour", and "horses" one work of fifteen with a horse in them. Whole words only
     (a prefix already finds the plural from the singular), from five letters, not in quotes
-    (``"marines"`` is the word as typed), and not after
+    (``"marines"`` is the word as typed) nor left out (``-Roberts`` leaves out the name as
+    typed, not every Robert), and not after
     "ss", "us", "is" ("glass", "Jesus", "Paris" are no plurals); irregular plurals
     ("women") are not guessed."""
     if len(words) != 1 or not (words[0].isascii() and words[0].isalpha()):

@@ -333,5 +333,28 @@ def test_a_plural_finds_the_works_named_in_the_singular(tmp_path: Path) -> None:
     assert _search(index, "glass") == {"A glass of water"}
     assert _search(index, '"two horses"') == {"Two horses"}  # a phrase as typed
     assert _search(index, '"horses"') == {"Two horses"}  # a quoted word too
-    assert _search(index, "-horses rest") == set()  # left out with its singular
+    assert _search(index, "-horses rest") == {"A horse at rest"}  # left out as typed
     assert _search(index, "horse") == {"A horse at rest", "Two horses", "Horsemanship"}
+
+
+def test_a_word_left_out_is_left_out_as_typed_not_by_its_singular(tmp_path: Path) -> None:
+    """ "portrait -Roberts" left out every Robert too: the plural rule reduced the excluded
+    name to "robert". A word left out is taken as typed, as a quoted word is (still as a
+    prefix: "-Roberts" leaves out "Robertson" too)."""
+    titles = [
+        "Portrait of David Roberts",
+        "Portrait of Robert Adam",
+        "Portrait of Robertson",
+        "Portrait of a lady",
+    ]
+    docs = [
+        ObjectDoc(iri=f"https://x.example/o/{n}", title=t, texts=[t]) for n, t in enumerate(titles)
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    assert _search(index, "portrait -Roberts") == {"Portrait of Robert Adam", "Portrait of a lady"}
+    assert _search(index, "portrait NOT Roberts") == _search(index, "portrait -Roberts")
+    assert _search(index, 'portrait -"Roberts"') == _search(index, "portrait -Roberts")
+    assert _search(index, "portrait -Robert") == {"Portrait of a lady"}
+    # asked for, "Roberts" still finds a Robert (and, as a prefix, Robertson)
+    assert _search(index, "Roberts") == set(titles) - {"Portrait of a lady"}
