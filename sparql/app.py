@@ -56,6 +56,7 @@ from .jobs import (
 )
 from .negotiation import (
     GRAPH_FORMATS,
+    VARY,
     NotAcceptable,
     accepts_html,
     negotiate,
@@ -155,9 +156,7 @@ class Endpoint:
             if isinstance(operation, ServiceDescriptionRequest):
                 if accepts_html(request.headers.get("accept")) and not request.query_params:
                     # A person opened the endpoint in a browser: the query UI is for them.
-                    return RedirectResponse(
-                        site.url("/"), status_code=303, headers={"Vary": "Accept"}
-                    )
+                    return RedirectResponse(site.url("/"), status_code=303, headers=VARY)
                 return self._service_description(request)
             if isinstance(operation, UpdateRequest):
                 return await self._update(request, operation)
@@ -204,7 +203,7 @@ class Endpoint:
         variant = json.dumps(
             ["query", operation.query, job.default_graphs, job.named_graphs, job.accept, job.format]
         )
-        return await self._answer(request, job, variant, ok_headers={"Vary": "Accept"})
+        return await self._answer(request, job, variant, ok_headers=VARY)
 
     async def _update(self, request: Request, operation: UpdateRequest) -> Response:
         token = self.settings.admin_token
@@ -245,7 +244,7 @@ class Endpoint:
             format=fmt.rdf_format(),
             prefixes={**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"},
         )
-        return Response(body or b"", media_type=fmt.content_type, headers={"Vary": "Accept"})
+        return Response(body or b"", media_type=fmt.content_type, headers=VARY)
 
     # -- VoID ---------------------------------------------------------------------------------
     async def void(self, request: Request) -> Response:
@@ -263,7 +262,7 @@ class Endpoint:
                 lang=ui_lang(request),
                 here=here(request),
             )
-            return await self._answer(request, job, f"void {name}", headers={"Vary": "Accept"})
+            return await self._answer(request, job, f"void {name}", headers=VARY)
         except NotAcceptable as exc:
             return not_acceptable(str(exc))
         except QueryError as exc:
@@ -301,7 +300,7 @@ class Endpoint:
             max_rows=self.settings.max_rows,
         )
         # "/?query=…" is this page for a browser and the answer for a SPARQL client
-        return HTMLResponse(html, headers={"Vary": "Accept"})
+        return HTMLResponse(html, headers=VARY)
 
     # -- reconciliation service, partner reports ---------------------------------------------
     async def reconcile(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_PROFILE,
     LINKED_ART_PROFILE,
+    VARY,
     NotAcceptable,
     accepts_html,
     hinted,
@@ -64,7 +65,7 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
         return RedirectResponse(
             canonical + (f"?{query}" if query else ""),
             status_code=301,
-            headers={"Vary": "Accept"},
+            headers=VARY,
         )
     iri = settings.base_iri + sent[len(base_path) :]
     try:
@@ -100,7 +101,7 @@ def entity_request(request: Request, settings: EndpointSettings) -> EntityReques
             variant += " " + report_stamp(settings.reports_dir, partner)
     # The Link header is the query process's: only it knows whether the IRI has a Linked Art
     # API document (a record, a dataset, an embedded node has none).
-    return EntityRequest(job, variant, {"Vary": "Accept"})
+    return EntityRequest(job, variant, dict(VARY))
 
 
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")

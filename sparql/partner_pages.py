@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from . import i18n
-from .negotiation import accepts_html
+from .negotiation import VARY, accepts_html
 from .pages import templates
 from .report_files import (
     FAILURE_SUFFIX,
@@ -114,7 +114,7 @@ def _report_page(
         at = at + len("</h1>") if at >= 0 else 0
         page = page[:at] + above + page[at:]
     page = with_site_header(page, lang, here(request), settings.title)
-    return HTMLResponse(page, headers={"Vary": "Accept"})
+    return HTMLResponse(page, headers=VARY)
 
 
 _NO_REPORT = "No report yet."
@@ -141,7 +141,7 @@ def _report_json(path: Path, failure: dict[str, str] | None) -> Response:
         if isinstance(report, dict):
             report = with_failure(report, failure)
             body = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
-    return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+    return Response(body, media_type="application/json", headers=VARY)
 
 
 def _label(partners: Mapping[str, str], name: str, failure: dict[str, str] | None) -> str:

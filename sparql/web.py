@@ -13,6 +13,7 @@ from starlette.responses import FileResponse, Response
 
 from . import i18n, site
 from .jobs import Reply
+from .negotiation import VARY
 
 __all__ = [
     "here",
@@ -39,7 +40,7 @@ def not_acceptable(message: str) -> Response:
     """406: no representation the client accepts. It names ``Vary: Accept`` as every
     negotiated answer does (RFC 9110 §12.5.5): another ``Accept`` gets another answer, which a
     cache must not take this one for."""
-    return text_error(406, message, {"Vary": "Accept"})
+    return text_error(406, message, VARY)
 
 
 def reply_response(reply: Reply, extra: dict[str, str] | None = None) -> Response:
