@@ -16,7 +16,7 @@ from .suggest import (
     slipped_prefixes,
     words_to_mend,
 )
-from .text import skeleton
+from .text import singulars, skeleton
 
 __all__ = ["mended_query"]
 
@@ -88,12 +88,20 @@ def _first_letters(db: sqlite3.Connection) -> list[str]:
     return letters
 
 
+def _whole(db: sqlite3.Connection, word: str) -> bool:
+    return db.execute("SELECT 1 FROM words WHERE term = ?", [word]).fetchone() is not None
+
+
 def _known(db: sqlite3.Connection, word: str) -> bool:
-    """Whether an indexed word begins with ``word`` (a word matches as a prefix), or, for a
+    """Whether an indexed word begins with ``word`` (a word matches as a prefix), or is its
+    singular (a plural is also asked for by its singular, ``search.text``), or, for a
     Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
     found it so, and it is no misspelling."""
     known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
     if db.execute(known, [word, word + _LAST]).fetchone() is not None:
+        return True
+    # a plural whose singular is indexed ("watercolours": "watercolour") was found by it
+    if any(_whole(db, one) for one in singulars(word)):
         return True
     skel = skeleton(word) if word.isascii() else ""
     if not skel:

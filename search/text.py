@@ -39,6 +39,7 @@ __all__ = [
     "match_expression",
     "query_parts",
     "searched_words",
+    "singulars",
     "skeleton",
     "spellings",
     "tokens",
@@ -344,6 +345,11 @@ def _singulars(words: tuple[str, ...]) -> list[str]:
     elif word.endswith(("sses", "xes", "zes", "ches", "shes")):  # "sketches": "sketch"
         forms.append(word[:-2])
     return forms
+
+
+def singulars(word: str) -> list[str]:
+    """The singulars a folded word, if a plural, is also asked for by (``_singulars``)."""
+    return _singulars((word,))
 
 
 def _alternatives(

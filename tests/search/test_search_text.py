@@ -358,3 +358,19 @@ def test_a_word_left_out_is_left_out_as_typed_not_by_its_singular(tmp_path: Path
     assert _search(index, "portrait -Robert") == {"Portrait of a lady"}
     # asked for, "Roberts" still finds a Robert (and, as a prefix, Robertson)
     assert _search(index, "Roberts") == set(titles) - {"Portrait of a lady"}
+
+
+def test_a_plural_the_search_finds_by_its_singular_is_not_mended(tmp_path: Path) -> None:
+    """ "turnr watercolours" suggested "turner watercolors": the plural found the works by
+    its singular ("watercolour"), yet the mending, which knew no plural rule, took it for a
+    misspelling and changed the reader's right word for another spelling."""
+    titles = ["Turner: a watercolour of Venice", "Watercolors of the Hudson"]
+    docs = [
+        ObjectDoc(iri=f"https://x.example/o/{n}", title=t, texts=[t]) for n, t in enumerate(titles)
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    assert _search(index, "turner watercolours") == {"Turner: a watercolour of Venice"}
+    found = FtsEngine().search(index, parse_facets([], text="turnr watercolours"))
+    assert found.suggestion is not None
+    assert found.suggestion.text == "turner watercolours"
