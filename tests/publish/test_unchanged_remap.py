@@ -222,7 +222,7 @@ def test_an_unchanged_remap_in_a_new_snapshot_is_told_that_snapshot_is_new(
     said = report(config)
     for lang, sentence in [
         ("en", "They are in the new snapshot this remap published:"),
-        ("fr", "Elles figurent dans le nouvel instantané que cette nouvelle correspondance"),
+        ("fr", "Elles figurent dans le nouvel instantané que cette nouvelle conversion"),
         ("ar", "وهي في اللقطة الجديدة التي نشرتها إعادة التحويل هذه"),
     ]:
         page = report_html(said, lang)

@@ -800,3 +800,20 @@ def test_french_says_moissonnage_for_a_harvest_everywhere() -> None:
     assert harvest  # the strings that speak of a harvest say it with "moissonn…"
     for english in harvest:
         assert "moissonn" in french[english].lower(), (english, french[english])
+
+
+def test_french_names_a_remap_a_nouvelle_conversion_everywhere() -> None:
+    """A remap (``museion remap``: the stored records mapped again) was "nouvelle
+    correspondance" in French: "Rapport de nouvelle correspondance", "par nouvelle
+    correspondance", which a museum reader takes for a new letter or a new match, not for its
+    records converted again. The catalogue already says "converties" for mapped records, so a
+    remap is a "nouvelle conversion" (to remap: "convertir de nouveau"), in every string that
+    names one; "correspondance" stays the mapping itself."""
+    french = i18n.catalogue()["fr"]
+    said = [f"{e!r} = {t!r}" for e, t in french.items() if "nouvelle correspondance" in t]
+    assert not said, said
+    remap = [e for e in french if re.search(r"\bremap\b", e, re.IGNORECASE)]
+    assert len(remap) >= 6  # the strings that name a remap say it one way
+    for english in remap:
+        text = french[english].lower()
+        assert "nouvelle conversion" in text or "convertir de nouveau" in text, (english, text)

@@ -34,7 +34,7 @@ from tests.helpers.uploads import upload_files
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 REMAP = {
     "en": "Remap report",
-    "fr": "Rapport de nouvelle correspondance",
+    "fr": "Rapport de nouvelle conversion",
     "ar": "تقرير إعادة التحويل",
 }
 HARVEST = {"en": "Harvest report", "fr": "Rapport de moissonnage", "ar": "تقرير الحصاد"}
