@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import glob
 import os
+import sqlite3
 from pathlib import Path
 
 from harvesters import FILE_EXTENSIONS, RDF_EXTENSIONS
 from museion_core import messages
-from museion_core.errors import ConfigError, MuseionError, StoreFaultError, WriterBusyError
+from museion_core.errors import (
+    ConfigError,
+    HarvestError,
+    MappingError,
+    MuseionError,
+    StoreError,
+    WriterBusyError,
+)
 from publish import RunStatus
 from sparql import UploadStore
 
@@ -104,27 +112,26 @@ def run_upload(
     """Harvest a stored upload as a run of ``source``; its status file says how it ended
     (``published``, ``held``, or ``failed`` with the reason, which is also raised).
 
-    The status is what the partner reads (the upload's page, in its language): a run that
-    the store failed (``StoreFaultError``, or a run that could not be applied) says so in a
-    message its page translates (``UPLOAD_NOT_WRITTEN``), not in the store's own words, which
-    name its address and are the operator's (the run's reason, the upload's ``log.txt``); so
-    does a run that waited ``wait`` seconds for another's writer lock (``UPLOAD_SERVER_BUSY``),
-    whose error names the data directory and the other process."""
-    kind = config.source(source).kind
-    if kind not in UPLOAD_KINDS:
-        raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to {UPLOAD_KINDS}")
+    The status is what the partner reads (the upload's page, in its language): a failure that
+    is the server's, not the files', says so in a message its page translates (``_said``),
+    not in the error's own English words, which name the server's paths, its store's address,
+    its configuration file: those are the operator's, raised, and written by the upload's
+    process to its ``log.txt``."""
     uploads = upload_store(config.data_dir)
     if uploads.manifest(source, upload_id) is None:
         raise MuseionError(f"there is no upload {upload_id} of source {source!r}")
     folder = uploads.folder(source, upload_id)
     uploads.set_status(source, upload_id, status="running", run=upload_id)
-    feed = folder / "feed"
-    if kind == "files":  # every file sent is read, whatever its suffix (a ".txt": a table)
-        feed = Path(glob.escape(str(feed))) / "*"
     try:
+        kind = config.source(source).kind
+        if kind not in UPLOAD_KINDS:
+            raise ConfigError(f"source {source!r} is of kind {kind}; uploads go to {UPLOAD_KINDS}")
+        feed = folder / "feed"
+        if kind == "files":  # every file sent is read, whatever its suffix (a ".txt": a table)
+            feed = Path(glob.escape(str(feed))) / "*"
         summary = Pipeline(config).harvest_upload(source, feed, upload_id, folder, wait=wait)
-    except MuseionError as exc:
-        uploads.set_status(source, upload_id, status="failed", reason=_said(exc))
+    except (MuseionError, OSError, sqlite3.Error) as exc:
+        uploads.set_status(source, upload_id, status="failed", reason=_said(exc, folder))
         raise
     failed = summary.status == RunStatus.FAILED  # only applying fails a judged run
     uploads.set_status(
@@ -137,13 +144,23 @@ def run_upload(
     return summary
 
 
-def _said(exc: MuseionError) -> str:
-    """Why an upload's run failed, as its partner reads it: a message its page translates when
-    the server is to blame (its store failed, or another run held the data directory past the
-    wait), whose own words (an address, a path, a process) are the operator's, in ``log.txt``;
-    else the run's error."""
-    if isinstance(exc, StoreFaultError):
-        return messages.UPLOAD_NOT_WRITTEN()
+def _said(exc: Exception, folder: Path) -> str:
+    """Why an upload's run failed, as its partner reads it (``folder``: the upload's own).
+
+    The partner's files are to blame only for a feed that could not be read (``HarvestError``)
+    or mapped (``MappingError``): their messages are its to act on, and its page translates
+    them; the upload's folder, a path on the server, is taken out of them. Anything else is
+    the server's, told by a message its page translates: the store failed or refused the run,
+    or the data directory (a disk, a folder it cannot use) did (``UPLOAD_NOT_WRITTEN``),
+    another run held the writer lock past the wait (``UPLOAD_SERVER_BUSY``), or the server's
+    configuration stopped it (``UPLOAD_SERVER_FAILED``)."""
     if isinstance(exc, WriterBusyError):
         return messages.UPLOAD_SERVER_BUSY()
-    return exc.one_line()
+    if isinstance(exc, StoreError | OSError | sqlite3.Error):
+        return messages.UPLOAD_NOT_WRITTEN()
+    if isinstance(exc, HarvestError | MappingError):
+        said = exc.one_line()
+        for where in {str(folder), glob.escape(str(folder))}:
+            said = said.replace(f"{where}{os.sep}", "")
+        return said
+    return messages.UPLOAD_SERVER_FAILED()

@@ -152,6 +152,14 @@ UPLOAD_RUN_TOO_LONG = _message(
     "the check of this upload took more than {hours:s} hours and was stopped: tell the "
     "network's coordinator, who will find why in the server's log"
 )
+# an upload whose run the server's own set-up stopped (its configuration, a data directory
+# it cannot use): sending again does not help until the coordinator mends it; what failed
+# (a file, a key, a path) is the operator's, in the upload's log.txt
+UPLOAD_SERVER_FAILED = _message(
+    "the server could not check this upload, through no fault of your files: tell the "
+    "network's coordinator, who will find why in the server's log, and send your files again "
+    "once it is put right"
+)
 
 # -- records leaving the store, and runs -----------------------------------------------------
 
