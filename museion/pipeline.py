@@ -33,6 +33,7 @@ from museion_core.errors import (
     MuseionError,
     StoreError,
     StoreFaultError,
+    WriterBusyError,
     system_refusal,
 )
 from publish import (
@@ -122,6 +123,7 @@ class Pipeline(Writing):
             self._harvest(sources, records, did)
         except (StoreError, OSError) as exc:
             if not did.closing or isinstance(exc, PublishFailedError):
+                self._note_store_failure(exc, sources, did, records)
                 raise
             raise WriterFailedError(exc, did.summaries, did.failures, did.written) from exc
         if did.failures:
@@ -146,7 +148,9 @@ class Pipeline(Writing):
                 did.written.append(source.name)
                 with _writing(source):
                     summary = self._judge(writer, source, run, summary)
-                self._note_feed(source, None, records)
+                # only applying fails a judged run: the store refused it, not the feed
+                failed = summary.status == RunStatus.FAILED
+                self._note_feed(source, messages.HARVEST_NOT_WRITTEN() if failed else None, records)
                 if summary.status == RunStatus.APPLIED and not records:
                     self.workspace.save_source_state(source.name, checkpoint=checkpoint)
                 summaries.append(summary)
@@ -165,16 +169,44 @@ class Pipeline(Writing):
             did.closing = True  # what fails now is the writer's closing, after every source
 
     def _note_feed(
-        self, source: SourceConfig, failure: HarvestError | None, records: tuple[str, ...]
+        self, source: SourceConfig, failure: HarvestError | str | None, records: tuple[str, ...]
     ) -> None:
-        """Note on the partner's page that its feed failed, or clear that note once the feed
-        was read and its run judged (not for a harvest of single records)."""
+        """Note on the partner's page that its harvest failed (its feed's error, or a message
+        that says why), or clear that note once the feed was read and its run judged and
+        applied (not for a harvest of single records)."""
         if records:
             return
         if failure is None:
             clear_failure(self.workspace.reports_dir, source.name)
         else:
             note_failure(self.workspace.reports_dir, source, failure, self.config.path)
+
+    def _note_store_failure(
+        self,
+        exc: StoreError | OSError,
+        sources: list[SourceConfig],
+        did: _Harvest,
+        records: tuple[str, ...],
+    ) -> None:
+        """Note on the partners' pages that their harvest failed on the store or its disk
+        (``HARVEST_NOT_WRITTEN``), which only the operator read (the error names a path, the
+        store's address): the source whose run was written when it failed, or, when the
+        publish failed, each whose run was applied for it; when the store could not be opened
+        at all, each source of the harvest. Not when another process held the writer lock: it
+        is writing, and this harvest did not start."""
+        if isinstance(exc, WriterBusyError):
+            return
+        if isinstance(exc, PublishFailedError):
+            names = {s.source for s in did.summaries if s.status == RunStatus.APPLIED}
+        elif isinstance(exc, StoreError) and exc.source is not None:
+            names = {exc.source}
+        elif not did.written:  # before any source was written: the store or its directory
+            names = {s.name for s in sources}
+        else:
+            names = set()
+        for source in sources:
+            if source.name in names:
+                self._note_feed(source, messages.HARVEST_NOT_WRITTEN(), records)
 
     def _stage_sources(
         self,

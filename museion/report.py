@@ -247,13 +247,17 @@ def write_report(folder: Path, source: SourceConfig, index: RecordIndex, run: Ru
 # -- a harvest that failed ------------------------------------------------------------------
 
 
-def note_failure(folder: Path, source: SourceConfig, error: HarvestError, config: Path) -> None:
+def note_failure(
+    folder: Path, source: SourceConfig, error: HarvestError | str, config: Path
+) -> None:
     """Keep, for the partner's page (``/sources/NAME``), that the source's harvest failed before
-    its run could be judged, and why: its report would otherwise go on showing the run before
-    as if nothing had happened. The page is public: the folder of the configuration (where
-    relative locations start) is taken out of the reason, and so is the source's own location
-    folder. A note that cannot be written is logged; the other sources' harvests go on."""
-    reason = " ".join(error.cause.split())
+    it was published, and why: its report would otherwise go on showing the run before as if
+    nothing had happened. ``error``: its feed's error, or a message that says why in words the
+    partner's page translates (the store failed: ``messages.HARVEST_NOT_WRITTEN``). The page is
+    public: the folder of the configuration (where relative locations start) is taken out of
+    the reason, and so is the source's own location folder. A note that cannot be written is
+    logged; the other sources' harvests go on."""
+    reason = " ".join((error if isinstance(error, str) else error.cause).split())
     for path in _folders(config, source.location):
         reason = reason.replace(f"{path}{os.sep}", "")
     note = failure_note(folder, source.name)

@@ -45,7 +45,7 @@ from store import Store, compact
 from .config import Config, SourceConfig
 from .gates import field_loss, gate
 from .mapper import default_jobs
-from .report import note_edits, write_report
+from .report import clear_failure, note_edits, write_report
 from .stages import publishing, reconcile_store, reconciliation_due
 
 __all__ = ["Writer", "Writing"]
@@ -173,7 +173,12 @@ class Writing:
                 else:
                     run.close()
         if pending:
+            harvested = {s.name for s, r in pending if RunKind.of_info(r.info()) == RunKind.HARVEST}
             self._publish(writer, pending)
+            # a harvest whose publish failed was noted failed on its partner's page: published
+            # now, its report is the latest, and the note is stale
+            for name in sorted(harvested):
+                clear_failure(self.workspace.reports_dir, name)
 
     # -- judging, applying, publishing ---------------------------------------------------
     def _judge(

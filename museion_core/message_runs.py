@@ -161,6 +161,14 @@ UPLOAD_SERVER_FAILED = _message(
     "once it is put right"
 )
 
+# a harvest the network's store (or the data directory's disk) failed, while its run was
+# written or published: its partner's page says it failed, and this is why (sparql's
+# failure banner); the store's own words (its address, a path) are the operator's, printed
+HARVEST_NOT_WRITTEN = _message(
+    "the network's store failed while this harvest was written or published, through no fault "
+    "of your feed: the network's coordinator will find why in the server's log"
+)
+
 # -- records leaving the store, and runs -----------------------------------------------------
 
 DELETED_BY_PARTNER = _message("deleted by the partner")
