@@ -63,6 +63,7 @@ __all__ = [
     "message_html",
     "message_kind_html",
     "number",
+    "own_dir",
     "percent",
     "plural_category",
     "plurals",
@@ -416,6 +417,16 @@ def lang_attrs(tag: str | None) -> Markup:
     return Markup('lang="{}" dir="{}"').format(escape(tag), shown)
 
 
+def own_dir(text: str | None) -> Markup:
+    """The ``dir`` of an isolate (``<bdi {{ date|own_dir }}>``) that holds a partner's value
+    of no known language, a date most often: ``dir="auto"`` (the direction of its first
+    letter that has one: "c. 1796?" left to right, "حوالي 1796" right to left), and
+    ``dir="ltr"`` for a value with no such letter ("1796?", "1796–7"), said outright rather
+    than left to what ``auto`` falls back on. Not isolated, in the Arabic sentence around it
+    ("هبة، من …، 1796?"), the figures read "?1796", the question mark first."""
+    return Markup('dir="ltr"') if _first_strong([text or ""]) is None else Markup('dir="auto"')
+
+
 def language_name(tag: str | None) -> str:
     """The name of the language ``tag`` in the reader's ("French", "français", "الفرنسية"),
     for a partner's text said to be in it (an alternative title); "" for no tag or a tag
@@ -460,8 +471,8 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` and ``counted`` functions, the ``lang_attrs``, ``decimal``,
-    ``number``, ``percent`` and ``message`` filters and English defaults."""
+    """Give ``env`` the ``_`` and ``counted`` functions, the ``lang_attrs``, ``own_dir``,
+    ``decimal``, ``number``, ``percent`` and ``message`` filters and English defaults."""
     env.globals["_"] = gettext
     env.globals["counted"] = counted_html
     env.globals["ui_lang"] = DEFAULT
@@ -469,6 +480,7 @@ def install(env: Environment) -> Environment:
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
     env.globals["origin_shown"] = messages.origin_shown
     env.filters["lang_attrs"] = lang_attrs
+    env.filters["own_dir"] = own_dir
     env.filters["language_name"] = language_name
     env.filters["decimal"] = decimal
     env.filters["number"] = number

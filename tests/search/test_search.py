@@ -598,7 +598,7 @@ def test_a_card_says_a_work_is_undated_in_the_readers_language(
     page = requests.get(
         live.url + "/search", params={"q": "Richard Cooper", "lang": lang}, timeout=30
     )
-    assert f'<bdi class="date">{said}</bdi>' in html.unescape(page.text)
+    assert f'<bdi class="date" dir="auto">{said}</bdi>' in html.unescape(page.text)
 
 
 def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
