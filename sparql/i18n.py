@@ -57,6 +57,7 @@ __all__ = [
     "decimal_comma",
     "direction",
     "gettext",
+    "gettext_isolated",
     "install",
     "lang_attrs",
     "language_name",
@@ -172,6 +173,20 @@ def gettext(text: str, **values: Any) -> str:
         if k in _COUNTS and isinstance(v, int) and not isinstance(v, bool)
     }
     return out.format(**{**values, **counts})
+
+
+def gettext_isolated(text: str, **values: Any) -> Markup:
+    """``gettext`` for a sentence that takes data (a maker's name, a lender's, a partner's
+    title): the translation as HTML, each value isolated (``<bdi>``, in its own direction), so
+    that a Latin name keeps its order inside an Arabic sentence and an Arabic one inside an
+    English sentence; a count is written as the language writes it, not isolated."""
+    shown = {
+        k: thousands(v)
+        if isinstance(v, int) and not isinstance(v, bool)
+        else Markup("<bdi>{}</bdi>").format(v)
+        for k, v in values.items()
+    }
+    return Markup(escape(_form(text, values))).format(**shown)
 
 
 def _form(text: str, values: dict[str, Any]) -> str:
@@ -471,14 +486,16 @@ def render(template: Template, lang: str, here: str = "", **context: Any) -> str
 
 
 def install(env: Environment) -> Environment:
-    """Give ``env`` the ``_`` and ``counted`` functions, the ``lang_attrs``, ``own_dir``,
-    ``decimal``, ``number``, ``percent`` and ``message`` filters and English defaults."""
+    """Give ``env`` the ``_``, ``_isolated`` and ``counted`` functions, the ``lang_attrs``,
+    ``own_dir``, ``decimal``, ``number``, ``percent`` and ``message`` filters and English
+    defaults."""
     env.globals["_"] = gettext
     env.globals["counted"] = counted_html
     env.globals["ui_lang"] = DEFAULT
     env.globals["ui_dir"] = "ltr"
     env.globals["ui_languages"] = _menu(DEFAULT, "/")
     env.globals["origin_shown"] = messages.origin_shown
+    env.globals["_isolated"] = gettext_isolated
     env.filters["lang_attrs"] = lang_attrs
     env.filters["own_dir"] = own_dir
     env.filters["language_name"] = language_name

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -76,16 +76,9 @@ class FormError(QueryError):
         """The mistake in the reader's language; in a translation each value the reader
         sent is isolated (``<bdi>``), so that "has_image: «maybe»" keeps its order inside an
         Arabic sentence (a count is written as the language writes it)."""
-        translated = i18n.translate(self.template, i18n.current())
-        if translated == self.template:
+        if i18n.translate(self.template, i18n.current()) == self.template:
             return i18n.gettext(self.template, **self.values)
-        shown = {
-            k: i18n.thousands(v)
-            if isinstance(v, int) and not isinstance(v, bool)
-            else Markup("<bdi>{}</bdi>").format(v)
-            for k, v in self.values.items()
-        }
-        return Markup(escape(translated)).format(**shown)
+        return i18n.gettext_isolated(self.template, **self.values)
 
 
 class _PastLimitError(FormError):
