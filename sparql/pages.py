@@ -49,6 +49,7 @@ from .negotiation import (
     check_xml_characters,
 )
 from .object_dates import date_said
+from .object_dimensions import figures_written
 from .own_graphs import OwnGraph, own_graph
 from .people import people_html
 from .prefixes import PREFIXES
@@ -85,6 +86,7 @@ def templates() -> Environment:
     env.filters["period"] = period
     env.filters["period_pieces"] = period_pieces
     env.filters["date_said"] = date_said
+    env.globals["figures_written"] = figures_written
     env.globals["linked_art_profile"] = LINKED_ART_PROFILE
     env.globals["graph_profile"] = GRAPH_PROFILE
     return i18n.install(env)

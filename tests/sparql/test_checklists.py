@@ -143,14 +143,16 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
         # the wall holds the frame: 79.2 cm wide, where the sheet is 62.3
         ("en", "48 × 62.3 cm", "0.79 m"),
         ("fr", "48 × 62,3 cm", "0,79 m"),
-        ("ar", "48 × 62.3 cm", "0.79 m"),
+        # Arabic: the object page's figures and unit (read right to left, the height first)
+        ("ar", "48 × 62.3 سم", "0.79 m"),
     ],
 )
 def test_figures_are_written_as_the_readers_language_writes_them(
     open_live: Live, lang: str, dims: str, wall: str
 ) -> None:
     """A French curator reads a decimal comma in sizes and the wall length, on the checklist
-    and on the loan list; Arabic pages keep Western digits and the point, as the site does."""
+    and on the loan list; Arabic pages keep Western digits and the point, as the site does,
+    and write the sizes as the object page does ("سم")."""
     ident = _create(open_live, f"Figures {lang}")
     assert _act(open_live, ident, action="add", object_iri=TATE).status_code == 200
     headers = {"Accept-Language": lang}
