@@ -431,3 +431,25 @@ def test_an_image_s_rights_named_by_their_iri_are_called_by_their_name() -> None
     assert fields.image_rights == (
         "Rights Reserved – Free Access (LWL-Landesmuseum für Kunst und Kulturgeschichte Münster)"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_light_sensitive_materials_of_a_warning_are_listed_in_the_page_s_direction(
+    lang: str,
+) -> None:
+    """The Arabic checklist's warning listed "ورق، مطبوعة" (paper, prints) in an isolate
+    that found no letter of its own outside each label's own isolate, so laid it out left to
+    right: read from the right, as the page is, the list ran backwards. It now takes the
+    page's direction. Laid out by Chromium."""
+    from tests.helpers.browser import launch
+
+    page = html.tostring(_page(_checklist(BULLFIGHT), lang), encoding="unicode")
+    with launch() as browser:
+        tab = browser.new_page()
+        tab.set_content(page)
+        lefts = tab.evaluate(
+            """() => [...document.querySelectorAll('li.warning-light span span')]
+                .map((s) => s.getBoundingClientRect().left)"""
+        )
+    assert len(lefts) == 2
+    assert (lefts[0] > lefts[1]) == (lang == "ar")  # the first named first, as the page reads
