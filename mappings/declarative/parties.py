@@ -30,7 +30,8 @@ gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Over
   Jones was lost. A place is no name: "John Smith, New York and family" gives John Smith and
   "John Smith and family" (``_place``: a country, or a state or province of one, by its ISO
   3166 name; a city of GeoNames, "Palo Alto", "Pittsburgh", as a whole part after a comma,
-  after a witnessed name only where the witness writes a country or a state after it; a
+  after a witnessed name only where the witness writes a country or a state after it, and
+  never right after an institution's name, "Museum of Fine Arts, Houston"; a
   name that says it is a city or county; a place name's first word, "New", "San", "Fort"...,
   unless the name says it is a group's, "New Hope Foundation"). Read as a full name, New York
   was a person;
@@ -274,9 +275,14 @@ def _place_after(named: list[str], n: int, witnesses: list[str]) -> bool:
     the witnessed name stays whole: cut there, "Sánchez Cotán" was a party named by a
     surname. What follows a segment before the last is the next one, which the witness writes
     after it; after the last, each witness is searched once (never once a segment: a hostile
-    line of thousands of cities would search a long witness for each)."""
+    line of thousands of cities would search a long witness for each).
+
+    Nor is a place right after an institution's name ("Museum of Fine Arts, Houston",
+    "University of California, Berkeley"), which it may be part of: the museums of Boston
+    and Houston, the campuses of Berkeley and Los Angeles, were one group "Museum of Fine
+    Arts", "University of California". A place after that one ends the name as any does."""
     inverted = n == 1 and _surname(named[0]) and len(named[1].split()) == 1
-    if inverted or not _place(named[n]):
+    if inverted or _INSTITUTION.search(named[n - 1]) or not _place(named[n]):
         return False
     if _fold(named[n]) in _regions() or _PLACE_WORDS.fullmatch(named[n].strip()):
         return True
@@ -306,6 +312,16 @@ def _region_after(name: str, witnesses: list[str]) -> bool:
                 return True
             start = witness.find(name, start + 1)
     return False
+
+
+_INSTITUTION = re.compile(
+    r"\b(?:museum|university|college|institute|school|academy|library|society|cent(?:er|re)"
+    r"|galler(?:y|ies)|conservatory|seminary|hospital)\b",
+    re.IGNORECASE,
+)
+"""The words of an institution's name, whose place may be part of it: "Museum of Fine Arts,
+Boston" and "Museum of Fine Arts, Houston" are two museums. (A firm's or a foundation's is
+where it is: "Knoedler & Co., New York", "Alcoa Foundation, Inc., Kansas City".)"""
 
 
 _PARTICLES = frozenset(

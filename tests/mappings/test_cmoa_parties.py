@@ -207,6 +207,40 @@ CASES = [
     ("John Smith, Pittsburgh", "John Smith, Pittsburgh PA", ["John Smith"]),
     ("John Smith, Chester", "John Smith, Chester, England", ["John Smith"]),
     ("John Smith, Pittsburgh", "Gift of John Smith, Pittsburgh, U.S.A.", ["John Smith"]),
+    # a place right after an institution's name may be part of it: two museums, two campuses
+    (
+        "Museum of Fine Arts, Boston",
+        "Museum of Fine Arts, Boston, MA",
+        ["Museum of Fine Arts, Boston"],
+    ),
+    (
+        "Museum of Fine Arts, Houston",
+        "the Museum of Fine Arts, Houston, TX",
+        ["Museum of Fine Arts, Houston"],
+    ),
+    (
+        "University of California, Berkeley",
+        "University of California, Berkeley, CA",
+        ["University of California, Berkeley"],
+    ),
+    (
+        "University of California, Los Angeles",
+        "University of California, Los Angeles",
+        ["University of California, Los Angeles"],
+    ),
+    # ...and a place after that one ends the name; a firm's or a foundation's place is where
+    # it is
+    (
+        "Museum of Fine Arts, Houston, Texas",
+        "Museum of Fine Arts, Houston, Texas",
+        ["Museum of Fine Arts, Houston"],
+    ),
+    ("Knoedler & Co., New York", "Knoedler & Co., New York, NY", ["Knoedler & Co."]),
+    (
+        "Barry Friedman, Ltd., Pittsburgh",
+        "Barry Friedman, Ltd., Pittsburgh, PA",
+        ["Barry Friedman, Ltd."],
+    ),
 ]
 
 
@@ -399,6 +433,22 @@ def test_a_given_name_that_is_a_citys_after_a_surname_of_two_words_is_one_person
     assert _parties(quads) == {"Sánchez Cotán, Mercedes": CRM.E21_Person.value}
     assert len(_froms(quads)) == 1
     assert {credit, provenance} <= _texts(quads)
+
+
+def test_two_museums_of_one_name_in_two_cities_are_two_groups() -> None:
+    """ "Gift of the Museum of Fine Arts, Houston" and "..., Boston", each as its provenance
+    text writes it with the state, gave one group "Museum of Fine Arts" (the city a place
+    after the name, 6ef06bf): two museums made one donor. The place right after an
+    institution's name stays in it."""
+    froms = []
+    for city, state in (("Boston", "MA"), ("Houston", "TX")):
+        credit = f"Gift of the Museum of Fine Arts, {city}"
+        provenance = f"The Museum of Fine Arts, {city}, {state}"
+        quads = _map({"id": f"t-{city}", "credit_line": credit, "provenance_text": provenance})
+        assert _parties(quads) == {f"the Museum of Fine Arts, {city}": CRM.E74_Group.value}
+        assert {credit, provenance} <= _texts(quads)
+        froms.append(_froms(quads))
+    assert froms[0] != froms[1]
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
