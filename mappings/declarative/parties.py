@@ -284,7 +284,7 @@ def _place_after(named: list[str], n: int, witnesses: list[str]) -> bool:
     inverted = n == 1 and _surname(named[0]) and len(named[1].split()) == 1
     if inverted or _INSTITUTION.search(named[n - 1]) or not _place(named[n]):
         return False
-    if _fold(named[n]) in _regions() or _PLACE_WORDS.fullmatch(named[n].strip()):
+    if _region_named(_fold(named[n].replace(".", ""))) or _PLACE_WORDS.fullmatch(named[n]):
         return True
     if n + 1 < len(named):
         return _region(named[n + 1])
@@ -297,8 +297,14 @@ PA, 1990", "Italy"."""
 
 
 def _region(text: str) -> bool:
-    """Whether ``text`` is a country or a state, by name or by code ("PA", "D.C.", "USA")."""
-    folded = _fold(text.replace(".", ""))
+    """Whether ``text`` begins with a country or a state, by name or by code, in a word or up
+    to four: "PA", "D.C.", "USA", "Italy", "New York", "PA by July 1953" (a provenance text
+    writes on after the state to its next comma)."""
+    words = _fold(text.replace(".", "")).split()
+    return any(_region_named(" ".join(words[:n])) for n in range(1, min(len(words), 4) + 1))
+
+
+def _region_named(folded: str) -> bool:
     return folded in _regions() or folded in _region_codes()
 
 

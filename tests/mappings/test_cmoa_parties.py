@@ -207,6 +207,14 @@ CASES = [
     ("John Smith, Pittsburgh", "John Smith, Pittsburgh PA", ["John Smith"]),
     ("John Smith, Chester", "John Smith, Chester, England", ["John Smith"]),
     ("John Smith, Pittsburgh", "Gift of John Smith, Pittsburgh, U.S.A.", ["John Smith"]),
+    # CMOA's texts write on after the state up to the next comma
+    (
+        "John Smith, Pittsburgh",
+        "John Smith, Pittsburgh, PA by July 1953 until 1954",
+        ["John Smith"],
+    ),
+    ("John Smith, Kyoto", "John Smith, Kyoto, Japan on 4/19/1968.", ["John Smith"]),
+    ("John Smith, PA", "John Smith, PA, 1990", ["John Smith"]),
     # a place right after an institution's name may be part of it: two museums, two campuses
     (
         "Museum of Fine Arts, Boston",
