@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "28"
+OUTPUT = "29"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -402,7 +402,9 @@ a witnessed name ends it only where the witness writes a country or a state afte
 "Sánchez Cotán, Mercedes" one person; 27: a place right after an institution's witnessed
 name part of it, "Museum of Fine Arts, Houston"; 28: the state a provenance text writes
 after a city read where the text writes on to its next comma, "Pittsburgh, PA by July 1953",
-and "PA" a state after a name, not a city), so that
+and "PA" a state after a name, not a city; 29: a country's code of three letters no state
+after a city, "Mercedes, and family", nor a state's code that is an English word followed by
+more, "Mercedes, in memory of"), so that
 every record mapped by a partner's own mapping file is mapped again, not only those that
 change."""
 

@@ -124,11 +124,21 @@ def _subdivisions() -> list[tuple[str, str]]:
 
 @cache
 def _region_codes() -> frozenset[str]:
-    """The folded codes a provenance text writes a region by after a city: a subdivision's
-    ("PA" of US-PA, "ON" of CA-ON, "DC"), a country's of three letters ("USA")."""
-    codes = {code.partition("-")[2] for _, code in _subdivisions()}
-    codes.update(country.alpha_3 for country in pycountry.countries)
-    return frozenset(code.casefold() for code in codes if code.isalpha())
+    """The folded codes a provenance text writes a state by after a city: a US state's or a
+    Canadian province's ("PA" of US-PA, "DC", "ON" of CA-ON), and "USA"."""
+    codes = {
+        sub.code.partition("-")[2]
+        for sub in pycountry.subdivisions
+        if sub.country_code in ("US", "CA")
+    }
+    return frozenset(code.casefold() for code in codes | {"USA"})
+
+
+_WORD_CODES = frozenset(
+    {"al", "as", "co", "de", "hi", "id", "in", "la", "me", "ne", "oh", "ok"} | {"on", "or", "um"}
+)
+"""The codes that are English words too ("Palo Alto, in 1990"): a state only when nothing
+follows them to the next comma ("Portland, ME")."""
 
 
 @cache
@@ -301,7 +311,8 @@ def _region(text: str) -> bool:
     to four: "PA", "D.C.", "USA", "Italy", "New York", "PA by July 1953" (a provenance text
     writes on after the state to its next comma)."""
     words = _fold(text.replace(".", "")).split()
-    return any(_region_named(" ".join(words[:n])) for n in range(1, min(len(words), 4) + 1))
+    first = 2 if len(words) > 1 and words[0] in _WORD_CODES else 1  # "in memory of": none
+    return any(_region_named(" ".join(words[:n])) for n in range(first, min(len(words), 4) + 1))
 
 
 def _region_named(folded: str) -> bool:

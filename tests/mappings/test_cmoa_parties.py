@@ -215,6 +215,19 @@ CASES = [
     ),
     ("John Smith, Kyoto", "John Smith, Kyoto, Japan on 4/19/1968.", ["John Smith"]),
     ("John Smith, PA", "John Smith, PA, 1990", ["John Smith"]),
+    # ...but "and" (Andorra's code) or a code that is an English word followed by more is no
+    # state: the city stays the given name it is
+    (
+        "Sánchez Cotán, Mercedes, and family",
+        "Sánchez Cotán, Mercedes, and family",
+        ["Sánchez Cotán, Mercedes", "Sánchez Cotán, Mercedes and family"],
+    ),
+    (
+        "Sánchez Cotán, Mercedes",
+        "Sánchez Cotán, Mercedes, in memory of her husband",
+        ["Sánchez Cotán, Mercedes"],
+    ),
+    ("John Smith, Portland", "John Smith, Portland, ME", ["John Smith"]),
     # a place right after an institution's name may be part of it: two museums, two campuses
     (
         "Museum of Fine Arts, Boston",
