@@ -7,7 +7,8 @@ Lorant Collection" (the library, then which of its collections): a name cut at t
 gave "Barry Friedman" (a person, not the firm), "MacLachlan" and "Dr. Helen Overs" alone.
 ``party_names`` reads the commas:
 
-- one before a suffix of the name (Jr., Sr., III, Inc., Ltd., M.D., Esq., Co.) is inside it;
+- one before a suffix of the name (Jr., Sr., III, Inc., Ltd., M.D., Esq., Co.) is inside it,
+  also where a list's "and" follows the suffix ("John Smith, Sr. and John Smith, Jr.");
 - a list of capitalised items ending in "and" ("A, B and C", "A, B, and C") names several
   parties when each item is a full name of two words or more ("Dr. Helen Overs"), one (a firm,
   a department) when each is a single word ("Williams, Trebilcock and Whitehead");
@@ -168,14 +169,27 @@ def _fold(text: str) -> str:
 
 
 def _segments(text: str) -> list[str]:
-    """The text's comma-separated parts, a name's suffix joined to the part before it."""
+    """The text's comma-separated parts, a name's suffix joined to the part before it, also
+    where the list's "and" follows the suffix with no comma between: "John Smith, Jr. and
+    Mary Jones" is "John Smith, Jr." and "and Mary Jones". Read as a part "Jr. and Mary
+    Jones", the suffix was no name's, and "John Smith, Sr. and John Smith, Jr." one "John
+    Smith", father and son."""
     segments: list[str] = []
     for part in (p.strip() for p in text.split(",")):
-        if segments and (not part or _SUFFIX.fullmatch(part)):
+        suffixed = _SUFFIX_AND.fullmatch(part) if segments else None
+        if suffixed is not None:
+            segments[-1] = f"{segments[-1]}, {suffixed['suffix']}"
+            segments.append(suffixed["rest"])
+        elif segments and (not part or _SUFFIX.fullmatch(part)):
             segments[-1] = f"{segments[-1]}, {part}" if part else segments[-1]
         else:
             segments.append(part)
     return [s for s in segments if s]
+
+
+_SUFFIX_AND = re.compile(
+    rf"(?P<suffix>{_SUFFIX.pattern})\s+(?P<rest>(?:and|&)\s+\S.*)", re.I | re.S
+)
 
 
 def _list(segments: list[str]) -> tuple[int, list[str]] | None:

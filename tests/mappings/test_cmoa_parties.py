@@ -228,6 +228,13 @@ CASES = [
         ["Sánchez Cotán, Mercedes"],
     ),
     ("John Smith, Portland", "John Smith, Portland, ME", ["John Smith"]),
+    # a suffix before the list's "and" with no comma between is the name's: father and son
+    # were one "John Smith", and "John Smith, Jr." the father's node
+    ("John Smith, Sr. and John Smith, Jr.", "", ["John Smith, Sr.", "John Smith, Jr."]),
+    ("John Smith, Jr. and Mary Jones", "", ["John Smith, Jr.", "Mary Jones"]),
+    ("John Smith, M.D. and Mary Jones, Ph.D.", "", ["John Smith, M.D.", "Mary Jones, Ph.D."]),
+    ("Mary Jones, John Smith, Jr. and Ann Lee", "", ["Mary Jones", "John Smith, Jr.", "Ann Lee"]),
+    ("Barry Friedman, Ltd. and John Smith", "", ["Barry Friedman, Ltd.", "John Smith"]),
     # a place right after an institution's name may be part of it: two museums, two campuses
     (
         "Museum of Fine Arts, Boston",
@@ -470,6 +477,21 @@ def test_two_museums_of_one_name_in_two_cities_are_two_groups() -> None:
         assert {credit, provenance} <= _texts(quads)
         froms.append(_froms(quads))
     assert froms[0] != froms[1]
+
+
+def test_a_father_and_son_listed_with_their_suffixes_are_two_persons() -> None:
+    """ "Gift of John Smith, Sr. and John Smith, Jr." gave one person "John Smith": the part
+    "Sr. and John Smith" after the first comma was read as no name, and the list was cut at
+    its first comma, the suffix lost. Father and son are two persons, each with the suffix."""
+    credit = "Gift of John Smith, Sr. and John Smith, Jr."
+    quads = _map({"id": "t-1", "credit_line": credit})
+    person = CRM.E21_Person.value
+    assert _parties(quads) == {"John Smith, Sr.": person, "John Smith, Jr.": person}
+    assert _froms(quads) == [
+        f"{BASE}cmoa/person/name-john-smith-jr",
+        f"{BASE}cmoa/person/name-john-smith-sr",
+    ]
+    assert credit in _texts(quads)
 
 
 def test_what_follows_a_cmoa_donors_name_stays_in_the_credit_line() -> None:
