@@ -368,7 +368,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "30"
+OUTPUT = "31"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -405,7 +405,8 @@ after a city read where the text writes on to its next comma, "Pittsburgh, PA by
 and "PA" a state after a name, not a city; 29: a country's code of three letters no state
 after a city, "Mercedes, and family", nor a state's code that is an English word followed by
 more, "Mercedes, in memory of"; 30: a suffix before a list's "and", "John Smith, Sr. and
-John Smith, Jr.", the name's: two persons), so that
+John Smith, Jr.", the name's: two persons; 31: a list whose last part has two "and"s, "Mary
+Jones and Mary Ann and Paul Lee", no list), so that
 every record mapped by a partner's own mapping file is mapped again, not only those that
 change."""
 

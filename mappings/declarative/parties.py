@@ -272,7 +272,11 @@ def _names(text: str, provenance: Sequence[str]) -> list[str]:
         end, items = listed
         if all(len(item.split()) == 1 for item in items):
             return [", ".join(segments[:end])]
-        names = _full_names(items)
+        # two "and"s in the last part ("Mary Jones and Mary Ann and Paul Lee"): one of them
+        # joins a couple, and which one the words do not tell; read as three names, "Mary
+        # Ann" was a person. The list is read as no list.
+        couple = len([p for p in _AND.split(segments[end - 1]) if p]) > 2
+        names = None if couple else _full_names(items)
         if names is not None:
             return names
     witnesses = [_fold(p) for p in provenance]

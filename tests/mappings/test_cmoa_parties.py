@@ -235,6 +235,18 @@ CASES = [
     ("John Smith, M.D. and Mary Jones, Ph.D.", "", ["John Smith, M.D.", "Mary Jones, Ph.D."]),
     ("Mary Jones, John Smith, Jr. and Ann Lee", "", ["Mary Jones", "John Smith, Jr.", "Ann Lee"]),
     ("Barry Friedman, Ltd. and John Smith", "", ["Barry Friedman, Ltd.", "John Smith"]),
+    # a couple at a list's end whose first given name is of two words: "Mary Ann" was a person
+    ("John Smith, Mary Jones and Mary Ann and Paul Lee", "", ["John Smith"]),
+    (
+        "John Smith and Mary Jones, Ann Lee and Paul and Mary Brown",
+        "",
+        ["John Smith and Mary Jones"],
+    ),
+    (
+        "Smith, Hinchman and Grylls and Associates",
+        "",
+        ["Smith, Hinchman and Grylls and Associates"],
+    ),
     # a place right after an institution's name may be part of it: two museums, two campuses
     (
         "Museum of Fine Arts, Boston",
