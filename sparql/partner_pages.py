@@ -19,12 +19,14 @@ from .pages import templates
 from .report_files import (
     FAILURE_SUFFIX,
     FIRST_HARVEST_FAILED,
+    UPLOAD_FAILED,
     UPLOAD_FORM,
     harvest_failure,
     report_link,
 )
 from .report_page import Names, failure_banner, stored_report, with_failure, with_site_header
 from .settings import EndpointSettings, UploadSource
+from .upload_store import UploadStore
 from .uploads import UploadViews, upload_form
 from .web import here, text_error, ui_lang
 
@@ -50,7 +52,12 @@ def partner_page(
                 nav="partners",
                 title=settings.title,
                 base_path=settings.base_path,
-                partners=_partner_reports(folder, settings.upload_sources, settings.partners),
+                partners=_partner_reports(
+                    folder,
+                    settings.upload_sources,
+                    settings.partners,
+                    None if settings.uploads_dir is None else UploadStore(settings.uploads_dir),
+                ),
             )
         )
     if not SOURCE_NAME.match(name):
@@ -156,22 +163,40 @@ def _partner_reports(
     folder: Path,
     upload_sources: Mapping[str, UploadSource] | None = None,
     partners: Mapping[str, str] | None = None,
+    uploads: UploadStore | None = None,
 ) -> list[dict[str, str]]:
     """Each partner report's source name and partner label, for the partners page (and the
-    sources that take uploads but have no report yet; ``partners``: their partners' names)."""
+    sources that take uploads but have no report yet; ``partners``: their partners' names;
+    ``uploads``: their uploads, the latest of which may have failed). ``href``: where its
+    link leads, under the site's root."""
     upload_sources = upload_sources or {}
     out = []
     reports = sorted(folder.glob("*.json")) if folder.is_dir() else []
     failed = {p.stem for p in folder.glob(f"*{FAILURE_SUFFIX}")} if folder.is_dir() else set()
     for name in sorted((set(upload_sources) | failed) - {p.stem for p in reports}):
         failure = harvest_failure(folder, name)
+        href = f"/sources/{name}"
+        latest = uploads.latest(name) if uploads is not None and failure is None else None
         if failure is not None:  # its first harvest failed: its page opens with the failure
             status, when, link = "failed", failure["at"], FIRST_HARVEST_FAILED
+        elif latest is not None and latest[1].get("status") == "failed":
+            # its upload failed, and none was judged since: the upload's page says why, and
+            # what the partner can do (its own page would show an empty form and "No report")
+            upload_id, said = latest
+            status, when, link = "failed", str(said.get("updated") or ""), UPLOAD_FAILED
+            href = f"/sources/{name}/uploads/{upload_id}"
         else:  # it takes uploads and none was run yet: its page holds the upload form alone
             status, when, link = "no report yet", "", UPLOAD_FORM
         partner = _label(partners or {}, name, failure)
         out.append(
-            {"source": name, "partner": partner, "status": status, "ended": when, "report": link}
+            {
+                "source": name,
+                "partner": partner,
+                "status": status,
+                "ended": when,
+                "report": link,
+                "href": href,
+            }
         )
     for path in reports:
         try:
@@ -187,6 +212,7 @@ def _partner_reports(
                 "status": "failed" if failure else str((run or {}).get("status") or ""),
                 "ended": failure["at"] if failure else str((run or {}).get("ended") or ""),
                 "report": report_link(run, failed=failure is not None),
+                "href": f"/sources/{path.stem}",
             }
         )
     return out

@@ -18,6 +18,7 @@ __all__ = [
     "FIRST_HARVEST_FAILED",
     "HARVEST_REPORT",
     "REMAP_REPORT",
+    "UPLOAD_FAILED",
     "UPLOAD_FORM",
     "UPLOAD_REPORT",
     "failure_note",
@@ -68,6 +69,10 @@ report" of a source that may never be harvested)."""
 FIRST_HARVEST_FAILED = "Why the first harvest failed"
 """What a link to a source calls it when its first harvest failed and it has no report: the
 page it leads to says that harvest failed, and why (not a "Harvest report" of nothing)."""
+UPLOAD_FAILED = "Why the upload failed"
+"""What the partners list calls the link to a source that takes uploads, has no report, and
+whose latest upload failed: it leads to that upload's page, which says why and what the
+partner can do (send the files again, tell the coordinator), not to an empty upload form."""
 _LINKS = {
     RunKind.HARVEST: HARVEST_REPORT,
     RunKind.UPLOAD: UPLOAD_REPORT,

@@ -163,6 +163,19 @@ class UploadStore:
     def status(self, source: str, upload_id: str) -> dict[str, Any] | None:
         return _read_json(self.folder(source, upload_id) / "status.json")
 
+    def latest(self, source: str) -> tuple[str, dict[str, Any]] | None:
+        """The id and status of ``source``'s latest upload (ids sort by time), or None if it
+        has sent none: the partners list says when a source's only upload failed."""
+        if not SOURCE_NAME.match(source):
+            return None
+        found = sorted(p.parent.name for p in (self.root / source).glob("*/status.json"))
+        for upload_id in reversed(found):
+            if _UPLOAD_ID.match(upload_id):
+                status = _read_json(self.root / source / upload_id / "status.json")
+                if status is not None:
+                    return upload_id, status
+        return None
+
     def set_status(self, source: str, upload_id: str, **values: Any) -> None:
         path = self.folder(source, upload_id) / "status.json"
         _write_json(path, {**(_read_json(path) or {}), **values, "updated": _now()})

@@ -7,6 +7,10 @@ Two things still spoke of a harvest after reports said how their run came about 
   harvested yet.": there was no report, and such a partner may have no feed to harvest. The
   list now links to its "Upload form" and says it has no report yet; the page says so too.
   Both named the partner by its source's name ("hunt"): they now give its label.
+- a source whose only upload failed was listed the same way, "no report yet" and its upload
+  form, as if it had sent nothing: the partner was not told that its files had come and their
+  run failed. It is now listed as failed, when, with a link "Why the upload failed" to the
+  upload's page, which says why and what it can do.
 - an upload whose records had not changed, published in a new snapshot all the same (the
   working store held an update no snapshot held yet), was told "They are in the new snapshot
   this harvest published:". It now says "this upload published", in English, French and
@@ -14,7 +18,8 @@ Two things still spoke of a harvest after reports said how their run came about 
 
 Carnegie (``cmoa``) harvested from its folder, an update left unpublished (its process died
 before the publish), then the same files sent as an upload; Hunt (``hunt``) takes uploads and
-has sent none.
+has sent none; the Ashmolean (``ashm``) sent files whose run failed (the data directory's
+writer lock could not be opened).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from lxml import html
 
 from museion import Workspace, load_config
 from museion.commands.common import run_harvest
+from museion.uploads import run_upload, upload_store
+from museion_core import messages
+from museion_core.errors import StoreError
 from sparql import i18n, report_html
 from store import Store
 from tests.helpers.endpoint import Live, live_endpoint
@@ -48,6 +56,12 @@ FORM = {"en": "Upload form", "fr": "Formulaire d’envoi", "ar": "نموذج ا�
 NO_REPORT = {"en": "no report yet", "fr": "pas encore de rapport", "ar": "لا تقرير بعد"}
 NO_REPORT_PAGE = {"en": "No report yet.", "fr": "Pas encore de rapport.", "ar": "لا تقرير بعد."}
 HARVEST = {"en": "Harvest report", "fr": "Rapport de moissonnage", "ar": "تقرير الحصاد"}
+WHY_UPLOAD = {
+    "en": "Why the upload failed",
+    "fr": "Pourquoi l’envoi a échoué",
+    "ar": "سبب فشل الإرسال",
+}
+FAILED = {"en": "failed", "fr": "échoué", "ar": "فشل"}
 
 
 @dataclass
@@ -55,6 +69,10 @@ class Sent:
     live: Live
     report: dict[str, object]
     """Carnegie's upload's report, as the run wrote it."""
+    failed_upload: str
+    """The id of the Ashmolean's upload, whose run failed."""
+    failed_at: str
+    """When it failed, as its status says it (ISO 8601)."""
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +90,8 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
         "hunt", folder / "hunt-feed", "Hunt Museum", "hunt-upload-token-0123456789"
     )
     cmoa = upload_source("cmoa", feed, "Carnegie Museum of Art", "cmoa-upload-token-9876543210")
-    config_path.write_text(head + cmoa + hunt, encoding="utf-8")
+    ashm = upload_source("ashm", folder / "hunt-feed", "Ashmolean", "ashm-upload-token-0246813579")
+    config_path.write_text(head + cmoa + hunt + ashm, encoding="utf-8")
     [harvested] = run_harvest(load_config(config_path), ("cmoa",))
     assert harvested.status == "published"
     config = load_config(config_path)
@@ -93,8 +112,19 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
     reports = Workspace(config.data_dir).reports_dir
     report = json.loads((reports / "cmoa.json").read_text(encoding="utf-8"))
     assert report["run"]["kind"] == "upload"
+    store = upload_store(config.data_dir)
+    with files[0].open("rb") as sending:
+        failed_upload = store.receive("ashm", [(files[0].name, sending)])
+    lock = config.data_dir / "writer.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()  # the run cannot take the writer lock: "Is a directory"
+    with pytest.raises(StoreError):
+        run_upload(config, "ashm", failed_upload)
+    lock.rmdir()
+    status = store.status("ashm", failed_upload) or {}
+    assert status["status"] == "failed"
     with live_endpoint(config_path) as live:
-        yield Sent(live, report)
+        yield Sent(live, report, failed_upload, str(status["updated"]))
 
 
 def _get(live: Live, path: str, lang: str) -> str:
@@ -148,3 +178,26 @@ def test_a_source_that_has_sent_nothing_is_listed_with_its_upload_form(
     assert said == ["no-report", "upload"]  # first that there is none, then the form
     assert _said(html.tostring(page, encoding="unicode"), "#no-report") == NO_REPORT_PAGE[lang]
     assert i18n.translate("Nothing harvested yet.", lang) not in _text(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_source_whose_only_upload_failed_is_listed_as_failed_with_why(
+    sent: Sent, lang: str
+) -> None:
+    listed = html.fromstring(_get(sent.live, "/sources/", lang))
+    [ashm] = [li for li in listed.cssselect("#partners li") if _text(li).startswith("Ashmolean")]
+    [link] = ashm.cssselect("a.report")
+    upload = f"/sources/ashm/uploads/{sent.failed_upload}"
+    assert (link.get("href"), _text(link)) == (upload, WHY_UPLOAD[lang])
+    [small] = ashm.cssselect("small")
+    assert _text(small).startswith(f"({FAILED[lang]}")
+    [when] = small.cssselect(".when")
+    assert _text(when) == sent.failed_at[:10]
+    assert NO_REPORT[lang] not in _text(ashm)
+    assert FORM[lang] not in _text(ashm)
+    # the page it leads to: that it failed, why, and the way back to the form to send again
+    page = html.fromstring(_get(sent.live, upload, lang))
+    assert FAILED[lang] in _text(page.cssselect("strong")[0])
+    [reason] = page.cssselect("#reason")
+    assert _text(reason) == i18n.translate(messages.UPLOAD_NOT_WRITTEN.template, lang)
+    assert page.cssselect("a[href='/sources/ashm']")
