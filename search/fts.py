@@ -2,7 +2,8 @@
 
 ```
 docs        one row per object: what a hit shows, and the date, size and image columns
-fts         FTS5 (contentless): the folded texts (body) and Arabic skeletons (abjad)
+fts         FTS5 (contentless): the folded texts (body), Arabic skeletons (abjad), and makers'
+            names as Arabic writes their consonants (names)
 facet_values, doc_facets   partner, maker, type, material and place values, and who has them
 ```
 
@@ -49,11 +50,12 @@ RANK_LIMIT = 5000
 """Matches are ranked by relevance (BM25) up to this many; more are listed by title, since
 ranking every one of a very broad match costs more than it tells."""
 
-_RANKED = "bm25(fts, 1.0, 0.0) AS rank, bm25(fts, 0.0, 1.0) AS loose"  # columns: body, abjad
-"""How matches are ranked: by BM25 on the texts, then by BM25 on the Arabic consonant
-skeletons, which are loose ("oil" → "l", as in the commonest Arabic words على and علي): the
-oil paintings came after two Qur'an leaves for "oil". A weight of a tenth for the skeletons
-was not enough once the texts held every subject's labels in three languages (longer texts
+_RANKED = "bm25(fts, 1.0, 0.0, 0.0) AS rank, bm25(fts, 0.0, 1.0, 1.0) AS loose"
+"""How matches are ranked (the columns: body, abjad, names): by BM25 on the texts, then by
+BM25 on the consonant skeletons (of Arabic words; of makers' names for an Arabic query),
+which are loose ("oil" → "l", as in the commonest Arabic words على and علي): the oil
+paintings came after two Qur'an leaves for "oil". A weight of a tenth for the skeletons was
+not enough once the texts held every subject's labels in three languages (longer texts
 score lower): a jug matched by "l" came before Tate's oil paintings again. So a match in
 the texts comes first, however long they are; skeleton matches come after, in their own
 order."""

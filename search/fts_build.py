@@ -20,14 +20,15 @@ from .bitsets import write_masks
 from .engine import AFTER
 from .extract import ObjectDoc
 from .suggest import MIN_LENGTH
-from .text import index_forms, spellings
+from .text import index_forms, name_forms, spellings
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Changed when what the index holds changes (7: Arabic words also without their article;
 8: the labels of the techniques an object's production used; 9: the broader concepts of its
-subjects; 10: the ``words`` table): an index of another version is not read, and `museion
+subjects; 10: the ``words`` table; 11: the ``names`` column, makers' names for an
+Arabic-script query): an index of another version is not read, and `museion
 reindex` rebuilds it. Not changed for an SQL index added to speed a query up (the date orders'
 ``docs_date``): an index built without it answers the same, more slowly, until the next
 publish rebuilds it."""
@@ -41,7 +42,7 @@ CREATE TABLE nums(
     id INTEGER PRIMARY KEY, source TEXT, begin INTEGER, "end" INTEGER, image INTEGER,
     longest REAL, century INTEGER, size INTEGER);
 CREATE VIRTUAL TABLE fts USING fts5(
-    body, abjad, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3');
+    body, abjad, names, content='', tokenize="unicode61 remove_diacritics 2", prefix='2 3');
 CREATE TABLE facet_values(
     fid INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(doc, fid))
@@ -178,7 +179,8 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                 )
             )
             texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
-            fts_rows.append((number, *index_forms(texts, doc.terms)))
+            names = name_forms([*doc.makers, *doc.after])
+            fts_rows.append((number, *index_forms(texts, doc.terms), names))
             for text in [*texts, *doc.terms]:
                 for folded, word in spellings(text) if text else ():
                     if not _suggestible(folded):
@@ -193,7 +195,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                         languages.setdefault(key, {}).setdefault(value, doc.languages[value])
                     links.append((number, fid))
         db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
-        db.executemany("INSERT INTO fts(rowid, body, abjad) VALUES (?,?,?)", fts_rows)
+        db.executemany("INSERT INTO fts(rowid, body, abjad, names) VALUES (?,?,?,?)", fts_rows)
         db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
     db.execute(  # the columns filters and counts read, in rows a tenth as wide
         'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'

@@ -8,7 +8,11 @@ Every text is indexed in three forms so that people find it however they type:
 - ``abjad``: for words in Arabic script, the consonant skeleton of their transliteration
   (``محمد`` → "mhmd"), because Arabic is written without short vowels: a Latin-script query
   ("Muhammad") is reduced the same way and finds the name even when the partner gave no Latin
-  form.
+  form;
+- ``names``: for makers' names in Latin script, the same skeleton in the consonants Arabic
+  writes them with (``name_keys``: "Picasso" → "bks", as بيكاسو is), so that an Arabic-script
+  query finds a Western name. Names only: concepts' labels are no names, and a skeleton that
+  loose made "Ahmad" find every etching once (``search.extract.ObjectDoc.terms``).
 
 Arabic words are also indexed without their article (``strip_arabic_article``: "السجادة" also
 as "سجادة", "والمخطوط" as "مخطوط"), the text's words once more in order so that a phrase
@@ -37,6 +41,8 @@ __all__ = [
     "QueryPart",
     "index_forms",
     "match_expression",
+    "name_forms",
+    "name_keys",
     "query_parts",
     "searched_words",
     "singulars",
@@ -72,6 +78,94 @@ def skeleton(word: str) -> str:
     letters once: "muhammad" and "mhmd" (محمد) → "mhmd", "mahmoud" and "mhmwd" → "mhmd"."""
     word = _GLIDES.sub("", _VOWELS.sub("", word))
     return re.sub(r"(.)\1+", r"\1", word)
+
+
+_NAME_SPELLINGS = tuple(
+    (re.compile(pattern), sound)
+    for pattern, sound in (
+        ("sch", "sh"),
+        ("ph", "f"),
+        ("ck", "k"),
+        ("c(?=[eiy])", "s"),
+        ("ch", "sh"),
+        ("gh$", ""),
+        ("(?<=[aeiou])h(?![aeiouy])", ""),
+    )
+)
+"""How a Latin-script name's letters sound before its vowels go: "Cézanne" (سيزان) is "s",
+"Chagall" (شاغال) "sh", a final "gh" is silent ("Gainsborough", غينزبره), and so is an "h"
+after a vowel and before none ("John", جون; "Warhol" keeps his, وارهول)."""
+_ARABIC_SOUNDS = tuple(
+    (re.compile(pattern), sound)
+    for pattern, sound in (
+        ("th", "t"),
+        ("dh", "d"),
+        ("kh", "k"),
+        ("gh", "g"),
+        ("[qc]", "k"),
+        ("z", "s"),
+        ("p", "b"),
+        ("v", "f"),
+        ("x", "ks"),
+    )
+)
+"""Consonants one Arabic letter writes for two in Latin script, or two Arabic letters for
+one: Arabic has no "p" (بيكاسو is "Picasso") nor "v", writes a Latin "g" غ or ج, a German
+"s" ز ("Beuys", بويز)."""
+_NAME_PARTICLES = frozenset(
+    {"after", "and", "bt", "ch", "cie", "co", "da", "dame", "de", "del", "der", "di", "dr"}
+    | {"du", "et", "ii", "iii", "inc", "jr", "la", "lady", "le", "lord", "ltd", "mr", "mrs"}
+    | {"of", "om", "pra", "ra", "saint", "sir", "sr", "st", "the", "unknown", "van", "von"}
+)
+"""Words of a maker's name that are no name: titles ("Sir": "sr" is صورة, a picture),
+particles, "unknown": an Arabic word with their consonants found every knight."""
+_MIN_NAME_KEY = 2
+"""Consonants a name's key has at least: one alone ("l") is على, لوحة, and every "Lee"."""
+
+
+def name_keys(text: str) -> tuple[str, ...]:
+    """The keys of a Latin-script maker's name (``names``): each word's skeleton in the
+    consonants Arabic writes it with, and for a "g" before "e" or "i" also as "j" ("Sargent",
+    سارجنت; "Hiroshige", هيروشيغي, keeps its "g"). Not initials, titles nor particles
+    (``_NAME_PARTICLES``), nor Arabic words (their skeletons are ``abjad``'s)."""
+    keys: list[str] = []
+    for written in _WORD.findall(text):
+        word = "" if _ARABIC.search(written) else fold(written).lower()
+        if len(word) < 2 or word in _NAME_PARTICLES or not word.isalpha():
+            continue
+        for spelling in dict.fromkeys((word, re.sub("g(?=[eiy])", "j", word))):
+            sounded = spelling
+            for pattern, sound in _NAME_SPELLINGS:
+                sounded = pattern.sub(sound, sounded)
+            key = _arabic_sounds(skeleton(sounded))
+            if len(key) >= _MIN_NAME_KEY and key not in keys:
+                keys.append(key)
+    return tuple(keys)
+
+
+def _arabic_sounds(skel: str) -> str:
+    """A skeleton in the consonants Arabic writes (``_ARABIC_SOUNDS``), doubled ones once,
+    and without a final "h": the ه that writes a name's last vowel (مونيه, Monet)."""
+    for pattern, sound in _ARABIC_SOUNDS:
+        skel = pattern.sub(sound, skel)
+    skel = re.sub(r"(.)\1+", r"\1", skel)
+    return skel[:-1] if len(skel) > 1 and skel.endswith("h") else skel
+
+
+def _arabic_name_key(word: str) -> str:
+    """The key (``name_keys``) an Arabic-script query word asks the ``names`` column for, or
+    "" when it is too short to be a name's (``_MIN_NAME_KEY``) or not in Arabic script. A
+    word with the article keeps it: "ألبرز" (Albers) is folded "البرز", as a noun with the
+    article is."""
+    if not _ARABIC.search(word):
+        return ""
+    key = _arabic_sounds(skeleton(fold(word).replace(" ", "")))
+    return key if len(key) >= _MIN_NAME_KEY and key.isascii() and key.isalpha() else ""
+
+
+def name_forms(names: Iterable[str]) -> str:
+    """The ``names`` column of one object: the keys of its makers' names (``name_keys``)."""
+    return " ".join(key for name in names if name for key in name_keys(name))
 
 
 def index_forms(texts: Iterable[str], terms: Iterable[str] = ()) -> tuple[str, str]:
@@ -181,7 +275,8 @@ def _schwa_spellings(words: list[str]) -> list[str]:
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression of a query: every word must match (as a prefix from three
     letters on), in the body or, for Latin-script words, by its consonant skeleton in the
-    Arabic column. None when the query has no words.
+    Arabic column, for Arabic-script words, by a maker's name in Latin script with the same
+    consonants (``names``). None when the query has no words.
 
     As in the search boxes people know: ``"oil on canvas"`` matches the words in that order,
     ``picasso OR braque`` either, and ``-devon`` or ``NOT devon`` leaves out what matches
@@ -362,7 +457,8 @@ def _alternatives(
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
     the body as folded, without its Arabic articles, with its umlauts spelled out, or
     transliterated, a plural by its singular (``_singulars``, unless quoted), or a
-    Latin-script word by its Arabic skeleton."""
+    Latin-script word by its Arabic skeleton, an Arabic-script word by a maker's Latin-script
+    name with its consonants (``name_keys``), whole."""
     star = "*" if len(words[-1]) >= 3 else ""
     text = " ".join(words)
     alternatives = [f'body:"{text}"{star}']
@@ -381,4 +477,7 @@ def _alternatives(
         skel = skeleton(words[0])
         if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
             alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))
+    elif skeletons and len(words) == 1 and (key := _arabic_name_key(words[0])):
+        # whole: as a prefix, "ألبرز" (lbrs) found "Albrecht"
+        alternatives.append(f'names:"{key}"')
     return "(" + " OR ".join(alternatives) + ")"

@@ -12,7 +12,7 @@ from mappings.normalise import fold, fold_script, normalise_arabic, strip_arabic
 from museion_core.errors import QueryError, StoreError
 from search import FtsEngine, Range, index_forms, match_expression, parse_facets
 from search.extract import ObjectDoc
-from search.text import skeleton, tokens
+from search.text import name_forms, name_keys, skeleton, tokens
 
 
 @pytest.mark.parametrize(
@@ -90,13 +90,53 @@ def test_index_forms_hold_every_form_a_query_may_take() -> None:
     assert {"mhmd", "hmd", "qhrh"} <= set(abjad.split())
 
 
+@pytest.mark.parametrize(
+    ("arabic", "name"),
+    [
+        ("بيكاسو", "Pablo Picasso"),  # no "p" in Arabic, "c" is "k"
+        ("تيرنر", "Joseph Mallord William Turner"),
+        ("سيزان", "Paul Cézanne"),  # "c" before "e" is "s"
+        ("شاغال", "Marc Chagall"),  # "ch" is ش
+        ("غينزبره", "Thomas Gainsborough"),  # "gh" at the end is silent, ه ends the name
+        ("سارجنت", "John Singer Sargent"),  # "g" before "e" is ج
+        ("هيروشيغي", "Hiroshige Andō"),  # or غ
+        ("بويز", "Joseph Beuys"),  # a German "s" is ز
+        ("جون", "John Piper"),  # an "h" after a vowel, before none, is silent
+        ("وارهول", "Andy Warhol"),  # one before a vowel is not
+    ],
+)
+def test_an_arabic_query_finds_a_makers_name_in_latin_script(arabic: str, name: str) -> None:
+    """The other way from ``abjad``: a maker's Latin-script name is indexed by the consonants
+    Arabic writes it with, and an Arabic query word asks for them, whole."""
+    expression = match_expression(arabic)
+    assert expression is not None
+    (key,) = (k for k in name_keys(name) if f'names:"{k}")' in expression)
+    assert key in name_forms([name]).split()
+
+
+def test_a_makers_key_is_no_title_initial_nor_lone_consonant() -> None:
+    """ "Sir" was "sr", صورة (a picture); "L." and "Lee" were "l", على and لوحة."""
+    assert name_keys("Sir Edward Coley Burne-Jones, Bt") == ("drd", "kl", "brn", "jns")
+    assert name_keys("Frederick P. L. Mills") == ("frdrk", "mls")
+    assert name_keys("Edward Brown Lee") == ("drd", "brn")
+    assert name_keys("unknown American") == ("mrkn",)
+    for word in ("على", "لوحة", "في"):  # a lone consonant asks for no name
+        assert "names:" not in (match_expression(word) or "")
+    # a word left out, or in a phrase, is not looked for among the names
+    assert "names:" not in (match_expression('"بيكاسو تيرنر"') or "")
+    assert (match_expression("-بيكاسو تيرنر") or "").count("names:") == 1
+    assert name_forms(["Pablo Picasso", "", "محمد"]) == "bl bks"  # Arabic: abjad's
+
+
 def test_arabic_words_are_indexed_and_asked_for_without_their_article() -> None:
     body, abjad = index_forms(["السجادة الحمراء", "كتاب للمتحف"])
     assert {"السجاده", "سجاده", "حمراء", "متحف", "للمتحف"} <= set(body.split())
     assert "سجاده حمراء" in body  # the words again in order: phrases match without articles
     assert "sjdh" in abjad.split()
     expression = match_expression("السجادة")
-    assert expression == '(body:"السجاده"* OR body:"سجاده"* OR body:"lsjdh"*)'
+    assert expression == (
+        '(body:"السجاده"* OR body:"سجاده"* OR body:"lsjdh"* OR names:"lsjd")'  # "ألبرز" has "ال"
+    )
     assert match_expression("الله") == '(body:"الله"* OR body:"llh"*)'  # article kept
 
 
@@ -180,7 +220,7 @@ def test_match_expression() -> None:
     assert many is not None
     assert many.count(" AND ") == 15  # bounded
     with closing(sqlite3.connect(":memory:")) as db:
-        db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad)")
+        db.execute("CREATE VIRTUAL TABLE fts USING fts5(body, abjad, names)")
         hostile_queries = ('x"y OR z', "NEAR(a b)", "body:* -x ^y", "a AND NOT b", "(((", "*")
         for hostile in (*hostile_queries, 'OR NOT -"', '"a" OR -"b c', "NOT NOT x", "- -x OR"):
             expression = match_expression(hostile)  # the query's syntax is never FTS5 syntax
