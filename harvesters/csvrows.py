@@ -23,6 +23,7 @@ from .readers import (
     Item,
     Parsed,
     Unreadable,
+    is_utf8,
     marked,
     read_recoded,
     stopped_decoding,
@@ -200,7 +201,7 @@ def _csv_rows(  # noqa: PLR0917
     # A title above the header would mislead the sniffer: it reads from the header on.
     below = "\n".join(sample.splitlines()[header_row - 1 :])
     reader = csv.reader(lines, delimiter=delimiter or _sniff_delimiter(below))
-    found = _csv_header(reader, lines, header_row, encoding, limit)
+    found = _csv_header(reader, lines, header_row, encoding, limit, uploaded)
     if not isinstance(found, tuple):
         if found is not None:
             yield found
@@ -242,11 +243,16 @@ def _csv_rows(  # noqa: PLR0917
                     return
             where = _csv_position(first, rows)
             given = True
-            yield _csv_item(row, header, reader.dialect.delimiter, encoding, where)
+            yield _csv_item(row, header, reader.dialect.delimiter, encoding, where, uploaded)
 
 
-def _csv_header(
-    reader: Iterator[list[str]], lines: _Lines, header_row: int, encoding: str, limit: int
+def _csv_header(  # noqa: PLR0917
+    reader: Iterator[list[str]],
+    lines: _Lines,
+    header_row: int,
+    encoding: str,
+    limit: int,
+    uploaded: bool,
 ) -> tuple[list[str], str, int] | Unreadable | None:
     """The header row, where it is and the last row above it that holds anything; why it
     cannot name the columns (the file ends above it); or None (no rows)."""
@@ -264,7 +270,7 @@ def _csv_header(
     except (csv.Error, _OversizedError) as exc:
         reason = messages.CSV_HEADER_UNREADABLE(detail=_csv_fault(exc, limit))
         return Unreadable(lines.preview(), where, reason, whole=True)
-    fault = _header_fault(header, encoding)
+    fault = _header_fault(header, encoding, uploaded)
     if fault:
         raw = ",".join(header).encode("utf-8", "surrogateescape")
         return Unreadable(raw, where, fault, whole=True)
@@ -359,9 +365,11 @@ def _commonest_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _header_fault(header: list[str], encoding: str) -> str | None:
+def _header_fault(header: list[str], encoding: str, uploaded: bool = False) -> str | None:
     """Why a header row cannot name the columns (undecodable bytes, a repeated name)."""
     if any(_SURROGATE.search(h) for h in header):
+        if _told_to_resave(encoding, uploaded):
+            return messages.CSV_HEADER_UNDECODABLE_UPLOADED()
         return messages.CSV_HEADER_UNDECODABLE(encoding=encoding.removesuffix("-sig"))
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
@@ -413,8 +421,13 @@ def _csv_position(line: int, row: int) -> str:
     return f"line {line}" if line == row else f"line {line}, row {row}"
 
 
-def _csv_item(
-    row: list[str], header: list[str], delimiter: str, encoding: str, position: str
+def _csv_item(  # noqa: PLR0917
+    row: list[str],
+    header: list[str],
+    delimiter: str,
+    encoding: str,
+    position: str,
+    uploaded: bool = False,
 ) -> Item:
     """One data row as a record, or why it is not one."""
     raw = delimiter.join(row).encode("utf-8", "surrogateescape")
@@ -438,7 +451,7 @@ def _csv_item(
         return Unreadable(
             raw, position, messages.SHEET_CELLS_WITHOUT_HEADER(columns=columns), readable
         )
-    problem = _undecodable(record, encoding)
+    problem = _undecodable(record, encoding, uploaded)
     if problem:
         return Unreadable(raw, position, problem, readable)
     return Parsed(record, json.dumps(record, ensure_ascii=False).encode("utf-8"), position)
@@ -453,11 +466,22 @@ def _csv_fault(exc: Exception, limit: int) -> str:
     return messages.CSV_INVALID(detail=text)
 
 
-def _undecodable(record: dict[str, str], encoding: str) -> str | None:
+def _told_to_resave(encoding: str, uploaded: bool) -> bool:
+    """Whether bytes a file's encoding cannot read are told to its sender as a file to save
+    again as UTF-8: a partner who uploads cannot set the source's ``encoding``, which the
+    coordinator is told to set for a harvested file; the file Excel's plain "CSV" writes
+    (Windows-1252, -1256 ...) is saved again as "CSV UTF-8". A source that declares another
+    encoding keeps the coordinator's message: the coordinator chose it."""
+    return uploaded and is_utf8(encoding.removesuffix("-sig"))
+
+
+def _undecodable(record: dict[str, str], encoding: str, uploaded: bool = False) -> str | None:
     for column, cell in record.items():
         found = _SURROGATE.search(cell)
         if found:
             byte = ord(found.group()) - 0xDC00
+            if _told_to_resave(encoding, uploaded):
+                return messages.CSV_UNDECODABLE_CELL_UPLOADED(byte=f"0x{byte:02X}", column=column)
             return messages.CSV_UNDECODABLE_CELL(
                 byte=f"0x{byte:02X}", column=column, encoding=encoding.removesuffix("-sig")
             )

@@ -73,6 +73,14 @@ CSV_HEADER_UNDECODABLE = _message(
     "the header row has undecodable bytes (the source declares encoding {encoding:s}); set "
     "`encoding` for this source to the file's real encoding"
 )
+CSV_HEADER_UNDECODABLE_UPLOADED = _message(
+    "the file is not in UTF-8: its header row has bytes UTF-8 cannot read (Excel's plain "
+    '"CSV" writes the computer\'s own encoding); no record of it was read. Save it again as '
+    '"CSV UTF-8" (Excel: File, Save As, "CSV UTF-8 (Comma delimited)"; LibreOffice: '
+    'character set "Unicode (UTF-8)") and send it again'
+)
+"""``CSV_HEADER_UNDECODABLE`` for a file a partner uploaded to a source that reads UTF-8: the
+partner cannot set the source's ``encoding``, but can save the file again as UTF-8."""
 HEADER_REPEATS = _message("the header row repeats column(s) {columns}")
 HEADER_IS_A_TITLE = _message(
     "the header row names only column {column:s} ({title!r}) while the rows "
@@ -98,6 +106,13 @@ CSV_UNDECODABLE_CELL = _message(
     "undecodable byte {byte:s} in column {column!r} (the source declares encoding {encoding:s}); "
     "set `encoding` for this source to the file's real encoding"
 )
+CSV_UNDECODABLE_CELL_UPLOADED = _message(
+    "undecodable byte {byte:s} in column {column!r}: the file is not in UTF-8 (Excel's plain "
+    '"CSV" writes the computer\'s own encoding). Save it again as "CSV UTF-8" (Excel: File, '
+    'Save As, "CSV UTF-8 (Comma delimited)"; LibreOffice: character set "Unicode (UTF-8)") '
+    "and send it again"
+)
+"""``CSV_UNDECODABLE_CELL`` for a file a partner uploaded to a source that reads UTF-8."""
 SHEET_CELLS_WITHOUT_HEADER = _message("cells in column(s) {columns} have no header")
 NOT_A_WORKBOOK = _message("not a spreadsheet this reader knows (xlsx, xls, ods): {detail}")
 SHEET_UNREADABLE = _message("cannot read the sheet: {detail}")

@@ -1,0 +1,125 @@
+"""A small museum sends its inventory through the upload form, as its collection system and
+Excel export it, and reads what became of it on the upload's page in French and Arabic.
+
+Each test is a fault met on that walk: the real endpoint, the form as a browser sends it
+(multipart, its token first), the files as Excel writes them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.helpers.endpoint import Live, live_endpoint
+
+SOURCES = ("petit-cp", "petit-cellules")
+
+MAPPING = """[mapping]
+name = "petit"
+language = "fr"
+[object]
+id = "{id}"
+titles = "Titre"
+[object.production]
+date = {{ text = "Date" }}
+"""
+
+
+def _token(source: str) -> str:
+    return f"{source}-upload-token-0123456789"
+
+
+def _config(folder: Path) -> Path:
+    (folder / "petit.toml").write_text(MAPPING.format(id="N° inventaire"), encoding="utf-8")
+    (folder / "numero.toml").write_text(MAPPING.format(id="Numero"), encoding="utf-8")
+    text = '[store]\npath = "store"\n[publish]\nbase_iri = "https://data.example.org/"\n'
+    for source, mapping in zip(SOURCES, ("petit.toml", "numero.toml"), strict=True):
+        feed = folder / source
+        feed.mkdir()
+        text += f"""
+[[sources]]
+name = "{source}"
+kind = "files"
+location = "{feed.as_posix()}"
+mapping = "{mapping}"
+[sources.partner]
+label = "Petit Musée"
+token = "{_token(source)}"
+"""
+    path = folder / "museion.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    with live_endpoint(_config(tmp_path_factory.mktemp("walk"))) as served:
+        yield served
+
+
+def _send(live: Live, source: str, name: str, data: bytes, lang: str = "fr") -> dict[str, Any]:
+    """``data`` sent as the page's form sends it; the upload's status once its run ended."""
+    sent = requests.post(
+        f"{live.url}/sources/{source}/upload",
+        data={"token": _token(source)},
+        files={"files": (name, data, "text/csv")},
+        headers={"Accept": "text/html", "Accept-Language": lang},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert sent.status_code == 303, sent.text
+    url = live.url + sent.headers["Location"]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
+        if status["status"] in ("published", "held", "failed"):
+            status["page"] = url
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"the upload's run did not end: {status}")
+
+
+def _page(url: str, lang: str) -> str:
+    return requests.get(url, params={"lang": lang}, timeout=30).text
+
+
+def _csv(rows: list[list[str]], encoding: str) -> bytes:
+    """Rows as French Excel's plain "CSV" writes them: semicolons, CRLF, the computer's own
+    encoding (a letter it cannot hold becomes "?")."""
+    return "".join(";".join(row) + "\r\n" for row in rows).encode(encoding, "replace")
+
+
+def test_a_windows_1252_export_is_told_to_be_saved_again_as_utf8(live: Live) -> None:
+    """Excel's plain "CSV" on a French Windows writes Windows-1252: "N° inventaire" is not
+    UTF-8. The whole file was unread, and the partner was told to "set `encoding` for this
+    source", a setting only the coordinator can reach; it is told to save the file as
+    "CSV UTF-8" and send it again, in its own language."""
+    rows = [["N° inventaire", "Titre", "Date"], ["2024.1", "Paysage d'hiver", "vers 1890"]]
+    status = _send(live, "petit-cp", "inventaire.csv", _csv(rows, "cp1252"))
+    [fault] = status["report"]["quarantined"]
+    assert "CSV UTF-8" in fault["reason"], fault
+    assert "`encoding`" not in fault["reason"]
+    french = _page(status["page"], "fr")
+    assert "Enregistrez-le de nouveau en « CSV UTF-8 »" in french
+    assert "`encoding`" not in french
+    arabic = _page(status["page"], "ar")
+    assert "احفظه من جديد بصيغة «CSV UTF-8»" in arabic
+    assert "`encoding`" not in arabic
+
+
+def test_a_windows_1256_cell_is_told_to_be_saved_again_as_utf8(live: Live) -> None:
+    """A header in plain ASCII and Arabic titles in Windows-1256 (Excel's "CSV" on an Arabic
+    Windows): every row was quarantined with the coordinator's advice."""
+    rows = [["Numero", "Titre", "Date"], ["2024.1", "دلّة قهوة", "1890"]]
+    rows.append(["2024.2", "سجادة", "1890"])
+    status = _send(live, "petit-cellules", "inventaire.csv", _csv(rows, "cp1256"), "ar")
+    faults = status["report"]["quarantined"]
+    assert [fault["record"] for fault in faults] == ["2024.1", "2024.2"]
+    assert all("CSV UTF-8" in f["reason"] and "`encoding`" not in f["reason"] for f in faults)
+    arabic = _page(status["page"], "ar")
+    assert "احفظه من جديد بصيغة «CSV UTF-8»" in arabic
+    assert "`encoding`" not in arabic
