@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import heapq
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -250,8 +251,9 @@ def _missing_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[st
     """The fields the mapping reads that no record of the run fills and that a field the
     records fill, which the mapping never reads, resembles: a column typed "Matériaus" in the
     export, which the mapping reads as "Matériaux", otherwise empties every record's materials
-    without a word. A field with no such likeness is not listed: a column the file has but
-    leaves empty (one row without an artist) is not missing, and is in no record either."""
+    without a word; so does a column renamed with words added ("Titre" sent as "Titre de
+    l'oeuvre", ``_lengthened``). A field with no such likeness is not listed: a column the file
+    has but leaves empty (one row without an artist) is not missing, and is in no record either."""
     if reads is None or not present:
         return []
     filled = list(present)
@@ -260,6 +262,27 @@ def _missing_fields(reads: _Reads | None, present: Counter[str]) -> list[dict[st
         if fields_used(filled, [path]):  # the path itself, a field below it, or spaced
             continue
         close = difflib.get_close_matches(path, reads.unread, n=1, cutoff=0.75)
+        close = close or _lengthened(path, reads.unread)
         if close:
             missing.append(missing_entry(path, close[0]))
     return missing
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"\w+", name.casefold())
+
+
+def _lengthened(path: str, unread: list[str]) -> list[str]:
+    """The first unread field whose name starts with the words of ``path``'s, or whose words
+    ``path``'s start with: a renamed column keeps its first words ("Titre" and "Titre de
+    l'oeuvre", "Date de création" and "Date"), which the spelling's likeness above does not see
+    (their likeness is under a half). Only whole words: "Titre" is not like "Titres anciens"."""
+    wanted = _words(path)
+    if not wanted:
+        return []
+    for name in unread:
+        words = _words(name)
+        shorter, longer = sorted((wanted, words), key=len)
+        if words and words != wanted and longer[: len(shorter)] == shorter:
+            return [name]
+    return []

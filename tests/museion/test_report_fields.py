@@ -40,3 +40,19 @@ def test_no_record_no_missing_field() -> None:
     assert reads is not None
     assert _unused_fields(reads, Counter()) == []
     assert _missing_fields(reads, Counter()) == []
+
+
+def test_a_column_renamed_with_words_added_is_named_by_whole_words() -> None:
+    """ "Titre" sent as "Titre de l'oeuvre" (and "Date de création" as "Date") is named; a
+    column that only starts with the same letters ("Titres anciens") is not."""
+
+    class _French:
+        def fields_read(self) -> set[str]:
+            return {"N° inventaire", "Titre", "Date de création", "Auteur"}
+
+    present = Counter({"N° inventaire": 7, "Titre de l'oeuvre": 7, "Date": 6, "Titres anciens": 2})
+    reads = _Reads.of(_French(), present)
+    assert _missing_fields(reads, present) == [
+        {"field": "Date de création", "like": "Date"},
+        {"field": "Titre", "like": "Titre de l'oeuvre"},
+    ]

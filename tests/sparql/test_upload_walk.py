@@ -16,7 +16,7 @@ import requests
 
 from tests.helpers.endpoint import Live, live_endpoint
 
-SOURCES = ("petit-cp", "petit-cellules")
+SOURCES = ("petit-cp", "petit-cellules", "petit-titre")
 
 MAPPING = """[mapping]
 name = "petit"
@@ -37,7 +37,7 @@ def _config(folder: Path) -> Path:
     (folder / "petit.toml").write_text(MAPPING.format(id="N° inventaire"), encoding="utf-8")
     (folder / "numero.toml").write_text(MAPPING.format(id="Numero"), encoding="utf-8")
     text = '[store]\npath = "store"\n[publish]\nbase_iri = "https://data.example.org/"\n'
-    for source, mapping in zip(SOURCES, ("petit.toml", "numero.toml"), strict=True):
+    for source, mapping in zip(SOURCES, ("petit.toml", "numero.toml", "petit.toml"), strict=True):
         feed = folder / source
         feed.mkdir()
         text += f"""
@@ -123,3 +123,25 @@ def test_a_windows_1256_cell_is_told_to_be_saved_again_as_utf8(live: Live) -> No
     arabic = _page(status["page"], "ar")
     assert "احفظه من جديد بصيغة «CSV UTF-8»" in arabic
     assert "`encoding`" not in arabic
+
+
+def test_a_column_renamed_with_words_added_is_named_for_the_one_the_mapping_reads(
+    live: Live,
+) -> None:
+    """The collection system's next export calls "Titre" "Titre de l'oeuvre": every title
+    was emptied, the run published, and the report's "was a column renamed?" did not name it,
+    its spelling under half like the old one's. A small museum's seven records are too few for
+    the field-loss gate; the report names the column the mapping reads and the one sent."""
+    rows = [
+        ["N° inventaire", "Titre", "Date"],
+        *[[f"2024.{n}", f"Objet {n}", "1890"] for n in "1234567"],
+    ]
+    first = _send(live, "petit-titre", "inventaire.csv", _csv(rows, "utf-8-sig"))
+    assert first["report"]["missing_fields"] == []
+    rows[0][1] = "Titre de l'oeuvre"
+    status = _send(live, "petit-titre", "inventaire.csv", _csv(rows, "utf-8-sig"))
+    assert status["report"]["counts"]["changed"] == 7
+    assert status["report"]["missing_fields"] == [{"field": "Titre", "like": "Titre de l'oeuvre"}]
+    french = _page(status["page"], "fr")
+    assert "Champs que la correspondance lit" in french, french
+    assert "<code>Titre de l&#39;oeuvre</code>" in french
