@@ -215,6 +215,11 @@ ITEM_NO_IDENTIFIER = _message("the item has no identifier")
 FOUND_BY = _message("{reason}; it holds {hint}")
 """What a record without an identifier holds, to find it by: "Title 'Bol'" (spaces and all)."""
 NO_IDENTIFIER = _message("the record has no identifier: {where} is missing or empty")
+TOTALS_LINE = _message(
+    "the row is a totals line, not an object: its identifier is {id!r}; a count or sum under "
+    "the records is not published (delete the line from the export)"
+)
+"""A spreadsheet's line "Total" (or "Totaux", "المجموع", "Cəmi" ...) below the records."""
 NO_IDENTIFIER_FIELD = _message(
     "the record has no identifier: it has no field {where} (it has {fields})"
 )

@@ -193,6 +193,8 @@ class DeclarativeMapping:
                 raise ValueError(missing_field(fields.paths(), sent, where))
             raise ValueError(messages.NO_IDENTIFIER(where=where))
         local = id_text(value)
+        if kind == "object" and _totals_word(local):
+            raise ValueError(messages.TOTALS_LINE(id=local))
         return local if kind == "object" else f"{kind}:{local}"
 
     # -- mapping -------------------------------------------------------------------------
@@ -319,6 +321,26 @@ class DeclarativeMapping:
         if shown:
             b.add(o, CRM.P65_shows_visual_item, visual)
             b.a(visual, CRM.E36_Visual_Item)
+
+
+_TOTALS = frozenset(
+    {
+        # English, French, German, Arabic, Azerbaijani, Russian: what a registrar types in
+        # the first cell of the line that counts or sums the records above it
+        *("total", "totals", "grand total", "subtotal", "sub-total", "sum"),
+        *("totaux", "total général", "sous-total", "somme"),
+        *("gesamt", "insgesamt", "summe", "gesamtsumme", "zwischensumme"),
+        *("المجموع", "مجموع", "الإجمالي", "إجمالي", "المجموع الكلي"),
+        *("cəmi", "cəm", "yekun", "итого", "всего"),
+    }
+)
+
+
+def _totals_word(local: str) -> bool:
+    """Whether an object's identifier is the first cell of a spreadsheet's totals line
+    ("Total", "TOTAL :", "Totaux", "المجموع"): published, it was an object named "Total" with
+    the count for its title."""
+    return " ".join(local.casefold().strip(" :.=-").split()) in _TOTALS
 
 
 def _has_field(record: MappingABC[str, Any], path: str) -> bool:

@@ -16,7 +16,8 @@ import requests
 
 from tests.helpers.endpoint import Live, live_endpoint
 
-SOURCES = ("petit-cp", "petit-cellules", "petit-titre")
+SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total")
+MAPPINGS = ("petit.toml", "numero.toml", "petit.toml", "petit.toml")
 
 MAPPING = """[mapping]
 name = "petit"
@@ -37,7 +38,7 @@ def _config(folder: Path) -> Path:
     (folder / "petit.toml").write_text(MAPPING.format(id="N° inventaire"), encoding="utf-8")
     (folder / "numero.toml").write_text(MAPPING.format(id="Numero"), encoding="utf-8")
     text = '[store]\npath = "store"\n[publish]\nbase_iri = "https://data.example.org/"\n'
-    for source, mapping in zip(SOURCES, ("petit.toml", "numero.toml", "petit.toml"), strict=True):
+    for source, mapping in zip(SOURCES, MAPPINGS, strict=True):
         feed = folder / source
         feed.mkdir()
         text += f"""
@@ -145,3 +146,27 @@ def test_a_column_renamed_with_words_added_is_named_for_the_one_the_mapping_read
     french = _page(status["page"], "fr")
     assert "Champs que la correspondance lit" in french, french
     assert "<code>Titre de l&#39;oeuvre</code>" in french
+
+
+def test_a_totals_line_under_the_records_is_not_published_as_an_object(live: Live) -> None:
+    """The registrar's sheet ends with blank lines and "Total;6 objets": the line was
+    published as an object "Total" titled "6 objets". It is quarantined, and says why in
+    the partner's language."""
+    rows = [
+        ["N° inventaire", "Titre", "Date"],
+        *[[f"2024.{n}", f"Objet {n}", "1890"] for n in "123456"],
+    ]
+    rows += [["", "", ""], ["", "", ""], ["Total", "6 objets", ""]]
+    status = _send(live, "petit-total", "inventaire.csv", _csv(rows, "utf-8-sig"))
+    assert status["status"] == "published", status
+    assert status["report"]["counts"]["new"] == 6
+    [total] = status["report"]["quarantined"]
+    assert total["origin"] == "001-inventaire.csv, line 10", total
+    assert total["reason"].startswith("the row is a totals line, not an object"), total
+    query = 'ASK { ?o crm:P1_is_identified_by/crm:P190_has_symbolic_content "6 objets" }'
+    answer = requests.get(live.sparql, params={"query": query}, timeout=30).json()
+    assert answer["boolean"] is False
+    french = _page(status["page"], "fr")
+    assert "la ligne est une ligne de totaux, pas un objet" in french
+    arabic = _page(status["page"], "ar")
+    assert "هذا السطر سطر مجاميع لا قطعة" in arabic
