@@ -31,6 +31,7 @@ from .provenance import (
 )
 from .runs import Change, QuarantinedRecord, Run
 from .settings import PublishSettings, SourceSettings
+from .staged import RunKind
 
 __all__ = ["replace_quarantine", "standing_quarantine", "writes_nothing"]
 
@@ -57,7 +58,9 @@ def _quarantine_writes(
     A remap reads no feed: it maps the records the source holds, so an entry leaves only if
     what it holds is what the remap mapped (``_mapped_again``); an entry of anything else the
     partner sent (a newer version of a record that could not be mapped, a second record under
-    the same id) stays, since nothing a partner sent may leave the quarantine unmapped."""
+    the same id) stays, since nothing a partner sent may leave the quarantine unmapped. An
+    upload that could not read every file is partial too, but replaces the files the upload
+    before it sent: the entries no record names (of a file or a row read as no record) go."""
     listed = _listed(store, meta, minter, all_copies=all_copies)
     entries = run.quarantined()
     if run.info().get("remap"):
@@ -71,6 +74,10 @@ def _quarantine_writes(
             origins += run.staged_origins()
             names = run.staged_names()
             seen = [NamedNode(row["q"]) for row in listed if row["id"] in names]
+            if RunKind.of_info(run.info()) is RunKind.UPLOAD:
+                # An upload replaces every file the one before sent: an entry no record names
+                # (a file empty or not a table, a row without an id) was of a file now gone.
+                seen += [NamedNode(row["q"]) for row in listed if not row.get("id")]
         return [*(quarantine_iri(minter, o) for o in origins), *seen], quads
     old = list({NamedNode(row["q"]) for row in listed})
     new = [q.subject for q in quads if q.predicate == RDF.type and isinstance(q.subject, NamedNode)]

@@ -16,8 +16,8 @@ import requests
 
 from tests.helpers.endpoint import Live, live_endpoint
 
-SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total")
-MAPPINGS = ("petit.toml", "numero.toml", "petit.toml", "petit.toml")
+SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total", "petit-vide")
+MAPPINGS = ("petit.toml", "numero.toml", "petit.toml", "petit.toml", "petit.toml")
 
 MAPPING = """[mapping]
 name = "petit"
@@ -170,3 +170,28 @@ def test_a_totals_line_under_the_records_is_not_published_as_an_object(live: Liv
     assert "la ligne est une ligne de totaux, pas un objet" in french
     arabic = _page(status["page"], "ar")
     assert "هذا السطر سطر مجاميع لا قطعة" in arabic
+
+
+def test_a_file_an_earlier_upload_sent_is_not_still_in_quarantine(live: Live) -> None:
+    """The partner sends an empty file by mistake, then a PDF saved as ".xlsx": the second
+    upload's report still listed "the file is empty" as a record quarantined by an earlier run
+    "and still there", though each upload replaces every file the one before sent. An entry
+    no record names, of an earlier upload's file, leaves with the next upload; the records'
+    own entries stand while their file is unread."""
+    rows = [["N° inventaire", "Titre", "Date"], ["2024.1", "Bol", "1890"]]
+    rows += [["2024.1", "Bol (doublon)", "1891"], ["2024.2", "Plat", "1890"]]
+    first = _send(live, "petit-vide", "inventaire.csv", _csv(rows, "utf-8-sig"))
+    assert [q["record"] for q in first["report"]["quarantined"]] == ["2024.1"]
+    empty = _send(live, "petit-vide", "inventaire.csv", b"")
+    assert [q["origin"] for q in empty["report"]["quarantined"] if not q["earlier"]] == [
+        "001-inventaire.csv"
+    ]
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    status = _send(live, "petit-vide", "inventaire.xlsx", pdf)
+    quarantined = status["report"]["quarantined"]
+    assert [(q["origin"], q["earlier"]) for q in quarantined] == [
+        ("001-inventaire.xlsx, workbook", False),
+        ("001-inventaire.csv, line 3", True),  # 2024.1's second record: its file not read
+    ], quarantined
+    french = _page(status["page"], "fr")
+    assert "le fichier est vide" not in french
