@@ -20,11 +20,13 @@ from museion_core import messages
 
 from .jsonscan import CHUNK, MAX_RECORD_BYTES, PREVIEW_BYTES
 from .readers import (
+    NOT_A_TABLE_HEAD,
     Item,
     Parsed,
     Unreadable,
     is_utf8,
     marked,
+    not_a_table,
     read_recoded,
     stopped_decoding,
     wide,
@@ -71,6 +73,10 @@ def read_csv(
     """
     # Spreadsheet exports often start with a byte-order mark: UTF-8's is skipped, and
     # UTF-16's (Excel's "Unicode Text") says how the rest is encoded.
+    document = not_a_table(stream.peek(NOT_A_TABLE_HEAD)[:NOT_A_TABLE_HEAD])
+    if document:
+        yield Unreadable(b"", "", document, whole=True)
+        return
     encoding = marked(stream.peek(4), encoding)
     if wide(encoding):
         yield from read_recoded(

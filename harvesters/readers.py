@@ -185,6 +185,31 @@ def utf16_bom(head: bytes) -> bool:
     return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+_NOT_TABLES = (
+    (b"%PDF-", "PDF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"{\\rtf", "RTF"),
+)
+"""The first bytes of the files a partner sends in its inventory's place, and their names."""
+NOT_A_TABLE_HEAD = 12
+"""The bytes ``not_a_table`` looks at."""
+
+
+def not_a_table(head: bytes) -> str | None:
+    """Why a file that starts with ``head`` is no table of records: a PDF or a photo (a HEIC
+    from a phone too) named as the inventory. None for anything else."""
+    for start, kind in _NOT_TABLES:
+        if head.startswith(start):
+            return messages.FILE_NOT_A_TABLE(kind=kind)
+    if head[4:12] in {b"ftypheic", b"ftypheix", b"ftypmif1"}:
+        return messages.FILE_NOT_A_TABLE(kind="HEIC")
+    return None
+
+
 def marked(head: bytes, encoding: str) -> str:
     """The encoding a file's byte-order mark names, whatever the source declares: a partner
     told to save its CSV again as UTF-8 (Excel's "CSV UTF-8", which starts with the mark) was

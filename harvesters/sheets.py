@@ -10,6 +10,7 @@ python-calamine reads every format in Rust from the cached values, without runni
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -30,7 +31,7 @@ from .csvrows import (
     header_title_fault,
     with_rows,
 )
-from .readers import Item, Parsed, Unreadable
+from .readers import NOT_A_TABLE_HEAD, Item, Parsed, Unreadable, not_a_table
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
 from .xls_extent import check_xls
 
@@ -96,11 +97,22 @@ def _workbook(stream: io.BufferedIOBase) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
-        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+        raise ValueError(_not_a_workbook(stream, exc)) from exc
     except BaseException as exc:
         if not _panicked(exc):
             raise
-        raise ValueError(messages.NOT_A_WORKBOOK(detail=exc)) from exc
+        raise ValueError(_not_a_workbook(stream, exc)) from exc
+
+
+def _not_a_workbook(stream: io.BufferedIOBase, exc: BaseException) -> str:
+    """Why calamine could not open ``stream``: a PDF or a photo named ``.xlsx`` is told as
+    such (``not_a_table``), rather than in calamine's English ("Cannot detect file format")."""
+    with contextlib.suppress(OSError, ValueError):
+        stream.seek(0)
+        document = not_a_table(stream.read(NOT_A_TABLE_HEAD))
+        if document:
+            return document
+    return messages.NOT_A_WORKBOOK(detail=exc)
 
 
 def sheet_names(data: bytes) -> list[str]:

@@ -47,6 +47,13 @@ FILE_SEP_LINE_ONLY_UPLOADED = _message(
     "withdraw some, upload your other files without this one; to withdraw every record, ask the "
     "network's coordinator, since an upload with no record withdraws nothing)"
 )
+FILE_NOT_A_TABLE = _message(
+    "the file is a {kind:s} file, not a table of records (a document or a photo sent in its "
+    "place?): send the inventory itself, as your spreadsheet or collection system exports it "
+    "(.csv, .xlsx, .ods)"
+)
+"""A PDF, a photo or an RTF named ``.csv`` or ``.xlsx``: read as text its header was "bytes the
+encoding cannot decode", read as a workbook calamine's English "Cannot detect file format"."""
 NOT_JSON_START = _message("not JSON: the file starts with {head!r}")
 RECORD_TOO_LARGE = _message(
     "the record is {size:d} bytes or more, more than max_record_bytes ({limit:d}); it was not read"

@@ -16,8 +16,8 @@ import requests
 
 from tests.helpers.endpoint import Live, live_endpoint
 
-SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total", "petit-vide")
-MAPPINGS = ("petit.toml", "numero.toml", "petit.toml", "petit.toml", "petit.toml")
+SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total", "petit-vide", "petit-photo")
+MAPPINGS = ("petit.toml", "numero.toml", *["petit.toml"] * 4)
 
 MAPPING = """[mapping]
 name = "petit"
@@ -195,3 +195,28 @@ def test_a_file_an_earlier_upload_sent_is_not_still_in_quarantine(live: Live) ->
     ], quarantined
     french = _page(status["page"], "fr")
     assert "le fichier est vide" not in french
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
+    "53de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
+
+
+def test_a_photo_or_a_pdf_sent_as_the_inventory_is_named_as_such(live: Live) -> None:
+    """A photo saved as "inventaire.csv" was told "the header row has undecodable bytes"
+    (after the first fix: "save it again as CSV UTF-8"), a PDF saved as "inventaire.xlsx"
+    calamine's English "Cannot detect file format" on the French page. Each is named for
+    what it is, with what to send instead, in the partner's language."""
+    photo = _send(live, "petit-photo", "inventaire.csv", PNG)
+    [fault] = photo["report"]["quarantined"]
+    assert fault["reason"].startswith("the file is a PNG file, not a table of records"), fault
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    status = _send(live, "petit-photo", "inventaire.xlsx", pdf)
+    [fault] = status["report"]["quarantined"]
+    assert fault["reason"].startswith("the file is a PDF file, not a table of records"), fault
+    french = _page(status["page"], "fr")
+    assert "le fichier est un fichier <bdi>PDF</bdi>, pas un tableau de notices" in french
+    assert "Cannot detect" not in french
+    arabic = _page(status["page"], "ar")
+    assert "الملف ملف <bdi>PDF</bdi> لا جدول سجلات" in arabic
