@@ -93,8 +93,13 @@ _WHERE = re.compile(r", (line|row|item|record|sheet) ([^,]+)")
 def place_html(origin: str, names: Mapping[str, str]) -> Markup:
     """Where a record was, "inventaire.csv, line 4", as its partner reads it: the file as it
     was sent (``names``), isolated left to right, and the position's words ("line", "row",
-    "item", "record", "sheet") in the language being rendered: "inventaire.csv, ligne 4". The
+    "item", "record", "sheet"; "workbook", a file read as none) in the language being rendered:
+    "inventaire.csv, ligne 4". The
     origin is kept in English wherever it is stored (the run, the provenance graph)."""
+    file, whole, _ = origin.rpartition(", workbook")
+    if whole and not _:  # a file no sheet of which could be read: "faux.xlsx, workbook"
+        said = i18n.gettext(", workbook")
+        return Markup('<bdi dir="ltr">{}</bdi>{}').format(names.get(file, file), said)
     found = None if "://" in origin else _PLACE.match(origin)
     if found is None:
         return Markup('<bdi dir="ltr">{}</bdi>').format(names.get(origin, origin))

@@ -218,5 +218,8 @@ def test_a_photo_or_a_pdf_sent_as_the_inventory_is_named_as_such(live: Live) -> 
     french = _page(status["page"], "fr")
     assert "le fichier est un fichier <bdi>PDF</bdi>, pas un tableau de notices" in french
     assert "Cannot detect" not in french
+    # where it was: the file as it was sent, and "workbook" in French too
+    assert '<bdi dir="ltr">inventaire.xlsx</bdi>, classeur' in french
+    assert "workbook" not in french
     arabic = _page(status["page"], "ar")
     assert "الملف ملف <bdi>PDF</bdi> لا جدول سجلات" in arabic
