@@ -390,7 +390,7 @@ def _collections(fields: FieldList | None, obj: Any, o: NamedNode, b: RecordBuil
         b.add(collection, CRM.P2_has_type, AAT.COLLECTION)
 
 
-OUTPUT = "31"
+OUTPUT = "32"
 """What the engine writes for a given mapping file, versioned: raised when that changes (2: a
 name node per spelling, years before Christ, thousands, measurement cells; 3: Museion's
 French and Arabic labels of subject terms, ``data/subjects.toml``, whose digest the
@@ -428,7 +428,8 @@ and "PA" a state after a name, not a city; 29: a country's code of three letters
 after a city, "Mercedes, and family", nor a state's code that is an English word followed by
 more, "Mercedes, in memory of"; 30: a suffix before a list's "and", "John Smith, Sr. and
 John Smith, Jr.", the name's: two persons; 31: a list whose last part has two "and"s, "Mary
-Jones and Mary Ann and Paul Lee", no list), so that
+Jones and Mary Ann and Paul Lee", no list; 32: a record whose identifier is a totals word,
+the "Total" line under a sheet's records, quarantined), so that
 every record mapped by a partner's own mapping file is mapped again, not only those that
 change."""
 
