@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from starlette.requests import Request
-
 from museion import Config, HarvestSummary
 from museion.uploads import run_upload, upload_store
 from sparql.uploads import UploadViews
+from tests.helpers.asgi import page_request
 
 
 def upload_files(config: Config, source: str, paths: Sequence[Path]) -> HarvestSummary:
@@ -41,17 +40,6 @@ def upload_page(views: UploadViews, source: str, upload_id: str, lang: str) -> s
     """The upload's page (``/sources/SOURCE/uploads/ID``) as the endpoint shows it in
     ``lang``, asked for as a browser asks."""
     path = f"/sources/{source}/uploads/{upload_id}"
-    request = Request(
-        {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "headers": [(b"accept", b"text/html")],
-            "path_params": {"name": source, "upload_id": upload_id},
-            "state": {"ui_lang": lang},
-        }
-    )
+    request = page_request(path, lang, params={"name": source, "upload_id": upload_id})
     response = asyncio.run(views.show(request))
     return bytes(response.body).decode("utf-8")

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from lxml import html
-from starlette.requests import Request
 
 from museion import Pipeline, load_config
 from museion.config import Config
@@ -27,6 +26,7 @@ from publish import RunStatus, Workspace
 from sparql import harvest_failure, i18n
 from sparql.partner_pages import partner_page
 from sparql.settings import EndpointSettings
+from tests.helpers.asgi import page_request
 from tests.helpers.sparql_servers import oxigraph_serve
 
 BASE = "https://data.example.org/"
@@ -72,19 +72,7 @@ def _page(config: Config, lang: str) -> html.HtmlElement:
         published_dir=config.data_dir / "published",
         reports_dir=Workspace(config.data_dir).reports_dir,
     )
-    path = "/sources/shop"
-    request = Request(
-        {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "headers": [(b"accept", b"text/html")],
-            "path_params": {"name": "shop"},
-            "state": {"ui_lang": lang},
-        }
-    )
+    request = page_request("/sources/shop", lang, params={"name": "shop"})
     response = partner_page(request, settings, None)
     assert response.status_code == 200
     return html.fromstring(bytes(response.body).decode("utf-8"))
