@@ -143,8 +143,9 @@ def test_api_builds_a_checklist_across_partners(open_live: Live) -> None:
         # the wall holds the frame: 79.2 cm wide, where the sheet is 62.3
         ("en", "48 × 62.3 cm", "0.79 m"),
         ("fr", "48 × 62,3 cm", "0,79 m"),
-        # Arabic: the object page's figures and unit (read right to left, the height first)
-        ("ar", "48 × 62.3 سم", "0.79 m"),
+        # Arabic: the object page's figures and unit (read right to left, the height first),
+        # and the wall's metres in the same script ("0.79 m" beside "سم" mixed two)
+        ("ar", "48 × 62.3 سم", "0.79 م"),
     ],
 )
 def test_figures_are_written_as_the_readers_language_writes_them(
