@@ -15,6 +15,7 @@ publishing and the reconciliation before it, is ``museion.writing`` (``Pipeline`
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -193,9 +194,14 @@ class Pipeline(Writing):
         store's address): the source whose run was written when it failed, or, when the
         publish failed, each whose run was applied for it; when the store could not be opened
         at all, each source of the harvest. Not when another process held the writer lock: it
-        is writing, and this harvest did not start."""
+        is writing, and this harvest did not start; nor when the data directory is no directory
+        (a file, or under one) or not writable: the notes would be written there, and the one
+        error line the command prints already says why."""
         if isinstance(exc, WriterBusyError):
             return
+        where = self.workspace.data_dir
+        if not where.is_dir() or not os.access(where, os.W_OK | os.X_OK):
+            return  # the data directory itself is unusable (the error says so): no note there
         if isinstance(exc, PublishFailedError):
             names = {s.source for s in did.summaries if s.status == RunStatus.APPLIED}
         elif isinstance(exc, StoreError) and exc.source is not None:
