@@ -168,7 +168,7 @@ def test_a_loan_request_counts_what_it_asks_for() -> None:
     assert "Demande de prêt d’une œuvre pour l’exposition" in said(items[1:], "fr")
     # a partner's words keep their own direction on an Arabic page (".av. J.-C 44" before)
     arabic = said(items, "ar")
-    assert "<bdi>44 av. J.-C.</bdi>" in arabic
+    assert '<bdi dir="auto">44 av. J.-C.</bdi>' in arabic
     assert "<bdi>Inconnu</bdi>" in arabic
 
 
