@@ -35,6 +35,7 @@ __all__ = [
     "chromium",
     "guarded_page",
     "launch",
+    "lefts_of",
 ]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -187,3 +188,28 @@ def assert_accessible(page: Page) -> None:
         for v in found
     ]
     assert not found, f"axe-core on {page.url}:\n{json.dumps(summary, indent=2)}"
+
+
+_LEFTS_OF = """([selector, words]) => {
+  const walker = document.createTreeWalker(
+    document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  let text = walker.nextNode();
+  while (text && !words.every((word) => text.data.includes(word))) text = walker.nextNode();
+  if (!text) return null;
+  return words.map((word) => {
+    const range = document.createRange();
+    const at = text.data.indexOf(word);
+    range.setStart(text, at);
+    range.setEnd(text, at + word.length);
+    return range.getBoundingClientRect().left;
+  });
+}"""
+
+
+def lefts_of(page: Page, selector: str, words: list[str]) -> list[float]:
+    """Where each of ``words`` begins on the screen (its left edge, in pixels), in the first
+    text under ``selector`` that holds them all: which of two figures a reader meets first, on
+    a page written right to left or left to right. Fails when no text holds them all."""
+    found: list[float] | None = page.evaluate(_LEFTS_OF, [selector, words])
+    assert found is not None, f"no text under {selector!r} holds all of {words}"
+    return found

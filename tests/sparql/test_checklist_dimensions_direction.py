@@ -15,20 +15,6 @@ _PAGE = """{% from "_checklist_macros.html" import cm %}<!doctype html>
 <html lang="{{ ui_lang }}" dir="{{ ui_dir }}"><body><dl><dt>D</dt>
 <dd class="dims">{{ cm(f) }}</dd></dl></body></html>"""
 
-_LEFT_OF = """(words) => {
-  const figures = document.querySelector('dd.dims bdi');
-  const walker = document.createTreeWalker(figures, NodeFilter.SHOW_TEXT);
-  let text = walker.nextNode();
-  while (!text.data.includes(words[1])) text = walker.nextNode();
-  return words.map((word) => {
-    const range = document.createRange();
-    const at = text.data.indexOf(word);
-    range.setStart(text, at);
-    range.setEnd(text, at + word.length);
-    return range.getBoundingClientRect().left;
-  });
-}"""
-
 
 @pytest.mark.parametrize("part", ["", "frame"])
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -38,7 +24,7 @@ def test_the_checklist_reads_the_figures_as_the_object_page_does(lang: str, part
     read the same frame both ways round. The checklist now writes the figures with the object
     page's helper and unit; the part they measure ("frame") is set apart from them, so that a
     Latin label no longer turns them left to right."""
-    from tests.helpers.browser import launch
+    from tests.helpers.browser import launch, lefts_of
 
     fields = Fields(iri="https://data.example.org/tate/object/T06803", height_cm=48.0)
     fields.width_cm, fields.dimensions_of, fields.parts_measured = 62.3, part, 1 if part else 0
@@ -47,6 +33,6 @@ def test_the_checklist_reads_the_figures_as_the_object_page_does(lang: str, part
         tab = browser.new_page()
         tab.set_content(page)
         shown = tab.inner_text("dd.dims bdi")
-        height, width = tab.evaluate(_LEFT_OF, ["48", "62.3"])
+        height, width = lefts_of(tab, "dd.dims bdi", ["48", "62.3"])
     assert (height < width) == (lang != "ar")  # the height first, in the reading order
     assert shown == {"ar": "48 × 62.3 سم"}.get(lang, "48 × 62.3 cm")

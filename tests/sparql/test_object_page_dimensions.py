@@ -461,26 +461,13 @@ def test_a_figure_of_the_lender_s_own_kind_is_a_line_under_its_own_name(
     assert row.cm.startswith(sizes.removesuffix(" cm").removesuffix(" سم"))
 
 
-_LEFT_OF = """(words) => {
-  const cm = document.querySelector('#dimensions .cm');
-  const text = cm.firstChild;
-  return words.map((word) => {
-    const range = document.createRange();
-    const at = text.data.indexOf(word);
-    range.setStart(text, at);
-    range.setEnd(text, at + word.length);
-    return range.getBoundingClientRect().left;
-  });
-}"""
-
-
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_an_arabic_page_reads_the_figures_in_the_order_of_their_names(lang: str) -> None:
     """An Arabic page wrote "48 × 62.3 cm (الارتفاع × العرض)" with the figures left to
     right and their names right to left: read from the right, as the page is, it said
     "62.3 cm × 48", the width under the name of the height. The figures now read as their
     names do, the height first (on the right), the unit as Arabic writes it ("سم") last."""
-    from tests.helpers.browser import launch
+    from tests.helpers.browser import launch, lefts_of
 
     rows, _statements, iri = _lido(_TWO_SETS, lang)
     shown = ObjectPage(iri=iri, title=Text("Bildnis"))
@@ -490,7 +477,7 @@ def test_an_arabic_page_reads_the_figures_in_the_order_of_their_names(lang: str)
     with launch() as browser:
         tab = browser.new_page()
         tab.set_content(page)
-        height, width = tab.evaluate(_LEFT_OF, ["20.5", "14.9"])
+        height, width = lefts_of(tab, "#dimensions .cm", ["20.5", "14.9"])
         names = tab.evaluate(
             """() => { const m = document.querySelector('#dimensions .measured');
             const t = m.firstChild; const r = document.createRange();
