@@ -1,5 +1,6 @@
 """Museion's messages about a search it cannot read: the refusals of ``search.parse_facets``
-and ``search.SearchRequest`` (a facet with no value, an unknown facet, a range that is none).
+and ``search.SearchRequest`` (a facet with no value, an unknown facet, a range that is none),
+and the index's own refusal of a search it cannot run.
 
 The command line and the JSON answer of ``/search`` say them in English, as they always did;
 the search page (any page) recognises the text again (``sparql.i18n.message_html``) and says
@@ -29,3 +30,5 @@ SEARCH_SORT_UNKNOWN = _message("sort {sort!r}: give one of {sorts}")
 SEARCH_QUERY_TOO_LONG = _message("the query is longer than {count:d} characters")
 SEARCH_LIMIT_OUTSIDE = _message("limit must be between 0 and {count:d}")
 SEARCH_OFFSET_OUTSIDE = _message("offset must be between 0 and {count:d}")
+SEARCH_COULD_NOT_RUN = _message("the search could not be run: {detail}")
+"""The index refused the search (``detail``: SQLite's own words, which stay English)."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mappings import fold_script
+from museion_core import messages
 from museion_core.errors import QueryError, StoreError
 
 from .bitsets import Masks, bitmap, load_masks, members
@@ -42,7 +43,7 @@ from .text import match_expression
 if TYPE_CHECKING:
     from store import Store
 
-__all__ = ["FtsEngine"]
+__all__ = ["FtsEngine", "could_not_run"]
 
 FACET_TOP = 25
 """Values listed per facet (the most frequent, and any the request selected)."""
@@ -150,7 +151,7 @@ class FtsEngine:
                 counts = _counts_beside_the_chosen(db, index, request, match, counts)
             rows = _page(db, index.masks, bits, match, request)
         except sqlite3.OperationalError as exc:
-            raise QueryError(f"the search could not be run: {exc}", http_status=400) from exc
+            raise could_not_run(exc) from exc
         hits = [
             Hit(
                 iri=iri,
@@ -210,6 +211,13 @@ def _load(db: sqlite3.Connection) -> _Index:
     row = db.execute("SELECT value FROM meta WHERE key = 'languages'").fetchone()
     languages = json.loads(row[0]) if row else {}  # an index built before they were kept
     return _Index(values, lookup, load_masks(db), languages)
+
+
+def could_not_run(exc: sqlite3.Error) -> QueryError:
+    """The index refused a search (a query SQLite cannot read): a message of
+    ``museion_core.messages``, which a page says in its reader's language, SQLite's own words
+    kept as they are (English, and marked so)."""
+    return QueryError(messages.SEARCH_COULD_NOT_RUN(detail=exc), http_status=400)
 
 
 def _filtered(request: SearchRequest) -> bool:

@@ -4,6 +4,7 @@ with no value), in the reader's language on the page and in the engine's words i
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import cast
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ import pytest
 from museion_core import messages
 from museion_core.errors import QueryError
 from search import Searcher, parse_facets
+from search.fts import could_not_run
 from sparql import i18n
 from tests.helpers.search_page import search_reply
 
@@ -237,6 +239,33 @@ def test_every_refusal_of_the_search_engine_is_a_message_with_a_translation() ->
     from museion_core import message_search
 
     searched = [m for m in messages.MESSAGES if m in vars(message_search).values()]
-    assert len(searched) == 12
+    assert len(searched) == 13
     for lang in ("fr", "ar"):
         assert all(m.template in i18n.catalogue()[lang] for m in searched)
+
+
+class _RefusedByTheIndex:
+    """A searcher whose index refuses every search, as the FTS engine says it."""
+
+    def search(self, _: object) -> object:
+        raise could_not_run(sqlite3.OperationalError('fts5: syntax error near "\'"'))
+
+
+def test_a_search_the_index_refuses_is_said_in_the_reader_s_language() -> None:
+    """ "the search could not be run" (SQLite could not read the search) was no message:
+    the French and Arabic pages said it in English, marked as English. The sentence is
+    translated; SQLite's own words stay English, and are marked so."""
+    english = 'the search could not be run: fts5: syntax error near "\'"'
+    said = {"fr": "la recherche n’a pas pu être faite : ", "ar": "تعذّر إجراء البحث: "}
+    searcher = cast(Searcher, _RefusedByTheIndex())
+    for lang in ("en", "fr", "ar"):
+        reply = search_reply(searcher, "q=turner", lang)
+        assert reply.status_code == 400
+        [error] = lxml.html.fromstring(bytes(reply.body).decode()).cssselect("p.error")
+        detail = 'fts5: syntax error near "\'"'
+        assert _text(error) == said.get(lang, "the search could not be run: ") + detail, lang
+        if lang != "en":
+            [marked] = error.cssselect('bdi[lang="en"]')
+            assert _text(marked) == detail
+        reply = search_reply(searcher, "q=turner&format=json", lang)
+        assert json.loads(bytes(reply.body)) == {"error": english}
