@@ -4,11 +4,13 @@ Routes: ``/sparql`` (the SPARQL 1.1 Protocol; GET without a query gives the serv
 description), ``/`` (the query UI; a SPARQL client's query sent there is answered as at
 ``/sparql``), ``/search`` (full-text and faceted search), ``/static/``
 (its assets, shipped with the package), ``/.well-known/void`` (VoID), ``/reconcile`` (the
-reconciliation service), ``/sources/`` (partner reports, ``sparql.partner_pages``), and every
-other path under the base IRI's path: the minted IRI ``{base_iri}{path}`` as a linked-data
-page (HTML, Turtle, N-Triples, JSON-LD; ``sparql.entity_routes``). What the routes share is
-in ``sparql.web``. With a base IRI that has a path (``https://example.org/museion/``) all of
-them are under that path (``sparql.site``), as behind a proxy that serves Museion there.
+reconciliation service), ``/sources/`` (partner reports, ``sparql.partner_pages``), the
+addresses people type for them (``/partners``, ``/objects``: ``sparql.typed_addresses``),
+and every other path under the base IRI's path: the minted IRI ``{base_iri}{path}`` as a
+linked-data page (HTML, Turtle, N-Triples, JSON-LD; ``sparql.entity_routes``). What the
+routes share is in ``sparql.web``. With a base IRI that has a path
+(``https://example.org/museion/``) all of them are under that path (``sparql.site``), as
+behind a proxy that serves Museion there.
 
 Statuses: 400 malformed query or request, 403 update without the admin token or a SERVICE
 not allow-listed, 404 unknown IRI, 405 wrong method, 406 no acceptable format, 410 withdrawn
@@ -75,6 +77,7 @@ from .retry import RetryAfter
 from .search_page import search_endpoint
 from .security import SecurityHeaders, closing, paced, read_body
 from .settings import EndpointSettings
+from .typed_addresses import typed_address_routes
 from .ui_language import LanguageMiddleware
 from .uploads import UploadViews
 from .web import here, iri_path, not_acceptable, reply_response, site_url, text_error, ui_lang
@@ -411,6 +414,7 @@ def create_app(settings: EndpointSettings) -> Starlette:
         Route("/sources/{name}/", _to_canonical, methods=["GET"]),
         *(endpoint.uploads.routes() if endpoint.uploads else []),
         *(ChecklistViews(settings, pool).routes() if settings.checklists_path else []),
+        *typed_address_routes(checklists=settings.checklists_path is not None),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/{path:path}", endpoint.entity, methods=["GET"], name="entity"),
