@@ -166,7 +166,7 @@ class ChecklistStore:
             "SELECT id, name, spacing_cm, created, updated FROM checklist WHERE id = ?", (ident,)
         ).fetchone()
         if row is None:
-            raise NotFoundError("there is no checklist {ident!r}", ident=ident)
+            raise NotFoundError("there is no checklist “{ident}”", ident=ident)
         checklist = Checklist(*row)
         for iri, position, note, added, status, fields, checked, gone in db.execute(
             "SELECT iri, position, note, added, status, fields, checked, withdrawn_at "

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -123,7 +124,7 @@ class ChecklistViews:
                 answers = await self._rows([iri]) if iri else {}
                 status, fields, _ = answers.get(iri, ("unknown", None, ""))
                 if status != CURRENT or fields is None:
-                    raise NotFoundError("Museion describes no object {iri!r}", iri=iri)
+                    raise NotFoundError("Museion describes no object “{iri}”", iri=iri)
                 return self._page(
                     request,
                     "checklist_add.html",
@@ -192,7 +193,7 @@ class ChecklistViews:
         ident, fmt = request.path_params["cid"], request.path_params["fmt"]
         try:
             if fmt not in ("csv", "xlsx", "jsonld"):
-                raise NotFoundError("no export as {fmt!r} (csv, xlsx, jsonld)", fmt=fmt)
+                raise NotFoundError("no export as “{fmt}” (csv, xlsx, jsonld)", fmt=fmt)
             checklist = await self._fresh(ident)
             filename = _filename(checklist.name)
             if fmt == "csv":
@@ -269,7 +270,7 @@ class ChecklistViews:
     async def _rows(self, iris: list[str]) -> dict[str, tuple[str, Fields | None, str]]:
         for iri in iris:
             if not iri.startswith(self.settings.base_iri) or any(c in iri for c in ' <>"{}|\\^`'):
-                raise BadRequestError("{iri!r} is not an object Museion describes", iri=iri)
+                raise BadRequestError("“{iri}” is not an object Museion describes", iri=iri)
         reply = await self.pool.run(ChecklistRowsJob(tuple(iris)), self.settings.query_timeout)
         if reply.status >= 400:
             raise QueryError(reply.body.decode("utf-8", "replace").strip(), http_status=503)
@@ -292,7 +293,7 @@ class ChecklistViews:
         """The fields of a current object; refused if Museion describes none."""
         status, fields, _ = (await self._rows([iri]))[iri]
         if status != CURRENT or fields is None:
-            raise BadRequestError("Museion describes no current object {iri!r}", iri=iri)
+            raise BadRequestError("Museion describes no current object “{iri}”", iri=iri)
         return fields
 
     def _put(self, ident: str, fields: Fields, note: str) -> str:
@@ -354,7 +355,7 @@ class ChecklistViews:
             return True
         else:
             raise BadRequestError(
-                "unknown action {action!r}: rename, add, remove, note, move, order, spacing, "
+                "unknown action “{action}”: rename, add, remove, note, move, order, spacing, "
                 "delete",
                 action=action,
             )
@@ -386,10 +387,10 @@ class ChecklistViews:
             return JSONResponse(
                 {"error": exc.one_line()}, status_code=exc.http_status, headers=VARY
             )
-        message = exc.one_line()
-        if isinstance(exc, ChecklistError):
+        message: str | Markup = exc.one_line()
+        if isinstance(exc, ChecklistError):  # each value isolated: an id, an Arabic title
             with i18n.using(ui_lang(request)):
-                message = i18n.gettext(exc.template, **exc.values)
+                message = i18n.gettext_isolated(exc.template, **exc.values)
         back = request.path_params.get("cid") if request.method == "POST" else None
         page = self._page(
             request,

@@ -3,8 +3,10 @@ endpoint function with it (``upload_page``, ``search_reply``, a partner's page).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 
@@ -31,3 +33,37 @@ def page_request(
         "state": {"ui_lang": lang},
     }
     return Request(scope)
+
+
+def asgi_get(app: Any, path: str, query: str = "", lang: str = "en") -> tuple[int, str]:
+    """``GET path?query`` from a browser reading ``lang``, answered by ``app`` in this
+    process (its query processes not started: for answers that ask none). Status, body."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+        "path": path,
+        "raw_path": quote(path).encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"accept", b"text/html"),
+            (b"accept-language", lang.encode()),
+        ],
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body.decode()
