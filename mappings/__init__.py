@@ -40,6 +40,7 @@ from .terms import (
     aat_table_digest,
     label_in_language,
     terms_in,
+    unqualified_labels,
     vocabulary_quads,
 )
 
@@ -77,5 +78,6 @@ __all__ = [
     "strip_arabic_article",
     "terms_in",
     "unit_for",
+    "unqualified_labels",
     "vocabulary_quads",
 ]

@@ -15,6 +15,7 @@ import json
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -167,6 +168,26 @@ def label_in_language(english: str, language: str) -> str:
     value: "paper (fiber product)" → "papier" on a French page); the English one when the
     concept is not known or has no label in that language."""
     return _by_english_label().get(english, {}).get(language) or english
+
+
+_QUALIFIER = re.compile(r"\s+\([^()]*\)$")
+"""The qualifier AAT adds to a label to tell its concepts apart: "oil paint (paint)"."""
+
+
+def unqualified_labels(labels: Sequence[str]) -> list[str]:
+    """Labels listed together (a search facet's), each AAT concept's English label without
+    its qualifier, as a reader names the thing ("oil paint (paint)" → "oil paint"), unless
+    two of the list would then read the same: the qualifier is kept where it tells them
+    apart ("engraving (printing process)" beside "engraving (incised)", AAT's "prints
+    (visual works)" beside a lender's own "Prints"). Any other text stays as it is (a
+    lender's "Paper (Japanese)" is its whole name)."""
+    known = _by_english_label()
+    names = [_QUALIFIER.sub("", t) or t if t in known else t for t in labels]
+    counts = Counter(name.casefold() for name in names)
+    return [
+        name if counts[name.casefold()] == 1 else label
+        for label, name in zip(labels, names, strict=True)
+    ]
 
 
 def aat_reading(

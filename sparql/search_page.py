@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from mappings import label_in_language, parse_date_text
+from mappings import label_in_language, parse_date_text, unqualified_labels
 from museion_core.errors import MuseionError, QueryError, StoreError
 from search import (
     FACET_KEYS,
@@ -306,12 +306,13 @@ def render_page(request: Request, query: SearchRequest, result: SearchResult, ba
     elsewhere (a test, a staging host) must not send the curator to the public site."""
     selected = query.selected()
     facets = _facets(query, result, selected)
+    named = {(f["key"], v["value"].casefold()): v["shown"] for f in facets for v in f["values"]}
     chips = [
         {
             "key": k,
             "label": FACET_LABELS[k],
             "value": v,
-            "shown": _shown(k, v),
+            "shown": named.get((k, v.casefold()), _shown(k, v)),  # as its facet names it
             "language": _language_name(result.languages.get(k, {}).get(v)),
             "href": _url(query, [p for p in selected if p != (k, v)]),
         }
@@ -416,6 +417,10 @@ def _facets(
                 }
             )
         if values:
+            if key in ("type", "material"):  # AAT's qualifier where it tells two apart
+                names = unqualified_labels([str(entry["shown"]) for entry in values])
+                for entry, name in zip(values, names, strict=True):
+                    entry["shown"] = name
             facets.append({"key": key, "label": FACET_LABELS[key], "values": values})
     return facets
 
