@@ -99,6 +99,7 @@ class DCTERMS:
     publisher = NamedNode("http://purl.org/dc/terms/publisher")
     isReplacedBy = NamedNode("http://purl.org/dc/terms/isReplacedBy")  # noqa: N815
     replaces = NamedNode("http://purl.org/dc/terms/replaces")
+    isReferencedBy = NamedNode("http://purl.org/dc/terms/isReferencedBy")  # noqa: N815
     conformsTo = NamedNode("http://purl.org/dc/terms/conformsTo")  # noqa: N815
 
 

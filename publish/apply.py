@@ -28,6 +28,8 @@ from museion_core import messages
 from museion_core.errors import StoreFaultError
 from store import Store, StoreError, oversized_statement
 
+from . import departures
+from .departures import CHANGED, WITHDRAWN
 from .failpoints import failpoint
 from .index import IndexedRecord, IndexEntry, RecordIndex, RunRow
 from .provenance import (
@@ -224,7 +226,9 @@ def _stream_new(job: _Applying) -> int:
 
     try:
         written = store.load_new_graphs(graphs())
-        job.shared.write(store, job.shared.counted(delta, offered, subjects))
+        counted = job.shared.counted(delta, offered, subjects)
+        job.shared.write(store, counted)
+        _retire(job, [], counted, {}, CHANGED)  # a party a new record names answers again
     except StoreError as exc:
         log.warning("%s: %s; writing the run in batches instead", source, exc.cause)
         job.interrupted = True
@@ -400,6 +404,8 @@ def _write_batch(
         return job.shared.change(source, shares, touched)
 
     def indexed(part: Sequence[StagedRecord], change: SharedChange) -> None:
+        texts = {r.local_id: (held.get(r.graph, b""), r.quads) for r in part}
+        _retire(job, [(r.local_id, r.subject, r.graph) for r in part], change, texts, CHANGED)
         failpoint("apply")
         index.upsert(
             (
@@ -468,8 +474,32 @@ def _remove(job: _Applying, removed: list[tuple[str, str]]) -> None:
             subjects = [NamedNode(r.graph) for r in records]
             subjects += [NamedNode(r.subject) for r in records]
             job.store.replace_subjects(meta, subjects, stones)
+            named = [(r.local_id, r.subject, r.graph) for r in records]
+            _retire(job, named, change, {}, WITHDRAWN)
             job.index.mark_deleted(source, ids, job.when, run_id, change)
         failpoint("remove")
+
+
+def _retire(
+    job: _Applying,
+    records: Sequence[tuple[str, str, str]],
+    change: SharedChange,
+    texts: dict[str, tuple[bytes, bytes]],
+    reason: str,
+) -> None:
+    """Redirect or tombstone the parties ``change`` makes vanish (``publish.departures``)."""
+    departures.retire(
+        job.store,
+        job.shared,
+        job.meta,
+        job.minter.dataset(),
+        run_iri(job.minter, job.run.run_id),
+        records,
+        change,
+        texts,
+        reason=reason,
+        when=job.when,
+    )
 
 
 def _superseded_by(reason: str, local_ids: set[str]) -> bool:

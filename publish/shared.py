@@ -41,6 +41,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from museion_core.vocab import MUSEION, VOID
 from store import Store
 
+from .departures import is_party
 from .sqlite import rows_in
 
 __all__ = [
@@ -187,6 +188,14 @@ class Change:
     """Statements the index does not hold yet."""
     subjects: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """{entity graph: subjects} whose statements the batch changes."""
+    left: dict[str, set[str]] = field(default_factory=dict)
+    """Each record's parties (``departures.is_party``) it no longer says anything of: who may
+    have left the data with it (``Shared.vanished``)."""
+    subject_of: dict[int, str] = field(default_factory=dict)
+    """The subject of every statement the batch touches."""
+    revived: set[str] = field(default_factory=set)
+    """Parties a statement of which no live record made before the batch, and one does after:
+    their IRIs answer again, whatever retired them (``departures``)."""
 
     def apply(self, db: sqlite3.Connection) -> None:
         """Write the counts (in the caller's transaction)."""
@@ -267,6 +276,15 @@ class Shared:
             offered.update(statements)
         change = self.counted(delta, offered, subjects)
         change.records = {local_id: set(st) for local_id, st in records.items()}
+        for local_id, statements in records.items():
+            dropped = before.get(local_id, set()) - set(statements)
+            left = {
+                subject
+                for d in dropped
+                if (subject := change.subject_of.get(d)) and is_party(self.base, subject)
+            }
+            if left:
+                change.left[local_id] = left
         return change
 
     def counted(
@@ -293,12 +311,42 @@ class Shared:
                 st = offered[digest]
                 change.added[digest] = st
                 graph, subject = st.graph, st.subject
+            change.subject_of[digest] = subject
             if (held > 0) != (after > 0):
                 change.subjects[graph].add(subject)
+                if after > 0 and is_party(self.base, subject):
+                    change.revived.add(subject)
         for subject in subjects:
             for graph, under in self._subjects_under(subject):
                 change.subjects[graph].add(under)
         return change
+
+    def vanished(self, change: Change) -> set[str]:
+        """The parties records left in ``change`` (``Change.left``) that no live record says
+        anything of after it, nor stands for (a record's own entity): their IRIs no longer
+        describe anything."""
+        parties = set().union(*change.left.values()) if change.left else set()
+        if not parties:
+            return set()
+        alive = {
+            str(subject)
+            for digest, subject, holders in rows_in(
+                self._db,
+                "SELECT digest, subject, holders FROM statements WHERE subject IN ({marks})",
+                sorted(parties),
+            )
+            if change.holders.get(int(digest), int(holders)) > 0
+        }
+        alive |= {st.subject for d, st in change.added.items() if change.holders.get(d, 0) > 0}
+        alive |= {
+            str(subject)
+            for (subject,) in rows_in(
+                self._db,
+                "SELECT subject FROM records WHERE deleted_at IS NULL AND subject IN ({marks})",
+                sorted(parties - alive),
+            )
+        }
+        return parties - alive
 
     def _subjects_under(self, subject: str) -> list[tuple[str, str]]:
         """(graph, subject) of the shared statements about ``subject`` or a node under it."""

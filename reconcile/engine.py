@@ -212,11 +212,14 @@ def _write(store: Store, run: _Run, registry: Registry) -> int:
     prefixes = " || ".join(
         f'STRSTARTS(STR(?s), "{run.base}{kind}/")' for kind in ("person", "group", "place")
     )
+    # Only the redirects and tombstones of aggregates are reconciliation's: a source's party
+    # retired by a re-harvest (``publish.departures``) has one too, under the source's IRIs.
     existing = existing_subject_quads(
         store,
         run.meta,
-        f"{{ ?s a ?t VALUES ?t {{ {MUSEION.Aggregate} {MUSEION.ReconciliationLink} "
-        f"{MUSEION.Redirect} }} }} UNION {{ ?s a {MUSEION.Tombstone} FILTER ({prefixes}) }}",
+        f"{{ ?s a ?t VALUES ?t {{ {MUSEION.Aggregate} {MUSEION.ReconciliationLink} }} }} "
+        f"UNION {{ ?s a ?t VALUES ?t {{ {MUSEION.Redirect} {MUSEION.Tombstone} }} "
+        f"FILTER ({prefixes}) }}",
     )
     return changed + write_subjects(store, run.meta, existing, meta_quads)
 

@@ -46,6 +46,8 @@ TOMBSTONE = MUSEION.Tombstone
 DELETED_AT = MUSEION.deletedAt
 REDIRECT = MUSEION.Redirect
 REPLACED_BY = DCTERMS.isReplacedBy
+REFERRED_IN = DCTERMS.isReferencedBy
+REASON = MUSEION.reason
 IN_DATASET = VOID.inDataset
 PARTNER = MUSEION.partner
 SYMBOLIC = CRM.P190_has_symbolic_content
@@ -160,21 +162,35 @@ class Description:
 class Gone:
     iri: str
     deleted_at: str | None
+    reason: str = ""
+    """Why a party's IRI was retired (``changed``: the last record to name it names it no
+    longer; ``withdrawn``: that record was withdrawn); empty for a withdrawn record's own
+    entity, or an aggregate."""
+    records: list[Value] = field(default_factory=list)
+    """The records' entities that named the party (``dcterms:isReferencedBy``)."""
 
 
 @dataclass
 class Moved:
-    """A retired aggregate IRI (two aggregates merged, or one split): where it went."""
+    """A retired IRI and where it went: an aggregate merged into another or split
+    (``reason`` ``merged``, ``split``), or a party its record now names otherwise
+    (``changed``)."""
 
     iri: str
     targets: list[str]
+    reason: str = ""
+    deleted_at: str | None = None
+    records: list[Value] = field(default_factory=list)
+    """The records' entities that named a party (``dcterms:isReferencedBy``)."""
+    choices: list[Value] = field(default_factory=list)
+    """The targets, named, each with its link."""
 
 
 def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     store = worker.store()
     subject = NamedNode(iri)
     base = worker.settings.base_iri
-    retired = _retired(store, subject)
+    retired = _retired(store, subject, _Labels(worker), base)
     if retired is not None:
         return retired
     own = list(store.triples(subject))
@@ -198,16 +214,30 @@ def describe(worker: Worker, iri: str) -> Description | Gone | Moved | None:
     return description
 
 
-def _retired(store: StoreReader, subject: NamedNode) -> Gone | Moved | None:
-    """A redirect (merged or split) or a tombstone (withdrawn) in place of the entity."""
-    if next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None:
+def _retired(
+    store: StoreReader, subject: NamedNode, labels: _Labels, base: str
+) -> Gone | Moved | None:
+    """A redirect (merged, split, or a party its record names otherwise) or a tombstone
+    (withdrawn, or a party no record names) in place of the entity."""
+    redirect = next(store.triples(subject, RDF_TYPE, REDIRECT), None) is not None
+    tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None) is not None
+    if not redirect and not tomb:
+        return None
+    when = next(store.triples(subject, DELETED_AT), None)
+    deleted_at = _text(when.object) if when is not None else None
+    reason = next(store.triples(subject, REASON), None)
+    why = _text(reason.object) if reason is not None else ""
+    records = [
+        Value(labels.get(iri), local_href(iri, base))
+        for iri in sorted({_text(q.object) for q in store.triples(subject, REFERRED_IN)})
+    ]
+    if redirect:
         targets = sorted({_text(t.object) for t in store.triples(subject, REPLACED_BY)})
         if targets:
-            return Moved(subject.value, targets)
-    tomb = next(store.triples(subject, RDF_TYPE, TOMBSTONE), None)
-    if tomb is not None:
-        when = next(store.triples(subject, DELETED_AT), None)
-        return Gone(subject.value, _text(when.object) if when is not None else None)
+            choices = [Value(labels.get(t), local_href(t, base)) for t in targets]
+            return Moved(subject.value, targets, why, deleted_at, records, choices)
+    if tomb:
+        return Gone(subject.value, deleted_at, why if records else "", records)
     return None
 
 

@@ -13,7 +13,7 @@ metadata graph); 404 for an IRI the store has never described.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ from .description import (
     Description,
     Gone,
     Moved,
+    Value,
     describe,
     is_live,
     local_href,
@@ -105,6 +106,11 @@ def entity_reply(worker: Worker, job: EntityJob) -> Reply:
     if isinstance(found, Moved):
         return _moved(job, found, worker.settings.base_iri, site)
     if isinstance(found, Gone):
+        if found.deleted_at and found.reason in _PARTY_GONE:
+            template = _PARTY_GONE[found.reason]
+            return _page_error(
+                job, site, 410, "Gone", template, date=found.deleted_at, records=found.records
+            )
         if found.deleted_at:
             return _page_error(job, site, 410, "Gone", _WITHDRAWN_ON, date=found.deleted_at)
         return _page_error(job, site, 410, "Gone", _WITHDRAWN)
@@ -235,6 +241,19 @@ def _moved(job: EntityJob, moved: Moved, base: str, site: str) -> Reply:
             body=f"<{moved.iri}> is now <{pairs[0][1]}>\n".encode(),
         )
     links = ", ".join(f'<{href}>; rel="alternate"' for href in hrefs)
+    if job.representation == "html" and moved.reason == _CHANGED and moved.deleted_at:
+        reply = _page_error(
+            job,
+            site,
+            300,
+            "Multiple choices",
+            _PARTY_CHOICES,
+            date=moved.deleted_at,
+            records=moved.records,
+            choices=[c for c in moved.choices if c.href is not None],
+        )
+        reply.headers.update({"Link": links, "Cache-Control": CACHE_CONTROL})
+        return reply
     if job.representation == "html":
         items = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in pairs)
         body = (
@@ -262,14 +281,40 @@ def _as_graph(triples: Iterable[Triple], fmt: RdfFormat) -> list[Triple] | list[
 _NO_DESCRIPTION = "Museion has no description of {iri}."
 _WITHDRAWN = "{iri} was withdrawn by its partner; Museion no longer describes it."
 _WITHDRAWN_ON = "{iri} was withdrawn by its partner on {date}; Museion no longer describes it."
+_CHANGED = "changed"
+_PARTY_GONE = {
+    _CHANGED: (
+        "{iri} was named by a record its partner changed on {date}; no record names it any "
+        "more, so Museion no longer describes it."
+    ),
+    "withdrawn": (
+        "{iri} was named by a record its partner withdrew on {date}; Museion no longer "
+        "describes it."
+    ),
+}
+"""Why a party's IRI answers 410 (``museion:reason``, as ``publish.departures`` writes it)."""
+_PARTY_CHOICES = (
+    "{iri} was named by a record its partner changed on {date}; in its place the record now names:"
+)
 
 
 def _page_error(
-    job: EntityJob, site: str, status: int, heading: str, template: str, *, date: str = ""
+    job: EntityJob,
+    site: str,
+    status: int,
+    heading: str,
+    template: str,
+    *,
+    date: str = "",
+    records: Sequence[Value] = (),
+    choices: Sequence[Value] = (),
 ) -> Reply:
     """The error in one line of English for a client of the data, or as a page in the
     reader's language under the site's own header (the page's header had read "Not found"
-    where the site's name goes, and its sentence stayed English on a French page)."""
+    where the site's name goes, and its sentence stayed English on a French page); with,
+    for a retired party, the ``choices`` that replace it and the ``records`` that named it.
+    A client of the data gets no page it could take for data: the status, the line, and
+    (for several choices) their ``Link`` header."""
     if job.representation != "html":
         return Reply.error(status, template.format(iri=f"<{job.iri}>", date=date))
     with i18n.using(job.lang):
@@ -287,5 +332,7 @@ def _page_error(
         title=site,
         message=message,
         endpoint=job.endpoint_path,
+        choices=choices,
+        records=records,
     )
     return Reply(status=status, content_type="text/html; charset=utf-8", body=html.encode("utf-8"))

@@ -19,6 +19,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from museion import Pipeline, Workspace, load_config
 from museion.config import Config
+from museion_core.vocab import MUSEION
 from publish import RecordIndex, RunStatus, source_entity_graph
 from publish.shared import Shared, split, unpack
 from store import Store
@@ -138,7 +139,12 @@ def test_an_artist_named_by_two_records_is_held_once_until_the_last_goes(
     with published(config) as store:
         assert names(store) == {"Bo Maker": 1}
         person = NamedNode(f"{BASE}src/person/p1")
-        assert next(store.oxigraph.quads_for_pattern(person, None, None, None), None) is None
+        # what is left of her is her tombstone in the metadata graph (publish.departures)
+        left = list(store.oxigraph.quads_for_pattern(person, None, None, None))
+        assert {q.graph_name.value for q in left if isinstance(q.graph_name, NamedNode)} == {
+            f"{BASE}meta"
+        }
+        assert any(q.object == MUSEION.Tombstone for q in left)
     check_counts(config)
 
 
