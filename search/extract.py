@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import groupby, islice
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -76,6 +76,12 @@ class ObjectDoc:
     """A type's or material's value that is a lender's own word in a language not English
     (``_facet_value``) → that language: "Suppenschälchen" → ``de``."""
     places: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    """Names the records give that search does not look in, for the speller alone: the places
+    its makers and followed artists were born and died at (formed, dissolved), and the other
+    names of the places it was made at (the one shown is searched). Searching "London" does
+    not find every work of an artist born there, but "Malaga" is no misspelling of "Madama"
+    (``search.mending``)."""
     date: str | None = None
     begin: int | None = None
     end: int | None = None
@@ -151,6 +157,16 @@ _TECHNIQUE = (
 """The techniques of an object's production (``technique``: "dinanderie", "etching"), or of
 a part of it (as its makers are reached): searchable by every label, as materials are."""
 _NAMED = f"{_v(CRM.P1_is_identified_by)}/{_v(CRM.P190_has_symbolic_content)}"
+_LIFE = "|".join(
+    _v(p)
+    for p in (
+        CRM.P98i_was_born,
+        CRM.P100i_died_in,
+        CRM.P95i_was_formed_by,
+        CRM.P99i_was_dissolved_by,
+    )
+)
+"""A person's birth and death, a group's formation and dissolution: where they took place."""
 _STATEMENT_TYPES = ", ".join(f"<{t}>" for t in sorted(_INDEXED_STATEMENTS))
 _AGGREGATE = (
     f"?agg {_v(LA.equivalent)} ?%s ; a {_v(MUSEION.Aggregate)} ; {_v(RDFS.label)} ?aggLabel"
@@ -212,12 +228,12 @@ _QUERIES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (
         _PLACE,  # where it was made, shown by the place's aggregate's label
-        f"SELECT ?o ?label ?aggLabel WHERE {{ {_PRODUCED} "
+        f"SELECT ?o ?label ?aggLabel ?place WHERE {{ {_PRODUCED} "
         f"{{ ?p {_v(CRM.P7_took_place_at)} ?place }} UNION "
         f"{{ ?p {_v(CRM.P9_consists_of)}/{_v(CRM.P7_took_place_at)} ?place }} "
         f"OPTIONAL {{ ?place {_v(RDFS.label)} ?label }} "
         f"OPTIONAL {{ {_AGGREGATE % 'place'} }} }}",
-        ("label", "aggLabel"),
+        ("label", "aggLabel", "place"),
     ),
     (
         _IMAGE,
@@ -264,12 +280,17 @@ def extract_objects(
             db.executemany("INSERT INTO f VALUES (?,?,?,?,?,?,?)", chunk)
         labels = _concept_labels(store, _distinct(db, _CONCEPT, "b"))
         names = _aggregate_names(store, _distinct(db, _MAKER, "d"))
+        lives = _life_places(store, _distinct(db, _MAKER, "d"))
+        places = _place_names(
+            store,
+            chain(_distinct(db, _PLACE, "c"), (p for found in lives.values() for p in found)),
+        )
         facts = db.execute("SELECT * FROM f ORDER BY iri, kind, rowid")
         for iri, rows in groupby(facts, key=itemgetter(0)):
             group = list(rows)  # one object's facts: a few dozen rows
             if group[0][1] != _OBJECT:  # facts about a production or part no partner keeps
                 continue
-            yield _document(iri, group, labels, names)
+            yield _document(iri, group, labels, names, _Places(lives, places))
 
 
 def _restricted(sparql: str, values: str) -> str:
@@ -359,6 +380,46 @@ def _aggregate_names(store: Store, aggregates: Iterable[str]) -> dict[str, list[
     return {agg: sorted(found) for agg, found in names.items()}
 
 
+def _life_places(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
+    """The places every partner entity of the makers' aggregates was born and died at
+    (formed, dissolved at), sorted."""
+    places: dict[str, set[str]] = {}
+    for values in values_blocks("agg", aggregates):
+        for row in _rows(
+            store,
+            f"SELECT ?agg ?place WHERE {{ {values}?agg {_v(LA.equivalent)} ?member . "
+            f"?member {_LIFE} ?event . ?event {_v(CRM.P7_took_place_at)} ?place }}",
+        ):
+            places.setdefault(_text(row["agg"]), set()).add(_text(row["place"]))
+    return {agg: sorted(found) for agg, found in places.items()}
+
+
+def _place_names(store: Store, places: Iterable[str]) -> dict[str, list[str]]:
+    """Every name of each place: its own, and its aggregate's with every name of that
+    aggregate's members ("Florence", "Firenze" and "Florenz"), sorted."""
+    names: dict[str, set[str]] = {}
+    aggregate = f"?agg {_v(LA.equivalent)} ?place ; a {_v(MUSEION.Aggregate)} ."
+    for values in values_blocks("place", dict.fromkeys(places)):
+        for row in _rows(
+            store,
+            f"SELECT ?place ?name WHERE {{ {values}"
+            f"{{ ?place {_NAMES} ?name }} UNION "
+            f"{{ {aggregate} ?agg {_v(RDFS.label)} ?name }} UNION "
+            f"{{ {aggregate} ?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }} }}",
+        ):
+            names.setdefault(_text(row["place"]), set()).add(_text(row["name"]))
+    return {place: sorted(found) for place, found in names.items()}
+
+
+class _Places(NamedTuple):
+    """What the speller is told of places (``ObjectDoc.known``)."""
+
+    lives: dict[str, list[str]]
+    """Aggregate → the places its members were born and died at."""
+    names: dict[str, list[str]]
+    """Place → every name of it."""
+
+
 class _Maker(NamedTuple):
     """A row of the makers query; they sort by makers before the artists followed, then
     name. The graph holds no order among an object's makers, and the query's own order
@@ -377,6 +438,7 @@ def _document(
     facts: Iterable[tuple[Any, ...]],
     labels: dict[str, list[tuple[str, str | None]]],
     names: dict[str, list[str]],
+    places: _Places,
 ) -> ObjectDoc:
     """One object's document from its facts, in the order of their kinds."""
     doc = ObjectDoc(iri)
@@ -394,9 +456,8 @@ def _document(
             makers.append(_Maker(b is not None, e or c or "", c or "", a, d or ""))
         elif kind == _DATE:
             _date(doc, instant_year(a or ""), instant_year(b or ""), c)
-        elif kind == _PLACE and (name := b or a) and name not in doc.places:
-            doc.places.append(name)
-            doc.texts.append(name)
+        elif kind == _PLACE:
+            _place(doc, b or a, places.names.get(c or "", ()))
         elif kind == _IMAGE:
             doc.image = doc.image or a
         elif kind == _SIZE:
@@ -405,6 +466,9 @@ def _document(
         doc.date = str(doc.begin) if doc.begin == doc.end else f"{doc.begin}–{doc.end or ''}"
     _concepts(doc, concepts, labels)
     _makers(doc, makers, names)
+    for maker in makers:
+        for place in places.lives.get(maker.agg, ()):
+            _know(doc, places.names.get(place, ()))
     doc.longest_cm = max(sides, default=None)
     return doc
 
@@ -426,6 +490,17 @@ def _title(doc: ObjectDoc, kind: int, cells: tuple[Any, ...]) -> None:
     doc.texts.append(a or "")
     if not doc.title:
         doc.title, doc.title_language = a or "", b
+
+
+def _place(doc: ObjectDoc, name: str | None, names: Iterable[str]) -> None:
+    """A place it was made at, searched by the name shown; its other names are the speller's
+    (``ObjectDoc.known``)."""
+    if not name:
+        return
+    if name not in doc.places:
+        doc.places.append(name)
+        doc.texts.append(name)
+    _know(doc, (other for other in names if other != name))
 
 
 def _date(doc: ObjectDoc, begin: int | None, end: int | None, text: str | None) -> None:
@@ -501,3 +576,8 @@ def _makers(doc: ObjectDoc, makers: list[_Maker], names: dict[str, list[str]]) -
             listed.append(maker.name)
         doc.texts.append(maker.label)
         doc.texts.extend(names.get(maker.agg, ()))
+
+
+def _know(doc: ObjectDoc, names: Iterable[str]) -> None:
+    """``names`` told to the speller (``ObjectDoc.known``), each once."""
+    doc.known.extend(name for name in names if name and name not in doc.known)

@@ -5,6 +5,8 @@ docs        one row per object: what a hit shows, and the date, size and image c
 fts         FTS5 (contentless): the folded texts (body), Arabic skeletons (abjad), and makers'
             names as Arabic writes their consonants (names)
 facet_values, doc_facets   partner, maker, type, material and place values, and who has them
+words       the texts' words, for mending a misspelt search (``search.mending``)
+known       words the records hold that search does not look in (birthplaces), for the speller
 ```
 
 The database is written once, beside its snapshot, and opened read-only (``immutable``) by

@@ -20,18 +20,18 @@ from .bitsets import write_masks
 from .engine import AFTER
 from .extract import ObjectDoc
 from .suggest import MIN_LENGTH
-from .text import index_forms, name_forms, spellings
+from .text import index_forms, known_words, name_forms, spellings
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Changed when what the index holds changes (7: Arabic words also without their article;
 8: the labels of the techniques an object's production used; 9: the broader concepts of its
 subjects; 10: the ``words`` table; 11: the ``names`` column, makers' names for an
-Arabic-script query): an index of another version is not read, and `museion
-reindex` rebuilds it. Not changed for an SQL index added to speed a query up (the date orders'
-``docs_date``): an index built without it answers the same, more slowly, until the next
-publish rebuilds it."""
+Arabic-script query; 12: the ``known`` table, words for the speller alone): an index of
+another version is not read, and `museion reindex` rebuilds it. Not changed for an SQL index
+added to speed a query up (the date orders' ``docs_date``): an index built without it
+answers the same, more slowly, until the next publish rebuilds it."""
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
@@ -50,6 +50,7 @@ CREATE TABLE doc_facets(doc INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(
 CREATE TABLE doc_centuries(id INTEGER NOT NULL, century INTEGER NOT NULL, PRIMARY KEY(id, century))
     WITHOUT ROWID;
 CREATE TABLE words(term TEXT PRIMARY KEY, docs INTEGER NOT NULL, spelled TEXT) WITHOUT ROWID;
+CREATE TABLE known(term TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 MAX_CENTURIES = 100
 """A date spanning more centuries than this ("Neolithic") is counted in its first one only."""
@@ -134,8 +135,9 @@ def _write_words(db: sqlite3.Connection) -> None:
 
 
 def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
-    """The rows of ``docs``, ``nums``, ``fts``, ``facet_values`` and ``doc_facets``, a chunk of
-    objects at a time (numbered 1, 2, ... in the order given: IRI order); the objects written."""
+    """The rows of ``docs``, ``nums``, ``fts``, ``facet_values``, ``doc_facets`` and ``known``,
+    a chunk of objects at a time (numbered 1, 2, ... in the order given: IRI order); the
+    objects written."""
     fids: dict[tuple[str, str], int] = {}
     """(facet, folded value) → its number: values the filter cannot tell apart (one maker
     written with and without Arabic vowel marks, "Dürer" and "Durer") are one value, shown
@@ -152,6 +154,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
     stream = iter(docs)
     while chunk := list(islice(stream, _CHUNK)):
         doc_rows, fts_rows, links = [], [], []
+        told: set[str] = set()  # words for the speller alone (``known``)
         for doc in chunk:
             if doc.iri <= previous:
                 raise StoreError(f"search documents out of IRI order at {doc.iri}")
@@ -181,6 +184,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
             texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
             names = name_forms([*doc.makers, *doc.after])
             fts_rows.append((number, *index_forms(texts, doc.terms), names))
+            told.update(w for w in known_words(doc.known) if _suggestible(w))
             for text in [*texts, *doc.terms]:
                 for folded, word in spellings(text) if text else ():
                     if not _suggestible(folded):
@@ -197,6 +201,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
         db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         db.executemany("INSERT INTO fts(rowid, body, abjad, names) VALUES (?,?,?,?)", fts_rows)
         db.executemany("INSERT OR IGNORE INTO doc_facets VALUES (?,?)", links)
+        db.executemany("INSERT OR IGNORE INTO known VALUES (?)", ((w,) for w in sorted(told)))
     db.execute(  # the columns filters and counts read, in rows a tenth as wide
         'INSERT INTO nums SELECT id, source, begin, "end", image IS NOT NULL, longest,'
         " CASE WHEN begin >= 1 THEN begin / 100 ELSE -((-begin) / 100) - 1 END, CASE"

@@ -1,6 +1,6 @@
 """Did you mean, against the index: which words of a search that found nothing are unknown
-to the ``words`` table, and the indexed words nearest to each (the choice itself, and the
-query rewritten, are ``search.suggest``'s pure part)."""
+to the ``words`` table (nor found otherwise, nor ``known``), and the indexed words nearest to
+each (the choice itself, and the query rewritten, are ``search.suggest``'s pure part)."""
 
 from __future__ import annotations
 
@@ -88,23 +88,29 @@ def _first_letters(db: sqlite3.Connection) -> list[str]:
     return letters
 
 
-def _whole(db: sqlite3.Connection, word: str) -> bool:
-    return db.execute("SELECT 1 FROM words WHERE term = ?", [word]).fetchone() is not None
+def _whole(db: sqlite3.Connection, word: str, table: str = "words") -> bool:
+    return db.execute(f"SELECT 1 FROM {table} WHERE term = ?", [word]).fetchone() is not None
+
+
+def _matches(db: sqlite3.Connection, match: str) -> bool:
+    return db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", [match]).fetchone() is not None
 
 
 def _known(db: sqlite3.Connection, word: str) -> bool:
     """Whether an indexed word begins with ``word`` (a word matches as a prefix), or is its
     singular (a plural is also asked for by its singular, ``search.text``), or, for a
     Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
-    found it so, and it is no misspelling."""
+    found it so, and it is no misspelling. Nor is a word the records hold where search does
+    not look (the ``known`` table: "Malaga", where Picasso was born, is not "Madama")."""
     known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
     if db.execute(known, [word, word + _LAST]).fetchone() is not None:
         return True
     # a plural whose singular is indexed ("watercolours": "watercolour") was found by it
     if any(_whole(db, one) for one in singulars(word)):
         return True
+    if any(_whole(db, one, "known") for one in [word, *singulars(word)]):
+        return True
     skel = skeleton(word) if word.isascii() else ""
     if not skel:
         return False
-    match = f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else "")
-    return db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", [match]).fetchone() is not None
+    return _matches(db, f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))

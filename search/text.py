@@ -40,6 +40,7 @@ __all__ = [
     "WRITTEN_WORD",
     "QueryPart",
     "index_forms",
+    "known_words",
     "match_expression",
     "name_forms",
     "name_keys",
@@ -183,6 +184,14 @@ def index_forms(texts: Iterable[str], terms: Iterable[str] = ()) -> tuple[str, s
         if text:
             body.extend(_forms(text)[0])
     return " ".join(body), " ".join(abjad)
+
+
+def known_words(texts: Iterable[str]) -> set[str]:
+    """The words the speller knows of ``texts`` that search does not look in
+    (``search.extract.ObjectDoc.known``): each word in the forms the texts' column has it in
+    (folded, transliterated, without its Arabic article, its umlauts spelled out), as a
+    query's word is folded to be compared with them."""
+    return {word for text in texts if text for form in _forms(text)[0] for word in form.split()}
 
 
 @lru_cache(maxsize=65536)

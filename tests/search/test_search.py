@@ -557,6 +557,26 @@ def test_no_suggestion_for_known_words_or_nothing_near(config: Config) -> None:
     assert ask(config, "picaso", "date=1500..1600").suggestion is None
 
 
+def test_a_place_a_maker_was_born_at_is_no_misspelling(config: Config, live: Live) -> None:
+    """Picasso was born at Málaga and died at Mougins (Tate's record of him): places of
+    birth and death are not searched ("London" would find every Turner), so "Malaga" found
+    nothing, and the page asked "Did you mean: Madama?", a palace in Turin. The speller
+    knows them (``ObjectDoc.known``), and searching still does not match on them."""
+    for word in ("Malaga", "Málaga", "Mougins"):
+        answer = requests.get(
+            live.url + "/search", params={"q": word, "format": "json"}, timeout=30
+        ).json()
+        assert (answer["total"], answer["suggestion"]) == (0, None), word
+    page = requests.get(live.url + "/search", params={"q": "Malaga"}, timeout=30).text
+    assert 'class="nothing"' in page
+    assert "Madama" not in page
+    assert ask(config, "Madama").total == 1  # what it was "corrected" to is there
+    # a misspelling is still mended beside it, and offered when that finds something
+    either = ask(config, "Malaga OR picaso").suggestion
+    assert either is not None
+    assert (either.text, either.total) == ("Malaga OR picasso", 2)
+
+
 def test_the_page_offers_the_mended_search(config: Config, live: Live) -> None:
     for lang, words in (("en", "Did you mean:"), ("fr", "Vouliez-vous dire\u202f:")):
         page = requests.get(

@@ -119,7 +119,47 @@ def store() -> Store:
     )
     _painting(store, "b", ["J M W Turner", "Anne Assistant"])
     _painting(store, "a", ["Zed Pupil"])
+    _places(store)
     return store
+
+
+def _places(store: Store) -> None:
+    """Turner's other member born in London (whose aggregate also names it "Londres") and
+    died in Chelsea; painting b made in Venice (its label "Venezia", also named "Venedig")."""
+    other = NamedNode(f"{BASE}other/turner")
+    london, londres = NamedNode(f"{BASE}place/london"), NamedNode(f"{BASE}other/london")
+    chelsea, venice = NamedNode(f"{BASE}place/chelsea"), NamedNode(f"{BASE}place/venice")
+    places = NamedNode(f"{BASE}aggregate/london")
+    store.oxigraph.extend(
+        _quads(
+            [
+                (other, CRM.P98i_was_born, NamedNode(f"{other.value}/birth")),
+                (NamedNode(f"{other.value}/birth"), CRM.P7_took_place_at, london),
+                (london, RDFS.label, Literal("London")),
+                (places, RDF.type, _n(MUSEION.Aggregate)),
+                (places, RDFS.label, Literal("London, England")),
+                (places, LA.equivalent, london),
+                (places, LA.equivalent, londres),
+                (londres, CRM.P1_is_identified_by, NamedNode(f"{londres.value}/name")),
+                (
+                    NamedNode(f"{londres.value}/name"),
+                    CRM.P190_has_symbolic_content,
+                    Literal("Londres"),
+                ),
+                (other, CRM.P100i_died_in, NamedNode(f"{other.value}/death")),
+                (NamedNode(f"{other.value}/death"), CRM.P7_took_place_at, chelsea),
+                (chelsea, RDFS.label, Literal("Chelsea")),
+                (NamedNode(f"{BASE}object/b/prod"), CRM.P7_took_place_at, venice),
+                (venice, RDFS.label, Literal("Venezia")),
+                (venice, CRM.P1_is_identified_by, NamedNode(f"{venice.value}/name")),
+                (
+                    NamedNode(f"{venice.value}/name"),
+                    CRM.P190_has_symbolic_content,
+                    Literal("Venedig"),
+                ),
+            ]
+        )
+    )
 
 
 def test_an_object_read_from_the_store(store: Store) -> None:
@@ -134,6 +174,7 @@ def test_an_object_read_from_the_store(store: Store) -> None:
         "J M W Turner",  # the maker's label, then every name of its aggregate's members
         "Nb",
         "Turner, J. M. W.",
+        "Venezia",  # where it was made, by the name shown
     ]
     assert sorted(second.terms) == ["Gemälde", "paintings"]  # in the store's order
     second.texts = second.terms = []
@@ -145,6 +186,9 @@ def test_an_object_read_from_the_store(store: Store) -> None:
         title_language="en",
         accession=["Nb"],
         makers=["Anne Assistant", "Joseph Mallord William Turner"],  # by name, aggregate's label
+        places=["Venezia"],
+        # for the speller alone: the place's other name, where its maker was born and died
+        known=["Venedig", "Chelsea", "London", "London, England", "Londres"],
         types=["paintings"],
         date="1840–1845",
         begin=1840,
