@@ -16,7 +16,7 @@ from .suggest import (
     slipped_prefixes,
     words_to_mend,
 )
-from .text import singulars, skeleton
+from .text import arabic_name_key, singulars, skeleton
 
 __all__ = ["mended_query"]
 
@@ -99,9 +99,10 @@ def _matches(db: sqlite3.Connection, match: str) -> bool:
 def _known(db: sqlite3.Connection, word: str) -> bool:
     """Whether an indexed word begins with ``word`` (a word matches as a prefix), or is its
     singular (a plural is also asked for by its singular, ``search.text``), or, for a
-    Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"): the search
-    found it so, and it is no misspelling. Nor is a word the records hold where search does
-    not look (the ``known`` table: "Malaga", where Picasso was born, is not "Madama")."""
+    Latin-script word, an Arabic word has its consonants ("Muhammad", "mhmd"), for an
+    Arabic-script word, a maker's name has its consonants ("ألبرز", Albers): the search found
+    it so, and it is no misspelling. Nor is a word the records hold where search does not
+    look (the ``known`` table: "Malaga", where Picasso was born, is not "Madama")."""
     known = "SELECT 1 FROM words WHERE term >= ? AND term < ? LIMIT 1"
     if db.execute(known, [word, word + _LAST]).fetchone() is not None:
         return True
@@ -110,6 +111,8 @@ def _known(db: sqlite3.Connection, word: str) -> bool:
         return True
     if any(_whole(db, one, "known") for one in [word, *singulars(word)]):
         return True
+    if key := arabic_name_key(word):  # asked for whole in ``names`` (``search.text``)
+        return _matches(db, f'names:"{key}"')
     skel = skeleton(word) if word.isascii() else ""
     if not skel:
         return False

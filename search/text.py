@@ -39,6 +39,7 @@ __all__ = [
     "MAX_QUERY_TOKENS",
     "WRITTEN_WORD",
     "QueryPart",
+    "arabic_name_key",
     "index_forms",
     "known_words",
     "match_expression",
@@ -153,7 +154,7 @@ def _arabic_sounds(skel: str) -> str:
     return skel[:-1] if len(skel) > 1 and skel.endswith("h") else skel
 
 
-def _arabic_name_key(word: str) -> str:
+def arabic_name_key(word: str) -> str:
     """The key (``name_keys``) an Arabic-script query word asks the ``names`` column for, or
     "" when it is too short to be a name's (``_MIN_NAME_KEY``) or not in Arabic script. A
     word with the article keeps it: "ألبرز" (Albers) is folded "البرز", as a noun with the
@@ -486,7 +487,7 @@ def _alternatives(
         skel = skeleton(words[0])
         if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes
             alternatives.append(f'abjad:"{skel}"' + ("*" if len(skel) >= 3 else ""))
-    elif skeletons and len(words) == 1 and (key := _arabic_name_key(words[0])):
+    elif skeletons and len(words) == 1 and (key := arabic_name_key(words[0])):
         # whole: as a prefix, "ألبرز" (lbrs) found "Albrecht"
         alternatives.append(f'names:"{key}"')
     return "(" + " OR ".join(alternatives) + ")"

@@ -577,6 +577,25 @@ def test_a_place_a_maker_was_born_at_is_no_misspelling(config: Config, live: Liv
     assert (either.text, either.total) == ("Malaga OR picasso", 2)
 
 
+def test_an_arabic_name_found_as_a_makers_name_is_not_mended(config: Config, live: Live) -> None:
+    """ "ألبرز" (Albers) finds Josef Albers by the consonants of his name (``names``), but no
+    indexed word begins with it: beside a word that matched nothing with it, "ألبرز مائية"
+    (Albers, watercolour) was "mended" to "البرج مائية", the tower."""
+    assert ask(config, "ألبرز").total == 1
+    for lang in ("ar", "en"):
+        answer = requests.get(
+            live.url + "/search",
+            params={"q": "ألبرز مائية", "format": "json", "lang": lang},
+            timeout=30,
+        ).json()
+        assert (answer["total"], answer["suggestion"]) == (0, None), lang
+    # the misspelt word beside the name is mended, the name kept
+    answer = requests.get(
+        live.url + "/search", params={"q": "ألبرز مطبعة", "format": "json"}, timeout=30
+    ).json()
+    assert answer["suggestion"] == {"q": "ألبرز مطبوعة", "total": 1}
+
+
 def test_the_page_offers_the_mended_search(config: Config, live: Live) -> None:
     for lang, words in (("en", "Did you mean:"), ("fr", "Vouliez-vous dire\u202f:")):
         page = requests.get(
