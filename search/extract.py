@@ -76,6 +76,10 @@ class ObjectDoc:
     """A type's or material's value that is a lender's own word in a language not English
     (``_facet_value``) → that language: "Suppenschälchen" → ``de``."""
     places: list[str] = field(default_factory=list)
+    maker_names: list[str] = field(default_factory=list)
+    """Every name of its makers' and followed artists' aggregates (each partner's spellings,
+    alternative names: Botticelli's "Filipepi, Alessandro"), whose consonants an Arabic-script
+    query asks for (``search.text.name_keys``), as it does the names shown."""
     known: list[str] = field(default_factory=list)
     """Names the records give that search does not look in, for the speller alone: the places
     its makers and followed artists were born and died at (formed, dissolved), and the other
@@ -576,6 +580,7 @@ def _makers(doc: ObjectDoc, makers: list[_Maker], names: dict[str, list[str]]) -
             listed.append(maker.name)
         doc.texts.append(maker.label)
         doc.texts.extend(names.get(maker.agg, ()))
+        doc.maker_names.extend(n for n in names.get(maker.agg, ()) if n not in doc.maker_names)
 
 
 def _know(doc: ObjectDoc, names: Iterable[str]) -> None:

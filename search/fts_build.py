@@ -24,14 +24,15 @@ from .text import index_forms, known_words, name_forms, spellings
 
 _LEADING = re.compile(r"^[\W\d_]+")
 SIZE_BUCKETS = (30, 50, 100, 200, 300, 500)
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Changed when what the index holds changes (7: Arabic words also without their article;
 8: the labels of the techniques an object's production used; 9: the broader concepts of its
 subjects; 10: the ``words`` table; 11: the ``names`` column, makers' names for an
-Arabic-script query; 12: the ``known`` table, words for the speller alone): an index of
-another version is not read, and `museion reindex` rebuilds it. Not changed for an SQL index
-added to speed a query up (the date orders' ``docs_date``): an index built without it
-answers the same, more slowly, until the next publish rebuilds it."""
+Arabic-script query; 12: the ``known`` table, words for the speller alone; 13: in
+``names``, every name of a maker's aggregate): an index of another version is not read, and
+`museion reindex` rebuilds it. Not changed for an SQL index added to speed a query up (the
+date orders' ``docs_date``): an index built without it answers the same, more slowly, until
+the next publish rebuilds it."""
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE docs(
@@ -182,7 +183,7 @@ def _insert(db: sqlite3.Connection, docs: Iterable[ObjectDoc]) -> int:
                 )
             )
             texts = [doc.title, *doc.texts, doc.partner, *doc.makers, *doc.places]
-            names = name_forms([*doc.makers, *doc.after])
+            names = name_forms(dict.fromkeys([*doc.makers, *doc.after, *doc.maker_names]))
             fts_rows.append((number, *index_forms(texts, doc.terms), names))
             told.update(w for w in known_words(doc.known) if _suggestible(w))
             for text in [*texts, *doc.terms]:

@@ -186,6 +186,8 @@ def test_an_object_read_from_the_store(store: Store) -> None:
         title_language="en",
         accession=["Nb"],
         makers=["Anne Assistant", "Joseph Mallord William Turner"],  # by name, aggregate's label
+        # every name of the aggregate, for an Arabic-script query (``names``)
+        maker_names=["J M W Turner", "Turner, J. M. W."],
         places=["Venezia"],
         # for the speller alone: the place's other name, where its maker was born and died
         known=["Venedig", "Chelsea", "London", "London, England", "Londres"],
