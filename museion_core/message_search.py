@@ -32,3 +32,13 @@ SEARCH_LIMIT_OUTSIDE = _message("limit must be between 0 and {count:d}")
 SEARCH_OFFSET_OUTSIDE = _message("offset must be between 0 and {count:d}")
 SEARCH_COULD_NOT_RUN = _message("the search could not be run: {detail}")
 """The index refused the search (``detail``: SQLite's own words, which stay English)."""
+SEARCH_INDEX_MISSING = _message(
+    "the published snapshot has no search index ({name}); run `museion reindex` to build it"
+)
+SEARCH_INDEX_OUTDATED = _message(
+    "the search index {name} was built by another version of Museion; "
+    "run `museion reindex` to rebuild it"
+)
+SEARCH_NOTHING_PUBLISHED = _message("nothing is published yet; run `museion harvest` first")
+"""The index cannot be read at all: nothing was published, no index was built, or an older
+Museion built it (its ``SCHEMA_VERSION`` is not this one's). ``name``: the index file's name."""

@@ -182,10 +182,7 @@ class FtsEngine:
 
 def _open(target: Path) -> sqlite3.Connection:
     if not target.is_file():
-        raise StoreError(
-            f"the published snapshot has no search index ({target.name}); "
-            "run `museion reindex` to build it"
-        )
+        raise StoreError(messages.SEARCH_INDEX_MISSING(name=target.name))
     db = sqlite3.connect(
         f"{target.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
     )
@@ -195,10 +192,7 @@ def _open(target: Path) -> sqlite3.Connection:
         version = None
     if version is None or version[0] != str(SCHEMA_VERSION):
         db.close()
-        raise StoreError(
-            f"the search index {target.name} was built by another version of Museion; "
-            "run `museion reindex` to rebuild it"
-        )
+        raise StoreError(messages.SEARCH_INDEX_OUTDATED(name=target.name))
     db.execute("PRAGMA temp_store = MEMORY")
     db.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # a search's matches, for SQL
     return db

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from museion_core import messages
 from museion_core.errors import StoreError
 from store import Pointer, Store
 
@@ -94,7 +95,7 @@ class Searcher:
                 path = self.pointer.current()
                 self._seen = (key, path)
         if path is None:
-            raise StoreError("nothing is published yet; run `museion harvest` first")
+            raise StoreError(messages.SEARCH_NOTHING_PUBLISHED())
         return path
 
     def search(self, request: SearchRequest) -> SearchResult:

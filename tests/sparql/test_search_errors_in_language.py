@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import cast
 from urllib.parse import urlencode
 
@@ -13,8 +15,8 @@ import pytest
 
 from museion_core import messages
 from museion_core.errors import QueryError
-from search import Searcher, parse_facets
-from search.fts import could_not_run
+from search import Searcher, SearchRequest, parse_facets
+from search.fts import FtsEngine, could_not_run
 from sparql import i18n
 from tests.helpers.search_page import search_reply
 
@@ -239,7 +241,7 @@ def test_every_refusal_of_the_search_engine_is_a_message_with_a_translation() ->
     from museion_core import message_search
 
     searched = [m for m in messages.MESSAGES if m in vars(message_search).values()]
-    assert len(searched) == 13
+    assert len(searched) == 16
     for lang in ("fr", "ar"):
         assert all(m.template in i18n.catalogue()[lang] for m in searched)
 
@@ -268,4 +270,60 @@ def test_a_search_the_index_refuses_is_said_in_the_reader_s_language() -> None:
             [marked] = error.cssselect('bdi[lang="en"]')
             assert _text(marked) == detail
         reply = search_reply(searcher, "q=turner&format=json", lang)
+        assert json.loads(bytes(reply.body)) == {"error": english}
+
+
+class _OnIndex:
+    """A searcher of one index file, as the published snapshot's is searched."""
+
+    def __init__(self, index: Path) -> None:
+        self.index = index
+
+    def search(self, request: SearchRequest) -> object:
+        return FtsEngine().search(self.index, request)
+
+
+def _outdated_index(tmp_path: Path) -> Path:
+    index = tmp_path / "snapshot.search.sqlite"
+    with closing(sqlite3.connect(index)) as db:
+        db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('schema', '0')")
+        db.commit()
+    return index
+
+
+@pytest.mark.parametrize("case", ["nothing published", "no index", "outdated"])
+def test_an_index_that_cannot_be_read_is_said_in_the_reader_s_language(
+    tmp_path: Path, case: str
+) -> None:
+    """A search with nothing published, without an index or with an older Museion's was
+    answered 503 in English on the French and Arabic pages ("the search index … was built by
+    another version of Museion"). The sentence is the reader's; the command to run, the
+    index's file name and the JSON answer stay as they were."""
+    searcher = {
+        "nothing published": Searcher(tmp_path / "published"),
+        "no index": _OnIndex(tmp_path / "missing.search.sqlite"),
+        "outdated": _OnIndex(_outdated_index(tmp_path)),
+    }[case]
+    english = {
+        "nothing published": "nothing is published yet; run `museion harvest` first",
+        "no index": "the published snapshot has no search index (missing.search.sqlite); "
+        "run `museion reindex` to build it",
+        "outdated": "the search index snapshot.search.sqlite was built by another version of "
+        "Museion; run `museion reindex` to rebuild it",
+    }[case]
+    begins = {
+        "fr": {"nothing published": "rien n’est encore", "no index": "l’instantané publié"},
+        "ar": {"nothing published": "لم يُنشر شيء", "no index": "ليس للنسخة المنشورة"},
+    }
+    begins["fr"]["outdated"], begins["ar"]["outdated"] = "l’index de recherche", "بُني فهرس"
+    for lang in ("en", "fr", "ar"):
+        reply = search_reply(cast(Searcher, searcher), "q=turner", lang)
+        assert reply.status_code == 503
+        [error] = lxml.html.fromstring(bytes(reply.body).decode()).cssselect("p.error")
+        said = _text(error)
+        assert said == english if lang == "en" else said.startswith(begins[lang][case]), said
+        assert "museion " in said, said  # the command to run, as it is typed
+        assert not error.cssselect('bdi[lang="en"]'), said  # nothing left English
+        reply = search_reply(cast(Searcher, searcher), "q=turner&format=json", lang)
         assert json.loads(bytes(reply.body)) == {"error": english}
