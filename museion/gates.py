@@ -69,7 +69,21 @@ def gate(summary: HarvestSummary, source: SourceConfig) -> str | None:
             share=f"{summary.rejected / total:.0%}",
             limit=f"{limit:.0%}",
         )
+    if _nothing_read(summary):
+        return messages.GATE_NOTHING_READ()
     return None
+
+
+def _nothing_read(summary: HarvestSummary) -> bool:
+    """Whether the run read nothing: every part of its feed could not be read at all (an
+    upload whose only file is a PDF, empty, or undecodable), and no record came of the rest.
+    One such file is one quarantined "record", too small a share of a source of 50 records for
+    the quarantine gate, and the run was published: "published", with nothing in it. An
+    incremental harvest whose one changed record is quarantined read a record: it passes."""
+    if not summary.read or summary.rejected < summary.read:
+        return False
+    held = messages.WITHDRAWALS_HELD.pattern()
+    return any(held.fullmatch(text) for text in summary.warnings)
 
 
 def _many(count: int, whole: int, least: int) -> bool:

@@ -220,6 +220,12 @@ GATE_QUARANTINED_ONE = _message(
     "1 record of {read:d} ({share:s}) was quarantined, more than the {limit:s} allowed "
     "(gates.max_quarantined)"
 )
+# a run of which nothing could be read (its only file a PDF, empty, undecodable): whatever
+# share of the source that is, publishing it would say "published" of nothing
+GATE_NOTHING_READ = _message(
+    "nothing in this run could be read: every file or record it holds was quarantined (each is "
+    "listed with its reason), so there is nothing to publish"
+)
 PUBLISHED_BY_FORCE = _message("published with --force although: {reason}")
 NOTHING_TO_REMAP = _message(
     "nothing to remap: no record of this source is stored (none was published, or every one "

@@ -25,6 +25,7 @@ from .message_records import FOUND_BY, MESSAGES
 from .message_runs import *  # noqa: F403
 from .message_runs import (
     GATE_FIELD_LOSS,
+    GATE_NOTHING_READ,
     GATE_QUARANTINED,
     GATE_QUARANTINED_ONE,
     GATE_RECORD_DROP,
@@ -97,6 +98,7 @@ _GATES = {
     GATE_RECORD_GONE_ONE_NEW: Gate.RECORDS,
     GATE_QUARANTINED: Gate.QUARANTINE,
     GATE_QUARANTINED_ONE: Gate.QUARANTINE,
+    GATE_NOTHING_READ: Gate.QUARANTINE,
     GATE_FIELD_LOSS: Gate.FIELD_LOSS,
 }
 

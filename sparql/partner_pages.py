@@ -196,6 +196,7 @@ def _partner_reports(
                 "ended": when,
                 "report": link,
                 "href": href,
+                "reason": "",
             }
         )
     for path in reports:
@@ -205,14 +206,18 @@ def _partner_reports(
             report = {}
         run = report.get("run") if isinstance(report.get("run"), dict) else {}
         failure = harvest_failure(folder, path.stem) if path.stem in failed else None
+        status = "failed" if failure else str((run or {}).get("status") or "")
+        # a held run published nothing: the list says why (its gate's reason), as its report does
+        held = status == "held" and isinstance((run or {}).get("reason"), str)
         out.append(
             {
                 "source": path.stem,
                 "partner": str(report.get("partner") or path.stem),
-                "status": "failed" if failure else str((run or {}).get("status") or ""),
+                "status": status,
                 "ended": failure["at"] if failure else str((run or {}).get("ended") or ""),
                 "report": report_link(run, failed=failure is not None),
                 "href": f"/sources/{path.stem}",
+                "reason": str((run or {}).get("reason")) if held else "",
             }
         )
     return out

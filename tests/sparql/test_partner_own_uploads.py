@@ -1,0 +1,150 @@
+"""What a partner museum sees of its own uploads, on a live ``museion serve`` with every upload
+sent as the source page's form sends it (the token in a field, the files after it).
+
+The Small Museum (``small``, the spreadsheet template's mapping) sends its inventory as a CSV
+and it is published; then it sends a PDF in its place, named ``inventaire.csv``. That upload
+held one "record", the file, quarantined whole: too small a share of the source for the
+quarantine gate, it was published, "publié" with 0 new records. Nothing of it could be read,
+so nothing was published: the upload's page, the source's report and the partners list say so,
+and why, in English, French and Arabic.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+from lxml import html
+
+from museion_core import messages
+from sparql import i18n
+from tests.helpers.endpoint import Live, live_endpoint
+
+TOKEN = "small-upload-token-0123456789"
+HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
+INVENTORY = (
+    "Inventory number,Title,Date\r\n2024.1,Vase,1890\r\n2024.2,Bowl,1901\r\n2024.3,Jug,1925\r\n"
+)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+LANGS = ("en", "fr", "ar")
+
+
+@dataclass
+class Sent:
+    live: Live
+    published: str
+    """The id of the inventory's upload, published."""
+    pdf: str
+    """The id of the upload of a PDF sent as ``inventaire.csv``."""
+
+
+def _send(live: Live, name: str, content: bytes) -> str:
+    """Send ``content`` as file ``name`` by the source page's form; the upload's id once its
+    run has ended."""
+    r = requests.post(
+        f"{live.url}/sources/small/upload",
+        data={"token": TOKEN},
+        files={"files": (name, content, "text/csv")},
+        headers={"Accept": HTML},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert r.status_code == 303, r.text
+    url = live.url + r.headers["Location"]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
+        if status["status"] in ("published", "held", "failed"):
+            return url.rsplit("/", 1)[1]
+        time.sleep(0.3)
+    raise AssertionError(f"the upload's run did not end: {status}")
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
+    folder = tmp_path_factory.mktemp("own-uploads")
+    (folder / "feed").mkdir()  # the partner only uploads
+    config = folder / "museion.toml"
+    config.write_text(
+        f"""
+[store]
+path = "store"
+[publish]
+base_iri = "https://data.example.org/"
+
+[[sources]]
+name = "small"
+kind = "files"
+location = "{(folder / "feed").as_posix()}"
+mapping = "template"
+[sources.partner]
+label = "Small Museum"
+token = "{TOKEN}"
+""",
+        encoding="utf-8",
+    )
+    with live_endpoint(config) as live:
+        published = _send(live, "inventaire.csv", INVENTORY.encode())
+        pdf = _send(live, "inventaire.csv", PDF)
+        yield Sent(live, published, pdf)
+
+
+def _get(live: Live, path: str, lang: str) -> str:
+    r = requests.get(f"{live.url}{path}", params={"lang": lang}, headers={"Accept": HTML})
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def _text(page: str) -> str:
+    document: html.HtmlElement = html.document_fromstring(page)
+    return " ".join(document.text_content().split())
+
+
+def _page(live: Live, path: str, lang: str) -> str:
+    return _text(_get(live, path, lang))
+
+
+def _said(text: str, lang: str) -> str:
+    return " ".join(i18n.translate(text, lang).split())
+
+
+def test_an_upload_of_which_nothing_could_be_read_published_nothing(sent: Sent) -> None:
+    upload = f"{sent.live.url}/sources/small/uploads/{sent.pdf}"
+    status = requests.get(upload, params={"format": "json"}, timeout=30).json()
+    assert status["status"] == "held", status
+    assert status["reason"] == messages.GATE_NOTHING_READ()
+    counts = status["report"]["counts"]
+    assert (counts["new"], counts["quarantined"], counts["records_after"]) == (0, 1, 3)
+    published = requests.get(
+        f"{sent.live.url}/sources/small/uploads/{sent.published}",
+        params={"format": "json"},
+        timeout=30,
+    ).json()
+    assert published["status"] == "published"  # the inventory sent before it stays online
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_upload_s_page_and_report_say_nothing_was_published_and_why(
+    sent: Sent, lang: str
+) -> None:
+    for path in (f"/sources/small/uploads/{sent.pdf}", "/sources/small"):
+        page = _page(sent.live, path, lang)
+        assert _said("Nothing from this run was published.", lang) in page, path
+        assert _said(messages.GATE_NOTHING_READ(), lang) in page, path
+        assert _said("published", lang) + " ·" not in page  # not shown as published
+        # why: the file is a PDF, with the partner's own name for it
+        assert "inventaire.csv" in page
+        assert "PDF" in page
+        none = "Until they are corrected, there is nothing of yours to publish: none of your "
+        assert _said(none + "records could be read.", lang) in page, path
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_partners_list_says_nothing_was_published_and_why(sent: Sent, lang: str) -> None:
+    page = _page(sent.live, "/sources/", lang)
+    assert f"({_said('held', lang)}" in page
+    assert _said(messages.GATE_NOTHING_READ(), lang) in page
