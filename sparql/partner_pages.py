@@ -27,7 +27,7 @@ from .report_files import (
 from .report_page import Names, failure_banner, stored_report, with_failure, with_site_header
 from .settings import EndpointSettings, UploadSource
 from .upload_store import UploadStore
-from .uploads import UploadViews, upload_form
+from .uploads import UploadViews, own_reason, upload_form
 from .web import here, text_error, ui_lang
 
 __all__ = ["partner_page"]
@@ -74,6 +74,7 @@ def partner_page(
     if wants_json:
         return _report_json(path, failure)
     names = uploads.names(name) if uploads is not None else None  # an upload's files as sent
+    failed = _upload_failure(uploads, name, path.with_suffix(".json")) if uploads else None
     return _report_page(
         request,
         settings,
@@ -83,7 +84,31 @@ def partner_page(
         failure=failure,
         names=names,
         partner=_label(settings.partners, name, failure),
+        upload_failed=failed,
     )
+
+
+def _upload_failure(uploads: UploadViews, name: str, report: Path) -> dict[str, str] | None:
+    """The source's latest upload if its run failed after the run whose report is ``report``
+    (or before any run was judged): its id, when and why, for the notice at the top of the
+    partner's page. A failed run writes no report, so the page showed the run before it as
+    if the partner's files had never come; only the partners list said it had failed."""
+    latest = uploads.store.latest(name)
+    if latest is None or latest[1].get("status") != "failed":
+        return None
+    upload_id, status = latest
+    try:
+        shown = json.loads(report.read_text(encoding="utf-8"))
+        run = str(shown["run"]["id"]) if isinstance(shown, dict) else ""
+    except (OSError, ValueError, KeyError, TypeError):
+        run = ""
+    if run >= upload_id:  # a run judged since (ids sort by time): its report says what stands
+        return None
+    return {
+        "upload": upload_id,
+        "at": str(status.get("updated") or ""),
+        "reason": own_reason(str(status.get("reason") or ""), name),
+    }
 
 
 def _report_page(
@@ -96,6 +121,7 @@ def _report_page(
     failure: dict[str, str] | None,
     names: Names | None = None,
     partner: str = "",
+    upload_failed: dict[str, str] | None = None,
 ) -> Response:
     lang = ui_lang(request)
     stored = stored_report(path.with_suffix(".json"), lang, names)  # in the reader's language
@@ -112,7 +138,12 @@ def _report_page(
     above = ""
     if failure is not None:  # the latest harvest failed: the report below is older than it
         above += failure_banner(failure, lang, has_report=stored is not None)
-    elif stored is None:  # a source that takes uploads, before its first run: said first
+    if upload_failed is not None:  # its latest upload failed: said, with a link to why
+        template = templates().get_template("_upload_failed.html")
+        above += i18n.render(
+            template, lang, name=name, has_report=stored is not None, **upload_failed
+        )
+    elif failure is None and stored is None:  # takes uploads, before its first run
         above += _said(_NO_REPORT, lang, "no-report")
     if suffixes is not None:  # the partner's page carries its upload form
         above += upload_form(name, suffixes, lang)

@@ -65,6 +65,7 @@ __all__ = [
     "UploadStore",
     "UploadViews",
     "new_upload_id",
+    "own_reason",
     "safe_name",
     "upload_form",
 ]
@@ -310,13 +311,13 @@ class UploadViews:
             nav="",
             name=name,
             state=str(status.get("status")),
-            reason=_own_reason(str(status.get("reason") or ""), name),
+            reason=own_reason(str(status.get("reason") or ""), name),
             done=done,
         )
         return HTMLResponse(page)
 
 
-def _own_reason(reason: str, name: str) -> str:
+def own_reason(reason: str, name: str) -> str:
     """Why an upload failed, as its page says it: without the name of its source before it
     (the run's error says "source 'hunt': ...", ``MuseionError.one_line``), which the page
     names in its heading. Left on, it kept the page from recognising the message, and a dead

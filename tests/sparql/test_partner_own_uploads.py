@@ -40,6 +40,11 @@ class Sent:
     """The id of the inventory's upload, published."""
     pdf: str
     """The id of the upload of a PDF sent as ``inventaire.csv``."""
+    failed: str
+    """The id of the upload after it, whose run failed (the data directory's writer lock
+    could not be taken)."""
+    after_failure: dict[str, str]
+    """The source's page (``/sources/small``) in each language once that upload had failed."""
 
 
 def _send(live: Live, name: str, content: bytes) -> str:
@@ -90,7 +95,13 @@ token = "{TOKEN}"
     with live_endpoint(config) as live:
         published = _send(live, "inventaire.csv", INVENTORY.encode())
         pdf = _send(live, "inventaire.csv", PDF)
-        yield Sent(live, published, pdf)
+        lock = live.config.data_dir / "writer.lock"
+        lock.unlink(missing_ok=True)
+        lock.mkdir()  # the run cannot take the writer lock: "Is a directory"
+        failed = _send(live, "inventaire.csv", INVENTORY.encode())
+        lock.rmdir()
+        after = {lang: _get(live, "/sources/small", lang) for lang in LANGS}
+        yield Sent(live, published, pdf, failed, after)
 
 
 def _get(live: Live, path: str, lang: str) -> str:
@@ -148,3 +159,27 @@ def test_the_partners_list_says_nothing_was_published_and_why(sent: Sent, lang: 
     page = _page(sent.live, "/sources/", lang)
     assert f"({_said('held', lang)}" in page
     assert _said(messages.GATE_NOTHING_READ(), lang) in page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_source_s_page_says_its_latest_upload_failed_and_links_to_why(
+    sent: Sent, lang: str
+) -> None:
+    """The partners list said an upload had failed; the source's own page showed the report
+    of the run before it, as if the files had never come."""
+    page = sent.after_failure[lang]
+    text = _text(page)
+    assert _said("Your latest upload failed ({when}).", lang).split("(")[0] in text
+    before = "Nothing of it was published: the report below is of the run before it."
+    assert _said(before, lang) in text
+    assert _said(messages.UPLOAD_NOT_WRITTEN(), lang) in text
+    document: html.HtmlElement = html.document_fromstring(page)
+    links = document.cssselect("a#upload-failed-link")
+    assert [a.get("href") for a in links] == [f"/sources/small/uploads/{sent.failed}"]
+    assert links[0].text_content() == _said("Why the upload failed", lang)
+    status = requests.get(
+        f"{sent.live.url}/sources/small/uploads/{sent.failed}",
+        params={"format": "json"},
+        timeout=30,
+    ).json()
+    assert status["status"] == "failed"
