@@ -71,6 +71,8 @@ def report_html(
             said["kind"] = run_kind(run)
         if said:
             report = {**report, "run": {**run, **said}}
+    if names and isinstance(report.get("warnings"), list):  # "001-x.csv could not be read"
+        report = {**report, "warnings": [_as_sent(w, names) for w in report["warnings"]]}
     reason = run.get("reason") if isinstance(run, dict) else None
     # which gate held the run: a partner mends its own data (quarantined records, a field it
     # lost), and asks the coordinator only to publish the run as it is
@@ -84,6 +86,17 @@ def report_html(
         quarantine=_quarantine(report),
         place=lambda origin: place_html(origin, names or {}),
     )
+
+
+def _as_sent(warning: Any, names: Mapping[str, str]) -> Any:
+    """A report's warning with the files it names ("nothing was withdrawn: 001-x.csv could
+    not be read at all") named as they were sent (``names``: stored name → name as sent)."""
+    if not isinstance(warning, dict) or not isinstance(warning.get("text"), str):
+        return warning
+    text = warning["text"]
+    for stored in sorted(names, key=len, reverse=True):
+        text = text.replace(stored, names[stored])
+    return {**warning, "text": text}
 
 
 _PLACE = re.compile(r"^(?P<file>.+?)(?P<where>(?:, (?:line|row|item|record|sheet) [^,]+)+)$")

@@ -160,6 +160,21 @@ class UploadStore:
             if isinstance(entry, dict) and entry.get("name")
         }
 
+    def names_until(self, source: str, run: str) -> dict[str, str]:
+        """The names ``source``'s uploads up to run ``run`` (ids sort by time) were read under
+        → the names they were sent with, a later upload's winning (``sent_names``): a run's
+        report also lists what earlier runs did (the quarantine a remap leaves, a warning),
+        whose files an earlier upload named "001-inventaire.csv" as ``run``'s may name
+        another."""
+        if not SOURCE_NAME.match(source):
+            return {}
+        names: dict[str, str] = {}
+        for folder in sorted((self.root / source).glob("*/manifest.json")):
+            upload_id = folder.parent.name
+            if _UPLOAD_ID.match(upload_id) and upload_id <= run:
+                names.update(self.sent_names(source, upload_id))
+        return names
+
     def status(self, source: str, upload_id: str) -> dict[str, Any] | None:
         return _read_json(self.folder(source, upload_id) / "status.json")
 

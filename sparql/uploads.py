@@ -100,9 +100,10 @@ class UploadViews:
         ]
 
     def names(self, name: str) -> Callable[[str], dict[str, str]]:
-        """For source ``name``'s reports: a run's id → its files' names as sent, if it was an
-        upload (``UploadStore.sent_names``)."""
-        return lambda run: self.store.sent_names(name, run)
+        """For source ``name``'s reports: a run's id → the names its files, and those of the
+        uploads before it, were sent with (``UploadStore.names_until``): the quarantine a remap
+        leaves names the file of the upload that quarantined it."""
+        return lambda run: self.store.names_until(name, run)
 
     def accepts(self, name: str) -> tuple[str, ...] | None:
         """The file suffixes source ``name`` takes in uploads, or None if it takes none."""
