@@ -15,6 +15,7 @@ import codecs
 import io
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,9 @@ from harvesters import (
     records_key,
     sniff_format,
 )
-from mappings import letters_replaced
-from museion_core.errors import ConfigError
+from mappings import get_mapping, letters_replaced
+from museion_core import messages
+from museion_core.errors import ConfigError, MuseionError
 
 from .draft_columns import guess_columns, sample_columns
 from .draft_layout import Layout, find_layout
@@ -59,6 +61,9 @@ class Draft:
     """What the draft found rather than was told (the sheet, the header row), as sentences."""
     options: dict[str, str | int] = field(default_factory=dict)
     """The source options the file needs to be read as the draft read it (sheet, header_row)."""
+    not_records: list[str] = field(default_factory=list)
+    """Why each row of the sample that is no record was left out of the count and profile:
+    a totals line ("Total", "Totaux", "المجموع"), which the harvest quarantines."""
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
@@ -240,6 +245,10 @@ def draft_mapping(
         found.append(f"read as {encoding}: the source needs encoding = {toml_str(encoding)}")
     found += _replaced_letters(rows)
     text = render(slug, where, placed, unplaced, options)
+    rows, not_records = _records(text, rows)
+    if not_records:  # profiled again without them: a count's column is no object's
+        placed, unplaced = guess_columns(rows)
+        text = render(slug, where, placed, unplaced, options)
     return Draft(
         text,
         {k: c.name for k, c in placed.items()},
@@ -249,7 +258,47 @@ def draft_mapping(
         items,
         found,
         options,
+        not_records,
     )
+
+
+def _records(text: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of the sample that are records, by the drafted mapping (``text``) as the
+    harvest reads them, and why each other one is not: a totals line under the records
+    ("Total", "Totaux", "المجموع"; a row of only numbers has no identifier), which the
+    harvest quarantines (its mapping's ``identify``), was counted and profiled as a record.
+    A draft whose mapping cannot be read, or that identifies no row, keeps every row."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "draft.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            drafted = get_mapping(str(path))
+        except MuseionError:
+            return rows, []
+    totals = messages.TOTALS_LINE.pattern()
+    kept, left = [], []
+    for row in rows:
+        try:
+            drafted.identify(row)
+        except ValueError as exc:
+            reason = str(exc)
+            numbers = all(_number(v) for v in row.values())
+            if totals.fullmatch(reason) or (numbers and row):
+                left.append(reason)
+                continue
+        kept.append(row)
+    return (kept, left) if kept else (rows, [])
+
+
+def _number(value: Any) -> bool:
+    """Whether a cell holds only a number (a count or a sum, as a totals line's)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    try:
+        float(str(value).replace(",", ".").replace(" ", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _replaced_letters(rows: list[dict[str, Any]]) -> list[str]:

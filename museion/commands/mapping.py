@@ -86,6 +86,13 @@ def draft(
         f"{len(drafted.unplaced)} not placed"
         + (f" ({', '.join(drafted.unplaced[:8])})" if drafted.unplaced else "")
     )
+    if drafted.not_records:
+        n = len(drafted.not_records)
+        err.print(
+            f"{counted(n, 'row')} under the records {'is' if n == 1 else 'are'} not "
+            f"{'a record' if n == 1 else 'records'} and not profiled (the harvest quarantines "
+            f"{'it' if n == 1 else 'them'}); the first: {escape(drafted.not_records[0])}"
+        )
     if drafted.items:
         err.print(
             f"the file wraps its records: they are the list under `{drafted.items}`; give the "
