@@ -1,8 +1,9 @@
 """Spreadsheets (xlsx, xlsm, xls, ods) read as rows of ``{column: value}``, like a CSV.
 
 A registrar's inventory is an Excel or LibreOffice file, and what its cells hold must survive:
-a date cell is a date (written ``1885-03-01``, not the serial number 31107), a number stays a
-number, a formula is the value the spreadsheet last computed. The header may sit below a title
+a date cell is a date (written ``1885-03-01``, not the serial number 31107), a number is the
+number as a CSV export of the sheet writes it (``1890``, ``45``, ``12.5``: ``as_text``), a
+formula is the value the spreadsheet last computed. The header may sit below a title
 block (``header_row``), may be merged across several columns (each column then gets the merged
 text, numbered), and the empty rows a spreadsheet keeps at its end are not records.
 python-calamine reads every format in Rust from the cached values, without running formulas.
@@ -35,7 +36,7 @@ from .readers import NOT_A_TABLE_HEAD, Item, Parsed, Unreadable, not_a_table
 from .sheet_extent import ARCHIVE_ERRORS, check_archive
 from .xls_extent import check_xls
 
-__all__ = ["SHEET_FORMATS", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
+__all__ = ["SHEET_FORMATS", "as_text", "cell_value", "read_sheet", "sheet_names", "sheet_rows"]
 
 SHEET_FORMATS = ("xlsx", "xlsm", "xls", "ods")
 
@@ -325,6 +326,19 @@ def _header(rows: list[list[Any]], header_row: int, merged: Ranges) -> list[str]
     return header
 
 
+def as_text(value: Any) -> Any:
+    """A cell's value in a record as a CSV export of the sheet holds it: a number as its text
+    (``1890``, ``45`` for 45.0, ``12.5``; 15 significant digits, as Excel writes it), the rest
+    as ``cell_value`` gave it. The same records sent as .xlsx after .csv were all "changed"
+    (``{"Date": 1890}`` is not ``{"Date": "1890"}``), their report blaming a new mapping; a
+    mapping reads a CSV's numbers from their text, and a sheet's the same way."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return format(value, ".15g")
+
+
 def read_sheet(
     data: bytes | io.BufferedIOBase,
     *,
@@ -390,7 +404,7 @@ def _read_sheet(
         if all(v is None for v in row):
             continue
         record = {
-            name: value
+            name: as_text(value)
             for name, value in zip(header, row, strict=False)
             if name and value is not None
         }

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from lxml import html
 from museion_core import messages
 from sparql import i18n
 from tests.helpers.endpoint import Live, live_endpoint
+from tests.helpers.sheets import write_xlsx
 
 TOKEN = "small-upload-token-0123456789"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -82,10 +84,9 @@ def _send(live: Live, name: str, content: bytes) -> str:
     raise AssertionError(f"the upload's run did not end: {status}")
 
 
-@pytest.fixture(scope="module")
-def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
-    folder = tmp_path_factory.mktemp("own-uploads")
-    (folder / "feed").mkdir()  # the partner only uploads
+def _config(folder: Path) -> Path:
+    """A source ``small`` whose partner only uploads, with the spreadsheet template's mapping."""
+    (folder / "feed").mkdir()
     config = folder / "museion.toml"
     config.write_text(
         f"""
@@ -105,6 +106,12 @@ token = "{TOKEN}"
 """,
         encoding="utf-8",
     )
+    return config
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sent]:
+    config = _config(tmp_path_factory.mktemp("own-uploads"))
     with live_endpoint(config) as live:
         published = _send(live, SENT_AS, INVENTORY.encode())
         pdf = _send(live, "inventaire.csv", PDF)
@@ -216,3 +223,27 @@ def test_earlier_runs_entries_name_the_files_as_they_were_sent(sent: Sent, lang:
     assert _said("remap of stored records", lang) in text
     assert SENT_AS in text
     assert not STORED.search(text)
+
+
+def test_the_same_records_sent_as_xlsx_after_csv_are_unchanged(tmp_path: Path) -> None:
+    """The inventory sent as a CSV, then the same values as Excel's workbook: a year and a
+    height are number cells there (1890, 45.0), text in the CSV ("1890", "45"). Every record
+    was "changed", "mapped again by a new version of the mapping"; the sheet's numbers are
+    now read as the CSV writes them, and nothing changed."""
+    rows: list[list[str | float]] = [
+        ["Inventory number", "Title", "Date from", "Measurements"],
+        ["2024.1", "Vase", 1890, "45 cm"],
+        ["2024.2", "Bowl", 1901.0, "12.5 cm"],
+        ["2024.3", "Jug", 1925, "30 cm"],
+    ]
+    csv = "".join(",".join(str(v).removesuffix(".0") for v in row) + "\r\n" for row in rows)
+    sheet = write_xlsx(tmp_path / "inventaire.xlsx", rows)
+    with live_endpoint(_config(tmp_path)) as live:
+        first = _send(live, "inventaire.csv", csv.encode())
+        again = _send(live, "inventaire.xlsx", sheet.read_bytes())
+        url = f"{live.url}/sources/small/uploads/"
+        before = requests.get(url + first, params={"format": "json"}, timeout=30).json()
+        after = requests.get(url + again, params={"format": "json"}, timeout=30).json()
+    assert before["report"]["counts"]["new"] == 3
+    counts = after["report"]["counts"]
+    assert (after["status"], counts["changed"], counts["unchanged"]) == ("published", 0, 3)
