@@ -68,6 +68,15 @@ _VOWELS = re.compile(r"[aeiou]")
 _GLIDES = re.compile(r"(?<=.)[wy]")
 _ARTICLES = frozenset({"al", "el"})
 """The Arabic article as Latin-script queries write it ("al-Qahira"): optional in a query."""
+_JOINING_WORDS = (
+    "on of in and with the a an"  # "oil on canvas", "Study of a Hand"
+    " sur sous de du des d l le la les et en à au aux avec un une"  # "huile sur toile"
+    " على في من مع و"  # "زيت على قماش", oil on canvas
+)
+"""The small words that join a medium's or a title's words, in the pages' languages: optional
+in a query beside another word, as the article is. A French curator's "huile sur toile" asked
+for a word beginning "sur" too, and found nothing though 22 oil paintings were in the demo
+("huile" and "toile" name them in French, no text says "sur"). "or" is a word (gold)."""
 
 
 def tokens(text: str) -> list[str]:
@@ -302,8 +311,8 @@ def match_expression(query: str) -> str | None:
             groups[-1].append(term)
         else:
             groups.append([term])
-    if len(groups) > 1:  # "al-Qahira": the article is optional beside another word
-        kept = [g for g in groups if not (len(g) == 1 and g[0].words in _ARTICLE_WORDS)]
+    if len(groups) > 1:  # "al-Qahira", "huile sur toile": optional beside another word
+        kept = [g for g in groups if not (len(g) == 1 and g[0].words in _OPTIONAL_WORDS)]
         groups = kept or groups
     either = [
         " OR ".join(_alternatives(t.words, t.spelled, singulars=not t.phrase) for t in group)
@@ -328,7 +337,11 @@ def searched_words(query: str) -> list[str]:
     return [word for term in _terms(query) if not term.negated for word in term.words]
 
 
-_ARTICLE_WORDS = frozenset((article,) for article in _ARTICLES)
+_OPTIONAL_WORDS = frozenset(
+    (word,) for text in (*_ARTICLES, _JOINING_WORDS) for word in tokens(text)
+)
+"""The one-word terms left out of a query that has others: the article and the joining words,
+folded as a query's words are ("على" as "علي")."""
 _QUERY_PART = re.compile(r'(?P<minus>(?<!\S)-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
 

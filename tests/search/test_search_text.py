@@ -377,6 +377,37 @@ def test_a_plural_finds_the_works_named_in_the_singular(tmp_path: Path) -> None:
     assert _search(index, "horse") == {"A horse at rest", "Two horses", "Horsemanship"}
 
 
+def test_a_medium_is_found_as_french_and_arabic_write_it(tmp_path: Path) -> None:
+    """A French curator's "huile sur toile" found nothing though the demo had 22 oil
+    paintings, and "زيت على قماش" (oil on canvas) one: the vocabulary's labels name them
+    ("huile", "toile"; "زيت", "قماش"), but no text says "sur" or "على". The small words that
+    join a medium's words are optional beside others, as the Arabic article is."""
+    docs = [
+        ObjectDoc(
+            iri="https://x.example/o/1",
+            title="Winter Scene",
+            texts=["Winter Scene", "oil on canvas"],
+            terms=["peinture à l'huile", "toile", "زيت", "قماش"],
+        ),
+        ObjectDoc(
+            iri="https://x.example/o/2",
+            title="Study of a Hand",
+            texts=["Study of a Hand", "ink on paper"],
+            terms=["encre", "papier", "حبر", "ورق"],
+        ),
+        ObjectDoc(iri="https://x.example/o/3", title="Surrey", texts=["Surrey", "oil"]),
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    assert _search(index, "huile sur toile") == {"Winter Scene"}
+    assert _search(index, "زيت على قماش") == {"Winter Scene"}
+    assert _search(index, "encre sur papier") == {"Study of a Hand"}
+    assert _search(index, "oil on canvas") == {"Winter Scene"}
+    assert _search(index, "study of a hand") == {"Study of a Hand"}
+    assert _search(index, "sur") == {"Surrey"}  # alone, a word as any other
+    assert _search(index, '"huile sur toile"') == set()  # a phrase is asked for as typed
+
+
 def test_a_word_left_out_is_left_out_as_typed_not_by_its_singular(tmp_path: Path) -> None:
     """ "portrait -Roberts" left out every Robert too: the plural rule reduced the excluded
     name to "robert". A word left out is taken as typed, as a quoted word is (still as a
