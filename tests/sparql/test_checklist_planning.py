@@ -172,6 +172,46 @@ def test_a_loan_request_counts_what_it_asks_for() -> None:
     assert "<bdi>Inconnu</bdi>" in arabic
 
 
+def test_a_loan_request_names_the_medium_and_the_lenders_own_sizes() -> None:
+    """The registrar who received a loan request read accession number, title, maker, date,
+    "48 × 62.3 cm" and the credit line: not what the work is made of (what a courier and a
+    conservator ask first), nor its frame (92.8 cm wide, what the crate is built for), both on
+    the checklist. The request now says them, in the lender's own words and figures."""
+    from lxml import html
+
+    from sparql import i18n
+    from sparql.pages import templates
+
+    checklist = Checklist("c", "Corrida", 50.0, "", "")
+    framed = _item(
+        "o/1",
+        lender="Tate",
+        title="Bullfight Scene",
+        medium="Ink on paper",
+        height_cm=48.0,
+        width_cm=62.3,
+        dimensions="support: 480 x 623 mm\nframe: 928 x 792 x 32 mm",
+    )
+    bare = _item("o/2", lender="Tate", title="Lamp")
+    lenders = {"Tate": [(1, framed), (2, bare)]}
+    for lang, medium, none in (("en", "Materials", "none given"), ("fr", "Matériaux", "non")):
+        page: html.HtmlElement = html.fromstring(
+            i18n.render(
+                templates().get_template("checklist_loans.html"),
+                lang,
+                c=checklist,
+                lenders=lenders,
+                static="/static",
+            )
+        )
+        assert medium in [th.text_content() for th in page.cssselect("th")]
+        cells = page.cssselect(f'td[data-label="{medium}"]')
+        assert [" ".join(c.text_content().split()) for c in cells] == ["Ink on paper", ""]
+        dims = [" ".join(c.text_content().split()) for c in page.cssselect("td.dims")]
+        assert "frame: 928 x 792 x 32 mm" in dims[0], dims
+        assert dims[1].startswith(none), dims
+
+
 @pytest.mark.parametrize(
     ("lang", "quoted"),
     [

@@ -156,7 +156,9 @@ def test_a_work_in_several_parts_is_measured_by_its_parts() -> None:
         static="/static",
     )
     cells = html.fromstring(loans).cssselect('td[data-label="Dimensions"]')
-    assert _text(cells[1]) == "support, each: 65.8 × 45.9 cm"
+    assert _text(cells[1]) == (
+        "support, each: 65.8 × 45.9 cm as the lender gives it: support, each: 658 x 459 mm"
+    )
 
 
 def test_dimensions_as_given_are_the_lender_s_own_figures_and_cm_are_rounded() -> None:
