@@ -7,6 +7,8 @@ and the place a keyboard user comes back to can be read, and tested, without a r
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 from urllib.parse import quote
 
@@ -44,8 +46,23 @@ def _as_json(checklist: Checklist) -> dict[str, Any]:
 
 
 def _filename(name: str) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")
-    return quote(safe[:60] or "checklist")
+    """The checklist's name as a file name: letters, digits, "-" and "_", at most 60."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
+    return re.sub(r"-{2,}", "-", safe).strip("-")[:60].strip("-") or "checklist"
+
+
+def _attachment(name: str, suffix: str) -> str:
+    """The ``Content-Disposition`` of an export named after the checklist (RFC 6266): the name
+    as written in ``filename*``, and an ASCII one in ``filename`` for a client that reads no
+    other. The name percent-encoded in ``filename`` alone was saved as such by Firefox and
+    Safari ("Modernit%C3%A9s-crois%C3%A9es.csv"), an Arabic name as a row of escapes."""
+    written = _filename(name)
+    plain = unicodedata.normalize("NFKD", written).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"-{2,}", "-", plain).strip("-") or "checklist"
+    return (
+        f'attachment; filename="{plain}.{suffix}"; '
+        f"filename*=UTF-8''{quote(written, safe='')}.{suffix}"
+    )
 
 
 DONE = {

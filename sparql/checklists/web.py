@@ -51,7 +51,7 @@ from .exports import HEADER, csv_bytes, linked_art_set, row_values, xlsx_bytes
 from .fields import Fields
 from .forms import _body, _int, _is_json, _local, _spacing, _text, _wanted, _wants_json
 from .planning import light_concepts_of, plan
-from .replies import DONE, _as_json, _back_to, _filename, _item_anchor
+from .replies import DONE, _as_json, _attachment, _back_to, _item_anchor
 from .rows import CURRENT
 from .store import BadRequestError, Checklist, ChecklistError, ChecklistStore, NotFoundError
 
@@ -195,18 +195,17 @@ class ChecklistViews:
             if fmt not in ("csv", "xlsx", "jsonld"):
                 raise NotFoundError("no export as “{fmt}” (csv, xlsx, jsonld)", fmt=fmt)
             checklist = await self._fresh(ident)
-            filename = _filename(checklist.name)
             if fmt == "csv":
                 return Response(
                     csv_bytes(checklist, ui_lang(request)),
                     media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+                    headers={"Content-Disposition": _attachment(checklist.name, "csv")},
                 )
             if fmt == "xlsx":
                 return Response(
                     xlsx_bytes(checklist, ui_lang(request)),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+                    headers={"Content-Disposition": _attachment(checklist.name, "xlsx")},
                 )
             return self._linked_art(request, checklist)
         except QueryError as exc:

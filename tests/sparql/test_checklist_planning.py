@@ -144,6 +144,34 @@ def test_a_french_csv_opens_in_french_excel() -> None:
     assert row["Title"] == "A; B"
 
 
+@pytest.mark.parametrize(
+    ("name", "written", "plain"),
+    [
+        (
+            "Modernités croisées 1880–1960",
+            "Modernités-croisées-1880-1960",
+            "Modernites-croisees-1880-1960",
+        ),
+        ("حداثات متقاطعة", "حداثات-متقاطعة", "checklist"),
+        ("Sample: artists", "Sample-artists", "Sample-artists"),
+    ],
+)
+def test_an_export_is_saved_under_the_checklists_name(name: str, written: str, plain: str) -> None:
+    """The export's file name was percent-encoded in ``filename`` alone, which Firefox and
+    Safari save as it is: the registrar received "Modernit%C3%A9s-crois%C3%A9es-1880-1960.csv",
+    an Arabic checklist a row of escapes. The name is now in ``filename*`` (RFC 6266), with
+    an ASCII one for an old client, and no escapes in either as a browser shows it."""
+    from urllib.parse import unquote
+
+    from sparql.checklists.replies import _attachment
+
+    header = _attachment(name, "csv")
+    extended = dict(p.strip().split("=", 1) for p in header.split(";")[1:])["filename*"]
+    assert unquote(extended.removeprefix("UTF-8''")) == f"{written}.csv"  # as a browser reads it
+    assert f'filename="{plain}.csv"' in header  # for a client that reads no filename*
+    assert header.isascii()
+
+
 def test_a_loan_request_counts_what_it_asks_for() -> None:
     """It said "loan of 3 objects" where the lender had withdrawn one of them, and "loan of 1
     objects" ("prêt de 1 œuvres")."""
