@@ -443,6 +443,38 @@ def _terms(query: str) -> list[_Term]:
     return terms
 
 
+_BRITISH_AMERICAN = (
+    ("colour", "color"),  # watercolour, colour woodcut
+    ("grey", "gray"),
+    ("centre", "center"),
+    ("theatre", "theater"),
+    ("jewellery", "jewelry"),
+    ("mould", "mold"),
+    ("armour", "armor"),
+    ("harbour", "harbor"),
+    ("sulphur", "sulfur"),
+    ("aluminium", "aluminum"),
+    ("catalogue", "catalog"),
+)
+"""British and American spellings of the words that name media and subjects, either way.
+A curator's "watercolour" found Tate's 45 watercolours and none of Carnegie's 76, which
+write "watercolor" (and "watercolor" found both: Tate's are labelled with AAT's American
+"watercolor (paint)" too)."""
+
+
+def _other_spellings(words: tuple[str, ...]) -> list[str]:
+    """A word as the other side of the Atlantic spells it (``_BRITISH_AMERICAN``)."""
+    if len(words) != 1:
+        return []
+    word = words[0]
+    for british, american in _BRITISH_AMERICAN:
+        if british in word:
+            return [word.replace(british, american)]
+        if american in word:
+            return [word.replace(american, british)]
+    return []
+
+
 def _singulars(words: tuple[str, ...]) -> list[str]:
     """The singulars a plural word may have, English or French, to be matched whole:
     "etchings" found nothing while "etching" found 34 works, "watercolours" nothing beside
@@ -479,7 +511,8 @@ def _alternatives(
 ) -> str:
     """A word (as a prefix from three letters on) or a phrase (its last word as a prefix), in
     the body as folded, without its Arabic articles, with its umlauts spelled out, or
-    transliterated, a plural by its singular (``_singulars``, unless quoted), or a
+    transliterated, a plural by its singular and a word by its other spelling, British or
+    American (``_singulars``, ``_other_spellings``, unless quoted), or a
     Latin-script word by its Arabic skeleton, an Arabic-script word by a maker's Latin-script
     name with its consonants (``name_keys``), whole."""
     star = "*" if len(words[-1]) >= 3 else ""
@@ -495,7 +528,10 @@ def _alternatives(
     if len(translit) > 1 and translit != text:
         alternatives.append(f'body:"{translit}"{star}')
     if singulars:
-        alternatives.extend(f'body:"{one}"' for one in _singulars(words))
+        ones = _singulars(words)
+        alternatives.extend(f'body:"{one}"' for one in ones)
+        alternatives.extend(f'body:"{other}"{star}' for other in _other_spellings(words))
+        alternatives.extend(f'body:"{o}"' for one in ones for o in _other_spellings((one,)))
     if skeletons and len(words) == 1 and words[0].isascii() and words[0].isalpha():
         skel = skeleton(words[0])
         if skel:  # short skeletons ("Ali" → "l") must match whole, longer ones as prefixes

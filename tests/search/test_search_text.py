@@ -408,6 +408,23 @@ def test_a_medium_is_found_as_french_and_arabic_write_it(tmp_path: Path) -> None
     assert _search(index, '"huile sur toile"') == set()  # a phrase is asked for as typed
 
 
+def test_a_word_is_found_as_either_side_of_the_atlantic_spells_it(tmp_path: Path) -> None:
+    """A curator's "watercolour" found Tate's 45 watercolours and none of Carnegie's 76,
+    which write "watercolor"; "grey" found nothing, "gray" one work."""
+    titles = ["Watercolour on paper", "watercolor on paper", "Grey Morning", "A Gray Day"]
+    docs = [
+        ObjectDoc(iri=f"https://x.example/o/{n}", title=t, texts=[t]) for n, t in enumerate(titles)
+    ]
+    index = tmp_path / "index.sqlite"
+    FtsEngine().write(docs, index)
+    both = {"Watercolour on paper", "watercolor on paper"}
+    assert _search(index, "watercolour") == both
+    assert _search(index, "watercolor") == both
+    assert _search(index, "watercolours") == both
+    assert _search(index, "grey") == _search(index, "gray") == {"Grey Morning", "A Gray Day"}
+    assert _search(index, '"watercolour"') == {"Watercolour on paper"}  # quoted: as typed
+
+
 def test_a_word_left_out_is_left_out_as_typed_not_by_its_singular(tmp_path: Path) -> None:
     """ "portrait -Roberts" left out every Robert too: the plural rule reduced the excluded
     name to "robert". A word left out is taken as typed, as a quoted word is (still as a
