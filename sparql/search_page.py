@@ -364,16 +364,33 @@ def _date_hint(query: SearchRequest, selected: list[tuple[str, str]]) -> dict[st
     in the texts, seldom the dates: a link to the same years as the date filter."""
     if not query.text or query.date is not None or "/" in query.text:
         return None  # "2007/1" is an accession number, not the years 2007–2011
-    parsed = parse_date_text(query.text)
-    if parsed is None or parsed.begin is None or parsed.end is None:
+    found = _years_said(query.text)
+    if found is None:
         return None
-    low, high = parsed.begin[0], parsed.end[0]
+    (low, high), words = found
     others = [p for p in selected if p[0] != "date"]
     shown = i18n.years(low, high) if low != high else i18n.year(low)
     return {
         "years": shown,
-        "href": _url(replace(query, text=""), [*others, ("date", f"{low}..{high}")]),
+        "words": words,
+        "href": _url(replace(query, text=words), [*others, ("date", f"{low}..{high}")]),
     }
+
+
+def _years_said(text: str) -> tuple[tuple[int, int], str] | None:
+    """The years a search's words name, all of them or those at their end or start (the
+    longest such run of words that the date reader takes), and the other words: "Turner
+    1840s" and "bronze XIXe siècle" found nothing, with no pointer to the date filter that
+    "1840s" alone had."""
+    words = text.split()
+    runs: list[tuple[list[str], list[str]]] = [(words, [])]
+    runs += [(words[i:], words[:i]) for i in range(1, len(words))]  # at the end
+    runs += [(words[:i], words[i:]) for i in range(len(words) - 1, 0, -1)]  # at the start
+    for said, rest in runs:
+        parsed = parse_date_text(" ".join(said))
+        if parsed is not None and parsed.begin is not None and parsed.end is not None:
+            return (parsed.begin[0], parsed.end[0]), " ".join(rest)
+    return None
 
 
 def _form_values(request: Request, query: SearchRequest) -> dict[str, str]:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -676,6 +677,31 @@ def test_words_that_are_a_date_lead_to_the_date_filter(live: Live) -> None:
         live.url + "/search", params={"facet": "date=" + "9" * 400 + ".."}, timeout=30
     )
     assert huge.status_code < 500  # a 400-digit bound gave 500
+
+
+@pytest.mark.parametrize(
+    ("lang", "q", "said", "wanted"),
+    [
+        ("en", "Turner 1840s", "Looking for “Turner” among the works made in", "Turner 1840..1849"),
+        ("fr", "bronze XIXe siècle", "Vous cherchez « bronze » parmi", "bronze 1800..1899"),
+        ("ar", "1880-1900 oil", "هل تبحث عن «oil»", "oil 1880..1900"),
+    ],
+)
+def test_words_beside_a_date_lead_to_those_words_in_those_years(
+    live: Live, lang: str, q: str, said: str, wanted: str
+) -> None:
+    """A curator's "Turner 1840s" and "bronze XIXe siècle" found nothing, and said nothing of
+    the date filter that "1840s" alone pointed to: the words now go with the years."""
+    page = requests.get(live.url + "/search", params={"q": q, "lang": lang}, timeout=30)
+    text = html.unescape(page.text)
+    assert said in " ".join(re.sub(r"</?bdi>", "", text).split())
+    link = re.search(r'<p class="count hint">.*?<a href="([^"]+)"', text)
+    assert link is not None
+    target = parse_qs(urlsplit(link[1]).query)
+    words, years = wanted.split()
+    assert (target["q"], target["facet"]) == ([words], [f"date={years}"])
+    found = requests.get(live.url + link[1] + "&format=json", timeout=30).json()
+    assert found["total"] > 0  # Snow Storm (exhibited 1842), a luncheon spoon (c. 1875), …
 
 
 def test_a_second_lender_can_be_added_to_the_first(live: Live) -> None:
