@@ -444,6 +444,33 @@ def test_the_evidence_of_a_match_is_in_the_reader_s_language(lang: str, said: li
     assert english == [lang == "en"] * 6 + [True, True]
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "0.9999"), ("fr", "0,9999"), ("ar", "0.9999")])
+def test_a_match_score_is_written_as_the_page_s_language_writes_numbers(
+    lang: str, said: str
+) -> None:
+    """The French page of Pablo Picasso said "Rapproché automatiquement, score 0.9999", a
+    decimal point where French writes a comma (its sizes say "62,3 cm")."""
+    source = Source(
+        iri="https://data.example.org/tate/person/x",
+        href="/tate/person/x",
+        partner="Tate",
+        partner_href="/partner/tate",
+        method="auto",
+        score="0.9999",
+    )
+    agent = AgentPage(
+        iri="https://data.example.org/person/x",
+        kind="person",
+        name=Text("Pablo Picasso"),
+        aggregate=True,
+        sources=[source],
+    )
+    page = i18n.render(templates().get_template("agent.html"), lang, a=agent, title="M", query="")
+    doc: html.HtmlElement = html.fromstring(page)
+    [score] = doc.cssselect("p.match small bdi")
+    assert score.text_content() == said
+
+
 def test_the_matcher_s_evidence_is_what_its_messages_make() -> None:
     """The evidence is kept in the store in English, as the matcher wrote it before, and is
     recognised again on a page: every text the matcher writes is one its messages make."""
