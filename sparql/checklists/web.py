@@ -227,7 +227,15 @@ class ChecklistViews:
             lenders: dict[str, list[tuple[int, Any]]] = {}
             for number, item in enumerate(checklist.items, start=1):
                 lenders.setdefault(item.fields.lender or "—", []).append((number, item))
-            return self._page(request, "checklist_loans.html", c=checklist, lenders=lenders)
+            # one lender's request alone, to print and send it without the other lenders'
+            alone = request.query_params.get("lender")
+            if alone is not None:
+                if alone not in lenders:
+                    raise NotFoundError("no lender “{lender}” on this checklist", lender=alone)
+                lenders = {alone: lenders[alone]}
+            return self._page(
+                request, "checklist_loans.html", c=checklist, lenders=lenders, alone=alone
+            )
         except QueryError as exc:
             return self._error(request, exc)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html as html_module
 import io
 import json
 import shutil
@@ -269,6 +270,31 @@ def test_a_body_nested_too_deeply_or_too_big_gets_one_clear_line(open_live: Live
         assert "nested too deeply" in r.json()["error"]
     big = {"action": "rename", "name": "x" * (1024 * 1024)}
     assert _act(open_live, ident, **big).status_code == 413
+
+
+def test_one_lenders_loan_request_is_printed_without_the_others(open_live: Live) -> None:
+    """The loan requests were one page for every lender: printed and sent to Tate, it also
+    told Tate what Carnegie lends. Each request now opens alone, to print and send."""
+    ident = _create(open_live, "Two lenders")
+    for iri in (TATE, CMOA):
+        assert _act(open_live, ident, action="add", object_iri=iri).status_code == 200
+    url = f"{open_live.url}/checklists/{ident}/loans"
+    every: html.HtmlElement = html.fromstring(requests.get(url, timeout=30).text)
+    links = [a.get("href") for a in every.cssselect("section.loan a.one-lender")]
+    assert len(links) == 2
+    headings = []
+    for link in links:
+        alone: html.HtmlElement = html.fromstring(
+            requests.get(open_live.url + link, timeout=30).text
+        )
+        [section] = alone.cssselect("section.loan")
+        headings.append(section.cssselect("h2")[0].text_content())
+        assert not alone.cssselect("a.one-lender")
+        assert alone.cssselect("#all-lenders")[0].get("href").endswith(f"/{ident}/loans")
+    assert sorted(headings) == sorted(["Tate", "Carnegie Museum of Art"])
+    unknown = requests.get(url, params={"lender": "Louvre"}, timeout=30)
+    assert unknown.status_code == 404
+    assert "no lender “Louvre” on this checklist" in html_module.unescape(unknown.text)
 
 
 def test_unknown_checklist_is_404(open_live: Live) -> None:
