@@ -157,6 +157,12 @@ class ChecklistStore:
             ).fetchall()
         return [(Checklist(*row[:5]), row[5]) for row in rows]
 
+    def holding(self, iri: str) -> set[str]:
+        """The checklists an object is on (its adding page says so)."""
+        with self._db() as db:
+            rows = db.execute("SELECT DISTINCT checklist FROM item WHERE iri = ?", (iri,))
+            return {ident for (ident,) in rows}
+
     def get(self, ident: str) -> Checklist:
         with self._db() as db:
             return self._get(db, ident)

@@ -130,6 +130,7 @@ class ChecklistViews:
                     "checklist_add.html",
                     fields=fields,
                     checklists=self.store.all(),
+                    holding=self.store.holding(iri),
                 )
             may_write(request, self.settings)
             data = await _body(request)

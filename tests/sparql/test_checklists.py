@@ -422,6 +422,28 @@ def test_adding_from_the_form_goes_where_the_curator_meant_and_says_what_happene
     assert last.headers["location"].endswith("?done=removed#objects-h")
 
 
+def test_the_chooser_says_which_checklists_hold_the_work_already(open_live: Live) -> None:
+    """The chooser chose the checklist changed last, the one the curator had just added the
+    work to, and said nothing of it: "Add" then only answered "already on this checklist".
+    It now says which lists hold the work and chooses the first that does not."""
+    other = _create(open_live, "Not yet")
+    holds = _create(open_live, "Has it")
+    assert _act(open_live, holds, action="add", object_iri=TATE).status_code == 200
+    headers = {"Accept": "text/html", "Accept-Language": "fr"}
+    page = requests.get(
+        open_live.url + "/checklists/add", params={"object_iri": TATE}, headers=headers, timeout=30
+    )
+    doc: html.HtmlElement = html.fromstring(page.text)
+    [first] = doc.cssselect("#add-form input[name=checklist]")[:1]
+    assert first.get("value") == holds  # the newest change: listed first, as before
+    assert first.get("checked") is None
+    said = doc.cssselect(f"label[for=to-{holds}] .already")
+    assert [s.text_content() for s in said] == ["cette œuvre y figure déjà"]
+    assert not doc.cssselect(f"label[for=to-{other}] .already")
+    [chosen] = doc.cssselect("#add-form input[checked]")
+    assert chosen.get("value") not in (holds, "new")
+
+
 def test_withdrawn_object_stays_listed_across_a_reharvest(open_live: Live) -> None:
     ident = _create(open_live, "Survives re-harvests")
     _act(open_live, ident, action="add", object_iri=WITHDRAWN)
