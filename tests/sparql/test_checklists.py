@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import html as html_module
 import io
 import json
 import shutil
@@ -294,7 +293,9 @@ def test_one_lenders_loan_request_is_printed_without_the_others(open_live: Live)
     assert sorted(headings) == sorted(["Tate", "Carnegie Museum of Art"])
     unknown = requests.get(url, params={"lender": "Louvre"}, timeout=30)
     assert unknown.status_code == 404
-    assert "no lender “Louvre” on this checklist" in html_module.unescape(unknown.text)
+    page: html.HtmlElement = html.fromstring(unknown.text)
+    said = page.text_content()
+    assert "no lender “Louvre” on this checklist" in said
 
 
 def test_unknown_checklist_is_404(open_live: Live) -> None:
