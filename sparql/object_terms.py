@@ -9,14 +9,22 @@ than showing one thing twice, or in a language its reader may not read.
 
 from __future__ import annotations
 
-from mappings import aat_concept, aat_reading
+from mappings import aat_concept, aat_reading, unqualified_labels
 from museion_core.vocab import AAT_NS, CRM, RDFS
 
 from .lender_terms import lender_term
 from .readers import Text, in_language, pick, text_of
 from .record_graph import Graph, nodes, out
 
-__all__ = ["MATERIALS", "TECHNIQUES", "TYPES", "About", "own_types", "term_label"]
+__all__ = [
+    "MATERIALS",
+    "TECHNIQUES",
+    "TYPES",
+    "About",
+    "own_types",
+    "term_label",
+    "terms_listed",
+]
 
 About = dict[str, dict[str, list[Text]]]
 """What the object page's second query found about each linked IRI (``label``, ...)."""
@@ -49,6 +57,18 @@ def term_label(labels: list[Text], lang: str, schemes: tuple[str, ...], node: st
         return Text(said, lang) if said else shown
     found = aat_reading((text.value for text in labels), schemes, (lang, "en"))
     return Text(*found) if found is not None else shown
+
+
+def terms_listed(terms: list[Text]) -> list[Text]:
+    """An object's terms as a page lists them: each once, and an AAT concept's English label
+    without the qualifier AAT adds to tell its concepts apart ("paper (fiber product)" →
+    "paper", "oil paint (paint)" → "oil paint"), unless two of the list would then read the
+    same (``mappings.unqualified_labels``, as the search page's facets name them). A curator
+    reads "paper · watercolor", not AAT's cataloguing words; a lender's own term keeps its
+    brackets ("Paper (Japanese)")."""
+    once = list(dict.fromkeys(terms))
+    names = unqualified_labels([t.value for t in once])
+    return list(dict.fromkeys(Text(n, t.lang) for n, t in zip(names, once, strict=True)))
 
 
 def own_types(graph: Graph, iri: str, about: About) -> list[str]:

@@ -23,7 +23,7 @@ from .i18n import gettext as _
 from .object_dates import span_date
 from .object_dimensions import Dimensions, all_dimensions, numbered
 from .object_events import Event, object_events
-from .object_terms import MATERIALS, TECHNIQUES, TYPES, About, own_types, term_label
+from .object_terms import MATERIALS, TECHNIQUES, TYPES, About, own_types, term_label, terms_listed
 from .readers import (
     Text,
     Work,
@@ -211,9 +211,9 @@ def object_page(worker: Worker, iri: str, lang: str) -> ObjectPage | None:
     page.images = _images(graph, iri)
     # two of a record's terms may read alike (the SMB's "Figur" as an object type and as a
     # classification): the page says each word once
-    page.types = list(dict.fromkeys(ctx.term_label(t, TYPES) for t in own_types(graph, iri, about)))
-    page.materials = list(
-        dict.fromkeys(ctx.term_label(m, MATERIALS) for m in _nodes(graph, iri, CRM.P45_consists_of))
+    page.types = terms_listed([ctx.term_label(t, TYPES) for t in own_types(graph, iri, about)])
+    page.materials = terms_listed(
+        [ctx.term_label(m, MATERIALS) for m in _nodes(graph, iri, CRM.P45_consists_of)]
     )
     _statements(graph, iri, page)
     _production(graph, iri, page, ctx)

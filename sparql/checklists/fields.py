@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..i18n import translate
-from ..object_terms import MATERIALS, term_label
+from ..object_terms import MATERIALS, term_label, terms_listed
 from ..readers import Text
 
 __all__ = ["Fields", "rounded_cm"]
@@ -90,16 +90,15 @@ class Fields:
         (``object_terms.term_label``), so that a French lender's "eau-forte" is AAT's
         etching on an Arabic checklist too ("حفر حمضي"), and each once."""
         if len(self.material_labels) != len(self.materials):  # stored before they were kept
-            return [(m, "") for m in self.materials]
+            return [(t.value, t.lang) for t in terms_listed([Text(m) for m in self.materials])]
         iris = self.material_iris
         if len(iris) != len(self.materials):
             iris = [""] * len(self.materials)
-        shown = []
+        shown: list[Text] = []
         for labels, preferred, iri in zip(self.material_labels, self.materials, iris, strict=True):
             texts = [Text(value, tag) for tag, value in labels.items()] or [Text(preferred)]
-            said = term_label(texts, lang, MATERIALS, iri)
-            shown.append((said.value, said.lang))
-        return list(dict.fromkeys(shown))
+            shown.append(term_label(texts, lang, MATERIALS, iri))
+        return [(said.value, said.lang) for said in terms_listed(shown)]
 
     def public_json(self) -> dict[str, Any]:
         """As the JSON API gives them: centimetres to a millimetre, as the exports and the

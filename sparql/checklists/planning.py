@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from mappings import label_in_language
+from mappings import label_in_language, unqualified_labels
 from museion_core.vocab import aat
 
 from .rows import WITHDRAWN
@@ -29,9 +29,10 @@ class LightSensitive:
 
     def label_in(self, lang: str) -> tuple[str, str]:
         """The label in ``lang`` as search facets and object pages give the concept ("papier",
-        "ورق"), with its language tag; the English one where Museion knows none in ``lang``."""
+        "ورق"), with its language tag; the English one where Museion knows none in ``lang``,
+        without AAT's qualifier as the pages name it ("paper", not "paper (fiber product)")."""
         text = label_in_language(self.label, lang)
-        return (text, lang) if text != self.label else (self.label, "en")
+        return (text, lang) if text != self.label else (unqualified_labels([self.label])[0], "en")
 
 
 @cache

@@ -209,7 +209,7 @@ def add_the_other_partners_work(page: Page, live: Live, url: str, rtl: bool) -> 
     expect(page.locator("#total-lenders bdi")).to_have_count(2)
     light = page.locator("#warnings .warning-light")
     # the material in the reader's language, as search facets and object pages name it
-    paper = "ورق" if rtl else "paper (fiber product)"
+    paper = "ورق" if rtl else "paper"
     expect(light.filter(has_text="Bullfight Scene")).to_contain_text(paper)
     # the work's light-sensitive materials joined as the reader's language joins a list
     joined = page.locator(f'li[data-iri="{TATE}"] .flag-light')

@@ -210,24 +210,24 @@ def test_materials_without_a_statement_are_named_in_the_readers_language() -> No
     _status, fields, _gone = read_rows(store, [iri])[iri]
     assert fields is not None
     assert not fields.medium
-    assert fields.materials_in("en") == ["marble (rock)"]
+    assert fields.materials_in("en") == ["marble"]
     assert fields.materials_in("fr") == ["marbre"]
     assert fields.materials_in("ar") == ["رخام"]
     checklist = Checklist("c", "Fountains", 60.0, "", "")
     checklist.items = [Item(iri, 1, "", "2026-01-01", CURRENT, fields, "2026-01-01")]
     french = row_values(checklist, "fr")[0]
     assert french[HEADER.index("Materials")] == "marbre"
-    assert row_values(checklist)[0][HEADER.index("Materials")] == "marble (rock)"
+    assert row_values(checklist)[0][HEADER.index("Materials")] == "marble"
     page = _page(checklist, "ar")
     assert "رخام" in "".join(str(t) for t in page.itertext())
     # a label in another language than the page's is marked as such
     assert fields.materials_shown("ar") == [("رخام", "ar")]
-    assert fields.materials_shown("ja") == [("marble (rock)", "en")]  # none in Japanese
+    assert fields.materials_shown("ja") == [("marble", "en")]  # none in Japanese
     page = _page(checklist, "fr")
     assert any(span.text == "marbre" and span.get("lang") == "fr" for span in page.iter("span"))
     # a row stored before the labels were kept reads as it did
     old = Fields.from_json({**fields.to_json(), "material_labels": []})
-    assert old.materials_in("fr") == ["marble (rock)"]
+    assert old.materials_in("fr") == ["marble"]
 
 
 def test_a_statement_on_several_lines_keeps_a_line_per_part() -> None:
@@ -282,7 +282,7 @@ def test_a_partner_s_words_keep_their_own_direction_on_an_arabic_page() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "paper"),
-    [("en", "paper (fiber product)"), ("fr", "papier"), ("ar", "ورق")],
+    [("en", "paper"), ("fr", "papier"), ("ar", "ورق")],
 )
 def test_light_sensitive_materials_are_named_in_the_reader_s_language(
     lang: str, paper: str

@@ -121,7 +121,7 @@ _FRENCH = """<lido:lido xmlns:lido="http://www.lido-schema.org">
     ("lang", "shown"),
     [
         ("ar", [("حفر حمضي", "ar"), ("papier vergé", "fr")]),
-        ("en", [("etching (printing process)", "en"), ("papier vergé", "fr")]),
+        ("en", [("etching", "en"), ("papier vergé", "fr")]),
         ("fr", [("eau-forte", "fr"), ("papier vergé", "fr")]),
     ],
 )
