@@ -38,6 +38,15 @@ def page_request(
 def asgi_get(app: Any, path: str, query: str = "", lang: str = "en") -> tuple[int, str]:
     """``GET path?query`` from a browser reading ``lang``, answered by ``app`` in this
     process (its query processes not started: for answers that ask none). Status, body."""
+    status, _headers, body = asgi_exchange(app, path, query, lang)
+    return status, body
+
+
+def asgi_exchange(
+    app: Any, path: str, query: str = "", lang: str = "en"
+) -> tuple[int, dict[str, str], str]:
+    """``asgi_get``'s request, answered with its status, its headers (names in lower case)
+    and its body."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -65,5 +74,7 @@ def asgi_get(app: Any, path: str, query: str = "", lang: str = "en") -> tuple[in
         sent.append(message)
 
     asyncio.run(app(scope, receive, send))
+    start = sent[0]
+    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return sent[0]["status"], body.decode()
+    return start["status"], headers, body.decode()

@@ -5,7 +5,6 @@ The app is called in this process, without its query processes: a redirect asks 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -15,36 +14,13 @@ from starlette.routing import Match
 from sparql import site
 from sparql.app import create_app
 from sparql.settings import EndpointSettings
+from tests.helpers.asgi import asgi_exchange
 
 
 def _get(app: Any, path: str, query: str = "") -> tuple[int, dict[str, str]]:
     """``GET path?query`` as a browser sends it: the status and the headers."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "server": ("127.0.0.1", 8000),
-        "client": ("127.0.0.1", 50000),
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"accept", b"text/html")],
-    }
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    start = sent[0]
-    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    return start["status"], headers
+    status, headers, _body = asgi_exchange(app, path, query)
+    return status, headers
 
 
 def _app(tmp_path: Path, base_iri: str = "https://data.example.org/", **more: Any) -> Any:
