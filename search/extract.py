@@ -283,8 +283,9 @@ def extract_objects(
         for chunk in gathered(tasks, partial(_chunks, store), min(threads, len(_QUERIES))):
             db.executemany("INSERT INTO f VALUES (?,?,?,?,?,?,?)", chunk)
         labels = _concept_labels(store, _distinct(db, _CONCEPT, "b"))
-        names = _aggregate_names(store, _distinct(db, _MAKER, "d"))
-        lives = _life_places(store, _distinct(db, _MAKER, "d"))
+        makers = list(_distinct(db, _MAKER, "d"))
+        names = _aggregate_names(store, makers)
+        lives = _life_places(store, makers)
         places = _place_names(
             store,
             chain(_distinct(db, _PLACE, "c"), (p for found in lives.values() for p in found)),
@@ -373,46 +374,45 @@ def _concept_labels(
 
 def _aggregate_names(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
     """Every name of every partner entity of the makers' aggregates, sorted."""
-    names: dict[str, set[str]] = {}
-    for values in values_blocks("agg", aggregates):
-        for row in _rows(
-            store,
-            f"SELECT ?agg ?name WHERE {{ {values}"
-            f"?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }}",
-        ):
-            names.setdefault(_text(row["agg"]), set()).add(_text(row["name"]))
-    return {agg: sorted(found) for agg, found in names.items()}
+    return _grouped(
+        store, "agg", aggregates, f"?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name"
+    )
 
 
 def _life_places(store: Store, aggregates: Iterable[str]) -> dict[str, list[str]]:
     """The places every partner entity of the makers' aggregates was born and died at
     (formed, dissolved at), sorted."""
-    places: dict[str, set[str]] = {}
-    for values in values_blocks("agg", aggregates):
-        for row in _rows(
-            store,
-            f"SELECT ?agg ?place WHERE {{ {values}?agg {_v(LA.equivalent)} ?member . "
-            f"?member {_LIFE} ?event . ?event {_v(CRM.P7_took_place_at)} ?place }}",
-        ):
-            places.setdefault(_text(row["agg"]), set()).add(_text(row["place"]))
-    return {agg: sorted(found) for agg, found in places.items()}
+    return _grouped(
+        store,
+        "agg",
+        aggregates,
+        f"?agg {_v(LA.equivalent)} ?member . "
+        f"?member {_LIFE} ?event . ?event {_v(CRM.P7_took_place_at)} ?name",
+    )
 
 
 def _place_names(store: Store, places: Iterable[str]) -> dict[str, list[str]]:
     """Every name of each place: its own, and its aggregate's with every name of that
     aggregate's members ("Florence", "Firenze" and "Florenz"), sorted."""
-    names: dict[str, set[str]] = {}
     aggregate = f"?agg {_v(LA.equivalent)} ?place ; a {_v(MUSEION.Aggregate)} ."
-    for values in values_blocks("place", dict.fromkeys(places)):
-        for row in _rows(
-            store,
-            f"SELECT ?place ?name WHERE {{ {values}"
-            f"{{ ?place {_NAMES} ?name }} UNION "
-            f"{{ {aggregate} ?agg {_v(RDFS.label)} ?name }} UNION "
-            f"{{ {aggregate} ?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }} }}",
-        ):
-            names.setdefault(_text(row["place"]), set()).add(_text(row["name"]))
-    return {place: sorted(found) for place, found in names.items()}
+    return _grouped(
+        store,
+        "place",
+        dict.fromkeys(places),
+        f"{{ ?place {_NAMES} ?name }} UNION "
+        f"{{ {aggregate} ?agg {_v(RDFS.label)} ?name }} UNION "
+        f"{{ {aggregate} ?agg {_v(LA.equivalent)} ?member . ?member {_NAMES} ?name }}",
+    )
+
+
+def _grouped(store: Store, var: str, iris: Iterable[str], pattern: str) -> dict[str, list[str]]:
+    """For each of ``iris`` (bound to ``?var``, a block of them a query), the texts
+    ``pattern`` binds ``?name`` to, sorted and each once."""
+    found: dict[str, set[str]] = {}
+    for values in values_blocks(var, iris):
+        for row in _rows(store, f"SELECT ?{var} ?name WHERE {{ {values}{pattern} }}"):
+            found.setdefault(_text(row[var]), set()).add(_text(row["name"]))
+    return {iri: sorted(texts) for iri, texts in found.items()}
 
 
 class _Places(NamedTuple):
