@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
+
+import requests
 
 from museion import Config, HarvestSummary
 from museion.uploads import run_upload, upload_store
@@ -43,3 +47,15 @@ def upload_page(views: UploadViews, source: str, upload_id: str, lang: str) -> s
     request = page_request(path, lang, params={"name": source, "upload_id": upload_id})
     response = asyncio.run(views.show(request))
     return bytes(response.body).decode("utf-8")
+
+
+def run_ended(url: str) -> dict[str, Any]:
+    """The upload's status (its page ``url`` asked for as JSON) once its run has ended:
+    published, held or failed. Fails the test after four minutes without an end."""
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
+        if status["status"] in ("published", "held", "failed"):
+            return status
+        time.sleep(0.3)
+    raise AssertionError(f"the upload's run did not end: {status}")

@@ -14,11 +14,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -28,6 +26,7 @@ from museion_core import messages
 from sparql import i18n
 from tests.helpers.endpoint import Live, live_endpoint
 from tests.helpers.sheets import write_xlsx
+from tests.helpers.uploads import run_ended
 
 TOKEN = "small-upload-token-0123456789"
 HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -75,13 +74,8 @@ def _send(live: Live, name: str, content: bytes) -> str:
     )
     assert r.status_code == 303, r.text
     url = live.url + r.headers["Location"]
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
-        if status["status"] in ("published", "held", "failed"):
-            return url.rsplit("/", 1)[1]
-        time.sleep(0.3)
-    raise AssertionError(f"the upload's run did not end: {status}")
+    run_ended(url)
+    return url.rsplit("/", 1)[1]
 
 
 def _config(folder: Path) -> Path:

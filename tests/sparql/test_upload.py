@@ -35,6 +35,7 @@ from sparql.upload_pages import refused_page
 from sparql.uploads import UploadStore, UploadViews, upload_form
 from tests.helpers.endpoint import Live, harvest_and_publish, live_endpoint
 from tests.helpers.samples import sample_feeds
+from tests.helpers.uploads import run_ended
 
 TATE_TOKEN = "tate-upload-token-0123456789"
 CMOA_TOKEN = "cmoa-upload-token-9876543210"
@@ -80,16 +81,6 @@ token_env = "CMOA_UPLOAD_TOKEN"
     path = folder / "museion.toml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _wait(url: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
-        if status["status"] in ("published", "held", "failed"):
-            return status
-        time.sleep(0.5)
-    raise AssertionError(f"the upload's run did not end: {status}")
 
 
 Files = dict[str, tuple[str, bytes, str]]
@@ -171,7 +162,7 @@ def _uploaded_with_the_bearer_token(
     r = requests.post(f"{live.url}/sources/tate/upload", files=files, headers=right, timeout=30)
     assert r.status_code == 202, r.text
     answer = r.json()
-    status = _wait(live.url + answer["url"])
+    status = run_ended(live.url + answer["url"])
     assert status["status"] == "published", status
     report = status["report"]
     assert report["run"]["id"] == answer["run"]
@@ -204,7 +195,7 @@ def _uploaded_by_the_form(live: Live, files: Files) -> None:
         timeout=30,
     )
     assert r.status_code == 303, r.text
-    again = _wait(live.url + r.headers["Location"])
+    again = run_ended(live.url + r.headers["Location"])
     assert again["report"]["counts"]["unchanged"] == 3
     html = requests.get(live.url + r.headers["Location"], timeout=30).text
     reason = again["report"]["quarantined"][0]["reason"]

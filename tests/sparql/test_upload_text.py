@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path, PurePath
-from typing import Any
 
 import pytest
 import requests
@@ -19,6 +17,7 @@ from harvesters import location_folder
 from museion import load_config
 from museion.uploads import upload_suffixes
 from tests.helpers.endpoint import live_endpoint
+from tests.helpers.uploads import run_ended
 
 TOKEN = "petit-upload-token-0123456789"
 HEADER = ["N° inventaire", "Titre", "Date", "Hauteur (cm)"]
@@ -92,16 +91,6 @@ def test_a_source_whose_mapping_reads_columns_takes_unicode_text(tmp_path: Path)
     assert ".tsv" in upload_suffixes(config.source("tate"))  # the rest as before
 
 
-def _wait(url: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
-        if status["status"] in ("published", "held", "failed"):
-            return status
-        time.sleep(0.5)
-    raise AssertionError(f"the upload's run did not end: {status}")
-
-
 def test_unicode_text_is_uploaded_by_curl_and_by_the_form(tmp_path: Path) -> None:
     sent = unicode_text([HEADER, *ROWS, ["2024.4", "Bol", "1901", "12", "stray"]])
     files = {"files": ("inventaire.txt", sent, "text/plain")}
@@ -123,7 +112,7 @@ def test_unicode_text_is_uploaded_by_curl_and_by_the_form(tmp_path: Path) -> Non
         right = {"Authorization": f"Bearer {TOKEN}"}
         r = requests.post(upload, files=files, headers=right, timeout=30)
         assert r.status_code == 202, r.text
-        status = _wait(live.url + r.json()["url"])
+        status = run_ended(live.url + r.json()["url"])
         assert status["status"] == "published", status
         report = status["report"]
         assert report["counts"]["new"] == 3
@@ -146,7 +135,7 @@ def test_unicode_text_is_uploaded_by_curl_and_by_the_form(tmp_path: Path) -> Non
             timeout=30,
         )
         assert again.status_code == 303, again.text
-        status = _wait(live.url + again.headers["Location"])
+        status = run_ended(live.url + again.headers["Location"])
         assert status["status"] == "published", status
         assert status["report"]["counts"]["unchanged"] == 3
 

@@ -6,7 +6,6 @@ Each test is a fault met on that walk: the real endpoint, the form as a browser 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 import requests
 
 from tests.helpers.endpoint import Live, live_endpoint
+from tests.helpers.uploads import run_ended
 
 SOURCES = ("petit-cp", "petit-cellules", "petit-titre", "petit-total", "petit-vide", "petit-photo")
 MAPPINGS = ("petit.toml", "numero.toml", *["petit.toml"] * 4)
@@ -74,14 +74,7 @@ def _send(live: Live, source: str, name: str, data: bytes, lang: str = "fr") -> 
     )
     assert sent.status_code == 303, sent.text
     url = live.url + sent.headers["Location"]
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        status: dict[str, Any] = requests.get(url, params={"format": "json"}, timeout=30).json()
-        if status["status"] in ("published", "held", "failed"):
-            status["page"] = url
-            return status
-        time.sleep(0.5)
-    raise AssertionError(f"the upload's run did not end: {status}")
+    return run_ended(url) | {"page": url}
 
 
 def _page(url: str, lang: str) -> str:
